@@ -1,0 +1,63 @@
+# Byline: one plain Makefile.
+#
+#   make            build ./byline
+#   make test       build, then run every test (unit, spec, request)
+#   make check      the same tests against an ASan+UBSan build
+#   make bench      the benchmark (bench/run.sh), writes bench/RESULTS.md
+#   make clean
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := sqlite3 libmicrohttpd md4c libsodium
+OPT     ?= -O2
+WERROR  ?=
+SAN     ?=
+CFLAGS  := -std=c17 $(OPT) -g -Wall -Wextra -Wshadow $(WERROR) -D_GNU_SOURCE \
+           -Isrc $(shell pkg-config --cflags $(PKGS)) $(SAN)
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LDFLAGS := $(SAN)
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/db/*.c src/render/*.c \
+                              src/model/*.c src/web/*.c src/cli/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/libbyline.a
+BIN     := $(BUILD)/byline
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
+
+.PHONY: all test check bench clean
+all: byline
+
+byline: $(BIN)
+	cp $(BIN) byline
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(TEST_SUPPORT) $(LIB) $(LDLIBS)
+
+test: $(BIN) $(TEST_BIN)
+	BYLINE_BIN=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/run.sh
+
+check:
+	$(MAKE) BUILD=build/san OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+bench: byline
+	sh bench/run.sh
+
+clean:
+	rm -rf build byline
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
