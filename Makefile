@@ -10,7 +10,7 @@ CC      ?= cc
 BUILD   ?= build
 PKGS    := sqlite3 libmicrohttpd md4c libsodium
 OPT     ?= -O2
-WERROR  ?=
+WERROR  ?= -Werror
 SAN     ?=
 CFLAGS  := -std=c17 $(OPT) -g -Wall -Wextra -Wshadow $(WERROR) -D_GNU_SOURCE \
            -Isrc $(shell pkg-config --cflags $(PKGS)) $(SAN)
@@ -19,7 +19,8 @@ LDFLAGS := $(SAN)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/db/*.c src/render/*.c \
                               src/model/*.c src/web/*.c src/cli/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+ASSETS  := $(sort $(wildcard templates/*.mustache static/*))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
 LIB     := $(BUILD)/libbyline.a
 BIN     := $(BUILD)/byline
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -35,6 +36,13 @@ byline: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/assets.c: $(ASSETS) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $(ASSETS) > $@
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

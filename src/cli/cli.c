@@ -1,8 +1,87 @@
+/*
+** cli.c: the byline command line.  Each command is a function in one of the
+** cmd_*.c files; this file reads the command's name and its --db option.
+*/
 #include "cli/cli.h"
+#include "cli/cmd.h"
+#include "core/log.h"
+
 #include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: byline COMMAND --db FILE [options]\n"
+    "\n"
+    "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
+    "        [--trust-proxy] [--quiet]\n"
+    "        Serve the site (an empty database gets the demo site first).\n"
+    "        Port 0 picks a free port; the address bound is printed.\n"
+    "  demo --db FILE                     Add the demo site's authors and articles.\n"
+    "  import-markdown --db FILE DIR      Import DIR/*.md (front matter + Markdown).\n"
+    "  comments --db FILE list [--status pending|approved|spam|trash]\n"
+    "  comments --db FILE approve|spam|trash|unapprove ID\n"
+    "  settings --db FILE list | get KEY | set KEY VALUE\n";
+
+const char *cli_option(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+int cli_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+int cli_positional(int argc, char **argv, const char **out, int max)
+{
+	/* Options that take a value; anything else starting with "--" is a flag. */
+	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
+	                                     "--status", NULL};
+	int n = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strncmp(argv[i], "--", 2)) {
+			for (int k = 0; valued[k]; k++)
+				if (!strcmp(argv[i], valued[k])) {
+					i++;
+					break;
+				}
+			continue;
+		}
+		if (n < max)
+			out[n] = argv[i];
+		n++;
+	}
+	return n;
+}
+
 int cli_main(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "byline: not yet\n");
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	const char *db = cli_option(argc, argv, "--db");
+	if (!db) {
+		fprintf(stderr, "byline %s: --db FILE is required\n\n%s", cmd, usage);
+		return 2;
+	}
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(db, argc, argv);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(db);
+	if (!strcmp(cmd, "import-markdown"))
+		return cmd_import(db, argc, argv);
+	if (!strcmp(cmd, "comments"))
+		return cmd_comments(db, argc, argv);
+	if (!strcmp(cmd, "settings"))
+		return cmd_settings(db, argc, argv);
+	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -6,56 +6,69 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Copies u into out the way the URL parser sees it: leading C0 controls and
-** spaces removed, tab/LF/CR removed anywhere.  Returns the new length. */
-static size_t normalise(const char *u, size_t n, char *out, size_t cap)
+/*
+** The browser's URL parser first drops leading C0 controls and spaces, and
+** tab, LF and CR anywhere.  Rather than copy the URL (an earlier version
+** copied into 64 bytes, and a first segment longer than that, with its ':'
+** beyond the copy, was taken for a relative path), the checks below read it
+** through skip(), which steps over the removed bytes.
+*/
+static size_t skip(const char *u, size_t n, size_t i)
 {
-	size_t i = 0, k = 0;
-	while (i < n && (unsigned char)u[i] <= 0x20)
+	while (i < n && (u[i] == '\t' || u[i] == '\n' || u[i] == '\r'))
 		i++;
-	for (; i < n && k < cap; i++) {
-		if (u[i] == '\t' || u[i] == '\n' || u[i] == '\r')
-			continue;
-		out[k++] = u[i];
-	}
-	return k;
+	return i;
 }
 
+/*
+** Reads the URL's first segment: everything before the first ':', '/', '?'
+** or '#'.  If that delimiter is ':' and the segment is a scheme (ALPHA then
+** ALPHA / DIGIT / "+" / "-" / "."), it is one of ours or refused.  A ':'
+** after anything else would be read as a scheme by some parser: refused.
+** Without a ':', the URL is relative; "\\host" and "/\\host" are refused
+** because browsers read them as "//host".  "//host" itself, a network-path
+** reference, is accepted as relative: it can only name the page's own
+** scheme (https), so it is no worse than an https link, which is allowed.
+*/
 int url_scheme_ok(const char *u, size_t n, int allow)
 {
-	char s[64];
-	size_t len = normalise(u, n, s, sizeof s);
-	/* A scheme is ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) then ':'. */
 	size_t i = 0;
-	if (len && isalpha((unsigned char)s[0])) {
-		i = 1;
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '+' ||
-		                   s[i] == '-' || s[i] == '.'))
-			i++;
+	while (i < n && (unsigned char)u[i] <= 0x20)
+		i++;
+	size_t start = i;     /* the first byte the parser keeps */
+	char scheme[8];       /* the first bytes of the segment, lowercased */
+	size_t len = 0;       /* significant bytes in the segment */
+	int is_scheme = 1;    /* the segment so far is scheme syntax */
+	char delim = 0;       /* the byte that ended it, or 0 at the end */
+	for (; i < n; i = skip(u, n, i + 1)) {
+		char c = u[i];
+		if (c == ':' || c == '/' || c == '?' || c == '#') {
+			delim = c;
+			break;
+		}
+		if (len == 0 ? !isalpha((unsigned char)c)
+		             : !(isalnum((unsigned char)c) || c == '+' || c == '-' || c == '.'))
+			is_scheme = 0;
+		if (len < sizeof scheme)
+			scheme[len] = (char)tolower((unsigned char)c);
+		len++;
 	}
-	if (i < len && i > 0 && s[i] == ':') {
-		if ((allow & URL_HTTP) && ((i == 4 && !strncasecmp(s, "http", 4)) ||
-		                           (i == 5 && !strncasecmp(s, "https", 5))))
+	if (delim == ':') {
+		if (!is_scheme || len == 0)
+			return 0;
+		if ((allow & URL_HTTP) && ((len == 4 && !memcmp(scheme, "http", 4)) ||
+		                           (len == 5 && !memcmp(scheme, "https", 5))))
 			return 1;
-		if ((allow & URL_MAILTO) && i == 6 && !strncasecmp(s, "mailto", 6))
+		if ((allow & URL_MAILTO) && len == 6 && !memcmp(scheme, "mailto", 6))
 			return 1;
 		return 0;
 	}
-	/* No scheme.  Anything before the first '/', '?' or '#' containing a ':'
-	** would be read as a scheme by some parser: refuse it.  Also refuse a
-	** leading "\\" or "//"-like backslash forms, which browsers treat as
-	** protocol-relative. */
 	if (!(allow & URL_RELATIVE))
 		return 0;
-	for (size_t j = 0; j < len; j++) {
-		if (s[j] == '/' || s[j] == '?' || s[j] == '#')
-			break;
-		if (s[j] == ':')
-			return 0;
-	}
-	if (len > 0 && s[0] == '\\')
+	if (start < n && u[start] == '\\')
 		return 0;
-	if (len > 1 && s[0] == '/' && s[1] == '\\')
+	size_t second = start < n ? skip(u, n, start + 1) : n;
+	if (start < n && u[start] == '/' && second < n && u[second] == '\\')
 		return 0;
 	return 1;
 }

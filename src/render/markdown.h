@@ -25,7 +25,11 @@ enum md_trust {
 };
 
 /* Appends the HTML for src[0..len) to out.  Returns 0, or -1 if md4c
-** failed (out of memory); nothing partial is left in out on failure. */
+** failed or out reached its buf_limit() (out->is_full is then set): either
+** way nothing partial is left in out, so what it holds stays well-formed.
+** src may hold NUL bytes (they come out as U+FFFD).  How the untrusted
+** level renders headings, images, refused links and the rest is listed
+** atop markdown.c. */
 int markdown_render(struct buf *out, const char *src, size_t len, enum md_trust trust);
 
 #endif

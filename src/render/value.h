@@ -66,7 +66,15 @@ void tv_set_bool(struct arena *a, struct tv *map, const char *key, int b);
 /* The value of key in map, or NULL.  Borrowed. */
 struct tv *tv_get(const struct tv *map, const char *key);
 
-/* Mustache truthiness: false for null, false, "", [] and 0? (see value.c). */
+/* Mustache truthiness, which decides whether {{#x}} renders and {{^x}} does
+** not.  The spec says "if the data is truthy (e.g. `!!data == true`)" and
+** leaves the rest to the language; its tests only pin null, false and [] as
+** falsey and maps and non-empty lists as truthy.  We take its example
+** literally, as JavaScript (and mustache.js) read it: falsey are NULL (a
+** missing value), null, false, 0, NaN, "" (TV_STR or TV_HTML of length 0)
+** and []; everything else, including {} and "0", is truthy.  So
+** {{#subtitle}}<h2>{{subtitle}}</h2>{{/subtitle}} drops an empty subtitle
+** and {{#n_comments}} a zero count. */
 int tv_truthy(const struct tv *v);
 
 #endif

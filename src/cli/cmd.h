@@ -1,0 +1,22 @@
+/*
+** cmd.h: the commands, one function each, and the option readers they
+** share.  Each returns the process exit status: 0 ok, 1 failed, 2 misused.
+*/
+#ifndef BYLINE_CLI_CMD_H
+#define BYLINE_CLI_CMD_H
+
+int cmd_serve(const char *db, int argc, char **argv);
+int cmd_demo(const char *db);
+int cmd_import(const char *db, int argc, char **argv);
+int cmd_comments(const char *db, int argc, char **argv);
+int cmd_settings(const char *db, int argc, char **argv);
+
+/* The value after option `name`, or NULL. */
+const char *cli_option(int argc, char **argv, const char *name);
+/* 1 if flag `name` is present. */
+int cli_flag(int argc, char **argv, const char *name);
+/* The arguments after the command that are not options; returns how many
+** there are (storing at most max). */
+int cli_positional(int argc, char **argv, const char **out, int max);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+** cmd_serve.c: `byline serve`: open the database, start the server, wait
+** for SIGINT or SIGTERM, then stop cleanly (requests in flight finish).
+*/
+#include "cli/cmd.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "model/article.h"
+#include "model/demo.h"
+#include "model/schema.h"
+#include "web/web.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_serve(const char *path, int argc, char **argv)
+{
+	const char *listen = cli_option(argc, argv, "--listen");
+	const char *threads_opt = cli_option(argc, argv, "--threads");
+	const char *theme = cli_option(argc, argv, "--theme");
+	int trust_proxy = cli_flag(argc, argv, "--trust-proxy");
+	if (cli_flag(argc, argv, "--quiet"))
+		log_set_verbose(0);
+	int threads = threads_opt ? atoi(threads_opt) : 2;
+	if (threads < 1 || threads > 64) {
+		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
+		return 2;
+	}
+	char err[512];
+	struct db_pool *pool = db_pool_new(path, threads + 1, err, sizeof err);
+	if (!pool) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		return 1;
+	}
+	struct db *db = db_pool_get(pool);
+	int rc = schema_migrate(db, err, sizeof err);
+	if (rc == 0 && article_count_published(db) == 0 && demo_is_empty(db)) {
+		log_info("empty database: adding the demo site");
+		rc = demo_create(db, err, sizeof err);
+	}
+	db_pool_put(pool, db);
+	if (rc != 0) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		db_pool_free(pool);
+		return 1;
+	}
+	struct app *app = web_app_new(pool, theme, trust_proxy, err, sizeof err);
+	if (!app) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		db_pool_free(pool);
+		return 1;
+	}
+
+	/* Signals go to this thread alone, through sigwait(), so the server's
+	** threads (which inherit this mask) are never interrupted. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct http_config cfg = {
+	    .listen = listen ? listen : "127.0.0.1:8080",
+	    .threads = threads,
+	    .timeout = 30,
+	    .conn_limit = 2000,
+	    .per_ip_limit = 0,
+	    .trust_proxy = trust_proxy,
+	    .handle = web_handle,
+	    .body_limit = web_body_limit,
+	    .ctx = app,
+	};
+	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
+	if (!srv) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		web_app_free(app);
+		db_pool_free(pool);
+		return 1;
+	}
+	const char *host = cfg.listen;
+	const char *colon = host[0] == '[' ? strchr(host, ']') + 1 : strrchr(host, ':');
+	printf("Byline is serving %s on http://%.*s:%d/\n", path, (int)(colon - host), host,
+	       http_server_port(srv));
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("signal %d: stopping", sig);
+	http_server_stop(srv);
+	web_app_free(app);
+	db_pool_free(pool);
+	return 0;
+}

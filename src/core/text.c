@@ -1,0 +1,204 @@
+/*
+** text.c: slugs, trimming and the site's dates.
+**
+** Dates: the site has one time zone, set once at start with
+** text_set_timezone() (as TZ), so localtime_r() is both correct and
+** thread-safe afterwards.  Month names are written out here rather than taken
+** from the C locale, so pages never depend on the machine's locale.
+*/
+#include "core/text.h"
+#include "core/arena.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const months[] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December",
+};
+
+/* The ASCII letter for a two-byte UTF-8 Latin-1 letter (U+00C0..U+00FF), or
+** 0.  Enough for headlines in the Western European languages. */
+static char latin1_base(unsigned char b1, unsigned char b2)
+{
+	static const char map[] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"  /* C0..DF */
+	                          "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; /* E0..FF */
+	if (b1 != 0xC3 || b2 < 0x80 || b2 > 0xBF)
+		return 0;
+	char c = map[b2 - 0x80];
+	return (c >= 'a' && c <= 'z') ? c : 0;
+}
+
+char *text_slug(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n < 80 ? n + 1 : 81);
+	size_t k = 0, max = 80;
+	int dash = 0;
+	for (size_t i = 0; i < n && k < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char keep = 0;
+		if (isalnum(c) && c < 0x80) {
+			keep = (char)tolower(c);
+		} else if (c == 0xC3 && i + 1 < n) {
+			keep = latin1_base(c, (unsigned char)s[i + 1]);
+			if (keep)
+				i++;
+		} else if (c == '\'' || (c == 0xE2 && i + 2 < n &&
+		                         (unsigned char)s[i + 1] == 0x80 &&
+		                         ((unsigned char)s[i + 2] == 0x98 ||
+		                          (unsigned char)s[i + 2] == 0x99))) {
+			/* Apostrophes join words: "Putin's" -> "putins". */
+			if (c == 0xE2)
+				i += 2;
+			continue;
+		}
+		if (keep) {
+			if (dash && k > 0 && k < max - 1)
+				out[k++] = '-';
+			dash = 0;
+			out[k++] = keep;
+		} else {
+			dash = 1;
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+int text_is_slug(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 200 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return 0;
+		if (c == '-' && s[i + 1] == '-')
+			return 0;
+	}
+	return 1;
+}
+
+char *text_trim(struct arena *a, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+int text_int(const char *s, long long lo, long long hi, long long *out)
+{
+	if (!s || !*s || strlen(s) > 20)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (!(isdigit((unsigned char)*p) || (p == s && *p == '-')))
+			return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int text_set_timezone(const char *tz)
+{
+	if (!tz || !*tz || strstr(tz, ".."))
+		return -1;
+	if (strcmp(tz, "UTC") != 0) {
+		char path[512];
+		struct stat sb;
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			return -1;
+	}
+	setenv("TZ", tz, 1);
+	tzset();
+	return 0;
+}
+
+char *text_date_long(struct arena *a, time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return arena_printf(a, "%s %d, %d", months[tm.tm_mon], tm.tm_mday,
+	                    tm.tm_year + 1900);
+}
+
+char *text_date_iso(struct arena *a, time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	                    tm.tm_min, tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+}
+
+void text_date_ymd(time_t t, int *y, int *m, int *d)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+int text_parse_date(const char *s, time_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+		return -1;
+	const char *p = s + used;
+	if (*p == ' ' || *p == 'T') {
+		int u2 = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &u2) != 2 || u2 != 5)
+			return -1;
+		p += 1 + u2;
+		if (*p == ':') {
+			if (sscanf(p + 1, "%2d%n", &sec, &u2) != 1 || u2 != 2)
+				return -1;
+			p += 1 + u2;
+		}
+	}
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (*p == 0) {
+		tm.tm_isdst = -1;
+		*out = mktime(&tm);
+		return *out == (time_t)-1 ? -1 : 0;
+	}
+	long off = 0;
+	if (*p == 'Z' && p[1] == 0) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
+			return -1;
+		off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+	} else {
+		return -1;
+	}
+	*out = timegm(&tm) - off;
+	return 0;
+}

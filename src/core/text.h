@@ -1,0 +1,44 @@
+/*
+** text.h: small text utilities: slugs, trimming, number parsing, dates.
+*/
+#ifndef BYLINE_CORE_TEXT_H
+#define BYLINE_CORE_TEXT_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct arena;
+
+/* A URL slug from a title: lowercase ASCII letters and digits, runs of
+** anything else as one '-', no leading or trailing '-', at most 80 bytes.
+** Letters with common Latin accents lose them ("Café" -> "cafe").  May be ""
+** if s has no letter or digit.  Allocated in a. */
+char *text_slug(struct arena *a, const char *s);
+
+/* 1 if s is a well-formed slug as text_slug() makes them. */
+int text_is_slug(const char *s);
+
+/* s without leading and trailing ASCII whitespace.  Allocated in a. */
+char *text_trim(struct arena *a, const char *s, size_t n);
+
+/* Parses a decimal integer in [lo, hi] that fills all of s; 0 or -1. */
+int text_int(const char *s, long long lo, long long hi, long long *out);
+
+/* Sets the process's time zone (for dates shown on the site).  Call before
+** starting threads.  Returns 0, or -1 if the zone is unknown. */
+int text_set_timezone(const char *tz);
+
+/* "June 12, 2024" for t in the site's time zone.  Allocated in a. */
+char *text_date_long(struct arena *a, time_t t);
+
+/* "2024-06-12T09:30:00+01:00" (RFC 3339, local offset).  Allocated in a. */
+char *text_date_iso(struct arena *a, time_t t);
+
+/* Year, month (1-12) and day of t in the site's time zone. */
+void text_date_ymd(time_t t, int *y, int *m, int *d);
+
+/* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DDTHH:MM[:SS]" in the
+** site's time zone, or with a trailing "Z" or "+HH:MM" offset.  0 or -1. */
+int text_parse_date(const char *s, time_t *out);
+
+#endif

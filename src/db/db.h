@@ -1,0 +1,96 @@
+/*
+** db.h: the database interface the model layer is written against.
+**
+** Deliberately narrow so that a second backend (PostgreSQL) can implement it:
+** open a connection, prepare SQL text, bind parameters by position, step
+** through rows, read columns, run a transaction.  SQL is written with
+** numbered parameters (?1, ?2, ...), which SQLite reads as they are and a
+** PostgreSQL backend maps to $1, $2.  Nothing outside db/ includes sqlite3.h.
+**
+** Statements are prepared once per connection and cached by the address of
+** their SQL text, so callers pass SQL as named constants (static const char
+** []) and never build SQL at run time.  A statement is borrowed from the
+** cache: db_prepare() hands it out reset and unbound, and db_done() gives it
+** back.  A connection is used by one thread at a time; db_pool hands them
+** out.
+*/
+#ifndef BYLINE_DB_DB_H
+#define BYLINE_DB_DB_H
+
+#include <stddef.h>
+
+struct db;
+struct db_stmt;
+
+enum db_rc {
+	DB_OK = 0,       /* statement done, or call succeeded */
+	DB_ROW = 1,      /* db_step(): a row is ready */
+	DB_ERR = -1,     /* any other failure; db_errmsg() says what */
+	DB_BUSY = -2,    /* the database stayed locked past the busy timeout */
+	DB_CONSTRAINT = -3, /* a UNIQUE, CHECK or foreign-key constraint failed */
+	DB_FULL = -4,    /* disk full or I/O error: the write did not happen */
+};
+
+/* One migration: the schema change that takes the database to `version`. */
+struct db_migration {
+	int version;     /* 1, 2, 3 ... in order */
+	const char *sql; /* statements separated by ';' */
+};
+
+/* Opens (creating if needed) the database at path and applies the settings
+** Byline relies on: WAL, synchronous=FULL, foreign keys, defensive mode,
+** trusted_schema off, a busy timeout.  Returns NULL with a message in err. */
+struct db *db_open(const char *path, char *err, size_t errlen);
+void db_close(struct db *db);
+
+/* Applies, in one transaction each, every migration newer than the
+** database's recorded version.  Returns DB_OK or an error (message in err). */
+int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
+               char *err, size_t errlen);
+
+/* The schema version recorded in the database. */
+int db_version(struct db *db);
+
+/* A cached statement for sql, reset and unbound.  Returns NULL (and logs)
+** only if the SQL does not compile, which is a programming error. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+
+void db_bind_int(struct db_stmt *st, int i, long long v);
+void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
+void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
+void db_bind_null(struct db_stmt *st, int i);
+
+/* DB_ROW while rows come, then DB_OK; or an error code. */
+int db_step(struct db_stmt *st);
+
+/* Column values of the current row.  Text is borrowed until the next step or
+** db_done(); NULL columns read as 0 and "" (use db_col_is_null to tell). */
+long long db_col_int(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i);
+size_t db_col_len(struct db_stmt *st, int i);
+int db_col_is_null(struct db_stmt *st, int i);
+
+/* Gives the statement back to its connection's cache. */
+void db_done(struct db_stmt *st);
+
+/* Runs SQL with no parameters and no rows (schema, pragmas).  DB_OK or error. */
+int db_exec(struct db *db, const char *sql);
+
+/* Transactions.  db_begin takes the write lock at once (BEGIN IMMEDIATE), so
+** a writer waits at the start instead of failing midway. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+long long db_last_id(struct db *db);
+int db_changes(struct db *db);
+const char *db_errmsg(struct db *db);
+
+/* A fixed set of connections shared by threads. */
+struct db_pool;
+struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen);
+void db_pool_free(struct db_pool *p);
+struct db *db_pool_get(struct db_pool *p); /* waits for a free connection */
+void db_pool_put(struct db_pool *p, struct db *db);
+
+#endif

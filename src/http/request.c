@@ -1,0 +1,179 @@
+/*
+** request.c: reading requests (query, form, cookies) and building responses.
+**
+** Parsing is lazy: a handler that never asks for the form never pays for it.
+** Everything parsed is allocated in the request's arena.
+*/
+#include "http/http.h"
+#include "core/arena.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+char *http_decode(struct arena *a, const char *s, size_t n, int plus_space,
+                  size_t *len_out)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '+' && plus_space) {
+			out[k++] = ' ';
+		} else if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		           hexval(s[i + 2]) >= 0) {
+			out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			out[k++] = c;
+		}
+	}
+	out[k] = 0;
+	if (len_out)
+		*len_out = k;
+	return out;
+}
+
+struct http_param *http_parse_urlencoded(struct arena *a, const char *s, size_t n,
+                                         size_t *n_out)
+{
+	size_t count = 1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '&')
+			count++;
+	struct http_param *p = arena_alloc(a, count * sizeof *p);
+	size_t k = 0, i = 0;
+	while (i < n) {
+		size_t end = i;
+		while (end < n && s[end] != '&')
+			end++;
+		if (end > i) {
+			size_t eq = i;
+			while (eq < end && s[eq] != '=')
+				eq++;
+			p[k].name = http_decode(a, s + i, eq - i, 1, NULL);
+			if (eq < end)
+				p[k].value = http_decode(a, s + eq + 1, end - eq - 1, 1, &p[k].len);
+			else
+				p[k].value = "", p[k].len = 0;
+			k++;
+		}
+		i = end + 1;
+	}
+	*n_out = k;
+	return p;
+}
+
+static const char *find(const struct http_param *p, size_t n, const char *name,
+                        size_t *len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(p[i].name, name)) {
+			if (len)
+				*len = p[i].len;
+			return p[i].value;
+		}
+	return NULL;
+}
+
+const char *http_query(struct http_req *req, const char *name, size_t *len)
+{
+	if (!req->query_parsed) {
+		req->query_params = http_parse_urlencoded(req->a, req->query, strlen(req->query),
+		                                          &req->n_query_params);
+		req->query_parsed = 1;
+	}
+	return find(req->query_params, req->n_query_params, name, len);
+}
+
+const char *http_form(struct http_req *req, const char *name, size_t *len)
+{
+	if (!req->form_parsed) {
+		const char *ct = http_header(req, "Content-Type");
+		req->form_parsed = 1;
+		if (ct && !strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+			req->form_params = http_parse_urlencoded(req->a, req->body, req->body_len,
+			                                         &req->n_form_params);
+	}
+	return find(req->form_params, req->n_form_params, name, len);
+}
+
+const char *http_cookie(struct http_req *req, const char *name)
+{
+	if (!req->cookies_parsed) {
+		req->cookies_parsed = 1;
+		const char *h = http_header(req, "Cookie");
+		if (h) {
+			size_t count = 1;
+			for (const char *c = h; *c; c++)
+				if (*c == ';')
+					count++;
+			req->cookies = arena_alloc(req->a, count * sizeof *req->cookies);
+			const char *p = h;
+			while (*p) {
+				while (*p == ' ' || *p == ';')
+					p++;
+				const char *end = strchr(p, ';');
+				if (!end)
+					end = p + strlen(p);
+				const char *eq = memchr(p, '=', (size_t)(end - p));
+				if (eq && eq > p) {
+					struct http_param *c = &req->cookies[req->n_cookies++];
+					c->name = arena_strndup(req->a, p, (size_t)(eq - p));
+					c->value = arena_strndup(req->a, eq + 1, (size_t)(end - eq - 1));
+					c->len = (size_t)(end - eq - 1);
+				}
+				p = end;
+			}
+		}
+	}
+	return find(req->cookies, req->n_cookies, name, NULL);
+}
+
+void http_resp_header(struct http_resp *resp, const char *name, const char *value)
+{
+	if (resp->n_headers >= HTTP_MAX_HEADERS)
+		return;
+	resp->hnames[resp->n_headers] = name;
+	resp->hvalues[resp->n_headers] = value;
+	resp->n_headers++;
+}
+
+void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
+                     const char *value, long max_age)
+{
+	int secure = req->scheme && !strcmp(req->scheme, "https");
+	char *v = arena_printf(req->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+	                       name, max_age > 0 ? value : "", max_age > 0 ? max_age : 0,
+	                       secure ? "; Secure" : "");
+	http_resp_header(resp, "Set-Cookie", v);
+}
+
+void http_resp_text(struct http_resp *resp, int status, const char *text)
+{
+	resp->status = status;
+	buf_reset(&resp->body);
+	buf_puts(&resp->body, text);
+}
+
+void http_redirect(struct http_req *req, struct http_resp *resp, int status,
+                   const char *location)
+{
+	(void)req;
+	resp->status = status;
+	http_resp_header(resp, "Location", location);
+	buf_reset(&resp->body);
+	resp->content_type = "text/plain; charset=utf-8";
+	buf_puts(&resp->body, "Moved: ");
+	buf_puts(&resp->body, location);
+	buf_putc(&resp->body, '\n');
+}

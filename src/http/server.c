@@ -1,0 +1,331 @@
+/*
+** server.c: libmicrohttpd under Byline's request model.
+**
+** Why libmicrohttpd, and why this mode: see docs/ARCHITECTURE.md.  In short,
+** it is maintained, packaged by Debian, and measured here within a few
+** percent of the alternatives; its epoll mode with a thread pool of two or
+** more holds 256 connections, where its single-thread mode stalls.
+**
+** The access handler is called several times per request: first with the
+** headers (we check them and set up state), then once per chunk of body,
+** then once with no data (we dispatch).  Responses are queued only after the
+** first call: queuing on the first silently turns keep-alive off.
+*/
+#include "http/http.h"
+#include "core/arena.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+struct http_server {
+	struct MHD_Daemon *d;   /* the library's daemon */
+	struct http_config cfg; /* copy of the caller's configuration */
+	int port;               /* bound port */
+};
+
+/* Per-request state, hung on the library's connection-class pointer. */
+struct conn_state {
+	struct http_req req;   /* what the handler sees */
+	struct buf body;       /* body received so far */
+	size_t limit;          /* most body bytes this route takes */
+	int reject;            /* non-zero: answer this status without dispatch */
+	int started;           /* the headers have been seen */
+	char *uri;             /* the request target as sent: path and query */
+	const char *reason;    /* text for the reject answer */
+};
+
+const char *http_header(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	int *counts = cls;
+	if (!strcasecmp(key, "Content-Length"))
+		counts[0]++;
+	else if (!strcasecmp(key, "Transfer-Encoding"))
+		counts[1]++;
+	return MHD_YES;
+}
+
+static const char *client_ip(struct http_req *req, struct MHD_Connection *c, int trust)
+{
+	if (trust) {
+		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                              "X-Forwarded-For");
+		if (xff && *xff) {
+			/* The right-most entry is the one our proxy added. */
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			if (strlen(last) < 64)
+				return arena_strdup(req->a, last);
+		}
+	}
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char text[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
+			          sizeof text);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+			          sizeof text);
+	}
+	return arena_strdup(req->a, text);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *resp)
+{
+	size_t len;
+	char *data = buf_detach(&resp->body, &len);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+	                        resp->content_type ? resp->content_type
+	                                           : "text/html; charset=utf-8");
+	for (int i = 0; i < resp->n_headers; i++)
+		MHD_add_response_header(r, resp->hnames[i], resp->hvalues[i]);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_reject(struct MHD_Connection *c, int status, const char *text)
+{
+	struct http_resp resp;
+	memset(&resp, 0, sizeof resp);
+	resp.status = status;
+	resp.content_type = "text/plain; charset=utf-8";
+	buf_puts(&resp.body, text);
+	buf_putc(&resp.body, '\n');
+	http_resp_header(&resp, "Connection", "close");
+	return send_resp(c, &resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **ptr)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct conn_state *st = *ptr;
+
+	if (!st)
+		return MHD_NO; /* on_uri always sets it; survive a library change */
+	if (!st->started) {
+		/* First call: headers only.  Set up, check, never answer yet. */
+		st->started = 1;
+		struct http_req *req = &st->req;
+		req->conn = c;
+		req->method = arena_strdup(req->a, method);
+		req->is_head = !strcmp(method, "HEAD");
+		(void)url; /* the library's decoded path; we route on the raw one */
+		const char *q = strchr(st->uri, '?');
+		req->path = q ? arena_strndup(req->a, st->uri, (size_t)(q - st->uri))
+		              : arena_strdup(req->a, st->uri);
+		req->query = q ? arena_strdup(req->a, q + 1) : "";
+		req->scheme = "http";
+		if (s->cfg.trust_proxy) {
+			const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			                                                "X-Forwarded-Proto");
+			if (proto && !strcasecmp(proto, "https"))
+				req->scheme = "https";
+		}
+		req->remote_ip = client_ip(req, c, s->cfg.trust_proxy);
+		int counts[2] = {0, 0};
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, counts);
+		st->limit = s->cfg.body_limit ? s->cfg.body_limit(method, req->path, s->cfg.ctx)
+		                              : 0;
+		if (counts[0] > 1 || (counts[0] && counts[1]) || counts[1] > 1) {
+			st->reject = 400;
+			st->reason = "Bad request: conflicting Content-Length and "
+			             "Transfer-Encoding headers.";
+		} else if (counts[0]) {
+			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			                                             "Content-Length");
+			char *end;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (*end || n > st->limit) {
+				st->reject = 413;
+				st->reason = "Request too large: this address does not accept "
+				             "a body that big.";
+			}
+		}
+		buf_limit(&st->body, st->limit + 1);
+		return MHD_YES;
+	}
+
+	if (st->reject) {
+		*upload_size = 0;
+		return send_reject(c, st->reject, st->reason);
+	}
+	if (*upload_size) {
+		buf_put(&st->body, upload, *upload_size);
+		*upload_size = 0;
+		if (st->body.is_full || st->body.len > st->limit) {
+			st->reject = 413;
+			st->reason = "Request too large: this address does not accept a body "
+			             "that big.";
+			return send_reject(c, st->reject, st->reason);
+		}
+		return MHD_YES;
+	}
+
+	/* The whole request is in: dispatch. */
+	struct http_req *req = &st->req;
+	req->body = buf_cstr(&st->body);
+	req->body_len = st->body.len;
+	struct http_resp resp;
+	memset(&resp, 0, sizeof resp);
+	resp.status = 200;
+	s->cfg.handle(req, &resp, s->cfg.ctx);
+	enum MHD_Result ret = send_resp(c, &resp);
+	buf_free(&resp.body);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ptr,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct conn_state *st = *ptr;
+	if (!st)
+		return;
+	arena_free(st->req.a);
+	buf_free(&st->body);
+	free(st->uri);
+	free(st);
+	*ptr = NULL;
+}
+
+/* The library calls this first for every request; what it returns becomes
+** the request's state pointer.  It is also the only place the request
+** target is seen as sent, before the library decodes and splits it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	struct conn_state *st = calloc(1, sizeof *st);
+	if (!st)
+		die("out of memory");
+	st->uri = strdup(uri ? uri : "/");
+	if (!st->uri)
+		die("out of memory");
+	st->req.a = arena_new();
+	return st;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon;
+	memset(ss, 0, sizeof *ss);
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof host)
+			return -1;
+		memcpy(host, listen + 1, (size_t)(close - listen - 1));
+		host[close - listen - 1] = 0;
+		colon = close + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon || (size_t)(colon - listen) >= sizeof host)
+			return -1;
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = 0;
+	}
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return -1;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		*len = sizeof *v4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *v6;
+		return 0;
+	}
+	return -1;
+}
+
+struct http_server *http_server_start(const struct http_config *cfg, char *err,
+                                      size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (parse_listen(cfg->listen, &ss, &sslen) != 0) {
+		snprintf(err, errlen, "cannot read listen address '%s' (want HOST:PORT, "
+		         "e.g. 127.0.0.1:8080 or [::1]:8080)", cfg->listen);
+		return NULL;
+	}
+	struct http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		die("out of memory");
+	s->cfg = *cfg;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	    MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, errlen, "cannot listen on %s (address in use, or not ours?)",
+		         cfg->listen);
+		free(s);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	return s;
+}
+
+int http_server_port(struct http_server *s)
+{
+	return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

@@ -1,0 +1,234 @@
+/*
+** article.c: article queries and creation.
+*/
+#include "model/article.h"
+#include "model/taxonomy.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "render/markdown.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Columns every article query reads, in struct order; body columns last. */
+#define LIST_COLS \
+	"a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at," \
+	" a.updated_at, a.author_id, u.display_name, u.slug, a.section_id," \
+	" COALESCE(s.name, ''), COALESCE(s.slug, ''), a.comments_open"
+#define FROM_JOIN \
+	" FROM articles a JOIN users u ON u.id = a.author_id" \
+	" LEFT JOIN sections s ON s.id = a.section_id"
+
+static const char sql_by_slug[] =
+    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.slug = ?1";
+static const char sql_latest[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published'"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1";
+static const char sql_count[] =
+    "SELECT count(*) FROM articles WHERE status = 'published'";
+static const char sql_by_author[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published' AND a.author_id = ?3"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1";
+static const char sql_count_author[] =
+    "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
+static const char sql_related[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published' AND a.id <> ?1"
+    " AND ((?2 > 0 AND a.section_id = ?2) OR EXISTS ("
+    "   SELECT 1 FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
+    "   WHERE t1.article_id = ?1 AND t2.article_id = a.id))"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3";
+static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
+static const char sql_insert[] =
+    "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
+    " published_at, created_at, updated_at, author_id, section_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)";
+
+static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int body)
+{
+	r->id = db_col_int(st, 0);
+	r->slug = arena_strdup(a, db_col_text(st, 1));
+	r->headline = arena_strdup(a, db_col_text(st, 2));
+	r->dek = arena_strdup(a, db_col_text(st, 3));
+	r->status = arena_strdup(a, db_col_text(st, 4));
+	r->published_at = db_col_int(st, 5);
+	r->created_at = db_col_int(st, 6);
+	r->updated_at = db_col_int(st, 7);
+	r->author_id = db_col_int(st, 8);
+	r->author_name = arena_strdup(a, db_col_text(st, 9));
+	r->author_slug = arena_strdup(a, db_col_text(st, 10));
+	r->section_id = db_col_int(st, 11);
+	r->section_name = arena_strdup(a, db_col_text(st, 12));
+	r->section_slug = arena_strdup(a, db_col_text(st, 13));
+	r->comments_open = (int)db_col_int(st, 14);
+	r->body_src = body ? arena_strdup(a, db_col_text(st, 15)) : "";
+	r->body_html = body ? arena_strdup(a, db_col_text(st, 16)) : "";
+}
+
+static struct article *read_list(struct db_stmt *st, struct arena *a, int limit, size_t *n)
+{
+	struct article *list = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *list);
+	size_t k = 0;
+	while ((int)k < limit && db_step(st) == DB_ROW)
+		read_row(st, a, &list[k++], 0);
+	db_done(st);
+	*n = k;
+	return list;
+}
+
+int article_by_slug(struct db *db, struct arena *a, const char *slug, int published_only,
+                    struct article *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_by_slug);
+	db_bind_text(st, 1, slug);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		read_row(st, a, out, 1);
+		rc = (published_only && strcmp(out->status, "published") != 0) ? 1 : 0;
+	} else {
+		rc = rc == DB_OK ? 1 : -1;
+	}
+	db_done(st);
+	return rc;
+}
+
+struct article *article_latest(struct db *db, struct arena *a, long long offset,
+                               int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_latest);
+	db_bind_int(st, 1, offset);
+	db_bind_int(st, 2, limit);
+	return read_list(st, a, limit, n);
+}
+
+static long long count(struct db_stmt *st)
+{
+	long long c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return c;
+}
+
+long long article_count_published(struct db *db)
+{
+	return count(db_prepare(db, sql_count));
+}
+
+struct article *article_by_author(struct db *db, struct arena *a, long long author_id,
+                                  long long offset, int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_by_author);
+	db_bind_int(st, 1, offset);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, author_id);
+	return read_list(st, a, limit, n);
+}
+
+long long article_count_by_author(struct db *db, long long author_id)
+{
+	struct db_stmt *st = db_prepare(db, sql_count_author);
+	db_bind_int(st, 1, author_id);
+	return count(st);
+}
+
+struct article *article_related(struct db *db, struct arena *a, const struct article *art,
+                                int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_related);
+	db_bind_int(st, 1, art->id);
+	db_bind_int(st, 2, art->section_id);
+	db_bind_int(st, 3, limit);
+	return read_list(st, a, limit, n);
+}
+
+static int slug_taken(struct db *db, const char *slug)
+{
+	struct db_stmt *st = db_prepare(db, sql_slug_taken);
+	db_bind_text(st, 1, slug);
+	int taken = db_step(st) == DB_ROW;
+	db_done(st);
+	return taken;
+}
+
+long long article_create(struct db *db, struct arena *a, const struct article_input *in,
+                         char *err, size_t errlen)
+{
+	const char *status = in->status ? in->status : "published";
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
+	if (!in->headline || !*in->headline) {
+		snprintf(err, errlen, "the headline is empty");
+		return -1;
+	}
+	if (!text_is_slug(slug)) {
+		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9 and single dashes", slug);
+		return -1;
+	}
+	struct buf html = BUF_INIT;
+	if (markdown_render(&html, in->body_src ? in->body_src : "",
+	                    in->body_src ? strlen(in->body_src) : 0, MD_TRUSTED) != 0) {
+		buf_free(&html);
+		snprintf(err, errlen, "the body could not be rendered");
+		return -1;
+	}
+	long long now = (long long)time(NULL);
+	long long pub = in->published_at;
+	if (!pub && !strcmp(status, "published"))
+		pub = now;
+
+	long long id = -1;
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "database busy: %s", db_errmsg(db));
+		buf_free(&html);
+		return -1;
+	}
+	if (slug_taken(db, slug)) {
+		snprintf(err, errlen, "slug '%s' is already used by another article", slug);
+		goto fail;
+	}
+	struct db_stmt *st = db_prepare(db, sql_insert);
+	db_bind_text(st, 1, slug);
+	db_bind_text(st, 2, in->headline);
+	db_bind_text(st, 3, in->dek ? in->dek : "");
+	db_bind_text(st, 4, in->body_src ? in->body_src : "");
+	db_bind_textn(st, 5, html.data ? html.data : "", html.len);
+	db_bind_text(st, 6, status);
+	if (pub)
+		db_bind_int(st, 7, pub);
+	else
+		db_bind_null(st, 7);
+	db_bind_int(st, 8, now);
+	db_bind_int(st, 9, in->author_id);
+	if (in->section_id > 0)
+		db_bind_int(st, 10, in->section_id);
+	else
+		db_bind_null(st, 10);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "cannot save the article: %s", db_errmsg(db));
+		goto fail;
+	}
+	id = db_last_id(db);
+	for (size_t i = 0; i < in->n_tags; i++) {
+		if (!in->tags[i] || !*in->tags[i])
+			continue;
+		long long tag = tag_ensure(db, a, in->tags[i]);
+		if (tag < 0 || tag_attach(db, id, tag) != 0) {
+			snprintf(err, errlen, "cannot save tag '%s'", in->tags[i]);
+			id = -1;
+			goto fail;
+		}
+	}
+	if (db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "cannot commit: %s", db_errmsg(db));
+		id = -1;
+		goto fail;
+	}
+	buf_free(&html);
+	return id;
+fail:
+	db_rollback(db);
+	buf_free(&html);
+	return -1;
+}

@@ -1,0 +1,85 @@
+/*
+** comment.h: readers' comments: storing, moderating, reading for pages.
+**
+** The email and IP are stored for moderators only.  Public reads
+** (comment_for_article, comment_by_id) never select them, so a page cannot
+** print what it was never given.
+*/
+#ifndef BYLINE_MODEL_COMMENT_H
+#define BYLINE_MODEL_COMMENT_H
+
+#include <stddef.h>
+
+struct db;
+struct arena;
+struct settings;
+
+struct comment {
+	long long id;            /* comments.id */
+	long long article_id;    /* the article it is on */
+	long long parent_id;     /* 0 for a top-level comment */
+	const char *author_name; /* as typed */
+	const char *author_url;  /* "" or an http(s) URL */
+	const char *body;        /* Markdown as typed */
+	const char *body_html;   /* sanitized HTML made from body */
+	const char *status;      /* pending, approved, spam, trash */
+	long long created_at;    /* seconds, UTC */
+	const char *author_email; /* moderation reads only, else NULL */
+	const char *ip;           /* moderation reads only, else NULL */
+	const char *article_slug; /* moderation reads only, else NULL */
+};
+
+struct comment_input {
+	long long article_id;    /* must exist */
+	long long parent_id;     /* 0, or an approved comment on the same article */
+	const char *author_name; /* checked by the caller */
+	const char *author_email;
+	const char *author_url;
+	const char *body;
+	const char *ip;
+	const char *user_agent;
+	const char *status;      /* from comment_decide() */
+	long long created_at;    /* 0 = now */
+};
+
+/* Stores a comment, rendering its body as untrusted Markdown.  Returns the
+** id, or -1 (err says why; DB_BUSY/DB_FULL failures say so). */
+long long comment_add(struct db *db, const struct comment_input *in, char *err,
+                      size_t errlen);
+
+/* "approved" or "pending" for a new comment, by the site's policy: hold all,
+** hold first-time commenters (same name and email never approved before),
+** or none; and always hold one with max_links or more links. */
+const char *comment_decide(struct db *db, const struct settings *s, const char *name,
+                           const char *email, const char *body);
+
+/* Number of links in a comment body (http://, https://, www.). */
+int comment_count_links(const char *body);
+
+/* Approved comments of an article, plus the pending ones whose ids are in
+** own[] (the viewer's own held comments), oldest first.  Allocated in a. */
+struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
+                                    const long long *own, size_t n_own, size_t *n);
+
+long long comment_count_approved(struct db *db, long long article_id);
+
+/* An approved comment on article_id (for replies).  0, 1 not found, -1. */
+int comment_by_id(struct db *db, struct arena *a, long long id, long long article_id,
+                  struct comment *out);
+
+/* Seconds since the IP's newest stored comment, or -1 if it has none. */
+long long comment_seconds_since_ip(struct db *db, const char *ip);
+
+/* 1 if the same person already posted this text here (WordPress's rule:
+** same article and parent, same name or email, same text, not trashed). */
+int comment_is_duplicate(struct db *db, const struct comment_input *in);
+
+/* Sets a comment's status.  0, 1 if no such comment, -1 on error. */
+int comment_set_status(struct db *db, long long id, const char *status);
+
+/* Comments for moderators, newest first, optionally of one status (NULL for
+** all), with email and IP.  Allocated in a. */
+struct comment *comment_list(struct db *db, struct arena *a, const char *status,
+                             int limit, size_t *n);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+** taxonomy.c: sections and tags.
+*/
+#include "model/taxonomy.h"
+#include "core/arena.h"
+#include "core/text.h"
+#include "db/db.h"
+
+#include <string.h>
+
+static const char sql_section_by_name[] = "SELECT id FROM sections WHERE name = ?1";
+static const char sql_section_slug[] = "SELECT 1 FROM sections WHERE slug = ?1";
+static const char sql_section_insert[] = "INSERT INTO sections(name, slug) VALUES (?1, ?2)";
+static const char sql_section_all[] = "SELECT id, name, slug FROM sections ORDER BY name";
+static const char sql_tag_by_name[] = "SELECT id FROM tags WHERE name = ?1";
+static const char sql_tag_slug[] = "SELECT 1 FROM tags WHERE slug = ?1";
+static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
+static const char sql_tag_attach[] =
+    "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?1, ?2)";
+static const char sql_tags_of[] =
+    "SELECT t.id, t.name, t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id"
+    " WHERE at.article_id = ?1 ORDER BY t.name";
+
+static long long ensure(struct db *db, struct arena *a, const char *name,
+                        const char *by_name, const char *slug_q, const char *insert)
+{
+	struct db_stmt *st = db_prepare(db, by_name);
+	db_bind_text(st, 1, name);
+	long long id = -1;
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (id > 0)
+		return id;
+	char *base = text_slug(a, name);
+	if (!*base)
+		base = "untitled";
+	char *slug = base;
+	for (int i = 2; i < 1000; i++) {
+		st = db_prepare(db, slug_q);
+		db_bind_text(st, 1, slug);
+		int taken = db_step(st) == DB_ROW;
+		db_done(st);
+		if (!taken)
+			break;
+		slug = arena_printf(a, "%s-%d", base, i);
+	}
+	st = db_prepare(db, insert);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, slug);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_last_id(db) : -1;
+}
+
+long long section_ensure(struct db *db, struct arena *a, const char *name)
+{
+	return ensure(db, a, name, sql_section_by_name, sql_section_slug, sql_section_insert);
+}
+
+long long tag_ensure(struct db *db, struct arena *a, const char *name)
+{
+	return ensure(db, a, name, sql_tag_by_name, sql_tag_slug, sql_tag_insert);
+}
+
+static struct term *read_terms(struct db_stmt *st, struct arena *a, size_t *n)
+{
+	size_t cap = 8, k = 0;
+	struct term *t = arena_alloc(a, cap * sizeof *t);
+	while (db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct term *bigger = arena_alloc(a, 2 * cap * sizeof *t);
+			memcpy(bigger, t, cap * sizeof *t);
+			t = bigger;
+			cap *= 2;
+		}
+		t[k].id = db_col_int(st, 0);
+		t[k].name = arena_strdup(a, db_col_text(st, 1));
+		t[k].slug = arena_strdup(a, db_col_text(st, 2));
+		k++;
+	}
+	db_done(st);
+	*n = k;
+	return t;
+}
+
+struct term *section_all(struct db *db, struct arena *a, size_t *n)
+{
+	return read_terms(db_prepare(db, sql_section_all), a, n);
+}
+
+struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
+                            size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_tags_of);
+	db_bind_int(st, 1, article_id);
+	return read_terms(st, a, n);
+}
+
+int tag_attach(struct db *db, long long article_id, long long tag_id)
+{
+	struct db_stmt *st = db_prepare(db, sql_tag_attach);
+	db_bind_int(st, 1, article_id);
+	db_bind_int(st, 2, tag_id);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}

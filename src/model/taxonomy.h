@@ -1,0 +1,36 @@
+/*
+** taxonomy.h: sections (WordPress's categories) and tags.
+**
+** Both are (id, name, slug); sections may have a parent (one level).  They
+** are created as an editor or an import names them: *_ensure() finds by name
+** or creates with a unique slug.
+*/
+#ifndef BYLINE_MODEL_TAXONOMY_H
+#define BYLINE_MODEL_TAXONOMY_H
+
+#include <stddef.h>
+
+struct db;
+struct arena;
+
+struct term {
+	long long id;     /* sections.id or tags.id */
+	const char *name; /* shown */
+	const char *slug; /* /category/SLUG/ or /tag/SLUG/ */
+};
+
+/* Id of the section / tag with this name, created if missing; -1 on error. */
+long long section_ensure(struct db *db, struct arena *a, const char *name);
+long long tag_ensure(struct db *db, struct arena *a, const char *name);
+
+/* Every section, by name.  Allocated in a. */
+struct term *section_all(struct db *db, struct arena *a, size_t *n);
+
+/* The tags of an article, by name.  Allocated in a. */
+struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
+                            size_t *n);
+
+/* Links an article to a tag (no error if already linked).  0 or -1. */
+int tag_attach(struct db *db, long long article_id, long long tag_id);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+** page_article.c: "/YYYY/MM/DD/slug/": the page Byline exists to serve.
+**
+** In order: headline, byline, date, body, author box, related articles, the
+** comments title (approved comments only), the threaded comments, and the
+** reply form.  The viewer's own held comments are shown to them alone,
+** marked as awaiting moderation; that makes the page private to them.
+*/
+#include "web/web.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "model/article.h"
+#include "model/author.h"
+#include "model/comment.h"
+#include "model/taxonomy.h"
+#include "render/value.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_DEPTH 5     /* WordPress's default thread depth */
+#define MAX_HELD 16     /* held comments remembered per reader */
+
+int page_article_find(struct page *p, struct article *out)
+{
+	const char *slug = p->req->params[3];
+	if (article_by_slug(p->db, p->a, slug, 1, out) != 0)
+		return 1;
+	/* The date in the URL must be the article's date in the site's zone;
+	** a wrong one is an old or mistyped link: send it to the right place. */
+	char *canon = site_article_path(p, out->published_at, out->slug);
+	char *asked = arena_printf(p->a, "/%s/%s/%s/%s/", p->req->params[0],
+	                           p->req->params[1], p->req->params[2], slug);
+	if (strcmp(canon, asked) != 0) {
+		if (!strcmp(p->req->method, "POST"))
+			return 1;
+		http_redirect(p->req, p->resp, 301, canon);
+		return 2;
+	}
+	return 0;
+}
+
+/* "June 12, 2024 at 9:30 am" */
+static char *date_time(struct arena *a, time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int h = tm.tm_hour % 12;
+	return arena_printf(a, "%s at %d:%02d %s", text_date_long(a, t), h ? h : 12, tm.tm_min,
+	                    tm.tm_hour < 12 ? "am" : "pm");
+}
+
+/* "1,234" */
+static char *thousands(struct arena *a, long long n)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%lld", n);
+	size_t len = strlen(digits);
+	char *out = arena_alloc(a, len + len / 3 + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = 0;
+	return out;
+}
+
+/* Up to two initials of a name, for the avatar placeholder. */
+static char *initials(struct arena *a, const char *name)
+{
+	char *out = arena_alloc(a, 16);
+	size_t k = 0;
+	int at_word = 1;
+	const char *last_word = NULL;
+	for (const char *s = name; *s; s++) {
+		if (*s == ' ') {
+			at_word = 1;
+			continue;
+		}
+		if (at_word) {
+			if (!k) {
+				size_t len = 1;
+				while ((s[len] & 0xC0) == 0x80)
+					len++;
+				memcpy(out, s, len);
+				k = len;
+			} else {
+				last_word = s;
+			}
+		}
+		at_word = 0;
+	}
+	if (last_word) {
+		size_t len = 1;
+		while ((last_word[len] & 0xC0) == 0x80)
+			len++;
+		memcpy(out + k, last_word, len);
+		k += len;
+	}
+	out[k] = 0;
+	return out;
+}
+
+struct node {
+	const struct comment *c; /* the comment */
+	struct tv *item;         /* its template map */
+	struct tv *children;     /* its replies' list */
+	struct tv *container;    /* the list it is in */
+	int depth;               /* 1 for top level */
+};
+
+static struct tv *comment_tree(struct page *p, const struct article *art, const char *url,
+                               const struct comment *list, size_t n)
+{
+	struct arena *a = p->a;
+	struct tv *top = tv_list(a);
+	struct node *nodes = arena_alloc(a, (n ? n : 1) * sizeof *nodes);
+	for (size_t i = 0; i < n; i++) {
+		const struct comment *c = &list[i];
+		struct node *nd = &nodes[i];
+		nd->c = c;
+		nd->item = tv_map(a);
+		nd->children = tv_list(a);
+		struct node *parent = NULL;
+		for (size_t j = 0; j < i && c->parent_id; j++)
+			if (nodes[j].c->id == c->parent_id)
+				parent = &nodes[j];
+		nd->depth = parent ? parent->depth + 1 : 1;
+		if (nd->depth > MAX_DEPTH)
+			nd->depth = MAX_DEPTH;
+		struct tv *it = nd->item;
+		tv_set_int(a, it, "id", c->id);
+		tv_set_str(a, it, "author_name", c->author_name);
+		/* Every key is set on every comment, so a nested comment can never
+		** pick up its parent's value through the context stack. */
+		if (*c->author_url)
+			tv_set_str(a, it, "author_url", c->author_url);
+		else
+			tv_set_bool(a, it, "author_url", 0);
+		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)c->created_at));
+		tv_set_str(a, it, "date_text", date_time(a, (time_t)c->created_at));
+		tv_set_str(a, it, "permalink", arena_printf(a, "%s#comment-%lld", url, c->id));
+		tv_set(a, it, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
+		tv_set_bool(a, it, "is_held", strcmp(c->status, "approved") != 0);
+		tv_set_int(a, it, "depth", nd->depth);
+		if (nd->depth < MAX_DEPTH && art->comments_open && !strcmp(c->status, "approved"))
+			tv_set_str(a, it, "reply_url",
+			           arena_printf(a, "%s?replytocom=%lld#respond", url, c->id));
+		else
+			tv_set_bool(a, it, "reply_url", 0);
+		tv_set(a, it, "children", nd->children);
+		if (!parent)
+			nd->container = top;
+		else if (parent->depth < MAX_DEPTH)
+			nd->container = parent->children;
+		else /* at the depth limit: listed after the parent, at its level */
+			nd->container = parent->container;
+		tv_push(a, nd->container, it);
+	}
+	for (size_t i = 0; i < n; i++)
+		tv_set_bool(a, nodes[i].item, "has_children", nodes[i].children->len > 0);
+	return top;
+}
+
+static struct tv *form_context(struct page *p, const struct article *art, const char *url,
+                               const struct comment_form *f)
+{
+	struct arena *a = p->a;
+	struct tv *form = tv_map(a);
+	struct comment_form empty;
+	if (!f) {
+		memset(&empty, 0, sizeof empty);
+		/* A reader who asked to be remembered gets their details back. */
+		const char *saved = http_cookie(p->req, "byline_commenter");
+		if (saved) {
+			size_t np;
+			struct http_param *kv = http_parse_urlencoded(a, saved, strlen(saved), &np);
+			for (size_t i = 0; i < np; i++) {
+				if (!strcmp(kv[i].name, "n")) empty.author = kv[i].value;
+				else if (!strcmp(kv[i].name, "e")) empty.email = kv[i].value;
+				else if (!strcmp(kv[i].name, "u")) empty.url = kv[i].value;
+			}
+			empty.save = 1;
+			p->is_private = 1;
+		}
+		const char *reply = http_query(p->req, "replytocom", NULL);
+		long long rid;
+		if (reply && text_int(reply, 1, (long long)1 << 53, &rid) == 0)
+			empty.parent = rid;
+		f = &empty;
+	}
+	tv_set_str(a, form, "action", url);
+	tv_set_str(a, form, "comment", f->comment);
+	tv_set_str(a, form, "author", f->author);
+	tv_set_str(a, form, "email", f->email);
+	tv_set_str(a, form, "url", f->url);
+	tv_set_bool(a, form, "save", f->save);
+	tv_set_str(a, form, "token", comment_form_token(p, art->id));
+	if (f->parent) {
+		struct comment parent;
+		if (comment_by_id(p->db, a, f->parent, art->id, &parent) == 0) {
+			tv_set_int(a, form, "parent", parent.id);
+			tv_set_str(a, form, "reply_to", parent.author_name);
+			tv_set_str(a, form, "cancel_url", arena_printf(a, "%s#respond", url));
+		}
+	}
+	if (!tv_get(form, "parent"))
+		tv_set_int(a, form, "parent", 0);
+	struct tv *err = tv_map(a);
+	int any = 0;
+#define FIELD_ERR(name, msg) \
+	if (msg) { tv_set_str(a, err, name, msg); any = 1; }
+	FIELD_ERR("comment", f->err_comment);
+	FIELD_ERR("author", f->err_author);
+	FIELD_ERR("email", f->err_email);
+	FIELD_ERR("url", f->err_url);
+#undef FIELD_ERR
+	tv_set(a, form, "errors", err);
+	tv_set_bool(a, form, "has_errors", any);
+	if (f->message)
+		tv_set_str(a, form, "message", f->message);
+	if (any || f->message)
+		p->is_private = 1;
+	return form;
+}
+
+void page_article_render(struct page *p, const struct article *art,
+                         const struct comment_form *f, int status)
+{
+	struct arena *a = p->a;
+	const char *url = site_article_path(p, art->published_at, art->slug);
+	struct tv *ctx = site_context(p, art->headline);
+	struct tv *av = tv_map(a);
+	tv_set_str(a, av, "headline", art->headline);
+	tv_set_str(a, av, "dek", art->dek);
+	tv_set_str(a, av, "url", url);
+	tv_set_str(a, av, "date_iso", text_date_iso(a, (time_t)art->published_at));
+	tv_set_str(a, av, "date_long", text_date_long(a, (time_t)art->published_at));
+	if (art->updated_at > art->published_at + 60)
+		tv_set_str(a, av, "updated_iso", text_date_iso(a, (time_t)art->updated_at));
+	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
+	if (art->section_id) {
+		struct tv *sec = tv_map(a);
+		tv_set_str(a, sec, "name", art->section_name);
+		tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", art->section_slug));
+		tv_set(a, av, "section", sec);
+	} else {
+		tv_set_bool(a, av, "section", 0);
+	}
+	size_t n_tags;
+	struct term *tags = tag_of_article(p->db, a, art->id, &n_tags);
+	struct tv *tl = tv_list(a);
+	for (size_t i = 0; i < n_tags; i++) {
+		struct tv *t = tv_map(a);
+		tv_set_str(a, t, "name", tags[i].name);
+		tv_set_str(a, t, "url", arena_printf(a, "/tag/%s/", tags[i].slug));
+		tv_push(a, tl, t);
+	}
+	tv_set(a, av, "tags", tl);
+	tv_set_bool(a, av, "has_tags", n_tags > 0);
+	tv_set_bool(a, av, "comments_open", art->comments_open);
+	tv_set(a, ctx, "article", av);
+
+	struct author au;
+	struct tv *author = tv_map(a);
+	if (author_by_id(p->db, a, art->author_id, &au) == 0) {
+		tv_set_str(a, author, "name", au.name);
+		tv_set_str(a, author, "url", site_author_path(p, au.slug));
+		tv_set_str(a, author, "avatar", au.avatar);
+		tv_set_str(a, author, "initials", initials(a, au.name));
+		tv_set(a, author, "bio_html", page_author_bio(p, au.bio));
+	}
+	tv_set(a, ctx, "author", author);
+
+	size_t n_rel;
+	struct article *rel = article_related(p->db, a, art, 3, &n_rel);
+	tv_set(a, ctx, "related", site_article_list(p, rel, n_rel));
+	tv_set_bool(a, ctx, "has_related", n_rel > 0);
+
+	long long held[MAX_HELD];
+	size_t n_held = comment_form_held(p, held, MAX_HELD);
+	size_t n_comments;
+	struct comment *comments = comment_for_article(p->db, a, art->id, held, n_held,
+	                                               &n_comments);
+	for (size_t i = 0; i < n_comments; i++)
+		if (strcmp(comments[i].status, "approved") != 0)
+			p->is_private = 1; /* shows this reader's held comment */
+	long long approved = comment_count_approved(p->db, art->id);
+	const char *title;
+	if (approved == 0)
+		title = arena_printf(a, "No thoughts yet on “%s”", art->headline);
+	else if (approved == 1)
+		title = arena_printf(a, "One thought on “%s”", art->headline);
+	else
+		title = arena_printf(a, "%s thoughts on “%s”", thousands(a, approved), art->headline);
+	tv_set_str(a, ctx, "comments_title", title);
+	tv_set_int(a, ctx, "comments_count", approved);
+	tv_set(a, ctx, "comments", comment_tree(p, art, url, comments, n_comments));
+	tv_set_bool(a, ctx, "has_comments", n_comments > 0);
+	tv_set(a, ctx, "form", form_context(p, art, url, f));
+	if (http_query(p->req, "replytocom", NULL))
+		tv_set_bool(a, ctx, "noindex", 1);
+	site_render(p, status, "article", ctx);
+}
+
+void page_article_show(struct page *p)
+{
+	struct article art;
+	int rc = page_article_find(p, &art);
+	if (rc == 1)
+		site_not_found(p);
+	if (rc != 0)
+		return;
+	page_article_render(p, &art, NULL, 200);
+}

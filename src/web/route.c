@@ -1,0 +1,215 @@
+/*
+** route.c: every URL the site answers, in one table, and the dispatcher.
+**
+** Read the table top to bottom: the first route whose method and pattern
+** match handles the request.  A pattern is literal text with typed holes:
+**   {n}     a page number (1-9999, no leading zero)
+**   {yyyy}  four digits   {mm} {dd}  two digits
+**   {slug}  [a-z0-9-]+    {file}  [A-Za-z0-9._-]+ without ".."
+** The holes' text lands in req->params in order.  `needs` says what the
+** dispatcher checks before the handler runs; a handler never re-checks it.
+*/
+#include "web/web.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+
+#include <string.h>
+
+#define NEED_SAME_ORIGIN 1 /* POST: Origin/Referer must be this site */
+
+#define KB 1024
+
+struct route {
+	const char *method;     /* "GET" (also answers HEAD) or "POST" */
+	const char *pattern;    /* see above */
+	void (*handler)(struct page *p);
+	unsigned needs;         /* NEED_* checked by the dispatcher */
+	size_t body_limit;      /* largest request body accepted */
+	/* Answers a request refused by `needs`; NULL for a plain error page.  A
+	** form's refuser shows the form again with what was typed. */
+	void (*refuse)(struct page *p, int status, const char *why);
+};
+
+static const struct route routes[] = {
+	{"GET",  "/",                         page_home_show,    0, 0, NULL},
+	{"GET",  "/page/{n}/",                page_home_show,    0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, 0, 0, NULL},
+	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN, 128 * KB,
+	                                      comment_form_refuse},
+	{"GET",  "/author/{slug}/",           page_author_show,  0, 0, NULL},
+	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  0, 0, NULL},
+	{"GET",  "/robots.txt",               page_robots,       0, 0, NULL},
+	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
+	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
+};
+
+#define N_ROUTES (sizeof routes / sizeof *routes)
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Matches one hole of type `type` (length tlen) at s; returns the length
+** matched, or 0. */
+static size_t match_hole(const char *type, size_t tlen, const char *s)
+{
+	size_t n = 0;
+	if (tlen == 1 && type[0] == 'n') {
+		if (s[0] == '0')
+			return 0;
+		while (is_digit(s[n]) && n < 5)
+			n++;
+		return is_digit(s[n]) ? 0 : n;
+	}
+	if ((tlen == 4 && !memcmp(type, "yyyy", 4)) || (tlen == 2 && (!memcmp(type, "mm", 2) ||
+	                                                             !memcmp(type, "dd", 2)))) {
+		while (n < tlen && is_digit(s[n]))
+			n++;
+		return (n == tlen && !is_digit(s[n])) ? n : 0;
+	}
+	if (tlen == 4 && !memcmp(type, "slug", 4)) {
+		while ((s[n] >= 'a' && s[n] <= 'z') || is_digit(s[n]) || s[n] == '-')
+			n++;
+		return n <= 200 ? n : 0;
+	}
+	if (tlen == 4 && !memcmp(type, "file", 4)) {
+		while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+		       is_digit(s[n]) || s[n] == '-' || s[n] == '_' || s[n] == '.')
+			n++;
+		if (n && (strstr(s, "..") != NULL || s[0] == '.'))
+			return 0;
+		return n <= 100 ? n : 0;
+	}
+	return 0;
+}
+
+/* 1 if path matches pattern, capturing holes into req->params. */
+static int match(struct http_req *req, const char *pattern, const char *path)
+{
+	const char *p = pattern, *s = path;
+	int n_params = 0;
+	const char *params[HTTP_MAX_ROUTE_PARAMS];
+	while (*p) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			size_t got = match_hole(p + 1, (size_t)(close - p - 1), s);
+			if (!got || n_params == HTTP_MAX_ROUTE_PARAMS)
+				return 0;
+			params[n_params++] = arena_strndup(req->a, s, got);
+			s += got;
+			p = close + 1;
+		} else {
+			if (*p != *s)
+				return 0;
+			p++, s++;
+		}
+	}
+	if (*s)
+		return 0;
+	memcpy(req->params, params, sizeof params);
+	req->n_params = n_params;
+	return 1;
+}
+
+static const struct route *find(struct http_req *req, const char *path, int *path_known)
+{
+	const char *method = req->is_head ? "GET" : req->method;
+	*path_known = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!match(req, routes[i].pattern, path))
+			continue;
+		*path_known = 1;
+		if (!strcmp(routes[i].method, method))
+			return &routes[i];
+	}
+	return NULL;
+}
+
+size_t web_body_limit(const char *method, const char *path, void *app)
+{
+	(void)app;
+	/* Matching needs an arena for captures; a small one is enough here. */
+	struct arena *a = arena_new();
+	struct http_req req;
+	memset(&req, 0, sizeof req);
+	req.a = a;
+	req.method = method;
+	req.is_head = !strcmp(method, "HEAD");
+	int known;
+	const struct route *r = find(&req, path, &known);
+	arena_free(a);
+	return r ? r->body_limit : 0;
+}
+
+/* Same-origin check for state-changing requests: when the browser says
+** where the request came from (Origin, else Referer), it must be this site.
+** Browsers send Origin on every cross-site POST, so a forged form post from
+** another site always carries the other site's origin. */
+static int same_origin(struct page *p)
+{
+	const char *host = http_header(p->req, "Host");
+	const char *origin = http_header(p->req, "Origin");
+	const char *from = origin ? origin : http_header(p->req, "Referer");
+	if (!from)
+		return 1;
+	if (!host)
+		return 0;
+	const char *base = site_base(p);
+	size_t blen = strlen(base);
+	if (strncmp(from, base, blen) != 0)
+		return 0;
+	return from[blen] == 0 || from[blen] == '/';
+}
+
+void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct app *app = ctx;
+	struct page page = {app, req, resp, NULL, req->a, 0};
+	struct page *p = &page;
+	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+	http_resp_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+	http_resp_header(resp, "X-Frame-Options", "SAMEORIGIN");
+
+	int known;
+	const struct route *r = find(req, req->path, &known);
+	if (!r && !known) {
+		/* The canonical form ends in '/': answer a missing one with 301. */
+		size_t len = strlen(req->path);
+		if (len && req->path[len - 1] != '/' && (!strcmp(req->method, "GET") || req->is_head)) {
+			char *slashed = arena_printf(req->a, "%s/", req->path);
+			int k2;
+			const struct route *r2 = find(req, slashed, &k2);
+			if (r2) {
+				if (*req->query)
+					slashed = arena_printf(req->a, "%s?%s", slashed, req->query);
+				http_redirect(req, resp, 301, slashed);
+				return;
+			}
+		}
+	}
+	p->db = db_pool_get(app->pool);
+	if (!r) {
+		if (known) {
+			http_resp_header(resp, "Allow", "GET, HEAD, POST");
+			site_error(p, 405, "Method not allowed",
+			           "This address cannot be used that way.");
+		} else {
+			site_not_found(p);
+		}
+	} else if ((r->needs & NEED_SAME_ORIGIN) && !same_origin(p)) {
+		static const char why[] =
+		    "For your safety, forms can only be sent from pages of this site. "
+		    "Nothing was saved: check what you typed and send it again from here.";
+		if (r->refuse)
+			r->refuse(p, 403, why);
+		else
+			site_error(p, 403, "This form came from another site", why);
+	} else {
+		r->handler(p);
+	}
+	db_pool_put(app->pool, p->db);
+	if (p->is_private)
+		http_resp_header(resp, "Cache-Control", "private, no-store");
+}

@@ -1,0 +1,296 @@
+/*
+** site.c: the running site (theme, static files, settings) and what every
+** page shares: the layout's context, rendering, error pages, URLs.
+*/
+#include "web/web.h"
+#include "web/assets.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "model/article.h"
+#include "model/taxonomy.h"
+#include "render/tpl.h"
+#include "render/value.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- theme and static files ---- */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+static const char *type_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot) return "application/octet-stream";
+	if (!strcmp(dot, ".css")) return "text/css; charset=utf-8";
+	if (!strcmp(dot, ".js")) return "text/javascript; charset=utf-8";
+	if (!strcmp(dot, ".svg")) return "image/svg+xml";
+	if (!strcmp(dot, ".png")) return "image/png";
+	if (!strcmp(dot, ".jpg") || !strcmp(dot, ".jpeg")) return "image/jpeg";
+	if (!strcmp(dot, ".webp")) return "image/webp";
+	if (!strcmp(dot, ".ico")) return "image/x-icon";
+	if (!strcmp(dot, ".txt")) return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/* Loads every embedded asset, or the same names from theme_dir. */
+static int load_theme(struct app *app, const char *theme_dir, char *err, size_t errlen)
+{
+	app->theme = tpl_set_new(TPL_STRICT_RAW);
+	app->statics = calloc(n_assets ? n_assets : 1, sizeof *app->statics);
+	if (!app->statics)
+		die("out of memory");
+	for (unsigned long i = 0; i < n_assets; i++) {
+		const char *name = assets[i].name;
+		const unsigned char *data = assets[i].data;
+		size_t len = assets[i].len;
+		char *owned = NULL;
+		if (theme_dir) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", theme_dir, name);
+			owned = read_file(path, &len);
+			if (!owned) {
+				snprintf(err, errlen, "cannot read %s", path);
+				return -1;
+			}
+			data = (const unsigned char *)owned;
+		}
+		if (!strncmp(name, "templates/", 10)) {
+			char tname[128];
+			snprintf(tname, sizeof tname, "%s", name + 10);
+			char *dot = strrchr(tname, '.');
+			if (dot)
+				*dot = 0;
+			int rc = tpl_set_add(app->theme, tname, (const char *)data, len, err, errlen);
+			free(owned);
+			if (rc != 0)
+				return -1;
+		} else if (!strncmp(name, "static/", 7)) {
+			struct static_file *sf = &app->statics[app->n_statics++];
+			sf->name = name + 7;
+			sf->data = data;
+			sf->len = len;
+			sf->type = type_of(sf->name);
+			sf->owned = owned;
+			unsigned char h[8];
+			crypto_generichash(h, sizeof h, data, len, NULL, 0);
+			sodium_bin2hex(sf->etag, sizeof sf->etag, h, sizeof h);
+		} else {
+			free(owned);
+		}
+	}
+	return 0;
+}
+
+struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_proxy,
+                        char *err, size_t errlen)
+{
+	struct app *app = calloc(1, sizeof *app);
+	if (!app)
+		die("out of memory");
+	app->pool = pool;
+	app->trust_proxy = trust_proxy;
+	struct db *db = db_pool_get(pool);
+	int rc = settings_load(db, &app->settings);
+	db_pool_put(pool, db);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot read the site's settings");
+		free(app);
+		return NULL;
+	}
+	if (text_set_timezone(app->settings.timezone) != 0) {
+		log_warn("unknown time zone '%s'; using UTC", app->settings.timezone);
+		text_set_timezone("UTC");
+	}
+	if (load_theme(app, theme_dir, err, errlen) != 0) {
+		web_app_free(app);
+		return NULL;
+	}
+	for (size_t i = 0; i < app->n_statics; i++)
+		if (!strcmp(app->statics[i].name, "style.css")) {
+			char *u = malloc(64);
+			if (!u)
+				die("out of memory");
+			snprintf(u, 64, "/static/style.css?v=%s", app->statics[i].etag);
+			app->css_url = u;
+		}
+	return app;
+}
+
+void web_app_free(struct app *app)
+{
+	if (!app)
+		return;
+	tpl_set_free(app->theme);
+	for (size_t i = 0; i < app->n_statics; i++)
+		free(app->statics[i].owned);
+	free(app->statics);
+	free((char *)app->css_url);
+	settings_free(&app->settings);
+	free(app);
+}
+
+/* ---- shared page parts ---- */
+
+const char *site_base(struct page *p)
+{
+	const char *base = p->app->settings.base_url;
+	if (base && *base) {
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		return arena_strndup(p->a, base, n);
+	}
+	const char *host = http_header(p->req, "Host");
+	/* A Host we would print must be a plain host[:port]. */
+	if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \t\"'<>\\/@?#"))
+		host = "localhost";
+	return arena_printf(p->a, "%s://%s", p->req->scheme, host);
+}
+
+char *site_article_path(struct page *p, long long published_at, const char *slug)
+{
+	int y, m, d;
+	text_date_ymd((time_t)published_at, &y, &m, &d);
+	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, slug);
+}
+
+char *site_author_path(struct page *p, const char *slug)
+{
+	return arena_printf(p->a, "/author/%s/", slug);
+}
+
+struct tv *site_context(struct page *p, const char *title)
+{
+	struct arena *a = p->a;
+	const struct settings *s = &p->app->settings;
+	struct tv *ctx = tv_map(a);
+	struct tv *site = tv_map(a);
+	tv_set_str(a, site, "title", s->site_title);
+	tv_set_str(a, site, "tagline", s->tagline);
+	tv_set_str(a, site, "base", site_base(p));
+	int year, month, day;
+	text_date_ymd(time(NULL), &year, &month, &day);
+	tv_set_int(a, site, "year", year);
+	tv_set(a, ctx, "site", site);
+	tv_set_str(a, ctx, "css_url", p->app->css_url ? p->app->css_url : "/static/style.css");
+	if (title && *title)
+		tv_set_str(a, ctx, "title", arena_printf(a, "%s – %s", title, s->site_title));
+	else
+		tv_set_str(a, ctx, "title", s->site_title);
+
+	size_t n;
+	struct term *sections = section_all(p->db, a, &n);
+	struct tv *nav = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *item = tv_map(a);
+		tv_set_str(a, item, "name", sections[i].name);
+		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", sections[i].slug));
+		tv_push(a, nav, item);
+	}
+	tv_set(a, ctx, "sections", nav);
+	tv_set_bool(a, ctx, "has_sections", n > 0);
+	return ctx;
+}
+
+void site_render(struct page *p, int status, const char *name, struct tv *ctx)
+{
+	p->resp->status = status;
+	p->resp->content_type = "text/html; charset=utf-8";
+	buf_reset(&p->resp->body);
+	if (tpl_render(p->app->theme, name, ctx, &p->resp->body) != 0) {
+		log_warn("template '%s' missing", name);
+		p->resp->status = 500;
+		buf_puts(&p->resp->body, "The page's template is missing.\n");
+	}
+	if (!p->is_private)
+		http_resp_header(p->resp, "Cache-Control", "no-cache");
+}
+
+void site_error(struct page *p, int status, const char *heading, const char *text)
+{
+	struct tv *ctx = site_context(p, heading);
+	tv_set_str(p->a, ctx, "heading", heading);
+	tv_set_str(p->a, ctx, "message", text);
+	tv_set_int(p->a, ctx, "status", status);
+	site_render(p, status, "error", ctx);
+}
+
+void site_not_found(struct page *p)
+{
+	struct tv *ctx = site_context(p, "Page not found");
+	tv_set_str(p->a, ctx, "path", p->req->path);
+	size_t n;
+	struct article *latest = article_latest(p->db, p->a, 0, 5, &n);
+	struct tv *list = tv_list(p->a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *item = tv_map(p->a);
+		tv_set_str(p->a, item, "headline", latest[i].headline);
+		tv_set_str(p->a, item, "url",
+		           site_article_path(p, latest[i].published_at, latest[i].slug));
+		tv_push(p->a, list, item);
+	}
+	tv_set(p->a, ctx, "latest", list);
+	tv_set_bool(p->a, ctx, "has_latest", n > 0);
+	site_render(p, 404, "404", ctx);
+}
+
+struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
+{
+	struct arena *a = p->a;
+	struct tv *out = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		const struct article *r = &list[i];
+		struct tv *item = tv_map(a);
+		tv_set_str(a, item, "headline", r->headline);
+		tv_set_str(a, item, "dek", r->dek);
+		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
+		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
+		tv_set_str(a, item, "date_long", text_date_long(a, (time_t)r->published_at));
+		tv_set_str(a, item, "author_name", r->author_name);
+		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
+		if (r->section_id) {
+			struct tv *sec = tv_map(a);
+			tv_set_str(a, sec, "name", r->section_name);
+			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", r->section_slug));
+			tv_set(a, item, "section", sec);
+		} else {
+			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
+		}
+		tv_push(a, out, item);
+	}
+	return out;
+}
+
+void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
+                     long long pages)
+{
+	struct arena *a = p->a;
+	struct tv *pg = tv_map(a);
+	tv_set_int(a, pg, "page", page);
+	tv_set_int(a, pg, "pages", pages);
+	if (page > 1)
+		tv_set_str(a, pg, "prev", page == 2 ? base : arena_printf(a, "%spage/%lld/", base, page - 1));
+	if (page < pages)
+		tv_set_str(a, pg, "next", arena_printf(a, "%spage/%lld/", base, page + 1));
+	if (pages > 1)
+		tv_set(a, ctx, "pagination", pg);
+}

@@ -1,0 +1,134 @@
+/*
+** web.h: the site: what every page handler shares.
+**
+** struct app is the running site (database pool, settings, theme), made
+** once by web_app_new().  struct page is one request being answered: the
+** handler reads req, writes resp, and allocates from a (the request arena).
+** Handlers are listed in route.c's table; each lives in a page_*.c file
+** named after the page it serves.
+*/
+#ifndef BYLINE_WEB_WEB_H
+#define BYLINE_WEB_WEB_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+#include "model/settings.h"
+
+struct db;
+struct db_pool;
+struct tpl_set;
+struct tv;
+struct arena;
+
+struct static_file {
+	const char *name;         /* "style.css" */
+	const unsigned char *data; /* bytes */
+	size_t len;               /* length */
+	const char *type;         /* Content-Type */
+	char etag[24];            /* fingerprint: hash of the bytes */
+	char *owned;              /* non-NULL if read from disk (freed with app) */
+};
+
+struct app {
+	struct db_pool *pool;     /* connections for request threads */
+	struct settings settings; /* read at start */
+	struct tpl_set *theme;    /* compiled templates */
+	struct static_file *statics; /* files under /static/ */
+	size_t n_statics;         /* entries in statics */
+	const char *css_url;      /* fingerprinted stylesheet URL */
+	int trust_proxy;          /* believe X-Forwarded-* */
+};
+
+struct page {
+	struct app *app;          /* the site */
+	struct http_req *req;     /* the request */
+	struct http_resp *resp;   /* the response being built */
+	struct db *db;            /* a connection held for this request */
+	struct arena *a;          /* the request's arena */
+	int is_private;           /* shows per-reader content: never shared-cached */
+};
+
+/* Builds the site over an open database pool, loading the theme from
+** theme_dir (NULL: the files embedded in the binary).  NULL with err. */
+struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_proxy,
+                        char *err, size_t errlen);
+void web_app_free(struct app *app);
+
+/* The http_handler and http_body_limit the server is started with. */
+void web_handle(struct http_req *req, struct http_resp *resp, void *app);
+size_t web_body_limit(const char *method, const char *path, void *app);
+
+/* ---- shared by the page handlers (site.c) ---- */
+
+/* The site's absolute base URL without trailing slash ("http://host"). */
+const char *site_base(struct page *p);
+
+/* A new context holding what the layout shows: site title, tagline,
+** sections, stylesheet URL, and the page's <title>. */
+struct tv *site_context(struct page *p, const char *title);
+
+/* Renders template `name` with ctx into the response, with status. */
+void site_render(struct page *p, int status, const char *name, struct tv *ctx);
+
+/* The helpful 404 page. */
+void site_not_found(struct page *p);
+
+/* A short error page (4xx/5xx) with a heading and a sentence. */
+void site_error(struct page *p, int status, const char *heading, const char *text);
+
+/* Cards for a list of articles (headline, dek, url, dates, author,
+** section) as the home, author and archive templates show them. */
+struct article;
+struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
+
+/* Sets ctx.pagination {page, pages, prev, next} for a listing at base
+** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
+void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
+                     long long pages);
+
+/* Paths. Allocated in p->a. */
+char *site_article_path(struct page *p, long long published_at, const char *slug);
+char *site_author_path(struct page *p, const char *slug);
+
+/* ---- the article page and its comment form ---- */
+
+/* What the comment form shows: the reader's input (kept on a refusal) and a
+** message per field.  Zeroed means an empty form. */
+struct comment_form {
+	const char *comment, *author, *email, *url; /* as typed */
+	long long parent;        /* comment_parent: 0 or the comment replied to */
+	int save;                /* "save my details" box ticked */
+	const char *err_comment, *err_author, *err_email, *err_url; /* per field */
+	const char *message;     /* the form as a whole (token, flood, ...) */
+};
+
+/* The published article the route's date and slug name.  0 found, else the
+** caller answers 404 (already answered when the date was wrong: 301). */
+struct article;
+int page_article_find(struct page *p, struct article *out);
+
+/* Renders the article page with form (NULL: empty form) and status. */
+void page_article_render(struct page *p, const struct article *art,
+                         const struct comment_form *form, int status);
+
+/* The viewer's own held comments, from their signed cookie. */
+size_t comment_form_held(struct page *p, long long *ids, size_t max);
+
+/* A fresh signed form token for article_id. Allocated in p->a. */
+const char *comment_form_token(struct page *p, long long article_id);
+
+/* The bio of an author as sanitized HTML (trusted Markdown). */
+struct tv *page_author_bio(struct page *p, const char *bio);
+
+/* ---- page handlers (route.c's table) ---- */
+void page_home_show(struct page *p);
+void page_article_show(struct page *p);
+void page_author_show(struct page *p);
+void page_robots(struct page *p);
+void page_health(struct page *p);
+void page_static(struct page *p);
+void comment_form_post(struct page *p);
+void comment_form_refuse(struct page *p, int status, const char *why);
+
+#endif

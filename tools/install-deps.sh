@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian 12 packages Byline builds and tests with, if missing.
+# Run as root (or with sudo available).  Safe to run again: it installs only
+# what is not there.
+#   tools/install-deps.sh          build, run and test
+#   tools/install-deps.sh bench    also nginx and wrk for `make bench`
+set -eu
+pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmicrohttpd-dev libmd4c-dev
+      libsodium-dev python3 tzdata ca-certificates"
+if [ "${1:-}" = bench ]; then
+	pkgs="$pkgs nginx-light wrk util-linux"
+fi
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "Installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
