@@ -24,6 +24,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+/* Body bytes a refused request may still send before we hang up. */
+#define DISCARD_MAX (1024 * 1024)
+
 struct http_server {
 	struct MHD_Daemon *d;   /* the library's daemon */
 	struct http_config cfg; /* copy of the caller's configuration */
@@ -37,6 +40,7 @@ struct conn_state {
 	size_t limit;          /* most body bytes this route takes */
 	int reject;            /* non-zero: answer this status without dispatch */
 	int started;           /* the headers have been seen */
+	size_t discarded;      /* body bytes dropped after a refusal */
 	char *uri;             /* the request target as sent: path and query */
 	const char *reason;    /* text for the reject answer */
 };
@@ -171,24 +175,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			}
 		}
 		buf_limit(&st->body, st->limit + 1);
+		/* A request refused on its headers alone is answered now, before
+		** its body is read; answering on the first call also closes the
+		** connection afterwards, which is what a refusal wants. */
+		if (st->reject)
+			return send_reject(c, st->reject, st->reason);
 		return MHD_YES;
 	}
 
-	if (st->reject) {
-		*upload_size = 0;
-		return send_reject(c, st->reject, st->reason);
-	}
 	if (*upload_size) {
-		buf_put(&st->body, upload, *upload_size);
-		*upload_size = 0;
-		if (st->body.is_full || st->body.len > st->limit) {
-			st->reject = 413;
-			st->reason = "Request too large: this address does not accept a body "
-			             "that big.";
-			return send_reject(c, st->reject, st->reason);
+		if (!st->reject) {
+			buf_put(&st->body, upload, *upload_size);
+			if (st->body.is_full || st->body.len > st->limit) {
+				/* Only a chunked body can get here (Content-Length was
+				** checked).  The library cannot answer mid-body: drop what
+				** comes, answer 413 at the end, and hang up on a client that
+				** keeps sending far past the limit. */
+				st->reject = 413;
+				st->reason = "Request too large: this address does not accept a "
+				             "body that big.";
+				buf_free(&st->body);
+			}
+		} else {
+			st->discarded += *upload_size;
+			if (st->discarded > DISCARD_MAX)
+				return MHD_NO;
 		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (st->reject)
+		return send_reject(c, st->reject, st->reason);
 
 	/* The whole request is in: dispatch. */
 	struct http_req *req = &st->req;

@@ -380,6 +380,9 @@ static int scan(struct comp *c)
 		size_t q = p, cend, tend;
 		for (;;) {
 			const char *h = memmem(s + q, n - q, ct, ctn);
+			if (!h && kind == '{')
+				return fail(c, tline, "unclosed tag (no '}%.*s' after '%.*s{')",
+				            (int)ctn, ct, (int)otn, ot);
 			if (!h)
 				return fail(c, tline, "unclosed tag (no '%.*s' after '%.*s')",
 				            (int)ctn, ct, (int)otn, ot);

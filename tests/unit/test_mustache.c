@@ -221,6 +221,16 @@ static const char *render1(int flags, const char *src, const struct tv *ctx)
 	return helper_last;
 }
 
+/* Adds NUL-terminated src as `name`, checking that it compiles. */
+static void add(struct tpl_set *set, const char *name, const char *src)
+{
+	char err[256];
+	int rc = tpl_set_add(set, name, src, strlen(src), err, sizeof err);
+	if (rc)
+		fprintf(stderr, "compile error: %s\n", err);
+	CHECK(rc == 0);
+}
+
 /* The message tpl_set_add gives for src, or "" if it compiles. */
 static const char *compile_error(const char *src)
 {
@@ -252,7 +262,7 @@ static void test_strict_raw(void)
 	          "<i>x</i>|<i>x</i>|&lt;i&gt;x&lt;/i&gt;|85|");
 	/* Strictness follows the set into partials and sections. */
 	struct tpl_set *set = tpl_set_new(TPL_STRICT_RAW);
-	tpl_set_add(set, "p", "{{#l}}{{{.}}}{{/l}}", 19, NULL, 0);
+	add(set, "p", "{{#l}}{{{.}}}{{/l}}");
 	struct tv *l = tv_list(a);
 	tv_push(a, l, tv_str(a, "<a>"));
 	tv_push(a, l, tv_html(a, "<b>", 3));
@@ -273,6 +283,7 @@ static void test_errors(void)
 	          "article.mustache:3: closing tag 'z' has no opening tag");
 	CHECK_STR(compile_error("x\n{{y\n\n"),
 	          "article.mustache:2: unclosed tag (no '}}' after '{{')");
+	CHECK_STR(compile_error("{{{x}}\n"), "article.mustache:1: unclosed tag (no '}}}' after '{{{')");
 	CHECK_STR(compile_error("{{=<% %>=}}\n<%x"),
 	          "article.mustache:2: unclosed tag (no '%>' after '<%')");
 	CHECK_STR(compile_error("{{!\n\n}}\n{{a b}}"),
@@ -328,21 +339,21 @@ static void test_recursion(void)
 	struct tpl_set *set = tpl_set_new(0);
 	struct buf out = BUF_INIT;
 	/* A partial that includes itself stops at depth 64. */
-	tpl_set_add(set, "p", "x{{>p}}", 7, NULL, 0);
-	tpl_set_add(set, "t", "{{>p}}", 6, NULL, 0);
+	add(set, "p", "x{{>p}}");
+	add(set, "t", "{{>p}}");
 	CHECK(tpl_render(set, "t", NULL, &out) == 0);
 	CHECK(out.len == 64 && count_char(buf_cstr(&out), 'x') == 64);
 	/* So does a parent that is its own parent. */
 	buf_reset(&out);
-	tpl_set_add(set, "q", "y{{<q}}{{$b}}z{{/b}}{{/q}}", 26, NULL, 0);
-	tpl_set_add(set, "t", "{{<q}}{{/q}}", 12, NULL, 0);
+	add(set, "q", "y{{<q}}{{$b}}z{{/b}}{{/q}}");
+	add(set, "t", "{{<q}}{{/q}}");
 	tpl_render(set, "t", NULL, &out);
 	CHECK(out.len == 64 && count_char(buf_cstr(&out), 'y') == 64);
 	/* And a partial that fans out (2^64 expansions unbounded) stops at the
 	** expansion budget: this must finish, and quickly. */
 	buf_reset(&out);
-	tpl_set_add(set, "f", "{{>f}}{{>f}}.", 13, NULL, 0);
-	tpl_set_add(set, "t", "{{>f}}", 6, NULL, 0);
+	add(set, "f", "{{>f}}{{>f}}.");
+	add(set, "t", "{{>f}}");
 	clock_t t0 = clock();
 	tpl_render(set, "t", NULL, &out);
 	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -351,15 +362,15 @@ static void test_recursion(void)
 	/* A block whose override holds the same block renders that inner one
 	** with its default: an override never expands itself. */
 	buf_reset(&out);
-	tpl_set_add(set, "par", "{{$a}}d{{/a}}", 13, NULL, 0);
+	add(set, "par", "{{$a}}d{{/a}}");
 	const char *src = "{{<par}}{{$a}}[{{$a}}in{{/a}}]{{/a}}{{/par}}";
-	tpl_set_add(set, "t", src, strlen(src), NULL, 0);
+	add(set, "t", src);
 	tpl_render(set, "t", NULL, &out);
 	CHECK_STR(buf_cstr(&out), "[in]");
 	/* Rendering stops early once the buffer's limit is hit. */
 	buf_free(&out);
 	buf_limit(&out, 10);
-	tpl_set_add(set, "t", "{{>f}}", 6, NULL, 0);
+	add(set, "t", "{{>f}}");
 	tpl_render(set, "t", NULL, &out);
 	CHECK(out.is_full && out.len <= 10);
 	buf_free(&out);
@@ -564,8 +575,8 @@ static void test_layout(void)
 	    "  <li>{{.}}</li>\n"
 	    "{{/tags}}\n"
 	    "</ul>\n";
-	tpl_set_add(set, "layout", layout, strlen(layout), NULL, 0);
-	tpl_set_add(set, "tags", tagsp, strlen(tagsp), NULL, 0);
+	add(set, "layout", layout);
+	add(set, "tags", tagsp);
 	const char *page =
 	    "{{<layout}}\n"
 	    "{{$title}}{{title}}{{/title}}\n"
@@ -596,6 +607,46 @@ static void test_layout(void)
 	          "    <p>nothing</p>\n"
 	          "  </body>\n"
 	          "</html>\n");
+	tpl_set_free(set);
+	arena_free(a);
+}
+
+/* Indentation beyond the spec's cases: what a standalone partial, parent
+** or block does to the lines inside it (each is read as if the indentation
+** were typed at the start of every line of the included template). */
+static void test_indentation(void)
+{
+	struct arena *a = arena_new();
+	struct tv *m = tv_map(a);
+	struct tv *l = tv_list(a);
+	tv_push(a, l, tv_str(a, "A"));
+	tv_push(a, l, tv_str(a, "B"));
+	tv_set(a, m, "l", l);
+	tv_set_str(a, m, "v", "1\n2");
+	struct tpl_set *set = tpl_set_new(0);
+	/* Standalone tags inside an indented partial still vanish whole. */
+	add(set, "p", "{{#l}}\n- {{.}}\n{{/l}}\n");
+	CHECK_STR(render_in(set, "<ul>\n  {{>p}}\n</ul>\n", m), "<ul>\n  - A\n  - B\n</ul>\n");
+	/* Nested partials add up; interpolated newlines are not indented. */
+	add(set, "q", "c\n{{v}}\n");
+	add(set, "p", "a\n  {{>q}}\nb\n");
+	CHECK_STR(render_in(set, "  {{>p}}\n", m), "  a\n    c\n    1\n2\n  b\n");
+	/* An inline partial is not indented, and resets indentation inside it. */
+	CHECK_STR(render_in(set, "  x{{>p}}\n", m), "  xa\n  c\n  1\n2\nb\n\n");
+	/* Blank lines are indented too; CRLF counts as a line end. */
+	add(set, "p", "a\r\n\r\nb");
+	CHECK_STR(render_in(set, "\t{{>p}}\r\nz", m), "\ta\r\n\t\r\n\tbz");
+	/* A parameter block keeps its text's indentation inside an indented
+	** partial, standalone (intrinsic indentation) or not. */
+	const char *p = "<{{$b}}x\ny{{/b}}>\n  {{$c}}\n    C\n  {{/c}}\n";
+	add(set, "p", p);
+	CHECK_STR(render_in(set, "  {{>p}}\n", m), "  <x\n  y>\n      C\n");
+	/* An override of a one-line standalone block gets the block's
+	** indentation on every line, and the block's line keeps its newline. */
+	add(set, "p", "  {{$b}}{{/b}}  \r\ny");
+	CHECK_STR(render_in(set, "{{<p}}{{$b}}one\ntwo{{/b}}{{/p}}", m), "  one\n  two\r\ny");
+	CHECK_STR(render_in(set, "{{<p}}{{$b}}\n{{#l}}\n[{{.}}]\n{{/l}}{{/b}}{{/p}}", m),
+	          "  [A]\n  [B]\n\r\ny");
 	tpl_set_free(set);
 	arena_free(a);
 }
@@ -677,8 +728,8 @@ static void test_speed(void)
 	    "{{<layout}}\n{{$title}}{{title}}{{/title}}\n{{$main}}\n<article>\n"
 	    "  <h1>{{title}}</h1>\n  <p class=\"by\">{{author}}</p>\n  {{{body}}}\n</article>\n"
 	    "<ol>\n  {{#comments}}\n  {{>comment}}\n  {{/comments}}\n</ol>\n{{/main}}\n{{/layout}}\n";
-	tpl_set_add(set, "layout", layout, strlen(layout), NULL, 0);
-	tpl_set_add(set, "comment", comment, strlen(comment), NULL, 0);
+	add(set, "layout", layout);
+	add(set, "comment", comment);
 	CHECK(tpl_set_add(set, "page", page, strlen(page), NULL, 0) == 0);
 	struct buf out = BUF_INIT;
 	int runs = 200;
@@ -707,6 +758,7 @@ int main(void)
 	test_values();
 	test_set_api();
 	test_layout();
+	test_indentation();
 	test_json();
 	test_speed();
 	free(helper_last);

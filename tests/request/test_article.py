@@ -1,0 +1,323 @@
+"""The reference article, imported and rendered with every part of PAGE.md
+in order, and the comment flows of the foundation issue one by one."""
+import os
+import re
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (SHARED, Server, check, cookie_header, dom_audit, done,  # noqa: E402
+                     run_cli, write_article)
+
+SEED = os.path.join(SHARED, "reference", "seed-article.txt")
+
+
+def parse_seed(text):
+    """Splits the reference page's text into its parts."""
+    lines = [l.rstrip() for l in text.split("\n")]
+    headline = lines[0].strip()
+    m = re.match(r"(.+?) By (.+?) ([A-Z][a-z]{2})(\d+),(\d{4})$", lines[2].strip())
+    author = m.group(2)
+    paras = [l for l in lines[3:] if l.strip()]
+    end = paras.index(author)                 # the author box starts with the name
+    body = paras[:end]
+    bio = paras[end + 2]                      # name, "By name", bio
+    comment = next(l.strip()[3:].strip() for l in paras if re.match(r"\s*1\.\s", l))
+    return headline, author, body, bio, comment
+
+
+def main():
+    if not os.path.exists(SEED):
+        print("SKIP: %s is absent; the reference-article test needs it" % SEED)
+        check(True, "skipped")
+        done()
+    headline, author, body, bio, reader_comment = parse_seed(open(SEED, encoding="utf-8").read())
+    folder = tempfile.mkdtemp(prefix="byline-import-")
+    write_article(folder, "01-reference.md", title=headline, author=author,
+                  author_bio=bio, date="2024-06-12 10:15", section="World",
+                  tags="Russia, China, Diplomacy", slug="putin-xi-major-move",
+                  body="\n\n".join(body) + "\n")
+    write_article(folder, "02-related.md", title="Beijing summit ends with a joint statement",
+                  author="Another Writer", date="2024-06-10 09:00", section="World",
+                  tags="China", body="A short test article of our own.\n")
+    write_article(folder, "03-unrelated.md", title="Harbour regatta results",
+                  author="Another Writer", date="2024-06-11 09:00", section="Sport",
+                  tags="Sailing", body="Boats went fast.\n")
+
+    def importer(srv):
+        rc, out, err = run_cli("import-markdown", "--db", srv.db, folder)
+        check(rc == 0 and "3 imported, 0 failed" in out, "import of the reference", out + err)
+
+    s = Server(before=importer)
+    try:
+        anatomy(s, headline, author, body, bio)
+        comment_flows(s, headline, reader_comment)
+    finally:
+        s.stop()
+    done()
+
+
+def anatomy(s, headline, author, body, bio):
+    url = "/2024/06/12/putin-xi-major-move/"
+    r = s.get(url)
+    check(r.status == 200, "article answers 200", r.status)
+    t = r.text
+    esc = lambda x: x.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;")
+    parts = [
+        ("headline", "<h1 class=\"headline\">%s</h1>" % esc(headline)),
+        ("byline link", '<a class="author-link" href="/author/tyler-mitchell/" rel="author">%s</a>' % author),
+        ("date", '<time class="published" datetime="2024-06-12T10:15:00+00:00">June 12, 2024</time>'),
+        ("body start", esc(body[0])),
+        ("a quotation", esc(body[-1])),
+        ("author box", 'class="author-box"'),
+        ("author bio", esc(bio)),
+        ("related", "Related stories"),
+        ("related item", "Beijing summit ends with a joint statement"),
+        ("comments title", "No thoughts yet on “%s”" % esc(headline)),
+        ("reply form", "Leave a Reply"),
+        ("email note", "Your email address will not be published."),
+        ("required note", "Required fields are marked <span class=\"required\">*</span>"),
+    ]
+    last = -1
+    for name, needle in parts:
+        pos = t.find(needle)
+        check(pos > last, "anatomy in order: %s" % name, "at %d after %d: %s" % (pos, last, needle))
+        if pos > last:
+            last = pos
+    check("<title>%s" % esc(headline) in t, "headline in <title>")
+    box = t[t.find('class="author-box"'):t.find("</aside>")]
+    check(box.count(author) == 1, "author box names the author once", box.count(author))
+    check('href="/author/tyler-mitchell/"' in box, "author box links to their articles")
+    check("Harbour regatta" not in t[t.find("Related stories"):t.find('id="comments"')],
+          "related excludes articles sharing nothing")
+    check(t.count("Putin on brink") >= 1 and t[t.find("Related stories"):].find(esc(headline)) ==
+          t[t.find("Related stories"):].find("No thoughts yet on") + len("No thoughts yet on “"),
+          "related never lists the article itself")
+    for name, size in (("comment", 65525), ("author", 245), ("email", 100), ("url", 200)):
+        check(re.search(r'name="%s"[^>]*maxlength="%d"' % (name, size), t) is not None,
+              "field %s has maxlength %d" % (name, size))
+    check('name="comment_parent"' in t, "comment_parent field")
+    check("Save my name, email, and website in this browser for the next time I comment." in t,
+          "cookies consent checkbox")
+    check('value="Post Comment"' in t, "Post Comment button")
+    # Wrong date in the URL: 301 to the canonical one; a missing slash too.
+    r = s.get("/2024/06/13/putin-xi-major-move/")
+    check(r.status == 301 and r.header("Location") == url, "wrong date redirects", r.status)
+    r = s.get(url.rstrip("/"))
+    check(r.status == 301 and r.header("Location") == url, "missing slash redirects", r.status)
+    r = s.get("/2024/06/12/no-such-article/")
+    check(r.status == 404 and "Page not found" in r.text, "unknown article is a helpful 404")
+    r = s.request("HEAD", url)
+    check(r.status == 200 and r.body == b"", "HEAD answers without a body")
+
+
+ARTICLE = "/2024/06/12/putin-xi-major-move/"
+
+
+def form(s, **over):
+    aid = s.sql("SELECT id FROM articles WHERE slug='putin-xi-major-move'")[0][0]
+    f = {"comment": "A thoughtful comment.", "author": "Reader One",
+         "email": "reader.one@example.com", "url": "", "comment_parent": "0",
+         "byline_token": s.token(aid), "byline_hp": ""}
+    f.update(over)
+    return f
+
+
+_ip = [10]
+
+
+def new_ip():
+    _ip[0] += 1
+    return "198.51.100.%d" % _ip[0]
+
+
+def comment_flows(s, headline, reader_comment):
+    esc_h = headline.replace("'", "&#39;")
+    # Missing fields: 422, a message beside each field, the text kept.
+    r = s.post(ARTICLE, form(s, comment="", author="", email="", url="my site"), ip=new_ip())
+    check(r.status == 422, "missing fields: 422", r.status)
+    check('id="comment-error">Please type your comment.' in r.text, "missing comment message")
+    check('id="author-error">Please enter your name.' in r.text, "missing name message")
+    check('id="email-error">Please enter your email address' in r.text, "missing email message")
+    check('aria-invalid="true"' in r.text, "bad fields marked aria-invalid")
+    r = s.post(ARTICLE, form(s, email=""), ip=new_ip())
+    check(r.status == 422 and ">A thoughtful comment.</textarea>" in r.text and
+          'value="Reader One"' in r.text, "typed text kept when email missing")
+    # Bad email.
+    r = s.post(ARTICLE, form(s, email="not-an-email"), ip=new_ip())
+    check(r.status == 422 and "valid email address" in r.text and 'value="not-an-email"' in r.text,
+          "bad email refused, kept", r.status)
+    # Over-long: refused, never cut.
+    for field, size in (("author", 245), ("email", 100), ("url", 200), ("comment", 65525)):
+        value = "x" * (size + 1)
+        if field == "email":
+            value = "a" * (size - 11) + "@example.com"
+        if field == "url":
+            value = "https://example.com/" + "p" * (size - 19)
+        r = s.post(ARTICLE, form(s, **{field: value}), ip=new_ip())
+        check(r.status == 422 and "too long" in r.text, "over-long %s refused" % field, r.status)
+        check(value in r.text, "over-long %s kept whole in the form" % field)
+    r = s.post(ARTICLE, form(s, author="é" * 245), ip=new_ip())
+    check(r.status == 303, "245 two-byte characters are within the name limit", r.status)
+    s.sql("DELETE FROM comments")
+    # Invalid UTF-8 and a non-web website.
+    r = s.post(ARTICLE, b"comment=%FF%FEbad&author=A&email=a%40example.com&byline_token=" +
+               s.token(1).encode(), ip=new_ip(),
+               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(r.status == 422 and "not valid text" in r.text, "invalid UTF-8 refused", r.status)
+    r = s.post(ARTICLE, form(s, url="javascript:alert(1)"), ip=new_ip())
+    check(r.status == 422 and "http://" in r.text, "javascript: website refused", r.status)
+
+    # A valid first comment: held, seen by its writer alone.
+    ip1 = new_ip()
+    r = s.post(ARTICLE, form(s, comment=reader_comment, author="Maria Reader",
+                             email="maria@example.org", url="https://example.org/maria"), ip=ip1)
+    check(r.status == 303, "valid comment: 303", (r.status, r.text[:300]))
+    loc = r.header("Location") or ""
+    m = re.search(r"#comment-(\d+)$", loc)
+    check(m is not None and loc.startswith(ARTICLE), "303 to #comment-ID", loc)
+    cid = int(m.group(1)) if m else 0
+    held = cookie_header(r)
+    check("byline_held=" in held, "held cookie set")
+    sc = " ".join(r.headers_all("Set-Cookie"))
+    check("HttpOnly" in sc and "SameSite=Lax" in sc, "held cookie HttpOnly, SameSite=Lax", sc)
+    parts = held.split("byline_held=", 1)[1].split(";")[0].split(".")
+    check(len(parts) == 3 and len(parts[2]) == 32, "held cookie is ids.expiry.signature", parts)
+    mine = s.get(ARTICLE, headers={"Cookie": held})
+    check("Your comment is awaiting moderation." in mine.text and reader_comment.split(",")[0] in
+          mine.text, "writer sees their held comment")
+    check("no-store" in (mine.header("Cache-Control") or ""), "personal page is not cacheable")
+    other = s.get(ARTICLE)
+    check("awaiting moderation" not in other.text and reader_comment[:30] not in other.text,
+          "nobody else sees the held comment")
+    check("No thoughts yet on" in other.text, "held comment not counted")
+    forged = held.replace(str(cid), str(cid + 1), 1) if str(cid) in held else held + "x"
+    check("awaiting moderation" not in s.get(ARTICLE, headers={"Cookie": forged}).text,
+          "a tampered cookie shows nothing")
+
+    # The CLI lists it, id first; approving shows it to everyone.
+    rc, out, _ = run_cli("comments", "--db", s.db, "list", "--status", "pending")
+    check(out.startswith("%d\t" % cid), "CLI lists pending comment id first", out)
+    run_cli("comments", "--db", s.db, "approve", str(cid))
+    r = s.get(ARTICLE)
+    check("One thought on “%s”" % esc_h in r.text, "One thought on “…”")
+    check(reader_comment[:40].replace("’", "’") in r.text, "approved comment shown")
+    check('<a href="https://example.org/maria" rel="external nofollow ugc">Maria Reader</a>' in r.text,
+          "author linked to their website")
+    check("maria@example.org" not in r.text, "email never shown")
+
+    # Known commenter: approved at once.  Then "2 thoughts".
+    r = s.post(ARTICLE, form(s, comment="Second thoughts from Maria.", author="Maria Reader",
+                             email="maria@example.org"), ip=new_ip())
+    check(r.status == 303, "known commenter posts", r.status)
+    check("2 thoughts on “%s”" % esc_h in s.get(ARTICLE).text, "2 thoughts on “…”")
+
+    # A reply nests under its parent; replytocom shows "Leave a Reply to".
+    r = s.get(ARTICLE + "?replytocom=%d" % cid)
+    check("Leave a Reply to Maria Reader" in r.text and "Cancel reply" in r.text and
+          'id="comment_parent" value="%d"' % cid in r.text, "replytocom form")
+    check('href="%s#respond"' % ARTICLE in r.text, "cancel reply returns the plain form")
+    r = s.post(ARTICLE, form(s, comment="A reply to Maria.", author="Maria Reader",
+                             email="maria@example.org", comment_parent=str(cid)), ip=new_ip())
+    rid = int(re.search(r"#comment-(\d+)", r.header("Location") or "#comment-0").group(1))
+    page = s.get(ARTICLE).text
+    parent_li = page.find('id="comment-%d"' % cid)
+    child_li = page.find('id="comment-%d"' % rid)
+    between = page[parent_li:child_li]
+    check(0 < parent_li < child_li and '<ol class="children">' in between and
+          between.count("</li>") == 0, "reply nested inside its parent")
+    check('class="comment depth-2"' in page[child_li - 40:child_li + 40], "reply at depth 2")
+
+    # Flood: a second stored comment from one address within 15 s: 429.
+    ip2 = new_ip()
+    r = s.post(ARTICLE, form(s, comment="First from this address.", author="Flo",
+                             email="flo@example.com"), ip=ip2)
+    check(r.status == 303, "first from an address", r.status)
+    r = s.post(ARTICLE, form(s, comment="Second, too soon.", author="Flo",
+                             email="flo@example.com"), ip=ip2)
+    check(r.status == 429 and "posting comments too quickly" in r.text and
+          ">Second, too soon.</textarea>" in r.text, "429 with the form kept", r.status)
+    check(r.header("Retry-After") is not None, "429 says when to retry")
+
+    # Duplicate.
+    r = s.post(ARTICLE, form(s, comment="Second thoughts from Maria.", author="Maria Reader",
+                             email="maria@example.org"), ip=new_ip())
+    check(r.status == 409 and "Duplicate comment detected; it looks as though you’ve already said that!"
+          in r.text, "duplicate refused", r.status)
+
+    # Honeypot, stale and too-fast tokens, a foreign origin: refused, form kept.
+    before = s.sql("SELECT count(*) FROM comments")[0][0]
+    r = s.post(ARTICLE, form(s, byline_hp="http://spam.example", comment="Bot text"), ip=new_ip())
+    check(r.status == 422 and ">Bot text</textarea>" in r.text, "honeypot refused", r.status)
+    aid = s.sql("SELECT id FROM articles WHERE slug='putin-xi-major-move'")[0][0]
+    r = s.post(ARTICLE, form(s, byline_token=s.token(aid, age=2 * 86400), comment="Old form"),
+               ip=new_ip())
+    check(r.status == 422 and "expired" in r.text and ">Old form</textarea>" in r.text,
+          "stale token refused, form kept", r.status)
+    r = s.post(ARTICLE, form(s, byline_token=s.token(aid, age=0), comment="Fast form"), ip=new_ip())
+    check(r.status == 422 and "quick" in r.text and ">Fast form</textarea>" in r.text,
+          "too-fast token refused, form kept", r.status)
+    r = s.post(ARTICLE, form(s, byline_token=s.token(aid + 1), comment="Other article token"),
+               ip=new_ip())
+    check(r.status == 422, "token for another article refused", r.status)
+    r = s.post(ARTICLE, form(s, byline_token="123.abc", comment="Forged"), ip=new_ip())
+    check(r.status == 422, "forged token refused", r.status)
+    r = s.post(ARTICLE, form(s, comment="Cross site"), ip=new_ip(),
+               headers={"Origin": "https://evil.example"})
+    check(r.status == 403 and ">Cross site</textarea>" in r.text, "foreign origin refused, kept",
+          r.status)
+    r = s.post(ARTICLE, form(s, comment="Same site"), ip=new_ip(),
+               headers={"Origin": s.base})
+    check(r.status == 303, "same origin accepted", r.status)
+    check(s.sql("SELECT count(*) FROM comments")[0][0] == before + 1, "refusals stored nothing")
+
+    # The real form, as a browser uses it: token from the page, 3 s wait.
+    page = s.get(ARTICLE).text
+    tok = re.search(r'name="byline_token" value="([^"]+)"', page).group(1)
+    time.sleep(3.2)
+    r = s.post(ARTICLE, form(s, byline_token=tok, comment="Posted with the page's own token.",
+                             author="Patient Reader", email="patient@example.net"), ip=new_ip())
+    check(r.status == 303, "page's own token accepted after 3 s", r.status)
+
+    # Two links hold even a known commenter.
+    r = s.post(ARTICLE, form(s, comment="See http://a.example and https://b.example", author="Maria Reader",
+                             email="maria@example.org"), ip=new_ip())
+    new_id = int(re.search(r"#comment-(\d+)", r.header("Location") or "#comment-0").group(1))
+    check(s.sql("SELECT status FROM comments WHERE id=?", new_id) == [("pending",)],
+          "two links are held")
+
+    # Markup and script in every field stay inert.
+    payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
+                "<svg onload=alert(1)>", "[x](javascript:alert(1))", "[y](&#106;avascript:alert(1))",
+                "<a href=\"javascript:alert(1)\">z</a>", "' onmouseover='alert(1)"]
+    for i, p in enumerate(payloads):
+        r = s.post(ARTICLE, form(s, comment="Payload %d: %s" % (i, p), author="Name %d %s" % (i, p),
+                                 email="p%d@example.com" % i,
+                                 url="https://example.com/?q=%s" % urllib.parse.quote(p)),
+                   ip=new_ip())
+        check(r.status == 303, "payload %d accepted as text" % i, (r.status, r.text[:200]))
+        # As a website: refused if it is no web address, and echoed inert.
+        r = s.post(ARTICLE, form(s, comment="Site %d" % i, url="https://x.example/%s" % p),
+                   ip=new_ip())
+        if any(ch in p for ch in " \"'<>"):
+            check(r.status == 422 and "Your website must be" in r.text,
+                  "payload %d website refused" % i, r.status)
+            check(p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                  .replace('"', "&quot;").replace("'", "&#39;") in r.text,
+                  "payload %d website echoed escaped" % i)
+        check(dom_audit(r.text) == [], "payload %d answer is inert" % i, dom_audit(r.text))
+    s.sql("UPDATE comments SET status='approved'")
+    page = s.get(ARTICLE).text
+    check(dom_audit(page) == [], "no payload became an element, attribute or link",
+          dom_audit(page))
+    check(dom_audit('<a href=" jav&#x61;script:x" onclick="y">') != [], "the audit itself works")
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "payload shown as text")
+    # A comment's error page escapes the echo too.
+    r = s.post(ARTICLE, form(s, email="", author='"><script>alert(2)</script>'), ip=new_ip())
+    check("<script>alert(2)" not in r.text and "&quot;&gt;&lt;script&gt;" in r.text,
+          "refused form echo is escaped")
+
+
+main()
