@@ -32,6 +32,7 @@ for t in "$BUILD"/tests/test_*; do
 	name=$(basename "$t")
 	"$t" >"$log" 2>&1; rc=$?
 	[ $rc -ne 0 ] && cat "$log"
+	grep '^spec ' "$log" | sed 's/^/   /'
 	tally "unit/$name" $rc
 done
 

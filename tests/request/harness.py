@@ -94,12 +94,20 @@ class Server:
         self.base = "http://127.0.0.1:%d" % self.port
 
     def stop(self):
+        """SIGTERM, then the server must exit 0 on its own: under the
+        sanitizers a leak or an error report makes the exit status non-zero."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+        err = self.proc.stderr.read()
+        check(self.proc.returncode == 0, "server stopped cleanly on SIGTERM (exit %s)"
+              % self.proc.returncode, err[-3000:])
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def request(self, method, path, body=None, headers=None, ip=None, raw_path=False):
