@@ -6,7 +6,8 @@
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmicrohttpd-dev libmd4c-dev
-      libsodium-dev python3 tzdata ca-certificates"
+      libsodium-dev libcurl4-openssl-dev zlib1g-dev python3 python3-aiosmtpd
+      tzdata ca-certificates"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs nginx-light wrk util-linux"
 fi

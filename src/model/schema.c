@@ -92,8 +92,106 @@ static const char migration_1[] =
     "CREATE INDEX comments_author ON comments(author_email, author_name, status);"
     "CREATE INDEX comments_status ON comments(status, created_at);";
 
+/* The newsroom desk: sessions, set-password links, login throttling,
+** revisions, old slugs, media, the mail queue, what moderators taught the
+** spam rules, and staff replies. */
+static const char migration_2[] =
+    "ALTER TABLE users ADD COLUMN links TEXT NOT NULL DEFAULT '';"
+
+    "CREATE TABLE sessions("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"   /* hex SHA-256 of the cookie's token */
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"                /* per-session form token */
+    "  created_at INTEGER NOT NULL,"
+    "  seen_at INTEGER NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+
+    "CREATE TABLE password_links("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE login_failures("
+    "  id INTEGER PRIMARY KEY,"
+    "  account TEXT NOT NULL,"             /* the email as typed, lowercased */
+    "  ip TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX login_failures_account ON login_failures(account, at);"
+    "CREATE INDEX login_failures_ip ON login_failures(ip, at);"
+
+    "CREATE TABLE media("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash TEXT NOT NULL UNIQUE,"         /* hex SHA-256 of the bytes */
+    "  mime TEXT NOT NULL,"
+    "  ext TEXT NOT NULL,"
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  uploaded_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+
+    "ALTER TABLE articles ADD COLUMN featured_media_id INTEGER REFERENCES media(id)"
+    "  ON DELETE SET NULL;"
+    "ALTER TABLE articles ADD COLUMN featured_alt TEXT NOT NULL DEFAULT '';"
+
+    "CREATE TABLE revisions("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  headline TEXT NOT NULL,"
+    "  slug TEXT NOT NULL,"
+    "  dek TEXT NOT NULL,"
+    "  body_src TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  published_at INTEGER,"
+    "  section_id INTEGER,"
+    "  tags TEXT NOT NULL DEFAULT '',"     /* names, comma-separated */
+    "  featured_media_id INTEGER,"
+    "  featured_alt TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX revisions_article ON revisions(article_id, id);"
+
+    "CREATE TABLE old_slugs("
+    "  slug TEXT PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE mail_queue("
+    "  id INTEGER PRIMARY KEY,"
+    "  to_addr TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_error TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX mail_queue_due ON mail_queue(sent_at, next_at);"
+
+    "CREATE TABLE commenters("              /* what moderation taught */
+    "  email TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL CHECK (verdict IN ('good','bad')),"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (email, name)"
+    ") WITHOUT ROWID;"
+
+    "ALTER TABLE comments ADD COLUMN user_id INTEGER REFERENCES users(id)"
+    "  ON DELETE SET NULL;"
+    "ALTER TABLE comments ADD COLUMN edited_at INTEGER;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
+	{2, migration_2},
 };
 
 int schema_migrate(struct db *db, char *err, size_t errlen)

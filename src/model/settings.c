@@ -6,6 +6,7 @@
 #include "db/db.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ struct setting_def {
 	enum setting_kind kind; /* how the value is checked */
 	const char *def;      /* default value */
 	int lo, hi;           /* S_INT: allowed range */
-	const char *choices;  /* S_CHOICE: space-separated values */
+	const char *choices;  /* S_CHOICE: values separated by '|' */
 };
 
 static const struct setting_def defs[] = {
@@ -25,13 +26,23 @@ static const struct setting_def defs[] = {
 	{"tagline", S_TEXT, "News, written with care", 0, 0, NULL},
 	{"timezone", S_TEXT, "UTC", 0, 0, NULL},
 	{"base_url", S_TEXT, "", 0, 0, NULL},
-	{"moderation", S_CHOICE, "first", 0, 0, "all first none"},
+	{"moderation", S_CHOICE, "first", 0, 0, "all|first|none"},
 	{"posts_per_page", S_INT, "10", 1, 100, NULL},
 	{"comment_min_seconds", S_INT, "3", 0, 3600, NULL},
 	{"comment_max_seconds", S_INT, "86400", 60, 30 * 86400, NULL},
 	{"comment_flood_seconds", S_INT, "15", 0, 3600, NULL},
 	{"comment_max_links", S_INT, "2", 1, 100, NULL},
 	{"held_cookie_seconds", S_INT, "3600", 60, 86400 * 7, NULL},
+	{"date_format", S_CHOICE, "F j, Y", 0, 0, "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y"},
+	{"comments_open", S_INT, "1", 0, 1, NULL},
+	{"comments_close_days", S_INT, "0", 0, 36500, NULL},
+	{"blocklist", S_TEXT, "", 0, 0, NULL},
+	{"session_idle_seconds", S_INT, "7200", 300, 30 * 86400, NULL},
+	{"session_max_seconds", S_INT, "43200", 600, 90 * 86400, NULL},
+	{"https", S_INT, "0", 0, 1, NULL},
+	{"upload_max_bytes", S_INT, "10485760", 1024, 100 * 1024 * 1024, NULL},
+	{"smtp_url", S_TEXT, "", 0, 0, NULL},
+	{"smtp_from", S_TEXT, "", 0, 0, NULL},
 };
 
 static const char sql_insert_default[] =
@@ -103,11 +114,11 @@ static int check_value(const struct setting_def *d, const char *value, char *err
 		size_t len = strlen(value);
 		const char *c = d->choices;
 		while (*c) {
-			size_t w = strcspn(c, " ");
+			size_t w = strcspn(c, "|");
 			if (w == len && !strncmp(c, value, len))
 				return 0;
 			c += w;
-			while (*c == ' ')
+			if (*c == '|')
 				c++;
 		}
 		snprintf(err, errlen, "%s must be one of: %s", d->key, d->choices);
@@ -164,30 +175,53 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
+/* Where each known key lands in struct settings. */
+struct setting_slot {
+	const char *key;  /* as in defs[] */
+	size_t text;      /* offsetof a char * field, or 0 */
+	size_t num;       /* offsetof an int field, or 0 */
+};
+
+#define TEXT(f) {#f, offsetof(struct settings, f), 0}
+#define NUM(f) {#f, 0, offsetof(struct settings, f)}
+static const struct setting_slot slots[] = {
+	TEXT(site_title), TEXT(tagline), TEXT(timezone), TEXT(base_url), TEXT(moderation),
+	TEXT(date_format), TEXT(blocklist), TEXT(smtp_url), TEXT(smtp_from),
+	NUM(posts_per_page), NUM(comment_min_seconds), NUM(comment_max_seconds),
+	NUM(comment_flood_seconds), NUM(comment_max_links), NUM(held_cookie_seconds),
+	NUM(comments_open), NUM(comments_close_days), NUM(session_idle_seconds),
+	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes),
+};
+#undef TEXT
+#undef NUM
+
+static void apply(struct settings *s, const char *key, const char *value)
+{
+	const struct setting_def *d = find_def(key);
+	for (size_t i = 0; d && i < sizeof slots / sizeof *slots; i++) {
+		if (strcmp(slots[i].key, key) != 0)
+			continue;
+		if (slots[i].text) {
+			char **field = (char **)((char *)s + slots[i].text);
+			free(*field);
+			*field = xstrdup(value);
+		} else {
+			parse_int(value, d->lo, d->hi, (int *)((char *)s + slots[i].num));
+		}
+	}
+}
+
 int settings_load(struct db *db, struct settings *s)
 {
 	memset(s, 0, sizeof *s);
 	/* Defaults first, so a missing row still gives a usable value. */
-	s->site_title = xstrdup("Byline");
-	s->tagline = xstrdup("");
-	s->timezone = xstrdup("UTC");
-	s->base_url = xstrdup("");
-	s->moderation = xstrdup("first");
-	s->posts_per_page = 10;
-	s->comment_min_seconds = 3;
-	s->comment_max_seconds = 86400;
-	s->comment_flood_seconds = 15;
-	s->comment_max_links = 2;
-	s->held_cookie_seconds = 3600;
+	for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
+		apply(s, defs[i].key, defs[i].def);
 	int have_secret = 0;
-
 	struct db_stmt *st = db_prepare(db, sql_all);
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *k = db_col_text(st, 0), *v = db_col_text(st, 1);
-		const struct setting_def *d = find_def(k);
-		char **text = NULL;
-		int *num = NULL;
 		if (!strcmp(k, "secret")) {
 			size_t got = 0;
 			if (sodium_hex2bin(s->secret, sizeof s->secret, v, strlen(v), NULL, &got,
@@ -195,25 +229,7 @@ int settings_load(struct db *db, struct settings *s)
 				have_secret = 1;
 			continue;
 		}
-		if (!d)
-			continue;
-		if (!strcmp(k, "site_title")) text = &s->site_title;
-		else if (!strcmp(k, "tagline")) text = &s->tagline;
-		else if (!strcmp(k, "timezone")) text = &s->timezone;
-		else if (!strcmp(k, "base_url")) text = &s->base_url;
-		else if (!strcmp(k, "moderation")) text = &s->moderation;
-		else if (!strcmp(k, "posts_per_page")) num = &s->posts_per_page;
-		else if (!strcmp(k, "comment_min_seconds")) num = &s->comment_min_seconds;
-		else if (!strcmp(k, "comment_max_seconds")) num = &s->comment_max_seconds;
-		else if (!strcmp(k, "comment_flood_seconds")) num = &s->comment_flood_seconds;
-		else if (!strcmp(k, "comment_max_links")) num = &s->comment_max_links;
-		else if (!strcmp(k, "held_cookie_seconds")) num = &s->held_cookie_seconds;
-		if (text) {
-			free(*text);
-			*text = xstrdup(v);
-		} else if (num) {
-			parse_int(v, d->lo, d->hi, num);
-		}
+		apply(s, k, v);
 	}
 	db_done(st);
 	if (rc != DB_OK || !have_secret) {
@@ -225,11 +241,9 @@ int settings_load(struct db *db, struct settings *s)
 
 void settings_free(struct settings *s)
 {
-	free(s->site_title);
-	free(s->tagline);
-	free(s->timezone);
-	free(s->base_url);
-	free(s->moderation);
+	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
+		if (slots[i].text)
+			free(*(char **)((char *)s + slots[i].text));
 	sodium_memzero(s->secret, sizeof s->secret);
 	memset(s, 0, sizeof *s);
 }

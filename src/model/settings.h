@@ -27,13 +27,24 @@ struct settings {
 	int comment_flood_seconds; /* one stored comment per IP in this window */
 	int comment_max_links;    /* this many links or more holds a comment */
 	int held_cookie_seconds;  /* how long a writer sees their held comment */
+	char *date_format;        /* WordPress-style: "F j, Y", "Y-m-d", ... */
+	int comments_open;        /* 1: readers may comment site-wide */
+	int comments_close_days;  /* close an article's comments after N days; 0 never */
+	char *blocklist;          /* words (one a line) that send a comment to spam */
+	int session_idle_seconds; /* a session unused this long ends */
+	int session_max_seconds;  /* a session this old ends, used or not */
+	int https;                /* 1: the site is served over https (Secure cookies) */
+	int upload_max_bytes;     /* largest upload accepted */
+	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
+	char *smtp_from;          /* From: address of notifications */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 
 /* Inserts every missing default (and the secret).  0 or -1. */
 int settings_ensure_defaults(struct db *db);
 
-/* Reads all settings into s (strings malloc'd).  0 or -1. */
+/* Reads all settings into s (strings malloc'd; every text field is set,
+** never NULL).  0 or -1. */
 int settings_load(struct db *db, struct settings *s);
 void settings_free(struct settings *s);
 
