@@ -13,14 +13,18 @@ static const char usage[] =
     "usage: byline COMMAND --db FILE [options]\n"
     "\n"
     "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
-    "        [--trust-proxy] [--quiet]\n"
+    "        [--data DIR] [--trust-proxy] [--quiet]\n"
     "        Serve the site (an empty database gets the demo site first).\n"
-    "        Port 0 picks a free port; the address bound is printed.\n"
+    "        Port 0 picks a free port; the address bound is printed.  Uploads go\n"
+    "        under --data (default: byline-data beside the database).\n"
     "  demo --db FILE                     Add the demo site's authors and articles.\n"
     "  import-markdown --db FILE DIR      Import DIR/*.md (front matter + Markdown).\n"
     "  comments --db FILE list [--status pending|approved|spam|trash]\n"
     "  comments --db FILE approve|spam|trash|unapprove ID\n"
-    "  settings --db FILE list | get KEY | set KEY VALUE\n";
+    "  settings --db FILE list | get KEY | set KEY VALUE\n"
+    "  user --db FILE add --email E --name N --role administrator|editor|author|contributor\n"
+    "  user --db FILE reset-link EMAIL | list\n"
+    "        add and reset-link print a one-time link (24 hours) to set the password.\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {
@@ -42,7 +46,8 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 {
 	/* Options that take a value; anything else starting with "--" is a flag. */
 	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
-	                                     "--status", NULL};
+	                                     "--status", "--email", "--name", "--role",
+	                                     "--data", NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "--", 2)) {
@@ -82,6 +87,8 @@ int cli_main(int argc, char **argv)
 		return cmd_comments(db, argc, argv);
 	if (!strcmp(cmd, "settings"))
 		return cmd_settings(db, argc, argv);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(db, argc, argv);
 	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

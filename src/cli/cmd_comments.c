@@ -42,7 +42,7 @@ static int list(struct db *db, const char *status)
 	}
 	struct arena *a = arena_new();
 	size_t n;
-	struct comment *c = comment_list(db, a, status, 100000, &n);
+	struct comment *c = comment_list(db, a, status, 100000, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		printf("%lld\t%s\t%s\t%s <%s>\t%s\t", c[i].id, c[i].status,
 		       text_date_iso(a, (time_t)c[i].created_at), c[i].author_name,
@@ -83,7 +83,7 @@ int cmd_comments(const char *path, int argc, char **argv)
 		} else if (text_int(pos[1], 1, (long long)1 << 53, &id) != 0) {
 			fprintf(stderr, "byline comments: '%s' is not a comment id\n", pos[1]);
 		} else {
-			int r = comment_set_status(db, id, status);
+			int r = comment_moderate(db, id, status);
 			if (r == 0) {
 				printf("comment %lld: %s\n", id, status);
 				rc = 0;

@@ -9,6 +9,9 @@
 #include "model/article.h"
 #include "model/demo.h"
 #include "model/schema.h"
+#include "core/password.h"
+#include "web/mailer.h"
+#include "web/scheduler.h"
 #include "web/web.h"
 
 #include <pthread.h>
@@ -22,6 +25,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	const char *listen = cli_option(argc, argv, "--listen");
 	const char *threads_opt = cli_option(argc, argv, "--threads");
 	const char *theme = cli_option(argc, argv, "--theme");
+	const char *data = cli_option(argc, argv, "--data");
 	int trust_proxy = cli_flag(argc, argv, "--trust-proxy");
 	if (cli_flag(argc, argv, "--quiet"))
 		log_set_verbose(0);
@@ -54,6 +58,19 @@ int cmd_serve(const char *path, int argc, char **argv)
 		db_pool_free(pool);
 		return 1;
 	}
+	/* Uploads live beside the database unless told otherwise. */
+	char data_dir[4096];
+	if (data) {
+		snprintf(data_dir, sizeof data_dir, "%s", data);
+	} else {
+		const char *slash = strrchr(path, '/');
+		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
+		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
+	}
+	app->data_dir = data_dir;
+	password_init(2);
+	struct scheduler *sched = scheduler_start(pool);
+	app->mailer = mailer_start(pool, &app->settings);
 
 	/* Signals go to this thread alone, through sigwait(), so the server's
 	** threads (which inherit this mask) are never interrupted. */
@@ -78,6 +95,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "byline serve: %s\n", err);
+		mailer_stop(app->mailer);
+		scheduler_stop(sched);
 		web_app_free(app);
 		db_pool_free(pool);
 		return 1;
@@ -92,6 +111,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
 	http_server_stop(srv);
+	mailer_stop(app->mailer);
+	scheduler_stop(sched);
 	web_app_free(app);
 	db_pool_free(pool);
 	return 0;

@@ -110,9 +110,9 @@ int text_int(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
-int text_set_timezone(const char *tz)
+int text_set_timezone_check(const char *tz)
 {
-	if (!tz || !*tz || strstr(tz, ".."))
+	if (!tz || !*tz || strstr(tz, "..") || tz[0] == '/' || strlen(tz) > 100)
 		return -1;
 	if (strcmp(tz, "UTC") != 0) {
 		char path[512];
@@ -121,6 +121,13 @@ int text_set_timezone(const char *tz)
 		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 			return -1;
 	}
+	return 0;
+}
+
+int text_set_timezone(const char *tz)
+{
+	if (text_set_timezone_check(tz) != 0)
+		return -1;
 	setenv("TZ", tz, 1);
 	tzset();
 	return 0;

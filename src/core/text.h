@@ -24,6 +24,9 @@ char *text_trim(struct arena *a, const char *s, size_t n);
 /* Parses a decimal integer in [lo, hi] that fills all of s; 0 or -1. */
 int text_int(const char *s, long long lo, long long hi, long long *out);
 
+/* 0 if tz names a time zone this machine knows, else -1. */
+int text_set_timezone_check(const char *tz);
+
 /* Sets the process's time zone (for dates shown on the site).  Call before
 ** starting threads.  Returns 0, or -1 if the zone is unknown. */
 int text_set_timezone(const char *tz);

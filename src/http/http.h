@@ -52,6 +52,9 @@ struct http_req {
 	struct http_param *cookies;      /* parsed on first use */
 	size_t n_cookies;
 	int query_parsed, form_parsed, cookies_parsed; /* lazily parsed flags */
+	struct http_part *files;         /* multipart parts (files among them) */
+	size_t n_files;                  /* entries in files */
+	const char *form_error;          /* why a multipart body was unreadable */
 };
 
 #define HTTP_MAX_HEADERS 24
@@ -69,11 +72,17 @@ struct http_resp {
 const char *http_header(struct http_req *req, const char *name);
 
 /* The first value of a query, form or cookie parameter, or NULL.  Form
-** values come from an application/x-www-form-urlencoded body.  If len is
+** values come from an application/x-www-form-urlencoded body or from the
+** text fields of a multipart/form-data one.  If len is
 ** not NULL it gets the value's length (values may contain NUL bytes). */
 const char *http_query(struct http_req *req, const char *name, size_t *len);
 const char *http_form(struct http_req *req, const char *name, size_t *len);
 const char *http_cookie(struct http_req *req, const char *name);
+
+/* The uploaded file sent as field `name` of a multipart form, or NULL if
+** none (or an empty file input).  Borrowed from the request. */
+struct http_part;
+const struct http_part *http_file(struct http_req *req, const char *name);
 
 /* Parses application/x-www-form-urlencoded text into pairs allocated in a.
 ** Exposed for tests and fuzzers. */

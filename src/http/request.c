@@ -6,6 +6,7 @@
 */
 #include "http/http.h"
 #include "core/arena.h"
+#include "http/multipart.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -95,16 +96,57 @@ const char *http_query(struct http_req *req, const char *name, size_t *len)
 	return find(req->query_params, req->n_query_params, name, len);
 }
 
+/* Parses the body once: urlencoded, or multipart (whose text parts become
+** form parameters and whose file parts are kept for http_file). */
+static void parse_form(struct http_req *req)
+{
+	if (req->form_parsed)
+		return;
+	req->form_parsed = 1;
+	const char *ct = http_header(req, "Content-Type");
+	if (!ct)
+		return;
+	if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
+		req->form_params = http_parse_urlencoded(req->a, req->body, req->body_len,
+		                                         &req->n_form_params);
+		return;
+	}
+	if (strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return;
+	struct http_part *parts;
+	size_t n;
+	char err[200];
+	if (multipart_parse(req->a, ct, req->body, req->body_len, &parts, &n, err,
+	                    sizeof err) != 0) {
+		req->form_error = arena_strdup(req->a, err);
+		return;
+	}
+	req->form_params = arena_alloc(req->a, (n ? n : 1) * sizeof *req->form_params);
+	req->files = parts;
+	req->n_files = n;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].filename)
+			continue;
+		struct http_param *f = &req->form_params[req->n_form_params++];
+		f->name = parts[i].name;
+		f->value = arena_strndup(req->a, parts[i].data, parts[i].len);
+		f->len = parts[i].len;
+	}
+}
+
 const char *http_form(struct http_req *req, const char *name, size_t *len)
 {
-	if (!req->form_parsed) {
-		const char *ct = http_header(req, "Content-Type");
-		req->form_parsed = 1;
-		if (ct && !strncasecmp(ct, "application/x-www-form-urlencoded", 33))
-			req->form_params = http_parse_urlencoded(req->a, req->body, req->body_len,
-			                                         &req->n_form_params);
-	}
+	parse_form(req);
 	return find(req->form_params, req->n_form_params, name, len);
+}
+
+const struct http_part *http_file(struct http_req *req, const char *name)
+{
+	parse_form(req);
+	for (size_t i = 0; i < req->n_files; i++)
+		if (req->files[i].filename && !strcmp(req->files[i].name, name))
+			return req->files[i].len ? &req->files[i] : NULL;
+	return NULL;
 }
 
 const char *http_cookie(struct http_req *req, const char *name)

@@ -17,10 +17,15 @@
 #define LIST_COLS \
 	"a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at," \
 	" a.updated_at, a.author_id, u.display_name, u.slug, a.section_id," \
-	" COALESCE(s.name, ''), COALESCE(s.slug, ''), a.comments_open"
+	" COALESCE(s.name, ''), COALESCE(s.slug, ''), a.comments_open," \
+	" COALESCE(a.featured_media_id, 0), a.featured_alt," \
+	" COALESCE('/media/' || m.hash || '.' || m.ext, ''), COALESCE(m.width, 0)," \
+	" COALESCE(m.height, 0)"
+#define N_LIST_COLS 20
 #define FROM_JOIN \
 	" FROM articles a JOIN users u ON u.id = a.author_id" \
-	" LEFT JOIN sections s ON s.id = a.section_id"
+	" LEFT JOIN sections s ON s.id = a.section_id" \
+	" LEFT JOIN media m ON m.id = a.featured_media_id"
 
 static const char sql_by_slug[] =
     "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.slug = ?1";
@@ -63,8 +68,13 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->section_name = arena_strdup(a, db_col_text(st, 12));
 	r->section_slug = arena_strdup(a, db_col_text(st, 13));
 	r->comments_open = (int)db_col_int(st, 14);
-	r->body_src = body ? arena_strdup(a, db_col_text(st, 15)) : "";
-	r->body_html = body ? arena_strdup(a, db_col_text(st, 16)) : "";
+	r->featured_media_id = db_col_int(st, 15);
+	r->featured_alt = arena_strdup(a, db_col_text(st, 16));
+	r->featured_url = arena_strdup(a, db_col_text(st, 17));
+	r->featured_width = (int)db_col_int(st, 18);
+	r->featured_height = (int)db_col_int(st, 19);
+	r->body_src = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS)) : "";
+	r->body_html = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS + 1)) : "";
 }
 
 static struct article *read_list(struct db_stmt *st, struct arena *a, int limit, size_t *n)
@@ -231,4 +241,275 @@ fail:
 	db_rollback(db);
 	buf_free(&html);
 	return -1;
+}
+
+/* ---- the desk ---- */
+
+static const char sql_by_id[] =
+    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.id = ?1";
+static const char sql_old_slug[] = "SELECT article_id FROM old_slugs WHERE slug = ?1";
+static const char sql_slug_owner[] = "SELECT id FROM articles WHERE slug = ?1";
+static const char sql_old_slug_owner[] = "SELECT article_id FROM old_slugs WHERE slug = ?1";
+static const char sql_add_old_slug[] =
+    "INSERT INTO old_slugs(slug, article_id) VALUES (?1, ?2)"
+    " ON CONFLICT(slug) DO UPDATE SET article_id = excluded.article_id";
+static const char sql_drop_old_slug[] = "DELETE FROM old_slugs WHERE slug = ?1";
+static const char sql_update[] =
+    "UPDATE articles SET slug = ?2, headline = ?3, dek = ?4, body_src = ?5, body_html = ?6,"
+    " status = ?7, published_at = ?8, updated_at = ?9, author_id = ?10, section_id = ?11,"
+    " featured_media_id = ?12, featured_alt = ?13, comments_open = ?14 WHERE id = ?1";
+static const char sql_insert_full[] =
+    "INSERT INTO articles(slug, headline, dek, body_src, body_html, status, published_at,"
+    " created_at, updated_at, author_id, section_id, featured_media_id, featured_alt,"
+    " comments_open) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char sql_clear_tags[] = "DELETE FROM article_tags WHERE article_id = ?1";
+static const char sql_revision[] =
+    "INSERT INTO revisions(article_id, user_id, created_at, headline, slug, dek, body_src,"
+    " status, published_at, section_id, tags, featured_media_id, featured_alt)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char sql_publish_due[] =
+    "UPDATE articles SET status = 'published', updated_at = ?1"
+    " WHERE status = 'scheduled' AND published_at <= ?1";
+static const char sql_tag_names[] =
+    "SELECT t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id"
+    " WHERE x.article_id = ?1 ORDER BY t.name";
+static const char sql_list_desk[] =
+    "SELECT " LIST_COLS FROM_JOIN
+    " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " AND (?3 = 0 OR a.section_id = ?3)"
+    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
+    "      lower(?4)) > 0)"
+    " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
+static const char sql_count_desk[] =
+    "SELECT count(*) FROM articles a"
+    " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " AND (?3 = 0 OR a.section_id = ?3)"
+    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
+    "      lower(?4)) > 0)";
+
+int article_by_id(struct db *db, struct arena *a, long long id, struct article *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_by_id);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		read_row(st, a, out, 1);
+		rc = 0;
+	} else {
+		rc = rc == DB_OK ? 1 : -1;
+	}
+	db_done(st);
+	return rc;
+}
+
+long long article_by_old_slug(struct db *db, const char *slug)
+{
+	struct db_stmt *st = db_prepare(db, sql_old_slug);
+	db_bind_text(st, 1, slug);
+	long long id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return id;
+}
+
+char *article_tag_list(struct db *db, struct arena *a, long long id)
+{
+	struct buf b = BUF_INIT;
+	struct db_stmt *st = db_prepare(db, sql_tag_names);
+	db_bind_int(st, 1, id);
+	while (db_step(st) == DB_ROW) {
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, db_col_text(st, 0));
+	}
+	db_done(st);
+	char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static long long owner_of(struct db *db, const char *sql, const char *slug)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_text(st, 1, slug);
+	long long id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return id;
+}
+
+static int step_once(struct db_stmt *st)
+{
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+long long article_save(struct db *db, struct arena *a, long long id,
+                       const struct article_input *in, long long user_id, char *err,
+                       size_t errlen)
+{
+	const char *status = in->status ? in->status : "draft";
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
+	if (!*slug) {
+		snprintf(err, errlen, "Please give the article a slug (its web address).");
+		return -1;
+	}
+	if (!text_is_slug(slug)) {
+		snprintf(err, errlen, "The slug may hold only a-z, 0-9 and single dashes.");
+		return -1;
+	}
+	struct buf html = BUF_INIT;
+	const char *src = in->body_src ? in->body_src : "";
+	if (markdown_render(&html, src, strlen(src), MD_TRUSTED) != 0) {
+		buf_free(&html);
+		snprintf(err, errlen, "The body could not be rendered.");
+		return -1;
+	}
+	long long now = (long long)time(NULL);
+	if (db_begin(db) != DB_OK) {
+		buf_free(&html);
+		snprintf(err, errlen, "The database is busy; please save again.");
+		return -1;
+	}
+	struct article old;
+	int had = id > 0 && article_by_id(db, a, id, &old) == 0;
+	if (id > 0 && !had) {
+		snprintf(err, errlen, "That article no longer exists.");
+		goto fail;
+	}
+	long long taken = owner_of(db, sql_slug_owner, slug);
+	long long taken_old = owner_of(db, sql_old_slug_owner, slug);
+	if ((taken && taken != id) || (taken_old && taken_old != id)) {
+		snprintf(err, errlen, "The slug '%s' is already used by another article; "
+		         "please choose another.", slug);
+		goto fail;
+	}
+	long long pub = in->published_at;
+	if (!strcmp(status, "published") && !pub)
+		pub = had && old.published_at ? old.published_at : now;
+	struct db_stmt *st = db_prepare(db, had ? sql_update : sql_insert_full);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, slug);
+	db_bind_text(st, 3, in->headline);
+	db_bind_text(st, 4, in->dek ? in->dek : "");
+	db_bind_text(st, 5, src);
+	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
+	db_bind_text(st, 7, status);
+	if (pub)
+		db_bind_int(st, 8, pub);
+	else
+		db_bind_null(st, 8);
+	db_bind_int(st, 9, now);
+	db_bind_int(st, 10, in->author_id);
+	if (in->section_id > 0)
+		db_bind_int(st, 11, in->section_id);
+	else
+		db_bind_null(st, 11);
+	if (in->featured_media_id > 0)
+		db_bind_int(st, 12, in->featured_media_id);
+	else
+		db_bind_null(st, 12);
+	db_bind_text(st, 13, in->featured_media_id > 0 && in->featured_alt ? in->featured_alt : "");
+	db_bind_int(st, 14, in->comments_open);
+	if (step_once(st) != DB_OK) {
+		snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
+		goto fail;
+	}
+	if (!had)
+		id = db_last_id(db);
+	/* A published address never stops answering: the old slug redirects. */
+	if (had && strcmp(old.slug, slug) != 0 && old.published_at) {
+		st = db_prepare(db, sql_add_old_slug);
+		db_bind_text(st, 1, old.slug);
+		db_bind_int(st, 2, id);
+		if (step_once(st) != DB_OK)
+			goto fail_db;
+	}
+	st = db_prepare(db, sql_drop_old_slug); /* the slug is current again */
+	db_bind_text(st, 1, slug);
+	step_once(st);
+	st = db_prepare(db, sql_clear_tags);
+	db_bind_int(st, 1, id);
+	if (step_once(st) != DB_OK)
+		goto fail_db;
+	struct buf tagtext = BUF_INIT;
+	for (size_t i = 0; i < in->n_tags; i++) {
+		if (!in->tags[i] || !*in->tags[i])
+			continue;
+		long long tag = tag_ensure(db, a, in->tags[i]);
+		if (tag < 0 || tag_attach(db, id, tag) != 0) {
+			buf_free(&tagtext);
+			goto fail_db;
+		}
+		if (tagtext.len)
+			buf_puts(&tagtext, ", ");
+		buf_puts(&tagtext, in->tags[i]);
+	}
+	st = db_prepare(db, sql_revision);
+	db_bind_int(st, 1, id);
+	if (user_id > 0)
+		db_bind_int(st, 2, user_id);
+	else
+		db_bind_null(st, 2);
+	db_bind_int(st, 3, now);
+	db_bind_text(st, 4, in->headline);
+	db_bind_text(st, 5, slug);
+	db_bind_text(st, 6, in->dek ? in->dek : "");
+	db_bind_text(st, 7, src);
+	db_bind_text(st, 8, status);
+	if (pub)
+		db_bind_int(st, 9, pub);
+	else
+		db_bind_null(st, 9);
+	if (in->section_id > 0)
+		db_bind_int(st, 10, in->section_id);
+	else
+		db_bind_null(st, 10);
+	db_bind_text(st, 11, buf_cstr(&tagtext));
+	if (in->featured_media_id > 0)
+		db_bind_int(st, 12, in->featured_media_id);
+	else
+		db_bind_null(st, 12);
+	db_bind_text(st, 13, in->featured_alt ? in->featured_alt : "");
+	int rc = step_once(st);
+	buf_free(&tagtext);
+	if (rc != DB_OK || db_commit(db) != DB_OK)
+		goto fail_db;
+	buf_free(&html);
+	return id;
+fail_db:
+	snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
+fail:
+	db_rollback(db);
+	buf_free(&html);
+	return -1;
+}
+
+struct article *article_list(struct db *db, struct arena *a, const struct article_filter *f,
+                             size_t *n, long long *total)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct db_stmt *st = db_prepare(db, pass ? sql_list_desk : sql_count_desk);
+		db_bind_text(st, 1, f->status && *f->status ? f->status : NULL);
+		db_bind_int(st, 2, f->author_id);
+		db_bind_int(st, 3, f->section_id);
+		db_bind_text(st, 4, f->q && *f->q ? f->q : NULL);
+		if (!pass) {
+			*total = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+			db_done(st);
+			continue;
+		}
+		db_bind_int(st, 5, f->offset);
+		db_bind_int(st, 6, f->limit);
+		return read_list(st, a, f->limit, n);
+	}
+	return NULL;
+}
+
+int article_publish_due(struct db *db, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql_publish_due);
+	db_bind_int(st, 1, now);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_changes(db) : -1;
 }

@@ -30,7 +30,12 @@ struct article {
 	long long section_id;      /* 0 if none */
 	const char *section_name;  /* "" if none */
 	const char *section_slug;  /* "" if none */
-	int comments_open;         /* readers may comment */
+	int comments_open;         /* readers may comment (this article) */
+	long long featured_media_id; /* 0 if none */
+	const char *featured_alt;  /* its alt text */
+	const char *featured_url;  /* "/media/HASH.EXT", "" if none */
+	int featured_width;        /* pixels */
+	int featured_height;       /* pixels */
 };
 
 struct article_input {
@@ -44,12 +49,50 @@ struct article_input {
 	long long section_id;     /* 0 for none */
 	const char *const *tags;  /* tag names, created as needed */
 	size_t n_tags;            /* entries in tags */
+	long long featured_media_id; /* 0 for none */
+	const char *featured_alt; /* required with an image */
+	int comments_open;        /* article_save only: 1 open, 0 closed */
 };
 
 /* Creates an article with its tags, in one transaction.  Returns the id, or
 ** -1 with a reason in err ("slug already used", ...). */
 long long article_create(struct db *db, struct arena *a, const struct article_input *in,
                          char *err, size_t errlen);
+
+/* Creates (id 0) or updates article id from in, as user_id, in one
+** transaction: renders the body, replaces the tags, keeps the old slug
+** answering (with a 301) when a published article's slug changes, and
+** records a revision.  Returns the article's id, or -1 with a sentence in
+** err ("That slug is already used by ..."). */
+long long article_save(struct db *db, struct arena *a, long long id,
+                       const struct article_input *in, long long user_id, char *err,
+                       size_t errlen);
+
+/* Any article by id, whatever its status.  0, 1 not found, -1 error. */
+int article_by_id(struct db *db, struct arena *a, long long id, struct article *out);
+
+/* The article an old slug (changed since) belonged to, or 0. */
+long long article_by_old_slug(struct db *db, const char *slug);
+
+/* Articles for the desk, newest first, filtered; *total gets the count of
+** all matches.  Allocated in a. */
+struct article_filter {
+	const char *status;   /* NULL for all */
+	long long author_id;  /* 0 for all */
+	long long section_id; /* 0 for all */
+	const char *q;        /* words in headline, dek or body; NULL for all */
+	long long offset;     /* rows to skip */
+	int limit;            /* rows to return */
+};
+struct article *article_list(struct db *db, struct arena *a, const struct article_filter *f,
+                             size_t *n, long long *total);
+
+/* Publishes every scheduled article whose time has come.  Returns how many
+** (or -1).  The scheduler calls this every second and at start. */
+int article_publish_due(struct db *db, long long now);
+
+/* The tags of an article as "a, b, c".  Allocated in a. */
+char *article_tag_list(struct db *db, struct arena *a, long long id);
 
 /* The article with this slug.  published_only hides the unpublished.
 ** 0 found, 1 not found, -1 database error.  Allocated in a. */

@@ -15,12 +15,14 @@
 
 #define PUBLIC_COLS \
 	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
-	" c.body, c.body_html, c.status, c.created_at"
+	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
+	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)"
+#define N_PUBLIC_COLS 11
 
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
-    " author_url, body, body_html, ip, user_agent, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    " author_url, body, body_html, ip, user_agent, status, created_at, user_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char sql_for_article[] =
     "SELECT " PUBLIC_COLS " FROM comments c WHERE c.article_id = ?1"
     " AND (c.status = 'approved' OR (c.status = 'pending' AND c.id IN"
@@ -42,13 +44,32 @@ static const char sql_duplicate[] =
     " AND status <> 'trash' LIMIT 1";
 static const char sql_set_status[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
 static const char sql_list_all[] =
-    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug FROM comments c"
+    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
+    " c.user_agent FROM comments c"
     " JOIN articles a ON a.id = c.article_id ORDER BY c.created_at DESC, c.id DESC"
-    " LIMIT ?1";
+    " LIMIT ?1 OFFSET ?3";
 static const char sql_list_status[] =
-    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug FROM comments c"
+    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
+    " c.user_agent FROM comments c"
     " JOIN articles a ON a.id = c.article_id WHERE c.status = ?2"
-    " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
+    " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1 OFFSET ?3";
+static const char sql_get[] =
+    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
+    " c.user_agent FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1";
+static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
+static const char sql_update[] =
+    "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
+    " body_html = ?6, edited_at = ?7 WHERE id = ?1";
+static const char sql_reparent[] =
+    "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?1)"
+    " WHERE parent_id = ?1";
+static const char sql_delete[] = "DELETE FROM comments WHERE id = ?1";
+static const char sql_learn[] =
+    "INSERT INTO commenters(email, name, verdict, updated_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT(email, name) DO UPDATE SET verdict = excluded.verdict,"
+    " updated_at = excluded.updated_at";
+static const char sql_verdict[] =
+    "SELECT verdict FROM commenters WHERE email = ?1 AND name = ?2";
 
 long long comment_add(struct db *db, const struct comment_input *in, char *err,
                       size_t errlen)
@@ -74,6 +95,10 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 9, in->user_agent ? in->user_agent : "");
 	db_bind_text(st, 10, in->status);
 	db_bind_int(st, 11, in->created_at ? in->created_at : (long long)time(NULL));
+	if (in->user_id > 0)
+		db_bind_int(st, 12, in->user_id);
+	else
+		db_bind_null(st, 12);
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -96,14 +121,52 @@ int comment_count_links(const char *body)
 	return n;
 }
 
+/* What moderators taught: "good", "bad" or NULL for a stranger. */
+static const char *verdict_of(struct db *db, const char *name, const char *email)
+{
+	struct db_stmt *st = db_prepare(db, sql_verdict);
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, name);
+	const char *v = NULL;
+	if (db_step(st) == DB_ROW)
+		v = !strcmp(db_col_text(st, 0), "bad") ? "bad" : "good";
+	db_done(st);
+	return v;
+}
+
+/* 1 if body, name or url holds a word of the blocklist (one a line,
+** case-insensitive). */
+static int blocked(const struct settings *s, const char *name, const char *email,
+                   const char *body)
+{
+	const char *list = s->blocklist;
+	while (list && *list) {
+		size_t len = strcspn(list, "\r\n");
+		if (len >= 2 && len < 200) {
+			char word[200];
+			memcpy(word, list, len);
+			word[len] = 0;
+			if (strcasestr(body, word) || strcasestr(name, word) || strcasestr(email, word))
+				return 1;
+		}
+		list += len;
+		while (*list == '\r' || *list == '\n')
+			list++;
+	}
+	return 0;
+}
+
 const char *comment_decide(struct db *db, const struct settings *s, const char *name,
                            const char *email, const char *body)
 {
+	const char *verdict = verdict_of(db, name, email);
+	if ((verdict && !strcmp(verdict, "bad")) || blocked(s, name, email, body))
+		return "spam";
 	if (!strcmp(s->moderation, "all"))
 		return "pending";
 	if (comment_count_links(body) >= s->comment_max_links)
 		return "pending";
-	if (!strcmp(s->moderation, "none"))
+	if (!strcmp(s->moderation, "none") || verdict)
 		return "approved";
 	struct db_stmt *st = db_prepare(db, sql_known_good);
 	db_bind_text(st, 1, name);
@@ -124,9 +187,21 @@ static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->body_html = arena_strdup(a, db_col_text(st, 6));
 	c->status = arena_strdup(a, db_col_text(st, 7));
 	c->created_at = db_col_int(st, 8);
+	c->user_id = db_col_int(st, 9);
+	c->is_article_author = (int)db_col_int(st, 10);
 	c->author_email = NULL;
 	c->ip = NULL;
 	c->article_slug = NULL;
+}
+
+static void read_private(struct db_stmt *st, struct arena *a, struct comment *c)
+{
+	c->author_email = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS));
+	c->ip = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 1));
+	c->article_slug = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 2));
+	c->article_headline = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 3));
+	c->article_published_at = db_col_int(st, N_PUBLIC_COLS + 4);
+	c->user_agent = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 5));
 }
 
 static struct comment *read_all(struct db_stmt *st, struct arena *a, int private_cols,
@@ -142,11 +217,8 @@ static struct comment *read_all(struct db_stmt *st, struct arena *a, int private
 			cap *= 2;
 		}
 		read_public(st, a, &list[k]);
-		if (private_cols) {
-			list[k].author_email = arena_strdup(a, db_col_text(st, 9));
-			list[k].ip = arena_strdup(a, db_col_text(st, 10));
-			list[k].article_slug = arena_strdup(a, db_col_text(st, 11));
-		}
+		if (private_cols)
+			read_private(st, a, &list[k]);
 		k++;
 	}
 	db_done(st);
@@ -233,11 +305,112 @@ int comment_set_status(struct db *db, long long id, const char *status)
 }
 
 struct comment *comment_list(struct db *db, struct arena *a, const char *status,
-                             int limit, size_t *n)
+                             int limit, long long offset, size_t *n)
 {
 	struct db_stmt *st = db_prepare(db, status ? sql_list_status : sql_list_all);
 	db_bind_int(st, 1, limit);
 	if (status)
 		db_bind_text(st, 2, status);
+	db_bind_int(st, 3, offset);
 	return read_all(st, a, 1, n);
+}
+
+int comment_get(struct db *db, struct arena *a, long long id, struct comment *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_get);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		read_public(st, a, out);
+		read_private(st, a, out);
+		rc = 0;
+	} else {
+		rc = rc == DB_OK ? 1 : -1;
+	}
+	db_done(st);
+	return rc;
+}
+
+void comment_counts(struct db *db, long long counts[4])
+{
+	static const char *const names[] = {"pending", "approved", "spam", "trash"};
+	memset(counts, 0, 4 * sizeof *counts);
+	struct db_stmt *st = db_prepare(db, sql_counts);
+	while (db_step(st) == DB_ROW)
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(db_col_text(st, 0), names[i]))
+				counts[i] = db_col_int(st, 1);
+	db_done(st);
+}
+
+int comment_update(struct db *db, long long id, const char *name, const char *email,
+                   const char *url, const char *body)
+{
+	struct buf html = BUF_INIT;
+	if (markdown_render(&html, body, strlen(body), MD_UNTRUSTED) != 0) {
+		buf_free(&html);
+		return -1;
+	}
+	struct db_stmt *st = db_prepare(db, sql_update);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, email);
+	db_bind_text(st, 4, url);
+	db_bind_text(st, 5, body);
+	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
+	db_bind_int(st, 7, (long long)time(NULL));
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&html);
+	return rc == DB_OK ? 0 : -1;
+}
+
+int comment_delete(struct db *db, long long id)
+{
+	if (db_begin(db) != DB_OK)
+		return -1;
+	/* Replies move up to the deleted comment's parent instead of going too. */
+	struct db_stmt *st = db_prepare(db, sql_reparent);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_delete);
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int comment_learn(struct db *db, const char *name, const char *email, const char *verdict)
+{
+	struct db_stmt *st = db_prepare(db, sql_learn);
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, verdict);
+	db_bind_int(st, 4, (long long)time(NULL));
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}
+
+int comment_moderate(struct db *db, long long id, const char *status)
+{
+	struct arena *a = arena_new();
+	struct comment c;
+	int rc = comment_get(db, a, id, &c);
+	if (rc == 0) {
+		rc = comment_set_status(db, id, status);
+		if (rc == 0 && !strcmp(status, "approved"))
+			rc = comment_learn(db, c.author_name, c.author_email, "good");
+		else if (rc == 0 && !strcmp(status, "spam"))
+			rc = comment_learn(db, c.author_name, c.author_email, "bad");
+	}
+	arena_free(a);
+	return rc;
 }

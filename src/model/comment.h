@@ -24,9 +24,14 @@ struct comment {
 	const char *body_html;   /* sanitized HTML made from body */
 	const char *status;      /* pending, approved, spam, trash */
 	long long created_at;    /* seconds, UTC */
+	long long user_id;       /* staff who wrote it (a reply from the desk), else 0 */
+	int is_article_author;   /* written by the article's own author */
 	const char *author_email; /* moderation reads only, else NULL */
 	const char *ip;           /* moderation reads only, else NULL */
 	const char *article_slug; /* moderation reads only, else NULL */
+	const char *article_headline;   /* moderation reads only */
+	long long article_published_at; /* moderation reads only */
+	const char *user_agent;   /* moderation reads only */
 };
 
 struct comment_input {
@@ -40,6 +45,7 @@ struct comment_input {
 	const char *user_agent;
 	const char *status;      /* from comment_decide() */
 	long long created_at;    /* 0 = now */
+	long long user_id;       /* staff author of a desk reply, else 0 */
 };
 
 /* Stores a comment, rendering its body as untrusted Markdown.  Returns the
@@ -47,9 +53,11 @@ struct comment_input {
 long long comment_add(struct db *db, const struct comment_input *in, char *err,
                       size_t errlen);
 
-/* "approved" or "pending" for a new comment, by the site's policy: hold all,
-** hold first-time commenters (same name and email never approved before),
-** or none; and always hold one with max_links or more links. */
+/* "approved", "pending" or "spam" for a new comment.  Spam: the commenter
+** was marked spam before (comment_learn), or a blocklist word appears.
+** Otherwise by the site's policy: hold all; hold first-time commenters (same
+** name and email neither approved before nor taught good); or none; and
+** always hold one with max_links or more links. */
 const char *comment_decide(struct db *db, const struct settings *s, const char *name,
                            const char *email, const char *body);
 
@@ -77,9 +85,31 @@ int comment_is_duplicate(struct db *db, const struct comment_input *in);
 /* Sets a comment's status.  0, 1 if no such comment, -1 on error. */
 int comment_set_status(struct db *db, long long id, const char *status);
 
+/* A moderator's decision: sets the status and teaches the rules (approved:
+** the commenter becomes known-good; spam: known-bad).  0, 1 if no such
+** comment, -1 on error. */
+int comment_moderate(struct db *db, long long id, const char *status);
+
 /* Comments for moderators, newest first, optionally of one status (NULL for
 ** all), with email and IP.  Allocated in a. */
 struct comment *comment_list(struct db *db, struct arena *a, const char *status,
-                             int limit, size_t *n);
+                             int limit, long long offset, size_t *n);
+
+/* One comment with everything moderators see.  0, 1 not found, -1 error. */
+int comment_get(struct db *db, struct arena *a, long long id, struct comment *out);
+
+/* Comments per status: pending, approved, spam, trash. */
+void comment_counts(struct db *db, long long counts[4]);
+
+/* A moderator's edit (body re-rendered).  0 or -1. */
+int comment_update(struct db *db, long long id, const char *name, const char *email,
+                   const char *url, const char *body);
+
+/* Deletes for good; its replies move up to its parent.  0 or -1. */
+int comment_delete(struct db *db, long long id);
+
+/* Teaches the moderation rules: verdict "good" approves this commenter's
+** later comments at once, "bad" sends them to spam.  0 or -1. */
+int comment_learn(struct db *db, const char *name, const char *email, const char *verdict);
 
 #endif

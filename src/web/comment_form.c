@@ -29,6 +29,8 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/comment.h"
+#include "model/notify.h"
+#include "web/mailer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +366,10 @@ void comment_form_post(struct page *p)
 		                         "was lost: please send it again in a moment.");
 		return;
 	}
+	/* Held comments and replies tell the article's author and the moderators
+	** (queued: a slow mail server never slows this answer). */
+	if (notify_comment(p->db, p->a, id, p->app->settings.site_title, site_base(p)) > 0)
+		mailer_wake(p->app->mailer);
 	if (strcmp(in.status, "approved") != 0)
 		set_held_cookie(p, id);
 	set_save_cookie(p, &f);

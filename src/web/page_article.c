@@ -26,8 +26,18 @@
 int page_article_find(struct page *p, struct article *out)
 {
 	const char *slug = p->req->params[3];
-	if (article_by_slug(p->db, p->a, slug, 1, out) != 0)
+	if (article_by_slug(p->db, p->a, slug, 1, out) != 0) {
+		/* A slug changed since publication: its old address still leads
+		** there, with a permanent redirect. */
+		long long moved = article_by_old_slug(p->db, slug);
+		if (moved && strcmp(p->req->method, "POST") != 0 &&
+		    article_by_id(p->db, p->a, moved, out) == 0 && !strcmp(out->status, "published")) {
+			http_redirect(p->req, p->resp, 301,
+			              site_article_path(p, out->published_at, out->slug));
+			return 2;
+		}
 		return 1;
+	}
 	/* The date in the URL must be the article's date in the site's zone;
 	** a wrong one is an old or mistyped link: send it to the right place. */
 	char *canon = site_article_path(p, out->published_at, out->slug);
@@ -146,6 +156,8 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		tv_set_str(a, it, "permalink", arena_printf(a, "%s#comment-%lld", url, c->id));
 		tv_set(a, it, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
 		tv_set_bool(a, it, "is_held", strcmp(c->status, "approved") != 0);
+		tv_set_bool(a, it, "is_staff", c->user_id != 0 && !c->is_article_author);
+		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
 		tv_set_int(a, it, "depth", nd->depth);
 		if (nd->depth < MAX_DEPTH && art->comments_open && !strcmp(c->status, "approved"))
 			tv_set_str(a, it, "reply_url",
@@ -243,6 +255,16 @@ void page_article_render(struct page *p, const struct article *art,
 	if (art->updated_at > art->published_at + 60)
 		tv_set_str(a, av, "updated_iso", text_date_iso(a, (time_t)art->updated_at));
 	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
+	if (*art->featured_url) {
+		struct tv *img = tv_map(a);
+		tv_set_str(a, img, "url", art->featured_url);
+		tv_set_str(a, img, "alt", art->featured_alt);
+		tv_set_int(a, img, "width", art->featured_width);
+		tv_set_int(a, img, "height", art->featured_height);
+		tv_set(a, av, "image", img);
+	} else {
+		tv_set_bool(a, av, "image", 0);
+	}
 	if (art->section_id) {
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);

@@ -3,7 +3,8 @@
 **
 ** Read the table top to bottom: the first route whose method and pattern
 ** match handles the request.  A pattern is literal text with typed holes:
-**   {n}     a page number (1-9999, no leading zero)
+**   {n}     a page number (1-99999, no leading zero)
+**   {id}    a row id (1 to 16 digits, no leading zero)
 **   {yyyy}  four digits   {mm} {dd}  two digits
 **   {slug}  [a-z0-9-]+    {file}  [A-Za-z0-9._-]+ without ".."
 ** The holes' text lands in req->params in order.  `needs` says what the
@@ -11,27 +12,37 @@
 */
 #include "web/web.h"
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/escape.h"
 #include "core/log.h"
+#include "model/account.h"
 #include "db/db.h"
 
 #include <string.h>
 
-#define NEED_SAME_ORIGIN 1 /* POST: Origin/Referer must be this site */
-
 #define KB 1024
+#define MB (1024 * 1024)
 
 struct route {
 	const char *method;     /* "GET" (also answers HEAD) or "POST" */
 	const char *pattern;    /* see above */
 	void (*handler)(struct page *p);
-	unsigned needs;         /* NEED_* checked by the dispatcher */
-	size_t body_limit;      /* largest request body accepted */
+	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
+	size_t body_limit;      /* largest request body accepted; BODY_UPLOAD: setting */
 	/* Answers a request refused by `needs`; NULL for a plain error page.  A
 	** form's refuser shows the form again with what was typed. */
 	void (*refuse)(struct page *p, int status, const char *why);
 };
 
+#define BODY_UPLOAD ((size_t)-1)
+#define C NEED_CONTRIBUTOR
+#define A NEED_AUTHOR
+#define E NEED_EDITOR
+#define ADM NEED_ADMIN
+#define CSRF NEED_CSRF
+
 static const struct route routes[] = {
+	/* The public site. */
 	{"GET",  "/",                         page_home_show,    0, 0, NULL},
 	{"GET",  "/page/{n}/",                page_home_show,    0, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, 0, 0, NULL},
@@ -42,7 +53,56 @@ static const struct route routes[] = {
 	{"GET",  "/robots.txt",               page_robots,       0, 0, NULL},
 	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
 	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
+	{"GET",  "/media/{file}",             page_media,        0, 0, NULL},
+
+	/* Signing in. */
+	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
+	{"POST", "/admin/login",              admin_login_post,    NEED_SAME_ORIGIN, 8 * KB, NULL},
+	{"POST", "/admin/logout",             admin_logout_post,   C | CSRF, 8 * KB, NULL},
+	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
+	{"POST", "/admin/password",           admin_password_post, NEED_SAME_ORIGIN, 16 * KB, NULL},
+
+	/* The desk. */
+	{"GET",  "/admin/",                   admin_dashboard,       C, 0, NULL},
+	{"GET",  "/admin/articles/",          admin_articles_list,   C, 0, NULL},
+	{"GET",  "/admin/articles/new",       admin_article_new,     C, 0, NULL},
+	{"POST", "/admin/articles/new",       admin_article_save,    C | CSRF, BODY_UPLOAD,
+	                                      admin_article_refuse},
+	{"GET",  "/admin/articles/{id}/",     admin_article_edit,    C, 0, NULL},
+	{"POST", "/admin/articles/{id}/",     admin_article_save,    C | CSRF, BODY_UPLOAD,
+	                                      admin_article_refuse},
+	{"GET",  "/admin/articles/{id}/preview",          admin_article_preview, C, 0, NULL},
+	{"GET",  "/admin/articles/{id}/revisions/",       admin_revisions_list,  C, 0, NULL},
+	{"GET",  "/admin/articles/{id}/revisions/{id}/",  admin_revision_show,   C, 0, NULL},
+	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,
+	                                                  NULL},
+
+	/* Moderation. */
+	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
+	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
+	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
+	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, 128 * KB,
+	                                      admin_comment_refuse},
+
+	/* Media, people, the site. */
+	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
+	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
+	{"GET",  "/admin/profile",            admin_profile_show,    C, 0, NULL},
+	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
+	                                      admin_profile_refuse},
+	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
+	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, 64 * KB,
+	                                      admin_settings_refuse},
+	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
+	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, 16 * KB, NULL},
+	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, 16 * KB, NULL},
 };
+
+#undef C
+#undef A
+#undef E
+#undef ADM
+#undef CSRF
 
 #define N_ROUTES (sizeof routes / sizeof *routes)
 
@@ -60,6 +120,13 @@ static size_t match_hole(const char *type, size_t tlen, const char *s)
 		if (s[0] == '0')
 			return 0;
 		while (is_digit(s[n]) && n < 5)
+			n++;
+		return is_digit(s[n]) ? 0 : n;
+	}
+	if (tlen == 2 && !memcmp(type, "id", 2)) {
+		if (s[0] == '0')
+			return 0;
+		while (is_digit(s[n]) && n < 16)
 			n++;
 		return is_digit(s[n]) ? 0 : n;
 	}
@@ -129,7 +196,6 @@ static const struct route *find(struct http_req *req, const char *path, int *pat
 
 size_t web_body_limit(const char *method, const char *path, void *app)
 {
-	(void)app;
 	/* Matching needs an arena for captures; a small one is enough here. */
 	struct arena *a = arena_new();
 	struct http_req req;
@@ -140,6 +206,13 @@ size_t web_body_limit(const char *method, const char *path, void *app)
 	int known;
 	const struct route *r = find(&req, path, &known);
 	arena_free(a);
+	if (r && r->body_limit == BODY_UPLOAD) {
+		struct app *ap = app;
+		pthread_rwlock_rdlock(&ap->settings_lock);
+		size_t limit = (size_t)ap->settings.upload_max_bytes + 256 * KB; /* plus fields */
+		pthread_rwlock_unlock(&ap->settings_lock);
+		return limit;
+	}
 	return r ? r->body_limit : 0;
 }
 
@@ -163,10 +236,44 @@ static int same_origin(struct page *p)
 	return from[blen] == 0 || from[blen] == '/';
 }
 
+static const char LOGIN_FIRST[] = "sign in first";
+static const char NOT_ALLOWED[] = "not allowed";
+
+/* NULL if the request meets `needs`; else LOGIN_FIRST, NOT_ALLOWED or the
+** sentence explaining a refused form.  The CSRF ladder, in one place: the
+** request is a POST (the table says so), comes from this site, and carries
+** the session's token. */
+static const char *needs_refusal(struct page *p, unsigned needs)
+{
+	enum role need = (enum role)NEED_ROLE_OF(needs);
+	if (need != ROLE_NONE) {
+		if (!p->user) {
+			if (strcmp(p->req->method, "POST") != 0)
+				return LOGIN_FIRST;
+			return "You are not signed in (your session may have ended). Nothing was "
+			       "saved. Sign in again in another tab, then send this form again; "
+			       "what you wrote is below.";
+		}
+		if (p->user->role < need)
+			return NOT_ALLOWED;
+	}
+	if ((needs & (NEED_SAME_ORIGIN | NEED_CSRF)) && !same_origin(p))
+		return "For your safety, forms can only be sent from pages of this site. "
+		       "Nothing was saved: check what you wrote and send it again from here.";
+	if (needs & NEED_CSRF) {
+		const char *token = http_form(p->req, "csrf", NULL);
+		if (!auth_csrf_ok(p, token))
+			return "This form's security token is missing or out of date (the page "
+			       "may have been open in an old session). Nothing was saved: check "
+			       "what you wrote and send it again.";
+	}
+	return NULL;
+}
+
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0};
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL};
 	struct page *p = &page;
 	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
 	http_resp_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
@@ -190,6 +297,8 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 	}
 	p->db = db_pool_get(app->pool);
+	pthread_rwlock_rdlock(&app->settings_lock);
+	auth_load(p); /* the one place a session cookie is read */
 	if (!r) {
 		if (known) {
 			http_resp_header(resp, "Allow", "GET, HEAD, POST");
@@ -198,17 +307,34 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		} else {
 			site_not_found(p);
 		}
-	} else if ((r->needs & NEED_SAME_ORIGIN) && !same_origin(p)) {
-		static const char why[] =
-		    "For your safety, forms can only be sent from pages of this site. "
-		    "Nothing was saved: check what you typed and send it again from here.";
-		if (r->refuse)
-			r->refuse(p, 403, why);
-		else
-			site_error(p, 403, "This form came from another site", why);
 	} else {
-		r->handler(p);
+		const char *why = needs_refusal(p, r->needs);
+		if (!why) {
+			r->handler(p);
+		} else if (why == LOGIN_FIRST) {
+			/* Signed out: a page asks to sign in and comes back after. */
+			char *next = arena_printf(p->a, "%s%s%s", req->path, *req->query ? "?" : "",
+			                          req->query);
+			struct buf b = BUF_INIT;
+			buf_puts(&b, "/admin/login?next=");
+			esc_url_part(&b, next, strlen(next));
+			http_redirect(req, resp, 303, arena_strdup(p->a, buf_cstr(&b)));
+			buf_free(&b);
+		} else {
+			int status = why == NOT_ALLOWED ? 403 : 403;
+			const char *text = why == NOT_ALLOWED
+			    ? "Your role does not allow this. Ask an editor or an administrator if "
+			      "you need it."
+			    : why;
+			if (r->refuse && why != NOT_ALLOWED)
+				r->refuse(p, status, text);
+			else
+				site_forbidden(p, text);
+		}
 	}
+	p->is_private |= p->user != NULL; /* signed-in pages are never shared */
+	pthread_rwlock_unlock(&app->settings_lock);
+	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);
 	if (p->is_private)
 		http_resp_header(resp, "Cache-Control", "private, no-store");

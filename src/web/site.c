@@ -108,6 +108,7 @@ struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_p
 		die("out of memory");
 	app->pool = pool;
 	app->trust_proxy = trust_proxy;
+	pthread_rwlock_init(&app->settings_lock, NULL);
 	struct db *db = db_pool_get(pool);
 	int rc = settings_load(db, &app->settings);
 	db_pool_put(pool, db);
@@ -145,7 +146,30 @@ void web_app_free(struct app *app)
 	free(app->statics);
 	free((char *)app->css_url);
 	settings_free(&app->settings);
+	pthread_rwlock_destroy(&app->settings_lock);
 	free(app);
+}
+
+void web_settings_changed(struct app *app)
+{
+	atomic_store(&app->settings_dirty, 1);
+}
+
+/* Called by the dispatcher with no request in flight on this thread and the
+** settings lock not held. */
+void web_settings_reload(struct app *app, struct db *db)
+{
+	if (!atomic_load(&app->settings_dirty))
+		return;
+	pthread_rwlock_wrlock(&app->settings_lock);
+	struct settings fresh;
+	if (atomic_exchange(&app->settings_dirty, 0) && settings_load(db, &fresh) == 0) {
+		settings_free(&app->settings);
+		app->settings = fresh;
+		if (text_set_timezone(app->settings.timezone) != 0)
+			text_set_timezone("UTC");
+	}
+	pthread_rwlock_unlock(&app->settings_lock);
 }
 
 /* ---- shared page parts ---- */

@@ -10,6 +10,8 @@
 #ifndef BYLINE_WEB_WEB_H
 #define BYLINE_WEB_WEB_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "http/http.h"
@@ -17,6 +19,9 @@
 
 struct db;
 struct db_pool;
+struct mailer;
+struct account;
+struct session;
 struct tpl_set;
 struct tv;
 struct arena;
@@ -38,6 +43,10 @@ struct app {
 	size_t n_statics;         /* entries in statics */
 	const char *css_url;      /* fingerprinted stylesheet URL */
 	int trust_proxy;          /* believe X-Forwarded-* */
+	const char *data_dir;     /* uploads live under DATA_DIR/media/ */
+	struct mailer *mailer;    /* sends notifications; NULL sends none */
+	pthread_rwlock_t settings_lock; /* requests read settings; a reload writes */
+	atomic_int settings_dirty; /* set by web_settings_changed() */
 };
 
 struct page {
@@ -47,13 +56,30 @@ struct page {
 	struct db *db;            /* a connection held for this request */
 	struct arena *a;          /* the request's arena */
 	int is_private;           /* shows per-reader content: never shared-cached */
+	struct account *user;     /* signed-in account, or NULL (auth_load) */
+	struct session *session;  /* its session, or NULL */
 };
+
+/* What a route needs (route.c's table), checked before its handler runs. */
+#define NEED_SAME_ORIGIN 0x01 /* Origin/Referer, when sent, is this site */
+#define NEED_CSRF 0x02        /* same origin, and the session's form token */
+#define NEED_ROLE(r) ((unsigned)(r) << 8) /* signed in with at least role r */
+#define NEED_ROLE_OF(needs) (((needs) >> 8) & 0xF)
+#define NEED_CONTRIBUTOR NEED_ROLE(1)
+#define NEED_AUTHOR NEED_ROLE(2)
+#define NEED_EDITOR NEED_ROLE(3)
+#define NEED_ADMIN NEED_ROLE(4)
 
 /* Builds the site over an open database pool, loading the theme from
 ** theme_dir (NULL: the files embedded in the binary).  NULL with err. */
 struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_proxy,
                         char *err, size_t errlen);
 void web_app_free(struct app *app);
+
+/* Asks for the settings to be read again from the database once the
+** current request is answered (no request ever sees them change midway). */
+void web_settings_changed(struct app *app);
+void web_settings_reload(struct app *app, struct db *db);
 
 /* The http_handler and http_body_limit the server is started with. */
 void web_handle(struct http_req *req, struct http_resp *resp, void *app);
@@ -121,6 +147,19 @@ const char *comment_form_token(struct page *p, long long article_id);
 /* The bio of an author as sanitized HTML (trusted Markdown). */
 struct tv *page_author_bio(struct page *p, const char *bio);
 
+/* ---- signing in (auth.c) ---- */
+
+/* Reads the session cookie and sets p->user and p->session when it names a
+** live session.  Called once per request, by the dispatcher. */
+void auth_load(struct page *p);
+
+/* 1 if token is the signed-in session's form token (constant time). */
+int auth_csrf_ok(struct page *p, const char *token);
+
+/* The 403 page for a refused request; it shows back the text fields that
+** were sent with the request, so nothing typed is lost. */
+void site_forbidden(struct page *p, const char *why);
+
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
 void page_article_show(struct page *p);
@@ -130,5 +169,38 @@ void page_health(struct page *p);
 void page_static(struct page *p);
 void comment_form_post(struct page *p);
 void comment_form_refuse(struct page *p, int status, const char *why);
+void page_media(struct page *p);
+
+void admin_login_show(struct page *p);
+void admin_login_post(struct page *p);
+void admin_logout_post(struct page *p);
+void admin_password_show(struct page *p);
+void admin_password_post(struct page *p);
+void admin_dashboard(struct page *p);
+void admin_articles_list(struct page *p);
+void admin_article_new(struct page *p);
+void admin_article_edit(struct page *p);
+void admin_article_save(struct page *p);
+void admin_article_refuse(struct page *p, int status, const char *why);
+void admin_article_preview(struct page *p);
+void admin_revisions_list(struct page *p);
+void admin_revision_show(struct page *p);
+void admin_revision_restore(struct page *p);
+void admin_comments_list(struct page *p);
+void admin_comments_bulk(struct page *p);
+void admin_comment_show(struct page *p);
+void admin_comment_action(struct page *p);
+void admin_comment_refuse(struct page *p, int status, const char *why);
+void admin_media_list(struct page *p);
+void admin_media_upload(struct page *p);
+void admin_profile_show(struct page *p);
+void admin_profile_save(struct page *p);
+void admin_profile_refuse(struct page *p, int status, const char *why);
+void admin_settings_show(struct page *p);
+void admin_settings_save(struct page *p);
+void admin_settings_refuse(struct page *p, int status, const char *why);
+void admin_users_list(struct page *p);
+void admin_users_add(struct page *p);
+void admin_user_update(struct page *p);
 
 #endif

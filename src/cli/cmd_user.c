@@ -1,0 +1,103 @@
+/*
+** cmd_user.c: staff accounts from the command line.
+**
+**   byline user --db F add --email E --name N --role R
+**   byline user --db F reset-link E
+**   byline user --db F list
+**
+** add and reset-link print a one-time link to set the password, valid 24
+** hours.  The link's host is the base_url setting when set.
+*/
+#include "cli/cmd.h"
+#include "core/arena.h"
+#include "db/db.h"
+#include "model/account.h"
+#include "model/schema.h"
+#include "model/settings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LINK_SECONDS (24 * 3600)
+
+static void print_link(struct db *db, struct arena *a, const char *token)
+{
+	char *base = settings_get(db, a, "base_url");
+	if (!base || !*base)
+		base = "http://127.0.0.1:8080";
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		base[--n] = 0;
+	printf("%s/admin/password?token=%s\n", base, token);
+	printf("The link works once, for 24 hours.\n");
+}
+
+int cmd_user(const char *path, int argc, char **argv)
+{
+	const char *pos[3];
+	int n = cli_positional(argc, argv, pos, 3);
+	static const char usage[] =
+	    "usage: byline user --db FILE add --email E --name N --role administrator|editor|author|contributor\n"
+	    "       byline user --db FILE reset-link EMAIL\n"
+	    "       byline user --db FILE list\n";
+	if (n < 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	char err[512];
+	struct db *db = model_open(path, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "byline user: %s\n", err);
+		return 1;
+	}
+	struct arena *a = arena_new();
+	int rc = 2;
+	if (!strcmp(pos[0], "add") && n == 1) {
+		const char *email = cli_option(argc, argv, "--email");
+		const char *name = cli_option(argc, argv, "--name");
+		const char *role = cli_option(argc, argv, "--role");
+		if (!email || !name || !role) {
+			fputs(usage, stderr);
+		} else {
+			long long id = account_create(db, a, email, name, role_parse(role), err, sizeof err);
+			char *token = id > 0 ? account_link_new(db, a, id, LINK_SECONDS) : NULL;
+			if (!token) {
+				fprintf(stderr, "byline user: %s\n", id > 0 ? db_errmsg(db) : err);
+				rc = 1;
+			} else {
+				printf("Created %s (%s). To set the password, open:\n", name, role);
+				print_link(db, a, token);
+				rc = 0;
+			}
+		}
+	} else if (!strcmp(pos[0], "reset-link") && n == 2) {
+		struct account acct;
+		if (account_by_email(db, a, pos[1], &acct) != 0) {
+			fprintf(stderr, "byline user: no account has the email %s\n", pos[1]);
+			rc = 1;
+		} else {
+			char *token = account_link_new(db, a, acct.id, LINK_SECONDS);
+			if (!token) {
+				fprintf(stderr, "byline user: %s\n", db_errmsg(db));
+				rc = 1;
+			} else {
+				printf("To set a new password for %s, open:\n", acct.email);
+				print_link(db, a, token);
+				rc = 0;
+			}
+		}
+	} else if (!strcmp(pos[0], "list") && n == 1) {
+		size_t k;
+		struct account *list = account_list(db, a, &k);
+		for (size_t i = 0; i < k; i++)
+			printf("%lld\t%s\t%s\t%s\t%s\n", list[i].id, role_name(list[i].role),
+			       list[i].email, list[i].name,
+			       *list[i].password_hash ? "password set" : "no password");
+		rc = 0;
+	} else {
+		fputs(usage, stderr);
+	}
+	arena_free(a);
+	db_close(db);
+	return rc;
+}

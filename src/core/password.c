@@ -1,0 +1,94 @@
+/*
+** password.c: argon2id through libsodium, with a bound on concurrency.
+*/
+#include "core/password.h"
+#include "core/utf8.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#define OPS 2
+#define MEM (19u * 1024u * 1024u)
+#define WAIT_SECONDS 10
+
+static sem_t slots;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int n_slots = 2;
+
+/* The hash of a random password nobody knows: verifying an unknown
+** account against it costs what a real verification costs. */
+static char dummy[crypto_pwhash_STRBYTES];
+
+static void init_once(void)
+{
+	if (sodium_init() < 0)
+		n_slots = 1;
+	sem_init(&slots, 0, (unsigned)n_slots);
+	unsigned char pw[32];
+	randombytes_buf(pw, sizeof pw);
+	if (crypto_pwhash_str_alg(dummy, (const char *)pw, sizeof pw, OPS, MEM,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		dummy[0] = 0; /* out of memory: verify then fails fast, and says so */
+}
+
+void password_init(int concurrent)
+{
+	if (concurrent > 0)
+		n_slots = concurrent;
+	pthread_once(&once, init_once);
+}
+
+static int acquire(void)
+{
+	pthread_once(&once, init_once);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WAIT_SECONDS;
+	while (sem_timedwait(&slots, &until) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+int password_hash(const char *pw, size_t n, char out[PASSWORD_HASH_MAX])
+{
+	if (acquire() != 0)
+		return PASSWORD_BUSY;
+	int rc = crypto_pwhash_str_alg(out, pw, n, OPS, MEM, crypto_pwhash_ALG_ARGON2ID13);
+	sem_post(&slots);
+	return rc == 0 ? PASSWORD_OK : PASSWORD_ERR;
+}
+
+int password_verify(const char *hash, const char *pw, size_t n)
+{
+	int real = hash && *hash && strlen(hash) < crypto_pwhash_STRBYTES;
+	char stored[crypto_pwhash_STRBYTES];
+	memset(stored, 0, sizeof stored);
+	if (acquire() != 0)
+		return PASSWORD_BUSY;
+	const char *use = real ? hash : dummy;
+	memcpy(stored, use, strlen(use));
+	int rc = crypto_pwhash_str_verify(stored, pw, n);
+	sem_post(&slots);
+	if (!real)
+		return PASSWORD_WRONG;
+	return rc == 0 ? PASSWORD_OK : PASSWORD_WRONG;
+}
+
+const char *password_check_policy(const char *pw, size_t n)
+{
+	if (memchr(pw, 0, n) || !utf8_valid(pw, n))
+		return "The password contains characters that are not valid text.";
+	size_t chars = utf8_count(pw, n);
+	if (chars < PASSWORD_MIN_CHARS)
+		return "Please choose a password of at least 12 characters. A few ordinary "
+		       "words in a row make a strong one.";
+	if (chars > PASSWORD_MAX_CHARS)
+		return "That password is longer than 1,024 characters; please choose a "
+		       "shorter one.";
+	return NULL;
+}

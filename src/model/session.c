@@ -1,0 +1,163 @@
+/*
+** session.c: sessions stored as token hashes, and failed sign-ins.
+*/
+#include "model/session.h"
+#include "model/account.h"
+#include "core/arena.h"
+#include "db/db.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+static const char sql_insert[] =
+    "INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip)"
+    " VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
+static const char sql_find[] =
+    "SELECT id, user_id, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?1";
+static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
+static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
+static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char sql_touch[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
+static const char sql_fail[] = "INSERT INTO login_failures(account, ip, at) VALUES (?1, ?2, ?3)";
+static const char sql_oldest_account[] =
+    "SELECT count(*), min(at) FROM login_failures WHERE account = ?1 AND at > ?2";
+static const char sql_oldest_ip[] =
+    "SELECT count(*), min(at) FROM login_failures WHERE ip = ?1 AND at > ?2";
+static const char sql_clear[] = "DELETE FROM login_failures WHERE account = ?1";
+static const char sql_prune[] = "DELETE FROM login_failures WHERE at <= ?1";
+
+static char *random_hex(struct arena *a)
+{
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof raw);
+	char *hex = arena_alloc(a, sizeof raw * 2 + 1);
+	sodium_bin2hex(hex, sizeof raw * 2 + 1, raw, sizeof raw);
+	return hex;
+}
+
+char *session_create(struct db *db, struct arena *a, long long user_id, const char *ip,
+                     struct session *out)
+{
+	char *token = random_hex(a);
+	char *csrf = random_hex(a);
+	long long now = (long long)time(NULL);
+	struct db_stmt *st = db_prepare(db, sql_insert);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, csrf);
+	db_bind_int(st, 4, now);
+	db_bind_text(st, 5, ip ? ip : "");
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return NULL;
+	out->id = db_last_id(db);
+	out->user_id = user_id;
+	out->csrf = csrf;
+	out->created_at = now;
+	out->seen_at = now;
+	return token;
+}
+
+int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                 long max_seconds, struct session *out)
+{
+	if (!token || strlen(token) != 32)
+		return 1;
+	struct db_stmt *st = db_prepare(db, sql_find);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_OK ? 1 : -1;
+	}
+	out->id = db_col_int(st, 0);
+	out->user_id = db_col_int(st, 1);
+	out->csrf = arena_strdup(a, db_col_text(st, 2));
+	out->created_at = db_col_int(st, 3);
+	out->seen_at = db_col_int(st, 4);
+	db_done(st);
+	long long now = (long long)time(NULL);
+	if (now - out->seen_at > idle_seconds || now - out->created_at > max_seconds) {
+		st = db_prepare(db, sql_delete_id);
+		db_bind_int(st, 1, out->id);
+		db_step(st);
+		db_done(st);
+		return 1;
+	}
+	return 0;
+}
+
+void session_touch(struct db *db, const struct session *s)
+{
+	long long now = (long long)time(NULL);
+	if (now - s->seen_at < 60)
+		return;
+	struct db_stmt *st = db_prepare(db, sql_touch);
+	db_bind_int(st, 1, s->id);
+	db_bind_int(st, 2, now);
+	db_step(st);
+	db_done(st);
+}
+
+void session_end(struct db *db, struct arena *a, const char *token)
+{
+	if (!token || strlen(token) != 32)
+		return;
+	struct db_stmt *st = db_prepare(db, sql_delete_hash);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	db_step(st);
+	db_done(st);
+}
+
+void session_end_user(struct db *db, long long user_id)
+{
+	struct db_stmt *st = db_prepare(db, sql_delete_user);
+	db_bind_int(st, 1, user_id);
+	db_step(st);
+	db_done(st);
+}
+
+static long wait_for(struct db *db, const char *sql, const char *key, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, now - LOGIN_WINDOW);
+	long wait = 0;
+	if (db_step(st) == DB_ROW && db_col_int(st, 0) >= LOGIN_MAX_FAILURES)
+		wait = (long)(db_col_int(st, 1) + LOGIN_WINDOW - now);
+	db_done(st);
+	return wait > 0 ? wait : 0;
+}
+
+long login_wait(struct db *db, struct arena *a, const char *account, const char *ip)
+{
+	long long now = (long long)time(NULL);
+	long w1 = wait_for(db, sql_oldest_account, account_normal_email(a, account), now);
+	long w2 = wait_for(db, sql_oldest_ip, ip, now);
+	return w1 > w2 ? w1 : w2;
+}
+
+void login_failed(struct db *db, struct arena *a, const char *account, const char *ip)
+{
+	long long now = (long long)time(NULL);
+	struct db_stmt *st = db_prepare(db, sql_prune);
+	db_bind_int(st, 1, now - LOGIN_WINDOW);
+	db_step(st);
+	db_done(st);
+	st = db_prepare(db, sql_fail);
+	db_bind_text(st, 1, account_normal_email(a, account));
+	db_bind_text(st, 2, ip);
+	db_bind_int(st, 3, now);
+	db_step(st);
+	db_done(st);
+}
+
+void login_succeeded(struct db *db, struct arena *a, const char *account)
+{
+	struct db_stmt *st = db_prepare(db, sql_clear);
+	db_bind_text(st, 1, account_normal_email(a, account));
+	db_step(st);
+	db_done(st);
+}

@@ -1,0 +1,146 @@
+/*
+** admin.c: the desk's shared parts and its front page (the dashboard).
+*/
+#include "web/admin.h"
+#include "core/arena.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "model/account.h"
+#include "model/article.h"
+#include "model/session.h"
+#include "render/value.h"
+
+#include <string.h>
+
+static const char sql_count_status[] =
+    "SELECT status, count(*) FROM articles WHERE (?1 = 0 OR author_id = ?1) GROUP BY status";
+static const char sql_pending_comments[] =
+    "SELECT count(*) FROM comments WHERE status = 'pending'";
+
+/* The notices a POST can ask for with ?done=KEY after redirecting. */
+static const struct {
+	const char *key;  /* in the URL */
+	const char *text; /* shown */
+} notices[] = {
+	{"saved", "Saved."},
+	{"published", "Published."},
+	{"scheduled", "Scheduled: it will be published at the time you set."},
+	{"submitted", "Submitted for review. An editor will look at it."},
+	{"restored", "The revision is restored (and kept as a new revision)."},
+	{"approved", "Comment approved."},
+	{"unapproved", "Comment unapproved: it waits for moderation again."},
+	{"spammed", "Marked as spam. Their later comments will go to spam too."},
+	{"trashed", "Moved to the trash."},
+	{"restored-comment", "Comment restored."},
+	{"deleted", "Deleted for good."},
+	{"replied", "Your reply is published."},
+	{"edited", "Comment saved."},
+	{"bulk", "Done."},
+	{"uploaded", "Uploaded."},
+	{"profile", "Your profile is saved."},
+	{"settings", "Settings saved."},
+	{"user", "Account saved."},
+};
+
+long long admin_param_id(struct page *p, int i)
+{
+	long long id;
+	if (i >= p->req->n_params || text_int(p->req->params[i], 1, (long long)1 << 53, &id) != 0)
+		return 0;
+	return id;
+}
+
+struct tv *admin_context(struct page *p, const char *title)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = site_context(p, arena_printf(a, "%s ‹ Desk", title));
+	struct tv *u = tv_map(a);
+	tv_set_str(a, u, "name", p->user->name);
+	tv_set_str(a, u, "role", role_label(p->user->role));
+	tv_set_int(a, u, "id", p->user->id);
+	tv_set_bool(a, ctx, "is_author", p->user->role >= ROLE_AUTHOR);
+	tv_set_bool(a, ctx, "is_editor", p->user->role >= ROLE_EDITOR);
+	tv_set_bool(a, ctx, "is_admin", p->user->role >= ROLE_ADMIN);
+	tv_set(a, ctx, "user", u);
+	tv_set_str(a, ctx, "csrf", p->session->csrf);
+	tv_set_str(a, ctx, "heading", title);
+	if (p->user->role >= ROLE_EDITOR) {
+		struct db_stmt *st = db_prepare(p->db, sql_pending_comments);
+		long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+		tv_set_int(a, ctx, "pending_count", n);
+		tv_set_bool(a, ctx, "has_pending", n > 0);
+	}
+	const char *done = http_query(p->req, "done", NULL);
+	for (size_t i = 0; done && i < sizeof notices / sizeof *notices; i++)
+		if (!strcmp(done, notices[i].key))
+			tv_set_str(a, ctx, "notice", notices[i].text);
+	if (!tv_get(ctx, "notice"))
+		tv_set_bool(a, ctx, "notice", 0);
+	tv_set_bool(a, ctx, "error", 0);
+	return ctx;
+}
+
+void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
+{
+	p->is_private = 1;
+	http_resp_header(p->resp, "Cache-Control", "no-store");
+	site_render(p, status, name, ctx);
+}
+
+void admin_done(struct page *p, const char *path, const char *notice)
+{
+	http_redirect(p->req, p->resp, 303,
+	              arena_printf(p->a, "%s%sdone=%s", path, strchr(path, '?') ? "&" : "?",
+	                           notice));
+}
+
+int admin_can_edit(struct page *p, const struct article *art)
+{
+	if (!p->user)
+		return 0;
+	if (p->user->role >= ROLE_EDITOR)
+		return 1;
+	if (art->author_id != p->user->id)
+		return 0;
+	if (p->user->role == ROLE_CONTRIBUTOR)
+		return !strcmp(art->status, "draft") || !strcmp(art->status, "pending");
+	return 1;
+}
+
+int admin_can_publish(struct page *p, const struct article *art)
+{
+	if (!p->user)
+		return 0;
+	if (p->user->role >= ROLE_EDITOR)
+		return 1;
+	return p->user->role == ROLE_AUTHOR && (!art || art->author_id == p->user->id);
+}
+
+void admin_dashboard(struct page *p)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, "Dashboard");
+	long long mine = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
+	struct db_stmt *st = db_prepare(p->db, sql_count_status);
+	db_bind_int(st, 1, mine);
+	long long counts[4] = {0, 0, 0, 0};
+	static const char *const statuses[] = {"draft", "pending", "scheduled", "published"};
+	while (db_step(st) == DB_ROW)
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(db_col_text(st, 0), statuses[i]))
+				counts[i] = db_col_int(st, 1);
+	db_done(st);
+	struct tv *list = tv_list(a);
+	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
+	for (int i = 0; i < 4; i++) {
+		struct tv *item = tv_map(a);
+		tv_set_str(a, item, "label", labels[i]);
+		tv_set_int(a, item, "count", counts[i]);
+		tv_set_str(a, item, "url", arena_printf(a, "/admin/articles/?status=%s", statuses[i]));
+		tv_push(a, list, item);
+	}
+	tv_set(a, ctx, "counts", list);
+	tv_set_bool(a, ctx, "mine_only", mine != 0);
+	admin_render(p, 200, "admin_dashboard", ctx);
+}

@@ -1,0 +1,699 @@
+/*
+** admin_articles.c: the writing desk: the article list, the editor, its
+** preview, revisions and their diffs.
+**
+** Who may do what (WordPress's rules): contributors write drafts and submit
+** them for review; authors also publish and schedule their own and upload
+** images; editors do all of it to anyone's articles and may change the
+** author.  The route table requires a signed-in contributor for every page
+** here; the finer rules are admin_can_edit() / admin_can_publish().
+*/
+#include "web/admin.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/diff.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "db/db.h"
+#include "http/multipart.h"
+#include "model/account.h"
+#include "model/article.h"
+#include "model/media.h"
+#include "model/revision.h"
+#include "model/taxonomy.h"
+#include "render/markdown.h"
+#include "render/value.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define PER_PAGE 25
+#define MAX_HEADLINE 300
+#define MAX_DEK 1000
+#define MAX_BODY (1024 * 1024)
+#define MAX_TAGS 40
+
+static const char *const statuses[] = {"draft", "pending", "scheduled", "published"};
+static const char *const status_labels[] = {"Draft", "Pending review", "Scheduled",
+                                            "Published"};
+
+static const char *status_label(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, statuses[i]))
+			return status_labels[i];
+	return s;
+}
+
+static int status_ok(const char *s)
+{
+	for (int i = 0; s && i < 4; i++)
+		if (!strcmp(s, statuses[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- the list ---- */
+
+void admin_articles_list(struct page *p)
+{
+	struct arena *a = p->a;
+	struct article_filter f;
+	memset(&f, 0, sizeof f);
+	const char *status = http_query(p->req, "status", NULL);
+	f.status = status_ok(status) ? status : NULL;
+	long long v;
+	const char *author = http_query(p->req, "author", NULL);
+	if (author && text_int(author, 1, (long long)1 << 53, &v) == 0)
+		f.author_id = v;
+	const char *section = http_query(p->req, "section", NULL);
+	if (section && text_int(section, 1, (long long)1 << 53, &v) == 0)
+		f.section_id = v;
+	const char *q = http_query(p->req, "q", NULL);
+	if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
+		q = NULL;
+	f.q = q;
+	long long page = 1;
+	const char *pg = http_query(p->req, "page", NULL);
+	if (pg && text_int(pg, 1, 100000, &page) != 0)
+		page = 1;
+	f.offset = (page - 1) * PER_PAGE;
+	f.limit = PER_PAGE;
+	size_t n;
+	long long total;
+	struct article *list = article_list(p->db, a, &f, &n, &total);
+
+	struct tv *ctx = admin_context(p, "Articles");
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *r = tv_map(a);
+		tv_set_str(a, r, "headline", list[i].headline);
+		tv_set_str(a, r, "status", status_label(list[i].status));
+		tv_set_str(a, r, "status_key", list[i].status);
+		tv_set_str(a, r, "author", list[i].author_name);
+		tv_set_str(a, r, "section", list[i].section_name);
+		long long when = list[i].published_at ? list[i].published_at : list[i].updated_at;
+		tv_set_str(a, r, "date", text_date_long(a, (time_t)when));
+		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)when));
+		tv_set_bool(a, r, "can_edit", admin_can_edit(p, &list[i]));
+		tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/articles/%lld/", list[i].id));
+		if (!strcmp(list[i].status, "published"))
+			tv_set_str(a, r, "view_url", site_article_path(p, list[i].published_at,
+			                                               list[i].slug));
+		else
+			tv_set_str(a, r, "view_url", arena_printf(a, "/admin/articles/%lld/preview",
+			                                          list[i].id));
+		tv_push(a, rows, r);
+	}
+	tv_set(a, ctx, "articles", rows);
+	tv_set_bool(a, ctx, "has_articles", n > 0);
+	tv_set_int(a, ctx, "total", total);
+	/* Filters, with the current choice selected. */
+	struct tv *st = tv_list(a);
+	for (int i = 0; i < 4; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "value", statuses[i]);
+		tv_set_str(a, o, "label", status_labels[i]);
+		tv_set_bool(a, o, "selected", f.status && !strcmp(f.status, statuses[i]));
+		tv_push(a, st, o);
+	}
+	tv_set(a, ctx, "statuses", st);
+	size_t na;
+	struct account *people = account_list(p->db, a, &na);
+	struct tv *au = tv_list(a);
+	for (size_t i = 0; i < na; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", people[i].id);
+		tv_set_str(a, o, "label", people[i].name);
+		tv_set_bool(a, o, "selected", f.author_id == people[i].id);
+		tv_push(a, au, o);
+	}
+	tv_set(a, ctx, "authors", au);
+	size_t ns;
+	struct term *secs = section_all(p->db, a, &ns);
+	struct tv *sl = tv_list(a);
+	for (size_t i = 0; i < ns; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", secs[i].id);
+		tv_set_str(a, o, "label", secs[i].name);
+		tv_set_bool(a, o, "selected", f.section_id == secs[i].id);
+		tv_push(a, sl, o);
+	}
+	tv_set(a, ctx, "section_options", sl);
+	tv_set_str(a, ctx, "q", q ? q : "");
+	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
+	if (page < pages) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "/admin/articles/?page=%lld", page + 1);
+		if (f.status) buf_printf(&b, "&status=%s", f.status);
+		if (f.author_id) buf_printf(&b, "&author=%lld", f.author_id);
+		if (f.section_id) buf_printf(&b, "&section=%lld", f.section_id);
+		tv_set_str(a, ctx, "next_url", buf_cstr(&b));
+		buf_free(&b);
+	} else {
+		tv_set_bool(a, ctx, "next_url", 0);
+	}
+	admin_render(p, 200, "admin_articles", ctx);
+}
+
+/* ---- the editor ---- */
+
+/* What the editor shows: an article's values, or what was just sent. */
+struct draft {
+	long long id;            /* 0 for a new article */
+	const char *headline, *slug, *dek, *body, *tags, *status;
+	const char *date, *time; /* publish date and time, site time zone */
+	long long section_id, author_id, media_id;
+	const char *new_section; /* typed section name */
+	const char *alt;         /* featured image alt text */
+	int comments_open;
+	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
+	const char *message;     /* the form as a whole */
+	const char *preview;     /* rendered body for Preview, or NULL */
+};
+
+static void draft_from_article(struct page *p, const struct article *art, struct draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = art->id;
+	d->headline = art->headline;
+	d->slug = art->slug;
+	d->dek = art->dek;
+	d->body = art->body_src;
+	d->tags = article_tag_list(p->db, p->a, art->id);
+	d->status = art->status;
+	d->section_id = art->section_id;
+	d->author_id = art->author_id;
+	d->media_id = art->featured_media_id;
+	d->alt = art->featured_alt;
+	d->comments_open = art->comments_open;
+	if (art->published_at) {
+		struct tm tm;
+		time_t t = (time_t)art->published_at;
+		localtime_r(&t, &tm);
+		d->date = arena_printf(p->a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		                       tm.tm_mday);
+		d->time = arena_printf(p->a, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	}
+}
+
+static void show_editor(struct page *p, int status, const struct draft *d)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, d->id ? "Edit article" : "New article");
+	struct tv *f = tv_map(a);
+	tv_set_int(a, f, "id", d->id);
+	tv_set_str(a, f, "action", d->id ? arena_printf(a, "/admin/articles/%lld/", d->id)
+	                                 : "/admin/articles/new");
+	tv_set_str(a, f, "headline", d->headline);
+	tv_set_str(a, f, "slug", d->slug);
+	tv_set_str(a, f, "dek", d->dek);
+	tv_set_str(a, f, "body", d->body);
+	tv_set_str(a, f, "tags", d->tags);
+	tv_set_str(a, f, "date", d->date);
+	tv_set_str(a, f, "time", d->time);
+	tv_set_str(a, f, "alt", d->alt);
+	tv_set_str(a, f, "new_section", d->new_section);
+	tv_set_bool(a, f, "comments_open", d->comments_open);
+	tv_set_str(a, f, "timezone", p->app->settings.timezone);
+	struct tv *errs = tv_map(a);
+#define ERR(k, v) if (v) tv_set_str(a, errs, k, v); else tv_set_bool(a, errs, k, 0)
+	ERR("headline", d->err_headline);
+	ERR("slug", d->err_slug);
+	ERR("body", d->err_body);
+	ERR("alt", d->err_alt);
+	ERR("date", d->err_date);
+	ERR("status", d->err_status);
+#undef ERR
+	tv_set(a, f, "errors", errs);
+	if (d->message)
+		tv_set_str(a, ctx, "error", d->message);
+	if (d->preview)
+		tv_set(a, f, "preview", tv_html(a, d->preview, strlen(d->preview)));
+	else
+		tv_set_bool(a, f, "preview", 0);
+
+	/* Status choices this user may pick. */
+	struct article probe;
+	memset(&probe, 0, sizeof probe);
+	probe.author_id = d->id ? d->author_id : p->user->id;
+	int can_publish = admin_can_publish(p, &probe);
+	struct tv *sts = tv_list(a);
+	for (int i = 0; i < 4; i++) {
+		if (i >= 2 && !can_publish)
+			continue;
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "value", statuses[i]);
+		tv_set_str(a, o, "label", status_labels[i]);
+		tv_set_bool(a, o, "selected", d->status && !strcmp(d->status, statuses[i]));
+		tv_push(a, sts, o);
+	}
+	tv_set(a, f, "statuses", sts);
+	tv_set_bool(a, f, "can_publish", can_publish);
+
+	size_t ns;
+	struct term *secs = section_all(p->db, a, &ns);
+	struct tv *sl = tv_list(a);
+	for (size_t i = 0; i < ns; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", secs[i].id);
+		tv_set_str(a, o, "label", secs[i].name);
+		tv_set_bool(a, o, "selected", d->section_id == secs[i].id);
+		tv_push(a, sl, o);
+	}
+	tv_set(a, f, "sections", sl);
+	if (p->user->role >= ROLE_EDITOR) {
+		size_t na;
+		struct account *people = account_list(p->db, a, &na);
+		struct tv *au = tv_list(a);
+		for (size_t i = 0; i < na; i++) {
+			struct tv *o = tv_map(a);
+			tv_set_int(a, o, "value", people[i].id);
+			tv_set_str(a, o, "label", people[i].name);
+			tv_set_bool(a, o, "selected", (d->author_id ? d->author_id : p->user->id) ==
+			                                  people[i].id);
+			tv_push(a, au, o);
+		}
+		tv_set(a, f, "authors", au);
+		tv_set_bool(a, f, "can_set_author", 1);
+	} else {
+		tv_set_bool(a, f, "can_set_author", 0);
+	}
+	tv_set_bool(a, f, "can_upload", p->user->role >= ROLE_AUTHOR);
+	size_t nm;
+	struct media *media = media_list(p->db, a, 200, &nm);
+	struct tv *ml = tv_list(a);
+	for (size_t i = 0; i < nm; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", media[i].id);
+		tv_set_str(a, o, "label", arena_printf(a, "%s (%u×%u)", media[i].hash + 56,
+		                                       media[i].width, media[i].height));
+		tv_set_str(a, o, "url", media[i].url);
+		tv_set_bool(a, o, "selected", d->media_id == media[i].id);
+		tv_push(a, ml, o);
+		if (d->media_id == media[i].id) {
+			struct tv *cur = tv_map(a);
+			tv_set_str(a, cur, "url", media[i].url);
+			tv_set_int(a, cur, "width", media[i].width);
+			tv_set_int(a, cur, "height", media[i].height);
+			tv_set(a, f, "image", cur);
+		}
+	}
+	if (!tv_get(f, "image"))
+		tv_set_bool(a, f, "image", 0);
+	tv_set(a, f, "media", ml);
+	if (d->id) {
+		tv_set_str(a, f, "preview_url", arena_printf(a, "/admin/articles/%lld/preview", d->id));
+		tv_set_str(a, f, "revisions_url", arena_printf(a, "/admin/articles/%lld/revisions/",
+		                                               d->id));
+	}
+	tv_set(a, ctx, "form", f);
+	admin_render(p, status, "admin_editor", ctx);
+}
+
+void admin_article_new(struct page *p)
+{
+	struct draft d;
+	memset(&d, 0, sizeof d);
+	d.status = "draft";
+	d.comments_open = p->app->settings.comments_open;
+	show_editor(p, 200, &d);
+}
+
+/* The article named by the route, if this user may edit it; else answers. */
+static int load_editable(struct page *p, struct article *art)
+{
+	long long id = admin_param_id(p, 0);
+	if (!id || article_by_id(p->db, p->a, id, art) != 0) {
+		site_not_found(p);
+		return -1;
+	}
+	if (!admin_can_edit(p, art)) {
+		site_forbidden(p, p->user->role == ROLE_CONTRIBUTOR && art->author_id == p->user->id
+		                      ? "This article has been published or scheduled; only an "
+		                        "editor can change it now."
+		                      : "You can edit only your own articles.");
+		return -1;
+	}
+	return 0;
+}
+
+void admin_article_edit(struct page *p)
+{
+	struct article art;
+	if (load_editable(p, &art) != 0)
+		return;
+	struct draft d;
+	draft_from_article(p, &art, &d);
+	show_editor(p, 200, &d);
+}
+
+static const char *field(struct page *p, const char *name, size_t max, const char **err)
+{
+	size_t len = 0;
+	const char *v = http_form(p->req, name, &len);
+	if (!v)
+		return "";
+	if (memchr(v, 0, len) || !utf8_valid(v, len)) {
+		*err = "This contains characters that are not valid text.";
+		return "";
+	}
+	if (utf8_count(v, len) > max)
+		*err = arena_printf(p->a, "This is too long: at most %zu characters. Nothing was "
+		                    "cut; please shorten it.", max);
+	return v;
+}
+
+static void draft_from_form(struct page *p, struct draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = admin_param_id(p, 0);
+	const char *unused = NULL;
+	d->headline = text_trim(p->a, field(p, "headline", MAX_HEADLINE, &d->err_headline),
+	                        strlen(field(p, "headline", MAX_HEADLINE, &unused)));
+	d->slug = text_trim(p->a, field(p, "slug", 200, &d->err_slug),
+	                    strlen(field(p, "slug", 200, &unused)));
+	d->dek = field(p, "dek", MAX_DEK, &d->message);
+	d->body = field(p, "body", MAX_BODY, &d->err_body);
+	d->tags = field(p, "tags", 2000, &d->message);
+	d->status = http_form(p->req, "status", NULL);
+	d->date = field(p, "publish_date", 10, &d->err_date);
+	d->time = field(p, "publish_time", 5, &d->err_date);
+	d->alt = text_trim(p->a, field(p, "featured_alt", 500, &d->err_alt),
+	                   strlen(field(p, "featured_alt", 500, &unused)));
+	d->new_section = text_trim(p->a, field(p, "new_section", 100, &d->message),
+	                           strlen(field(p, "new_section", 100, &unused)));
+	long long v;
+	const char *sec = http_form(p->req, "section", NULL);
+	if (sec && text_int(sec, 1, (long long)1 << 53, &v) == 0)
+		d->section_id = v;
+	const char *au = http_form(p->req, "author", NULL);
+	if (au && text_int(au, 1, (long long)1 << 53, &v) == 0)
+		d->author_id = v;
+	const char *media = http_form(p->req, "featured_media", NULL);
+	if (media && text_int(media, 1, (long long)1 << 53, &v) == 0)
+		d->media_id = v;
+	d->comments_open = http_form(p->req, "comments_open", NULL) != NULL;
+	if (p->req->form_error)
+		d->message = p->req->form_error;
+}
+
+void admin_article_refuse(struct page *p, int status, const char *why)
+{
+	if (!p->user) {
+		site_forbidden(p, why);
+		return;
+	}
+	struct draft d;
+	draft_from_form(p, &d);
+	d.message = why;
+	show_editor(p, status, &d);
+}
+
+/* Splits "a, b, c" into trimmed names.  Returns the count. */
+static size_t split_tags(struct page *p, const char *text, const char **out, size_t max)
+{
+	char *t = arena_strdup(p->a, text);
+	size_t n = 0;
+	for (char *tok = strtok(t, ","); tok && n < max; tok = strtok(NULL, ",")) {
+		char *name = text_trim(p->a, tok, strlen(tok));
+		if (*name && strlen(name) <= 100)
+			out[n++] = name;
+	}
+	return n;
+}
+
+void admin_article_save(struct page *p)
+{
+	struct arena *a = p->a;
+	struct draft d;
+	draft_from_form(p, &d);
+	struct article old;
+	int had = 0;
+	if (d.id) {
+		if (load_editable(p, &old) != 0)
+			return;
+		had = 1;
+	}
+	const char *action = http_form(p->req, "action", NULL);
+	int preview = action && !strcmp(action, "preview");
+
+	if (!d.err_headline && !*d.headline)
+		d.err_headline = "Please write a headline.";
+	if (!status_ok(d.status))
+		d.status = "draft";
+	/* Who may set which status. */
+	struct article probe;
+	memset(&probe, 0, sizeof probe);
+	probe.author_id = had ? old.author_id : p->user->id;
+	int can_publish = admin_can_publish(p, &probe);
+	if (!can_publish && (!strcmp(d.status, "scheduled") || !strcmp(d.status, "published"))) {
+		d.err_status = "Contributors cannot publish or schedule: choose “Pending review” "
+		               "to submit the article to an editor.";
+		d.status = "pending";
+	}
+	long long author = had ? old.author_id : p->user->id;
+	if (p->user->role >= ROLE_EDITOR && d.author_id) {
+		struct account who;
+		if (account_by_id(p->db, a, d.author_id, &who) == 0)
+			author = who.id;
+	}
+	d.author_id = author;
+	/* The publication time, in the site's zone. */
+	long long when = 0;
+	if (*d.date) {
+		time_t t;
+		const char *text = *d.time ? arena_printf(a, "%s %s", d.date, d.time) : d.date;
+		if (text_parse_date(text, &t) != 0)
+			d.err_date = "Write the date as YYYY-MM-DD and the time as HH:MM.";
+		else
+			when = (long long)t;
+	}
+	long long now = (long long)time(NULL);
+	if (!strcmp(d.status, "scheduled")) {
+		if (!when && !d.err_date)
+			d.err_date = "Choose the date and time to publish at.";
+		else if (when && when <= now)
+			d.status = "published"; /* a time already past publishes now */
+	}
+	if (!strcmp(d.status, "published") && !when)
+		when = had && old.published_at && !strcmp(old.status, "published") ? old.published_at
+		                                                                   : now;
+	/* A new featured image, uploaded with the form. */
+	const struct http_part *file = http_file(p->req, "featured_file");
+	if (file && !preview) {
+		if (p->user->role < ROLE_AUTHOR) {
+			d.message = "Contributors cannot upload images; an editor can add one.";
+		} else {
+			struct media m;
+			char err[256];
+			long long mid = media_store(p->db, a, p->app->data_dir,
+			                            (const unsigned char *)file->data, file->len,
+			                            (size_t)p->app->settings.upload_max_bytes,
+			                            p->user->id, &m, err, sizeof err);
+			if (mid < 0)
+				d.err_alt = arena_strdup(a, err);
+			else
+				d.media_id = mid;
+		}
+	}
+	if (d.media_id && !*d.alt && !d.err_alt)
+		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
+	if (preview) {
+		struct buf html = BUF_INIT;
+		markdown_render(&html, d.body, strlen(d.body), MD_TRUSTED);
+		d.preview = arena_strdup(a, buf_cstr(&html));
+		buf_free(&html);
+		show_editor(p, 200, &d);
+		return;
+	}
+	if (d.err_headline || d.err_slug || d.err_body || d.err_alt || d.err_date || d.err_status ||
+	    d.message) {
+		if (!d.message)
+			d.message = "The article was not saved yet: please check the fields marked below.";
+		show_editor(p, 422, &d);
+		return;
+	}
+	long long section = d.section_id;
+	if (*d.new_section) {
+		section = section_ensure(p->db, a, d.new_section);
+		if (section < 0)
+			section = 0;
+	}
+	const char *tags[MAX_TAGS];
+	size_t n_tags = split_tags(p, d.tags, tags, MAX_TAGS);
+	struct article_input in = {
+	    .headline = d.headline,
+	    .slug = *d.slug ? d.slug : NULL,
+	    .dek = d.dek,
+	    .body_src = d.body,
+	    .status = d.status,
+	    .published_at = when,
+	    .author_id = author,
+	    .section_id = section,
+	    .tags = tags,
+	    .n_tags = n_tags,
+	    .featured_media_id = d.media_id,
+	    .featured_alt = d.alt,
+	    .comments_open = d.comments_open,
+	};
+	char err[300];
+	long long id = article_save(p->db, a, d.id, &in, p->user->id, err, sizeof err);
+	if (id < 0) {
+		if (strstr(err, "slug"))
+			d.err_slug = arena_strdup(a, err);
+		else
+			d.message = arena_strdup(a, err);
+		show_editor(p, 422, &d);
+		return;
+	}
+	const char *notice = !strcmp(d.status, "published") ? "published"
+	                   : !strcmp(d.status, "scheduled") ? "scheduled"
+	                   : !strcmp(d.status, "pending") ? "submitted" : "saved";
+	admin_done(p, arena_printf(a, "/admin/articles/%lld/", id), notice);
+}
+
+/* ---- preview and revisions ---- */
+
+void admin_article_preview(struct page *p)
+{
+	long long id = admin_param_id(p, 0);
+	struct article art;
+	if (!id || article_by_id(p->db, p->a, id, &art) != 0) {
+		site_not_found(p);
+		return;
+	}
+	if (!admin_can_edit(p, &art) && strcmp(art.status, "published") != 0 &&
+	    p->user->role < ROLE_EDITOR && art.author_id != p->user->id) {
+		site_forbidden(p, "You can preview only your own articles.");
+		return;
+	}
+	if (!art.published_at)
+		art.published_at = art.updated_at;
+	p->is_private = 1;
+	page_article_render(p, &art, NULL, 200);
+	http_resp_header(p->resp, "X-Robots-Tag", "noindex");
+}
+
+void admin_revisions_list(struct page *p)
+{
+	struct article art;
+	if (load_editable(p, &art) != 0)
+		return;
+	struct arena *a = p->a;
+	size_t n;
+	struct revision *revs = revision_list(p->db, a, art.id, &n);
+	struct tv *ctx = admin_context(p, "Revisions");
+	tv_set_str(a, ctx, "headline", art.headline);
+	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/articles/%lld/", art.id));
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *r = tv_map(a);
+		tv_set_int(a, r, "id", revs[i].id);
+		tv_set_str(a, r, "who", revs[i].user_name);
+		tv_set_str(a, r, "when", text_date_iso(a, (time_t)revs[i].created_at));
+		tv_set_str(a, r, "headline", revs[i].headline);
+		tv_set_str(a, r, "status", status_label(revs[i].status));
+		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
+		                                     revs[i].id));
+		tv_set_bool(a, r, "is_current", i == 0);
+		tv_push(a, rows, r);
+	}
+	tv_set(a, ctx, "revisions", rows);
+	admin_render(p, 200, "admin_revisions", ctx);
+}
+
+/* Appends a diff of two texts as template rows. */
+static void add_diff(struct page *p, struct tv *list, const char *label, const char *old,
+                     const char *new_)
+{
+	struct arena *a = p->a;
+	size_t n;
+	struct diff_line *lines = diff_lines(a, old, strlen(old), new_, strlen(new_), &n);
+	int changed = 0;
+	for (size_t i = 0; i < n; i++)
+		changed |= lines[i].op != DIFF_SAME;
+	if (!changed)
+		return;
+	struct tv *block = tv_map(a);
+	tv_set_str(a, block, "label", label);
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *r = tv_map(a);
+		tv_set_str(a, r, "text", arena_strndup(a, lines[i].text, lines[i].len));
+		tv_set_str(a, r, "sign", lines[i].op == DIFF_ADD ? "+" : lines[i].op == DIFF_DEL ? "−" : " ");
+		tv_set_str(a, r, "kind", lines[i].op == DIFF_ADD ? "add" : lines[i].op == DIFF_DEL ? "del"
+		                                                                               : "same");
+		tv_push(a, rows, r);
+	}
+	tv_set(a, block, "lines", rows);
+	tv_push(a, list, block);
+}
+
+void admin_revision_show(struct page *p)
+{
+	struct article art;
+	if (load_editable(p, &art) != 0)
+		return;
+	struct arena *a = p->a;
+	struct revision rev;
+	if (revision_by_id(p->db, a, art.id, admin_param_id(p, 1), &rev) != 0) {
+		site_not_found(p);
+		return;
+	}
+	struct tv *ctx = admin_context(p, "Revision");
+	tv_set_str(a, ctx, "headline", art.headline);
+	tv_set_str(a, ctx, "who", rev.user_name);
+	tv_set_str(a, ctx, "when", text_date_iso(a, (time_t)rev.created_at));
+	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
+	                                          rev.id));
+	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/articles/%lld/revisions/", art.id));
+	/* The diff from this revision to the article as it is now. */
+	struct tv *blocks = tv_list(a);
+	add_diff(p, blocks, "Headline", rev.headline, art.headline);
+	add_diff(p, blocks, "Slug", rev.slug, art.slug);
+	add_diff(p, blocks, "Standfirst", rev.dek, art.dek);
+	add_diff(p, blocks, "Tags", rev.tags, article_tag_list(p->db, a, art.id));
+	add_diff(p, blocks, "Body", rev.body_src, art.body_src);
+	tv_set(a, ctx, "blocks", blocks);
+	tv_set_bool(a, ctx, "same", blocks->len == 0);
+	admin_render(p, 200, "admin_revision", ctx);
+}
+
+void admin_revision_restore(struct page *p)
+{
+	struct article art;
+	if (load_editable(p, &art) != 0)
+		return;
+	struct arena *a = p->a;
+	struct revision rev;
+	if (revision_by_id(p->db, a, art.id, admin_param_id(p, 1), &rev) != 0) {
+		site_not_found(p);
+		return;
+	}
+	const char *tags[MAX_TAGS];
+	size_t n_tags = split_tags(p, rev.tags, tags, MAX_TAGS);
+	/* The restored text; the article keeps its current status and time. */
+	struct article_input in = {
+	    .headline = rev.headline,
+	    .slug = rev.slug,
+	    .dek = rev.dek,
+	    .body_src = rev.body_src,
+	    .status = art.status,
+	    .published_at = art.published_at,
+	    .author_id = art.author_id,
+	    .section_id = rev.section_id,
+	    .tags = tags,
+	    .n_tags = n_tags,
+	    .featured_media_id = rev.featured_media_id,
+	    .featured_alt = rev.featured_alt,
+	    .comments_open = art.comments_open,
+	};
+	char err[300];
+	if (article_save(p->db, a, art.id, &in, p->user->id, err, sizeof err) < 0) {
+		site_error(p, 409, "The revision could not be restored", err);
+		return;
+	}
+	admin_done(p, arena_printf(a, "/admin/articles/%lld/", art.id), "restored");
+}

@@ -1,0 +1,299 @@
+/*
+** admin_comments.c: the moderation inbox.
+**
+** Pending, Approved, Spam and Trash, with counts; per comment: approve,
+** unapprove, spam, trash, restore, delete for good, edit, and reply as
+** staff (published at once, marked as the article author's when it is
+** theirs).  Bulk actions apply one of those to every ticked comment.  This
+** is the one place a commenter's email and IP are shown.  Approving or
+** marking spam teaches the rules (comment_moderate).
+*/
+#include "web/admin.h"
+#include "core/arena.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "core/utf8.h"
+#include "db/db.h"
+#include "model/account.h"
+#include "model/comment.h"
+#include "render/value.h"
+
+#include <string.h>
+#include <time.h>
+
+#define PER_PAGE 50
+
+static const char *const tabs[] = {"pending", "approved", "spam", "trash"};
+static const char *const tab_labels[] = {"Pending", "Approved", "Spam", "Trash"};
+
+/* action -> (new status, notice); delete/edit/reply are handled apart. */
+static const struct {
+	const char *action;
+	const char *status;
+	const char *notice;
+} moves[] = {
+	{"approve", "approved", "approved"},
+	{"unapprove", "pending", "unapproved"},
+	{"spam", "spam", "spammed"},
+	{"trash", "trash", "trashed"},
+	{"restore", "pending", "restored-comment"},
+};
+
+static int tab_index(const char *s)
+{
+	for (int i = 0; s && i < 4; i++)
+		if (!strcmp(s, tabs[i]))
+			return i;
+	return -1;
+}
+
+static struct tv *comment_row(struct page *p, const struct comment *c)
+{
+	struct arena *a = p->a;
+	struct tv *r = tv_map(a);
+	tv_set_int(a, r, "id", c->id);
+	tv_set_str(a, r, "author", c->author_name);
+	tv_set_str(a, r, "email", c->author_email);
+	tv_set_str(a, r, "ip", c->ip);
+	if (*c->author_url)
+		tv_set_str(a, r, "url", c->author_url);
+	else
+		tv_set_bool(a, r, "url", 0);
+	tv_set_str(a, r, "status", c->status);
+	tv_set_str(a, r, "date", text_date_iso(a, (time_t)c->created_at));
+	tv_set_str(a, r, "date_text", text_date_long(a, (time_t)c->created_at));
+	tv_set(a, r, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
+	tv_set_str(a, r, "article", c->article_headline);
+	tv_set_str(a, r, "article_url",
+	           arena_printf(a, "%s#comment-%lld",
+	                        site_article_path(p, c->article_published_at, c->article_slug),
+	                        c->id));
+	tv_set_str(a, r, "action_url", arena_printf(a, "/admin/comments/%lld/", c->id));
+	tv_set_bool(a, r, "is_pending", !strcmp(c->status, "pending"));
+	tv_set_bool(a, r, "is_approved", !strcmp(c->status, "approved"));
+	tv_set_bool(a, r, "is_spam", !strcmp(c->status, "spam"));
+	tv_set_bool(a, r, "is_trash", !strcmp(c->status, "trash"));
+	tv_set_bool(a, r, "is_staff", c->user_id != 0);
+	return r;
+}
+
+void admin_comments_list(struct page *p)
+{
+	struct arena *a = p->a;
+	int tab = tab_index(http_query(p->req, "status", NULL));
+	if (tab < 0)
+		tab = 0;
+	long long page = 1;
+	const char *pg = http_query(p->req, "page", NULL);
+	if (pg && text_int(pg, 1, 100000, &page) != 0)
+		page = 1;
+	long long counts[4];
+	comment_counts(p->db, counts);
+	struct tv *ctx = admin_context(p, "Comments");
+	struct tv *tl = tv_list(a);
+	for (int i = 0; i < 4; i++) {
+		struct tv *t = tv_map(a);
+		tv_set_str(a, t, "label", tab_labels[i]);
+		tv_set_int(a, t, "count", counts[i]);
+		tv_set_str(a, t, "url", arena_printf(a, "/admin/comments/?status=%s", tabs[i]));
+		tv_set_bool(a, t, "current", i == tab);
+		tv_push(a, tl, t);
+	}
+	tv_set(a, ctx, "tabs", tl);
+	tv_set_str(a, ctx, "tab", tabs[tab]);
+	tv_set_str(a, ctx, "tab_label", tab_labels[tab]);
+	size_t n;
+	struct comment *list = comment_list(p->db, a, tabs[tab], PER_PAGE, (page - 1) * PER_PAGE, &n);
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, rows, comment_row(p, &list[i]));
+	tv_set(a, ctx, "comments", rows);
+	tv_set_bool(a, ctx, "has_comments", n > 0);
+	if ((long long)(page * PER_PAGE) < counts[tab])
+		tv_set_str(a, ctx, "next_url", arena_printf(a, "/admin/comments/?status=%s&page=%lld",
+		                                            tabs[tab], page + 1));
+	else
+		tv_set_bool(a, ctx, "next_url", 0);
+	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s", tabs[tab]));
+	admin_render(p, 200, "admin_comments", ctx);
+}
+
+/* Applies a status change; 0 done, 1 no such comment, -1 error. */
+static int apply(struct page *p, long long id, const char *action, const char **notice)
+{
+	if (!strcmp(action, "delete")) {
+		struct comment c;
+		if (comment_get(p->db, p->a, id, &c) != 0)
+			return 1;
+		*notice = "deleted";
+		return comment_delete(p->db, id);
+	}
+	for (size_t i = 0; i < sizeof moves / sizeof *moves; i++)
+		if (!strcmp(action, moves[i].action)) {
+			*notice = moves[i].notice;
+			return comment_moderate(p->db, id, moves[i].status);
+		}
+	return -2;
+}
+
+/* Where to go back to: the tab the form came from. */
+static const char *back_to(struct page *p)
+{
+	const char *back = http_form(p->req, "back", NULL);
+	int tab = -1;
+	if (back && !strncmp(back, "/admin/comments/?status=", 24))
+		tab = tab_index(back + 24);
+	return arena_printf(p->a, "/admin/comments/?status=%s", tabs[tab < 0 ? 0 : tab]);
+}
+
+void admin_comments_bulk(struct page *p)
+{
+	const char *action = http_form(p->req, "bulk_action", NULL);
+	const char *notice = "bulk";
+	int done = 0;
+	http_form(p->req, "", NULL);
+	for (size_t i = 0; action && i < p->req->n_form_params; i++) {
+		const struct http_param *f = &p->req->form_params[i];
+		long long id;
+		if (strcmp(f->name, "ids") != 0 || text_int(f->value, 1, (long long)1 << 53, &id) != 0)
+			continue;
+		const char *ignored;
+		int rc = apply(p, id, action, &ignored);
+		if (rc == -2) {
+			site_error(p, 400, "Unknown action", "Choose an action from the list.");
+			return;
+		}
+		if (rc == 0)
+			done++;
+	}
+	(void)done;
+	admin_done(p, back_to(p), notice);
+}
+
+static void show_comment(struct page *p, int status, const struct comment *c,
+                         const char *message, const char *reply_text)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, "Comment");
+	tv_set(a, ctx, "comment", comment_row(p, c));
+	tv_set_str(a, ctx, "body", c->body);
+	tv_set_str(a, ctx, "reply", reply_text ? reply_text : "");
+	tv_set_str(a, ctx, "url_text", c->author_url);
+	if (message)
+		tv_set_str(a, ctx, "error", message);
+	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s", c->status));
+	admin_render(p, status, "admin_comment", ctx);
+}
+
+void admin_comment_show(struct page *p)
+{
+	struct comment c;
+	if (comment_get(p->db, p->a, admin_param_id(p, 0), &c) != 0) {
+		site_not_found(p);
+		return;
+	}
+	show_comment(p, 200, &c, NULL, NULL);
+}
+
+void admin_comment_refuse(struct page *p, int status, const char *why)
+{
+	struct comment c;
+	if (!p->user || comment_get(p->db, p->a, admin_param_id(p, 0), &c) != 0) {
+		site_forbidden(p, why);
+		return;
+	}
+	const char *body = http_form(p->req, "body", NULL);
+	if (body)
+		c.body = body;
+	show_comment(p, status, &c, why, http_form(p->req, "reply", NULL));
+}
+
+static const char *text_field(struct page *p, const char *name, size_t max)
+{
+	size_t len = 0;
+	const char *v = http_form(p->req, name, &len);
+	if (!v || memchr(v, 0, len) || !utf8_valid(v, len) || utf8_count(v, len) > max)
+		return NULL;
+	return text_trim(p->a, v, len);
+}
+
+void admin_comment_action(struct page *p)
+{
+	long long id = admin_param_id(p, 0);
+	struct comment c;
+	if (comment_get(p->db, p->a, id, &c) != 0) {
+		site_not_found(p);
+		return;
+	}
+	const char *action = http_form(p->req, "action", NULL);
+	if (!action) {
+		site_error(p, 400, "No action", "Choose what to do with the comment.");
+		return;
+	}
+	if (!strcmp(action, "edit")) {
+		const char *name = text_field(p, "author", 245);
+		const char *email = text_field(p, "email", 100);
+		const char *url = text_field(p, "url", 200);
+		const char *body = text_field(p, "body", 65525);
+		const char *why = NULL;
+		if (!name || !*name) why = "The name is empty or too long (245 characters at most).";
+		else if (!email || !*email || !strchr(email, '@')) why = "The email address is not valid.";
+		else if (!url || (*url && !url_is_web(url, strlen(url)))) why = "The website must start with http:// or https://.";
+		else if (!body || !*body) why = "The comment is empty or too long.";
+		if (why) {
+			if (body)
+				c.body = body;
+			show_comment(p, 422, &c, why, NULL);
+			return;
+		}
+		if (comment_update(p->db, id, name, email, url, body) != 0) {
+			show_comment(p, 503, &c, "The comment could not be saved; try again.", NULL);
+			return;
+		}
+		admin_done(p, arena_printf(p->a, "/admin/comments/%lld/", id), "edited");
+		return;
+	}
+	if (!strcmp(action, "reply")) {
+		const char *text = text_field(p, "reply", 65525);
+		if (!text || !*text) {
+			show_comment(p, 422, &c, "Please write your reply (65,525 characters at most).",
+			             text);
+			return;
+		}
+		/* Replying to a held comment approves it, as in WordPress. */
+		if (strcmp(c.status, "approved") != 0)
+			comment_moderate(p->db, id, "approved");
+		struct comment_input in = {
+		    .article_id = c.article_id,
+		    .parent_id = id,
+		    .author_name = p->user->name,
+		    .author_email = p->user->email,
+		    .author_url = "",
+		    .body = text,
+		    .ip = p->req->remote_ip,
+		    .user_agent = "",
+		    .status = "approved",
+		    .user_id = p->user->id,
+		};
+		char err[256];
+		long long rid = comment_add(p->db, &in, err, sizeof err);
+		if (rid < 0) {
+			show_comment(p, 503, &c, "The reply could not be saved; try again.", text);
+			return;
+		}
+		admin_done(p, back_to(p), "replied");
+		return;
+	}
+	const char *notice = "bulk";
+	int rc = apply(p, id, action, &notice);
+	if (rc == -2) {
+		site_error(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
+		                                     "restore or delete.");
+		return;
+	}
+	if (rc != 0) {
+		site_error(p, 503, "Not done", "The database did not take the change; try again.");
+		return;
+	}
+	admin_done(p, back_to(p), notice);
+}

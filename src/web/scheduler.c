@@ -1,0 +1,84 @@
+/*
+** scheduler.c: the publishing thread.
+**
+** One indexed query (status, published_at) every 250 ms is cheap enough to
+** need no cleverness, and keeps the promise "within a second".
+*/
+#include "web/scheduler.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "model/article.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define TICK_MS 250
+
+struct scheduler {
+	struct db_pool *pool;  /* borrowed */
+	pthread_t thread;      /* the loop */
+	pthread_mutex_t mu;    /* guards stop */
+	pthread_cond_t cv;     /* signalled to stop */
+	int stop;              /* set by scheduler_stop */
+};
+
+static void publish_due(struct db_pool *pool)
+{
+	struct db *db = db_pool_get(pool);
+	int n = article_publish_due(db, (long long)time(NULL));
+	db_pool_put(pool, db);
+	if (n > 0)
+		log_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
+}
+
+static void *loop(void *arg)
+{
+	struct scheduler *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += TICK_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cv, &s->mu, &until);
+		if (s->stop)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		publish_due(s->pool);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+struct scheduler *scheduler_start(struct db_pool *pool)
+{
+	struct scheduler *s = calloc(1, sizeof *s);
+	if (!s)
+		die("out of memory");
+	s->pool = pool;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	publish_due(pool); /* what came due while we were down */
+	if (pthread_create(&s->thread, NULL, loop, s) != 0)
+		die("cannot start the scheduler thread");
+	return s;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}
