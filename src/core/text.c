@@ -209,3 +209,30 @@ int text_parse_date(const char *s, time_t *out)
 	*out = timegm(&tm) - off;
 	return 0;
 }
+
+char *text_date_format(struct arena *a, time_t t, const char *fmt)
+{
+	static const char *const short_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char out[128];
+	size_t k = 0;
+	for (const char *f = fmt; *f && k < sizeof out - 16; f++) {
+		int n = 0;
+		switch (*f) {
+		case 'd': n = snprintf(out + k, 16, "%02d", tm.tm_mday); break;
+		case 'j': n = snprintf(out + k, 16, "%d", tm.tm_mday); break;
+		case 'F': n = snprintf(out + k, 16, "%s", months[tm.tm_mon]); break;
+		case 'M': n = snprintf(out + k, 16, "%s", short_months[tm.tm_mon]); break;
+		case 'm': n = snprintf(out + k, 16, "%02d", tm.tm_mon + 1); break;
+		case 'n': n = snprintf(out + k, 16, "%d", tm.tm_mon + 1); break;
+		case 'Y': n = snprintf(out + k, 16, "%04d", tm.tm_year + 1900); break;
+		case 'y': n = snprintf(out + k, 16, "%02d", tm.tm_year % 100); break;
+		default: out[k] = *f; n = 1;
+		}
+		k += (size_t)n;
+	}
+	out[k] = 0;
+	return arena_strdup(a, out);
+}

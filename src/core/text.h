@@ -34,6 +34,11 @@ int text_set_timezone(const char *tz);
 /* "June 12, 2024" for t in the site's time zone.  Allocated in a. */
 char *text_date_long(struct arena *a, time_t t);
 
+/* t in the site's time zone written by a WordPress-style format: d j (day),
+** F M m n (month), Y y (year); other characters as they are.  "F j, Y" gives
+** "June 12, 2024".  Allocated in a. */
+char *text_date_format(struct arena *a, time_t t, const char *fmt);
+
 /* "2024-06-12T09:30:00+01:00" (RFC 3339, local offset).  Allocated in a. */
 char *text_date_iso(struct arena *a, time_t t);
 

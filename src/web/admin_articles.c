@@ -94,7 +94,7 @@ void admin_articles_list(struct page *p)
 		tv_set_str(a, r, "author", list[i].author_name);
 		tv_set_str(a, r, "section", list[i].section_name);
 		long long when = list[i].published_at ? list[i].published_at : list[i].updated_at;
-		tv_set_str(a, r, "date", text_date_long(a, (time_t)when));
+		tv_set_str(a, r, "date", site_date(p, (time_t)when));
 		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)when));
 		tv_set_bool(a, r, "can_edit", admin_can_edit(p, &list[i]));
 		tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/articles/%lld/", list[i].id));

@@ -61,7 +61,7 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 		tv_set_bool(a, r, "url", 0);
 	tv_set_str(a, r, "status", c->status);
 	tv_set_str(a, r, "date", text_date_iso(a, (time_t)c->created_at));
-	tv_set_str(a, r, "date_text", text_date_long(a, (time_t)c->created_at));
+	tv_set_str(a, r, "date_text", site_date(p, (time_t)c->created_at));
 	tv_set(a, r, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
 	tv_set_str(a, r, "article", c->article_headline);
 	tv_set_str(a, r, "article_url",

@@ -264,7 +264,7 @@ void comment_form_post(struct page *p)
 	}
 	struct comment_form f;
 	read_form(p, &f);
-	if (!art.comments_open) {
+	if (!page_article_comments_open(p, &art)) {
 		refuse(p, &art, &f, 403, "Comments are closed on this article.");
 		return;
 	}

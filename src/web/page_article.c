@@ -23,6 +23,17 @@
 #define MAX_DEPTH 5     /* WordPress's default thread depth */
 #define MAX_HELD 16     /* held comments remembered per reader */
 
+int page_article_comments_open(struct page *p, const struct article *art)
+{
+	const struct settings *s = &p->app->settings;
+	if (!s->comments_open || !art->comments_open)
+		return 0;
+	if (s->comments_close_days > 0 &&
+	    (long long)time(NULL) - art->published_at > (long long)s->comments_close_days * 86400)
+		return 0;
+	return 1;
+}
+
 int page_article_find(struct page *p, struct article *out)
 {
 	const char *slug = p->req->params[3];
@@ -53,12 +64,13 @@ int page_article_find(struct page *p, struct article *out)
 }
 
 /* "June 12, 2024 at 9:30 am" */
-static char *date_time(struct arena *a, time_t t)
+static char *date_time(struct page *p, time_t t)
 {
+	struct arena *a = p->a;
 	struct tm tm;
 	localtime_r(&t, &tm);
 	int h = tm.tm_hour % 12;
-	return arena_printf(a, "%s at %d:%02d %s", text_date_long(a, t), h ? h : 12, tm.tm_min,
+	return arena_printf(a, "%s at %d:%02d %s", site_date(p, t), h ? h : 12, tm.tm_min,
 	                    tm.tm_hour < 12 ? "am" : "pm");
 }
 
@@ -152,14 +164,15 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		else
 			tv_set_bool(a, it, "author_url", 0);
 		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)c->created_at));
-		tv_set_str(a, it, "date_text", date_time(a, (time_t)c->created_at));
+		tv_set_str(a, it, "date_text", date_time(p, (time_t)c->created_at));
 		tv_set_str(a, it, "permalink", arena_printf(a, "%s#comment-%lld", url, c->id));
 		tv_set(a, it, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
 		tv_set_bool(a, it, "is_held", strcmp(c->status, "approved") != 0);
 		tv_set_bool(a, it, "is_staff", c->user_id != 0 && !c->is_article_author);
 		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
 		tv_set_int(a, it, "depth", nd->depth);
-		if (nd->depth < MAX_DEPTH && art->comments_open && !strcmp(c->status, "approved"))
+		if (nd->depth < MAX_DEPTH && page_article_comments_open(p, art) &&
+		    !strcmp(c->status, "approved"))
 			tv_set_str(a, it, "reply_url",
 			           arena_printf(a, "%s?replytocom=%lld#respond", url, c->id));
 		else
@@ -251,7 +264,7 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set_str(a, av, "dek", art->dek);
 	tv_set_str(a, av, "url", url);
 	tv_set_str(a, av, "date_iso", text_date_iso(a, (time_t)art->published_at));
-	tv_set_str(a, av, "date_long", text_date_long(a, (time_t)art->published_at));
+	tv_set_str(a, av, "date_long", site_date(p, (time_t)art->published_at));
 	if (art->updated_at > art->published_at + 60)
 		tv_set_str(a, av, "updated_iso", text_date_iso(a, (time_t)art->updated_at));
 	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
@@ -284,7 +297,7 @@ void page_article_render(struct page *p, const struct article *art,
 	}
 	tv_set(a, av, "tags", tl);
 	tv_set_bool(a, av, "has_tags", n_tags > 0);
-	tv_set_bool(a, av, "comments_open", art->comments_open);
+	tv_set_bool(a, av, "comments_open", page_article_comments_open(p, art));
 	tv_set(a, ctx, "article", av);
 
 	struct author au;

@@ -6,7 +6,9 @@
 #include "core/buf.h"
 #include "core/text.h"
 #include "model/article.h"
+#include "model/account.h"
 #include "model/author.h"
+#include "core/url.h"
 #include "render/markdown.h"
 #include "render/value.h"
 
@@ -50,6 +52,25 @@ void page_author_show(struct page *p)
 	tv_set_str(p->a, author, "avatar", au.avatar);
 	tv_set(p->a, author, "bio_html", page_author_bio(p, au.bio));
 	tv_set_int(p->a, author, "count", total);
+	/* Their links, one a line; only web addresses are shown. */
+	struct account acct;
+	struct tv *links = tv_list(p->a);
+	if (account_by_id(p->db, p->a, au.id, &acct) == 0) {
+		const char *l = acct.links;
+		while (*l) {
+			size_t len = strcspn(l, "\r\n");
+			if (len && url_is_web(l, len)) {
+				struct tv *item = tv_map(p->a);
+				tv_set_str(p->a, item, "url", arena_strndup(p->a, l, len));
+				tv_push(p->a, links, item);
+			}
+			l += len;
+			while (*l == '\r' || *l == '\n')
+				l++;
+		}
+	}
+	tv_set(p->a, author, "links", links);
+	tv_set_bool(p->a, author, "has_links", links->len > 0);
 	tv_set(p->a, ctx, "author", author);
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
 	site_pagination(p, ctx, site_author_path(p, au.slug), page, pages);

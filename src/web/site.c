@@ -190,6 +190,11 @@ const char *site_base(struct page *p)
 	return arena_printf(p->a, "%s://%s", p->req->scheme, host);
 }
 
+char *site_date(struct page *p, time_t t)
+{
+	return text_date_format(p->a, t, p->app->settings.date_format);
+}
+
 char *site_article_path(struct page *p, long long published_at, const char *slug)
 {
 	int y, m, d;
@@ -288,7 +293,7 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "dek", r->dek);
 		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
-		tv_set_str(a, item, "date_long", text_date_long(a, (time_t)r->published_at));
+		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
 		if (r->section_id) {

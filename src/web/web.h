@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "http/http.h"
 #include "model/settings.h"
@@ -113,6 +114,9 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
                      long long pages);
 
+/* A date in the site's zone and date format ("June 12, 2024"). */
+char *site_date(struct page *p, time_t t);
+
 /* Paths. Allocated in p->a. */
 char *site_article_path(struct page *p, long long published_at, const char *slug);
 char *site_author_path(struct page *p, const char *slug);
@@ -133,6 +137,10 @@ struct comment_form {
 ** caller answers 404 (already answered when the date was wrong: 301). */
 struct article;
 int page_article_find(struct page *p, struct article *out);
+
+/* 1 if readers may comment on art now: comments open site-wide and on the
+** article, and the article younger than the closing age (settings). */
+int page_article_comments_open(struct page *p, const struct article *art);
 
 /* Renders the article page with form (NULL: empty form) and status. */
 void page_article_render(struct page *p, const struct article *art,

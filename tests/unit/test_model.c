@@ -1,0 +1,1032 @@
+/*
+** test_model.c: unit tests for src/model/ over fresh databases: schema
+** (migrations, reopening), settings, author, taxonomy through articles,
+** article, comment (storage and the moderation policy) and import.
+**
+** Each group opens its own database in a mkstemp() file under $TMPDIR (or
+** /tmp), and removes it with its -wal and -shm files when done.  Times are
+** set explicitly where order matters, so no test sleeps.
+**
+** Tests for bugs found while writing these, not yet fixed, sit at the end
+** under BYLINE_KNOWN_BUGS (build with -DBYLINE_KNOWN_BUGS to see them fail);
+** each is named after its bug.
+*/
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "model/article.h"
+#include "model/author.h"
+#include "model/comment.h"
+#include "model/import.h"
+#include "model/schema.h"
+#include "model/settings.h"
+#include "model/taxonomy.h"
+#include "test.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- a fresh database ---- */
+
+struct fresh {
+	char path[256]; /* the database file */
+	struct db *db;  /* open on it */
+};
+
+static struct db *fresh_open(struct fresh *f)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(f->path, sizeof f->path, "%s/byline-test-model-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(f->path);
+	if (fd < 0) {
+		perror("mkstemp");
+		exit(2);
+	}
+	close(fd);
+	char err[300] = "";
+	f->db = model_open(f->path, err, sizeof err);
+	if (!f->db) {
+		fprintf(stderr, "model_open: %s\n", err);
+		exit(2);
+	}
+	return f->db;
+}
+
+static void fresh_remove(const char *path)
+{
+	char p[300];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static void fresh_close(struct fresh *f)
+{
+	if (f->db)
+		db_close(f->db);
+	f->db = NULL;
+	fresh_remove(f->path);
+}
+
+/* Sets a setting that must be accepted. */
+static void set(struct db *db, const char *key, const char *value)
+{
+	char err[200] = "";
+	if (settings_set(db, key, value, err, sizeof err) != 0)
+		fprintf(stderr, "settings_set(%s, %s): %s\n", key, value, err);
+}
+
+static long long count_rows(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return n;
+}
+
+static const char sql_count_settings[] = "SELECT count(*) FROM settings";
+static const char sql_count_users[] = "SELECT count(*) FROM users";
+static const char sql_count_articles[] = "SELECT count(*) FROM articles";
+static const char sql_count_tags[] = "SELECT count(*) FROM tags";
+static const char sql_count_sections[] = "SELECT count(*) FROM sections";
+static const char sql_count_revisions[] = "SELECT count(*) FROM revisions";
+static const char sql_count_commenters[] = "SELECT count(*) FROM commenters";
+static const char sql_bad_posts_per_page[] =
+    "UPDATE settings SET value = '999' WHERE key = 'posts_per_page'";
+
+/* ---- schema ---- */
+
+static void test_schema(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	/* The version counts the migrations in schema.c: 2 so far.  A new
+	** migration raises it here too. */
+	CHECK(db_version(db) == 2);
+	/* Tables of both migrations are there. */
+	CHECK(count_rows(db, sql_count_articles) == 0);
+	CHECK(count_rows(db, sql_count_revisions) == 0);
+	CHECK(count_rows(db, sql_count_commenters) == 0);
+	long long n_settings = count_rows(db, sql_count_settings);
+	CHECK(n_settings > 20);
+	char *secret = settings_get(db, a, "secret");
+	CHECK(secret && strlen(secret) == 2 * SECRET_LEN);
+	set(db, "site_title", "Kept Across Opens");
+	db_close(db);
+
+	/* Reopening applies nothing new and keeps everything, the secret too. */
+	char err[300] = "";
+	db = model_open(f.path, err, sizeof err);
+	CHECK(db != NULL);
+	f.db = db;
+	if (db) {
+		CHECK(db_version(db) == 2);
+		CHECK(count_rows(db, sql_count_settings) == n_settings);
+		CHECK_STR(settings_get(db, a, "secret"), secret);
+		CHECK_STR(settings_get(db, a, "site_title"), "Kept Across Opens");
+		/* migrating an open connection again is a no-op as well */
+		CHECK(schema_migrate(db, err, sizeof err) == 0);
+		CHECK(db_version(db) == 2);
+		CHECK_STR(settings_get(db, a, "secret"), secret);
+	}
+	fresh_close(&f);
+
+	/* Another database gets another secret. */
+	db = fresh_open(&f);
+	char *other = settings_get(db, a, "secret");
+	CHECK(other && secret && strcmp(other, secret) != 0);
+	fresh_close(&f);
+
+	/* A path that cannot be opened gives NULL and a message. */
+	err[0] = 0;
+	CHECK(model_open("/nonexistent-dir/x/y.db", err, sizeof err) == NULL);
+	CHECK(err[0] != 0);
+	arena_free(a);
+}
+
+/* ---- settings ---- */
+
+static void test_settings(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+
+	/* Unknown keys, with the key named in the reason. */
+	err[0] = 0;
+	CHECK(settings_set(db, "no_such_key", "1", err, sizeof err) == -1);
+	CHECK(strstr(err, "no_such_key") != NULL);
+	CHECK(settings_set(db, "secret", "00", err, sizeof err) == -1); /* never settable */
+	CHECK(settings_set(db, "", "1", err, sizeof err) == -1);
+	CHECK(settings_set(db, "Posts_Per_Page", "5", err, sizeof err) == -1);
+
+	/* Integers: range and form. */
+	static const char *const bad_ints[] = {"0", "101", "-1", "", "abc", "10x", "1.5",
+	                                       "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad_ints / sizeof *bad_ints; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "posts_per_page", bad_ints[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "posts_per_page") && strstr(err, "1") && strstr(err, "100"));
+	}
+	CHECK_STR(settings_get(db, a, "posts_per_page"), "10"); /* untouched */
+	CHECK(settings_set(db, "posts_per_page", "1", err, sizeof err) == 0);
+	CHECK(settings_set(db, "posts_per_page", "100", err, sizeof err) == 0);
+	CHECK(settings_set(db, "posts_per_page", "25", err, sizeof err) == 0);
+	CHECK_STR(settings_get(db, a, "posts_per_page"), "25");
+	CHECK(settings_set(db, "https", "2", err, sizeof err) == -1);
+	CHECK(settings_set(db, "https", "1", err, sizeof err) == 0);
+	CHECK(settings_set(db, "comment_max_seconds", "59", err, sizeof err) == -1);
+
+	/* Choices: whole words only. */
+	static const char *const bad_choices[] = {"maybe", "", "al", "alll", "ALL", "all|first",
+	                                          "first|", "|", " all"};
+	for (size_t i = 0; i < sizeof bad_choices / sizeof *bad_choices; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "moderation", bad_choices[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "moderation") && strstr(err, "all|first|none"));
+	}
+	CHECK_STR(settings_get(db, a, "moderation"), "first");
+	CHECK(settings_set(db, "moderation", "all", err, sizeof err) == 0);
+	CHECK(settings_set(db, "moderation", "none", err, sizeof err) == 0);
+	CHECK(settings_set(db, "moderation", "first", err, sizeof err) == 0);
+	CHECK(settings_set(db, "date_format", "Y-m-d", err, sizeof err) == 0);
+	CHECK(settings_set(db, "date_format", "d/m/Y", err, sizeof err) == 0);
+	CHECK(settings_set(db, "date_format", "F j", err, sizeof err) == -1);
+
+	/* Text: up to 1,000 bytes. */
+	char long_text[1002];
+	memset(long_text, 'x', 1001);
+	long_text[1001] = 0;
+	CHECK(settings_set(db, "tagline", long_text, err, sizeof err) == -1);
+	long_text[1000] = 0;
+	CHECK(settings_set(db, "tagline", long_text, err, sizeof err) == 0);
+	CHECK(settings_set(db, "tagline", "", err, sizeof err) == 0);
+	CHECK_STR(settings_get(db, a, "tagline"), "");
+	CHECK(settings_get(db, a, "no_such_key") == NULL);
+	fresh_close(&f);
+
+	/* settings_load on a fresh database: every default. */
+	db = fresh_open(&f);
+	struct settings s;
+	CHECK(settings_load(db, &s) == 0);
+	CHECK_STR(s.tagline, "News, written with care");
+	CHECK_STR(s.timezone, "UTC");
+	CHECK_STR(s.base_url, "");
+	CHECK_STR(s.moderation, "first");
+	CHECK_STR(s.date_format, "F j, Y");
+	CHECK_STR(s.blocklist, "");
+	CHECK_STR(s.smtp_url, "");
+	CHECK_STR(s.smtp_from, "");
+	CHECK(s.posts_per_page == 10);
+	CHECK(s.comment_min_seconds == 3);
+	CHECK(s.comment_max_seconds == 86400);
+	CHECK(s.comment_flood_seconds == 15);
+	CHECK(s.comment_max_links == 2);
+	CHECK(s.held_cookie_seconds == 3600);
+	CHECK(s.comments_open == 1);
+	CHECK(s.comments_close_days == 0);
+	CHECK(s.session_idle_seconds == 7200);
+	CHECK(s.session_max_seconds == 43200);
+	CHECK(s.https == 0);
+	CHECK(s.upload_max_bytes == 10485760);
+	/* The secret is the stored one, and not all zeros. */
+	char hex[2 * SECRET_LEN + 1];
+	sodium_bin2hex(hex, sizeof hex, s.secret, SECRET_LEN);
+	CHECK_STR(hex, settings_get(db, a, "secret"));
+	unsigned char zero[SECRET_LEN] = {0};
+	CHECK(memcmp(s.secret, zero, SECRET_LEN) != 0);
+	settings_free(&s);
+	CHECK(s.tagline == NULL);
+
+	/* Stored values win; a stored value of the wrong form falls back to the
+	** default rather than reaching the site. */
+	set(db, "tagline", "Local news");
+	set(db, "posts_per_page", "7");
+	set(db, "moderation", "all");
+	CHECK(settings_load(db, &s) == 0);
+	CHECK_STR(s.tagline, "Local news");
+	CHECK(s.posts_per_page == 7);
+	CHECK_STR(s.moderation, "all");
+	settings_free(&s);
+	db_exec(db, sql_bad_posts_per_page);
+	CHECK(settings_load(db, &s) == 0);
+	CHECK(s.posts_per_page == 10);
+	settings_free(&s);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- authors ---- */
+
+static void test_author(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	struct author au;
+
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	CHECK(jo > 0);
+	CHECK(author_by_id(db, a, jo, &au) == 0);
+	CHECK_STR(au.name, "Jo Smith");
+	CHECK_STR(au.slug, "jo-smith");
+	CHECK_STR(au.role, "author");
+	CHECK_STR(au.bio, "");
+	CHECK_STR(au.avatar, "");
+
+	/* The same display name is the same author (found by name). */
+	CHECK(author_ensure(db, a, "Jo Smith", NULL, NULL) == jo);
+	CHECK(count_rows(db, sql_count_users) == 1);
+
+	/* Other names with the same slug get -2, -3. */
+	long long jo2 = author_ensure(db, a, "Jo  Smith!", NULL, NULL);
+	long long jo3 = author_ensure(db, a, "jo smith", NULL, NULL);
+	CHECK(jo2 > 0 && jo2 != jo && jo3 > 0 && jo3 != jo2);
+	CHECK(author_by_id(db, a, jo2, &au) == 0);
+	CHECK_STR(au.slug, "jo-smith-2");
+	CHECK(author_by_id(db, a, jo3, &au) == 0);
+	CHECK_STR(au.slug, "jo-smith-3");
+	CHECK(author_by_slug(db, a, "jo-smith-2", &au) == 0 && au.id == jo2);
+	CHECK_STR(au.name, "Jo  Smith!");
+
+	/* A name without letters or digits gets "author". */
+	long long anon = author_ensure(db, a, "!!!", NULL, NULL);
+	long long anon2 = author_ensure(db, a, "???", NULL, NULL);
+	CHECK(author_by_id(db, a, anon, &au) == 0);
+	CHECK_STR(au.slug, "author");
+	CHECK(author_by_id(db, a, anon2, &au) == 0);
+	CHECK_STR(au.slug, "author-2");
+
+	/* Accents leave the slug, not the name. */
+	long long zoe = author_ensure(db, a, "Zoë Déjà", NULL, NULL);
+	CHECK(author_by_id(db, a, zoe, &au) == 0);
+	CHECK_STR(au.slug, "zoe-deja");
+	CHECK_STR(au.name, "Zoë Déjà");
+
+	/* A bio is set when the author has none, never replaced. */
+	CHECK(author_ensure(db, a, "Jo Smith", "Writes about towns.", NULL) == jo);
+	CHECK(author_by_id(db, a, jo, &au) == 0);
+	CHECK_STR(au.bio, "Writes about towns.");
+	CHECK(author_ensure(db, a, "Jo Smith", "Another bio.", NULL) == jo);
+	CHECK(author_by_id(db, a, jo, &au) == 0);
+	CHECK_STR(au.bio, "Writes about towns.");
+	long long kim = author_ensure(db, a, "Kim Lee", "From the start.", "kim@example.com");
+	CHECK(author_by_id(db, a, kim, &au) == 0);
+	CHECK_STR(au.bio, "From the start.");
+
+	/* Not found; taken slug; taken email; no email twice is fine. */
+	CHECK(author_by_slug(db, a, "nobody", &au) == 1);
+	CHECK(author_by_id(db, a, 99999, &au) == 1);
+	CHECK(author_create(db, "Other Jo", "jo-smith", NULL, NULL, NULL, NULL) == -1);
+	CHECK(author_create(db, "Kim Two", "kim-two", NULL, NULL, NULL, "kim@example.com") == -1);
+	CHECK(author_create(db, "No Mail 1", "no-mail-1", NULL, NULL, NULL, "") > 0);
+	CHECK(author_create(db, "No Mail 2", "no-mail-2", NULL, NULL, NULL, NULL) > 0);
+	CHECK(author_create(db, "Boss", "boss", NULL, NULL, "editor", NULL) > 0);
+	CHECK(author_create(db, "Bad Role", "bad-role", NULL, NULL, "king", NULL) == -1);
+	CHECK(author_by_slug(db, a, "boss", &au) == 0);
+	CHECK_STR(au.role, "editor");
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- articles ---- */
+
+static long long make_article(struct db *db, struct arena *a, const char *headline,
+                              long long author, long long section, long long published_at,
+                              const char *status, const char *const *tags, size_t n_tags)
+{
+	struct article_input in = {
+	    .headline = headline,
+	    .body_src = "Some *body* text.",
+	    .status = status,
+	    .published_at = published_at,
+	    .author_id = author,
+	    .section_id = section,
+	    .tags = tags,
+	    .n_tags = n_tags,
+	};
+	char err[200] = "";
+	long long id = article_create(db, a, &in, err, sizeof err);
+	if (id < 0)
+		fprintf(stderr, "article_create(%s): %s\n", headline, err);
+	return id;
+}
+
+static void test_article_create(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	long long world = section_ensure(db, a, "World");
+	CHECK(world > 0 && section_ensure(db, a, "World") == world);
+
+	const char *const tags[] = {"Politics", "World News", "", "Politics"};
+	struct article_input in = {
+	    .headline = "Hello, World!",
+	    .dek = "The standfirst.",
+	    .body_src = "A *first* paragraph.\n\n<aside>staff HTML</aside>\n",
+	    .author_id = jo,
+	    .section_id = world,
+	    .tags = tags,
+	    .n_tags = 4,
+	};
+	long long before = (long long)time(NULL);
+	err[0] = 0;
+	long long id = article_create(db, a, &in, err, sizeof err);
+	long long after = (long long)time(NULL);
+	CHECK(id > 0);
+	struct article art;
+	CHECK(article_by_slug(db, a, "hello-world", 1, &art) == 0);
+	CHECK(art.id == id);
+	CHECK_STR(art.headline, "Hello, World!");
+	CHECK_STR(art.dek, "The standfirst.");
+	CHECK_STR(art.status, "published");
+	CHECK(art.published_at >= before && art.published_at <= after); /* default: now */
+	CHECK(art.created_at >= before && art.created_at <= after);
+	CHECK(art.updated_at == art.created_at);
+	CHECK(art.author_id == jo);
+	CHECK_STR(art.author_name, "Jo Smith");
+	CHECK_STR(art.author_slug, "jo-smith");
+	CHECK(art.section_id == world);
+	CHECK_STR(art.section_name, "World");
+	CHECK_STR(art.section_slug, "world");
+	CHECK(art.comments_open == 1);
+	CHECK(strstr(art.body_html, "<em>first</em>") != NULL);
+	CHECK(strstr(art.body_html, "<aside>staff HTML</aside>") != NULL); /* trusted */
+	CHECK_STR(art.body_src, in.body_src);
+
+	/* Tags created and attached once each (the empty name skipped, the
+	** repeat ignored), listed by name. */
+	size_t n;
+	struct term *t = tag_of_article(db, a, id, &n);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(t[0].name, "Politics");
+		CHECK_STR(t[0].slug, "politics");
+		CHECK_STR(t[1].name, "World News");
+		CHECK_STR(t[1].slug, "world-news");
+	}
+	CHECK(count_rows(db, sql_count_tags) == 2);
+
+	/* Duplicate slug: refused with a sentence, nothing stored. */
+	err[0] = 0;
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+	CHECK(strstr(err, "hello-world") && strstr(err, "already used"));
+	CHECK(count_rows(db, sql_count_articles) == 1);
+	in.slug = "hello-world";
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+
+	/* Explicit slugs: used as given, or refused if malformed. */
+	in.slug = "a-chosen-slug";
+	long long id2 = article_create(db, a, &in, err, sizeof err);
+	CHECK(id2 > 0);
+	CHECK(article_by_slug(db, a, "a-chosen-slug", 1, &art) == 0 && art.id == id2);
+	CHECK(count_rows(db, sql_count_tags) == 2); /* existing tags reused */
+	static const char *const bad_slugs[] = {"Bad Slug", "bad--slug", "-bad", "bad_slug",
+	                                        "caf\xC3\xA9"};
+	for (size_t i = 0; i < sizeof bad_slugs / sizeof *bad_slugs; i++) {
+		in.slug = bad_slugs[i];
+		err[0] = 0;
+		CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+		CHECK(strstr(err, "a-z, 0-9") != NULL);
+	}
+
+	/* Empty headline; headline without a letter (empty slug). */
+	in.slug = NULL;
+	in.headline = "";
+	err[0] = 0;
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+	CHECK(strstr(err, "headline") != NULL);
+	in.headline = "!!!";
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+
+	/* A draft has no publication time and is hidden from readers. */
+	in.headline = "Draft in progress";
+	in.status = "draft";
+	in.n_tags = 0;
+	long long draft = article_create(db, a, &in, err, sizeof err);
+	CHECK(draft > 0);
+	CHECK(article_by_slug(db, a, "draft-in-progress", 1, &art) == 1);
+	CHECK(article_by_slug(db, a, "draft-in-progress", 0, &art) == 0);
+	CHECK(art.published_at == 0);
+	CHECK_STR(art.status, "draft");
+
+	/* An explicit time is kept; a bad status, a missing author and a
+	** missing section are refused and leave nothing behind. */
+	in.headline = "Dated";
+	in.status = "published";
+	in.published_at = 1718184600;
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "dated", 1, &art) == 0 && art.published_at == 1718184600);
+	long long n_articles = count_rows(db, sql_count_articles);
+	in.headline = "Bad status";
+	in.status = "bogus";
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+	in.status = NULL;
+	in.headline = "No author";
+	in.author_id = 99999;
+	const char *const new_tag[] = {"Brand New Tag"};
+	in.tags = new_tag;
+	in.n_tags = 1;
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+	in.author_id = jo;
+	in.section_id = 99999;
+	in.headline = "No section";
+	CHECK(article_create(db, a, &in, err, sizeof err) == -1);
+	CHECK(count_rows(db, sql_count_articles) == n_articles);
+	CHECK(count_rows(db, sql_count_tags) == 2); /* the transaction rolled back */
+
+	/* Tags whose names slug alike get -2. */
+	in.section_id = 0;
+	in.headline = "Languages";
+	const char *const langs[] = {"C", "C++", "C#"};
+	in.tags = langs;
+	in.n_tags = 3;
+	long long lang = article_create(db, a, &in, err, sizeof err);
+	CHECK(lang > 0);
+	t = tag_of_article(db, a, lang, &n);
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(t[0].name, "C");
+		CHECK_STR(t[0].slug, "c");
+		CHECK_STR(t[1].name, "C#");
+		CHECK_STR(t[2].name, "C++");
+		CHECK(strcmp(t[1].slug, "c-2") == 0 || strcmp(t[1].slug, "c-3") == 0);
+	}
+	CHECK(article_by_slug(db, a, "languages", 1, &art) == 0);
+	CHECK(art.section_id == 0);
+	CHECK_STR(art.section_name, "");
+	CHECK(article_by_slug(db, a, "no-such-article", 0, &art) == 1);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* Ids of a listing as "3,2,1". */
+static const char *ids(struct arena *a, const struct article *list, size_t n)
+{
+	char out[400] = "";
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(out);
+		snprintf(out + k, sizeof out - k, "%s%lld", i ? "," : "", list[i].id);
+	}
+	return arena_strdup(a, out);
+}
+
+static void test_article_lists(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long ann = author_ensure(db, a, "Ann", NULL, NULL);
+	long long bob = author_ensure(db, a, "Bob", NULL, NULL);
+	long long s1 = section_ensure(db, a, "City");
+	long long s2 = section_ensure(db, a, "Sport");
+	const char *const t1[] = {"Housing"}, *const t2[] = {"Football"};
+
+	long long a1 = make_article(db, a, "One", ann, s1, 1000, NULL, t1, 1);
+	long long a2 = make_article(db, a, "Two", ann, s2, 2000, NULL, t2, 1);
+	long long a3 = make_article(db, a, "Three", bob, s1, 3000, NULL, NULL, 0);
+	long long a4 = make_article(db, a, "Four", bob, s2, 4000, NULL, t1, 1);
+	long long a5 = make_article(db, a, "Five", ann, 0, 5000, NULL, NULL, 0);
+	long long d1 = make_article(db, a, "Draft", ann, s1, 0, "draft", t1, 1);
+	long long p1 = make_article(db, a, "Pending", bob, s1, 6000, "pending", t1, 1);
+	long long sc = make_article(db, a, "Scheduled", bob, s1, 9000000000LL, "scheduled", t1, 1);
+	CHECK(a1 > 0 && a2 > 0 && a3 > 0 && a4 > 0 && a5 > 0 && d1 > 0 && p1 > 0 && sc > 0);
+	char want[100];
+
+	/* Newest first; only published. */
+	size_t n;
+	struct article *l = article_latest(db, a, 0, 10, &n);
+	snprintf(want, sizeof want, "%lld,%lld,%lld,%lld,%lld", a5, a4, a3, a2, a1);
+	CHECK_STR(ids(a, l, n), want);
+	CHECK(article_count_published(db) == 5);
+	CHECK(n == 5 && !strcmp(l[0].body_src, "") && !strcmp(l[0].body_html, ""));
+	CHECK_STR(l[1].author_name, "Bob");
+	CHECK_STR(l[1].section_name, "Sport");
+	l = article_latest(db, a, 1, 2, &n);
+	snprintf(want, sizeof want, "%lld,%lld", a4, a3);
+	CHECK_STR(ids(a, l, n), want);
+	l = article_latest(db, a, 4, 10, &n);
+	CHECK(n == 1 && l[0].id == a1);
+	l = article_latest(db, a, 10, 10, &n);
+	CHECK(n == 0);
+	l = article_latest(db, a, 0, 0, &n);
+	CHECK(n == 0 && l != NULL);
+
+	/* Per author. */
+	l = article_by_author(db, a, ann, 0, 10, &n);
+	snprintf(want, sizeof want, "%lld,%lld,%lld", a5, a2, a1);
+	CHECK_STR(ids(a, l, n), want);
+	CHECK(article_count_by_author(db, ann) == 3);
+	l = article_by_author(db, a, bob, 0, 10, &n);
+	snprintf(want, sizeof want, "%lld,%lld", a4, a3);
+	CHECK_STR(ids(a, l, n), want);
+	CHECK(article_count_by_author(db, bob) == 2);
+	l = article_by_author(db, a, bob, 1, 10, &n);
+	CHECK(n == 1 && l[0].id == a3);
+	CHECK(article_count_by_author(db, 99999) == 0);
+
+	/* Related: shares the section or a tag, published, newest first,
+	** never the article itself. */
+	struct article art;
+	CHECK(article_by_slug(db, a, "one", 1, &art) == 0);
+	l = article_related(db, a, &art, 10, &n);
+	snprintf(want, sizeof want, "%lld,%lld", a4, a3); /* a4 by tag, a3 by section */
+	CHECK_STR(ids(a, l, n), want);
+	l = article_related(db, a, &art, 1, &n);
+	CHECK(n == 1 && l[0].id == a4);
+	CHECK(article_by_slug(db, a, "two", 1, &art) == 0);
+	l = article_related(db, a, &art, 10, &n);
+	CHECK(n == 1 && l[0].id == a4);
+	CHECK(article_by_slug(db, a, "four", 1, &art) == 0);
+	l = article_related(db, a, &art, 10, &n);
+	snprintf(want, sizeof want, "%lld,%lld", a2, a1); /* a2 by section, a1 by tag */
+	CHECK_STR(ids(a, l, n), want);
+	CHECK(article_by_slug(db, a, "five", 1, &art) == 0);
+	l = article_related(db, a, &art, 10, &n); /* no section, no tags */
+	CHECK(n == 0);
+
+	/* Equal times: the later id first. */
+	long long e1 = make_article(db, a, "Tie A", ann, 0, 7000, NULL, NULL, 0);
+	long long e2 = make_article(db, a, "Tie B", ann, 0, 7000, NULL, NULL, 0);
+	l = article_latest(db, a, 0, 2, &n);
+	snprintf(want, sizeof want, "%lld,%lld", e2, e1);
+	CHECK_STR(ids(a, l, n), want);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- comments ---- */
+
+static long long add_comment(struct db *db, long long article, long long parent,
+                             const char *name, const char *email, const char *body,
+                             const char *status, const char *ip, long long created_at)
+{
+	struct comment_input in = {
+	    .article_id = article,
+	    .parent_id = parent,
+	    .author_name = name,
+	    .author_email = email,
+	    .author_url = "",
+	    .body = body,
+	    .ip = ip,
+	    .user_agent = "test",
+	    .status = status,
+	    .created_at = created_at,
+	};
+	char err[200] = "";
+	long long id = comment_add(db, &in, err, sizeof err);
+	if (id < 0)
+		fprintf(stderr, "comment_add: %s\n", err);
+	return id;
+}
+
+/* The settings as stored, after setting key to value. */
+static void load_with(struct db *db, struct settings *s, const char *key, const char *value)
+{
+	settings_free(s);
+	set(db, key, value);
+	if (settings_load(db, s) != 0)
+		fprintf(stderr, "settings_load failed\n");
+}
+
+static void test_comment(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	long long art = make_article(db, a, "Commented", jo, 0, 1000, NULL, NULL, 0);
+	long long art2 = make_article(db, a, "Other", jo, 0, 2000, NULL, NULL, 0);
+	long long now = (long long)time(NULL);
+	struct settings s;
+	memset(&s, 0, sizeof s);
+	CHECK(settings_load(db, &s) == 0);
+
+	/* Links. */
+	CHECK(comment_count_links("no links here") == 0);
+	CHECK(comment_count_links("see http://a.example and https://b.example") == 2);
+	CHECK(comment_count_links("HTTP://A.EXAMPLE") == 1);
+	CHECK(comment_count_links("www.a.example (www.b.example) <www.c.example>") == 3);
+	CHECK(comment_count_links("nowww.example") == 0);
+	CHECK(comment_count_links("http://www.example") == 1); /* one link, not two */
+	CHECK(comment_count_links("") == 0);
+
+	/* Storage: the body is rendered as untrusted Markdown. */
+	long long c1 = add_comment(db, art, 0, "Ann", "ann@example.com",
+	                           "**Bold** <script>alert(1)</script> [x](javascript:alert(1))",
+	                           "approved", "192.0.2.1", now - 100);
+	CHECK(c1 > 0);
+	struct comment c;
+	CHECK(comment_by_id(db, a, c1, art, &c) == 0);
+	CHECK_STR(c.author_name, "Ann");
+	CHECK_STR(c.status, "approved");
+	CHECK(c.created_at == now - 100);
+	CHECK(c.parent_id == 0);
+	CHECK(strstr(c.body_html, "<strong>Bold</strong>") != NULL);
+	CHECK(strstr(c.body_html, "<script") == NULL);
+	CHECK(strstr(c.body_html, "javascript:") == NULL);
+	CHECK(c.author_email == NULL && c.ip == NULL); /* public reads never carry them */
+	CHECK(comment_by_id(db, a, c1, art2, &c) == 1);  /* wrong article */
+	CHECK(comment_by_id(db, a, 99999, art, &c) == 1);
+
+	/* A reply, a pending comment, and the reader's own pending one. */
+	long long c2 = add_comment(db, art, c1, "Bob", "bob@example.com", "A reply.", "approved",
+	                           "192.0.2.2", now - 50);
+	long long c3 = add_comment(db, art, 0, "Cy", "cy@example.com", "Held.", "pending",
+	                           "192.0.2.3", now - 40);
+	long long c4 = add_comment(db, art, 0, "Di", "di@example.com", "Mine.", "pending",
+	                           "192.0.2.4", now - 30);
+	CHECK(c2 > 0 && c3 > 0 && c4 > 0);
+	CHECK(comment_by_id(db, a, c2, art, &c) == 0 && c.parent_id == c1);
+	CHECK(comment_by_id(db, a, c3, art, &c) == 1); /* pending is not public */
+	size_t n;
+	struct comment *list = comment_for_article(db, a, art, NULL, 0, &n);
+	CHECK(n == 2 && list[0].id == c1 && list[1].id == c2);
+	long long own[] = {c4, c1};
+	list = comment_for_article(db, a, art, own, 2, &n);
+	CHECK(n == 3 && list[0].id == c1 && list[1].id == c2 && list[2].id == c4);
+	CHECK(comment_count_approved(db, art) == 2);
+	CHECK(comment_count_approved(db, art2) == 0);
+
+	/* Refused: a missing article, a bad status. */
+	char err[200] = "";
+	struct comment_input bad = {.article_id = 99999, .author_name = "X",
+	                            .author_email = "x@example.com", .body = "x",
+	                            .status = "approved"};
+	CHECK(comment_add(db, &bad, err, sizeof err) == -1);
+	CHECK(err[0] != 0);
+	bad.article_id = art;
+	bad.status = "bogus";
+	CHECK(comment_add(db, &bad, err, sizeof err) == -1);
+
+	/* comment_set_status */
+	CHECK(comment_set_status(db, c3, "spam") == 0);
+	CHECK(comment_set_status(db, 99999, "approved") == 1);
+	CHECK(comment_set_status(db, c3, "bogus") == -1);
+	CHECK(comment_set_status(db, c3, "approved") == 0);
+	CHECK(comment_by_id(db, a, c3, art, &c) == 0);
+	CHECK_STR(c.status, "approved");
+	CHECK(comment_count_approved(db, art) == 3);
+
+	/* comment_seconds_since_ip: the newest comment from the address. */
+	CHECK(comment_seconds_since_ip(db, "198.51.100.9") == -1);
+	long long since = comment_seconds_since_ip(db, "192.0.2.1");
+	CHECK(since >= 100 && since <= 105);
+	add_comment(db, art2, 0, "Ann", "ann@example.com", "Later.", "pending", "192.0.2.1",
+	            now - 5);
+	since = comment_seconds_since_ip(db, "192.0.2.1");
+	CHECK(since >= 5 && since <= 10);
+	CHECK(comment_seconds_since_ip(db, "") == -1);
+
+	/* comment_is_duplicate: same article and parent, same name or email,
+	** same text, not in the trash. */
+	struct comment_input dup = {.article_id = art, .parent_id = 0, .author_name = "Ann",
+	                            .author_email = "ann@example.com",
+	                            .body = "**Bold** <script>alert(1)</script> "
+	                                    "[x](javascript:alert(1))"};
+	CHECK(comment_is_duplicate(db, &dup) == 1);
+	dup.author_name = "Ann Again"; /* same email */
+	CHECK(comment_is_duplicate(db, &dup) == 1);
+	dup.author_email = "other@example.com"; /* neither */
+	CHECK(comment_is_duplicate(db, &dup) == 0);
+	dup.author_name = "Ann"; /* same name */
+	CHECK(comment_is_duplicate(db, &dup) == 1);
+	dup.body = "Something else";
+	CHECK(comment_is_duplicate(db, &dup) == 0);
+	dup.body = "A reply.";
+	dup.author_name = "Bob";
+	CHECK(comment_is_duplicate(db, &dup) == 0); /* c2 is a reply */
+	dup.parent_id = c1;
+	CHECK(comment_is_duplicate(db, &dup) == 1);
+	dup.article_id = art2;
+	CHECK(comment_is_duplicate(db, &dup) == 0);
+	dup.article_id = art;
+	CHECK(comment_set_status(db, c2, "spam") == 0);
+	CHECK(comment_is_duplicate(db, &dup) == 1); /* spam still counts */
+	CHECK(comment_set_status(db, c2, "trash") == 0);
+	CHECK(comment_is_duplicate(db, &dup) == 0); /* trash does not */
+
+	/* Moderation "all": everything waits, even known good commenters. */
+	load_with(db, &s, "moderation", "all");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "Hi"), "pending");
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com", "Hi"), "pending");
+
+	/* "none": everything goes up, unless it has max_links links. */
+	load_with(db, &s, "moderation", "none");
+	CHECK(s.comment_max_links == 2);
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com", "Hi"), "approved");
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com", "see http://a.example"),
+	          "approved");
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com",
+	                         "http://a.example http://b.example"), "pending");
+
+	/* "first": strangers wait; a name and email with an approved comment go
+	** up at once; two links still wait. */
+	load_with(db, &s, "moderation", "first");
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com", "Hi"), "pending");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "Hi"), "approved");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "see http://a.example"),
+	          "approved");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com",
+	                         "http://a.example and www.b.example"), "pending");
+	CHECK_STR(comment_decide(db, &s, "Ann", "impostor@example.com", "Hi"), "pending");
+	CHECK_STR(comment_decide(db, &s, "Not Ann", "ann@example.com", "Hi"), "pending");
+	/* Di's comment is pending: Di is still a stranger ... */
+	CHECK_STR(comment_decide(db, &s, "Di", "di@example.com", "Hi"), "pending");
+	/* ... until a moderator approves it. */
+	CHECK(comment_set_status(db, c4, "approved") == 0);
+	CHECK_STR(comment_decide(db, &s, "Di", "di@example.com", "Hi"), "approved");
+	/* A comment approved and then trashed no longer vouches. */
+	CHECK(comment_set_status(db, c4, "trash") == 0);
+	CHECK_STR(comment_decide(db, &s, "Di", "di@example.com", "Hi"), "pending");
+	/* max_links 1: one link is enough to hold. */
+	load_with(db, &s, "comment_max_links", "1");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "see www.a.example"),
+	          "pending");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "no link"), "approved");
+	load_with(db, &s, "comment_max_links", "2");
+
+	/* What moderators taught, and the blocklist, send to spam. */
+	CHECK(comment_learn(db, "Spammer", "spam@example.com", "bad") == 0);
+	CHECK_STR(comment_decide(db, &s, "Spammer", "spam@example.com", "Hi"), "spam");
+	CHECK(comment_learn(db, "Eve", "eve@example.com", "good") == 0);
+	CHECK_STR(comment_decide(db, &s, "Eve", "eve@example.com", "Hi"), "approved");
+	load_with(db, &s, "blocklist", "casino\ncheap pills");
+	CHECK_STR(comment_decide(db, &s, "New", "new@example.com", "Best CASINO here"), "spam");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "cheap pills!"), "spam");
+	CHECK_STR(comment_decide(db, &s, "Ann", "ann@example.com", "cheap and pills"),
+	          "approved");
+
+	settings_free(&s);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- import ---- */
+
+struct import_result {
+	long long id; /* the article, or -1 */
+	int line;     /* the line blamed */
+	char err[300]; /* the reason */
+};
+
+static struct import_result import(struct db *db, struct arena *a, const char *text)
+{
+	struct import_result r;
+	r.line = -99;
+	r.err[0] = 0;
+	r.id = import_markdown(db, a, text, strlen(text), &r.line, r.err, sizeof r.err);
+	return r;
+}
+
+/* 1 if the import failed at `line` with a reason that holds `word`. */
+static int fails_at(struct db *db, struct arena *a, const char *text, int line,
+                    const char *word)
+{
+	struct import_result r = import(db, a, text);
+	int ok = r.id == -1 && r.line == line && strstr(r.err, word) != NULL;
+	if (!ok)
+		fprintf(stderr, "import: id %lld, line %d (want %d), err \"%s\" (want \"%s\")\n",
+		        r.id, r.line, line, r.err, word);
+	return ok;
+}
+
+static void test_import(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	text_set_timezone("UTC");
+
+	/* A good file, with quotes, a [a, b] tag list and comment lines. */
+	struct import_result r = import(db, a,
+	    "---\n"
+	    "title: \"Breaking: the council votes\"\n"
+	    "author: Jo Smith\n"
+	    "author_bio: 'Covers the council.'\n"
+	    "# a comment line\n"
+	    "\n"
+	    "date: 2024-06-12 09:30\n"
+	    "slug: council-votes\n"
+	    "section: City Hall\n"
+	    "tags: [Council, \"Local Politics\", 'Budget' ]\n"
+	    "dek: 'It''s done.'\n"
+	    "---\n"
+	    "The *body*.\n");
+	CHECK(r.id > 0);
+	if (r.id <= 0)
+		fprintf(stderr, "import failed at line %d: %s\n", r.line, r.err);
+	struct article art;
+	CHECK(article_by_slug(db, a, "council-votes", 1, &art) == 0);
+	CHECK(art.id == r.id);
+	CHECK_STR(art.headline, "Breaking: the council votes");
+	CHECK_STR(art.dek, "It''s done.");
+	CHECK(art.published_at == 1718184600);
+	CHECK_STR(art.status, "published");
+	CHECK_STR(art.author_name, "Jo Smith");
+	CHECK_STR(art.section_name, "City Hall");
+	CHECK_STR(art.section_slug, "city-hall");
+	CHECK_STR(art.body_src, "The *body*.\n");
+	CHECK(strstr(art.body_html, "<em>body</em>") != NULL);
+	size_t n;
+	struct term *t = tag_of_article(db, a, r.id, &n);
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(t[0].name, "Budget");
+		CHECK_STR(t[1].name, "Council");
+		CHECK_STR(t[2].name, "Local Politics");
+		CHECK_STR(t[2].slug, "local-politics");
+	}
+	struct author au;
+	CHECK(author_by_slug(db, a, "jo-smith", &au) == 0);
+	CHECK_STR(au.bio, "Covers the council.");
+
+	/* Plain tag list, slug from the title, ISO date with offset, CRLF. */
+	r = import(db, a,
+	    "---\r\n"
+	    "title: Second story\r\n"
+	    "author: Jo Smith\r\n"
+	    "date: 2024-06-12T09:30:00+02:00\r\n"
+	    "tags: one, two ,three,\r\n"
+	    "---\r\n"
+	    "Body.\r\n");
+	CHECK(r.id > 0);
+	CHECK(article_by_slug(db, a, "second-story", 1, &art) == 0);
+	CHECK(art.published_at == 1718184600 - 7200);
+	CHECK(art.section_id == 0);
+	t = tag_of_article(db, a, r.id, &n);
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(t[0].name, "one");
+		CHECK_STR(t[1].name, "three");
+		CHECK_STR(t[2].name, "two");
+	}
+
+	/* No body at all is fine. */
+	r = import(db, a, "---\ntitle: Empty\nauthor: Jo Smith\ndate: 2024-06-12\n---\n");
+	CHECK(r.id > 0);
+	CHECK(article_by_slug(db, a, "empty", 1, &art) == 0);
+	CHECK_STR(art.body_src, "");
+
+	/* Errors, and the line each is blamed on. */
+	CHECK(fails_at(db, a, "title: x\nauthor: y\n", 1, "---"));
+	CHECK(fails_at(db, a, "", 1, "---"));
+	CHECK(fails_at(db, a, "\n---\ntitle: x\n", 1, "---"));
+	CHECK(fails_at(db, a, "----\ntitle: x\n---\n", 1, "---"));
+	CHECK(fails_at(db, a,
+	               "---\n"
+	               "title: x\n"
+	               "author: y\n"
+	               "colour: blue\n"
+	               "date: 2024-06-12\n"
+	               "---\n", 4, "colour"));
+	CHECK(fails_at(db, a,
+	               "---\n"
+	               "title: x\n"
+	               "\n"
+	               "# note\n"
+	               "author: y\n"
+	               "date: 12 June 2024\n"
+	               "---\n", 6, "12 June 2024"));
+	CHECK(fails_at(db, a,
+	               "---\n"
+	               "title: x\n"
+	               "slug: Not A Slug\n"
+	               "author: y\n"
+	               "date: 2024-06-12\n"
+	               "---\n", 3, "Not A Slug"));
+	CHECK(fails_at(db, a, "---\ntitle: x\nthis line has no colon\n---\n", 3, "key: value"));
+	CHECK(fails_at(db, a, "---\ntitle: x\nauthor: y\ndate: 2024-06-12\n", 5, "closing"));
+	CHECK(fails_at(db, a, "---\nauthor: y\ndate: 2024-06-12\n---\n", 1, "title"));
+	CHECK(fails_at(db, a, "---\ntitle: \"\"\nauthor: y\ndate: 2024-06-12\n---\n", 1, "title"));
+	CHECK(fails_at(db, a, "---\ntitle: x\ndate: 2024-06-12\n---\n", 1, "author"));
+	CHECK(fails_at(db, a, "---\ntitle: x\nauthor: y\n---\n", 1, "date"));
+	/* not UTF-8, or holding NUL */
+	r = import(db, a, "---\ntitle: caf\xE9\nauthor: y\ndate: 2024-06-12\n---\n");
+	CHECK(r.id == -1 && r.line == 0 && strstr(r.err, "UTF-8"));
+	static const char with_nul[] = "---\ntitle: a\0b\nauthor: y\ndate: 2024-06-12\n---\n";
+	r.line = -99;
+	r.id = import_markdown(db, a, with_nul, sizeof with_nul - 1, &r.line, r.err, sizeof r.err);
+	CHECK(r.id == -1 && r.line == 0);
+	/* the slug is already used */
+	r = import(db, a, "---\ntitle: Council votes\nauthor: Jo Smith\ndate: 2024-06-12\n"
+	                  "slug: council-votes\n---\nAgain.\n");
+	CHECK(r.id == -1 && strstr(r.err, "already used"));
+	fresh_close(&f);
+	arena_free(a);
+}
+
+#ifdef BYLINE_KNOWN_BUGS
+/* settings.c: site_title is the first field of struct settings, so its
+** offsetof() is 0, which apply() and settings_free() read as "not a text
+** field": settings_load() never sets it and it stays NULL. */
+static void bug_settings_load_leaves_site_title_null(void)
+{
+	struct fresh f;
+	struct db *db = fresh_open(&f);
+	struct settings s;
+	CHECK(settings_load(db, &s) == 0);
+	CHECK_STR(s.site_title, "Byline");
+	settings_free(&s);
+	set(db, "site_title", "The Ledger");
+	CHECK(settings_load(db, &s) == 0);
+	CHECK_STR(s.site_title, "The Ledger");
+	settings_free(&s);
+	fresh_close(&f);
+}
+
+/* import.c: the author and section are created before article_create()'s
+** transaction, so an import that then fails (here: slug taken) leaves them
+** behind. */
+static void bug_failed_import_leaves_author_and_section(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	struct import_result r = import(db, a,
+	    "---\ntitle: First\nauthor: Jo\ndate: 2024-06-12\nslug: taken\n---\n");
+	CHECK(r.id > 0);
+	long long users = count_rows(db, sql_count_users);
+	long long sections = count_rows(db, sql_count_sections);
+	r = import(db, a, "---\ntitle: Second\nauthor: Ghost Writer\nsection: Ghosts\n"
+	                  "date: 2024-06-12\nslug: taken\n---\n");
+	CHECK(r.id == -1);
+	CHECK(count_rows(db, sql_count_users) == users);
+	CHECK(count_rows(db, sql_count_sections) == sections);
+	fresh_close(&f);
+	arena_free(a);
+}
+#endif
+
+int main(void)
+{
+	log_set_verbose(0);
+	if (sodium_init() < 0)
+		return 2;
+	text_set_timezone("UTC");
+	test_schema();
+	test_settings();
+	test_author();
+	test_article_create();
+	test_article_lists();
+	test_comment();
+	test_import();
+	(void)sql_count_sections;
+#ifdef BYLINE_KNOWN_BUGS
+	bug_settings_load_leaves_site_title_null();
+	bug_failed_import_leaves_author_and_section();
+#endif
+	return test_done();
+}
