@@ -33,7 +33,7 @@ struct arena;
 
 /* Lines of the two texts' differing middle above which diff_lines() gives
 ** up comparing and deletes the old middle and adds the new one. */
-#define DIFF_MAX_LINES 1000000
+#define DIFF_MAX_LINES 200000
 
 enum diff_op {
 	DIFF_SAME, /* in both texts */

@@ -23,10 +23,10 @@ _Static_assert(sizeof(unsigned) >= 4, "unsigned must hold 32 bits");
 static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
 static const struct {
-	enum image_type type;
-	const char *kind; /* the format's name in messages */
-	const char *mime;
-	const char *ext;
+	enum image_type type; /* the format */
+	const char *kind;     /* its name in messages */
+	const char *mime;     /* its MIME type */
+	const char *ext;      /* the extension its files are stored with */
 } formats[] = {
 	{IMAGE_JPEG, "JPEG", "image/jpeg", "jpg"},
 	{IMAGE_PNG, "PNG", "image/png", "png"},
@@ -271,7 +271,10 @@ static int inspect_jpeg(const unsigned char *d, size_t len, struct image_info *i
 				else
 					break;
 			}
-			if (p == start)
+			size_t data_end = p; /* fill bytes before the marker are not data */
+			while (data_end > start && d[data_end - 1] == 0xFF)
+				data_end--;
+			if (data_end == start)
 				return damaged(k, "it has an empty scan", err, errlen);
 			has_scan = 1;
 		}

@@ -120,6 +120,14 @@ int text_set_timezone_check(const char *tz)
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
 		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 			return -1;
+		/* A zone file starts with "TZif"; zone.tab and the like do not. */
+		FILE *f = fopen(path, "rb");
+		char magic[4] = {0};
+		size_t got = f ? fread(magic, 1, 4, f) : 0;
+		if (f)
+			fclose(f);
+		if (got != 4 || memcmp(magic, "TZif", 4) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -163,25 +171,44 @@ void text_date_ymd(time_t t, int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
+/* Reads exactly n digits at s into *v; 0 or -1. */
+static int digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
 int text_parse_date(const char *s, time_t *out)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    digits(s + 8, 2, &d))
 		return -1;
-	const char *p = s + used;
+	const char *p = s + 10;
 	if (*p == ' ' || *p == 'T') {
-		int u2 = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &u2) != 2 || u2 != 5)
+		if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
 			return -1;
-		p += 1 + u2;
+		p += 6;
 		if (*p == ':') {
-			if (sscanf(p + 1, "%2d%n", &sec, &u2) != 1 || u2 != 2)
+			if (digits(p + 1, 2, &sec))
 				return -1;
-			p += 1 + u2;
+			p += 3;
 		}
 	}
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 59)
 		return -1;
 	struct tm tm = {0};
 	tm.tm_year = y - 1900;
@@ -192,15 +219,16 @@ int text_parse_date(const char *s, time_t *out)
 	tm.tm_sec = sec;
 	if (*p == 0) {
 		tm.tm_isdst = -1;
+		errno = 0;
 		*out = mktime(&tm);
-		return *out == (time_t)-1 ? -1 : 0;
+		return (*out == (time_t)-1 && errno) ? -1 : 0;
 	}
-	long off = 0;
+	long off;
 	if (*p == 'Z' && p[1] == 0) {
 		off = 0;
 	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
 		int oh, om;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
+		if (digits(p + 1, 2, &oh) || digits(p + 4, 2, &om) || oh > 23 || om > 59)
 			return -1;
 		off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
 	} else {

@@ -14,6 +14,10 @@
 /* 1 if s[0..n) is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t n);
 
+/* 1 if s[0..n) is well-formed UTF-8 (same as utf8_valid; named for
+** callers trimming a cut string until it is). */
+#define utf8_valid_prefix(s, n) utf8_valid((s), (n))
+
 /* Number of code points in valid UTF-8 s[0..n). */
 size_t utf8_count(const char *s, size_t n);
 

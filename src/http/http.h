@@ -93,8 +93,10 @@ struct http_param *http_parse_urlencoded(struct arena *a, const char *s, size_t 
 char *http_decode(struct arena *a, const char *s, size_t n, int plus_space,
                   size_t *len_out);
 
-/* Adds a response header.  name and value must outlive the response (use
-** the request's arena).  Extra headers past HTTP_MAX_HEADERS are dropped. */
+/* Sets a response header (replacing an earlier value of the same name,
+** except Set-Cookie, which may repeat).  name and value must outlive the
+** response (use the request's arena).  Headers past HTTP_MAX_HEADERS are
+** dropped. */
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
 /* Sets a cookie: always Path=/, HttpOnly and SameSite=Lax, plus Secure when

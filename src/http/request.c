@@ -183,6 +183,14 @@ const char *http_cookie(struct http_req *req, const char *name)
 
 void http_resp_header(struct http_resp *resp, const char *name, const char *value)
 {
+	/* One value per header name, the last one set winning; Set-Cookie
+	** alone may repeat. */
+	if (strcasecmp(name, "Set-Cookie") != 0)
+		for (int i = 0; i < resp->n_headers; i++)
+			if (!strcasecmp(resp->hnames[i], name)) {
+				resp->hvalues[i] = value;
+				return;
+			}
 	if (resp->n_headers >= HTTP_MAX_HEADERS)
 		return;
 	resp->hnames[resp->n_headers] = name;

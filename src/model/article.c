@@ -51,6 +51,31 @@ static const char sql_insert[] =
     " published_at, created_at, updated_at, author_id, section_id)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)";
 
+static const char sql_fts_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
+static const char sql_fts_insert[] =
+    "INSERT INTO articles_fts(rowid, headline, dek, body) VALUES (?1, ?2, ?3, ?4)";
+
+/* Puts an article's text in the search index (inside the caller's
+** transaction, so the index never disagrees with the table). */
+static int index_article(struct db *db, long long id, const char *headline, const char *dek,
+                         const char *body)
+{
+	struct db_stmt *st = db_prepare(db, sql_fts_delete);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	st = db_prepare(db, sql_fts_insert);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, headline);
+	db_bind_text(st, 3, dek ? dek : "");
+	db_bind_text(st, 4, body ? body : "");
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}
+
 static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int body)
 {
 	r->id = db_col_int(st, 0);
@@ -165,11 +190,11 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
                          char *err, size_t errlen)
 {
 	const char *status = in->status ? in->status : "published";
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
 	if (!in->headline || !*in->headline) {
 		snprintf(err, errlen, "the headline is empty");
 		return -1;
 	}
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
 	if (!text_is_slug(slug)) {
 		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9 and single dashes", slug);
 		return -1;
@@ -220,6 +245,11 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 		goto fail;
 	}
 	id = db_last_id(db);
+	if (index_article(db, id, in->headline, in->dek, in->body_src) != 0) {
+		snprintf(err, errlen, "cannot index the article: %s", db_errmsg(db));
+		id = -1;
+		goto fail;
+	}
 	for (size_t i = 0; i < in->n_tags; i++) {
 		if (!in->tags[i] || !*in->tags[i])
 			continue;
@@ -348,6 +378,10 @@ long long article_save(struct db *db, struct arena *a, long long id,
                        size_t errlen)
 {
 	const char *status = in->status ? in->status : "draft";
+	if (!in->headline || !*in->headline) {
+		snprintf(err, errlen, "Please write a headline.");
+		return -1;
+	}
 	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
 	if (!*slug) {
 		snprintf(err, errlen, "Please give the article a slug (its web address).");
@@ -416,6 +450,8 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	}
 	if (!had)
 		id = db_last_id(db);
+	if (index_article(db, id, in->headline, in->dek, src) != 0)
+		goto fail_db;
 	/* A published address never stops answering: the old slug redirects. */
 	if (had && strcmp(old.slug, slug) != 0 && old.published_at) {
 		st = db_prepare(db, sql_add_old_slug);
@@ -512,4 +548,66 @@ int article_publish_due(struct db *db, long long now)
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? db_changes(db) : -1;
+}
+
+/* ---- listings by scope (archives, feeds, sitemaps) ---- */
+
+#define SCOPE_WHERE \
+	" WHERE a.status = 'published' AND (" \
+	"  (?1 = 0)" \
+	"  OR (?1 = 1 AND a.section_id IN (SELECT id FROM sections WHERE id = ?2 OR parent_id = ?2))" \
+	"  OR (?1 = 2 AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?2))" \
+	"  OR (?1 = 3 AND a.author_id = ?2)" \
+	"  OR (?1 = 4 AND a.published_at >= ?3 AND a.published_at < ?4))"
+
+static const char sql_scope_list[] =
+    "SELECT " LIST_COLS FROM_JOIN SCOPE_WHERE
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6 OFFSET ?5";
+static const char sql_scope_list_body[] =
+    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN SCOPE_WHERE
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6 OFFSET ?5";
+static const char sql_scope_count[] =
+    "SELECT count(*) FROM articles a" SCOPE_WHERE;
+static const char sql_scope_last[] =
+    "SELECT COALESCE(max(max(a.updated_at, a.published_at)), 0) FROM articles a" SCOPE_WHERE;
+
+static void bind_scope(struct db_stmt *st, const struct article_scope *s)
+{
+	db_bind_int(st, 1, (long long)s->kind);
+	db_bind_int(st, 2, s->id);
+	db_bind_int(st, 3, s->from);
+	db_bind_int(st, 4, s->to);
+}
+
+struct article *article_in_scope(struct db *db, struct arena *a,
+                                 const struct article_scope *scope, long long offset,
+                                 int limit, int with_body, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, with_body ? sql_scope_list_body : sql_scope_list);
+	bind_scope(st, scope);
+	db_bind_int(st, 5, offset);
+	db_bind_int(st, 6, limit);
+	if (!with_body)
+		return read_list(st, a, limit, n);
+	struct article *list = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *list);
+	size_t k = 0;
+	while ((int)k < limit && db_step(st) == DB_ROW)
+		read_row(st, a, &list[k++], 1);
+	db_done(st);
+	*n = k;
+	return list;
+}
+
+long long article_count_in_scope(struct db *db, const struct article_scope *scope)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_count);
+	bind_scope(st, scope);
+	return count(st);
+}
+
+long long article_last_change(struct db *db, const struct article_scope *scope)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_last);
+	bind_scope(st, scope);
+	return count(st);
 }

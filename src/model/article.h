@@ -87,6 +87,26 @@ struct article_filter {
 struct article *article_list(struct db *db, struct arena *a, const struct article_filter *f,
                              size_t *n, long long *total);
 
+/* Which published articles a listing shows: all, one section (with its
+** sub-sections), one tag, one author, or a time range [from, to). */
+enum scope_kind { SCOPE_ALL, SCOPE_SECTION, SCOPE_TAG, SCOPE_AUTHOR, SCOPE_DATES };
+struct article_scope {
+	enum scope_kind kind; /* what id means */
+	long long id;         /* section, tag or author id */
+	long long from, to;   /* SCOPE_DATES: seconds, UTC */
+};
+
+/* Published articles in scope, newest first; with_body also reads
+** body_src and body_html (feeds).  Allocated in a. */
+struct article *article_in_scope(struct db *db, struct arena *a,
+                                 const struct article_scope *scope, long long offset,
+                                 int limit, int with_body, size_t *n);
+long long article_count_in_scope(struct db *db, const struct article_scope *scope);
+
+/* The newest updated_at among published articles in scope (0 if none):
+** Last-Modified for listings and feeds. */
+long long article_last_change(struct db *db, const struct article_scope *scope);
+
 /* Publishes every scheduled article whose time has come.  Returns how many
 ** (or -1).  The scheduler calls this every second and at start. */
 int article_publish_due(struct db *db, long long now);

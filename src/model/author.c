@@ -13,6 +13,9 @@
 
 static const char sql_by_slug[] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1";
 static const char sql_by_id[] = "SELECT " AUTHOR_COLS " FROM users WHERE id = ?1";
+static const char sql_published[] =
+    "SELECT " AUTHOR_COLS " FROM users u WHERE EXISTS (SELECT 1 FROM articles a"
+    " WHERE a.author_id = u.id AND a.status = 'published') ORDER BY display_name, id";
 static const char sql_by_name[] = "SELECT id, bio FROM users WHERE display_name = ?1";
 static const char sql_set_bio[] = "UPDATE users SET bio = ?2 WHERE id = ?1";
 static const char sql_slug_taken[] = "SELECT 1 FROM users WHERE slug = ?1";
@@ -50,6 +53,31 @@ int author_by_id(struct db *db, struct arena *a, long long id, struct author *ou
 	struct db_stmt *st = db_prepare(db, sql_by_id);
 	db_bind_int(st, 1, id);
 	return read_one(st, a, out);
+}
+
+struct author *author_published(struct db *db, struct arena *a, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_published);
+	size_t cap = 8, k = 0;
+	struct author *list = arena_alloc(a, cap * sizeof *list);
+	while (db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct author *bigger = arena_alloc(a, 2 * cap * sizeof *list);
+			memcpy(bigger, list, cap * sizeof *list);
+			list = bigger;
+			cap *= 2;
+		}
+		struct author *out = &list[k++];
+		out->id = db_col_int(st, 0);
+		out->name = arena_strdup(a, db_col_text(st, 1));
+		out->slug = arena_strdup(a, db_col_text(st, 2));
+		out->bio = arena_strdup(a, db_col_text(st, 3));
+		out->avatar = arena_strdup(a, db_col_text(st, 4));
+		out->role = arena_strdup(a, db_col_text(st, 5));
+	}
+	db_done(st);
+	*n = k;
+	return list;
 }
 
 long long author_create(struct db *db, const char *name, const char *slug,

@@ -7,6 +7,8 @@
 #ifndef BYLINE_MODEL_AUTHOR_H
 #define BYLINE_MODEL_AUTHOR_H
 
+#include <stddef.h>
+
 struct db;
 struct arena;
 
@@ -23,6 +25,10 @@ struct author {
 ** not, -1 on a database error. */
 int author_by_slug(struct db *db, struct arena *a, const char *slug, struct author *out);
 int author_by_id(struct db *db, struct arena *a, long long id, struct author *out);
+
+/* Every author with at least one published article, by name (the authors
+** sitemap).  Public fields only.  Allocated in a. */
+struct author *author_published(struct db *db, struct arena *a, size_t *n);
 
 /* Finds the author with this display name, or creates one (with a unique
 ** slug made from the name, role "author").  If bio is not NULL and the

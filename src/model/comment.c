@@ -56,6 +56,18 @@ static const char sql_list_status[] =
 static const char sql_get[] =
     "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
     " c.user_agent FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1";
+/* The comment feeds: public columns plus the article's, never the email or
+** IP; approved comments on published articles only. */
+static const char sql_recent_site[] =
+    "SELECT " PUBLIC_COLS ", a.slug, a.headline, a.published_at FROM comments c"
+    " JOIN articles a ON a.id = c.article_id"
+    " WHERE c.status = 'approved' AND a.status = 'published'"
+    " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
+static const char sql_recent_article[] =
+    "SELECT " PUBLIC_COLS ", a.slug, a.headline, a.published_at FROM comments c"
+    " JOIN articles a ON a.id = c.article_id"
+    " WHERE c.article_id = ?2 AND c.status = 'approved' AND a.status = 'published'"
+    " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
 static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
 static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
@@ -413,4 +425,26 @@ int comment_moderate(struct db *db, long long id, const char *status)
 	}
 	arena_free(a);
 	return rc;
+}
+
+struct comment *comment_recent_approved(struct db *db, struct arena *a, long long article_id,
+                                        int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, article_id ? sql_recent_article : sql_recent_site);
+	db_bind_int(st, 1, limit);
+	if (article_id)
+		db_bind_int(st, 2, article_id);
+	size_t cap = limit > 0 ? (size_t)limit : 1, k = 0;
+	struct comment *list = arena_alloc(a, cap * sizeof *list);
+	while (k < cap && db_step(st) == DB_ROW) {
+		struct comment *c = &list[k++];
+		read_public(st, a, c);
+		c->article_slug = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS));
+		c->article_headline = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 1));
+		c->article_published_at = db_col_int(st, N_PUBLIC_COLS + 2);
+		c->user_agent = NULL;
+	}
+	db_done(st);
+	*n = k;
+	return list;
 }

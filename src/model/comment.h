@@ -28,9 +28,9 @@ struct comment {
 	int is_article_author;   /* written by the article's own author */
 	const char *author_email; /* moderation reads only, else NULL */
 	const char *ip;           /* moderation reads only, else NULL */
-	const char *article_slug; /* moderation reads only, else NULL */
-	const char *article_headline;   /* moderation reads only */
-	long long article_published_at; /* moderation reads only */
+	const char *article_slug; /* moderation and feed reads only, else NULL */
+	const char *article_headline;   /* moderation and feed reads only */
+	long long article_published_at; /* moderation and feed reads only */
 	const char *user_agent;   /* moderation reads only */
 };
 
@@ -89,6 +89,14 @@ int comment_set_status(struct db *db, long long id, const char *status);
 ** the commenter becomes known-good; spam: known-bad).  0, 1 if no such
 ** comment, -1 on error. */
 int comment_moderate(struct db *db, long long id, const char *status);
+
+/* The newest `limit` approved comments on published articles, newest first:
+** of one article, or of the whole site when article_id is 0.  For the
+** comment feeds: the public fields plus article_slug, article_headline and
+** article_published_at; author_email, ip and user_agent are NULL (never
+** selected).  Allocated in a. */
+struct comment *comment_recent_approved(struct db *db, struct arena *a, long long article_id,
+                                        int limit, size_t *n);
 
 /* Comments for moderators, newest first, optionally of one status (NULL for
 ** all), with email and IP.  Allocated in a. */

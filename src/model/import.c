@@ -117,7 +117,9 @@ long long import_markdown(struct db *db, struct arena *a, const char *text, size
 			t[tl - 1] = 0;
 			t++;
 		}
-		for (char *tok = strtok(t, ","); tok && n_tags < MAX_TAGS; tok = strtok(NULL, ",")) {
+		char *save = NULL;
+		for (char *tok = strtok_r(t, ",", &save); tok && n_tags < MAX_TAGS;
+		     tok = strtok_r(NULL, ",", &save)) {
 			char *name = unquote(a, text_trim(a, tok, strlen(tok)));
 			if (*name)
 				tag_names[n_tags++] = name;

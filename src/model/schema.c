@@ -189,10 +189,24 @@ static const char migration_2[] =
     "  ON DELETE SET NULL;"
     "ALTER TABLE comments ADD COLUMN edited_at INTEGER;";
 
+/* Search: a full-text index of every article (search shows only published
+** ones), kept in step by article.c in the same transaction as each write. */
+static const char migration_3[] =
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    "  headline, dek, body, tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO articles_fts(rowid, headline, dek, body)"
+    "  SELECT id, headline, dek, body_src FROM articles;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
+	{3, migration_3},
 };
+
+int schema_latest(void)
+{
+	return migrations[sizeof migrations / sizeof *migrations - 1].version;
+}
 
 int schema_migrate(struct db *db, char *err, size_t errlen)
 {

@@ -15,6 +15,9 @@ struct db;
 /* Opens and migrates path.  Returns NULL with a message in err. */
 struct db *model_open(const char *path, char *err, size_t errlen);
 
+/* The newest schema version this build knows. */
+int schema_latest(void);
+
 /* Migrates an already open connection (the pool's first). */
 int schema_migrate(struct db *db, char *err, size_t errlen);
 

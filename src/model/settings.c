@@ -178,11 +178,11 @@ static char *xstrdup(const char *s)
 /* Where each known key lands in struct settings. */
 struct setting_slot {
 	const char *key;  /* as in defs[] */
-	size_t text;      /* offsetof a char * field, or 0 */
-	size_t num;       /* offsetof an int field, or 0 */
+	int is_text;      /* a char * field (else an int field) */
+	size_t offset;    /* offsetof the field */
 };
 
-#define TEXT(f) {#f, offsetof(struct settings, f), 0}
+#define TEXT(f) {#f, 1, offsetof(struct settings, f)}
 #define NUM(f) {#f, 0, offsetof(struct settings, f)}
 static const struct setting_slot slots[] = {
 	TEXT(site_title), TEXT(tagline), TEXT(timezone), TEXT(base_url), TEXT(moderation),
@@ -201,12 +201,12 @@ static void apply(struct settings *s, const char *key, const char *value)
 	for (size_t i = 0; d && i < sizeof slots / sizeof *slots; i++) {
 		if (strcmp(slots[i].key, key) != 0)
 			continue;
-		if (slots[i].text) {
-			char **field = (char **)((char *)s + slots[i].text);
+		if (slots[i].is_text) {
+			char **field = (char **)((char *)s + slots[i].offset);
 			free(*field);
 			*field = xstrdup(value);
 		} else {
-			parse_int(value, d->lo, d->hi, (int *)((char *)s + slots[i].num));
+			parse_int(value, d->lo, d->hi, (int *)((char *)s + slots[i].offset));
 		}
 	}
 }
@@ -242,8 +242,8 @@ int settings_load(struct db *db, struct settings *s)
 void settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
-		if (slots[i].text)
-			free(*(char **)((char *)s + slots[i].text));
+		if (slots[i].is_text)
+			free(*(char **)((char *)s + slots[i].offset));
 	sodium_memzero(s->secret, sizeof s->secret);
 	memset(s, 0, sizeof *s);
 }

@@ -106,3 +106,49 @@ int tag_attach(struct db *db, long long article_id, long long tag_id)
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
 }
+
+static const char sql_section_by_slug[] =
+    "SELECT id, name, slug, COALESCE(parent_id, 0) FROM sections WHERE slug = ?1";
+static const char sql_tag_by_slug[] = "SELECT id, name, slug FROM tags WHERE slug = ?1";
+static const char sql_tag_all[] =
+    "SELECT t.id, t.name, t.slug FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags x"
+    " JOIN articles a ON a.id = x.article_id WHERE x.tag_id = t.id AND a.status = 'published')"
+    " ORDER BY t.name";
+
+int section_by_slug(struct db *db, struct arena *a, const char *slug, struct term *out,
+                    long long *parent_id)
+{
+	struct db_stmt *st = db_prepare(db, sql_section_by_slug);
+	db_bind_text(st, 1, slug);
+	int rc = 1;
+	if (db_step(st) == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		out->name = arena_strdup(a, db_col_text(st, 1));
+		out->slug = arena_strdup(a, db_col_text(st, 2));
+		if (parent_id)
+			*parent_id = db_col_int(st, 3);
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+int tag_by_slug(struct db *db, struct arena *a, const char *slug, struct term *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_tag_by_slug);
+	db_bind_text(st, 1, slug);
+	int rc = 1;
+	if (db_step(st) == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		out->name = arena_strdup(a, db_col_text(st, 1));
+		out->slug = arena_strdup(a, db_col_text(st, 2));
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+struct term *tag_all(struct db *db, struct arena *a, size_t *n)
+{
+	return read_terms(db_prepare(db, sql_tag_all), a, n);
+}

@@ -23,6 +23,15 @@ struct term {
 long long section_ensure(struct db *db, struct arena *a, const char *name);
 long long tag_ensure(struct db *db, struct arena *a, const char *name);
 
+/* A section or tag by slug (sections: also its parent's slug, "" if none).
+** 0 found, 1 not.  Allocated in a. */
+int section_by_slug(struct db *db, struct arena *a, const char *slug, struct term *out,
+                    long long *parent_id);
+int tag_by_slug(struct db *db, struct arena *a, const char *slug, struct term *out);
+
+/* Every tag that has a published article, by name.  Allocated in a. */
+struct term *tag_all(struct db *db, struct arena *a, size_t *n);
+
 /* Every section, by name.  Allocated in a. */
 struct term *section_all(struct db *db, struct arena *a, size_t *n);
 

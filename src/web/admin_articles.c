@@ -416,7 +416,9 @@ static size_t split_tags(struct page *p, const char *text, const char **out, siz
 {
 	char *t = arena_strdup(p->a, text);
 	size_t n = 0;
-	for (char *tok = strtok(t, ","); tok && n < max; tok = strtok(NULL, ",")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(t, ",", &save); tok && n < max;
+	     tok = strtok_r(NULL, ",", &save)) {
 		char *name = text_trim(p->a, tok, strlen(tok));
 		if (*name && strlen(name) <= 100)
 			out[n++] = name;

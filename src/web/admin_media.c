@@ -83,6 +83,8 @@ void page_media(struct page *p)
 	const char *etag = arena_printf(p->a, "\"%.64s\"", p->req->params[0]);
 	http_resp_header(p->resp, "ETag", etag);
 	http_resp_header(p->resp, "Cache-Control", "public, max-age=31536000, immutable");
+	/* An image is never a document that runs anything. */
+	http_resp_header(p->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
 	const char *inm = http_header(p->req, "If-None-Match");
 	if (inm && !strcmp(inm, etag)) {
 		p->resp->status = 304;

@@ -186,7 +186,8 @@ static void show_settings(struct page *p, int status, const char **values,
 		if (is_choice) {
 			struct tv *opts = tv_list(a);
 			char *c = arena_strdup(a, kind);
-			for (char *tok = strtok(c, "|"); tok; tok = strtok(NULL, "|")) {
+			char *save = NULL;
+			for (char *tok = strtok_r(c, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
 				struct tv *o = tv_map(a);
 				tv_set_str(a, o, "value", tok);
 				tv_set_bool(a, o, "selected", !strcmp(tok, values[i]));

@@ -105,7 +105,9 @@ size_t comment_form_held(struct page *p, long long *ids, size_t max)
 		return 0;
 	*d1 = 0;
 	size_t n = 0;
-	for (char *tok = strtok(body, "-"); tok && n < max; tok = strtok(NULL, "-")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(body, "-", &save); tok && n < max;
+	     tok = strtok_r(NULL, "-", &save)) {
 		long long id;
 		if (text_int(tok, 1, (long long)1 << 53, &id) == 0)
 			ids[n++] = id;
@@ -368,7 +370,8 @@ void comment_form_post(struct page *p)
 	}
 	/* Held comments and replies tell the article's author and the moderators
 	** (queued: a slow mail server never slows this answer). */
-	if (notify_comment(p->db, p->a, id, p->app->settings.site_title, site_base(p)) > 0)
+	if (mailer_is_sending(p->app->mailer) &&
+	    notify_comment(p->db, p->a, id, p->app->settings.site_title, site_base(p)) > 0)
 		mailer_wake(p->app->mailer);
 	if (strcmp(in.status, "approved") != 0)
 		set_held_cookie(p, id);

@@ -432,6 +432,11 @@ struct mailer *mailer_start(struct db_pool *pool, const struct settings *s)
 	return m;
 }
 
+int mailer_is_sending(const struct mailer *m)
+{
+	return m && m->has_thread;
+}
+
 void mailer_wake(struct mailer *m)
 {
 	if (!m || !m->has_thread)

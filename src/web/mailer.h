@@ -38,6 +38,11 @@ struct mailer;
 ** (dies if the thread cannot be made).  Stop with mailer_stop(). */
 struct mailer *mailer_start(struct db_pool *pool, const struct settings *s);
 
+/* 1 if m sends mail (smtp_url was set and the thread runs); 0 for an inert
+** mailer or NULL.  Callers queue mail only when it is 1, so that mail is not
+** stored for a server that may never be set (and sent, stale, once it is). */
+int mailer_is_sending(const struct mailer *m);
+
 /* Tells the thread new mail is queued.  Safe from any thread; m may be
 ** NULL. */
 void mailer_wake(struct mailer *m);

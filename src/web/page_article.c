@@ -9,6 +9,7 @@
 #include "web/web.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/text.h"
 #include "model/article.h"
 #include "model/author.h"
@@ -253,6 +254,100 @@ static struct tv *form_context(struct page *p, const struct article *art, const 
 	return form;
 }
 
+/* Open Graph, Twitter card and schema.org NewsArticle JSON-LD: every
+** property Google's Article rich results list as required or recommended. */
+static void article_metadata(struct page *p, struct tv *ctx, const struct article *art,
+                             const char *path, const struct term *tags, size_t n_tags,
+                             const struct author *au)
+{
+	struct arena *a = p->a;
+	const char *base = site_base(p);
+	const char *canonical = arena_printf(a, "%s%s", base, path);
+	const char *published = text_date_iso(a, (time_t)art->published_at);
+	const char *modified = text_date_iso(a, (time_t)(art->updated_at > art->published_at
+	                                                     ? art->updated_at
+	                                                     : art->published_at));
+	const char *author_url = au ? arena_printf(a, "%s%s", base, site_author_path(p, au->slug))
+	                            : base;
+	const char *image = *art->featured_url ? arena_printf(a, "%s%s", base, art->featured_url)
+	                                       : arena_printf(a, "%s/static/logo.png", base);
+	site_canonical(p, ctx, path);
+	if (*art->dek)
+		tv_set_str(a, ctx, "description", art->dek);
+	struct tv *og = tv_get(ctx, "og");
+	tv_set_str(a, og, "type", "article");
+	tv_set_str(a, og, "title", art->headline);
+	tv_set_str(a, og, "image", image);
+	struct tv *oa = tv_map(a);
+	tv_set_str(a, oa, "published", published);
+	tv_set_str(a, oa, "modified", modified);
+	tv_set_str(a, oa, "author_url", author_url);
+	if (art->section_id)
+		tv_set_str(a, oa, "section", art->section_name);
+	else
+		tv_set_bool(a, oa, "section", 0);
+	struct tv *tl = tv_list(a);
+	for (size_t i = 0; i < n_tags; i++) {
+		struct tv *t = tv_map(a);
+		tv_set_str(a, t, "name", tags[i].name);
+		tv_push(a, tl, t);
+	}
+	tv_set(a, oa, "tags", tl);
+	tv_set(a, og, "article", oa);
+	if (*art->featured_url)
+		tv_set_str(a, ctx, "twitter_card", "summary_large_image");
+
+	struct buf j = BUF_INIT;
+#define JSTR(key, val) do { buf_puts(&j, "\"" key "\":\""); esc_json_s(&j, val); buf_puts(&j, "\""); } while (0)
+	buf_puts(&j, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\",");
+	JSTR("headline", art->headline);
+	buf_puts(&j, ",");
+	if (*art->dek) {
+		JSTR("description", art->dek);
+		buf_puts(&j, ",");
+	}
+	buf_puts(&j, "\"image\":[\"");
+	esc_json_s(&j, image);
+	buf_puts(&j, "\"],");
+	JSTR("datePublished", published);
+	buf_puts(&j, ",");
+	JSTR("dateModified", modified);
+	buf_puts(&j, ",\"author\":[{\"@type\":\"Person\",");
+	JSTR("name", au ? au->name : art->author_name);
+	buf_puts(&j, ",");
+	JSTR("url", author_url);
+	buf_puts(&j, "}],\"publisher\":{\"@type\":\"Organization\",");
+	JSTR("name", p->app->settings.site_title);
+	buf_puts(&j, ",");
+	JSTR("url", base);
+	buf_puts(&j, ",\"logo\":{\"@type\":\"ImageObject\",");
+	JSTR("url", arena_printf(a, "%s/static/logo.png", base));
+	buf_puts(&j, ",\"width\":192,\"height\":192}},");
+	buf_puts(&j, "\"mainEntityOfPage\":{\"@type\":\"WebPage\",");
+	JSTR("@id", canonical);
+	buf_puts(&j, "},");
+	JSTR("url", canonical);
+	if (art->section_id) {
+		buf_puts(&j, ",");
+		JSTR("articleSection", art->section_name);
+	}
+	if (n_tags) {
+		buf_puts(&j, ",\"keywords\":[");
+		for (size_t i = 0; i < n_tags; i++) {
+			buf_puts(&j, i ? ",\"" : "\"");
+			esc_json_s(&j, tags[i].name);
+			buf_puts(&j, "\"");
+		}
+		buf_puts(&j, "]");
+	}
+	buf_puts(&j, "}");
+#undef JSTR
+	tv_set(a, ctx, "jsonld", tv_html(a, buf_cstr(&j), j.len));
+	buf_free(&j);
+	site_feed_links(p, ctx, arena_printf(a, "Comments on “%s”", art->headline),
+	                arena_printf(a, "%sfeed/", path));
+}
+
 void page_article_render(struct page *p, const struct article *art,
                          const struct comment_form *f, int status)
 {
@@ -339,6 +434,8 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set(a, ctx, "form", form_context(p, art, url, f));
 	if (http_query(p->req, "replytocom", NULL))
 		tv_set_bool(a, ctx, "noindex", 1);
+	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags,
+	                 author_by_id(p->db, a, art->author_id, &au) == 0 ? &au : NULL);
 	site_render(p, status, "article", ctx);
 }
 

@@ -74,5 +74,9 @@ void page_author_show(struct page *p)
 	tv_set(p->a, ctx, "author", author);
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
 	site_pagination(p, ctx, site_author_path(p, au.slug), page, pages);
+	const char *base = site_author_path(p, au.slug);
+	site_canonical(p, ctx, page > 1 ? arena_printf(p->a, "%spage/%lld/", base, page) : base);
+	site_feed_links(p, ctx, au.name, arena_printf(p->a, "%sfeed/", base));
+	tv_set_str(p->a, tv_get(ctx, "og"), "type", "profile");
 	site_render(p, 200, "author", ctx);
 }

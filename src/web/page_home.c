@@ -2,12 +2,46 @@
 ** page_home.c: the front page, "/" and "/page/N/": the latest articles.
 */
 #include "web/web.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/escape.h"
 #include "core/text.h"
+
+#include <string.h>
 #include "model/article.h"
 #include "render/value.h"
 
+/* WordPress's old links: /?p=ID (also the feeds' stable ids) and /?s=words. */
+static int old_links(struct page *p)
+{
+	const char *id = http_query(p->req, "p", NULL);
+	long long n;
+	if (id && text_int(id, 1, (long long)1 << 53, &n) == 0) {
+		struct article art;
+		if (article_by_id(p->db, p->a, n, &art) == 0 && !strcmp(art.status, "published")) {
+			http_redirect(p->req, p->resp, 301,
+			              site_article_path(p, art.published_at, art.slug));
+			return 1;
+		}
+		site_not_found(p);
+		return 1;
+	}
+	const char *s = http_query(p->req, "s", NULL);
+	if (s) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "/search/?q=");
+		esc_url_part(&b, s, strlen(s) > 200 ? 200 : strlen(s));
+		http_redirect(p->req, p->resp, 301, arena_strdup(p->a, buf_cstr(&b)));
+		buf_free(&b);
+		return 1;
+	}
+	return 0;
+}
+
 void page_home_show(struct page *p)
 {
+	if (p->req->n_params == 0 && old_links(p))
+		return;
 	long long page = 1;
 	if (p->req->n_params == 1 && text_int(p->req->params[0], 1, 99999, &page) != 0) {
 		site_not_found(p);

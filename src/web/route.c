@@ -54,6 +54,38 @@ static const struct route routes[] = {
 	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
 	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
 	{"GET",  "/media/{file}",             page_media,        0, 0, NULL},
+	{"GET",  "/search/",                  page_search,       0, 0, NULL},
+	{"GET",  "/search/page/{n}/",         page_search,       0, 0, NULL},
+
+	/* Feeds (RSS 2.0 at feed/, Atom at feed/atom/, JSON Feed at feed/json/). */
+	{"GET",  "/feed/{fmt}",                           page_feed_site,     0, 0, NULL},
+	{"GET",  "/category/{slug}/feed/{fmt}",           page_feed_section,  0, 0, NULL},
+	{"GET",  "/tag/{slug}/feed/{fmt}",                page_feed_tag,      0, 0, NULL},
+	{"GET",  "/author/{slug}/feed/{fmt}",             page_feed_author,   0, 0, NULL},
+	{"GET",  "/comments/feed/{fmt}",                  page_feed_comments, 0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/feed/{fmt}",   page_feed_article_comments, 0, 0, NULL},
+
+	/* Archives: sections (WordPress's /category/), tags, dates. */
+	{"GET",  "/category/{slug}/",                     page_archive_section, 0, 0, NULL},
+	{"GET",  "/category/{slug}/page/{n}/",            page_archive_section, 0, 0, NULL},
+	{"GET",  "/category/{slug}/{slug}/",              page_archive_section, 0, 0, NULL},
+	{"GET",  "/category/{slug}/{slug}/page/{n}/",     page_archive_section, 0, 0, NULL},
+	{"GET",  "/tag/{slug}/",                          page_archive_tag,     0, 0, NULL},
+	{"GET",  "/tag/{slug}/page/{n}/",                 page_archive_tag,     0, 0, NULL},
+	{"GET",  "/{yyyy}/",                              page_archive_date,    0, 0, NULL},
+	{"GET",  "/{yyyy}/page/{n}/",                     page_archive_date,    0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/",                         page_archive_date,    0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/page/{n}/",                page_archive_date,    0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/",                    page_archive_date,    0, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/page/{n}/",           page_archive_date,    0, 0, NULL},
+
+	/* Sitemaps. */
+	{"GET",  "/sitemap.xml",                          page_sitemap_index,    0, 0, NULL},
+	{"GET",  "/sitemap-articles-{n}.xml",             page_sitemap_articles, 0, 0, NULL},
+	{"GET",  "/sitemap-sections.xml",                 page_sitemap_sections, 0, 0, NULL},
+	{"GET",  "/sitemap-tags.xml",                     page_sitemap_tags,     0, 0, NULL},
+	{"GET",  "/sitemap-authors.xml",                  page_sitemap_authors,  0, 0, NULL},
+	{"GET",  "/sitemap-news.xml",                     page_sitemap_news,     0, 0, NULL},
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
@@ -112,44 +144,50 @@ static int is_digit(char c)
 }
 
 /* Matches one hole of type `type` (length tlen) at s; returns the length
-** matched, or 0. */
-static size_t match_hole(const char *type, size_t tlen, const char *s)
+** matched (0 only for {fmt}'s empty form), or -1. */
+static long match_hole(const char *type, size_t tlen, const char *s)
 {
-	size_t n = 0;
+	long n = 0;
+	if (tlen == 3 && !memcmp(type, "fmt", 3)) {
+		/* A feed's format: "" (RSS), "atom/" or "json/". */
+		if (!strncmp(s, "atom/", 5) || !strncmp(s, "json/", 5))
+			return 5;
+		return 0;
+	}
 	if (tlen == 1 && type[0] == 'n') {
 		if (s[0] == '0')
-			return 0;
+			return -1;
 		while (is_digit(s[n]) && n < 5)
 			n++;
-		return is_digit(s[n]) ? 0 : n;
+		return (n == 0 || is_digit(s[n])) ? -1 : n;
 	}
 	if (tlen == 2 && !memcmp(type, "id", 2)) {
 		if (s[0] == '0')
-			return 0;
+			return -1;
 		while (is_digit(s[n]) && n < 16)
 			n++;
-		return is_digit(s[n]) ? 0 : n;
+		return (n == 0 || is_digit(s[n])) ? -1 : n;
 	}
 	if ((tlen == 4 && !memcmp(type, "yyyy", 4)) || (tlen == 2 && (!memcmp(type, "mm", 2) ||
 	                                                             !memcmp(type, "dd", 2)))) {
-		while (n < tlen && is_digit(s[n]))
+		while (n < (long)tlen && is_digit(s[n]))
 			n++;
-		return (n == tlen && !is_digit(s[n])) ? n : 0;
+		return (n == (long)tlen && !is_digit(s[n])) ? n : -1;
 	}
 	if (tlen == 4 && !memcmp(type, "slug", 4)) {
 		while ((s[n] >= 'a' && s[n] <= 'z') || is_digit(s[n]) || s[n] == '-')
 			n++;
-		return n <= 200 ? n : 0;
+		return (n > 0 && n <= 200) ? n : -1;
 	}
 	if (tlen == 4 && !memcmp(type, "file", 4)) {
 		while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
 		       is_digit(s[n]) || s[n] == '-' || s[n] == '_' || s[n] == '.')
 			n++;
-		if (n && (strstr(s, "..") != NULL || s[0] == '.'))
-			return 0;
-		return n <= 100 ? n : 0;
+		if (n == 0 || strstr(s, "..") != NULL || s[0] == '.')
+			return -1;
+		return n <= 100 ? n : -1;
 	}
-	return 0;
+	return -1;
 }
 
 /* 1 if path matches pattern, capturing holes into req->params. */
@@ -161,10 +199,10 @@ static int match(struct http_req *req, const char *pattern, const char *path)
 	while (*p) {
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
-			size_t got = match_hole(p + 1, (size_t)(close - p - 1), s);
-			if (!got || n_params == HTTP_MAX_ROUTE_PARAMS)
+			long got = match_hole(p + 1, (size_t)(close - p - 1), s);
+			if (got < 0 || n_params == HTTP_MAX_ROUTE_PARAMS)
 				return 0;
-			params[n_params++] = arena_strndup(req->a, s, got);
+			params[n_params++] = arena_strndup(req->a, s, (size_t)got);
 			s += got;
 			p = close + 1;
 		} else {
@@ -209,7 +247,9 @@ size_t web_body_limit(const char *method, const char *path, void *app)
 	if (r && r->body_limit == BODY_UPLOAD) {
 		struct app *ap = app;
 		pthread_rwlock_rdlock(&ap->settings_lock);
-		size_t limit = (size_t)ap->settings.upload_max_bytes + 256 * KB; /* plus fields */
+		/* Twice the upload limit plus the form's fields: a file somewhat over
+		** the limit still reaches the handler, whose answer says by how much. */
+		size_t limit = 2 * (size_t)ap->settings.upload_max_bytes + 256 * KB;
 		pthread_rwlock_unlock(&ap->settings_lock);
 		return limit;
 	}

@@ -237,7 +237,48 @@ struct tv *site_context(struct page *p, const char *title)
 	}
 	tv_set(a, ctx, "sections", nav);
 	tv_set_bool(a, ctx, "has_sections", n > 0);
+
+	/* Metadata every page has; pages refine it (site_canonical, the
+	** article page's Open Graph and JSON-LD). */
+	const char *base = site_base(p);
+	tv_set_str(a, ctx, "canonical", arena_printf(a, "%s%s", base, p->req->path));
+	tv_set_str(a, ctx, "description", *s->tagline ? s->tagline : s->site_title);
+	struct tv *og = tv_map(a);
+	tv_set_str(a, og, "type", "website");
+	tv_set_str(a, og, "title", title && *title ? title : s->site_title);
+	tv_set_str(a, og, "image", arena_printf(a, "%s/static/logo.png", base));
+	tv_set_bool(a, og, "article", 0);
+	tv_set(a, ctx, "og", og);
+	tv_set_str(a, ctx, "twitter_card", "summary");
+	tv_set(a, ctx, "feeds", tv_list(a));
+	tv_set_bool(a, ctx, "jsonld", 0);
 	return ctx;
+}
+
+void site_canonical(struct page *p, struct tv *ctx, const char *path)
+{
+	tv_set_str(p->a, ctx, "canonical", arena_printf(p->a, "%s%s", site_base(p), path));
+}
+
+void site_feed_links(struct page *p, struct tv *ctx, const char *title, const char *feed)
+{
+	struct arena *a = p->a;
+	struct tv *list = tv_get(ctx, "feeds");
+	static const struct {
+		const char *suffix, *type, *label;
+	} kinds[] = {
+		{"", "application/rss+xml", "RSS"},
+		{"atom/", "application/atom+xml", "Atom"},
+		{"json/", "application/feed+json", "JSON Feed"},
+	};
+	for (int i = 0; i < 3; i++) {
+		struct tv *f = tv_map(a);
+		tv_set_str(a, f, "type", kinds[i].type);
+		tv_set_str(a, f, "title", arena_printf(a, "%s – %s (%s)", title,
+		                                       p->app->settings.site_title, kinds[i].label));
+		tv_set_str(a, f, "url", arena_printf(a, "%s%s", feed, kinds[i].suffix));
+		tv_push(a, list, f);
+	}
 }
 
 void site_render(struct page *p, int status, const char *name, struct tv *ctx)

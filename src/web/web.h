@@ -95,6 +95,13 @@ const char *site_base(struct page *p);
 ** sections, stylesheet URL, and the page's <title>. */
 struct tv *site_context(struct page *p, const char *title);
 
+/* Sets the page's canonical URL (site base + path). */
+void site_canonical(struct page *p, struct tv *ctx, const char *path);
+
+/* Adds the RSS, Atom and JSON Feed autodiscovery links of a feed whose RSS
+** form is at path `feed` (".../feed/"). */
+void site_feed_links(struct page *p, struct tv *ctx, const char *title, const char *feed);
+
 /* Renders template `name` with ctx into the response, with status. */
 void site_render(struct page *p, int status, const char *name, struct tv *ctx);
 
@@ -178,6 +185,22 @@ void page_static(struct page *p);
 void comment_form_post(struct page *p);
 void comment_form_refuse(struct page *p, int status, const char *why);
 void page_media(struct page *p);
+void page_search(struct page *p);
+void page_archive_section(struct page *p);
+void page_archive_tag(struct page *p);
+void page_archive_date(struct page *p);
+void page_feed_site(struct page *p);
+void page_feed_section(struct page *p);
+void page_feed_tag(struct page *p);
+void page_feed_author(struct page *p);
+void page_feed_comments(struct page *p);
+void page_feed_article_comments(struct page *p);
+void page_sitemap_index(struct page *p);
+void page_sitemap_articles(struct page *p);
+void page_sitemap_sections(struct page *p);
+void page_sitemap_tags(struct page *p);
+void page_sitemap_authors(struct page *p);
+void page_sitemap_news(struct page *p);
 
 void admin_login_show(struct page *p);
 void admin_login_post(struct page *p);

@@ -13,14 +13,16 @@ Three servers, each over its own database:
      MAILER_RESPONSE_SECONDS, 5 s) and no sent_at; stopping the server
      while a send waits is prompt and clean;
   3. no smtp_url: nothing is queued and nothing is sent (the chosen rule:
-     mail is not stored for a server that may never be set, so setting one
-     later does not send a backlog of stale notifications).
+     the comment POST queues only when mailer_is_sending(), so mail is not
+     stored for a server that may never be set, and setting one later does
+     not send a backlog of stale notifications).
 """
 import email
 import email.policy
 import email.utils
 import os
 import re
+import shutil
 import socket
 import sys
 import tempfile
@@ -163,7 +165,10 @@ def make_site(smtp_url):
 
     settings = {"site_title": SITE, "base_url": BASE, "smtp_url": smtp_url,
                 "smtp_from": "Byline Desk <%s>" % FROM}
-    return Server(settings=settings, before=before)
+    try:
+        return Server(settings=settings, before=before)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def form(s, **over):

@@ -597,6 +597,7 @@ static void test_sender(struct db *db)
 	long long id = mail_enqueue(db, "editor@example.com", "Queued", "body");
 	struct settings off = {.smtp_url = "", .smtp_from = "desk@example.org"};
 	struct mailer *m = mailer_start(pool, &off);
+	CHECK(!mailer_is_sending(m) && !mailer_is_sending(NULL));
 	mailer_wake(m);
 	usleep(1500 * 1000);
 	mailer_stop(m);
@@ -609,6 +610,7 @@ static void test_sender(struct db *db)
 	struct settings refused = {.smtp_url = url, .smtp_from = "desk@example.org"};
 	long long t0 = (long long)time(NULL);
 	m = mailer_start(pool, &refused);
+	CHECK(mailer_is_sending(m));
 	mailer_wake(m);
 	for (int i = 0; i < 50 && read_row(db, id, &r) && r.attempts == 0; i++)
 		usleep(100 * 1000);

@@ -1,0 +1,39 @@
+/*
+** search.h: full-text search over published articles (SQLite FTS5).
+**
+** Any text a reader types is safe: it is never passed to FTS5 as query
+** syntax.  search_terms() keeps only words (letters and digits, any script)
+** and quotes each one, so operators, quotes, parentheses, column filters and
+** invalid UTF-8 all become plain separators; an input with no word gives no
+** query ("nothing found").  Ranking: bm25 with the headline weighted above
+** the standfirst above the body, times a small boost for recent articles.
+*/
+#ifndef BYLINE_MODEL_SEARCH_H
+#define BYLINE_MODEL_SEARCH_H
+
+#include <stddef.h>
+
+#include "model/article.h"
+
+struct db;
+struct arena;
+
+#define SEARCH_MAX_INPUT 10240 /* bytes of query text looked at */
+#define SEARCH_MAX_TERMS 12
+
+/* The FTS5 query for a reader's text, or NULL if it has no word.  Each term
+** is quoted; the last is also matched as a prefix.  Allocated in a. */
+char *search_terms(struct arena *a, const char *text, size_t len);
+
+struct search_hit {
+	struct article article;  /* listing fields */
+	const char *snippet;     /* body excerpt: text with \\1 and \\2 around matches */
+};
+
+/* One page of results for an FTS5 query from search_terms(); *total gets
+** the number of all matches.  Allocated in a.  NULL with *n = 0 on a query
+** FTS5 refuses (never happens for search_terms() output). */
+struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_query,
+                              long long offset, int limit, size_t *n, long long *total);
+
+#endif

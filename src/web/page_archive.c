@@ -1,0 +1,155 @@
+/*
+** page_archive.c: archives: a section (/category/SLUG/, with its
+** sub-sections; /category/PARENT/CHILD/ for a sub-section), a tag
+** (/tag/SLUG/) and a date (/YYYY/, /YYYY/MM/, /YYYY/MM/DD/), each paginated
+** at page/N/ with rel="prev"/"next" and a page count.  Page 1 of an empty
+** archive shows an empty state; a page past the end is a 404.
+*/
+#include "web/web.h"
+#include "core/arena.h"
+#include "core/text.h"
+#include "model/article.h"
+#include "model/taxonomy.h"
+#include "render/value.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const months[] = {"January", "February", "March", "April", "May", "June",
+                                     "July", "August", "September", "October", "November",
+                                     "December"};
+
+/* The page number: the route's last parameter when the path has page/N/. */
+static long long page_number(struct page *p)
+{
+	long long n = 1;
+	if (strstr(p->req->path, "/page/") && p->req->n_params > 0 &&
+	    text_int(p->req->params[p->req->n_params - 1], 1, 99999, &n) != 0)
+		return 0;
+	return n;
+}
+
+/* Shows one page of an archive: base is its first page's path. */
+static void show(struct page *p, const struct article_scope *scope, const char *base,
+                 const char *title, const char *kind, const char *empty, const char *feed)
+{
+	struct arena *a = p->a;
+	long long page = page_number(p);
+	int per = p->app->settings.posts_per_page;
+	long long total = article_count_in_scope(p->db, scope);
+	long long pages = total ? (total + per - 1) / per : 1;
+	if (page < 1 || page > pages) {
+		site_not_found(p);
+		return;
+	}
+	size_t n;
+	struct article *list = article_in_scope(p->db, a, scope, (page - 1) * per, per, 0, &n);
+	struct tv *ctx = site_context(p, page > 1 ? arena_printf(a, "%s, page %lld", title, page)
+	                                          : title);
+	tv_set_str(a, ctx, "archive_title", title);
+	tv_set_str(a, ctx, "archive_kind", kind);
+	tv_set_str(a, ctx, "empty", empty);
+	tv_set_int(a, ctx, "total", total);
+	tv_set(a, ctx, "articles", site_article_list(p, list, n));
+	site_pagination(p, ctx, base, page, pages);
+	site_canonical(p, ctx, page > 1 ? arena_printf(a, "%spage/%lld/", base, page) : base);
+	if (feed)
+		site_feed_links(p, ctx, title, feed);
+	site_render(p, 200, "archive", ctx);
+}
+
+void page_archive_section(struct page *p)
+{
+	struct term sec;
+	long long parent = 0;
+	/* /category/CHILD/ or /category/PARENT/CHILD/ (then params[1] is the child). */
+	int has_page = strstr(p->req->path, "/page/") != NULL;
+	int nested = p->req->n_params - has_page == 2;
+	const char *slug = p->req->params[nested ? 1 : 0];
+	if (section_by_slug(p->db, p->a, slug, &sec, &parent) != 0) {
+		site_not_found(p);
+		return;
+	}
+	struct term par;
+	if (nested) {
+		/* The parent in the path must be the section's parent. */
+		if (!parent || section_by_slug(p->db, p->a, p->req->params[0], &par, NULL) != 0 ||
+		    par.id != parent) {
+			site_not_found(p);
+			return;
+		}
+	}
+	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
+	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", par.slug, sec.slug)
+	                          : arena_printf(p->a, "/category/%s/", sec.slug);
+	show(p, &scope, base, sec.name, "Section",
+	     "Nothing has been published in this section yet.",
+	     arena_printf(p->a, "/category/%s/feed/", sec.slug));
+}
+
+void page_archive_tag(struct page *p)
+{
+	struct term tag;
+	if (tag_by_slug(p->db, p->a, p->req->params[0], &tag) != 0) {
+		site_not_found(p);
+		return;
+	}
+	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
+	show(p, &scope, arena_printf(p->a, "/tag/%s/", tag.slug),
+	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag",
+	     "No published article has this tag yet.",
+	     arena_printf(p->a, "/tag/%s/feed/", tag.slug));
+}
+
+/* Midnight at the start of y-m-d in the site's zone. */
+static time_t local_midnight(int y, int m, int d)
+{
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+void page_archive_date(struct page *p)
+{
+	int n = p->req->n_params - (strstr(p->req->path, "/page/") ? 1 : 0);
+	long long y, m = 0, d = 0;
+	if (text_int(p->req->params[0], 1970, 9999, &y) != 0 ||
+	    (n >= 2 && text_int(p->req->params[1], 1, 12, &m) != 0) ||
+	    (n >= 3 && text_int(p->req->params[2], 1, 31, &d) != 0)) {
+		site_not_found(p);
+		return;
+	}
+	struct article_scope scope = {SCOPE_DATES, 0, 0, 0};
+	const char *title, *base;
+	if (n == 1) {
+		scope.from = (long long)local_midnight((int)y, 1, 1);
+		scope.to = (long long)local_midnight((int)y + 1, 1, 1);
+		title = arena_printf(p->a, "%lld", y);
+		base = arena_printf(p->a, "/%04lld/", y);
+	} else if (n == 2) {
+		scope.from = (long long)local_midnight((int)y, (int)m, 1);
+		scope.to = (long long)local_midnight(m == 12 ? (int)y + 1 : (int)y,
+		                                     m == 12 ? 1 : (int)m + 1, 1);
+		title = arena_printf(p->a, "%s %lld", months[m - 1], y);
+		base = arena_printf(p->a, "/%04lld/%02lld/", y, m);
+	} else {
+		/* A day that does not exist (Feb 30) is not a page. */
+		time_t t = local_midnight((int)y, (int)m, (int)d);
+		struct tm check;
+		localtime_r(&t, &check);
+		if (check.tm_mday != d || check.tm_mon + 1 != m) {
+			site_not_found(p);
+			return;
+		}
+		scope.from = (long long)t;
+		scope.to = (long long)local_midnight((int)y, (int)m, (int)d + 1);
+		title = arena_printf(p->a, "%s %lld, %lld", months[m - 1], d, y);
+		base = arena_printf(p->a, "/%04lld/%02lld/%02lld/", y, m, d);
+	}
+	show(p, &scope, base, arena_printf(p->a, "Published in %s", title), "Archive",
+	     "Nothing was published in this period.", NULL);
+}
