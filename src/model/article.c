@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/text.h"
 #include "db/db.h"
+#include "model/search.h"
 #include "render/markdown.h"
 
 #include <stdio.h>
@@ -39,12 +40,30 @@ static const char sql_by_author[] =
     " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1";
 static const char sql_count_author[] =
     "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
+/* Related articles: candidates sharing tags or the section, scored two
+** points per shared tag and one for the section; plus the closest matches
+** of the headline and standfirst's words in other headlines and
+** standfirsts.  Ranked by score, then text similarity (bm25, lower is
+** closer), then newest. */
 static const char sql_related[] =
-    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published' AND a.id <> ?1"
-    " AND ((?2 > 0 AND a.section_id = ?2) OR EXISTS ("
-    "   SELECT 1 FROM article_tags t1 JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
-    "   WHERE t1.article_id = ?1 AND t2.article_id = a.id))"
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3";
+    "WITH tagged AS ("
+    "   SELECT t2.article_id AS id, count(*) AS shared FROM article_tags t1"
+    "   JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
+    "   WHERE t1.article_id = ?1 AND t2.article_id <> ?1 GROUP BY t2.article_id),"
+    " similar AS ("
+    "   SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 0.0) AS sim FROM articles_fts"
+    "   WHERE ?4 IS NOT NULL AND articles_fts MATCH ?4 AND rowid <> ?1"
+    "   ORDER BY bm25(articles_fts, 10.0, 4.0, 0.0) LIMIT 50),"
+    " candidates AS ("
+    "   SELECT id FROM tagged UNION SELECT id FROM similar UNION"
+    "   SELECT id FROM articles WHERE ?2 > 0 AND section_id = ?2 AND id <> ?1"
+    "     AND status = 'published')"
+    " SELECT " LIST_COLS FROM_JOIN
+    " JOIN candidates c ON c.id = a.id"
+    " LEFT JOIN tagged tg ON tg.id = a.id LEFT JOIN similar sm ON sm.id = a.id"
+    " WHERE a.status = 'published' AND a.id <> ?1"
+    " ORDER BY 2 * COALESCE(tg.shared, 0) + (?2 > 0 AND a.section_id = ?2) DESC,"
+    "   COALESCE(sm.sim, 0) ASC, a.published_at DESC, a.id DESC LIMIT ?3";
 static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
 static const char sql_insert[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
@@ -174,6 +193,11 @@ struct article *article_related(struct db *db, struct arena *a, const struct art
 	db_bind_int(st, 1, art->id);
 	db_bind_int(st, 2, art->section_id);
 	db_bind_int(st, 3, limit);
+	/* The words of the headline and standfirst, any of them, in the other
+	** articles' headlines and standfirsts. */
+	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
+	char *any = search_terms_any(a, text, strlen(text));
+	db_bind_text(st, 4, any ? arena_printf(a, "{headline dek} : (%s)", any) : NULL);
 	return read_list(st, a, limit, n);
 }
 

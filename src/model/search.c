@@ -40,17 +40,51 @@ static int word_char(uint32_t cp)
 	return 1;
 }
 
+/* The words of text[0..len) as quoted FTS5 terms joined by sep; with
+** min_len, shorter words are skipped.  *n gets the count. */
+static void collect(struct buf *q, const char *text, size_t len, const char *sep,
+                    size_t min_len, int *n, size_t *last_len);
+
+char *search_terms_any(struct arena *a, const char *text, size_t len)
+{
+	struct buf q = BUF_INIT;
+	int n = 0;
+	size_t last;
+	collect(&q, text, len, " OR ", 4, &n, &last);
+	char *out = n ? arena_strdup(a, buf_cstr(&q)) : NULL;
+	buf_free(&q);
+	return out;
+}
+
 char *search_terms(struct arena *a, const char *text, size_t len)
 {
 	if (!text)
 		return NULL;
-	if (len > SEARCH_MAX_INPUT)
-		len = SEARCH_MAX_INPUT;
 	struct buf q = BUF_INIT;
 	int terms = 0;
+	size_t last_len = 0;
+	collect(&q, text, len, " ", 1, &terms, &last_len);
+	if (!terms) {
+		buf_free(&q);
+		return NULL;
+	}
+	/* The last word as a prefix too: "budg" finds "budget". */
+	if (last_len >= 3)
+		buf_putc(&q, '*');
+	char *out = arena_strdup(a, buf_cstr(&q));
+	buf_free(&q);
+	return out;
+}
+
+static void collect(struct buf *q, const char *text, size_t len, const char *sep,
+                    size_t min_len, int *n, size_t *last_len)
+{
+	if (len > SEARCH_MAX_INPUT)
+		len = SEARCH_MAX_INPUT;
 	size_t i = 0;
-	size_t last_start = 0, last_len = 0;
-	while (i < len && terms < SEARCH_MAX_TERMS) {
+	*n = 0;
+	*last_len = 0;
+	while (i < len && *n < SEARCH_MAX_TERMS) {
 		/* Skip separators (and bytes that are not UTF-8). */
 		uint32_t cp;
 		int k = utf8_decode(text + i, len - i, &cp);
@@ -69,28 +103,16 @@ char *search_terms(struct arena *a, const char *text, size_t len)
 				break;
 			i += (size_t)k;
 		}
-		if (i - start > 100)
-			continue; /* no word is that long */
-		if (terms)
-			buf_putc(&q, ' ');
-		last_start = q.len;
-		buf_putc(&q, '"');
-		buf_put(&q, text + start, i - start);
-		buf_putc(&q, '"');
-		last_len = i - start;
-		terms++;
+		if (i - start > 100 || i - start < min_len)
+			continue;
+		if (*n)
+			buf_puts(q, sep);
+		buf_putc(q, '"');
+		buf_put(q, text + start, i - start);
+		buf_putc(q, '"');
+		*last_len = i - start;
+		(*n)++;
 	}
-	if (!terms) {
-		buf_free(&q);
-		return NULL;
-	}
-	/* The last word as a prefix too: "budg" finds "budget". */
-	if (last_len >= 3)
-		buf_putc(&q, '*');
-	(void)last_start;
-	char *out = arena_strdup(a, buf_cstr(&q));
-	buf_free(&q);
-	return out;
 }
 
 struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_query,

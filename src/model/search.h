@@ -25,6 +25,10 @@ struct arena;
 ** is quoted; the last is also matched as a prefix.  Allocated in a. */
 char *search_terms(struct arena *a, const char *text, size_t len);
 
+/* The words of text (at least 4 characters each) as FTS5 terms joined by
+** OR, for "more like this"; NULL if none.  Allocated in a. */
+char *search_terms_any(struct arena *a, const char *text, size_t len);
+
 struct search_hit {
 	struct article article;  /* listing fields */
 	const char *snippet;     /* body excerpt: text with \\1 and \\2 around matches */

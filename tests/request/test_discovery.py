@@ -1,0 +1,194 @@
+"""Discovery: archives (section, sub-section, tag, author, dates) with
+pagination and 404 past the end, search (ranking, snippets, hostile input,
+the index following edits), related stories, metadata (canonical, Open
+Graph, JSON-LD) and old links (/?p=ID, changed slugs, trailing slashes)."""
+import json
+import os
+import re
+import sys
+import tempfile
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, check, done, run_cli, write_article  # noqa: E402
+
+
+def build_site(folder):
+    stories = [
+        # name, title, section, tags, date, body
+        ("a1", "Harbour dredging begins at last", "City", "Harbour, Council", "2025-03-03 09:00",
+         "The dredgers arrived on Monday. Work on the channel starts now."),
+        ("a2", "Council votes on the harbour budget", "City", "Council, Budget", "2025-03-10 09:00",
+         "Councillors argued for five hours about money."),
+        ("a3", "Rowing club wins the regatta", "Sport", "Rowing", "2025-04-02 09:00",
+         "The eight crossed the line first. Nobody mentioned pelicans."),
+        ("a4", "Why the budget matters", "Opinion", "Budget", "2025-04-15 09:00",
+         "A column about priorities and the word pelican appears here once: pelican."),
+        ("a5", "Ferry timetable changes in May", "City", "Ferry", "2025-05-01 09:00",
+         "New times for the morning crossing."),
+        ("a6", "Pelicans return to the estuary", "Environment", "Birds", "2024-05-01 09:00",
+         "Birdwatchers counted forty of them."),
+    ]
+    for name, title, section, tags, date, body in stories:
+        write_article(folder, name + ".md", title=title, author="Ada Writer" if name < "a4" else "Ben Reporter",
+                      date=date, section=section, tags=tags, dek="Dek of " + title,
+                      body=body + "\n")
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="byline-disc-")
+    build_site(folder)
+
+    def importer(srv):
+        run_cli("import-markdown", "--db", srv.db, folder)
+        # A sub-section: Harbour news inside City.
+        srv.sql("INSERT INTO sections(name, slug, parent_id) VALUES ('Harbour news', 'harbour-news',"
+                " (SELECT id FROM sections WHERE slug='city'))")
+        srv.sql("UPDATE articles SET section_id=(SELECT id FROM sections WHERE slug='harbour-news')"
+                " WHERE slug='harbour-dredging-begins-at-last'")
+
+    s = Server(before=importer, settings={"posts_per_page": 2})
+    try:
+        archives(s)
+        search(s)
+        related(s)
+        metadata(s)
+        old_links(s)
+    finally:
+        s.stop()
+    done()
+
+
+def titles(html):
+    return re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def archives(s):
+    r = s.get("/category/city/")
+    check(r.status == 200 and "<h1 class=\"page-title\">City</h1>" in r.text, "section archive", r.status)
+    check(titles(r.text) == ["Ferry timetable changes in May", "Council votes on the harbour budget"],
+          "section archive lists newest first, 2 a page", titles(r.text))
+    check('rel="next" href="/category/city/page/2/"' in r.text and "Page 1 of 2" in r.text,
+          "section archive pagination")
+    r = s.get("/category/city/page/2/")
+    check(r.status == 200 and titles(r.text) == ["Harbour dredging begins at last"],
+          "section page 2 includes the sub-section's article", titles(r.text))
+    check('rel="prev" href="/category/city/"' in r.text, "section page 2 prev link")
+    check(s.get("/category/city/page/3/").status == 404, "section page past the end 404")
+    r = s.get("/category/city/harbour-news/")
+    check(r.status == 200 and titles(r.text) == ["Harbour dredging begins at last"], "sub-section path")
+    check(s.get("/category/sport/harbour-news/").status == 404, "sub-section under the wrong parent 404")
+    check(s.get("/category/nope/").status == 404, "unknown section 404")
+    r = s.get("/tag/budget/")
+    check(r.status == 200 and "Tagged “Budget”" in r.text and
+          titles(r.text) == ["Why the budget matters", "Council votes on the harbour budget"], "tag archive")
+    check(s.get("/tag/budget/page/2/").status == 404, "tag page past the end 404")
+    r = s.get("/author/ada-writer/")
+    check(r.status == 200 and len(titles(r.text)) == 2 and "Page 1 of 2" in r.text, "author archive")
+    r = s.get("/2025/")
+    check(r.status == 200 and "Published in 2025" in r.text and "Page 1 of 3" in r.text, "year archive")
+    r = s.get("/2025/03/")
+    check(r.status == 200 and "March 2025" in r.text and
+          titles(r.text) == ["Council votes on the harbour budget", "Harbour dredging begins at last"],
+          "month archive", titles(r.text))
+    r = s.get("/2025/03/10/")
+    check(r.status == 200 and titles(r.text) == ["Council votes on the harbour budget"], "day archive")
+    r = s.get("/2025/02/")
+    check(r.status == 200 and "Nothing was published in this period." in r.text, "empty month: empty state")
+    check(s.get("/2025/02/page/2/").status == 404, "empty archive page 2 is 404")
+    check(s.get("/2025/02/30/").status == 404, "a day that does not exist is 404")
+    check(s.get("/2025/13/").status == 404, "month 13 is 404")
+
+
+def search(s):
+    def q(text, page=""):
+        return s.get("/search/%s?q=%s" % (page, urllib.parse.quote(text, safe="")))
+    r = q("pelican")
+    check(r.status == 200, "search answers", r.status)
+    hits = re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', r.text)
+    check(hits and hits[0] == "Pelicans return to the estuary",
+          "a headline match outranks a body match (even an older one)", hits)
+    check("Why the budget matters" in hits, "body matches found too", hits)
+    check("<mark>" in r.text, "snippets highlight the match")
+    r = q("dredgers")
+    check("<mark>dredgers</mark>" in r.text, "snippet shows the body passage", r.text[-800:])
+    r = q("budg")
+    check("Why the budget matters" in r.text, "prefix of the last word matches")
+    for hostile in ['"unbalanced', "NEAR(a b", "a AND OR NOT", "col:thing", "*", "^x", "(((", "-",
+                    "harbour\" OR \"x", "x" * 10240, "\u00e9t\u00e9", "%FF%FE", "'; DROP TABLE articles;--",
+                    "<script>alert(1)</script>", ""]:
+        r = s.get("/search/?q=" + (hostile if hostile.startswith("%") else
+                                   urllib.parse.quote(hostile, safe="")))
+        check(r.status == 200, "hostile query answers 200: %r" % hostile[:30], r.status)
+        check("<script>alert" not in r.text, "query echoed escaped: %r" % hostile[:30])
+    check("Nothing found" in q("zzzqqq").text, "friendly nothing found")
+    # Pagination of results.
+    s.sql("UPDATE settings SET value='2' WHERE key='posts_per_page'")
+    r = q("the")
+    check(r.status == 200, "common word search")
+    # Only published articles; the index follows edits and unpublishing.
+    s.sql("UPDATE articles SET status='draft' WHERE slug='pelicans-return-to-the-estuary'")
+    check("Pelicans return" not in q("pelican").text, "unpublished articles are not found")
+    s.sql("UPDATE articles SET status='published' WHERE slug='pelicans-return-to-the-estuary'")
+
+
+def related(s):
+    page = s.get("/2025/03/10/council-votes-on-the-harbour-budget/").text
+    rel = page[page.find("Related stories"):page.find('id="comments"')]
+    names = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', rel)
+    check("Council votes" not in " ".join(names), "related never lists the article itself", names)
+    check(names and names[0] in ("Why the budget matters", "Harbour dredging begins at last"),
+          "related ranks shared tags first", names)
+    check(len(names) <= 3, "at most three related", names)
+    again = s.get("/2025/03/10/council-votes-on-the-harbour-budget/").text
+    check(again[again.find("Related stories"):again.find('id="comments"')] == rel, "related is stable")
+
+
+def metadata(s):
+    url = "/2025/03/10/council-votes-on-the-harbour-budget/"
+    t = s.get(url).text
+    check('<link rel="canonical" href="%s%s">' % (s.base, url) in t, "canonical URL")
+    check('<meta name="description" content="Dek of Council votes on the harbour budget">' in t,
+          "meta description from the dek")
+    for prop in ("og:type\" content=\"article", "article:published_time", "article:modified_time",
+                 "article:author", "article:section\" content=\"City", "article:tag\" content=\"Budget",
+                 "og:image", "og:title", "twitter:card"):
+        check(prop in t, "Open Graph / Twitter: %s" % prop)
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', t, re.S)
+    check(m is not None, "JSON-LD present")
+    data = json.loads(m.group(1)) if m else {}
+    check(data.get("@type") == "NewsArticle", "JSON-LD NewsArticle")
+    check(data.get("headline") == "Council votes on the harbour budget", "JSON-LD headline")
+    check(isinstance(data.get("image"), list) and data["image"][0].startswith("http"), "JSON-LD image")
+    check(data.get("datePublished", "").startswith("2025-03-10T09:00:00"), "JSON-LD datePublished",
+          data.get("datePublished"))
+    check("dateModified" in data, "JSON-LD dateModified")
+    au = (data.get("author") or [{}])[0]
+    check(au.get("@type") == "Person" and au.get("name") == "Ada Writer" and
+          au.get("url", "").endswith("/author/ada-writer/"), "JSON-LD author Person with url", au)
+    pub = data.get("publisher", {})
+    check(pub.get("@type") == "Organization" and pub.get("logo", {}).get("url", "").endswith("/static/logo.png"),
+          "JSON-LD publisher with logo", pub)
+    check(data.get("mainEntityOfPage", {}).get("@id") == s.base + url, "JSON-LD mainEntityOfPage")
+    check(s.get("/static/logo.png").status == 200, "publisher logo served")
+    for path in ("/", "/category/city/", "/tag/budget/", "/author/ada-writer/", "/2025/", "/search/?q=x"):
+        t = s.get(path).text
+        check('rel="canonical"' in t and 'property="og:title"' in t and
+              'type="application/rss+xml"' in t, "metadata and feed autodiscovery on %s" % path)
+    t = s.get("/category/city/").text
+    check('href="/category/city/feed/"' in t, "section feed autodiscovery")
+
+
+def old_links(s):
+    aid, slug = s.sql("SELECT id, slug FROM articles WHERE slug='rowing-club-wins-the-regatta'")[0]
+    r = s.get("/?p=%d" % aid)
+    check(r.status == 301 and r.header("Location") == "/2025/04/02/%s/" % slug, "/?p=ID answers 301",
+          (r.status, r.header("Location")))
+    check(s.get("/?p=999999").status == 404, "/?p= of no article is 404")
+    r = s.get("/?s=pelican")
+    check(r.status == 301 and r.header("Location").startswith("/search/?q=pelican"), "/?s= redirects to search")
+    r = s.get("/category/city")
+    check(r.status == 301 and r.header("Location") == "/category/city/", "missing trailing slash 301")
+
+
+main()
