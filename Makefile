@@ -62,8 +62,12 @@ check:
 	$(MAKE) BUILD=build/san OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
-bench: byline
-	sh bench/run.sh
+$(BUILD)/bench/gensite: bench/gensite.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench: byline $(BUILD)/bench/gensite
+	GENSITE=$(abspath $(BUILD)/bench/gensite) sh bench/run.sh
 
 clean:
 	rm -rf build byline

@@ -14,7 +14,9 @@
 #include "web/scheduler.h"
 #include "web/web.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
 	}
 	app->data_dir = data_dir;
+	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "byline serve: cannot create the data folder %s: %s\n", data_dir,
+		        strerror(errno));
+		web_app_free(app);
+		db_pool_free(pool);
+		return 1;
+	}
 	password_init(2);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);

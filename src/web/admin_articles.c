@@ -478,6 +478,8 @@ void admin_article_save(struct page *p)
 			d.err_date = "Choose the date and time to publish at.";
 		else if (when && when <= now)
 			d.status = "published"; /* a time already past publishes now */
+	} else if (!strcmp(d.status, "published") && when > now + 60) {
+		d.status = "scheduled"; /* a future date waits for it, as in WordPress */
 	}
 	if (!strcmp(d.status, "published") && !when)
 		when = had && old.published_at && !strcmp(old.status, "published") ? old.published_at

@@ -219,7 +219,17 @@ void site_forbidden(struct page *p, const char *why)
 	struct tv *ctx = site_context(p, "Not sent");
 	tv_set_str(p->a, ctx, "heading", "This was not sent");
 	tv_set_str(p->a, ctx, "message", why);
-	tv_set_str(p->a, ctx, "back", p->req->path);
+	/* Back to the page the form was on, when the browser says (and it is
+	** ours); else the front of the desk. */
+	const char *back = "/admin/";
+	const char *ref = http_header(p->req, "Referer");
+	const char *base = site_base(p);
+	size_t blen = strlen(base);
+	if (ref && !strncmp(ref, base, blen) && ref[blen] == '/' && !strpbrk(ref, "\r\n\"<>"))
+		back = arena_strdup(p->a, ref + blen);
+	else if (!strcmp(p->req->method, "GET"))
+		back = p->req->path;
+	tv_set_str(p->a, ctx, "back", back);
 	/* Show back every text field of the refused form: nothing typed is lost. */
 	struct tv *fields = tv_list(p->a);
 	static const char *const skip[] = {"csrf", "byline_token", "password", "password2", NULL};
