@@ -30,14 +30,8 @@
 
 static const char sql_by_slug[] =
     "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.slug = ?1";
-static const char sql_latest[] =
-    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published'"
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1";
 static const char sql_count[] =
     "SELECT count(*) FROM articles WHERE status = 'published'";
-static const char sql_by_author[] =
-    "SELECT " LIST_COLS FROM_JOIN " WHERE a.status = 'published' AND a.author_id = ?3"
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?1";
 static const char sql_count_author[] =
     "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
 /* Related articles: candidates sharing tags or the section, scored two
@@ -151,10 +145,8 @@ int article_by_slug(struct db *db, struct arena *a, const char *slug, int publis
 struct article *article_latest(struct db *db, struct arena *a, long long offset,
                                int limit, size_t *n)
 {
-	struct db_stmt *st = db_prepare(db, sql_latest);
-	db_bind_int(st, 1, offset);
-	db_bind_int(st, 2, limit);
-	return read_list(st, a, limit, n);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
+	return article_in_scope(db, a, &all, offset, limit, 0, n);
 }
 
 static long long count(struct db_stmt *st)
@@ -172,11 +164,8 @@ long long article_count_published(struct db *db)
 struct article *article_by_author(struct db *db, struct arena *a, long long author_id,
                                   long long offset, int limit, size_t *n)
 {
-	struct db_stmt *st = db_prepare(db, sql_by_author);
-	db_bind_int(st, 1, offset);
-	db_bind_int(st, 2, limit);
-	db_bind_int(st, 3, author_id);
-	return read_list(st, a, limit, n);
+	struct article_scope by = {SCOPE_AUTHOR, author_id, 0, 0};
+	return article_in_scope(db, a, &by, offset, limit, 0, n);
 }
 
 long long article_count_by_author(struct db *db, long long author_id)
@@ -576,62 +565,93 @@ int article_publish_due(struct db *db, long long now)
 
 /* ---- listings by scope (archives, feeds, sitemaps) ---- */
 
-#define SCOPE_WHERE \
-	" WHERE a.status = 'published' AND (" \
-	"  (?1 = 0)" \
-	"  OR (?1 = 1 AND a.section_id IN (SELECT id FROM sections WHERE id = ?2 OR parent_id = ?2))" \
-	"  OR (?1 = 2 AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?2))" \
-	"  OR (?1 = 3 AND a.author_id = ?2)" \
-	"  OR (?1 = 4 AND a.published_at >= ?3 AND a.published_at < ?4))"
+/* Each scope selects its ids with a query an index serves (status and
+** date, section, tag or author), pages through those ids alone, and only
+** then joins the few rows shown: deep pages stay cheap. */
+#define IDS_ALL "SELECT id FROM articles WHERE status = 'published'"
+#define IDS_SECTION \
+	"SELECT id FROM articles WHERE status = 'published' AND section_id IN" \
+	" (SELECT id FROM sections WHERE id = ?3 OR parent_id = ?3)"
+#define IDS_TAG \
+	"SELECT a.id FROM article_tags x JOIN articles a ON a.id = x.article_id" \
+	" WHERE x.tag_id = ?3 AND a.status = 'published'"
+#define IDS_AUTHOR "SELECT id FROM articles WHERE status = 'published' AND author_id = ?3"
+#define IDS_DATES \
+	"SELECT id FROM articles WHERE status = 'published' AND published_at >= ?3" \
+	" AND published_at < ?4"
+#define PAGE_OF(ids) \
+	"SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT id, published_at FROM (" ids ")" \
+	" JOIN articles USING (id) ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?1) o" \
+	" ON o.id = a.id ORDER BY a.published_at DESC, a.id DESC"
+#define PAGE_OF_BODY(ids) \
+	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (SELECT id, published_at" \
+	" FROM (" ids ") JOIN articles USING (id) ORDER BY published_at DESC, id DESC" \
+	" LIMIT ?2 OFFSET ?1) o ON o.id = a.id ORDER BY a.published_at DESC, a.id DESC"
+#define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
+#define LAST_OF(ids) \
+	"SELECT COALESCE(max(max(updated_at, published_at)), 0) FROM articles" \
+	" WHERE id IN (" ids ")"
 
-static const char sql_scope_list[] =
-    "SELECT " LIST_COLS FROM_JOIN SCOPE_WHERE
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6 OFFSET ?5";
-static const char sql_scope_list_body[] =
-    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN SCOPE_WHERE
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?6 OFFSET ?5";
-static const char sql_scope_count[] =
-    "SELECT count(*) FROM articles a" SCOPE_WHERE;
-static const char sql_scope_last[] =
-    "SELECT COALESCE(max(max(a.updated_at, a.published_at)), 0) FROM articles a" SCOPE_WHERE;
+/* Indexed by enum scope_kind. */
+static const char *const sql_scope_page[] = {
+	PAGE_OF(IDS_ALL), PAGE_OF(IDS_SECTION), PAGE_OF(IDS_TAG), PAGE_OF(IDS_AUTHOR),
+	PAGE_OF(IDS_DATES)};
+static const char *const sql_scope_page_body[] = {
+	PAGE_OF_BODY(IDS_ALL), PAGE_OF_BODY(IDS_SECTION), PAGE_OF_BODY(IDS_TAG),
+	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES)};
+static const char *const sql_scope_count[] = {
+	COUNT_OF(IDS_ALL), COUNT_OF(IDS_SECTION), COUNT_OF(IDS_TAG), COUNT_OF(IDS_AUTHOR),
+	COUNT_OF(IDS_DATES)};
+static const char *const sql_scope_last[] = {
+	LAST_OF(IDS_ALL), LAST_OF(IDS_SECTION), LAST_OF(IDS_TAG), LAST_OF(IDS_AUTHOR),
+	LAST_OF(IDS_DATES)};
 
+/* Binds ?3 and ?4 where the scope's query has them. */
 static void bind_scope(struct db_stmt *st, const struct article_scope *s)
 {
-	db_bind_int(st, 1, (long long)s->kind);
-	db_bind_int(st, 2, s->id);
-	db_bind_int(st, 3, s->from);
-	db_bind_int(st, 4, s->to);
+	if (s->kind == SCOPE_DATES) {
+		db_bind_int(st, 3, s->from);
+		db_bind_int(st, 4, s->to);
+	} else if (s->kind != SCOPE_ALL) {
+		db_bind_int(st, 3, s->id);
+	}
+}
+
+static unsigned scope_index(const struct article_scope *s)
+{
+	return (unsigned)s->kind <= SCOPE_DATES ? (unsigned)s->kind : 0;
 }
 
 struct article *article_in_scope(struct db *db, struct arena *a,
                                  const struct article_scope *scope, long long offset,
                                  int limit, int with_body, size_t *n)
 {
-	struct db_stmt *st = db_prepare(db, with_body ? sql_scope_list_body : sql_scope_list);
+	unsigned k = scope_index(scope);
+	struct db_stmt *st = db_prepare(db, with_body ? sql_scope_page_body[k] : sql_scope_page[k]);
 	bind_scope(st, scope);
-	db_bind_int(st, 5, offset);
-	db_bind_int(st, 6, limit);
+	db_bind_int(st, 1, offset);
+	db_bind_int(st, 2, limit);
 	if (!with_body)
 		return read_list(st, a, limit, n);
 	struct article *list = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *list);
-	size_t k = 0;
-	while ((int)k < limit && db_step(st) == DB_ROW)
-		read_row(st, a, &list[k++], 1);
+	size_t got = 0;
+	while ((int)got < limit && db_step(st) == DB_ROW)
+		read_row(st, a, &list[got++], 1);
 	db_done(st);
-	*n = k;
+	*n = got;
 	return list;
 }
 
 long long article_count_in_scope(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_count);
+	struct db_stmt *st = db_prepare(db, sql_scope_count[scope_index(scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }
 
 long long article_last_change(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_last);
+	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 
 static const char sql_section_by_name[] = "SELECT id FROM sections WHERE name = ?1";
-static const char sql_section_id_by_slug[] = "SELECT id FROM sections WHERE slug = ?1";
-static const char sql_tag_id_by_slug[] = "SELECT id FROM tags WHERE slug = ?1";
+static const char sql_section_by_lower_name[] =
+    "SELECT id FROM sections WHERE lower(name) = lower(?1) ORDER BY id LIMIT 1";
+static const char sql_tag_by_lower_name[] =
+    "SELECT id FROM tags WHERE lower(name) = lower(?1) ORDER BY id LIMIT 1";
 static const char sql_section_slug[] = "SELECT 1 FROM sections WHERE slug = ?1";
 static const char sql_section_insert[] = "INSERT INTO sections(name, slug) VALUES (?1, ?2)";
 static const char sql_section_all[] = "SELECT id, name, slug FROM sections ORDER BY name";
@@ -24,7 +26,7 @@ static const char sql_tags_of[] =
     " WHERE at.article_id = ?1 ORDER BY t.name";
 
 static long long ensure(struct db *db, struct arena *a, const char *name,
-                        const char *by_name, const char *by_slug, const char *slug_q,
+                        const char *by_name, const char *by_lower, const char *slug_q,
                         const char *insert)
 {
 	struct db_stmt *st = db_prepare(db, by_name);
@@ -35,17 +37,15 @@ static long long ensure(struct db *db, struct arena *a, const char *name,
 	db_done(st);
 	if (id > 0)
 		return id;
-	/* "ports", "Ports" and "PORTS" are one tag: the one with their slug. */
+	/* "ports", "Ports" and "PORTS" are one tag (but "C" and "C++" are two). */
+	st = db_prepare(db, by_lower);
+	db_bind_text(st, 1, name);
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (id > 0)
+		return id;
 	char *base = text_slug(a, name);
-	if (*base) {
-		st = db_prepare(db, by_slug);
-		db_bind_text(st, 1, base);
-		if (db_step(st) == DB_ROW)
-			id = db_col_int(st, 0);
-		db_done(st);
-		if (id > 0)
-			return id;
-	}
 	if (!*base)
 		base = "untitled";
 	char *slug = base;
@@ -68,13 +68,13 @@ static long long ensure(struct db *db, struct arena *a, const char *name,
 
 long long section_ensure(struct db *db, struct arena *a, const char *name)
 {
-	return ensure(db, a, name, sql_section_by_name, sql_section_id_by_slug, sql_section_slug,
+	return ensure(db, a, name, sql_section_by_name, sql_section_by_lower_name, sql_section_slug,
 	              sql_section_insert);
 }
 
 long long tag_ensure(struct db *db, struct arena *a, const char *name)
 {
-	return ensure(db, a, name, sql_tag_by_name, sql_tag_id_by_slug, sql_tag_slug,
+	return ensure(db, a, name, sql_tag_by_name, sql_tag_by_lower_name, sql_tag_slug,
 	              sql_tag_insert);
 }
 

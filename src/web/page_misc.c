@@ -16,6 +16,7 @@ void page_robots(struct page *p)
 	         "User-agent: *\n"
 	         "Disallow: /admin/\n"
 	         "Disallow: /search/\n");
+	buf_printf(&p->resp->body, "\nSitemap: %s/sitemap.xml\n", site_base(p));
 	http_resp_header(p->resp, "Cache-Control", "public, max-age=3600");
 }
 

@@ -175,6 +175,12 @@ int auth_csrf_ok(struct page *p, const char *token);
 ** were sent with the request, so nothing typed is lost. */
 void site_forbidden(struct page *p, const char *why);
 
+/* Finishes a feed or sitemap whose bytes are in p->resp->body: Content-Type,
+** a strong ETag (hash of the bytes), Last-Modified (last_modified > 0),
+** Cache-Control; 304 with no body when the request's If-None-Match or
+** If-Modified-Since says the reader has it (page_feed.c). */
+void page_feed_send(struct page *p, const char *content_type, long long last_modified);
+
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
 void page_article_show(struct page *p);

@@ -1,0 +1,1 @@
+import * as L from './lib.mjs';
