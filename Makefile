@@ -31,7 +31,7 @@ TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
 all: byline
 
 byline: $(BIN)
-	cp $(BIN) byline
+	cp $(BIN) byline.tmp && mv -f byline.tmp byline
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -51,8 +51,8 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 /* The schema version recorded in the database. */
 int db_version(struct db *db);
 
-/* A cached statement for sql, reset and unbound.  Returns NULL (and logs)
-** only if the SQL does not compile, which is a programming error. */
+/* A cached statement for sql, reset and unbound.  SQL that does not compile
+** is a programming error: the process stops with the message. */
 struct db_stmt *db_prepare(struct db *db, const char *sql);
 
 void db_bind_int(struct db_stmt *st, int i, long long v);

@@ -151,10 +151,10 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		if (s->key == NULL) {
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                       &st, NULL) != SQLITE_OK) {
-				log_warn("SQL does not compile: %s\n  %s", sqlite3_errmsg(db->h), sql);
-				return NULL;
-			}
+			                       &st, NULL) != SQLITE_OK)
+				/* Every statement is a constant in the source: one that does
+				** not compile is a bug to fix, not input to survive. */
+				die("SQL does not compile: %s\n  %s", sqlite3_errmsg(db->h), sql);
 			s->db = db;
 			s->key = sql;
 			s->st = st;

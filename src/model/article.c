@@ -10,8 +10,11 @@
 #include "model/search.h"
 #include "render/markdown.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Columns every article query reads, in struct order; body columns last. */
@@ -39,25 +42,29 @@ static const char sql_count_author[] =
 ** of the headline and standfirst's words in other headlines and
 ** standfirsts.  Ranked by score, then text similarity (bm25, lower is
 ** closer), then newest. */
+/* Related articles, in two steps.  First the candidates: up to 100
+** sharing the most tags and the 50 newest of the same section, scored two
+** points per shared tag and one for the section.  Then, in C, ties are
+** broken by text similarity (words shared between headlines and
+** standfirsts), then by date.  Only an article with neither tags nor
+** section falls back to full-text matches of its headline words. */
 static const char sql_related[] =
     "WITH tagged AS ("
     "   SELECT t2.article_id AS id, count(*) AS shared FROM article_tags t1"
     "   JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
-    "   WHERE t1.article_id = ?1 AND t2.article_id <> ?1 GROUP BY t2.article_id),"
-    " similar AS ("
-    "   SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 0.0) AS sim FROM articles_fts"
-    "   WHERE ?4 IS NOT NULL AND articles_fts MATCH ?4 AND rowid <> ?1"
-    "   ORDER BY bm25(articles_fts, 10.0, 4.0, 0.0) LIMIT 50),"
-    " candidates AS ("
-    "   SELECT id FROM tagged UNION SELECT id FROM similar UNION"
-    "   SELECT id FROM articles WHERE ?2 > 0 AND section_id = ?2 AND id <> ?1"
-    "     AND status = 'published')"
-    " SELECT " LIST_COLS FROM_JOIN
-    " JOIN candidates c ON c.id = a.id"
-    " LEFT JOIN tagged tg ON tg.id = a.id LEFT JOIN similar sm ON sm.id = a.id"
-    " WHERE a.status = 'published' AND a.id <> ?1"
-    " ORDER BY 2 * COALESCE(tg.shared, 0) + (?2 > 0 AND a.section_id = ?2) DESC,"
-    "   COALESCE(sm.sim, 0) ASC, a.published_at DESC, a.id DESC LIMIT ?3";
+    "   WHERE t1.article_id = ?1 AND t2.article_id <> ?1"
+    "   GROUP BY t2.article_id ORDER BY shared DESC, t2.article_id DESC LIMIT 100),"
+    " sect AS ("
+    "   SELECT id FROM articles WHERE ?2 > 0 AND section_id = ?2 AND status = 'published'"
+    "   AND id <> ?1 ORDER BY published_at DESC LIMIT 50),"
+    " candidates AS (SELECT id FROM tagged UNION SELECT id FROM sect)"
+    " SELECT " LIST_COLS ", 2 * COALESCE(tg.shared, 0) + (?2 > 0 AND a.section_id = ?2)"
+    FROM_JOIN " JOIN candidates c ON c.id = a.id LEFT JOIN tagged tg ON tg.id = a.id"
+    " WHERE a.status = 'published'";
+static const char sql_related_text[] =
+    "SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT rowid AS id FROM articles_fts"
+    "   WHERE articles_fts MATCH ?2 AND rowid <> ?1 ORDER BY rank LIMIT 20) fm ON fm.id = a.id"
+    " WHERE a.status = 'published' LIMIT ?3";
 static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
 static const char sql_insert[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
@@ -175,19 +182,89 @@ long long article_count_by_author(struct db *db, long long author_id)
 	return count(st);
 }
 
+/* Words (4+ letters, lowercased ASCII) shared by two texts, counted once. */
+static int shared_words(const char *x, const char *y)
+{
+	int shared = 0;
+	const char *p = x;
+	while (*p) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		const char *w = p;
+		while (isalnum((unsigned char)*p))
+			p++;
+		size_t len = (size_t)(p - w);
+		if (len < 4)
+			continue;
+		/* Look for the same word in y, case-insensitively, whole. */
+		for (const char *q = y; *q;) {
+			while (*q && !isalnum((unsigned char)*q))
+				q++;
+			const char *v = q;
+			while (isalnum((unsigned char)*q))
+				q++;
+			if ((size_t)(q - v) == len && !strncasecmp(v, w, len)) {
+				shared++;
+				break;
+			}
+		}
+	}
+	return shared;
+}
+
+struct ranked {
+	struct article art; /* candidate */
+	int score;          /* tags and section */
+	int words;          /* text similarity */
+};
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const struct ranked *x = pa, *y = pb;
+	if (x->score != y->score)
+		return y->score - x->score;
+	if (x->words != y->words)
+		return y->words - x->words;
+	if (x->art.published_at != y->art.published_at)
+		return x->art.published_at < y->art.published_at ? 1 : -1;
+	return x->art.id < y->art.id ? 1 : -1;
+}
+
 struct article *article_related(struct db *db, struct arena *a, const struct article *art,
                                 int limit, size_t *n)
 {
+	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
+	struct ranked *c = arena_alloc(a, 150 * sizeof *c);
+	size_t k = 0;
 	struct db_stmt *st = db_prepare(db, sql_related);
 	db_bind_int(st, 1, art->id);
 	db_bind_int(st, 2, art->section_id);
-	db_bind_int(st, 3, limit);
-	/* The words of the headline and standfirst, any of them, in the other
-	** articles' headlines and standfirsts. */
-	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
-	char *any = search_terms_any(a, text, strlen(text));
-	db_bind_text(st, 4, any ? arena_printf(a, "{headline dek} : (%s)", any) : NULL);
-	return read_list(st, a, limit, n);
+	while (k < 150 && db_step(st) == DB_ROW) {
+		read_row(st, a, &c[k].art, 0);
+		c[k].score = (int)db_col_int(st, N_LIST_COLS);
+		c[k].words = shared_words(text, arena_printf(a, "%s %s", c[k].art.headline,
+		                                             c[k].art.dek));
+		k++;
+	}
+	db_done(st);
+	qsort(c, k, sizeof *c, by_rank);
+	size_t take = k < (size_t)limit ? k : (size_t)limit;
+	struct article *out = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out);
+	for (size_t i = 0; i < take; i++)
+		out[i] = c[i].art;
+	*n = take;
+	if (take == 0 && limit > 0) {
+		/* Nothing filed alike: the closest headlines and standfirsts. */
+		char *any = search_terms_any(a, text, strlen(text));
+		if (any) {
+			st = db_prepare(db, sql_related_text);
+			db_bind_int(st, 1, art->id);
+			db_bind_text(st, 2, arena_printf(a, "{headline dek} : (%s)", any));
+			db_bind_int(st, 3, limit);
+			return read_list(st, a, limit, n);
+		}
+	}
+	return out;
 }
 
 static int slug_taken(struct db *db, const char *slug)
@@ -568,29 +645,31 @@ int article_publish_due(struct db *db, long long now)
 /* Each scope selects its ids with a query an index serves (status and
 ** date, section, tag or author), pages through those ids alone, and only
 ** then joins the few rows shown: deep pages stay cheap. */
-#define IDS_ALL "SELECT id FROM articles WHERE status = 'published'"
+#define IDS_ALL "SELECT id, published_at FROM articles WHERE status = 'published'"
 #define IDS_SECTION \
-	"SELECT id FROM articles WHERE status = 'published' AND section_id IN" \
+	"SELECT id, published_at FROM articles WHERE status = 'published' AND section_id IN" \
 	" (SELECT id FROM sections WHERE id = ?3 OR parent_id = ?3)"
 #define IDS_TAG \
-	"SELECT a.id FROM article_tags x JOIN articles a ON a.id = x.article_id" \
-	" WHERE x.tag_id = ?3 AND a.status = 'published'"
-#define IDS_AUTHOR "SELECT id FROM articles WHERE status = 'published' AND author_id = ?3"
+	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
+	" JOIN articles a ON a.id = x.article_id WHERE x.tag_id = ?3 AND a.status = 'published'"
+#define IDS_AUTHOR \
+	"SELECT id, published_at FROM articles WHERE status = 'published' AND author_id = ?3"
 #define IDS_DATES \
-	"SELECT id FROM articles WHERE status = 'published' AND published_at >= ?3" \
+	"SELECT id, published_at FROM articles WHERE status = 'published' AND published_at >= ?3" \
 	" AND published_at < ?4"
+/* The page's ids come from an index walk (ORDER BY inside the subquery, so
+** no join stands between the index and the LIMIT); only they are joined. */
 #define PAGE_OF(ids) \
-	"SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT id, published_at FROM (" ids ")" \
-	" JOIN articles USING (id) ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?1) o" \
+	"SELECT " LIST_COLS FROM_JOIN " JOIN (" ids " ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o" \
 	" ON o.id = a.id ORDER BY a.published_at DESC, a.id DESC"
 #define PAGE_OF_BODY(ids) \
-	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (SELECT id, published_at" \
-	" FROM (" ids ") JOIN articles USING (id) ORDER BY published_at DESC, id DESC" \
-	" LIMIT ?2 OFFSET ?1) o ON o.id = a.id ORDER BY a.published_at DESC, a.id DESC"
+	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (" ids \
+	" ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o ON o.id = a.id" \
+	" ORDER BY a.published_at DESC, a.id DESC"
 #define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
 #define LAST_OF(ids) \
 	"SELECT COALESCE(max(max(updated_at, published_at)), 0) FROM articles" \
-	" WHERE id IN (" ids ")"
+	" WHERE id IN (SELECT id FROM (" ids "))"
 
 /* Indexed by enum scope_kind. */
 static const char *const sql_scope_page[] = {
