@@ -27,20 +27,45 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(seed % n);
 }
 
-static const char *const words[] = {
-    "harbour", "council", "budget", "ferry", "storm", "school", "library", "market",
-    "river", "bridge", "festival", "election", "housing", "rail", "museum", "police",
-    "hospital", "weather", "fishing", "tourism", "parking", "park", "water", "energy",
-    "climate", "theatre", "football", "rowing", "bakery", "workers", "union", "mayor",
-    "planning", "coast", "island", "lighthouse", "tide", "boat", "crew", "night",
-    "morning", "village", "street", "plan", "report", "review", "vote", "price",
-};
-#define N_WORDS (sizeof words / sizeof *words)
+/* A vocabulary of 4,096 made-up words from syllables, used with a Zipf-like
+** skew (a few words everywhere, most words rare), as in real prose; plus
+** some real words so searches read naturally. */
+#define N_VOCAB 4096
+static char vocab[N_VOCAB][16];
+
+static void make_vocab(void)
+{
+	static const char *const syl[] = {"ka", "lo", "mi", "ren", "ta", "vos", "el", "ur",
+	                                  "bri", "do", "fen", "gar", "hol", "is", "jun", "mar",
+	                                  "nor", "pel", "quin", "sar", "tor", "ul", "ven", "wes"};
+	static const char *const real[] = {"harbour", "council", "budget", "ferry", "storm",
+	                                   "school", "library", "market", "river", "bridge",
+	                                   "festival", "election", "housing", "museum", "lighthouse",
+	                                   "rowing", "bakery", "mayor", "tide", "theatre"};
+	for (int i = 0; i < N_VOCAB; i++) {
+		if (i < 20 * 8 && i % 8 == 7) {
+			snprintf(vocab[i], sizeof vocab[i], "%s", real[i / 8]);
+			continue;
+		}
+		unsigned x = (unsigned)i * 2654435761u;
+		snprintf(vocab[i], sizeof vocab[i], "%s%s%s", syl[x % 24], syl[(x >> 8) % 24],
+		         i % 3 ? syl[(x >> 16) % 24] : "");
+	}
+}
+
+/* A word, skewed towards the start of the vocabulary. */
+static const char *word(void)
+{
+	unsigned r = rnd(1u << 20);
+	double u = (double)r / (double)(1u << 20);
+	unsigned idx = (unsigned)(u * u * u * N_VOCAB);
+	return vocab[idx < N_VOCAB ? idx : N_VOCAB - 1];
+}
 
 static void sentence(struct buf *b, int n)
 {
 	for (int i = 0; i < n; i++) {
-		const char *w = words[rnd(N_WORDS)];
+		const char *w = word();
 		if (i == 0) {
 			buf_putc(b, (char)(w[0] - 32));
 			buf_puts(b, w + 1);
@@ -88,6 +113,7 @@ int main(int argc, char **argv)
 	static const char ins_comment[] =
 	    "INSERT INTO comments(id, article_id, parent_id, author_name, author_email, body, body_html,"
 	    " status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'approved', ?8)";
+	make_vocab();
 	if (run(db, "BEGIN") != 0)
 		return 1;
 	char name[64], slug[64];

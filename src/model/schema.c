@@ -197,10 +197,15 @@ static const char migration_3[] =
     "INSERT INTO articles_fts(rowid, headline, dek, body)"
     "  SELECT id, headline, dek, body_src FROM articles;";
 
+/* Feeds and sitemaps ask for the newest change. */
+static const char migration_4[] =
+    "CREATE INDEX articles_updated ON articles(status, updated_at);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
 	{3, migration_3},
+	{4, migration_4},
 };
 
 int schema_latest(void)

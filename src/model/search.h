@@ -35,7 +35,8 @@ struct search_hit {
 };
 
 /* One page of results for an FTS5 query from search_terms(); *total gets
-** the number of all matches.  Allocated in a.  NULL with *n = 0 on a query
+** the number of matches, counted up to 10,000 (the ranking considers the
+** newest 2,000 matches; see search.c).  Allocated in a.  NULL with *n = 0 on a query
 ** FTS5 refuses (never happens for search_terms() output). */
 struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_query,
                               long long offset, int limit, size_t *n, long long *total);

@@ -87,7 +87,7 @@ void page_search(struct page *p)
 		tv_push(a, list, item);
 	}
 	tv_set(a, ctx, "results", list);
-	tv_set_int(a, ctx, "total", total);
+	tv_set_str(a, ctx, "total", total >= 10000 ? "10,000+" : arena_printf(a, "%lld", total));
 	tv_set_bool(a, ctx, "found", n > 0);
 	if (pages > 1) {
 		struct buf qs = BUF_INIT;

@@ -72,7 +72,8 @@ export async function runAll({ filter, after } = {}) {
       console.log('FAIL cleanup: ' + e);
     }
   }
-  console.log(`browser suite took ${((Date.now() - t0) / 1000).toFixed(0)} s; artifacts in ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}/`);
+  console.log(`browser suite took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`browser artifacts (screenshots, pages as served): ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}/`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed;
 }

@@ -63,7 +63,6 @@ L.test('desk: the editor writes, previews and schedules an article with a featur
   await page.goto(S.srv.url('/admin/articles/new'));
   const word = 'zephyrquill' + Date.now().toString(36);
   const headline = `Harbor pilots rehearse a night docking in fog (${word})`;
-  S.scheduledPending = { headline, word };
   await page.fill('#headline', headline);
   await page.fill('#dek', 'Three pilots, one tug and a container ship that never came: the drill, minute by minute.');
   await page.fill('#body', `The drill began at **11 p.m.** sharp.\n\n> “Fog is the one thing radar cannot argue with,” said the harbormaster.\n\nSearch word: ${word}.\n`);

@@ -240,6 +240,18 @@ L.test('reader: home → article shows every part of the reference page, in orde
   await ctx.close();
 });
 
+L.test('reader: an imported article shows the date and time of its front matter, in the site\'s time zone', async () => {
+  // state.mjs imported each fixture with "date: YYYY-MM-DD 15:00".
+  const fx = S.fixtures.js;
+  const ctx = await L.newContext(S.browser);
+  const page = await ctx.newPage();
+  await page.goto(S.srv.url(fx.path));
+  const dt = await page.locator('time.published').getAttribute('datetime');
+  const day = fx.path.split('/').slice(1, 4).join('-');
+  L.ok(dt.startsWith(`${day}T15:00:00`), `"date: ${day} 15:00" is shown as 15:00 in ${S.tz}`, dt);
+  await ctx.close();
+});
+
 L.test('reader: a comment with the email missing shows the message beside the field and keeps the text', async () => {
   journey.writer = await L.newContext(S.browser);
   journey.page = await journey.writer.newPage();
