@@ -8,7 +8,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := sqlite3 libmicrohttpd md4c libsodium libcurl zlib
+PKGS    := sqlite3 libmicrohttpd md4c libsodium libcurl zlib libbrotlienc
 OPT     ?= -O2
 WERROR  ?= -Werror
 SAN     ?=

@@ -6,7 +6,7 @@
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmicrohttpd-dev libmd4c-dev
-      libsodium-dev libcurl4-openssl-dev zlib1g-dev python3 python3-aiosmtpd
+      libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev python3 python3-aiosmtpd
       python3-feedparser libxml2-utils
       tzdata ca-certificates"
 if [ "${1:-}" = bench ]; then

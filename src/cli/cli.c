@@ -13,7 +13,7 @@ static const char usage[] =
     "usage: byline COMMAND --db FILE [options]\n"
     "\n"
     "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
-    "        [--data DIR] [--trust-proxy] [--quiet]\n"
+    "        [--data DIR] [--trust-proxy] [--no-cache] [--quiet]\n"
     "        Serve the site (an empty database gets the demo site first).\n"
     "        Port 0 picks a free port; the address bound is printed.  Uploads go\n"
     "        under --data (default: byline-data beside the database).\n"

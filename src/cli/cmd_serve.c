@@ -11,6 +11,7 @@
 #include "model/schema.h"
 #include "core/password.h"
 #include "web/mailer.h"
+#include "web/pagecache.h"
 #include "web/scheduler.h"
 #include "web/web.h"
 
@@ -78,6 +79,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 		return 1;
 	}
 	password_init(2);
+	if (app->settings.cache_max_mb > 0 && !cli_flag(argc, argv, "--no-cache"))
+		app->cache = pagecache_new((size_t)app->settings.cache_max_mb * 1024 * 1024, path);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 
@@ -106,6 +109,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: %s\n", err);
 		mailer_stop(app->mailer);
 		scheduler_stop(sched);
+		pagecache_free(app->cache);
 		web_app_free(app);
 		db_pool_free(pool);
 		return 1;
@@ -122,6 +126,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	http_server_stop(srv);
 	mailer_stop(app->mailer);
 	scheduler_stop(sched);
+	pagecache_free(app->cache);
 	web_app_free(app);
 	db_pool_free(pool);
 	return 0;

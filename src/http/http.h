@@ -112,6 +112,12 @@ void http_resp_text(struct http_resp *resp, int status, const char *text);
 void http_redirect(struct http_req *req, struct http_resp *resp, int status,
                    const char *location);
 
+/* HTTP-dates (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"):
+** parse gives 0 for anything else; format writes into out (>= 30 bytes). */
+#include <time.h>
+time_t http_date_parse(const char *s);
+void http_date_format(time_t t, char *out, size_t n);
+
 /* ---- the server ---- */
 
 typedef void (*http_handler)(struct http_req *req, struct http_resp *resp, void *ctx);

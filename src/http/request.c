@@ -227,3 +227,63 @@ void http_redirect(struct http_req *req, struct http_resp *resp, int status,
 	buf_puts(&resp->body, location);
 	buf_putc(&resp->body, '\n');
 }
+
+static const char *const day_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void http_date_format(time_t t, char *out, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	/* By hand: strftime's names would follow the C locale. */
+	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", day_names[tm.tm_wday], tm.tm_mday,
+	         month_names[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int month_of(const char *s)
+{
+	for (int i = 0; i < 12; i++)
+		if (!strcmp(s, month_names[i]))
+			return i;
+	return 0;
+}
+
+/* Reads an HTTP-date in any of the three forms RFC 9110 says a recipient
+** must accept: "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate), "Sunday,
+** 06-Nov-94 08:49:37 GMT" (RFC 850) and "Sun Nov  6 08:49:37 1994"
+** (asctime).  The time, or 0 if s is none of them. */
+time_t http_date_parse(const char *s)
+{
+	char mon[4] = "";
+	int d = 0, y = 0, hh = -1, mm = -1, ss = -1, end = 0;
+	const char *comma = strchr(s, ',');
+	if (comma) {
+		if (sscanf(comma + 1, " %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", &d, mon, &y, &hh, &mm,
+		           &ss, &end) == 6 && end) {
+			/* IMF-fixdate */
+		} else if (sscanf(comma + 1, " %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", &d, mon, &y,
+		                  &hh, &mm, &ss, &end) == 6 && end) {
+			y += y < 70 ? 2000 : 1900; /* RFC 850's two-digit year */
+		} else {
+			return 0;
+		}
+	} else {
+		char wday[4];
+		if (sscanf(s, "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", wday, mon, &d, &hh, &mm,
+		           &ss, &y, &end) != 7 || !end)
+			return 0;
+	}
+	int m = month_of(mon);
+	if (m < 0 || d < 1 || d > 31 || y < 1970 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+	    ss < 0 || ss > 60)
+		return 0;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	return timegm(&tm);
+}

@@ -201,11 +201,78 @@ static const char migration_3[] =
 static const char migration_4[] =
     "CREATE INDEX articles_updated ON articles(status, updated_at);";
 
+/* What changed, for the page cache: every write that can alter a public
+** page leaves a row here, whoever made it (the server, the command line,
+** another node).  kind: 'article' (that article's page), 'lists' (anything
+** a listing, feed or related box shows), 'comments' (an article's
+** comments), 'author', 'all'.  Servers read rows newer than the last they
+** saw; old rows are pruned. */
+static const char migration_5[] =
+    "CREATE TABLE changes("
+    "  seq INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  id INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TRIGGER articles_ins AFTER INSERT ON articles BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.id), ('lists', 0);"
+    " END;"
+    "CREATE TRIGGER articles_del AFTER DELETE ON articles BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', OLD.id), ('lists', 0);"
+    " END;"
+    "CREATE TRIGGER articles_upd AFTER UPDATE ON articles BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.id);"
+    "  INSERT INTO changes(kind, id) SELECT 'lists', 0 WHERE"
+    "    OLD.headline IS NOT NEW.headline OR OLD.dek IS NOT NEW.dek"
+    "    OR OLD.status IS NOT NEW.status OR OLD.slug IS NOT NEW.slug"
+    "    OR OLD.published_at IS NOT NEW.published_at OR OLD.section_id IS NOT NEW.section_id"
+    "    OR OLD.author_id IS NOT NEW.author_id"
+    "    OR OLD.featured_media_id IS NOT NEW.featured_media_id"
+    "    OR OLD.updated_at IS NOT NEW.updated_at AND OLD.status = 'published';"
+    " END;"
+    "CREATE TRIGGER article_tags_ins AFTER INSERT ON article_tags BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.article_id), ('lists', 0);"
+    " END;"
+    "CREATE TRIGGER article_tags_del AFTER DELETE ON article_tags BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', OLD.article_id), ('lists', 0);"
+    " END;"
+    "CREATE TRIGGER comments_ins AFTER INSERT ON comments WHEN NEW.status = 'approved' BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('comments', NEW.article_id);"
+    " END;"
+    "CREATE TRIGGER comments_upd AFTER UPDATE ON comments BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('comments', NEW.article_id);"
+    " END;"
+    "CREATE TRIGGER comments_del AFTER DELETE ON comments BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('comments', OLD.article_id);"
+    " END;"
+    "CREATE TRIGGER users_upd AFTER UPDATE OF display_name, slug, bio, avatar_path, links"
+    "  ON users BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('author', NEW.id);"
+    " END;"
+    "CREATE TRIGGER settings_ins AFTER INSERT ON settings BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0);"
+    " END;"
+    "CREATE TRIGGER settings_upd AFTER UPDATE ON settings BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0);"
+    " END;"
+    "CREATE TRIGGER sections_upd AFTER UPDATE ON sections BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0);"
+    " END;"
+    "CREATE TRIGGER sections_ins AFTER INSERT ON sections BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0);"
+    " END;"
+    "CREATE TRIGGER tags_upd AFTER UPDATE ON tags BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0);"
+    " END;"
+    "CREATE TRIGGER media_upd AFTER UPDATE ON media BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0);"
+    " END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
 	{3, migration_3},
 	{4, migration_4},
+	{5, migration_5},
 };
 
 int schema_latest(void)

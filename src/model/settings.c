@@ -43,6 +43,7 @@ static const struct setting_def defs[] = {
 	{"upload_max_bytes", S_INT, "10485760", 1024, 100 * 1024 * 1024, NULL},
 	{"smtp_url", S_TEXT, "", 0, 0, NULL},
 	{"smtp_from", S_TEXT, "", 0, 0, NULL},
+	{"cache_max_mb", S_INT, "64", 0, 4096, NULL},
 };
 
 static const char sql_insert_default[] =
@@ -190,7 +191,7 @@ static const struct setting_slot slots[] = {
 	NUM(posts_per_page), NUM(comment_min_seconds), NUM(comment_max_seconds),
 	NUM(comment_flood_seconds), NUM(comment_max_links), NUM(held_cookie_seconds),
 	NUM(comments_open), NUM(comments_close_days), NUM(session_idle_seconds),
-	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes),
+	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes), NUM(cache_max_mb),
 };
 #undef TEXT
 #undef NUM

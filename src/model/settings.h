@@ -37,6 +37,7 @@ struct settings {
 	int upload_max_bytes;     /* largest upload accepted */
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
+	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 

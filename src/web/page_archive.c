@@ -47,6 +47,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	struct article *list = article_in_scope(p->db, a, scope, (page - 1) * per, per, 0, &n);
 	struct tv *ctx = site_context(p, page > 1 ? arena_printf(a, "%s, page %lld", title, page)
 	                                          : title);
+	p->deps.flags = DEP_LISTS;
 	tv_set_str(a, ctx, "archive_title", title);
 	tv_set_str(a, ctx, "archive_kind", kind);
 	tv_set_str(a, ctx, "empty", empty);

@@ -354,6 +354,11 @@ void page_article_render(struct page *p, const struct article *art,
 	struct arena *a = p->a;
 	const char *url = site_article_path(p, art->published_at, art->slug);
 	struct tv *ctx = site_context(p, art->headline);
+	/* The page shows this article, its comments, its author, and listings
+	** (related stories, the section menu). */
+	p->deps.flags = DEP_LISTS;
+	p->deps.article_id = art->id;
+	p->deps.author_id = art->author_id;
 	struct tv *av = tv_map(a);
 	tv_set_str(a, av, "headline", art->headline);
 	tv_set_str(a, av, "dek", art->dek);

@@ -46,6 +46,8 @@ void page_author_show(struct page *p)
 	size_t n;
 	struct article *list = article_by_author(p->db, p->a, au.id, (page - 1) * per, per, &n);
 	struct tv *ctx = site_context(p, au.name);
+	p->deps.flags = DEP_LISTS;
+	p->deps.author_id = au.id;
 	struct tv *author = tv_map(p->a);
 	tv_set_str(p->a, author, "name", au.name);
 	tv_set_str(p->a, author, "url", site_author_path(p, au.slug));

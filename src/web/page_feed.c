@@ -99,53 +99,6 @@ static char *date_822(struct arena *a, long long t, const char *zone)
 	                    tm.tm_min, tm.tm_sec, zone);
 }
 
-static int month_of(const char *s)
-{
-	for (int i = 0; i < 12; i++)
-		if (!strcmp(s, month_names[i]))
-			return i;
-	return -1;
-}
-
-/* Reads an HTTP-date in any of the three forms RFC 9110 says a recipient
-** must accept: "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate), "Sunday,
-** 06-Nov-94 08:49:37 GMT" (RFC 850) and "Sun Nov  6 08:49:37 1994"
-** (asctime).  0 with *out, or -1. */
-static int http_date_parse(const char *s, long long *out)
-{
-	char mon[4] = "";
-	int d = 0, y = 0, hh = -1, mm = -1, ss = -1, end = 0;
-	const char *comma = strchr(s, ',');
-	if (comma) {
-		if (sscanf(comma + 1, " %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", &d, mon, &y, &hh, &mm,
-		           &ss, &end) == 6 && end) {
-			/* IMF-fixdate */
-		} else if (sscanf(comma + 1, " %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", &d, mon, &y,
-		                  &hh, &mm, &ss, &end) == 6 && end) {
-			y += y < 70 ? 2000 : 1900; /* RFC 850's two-digit year */
-		} else {
-			return -1;
-		}
-	} else {
-		char wday[4];
-		if (sscanf(s, "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", wday, mon, &d, &hh, &mm,
-		           &ss, &y, &end) != 7 || !end)
-			return -1;
-	}
-	int m = month_of(mon);
-	if (m < 0 || d < 1 || d > 31 || y < 1970 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
-	    ss < 0 || ss > 60)
-		return -1;
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m;
-	tm.tm_mday = d;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
-	*out = (long long)timegm(&tm);
-	return 0;
-}
 
 /* ---- the conditional reply ---- */
 
@@ -189,6 +142,8 @@ static int etag_listed(const char *header, const char *etag)
 ** last_modified. */
 void page_feed_send(struct page *p, const char *content_type, long long last_modified)
 {
+	if (p->deps.flags == DEP_EVERYTHING)
+		p->deps.flags = DEP_LISTS; /* sitemaps: the lists of what is published */
 	struct http_resp *resp = p->resp;
 	resp->content_type = content_type;
 	unsigned char h[16];
@@ -209,7 +164,7 @@ void page_feed_send(struct page *p, const char *content_type, long long last_mod
 	long long since;
 	if (inm)
 		fresh = etag_listed(inm, etag);
-	else if (ims && last_modified > 0 && http_date_parse(ims, &since) == 0)
+	else if (ims && last_modified > 0 && (since = (long long)http_date_parse(ims)) > 0)
 		fresh = last_modified <= since;
 	if (fresh) {
 		resp->status = 304;
@@ -505,6 +460,7 @@ static void article_feed(struct page *p, struct feed *f, const struct article_sc
 	size_t n;
 	struct article *list = article_in_scope(p->db, p->a, scope, 0, FEED_ARTICLES, 1, &n);
 	f->updated_at = article_last_change(p->db, scope);
+	p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE; /* listings and full text */
 	article_items(p, f, list, n, full_text);
 	feed_send(p, f);
 }
@@ -516,6 +472,8 @@ static void comment_feed(struct page *p, struct feed *f, long long article_id)
 	const char *base = site_base(p);
 	size_t n;
 	struct comment *list = comment_recent_approved(p->db, a, article_id, FEED_COMMENTS, &n);
+	p->deps.flags = article_id ? DEP_LISTS : DEP_LISTS | DEP_ALL_COMMENTS;
+	p->deps.article_id = article_id;
 	f->items = arena_alloc(a, (n ? n : 1) * sizeof *f->items);
 	f->n_items = n;
 	for (size_t i = 0; i < n; i++) {

@@ -57,6 +57,7 @@ void page_home_show(struct page *p)
 	size_t n;
 	struct article *list = article_latest(p->db, p->a, (page - 1) * per, per, &n);
 	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
+	p->deps.flags = DEP_LISTS;
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	site_pagination(p, ctx, "/", page, pages);

@@ -16,6 +16,7 @@
 #include "core/escape.h"
 #include "core/log.h"
 #include "model/account.h"
+#include "web/pagecache.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -43,13 +44,13 @@ struct route {
 
 static const struct route routes[] = {
 	/* The public site. */
-	{"GET",  "/",                         page_home_show,    0, 0, NULL},
-	{"GET",  "/page/{n}/",                page_home_show,    0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, 0, 0, NULL},
+	{"GET",  "/",                         page_home_show,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/page/{n}/",                page_home_show,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, PAGE_CACHED, 0, NULL},
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN, 128 * KB,
 	                                      comment_form_refuse},
-	{"GET",  "/author/{slug}/",           page_author_show,  0, 0, NULL},
-	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  0, 0, NULL},
+	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},
+	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/robots.txt",               page_robots,       0, 0, NULL},
 	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
 	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
@@ -58,34 +59,34 @@ static const struct route routes[] = {
 	{"GET",  "/search/page/{n}/",         page_search,       0, 0, NULL},
 
 	/* Feeds (RSS 2.0 at feed/, Atom at feed/atom/, JSON Feed at feed/json/). */
-	{"GET",  "/feed/{fmt}",                           page_feed_site,     0, 0, NULL},
-	{"GET",  "/category/{slug}/feed/{fmt}",           page_feed_section,  0, 0, NULL},
-	{"GET",  "/tag/{slug}/feed/{fmt}",                page_feed_tag,      0, 0, NULL},
-	{"GET",  "/author/{slug}/feed/{fmt}",             page_feed_author,   0, 0, NULL},
-	{"GET",  "/comments/feed/{fmt}",                  page_feed_comments, 0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/feed/{fmt}",   page_feed_article_comments, 0, 0, NULL},
+	{"GET",  "/feed/{fmt}",                           page_feed_site,     PAGE_CACHED, 0, NULL},
+	{"GET",  "/category/{slug}/feed/{fmt}",           page_feed_section,  PAGE_CACHED, 0, NULL},
+	{"GET",  "/tag/{slug}/feed/{fmt}",                page_feed_tag,      PAGE_CACHED, 0, NULL},
+	{"GET",  "/author/{slug}/feed/{fmt}",             page_feed_author,   PAGE_CACHED, 0, NULL},
+	{"GET",  "/comments/feed/{fmt}",                  page_feed_comments, PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/feed/{fmt}",   page_feed_article_comments, PAGE_CACHED, 0, NULL},
 
 	/* Archives: sections (WordPress's /category/), tags, dates. */
-	{"GET",  "/category/{slug}/",                     page_archive_section, 0, 0, NULL},
-	{"GET",  "/category/{slug}/page/{n}/",            page_archive_section, 0, 0, NULL},
-	{"GET",  "/category/{slug}/{slug}/",              page_archive_section, 0, 0, NULL},
-	{"GET",  "/category/{slug}/{slug}/page/{n}/",     page_archive_section, 0, 0, NULL},
-	{"GET",  "/tag/{slug}/",                          page_archive_tag,     0, 0, NULL},
-	{"GET",  "/tag/{slug}/page/{n}/",                 page_archive_tag,     0, 0, NULL},
-	{"GET",  "/{yyyy}/",                              page_archive_date,    0, 0, NULL},
-	{"GET",  "/{yyyy}/page/{n}/",                     page_archive_date,    0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/",                         page_archive_date,    0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/page/{n}/",                page_archive_date,    0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/{dd}/",                    page_archive_date,    0, 0, NULL},
-	{"GET",  "/{yyyy}/{mm}/{dd}/page/{n}/",           page_archive_date,    0, 0, NULL},
+	{"GET",  "/category/{slug}/",                     page_archive_section, PAGE_CACHED, 0, NULL},
+	{"GET",  "/category/{slug}/page/{n}/",            page_archive_section, PAGE_CACHED, 0, NULL},
+	{"GET",  "/category/{slug}/{slug}/",              page_archive_section, PAGE_CACHED, 0, NULL},
+	{"GET",  "/category/{slug}/{slug}/page/{n}/",     page_archive_section, PAGE_CACHED, 0, NULL},
+	{"GET",  "/tag/{slug}/",                          page_archive_tag,     PAGE_CACHED, 0, NULL},
+	{"GET",  "/tag/{slug}/page/{n}/",                 page_archive_tag,     PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/",                              page_archive_date,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/page/{n}/",                     page_archive_date,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/",                         page_archive_date,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/page/{n}/",                page_archive_date,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/",                    page_archive_date,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/page/{n}/",           page_archive_date,    PAGE_CACHED, 0, NULL},
 
 	/* Sitemaps. */
-	{"GET",  "/sitemap.xml",                          page_sitemap_index,    0, 0, NULL},
-	{"GET",  "/sitemap-articles-{n}.xml",             page_sitemap_articles, 0, 0, NULL},
-	{"GET",  "/sitemap-sections.xml",                 page_sitemap_sections, 0, 0, NULL},
-	{"GET",  "/sitemap-tags.xml",                     page_sitemap_tags,     0, 0, NULL},
-	{"GET",  "/sitemap-authors.xml",                  page_sitemap_authors,  0, 0, NULL},
-	{"GET",  "/sitemap-news.xml",                     page_sitemap_news,     0, 0, NULL},
+	{"GET",  "/sitemap.xml",                          page_sitemap_index,    PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-articles-{n}.xml",             page_sitemap_articles, PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-sections.xml",                 page_sitemap_sections, PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-tags.xml",                     page_sitemap_tags,     PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-authors.xml",                  page_sitemap_authors,  PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-news.xml",                     page_sitemap_news,     PAGE_CACHED, 0, NULL},
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
@@ -276,6 +277,22 @@ static int same_origin(struct page *p)
 	return from[blen] == 0 || from[blen] == '/';
 }
 
+/* 1 if the request carries a cookie that can make its page personal (a
+** session, a held comment, saved commenter details): such requests never
+** use the shared cache. */
+static int personal(struct http_req *req)
+{
+	const char *c = http_header(req, "Cookie");
+	return c && (strstr(c, "byline_session=") || strstr(c, "byline_held=") ||
+	             strstr(c, "byline_commenter="));
+}
+
+/* The cache key: the path and query as sent. */
+static const char *cache_key(struct http_req *req)
+{
+	return *req->query ? arena_printf(req->a, "%s?%s", req->path, req->query) : req->path;
+}
+
 static const char LOGIN_FIRST[] = "sign in first";
 static const char NOT_ALLOWED[] = "not allowed";
 
@@ -313,7 +330,7 @@ static const char *needs_refusal(struct page *p, unsigned needs)
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL};
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
 	struct page *p = &page;
 	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
 	http_resp_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
@@ -335,6 +352,19 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 				return;
 			}
 		}
+	}
+	/* Anonymous readers of cacheable pages are answered from the page cache;
+	** a miss renders below and is stored after. */
+	struct pc_ticket *ticket = NULL;
+	int is_read = !strcmp(req->method, "GET") || req->is_head;
+	if (r && (r->needs & PAGE_CACHED) && is_read && app->cache && !personal(req)) {
+		if (pagecache_db_changed(app->cache)) {
+			struct db *db = db_pool_get(app->pool);
+			pagecache_sync(app->cache, db);
+			db_pool_put(app->pool, db);
+		}
+		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
+			return;
 	}
 	p->db = db_pool_get(app->pool);
 	pthread_rwlock_rdlock(&app->settings_lock);
@@ -373,6 +403,15 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 	}
 	p->is_private |= p->user != NULL; /* signed-in pages are never shared */
+	if (ticket) {
+		if (p->is_private)
+			pagecache_abandon(app->cache, ticket);
+		else
+			pagecache_put(app->cache, ticket, req, resp, &p->deps);
+	}
+	/* A write here is seen by the cache before the next request. */
+	if (!is_read && app->cache)
+		pagecache_sync(app->cache, p->db);
 	pthread_rwlock_unlock(&app->settings_lock);
 	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);

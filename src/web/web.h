@@ -17,6 +17,7 @@
 
 #include "http/http.h"
 #include "model/settings.h"
+#include "web/pagecache.h"
 
 struct db;
 struct db_pool;
@@ -46,6 +47,7 @@ struct app {
 	int trust_proxy;          /* believe X-Forwarded-* */
 	const char *data_dir;     /* uploads live under DATA_DIR/media/ */
 	struct mailer *mailer;    /* sends notifications; NULL sends none */
+	struct pagecache *cache;  /* rendered public pages; NULL for none */
 	pthread_rwlock_t settings_lock; /* requests read settings; a reload writes */
 	atomic_int settings_dirty; /* set by web_settings_changed() */
 };
@@ -59,6 +61,7 @@ struct page {
 	int is_private;           /* shows per-reader content: never shared-cached */
 	struct account *user;     /* signed-in account, or NULL (auth_load) */
 	struct session *session;  /* its session, or NULL */
+	struct page_deps deps;    /* what the page shows (for the page cache) */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -70,6 +73,9 @@ struct page {
 #define NEED_AUTHOR NEED_ROLE(2)
 #define NEED_EDITOR NEED_ROLE(3)
 #define NEED_ADMIN NEED_ROLE(4)
+/* Not a need but a promise: anonymous GETs of the route may be served from
+** the page cache (the handler sets p->deps). */
+#define PAGE_CACHED 0x04
 
 /* Builds the site over an open database pool, loading the theme from
 ** theme_dir (NULL: the files embedded in the binary).  NULL with err. */

@@ -1,0 +1,541 @@
+/*
+** pagecache.c: the page cache (see pagecache.h for what it promises).
+**
+** One mutex guards everything: the hash table of entries (chained), the
+** LRU list, the byte count.  Compression and rendering happen outside it.
+** Entries are never handed out by pointer: a hit copies the chosen body
+** into the response, so eviction never races a send.
+*/
+#include "web/pagecache.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "http/http.h"
+
+#include <brotli/encode.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+#define N_BUCKETS 4096
+#define WAIT_SECONDS 10
+
+struct pc_entry {
+	char *key;                    /* path and query */
+	unsigned hash;                /* of key */
+	struct pc_entry *chain;       /* next in bucket */
+	struct pc_entry *prev, *next; /* LRU list, most recent first */
+	int has_body;                 /* 0: placeholder while the first render runs */
+	int stale;                    /* what it shows changed; re-render on next use */
+	int rendering;                /* a request is rendering it now */
+	unsigned long gen;            /* render generation (a put for an older one is dropped) */
+	char *content_type;           /* as rendered */
+	char *cache_control;          /* as rendered, or the default for pages */
+	char etag[40];                /* hash of the plain body, quoted, without suffix */
+	char last_modified[40];       /* HTTP-date: the handler's, else the render's */
+	time_t modified;              /* the same, as a time */
+	unsigned char *plain, *gz, *br; /* bodies (gz, br may be NULL if no smaller) */
+	size_t plain_len, gz_len, br_len;
+	struct page_deps deps;        /* what it shows */
+	size_t bytes;                 /* memory charged */
+};
+
+struct pc_ticket {
+	struct pc_entry *e;  /* the entry being rendered */
+	unsigned long gen;   /* its generation when the render began */
+};
+
+struct pagecache {
+	pthread_mutex_t mu;            /* guards all below */
+	pthread_cond_t cv;             /* signalled when a render ends */
+	struct pc_entry *buckets[N_BUCKETS];
+	struct pc_entry *head, *tail;  /* LRU */
+	size_t bytes, max_bytes;       /* memory in use, bound */
+	unsigned long gen;             /* bumped per render start */
+	long long seq;                 /* last change read */
+	char *wal_path;                /* the database's -wal file */
+	struct stat wal_seen;          /* its state at the last sync */
+	struct pagecache_stats stats;  /* counters */
+};
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct pagecache *pagecache_new(size_t max_bytes, const char *db_path)
+{
+	struct pagecache *c = calloc(1, sizeof *c);
+	if (!c)
+		die("out of memory");
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->max_bytes = max_bytes;
+	c->seq = -1;
+	size_t n = strlen(db_path) + 5;
+	c->wal_path = malloc(n);
+	if (!c->wal_path)
+		die("out of memory");
+	snprintf(c->wal_path, n, "%s-wal", db_path);
+	return c;
+}
+
+static void entry_free_bodies(struct pc_entry *e)
+{
+	free(e->plain);
+	free(e->gz);
+	free(e->br);
+	free(e->content_type);
+	free(e->cache_control);
+	e->plain = e->gz = e->br = NULL;
+	e->content_type = e->cache_control = NULL;
+}
+
+void pagecache_free(struct pagecache *c)
+{
+	if (!c)
+		return;
+	struct pc_entry *e = c->head;
+	while (e) {
+		struct pc_entry *next = e->next;
+		entry_free_bodies(e);
+		free(e->key);
+		free(e);
+		e = next;
+	}
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c->wal_path);
+	free(c);
+}
+
+/* ---- LRU and table (caller holds mu) ---- */
+
+static void lru_unlink(struct pagecache *c, struct pc_entry *e)
+{
+	if (e->prev) e->prev->next = e->next; else c->head = e->next;
+	if (e->next) e->next->prev = e->prev; else c->tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_front(struct pagecache *c, struct pc_entry *e)
+{
+	e->next = c->head;
+	e->prev = NULL;
+	if (c->head)
+		c->head->prev = e;
+	c->head = e;
+	if (!c->tail)
+		c->tail = e;
+}
+
+static struct pc_entry *find(struct pagecache *c, const char *key, unsigned h)
+{
+	for (struct pc_entry *e = c->buckets[h % N_BUCKETS]; e; e = e->chain)
+		if (e->hash == h && !strcmp(e->key, key))
+			return e;
+	return NULL;
+}
+
+static void remove_entry(struct pagecache *c, struct pc_entry *e)
+{
+	struct pc_entry **pp = &c->buckets[e->hash % N_BUCKETS];
+	while (*pp != e)
+		pp = &(*pp)->chain;
+	*pp = e->chain;
+	lru_unlink(c, e);
+	c->bytes -= e->bytes;
+	c->stats.entries--;
+	entry_free_bodies(e);
+	free(e->key);
+	free(e);
+}
+
+/* Evicts least recently used entries (never one being rendered) until the
+** bytes fit. */
+static void evict(struct pagecache *c)
+{
+	struct pc_entry *e = c->tail;
+	while (c->bytes > c->max_bytes && e) {
+		struct pc_entry *prev = e->prev;
+		if (!e->rendering)
+			remove_entry(c, e);
+		e = prev;
+	}
+}
+
+/* ---- serving ---- */
+
+/* 1 if Accept-Encoding accepts coding (a token with q not 0). */
+static int accepts(const char *ae, const char *coding)
+{
+	if (!ae)
+		return 0;
+	size_t n = strlen(coding);
+	for (const char *p = ae; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *tok = p;
+		while (*p && *p != ',' && *p != ';' && *p != ' ')
+			p++;
+		size_t len = (size_t)(p - tok);
+		int zero = 0;
+		while (*p && *p != ',') {
+			if (*p == 'q' && p[1] == '=' && p[2] == '0' && (p[3] != '.' ||
+			    strspn(p + 4, "0") == strcspn(p + 4, ",; ")))
+				zero = 1;
+			p++;
+		}
+		if (len == n && !strncasecmp(tok, coding, n) && !zero)
+			return 1;
+	}
+	return 0;
+}
+
+/* Fills resp from e for req (caller holds mu). */
+static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *resp)
+{
+	const char *ae = http_header(req, "Accept-Encoding");
+	const unsigned char *body = e->plain;
+	size_t len = e->plain_len;
+	const char *coding = NULL, *suffix = "";
+	if (e->br && accepts(ae, "br")) {
+		body = e->br, len = e->br_len, coding = "br", suffix = "-br";
+	} else if (e->gz && accepts(ae, "gzip")) {
+		body = e->gz, len = e->gz_len, coding = "gzip", suffix = "-gz";
+	}
+	struct arena *a = req->a;
+	char *etag = arena_printf(a, "\"%s%s\"", e->etag, suffix);
+	resp->content_type = arena_strdup(a, e->content_type);
+	http_resp_header(resp, "ETag", etag);
+	http_resp_header(resp, "Last-Modified", arena_strdup(a, e->last_modified));
+	http_resp_header(resp, "Cache-Control", arena_strdup(a, e->cache_control));
+	http_resp_header(resp, "Vary", "Accept-Encoding");
+	const char *inm = http_header(req, "If-None-Match");
+	const char *ims = inm ? NULL : http_header(req, "If-Modified-Since");
+	time_t since = ims ? http_date_parse(ims) : 0;
+	if ((inm && (strstr(inm, etag) || !strcmp(inm, "*"))) ||
+	    (since > 0 && since >= e->modified)) {
+		resp->status = 304;
+		buf_reset(&resp->body);
+		return;
+	}
+	resp->status = 200;
+	if (coding)
+		http_resp_header(resp, "Content-Encoding", coding);
+	buf_reset(&resp->body);
+	buf_put(&resp->body, body, len);
+}
+
+int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
+                  struct http_resp *resp, struct pc_ticket **t)
+{
+	unsigned h = hash_str(key);
+	*t = NULL;
+	pthread_mutex_lock(&c->mu);
+	struct pc_entry *e = find(c, key, h);
+	for (;;) {
+		if (e && e->has_body && !e->stale && e->deps.expires_at &&
+		    (long long)time(NULL) >= e->deps.expires_at)
+			e->stale = 1;
+		if (e && e->has_body && !e->stale) {
+			c->stats.hits++;
+			lru_unlink(c, e);
+			lru_front(c, e);
+			serve(e, req, resp);
+			pthread_mutex_unlock(&c->mu);
+			return 1;
+		}
+		if (e && e->has_body && e->stale && e->rendering) {
+			/* Someone is re-rendering: this reader gets the previous version. */
+			c->stats.stale_served++;
+			serve(e, req, resp);
+			pthread_mutex_unlock(&c->mu);
+			return 1;
+		}
+		if (e && !e->has_body && e->rendering) {
+			/* The first render is under way: wait for it, not render twice. */
+			c->stats.waits++;
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += WAIT_SECONDS;
+			if (pthread_cond_timedwait(&c->cv, &c->mu, &until) != 0)
+				break; /* too long: render it ourselves */
+			e = find(c, key, h);
+			continue;
+		}
+		break;
+	}
+	if (!e) {
+		e = calloc(1, sizeof *e);
+		if (!e)
+			die("out of memory");
+		e->key = strdup(key);
+		if (!e->key)
+			die("out of memory");
+		e->hash = h;
+		e->chain = c->buckets[h % N_BUCKETS];
+		c->buckets[h % N_BUCKETS] = e;
+		e->bytes = sizeof *e + strlen(key);
+		c->bytes += e->bytes;
+		c->stats.entries++;
+		lru_front(c, e);
+	}
+	c->stats.misses++;
+	e->rendering = 1;
+	e->gen = ++c->gen;
+	struct pc_ticket *tk = arena_alloc(req->a, sizeof *tk);
+	tk->e = e;
+	tk->gen = e->gen;
+	*t = tk;
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+static unsigned char *gzip_body(const char *in, size_t n, size_t *out_len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, n);
+	unsigned char *out = malloc(cap);
+	if (!out)
+		die("out of memory");
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *out_len >= n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static unsigned char *brotli_body(const char *in, size_t n, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(n);
+	if (!cap)
+		return NULL;
+	unsigned char *out = malloc(cap);
+	if (!out)
+		die("out of memory");
+	*out_len = cap;
+	if (!BrotliEncoderCompress(9, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, n,
+	                           (const uint8_t *)in, out_len, out) || *out_len >= n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* The value of a header already set on resp, or NULL. */
+static const char *resp_header(const struct http_resp *resp, const char *name)
+{
+	for (int i = 0; i < resp->n_headers; i++)
+		if (!strcasecmp(resp->hnames[i], name))
+			return resp->hvalues[i];
+	return NULL;
+}
+
+void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
+                   struct http_resp *resp, const struct page_deps *deps)
+{
+	if (resp->status != 200 || resp_header(resp, "Set-Cookie")) {
+		pagecache_abandon(c, t);
+		return;
+	}
+	/* The forms, made once per render, outside the lock. */
+	const char *body = resp->body.data ? resp->body.data : "";
+	size_t len = resp->body.len;
+	size_t gz_len = 0, br_len = 0;
+	unsigned char *gz = gzip_body(body, len, &gz_len);
+	unsigned char *br = brotli_body(body, len, &br_len);
+	unsigned char *plain = malloc(len ? len : 1);
+	if (!plain)
+		die("out of memory");
+	memcpy(plain, body, len);
+	unsigned char h[16];
+	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+	char etag[40];
+	sodium_bin2hex(etag, sizeof etag, h, sizeof h);
+	char date[40];
+	const char *lm = resp_header(resp, "Last-Modified");
+	time_t modified = lm ? http_date_parse(lm) : 0;
+	if (modified <= 0)
+		modified = time(NULL);
+	http_date_format(modified, date, sizeof date);
+	const char *cc = resp_header(resp, "Cache-Control");
+	if (!cc || !strcmp(cc, "no-cache"))
+		/* Browsers revalidate every time (a 304 is cheap); a CDN or nginx
+		** in front may keep it a minute. */
+		cc = "public, max-age=0, s-maxage=60, must-revalidate";
+
+	pthread_mutex_lock(&c->mu);
+	struct pc_entry *e = t->e;
+	if (e->gen == t->gen) {
+		c->bytes -= e->bytes;
+		entry_free_bodies(e);
+		e->plain = plain, e->plain_len = len;
+		e->gz = gz, e->gz_len = gz ? gz_len : 0;
+		e->br = br, e->br_len = br ? br_len : 0;
+		e->content_type = xstrdup(resp->content_type ? resp->content_type
+		                                            : "text/html; charset=utf-8");
+		e->cache_control = xstrdup(cc);
+		snprintf(e->etag, sizeof e->etag, "%s", etag);
+		snprintf(e->last_modified, sizeof e->last_modified, "%s", date);
+		e->modified = modified;
+		e->deps = *deps;
+		e->has_body = 1;
+		e->stale = 0;
+		e->rendering = 0;
+		e->bytes = sizeof *e + strlen(e->key) + len + e->gz_len + e->br_len;
+		c->bytes += e->bytes;
+		serve(e, req, resp);
+		evict(c);
+	} else {
+		/* Another render finished in between: keep theirs. */
+		free(plain);
+		free(gz);
+		free(br);
+	}
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&c->mu);
+	struct pc_entry *e = t->e;
+	if (e->gen == t->gen) {
+		e->rendering = 0;
+		if (!e->has_body)
+			remove_entry(c, e);
+	}
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- invalidation ---- */
+
+static int touches(const struct pc_entry *e, enum change_kind kind, long long id)
+{
+	const struct page_deps *d = &e->deps;
+	if (kind == CHANGE_ALL || (d->flags & DEP_EVERYTHING))
+		return 1;
+	switch (kind) {
+	case CHANGE_LISTS:
+		return (d->flags & DEP_LISTS) != 0;
+	case CHANGE_ARTICLE:
+		return d->article_id == id || (d->flags & DEP_ANY_ARTICLE);
+	case CHANGE_COMMENTS:
+		return d->article_id == id || (d->flags & DEP_ALL_COMMENTS);
+	case CHANGE_AUTHOR:
+		return d->author_id == id || (d->flags & DEP_LISTS);
+	default:
+		return 1;
+	}
+}
+
+static void on_change(void *ctx, enum change_kind kind, long long id)
+{
+	struct pagecache *c = ctx;
+	for (struct pc_entry *e = c->head; e; e = e->next)
+		if (e->has_body && touches(e, kind, id)) {
+			e->stale = 1;
+			e->gen = ++c->gen; /* a render begun before the change is outdated */
+			e->rendering = 0;
+		}
+}
+
+struct collected {
+	enum change_kind kind[256]; /* what changed */
+	long long id[256];          /* which */
+	int n;                      /* entries used */
+};
+
+static void collect_change(void *ctx, enum change_kind kind, long long id)
+{
+	struct collected *got = ctx;
+	if (got->n < 256) {
+		got->kind[got->n] = kind;
+		got->id[got->n] = id;
+		got->n++;
+	}
+}
+
+int pagecache_db_changed(struct pagecache *c)
+{
+	struct stat sb;
+	if (stat(c->wal_path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	pthread_mutex_lock(&c->mu);
+	int changed = c->seq < 0 || sb.st_size != c->wal_seen.st_size ||
+	              sb.st_mtim.tv_sec != c->wal_seen.st_mtim.tv_sec ||
+	              sb.st_mtim.tv_nsec != c->wal_seen.st_mtim.tv_nsec ||
+	              sb.st_ino != c->wal_seen.st_ino;
+	pthread_mutex_unlock(&c->mu);
+	return changed;
+}
+
+void pagecache_sync(struct pagecache *c, struct db *db)
+{
+	struct stat sb;
+	if (stat(c->wal_path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	pthread_mutex_lock(&c->mu);
+	long long seq = c->seq;
+	pthread_mutex_unlock(&c->mu);
+	if (seq < 0) {
+		/* First sync: everything before now is already in what we render. */
+		seq = changes_latest(db);
+		pthread_mutex_lock(&c->mu);
+		c->seq = seq;
+		c->wal_seen = sb;
+		pthread_mutex_unlock(&c->mu);
+		return;
+	}
+	/* Read outside the lock, apply inside: collect first. */
+	struct collected got;
+	got.n = 0;
+	long long newest = changes_since(db, seq, 256, collect_change, &got);
+	pthread_mutex_lock(&c->mu);
+	if (newest > c->seq) {
+		for (int i = 0; i < got.n; i++)
+			on_change(c, got.kind[i], got.id[i]);
+		c->seq = newest;
+	}
+	c->wal_seen = sb;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void pagecache_stats(struct pagecache *c, struct pagecache_stats *out)
+{
+	pthread_mutex_lock(&c->mu);
+	*out = c->stats;
+	out->bytes = c->bytes;
+	pthread_mutex_unlock(&c->mu);
+}

@@ -1,0 +1,76 @@
+/*
+** pagecache.h: rendered public pages kept in memory, with their gzip and
+** brotli forms, dropped when what they show changes.
+**
+** A page is stored under its path and query, with what it depends on
+** (struct page_deps).  Writes anywhere (this server, the command line,
+** another process) leave rows in the `changes` table; pagecache_sync()
+** reads them and marks the entries that show what changed as stale.  A
+** stale entry is served to concurrent readers while one request renders
+** the new version; concurrent misses for a page never cached wait for the
+** one render (request coalescing).  Memory is bounded: least recently used
+** entries go first.
+**
+** Only anonymous readers are served from the cache (no session, held
+** comment or saved-details cookie), and only public 200 answers are stored,
+** so no reader's own content can ever reach another.
+*/
+#ifndef BYLINE_WEB_PAGECACHE_H
+#define BYLINE_WEB_PAGECACHE_H
+
+#include <stddef.h>
+
+#include "model/changes.h"
+
+struct db;
+struct db_pool;
+struct http_req;
+struct http_resp;
+
+/* What a cached page shows, so a change drops exactly the pages it affects. */
+#define DEP_EVERYTHING 1u   /* unknown: any change drops it (the default) */
+#define DEP_LISTS 2u        /* listings of articles (and related boxes, nav) */
+#define DEP_ANY_ARTICLE 4u  /* any article's text (full-text feeds) */
+#define DEP_ALL_COMMENTS 8u /* any article's comments (site comment feed) */
+
+struct page_deps {
+	unsigned flags;       /* DEP_* */
+	long long article_id; /* this article's text and comments, 0 if none */
+	long long author_id;  /* this author's profile, 0 if none */
+	long long expires_at; /* also stale after this time (seconds), 0 never */
+};
+
+struct pagecache;
+struct pc_ticket; /* a miss being rendered by the caller */
+
+/* A cache of at most max_bytes (bodies and compressed forms), watching the
+** database whose WAL file is wal_path for changes from other processes. */
+struct pagecache *pagecache_new(size_t max_bytes, const char *db_path);
+void pagecache_free(struct pagecache *c);
+
+/* Looks key up.  On a hit, fills resp (the encoding the request accepts, or
+** a 304) and returns 1.  On a miss returns 0 with *t set: the caller renders
+** and then calls pagecache_put() or pagecache_abandon() with it. */
+int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
+                  struct http_resp *resp, struct pc_ticket **t);
+
+/* Stores the rendered resp (if it is a public 200) and rewrites resp as a
+** hit would be served (compressed if accepted, ETag, Vary).  Ends t. */
+void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
+                   struct http_resp *resp, const struct page_deps *deps);
+void pagecache_abandon(struct pagecache *c, struct pc_ticket *t);
+
+/* Reads the change log since the last sync and drops what it touched. */
+void pagecache_sync(struct pagecache *c, struct db *db);
+
+/* 1 if the database file changed since the last sync (cheap: a stat). */
+int pagecache_db_changed(struct pagecache *c);
+
+/* Figures for tests and the benchmark. */
+struct pagecache_stats {
+	unsigned long hits, misses, stale_served, waits, entries;
+	size_t bytes;
+};
+void pagecache_stats(struct pagecache *c, struct pagecache_stats *out);
+
+#endif
