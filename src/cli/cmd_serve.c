@@ -32,6 +32,15 @@ int cmd_serve(const char *path, int argc, char **argv)
 	int trust_proxy = cli_flag(argc, argv, "--trust-proxy");
 	if (cli_flag(argc, argv, "--quiet"))
 		log_set_verbose(0);
+	const char *per_ip_opt = cli_option(argc, argv, "--max-conns-per-ip");
+	const char *conns_opt = cli_option(argc, argv, "--max-conns");
+	int per_ip = per_ip_opt ? atoi(per_ip_opt) : 32;
+	int conns = conns_opt ? atoi(conns_opt) : 1000;
+	if (per_ip < 0 || conns < 1) {
+		fprintf(stderr, "byline serve: --max-conns must be 1 or more, --max-conns-per-ip "
+		        "0 (no limit) or more\n");
+		return 2;
+	}
 	int threads = threads_opt ? atoi(threads_opt) : 2;
 	if (threads < 1 || threads > 64) {
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
@@ -97,8 +106,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .listen = listen ? listen : "127.0.0.1:8080",
 	    .threads = threads,
 	    .timeout = 30,
-	    .conn_limit = 2000,
-	    .per_ip_limit = 0,
+	    .conn_limit = (unsigned)conns,
+	    .per_ip_limit = (unsigned)per_ip,
 	    .trust_proxy = trust_proxy,
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,

@@ -50,16 +50,46 @@ const char *http_header(struct http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
-                                    const char *key, const char *value)
+/* What the header scan finds (nginx's limits are the yardstick). */
+struct header_scan {
+	int content_length;     /* Content-Length fields */
+	int transfer_encoding;  /* Transfer-Encoding fields */
+	int not_chunked;        /* a Transfer-Encoding other than "chunked" */
+	int encoded_body;       /* a Content-Encoding on the request body */
+	int fields;             /* header fields */
+	size_t total;           /* bytes of all fields */
+	size_t longest;         /* bytes of the longest field */
+	int bad_bytes;          /* a CR, LF or NUL inside a value */
+};
+
+#define MAX_URI 8192          /* request line: 414 past it */
+#define MAX_SEARCH_URI 16384  /* except a search, whose text may be 10 KB */
+#define MAX_FIELD 8192        /* one header field: 431 */
+#define MAX_FIELDS_BYTES 32768 /* all header fields: 431 */
+#define MAX_FIELDS 100        /* header fields: 431 */
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
 {
 	(void)kind;
-	(void)value;
-	int *counts = cls;
-	if (!strcasecmp(key, "Content-Length"))
-		counts[0]++;
-	else if (!strcasecmp(key, "Transfer-Encoding"))
-		counts[1]++;
+	struct header_scan *h = cls;
+	size_t len = strlen(key) + (value ? strlen(value) : 0) + 4;
+	h->fields++;
+	h->total += len;
+	if (len > h->longest)
+		h->longest = len;
+	if (value && strpbrk(value, "\r\n"))
+		h->bad_bytes = 1;
+	if (!strcasecmp(key, "Content-Length")) {
+		h->content_length++;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		h->transfer_encoding++;
+		if (!value || strcasecmp(value, "chunked") != 0)
+			h->not_chunked = 1;
+	} else if (!strcasecmp(key, "Content-Encoding")) {
+		if (value && strcasecmp(value, "identity") != 0)
+			h->encoded_body = 1;
+	}
 	return MHD_YES;
 }
 
@@ -122,6 +152,8 @@ static enum MHD_Result send_reject(struct MHD_Connection *c, int status, const c
 	buf_puts(&resp.body, text);
 	buf_putc(&resp.body, '\n');
 	http_resp_header(&resp, "Connection", "close");
+	http_resp_header(&resp, "X-Content-Type-Options", "nosniff");
+	http_resp_header(&resp, "Cache-Control", "no-store");
 	return send_resp(c, &resp);
 }
 
@@ -155,15 +187,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				req->scheme = "https";
 		}
 		req->remote_ip = client_ip(req, c, s->cfg.trust_proxy);
-		int counts[2] = {0, 0};
-		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, counts);
-		st->limit = s->cfg.body_limit ? s->cfg.body_limit(method, req->path, s->cfg.ctx)
-		                              : 0;
-		if (counts[0] > 1 || (counts[0] && counts[1]) || counts[1] > 1) {
+		struct header_scan h;
+		memset(&h, 0, sizeof h);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &h);
+		/* GET and HEAD carry no body: no route lookup needed for them. */
+		int bodyless = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+		st->limit = bodyless || !s->cfg.body_limit
+		                ? 0
+		                : s->cfg.body_limit(method, req->path, s->cfg.ctx);
+		size_t uri_max = strncmp(st->uri, "/search/", 8) ? MAX_URI : MAX_SEARCH_URI;
+		if (strlen(st->uri) > uri_max) {
+			st->reject = 414;
+			st->reason = "The address is too long.";
+		} else if (h.longest > MAX_FIELD || h.total > MAX_FIELDS_BYTES ||
+		           h.fields > MAX_FIELDS) {
+			st->reject = 431;
+			st->reason = "The request's headers are too large.";
+		} else if (h.bad_bytes) {
+			st->reject = 400;
+			st->reason = "Bad request: a header holds a line break.";
+		} else if (h.content_length > 1 || (h.content_length && h.transfer_encoding) ||
+		           h.transfer_encoding > 1) {
 			st->reject = 400;
 			st->reason = "Bad request: conflicting Content-Length and "
 			             "Transfer-Encoding headers.";
-		} else if (counts[0]) {
+		} else if (h.not_chunked) {
+			st->reject = 501;
+			st->reason = "Only the chunked transfer coding is understood.";
+		} else if (h.encoded_body) {
+			/* A compressed body can expand far past any limit: refused. */
+			st->reject = 415;
+			st->reason = "Compressed request bodies are not accepted; send it "
+			             "uncompressed.";
+		} else if (h.content_length) {
 			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			                                             "Content-Length");
 			char *end;
@@ -318,6 +374,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000),
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (size_t)(4 * 1024),
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
