@@ -4,6 +4,7 @@
 #   make test       build, then run every test (unit, spec, request)
 #   make check      the same tests against an ASan+UBSan build
 #   make bench      the benchmark (bench/run.sh), writes bench/RESULTS.md
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh)
 #   make clean
 
 CC      ?= cc
@@ -27,7 +28,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
 
-.PHONY: all test check bench clean
+.PHONY: all test check bench clean fuzz
 all: byline
 
 byline: $(BIN)
@@ -68,6 +69,32 @@ $(BUILD)/bench/gensite: bench/gensite.c $(LIB)
 
 bench: byline $(BUILD)/bench/gensite
 	GENSITE=$(abspath $(BUILD)/bench/gensite) sh bench/run.sh
+
+# Fuzzing (tests/fuzz/).  `make test` replays every saved input through
+# test_fuzz_replay; `make fuzz` builds the library and one libFuzzer binary
+# per tests/fuzz/fuzz_<target>.c with clang, then runs each target.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_DEPS    := tests/fuzz/support.c tests/fuzz/fuzz.h $(LIB)
+FUZZ_LINK    := tests/fuzz/support.c $(LIB) $(LDLIBS) -Wl,--wrap=http_header
+
+test: $(BUILD)/tests/test_fuzz_replay
+
+$(BUILD)/tests/test_fuzz_replay: tests/fuzz/replay.c $(FUZZ_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/fuzz -o $@ tests/fuzz/replay.c $(FUZZ_SRC) $(FUZZ_LINK)
+
+$(BUILD)/fuzzers/%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_LIBFUZZER -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_LINK)
+
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT=-O1 WERROR= \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(FUZZ_TARGETS:%=build/fuzz/fuzzers/%)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build byline

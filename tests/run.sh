@@ -44,5 +44,13 @@ for t in tests/request/test_*.py; do
 	tally "request/$(basename "$t")" $rc
 done
 
+# Browser tests: Debian's Chromium driven by playwright-core (tests/browser/).
+if [ "${BYLINE_SKIP_BROWSER:-0}" != 1 ]; then
+	sh tests/browser/run.sh >"$log" 2>&1; rc=$?
+	[ $rc -ne 0 ] && cat "$log"
+	grep '^browser artifacts' "$log" | sed 's/^/   /'
+	tally "browser" $rc
+fi
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -7,7 +7,7 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmicrohttpd-dev libmd4c-dev
       libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev python3 python3-aiosmtpd
-      python3-feedparser libxml2-utils
+      python3-feedparser libxml2-utils chromium default-jre-headless
       tzdata ca-certificates"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs nginx-light wrk util-linux"
@@ -18,11 +18,25 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-echo "Installing:$missing"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "Installing:$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# npm packages for the browser tests only, as package-lock.json pins them; no
+# install scripts (vnu-jar's would download a Java) and no Playwright browser.
+cd "$(dirname "$0")/.."
+if ! command -v node >/dev/null 2>&1; then
+	echo "install-deps: the browser tests need Node.js 20 or later (node not found)" >&2
+	exit 1
+fi
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
+   [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >/dev/null
+fi

@@ -8,6 +8,8 @@
 #include "model/demo.h"
 #include "model/import.h"
 #include "model/schema.h"
+#include "model/settings.h"
+#include "core/text.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -61,6 +63,12 @@ int cmd_import(const char *path, int argc, char **argv)
 		free(names);
 		return 1;
 	}
+	/* Dates in front matter are in the site's time zone. */
+	struct arena *za = arena_new();
+	const char *tz = settings_get(db, za, "timezone");
+	if (!tz || text_set_timezone(tz) != 0)
+		text_set_timezone("UTC");
+	arena_free(za);
 	int ok = 0, bad = 0;
 	for (int i = 0; i < n; i++) {
 		char file[4096];

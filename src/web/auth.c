@@ -167,7 +167,9 @@ static void password_form(struct page *p, int status, const char *token, const c
 	tv_set_bool(p->a, ctx, "valid", token && account_link_valid(p->db, token));
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
-	http_resp_header(p->resp, "Referrer-Policy", "no-referrer");
+	/* The token in this page's address never leaves the site (and the
+	** form's POST still says where it comes from). */
+	http_resp_header(p->resp, "Referrer-Policy", "same-origin");
 	site_render(p, status, "admin_password", ctx);
 }
 
@@ -232,7 +234,8 @@ void site_forbidden(struct page *p, const char *why)
 	tv_set_str(p->a, ctx, "back", back);
 	/* Show back every text field of the refused form: nothing typed is lost. */
 	struct tv *fields = tv_list(p->a);
-	static const char *const skip[] = {"csrf", "byline_token", "password", "password2", NULL};
+	static const char *const skip[] = {"csrf", "byline_token", "password", "password2",
+	                                   "token", NULL};
 	if (!strcmp(p->req->method, "POST")) {
 		http_form(p->req, "", NULL); /* parses */
 		for (size_t i = 0; i < p->req->n_form_params; i++) {

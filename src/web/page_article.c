@@ -44,8 +44,10 @@ int page_article_find(struct page *p, struct article *out)
 		long long moved = article_by_old_slug(p->db, slug);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
 		    article_by_id(p->db, p->a, moved, out) == 0 && !strcmp(out->status, "published")) {
-			http_redirect(p->req, p->resp, 301,
-			              site_article_path(p, out->published_at, out->slug));
+			const char *to = site_article_path(p, out->published_at, out->slug);
+			if (*p->req->query)
+				to = arena_printf(p->a, "%s?%s", to, p->req->query);
+			http_redirect(p->req, p->resp, 301, to);
 			return 2;
 		}
 		return 1;
@@ -58,6 +60,8 @@ int page_article_find(struct page *p, struct article *out)
 	if (strcmp(canon, asked) != 0) {
 		if (!strcmp(p->req->method, "POST"))
 			return 1;
+		if (*p->req->query)
+			canon = arena_printf(p->a, "%s?%s", canon, p->req->query);
 		http_redirect(p->req, p->resp, 301, canon);
 		return 2;
 	}

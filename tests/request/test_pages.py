@@ -130,6 +130,17 @@ def pages():
         check(r.status == 405, "unknown method on a known path: 405", r.status)
         r = s.get("/")
         check(r.header("X-Content-Type-Options") == "nosniff", "nosniff header")
+        csp = r.header("Content-Security-Policy") or ""
+        check("script-src 'none'" in csp and "frame-ancestors 'self'" in csp and
+              "object-src 'none'" in csp, "Content-Security-Policy forbids scripts and framing", csp)
+        check(r.header("Referrer-Policy") and r.header("X-Frame-Options") == "SAMEORIGIN",
+              "Referrer-Policy and X-Frame-Options")
+        check(r.header("Strict-Transport-Security") is None, "no HSTS over plain http")
+        r = s.get("/", headers={"X-Forwarded-Proto": "https"})
+        check((r.header("Strict-Transport-Security") or "").startswith("max-age="),
+              "HSTS over https (behind a trusted proxy)")
+        for path in ("/nowhere", "/robots.txt", "/static/style.css", "/admin/login"):
+            check(s.get(path).header("Content-Security-Policy"), "CSP on %s" % path)
         r = s.request("HEAD", "/")
         check(r.status == 200 and r.body == b"" and r.header("Content-Length") != "0",
               "HEAD: headers, no body")

@@ -1,0 +1,68 @@
+/*
+** fuzz_route.c: the route matcher (src/web/route.c) through
+** web_body_limit(), which server.c calls with the method and the raw path
+** of every request before reading its body.
+**
+** Input: one byte choosing the method (GET HEAD POST PUT DELETE OPTIONS, or
+** for other values the bytes up to the first space as the method), then
+** the path up to the first NUL (libmicrohttpd hands over C strings).
+**
+** Checks: the limit is one the table holds (0, 8, 16, 64 or 128 KiB, or the
+** upload limit: twice upload_max_bytes plus 256 KiB); only POST has a body;
+** a path that does not start with '/' or that holds "..", a NUL-free
+** control byte, '?' or '#' matches nothing.
+*/
+#include "fuzz.h"
+#include "web/web.h"
+
+#include <string.h>
+
+#define KB 1024
+#define UPLOAD_MAX (8 * 1024 * 1024)
+
+static struct app *app(void)
+{
+	static struct app the_app;
+	static int ready;
+	if (!ready) {
+		memset(&the_app, 0, sizeof the_app);
+		the_app.settings.upload_max_bytes = UPLOAD_MAX;
+		pthread_rwlock_init(&the_app.settings_lock, NULL);
+		ready = 1;
+	}
+	return &the_app;
+}
+
+static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
+#define N_METHODS (sizeof methods / sizeof methods[0])
+
+FUZZ_TARGET(route)
+{
+	if (size < 1)
+		return 0;
+	char *method, *path;
+	if (data[0] < N_METHODS) {
+		method = fuzz_strndup(methods[data[0]], strlen(methods[data[0]]));
+		path = fuzz_strndup(data + 1, size - 1);
+	} else {
+		const uint8_t *sp = memchr(data + 1, ' ', size - 1);
+		size_t mlen = sp ? (size_t)(sp - data - 1) : size - 1;
+		method = fuzz_strndup(data + 1, mlen);
+		path = sp ? fuzz_strndup(sp + 1, size - mlen - 2) : fuzz_strndup("", 0);
+	}
+	size_t limit = web_body_limit(method, path, app());
+	size_t upload = 2 * (size_t)UPLOAD_MAX + 256 * KB;
+	FUZZ_ASSERT(limit == 0 || limit == 8 * KB || limit == 16 * KB || limit == 64 * KB ||
+	            limit == 128 * KB || limit == upload, "limit %zu for %s %s", limit, method,
+	            path);
+	if (strcmp(method, "POST") != 0)
+		FUZZ_ASSERT(limit == 0, "a %s with a body limit of %zu: %s", method, limit, path);
+	int odd = path[0] != '/' || strstr(path, "..") || strpbrk(path, "?#");
+	for (const char *c = path; *c; c++)
+		odd |= (unsigned char)*c < 0x20 || *c == 0x7F;
+	if (odd)
+		FUZZ_ASSERT(limit == 0, "'%s' matched a POST route (limit %zu)", path, limit);
+	free(method);
+	free(path);
+	return 0;
+}
