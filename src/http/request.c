@@ -246,7 +246,7 @@ static int month_of(const char *s)
 	for (int i = 0; i < 12; i++)
 		if (!strcmp(s, month_names[i]))
 			return i;
-	return 0;
+	return -1;
 }
 
 /* Reads an HTTP-date in any of the three forms RFC 9110 says a recipient

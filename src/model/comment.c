@@ -23,11 +23,32 @@ static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/* One page of an article's threads: the top-level comments of the page
+** (oldest first, as WordPress pages them), then all their replies. */
+#define VISIBLE(t) \
+	"(" t ".status = 'approved' OR (" t ".status = 'pending' AND " t ".id IN" \
+	" (SELECT value FROM json_each(?2))))"
 static const char sql_for_article[] =
-    "SELECT " PUBLIC_COLS " FROM comments c WHERE c.article_id = ?1"
-    " AND (c.status = 'approved' OR (c.status = 'pending' AND c.id IN"
-    "   (SELECT value FROM json_each(?2))))"
+    "WITH RECURSIVE top AS ("
+    "   SELECT id FROM comments t WHERE t.article_id = ?1 AND t.parent_id IS NULL"
+    "   AND " VISIBLE("t") " ORDER BY t.created_at, t.id LIMIT ?3 OFFSET ?4),"
+    " tree(id) AS (SELECT id FROM top UNION ALL"
+    "   SELECT r.id FROM comments r JOIN tree ON r.parent_id = tree.id"
+    "   WHERE " VISIBLE("r") ")"
+    " SELECT " PUBLIC_COLS " FROM comments c WHERE c.id IN (SELECT id FROM tree)"
     " ORDER BY c.created_at, c.id";
+static const char sql_count_threads[] =
+    "SELECT count(*) FROM comments t WHERE t.article_id = ?1 AND t.parent_id IS NULL"
+    " AND " VISIBLE("t");
+static const char sql_thread_root[] =
+    "WITH RECURSIVE up(id, parent) AS ("
+    "   SELECT id, parent_id FROM comments WHERE id = ?1"
+    "   UNION ALL SELECT c.id, c.parent_id FROM comments c JOIN up ON c.id = up.parent)"
+    " SELECT id FROM up WHERE parent IS NULL";
+static const char sql_threads_before[] =
+    "SELECT count(*) FROM comments t, comments root WHERE root.id = ?3"
+    " AND t.article_id = ?1 AND t.parent_id IS NULL AND " VISIBLE("t")
+    " AND (t.created_at < root.created_at OR (t.created_at = root.created_at AND t.id < root.id))";
 static const char sql_count_approved[] =
     "SELECT count(*) FROM comments WHERE article_id = ?1 AND status = 'approved'";
 static const char sql_by_id[] =
@@ -238,20 +259,57 @@ static struct comment *read_all(struct db_stmt *st, struct arena *a, int private
 	return list;
 }
 
-struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
-                                    const long long *own, size_t n_own, size_t *n)
+static char *ids_json(struct arena *a, const long long *own, size_t n_own)
 {
 	struct buf ids = BUF_INIT;
 	buf_putc(&ids, '[');
 	for (size_t i = 0; i < n_own; i++)
 		buf_printf(&ids, "%s%lld", i ? "," : "", own[i]);
 	buf_putc(&ids, ']');
+	char *out = arena_strdup(a, buf_cstr(&ids));
+	buf_free(&ids);
+	return out;
+}
+
+struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
+                                    const long long *own, size_t n_own, int per_page,
+                                    int page, size_t *n)
+{
 	struct db_stmt *st = db_prepare(db, sql_for_article);
 	db_bind_int(st, 1, article_id);
-	db_bind_textn(st, 2, ids.data, ids.len);
-	struct comment *list = read_all(st, a, 0, n);
-	buf_free(&ids);
-	return list;
+	db_bind_text(st, 2, ids_json(a, own, n_own));
+	db_bind_int(st, 3, per_page > 0 ? per_page : -1);
+	db_bind_int(st, 4, per_page > 0 && page > 1 ? (long long)(page - 1) * per_page : 0);
+	return read_all(st, a, 0, n);
+}
+
+long long comment_count_threads(struct db *db, struct arena *a, long long article_id,
+                                const long long *own, size_t n_own)
+{
+	struct db_stmt *st = db_prepare(db, sql_count_threads);
+	db_bind_int(st, 1, article_id);
+	db_bind_text(st, 2, ids_json(a, own, n_own));
+	long long c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return c;
+}
+
+int comment_page_of(struct db *db, struct arena *a, long long article_id, long long id,
+                    const long long *own, size_t n_own, int per_page)
+{
+	if (per_page <= 0)
+		return 1;
+	struct db_stmt *st = db_prepare(db, sql_thread_root);
+	db_bind_int(st, 1, id);
+	long long root = db_step(st) == DB_ROW ? db_col_int(st, 0) : id;
+	db_done(st);
+	st = db_prepare(db, sql_threads_before);
+	db_bind_int(st, 1, article_id);
+	db_bind_text(st, 2, ids_json(a, own, n_own));
+	db_bind_int(st, 3, root);
+	long long before = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return (int)(before / per_page) + 1;
 }
 
 long long comment_count_approved(struct db *db, long long article_id)

@@ -64,10 +64,21 @@ const char *comment_decide(struct db *db, const struct settings *s, const char *
 /* Number of links in a comment body (http://, https://, www.). */
 int comment_count_links(const char *body);
 
-/* Approved comments of an article, plus the pending ones whose ids are in
-** own[] (the viewer's own held comments), oldest first.  Allocated in a. */
+/* Page `page` (from 1) of an article's comment threads: per_page top-level
+** comments, oldest first, with all their replies; per_page 0 for all.
+** Approved comments, plus the pending ones whose ids are in own[] (the
+** viewer's own held comments).  Oldest first.  Allocated in a. */
 struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
-                                    const long long *own, size_t n_own, size_t *n);
+                                    const long long *own, size_t n_own, int per_page,
+                                    int page, size_t *n);
+
+/* Top-level comments visible (as above): the number of threads to page. */
+long long comment_count_threads(struct db *db, struct arena *a, long long article_id,
+                                const long long *own, size_t n_own);
+
+/* The comment page (from 1) that shows comment id's thread. */
+int comment_page_of(struct db *db, struct arena *a, long long article_id, long long id,
+                    const long long *own, size_t n_own, int per_page);
 
 long long comment_count_approved(struct db *db, long long article_id);
 

@@ -267,12 +267,18 @@ static const char migration_5[] =
     "  INSERT INTO changes(kind, id) VALUES ('lists', 0);"
     " END;";
 
+/* Comment threads are walked from parent to replies. */
+static const char migration_6[] =
+    "CREATE INDEX comments_parent ON comments(parent_id);"
+    "CREATE INDEX comments_threads ON comments(article_id, parent_id, status, created_at);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
 	{3, migration_3},
 	{4, migration_4},
 	{5, migration_5},
+	{6, migration_6},
 };
 
 int schema_latest(void)

@@ -585,6 +585,20 @@ static int cb_leave_span(MD_SPANTYPE type, void *detail, void *user)
 ** visible text when not.  Inside an image's alt="" (trusted) line breaks
 ** become spaces and raw HTML is escaped, since it cannot be markup there.
 */
+/* Trusted raw HTML as written, but never a NUL byte (U+FFFD instead, as
+** an HTML parser would read it). */
+static void put_raw(struct buf *o, const char *s, size_t n)
+{
+	const char *nul;
+	while (n && (nul = memchr(s, 0, n)) != NULL) {
+		buf_put(o, s, (size_t)(nul - s));
+		buf_puts(o, REPLACEMENT);
+		n -= (size_t)(nul - s) + 1;
+		s = nul + 1;
+	}
+	buf_put(o, s, n);
+}
+
 static int cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 {
 	struct md_render *r = user;
@@ -605,13 +619,13 @@ static int cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 		if (entity_decode(&r->url, s, n))
 			esc_html(o, r->url.data, r->url.len);
 		else if (is_trusted)
-			buf_put(o, s, n);
+			put_raw(o, s, n);
 		else
 			esc_html(o, s, n);
 		break;
 	case MD_TEXT_HTML:
 		if (is_trusted && !r->image_depth)
-			buf_put(o, s, n);
+			put_raw(o, s, n);
 		else
 			esc_html(o, s, n);
 		break;

@@ -376,7 +376,15 @@ void comment_form_post(struct page *p)
 	if (strcmp(in.status, "approved") != 0)
 		set_held_cookie(p, id);
 	set_save_cookie(p, &f);
+	/* To the page of comments that shows it (WordPress's comment-page-N). */
 	const char *url = site_article_path(p, art.published_at, art.slug);
+	long long own[MAX_HELD_IDS + 1];
+	size_t n_own = comment_form_held(p, own, MAX_HELD_IDS);
+	own[n_own++] = id;
+	int cpage = comment_page_of(p->db, p->a, art.id, id, own, n_own,
+	                            p->app->settings.comments_per_page);
+	if (cpage > 1)
+		url = arena_printf(p->a, "%scomment-page-%d/", url, cpage);
 	http_redirect(p->req, p->resp, 303, arena_printf(p->a, "%s#comment-%lld", url, id));
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 }

@@ -140,22 +140,46 @@ struct node {
 	int depth;               /* 1 for top level */
 };
 
+static struct node *index_find(const long *idx, size_t cap, struct node *nodes, long long id)
+{
+	for (size_t h = (size_t)id * 2654435761u % cap;; h = (h + 1) % cap) {
+		if (idx[h] < 0)
+			return NULL;
+		if (nodes[idx[h]].c->id == id)
+			return &nodes[idx[h]];
+	}
+}
+
+static void index_add(long *idx, size_t cap, struct node *nodes, size_t i)
+{
+	size_t h = (size_t)nodes[i].c->id * 2654435761u % cap;
+	while (idx[h] >= 0)
+		h = (h + 1) % cap;
+	idx[h] = (long)i;
+}
+
 static struct tv *comment_tree(struct page *p, const struct article *art, const char *url,
                                const struct comment *list, size_t n)
 {
 	struct arena *a = p->a;
 	struct tv *top = tv_list(a);
 	struct node *nodes = arena_alloc(a, (n ? n : 1) * sizeof *nodes);
+	/* Comment id -> node, open addressing: a thread of thousands of replies
+	** links up in linear time. */
+	size_t cap = 16;
+	while (cap < 2 * n + 1)
+		cap *= 2;
+	long *idx = arena_alloc(a, cap * sizeof *idx);
+	for (size_t i = 0; i < cap; i++)
+		idx[i] = -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct comment *c = &list[i];
 		struct node *nd = &nodes[i];
 		nd->c = c;
 		nd->item = tv_map(a);
 		nd->children = tv_list(a);
-		struct node *parent = NULL;
-		for (size_t j = 0; j < i && c->parent_id; j++)
-			if (nodes[j].c->id == c->parent_id)
-				parent = &nodes[j];
+		struct node *parent = c->parent_id ? index_find(idx, cap, nodes, c->parent_id) : NULL;
+		index_add(idx, cap, nodes, i);
 		nd->depth = parent ? parent->depth + 1 : 1;
 		if (nd->depth > MAX_DEPTH)
 			nd->depth = MAX_DEPTH;
@@ -422,9 +446,35 @@ void page_article_render(struct page *p, const struct article *art,
 
 	long long held[MAX_HELD];
 	size_t n_held = comment_form_held(p, held, MAX_HELD);
+	/* Comments come in pages of threads, as in WordPress: .../comment-page-N/. */
+	int per = p->app->settings.comments_per_page;
+	long long cpage = 1;
+	if (p->req->n_params == 5 && text_int(p->req->params[4], 1, 100000, &cpage) != 0)
+		cpage = 0;
+	long long threads = comment_count_threads(p->db, a, art->id, held, n_held);
+	long long cpages = per > 0 && threads ? (threads + per - 1) / per : 1;
+	if (cpage < 1 || cpage > cpages) {
+		site_not_found(p);
+		return;
+	}
 	size_t n_comments;
-	struct comment *comments = comment_for_article(p->db, a, art->id, held, n_held,
-	                                               &n_comments);
+	struct comment *comments = comment_for_article(p->db, a, art->id, held, n_held, per,
+	                                               (int)cpage, &n_comments);
+	if (cpages > 1) {
+		struct tv *cp = tv_map(a);
+		tv_set_int(a, cp, "page", cpage);
+		tv_set_int(a, cp, "pages", cpages);
+		if (cpage > 1)
+			tv_set_str(a, cp, "prev", cpage == 2 ? arena_printf(a, "%s#comments", url)
+			                                     : arena_printf(a, "%scomment-page-%lld/#comments",
+			                                                    url, cpage - 1));
+		if (cpage < cpages)
+			tv_set_str(a, cp, "next", arena_printf(a, "%scomment-page-%lld/#comments", url,
+			                                       cpage + 1));
+		tv_set(a, ctx, "comment_pages", cp);
+	} else {
+		tv_set_bool(a, ctx, "comment_pages", 0);
+	}
 	for (size_t i = 0; i < n_comments; i++)
 		if (strcmp(comments[i].status, "approved") != 0)
 			p->is_private = 1; /* shows this reader's held comment */
@@ -445,6 +495,8 @@ void page_article_render(struct page *p, const struct article *art,
 		tv_set_bool(a, ctx, "noindex", 1);
 	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags,
 	                 author_by_id(p->db, a, art->author_id, &au) == 0 ? &au : NULL);
+	if (cpage > 1)
+		site_canonical(p, ctx, arena_printf(a, "%scomment-page-%lld/", url, cpage));
 	site_render(p, status, "article", ctx);
 }
 

@@ -47,6 +47,7 @@ static const struct route routes[] = {
 	{"GET",  "/",                         page_home_show,    PAGE_CACHED, 0, NULL},
 	{"GET",  "/page/{n}/",                page_home_show,    PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, PAGE_CACHED, 0, NULL},
+	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/comment-page-{n}/", page_article_show, PAGE_CACHED, 0, NULL},
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN, 128 * KB,
 	                                      comment_form_refuse},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},

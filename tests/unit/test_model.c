@@ -693,10 +693,10 @@ static void test_comment(void)
 	CHECK(comment_by_id(db, a, c2, art, &c) == 0 && c.parent_id == c1);
 	CHECK(comment_by_id(db, a, c3, art, &c) == 1); /* pending is not public */
 	size_t n;
-	struct comment *list = comment_for_article(db, a, art, NULL, 0, &n);
+	struct comment *list = comment_for_article(db, a, art, NULL, 0, 0, 1, &n);
 	CHECK(n == 2 && list[0].id == c1 && list[1].id == c2);
 	long long own[] = {c4, c1};
-	list = comment_for_article(db, a, art, own, 2, &n);
+	list = comment_for_article(db, a, art, own, 2, 0, 1, &n);
 	CHECK(n == 3 && list[0].id == c1 && list[1].id == c2 && list[2].id == c4);
 	CHECK(comment_count_approved(db, art) == 2);
 	CHECK(comment_count_approved(db, art2) == 0);
