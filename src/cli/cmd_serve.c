@@ -88,8 +88,12 @@ int cmd_serve(const char *path, int argc, char **argv)
 		return 1;
 	}
 	password_init(2);
-	if (app->settings.cache_max_mb > 0 && !cli_flag(argc, argv, "--no-cache"))
-		app->cache = pagecache_new((size_t)app->settings.cache_max_mb * 1024 * 1024, path);
+	/* With no cache, the cache still watches the change log (so settings
+	** changed by the command line take effect), but keeps no page. */
+	size_t cache_bytes = cli_flag(argc, argv, "--no-cache")
+	                         ? 0
+	                         : (size_t)app->settings.cache_max_mb * 1024 * 1024;
+	app->cache = pagecache_new(cache_bytes, path);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 

@@ -382,7 +382,11 @@ static const char sql_insert_full[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status, published_at,"
     " created_at, updated_at, author_id, section_id, featured_media_id, featured_alt,"
     " comments_open) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)";
-static const char sql_clear_tags[] = "DELETE FROM article_tags WHERE article_id = ?1";
+/* Drops the tags no longer given; tags kept are not touched, so a save that
+** keeps them changes no listing (see the change log's triggers). */
+static const char sql_clear_tags[] =
+    "DELETE FROM article_tags WHERE article_id = ?1"
+    " AND tag_id NOT IN (SELECT value FROM json_each(?2))";
 static const char sql_revision[] =
     "INSERT INTO revisions(article_id, user_id, created_at, headline, slug, dek, body_src,"
     " status, published_at, section_id, tags, featured_media_id, featured_alt)"
@@ -553,22 +557,31 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	st = db_prepare(db, sql_drop_old_slug); /* the slug is current again */
 	db_bind_text(st, 1, slug);
 	step_once(st);
-	st = db_prepare(db, sql_clear_tags);
-	db_bind_int(st, 1, id);
-	if (step_once(st) != DB_OK)
-		goto fail_db;
-	struct buf tagtext = BUF_INIT;
+	struct buf tagtext = BUF_INIT, tagids = BUF_INIT;
+	buf_putc(&tagids, '[');
 	for (size_t i = 0; i < in->n_tags; i++) {
 		if (!in->tags[i] || !*in->tags[i])
 			continue;
 		long long tag = tag_ensure(db, a, in->tags[i]);
 		if (tag < 0 || tag_attach(db, id, tag) != 0) {
 			buf_free(&tagtext);
+			buf_free(&tagids);
 			goto fail_db;
 		}
+		buf_printf(&tagids, "%s%lld", tagids.len > 1 ? "," : "", tag);
 		if (tagtext.len)
 			buf_puts(&tagtext, ", ");
 		buf_puts(&tagtext, in->tags[i]);
+	}
+	buf_putc(&tagids, ']');
+	st = db_prepare(db, sql_clear_tags);
+	db_bind_int(st, 1, id);
+	db_bind_textn(st, 2, tagids.data, tagids.len);
+	int cleared = step_once(st);
+	buf_free(&tagids);
+	if (cleared != DB_OK) {
+		buf_free(&tagtext);
+		goto fail_db;
 	}
 	st = db_prepare(db, sql_revision);
 	db_bind_int(st, 1, id);

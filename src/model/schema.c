@@ -272,6 +272,27 @@ static const char migration_6[] =
     "CREATE INDEX comments_parent ON comments(parent_id);"
     "CREATE INDEX comments_threads ON comments(article_id, parent_id, status, created_at);";
 
+/* The change log's numbers never go back (AUTOINCREMENT), even when old
+** rows are pruned; an edit of updated_at alone touches no listing. */
+static const char migration_7[] =
+    "DROP TABLE changes;"
+    "CREATE TABLE changes("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  id INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "DROP TRIGGER articles_upd;"
+    "CREATE TRIGGER articles_upd AFTER UPDATE ON articles BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.id);"
+    "  INSERT INTO changes(kind, id) SELECT 'lists', 0 WHERE"
+    "    OLD.headline IS NOT NEW.headline OR OLD.dek IS NOT NEW.dek"
+    "    OR OLD.status IS NOT NEW.status OR OLD.slug IS NOT NEW.slug"
+    "    OR OLD.published_at IS NOT NEW.published_at OR OLD.section_id IS NOT NEW.section_id"
+    "    OR OLD.author_id IS NOT NEW.author_id"
+    "    OR OLD.featured_media_id IS NOT NEW.featured_media_id"
+    "    OR OLD.featured_alt IS NOT NEW.featured_alt;"
+    " END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -279,6 +300,7 @@ static const struct db_migration migrations[] = {
 	{4, migration_4},
 	{5, migration_5},
 	{6, migration_6},
+	{7, migration_7},
 };
 
 int schema_latest(void)

@@ -387,6 +387,9 @@ void page_article_render(struct page *p, const struct article *art,
 	p->deps.flags = DEP_LISTS;
 	p->deps.article_id = art->id;
 	p->deps.author_id = art->author_id;
+	/* Re-rendered at least hourly: the form's signed token must stay far
+	** younger than its 24-hour limit, and comments close by age. */
+	p->deps.expires_at = (long long)time(NULL) + 3600;
 	struct tv *av = tv_map(a);
 	tv_set_str(a, av, "headline", art->headline);
 	tv_set_str(a, av, "dek", art->dek);

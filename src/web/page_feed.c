@@ -142,8 +142,8 @@ static int etag_listed(const char *header, const char *etag)
 ** last_modified. */
 void page_feed_send(struct page *p, const char *content_type, long long last_modified)
 {
-	if (p->deps.flags == DEP_EVERYTHING)
-		p->deps.flags = DEP_LISTS; /* sitemaps: the lists of what is published */
+	if (p->deps.flags == DEP_EVERYTHING) /* sitemaps: what is published, and when changed */
+		p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE;
 	struct http_resp *resp = p->resp;
 	resp->content_type = content_type;
 	unsigned char h[16];
@@ -158,9 +158,14 @@ void page_feed_send(struct page *p, const char *content_type, long long last_mod
 	if (!p->user)
 		http_resp_header(resp, "Cache-Control", "public, max-age=300");
 
+	/* With the page cache, conditional requests are its business: it keeps
+	** each version's Last-Modified strictly newer than the one before,
+	** which the newest item's time alone is not (an item can go away). */
+	if (pagecache_stores(p->app->cache))
+		return;
 	int fresh = 0;
 	const char *inm = http_header(p->req, "If-None-Match");
-	const char *ims = http_header(p->req, "If-Modified-Since");
+	const char *ims = inm ? NULL : http_header(p->req, "If-Modified-Since");
 	long long since;
 	if (inm)
 		fresh = etag_listed(inm, etag);

@@ -244,7 +244,7 @@ void page_sitemap_news(struct page *p)
 	}
 	buf_puts(b, "</urlset>\n");
 	/* Articles leave the 48-hour window with time alone: keep it 5 minutes. */
-	p->deps.flags = DEP_LISTS;
+	p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE;
 	p->deps.expires_at = (long long)time(NULL) + 300;
 	page_feed_send(p, SITEMAP_TYPE, news_last_change(p, &window));
 }

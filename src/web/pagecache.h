@@ -43,8 +43,9 @@ struct page_deps {
 struct pagecache;
 struct pc_ticket; /* a miss being rendered by the caller */
 
-/* A cache of at most max_bytes (bodies and compressed forms), watching the
-** database whose WAL file is wal_path for changes from other processes. */
+/* A cache of at most max_bytes (bodies and compressed forms; 0 stores
+** nothing but still watches changes), watching the database at db_path for
+** changes from other processes. */
 struct pagecache *pagecache_new(size_t max_bytes, const char *db_path);
 void pagecache_free(struct pagecache *c);
 
@@ -60,8 +61,13 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
                    struct http_resp *resp, const struct page_deps *deps);
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t);
 
-/* Reads the change log since the last sync and drops what it touched. */
-void pagecache_sync(struct pagecache *c, struct db *db);
+/* Reads the change log since the last sync and marks stale what it
+** touched.  Returns 1 if a change touched everything (a setting), so the
+** caller reloads the settings. */
+int pagecache_sync(struct pagecache *c, struct db *db);
+
+/* 1 if c keeps pages (0 when made with max_bytes 0, or c is NULL). */
+int pagecache_stores(const struct pagecache *c);
 
 /* 1 if the database file changed since the last sync (cheap: a stat). */
 int pagecache_db_changed(struct pagecache *c);

@@ -369,12 +369,17 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	** a miss renders below and is stored after. */
 	struct pc_ticket *ticket = NULL;
 	int is_read = !strcmp(req->method, "GET") || req->is_head;
-	if (r && (r->needs & PAGE_CACHED) && is_read && app->cache && !personal(req)) {
-		if (pagecache_db_changed(app->cache)) {
-			struct db *db = db_pool_get(app->pool);
-			pagecache_sync(app->cache, db);
-			db_pool_put(app->pool, db);
-		}
+	if (app->cache && pagecache_db_changed(app->cache)) {
+		/* Something wrote to the database (maybe another process): drop
+		** what it changed before answering anything. */
+		struct db *db = db_pool_get(app->pool);
+		if (pagecache_sync(app->cache, db))
+			web_settings_changed(app);
+		web_settings_reload(app, db);
+		db_pool_put(app->pool, db);
+	}
+	if (r && (r->needs & PAGE_CACHED) && is_read && pagecache_stores(app->cache) &&
+	    !personal(req)) {
 		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
 			return;
 	}
@@ -422,9 +427,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			pagecache_put(app->cache, ticket, req, resp, &p->deps);
 	}
 	/* A write here is seen by the cache before the next request. */
-	if (!is_read && app->cache)
-		pagecache_sync(app->cache, p->db);
+	int saw_all = !is_read && app->cache && pagecache_sync(app->cache, p->db);
 	pthread_rwlock_unlock(&app->settings_lock);
+	if (saw_all)
+		web_settings_changed(app);
 	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);
 	if (p->is_private)

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/changes.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,6 +28,14 @@ static void publish_due(struct db_pool *pool)
 {
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
+	/* Keep the change log short: servers read it within moments. */
+	static time_t pruned;
+	if (time(NULL) - pruned > 60) {
+		long long latest = changes_latest(db);
+		if (latest > 10000)
+			changes_prune(db, latest - 10000);
+		pruned = time(NULL);
+	}
 	db_pool_put(pool, db);
 	if (n > 0)
 		log_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
