@@ -59,6 +59,7 @@ void db_bind_int(struct db_stmt *st, int i, long long v);
 void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
 void db_bind_null(struct db_stmt *st, int i);
+void db_bind_double(struct db_stmt *st, int i, double v);
 
 /* DB_ROW while rows come, then DB_OK; or an error code. */
 int db_step(struct db_stmt *st);

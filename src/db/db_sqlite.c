@@ -184,6 +184,11 @@ void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
 	sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void db_bind_double(struct db_stmt *s, int i, double v)
+{
+	sqlite3_bind_double(s->st, i, v);
+}
+
 void db_bind_null(struct db_stmt *s, int i)
 {
 	sqlite3_bind_null(s->st, i);

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/db.h"
+#include "model/spamfilter.h"
 #include "render/markdown.h"
 
 #include <stdio.h>
@@ -21,8 +22,9 @@
 
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
-    " author_url, body, body_html, ip, user_agent, status, created_at, user_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
+    " spam_score, spam_reason, ip_net)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 /* One page of an article's threads: the top-level comments of the page
 ** (oldest first, as WordPress pages them), then all their replies. */
 #define VISIBLE(t) \
@@ -66,17 +68,18 @@ static const char sql_duplicate[] =
 static const char sql_set_status[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
 static const char sql_list_all[] =
     "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent FROM comments c"
+    " c.user_agent, c.spam_reason FROM comments c"
     " JOIN articles a ON a.id = c.article_id ORDER BY c.created_at DESC, c.id DESC"
     " LIMIT ?1 OFFSET ?3";
 static const char sql_list_status[] =
     "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent FROM comments c"
+    " c.user_agent, c.spam_reason FROM comments c"
     " JOIN articles a ON a.id = c.article_id WHERE c.status = ?2"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1 OFFSET ?3";
 static const char sql_get[] =
     "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1";
+    " c.user_agent, c.spam_reason FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE c.id = ?1";
 /* The comment feeds: public columns plus the article's, never the email or
 ** IP; approved comments on published articles only. */
 static const char sql_recent_site[] =
@@ -132,6 +135,12 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 		db_bind_int(st, 12, in->user_id);
 	else
 		db_bind_null(st, 12);
+	if (in->spam_score >= 0)
+		db_bind_double(st, 13, in->spam_score);
+	else
+		db_bind_null(st, 13);
+	db_bind_text(st, 14, in->spam_reason ? in->spam_reason : "");
+	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -189,24 +198,66 @@ static int blocked(const struct settings *s, const char *name, const char *email
 	return 0;
 }
 
-const char *comment_decide(struct db *db, const struct settings *s, const char *name,
-                           const char *email, const char *body)
+const char *comment_decide(struct db *db, const struct settings *s,
+                           const struct comment_input *in, int seconds_to_post,
+                           char *why, size_t whylen, double *score)
 {
-	const char *verdict = verdict_of(db, name, email);
-	if ((verdict && !strcmp(verdict, "bad")) || blocked(s, name, email, body))
-		return "spam";
-	if (!strcmp(s->moderation, "all"))
-		return "pending";
-	if (comment_count_links(body) >= s->comment_max_links)
-		return "pending";
-	if (!strcmp(s->moderation, "none") || verdict)
-		return "approved";
-	struct db_stmt *st = db_prepare(db, sql_known_good);
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, email);
-	int known = db_step(st) == DB_ROW;
-	db_done(st);
-	return known ? "approved" : "pending";
+	struct buf r = BUF_INIT;
+	const char *status = NULL;
+	const char *verdict = verdict_of(db, in->author_name, in->author_email);
+	*score = -1;
+	/* The text the filter reads: the comment, the name and the website. */
+	struct buf text = BUF_INIT;
+	buf_printf(&text, "%s %s %s", in->body, in->author_name,
+	           in->author_url ? in->author_url : "");
+	double p = spamfilter_score(db, buf_cstr(&text));
+	buf_free(&text);
+	*score = p;
+	int links = comment_count_links(in->body) + (in->author_url && *in->author_url ? 0 : 0);
+	if (verdict && !strcmp(verdict, "bad")) {
+		buf_puts(&r, "marked spam before; ");
+		status = "spam";
+	}
+	if (blocked(s, in->author_name, in->author_email, in->body)) {
+		buf_puts(&r, "a blocklisted word; ");
+		status = "spam";
+	}
+	if (p >= 0)
+		buf_printf(&r, "filter %.2f; ", p);
+	if (!status && p >= 0.95)
+		status = "spam";
+	if (!status && p >= 0.6) {
+		buf_puts(&r, "the filter is unsure; ");
+		status = "pending";
+	}
+	if (links >= s->comment_max_links) {
+		buf_printf(&r, "%d links; ", links);
+		if (!status)
+			status = "pending";
+	}
+	if (seconds_to_post >= 0 && seconds_to_post < 10)
+		buf_printf(&r, "sent %d s after the page was served; ", seconds_to_post);
+	if (!status && !strcmp(s->moderation, "all")) {
+		buf_puts(&r, "every comment is held; ");
+		status = "pending";
+	}
+	if (!status && (!strcmp(s->moderation, "none") || verdict)) {
+		buf_puts(&r, verdict ? "a known commenter; " : "");
+		status = "approved";
+	}
+	if (!status) {
+		struct db_stmt *st = db_prepare(db, sql_known_good);
+		db_bind_text(st, 1, in->author_name);
+		db_bind_text(st, 2, in->author_email);
+		int known = db_step(st) == DB_ROW;
+		db_done(st);
+		buf_puts(&r, known ? "approved before; " : "first-time commenter; ");
+		status = known ? "approved" : "pending";
+	}
+	size_t len = r.len >= 2 ? r.len - 2 : 0; /* without the last "; " */
+	snprintf(why, whylen, "%.*s", (int)len, r.data ? r.data : "");
+	buf_free(&r);
+	return status;
 }
 
 static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
@@ -235,6 +286,7 @@ static void read_private(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->article_headline = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 3));
 	c->article_published_at = db_col_int(st, N_PUBLIC_COLS + 4);
 	c->user_agent = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 5));
+	c->spam_reason = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 6));
 }
 
 static struct comment *read_all(struct db_stmt *st, struct arena *a, int private_cols,
@@ -336,6 +388,38 @@ int comment_by_id(struct db *db, struct arena *a, long long id, long long articl
 	}
 	db_done(st);
 	return rc;
+}
+
+static const char sql_count_net[] =
+    "SELECT count(*) FROM comments WHERE ip_net = ?1 AND created_at > ?2";
+
+long long comment_count_from_net(struct db *db, const char *net, long long seconds)
+{
+	struct db_stmt *st = db_prepare(db, sql_count_net);
+	db_bind_text(st, 1, net);
+	db_bind_int(st, 2, (long long)time(NULL) - seconds);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return n;
+}
+
+char *comment_ip_net(struct arena *a, const char *ip)
+{
+	if (!ip)
+		return arena_strdup(a, "");
+	if (strchr(ip, ':')) {
+		/* IPv6: the first four groups, the /64. */
+		char *out = arena_strdup(a, ip);
+		int groups = 0;
+		for (char *c = out; *c; c++)
+			if (*c == ':' && ++groups == 4) {
+				*c = 0;
+				break;
+			}
+		return arena_printf(a, "%s::/64", out);
+	}
+	const char *last = strrchr(ip, '.');
+	return last ? arena_printf(a, "%.*s.0/24", (int)(last - ip), ip) : arena_strdup(a, ip);
 }
 
 long long comment_seconds_since_ip(struct db *db, const char *ip)
@@ -475,11 +559,20 @@ int comment_moderate(struct db *db, long long id, const char *status)
 	struct comment c;
 	int rc = comment_get(db, a, id, &c);
 	if (rc == 0) {
+		int was = !strcmp(c.status, status);
 		rc = comment_set_status(db, id, status);
-		if (rc == 0 && !strcmp(status, "approved"))
+		struct buf text = BUF_INIT;
+		buf_printf(&text, "%s %s %s", c.body, c.author_name, c.author_url);
+		if (rc == 0 && !strcmp(status, "approved")) {
 			rc = comment_learn(db, c.author_name, c.author_email, "good");
-		else if (rc == 0 && !strcmp(status, "spam"))
+			if (rc == 0 && !was && c.user_id == 0)
+				rc = spamfilter_train(db, buf_cstr(&text), 0);
+		} else if (rc == 0 && !strcmp(status, "spam")) {
 			rc = comment_learn(db, c.author_name, c.author_email, "bad");
+			if (rc == 0 && !was)
+				rc = spamfilter_train(db, buf_cstr(&text), 1);
+		}
+		buf_free(&text);
 	}
 	arena_free(a);
 	return rc;

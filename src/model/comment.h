@@ -32,6 +32,7 @@ struct comment {
 	const char *article_headline;   /* moderation and feed reads only */
 	long long article_published_at; /* moderation and feed reads only */
 	const char *user_agent;   /* moderation reads only */
+	const char *spam_reason;  /* moderation reads only: why it was held or not */
 };
 
 struct comment_input {
@@ -46,6 +47,9 @@ struct comment_input {
 	const char *status;      /* from comment_decide() */
 	long long created_at;    /* 0 = now */
 	long long user_id;       /* staff author of a desk reply, else 0 */
+	double spam_score;       /* the filter's probability, -1 for none */
+	const char *spam_reason; /* from comment_decide(), shown in the inbox */
+	const char *ip_net;      /* comment_ip_net(ip) */
 };
 
 /* Stores a comment, rendering its body as untrusted Markdown.  Returns the
@@ -53,13 +57,24 @@ struct comment_input {
 long long comment_add(struct db *db, const struct comment_input *in, char *err,
                       size_t errlen);
 
-/* "approved", "pending" or "spam" for a new comment.  Spam: the commenter
-** was marked spam before (comment_learn), or a blocklist word appears.
+/* "approved", "pending" or "spam" for a new comment, with the reasons in
+** why and the spam filter's probability in *score (-1 untrained).  Spam:
+** the commenter was marked spam before (comment_learn), a blocklist word
+** appears, or the trained filter is sure (>= 0.95); held when it is unsure
+** (>= 0.6).  seconds_to_post (from the form token; -1 unknown) is noted.
 ** Otherwise by the site's policy: hold all; hold first-time commenters (same
 ** name and email neither approved before nor taught good); or none; and
 ** always hold one with max_links or more links. */
-const char *comment_decide(struct db *db, const struct settings *s, const char *name,
-                           const char *email, const char *body);
+const char *comment_decide(struct db *db, const struct settings *s,
+                           const struct comment_input *in, int seconds_to_post,
+                           char *why, size_t whylen, double *score);
+
+/* The network of an address, for floods from many addresses: "a.b.c.0/24"
+** or the IPv6 /64 ("2001:db8:1:2::/64").  Allocated in a. */
+char *comment_ip_net(struct arena *a, const char *ip);
+
+/* Comments stored from that network in the last `seconds`. */
+long long comment_count_from_net(struct db *db, const char *net, long long seconds);
 
 /* Number of links in a comment body (http://, https://, www.). */
 int comment_count_links(const char *body);

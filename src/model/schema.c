@@ -293,6 +293,25 @@ static const char migration_7[] =
     "    OR OLD.featured_alt IS NOT NEW.featured_alt;"
     " END;";
 
+/* The spam filter: word counts learnt from moderators' decisions, and on
+** each comment the score and the reasons that decided it; the network a
+** comment came from (/24 or /64), for floods from many addresses. */
+static const char migration_8[] =
+    "CREATE TABLE spam_tokens("
+    "  token TEXT PRIMARY KEY,"
+    "  spam INTEGER NOT NULL DEFAULT 0,"
+    "  ham INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE spam_totals("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  spam INTEGER NOT NULL DEFAULT 0,"
+    "  ham INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "ALTER TABLE comments ADD COLUMN spam_score REAL;"
+    "ALTER TABLE comments ADD COLUMN spam_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE comments ADD COLUMN ip_net TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX comments_ip_net ON comments(ip_net, created_at);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -301,6 +320,7 @@ static const struct db_migration migrations[] = {
 	{5, migration_5},
 	{6, migration_6},
 	{7, migration_7},
+	{8, migration_8},
 };
 
 int schema_latest(void)

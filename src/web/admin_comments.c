@@ -74,6 +74,7 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	tv_set_bool(a, r, "is_spam", !strcmp(c->status, "spam"));
 	tv_set_bool(a, r, "is_trash", !strcmp(c->status, "trash"));
 	tv_set_bool(a, r, "is_staff", c->user_id != 0);
+	tv_set_str(a, r, "reason", c->spam_reason ? c->spam_reason : "");
 	return r;
 }
 

@@ -44,6 +44,8 @@
 #define HELD_COOKIE "byline_held"
 #define SAVE_COOKIE "byline_commenter"
 #define MAX_HELD_IDS 16
+#define NET_WINDOW 60 /* seconds */
+#define NET_MAX 20    /* stored comments a network may send in that window */
 
 /* ---- tokens ---- */
 
@@ -350,6 +352,15 @@ void comment_form_post(struct page *p)
 		                    "%lld second%s and send it again.", wait, wait == 1 ? "" : "s"));
 		return;
 	}
+	/* 5b. Many addresses of one network at once (a /24 or /64). */
+	in.ip_net = comment_ip_net(p->a, in.ip);
+	if (comment_count_from_net(p->db, in.ip_net, NET_WINDOW) >= NET_MAX) {
+		db_rollback(p->db);
+		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%d", NET_WINDOW));
+		refuse(p, &art, &f, 429, "Too many comments are arriving from your network right "
+		                         "now. Please wait a minute and send yours again.");
+		return;
+	}
 	/* 6. Duplicate. */
 	if (comment_is_duplicate(p->db, &in)) {
 		db_rollback(p->db);
@@ -357,7 +368,20 @@ void comment_form_post(struct page *p)
 		                         "you’ve already said that!");
 		return;
 	}
-	in.status = comment_decide(p->db, &p->app->settings, f.author, f.email, f.comment);
+	/* The token's age: robots post within moments of fetching the page. */
+	int seconds = -1;
+	const char *tok = http_form(p->req, "byline_token", NULL);
+	long long served;
+	if (tok && strchr(tok, '.') &&
+	    text_int(arena_strndup(p->a, tok, (size_t)(strchr(tok, '.') - tok)), 0,
+	             (long long)1 << 40, &served) == 0)
+		seconds = (int)((long long)time(NULL) - served);
+	char reason[256];
+	double score;
+	in.status = comment_decide(p->db, &p->app->settings, &in, seconds, reason, sizeof reason,
+	                           &score);
+	in.spam_score = score;
+	in.spam_reason = reason;
 	char err[256];
 	long long id = comment_add(p->db, &in, err, sizeof err);
 	if (id < 0 || db_commit(p->db) != DB_OK) {

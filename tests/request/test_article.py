@@ -314,6 +314,20 @@ def comment_flows(s, headline, reader_comment):
           dom_audit(page))
     check(dom_audit('<a href=" jav&#x61;script:x" onclick="y">') != [], "the audit itself works")
     check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "payload shown as text")
+    # A flood from many addresses of one network (/24): the 21st in a minute waits.
+    codes = []
+    for i in range(21):
+        r = s.post(ARTICLE, form(s, comment="Network flood %d" % i, author="Bot %d" % i,
+                                 email="bot%d@example.com" % i), ip="198.18.5.%d" % (i + 1))
+        codes.append(r.status)
+    check(codes[:20] == [303] * 20 and codes[20] == 429, "21st comment from one /24 in a minute: 429",
+          codes)
+    check("from your network" in r.text and ">Network flood 20</textarea>" in r.text,
+          "network flood refusal keeps the form")
+    # Each stored comment says why it was held or approved, for moderators.
+    reasons = [x[0] for x in s.sql("SELECT spam_reason FROM comments WHERE author_name LIKE 'Bot %'")]
+    check(reasons and all("first-time commenter" in x for x in reasons), "held comments say why",
+          reasons[:2])
     # A comment's error page escapes the echo too.
     r = s.post(ARTICLE, form(s, email="", author='"><script>alert(2)</script>'), ip=new_ip())
     check("<script>alert(2)" not in r.text and "&quot;&gt;&lt;script&gt;" in r.text,

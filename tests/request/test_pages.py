@@ -36,7 +36,7 @@ def email_privacy():
                         "byline_token": s.token(aid), "comment_parent": str(parent.get(aid, 0))}
                 if k == 2:
                     form["wp-comment-cookies-consent"] = "yes"
-                r = s.post(url[0], form, ip="203.0.113.%d" % (len(canaries) % 250))
+                r = s.post(url[0], form, ip="10.%d.%d.7" % (len(canaries) // 250, len(canaries) % 250))
                 check(r.status == 303, "canary comment posted", r.status)
                 m = re.search(r"#comment-(\d+)", r.header("Location") or "")
                 if m and k == 0:
