@@ -45,6 +45,7 @@ static const struct setting_def defs[] = {
 	{"smtp_from", S_TEXT, "", 0, 0, NULL},
 	{"cache_max_mb", S_INT, "64", 0, 4096, NULL},
 	{"comments_per_page", S_INT, "50", 0, 1000, NULL},
+	{"feed_full_text", S_INT, "1", 0, 1, NULL},
 };
 
 static const char sql_insert_default[] =
@@ -193,7 +194,7 @@ static const struct setting_slot slots[] = {
 	NUM(comment_flood_seconds), NUM(comment_max_links), NUM(held_cookie_seconds),
 	NUM(comments_open), NUM(comments_close_days), NUM(session_idle_seconds),
 	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes), NUM(cache_max_mb),
-	NUM(comments_per_page),
+	NUM(comments_per_page), NUM(feed_full_text),
 };
 #undef TEXT
 #undef NUM

@@ -39,6 +39,7 @@ struct settings {
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
+	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 

@@ -148,6 +148,8 @@ static const struct {
 	{"timezone", "Time zone", "text", "An IANA name such as Europe/London or America/New_York."},
 	{"date_format", "Date format", "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y", ""},
 	{"posts_per_page", "Articles per page", "number", ""},
+	{"feed_full_text", "Feeds carry whole articles (else excerpts)", "checkbox", ""},
+	{"comments_per_page", "Comments per page (top-level threads; 0: all on one page)", "number", ""},
 	{"comments_open", "Readers may comment", "checkbox", ""},
 	{"comments_close_days", "Close comments on articles older than (days)", "number", "0 keeps them open."},
 	{"moderation", "Hold comments for moderation", "first|all|none", "first: hold a commenter's first comment; all: hold every comment; none: publish at once."},

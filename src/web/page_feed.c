@@ -37,8 +37,7 @@
 #define FEED_COMMENTS 30 /* comments in a comment feed */
 
 /* Full text (content:encoded, Atom content, JSON content_html) or the
-** excerpt only.  Until a setting chooses, feeds carry the full text. */
-#define FEED_FULL_TEXT 1
+** excerpt only: the feed_full_text setting chooses. */
 
 enum feed_format { FEED_RSS, FEED_ATOM, FEED_JSON };
 
@@ -511,7 +510,7 @@ void page_feed_site(struct page *p)
 	struct feed f;
 	feed_begin(p, &f, p->app->settings.site_title, "/", "/feed/");
 	struct article_scope scope = {SCOPE_ALL, 0, 0, 0};
-	article_feed(p, &f, &scope, FEED_FULL_TEXT);
+	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
 void page_feed_section(struct page *p)
@@ -535,7 +534,7 @@ void page_feed_section(struct page *p)
 	feed_begin(p, &f, arena_printf(p->a, "%s – %s", p->app->settings.site_title, sec.name),
 	           home, arena_printf(p->a, "/category/%s/feed/", sec.slug));
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
-	article_feed(p, &f, &scope, FEED_FULL_TEXT);
+	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
 void page_feed_tag(struct page *p)
@@ -550,7 +549,7 @@ void page_feed_tag(struct page *p)
 	           arena_printf(p->a, "/tag/%s/", tag.slug),
 	           arena_printf(p->a, "/tag/%s/feed/", tag.slug));
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
-	article_feed(p, &f, &scope, FEED_FULL_TEXT);
+	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
 void page_feed_author(struct page *p)
@@ -567,7 +566,7 @@ void page_feed_author(struct page *p)
 	f.author_name = au.name;
 	f.author_url = f.home_url;
 	struct article_scope scope = {SCOPE_AUTHOR, au.id, 0, 0};
-	article_feed(p, &f, &scope, FEED_FULL_TEXT);
+	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
 void page_feed_comments(struct page *p)

@@ -571,4 +571,18 @@ try:
     check(r.status == 200 and r.body == b"" and r.header("ETag"), "HEAD on a feed")
 finally:
     s.stop()
+
+# Excerpts instead of whole articles, by setting.
+s = Server(demo=True, settings={"feed_full_text": 0})
+try:
+    rss = s.get("/feed/").text
+    atom = s.get("/feed/atom/").text
+    js = json.loads(s.get("/feed/json/").text)
+    check("<content:encoded>" not in rss and "<description>" in rss, "excerpt RSS: no full text")
+    check("<content" not in atom and "<summary" in atom, "excerpt Atom: summary only")
+    check(all(it.get("summary") and len(it.get("content_html", "")) < 1200 for it in js["items"]),
+          "excerpt JSON Feed: the excerpt, not the article",
+          [len(it.get("content_html", "")) for it in js["items"]])
+finally:
+    s.stop()
 done()
