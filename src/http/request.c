@@ -275,8 +275,10 @@ time_t http_date_parse(const char *s)
 			return 0;
 	}
 	int m = month_of(mon);
-	if (m < 0 || d < 1 || d > 31 || y < 1970 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
-	    ss < 0 || ss > 60)
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 0 || d < 1 || d > mdays[m] || (m == 1 && d == 29 && !leap) || y < 1970 ||
+	    hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
 		return 0;
 	struct tm tm = {0};
 	tm.tm_year = y - 1900;

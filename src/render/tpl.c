@@ -68,6 +68,9 @@
 
 #define TPL_MAX_DEPTH 64           /* partials, parents, overrides inside each other */
 #define TPL_MAX_EXPANSIONS 100000  /* partials, parents, overrides in one render */
+#define TPL_MAX_STEPS 20000000L    /* section iterations in one render: nested lists
+                                   ** with empty bodies write nothing, so the output
+                                   ** limit alone cannot end them */
 #define TPL_MAX_NEST 100           /* sections, blocks, parents nested in one template */
 
 /* ---------------------------------------------------------------- the tree */
@@ -983,6 +986,7 @@ struct rs {
 	struct buf *out;  /* where output goes */
 	int depth;        /* expansions in progress */
 	long budget;      /* expansions left for this render */
+	long steps;       /* section iterations left for this render */
 	int strict;       /* TPL_STRICT_RAW */
 };
 
@@ -1149,7 +1153,8 @@ static void render(struct rs *rs, const struct node *nodes, size_t n, const stru
 			if (!tv_truthy(v))
 				break;
 			if (v->kind == TV_LIST) {
-				for (size_t k = 0; k < v->len && !rs->out->is_full; k++) {
+				for (size_t k = 0; k < v->len && !rs->out->is_full && rs->steps > 0; k++) {
+					rs->steps--;
 					struct ctx c2 = {v->items[k], cx};
 					render(rs, nd->kids, nd->n_kids, &c2, in, fr, 0);
 				}
@@ -1194,7 +1199,7 @@ int tpl_render(const struct tpl_set *set, const char *name, const struct tv *ctx
 	if (!e || !e->code)
 		return -1;
 	struct ctx root = {ctx, NULL};
-	struct rs rs = {out, 0, TPL_MAX_EXPANSIONS, (set->flags & TPL_STRICT_RAW) != 0};
+	struct rs rs = {out, 0, TPL_MAX_EXPANSIONS, TPL_MAX_STEPS, (set->flags & TPL_STRICT_RAW) != 0};
 	render(&rs, e->nodes, e->n_nodes, &root, NULL, NULL, 0);
 	return 0;
 }
