@@ -46,6 +46,14 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
 		return 2;
 	}
+	/* Signals go to this thread alone, through sigwait(), so the server's
+	** threads (every thread started after this inherits the mask) are never interrupted. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	char err[512];
 	struct db_pool *pool = db_pool_new(path, threads + 1, err, sizeof err);
 	if (!pool) {
@@ -97,14 +105,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 
-	/* Signals go to this thread alone, through sigwait(), so the server's
-	** threads (which inherit this mask) are never interrupted. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+
 
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",

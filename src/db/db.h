@@ -52,7 +52,9 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 int db_version(struct db *db);
 
 /* A cached statement for sql, reset and unbound.  SQL that does not compile
-** is a programming error: the process stops with the message. */
+** (syntax, a missing table) is a programming error: the process stops with
+** the message.  A runtime failure while compiling (I/O, memory) gives a
+** statement whose every step fails, and marks the connection failed. */
 struct db_stmt *db_prepare(struct db *db, const char *sql);
 
 void db_bind_int(struct db_stmt *st, int i, long long v);
@@ -82,6 +84,16 @@ int db_exec(struct db *db, const char *sql);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* 1 if a statement on this connection failed (I/O, memory, lock: anything
+** but a constraint) since db_clear_failed(): the request's answer may rest on
+** missing data, so it must not be shown as if complete. */
+int db_failed(struct db *db);
+void db_clear_failed(struct db *db);
+
+/* 1 while a transaction is open (SQLite rolls one back by itself on some
+** errors: check before writing what must be inside it). */
+int db_in_transaction(struct db *db);
 
 long long db_last_id(struct db *db);
 int db_changes(struct db *db);

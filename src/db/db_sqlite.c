@@ -27,6 +27,9 @@ struct db_stmt {
 
 struct db {
 	sqlite3 *h;                        /* the connection */
+	int failed;                        /* a statement failed since db_clear_failed */
+	struct db_stmt dead;               /* handed out when a statement cannot compile
+	                                   ** for a runtime reason: every step fails */
 	struct db_stmt stmts[STMT_CACHE];  /* open-addressed by key */
 	int n_stmts;                       /* slots in use */
 };
@@ -150,11 +153,25 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		}
 		if (s->key == NULL) {
 			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                       &st, NULL) != SQLITE_OK)
-				/* Every statement is a constant in the source: one that does
-				** not compile is a bug to fix, not input to survive. */
-				die("SQL does not compile: %s\n  %s", sqlite3_errmsg(db->h), sql);
+			int prc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			                             NULL);
+			if (prc != SQLITE_OK) {
+				const char *msg = sqlite3_errmsg(db->h);
+				/* Every statement is a constant in the source: a syntax
+				** error or a missing table is a bug to fix, not input to
+				** survive.  An I/O, memory or lock failure while compiling
+				** (reading the schema) is the moment's trouble: the caller
+				** gets a statement whose every step fails. */
+				if ((prc & 0xff) == SQLITE_ERROR &&
+				    (strstr(msg, "syntax") || strstr(msg, "no such") || strstr(msg, "near ")))
+					die("SQL does not compile: %s\n  %s", msg, sql);
+				log_warn("database: cannot prepare a statement: %s", msg);
+				db->failed = 1;
+				db->dead.db = db;
+				db->dead.st = NULL;
+				db->dead.in_use = 1;
+				return &db->dead;
+			}
 			s->db = db;
 			s->key = sql;
 			s->st = st;
@@ -168,11 +185,15 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 
 void db_bind_int(struct db_stmt *s, int i, long long v)
 {
+	if (!s->st)
+		return;
 	sqlite3_bind_int64(s->st, i, v);
 }
 
 void db_bind_text(struct db_stmt *s, int i, const char *v)
 {
+	if (!s->st)
+		return;
 	if (v)
 		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
 	else
@@ -181,50 +202,68 @@ void db_bind_text(struct db_stmt *s, int i, const char *v)
 
 void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
 {
+	if (!s->st)
+		return;
 	sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 void db_bind_double(struct db_stmt *s, int i, double v)
 {
+	if (!s->st)
+		return;
 	sqlite3_bind_double(s->st, i, v);
 }
 
 void db_bind_null(struct db_stmt *s, int i)
 {
+	if (!s->st)
+		return;
 	sqlite3_bind_null(s->st, i);
 }
 
 int db_step(struct db_stmt *s)
 {
+	if (!s->st)
+		return DB_FULL;
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
 		return DB_OK;
 	int mapped = map_rc(rc);
-	if (mapped != DB_CONSTRAINT)
+	if (mapped != DB_CONSTRAINT) {
 		log_warn("database: %s", sqlite3_errmsg(s->db->h));
+		s->db->failed = 1;
+	}
 	return mapped;
 }
 
 long long db_col_int(struct db_stmt *s, int i)
 {
+	if (!s->st)
+		return 0;
 	return sqlite3_column_int64(s->st, i);
 }
 
 const char *db_col_text(struct db_stmt *s, int i)
 {
+	if (!s->st)
+		return "";
 	const unsigned char *t = sqlite3_column_text(s->st, i);
 	return t ? (const char *)t : "";
 }
 
 size_t db_col_len(struct db_stmt *s, int i)
 {
+	if (!s->st)
+		return 0;
 	return (size_t)sqlite3_column_bytes(s->st, i);
 }
 
 int db_col_is_null(struct db_stmt *s, int i)
 {
+	if (!s->st)
+		return 1;
 	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
@@ -232,6 +271,10 @@ void db_done(struct db_stmt *s)
 {
 	if (!s)
 		return;
+	if (!s->st) {
+		s->in_use = 0;
+		return;
+	}
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	s->in_use = 0;
@@ -242,6 +285,7 @@ int db_exec(struct db *db, const char *sql)
 	char *msg = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
+		db->failed = 1;
 		log_warn("database: %s (%s)", msg ? msg : sqlite3_errstr(rc), sql);
 		sqlite3_free(msg);
 	}
@@ -343,4 +387,19 @@ void db_pool_put(struct db_pool *p, struct db *db)
 	p->free_[p->n_free++] = db;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+int db_failed(struct db *db)
+{
+	return db->failed;
+}
+
+void db_clear_failed(struct db *db)
+{
+	db->failed = 0;
+}
+
+int db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
 }

@@ -226,6 +226,12 @@ static void settings_from_form(struct page *p, const char **values)
 			values[i] = http_form(p->req, fields[i].key, NULL) ? "1" : "0";
 			continue;
 		}
+		/* A field the form did not send keeps its value. */
+		if (!http_form(p->req, fields[i].key, NULL)) {
+			char *cur = settings_get(p->db, p->a, fields[i].key);
+			values[i] = cur ? cur : "";
+			continue;
+		}
 		const char *v = text_field(p, fields[i].key, 1000);
 		values[i] = v ? v : "";
 	}

@@ -382,6 +382,15 @@ void comment_form_post(struct page *p)
 	                           &score);
 	in.spam_score = score;
 	in.spam_reason = reason;
+	/* A failed read may have rolled the transaction back: then none of the
+	** checks above holds, and nothing is written outside it. */
+	if (db_failed(p->db) || !db_in_transaction(p->db)) {
+		db_rollback(p->db);
+		http_resp_header(p->resp, "Retry-After", "5");
+		refuse(p, &art, &f, 503, "Your comment could not be saved just now. Nothing "
+		                         "was lost: please send it again in a moment.");
+		return;
+	}
 	char err[256];
 	long long id = comment_add(p->db, &in, err, sizeof err);
 	if (id < 0 || db_commit(p->db) != DB_OK) {

@@ -384,6 +384,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			return;
 	}
 	p->db = db_pool_get(app->pool);
+	db_clear_failed(p->db);
 	pthread_rwlock_rdlock(&app->settings_lock);
 	auth_load(p); /* the one place a session cookie is read */
 	if (!r) {
@@ -420,6 +421,15 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		}
 	}
 	p->is_private |= p->user != NULL; /* signed-in pages are never shared */
+	if (db_failed(p->db) && resp->status < 500 && resp->status != 303) {
+		/* The answer rests on reads that failed: say so instead of showing
+		** an empty or partial page (and never keep it in the cache). */
+		p->is_private = 1;
+		http_resp_header(resp, "Retry-After", "5");
+		site_error(p, 503, "The site is having trouble",
+		           "It could not read what this page shows just now. Please try again "
+		           "in a moment; nothing was lost.");
+	}
 	if (ticket) {
 		if (p->is_private)
 			pagecache_abandon(app->cache, ticket);
