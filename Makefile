@@ -57,10 +57,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(TEST_SUPPORT) $(LIB) $(LDLIBS)
 
 test: $(BIN) $(TEST_BIN)
-	BYLINE_BIN=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/run.sh
+	BYLINE_BIN=$(abspath $(BIN)) BUILD=$(BUILD) BYLINE_SANITIZED=$(SANITIZED) sh tests/run.sh
 
 check:
-	$(MAKE) BUILD=build/san OPT=-O1 \
+	$(MAKE) BUILD=build/san OPT=-O1 SANITIZED=1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
 $(BUILD)/bench/gensite: bench/gensite.c $(LIB)

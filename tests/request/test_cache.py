@@ -966,7 +966,9 @@ def lru(s2):
     parallel(fetch, [keys[i::4] for i in range(4)])
     peak = rss(pid)
     check(not bad, "small cache: every page answered correctly while evicting", bad[:5])
-    check(0 < peak < 200, "small cache: resident memory stays under 200 MB",
+    # AddressSanitizer's shadow memory and quarantine inflate the figure.
+    bound = 1000 if os.environ.get("BYLINE_SANITIZED") else 200
+    check(0 < peak < bound, "small cache: resident memory stays under %d MB" % bound,
           "%d MB (%d MB before)" % (peak, rss0))
     # Least recently used goes first: the probe (not asked for since) was
     # evicted, the page just read was not.
