@@ -352,9 +352,10 @@ void comment_form_post(struct page *p)
 		                    "%lld second%s and send it again.", wait, wait == 1 ? "" : "s"));
 		return;
 	}
-	/* 5b. Many addresses of one network at once (a /24 or /64). */
+	/* 5b. Many addresses of one network at once (a /24 or /64); off, like the
+	** per-address window, when comment_flood_seconds is 0. */
 	in.ip_net = comment_ip_net(p->a, in.ip);
-	if (comment_count_from_net(p->db, in.ip_net, NET_WINDOW) >= NET_MAX) {
+	if (window > 0 && comment_count_from_net(p->db, in.ip_net, NET_WINDOW) >= NET_MAX) {
 		db_rollback(p->db);
 		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%d", NET_WINDOW));
 		refuse(p, &art, &f, 429, "Too many comments are arriving from your network right "
