@@ -54,6 +54,13 @@ FUZZ_LIST(FUZZ_DECLARE_)
 ** so reading past the NUL is caught by ASan).  Caller frees. */
 char *fuzz_strndup(const void *s, size_t n);
 
+/* A copy of data[0..size) that ends exactly where an unreadable page
+** begins, so that any read past its end faults at once, even in code that
+** ASan does not see (libraries such as md4c that were not built with it).
+** Valid until the next call; inputs over 1 MiB get a plain exactly sized
+** heap copy instead. */
+const char *fuzz_guarded(const uint8_t *data, size_t size);
+
 /* Splits data[0..size) at its first `max - 1` bytes equal to sep: parts[i]
 ** and lens[i] get each piece (pointing into data); returns how many pieces
 ** (1..max). */

@@ -5,11 +5,13 @@
 **   test_fuzz_replay [DIR]      DIR defaults to $FUZZ_DIR, else tests/fuzz
 **
 ** For each target of FUZZ_LIST (fuzz.h) it reads DIR/<target>/seeds/ (which
-** must hold at least one file), corpus/ and crashes/, and runs each file
-** in a child process of its own, from an exactly sized heap copy, with a
-** time limit: a crash, a sanitizer report, a failed FUZZ_ASSERT, a leak
-** (LeakSanitizer runs at the child's exit) or a hang fails that one file,
-** and the others still run.  The last line is "N passed, N failed".
+** must hold at least one file), corpus/ and crashes/.  The files of one
+** directory run in one child process, each from an exactly sized heap copy
+** and with a time limit; if that child fails (a crash, a sanitizer report, a
+** failed FUZZ_ASSERT, a leak found by LeakSanitizer at its exit, a hang),
+** each file of the directory runs again in a child of its own, so that
+** exactly the guilty files fail and the others still pass.  The last line
+** is "N passed, N failed".
 */
 #include "fuzz.h"
 
@@ -21,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TIME_LIMIT 30 /* seconds per input: generous, for ASan builds */
+#define TIME_LIMIT 10 /* seconds per input (libFuzzer -timeout in run.sh) */
 
 struct target {
 	const char *name;
@@ -75,8 +77,10 @@ static int read_file(const char *path, uint8_t **data, size_t *size)
 	return 0;
 }
 
-/* Runs one file through fn in a child; 1 if it passed. */
-static int run_one(const struct target *t, const char *path)
+/* Runs paths[0..n) through fn in one child; 1 if it exited cleanly.  With
+** quiet, the child's stderr is discarded (the files are run again one by
+** one if it fails, and those runs speak). */
+static int run_child(const struct target *t, char **paths, size_t n, int quiet)
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -86,15 +90,20 @@ static int run_one(const struct target *t, const char *path)
 		return 0;
 	}
 	if (pid == 0) {
-		alarm(TIME_LIMIT);
-		uint8_t *data;
-		size_t size;
-		if (read_file(path, &data, &size) != 0) {
-			fprintf(stderr, "%s: cannot read\n", path);
-			_exit(2);
+		if (quiet && !freopen("/dev/null", "w", stderr))
+			_exit(3);
+		for (size_t i = 0; i < n; i++) {
+			uint8_t *data;
+			size_t size;
+			if (read_file(paths[i], &data, &size) != 0) {
+				fprintf(stderr, "%s: cannot read\n", paths[i]);
+				_exit(2);
+			}
+			alarm(TIME_LIMIT);
+			t->fn(data, size);
+			alarm(0);
+			free(data);
 		}
-		t->fn(data, size);
-		free(data);
 		exit(0); /* exit, not _exit: LeakSanitizer checks at exit */
 	}
 	int status;
@@ -105,11 +114,13 @@ static int run_one(const struct target *t, const char *path)
 		}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 1;
+	if (quiet)
+		return 0;
 	if (WIFSIGNALED(status))
-		fprintf(stderr, "FAIL %s: killed by signal %d%s\n", path, WTERMSIG(status),
+		fprintf(stderr, "FAIL %s: killed by signal %d%s\n", paths[0], WTERMSIG(status),
 		        WTERMSIG(status) == SIGALRM ? " (over the time limit)" : "");
 	else
-		fprintf(stderr, "FAIL %s: exit status %d\n", path, WEXITSTATUS(status));
+		fprintf(stderr, "FAIL %s: exit status %d\n", paths[0], WEXITSTATUS(status));
 	return 0;
 }
 
@@ -139,23 +150,35 @@ static long replay_dir(const struct target *t, const char *dir)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	long count = 0;
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	char **paths = malloc((n ? n : 1) * sizeof *paths);
+	if (!paths)
+		abort();
+	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		char path[8192];
 		struct stat st;
 		snprintf(path, sizeof path, "%.4000s/%.4000s", dir, names[i]);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (run_one(t, path))
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (paths[count] = strdup(path)))
+			count++;
+		free(names[i]);
+	}
+	if (count && run_child(t, paths, count, 1)) {
+		passed += (int)count;
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			if (run_child(t, &paths[i], 1, 0))
 				passed++;
 			else
 				failed++;
-			count++;
 		}
-		free(names[i]);
 	}
+	for (size_t i = 0; i < count; i++)
+		free(paths[i]);
+	free(paths);
 	free(names);
-	return count;
+	return (long)count;
 }
 
 int main(int argc, char **argv)

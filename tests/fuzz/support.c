@@ -7,6 +7,8 @@
 
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 char *fuzz_strndup(const void *s, size_t n)
 {
@@ -17,6 +19,34 @@ char *fuzz_strndup(const void *s, size_t n)
 		memcpy(c, s, n);
 	c[n] = 0;
 	return c;
+}
+
+#define GUARDED_MAX (1u << 20)
+
+const char *fuzz_guarded(const uint8_t *data, size_t size)
+{
+	static char *region; /* GUARDED_MAX bytes, then one PROT_NONE page */
+	static char *heap;   /* the fallback copy */
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	free(heap);
+	heap = NULL;
+	if (size > GUARDED_MAX) {
+		heap = malloc(size);
+		if (!heap)
+			abort();
+		memcpy(heap, data, size);
+		return heap;
+	}
+	if (!region) {
+		region = mmap(NULL, GUARDED_MAX + page, PROT_READ | PROT_WRITE,
+		              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (region == MAP_FAILED || mprotect(region + GUARDED_MAX, page, PROT_NONE) != 0)
+			abort();
+	}
+	char *p = region + GUARDED_MAX - size;
+	if (size)
+		memcpy(p, data, size);
+	return p;
 }
 
 size_t fuzz_split(const uint8_t *data, size_t size, char sep, const char **parts,
