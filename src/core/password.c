@@ -20,14 +20,20 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int n_slots = 2;
 
 /* The hash of a random password nobody knows: verifying an unknown
-** account against it costs what a real verification costs. */
+** account against it costs what a real verification costs.  Made at the
+** first verification, not at start (it takes a tenth of a second). */
 static char dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void init_once(void)
 {
 	if (sodium_init() < 0)
 		n_slots = 1;
 	sem_init(&slots, 0, (unsigned)n_slots);
+}
+
+static void dummy_init(void)
+{
 	unsigned char pw[32];
 	randombytes_buf(pw, sizeof pw);
 	if (crypto_pwhash_str_alg(dummy, (const char *)pw, sizeof pw, OPS, MEM,
@@ -66,6 +72,8 @@ int password_hash(const char *pw, size_t n, char out[PASSWORD_HASH_MAX])
 int password_verify(const char *hash, const char *pw, size_t n)
 {
 	int real = hash && *hash && strlen(hash) < crypto_pwhash_STRBYTES;
+	if (!real)
+		pthread_once(&dummy_once, dummy_init);
 	char stored[crypto_pwhash_STRBYTES];
 	memset(stored, 0, sizeof stored);
 	if (acquire() != 0)
