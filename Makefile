@@ -60,7 +60,7 @@ test: $(BIN) $(TEST_BIN)
 	BYLINE_BIN=$(abspath $(BIN)) BUILD=$(BUILD) BYLINE_SANITIZED=$(SANITIZED) sh tests/run.sh
 
 check:
-	$(MAKE) BUILD=build/san OPT=-O1 SANITIZED=1 \
+	$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 SANITIZED=1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
 $(BUILD)/bench/gensite: bench/gensite.c $(LIB)
