@@ -77,8 +77,17 @@ started = {}  # pid -> Popen, everything this script started and has not stopped
 T_START = time.monotonic()
 
 
+LOADS = []  # (part, 1-minute load average when it began)
+
+
 def log(msg):
     print("[%6.1fs] %s" % (time.monotonic() - T_START, msg), file=sys.stderr, flush=True)
+
+
+def part(name):
+    """Marks the start of a part: logged, and its load average kept for the report."""
+    LOADS.append((name, os.getloadavg()[0]))
+    log("%s (load average %.2f)" % (name, LOADS[-1][1]))
 
 
 # ---- processes ----
@@ -663,7 +672,7 @@ def bench_rss(work, db, label, res):
                              done=sum(statuses.values()), kinds=kinds)
         finally:
             srv.stop()
-        log("rss %s %s: %s" % (label, mode, out[mode]))
+        log("rss %s %s: %s" % (label, mode, {k: v for k, v in out[mode].items() if k != "kinds"}))
     res.setdefault("rss", {})[label] = out
 
 
@@ -893,8 +902,15 @@ def write_report(res, env):
             w("| %d | %d | %d | %s | %.2f | %.0f | %.2f | %.2f |" % (
                 i + 1, r["rows"], r["s303"], other, r["seconds"], r["rate"], r["p50"], r["p99"]))
         w("")
-        w("Median: **%.0f comments a second**, every one on disk after a crash (rows ≥ 303s: "
-          "a row whose 303 was still in flight when wrk stopped is counted too)." % p["rate"])
+        durable = all(r["rows"] >= r["s303"] for r in p["runs"])
+        refused = sum(v for r in p["runs"] for k, v in r["statuses"].items() if k != 303)
+        w("Median: **%.0f comments a second**. %s%s" % (
+            p["rate"],
+            "Every 303 has its row on disk after the crash (rows ≥ 303s: a row whose 303 was "
+            "still in flight when wrk stopped counts too)." if durable else
+            "**Rows missing after the crash: fewer rows than 303 answers.**",
+            "" if not refused else " %d posts were refused (not 303): the rate is not the "
+            "server's capacity while it refuses." % refused))
         w("")
     if "cold" in res:
         c = res["cold"]
@@ -1089,28 +1105,30 @@ def main():
         run([BYLINE, "demo", "--db", demo], 60)
         # One start and stop, so the database is exactly what a running site has.
         Byline(demo).stop()
-        log("1. wrk: byline against nginx")
+        part("1. wrk: byline against nginx")
         bench_wrk(work, demo, res)
-        log("2. comment posting")
+        part("2. comment posting")
         bench_posting(work, demo, res)
-        log("3. cold start")
+        part("3. cold start")
         bench_cold(work, demo, res)
-        log("4. resident memory")
+        part("4. resident memory")
         small, _ = cached_site(*SMALL)
         bench_rss(work, small, "1,000 articles", res)
         if not QUICK:
             large, _ = cached_site(*LARGE)
+            part("4b. resident memory, 100,000 articles")
             bench_rss(work, large, "100,000 articles", res)
-            log("5. search, renders, feeds on the 100,000-article site")
+            part("5. search, renders, feeds on the 100,000-article site")
             bench_issue4(work, large, "100,000 articles, 1,000,000 comments", res)
         else:
-            log("5. search, renders, feeds on the 1,000-article site (QUICK)")
+            part("5. search, renders, feeds on the 1,000-article site (QUICK)")
             bench_issue4(work, small, "1,000 articles, 10,000 comments (QUICK run)", res)
     finally:
         stop_all()
         load1 = os.getloadavg()
-        env["load average"] = "%.2f at the start, %.2f at the end (1 min; other work on the machine shows here)" % (
-            load0[0], load1[0])
+        env["load average"] = ("1 min, %.2f at the start, %.2f at the end; when each part began: %s "
+                               "(the benchmark itself adds up to 2; more is other work on the machine)" % (
+            load0[0], load1[0], ", ".join("%s %.2f" % (n.split(". ")[0], l) for n, l in LOADS)))
         env["run time"] = "%.0f s" % (time.monotonic() - T_START)
         try:
             write_report(res, env)
