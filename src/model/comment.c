@@ -35,7 +35,8 @@ static const char sql_for_article[] =
     "   SELECT id FROM comments t WHERE t.article_id = ?1 AND t.parent_id IS NULL"
     "   AND " VISIBLE("t") " ORDER BY t.created_at, t.id LIMIT ?3 OFFSET ?4),"
     " tree(id) AS (SELECT id FROM top UNION ALL"
-    "   SELECT r.id FROM comments r JOIN tree ON r.parent_id = tree.id"
+    "   SELECT r.id FROM tree CROSS JOIN comments r INDEXED BY comments_parent"
+    "   ON r.parent_id = tree.id"
     "   WHERE " VISIBLE("r") ")"
     " SELECT " PUBLIC_COLS " FROM comments c WHERE c.id IN (SELECT id FROM tree)"
     " ORDER BY c.created_at, c.id";
