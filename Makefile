@@ -9,7 +9,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := sqlite3 libmicrohttpd md4c libsodium libcurl zlib libbrotlienc
+PKGS    := sqlite3 md4c libsodium libcurl zlib libbrotlienc
 OPT     ?= -O2
 WERROR  ?= -Werror
 SAN     ?=

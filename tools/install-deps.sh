@@ -5,7 +5,7 @@
 #   tools/install-deps.sh          build, run and test
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
-pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmicrohttpd-dev libmd4c-dev
+pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils clang-14 libclang-rt-14-dev

@@ -15,6 +15,7 @@ static const char usage[] =
     "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
     "        [--data DIR] [--trust-proxy] [--no-cache] [--quiet]\n"
     "        [--max-conns 1000] [--max-conns-per-ip 32 (0: no limit)]\n"
+    "        [--timeout 30 (seconds for a request to arrive, or to idle)]\n"
     "        Serve the site (an empty database gets the demo site first).\n"
     "        Port 0 picks a free port; the address bound is printed.  Uploads go\n"
     "        under --data (default: byline-data beside the database).\n"
@@ -49,7 +50,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
-	                                     NULL};
+	                                     "--timeout", NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "--", 2)) {

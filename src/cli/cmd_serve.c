@@ -41,6 +41,12 @@ int cmd_serve(const char *path, int argc, char **argv)
 		        "0 (no limit) or more\n");
 		return 2;
 	}
+	const char *timeout_opt = cli_option(argc, argv, "--timeout");
+	int timeout = timeout_opt ? atoi(timeout_opt) : 30;
+	if (timeout < 1 || timeout > 3600) {
+		fprintf(stderr, "byline serve: --timeout must be from 1 to 3600 seconds\n");
+		return 2;
+	}
 	int threads = threads_opt ? atoi(threads_opt) : 2;
 	if (threads < 1 || threads > 64) {
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
@@ -110,10 +116,11 @@ int cmd_serve(const char *path, int argc, char **argv)
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",
 	    .threads = threads,
-	    .timeout = 30,
+	    .timeout = timeout,
 	    .conn_limit = (unsigned)conns,
 	    .per_ip_limit = (unsigned)per_ip,
 	    .trust_proxy = trust_proxy,
+	    .fast = web_fast,
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,
 	    .ctx = app,

@@ -1,18 +1,21 @@
 /*
 ** http.h: requests, responses and the server that carries them.
 **
-** The server (server.c) runs libmicrohttpd in its epoll mode with a small
-** thread pool and turns each request into a struct http_req with its own
-** arena.  Once the whole body is in (or refused), it calls the one handler
-** it was given, which fills a struct http_resp; the server then sends it.
-** Request state lives in the struct, never in globals, and everything the
-** handler allocates from req->a dies when the response has been sent.
+** The server (server.c, with the wire format in parse.c) turns each request
+** into a struct http_req with its own arena.  Once the whole body is in (or
+** refused), it offers the request to the `fast` handler on its event loop
+** and, if that declines, to the `handle` handler on a worker thread; either
+** fills a struct http_resp, which the server then sends.  Request state
+** lives in the struct, never in globals, and everything the handler
+** allocates from req->a dies when the response has been sent.
 **
-** Limits enforced here, before the handler runs: header size (431 from the
-** library's per-connection memory limit), a body larger than the route's
-** limit (413, decided from Content-Length before reading, or as the bytes
-** arrive), both Content-Length and Transfer-Encoding or two Content-Length
-** fields (400: the request-smuggling shapes), idle connections (timeout).
+** Limits enforced before any handler runs (parse.h has the figures): 414
+** for a long request target, 431 for large headers, 413 for a body larger
+** than the route takes (from Content-Length before reading, or as chunks
+** arrive), 400 for the request-smuggling shapes (Content-Length with
+** Transfer-Encoding, two Content-Lengths, bad chunking, a bare CR, a folded
+** header line), 408 for a head or body that takes too long, and caps on
+** connections overall and per address.
 */
 #ifndef BYLINE_HTTP_HTTP_H
 #define BYLINE_HTTP_HTTP_H
@@ -44,7 +47,7 @@ struct http_req {
 	const char *scheme;     /* "http", or "https" behind a trusted proxy */
 	const char *params[HTTP_MAX_ROUTE_PARAMS]; /* route captures */
 	int n_params;           /* entries in params */
-	void *conn;             /* the library's connection (server.c only) */
+	void *conn;             /* the parsed head (server.c and parse.c only) */
 	struct http_param *query_params; /* parsed on first use */
 	size_t n_query_params;
 	struct http_param *form_params;  /* parsed on first use */
@@ -121,15 +124,20 @@ void http_date_format(time_t t, char *out, size_t n);
 /* ---- the server ---- */
 
 typedef void (*http_handler)(struct http_req *req, struct http_resp *resp, void *ctx);
+/* Runs on the event loop: must not block (no database, no waiting on
+** locks held for long).  Returns 1 if it answered, 0 to pass the request
+** on to `handle` (what it set in resp is then discarded). */
+typedef int (*http_fast_handler)(struct http_req *req, struct http_resp *resp, void *ctx);
 typedef size_t (*http_body_limit)(const char *method, const char *path, void *ctx);
 
 struct http_config {
 	const char *listen;        /* "127.0.0.1:8080", "[::1]:0"; port 0 picks one */
-	int threads;               /* worker threads (>= 2 recommended) */
-	int timeout;               /* seconds a connection may sit idle */
+	int threads;               /* worker threads for `handle` */
+	int timeout;               /* seconds for a head, a pause in a body, idling */
 	unsigned conn_limit;       /* connections at once, overall */
 	unsigned per_ip_limit;     /* connections at once from one address; 0 = none */
 	int trust_proxy;           /* believe X-Forwarded-For / -Proto */
+	http_fast_handler fast;    /* tried first for bodyless requests; may be NULL */
 	http_handler handle;       /* called once per complete request */
 	http_body_limit body_limit; /* largest body a route accepts */
 	void *ctx;                 /* passed to handle and body_limit */

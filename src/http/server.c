@@ -1,313 +1,955 @@
 /*
-** server.c: libmicrohttpd under Byline's request model.
+** server.c: Byline's HTTP/1.1 server: one event loop and a pool of workers.
 **
-** Why libmicrohttpd, and why this mode: see docs/ARCHITECTURE.md.  In short,
-** it is maintained, packaged by Debian, and measured here within a few
-** percent of the alternatives; its epoll mode with a thread pool of two or
-** more holds 256 connections, where its single-thread mode stalls.
+** The loop thread owns every socket.  It accepts, reads, parses (parse.c),
+** enforces the limits and timeouts, and writes.  A complete request is
+** first offered to the `fast` handler on the loop itself (a page-cache hit:
+** memory only, no database, no waiting); anything else goes to a worker
+** thread, which runs the `handle` callback and hands the response back
+** through an eventfd.  The loop then writes it.  So a slow render never
+** delays the cached pages being served beside it, and one core serving
+** cache hits does no thread switching at all (what kept p99 several times
+** nginx's with libmicrohttpd's thread pool; docs/ARCHITECTURE.md has the
+** figures).
 **
-** The access handler is called several times per request: first with the
-** headers (we check them and set up state), then once per chunk of body,
-** then once with no data (we dispatch).  Responses are queued only after the
-** first call: queuing on the first silently turns keep-alive off.
+** A connection is in one state at a time:
+**
+**   HEAD   reading a request head (or idle between requests)
+**   BODY   reading its body (Content-Length or chunked)
+**   WORK   a worker has the request: the socket is not watched
+**   WRITE  the response is going out
+**   LINGER refused mid-request: our write side is shut, the rest of what
+**          the client sends is read and dropped until it stops, so the
+**          kernel never answers unread bytes with a reset that would
+**          destroy the refusal before the client reads it
+**
+** Timeouts (one value, the config's `timeout`): a head must be complete
+** that long after its first byte arrived (a client trickling bytes, as in
+** slowloris, is not rescued by each byte) and a body may pause that long
+** between reads: both are answered 408.  An idle keep-alive connection is
+** closed after that long without a word; so is a client that stops reading
+** its response.
 */
 #include "http/http.h"
+#include "http/parse.h"
 #include "core/arena.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
 
-/* Body bytes a refused request may still send before we hang up. */
-#define DISCARD_MAX (1024 * 1024)
+#define IN_START 4096        /* a connection's first input buffer */
+#define IN_BODY 65536        /* input buffer while a body streams in */
+#define LINGER_SECONDS 2     /* how long a refused client may keep sending */
+#define LINGER_MAX (1 << 20) /* and how much */
+#define STOP_SECONDS 10      /* requests in flight get this long at stop */
+
+enum { S_HEAD, S_BODY, S_WORK, S_WRITE, S_LINGER };
+
+struct conn {
+	struct http_server *s;
+	struct conn *prev, *next; /* every connection (loop only) */
+	struct conn *qnext;       /* in the job or done queue */
+	int fd;
+	int state;                /* S_* */
+	unsigned events;          /* what epoll watches now */
+	int dead;                 /* the socket failed while a worker had it */
+	time_t deadline;          /* see the timeouts above; 0 none */
+	int started;              /* a byte of the current request has arrived */
+	char *in;                 /* bytes read and not yet used */
+	size_t in_len, in_cap, scan;
+	struct ipslot *ip_slot;   /* per-address count */
+	char ip[INET6_ADDRSTRLEN];
+	/* the request */
+	struct arena *a;
+	struct http_req req;
+	struct http_head head;
+	struct buf body;
+	size_t limit;              /* body bytes this route takes */
+	unsigned long long left;   /* Content-Length bytes still to come */
+	int chunked;
+	struct http_chunked ch;
+	int keep_alive;            /* the client wants the connection kept */
+	int version_minor;         /* HTTP/1.x of the request */
+	/* the response */
+	struct http_resp resp;
+	struct buf out;            /* status line and headers */
+	size_t sent;               /* bytes of out, then body, written */
+	int close_after;           /* close (or linger) once it is written */
+	size_t discarded;          /* LINGER: bytes dropped */
+};
+
+/* Connections per client address: a chained hash table (loop only). */
+struct ipslot {
+	struct ipslot *next;
+	unsigned char addr[16];
+	unsigned count;
+};
+#define IP_BUCKETS 1024
 
 struct http_server {
-	struct MHD_Daemon *d;   /* the library's daemon */
-	struct http_config cfg; /* copy of the caller's configuration */
-	int port;               /* bound port */
+	struct http_config cfg;
+	int lfd, ep, evfd;        /* listening socket, epoll, wake-up eventfd */
+	int port;
+	pthread_t loop;
+	pthread_t *workers;
+	int n_workers;
+	/* shared with the workers, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn *jobs, *jobs_tail; /* waiting for a worker */
+	struct conn *done;             /* answered, waiting for the loop */
+	int workers_stop;
+	atomic_int stop_asked;          /* http_server_stop() was called */
+	/* loop only */
+	struct conn *conns;
+	unsigned n_conns;
+	unsigned n_busy;               /* in WORK */
+	struct ipslot *ips[IP_BUCKETS];
+	time_t now;
+	time_t date_at;
+	char date[64];                 /* "Date: ...\r\n" for `now` */
 };
 
-/* Per-request state, hung on the library's connection-class pointer. */
-struct conn_state {
-	struct http_req req;   /* what the handler sees */
-	struct buf body;       /* body received so far */
-	size_t limit;          /* most body bytes this route takes */
-	int reject;            /* non-zero: answer this status without dispatch */
-	int started;           /* the headers have been seen */
-	size_t discarded;      /* body bytes dropped after a refusal */
-	char *uri;             /* the request target as sent: path and query */
-	const char *reason;    /* text for the reject answer */
-};
+/* ---- small helpers ---- */
 
 const char *http_header(struct http_req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	const struct http_head *h = req->conn;
+	return h ? http_head_field(h, name, NULL) : NULL;
 }
 
-/* What the header scan finds (nginx's limits are the yardstick). */
-struct header_scan {
-	int content_length;     /* Content-Length fields */
-	int transfer_encoding;  /* Transfer-Encoding fields */
-	int not_chunked;        /* a Transfer-Encoding other than "chunked" */
-	int encoded_body;       /* a Content-Encoding on the request body */
-	int fields;             /* header fields */
-	size_t total;           /* bytes of all fields */
-	size_t longest;         /* bytes of the longest field */
-	int bad_bytes;          /* a CR, LF or NUL inside a value */
-};
-
-#define MAX_URI 8192          /* request line: 414 past it */
-#define MAX_SEARCH_URI 16384  /* except a search, whose text may be 10 KB */
-#define MAX_FIELD 8192        /* one header field: 431 */
-#define MAX_FIELDS_BYTES 32768 /* all header fields: 431 */
-#define MAX_FIELDS 100        /* header fields: 431 */
-
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+static time_t mono_now(void)
 {
-	(void)kind;
-	struct header_scan *h = cls;
-	size_t len = strlen(key) + (value ? strlen(value) : 0) + 4;
-	h->fields++;
-	h->total += len;
-	if (len > h->longest)
-		h->longest = len;
-	if (value && strpbrk(value, "\r\n"))
-		h->bad_bytes = 1;
-	if (!strcasecmp(key, "Content-Length")) {
-		h->content_length++;
-	} else if (!strcasecmp(key, "Transfer-Encoding")) {
-		h->transfer_encoding++;
-		if (!value || strcasecmp(value, "chunked") != 0)
-			h->not_chunked = 1;
-	} else if (!strcasecmp(key, "Content-Encoding")) {
-		if (value && strcasecmp(value, "identity") != 0)
-			h->encoded_body = 1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+static void set_events(struct conn *c, unsigned ev)
+{
+	if (c->dead || c->events == ev)
+		return;
+	struct epoll_event e = {.events = ev, .data.ptr = c};
+	epoll_ctl(c->s->ep, EPOLL_CTL_MOD, c->fd, &e);
+	c->events = ev;
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 100: return "Continue";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 417: return "Expectation Failed";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Unknown";
 	}
-	return MHD_YES;
 }
 
-static const char *client_ip(struct http_req *req, struct MHD_Connection *c, int trust)
+/* ---- per-address counts ---- */
+
+static unsigned ip_hash(const unsigned char *a)
 {
-	if (trust) {
-		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                              "X-Forwarded-For");
+	unsigned h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h % IP_BUCKETS;
+}
+
+static struct ipslot *ip_take(struct http_server *s, const unsigned char *addr)
+{
+	struct ipslot **b = &s->ips[ip_hash(addr)];
+	for (struct ipslot *p = *b; p; p = p->next)
+		if (!memcmp(p->addr, addr, 16))
+			return p;
+	struct ipslot *p = calloc(1, sizeof *p);
+	if (!p)
+		die("out of memory");
+	memcpy(p->addr, addr, 16);
+	p->next = *b;
+	*b = p;
+	return p;
+}
+
+static void ip_release(struct http_server *s, struct ipslot *slot)
+{
+	if (!slot || --slot->count)
+		return;
+	for (struct ipslot **p = &s->ips[ip_hash(slot->addr)]; *p; p = &(*p)->next) {
+		if (*p == slot) {
+			*p = slot->next;
+			free(slot);
+			return;
+		}
+	}
+}
+
+/* ---- connections ---- */
+
+static void request_reset(struct conn *c)
+{
+	arena_free(c->a);
+	c->a = NULL;
+	buf_free(&c->body);
+	buf_free(&c->resp.body);
+	memset(&c->req, 0, sizeof c->req);
+	memset(&c->resp, 0, sizeof c->resp);
+	memset(&c->ch, 0, sizeof c->ch);
+	buf_reset(&c->out);
+	c->sent = 0;
+	c->left = 0;
+	c->chunked = 0;
+	c->limit = 0;
+	c->started = 0;
+	c->scan = 0;
+	c->close_after = 0;
+}
+
+static void conn_close(struct conn *c)
+{
+	struct http_server *s = c->s;
+	if (!c->dead)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	ip_release(s, c->ip_slot);
+	request_reset(c);
+	buf_free(&c->out);
+	free(c->in);
+	free(c);
+}
+
+static void consume(struct conn *c, size_t n)
+{
+	memmove(c->in, c->in + n, c->in_len - n);
+	c->in_len -= n;
+}
+
+/* Makes room for at least one more byte, up to max in all.  0 if full. */
+static int room(struct conn *c, size_t max)
+{
+	if (c->in_len < c->in_cap)
+		return 1;
+	if (c->in_cap >= max)
+		return 0;
+	size_t cap = c->in_cap ? c->in_cap * 2 : IN_START;
+	if (cap > max)
+		cap = max;
+	char *p = realloc(c->in, cap);
+	if (!p)
+		die("out of memory");
+	c->in = p;
+	c->in_cap = cap;
+	return 1;
+}
+
+/* A refusal in plain text that closes the connection afterwards. */
+static void refuse(struct conn *c, int status, const char *text)
+{
+	if (!c->a)
+		c->a = arena_new();
+	buf_free(&c->resp.body);
+	memset(&c->resp, 0, sizeof c->resp);
+	c->resp.status = status;
+	c->resp.content_type = "text/plain; charset=utf-8";
+	buf_puts(&c->resp.body, text);
+	buf_putc(&c->resp.body, '\n');
+	http_resp_header(&c->resp, "X-Content-Type-Options", "nosniff");
+	http_resp_header(&c->resp, "Cache-Control", "no-store");
+	c->close_after = 1;
+	c->req.is_head = 0;
+	c->state = S_WRITE;
+	c->sent = (size_t)-1; /* not yet serialized */
+}
+
+/* The status line and headers for c->resp, into c->out. */
+static void serialize(struct conn *c)
+{
+	struct http_server *s = c->s;
+	struct http_resp *r = &c->resp;
+	struct buf *o = &c->out;
+	buf_reset(o);
+	if (!r->status)
+		r->status = 200;
+	if (s->date_at != s->now) {
+		char d[40];
+		http_date_format(time(NULL), d, sizeof d);
+		snprintf(s->date, sizeof s->date, "Date: %s\r\n", d);
+		s->date_at = s->now;
+	}
+	buf_printf(o, "HTTP/1.1 %d %s\r\n", r->status, reason(r->status));
+	buf_puts(o, s->date);
+	buf_puts(o, "Content-Type: ");
+	buf_puts(o, r->content_type ? r->content_type : "text/html; charset=utf-8");
+	buf_puts(o, "\r\n");
+	if (r->status != 304 && r->status != 204)
+		buf_printf(o, "Content-Length: %zu\r\n", r->body.len);
+	for (int i = 0; i < r->n_headers; i++) {
+		if (!strcasecmp(r->hnames[i], "Connection")) {
+			if (!strcasecmp(r->hvalues[i], "close"))
+				c->close_after = 1;
+			continue;
+		}
+		buf_puts(o, r->hnames[i]);
+		buf_puts(o, ": ");
+		buf_puts(o, r->hvalues[i]);
+		buf_puts(o, "\r\n");
+	}
+	if (!c->keep_alive || atomic_load(&s->stop_asked))
+		c->close_after = 1;
+	if (c->close_after)
+		buf_puts(o, "Connection: close\r\n");
+	else if (c->version_minor == 0)
+		buf_puts(o, "Connection: keep-alive\r\n");
+	buf_puts(o, "\r\n");
+	c->sent = 0;
+}
+
+/* Writes what is pending.  1: all written; 0: the socket is full; -1: the
+** connection failed. */
+static int flush(struct conn *c)
+{
+	if (c->sent == (size_t)-1)
+		serialize(c);
+	size_t body_len = c->req.is_head || c->resp.status == 304 || c->resp.status == 204
+	                      ? 0
+	                      : c->resp.body.len;
+	size_t total = c->out.len + body_len;
+	while (c->sent < total) {
+		struct iovec iov[2];
+		int n = 0;
+		if (c->sent < c->out.len) {
+			iov[n].iov_base = c->out.data + c->sent;
+			iov[n].iov_len = c->out.len - c->sent;
+			n++;
+		}
+		size_t boff = c->sent > c->out.len ? c->sent - c->out.len : 0;
+		if (body_len > boff) {
+			iov[n].iov_base = c->resp.body.data + boff;
+			iov[n].iov_len = body_len - boff;
+			n++;
+		}
+		struct msghdr m = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+		ssize_t w = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		c->sent += (size_t)w;
+		c->deadline = c->s->now + c->s->cfg.timeout;
+	}
+	return 1;
+}
+
+static const char *client_ip(struct conn *c)
+{
+	if (c->s->cfg.trust_proxy) {
+		const char *xff = http_head_field(&c->head, "X-Forwarded-For", NULL);
 		if (xff && *xff) {
 			/* The right-most entry is the one our proxy added. */
 			const char *last = strrchr(xff, ',');
 			last = last ? last + 1 : xff;
 			while (*last == ' ')
 				last++;
-			if (strlen(last) < 64)
-				return arena_strdup(req->a, last);
+			if (*last && strlen(last) < 64)
+				return last;
 		}
 	}
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "unknown";
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
-			          sizeof text);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
-			          sizeof text);
+	return c->ip;
+}
+
+/* 1 if the comma-separated list v holds token tok (case-insensitive). */
+static int has_token(const char *v, const char *tok)
+{
+	size_t n = strlen(tok);
+	for (const char *p = v; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',')
+			e++;
+		const char *t = e;
+		while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+			t--;
+		if ((size_t)(t - p) == n && !strncasecmp(p, tok, n))
+			return 1;
+		p = e;
 	}
-	return arena_strdup(req->a, text);
+	return 0;
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *resp)
+/* The head is parsed: check it, set the request up.  Leaves c in BODY, in
+** WRITE with a refusal, or returns 1 when the request is complete. */
+static int begin(struct conn *c, size_t head_len)
 {
-	size_t len;
-	char *data = buf_detach(&resp->body, &len);
-	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(data);
-		return MHD_NO;
+	struct http_server *s = c->s;
+	c->a = arena_new();
+	char *h = arena_alloc(c->a, head_len + 1);
+	memcpy(h, c->in, head_len);
+	consume(c, head_len);
+	c->scan = 0;
+	const char *why;
+	int rc = http_parse_head(h, head_len, &c->head, &why);
+	c->version_minor = c->head.minor;
+	c->keep_alive = 0;
+	if (rc) {
+		refuse(c, rc, why);
+		return 0;
 	}
-	MHD_add_response_header(r, "Content-Type",
-	                        resp->content_type ? resp->content_type
-	                                           : "text/html; charset=utf-8");
-	for (int i = 0; i < resp->n_headers; i++)
-		MHD_add_response_header(r, resp->hnames[i], resp->hvalues[i]);
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
+	struct http_head *hd = &c->head;
+	struct http_req *req = &c->req;
+	req->a = c->a;
+	req->conn = hd;
+	req->method = hd->method;
+	req->is_head = !strcmp(hd->method, "HEAD");
+	const char *conn_hdr = http_head_field(hd, "Connection", NULL);
+	c->keep_alive = hd->minor >= 1 ? !has_token(conn_hdr, "close")
+	                               : has_token(conn_hdr, "keep-alive");
 
-static enum MHD_Result send_reject(struct MHD_Connection *c, int status, const char *text)
-{
-	struct http_resp resp;
-	memset(&resp, 0, sizeof resp);
-	resp.status = status;
-	resp.content_type = "text/plain; charset=utf-8";
-	buf_puts(&resp.body, text);
-	buf_putc(&resp.body, '\n');
-	http_resp_header(&resp, "Connection", "close");
-	http_resp_header(&resp, "X-Content-Type-Options", "nosniff");
-	http_resp_header(&resp, "Cache-Control", "no-store");
-	return send_resp(c, &resp);
-}
+	/* origin-form, or absolute-form (RFC 9112 3.2.2), reduced to the path */
+	const char *target = hd->target;
+	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
+		const char *p = strchr(strstr(target, "://") + 3, '/');
+		target = p ? p : "/";
+	}
+	if (target[0] != '/') {
+		refuse(c, 400, "Bad request: the request target must be a path.");
+		return 0;
+	}
+	const char *q = strchr(target, '?');
+	req->path = q ? arena_strndup(c->a, target, (size_t)(q - target)) : target;
+	req->query = q ? q + 1 : "";
+	req->scheme = "http";
+	if (s->cfg.trust_proxy) {
+		const char *proto = http_head_field(hd, "X-Forwarded-Proto", NULL);
+		if (proto && !strcasecmp(proto, "https"))
+			req->scheme = "https";
+	}
+	req->remote_ip = client_ip(c);
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **ptr)
-{
-	(void)version;
-	struct http_server *s = cls;
-	struct conn_state *st = *ptr;
-
-	if (!st)
-		return MHD_NO; /* on_uri always sets it; survive a library change */
-	if (!st->started) {
-		/* First call: headers only.  Set up, check, never answer yet. */
-		st->started = 1;
-		struct http_req *req = &st->req;
-		req->conn = c;
-		req->method = arena_strdup(req->a, method);
-		req->is_head = !strcmp(method, "HEAD");
-		(void)url; /* the library's decoded path; we route on the raw one */
-		const char *q = strchr(st->uri, '?');
-		req->path = q ? arena_strndup(req->a, st->uri, (size_t)(q - st->uri))
-		              : arena_strdup(req->a, st->uri);
-		req->query = q ? arena_strdup(req->a, q + 1) : "";
-		req->scheme = "http";
-		if (s->cfg.trust_proxy) {
-			const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-			                                                "X-Forwarded-Proto");
-			if (proto && !strcasecmp(proto, "https"))
-				req->scheme = "https";
+	int n_host, n_cl, n_te;
+	http_head_field(hd, "Host", &n_host);
+	const char *cl = http_head_field(hd, "Content-Length", &n_cl);
+	const char *te = http_head_field(hd, "Transfer-Encoding", &n_te);
+	const char *ce = http_head_field(hd, "Content-Encoding", NULL);
+	const char *expect = http_head_field(hd, "Expect", NULL);
+	if (n_host > 1 || (hd->minor >= 1 && n_host == 0)) {
+		refuse(c, 400, "Bad request: an HTTP/1.1 request needs exactly one Host header.");
+		return 0;
+	}
+	if (n_cl > 1 || n_te > 1 || (n_cl && n_te)) {
+		refuse(c, 400, "Bad request: conflicting Content-Length and Transfer-Encoding "
+		               "headers.");
+		return 0;
+	}
+	if (te && (strcasecmp(te, "chunked") != 0 || hd->minor == 0)) {
+		refuse(c, 501, "Only the chunked transfer coding is understood.");
+		return 0;
+	}
+	if (ce && strcasecmp(ce, "identity") != 0) {
+		/* A compressed body can expand far past any limit: refused. */
+		refuse(c, 415, "Compressed request bodies are not accepted; send it "
+		               "uncompressed.");
+		return 0;
+	}
+	if (expect && strcasecmp(expect, "100-continue") != 0) {
+		refuse(c, 417, "The Expect header asks for something this server does not do.");
+		return 0;
+	}
+	int bodyless = !strcmp(hd->method, "GET") || req->is_head;
+	c->limit = bodyless || !s->cfg.body_limit
+	               ? 0
+	               : s->cfg.body_limit(hd->method, req->path, s->cfg.ctx);
+	unsigned long long length = 0;
+	if (cl) {
+		size_t digits = strspn(cl, "0123456789");
+		if (!digits || cl[digits] || digits > 18) {
+			refuse(c, 400, "Bad request: the Content-Length is not a number.");
+			return 0;
 		}
-		req->remote_ip = client_ip(req, c, s->cfg.trust_proxy);
-		struct header_scan h;
-		memset(&h, 0, sizeof h);
-		MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &h);
-		/* GET and HEAD carry no body: no route lookup needed for them. */
-		int bodyless = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-		st->limit = bodyless || !s->cfg.body_limit
-		                ? 0
-		                : s->cfg.body_limit(method, req->path, s->cfg.ctx);
-		size_t uri_max = strncmp(st->uri, "/search/", 8) ? MAX_URI : MAX_SEARCH_URI;
-		if (strlen(st->uri) > uri_max) {
-			st->reject = 414;
-			st->reason = "The address is too long.";
-		} else if (h.longest > MAX_FIELD || h.total > MAX_FIELDS_BYTES ||
-		           h.fields > MAX_FIELDS) {
-			st->reject = 431;
-			st->reason = "The request's headers are too large.";
-		} else if (h.bad_bytes) {
-			st->reject = 400;
-			st->reason = "Bad request: a header holds a line break.";
-		} else if (h.content_length > 1 || (h.content_length && h.transfer_encoding) ||
-		           h.transfer_encoding > 1) {
-			st->reject = 400;
-			st->reason = "Bad request: conflicting Content-Length and "
-			             "Transfer-Encoding headers.";
-		} else if (h.not_chunked) {
-			st->reject = 501;
-			st->reason = "Only the chunked transfer coding is understood.";
-		} else if (h.encoded_body) {
-			/* A compressed body can expand far past any limit: refused. */
-			st->reject = 415;
-			st->reason = "Compressed request bodies are not accepted; send it "
-			             "uncompressed.";
-		} else if (h.content_length) {
-			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-			                                             "Content-Length");
-			char *end;
-			unsigned long long n = strtoull(cl, &end, 10);
-			if (*end || n > st->limit) {
-				st->reject = 413;
-				st->reason = "Request too large: this address does not accept "
-				             "a body that big.";
-			}
-		}
-		buf_limit(&st->body, st->limit + 1);
-		/* A request refused on its headers alone is answered now, before
-		** its body is read; answering on the first call also closes the
-		** connection afterwards, which is what a refusal wants. */
-		if (st->reject)
-			return send_reject(c, st->reject, st->reason);
-		return MHD_YES;
+		length = strtoull(cl, NULL, 10);
 	}
-
-	if (*upload_size) {
-		if (!st->reject) {
-			buf_put(&st->body, upload, *upload_size);
-			if (st->body.is_full || st->body.len > st->limit) {
-				/* Only a chunked body can get here (Content-Length was
-				** checked).  The library cannot answer mid-body: drop what
-				** comes, answer 413 at the end, and hang up on a client that
-				** keeps sending far past the limit. */
-				st->reject = 413;
-				st->reason = "Request too large: this address does not accept a "
-				             "body that big.";
-				buf_free(&st->body);
-			}
-		} else {
-			st->discarded += *upload_size;
-			if (st->discarded > DISCARD_MAX)
-				return MHD_NO;
-		}
-		*upload_size = 0;
-		return MHD_YES;
+	if (length > c->limit) {
+		refuse(c, 413, "Request too large: this address does not accept a body that "
+		               "big.");
+		return 0;
 	}
-	if (st->reject)
-		return send_reject(c, st->reject, st->reason);
-
-	/* The whole request is in: dispatch. */
-	struct http_req *req = &st->req;
-	req->body = buf_cstr(&st->body);
-	req->body_len = st->body.len;
-	struct http_resp resp;
-	memset(&resp, 0, sizeof resp);
-	resp.status = 200;
-	s->cfg.handle(req, &resp, s->cfg.ctx);
-	enum MHD_Result ret = send_resp(c, &resp);
-	buf_free(&resp.body);
-	return ret;
+	if (!te && !length)
+		return 1;
+	c->chunked = te != NULL;
+	c->left = length;
+	c->state = S_BODY;
+	c->deadline = s->now + s->cfg.timeout;
+	if (expect && hd->minor >= 1 && c->in_len == 0) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		/* 25 bytes into an empty send buffer: a short write is not expected;
+		** if it happens the client just sends its body after its own wait. */
+		ssize_t w = send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL);
+		(void)w;
+	}
+	return 0;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **ptr,
-                         enum MHD_RequestTerminationCode toe)
+/* Moves body bytes from the input buffer.  1 when the body is complete. */
+static int take_body(struct conn *c)
 {
-	(void)cls;
-	(void)c;
-	(void)toe;
-	struct conn_state *st = *ptr;
-	if (!st)
+	if (c->chunked) {
+		size_t used;
+		int rc = http_chunked_feed(&c->ch, c->in, c->in_len, &used, &c->body, c->limit);
+		consume(c, used);
+		if (rc == HTTP_CHUNK_BAD) {
+			refuse(c, 400, "Bad request: the chunked body is malformed.");
+			return 0;
+		}
+		if (rc == HTTP_CHUNK_TOO_BIG) {
+			refuse(c, 413, "Request too large: this address does not accept a body "
+			               "that big.");
+			return 0;
+		}
+		return rc == HTTP_CHUNK_DONE;
+	}
+	size_t n = c->in_len < c->left ? c->in_len : (size_t)c->left;
+	buf_put(&c->body, c->in, n);
+	consume(c, n);
+	c->left -= n;
+	return c->left == 0;
+}
+
+static void enqueue(struct conn *c)
+{
+	struct http_server *s = c->s;
+	c->state = S_WORK;
+	s->n_busy++;
+	set_events(c, 0);
+	c->qnext = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->jobs_tail)
+		s->jobs_tail->qnext = c;
+	else
+		s->jobs = c;
+	s->jobs_tail = c;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* A whole request is in: answer it here if the fast handler can, else
+** hand it to a worker. */
+static void dispatch(struct conn *c)
+{
+	struct http_server *s = c->s;
+	c->req.body = buf_cstr(&c->body);
+	c->req.body_len = c->body.len;
+	c->resp.status = 200;
+	if (s->cfg.fast && !c->body.len &&
+	    s->cfg.fast(&c->req, &c->resp, s->cfg.ctx)) {
+		c->state = S_WRITE;
+		c->sent = (size_t)-1;
 		return;
-	arena_free(st->req.a);
-	buf_free(&st->body);
-	free(st->uri);
-	free(st);
-	*ptr = NULL;
+	}
+	/* What the fast handler may have set is dropped with the response. */
+	buf_free(&c->resp.body);
+	memset(&c->resp, 0, sizeof c->resp);
+	c->resp.status = 200;
+	enqueue(c);
 }
 
-/* The library calls this first for every request; what it returns becomes
-** the request's state pointer.  It is also the only place the request
-** target is seen as sent, before the library decodes and splits it. */
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+/* Drives c as far as it can go without waiting.  May free c. */
+static void advance(struct conn *c)
 {
-	(void)cls;
-	(void)c;
-	struct conn_state *st = calloc(1, sizeof *st);
-	if (!st)
-		die("out of memory");
-	st->uri = strdup(uri ? uri : "/");
-	if (!st->uri)
-		die("out of memory");
-	st->req.a = arena_new();
-	return st;
+	struct http_server *s = c->s;
+	for (;;) {
+		switch (c->state) {
+		case S_HEAD: {
+			if (!c->in_len)
+				return;
+			if (!c->started) {
+				c->started = 1;
+				c->deadline = s->now + s->cfg.timeout;
+			}
+			long end = http_head_end(c->in, c->in_len, &c->scan);
+			if (end < 0) {
+				refuse(c, (int)-end, end == -414 ? "The address is too long."
+				                     : end == -431 ? "The request's headers are too large."
+				                                   : "Bad request: the request could not "
+				                                     "be read.");
+				break;
+			}
+			if (end == 0) {
+				if (c->in_len >= HTTP_MAX_HEAD)
+					refuse(c, 431, "The request's headers are too large.");
+				else
+					return;
+				break;
+			}
+			if (begin(c, (size_t)end))
+				dispatch(c);
+			break;
+		}
+		case S_BODY:
+			if (take_body(c))
+				dispatch(c);
+			else if (c->state == S_BODY)
+				return; /* more to come */
+			break;
+		case S_WORK:
+			return;
+		case S_WRITE: {
+			int rc = flush(c);
+			if (rc < 0) {
+				conn_close(c);
+				return;
+			}
+			if (rc == 0) {
+				set_events(c, EPOLLOUT);
+				return;
+			}
+			if (c->close_after) {
+				/* Refused before the request was read to its end: drop
+				** what the client still sends, then close. */
+				request_reset(c);
+				if (shutdown(c->fd, SHUT_WR) != 0) {
+					conn_close(c);
+					return;
+				}
+				c->state = S_LINGER;
+				c->in_len = 0;
+				c->discarded = 0;
+				c->deadline = s->now + LINGER_SECONDS;
+				set_events(c, EPOLLIN);
+				return;
+			}
+			request_reset(c);
+			c->state = S_HEAD;
+			c->deadline = s->now + s->cfg.timeout;
+			if (!c->in_len && c->in_cap > IN_START) {
+				free(c->in);
+				c->in = NULL;
+				c->in_cap = 0;
+			}
+			set_events(c, EPOLLIN);
+			break;
+		}
+		case S_LINGER:
+			return;
+		}
+	}
 }
+
+static void on_readable(struct conn *c)
+{
+	struct http_server *s = c->s;
+	if (c->state == S_LINGER) {
+		char junk[16384];
+		for (;;) {
+			ssize_t r = recv(c->fd, junk, sizeof junk, 0);
+			if (r > 0) {
+				c->discarded += (size_t)r;
+				if (c->discarded > LINGER_MAX)
+					break;
+				continue;
+			}
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			break;
+		}
+		conn_close(c);
+		return;
+	}
+	if (c->state != S_HEAD && c->state != S_BODY)
+		return;
+	size_t max = c->state == S_HEAD ? HTTP_MAX_HEAD : IN_BODY;
+	if (!room(c, max)) {
+		advance(c); /* a full buffer: the parser decides */
+		return;
+	}
+	ssize_t r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		conn_close(c);
+		return;
+	}
+	if (r < 0)
+		return;
+	c->in_len += (size_t)r;
+	if (c->state == S_BODY)
+		c->deadline = s->now + s->cfg.timeout;
+	advance(c);
+}
+
+/* At the connection cap: closes the connection that has waited longest for
+** a request to arrive (idle, or a head still trickling in), so that clients
+** holding connections open cannot keep new ones out.  0 if every
+** connection is busy with a request. */
+static int make_room(struct http_server *s)
+{
+	struct conn *victim = NULL; /* ties: the list runs newest first */
+	for (struct conn *c = s->conns; c; c = c->next)
+		if (c->state == S_HEAD && (!victim || c->deadline <= victim->deadline))
+			victim = c;
+	if (!victim)
+		return 0;
+	conn_close(victim);
+	return 1;
+}
+
+static void on_accept(struct http_server *s)
+{
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int fd = accept4(s->lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return; /* EAGAIN, or out of descriptors: try at the next wake */
+		unsigned char addr[16] = {0};
+		char text[INET6_ADDRSTRLEN] = "unknown";
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+			addr[10] = addr[11] = 0xff;
+			memcpy(addr + 12, &v4->sin_addr, 4);
+			inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+			memcpy(addr, &v6->sin6_addr, 16);
+			inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+		}
+		if (atomic_load(&s->stop_asked)) {
+			close(fd);
+			continue;
+		}
+		if (s->n_conns >= s->cfg.conn_limit && !make_room(s)) {
+			close(fd);
+			continue;
+		}
+		struct ipslot *slot = NULL;
+		if (s->cfg.per_ip_limit) {
+			slot = ip_take(s, addr);
+			if (slot->count >= s->cfg.per_ip_limit) {
+				close(fd); /* the slot has connections: it stays */
+				continue;
+			}
+			slot->count++;
+		}
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		struct conn *c = calloc(1, sizeof *c);
+		if (!c)
+			die("out of memory");
+		c->s = s;
+		c->fd = fd;
+		c->ip_slot = slot;
+		memcpy(c->ip, text, sizeof c->ip);
+		c->state = S_HEAD;
+		c->deadline = s->now + s->cfg.timeout;
+		c->events = EPOLLIN;
+		struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &e) != 0) {
+			ip_release(s, slot);
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->n_conns++;
+	}
+}
+
+/* Responses the workers finished: write them. */
+static void on_done(struct http_server *s)
+{
+	uint64_t v;
+	ssize_t r = read(s->evfd, &v, sizeof v);
+	(void)r;
+	pthread_mutex_lock(&s->mu);
+	struct conn *list = s->done;
+	s->done = NULL;
+	pthread_mutex_unlock(&s->mu);
+	while (list) {
+		struct conn *c = list;
+		list = c->qnext;
+		s->n_busy--;
+		if (c->dead) {
+			conn_close(c);
+			continue;
+		}
+		c->state = S_WRITE;
+		c->sent = (size_t)-1;
+		c->deadline = s->now + s->cfg.timeout;
+		advance(c);
+	}
+}
+
+/* Once a second: what has waited too long. */
+static void on_tick(struct http_server *s)
+{
+	struct conn *next;
+	for (struct conn *c = s->conns; c; c = next) {
+		next = c->next;
+		if (c->state == S_WORK || !c->deadline || s->now < c->deadline)
+			continue;
+		if ((c->state == S_HEAD && c->started) || c->state == S_BODY) {
+			if (c->state == S_HEAD)
+				c->in_len = 0;
+			refuse(c, 408, "The request took too long to arrive; the connection is "
+			               "closed.");
+			advance(c);
+		} else {
+			conn_close(c); /* idle, not reading its answer, or done lingering */
+		}
+	}
+}
+
+static void *loop_main(void *arg)
+{
+	struct http_server *s = arg;
+	struct epoll_event evs[64];
+	time_t last_tick = mono_now();
+	time_t stop_by = 0;
+	for (;;) {
+		int n = epoll_wait(s->ep, evs, 64, 1000);
+		s->now = mono_now();
+		for (int i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			if (p == &s->lfd) {
+				on_accept(s);
+			} else if (p == &s->evfd) {
+				on_done(s);
+			} else {
+				struct conn *c = p;
+				if (c->state == S_WORK) {
+					/* Reset while a worker has it: forget the socket now
+					** (or epoll reports it again and again), close after. */
+					epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+					c->dead = 1;
+				} else if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) &&
+				           c->state != S_WRITE) {
+					on_readable(c);
+				} else {
+					advance(c);
+				}
+			}
+		}
+		if (s->now != last_tick) {
+			last_tick = s->now;
+			on_tick(s);
+			pthread_mutex_lock(&s->mu);
+			int lost_wake = s->done != NULL;
+			pthread_mutex_unlock(&s->mu);
+			if (lost_wake)
+				on_done(s);
+		}
+		if (atomic_load(&s->stop_asked)) {
+			if (!stop_by) {
+				stop_by = s->now + STOP_SECONDS;
+				epoll_ctl(s->ep, EPOLL_CTL_DEL, s->lfd, NULL);
+				/* Connections waiting for a request are closed now;
+				** requests in flight finish. */
+				struct conn *next;
+				for (struct conn *c = s->conns; c; c = next) {
+					next = c->next;
+					if (c->state == S_HEAD || c->state == S_LINGER)
+						conn_close(c);
+				}
+			}
+			int busy = 0;
+			for (struct conn *c = s->conns; c; c = c->next)
+				busy |= c->state == S_WORK || c->state == S_WRITE || c->state == S_BODY;
+			if (!busy || s->now >= stop_by)
+				break;
+		}
+	}
+	return NULL;
+}
+
+/* Wakes the loop.  A failed write is retried (EAGAIN means the counter is
+** already set: the loop is awake anyway); should it still fail, the loop's
+** once-a-second tick looks at the done queue too. */
+static void wake(struct http_server *s)
+{
+	uint64_t one = 1;
+	for (int i = 0; i < 100; i++)
+		if (write(s->evfd, &one, sizeof one) == sizeof one || errno == EAGAIN)
+			return;
+}
+
+static void *worker_main(void *arg)
+{
+	struct http_server *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->jobs && !s->workers_stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		struct conn *c = s->jobs;
+		if (!c)
+			break; /* stopping, and nothing left to do */
+		s->jobs = c->qnext;
+		if (!s->jobs)
+			s->jobs_tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		s->cfg.handle(&c->req, &c->resp, s->cfg.ctx);
+		pthread_mutex_lock(&s->mu);
+		c->qnext = s->done;
+		s->done = c;
+		wake(s);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* ---- start and stop ---- */
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -315,12 +957,12 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	const char *colon;
 	memset(ss, 0, sizeof *ss);
 	if (listen[0] == '[') {
-		const char *close = strchr(listen, ']');
-		if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof host)
+		const char *close_ = strchr(listen, ']');
+		if (!close_ || close_[1] != ':' || (size_t)(close_ - listen - 1) >= sizeof host)
 			return -1;
-		memcpy(host, listen + 1, (size_t)(close - listen - 1));
-		host[close - listen - 1] = 0;
-		colon = close + 1;
+		memcpy(host, listen + 1, (size_t)(close_ - listen - 1));
+		host[close_ - listen - 1] = 0;
+		colon = close_ + 1;
 	} else {
 		colon = strrchr(listen, ':');
 		if (!colon || (size_t)(colon - listen) >= sizeof host)
@@ -359,38 +1001,50 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 		         "e.g. 127.0.0.1:8080 or [::1]:8080)", cfg->listen);
 		return NULL;
 	}
+	int lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (lfd >= 0)
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&ss, sslen) != 0 || listen(lfd, 1024) != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return NULL;
+	}
 	struct http_server *s = calloc(1, sizeof *s);
 	if (!s)
 		die("out of memory");
 	s->cfg = *cfg;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000),
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
-	    /* The library clears a connection's whole pool for every request
-	    ** (the profile's largest cost on a cache hit): big enough for our
-	    ** 32 KiB of headers and the reply's head, no bigger. */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
-	    MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (size_t)(4 * 1024),
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-	    MHD_OPTION_END);
-	if (!s->d) {
-		snprintf(err, errlen, "cannot listen on %s (address in use, or not ours?)",
-		         cfg->listen);
-		free(s);
-		return NULL;
-	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : 0;
+	if (s->cfg.timeout <= 0)
+		s->cfg.timeout = 30;
+	if (!s->cfg.conn_limit)
+		s->cfg.conn_limit = 1000;
+	s->lfd = lfd;
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof bound;
+	getsockname(lfd, (struct sockaddr *)&bound, &blen);
+	s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+	                                            : ((struct sockaddr_in *)&bound)->sin_port);
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->ep < 0 || s->evfd < 0)
+		die("cannot create the event loop: %s", strerror(errno));
+	struct epoll_event e = {.events = EPOLLIN, .data.ptr = &s->lfd};
+	epoll_ctl(s->ep, EPOLL_CTL_ADD, lfd, &e);
+	e.data.ptr = &s->evfd;
+	epoll_ctl(s->ep, EPOLL_CTL_ADD, s->evfd, &e);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->now = mono_now();
+	s->n_workers = cfg->threads > 0 ? cfg->threads : 2;
+	s->workers = calloc((size_t)s->n_workers, sizeof *s->workers);
+	if (!s->workers)
+		die("out of memory");
+	for (int i = 0; i < s->n_workers; i++)
+		if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0)
+			die("cannot start a worker thread");
+	if (pthread_create(&s->loop, NULL, loop_main, s) != 0)
+		die("cannot start the event loop thread");
 	return s;
 }
 
@@ -403,6 +1057,29 @@ void http_server_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	atomic_store(&s->stop_asked, 1);
+	wake(s);
+	pthread_join(s->loop, NULL);
+	pthread_mutex_lock(&s->mu);
+	s->workers_stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	for (int i = 0; i < s->n_workers; i++)
+		pthread_join(s->workers[i], NULL);
+	while (s->conns)
+		conn_close(s->conns);
+	for (int i = 0; i < IP_BUCKETS; i++) {
+		while (s->ips[i]) {
+			struct ipslot *p = s->ips[i];
+			s->ips[i] = p->next;
+			free(p);
+		}
+	}
+	close(s->lfd);
+	close(s->ep);
+	close(s->evfd);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->workers);
 	free(s);
 }

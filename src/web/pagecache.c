@@ -236,6 +236,31 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	buf_put(&resp->body, body, len);
 }
 
+int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
+                   struct http_resp *resp)
+{
+	unsigned h = hash_str(key);
+	int hit = 0;
+	pthread_mutex_lock(&c->mu);
+	struct pc_entry *e = find(c, key, h);
+	if (e && e->has_body && !e->stale && e->deps.expires_at &&
+	    (long long)time(NULL) >= e->deps.expires_at)
+		e->stale = 1;
+	if (e && e->has_body && !e->stale) {
+		c->stats.hits++;
+		lru_unlink(c, e);
+		lru_front(c, e);
+		serve(e, req, resp);
+		hit = 1;
+	} else if (e && e->has_body && e->tickets) {
+		c->stats.stale_served++;
+		serve(e, req, resp);
+		hit = 1;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return hit;
+}
+
 int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
                   struct http_resp *resp, struct pc_ticket **t)
 {

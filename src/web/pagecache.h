@@ -55,6 +55,12 @@ void pagecache_free(struct pagecache *c);
 int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
                   struct http_resp *resp, struct pc_ticket **t);
 
+/* A hit without waiting or rendering: fills resp like pagecache_get() and
+** returns 1 if key is fresh (or stale while another request re-renders
+** it); else 0 and resp untouched.  Never blocks on a render. */
+int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
+                   struct http_resp *resp);
+
 /* Stores the rendered resp (if it is a public 200) and rewrites resp as a
 ** hit would be served (compressed if accepted, ETag, Vary).  Ends t. */
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,

@@ -328,13 +328,10 @@ static const char *needs_refusal(struct page *p, unsigned needs)
 	return NULL;
 }
 
-void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
+/* Security headers on every answer.  No page runs a script: the only
+** <script> element is JSON-LD, a data block browsers never execute. */
+static void security_headers(struct app *app, struct http_req *req, struct http_resp *resp)
 {
-	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
-	struct page *p = &page;
-	/* Security headers on every answer.  No page runs a script: the only
-	** <script> element is JSON-LD, a data block browsers never execute. */
 	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
 	http_resp_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
 	http_resp_header(resp, "X-Frame-Options", "SAMEORIGIN");
@@ -347,6 +344,28 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	pthread_rwlock_unlock(&app->settings_lock);
 	if (https || !strcmp(req->scheme, "https"))
 		http_resp_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct app *app = ctx;
+	if (!pagecache_stores(app->cache) || (strcmp(req->method, "GET") && !req->is_head) ||
+	    personal(req) || pagecache_db_changed(app->cache))
+		return 0;
+	int known;
+	const struct route *r = find(req, req->path, &known);
+	if (!r || !(r->needs & PAGE_CACHED))
+		return 0;
+	security_headers(app, req, resp);
+	return pagecache_peek(app->cache, req, cache_key(req), resp);
+}
+
+void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct app *app = ctx;
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
+	struct page *p = &page;
+	security_headers(app, req, resp);
 
 	int known;
 	const struct route *r = find(req, req->path, &known);

@@ -90,6 +90,9 @@ void web_settings_reload(struct app *app, struct db *db);
 
 /* The http_handler and http_body_limit the server is started with. */
 void web_handle(struct http_req *req, struct http_resp *resp, void *app);
+/* The event loop's try first: a page-cache hit for an anonymous reader, or
+** 0 (never touches the database, never waits for a render). */
+int web_fast(struct http_req *req, struct http_resp *resp, void *app);
 size_t web_body_limit(const char *method, const char *path, void *app);
 
 /* ---- shared by the page handlers (site.c) ---- */

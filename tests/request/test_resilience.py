@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BYLINE, Server, check, done, run_cli  # noqa: E402
@@ -301,11 +302,29 @@ def http_edges(s, article):
          "%sTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n" % post),
         ("bare CR inside a header line", "400",
          "GET / HTTP/1.1\r\n%sX-A: a\rb\r\nConnection: close\r\n\r\n" % host),
-        # Issue 7 asks for 400.  libmicrohttpd 0.9.75 handles obs-fold before
-        # Byline sees the headers and drops the folded field (docs/SECURITY.md,
-        # "Known limits"); what is checked is that it answers once and stays up.
-        ("obsolete folded header line (known limit: the library drops the field)", "200",
+        ("obsolete folded header line", "400",
          "GET / HTTP/1.1\r\n%sX-A: a\r\n folded\r\nConnection: close\r\n\r\n" % host),
+        ("folded with a tab", "400",
+         "GET / HTTP/1.1\r\n%sX-A: a\r\n\tfolded\r\nConnection: close\r\n\r\n" % host),
+        ("whitespace before a header's colon", "400",
+         "GET / HTTP/1.1\r\n%sX-A : a\r\nConnection: close\r\n\r\n" % host),
+        ("HTTP/1.1 without Host", "400", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
+        ("two Host headers", "400",
+         "GET / HTTP/1.1\r\n%sHost: other\r\nConnection: close\r\n\r\n" % host),
+        ("HTTP/2.0 request line", "505", "GET / HTTP/2.0\r\n%s\r\n" % host),
+        ("a request line that is not one", "400", "HELLO\r\n\r\n"),
+        ("Transfer-Encoding gzip", "501",
+         "%sTransfer-Encoding: gzip\r\n\r\n" % post),
+        ("chunk size of 16 hex digits", "413",
+         "%sTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n" % post),
+        ("chunked body over the route's limit", "413",
+         "%sTransfer-Encoding: chunked\r\n\r\n%x\r\n" % (post, 200 * 1024)),
+        ("chunk data not followed by CRLF", "400",
+         "%sTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n" % post),
+        ("Content-Length not a number", "400",
+         "%sContent-Length: 5x\r\n\r\nabcde" % post),
+        ("Expect other than 100-continue", "417",
+         "%sExpect: something\r\nContent-Length: 3\r\n\r\nabc" % post),
         ("gzip Content-Encoding on a request body", "415",
          "%sContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc" % post),
     ]
@@ -318,11 +337,10 @@ def http_edges(s, article):
         finally:
             sock.close()
         code = status.split(" ")[1] if status.startswith("HTTP/") and " " in status else status
-        # Our refusals (server.c) are plain text with nosniff; the library's
-        # own are small HTML pages; anything else went through the site.
+        # The server's refusals (server.c) are plain text with nosniff;
+        # anything else went through the site.
         who = ("server.c" if headers.get("x-content-type-options") == "nosniff" and
-               headers.get("content-type", "").startswith("text/plain") else
-               "libmicrohttpd" if body.startswith(b"<html><head><title>") else "the site")
+               headers.get("content-type", "").startswith("text/plain") else "the site")
         seen.append("%s -> %s (%s)" % (name, status, who))
         check(code == want, "%s: %s" % (name, want), "answered: %s" % status)
         st, _ = get_status(s.port, "/healthz")
@@ -346,6 +364,109 @@ def http_edges(s, article):
     check(st == 200, "server answers after: Content-Length 10,000,000", st)
     seen.append("Content-Length 10,000,000 on the comment POST -> %s" % status)
     say("HTTP edge answers:\n       " + "\n       ".join(seen))
+
+
+def timeouts():
+    """Header and body deadlines (issue 7: 408), on a server started with
+    --timeout 2: a head must be whole 2 s after its first byte, however it
+    trickles in; a body may pause 2 s; idle connections close silently."""
+    d, db = fresh_db("byline-timeout-")
+    site = Site(db, args=["--timeout", "2"])
+    try:
+        if not check(site.start(), "server with --timeout 2 starts", site.stderr()[-400:]):
+            return
+        host = "Host: 127.0.0.1:%d\r\n" % site.port
+        art = "/"
+        try:
+            page = urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                "http://127.0.0.1:%d/" % site.port, timeout=5).read().decode()
+            m = ARTICLE_LINK.search(page)
+            art = m.group(1) if m else "/"
+        except OSError:
+            pass
+
+        def answer_after(parts, pause, label, want="408"):
+            sock = socket.create_connection(("127.0.0.1", site.port), timeout=10)
+            try:
+                t0 = time.time()
+                for p in parts:
+                    try:
+                        sock.sendall(p.encode())
+                    except OSError:
+                        break
+                    # Stop sending once the server has answered.
+                    if select.select([sock], [], [], pause)[0]:
+                        break
+                status, headers, body, closed = read_response(sock, timeout=6)
+                took = time.time() - t0
+                check(status.startswith("HTTP/1.1 " + want), "%s: %s" % (label, want),
+                      "answered %r after %.1f s" % (status, took))
+                check(1.5 <= took <= 4.5, "%s: answered after about 2 s (%.1f s)" % (label, took))
+                check(headers.get("connection") == "close" and (closed or wait_closed(sock)),
+                      "%s: the connection is closed after it" % label, headers)
+                return took
+            finally:
+                sock.close()
+
+        head = "GET / HTTP/1.1\r\n%sX-Slow: 1\r\n" % host
+        answer_after([head], 0, "a head that stops before its blank line")
+        # Slowloris' trick: one more header line every 0.4 s never resets the clock.
+        answer_after([head] + ["X-More-%d: y\r\n" % i for i in range(12)], 0.4,
+                     "a head trickled one line every 0.4 s")
+        post = ("POST %s HTTP/1.1\r\n%sContent-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: 100\r\n\r\ncomment=abc" % (art, host))
+        answer_after([post], 0, "a body that stops after 11 of its 100 bytes")
+        chunked = ("POST %s HTTP/1.1\r\n%sContent-Type: application/x-www-form-urlencoded\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n" % (art, host))
+        answer_after([chunked], 0, "a chunked body that stops before its last chunk")
+
+        # Idle connections: closed without a word.
+        sock = socket.create_connection(("127.0.0.1", site.port), timeout=10)
+        t0 = time.time()
+        closed = wait_closed(sock, timeout=6)
+        took = time.time() - t0
+        sock.close()
+        check(closed and 1.5 <= took <= 4.5, "a connection that sends nothing is closed "
+              "after about 2 s (%.1f s)" % took)
+        sock = socket.create_connection(("127.0.0.1", site.port), timeout=10)
+        sock.sendall(("GET /healthz HTTP/1.1\r\n%s\r\n" % host).encode())
+        status, _, _, _ = read_response(sock)
+        t0 = time.time()
+        closed = wait_closed(sock, timeout=6)
+        took = time.time() - t0
+        sock.close()
+        check(status.startswith("HTTP/1.1 200") and closed and 1.0 <= took <= 4.5,
+              "a kept-alive connection idle after its answer is closed after about 2 s "
+              "(%s, %.1f s)" % (status, took))
+        check(site.stop() == 0, "the server stops cleanly after the timeouts",
+              site.stderr()[-600:])
+
+        # At the connection cap, the connection that has waited longest for
+        # its request gives way: held-open connections (slowloris from many
+        # addresses) cannot keep a real reader out.
+        site2 = Site(db, args=["--max-conns", "10", "--max-conns-per-ip", "0"])
+        try:
+            if check(site2.start(), "server with --max-conns 10 starts"):
+                held = []
+                for i in range(10):
+                    c = socket.create_connection(("127.0.0.1", site2.port), timeout=5)
+                    c.sendall(("GET / HTTP/1.1\r\nHost: h\r\nX-Held-%d: 1\r\n" % i).encode())
+                    held.append(c)
+                    time.sleep(0.02)
+                t0 = time.time()
+                st, _ = get_status(site2.port, "/healthz", timeout=3, source=("127.0.0.9", 0))
+                check(st == 200, "10 connections held open at --max-conns 10: a new reader is "
+                      "still answered (%.3f s)" % (time.time() - t0), st)
+                check(wait_closed(held[0], timeout=2), "the connection held longest was the "
+                      "one closed to make room")
+                for c in held:
+                    c.close()
+                check(site2.stop() == 0, "and stops cleanly", site2.stderr()[-600:])
+        finally:
+            site2.kill()
+    finally:
+        site.kill()
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def signal_masks(s):
@@ -893,7 +1014,7 @@ def faults_at_start(runs):
 # ---------------------------------------------------------------------------
 
 def main():
-    # BYLINE_RESILIENCE_ONLY=http,slowloris,crash,faults runs only those parts.
+    # BYLINE_RESILIENCE_ONLY=http,slowloris,timeouts,crash,faults runs only those parts.
     only = set(filter(None, os.environ.get("BYLINE_RESILIENCE_ONLY", "").split(",")))
     want = lambda part: not only or part in only  # noqa: E731
     t_start = time.time()
@@ -913,6 +1034,10 @@ def main():
                 say("slowloris: %.1f s" % (time.time() - t))
         finally:
             s.stop()
+    if want("timeouts"):
+        t = time.time()
+        timeouts()
+        say("timeouts: %.1f s" % (time.time() - t))
     if LONG and want("slowloris"):
         d, db = fresh_db("byline-slow-")
         site = Site(db, args=["--max-conns-per-ip", "0"])
