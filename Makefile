@@ -75,6 +75,7 @@ bench: byline $(BUILD)/bench/gensite
 # per tests/fuzz/fuzz_<target>.c with clang, then runs each target.
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_DEPS    := tests/fuzz/support.c tests/fuzz/fuzz.h $(LIB)
@@ -94,7 +95,7 @@ fuzz:
 	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT=-O1 WERROR= \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  $(FUZZ_TARGETS:%=build/fuzz/fuzzers/%)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build byline

@@ -1091,9 +1091,9 @@ def main():
             sh("uname -sr")),
         "byline": "%s%s (binary sha1 %s)" % (rev, " + uncommitted changes in src/" if dirty else "",
                                               sh("sha1sum %s | cut -c1-12" % BYLINE)),
-        "versions": "%s; %s; SQLite %s; libmicrohttpd %s; %s; Python %s" % (
+        "versions": "%s; %s; SQLite %s; %s; Python %s" % (
             sh("nginx -v 2>&1 | sed 's/^nginx version: //'"), sh("wrk -v 2>&1 | head -1 | cut -d' ' -f1-2"),
-            sh("pkg-config --modversion sqlite3"), sh("pkg-config --modversion libmicrohttpd"),
+            sh("pkg-config --modversion sqlite3"),
             sh("gcc --version | head -1"), sys.version.split()[0]),
         "settings": "BENCH_SECONDS=%d BENCH_RUNS=%d%s; servers on core %d, clients on core %d;"
                     " every `byline serve` gets %s" % (

@@ -69,7 +69,7 @@ size_t fuzz_split(const uint8_t *data, size_t size, char sep, const char **parts
                   size_t *lens, size_t max);
 
 /*
-** Fake request headers.  server.c's http_header() asks libmicrohttpd; the
+** Fake request headers.  server.c's http_header() reads the parsed head; the
 ** fuzz and replay programs are linked with -Wl,--wrap=http_header, so every
 ** call to http_header() from the library lands in support.c, which answers
 ** from a struct fuzz_headers that req->conn points at (and hands any other

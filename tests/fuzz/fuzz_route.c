@@ -5,7 +5,7 @@
 **
 ** Input: one byte choosing the method (GET HEAD POST PUT DELETE OPTIONS, or
 ** for other values the bytes up to the first space as the method), then
-** the path up to the first NUL (libmicrohttpd hands over C strings).
+** the path up to the first NUL (the server hands over C strings).
 **
 ** Checks: the limit is a form's (at most 1 MiB; the table's are 8 to 256
 ** KiB) or the upload limit (twice upload_max_bytes plus 256 KiB); only POST

@@ -10,6 +10,7 @@
 #             saves; `make test` replays all three (tests/fuzz/replay.c)
 #   dict      a libFuzzer dictionary, if present
 # Usage (from `make fuzz`): tests/fuzz/run.sh FUZZ_BUILD_DIR TARGET...
+# FUZZ_JOBS=N runs N targets at once (CI: 2, one per core).
 # Ends with one line per target (execs, execs/s, result) and exits non-zero
 # if any target found something.
 set -u
@@ -20,7 +21,8 @@ secs=${FUZZ_SECONDS:-60}
 work=$build/fuzz-work
 status=0
 summary=""
-for t in "$@"; do
+fuzz_one() { # target: runs it, minimizes its corpus, writes $work/$t.summary
+	t=$1
 	bin=$build/fuzzers/$t
 	dir=tests/fuzz/$t
 	mkdir -p "$dir/corpus" "$dir/crashes" "$work"
@@ -43,7 +45,6 @@ for t in "$@"; do
 		result=ok
 	else
 		result="FOUND SOMETHING (exit $rc)"
-		status=1
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*FUZZ_ASSERT|.*runtime error|artifact_prefix|Test unit written)' "$log" | head -n 20
 	fi
 	# The new corpus: start from the seeds (so that what they reach is not
@@ -62,7 +63,33 @@ for t in "$@"; do
 		echo "   merge failed, corpus unchanged: $work/$t.merge.log"
 	fi
 	n=$(find "$dir/corpus" -type f | wc -l)
-	summary="$summary$(printf '%-11s %12s execs %8s exec/s  corpus %5d  %s' "$t" "${execs:-?}" "${rate:-?}" "$n" "$result")
+	printf '%-11s %12s execs %8s exec/s  corpus %5d  %s' "$t" "${execs:-?}" "${rate:-?}" "$n" "$result" >"$work/$t.summary"
+}
+
+# FUZZ_JOBS targets at a time (default 1), each job taking its share in turn.
+jobs=${FUZZ_JOBS:-1}
+mkdir -p "$work"
+rm -f "$work"/*.summary
+j=0
+while [ "$j" -lt "$jobs" ]; do
+	(
+		i=0
+		for t in "$@"; do
+			[ $((i % jobs)) -eq "$j" ] && fuzz_one "$t"
+			i=$((i + 1))
+		done
+	) &
+	j=$((j + 1))
+done
+wait
+for t in "$@"; do
+	if [ -f "$work/$t.summary" ]; then
+		line=$(cat "$work/$t.summary")
+	else
+		line="$t: no result"
+	fi
+	case $line in *ok) ;; *) status=1 ;; esac
+	summary="$summary$line
 "
 done
 echo "== fuzz summary (${secs}s each)"

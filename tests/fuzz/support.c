@@ -1,6 +1,6 @@
 /*
 ** support.c: helpers shared by the harnesses (see fuzz.h), and the fake
-** http_header() that lets a harness build a request without libmicrohttpd.
+** http_header() that lets a harness build a request without a server.
 */
 #include "fuzz.h"
 #include "http/http.h"

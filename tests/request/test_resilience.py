@@ -760,7 +760,7 @@ def fiu_site(prefix):
 # with strace), so posix/io/rw/pwrite and posix/io/sync/fdatasync are the
 # faults that hit exactly the database writes.  posix/io/rw/* adds read(),
 # pread() (so reads inside the comment's transaction fail too), write() (the
-# server's log lines, libmicrohttpd's wake-up eventfd) and the */reduce
+# server's log lines, the event loop's wake-up eventfd) and the */reduce
 # short transfers; it is the last round, the broad variant, with more posts.
 WRITE_FAULTS = [
     ("posix/io/rw/pwrite", "enable name=posix/io/rw/pwrite", "all", 30),

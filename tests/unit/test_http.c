@@ -2,7 +2,7 @@
 ** test_http.c: unit tests for the request parsing in src/http/request.c,
 ** without a server: http_decode(), http_parse_urlencoded(), and
 ** http_query() over a hand-made struct http_req (the query string needs no
-** connection; forms and cookies read headers through libmicrohttpd, so the
+** connection; forms and cookies read headers through the server, so the
 ** request tests cover them).
 **
 ** Percent-decoding is checked over every byte value both ways (%XX in
