@@ -18,6 +18,8 @@ here is stopped here, by its pid.
 Environment:
   BENCH_SECONDS  length of each wrk run (default 10)
   BENCH_RUNS     runs per wrk cell and for posting; the median is reported (3)
+  BENCH_PARTS    which parts to run, of wrk,post,cold,rss,render (default all;
+                 a partial run's report says so in its settings line)
   BENCH_QUICK=1  skip the 100,000-article site (issue 4's figures then come
                  from the 1,000-article site, marked as such)
   BENCH_OUT      where to write the results (bench/RESULTS.md)
@@ -57,6 +59,7 @@ CACHE_DIR = os.path.join(ROOT, "bench/out")
 SECS = max(1, int(os.environ.get("BENCH_SECONDS") or 10))
 RUNS = max(1, int(os.environ.get("BENCH_RUNS") or 3))
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+PARTS = set((os.environ.get("BENCH_PARTS") or "wrk,post,cold,rss,render").split(","))
 OUT = os.environ.get("BENCH_OUT") or os.path.join(ROOT, "bench/RESULTS.md")
 WAIT_LOAD = int(os.environ.get("BENCH_WAIT_LOAD") or 0)
 WARM = min(2, SECS)
@@ -661,7 +664,16 @@ def warm_up(port, urls, budget):
     return statuses, time.monotonic() - t, kinds
 
 
+def default_cache_mb(work):
+    """The page cache bound a new site gets from this binary (the fresh demo's)."""
+    return int(sql(os.path.join(work, "demo.db"),
+                   "SELECT value FROM settings WHERE key = 'cache_max_mb'")[0][0])
+
+
 def bench_rss(work, db, label, res):
+    # A site keeps the settings it was made with: give the generated one
+    # today's default, as a new site would have.
+    run([BYLINE, "settings", "--db", db, "set", "cache_max_mb", str(res["cache_mb"])], 60)
     urls = site_urls(db, 2000)
     out = {}
     for mode, flags in (("cache", []), ("nocache", ["--no-cache"])):
@@ -857,10 +869,10 @@ def write_report(res, env):
         w("")
         w("Page `%s` (the demo article with the most comments, %d approved): %d bytes plain, "
           "%d bytes gzip (byline's own gzip form, stored as `index.html.gz` for nginx's "
-          "`gzip_static on`). byline runs with its page cache (the default, 64 MB): after the "
-          "warm-up every request is a hit. nginx 1 worker; byline 2 threads; both on core %d; "
+          "`gzip_static on`). byline runs with its page cache (the default, %d MB): after the "
+          "warm-up every request is a hit. nginx 1 worker; byline one event loop serving the hits; both on core %d; "
           "wrk -t2 on core %d; %d s per run after a %d s warm-up of each server; median of %d "
-          "runs, alternating byline and nginx." % (pg["path"], pg["comments"], pg["plain"], pg["gzip"],
+          "runs, alternating byline and nginx." % (pg["path"], pg["comments"], pg["plain"], pg["gzip"], res["cache_mb"],
                                                    SERVER_CPU, CLIENT_CPU, SECS, WARM, RUNS))
         w("")
         w("| conns | Accept-Encoding | byline req/s | nginx req/s | **ratio req/s** | byline p50 ms | nginx p50 ms "
@@ -930,9 +942,9 @@ def write_report(res, env):
           "pages requested once each on one keep-alive connection (articles across the archive, "
           "home pages, section/tag/author/date archives, feeds, sitemaps), then VmRSS (and the peak, "
           "VmHWM) read from /proc/PID/status (MB = 10⁶ bytes). With the page cache (default, "
-          "`cache_max_mb` 64) and with `--no-cache`, to show what the cache holds; the warm-up "
+          "`cache_max_mb` %d) and with `--no-cache`, to show what the cache holds; the warm-up "
           "time is what 2,000 cache misses cost (with the cache, each also stores gzip and "
-          "brotli forms).")
+          "brotli forms)." % res["cache_mb"])
         w("")
         w("The warm-up stops after %d s (`max(30, 9 × BENCH_SECONDS)`); a row says how many of "
           "the pages it reached." % WARMUP_BUDGET)
@@ -943,7 +955,7 @@ def write_report(res, env):
             for mode in ("cache", "nocache"):
                 r = out[mode]
                 w("| %s | %s | %d of %d | %s | %.1f | %.1f | %.1f |" % (
-                    label, "64 MB (default)" if mode == "cache" else "--no-cache", r["done"], r["urls"],
+                    label, "%d MB (default)" % res["cache_mb"] if mode == "cache" else "--no-cache", r["done"], r["urls"],
                     ", ".join("%d×%d" % (v, k) for k, v in sorted(r["statuses"].items())), r["seconds"],
                     r["VmRSS"] * 1024 / 1e6, r["VmHWM"] * 1024 / 1e6))
         w("")
@@ -955,7 +967,7 @@ def write_report(res, env):
             for mode in ("cache", "nocache"):
                 for kind, t in sorted(out[mode]["kinds"].items()):
                     w("| %s | %s | %s | %d | %.2f | %.2f | %.2f |" % (
-                        label, "64 MB" if mode == "cache" else "--no-cache", kind, len(t),
+                        label, "%d MB" % res["cache_mb"] if mode == "cache" else "--no-cache", kind, len(t),
                         statistics.mean(t), pct(t, 95), max(t)))
         w("")
     if i4:
@@ -1097,7 +1109,8 @@ def main():
             sh("gcc --version | head -1"), sys.version.split()[0]),
         "settings": "BENCH_SECONDS=%d BENCH_RUNS=%d%s; servers on core %d, clients on core %d;"
                     " every `byline serve` gets %s" % (
-            SECS, RUNS, " BENCH_QUICK=1" if QUICK else "", SERVER_CPU, CLIENT_CPU,
+            SECS, RUNS, (" BENCH_QUICK=1" if QUICK else "") + (
+                " BENCH_PARTS=%s" % os.environ["BENCH_PARTS"] if os.environ.get("BENCH_PARTS") else ""), SERVER_CPU, CLIENT_CPU,
             "`%s`" % " ".join(SERVE_FLAGS)),
     }
     try:
@@ -1105,22 +1118,31 @@ def main():
         run([BYLINE, "demo", "--db", demo], 60)
         # One start and stop, so the database is exactly what a running site has.
         Byline(demo).stop()
-        part("1. wrk: byline against nginx")
-        bench_wrk(work, demo, res)
-        part("2. comment posting")
-        bench_posting(work, demo, res)
-        part("3. cold start")
-        bench_cold(work, demo, res)
-        part("4. resident memory")
-        small, _ = cached_site(*SMALL)
-        bench_rss(work, small, "1,000 articles", res)
+        res["cache_mb"] = default_cache_mb(work)
+        if "wrk" in PARTS:
+            part("1. wrk: byline against nginx")
+            bench_wrk(work, demo, res)
+        if "post" in PARTS:
+            part("2. comment posting")
+            bench_posting(work, demo, res)
+        if "cold" in PARTS:
+            part("3. cold start")
+            bench_cold(work, demo, res)
+        small = None
+        if "rss" in PARTS:
+            part("4. resident memory")
+            small, _ = cached_site(*SMALL)
+            bench_rss(work, small, "1,000 articles", res)
         if not QUICK:
             large, _ = cached_site(*LARGE)
-            part("4b. resident memory, 100,000 articles")
-            bench_rss(work, large, "100,000 articles", res)
-            part("5. search, renders, feeds on the 100,000-article site")
-            bench_issue4(work, large, "100,000 articles, 1,000,000 comments", res)
-        else:
+            if "rss" in PARTS:
+                part("4b. resident memory, 100,000 articles")
+                bench_rss(work, large, "100,000 articles", res)
+            if "render" in PARTS:
+                part("5. search, renders, feeds on the 100,000-article site")
+                bench_issue4(work, large, "100,000 articles, 1,000,000 comments", res)
+        elif "render" in PARTS:
+            small = small or cached_site(*SMALL)[0]
             part("5. search, renders, feeds on the 1,000-article site (QUICK)")
             bench_issue4(work, small, "1,000 articles, 10,000 comments (QUICK run)", res)
     finally:

@@ -16,6 +16,7 @@
 #include "web/web.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -52,6 +53,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
 		return 2;
 	}
+	/* Memory: the page cache's blocks are small and long-lived, the
+	** compressors' scratch is large and brief.  A fixed mmap threshold
+	** keeps that scratch out of the heap (glibc would otherwise raise the
+	** threshold after the first big free and let the heap fragment), and
+	** two malloc arenas are enough for a loop and a few workers. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 2);
 	/* Signals go to this thread alone, through sigwait(), so the server's
 	** threads (every thread started after this inherits the mask) are never interrupted. */
 	sigset_t sigs;

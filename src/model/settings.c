@@ -43,7 +43,7 @@ static const struct setting_def defs[] = {
 	{"upload_max_bytes", S_INT, "10485760", 1024, 100 * 1024 * 1024, NULL},
 	{"smtp_url", S_TEXT, "", 0, 0, NULL},
 	{"smtp_from", S_TEXT, "", 0, 0, NULL},
-	{"cache_max_mb", S_INT, "64", 0, 4096, NULL},
+	{"cache_max_mb", S_INT, "10", 0, 4096, NULL},
 	{"comments_per_page", S_INT, "50", 0, 1000, NULL},
 	{"feed_full_text", S_INT, "1", 0, 1, NULL},
 };

@@ -91,9 +91,7 @@ struct pagecache *pagecache_new(size_t max_bytes, const char *db_path)
 
 static void entry_free_bodies(struct pc_entry *e)
 {
-	free(e->plain);
-	free(e->gz);
-	free(e->br);
+	free(e->plain); /* gz and br live in the same block */
 	free(e->content_type);
 	free(e->cache_control);
 	e->plain = e->gz = e->br = NULL;
@@ -397,12 +395,26 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	const char *body = resp->body.data ? resp->body.data : "";
 	size_t len = resp->body.len;
 	size_t gz_len = 0, br_len = 0;
-	unsigned char *gz = gzip_body(body, len, &gz_len);
-	unsigned char *br = brotli_body(body, len, &br_len);
-	unsigned char *plain = malloc(len ? len : 1);
+	unsigned char *gz_tmp = gzip_body(body, len, &gz_len);
+	unsigned char *br_tmp = brotli_body(body, len, &br_len);
+	if (!gz_tmp)
+		gz_len = 0;
+	if (!br_tmp)
+		br_len = 0;
+	/* One block for the three forms, each exactly its size: the
+	** compressors' buffers are sized for the worst case. */
+	unsigned char *plain = malloc(len + gz_len + br_len + 1);
 	if (!plain)
 		die("out of memory");
 	memcpy(plain, body, len);
+	unsigned char *gz = gz_tmp ? plain + len : NULL;
+	unsigned char *br = br_tmp ? plain + len + gz_len : NULL;
+	if (gz)
+		memcpy(gz, gz_tmp, gz_len);
+	if (br)
+		memcpy(br, br_tmp, br_len);
+	free(gz_tmp);
+	free(br_tmp);
 	unsigned char h[16];
 	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
 	char etag[40];
@@ -450,8 +462,6 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		/* What it shows changed during the render (or the cache stores
 		** nothing): serve this answer, keep nothing. */
 		free(plain);
-		free(gz);
-		free(br);
 		if (!e->has_body && !e->tickets)
 			remove_entry(c, e);
 	}
