@@ -65,7 +65,13 @@ struct http_req {
 struct http_resp {
 	int status;                  /* 200 unless set */
 	const char *content_type;    /* "text/html; charset=utf-8" unless set */
-	struct buf body;             /* the bytes sent */
+	struct buf body;             /* the bytes sent (unless `shared` is set) */
+	/* Or bytes borrowed from elsewhere (the page cache), sent without a
+	** copy: release(release_arg) is called once they are no longer needed. */
+	const char *shared;
+	size_t shared_len;
+	void (*release)(void *);
+	void *release_arg;
 	const char *hnames[HTTP_MAX_HEADERS];  /* extra header names */
 	const char *hvalues[HTTP_MAX_HEADERS]; /* and values */
 	int n_headers;               /* entries used */
@@ -106,6 +112,14 @@ void http_resp_header(struct http_resp *resp, const char *name, const char *valu
 ** the request came over https.  max_age 0 deletes it. */
 void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
                      const char *value, long max_age);
+
+/* Lends bytes as the body (see struct http_resp), replacing anything set;
+** an earlier loan is released. */
+void http_resp_share(struct http_resp *resp, const char *data, size_t len,
+                     void (*release)(void *), void *arg);
+/* Gives back a loan, if any (the body is then empty).  The server calls it
+** when the response is done; a handler replacing a shared body need not. */
+void http_resp_unshare(struct http_resp *resp);
 
 /* A plain-text or HTML body with a status, replacing anything set. */
 void http_resp_text(struct http_resp *resp, int status, const char *text);

@@ -211,6 +211,7 @@ void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *n
 void http_resp_text(struct http_resp *resp, int status, const char *text)
 {
 	resp->status = status;
+	http_resp_unshare(resp);
 	buf_reset(&resp->body);
 	buf_puts(&resp->body, text);
 }
@@ -221,6 +222,7 @@ void http_redirect(struct http_req *req, struct http_resp *resp, int status,
 	(void)req;
 	resp->status = status;
 	http_resp_header(resp, "Location", location);
+	http_resp_unshare(resp);
 	buf_reset(&resp->body);
 	resp->content_type = "text/plain; charset=utf-8";
 	buf_puts(&resp->body, "Moved: ");
@@ -288,4 +290,25 @@ time_t http_date_parse(const char *s)
 	tm.tm_min = mm;
 	tm.tm_sec = ss;
 	return timegm(&tm);
+}
+
+void http_resp_share(struct http_resp *resp, const char *data, size_t len,
+                     void (*release)(void *), void *arg)
+{
+	http_resp_unshare(resp);
+	buf_reset(&resp->body);
+	resp->shared = data;
+	resp->shared_len = len;
+	resp->release = release;
+	resp->release_arg = arg;
+}
+
+void http_resp_unshare(struct http_resp *resp)
+{
+	if (resp->release)
+		resp->release(resp->release_arg);
+	resp->shared = NULL;
+	resp->shared_len = 0;
+	resp->release = NULL;
+	resp->release_arg = NULL;
 }

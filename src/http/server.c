@@ -232,6 +232,7 @@ static void request_reset(struct conn *c)
 	arena_free(c->a);
 	c->a = NULL;
 	buf_free(&c->body);
+	http_resp_unshare(&c->resp);
 	buf_free(&c->resp.body);
 	memset(&c->req, 0, sizeof c->req);
 	memset(&c->resp, 0, sizeof c->resp);
@@ -295,6 +296,7 @@ static void refuse(struct conn *c, int status, const char *text)
 {
 	if (!c->a)
 		c->a = arena_new();
+	http_resp_unshare(&c->resp);
 	buf_free(&c->resp.body);
 	memset(&c->resp, 0, sizeof c->resp);
 	c->resp.status = status;
@@ -330,7 +332,7 @@ static void serialize(struct conn *c)
 	buf_puts(o, r->content_type ? r->content_type : "text/html; charset=utf-8");
 	buf_puts(o, "\r\n");
 	if (r->status != 304 && r->status != 204)
-		buf_printf(o, "Content-Length: %zu\r\n", r->body.len);
+		buf_printf(o, "Content-Length: %zu\r\n", r->shared ? r->shared_len : r->body.len);
 	for (int i = 0; i < r->n_headers; i++) {
 		if (!strcasecmp(r->hnames[i], "Connection")) {
 			if (!strcasecmp(r->hvalues[i], "close"))
@@ -360,7 +362,8 @@ static int flush(struct conn *c)
 		serialize(c);
 	size_t body_len = c->req.is_head || c->resp.status == 304 || c->resp.status == 204
 	                      ? 0
-	                      : c->resp.body.len;
+	                      : c->resp.shared ? c->resp.shared_len : c->resp.body.len;
+	const char *body = c->resp.shared ? c->resp.shared : c->resp.body.data;
 	size_t total = c->out.len + body_len;
 	while (c->sent < total) {
 		struct iovec iov[2];
@@ -372,7 +375,7 @@ static int flush(struct conn *c)
 		}
 		size_t boff = c->sent > c->out.len ? c->sent - c->out.len : 0;
 		if (body_len > boff) {
-			iov[n].iov_base = c->resp.body.data + boff;
+			iov[n].iov_base = (char *)body + boff;
 			iov[n].iov_len = body_len - boff;
 			n++;
 		}
@@ -597,6 +600,7 @@ static void dispatch(struct conn *c)
 		return;
 	}
 	/* What the fast handler may have set is dropped with the response. */
+	http_resp_unshare(&c->resp);
 	buf_free(&c->resp.body);
 	memset(&c->resp, 0, sizeof c->resp);
 	c->resp.status = 200;

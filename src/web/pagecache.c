@@ -3,8 +3,8 @@
 **
 ** One mutex guards everything: the hash table of entries (chained), the
 ** LRU list, the byte count.  Compression and rendering happen outside it.
-** Entries are never handed out by pointer: a hit copies the chosen body
-** into the response, so eviction never races a send.
+** A hit lends the response the entry's bytes (no copy): the block holding
+** them is reference-counted, so eviction never frees bytes being sent.
 */
 #include "web/pagecache.h"
 #include "core/arena.h"
@@ -14,6 +14,7 @@
 
 #include <brotli/encode.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,13 @@
 
 #define N_BUCKETS 4096
 #define WAIT_SECONDS 10
+
+/* The three forms of a page in one block, shared with the responses that
+** are sending it: freed when the entry and every such response let go. */
+struct pc_block {
+	atomic_int refs;
+	unsigned char data[];
+};
 
 struct pc_entry {
 	char *key;                    /* path and query */
@@ -40,6 +48,7 @@ struct pc_entry {
 	char etag[40];                /* hash of the plain body, quoted, without suffix */
 	char last_modified[40];       /* HTTP-date: the handler's, else the render's */
 	time_t modified;              /* the same, as a time */
+	struct pc_block *block;       /* holds the bodies below */
 	unsigned char *plain, *gz, *br; /* bodies (gz, br may be NULL if no smaller) */
 	size_t plain_len, gz_len, br_len;
 	struct page_deps deps;        /* what it shows */
@@ -89,9 +98,17 @@ struct pagecache *pagecache_new(size_t max_bytes, const char *db_path)
 	return c;
 }
 
+static void block_release(void *arg)
+{
+	struct pc_block *b = arg;
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
 static void entry_free_bodies(struct pc_entry *e)
 {
-	free(e->plain); /* gz and br live in the same block */
+	block_release(e->block);
+	e->block = NULL;
 	free(e->content_type);
 	free(e->cache_control);
 	e->plain = e->gz = e->br = NULL;
@@ -230,8 +247,10 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	resp->status = 200;
 	if (coding)
 		http_resp_header(resp, "Content-Encoding", coding);
-	buf_reset(&resp->body);
-	buf_put(&resp->body, body, len);
+	/* The response borrows the bytes; eviction meanwhile only drops the
+	** entry's reference. */
+	atomic_fetch_add(&e->block->refs, 1);
+	http_resp_share(resp, (const char *)body, len, block_release, e->block);
 }
 
 int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
@@ -403,9 +422,11 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		br_len = 0;
 	/* One block for the three forms, each exactly its size: the
 	** compressors' buffers are sized for the worst case. */
-	unsigned char *plain = malloc(len + gz_len + br_len + 1);
-	if (!plain)
+	struct pc_block *block = malloc(sizeof *block + len + gz_len + br_len + 1);
+	if (!block)
 		die("out of memory");
+	atomic_init(&block->refs, 1);
+	unsigned char *plain = block->data;
 	memcpy(plain, body, len);
 	unsigned char *gz = gz_tmp ? plain + len : NULL;
 	unsigned char *br = br_tmp ? plain + len + gz_len : NULL;
@@ -442,6 +463,7 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		}
 		c->bytes -= e->bytes;
 		entry_free_bodies(e);
+		e->block = block;
 		e->plain = plain, e->plain_len = len;
 		e->gz = gz, e->gz_len = gz ? gz_len : 0;
 		e->br = br, e->br_len = br ? br_len : 0;
@@ -461,7 +483,7 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	} else {
 		/* What it shows changed during the render (or the cache stores
 		** nothing): serve this answer, keep nothing. */
-		free(plain);
+		block_release(block);
 		if (!e->has_body && !e->tickets)
 			remove_entry(c, e);
 	}

@@ -285,6 +285,7 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
 	p->resp->status = status;
 	p->resp->content_type = "text/html; charset=utf-8";
+	http_resp_unshare(p->resp);
 	buf_reset(&p->resp->body);
 	if (tpl_render(p->app->theme, name, ctx, &p->resp->body) != 0) {
 		log_warn("template '%s' missing", name);
