@@ -259,23 +259,44 @@ time_t http_date_parse(const char *s)
 {
 	char mon[4] = "";
 	int d = 0, y = 0, hh = -1, mm = -1, ss = -1, end = 0;
+	static const char *const long_days[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+	                                        "Thursday", "Friday", "Saturday"};
 	const char *comma = strchr(s, ',');
+	const char *rest;
 	if (comma) {
-		if (sscanf(comma + 1, " %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", &d, mon, &y, &hh, &mm,
-		           &ss, &end) == 6 && end) {
+		/* The day name, and nothing else, before the comma. */
+		size_t n = (size_t)(comma - s);
+		int named = 0, long_name = 0;
+		for (int i = 0; i < 7; i++) {
+			named |= n == 3 && !strncmp(s, day_names[i], 3);
+			long_name |= n == strlen(long_days[i]) && !strncmp(s, long_days[i], n);
+		}
+		if (named && sscanf(comma + 1, " %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", &d, mon, &y,
+		                    &hh, &mm, &ss, &end) == 6 && end) {
 			/* IMF-fixdate */
-		} else if (sscanf(comma + 1, " %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", &d, mon, &y,
-		                  &hh, &mm, &ss, &end) == 6 && end) {
+		} else if (long_name && sscanf(comma + 1, " %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", &d,
+		                               mon, &y, &hh, &mm, &ss, &end) == 6 && end) {
 			y += y < 70 ? 2000 : 1900; /* RFC 850's two-digit year */
 		} else {
 			return 0;
 		}
+		rest = comma + 1 + end;
 	} else {
 		char wday[4];
 		if (sscanf(s, "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", wday, mon, &d, &hh, &mm,
 		           &ss, &y, &end) != 7 || !end)
 			return 0;
+		int named = 0;
+		for (int i = 0; i < 7; i++)
+			named |= !strcmp(wday, day_names[i]);
+		if (!named)
+			return 0;
+		rest = s + end; /* asctime() */
 	}
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest)
+		return 0; /* junk after the date */
 	int m = month_of(mon);
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* http_decode of a C string; the length goes to *len. */
 static char *dec(struct arena *a, const char *s, int plus, size_t *len)
@@ -249,8 +250,34 @@ static void test_query(void)
 	arena_free(req.a);
 }
 
+/* HTTP-dates: the three forms RFC 9110 section 5.6.7 says to accept, and
+** nothing around them. */
+static void test_dates(void)
+{
+	const time_t t = 784111777; /* Sun, 06 Nov 1994 08:49:37 GMT */
+	CHECK(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT") == t);
+	CHECK(http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT") == t);
+	CHECK(http_date_parse("Sun Nov  6 08:49:37 1994") == t);
+	CHECK(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT  ") == t);
+	CHECK(http_date_parse("junk Sun, 06 Nov 1994 08:49:37 GMT") == 0);
+	CHECK(http_date_parse("XYZ, 06 Nov 1994 08:49:37 GMT") == 0);
+	CHECK(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT; length=12") == 0);
+	CHECK(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMTx") == 0);
+	CHECK(http_date_parse("Sunday, 06 Nov 1994 08:49:37 GMT") == 0);
+	CHECK(http_date_parse("Sun, 06-Nov-94 08:49:37 GMT") == 0);
+	CHECK(http_date_parse("Xyz Nov  6 08:49:37 1994") == 0);
+	CHECK(http_date_parse("Sun Nov  6 08:49:37 1994 extra") == 0);
+	CHECK(http_date_parse("Sun, 31 Feb 2024 08:49:37 GMT") == 0);
+	CHECK(http_date_parse("") == 0);
+	char buf[40];
+	http_date_format(t, buf, sizeof buf);
+	CHECK_STR(buf, "Sun, 06 Nov 1994 08:49:37 GMT");
+	CHECK(http_date_parse(buf) == t);
+}
+
 int main(void)
 {
+	test_dates();
 	test_decode();
 	test_urlencoded();
 	test_query();
