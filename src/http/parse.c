@@ -186,9 +186,9 @@ int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why)
 const char *http_head_field(const struct http_head *h, const char *name, int *count)
 {
 	const char *first = NULL;
-	int k = 0;
+	int k = 0, c0 = name[0] | 0x20;
 	for (int i = 0; i < h->n_fields; i++) {
-		if (!strcasecmp(h->fields[i].name, name)) {
+		if ((h->fields[i].name[0] | 0x20) == c0 && !strcasecmp(h->fields[i].name, name)) {
 			if (!first)
 				first = h->fields[i].value;
 			k++;

@@ -185,9 +185,10 @@ void http_resp_header(struct http_resp *resp, const char *name, const char *valu
 {
 	/* One value per header name, the last one set winning; Set-Cookie
 	** alone may repeat. */
+	int first = name[0] | 0x20; /* a cheap test before the full comparison */
 	if (strcasecmp(name, "Set-Cookie") != 0)
 		for (int i = 0; i < resp->n_headers; i++)
-			if (!strcasecmp(resp->hnames[i], name)) {
+			if ((resp->hnames[i][0] | 0x20) == first && !strcasecmp(resp->hnames[i], name)) {
 				resp->hvalues[i] = value;
 				return;
 			}

@@ -311,6 +311,18 @@ static void refuse(struct conn *c, int status, const char *text)
 	c->sent = (size_t)-1; /* not yet serialized */
 }
 
+/* n in decimal, in out (>= 21 bytes). */
+static const char *utoa(char *out, unsigned long long n)
+{
+	char *p = out + 21;
+	*p = 0;
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return p;
+}
+
 /* The status line and headers for c->resp, into c->out. */
 static void serialize(struct conn *c)
 {
@@ -326,13 +338,21 @@ static void serialize(struct conn *c)
 		snprintf(s->date, sizeof s->date, "Date: %s\r\n", d);
 		s->date_at = s->now;
 	}
-	buf_printf(o, "HTTP/1.1 %d %s\r\n", r->status, reason(r->status));
+	char num[22];
+	buf_put(o, "HTTP/1.1 ", 9);
+	buf_puts(o, utoa(num, (unsigned long long)r->status));
+	buf_putc(o, ' ');
+	buf_puts(o, reason(r->status));
+	buf_put(o, "\r\n", 2);
 	buf_puts(o, s->date);
-	buf_puts(o, "Content-Type: ");
+	buf_put(o, "Content-Type: ", 14);
 	buf_puts(o, r->content_type ? r->content_type : "text/html; charset=utf-8");
-	buf_puts(o, "\r\n");
-	if (r->status != 304 && r->status != 204)
-		buf_printf(o, "Content-Length: %zu\r\n", r->shared ? r->shared_len : r->body.len);
+	buf_put(o, "\r\n", 2);
+	if (r->status != 304 && r->status != 204) {
+		buf_put(o, "Content-Length: ", 16);
+		buf_puts(o, utoa(num, r->shared ? r->shared_len : r->body.len));
+		buf_put(o, "\r\n", 2);
+	}
 	for (int i = 0; i < r->n_headers; i++) {
 		if (!strcasecmp(r->hnames[i], "Connection")) {
 			if (!strcasecmp(r->hvalues[i], "close"))

@@ -31,6 +31,10 @@
 ** are sending it: freed when the entry and every such response let go. */
 struct pc_block {
 	atomic_int refs;
+	char *content_type;      /* as rendered (in data) */
+	char *cache_control;     /* as rendered, or the default for pages (in data) */
+	char last_modified[40];  /* HTTP-date: the handler's, else the render's */
+	char etag[3][48];        /* quoted: plain, "-gz", "-br" */
 	unsigned char data[];
 };
 
@@ -43,12 +47,9 @@ struct pc_entry {
 	int stale;                    /* what it shows changed; re-render on next use */
 	int tickets;                  /* requests rendering it now (never evicted then) */
 	unsigned long gen;            /* render generation (a put for an older one is dropped) */
-	char *content_type;           /* as rendered */
-	char *cache_control;          /* as rendered, or the default for pages */
-	char etag[40];                /* hash of the plain body, quoted, without suffix */
-	char last_modified[40];       /* HTTP-date: the handler's, else the render's */
-	time_t modified;              /* the same, as a time */
-	struct pc_block *block;       /* holds the bodies below */
+	char etag[40];                /* hash of the plain body, hex */
+	time_t modified;              /* Last-Modified, as a time */
+	struct pc_block *block;       /* holds the bodies below and the header values */
 	unsigned char *plain, *gz, *br; /* bodies (gz, br may be NULL if no smaller) */
 	size_t plain_len, gz_len, br_len;
 	struct page_deps deps;        /* what it shows */
@@ -109,10 +110,7 @@ static void entry_free_bodies(struct pc_entry *e)
 {
 	block_release(e->block);
 	e->block = NULL;
-	free(e->content_type);
-	free(e->cache_control);
 	e->plain = e->gz = e->br = NULL;
-	e->content_type = e->cache_control = NULL;
 }
 
 void pagecache_free(struct pagecache *c)
@@ -222,18 +220,24 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	const char *ae = http_header(req, "Accept-Encoding");
 	const unsigned char *body = e->plain;
 	size_t len = e->plain_len;
-	const char *coding = NULL, *suffix = "";
+	const char *coding = NULL;
+	int form = 0;
 	if (e->br && accepts(ae, "br")) {
-		body = e->br, len = e->br_len, coding = "br", suffix = "-br";
+		body = e->br, len = e->br_len, coding = "br", form = 2;
 	} else if (e->gz && accepts(ae, "gzip")) {
-		body = e->gz, len = e->gz_len, coding = "gzip", suffix = "-gz";
+		body = e->gz, len = e->gz_len, coding = "gzip", form = 1;
 	}
-	struct arena *a = req->a;
-	char *etag = arena_printf(a, "\"%s%s\"", e->etag, suffix);
-	resp->content_type = arena_strdup(a, e->content_type);
+	/* The header values and the body are the block's: the response holds
+	** a reference to it until it has been sent (eviction meanwhile only
+	** drops the entry's reference), so nothing is copied. */
+	struct pc_block *b = e->block;
+	const char *etag = b->etag[form];
+	atomic_fetch_add(&b->refs, 1);
+	http_resp_share(resp, (const char *)b->data, 0, block_release, b);
+	resp->content_type = b->content_type;
 	http_resp_header(resp, "ETag", etag);
-	http_resp_header(resp, "Last-Modified", arena_strdup(a, e->last_modified));
-	http_resp_header(resp, "Cache-Control", arena_strdup(a, e->cache_control));
+	http_resp_header(resp, "Last-Modified", b->last_modified);
+	http_resp_header(resp, "Cache-Control", b->cache_control);
 	http_resp_header(resp, "Vary", "Accept-Encoding");
 	const char *inm = http_header(req, "If-None-Match");
 	const char *ims = inm ? NULL : http_header(req, "If-Modified-Since");
@@ -241,16 +245,13 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	if ((inm && (strstr(inm, etag) || !strcmp(inm, "*"))) ||
 	    (since > 0 && since >= e->modified)) {
 		resp->status = 304;
-		buf_reset(&resp->body);
 		return;
 	}
 	resp->status = 200;
 	if (coding)
 		http_resp_header(resp, "Content-Encoding", coding);
-	/* The response borrows the bytes; eviction meanwhile only drops the
-	** entry's reference. */
-	atomic_fetch_add(&e->block->refs, 1);
-	http_resp_share(resp, (const char *)body, len, block_release, e->block);
+	resp->shared = (const char *)body;
+	resp->shared_len = len;
 }
 
 int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
@@ -386,14 +387,6 @@ static unsigned char *brotli_body(const char *in, size_t n, size_t *out_len)
 	return out;
 }
 
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
 /* The value of a header already set on resp, or NULL. */
 static const char *resp_header(const struct http_resp *resp, const char *name)
 {
@@ -420,22 +413,6 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		gz_len = 0;
 	if (!br_tmp)
 		br_len = 0;
-	/* One block for the three forms, each exactly its size: the
-	** compressors' buffers are sized for the worst case. */
-	struct pc_block *block = malloc(sizeof *block + len + gz_len + br_len + 1);
-	if (!block)
-		die("out of memory");
-	atomic_init(&block->refs, 1);
-	unsigned char *plain = block->data;
-	memcpy(plain, body, len);
-	unsigned char *gz = gz_tmp ? plain + len : NULL;
-	unsigned char *br = br_tmp ? plain + len + gz_len : NULL;
-	if (gz)
-		memcpy(gz, gz_tmp, gz_len);
-	if (br)
-		memcpy(br, br_tmp, br_len);
-	free(gz_tmp);
-	free(br_tmp);
 	unsigned char h[16];
 	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
 	char etag[40];
@@ -451,6 +428,33 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		/* Browsers revalidate every time (a 304 is cheap); a CDN or nginx
 		** in front may keep it a minute. */
 		cc = "public, max-age=0, s-maxage=60, must-revalidate";
+	const char *ct = resp->content_type ? resp->content_type : "text/html; charset=utf-8";
+
+	/* One block for the three forms, each exactly its size (the
+	** compressors' buffers are sized for the worst case), and the strings
+	** a hit's headers point at. */
+	size_t ct_len = strlen(ct) + 1, cc_len = strlen(cc) + 1;
+	struct pc_block *block = malloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len);
+	if (!block)
+		die("out of memory");
+	atomic_init(&block->refs, 1);
+	unsigned char *plain = block->data;
+	memcpy(plain, body, len);
+	unsigned char *gz = gz_tmp ? plain + len : NULL;
+	unsigned char *br = br_tmp ? plain + len + gz_len : NULL;
+	if (gz)
+		memcpy(gz, gz_tmp, gz_len);
+	if (br)
+		memcpy(br, br_tmp, br_len);
+	free(gz_tmp);
+	free(br_tmp);
+	block->content_type = (char *)plain + len + gz_len + br_len;
+	memcpy(block->content_type, ct, ct_len);
+	block->cache_control = block->content_type + ct_len;
+	memcpy(block->cache_control, cc, cc_len);
+	snprintf(block->etag[0], sizeof block->etag[0], "\"%.32s\"", etag);
+	snprintf(block->etag[1], sizeof block->etag[1], "\"%.32s-gz\"", etag);
+	snprintf(block->etag[2], sizeof block->etag[2], "\"%.32s-br\"", etag);
 
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
@@ -461,17 +465,14 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 			modified = e->modified + 1;
 			http_date_format(modified, date, sizeof date);
 		}
+		snprintf(block->last_modified, sizeof block->last_modified, "%s", date);
 		c->bytes -= e->bytes;
 		entry_free_bodies(e);
 		e->block = block;
 		e->plain = plain, e->plain_len = len;
 		e->gz = gz, e->gz_len = gz ? gz_len : 0;
 		e->br = br, e->br_len = br ? br_len : 0;
-		e->content_type = xstrdup(resp->content_type ? resp->content_type
-		                                            : "text/html; charset=utf-8");
-		e->cache_control = xstrdup(cc);
 		snprintf(e->etag, sizeof e->etag, "%s", etag);
-		snprintf(e->last_modified, sizeof e->last_modified, "%s", date);
 		e->modified = modified;
 		e->deps = *deps;
 		e->has_body = 1;
