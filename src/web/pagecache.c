@@ -254,27 +254,35 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	resp->shared_len = len;
 }
 
+/* Serves e if it can be: fresh, or stale while another request re-renders
+** it (that reader gets the previous version).  1 if served.  Caller holds
+** mu. */
+static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req *req,
+                       struct http_resp *resp)
+{
+	if (!e || !e->has_body)
+		return 0;
+	if (!e->stale && e->deps.expires_at && (long long)time(NULL) >= e->deps.expires_at)
+		e->stale = 1;
+	if (!e->stale) {
+		c->stats.hits++;
+		lru_unlink(c, e);
+		lru_front(c, e);
+	} else if (e->tickets) {
+		c->stats.stale_served++;
+	} else {
+		return 0;
+	}
+	serve(e, req, resp);
+	return 1;
+}
+
 int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
                    struct http_resp *resp)
 {
 	unsigned h = hash_str(key);
-	int hit = 0;
 	pthread_mutex_lock(&c->mu);
-	struct pc_entry *e = find(c, key, h);
-	if (e && e->has_body && !e->stale && e->deps.expires_at &&
-	    (long long)time(NULL) >= e->deps.expires_at)
-		e->stale = 1;
-	if (e && e->has_body && !e->stale) {
-		c->stats.hits++;
-		lru_unlink(c, e);
-		lru_front(c, e);
-		serve(e, req, resp);
-		hit = 1;
-	} else if (e && e->has_body && e->tickets) {
-		c->stats.stale_served++;
-		serve(e, req, resp);
-		hit = 1;
-	}
+	int hit = serve_ready(c, find(c, key, h), req, resp);
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
@@ -287,21 +295,7 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = find(c, key, h);
 	for (;;) {
-		if (e && e->has_body && !e->stale && e->deps.expires_at &&
-		    (long long)time(NULL) >= e->deps.expires_at)
-			e->stale = 1;
-		if (e && e->has_body && !e->stale) {
-			c->stats.hits++;
-			lru_unlink(c, e);
-			lru_front(c, e);
-			serve(e, req, resp);
-			pthread_mutex_unlock(&c->mu);
-			return 1;
-		}
-		if (e && e->has_body && e->stale && e->tickets) {
-			/* Someone is re-rendering: this reader gets the previous version. */
-			c->stats.stale_served++;
-			serve(e, req, resp);
+		if (serve_ready(c, e, req, resp)) {
 			pthread_mutex_unlock(&c->mu);
 			return 1;
 		}
