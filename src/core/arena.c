@@ -7,6 +7,7 @@
 */
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/mem.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -35,17 +36,9 @@ struct arena {
 	size_t total;                   /* bytes handed out */
 };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		die("out of memory (%zu bytes)", n);
-	return p;
-}
-
 struct arena *arena_new(void)
 {
-	struct arena *a = xmalloc(sizeof *a);
+	struct arena *a = mem_alloc(sizeof *a);
 	a->head = NULL;
 	a->cleanups = NULL;
 	a->total = 0;
@@ -72,7 +65,7 @@ void arena_free(struct arena *a)
 
 static struct arena_block *block_new(size_t size)
 {
-	struct arena_block *b = xmalloc(sizeof *b + size);
+	struct arena_block *b = mem_alloc(sizeof *b + size);
 	b->next = NULL;
 	b->used = 0;
 	b->size = size;

@@ -3,6 +3,7 @@
 */
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,7 @@ static int grow(struct buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p)
-		die("out of memory (%zu bytes)", cap);
+	char *p = mem_realloc(b->data, cap);
 	b->data = p;
 	b->cap = cap;
 	return 1;

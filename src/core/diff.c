@@ -31,6 +31,7 @@
 #include "core/diff.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/mem.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -77,9 +78,7 @@ struct cut {
 
 static void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		die("out of memory (%zu x %zu bytes)", n, size);
+	void *p = mem_calloc(n ? n : 1, size);
 	return p;
 }
 

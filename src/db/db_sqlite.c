@@ -183,11 +183,22 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 	die("statement cache full");
 }
 
+/* A bind that fails (no memory for the copy) would leave the parameter
+** NULL and the statement quietly matching nothing: the statement's
+** connection counts it as a failed read. */
+static void bound(struct db_stmt *s, int rc)
+{
+	if (rc != SQLITE_OK) {
+		s->db->failed = 1;
+		log_warn("database: cannot bind a parameter: %s", sqlite3_errstr(rc));
+	}
+}
+
 void db_bind_int(struct db_stmt *s, int i, long long v)
 {
 	if (!s->st)
 		return;
-	sqlite3_bind_int64(s->st, i, v);
+	bound(s, sqlite3_bind_int64(s->st, i, v));
 }
 
 void db_bind_text(struct db_stmt *s, int i, const char *v)
@@ -195,30 +206,30 @@ void db_bind_text(struct db_stmt *s, int i, const char *v)
 	if (!s->st)
 		return;
 	if (v)
-		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+		bound(s, sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT));
 	else
-		sqlite3_bind_null(s->st, i);
+		bound(s, sqlite3_bind_null(s->st, i));
 }
 
 void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
 {
 	if (!s->st)
 		return;
-	sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8);
+	bound(s, sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 void db_bind_double(struct db_stmt *s, int i, double v)
 {
 	if (!s->st)
 		return;
-	sqlite3_bind_double(s->st, i, v);
+	bound(s, sqlite3_bind_double(s->st, i, v));
 }
 
 void db_bind_null(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return;
-	sqlite3_bind_null(s->st, i);
+	bound(s, sqlite3_bind_null(s->st, i));
 }
 
 int db_step(struct db_stmt *s)
@@ -250,6 +261,12 @@ const char *db_col_text(struct db_stmt *s, int i)
 	if (!s->st)
 		return "";
 	const unsigned char *t = sqlite3_column_text(s->st, i);
+	if (!t && sqlite3_column_type(s->st, i) != SQLITE_NULL) {
+		/* A value there, but no memory to convert it: the answer would be
+		** built on an empty string, so the read counts as failed. */
+		s->db->failed = 1;
+		log_warn("database: cannot read a column: out of memory");
+	}
 	return t ? (const char *)t : "";
 }
 

@@ -34,6 +34,7 @@
 #include "http/parse.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/mem.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -203,9 +204,7 @@ static struct ipslot *ip_take(struct http_server *s, const unsigned char *addr)
 	for (struct ipslot *p = *b; p; p = p->next)
 		if (!memcmp(p->addr, addr, 16))
 			return p;
-	struct ipslot *p = calloc(1, sizeof *p);
-	if (!p)
-		die("out of memory");
+	struct ipslot *p = mem_calloc(1, sizeof *p);
 	memcpy(p->addr, addr, 16);
 	p->next = *b;
 	*b = p;
@@ -283,9 +282,7 @@ static int room(struct conn *c, size_t max)
 	size_t cap = c->in_cap ? c->in_cap * 2 : IN_START;
 	if (cap > max)
 		cap = max;
-	char *p = realloc(c->in, cap);
-	if (!p)
-		die("out of memory");
+	char *p = mem_realloc(c->in, cap);
 	c->in = p;
 	c->in_cap = cap;
 	return 1;
@@ -806,9 +803,7 @@ static void on_accept(struct http_server *s)
 		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		struct conn *c = calloc(1, sizeof *c);
-		if (!c)
-			die("out of memory");
+		struct conn *c = mem_calloc(1, sizeof *c);
 		c->s = s;
 		c->fd = fd;
 		c->ip_slot = slot;
@@ -1035,9 +1030,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 			close(lfd);
 		return NULL;
 	}
-	struct http_server *s = calloc(1, sizeof *s);
-	if (!s)
-		die("out of memory");
+	struct http_server *s = mem_calloc(1, sizeof *s);
 	s->cfg = *cfg;
 	if (s->cfg.timeout <= 0)
 		s->cfg.timeout = 30;
@@ -1061,9 +1054,7 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 	pthread_cond_init(&s->cv, NULL);
 	s->now = mono_now();
 	s->n_workers = cfg->threads > 0 ? cfg->threads : 2;
-	s->workers = calloc((size_t)s->n_workers, sizeof *s->workers);
-	if (!s->workers)
-		die("out of memory");
+	s->workers = mem_calloc((size_t)s->n_workers, sizeof *s->workers);
 	for (int i = 0; i < s->n_workers; i++)
 		if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0)
 			die("cannot start a worker thread");

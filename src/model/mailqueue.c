@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "core/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +88,7 @@ long long mail_enqueue(struct db *db, const char *to, const char *subject,
 	/* A CR or LF in a subject would start a new header line; other control
 	** characters have no business there either.  A space keeps the words
 	** apart.  Replacing only ASCII bytes keeps valid UTF-8 valid. */
-	char *clean = malloc(subject_len + 1);
-	if (!clean)
-		die("out of memory");
+	char *clean = mem_alloc(subject_len + 1);
 	for (size_t i = 0; i <= subject_len; i++) {
 		unsigned char c = (unsigned char)subject[i];
 		clean[i] = (c && (c < 0x20 || c == 0x7f)) ? ' ' : (char)c;

@@ -4,6 +4,7 @@
 #include "model/settings.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "core/mem.h"
 
 #include <sodium.h>
 #include <stddef.h>
@@ -170,14 +171,6 @@ char *settings_get(struct db *db, struct arena *a, const char *key)
 	return v;
 }
 
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		abort();
-	return p;
-}
-
 /* Where each known key lands in struct settings. */
 struct setting_slot {
 	const char *key;  /* as in defs[] */
@@ -208,7 +201,7 @@ static void apply(struct settings *s, const char *key, const char *value)
 		if (slots[i].is_text) {
 			char **field = (char **)((char *)s + slots[i].offset);
 			free(*field);
-			*field = xstrdup(value);
+			*field = mem_strdup(value);
 		} else {
 			parse_int(value, d->lo, d->hi, (int *)((char *)s + slots[i].offset));
 		}

@@ -35,6 +35,7 @@
 #include "core/escape.h"
 #include "core/url.h"
 #include "core/utf8.h"
+#include "core/mem.h"
 
 #include <md4c.h>
 #include <stdint.h>
@@ -664,9 +665,7 @@ int markdown_render(struct buf *out, const char *src, size_t len, enum md_trust 
 	/* md4c 0.4.8 can read a few bytes past the end of its input (found by
 	** fuzzing: tests/fuzz/markdown/crashes/md4c-reads-past-end): it parses
 	** a copy followed by zeroed padding. */
-	char *copy = malloc(len + 64);
-	if (!copy)
-		die("out of memory");
+	char *copy = mem_alloc(len + 64);
 	if (len)
 		memcpy(copy, src, len);
 	memset(copy + len, 0, 64);

@@ -58,6 +58,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/log.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -162,9 +163,7 @@ static struct tpl_entry *entry_get(struct tpl_set *set, const char *name, size_t
 		return e;
 	if (set->n_entries + 1 > set->n_buckets / 2) {
 		size_t nb = set->n_buckets * 2;
-		struct tpl_entry **b = calloc(nb, sizeof *b);
-		if (!b)
-			die("out of memory");
+		struct tpl_entry **b = mem_calloc(nb, sizeof *b);
 		for (size_t i = 0; i < set->n_buckets; i++) {
 			while (set->buckets[i]) {
 				struct tpl_entry *x = set->buckets[i];
@@ -197,9 +196,7 @@ static int block_id(struct tpl_set *set, const char *s, size_t n)
 			return (int)i;
 	if (set->n_block_names == set->cap_block_names) {
 		size_t cap = set->cap_block_names ? set->cap_block_names * 2 : 16;
-		const char **p = realloc(set->block_names, cap * sizeof *p);
-		if (!p)
-			die("out of memory");
+		const char **p = mem_realloc(set->block_names, cap * sizeof *p);
 		set->block_names = p;
 		set->cap_block_names = cap;
 	}
@@ -209,15 +206,11 @@ static int block_id(struct tpl_set *set, const char *s, size_t n)
 
 struct tpl_set *tpl_set_new(int flags)
 {
-	struct tpl_set *set = calloc(1, sizeof *set);
-	if (!set)
-		die("out of memory");
+	struct tpl_set *set = mem_calloc(1, sizeof *set);
 	set->flags = flags;
 	set->a = arena_new();
 	set->n_buckets = 64;
-	set->buckets = calloc(set->n_buckets, sizeof *set->buckets);
-	if (!set->buckets)
-		die("out of memory");
+	set->buckets = mem_calloc(set->n_buckets, sizeof *set->buckets);
 	return set;
 }
 
@@ -305,9 +298,7 @@ static struct tok *tok_push(struct comp *c, char kind, const char *s, size_t n, 
 		if (c->cap_toks > INT32_MAX / 4)
 			die("template too large");
 		int cap = c->cap_toks ? c->cap_toks * 2 : 64;
-		struct tok *p = realloc(c->toks, (size_t)cap * sizeof *p);
-		if (!p)
-			die("out of memory");
+		struct tok *p = mem_realloc(c->toks, (size_t)cap * sizeof *p);
 		c->toks = p;
 		c->cap_toks = cap;
 	}
@@ -715,9 +706,7 @@ static struct node *nvec_push(struct nvec *nv)
 {
 	if (nv->n == nv->cap) {
 		size_t cap = nv->cap ? nv->cap * 2 : 8;
-		struct node *p = realloc(nv->v, cap * sizeof *p);
-		if (!p)
-			die("out of memory");
+		struct node *p = mem_realloc(nv->v, cap * sizeof *p);
 		nv->v = p;
 		nv->cap = cap;
 	}

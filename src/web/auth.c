@@ -15,6 +15,7 @@
 #include "core/escape.h"
 #include "core/log.h"
 #include "core/password.h"
+#include "db/db.h"
 #include "model/account.h"
 #include "model/session.h"
 #include "render/value.h"
@@ -44,16 +45,30 @@ void auth_load(struct page *p)
 	if (!token)
 		return;
 	struct session *s = arena_alloc(p->a, sizeof *s);
-	const struct settings *st = &p->app->settings;
-	if (session_find(p->db, p->a, token, st->session_idle_seconds, st->session_max_seconds,
-	                 s) != 0)
-		return;
 	struct account *acct = arena_alloc(p->a, sizeof *acct);
-	if (account_by_id(p->db, p->a, s->user_id, acct) != 0 || acct->role == ROLE_NONE)
-		return;
-	session_touch(p->db, s);
-	p->session = s;
-	p->user = acct;
+	const struct settings *st = &p->app->settings;
+	/* A read that fails (the moment's I/O or memory trouble) would sign the
+	** reader out for this request, and a form they sent would be refused
+	** and lost: the two reads are tried again, briefly.  If they still
+	** fail, the failure stays flagged and the answer is a 503. */
+	for (int tries = 0; tries < 3; tries++) {
+		db_clear_failed(p->db);
+		if (session_find(p->db, p->a, token, st->session_idle_seconds,
+		                 st->session_max_seconds, s) == 0 &&
+		    account_by_id(p->db, p->a, s->user_id, acct) == 0) {
+			if (acct->role == ROLE_NONE)
+				return;
+			/* Keeping the session alive is not what the request is for: if
+			** that write fails, the answer does not become a 503. */
+			session_touch(p->db, s);
+			db_clear_failed(p->db);
+			p->session = s;
+			p->user = acct;
+			return;
+		}
+		if (!db_failed(p->db))
+			return; /* no such session: signed out */
+	}
 }
 
 int auth_csrf_ok(struct page *p, const char *token)

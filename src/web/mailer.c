@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "model/mailqueue.h"
 #include "model/settings.h"
+#include "core/mem.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -59,9 +60,7 @@ static void init_curl(void)
 
 static char *xstrdup(const char *s)
 {
-	char *c = strdup(s);
-	if (!c)
-		die("out of memory");
+	char *c = mem_strdup(s);
 	return c;
 }
 
@@ -353,18 +352,16 @@ static void set_from(struct mailer *m, const char *smtp_from, int is_sending)
 	const char *gt = lt ? strchr(lt, '>') : NULL;
 	char *addr, *name = NULL;
 	if (lt && gt) {
-		addr = strndup(lt + 1, (size_t)(gt - lt - 1));
+		addr = mem_strndup(lt + 1, (size_t)(gt - lt - 1));
 		const char *s = smtp_from, *e = lt;
 		while (*s == ' ' || *s == '"')
 			s++;
 		while (e > s && (e[-1] == ' ' || e[-1] == '"'))
 			e--;
-		name = strndup(s, (size_t)(e - s));
+		name = mem_strndup(s, (size_t)(e - s));
 	} else {
-		addr = strdup(smtp_from);
+		addr = mem_strdup(smtp_from);
 	}
-	if (!addr || (lt && gt && !name))
-		die("out of memory");
 	if (!mail_address_ok(addr)) {
 		if (is_sending)
 			log_warn("smtp_from %s: mail is sent from %s",
@@ -396,9 +393,7 @@ static void set_from(struct mailer *m, const char *smtp_from, int is_sending)
 
 struct mailer *mailer_start(struct db_pool *pool, const struct settings *s)
 {
-	struct mailer *m = calloc(1, sizeof *m);
-	if (!m)
-		die("out of memory");
+	struct mailer *m = mem_calloc(1, sizeof *m);
 	m->pool = pool;
 	atomic_init(&m->is_stopping, 0);
 	int is_sending = s->smtp_url && *s->smtp_url && pool;

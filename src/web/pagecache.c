@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "core/mem.h"
 
 #include <brotli/encode.h>
 #include <pthread.h>
@@ -84,17 +85,13 @@ static unsigned hash_str(const char *s)
 
 struct pagecache *pagecache_new(size_t max_bytes, const char *db_path)
 {
-	struct pagecache *c = calloc(1, sizeof *c);
-	if (!c)
-		die("out of memory");
+	struct pagecache *c = mem_calloc(1, sizeof *c);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->max_bytes = max_bytes;
 	c->seq = -1;
 	size_t n = strlen(db_path) + 5;
-	c->wal_path = malloc(n);
-	if (!c->wal_path)
-		die("out of memory");
+	c->wal_path = mem_alloc(n);
 	snprintf(c->wal_path, n, "%s-wal", db_path);
 	return c;
 }
@@ -313,12 +310,8 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 		break;
 	}
 	if (!e) {
-		e = calloc(1, sizeof *e);
-		if (!e)
-			die("out of memory");
-		e->key = strdup(key);
-		if (!e->key)
-			die("out of memory");
+		e = mem_calloc(1, sizeof *e);
+		e->key = mem_strdup(key);
 		e->hash = h;
 		e->chain = c->buckets[h % N_BUCKETS];
 		c->buckets[h % N_BUCKETS] = e;
@@ -345,9 +338,7 @@ static unsigned char *gzip_body(const char *in, size_t n, size_t *out_len)
 	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	size_t cap = deflateBound(&z, n);
-	unsigned char *out = malloc(cap);
-	if (!out)
-		die("out of memory");
+	unsigned char *out = mem_alloc(cap);
 	z.next_in = (unsigned char *)in;
 	z.avail_in = (uInt)n;
 	z.next_out = out;
@@ -367,9 +358,7 @@ static unsigned char *brotli_body(const char *in, size_t n, size_t *out_len)
 	size_t cap = BrotliEncoderMaxCompressedSize(n);
 	if (!cap)
 		return NULL;
-	unsigned char *out = malloc(cap);
-	if (!out)
-		die("out of memory");
+	unsigned char *out = mem_alloc(cap);
 	*out_len = cap;
 	/* Quality 5: most of brotli's gain over gzip at a fraction of 9's time,
 	** which a cache miss pays. */
@@ -428,9 +417,7 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	** compressors' buffers are sized for the worst case), and the strings
 	** a hit's headers point at. */
 	size_t ct_len = strlen(ct) + 1, cc_len = strlen(cc) + 1;
-	struct pc_block *block = malloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len);
-	if (!block)
-		die("out of memory");
+	struct pc_block *block = mem_alloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len);
 	atomic_init(&block->refs, 1);
 	unsigned char *plain = block->data;
 	memcpy(plain, body, len);

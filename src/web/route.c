@@ -441,13 +441,18 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	p->is_private |= p->user != NULL; /* signed-in pages are never shared */
 	if (db_failed(p->db) && resp->status < 500 && resp->status != 303) {
-		/* The answer rests on reads that failed: say so instead of showing
-		** an empty or partial page (and never keep it in the cache). */
+		/* The answer rests on reads or writes that failed: say so instead
+		** of showing an empty or partial page (and never keep it in the
+		** cache).  A form given back (422) stays, as typed, with its
+		** message: only the status says it was the site's trouble. */
 		p->is_private = 1;
 		http_resp_header(resp, "Retry-After", "5");
-		site_error(p, 503, "The site is having trouble",
-		           "It could not read what this page shows just now. Please try again "
-		           "in a moment; nothing was lost.");
+		if (resp->status == 422 && !is_read)
+			resp->status = 503;
+		else
+			site_error(p, 503, "The site is having trouble",
+			           "It could not read what this page shows just now. Please try "
+			           "again in a moment; nothing was lost.");
 	}
 	if (ticket) {
 		if (p->is_private)

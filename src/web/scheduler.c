@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "core/mem.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -66,9 +67,7 @@ static void *loop(void *arg)
 
 struct scheduler *scheduler_start(struct db_pool *pool)
 {
-	struct scheduler *s = calloc(1, sizeof *s);
-	if (!s)
-		die("out of memory");
+	struct scheduler *s = mem_calloc(1, sizeof *s);
 	s->pool = pool;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);

@@ -13,6 +13,7 @@
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
+#include "core/mem.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -55,9 +56,7 @@ static const char *type_of(const char *name)
 static int load_theme(struct app *app, const char *theme_dir, char *err, size_t errlen)
 {
 	app->theme = tpl_set_new(TPL_STRICT_RAW);
-	app->statics = calloc(n_assets ? n_assets : 1, sizeof *app->statics);
-	if (!app->statics)
-		die("out of memory");
+	app->statics = mem_calloc(n_assets ? n_assets : 1, sizeof *app->statics);
 	for (unsigned long i = 0; i < n_assets; i++) {
 		const char *name = assets[i].name;
 		const unsigned char *data = assets[i].data;
@@ -103,9 +102,7 @@ static int load_theme(struct app *app, const char *theme_dir, char *err, size_t 
 struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_proxy,
                         char *err, size_t errlen)
 {
-	struct app *app = calloc(1, sizeof *app);
-	if (!app)
-		die("out of memory");
+	struct app *app = mem_calloc(1, sizeof *app);
 	app->pool = pool;
 	app->trust_proxy = trust_proxy;
 	pthread_rwlock_init(&app->settings_lock, NULL);
@@ -127,9 +124,7 @@ struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_p
 	}
 	for (size_t i = 0; i < app->n_statics; i++)
 		if (!strcmp(app->statics[i].name, "style.css")) {
-			char *u = malloc(64);
-			if (!u)
-				die("out of memory");
+			char *u = mem_alloc(64);
 			snprintf(u, 64, "/static/style.css?v=%s", app->statics[i].etag);
 			app->css_url = u;
 		}

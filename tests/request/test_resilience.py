@@ -769,6 +769,9 @@ WRITE_FAULTS = [
      30),
     ("posix/io/sync/*", "enable_random name=posix/io/sync/*,probability=0.3", "some", 30),
     ("posix/io/rw/*", "enable_random name=posix/io/rw/*,probability=0.05", "some", 120),
+    # Allocations: malloc, calloc, realloc failing at random, in SQLite and
+    # in Byline (core/mem.c retries its own; SQLite reports SQLITE_NOMEM).
+    ("libc/mm/*", "enable_random name=libc/mm/*,probability=0.02", "some", 60),
 ]
 
 
@@ -966,7 +969,145 @@ def faults():
         return
     write_faults(3 if LONG else 1)
     read_faults()
+    publish_faults()
     faults_at_start(12 if LONG else 4)
+
+
+def site_http(port, method, path, form=None, session=None):
+    """One request to a Site: (status, headers (lower-case names), text, cookies)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    h = {"Host": "127.0.0.1:%d" % port}
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+        h["Origin"] = "http://127.0.0.1:%d" % port
+    if session:
+        h["Cookie"] = "byline_session=" + session
+    try:
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        text = r.read().decode("utf-8", "replace")
+        cookies = {}
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie" and "=" in v:
+                name, _, rest = v.partition("=")
+                cookies[name] = rest.split(";", 1)[0]
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, text, cookies
+    except OSError as e:
+        return type(e).__name__, {}, "", {}
+    finally:
+        c.close()
+
+
+PUBLISH_FAULTS = [
+    ("posix/io/sync/fdatasync", "enable name=posix/io/sync/fdatasync", "all", 3),
+    ("posix/io/rw/pwrite", "enable name=posix/io/rw/pwrite", "all", 3),
+    ("libc/mm/*", "enable_random name=libc/mm/*,probability=0.02", "some", 10),
+]
+
+
+def publish_faults():
+    """An editor publishing while writes, fsync or allocations fail: a 503
+    that gives the form back as typed, the article unchanged, the database
+    intact; once the fault ends, the same form publishes."""
+    d, db, fifo, site = fiu_site("byline-fiu-pub-")
+    try:
+        if not check(site.start(), "publishing faults: the server starts under fiu-run",
+                     site.stderr()[-600:]):
+            return
+        rc, out, err = run_cli("user", "--db", db, "add", "--email", "ed@example.com",
+                               "--name", "Ed Faults", "--role", "editor")
+        tok = re.search(r"/admin/password\?token=(\S+)", out)
+        pw = "a long enough password"
+        st, _, _, _ = site_http(site.port, "POST", "/admin/password",
+                                {"token": tok.group(1) if tok else "", "password": pw,
+                                 "password2": pw})
+        st2, _, _, cookies = site_http(site.port, "POST", "/admin/login",
+                                       {"email": "ed@example.com", "password": pw})
+        session = cookies.get("byline_session")
+        if not check(st == 303 and st2 == 303 and session, "publishing faults: an editor "
+                     "signs in", (st, st2, err)):
+            return
+        _, _, page, _ = site_http(site.port, "GET", "/admin/articles/new", session=session)
+        m = re.search(r'name="csrf" value="([^"]+)"', page)
+        csrf = m.group(1) if m else ""
+        form = {"csrf": csrf, "headline": "Tide tables under fault", "slug": "",
+                "dek": "Typed once, kept.", "body": "The body an editor wrote.\n",
+                "section": "", "new_section": "", "tags": "", "featured_media": "",
+                "featured_alt": "", "status": "draft", "publish_date": "",
+                "publish_time": "", "comments_open": "1", "action": "save"}
+        st, h, _, _ = site_http(site.port, "POST", "/admin/articles/new", form, session)
+        m = re.match(r"/admin/articles/(\d+)/", h.get("location", ""))
+        if not check(st == 303 and m, "publishing faults: a draft is saved", (st, h)):
+            return
+        aid = int(m.group(1))
+        path = "/admin/articles/%d/" % aid
+        con = ro_connect(db)
+        status_of = lambda: con.execute(  # noqa: E731
+            "SELECT status FROM articles WHERE id=?", (aid,)).fetchone()[0]
+        form["status"] = "published"
+        outcomes = {}
+        kept_count = {}
+        for name, cmd, expect, tries in PUBLISH_FAULTS:
+            label = cmd.split(" ", 1)[1]
+            if not check(fiu_ctrl(site, fifo, cmd), "fiu-ctrl %s" % label):
+                died(site, label)
+                break
+            codes = []
+            for _ in range(tries):
+                st, h, text, _ = site_http(site.port, "POST", path, form, session)
+                codes.append(st)
+                kept = "Tide tables under fault" in text and "Typed once, kept." in text
+                if st == 503:
+                    check(h.get("retry-after"), "%s: the 503 says Retry-After" % label)
+                if st == 503 and expect == "all":
+                    check(kept, "%s: the 503 gives the form back as typed" % label)
+                elif st in (503, 422):
+                    # Random allocation failures can also fail the reads that
+                    # recognise the session (tried three times), or the
+                    # Markdown rendering (422 with the form); counted, not
+                    # asserted: docs/SECURITY.md, "Known limits".
+                    kept_count[kept] = kept_count.get(kept, 0) + 1
+                if st == 303:
+                    break   # published through a lucky gap in random faults
+            outcomes[label] = codes
+            allowed = (303, 503) if expect == "all" else (303, 422, 503)
+            check(all(c in allowed for c in codes), "%s: publishing answers %s, never 500 nor "
+                  "a dropped connection" % (label, " or ".join(map(str, allowed))), codes)
+            if expect == "all":
+                check(all(c == 503 for c in codes) and status_of() == "draft",
+                      "%s: every try is refused and the article stays a draft" % label,
+                      (codes, status_of()))
+            if died(site, label):
+                break
+            if not check(fiu_ctrl(site, fifo, "disable name=%s" % name),
+                         "fiu-ctrl disable %s" % name):
+                break
+            res, fk = integrity(db)
+            check(res == ["ok"] and not fk, "%s: integrity_check ok" % label, (res, fk))
+            if status_of() == "published":
+                break
+        st, h, _, _ = site_http(site.port, "POST", path, form, session)
+        check(st == 303 and status_of() == "published",
+              "publishing faults: once the faults end, the same form publishes",
+              (st, status_of()))
+        st, _, home, _ = site_http(site.port, "GET", "/")
+        check(st == 200 and "Tide tables under fault" in home,
+              "publishing faults: the article is on the home page")
+        con.close()
+        rc = site.stop()
+        check(rc == 0, "publishing faults: the server stops cleanly (exit %s)" % rc,
+              site.stderr()[-800:])
+        res, fk = integrity(db, readonly=False)
+        check(res == ["ok"] and not fk, "publishing faults: integrity_check ok at the end",
+              (res, fk))
+        say("publishing under faults: %s; under random allocation failures the form came "
+            "back as typed %d of %d times" % (outcomes, kept_count.get(True, 0),
+                                              sum(kept_count.values())))
+    finally:
+        site.kill()
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def faults_at_start(runs):
