@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STMT_CACHE 128
 
@@ -136,6 +137,25 @@ static void mark_failed(struct db *db)
 		db->user->failed = 1;
 }
 
+/* How long a connection waits for another process's lock, and how often it
+** tries again meanwhile. */
+#define BUSY_TIMEOUT_MS 5000
+#define BUSY_POLL_MS 1
+
+/* SQLite's busy handler: try again every millisecond for 5 s.  SQLite's own
+** (sqlite3_busy_timeout) backs off to tries 100 ms apart; between the
+** server's back-to-back group commits the write lock is free only for
+** moments, so another process polling that seldom could wait for seconds. */
+static int busy_wait(void *arg, int tries)
+{
+	(void)arg;
+	if (tries >= BUSY_TIMEOUT_MS / BUSY_POLL_MS)
+		return 0;
+	struct timespec ts = {0, BUSY_POLL_MS * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 /* A connection with Byline's settings, not yet tied to a file's queue. */
 static struct db *conn_open(const char *path, char *err, size_t errlen)
 {
@@ -153,7 +173,7 @@ static struct db *conn_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(h, 1);
 	/* Threads of this process never wait here (they queue on their file's
 	** mu); the timeout is for other processes' writers and checkpoints. */
-	sqlite3_busy_timeout(h, 5000);
+	sqlite3_busy_handler(h, busy_wait, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
