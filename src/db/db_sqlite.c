@@ -95,6 +95,8 @@ struct db_file {
 	int n_alone;                /* threads waiting to write outside a transaction */
 	int n_members;              /* transactions done, in the open group */
 	struct db_waiter *members;  /* those transactions' waiters */
+	unsigned long n_busy;       /* times a group could not begin: another
+	                            ** process held the lock past the timeout */
 	long long n_transactions;   /* transactions committed (db_write_stats) */
 	long long n_commits;        /* group commits that succeeded */
 };
@@ -688,9 +690,20 @@ int db_begin(struct db *db)
 	db->err[0] = 0;
 	pthread_mutex_lock(&f->mu);
 	f->n_joiners++;
-	while (!can_join(f))
+	unsigned long busy = f->n_busy;
+	while (!can_join(f) && f->n_busy == busy)
 		pthread_cond_wait(&f->cv, &f->mu);
 	f->n_joiners--;
+	if (f->n_busy != busy) {
+		/* Another process held the lock for the whole timeout while this
+		** thread queued: fail as it would have had it waited alongside,
+		** instead of waiting a timeout more per thread in the queue. */
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		snprintf(db->err, sizeof db->err, "database is locked");
+		db->failed = 1;
+		return DB_BUSY;
+	}
 	f->owner = 1;
 	held_here = f;
 	int open = f->open;
@@ -721,6 +734,8 @@ int db_begin(struct db *db)
 	if (rc != DB_OK) {
 		db->failed = 1;
 		pthread_mutex_lock(&f->mu);
+		if (rc == DB_BUSY)
+			f->n_busy++;
 		f->owner = 0;
 		held_here = NULL;
 		pthread_cond_broadcast(&f->cv);

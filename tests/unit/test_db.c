@@ -18,6 +18,8 @@
 **   autocommit writes queue behind an open group instead of failing busy
 **   a second transaction in the same thread is refused at once (it would
 **     wait for itself)
+**   another process holding the write lock past the busy timeout fails the
+**     threads queued meanwhile together, after one timeout (about 5 s)
 **
 ** Each test opens its own database in a mkstemp() file under $TMPDIR (or
 ** /tmp).  Threads meet at explicit points; where a test needs threads to be
@@ -468,11 +470,60 @@ static void test_deferred_fk(void)
 	remove_db();
 }
 
+/* ---- a lock held elsewhere: the queue fails together, not in turn ---- */
+
+struct beginner {
+	pthread_t t;
+	struct db *db;   /* its own connection */
+	int rc;          /* db_begin's answer */
+};
+
+static void *begin_only(void *arg)
+{
+	struct beginner *b = arg;
+	b->rc = db_begin(b->db);
+	if (b->rc == DB_OK)
+		db_rollback(b->db);
+	return NULL;
+}
+
+static void test_locked_elsewhere(void)
+{
+	struct db *db = fresh();
+	/* A transaction outside the queue stands for another process holding
+	** the write lock past the busy timeout (5 s). */
+	struct db *other = open_more();
+	CHECK(db_exec(other, "BEGIN IMMEDIATE") == DB_OK);
+	struct beginner bs[3];
+	double t0 = now_s();
+	for (int i = 0; i < 3; i++) {
+		bs[i].db = open_more();
+		pthread_create(&bs[i].t, NULL, begin_only, &bs[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		pthread_join(bs[i].t, NULL);
+	double took = now_s() - t0;
+	for (int i = 0; i < 3; i++) {
+		CHECK(bs[i].rc == DB_BUSY);
+		db_close(bs[i].db);
+	}
+	/* One timeout for the three, not one each. */
+	CHECK(took > 4.0 && took < 8.0);
+	db_rollback(other);
+	CHECK(db_begin(db) == DB_OK);
+	CHECK(insert_row(db, 40, 1, NULL) == DB_OK);
+	CHECK(db_commit(db) == DB_OK);
+	db_close(other);
+	db_close(db);
+	remove_db();
+}
+
 int main(void)
 {
 	test_group_commit();
 	test_isolation_and_autocommit();
 	test_deferred_fk();
 	test_failed_commit();
+	test_locked_elsewhere();
 	return test_done();
 }
