@@ -585,21 +585,27 @@ static void group_commit(struct db_file *f)
 ** rolled back (`joined` NULL).  If the group's transaction is gone (SQLite rolled it
 ** back after an error) or the group is left empty, it is ended here, still
 ** as owner.  Returns with f->mu not held. */
-static void writer_leave(struct db *db, struct db_waiter *joined, const char *why)
+/* Ends every statement of the writer still handed out: at the end of a
+** transaction none may be (the writer goes to another thread next), and
+** SQLite will not release a savepoint under a write in progress. */
+static void writer_reset(struct db *w)
 {
-	struct db_file *f = db->file;
-	struct db *w = f->writer;
 	for (int i = 0; i < STMT_CACHE; i++) {
 		struct db_stmt *s = &w->stmts[i];
 		if (s->in_use && s->st) {
-			/* A caller kept a statement past its transaction: it must not
-			** be used by this thread once another has the writer. */
 			log_warn("database: a statement was still in use at the end of a "
 			         "transaction: %.80s", s->key);
 			db_done(s);
 		}
 	}
 	w->dead.in_use = 0;
+}
+
+static void writer_leave(struct db *db, struct db_waiter *joined, const char *why)
+{
+	struct db_file *f = db->file;
+	struct db *w = f->writer;
+	writer_reset(w);
 	sqlite3_set_last_insert_rowid(db->h, sqlite3_last_insert_rowid(w->h));
 	w->user = NULL;
 	db->via = NULL;
@@ -639,6 +645,7 @@ static void writer_rollback(struct db *db)
 {
 	struct db *w = db->via;
 	const char *why = "a transaction failed";
+	writer_reset(w);
 	if (!sqlite3_get_autocommit(w->h) &&
 	    (sqlite3_exec(w->h, ROLLBACK_TO_SQL, NULL, NULL, NULL) != SQLITE_OK ||
 	     sqlite3_exec(w->h, RELEASE_SQL, NULL, NULL, NULL) != SQLITE_OK)) {
@@ -763,6 +770,7 @@ int db_commit(struct db *db)
 		return db_exec(db, "COMMIT"); /* no queue (no file), or a raw BEGIN */
 	struct db_file *f = db->file;
 	struct db *w = db->via;
+	writer_reset(w);
 	if (sqlite3_get_autocommit(w->h)) {
 		/* SQLite rolled the group's transaction back after an error. */
 		snprintf(db->err, sizeof db->err, "the transaction was rolled back after an error");
