@@ -8,7 +8,7 @@ set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
-      slowhttptest fiu-utils clang-14 libclang-rt-14-dev
+      slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs nginx-light wrk util-linux"

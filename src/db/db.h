@@ -79,11 +79,27 @@ void db_done(struct db_stmt *st);
 /* Runs SQL with no parameters and no rows (schema, pragmas).  DB_OK or error. */
 int db_exec(struct db *db, const char *sql);
 
-/* Transactions.  db_begin takes the write lock at once (BEGIN IMMEDIATE), so
-** a writer waits at the start instead of failing midway. */
+/* Write transactions.  Every connection of this process to one database
+** file shares one writer connection: db_begin waits for it (in a queue, not
+** in SQLite's busy handler, which is left for other processes), and from
+** then until db_commit or db_rollback every statement prepared on db runs on
+** the writer, inside a savepoint of a transaction that the transactions
+** queued behind it join.  The last to finish commits the group (one WAL
+** fsync, synchronous=FULL) and db_commit returns only once that commit is
+** on disk: DB_OK means durable, and any error means not stored (the whole
+** group failed, or this transaction did).  A transaction sees the writes of
+** those committed with it, as it would had they committed one by one.
+** Writes outside a transaction (autocommit) queue the same way and commit
+** alone.  No transaction may span a call that waits for another thread's
+** write.  See docs/ARCHITECTURE.md, "Storage". */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* What the write queue of db's file did since the file was first opened in
+** this process: transactions committed (db_commit's DB_OK) and the commits,
+** one WAL fsync each, that made them durable.  For tests and the log. */
+void db_write_stats(struct db *db, long long *transactions, long long *commits);
 
 /* 1 if a statement on this connection failed (I/O, memory, lock: anything
 ** but a constraint) since db_clear_failed(): the request's answer may rest on

@@ -5,6 +5,10 @@
 ** address of their SQL text (always a static constant in model/), so every
 ** statement is compiled once per connection and reused for the life of the
 ** process.
+**
+** Writes go through one writer connection per database file and process
+** (struct db_file), in groups that share one commit: see "The write queue"
+** below and docs/ARCHITECTURE.md, "Storage".
 */
 #include "db/db.h"
 #include "core/log.h"
@@ -15,24 +19,95 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STMT_CACHE 128
+
+/* The most transactions one commit carries: past it, threads waiting to
+** begin wait for that commit, so no group grows without bound. */
+#define BATCH_MAX 64
+
+/* The savepoint each queued transaction runs in, inside the group's one. */
+#define SAVEPOINT_SQL "SAVEPOINT byline_tx"
+#define RELEASE_SQL "RELEASE byline_tx"
+#define ROLLBACK_TO_SQL "ROLLBACK TO byline_tx"
+
+struct db_file;
 
 struct db_stmt {
 	struct db *db;     /* owning connection */
 	const char *key;   /* the SQL text's address */
 	sqlite3_stmt *st;  /* compiled statement */
 	int in_use;        /* handed out and not yet db_done() */
+	int holds_queue;   /* an autocommit write stepping: it holds its file's
+	                   ** write queue until it finishes (db_step, db_done) */
 };
 
 struct db {
 	sqlite3 *h;                        /* the connection */
 	int failed;                        /* a statement failed since db_clear_failed */
+	struct db_file *file;              /* the file's write queue; NULL for the
+	                                   ** writer itself and for a database
+	                                   ** with no file name (":memory:") */
+	struct db *via;                    /* while in a transaction: the writer,
+	                                   ** which runs this connection's statements */
+	struct db *user;                   /* the writer only: the connection whose
+	                                   ** transaction it runs now, told of failures */
+	char err[160];                     /* why the last transaction failed, when
+	                                   ** the writer or the group said (db_errmsg) */
 	struct db_stmt dead;               /* handed out when a statement cannot compile
 	                                   ** for a runtime reason: every step fails */
 	struct db_stmt stmts[STMT_CACHE];  /* open-addressed by key */
 	int n_stmts;                       /* slots in use */
 };
+
+/* A member of the group being committed: a transaction released into the
+** group's transaction, waiting (in db_commit) for the commit that makes it
+** durable.  Lives on its thread's stack. */
+struct db_waiter {
+	struct db_waiter *next;  /* the next member of the same group */
+	int done;                /* set by the committer, under the file's mu */
+	int rc;                  /* the group's outcome: DB_OK or an error code */
+	char why[160];           /* SQLite's message when rc is an error */
+};
+
+/* One database file as this process writes it.  Every connection opened
+** on the file (db_open) points here; the first write transaction opens
+** `writer`, and from then on every write transaction of the process runs on
+** it, one thread at a time (`owner`).  A transaction runs in a savepoint
+** inside the group's transaction (`open`); when it is done it joins
+** `members` and waits; the group is committed (one WAL fsync) by one of its
+** members as soon as nobody is waiting to join, or the group is full, or a
+** write outside a transaction is waiting.  Those (autocommit) writes run on
+** their own connection while holding `owner` with no group open. */
+struct db_file {
+	struct db_file *next;       /* in the list of files open in this process */
+	char *path;                 /* the database's full file name: the key */
+	int refs;                   /* connections opened on it by db_open */
+	struct db *writer;          /* the connection all write transactions run on */
+	pthread_mutex_t mu;         /* guards everything below */
+	pthread_cond_t cv;          /* broadcast at every change of state */
+	int owner;                  /* a thread is inside a transaction on writer, or
+	                            ** is making an autocommit write */
+	int committing;             /* a member is committing the group */
+	int open;                   /* the group's transaction is open on writer */
+	int n_joiners;              /* threads waiting in db_begin */
+	int n_alone;                /* threads waiting to write outside a transaction */
+	int n_members;              /* transactions done, in the open group */
+	struct db_waiter *members;  /* those transactions' waiters */
+	unsigned long n_busy;       /* times a group could not begin: another
+	                            ** process held the lock past the timeout */
+	long long n_transactions;   /* transactions committed (db_write_stats) */
+	long long n_commits;        /* group commits that succeeded */
+};
+
+/* The open files.  db_open and db_close only; never held with a file's mu. */
+static pthread_mutex_t files_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct db_file *files;
+
+/* The file whose write queue this thread holds (as owner), to refuse a
+** second transaction that would wait for the thread itself. */
+static _Thread_local struct db_file *held_here;
 
 static int map_rc(int rc)
 {
@@ -48,7 +123,43 @@ static int map_rc(int rc)
 	}
 }
 
-struct db *db_open(const char *path, char *err, size_t errlen)
+/* The connection db's statements run on: the writer while db is in a
+** transaction, else db itself. */
+static struct db *conn(struct db *db)
+{
+	return db->via ? db->via : db;
+}
+
+/* Marks a statement's failure on its connection and, on the writer, on the
+** connection whose transaction it runs. */
+static void mark_failed(struct db *db)
+{
+	db->failed = 1;
+	if (db->user)
+		db->user->failed = 1;
+}
+
+/* How long a connection waits for another process's lock, and how often it
+** tries again meanwhile. */
+#define BUSY_TIMEOUT_MS 5000
+#define BUSY_POLL_MS 1
+
+/* SQLite's busy handler: try again every millisecond for 5 s.  SQLite's own
+** (sqlite3_busy_timeout) backs off to tries 100 ms apart; between the
+** server's back-to-back group commits the write lock is free only for
+** moments, so another process polling that seldom could wait for seconds. */
+static int busy_wait(void *arg, int tries)
+{
+	(void)arg;
+	if (tries >= BUSY_TIMEOUT_MS / BUSY_POLL_MS)
+		return 0;
+	struct timespec ts = {0, BUSY_POLL_MS * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* A connection with Byline's settings, not yet tied to a file's queue. */
+static struct db *conn_open(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *h = NULL;
 	int rc = sqlite3_open_v2(path, &h,
@@ -62,10 +173,14 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(h, 1);
-	sqlite3_busy_timeout(h, 5000);
+	/* Threads of this process never wait here (they queue on their file's
+	** mu); the timeout is for other processes' writers and checkpoints. */
+	sqlite3_busy_handler(h, busy_wait, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	/* synchronous=FULL: in WAL mode every commit fsyncs the WAL before it
+	** returns, which is what lets db_commit's DB_OK mean "on disk". */
 	static const char *const pragmas =
 	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;"
@@ -87,15 +202,80 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	return db;
 }
 
-void db_close(struct db *db)
+static void conn_close(struct db *db)
 {
-	if (!db)
-		return;
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (db->stmts[i].st)
 			sqlite3_finalize(db->stmts[i].st);
 	sqlite3_close(db->h);
 	free(db);
+}
+
+/* The queue of the file db has open, made at its first connection.  NULL
+** for a database with no file name (in memory, or temporary). */
+static struct db_file *file_ref(struct db *db)
+{
+	const char *name = sqlite3_db_filename(db->h, "main");
+	if (!name || !*name)
+		return NULL;
+	pthread_mutex_lock(&files_mu);
+	struct db_file *f = files;
+	while (f && strcmp(f->path, name) != 0)
+		f = f->next;
+	if (!f) {
+		f = calloc(1, sizeof *f);
+		if (!f || !(f->path = strdup(name)))
+			die("out of memory");
+		pthread_mutex_init(&f->mu, NULL);
+		pthread_cond_init(&f->cv, NULL);
+		f->next = files;
+		files = f;
+	}
+	f->refs++;
+	pthread_mutex_unlock(&files_mu);
+	return f;
+}
+
+/* Drops db's reference to its file; the last closes the writer. */
+static void file_unref(struct db_file *f)
+{
+	pthread_mutex_lock(&files_mu);
+	if (--f->refs > 0) {
+		pthread_mutex_unlock(&files_mu);
+		return;
+	}
+	for (struct db_file **pp = &files; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	pthread_mutex_unlock(&files_mu);
+	/* No connection is left, so no thread is in the queue. */
+	if (f->writer)
+		conn_close(f->writer);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f->path);
+	free(f);
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db = conn_open(path, err, errlen);
+	if (db)
+		db->file = file_ref(db);
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db_rollback(db); /* leaves the write queue if a transaction was open */
+	struct db_file *f = db->file;
+	conn_close(db);
+	if (f)
+		file_unref(f);
 }
 
 int db_version(struct db *db)
@@ -123,7 +303,7 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 			return rc;
 		}
 		char *msg = NULL;
-		if (sqlite3_exec(db->h, m[i].sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (sqlite3_exec(conn(db)->h, m[i].sql, NULL, NULL, &msg) != SQLITE_OK) {
 			snprintf(err, errlen, "migration %d: %s", m[i].version,
 			         msg ? msg : "unknown error");
 			sqlite3_free(msg);
@@ -144,6 +324,9 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
+	if (db->via)
+		return db_prepare(db->via, sql);
+	db->err[0] = 0;
 	size_t h = ((size_t)(uintptr_t)sql >> 3) % STMT_CACHE;
 	for (int probe = 0; probe < STMT_CACHE; probe++) {
 		struct db_stmt *s = &db->stmts[(h + (size_t)probe) % STMT_CACHE];
@@ -166,7 +349,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 				    (strstr(msg, "syntax") || strstr(msg, "no such") || strstr(msg, "near ")))
 					die("SQL does not compile: %s\n  %s", msg, sql);
 				log_warn("database: cannot prepare a statement: %s", msg);
-				db->failed = 1;
+				mark_failed(db);
 				db->dead.db = db;
 				db->dead.st = NULL;
 				db->dead.in_use = 1;
@@ -232,11 +415,27 @@ void db_bind_null(struct db_stmt *s, int i)
 	bound(s, sqlite3_bind_null(s->st, i));
 }
 
+static void queue_alone_enter(struct db_file *f);
+static void queue_alone_leave(struct db_file *f);
+
 int db_step(struct db_stmt *s)
 {
 	if (!s->st)
 		return DB_FULL;
+	/* A write outside a transaction commits when it finishes: it waits its
+	** turn in the file's queue like a transaction, instead of colliding
+	** with the writer's lock and sleeping in the busy handler. */
+	struct db_file *f = s->db->file;
+	if (f && !s->holds_queue && held_here != f && !sqlite3_stmt_busy(s->st) &&
+	    !sqlite3_stmt_readonly(s->st) && sqlite3_get_autocommit(s->db->h)) {
+		queue_alone_enter(f);
+		s->holds_queue = 1;
+	}
 	int rc = sqlite3_step(s->st);
+	if (s->holds_queue && rc != SQLITE_ROW) {
+		s->holds_queue = 0;
+		queue_alone_leave(f);
+	}
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
@@ -244,7 +443,7 @@ int db_step(struct db_stmt *s)
 	int mapped = map_rc(rc);
 	if (mapped != DB_CONSTRAINT) {
 		log_warn("database: %s", sqlite3_errmsg(s->db->h));
-		s->db->failed = 1;
+		mark_failed(s->db);
 	}
 	return mapped;
 }
@@ -295,49 +494,376 @@ void db_done(struct db_stmt *s)
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
 	s->in_use = 0;
+	if (s->holds_queue) { /* a write with RETURNING, not stepped to its end */
+		s->holds_queue = 0;
+		queue_alone_leave(s->db->file);
+	}
 }
 
 int db_exec(struct db *db, const char *sql)
 {
+	struct db *c = conn(db);
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		db->failed = 1;
+		mark_failed(c);
 		log_warn("database: %s (%s)", msg ? msg : sqlite3_errstr(rc), sql);
 		sqlite3_free(msg);
 	}
 	return map_rc(rc);
 }
 
+/* ---- The write queue ----
+**
+** Why: SQLite has one writer at a time, and with synchronous=FULL each
+** commit waits for an fsync of the WAL.  Threads that each committed on their
+** own connection collided on the write lock and slept in the busy handler,
+** and paid one fsync each.  Here they queue on a mutex, run one after another
+** on the writer connection, and share commits.
+**
+** How: the first transaction of a group opens the group's transaction on the
+** writer (BEGIN IMMEDIATE).  Each transaction, the first included, runs in a
+** savepoint; when it is done (db_commit) the savepoint is released into the
+** group's transaction, and the thread waits.  The next thread in the queue
+** takes the writer and does the same.  When a transaction is released and no
+** thread is waiting to begin (or the group is full, or a write outside a
+** transaction waits), a waiting member commits the group: one COMMIT, one
+** WAL fsync.  Every member's db_commit returns that COMMIT's outcome, so a
+** DB_OK is only ever given for data SQLite has synced, and a failed commit
+** fails every transaction of its group, none of which is then stored (SQLite
+** makes a commit visible only after its fsync, and writes the next commit
+** over the frames of one that failed).
+**
+** A transaction that fails on its own (db_rollback, a constraint) is rolled
+** back to its savepoint and leaves the group unchanged.  An error after which
+** SQLite rolled back the group's whole transaction (I/O, disk full: see
+** sqlite3_get_autocommit()) fails every member already in the group.
+**
+** Invariants (under f->mu): at most one of owner and committing is set; a
+** group is open only while it has members or an owner; members wait only for
+** the group that is open. */
+
+/* Whether a thread in db_begin may take the writer now. */
+static int can_join(const struct db_file *f)
+{
+	return !f->owner && !f->committing && f->n_alone == 0 && f->n_members < BATCH_MAX;
+}
+
+/* Whether the open group should be committed now. */
+static int ready_to_commit(const struct db_file *f)
+{
+	return !f->owner && !f->committing && f->open && f->n_members > 0 &&
+	       (f->n_joiners == 0 || f->n_alone > 0 || f->n_members >= BATCH_MAX);
+}
+
+/* Hands every member the group's outcome.  Called with f->mu held. */
+static void members_done(struct db_file *f, int rc, const char *why)
+{
+	for (struct db_waiter *w = f->members; w; w = w->next) {
+		w->rc = rc;
+		snprintf(w->why, sizeof w->why, "%s", why);
+		w->done = 1;
+	}
+	if (rc == DB_OK)
+		f->n_transactions += f->n_members;
+	f->members = NULL;
+	f->n_members = 0;
+}
+
+/* Commits the open group.  Called with f->mu held and ready_to_commit(f);
+** returns with it held, the group closed and its members told. */
+static void group_commit(struct db_file *f)
+{
+	struct db *w = f->writer;
+	f->committing = 1;
+	int n = f->n_members;
+	pthread_mutex_unlock(&f->mu);
+	char why[160] = "";
+	int src = sqlite3_exec(w->h, "COMMIT", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		snprintf(why, sizeof why, "%s", sqlite3_errmsg(w->h));
+		log_warn("database: the commit of %d transaction%s failed: %s", n,
+		         n == 1 ? "" : "s", why);
+		/* Whatever SQLite left open goes: nothing of the group stays. */
+		if (!sqlite3_get_autocommit(w->h))
+			sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	pthread_mutex_lock(&f->mu);
+	f->committing = 0;
+	f->open = 0;
+	if (src == SQLITE_OK)
+		f->n_commits++;
+	members_done(f, map_rc(src), why);
+	pthread_cond_broadcast(&f->cv);
+}
+
+/* Gives the writer back.  The transaction db ran on it is over: released
+** into the group (then `joined` is its waiter, added to the members) or
+** rolled back (`joined` NULL).  If the group's transaction is gone (SQLite rolled it
+** back after an error) or the group is left empty, it is ended here, still
+** as owner.  Returns with f->mu not held. */
+/* Ends every statement of the writer still handed out: at the end of a
+** transaction none may be (the writer goes to another thread next), and
+** SQLite will not release a savepoint under a write in progress. */
+static void writer_reset(struct db *w)
+{
+	for (int i = 0; i < STMT_CACHE; i++) {
+		struct db_stmt *s = &w->stmts[i];
+		if (s->in_use && s->st) {
+			log_warn("database: a statement was still in use at the end of a "
+			         "transaction: %.80s", s->key);
+			db_done(s);
+		}
+	}
+	w->dead.in_use = 0;
+}
+
+static void writer_leave(struct db *db, struct db_waiter *joined, const char *why)
+{
+	struct db_file *f = db->file;
+	struct db *w = f->writer;
+	writer_reset(w);
+	sqlite3_set_last_insert_rowid(db->h, sqlite3_last_insert_rowid(w->h));
+	w->user = NULL;
+	db->via = NULL;
+	pthread_mutex_lock(&f->mu);
+	int lost = sqlite3_get_autocommit(w->h); /* the group's transaction is gone */
+	int empty = f->n_members == 0 && !joined;
+	pthread_mutex_unlock(&f->mu);
+	if (!lost && empty)
+		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL); /* nothing in it */
+	pthread_mutex_lock(&f->mu);
+	if (lost || empty) {
+		f->open = 0;
+		if (f->n_members > 0) {
+			log_warn("database: %d transaction%s waiting to commit were rolled back "
+			         "with the group's: %s", f->n_members, f->n_members == 1 ? "" : "s",
+			         why);
+			members_done(f, DB_FULL, why);
+		}
+	}
+	if (joined && lost) { /* cannot happen: db_commit checked before releasing */
+		joined->rc = DB_FULL;
+		snprintf(joined->why, sizeof joined->why, "%s", why);
+		joined->done = 1;
+	} else if (joined) {
+		joined->next = f->members;
+		f->members = joined;
+		f->n_members++;
+	}
+	f->owner = 0;
+	held_here = NULL;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* Rolls db's transaction back to its savepoint and leaves the writer. */
+static void writer_rollback(struct db *db)
+{
+	struct db *w = db->via;
+	const char *why = "a transaction failed";
+	writer_reset(w);
+	if (!sqlite3_get_autocommit(w->h) &&
+	    (sqlite3_exec(w->h, ROLLBACK_TO_SQL, NULL, NULL, NULL) != SQLITE_OK ||
+	     sqlite3_exec(w->h, RELEASE_SQL, NULL, NULL, NULL) != SQLITE_OK)) {
+		/* Cannot undo just this transaction: undo the group's. */
+		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+		why = db->err;
+		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	writer_leave(db, NULL, why);
+}
+
+static void queue_alone_enter(struct db_file *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->n_alone++;
+	while (f->owner || f->committing || f->open) {
+		if (ready_to_commit(f))
+			group_commit(f);
+		else
+			pthread_cond_wait(&f->cv, &f->mu);
+	}
+	f->n_alone--;
+	f->owner = 1;
+	held_here = f;
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void queue_alone_leave(struct db_file *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->owner = 0;
+	held_here = NULL;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
 int db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	struct db_file *f = db->file;
+	if (!f)
+		return db_exec(db, "BEGIN IMMEDIATE");
+	if (db->via || held_here) {
+		/* Waiting here would wait for this very thread. */
+		log_warn("database: a transaction began inside another one");
+		snprintf(db->err, sizeof db->err, "a transaction is already open");
+		db->failed = 1;
+		return DB_ERR;
+	}
+	db->err[0] = 0;
+	pthread_mutex_lock(&f->mu);
+	f->n_joiners++;
+	unsigned long busy = f->n_busy;
+	while (!can_join(f) && f->n_busy == busy)
+		pthread_cond_wait(&f->cv, &f->mu);
+	f->n_joiners--;
+	if (f->n_busy != busy) {
+		/* Another process held the lock for the whole timeout while this
+		** thread queued: fail as it would have had it waited alongside,
+		** instead of waiting a timeout more per thread in the queue. */
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		snprintf(db->err, sizeof db->err, "database is locked");
+		db->failed = 1;
+		return DB_BUSY;
+	}
+	f->owner = 1;
+	held_here = f;
+	int open = f->open;
+	pthread_mutex_unlock(&f->mu);
+	int rc = DB_OK;
+	if (!f->writer) {
+		char err[256];
+		f->writer = conn_open(f->path, err, sizeof err);
+		if (!f->writer) {
+			log_warn("database: %s", err);
+			snprintf(db->err, sizeof db->err, "%.150s", err);
+			rc = DB_FULL;
+		}
+	}
+	struct db *w = f->writer;
+	if (rc == DB_OK && !open) {
+		int src = sqlite3_exec(w->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (src != SQLITE_OK) {
+			snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+			log_warn("database: %s (BEGIN IMMEDIATE)", db->err);
+			rc = map_rc(src) == DB_OK ? DB_ERR : map_rc(src);
+		} else {
+			pthread_mutex_lock(&f->mu);
+			f->open = 1;
+			pthread_mutex_unlock(&f->mu);
+		}
+	}
+	if (rc != DB_OK) {
+		db->failed = 1;
+		pthread_mutex_lock(&f->mu);
+		if (rc == DB_BUSY)
+			f->n_busy++;
+		f->owner = 0;
+		held_here = NULL;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		return rc;
+	}
+	db->via = w;
+	w->user = db;
+	int src = sqlite3_exec(w->h, SAVEPOINT_SQL, NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+		log_warn("database: %s (SAVEPOINT)", db->err);
+		db->failed = 1;
+		if (!sqlite3_get_autocommit(w->h))
+			sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+		writer_leave(db, NULL, db->err);
+		return map_rc(src) == DB_OK ? DB_ERR : map_rc(src);
+	}
+	return DB_OK;
 }
 
 int db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	if (!db->via)
+		return db_exec(db, "COMMIT"); /* no queue (no file), or a raw BEGIN */
+	struct db_file *f = db->file;
+	struct db *w = db->via;
+	writer_reset(w);
+	if (sqlite3_get_autocommit(w->h)) {
+		/* SQLite rolled the group's transaction back after an error. */
+		snprintf(db->err, sizeof db->err, "the transaction was rolled back after an error");
+		db->failed = 1;
+		writer_leave(db, NULL, db->err);
+		return DB_FULL;
+	}
+	int fks = 0, hi = 0;
+	sqlite3_db_status(w->h, SQLITE_DBSTATUS_DEFERRED_FKS, &fks, &hi, 0);
+	if (fks > 0) {
+		/* Deferred foreign keys this transaction left unresolved (the ones
+		** before it were resolved, or they would not be in the group): its
+		** own COMMIT would fail, so it fails alone. */
+		snprintf(db->err, sizeof db->err, "FOREIGN KEY constraint failed");
+		writer_rollback(db);
+		return DB_CONSTRAINT;
+	}
+	if (sqlite3_exec(w->h, RELEASE_SQL, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+		log_warn("database: %s (RELEASE)", db->err);
+		db->failed = 1;
+		writer_rollback(db);
+		return DB_FULL;
+	}
+	struct db_waiter me = {0};
+	writer_leave(db, &me, "");
+	pthread_mutex_lock(&f->mu);
+	while (!me.done) {
+		if (ready_to_commit(f))
+			group_commit(f);
+		else
+			pthread_cond_wait(&f->cv, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	if (me.rc != DB_OK) {
+		snprintf(db->err, sizeof db->err, "%s", me.why);
+		db->failed = 1;
+	}
+	return me.rc;
 }
 
 void db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
+	if (db->via)
+		writer_rollback(db);
+	else if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_write_stats(struct db *db, long long *transactions, long long *commits)
+{
+	struct db_file *f = db->file;
+	*transactions = *commits = 0;
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->mu);
+	*transactions = f->n_transactions;
+	*commits = f->n_commits;
+	pthread_mutex_unlock(&f->mu);
 }
 
 long long db_last_id(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return sqlite3_last_insert_rowid(conn(db)->h);
 }
 
 int db_changes(struct db *db)
 {
-	return sqlite3_changes(db->h);
+	return sqlite3_changes(conn(db)->h);
 }
 
 const char *db_errmsg(struct db *db)
 {
-	return sqlite3_errmsg(db->h);
+	if (!db->via && db->err[0])
+		return db->err;
+	return sqlite3_errmsg(conn(db)->h);
 }
 
 /* ---- pool ---- */
@@ -418,5 +944,5 @@ void db_clear_failed(struct db *db)
 
 int db_in_transaction(struct db *db)
 {
-	return !sqlite3_get_autocommit(db->h);
+	return !sqlite3_get_autocommit(conn(db)->h);
 }

@@ -1,6 +1,7 @@
 """Resilience: hostile HTTP framing, the per-address connection cap, a
 slowloris run, SIGKILL in the middle of comment posts, and disk faults
-injected with libfiu.
+injected with libfiu (also with 8 server threads, where comments share
+commits and a failed fdatasync must fail all of them).
 
     /usr/bin/python3 tests/request/test_resilience.py
 
@@ -881,6 +882,76 @@ def write_faults(repeat):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# With 8 server threads and 8 clients, several comments share each commit
+# (src/db/db_sqlite.c's write queue): a failed fdatasync must fail every one
+# of them (503, not stored), and a commit that succeeds must have all of its
+# comments.
+GROUP_FAULTS = [
+    ("posix/io/sync/fdatasync", "enable name=posix/io/sync/fdatasync", "all", 48),
+    ("posix/io/sync/fdatasync", "enable_random name=posix/io/sync/fdatasync,probability=0.3",
+     "some", 96),
+]
+
+
+def group_faults(repeat):
+    d, db, fifo, site = fiu_site("byline-fiu-group-")
+    site.args = ["--threads", "8"]
+    acked, refused = set(), set()
+    try:
+        if not check(site.start(), "groups: the server starts under fiu-run -x with 8 threads",
+                     site.stderr()[-600:]):
+            return
+        commenter = Commenter(db, site.port)
+        base = post_burst(commenter, site.port, "fiu-gbase", 16, threads=8)
+        check(all(st == 303 for _, st, _ in base), "groups: posts succeed before any fault",
+              [st for _, st, _ in base])
+        acked |= {t for t, st, _ in base if st == 303}
+        for i, (name, cmd, expect, n) in enumerate(GROUP_FAULTS * repeat):
+            label = "groups, " + cmd.split(" ", 1)[1]
+            if not check(fiu_ctrl(site, fifo, cmd), "fiu-ctrl %s" % label):
+                died(site, label)
+                break
+            burst = post_burst(commenter, site.port, "fiu-g%d" % i, n, threads=8)
+            codes = [st for _, st, _ in burst]
+            counts = {c: codes.count(c) for c in set(codes)}
+            acked |= {t for t, st, _ in burst if st == 303}
+            refused |= {t for t, st, _ in burst if st == 503}
+            check(all(c in (303, 503) for c in codes),
+                  "%s: every post answered 303 or 503" % label, counts)
+            if expect == "all":
+                check(all(c == 503 for c in codes), "%s: every post answered 503" % label,
+                      counts)
+            if died(site, label):
+                break
+            if not check(fiu_ctrl(site, fifo, "disable name=%s" % name),
+                         "fiu-ctrl disable %s" % name):
+                died(site, label)
+                break
+            after = post_burst(commenter, site.port, "fiu-ga%d" % i, 16, threads=8)
+            check(all(st == 303 for _, st, _ in after),
+                  "%s: posts succeed again once the fault is off" % label,
+                  [st for _, st, _ in after])
+            acked |= {t for t, st, _ in after if st == 303}
+        if site.proc.poll() is None:
+            rc = site.stop()
+            check(rc == 0, "groups: the server under fiu-run stops cleanly (exit %s)" % rc,
+                  site.stderr()[-800:])
+        else:
+            site.kill()
+        res, fk = integrity(db, readonly=False)
+        check(res == ["ok"] and not fk, "groups: integrity_check ok at the end", (res, fk))
+        have = stored_bodies(db, "fiu-g", readonly=False)
+        check(acked <= have, "groups: every post answered 303 is stored (%d)" % len(acked),
+              sorted(acked - have)[:5])
+        check(not (refused & have), "groups: no post answered 503 was stored (%d refused)"
+              % len(refused), sorted(refused & have)[:3])
+        say("write faults with shared commits: %d posts answered 303, %d answered 503"
+            % (len(acked), len(refused)))
+    finally:
+        site.kill()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def read_faults():
     """Every pread() fails (EIO).  A page the server cannot read must be a
     503, not a 200 saying nothing is published nor a 404 for an article that
@@ -968,6 +1039,7 @@ def faults():
                  "libfiu's fiu-run and fiu-ctrl are installed (Debian: fiu-utils libfiu-dev)"):
         return
     write_faults(3 if LONG else 1)
+    group_faults(3 if LONG else 1)
     read_faults()
     publish_faults()
     faults_at_start(12 if LONG else 4)
