@@ -371,7 +371,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 ** connection counts it as a failed read. */
 static void bound(struct db_stmt *s, int rc)
 {
-	if (rc != SQLITE_OK) {
+	if (rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG) {
 		s->db->failed = 1;
 		log_warn("database: cannot bind a parameter: %s", sqlite3_errstr(rc));
 	}
