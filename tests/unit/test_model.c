@@ -744,6 +744,37 @@ static void test_comment(void)
 	CHECK(comment_count_approved(db, art) == 2);
 	CHECK(comment_count_approved(db, art2) == 0);
 
+	/* Pages of threads: one thread a page here.  The reader's own held
+	** comment c4 is a thread of its own for them alone. */
+	CHECK(comment_count_threads(db, a, art, NULL, 0) == 1);
+	CHECK(comment_count_threads(db, a, art, own, 2) == 2);
+	list = comment_for_article(db, a, art, own, 2, 1, 1, &n);
+	CHECK(n == 2 && list[0].id == c1 && list[1].id == c2);
+	list = comment_for_article(db, a, art, own, 2, 1, 2, &n);
+	CHECK(n == 1 && list[0].id == c4);
+	list = comment_for_article(db, a, art, own, 2, 1, 3, &n);
+	CHECK(n == 0);
+	list = comment_for_article(db, a, art, NULL, 0, 1, 2, &n);
+	CHECK(n == 0);
+	CHECK(comment_page_of(db, a, art, c2, own, 2, 1) == 1); /* a reply: its thread's */
+	CHECK(comment_page_of(db, a, art, c4, own, 2, 1) == 2);
+	CHECK(comment_page_of(db, a, art, c4, own, 2, 0) == 1);
+	/* A reply the reader is waiting on, under an approved comment: shown
+	** to them in its thread; a reply under a held comment is shown to
+	** nobody, approved or not. */
+	long long c5 = add_comment(db, art, c1, "Eli", "eli@example.com", "Held reply.",
+	                           "pending", "192.0.2.5", now - 20);
+	long long c6 = add_comment(db, art, c3, "Fay", "fay@example.com", "Under held.",
+	                           "approved", "192.0.2.6", now - 10);
+	long long own2[] = {c5, c6};
+	list = comment_for_article(db, a, art, own2, 2, 0, 1, &n);
+	CHECK(n == 3 && list[0].id == c1 && list[1].id == c2 && list[2].id == c5);
+	list = comment_for_article(db, a, art, NULL, 0, 0, 1, &n);
+	CHECK(n == 2);
+	CHECK(comment_count_approved(db, art) == 3); /* c6 counts, though not shown */
+	CHECK(comment_set_status(db, c5, "trash") == 0);
+	CHECK(comment_set_status(db, c6, "trash") == 0);
+
 	/* Refused: a missing article, a bad status. */
 	char err[200] = "";
 	struct comment_input bad = {.article_id = 99999, .author_name = "X",
