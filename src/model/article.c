@@ -37,30 +37,27 @@ static const char sql_count[] =
     "SELECT count(*) FROM articles WHERE status = 'published'";
 static const char sql_count_author[] =
     "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
-/* Related articles: candidates sharing tags or the section, scored two
-** points per shared tag and one for the section; plus the closest matches
-** of the headline and standfirst's words in other headlines and
-** standfirsts.  Ranked by score, then text similarity (bm25, lower is
-** closer), then newest. */
-/* Related articles, in two steps.  First the candidates: up to 100
-** sharing the most tags and the 50 newest of the same section, scored two
-** points per shared tag and one for the section.  Then, in C, ties are
-** broken by text similarity (words shared between headlines and
-** standfirsts), then by date.  Only an article with neither tags nor
-** section falls back to full-text matches of its headline words. */
-static const char sql_related[] =
-    "WITH tagged AS ("
-    "   SELECT t2.article_id AS id, count(*) AS shared FROM article_tags t1"
-    "   JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
-    "   WHERE t1.article_id = ?1 AND t2.article_id <> ?1"
-    "   GROUP BY t2.article_id ORDER BY shared DESC, t2.article_id DESC LIMIT 100),"
-    " sect AS ("
-    "   SELECT id FROM articles WHERE ?2 > 0 AND section_id = ?2 AND status = 'published'"
-    "   AND id <> ?1 ORDER BY published_at DESC LIMIT 50),"
-    " candidates AS (SELECT id FROM tagged UNION SELECT id FROM sect)"
-    " SELECT " LIST_COLS ", 2 * COALESCE(tg.shared, 0) + (?2 > 0 AND a.section_id = ?2)"
-    FROM_JOIN " JOIN candidates c ON c.id = a.id LEFT JOIN tagged tg ON tg.id = a.id"
-    " WHERE a.status = 'published'";
+/* Related articles, in steps, each an index walk.  First the candidates:
+** the 100 articles sharing the most tags (ties: the newest id first), read
+** as each tag's list of articles and merged in C, and the 50 newest of the
+** same section; each scored two points per shared tag (counted among those
+** 100 only) and one for the section.  Then only the candidates' short
+** fields are read, and ties broken in C by text similarity (words shared
+** between headlines and standfirsts), then by date; the winners alone are
+** read whole.  An article with no published candidate falls back to
+** full-text matches of its headline words. */
+static const char sql_related_tags[] =
+    "SELECT tag_id FROM article_tags WHERE article_id = ?1";
+static const char sql_related_tagged[] =
+    "SELECT article_id FROM article_tags WHERE tag_id = ?1 ORDER BY article_id DESC";
+static const char sql_related_section[] =
+    "SELECT id FROM articles WHERE section_id = ?1 AND status = 'published' AND id <> ?2"
+    " ORDER BY published_at DESC, id DESC LIMIT 50";
+static const char sql_related_candidate[] =
+    "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0),"
+    " headline, dek FROM articles WHERE id = ?1";
+static const char sql_list_by_id[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
 static const char sql_related_text[] =
     "SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT rowid AS id FROM articles_fts"
     "   WHERE articles_fts MATCH ?2 AND rowid <> ?1 ORDER BY rank LIMIT 20) fm ON fm.id = a.id"
@@ -182,40 +179,69 @@ long long article_count_by_author(struct db *db, long long author_id)
 	return count(st);
 }
 
-/* Words (4+ letters, lowercased ASCII) shared by two texts, counted once. */
-static int shared_words(const char *x, const char *y)
+/* The words of 4+ letters or digits (ASCII) of a text, in order, repeats
+** kept: what related stories compare. */
+struct words {
+	const char **w; /* each word's start in the text */
+	size_t *len;    /* its length */
+	size_t n;       /* words */
+};
+
+static const char *next_word(const char *p, size_t *len)
 {
-	int shared = 0;
-	const char *p = x;
-	while (*p) {
-		while (*p && !isalnum((unsigned char)*p))
-			p++;
-		const char *w = p;
-		while (isalnum((unsigned char)*p))
-			p++;
-		size_t len = (size_t)(p - w);
-		if (len < 4)
-			continue;
-		/* Look for the same word in y, case-insensitively, whole. */
-		for (const char *q = y; *q;) {
-			while (*q && !isalnum((unsigned char)*q))
-				q++;
-			const char *v = q;
-			while (isalnum((unsigned char)*q))
-				q++;
-			if ((size_t)(q - v) == len && !strncasecmp(v, w, len)) {
-				shared++;
-				break;
-			}
+	while (*p && !isalnum((unsigned char)*p))
+		p++;
+	const char *w = p;
+	while (isalnum((unsigned char)*p))
+		p++;
+	*len = (size_t)(p - w);
+	return w;
+}
+
+static void words_of(struct arena *a, const char *text, struct words *out)
+{
+	size_t cap = 1, len;
+	for (const char *p = text; *p; p++)
+		cap++;
+	cap = cap / 5 + 1; /* a word of 4 and a separator per 5 bytes at most */
+	out->w = arena_alloc(a, cap * sizeof *out->w);
+	out->len = arena_alloc(a, cap * sizeof *out->len);
+	out->n = 0;
+	for (const char *w = next_word(text, &len); len; w = next_word(w + len, &len))
+		if (len >= 4 && out->n < cap) {
+			out->w[out->n] = w;
+			out->len[out->n++] = len;
 		}
-	}
+}
+
+/* How many of x's words (each occurrence once) are also words of y1 or y2,
+** case-insensitively; found[] is scratch of x->n bytes. */
+static int shared_words(const struct words *x, const char *y1, const char *y2,
+                        unsigned char *found)
+{
+	memset(found, 0, x->n);
+	int shared = 0;
+	const char *ys[2] = {y1, y2};
+	size_t len;
+	for (int k = 0; k < 2; k++)
+		for (const char *v = next_word(ys[k], &len); len; v = next_word(v + len, &len)) {
+			if (len < 4)
+				continue;
+			for (size_t i = 0; i < x->n; i++)
+				if (!found[i] && x->len[i] == len && !strncasecmp(v, x->w[i], len)) {
+					found[i] = 1;
+					shared++;
+				}
+		}
 	return shared;
 }
 
 struct ranked {
-	struct article art; /* candidate */
-	int score;          /* tags and section */
-	int words;          /* text similarity */
+	long long id;          /* candidate */
+	long long published_at; /* for ties */
+	int shared;            /* tags shared (0 past the 100 that share most) */
+	int score;             /* tags and section */
+	int words;             /* text similarity */
 };
 
 static int by_rank(const void *pa, const void *pb)
@@ -225,39 +251,164 @@ static int by_rank(const void *pa, const void *pb)
 		return y->score - x->score;
 	if (x->words != y->words)
 		return y->words - x->words;
-	if (x->art.published_at != y->art.published_at)
-		return x->art.published_at < y->art.published_at ? 1 : -1;
-	return x->art.id < y->art.id ? 1 : -1;
+	if (x->published_at != y->published_at)
+		return x->published_at < y->published_at ? 1 : -1;
+	return x->id < y->id ? 1 : -1;
+}
+
+/* A list of ids read from one statement (bound by the caller). */
+struct idlist {
+	long long *id; /* in the order read */
+	size_t n;      /* entries */
+};
+
+static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
+{
+	struct idlist l = {NULL, 0};
+	size_t cap = 0;
+	while (l.n < max && db_step(st) == DB_ROW) {
+		if (l.n == cap) {
+			cap = cap ? 2 * cap : 256;
+			long long *bigger = arena_alloc(a, cap * sizeof *bigger);
+			if (l.n)
+				memcpy(bigger, l.id, l.n * sizeof *bigger);
+			l.id = bigger;
+		}
+		l.id[l.n++] = db_col_int(st, 0);
+	}
+	db_done(st);
+	return l;
+}
+
+#define RELATED_TAGGED 100  /* candidates sharing the most tags */
+#define RELATED_SECTION 50  /* newest candidates of the same section */
+
+/* The RELATED_TAGGED articles sharing the most of art's tags, ties by the
+** newest id, into c[] (shared set); returns how many.  Each tag's list
+** comes newest first from the index; merging them counts the shared tags,
+** and bucketing by that count keeps each bucket newest first. */
+static size_t related_tagged(struct db *db, struct arena *a, long long art_id,
+                             struct ranked *c)
+{
+	struct db_stmt *st = db_prepare(db, sql_related_tags);
+	db_bind_int(st, 1, art_id);
+	struct idlist tags = read_ids(st, a, 1000);
+	if (!tags.n)
+		return 0;
+	struct idlist *lists = arena_alloc(a, tags.n * sizeof *lists);
+	size_t *at = arena_alloc(a, tags.n * sizeof *at);
+	size_t total = 0;
+	for (size_t t = 0; t < tags.n; t++) {
+		st = db_prepare(db, sql_related_tagged);
+		db_bind_int(st, 1, tags.id[t]);
+		lists[t] = read_ids(st, a, (size_t)-1);
+		at[t] = 0;
+		total += lists[t].n;
+	}
+	/* Merge, newest id first: each distinct id with how many lists hold it. */
+	long long *ids = arena_alloc(a, (total ? total : 1) * sizeof *ids);
+	int *shared = arena_alloc(a, (total ? total : 1) * sizeof *shared);
+	int most = 0;
+	size_t n = 0;
+	for (;;) {
+		long long top = -1;
+		for (size_t t = 0; t < tags.n; t++)
+			if (at[t] < lists[t].n && lists[t].id[at[t]] > top)
+				top = lists[t].id[at[t]];
+		if (top < 0)
+			break;
+		int k = 0;
+		for (size_t t = 0; t < tags.n; t++)
+			while (at[t] < lists[t].n && lists[t].id[at[t]] == top) {
+				at[t]++;
+				k++;
+			}
+		if (top == art_id)
+			continue;
+		ids[n] = top;
+		shared[n++] = k;
+		if (k > most)
+			most = k;
+	}
+	size_t got = 0;
+	for (int k = most; k >= 1 && got < RELATED_TAGGED; k--)
+		for (size_t i = 0; i < n && got < RELATED_TAGGED; i++)
+			if (shared[i] == k) {
+				c[got].id = ids[i];
+				c[got++].shared = k;
+			}
+	return got;
 }
 
 struct article *article_related(struct db *db, struct arena *a, const struct article *art,
                                 int limit, size_t *n)
 {
 	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
-	struct ranked *c = arena_alloc(a, 150 * sizeof *c);
-	size_t k = 0;
-	struct db_stmt *st = db_prepare(db, sql_related);
-	db_bind_int(st, 1, art->id);
-	db_bind_int(st, 2, art->section_id);
-	while (k < 150 && db_step(st) == DB_ROW) {
-		read_row(st, a, &c[k].art, 0);
-		c[k].score = (int)db_col_int(st, N_LIST_COLS);
-		c[k].words = shared_words(text, arena_printf(a, "%s %s", c[k].art.headline,
-		                                             c[k].art.dek));
-		k++;
+	struct ranked *c = arena_alloc(a, (RELATED_TAGGED + RELATED_SECTION) * sizeof *c);
+	size_t k = related_tagged(db, a, art->id, c);
+	if (art->section_id > 0) {
+		struct db_stmt *st = db_prepare(db, sql_related_section);
+		db_bind_int(st, 1, art->section_id);
+		db_bind_int(st, 2, art->id);
+		struct idlist sect = read_ids(st, a, RELATED_SECTION);
+		size_t tagged = k;
+		for (size_t i = 0; i < sect.n; i++) {
+			size_t j = 0;
+			while (j < tagged && c[j].id != sect.id[i])
+				j++;
+			if (j == tagged) {
+				c[k].id = sect.id[i];
+				c[k++].shared = 0;
+			}
+		}
 	}
-	db_done(st);
-	qsort(c, k, sizeof *c, by_rank);
-	size_t take = k < (size_t)limit ? k : (size_t)limit;
+	/* Score and text similarity need the candidates' short fields only,
+	** and only while they can still place: candidates come in groups of
+	** equal shared tags, most first, and a group sharing s tags scores 2s
+	** or 2s + 1.  Once the limit-th best so far scores 2s or more, no
+	** later group (2s - 1 at most) can reach it, nor tie. */
+	struct words mine;
+	words_of(a, text, &mine);
+	unsigned char *found = arena_alloc(a, mine.n + 1);
+	size_t kept = 0;
+	for (size_t i = 0; i < k;) {
+		int s = c[i].shared;
+		for (; i < k && c[i].shared == s; i++) {
+			struct db_stmt *st = db_prepare(db, sql_related_candidate);
+			db_bind_int(st, 1, c[i].id);
+			if (db_step(st) == DB_ROW && db_col_int(st, 0)) {
+				struct ranked r = c[i];
+				long long section = db_col_int(st, 1);
+				r.score = 2 * r.shared + (art->section_id > 0 && section == art->section_id);
+				r.published_at = db_col_int(st, 2);
+				r.words = shared_words(&mine, db_col_text(st, 3), db_col_text(st, 4), found);
+				c[kept++] = r;
+			}
+			db_done(st);
+		}
+		if (limit > 0 && kept >= (size_t)limit) {
+			qsort(c, kept, sizeof *c, by_rank);
+			if (c[limit - 1].score >= 2 * s) /* the next group: 2(s - 1) + 1 at most */
+				break;
+		}
+	}
+	qsort(c, kept, sizeof *c, by_rank);
+	size_t take = kept < (size_t)limit ? kept : (size_t)limit;
 	struct article *out = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out);
-	for (size_t i = 0; i < take; i++)
-		out[i] = c[i].art;
-	*n = take;
+	size_t got = 0;
+	for (size_t i = 0; i < take; i++) {
+		struct db_stmt *st = db_prepare(db, sql_list_by_id);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW)
+			read_row(st, a, &out[got++], 0);
+		db_done(st);
+	}
+	*n = got;
 	if (take == 0 && limit > 0) {
 		/* Nothing filed alike: the closest headlines and standfirsts. */
 		char *any = search_terms_any(a, text, strlen(text));
 		if (any) {
-			st = db_prepare(db, sql_related_text);
+			struct db_stmt *st = db_prepare(db, sql_related_text);
 			db_bind_int(st, 1, art->id);
 			db_bind_text(st, 2, arena_printf(a, "{headline dek} : (%s)", any));
 			db_bind_int(st, 3, limit);
