@@ -813,6 +813,10 @@ int article_publish_due(struct db *db, long long now)
 #define IDS_SECTION \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND section_id IN" \
 	" (SELECT id FROM sections WHERE id = ?3 OR parent_id = ?3)"
+/* A section without sub-sections (most): its own index range, which also
+** holds the dates, so a deep page never reads a row it does not show. */
+#define IDS_SECTION_ALONE \
+	"SELECT id, published_at FROM articles WHERE section_id = ?3 AND status = 'published'"
 #define IDS_TAG \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
 	" JOIN articles a ON a.id = x.article_id WHERE x.tag_id = ?3 AND a.status = 'published'"
@@ -834,23 +838,26 @@ int article_publish_due(struct db *db, long long now)
 #define LAST_OF(ids) \
 	"SELECT COALESCE(max(updated_at), 0) FROM articles WHERE id IN (SELECT id FROM (" ids "))"
 
-/* Indexed by enum scope_kind. */
+/* Indexed by enum scope_kind, then the lone section (scope_index). */
+#define SCOPE_SECTION_ALONE (SCOPE_DATES + 1)
 static const char *const sql_scope_page[] = {
 	PAGE_OF(IDS_ALL), PAGE_OF(IDS_SECTION), PAGE_OF(IDS_TAG), PAGE_OF(IDS_AUTHOR),
-	PAGE_OF(IDS_DATES)};
+	PAGE_OF(IDS_DATES), PAGE_OF(IDS_SECTION_ALONE)};
 static const char *const sql_scope_page_body[] = {
 	PAGE_OF_BODY(IDS_ALL), PAGE_OF_BODY(IDS_SECTION), PAGE_OF_BODY(IDS_TAG),
-	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES)};
+	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES), PAGE_OF_BODY(IDS_SECTION_ALONE)};
 static const char *const sql_scope_count[] = {
 	COUNT_OF(IDS_ALL), COUNT_OF(IDS_SECTION), COUNT_OF(IDS_TAG), COUNT_OF(IDS_AUTHOR),
-	COUNT_OF(IDS_DATES)};
+	COUNT_OF(IDS_DATES), COUNT_OF(IDS_SECTION_ALONE)};
 /* Every write sets updated_at to now, and publishing (even a scheduled
 ** article's) happens no earlier than its published_at, so the newest change
 ** is max(updated_at); for the whole site an index answers it. */
 static const char *const sql_scope_last[] = {
 	"SELECT COALESCE(max(updated_at), 0) FROM articles WHERE status = 'published'",
 	LAST_OF(IDS_SECTION), LAST_OF(IDS_TAG), LAST_OF(IDS_AUTHOR),
-	LAST_OF(IDS_DATES)};
+	LAST_OF(IDS_DATES), LAST_OF(IDS_SECTION_ALONE)};
+static const char sql_has_subsections[] =
+    "SELECT EXISTS (SELECT 1 FROM sections WHERE parent_id = ?1 AND id <> ?1)";
 
 /* Binds ?3 and ?4 where the scope's query has them. */
 static void bind_scope(struct db_stmt *st, const struct article_scope *s)
@@ -863,8 +870,15 @@ static void bind_scope(struct db_stmt *st, const struct article_scope *s)
 	}
 }
 
-static unsigned scope_index(const struct article_scope *s)
+static unsigned scope_index(struct db *db, const struct article_scope *s)
 {
+	if (s->kind == SCOPE_SECTION) {
+		struct db_stmt *st = db_prepare(db, sql_has_subsections);
+		db_bind_int(st, 1, s->id);
+		int nested = db_step(st) != DB_ROW || db_col_int(st, 0);
+		db_done(st);
+		return nested ? SCOPE_SECTION : SCOPE_SECTION_ALONE;
+	}
 	return (unsigned)s->kind <= SCOPE_DATES ? (unsigned)s->kind : 0;
 }
 
@@ -872,7 +886,7 @@ struct article *article_in_scope(struct db *db, struct arena *a,
                                  const struct article_scope *scope, long long offset,
                                  int limit, int with_body, size_t *n)
 {
-	unsigned k = scope_index(scope);
+	unsigned k = scope_index(db, scope);
 	struct db_stmt *st = db_prepare(db, with_body ? sql_scope_page_body[k] : sql_scope_page[k]);
 	bind_scope(st, scope);
 	db_bind_int(st, 1, offset);
@@ -890,14 +904,14 @@ struct article *article_in_scope(struct db *db, struct arena *a,
 
 long long article_count_in_scope(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_count[scope_index(scope)]);
+	struct db_stmt *st = db_prepare(db, sql_scope_count[scope_index(db, scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }
 
 long long article_last_change(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(scope)]);
+	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(db, scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }
