@@ -3,6 +3,7 @@
 */
 #include "model/article.h"
 #include "model/taxonomy.h"
+#include "model/listmemo.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/text.h"
@@ -48,8 +49,6 @@ static const char sql_count_author[] =
 ** full-text matches of its headline words. */
 static const char sql_related_tags[] =
     "SELECT tag_id FROM article_tags WHERE article_id = ?1";
-static const char sql_related_tagged[] =
-    "SELECT article_id FROM article_tags WHERE tag_id = ?1 ORDER BY article_id DESC";
 static const char sql_related_section[] =
     "SELECT id FROM articles WHERE section_id = ?1 AND status = 'published' AND id <> ?2"
     " ORDER BY published_at DESC, id DESC LIMIT 50";
@@ -287,8 +286,8 @@ static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
 ** newest id, into c[] (shared set); returns how many.  Each tag's list
 ** comes newest first from the index; merging them counts the shared tags,
 ** and bucketing by that count keeps each bucket newest first. */
-static size_t related_tagged(struct db *db, struct arena *a, long long art_id,
-                             struct ranked *c)
+static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena *a,
+                             long long art_id, struct ranked *c)
 {
 	struct db_stmt *st = db_prepare(db, sql_related_tags);
 	db_bind_int(st, 1, art_id);
@@ -299,9 +298,7 @@ static size_t related_tagged(struct db *db, struct arena *a, long long art_id,
 	size_t *at = arena_alloc(a, tags.n * sizeof *at);
 	size_t total = 0;
 	for (size_t t = 0; t < tags.n; t++) {
-		st = db_prepare(db, sql_related_tagged);
-		db_bind_int(st, 1, tags.id[t]);
-		lists[t] = read_ids(st, a, (size_t)-1);
+		lists[t].id = listmemo_tagged(memo, db, a, tags.id[t], &lists[t].n);
 		at[t] = 0;
 		total += lists[t].n;
 	}
@@ -340,12 +337,12 @@ static size_t related_tagged(struct db *db, struct arena *a, long long art_id,
 	return got;
 }
 
-struct article *article_related(struct db *db, struct arena *a, const struct article *art,
-                                int limit, size_t *n)
+struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
+                                const struct article *art, int limit, size_t *n)
 {
 	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
 	struct ranked *c = arena_alloc(a, (RELATED_TAGGED + RELATED_SECTION) * sizeof *c);
-	size_t k = related_tagged(db, a, art->id, c);
+	size_t k = related_tagged(db, memo, a, art->id, c);
 	if (art->section_id > 0) {
 		struct db_stmt *st = db_prepare(db, sql_related_section);
 		db_bind_int(st, 1, art->section_id);

@@ -130,8 +130,10 @@ struct article *article_by_author(struct db *db, struct arena *a, long long auth
 long long article_count_by_author(struct db *db, long long author_id);
 
 /* Up to `limit` published articles sharing a tag or the section with art,
-** newest first, never art itself.  Allocated in a. */
-struct article *article_related(struct db *db, struct arena *a, const struct article *art,
-                                int limit, size_t *n);
+** never art itself, best first (see article.c); each tag's articles are
+** read through memo (NULL: from the database).  Allocated in a. */
+struct listmemo;
+struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
+                                const struct article *art, int limit, size_t *n);
 
 #endif

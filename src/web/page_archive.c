@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/text.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/value.h"
 
@@ -37,7 +38,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	struct arena *a = p->a;
 	long long page = page_number(p);
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_in_scope(p->db, scope);
+	long long total = listmemo_count(p->app->memo, p->db, scope);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page < 1 || page > pages) {
 		site_not_found(p);

@@ -14,6 +14,7 @@
 #include "model/article.h"
 #include "model/author.h"
 #include "model/comment.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/value.h"
 
@@ -443,7 +444,7 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set(a, ctx, "author", author);
 
 	size_t n_rel;
-	struct article *rel = article_related(p->db, a, art, 3, &n_rel);
+	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
 	tv_set(a, ctx, "related", site_article_list(p, rel, n_rel));
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 

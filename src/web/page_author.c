@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/text.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/account.h"
 #include "model/author.h"
 #include "core/url.h"
@@ -37,7 +38,8 @@ void page_author_show(struct page *p)
 		return;
 	}
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_by_author(p->db, au.id);
+	struct article_scope by = {SCOPE_AUTHOR, au.id, 0, 0};
+	long long total = listmemo_count(p->app->memo, p->db, &by);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page > pages) {
 		site_not_found(p);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "render/value.h"
 
 /* WordPress's old links: /?p=ID (also the feeds' stable ids) and /?s=words. */
@@ -48,7 +49,8 @@ void page_home_show(struct page *p)
 		return;
 	}
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_published(p->db);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
+	long long total = listmemo_count(p->app->memo, p->db, &all);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page > pages) {
 		site_not_found(p);

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
@@ -108,12 +109,14 @@ struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_p
 		die("out of memory");
 	app->pool = pool;
 	app->trust_proxy = trust_proxy;
+	app->memo = listmemo_new();
 	pthread_rwlock_init(&app->settings_lock, NULL);
 	struct db *db = db_pool_get(pool);
 	int rc = settings_load(db, &app->settings);
 	db_pool_put(pool, db);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot read the site's settings");
+		listmemo_free(app->memo);
 		free(app);
 		return NULL;
 	}
@@ -146,6 +149,7 @@ void web_app_free(struct app *app)
 	free(app->statics);
 	free((char *)app->css_url);
 	settings_free(&app->settings);
+	listmemo_free(app->memo);
 	pthread_rwlock_destroy(&app->settings_lock);
 	free(app);
 }

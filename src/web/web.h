@@ -27,6 +27,7 @@ struct session;
 struct tpl_set;
 struct tv;
 struct arena;
+struct listmemo;
 
 struct static_file {
 	const char *name;         /* "style.css" */
@@ -48,6 +49,8 @@ struct app {
 	const char *data_dir;     /* uploads live under DATA_DIR/media/ */
 	struct mailer *mailer;    /* sends notifications; NULL sends none */
 	struct pagecache *cache;  /* rendered public pages; NULL for none */
+	struct listmemo *memo;    /* listing counts and tag lists, kept until a write
+	                          ** touches listings (model/listmemo.h) */
 	pthread_rwlock_t settings_lock; /* requests read settings; a reload writes */
 	atomic_int settings_dirty; /* set by web_settings_changed() */
 };

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -54,6 +55,13 @@ def main():
         related(s)
         metadata(s)
         old_links(s)
+    finally:
+        s.stop()
+    # Without the page cache every answer is rendered: the listings' counts
+    # (remembered between requests) must follow every kind of write.
+    s = Server(before=importer, settings={"posts_per_page": 1}, args=["--no-cache"])
+    try:
+        counts_follow_writes(s)
     finally:
         s.stop()
     done()
@@ -177,6 +185,52 @@ def metadata(s):
               'type="application/rss+xml"' in t, "metadata and feed autodiscovery on %s" % path)
     t = s.get("/category/city/").text
     check('href="/category/city/feed/"' in t, "section feed autodiscovery")
+
+
+def counts_follow_writes(s):
+    """"Page 1 of N" (one article a page) after publishing, unpublishing,
+    moving, retagging and the scheduler's own publishing, all from other
+    processes or threads than the one answering; a comment changes none."""
+    paths = ["/", "/category/sport/", "/category/city/", "/tag/budget/",
+             "/author/ben-reporter/", "/2025/"]
+
+    def counts():
+        out = []
+        for p in paths:
+            r = s.get(p)
+            m = re.search(r"Page 1 of (\d+)", r.text)
+            out.append(int(m.group(1)) if m else (1 if r.status == 200 else 0))
+        return out
+    check(counts() == [6, 1, 3, 2, 3, 5], "counts at start", counts())
+    check(s.get("/page/6/").status == 200 and s.get("/page/7/").status == 404,
+          "the last home page, and past it")
+    folder = tempfile.mkdtemp(prefix="byline-more-")
+    for i in (1, 2):
+        write_article(folder, "n%d.md" % i, title="Extra sport story %d" % i, author="Ben Reporter",
+                      date="2025-06-0%d 09:00" % i, section="Sport", tags="Budget",
+                      body="More news.\n")
+    run_cli("import-markdown", "--db", s.db, folder)
+    check(counts() == [8, 3, 3, 4, 5, 7], "an import (another process) counted at once", counts())
+    check(s.get("/page/8/").status == 200, "the new last page answers")
+    aid = s.sql("SELECT id FROM articles WHERE slug='extra-sport-story-1'")[0][0]
+    s.sql("INSERT INTO comments(article_id, author_name, author_email, body, body_html, status,"
+          " created_at) VALUES (?, 'A', 'a@example.com', 'x', '<p>x</p>', 'approved', 1)", aid)
+    check(counts() == [8, 3, 3, 4, 5, 7], "a comment changes no count", counts())
+    s.sql("UPDATE articles SET status='draft' WHERE id=?", aid)
+    check(counts() == [7, 2, 3, 3, 4, 6], "unpublishing counted", counts())
+    check(s.get("/page/8/").status == 404, "the old last page is gone")
+    s.sql("UPDATE articles SET section_id=(SELECT id FROM sections WHERE slug='city')"
+          " WHERE slug='extra-sport-story-2'")
+    check(counts() == [7, 1, 4, 3, 4, 6], "moving to another section counted", counts())
+    s.sql("DELETE FROM article_tags WHERE article_id=(SELECT id FROM articles"
+          " WHERE slug='extra-sport-story-2')")
+    check(counts() == [7, 1, 4, 2, 4, 6], "untagging counted", counts())
+    s.sql("UPDATE articles SET status='scheduled', published_at=strftime('%s','now')+1 WHERE id=?", aid)
+    check(counts() == [7, 1, 4, 2, 4, 6], "scheduled is not published", counts())
+    time.sleep(2.5)  # the server's scheduler thread publishes it
+    got = counts()
+    check(got[0] == 8 and got[1] == 2 and got[3] == 3 and got[4] == 5,
+          "the scheduler's publishing counted", got)
 
 
 def old_links(s):

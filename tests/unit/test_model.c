@@ -16,6 +16,8 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/listmemo.h"
+#include "model/changes.h"
 #include "model/author.h"
 #include "model/comment.h"
 #include "model/import.h"
@@ -583,20 +585,20 @@ static void test_article_lists(void)
 	** never the article itself. */
 	struct article art;
 	CHECK(article_by_slug(db, a, "one", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a4, a3); /* a4 by tag, a3 by section */
 	CHECK_STR(ids(a, l, n), want);
-	l = article_related(db, a, &art, 1, &n);
+	l = article_related(db, NULL, a, &art, 1, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "two", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "four", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a1, a2); /* a shared tag outranks the section */
 	CHECK_STR(ids(a, l, n), want);
 	CHECK(article_by_slug(db, a, "five", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n); /* no section, no tags */
+	l = article_related(db, NULL, a, &art, 10, &n); /* no section, no tags */
 	CHECK(n == 0);
 
 	/* Equal times: the later id first. */
@@ -695,11 +697,11 @@ static void test_article_related_ranking(void)
 	struct article art;
 	CHECK(article_by_slug(db, a, "harbour-council-votes", 1, &art) == 0);
 	size_t n;
-	struct article *l = article_related(db, a, &art, 4, &n);
+	struct article *l = article_related(db, NULL, a, &art, 4, &n);
 	/* c 5, a 4; then the gamma ones at 2: the one sharing a word first,
 	** then the newest. */
 	CHECK(n == 4 && l[0].id == pc && l[1].id == pa && l[2].id == g[20] && l[3].id == g[104]);
-	l = article_related(db, a, &art, 120, &n);
+	l = article_related(db, NULL, a, &art, 120, &n);
 	CHECK(n == 100);                       /* c, a, 97 gamma, b */
 	CHECK(n == 100 && l[99].id == pb);     /* the section's point alone */
 	int has_d = 0, has_old_gamma = 0;
@@ -708,7 +710,86 @@ static void test_article_related_ranking(void)
 		has_old_gamma |= l[i].id == g[0] || l[i].id == g[7];
 	}
 	CHECK(!has_d && !has_old_gamma);
-	CHECK(article_related(db, a, &art, 2, &n) && n == 2);
+	CHECK(article_related(db, NULL, a, &art, 2, &n) && n == 2);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+static const char sql_publish_all[] = "UPDATE articles SET status = 'published'"
+                                      " WHERE status = 'draft'";
+static const char sql_empty_log[] = "DELETE FROM changes";
+
+/* The listing memo: counts and tag lists kept across calls, forgotten at
+** a listing change only; never a stale answer. */
+static void test_listmemo(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	struct listmemo *m = listmemo_new();
+	struct listmemo_stats st;
+	long long jo = author_ensure(db, a, "Jo", NULL, NULL);
+	long long city = section_ensure(db, a, "City");
+	const char *const t1[] = {"Alpha"};
+	long long a1 = make_article(db, a, "First", jo, city, 1000, NULL, t1, 1);
+	make_article(db, a, "Second", jo, 0, 2000, NULL, NULL, 0);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0}, sec = {SCOPE_SECTION, city, 0, 0},
+	                     by = {SCOPE_AUTHOR, jo, 0, 0};
+	CHECK(listmemo_count(m, db, &all) == 2);
+	CHECK(listmemo_count(m, db, &sec) == 1);
+	CHECK(listmemo_count(m, db, &by) == 2);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 3);
+	CHECK(listmemo_count(m, db, &all) == 2 && listmemo_count(m, db, &sec) == 1);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 3); /* remembered */
+	size_t n;
+	long long *ids = listmemo_tagged(m, db, a, 1, &n);
+	CHECK(n == 1 && ids[0] == a1);
+
+	/* A comment changes no listing: everything is kept. */
+	CHECK(add_comment(db, a1, 0, "Ann", "ann@example.com", "Hi.", "approved", "192.0.2.1",
+	                  1500) > 0);
+	CHECK(listmemo_count(m, db, &all) == 2);
+	ids = listmemo_tagged(m, db, a, 1, &n);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 4 && n == 1);
+
+	/* Publishing (from anywhere: here plain SQL) is seen at once. */
+	long long a3 = make_article(db, a, "Third", jo, city, 3000, "draft", t1, 1);
+	CHECK(listmemo_count(m, db, &all) == 2);
+	ids = listmemo_tagged(m, db, a, 1, &n);
+	CHECK(n == 2 && ids[0] == a3 && ids[1] == a1); /* drafts are in tag lists */
+	db_exec(db, sql_publish_all);
+	CHECK(listmemo_count(m, db, &all) == 3);
+	CHECK(listmemo_count(m, db, &sec) == 2);
+	CHECK(listmemo_count(m, db, &by) == 3);
+	CHECK(listmemo_count(m, db, &all) == article_count_in_scope(db, &all));
+
+	/* Rows pruned before they were read: forget everything. */
+	listmemo_stats(m, &st);
+	long long resets = st.resets;
+	make_article(db, a, "Fourth", jo, city, 4000, NULL, NULL, 0);
+	changes_prune(db, changes_latest(db));       /* its listing change, unread */
+	CHECK(add_comment(db, a1, 0, "Ann", "ann@example.com", "Again.", "approved",
+	                  "192.0.2.1", 1600) > 0);  /* a row the memo can read */
+	CHECK(listmemo_count(m, db, &all) == 4);
+	listmemo_stats(m, &st);
+	CHECK(st.resets == resets + 1);
+	/* A log that went back (emptied): forget too. */
+	db_exec(db, sql_empty_log);
+	CHECK(listmemo_count(m, db, &all) == 4);
+	listmemo_stats(m, &st);
+	CHECK(st.resets == resets + 2);
+	/* Related stories read through the memo say the same as without. */
+	struct article art;
+	CHECK(article_by_slug(db, a, "first", 1, &art) == 0);
+	size_t n1, n2;
+	struct article *r1 = article_related(db, m, a, &art, 5, &n1);
+	struct article *r2 = article_related(db, NULL, a, &art, 5, &n2);
+	CHECK(n1 == 2 && n2 == 2 && r1[0].id == r2[0].id && r1[1].id == r2[1].id);
+	CHECK(listmemo_count(NULL, db, &all) == 4);
+	listmemo_free(m);
 	fresh_close(&f);
 	arena_free(a);
 }
@@ -1151,6 +1232,7 @@ int main(void)
 	test_article_lists();
 	test_article_related_ranking();
 	test_comment();
+	test_listmemo();
 	{
 		struct fresh f;
 		struct db *db = fresh_open(&f);
