@@ -61,7 +61,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	site_render(p, 200, "archive", ctx);
 }
 
-void page_archive_section(struct page *p)
+static void show_section(struct page *p)
 {
 	struct term sec;
 	long long parent = 0;
@@ -90,7 +90,7 @@ void page_archive_section(struct page *p)
 	     arena_printf(p->a, "/category/%s/feed/", sec.slug));
 }
 
-void page_archive_tag(struct page *p)
+static void show_tag(struct page *p)
 {
 	struct term tag;
 	if (tag_by_slug(p->db, p->a, p->req->params[0], &tag) != 0) {
@@ -115,7 +115,7 @@ static time_t local_midnight(int y, int m, int d)
 	return mktime(&tm);
 }
 
-void page_archive_date(struct page *p)
+static void show_date(struct page *p)
 {
 	int n = p->req->n_params - (strstr(p->req->path, "/page/") ? 1 : 0);
 	long long y, m = 0, d = 0;
@@ -154,4 +154,19 @@ void page_archive_date(struct page *p)
 	}
 	show(p, &scope, base, arena_printf(p->a, "Published in %s", title), "Archive",
 	     "Nothing was published in this period.", NULL);
+}
+
+void page_archive_section(struct page *p)
+{
+	site_read_page(p, show_section);
+}
+
+void page_archive_tag(struct page *p)
+{
+	site_read_page(p, show_tag);
+}
+
+void page_archive_date(struct page *p)
+{
+	site_read_page(p, show_date);
 }

@@ -505,7 +505,7 @@ void page_article_render(struct page *p, const struct article *art,
 	site_render(p, status, "article", ctx);
 }
 
-void page_article_show(struct page *p)
+static void show(struct page *p)
 {
 	struct article art;
 	int rc = page_article_find(p, &art);
@@ -514,4 +514,9 @@ void page_article_show(struct page *p)
 	if (rc != 0)
 		return;
 	page_article_render(p, &art, NULL, 200);
+}
+
+void page_article_show(struct page *p)
+{
+	site_read_page(p, show);
 }

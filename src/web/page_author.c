@@ -25,7 +25,7 @@ struct tv *page_author_bio(struct page *p, const char *bio)
 	return v;
 }
 
-void page_author_show(struct page *p)
+static void show(struct page *p)
 {
 	struct author au;
 	if (author_by_slug(p->db, p->a, p->req->params[0], &au) != 0) {
@@ -83,4 +83,9 @@ void page_author_show(struct page *p)
 	site_feed_links(p, ctx, au.name, arena_printf(p->a, "%sfeed/", base));
 	tv_set_str(p->a, tv_get(ctx, "og"), "type", "profile");
 	site_render(p, 200, "author", ctx);
+}
+
+void page_author_show(struct page *p)
+{
+	site_read_page(p, show);
 }

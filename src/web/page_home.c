@@ -39,7 +39,7 @@ static int old_links(struct page *p)
 	return 0;
 }
 
-void page_home_show(struct page *p)
+static void show(struct page *p)
 {
 	if (p->req->n_params == 0 && old_links(p))
 		return;
@@ -64,4 +64,9 @@ void page_home_show(struct page *p)
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	site_pagination(p, ctx, "/", page, pages);
 	site_render(p, 200, "home", ctx);
+}
+
+void page_home_show(struct page *p)
+{
+	site_read_page(p, show);
 }

@@ -37,7 +37,7 @@ static struct tv *snippet_html(struct arena *a, const char *s)
 	return v;
 }
 
-void page_search(struct page *p)
+static void show(struct page *p)
 {
 	struct arena *a = p->a;
 	long long page = 1;
@@ -108,4 +108,9 @@ void page_search(struct page *p)
 		tv_set(a, ctx, "pagination", pg);
 	}
 	site_render(p, 200, "search", ctx);
+}
+
+void page_search(struct page *p)
+{
+	site_read_page(p, show);
 }

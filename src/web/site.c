@@ -308,6 +308,15 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 	site_render(p, status, "error", ctx);
 }
 
+void site_read_page(struct page *p, void (*handler)(struct page *p))
+{
+	/* Inside a caller's transaction already: its snapshot is the page's. */
+	int began = !db_in_transaction(p->db) && db_exec(p->db, "BEGIN") == DB_OK;
+	handler(p);
+	if (began)
+		db_rollback(p->db); /* ends the read; it wrote nothing */
+}
+
 void site_not_found(struct page *p)
 {
 	struct tv *ctx = site_context(p, "Page not found");

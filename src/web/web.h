@@ -114,6 +114,13 @@ void site_feed_links(struct page *p, struct tv *ctx, const char *title, const ch
 /* Renders template `name` with ctx into the response, with status. */
 void site_render(struct page *p, int status, const char *name, struct tv *ctx);
 
+/* Runs handler(p) with every read it makes from one snapshot of the
+** database: a page shows one state of the site, and its dozens of small
+** reads share one read transaction instead of locking and unlocking the
+** database file each (a deferred BEGIN takes no lock until the first read
+** and never blocks a writer).  For public pages that only read. */
+void site_read_page(struct page *p, void (*handler)(struct page *p));
+
 /* The helpful 404 page. */
 void site_not_found(struct page *p);
 
