@@ -394,6 +394,21 @@ def comment_pages(folder):
         li = r.text.find('id="comment-%d"' % ids["T5"])
         check('href="%s?replytocom=%d#respond"' % (url, ids["T5"]) in r.text[li:li + 2000],
               "a comment's reply link")
+        # A posted comment is sent to the page that shows its thread.
+        def post(**over):
+            f = {"comment": "Posted %s" % over, "author": "Poster", "email": "poster@example.com",
+                 "url": "", "comment_parent": "0", "byline_token": s.token(aid), "byline_hp": ""}
+            f.update(over)
+            return s.post(url, f, ip=new_ip()).header("Location") or ""
+        loc = post(comment_parent=str(ids["T4"]))
+        check(re.match(r"^%scomment-page-2/#comment-\d+$" % re.escape(url), loc),
+              "a reply goes to its thread's page", loc)
+        loc = post(comment="A new thread")
+        check(re.match(r"^%scomment-page-3/#comment-\d+$" % re.escape(url), loc),
+              "a new thread goes to the last page", loc)
+        loc = post(comment_parent=str(ids["R7"]), comment="Deep down")
+        check(re.match(r"^%s#comment-\d+$" % re.escape(url), loc),
+              "a reply deep in the first thread goes to page 1", loc)
         s.sql("UPDATE settings SET value='0' WHERE key='comments_per_page'")
         time.sleep(0.3)
         r, got = shown(url)
