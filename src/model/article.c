@@ -814,9 +814,11 @@ int article_publish_due(struct db *db, long long now)
 ** holds the dates, so a deep page never reads a row it does not show. */
 #define IDS_SECTION_ALONE \
 	"SELECT id, published_at FROM articles WHERE section_id = ?3 AND status = 'published'"
+/* A tag's articles: status and date from articles_rank, not the rows. */
 #define IDS_TAG \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
-	" JOIN articles a ON a.id = x.article_id WHERE x.tag_id = ?3 AND a.status = 'published'"
+	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" WHERE x.tag_id = ?3 AND a.status = 'published'"
 #define IDS_AUTHOR \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND author_id = ?3"
 #define IDS_DATES \
@@ -833,7 +835,8 @@ int article_publish_due(struct db *db, long long now)
 	" ORDER BY a.published_at DESC, a.id DESC"
 #define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
 #define LAST_OF(ids) \
-	"SELECT COALESCE(max(updated_at), 0) FROM articles WHERE id IN (SELECT id FROM (" ids "))"
+	"SELECT COALESCE(max(updated_at), 0) FROM articles INDEXED BY articles_rank" \
+	" WHERE id IN (SELECT id FROM (" ids "))"
 
 /* Indexed by enum scope_kind, then the lone section (scope_index). */
 #define SCOPE_SECTION_ALONE (SCOPE_DATES + 1)

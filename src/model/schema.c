@@ -312,11 +312,12 @@ static const char migration_8[] =
     "ALTER TABLE comments ADD COLUMN ip_net TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX comments_ip_net ON comments(ip_net, created_at);";
 
-/* Search ranks hundreds of matches by status and date: an index holding
-** just those, by id, so ranking never reads an article's row (its body
-** fills a page). */
+/* Search ranks hundreds of matches by status and date, tag listings sort
+** a tag's articles by date, feeds ask a scope's newest change: an index
+** holding just those, by id, so none of them reads an article's row (its
+** body fills a page). */
 static const char migration_9[] =
-    "CREATE INDEX articles_rank ON articles(id, status, published_at);";
+    "CREATE INDEX articles_rank ON articles(id, status, published_at, updated_at);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
