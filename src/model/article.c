@@ -12,6 +12,7 @@
 #include "render/markdown.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -833,6 +834,13 @@ int article_publish_due(struct db *db, long long now)
 	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (" ids \
 	" ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o ON o.id = a.id" \
 	" ORDER BY a.published_at DESC, a.id DESC"
+/* The same past a known position (?5, ?6): the article just before it, in
+** the order (published_at, id) newest first.  The date bound is a range
+** the index walks from; the rest only settles ties on the same second. */
+#define AFTER " AND published_at <= ?5 AND (published_at < ?5 OR id < ?6)"
+#define PAGE_AFTER(ids) PAGE_OF(ids AFTER)
+#define KEY_AFTER(ids) \
+	"SELECT id, published_at FROM (" ids AFTER ") ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
 #define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
 #define LAST_OF(ids) \
 	"SELECT COALESCE(max(updated_at), 0) FROM articles INDEXED BY articles_rank" \
@@ -846,6 +854,12 @@ static const char *const sql_scope_page[] = {
 static const char *const sql_scope_page_body[] = {
 	PAGE_OF_BODY(IDS_ALL), PAGE_OF_BODY(IDS_SECTION), PAGE_OF_BODY(IDS_TAG),
 	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES), PAGE_OF_BODY(IDS_SECTION_ALONE)};
+static const char *const sql_scope_page_after[] = {
+	PAGE_AFTER(IDS_ALL), PAGE_AFTER(IDS_SECTION), PAGE_AFTER(IDS_TAG), PAGE_AFTER(IDS_AUTHOR),
+	PAGE_AFTER(IDS_DATES), PAGE_AFTER(IDS_SECTION_ALONE)};
+static const char *const sql_scope_key[] = {
+	KEY_AFTER(IDS_ALL), KEY_AFTER(IDS_SECTION), KEY_AFTER(IDS_TAG), KEY_AFTER(IDS_AUTHOR),
+	KEY_AFTER(IDS_DATES), KEY_AFTER(IDS_SECTION_ALONE)};
 static const char *const sql_scope_count[] = {
 	COUNT_OF(IDS_ALL), COUNT_OF(IDS_SECTION), COUNT_OF(IDS_TAG), COUNT_OF(IDS_AUTHOR),
 	COUNT_OF(IDS_DATES), COUNT_OF(IDS_SECTION_ALONE)};
@@ -900,6 +914,49 @@ struct article *article_in_scope(struct db *db, struct arena *a,
 	db_done(st);
 	*n = got;
 	return list;
+}
+
+/* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date
+** range's own end (?4) is brought down to it: the index walk can start from
+** one upper bound only, and must start from the position. */
+static void bind_after(struct db_stmt *st, const struct article_scope *scope,
+                       const struct scope_key *after)
+{
+	int start = !after || after->id == 0;
+	db_bind_int(st, 5, start ? LLONG_MAX : after->published_at);
+	db_bind_int(st, 6, start ? LLONG_MAX : after->id);
+	if (!start && scope->kind == SCOPE_DATES && after->published_at < scope->to)
+		db_bind_int(st, 4, after->published_at + 1);
+}
+
+struct article *article_in_scope_after(struct db *db, struct arena *a,
+                                       const struct article_scope *scope,
+                                       const struct scope_key *after, long long offset,
+                                       int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_page_after[scope_index(db, scope)]);
+	bind_scope(st, scope);
+	bind_after(st, scope, after);
+	db_bind_int(st, 1, offset);
+	db_bind_int(st, 2, limit);
+	return read_list(st, a, limit, n);
+}
+
+int article_scope_key(struct db *db, const struct article_scope *scope,
+                      const struct scope_key *after, long long offset, struct scope_key *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_key[scope_index(db, scope)]);
+	bind_scope(st, scope);
+	bind_after(st, scope, after);
+	db_bind_int(st, 1, offset);
+	int rc = db_step(st);
+	int found = rc == DB_ROW && !db_col_is_null(st, 1);
+	if (found) {
+		out->id = db_col_int(st, 0);
+		out->published_at = db_col_int(st, 1);
+	}
+	db_done(st);
+	return found ? 0 : rc == DB_ROW || rc == DB_OK ? 1 : -1;
 }
 
 long long article_count_in_scope(struct db *db, const struct article_scope *scope)

@@ -34,12 +34,15 @@ static const char sql_changes_between[] =
     " ORDER BY seq LIMIT ?3";
 
 struct count_slot {
-	int used;          /* 1 if it holds a count */
+	int used;          /* 1 if it holds this scope */
 	int kind;          /* enum scope_kind */
 	long long id;      /* the scope's id */
 	long long from;    /* SCOPE_DATES range */
 	long long to;
-	long long count;   /* published articles in it */
+	long long count;   /* published articles in it; -1 not known yet */
+	struct scope_key *anchors; /* [j - 1]: the position before article j *
+	                           ** LISTMEMO_STEP; id 0 unknown (malloc) */
+	size_t n_anchors;  /* entries in anchors */
 };
 
 struct tag_slot {
@@ -70,11 +73,19 @@ struct listmemo *listmemo_new(void)
 	return m;
 }
 
+/* Forgets every scope.  Called with mu held. */
+static void forget_counts(struct listmemo *m)
+{
+	for (size_t i = 0; i < COUNT_SLOTS; i++)
+		free(m->counts[i].anchors);
+	memset(m->counts, 0, sizeof m->counts);
+	m->n_counts = 0;
+}
+
 /* Forgets every answer.  Called with mu held. */
 static void forget(struct listmemo *m)
 {
-	memset(m->counts, 0, sizeof m->counts);
-	m->n_counts = 0;
+	forget_counts(m);
 	for (size_t i = 0; i < m->tag_cap; i++)
 		free(m->tags[i].ids);
 	free(m->tags);
@@ -166,6 +177,25 @@ static struct count_slot *count_slot(struct listmemo *m, const struct article_sc
 	}
 }
 
+/* The slot of scope s, taken if it was free (starting over when the table
+** is three quarters full).  mu held. */
+static struct count_slot *count_slot_take(struct listmemo *m, const struct article_scope *s)
+{
+	if (m->n_counts >= COUNT_SLOTS * 3 / 4 && !count_slot(m, s)->used)
+		forget_counts(m);
+	struct count_slot *c = count_slot(m, s);
+	if (!c->used) {
+		c->used = 1;
+		c->kind = (int)s->kind;
+		c->id = s->id;
+		c->from = s->from;
+		c->to = s->to;
+		c->count = -1;
+		m->n_counts++;
+	}
+	return c;
+}
+
 long long listmemo_count(struct listmemo *m, struct db *db, const struct article_scope *scope)
 {
 	if (!m)
@@ -183,24 +213,58 @@ long long listmemo_count(struct listmemo *m, struct db *db, const struct article
 	int failed = db_failed(db);
 	pthread_mutex_lock(&m->mu);
 	m->stats.reads++;
-	if (stamp >= 0 && m->seq == stamp && !failed) {
-		if (m->n_counts >= COUNT_SLOTS * 3 / 4) {
-			memset(m->counts, 0, sizeof m->counts); /* full: start over */
-			m->n_counts = 0;
-		}
-		struct count_slot *c = count_slot(m, scope);
-		if (!c->used) {
-			c->used = 1;
-			c->kind = (int)scope->kind;
-			c->id = scope->id;
-			c->from = scope->from;
-			c->to = scope->to;
-			m->n_counts++;
-		}
-		c->count = count;
-	}
+	if (stamp >= 0 && m->seq == stamp && !failed)
+		count_slot_take(m, scope)->count = count;
 	pthread_mutex_unlock(&m->mu);
 	return count;
+}
+
+struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a,
+                              const struct article_scope *scope, long long offset, int limit,
+                              size_t *n)
+{
+	long long k = offset / LISTMEMO_STEP;
+	if (!m || k == 0)
+		return article_in_scope(db, a, scope, offset, limit, 0, n);
+	/* The nearest remembered position at or before k steps. */
+	struct scope_key from = {0, 0};
+	long long j = 0;
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		pthread_mutex_lock(&m->mu);
+		struct count_slot *c = m->seq == stamp ? count_slot(m, scope) : NULL;
+		if (c && c->used)
+			for (j = (long long)c->n_anchors < k ? (long long)c->n_anchors : k; j > 0; j--)
+				if (c->anchors[j - 1].id) {
+					from = c->anchors[j - 1];
+					break;
+				}
+		pthread_mutex_unlock(&m->mu);
+	}
+	if (j < k) {
+		/* Walk the index from there to k steps (once), and remember it. */
+		struct scope_key key;
+		if (article_scope_key(db, scope, &from, (k - j) * LISTMEMO_STEP - 1, &key) != 0)
+			return article_in_scope(db, a, scope, offset, limit, 0, n); /* past the end */
+		from = key;
+		int failed = db_failed(db);
+		pthread_mutex_lock(&m->mu);
+		m->stats.reads++;
+		if (stamp >= 0 && m->seq == stamp && !failed) {
+			struct count_slot *c = count_slot_take(m, scope);
+			if (c->n_anchors < (size_t)k) {
+				struct scope_key *more = realloc(c->anchors, (size_t)k * sizeof *more);
+				if (!more)
+					die("out of memory");
+				memset(more + c->n_anchors, 0, ((size_t)k - c->n_anchors) * sizeof *more);
+				c->anchors = more;
+				c->n_anchors = (size_t)k;
+			}
+			c->anchors[k - 1] = key;
+		}
+		pthread_mutex_unlock(&m->mu);
+	}
+	return article_in_scope_after(db, a, scope, &from, offset - k * LISTMEMO_STEP, limit, n);
 }
 
 static size_t tag_hash(long long tag_id, size_t cap)

@@ -45,7 +45,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 		return;
 	}
 	size_t n;
-	struct article *list = article_in_scope(p->db, a, scope, (page - 1) * per, per, 0, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, a, scope, (page - 1) * per, per, &n);
 	struct tv *ctx = site_context(p, page > 1 ? arena_printf(a, "%s, page %lld", title, page)
 	                                          : title);
 	p->deps.flags = DEP_LISTS;

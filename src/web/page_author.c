@@ -46,7 +46,8 @@ static void show(struct page *p)
 		return;
 	}
 	size_t n;
-	struct article *list = article_by_author(p->db, p->a, au.id, (page - 1) * per, per, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &by, (page - 1) * per, per,
+	                                     &n);
 	struct tv *ctx = site_context(p, au.name);
 	p->deps.flags = DEP_LISTS;
 	p->deps.author_id = au.id;

@@ -57,7 +57,8 @@ static void show(struct page *p)
 		return;
 	}
 	size_t n;
-	struct article *list = article_latest(p->db, p->a, (page - 1) * per, per, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &all, (page - 1) * per, per,
+	                                     &n);
 	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
 	p->deps.flags = DEP_LISTS;
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
