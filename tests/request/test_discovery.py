@@ -59,6 +59,7 @@ def main():
         s.stop()
     s = Server(before=lambda srv: (importer(srv), many_matches(srv)), args=["--no-cache"])
     try:
+        deep_pages_follow_writes(s)
         search_limits(s)
     finally:
         s.stop()
@@ -217,6 +218,29 @@ def many_matches(srv, n=1010):
                     (cur.lastrowid, head, "A zebra was seen."))
     con.commit()
     con.close()
+
+
+def deep_pages_follow_writes(s):
+    """Pages past the 1,000th article start from remembered positions; a
+    newly published article moves every page by one, at once."""
+    def page(n):
+        r = s.get("/page/%d/" % n)
+        return r.status, titles(r.text)
+    p100 = page(100)[1]
+    st101, p101 = page(101)
+    st102, p102 = page(102)
+    check(st101 == 200 and st102 == 200 and len(p101) == 10 and len(p102) == 6,
+          "the deep home pages", (st101, st102, len(p101), len(p102)))
+    check(page(102) == (st102, p102) and page(101) == (st101, p101), "the same when asked again")
+    author = s.sql("SELECT id FROM users LIMIT 1")[0][0]
+    s.sql("INSERT INTO articles(slug, headline, status, published_at, created_at, updated_at,"
+          " author_id) VALUES ('brand-new', 'Brand new', 'published', 1800000000, 1, 1, ?)", author)
+    st, moved = page(102)
+    check(st == 200 and moved == p101[-1:] + p102, "a new article moves the deep pages at once",
+          (moved, p101[-1:] + p102))
+    check(page(101)[1] == p100[-1:] + p101[:-1], "and the page before it")
+    s.sql("DELETE FROM articles WHERE slug='brand-new'")
+    check(page(102) == (st102, p102), "and back when it goes")
 
 
 def search_limits(s):
