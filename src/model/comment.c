@@ -310,7 +310,7 @@ struct bone {
 	long long created_at; /* the page order, then id */
 	int visible;          /* approved, or the viewer's own pending one */
 	int is_approved;      /* counted in the title */
-	int shown;            /* -1 unknown, 0 no, 1 on the page (bones_mark) */
+	int shown;            /* -1 unknown, 0 no, 1 on the page (skeleton_mark) */
 	long hash_next;       /* next bone in the same hash bucket, or -1 */
 };
 
