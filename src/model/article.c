@@ -43,19 +43,21 @@ static const char sql_count_author[] =
 ** the 100 articles sharing the most tags (ties: the newest id first), read
 ** as each tag's list of articles and merged in C, and the 50 newest of the
 ** same section; each scored two points per shared tag (counted among those
-** 100 only) and one for the section.  Then only the candidates' short
-** fields are read, and ties broken in C by text similarity (words shared
-** between headlines and standfirsts), then by date; the winners alone are
-** read whole.  An article with no published candidate falls back to
-** full-text matches of its headline words. */
+** 100 only) and one for the section, from the narrow articles_rank index.
+** Ties are broken in C by text similarity (words shared between headlines
+** and standfirsts), then by date, reading the headline and standfirst of
+** only the candidates that can still be shown; the winners alone are read
+** whole.  An article with no published candidate falls back to full-text
+** matches of its headline words. */
 static const char sql_related_tags[] =
     "SELECT tag_id FROM article_tags WHERE article_id = ?1";
 static const char sql_related_section[] =
     "SELECT id FROM articles WHERE section_id = ?1 AND status = 'published' AND id <> ?2"
     " ORDER BY published_at DESC, id DESC LIMIT 50";
-static const char sql_related_candidate[] =
-    "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0),"
-    " headline, dek FROM articles WHERE id = ?1";
+static const char sql_related_rank[] =
+    "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
+    " FROM articles INDEXED BY articles_rank WHERE id = ?1";
+static const char sql_related_words[] = "SELECT headline, dek FROM articles WHERE id = ?1";
 static const char sql_list_by_id[] =
     "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
 static const char sql_related_text[] =
@@ -360,37 +362,42 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 			}
 		}
 	}
-	/* Score and text similarity need the candidates' short fields only,
-	** and only while they can still place: candidates come in groups of
-	** equal shared tags, most first, and a group sharing s tags scores 2s
-	** or 2s + 1.  Once the limit-th best so far scores 2s or more, no
-	** later group (2s - 1 at most) can reach it, nor tie. */
+	/* Scores need the narrow index only (status, section, date); the words
+	** (the first tie-break) need the rows, but only of the candidates that
+	** can still be shown: those scoring at least the limit-th best. */
+	size_t kept = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct db_stmt *st = db_prepare(db, sql_related_rank);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW && db_col_int(st, 0)) {
+			struct ranked r = c[i];
+			long long section = db_col_int(st, 1);
+			r.score = 2 * r.shared + (art->section_id > 0 && section == art->section_id);
+			r.published_at = db_col_int(st, 2);
+			r.words = 0;
+			c[kept++] = r;
+		}
+		db_done(st);
+	}
+	qsort(c, kept, sizeof *c, by_rank);
+	size_t need = limit > 0 ? kept : 0;
+	if (limit > 0 && kept > (size_t)limit) {
+		need = (size_t)limit;
+		while (need < kept && c[need].score == c[limit - 1].score)
+			need++;
+	}
 	struct words mine;
 	words_of(a, text, &mine);
 	unsigned char *found = arena_alloc(a, mine.n + 1);
-	size_t kept = 0;
-	for (size_t i = 0; i < k;) {
-		int s = c[i].shared;
-		for (; i < k && c[i].shared == s; i++) {
-			struct db_stmt *st = db_prepare(db, sql_related_candidate);
-			db_bind_int(st, 1, c[i].id);
-			if (db_step(st) == DB_ROW && db_col_int(st, 0)) {
-				struct ranked r = c[i];
-				long long section = db_col_int(st, 1);
-				r.score = 2 * r.shared + (art->section_id > 0 && section == art->section_id);
-				r.published_at = db_col_int(st, 2);
-				r.words = shared_words(&mine, db_col_text(st, 3), db_col_text(st, 4), found);
-				c[kept++] = r;
-			}
-			db_done(st);
-		}
-		if (limit > 0 && kept >= (size_t)limit) {
-			qsort(c, kept, sizeof *c, by_rank);
-			if (c[limit - 1].score >= 2 * s) /* the next group: 2(s - 1) + 1 at most */
-				break;
-		}
+	for (size_t i = 0; i < need; i++) {
+		struct db_stmt *st = db_prepare(db, sql_related_words);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW)
+			c[i].words = shared_words(&mine, db_col_text(st, 0), db_col_text(st, 1), found);
+		db_done(st);
 	}
-	qsort(c, kept, sizeof *c, by_rank);
+	qsort(c, need, sizeof *c, by_rank);
+	kept = need;
 	size_t take = kept < (size_t)limit ? kept : (size_t)limit;
 	struct article *out = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out);
 	size_t got = 0;

@@ -313,11 +313,12 @@ static const char migration_8[] =
     "CREATE INDEX comments_ip_net ON comments(ip_net, created_at);";
 
 /* Search ranks hundreds of matches by status and date, tag listings sort
-** a tag's articles by date, feeds ask a scope's newest change: an index
+** a tag's articles by date, feeds ask a scope's newest change, related
+** stories score a hundred candidates by status and section: an index
 ** holding just those, by id, so none of them reads an article's row (its
 ** body fills a page). */
 static const char migration_9[] =
-    "CREATE INDEX articles_rank ON articles(id, status, published_at, updated_at);";
+    "CREATE INDEX articles_rank ON articles(id, status, published_at, updated_at, section_id);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
