@@ -3,6 +3,7 @@
 */
 #include "model/article.h"
 #include "model/taxonomy.h"
+#include "model/listmemo.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/text.h"
@@ -11,6 +12,7 @@
 #include "render/markdown.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +39,27 @@ static const char sql_count[] =
     "SELECT count(*) FROM articles WHERE status = 'published'";
 static const char sql_count_author[] =
     "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
-/* Related articles: candidates sharing tags or the section, scored two
-** points per shared tag and one for the section; plus the closest matches
-** of the headline and standfirst's words in other headlines and
-** standfirsts.  Ranked by score, then text similarity (bm25, lower is
-** closer), then newest. */
-/* Related articles, in two steps.  First the candidates: up to 100
-** sharing the most tags and the 50 newest of the same section, scored two
-** points per shared tag and one for the section.  Then, in C, ties are
-** broken by text similarity (words shared between headlines and
-** standfirsts), then by date.  Only an article with neither tags nor
-** section falls back to full-text matches of its headline words. */
-static const char sql_related[] =
-    "WITH tagged AS ("
-    "   SELECT t2.article_id AS id, count(*) AS shared FROM article_tags t1"
-    "   JOIN article_tags t2 ON t2.tag_id = t1.tag_id"
-    "   WHERE t1.article_id = ?1 AND t2.article_id <> ?1"
-    "   GROUP BY t2.article_id ORDER BY shared DESC, t2.article_id DESC LIMIT 100),"
-    " sect AS ("
-    "   SELECT id FROM articles WHERE ?2 > 0 AND section_id = ?2 AND status = 'published'"
-    "   AND id <> ?1 ORDER BY published_at DESC LIMIT 50),"
-    " candidates AS (SELECT id FROM tagged UNION SELECT id FROM sect)"
-    " SELECT " LIST_COLS ", 2 * COALESCE(tg.shared, 0) + (?2 > 0 AND a.section_id = ?2)"
-    FROM_JOIN " JOIN candidates c ON c.id = a.id LEFT JOIN tagged tg ON tg.id = a.id"
-    " WHERE a.status = 'published'";
+/* Related articles, in steps, each an index walk.  First the candidates:
+** the 100 articles sharing the most tags (ties: the newest id first), read
+** as each tag's list of articles and merged in C, and the 50 newest of the
+** same section; each scored two points per shared tag (counted among those
+** 100 only) and one for the section, from the narrow articles_rank index.
+** Ties are broken in C by text similarity (words shared between headlines
+** and standfirsts), then by date, reading the headline and standfirst of
+** only the candidates that can still be shown; the winners alone are read
+** whole.  An article with no published candidate falls back to full-text
+** matches of its headline words. */
+static const char sql_related_tags[] =
+    "SELECT tag_id FROM article_tags WHERE article_id = ?1";
+static const char sql_related_section[] =
+    "SELECT id FROM articles WHERE section_id = ?1 AND status = 'published' AND id <> ?2"
+    " ORDER BY published_at DESC, id DESC LIMIT 50";
+static const char sql_related_rank[] =
+    "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
+    " FROM articles INDEXED BY articles_rank WHERE id = ?1";
+static const char sql_related_words[] = "SELECT headline, dek FROM articles WHERE id = ?1";
+static const char sql_list_by_id[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
 static const char sql_related_text[] =
     "SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT rowid AS id FROM articles_fts"
     "   WHERE articles_fts MATCH ?2 AND rowid <> ?1 ORDER BY rank LIMIT 20) fm ON fm.id = a.id"
@@ -182,40 +181,69 @@ long long article_count_by_author(struct db *db, long long author_id)
 	return count(st);
 }
 
-/* Words (4+ letters, lowercased ASCII) shared by two texts, counted once. */
-static int shared_words(const char *x, const char *y)
+/* The words of 4+ letters or digits (ASCII) of a text, in order, repeats
+** kept: what related stories compare. */
+struct words {
+	const char **w; /* each word's start in the text */
+	size_t *len;    /* its length */
+	size_t n;       /* words */
+};
+
+static const char *next_word(const char *p, size_t *len)
 {
-	int shared = 0;
-	const char *p = x;
-	while (*p) {
-		while (*p && !isalnum((unsigned char)*p))
-			p++;
-		const char *w = p;
-		while (isalnum((unsigned char)*p))
-			p++;
-		size_t len = (size_t)(p - w);
-		if (len < 4)
-			continue;
-		/* Look for the same word in y, case-insensitively, whole. */
-		for (const char *q = y; *q;) {
-			while (*q && !isalnum((unsigned char)*q))
-				q++;
-			const char *v = q;
-			while (isalnum((unsigned char)*q))
-				q++;
-			if ((size_t)(q - v) == len && !strncasecmp(v, w, len)) {
-				shared++;
-				break;
-			}
+	while (*p && !isalnum((unsigned char)*p))
+		p++;
+	const char *w = p;
+	while (isalnum((unsigned char)*p))
+		p++;
+	*len = (size_t)(p - w);
+	return w;
+}
+
+static void words_of(struct arena *a, const char *text, struct words *out)
+{
+	size_t cap = 1, len;
+	for (const char *p = text; *p; p++)
+		cap++;
+	cap = cap / 5 + 1; /* a word of 4 and a separator per 5 bytes at most */
+	out->w = arena_alloc(a, cap * sizeof *out->w);
+	out->len = arena_alloc(a, cap * sizeof *out->len);
+	out->n = 0;
+	for (const char *w = next_word(text, &len); len; w = next_word(w + len, &len))
+		if (len >= 4 && out->n < cap) {
+			out->w[out->n] = w;
+			out->len[out->n++] = len;
 		}
-	}
+}
+
+/* How many of x's words (each occurrence once) are also words of y1 or y2,
+** case-insensitively; found[] is scratch of x->n bytes. */
+static int shared_words(const struct words *x, const char *y1, const char *y2,
+                        unsigned char *found)
+{
+	memset(found, 0, x->n);
+	int shared = 0;
+	const char *ys[2] = {y1, y2};
+	size_t len;
+	for (int k = 0; k < 2; k++)
+		for (const char *v = next_word(ys[k], &len); len; v = next_word(v + len, &len)) {
+			if (len < 4)
+				continue;
+			for (size_t i = 0; i < x->n; i++)
+				if (!found[i] && x->len[i] == len && !strncasecmp(v, x->w[i], len)) {
+					found[i] = 1;
+					shared++;
+				}
+		}
 	return shared;
 }
 
 struct ranked {
-	struct article art; /* candidate */
-	int score;          /* tags and section */
-	int words;          /* text similarity */
+	long long id;          /* candidate */
+	long long published_at; /* for ties */
+	int shared;            /* tags shared (0 past the 100 that share most) */
+	int score;             /* tags and section */
+	int words;             /* text similarity */
 };
 
 static int by_rank(const void *pa, const void *pb)
@@ -225,39 +253,167 @@ static int by_rank(const void *pa, const void *pb)
 		return y->score - x->score;
 	if (x->words != y->words)
 		return y->words - x->words;
-	if (x->art.published_at != y->art.published_at)
-		return x->art.published_at < y->art.published_at ? 1 : -1;
-	return x->art.id < y->art.id ? 1 : -1;
+	if (x->published_at != y->published_at)
+		return x->published_at < y->published_at ? 1 : -1;
+	return x->id < y->id ? 1 : -1;
 }
 
-struct article *article_related(struct db *db, struct arena *a, const struct article *art,
-                                int limit, size_t *n)
+/* A list of ids read from one statement (bound by the caller). */
+struct idlist {
+	long long *id; /* in the order read */
+	size_t n;      /* entries */
+};
+
+static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
 {
-	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
-	struct ranked *c = arena_alloc(a, 150 * sizeof *c);
-	size_t k = 0;
-	struct db_stmt *st = db_prepare(db, sql_related);
-	db_bind_int(st, 1, art->id);
-	db_bind_int(st, 2, art->section_id);
-	while (k < 150 && db_step(st) == DB_ROW) {
-		read_row(st, a, &c[k].art, 0);
-		c[k].score = (int)db_col_int(st, N_LIST_COLS);
-		c[k].words = shared_words(text, arena_printf(a, "%s %s", c[k].art.headline,
-		                                             c[k].art.dek));
-		k++;
+	struct idlist l = {NULL, 0};
+	size_t cap = 0;
+	while (l.n < max && db_step(st) == DB_ROW) {
+		if (l.n == cap) {
+			cap = cap ? 2 * cap : 256;
+			long long *bigger = arena_alloc(a, cap * sizeof *bigger);
+			if (l.n)
+				memcpy(bigger, l.id, l.n * sizeof *bigger);
+			l.id = bigger;
+		}
+		l.id[l.n++] = db_col_int(st, 0);
 	}
 	db_done(st);
-	qsort(c, k, sizeof *c, by_rank);
-	size_t take = k < (size_t)limit ? k : (size_t)limit;
+	return l;
+}
+
+#define RELATED_TAGGED 100  /* candidates sharing the most tags */
+#define RELATED_SECTION 50  /* newest candidates of the same section */
+
+/* The RELATED_TAGGED articles sharing the most of art's tags, ties by the
+** newest id, into c[] (shared set); returns how many.  Each tag's list
+** comes newest first from the index; merging them counts the shared tags,
+** and bucketing by that count keeps each bucket newest first. */
+static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena *a,
+                             long long art_id, struct ranked *c)
+{
+	struct db_stmt *st = db_prepare(db, sql_related_tags);
+	db_bind_int(st, 1, art_id);
+	struct idlist tags = read_ids(st, a, 1000);
+	if (!tags.n)
+		return 0;
+	struct idlist *lists = arena_alloc(a, tags.n * sizeof *lists);
+	size_t *at = arena_alloc(a, tags.n * sizeof *at);
+	size_t total = 0;
+	for (size_t t = 0; t < tags.n; t++) {
+		lists[t].id = listmemo_tagged(memo, db, a, tags.id[t], &lists[t].n);
+		at[t] = 0;
+		total += lists[t].n;
+	}
+	/* Merge, newest id first: each distinct id with how many lists hold it. */
+	long long *ids = arena_alloc(a, (total ? total : 1) * sizeof *ids);
+	int *shared = arena_alloc(a, (total ? total : 1) * sizeof *shared);
+	int most = 0;
+	size_t n = 0;
+	for (;;) {
+		long long top = -1;
+		for (size_t t = 0; t < tags.n; t++)
+			if (at[t] < lists[t].n && lists[t].id[at[t]] > top)
+				top = lists[t].id[at[t]];
+		if (top < 0)
+			break;
+		int k = 0;
+		for (size_t t = 0; t < tags.n; t++)
+			while (at[t] < lists[t].n && lists[t].id[at[t]] == top) {
+				at[t]++;
+				k++;
+			}
+		if (top == art_id)
+			continue;
+		ids[n] = top;
+		shared[n++] = k;
+		if (k > most)
+			most = k;
+	}
+	size_t got = 0;
+	for (int k = most; k >= 1 && got < RELATED_TAGGED; k--)
+		for (size_t i = 0; i < n && got < RELATED_TAGGED; i++)
+			if (shared[i] == k) {
+				c[got].id = ids[i];
+				c[got++].shared = k;
+			}
+	return got;
+}
+
+struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
+                                const struct article *art, int limit, size_t *n)
+{
+	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
+	struct ranked *c = arena_alloc(a, (RELATED_TAGGED + RELATED_SECTION) * sizeof *c);
+	size_t k = related_tagged(db, memo, a, art->id, c);
+	if (art->section_id > 0) {
+		struct db_stmt *st = db_prepare(db, sql_related_section);
+		db_bind_int(st, 1, art->section_id);
+		db_bind_int(st, 2, art->id);
+		struct idlist sect = read_ids(st, a, RELATED_SECTION);
+		size_t tagged = k;
+		for (size_t i = 0; i < sect.n; i++) {
+			size_t j = 0;
+			while (j < tagged && c[j].id != sect.id[i])
+				j++;
+			if (j == tagged) {
+				c[k].id = sect.id[i];
+				c[k++].shared = 0;
+			}
+		}
+	}
+	/* Scores need the narrow index only (status, section, date); the words
+	** (the first tie-break) need the rows, but only of the candidates that
+	** can still be shown: those scoring at least the limit-th best. */
+	size_t kept = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct db_stmt *st = db_prepare(db, sql_related_rank);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW && db_col_int(st, 0)) {
+			struct ranked r = c[i];
+			long long section = db_col_int(st, 1);
+			r.score = 2 * r.shared + (art->section_id > 0 && section == art->section_id);
+			r.published_at = db_col_int(st, 2);
+			r.words = 0;
+			c[kept++] = r;
+		}
+		db_done(st);
+	}
+	qsort(c, kept, sizeof *c, by_rank);
+	size_t need = limit > 0 ? kept : 0;
+	if (limit > 0 && kept > (size_t)limit) {
+		need = (size_t)limit;
+		while (need < kept && c[need].score == c[limit - 1].score)
+			need++;
+	}
+	struct words mine;
+	words_of(a, text, &mine);
+	unsigned char *found = arena_alloc(a, mine.n + 1);
+	for (size_t i = 0; i < need; i++) {
+		struct db_stmt *st = db_prepare(db, sql_related_words);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW)
+			c[i].words = shared_words(&mine, db_col_text(st, 0), db_col_text(st, 1), found);
+		db_done(st);
+	}
+	qsort(c, need, sizeof *c, by_rank);
+	kept = need;
+	size_t take = kept < (size_t)limit ? kept : (size_t)limit;
 	struct article *out = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out);
-	for (size_t i = 0; i < take; i++)
-		out[i] = c[i].art;
-	*n = take;
+	size_t got = 0;
+	for (size_t i = 0; i < take; i++) {
+		struct db_stmt *st = db_prepare(db, sql_list_by_id);
+		db_bind_int(st, 1, c[i].id);
+		if (db_step(st) == DB_ROW)
+			read_row(st, a, &out[got++], 0);
+		db_done(st);
+	}
+	*n = got;
 	if (take == 0 && limit > 0) {
 		/* Nothing filed alike: the closest headlines and standfirsts. */
 		char *any = search_terms_any(a, text, strlen(text));
 		if (any) {
-			st = db_prepare(db, sql_related_text);
+			struct db_stmt *st = db_prepare(db, sql_related_text);
 			db_bind_int(st, 1, art->id);
 			db_bind_text(st, 2, arena_printf(a, "{headline dek} : (%s)", any));
 			db_bind_int(st, 3, limit);
@@ -662,9 +818,15 @@ int article_publish_due(struct db *db, long long now)
 #define IDS_SECTION \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND section_id IN" \
 	" (SELECT id FROM sections WHERE id = ?3 OR parent_id = ?3)"
+/* A section without sub-sections (most): its own index range, which also
+** holds the dates, so a deep page never reads a row it does not show. */
+#define IDS_SECTION_ALONE \
+	"SELECT id, published_at FROM articles WHERE section_id = ?3 AND status = 'published'"
+/* A tag's articles: status and date from articles_rank, not the rows. */
 #define IDS_TAG \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
-	" JOIN articles a ON a.id = x.article_id WHERE x.tag_id = ?3 AND a.status = 'published'"
+	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" WHERE x.tag_id = ?3 AND a.status = 'published'"
 #define IDS_AUTHOR \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND author_id = ?3"
 #define IDS_DATES \
@@ -679,27 +841,44 @@ int article_publish_due(struct db *db, long long now)
 	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (" ids \
 	" ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o ON o.id = a.id" \
 	" ORDER BY a.published_at DESC, a.id DESC"
+/* The same past a known position (?5, ?6): the article just before it, in
+** the order (published_at, id) newest first.  The date bound is a range
+** the index walks from; the rest only settles ties on the same second. */
+#define AFTER " AND published_at <= ?5 AND (published_at < ?5 OR id < ?6)"
+#define PAGE_AFTER(ids) PAGE_OF(ids AFTER)
+#define KEY_AFTER(ids) \
+	"SELECT id, published_at FROM (" ids AFTER ") ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
 #define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
 #define LAST_OF(ids) \
-	"SELECT COALESCE(max(updated_at), 0) FROM articles WHERE id IN (SELECT id FROM (" ids "))"
+	"SELECT COALESCE(max(updated_at), 0) FROM articles INDEXED BY articles_rank" \
+	" WHERE id IN (SELECT id FROM (" ids "))"
 
-/* Indexed by enum scope_kind. */
+/* Indexed by enum scope_kind, then the lone section (scope_index). */
+#define SCOPE_SECTION_ALONE (SCOPE_DATES + 1)
 static const char *const sql_scope_page[] = {
 	PAGE_OF(IDS_ALL), PAGE_OF(IDS_SECTION), PAGE_OF(IDS_TAG), PAGE_OF(IDS_AUTHOR),
-	PAGE_OF(IDS_DATES)};
+	PAGE_OF(IDS_DATES), PAGE_OF(IDS_SECTION_ALONE)};
 static const char *const sql_scope_page_body[] = {
 	PAGE_OF_BODY(IDS_ALL), PAGE_OF_BODY(IDS_SECTION), PAGE_OF_BODY(IDS_TAG),
-	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES)};
+	PAGE_OF_BODY(IDS_AUTHOR), PAGE_OF_BODY(IDS_DATES), PAGE_OF_BODY(IDS_SECTION_ALONE)};
+static const char *const sql_scope_page_after[] = {
+	PAGE_AFTER(IDS_ALL), PAGE_AFTER(IDS_SECTION), PAGE_AFTER(IDS_TAG), PAGE_AFTER(IDS_AUTHOR),
+	PAGE_AFTER(IDS_DATES), PAGE_AFTER(IDS_SECTION_ALONE)};
+static const char *const sql_scope_key[] = {
+	KEY_AFTER(IDS_ALL), KEY_AFTER(IDS_SECTION), KEY_AFTER(IDS_TAG), KEY_AFTER(IDS_AUTHOR),
+	KEY_AFTER(IDS_DATES), KEY_AFTER(IDS_SECTION_ALONE)};
 static const char *const sql_scope_count[] = {
 	COUNT_OF(IDS_ALL), COUNT_OF(IDS_SECTION), COUNT_OF(IDS_TAG), COUNT_OF(IDS_AUTHOR),
-	COUNT_OF(IDS_DATES)};
+	COUNT_OF(IDS_DATES), COUNT_OF(IDS_SECTION_ALONE)};
 /* Every write sets updated_at to now, and publishing (even a scheduled
 ** article's) happens no earlier than its published_at, so the newest change
 ** is max(updated_at); for the whole site an index answers it. */
 static const char *const sql_scope_last[] = {
 	"SELECT COALESCE(max(updated_at), 0) FROM articles WHERE status = 'published'",
 	LAST_OF(IDS_SECTION), LAST_OF(IDS_TAG), LAST_OF(IDS_AUTHOR),
-	LAST_OF(IDS_DATES)};
+	LAST_OF(IDS_DATES), LAST_OF(IDS_SECTION_ALONE)};
+static const char sql_has_subsections[] =
+    "SELECT EXISTS (SELECT 1 FROM sections WHERE parent_id = ?1 AND id <> ?1)";
 
 /* Binds ?3 and ?4 where the scope's query has them. */
 static void bind_scope(struct db_stmt *st, const struct article_scope *s)
@@ -712,8 +891,15 @@ static void bind_scope(struct db_stmt *st, const struct article_scope *s)
 	}
 }
 
-static unsigned scope_index(const struct article_scope *s)
+static unsigned scope_index(struct db *db, const struct article_scope *s)
 {
+	if (s->kind == SCOPE_SECTION) {
+		struct db_stmt *st = db_prepare(db, sql_has_subsections);
+		db_bind_int(st, 1, s->id);
+		int nested = db_step(st) != DB_ROW || db_col_int(st, 0);
+		db_done(st);
+		return nested ? SCOPE_SECTION : SCOPE_SECTION_ALONE;
+	}
 	return (unsigned)s->kind <= SCOPE_DATES ? (unsigned)s->kind : 0;
 }
 
@@ -721,7 +907,7 @@ struct article *article_in_scope(struct db *db, struct arena *a,
                                  const struct article_scope *scope, long long offset,
                                  int limit, int with_body, size_t *n)
 {
-	unsigned k = scope_index(scope);
+	unsigned k = scope_index(db, scope);
 	struct db_stmt *st = db_prepare(db, with_body ? sql_scope_page_body[k] : sql_scope_page[k]);
 	bind_scope(st, scope);
 	db_bind_int(st, 1, offset);
@@ -737,16 +923,59 @@ struct article *article_in_scope(struct db *db, struct arena *a,
 	return list;
 }
 
+/* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date
+** range's own end (?4) is brought down to it: the index walk can start from
+** one upper bound only, and must start from the position. */
+static void bind_after(struct db_stmt *st, const struct article_scope *scope,
+                       const struct scope_key *after)
+{
+	int start = !after || after->id == 0;
+	db_bind_int(st, 5, start ? LLONG_MAX : after->published_at);
+	db_bind_int(st, 6, start ? LLONG_MAX : after->id);
+	if (!start && scope->kind == SCOPE_DATES && after->published_at < scope->to)
+		db_bind_int(st, 4, after->published_at + 1);
+}
+
+struct article *article_in_scope_after(struct db *db, struct arena *a,
+                                       const struct article_scope *scope,
+                                       const struct scope_key *after, long long offset,
+                                       int limit, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_page_after[scope_index(db, scope)]);
+	bind_scope(st, scope);
+	bind_after(st, scope, after);
+	db_bind_int(st, 1, offset);
+	db_bind_int(st, 2, limit);
+	return read_list(st, a, limit, n);
+}
+
+int article_scope_key(struct db *db, const struct article_scope *scope,
+                      const struct scope_key *after, long long offset, struct scope_key *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_scope_key[scope_index(db, scope)]);
+	bind_scope(st, scope);
+	bind_after(st, scope, after);
+	db_bind_int(st, 1, offset);
+	int rc = db_step(st);
+	int found = rc == DB_ROW && !db_col_is_null(st, 1);
+	if (found) {
+		out->id = db_col_int(st, 0);
+		out->published_at = db_col_int(st, 1);
+	}
+	db_done(st);
+	return found ? 0 : rc == DB_ROW || rc == DB_OK ? 1 : -1;
+}
+
 long long article_count_in_scope(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_count[scope_index(scope)]);
+	struct db_stmt *st = db_prepare(db, sql_scope_count[scope_index(db, scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }
 
 long long article_last_change(struct db *db, const struct article_scope *scope)
 {
-	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(scope)]);
+	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(db, scope)]);
 	bind_scope(st, scope);
 	return count(st);
 }

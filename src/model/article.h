@@ -103,6 +103,25 @@ struct article *article_in_scope(struct db *db, struct arena *a,
                                  int limit, int with_body, size_t *n);
 long long article_count_in_scope(struct db *db, const struct article_scope *scope);
 
+/* A position in a scope's order (newest first, ties by the higher id): the
+** article just before it.  id 0 is the start. */
+struct scope_key {
+	long long published_at; /* that article's date */
+	long long id;           /* and id */
+};
+
+/* As article_in_scope() (without bodies), counting offset from `after`
+** (NULL: the start): the index walk starts there instead of at the top. */
+struct article *article_in_scope_after(struct db *db, struct arena *a,
+                                       const struct article_scope *scope,
+                                       const struct scope_key *after, long long offset,
+                                       int limit, size_t *n);
+
+/* The position of the article `offset` places past `after` (NULL: the
+** start), into *out: 0, 1 if the scope ends first, -1 on a read error. */
+int article_scope_key(struct db *db, const struct article_scope *scope,
+                      const struct scope_key *after, long long offset, struct scope_key *out);
+
 /* The newest updated_at among published articles in scope (0 if none):
 ** Last-Modified for listings and feeds. */
 long long article_last_change(struct db *db, const struct article_scope *scope);
@@ -130,8 +149,10 @@ struct article *article_by_author(struct db *db, struct arena *a, long long auth
 long long article_count_by_author(struct db *db, long long author_id);
 
 /* Up to `limit` published articles sharing a tag or the section with art,
-** newest first, never art itself.  Allocated in a. */
-struct article *article_related(struct db *db, struct arena *a, const struct article *art,
-                                int limit, size_t *n);
+** never art itself, best first (see article.c); each tag's articles are
+** read through memo (NULL: from the database).  Allocated in a. */
+struct listmemo;
+struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
+                                const struct article *art, int limit, size_t *n);
 
 #endif

@@ -10,6 +10,7 @@
 #include "render/markdown.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -25,33 +26,15 @@ static const char sql_insert[] =
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
     " spam_score, spam_reason, ip_net)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-/* One page of an article's threads: the top-level comments of the page
-** (oldest first, as WordPress pages them), then all their replies. */
-#define VISIBLE(t) \
-	"(" t ".status = 'approved' OR (" t ".status = 'pending' AND " t ".id IN" \
-	" (SELECT value FROM json_each(?2))))"
-static const char sql_for_article[] =
-    "WITH RECURSIVE top AS ("
-    "   SELECT id FROM comments t WHERE t.article_id = ?1 AND t.parent_id IS NULL"
-    "   AND " VISIBLE("t") " ORDER BY t.created_at, t.id LIMIT ?3 OFFSET ?4),"
-    " tree(id) AS (SELECT id FROM top UNION ALL"
-    "   SELECT r.id FROM tree CROSS JOIN comments r INDEXED BY comments_parent"
-    "   ON r.parent_id = tree.id"
-    "   WHERE " VISIBLE("r") ")"
-    " SELECT " PUBLIC_COLS " FROM comments c WHERE c.id IN (SELECT id FROM tree)"
-    " ORDER BY c.created_at, c.id";
-static const char sql_count_threads[] =
-    "SELECT count(*) FROM comments t WHERE t.article_id = ?1 AND t.parent_id IS NULL"
-    " AND " VISIBLE("t");
-static const char sql_thread_root[] =
-    "WITH RECURSIVE up(id, parent) AS ("
-    "   SELECT id, parent_id FROM comments WHERE id = ?1"
-    "   UNION ALL SELECT c.id, c.parent_id FROM comments c JOIN up ON c.id = up.parent)"
-    " SELECT id FROM up WHERE parent IS NULL";
-static const char sql_threads_before[] =
-    "SELECT count(*) FROM comments t, comments root WHERE root.id = ?3"
-    " AND t.article_id = ?1 AND t.parent_id IS NULL AND " VISIBLE("t")
-    " AND (t.created_at < root.created_at OR (t.created_at = root.created_at AND t.id < root.id))";
+/* An article's comments as a skeleton: id, parent, time and visibility,
+** from the covering index comments_threads alone (no row is read).  The
+** threads and the page are worked out in C (see skeleton_read); only the
+** page's rows are then read, by id. */
+static const char sql_skeleton[] =
+    "SELECT id, COALESCE(parent_id, 0), created_at, status = 'approved', status = 'pending'"
+    " FROM comments WHERE article_id = ?1";
+static const char sql_public_by_id[] =
+    "SELECT " PUBLIC_COLS " FROM comments c WHERE c.id = ?1";
 static const char sql_count_approved[] =
     "SELECT count(*) FROM comments WHERE article_id = ?1 AND status = 'approved'";
 static const char sql_by_id[] =
@@ -312,39 +295,204 @@ static struct comment *read_all(struct db_stmt *st, struct arena *a, int private
 	return list;
 }
 
-static char *ids_json(struct arena *a, const long long *own, size_t n_own)
+/* ---- threads and their pages ----
+**
+** A page of comments is per_page top-level comments (oldest first, ties by
+** id, as WordPress pages them) with every reply under them, the whole page
+** oldest first.  A comment is visible if approved, or pending and one of
+** the viewer's own (own[]); a reply shows only if everything above it does.
+** All of that is decided over the skeleton in C: one index walk of the
+** article's comments, instead of a recursive query per page. */
+
+struct bone {
+	long long id;         /* comments.id */
+	long long parent_id;  /* 0 for a top-level comment */
+	long long created_at; /* the page order, then id */
+	int visible;          /* approved, or the viewer's own pending one */
+	int is_approved;      /* counted in the title */
+	int shown;            /* -1 unknown, 0 no, 1 on the page (skeleton_mark) */
+	long hash_next;       /* next bone in the same hash bucket, or -1 */
+};
+
+struct skeleton {
+	struct bone *b;   /* the article's comments, in page order */
+	size_t n;         /* entries in b */
+	long *bucket;     /* id hash -> first bone, or -1 */
+	size_t n_buckets; /* a power of two */
+};
+
+static int own_has(const long long *own, size_t n_own, long long id)
 {
-	struct buf ids = BUF_INIT;
-	buf_putc(&ids, '[');
 	for (size_t i = 0; i < n_own; i++)
-		buf_printf(&ids, "%s%lld", i ? "," : "", own[i]);
-	buf_putc(&ids, ']');
-	char *out = arena_strdup(a, buf_cstr(&ids));
-	buf_free(&ids);
-	return out;
+		if (own[i] == id)
+			return 1;
+	return 0;
+}
+
+static int by_page_order(const void *pa, const void *pb)
+{
+	const struct bone *x = pa, *y = pb;
+	if (x->created_at != y->created_at)
+		return x->created_at < y->created_at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static size_t bucket_of(const struct skeleton *sk, long long id)
+{
+	return (size_t)((unsigned long long)id * 0x9E3779B97F4A7C15ull >> 20) & (sk->n_buckets - 1);
+}
+
+/* The bone with this id, or NULL. */
+static struct bone *skeleton_find(const struct skeleton *sk, long long id)
+{
+	for (long i = sk->bucket[bucket_of(sk, id)]; i >= 0; i = sk->b[i].hash_next)
+		if (sk->b[i].id == id)
+			return &sk->b[i];
+	return NULL;
+}
+
+/* Reads article_id's comments into sk, sorted in page order.  0, or -1 on a
+** read error (sk is then empty). */
+static int skeleton_read(struct db *db, struct arena *a, long long article_id,
+                         const long long *own, size_t n_own, struct skeleton *sk)
+{
+	size_t cap = 64;
+	sk->b = arena_alloc(a, cap * sizeof *sk->b);
+	sk->n = 0;
+	struct db_stmt *st = db_prepare(db, sql_skeleton);
+	db_bind_int(st, 1, article_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (sk->n == cap) {
+			struct bone *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+			memcpy(bigger, sk->b, cap * sizeof *bigger);
+			sk->b = bigger;
+			cap *= 2;
+		}
+		struct bone *b = &sk->b[sk->n++];
+		b->id = db_col_int(st, 0);
+		b->parent_id = db_col_int(st, 1);
+		b->created_at = db_col_int(st, 2);
+		b->is_approved = db_col_int(st, 3) != 0;
+		b->visible = b->is_approved || (db_col_int(st, 4) && own_has(own, n_own, b->id));
+		b->shown = -1;
+	}
+	db_done(st);
+	if (rc != DB_OK)
+		sk->n = 0;
+	qsort(sk->b, sk->n, sizeof *sk->b, by_page_order);
+	sk->n_buckets = 16;
+	while (sk->n_buckets < 2 * sk->n)
+		sk->n_buckets *= 2;
+	sk->bucket = arena_alloc(a, sk->n_buckets * sizeof *sk->bucket);
+	for (size_t i = 0; i < sk->n_buckets; i++)
+		sk->bucket[i] = -1;
+	for (size_t i = 0; i < sk->n; i++) {
+		size_t h = bucket_of(sk, sk->b[i].id);
+		sk->b[i].hash_next = sk->bucket[h];
+		sk->bucket[h] = (long)i;
+	}
+	return rc == DB_OK ? 0 : -1;
+}
+
+/* Visible top-level comments: the threads that are paged. */
+static long long skeleton_threads(const struct skeleton *sk)
+{
+	long long n = 0;
+	for (size_t i = 0; i < sk->n; i++)
+		n += sk->b[i].parent_id == 0 && sk->b[i].visible;
+	return n;
+}
+
+/* Marks shown = 1 on page `page` (from 1) of per_page threads (0: all),
+** 0 elsewhere; returns how many are shown.  A reply is shown if it is
+** visible and its parent is shown.  Parent chains are walked without
+** recursion (a thread can be thousands deep) and each bone is decided
+** once: the undecided ones met on the way up take the answer found. */
+static size_t skeleton_mark(struct skeleton *sk, struct arena *a, int per_page, int page)
+{
+	long long first = per_page > 0 && page > 1 ? (long long)(page - 1) * per_page : 0;
+	long long k = 0;
+	for (size_t i = 0; i < sk->n; i++) {
+		struct bone *b = &sk->b[i];
+		if (b->parent_id != 0)
+			continue;
+		b->shown = b->visible && k >= first && (per_page <= 0 || k < first + per_page);
+		k += b->visible;
+	}
+	struct bone **path = arena_alloc(a, (sk->n ? sk->n : 1) * sizeof *path);
+	size_t shown = 0;
+	for (size_t i = 0; i < sk->n; i++) {
+		struct bone *b = &sk->b[i];
+		size_t depth = 0;
+		int verdict = 0;
+		while (b->shown < 0) {
+			path[depth++] = b;
+			/* A hidden reply hides its replies; an orphan (or, never, a
+			** cycle) shows nothing. */
+			struct bone *up = b->visible ? skeleton_find(sk, b->parent_id) : NULL;
+			if (!up || depth == sk->n)
+				break;
+			b = up;
+		}
+		if (b->shown >= 0)
+			verdict = b->shown;
+		while (depth > 0)
+			path[--depth]->shown = verdict;
+		shown += (size_t)sk->b[i].shown;
+	}
+	return shown;
+}
+
+/* The shown comments' rows, in page order. */
+static struct comment *skeleton_rows(struct db *db, struct arena *a, const struct skeleton *sk,
+                                     size_t n_shown, size_t *n)
+{
+	struct comment *list = arena_alloc(a, (n_shown ? n_shown : 1) * sizeof *list);
+	size_t k = 0;
+	for (size_t i = 0; i < sk->n && k < n_shown; i++) {
+		if (sk->b[i].shown != 1)
+			continue;
+		struct db_stmt *st = db_prepare(db, sql_public_by_id);
+		db_bind_int(st, 1, sk->b[i].id);
+		if (db_step(st) == DB_ROW) /* gone since the walk: left out */
+			read_public(st, a, &list[k++]);
+		db_done(st);
+	}
+	*n = k;
+	return list;
+}
+
+int comment_page_read(struct db *db, struct arena *a, long long article_id,
+                      const long long *own, size_t n_own, int per_page, int page,
+                      struct comment_page *out)
+{
+	struct skeleton sk;
+	memset(out, 0, sizeof *out);
+	int rc = skeleton_read(db, a, article_id, own, n_own, &sk);
+	out->threads = skeleton_threads(&sk);
+	for (size_t i = 0; i < sk.n; i++)
+		out->approved += sk.b[i].is_approved;
+	out->list = skeleton_rows(db, a, &sk, skeleton_mark(&sk, a, per_page, page), &out->n);
+	return rc;
 }
 
 struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
                                     const long long *own, size_t n_own, int per_page,
                                     int page, size_t *n)
 {
-	struct db_stmt *st = db_prepare(db, sql_for_article);
-	db_bind_int(st, 1, article_id);
-	db_bind_text(st, 2, ids_json(a, own, n_own));
-	db_bind_int(st, 3, per_page > 0 ? per_page : -1);
-	db_bind_int(st, 4, per_page > 0 && page > 1 ? (long long)(page - 1) * per_page : 0);
-	return read_all(st, a, 0, n);
+	struct comment_page cp;
+	comment_page_read(db, a, article_id, own, n_own, per_page, page, &cp);
+	*n = cp.n;
+	return cp.list;
 }
 
 long long comment_count_threads(struct db *db, struct arena *a, long long article_id,
                                 const long long *own, size_t n_own)
 {
-	struct db_stmt *st = db_prepare(db, sql_count_threads);
-	db_bind_int(st, 1, article_id);
-	db_bind_text(st, 2, ids_json(a, own, n_own));
-	long long c = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	return c;
+	struct skeleton sk;
+	skeleton_read(db, a, article_id, own, n_own, &sk);
+	return skeleton_threads(&sk);
 }
 
 int comment_page_of(struct db *db, struct arena *a, long long article_id, long long id,
@@ -352,16 +500,21 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 {
 	if (per_page <= 0)
 		return 1;
-	struct db_stmt *st = db_prepare(db, sql_thread_root);
-	db_bind_int(st, 1, id);
-	long long root = db_step(st) == DB_ROW ? db_col_int(st, 0) : id;
-	db_done(st);
-	st = db_prepare(db, sql_threads_before);
-	db_bind_int(st, 1, article_id);
-	db_bind_text(st, 2, ids_json(a, own, n_own));
-	db_bind_int(st, 3, root);
-	long long before = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
+	struct skeleton sk;
+	skeleton_read(db, a, article_id, own, n_own, &sk);
+	/* The thread's top: up the parent chain, whatever is visible. */
+	struct bone *root = skeleton_find(&sk, id);
+	for (size_t steps = 0; root && root->parent_id && steps <= sk.n; steps++) {
+		struct bone *up = skeleton_find(&sk, root->parent_id);
+		if (!up)
+			break;
+		root = up;
+	}
+	if (!root)
+		return 1;
+	long long before = 0;
+	for (struct bone *b = sk.b; b < root; b++)
+		before += b->parent_id == 0 && b->visible;
 	return (int)(before / per_page) + 1;
 }
 

@@ -79,10 +79,27 @@ long long comment_count_from_net(struct db *db, const char *net, long long secon
 /* Number of links in a comment body (http://, https://, www.). */
 int comment_count_links(const char *body);
 
+/* What an article page shows of its comments. */
+struct comment_page {
+	struct comment *list; /* the page's comments, oldest first (ties by id) */
+	size_t n;             /* entries in list */
+	long long threads;    /* visible top-level comments: what is paged */
+	long long approved;   /* approved comments, shown or not: the title's count */
+};
+
 /* Page `page` (from 1) of an article's comment threads: per_page top-level
 ** comments, oldest first, with all their replies; per_page 0 for all.
-** Approved comments, plus the pending ones whose ids are in own[] (the
-** viewer's own held comments).  Oldest first.  Allocated in a. */
+** Visible are approved comments, plus the pending ones whose ids are in
+** own[] (the viewer's own held comments); a reply shows only when its
+** parent does.  A page past the last has no comments (out->threads says
+** how many pages there are).  One index walk over the article's comments
+** decides everything; only the page's rows are read.  0, or -1 if a read
+** failed.  Allocated in a. */
+int comment_page_read(struct db *db, struct arena *a, long long article_id,
+                      const long long *own, size_t n_own, int per_page, int page,
+                      struct comment_page *out);
+
+/* comment_page_read()'s list alone. */
 struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
                                     const long long *own, size_t n_own, int per_page,
                                     int page, size_t *n);

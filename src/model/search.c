@@ -7,37 +7,50 @@
 #include "core/utf8.h"
 #include "db/db.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Ranking looks at the newest 2,000 matches (FTS5 walks its index by
-** rowid, newest first, and scores only those), so a word found in most of a
-** large archive costs the same as a rare one; within that window, bm25
-** (headline 10, standfirst 4, body 1) times a small boost for recency
-** orders them.  The count stops at 10,000 (shown as "10,000+"). */
+/* How a search runs, each step bounded whatever the words:
+**
+**   1. The matches are walked in the full-text index alone, newest first
+**      (rowid order, no row read), skipping unpublished articles (a short
+**      list read first): this counts them up to SEARCH_COUNT_CAP + 1 and
+**      takes the newest SEARCH_WINDOW as the ones to rank.
+**   2. Only that window is scored: bm25 (headline 10, standfirst 4, body
+**      1) times a small boost for recency; the page is cut from it.
+**   3. Only the page's hits are read whole, with their highlighted passage.
+**
+** So a word found in most of a large archive costs little more than a rare
+** one; bm25 itself still reads each word's whole list once (for its rarity),
+** the one cost that grows with the archive. */
 
-static const char sql_search[] =
-    "WITH m AS MATERIALIZED ("
-    "   SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS score FROM articles_fts"
-    "   WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000)"
-    " SELECT a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at,"
+/* From the status index (an ORDER BY id would walk the whole table). */
+static const char sql_unpublished[] =
+    "SELECT id FROM articles WHERE status IN ('draft', 'pending', 'scheduled')";
+static const char sql_matches[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC";
+/* The page of the window, best first: CROSS JOIN keeps the full-text index
+** outside (the planner would otherwise walk articles and run the match per
+** row); rowid >= the window's oldest keeps it to the window; status and
+** date come from the narrow articles_rank index, not the rows. */
+static const char sql_window[] =
+    "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_rank"
+    " ON a.id = f.rowid"
+    " WHERE articles_fts MATCH ?1 AND f.rowid >= ?2 AND a.status = 'published'"
+    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0)"
+    " * (1.0 + 0.3 / (1.0 + (?3 - a.published_at) / 2592000.0)), f.rowid DESC"
+    " LIMIT ?5 OFFSET ?4";
+static const char sql_hit[] =
+    "SELECT a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at,"
     " a.updated_at, a.author_id, u.display_name, u.slug, COALESCE(a.section_id, 0),"
     " COALESCE(s.name, ''), COALESCE(s.slug, '')"
-    " FROM m JOIN articles a ON a.id = m.id"
-    " JOIN users u ON u.id = a.author_id LEFT JOIN sections s ON s.id = a.section_id"
-    " WHERE a.status = 'published'"
-    " ORDER BY m.score * (1.0 + 0.3 / (1.0 + (?4 - a.published_at) / 2592000.0)), a.id DESC"
-    " LIMIT ?3 OFFSET ?2";
+    " FROM articles a JOIN users u ON u.id = a.author_id"
+    " LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?1";
 /* The highlighted passage of one hit (only the page's hits pay for it). */
 static const char sql_snippet[] =
     "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
     " WHERE articles_fts MATCH ?1 AND rowid = ?2";
-/* CROSS JOIN keeps the full-text index as the outer loop: the planner
-** would otherwise walk articles and run the match once per row. */
-static const char sql_count[] =
-    "SELECT count(*) FROM (SELECT a.id FROM articles_fts f CROSS JOIN articles a"
-    " ON a.id = f.rowid"
-    " WHERE articles_fts MATCH ?1 AND a.status = 'published' LIMIT 10000)";
 
 /* 1 if code point cp is part of a word: ASCII letters and digits, and every
 ** non-ASCII letter-like code point (FTS5's unicode61 decides the rest). */
@@ -81,9 +94,9 @@ char *search_terms(struct arena *a, const char *text, size_t len)
 		buf_free(&q);
 		return NULL;
 	}
-	/* The last word as a prefix too: "budg" finds "budget". */
-	if (last_len >= 3)
-		buf_putc(&q, '*');
+	/* Exact words only: a prefix ("budg*") makes FTS5 merge the lists of
+	** every word it begins, on every query. */
+	(void)last_len;
 	char *out = arena_strdup(a, buf_cstr(&q));
 	buf_free(&q);
 	return out;
@@ -128,28 +141,99 @@ static void collect(struct buf *q, const char *text, size_t len, const char *sep
 	}
 }
 
+static int by_id(const void *pa, const void *pb)
+{
+	long long x = *(const long long *)pa, y = *(const long long *)pb;
+	return x < y ? -1 : x > y;
+}
+
+/* The sorted ids of unpublished articles (few: drafts, held, scheduled).
+** Allocated in a. */
+static long long *unpublished(struct db *db, struct arena *a, size_t *n)
+{
+	size_t cap = 64, k = 0;
+	long long *ids = arena_alloc(a, cap * sizeof *ids);
+	struct db_stmt *st = db_prepare(db, sql_unpublished);
+	while (db_step(st) == DB_ROW) {
+		if (k == cap) {
+			long long *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+			memcpy(bigger, ids, cap * sizeof *ids);
+			ids = bigger;
+			cap *= 2;
+		}
+		ids[k++] = db_col_int(st, 0);
+	}
+	db_done(st);
+	qsort(ids, k, sizeof *ids, by_id);
+	*n = k;
+	return ids;
+}
+
+static int holds(const long long *sorted, size_t n, long long id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sorted[mid] == id)
+			return 1;
+		if (sorted[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_query,
                               long long offset, int limit, size_t *n, long long *total)
 {
 	*n = 0;
 	*total = 0;
-	struct db_stmt *st = db_prepare(db, sql_count);
+	size_t n_hidden;
+	long long *hidden = unpublished(db, a, &n_hidden);
+	/* 1. Count, and find the window's oldest id. */
+	struct db_stmt *st = db_prepare(db, sql_matches);
 	db_bind_text(st, 1, fts_query);
-	int rc = db_step(st);
-	if (rc == DB_ROW)
-		*total = db_col_int(st, 0);
-	db_done(st);
-	if (rc != DB_ROW)
+	long long count = 0, oldest = 0;
+	int rc = DB_OK;
+	while (count <= SEARCH_COUNT_CAP && (rc = db_step(st)) == DB_ROW) {
+		long long id = db_col_int(st, 0);
+		if (n_hidden && holds(hidden, n_hidden, id))
+			continue;
+		if (++count <= SEARCH_WINDOW)
+			oldest = id;
+	}
+	if (count <= SEARCH_COUNT_CAP && rc != DB_OK) {
+		db_done(st);
 		return NULL;
+	}
+	db_done(st);
+	*total = count;
 	struct search_hit *hits = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *hits);
-	st = db_prepare(db, sql_search);
-	db_bind_text(st, 1, fts_query);
-	db_bind_int(st, 2, offset);
-	db_bind_int(st, 3, limit);
-	db_bind_int(st, 4, (long long)time(NULL));
+	if (!count || offset >= SEARCH_WINDOW)
+		return hits;
+	/* 2. Score the window; the page's ids. */
+	long long *ids = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *ids);
 	size_t k = 0;
-	while ((int)k < limit && db_step(st) == DB_ROW) {
-		struct article *r = &hits[k].article;
+	st = db_prepare(db, sql_window);
+	db_bind_text(st, 1, fts_query);
+	db_bind_int(st, 2, oldest);
+	db_bind_int(st, 3, (long long)time(NULL));
+	db_bind_int(st, 4, offset);
+	db_bind_int(st, 5, limit);
+	while ((int)k < limit && db_step(st) == DB_ROW)
+		ids[k++] = db_col_int(st, 0);
+	db_done(st);
+	/* 3. The page's hits, whole. */
+	size_t got = 0;
+	for (size_t i = 0; i < k; i++) {
+		st = db_prepare(db, sql_hit);
+		db_bind_int(st, 1, ids[i]);
+		if (db_step(st) != DB_ROW) { /* gone since: left out */
+			db_done(st);
+			continue;
+		}
+		struct article *r = &hits[got].article;
 		memset(r, 0, sizeof *r);
 		r->id = db_col_int(st, 0);
 		r->slug = arena_strdup(a, db_col_text(st, 1));
@@ -169,16 +253,14 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 		r->body_html = "";
 		r->featured_alt = "";
 		r->featured_url = "";
-		k++;
-	}
-	db_done(st);
-	for (size_t i = 0; i < k; i++) {
+		db_done(st);
 		st = db_prepare(db, sql_snippet);
 		db_bind_text(st, 1, fts_query);
-		db_bind_int(st, 2, hits[i].article.id);
-		hits[i].snippet = arena_strdup(a, db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
+		db_bind_int(st, 2, r->id);
+		hits[got].snippet = arena_strdup(a, db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
 		db_done(st);
+		got++;
 	}
-	*n = k;
+	*n = got;
 	return hits;
 }

@@ -25,6 +25,29 @@ static const char sql_tags_of[] =
     "SELECT t.id, t.name, t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id"
     " WHERE at.article_id = ?1 ORDER BY t.name";
 
+static const char sql_tag_articles[] =
+    "SELECT article_id FROM article_tags WHERE tag_id = ?1 ORDER BY article_id DESC";
+
+long long *tag_article_ids(struct db *db, struct arena *a, long long tag_id, size_t *n)
+{
+	size_t cap = 256, k = 0;
+	long long *ids = arena_alloc(a, cap * sizeof *ids);
+	struct db_stmt *st = db_prepare(db, sql_tag_articles);
+	db_bind_int(st, 1, tag_id);
+	while (db_step(st) == DB_ROW) {
+		if (k == cap) {
+			long long *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+			memcpy(bigger, ids, cap * sizeof *ids);
+			ids = bigger;
+			cap *= 2;
+		}
+		ids[k++] = db_col_int(st, 0);
+	}
+	db_done(st);
+	*n = k;
+	return ids;
+}
+
 static long long ensure(struct db *db, struct arena *a, const char *name,
                         const char *by_name, const char *by_lower, const char *slug_q,
                         const char *insert)

@@ -39,6 +39,10 @@ struct term *section_all(struct db *db, struct arena *a, size_t *n);
 struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
                             size_t *n);
 
+/* The ids of every article (any status) with this tag, newest id first:
+** one walk of the tag's index entries.  Allocated in a. */
+long long *tag_article_ids(struct db *db, struct arena *a, long long tag_id, size_t *n);
+
 /* Links an article to a tag (no error if already linked).  0 or -1. */
 int tag_attach(struct db *db, long long article_id, long long tag_id);
 

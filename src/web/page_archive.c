@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/text.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/value.h"
 
@@ -37,14 +38,14 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	struct arena *a = p->a;
 	long long page = page_number(p);
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_in_scope(p->db, scope);
+	long long total = listmemo_count(p->app->memo, p->db, scope);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page < 1 || page > pages) {
 		site_not_found(p);
 		return;
 	}
 	size_t n;
-	struct article *list = article_in_scope(p->db, a, scope, (page - 1) * per, per, 0, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, a, scope, (page - 1) * per, per, &n);
 	struct tv *ctx = site_context(p, page > 1 ? arena_printf(a, "%s, page %lld", title, page)
 	                                          : title);
 	p->deps.flags = DEP_LISTS;
@@ -60,7 +61,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	site_render(p, 200, "archive", ctx);
 }
 
-void page_archive_section(struct page *p)
+static void show_section(struct page *p)
 {
 	struct term sec;
 	long long parent = 0;
@@ -89,7 +90,7 @@ void page_archive_section(struct page *p)
 	     arena_printf(p->a, "/category/%s/feed/", sec.slug));
 }
 
-void page_archive_tag(struct page *p)
+static void show_tag(struct page *p)
 {
 	struct term tag;
 	if (tag_by_slug(p->db, p->a, p->req->params[0], &tag) != 0) {
@@ -114,7 +115,7 @@ static time_t local_midnight(int y, int m, int d)
 	return mktime(&tm);
 }
 
-void page_archive_date(struct page *p)
+static void show_date(struct page *p)
 {
 	int n = p->req->n_params - (strstr(p->req->path, "/page/") ? 1 : 0);
 	long long y, m = 0, d = 0;
@@ -153,4 +154,19 @@ void page_archive_date(struct page *p)
 	}
 	show(p, &scope, base, arena_printf(p->a, "Published in %s", title), "Archive",
 	     "Nothing was published in this period.", NULL);
+}
+
+void page_archive_section(struct page *p)
+{
+	site_read_page(p, show_section);
+}
+
+void page_archive_tag(struct page *p)
+{
+	site_read_page(p, show_tag);
+}
+
+void page_archive_date(struct page *p)
+{
+	site_read_page(p, show_date);
 }

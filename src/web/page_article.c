@@ -14,6 +14,7 @@
 #include "model/article.h"
 #include "model/author.h"
 #include "model/comment.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/value.h"
 
@@ -443,7 +444,7 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set(a, ctx, "author", author);
 
 	size_t n_rel;
-	struct article *rel = article_related(p->db, a, art, 3, &n_rel);
+	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
 	tv_set(a, ctx, "related", site_article_list(p, rel, n_rel));
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 
@@ -454,34 +455,35 @@ void page_article_render(struct page *p, const struct article *art,
 	long long cpage = 1;
 	if (p->req->n_params == 5 && text_int(p->req->params[4], 1, 100000, &cpage) != 0)
 		cpage = 0;
-	long long threads = comment_count_threads(p->db, a, art->id, held, n_held);
+	struct comment_page cp;
+	comment_page_read(p->db, a, art->id, held, n_held, per, (int)cpage, &cp);
+	long long threads = cp.threads;
 	long long cpages = per > 0 && threads ? (threads + per - 1) / per : 1;
 	if (cpage < 1 || cpage > cpages) {
 		site_not_found(p);
 		return;
 	}
-	size_t n_comments;
-	struct comment *comments = comment_for_article(p->db, a, art->id, held, n_held, per,
-	                                               (int)cpage, &n_comments);
+	size_t n_comments = cp.n;
+	struct comment *comments = cp.list;
 	if (cpages > 1) {
-		struct tv *cp = tv_map(a);
-		tv_set_int(a, cp, "page", cpage);
-		tv_set_int(a, cp, "pages", cpages);
+		struct tv *pv = tv_map(a);
+		tv_set_int(a, pv, "page", cpage);
+		tv_set_int(a, pv, "pages", cpages);
 		if (cpage > 1)
-			tv_set_str(a, cp, "prev", cpage == 2 ? arena_printf(a, "%s#comments", url)
+			tv_set_str(a, pv, "prev", cpage == 2 ? arena_printf(a, "%s#comments", url)
 			                                     : arena_printf(a, "%scomment-page-%lld/#comments",
 			                                                    url, cpage - 1));
 		if (cpage < cpages)
-			tv_set_str(a, cp, "next", arena_printf(a, "%scomment-page-%lld/#comments", url,
+			tv_set_str(a, pv, "next", arena_printf(a, "%scomment-page-%lld/#comments", url,
 			                                       cpage + 1));
-		tv_set(a, ctx, "comment_pages", cp);
+		tv_set(a, ctx, "comment_pages", pv);
 	} else {
 		tv_set_bool(a, ctx, "comment_pages", 0);
 	}
 	for (size_t i = 0; i < n_comments; i++)
 		if (strcmp(comments[i].status, "approved") != 0)
 			p->is_private = 1; /* shows this reader's held comment */
-	long long approved = comment_count_approved(p->db, art->id);
+	long long approved = cp.approved;
 	const char *title;
 	if (approved == 0)
 		title = arena_printf(a, "No thoughts yet on “%s”", art->headline);
@@ -503,7 +505,7 @@ void page_article_render(struct page *p, const struct article *art,
 	site_render(p, status, "article", ctx);
 }
 
-void page_article_show(struct page *p)
+static void show(struct page *p)
 {
 	struct article art;
 	int rc = page_article_find(p, &art);
@@ -512,4 +514,9 @@ void page_article_show(struct page *p)
 	if (rc != 0)
 		return;
 	page_article_render(p, &art, NULL, 200);
+}
+
+void page_article_show(struct page *p)
+{
+	site_read_page(p, show);
 }

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/text.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/account.h"
 #include "model/author.h"
 #include "core/url.h"
@@ -24,7 +25,7 @@ struct tv *page_author_bio(struct page *p, const char *bio)
 	return v;
 }
 
-void page_author_show(struct page *p)
+static void show(struct page *p)
 {
 	struct author au;
 	if (author_by_slug(p->db, p->a, p->req->params[0], &au) != 0) {
@@ -37,14 +38,16 @@ void page_author_show(struct page *p)
 		return;
 	}
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_by_author(p->db, au.id);
+	struct article_scope by = {SCOPE_AUTHOR, au.id, 0, 0};
+	long long total = listmemo_count(p->app->memo, p->db, &by);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page > pages) {
 		site_not_found(p);
 		return;
 	}
 	size_t n;
-	struct article *list = article_by_author(p->db, p->a, au.id, (page - 1) * per, per, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &by, (page - 1) * per, per,
+	                                     &n);
 	struct tv *ctx = site_context(p, au.name);
 	p->deps.flags = DEP_LISTS;
 	p->deps.author_id = au.id;
@@ -81,4 +84,9 @@ void page_author_show(struct page *p)
 	site_feed_links(p, ctx, au.name, arena_printf(p->a, "%sfeed/", base));
 	tv_set_str(p->a, tv_get(ctx, "og"), "type", "profile");
 	site_render(p, 200, "author", ctx);
+}
+
+void page_author_show(struct page *p)
+{
+	site_read_page(p, show);
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "render/value.h"
 
 /* WordPress's old links: /?p=ID (also the feeds' stable ids) and /?s=words. */
@@ -38,7 +39,7 @@ static int old_links(struct page *p)
 	return 0;
 }
 
-void page_home_show(struct page *p)
+static void show(struct page *p)
 {
 	if (p->req->n_params == 0 && old_links(p))
 		return;
@@ -48,18 +49,25 @@ void page_home_show(struct page *p)
 		return;
 	}
 	int per = p->app->settings.posts_per_page;
-	long long total = article_count_published(p->db);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
+	long long total = listmemo_count(p->app->memo, p->db, &all);
 	long long pages = total ? (total + per - 1) / per : 1;
 	if (page > pages) {
 		site_not_found(p);
 		return;
 	}
 	size_t n;
-	struct article *list = article_latest(p->db, p->a, (page - 1) * per, per, &n);
+	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &all, (page - 1) * per, per,
+	                                     &n);
 	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
 	p->deps.flags = DEP_LISTS;
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	site_pagination(p, ctx, "/", page, pages);
 	site_render(p, 200, "home", ctx);
+}
+
+void page_home_show(struct page *p)
+{
+	site_read_page(p, show);
 }

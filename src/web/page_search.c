@@ -37,7 +37,7 @@ static struct tv *snippet_html(struct arena *a, const char *s)
 	return v;
 }
 
-void page_search(struct page *p)
+static void show(struct page *p)
 {
 	struct arena *a = p->a;
 	long long page = 1;
@@ -69,7 +69,9 @@ void page_search(struct page *p)
 	struct search_hit *hits = fts ? search_run(p->db, a, fts, (page - 1) * PER_PAGE, PER_PAGE,
 	                                           &n, &total)
 	                              : NULL;
-	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
+	/* Pages reach through the ranked window; the count goes further. */
+	long long ranked = total < SEARCH_WINDOW ? total : SEARCH_WINDOW;
+	long long pages = ranked ? (ranked + PER_PAGE - 1) / PER_PAGE : 1;
 	if (page > pages) {
 		site_not_found(p);
 		return;
@@ -87,7 +89,7 @@ void page_search(struct page *p)
 		tv_push(a, list, item);
 	}
 	tv_set(a, ctx, "results", list);
-	tv_set_str(a, ctx, "total", total >= 10000 ? "10,000+" : arena_printf(a, "%lld", total));
+	tv_set_str(a, ctx, "total", total > SEARCH_COUNT_CAP ? "1,000+" : arena_printf(a, "%lld", total));
 	tv_set_bool(a, ctx, "found", n > 0);
 	if (pages > 1) {
 		struct buf qs = BUF_INIT;
@@ -106,4 +108,9 @@ void page_search(struct page *p)
 		tv_set(a, ctx, "pagination", pg);
 	}
 	site_render(p, 200, "search", ctx);
+}
+
+void page_search(struct page *p)
+{
+	site_read_page(p, show);
 }

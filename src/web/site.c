@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
@@ -105,12 +106,14 @@ struct app *web_app_new(struct db_pool *pool, const char *theme_dir, int trust_p
 	struct app *app = mem_calloc(1, sizeof *app);
 	app->pool = pool;
 	app->trust_proxy = trust_proxy;
+	app->memo = listmemo_new();
 	pthread_rwlock_init(&app->settings_lock, NULL);
 	struct db *db = db_pool_get(pool);
 	int rc = settings_load(db, &app->settings);
 	db_pool_put(pool, db);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot read the site's settings");
+		listmemo_free(app->memo);
 		free(app);
 		return NULL;
 	}
@@ -141,6 +144,7 @@ void web_app_free(struct app *app)
 	free(app->statics);
 	free((char *)app->css_url);
 	settings_free(&app->settings);
+	listmemo_free(app->memo);
 	pthread_rwlock_destroy(&app->settings_lock);
 	free(app);
 }
@@ -298,6 +302,15 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 	tv_set_str(p->a, ctx, "message", text);
 	tv_set_int(p->a, ctx, "status", status);
 	site_render(p, status, "error", ctx);
+}
+
+void site_read_page(struct page *p, void (*handler)(struct page *p))
+{
+	/* Inside a caller's transaction already: its snapshot is the page's. */
+	int began = !db_in_transaction(p->db) && db_exec(p->db, "BEGIN") == DB_OK;
+	handler(p);
+	if (began)
+		db_rollback(p->db); /* ends the read; it wrote nothing */
 }
 
 void site_not_found(struct page *p)

@@ -27,6 +27,7 @@ struct session;
 struct tpl_set;
 struct tv;
 struct arena;
+struct listmemo;
 
 struct static_file {
 	const char *name;         /* "style.css" */
@@ -48,6 +49,8 @@ struct app {
 	const char *data_dir;     /* uploads live under DATA_DIR/media/ */
 	struct mailer *mailer;    /* sends notifications; NULL sends none */
 	struct pagecache *cache;  /* rendered public pages; NULL for none */
+	struct listmemo *memo;    /* listing counts and tag lists, kept until a write
+	                          ** touches listings (model/listmemo.h) */
 	pthread_rwlock_t settings_lock; /* requests read settings; a reload writes */
 	atomic_int settings_dirty; /* set by web_settings_changed() */
 };
@@ -113,6 +116,13 @@ void site_feed_links(struct page *p, struct tv *ctx, const char *title, const ch
 
 /* Renders template `name` with ctx into the response, with status. */
 void site_render(struct page *p, int status, const char *name, struct tv *ctx);
+
+/* Runs handler(p) with every read it makes from one snapshot of the
+** database: a page shows one state of the site, and its dozens of small
+** reads share one read transaction instead of locking and unlocking the
+** database file each (a deferred BEGIN takes no lock until the first read
+** and never blocks a writer).  For public pages that only read. */
+void site_read_page(struct page *p, void (*handler)(struct page *p));
 
 /* The helpful 404 page. */
 void site_not_found(struct page *p);

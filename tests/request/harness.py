@@ -69,7 +69,7 @@ class Response:
 class Server:
     """A byline server over a fresh database in a temporary folder."""
 
-    def __init__(self, demo=False, settings=None, before=None):
+    def __init__(self, demo=False, settings=None, before=None, args=()):
         self.dir = tempfile.mkdtemp(prefix="byline-test-")
         self.db = os.path.join(self.dir, "site.db")
         if demo:
@@ -84,7 +84,7 @@ class Server:
             before(self)
         self.proc = subprocess.Popen(
             [BYLINE, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--trust-proxy",
-             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             "--quiet"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not m:

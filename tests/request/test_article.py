@@ -56,6 +56,7 @@ def main():
         comment_flows(s, headline, reader_comment)
     finally:
         s.stop()
+    comment_pages(folder)
     done()
 
 
@@ -332,6 +333,90 @@ def comment_flows(s, headline, reader_comment):
     r = s.post(ARTICLE, form(s, email="", author='"><script>alert(2)</script>'), ip=new_ip())
     check("<script>alert(2)" not in r.text and "&quot;&gt;&lt;script&gt;" in r.text,
           "refused form echo is escaped")
+
+
+def comment_pages(folder):
+    """Pages of threads (WordPress's comment-page-N): which comments each
+    page shows, in which order, at which depth, and the page links.  Pins
+    the reading of the threads whatever query or code builds them."""
+    s = Server(settings={"comments_per_page": 2}, before=lambda srv: run_cli(
+        "import-markdown", "--db", srv.db, folder))
+    try:
+        aid = s.sql("SELECT id FROM articles WHERE slug='putin-xi-major-move'")[0][0]
+        other = s.sql("SELECT id FROM articles WHERE slug<>'putin-xi-major-move'")[0][0]
+        ids = {}
+
+        def add(name, parent, status, at, article=aid):
+            ids[name] = s.sql(
+                "INSERT INTO comments(article_id, parent_id, author_name, author_email, body,"
+                " body_html, status, created_at) VALUES (?, ?, ?, 'x@example.com', ?, ?, ?, ?)"
+                " RETURNING id", article, ids.get(parent), name, name, "<p>%s</p>" % name,
+                status, 1700000000 + at)[0][0]
+        add("T1", None, "approved", 100)
+        add("R1", "T1", "approved", 150)
+        for d in range(2, 8):          # a chain deeper than the 5 levels shown
+            add("R%d" % d, "R%d" % (d - 1), "approved", 150 + d)
+        add("T2", None, "approved", 200)
+        add("S2", "T2", "spam", 210)   # a hidden reply hides its replies
+        add("S2r", "S2", "approved", 220)
+        add("P2", "T2", "pending", 230)
+        add("A2", "T2", "approved", 240)
+        add("T3", None, "pending", 300)  # a held thread is no page's
+        add("T4", None, "approved", 300)
+        add("T4b", None, "approved", 300)  # same second: by id
+        add("Q4", "T4", "approved", 310)
+        add("T5", None, "approved", 500)
+        add("O1", None, "approved", 50, article=other)  # another article's
+        add("Tr", None, "trash", 600)
+
+        def shown(path):
+            r = s.get(path)
+            got = re.findall(r'<li id="comment-(\d+)" class="comment depth-(\d)', r.text)
+            names = {v: k for k, v in ids.items()}
+            return r, [(names.get(int(i), i), int(d)) for i, d in got]
+        url = "/2024/06/12/putin-xi-major-move/"
+        r, got = shown(url)
+        check(got == [("T1", 1), ("R1", 2), ("R2", 3), ("R3", 4), ("R4", 5), ("R5", 5),
+                      ("R6", 5), ("R7", 5), ("T2", 1), ("A2", 2)],
+              "comment page 1: two threads, replies nested, deep ones at depth 5", got)
+        check("Comments page 1 of 3" in r.text and
+              'href="%scomment-page-2/#comments"' % url in r.text and "Older comments" not in r.text,
+              "comment page 1 links to page 2")
+        check("15 thoughts on" in r.text, "the title counts every approved comment")
+        r, got = shown(url + "comment-page-2/")
+        check(got == [("T4", 1), ("Q4", 2), ("T4b", 1)], "comment page 2: same second by id", got)
+        check('href="%s#comments"' % url in r.text and
+              'href="%scomment-page-3/#comments"' % url in r.text, "page 2 links both ways")
+        r, got = shown(url + "comment-page-3/")
+        check(got == [("T5", 1)] and "Comments page 3 of 3" in r.text, "comment page 3", got)
+        check(s.get(url + "comment-page-4/").status == 404, "a page past the last is 404")
+        check(s.get(url + "comment-page-0/").status == 404, "page 0 is 404")
+        li = r.text.find('id="comment-%d"' % ids["T5"])
+        check('href="%s?replytocom=%d#respond"' % (url, ids["T5"]) in r.text[li:li + 2000],
+              "a comment's reply link")
+        # A posted comment is sent to the page that shows its thread.
+        def post(**over):
+            f = {"comment": "Posted %s" % over, "author": "Poster", "email": "poster@example.com",
+                 "url": "", "comment_parent": "0", "byline_token": s.token(aid), "byline_hp": ""}
+            f.update(over)
+            return s.post(url, f, ip=new_ip()).header("Location") or ""
+        loc = post(comment_parent=str(ids["T4"]))
+        check(re.match(r"^%scomment-page-2/#comment-\d+$" % re.escape(url), loc),
+              "a reply goes to its thread's page", loc)
+        loc = post(comment="A new thread")
+        check(re.match(r"^%scomment-page-3/#comment-\d+$" % re.escape(url), loc),
+              "a new thread goes to the last page", loc)
+        loc = post(comment_parent=str(ids["R7"]), comment="Deep down")
+        check(re.match(r"^%s#comment-\d+$" % re.escape(url), loc),
+              "a reply deep in the first thread goes to page 1", loc)
+        s.sql("UPDATE settings SET value='0' WHERE key='comments_per_page'")
+        time.sleep(0.3)
+        r, got = shown(url)
+        check([n for n, _ in got] == ["T1", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "T2", "A2",
+                                      "T4", "Q4", "T4b", "T5"] and "comment-pagination" not in r.text,
+              "comments_per_page 0: every thread on one page", got)
+    finally:
+        s.stop()
 
 
 main()

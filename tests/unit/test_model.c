@@ -16,6 +16,8 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/listmemo.h"
+#include "model/changes.h"
 #include "model/author.h"
 #include "model/comment.h"
 #include "model/import.h"
@@ -583,20 +585,20 @@ static void test_article_lists(void)
 	** never the article itself. */
 	struct article art;
 	CHECK(article_by_slug(db, a, "one", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a4, a3); /* a4 by tag, a3 by section */
 	CHECK_STR(ids(a, l, n), want);
-	l = article_related(db, a, &art, 1, &n);
+	l = article_related(db, NULL, a, &art, 1, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "two", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "four", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a1, a2); /* a shared tag outranks the section */
 	CHECK_STR(ids(a, l, n), want);
 	CHECK(article_by_slug(db, a, "five", 1, &art) == 0);
-	l = article_related(db, a, &art, 10, &n); /* no section, no tags */
+	l = article_related(db, NULL, a, &art, 10, &n); /* no section, no tags */
 	CHECK(n == 0);
 
 	/* Equal times: the later id first. */
@@ -659,6 +661,219 @@ static const char *decide(struct db *db, const struct settings *s, const char *n
 }
 
 /* The Bayesian filter: abstains untrained, then tells spam from ham. */
+/* Related stories' ranking on a site big enough for its limits: the 100
+** articles sharing most tags (ties: newest id) and the section's 50 newest
+** are the candidates; two points a shared tag, one for the section; ties
+** by words shared with the headline and standfirst, then date, then id.
+** Pins a bug too: a candidate without a section scored 0 whatever tags it
+** shared (NULL in the score's SQL arithmetic), so "Nothing alike" came
+** last instead of second. */
+static void test_article_related_ranking(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long jo = author_ensure(db, a, "Jo", NULL, NULL);
+	long long city = section_ensure(db, a, "City");
+	long long sport = section_ensure(db, a, "Sport");
+	const char *const t12[] = {"Alpha", "Beta"}, *const t1[] = {"Alpha"},
+	                  *const t2[] = {"Beta"}, *const t3[] = {"Gamma"},
+	                  *const t123[] = {"Alpha", "Beta", "Gamma"};
+	long long x = make_article(db, a, "Harbour council votes", jo, city, 1000, NULL, t123, 3);
+	long long pa = make_article(db, a, "Nothing alike", jo, 0, 1100, NULL, t12, 2);   /* 4 */
+	long long pb = make_article(db, a, "One tag and the section", jo, city, 1200, NULL, t1, 1);
+	long long pc = make_article(db, a, "Two tags and the section", jo, city, 1300, NULL, t12, 2);
+	long long pd = make_article(db, a, "Harbour words", jo, sport, 1400, NULL, t2, 1);
+	long long dr = make_article(db, a, "A draft sharing all", jo, city, 0, "draft", t123, 3);
+	/* 105 newer articles sharing one tag: only the 97 newest of them join
+	** a, c and the draft among the 100 (the draft takes a place, then is
+	** not shown); b and d fall out (b stays as one of the section's
+	** newest, its tag no longer counted). */
+	long long g[105];
+	for (int i = 0; i < 105; i++)
+		g[i] = make_article(db, a, i == 20 ? "Council news" : arena_printf(a, "Gamma %d", i),
+		                    jo, sport, 2000 + i, NULL, t3, 1);
+	CHECK(x > 0 && pa > 0 && pb > 0 && pc > 0 && pd > 0 && dr > 0 && g[104] > 0);
+	struct article art;
+	CHECK(article_by_slug(db, a, "harbour-council-votes", 1, &art) == 0);
+	size_t n;
+	struct article *l = article_related(db, NULL, a, &art, 4, &n);
+	/* c 5, a 4; then the gamma ones at 2: the one sharing a word first,
+	** then the newest. */
+	CHECK(n == 4 && l[0].id == pc && l[1].id == pa && l[2].id == g[20] && l[3].id == g[104]);
+	l = article_related(db, NULL, a, &art, 120, &n);
+	CHECK(n == 100);                       /* c, a, 97 gamma, b */
+	CHECK(n == 100 && l[99].id == pb);     /* the section's point alone */
+	int has_d = 0, has_old_gamma = 0;
+	for (size_t i = 0; i < n; i++) {
+		has_d |= l[i].id == pd;
+		has_old_gamma |= l[i].id == g[0] || l[i].id == g[7];
+	}
+	CHECK(!has_d && !has_old_gamma);
+	CHECK(article_related(db, NULL, a, &art, 2, &n) && n == 2);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+static const char sql_publish_all[] = "UPDATE articles SET status = 'published'"
+                                      " WHERE status = 'draft'";
+static const char sql_empty_log[] = "DELETE FROM changes";
+
+/* The listing memo: counts and tag lists kept across calls, forgotten at
+** a listing change only; never a stale answer. */
+static void test_listmemo(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	struct listmemo *m = listmemo_new();
+	struct listmemo_stats st;
+	long long jo = author_ensure(db, a, "Jo", NULL, NULL);
+	long long city = section_ensure(db, a, "City");
+	const char *const t1[] = {"Alpha"};
+	long long a1 = make_article(db, a, "First", jo, city, 1000, NULL, t1, 1);
+	make_article(db, a, "Second", jo, 0, 2000, NULL, NULL, 0);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0}, sec = {SCOPE_SECTION, city, 0, 0},
+	                     by = {SCOPE_AUTHOR, jo, 0, 0};
+	CHECK(listmemo_count(m, db, &all) == 2);
+	CHECK(listmemo_count(m, db, &sec) == 1);
+	CHECK(listmemo_count(m, db, &by) == 2);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 3);
+	CHECK(listmemo_count(m, db, &all) == 2 && listmemo_count(m, db, &sec) == 1);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 3); /* remembered */
+	size_t n;
+	long long *ids = listmemo_tagged(m, db, a, 1, &n);
+	CHECK(n == 1 && ids[0] == a1);
+
+	/* A comment changes no listing: everything is kept. */
+	CHECK(add_comment(db, a1, 0, "Ann", "ann@example.com", "Hi.", "approved", "192.0.2.1",
+	                  1500) > 0);
+	CHECK(listmemo_count(m, db, &all) == 2);
+	ids = listmemo_tagged(m, db, a, 1, &n);
+	listmemo_stats(m, &st);
+	CHECK(st.reads == 4 && n == 1);
+
+	/* Publishing (from anywhere: here plain SQL) is seen at once. */
+	long long a3 = make_article(db, a, "Third", jo, city, 3000, "draft", t1, 1);
+	CHECK(listmemo_count(m, db, &all) == 2);
+	ids = listmemo_tagged(m, db, a, 1, &n);
+	CHECK(n == 2 && ids[0] == a3 && ids[1] == a1); /* drafts are in tag lists */
+	db_exec(db, sql_publish_all);
+	CHECK(listmemo_count(m, db, &all) == 3);
+	CHECK(listmemo_count(m, db, &sec) == 2);
+	CHECK(listmemo_count(m, db, &by) == 3);
+	CHECK(listmemo_count(m, db, &all) == article_count_in_scope(db, &all));
+
+	/* Rows pruned before they were read: forget everything. */
+	listmemo_stats(m, &st);
+	long long resets = st.resets;
+	make_article(db, a, "Fourth", jo, city, 4000, NULL, NULL, 0);
+	changes_prune(db, changes_latest(db));       /* its listing change, unread */
+	CHECK(add_comment(db, a1, 0, "Ann", "ann@example.com", "Again.", "approved",
+	                  "192.0.2.1", 1600) > 0);  /* a row the memo can read */
+	CHECK(listmemo_count(m, db, &all) == 4);
+	listmemo_stats(m, &st);
+	CHECK(st.resets == resets + 1);
+	/* A log that went back (emptied): forget too. */
+	db_exec(db, sql_empty_log);
+	CHECK(listmemo_count(m, db, &all) == 4);
+	listmemo_stats(m, &st);
+	CHECK(st.resets == resets + 2);
+	/* Related stories read through the memo say the same as without. */
+	struct article art;
+	CHECK(article_by_slug(db, a, "first", 1, &art) == 0);
+	size_t n1, n2;
+	struct article *r1 = article_related(db, m, a, &art, 5, &n1);
+	struct article *r2 = article_related(db, NULL, a, &art, 5, &n2);
+	CHECK(n1 == 2 && n2 == 2 && r1[0].id == r2[0].id && r1[1].id == r2[1].id);
+	CHECK(listmemo_count(NULL, db, &all) == 4);
+	listmemo_free(m);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+static const char sql_make_subsection[] =
+    "UPDATE sections SET parent_id = (SELECT id FROM sections WHERE name = 'Parent')"
+    " WHERE name = 'Child'";
+static const char sql_no_sync[] = "PRAGMA synchronous = OFF";
+static const char sql_redate[] =
+    "UPDATE articles SET published_at = published_at + 1 WHERE id % 7 = 0";
+
+/* Deep pages from remembered positions give exactly the pages a plain
+** walk gives, in every kind of scope, across many articles on the same
+** second, before and after writes that reorder them. */
+static void test_listmemo_pages(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	struct listmemo *m = listmemo_new();
+	long long ann = author_ensure(db, a, "Ann", NULL, NULL);
+	long long bob = author_ensure(db, a, "Bob", NULL, NULL);
+	long long parent = section_ensure(db, a, "Parent");
+	long long child = section_ensure(db, a, "Child");
+	long long lone = section_ensure(db, a, "Lone");
+	const char *const t1[] = {"Alpha"}, *const t2[] = {"Alpha", "Beta"};
+	db_exec(db, sql_no_sync); /* 2,400 articles quickly: a test database */
+	for (int i = 0; i < 2400; i++) {
+		long long sec = i % 3 == 0 ? parent : i % 3 == 1 ? child : lone;
+		/* Runs of 40 articles on one second, straddling every step. */
+		make_article(db, a, arena_printf(a, "Story %d", i), i % 2 ? ann : bob, sec,
+		             1700000000 + (i / 40) * 60, i % 50 == 7 ? "draft" : NULL,
+		             i % 4 ? t1 : t2, i % 4 ? 1 : 2);
+	}
+	db_exec(db, sql_make_subsection);
+	struct article_scope scopes[] = {
+	    {SCOPE_ALL, 0, 0, 0}, {SCOPE_SECTION, parent, 0, 0}, {SCOPE_SECTION, lone, 0, 0},
+	    {SCOPE_TAG, 1, 0, 0}, {SCOPE_AUTHOR, ann, 0, 0},
+	    {SCOPE_DATES, 0, 1700000000 + 60 * 5, 1700000000 + 60 * 55}};
+	const long long offsets[] = {0, 5, 990, 995, 999, 1000, 1001, 1990, 1999, 2000, 2005,
+	                             2330, 2345, 2350, 3000, 1000, 30};
+	for (int round = 0; round < 3; round++) {
+		int same = 1;
+		for (size_t s = 0; s < sizeof scopes / sizeof *scopes; s++)
+			for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++) {
+				size_t n1, n2;
+				struct article *l1 = listmemo_page(m, db, a, &scopes[s], offsets[o], 10, &n1);
+				struct article *l2 = article_in_scope(db, a, &scopes[s], offsets[o], 10, 0,
+				                                      &n2);
+				if (strcmp(ids(a, l1, n1), ids(a, l2, n2)) != 0) {
+					fprintf(stderr, "round %d scope %zu offset %lld: %s, want %s\n", round,
+					        s, offsets[o], ids(a, l1, n1), ids(a, l2, n2));
+					same = 0;
+				}
+			}
+		CHECK(same);
+		if (round == 0) {
+			struct listmemo_stats st;
+			listmemo_stats(m, &st);
+			CHECK(st.reads > 0);
+		}
+		if (round == 1) /* reorder: a new newest article, and dates moved */
+			make_article(db, a, "Newest", ann, lone, 1800000000, NULL, t1, 1);
+		db_exec(db, sql_redate);
+	}
+	/* Pages past a remembered position read no position again; one before
+	** it finds its own once. */
+	struct listmemo_stats before, after;
+	size_t n;
+	listmemo_page(m, db, a, &scopes[0], 2001, 10, &n);
+	listmemo_stats(m, &before);
+	listmemo_page(m, db, a, &scopes[0], 2011, 10, &n);
+	listmemo_page(m, db, a, &scopes[0], 2300, 10, &n);
+	listmemo_stats(m, &after);
+	CHECK(after.reads == before.reads && n == 10);
+	listmemo_page(m, db, a, &scopes[0], 1500, 10, &n);
+	listmemo_page(m, db, a, &scopes[0], 1510, 10, &n);
+	listmemo_stats(m, &after);
+	CHECK(after.reads == before.reads + 1 && n == 10);
+	listmemo_free(m);
+	fresh_close(&f);
+	arena_free(a);
+}
+
 static void test_spamfilter(struct db *db)
 {
 	CHECK(spamfilter_score(db, "anything at all") < 0);
@@ -743,6 +958,37 @@ static void test_comment(void)
 	CHECK(n == 3 && list[0].id == c1 && list[1].id == c2 && list[2].id == c4);
 	CHECK(comment_count_approved(db, art) == 2);
 	CHECK(comment_count_approved(db, art2) == 0);
+
+	/* Pages of threads: one thread a page here.  The reader's own held
+	** comment c4 is a thread of its own for them alone. */
+	CHECK(comment_count_threads(db, a, art, NULL, 0) == 1);
+	CHECK(comment_count_threads(db, a, art, own, 2) == 2);
+	list = comment_for_article(db, a, art, own, 2, 1, 1, &n);
+	CHECK(n == 2 && list[0].id == c1 && list[1].id == c2);
+	list = comment_for_article(db, a, art, own, 2, 1, 2, &n);
+	CHECK(n == 1 && list[0].id == c4);
+	list = comment_for_article(db, a, art, own, 2, 1, 3, &n);
+	CHECK(n == 0);
+	list = comment_for_article(db, a, art, NULL, 0, 1, 2, &n);
+	CHECK(n == 0);
+	CHECK(comment_page_of(db, a, art, c2, own, 2, 1) == 1); /* a reply: its thread's */
+	CHECK(comment_page_of(db, a, art, c4, own, 2, 1) == 2);
+	CHECK(comment_page_of(db, a, art, c4, own, 2, 0) == 1);
+	/* A reply the reader is waiting on, under an approved comment: shown
+	** to them in its thread; a reply under a held comment is shown to
+	** nobody, approved or not. */
+	long long c5 = add_comment(db, art, c1, "Eli", "eli@example.com", "Held reply.",
+	                           "pending", "192.0.2.5", now - 20);
+	long long c6 = add_comment(db, art, c3, "Fay", "fay@example.com", "Under held.",
+	                           "approved", "192.0.2.6", now - 10);
+	long long own2[] = {c5, c6};
+	list = comment_for_article(db, a, art, own2, 2, 0, 1, &n);
+	CHECK(n == 3 && list[0].id == c1 && list[1].id == c2 && list[2].id == c5);
+	list = comment_for_article(db, a, art, NULL, 0, 0, 1, &n);
+	CHECK(n == 2);
+	CHECK(comment_count_approved(db, art) == 3); /* c6 counts, though not shown */
+	CHECK(comment_set_status(db, c5, "trash") == 0);
+	CHECK(comment_set_status(db, c6, "trash") == 0);
 
 	/* Refused: a missing article, a bad status. */
 	char err[200] = "";
@@ -1064,7 +1310,10 @@ int main(void)
 	test_author();
 	test_article_create();
 	test_article_lists();
+	test_article_related_ranking();
 	test_comment();
+	test_listmemo();
+	test_listmemo_pages();
 	{
 		struct fresh f;
 		struct db *db = fresh_open(&f);

@@ -1,0 +1,352 @@
+/*
+** listmemo.c: listing answers remembered until the change log says
+** listings changed (see listmemo.h).
+**
+** Staleness, precisely.  The memo holds `seq`, the newest change it has
+** seen, and answers that were read after that change was committed.  A use
+** reads the log's head first (its own snapshot), brings the memo to it
+** (forgetting all if a listing change lies between), and then reads or
+** stores an answer only if the memo still stands at that same head: an
+** answer computed from a snapshot at or after the head is stored under it,
+** and any later listing change is in the log past the head, so the next
+** use forgets it.  Whenever threads disagree about the head, the memo is
+** simply not used for that call.
+*/
+#include "model/listmemo.h"
+#include "model/article.h"
+#include "model/changes.h"
+#include "model/taxonomy.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT_SLOTS 1024         /* scopes remembered (a power of two) */
+#define MAX_TAGGED_IDS 4000000   /* tag lists' ids kept at most (32 MB) */
+#define MAX_SCAN 1000            /* changes read to decide; more: forget */
+
+/* Changes after ?1 up to ?2, oldest first: is any a listing's? */
+static const char sql_changes_between[] =
+    "SELECT seq, kind IN ('lists', 'all') FROM changes WHERE seq > ?1 AND seq <= ?2"
+    " ORDER BY seq LIMIT ?3";
+
+struct count_slot {
+	int used;          /* 1 if it holds this scope */
+	int kind;          /* enum scope_kind */
+	long long id;      /* the scope's id */
+	long long from;    /* SCOPE_DATES range */
+	long long to;
+	long long count;   /* published articles in it; -1 not known yet */
+	struct scope_key *anchors; /* [j - 1]: the position before article j *
+	                           ** LISTMEMO_STEP; id 0 unknown (malloc) */
+	size_t n_anchors;  /* entries in anchors */
+};
+
+struct tag_slot {
+	long long tag_id;  /* 0 for an empty slot */
+	long long *ids;    /* its articles, newest id first (malloc) */
+	size_t n;          /* entries in ids */
+};
+
+struct listmemo {
+	pthread_mutex_t mu;        /* guards everything below */
+	long long seq;             /* newest change seen; -1 before the first use */
+	struct count_slot counts[COUNT_SLOTS]; /* scope -> count, open addressing */
+	size_t n_counts;           /* used slots in counts */
+	struct tag_slot *tags;     /* tag -> articles, open addressing */
+	size_t tag_cap;            /* slots in tags (a power of two, or 0) */
+	size_t n_tags;             /* used slots in tags */
+	size_t tagged_ids;         /* ids held over all tags */
+	struct listmemo_stats stats; /* for tests */
+};
+
+struct listmemo *listmemo_new(void)
+{
+	struct listmemo *m = calloc(1, sizeof *m);
+	if (!m)
+		die("out of memory");
+	pthread_mutex_init(&m->mu, NULL);
+	m->seq = -1;
+	return m;
+}
+
+/* Forgets every scope.  Called with mu held. */
+static void forget_counts(struct listmemo *m)
+{
+	for (size_t i = 0; i < COUNT_SLOTS; i++)
+		free(m->counts[i].anchors);
+	memset(m->counts, 0, sizeof m->counts);
+	m->n_counts = 0;
+}
+
+/* Forgets every answer.  Called with mu held. */
+static void forget(struct listmemo *m)
+{
+	forget_counts(m);
+	for (size_t i = 0; i < m->tag_cap; i++)
+		free(m->tags[i].ids);
+	free(m->tags);
+	m->tags = NULL;
+	m->tag_cap = m->n_tags = m->tagged_ids = 0;
+	m->stats.resets++;
+}
+
+void listmemo_free(struct listmemo *m)
+{
+	if (!m)
+		return;
+	forget(m);
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+/* 1 if a change in (from, to] touches listings, or if the log cannot say
+** (a gap: rows pruned before anyone here read them; too many to read). */
+static int listings_changed(struct db *db, long long from, long long to)
+{
+	if (to - from > MAX_SCAN)
+		return 1;
+	struct db_stmt *st = db_prepare(db, sql_changes_between);
+	db_bind_int(st, 1, from);
+	db_bind_int(st, 2, to);
+	db_bind_int(st, 3, MAX_SCAN);
+	long long expect = from + 1;
+	int changed = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_col_int(st, 0) != expect++ || db_col_int(st, 1)) {
+			changed = 1;
+			break;
+		}
+	}
+	db_done(st);
+	return changed || (rc != DB_ROW && rc != DB_OK) || expect != to + 1;
+}
+
+/* Brings the memo up to the log's head; returns the head, the stamp under
+** which this call may read and store answers, or -1 when it should not use
+** the memo (threads raced, the log could not be read). */
+static long long sync(struct listmemo *m, struct db *db)
+{
+	long long head = changes_latest(db);
+	if (db_failed(db))
+		return -1;
+	for (int tries = 0; tries < 3; tries++) {
+		pthread_mutex_lock(&m->mu);
+		long long seen = m->seq;
+		pthread_mutex_unlock(&m->mu);
+		if (seen == head)
+			return head;
+		/* A head behind what was seen: the log went back (emptied,
+		** restored), or another thread read a newer head; either way
+		** nothing held can be trusted for this head. */
+		int stale = seen < 0 || head < seen || listings_changed(db, seen, head);
+		pthread_mutex_lock(&m->mu);
+		int won = m->seq == seen;
+		if (won) {
+			if (stale)
+				forget(m);
+			m->seq = head;
+		}
+		pthread_mutex_unlock(&m->mu);
+		if (won)
+			return head;
+	}
+	return -1;
+}
+
+static size_t count_hash(const struct article_scope *s)
+{
+	unsigned long long h = (unsigned long long)s->kind * 0x9E3779B97F4A7C15ull;
+	h ^= (unsigned long long)s->id + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+	h ^= (unsigned long long)s->from + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+	h ^= (unsigned long long)s->to + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+	return (size_t)(h ^ (h >> 29)) & (COUNT_SLOTS - 1);
+}
+
+/* The slot holding scope s, or the empty one where it would go.  mu held. */
+static struct count_slot *count_slot(struct listmemo *m, const struct article_scope *s)
+{
+	for (size_t h = count_hash(s);; h = (h + 1) & (COUNT_SLOTS - 1)) {
+		struct count_slot *c = &m->counts[h];
+		if (!c->used || (c->kind == (int)s->kind && c->id == s->id && c->from == s->from &&
+		                 c->to == s->to))
+			return c;
+	}
+}
+
+/* The slot of scope s, taken if it was free (starting over when the table
+** is three quarters full).  mu held. */
+static struct count_slot *count_slot_take(struct listmemo *m, const struct article_scope *s)
+{
+	if (m->n_counts >= COUNT_SLOTS * 3 / 4 && !count_slot(m, s)->used)
+		forget_counts(m);
+	struct count_slot *c = count_slot(m, s);
+	if (!c->used) {
+		c->used = 1;
+		c->kind = (int)s->kind;
+		c->id = s->id;
+		c->from = s->from;
+		c->to = s->to;
+		c->count = -1;
+		m->n_counts++;
+	}
+	return c;
+}
+
+long long listmemo_count(struct listmemo *m, struct db *db, const struct article_scope *scope)
+{
+	if (!m)
+		return article_count_in_scope(db, scope);
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		pthread_mutex_lock(&m->mu);
+		struct count_slot *c = m->seq == stamp ? count_slot(m, scope) : NULL;
+		long long count = c && c->used ? c->count : -1;
+		pthread_mutex_unlock(&m->mu);
+		if (count >= 0)
+			return count;
+	}
+	long long count = article_count_in_scope(db, scope);
+	int failed = db_failed(db);
+	pthread_mutex_lock(&m->mu);
+	m->stats.reads++;
+	if (stamp >= 0 && m->seq == stamp && !failed)
+		count_slot_take(m, scope)->count = count;
+	pthread_mutex_unlock(&m->mu);
+	return count;
+}
+
+struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a,
+                              const struct article_scope *scope, long long offset, int limit,
+                              size_t *n)
+{
+	long long k = offset / LISTMEMO_STEP;
+	if (!m || k == 0)
+		return article_in_scope(db, a, scope, offset, limit, 0, n);
+	/* The nearest remembered position at or before k steps. */
+	struct scope_key from = {0, 0};
+	long long j = 0;
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		pthread_mutex_lock(&m->mu);
+		struct count_slot *c = m->seq == stamp ? count_slot(m, scope) : NULL;
+		if (c && c->used)
+			for (j = (long long)c->n_anchors < k ? (long long)c->n_anchors : k; j > 0; j--)
+				if (c->anchors[j - 1].id) {
+					from = c->anchors[j - 1];
+					break;
+				}
+		pthread_mutex_unlock(&m->mu);
+	}
+	if (j < k) {
+		/* Walk the index from there to k steps (once), and remember it. */
+		struct scope_key key;
+		if (article_scope_key(db, scope, &from, (k - j) * LISTMEMO_STEP - 1, &key) != 0)
+			return article_in_scope(db, a, scope, offset, limit, 0, n); /* past the end */
+		from = key;
+		int failed = db_failed(db);
+		pthread_mutex_lock(&m->mu);
+		m->stats.reads++;
+		if (stamp >= 0 && m->seq == stamp && !failed) {
+			struct count_slot *c = count_slot_take(m, scope);
+			if (c->n_anchors < (size_t)k) {
+				struct scope_key *more = realloc(c->anchors, (size_t)k * sizeof *more);
+				if (!more)
+					die("out of memory");
+				memset(more + c->n_anchors, 0, ((size_t)k - c->n_anchors) * sizeof *more);
+				c->anchors = more;
+				c->n_anchors = (size_t)k;
+			}
+			c->anchors[k - 1] = key;
+		}
+		pthread_mutex_unlock(&m->mu);
+	}
+	return article_in_scope_after(db, a, scope, &from, offset - k * LISTMEMO_STEP, limit, n);
+}
+
+static size_t tag_hash(long long tag_id, size_t cap)
+{
+	return (size_t)((unsigned long long)tag_id * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+}
+
+/* The slot of tag_id, or the empty one where it would go.  mu held, and
+** tag_cap > 0. */
+static struct tag_slot *tag_slot(struct listmemo *m, long long tag_id)
+{
+	for (size_t h = tag_hash(tag_id, m->tag_cap);; h = (h + 1) & (m->tag_cap - 1))
+		if (m->tags[h].tag_id == tag_id || m->tags[h].tag_id == 0)
+			return &m->tags[h];
+}
+
+/* Room for one more tag: the table doubles past half full.  mu held. */
+static void tag_grow(struct listmemo *m)
+{
+	if (m->tag_cap && 2 * (m->n_tags + 1) <= m->tag_cap)
+		return;
+	size_t old_cap = m->tag_cap;
+	struct tag_slot *old = m->tags;
+	m->tag_cap = old_cap ? 2 * old_cap : 64;
+	m->tags = calloc(m->tag_cap, sizeof *m->tags);
+	if (!m->tags)
+		die("out of memory");
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].tag_id)
+			*tag_slot(m, old[i].tag_id) = old[i];
+	free(old);
+}
+
+long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
+                           long long tag_id, size_t *n)
+{
+	if (!m || tag_id == 0)
+		return tag_article_ids(db, a, tag_id, n);
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		long long *copy = NULL;
+		pthread_mutex_lock(&m->mu);
+		struct tag_slot *t = m->seq == stamp && m->tag_cap ? tag_slot(m, tag_id) : NULL;
+		if (t && t->tag_id) {
+			*n = t->n;
+			copy = arena_alloc(a, (t->n ? t->n : 1) * sizeof *copy);
+			if (t->n)
+				memcpy(copy, t->ids, t->n * sizeof *copy);
+		}
+		pthread_mutex_unlock(&m->mu);
+		if (copy)
+			return copy;
+	}
+	long long *ids = tag_article_ids(db, a, tag_id, n);
+	int failed = db_failed(db);
+	pthread_mutex_lock(&m->mu);
+	m->stats.reads++;
+	if (stamp >= 0 && m->seq == stamp && !failed && m->tagged_ids + *n <= MAX_TAGGED_IDS) {
+		tag_grow(m);
+		struct tag_slot *t = tag_slot(m, tag_id);
+		if (!t->tag_id) {
+			t->ids = malloc((*n ? *n : 1) * sizeof *t->ids);
+			if (!t->ids)
+				die("out of memory");
+			if (*n)
+				memcpy(t->ids, ids, *n * sizeof *ids);
+			t->n = *n;
+			t->tag_id = tag_id;
+			m->n_tags++;
+			m->tagged_ids += *n;
+		}
+	}
+	pthread_mutex_unlock(&m->mu);
+	return ids;
+}
+
+void listmemo_stats(struct listmemo *m, struct listmemo_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->mu);
+	*out = m->stats;
+	pthread_mutex_unlock(&m->mu);
+}
