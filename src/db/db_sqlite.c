@@ -158,6 +158,24 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
+/* byline_hash(text): a 64-bit FNV-1a hash of the text's bytes, for
+** indexing long values (comment bodies) by something short.  NULL gives
+** NULL. */
+static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const unsigned char *p = sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	unsigned long long h = 14695981039346656037ull;
+	for (int i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	sqlite3_result_int64(ctx, (sqlite3_int64)h);
+}
+
 /* A connection with Byline's settings, not yet tied to a file's queue. */
 static struct db *conn_open(const char *path, char *err, size_t errlen)
 {
@@ -179,6 +197,9 @@ static struct db *conn_open(const char *path, char *err, size_t errlen)
 	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_create_function(h, "byline_hash", 1,
+	                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	                        sql_byline_hash, NULL, NULL);
 	/* synchronous=FULL: in WAL mode every commit fsyncs the WAL before it
 	** returns, which is what lets db_commit's DB_OK mean "on disk". */
 	static const char *const pragmas =

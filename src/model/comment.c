@@ -24,8 +24,9 @@
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
-    " spam_score, spam_reason, ip_net)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    " spam_score, spam_reason, ip_net, body_hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+    " byline_hash(?6))";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -45,10 +46,21 @@ static const char sql_known_good[] =
     " AND status = 'approved' LIMIT 1";
 static const char sql_last_ip[] =
     "SELECT max(created_at) FROM comments WHERE ip = ?1";
+/* By the body's hash (comments_body): the rows with this very text on
+** this article, not every comment of its author there. */
 static const char sql_duplicate[] =
-    "SELECT 1 FROM comments WHERE article_id = ?1 AND COALESCE(parent_id, 0) = ?2"
-    " AND (author_name = ?3 OR author_email = ?4) AND body = ?5"
-    " AND status <> 'trash' LIMIT 1";
+    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = byline_hash(?5)"
+    " AND body = ?5 AND COALESCE(parent_id, 0) = ?2"
+    " AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1";
+/* Where a comment sits: its thread's top, for comment_page_of(). */
+static const char sql_bone[] =
+    "SELECT COALESCE(parent_id, 0), created_at, status FROM comments"
+    " WHERE id = ?1 AND article_id = ?2";
+/* Approved threads (top-level comments) before a point in page order: an
+** index range of comments_threads. */
+static const char sql_threads_before[] =
+    "SELECT count(*) FROM comments WHERE article_id = ?1 AND parent_id IS NULL"
+    " AND status = 'approved' AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))";
 static const char sql_set_status[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
 static const char sql_list_all[] =
     "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
@@ -500,6 +512,42 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 {
 	if (per_page <= 0)
 		return 1;
+	/* A top-level comment (every new thread, the common case right after
+	** posting) starts its own thread: its page is the count of visible
+	** threads before it, from the index and the reader's own few held
+	** comments, without reading the article's every comment. */
+	struct db_stmt *st = db_prepare(db, sql_bone);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, article_id);
+	int top = 0;
+	long long created = 0;
+	if (db_step(st) == DB_ROW) {
+		top = db_col_int(st, 0) == 0;
+		created = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (top) {
+		st = db_prepare(db, sql_threads_before);
+		db_bind_int(st, 1, article_id);
+		db_bind_int(st, 2, created);
+		db_bind_int(st, 3, id);
+		long long before = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+		for (size_t i = 0; i < n_own; i++) {
+			if (own[i] == id)
+				continue;
+			st = db_prepare(db, sql_bone);
+			db_bind_int(st, 1, own[i]);
+			db_bind_int(st, 2, article_id);
+			if (db_step(st) == DB_ROW && db_col_int(st, 0) == 0 &&
+			    !strcmp(db_col_text(st, 2), "pending")) {
+				long long c = db_col_int(st, 1);
+				before += c < created || (c == created && own[i] < id);
+			}
+			db_done(st);
+		}
+		return (int)(before / per_page) + 1;
+	}
 	struct skeleton sk;
 	skeleton_read(db, a, article_id, own, n_own, &sk);
 	/* The thread's top: up the parent chain, whatever is visible. */
