@@ -312,6 +312,21 @@ def cached_site(articles, comments):
         log("reusing %s" % os.path.relpath(path, ROOT))
         return path, False
     prefix = "site-%d-%d-" % (articles, comments)
+    # The same generator's site made under an older schema: migrate it (the
+    # first command that opens it does) instead of generating it again.
+    older = sorted((f for f in os.listdir(CACHE_DIR)
+                    if f.startswith(prefix) and f.endswith("-%s.db" % gh) and f != name),
+                   key=lambda f: int(f.split("-v")[1].split("-")[0]), reverse=True)
+    if older:
+        src = os.path.join(CACHE_DIR, older[0])
+        log("migrating %s to schema %d" % (older[0], schema_version()))
+        t = time.monotonic()
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(src + suffix):
+                os.rename(src + suffix, path + suffix)
+        run([BYLINE, "settings", "--db", path, "get", "site_title"], 1800)
+        log("migrated in %.0f s" % (time.monotonic() - t))
+        return path, False
     for old in os.listdir(CACHE_DIR):  # older generations of the same site
         if old.startswith(prefix) and old != name:
             os.unlink(os.path.join(CACHE_DIR, old))
