@@ -176,6 +176,23 @@ static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_int64(ctx, (sqlite3_int64)h);
 }
 
+/* Ends the connection's transaction, whatever it takes.  A ROLLBACK can
+** itself fail (no memory to compile it, an I/O error while undoing): left
+** open, the transaction would hold the write lock and every later write of
+** the process and of other processes would fail.  So it is tried again,
+** briefly, until SQLite says no transaction is open. */
+static void rollback_hard(sqlite3 *h)
+{
+	for (int i = 0; i < 200 && !sqlite3_get_autocommit(h); i++) {
+		if (sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK)
+			return;
+		struct timespec ts = {0, 5000000L}; /* 5 ms */
+		nanosleep(&ts, NULL);
+	}
+	if (!sqlite3_get_autocommit(h))
+		log_warn("database: a transaction could not be rolled back: %s", sqlite3_errmsg(h));
+}
+
 /* A connection with Byline's settings, not yet tied to a file's queue. */
 static struct db *conn_open(const char *path, char *err, size_t errlen)
 {
@@ -607,7 +624,7 @@ static void group_commit(struct db_file *f)
 		         n == 1 ? "" : "s", why);
 		/* Whatever SQLite left open goes: nothing of the group stays. */
 		if (!sqlite3_get_autocommit(w->h))
-			sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+			rollback_hard(w->h);
 	}
 	pthread_mutex_lock(&f->mu);
 	f->committing = 0;
@@ -652,7 +669,7 @@ static void writer_leave(struct db *db, struct db_waiter *joined, const char *wh
 	int empty = f->n_members == 0 && !joined;
 	pthread_mutex_unlock(&f->mu);
 	if (!lost && empty)
-		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL); /* nothing in it */
+		rollback_hard(w->h); /* nothing in it */
 	pthread_mutex_lock(&f->mu);
 	if (lost || empty) {
 		f->open = 0;
@@ -690,7 +707,7 @@ static void writer_rollback(struct db *db)
 		/* Cannot undo just this transaction: undo the group's. */
 		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
 		why = db->err;
-		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+		rollback_hard(w->h);
 	}
 	writer_leave(db, NULL, why);
 }
@@ -795,7 +812,7 @@ int db_begin(struct db *db)
 		log_warn("database: %s (SAVEPOINT)", db->err);
 		db->failed = 1;
 		if (!sqlite3_get_autocommit(w->h))
-			sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+			rollback_hard(w->h);
 		writer_leave(db, NULL, db->err);
 		return map_rc(src) == DB_OK ? DB_ERR : map_rc(src);
 	}
@@ -855,7 +872,7 @@ void db_rollback(struct db *db)
 	if (db->via)
 		writer_rollback(db);
 	else if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		rollback_hard(db->h);
 }
 
 void db_write_stats(struct db *db, long long *transactions, long long *commits)
