@@ -76,6 +76,12 @@ int db_col_is_null(struct db_stmt *st, int i);
 /* Gives the statement back to its connection's cache. */
 void db_done(struct db_stmt *st);
 
+/* Steps st (prepared and bound by the caller) through at most max rows,
+** collecting column 0 as integers in the order read, then db_done()s it.
+** The array is allocated in a; *n gets its length. */
+struct arena;
+long long *db_col_ids(struct db_stmt *st, struct arena *a, size_t max, size_t *n);
+
 /* Runs SQL with no parameters and no rows (schema, pragmas).  DB_OK or error. */
 int db_exec(struct db *db, const char *sql);
 

@@ -11,6 +11,7 @@
 ** below and docs/ARCHITECTURE.md, "Storage".
 */
 #include "db/db.h"
+#include "core/arena.h"
 #include "core/log.h"
 
 #include <pthread.h>
@@ -484,6 +485,25 @@ int db_step(struct db_stmt *s)
 		mark_failed(s->db);
 	}
 	return mapped;
+}
+
+long long *db_col_ids(struct db_stmt *st, struct arena *a, size_t max, size_t *n)
+{
+	long long *ids = NULL;
+	size_t k = 0, cap = 0;
+	while (k < max && db_step(st) == DB_ROW) {
+		if (k == cap) {
+			cap = cap ? 2 * cap : 64;
+			long long *bigger = arena_alloc(a, cap * sizeof *bigger);
+			if (k)
+				memcpy(bigger, ids, k * sizeof *bigger);
+			ids = bigger;
+		}
+		ids[k++] = db_col_int(st, 0);
+	}
+	db_done(st);
+	*n = k;
+	return ids ? ids : arena_alloc(a, sizeof *ids);
 }
 
 long long db_col_int(struct db_stmt *s, int i)

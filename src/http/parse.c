@@ -183,6 +183,19 @@ int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why)
 	return 0;
 }
 
+int http_field_ok(const char *name, const char *value)
+{
+	if (!name || !*name || !value)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!is_tchar((unsigned char)*p))
+			return 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < ' ' && *p != '\t') || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 const char *http_head_field(const struct http_head *h, const char *name, int *count)
 {
 	const char *first = NULL;

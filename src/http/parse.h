@@ -46,6 +46,11 @@ long http_head_end(const char *buf, size_t n, size_t *scan);
 ** 431, 505) and *why a sentence for the reader. */
 int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why);
 
+/* 1 if name is a token and value holds no CR, LF or other control byte
+** but tab: a response header that may be written as it is.  The server
+** drops any other (a value built from input must never split a header). */
+int http_field_ok(const char *name, const char *value);
+
 /* The first field named name (case-insensitive), or NULL; *count, if not
 ** NULL, gets how many fields have that name. */
 const char *http_head_field(const struct http_head *h, const char *name, int *count);

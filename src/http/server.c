@@ -142,6 +142,14 @@ static time_t mono_now(void)
 	return ts.tv_sec;
 }
 
+/* The deadline `secs` from now.  The clock is read in whole seconds, so
+** one is added: a timeout never fires early (it fires between secs and
+** secs + 1 seconds later). */
+static time_t after(const struct http_server *s, int secs)
+{
+	return s->now + secs + 1;
+}
+
 static void set_events(struct conn *c, unsigned ev)
 {
 	if (c->dead || c->events == ev)
@@ -342,8 +350,9 @@ static void serialize(struct conn *c)
 	buf_puts(o, reason(r->status));
 	buf_put(o, "\r\n", 2);
 	buf_puts(o, s->date);
+	const char *ct = r->content_type ? r->content_type : "text/html; charset=utf-8";
 	buf_put(o, "Content-Type: ", 14);
-	buf_puts(o, r->content_type ? r->content_type : "text/html; charset=utf-8");
+	buf_puts(o, http_field_ok("Content-Type", ct) ? ct : "application/octet-stream");
 	buf_put(o, "\r\n", 2);
 	if (r->status != 304 && r->status != 204) {
 		buf_put(o, "Content-Length: ", 16);
@@ -354,6 +363,13 @@ static void serialize(struct conn *c)
 		if (!strcasecmp(r->hnames[i], "Connection")) {
 			if (!strcasecmp(r->hvalues[i], "close"))
 				c->close_after = 1;
+			continue;
+		}
+		if (!http_field_ok(r->hnames[i], r->hvalues[i])) {
+			/* Escaping for this context is refusal: a line break in a
+			** value would start a header (or a body) of the sender's. */
+			log_warn("http: response header %s dropped: a control byte in it",
+			         r->hnames[i]);
 			continue;
 		}
 		buf_puts(o, r->hnames[i]);
@@ -406,7 +422,7 @@ static int flush(struct conn *c)
 			return -1;
 		}
 		c->sent += (size_t)w;
-		c->deadline = c->s->now + c->s->cfg.timeout;
+		c->deadline = after(c->s, c->s->cfg.timeout);
 	}
 	return 1;
 }
@@ -549,7 +565,7 @@ static int begin(struct conn *c, size_t head_len)
 	c->chunked = te != NULL;
 	c->left = length;
 	c->state = S_BODY;
-	c->deadline = s->now + s->cfg.timeout;
+	c->deadline = after(s, s->cfg.timeout);
 	if (expect && hd->minor >= 1 && c->in_len == 0) {
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 		/* 25 bytes into an empty send buffer: a short write is not expected;
@@ -635,7 +651,7 @@ static void advance(struct conn *c)
 				return;
 			if (!c->started) {
 				c->started = 1;
-				c->deadline = s->now + s->cfg.timeout;
+				c->deadline = after(s, s->cfg.timeout);
 			}
 			long end = http_head_end(c->in, c->in_len, &c->scan);
 			if (end < 0) {
@@ -685,13 +701,13 @@ static void advance(struct conn *c)
 				c->state = S_LINGER;
 				c->in_len = 0;
 				c->discarded = 0;
-				c->deadline = s->now + LINGER_SECONDS;
+				c->deadline = after(s, LINGER_SECONDS);
 				set_events(c, EPOLLIN);
 				return;
 			}
 			request_reset(c);
 			c->state = S_HEAD;
-			c->deadline = s->now + s->cfg.timeout;
+			c->deadline = after(s, s->cfg.timeout);
 			if (!c->in_len && c->in_cap > IN_START) {
 				free(c->in);
 				c->in = NULL;
@@ -744,7 +760,7 @@ static void on_readable(struct conn *c)
 		return;
 	c->in_len += (size_t)r;
 	if (c->state == S_BODY)
-		c->deadline = s->now + s->cfg.timeout;
+		c->deadline = after(s, s->cfg.timeout);
 	advance(c);
 }
 
@@ -809,7 +825,7 @@ static void on_accept(struct http_server *s)
 		c->ip_slot = slot;
 		memcpy(c->ip, text, sizeof c->ip);
 		c->state = S_HEAD;
-		c->deadline = s->now + s->cfg.timeout;
+		c->deadline = after(s, s->cfg.timeout);
 		c->events = EPOLLIN;
 		struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &e) != 0) {
@@ -846,7 +862,7 @@ static void on_done(struct http_server *s)
 		}
 		c->state = S_WRITE;
 		c->sent = (size_t)-1;
-		c->deadline = s->now + s->cfg.timeout;
+		c->deadline = after(s, s->cfg.timeout);
 		advance(c);
 	}
 }

@@ -266,19 +266,8 @@ struct idlist {
 
 static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
 {
-	struct idlist l = {NULL, 0};
-	size_t cap = 0;
-	while (l.n < max && db_step(st) == DB_ROW) {
-		if (l.n == cap) {
-			cap = cap ? 2 * cap : 256;
-			long long *bigger = arena_alloc(a, cap * sizeof *bigger);
-			if (l.n)
-				memcpy(bigger, l.id, l.n * sizeof *bigger);
-			l.id = bigger;
-		}
-		l.id[l.n++] = db_col_int(st, 0);
-	}
-	db_done(st);
+	struct idlist l;
+	l.id = db_col_ids(st, a, max, &l.n);
 	return l;
 }
 

@@ -151,21 +151,8 @@ static int by_id(const void *pa, const void *pb)
 ** Allocated in a. */
 static long long *unpublished(struct db *db, struct arena *a, size_t *n)
 {
-	size_t cap = 64, k = 0;
-	long long *ids = arena_alloc(a, cap * sizeof *ids);
-	struct db_stmt *st = db_prepare(db, sql_unpublished);
-	while (db_step(st) == DB_ROW) {
-		if (k == cap) {
-			long long *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-			memcpy(bigger, ids, cap * sizeof *ids);
-			ids = bigger;
-			cap *= 2;
-		}
-		ids[k++] = db_col_int(st, 0);
-	}
-	db_done(st);
-	qsort(ids, k, sizeof *ids, by_id);
-	*n = k;
+	long long *ids = db_col_ids(db_prepare(db, sql_unpublished), a, (size_t)-1, n);
+	qsort(ids, *n, sizeof *ids, by_id);
 	return ids;
 }
 

@@ -30,22 +30,9 @@ static const char sql_tag_articles[] =
 
 long long *tag_article_ids(struct db *db, struct arena *a, long long tag_id, size_t *n)
 {
-	size_t cap = 256, k = 0;
-	long long *ids = arena_alloc(a, cap * sizeof *ids);
 	struct db_stmt *st = db_prepare(db, sql_tag_articles);
 	db_bind_int(st, 1, tag_id);
-	while (db_step(st) == DB_ROW) {
-		if (k == cap) {
-			long long *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-			memcpy(bigger, ids, cap * sizeof *ids);
-			ids = bigger;
-			cap *= 2;
-		}
-		ids[k++] = db_col_int(st, 0);
-	}
-	db_done(st);
-	*n = k;
-	return ids;
+	return db_col_ids(st, a, (size_t)-1, n);
 }
 
 static long long ensure(struct db *db, struct arena *a, const char *name,

@@ -207,8 +207,23 @@ static void test_chunked(void)
 	chunked_case("3\r\nabc\r\n3\r\ndef\r\n", NULL, HTTP_CHUNK_TOO_BIG, 5);
 }
 
+/* Response headers: a value with a line break never goes out. */
+static void test_field_ok(void)
+{
+	CHECK(http_field_ok("Location", "/a?b=c d\tx"));
+	CHECK(http_field_ok("Set-Cookie", "a=b; Path=/; HttpOnly"));
+	CHECK(!http_field_ok("Location", "/a\r\nSet-Cookie: x=y"));
+	CHECK(!http_field_ok("Location", "/a\nb"));
+	CHECK(!http_field_ok("Location", "/a\rb"));
+	CHECK(!http_field_ok("X-A", "a\x7f"));
+	CHECK(!http_field_ok("Bad Name", "v"));
+	CHECK(!http_field_ok("", "v"));
+	CHECK(!http_field_ok("X-A", NULL));
+}
+
 int main(void)
 {
+	test_field_ok();
 	test_heads();
 	test_chunked();
 	return test_done();

@@ -974,6 +974,46 @@ static void test_comment(void)
 	CHECK(comment_page_of(db, a, art, c2, own, 2, 1) == 1); /* a reply: its thread's */
 	CHECK(comment_page_of(db, a, art, c4, own, 2, 1) == 2);
 	CHECK(comment_page_of(db, a, art, c4, own, 2, 0) == 1);
+
+	/* comment_page_of counts a thread's page from the index; it must agree
+	** with the pages as shown, whatever the mix: approved and held threads,
+	** the reader's own held ones before and after, and several posted in
+	** the same second (ordered by id).  On art2, two threads a page. */
+	{
+		long long t[8];
+		const char *st[8] = {"approved", "pending", "approved", "pending",
+		                     "approved", "approved", "pending", "approved"};
+		long long at[8] = {now - 90, now - 80, now - 80, now - 70,
+		                   now - 70, now - 70, now - 60, now - 50};
+		for (int i = 0; i < 8; i++) {
+			char body[40];
+			snprintf(body, sizeof body, "Thread %d.", i);
+			t[i] = add_comment(db, art2, 0, "Tess", "tess@example.com", body, st[i],
+			                   "192.0.2.9", at[i]);
+		}
+		long long mine[] = {t[1], t[6]}; /* t[3] is held and not the reader's */
+		int agree = 1;
+		for (int i = 0; i < 8; i++) {
+			int visible = !strcmp(st[i], "approved") || t[i] == t[1] || t[i] == t[6];
+			if (!visible)
+				continue;
+			int shown_on = 0;
+			for (int pg = 1; pg <= 8 && !shown_on; pg++) {
+				size_t k;
+				struct comment *l = comment_for_article(db, a, art2, mine, 2, 2, pg, &k);
+				for (size_t j = 0; j < k; j++)
+					if (l[j].id == t[i])
+						shown_on = pg;
+			}
+			int said = comment_page_of(db, a, art2, t[i], mine, 2, 2);
+			if (said != shown_on) {
+				fprintf(stderr, "thread %d: comment_page_of %d, shown on %d\n", i, said,
+				        shown_on);
+				agree = 0;
+			}
+		}
+		CHECK(agree);
+	}
 	/* A reply the reader is waiting on, under an approved comment: shown
 	** to them in its thread; a reply under a held comment is shown to
 	** nobody, approved or not. */
