@@ -1,9 +1,6 @@
 /*
-** admin_media.c: the media library (authors and up upload images) and
-** /media/HASH.EXT, which serves them.
-**
-** Files are named by the SHA-256 of their bytes, so a URL's content never
-** changes: they are served with a year's immutable caching.
+** admin_media.c: the media library (authors and up upload images).  The
+** public /media/HASH.EXT that serves them is page_media.c.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -70,39 +67,4 @@ void admin_media_upload(struct page *p)
 		return;
 	}
 	admin_done(p, "/admin/media/", "uploaded");
-}
-
-void page_media(struct page *p)
-{
-	const char *mime = NULL;
-	const char *path = media_path(p->db, p->a, p->app->data_dir, p->req->params[0], &mime);
-	if (!path) {
-		site_not_found(p);
-		return;
-	}
-	const char *etag = arena_printf(p->a, "\"%.64s\"", p->req->params[0]);
-	http_resp_header(p->resp, "ETag", etag);
-	http_resp_header(p->resp, "Cache-Control", "public, max-age=31536000, immutable");
-	/* An image is never a document that runs anything. */
-	http_resp_header(p->resp, "Content-Security-Policy", "default-src 'none'; sandbox");
-	const char *inm = http_header(p->req, "If-None-Match");
-	if (inm && !strcmp(inm, etag)) {
-		p->resp->status = 304;
-		return;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		if (fd >= 0)
-			close(fd);
-		log_warn("media file missing: %s", path);
-		site_not_found(p);
-		return;
-	}
-	char chunk[65536];
-	ssize_t got;
-	while ((got = read(fd, chunk, sizeof chunk)) > 0)
-		buf_put(&p->resp->body, chunk, (size_t)got);
-	close(fd);
-	p->resp->content_type = mime;
 }

@@ -373,3 +373,45 @@ void site_pagination(struct page *p, struct tv *ctx, const char *base, long long
 	if (pages > 1)
 		tv_set(a, ctx, "pagination", pg);
 }
+
+void site_forbidden(struct page *p, const char *why)
+{
+	struct tv *ctx = site_context(p, "Not sent");
+	tv_set_str(p->a, ctx, "heading", "This was not sent");
+	tv_set_str(p->a, ctx, "message", why);
+	/* Back to the page the form was on, when the browser says (and it is
+	** ours); else the front of the desk. */
+	const char *back = "/admin/";
+	const char *ref = http_header(p->req, "Referer");
+	const char *base = site_base(p);
+	size_t blen = strlen(base);
+	if (ref && !strncmp(ref, base, blen) && ref[blen] == '/' && !strpbrk(ref, "\r\n\"<>"))
+		back = arena_strdup(p->a, ref + blen);
+	else if (!strcmp(p->req->method, "GET"))
+		back = p->req->path;
+	tv_set_str(p->a, ctx, "back", back);
+	/* Show back every text field of the refused form: nothing typed is lost. */
+	struct tv *fields = tv_list(p->a);
+	static const char *const skip[] = {"csrf", "byline_token", "password", "password2",
+	                                   "token", NULL};
+	if (!strcmp(p->req->method, "POST")) {
+		http_form(p->req, "", NULL); /* parses */
+		for (size_t i = 0; i < p->req->n_form_params; i++) {
+			const struct http_param *f = &p->req->form_params[i];
+			int skipped = !*f->value;
+			for (int k = 0; skip[k]; k++)
+				skipped |= !strcmp(f->name, skip[k]);
+			if (skipped)
+				continue;
+			struct tv *item = tv_map(p->a);
+			tv_set_str(p->a, item, "name", f->name);
+			tv_set_str(p->a, item, "value", f->value);
+			tv_set_str(p->a, item, "id", arena_printf(p->a, "sent-%zu", i));
+			tv_push(p->a, fields, item);
+		}
+	}
+	tv_set(p->a, ctx, "fields", fields);
+	tv_set_bool(p->a, ctx, "has_fields", fields->len > 0);
+	p->is_private = 1;
+	site_render(p, 403, "forbidden", ctx);
+}

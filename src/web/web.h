@@ -181,7 +181,7 @@ const char *comment_form_token(struct page *p, long long article_id);
 /* The bio of an author as sanitized HTML (trusted Markdown). */
 struct tv *page_author_bio(struct page *p, const char *bio);
 
-/* ---- signing in (auth.c) ---- */
+/* ---- the session cookie (auth.c) ---- */
 
 /* Reads the session cookie and sets p->user and p->session when it names a
 ** live session.  Called once per request, by the dispatcher. */
@@ -190,7 +190,14 @@ void auth_load(struct page *p);
 /* 1 if token is the signed-in session's form token (constant time). */
 int auth_csrf_ok(struct page *p, const char *token);
 
-/* The 403 page for a refused request; it shows back the text fields that
+/* The session token the request's cookie carries, or NULL.  Borrowed. */
+const char *auth_cookie_token(struct page *p);
+
+/* Sets the session cookie to value for max_age seconds; max_age <= 0
+** clears it.  Always HttpOnly and SameSite=Lax, Secure over https. */
+void auth_set_cookie(struct page *p, const char *value, long max_age);
+
+/* The 403 page (site.c) for a refused request; it shows back the text fields that
 ** were sent with the request, so nothing typed is lost. */
 void site_forbidden(struct page *p, const char *why);
 

@@ -1,0 +1,170 @@
+/*
+** admin_login.c: signing in and out, and setting a password from a one-time
+** link.  Failed sign-ins are throttled (model/session.c); the answer never
+** says whether the account exists, and an unknown account costs the same
+** hash time as a known one.
+*/
+#include "web/admin.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/password.h"
+#include "db/db.h"
+#include "model/account.h"
+#include "model/session.h"
+#include "render/value.h"
+
+#include <string.h>
+
+/* A local path to return to after sign-in, or "/admin/". */
+static const char *safe_next(struct page *p, const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1000 ||
+	    strpbrk(next, "\r\n"))
+		return "/admin/";
+	return arena_strdup(p->a, next);
+}
+
+static void login_form(struct page *p, int status, const char *email, const char *message)
+{
+	struct tv *ctx = site_context(p, "Sign in");
+	tv_set_str(p->a, ctx, "email", email ? email : "");
+	tv_set_str(p->a, ctx, "next", safe_next(p, http_form(p->req, "next", NULL)
+	                                                ? http_form(p->req, "next", NULL)
+	                                                : http_query(p->req, "next", NULL)));
+	if (message)
+		tv_set_str(p->a, ctx, "message", message);
+	else
+		tv_set_bool(p->a, ctx, "message", 0);
+	if (http_query(p->req, "logged_out", NULL))
+		tv_set_str(p->a, ctx, "notice", "You are signed out.");
+	if (http_query(p->req, "password_set", NULL))
+		tv_set_str(p->a, ctx, "notice", "Your password is set. Sign in with it now.");
+	p->is_private = 1;
+	http_resp_header(p->resp, "Cache-Control", "no-store");
+	site_render(p, status, "admin_login", ctx);
+}
+
+void admin_login_show(struct page *p)
+{
+	if (p->user) {
+		http_redirect(p->req, p->resp, 303, safe_next(p, http_query(p->req, "next", NULL)));
+		return;
+	}
+	login_form(p, 200, NULL, NULL);
+}
+
+void admin_login_post(struct page *p)
+{
+	size_t elen = 0, plen = 0;
+	const char *email = http_form(p->req, "email", &elen);
+	const char *pw = http_form(p->req, "password", &plen);
+	if (!email || !*email || !pw || !*pw || elen > 254 || plen > PASSWORD_MAX_CHARS * 4) {
+		login_form(p, 422, email && elen <= 254 ? email : "",
+		           "Please enter your email address and your password.");
+		return;
+	}
+	long wait = login_wait(p->db, p->a, email, p->req->remote_ip);
+	if (wait > 0) {
+		long minutes = (wait + 59) / 60;
+		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
+		login_form(p, 429, email,
+		           arena_printf(p->a, "Too many failed sign-in attempts. For your "
+		                        "safety, please wait %ld minute%s and try again.",
+		                        minutes, minutes == 1 ? "" : "s"));
+		return;
+	}
+	struct account acct;
+	int found = account_by_email(p->db, p->a, email, &acct) == 0;
+	int rc = password_verify(found ? acct.password_hash : NULL, pw, plen);
+	if (rc == PASSWORD_BUSY) {
+		http_resp_header(p->resp, "Retry-After", "5");
+		login_form(p, 503, email, "The site is very busy; please try again in a moment.");
+		return;
+	}
+	if (rc != PASSWORD_OK || !found || acct.role == ROLE_NONE) {
+		login_failed(p->db, p->a, email, p->req->remote_ip);
+		login_form(p, 422, email, "That email address and password do not match an "
+		                          "account. Check them and try again.");
+		return;
+	}
+	login_succeeded(p->db, p->a, email);
+	/* A new session every sign-in; any session the browser had ends. */
+	session_end(p->db, p->a, auth_cookie_token(p));
+	struct session s;
+	char *token = session_create(p->db, p->a, acct.id, p->req->remote_ip, &s);
+	if (!token) {
+		login_form(p, 503, email, "Signing in failed on our side; please try again.");
+		return;
+	}
+	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
+	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
+	http_redirect(p->req, p->resp, 303, safe_next(p, http_form(p->req, "next", NULL)));
+}
+
+void admin_logout_post(struct page *p)
+{
+	session_end(p->db, p->a, auth_cookie_token(p));
+	auth_set_cookie(p, "", 0);
+	http_redirect(p->req, p->resp, 303, "/admin/login?logged_out=1");
+}
+
+static void password_form(struct page *p, int status, const char *token, const char *message)
+{
+	struct tv *ctx = site_context(p, "Set your password");
+	tv_set_str(p->a, ctx, "token", token ? token : "");
+	if (message)
+		tv_set_str(p->a, ctx, "message", message);
+	else
+		tv_set_bool(p->a, ctx, "message", 0);
+	tv_set_bool(p->a, ctx, "valid", token && account_link_valid(p->db, token));
+	p->is_private = 1;
+	http_resp_header(p->resp, "Cache-Control", "no-store");
+	/* The token in this page's address never leaves the site (and the
+	** form's POST still says where it comes from). */
+	http_resp_header(p->resp, "Referrer-Policy", "same-origin");
+	site_render(p, status, "admin_password", ctx);
+}
+
+void admin_password_show(struct page *p)
+{
+	const char *token = http_query(p->req, "token", NULL);
+	int valid = token && account_link_valid(p->db, token);
+	password_form(p, valid ? 200 : 404, token,
+	              valid ? NULL : "This link is not valid: it may have been used already or "
+	                             "be more than 24 hours old. Ask an administrator for a new "
+	                             "one (byline user reset-link).");
+}
+
+void admin_password_post(struct page *p)
+{
+	const char *token = http_form(p->req, "token", NULL);
+	size_t n1 = 0, n2 = 0;
+	const char *pw = http_form(p->req, "password", &n1);
+	const char *again = http_form(p->req, "password2", &n2);
+	if (!token || !account_link_valid(p->db, token)) {
+		password_form(p, 404, token, "This link is not valid: it may have been used "
+		                             "already or be more than 24 hours old.");
+		return;
+	}
+	const char *why = pw ? password_check_policy(pw, n1) : "Please choose a password.";
+	if (!why && (!again || n1 != n2 || memcmp(pw, again, n1) != 0))
+		why = "The two passwords are not the same. Please type it twice.";
+	if (why) {
+		password_form(p, 422, token, why);
+		return;
+	}
+	char hash[PASSWORD_HASH_MAX];
+	int rc = password_hash(pw, n1, hash);
+	if (rc != PASSWORD_OK) {
+		password_form(p, 503, token, "The site is busy; please send the form again.");
+		return;
+	}
+	long long id = account_link_use(p->db, token);
+	if (id <= 0 || account_set_password(p->db, id, hash) != 0) {
+		password_form(p, 404, token, "This link has just been used or has expired.");
+		return;
+	}
+	session_end_user(p->db, id);
+	http_redirect(p->req, p->resp, 303, "/admin/login?password_set=1");
+}
+
