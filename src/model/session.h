@@ -54,9 +54,10 @@ void session_end_user(struct db *db, long long user_id);
 #define LOGIN_MAX_FAILURES 5          /* per account and address (the pair) */
 #define LOGIN_MAX_ADDRESS_FAILURES 20 /* per address, over all accounts */
 
-/* The key an address is counted under: an IPv4 address as it is, an IPv6
-** one as its /64 ("2001:db8:1:2::/64"), since one subscriber holds a whole
-** /64.  Allocated in a. */
+/* The key an address is counted under: an IPv4 address as it is (also when
+** written IPv4-mapped, "::ffff:192.0.2.1"), an IPv6 one as its /64
+** ("2001:db8:1:2::/64"), since one subscriber holds a whole /64.  Allocated
+** in a. */
 char *login_address(struct arena *a, const char *ip);
 
 /* Reserves one sign-in attempt of account (an email as typed) from ip,

@@ -1426,6 +1426,8 @@ static void bug_anyone_locks_staff_out(void)
 	CHECK_STR(login_address(a, "2001:0db8:0001:0002:ffff:0:0:1"), "2001:db8:1:2::/64");
 	CHECK_STR(login_address(a, "2001:db8::1"), "2001:db8:0:0::/64");
 	CHECK_STR(login_address(a, "192.0.2.1"), "192.0.2.1");
+	CHECK_STR(login_address(a, "::ffff:192.0.2.1"), "192.0.2.1"); /* not all in ::/64 */
+	CHECK_STR(login_address(a, "not an address"), "not an address");
 	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
 		CHECK(login_reserve(db, a, "v6@example.com", arena_printf(a, "2001:db8:5:6::%x", i + 1),
 		                    &wait) > 0);
