@@ -191,9 +191,11 @@ def account(s, email, name, role, pw):
     _, out, _ = run_cli("user", "--db", s.db, "add", "--email", email, "--name", name,
                         "--role", role)
     token = re.search(r"/admin/password\?token=(\S+)", out).group(1)
-    r = s.post("/admin/password", {"token": token, "password": pw, "password2": pw})
+    origin = {"Origin": s.base}  # these two forms are refused without one
+    r = s.post("/admin/password", {"token": token, "password": pw, "password2": pw},
+               headers=origin)
     status = r.status
-    r = s.post("/admin/login", {"email": email, "password": pw}, ip=new_ip())
+    r = s.post("/admin/login", {"email": email, "password": pw}, ip=new_ip(), headers=origin)
     cookie = None
     for sc in r.headers_all("Set-Cookie"):
         if sc.startswith(COOKIE + "="):
