@@ -45,7 +45,7 @@ struct comment {
 struct comment_input {
 	long long article_id;    /* must exist */
 	long long parent_id;     /* 0, or an approved comment on the same article */
-	const char *author_name; /* checked by the caller */
+	const char *author_name; /* checked by the caller (comment_check) */
 	const char *author_email;
 	const char *author_url;
 	const char *body;
