@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/text.h"
 
 struct arena;
 
@@ -88,6 +89,16 @@ const char *http_query(struct http_req *req, const char *name, size_t *len);
 const char *http_form(struct http_req *req, const char *name, size_t *len);
 const char *http_cookie(struct http_req *req, const char *name);
 
+/* The one reader of a form's text field, for every form: field `name`
+** with leading and trailing ASCII whitespace trimmed (a missing field
+** reads as ""), checked by text_check() against max characters (0: no
+** limit).  On TEXT_OK and TEXT_TOO_LONG *out is the whole trimmed text
+** (never cut, so a refused form shows it back); on TEXT_INVALID (not
+** UTF-8, a NUL byte) it is "".  *chars, if not NULL, gets the count.
+** Allocated in the request's arena. */
+enum text_verdict http_form_text(struct http_req *req, const char *name, size_t max,
+                                 const char **out, size_t *chars);
+
 /* The uploaded file sent as field `name` of a multipart form, or NULL if
 ** none (or an empty file input).  Borrowed from the request. */
 struct http_part;
@@ -109,9 +120,10 @@ char *http_decode(struct arena *a, const char *s, size_t n, int plus_space,
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
 /* Sets a cookie: always Path=/, HttpOnly and SameSite=Lax, plus Secure when
-** the request came over https.  max_age 0 deletes it. */
+** `secure` (the site's one predicate: auth_is_https()).  max_age 0 deletes
+** it. */
 void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
-                     const char *value, long max_age);
+                     const char *value, long max_age, int secure);
 
 /* Lends bytes as the body (see struct http_resp), replacing anything set;
 ** an earlier loan is released. */

@@ -140,6 +140,23 @@ const char *http_form(struct http_req *req, const char *name, size_t *len)
 	return find(req->form_params, req->n_form_params, name, len);
 }
 
+enum text_verdict http_form_text(struct http_req *req, const char *name, size_t max,
+                                 const char **out, size_t *chars)
+{
+	size_t len = 0;
+	const char *v = http_form(req, name, &len);
+	if (!v)
+		v = "", len = 0;
+	/* Trimmed first, so the count is of what is kept. */
+	while (len && isspace((unsigned char)*v))
+		v++, len--;
+	while (len && isspace((unsigned char)v[len - 1]))
+		len--;
+	enum text_verdict verdict = text_check(v, len, max, chars);
+	*out = verdict == TEXT_INVALID ? "" : arena_strndup(req->a, v, len);
+	return verdict;
+}
+
 const struct http_part *http_file(struct http_req *req, const char *name)
 {
 	parse_form(req);
@@ -200,9 +217,8 @@ void http_resp_header(struct http_resp *resp, const char *name, const char *valu
 }
 
 void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
-                     const char *value, long max_age)
+                     const char *value, long max_age, int secure)
 {
-	int secure = req->scheme && !strcmp(req->scheme, "https");
 	char *v = arena_printf(req->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
 	                       name, max_age > 0 ? value : "", max_age > 0 ? max_age : 0,
 	                       secure ? "; Secure" : "");

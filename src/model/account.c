@@ -4,6 +4,7 @@
 #include "model/account.h"
 #include "model/author.h"
 #include "core/arena.h"
+#include "core/email.h"
 #include "core/text.h"
 #include "db/db.h"
 
@@ -130,18 +131,11 @@ struct account *account_list(struct db *db, struct arena *a, size_t *n)
 	return list;
 }
 
-static int email_shape_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	return at && at > e && strchr(at, '.') && !strchr(at + 1, '@') && strlen(e) <= 254 &&
-	       !strpbrk(e, " \t\r\n<>\"',;");
-}
-
 long long account_create(struct db *db, struct arena *a, const char *email, const char *name,
                          enum role role, char *err, size_t errlen)
 {
 	char *e = account_normal_email(a, email);
-	if (!email_shape_ok(e)) {
+	if (!email_valid(e)) {
 		snprintf(err, errlen, "'%s' is not an email address", email);
 		return -1;
 	}

@@ -349,20 +349,18 @@ void admin_article_edit(struct page *p)
 	show_editor(p, 200, &d);
 }
 
+/* A field as sent, untrimmed (a Markdown body's first indent is code):
+** checked as http_form_text() checks, by text_check(). */
 static const char *field(struct page *p, const char *name, size_t max, const char **err)
 {
-	size_t len = 0;
+	size_t len = 0, chars;
 	const char *v = http_form(p->req, name, &len);
 	if (!v)
 		return "";
-	if (memchr(v, 0, len) || !utf8_valid(v, len)) {
-		*err = "This contains characters that are not valid text.";
-		return "";
-	}
-	if (utf8_count(v, len) > max)
-		*err = arena_printf(p->a, "This is too long: at most %zu characters. Nothing was "
-		                    "cut; please shorten it.", max);
-	return v;
+	enum text_verdict verdict = text_check(v, len, max, &chars);
+	if (verdict != TEXT_OK)
+		*err = text_check_message(p->a, verdict, "This", max, chars);
+	return verdict == TEXT_INVALID ? "" : v;
 }
 
 static void draft_from_form(struct page *p, struct draft *d)

@@ -2,6 +2,7 @@
 ** admin_settings.c: the site's settings (administrators).
 */
 #include "web/admin.h"
+#include "web/forms.h"
 #include "core/arena.h"
 #include "core/text.h"
 #include "core/url.h"
@@ -45,6 +46,8 @@ static const struct {
 };
 
 #define N_FIELDS (sizeof fields / sizeof *fields)
+_Static_assert(N_FIELDS <= SETTINGS_FORM_FIELDS, "the form's body limit (forms.h) counts "
+                                                 "SETTINGS_FORM_FIELDS fields");
 
 static void show_settings(struct page *p, int status, const char **values,
                           const char **errors, const char *error)
@@ -100,9 +103,13 @@ void admin_settings_show(struct page *p)
 	show_settings(p, 200, values, NULL, NULL);
 }
 
-static void settings_from_form(struct page *p, const char **values)
+/* The form's values, as typed; errors[] (if not NULL) gets a sentence for
+** each value that is not text or is too long. */
+static void settings_from_form(struct page *p, const char **values, const char **errors)
 {
 	for (size_t i = 0; i < N_FIELDS; i++) {
+		if (errors)
+			errors[i] = NULL;
 		if (!strcmp(fields[i].kind, "checkbox")) {
 			values[i] = http_form(p->req, fields[i].key, NULL) ? "1" : "0";
 			continue;
@@ -113,8 +120,11 @@ static void settings_from_form(struct page *p, const char **values)
 			values[i] = cur ? cur : "";
 			continue;
 		}
-		const char *v = admin_text_field(p, fields[i].key, 1000);
-		values[i] = v ? v : "";
+		size_t chars;
+		enum text_verdict v = http_form_text(p->req, fields[i].key, SETTINGS_VALUE_MAX,
+		                                     &values[i], &chars);
+		if (v != TEXT_OK && errors)
+			errors[i] = text_check_message(p->a, v, "This", SETTINGS_VALUE_MAX, chars);
 	}
 }
 
@@ -125,7 +135,7 @@ void admin_settings_refuse(struct page *p, int status, const char *why)
 		return;
 	}
 	const char *values[N_FIELDS];
-	settings_from_form(p, values);
+	settings_from_form(p, values, NULL);
 	show_settings(p, status, values, NULL, why);
 }
 
@@ -133,11 +143,11 @@ void admin_settings_save(struct page *p)
 {
 	const char *values[N_FIELDS];
 	const char *errors[N_FIELDS];
-	settings_from_form(p, values);
+	settings_from_form(p, values, errors);
 	int bad = 0;
 	/* Check everything first, so a bad field saves nothing. */
 	for (size_t i = 0; i < N_FIELDS; i++) {
-		errors[i] = NULL;
+		bad |= errors[i] != NULL;
 		if (!strcmp(fields[i].key, "timezone") && text_set_timezone_check(values[i]) != 0) {
 			errors[i] = "Unknown time zone: use a name like Europe/London.";
 			bad = 1;

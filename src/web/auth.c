@@ -27,17 +27,14 @@
 
 #define COOKIE "byline_session"
 
-static int is_https(struct page *p)
+int auth_is_https(struct page *p)
 {
 	return p->app->settings.https || !strcmp(p->req->scheme, "https");
 }
 
 void auth_set_cookie(struct page *p, const char *value, long max_age)
 {
-	const char *v = arena_printf(p->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-	                             COOKIE, max_age > 0 ? value : "", max_age > 0 ? max_age : 0,
-	                             is_https(p) ? "; Secure" : "");
-	http_resp_header(p->resp, "Set-Cookie", v);
+	http_set_cookie(p->req, p->resp, COOKIE, value, max_age, auth_is_https(p));
 }
 
 void auth_load(struct page *p)

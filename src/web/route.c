@@ -16,6 +16,7 @@
 #include "core/escape.h"
 #include "core/log.h"
 #include "model/account.h"
+#include "web/forms.h"
 #include "web/pagecache.h"
 #include "db/db.h"
 
@@ -29,7 +30,8 @@ struct route {
 	const char *pattern;    /* see above */
 	void (*handler)(struct page *p);
 	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
-	size_t body_limit;      /* largest request body accepted; BODY_UPLOAD: setting */
+	size_t body_limit;      /* largest request body accepted: a form's from its
+	                        ** fields' limits (forms.h); BODY_UPLOAD: setting */
 	/* Answers a request refused by `needs`; NULL for a plain error page.  A
 	** form's refuser shows the form again with what was typed. */
 	void (*refuse)(struct page *p, int status, const char *why);
@@ -48,7 +50,8 @@ static const struct route routes[] = {
 	{"GET",  "/page/{n}/",                page_home_show,    PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/comment-page-{n}/", page_article_show, PAGE_CACHED, 0, NULL},
-	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN, 128 * KB,
+	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
+	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  PAGE_CACHED, 0, NULL},
@@ -91,12 +94,12 @@ static const struct route routes[] = {
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
-	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN, 8 * KB,
-	                                      admin_login_refuse},
+	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN,
+	                                      FORM_BODY_LIMIT(LOGIN_FORM), admin_login_refuse},
 	{"POST", "/admin/logout",             admin_logout_post,   C | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
-	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN, 16 * KB,
-	                                      admin_password_refuse},
+	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN,
+	                                      FORM_BODY_LIMIT(PASSWORD_FORM), admin_password_refuse},
 
 	/* The desk. */
 	{"GET",  "/admin/",                   admin_dashboard,       C, 0, NULL},
@@ -117,7 +120,7 @@ static const struct route routes[] = {
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
-	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, 128 * KB,
+	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, DESK_COMMENT_BODY_LIMIT,
 	                                      admin_comment_refuse},
 
 	/* Media, people, the site. */
@@ -127,11 +130,13 @@ static const struct route routes[] = {
 	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_profile_refuse},
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
-	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, 64 * KB,
+	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
 	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
-	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, 16 * KB, NULL},
-	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, 16 * KB, NULL},
+	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
+	                                      NULL},
+	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
+	                                      NULL},
 };
 
 #undef C

@@ -200,6 +200,10 @@ const char *auth_cookie_token(struct page *p);
 ** clears it.  Always HttpOnly and SameSite=Lax, Secure over https. */
 void auth_set_cookie(struct page *p, const char *value, long max_age);
 
+/* 1 if the site is served over https (the `https` setting, or this
+** request came so): every cookie the site sets is then Secure. */
+int auth_is_https(struct page *p);
+
 /* The 403 page (site.c) for a refused request; it shows back the text fields that
 ** were sent with the request, so nothing typed is lost. */
 void site_forbidden(struct page *p, const char *why);
