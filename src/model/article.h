@@ -46,7 +46,8 @@ struct article_input {
 	const char *headline;     /* required */
 	const char *slug;         /* NULL or "": made from the headline */
 	const char *dek;          /* may be NULL */
-	const char *body_src;     /* Markdown (trusted: staff writing) */
+	const char *body_src;     /* Markdown, rendered with the trust of
+	                             article_body_role() */
 	const char *status;       /* NULL means "published" */
 	long long published_at;   /* 0 means now, for published articles */
 	long long author_id;      /* required */

@@ -6,7 +6,11 @@
 ** them for review; authors also publish and schedule their own and upload
 ** images; editors do all of it to anyone's articles and may change the
 ** author.  The route table requires a signed-in contributor for every page
-** here; the finer rules are admin_can_edit() / admin_can_publish().
+** here; the finer rules are admin_can_edit() / admin_can_publish().  The
+** list (and its search, which reads bodies) shows contributors and authors
+** only what they may open: their own articles and published ones.  Only
+** editors and administrators write raw HTML (role_trust()); the body's
+** trust is decided by article_body_role(), for the preview as for saving.
 */
 #include "web/admin.h"
 #include "core/arena.h"
