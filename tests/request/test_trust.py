@@ -310,7 +310,77 @@ def navigation(s, people):
           "a section with a published article stays in the navigation")
 
 
+# ---------------------------------------------------------------- migration 11
+
+def migration():
+    """A database from before migration 11 (made here by taking the
+    migration back), holding a contributor's article with raw HTML saved as
+    trusted, an editor's, and one the command line imported: opening it
+    records who last changed each body and renders them all again."""
+    import sqlite3
+    d = tempfile.mkdtemp(prefix="byline-trust-mig-")
+    db = os.path.join(d, "site.db")
+    try:
+        run_cli("settings", "--db", db, "list")
+        for email, name, role in (("c@example.com", "Cora Contrib", "contributor"),
+                                  ("e@example.com", "Eli Editor", "editor")):
+            run_cli("user", "--db", db, "add", "--email", email, "--name", name, "--role", role)
+        con = sqlite3.connect(db)
+        uid = dict(con.execute("SELECT role, id FROM users").fetchall())
+        now = int(time.time())
+        bodies = {}
+        for key, role, with_rev in (("contrib", "contributor", True), ("editor", "editor", True),
+                                    ("import", "editor", False)):
+            src = PAYLOAD
+            cur = con.execute(
+                "INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
+                " created_at, updated_at, author_id) VALUES (?, ?, ?, ?, 'published', ?, ?, ?, ?)",
+                ("mig-" + key, "Migrated " + key, src, '<meta http-equiv="refresh" content="0">',
+                 now, now, now, uid[role]))
+            aid = cur.lastrowid
+            if with_rev:
+                # An older revision by someone else, then the body's writer's.
+                for who, body in ((uid["editor"] if role != "editor" else uid["contributor"],
+                                   "An older body."), (uid[role], src)):
+                    con.execute("INSERT INTO revisions(article_id, user_id, created_at, headline,"
+                                " slug, dek, body_src, status, tags, featured_alt) VALUES"
+                                " (?, ?, ?, 'h', 's', '', ?, 'published', '', '')",
+                                (aid, who, now, body))
+            bodies[key] = aid
+        # An editor saved the contributor's body again unchanged: still the
+        # contributor's.
+        con.execute("INSERT INTO revisions(article_id, user_id, created_at, headline, slug, dek,"
+                    " body_src, status, tags, featured_alt) VALUES (?, ?, ?, 'h', 's', '', ?,"
+                    " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
+        con.executescript("DROP INDEX articles_html_version;"
+                          "ALTER TABLE articles DROP COLUMN body_html_version;"
+                          "ALTER TABLE articles DROP COLUMN body_role;"
+                          "PRAGMA user_version = 10;")
+        con.commit()
+        con.close()
+        run_cli("settings", "--db", db, "list")
+        con = sqlite3.connect(db)
+        got = {k: con.execute("SELECT body_role, body_html_version, body_html FROM articles"
+                              " WHERE id = ?", (aid,)).fetchone() for k, aid in bodies.items()}
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        con.close()
+        check(version >= 11, "migration 11 applied", version)
+        want = {"contrib": "contributor", "editor": "editor", "import": "administrator"}
+        for k, (role, ver, html) in got.items():
+            check(role == want[k], "migration 11: %s body recorded as %s's" % (k, want[k]), role)
+            check(ver == markdown_version() and "<b>kept bold</b>" in html,
+                  "migration 11: %s body rendered again" % k, (ver, html[:100]))
+        check(not hostile(got["contrib"][2]),
+              "migration 11: the contributor's stored raw HTML is neutralised",
+              hostile(got["contrib"][2]))
+        check('http-equiv="refresh"' in got["editor"][2],
+              "migration 11: the editor's raw HTML is kept")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
+    migration()
     folder = tempfile.mkdtemp(prefix="byline-trust-import-")
     write_article(folder, "seed.md", title="An imported article", author="Imported Writer",
                   date="2024-06-12 10:15", section="World", body="Imported <em>raw</em>.\n")
