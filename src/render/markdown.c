@@ -68,6 +68,7 @@ struct md_render {
 	int is_link_open;     /* an <a> is written and not yet closed */
 	struct buf url;       /* scratch: a decoded href, src or entity */
 	struct buf raw;       /* MD_LIMITED: raw HTML reported, not yet written */
+	unsigned raw_depth;   /* MD_LIMITED: raw elements open (at most RAW_DEPTH) */
 };
 
 /*
@@ -301,6 +302,11 @@ static const struct raw_elem raw_elems[] = {
 
 #define N_RAW_ELEMS (sizeof raw_elems / sizeof raw_elems[0])
 
+/* Raw elements open at once, at most: past it a start tag is dropped, so
+** that a closing tag's search of the stack stays short (100,000 open <i>
+** and as many unmatched </b> took 9 s unbounded). */
+#define RAW_DEPTH 64
+
 /* The raw_elems index of the lower-case name n[0..len), or -1. */
 static int raw_elem_find(const char *n, size_t len)
 {
@@ -395,6 +401,8 @@ static void pop(struct md_render *r)
 		r->image_depth--;
 	if (e.is_span == ELEM_SPAN && e.type == MD_SPAN_A && e.wrote)
 		r->is_link_open = 0;
+	if (e.is_span == ELEM_RAW)
+		r->raw_depth--;
 	if (!e.wrote)
 		return;
 	if (e.is_span == ELEM_RAW)
@@ -724,8 +732,11 @@ static void raw_put_attr(struct md_render *r, const struct raw_elem *el,
 ** HTML tokenizer would: the name runs to a space, '/' or '>'; attributes
 ** are split at spaces, '/', '=' and quotes; the tag ends at the first '>'
 ** outside a quoted value.  Writes an allowed element again, or the tag as
-** escaped text.  Returns the bytes read, or 0 if no tag ends here (the
-** '<' is then text).
+** escaped text.  Returns the bytes read, or 0 if no tag starts here (the
+** '<' is then text).  A tag that never ends (no '>', or a quote left open)
+** makes the rest of the input text, as a browser drops the rest into the
+** unfinished tag: trying again at each later '<' took quadratic time (18 s
+** for 100,000 "<a ").
 */
 static size_t raw_tag(struct md_render *r, const char *s, size_t n)
 {
@@ -750,7 +761,7 @@ static size_t raw_tag(struct md_render *r, const char *s, size_t n)
 		while (i < n && (is_html_space(s[i]) || s[i] == '/'))
 			i++;
 		if (i >= n)
-			return 0;
+			goto unended;
 		if (s[i] == '>')
 			break;
 		struct raw_attr at = {s + i, 0, "", 0};
@@ -765,9 +776,9 @@ static size_t raw_tag(struct md_render *r, const char *s, size_t n)
 			while (i < n && is_html_space(s[i]))
 				i++;
 			if (i < n && (s[i] == '"' || s[i] == '\'')) {
-				const char *q = memchr(s + i + 1, s[i], n - i - 1);
+				const char *q = i + 1 < n ? memchr(s + i + 1, s[i], n - i - 1) : NULL;
 				if (!q)
-					return 0;
+					goto unended;
 				at.value = s + i + 1;
 				at.value_len = (size_t)(q - at.value);
 				i = (size_t)(q - s) + 1;
@@ -792,15 +803,22 @@ static size_t raw_tag(struct md_render *r, const char *s, size_t n)
 			pop_to(r, ELEM_RAW, el); /* nothing if not open in this block */
 		return len;
 	}
+	if (!e->is_void && r->raw_depth >= RAW_DEPTH)
+		return len; /* too deep: dropped */
 	buf_printf(r->out, "<%s", e->name);
 	struct buf seen = BUF_INIT;
 	for (size_t k = 0; k < n_attrs; k++)
 		raw_put_attr(r, e, &attrs[k], &seen);
 	buf_free(&seen);
 	buf_putc(r->out, '>');
-	if (!e->is_void)
+	if (!e->is_void) {
 		push(r, ELEM_RAW, el, 1, 0);
+		r->raw_depth++;
+	}
 	return len;
+unended:
+	esc_html(r->out, s, n);
+	return n;
 }
 
 /*
