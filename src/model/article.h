@@ -91,7 +91,9 @@ enum role article_body_role(const struct article *old, const char *body_src, enu
 /* Renders again, from its source and with its recorded role's trust, every
 ** article body made by another MARKDOWN_VERSION (schema_migrate() calls it
 ** at every start, so a change of the sanitiser reaches stored HTML before
-** any page is served).  Returns how many, or -1 on a database error. */
+** any page is served).  HTML is always made from body_src: HTML written
+** into the table without its source becomes the rendering of that source.
+** Returns how many, or -1 on a database error. */
 int article_render_stale(struct db *db);
 
 /* Any article by id, whatever its status.  0, 1 not found, -1 error. */
