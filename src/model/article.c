@@ -797,9 +797,9 @@ fail:
 
 enum role article_body_role(const struct article *old, const char *body_src, enum role saver)
 {
-	if (old && old->body_src && !strcmp(old->body_src, body_src))
-		return old->body_role;
-	return saver;
+	enum role r = old && old->body_src && !strcmp(old->body_src, body_src) ? old->body_role
+	                                                                         : saver;
+	return r >= ROLE_CONTRIBUTOR ? r : ROLE_CONTRIBUTOR; /* none: the least trusted */
 }
 
 int article_render_stale(struct db *db)

@@ -85,7 +85,8 @@ long long article_save(struct db *db, struct arena *a, long long id,
 ** recorded role if `old` (NULL for a new article) already has this body
 ** byte for byte, else the saver's.  So an editor takes responsibility for
 ** a body only by changing it (they then see and save all of its source);
-** publishing or retitling another's article leaves its HTML filtered. */
+** publishing or retitling another's article leaves its HTML filtered.
+** ROLE_NONE (unknown) gives ROLE_CONTRIBUTOR. */
 enum role article_body_role(const struct article *old, const char *body_src, enum role saver);
 
 /* Renders again, from its source and with its recorded role's trust, every
