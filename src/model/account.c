@@ -37,6 +37,11 @@ const char *role_label(enum role r)
 	return role_labels[r >= ROLE_NONE && r <= ROLE_ADMIN ? r : 0];
 }
 
+enum md_trust role_trust(enum role r)
+{
+	return r >= ROLE_EDITOR ? MD_TRUSTED : MD_LIMITED;
+}
+
 #define ACCOUNT_COLS \
 	"id, COALESCE(email, ''), display_name, slug, role, COALESCE(password_hash, ''), bio," \
 	" avatar_path, links"

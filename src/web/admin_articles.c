@@ -6,7 +6,11 @@
 ** them for review; authors also publish and schedule their own and upload
 ** images; editors do all of it to anyone's articles and may change the
 ** author.  The route table requires a signed-in contributor for every page
-** here; the finer rules are admin_can_edit() / admin_can_publish().
+** here; the finer rules are admin_can_edit() / admin_can_publish().  The
+** list (and its search, which reads bodies) shows contributors and authors
+** only what they may open: their own articles and published ones.  Only
+** editors and administrators write raw HTML (role_trust()); the body's
+** trust is decided by article_body_role(), for the preview as for saving.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -74,6 +78,9 @@ void admin_articles_list(struct page *p)
 	if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
 		q = NULL;
 	f.q = q;
+	/* Contributors and authors see, and search, only what they may open:
+	** their own articles and published ones (admin_article_preview()). */
+	f.visible_to = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
 	long long page = 1;
 	const char *pg = http_query(p->req, "page", NULL);
 	if (pg && text_int(pg, 1, 100000, &page) != 0)
@@ -503,8 +510,11 @@ void admin_article_save(struct page *p)
 	if (d.media_id && !*d.alt && !d.err_alt)
 		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
 	if (preview) {
+		/* Rendered as saving would: an unchanged body keeps its writer's
+		** trust, a changed one gets this user's. */
 		struct buf html = BUF_INIT;
-		markdown_render(&html, d.body, strlen(d.body), MD_TRUSTED);
+		enum role role = article_body_role(had ? &old : NULL, d.body, p->user->role);
+		markdown_render(&html, d.body, strlen(d.body), role_trust(role));
 		d.preview = arena_strdup(a, buf_cstr(&html));
 		buf_free(&html);
 		show_editor(p, 200, &d);
@@ -539,6 +549,7 @@ void admin_article_save(struct page *p)
 	    .featured_media_id = d.media_id,
 	    .featured_alt = d.alt,
 	    .comments_open = d.comments_open,
+	    .role = p->user->role,
 	};
 	char err[300];
 	long long id = article_save(p->db, a, d.id, &in, p->user->id, err, sizeof err);
@@ -691,6 +702,7 @@ void admin_revision_restore(struct page *p)
 	    .featured_media_id = rev.featured_media_id,
 	    .featured_alt = rev.featured_alt,
 	    .comments_open = art.comments_open,
+	    .role = p->user->role,
 	};
 	char err[300];
 	if (article_save(p->db, a, art.id, &in, p->user->id, err, sizeof err) < 0) {

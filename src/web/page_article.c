@@ -444,7 +444,7 @@ void page_article_render(struct page *p, const struct article *art,
 		tv_set_str(a, author, "url", site_author_path(p, au.slug));
 		tv_set_str(a, author, "avatar", au.avatar);
 		tv_set_str(a, author, "initials", initials(a, au.name));
-		tv_set(a, author, "bio_html", page_author_bio(p, au.bio));
+		tv_set(a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	}
 	tv_set(a, ctx, "author", author);
 

@@ -226,7 +226,9 @@ struct tv *site_context(struct page *p, const char *title)
 		tv_set_str(a, ctx, "title", s->site_title);
 
 	size_t n;
-	struct term *sections = section_all(p->db, a, &n);
+	/* Only sections with something published: the navigation changes with
+	** listings (DEP_LISTS, which every page with it depends on). */
+	struct term *sections = section_published(p->db, a, &n);
 	struct tv *nav = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);

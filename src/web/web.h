@@ -181,8 +181,9 @@ size_t comment_form_held(struct page *p, long long *ids, size_t max);
 /* A fresh signed form token for article_id. Allocated in p->a. */
 const char *comment_form_token(struct page *p, long long article_id);
 
-/* The bio of an author as sanitized HTML (trusted Markdown). */
-struct tv *page_author_bio(struct page *p, const char *bio);
+/* The bio of an author as HTML, rendered with the trust of the author's own
+** role (role_trust(): raw HTML only for editors and administrators). */
+struct tv *page_author_bio(struct page *p, const char *bio, const char *role);
 
 /* ---- the session cookie (auth.c) ---- */
 

@@ -1617,6 +1617,65 @@ static void bug_concurrent_failures_pass_the_limit(void)
 	fresh_close(&f);
 }
 
+/* The hole: an article's body was rendered with raw HTML allowed whoever
+** wrote it.  Its trust follows whoever last changed the body; an editor who
+** saves it unchanged (publishing a contributor's draft) keeps it filtered;
+** a body of another renderer version is rendered again. */
+static void test_article_body_trust(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long cy = author_create(db, "Cy", "cy", "", "", "contributor", "cy@example.com");
+	long long ed = author_create(db, "Ed", "ed", "", "", "editor", "ed@example.com");
+	const char *body = "Hi <script>x()</script> <aside onclick=\"y()\">A</aside> <b>B</b>\n";
+	struct article_input in = {.headline = "Trust", .body_src = body, .author_id = cy,
+	                           .status = "pending", .role = ROLE_CONTRIBUTOR};
+	long long id = article_save(db, a, 0, &in, cy, err, sizeof err);
+	CHECK(id > 0);
+	struct article art;
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_CONTRIBUTOR);
+	CHECK(!strstr(art.body_html, "<script") && !strstr(art.body_html, "<aside") &&
+	      strstr(art.body_html, "<b>B</b>"));
+	/* The editor publishes it as it is. */
+	in.status = "published";
+	in.role = ROLE_EDITOR;
+	CHECK(article_save(db, a, id, &in, ed, err, sizeof err) == id);
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_CONTRIBUTOR && !strstr(art.body_html, "<script"));
+	CHECK(article_body_role(&art, body, ROLE_EDITOR) == ROLE_CONTRIBUTOR);
+	CHECK(article_body_role(&art, "changed", ROLE_EDITOR) == ROLE_EDITOR);
+	CHECK(article_body_role(NULL, body, ROLE_AUTHOR) == ROLE_AUTHOR);
+	/* No role given: treated as a contributor's. */
+	struct article_input anon = in;
+	anon.role = ROLE_NONE;
+	anon.headline = "Trust two";
+	anon.slug = "trust-two";
+	long long id2 = article_save(db, a, 0, &anon, 0, err, sizeof err);
+	if (id2 < 0)
+		fprintf(stderr, "article_save: %s\n", err);
+	CHECK(article_by_id(db, a, id2, &art) == 0 && !strstr(art.body_html, "<script"));
+	/* The editor changes the body: theirs now, raw HTML and all. */
+	in.body_src = "Edited. <aside class=\"k\">A</aside>\n";
+	CHECK(article_save(db, a, id, &in, ed, err, sizeof err) == id);
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_EDITOR && strstr(art.body_html, "<aside class=\"k\">A</aside>"));
+	/* HTML of another version is rendered again (at every model_open). */
+	struct db_stmt *st = db_prepare(db, "UPDATE articles SET body_html = 'stale',"
+	                                    " body_html_version = 0 WHERE id = ?1");
+	db_bind_int(st, 1, id2);
+	CHECK(db_step(st) == DB_OK);
+	db_done(st);
+	CHECK(article_render_stale(db) == 1);
+	CHECK(article_render_stale(db) == 0);
+	CHECK(article_by_id(db, a, id2, &art) == 0 && !strcmp(art.body_html, "<p>Hi &lt;script&gt;"
+	      "x()&lt;/script&gt; &lt;aside onclick=&quot;y()&quot;&gt;A&lt;/aside&gt; <b>B</b></p>\n"));
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1641,6 +1700,7 @@ int main(void)
 		fresh_close(&f);
 	}
 	test_import();
+	test_article_body_trust();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();
