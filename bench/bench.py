@@ -1175,7 +1175,8 @@ def main():
                     " every `byline serve` gets %s" % (
             SECS, RUNS, (" BENCH_QUICK=1" if QUICK else "") + (
                 " BENCH_PARTS=%s" % os.environ["BENCH_PARTS"] if os.environ.get("BENCH_PARTS") else ""), SERVER_CPU, CLIENT_CPU,
-            "`%s`" % " ".join(SERVE_FLAGS)),
+            "`%s` (the proxy cell: `--trust-proxy%s` and the default per-address cap)"
+            % (" ".join(SERVE_FLAGS), "".join(" " + f for f in EXTRA_FLAGS))),
     }
     try:
         demo = os.path.join(work, "demo.db")
