@@ -45,7 +45,7 @@
 ** head, or a body arriving slowest) gives way; past --max-conns-per-ip
 ** from one address (an IPv6 /64), or when no room can be made, the new
 ** connection is answered 503 with Retry-After and closed.  Connections from
-** the trusted proxy (trust_proxy: proxy_addr, else loopback) do not count
+** the trusted proxy (trust_proxy: proxy_addr, else 127.0.0.1 or ::1) do not count
 ** against the per-address cap; instead each client the proxy names in
 ** X-Forwarded-For may have per_ip_limit requests in flight (503 past it).
 */

@@ -8,7 +8,7 @@
   for nothing: 503 with Retry-After;
 - a slowly trickled body is refused (408) by its minimum rate, and at the
   connection cap slow bodies give way to a new reader;
-- behind a trusted proxy (--trust-proxy: loopback), its 256 keep-alive
+- behind a trusted proxy (--trust-proxy: 127.0.0.1), its 256 keep-alive
   connections are not cut by the per-address cap; each client it names has
   the cap on requests in flight instead (503 past it);
 - the HTTP layer's own refusals carry the security headers; a Host that is
