@@ -351,6 +351,7 @@ def slow_bodies():
                 "Content-Length: 100000\r\n\r\n").encode()
         stop = threading.Event()
         answers = {}
+        heads = {}
 
         def trickle(i):
             try:
@@ -366,9 +367,10 @@ def slow_bodies():
                     sock.sendall(b"a")
                     if select.select([sock], [], [], 0.3)[0]:
                         break
-                status, _, _, closed = read_response(sock, timeout=1)
+                status, headers, _, closed = read_response(sock, timeout=1)
                 answers[i] = (status if status != "(no answer)" else
                               "closed" if closed else "nothing", time.time() - t0)
+                heads[i] = headers
             except OSError as e:
                 answers[i] = (type(e).__name__, time.time() - t0)
             finally:
@@ -393,6 +395,10 @@ def slow_bodies():
               "(its minimum rate)", answers)
         check(all(not a[0].startswith("HTTP/1.1 200") for a in answers.values()),
               "no trickled body was taken", answers)
+        h408 = [heads.get(i, {}) for i, a in answers.items() if a[0].startswith("HTTP/1.1 408")]
+        check(h408 and all("script-src 'none'" in h.get("content-security-policy", "") and
+                           h.get("x-frame-options") == "SAMEORIGIN" for h in h408),
+              "the 408 refusals carry the security headers", h408[:1])
         check(site.stop() == 0, "and stops cleanly", site.stderr()[-600:])
     finally:
         stop.set()
@@ -452,6 +458,26 @@ def proxy_caps(s):
         status, _, _, _ = raw(s.port, "GET /healthz HTTP/1.1\r\nHost: h\r\n"
                               "X-Forwarded-For: 2001:db8:5:6::1\r\n\r\n", timeout=3)
         check(code(status) == "200", "a forwarded IPv6 client: 200", status)
+    finally:
+        for c in held:
+            c.close()
+    # forwarded_ipv6_counted_per_64: one subscriber's /64 is one client.
+    held = []
+    try:
+        for i in range(32):
+            c = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+            c.sendall(b"POST /2026/10/22/council-approves-city-budget/ HTTP/1.1\r\nHost: h\r\n"
+                      b"X-Forwarded-For: 2001:db8:7:8::%x\r\nContent-Length: 100\r\n\r\nab"
+                      % (i + 1))
+            held.append(c)
+        time.sleep(0.3)
+        status, headers, _, _ = raw(s.port, "GET /healthz HTTP/1.1\r\nHost: h\r\n"
+                                    "X-Forwarded-For: 2001:db8:7:8:ffff::99\r\n\r\n", timeout=3)
+        check(code(status) == "503", "32 requests in flight from 32 addresses of one IPv6 /64: "
+              "a 33rd address of that /64 is 503", status)
+        status, _, _, _ = raw(s.port, "GET /healthz HTTP/1.1\r\nHost: h\r\n"
+                              "X-Forwarded-For: 2001:db8:7:9::1\r\n\r\n", timeout=3)
+        check(code(status) == "200", "the next /64 meanwhile: 200", status)
     finally:
         for c in held:
             c.close()
