@@ -154,14 +154,20 @@ typedef void (*http_handler)(struct http_req *req, struct http_resp *resp, void 
 ** locks held for long).  Returns 1 if it answered, 0 to pass the request
 ** on to `handle` (what it set in resp is then discarded). */
 typedef int (*http_fast_handler)(struct http_req *req, struct http_resp *resp, void *ctx);
+/* How a body over its limit is refused. */
+struct http_body_refusal {
+	int status;        /* 413 unless the callback says otherwise */
+	const char *why;   /* the sentence said (plain text) */
+	const char *allow; /* for a 405: the Allow header's value */
+};
+
 /* How many body bytes a request may send, decided from its head alone
 ** (method, path, headers and cookies: req->body is not there yet), before
 ** `Expect: 100-continue` is answered.  Runs on the event loop: it may read
 ** the database briefly (a session look-up), never write or wait on a lock
-** held for long.  A body over the limit is refused with *status (preset to
-** 413) and the sentence *why (preset to a general one) before any of it is
-** read. */
-typedef size_t (*http_body_limit)(struct http_req *req, int *status, const char **why,
+** held for long.  A body over the limit is refused as *no says (preset to
+** 413 and a general sentence) before any of it is read. */
+typedef size_t (*http_body_limit)(struct http_req *req, struct http_body_refusal *no,
                                   void *ctx);
 
 /* Bodies arriving slower than this (bytes a second, on average, after the

@@ -109,8 +109,7 @@ struct conn {
 	unsigned long long left;   /* Content-Length bytes still to come */
 	int chunked;
 	struct http_chunked ch;
-	int over_status;           /* how a body over `limit` is refused */
-	const char *over_why;      /* and the sentence said */
+	struct http_body_refusal over; /* how a body over `limit` is refused */
 	struct ipslot *fwd_slot;   /* requests in flight of the client the proxy names */
 	size_t held;               /* bytes counted against the server's budget */
 	time_t body_at;            /* when the body began to arrive */
@@ -354,8 +353,9 @@ static int room(struct conn *c, size_t max)
 	return 1;
 }
 
-/* A refusal in plain text that closes the connection afterwards. */
-static void refuse(struct conn *c, int status, const char *text)
+/* A refusal in plain text that closes the connection afterwards (a 405
+** says what is allowed: allow). */
+static void refuse_allow(struct conn *c, int status, const char *text, const char *allow)
 {
 	if (!c->a)
 		c->a = arena_new();
@@ -370,12 +370,23 @@ static void refuse(struct conn *c, int status, const char *text)
 	http_resp_header(&c->resp, "Cache-Control", "no-store");
 	if (status == 503)
 		http_resp_header(&c->resp, "Retry-After", "5");
-	if (status == 405)
-		http_resp_header(&c->resp, "Allow", "GET, HEAD"); /* bodies go to POST routes */
+	if (status == 405 && allow)
+		http_resp_header(&c->resp, "Allow", allow);
 	c->close_after = 1;
 	c->req.is_head = 0;
 	c->state = S_WRITE;
 	c->sent = (size_t)-1; /* not yet serialized */
+}
+
+static void refuse(struct conn *c, int status, const char *text)
+{
+	refuse_allow(c, status, text, NULL);
+}
+
+/* A body over its limit, refused as the body_limit callback said. */
+static void refuse_body(struct conn *c)
+{
+	refuse_allow(c, c->over.status, c->over.why, c->over.allow);
 }
 
 /* n in decimal, in out (>= 21 bytes). */
@@ -626,11 +637,10 @@ static int begin(struct conn *c, size_t head_len)
 		c->fwd_slot = slot;
 	}
 	int bodyless = !strcmp(hd->method, "GET") || req->is_head;
-	c->over_status = 413;
-	c->over_why = "Request too large: this address does not accept a body that big.";
-	c->limit = bodyless || !s->cfg.body_limit
-	               ? 0
-	               : s->cfg.body_limit(req, &c->over_status, &c->over_why, s->cfg.ctx);
+	c->over.status = 413;
+	c->over.why = "Request too large: this address does not accept a body that big.";
+	c->over.allow = NULL;
+	c->limit = bodyless || !s->cfg.body_limit ? 0 : s->cfg.body_limit(req, &c->over, s->cfg.ctx);
 	unsigned long long length = 0;
 	if (cl) {
 		size_t digits = strspn(cl, "0123456789");
@@ -641,7 +651,7 @@ static int begin(struct conn *c, size_t head_len)
 		length = strtoull(cl, NULL, 10);
 	}
 	if (length > c->limit) {
-		refuse(c, c->over_status, c->over_why);
+		refuse_body(c);
 		return 0;
 	}
 	if (!te && !length)
@@ -679,7 +689,7 @@ static int take_body(struct conn *c)
 			return 0;
 		}
 		if (rc == HTTP_CHUNK_TOO_BIG) {
-			refuse(c, c->over_status, c->over_why);
+			refuse_body(c);
 			return 0;
 		}
 		if (!hold(c, c->body.cap)) {

@@ -234,7 +234,22 @@ static const struct route *find(struct http_req *req, const char *path, int *pat
 	return NULL;
 }
 
-size_t web_body_limit(struct http_req *req, int *status, const char **why, void *app)
+/* The methods path answers, for a 405's Allow header ("GET, HEAD",
+** "POST" or "GET, HEAD, POST"). */
+static const char *allowed(struct http_req *req, const char *path)
+{
+	struct http_req probe = *req; /* matching writes captures: not into req */
+	int get = 0, post = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (match(&probe, routes[i].pattern, path)) {
+			get |= !strcmp(routes[i].method, "GET");
+			post |= !strcmp(routes[i].method, "POST");
+		}
+	}
+	return get && post ? "GET, HEAD, POST" : post ? "POST" : "GET, HEAD";
+}
+
+size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app)
 {
 	struct app *ap = app;
 	struct http_req probe = *req; /* matching writes captures: not into req */
@@ -242,9 +257,10 @@ size_t web_body_limit(struct http_req *req, int *status, const char **why, void 
 	const struct route *r = find(&probe, req->path, &known);
 	if (!r) {
 		/* Nothing here takes a body: answered without reading one. */
-		*status = known ? 405 : 404;
-		*why = known ? "This address cannot be used that way."
-		             : "Not found: nothing is at this address.";
+		no->status = known ? 405 : 404;
+		no->why = known ? "This address cannot be used that way."
+		                : "Not found: nothing is at this address.";
+		no->allow = known ? allowed(req, req->path) : NULL;
 		return 0;
 	}
 	size_t limit = r->body_limit;
@@ -264,8 +280,8 @@ size_t web_body_limit(struct http_req *req, int *status, const char **why, void 
 	if (need != ROLE_NONE && limit > WEB_SIGNED_OUT_BODY) {
 		int role = auth_head_role(ap, req);
 		if (role >= 0 && role < (int)need) {
-			*status = 403;
-			*why = role == ROLE_NONE
+			no->status = 403;
+			no->why = role == ROLE_NONE
 			    ? "You are not signed in (your session may have ended), so this was not "
 			      "read and nothing was saved. Sign in again in another tab, then send "
 			      "it again."
@@ -420,7 +436,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	auth_load(p); /* the one place a session cookie is read */
 	if (!r) {
 		if (known) {
-			http_resp_header(resp, "Allow", "GET, HEAD, POST");
+			http_resp_header(resp, "Allow", allowed(req, req->path));
 			site_error(p, 405, "Method not allowed",
 			           "This address cannot be used that way.");
 		} else {

@@ -103,7 +103,7 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *app);
 ** role it needs; WEB_SIGNED_OUT_BODY (403) for a route that needs a role the
 ** request's session does not have; 0 with 404 or 405 where no route takes
 ** the method (so no large body is read to answer that). */
-size_t web_body_limit(struct http_req *req, int *status, const char **why, void *app);
+size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app);
 #define WEB_SIGNED_OUT_BODY (8 * 1024)
 
 /* ---- shared by the page handlers (site.c) ---- */

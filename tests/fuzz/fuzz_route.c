@@ -61,9 +61,8 @@ FUZZ_TARGET(route)
 	req.is_head = !strcmp(method, "HEAD");
 	req.path = path;
 	req.query = "";
-	int status = 413;
-	const char *why = "";
-	size_t limit = web_body_limit(&req, &status, &why, app());
+	struct http_body_refusal no = {413, "", NULL};
+	size_t limit = web_body_limit(&req, &no, app());
 	arena_free(req.a);
 	size_t upload = 2 * (size_t)UPLOAD_MAX + 256 * KB;
 	FUZZ_ASSERT(limit <= 1024 * KB || limit == upload, "limit %zu for %s %s", limit, method,
@@ -71,7 +70,10 @@ FUZZ_TARGET(route)
 	FUZZ_ASSERT(strncmp(path, "/admin/", 7) || limit <= WEB_SIGNED_OUT_BODY,
 	            "a signed-out %s %s may send %zu bytes", method, path, limit);
 	if (!limit)
-		FUZZ_ASSERT(status == 413 || status == 404 || status == 405, "status %d", status);
+		FUZZ_ASSERT(no.status == 413 || no.status == 404 || no.status == 405, "status %d",
+		            no.status);
+	FUZZ_ASSERT((no.status == 405) == (no.allow != NULL), "405 without Allow, or Allow "
+	            "without 405 (%d)", no.status);
 	if (strcmp(method, "POST") != 0)
 		FUZZ_ASSERT(limit == 0, "a %s with a body limit of %zu: %s", method, limit, path);
 	int odd = path[0] != '/' || strstr(path, "..") || strpbrk(path, "?#");

@@ -137,12 +137,14 @@ def http_layer_refusals(s):
         check(not missing, "%s: the refusal carries the security headers" % name,
               "missing %s in %s" % (missing, headers))
         if want == "405":
-            check(headers.get("allow"), "the 405 says what is allowed", headers)
+            check(headers.get("allow") == "GET, HEAD", "the 405 says what is allowed", headers)
     # Without a body the site answers them itself.
     r = s.request("POST", "/no-such-page/", body=b"")
     check(r.status == 404, "POST with no body to an unknown path: 404", r.status)
     r = s.request("POST", "/healthz", body=b"")
-    check(r.status == 405, "POST with no body to a GET-only path: 405", r.status)
+    check(r.status == 405 and r.header("Allow") == "GET, HEAD",
+          "POST with no body to a GET-only path: 405, Allow: GET, HEAD",
+          (r.status, r.header("Allow")))
     r = s.get("/search/?q=%zz")
     check(r.status == 200, "a broken %-escape in the query stays the search's business",
           r.status)
