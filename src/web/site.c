@@ -404,8 +404,9 @@ void site_forbidden(struct page *p, const char *why)
 			total += p->req->form_params[i].len;
 		if (!p->user && total > SITE_ECHO_SIGNED_OUT) {
 			tv_set_str(p->a, ctx, "message",
-			           arena_printf(p->a, "%s (What was sent is too long to show here "
-			                        "and was not kept.)", why));
+			           "Nothing was saved, and what was sent is too long to show back "
+			           "here to someone not signed in: it was not kept. If your session "
+			           "has ended, sign in again, then send it again from this site.");
 			goto render;
 		}
 		for (size_t i = 0; i < p->req->n_form_params; i++) {
