@@ -69,6 +69,23 @@ void auth_load(struct page *p)
 	}
 }
 
+int auth_head_role(struct app *app, struct http_req *req)
+{
+	const char *token = http_cookie(req, COOKIE);
+	if (!token)
+		return ROLE_NONE;
+	struct db *db = app->loop_db ? app->loop_db : db_pool_get(app->pool);
+	pthread_rwlock_rdlock(&app->settings_lock);
+	long idle = app->settings.session_idle_seconds, max = app->settings.session_max_seconds;
+	pthread_rwlock_unlock(&app->settings_lock);
+	db_clear_failed(db);
+	int role = session_role(db, req->a, token, idle, max);
+	db_clear_failed(db);
+	if (!app->loop_db)
+		db_pool_put(app->pool, db);
+	return role;
+}
+
 int auth_csrf_ok(struct page *p, const char *token)
 {
 	if (!p->session || !token || strlen(token) != strlen(p->session->csrf))
