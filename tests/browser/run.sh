@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export BYLINE_BIN="${BYLINE_BIN:-$PWD/byline}"
 if ! command -v node >/dev/null 2>&1; then
-	echo "FAIL node (20 or later) is missing"
+	echo "FAIL node (18 or later) is missing"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
