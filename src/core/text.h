@@ -24,7 +24,10 @@ char *text_trim(struct arena *a, const char *s, size_t n);
 /* Parses a decimal integer in [lo, hi] that fills all of s; 0 or -1. */
 int text_int(const char *s, long long lo, long long hi, long long *out);
 
-/* 0 if tz names a time zone this machine knows, else -1. */
+/* 0 if tz names a time zone this machine knows, else -1: "UTC", or a
+** name spelled as the tz database spells them ("America/New_York") whose
+** file under /usr/share/zoneinfo is a zone file (TZif), so tables such as
+** zone.tab, folders and names with "..", "//" or a leading '/' are refused. */
 int text_set_timezone_check(const char *tz);
 
 /* Sets the process's time zone (for dates shown on the site).  Call before

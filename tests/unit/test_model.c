@@ -7,9 +7,8 @@
 ** /tmp), and removes it with its -wal and -shm files when done.  Times are
 ** set explicitly where order matters, so no test sleeps.
 **
-** Tests for bugs found while writing these, not yet fixed, sit at the end
-** under BYLINE_KNOWN_BUGS (build with -DBYLINE_KNOWN_BUGS to see them fail);
-** each is named after its bug.
+** Tests for bugs found while writing these sit at the end, each named after
+** its bug.
 */
 #include "core/arena.h"
 #include "core/log.h"
@@ -1315,9 +1314,8 @@ static void bug_settings_load_leaves_site_title_null(void)
 	fresh_close(&f);
 }
 
-#ifdef BYLINE_KNOWN_BUGS
-/* import.c: the author and section are created before article_create()'s
-** transaction, so an import that then fails (here: slug taken) leaves them
+/* import.c: the author and section were created before article_create()'s
+** transaction, so an import that then failed (here: slug taken) left them
 ** behind. */
 static void bug_failed_import_leaves_author_and_section(void)
 {
@@ -1337,7 +1335,6 @@ static void bug_failed_import_leaves_author_and_section(void)
 	fresh_close(&f);
 	arena_free(a);
 }
-#endif
 
 int main(void)
 {
@@ -1362,9 +1359,6 @@ int main(void)
 	}
 	test_import();
 	bug_settings_load_leaves_site_title_null();
-	(void)sql_count_sections;
-#ifdef BYLINE_KNOWN_BUGS
 	bug_failed_import_leaves_author_and_section();
-#endif
 	return test_done();
 }
