@@ -54,6 +54,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/netaddr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -97,7 +98,7 @@ struct conn {
 	size_t in_len, in_cap, scan;
 	struct ipslot *ip_slot;   /* per-address count */
 	char ip[INET6_ADDRSTRLEN];
-	unsigned char key[16];    /* the address as counted (http_ip_key) */
+	unsigned char key[16];    /* the address as counted (netaddr_key) */
 	int proxied;              /* from the trusted proxy: X-Forwarded-* believed */
 	int is_refusal;           /* accepted past a cap only to be answered 503 */
 	/* the request */
@@ -626,7 +627,7 @@ static int begin(struct conn *c, size_t head_len)
 		/* The proxy's connections are many clients': each client it
 		** names may have per_ip_limit requests in flight. */
 		unsigned char key[16];
-		struct ipslot *slot = ip_take(s->fwd, http_ip_key(req->remote_ip, key) == 0 ? key
+		struct ipslot *slot = ip_take(s->fwd, netaddr_key(req->remote_ip, key) == 0 ? key
 		                                                                           : c->key);
 		if (slot->count >= s->cfg.per_ip_limit) { /* it has requests: it stays */
 			refuse(c, 503, "Too many requests from your address at once; try again in a "
@@ -938,7 +939,7 @@ static void on_accept(struct http_server *s)
 			continue;
 		}
 		unsigned char key[16];
-		if (http_ip_key(text, key) != 0)
+		if (netaddr_key(text, key) != 0)
 			memcpy(key, addr, 16);
 		int proxied = is_proxy(s, addr);
 		const char *full = NULL; /* why the connection is refused */

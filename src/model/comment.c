@@ -3,6 +3,7 @@
 */
 #include "model/comment.h"
 #include "model/settings.h"
+#include "core/netaddr.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/email.h"
@@ -612,21 +613,7 @@ long long comment_count_from_net(struct db *db, const char *net, long long secon
 
 char *comment_ip_net(struct arena *a, const char *ip)
 {
-	if (!ip)
-		return arena_strdup(a, "");
-	if (strchr(ip, ':')) {
-		/* IPv6: the first four groups, the /64. */
-		char *out = arena_strdup(a, ip);
-		int groups = 0;
-		for (char *c = out; *c; c++)
-			if (*c == ':' && ++groups == 4) {
-				*c = 0;
-				break;
-			}
-		return arena_printf(a, "%s::/64", out);
-	}
-	const char *last = strrchr(ip, '.');
-	return last ? arena_printf(a, "%.*s.0/24", (int)(last - ip), ip) : arena_strdup(a, ip);
+	return netaddr_network(a, ip);
 }
 
 long long comment_seconds_since_ip(struct db *db, const char *ip)

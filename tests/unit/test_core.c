@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/email.h"
+#include "core/netaddr.h"
 #include "core/sign.h"
 #include "core/text.h"
 #include "core/utf8.h"
@@ -633,6 +634,27 @@ static void test_text_check(void)
 }
 
 /* The one email check (comment form, accounts, the mail queue). */
+/* comment_ip_net() cut "2001:db8::1" at its fourth colon, which it never
+** reached: the flood check counted "2001:db8::1::/64", one address, not its
+** /64.  netaddr.c parses with inet_pton: every spelling gives one key. */
+static void bug_ip_net_compressed_ipv6(void)
+{
+	struct arena *a = arena_new();
+	CHECK_STR(netaddr_network(a, "2001:db8::1"), "2001:db8:0:0::/64");
+	CHECK_STR(netaddr_network(a, "2001:db8::ffff:1"), "2001:db8:0:0::/64");
+	CHECK_STR(netaddr_network(a, "2001:0db8:0001:0002:ffff:0:0:1"), "2001:db8:1:2::/64");
+	CHECK_STR(netaddr_network(a, "192.0.2.77"), "192.0.2.0/24");
+	CHECK_STR(netaddr_network(a, "::ffff:192.0.2.77"), "192.0.2.0/24");
+	CHECK_STR(netaddr_client(a, "::ffff:192.0.2.77"), "192.0.2.77");
+	CHECK_STR(netaddr_client(a, "2001:db8:1:2::9"), "2001:db8:1:2::/64");
+	CHECK_STR(netaddr_client(a, "not an address"), "not an address");
+	CHECK_STR(netaddr_client(a, NULL), "");
+	unsigned char k1[16], k2[16];
+	CHECK(netaddr_key("2001:db8::1", k1) == 0 && netaddr_key("2001:db8:0:0:9::", k2) == 0);
+	CHECK(memcmp(k1, k2, 16) == 0);
+	arena_free(a);
+}
+
 static void test_email(void)
 {
 	static const char *const good[] = {
@@ -741,6 +763,7 @@ int main(void)
 	test_utf8_hidden();
 	test_text_check();
 	test_email();
+	bug_ip_net_compressed_ipv6();
 	bug_slug_cap_glues_next_word();
 	bug_parse_date_takes_impossible_dates();
 	bug_timezone_takes_non_zone_files();
