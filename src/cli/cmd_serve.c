@@ -119,8 +119,6 @@ int cmd_serve(const char *path, int argc, char **argv)
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 
-
-
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",
 	    .threads = threads,
@@ -132,6 +130,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,
 	    .ctx = app,
+	    .bound = web_bound,
 	};
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
@@ -147,6 +146,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 	const char *colon = host[0] == '[' ? strchr(host, ']') + 1 : strrchr(host, ':');
 	printf("Byline is serving %s on http://%.*s:%d/\n", path, (int)(colon - host), host,
 	       http_server_port(srv));
+	/* Links, feeds and mails name the site's address, never a request's
+	** Host: without base_url it is the address above (web_bound()). */
+	if (!*app->settings.base_url)
+		printf("base_url is not set, so links, feeds and mails name %s. For a public "
+		       "site, set it to the address readers use:\n"
+		       "  byline settings --db %s set base_url https://news.example.com\n",
+		       app->listen_origin, path);
 	fflush(stdout);
 
 	int sig = 0;
