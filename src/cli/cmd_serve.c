@@ -148,11 +148,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 	       http_server_port(srv));
 	/* Links, feeds and mails name the site's address, never a request's
 	** Host: without base_url it is the address above (web_bound()). */
+	pthread_rwlock_rdlock(&app->settings_lock); /* a request may reload them */
 	if (!*app->settings.base_url)
 		printf("base_url is not set, so links, feeds and mails name %s. For a public "
 		       "site, set it to the address readers use:\n"
 		       "  byline settings --db %s set base_url https://news.example.com\n",
 		       app->listen_origin, path);
+	pthread_rwlock_unlock(&app->settings_lock);
 	fflush(stdout);
 
 	int sig = 0;

@@ -504,10 +504,10 @@ void site_forbidden(struct page *p, const char *why)
 	** ours); else the front of the desk. */
 	const char *back = "/admin/";
 	const char *ref = http_header(p->req, "Referer");
-	const char *base = site_base(p);
-	size_t blen = strlen(base);
-	if (ref && !strncmp(ref, base, blen) && ref[blen] == '/' && !strpbrk(ref, "\r\n\"<>"))
-		back = arena_strdup(p->a, ref + blen);
+	size_t olen = ref ? site_origin_len(ref) : 0;
+	if (olen && ref[olen] == '/' && site_origin_is_ours(p->app, ref, olen) &&
+	    !strpbrk(ref, "\r\n\"<>"))
+		back = arena_strdup(p->a, ref + olen);
 	else if (!strcmp(p->req->method, "GET"))
 		back = p->req->path;
 	tv_set_str(p->a, ctx, "back", back);
