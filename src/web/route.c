@@ -293,7 +293,7 @@ static int personal(struct http_req *req)
 ** depend on a parameter its cache key lacks. */
 static const struct {
 	void (*handler)(struct page *p);
-	const char *names[3];     /* in the key's order; NULL ends */
+	const char *names[4];     /* at most 3, in the key's order; NULL ends */
 } query_reads[] = {
 	{page_home_show, {"p", "s", NULL}},       /* WordPress's /?p=ID and /?s=words */
 	{page_article_show, {"replytocom", NULL}}, /* the form replying to a comment */
