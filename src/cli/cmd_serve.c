@@ -116,6 +116,14 @@ int cmd_serve(const char *path, int argc, char **argv)
 	                         ? 0
 	                         : (size_t)app->settings.cache_max_mb * 1024 * 1024;
 	app->cache = pagecache_new(cache_bytes, path);
+	/* The change log's starting point is now, and the settings are read
+	** again after it: a setting changed from the command line (base_url,
+	** say) before the first request is seen, not taken as already read. */
+	db = db_pool_get(pool);
+	pagecache_sync(app->cache, db);
+	web_settings_changed(app);
+	web_settings_reload(app, db);
+	db_pool_put(pool, db);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 

@@ -296,6 +296,22 @@ def printed_links_without_base_url(s):
     run_cli("settings", "--db", s.db, "set", "base_url", "")
 
 
+def base_url_set_before_the_first_request():
+    """A setting changed from the command line between the server's start
+    and its first request was taken as already read (the change log's
+    starting point was the first request), so `byline settings set
+    base_url` right after `serve` changed nothing."""
+    s = Server(demo=True)
+    try:
+        run_cli("settings", "--db", s.db, "set", "base_url", "https://news.example")
+        r = s.get("/")
+        check('<link rel="canonical" href="https://news.example/">' in r.text,
+              "base_url set before the first request names the links",
+              re.findall(r'canonical[^>]*', r.text))
+    finally:
+        s.stop()
+
+
 def serve_says_to_set_base_url(s):
     # The harness read the first line; the notice follows it.
     got = []
@@ -327,6 +343,7 @@ def main():
     finally:
         s.stop()
     same_origin_with_base_url()
+    base_url_set_before_the_first_request()
     forged_host_stays_out_of_mail()
     done()
 
