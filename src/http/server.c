@@ -221,6 +221,7 @@ static const char *reason(int status)
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 417: return "Expectation Failed";
+	case 421: return "Misdirected Request";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -568,8 +569,11 @@ static int begin(struct conn *c, size_t head_len)
 
 	/* origin-form, or absolute-form (RFC 9112 3.2.2), reduced to the path */
 	const char *target = hd->target;
+	req->target_origin = NULL;
 	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
 		const char *p = strchr(strstr(target, "://") + 3, '/');
+		req->target_origin = arena_strndup(c->a, target, p ? (size_t)(p - target)
+		                                                   : strlen(target));
 		target = p ? p : "/";
 	}
 	if (target[0] != '/') {
@@ -1229,6 +1233,8 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 	getsockname(lfd, (struct sockaddr *)&bound, &blen);
 	s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
 	                                            : ((struct sockaddr_in *)&bound)->sin_port);
+	if (cfg->bound)
+		cfg->bound(cfg->listen, s->port, cfg->ctx);
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->ep < 0 || s->evfd < 0)

@@ -26,7 +26,7 @@ static const struct {
 } fields[] = {
 	{"site_title", "Site title", "text", ""},
 	{"tagline", "Tagline", "text", ""},
-	{"base_url", "Site address (URL)", "text", "Like https://news.example.com. Leave empty to use the address readers type."},
+	{"base_url", "Site address (URL)", "text", "Like https://news.example.com: links, feeds and mails name it. Empty: the address the server listens on, which is only right on your own machine."},
 	{"timezone", "Time zone", "text", "An IANA name such as Europe/London or America/New_York."},
 	{"date_format", "Date format", "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y", ""},
 	{"posts_per_page", "Articles per page", "number", ""},
