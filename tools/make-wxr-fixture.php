@@ -306,7 +306,7 @@ $market = add_post($u['hanako'], [
 	'tags_input' => ['café', '商店街'],
 ], 'market post');
 add_comment($market, ['comment_author' => 'Søren Lykke-Brandt', 'comment_author_email' => 'soren@mail.example',
-	'comment_author_IP' => '203.0.113.4', 'comment_date' => '2024-07-05 09:12:00',
+	'comment_author_url' => 'https://soren.example.net/', 'comment_author_IP' => '203.0.113.4', 'comment_date' => '2024-07-05 09:12:00',
 	'comment_content' => 'Best waffles this side of Bergen 🧇🇳🇴 — see you next week!']);
 $cases['local_date_differs_from_gmt_summer'] = $market;
 $cases['emoji'] = $market;
@@ -428,6 +428,10 @@ update_post_meta($trash, '_wp_trash_meta_time', 1710000000);
 $sport = add_post($u['layla'], ['post_title' => 'Falls FC win the valley cup, 3–2', 'post_date' => '2024-08-18 20:45:00',
 	'post_content' => "<p>A header in the ninetieth minute.</p>", 'post_category' => [$cat['sport']],
 	'ping_status' => 'open'], 'sport');
+add_comment($sport, ['comment_author' => 'Valley Football Weekly', 'comment_author_url' => 'https://football.example.net/cup-final/',
+	'comment_author_IP' => '203.0.113.61', 'comment_type' => 'trackback', 'comment_date' => '2024-08-19 07:00:00',
+	'comment_content' => "<strong>Cup final report</strong>\n\nOur own report of the final, with the Ledger&#8217;s photos linked."]);
+$cases['trackback'] = $sport;
 $cases['status_draft'] = $draft;
 $cases['status_pending_empty_slug_floating_date'] = $pending;
 $cases['status_future'] = $future;

@@ -145,6 +145,7 @@ def hard_cases_present(chan, facts):
     check(max(t["depth"] for t in thread) >= 3, "a thread three deep")
     check({"approved", "hold", "spam", "trash"} <= {t["status"] for t in thread}, "comments in every status")
     check(any(t["type"] == "pingback" for t in thread), "a pingback")
+    check(any(t["type"] == "trackback" for t in posts[cases["trackback"]]["comment_thread"]), "a trackback")
     check(any(t["slug"] != t["slug_text"] for t in facts["tags"]), "a percent-encoded tag slug")
     check(any(t["name"] == "café" for t in facts["tags"]), "a tag named café")
     check(any(ord(ch) > 0x2e80 for a in facts["authors"] for ch in a["display_name"]), "a non-Latin display name")
