@@ -88,6 +88,11 @@ if ($phase === 'install') {
 	$r = wp_install('The Fennick Falls Ledger', 'rcalloway', 'ruth.calloway@ledger.fennick-falls.example',
 		true, '', 'not-a-real-password-1871');
 	ok($r['user_id'] ?? 0, 'wp_install');
+	/* Set here, not in the build: the sections' and tags' addresses follow
+	 * the permalink structure the process started with. */
+	update_option('timezone_string', TIMEZONE);
+	update_option('gmt_offset', '');
+	$GLOBALS['wp_rewrite']->set_permalink_structure(PERMALINKS);
 	echo "make-wxr-fixture.php: WordPress {$GLOBALS['wp_version']} installed\n";
 	exit(0);
 }
@@ -107,16 +112,15 @@ foreach (get_comments(['status' => 'all']) as $c) {
 }
 
 update_option('blogdescription', 'News from the valley since 1871');
-update_option('timezone_string', TIMEZONE);
-update_option('gmt_offset', '');
+if (get_option('permalink_structure') !== PERMALINKS || get_option('timezone_string') !== TIMEZONE) {
+	fail('the install phase did not set the permalinks and timezone');
+}
 update_option('date_format', 'F j, Y');
 update_option('thread_comments', 1);
 update_option('thread_comments_depth', 5);
 update_option('default_pingback_flag', 0);
 update_option('default_ping_status', 'closed');
 update_option('posts_per_page', 10);
-global $wp_rewrite;
-$wp_rewrite->set_permalink_structure(PERMALINKS);
 /* Publishing adds _pingme/_encloseme meta for a cron job that never runs here. */
 remove_action('publish_post', '_publish_post_hook', 5);
 
@@ -519,6 +523,7 @@ foreach (get_users(['orderby' => 'ID']) as $usr) {
 	$facts['authors'][] = ['id' => $usr->ID, 'login' => $usr->user_login, 'email' => $usr->user_email,
 		'display_name' => $usr->display_name, 'first_name' => $usr->first_name, 'last_name' => $usr->last_name,
 		'nicename' => $usr->user_nicename, 'role' => $usr->roles[0] ?? '',
+		'path' => $path_of(get_author_posts_url($usr->ID)),
 		'has_posts' => (bool) $wpdb->get_var($wpdb->prepare("SELECT COUNT(*) FROM $wpdb->posts WHERE post_author = %d AND post_status != 'auto-draft'", $usr->ID))];
 }
 foreach (['category' => 'categories', 'post_tag' => 'tags'] as $tax => $key) {
