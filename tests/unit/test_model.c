@@ -1799,6 +1799,10 @@ static void test_redirects(void)
 	CHECK_STR(redirect_find(db, a, "/archives/12/", ""), "/2019/05/06/old/");
 	CHECK_STR(redirect_find(db, a, "/archives/12", NULL), "/2019/05/06/old/");
 	CHECK_STR(redirect_find(db, a, "/tag/café/", NULL), "/tag/cafe/");
+	CHECK(redirect_add(db, "/?tag=caf%c3%a9", "/tag/caf%C3%A9/") == 0);
+	CHECK_STR(redirect_find(db, a, "/", "tag=café"), "/tag/caf%C3%A9/");
+	CHECK_STR(redirect_find(db, a, "/tag/caf%c3%a9", ""), "/tag/cafe/");
+	CHECK(redirect_remove(db, "/?tag=caf%C3%A9") == 0);
 	CHECK(redirect_count(db) == 3);
 	/* Tag and section slugs in any script, as WordPress writes them. */
 	long long cafe = tag_ensure_slug(db, a, "Café", "caf%C3%A9");
