@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/listmemo.h"
+#include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
@@ -448,6 +449,18 @@ const char *site_slug(struct arena *a, const char *slug)
 
 void site_not_found(struct page *p)
 {
+	/* An old address an import or an editor registered: 301 (one hop)
+	** instead of the 404, whichever handler found nothing here. */
+	struct http_req *req = p->req;
+	if (!strcmp(req->method, "GET") || req->is_head) {
+		const char *to = redirect_find(p->db, p->a, req->path, req->query);
+		if (!to && *req->query)
+			to = redirect_find(p->db, p->a, req->path, NULL); /* tracking parameters */
+		if (to) {
+			http_redirect(req, p->resp, 301, to);
+			return;
+		}
+	}
 	struct tv *ctx = site_context(p, "Page not found");
 	tv_set_str(p->a, ctx, "path", p->req->path);
 	size_t n;

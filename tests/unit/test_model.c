@@ -1793,6 +1793,10 @@ static void test_redirects(void)
 	CHECK(redirect_add(db, "/x/", "//evil.example/") == -1);
 	CHECK(redirect_add(db, "/x/", "/x/") == -1);
 	CHECK(redirect_add(db, "/bad%zz/", "/x/") == -1);
+	CHECK(redirect_add(db, "/x/", "/a\r\nSet-Cookie: y/") == -1);
+	CHECK(redirect_add(db, "/café-old/", "/tag/café/") == 0);
+	CHECK_STR(redirect_find(db, a, "/caf%C3%A9-old/", NULL), "/tag/caf%C3%A9/");
+	CHECK(redirect_remove(db, "/café-old/") == 0);
 	CHECK_STR(redirect_find(db, a, "/", "p=12"), "/2019/05/06/new/");
 	CHECK(redirect_find(db, a, "/", "p=13") == NULL);
 	CHECK(redirect_find(db, a, "/", NULL) == NULL);
