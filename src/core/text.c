@@ -130,6 +130,8 @@ char *text_slug_decode(struct arena *a, const char *s)
 		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
 			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
+			if (c == 0)
+				return NULL; /* "%00" would cut the slug short */
 		}
 		out[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
