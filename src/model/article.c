@@ -466,8 +466,9 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 	}
 	int is_private = !strcmp(status, "private");
 	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9 and single dashes", slug);
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes", slug);
 		return -1;
 	}
 	struct buf html = BUF_INIT;
@@ -694,8 +695,9 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		snprintf(err, errlen, "Please give the article a slug (its web address).");
 		return -1;
 	}
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "The slug may hold only a-z, 0-9 and single dashes.");
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "The slug may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes.");
 		return -1;
 	}
 	struct buf html = BUF_INIT;

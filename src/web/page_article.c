@@ -57,7 +57,7 @@ int page_article_find(struct page *p, struct article *out)
 	** a wrong one is an old or mistyped link: send it to the right place. */
 	char *canon = site_article_path(p, out->published_at, out->slug);
 	char *asked = arena_printf(p->a, "/%s/%s/%s/%s/", p->req->params[0],
-	                           p->req->params[1], p->req->params[2], slug);
+	                           p->req->params[1], p->req->params[2], site_slug(p->a, slug));
 	if (strcmp(canon, asked) != 0) {
 		if (!strcmp(p->req->method, "POST"))
 			return 1;

@@ -321,7 +321,7 @@ char *site_article_path(struct page *p, long long published_at, const char *slug
 {
 	int y, m, d;
 	text_date_ymd((time_t)published_at, &y, &m, &d);
-	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, slug);
+	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, site_slug(p->a, slug));
 }
 
 char *site_author_path(struct page *p, const char *slug)

@@ -430,6 +430,25 @@ def export(s, private_id):
     del parented, ed_id
 
 
+def article_slugs(s, ed):
+    slug = "喫茶店-50"
+    f = desk.edit_form(ed, headline="Kissaten turns fifty", slug=slug, body="Coffee.\n",
+                       status="published", publish_date="2024-06-14", publish_time="08:00")
+    r = desk.send(s, "/admin/articles/new", f)
+    check(r.status == 303, "an article slug in another script is saved",
+          (r.status, desk.form_message(r.text)))
+    enc = "/2024/06/14/%s/" % urllib.parse.quote(slug)
+    r = s.get(enc)
+    check(r.status == 200 and "Kissaten turns fifty" in r.text, "it is public at %s" % enc,
+          r.status)
+    check(('href="%s"' % enc) in s.get("/").text, "the front page links it percent-encoded")
+    status, body = raw_get(s, ("/2024/06/14/%s/" % slug).encode())
+    check(status == 200 and b"Kissaten turns fifty" in body, "and at its raw UTF-8 spelling",
+          status)
+    check(("<loc>%s%s</loc>" % (s.base, enc)) in s.get("/sitemap-articles-1.xml").text,
+          "the sitemap lists it percent-encoded")
+
+
 def main():
     t0 = time.time()
     s = Server(before=seed)
@@ -440,6 +459,7 @@ def main():
         redirects(s, pg)
         private_id = private_articles(s, ed)
         tag_slugs(s)
+        article_slugs(s, ed)
         export(s, private_id)
     finally:
         s.stop()
