@@ -359,6 +359,9 @@ def export(s, private_id):
     s.sql("INSERT INTO comments(article_id, parent_id, author_name, author_email, body, "
           "body_html, status, created_at) VALUES (?, ?, 'Replier', 'rp@example.com', 'A reply', "
           "'', 'approved', 1718000100)", aid, first)
+    world = s.sql("SELECT id FROM sections WHERE slug='world'")[0][0]
+    s.sql("INSERT INTO sections(name, slug, parent_id, description) VALUES "
+          "('Europe', 'europe', ?, 'News from <Europe> & ]]> beyond')", world)
     p = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
                         "export-wordpress", "--db", s.db, "--base-url", "https://news.example/"],
                        capture_output=True, timeout=60)
@@ -410,8 +413,10 @@ def export(s, private_id):
     check(priv is not None and priv.find("wp:status", ns).text == "private" and
           priv.find("wp:is_sticky", ns).text == "1", "a private, pinned article exports so")
     tags = [c.get("nicename") for c in it.findall("category") if c.get("domain") == "post_tag"]
-    check("ニュース" in tags or "%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9" in tags,
-          "tags in any script are exported", tags)
+    check("%e3%83%8b%e3%83%a5%e3%83%bc%e3%82%b9" in tags,
+          "tags in any script are exported as WordPress writes them", tags)
+    slugs = [t.find("wp:tag_slug", ns).text for t in root.findall("./channel/wp:tag", ns)]
+    check("cr%c3%a8me" in slugs, "wp:tag_slug as WordPress writes it", slugs)
     pages = [i for i in items if i.find("wp:post_type", ns).text == "page"]
     parented = [i for i in pages if i.find("wp:post_parent", ns).text != "0"]
     # The child page moved to the top level when its parent was deleted; the
@@ -421,8 +426,19 @@ def export(s, private_id):
     check(root.find("./channel/wp:base_site_url", ns).text == "https://news.example",
           "the base site URL is the one given")
     cats = root.findall("./channel/wp:category", ns)
-    check(any(c.find("wp:category_nicename", ns).text == "world" for c in cats),
-          "sections are categories")
+    names = [c.find("wp:category_nicename", ns).text for c in cats]
+    check("world" in names and "europe" in names and names.index("world") < names.index("europe"),
+          "sections are categories, parents first", names)
+    eu = [c for c in cats if c.find("wp:category_nicename", ns).text == "europe"]
+    check(eu and eu[0].find("wp:category_parent", ns).text == "world" and
+          eu[0].find("wp:category_description", ns).text == "News from <Europe> & ]]> beyond",
+          "a sub-section names its parent and keeps its description")
+    kiss = [i for i in items if i.find("wp:post_type", ns).text == "post" and
+            i.find("title").text == "Kissaten turns fifty"]
+    check(kiss and kiss[0].find("wp:post_name", ns).text == "%e5%96%ab%e8%8c%b6%e5%ba%97-50" and
+          kiss[0].find("link").text == "https://news.example/2024/06/14/"
+          "%E5%96%AB%E8%8C%B6%E5%BA%97-50/", "a UTF-8 article slug is exported encoded",
+          [(k.find("wp:post_name", ns).text, k.find("link").text) for k in kiss])
     p2 = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
                          "export-wordpress", "--db", s.db], capture_output=True, timeout=60)
     check(p2.returncode == 0 and b"base_url" in p2.stderr,
