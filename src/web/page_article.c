@@ -418,7 +418,8 @@ void page_article_render(struct page *p, const struct article *art,
 	if (art->section_id) {
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);
-		tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", site_slug(a, art->section_slug)));
+		tv_set_str(a, sec, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, art->section_slug)));
 		tv_set(a, av, "section", sec);
 	} else {
 		tv_set_bool(a, av, "section", 0);

@@ -356,7 +356,8 @@ struct tv *site_context(struct page *p, const char *title)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", sections[i].name);
-		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
+		tv_set_str(a, item, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_push(a, nav, item);
 	}
 	tv_set(a, ctx, "sections", nav);
@@ -495,7 +496,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);
-			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
+			tv_set_str(a, sec, "url",
+			           arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
 			tv_set(a, item, "section", sec);
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
