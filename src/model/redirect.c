@@ -105,7 +105,8 @@ static int make_key(struct buf *b, const char *path, size_t plen, const char *qu
 
 int redirect_add(struct db *db, const char *from, const char *to_path)
 {
-	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/')
+	/* A path of this site: "//host" and "/\\host" name another one. */
+	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/' || to_path[1] == '\\')
 		return -1;
 	const char *q = strchr(from, '?');
 	struct buf key = BUF_INIT;

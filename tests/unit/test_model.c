@@ -1796,6 +1796,7 @@ static void test_redirects(void)
 	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/new/") == 0); /* replaced */
 	CHECK(redirect_add(db, "nope", "/x/") == -1);
 	CHECK(redirect_add(db, "/x/", "//evil.example/") == -1);
+	CHECK(redirect_add(db, "/x/", "/\\evil.example/") == -1);
 	CHECK(redirect_add(db, "/x/", "/x/") == -1);
 	CHECK(redirect_add(db, "/bad%zz/", "/x/") == -1);
 	CHECK(redirect_add(db, "/x/", "/a\r\nSet-Cookie: y/") == -1);
