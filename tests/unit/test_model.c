@@ -12,6 +12,7 @@
 ** its bug.
 */
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -23,6 +24,7 @@
 #include "model/comment.h"
 #include "render/markdown.h"
 #include "model/import.h"
+#include "model/export.h"
 #include "model/page.h"
 #include "model/redirect.h"
 #include "model/schema.h"
@@ -1876,6 +1878,57 @@ static void test_article_private_and_sticky(void)
 	fresh_close(&f);
 }
 
+static int to_buf(void *ctx, const char *bytes, size_t n)
+{
+	buf_put(ctx, bytes, n);
+	return 0;
+}
+
+static int refuse_writes(void *ctx, const char *bytes, size_t n)
+{
+	(void)ctx, (void)bytes, (void)n;
+	return -1;
+}
+
+/* The WXR export: "]]>" split across CDATA sections, statuses mapped back,
+** no password hash, a page's parent by its exported id, a full disk said. */
+static void test_export(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Exa Porter", NULL, "exa@example.com");
+	db_exec(db, "UPDATE users SET password_hash = '$argon2id$v=19$secret'");
+	struct article_input in = {.headline = "Tricky ]]> text", .body_src = "a ]]> b",
+	                           .status = "scheduled", .published_at = 4000000000LL,
+	                           .author_id = author};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	char perr[200];
+	long long top = make_page(db, a, "Top", NULL, 0, "published", ROLE_EDITOR, perr);
+	long long sub = make_page(db, a, "Sub", NULL, top, "draft", ROLE_EDITOR, perr);
+	CHECK(top > 0 && sub > 0);
+	struct buf b = BUF_INIT;
+	struct export_counts c;
+	CHECK(export_wxr(db, "https://x.example", to_buf, &b, &c, err, sizeof err) == 0);
+	const char *x = buf_cstr(&b);
+	CHECK(c.posts == 1 && c.pages == 2 && c.authors == 1);
+	CHECK(strstr(x, "<title><![CDATA[Tricky ]]]]><![CDATA[> text]]></title>") != NULL);
+	CHECK(strstr(x, "<wp:status><![CDATA[future]]></wp:status>") != NULL);
+	CHECK(strstr(x, "argon2") == NULL && strstr(x, "secret") == NULL);
+	/* Pages are numbered after the articles: Sub's parent is Top's id. */
+	char want[64];
+	snprintf(want, sizeof want, "<wp:post_parent>%lld</wp:post_parent>", id + top);
+	CHECK(strstr(x, want) != NULL);
+	CHECK(strstr(x, "<link>https://x.example/top/</link>") != NULL);
+	CHECK(export_wxr(db, "", refuse_writes, NULL, &c, err, sizeof err) == -1);
+	CHECK(strstr(err, "write") != NULL);
+	buf_free(&b);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1905,6 +1958,7 @@ int main(void)
 	test_pages();
 	test_redirects();
 	test_article_private_and_sticky();
+	test_export();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();
