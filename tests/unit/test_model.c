@@ -458,6 +458,12 @@ static void test_article_create(void)
 	in.slug = "caf\xC3\xA9";
 	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
 	CHECK(article_by_slug(db, a, "caf\xC3\xA9", 1, &art) == 0);
+	/* A headline with no ASCII spelling gets a slug in its own script. */
+	in.slug = NULL;
+	in.headline = "\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8";
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8",
+	                      1, &art) == 0);
 
 	/* Empty headline; headline without a letter (empty slug). */
 	in.slug = NULL;
