@@ -89,6 +89,31 @@ int text_is_slug(const char *s)
 	return 1;
 }
 
+int text_is_slug_utf8(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 200 || s[0] == '-' || s[n - 1] == '-' || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+				return 0;
+			if (c == '-' && s[i + 1] == '-')
+				return 0;
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || cp < 0xC0 || cp == 0xD7 || cp == 0xF7 || utf8_is_hidden(cp) ||
+		    (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF)
+			return 0; /* controls, Latin-1 punctuation, spaces, marks */
+		i += (size_t)len;
+	}
+	return 1;
+}
+
 char *text_trim(struct arena *a, const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))

@@ -23,6 +23,8 @@
 #include "model/comment.h"
 #include "render/markdown.h"
 #include "model/import.h"
+#include "model/page.h"
+#include "model/redirect.h"
 #include "model/schema.h"
 #include "model/session.h"
 #include "model/settings.h"
@@ -1705,6 +1707,147 @@ static void test_comment_render_stale(void)
 	fresh_close(&f);
 }
 
+/* ---- static pages, redirects, article flags (issue 12) ---- */
+
+static long long make_page(struct db *db, struct arena *a, const char *title, const char *slug,
+                           long long parent, const char *status, enum role role, char *err)
+{
+	struct page_input in = {
+	    .title = title, .slug = slug, .parent_id = parent, .status = status,
+	    .body_src = "Hello <b>bold</b> and <script>x()</script> *there*.", .role = role,
+	};
+	return page_save(db, a, 0, &in, 0, err, 200);
+}
+
+static void test_pages(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long about = make_page(db, a, "About us", NULL, 0, "published", ROLE_EDITOR, err);
+	CHECK(about > 0);
+	long long policy = make_page(db, a, "Corrections policy", NULL, about, "published",
+	                             ROLE_AUTHOR, err);
+	CHECK(policy > 0);
+	struct page_row pg;
+	CHECK(page_by_path(db, a, "/about-us/corrections-policy/", &pg) == 0);
+	CHECK(pg.id == policy);
+	CHECK_STR(pg.path, "about-us/corrections-policy");
+	CHECK_STR(pg.status, "published");
+	CHECK(pg.comments_open == 0);
+	/* An author's body goes through the allow-list; an editor's does not. */
+	CHECK(strstr(pg.body_html, "<script>") == NULL);
+	CHECK(page_by_path(db, a, "about-us", &pg) == 0 && pg.id == about);
+	CHECK(strstr(pg.body_html, "<b>bold</b>") != NULL);
+	CHECK(page_by_path(db, a, "corrections-policy", &pg) == 1);
+	CHECK(page_by_path(db, a, "about-us/nothing", &pg) == 1);
+	CHECK(page_by_path(db, a, "/", &pg) == 1);
+	/* Reserved top-level slugs, siblings, cycles. */
+	CHECK(make_page(db, a, "Feed", "feed", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(strstr(err, "feed") != NULL);
+	CHECK(make_page(db, a, "2024", "2024", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Feed", "feed", about, "draft", ROLE_EDITOR, err) > 0);
+	CHECK(make_page(db, a, "About again", "about-us", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Bad", "Bad Slug", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Bad", NULL, 0, "public", ROLE_EDITOR, err) == -1);
+	struct page_input up = {.title = "About us", .slug = "about-us", .parent_id = policy,
+	                        .status = "published", .role = ROLE_EDITOR};
+	CHECK(page_save(db, a, about, &up, 0, err, sizeof err) == -1);
+	CHECK(strstr(err, "sub-pages") != NULL);
+	/* UTF-8 slugs. */
+	long long cafe = make_page(db, a, "Café", "café", 0, "private", ROLE_EDITOR, err);
+	CHECK(cafe > 0);
+	CHECK(page_by_path(db, a, "/café/", &pg) == 0 && pg.id == cafe);
+	CHECK_STR(pg.status, "private");
+	/* The list: parents before children. */
+	size_t n = 0;
+	struct page_row *all = page_list(db, a, NULL, &n);
+	CHECK(n == 4);
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == policy)
+			CHECK(i > 0 && all[i - 1].id == about);
+	page_list(db, a, "published", &n);
+	CHECK(n == 2);
+	/* Stale bodies are rendered again. */
+	db_exec(db, "UPDATE pages SET body_html = 'old', body_html_version = 0");
+	CHECK(page_render_stale(db) == 4);
+	CHECK(page_by_id(db, a, about, &pg) == 0 && strstr(pg.body_html, "<b>bold</b>"));
+	/* Deleting a parent moves its children up. */
+	CHECK(page_delete(db, about) == 0);
+	CHECK(page_by_path(db, a, "corrections-policy", &pg) == 0 && pg.id == policy);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+static void test_redirects(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/old/") == 0);
+	CHECK(redirect_add(db, "/archives/12", "/2019/05/06/old/") == 0);
+	CHECK(redirect_add(db, "/tag/caf%C3%A9/", "/tag/cafe/") == 0);
+	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/new/") == 0); /* replaced */
+	CHECK(redirect_add(db, "nope", "/x/") == -1);
+	CHECK(redirect_add(db, "/x/", "//evil.example/") == -1);
+	CHECK(redirect_add(db, "/x/", "/x/") == -1);
+	CHECK(redirect_add(db, "/bad%zz/", "/x/") == -1);
+	CHECK_STR(redirect_find(db, a, "/", "p=12"), "/2019/05/06/new/");
+	CHECK(redirect_find(db, a, "/", "p=13") == NULL);
+	CHECK(redirect_find(db, a, "/", NULL) == NULL);
+	CHECK_STR(redirect_find(db, a, "/archives/12/", ""), "/2019/05/06/old/");
+	CHECK_STR(redirect_find(db, a, "/archives/12", NULL), "/2019/05/06/old/");
+	CHECK_STR(redirect_find(db, a, "/tag/café/", NULL), "/tag/cafe/");
+	CHECK(redirect_count(db) == 3);
+	CHECK(redirect_remove(db, "/archives/12") == 0);
+	CHECK(redirect_find(db, a, "/archives/12/", NULL) == NULL);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+/* A private article is never public: stored as a draft marked private, it
+** is reported as 'private', listed in the desk under that status only, and
+** absent from every published listing. */
+static void test_article_private_and_sticky(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Pat Private", NULL, NULL);
+	CHECK(author > 0);
+	struct article_input in = {.headline = "Staff only", .body_src = "x", .status = "private",
+	                           .author_id = author, .published_at = 1000000, .is_sticky = 1};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	struct article art;
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK_STR(art.status, "private");
+	CHECK(art.is_sticky == 1);
+	CHECK(article_by_slug(db, a, "staff-only", 1, &art) == 1);
+	CHECK(article_count_published(db) == 0);
+	struct article_filter fl = {.status = "private", .limit = 10};
+	size_t n = 0;
+	long long total = 0;
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 1);
+	fl.status = "draft";
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 0);
+	/* Saved again as published it is public, and no longer private. */
+	in.status = "published";
+	in.role = ROLE_EDITOR;
+	in.is_sticky = 0;
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == id);
+	CHECK(article_by_slug(db, a, "staff-only", 1, &art) == 0);
+	CHECK(art.is_sticky == 0);
+	in.status = "secret";
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == -1);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1731,6 +1874,9 @@ int main(void)
 	test_import();
 	test_article_body_trust();
 	test_comment_render_stale();
+	test_pages();
+	test_redirects();
+	test_article_private_and_sticky();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();

@@ -1,0 +1,145 @@
+/*
+** redirect.c: the redirects table (redirect.h).
+**
+** Keys are stored as a browser's request line would name them after the
+** server decoded the path: the path percent-decoded (so "/caf%C3%A9/" and
+** "/café/" are one key), the query exactly as sent.
+*/
+#include "model/redirect.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "db/db.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char sql_add[] =
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path"
+    " WHERE to_path IS NOT excluded.to_path";
+static const char sql_find[] = "SELECT to_path FROM redirects WHERE from_path = ?1";
+static const char sql_remove[] = "DELETE FROM redirects WHERE from_path = ?1";
+static const char sql_count[] = "SELECT count(*) FROM redirects";
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The key for from ("/path?query"): the path part percent-decoded (as
+** the server decodes request paths), the query kept.  Into b; -1 if the
+** path is not one (no leading '/', a broken escape, a NUL, not UTF-8). */
+static int make_key(struct buf *b, const char *path, size_t plen, const char *query)
+{
+	if (plen == 0 || path[0] != '/')
+		return -1;
+	size_t start = b->len;
+	for (size_t i = 0; i < plen; i++) {
+		char c = path[i];
+		if (c == '%') {
+			if (i + 2 >= plen)
+				return -1;
+			int h = hexval(path[i + 1]), l = h < 0 ? -1 : hexval(path[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				return -1;
+			buf_putc(b, (char)(h * 16 + l));
+			i += 2;
+		} else {
+			buf_putc(b, c);
+		}
+	}
+	if (!utf8_valid(b->data + start, b->len - start))
+		return -1;
+	if (query && *query) {
+		buf_putc(b, '?');
+		buf_puts(b, query);
+	}
+	return 0;
+}
+
+int redirect_add(struct db *db, const char *from, const char *to_path)
+{
+	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/')
+		return -1;
+	const char *q = strchr(from, '?');
+	struct buf key = BUF_INIT;
+	if (make_key(&key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0 ||
+	    !strcmp(buf_cstr(&key), to_path)) {
+		buf_free(&key);
+		return -1;
+	}
+	struct db_stmt *st = db_prepare(db, sql_add);
+	db_bind_textn(st, 1, key.data, key.len);
+	db_bind_text(st, 2, to_path);
+	db_bind_int(st, 3, (long long)time(NULL));
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&key);
+	return rc == DB_OK ? 0 : -1;
+}
+
+static const char *lookup(struct db *db, struct arena *a, const char *key, size_t n)
+{
+	struct db_stmt *st = db_prepare(db, sql_find);
+	db_bind_textn(st, 1, key, n);
+	const char *to = db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+	db_done(st);
+	return to;
+}
+
+const char *redirect_find(struct db *db, struct arena *a, const char *path, const char *query)
+{
+	if (!path || path[0] != '/')
+		return NULL;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, path);
+	if (query && *query) {
+		buf_putc(&b, '?');
+		buf_puts(&b, query);
+	}
+	const char *to = lookup(db, a, b.data, b.len);
+	if (!to) {
+		/* The same path with or without its trailing slash. */
+		size_t plen = strlen(path);
+		buf_reset(&b);
+		if (plen > 1 && path[plen - 1] == '/')
+			buf_put(&b, path, plen - 1);
+		else
+			buf_printf(&b, "%s/", path);
+		if (query && *query) {
+			buf_putc(&b, '?');
+			buf_puts(&b, query);
+		}
+		if (plen > 1 || path[plen - 1] != '/')
+			to = lookup(db, a, b.data, b.len);
+	}
+	buf_free(&b);
+	return to;
+}
+
+int redirect_remove(struct db *db, const char *from)
+{
+	const char *q = strchr(from, '?');
+	struct buf key = BUF_INIT;
+	if (make_key(&key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0) {
+		buf_free(&key);
+		return -1;
+	}
+	struct db_stmt *st = db_prepare(db, sql_remove);
+	db_bind_textn(st, 1, key.data, key.len);
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&key);
+	return rc == DB_OK ? 0 : -1;
+}
+
+long long redirect_count(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_count);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return n;
+}
