@@ -411,6 +411,9 @@ static void addresses(const char *s, const struct wpcontent_ctx *c, struct buf *
 			                         ? c->upload(c->ctx, url) : NULL;
 			if (mapped) {
 				buf_puts(out, mapped);
+			} else if (strstr(url, "/wp-content/")) {
+				/* A file not imported: it is still at the old address. */
+				buf_put(out, v, vn);
 			} else {
 				size_t rn = (size_t)(v + vn - rest);
 				if (!rn || rest[0] != '/')

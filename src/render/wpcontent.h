@@ -22,8 +22,9 @@
 **   - [[x]] becomes [x] (WordPress's escape); any other shortcode is left as
 **     written, and its name added to `notes` for the import's report;
 **   - href and src pointing at the old site (any of old_bases, http or https)
-**     become site-relative; src under /wp-content/uploads/ goes through the
-**     upload callback first (to the imported media's URL).
+**     become site-relative; an address under /wp-content/ goes through the
+**     upload callback (to the imported media's URL), and is kept as it was
+**     when the callback has none (the file was not imported).
 ** Text, entities, emoji, right-to-left and CJK text are copied byte for
 ** byte: only the constructs above are touched.
 */
