@@ -20,10 +20,12 @@
 
 #include <libxml/xmlreader.h>
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum rec { R_NONE, R_AUTHOR, R_TERM, R_ITEM, R_COMMENT, R_META, R_COMMENTMETA };
 
@@ -55,6 +57,9 @@ struct state {
 	int failed;               /* err is filled */
 	char *xml_msg;            /* libxml2's first error message */
 	int xml_line, xml_col;
+	int xml_code;             /* its xmlParserErrors code */
+	unsigned long long size; /* bytes in the file, 0 if unknown */
+	int root_closed;          /* </rss> read */
 };
 
 static void fail_at(struct state *s, int line, int col, const char *fmt, const char *arg)
@@ -85,6 +90,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	while (n && (s->xml_msg[n - 1] == '\n' || s->xml_msg[n - 1] == ' '))
 		s->xml_msg[--n] = 0;
 	s->xml_line = e->line;
+	s->xml_code = e->code;
 	s->xml_col = e->int2;
 }
 
@@ -370,6 +376,8 @@ static void store_field(struct state *s, const char *name)
 static void on_end(struct state *s, const char *name)
 {
 	int depth = xmlTextReaderDepth(s->r);
+	if (depth == 0)
+		s->root_closed = 1;
 	if (s->field || s->field_int || s->field_flag) {
 		store_field(s, name);
 		if (s->failed)
@@ -466,7 +474,15 @@ static int run(struct state *s)
 	if (s->failed)
 		return -1;
 	if (rc != 0 || s->xml_msg) {
-		if (s->xml_msg)
+		long consumed = xmlTextReaderByteConsumed(s->r);
+		/* Cut short: the parser stopped in its last chunk of input (it reads
+		** 512 bytes at a time) with the document still open, for any reason
+		** but a tag closed by another's name (that is malformed, anywhere). */
+		if (s->size && consumed >= 0 && (unsigned long long)consumed + 1024 >= s->size &&
+		    !s->root_closed && s->xml_code != XML_ERR_TAG_NAME_MISMATCH)
+			fail_at(s, s->xml_line, s->xml_col, "The file ends before the export does: it "
+			        "was cut short (%s).", s->xml_msg ? s->xml_msg : "");
+		else if (s->xml_msg)
 			fail_at(s, s->xml_line, s->xml_col, "The file is not well-formed XML: %s.",
 			        s->xml_msg);
 		else
@@ -485,7 +501,8 @@ static int run(struct state *s)
 	return 0;
 }
 
-static int read_with(xmlTextReaderPtr r, const struct wxr_handler *h, struct wxr_error *err)
+static int read_with(xmlTextReaderPtr r, unsigned long long size, const struct wxr_handler *h,
+                     struct wxr_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (!r) {
@@ -497,6 +514,7 @@ static int read_with(xmlTextReaderPtr r, const struct wxr_handler *h, struct wxr
 	s.h = h;
 	s.err = err;
 	s.r = r;
+	s.size = size;
 	buf_init(&s.text);
 	s.cha = arena_new();
 	int rc = run(&s);
@@ -519,13 +537,20 @@ static int read_with(xmlTextReaderPtr r, const struct wxr_handler *h, struct wxr
 
 int wxr_read_file(const char *path, const struct wxr_handler *h, struct wxr_error *err)
 {
-	return read_with(xmlReaderForFile(path, NULL, WXR_XML_OPTIONS), h, err);
+	struct stat sb;
+	unsigned long long size = stat(path, &sb) == 0 ? (unsigned long long)sb.st_size : 0;
+	return read_with(xmlReaderForFile(path, NULL, WXR_XML_OPTIONS), size, h, err);
 }
 
 int wxr_read_memory(const char *data, size_t len, const struct wxr_handler *h,
                     struct wxr_error *err)
 {
-	return read_with(xmlReaderForMemory(data, (int)len, NULL, NULL, WXR_XML_OPTIONS), h,
+	if (len > INT_MAX) {
+		memset(err, 0, sizeof *err);
+		snprintf(err->msg, sizeof err->msg, "The export is too large to read from memory.");
+		return -1;
+	}
+	return read_with(xmlReaderForMemory(data, (int)len, NULL, NULL, WXR_XML_OPTIONS), len, h,
 	                 err);
 }
 

@@ -358,6 +358,8 @@ static const char *after_base(const struct wpcontent_ctx *c, const char *url, si
 		u += 5;
 	if (strncmp(u, "//", 2) != 0)
 		return NULL;
+	const char *best = NULL;
+	size_t best_len = 0;
 	for (size_t i = 0; i < c->n_old_bases; i++) {
 		const char *b = c->old_bases[i];
 		if (!b || !*b)
@@ -372,10 +374,12 @@ static const char *after_base(const struct wpcontent_ctx *c, const char *url, si
 		if (bl < 3 || (size_t)(url + n - u) < bl || strncasecmp(u, b, bl) != 0)
 			continue;
 		char next = u + bl < url + n ? u[bl] : 0;
-		if (next == 0 || next == '/' || next == '?' || next == '#')
-			return u + bl;
+		if ((next == 0 || next == '/' || next == '?' || next == '#') && bl > best_len) {
+			best = u + bl; /* the longest base wins: /blog before / */
+			best_len = bl;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 /* Pass 3: href and src at the old site. */
