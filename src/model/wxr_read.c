@@ -435,7 +435,7 @@ static void on_end(struct state *s, const char *name)
 static int run(struct state *s)
 {
 	xmlTextReaderSetStructuredErrorHandler(s->r, on_xml_error, s);
-	int rc;
+	int rc = 0;
 	while (!s->failed && !s->stop && (rc = xmlTextReaderRead(s->r)) == 1) {
 		int type = xmlTextReaderNodeType(s->r);
 		const char *name = (const char *)xmlTextReaderConstName(s->r);
