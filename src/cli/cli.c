@@ -25,6 +25,9 @@ static const char usage[] =
     "  import-wordpress --db FILE EXPORT.xml [--uploads DIR] [--data DIR] [--dry-run]\n"
     "        Import a WordPress export (WXR); --uploads is a copy of wp-content/uploads.\n"
     "        Running it again changes nothing; a later export adds what changed.\n"
+    "  export-wordpress --db FILE [--base-url URL] > site.xml\n"
+    "        The whole site as a WordPress export (WXR 1.2): articles, pages,\n"
+    "        authors (no passwords), sections, tags, comments, media.\n"
     "  comments --db FILE list [--status pending|approved|spam|trash]\n"
     "  comments --db FILE approve|spam|trash|unapprove ID\n"
     "  settings --db FILE list | get KEY | set KEY VALUE\n"
@@ -55,6 +58,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
 	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--uploads",
+	                                     "--base-url",
 	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
@@ -99,6 +103,8 @@ int cli_main(int argc, char **argv)
 		return cmd_settings(db, argc, argv);
 	if (!strcmp(cmd, "user"))
 		return cmd_user(db, argc, argv);
+	if (!strcmp(cmd, "export-wordpress"))
+		return cmd_export_wordpress(db, argc, argv);
 	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

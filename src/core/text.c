@@ -114,6 +114,73 @@ int text_is_slug_utf8(const char *s)
 	return 1;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+char *text_slug_decode(struct arena *a, const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		}
+		out[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	out[k] = 0;
+	return text_is_slug_utf8(out) ? out : NULL;
+}
+
+char *text_slug_any(struct arena *a, const char *s)
+{
+	char *ascii = text_slug(a, s);
+	if (*ascii)
+		return ascii;
+	size_t n = strlen(s), k = 0;
+	char *out = arena_alloc(a, n + 1);
+	int dash = 0;
+	for (size_t i = 0; i < n && k < 200;) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = c;
+		int len = 1;
+		if (c >= 0x80) {
+			len = utf8_decode(s + i, n - i, &cp);
+			if (len == 0) {
+				i++;
+				dash = 1;
+				continue;
+			}
+		}
+		int keep = c < 0x80 ? isalnum(c)
+		                    : cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && !utf8_is_hidden(cp) &&
+		                          !(cp >= 0x2000 && cp <= 0x206F) &&
+		                          !(cp >= 0x3000 && cp <= 0x303F) && cp != 0xFEFF &&
+		                          !(cp >= 0xFF00 && cp <= 0xFF0F);
+		if (keep) {
+			if (k + (size_t)len + 1 > 200)
+				break;
+			if (dash && k > 0)
+				out[k++] = '-';
+			dash = 0;
+			if (c < 0x80)
+				out[k++] = (char)tolower(c);
+			else
+				memcpy(out + k, s + i, (size_t)len), k += (size_t)len;
+		} else {
+			dash = 1;
+		}
+		i += (size_t)len;
+	}
+	out[k] = 0;
+	return text_is_slug_utf8(out) ? out : arena_strdup(a, "");
+}
+
 char *text_trim(struct arena *a, const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))

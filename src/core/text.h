@@ -25,6 +25,16 @@ int text_is_slug(const char *s);
 ** and U+0080..U+00BF are refused), at most 200 bytes.  "café", "ニュース". */
 int text_is_slug_utf8(const char *s);
 
+/* A slug as WordPress writes them ("caf%c3%a9", "News") as stored here:
+** %-escapes decoded, ASCII lowercased ("café", "news").  NULL if the
+** result is not text_is_slug_utf8().  Allocated in a. */
+char *text_slug_decode(struct arena *a, const char *s);
+
+/* As text_slug(), but letters and digits of other scripts are kept
+** ("ニュース" -> "ニュース", "Café au lait" -> "cafe-au-lait"): for names
+** text_slug() would leave empty.  Allocated in a. */
+char *text_slug_any(struct arena *a, const char *s);
+
 /* s without leading and trailing ASCII whitespace.  Allocated in a. */
 char *text_trim(struct arena *a, const char *s, size_t n);
 

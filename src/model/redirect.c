@@ -1,13 +1,16 @@
 /*
 ** redirect.c: the redirects table (redirect.h).
 **
-** Keys are stored as a browser's request line would name them after the
-** server decoded the path: the path percent-decoded (so "/caf%C3%A9/" and
-** "/café/" are one key), the query exactly as sent.
+** Keys are stored in one spelling whatever the spelling given: the path
+** percent-decoded (so "/caf%C3%A9/" and "/café/" are one key), the query
+** with each name and value decoded and encoded again by esc_url_part()
+** ("tag=caf%c3%a9", "tag=café" and "tag=caf%C3%A9" are one key), its
+** parameters in the order given.
 */
 #include "model/redirect.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/utf8.h"
 #include "db/db.h"
 
@@ -27,6 +30,46 @@ static int hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0'
 	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Appends s[0..n) decoded (%XX, '+' as a space) and encoded again. */
+static void recode(struct buf *b, const char *s, size_t n)
+{
+	struct buf raw = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			buf_putc(&raw, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+			i += 2;
+		} else {
+			buf_putc(&raw, s[i] == '+' ? ' ' : s[i]);
+		}
+	}
+	esc_url_part(b, raw.data ? raw.data : "", raw.len);
+	buf_free(&raw);
+}
+
+/* Appends query in its one spelling (see above). */
+static void norm_query(struct buf *b, const char *query)
+{
+	const char *s = query;
+	int first = 1;
+	while (*s) {
+		size_t n = strcspn(s, "&");
+		if (n) {
+			const char *eq = memchr(s, '=', n);
+			if (!first)
+				buf_putc(b, '&');
+			first = 0;
+			recode(b, s, eq ? (size_t)(eq - s) : n);
+			if (eq) {
+				buf_putc(b, '=');
+				recode(b, eq + 1, n - (size_t)(eq + 1 - s));
+			}
+		}
+		s += n;
+		if (*s == '&')
+			s++;
+	}
 }
 
 /* The key for from ("/path?query"): the path part percent-decoded (as
@@ -55,7 +98,7 @@ static int make_key(struct buf *b, const char *path, size_t plen, const char *qu
 		return -1;
 	if (query && *query) {
 		buf_putc(b, '?');
-		buf_puts(b, query);
+		norm_query(b, query);
 	}
 	return 0;
 }
@@ -95,25 +138,18 @@ const char *redirect_find(struct db *db, struct arena *a, const char *path, cons
 	if (!path || path[0] != '/')
 		return NULL;
 	struct buf b = BUF_INIT;
-	buf_puts(&b, path);
-	if (query && *query) {
-		buf_putc(&b, '?');
-		buf_puts(&b, query);
+	if (make_key(&b, path, strlen(path), query) != 0) {
+		buf_free(&b);
+		return NULL;
 	}
 	const char *to = lookup(db, a, b.data, b.len);
-	if (!to) {
+	size_t plen = strlen(path);
+	if (!to && plen > 1) {
 		/* The same path with or without its trailing slash. */
-		size_t plen = strlen(path);
+		const char *other = path[plen - 1] == '/' ? arena_strndup(a, path, plen - 1)
+		                                          : arena_printf(a, "%s/", path);
 		buf_reset(&b);
-		if (plen > 1 && path[plen - 1] == '/')
-			buf_put(&b, path, plen - 1);
-		else
-			buf_printf(&b, "%s/", path);
-		if (query && *query) {
-			buf_putc(&b, '?');
-			buf_puts(&b, query);
-		}
-		if (plen > 1 || path[plen - 1] != '/')
+		if (make_key(&b, other, strlen(other), query) == 0)
 			to = lookup(db, a, b.data, b.len);
 	}
 	buf_free(&b);

@@ -22,9 +22,10 @@ struct arena;
 ** starting with '/', not itself).  0, or -1 (bad argument, database). */
 int redirect_add(struct db *db, const char *from_path_and_query, const char *to_path);
 
-/* Where path (decoded as the router sees it) with query (the raw query
-** string without '?', NULL or "" for none) has moved, or NULL.  A path
-** that differs only by a trailing slash matches.  Allocated in a. */
+/* Where path (as sent, percent-encoded or not) with query (the query
+** string without '?', NULL or "" for none) has moved, or NULL.  Paths and
+** queries match whatever their percent-encoding (see redirect.c), and a
+** path that differs only by a trailing slash matches.  Allocated in a. */
 const char *redirect_find(struct db *db, struct arena *a, const char *path, const char *query);
 
 /* Removes the redirect from from_path_and_query.  0, or -1. */

@@ -33,6 +33,7 @@ static const struct {
 	{"trashed", "Moved to the trash."},
 	{"restored-comment", "Comment restored."},
 	{"deleted", "Deleted for good."},
+	{"deleted-page", "The page is deleted; its sub-pages moved up."},
 	{"replied", "Your reply is published."},
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},

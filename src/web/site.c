@@ -6,6 +6,7 @@
 #include "web/assets.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -354,7 +355,7 @@ struct tv *site_context(struct page *p, const char *title)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", sections[i].name);
-		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", sections[i].slug));
+		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_push(a, nav, item);
 	}
 	tv_set(a, ctx, "sections", nav);
@@ -436,6 +437,15 @@ void site_read_page(struct page *p, void (*handler)(struct page *p))
 		db_rollback(p->db); /* ends the read; it wrote nothing */
 }
 
+const char *site_slug(struct arena *a, const char *slug)
+{
+	struct buf b = BUF_INIT;
+	esc_url_part(&b, slug, strlen(slug));
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 void site_not_found(struct page *p)
 {
 	struct tv *ctx = site_context(p, "Page not found");
@@ -472,7 +482,7 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);
-			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", r->section_slug));
+			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
 			tv_set(a, item, "section", sec);
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */

@@ -1799,7 +1799,25 @@ static void test_redirects(void)
 	CHECK_STR(redirect_find(db, a, "/archives/12/", ""), "/2019/05/06/old/");
 	CHECK_STR(redirect_find(db, a, "/archives/12", NULL), "/2019/05/06/old/");
 	CHECK_STR(redirect_find(db, a, "/tag/café/", NULL), "/tag/cafe/");
+	CHECK(redirect_add(db, "/?tag=caf%c3%a9", "/tag/caf%C3%A9/") == 0);
+	CHECK_STR(redirect_find(db, a, "/", "tag=café"), "/tag/caf%C3%A9/");
+	CHECK_STR(redirect_find(db, a, "/tag/caf%c3%a9", ""), "/tag/cafe/");
+	CHECK(redirect_remove(db, "/?tag=caf%C3%A9") == 0);
 	CHECK(redirect_count(db) == 3);
+	/* Tag and section slugs in any script, as WordPress writes them. */
+	long long cafe = tag_ensure_slug(db, a, "Café", "caf%C3%A9");
+	CHECK(cafe > 0);
+	CHECK(tag_ensure_slug(db, a, "Cafe again", "caf%c3%a9") == cafe);
+	struct term t;
+	CHECK(tag_by_slug(db, a, "café", &t) == 0 && t.id == cafe);
+	CHECK(tag_ensure_slug(db, a, "Bad", "a b") == -1);
+	long long news = tag_ensure(db, a, "ニュース");
+	CHECK(news > 0 && tag_by_slug(db, a, "ニュース", &t) == 0 && t.id == news);
+	long long parent = section_ensure_slug(db, a, "World", "world", 0, "");
+	long long child = section_ensure_slug(db, a, "Europe", "Europe", parent, "The continent");
+	long long parent_of = 0;
+	CHECK(child > 0 && section_by_slug(db, a, "europe", &t, &parent_of) == 0);
+	CHECK(parent_of == parent);
 	CHECK(redirect_remove(db, "/archives/12") == 0);
 	CHECK(redirect_find(db, a, "/archives/12/", NULL) == NULL);
 	arena_free(a);
