@@ -66,6 +66,10 @@ struct imp {
 	char err[300];
 	const char *uploads_note;  /* said once: files kept at their old URLs */
 	struct arena *item_a;      /* the current item's allocations */
+	int in_tx;                 /* a batch's transaction is open */
+	int batch_n;               /* items in it */
+	int item_failed;           /* the current item is to be undone */
+	double batch_at;           /* when it began */
 };
 
 static const char *const status_names[8] = {"publish", "draft", "pending", "future",
@@ -274,6 +278,70 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 		line(m, 0, "redirect %s -> %s: not added (refused)", from, to);
 }
 
+/* ---- batches ----
+**
+** Items are written in batches of up to WXR_BATCH items (or a second's
+** worth), one transaction each: one commit (one fsync) per batch instead of
+** several per item.  Each item is a savepoint inside it, so an item that
+** fails (a slug refused, say) is undone alone and reported.  Its map rows
+** are written in the same transaction as the rows they name, so an import
+** stopped at any point resumes cleanly.  Writers that open their own
+** transaction (media_store, page_save) run between batches. */
+
+#define WXR_BATCH 100
+
+static int tx_end(struct imp *m)
+{
+	if (!m->in_tx)
+		return 0;
+	m->in_tx = 0;
+	if (m->failed) {
+		db_rollback(m->db);
+		return -1;
+	}
+	if (db_commit(m->db) != DB_OK) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "cannot commit: %s", db_errmsg(m->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the batch if needed and a savepoint for one item: 0, or -1. */
+static int item_begin(struct imp *m)
+{
+	if (m->o->dry_run)
+		return 0;
+	if (!m->in_tx) {
+		if (db_begin(m->db) != DB_OK) {
+			m->failed = 1;
+			snprintf(m->err, sizeof m->err, "database busy: %s", db_errmsg(m->db));
+			return -1;
+		}
+		m->in_tx = 1;
+		m->batch_n = 0;
+		m->batch_at = now_s();
+	}
+	if (db_exec(m->db, "SAVEPOINT wxr_item") != DB_OK) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "database: %s", db_errmsg(m->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends an item: kept, or undone alone (ok 0); commits a full batch. */
+static void item_end(struct imp *m, int ok)
+{
+	if (m->o->dry_run || !m->in_tx)
+		return;
+	if (!ok)
+		db_exec(m->db, "ROLLBACK TO wxr_item");
+	db_exec(m->db, "RELEASE wxr_item");
+	if (++m->batch_n >= WXR_BATCH || now_s() - m->batch_at > 1.0)
+		tx_end(m);
+}
+
 /* ---- progress ---- */
 
 static void progress(struct imp *m, int final)
@@ -351,11 +419,20 @@ static long long one_id(struct db *db, const char *sql, const char *text)
 	return id;
 }
 
+static int author_one(struct imp *m, const struct wxr_author *au);
+
 static int on_author(void *ctx, const struct wxr_author *au)
 {
 	struct imp *m = ctx;
-	if (m->pass != P_TERMS)
-		return 0;
+	if (m->pass != P_TERMS || item_begin(m) != 0)
+		return m->pass != P_TERMS ? 0 : -1;
+	int rc = author_one(m, au);
+	item_end(m, 1);
+	return rc;
+}
+
+static int author_one(struct imp *m, const struct wxr_author *au)
+{
 	struct arena *a = arena_new();
 	const char *name = *au->display_name ? au->display_name : au->login;
 	uint64_t h = fnv(fnv(fnv(0, au->login), au->email), name);
@@ -435,11 +512,20 @@ static const char *term_slug(struct arena *a, const char *wp_slug, const char *n
 	return text_slug(a, name);
 }
 
+static int term_one(struct imp *m, const struct wxr_term *t);
+
 static int on_term(void *ctx, const struct wxr_term *t)
 {
 	struct imp *m = ctx;
-	if (m->pass != P_TERMS)
-		return 0;
+	if (m->pass != P_TERMS || item_begin(m) != 0)
+		return m->pass != P_TERMS ? 0 : -1;
+	int rc = term_one(m, t);
+	item_end(m, 1);
+	return rc;
+}
+
+static int term_one(struct imp *m, const struct wxr_term *t)
+{
 	int is_cat = !strcmp(t->taxonomy, "category");
 	int is_tag = !strcmp(t->taxonomy, "post_tag");
 	if (!is_cat && !is_tag)
@@ -558,6 +644,10 @@ static void import_attachment(struct imp *m, struct arena *a, const struct wxr_i
 			fclose(f);
 			struct media md;
 			char err[256];
+			if (m->in_tx) { /* media_store() opens its own transaction */
+				db_exec(m->db, "RELEASE wxr_item");
+				tx_end(m);
+			}
 			long long id = media_store(m->db, a, m->o->data_dir, (unsigned char *)b.data,
 			                           b.len, MEDIA_MAX_BYTES, 0, &md, err, sizeof err);
 			buf_free(&b);
@@ -669,12 +759,6 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 {
 	if (!it->n_comments)
 		return;
-	int began = !m->o->dry_run && db_begin(m->db) == DB_OK;
-	if (!m->o->dry_run && !began) {
-		m->failed = 1;
-		snprintf(m->err, sizeof m->err, "database busy: %s", db_errmsg(m->db));
-		return;
-	}
 	char *done = arena_alloc(a, it->n_comments);
 	size_t left = it->n_comments;
 	for (int round = 0; left && round < 1000000; round++) {
@@ -768,14 +852,6 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 				}
 			if (m->failed)
 				break;
-		}
-	}
-	if (began) {
-		if (m->failed)
-			db_rollback(m->db);
-		else if (db_commit(m->db) != DB_OK) {
-			m->failed = 1;
-			snprintf(m->err, sizeof m->err, "cannot commit comments: %s", db_errmsg(m->db));
 		}
 	}
 }
@@ -928,8 +1004,9 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			.role = role,
 		};
 		char err[300];
-		long long saved = article_save(m->db, a, id, &in, 0, err, sizeof err);
+		long long saved = article_save_in(m->db, a, id, &in, 0, err, sizeof err);
 		if (saved < 0) {
+			m->item_failed = 1; /* undone alone, by item_end() */
 			line(m, it->line, "post %lld \"%s\": skipped: %s", it->id, it->title, err);
 			m->n[K_POST][w]--;
 			skip(m, K_POST);
@@ -1033,6 +1110,7 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 		.role = role,
 	};
 	char err[300];
+	tx_end(m); /* page_save() opens its own transaction */
 	long long id = page_save(m->db, a, mp.id, &in, 0, err, sizeof err);
 	if (id < 0) {
 		line(m, it->line, "page %lld \"%s\": skipped: %s", it->id, it->title, err);
@@ -1065,6 +1143,11 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	int is_post = !strcmp(it->post_type, "post");
 	int is_page = !strcmp(it->post_type, "page");
 	int is_att = !strcmp(it->post_type, "attachment");
+	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS)) {
+		if (item_begin(m) != 0)
+			return -1;
+	}
+	m->item_failed = 0;
 	struct arena *a = arena_new();
 	m->item_a = a;
 	if (m->pass == P_TERMS) {
@@ -1087,6 +1170,8 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	}
 	m->item_a = NULL;
 	arena_free(a);
+	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS))
+		item_end(m, !m->item_failed);
 	return m->failed ? -1 : 0;
 }
 
@@ -1129,6 +1214,12 @@ static int pass(struct imp *m, const char *path, enum pass p, const struct wxr_h
 {
 	m->pass = p;
 	int rc = wxr_read_file(path, h, err);
+	if (rc != 0 && m->in_tx) {
+		m->in_tx = 0; /* the open batch is undone */
+		db_rollback(m->db);
+	} else if (tx_end(m) != 0) {
+		rc = -1;
+	}
 	if (rc != 0 && m->failed) {
 		snprintf(err->msg, sizeof err->msg, "%.290s", m->err);
 		err->line = err->column = 0;
