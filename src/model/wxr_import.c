@@ -136,6 +136,30 @@ static char *pct_decode(struct arena *a, const char *s)
 	return out;
 }
 
+/* A term's name as shown: WordPress stores category and tag names with
+** &, <, > and quotes as entities ("Arts &amp; Culture").  Allocated in a. */
+static char *term_name(struct arena *a, const char *s)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#039;", '\''},
+		{"&#39;", '\''}};
+	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+	while (*s) {
+		size_t k = 0;
+		for (; k < sizeof ents / sizeof *ents; k++)
+			if (!strncmp(s, ents[k].ent, strlen(ents[k].ent)))
+				break;
+		if (k < sizeof ents / sizeof *ents) {
+			*o++ = ents[k].c;
+			s += strlen(ents[k].ent);
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 /* "YYYY-MM-DD HH:MM:SS" as UTC seconds; 0 for "0000-00-00 ..." or junk. */
 static long long gmt_time(const char *s)
 {
@@ -537,12 +561,18 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 	struct mapped mp;
 	int found = map_get(m, a, t->taxonomy, key, &mp);
 	enum what w = decide(&mp, found, h);
+	if (t->is_generic && (found || m->o->dry_run)) {
+		/* The <wp:term> copy of a <wp:category> or <wp:tag> already read. */
+		arena_free(a);
+		return 0;
+	}
 	count(m, k, w);
 	if (w == W_SAME || m->o->dry_run) {
 		arena_free(a);
 		return 0;
 	}
-	const char *slug = term_slug(a, t->slug, t->name);
+	const char *name = term_name(a, t->name);
+	const char *slug = term_slug(a, t->slug, name);
 	if (!*slug) {
 		line(m, 0, "%s \"%s\": skipped: no slug can be made of it", is_cat ? "category" : "tag",
 		     t->name);
@@ -566,7 +596,7 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 	if (id) {
 		st = db_prepare(m->db, is_cat ? sql_section_update : sql_tag_update);
 		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, *t->name ? t->name : slug);
+		db_bind_text(st, 2, *name ? name : slug);
 		if (is_cat) {
 			if (parent && parent != id)
 				db_bind_int(st, 3, parent);
@@ -576,7 +606,7 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 		}
 	} else {
 		st = db_prepare(m->db, is_cat ? sql_section_insert : sql_tag_insert);
-		db_bind_text(st, 1, *t->name ? t->name : slug);
+		db_bind_text(st, 1, *name ? name : slug);
 		db_bind_text(st, 2, slug);
 		if (is_cat) {
 			if (parent)
@@ -752,6 +782,9 @@ static int status_index(const struct wxr_item *it)
 }
 
 static const char sql_slug_owner[] = "SELECT id, headline FROM articles WHERE slug = ?1";
+static const char sql_old_slug[] =
+    "INSERT INTO old_slugs(slug, article_id) VALUES (?1, ?2)"
+    " ON CONFLICT(slug) DO UPDATE SET article_id = excluded.article_id";
 
 /* The comments of an article, parents before replies (any depth). */
 static void import_comments(struct imp *m, struct arena *a, const struct wxr_item *it,
@@ -955,7 +988,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 		for (size_t i = 0; i < it->n_terms; i++) {
 			const struct wxr_item_term *t = &it->terms[i];
 			if (!strcmp(t->domain, "post_tag") && n_tags < 256) {
-				tags[n_tags++] = t->name;
+				tags[n_tags++] = term_name(a, t->name);
 			} else if (!strcmp(t->domain, "category")) {
 				struct mapped cm;
 				if (!map_get(m, a, "category", t->slug, &cm)) {
@@ -1015,7 +1048,17 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 		id = saved;
 		if (map_put(m, "post", key, id, it->guid, h, NULL, NULL) != 0)
 			return;
-		/* Old addresses. */
+		/* Old addresses.  A slug of WordPress's that is not one of ours
+		** (%-encoded non-ASCII) keeps answering through old_slugs, as a slug
+		** changed in the desk does: one 301 from the article page. */
+		const char *wp_slug = pct_decode(a, it->post_name);
+		if (*wp_slug && strcmp(wp_slug, slug) != 0) {
+			struct db_stmt *st = db_prepare(m->db, sql_old_slug);
+			db_bind_text(st, 1, wp_slug);
+			db_bind_int(st, 2, id);
+			db_step(st);
+			db_done(st);
+		}
 		if (si == 0 && pub) {
 			int y, mo, d;
 			text_date_ymd((time_t)pub, &y, &mo, &d);

@@ -278,6 +278,7 @@ static void on_start(struct state *s, const char *name, int is_empty)
 				memset(&s->term, 0, sizeof s->term);
 				s->term.taxonomy = !strcmp(name, "wp:category") ? "category"
 				                 : !strcmp(name, "wp:tag") ? "post_tag" : NULL;
+				s->term.is_generic = !strcmp(name, "wp:term");
 			}
 			if (rec == R_ITEM) {
 				struct wxr_item_term *t = s->it.terms;

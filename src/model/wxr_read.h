@@ -55,6 +55,8 @@ struct wxr_term {
 	const char *parent;        /* the parent's slug, "" for none */
 	const char *name;          /* shown */
 	const char *description;   /* "" for none */
+	int is_generic;            /* read from <wp:term>, which WordPress 4.x and
+	                              later also writes for categories and tags */
 };
 
 /* A <category domain=... nicename=...> inside an item. */
