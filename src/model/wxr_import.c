@@ -510,6 +510,8 @@ static int author_one(struct imp *m, const struct wxr_author *au)
 		}
 	}
 	map_put(m, "author", au->login, id, NULL, h, NULL, NULL);
+	if (au->id) /* comments name staff by id (wp:comment_user_id) */
+		map_put(m, "author_id", id_key(a, au->id), id, NULL, h, NULL, NULL);
 	arena_free(a);
 	return m->failed ? -1 : 0;
 }
@@ -863,6 +865,9 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 				                   : "imported from WordPress",
 				.ip_net = *c->ip ? comment_ip_net(a, c->ip) : "",
 			};
+			struct mapped um;
+			if (c->user_id && map_get(m, a, "author_id", id_key(a, c->user_id), &um))
+				in.user_id = um.id; /* a reply by staff */
 			char err[256];
 			long long id = comment_add(m->db, &in, err, sizeof err);
 			if (id < 0) {

@@ -11,8 +11,10 @@
 **   3. posts with their comments; 4. pages, parents before children.
 **
 ** Every WordPress thing imported is recorded in wp_import_map (its kind and
-** WordPress id, the Byline row it became, a digest of its fields), each
-** item with its comments in its own transactions.  Running the import again
+** WordPress id, the Byline row it became, a digest of its fields) in the
+** same transaction as the rows it made; items are committed in batches of
+** a hundred (one fsync a batch), each item a savepoint undone alone when it
+** fails (reported, the rest goes on).  Running the import again
 ** changes nothing; a later export of the same site adds what is new and
 ** updates what changed (its digest differs); an import interrupted half way
 ** resumes by running it again.  Redirects (redirect.h) are added for every

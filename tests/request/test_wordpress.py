@@ -44,7 +44,7 @@ def png(w=2, h=2, rgb=(200, 30, 30)):
 
 
 def comment(cid, author, content, approved="1", parent=0, ctype="", email=None,
-            date="2024-03-06 09:00:00"):
+            date="2024-03-06 09:00:00", user_id=0):
     email = email if email is not None else "%s@readers.example.net" % author.split()[0].lower()
     return ("<wp:comment><wp:comment_id>%d</wp:comment_id><wp:comment_author>%s</wp:comment_author>"
             "<wp:comment_author_email>%s</wp:comment_author_email>"
@@ -53,9 +53,9 @@ def comment(cid, author, content, approved="1", parent=0, ctype="", email=None,
             "<wp:comment_date>%s</wp:comment_date><wp:comment_date_gmt>%s</wp:comment_date_gmt>"
             "<wp:comment_content>%s</wp:comment_content><wp:comment_approved>%s</wp:comment_approved>"
             "<wp:comment_type>%s</wp:comment_type><wp:comment_parent>%d</wp:comment_parent>"
-            "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>\n"
+            "<wp:comment_user_id>%d</wp:comment_user_id></wp:comment>\n"
             % (cid, cdata(author), email, cid % 250, date, date, cdata(content), approved, ctype,
-               parent))
+               parent, user_id))
 
 
 def item(pid, title, slug, status="publish", ptype="post", creator="zoe", content="",
@@ -123,7 +123,9 @@ THREAD = (comment(100, "Ann Reader", "Top comment") +
           comment(103, "Held Person", "Held-comment-text", approved="0") +
           comment(104, "Spam Bot", "Spam-comment-text", approved="spam") +
           comment(105, "Trashy", "Trash-comment-text", approved="trash") +
-          comment(106, "Other Blog", "Pingback-text", ctype="pingback"))
+          comment(106, "Other Blog", "Pingback-text", ctype="pingback") +
+          comment(107, "Zoë", "The author answers", parent=100, user_id=2,
+                  email="zoe@gazette.example.org"))
 
 
 def site_items():
@@ -215,7 +217,7 @@ def import_site():
               "wxr_import_site: posts of every status counted, trash skipped", out)
         check(re.search(r"posts by status: 6 published, 1 draft, 1 pending, 1 scheduled, "
                         r"1 private, 1 password-protected", out), "wxr_report_statuses", out)
-        check(re.search(r"comments by status: 5 approved, 1 pending, 1 spam, 1 trash "
+        check(re.search(r"comments by status: 6 approved, 1 pending, 1 spam, 1 trash "
                         r"\(1 pingbacks", out), "wxr_report_comment_statuses", out)
         check("[contact-form-7]" in out, "wxr_report_lists_unknown_shortcodes", out)
         check("nav_menu_item" in out and "skipped" in out, "wxr_report_skipped_menu_item", out)
@@ -251,6 +253,9 @@ def import_site():
         check(re.search(r'class="comment depth-3[^"]*">.*?Reply to the reply', t, re.S),
               "wxr_comment_depth_3")
         check("Pingback-text" in t, "wxr_pingback_kept")
+        check(re.search(r'Zoë</a></b> <span class="badge">Author</span>', t) or
+              re.search(r'Zoë</b> <span class="badge">Author</span>', t),
+              "wxr_staff_reply_is_the_author's")
         for bad in ("Held-comment-text", "Spam-comment-text", "Trash-comment-text"):
             check(bad not in t, "wxr_unapproved_comment_hidden " + bad)
         st = dict(s.sql("SELECT body, status FROM comments"))
