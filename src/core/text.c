@@ -130,11 +130,32 @@ char *text_slug_decode(struct arena *a, const char *s)
 		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
 			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
+			if (c == 0)
+				return NULL; /* "%00" would cut the slug short */
 		}
 		out[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
 	out[k] = 0;
 	return text_is_slug_utf8(out) ? out : NULL;
+}
+
+/* The lowercase of cp in the scripts a slug is most often written in with
+** capitals (Latin-1, Latin Extended-A, Greek, Cyrillic); cp itself
+** elsewhere (scripts without case, or rarer ones). */
+static uint32_t lower_cp(uint32_t cp)
+{
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp == 0x178)
+		return 0xFF;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+		return cp | 1;  /* pairs: capital even, small odd */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return (cp & 1) ? cp + 1 : cp; /* pairs: capital odd */
+	return cp;
 }
 
 char *text_slug_any(struct arena *a, const char *s)
@@ -168,10 +189,16 @@ char *text_slug_any(struct arena *a, const char *s)
 			if (dash && k > 0)
 				out[k++] = '-';
 			dash = 0;
-			if (c < 0x80)
+			if (c < 0x80) {
 				out[k++] = (char)tolower(c);
-			else
-				memcpy(out + k, s + i, (size_t)len), k += (size_t)len;
+			} else {
+				char low[4];
+				int n_low = utf8_encode(lower_cp(cp), low);
+				if (k + (size_t)n_low > 200)
+					break;
+				memcpy(out + k, low, (size_t)n_low);
+				k += (size_t)n_low;
+			}
 		} else {
 			dash = 1;
 		}

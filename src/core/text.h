@@ -30,9 +30,11 @@ int text_is_slug_utf8(const char *s);
 ** result is not text_is_slug_utf8().  Allocated in a. */
 char *text_slug_decode(struct arena *a, const char *s);
 
-/* As text_slug(), but letters and digits of other scripts are kept
-** ("ニュース" -> "ニュース", "Café au lait" -> "cafe-au-lait"): for names
-** text_slug() would leave empty.  Allocated in a. */
+/* As text_slug(), but letters and digits of other scripts are kept,
+** lowercased where the script has case (Latin, Greek, Cyrillic):
+** "ニュース" -> "ニュース", "Новости" -> "новости"; a name text_slug()
+** can spell in ASCII is spelt so ("Café au lait" -> "cafe-au-lait").
+** Allocated in a. */
 char *text_slug_any(struct arena *a, const char *s);
 
 /* s without leading and trailing ASCII whitespace.  Allocated in a. */

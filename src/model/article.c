@@ -465,9 +465,10 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 		return -1;
 	}
 	int is_private = !strcmp(status, "private");
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9 and single dashes", slug);
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes", slug);
 		return -1;
 	}
 	struct buf html = BUF_INIT;
@@ -690,13 +691,14 @@ static long long save(struct db *db, struct arena *a, long long id,
 		         "or private.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
 	if (!*slug) {
 		snprintf(err, errlen, "Please give the article a slug (its web address).");
 		return -1;
 	}
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "The slug may hold only a-z, 0-9 and single dashes.");
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "The slug may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes.");
 		return -1;
 	}
 	struct buf html = BUF_INIT;

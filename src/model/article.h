@@ -48,7 +48,10 @@ struct article {
 
 struct article_input {
 	const char *headline;     /* required */
-	const char *slug;         /* NULL or "": made from the headline */
+	const char *slug;         /* NULL or "": made from the headline
+	                             (text_slug_any()); else
+	                             text_is_slug_utf8() (WordPress keeps slugs
+	                             in any script: "café", "喫茶店") */
 	const char *dek;          /* may be NULL */
 	const char *body_src;     /* Markdown, rendered with the trust of
 	                             article_body_role() */

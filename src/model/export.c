@@ -128,6 +128,23 @@ static void url(struct out *o, const char *path)
 	buf_free(&u);
 }
 
+/* A slug as WordPress stores and exports it: bytes past ASCII as
+** lowercase %xx ("café" -> "caf%c3%a9").  Allocated in a. */
+static const char *wp_slug(struct arena *a, const char *slug)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = slug; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x80)
+			buf_printf(&b, "%%%02x", c);
+		else
+			buf_putc(&b, (char)c);
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 static long long one_int(struct db *db, const char *sql)
 {
 	struct db_stmt *st = db_prepare(db, sql);
@@ -223,12 +240,13 @@ static void authors(struct out *o, struct db *db, struct export_counts *c)
 
 static void terms(struct out *o, struct db *db, struct export_counts *c)
 {
+	struct arena *a = arena_new();
 	struct db_stmt *st = db_prepare(db, sql_sections);
 	while (db_step(st) == DB_ROW) {
 		put(o, "\t<wp:category>");
 		el_int(o, "wp:term_id", db_col_int(st, 0));
-		el_cdata(o, "wp:category_nicename", db_col_text(st, 1));
-		el_cdata(o, "wp:category_parent", db_col_text(st, 2));
+		el_cdata(o, "wp:category_nicename", wp_slug(a, db_col_text(st, 1)));
+		el_cdata(o, "wp:category_parent", wp_slug(a, db_col_text(st, 2)));
 		el_cdata(o, "wp:cat_name", db_col_text(st, 3));
 		el_cdata(o, "wp:category_description", db_col_text(st, 4));
 		put(o, "</wp:category>\n");
@@ -240,15 +258,19 @@ static void terms(struct out *o, struct db *db, struct export_counts *c)
 	while (db_step(st) == DB_ROW) {
 		put(o, "\t<wp:tag>");
 		el_int(o, "wp:term_id", db_col_int(st, 0));
-		el_cdata(o, "wp:tag_slug", db_col_text(st, 1));
+		el_cdata(o, "wp:tag_slug", wp_slug(a, db_col_text(st, 1)));
 		el_cdata(o, "wp:tag_name", db_col_text(st, 2));
 		put(o, "</wp:tag>\n");
 		c->tags++;
-		if (o->b.len > FLUSH_AT)
+		if (o->b.len > FLUSH_AT) {
 			flush(o);
+			arena_free(a); /* the slugs written so far */
+			a = arena_new();
+		}
 	}
 	db_done(st);
 	flush(o);
+	arena_free(a);
 }
 
 /* What every item has, from <title> to <wp:post_type>. */
@@ -293,7 +315,9 @@ static void item_head(struct out *o, const struct item *it)
 	put(o, "\n\t\t");
 	el_cdata(o, "wp:ping_status", "closed");
 	put(o, "\n\t\t");
-	el_cdata(o, "wp:post_name", it->slug);
+	struct arena *a = arena_new();
+	el_cdata(o, "wp:post_name", wp_slug(a, it->slug));
+	arena_free(a);
 	put(o, "\n\t\t");
 	el_cdata(o, "wp:status", it->status);
 	put(o, "\n\t\t");
@@ -469,7 +493,7 @@ static void posts(struct out *o, struct db *db, long long media_offset,
 		item_head(o, &it);
 		if (*db_col_text(st, 14)) {
 			put(o, "\t\t<category domain=\"category\" nicename=\"");
-			text(o, db_col_text(st, 14));
+			text(o, wp_slug(a, db_col_text(st, 14)));
 			put(o, "\">");
 			cdata(o, db_col_text(st, 15));
 			put(o, "</category>\n");
@@ -478,7 +502,7 @@ static void posts(struct out *o, struct db *db, long long media_offset,
 		db_bind_int(tg, 1, id);
 		while (db_step(tg) == DB_ROW) {
 			put(o, "\t\t<category domain=\"post_tag\" nicename=\"");
-			text(o, db_col_text(tg, 0));
+			text(o, wp_slug(a, db_col_text(tg, 0)));
 			put(o, "\">");
 			cdata(o, db_col_text(tg, 1));
 			put(o, "</category>\n");

@@ -14,7 +14,8 @@
 ** article keeps its id (so /?p=ID, the feeds' guids, still names it); a
 ** page is max(article id) + its id; an attachment max(article id) +
 ** max(page id) + its id.  Bodies are the rendered HTML (content:encoded),
-** their Markdown source in the post meta _byline_markdown.  Article
+** their Markdown source in the post meta _byline_markdown; slugs as
+** WordPress writes them ("caf%c3%a9").  Article
 ** statuses map back: published -> publish, draft, pending, scheduled ->
 ** future, private.  Comments: approved -> 1, pending -> 0, spam, trash.
 */

@@ -258,7 +258,7 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 		snprintf(err, errlen, "Please give the page a title.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->title);
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->title);
 	if (!*slug) {
 		snprintf(err, errlen, "Please give the page a slug (its web address).");
 		return -1;

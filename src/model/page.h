@@ -44,7 +44,8 @@ struct page_row {
 
 struct page_input {
 	const char *title;        /* required */
-	const char *slug;         /* NULL or "": made from the title */
+	const char *slug;         /* NULL or "": made from the title
+	                             (text_slug_any()) */
 	long long parent_id;      /* 0 for top level */
 	const char *body_src;     /* Markdown */
 	const char *status;       /* draft|published|private; NULL: draft */

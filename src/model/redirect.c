@@ -105,7 +105,8 @@ static int make_key(struct buf *b, const char *path, size_t plen, const char *qu
 
 int redirect_add(struct db *db, const char *from, const char *to_path)
 {
-	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/')
+	/* A path of this site: "//host" and "/\\host" name another one. */
+	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/' || to_path[1] == '\\')
 		return -1;
 	const char *q = strchr(from, '?');
 	struct buf key = BUF_INIT;
@@ -114,12 +115,28 @@ int redirect_add(struct db *db, const char *from, const char *to_path)
 		buf_free(&key);
 		return -1;
 	}
+	/* The target goes into a Location header: no controls or spaces, and
+	** bytes past ASCII (a UTF-8 slug) percent-encoded. */
+	struct buf to = BUF_INIT;
+	for (const char *c = to_path; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u <= 0x20 || u == 0x7f) {
+			buf_free(&to);
+			buf_free(&key);
+			return -1;
+		}
+		if (u >= 0x80)
+			buf_printf(&to, "%%%02X", u);
+		else
+			buf_putc(&to, (char)u);
+	}
 	struct db_stmt *st = db_prepare(db, sql_add);
 	db_bind_textn(st, 1, key.data, key.len);
-	db_bind_text(st, 2, to_path);
+	db_bind_textn(st, 2, to.data, to.len);
 	db_bind_int(st, 3, (long long)time(NULL));
 	int rc = db_step(st);
 	db_done(st);
+	buf_free(&to);
 	buf_free(&key);
 	return rc == DB_OK ? 0 : -1;
 }

@@ -19,7 +19,9 @@ struct arena;
 
 /* Adds or replaces the redirect from from_path_and_query ("/?p=12",
 ** "/archives/12/"; must start with '/') to to_path (a path of this site,
-** starting with '/', not itself).  0, or -1 (bad argument, database). */
+** starting with '/', not "//", not itself; bytes past ASCII are stored
+** percent-encoded; a control or a space is refused).  0, or -1 (bad
+** argument, database). */
 int redirect_add(struct db *db, const char *from_path_and_query, const char *to_path);
 
 /* Where path (as sent, percent-encoded or not) with query (the query

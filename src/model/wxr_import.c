@@ -958,7 +958,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 		/* The slug: WordPress's, decoded; one from the title when it has none
 		** (drafts) or is not one of ours; then unique. */
 		const char *slug = pct_decode(a, it->post_name);
-		if (!text_is_slug(slug)) {
+		if (!text_is_slug_utf8(slug)) {
 			const char *made = text_slug(a, it->title);
 			if (*it->post_name && si == 0)
 				line(m, it->line, "post %lld \"%s\": slug %s made %s", it->id, it->title,

@@ -13,7 +13,8 @@
 #include <string.h>
 
 static const char sql_count_status[] =
-    "SELECT status, count(*) FROM articles WHERE (?1 = 0 OR author_id = ?1) GROUP BY status";
+    "SELECT CASE WHEN is_private THEN 'private' ELSE status END, count(*) FROM articles"
+    " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
 static const char sql_pending_comments[] =
     "SELECT count(*) FROM comments WHERE status = 'pending'";
 

@@ -86,7 +86,8 @@ static void show_section(struct page *p)
 		}
 	}
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
-	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, par.slug), site_slug(p->a, sec.slug))
+	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, par.slug),
+	                                         site_slug(p->a, sec.slug))
 	                          : arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
 	show(p, &scope, base, sec.name, "Section", NULL,
 	     arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)));

@@ -529,7 +529,8 @@ void page_feed_section(struct page *p)
 		struct term *all = section_all(p->db, p->a, &n);
 		for (size_t i = 0; i < n; i++)
 			if (all[i].id == parent_id)
-				home = arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, all[i].slug), site_slug(p->a, sec.slug));
+				home = arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, all[i].slug),
+				                    site_slug(p->a, sec.slug));
 	}
 	/* As its page: a section with nothing published has no feed. */
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};

@@ -1,9 +1,11 @@
 /*
 ** page_pages.c: what answers a path no route of the table takes, before
 ** the 404: a published static page at its path (/about-us/,
-** /about-us/corrections-policy/), else an old address the redirects table
-** knows (a 301, one hop).  Route patterns come first, so a page can never
-** shadow a route; page_save() refuses the slugs routes start with.
+** /about-us/corrections-policy/).  Route patterns come first, so a page
+** can never shadow a route; page_save() refuses the slugs routes start
+** with.  Old addresses the redirects table knows are answered by
+** site_not_found(), for every path that finds nothing (/author/LOGIN/ is
+** a route's path).
 **
 ** These answers are not kept in the page cache (no route, no ticket): a
 ** page change is seen at once.
@@ -15,7 +17,6 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "model/page.h"
-#include "model/redirect.h"
 #include "render/value.h"
 
 #include <stdlib.h>
@@ -104,13 +105,6 @@ int page_fallback(struct page *p)
 			return 1;
 		}
 		render(p, &pg);
-		return 1;
-	}
-	const char *to = redirect_find(p->db, p->a, req->path, req->query);
-	if (!to && *req->query)
-		to = redirect_find(p->db, p->a, req->path, NULL); /* tracking parameters */
-	if (to) {
-		http_redirect(req, p->resp, 301, to);
 		return 1;
 	}
 	return 0;

@@ -214,7 +214,9 @@ void page_sitemap_sections(struct page *p)
 		if (section_by_slug(p->db, p->a, all[i].slug, &self, &parent_id) == 0 && parent_id)
 			for (size_t j = 0; j < n; j++)
 				if (all[j].id == parent_id)
-					path = arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, all[j].slug), site_slug(p->a, all[i].slug));
+					path = arena_printf(p->a, "/category/%s/%s/",
+					                    site_slug(p->a, all[j].slug),
+					                    site_slug(p->a, all[i].slug));
 		url_entry(p, b, base, path, article_last_change(p->db, &scope));
 	}
 	buf_puts(b, "</urlset>\n");

@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/listmemo.h"
+#include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
@@ -320,7 +321,7 @@ char *site_article_path(struct page *p, long long published_at, const char *slug
 {
 	int y, m, d;
 	text_date_ymd((time_t)published_at, &y, &m, &d);
-	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, slug);
+	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, site_slug(p->a, slug));
 }
 
 char *site_author_path(struct page *p, const char *slug)
@@ -355,7 +356,8 @@ struct tv *site_context(struct page *p, const char *title)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", sections[i].name);
-		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
+		tv_set_str(a, item, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_push(a, nav, item);
 	}
 	tv_set(a, ctx, "sections", nav);
@@ -448,6 +450,18 @@ const char *site_slug(struct arena *a, const char *slug)
 
 void site_not_found(struct page *p)
 {
+	/* An old address an import or an editor registered: 301 (one hop)
+	** instead of the 404, whichever handler found nothing here. */
+	struct http_req *req = p->req;
+	if (!strcmp(req->method, "GET") || req->is_head) {
+		const char *to = redirect_find(p->db, p->a, req->path, req->query);
+		if (!to && *req->query)
+			to = redirect_find(p->db, p->a, req->path, NULL); /* tracking parameters */
+		if (to) {
+			http_redirect(req, p->resp, 301, to);
+			return;
+		}
+	}
 	struct tv *ctx = site_context(p, "Page not found");
 	tv_set_str(p->a, ctx, "path", p->req->path);
 	size_t n;
@@ -482,7 +496,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);
-			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
+			tv_set_str(a, sec, "url",
+			           arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
 			tv_set(a, item, "section", sec);
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */

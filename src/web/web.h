@@ -160,7 +160,8 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx);
 ** and never blocks a writer).  For public pages that only read. */
 void site_read_page(struct page *p, void (*handler)(struct page *p));
 
-/* The helpful 404 page. */
+/* The helpful 404 page; for a GET of an address the redirects table
+** knows (redirect.h), a 301 there instead. */
 void site_not_found(struct page *p);
 
 /* A short error page (4xx/5xx) with a heading and a sentence. */
@@ -261,8 +262,7 @@ void site_forbidden(struct page *p, const char *why);
 void page_feed_send(struct page *p, const char *content_type, long long last_modified);
 
 /* For a GET of a path no route takes: a published static page at that
-** path, or a 301 to where the redirects table says it moved; 1 if
-** answered, 0 for the dispatcher's 404 (page_pages.c). */
+** path; 1 if answered, 0 for the dispatcher's 404 (page_pages.c). */
 int page_fallback(struct page *p);
 
 /* ---- page handlers (route.c's table) ---- */

@@ -12,6 +12,7 @@
 ** its bug.
 */
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -23,6 +24,7 @@
 #include "model/comment.h"
 #include "render/markdown.h"
 #include "model/import.h"
+#include "model/export.h"
 #include "model/page.h"
 #include "model/redirect.h"
 #include "model/schema.h"
@@ -444,13 +446,24 @@ static void test_article_create(void)
 	CHECK(article_by_slug(db, a, "a-chosen-slug", 1, &art) == 0 && art.id == id2);
 	CHECK(count_rows(db, sql_count_tags) == 2); /* existing tags reused */
 	static const char *const bad_slugs[] = {"Bad Slug", "bad--slug", "-bad", "bad_slug",
-	                                        "caf\xC3\xA9"};
+	                                        "Caf\xC3\xA9", "caf\xC3", "a\xE2\x80\x8B"};
 	for (size_t i = 0; i < sizeof bad_slugs / sizeof *bad_slugs; i++) {
 		in.slug = bad_slugs[i];
 		err[0] = 0;
 		CHECK(article_create(db, a, &in, err, sizeof err) == -1);
 		CHECK(strstr(err, "a-z, 0-9") != NULL);
 	}
+	/* Since issue 12, a slug in another script is well-formed (WordPress
+	** keeps such slugs, and imported articles keep their addresses). */
+	in.slug = "caf\xC3\xA9";
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "caf\xC3\xA9", 1, &art) == 0);
+	/* A headline with no ASCII spelling gets a slug in its own script. */
+	in.slug = NULL;
+	in.headline = "\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8";
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8",
+	                      1, &art) == 0);
 
 	/* Empty headline; headline without a letter (empty slug). */
 	in.slug = NULL;
@@ -1791,8 +1804,13 @@ static void test_redirects(void)
 	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/new/") == 0); /* replaced */
 	CHECK(redirect_add(db, "nope", "/x/") == -1);
 	CHECK(redirect_add(db, "/x/", "//evil.example/") == -1);
+	CHECK(redirect_add(db, "/x/", "/\\evil.example/") == -1);
 	CHECK(redirect_add(db, "/x/", "/x/") == -1);
 	CHECK(redirect_add(db, "/bad%zz/", "/x/") == -1);
+	CHECK(redirect_add(db, "/x/", "/a\r\nSet-Cookie: y/") == -1);
+	CHECK(redirect_add(db, "/café-old/", "/tag/café/") == 0);
+	CHECK_STR(redirect_find(db, a, "/caf%C3%A9-old/", NULL), "/tag/caf%C3%A9/");
+	CHECK(redirect_remove(db, "/café-old/") == 0);
 	CHECK_STR(redirect_find(db, a, "/", "p=12"), "/2019/05/06/new/");
 	CHECK(redirect_find(db, a, "/", "p=13") == NULL);
 	CHECK(redirect_find(db, a, "/", NULL) == NULL);
@@ -1866,6 +1884,57 @@ static void test_article_private_and_sticky(void)
 	fresh_close(&f);
 }
 
+static int to_buf(void *ctx, const char *bytes, size_t n)
+{
+	buf_put(ctx, bytes, n);
+	return 0;
+}
+
+static int refuse_writes(void *ctx, const char *bytes, size_t n)
+{
+	(void)ctx, (void)bytes, (void)n;
+	return -1;
+}
+
+/* The WXR export: "]]>" split across CDATA sections, statuses mapped back,
+** no password hash, a page's parent by its exported id, a full disk said. */
+static void test_export(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Exa Porter", NULL, "exa@example.com");
+	db_exec(db, "UPDATE users SET password_hash = '$argon2id$v=19$secret'");
+	struct article_input in = {.headline = "Tricky ]]> text", .body_src = "a ]]> b",
+	                           .status = "scheduled", .published_at = 4000000000LL,
+	                           .author_id = author};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	char perr[200];
+	long long top = make_page(db, a, "Top", NULL, 0, "published", ROLE_EDITOR, perr);
+	long long sub = make_page(db, a, "Sub", NULL, top, "draft", ROLE_EDITOR, perr);
+	CHECK(top > 0 && sub > 0);
+	struct buf b = BUF_INIT;
+	struct export_counts c;
+	CHECK(export_wxr(db, "https://x.example", to_buf, &b, &c, err, sizeof err) == 0);
+	const char *x = buf_cstr(&b);
+	CHECK(c.posts == 1 && c.pages == 2 && c.authors == 1);
+	CHECK(strstr(x, "<title><![CDATA[Tricky ]]]]><![CDATA[> text]]></title>") != NULL);
+	CHECK(strstr(x, "<wp:status><![CDATA[future]]></wp:status>") != NULL);
+	CHECK(strstr(x, "argon2") == NULL && strstr(x, "secret") == NULL);
+	/* Pages are numbered after the articles: Sub's parent is Top's id. */
+	char want[64];
+	snprintf(want, sizeof want, "<wp:post_parent>%lld</wp:post_parent>", id + top);
+	CHECK(strstr(x, want) != NULL);
+	CHECK(strstr(x, "<link>https://x.example/top/</link>") != NULL);
+	CHECK(export_wxr(db, "", refuse_writes, NULL, &c, err, sizeof err) == -1);
+	CHECK(strstr(err, "write") != NULL);
+	buf_free(&b);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1895,6 +1964,7 @@ int main(void)
 	test_pages();
 	test_redirects();
 	test_article_private_and_sticky();
+	test_export();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();
