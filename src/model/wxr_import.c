@@ -1069,7 +1069,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			text_date_ymd((time_t)pub, &y, &mo, &d);
 			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
 			const char *op = old_path(m, a, it->link);
-			if (op && strcmp(op, url) != 0) {
+			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
 				add_redirect(m, op, url);
 				int oy, omo, od;
 				char os[256];
