@@ -586,10 +586,13 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 	long long id = mp.id ? mp.id : one_id(m->db, is_cat ? sql_section_by_slug : sql_tag_by_slug,
 	                                       slug);
 	long long parent = 0;
+	const char *wp_path = t->slug; /* WordPress's /category/A/B/ path, without ends */
 	if (is_cat && *t->parent) {
 		struct mapped pm;
-		if (map_get(m, a, "category", t->parent, &pm))
+		if (map_get(m, a, "category", t->parent, &pm)) {
 			parent = pm.id;
+			wp_path = arena_printf(a, "%s/%s", *pm.url ? pm.url : t->parent, t->slug);
+		}
 		else
 			line(m, 0, "category %s: its parent %s is not in the export; made top level",
 			     t->slug, t->parent);
@@ -636,7 +639,12 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 		             arena_printf(a, is_cat ? "/category/%s/" : "/tag/%s/", slug));
 	if (is_tag)
 		add_redirect(m, arena_printf(a, "/?tag=%s", t->slug), arena_printf(a, "/tag/%s/", slug));
-	map_put(m, t->taxonomy, key, id, NULL, h, NULL, NULL);
+	/* A sub-category's address on WordPress names its parents
+	** (/category/news/local/council/): it leads to the section. */
+	if (is_cat && strchr(wp_path, '/'))
+		add_redirect(m, arena_printf(a, "/category/%s/", wp_path),
+		             arena_printf(a, "/category/%s/", slug));
+	map_put(m, t->taxonomy, key, id, NULL, h, is_cat ? wp_path : NULL, NULL);
 	arena_free(a);
 	return m->failed ? -1 : 0;
 }

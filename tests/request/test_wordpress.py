@@ -599,6 +599,20 @@ def fixture():
                     visible.add(cid)
             n = len(re.findall(r'<li id="comment-\d+" class="comment depth-', r.text))
             check(n == len(visible), name + " comments shown", (n, len(visible)))
+        # The addresses WordPress gave sections (with their parents), tags and
+        # authors: each answers, at most one 301 away.
+        for kind, key in (("categories", "name_text"), ("tags", "name_text"),
+                          ("authors", "display_name")):
+            for t in facts.get(kind, []):
+                if kind == "authors" and not t.get("has_posts"):
+                    continue
+                if kind != "authors" and not t.get("count", 1):
+                    continue
+                r = s.get(t["path"])
+                if r.status == 301:
+                    r = s.get(urllib.parse.urlsplit(r.header("Location")).path)
+                check(r.status == 200 and t[key] in html.unescape(r.text),
+                      "wxr_fixture %s address %s" % (kind, t["path"]), r.status)
         secret_titles = [p["title_text"] for p in facts["posts"]
                          if p["status"] != "publish" or p["password_protected"]]
         for u in ["/", "/feed/", "/sitemap-articles-1.xml", "/search/?q=the",
