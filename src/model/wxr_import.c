@@ -338,7 +338,7 @@ static int tx_end(struct imp *m)
 	return 0;
 }
 
-/* Opens the batch if needed and a savepoint for one item: 0, or -1. */
+/* Opens the batch for an item if none is open: 0, or -1. */
 static int item_begin(struct imp *m)
 {
 	if (m->o->dry_run)

@@ -12,12 +12,12 @@
 **
 ** Every WordPress thing imported is recorded in wp_import_map (its kind and
 ** WordPress id, the Byline row it became, a digest of its fields) in the
-** same transaction as the rows it made; items are committed in batches of
-** a hundred (one fsync a batch), each item a savepoint undone alone when it
-** fails (reported, the rest goes on).  Running the import again
-** changes nothing; a later export of the same site adds what is new and
-** updates what changed (its digest differs); an import interrupted half way
-** resumes by running it again.  Redirects (redirect.h) are added for every
+** same transaction as the rows it made; items are committed in small
+** batches (one fsync a batch).  An item refused by a check is skipped and
+** reported, the rest goes on; a database error stops the import with its
+** batch undone.  Running the import again changes nothing; a later export
+** of the same site adds what is new and updates what changed (its digest
+** differs); an import interrupted half way resumes by running it again.  Redirects (redirect.h) are added for every
 ** old address that differs from the new one.
 **
 ** Progress goes to opts->progress while it runs; the report (counts, and
