@@ -17,8 +17,9 @@
 ** reported, the rest goes on; a database error stops the import with its
 ** batch undone.  Running the import again changes nothing; a later export
 ** of the same site adds what is new and updates what changed (its digest
-** differs); an import interrupted half way resumes by running it again.  Redirects (redirect.h) are added for every
-** old address that differs from the new one.
+** differs); an import interrupted half way resumes by running it again.
+** Redirects (redirect.h) are added for every old address that differs from
+** the new one.
 **
 ** Progress goes to opts->progress while it runs; the report (counts, and
 ** every item skipped or changed with the reason) to opts->report at the end.
