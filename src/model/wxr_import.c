@@ -425,6 +425,14 @@ static int validate_item(void *ctx, const struct wxr_item *it)
 	struct imp *m = ctx;
 	if (!strcmp(it->post_type, "post") || !strcmp(it->post_type, "page"))
 		m->total_items++;
+	double t = now_s();
+	if (m->o->progress && t - m->last_shown >= (m->o->progress_bar ? 0.2 : 2.0)) {
+		m->last_shown = t;
+		fprintf(m->o->progress, m->o->progress_bar ? "\rchecking the export: %lld posts and "
+		        "pages so far " : "import-wordpress: checking the export: %lld posts and "
+		        "pages so far\n", m->total_items);
+		fflush(m->o->progress);
+	}
 	return 0;
 }
 
@@ -1296,6 +1304,7 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 	m.cha = arena_new();
 	m.lines = tmpfile();
 	struct wxr_handler h = {&m, on_channel, NULL, NULL, validate_item};
+	m.last_shown = now_s();
 	int rc = pass(&m, path, P_VALIDATE, &h, err);
 	if (rc == 0) {
 		h.channel = NULL;
