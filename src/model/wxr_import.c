@@ -925,8 +925,13 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 {
 	int si = status_index(it);
 	if (si == 6) {
-		line(m, it->line, "post %lld \"%s\": skipped: status %s (trash, auto-draft, ...) "
-		     "is not imported", it->id, it->title, it->status);
+		struct mapped was;
+		if (map_get(m, m->item_a, "post", id_key(m->item_a, it->id), &was) && was.id)
+			line(m, it->line, "post %lld \"%s\": now %s on WordPress; the article imported "
+			     "before is left as it is here", it->id, it->title, it->status);
+		else
+			line(m, it->line, "post %lld \"%s\": skipped: status %s (trash, auto-draft, ...) "
+			     "is not imported", it->id, it->title, it->status);
 		skip(m, K_POST);
 		return;
 	}
