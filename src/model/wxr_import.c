@@ -1267,6 +1267,13 @@ static void report(struct imp *m)
 	fprintf(r, "comments by status: %lld approved, %lld pending, %lld spam, %lld trash "
 	        "(%lld pingbacks and trackbacks)\n", m->comment_status_n[0], m->comment_status_n[1],
 	        m->comment_status_n[2], m->comment_status_n[3], m->pingbacks);
+	double took = now_s() - m->started;
+	long long things = 0;
+	for (int k = 0; k < K_N; k++)
+		for (int w = 0; w < 4; w++)
+			things += m->n[k][w];
+	fprintf(r, "%lld things in %.1f s (%.0f a second) after the file was checked\n", things,
+	        took, took > 0 ? things / took : 0.0);
 	if (m->n[K_AUTHOR][0] && !m->o->dry_run)
 		fprintf(r, "New authors have no password: `byline user reset-link EMAIL` prints "
 		        "a link to set one.\n");
