@@ -15,6 +15,7 @@
 ** an export is refused.
 */
 #include "model/wxr_read.h"
+#include "core/mem.h"
 #include "core/arena.h"
 #include "core/buf.h"
 
@@ -83,9 +84,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	struct state *s = ctx;
 	if (s->xml_msg || !e || !e->message)
 		return;
-	s->xml_msg = strdup(e->message);
-	if (!s->xml_msg)
-		abort();
+	s->xml_msg = mem_strdup(e->message);
 	size_t n = strlen(s->xml_msg);
 	while (n && (s->xml_msg[n - 1] == '\n' || s->xml_msg[n - 1] == ' '))
 		s->xml_msg[--n] = 0;
@@ -102,11 +101,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	size_t c = *cap ? *cap * 2 : 8;
 	while (c < need)
 		c *= 2;
-	void *q = realloc(p, c * size);
-	if (!q) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
+	void *q = mem_realloc(p, c * size);
 	memset((char *)q + *cap * size, 0, (c - *cap) * size);
 	*cap = c;
 	return q;

@@ -5,6 +5,7 @@
 ** in href and src.
 */
 #include "render/wpcontent.h"
+#include "core/mem.h"
 #include "core/buf.h"
 #include "core/escape.h"
 
@@ -408,9 +409,7 @@ static void addresses(const char *s, const struct wpcontent_ctx *c, struct buf *
 		if (!rest) {
 			buf_put(out, v, vn);
 		} else {
-			char *url = strndup(v, vn);
-			if (!url)
-				abort();
+			char *url = mem_strndup(v, vn);
 			const char *mapped = strstr(url, "/wp-content/uploads/") && c->upload
 			                         ? c->upload(c->ctx, url) : NULL;
 			if (mapped) {
