@@ -68,6 +68,12 @@ struct http_req {
 	struct http_part *files;         /* multipart parts (files among them) */
 	size_t n_files;                  /* entries in files */
 	const char *form_error;          /* why a multipart body was unreadable */
+	int body_spool;         /* set by the body_limit callback: the body is
+	                        ** received into a temporary file (not counted
+	                        ** against the memory budget, only against the
+	                        ** route's limit); body then maps that file */
+	int body_fd;            /* with body_spool, the file (deleted: no name),
+	                        ** read-only for the handler; else -1 */
 };
 
 #define HTTP_MAX_HEADERS 24
@@ -181,7 +187,10 @@ struct http_body_refusal {
 ** `Expect: 100-continue` is answered.  Runs on the event loop: it may read
 ** the database briefly (a session look-up), never write or wait on a lock
 ** held for long.  A body over the limit is refused as *no says (preset to
-** 413 and a general sentence) before any of it is read. */
+** 413 and a general sentence) before any of it is read.  A route taking
+** large files sets req->body_spool: its body then goes to a temporary file
+** under the config's spool_dir as it arrives (it must come with a
+** Content-Length: 411 otherwise), and the handler reads it mapped. */
 typedef size_t (*http_body_limit)(struct http_req *req, struct http_body_refusal *no,
                                   void *ctx);
 
@@ -209,6 +218,8 @@ struct http_config {
 	http_handler handle;       /* called once per complete request */
 	http_body_limit body_limit; /* largest body a route accepts */
 	void *ctx;                 /* passed to handle and body_limit */
+	const char *spool_dir;     /* where spooled bodies are written (a deleted
+	                           ** file); NULL: the system's temporary folder */
 	/* Called once the socket is bound, before any request is read, with
 	** listen and the port bound (the real one after port 0); may be NULL. */
 	void (*bound)(const char *listen, int port, void *ctx);

@@ -42,6 +42,7 @@ static const struct setting_def defs[] = {
 	{"session_max_seconds", S_INT, "43200", 600, 90 * 86400, NULL},
 	{"https", S_INT, "0", 0, 1, NULL},
 	{"upload_max_bytes", S_INT, "10485760", 1024, 100 * 1024 * 1024, NULL},
+	{"import_max_mb", S_INT, "256", 1, 16384, NULL},
 	{"smtp_url", S_TEXT, "", 0, 0, NULL},
 	{"smtp_from", S_TEXT, "", 0, 0, NULL},
 	{"cache_max_mb", S_INT, "10", 0, 4096, NULL},
@@ -186,7 +187,7 @@ static const struct setting_slot slots[] = {
 	NUM(posts_per_page), NUM(comment_min_seconds), NUM(comment_max_seconds),
 	NUM(comment_flood_seconds), NUM(comment_max_links), NUM(held_cookie_seconds),
 	NUM(comments_open), NUM(comments_close_days), NUM(session_idle_seconds),
-	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes), NUM(cache_max_mb),
+	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes), NUM(import_max_mb), NUM(cache_max_mb),
 	NUM(comments_per_page), NUM(feed_full_text),
 };
 #undef TEXT

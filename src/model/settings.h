@@ -35,6 +35,7 @@ struct settings {
 	int session_max_seconds;  /* a session this old ends, used or not */
 	int https;                /* 1: the site is served over https (Secure cookies) */
 	int upload_max_bytes;     /* largest upload accepted */
+	int import_max_mb;        /* largest WordPress export uploaded in the desk */
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */

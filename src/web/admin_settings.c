@@ -41,6 +41,7 @@ static const struct {
 	{"session_idle_seconds", "Sign out after idle (seconds)", "number", ""},
 	{"session_max_seconds", "Sign out after (seconds) in any case", "number", ""},
 	{"upload_max_bytes", "Largest upload (bytes)", "number", ""},
+	{"import_max_mb", "Largest WordPress export to import (MB)", "number", ""},
 	{"smtp_url", "Mail server (SMTP URL)", "text", "Like smtp://mail.example.com:587. Empty sends no mail."},
 	{"smtp_from", "Notifications come from", "text", "An email address."},
 };
