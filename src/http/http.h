@@ -68,13 +68,24 @@ struct http_req {
 	struct http_part *files;         /* multipart parts (files among them) */
 	size_t n_files;                  /* entries in files */
 	const char *form_error;          /* why a multipart body was unreadable */
-	int body_spool;         /* set by the body_limit callback: the body is
-	                        ** received into a temporary file (not counted
-	                        ** against the memory budget, only against the
-	                        ** route's limit); body then maps that file */
-	int body_fd;            /* with body_spool, the file (deleted: no name),
-	                        ** read-only for the handler; else -1 */
+	/* A spooled body (body_spool, set by the body_limit callback) is
+	** received into a deleted temporary file, counted against the route's
+	** limit, not the memory budget.  body then holds all of it if it is
+	** small, else its first HTTP_SPOOL_HEAD and last HTTP_SPOOL_TAIL bytes
+	** (enough for a form's fields around one large file part), with the
+	** body_cut_len bytes between them left out at offset body_cut: a
+	** multipart part spanning body_cut runs body_cut_len bytes longer in
+	** the file, and nothing in the cut was looked at (multipart_part_fd()
+	** checks it and gives its place in the file). */
+	int body_spool;
+	int body_fd;            /* the spooled body's file (read-only), else -1 */
+	size_t body_size;       /* bytes in that file */
+	size_t body_cut;        /* where body leaves bytes out; 0 if it does not */
+	size_t body_cut_len;    /* bytes left out there */
 };
+
+#define HTTP_SPOOL_HEAD (128u << 10)
+#define HTTP_SPOOL_TAIL (64u << 10)
 
 #define HTTP_MAX_HEADERS 24
 
@@ -190,7 +201,7 @@ struct http_body_refusal {
 ** 413 and a general sentence) before any of it is read.  A route taking
 ** large files sets req->body_spool: its body then goes to a temporary file
 ** under the config's spool_dir as it arrives (it must come with a
-** Content-Length: 411 otherwise), and the handler reads it mapped. */
+** Content-Length: 411 otherwise): see struct http_req. */
 typedef size_t (*http_body_limit)(struct http_req *req, struct http_body_refusal *no,
                                   void *ctx);
 

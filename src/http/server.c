@@ -42,7 +42,8 @@
 ** `Expect: 100-continue` is answered only once that and the budget agree.
 ** A route that takes large files (req->body_spool, set by body_limit) has
 ** its body written to a deleted temporary file as it arrives, counted
-** against its limit but not the budget; the handler reads it mapped.
+** against its limit but not the budget; the handler sees its first and
+** last bytes and reads the rest from the file (http.h, body_cut).
 **
 ** Caps: at --max-conns, the connection that has waited longest (for its
 ** head, or a body arriving slowest) gives way; past --max-conns-per-ip
@@ -74,7 +75,6 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -113,8 +113,6 @@ struct conn {
 	struct buf body;
 	int spooling;              /* the body goes to spool_fd, not to body */
 	int spool_fd;              /* a deleted temporary file (with spooling) */
-	void *spool_map;           /* spool_fd mapped for the handler, or NULL */
-	size_t spool_maplen;       /* bytes mapped */
 	size_t limit;              /* body bytes this route takes */
 	unsigned long long left;   /* Content-Length bytes still to come */
 	int chunked;
@@ -304,11 +302,8 @@ static void request_reset(struct conn *c)
 	arena_free(c->a);
 	c->a = NULL;
 	buf_free(&c->body);
-	if (c->spool_map)
-		munmap(c->spool_map, c->spool_maplen);
 	if (c->spooling)
 		close(c->spool_fd);
-	c->spool_map = NULL;
 	c->spooling = 0;
 	http_resp_unshare(&c->resp);
 	buf_free(&c->resp.body);
@@ -755,22 +750,48 @@ static int spool_take(struct conn *c)
 	return c->left == 0;
 }
 
-/* Maps the whole spooled body for the handler, with a NUL after it (the
-** file grows by that byte), as an in-memory body would have. */
-static int spool_map(struct conn *c)
+/* Reads n bytes at off of the spool file into out. */
+static int spool_read(int fd, char *out, size_t n, off_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, out + got, n - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* What the handler sees of a spooled body (http.h, body_cut): all of it
+** when small, else its first HTTP_SPOOL_HEAD and last HTTP_SPOOL_TAIL
+** bytes, read into the arena: the file's middle is never in memory. */
+static int spool_view(struct conn *c)
 {
 	off_t len = lseek(c->spool_fd, 0, SEEK_END);
-	if (len < 0 || ftruncate(c->spool_fd, len + 1) != 0)
+	if (len < 0)
 		return -1;
-	void *m = mmap(NULL, (size_t)len + 1, PROT_READ, MAP_PRIVATE, c->spool_fd, 0);
-	if (m == MAP_FAILED)
+	size_t n = (size_t)len;
+	int cut = n > HTTP_SPOOL_HEAD + HTTP_SPOOL_TAIL;
+	size_t keep = cut ? HTTP_SPOOL_HEAD + HTTP_SPOOL_TAIL : n;
+	char *v = arena_alloc(c->a, keep + 1);
+	if (!cut) {
+		if (spool_read(c->spool_fd, v, n, 0) != 0)
+			return -1;
+	} else if (spool_read(c->spool_fd, v, HTTP_SPOOL_HEAD, 0) != 0 ||
+	           spool_read(c->spool_fd, v + HTTP_SPOOL_HEAD, HTTP_SPOOL_TAIL,
+	                      len - (off_t)HTTP_SPOOL_TAIL) != 0) {
 		return -1;
-	madvise(m, (size_t)len + 1, MADV_SEQUENTIAL);
-	c->spool_map = m;
-	c->spool_maplen = (size_t)len + 1;
-	c->req.body = m;
-	c->req.body_len = (size_t)len;
+	}
+	v[keep] = 0;
+	c->req.body = v;
+	c->req.body_len = keep;
 	c->req.body_fd = c->spool_fd;
+	c->req.body_size = n;
+	c->req.body_cut = cut ? HTTP_SPOOL_HEAD : 0;
+	c->req.body_cut_len = cut ? n - keep : 0;
 	return 0;
 }
 
@@ -836,8 +857,8 @@ static void dispatch(struct conn *c)
 	c->req.body = buf_cstr(&c->body);
 	c->req.body_len = c->body.len;
 	c->req.body_fd = -1;
-	if (c->spooling && spool_map(c) != 0) {
-		log_warn("http: a spooled body could not be mapped: %s", strerror(errno));
+	if (c->spooling && spool_view(c) != 0) {
+		log_warn("http: a spooled body could not be read back: %s", strerror(errno));
 		refuse(c, 507, "The server could not read back the file it received; nothing "
 		               "was done.");
 		return;

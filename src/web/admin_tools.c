@@ -4,9 +4,10 @@
 **
 ** The upload arrives spooled to a deleted temporary file (the route sets
 ** req->body_spool: http.h), never in memory; its file part is copied to a
-** named temporary file under the data folder and imported from there by
-** one background thread (wxr_import(), as `byline import-wordpress` does),
-** one import at a time.  Its progress lines and report go to a state kept
+** named temporary file under the data folder (in the kernel) and imported
+** from there by one background thread (wxr_import(), as `byline
+** import-wordpress` does), one import at a time.  Only the form's first and last bytes are ever in
+** memory (http.h: body_cut).  Its progress lines and report go to a state kept
 ** here under a mutex, which /admin/tools/import/ shows (the page refreshes
 ** itself every 2 seconds while the import runs).  The export is written to
 ** a deleted temporary file and sent mapped from there.
@@ -25,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,17 +170,18 @@ void admin_tools_import_show(struct page *p)
 	show_import(p, 200, NULL);
 }
 
-/* Copies bytes [data, data+len) of the mapped upload to a new file. */
-static int copy_out(const char *data, size_t len, const char *dir, char *path, size_t pathlen)
+/* Copies len bytes at off of the spooled upload to a new file, in the
+** kernel (copy_file_range): nothing of it passes through memory. */
+static int copy_out(int from, off_t off, size_t len, const char *dir, char *path,
+                    size_t pathlen)
 {
 	snprintf(path, pathlen, "%s/.import-XXXXXX", dir);
 	int fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	size_t off = 0;
-	while (off < len) {
-		size_t n = len - off < (1u << 20) ? len - off : (1u << 20);
-		ssize_t w = write(fd, data + off, n);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = copy_file_range(from, &off, fd, NULL, len - done, 0);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
@@ -188,9 +189,7 @@ static int copy_out(const char *data, size_t len, const char *dir, char *path, s
 			unlink(path);
 			return -1;
 		}
-		/* What was copied need not stay resident. */
-		madvise((void *)((uintptr_t)(data + off) & ~(uintptr_t)4095), n, MADV_DONTNEED);
-		off += (size_t)w;
+		done += (size_t)w;
 	}
 	if (close(fd) != 0) {
 		unlink(path);
@@ -219,10 +218,21 @@ void admin_tools_import(struct page *p)
 		                    "shows its progress), then send the next one.");
 		return;
 	}
+	off_t off;
+	size_t len;
+	char err[200];
+	if (p->req->body_fd < 0 ||
+	    multipart_spooled(http_header(p->req, "Content-Type"), p->req->body, p->req->body_cut,
+	                      p->req->body_cut_len, p->req->body_fd, p->req->files,
+	                      p->req->n_files, file, &off, &len, err, sizeof err) != 0) {
+		show_import(p, 400, p->req->body_fd < 0 ? "The upload was not received as a file."
+		                                        : arena_strdup(p->a, err));
+		return;
+	}
 	struct job *j = mem_alloc(sizeof *j);
 	memset(j, 0, sizeof *j);
 	j->app = p->app;
-	if (copy_out(file->data, file->len, p->app->data_dir, j->path, sizeof j->path) != 0) {
+	if (copy_out(p->req->body_fd, off, len, p->app->data_dir, j->path, sizeof j->path) != 0) {
 		log_warn("tools: the upload could not be copied: %s", strerror(errno));
 		free(j);
 		show_import(p, 507, "The server has no room to keep this file; nothing was imported.");
