@@ -154,7 +154,7 @@ static void show_import(struct page *p, int status, const char *error)
 	tv_set_bool(a, ctx, "idle", !imp.running && !imp.done);
 	tv_set_str(a, ctx, "file", arena_strdup(a, imp.file));
 	tv_set_str(a, ctx, "progress", arena_strdup(a, imp.progress[0] ? imp.progress
-	                                                                : "starting..."));
+	                                                                : "Reading the export..."));
 	tv_set_str(a, ctx, "report", arena_strndup(a, imp.report.data ? imp.report.data : "",
 	                                          imp.report.len));
 	tv_set_int(a, ctx, "seconds", (long long)((imp.running ? time(NULL) : imp.ended) -
