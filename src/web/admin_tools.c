@@ -44,6 +44,7 @@ static struct {
 	int dry_run;        /* it was a dry run */
 	char file[256];     /* the uploaded file's name, as sent (shown escaped) */
 	char progress[512]; /* the last progress line */
+	int line_ended;     /* the next progress byte begins a new line */
 	struct buf report;  /* the report, as the command prints it */
 	time_t started, ended;
 } imp = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -61,10 +62,12 @@ static ssize_t progress_write(void *c, const char *b, size_t n)
 	size_t len = strlen(imp.progress);
 	for (size_t i = 0; i < n; i++) {
 		if (b[i] == '\r' || b[i] == '\n') {
-			if (i + 1 < n)
-				len = 0; /* a new line begins: the last one is kept */
+			imp.line_ended = 1; /* the line stays shown until the next begins */
 			continue;
 		}
+		if (imp.line_ended)
+			len = 0;
+		imp.line_ended = 0;
 		if (len + 1 < sizeof imp.progress)
 			imp.progress[len++] = b[i];
 	}
@@ -252,6 +255,7 @@ void admin_tools_import(struct page *p)
 	imp.dry_run = http_form(p->req, "dry_run", NULL) != NULL;
 	snprintf(imp.file, sizeof imp.file, "%s", file->filename ? file->filename : "");
 	imp.progress[0] = 0;
+	imp.line_ended = 0;
 	buf_reset(&imp.report);
 	imp.started = time(NULL);
 	pthread_t t;

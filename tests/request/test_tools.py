@@ -47,6 +47,9 @@ def upload_import(s, who, data, dry=False, name="site.xml"):
                   files=[("file", name, "text/xml", data)])
 
 
+SEEN = []  # progress lines seen while polling
+
+
 def wait_report(s, who, timeout=120):
     end = time.time() + timeout
     while time.time() < end:
@@ -55,6 +58,11 @@ def wait_report(s, who, timeout=120):
             return r
         check('http-equiv="refresh" content="2"' in r.text,
               "the progress page refreshes itself while the import runs")
+        m = re.search(r'class="import-progress"><code>(.*?)</code>', r.text, re.S)
+        check(m and m.group(1).count("import-wordpress:") <= 1,
+              "the progress shows one line, the last", m and m.group(1))
+        if m:
+            SEEN.append(m.group(1))
         time.sleep(0.3)
     return None
 
@@ -179,6 +187,20 @@ def main():
         r = wait_report(s, admin)
         check(r is not None and "posts        0 new, 0 updated, 17 unchanged" in r.text,
               "importing again changes nothing", r and re.findall(r"posts .*", r.text))
+
+        # A longer export (generated: 2,000 posts, 20,000 comments) shows its
+        # progress while it runs: items done, the rate, the time left.
+        gen = subprocess.run([sys.executable, os.path.join(REPO, "bench", "wxr_gen.py"), "2000",
+                              "20000"], capture_output=True, timeout=120).stdout
+        del SEEN[:]
+        r = upload_import(s, admin, gen, name="generated.xml")
+        r = wait_report(s, admin, timeout=300)
+        m = r and re.search(r"posts +(\d+) new, (\d+) updated, (\d+) unchanged", r.text)
+        # (its WordPress ids overlap the fixture's: those count as updated)
+        check(m and sum(map(int, m.groups())) == 2000 and "stopped" not in r.text,
+              "the generated export is imported", r and r.text[:1500])
+        check(any(re.search(r"\d+/\d+ items, \d+ items/s, \d+:\d\d left", x) for x in SEEN),
+              "the progress page showed items done, items a second and time left", SEEN[-3:])
 
         # No file: the form says so.
         r = D.send(s, "/admin/tools/import/", [("csrf", admin.csrf)], who=admin, mp=True)
