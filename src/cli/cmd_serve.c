@@ -185,6 +185,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
 	http_server_stop(srv);
+	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);

@@ -46,8 +46,9 @@ static struct {
 	char progress[512]; /* the last progress line */
 	int line_ended;     /* the next progress byte begins a new line */
 	struct buf report;  /* the report, as the command prints it */
-	time_t started, ended;
-} imp = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	time_t started, ended_at;
+	pthread_cond_t ended; /* signalled when running drops to 0 */
+} imp = {.mu = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER};
 
 struct job {
 	struct app *app;
@@ -112,6 +113,7 @@ static void *import_main(void *arg)
 	if (rep)
 		fclose(rep);
 	unlink(j->path);
+	free(j); /* before the end is signalled: serve may exit right after */
 	pthread_mutex_lock(&imp.mu);
 	if (rc != 0) {
 		char line[700];
@@ -126,10 +128,20 @@ static void *import_main(void *arg)
 	imp.failed = rc != 0;
 	imp.running = 0;
 	imp.done = 1;
-	imp.ended = time(NULL);
+	imp.ended_at = time(NULL);
+	pthread_cond_broadcast(&imp.ended);
 	pthread_mutex_unlock(&imp.mu);
-	free(j);
 	return NULL;
+}
+
+void admin_tools_wait(void)
+{
+	pthread_mutex_lock(&imp.mu);
+	if (imp.running)
+		log_info("waiting for the WordPress import started in the desk to end");
+	while (imp.running)
+		pthread_cond_wait(&imp.ended, &imp.mu);
+	pthread_mutex_unlock(&imp.mu);
 }
 
 void admin_tools_show(struct page *p)
@@ -160,7 +172,7 @@ static void show_import(struct page *p, int status, const char *error)
 	                                                                : "Reading the export..."));
 	tv_set_str(a, ctx, "report", arena_strndup(a, imp.report.data ? imp.report.data : "",
 	                                          imp.report.len));
-	tv_set_int(a, ctx, "seconds", (long long)((imp.running ? time(NULL) : imp.ended) -
+	tv_set_int(a, ctx, "seconds", (long long)((imp.running ? time(NULL) : imp.ended_at) -
 	                                          imp.started));
 	pthread_mutex_unlock(&imp.mu);
 	if (error)

@@ -266,6 +266,10 @@ def main():
               r and r.text[-600:])
         check(not [f for f in os.listdir(os.path.join(s.dir, "byline-data"))
                    if f.startswith(".import-")], "the copied upload is removed after the import")
+        # Stopped while an import runs: serve waits for it and exits cleanly
+        # (s.stop() checks the exit status).
+        r = upload_import(s, admin, gen, name="generated.xml")
+        check(r.status == 303, "an import runs as the server is stopped", r.status)
     finally:
         s.stop()
     done()
