@@ -102,6 +102,7 @@ static void *import_main(void *arg)
 		.data_dir = j->app->data_dir,
 		.dry_run = imp.dry_run,
 		.progress = prog,
+		.progress_bar = 1, /* a line 5 times a second, each replacing the last */
 		.report = rep,
 	};
 	struct wxr_error e = {0};
@@ -170,6 +171,14 @@ static void show_import(struct page *p, int status, const char *error)
 	tv_set_str(a, ctx, "file", arena_strdup(a, imp.file));
 	tv_set_str(a, ctx, "progress", arena_strdup(a, imp.progress[0] ? imp.progress
 	                                                                : "Reading the export..."));
+	long long done = 0, total = 0;
+	const char *items = strchr(imp.progress, ']');
+	if (imp.running && items && sscanf(items + 1, "%lld/%lld items", &done, &total) == 2 &&
+	    total > 0 && done <= total) {
+		tv_set_bool(a, ctx, "has_bar", 1);
+		tv_set_int(a, ctx, "items_done", done);
+		tv_set_int(a, ctx, "items_total", total);
+	}
 	tv_set_str(a, ctx, "report", arena_strndup(a, imp.report.data ? imp.report.data : "",
 	                                          imp.report.len));
 	tv_set_int(a, ctx, "seconds", (long long)((imp.running ? time(NULL) : imp.ended_at) -
