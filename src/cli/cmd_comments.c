@@ -126,12 +126,9 @@ int cmd_settings(const char *path, int argc, char **argv)
 		if (rc)
 			fprintf(stderr, "byline settings: %s\n", err);
 	} else if (n == 1 && !strcmp(pos[0], "list")) {
-		static const char *const keys[] = {"site_title", "tagline", "timezone", "base_url",
-		    "moderation", "posts_per_page", "comment_min_seconds", "comment_max_seconds",
-		    "comment_flood_seconds", "comment_max_links", "held_cookie_seconds", NULL};
-		for (int i = 0; keys[i]; i++) {
-			char *v = settings_get(db, a, keys[i]);
-			printf("%s\t%s\n", keys[i], v ? v : "");
+		for (size_t i = 0; i < settings_n_defs; i++) {
+			char *v = settings_get(db, a, settings_defs[i].key);
+			printf("%s\t%s\n", settings_defs[i].key, v ? v : "");
 		}
 		rc = 0;
 	} else {

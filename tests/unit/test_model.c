@@ -269,6 +269,127 @@ static void test_settings(void)
 	arena_free(a);
 }
 
+/* `byline settings set timezone Nowhere` was accepted and the site ran in
+** UTC; the site address was checked only by the admin form.  Every key's
+** rule is now in settings_set(), and a refused value changes nothing. */
+static void test_settings_set_checks_every_key(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[512];
+
+	/* Time zone: the core's check (a zone this machine knows). */
+	static const char *const bad_zones[] = {"Nowhere", "", "../etc/passwd", "/etc/passwd",
+	                                        "Europe/Nowhere", "zone.tab"};
+	for (size_t i = 0; i < sizeof bad_zones / sizeof *bad_zones; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "timezone", bad_zones[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "timezone") && strstr(err, "Unknown time zone"));
+	}
+	CHECK_STR(settings_get(db, a, "timezone"), "UTC");
+	CHECK(settings_set(db, "timezone", "UTC", err, sizeof err) == 0);
+
+	/* Site address: an http(s) origin, no path; a trailing '/' is dropped. */
+	static const char *const bad_origins[] = {
+	    "news.example.com", "ftp://news.example.com", "javascript:alert(1)",
+	    "https://", "https:///x", "https://news.example.com/path",
+	    "https://news.example.com?q=1", "https://news.example.com#top",
+	    "https://user@news.example.com", "https://127.0.0.1@evil.example",
+	    "https://news example.com", "https://news.example.com:0",
+	    "https://news.example.com:65536", "https://news.example.com:", "https://-x.example",
+	    "https://x-.example", "https://a..b", "https://.example", "https://news.example.com//",
+	    "https://news.example.com\n", "https://[::1", "https://ex\xc3\xa4mple.com"};
+	for (size_t i = 0; i < sizeof bad_origins / sizeof *bad_origins; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "base_url", bad_origins[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "base_url") && strstr(err, "http"));
+	}
+	CHECK_STR(settings_get(db, a, "base_url"), "");
+	static const char *const good_origins[][2] = {
+	    {"https://news.example.com", "https://news.example.com"},
+	    {"https://news.example.com/", "https://news.example.com"},
+	    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+	    {"HTTPS://News.Example.COM:443/", "HTTPS://News.Example.COM:443"},
+	    {"http://[::1]:8080", "http://[::1]:8080"},
+	    {"https://localhost", "https://localhost"},
+	    {"", ""}};
+	for (size_t i = 0; i < sizeof good_origins / sizeof *good_origins; i++) {
+		CHECK(settings_set(db, "base_url", good_origins[i][0], err, sizeof err) == 0);
+		CHECK_STR(settings_get(db, a, "base_url"), good_origins[i][1]);
+	}
+
+	/* Booleans: 1 or 0. */
+	static const char *const bad_bools[] = {"2", "-1", "yes", "", "01", " 1"};
+	for (size_t i = 0; i < sizeof bad_bools / sizeof *bad_bools; i++) {
+		CHECK(settings_set(db, "comments_open", bad_bools[i], err, sizeof err) == -1);
+		CHECK(settings_set(db, "feed_full_text", bad_bools[i], err, sizeof err) == -1);
+	}
+	CHECK(settings_set(db, "feed_full_text", "0", err, sizeof err) == 0);
+
+	/* Mail: an smtp(s) URL and a mailbox the mailer can use. */
+	static const char *const bad_smtp[] = {"mail.example.com", "http://mail.example.com",
+	                                       "smtp://", "smtp://mail example.com",
+	                                       "smtp://mail.example.com\r\nRCPT"};
+	for (size_t i = 0; i < sizeof bad_smtp / sizeof *bad_smtp; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "smtp_url", bad_smtp[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "smtp_url") && strstr(err, "smtp://"));
+	}
+	CHECK(settings_set(db, "smtp_url", "smtp://mail.example.com:587", err, sizeof err) == 0);
+	CHECK(settings_set(db, "smtp_url", "smtps://u:p@mail.example.com", err, sizeof err) == 0);
+	CHECK(settings_set(db, "smtp_url", "", err, sizeof err) == 0);
+	static const char *const bad_from[] = {"desk", "desk@", "@example.com", "a b@example.com",
+	                                       "Desk <desk@example.com", "Desk <desk>",
+	                                       "Desk <desk@example.com> x", "a@b@example.com",
+	                                       "Desk\r\nBcc: x@y.example <desk@example.com>"};
+	for (size_t i = 0; i < sizeof bad_from / sizeof *bad_from; i++) {
+		err[0] = 0;
+		CHECK(settings_set(db, "smtp_from", bad_from[i], err, sizeof err) == -1);
+		CHECK(strstr(err, "smtp_from") && strstr(err, "email address"));
+	}
+	CHECK(settings_set(db, "smtp_from", "desk@news.example.com", err, sizeof err) == 0);
+	CHECK(settings_set(db, "smtp_from", "Byline Desk <desk@news.example.com>", err,
+	                   sizeof err) == 0);
+	CHECK(settings_set(db, "smtp_from", "", err, sizeof err) == 0);
+
+	/* Text: one line (the blocklist may have several), valid UTF-8, 1,000
+	** characters (not bytes). */
+	CHECK(settings_set(db, "site_title", "Two\nlines", err, sizeof err) == -1);
+	CHECK(settings_set(db, "site_title", "Bad \xff byte", err, sizeof err) == -1);
+	CHECK(settings_set(db, "blocklist", "casino\nviagra\n", err, sizeof err) == 0);
+	CHECK(settings_set(db, "blocklist", "a\x01" "b", err, sizeof err) == -1);
+	char cyrillic[2 * 1001 + 1];
+	for (int i = 0; i < 1000; i++)
+		memcpy(cyrillic + 2 * i, "\xd0\x96", 2);
+	cyrillic[2000] = 0;
+	CHECK(settings_set(db, "tagline", cyrillic, err, sizeof err) == 0);
+	memcpy(cyrillic + 2000, "\xd0\x96", 3);
+	CHECK(settings_set(db, "tagline", cyrillic, err, sizeof err) == -1);
+
+	/* The sentence settings_check() gives (the form's) is the one
+	** settings_set() gives after the key (the CLI's). */
+	char why[256];
+	CHECK(settings_check(settings_def("posts_per_page"), "0", why, sizeof why) == -1);
+	CHECK(settings_set(db, "posts_per_page", "0", err, sizeof err) == -1);
+	CHECK(strstr(err, why) != NULL && strncmp(err, "posts_per_page: ", 16) == 0);
+
+	/* The table: every key once, a label and a group for the form, a
+	** default its own rule accepts, and each key in struct settings. */
+	CHECK(settings_n_defs == 24);
+	for (size_t i = 0; i < settings_n_defs; i++) {
+		const struct setting_def *d = &settings_defs[i];
+		CHECK(settings_def(d->key) == d);
+		CHECK(d->label && *d->label && d->group && *d->group && d->help);
+		CHECK(settings_check(d, d->def, why, sizeof why) == 0);
+		CHECK(d->offset < offsetof(struct settings, secret));
+		for (size_t j = 0; j < i; j++)
+			CHECK(d->offset != settings_defs[j].offset);
+	}
+	fresh_close(&f);
+	arena_free(a);
+}
+
 /* ---- authors ---- */
 
 static void test_author(void)
@@ -1347,6 +1468,7 @@ int main(void)
 	text_set_timezone("UTC");
 	test_schema();
 	test_settings();
+	test_settings_set_checks_every_key();
 	test_author();
 	test_article_create();
 	test_article_lists();
