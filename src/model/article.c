@@ -101,7 +101,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->slug = arena_strdup(a, db_col_text(st, 1));
 	r->headline = arena_strdup(a, db_col_text(st, 2));
 	r->dek = arena_strdup(a, db_col_text(st, 3));
-	r->status = arena_strdup(a, db_col_text(st, 4));
+	r->status = article_status_parse(db_col_text(st, 4));
 	r->published_at = db_col_int(st, 5);
 	r->created_at = db_col_int(st, 6);
 	r->updated_at = db_col_int(st, 7);
@@ -140,7 +140,7 @@ int article_by_slug(struct db *db, struct arena *a, const char *slug, int publis
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		read_row(st, a, out, 1);
-		rc = (published_only && strcmp(out->status, "published") != 0) ? 1 : 0;
+		rc = (published_only && out->status != ARTICLE_PUBLISHED) ? 1 : 0;
 	} else {
 		rc = rc == DB_OK ? 1 : -1;
 	}
@@ -424,7 +424,7 @@ static int slug_taken(struct db *db, const char *slug)
 long long article_create(struct db *db, struct arena *a, const struct article_input *in,
                          char *err, size_t errlen)
 {
-	const char *status = in->status ? in->status : "published";
+	enum article_status status = in->status ? in->status : ARTICLE_PUBLISHED;
 	if (!in->headline || !*in->headline) {
 		snprintf(err, errlen, "the headline is empty");
 		return -1;
@@ -443,7 +443,7 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 	}
 	long long now = (long long)time(NULL);
 	long long pub = in->published_at;
-	if (!pub && !strcmp(status, "published"))
+	if (!pub && status == ARTICLE_PUBLISHED)
 		pub = now;
 
 	long long id = -1;
@@ -462,7 +462,7 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 	db_bind_text(st, 3, in->dek ? in->dek : "");
 	db_bind_text(st, 4, in->body_src ? in->body_src : "");
 	db_bind_textn(st, 5, html.data ? html.data : "", html.len);
-	db_bind_text(st, 6, status);
+	db_bind_text(st, 6, article_status_name(status));
 	if (pub)
 		db_bind_int(st, 7, pub);
 	else
@@ -616,7 +616,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
                        const struct article_input *in, long long user_id, char *err,
                        size_t errlen)
 {
-	const char *status = in->status ? in->status : "draft";
+	enum article_status status = in->status ? in->status : ARTICLE_DRAFT;
 	if (!in->headline || !*in->headline) {
 		snprintf(err, errlen, "Please write a headline.");
 		return -1;
@@ -657,7 +657,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		goto fail;
 	}
 	long long pub = in->published_at;
-	if (!strcmp(status, "published") && !pub)
+	if (status == ARTICLE_PUBLISHED && !pub)
 		pub = had && old.published_at ? old.published_at : now;
 	struct db_stmt *st = db_prepare(db, had ? sql_update : sql_insert_full);
 	db_bind_int(st, 1, id);
@@ -666,7 +666,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	db_bind_text(st, 4, in->dek ? in->dek : "");
 	db_bind_text(st, 5, src);
 	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
-	db_bind_text(st, 7, status);
+	db_bind_text(st, 7, article_status_name(status));
 	if (pub)
 		db_bind_int(st, 8, pub);
 	else
@@ -739,7 +739,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	db_bind_text(st, 5, slug);
 	db_bind_text(st, 6, in->dek ? in->dek : "");
 	db_bind_text(st, 7, src);
-	db_bind_text(st, 8, status);
+	db_bind_text(st, 8, article_status_name(status));
 	if (pub)
 		db_bind_int(st, 9, pub);
 	else
@@ -773,7 +773,7 @@ struct article *article_list(struct db *db, struct arena *a, const struct articl
 {
 	for (int pass = 0; pass < 2; pass++) {
 		struct db_stmt *st = db_prepare(db, pass ? sql_list_desk : sql_count_desk);
-		db_bind_text(st, 1, f->status && *f->status ? f->status : NULL);
+		db_bind_text(st, 1, f->status ? article_status_name(f->status) : NULL);
 		db_bind_int(st, 2, f->author_id);
 		db_bind_int(st, 3, f->section_id);
 		db_bind_text(st, 4, f->q && *f->q ? f->q : NULL);

@@ -8,6 +8,8 @@
 #ifndef BYLINE_MODEL_ARTICLE_H
 #define BYLINE_MODEL_ARTICLE_H
 
+#include "model/status.h"
+
 #include <stddef.h>
 
 struct db;
@@ -20,7 +22,7 @@ struct article {
 	const char *dek;           /* standfirst under the headline, may be "" */
 	const char *body_src;      /* Markdown source ("" in listings) */
 	const char *body_html;     /* rendered body ("" in listings) */
-	const char *status;        /* draft, pending, scheduled, published */
+	enum article_status status; /* draft, pending, scheduled, published */
 	long long published_at;    /* 0 if never */
 	long long created_at;      /* first saved */
 	long long updated_at;      /* last saved */
@@ -43,7 +45,7 @@ struct article_input {
 	const char *slug;         /* NULL or "": made from the headline */
 	const char *dek;          /* may be NULL */
 	const char *body_src;     /* Markdown (trusted: staff writing) */
-	const char *status;       /* NULL means "published" */
+	enum article_status status; /* ARTICLE_STATUS_NONE: create publishes, save drafts */
 	long long published_at;   /* 0 means now, for published articles */
 	long long author_id;      /* required */
 	long long section_id;     /* 0 for none */
@@ -77,7 +79,7 @@ long long article_by_old_slug(struct db *db, const char *slug);
 /* Articles for the desk, newest first, filtered; *total gets the count of
 ** all matches.  Allocated in a. */
 struct article_filter {
-	const char *status;   /* NULL for all */
+	enum article_status status; /* ARTICLE_STATUS_NONE for all */
 	long long author_id;  /* 0 for all */
 	long long section_id; /* 0 for all */
 	const char *q;        /* words in headline, dek or body; NULL for all */

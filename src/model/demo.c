@@ -887,7 +887,7 @@ static int demo_put_articles(struct db *db, struct arena *a, const long long *au
 			.slug = ar->slug,
 			.dek = ar->dek,
 			.body_src = ar->body,
-			.status = "published",
+			.status = ARTICLE_PUBLISHED,
 			.published_at = (long long)published[i],
 			.author_id = author_ids[ar->author],
 			.section_id = section_ids[ar->section],

@@ -44,7 +44,7 @@ int page_article_find(struct page *p, struct article *out)
 		** there, with a permanent redirect. */
 		long long moved = article_by_old_slug(p->db, slug);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
-		    article_by_id(p->db, p->a, moved, out) == 0 && !strcmp(out->status, "published")) {
+		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_PUBLISHED) {
 			const char *to = site_article_path(p, out->published_at, out->slug);
 			if (*p->req->query)
 				to = arena_printf(p->a, "%s?%s", to, p->req->query);

@@ -1,0 +1,43 @@
+/*
+** status.c: article and comment statuses between text and enum.
+*/
+#include "model/status.h"
+
+#include <string.h>
+
+static const char *const article_names[] = {"", "draft", "pending", "scheduled",
+                                            "published"};
+static const char *const article_labels[] = {"", "Draft", "Pending review", "Scheduled",
+                                             "Published"};
+static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
+
+enum article_status article_status_parse(const char *s)
+{
+	for (int i = ARTICLE_DRAFT; s && i <= ARTICLE_PUBLISHED; i++)
+		if (!strcmp(s, article_names[i]))
+			return (enum article_status)i;
+	return ARTICLE_STATUS_NONE;
+}
+
+const char *article_status_name(enum article_status s)
+{
+	return article_names[s >= ARTICLE_DRAFT && s <= ARTICLE_PUBLISHED ? s : 0];
+}
+
+const char *article_status_label(enum article_status s)
+{
+	return article_labels[s >= ARTICLE_DRAFT && s <= ARTICLE_PUBLISHED ? s : 0];
+}
+
+enum comment_status comment_status_parse(const char *s)
+{
+	for (int i = COMMENT_PENDING; s && i <= COMMENT_TRASH; i++)
+		if (!strcmp(s, comment_names[i]))
+			return (enum comment_status)i;
+	return COMMENT_STATUS_NONE;
+}
+
+const char *comment_status_name(enum comment_status s)
+{
+	return comment_names[s >= COMMENT_PENDING && s <= COMMENT_TRASH ? s : 0];
+}

@@ -1,0 +1,44 @@
+/*
+** status.h: the statuses of articles and comments, as enums.
+**
+** The database keeps a status as text ('draft', 'approved', ...), checked
+** by a CHECK constraint (schema.c); the model converts at the boundary, so
+** structs carry the enum and code compares enums, never strings.  Each
+** kind has a parse and a name function, as roles have (account.h):
+** parse gives the _NONE value for anything unknown (or NULL), name gives
+** the stored text ("" for _NONE).  They live together here, rather than in
+** article.h and comment.h, because the web layer's lists and the CLI need
+** them without the rest of either model.
+*/
+#ifndef BYLINE_MODEL_STATUS_H
+#define BYLINE_MODEL_STATUS_H
+
+/* An article's status.  Only ARTICLE_PUBLISHED is public; the scheduler
+** turns ARTICLE_SCHEDULED into ARTICLE_PUBLISHED when its time comes. */
+enum article_status {
+	ARTICLE_STATUS_NONE = 0, /* unknown; in a filter: any */
+	ARTICLE_DRAFT,           /* "draft": being written */
+	ARTICLE_PENDING,         /* "pending": submitted for review */
+	ARTICLE_SCHEDULED,       /* "scheduled": published at published_at */
+	ARTICLE_PUBLISHED,       /* "published": public */
+};
+#define ARTICLE_N_STATUSES 4 /* ARTICLE_DRAFT .. ARTICLE_PUBLISHED */
+
+enum article_status article_status_parse(const char *s);
+const char *article_status_name(enum article_status s);  /* "draft", ... */
+const char *article_status_label(enum article_status s); /* "Pending review", ... */
+
+/* A comment's status.  Only COMMENT_APPROVED is public. */
+enum comment_status {
+	COMMENT_STATUS_NONE = 0, /* unknown; in a filter: any */
+	COMMENT_PENDING,         /* "pending": held for a moderator */
+	COMMENT_APPROVED,        /* "approved": public */
+	COMMENT_SPAM,            /* "spam": judged spam */
+	COMMENT_TRASH,           /* "trash": thrown away (kept a while) */
+};
+#define COMMENT_N_STATUSES 4 /* COMMENT_PENDING .. COMMENT_TRASH */
+
+enum comment_status comment_status_parse(const char *s);
+const char *comment_status_name(enum comment_status s); /* "pending", ... */
+
+#endif
