@@ -390,6 +390,35 @@ static void test_settings_set_checks_every_key(void)
 	arena_free(a);
 }
 
+/* Statuses were strings compared with strcmp all over the code; now enums
+** whose names are the stored text, as roles are. */
+static void test_status_names(void)
+{
+	static const char *const articles[] = {"draft", "pending", "scheduled", "published"};
+	for (int i = 0; i < ARTICLE_N_STATUSES; i++) {
+		enum article_status st = article_status_parse(articles[i]);
+		CHECK((int)st == ARTICLE_DRAFT + i);
+		CHECK_STR(article_status_name(st), articles[i]);
+		CHECK(*article_status_label(st) != 0);
+	}
+	static const char *const comments[] = {"pending", "approved", "spam", "trash"};
+	for (int i = 0; i < COMMENT_N_STATUSES; i++) {
+		enum comment_status st = comment_status_parse(comments[i]);
+		CHECK((int)st == COMMENT_PENDING + i);
+		CHECK_STR(comment_status_name(st), comments[i]);
+	}
+	static const char *const bad[] = {"", "Draft", "published ", "future", "approve", "spam\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		CHECK(article_status_parse(bad[i]) == ARTICLE_STATUS_NONE);
+		CHECK(comment_status_parse(bad[i]) == COMMENT_STATUS_NONE);
+	}
+	CHECK(article_status_parse(NULL) == ARTICLE_STATUS_NONE);
+	CHECK(comment_status_parse(NULL) == COMMENT_STATUS_NONE);
+	CHECK_STR(article_status_name(ARTICLE_STATUS_NONE), "");
+	CHECK_STR(article_status_name((enum article_status)99), "");
+	CHECK_STR(comment_status_name((enum comment_status)99), "");
+}
+
 /* ---- authors ---- */
 
 static void test_author(void)
@@ -747,7 +776,7 @@ static long long add_comment(struct db *db, long long article, long long parent,
 	    .body = body,
 	    .ip = ip,
 	    .user_agent = "test",
-	    .status = status,
+	    .status = comment_status_parse(status),
 	    .created_at = created_at,
 	};
 	char err[200] = "";
@@ -778,7 +807,7 @@ static const char *decide(struct db *db, const struct settings *s, const char *n
 	in.body = body;
 	char why[256];
 	double score;
-	return comment_decide(db, s, &in, -1, why, sizeof why, &score);
+	return comment_status_name(comment_decide(db, s, &in, -1, why, sizeof why, &score));
 }
 
 /* The Bayesian filter: abstains untrained, then tells spam from ham. */
@@ -1051,7 +1080,7 @@ static void test_comment(void)
 	struct comment c;
 	CHECK(comment_by_id(db, a, c1, art, &c) == 0);
 	CHECK_STR(c.author_name, "Ann");
-	CHECK_STR(c.status, "approved");
+	CHECK_STR(comment_status_name(c.status), "approved");
 	CHECK(c.created_at == now - 100);
 	CHECK(c.parent_id == 0);
 	CHECK(strstr(c.body_html, "<strong>Bold</strong>") != NULL);
@@ -1148,27 +1177,27 @@ static void test_comment(void)
 	list = comment_for_article(db, a, art, NULL, 0, 0, 1, &n);
 	CHECK(n == 2);
 	CHECK(comment_count_approved(db, art) == 3); /* c6 counts, though not shown */
-	CHECK(comment_set_status(db, c5, "trash") == 0);
-	CHECK(comment_set_status(db, c6, "trash") == 0);
+	CHECK(comment_set_status(db, c5, COMMENT_TRASH) == 0);
+	CHECK(comment_set_status(db, c6, COMMENT_TRASH) == 0);
 
 	/* Refused: a missing article, a bad status. */
 	char err[200] = "";
 	struct comment_input bad = {.article_id = 99999, .author_name = "X",
 	                            .author_email = "x@example.com", .body = "x",
-	                            .status = "approved"};
+	                            .status = COMMENT_APPROVED};
 	CHECK(comment_add(db, &bad, err, sizeof err) == -1);
 	CHECK(err[0] != 0);
 	bad.article_id = art;
-	bad.status = "bogus";
+	bad.status = (enum comment_status)99; /* no such status */
 	CHECK(comment_add(db, &bad, err, sizeof err) == -1);
 
 	/* comment_set_status */
-	CHECK(comment_set_status(db, c3, "spam") == 0);
-	CHECK(comment_set_status(db, 99999, "approved") == 1);
-	CHECK(comment_set_status(db, c3, "bogus") == -1);
-	CHECK(comment_set_status(db, c3, "approved") == 0);
+	CHECK(comment_set_status(db, c3, COMMENT_SPAM) == 0);
+	CHECK(comment_set_status(db, 99999, COMMENT_APPROVED) == 1);
+	CHECK(comment_set_status(db, c3, (enum comment_status)99) == -1);
+	CHECK(comment_set_status(db, c3, COMMENT_APPROVED) == 0);
 	CHECK(comment_by_id(db, a, c3, art, &c) == 0);
-	CHECK_STR(c.status, "approved");
+	CHECK_STR(comment_status_name(c.status), "approved");
 	CHECK(comment_count_approved(db, art) == 3);
 
 	/* comment_seconds_since_ip: the newest comment from the address. */
@@ -1204,9 +1233,9 @@ static void test_comment(void)
 	dup.article_id = art2;
 	CHECK(comment_is_duplicate(db, &dup) == 0);
 	dup.article_id = art;
-	CHECK(comment_set_status(db, c2, "spam") == 0);
+	CHECK(comment_set_status(db, c2, COMMENT_SPAM) == 0);
 	CHECK(comment_is_duplicate(db, &dup) == 1); /* spam still counts */
-	CHECK(comment_set_status(db, c2, "trash") == 0);
+	CHECK(comment_set_status(db, c2, COMMENT_TRASH) == 0);
 	CHECK(comment_is_duplicate(db, &dup) == 0); /* trash does not */
 
 	/* Moderation "all": everything waits, even known good commenters. */
@@ -1237,10 +1266,10 @@ static void test_comment(void)
 	/* Di's comment is pending: Di is still a stranger ... */
 	CHECK_STR(decide(db, &s, "Di", "di@example.com", "Hi"), "pending");
 	/* ... until a moderator approves it. */
-	CHECK(comment_set_status(db, c4, "approved") == 0);
+	CHECK(comment_set_status(db, c4, COMMENT_APPROVED) == 0);
 	CHECK_STR(decide(db, &s, "Di", "di@example.com", "Hi"), "approved");
 	/* A comment approved and then trashed no longer vouches. */
-	CHECK(comment_set_status(db, c4, "trash") == 0);
+	CHECK(comment_set_status(db, c4, COMMENT_TRASH) == 0);
 	CHECK_STR(decide(db, &s, "Di", "di@example.com", "Hi"), "pending");
 	/* max_links 1: one link is enough to hold. */
 	load_with(db, &s, "comment_max_links", "1");
@@ -1469,6 +1498,7 @@ int main(void)
 	test_schema();
 	test_settings();
 	test_settings_set_checks_every_key();
+	test_status_names();
 	test_author();
 	test_article_create();
 	test_article_lists();
