@@ -79,6 +79,7 @@ struct setting_def {
 	const char *group;      /* the admin form's heading it sits under */
 	const char *label;      /* the admin form's label */
 	const char *help;       /* shown under the field ("" for none) */
+	int at_start;           /* 1: read once when the server starts (a restart applies it) */
 };
 
 /* Every setting, in the admin form's order (rows of a group together);

@@ -27,6 +27,7 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	tv_set_str(a, f, "key", d->key);
 	tv_set_str(a, f, "label", d->label);
 	tv_set_str(a, f, "help", d->help);
+	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
 	int is_lines = d->kind == SETTING_LINES;
 	int is_int = d->kind == SETTING_INT;
