@@ -95,6 +95,16 @@ static int accept(enum image_type t, unsigned w, unsigned h, size_t end,
 	if (w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)
 		return refuse(err, errlen, "This image is %u by %u pixels; Byline accepts at most "
 		              "%d pixels on a side.", w, h, IMAGE_MAX_SIDE);
+	/* A few bytes can claim 20,000 by 20,000: 400 million pixels, 1.6 GB
+	** once decoded.  Nothing here decodes pixels yet, but browsers and a
+	** later resizer do. */
+	unsigned long long pixels = (unsigned long long)w * h;
+	unsigned long long tenths = (pixels + 99999) / 100000; /* of a megapixel, up */
+	if (pixels > IMAGE_MAX_PIXELS)
+		return refuse(err, errlen, "This image is %u by %u pixels (%llu.%llu megapixels); "
+		              "Byline accepts at most %d megapixels. Please save it smaller and "
+		              "upload it again.", w, h, tenths / 10, tenths % 10,
+		              IMAGE_MAX_PIXELS / 1000000);
 	info->type = t;
 	info->mime = formats[f].mime;
 	info->ext = formats[f].ext;

@@ -12,8 +12,9 @@
 **
 ** Everything else is refused: SVG (it can carry script that runs on our
 ** origin), HTML, PHP or any script whatever its name, formats browsers do
-** not all show (HEIC, AVIF, TIFF), and images wider or taller than
-** IMAGE_MAX_SIDE pixels.
+** not all show (HEIC, AVIF, TIFF), images wider or taller than
+** IMAGE_MAX_SIDE pixels, and images of more than IMAGE_MAX_PIXELS pixels
+** (a 66-byte PNG can claim 20,000 by 20,000, which decodes to 1.6 GB).
 **
 ** What "complete" means, per format:
 **
@@ -47,7 +48,10 @@
 
 #include <stddef.h>
 
-#define IMAGE_MAX_SIDE 20000 /* pixels; larger is refused */
+#define IMAGE_MAX_SIDE 20000         /* pixels on a side; more is refused */
+#define IMAGE_MAX_PIXELS 100000000   /* width times height (100 megapixels: a
+                                     ** 10,000 by 10,000 picture, a 20,000 by
+                                     ** 5,000 panorama); more is refused */
 
 enum image_type {
 	IMAGE_NONE,  /* not an image accepted here */
@@ -61,7 +65,8 @@ struct image_info {
 	enum image_type type;  /* never IMAGE_NONE after success */
 	const char *mime;      /* "image/jpeg", "image/png", ...; static */
 	const char *ext;       /* "jpg", "png", "gif", "webp"; static */
-	unsigned width, height; /* pixels, 1..IMAGE_MAX_SIDE */
+	unsigned width, height; /* pixels, 1..IMAGE_MAX_SIDE, product at most
+	                        ** IMAGE_MAX_PIXELS */
 	size_t len;            /* the image is data[0..len); len <= the input's
 	                       ** length, smaller when bytes follow its end */
 };

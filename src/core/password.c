@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,6 +88,29 @@ int password_verify(const char *hash, const char *pw, size_t n)
 	return rc == 0 ? PASSWORD_OK : PASSWORD_WRONG;
 }
 
+/* 1 if cp shows as nothing: a space of any width, a line or page break, or
+** an invisible joiner or mark (U+200B..U+200D, U+2060, U+FEFF). */
+static int is_blank(uint32_t cp)
+{
+	return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
+	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000 ||
+	       cp == 0xFEFF;
+}
+
+/* 1 if every character of the valid UTF-8 pw[0..n) is blank. */
+static int all_blank(const char *pw, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int len = utf8_decode(pw + i, n - i, &cp);
+		if (len <= 0 || !is_blank(cp))
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
 const char *password_check_policy(const char *pw, size_t n)
 {
 	if (memchr(pw, 0, n) || !utf8_valid(pw, n))
@@ -98,5 +122,11 @@ const char *password_check_policy(const char *pw, size_t n)
 	if (chars > PASSWORD_MAX_CHARS)
 		return "That password is longer than 1,024 characters; please choose a "
 		       "shorter one.";
+	/* NIST SP 800-63B: length, no composition rules, but refuse what is
+	** trivially guessed.  Twelve spaces pass the length rule; a password
+	** made only of blanks is one guess per length. */
+	if (all_blank(pw, n))
+		return "A password of only spaces is too easy to guess. Please choose one "
+		       "with letters, words or other characters in it.";
 	return NULL;
 }

@@ -34,8 +34,12 @@ int password_hash(const char *pw, size_t n, char out[PASSWORD_HASH_MAX]);
 ** exists. */
 int password_verify(const char *hash, const char *pw, size_t n);
 
-/* NULL if pw is acceptable (12 to 1,024 characters, valid UTF-8), else the
-** sentence saying why not. */
+/* NULL if pw is acceptable, else the sentence saying why not.  Acceptable:
+** valid UTF-8 without NUL, 12 to 1,024 characters (code points, so "é" is
+** one), and not made only of blanks (spaces of any width, tabs, line breaks,
+** zero-width characters): twelve spaces are refused.  Following NIST SP
+** 800-63B there are no composition rules (no "one digit, one capital");
+** spaces inside a passphrase are welcome. */
 const char *password_check_policy(const char *pw, size_t n);
 
 #endif

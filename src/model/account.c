@@ -54,6 +54,11 @@ static const char sql_link_insert[] =
 static const char sql_link_use[] =
     "UPDATE password_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL"
     " AND expires_at > ?2 RETURNING user_id";
+/* Ends every still-open link of user ?1 but the one whose hash is ?3 (or all:
+** ?3 NULL) by moving its expiry to now (?2): their rows stay, as used ones do. */
+static const char sql_link_end_others[] =
+    "UPDATE password_links SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL"
+    " AND expires_at > ?2 AND token_hash IS NOT ?3";
 static const char sql_link_valid[] =
     "SELECT 1 FROM password_links WHERE token_hash = ?1 AND used_at IS NULL"
     " AND expires_at > ?2";
@@ -240,19 +245,43 @@ char *account_hash_token(struct arena *a, const char *s)
 	return hex;
 }
 
+/* Ends user_id's open links other than the one hashed `keep` (NULL: all). */
+static int link_end_others(struct db *db, long long user_id, const char *keep, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql_link_end_others);
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, now);
+	db_bind_text(st, 3, keep);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
 char *account_link_new(struct db *db, struct arena *a, long long user_id, long seconds)
 {
 	unsigned char raw[16];
 	randombytes_buf(raw, sizeof raw);
 	char *token = arena_alloc(a, sizeof raw * 2 + 1);
 	sodium_bin2hex(token, sizeof raw * 2 + 1, raw, sizeof raw);
-	struct db_stmt *st = db_prepare(db, sql_link_insert);
-	db_bind_text(st, 1, account_hash_token(a, token));
-	db_bind_int(st, 2, user_id);
-	db_bind_int(st, 3, (long long)time(NULL) + seconds);
-	int rc = db_step(st);
-	db_done(st);
-	return rc == DB_OK ? token : NULL;
+	long long now = (long long)time(NULL);
+	if (db_begin(db) != DB_OK)
+		return NULL;
+	/* As WordPress does with reset keys: a new link ends the older ones,
+	** so only the link sent last can set the password. */
+	int rc = link_end_others(db, user_id, NULL, now);
+	if (rc == DB_OK) {
+		struct db_stmt *st = db_prepare(db, sql_link_insert);
+		db_bind_text(st, 1, account_hash_token(a, token));
+		db_bind_int(st, 2, user_id);
+		db_bind_int(st, 3, now + seconds);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return NULL;
+	}
+	return token;
 }
 
 long long account_link_use(struct db *db, const char *token)
@@ -260,12 +289,26 @@ long long account_link_use(struct db *db, const char *token)
 	if (!token || strlen(token) != 32)
 		return 0;
 	struct arena *a = arena_new();
+	const char *hash = account_hash_token(a, token);
+	long long now = (long long)time(NULL);
+	long long id = -1;
+	if (db_begin(db) != DB_OK)
+		goto done;
 	struct db_stmt *st = db_prepare(db, sql_link_use);
-	db_bind_text(st, 1, account_hash_token(a, token));
-	db_bind_int(st, 2, (long long)time(NULL));
+	db_bind_text(st, 1, hash);
+	db_bind_int(st, 2, now);
 	int rc = db_step(st);
-	long long id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
+	id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
 	db_done(st);
+	/* Using a link ends every other link of the account: one made earlier
+	** (or, from an older database, alongside) can no longer set it again. */
+	if (id > 0 && link_end_others(db, id, hash, now) != DB_OK)
+		id = -1;
+	if (id < 0 || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		id = -1;
+	}
+done:
 	arena_free(a);
 	return id;
 }

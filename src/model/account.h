@@ -5,7 +5,8 @@
 ** An account is a row of `users` (the same rows authors are): a person
 ** with an email can sign in once they have set a password through a link
 ** made by `byline user add` or `byline user reset-link`.  Links are random
-** 128-bit tokens stored only as their SHA-256, valid 24 hours, single use.
+** 128-bit tokens stored only as their SHA-256, valid 24 hours, single use;
+** an account has at most one open link (a new one, or a use, ends the rest).
 */
 #ifndef BYLINE_MODEL_ACCOUNT_H
 #define BYLINE_MODEL_ACCOUNT_H
@@ -66,11 +67,13 @@ int account_set_profile(struct db *db, long long id, const char *name, const cha
 
 /* A new one-time link token for user_id, valid `seconds`.  The token (32
 ** hex digits) is returned once, allocated in a; only its hash is stored.
-** NULL on error. */
+** Every older link of the account that is still open ends (as WordPress
+** ends older reset keys): only the newest link works.  NULL on error. */
 char *account_link_new(struct db *db, struct arena *a, long long user_id, long seconds);
 
-/* If token is an unused, unexpired link, marks it used and returns the
-** user's id; else 0 (-1 on a database error). */
+/* If token is an unused, unexpired link, marks it used, ends every other
+** open link of the account, and returns the user's id; else 0 (-1 on a
+** database error).  Atomic: of two links used at once, one wins. */
 long long account_link_use(struct db *db, const char *token);
 
 /* 1 if the token is a valid link (not used, not expired), without using it. */

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "db/db.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -19,12 +20,23 @@ static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
 static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char sql_touch[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
-static const char sql_fail[] = "INSERT INTO login_failures(account, ip, at) VALUES (?1, ?2, ?3)";
-static const char sql_oldest_account[] =
-    "SELECT count(*), min(at) FROM login_failures WHERE account = ?1 AND at > ?2";
+/* The attempt is counted before the password is checked, by one statement
+** that also checks the limits: attempts running at once each see the others'
+** rows, so no more than the limit get through (?1 account, ?2 address key,
+** ?3 now, ?4 start of the window, ?5 and ?6 the two limits). */
+static const char sql_reserve[] =
+    "INSERT INTO login_failures(account, ip, at) SELECT ?1, ?2, ?3"
+    " WHERE (SELECT count(*) FROM login_failures WHERE account = ?1 AND ip = ?2 AND at > ?4)"
+    "   < ?5"
+    " AND (SELECT count(*) FROM login_failures WHERE ip = ?2 AND at > ?4)"
+    "   < ?6"
+    " RETURNING id";
+static const char sql_oldest_pair[] =
+    "SELECT count(*), min(at) FROM login_failures WHERE account = ?1 AND ip = ?2 AND at > ?3";
 static const char sql_oldest_ip[] =
     "SELECT count(*), min(at) FROM login_failures WHERE ip = ?1 AND at > ?2";
-static const char sql_clear[] = "DELETE FROM login_failures WHERE account = ?1";
+static const char sql_refund[] = "DELETE FROM login_failures WHERE id = ?1";
+static const char sql_clear_pair[] = "DELETE FROM login_failures WHERE account = ?1 AND ip = ?2";
 static const char sql_prune[] = "DELETE FROM login_failures WHERE at <= ?1";
 
 static char *random_hex(struct arena *a)
@@ -119,45 +131,82 @@ void session_end_user(struct db *db, long long user_id)
 	db_done(st);
 }
 
-static long wait_for(struct db *db, const char *sql, const char *key, long long now)
+char *login_address(struct arena *a, const char *ip)
 {
-	struct db_stmt *st = db_prepare(db, sql);
-	db_bind_text(st, 1, key);
-	db_bind_int(st, 2, now - LOGIN_WINDOW);
+	unsigned char b[16];
+	if (!ip || !strchr(ip, ':') || inet_pton(AF_INET6, ip, b) != 1)
+		return arena_strdup(a, ip ? ip : "");
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(b, mapped, sizeof mapped)) /* ::ffff:a.b.c.d is IPv4 a.b.c.d */
+		return arena_printf(a, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+	/* One IPv6 subscriber holds a whole /64: its first 8 bytes are the key. */
+	return arena_printf(a, "%x:%x:%x:%x::/64", b[0] << 8 | b[1], b[2] << 8 | b[3],
+	                    b[4] << 8 | b[5], b[6] << 8 | b[7]);
+}
+
+/* Steps st (a bound sql_oldest_*) and gives it back: if it counts `limit`
+** failures or more, the seconds until the oldest leaves the window; else 0. */
+static long wait_for(struct db_stmt *st, long long limit, long long now)
+{
 	long wait = 0;
-	if (db_step(st) == DB_ROW && db_col_int(st, 0) >= LOGIN_MAX_FAILURES)
+	if (db_step(st) == DB_ROW && db_col_int(st, 0) >= limit)
 		wait = (long)(db_col_int(st, 1) + LOGIN_WINDOW - now);
 	db_done(st);
 	return wait > 0 ? wait : 0;
 }
 
-long login_wait(struct db *db, struct arena *a, const char *account, const char *ip)
+long long login_reserve(struct db *db, struct arena *a, const char *account, const char *ip,
+                        long *wait)
 {
+	const char *who = account_normal_email(a, account);
+	const char *from = login_address(a, ip);
 	long long now = (long long)time(NULL);
-	long w1 = wait_for(db, sql_oldest_account, account_normal_email(a, account), now);
-	long w2 = wait_for(db, sql_oldest_ip, ip, now);
-	return w1 > w2 ? w1 : w2;
-}
-
-void login_failed(struct db *db, struct arena *a, const char *account, const char *ip)
-{
-	long long now = (long long)time(NULL);
+	*wait = 0;
 	struct db_stmt *st = db_prepare(db, sql_prune);
 	db_bind_int(st, 1, now - LOGIN_WINDOW);
 	db_step(st);
 	db_done(st);
-	st = db_prepare(db, sql_fail);
-	db_bind_text(st, 1, account_normal_email(a, account));
-	db_bind_text(st, 2, ip);
+	st = db_prepare(db, sql_reserve);
+	db_bind_text(st, 1, who);
+	db_bind_text(st, 2, from);
 	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, now - LOGIN_WINDOW);
+	db_bind_int(st, 5, LOGIN_MAX_FAILURES);
+	db_bind_int(st, 6, LOGIN_MAX_ADDRESS_FAILURES);
+	int rc = db_step(st);
+	long long id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
+	db_done(st);
+	if (id != 0)
+		return id;
+	/* Refused: how long until the pair, or the address, may try again. */
+	st = db_prepare(db, sql_oldest_pair);
+	db_bind_text(st, 1, who);
+	db_bind_text(st, 2, from);
+	db_bind_int(st, 3, now - LOGIN_WINDOW);
+	long w1 = wait_for(st, LOGIN_MAX_FAILURES, now);
+	st = db_prepare(db, sql_oldest_ip);
+	db_bind_text(st, 1, from);
+	db_bind_int(st, 2, now - LOGIN_WINDOW);
+	long w2 = wait_for(st, LOGIN_MAX_ADDRESS_FAILURES, now);
+	*wait = w1 > w2 ? w1 : w2;
+	if (*wait < 1)
+		*wait = 1; /* refused a moment ago: the window just moved */
+	return 0;
+}
+
+void login_refund(struct db *db, long long attempt)
+{
+	struct db_stmt *st = db_prepare(db, sql_refund);
+	db_bind_int(st, 1, attempt);
 	db_step(st);
 	db_done(st);
 }
 
-void login_succeeded(struct db *db, struct arena *a, const char *account)
+void login_succeeded(struct db *db, struct arena *a, const char *account, const char *ip)
 {
-	struct db_stmt *st = db_prepare(db, sql_clear);
+	struct db_stmt *st = db_prepare(db, sql_clear_pair);
 	db_bind_text(st, 1, account_normal_email(a, account));
+	db_bind_text(st, 2, login_address(a, ip));
 	db_step(st);
 	db_done(st);
 }

@@ -6,9 +6,14 @@
 ** in.  Each session has its own CSRF token for forms.  Sessions end when idle
 ** too long or too old (settings), or at logout.
 **
-** The throttle counts failed sign-ins per account (the email as typed) and
-** per IP over 15 minutes; after 5 either way, sign-in answers 429 until the
-** oldest failure in the window ages out.
+** The throttle counts failed sign-ins over 15 minutes per account and
+** address together (the pair: 5) and per address over all accounts (20);
+** past either, sign-in answers 429 until the oldest failure in the window
+** ages out.  Failures are never counted per account alone: an attacker's
+** guesses from elsewhere must not lock a staff member out of their own
+** address.  Guessing one account from many addresses is slowed by the
+** per-address limits (an IPv6 /64 counts as one address) and stopped by
+** the password policy (12 characters or more).
 */
 #ifndef BYLINE_MODEL_SESSION_H
 #define BYLINE_MODEL_SESSION_H
@@ -45,13 +50,33 @@ void session_end(struct db *db, struct arena *a, const char *token);
 /* Ends every session of a user (password change). */
 void session_end_user(struct db *db, long long user_id);
 
-#define LOGIN_WINDOW 900   /* seconds */
-#define LOGIN_MAX_FAILURES 5
+#define LOGIN_WINDOW 900              /* seconds a failure counts */
+#define LOGIN_MAX_FAILURES 5          /* per account and address (the pair) */
+#define LOGIN_MAX_ADDRESS_FAILURES 20 /* per address, over all accounts */
 
-/* Seconds until account or ip may try again (0: now). */
-long login_wait(struct db *db, struct arena *a, const char *account, const char *ip);
-void login_failed(struct db *db, struct arena *a, const char *account, const char *ip);
-/* Forgets an account's failures after a successful sign-in. */
-void login_succeeded(struct db *db, struct arena *a, const char *account);
+/* The key an address is counted under: an IPv4 address as it is (also when
+** written IPv4-mapped, "::ffff:192.0.2.1"), an IPv6 one as its /64
+** ("2001:db8:1:2::/64"), since one subscriber holds a whole /64.  Allocated
+** in a. */
+char *login_address(struct arena *a, const char *ip);
+
+/* Reserves one sign-in attempt of account (an email as typed) from ip,
+** before its password is checked: the attempt is recorded as a failure in
+** the same statement that checks the limits, so attempts running at once
+** (each spends a tenth of a second hashing) can never pass the limit
+** together.  Returns the attempt's id (> 0); 0 if the pair or the address
+** is over its limit, with *wait the seconds until it may try again (>= 1);
+** -1 on a database error.  A wrong password leaves the failure counted. */
+long long login_reserve(struct db *db, struct arena *a, const char *account, const char *ip,
+                        long *wait);
+
+/* Gives a reserved attempt back: its password could not be checked (the
+** site was busy). */
+void login_refund(struct db *db, long long attempt);
+
+/* After the right password: forgets the failures of this account from this
+** address, the reserved attempt among them (those from other addresses, and
+** this address's on other accounts, still count). */
+void login_succeeded(struct db *db, struct arena *a, const char *account, const char *ip);
 
 #endif

@@ -15,12 +15,18 @@
 
 #include <string.h>
 
-/* A local path to return to after sign-in, or "/admin/". */
+/* A local path to return to after sign-in, or "/admin/".  Only a path of
+** this site passes: one "/" then anything but a second "/" or "\\" (both
+** would make "//host", another site), and no control byte or backslash
+** anywhere, because a browser drops tab, CR and LF from an address before
+** reading it ("/\t/evil.example" is "//evil.example") and reads "\\" as "/". */
 static const char *safe_next(struct page *p, const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1000 ||
-	    strpbrk(next, "\r\n"))
+	if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 1000)
 		return "/admin/";
+	for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+		if (*c < 0x20 || *c == 0x7F || *c == '\\')
+			return "/admin/";
 	return arena_strdup(p->a, next);
 }
 
@@ -63,8 +69,11 @@ void admin_login_post(struct page *p)
 		           "Please enter your email address and your password.");
 		return;
 	}
-	long wait = login_wait(p->db, p->a, email, p->req->remote_ip);
-	if (wait > 0) {
+	/* The attempt counts as a failure from here on, unless the password
+	** turns out right (or cannot be checked now). */
+	long wait = 0;
+	long long attempt = login_reserve(p->db, p->a, email, p->req->remote_ip, &wait);
+	if (attempt == 0) {
 		long minutes = (wait + 59) / 60;
 		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
 		login_form(p, 429, email,
@@ -73,21 +82,26 @@ void admin_login_post(struct page *p)
 		                        minutes, minutes == 1 ? "" : "s"));
 		return;
 	}
+	if (attempt < 0) {
+		http_resp_header(p->resp, "Retry-After", "5");
+		login_form(p, 503, email, "Signing in failed on our side; please try again.");
+		return;
+	}
 	struct account acct;
 	int found = account_by_email(p->db, p->a, email, &acct) == 0;
 	int rc = password_verify(found ? acct.password_hash : NULL, pw, plen);
 	if (rc == PASSWORD_BUSY) {
+		login_refund(p->db, attempt);
 		http_resp_header(p->resp, "Retry-After", "5");
 		login_form(p, 503, email, "The site is very busy; please try again in a moment.");
 		return;
 	}
 	if (rc != PASSWORD_OK || !found || acct.role == ROLE_NONE) {
-		login_failed(p->db, p->a, email, p->req->remote_ip);
 		login_form(p, 422, email, "That email address and password do not match an "
 		                          "account. Check them and try again.");
 		return;
 	}
-	login_succeeded(p->db, p->a, email);
+	login_succeeded(p->db, p->a, email, p->req->remote_ip); /* this attempt too */
 	/* A new session every sign-in; any session the browser had ends. */
 	session_end(p->db, p->a, auth_cookie_token(p));
 	struct session s;
@@ -99,6 +113,13 @@ void admin_login_post(struct page *p)
 	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
 	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
 	http_redirect(p->req, p->resp, 303, safe_next(p, http_form(p->req, "next", NULL)));
+}
+
+void admin_login_refuse(struct page *p, int status, const char *why)
+{
+	size_t elen = 0;
+	const char *email = http_form(p->req, "email", &elen);
+	login_form(p, status, email && elen <= 254 ? email : "", why);
 }
 
 void admin_logout_post(struct page *p)
@@ -123,6 +144,11 @@ static void password_form(struct page *p, int status, const char *token, const c
 	** form's POST still says where it comes from). */
 	http_resp_header(p->resp, "Referrer-Policy", "same-origin");
 	site_render(p, status, "admin_password", ctx);
+}
+
+void admin_password_refuse(struct page *p, int status, const char *why)
+{
+	password_form(p, status, http_form(p->req, "token", NULL), why);
 }
 
 void admin_password_show(struct page *p)

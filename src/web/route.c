@@ -91,10 +91,12 @@ static const struct route routes[] = {
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
-	{"POST", "/admin/login",              admin_login_post,    NEED_SAME_ORIGIN, 8 * KB, NULL},
+	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN, 8 * KB,
+	                                      admin_login_refuse},
 	{"POST", "/admin/logout",             admin_logout_post,   C | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
-	{"POST", "/admin/password",           admin_password_post, NEED_SAME_ORIGIN, 16 * KB, NULL},
+	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN, 16 * KB,
+	                                      admin_password_refuse},
 
 	/* The desk. */
 	{"GET",  "/admin/",                   admin_dashboard,       C, 0, NULL},
@@ -315,7 +317,15 @@ static const char *needs_refusal(struct page *p, unsigned needs)
 		if (p->user->role < need)
 			return NOT_ALLOWED;
 	}
-	if ((needs & (NEED_SAME_ORIGIN | NEED_CSRF)) && !same_origin(p))
+	/* A post that says nothing of where it comes from passes same_origin();
+	** a form without a session token (NEED_ORIGIN) has nothing else, so
+	** there the browser must say: every browser sends Origin on a POST. */
+	if ((needs & NEED_ORIGIN) && !http_header(p->req, "Origin") &&
+	    !http_header(p->req, "Referer"))
+		return "For your safety, this form is accepted only when the browser says which "
+		       "page sent it, and this one did not (a privacy setting or extension may "
+		       "remove that). Nothing was done: please send the form again from here.";
+	if ((needs & (NEED_SAME_ORIGIN | NEED_CSRF | NEED_ORIGIN)) && !same_origin(p))
 		return "For your safety, forms can only be sent from pages of this site. "
 		       "Nothing was saved: check what you wrote and send it again from here.";
 	if (needs & NEED_CSRF) {

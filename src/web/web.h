@@ -70,6 +70,9 @@ struct page {
 /* What a route needs (route.c's table), checked before its handler runs. */
 #define NEED_SAME_ORIGIN 0x01 /* Origin/Referer, when sent, is this site */
 #define NEED_CSRF 0x02        /* same origin, and the session's form token */
+#define NEED_ORIGIN 0x08      /* same origin, and Origin or Referer must be sent:
+                              ** forms used before there is a session (sign-in,
+                              ** password link), which have no token to check */
 #define NEED_ROLE(r) ((unsigned)(r) << 8) /* signed in with at least role r */
 #define NEED_ROLE_OF(needs) (((needs) >> 8) & 0xF)
 #define NEED_CONTRIBUTOR NEED_ROLE(1)
@@ -239,6 +242,10 @@ void admin_login_post(struct page *p);
 void admin_logout_post(struct page *p);
 void admin_password_show(struct page *p);
 void admin_password_post(struct page *p);
+/* Refusers of the sign-in and password forms: the form again, with the
+** email or link kept (never a password) and the sentence saying why. */
+void admin_login_refuse(struct page *p, int status, const char *why);
+void admin_password_refuse(struct page *p, int status, const char *why);
 void admin_dashboard(struct page *p);
 void admin_articles_list(struct page *p);
 void admin_article_new(struct page *p);

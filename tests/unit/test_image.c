@@ -465,6 +465,31 @@ static void test_sizes(void)
 	buf_free(&b);
 }
 
+/* A 66-byte PNG claimed 20,000 by 20,000 (400 million pixels) and was
+** accepted: the side limit alone let it through. */
+static void bug_twenty_thousand_square_accepted(void)
+{
+	struct buf b = BUF_INIT;
+	make_png(&b, 20000, 20000);
+	CHECK(b.len < 120); /* a header and a few bytes of data */
+	CHECK(refuses(b.data, b.len, "This image is 20000 by 20000 pixels (400.0 megapixels); "
+	                             "Byline accepts at most 100 megapixels."));
+	buf_reset(&b);
+	make_png(&b, 10000, 10001); /* one row over */
+	CHECK(refuses(b.data, b.len, "(100.1 megapixels)"));
+	buf_reset(&b);
+	make_png(&b, 10000, 10000); /* at the limit */
+	CHECK(accepts(b.data, b.len, IMAGE_PNG, 10000, 10000));
+	buf_reset(&b);
+	make_png(&b, 20000, 5000); /* a panorama at the limit */
+	CHECK(accepts(b.data, b.len, IMAGE_PNG, 20000, 5000));
+	buf_free(&b);
+	unsigned char g[sizeof gif_3x2];
+	memcpy(g, gif_3x2, sizeof g);
+	g[6] = 0x20, g[7] = 0x4E, g[8] = 0x20, g[9] = 0x4E; /* 20000 by 20000 */
+	CHECK(refuses(g, sizeof g, "megapixels"));
+}
+
 static void test_not_images(void)
 {
 	static const char generic[] =
@@ -802,6 +827,7 @@ int main(void)
 	test_trailing();
 	test_damaged();
 	test_sizes();
+	bug_twenty_thousand_square_accepted();
 	test_not_images();
 	test_mutations();
 	test_format_size();

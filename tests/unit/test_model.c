@@ -1,7 +1,8 @@
 /*
 ** test_model.c: unit tests for src/model/ over fresh databases: schema
 ** (migrations, reopening), settings, author, taxonomy through articles,
-** article, comment (storage and the moderation policy) and import.
+** article, comment (storage and the moderation policy), import, account's
+** password links and session's sign-in throttle.
 **
 ** Each group opens its own database in a mkstemp() file under $TMPDIR (or
 ** /tmp), and removes it with its -wal and -shm files when done.  Times are
@@ -15,6 +16,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
+#include "model/account.h"
 #include "model/article.h"
 #include "model/listmemo.h"
 #include "model/changes.h"
@@ -22,11 +24,13 @@
 #include "model/comment.h"
 #include "model/import.h"
 #include "model/schema.h"
+#include "model/session.h"
 #include "model/settings.h"
 #include "model/spamfilter.h"
 #include "model/taxonomy.h"
 #include "test.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1489,6 +1493,143 @@ static void bug_failed_import_leaves_author_and_section(void)
 }
 #endif
 
+/* ---- account: password links ---- */
+
+/* An older one-time link still set the password after a newer one was used. */
+static void bug_older_link_works_after_newer_used(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long id = account_create(db, a, "links@example.com", "Lin Links", ROLE_EDITOR, err,
+	                              sizeof err);
+	long long other = account_create(db, a, "other@example.com", "Oth Other", ROLE_AUTHOR,
+	                                 err, sizeof err);
+	CHECK(id > 0 && other > 0);
+	char *theirs = account_link_new(db, a, other, 3600);
+	char *first = account_link_new(db, a, id, 3600);
+	CHECK(first && account_link_valid(db, first));
+	char *second = account_link_new(db, a, id, 3600);
+	CHECK(second && account_link_valid(db, second));
+	CHECK(!account_link_valid(db, first));          /* a new link ends the older */
+	CHECK(account_link_use(db, first) == 0);
+	CHECK(account_link_valid(db, theirs));          /* not another account's */
+
+	/* Two links open at once (made before this rule, or by hand): using
+	** one ends the other. */
+	static const char sql_reopen[] =
+	    "UPDATE password_links SET expires_at = ?1 WHERE used_at IS NULL";
+	struct db_stmt *st = db_prepare(db, sql_reopen);
+	db_bind_int(st, 1, (long long)time(NULL) + 3600);
+	db_step(st);
+	db_done(st);
+	CHECK(account_link_valid(db, first) && account_link_valid(db, second));
+	CHECK(account_link_use(db, second) == id);
+	CHECK(!account_link_valid(db, second));
+	CHECK(!account_link_valid(db, first));
+	CHECK(account_link_use(db, first) == 0);
+	CHECK(account_link_use(db, second) == 0);      /* single use */
+	CHECK(account_link_valid(db, theirs));
+	CHECK(account_link_use(db, theirs) == other);
+	CHECK(account_link_use(db, "not a token") == 0);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- session: the sign-in throttle ---- */
+
+static const char sql_count_failures[] = "SELECT count(*) FROM login_failures";
+
+/* Five failures from anywhere locked the account out for everyone. */
+static void bug_anyone_locks_staff_out(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long wait = 0;
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
+		CHECK(login_reserve(db, a, "staff@example.com", "203.0.113.9", &wait) > 0);
+	CHECK(login_reserve(db, a, "Staff@Example.com ", "203.0.113.9", &wait) == 0);
+	CHECK(wait > 0 && wait <= LOGIN_WINDOW);
+	/* The staff member's own address is not locked out. */
+	long long mine = login_reserve(db, a, "staff@example.com", "192.0.2.7", &wait);
+	CHECK(mine > 0 && wait == 0);
+	login_succeeded(db, a, "staff@example.com", "192.0.2.7");
+	CHECK(count_rows(db, sql_count_failures) == LOGIN_MAX_FAILURES);
+	/* A refunded attempt (the site was busy) does not count. */
+	long long busy = login_reserve(db, a, "staff@example.com", "192.0.2.7", &wait);
+	CHECK(busy > 0);
+	login_refund(db, busy);
+	CHECK(count_rows(db, sql_count_failures) == LOGIN_MAX_FAILURES);
+
+	/* One address over many accounts: LOGIN_MAX_ADDRESS_FAILURES. */
+	int granted = 0;
+	for (int i = 0; i < LOGIN_MAX_ADDRESS_FAILURES + 3; i++)
+		granted += login_reserve(db, a, arena_printf(a, "user%d@example.com", i),
+		                         "198.51.100.1", &wait) > 0;
+	CHECK(granted == LOGIN_MAX_ADDRESS_FAILURES);
+	CHECK(login_reserve(db, a, "staff@example.com", "198.51.100.1", &wait) == 0);
+
+	/* An IPv6 /64 is one address, however it is written. */
+	CHECK_STR(login_address(a, "2001:db8:1:2::9"), "2001:db8:1:2::/64");
+	CHECK_STR(login_address(a, "2001:0db8:0001:0002:ffff:0:0:1"), "2001:db8:1:2::/64");
+	CHECK_STR(login_address(a, "2001:db8::1"), "2001:db8:0:0::/64");
+	CHECK_STR(login_address(a, "192.0.2.1"), "192.0.2.1");
+	CHECK_STR(login_address(a, "::ffff:192.0.2.1"), "192.0.2.1"); /* not all in ::/64 */
+	CHECK_STR(login_address(a, "not an address"), "not an address");
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
+		CHECK(login_reserve(db, a, "v6@example.com", arena_printf(a, "2001:db8:5:6::%x", i + 1),
+		                    &wait) > 0);
+	CHECK(login_reserve(db, a, "v6@example.com", "2001:db8:5:6:abcd::1", &wait) == 0);
+	CHECK(login_reserve(db, a, "v6@example.com", "2001:db8:5:7::1", &wait) > 0);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* Concurrent wrong passwords got past the limit: the check and the count
+** were two steps.  Threads on their own connections reserve at once. */
+struct racer {
+	const char *path; /* the database file */
+	int granted;      /* attempts this thread was given */
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	char err[200];
+	struct db *db = model_open(r->path, err, sizeof err);
+	struct arena *a = arena_new();
+	long wait;
+	for (int i = 0; db && i < 4; i++)
+		r->granted += login_reserve(db, a, "race@example.com", "203.0.113.50", &wait) > 0;
+	arena_free(a);
+	if (db)
+		db_close(db);
+	return NULL;
+}
+
+static void bug_concurrent_failures_pass_the_limit(void)
+{
+	struct fresh f;
+	fresh_open(&f);
+	enum { N = 8 };
+	struct racer r[N];
+	pthread_t t[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = (struct racer){f.path, 0};
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	int granted = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		granted += r[i].granted;
+	}
+	CHECK(granted == LOGIN_MAX_FAILURES);
+	CHECK(count_rows(f.db, sql_count_failures) == LOGIN_MAX_FAILURES);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1513,6 +1654,9 @@ int main(void)
 		fresh_close(&f);
 	}
 	test_import();
+	bug_older_link_works_after_newer_used();
+	bug_anyone_locks_staff_out();
+	bug_concurrent_failures_pass_the_limit();
 	bug_settings_load_leaves_site_title_null();
 	(void)sql_count_sections;
 #ifdef BYLINE_KNOWN_BUGS
