@@ -34,7 +34,7 @@ enum comment_status {
 	COMMENT_PENDING,         /* "pending": held for a moderator */
 	COMMENT_APPROVED,        /* "approved": public */
 	COMMENT_SPAM,            /* "spam": judged spam */
-	COMMENT_TRASH,           /* "trash": thrown away (kept a while) */
+	COMMENT_TRASH,           /* "trash": thrown away (a moderator may restore it) */
 };
 #define COMMENT_N_STATUSES 4 /* COMMENT_PENDING .. COMMENT_TRASH */
 
