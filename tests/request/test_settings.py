@@ -180,6 +180,18 @@ def admin_form(s):
     check('aria-invalid="true" aria-describedby="e-timezone"' in r.text,
           "the bad field is marked")
 
+    # Over-long text in any script: refused with the text kept (1,000
+    # characters, not bytes: 1,000 Cyrillic letters are 2,000 bytes).
+    for script, ch in (("Cyrillic", "\u0416"), ("CJK", "\u4e2d"), ("emoji", "\U0001F4F0")):
+        r = post(s, "/admin/settings", as_post(fields, csrf, tagline=ch * 1000), cookie)
+        check(r.status == 303 and stored(s)["tagline"] == ch * 1000,
+              "a tagline of 1,000 %s characters is saved" % script, r.status)
+        r = post(s, "/admin/settings", as_post(fields, csrf, tagline=ch * 1001), cookie)
+        check(r.status == 422 and form_fields(r.text).get("tagline") == ch * 1001 and
+              "Too long: 1000 characters at most." in r.text,
+              "1,001 %s characters are refused with the text kept" % script, r.status)
+    post(s, "/admin/settings", as_post(fields, csrf), cookie)
+
     # A field that only the table knew about saves through the form.
     r = post(s, "/admin/settings", as_post(fields, csrf, comment_flood_seconds="30",
                                             timezone="Europe/Paris"), cookie)
