@@ -4,7 +4,10 @@
 Writes bench/RESULTS.md with:
   1. wrk against byline and nginx serving byline's own bytes (plain and
      gzip_static), 32 and 256 connections, with and without
-     Accept-Encoding: gzip: req/s, p50, p99, ratios byline/nginx;
+     Accept-Encoding: gzip: req/s, p50, p99, ratios byline/nginx; and the
+     proxy shape: 256 keep-alive connections from one address, byline with
+     --trust-proxy and its default per-address cap, each request naming
+     its reader in X-Forwarded-For (bench/proxy.lua);
   2. comment posting: comments committed to disk per second (wrk + post.lua);
   3. cold start: spawn of `byline serve` to the first 200 on /;
   4. resident memory after ~2,000 distinct pages, 1,000 and 100,000 articles;
@@ -27,6 +30,7 @@ Environment:
                  average to fall below 1 before starting (0)
   BENCH_SERVE_FLAGS  more flags for every `byline serve` (experiments; shown in
                  the results)
+  BENCH_WRK_CELLS  which of part 1's cells to run, of 32,256,proxy (default all)
   GENSITE        the site generator (build/bench/gensite)
 """
 import gzip
@@ -67,7 +71,9 @@ NCPU = os.cpu_count() or 1
 SERVER_CPU, CLIENT_CPU = (0, 1) if NCPU >= 2 else (0, 0)
 # Every client here is 127.0.0.1: byline's per-address connection cap (32 by
 # default) would refuse wrk's 256 connections, and nginx here has none.
-SERVE_FLAGS = ["--max-conns-per-ip", "0"] + os.environ.get("BENCH_SERVE_FLAGS", "").split()
+EXTRA_FLAGS = os.environ.get("BENCH_SERVE_FLAGS", "").split()
+SERVE_FLAGS = ["--max-conns-per-ip", "0"] + EXTRA_FLAGS
+WRK_CELLS = set((os.environ.get("BENCH_WRK_CELLS") or "32,256,proxy").split(","))
 # Time bounds for the sequential parts, so a pathologically slow page cannot
 # stretch `make bench` past its budget (what was cut short is reported).
 WARMUP_BUDGET = max(30, 9 * SECS)   # the ~2,000-page warm-up, per server
@@ -152,9 +158,10 @@ def run(args, timeout, cpu=None, **kw):
 class Byline:
     """`byline serve` on 127.0.0.1 port 0, pinned to the server core."""
 
-    def __init__(self, db, *flags, errlog=None):
+    def __init__(self, db, *flags, errlog=None, serve_flags=None):
         self.args = [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--quiet",
-                     "--data", DATA_DIR] + SERVE_FLAGS + list(flags)
+                     "--data", DATA_DIR] + (SERVE_FLAGS if serve_flags is None
+                                            else serve_flags) + list(flags)
         self.err = open(errlog or os.devnull, "ab")
         self.t0 = time.monotonic()
         self.p = spawn(self.args, SERVER_CPU, stdout=subprocess.PIPE, stderr=self.err)
@@ -520,6 +527,8 @@ def bench_wrk(work, demo_db, res):
             res["page"] = {"path": path, "plain": len(plain), "gzip": len(gz), "comments": ncomments}
             cells = []
             for conns in (32, 256):
+                if str(conns) not in WRK_CELLS:
+                    continue
                 for enc in ("identity", "gzip"):
                     hdr = ["Accept-Encoding: gzip"] if enc == "gzip" else []
                     burl = "http://127.0.0.1:%d%s" % (srv.port, path)
@@ -535,11 +544,46 @@ def bench_wrk(work, demo_db, res):
                     log("wrk %d conns %s: byline %.0f req/s p99 %.2f ms, nginx %.0f req/s p99 %.2f ms"
                         % (conns, enc, cell["byline"]["rps"], cell["byline"]["p99"],
                            cell["nginx"]["rps"], cell["nginx"]["p99"]))
+            if "proxy" in WRK_CELLS:
+                cells.append(proxy_cell(work, demo_db, path, nport))
             res["wrk"] = cells
         finally:
             stop(ngx, signal.SIGQUIT)
     finally:
         srv.stop()
+
+
+def proxy_cell(work, demo_db, path, nport):
+    """The proxy shape: 256 keep-alive connections from one address (the
+    proxy), each request naming its reader in X-Forwarded-For; byline with
+    --trust-proxy and its default per-address cap (32), nginx as before."""
+    srv = Byline(demo_db, "--trust-proxy", serve_flags=EXTRA_FLAGS,
+                 errlog=os.path.join(work, "byline-proxy.err"))
+    try:
+        script = os.path.join(ROOT, "bench/proxy.lua")
+        burl = "http://127.0.0.1:%d%s" % (srv.port, path)
+        nurl = "http://127.0.0.1:%d%s" % (nport, path)
+        wrk(burl, 256, WARM, script=script)
+        wrk(nurl, 256, WARM, script=script)
+        b, n = [], []
+        for i in range(RUNS):
+            b.append(wrk(burl, 256, SECS, script=script))
+            n.append(wrk(nurl, 256, SECS, script=script))
+        cell = {"conns": 256, "enc": "proxy", "byline": summarize(b), "nginx": summarize(n)}
+        log("wrk 256 conns behind a proxy: byline %.0f req/s p99 %.2f ms (non-2xx %d, socket "
+            "errors %s), nginx %.0f req/s p99 %.2f ms; ratio %.2f"
+            % (cell["byline"]["rps"], cell["byline"]["p99"], sum(r["non2xx"] for r in b),
+               [r["sockerr"] for r in b], cell["nginx"]["rps"], cell["nginx"]["p99"],
+               cell["byline"]["rps"] / cell["nginx"]["rps"] if cell["nginx"]["rps"] else 0))
+        return cell
+    finally:
+        srv.stop()
+
+
+ENC_NAMES = {"identity": "plain", "gzip": "gzip",
+             "proxy": "plain, behind a proxy (--trust-proxy, bench/proxy.lua)"}
+ENC_HEADER = {"identity": "(none)", "gzip": "gzip",
+              "proxy": "(none); one address, X-Forwarded-For per request, byline --trust-proxy"}
 
 
 def summarize(runs):
@@ -845,7 +889,7 @@ def write_report(res, env):
         b, n = cell["byline"], cell["nginx"]
         rr = b["rps"] / n["rps"] if n["rps"] else 0
         pr = b["p99"] / n["p99"] if n["p99"] else float("inf")
-        name = "%d conns, %s" % (cell["conns"], "gzip" if cell["enc"] == "gzip" else "plain")
+        name = "%d conns, %s" % (cell["conns"], ENC_NAMES[cell["enc"]])
         w("| req/s byline/nginx, %s | %.2f | ≥ 1.0 | %s |" % (
             name, rr, verdict(rr >= 1.0, "byline reaches %.0f%% of nginx's req/s" % (rr * 100))))
         w("| p99 byline/nginx, %s | %.2f | ≤ 1.2 | %s |" % (
@@ -901,7 +945,7 @@ def write_report(res, env):
         for cell in res["wrk"]:
             b, n = cell["byline"], cell["nginx"]
             w("| %d | %s | %.0f | %.0f | **%.2f** | %.2f | %.2f | %.2f | %.2f | **%.2f** |" % (
-                cell["conns"], "gzip" if cell["enc"] == "gzip" else "(none)", b["rps"], n["rps"],
+                cell["conns"], ENC_HEADER[cell["enc"]], b["rps"], n["rps"],
                 b["rps"] / n["rps"], b["p50"], n["p50"], b["p99"], n["p99"], b["p99"] / n["p99"]))
         w("")
         w("Every run (req/s; p99 ms), and bytes a response (wrk's Transfer/sec ÷ req/s, headers included):")
@@ -1131,7 +1175,8 @@ def main():
                     " every `byline serve` gets %s" % (
             SECS, RUNS, (" BENCH_QUICK=1" if QUICK else "") + (
                 " BENCH_PARTS=%s" % os.environ["BENCH_PARTS"] if os.environ.get("BENCH_PARTS") else ""), SERVER_CPU, CLIENT_CPU,
-            "`%s`" % " ".join(SERVE_FLAGS)),
+            "`%s` (the proxy cell: `--trust-proxy%s` and the default per-address cap)"
+            % (" ".join(SERVE_FLAGS), "".join(" " + f for f in EXTRA_FLAGS))),
     }
     try:
         demo = os.path.join(work, "demo.db")

@@ -13,8 +13,9 @@ static const char usage[] =
     "usage: byline COMMAND --db FILE [options]\n"
     "\n"
     "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
-    "        [--data DIR] [--trust-proxy] [--no-cache] [--quiet]\n"
+    "        [--data DIR] [--trust-proxy [--proxy-addr ADDR]] [--no-cache] [--quiet]\n"
     "        [--max-conns 1000] [--max-conns-per-ip 32 (0: no limit)]\n"
+    "        [--max-body-mb 64 (request bodies and answers held at once)]\n"
     "        [--timeout 30 (seconds for a request to arrive, or to idle)]\n"
     "        Serve the site (an empty database gets the demo site first).\n"
     "        Port 0 picks a free port; the address bound is printed.  Uploads go\n"
@@ -50,7 +51,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
-	                                     "--timeout", NULL};
+	                                     "--timeout", "--proxy-addr", "--max-body-mb", NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "--", 2)) {

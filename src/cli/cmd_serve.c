@@ -48,6 +48,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: --timeout must be from 1 to 3600 seconds\n");
 		return 2;
 	}
+	const char *proxy_addr = cli_option(argc, argv, "--proxy-addr");
+	const char *budget_opt = cli_option(argc, argv, "--max-body-mb");
+	int budget_mb = budget_opt ? atoi(budget_opt) : (int)(HTTP_BODY_BUDGET >> 20);
+	if (budget_mb < 1 || budget_mb > 65536) {
+		fprintf(stderr, "byline serve: --max-body-mb must be from 1 to 65536\n");
+		return 2;
+	}
 	int threads = threads_opt ? atoi(threads_opt) : 2;
 	if (threads < 1 || threads > 64) {
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
@@ -116,6 +123,11 @@ int cmd_serve(const char *path, int argc, char **argv)
 	                         ? 0
 	                         : (size_t)app->settings.cache_max_mb * 1024 * 1024;
 	app->cache = pagecache_new(cache_bytes, path);
+	/* The event loop reads sessions (to decide a body's limit) on its own
+	** connection, never waiting for one the workers hold. */
+	app->loop_db = db_open(path, err, sizeof err);
+	if (!app->loop_db)
+		log_warn("no connection of its own for the event loop (%s): it borrows one", err);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
 
@@ -128,6 +140,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .conn_limit = (unsigned)conns,
 	    .per_ip_limit = (unsigned)per_ip,
 	    .trust_proxy = trust_proxy,
+	    .proxy_addr = proxy_addr,
+	    .body_budget = (size_t)budget_mb << 20,
 	    .fast = web_fast,
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,
@@ -139,6 +153,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		mailer_stop(app->mailer);
 		scheduler_stop(sched);
 		pagecache_free(app->cache);
+		db_close(app->loop_db);
 		web_app_free(app);
 		db_pool_free(pool);
 		return 1;
@@ -156,6 +171,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	mailer_stop(app->mailer);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);
+	db_close(app->loop_db);
 	web_app_free(app);
 	db_pool_free(pool);
 	return 0;

@@ -8,6 +8,7 @@
 */
 #include "core/text.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -92,6 +93,30 @@ char *text_trim(struct arena *a, const char *s, size_t n)
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
 	return arena_strndup(a, s, n);
+}
+
+enum text_verdict text_check(const char *s, size_t n, size_t max, size_t *chars)
+{
+	if (chars)
+		*chars = 0;
+	if (memchr(s, 0, n) || !utf8_valid(s, n))
+		return TEXT_INVALID;
+	size_t count = utf8_count_text(s, n);
+	if (chars)
+		*chars = count;
+	return max && count > max ? TEXT_TOO_LONG : TEXT_OK;
+}
+
+const char *text_check_message(struct arena *a, enum text_verdict v, const char *label,
+                               size_t max, size_t chars)
+{
+	if (v == TEXT_INVALID)
+		return arena_printf(a, "%s contains characters that are not valid text. Please "
+		                    "type it again.", label);
+	if (v == TEXT_TOO_LONG)
+		return arena_printf(a, "%s is too long: %zu characters, and at most %zu are "
+		                    "allowed. Nothing was cut; please shorten it.", label, chars, max);
+	return NULL;
 }
 
 int text_int(const char *s, long long lo, long long hi, long long *out)

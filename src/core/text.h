@@ -21,6 +21,25 @@ int text_is_slug(const char *s);
 /* s without leading and trailing ASCII whitespace.  Allocated in a. */
 char *text_trim(struct arena *a, const char *s, size_t n);
 
+/* What text_check() found in a form field's text. */
+enum text_verdict {
+	TEXT_OK = 0,      /* valid text within the limit */
+	TEXT_TOO_LONG,    /* valid text, over the limit: refused, never cut */
+	TEXT_INVALID,     /* not UTF-8, or holds a NUL byte */
+};
+
+/* Checks s[0..n) as a form field's text: valid UTF-8 without NUL bytes and
+** at most max characters (0: no limit), counted as utf8_count_text() does
+** (a browser's maxlength).  *chars, if not NULL, gets the count (0 when
+** invalid). */
+enum text_verdict text_check(const char *s, size_t n, size_t max, size_t *chars);
+
+/* The sentence telling a person what text_check() found in the field they
+** know as `label` (written to start a sentence: "Your name", "The bio"),
+** or NULL for TEXT_OK.  Allocated in a. */
+const char *text_check_message(struct arena *a, enum text_verdict v, const char *label,
+                               size_t max, size_t chars);
+
 /* Parses a decimal integer in [lo, hi] that fills all of s; 0 or -1. */
 int text_int(const char *s, long long lo, long long hi, long long *out);
 

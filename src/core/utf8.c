@@ -63,6 +63,63 @@ size_t utf8_count(const char *s, size_t n)
 	return count;
 }
 
+size_t utf8_count_text(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && !(s[i] == '\n' && i > 0 && s[i - 1] == '\r'))
+			count++;
+	return count;
+}
+
+int utf8_is_hidden(uint32_t cp)
+{
+	static const struct {
+		uint32_t lo, hi;
+	} ranges[] = {
+		{0x0000, 0x001F}, /* C0 controls, tab and line breaks among them */
+		{0x007F, 0x009F}, /* DEL, C1 controls (U+0085 is a line break) */
+		{0x00AD, 0x00AD}, /* soft hyphen */
+		{0x034F, 0x034F}, /* combining grapheme joiner */
+		{0x061C, 0x061C}, /* Arabic letter mark */
+		{0x115F, 0x1160}, /* Hangul fillers */
+		{0x17B4, 0x17B5}, /* Khmer inherent vowels (invisible) */
+		{0x180B, 0x180F}, /* Mongolian variation selectors and vowel separator */
+		{0x200B, 0x200F}, /* zero width space, non-joiner, joiner; LRM, RLM */
+		{0x2028, 0x202E}, /* line and paragraph separators; bidi embeddings, overrides */
+		{0x2060, 0x206F}, /* word joiner, invisible operators, bidi isolates, deprecated */
+		{0x3164, 0x3164}, /* Hangul filler */
+		{0xFEFF, 0xFEFF}, /* byte order mark, zero width no-break space */
+		{0xFFA0, 0xFFA0}, /* halfwidth Hangul filler */
+		{0xFFF0, 0xFFFB}, /* unassigned specials, interlinear annotation */
+		{0x1BCA0, 0x1BCA3}, /* shorthand format controls */
+		{0x1D173, 0x1D17A}, /* musical formatting */
+		{0xE0000, 0xE007F}, /* tag characters */
+	};
+	for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++)
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return 1;
+	return 0;
+}
+
+int utf8_has_hidden(const char *s, size_t n, uint32_t *cp)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint32_t c;
+		int k = utf8_decode(s + i, n - i, &c);
+		if (!k)
+			return 0; /* not valid UTF-8: the caller's check */
+		if (utf8_is_hidden(c)) {
+			if (cp)
+				*cp = c;
+			return 1;
+		}
+		i += (size_t)k;
+	}
+	return 0;
+}
+
 int utf8_encode(uint32_t cp, char *out)
 {
 	unsigned char *o = (unsigned char *)out;

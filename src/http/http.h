@@ -10,12 +10,18 @@
 ** allocates from req->a dies when the response has been sent.
 **
 ** Limits enforced before any handler runs (parse.h has the figures): 414
-** for a long request target, 431 for large headers, 413 for a body larger
-** than the route takes (from Content-Length before reading, or as chunks
-** arrive), 400 for the request-smuggling shapes (Content-Length with
-** Transfer-Encoding, two Content-Lengths, bad chunking, a bare CR, a folded
-** header line), 408 for a head or body that takes too long, and caps on
-** connections overall and per address.
+** for a long request target, 431 for large headers, 400 for a Host that is
+** not a host or a path with broken percent-encoding, a refusal (413, or
+** what the body_limit callback says: 403 signed out, 404, 405) for a body
+** larger than the request may send (decided from its head, from
+** Content-Length before reading or as chunks arrive), 400 for the
+** request-smuggling shapes (Content-Length with Transfer-Encoding, two
+** Content-Lengths, bad chunking, a bare CR, a folded header line), 408 for
+** a head that takes too long or a body that pauses too long or arrives
+** slower than HTTP_MIN_BODY_RATE, 503 with Retry-After past the memory
+** budget for bodies and answers, and caps on connections overall and per
+** address (503 with Retry-After, never a silent close).  Every refusal
+** carries http_security_headers().
 */
 #ifndef BYLINE_HTTP_HTTP_H
 #define BYLINE_HTTP_HTTP_H
@@ -23,6 +29,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/text.h"
 
 struct arena;
 
@@ -88,6 +95,16 @@ const char *http_query(struct http_req *req, const char *name, size_t *len);
 const char *http_form(struct http_req *req, const char *name, size_t *len);
 const char *http_cookie(struct http_req *req, const char *name);
 
+/* The one reader of a form's text field, for every form: field `name`
+** with leading and trailing ASCII whitespace trimmed (a missing field
+** reads as ""), checked by text_check() against max characters (0: no
+** limit).  On TEXT_OK and TEXT_TOO_LONG *out is the whole trimmed text
+** (never cut, so a refused form shows it back); on TEXT_INVALID (not
+** UTF-8, a NUL byte) it is "".  *chars, if not NULL, gets the count.
+** Allocated in the request's arena. */
+enum text_verdict http_form_text(struct http_req *req, const char *name, size_t max,
+                                 const char **out, size_t *chars);
+
 /* The uploaded file sent as field `name` of a multipart form, or NULL if
 ** none (or an empty file input).  Borrowed from the request. */
 struct http_part;
@@ -109,9 +126,10 @@ char *http_decode(struct arena *a, const char *s, size_t n, int plus_space,
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
 /* Sets a cookie: always Path=/, HttpOnly and SameSite=Lax, plus Secure when
-** the request came over https.  max_age 0 deletes it. */
+** `secure` (the site's one predicate: auth_is_https()).  max_age 0 deletes
+** it. */
 void http_set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
-                     const char *value, long max_age);
+                     const char *value, long max_age, int secure);
 
 /* Lends bytes as the body (see struct http_resp), replacing anything set;
 ** an earlier loan is released. */
@@ -120,6 +138,12 @@ void http_resp_share(struct http_resp *resp, const char *data, size_t len,
 /* Gives back a loan, if any (the body is then empty).  The server calls it
 ** when the response is done; a handler replacing a shared body need not. */
 void http_resp_unshare(struct http_resp *resp);
+
+/* The security headers every answer carries, the HTTP layer's refusals
+** included (one list, here): nosniff, Referrer-Policy, X-Frame-Options and
+** a Content-Security-Policy under which no script runs; with https,
+** Strict-Transport-Security too. */
+void http_security_headers(struct http_resp *resp, int https);
 
 /* A plain-text or HTML body with a status, replacing anything set. */
 void http_resp_text(struct http_resp *resp, int status, const char *text);
@@ -142,15 +166,42 @@ typedef void (*http_handler)(struct http_req *req, struct http_resp *resp, void 
 ** locks held for long).  Returns 1 if it answered, 0 to pass the request
 ** on to `handle` (what it set in resp is then discarded). */
 typedef int (*http_fast_handler)(struct http_req *req, struct http_resp *resp, void *ctx);
-typedef size_t (*http_body_limit)(const char *method, const char *path, void *ctx);
+/* How a body over its limit is refused. */
+struct http_body_refusal {
+	int status;        /* 413 unless the callback says otherwise */
+	const char *why;   /* the sentence said (plain text) */
+	const char *allow; /* for a 405: the Allow header's value */
+};
+
+/* How many body bytes a request may send, decided from its head alone
+** (method, path, headers and cookies: req->body is not there yet), before
+** `Expect: 100-continue` is answered.  Runs on the event loop: it may read
+** the database briefly (a session look-up), never write or wait on a lock
+** held for long.  A body over the limit is refused as *no says (preset to
+** 413 and a general sentence) before any of it is read. */
+typedef size_t (*http_body_limit)(struct http_req *req, struct http_body_refusal *no,
+                                  void *ctx);
+
+/* Bodies arriving slower than this (bytes a second, on average, after the
+** first `timeout` seconds) are refused 408, however often a byte comes. */
+#define HTTP_MIN_BODY_RATE 8192
+/* The memory budget for request bodies and answers held at once, unless
+** the config says otherwise. */
+#define HTTP_BODY_BUDGET (64u << 20)
 
 struct http_config {
 	const char *listen;        /* "127.0.0.1:8080", "[::1]:0"; port 0 picks one */
 	int threads;               /* worker threads for `handle` */
 	int timeout;               /* seconds for a head, a pause in a body, idling */
 	unsigned conn_limit;       /* connections at once, overall */
-	unsigned per_ip_limit;     /* connections at once from one address; 0 = none */
-	int trust_proxy;           /* believe X-Forwarded-For / -Proto */
+	unsigned per_ip_limit;     /* connections at once from one address (an IPv6
+	                           ** /64), and requests in flight per client a trusted
+	                           ** proxy names; 0 = none */
+	int trust_proxy;           /* believe X-Forwarded-For / -Proto from the proxy */
+	const char *proxy_addr;    /* with trust_proxy, the proxy's address; NULL:
+	                           ** loopback (127.0.0.1 or ::1) */
+	size_t body_budget;        /* bytes of bodies and answers held at once, past
+	                           ** which new bodies get 503; 0 = HTTP_BODY_BUDGET */
 	http_fast_handler fast;    /* tried first for bodyless requests; may be NULL */
 	http_handler handle;       /* called once per complete request */
 	http_body_limit body_limit; /* largest body a route accepts */

@@ -6,10 +6,15 @@
 ** starts with whitespace (obs-fold, section 5.2) and whitespace between a
 ** field name and its colon (section 5.1): each is a way for a proxy in
 ** front and this server to read one byte stream as different requests.
+** A chunked body's lines (sizes, the CRLF after data, trailers, the last
+** blank line) end in CRLF only (section 7.1): no lone LF there, so no proxy
+** in front can frame a chunked body differently.  A Host must be a host as
+** RFC 3986 writes one (reg-name, IPv4 or [IPv6], then :port).
 */
 #include "http/parse.h"
 #include "core/buf.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -174,12 +179,76 @@ int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why)
 		}
 		buf[c] = 0;
 		buf[ve] = 0;
+		if (!strcasecmp(buf + p, "Host") && !http_host_ok(buf + vs)) {
+			*why = "Bad request: the Host header is not a host name.";
+			return 400;
+		}
 		h->fields[h->n_fields].name = buf + p;
 		h->fields[h->n_fields].value = buf + vs;
 		h->n_fields++;
 		p = e + 1;
 	}
 	*why = NULL;
+	return 0;
+}
+
+static int hex(int c);
+
+int http_host_ok(const char *v)
+{
+	const char *p = v;
+	if (*p == '[') {
+		/* IP-literal: only an IPv6 address (no IPvFuture). */
+		const char *close = strchr(p, ']');
+		char a[INET6_ADDRSTRLEN];
+		struct in6_addr in6;
+		if (!close || close == p + 1 || (size_t)(close - p - 1) >= sizeof a)
+			return 0;
+		memcpy(a, p + 1, (size_t)(close - p - 1));
+		a[close - p - 1] = 0;
+		if (inet_pton(AF_INET6, a, &in6) != 1)
+			return 0;
+		p = close + 1;
+	} else {
+		/* reg-name, which an IPv4 address also is: unreserved, sub-delims
+		** and %HH.  Not '@' (userinfo), '/', '?', '#', '[' or a space. */
+		while (*p && *p != ':') {
+			unsigned char ch = (unsigned char)*p;
+			if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9') || (ch && strchr("-._~!$&'()*+,;=", ch)))
+				p++;
+			else if (ch == '%' && hex(p[1]) >= 0 && hex(p[2]) >= 0)
+				p += 3;
+			else
+				return 0;
+		}
+	}
+	if (*p == ':') {
+		p++;
+		size_t digits = strspn(p, "0123456789");
+		if (digits > 5)
+			return 0;
+		p += digits;
+	}
+	return *p == 0;
+}
+
+int http_ip_key(const char *text, unsigned char key[16])
+{
+	struct in_addr v4;
+	memset(key, 0, 16);
+	if (inet_pton(AF_INET, text, &v4) == 1) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &v4, 4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, key) != 1)
+		return -1;
+	/* An IPv4-mapped address stays whole; any other IPv6 address is its
+	** /64, the smallest network one subscriber gets. */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(key, mapped, 12) != 0)
+		memset(key + 8, 0, 8);
 	return 0;
 }
 
@@ -266,9 +335,6 @@ int http_chunked_feed(struct http_chunked *c, const char *in, size_t n, size_t *
 				c->state = C_SIZE_LF;
 				i++;
 				continue;
-			} else if (ch == '\n') {
-				i++;
-				goto size_line_done;
 			} else {
 				rc = HTTP_CHUNK_BAD;
 				goto out;
@@ -281,9 +347,6 @@ int http_chunked_feed(struct http_chunked *c, const char *in, size_t n, size_t *
 			}
 			if (ch == '\r') {
 				c->state = C_SIZE_LF;
-			} else if (ch == '\n') {
-				i++;
-				goto size_line_done;
 			} else if ((unsigned char)ch < ' ' && ch != '\t') {
 				rc = HTTP_CHUNK_BAD;
 				goto out;
@@ -311,8 +374,6 @@ int http_chunked_feed(struct http_chunked *c, const char *in, size_t n, size_t *
 		case C_DATA_END:
 			if (ch == '\r') {
 				c->state = C_DATA_LF;
-			} else if (ch == '\n') {
-				c->state = C_SIZE;
 			} else {
 				rc = HTTP_CHUNK_BAD;
 				goto out;
@@ -333,13 +394,8 @@ int http_chunked_feed(struct http_chunked *c, const char *in, size_t n, size_t *
 				i++;
 				continue;
 			}
-			if (ch == '\n') {
-				i++;
-				rc = HTTP_CHUNK_DONE;
-				goto out;
-			}
-			if (ch == ' ' || ch == '\t') {
-				rc = HTTP_CHUNK_BAD; /* a folded trailer */
+			if (ch == ' ' || ch == '\t' || ch == '\n') {
+				rc = HTTP_CHUNK_BAD; /* a folded trailer, or a lone LF */
 				goto out;
 			}
 			c->state = C_TRAILER_LINE;
@@ -351,9 +407,7 @@ int http_chunked_feed(struct http_chunked *c, const char *in, size_t n, size_t *
 			}
 			if (ch == '\r')
 				c->state = C_TRAILER_LF;
-			else if (ch == '\n')
-				c->state = C_TRAILER;
-			else if (ch == 0)
+			else if (ch == '\n' || ch == 0)
 				rc = HTTP_CHUNK_BAD;
 			if (rc)
 				goto out;

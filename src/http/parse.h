@@ -46,6 +46,17 @@ long http_head_end(const char *buf, size_t n, size_t *scan);
 ** 431, 505) and *why a sentence for the reader. */
 int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why);
 
+/* 1 if v is a Host header's value as RFC 3986 writes an authority without
+** userinfo: reg-name (which includes IPv4), or an IPv6 address in
+** brackets, then an optional :port of up to 5 digits.  Empty is allowed
+** (RFC 9112 3.2).  http_parse_head refuses any other Host with 400. */
+int http_host_ok(const char *v);
+
+/* The key under which an address is counted for the per-address limits:
+** an IPv4 address as its IPv4-mapped IPv6 form, an IPv6 address as its /64
+** (the last 8 bytes zero).  0, or -1 if text is not an address. */
+int http_ip_key(const char *text, unsigned char key[16]);
+
 /* 1 if name is a token and value holds no CR, LF or other control byte
 ** but tab: a response header that may be written as it is.  The server
 ** drops any other (a value built from input must never split a header). */

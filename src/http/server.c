@@ -25,10 +25,29 @@
 **
 ** Timeouts (one value, the config's `timeout`): a head must be complete
 ** that long after its first byte arrived (a client trickling bytes, as in
-** slowloris, is not rescued by each byte) and a body may pause that long
-** between reads: both are answered 408.  An idle keep-alive connection is
-** closed after that long without a word; so is a client that stops reading
-** its response.
+** slowloris, is not rescued by each byte); a body may pause that long
+** between reads and, after its first `timeout` seconds, must keep up an
+** average of HTTP_MIN_BODY_RATE bytes a second (a byte now and then does
+** not keep it alive): both are answered 408.  An idle keep-alive connection
+** is closed after that long without a word; so is a client that stops
+** reading its response.
+**
+** Memory: whatever clients send, the bytes held in request bodies (counted
+** from Content-Length before they arrive, as allocated for chunked ones)
+** and in rendered answers stay under the config's `body_budget`: a body
+** that would pass it is answered 503 with Retry-After (unless it is the
+** only one: one request of the largest size a route takes always fits).
+** How large a body may be is decided from the head (the body_limit
+** callback: a signed-out request to a staff route may send a few KB), and
+** `Expect: 100-continue` is answered only once that and the budget agree.
+**
+** Caps: at --max-conns, the connection that has waited longest (for its
+** head, or a body arriving slowest) gives way; past --max-conns-per-ip
+** from one address (an IPv6 /64), or when no room can be made, the new
+** connection is answered 503 with Retry-After and closed.  Connections from
+** the trusted proxy (trust_proxy: proxy_addr, else 127.0.0.1 or ::1) do not count
+** against the per-address cap; instead each client the proxy names in
+** X-Forwarded-For may have per_ip_limit requests in flight (503 past it).
 */
 #include "http/http.h"
 #include "http/parse.h"
@@ -37,6 +56,7 @@
 #include "core/mem.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -59,6 +79,7 @@
 #define LINGER_SECONDS 2     /* how long a refused client may keep sending */
 #define LINGER_MAX (1 << 20) /* and how much */
 #define STOP_SECONDS 10      /* requests in flight get this long at stop */
+#define REFUSING_MAX 64      /* connections at once being answered 503 at a cap */
 
 enum { S_HEAD, S_BODY, S_WORK, S_WRITE, S_LINGER };
 
@@ -76,6 +97,9 @@ struct conn {
 	size_t in_len, in_cap, scan;
 	struct ipslot *ip_slot;   /* per-address count */
 	char ip[INET6_ADDRSTRLEN];
+	unsigned char key[16];    /* the address as counted (http_ip_key) */
+	int proxied;              /* from the trusted proxy: X-Forwarded-* believed */
+	int is_refusal;           /* accepted past a cap only to be answered 503 */
 	/* the request */
 	struct arena *a;
 	struct http_req req;
@@ -85,6 +109,11 @@ struct conn {
 	unsigned long long left;   /* Content-Length bytes still to come */
 	int chunked;
 	struct http_chunked ch;
+	struct http_body_refusal over; /* how a body over `limit` is refused */
+	struct ipslot *fwd_slot;   /* requests in flight of the client the proxy names */
+	size_t held;               /* bytes counted against the server's budget */
+	time_t body_at;            /* when the body began to arrive */
+	unsigned long long body_got; /* body bytes read so far */
 	int keep_alive;            /* the client wants the connection kept */
 	int version_minor;         /* HTTP/1.x of the request */
 	/* the response */
@@ -121,7 +150,13 @@ struct http_server {
 	struct conn *conns;
 	unsigned n_conns;
 	unsigned n_busy;               /* in WORK */
-	struct ipslot *ips[IP_BUCKETS];
+	unsigned n_refusing;           /* is_refusal connections (not in n_conns) */
+	struct ipslot *ips[IP_BUCKETS]; /* connections per address */
+	struct ipslot *fwd[IP_BUCKETS]; /* requests in flight per proxied client */
+	size_t held;                   /* bytes of bodies and answers held (budget) */
+	size_t budget;                 /* cfg.body_budget, or the default */
+	unsigned char proxy[16];       /* the trusted proxy's address, if given */
+	int has_proxy;                 /* proxy[] is set (else loopback is trusted) */
 	time_t now;
 	time_t date_at;
 	char date[64];                 /* "Date: ...\r\n" for `now` */
@@ -206,9 +241,9 @@ static unsigned ip_hash(const unsigned char *a)
 	return h % IP_BUCKETS;
 }
 
-static struct ipslot *ip_take(struct http_server *s, const unsigned char *addr)
+static struct ipslot *ip_take(struct ipslot **table, const unsigned char *addr)
 {
-	struct ipslot **b = &s->ips[ip_hash(addr)];
+	struct ipslot **b = &table[ip_hash(addr)];
 	for (struct ipslot *p = *b; p; p = p->next)
 		if (!memcmp(p->addr, addr, 16))
 			return p;
@@ -219,11 +254,11 @@ static struct ipslot *ip_take(struct http_server *s, const unsigned char *addr)
 	return p;
 }
 
-static void ip_release(struct http_server *s, struct ipslot *slot)
+static void ip_release(struct ipslot **table, struct ipslot *slot)
 {
 	if (!slot || --slot->count)
 		return;
-	for (struct ipslot **p = &s->ips[ip_hash(slot->addr)]; *p; p = &(*p)->next) {
+	for (struct ipslot **p = &table[ip_hash(slot->addr)]; *p; p = &(*p)->next) {
 		if (*p == slot) {
 			*p = slot->next;
 			free(slot);
@@ -234,8 +269,27 @@ static void ip_release(struct http_server *s, struct ipslot *slot)
 
 /* ---- connections ---- */
 
+/* Raises what c counts against the budget to `bytes`.  0 (nothing
+** counted) if that would pass the budget while others hold memory too. */
+static int hold(struct conn *c, size_t bytes)
+{
+	struct http_server *s = c->s;
+	if (bytes <= c->held)
+		return 1;
+	size_t more = bytes - c->held;
+	if (s->held > c->held && s->held + more > s->budget)
+		return 0;
+	s->held += more;
+	c->held = bytes;
+	return 1;
+}
+
 static void request_reset(struct conn *c)
 {
+	c->s->held -= c->held;
+	c->held = 0;
+	ip_release(c->s->fwd, c->fwd_slot);
+	c->fwd_slot = NULL;
 	arena_free(c->a);
 	c->a = NULL;
 	buf_free(&c->body);
@@ -266,8 +320,11 @@ static void conn_close(struct conn *c)
 		s->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	s->n_conns--;
-	ip_release(s, c->ip_slot);
+	if (c->is_refusal)
+		s->n_refusing--;
+	else
+		s->n_conns--;
+	ip_release(s->ips, c->ip_slot);
 	request_reset(c);
 	buf_free(&c->out);
 	free(c->in);
@@ -296,8 +353,9 @@ static int room(struct conn *c, size_t max)
 	return 1;
 }
 
-/* A refusal in plain text that closes the connection afterwards. */
-static void refuse(struct conn *c, int status, const char *text)
+/* A refusal in plain text that closes the connection afterwards (a 405
+** says what is allowed: allow). */
+static void refuse_allow(struct conn *c, int status, const char *text, const char *allow)
 {
 	if (!c->a)
 		c->a = arena_new();
@@ -308,12 +366,27 @@ static void refuse(struct conn *c, int status, const char *text)
 	c->resp.content_type = "text/plain; charset=utf-8";
 	buf_puts(&c->resp.body, text);
 	buf_putc(&c->resp.body, '\n');
-	http_resp_header(&c->resp, "X-Content-Type-Options", "nosniff");
+	http_security_headers(&c->resp, c->req.scheme && !strcmp(c->req.scheme, "https"));
 	http_resp_header(&c->resp, "Cache-Control", "no-store");
+	if (status == 503)
+		http_resp_header(&c->resp, "Retry-After", "5");
+	if (status == 405 && allow)
+		http_resp_header(&c->resp, "Allow", allow);
 	c->close_after = 1;
 	c->req.is_head = 0;
 	c->state = S_WRITE;
 	c->sent = (size_t)-1; /* not yet serialized */
+}
+
+static void refuse(struct conn *c, int status, const char *text)
+{
+	refuse_allow(c, status, text, NULL);
+}
+
+/* A body over its limit, refused as the body_limit callback said. */
+static void refuse_body(struct conn *c)
+{
+	refuse_allow(c, c->over.status, c->over.why, c->over.allow);
 }
 
 /* n in decimal, in out (>= 21 bytes). */
@@ -429,7 +502,7 @@ static int flush(struct conn *c)
 
 static const char *client_ip(struct conn *c)
 {
-	if (c->s->cfg.trust_proxy) {
+	if (c->proxied) {
 		const char *xff = http_head_field(&c->head, "X-Forwarded-For", NULL);
 		if (xff && *xff) {
 			/* The right-most entry is the one our proxy added. */
@@ -505,8 +578,15 @@ static int begin(struct conn *c, size_t head_len)
 	const char *q = strchr(target, '?');
 	req->path = q ? arena_strndup(c->a, target, (size_t)(q - target)) : target;
 	req->query = q ? q + 1 : "";
+	for (const char *p = req->path; *p; p++) {
+		if (*p == '%' && (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))) {
+			refuse(c, 400, "Bad request: the address has a broken %-escape (a % must be "
+			               "followed by two hexadecimal digits).");
+			return 0;
+		}
+	}
 	req->scheme = "http";
-	if (s->cfg.trust_proxy) {
+	if (c->proxied) {
 		const char *proto = http_head_field(hd, "X-Forwarded-Proto", NULL);
 		if (proto && !strcasecmp(proto, "https"))
 			req->scheme = "https";
@@ -542,10 +622,25 @@ static int begin(struct conn *c, size_t head_len)
 		refuse(c, 417, "The Expect header asks for something this server does not do.");
 		return 0;
 	}
+	if (c->proxied && s->cfg.per_ip_limit) {
+		/* The proxy's connections are many clients': each client it
+		** names may have per_ip_limit requests in flight. */
+		unsigned char key[16];
+		struct ipslot *slot = ip_take(s->fwd, http_ip_key(req->remote_ip, key) == 0 ? key
+		                                                                           : c->key);
+		if (slot->count >= s->cfg.per_ip_limit) { /* it has requests: it stays */
+			refuse(c, 503, "Too many requests from your address at once; try again in a "
+			               "moment.");
+			return 0;
+		}
+		slot->count++;
+		c->fwd_slot = slot;
+	}
 	int bodyless = !strcmp(hd->method, "GET") || req->is_head;
-	c->limit = bodyless || !s->cfg.body_limit
-	               ? 0
-	               : s->cfg.body_limit(hd->method, req->path, s->cfg.ctx);
+	c->over.status = 413;
+	c->over.why = "Request too large: this address does not accept a body that big.";
+	c->over.allow = NULL;
+	c->limit = bodyless || !s->cfg.body_limit ? 0 : s->cfg.body_limit(req, &c->over, s->cfg.ctx);
 	unsigned long long length = 0;
 	if (cl) {
 		size_t digits = strspn(cl, "0123456789");
@@ -556,15 +651,21 @@ static int begin(struct conn *c, size_t head_len)
 		length = strtoull(cl, NULL, 10);
 	}
 	if (length > c->limit) {
-		refuse(c, 413, "Request too large: this address does not accept a body that "
-		               "big.");
+		refuse_body(c);
 		return 0;
 	}
 	if (!te && !length)
 		return 1;
+	if (!hold(c, (size_t)length)) {
+		refuse(c, 503, "The server is busy receiving other requests; try again in a "
+		               "moment.");
+		return 0;
+	}
 	c->chunked = te != NULL;
 	c->left = length;
 	c->state = S_BODY;
+	c->body_at = s->now;
+	c->body_got = c->in_len;
 	c->deadline = after(s, s->cfg.timeout);
 	if (expect && hd->minor >= 1 && c->in_len == 0) {
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -588,13 +689,23 @@ static int take_body(struct conn *c)
 			return 0;
 		}
 		if (rc == HTTP_CHUNK_TOO_BIG) {
-			refuse(c, 413, "Request too large: this address does not accept a body "
-			               "that big.");
+			refuse_body(c);
+			return 0;
+		}
+		if (!hold(c, c->body.cap)) {
+			refuse(c, 503, "The server is busy receiving other requests; try again in a "
+			               "moment.");
 			return 0;
 		}
 		return rc == HTTP_CHUNK_DONE;
 	}
 	size_t n = c->in_len < c->left ? c->in_len : (size_t)c->left;
+	if (!c->body.cap && n) {
+		/* Exactly the declared size (already counted against the budget),
+		** allocated once its first byte is here: no doubling past it. */
+		c->body.data = mem_alloc((size_t)c->left + 1);
+		c->body.cap = (size_t)c->left + 1;
+	}
 	buf_put(&c->body, c->in, n);
 	consume(c, n);
 	c->left -= n;
@@ -759,25 +870,47 @@ static void on_readable(struct conn *c)
 	if (r < 0)
 		return;
 	c->in_len += (size_t)r;
-	if (c->state == S_BODY)
-		c->deadline = after(s, s->cfg.timeout);
+	if (c->state == S_BODY) {
+		/* A pause may last `timeout`; and after its first `timeout`
+		** seconds the body must average HTTP_MIN_BODY_RATE. */
+		c->body_got += (size_t)r;
+		time_t pause = after(s, s->cfg.timeout);
+		time_t rate = c->body_at + s->cfg.timeout + 1 +
+		              (time_t)(c->body_got / HTTP_MIN_BODY_RATE);
+		c->deadline = rate < pause ? rate : pause;
+	}
 	advance(c);
 }
 
-/* At the connection cap: closes the connection that has waited longest for
-** a request to arrive (idle, or a head still trickling in), so that clients
-** holding connections open cannot keep new ones out.  0 if every
-** connection is busy with a request. */
+/* At the connection cap: closes the connection nearest its deadline
+** among those still reading: idle, a head trickling in, or a body arriving
+** slowly (a slow body's deadline is its minimum rate's, so it comes before
+** one arriving at speed), so that clients holding connections open cannot
+** keep new ones out.  0 if every connection is busy with a request. */
 static int make_room(struct http_server *s)
 {
 	struct conn *victim = NULL; /* ties: the list runs newest first */
 	for (struct conn *c = s->conns; c; c = c->next)
-		if (c->state == S_HEAD && (!victim || c->deadline <= victim->deadline))
+		if ((c->state == S_HEAD || c->state == S_BODY) && !c->is_refusal &&
+		    (!victim || c->deadline <= victim->deadline))
 			victim = c;
 	if (!victim)
 		return 0;
 	conn_close(victim);
 	return 1;
+}
+
+/* 1 if full (16 bytes, IPv4 mapped) is the trusted proxy's address. */
+static int is_proxy(const struct http_server *s, const unsigned char *full)
+{
+	static const unsigned char v4lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+	                                       127, 0, 0, 1};
+	static const unsigned char v6lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	if (!s->cfg.trust_proxy)
+		return 0;
+	if (s->has_proxy)
+		return !memcmp(full, s->proxy, 16);
+	return !memcmp(full, v4lo, 16) || !memcmp(full, v6lo, 16);
 }
 
 static void on_accept(struct http_server *s)
@@ -804,18 +937,28 @@ static void on_accept(struct http_server *s)
 			close(fd);
 			continue;
 		}
-		if (s->n_conns >= s->cfg.conn_limit && !make_room(s)) {
-			close(fd);
-			continue;
-		}
+		unsigned char key[16];
+		if (http_ip_key(text, key) != 0)
+			memcpy(key, addr, 16);
+		int proxied = is_proxy(s, addr);
+		const char *full = NULL; /* why the connection is refused */
+		if (s->n_conns >= s->cfg.conn_limit && !make_room(s))
+			full = "The server is at its connection limit; try again in a moment.";
 		struct ipslot *slot = NULL;
-		if (s->cfg.per_ip_limit) {
-			slot = ip_take(s, addr);
+		if (!full && s->cfg.per_ip_limit && !proxied) {
+			slot = ip_take(s->ips, key);
 			if (slot->count >= s->cfg.per_ip_limit) {
-				close(fd); /* the slot has connections: it stays */
-				continue;
+				/* the slot has connections: it stays */
+				full = "Too many connections from your address at once; close some and "
+				       "try again in a moment.";
+				slot = NULL;
+			} else {
+				slot->count++;
 			}
-			slot->count++;
+		}
+		if (full && s->n_refusing >= REFUSING_MAX) {
+			close(fd); /* answering refusals has its own cap */
+			continue;
 		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -823,13 +966,16 @@ static void on_accept(struct http_server *s)
 		c->s = s;
 		c->fd = fd;
 		c->ip_slot = slot;
+		c->proxied = proxied;
+		c->is_refusal = full != NULL;
+		memcpy(c->key, key, 16);
 		memcpy(c->ip, text, sizeof c->ip);
 		c->state = S_HEAD;
 		c->deadline = after(s, s->cfg.timeout);
 		c->events = EPOLLIN;
 		struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &e) != 0) {
-			ip_release(s, slot);
+			ip_release(s->ips, slot);
 			close(fd);
 			free(c);
 			continue;
@@ -838,7 +984,14 @@ static void on_accept(struct http_server *s)
 		if (s->conns)
 			s->conns->prev = c;
 		s->conns = c;
-		s->n_conns++;
+		if (full) {
+			/* Answered, not dropped: the client learns to come back. */
+			s->n_refusing++;
+			refuse(c, 503, full);
+			advance(c);
+		} else {
+			s->n_conns++;
+		}
 	}
 }
 
@@ -860,6 +1013,9 @@ static void on_done(struct http_server *s)
 			conn_close(c);
 			continue;
 		}
+		/* The answer waits in memory until the client reads it. */
+		s->held += c->resp.body.len;
+		c->held += c->resp.body.len;
 		c->state = S_WRITE;
 		c->sent = (size_t)-1;
 		c->deadline = after(s, s->cfg.timeout);
@@ -1048,6 +1204,20 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 	}
 	struct http_server *s = mem_calloc(1, sizeof *s);
 	s->cfg = *cfg;
+	s->budget = cfg->body_budget ? cfg->body_budget : HTTP_BODY_BUDGET;
+	if (cfg->proxy_addr) {
+		struct in_addr v4;
+		if (inet_pton(AF_INET, cfg->proxy_addr, &v4) == 1) {
+			s->proxy[10] = s->proxy[11] = 0xff;
+			memcpy(s->proxy + 12, &v4, 4);
+		} else if (inet_pton(AF_INET6, cfg->proxy_addr, s->proxy) != 1) {
+			snprintf(err, errlen, "cannot read the proxy address '%s'", cfg->proxy_addr);
+			close(lfd);
+			free(s);
+			return NULL;
+		}
+		s->has_proxy = 1;
+	}
 	if (s->cfg.timeout <= 0)
 		s->cfg.timeout = 30;
 	if (!s->cfg.conn_limit)
@@ -1103,6 +1273,11 @@ void http_server_stop(struct http_server *s)
 		while (s->ips[i]) {
 			struct ipslot *p = s->ips[i];
 			s->ips[i] = p->next;
+			free(p);
+		}
+		while (s->fwd[i]) {
+			struct ipslot *p = s->fwd[i];
+			s->fwd[i] = p->next;
 			free(p);
 		}
 	}

@@ -4,6 +4,7 @@
 #include "model/account.h"
 #include "model/author.h"
 #include "core/arena.h"
+#include "core/email.h"
 #include "core/text.h"
 #include "db/db.h"
 
@@ -34,6 +35,11 @@ const char *role_name(enum role r)
 const char *role_label(enum role r)
 {
 	return role_labels[r >= ROLE_NONE && r <= ROLE_ADMIN ? r : 0];
+}
+
+enum md_trust role_trust(enum role r)
+{
+	return r >= ROLE_EDITOR ? MD_TRUSTED : MD_LIMITED;
 }
 
 #define ACCOUNT_COLS \
@@ -130,18 +136,11 @@ struct account *account_list(struct db *db, struct arena *a, size_t *n)
 	return list;
 }
 
-static int email_shape_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	return at && at > e && strchr(at, '.') && !strchr(at + 1, '@') && strlen(e) <= 254 &&
-	       !strpbrk(e, " \t\r\n<>\"',;");
-}
-
 long long account_create(struct db *db, struct arena *a, const char *email, const char *name,
                          enum role role, char *err, size_t errlen)
 {
 	char *e = account_normal_email(a, email);
-	if (!email_shape_ok(e)) {
+	if (!email_valid(e)) {
 		snprintf(err, errlen, "'%s' is not an email address", email);
 		return -1;
 	}

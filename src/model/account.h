@@ -11,6 +11,8 @@
 #ifndef BYLINE_MODEL_ACCOUNT_H
 #define BYLINE_MODEL_ACCOUNT_H
 
+#include "render/markdown.h"
+
 #include <stddef.h>
 
 struct db;
@@ -30,6 +32,11 @@ enum role {
 enum role role_parse(const char *s);
 const char *role_name(enum role r);   /* "administrator", ... */
 const char *role_label(enum role r);  /* "Administrator", ... */
+
+/* How Markdown written by someone of role r is rendered: editors and
+** administrators may write raw HTML (WordPress's unfiltered_html,
+** MD_TRUSTED); everyone else's goes through the allow-list (MD_LIMITED). */
+enum md_trust role_trust(enum role r);
 
 struct account {
 	long long id;              /* users.id */

@@ -6,6 +6,7 @@
 #include "model/listmemo.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/mem.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "model/search.h"
@@ -28,13 +29,15 @@
 	" COALESCE('/media/' || m.hash || '.' || m.ext, ''), COALESCE(m.width, 0)," \
 	" COALESCE(m.height, 0)"
 #define N_LIST_COLS 20
+/* The body's columns, after LIST_COLS (read_row(..., body)). */
+#define BODY_COLS ", a.body_src, a.body_html, a.body_role"
 #define FROM_JOIN \
 	" FROM articles a JOIN users u ON u.id = a.author_id" \
 	" LEFT JOIN sections s ON s.id = a.section_id" \
 	" LEFT JOIN media m ON m.id = a.featured_media_id"
 
 static const char sql_by_slug[] =
-    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.slug = ?1";
+    "SELECT " LIST_COLS BODY_COLS FROM_JOIN " WHERE a.slug = ?1";
 static const char sql_count[] =
     "SELECT count(*) FROM articles WHERE status = 'published'";
 static const char sql_count_author[] =
@@ -67,8 +70,9 @@ static const char sql_related_text[] =
 static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
 static const char sql_insert[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
-    " published_at, created_at, updated_at, author_id, section_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)";
+    " published_at, created_at, updated_at, author_id, section_id, body_role,"
+    " body_html_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10,"
+    " 'administrator', ?11)";
 
 static const char sql_fts_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
 static const char sql_fts_insert[] =
@@ -119,6 +123,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->featured_height = (int)db_col_int(st, 19);
 	r->body_src = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS)) : "";
 	r->body_html = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS + 1)) : "";
+	r->body_role = body ? role_parse(db_col_text(st, N_LIST_COLS + 2)) : ROLE_NONE;
 }
 
 static struct article *read_list(struct db_stmt *st, struct arena *a, int limit, size_t *n)
@@ -473,6 +478,7 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 		db_bind_int(st, 10, in->section_id);
 	else
 		db_bind_null(st, 10);
+	db_bind_int(st, 11, MARKDOWN_VERSION);
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK) {
@@ -511,7 +517,7 @@ fail:
 /* ---- the desk ---- */
 
 static const char sql_by_id[] =
-    "SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " WHERE a.id = ?1";
+    "SELECT " LIST_COLS BODY_COLS FROM_JOIN " WHERE a.id = ?1";
 static const char sql_old_slug[] = "SELECT article_id FROM old_slugs WHERE slug = ?1";
 static const char sql_slug_owner[] = "SELECT id FROM articles WHERE slug = ?1";
 static const char sql_old_slug_owner[] = "SELECT article_id FROM old_slugs WHERE slug = ?1";
@@ -522,11 +528,20 @@ static const char sql_drop_old_slug[] = "DELETE FROM old_slugs WHERE slug = ?1";
 static const char sql_update[] =
     "UPDATE articles SET slug = ?2, headline = ?3, dek = ?4, body_src = ?5, body_html = ?6,"
     " status = ?7, published_at = ?8, updated_at = ?9, author_id = ?10, section_id = ?11,"
-    " featured_media_id = ?12, featured_alt = ?13, comments_open = ?14 WHERE id = ?1";
+    " featured_media_id = ?12, featured_alt = ?13, comments_open = ?14, body_role = ?15,"
+    " body_html_version = ?16 WHERE id = ?1";
 static const char sql_insert_full[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status, published_at,"
     " created_at, updated_at, author_id, section_id, featured_media_id, featured_alt,"
-    " comments_open) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)";
+    " comments_open, body_role, body_html_version)"
+    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+/* Bodies made by another version of the renderer, a batch at a time (the
+** two ranges let the index answer). */
+static const char sql_stale[] =
+    "SELECT id, body_src, body_role FROM articles INDEXED BY articles_html_version"
+    " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
+static const char sql_rerender[] =
+    "UPDATE articles SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";
 /* Drops the tags no longer given; tags kept are not touched, so a save that
 ** keeps them changes no listing (see the change log's triggers). */
 static const char sql_clear_tags[] =
@@ -546,6 +561,7 @@ static const char sql_list_desk[] =
     "SELECT " LIST_COLS FROM_JOIN
     " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
+    " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
     "      lower(?4)) > 0)"
     " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
@@ -553,6 +569,7 @@ static const char sql_count_desk[] =
     "SELECT count(*) FROM articles a"
     " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
+    " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
     "      lower(?4)) > 0)";
 
@@ -632,7 +649,12 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	}
 	struct buf html = BUF_INIT;
 	const char *src = in->body_src ? in->body_src : "";
-	if (markdown_render(&html, src, strlen(src), MD_TRUSTED) != 0) {
+	/* The trust is decided on the article as read before the transaction
+	** (rendering stays outside it), and checked again inside. */
+	struct article old;
+	int had = id > 0 && article_by_id(db, a, id, &old) == 0;
+	enum role body_role = article_body_role(had ? &old : NULL, src, in->role);
+	if (markdown_render(&html, src, strlen(src), role_trust(body_role)) != 0) {
 		buf_free(&html);
 		snprintf(err, errlen, "The body could not be rendered.");
 		return -1;
@@ -643,10 +665,13 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		snprintf(err, errlen, "The database is busy; please save again.");
 		return -1;
 	}
-	struct article old;
-	int had = id > 0 && article_by_id(db, a, id, &old) == 0;
+	had = id > 0 && article_by_id(db, a, id, &old) == 0;
 	if (id > 0 && !had) {
 		snprintf(err, errlen, "That article no longer exists.");
+		goto fail;
+	}
+	if (article_body_role(had ? &old : NULL, src, in->role) != body_role) {
+		snprintf(err, errlen, "Someone else saved this article meanwhile; please save again.");
 		goto fail;
 	}
 	long long taken = owner_of(db, sql_slug_owner, slug);
@@ -683,6 +708,8 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		db_bind_null(st, 12);
 	db_bind_text(st, 13, in->featured_media_id > 0 && in->featured_alt ? in->featured_alt : "");
 	db_bind_int(st, 14, in->comments_open);
+	db_bind_text(st, 15, role_name(body_role));
+	db_bind_int(st, 16, MARKDOWN_VERSION);
 	if (step_once(st) != DB_OK) {
 		snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
 		goto fail;
@@ -768,6 +795,59 @@ fail:
 	return -1;
 }
 
+enum role article_body_role(const struct article *old, const char *body_src, enum role saver)
+{
+	enum role r = old && old->body_src && !strcmp(old->body_src, body_src) ? old->body_role
+	                                                                         : saver;
+	return r >= ROLE_CONTRIBUTOR ? r : ROLE_CONTRIBUTOR; /* none: the least trusted */
+}
+
+int article_render_stale(struct db *db)
+{
+	int done = 0;
+	for (;;) {
+		struct db_stmt *st = db_prepare(db, sql_stale);
+		db_bind_int(st, 1, MARKDOWN_VERSION);
+		long long ids[64];
+		char *srcs[64];
+		enum role roles[64];
+		int n = 0;
+		while (n < 64 && db_step(st) == DB_ROW) {
+			ids[n] = db_col_int(st, 0);
+			srcs[n] = mem_strdup(db_col_text(st, 1));
+			roles[n] = role_parse(db_col_text(st, 2));
+			n++;
+		}
+		db_done(st);
+		if (n == 0)
+			return done;
+		int ok = db_begin(db) == DB_OK, began = ok;
+		for (int i = 0; i < n; i++) {
+			struct buf html = BUF_INIT;
+			/* A body that cannot be rendered (md4c failed) is stored
+			** empty: never as the old version's HTML. */
+			if (ok && markdown_render(&html, srcs[i], strlen(srcs[i]),
+			                          role_trust(roles[i])) != 0)
+				buf_reset(&html);
+			if (ok) {
+				st = db_prepare(db, sql_rerender);
+				db_bind_int(st, 1, ids[i]);
+				db_bind_textn(st, 2, html.data ? html.data : "", html.len);
+				db_bind_int(st, 3, MARKDOWN_VERSION);
+				ok = step_once(st) == DB_OK;
+			}
+			buf_free(&html);
+			free(srcs[i]);
+		}
+		if (!ok || db_commit(db) != DB_OK) {
+			if (began)
+				db_rollback(db);
+			return -1;
+		}
+		done += n;
+	}
+}
+
 struct article *article_list(struct db *db, struct arena *a, const struct article_filter *f,
                              size_t *n, long long *total)
 {
@@ -777,6 +857,7 @@ struct article *article_list(struct db *db, struct arena *a, const struct articl
 		db_bind_int(st, 2, f->author_id);
 		db_bind_int(st, 3, f->section_id);
 		db_bind_text(st, 4, f->q && *f->q ? f->q : NULL);
+		db_bind_int(st, 7, f->visible_to);
 		if (!pass) {
 			*total = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
 			db_done(st);
@@ -827,7 +908,7 @@ int article_publish_due(struct db *db, long long now)
 	"SELECT " LIST_COLS FROM_JOIN " JOIN (" ids " ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o" \
 	" ON o.id = a.id ORDER BY a.published_at DESC, a.id DESC"
 #define PAGE_OF_BODY(ids) \
-	"SELECT " LIST_COLS ", a.body_src, a.body_html" FROM_JOIN " JOIN (" ids \
+	"SELECT " LIST_COLS BODY_COLS FROM_JOIN " JOIN (" ids \
 	" ORDER BY 2 DESC, 1 DESC LIMIT ?2 OFFSET ?1) o ON o.id = a.id" \
 	" ORDER BY a.published_at DESC, a.id DESC"
 /* The same past a known position (?5, ?6): the article just before it, in

@@ -8,6 +8,7 @@
 #ifndef BYLINE_MODEL_ARTICLE_H
 #define BYLINE_MODEL_ARTICLE_H
 
+#include "model/account.h"
 #include "model/status.h"
 
 #include <stddef.h>
@@ -22,6 +23,8 @@ struct article {
 	const char *dek;           /* standfirst under the headline, may be "" */
 	const char *body_src;      /* Markdown source ("" in listings) */
 	const char *body_html;     /* rendered body ("" in listings) */
+	enum role body_role;       /* of who last changed the body: its trust
+	                              (ROLE_NONE in listings) */
 	enum article_status status; /* draft, pending, scheduled, published */
 	long long published_at;    /* 0 if never */
 	long long created_at;      /* first saved */
@@ -44,7 +47,8 @@ struct article_input {
 	const char *headline;     /* required */
 	const char *slug;         /* NULL or "": made from the headline */
 	const char *dek;          /* may be NULL */
-	const char *body_src;     /* Markdown (trusted: staff writing) */
+	const char *body_src;     /* Markdown, rendered with the trust of
+	                             article_body_role() */
 	enum article_status status; /* ARTICLE_STATUS_NONE: create publishes, save drafts */
 	long long published_at;   /* 0 means now, for published articles */
 	long long author_id;      /* required */
@@ -54,21 +58,45 @@ struct article_input {
 	long long featured_media_id; /* 0 for none */
 	const char *featured_alt; /* required with an image */
 	int comments_open;        /* article_save only: 1 open, 0 closed */
+	enum role role;           /* article_save only: the saver's role, which
+	                             decides the body's trust if it changed
+	                             (ROLE_NONE: as a contributor's) */
 };
 
 /* Creates an article with its tags, in one transaction.  Returns the id, or
-** -1 with a reason in err ("slug already used", ...). */
+** -1 with a reason in err ("slug already used", ...).  For the command line
+** (import, demo): the body is the site operator's, rendered as an
+** administrator's (raw HTML allowed). */
 long long article_create(struct db *db, struct arena *a, const struct article_input *in,
                          char *err, size_t errlen);
 
 /* Creates (id 0) or updates article id from in, as user_id, in one
 ** transaction: renders the body, replaces the tags, keeps the old slug
 ** answering (with a 301) when a published article's slug changes, and
-** records a revision.  Returns the article's id, or -1 with a sentence in
-** err ("That slug is already used by ..."). */
+** records a revision.  The body is rendered with the trust of
+** article_body_role(): a save that leaves the body as it was (publishing a
+** contributor's draft, say) keeps its writer's trust.  Returns the
+** article's id, or -1 with a sentence in err ("That slug is already used
+** by ..."). */
 long long article_save(struct db *db, struct arena *a, long long id,
                        const struct article_input *in, long long user_id, char *err,
                        size_t errlen);
+
+/* Whose trust a body saved by someone of role `saver` gets: the body's
+** recorded role if `old` (NULL for a new article) already has this body
+** byte for byte, else the saver's.  So an editor takes responsibility for
+** a body only by changing it (they then see and save all of its source);
+** publishing or retitling another's article leaves its HTML filtered.
+** ROLE_NONE (unknown) gives ROLE_CONTRIBUTOR. */
+enum role article_body_role(const struct article *old, const char *body_src, enum role saver);
+
+/* Renders again, from its source and with its recorded role's trust, every
+** article body made by another MARKDOWN_VERSION (schema_migrate() calls it
+** at every start, so a change of the sanitiser reaches stored HTML before
+** any page is served).  HTML is always made from body_src: HTML written
+** into the table without its source becomes the rendering of that source.
+** Returns how many, or -1 on a database error. */
+int article_render_stale(struct db *db);
 
 /* Any article by id, whatever its status.  0, 1 not found, -1 error. */
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out);
@@ -83,6 +111,8 @@ struct article_filter {
 	long long author_id;  /* 0 for all */
 	long long section_id; /* 0 for all */
 	const char *q;        /* words in headline, dek or body; NULL for all */
+	long long visible_to; /* 0 for all; else only this user's own articles
+	                         and published ones (q searches only those) */
 	long long offset;     /* rows to skip */
 	int limit;            /* rows to return */
 };

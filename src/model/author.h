@@ -16,7 +16,7 @@ struct author {
 	long long id;      /* users.id */
 	const char *name;  /* display name */
 	const char *slug;  /* /author/SLUG/ */
-	const char *bio;   /* Markdown, written by the author (trusted) */
+	const char *bio;   /* Markdown, rendered as role may (role_trust()) */
 	const char *avatar; /* path under the site, "" for none; never from email */
 	const char *role;  /* administrator, editor, author, contributor */
 };

@@ -5,6 +5,11 @@
 #include "model/settings.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/email.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "model/spamfilter.h"
 #include "render/markdown.h"
@@ -797,4 +802,168 @@ struct comment *comment_recent_approved(struct db *db, struct arena *a, long lon
 	db_done(st);
 	*n = k;
 	return list;
+}
+
+/* ---- posting ----
+**
+** comment_check() and comment_submit() hold every rule a new comment meets,
+** whichever way it comes in, with the sentences that explain a refusal. */
+
+#define NET_WINDOW 60 /* seconds */
+#define NET_MAX 20    /* stored comments a network may send in that window */
+
+/* Checks one field: present (when required) and valid text within max
+** characters.  The sentence, or NULL. */
+static const char *check_field(struct arena *a, const char *v, const char *label, size_t max,
+                               const char *missing)
+{
+	if (!v)
+		return text_check_message(a, TEXT_INVALID, label, max, 0);
+	size_t chars;
+	enum text_verdict verdict = text_check(v, strlen(v), max, &chars);
+	if (verdict != TEXT_OK)
+		return text_check_message(a, verdict, label, max, chars);
+	return !*v ? missing : NULL;
+}
+
+int comment_check(struct arena *a, const struct comment_post *post, struct comment_outcome *out)
+{
+	const char **err = out->errors;
+	err[COMMENT_BODY] = check_field(a, post->body, "Your comment", COMMENT_MAX_BODY,
+	                                "Please type your comment.");
+	err[COMMENT_NAME] = check_field(a, post->name, "Your name", COMMENT_MAX_NAME,
+	                                "Please enter your name.");
+	err[COMMENT_EMAIL] = check_field(a, post->email, "Your email address", COMMENT_MAX_EMAIL,
+	                                 "Please enter your email address. It will not be "
+	                                 "published.");
+	err[COMMENT_URL] = check_field(a, post->url, "Your website", COMMENT_MAX_URL, NULL);
+	/* A name is shown as one run of text beside the comment: a line break,
+	** a control, a bidi override or an invisible character there would
+	** let it pass for someone else or turn the words after it around. */
+	uint32_t cp;
+	if (!err[COMMENT_NAME] && utf8_has_hidden(post->name, strlen(post->name), &cp))
+		err[COMMENT_NAME] = arena_printf(
+		    a, "Your name holds a character that cannot be shown in a name (U+%04X: a line "
+		       "break, a control character, or an invisible or text-direction mark). "
+		       "Please type your name without it.", (unsigned)cp);
+	if (!err[COMMENT_EMAIL] && !email_valid(post->email))
+		err[COMMENT_EMAIL] = "Please enter a valid email address, like name@example.com.";
+	out->url = post->url ? post->url : "";
+	if (!err[COMMENT_URL] && *out->url) {
+		if (!strstr(out->url, "://") && !strchr(out->url, ':'))
+			out->url = arena_printf(a, "http://%s", out->url); /* "example.com" */
+		if (!url_is_web(out->url, strlen(out->url)))
+			err[COMMENT_URL] = "Your website must be a web address starting with http:// "
+			                   "or https://.";
+	}
+	int bad = 0;
+	for (int i = 0; i < COMMENT_N_FIELDS; i++)
+		bad += err[i] != NULL;
+	if (bad)
+		out->message = "Your comment was not sent yet: please check the fields marked below.";
+	return bad;
+}
+
+/* Ends a post that failed on the database's side. */
+static enum comment_result unavailable(struct db *db, struct comment_outcome *out,
+                                       const char *message)
+{
+	db_rollback(db);
+	out->message = message;
+	out->retry_after = 5;
+	return out->result = COMMENT_UNAVAILABLE;
+}
+
+enum comment_result comment_submit(struct db *db, struct arena *a, const struct settings *s,
+                                   const struct comment_post *post,
+                                   struct comment_outcome *out)
+{
+	static const char not_saved[] = "Your comment could not be saved just now. Nothing was "
+	                                "lost: please send it again in a moment.";
+	memset(out, 0, sizeof *out);
+	out->parent_id = post->parent_id > 0 ? post->parent_id : 0;
+	int bad = comment_check(a, post, out);
+	if (post->parent_id < 0) {
+		out->message = "The comment you replied to could not be found.";
+	} else if (post->parent_id > 0) {
+		struct comment parent;
+		if (comment_by_id(db, a, post->parent_id, post->article_id, &parent) != 0) {
+			out->parent_id = 0;
+			out->message = "The comment you replied to is no longer available; your reply "
+			               "will be posted as a new comment if you send it again.";
+		}
+	}
+	if (bad || out->message)
+		return out->result = COMMENT_REFUSED;
+
+	struct comment_input in = {
+	    .article_id = post->article_id,
+	    .parent_id = out->parent_id,
+	    .author_name = post->name,
+	    .author_email = post->email,
+	    .author_url = out->url,
+	    .body = post->body,
+	    .ip = post->ip ? post->ip : "",
+	    .user_agent = post->user_agent,
+	    .user_id = post->user_id,
+	    .spam_score = -1,
+	};
+	if (in.user_agent && strlen(in.user_agent) > 255)
+		in.user_agent = arena_strndup(a, in.user_agent, 255);
+	in.ip_net = comment_ip_net(a, in.ip);
+
+	if (db_begin(db) != DB_OK)
+		return unavailable(db, out, "The site is very busy right now and could not save "
+		                            "your comment. Please send it again in a moment.");
+	/* Flood: refused submissions never count, only stored comments.  Many
+	** addresses of one network at once (a /24 or /64) are held too; both
+	** off when comment_flood_seconds is 0, and for staff. */
+	int window = post->user_id > 0 ? 0 : s->comment_flood_seconds;
+	long long since = window > 0 ? comment_seconds_since_ip(db, in.ip) : -1;
+	if (since >= 0 && since < window) {
+		db_rollback(db);
+		long long wait = window - since;
+		out->retry_after = wait;
+		out->message = arena_printf(a, "You are posting comments too quickly. Please wait "
+		                            "%lld second%s and send it again.", wait,
+		                            wait == 1 ? "" : "s");
+		return out->result = COMMENT_TOO_SOON;
+	}
+	if (window > 0 && comment_count_from_net(db, in.ip_net, NET_WINDOW) >= NET_MAX) {
+		db_rollback(db);
+		out->retry_after = NET_WINDOW;
+		out->message = "Too many comments are arriving from your network right now. Please "
+		               "wait a minute and send yours again.";
+		return out->result = COMMENT_TOO_SOON;
+	}
+	if (comment_is_duplicate(db, &in)) {
+		db_rollback(db);
+		out->message = "Duplicate comment detected; it looks as though you’ve already said "
+		               "that!";
+		return out->result = COMMENT_DUPLICATE;
+	}
+	if (post->user_id > 0) {
+		in.status = COMMENT_APPROVED;
+		in.spam_reason = "a reply from the desk";
+	} else {
+		char reason[256];
+		double score;
+		in.status = comment_decide(db, s, &in, post->seconds_to_post, reason, sizeof reason,
+		                           &score);
+		in.spam_score = score;
+		in.spam_reason = arena_strdup(a, reason);
+	}
+	/* A failed read may have rolled the transaction back: then none of the
+	** checks above holds, and nothing is written outside it. */
+	if (db_failed(db) || !db_in_transaction(db))
+		return unavailable(db, out, not_saved);
+	char err[256];
+	long long id = comment_add(db, &in, err, sizeof err);
+	if (id < 0 || db_commit(db) != DB_OK) {
+		log_warn("comment not saved: %s", id < 0 ? err : db_errmsg(db));
+		return unavailable(db, out, not_saved);
+	}
+	out->id = id;
+	out->status = in.status;
+	return out->result = COMMENT_STORED;
 }

@@ -12,6 +12,13 @@
 
 #include <stddef.h>
 
+/* What a comment may hold, in characters (WordPress's limits), for every
+** way in: the form, the desk, the API.  Templates get them as maxlength. */
+#define COMMENT_MAX_NAME 245
+#define COMMENT_MAX_EMAIL 100
+#define COMMENT_MAX_URL 200
+#define COMMENT_MAX_BODY 65525
+
 struct db;
 struct arena;
 struct settings;
@@ -40,7 +47,7 @@ struct comment {
 struct comment_input {
 	long long article_id;    /* must exist */
 	long long parent_id;     /* 0, or an approved comment on the same article */
-	const char *author_name; /* checked by the caller */
+	const char *author_name; /* checked by the caller (comment_check) */
 	const char *author_email;
 	const char *author_url;
 	const char *body;
@@ -53,6 +60,63 @@ struct comment_input {
 	const char *spam_reason; /* from comment_decide(), shown in the inbox */
 	const char *ip_net;      /* comment_ip_net(ip) */
 };
+
+/* ---- posting: the rules every way in shares ---- */
+
+/* A submitted comment's fields, as given: trimmed, and NULL for a field
+** the reader could not read as text (http_form_text() said TEXT_INVALID). */
+enum comment_field { COMMENT_BODY, COMMENT_NAME, COMMENT_EMAIL, COMMENT_URL, COMMENT_N_FIELDS };
+
+struct comment_post {
+	long long article_id;   /* a published article taking comments (the caller's check) */
+	long long parent_id;    /* 0, the comment replied to, or -1 if unreadable */
+	const char *name;       /* required, one line, nothing invisible */
+	const char *email;      /* required, email_valid() */
+	const char *url;        /* "" or a web address ("example.com" gets http://) */
+	const char *body;       /* required Markdown */
+	const char *ip;         /* the writer's address ("" for none) */
+	const char *user_agent; /* or NULL; kept to 255 bytes */
+	int seconds_to_post;    /* since the form was served, -1 unknown (noted) */
+	long long user_id;      /* staff (a desk reply): approved at once, no flood
+	                        ** window; else 0 */
+};
+
+/* How a post ended.  The web layer maps it to a status code. */
+enum comment_result {
+	COMMENT_STORED = 0,   /* stored and committed (durable) */
+	COMMENT_REFUSED,      /* a field or the parent is wrong: errors[], message */
+	COMMENT_TOO_SOON,     /* the address's or its network's flood window */
+	COMMENT_DUPLICATE,    /* the same person said the same thing here */
+	COMMENT_UNAVAILABLE,  /* the database failed; nothing was stored */
+};
+
+struct comment_outcome {
+	enum comment_result result;
+	const char *errors[COMMENT_N_FIELDS]; /* a sentence per bad field, or NULL */
+	const char *message;    /* about the post as a whole (any result but STORED), or NULL */
+	const char *url;        /* the website as stored ("http://" added) */
+	long long parent_id;    /* the parent as stored; 0 when it was not found */
+	long long id;           /* STORED: the new comment */
+	enum comment_status status; /* STORED: approved, pending or spam */
+	long long retry_after;  /* TOO_SOON, UNAVAILABLE: seconds to wait */
+};
+
+/* Checks a post's fields alone (no database): each present and valid
+** text within its COMMENT_MAX_* (refused, never cut), the name one line
+** with no control, bidi or invisible character (utf8_is_hidden()), the
+** email email_valid(), the website an http(s) URL.  Fills out->errors,
+** out->url and out->message; returns the number of bad fields. */
+int comment_check(struct arena *a, const struct comment_post *post, struct comment_outcome *out);
+
+/* Posts a comment: the one function every way in calls.  comment_check(),
+** then the parent (an approved comment on the same article), then in one
+** write transaction: the flood window of the address (s->
+** comment_flood_seconds) and of its /24 or /64 network (20 a minute),
+** the duplicate check, comment_decide() (staff: approved), and the insert;
+** committed before it returns.  Strings in out are allocated in a. */
+enum comment_result comment_submit(struct db *db, struct arena *a, const struct settings *s,
+                                   const struct comment_post *post,
+                                   struct comment_outcome *out);
 
 /* Stores a comment, rendering its body as untrusted Markdown.  Returns the
 ** id, or -1 (err says why; DB_BUSY/DB_FULL failures say so). */

@@ -9,6 +9,7 @@
 */
 #include "model/mailqueue.h"
 #include "core/arena.h"
+#include "core/email.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "db/db.h"
@@ -33,55 +34,11 @@ static const char sql_failed[] =
 
 #define MAX_ERROR 500
 
-/* RFC 5322 atext: what a dot-atom's pieces are made of. */
-static int is_atext(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
-}
-
-static int is_let_dig(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-int mail_address_ok(const char *s)
-{
-	size_t len = strlen(s);
-	const char *at = strchr(s, '@');
-	if (len == 0 || len > 254 || !at || at == s || at - s > 64 || strchr(at + 1, '@'))
-		return 0;
-	/* Local part: atoms separated by single dots. */
-	for (const char *c = s; c < at; c++) {
-		if (*c == '.') {
-			if (c == s || c + 1 == at || c[1] == '.')
-				return 0;
-		} else if (!is_atext(*c)) {
-			return 0;
-		}
-	}
-	/* Domain: labels of letters, digits and inner hyphens. */
-	size_t label = 0;
-	for (const char *c = at + 1;; c++) {
-		if (*c == '.' || *c == 0) {
-			if (label == 0 || label > 63 || c[-1] == '-')
-				return 0;
-			if (*c == 0)
-				return 1;
-			label = 0;
-		} else if (is_let_dig(*c) || (*c == '-' && label > 0)) {
-			label++;
-		} else {
-			return 0;
-		}
-	}
-}
-
 long long mail_enqueue(struct db *db, const char *to, const char *subject,
                        const char *body)
 {
 	size_t subject_len = strlen(subject), body_len = strlen(body);
-	if (!mail_address_ok(to) || subject_len > MAIL_MAX_SUBJECT ||
+	if (!email_valid(to) || subject_len > MAIL_MAX_SUBJECT ||
 	    body_len > MAIL_MAX_BODY || !utf8_valid(subject, subject_len) ||
 	    !utf8_valid(body, body_len))
 		return MAIL_REFUSED;

@@ -36,17 +36,11 @@ struct mail {
 	int attempts;            /* failed attempts so far */
 };
 
-/* 1 if s is a plain address "local@domain" that is safe to put in a header
-** and in an SMTP command: at most 254 bytes; the local part a dot-atom of
-** RFC 5322 atext (no quoted strings); the domain one or more labels of
-** letters, digits and inner hyphens.  Anything else (spaces, CR, LF, '<',
-** ',', a second '@', non-ASCII) gives 0. */
-int mail_address_ok(const char *s);
-
 /* Queues one mail to `to`, due at once.  The subject's control characters
 ** are replaced by spaces (a header cannot be split through it).  Returns the
-** new row's id; MAIL_REFUSED if `to` is not a plain address, or subject or
-** body is not valid UTF-8 or too long; -1 if the database failed. */
+** new row's id; MAIL_REFUSED if `to` is not a plain address (email_valid()),
+** or subject or body is not valid UTF-8 or too long; -1 if the database
+** failed. */
 long long mail_enqueue(struct db *db, const char *to, const char *subject,
                        const char *body);
 

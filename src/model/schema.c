@@ -8,6 +8,7 @@
 */
 #include "model/schema.h"
 #include "model/settings.h"
+#include "model/article.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -334,6 +335,48 @@ static const char migration_10[] =
     "  INSERT INTO changes(kind, id) VALUES ('comments', NEW.article_id); END;"
     "CREATE INDEX comments_body ON comments(article_id, body_hash);";
 
+/* Who may write raw HTML: a body's trust follows the role of whoever last
+** changed it (body_role; article_body_role()), and the stored HTML records
+** the renderer's version that made it (body_html_version; a body of
+** another version is rendered again at start, article_render_stale()).
+** Existing bodies get the role of the user of the first revision since
+** the body last changed (a revision with no user counts as a
+** contributor's), or an administrator's if the article has no revision
+** (made by the command line); their version 0 has them all rendered again
+** at the next start, under the new rules.  The change log's update trigger
+** is set aside meanwhile, as in migration 10.  A change of a user's role
+** now counts as a change of their author pages (their bio). */
+static const char migration_11[] =
+    "ALTER TABLE articles ADD COLUMN body_role TEXT NOT NULL DEFAULT 'contributor'"
+    "  CHECK (body_role IN ('administrator','editor','author','contributor'));"
+    "ALTER TABLE articles ADD COLUMN body_html_version INTEGER NOT NULL DEFAULT 0;"
+    "DROP TRIGGER articles_upd;"
+    "UPDATE articles SET body_role = CASE"
+    "  WHEN NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = articles.id)"
+    "    THEN 'administrator'"
+    "  ELSE COALESCE((SELECT u.role FROM revisions r LEFT JOIN users u ON u.id = r.user_id"
+    "    WHERE r.article_id = articles.id AND r.id > COALESCE((SELECT max(x.id) FROM revisions x"
+    "      WHERE x.article_id = articles.id AND x.body_src IS NOT articles.body_src), 0)"
+    "    ORDER BY r.id LIMIT 1), 'contributor') END;"
+    "CREATE TRIGGER articles_upd AFTER UPDATE ON articles BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.id);"
+    "  INSERT INTO changes(kind, id) SELECT 'lists', 0 WHERE"
+    "    OLD.headline IS NOT NEW.headline OR OLD.dek IS NOT NEW.dek"
+    "    OR OLD.status IS NOT NEW.status OR OLD.slug IS NOT NEW.slug"
+    "    OR OLD.published_at IS NOT NEW.published_at OR OLD.section_id IS NOT NEW.section_id"
+    "    OR OLD.author_id IS NOT NEW.author_id"
+    "    OR OLD.featured_media_id IS NOT NEW.featured_media_id"
+    "    OR OLD.featured_alt IS NOT NEW.featured_alt;"
+    " END;"
+    "CREATE INDEX articles_html_version ON articles(body_html_version);"
+    /* A bio is rendered as its author's role may: a change of role changes
+    ** the author's pages. */
+    "DROP TRIGGER users_upd;"
+    "CREATE TRIGGER users_upd AFTER UPDATE OF display_name, slug, bio, avatar_path, links, role"
+    "  ON users BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('author', NEW.id);"
+    " END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -345,6 +388,7 @@ static const struct db_migration migrations[] = {
 	{8, migration_8},
 	{9, migration_9},
 	{10, migration_10},
+	{11, migration_11},
 };
 
 int schema_latest(void)
@@ -359,6 +403,10 @@ int schema_migrate(struct db *db, char *err, size_t errlen)
 		return -1;
 	if (settings_ensure_defaults(db) != 0) {
 		snprintf(err, errlen, "cannot write default settings: %s", db_errmsg(db));
+		return -1;
+	}
+	if (article_render_stale(db) < 0) {
+		snprintf(err, errlen, "cannot render article bodies again: %s", db_errmsg(db));
 		return -1;
 	}
 	return 0;

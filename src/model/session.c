@@ -16,6 +16,9 @@ static const char sql_insert[] =
     " VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
 static const char sql_find[] =
     "SELECT id, user_id, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?1";
+static const char sql_role[] =
+    "SELECT u.role, s.created_at, s.seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = ?1";
 static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
 static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
@@ -99,6 +102,27 @@ int session_find(struct db *db, struct arena *a, const char *token, long idle_se
 		return 1;
 	}
 	return 0;
+}
+
+int session_role(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                 long max_seconds)
+{
+	if (!token || strlen(token) != 32)
+		return ROLE_NONE;
+	struct db_stmt *st = db_prepare(db, sql_role);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_OK ? ROLE_NONE : -1;
+	}
+	enum role role = role_parse(db_col_text(st, 0));
+	long long created_at = db_col_int(st, 1), seen_at = db_col_int(st, 2);
+	db_done(st);
+	long long now = (long long)time(NULL);
+	if (now - seen_at > idle_seconds || now - created_at > max_seconds)
+		return ROLE_NONE; /* session_find deletes it */
+	return (int)role;
 }
 
 void session_touch(struct db *db, const struct session *s)

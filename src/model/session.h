@@ -41,6 +41,13 @@ char *session_create(struct db *db, struct arena *a, long long user_id, const ch
 int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds, struct session *out);
 
+/* The role of the account whose live session the cookie token names
+** (ROLE_NONE if none, or idle, or old), or -1 on error.  Only reads: for
+** the server's event loop, which decides a request's body limit from it
+** and must not wait on the write lock. */
+int session_role(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                 long max_seconds);
+
 /* Records activity (at most once a minute is written). */
 void session_touch(struct db *db, const struct session *s);
 

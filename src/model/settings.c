@@ -4,16 +4,17 @@
 **
 ** settings.h says why there is one table.  The rules that need another
 ** layer's knowledge call it: the time zone check is the core's (the one
-** the server uses at start), the mailbox check is mail_address_ok(), the
-** one the mail queue applies.
+** the server uses at start), the mailbox check is email_valid(), the
+** one every form and the mail queue apply; text is judged by text_check(),
+** as every form field is.
 */
 #include "model/settings.h"
 #include "core/arena.h"
+#include "core/email.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "db/db.h"
-#include "model/mailqueue.h"
 
 #include <sodium.h>
 #include <stddef.h>
@@ -93,6 +94,8 @@ const struct setting_def settings_defs[] = {
 #undef AT
 
 const size_t settings_n_defs = sizeof settings_defs / sizeof *settings_defs;
+_Static_assert(sizeof settings_defs / sizeof *settings_defs == SETTINGS_N,
+               "SETTINGS_N (settings.h) counts settings_defs[]");
 
 static const char sql_insert_default[] =
     "INSERT OR IGNORE INTO settings(key, value) VALUES (?1, ?2)";
@@ -254,7 +257,7 @@ static int mailbox_ok(const char *value)
 {
 	const char *lt = strrchr(value, '<');
 	if (!lt)
-		return mail_address_ok(value);
+		return email_valid(value);
 	const char *gt = strchr(lt, '>');
 	if (!gt || gt[1])
 		return 0;
@@ -264,7 +267,7 @@ static int mailbox_ok(const char *value)
 		return 0;
 	memcpy(addr, lt + 1, n);
 	addr[n] = 0;
-	return mail_address_ok(addr);
+	return email_valid(addr);
 }
 
 int settings_check(const struct setting_def *d, const char *value, char *err,
@@ -316,9 +319,13 @@ int settings_check(const struct setting_def *d, const char *value, char *err,
 		                      "or a name and an address in <>.");
 		return -1;
 	case SETTING_TEXT:
-	case SETTING_LINES:
-		if (!utf8_valid(value, len)) {
-			snprintf(err, errlen, "The text is not valid UTF-8.");
+	case SETTING_LINES: {
+		/* The sentences are text_check_message()'s, for "This". */
+		size_t chars;
+		enum text_verdict v = text_check(value, len, SETTING_TEXT_MAX, &chars);
+		if (v == TEXT_INVALID) {
+			snprintf(err, errlen, "This contains characters that are not valid text. "
+			                      "Please type it again.");
 			return -1;
 		}
 		if (has_control(value, len, d->kind == SETTING_LINES)) {
@@ -327,11 +334,13 @@ int settings_check(const struct setting_def *d, const char *value, char *err,
 			                          : "Must be one line, without control characters.");
 			return -1;
 		}
-		if (utf8_count(value, len) > SETTING_TEXT_MAX) {
-			snprintf(err, errlen, "Too long: %d characters at most.", SETTING_TEXT_MAX);
+		if (v == TEXT_TOO_LONG) {
+			snprintf(err, errlen, "This is too long: %zu characters, and at most %d are "
+			         "allowed. Nothing was cut; please shorten it.", chars, SETTING_TEXT_MAX);
 			return -1;
 		}
 		return 0;
+	}
 	}
 	snprintf(err, errlen, "Unknown kind of setting.");
 	return -1;

@@ -57,7 +57,7 @@ struct settings {
 ** kinds land in a char * field of struct settings, SETTING_INT and
 ** SETTING_BOOL in an int field. */
 enum setting_kind {
-	SETTING_TEXT,     /* one line of UTF-8, SETTING_TEXT_MAX characters at most */
+	SETTING_TEXT,     /* one line of text, SETTING_TEXT_MAX characters (text_check) */
 	SETTING_LINES,    /* the same, several lines (a textarea) */
 	SETTING_INT,      /* a whole number from lo to hi */
 	SETTING_BOOL,     /* "1" (yes) or "0" (no); a checkbox */
@@ -65,7 +65,7 @@ enum setting_kind {
 	SETTING_TIMEZONE, /* a zone this machine knows (text_set_timezone_check) */
 	SETTING_ORIGIN,   /* "" or http(s)://host[:port], no path; a trailing '/' is dropped */
 	SETTING_SMTP_URL, /* "" or smtp(s)://host[:port] */
-	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as mail_address_ok() */
+	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as email_valid() */
 };
 
 /* One row of the table. */
@@ -83,7 +83,9 @@ struct setting_def {
 };
 
 /* Every setting, in the admin form's order (rows of a group together);
-** settings_n_defs rows. */
+** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
+** compile time; settings.c checks it against the table). */
+#define SETTINGS_N 24
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

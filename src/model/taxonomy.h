@@ -35,6 +35,12 @@ struct term *tag_all(struct db *db, struct arena *a, size_t *n);
 /* Every section, by name.  Allocated in a. */
 struct term *section_all(struct db *db, struct arena *a, size_t *n);
 
+/* Every section with a published article in it or in one of its
+** sub-sections, by name: what the public navigation lists (a section
+** made while saving a draft stays off it until something in it is
+** published).  Allocated in a. */
+struct term *section_published(struct db *db, struct arena *a, size_t *n);
+
 /* The tags of an article, by name.  Allocated in a. */
 struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
                             size_t *n);

@@ -28,6 +28,20 @@
 **
 ** Every tag written is closed from one stack of open elements, so the
 ** output is balanced even where md4c's callbacks are not (see pop_to()).
+**
+** The limited level (staff who may not write raw HTML) renders Markdown as
+** the trusted one does, except that links and images pass the same URL
+** check as the untrusted level's links, and raw HTML is collected as md4c
+** reports it (one inline tag, or an HTML block line by line) and read by
+** a small tokenizer (raw_flush()) that follows the HTML tokenizer's rules
+** for where a tag, an attribute value or a comment ends.  Nothing of the
+** source is copied: an allowed element is written again from our table,
+** with only its allowed attributes, each decoded and escaped again; any
+** other tag is written as escaped text.  So a misreading can lose markup
+** or show a tag as text, but cannot make an element or attribute that is
+** not on the list.  Raw elements go on the stack of open elements like
+** spans, so a block's end closes them, and a closing tag closes only a raw
+** element opened in the same block (else it is dropped).
 */
 #include "render/markdown.h"
 #include "core/buf.h"
@@ -38,6 +52,7 @@
 #include "core/mem.h"
 
 #include <md4c.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +67,8 @@ struct md_render {
 	unsigned image_depth; /* images open: >0 inside an image's alt text */
 	int is_link_open;     /* an <a> is written and not yet closed */
 	struct buf url;       /* scratch: a decoded href, src or entity */
+	struct buf raw;       /* MD_LIMITED: raw HTML reported, not yet written */
+	unsigned raw_depth;   /* MD_LIMITED: raw elements open (at most RAW_DEPTH) */
 };
 
 /*
@@ -249,6 +266,56 @@ static void put_attr_url(struct md_render *r, const MD_ATTRIBUTE *a)
 	esc_url_attr(r->out, r->url.data, r->url.len);
 }
 
+/* ---- the limited level's allow-list of raw HTML ---- */
+
+/*
+** The elements staff without unfiltered HTML may write, with the
+** attributes each may carry besides title (any element).  Attribute kinds:
+** a URL (checked as a link: http, https, mailto or relative; an image's
+** src: http, https or relative), a number (1 to 4 digits), or text.  Not
+** here, so never written: script, style, iframe, frame, object, embed,
+** meta, link, base, form and its fields, svg, math, template, noscript,
+** textarea, title, select, and the attributes on*, style, class, id, name,
+** srcset, target, formaction.  WordPress's $allowedposttags, smaller.
+*/
+struct raw_elem {
+	const char *name;  /* lower case */
+	int is_void;       /* no closing tag, never pushed */
+	const char *attrs; /* " a b c ": the allowed attributes, space-bounded */
+};
+
+static const struct raw_elem raw_elems[] = {
+	{"a", 0, " href "}, {"abbr", 0, " "}, {"b", 0, " "}, {"blockquote", 0, " cite "},
+	{"br", 1, " "}, {"caption", 0, " "}, {"cite", 0, " "}, {"code", 0, " "},
+	{"dd", 0, " "}, {"del", 0, " cite datetime "}, {"dfn", 0, " "}, {"div", 0, " "},
+	{"dl", 0, " "}, {"dt", 0, " "}, {"em", 0, " "}, {"figcaption", 0, " "},
+	{"figure", 0, " "}, {"h1", 0, " "}, {"h2", 0, " "}, {"h3", 0, " "}, {"h4", 0, " "},
+	{"h5", 0, " "}, {"h6", 0, " "}, {"hr", 1, " "}, {"i", 0, " "},
+	{"img", 1, " src alt width height "}, {"ins", 0, " cite datetime "}, {"kbd", 0, " "},
+	{"li", 0, " "}, {"mark", 0, " "}, {"ol", 0, " start "}, {"p", 0, " "}, {"pre", 0, " "},
+	{"q", 0, " cite "}, {"s", 0, " "}, {"samp", 0, " "}, {"small", 0, " "},
+	{"span", 0, " "}, {"strong", 0, " "}, {"sub", 0, " "}, {"sup", 0, " "},
+	{"table", 0, " "}, {"tbody", 0, " "}, {"td", 0, " colspan rowspan "},
+	{"tfoot", 0, " "}, {"th", 0, " colspan rowspan scope "}, {"thead", 0, " "},
+	{"tr", 0, " "}, {"u", 0, " "}, {"ul", 0, " "}, {"var", 0, " "},
+};
+
+#define N_RAW_ELEMS (sizeof raw_elems / sizeof raw_elems[0])
+
+/* Raw elements open at once, at most: past it a start tag is dropped, so
+** that a closing tag's search of the stack stays short (100,000 open <i>
+** and as many unmatched </b> took 9 s unbounded). */
+#define RAW_DEPTH 64
+
+/* The raw_elems index of the lower-case name n[0..len), or -1. */
+static int raw_elem_find(const char *n, size_t len)
+{
+	for (size_t i = 0; i < N_RAW_ELEMS; i++)
+		if (strlen(raw_elems[i].name) == len && !memcmp(raw_elems[i].name, n, len))
+			return (int)i;
+	return -1;
+}
+
 /* ---- the stack of open elements ---- */
 
 /*
@@ -263,9 +330,12 @@ static void put_attr_url(struct md_render *r, const MD_ATTRIBUTE *a)
 ** open, and the end of the document closes everything.  The output is
 ** balanced whatever order the callbacks come in.
 */
+enum { ELEM_BLOCK, ELEM_SPAN, ELEM_RAW }; /* open_elem.is_span */
+
 struct open_elem {
-	unsigned char is_span; /* MD_SPANTYPE if set, else MD_BLOCKTYPE */
-	unsigned char type;    /* the md4c type */
+	unsigned char is_span; /* ELEM_SPAN: MD_SPANTYPE; ELEM_RAW: a raw_elems
+	                          index; ELEM_BLOCK (0): MD_BLOCKTYPE */
+	unsigned char type;    /* the md4c type, or the raw_elems index */
 	unsigned char wrote;   /* an opening tag was written: close it */
 	unsigned char level;   /* heading level, for </hN> */
 };
@@ -298,13 +368,13 @@ static const char *block_closer(const struct md_render *r, MD_BLOCKTYPE type)
 	case MD_BLOCK_LI: return "</li>\n";
 	case MD_BLOCK_CODE: return "</code></pre>\n";
 	case MD_BLOCK_P: return "</p>\n";
-	case MD_BLOCK_H: return "</strong></p>\n"; /* untrusted; trusted is </hN> */
+	case MD_BLOCK_H: return "</strong></p>\n"; /* untrusted; else </hN> */
 	case MD_BLOCK_TABLE: return "</table>\n";
 	case MD_BLOCK_THEAD: return "</thead>\n";
 	case MD_BLOCK_TBODY: return "</tbody>\n";
-	case MD_BLOCK_TR: return r->trust == MD_TRUSTED ? "</tr>\n" : "\n";
-	case MD_BLOCK_TH: return r->trust == MD_TRUSTED ? "</th>\n" : " ";
-	case MD_BLOCK_TD: return r->trust == MD_TRUSTED ? "</td>\n" : " ";
+	case MD_BLOCK_TR: return r->trust != MD_UNTRUSTED ? "</tr>\n" : "\n";
+	case MD_BLOCK_TH: return r->trust != MD_UNTRUSTED ? "</th>\n" : " ";
+	case MD_BLOCK_TD: return r->trust != MD_UNTRUSTED ? "</td>\n" : " ";
 	default: return "";
 	}
 }
@@ -327,13 +397,17 @@ static void pop(struct md_render *r)
 {
 	struct open_elem e = stack_at(r, stack_depth(r) - 1);
 	r->stack.len -= sizeof e;
-	if (e.is_span && e.type == MD_SPAN_IMG)
+	if (e.is_span == ELEM_SPAN && e.type == MD_SPAN_IMG)
 		r->image_depth--;
-	if (e.is_span && e.type == MD_SPAN_A && e.wrote)
+	if (e.is_span == ELEM_SPAN && e.type == MD_SPAN_A && e.wrote)
 		r->is_link_open = 0;
+	if (e.is_span == ELEM_RAW)
+		r->raw_depth--;
 	if (!e.wrote)
 		return;
-	if (!e.is_span && e.type == MD_BLOCK_H && r->trust == MD_TRUSTED)
+	if (e.is_span == ELEM_RAW)
+		buf_printf(r->out, "</%s>", raw_elems[e.type].name);
+	else if (!e.is_span && e.type == MD_BLOCK_H && r->trust != MD_UNTRUSTED)
 		buf_printf(r->out, "</h%u>\n", e.level);
 	else if (e.is_span)
 		buf_puts(r->out, span_closer(e.type));
@@ -349,8 +423,8 @@ static void pop_spans(struct md_render *r)
 }
 
 /* Closes the innermost open element of this kind and type, and anything
-** opened after it; does nothing if there is none (spans look no further
-** than the innermost block). */
+** opened after it; does nothing if there is none (spans and raw elements
+** look no further than the innermost block). */
 static void pop_to(struct md_render *r, int is_span, int type)
 {
 	size_t i = stack_depth(r);
@@ -368,7 +442,49 @@ static void pop_to(struct md_render *r, int is_span, int type)
 		pop(r);
 }
 
-/* ---- trusted: the whole of CommonMark, tables and strikethrough ---- */
+/* ---- checked URLs (untrusted and limited) ---- */
+
+/*
+** 1 if the decoded URL in r->url is of a kind in `allow`, leaving in r->url
+** the URL to write.  What the browser's URL parser would drop (leading and
+** trailing C0 controls and spaces, tab/LF/CR anywhere) is dropped first, so
+** the URL checked is the URL written, not one that esc_url_attr() would
+** turn into a relative "%09http://".
+*/
+static int url_clean_ok(struct md_render *r, int allow)
+{
+	char *u = r->url.data;
+	size_t n = r->url.len, k = 0, i = 0;
+	while (i < n && (unsigned char)u[i] <= 0x20)
+		i++;
+	while (n > i && (unsigned char)u[n - 1] <= 0x20)
+		n--;
+	for (; i < n; i++)
+		if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r')
+			u[k++] = u[i];
+	r->url.len = k;
+	return url_scheme_ok(u, k, allow);
+}
+
+/*
+** 1 if a link (or image) to `href` may be written, leaving in r->url the
+** URL to write.  Character references are decoded first, because the
+** browser decodes them before it reads the scheme (&#106;avascript: is
+** javascript:); a reference we cannot decode refuses the link rather than
+** guess.
+*/
+static int link_ok(struct md_render *r, const MD_ATTRIBUTE *href, int allow)
+{
+	buf_reset(&r->url);
+	if (!attr_decode(&r->url, href))
+		return 0;
+	return url_clean_ok(r, allow);
+}
+
+#define LINK_KINDS (URL_HTTP | URL_MAILTO | URL_RELATIVE) /* a, cite */
+#define IMAGE_KINDS (URL_HTTP | URL_RELATIVE)             /* img src */
+
+/* ---- trusted (and limited): CommonMark, tables and strikethrough ---- */
 
 static void trusted_cell(struct md_render *r, const char *tag, const MD_BLOCK_TD_DETAIL *d)
 {
@@ -437,8 +553,13 @@ static int trusted_open_span(struct md_render *r, MD_SPANTYPE type, void *detail
 	case MD_SPAN_STRONG: buf_puts(o, "<strong>"); return 1;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
+		if (r->trust == MD_LIMITED && !link_ok(r, &d->href, LINK_KINDS))
+			return 0; /* the link text alone */
 		buf_puts(o, "<a href=\"");
-		put_attr_url(r, &d->href);
+		if (r->trust == MD_LIMITED)
+			esc_url_attr(o, r->url.data, r->url.len);
+		else
+			put_attr_url(r, &d->href);
 		buf_putc(o, '"');
 		if (d->title.text && d->title.size) {
 			buf_puts(o, " title=\"");
@@ -450,8 +571,13 @@ static int trusted_open_span(struct md_render *r, MD_SPANTYPE type, void *detail
 	}
 	case MD_SPAN_IMG: {
 		const MD_SPAN_IMG_DETAIL *d = detail;
+		if (r->trust == MD_LIMITED && !link_ok(r, &d->src, IMAGE_KINDS))
+			return 0; /* the alt text alone, as text */
 		buf_puts(o, "<img src=\"");
-		put_attr_url(r, &d->src);
+		if (r->trust == MD_LIMITED)
+			esc_url_attr(o, r->url.data, r->url.len);
+		else
+			put_attr_url(r, &d->src);
 		buf_putc(o, '"');
 		if (d->title.text && d->title.size) {
 			buf_puts(o, " title=\"");
@@ -486,34 +612,6 @@ static int untrusted_open_block(struct md_render *r, MD_BLOCKTYPE type)
 	}
 }
 
-/*
-** 1 if an untrusted link to `href` may be written, leaving in r->url the
-** URL to write.  Character references are decoded first, because the
-** browser decodes them before it reads the scheme (&#106;avascript: is
-** javascript:); a reference we cannot decode refuses the link rather than
-** guess.  Then what the browser's URL parser would drop (leading and
-** trailing C0 controls and spaces, tab/LF/CR anywhere) is dropped, so the
-** URL checked is the URL written, not one that esc_url_attr() would turn
-** into a relative "%09http://".
-*/
-static int untrusted_link_ok(struct md_render *r, const MD_ATTRIBUTE *href)
-{
-	buf_reset(&r->url);
-	if (!attr_decode(&r->url, href))
-		return 0;
-	char *u = r->url.data;
-	size_t n = r->url.len, k = 0, i = 0;
-	while (i < n && (unsigned char)u[i] <= 0x20)
-		i++;
-	while (n > i && (unsigned char)u[n - 1] <= 0x20)
-		n--;
-	for (; i < n; i++)
-		if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r')
-			u[k++] = u[i];
-	r->url.len = k;
-	return url_scheme_ok(u, k, URL_HTTP | URL_MAILTO | URL_RELATIVE);
-}
-
 /* Links never nest in CommonMark, but md4c's permissive autolinks can nest
 ** one in another (mity/md4c#152): an <a> is written only when none is
 ** open.  Inside an image (its alt text) nothing is written. */
@@ -529,7 +627,7 @@ static int untrusted_open_span(struct md_render *r, MD_SPANTYPE type, void *deta
 	case MD_SPAN_DEL: buf_puts(o, "<del>"); return 1;
 	case MD_SPAN_A:
 		if (r->is_link_open ||
-		    !untrusted_link_ok(r, &((const MD_SPAN_A_DETAIL *)detail)->href))
+		    !link_ok(r, &((const MD_SPAN_A_DETAIL *)detail)->href, LINK_KINDS))
 			return 0;
 		buf_puts(o, "<a href=\"");
 		esc_url_attr(o, r->url.data, r->url.len);
@@ -540,16 +638,274 @@ static int untrusted_open_span(struct md_render *r, MD_SPANTYPE type, void *deta
 	}
 }
 
+/* ---- limited: raw HTML through the allow-list ---- */
+
+static int is_html_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static int is_ascii_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* One attribute of a raw tag, as the HTML tokenizer splits it. */
+struct raw_attr {
+	const char *name;  /* not lower-cased yet */
+	size_t name_len;   /* bytes */
+	const char *value; /* as written, references not decoded; "" if none */
+	size_t value_len;  /* bytes */
+};
+
+/*
+** Decodes a raw attribute value into r->url: character references we know
+** become their characters (with or without a browser's leniency, the
+** value written is the one decoded here, escaped again).  Returns 0 if the
+** value held a reference we do not know.
+*/
+static int raw_value_decode(struct md_render *r, const char *v, size_t n)
+{
+	int is_known = 1;
+	buf_reset(&r->url);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '&') {
+			size_t k = i + 1;
+			while (k < n && k - i < 40 && (isalnum((unsigned char)v[k]) || v[k] == '#'))
+				k++;
+			if (k < n && v[k] == ';' && entity_decode(&r->url, v + i, k + 1 - i)) {
+				i = k;
+				continue;
+			}
+			is_known = 0;
+		}
+		buf_putc(&r->url, v[i]);
+	}
+	return is_known;
+}
+
+/* Writes attribute `at` of raw element `el` if it is allowed and its
+** value passes; `seen` keeps the first of a repeated name, as a browser
+** does. */
+static void raw_put_attr(struct md_render *r, const struct raw_elem *el,
+                         const struct raw_attr *at, struct buf *seen)
+{
+	char name[16];
+	if (at->name_len >= sizeof name - 2)
+		return;
+	name[0] = ' ';
+	for (size_t i = 0; i < at->name_len; i++)
+		name[i + 1] = (char)tolower((unsigned char)at->name[i]);
+	name[at->name_len + 1] = ' ';
+	name[at->name_len + 2] = 0;
+	if (strcmp(name, " title ") != 0 && !strstr(el->attrs, name))
+		return;
+	if (seen->len && strstr(buf_cstr(seen), name))
+		return;
+	buf_puts(seen, name);
+	int is_url = !strcmp(name, " href ") || !strcmp(name, " src ") || !strcmp(name, " cite ");
+	int is_number = !strcmp(name, " width ") || !strcmp(name, " height ") ||
+	                !strcmp(name, " start ") || !strcmp(name, " colspan ") ||
+	                !strcmp(name, " rowspan ");
+	int is_known = raw_value_decode(r, at->value, at->value_len);
+	if (is_url && (!is_known || !url_clean_ok(r, !strcmp(name, " src ") ? IMAGE_KINDS
+	                                                                   : LINK_KINDS)))
+		return;
+	if (is_number) {
+		if (r->url.len < 1 || r->url.len > 4)
+			return;
+		for (size_t i = 0; i < r->url.len; i++)
+			if (r->url.data[i] < '0' || r->url.data[i] > '9')
+				return;
+	}
+	name[at->name_len + 1] = 0;
+	buf_printf(r->out, "%s=\"", name);
+	if (is_url)
+		esc_url_attr(r->out, r->url.data, r->url.len);
+	else
+		esc_html(r->out, r->url.data, r->url.len);
+	buf_putc(r->out, '"');
+}
+
+/*
+** Reads the tag that starts at s[0] == '<' (n bytes available), as the
+** HTML tokenizer would: the name runs to a space, '/' or '>'; attributes
+** are split at spaces, '/', '=' and quotes; the tag ends at the first '>'
+** outside a quoted value.  Writes an allowed element again, or the tag as
+** escaped text.  Returns the bytes read, or 0 if no tag starts here (the
+** '<' is then text).  A tag that never ends (no '>', or a quote left open)
+** makes the rest of the input text, as a browser drops the rest into the
+** unfinished tag: trying again at each later '<' took quadratic time (18 s
+** for 100,000 "<a ").
+*/
+static size_t raw_tag(struct md_render *r, const char *s, size_t n)
+{
+	int is_end = n > 1 && s[1] == '/';
+	size_t i = is_end ? 2 : 1;
+	if (i >= n || !is_ascii_alpha(s[i]))
+		return 0;
+	size_t name_at = i;
+	while (i < n && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>')
+		i++;
+	char lower[16];
+	size_t name_len = i - name_at;
+	int el = -1;
+	if (name_len < sizeof lower) {
+		for (size_t k = 0; k < name_len; k++)
+			lower[k] = (char)tolower((unsigned char)s[name_at + k]);
+		el = raw_elem_find(lower, name_len);
+	}
+	struct raw_attr attrs[32];
+	size_t n_attrs = 0;
+	for (;;) {
+		while (i < n && (is_html_space(s[i]) || s[i] == '/'))
+			i++;
+		if (i >= n)
+			goto unended;
+		if (s[i] == '>')
+			break;
+		struct raw_attr at = {s + i, 0, "", 0};
+		i++; /* the first character may be '=' */
+		while (i < n && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=')
+			i++;
+		at.name_len = (size_t)(s + i - at.name);
+		while (i < n && is_html_space(s[i]))
+			i++;
+		if (i < n && s[i] == '=') {
+			i++;
+			while (i < n && is_html_space(s[i]))
+				i++;
+			if (i < n && (s[i] == '"' || s[i] == '\'')) {
+				const char *q = i + 1 < n ? memchr(s + i + 1, s[i], n - i - 1) : NULL;
+				if (!q)
+					goto unended;
+				at.value = s + i + 1;
+				at.value_len = (size_t)(q - at.value);
+				i = (size_t)(q - s) + 1;
+			} else {
+				at.value = s + i;
+				while (i < n && !is_html_space(s[i]) && s[i] != '>')
+					i++;
+				at.value_len = (size_t)(s + i - at.value);
+			}
+		}
+		if (n_attrs < sizeof attrs / sizeof attrs[0])
+			attrs[n_attrs++] = at;
+	}
+	size_t len = i + 1; /* with the '>' */
+	if (el < 0) {
+		esc_html(r->out, s, len); /* not on the list: the text it is */
+		return len;
+	}
+	const struct raw_elem *e = &raw_elems[el];
+	if (is_end) {
+		if (!e->is_void)
+			pop_to(r, ELEM_RAW, el); /* nothing if not open in this block */
+		return len;
+	}
+	if (!e->is_void && r->raw_depth >= RAW_DEPTH)
+		return len; /* too deep: dropped */
+	buf_printf(r->out, "<%s", e->name);
+	struct buf seen = BUF_INIT;
+	for (size_t k = 0; k < n_attrs; k++)
+		raw_put_attr(r, e, &attrs[k], &seen);
+	buf_free(&seen);
+	buf_putc(r->out, '>');
+	if (!e->is_void) {
+		push(r, ELEM_RAW, el, 1, 0);
+		r->raw_depth++;
+	}
+	return len;
+unended:
+	esc_html(r->out, s, n);
+	return n;
+}
+
+/*
+** Writes the raw HTML collected in r->raw through the allow-list, and
+** empties it.  Comments (to "-->"; "<!-->" and "<!--->" are whole ones),
+** "<!...>" and "<?...>" are dropped; tags go to raw_tag(); text is written
+** escaped, with the character references we know decoded first.
+*/
+static void raw_flush(struct md_render *r)
+{
+	const char *s = r->raw.data;
+	size_t n = r->raw.len, i = 0;
+	struct buf *o = r->out;
+	while (i < n) {
+		const char *p = s + i;
+		size_t left = n - i;
+		if (*p == '<' && left >= 4 && !memcmp(p, "<!--", 4)) {
+			size_t end;
+			if (left >= 5 && p[4] == '>')
+				end = 5;
+			else if (left >= 6 && !memcmp(p + 4, "->", 2))
+				end = 6;
+			else {
+				const char *q = NULL;
+				for (size_t k = 4; k + 3 <= left && !q; k++)
+					if (!memcmp(p + k, "-->", 3))
+						q = p + k;
+				end = q ? (size_t)(q - p) + 3 : left;
+			}
+			i += end;
+			continue;
+		}
+		if (*p == '<' && left >= 2 && (p[1] == '!' || p[1] == '?')) {
+			const char *q = memchr(p, '>', left);
+			i += q ? (size_t)(q - p) + 1 : left;
+			continue;
+		}
+		if (*p == '<') {
+			size_t used = raw_tag(r, p, left);
+			if (!used) {
+				buf_puts(o, "&lt;");
+				used = 1;
+			}
+			i += used;
+			continue;
+		}
+		if (*p == '&') {
+			size_t k = 1;
+			while (k < left && k < 40 && (isalnum((unsigned char)p[k]) || p[k] == '#'))
+				k++;
+			buf_reset(&r->url);
+			if (k < left && p[k] == ';' && entity_decode(&r->url, p, k + 1)) {
+				esc_html(o, r->url.data, r->url.len);
+				i += k + 1;
+			} else {
+				buf_puts(o, "&amp;");
+				i++;
+			}
+			continue;
+		}
+		size_t run = 1;
+		while (run < left && p[run] != '<' && p[run] != '&')
+			run++;
+		esc_html(o, p, run);
+		i += run;
+	}
+	buf_reset(&r->raw);
+}
+
+/* Writes any raw HTML waiting, before whatever md4c reports next. */
+static void flush_pending(struct md_render *r)
+{
+	if (r->raw.len)
+		raw_flush(r);
+}
+
 /* ---- md4c callbacks ---- */
 
 static int cb_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
 	struct md_render *r = user;
+	flush_pending(r);
 	pop_spans(r);
-	int wrote = r->trust == MD_TRUSTED ? trusted_open_block(r, type, detail)
-	                                   : untrusted_open_block(r, type);
+	int wrote = r->trust != MD_UNTRUSTED ? trusted_open_block(r, type, detail)
+	                                     : untrusted_open_block(r, type);
 	unsigned level = type == MD_BLOCK_H ? ((const MD_BLOCK_H_DETAIL *)detail)->level : 0;
-	push(r, 0, (int)type, wrote, level);
+	push(r, ELEM_BLOCK, (int)type, wrote, level);
 	return 0;
 }
 
@@ -557,17 +913,19 @@ static int cb_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
 	(void)detail;
 	struct md_render *r = user;
+	flush_pending(r);
 	pop_spans(r);
-	pop_to(r, 0, (int)type);
+	pop_to(r, ELEM_BLOCK, (int)type);
 	return 0;
 }
 
 static int cb_enter_span(MD_SPANTYPE type, void *detail, void *user)
 {
 	struct md_render *r = user;
-	int wrote = r->trust == MD_TRUSTED ? trusted_open_span(r, type, detail)
-	                                   : untrusted_open_span(r, type, detail);
-	push(r, 1, (int)type, wrote, 0);
+	flush_pending(r);
+	int wrote = r->trust != MD_UNTRUSTED ? trusted_open_span(r, type, detail)
+	                                     : untrusted_open_span(r, type, detail);
+	push(r, ELEM_SPAN, (int)type, wrote, 0);
 	if (type == MD_SPAN_IMG)
 		r->image_depth++;
 	return 0;
@@ -576,7 +934,8 @@ static int cb_enter_span(MD_SPANTYPE type, void *detail, void *user)
 static int cb_leave_span(MD_SPANTYPE type, void *detail, void *user)
 {
 	(void)detail;
-	pop_to(user, 1, (int)type);
+	flush_pending(user);
+	pop_to(user, ELEM_SPAN, (int)type);
 	return 0;
 }
 
@@ -586,6 +945,8 @@ static int cb_leave_span(MD_SPANTYPE type, void *detail, void *user)
 ** (it may be a real HTML5 name missing from our table) and escaped into
 ** visible text when not.  Inside an image's alt="" (trusted) line breaks
 ** become spaces and raw HTML is escaped, since it cannot be markup there.
+** Limited raw HTML is collected for raw_flush(), which runs before any
+** other callback.
 */
 /* Trusted raw HTML as written, but never a NUL byte (U+FFFD instead, as
 ** an HTML parser would read it). */
@@ -605,7 +966,12 @@ static int cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 {
 	struct md_render *r = user;
 	struct buf *o = r->out;
-	int is_trusted = r->trust == MD_TRUSTED;
+	int is_trusted = r->trust != MD_UNTRUSTED; /* unknown entities kept */
+	if (type == MD_TEXT_HTML && r->trust == MD_LIMITED && !r->image_depth) {
+		buf_put(&r->raw, s, n);
+		return 0;
+	}
+	flush_pending(r);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		buf_puts(o, REPLACEMENT);
@@ -626,7 +992,7 @@ static int cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 			esc_html(o, s, n);
 		break;
 	case MD_TEXT_HTML:
-		if (is_trusted && !r->image_depth)
+		if (r->trust == MD_TRUSTED && !r->image_depth)
 			put_raw(o, s, n);
 		else
 			esc_html(o, s, n);
@@ -641,7 +1007,7 @@ static int cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 int markdown_render(struct buf *out, const char *src, size_t len, enum md_trust trust)
 {
 	unsigned flags = MD_FLAG_STRIKETHROUGH;
-	if (trust == MD_TRUSTED)
+	if (trust != MD_UNTRUSTED)
 		flags |= MD_FLAG_TABLES;
 	else
 		flags |= MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEURLAUTOLINKS |
@@ -661,6 +1027,7 @@ int markdown_render(struct buf *out, const char *src, size_t len, enum md_trust 
 	buf_init(&r.url);
 	buf_cstr(&r.url); /* allocated: r.url.data is never NULL below */
 	buf_init(&r.stack);
+	buf_init(&r.raw);
 	size_t before = out->len;
 	/* md4c 0.4.8 can read a few bytes past the end of its input (found by
 	** fuzzing: tests/fuzz/markdown/crashes/md4c-reads-past-end): it parses
@@ -671,8 +1038,10 @@ int markdown_render(struct buf *out, const char *src, size_t len, enum md_trust 
 	memset(copy + len, 0, 64);
 	int rc = md_parse(copy, (MD_SIZE)len, &parser, &r);
 	free(copy);
+	flush_pending(&r);
 	while (stack_depth(&r))
 		pop(&r);
+	buf_free(&r.raw);
 	buf_free(&r.url);
 	buf_free(&r.stack);
 	/* A size limit reached part-way leaves unbalanced HTML: that is a

@@ -1,8 +1,21 @@
 /*
-** markdown.h: Markdown to HTML, through md4c, in two trust levels.
+** markdown.h: Markdown to HTML, through md4c, in three trust levels.
 **
-** MD_TRUSTED is for article bodies and author bios, written by staff:
-** CommonMark with GitHub's tables and strikethrough, raw HTML allowed.
+** MD_TRUSTED is for what editors and administrators write (WordPress's
+** unfiltered_html): CommonMark with GitHub's tables and strikethrough, raw
+** HTML written as it is.
+**
+** MD_LIMITED is for what other staff write (authors' and contributors'
+** articles and bios): the same Markdown, but links must be http, https,
+** mailto or relative and images http, https or relative (else the text
+** alone is written), and raw HTML goes through an allow-list: the
+** elements and attributes of markdown.c's raw_elems table are written again
+** by us (never copied), with URL attributes checked as links are, numeric
+** ones digits only, and no other attribute (no on*, style, class, id);
+** every other tag (script, style, iframe, meta, form, object, svg, ...)
+** comes out as the text it is, comments and <!...> / <?...> are dropped,
+** and the elements it opens are closed by the end of the Markdown block
+** they were opened in, so the output is balanced.
 **
 ** MD_UNTRUSTED is for readers' comments.  The source must be valid UTF-8
 ** (the caller checks).  It is parsed without raw HTML (tags come out as
@@ -20,9 +33,16 @@
 struct buf;
 
 enum md_trust {
-	MD_TRUSTED,
-	MD_UNTRUSTED,
+	MD_TRUSTED,   /* editors and administrators: raw HTML as written */
+	MD_UNTRUSTED, /* readers' comments: no raw HTML at all */
+	MD_LIMITED,   /* other staff: raw HTML through the allow-list */
 };
+
+/* The version of the renderers and their allow-lists.  Stored HTML records
+** the version that made it (articles.body_html_version), and HTML made by
+** another version is rendered again from its source (article.c).  Bump it
+** whenever a change here can change the HTML that some input makes. */
+#define MARKDOWN_VERSION 2
 
 /* Appends the HTML for src[0..len) to out.  Returns 0, or -1 if md4c
 ** failed or out reached its buf_limit() (out->is_full is then set): either

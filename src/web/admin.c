@@ -4,7 +4,6 @@
 #include "web/admin.h"
 #include "core/arena.h"
 #include "core/text.h"
-#include "core/utf8.h"
 #include "db/db.h"
 #include "model/account.h"
 #include "model/article.h"
@@ -142,16 +141,4 @@ void admin_dashboard(struct page *p)
 	tv_set(a, ctx, "counts", list);
 	tv_set_bool(a, ctx, "mine_only", mine != 0);
 	admin_render(p, 200, "admin_dashboard", ctx);
-}
-
-/* A text field, trimmed; NULL if invalid text or over max characters. */
-const char *admin_text_field(struct page *p, const char *name, size_t max)
-{
-	size_t len = 0;
-	const char *v = http_form(p->req, name, &len);
-	if (!v)
-		return "";
-	if (memchr(v, 0, len) || !utf8_valid(v, len) || utf8_count(v, len) > max)
-		return NULL;
-	return text_trim(p->a, v, len);
 }

@@ -30,10 +30,6 @@ int admin_can_edit(struct page *p, const struct article *art);
 int admin_can_publish(struct page *p, const struct article *art);
 
 /* The route's id hole number i, or 0. */
-/* Form field `name`, trimmed: "" when absent, NULL when it is not text
-** (invalid UTF-8, a NUL) or holds more than max characters. */
-const char *admin_text_field(struct page *p, const char *name, size_t max);
-
 long long admin_param_id(struct page *p, int i);
 
 #endif

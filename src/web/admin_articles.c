@@ -6,7 +6,11 @@
 ** them for review; authors also publish and schedule their own and upload
 ** images; editors do all of it to anyone's articles and may change the
 ** author.  The route table requires a signed-in contributor for every page
-** here; the finer rules are admin_can_edit() / admin_can_publish().
+** here; the finer rules are admin_can_edit() / admin_can_publish().  The
+** list (and its search, which reads bodies) shows contributors and authors
+** only what they may open: their own articles and published ones.  Only
+** editors and administrators write raw HTML (role_trust()); the body's
+** trust is decided by article_body_role(), for the preview as for saving.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -54,6 +58,9 @@ void admin_articles_list(struct page *p)
 	if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
 		q = NULL;
 	f.q = q;
+	/* Contributors and authors see, and search, only what they may open:
+	** their own articles and published ones (admin_article_preview()). */
+	f.visible_to = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
 	long long page = 1;
 	const char *pg = http_query(p->req, "page", NULL);
 	if (pg && text_int(pg, 1, 100000, &page) != 0)
@@ -330,20 +337,18 @@ void admin_article_edit(struct page *p)
 	show_editor(p, 200, &d);
 }
 
+/* A field as sent, untrimmed (a Markdown body's first indent is code):
+** checked as http_form_text() checks, by text_check(). */
 static const char *field(struct page *p, const char *name, size_t max, const char **err)
 {
-	size_t len = 0;
+	size_t len = 0, chars;
 	const char *v = http_form(p->req, name, &len);
 	if (!v)
 		return "";
-	if (memchr(v, 0, len) || !utf8_valid(v, len)) {
-		*err = "This contains characters that are not valid text.";
-		return "";
-	}
-	if (utf8_count(v, len) > max)
-		*err = arena_printf(p->a, "This is too long: at most %zu characters. Nothing was "
-		                    "cut; please shorten it.", max);
-	return v;
+	enum text_verdict verdict = text_check(v, len, max, &chars);
+	if (verdict != TEXT_OK)
+		*err = text_check_message(p->a, verdict, "This", max, chars);
+	return verdict == TEXT_INVALID ? "" : v;
 }
 
 static void draft_from_form(struct page *p, struct draft *d)
@@ -486,8 +491,11 @@ void admin_article_save(struct page *p)
 	if (d.media_id && !*d.alt && !d.err_alt)
 		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
 	if (preview) {
+		/* Rendered as saving would: an unchanged body keeps its writer's
+		** trust, a changed one gets this user's. */
 		struct buf html = BUF_INIT;
-		markdown_render(&html, d.body, strlen(d.body), MD_TRUSTED);
+		enum role role = article_body_role(had ? &old : NULL, d.body, p->user->role);
+		markdown_render(&html, d.body, strlen(d.body), role_trust(role));
 		d.preview = arena_strdup(a, buf_cstr(&html));
 		buf_free(&html);
 		show_editor(p, 200, &d);
@@ -522,6 +530,7 @@ void admin_article_save(struct page *p)
 	    .featured_media_id = d.media_id,
 	    .featured_alt = d.alt,
 	    .comments_open = d.comments_open,
+	    .role = p->user->role,
 	};
 	char err[300];
 	long long id = article_save(p->db, a, d.id, &in, p->user->id, err, sizeof err);
@@ -674,6 +683,7 @@ void admin_revision_restore(struct page *p)
 	    .featured_media_id = rev.featured_media_id,
 	    .featured_alt = rev.featured_alt,
 	    .comments_open = art.comments_open,
+	    .role = p->user->role,
 	};
 	char err[300];
 	if (article_save(p->db, a, art.id, &in, p->user->id, err, sizeof err) < 0) {

@@ -11,8 +11,6 @@
 #include "web/admin.h"
 #include "core/arena.h"
 #include "core/text.h"
-#include "core/url.h"
-#include "core/utf8.h"
 #include "db/db.h"
 #include "model/account.h"
 #include "model/comment.h"
@@ -175,6 +173,10 @@ static void show_comment(struct page *p, int status, const struct comment *c,
 	tv_set_str(a, ctx, "body", c->body);
 	tv_set_str(a, ctx, "reply", reply_text ? reply_text : "");
 	tv_set_str(a, ctx, "url_text", c->author_url);
+	tv_set_int(a, ctx, "max_body", COMMENT_MAX_BODY);
+	tv_set_int(a, ctx, "max_name", COMMENT_MAX_NAME);
+	tv_set_int(a, ctx, "max_email", COMMENT_MAX_EMAIL);
+	tv_set_int(a, ctx, "max_url", COMMENT_MAX_URL);
 	if (message)
 		tv_set_str(a, ctx, "error", message);
 	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s",
@@ -199,19 +201,27 @@ void admin_comment_refuse(struct page *p, int status, const char *why)
 		site_forbidden(p, why);
 		return;
 	}
-	const char *body = http_form(p->req, "body", NULL);
-	if (body)
-		c.body = body;
-	show_comment(p, status, &c, why, http_form(p->req, "reply", NULL));
+	const char *reply;
+	if (http_form(p->req, "body", NULL))
+		http_form_text(p->req, "body", 0, &c.body, NULL);
+	http_form_text(p->req, "reply", 0, &reply, NULL);
+	show_comment(p, status, &c, why, reply);
 }
 
-static const char *text_field(struct page *p, const char *name, size_t max)
+/* A field as typed: NULL if it is not text (comment_check() says so). */
+static const char *field(struct page *p, const char *name)
 {
-	size_t len = 0;
-	const char *v = http_form(p->req, name, &len);
-	if (!v || memchr(v, 0, len) || !utf8_valid(v, len) || utf8_count(v, len) > max)
-		return NULL;
-	return text_trim(p->a, v, len);
+	const char *v;
+	return http_form_text(p->req, name, 0, &v, NULL) == TEXT_INVALID ? NULL : v;
+}
+
+/* The first sentence comment_check() or comment_submit() gave. */
+static const char *first_error(const struct comment_outcome *out)
+{
+	for (int i = 0; i < COMMENT_N_FIELDS; i++)
+		if (out->errors[i])
+			return out->errors[i];
+	return out->message;
 }
 
 void admin_comment_action(struct page *p)
@@ -228,22 +238,25 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (!strcmp(action, "edit")) {
-		const char *name = text_field(p, "author", 245);
-		const char *email = text_field(p, "email", 100);
-		const char *url = text_field(p, "url", 200);
-		const char *body = text_field(p, "body", 65525);
-		const char *why = NULL;
-		if (!name || !*name) why = "The name is empty or too long (245 characters at most).";
-		else if (!email || !*email || !strchr(email, '@')) why = "The email address is not valid.";
-		else if (!url || (*url && !url_is_web(url, strlen(url)))) why = "The website must start with http:// or https://.";
-		else if (!body || !*body) why = "The comment is empty or too long.";
-		if (why) {
-			if (body)
-				c.body = body;
-			show_comment(p, 422, &c, why, NULL);
+		/* The same rules as a reader's comment (model/comment.c). */
+		struct comment_post post = {
+		    .name = field(p, "author"),
+		    .email = field(p, "email"),
+		    .url = field(p, "url"),
+		    .body = field(p, "body"),
+		};
+		struct comment_outcome out;
+		memset(&out, 0, sizeof out);
+		if (comment_check(p->a, &post, &out)) {
+			/* Shown back as typed. */
+			c.author_name = post.name ? post.name : "";
+			c.author_email = post.email ? post.email : "";
+			c.author_url = post.url ? post.url : "";
+			c.body = post.body ? post.body : "";
+			show_comment(p, 422, &c, first_error(&out), NULL);
 			return;
 		}
-		if (comment_update(p->db, id, name, email, url, body) != 0) {
+		if (comment_update(p->db, id, post.name, post.email, out.url, post.body) != 0) {
 			show_comment(p, 503, &c, "The comment could not be saved; try again.", NULL);
 			return;
 		}
@@ -251,31 +264,34 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (!strcmp(action, "reply")) {
-		const char *text = text_field(p, "reply", 65525);
-		if (!text || !*text) {
-			show_comment(p, 422, &c, "Please write your reply (65,525 characters at most).",
-			             text);
+		struct comment_post post = {
+		    .article_id = c.article_id,
+		    .parent_id = id,
+		    .name = p->user->name,
+		    .email = p->user->email,
+		    .url = "",
+		    .body = field(p, "reply"),
+		    .ip = p->req->remote_ip,
+		    .user_agent = "",
+		    .seconds_to_post = -1,
+		    .user_id = p->user->id,
+		};
+		const char *typed = post.body ? post.body : "";
+		struct comment_outcome out;
+		memset(&out, 0, sizeof out);
+		if (comment_check(p->a, &post, &out)) {
+			show_comment(p, 422, &c, first_error(&out), typed);
 			return;
 		}
 		/* Replying to a held comment approves it, as in WordPress. */
 		if (c.status != COMMENT_APPROVED)
 			comment_moderate(p->db, id, COMMENT_APPROVED);
-		struct comment_input in = {
-		    .article_id = c.article_id,
-		    .parent_id = id,
-		    .author_name = p->user->name,
-		    .author_email = p->user->email,
-		    .author_url = "",
-		    .body = text,
-		    .ip = p->req->remote_ip,
-		    .user_agent = "",
-		    .status = COMMENT_APPROVED,
-		    .user_id = p->user->id,
-		};
-		char err[256];
-		long long rid = comment_add(p->db, &in, err, sizeof err);
-		if (rid < 0) {
-			show_comment(p, 503, &c, "The reply could not be saved; try again.", text);
+		enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, &post,
+		                                            &out);
+		if (result != COMMENT_STORED) {
+			show_comment(p, result == COMMENT_UNAVAILABLE ? 503
+			                : result == COMMENT_DUPLICATE ? 409 : 422,
+			             &c, first_error(&out), typed);
 			return;
 		}
 		admin_done(p, back_to(p), "replied");

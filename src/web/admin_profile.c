@@ -3,10 +3,10 @@
 ** author page.
 */
 #include "web/admin.h"
+#include "web/forms.h"
 #include "core/arena.h"
 #include "core/text.h"
 #include "core/url.h"
-#include "core/utf8.h"
 #include "db/db.h"
 #include "http/multipart.h"
 #include "model/account.h"
@@ -45,18 +45,31 @@ void admin_profile_show(struct page *p)
 static void profile_from_form(struct page *p, struct account *f, const char **why)
 {
 	*f = *p->user;
-	const char *name = admin_text_field(p, "name", 100);
-	const char *slug = admin_text_field(p, "slug", 100);
-	const char *bio = admin_text_field(p, "bio", 5000);
-	const char *links = admin_text_field(p, "links", 2000);
-	if (!name || !slug || !bio || !links) {
-		*why = "A field is too long or holds characters that are not valid text.";
-		return;
+	/* Each field as typed (shown back whatever is wrong with it). */
+	static const struct {
+		const char *name, *label; /* field, and its name in a sentence */
+		size_t max;               /* characters */
+	} rules[] = {
+		{"name", "The name", USER_NAME_MAX},
+		{"slug", "The address", 100},
+		{"bio", "The biography", 5000},
+		{"links", "The links", 2000},
+	};
+	const char *v[4];
+	for (int i = 0; i < 4; i++) {
+		size_t chars;
+		enum text_verdict verdict = http_form_text(p->req, rules[i].name, rules[i].max, &v[i],
+		                                           &chars);
+		if (verdict != TEXT_OK && !*why)
+			*why = text_check_message(p->a, verdict, rules[i].label, rules[i].max, chars);
 	}
+	const char *name = v[0], *slug = v[1], *bio = v[2], *links = v[3];
 	f->name = name;
 	f->slug = *slug ? slug : text_slug(p->a, name);
 	f->bio = bio;
 	f->links = links;
+	if (*why)
+		return;
 	/* Each link must be a web address. */
 	const char *l = links;
 	while (*l) {

@@ -8,9 +8,9 @@
 ** form as typed.
 */
 #include "web/admin.h"
+#include "web/forms.h"
 #include "core/arena.h"
 #include "core/text.h"
-#include "core/utf8.h"
 #include "db/db.h"
 #include "model/account.h"
 #include "model/settings.h"
@@ -18,6 +18,9 @@
 
 #include <stdio.h>
 #include <string.h>
+
+_Static_assert(SETTINGS_N <= SETTINGS_FORM_FIELDS, "the form's body limit (forms.h) counts "
+                                                   "SETTINGS_FORM_FIELDS fields");
 
 /* One field of the form, as the table's row d shows it with value. */
 static struct tv *field_value(struct arena *a, const struct setting_def *d,
@@ -99,27 +102,24 @@ void admin_settings_show(struct page *p)
 	show_settings(p, 200, values, NULL, NULL);
 }
 
-/* The form's values, as typed (trimmed); a field not sent keeps the stored
-** value, except a checkbox, which a browser leaves out when unticked.  A
-** field that is not text (a NUL, broken UTF-8) becomes "" with an error in
-** errors[i]. */
+/* The form's values, as typed (trimmed, never cut: http_form_text()); a
+** field not sent keeps the stored value, except a checkbox, which a browser
+** leaves out when unticked.  A field that is not text (a NUL, broken UTF-8)
+** becomes "" with an error in errors[i]; its length is settings_check()'s
+** to judge. */
 static void settings_from_form(struct page *p, const char **values, const char **errors)
 {
 	for (size_t i = 0; i < settings_n_defs; i++) {
 		const struct setting_def *d = &settings_defs[i];
 		errors[i] = NULL;
-		size_t len = 0;
-		const char *v = http_form(p->req, d->key, &len);
+		const char *v = http_form(p->req, d->key, NULL);
 		if (d->kind == SETTING_BOOL) {
 			values[i] = v ? "1" : "0";
 		} else if (!v) {
 			char *cur = settings_get(p->db, p->a, d->key);
 			values[i] = cur ? cur : "";
-		} else if (memchr(v, 0, len) || !utf8_valid(v, len)) {
-			values[i] = "";
-			errors[i] = "The text is not valid UTF-8.";
-		} else {
-			values[i] = text_trim(p->a, v, len);
+		} else if (http_form_text(p->req, d->key, 0, &values[i], NULL) == TEXT_INVALID) {
+			errors[i] = text_check_message(p->a, TEXT_INVALID, "This", 0, 0);
 		}
 	}
 }

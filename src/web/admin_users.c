@@ -3,6 +3,7 @@
 ** links.
 */
 #include "web/admin.h"
+#include "web/forms.h"
 #include "core/arena.h"
 #include "core/text.h"
 #include "core/url.h"
@@ -65,15 +66,22 @@ static const char *link_url(struct page *p, const char *token)
 
 void admin_users_add(struct page *p)
 {
-	const char *email = admin_text_field(p, "email", 254);
-	const char *name = admin_text_field(p, "name", 100);
+	const char *email, *name;
+	size_t n_email, n_name;
+	enum text_verdict ve = http_form_text(p->req, "email", EMAIL_MAX, &email, &n_email);
+	enum text_verdict vn = http_form_text(p->req, "name", USER_NAME_MAX, &name, &n_name);
 	const char *role = http_form(p->req, "role", NULL);
+	const char *why = ve != TEXT_OK ? text_check_message(p->a, ve, "The email address",
+	                                                     EMAIL_MAX, n_email)
+	                  : vn != TEXT_OK ? text_check_message(p->a, vn, "The name",
+	                                                       USER_NAME_MAX, n_name)
+	                  : !*email || !*name ? "Please give an email and a name."
+	                                      : NULL;
 	char err[256];
-	long long id = email && name ? account_create(p->db, p->a, email, name, role_parse(role),
-	                                              err, sizeof err)
-	                             : -1;
+	long long id = why ? -1 : account_create(p->db, p->a, email, name, role_parse(role), err,
+	                                         sizeof err);
 	if (id < 0) {
-		show_users(p, 422, email && name ? err : "Please give an email and a name.", NULL);
+		show_users(p, 422, why ? why : err, NULL);
 		return;
 	}
 	char *token = account_link_new(p->db, p->a, id, 24 * 3600);

@@ -27,17 +27,14 @@
 
 #define COOKIE "byline_session"
 
-static int is_https(struct page *p)
+int auth_is_https(struct page *p)
 {
 	return p->app->settings.https || !strcmp(p->req->scheme, "https");
 }
 
 void auth_set_cookie(struct page *p, const char *value, long max_age)
 {
-	const char *v = arena_printf(p->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-	                             COOKIE, max_age > 0 ? value : "", max_age > 0 ? max_age : 0,
-	                             is_https(p) ? "; Secure" : "");
-	http_resp_header(p->resp, "Set-Cookie", v);
+	http_set_cookie(p->req, p->resp, COOKIE, value, max_age, auth_is_https(p));
 }
 
 void auth_load(struct page *p)
@@ -70,6 +67,23 @@ void auth_load(struct page *p)
 		if (!db_failed(p->db))
 			return; /* no such session: signed out */
 	}
+}
+
+int auth_head_role(struct app *app, struct http_req *req)
+{
+	const char *token = http_cookie(req, COOKIE);
+	if (!token)
+		return ROLE_NONE;
+	struct db *db = app->loop_db ? app->loop_db : db_pool_get(app->pool);
+	pthread_rwlock_rdlock(&app->settings_lock);
+	long idle = app->settings.session_idle_seconds, max = app->settings.session_max_seconds;
+	pthread_rwlock_unlock(&app->settings_lock);
+	db_clear_failed(db);
+	int role = session_role(db, req->a, token, idle, max);
+	db_clear_failed(db);
+	if (!app->loop_db)
+		db_pool_put(app->pool, db);
+	return role;
 }
 
 int auth_csrf_ok(struct page *p, const char *token)

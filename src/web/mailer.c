@@ -18,6 +18,7 @@
 #include "web/mailer.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/email.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "model/mailqueue.h"
@@ -362,7 +363,7 @@ static void set_from(struct mailer *m, const char *smtp_from, int is_sending)
 	} else {
 		addr = mem_strdup(smtp_from);
 	}
-	if (!mail_address_ok(addr)) {
+	if (!email_valid(addr)) {
 		if (is_sending)
 			log_warn("smtp_from %s: mail is sent from %s",
 			         *smtp_from ? "is not an address" : "is not set", FALLBACK_FROM);

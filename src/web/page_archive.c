@@ -3,7 +3,9 @@
 ** sub-sections; /category/PARENT/CHILD/ for a sub-section), a tag
 ** (/tag/SLUG/) and a date (/YYYY/, /YYYY/MM/, /YYYY/MM/DD/), each paginated
 ** at page/N/ with rel="prev"/"next" and a page count.  Page 1 of an empty
-** archive shows an empty state; a page past the end is a 404.
+** date archive shows an empty state; a section or tag with nothing
+** published (in it or its sub-sections) is no page (404), so neither its
+** name nor its existence leaks from a draft; a page past the end is a 404.
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -31,7 +33,8 @@ static long long page_number(struct page *p)
 	return n;
 }
 
-/* Shows one page of an archive: base is its first page's path. */
+/* Shows one page of an archive: base is its first page's path; `empty` is
+** what page 1 says when nothing is published in scope (NULL: then 404). */
 static void show(struct page *p, const struct article_scope *scope, const char *base,
                  const char *title, const char *kind, const char *empty, const char *feed)
 {
@@ -40,7 +43,7 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	int per = p->app->settings.posts_per_page;
 	long long total = listmemo_count(p->app->memo, p->db, scope);
 	long long pages = total ? (total + per - 1) / per : 1;
-	if (page < 1 || page > pages) {
+	if (page < 1 || page > pages || (!total && !empty)) {
 		site_not_found(p);
 		return;
 	}
@@ -85,8 +88,7 @@ static void show_section(struct page *p)
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
 	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", par.slug, sec.slug)
 	                          : arena_printf(p->a, "/category/%s/", sec.slug);
-	show(p, &scope, base, sec.name, "Section",
-	     "Nothing has been published in this section yet.",
+	show(p, &scope, base, sec.name, "Section", NULL,
 	     arena_printf(p->a, "/category/%s/feed/", sec.slug));
 }
 
@@ -99,8 +101,7 @@ static void show_tag(struct page *p)
 	}
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
 	show(p, &scope, arena_printf(p->a, "/tag/%s/", tag.slug),
-	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag",
-	     "No published article has this tag yet.",
+	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag", NULL,
 	     arena_printf(p->a, "/tag/%s/feed/", tag.slug));
 }
 

@@ -255,6 +255,11 @@ static struct tv *form_context(struct page *p, const struct article *art, const 
 	tv_set_str(a, form, "url", f->url);
 	tv_set_bool(a, form, "save", f->save);
 	tv_set_str(a, form, "token", comment_form_token(p, art->id));
+	/* The fields' maxlength: the model's limits. */
+	tv_set_int(a, form, "max_comment", COMMENT_MAX_BODY);
+	tv_set_int(a, form, "max_author", COMMENT_MAX_NAME);
+	tv_set_int(a, form, "max_email", COMMENT_MAX_EMAIL);
+	tv_set_int(a, form, "max_url", COMMENT_MAX_URL);
 	if (f->parent) {
 		struct comment parent;
 		if (comment_by_id(p->db, a, f->parent, art->id, &parent) == 0) {
@@ -439,7 +444,7 @@ void page_article_render(struct page *p, const struct article *art,
 		tv_set_str(a, author, "url", site_author_path(p, au.slug));
 		tv_set_str(a, author, "avatar", au.avatar);
 		tv_set_str(a, author, "initials", initials(a, au.name));
-		tv_set(a, author, "bio_html", page_author_bio(p, au.bio));
+		tv_set(a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	}
 	tv_set(a, ctx, "author", author);
 

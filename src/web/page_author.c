@@ -15,11 +15,13 @@
 
 #include <string.h>
 
-/* The author's bio as HTML: trusted Markdown written by the author. */
-struct tv *page_author_bio(struct page *p, const char *bio)
+/* The author's bio as HTML: Markdown written by the author, as their role
+** may (the bio is stored as source and rendered here, so a change of role
+** or of the renderer shows at once). */
+struct tv *page_author_bio(struct page *p, const char *bio, const char *role)
 {
 	struct buf html = BUF_INIT;
-	markdown_render(&html, bio, strlen(bio), MD_TRUSTED);
+	markdown_render(&html, bio, strlen(bio), role_trust(role_parse(role)));
 	struct tv *v = tv_html(p->a, html.data ? html.data : "", html.len);
 	buf_free(&html);
 	return v;
@@ -55,7 +57,7 @@ static void show(struct page *p)
 	tv_set_str(p->a, author, "name", au.name);
 	tv_set_str(p->a, author, "url", site_author_path(p, au.slug));
 	tv_set_str(p->a, author, "avatar", au.avatar);
-	tv_set(p->a, author, "bio_html", page_author_bio(p, au.bio));
+	tv_set(p->a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	tv_set_int(p->a, author, "count", total);
 	/* Their links, one a line; only web addresses are shown. */
 	struct account acct;

@@ -26,6 +26,7 @@
 #include "model/article.h"
 #include "model/author.h"
 #include "model/comment.h"
+#include "model/listmemo.h"
 #include "model/taxonomy.h"
 
 #include <sodium.h>
@@ -530,10 +531,15 @@ void page_feed_section(struct page *p)
 			if (all[i].id == parent_id)
 				home = arena_printf(p->a, "/category/%s/%s/", all[i].slug, sec.slug);
 	}
+	/* As its page: a section with nothing published has no feed. */
+	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
+	if (listmemo_count(p->app->memo, p->db, &scope) == 0) {
+		site_not_found(p);
+		return;
+	}
 	struct feed f;
 	feed_begin(p, &f, arena_printf(p->a, "%s – %s", p->app->settings.site_title, sec.name),
 	           home, arena_printf(p->a, "/category/%s/feed/", sec.slug));
-	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
 	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
@@ -544,11 +550,16 @@ void page_feed_tag(struct page *p)
 		site_not_found(p);
 		return;
 	}
+	/* As its page: a tag only unpublished articles carry has no feed. */
+	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
+	if (listmemo_count(p->app->memo, p->db, &scope) == 0) {
+		site_not_found(p);
+		return;
+	}
 	struct feed f;
 	feed_begin(p, &f, arena_printf(p->a, "%s – %s", p->app->settings.site_title, tag.name),
 	           arena_printf(p->a, "/tag/%s/", tag.slug),
 	           arena_printf(p->a, "/tag/%s/feed/", tag.slug));
-	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
 	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 

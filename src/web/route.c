@@ -16,6 +16,7 @@
 #include "core/escape.h"
 #include "core/log.h"
 #include "model/account.h"
+#include "web/forms.h"
 #include "web/pagecache.h"
 #include "db/db.h"
 
@@ -29,7 +30,8 @@ struct route {
 	const char *pattern;    /* see above */
 	void (*handler)(struct page *p);
 	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
-	size_t body_limit;      /* largest request body accepted; BODY_UPLOAD: setting */
+	size_t body_limit;      /* largest request body accepted: a form's from its
+	                        ** fields' limits (forms.h); BODY_UPLOAD: setting */
 	/* Answers a request refused by `needs`; NULL for a plain error page.  A
 	** form's refuser shows the form again with what was typed. */
 	void (*refuse)(struct page *p, int status, const char *why);
@@ -48,7 +50,8 @@ static const struct route routes[] = {
 	{"GET",  "/page/{n}/",                page_home_show,    PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/", page_article_show, PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/comment-page-{n}/", page_article_show, PAGE_CACHED, 0, NULL},
-	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN, 128 * KB,
+	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
+	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  PAGE_CACHED, 0, NULL},
@@ -91,12 +94,12 @@ static const struct route routes[] = {
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
-	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN, 8 * KB,
-	                                      admin_login_refuse},
+	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN,
+	                                      FORM_BODY_LIMIT(LOGIN_FORM), admin_login_refuse},
 	{"POST", "/admin/logout",             admin_logout_post,   C | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
-	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN, 16 * KB,
-	                                      admin_password_refuse},
+	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN,
+	                                      FORM_BODY_LIMIT(PASSWORD_FORM), admin_password_refuse},
 
 	/* The desk. */
 	{"GET",  "/admin/",                   admin_dashboard,       C, 0, NULL},
@@ -117,7 +120,7 @@ static const struct route routes[] = {
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
-	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, 128 * KB,
+	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, DESK_COMMENT_BODY_LIMIT,
 	                                      admin_comment_refuse},
 
 	/* Media, people, the site. */
@@ -127,11 +130,13 @@ static const struct route routes[] = {
 	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_profile_refuse},
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
-	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, 64 * KB,
+	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
 	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
-	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, 16 * KB, NULL},
-	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, 16 * KB, NULL},
+	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
+	                                      NULL},
+	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
+	                                      NULL},
 };
 
 #undef C
@@ -236,28 +241,63 @@ static const struct route *find(struct http_req *req, const char *path, int *pat
 	return NULL;
 }
 
-size_t web_body_limit(const char *method, const char *path, void *app)
+/* The methods path answers, for a 405's Allow header ("GET, HEAD",
+** "POST" or "GET, HEAD, POST"). */
+static const char *allowed(struct http_req *req, const char *path)
 {
-	/* Matching needs an arena for captures; a small one is enough here. */
-	struct arena *a = arena_new();
-	struct http_req req;
-	memset(&req, 0, sizeof req);
-	req.a = a;
-	req.method = method;
-	req.is_head = !strcmp(method, "HEAD");
+	struct http_req probe = *req; /* matching writes captures: not into req */
+	int get = 0, post = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (match(&probe, routes[i].pattern, path)) {
+			get |= !strcmp(routes[i].method, "GET");
+			post |= !strcmp(routes[i].method, "POST");
+		}
+	}
+	return get && post ? "GET, HEAD, POST" : post ? "POST" : "GET, HEAD";
+}
+
+size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app)
+{
+	struct app *ap = app;
+	struct http_req probe = *req; /* matching writes captures: not into req */
 	int known;
-	const struct route *r = find(&req, path, &known);
-	arena_free(a);
-	if (r && r->body_limit == BODY_UPLOAD) {
-		struct app *ap = app;
+	const struct route *r = find(&probe, req->path, &known);
+	if (!r) {
+		/* Nothing here takes a body: answered without reading one. */
+		no->status = known ? 405 : 404;
+		no->why = known ? "This address cannot be used that way."
+		                : "Not found: nothing is at this address.";
+		no->allow = known ? allowed(req, req->path) : NULL;
+		return 0;
+	}
+	size_t limit = r->body_limit;
+	if (limit == BODY_UPLOAD) {
 		pthread_rwlock_rdlock(&ap->settings_lock);
 		/* Twice the upload limit plus the form's fields: a file somewhat over
 		** the limit still reaches the handler, whose answer says by how much. */
-		size_t limit = 2 * (size_t)ap->settings.upload_max_bytes + 256 * KB;
+		limit = 2 * (size_t)ap->settings.upload_max_bytes + 256 * KB;
 		pthread_rwlock_unlock(&ap->settings_lock);
-		return limit;
 	}
-	return r ? r->body_limit : 0;
+	/* A route for staff takes a large body only from a session of the role
+	** it needs: anyone else may send a few KB (enough for the dispatcher to
+	** give a small form back) and is refused before a larger one is read.
+	** If the database cannot say, the route's limit stands (the server's
+	** memory budget still holds). */
+	enum role need = (enum role)NEED_ROLE_OF(r->needs);
+	if (need != ROLE_NONE && limit > WEB_SIGNED_OUT_BODY) {
+		int role = auth_head_role(ap, req);
+		if (role >= 0 && role < (int)need) {
+			no->status = 403;
+			no->why = role == ROLE_NONE
+			    ? "You are not signed in (your session may have ended), so this was not "
+			      "read and nothing was saved. Sign in again in another tab, then send "
+			      "it again."
+			    : "Your role does not allow this. Ask an editor or an administrator if "
+			      "you need it.";
+			return WEB_SIGNED_OUT_BODY;
+		}
+	}
+	return limit;
 }
 
 /* Same-origin check for state-changing requests: when the browser says
@@ -338,22 +378,15 @@ static const char *needs_refusal(struct page *p, unsigned needs)
 	return NULL;
 }
 
-/* Security headers on every answer.  No page runs a script: the only
-** <script> element is JSON-LD, a data block browsers never execute. */
+/* Security headers on every answer: the list is http_security_headers()'s
+** (the server's own refusals carry it too); HSTS under the https setting or
+** behind a proxy that says https. */
 static void security_headers(struct app *app, struct http_req *req, struct http_resp *resp)
 {
-	http_resp_header(resp, "X-Content-Type-Options", "nosniff");
-	http_resp_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
-	http_resp_header(resp, "X-Frame-Options", "SAMEORIGIN");
-	http_resp_header(resp, "Content-Security-Policy",
-	                 "default-src 'self'; script-src 'none'; style-src 'self'; "
-	                 "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-	                 "form-action 'self'; frame-ancestors 'self'");
 	pthread_rwlock_rdlock(&app->settings_lock);
 	int https = app->settings.https;
 	pthread_rwlock_unlock(&app->settings_lock);
-	if (https || !strcmp(req->scheme, "https"))
-		http_resp_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	http_security_headers(resp, https || !strcmp(req->scheme, "https"));
 }
 
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
@@ -418,7 +451,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	auth_load(p); /* the one place a session cookie is read */
 	if (!r) {
 		if (known) {
-			http_resp_header(resp, "Allow", "GET, HEAD, POST");
+			http_resp_header(resp, "Allow", allowed(req, req->path));
 			site_error(p, 405, "Method not allowed",
 			           "This address cannot be used that way.");
 		} else {

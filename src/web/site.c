@@ -226,7 +226,9 @@ struct tv *site_context(struct page *p, const char *title)
 		tv_set_str(a, ctx, "title", s->site_title);
 
 	size_t n;
-	struct term *sections = section_all(p->db, a, &n);
+	/* Only sections with something published: the navigation changes with
+	** listings (DEP_LISTS, which every page with it depends on). */
+	struct term *sections = section_published(p->db, a, &n);
 	struct tv *nav = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
@@ -390,12 +392,25 @@ void site_forbidden(struct page *p, const char *why)
 	else if (!strcmp(p->req->method, "GET"))
 		back = p->req->path;
 	tv_set_str(p->a, ctx, "back", back);
-	/* Show back every text field of the refused form: nothing typed is lost. */
+	/* Show back every text field of the refused form: nothing typed is lost.
+	** But to someone not signed in only a small form is shown back: else a
+	** few KB sent would come back several times larger (every '<' escaped),
+	** and the page would be a way to make the server hold and send memory. */
 	struct tv *fields = tv_list(p->a);
 	static const char *const skip[] = {"csrf", "byline_token", "password", "password2",
 	                                   "token", NULL};
 	if (!strcmp(p->req->method, "POST")) {
 		http_form(p->req, "", NULL); /* parses */
+		size_t total = 0;
+		for (size_t i = 0; i < p->req->n_form_params; i++)
+			total += p->req->form_params[i].len;
+		if (!p->user && total > SITE_ECHO_SIGNED_OUT) {
+			tv_set_str(p->a, ctx, "message",
+			           "Nothing was saved, and what was sent is too long to show back "
+			           "here to someone not signed in: it was not kept. If your session "
+			           "has ended, sign in again, then send it again from this site.");
+			goto render;
+		}
 		for (size_t i = 0; i < p->req->n_form_params; i++) {
 			const struct http_param *f = &p->req->form_params[i];
 			int skipped = !*f->value;
@@ -410,6 +425,7 @@ void site_forbidden(struct page *p, const char *why)
 			tv_push(p->a, fields, item);
 		}
 	}
+render:
 	tv_set(p->a, ctx, "fields", fields);
 	tv_set_bool(p->a, ctx, "has_fields", fields->len > 0);
 	p->is_private = 1;

@@ -52,6 +52,9 @@ struct app {
 	struct listmemo *memo;    /* listing counts and tag lists, kept until a write
 	                          ** touches listings (model/listmemo.h) */
 	pthread_rwlock_t settings_lock; /* requests read settings; a reload writes */
+	struct db *loop_db;       /* the event loop's own connection, for reading a
+	                          ** session before a body (auth_head_role); NULL:
+	                          ** one from the pool.  Owned by who set it */
 	atomic_int settings_dirty; /* set by web_settings_changed() */
 };
 
@@ -99,7 +102,12 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *app);
 /* The event loop's try first: a page-cache hit for an anonymous reader, or
 ** 0 (never touches the database, never waits for a render). */
 int web_fast(struct http_req *req, struct http_resp *resp, void *app);
-size_t web_body_limit(const char *method, const char *path, void *app);
+/* The http_body_limit: the route's limit for a signed-in request of the
+** role it needs; WEB_SIGNED_OUT_BODY (403) for a route that needs a role the
+** request's session does not have; 0 with 404 or 405 where no route takes
+** the method (so no large body is read to answer that). */
+size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app);
+#define WEB_SIGNED_OUT_BODY (8 * 1024)
 
 /* ---- shared by the page handlers (site.c) ---- */
 
@@ -181,14 +189,21 @@ size_t comment_form_held(struct page *p, long long *ids, size_t max);
 /* A fresh signed form token for article_id. Allocated in p->a. */
 const char *comment_form_token(struct page *p, long long article_id);
 
-/* The bio of an author as sanitized HTML (trusted Markdown). */
-struct tv *page_author_bio(struct page *p, const char *bio);
+/* The bio of an author as HTML, rendered with the trust of the author's own
+** role (role_trust(): raw HTML only for editors and administrators). */
+struct tv *page_author_bio(struct page *p, const char *bio, const char *role);
 
 /* ---- the session cookie (auth.c) ---- */
 
 /* Reads the session cookie and sets p->user and p->session when it names a
 ** live session.  Called once per request, by the dispatcher. */
 void auth_load(struct page *p);
+
+/* The role of the live session the request's cookie names, from its head
+** alone (ROLE_NONE if none), or -1 if the database could not say.  Only
+** reads, on app->loop_db (else a pooled connection): web_body_limit calls
+** it on the event loop. */
+int auth_head_role(struct app *app, struct http_req *req);
 
 /* 1 if token is the signed-in session's form token (constant time). */
 int auth_csrf_ok(struct page *p, const char *token);
@@ -200,9 +215,16 @@ const char *auth_cookie_token(struct page *p);
 ** clears it.  Always HttpOnly and SameSite=Lax, Secure over https. */
 void auth_set_cookie(struct page *p, const char *value, long max_age);
 
+/* 1 if the site is served over https (the `https` setting, or this
+** request came so): every cookie the site sets is then Secure. */
+int auth_is_https(struct page *p);
+
 /* The 403 page (site.c) for a refused request; it shows back the text fields that
-** were sent with the request, so nothing typed is lost. */
+** were sent with the request, so nothing typed is lost: always to a signed-in
+** user (a form sent with an out-of-date token), to anyone else only when
+** they hold SITE_ECHO_SIGNED_OUT bytes or fewer. */
 void site_forbidden(struct page *p, const char *why);
+#define SITE_ECHO_SIGNED_OUT (4 * 1024)
 
 /* Finishes a feed or sitemap whose bytes are in p->resp->body: Content-Type,
 ** a strong ETag (hash of the bytes), Last-Modified (last_modified > 0),

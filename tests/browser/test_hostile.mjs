@@ -275,3 +275,53 @@ L.test('hostile: approved payloads show as text, run nothing and add no element 
   await nojs.close();
   await ctx.close();
 });
+
+// Staff without unfiltered HTML (issue 11): a contributor's bio and pending
+// draft carried a <meta http-equiv=refresh> that moved readers (on the
+// author page) and editors (in the preview) to another site.
+L.test('hostile: a contributor\'s raw HTML (bio, draft) moves nobody off the site and runs nothing', async () => {
+  const payload = '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n\n' +
+    'Text <script>window.__pwned=401</script>\n\n' +
+    '<img src="/static/logo.png" onerror="window.__pwned=402" onload="window.__pwned=403">\n\n' +
+    '<iframe src="https://evil.example/frame"></iframe>\n\n<b class="kept">kept bold</b>\n';
+  const contrib = await session('contributor');
+  const cp = await contrib.newPage();
+  await cp.goto(S.srv.url('/admin/profile'));
+  await cp.fill('#bio', payload);
+  await L.submitAndWait(cp, () => cp.click('form.stacked-form button[type=submit]'));
+  const slug = await cp.inputValue('#slug');
+  await cp.goto(S.srv.url('/admin/articles/new'));
+  await cp.fill('#headline', 'A contributor draft with raw HTML');
+  await cp.fill('#body', payload);
+  await cp.selectOption('#status', 'pending');
+  await L.submitAndWait(cp, () => cp.click('button[name=action][value=save]'));
+  const m = cp.url().match(/\/admin\/articles\/(\d+)\//);
+  L.ok(m, 'the contributor submitted the draft', cp.url());
+  await cp.close();
+  const reader = await L.newContext(S.browser);
+  const visits = [
+    [reader, `/author/${slug}/`, 'a reader on the contributor\'s author page'],
+    [await session('editor'), `/admin/articles/${m && m[1]}/preview`, 'an editor previewing the draft'],
+  ];
+  for (const [ctx, path, who] of visits) {
+    const page = await ctx.newPage();
+    const asked = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await page.goto(S.srv.url(path));
+    await L.sleep(1500);
+    L.eq(new URL(page.url()).pathname, path, `${who} stays there (no refresh to another site)`);
+    L.ok(!asked.some((u) => u.includes('evil.example')), `${who}: nothing is asked of another site`, asked);
+    const seen = await page.evaluate(() => ({
+      pwned: window.__pwned,
+      refresh: document.querySelectorAll('meta[http-equiv]').length,
+      frames: document.querySelectorAll('iframe').length,
+      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+      bold: [...document.querySelectorAll('b')].map((b) => b.innerText),
+    }));
+    L.ok(seen.pwned === undefined && seen.refresh === 0 && seen.frames === 0 && seen.handlers === 0,
+      `${who}: no script ran, no refresh, frame or handler is in the DOM`, seen);
+    L.ok(seen.bold.includes('kept bold'), `${who}: the allowed <b> is kept`, seen.bold);
+    await page.close();
+  }
+  await reader.close();
+});

@@ -22,7 +22,9 @@
 **   - a NUL byte, or (when the source is valid UTF-8) invalid UTF-8.
 ** Then buf_limit: rendering into a buffer too small for the result must
 ** return -1 and leave the buffer exactly as it was.  The trusted level is
-** rendered too (for memory errors only: raw HTML is allowed there).
+** rendered too (for memory errors only: raw HTML is allowed there), and
+** the limited one, whose output must hold no script, style, frame, meta,
+** form or foreign element whatever raw HTML the source has.
 **
 ** md4c is a system library without ASan, so the source is handed over in
 ** a copy that ends at an unreadable page (fuzz_guarded): a read past
@@ -259,6 +261,19 @@ FUZZ_TARGET(markdown)
 	FUZZ_ASSERT(strlen(buf_cstr(&out)) == out.len, "NUL byte in the trusted output");
 	if (out.len > 1)
 		check_limit(src, size, MD_TRUSTED, out.len);
+
+	/* Limited (staff without unfiltered HTML): never an element that can
+	** run script, redirect or frame, whatever raw HTML the source holds. */
+	buf_reset(&out);
+	rc = markdown_render(&out, src, size, MD_LIMITED);
+	FUZZ_ASSERT(rc == 0, "limited render failed");
+	FUZZ_ASSERT(strlen(buf_cstr(&out)) == out.len, "NUL byte in the limited output");
+	static const char *const never[] = {"<script", "<style", "<iframe", "<meta", "<object",
+	                                    "<embed", "<svg", "<math", "<form", "<base", "<link"};
+	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+		FUZZ_ASSERT(!strcasestr(out.data, never[i]), "limited output has %s", never[i]);
+	if (out.len > 1)
+		check_limit(src, size, MD_LIMITED, out.len);
 	buf_free(&out);
 	return 0;
 }

@@ -1,19 +1,22 @@
 /*
 ** fuzz_route.c: the route matcher (src/web/route.c) through
-** web_body_limit(), which server.c calls with the method and the raw path
-** of every request before reading its body.
+** web_body_limit(), which server.c calls with the parsed head (method, raw
+** path; here no headers, so no session) of every request before reading
+** its body.
 **
 ** Input: one byte choosing the method (GET HEAD POST PUT DELETE OPTIONS, or
 ** for other values the bytes up to the first space as the method), then
 ** the path up to the first NUL (the server hands over C strings).
 **
 ** Checks: the limit is a form's (at most 1 MiB; the table's are 8 to 256
-** KiB) or the upload limit (twice upload_max_bytes plus 256 KiB); only POST
-** has a body;
+** KiB) or the upload limit (twice upload_max_bytes plus 256 KiB), and
+** never more than WEB_SIGNED_OUT_BODY on a staff route (no session here);
+** only POST has a body, and no body is taken where no route is (404/405);
 ** a path that does not start with '/' or that holds "..", a NUL-free
 ** control byte, '?' or '#' matches nothing.
 */
 #include "fuzz.h"
+#include "core/arena.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -51,10 +54,26 @@ FUZZ_TARGET(route)
 		method = fuzz_strndup(data + 1, mlen);
 		path = sp ? fuzz_strndup(sp + 1, size - mlen - 2) : fuzz_strndup("", 0);
 	}
-	size_t limit = web_body_limit(method, path, app());
+	struct http_req req;
+	memset(&req, 0, sizeof req);
+	req.a = arena_new();
+	req.method = method;
+	req.is_head = !strcmp(method, "HEAD");
+	req.path = path;
+	req.query = "";
+	struct http_body_refusal no = {413, "", NULL};
+	size_t limit = web_body_limit(&req, &no, app());
+	arena_free(req.a);
 	size_t upload = 2 * (size_t)UPLOAD_MAX + 256 * KB;
 	FUZZ_ASSERT(limit <= 1024 * KB || limit == upload, "limit %zu for %s %s", limit, method,
 	            path);
+	FUZZ_ASSERT(strncmp(path, "/admin/", 7) || limit <= WEB_SIGNED_OUT_BODY,
+	            "a signed-out %s %s may send %zu bytes", method, path, limit);
+	if (!limit)
+		FUZZ_ASSERT(no.status == 413 || no.status == 404 || no.status == 405, "status %d",
+		            no.status);
+	FUZZ_ASSERT((no.status == 405) == (no.allow != NULL), "405 without Allow, or Allow "
+	            "without 405 (%d)", no.status);
 	if (strcmp(method, "POST") != 0)
 		FUZZ_ASSERT(limit == 0, "a %s with a body limit of %zu: %s", method, limit, path);
 	int odd = path[0] != '/' || strstr(path, "..") || strpbrk(path, "?#");

@@ -188,7 +188,7 @@ def admin_form(s):
               "a tagline of 1,000 %s characters is saved" % script, r.status)
         r = post(s, "/admin/settings", as_post(fields, csrf, tagline=ch * 1001), cookie)
         check(r.status == 422 and form_fields(r.text).get("tagline") == ch * 1001 and
-              "Too long: 1000 characters at most." in r.text,
+              "This is too long: 1001 characters, and at most 1000 are allowed." in r.text,
               "1,001 %s characters are refused with the text kept" % script, r.status)
     post(s, "/admin/settings", as_post(fields, csrf), cookie)
 

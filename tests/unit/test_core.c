@@ -14,6 +14,7 @@
 */
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/email.h"
 #include "core/sign.h"
 #include "core/text.h"
 #include "core/utf8.h"
@@ -569,6 +570,90 @@ static void test_utf8_count(void)
 	CHECK(utf8_count(buf, n) == cps);
 }
 
+/* ---- what a form field may hold (issue 11) ---- */
+
+/* Names held newlines, bidi overrides and zero-width characters: each
+** range utf8_is_hidden() names, its edges, and what must stay allowed. */
+static void test_utf8_hidden(void)
+{
+	static const uint32_t hidden[] = {
+	    0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x7F, 0x80, 0x85, 0x9F, 0xAD, 0x34F, 0x61C,
+	    0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B,
+	    0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2064, 0x2066, 0x2067, 0x2068,
+	    0x2069, 0x3164, 0xFEFF, 0xFFA0, 0xFFF9, 0xFFFB, 0xE0001, 0xE0041, 0xE007F,
+	};
+	static const uint32_t shown[] = {
+	    0x20, 'a', 0x7E, 0xA0, 0xA9, 0xE9, 0x416, 0x5D0, 0x627, 0x200A, 0x2010, 0x2027,
+	    0x202F, 0x205F, 0x2070, 0x3000, 0x5B57, 0xFE0F, 0xFE0E, 0xFFFC, 0x1F600,
+	    0xE0100, /* a variation selector of CJK ideographs */
+	};
+	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+		CHECK(utf8_is_hidden(hidden[i]));
+		if (!utf8_is_hidden(hidden[i]))
+			fprintf(stderr, "  U+%04X should be hidden\n", (unsigned)hidden[i]);
+	}
+	for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+		CHECK(!utf8_is_hidden(shown[i]));
+		if (utf8_is_hidden(shown[i]))
+			fprintf(stderr, "  U+%04X should be shown\n", (unsigned)shown[i]);
+	}
+	uint32_t cp = 0;
+	const char *rlo = "Eve\xE2\x80\xAE" "edoc"; /* U+202E */
+	CHECK(utf8_has_hidden(rlo, strlen(rlo), &cp) && cp == 0x202E);
+	CHECK(utf8_has_hidden("a\nb", 3, &cp) && cp == '\n');
+	CHECK(!utf8_has_hidden("Zo\xC3\xAB \xE2\x9D\xA4\xEF\xB8\x8F", 10, NULL)); /* Zoë ❤️ */
+	CHECK(!utf8_has_hidden("", 0, NULL));
+}
+
+/* A browser counts a textarea's line break as one character, and sends
+** it as CR LF. */
+static void test_text_check(void)
+{
+	CHECK(utf8_count_text("a\r\nb", 4) == 3);
+	CHECK(utf8_count_text("a\nb\rc", 5) == 5);
+	CHECK(utf8_count_text("\r\n\r\n", 4) == 2);
+	CHECK(utf8_count_text("\n\r", 2) == 2);
+	CHECK(utf8_count_text("\xD0\xB6\r\n\xF0\x9F\x98\x80", 8) == 3); /* ж CRLF 😀 */
+	size_t chars = 99;
+	CHECK(text_check("abc", 3, 3, &chars) == TEXT_OK && chars == 3);
+	CHECK(text_check("abcd", 4, 3, &chars) == TEXT_TOO_LONG && chars == 4);
+	CHECK(text_check("abcd", 4, 0, &chars) == TEXT_OK); /* 0: no limit */
+	CHECK(text_check("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 8, 2, &chars) == TEXT_OK &&
+	      chars == 2);
+	CHECK(text_check("a\0b", 3, 10, &chars) == TEXT_INVALID && chars == 0);
+	CHECK(text_check("\xC3", 1, 10, NULL) == TEXT_INVALID);
+	CHECK(text_check("\xED\xA0\x80", 3, 10, NULL) == TEXT_INVALID); /* a surrogate */
+	struct arena *a = arena_new();
+	CHECK(text_check_message(a, TEXT_OK, "Your name", 3, 3) == NULL);
+	CHECK_STR(text_check_message(a, TEXT_TOO_LONG, "Your name", 3, 4),
+	          "Your name is too long: 4 characters, and at most 3 are allowed. Nothing was "
+	          "cut; please shorten it.");
+	CHECK(strstr(text_check_message(a, TEXT_INVALID, "The bio", 3, 0), "The bio contains "
+	             "characters that are not valid text") != NULL);
+	arena_free(a);
+}
+
+/* The one email check (comment form, accounts, the mail queue). */
+static void test_email(void)
+{
+	static const char *const good[] = {
+	    "a@b.c", "name@example.com", "first.last+tag@mail.example.org",
+	    "o'brien@example.ie", "x-y@sub-domain.example",
+	};
+	static const char *const bad[] = {
+	    "", "a", "@b.c", "a@", "a@b", "x@localhost", "a@@b.c", ".a@b.c", "a..b@c.d",
+	    "a@-b.c", "a@b-.c", "a@b..c", "a b@c.d", "a@b.c\r\nBcc: x@y.z", "<a@b.c>",
+	    "caf\xC3\xA9@b.c", "a@caf\xC3\xA9.fr", "a@[127.0.0.1]", "\"a\"@b.c",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		CHECK(email_valid(good[i]));
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		CHECK(!email_valid(bad[i]));
+		if (email_valid(bad[i]))
+			fprintf(stderr, "  accepted: %s\n", bad[i]);
+	}
+}
+
 #ifdef BYLINE_KNOWN_BUGS
 /* text.c: at the 80-byte cap the dash before the next word is skipped but
 ** the word's first letter is still added, gluing it onto the last word. */
@@ -633,6 +718,9 @@ int main(void)
 	test_dates();
 	test_sign();
 	test_utf8_count();
+	test_utf8_hidden();
+	test_text_check();
+	test_email();
 #ifdef BYLINE_KNOWN_BUGS
 	bug_slug_cap_glues_next_word();
 	bug_parse_date_takes_impossible_dates();

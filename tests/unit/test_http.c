@@ -8,6 +8,8 @@
 ** Percent-decoding is checked over every byte value both ways (%XX in
 ** upper and lower case give the byte; a '%' not followed by two hex digits
 ** stays as it is), and NUL bytes from %00 are checked through the lengths.
+** The security headers' one list (http_security_headers, which the
+** server's own refusals carry too) is checked here.
 */
 #include "core/arena.h"
 #include "http/http.h"
@@ -275,8 +277,37 @@ static void test_dates(void)
 	CHECK(http_date_parse(buf) == t);
 }
 
+static const char *resp_header(const struct http_resp *r, const char *name)
+{
+	for (int i = 0; i < r->n_headers; i++)
+		if (!strcmp(r->hnames[i], name))
+			return r->hvalues[i];
+	return NULL;
+}
+
+/* refusal_security_headers: one list for pages and the server's refusals. */
+static void test_security_headers(void)
+{
+	struct http_resp r;
+	memset(&r, 0, sizeof r);
+	http_security_headers(&r, 0);
+	CHECK(resp_header(&r, "X-Content-Type-Options") &&
+	      !strcmp(resp_header(&r, "X-Content-Type-Options"), "nosniff"));
+	CHECK(resp_header(&r, "X-Frame-Options") &&
+	      !strcmp(resp_header(&r, "X-Frame-Options"), "SAMEORIGIN"));
+	CHECK(resp_header(&r, "Referrer-Policy") != NULL);
+	const char *csp = resp_header(&r, "Content-Security-Policy");
+	CHECK(csp && strstr(csp, "script-src 'none'") && strstr(csp, "frame-ancestors 'self'"));
+	CHECK(resp_header(&r, "Strict-Transport-Security") == NULL);
+	int n = r.n_headers;
+	http_security_headers(&r, 1);
+	CHECK(r.n_headers == n + 1); /* the same four replaced, HSTS added */
+	CHECK(resp_header(&r, "Strict-Transport-Security") != NULL);
+}
+
 int main(void)
 {
+	test_security_headers();
 	test_dates();
 	test_decode();
 	test_urlencoded();

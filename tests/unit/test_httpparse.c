@@ -193,7 +193,17 @@ static void test_chunked(void)
 	             100);
 	chunked_case("5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\nNEXT", "hello", HTTP_CHUNK_DONE,
 	             100);
-	chunked_case("A\nabcdefghij\n0\n\nNEXT", "abcdefghij", HTTP_CHUNK_DONE, 100);
+	/* chunked_lone_lf_refused: RFC 9112 7.1 ends every chunked line in CRLF;
+	** a lone LF (after the size, after the data, ending a trailer or the
+	** last chunk) could be framed otherwise by a proxy in front. */
+	chunked_case("A\nabcdefghij\n0\n\nNEXT", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\nabc\r\n0\r\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3;x=1\nabc\r\n0\r\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\r\nabc\n0\r\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\r\nabc\r\n0\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\r\nabc\r\n0\r\n\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\r\nabc\r\n0\r\nX-T: 1\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
+	chunked_case("3\r\nabc\r\n0\r\nX-T: 1\r\n\r\nNEXT", "abc", HTTP_CHUNK_DONE, 100);
 	chunked_case("0\r\n\r\nNEXT", "", HTTP_CHUNK_DONE, 0);
 	chunked_case("zz\r\nabc\r\n0\r\n\r\n", NULL, HTTP_CHUNK_BAD, 100);
 	chunked_case("\r\n", NULL, HTTP_CHUNK_BAD, 100);
@@ -221,8 +231,52 @@ static void test_field_ok(void)
 	CHECK(!http_field_ok("X-A", NULL));
 }
 
+/* host_not_a_host_refused: '127.0.0.1@evil.example' was served. */
+static void test_host(void)
+{
+	static const char *const good[] = {"example.com", "127.0.0.1", "127.0.0.1:8080",
+	    "[::1]", "[::1]:80", "news.example.com:443", "xn--bcher-kva.example", "a%41b",
+	    "localhost:", "", "a-b_c~d.e", NULL};
+	static const char *const bad[] = {"127.0.0.1@evil.example", "user@host", "a b",
+	    "host/path", "host?q", "host#f", "[::1", "[zz::1]", "[]", "::1", "host:80:80",
+	    "host:123456", "host:8o", "a%4", "a%zz", "[::1]x", "h\"x", "h<x", NULL};
+	for (int i = 0; good[i]; i++) {
+		if (!http_host_ok(good[i]))
+			fprintf(stderr, "refused host %s\n", good[i]);
+		CHECK(http_host_ok(good[i]));
+	}
+	for (int i = 0; bad[i]; i++) {
+		if (http_host_ok(bad[i]))
+			fprintf(stderr, "accepted host %s\n", bad[i]);
+		CHECK(!http_host_ok(bad[i]));
+	}
+	CHECK(status_of("GET / HTTP/1.1\r\nHost: 127.0.0.1@evil.example\r\n\r\n") == 400);
+	CHECK(status_of("GET / HTTP/1.1\r\nhost: a b\r\n\r\n") == 400);
+	CHECK(status_of("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n") == 0);
+}
+
+/* ipv6_counted_per_64: one subscriber's /64 is one address for the caps. */
+static void test_ip_key(void)
+{
+	unsigned char a[16], b[16];
+	CHECK(http_ip_key("2001:db8:1:2::1", a) == 0);
+	CHECK(http_ip_key("2001:db8:1:2:ffff:1:2:3", b) == 0);
+	CHECK(!memcmp(a, b, 16));
+	CHECK(http_ip_key("2001:db8:1:3::1", b) == 0);
+	CHECK(memcmp(a, b, 16) != 0);
+	CHECK(http_ip_key("192.0.2.1", a) == 0);
+	CHECK(http_ip_key("192.0.2.2", b) == 0);
+	CHECK(memcmp(a, b, 16) != 0); /* IPv4: the whole address */
+	CHECK(http_ip_key("::ffff:192.0.2.1", b) == 0);
+	CHECK(http_ip_key("192.0.2.1", a) == 0);
+	CHECK(!memcmp(a, b, 16));
+	CHECK(http_ip_key("not an address", a) == -1);
+}
+
 int main(void)
 {
+	test_host();
+	test_ip_key();
 	test_field_ok();
 	test_heads();
 	test_chunked();

@@ -15,6 +15,7 @@
 */
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/email.h"
 #include "db/db.h"
 #include "model/mailqueue.h"
 #include "model/notify.h"
@@ -145,7 +146,7 @@ static long long add_comment(struct db *db, long long article, long long parent,
 static void test_address(void)
 {
 	static const char *const good[] = {
-	    "a@b.c", "editor@example.com", "first.last+tag@mail.example.org", "x@localhost",
+	    "a@b.c", "editor@example.com", "first.last+tag@mail.example.org",
 	    "o'brien@example.ie", "a_b-c=d?e@sub-domain.example",
 	};
 	static const char *const bad[] = {
@@ -154,11 +155,12 @@ static void test_address(void)
 	    " a@b.c", "a@b.c\r\nBcc: x@y.z", "a@b.c\n", "a@b.c\r", "<a@b.c>",
 	    "Name <a@b.c>", "a@b.c, d@e.f", "a@b.c;d@e.f", "\"a\"@b.c", "a@b_c.d",
 	    "caf\xc3\xa9@b.c", "a@[127.0.0.1]", "a@b.c\t", "a(comment)@b.c",
+	    "x@localhost", /* one label: WordPress's is_email() and every form ask two */
 	};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
-		CHECK(mail_address_ok(good[i]));
+		CHECK(email_valid(good[i]));
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		int ok = mail_address_ok(bad[i]);
+		int ok = email_valid(bad[i]);
 		CHECK(!ok);
 		if (ok)
 			fprintf(stderr, "  accepted: %s\n", bad[i]);
@@ -173,13 +175,13 @@ static void test_address(void)
 	longest[192] = '.';
 	memset(longest + 193, 'd', 61);
 	longest[254] = 0;
-	CHECK(strlen(longest) == 254 && mail_address_ok(longest));
+	CHECK(strlen(longest) == 254 && email_valid(longest));
 	strcat(longest, "d");
-	CHECK(!mail_address_ok(longest)); /* 255 */
+	CHECK(!email_valid(longest)); /* 255 */
 	char local65[80];
 	memset(local65, 'a', 65);
 	strcpy(local65 + 65, "@b.c");
-	CHECK(!mail_address_ok(local65));
+	CHECK(!email_valid(local65));
 }
 
 /* ---- the queue ---- */

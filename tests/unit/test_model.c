@@ -814,6 +814,143 @@ static const char *decide(struct db *db, const struct settings *s, const char *n
 	return comment_status_name(comment_decide(db, s, &in, -1, why, sizeof why, &score));
 }
 
+/* comment_check(): every way in (the form, the desk, the API) meets the
+** same field rules, with a sentence per bad field. */
+static void test_comment_check(void)
+{
+	struct arena *a = arena_new();
+	struct comment_outcome out;
+	struct comment_post ok = {.name = "Ann", .email = "ann@example.com", .url = "",
+	                          .body = "Hello."};
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &ok, &out) == 0 && out.message == NULL);
+	CHECK_STR(out.url, "");
+
+	/* Missing, invalid (NULL from the reader), over-long: each its own
+	** sentence; the limits are the header's. */
+	struct comment_post p = ok;
+	p.body = "";
+	p.name = NULL;
+	char *long_email = arena_alloc(a, COMMENT_MAX_EMAIL + 2);
+	memset(long_email, 'a', COMMENT_MAX_EMAIL + 1);
+	memcpy(long_email + COMMENT_MAX_EMAIL + 1 - 12, "@example.com", 13);
+	p.email = long_email;
+	p.url = "javascript:alert(1)";
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &p, &out) == 4);
+	CHECK_STR(out.errors[COMMENT_BODY], "Please type your comment.");
+	CHECK(strstr(out.errors[COMMENT_NAME], "not valid text") != NULL);
+	CHECK(strstr(out.errors[COMMENT_EMAIL], "too long: 101 characters") != NULL);
+	CHECK(strstr(out.errors[COMMENT_URL], "http://") != NULL);
+	CHECK(out.message != NULL);
+
+	/* At the limit in 4-byte characters: fine; one more: too long. */
+	char *body = arena_alloc(a, 4 * (COMMENT_MAX_BODY + 1) + 1);
+	for (int i = 0; i <= COMMENT_MAX_BODY; i++)
+		memcpy(body + 4 * i, "\xF0\x9F\x98\x80", 4);
+	body[4 * COMMENT_MAX_BODY] = 0;
+	p = ok;
+	p.body = body;
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &p, &out) == 0);
+	body[4 * COMMENT_MAX_BODY] = '\xF0';
+	body[4 * (COMMENT_MAX_BODY + 1)] = 0;
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &p, &out) == 1 &&
+	      strstr(out.errors[COMMENT_BODY], "too long: 65526 characters") != NULL);
+
+	/* Names: no line break, control, bidi or invisible character. */
+	static const char *const spoofs[] = {
+	    "Eve\nAdmin", "Eve\r", "Eve\tX", "Eve\x7F", "Eve\xC2\x85",
+	    "Eve\xE2\x80\xAE" "edoc",  /* RLO */
+	    "\xE2\x81\xA6" "Eve",      /* LRI */
+	    "Ed\xE2\x80\x8Bitor",      /* ZWSP */
+	    "Ed\xE2\x80\x8Ditor",      /* ZWJ */
+	    "Ed\xE2\x81\xA0itor",      /* word joiner */
+	    "\xEF\xBB\xBF" "Editor",   /* BOM */
+	};
+	for (size_t i = 0; i < sizeof spoofs / sizeof *spoofs; i++) {
+		p = ok;
+		p.name = spoofs[i];
+		memset(&out, 0, sizeof out);
+		CHECK(comment_check(a, &p, &out) == 1 && out.errors[COMMENT_NAME] &&
+		      strstr(out.errors[COMMENT_NAME], "cannot be shown in a name"));
+	}
+	p = ok;
+	p.name = "Zo\xC3\xAB \xE2\x9D\xA4\xEF\xB8\x8F \xE6\x9D\x8E"; /* Zoë ❤️ 李 */
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &p, &out) == 0);
+
+	/* The one email check; a bare host gets http://. */
+	p = ok;
+	p.email = "ann@localhost";
+	p.url = "example.com/ann";
+	memset(&out, 0, sizeof out);
+	CHECK(comment_check(a, &p, &out) == 1 && out.errors[COMMENT_EMAIL] &&
+	      strstr(out.errors[COMMENT_EMAIL], "valid email"));
+	CHECK_STR(out.url, "http://example.com/ann");
+	arena_free(a);
+}
+
+/* comment_submit(): limits, parent, flood, duplicate, decision and insert
+** in one call, each refusal with its result. */
+static void test_comment_submit(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	long long art = make_article(db, a, "Posted to", jo, 0, 1000, NULL, NULL, 0);
+	struct settings s;
+	memset(&s, 0, sizeof s);
+	CHECK(settings_load(db, &s) == 0);
+	CHECK(s.comment_flood_seconds == 15);
+	struct comment_outcome out;
+	struct comment_post p = {.article_id = art, .name = "Ann", .email = "ann@example.com",
+	                         .url = "", .body = "First.", .ip = "192.0.2.7",
+	                         .seconds_to_post = 30};
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED && out.id > 0);
+	CHECK_STR(comment_status_name(out.status), "pending"); /* a first-time commenter */
+	long long first = out.id;
+
+	/* The same address again within the window. */
+	p.body = "Second.";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_TOO_SOON);
+	CHECK(out.retry_after > 0 && out.retry_after <= 15 && out.message != NULL);
+	/* Another address, the same words: a duplicate. */
+	p.ip = "198.51.100.7";
+	p.body = "First.";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_DUPLICATE);
+	/* A bad field: refused before the database is asked. */
+	p.body = "Third.";
+	p.name = "Ann\xE2\x80\xAE";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_REFUSED &&
+	      out.errors[COMMENT_NAME] != NULL);
+	p.name = "Ann";
+	/* A parent that is not an approved comment here: posted as new if sent again. */
+	p.parent_id = first;
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_REFUSED && out.parent_id == 0 &&
+	      strstr(out.message, "no longer available"));
+	p.parent_id = -1;
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_REFUSED && out.parent_id == 0);
+	p.parent_id = 0;
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED);
+	/* Staff: approved at once, no flood window; duplicates still refused. */
+	CHECK(comment_set_status(db, first, COMMENT_APPROVED) == 0);
+	struct comment_post staff = {.article_id = art, .parent_id = first, .name = "Jo Smith",
+	                             .email = "jo@example.com", .url = "", .body = "Thanks.",
+	                             .ip = "198.51.100.7", .seconds_to_post = -1, .user_id = jo};
+	CHECK(comment_submit(db, a, &s, &staff, &out) == COMMENT_STORED);
+	CHECK_STR(comment_status_name(out.status), "approved");
+	staff.body = "Thanks again.";
+	CHECK(comment_submit(db, a, &s, &staff, &out) == COMMENT_STORED);
+	CHECK(comment_submit(db, a, &s, &staff, &out) == COMMENT_DUPLICATE);
+	CHECK(!db_in_transaction(db));
+	settings_free(&s);
+	fresh_close(&f);
+	arena_free(a);
+}
+
 /* The Bayesian filter: abstains untrained, then tells spam from ham. */
 /* Related stories' ranking on a site big enough for its limits: the 100
 ** articles sharing most tags (ties: newest id) and the section's 50 newest
@@ -1630,6 +1767,65 @@ static void bug_concurrent_failures_pass_the_limit(void)
 	fresh_close(&f);
 }
 
+/* The hole: an article's body was rendered with raw HTML allowed whoever
+** wrote it.  Its trust follows whoever last changed the body; an editor who
+** saves it unchanged (publishing a contributor's draft) keeps it filtered;
+** a body of another renderer version is rendered again. */
+static void test_article_body_trust(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long cy = author_create(db, "Cy", "cy", "", "", "contributor", "cy@example.com");
+	long long ed = author_create(db, "Ed", "ed", "", "", "editor", "ed@example.com");
+	const char *body = "Hi <script>x()</script> <aside onclick=\"y()\">A</aside> <b>B</b>\n";
+	struct article_input in = {.headline = "Trust", .body_src = body, .author_id = cy,
+	                           .status = ARTICLE_PENDING, .role = ROLE_CONTRIBUTOR};
+	long long id = article_save(db, a, 0, &in, cy, err, sizeof err);
+	CHECK(id > 0);
+	struct article art;
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_CONTRIBUTOR);
+	CHECK(!strstr(art.body_html, "<script") && !strstr(art.body_html, "<aside") &&
+	      strstr(art.body_html, "<b>B</b>"));
+	/* The editor publishes it as it is. */
+	in.status = ARTICLE_PUBLISHED;
+	in.role = ROLE_EDITOR;
+	CHECK(article_save(db, a, id, &in, ed, err, sizeof err) == id);
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_CONTRIBUTOR && !strstr(art.body_html, "<script"));
+	CHECK(article_body_role(&art, body, ROLE_EDITOR) == ROLE_CONTRIBUTOR);
+	CHECK(article_body_role(&art, "changed", ROLE_EDITOR) == ROLE_EDITOR);
+	CHECK(article_body_role(NULL, body, ROLE_AUTHOR) == ROLE_AUTHOR);
+	/* No role given: treated as a contributor's. */
+	struct article_input anon = in;
+	anon.role = ROLE_NONE;
+	anon.headline = "Trust two";
+	anon.slug = "trust-two";
+	long long id2 = article_save(db, a, 0, &anon, 0, err, sizeof err);
+	if (id2 < 0)
+		fprintf(stderr, "article_save: %s\n", err);
+	CHECK(article_by_id(db, a, id2, &art) == 0 && !strstr(art.body_html, "<script"));
+	/* The editor changes the body: theirs now, raw HTML and all. */
+	in.body_src = "Edited. <aside class=\"k\">A</aside>\n";
+	CHECK(article_save(db, a, id, &in, ed, err, sizeof err) == id);
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.body_role == ROLE_EDITOR && strstr(art.body_html, "<aside class=\"k\">A</aside>"));
+	/* HTML of another version is rendered again (at every model_open). */
+	struct db_stmt *st = db_prepare(db, "UPDATE articles SET body_html = 'stale',"
+	                                    " body_html_version = 0 WHERE id = ?1");
+	db_bind_int(st, 1, id2);
+	CHECK(db_step(st) == DB_OK);
+	db_done(st);
+	CHECK(article_render_stale(db) == 1);
+	CHECK(article_render_stale(db) == 0);
+	CHECK(article_by_id(db, a, id2, &art) == 0 && !strcmp(art.body_html, "<p>Hi &lt;script&gt;"
+	      "x()&lt;/script&gt; &lt;aside onclick=&quot;y()&quot;&gt;A&lt;/aside&gt; <b>B</b></p>\n"));
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1645,6 +1841,8 @@ int main(void)
 	test_article_lists();
 	test_article_related_ranking();
 	test_comment();
+	test_comment_check();
+	test_comment_submit();
 	test_listmemo();
 	test_listmemo_pages();
 	{
@@ -1654,6 +1852,7 @@ int main(void)
 		fresh_close(&f);
 	}
 	test_import();
+	test_article_body_trust();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();

@@ -1,0 +1,111 @@
+/*
+** forms.h: each form's fields and their limits, from which the route
+** table's body limits are computed (route.c).
+**
+** A browser sends a form as application/x-www-form-urlencoded: every byte
+** of a field's UTF-8 that is not an ASCII letter, digit or one of "*-._"
+** becomes "%XX", so one character (up to 4 bytes of UTF-8) takes up to 12
+** bytes on the wire, and a line break (CR LF, counted as one character)
+** takes 6.  A body limit below 12 bytes a character refuses, with a bare
+** 413 and the text gone, a comment well within its limit: 22,000 Cyrillic
+** characters (2 bytes each, 6 encoded) were 132 KB against a 128 KB
+** limit.  So a form's body limit is, for each field, its name, '=' and
+** '&', plus 12 bytes for each character it may hold; plus FORM_SLACK for
+** what a browser adds (the submit button's name and value).  A field over
+** its limit then always reaches the handler, which refuses it with the
+** form and the text kept.
+**
+** Each form is a list F(name, max characters); FORM_BODY_LIMIT(list) is
+** a constant, usable in the route table.  The character limits are the
+** ones the handlers check (COMMENT_MAX_*, PASSWORD_MAX_CHARS, ...): one
+** number each, here and there.
+*/
+#ifndef BYLINE_WEB_FORMS_H
+#define BYLINE_WEB_FORMS_H
+
+#include "core/email.h"
+#include "core/password.h"
+#include "model/comment.h"
+#include "model/settings.h"
+
+#include <stddef.h>
+
+#define FORM_BYTES_PER_CHAR 12 /* a 4-byte UTF-8 character, percent-encoded */
+#define FORM_SLACK 2048        /* the submit button, and room to spare */
+
+/* The bytes one field can take: "name=" + value + "&". */
+#define FORM_FIELD_SIZE(name_len, chars) \
+	((size_t)(name_len) + 2 + FORM_BYTES_PER_CHAR * (size_t)(chars))
+#define FORM_FIELD_BYTES(name, chars) +FORM_FIELD_SIZE(sizeof(name) - 1, chars)
+#define FORM_BODY_LIMIT(FORM) ((size_t)FORM_SLACK FORM(FORM_FIELD_BYTES))
+#define FORM_MAX(x, y) ((x) > (y) ? (x) : (y))
+
+/* Hidden fields' lengths: a CSRF token (64 hex digits), a form token
+** ("seconds.mac"), an id, a desk address to go back to. */
+#define FORM_TOKEN_CHARS 128
+#define FORM_ID_CHARS 20
+#define FORM_BACK_CHARS 200
+
+/* The reader's comment form (templates/comment_form.mustache). */
+#define COMMENT_FORM(F)                       \
+	F("comment", COMMENT_MAX_BODY)        \
+	F("author", COMMENT_MAX_NAME)         \
+	F("email", COMMENT_MAX_EMAIL)         \
+	F("url", COMMENT_MAX_URL)             \
+	F("wp-comment-cookies-consent", 3)    \
+	F("byline_hp", COMMENT_MAX_NAME)      \
+	F("comment_parent", FORM_ID_CHARS)    \
+	F("byline_token", FORM_TOKEN_CHARS)
+
+/* The desk's comment page has two forms posted to one address
+** (templates/admin_comment.mustache): a reply, and an edit. */
+#define DESK_REPLY_FORM(F)                    \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("back", FORM_BACK_CHARS)            \
+	F("reply", COMMENT_MAX_BODY)          \
+	F("action", 20)
+#define DESK_EDIT_FORM(F)                     \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("author", COMMENT_MAX_NAME)         \
+	F("email", COMMENT_MAX_EMAIL)         \
+	F("url", COMMENT_MAX_URL)             \
+	F("body", COMMENT_MAX_BODY)           \
+	F("action", 20)
+#define DESK_COMMENT_BODY_LIMIT \
+	FORM_MAX(FORM_BODY_LIMIT(DESK_REPLY_FORM), FORM_BODY_LIMIT(DESK_EDIT_FORM))
+
+/* Signing in (templates/admin_login.mustache): `next` is the page to go
+** back to. */
+#define LOGIN_FORM(F)                         \
+	F("next", 1000)                       \
+	F("email", EMAIL_MAX)                 \
+	F("password", PASSWORD_MAX_CHARS)
+
+/* Setting a password from a one-time link (templates/admin_password.mustache). */
+#define PASSWORD_FORM(F)                      \
+	F("token", FORM_TOKEN_CHARS)          \
+	F("password", PASSWORD_MAX_CHARS)     \
+	F("password2", PASSWORD_MAX_CHARS)
+
+/* Adding an account, and changing one's role (templates/admin_users.mustache). */
+#define USER_NAME_MAX 100
+#define USERS_FORM(F)                         \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("name", USER_NAME_MAX)              \
+	F("email", EMAIL_MAX)                 \
+	F("role", 20)                         \
+	F("action", 20)
+
+/* The settings (admin_settings.c, one field per row of model/settings.c's
+** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked
+** there at compile time against SETTINGS_N) of at most SETTINGS_VALUE_MAX
+** characters each, named by keys of at most SETTINGS_KEY_MAX. */
+#define SETTINGS_FORM_FIELDS 32
+#define SETTINGS_KEY_MAX 32
+#define SETTINGS_VALUE_MAX SETTING_TEXT_MAX
+#define SETTINGS_BODY_LIMIT                                 \
+	(FORM_BODY_LIMIT(SETTINGS_HIDDEN_FORM) +            \
+	 SETTINGS_FORM_FIELDS * FORM_FIELD_SIZE(SETTINGS_KEY_MAX, SETTINGS_VALUE_MAX))
+#define SETTINGS_HIDDEN_FORM(F) F("csrf", FORM_TOKEN_CHARS)
+
+#endif
