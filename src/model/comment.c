@@ -164,15 +164,16 @@ int comment_count_links(const char *body)
 	return n;
 }
 
-/* What moderators taught: "good", "bad" or NULL for a stranger. */
-static const char *verdict_of(struct db *db, const char *name, const char *email)
+/* What moderators taught: VERDICT_NONE for a stranger. */
+static enum commenter_verdict verdict_of(struct db *db, const char *name, const char *email)
 {
 	struct db_stmt *st = db_prepare(db, sql_verdict);
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
-	const char *v = NULL;
+	enum commenter_verdict v = VERDICT_NONE;
 	if (db_step(st) == DB_ROW)
-		v = !strcmp(db_col_text(st, 0), "bad") ? "bad" : "good";
+		v = commenter_verdict_parse(db_col_text(st, 0)) == VERDICT_BAD ? VERDICT_BAD
+		                                                               : VERDICT_GOOD;
 	db_done(st);
 	return v;
 }
@@ -205,7 +206,7 @@ enum comment_status comment_decide(struct db *db, const struct settings *s,
 {
 	struct buf r = BUF_INIT;
 	enum comment_status status = COMMENT_STATUS_NONE;
-	const char *verdict = verdict_of(db, in->author_name, in->author_email);
+	enum commenter_verdict verdict = verdict_of(db, in->author_name, in->author_email);
 	*score = -1;
 	/* The text the filter reads: the comment, the name and the website. */
 	struct buf text = BUF_INIT;
@@ -215,7 +216,7 @@ enum comment_status comment_decide(struct db *db, const struct settings *s,
 	buf_free(&text);
 	*score = p;
 	int links = comment_count_links(in->body) + (in->author_url && *in->author_url ? 0 : 0);
-	if (verdict && !strcmp(verdict, "bad")) {
+	if (verdict == VERDICT_BAD) {
 		buf_puts(&r, "marked spam before; ");
 		status = COMMENT_SPAM;
 	}
@@ -242,8 +243,8 @@ enum comment_status comment_decide(struct db *db, const struct settings *s,
 		buf_puts(&r, "every comment is held; ");
 		status = COMMENT_PENDING;
 	}
-	if (!status && (!strcmp(s->moderation, "none") || verdict)) {
-		buf_puts(&r, verdict ? "a known commenter; " : "");
+	if (!status && (!strcmp(s->moderation, "none") || verdict != VERDICT_NONE)) {
+		buf_puts(&r, verdict != VERDICT_NONE ? "a known commenter; " : "");
 		status = COMMENT_APPROVED;
 	}
 	if (!status) {
@@ -745,12 +746,13 @@ int comment_delete(struct db *db, long long id)
 	return 0;
 }
 
-int comment_learn(struct db *db, const char *name, const char *email, const char *verdict)
+int comment_learn(struct db *db, const char *name, const char *email,
+                  enum commenter_verdict verdict)
 {
 	struct db_stmt *st = db_prepare(db, sql_learn);
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, verdict);
+	db_bind_text(st, 3, commenter_verdict_name(verdict));
 	db_bind_int(st, 4, (long long)time(NULL));
 	int rc = db_step(st);
 	db_done(st);
@@ -768,11 +770,11 @@ int comment_moderate(struct db *db, long long id, enum comment_status status)
 		struct buf text = BUF_INIT;
 		buf_printf(&text, "%s %s %s", c.body, c.author_name, c.author_url);
 		if (rc == 0 && status == COMMENT_APPROVED) {
-			rc = comment_learn(db, c.author_name, c.author_email, "good");
+			rc = comment_learn(db, c.author_name, c.author_email, VERDICT_GOOD);
 			if (rc == 0 && !was && c.user_id == 0)
 				rc = spamfilter_train(db, buf_cstr(&text), 0);
 		} else if (rc == 0 && status == COMMENT_SPAM) {
-			rc = comment_learn(db, c.author_name, c.author_email, "bad");
+			rc = comment_learn(db, c.author_name, c.author_email, VERDICT_BAD);
 			if (rc == 0 && !was)
 				rc = spamfilter_train(db, buf_cstr(&text), 1);
 		}

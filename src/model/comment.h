@@ -226,8 +226,9 @@ int comment_update(struct db *db, long long id, const char *name, const char *em
 /* Deletes for good; its replies move up to its parent.  0 or -1. */
 int comment_delete(struct db *db, long long id);
 
-/* Teaches the moderation rules: verdict "good" approves this commenter's
-** later comments at once, "bad" sends them to spam.  0 or -1. */
-int comment_learn(struct db *db, const char *name, const char *email, const char *verdict);
+/* Teaches the moderation rules: VERDICT_GOOD approves this commenter's
+** later comments at once, VERDICT_BAD sends them to spam.  0 or -1. */
+int comment_learn(struct db *db, const char *name, const char *email,
+                  enum commenter_verdict verdict);
 
 #endif

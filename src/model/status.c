@@ -10,6 +10,7 @@ static const char *const article_names[] = {"", "draft", "pending", "scheduled",
 static const char *const article_labels[] = {"", "Draft", "Pending review", "Scheduled",
                                              "Published"};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
+static const char *const verdict_names[] = {"", "good", "bad"};
 
 enum article_status article_status_parse(const char *s)
 {
@@ -40,4 +41,17 @@ enum comment_status comment_status_parse(const char *s)
 const char *comment_status_name(enum comment_status s)
 {
 	return comment_names[s >= COMMENT_PENDING && s <= COMMENT_TRASH ? s : 0];
+}
+
+enum commenter_verdict commenter_verdict_parse(const char *s)
+{
+	for (int i = VERDICT_GOOD; s && i <= VERDICT_BAD; i++)
+		if (!strcmp(s, verdict_names[i]))
+			return (enum commenter_verdict)i;
+	return VERDICT_NONE;
+}
+
+const char *commenter_verdict_name(enum commenter_verdict v)
+{
+	return verdict_names[v >= VERDICT_GOOD && v <= VERDICT_BAD ? v : 0];
 }

@@ -1,5 +1,6 @@
 /*
-** status.h: the statuses of articles and comments, as enums.
+** status.h: the statuses of articles and comments (and the verdict on a
+** commenter), as enums.
 **
 ** The database keeps a status as text ('draft', 'approved', ...), checked
 ** by a CHECK constraint (schema.c); the model converts at the boundary, so
@@ -40,5 +41,16 @@ enum comment_status {
 
 enum comment_status comment_status_parse(const char *s);
 const char *comment_status_name(enum comment_status s); /* "pending", ... */
+
+/* What moderators taught about a commenter (commenters.verdict): approving
+** a comment teaches good, marking one spam teaches bad. */
+enum commenter_verdict {
+	VERDICT_NONE = 0, /* a stranger: nothing taught */
+	VERDICT_GOOD,     /* "good": later comments are approved at once */
+	VERDICT_BAD,      /* "bad": later comments go to spam */
+};
+
+enum commenter_verdict commenter_verdict_parse(const char *s);
+const char *commenter_verdict_name(enum commenter_verdict v); /* "good", "bad" */
 
 #endif

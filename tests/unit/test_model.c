@@ -421,6 +421,13 @@ static void test_status_names(void)
 	CHECK_STR(article_status_name(ARTICLE_STATUS_NONE), "");
 	CHECK_STR(article_status_name((enum article_status)99), "");
 	CHECK_STR(comment_status_name((enum comment_status)99), "");
+	CHECK(commenter_verdict_parse("good") == VERDICT_GOOD);
+	CHECK(commenter_verdict_parse("bad") == VERDICT_BAD);
+	CHECK(commenter_verdict_parse("Bad") == VERDICT_NONE);
+	CHECK(commenter_verdict_parse(NULL) == VERDICT_NONE);
+	CHECK_STR(commenter_verdict_name(VERDICT_GOOD), "good");
+	CHECK_STR(commenter_verdict_name(VERDICT_BAD), "bad");
+	CHECK_STR(commenter_verdict_name(VERDICT_NONE), "");
 }
 
 /* ---- authors ---- */
@@ -1420,9 +1427,9 @@ static void test_comment(void)
 	load_with(db, &s, "comment_max_links", "2");
 
 	/* What moderators taught, and the blocklist, send to spam. */
-	CHECK(comment_learn(db, "Spammer", "spam@example.com", "bad") == 0);
+	CHECK(comment_learn(db, "Spammer", "spam@example.com", VERDICT_BAD) == 0);
 	CHECK_STR(decide(db, &s, "Spammer", "spam@example.com", "Hi"), "spam");
-	CHECK(comment_learn(db, "Eve", "eve@example.com", "good") == 0);
+	CHECK(comment_learn(db, "Eve", "eve@example.com", VERDICT_GOOD) == 0);
 	CHECK_STR(decide(db, &s, "Eve", "eve@example.com", "Hi"), "approved");
 	load_with(db, &s, "blocklist", "casino\ncheap pills");
 	CHECK_STR(decide(db, &s, "New", "new@example.com", "Best CASINO here"), "spam");
