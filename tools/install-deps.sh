@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs the Debian 12 packages Byline builds and tests with, if missing.
-# Run as root (or with sudo available).  Safe to run again: it installs only
-# what is not there.
+# Installs the Debian 12 packages Byline builds and tests with, if missing,
+# then the npm packages of the browser tests (package-lock.json pins exact
+# versions that declare and work on Debian 12's Node.js 18).  Run as root (or
+# with sudo available).  Safe to run again: it installs only what is not there.
 #   tools/install-deps.sh          build, run and test
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
@@ -10,6 +11,9 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates"
+# Node.js and npm come from Debian too, unless the machine already has them.
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs nginx-light wrk util-linux"
 fi
@@ -32,8 +36,9 @@ fi
 # npm packages for the browser tests only, as package-lock.json pins them; no
 # install scripts (vnu-jar's would download a Java) and no Playwright browser.
 cd "$(dirname "$0")/.."
-if ! command -v node >/dev/null 2>&1; then
-	echo "install-deps: the browser tests need Node.js 20 or later (node not found)" >&2
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 18 ]; then
+	echo "install-deps: the browser tests need Node.js 18 or later (found: $(node --version 2>/dev/null || echo none))" >&2
 	exit 1
 fi
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||

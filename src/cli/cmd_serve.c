@@ -128,10 +128,16 @@ int cmd_serve(const char *path, int argc, char **argv)
 	app->loop_db = db_open(path, err, sizeof err);
 	if (!app->loop_db)
 		log_warn("no connection of its own for the event loop (%s): it borrows one", err);
+	/* The change log's starting point is now, and the settings are read
+	** again after it: a setting changed from the command line (base_url,
+	** say) before the first request is seen, not taken as already read. */
+	db = db_pool_get(pool);
+	pagecache_sync(app->cache, db);
+	web_settings_changed(app);
+	web_settings_reload(app, db);
+	db_pool_put(pool, db);
 	struct scheduler *sched = scheduler_start(pool);
 	app->mailer = mailer_start(pool, &app->settings);
-
-
 
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",
@@ -146,6 +152,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,
 	    .ctx = app,
+	    .bound = web_bound,
 	};
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
@@ -162,6 +169,15 @@ int cmd_serve(const char *path, int argc, char **argv)
 	const char *colon = host[0] == '[' ? strchr(host, ']') + 1 : strrchr(host, ':');
 	printf("Byline is serving %s on http://%.*s:%d/\n", path, (int)(colon - host), host,
 	       http_server_port(srv));
+	/* Links, feeds and mails name the site's address, never a request's
+	** Host: without base_url it is the address above (web_bound()). */
+	pthread_rwlock_rdlock(&app->settings_lock); /* a request may reload them */
+	if (!*app->settings.base_url)
+		printf("base_url is not set, so links, feeds and mails name %s. For a public "
+		       "site, set it to the address readers use:\n"
+		       "  byline settings --db %s set base_url https://news.example.com\n",
+		       app->listen_origin, path);
+	pthread_rwlock_unlock(&app->settings_lock);
 	fflush(stdout);
 
 	int sig = 0;

@@ -6,7 +6,8 @@
 **   byline user --db F list
 **
 ** add and reset-link print a one-time link to set the password, valid 24
-** hours.  The link's host is the base_url setting when set.
+** hours: base_url and the path, or without base_url the path alone (the
+** site's address is the server's: `byline serve` prints it).
 */
 #include "cli/cmd.h"
 #include "core/arena.h"
@@ -23,12 +24,20 @@
 static void print_link(struct db *db, struct arena *a, const char *token)
 {
 	char *base = settings_get(db, a, "base_url");
-	if (!base || !*base)
-		base = "http://127.0.0.1:8080";
-	size_t n = strlen(base);
+	size_t n = base ? strlen(base) : 0;
 	while (n && base[n - 1] == '/')
 		base[--n] = 0;
-	printf("%s/admin/password?token=%s\n", base, token);
+	if (n) {
+		printf("%s/admin/password?token=%s\n", base, token);
+	} else {
+		/* The site's address is not known here (the port is the server's
+		** to choose): the path, and how to make links whole. */
+		printf("/admin/password?token=%s\n", token);
+		printf("on the site's address (`byline serve` prints it). base_url is not set: "
+		       "for a public site, set it to the address readers use\n"
+		       "(byline settings --db FILE set base_url https://news.example.com) and "
+		       "links are printed whole.\n");
+	}
 	printf("The link works once, for 24 hours.\n");
 }
 

@@ -99,9 +99,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 const char *buf_cstr(struct buf *b)
 {
 	if (!b->data) {
-		grow(b, 0);
-		if (!b->data)
-			return "";
+		/* Not through grow(): the NUL is owed even when the limit dropped
+		** every append (then len is 0). */
+		b->data = mem_realloc(NULL, 256);
+		b->cap = 256;
 		b->data[0] = 0;
 	}
 	return b->data;
@@ -113,6 +114,8 @@ char *buf_detach(struct buf *b, size_t *len)
 	char *p = b->data;
 	if (len)
 		*len = b->len;
+	size_t max = b->max;
 	buf_init(b);
+	b->max = max;
 	return p;
 }

@@ -34,10 +34,13 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
-/* NUL-terminated contents.  Borrowed: valid until the next append. */
+/* NUL-terminated contents, never NULL.  Borrowed: valid until the next
+** append. */
 const char *buf_cstr(struct buf *b);
 
-/* Hands the contents to the caller (caller frees) and empties `b`. */
+/* Hands the NUL-terminated contents to the caller (caller frees; never NULL,
+** "" when every append was dropped) and empties `b`, keeping its limit as
+** buf_reset() does. */
 char *buf_detach(struct buf *b, size_t *len);
 
 #endif

@@ -59,8 +59,11 @@ char *text_slug(struct arena *a, const char *s)
 			continue;
 		}
 		if (keep) {
-			if (dash && k > 0 && k < max - 1)
+			if (dash && k > 0) {
+				if (k + 2 > max)
+					break; /* no room for the dash and a letter */
 				out[k++] = '-';
+			}
 			dash = 0;
 			out[k++] = keep;
 		} else {
@@ -135,25 +138,50 @@ int text_int(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
+/* 1 if tz is spelled as a tz database name: "Area/Location" (up to three
+** parts), or one part ("UTC", "EST5EDT"); each part starts with a letter
+** and holds letters, digits, '_', '-' and '+' ("Etc/GMT+5"). */
+static int zone_name_ok(const char *tz)
+{
+	size_t n = strlen(tz);
+	if (n == 0 || n > 100)
+		return 0;
+	int parts = 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = tz[i];
+		int start = i == 0 || tz[i - 1] == '/';
+		if (c == '/') {
+			if (start || i + 1 == n || ++parts > 3)
+				return 0;
+		} else if (start ? !isalpha((unsigned char)c)
+		                 : !(isalnum((unsigned char)c) || c == '_' || c == '-' || c == '+')) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int text_set_timezone_check(const char *tz)
 {
-	if (!tz || !*tz || strstr(tz, "..") || tz[0] == '/' || strlen(tz) > 100)
+	if (!tz || !zone_name_ok(tz))
 		return -1;
-	if (strcmp(tz, "UTC") != 0) {
-		char path[512];
-		struct stat sb;
-		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-			return -1;
-		/* A zone file starts with "TZif"; zone.tab and the like do not. */
-		FILE *f = fopen(path, "rb");
-		char magic[4] = {0};
-		size_t got = f ? fread(magic, 1, 4, f) : 0;
-		if (f)
-			fclose(f);
-		if (got != 4 || memcmp(magic, "TZif", 4) != 0)
-			return -1;
-	}
+	if (strcmp(tz, "UTC") == 0)
+		return 0; /* glibc knows UTC without the file */
+	char path[512];
+	struct stat sb;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return -1;
+	/* A zone file (RFC 8536) opens with "TZif", a version byte (0, '2',
+	** '3' or '4') and 15 reserved bytes, then six counts: 44 bytes. */
+	unsigned char head[44];
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f)
+		fclose(f);
+	if (got != sizeof head || memcmp(head, "TZif", 4) != 0 ||
+	    !(head[4] == 0 || (head[4] >= '2' && head[4] <= '4')))
+		return -1;
 	return 0;
 }
 

@@ -43,7 +43,10 @@ const char *text_check_message(struct arena *a, enum text_verdict v, const char 
 /* Parses a decimal integer in [lo, hi] that fills all of s; 0 or -1. */
 int text_int(const char *s, long long lo, long long hi, long long *out);
 
-/* 0 if tz names a time zone this machine knows, else -1. */
+/* 0 if tz names a time zone this machine knows, else -1: "UTC", or a
+** name spelled as the tz database spells them ("America/New_York") whose
+** file under /usr/share/zoneinfo is a zone file (TZif), so tables such as
+** zone.tab, folders and names with "..", "//" or a leading '/' are refused. */
 int text_set_timezone_check(const char *tz);
 
 /* Sets the process's time zone (for dates shown on the site).  Call before

@@ -52,6 +52,9 @@ struct http_req {
 	size_t body_len;        /* bytes in body */
 	const char *remote_ip;  /* client address (proxy's word if trusted) */
 	const char *scheme;     /* "http", or "https" behind a trusted proxy */
+	const char *target_origin; /* an absolute-form target's "scheme://authority"
+	                        ** (RFC 9112 3.2.2), else NULL: whose it is, the
+	                        ** site decides (421) */
 	const char *params[HTTP_MAX_ROUTE_PARAMS]; /* route captures */
 	int n_params;           /* entries in params */
 	void *conn;             /* the parsed head (server.c and parse.c only) */
@@ -206,6 +209,9 @@ struct http_config {
 	http_handler handle;       /* called once per complete request */
 	http_body_limit body_limit; /* largest body a route accepts */
 	void *ctx;                 /* passed to handle and body_limit */
+	/* Called once the socket is bound, before any request is read, with
+	** listen and the port bound (the real one after port 0); may be NULL. */
+	void (*bound)(const char *listen, int port, void *ctx);
 };
 
 struct http_server;

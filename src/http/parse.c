@@ -233,25 +233,6 @@ int http_host_ok(const char *v)
 	return *p == 0;
 }
 
-int http_ip_key(const char *text, unsigned char key[16])
-{
-	struct in_addr v4;
-	memset(key, 0, 16);
-	if (inet_pton(AF_INET, text, &v4) == 1) {
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &v4, 4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, key) != 1)
-		return -1;
-	/* An IPv4-mapped address stays whole; any other IPv6 address is its
-	** /64, the smallest network one subscriber gets. */
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (memcmp(key, mapped, 12) != 0)
-		memset(key + 8, 0, 8);
-	return 0;
-}
-
 int http_field_ok(const char *name, const char *value)
 {
 	if (!name || !*name || !value)

@@ -52,11 +52,6 @@ int http_parse_head(char *buf, size_t n, struct http_head *h, const char **why);
 ** (RFC 9112 3.2).  http_parse_head refuses any other Host with 400. */
 int http_host_ok(const char *v);
 
-/* The key under which an address is counted for the per-address limits:
-** an IPv4 address as its IPv4-mapped IPv6 form, an IPv6 address as its /64
-** (the last 8 bytes zero).  0, or -1 if text is not an address. */
-int http_ip_key(const char *text, unsigned char key[16]);
-
 /* 1 if name is a token and value holds no CR, LF or other control byte
 ** but tab: a response header that may be written as it is.  The server
 ** drops any other (a value built from input must never split a header). */

@@ -54,6 +54,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/netaddr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -97,7 +98,7 @@ struct conn {
 	size_t in_len, in_cap, scan;
 	struct ipslot *ip_slot;   /* per-address count */
 	char ip[INET6_ADDRSTRLEN];
-	unsigned char key[16];    /* the address as counted (http_ip_key) */
+	unsigned char key[16];    /* the address as counted (netaddr_key) */
 	int proxied;              /* from the trusted proxy: X-Forwarded-* believed */
 	int is_refusal;           /* accepted past a cap only to be answered 503 */
 	/* the request */
@@ -220,6 +221,7 @@ static const char *reason(int status)
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 417: return "Expectation Failed";
+	case 421: return "Misdirected Request";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -567,8 +569,11 @@ static int begin(struct conn *c, size_t head_len)
 
 	/* origin-form, or absolute-form (RFC 9112 3.2.2), reduced to the path */
 	const char *target = hd->target;
+	req->target_origin = NULL;
 	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
 		const char *p = strchr(strstr(target, "://") + 3, '/');
+		req->target_origin = arena_strndup(c->a, target, p ? (size_t)(p - target)
+		                                                   : strlen(target));
 		target = p ? p : "/";
 	}
 	if (target[0] != '/') {
@@ -626,7 +631,7 @@ static int begin(struct conn *c, size_t head_len)
 		/* The proxy's connections are many clients': each client it
 		** names may have per_ip_limit requests in flight. */
 		unsigned char key[16];
-		struct ipslot *slot = ip_take(s->fwd, http_ip_key(req->remote_ip, key) == 0 ? key
+		struct ipslot *slot = ip_take(s->fwd, netaddr_key(req->remote_ip, key) == 0 ? key
 		                                                                           : c->key);
 		if (slot->count >= s->cfg.per_ip_limit) { /* it has requests: it stays */
 			refuse(c, 503, "Too many requests from your address at once; try again in a "
@@ -938,7 +943,7 @@ static void on_accept(struct http_server *s)
 			continue;
 		}
 		unsigned char key[16];
-		if (http_ip_key(text, key) != 0)
+		if (netaddr_key(text, key) != 0)
 			memcpy(key, addr, 16);
 		int proxied = is_proxy(s, addr);
 		const char *full = NULL; /* why the connection is refused */
@@ -1228,6 +1233,8 @@ struct http_server *http_server_start(const struct http_config *cfg, char *err,
 	getsockname(lfd, (struct sockaddr *)&bound, &blen);
 	s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
 	                                            : ((struct sockaddr_in *)&bound)->sin_port);
+	if (cfg->bound)
+		cfg->bound(cfg->listen, s->port, cfg->ctx);
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->ep < 0 || s->evfd < 0)

@@ -426,8 +426,10 @@ static int slug_taken(struct db *db, const char *slug)
 	return taken;
 }
 
-long long article_create(struct db *db, struct arena *a, const struct article_input *in,
-                         char *err, size_t errlen)
+/* article_create(), in its own transaction when own_tx, else inside the
+** caller's (which the caller ends). */
+static long long create(struct db *db, struct arena *a, const struct article_input *in,
+                        int own_tx, char *err, size_t errlen)
 {
 	enum article_status status = in->status ? in->status : ARTICLE_PUBLISHED;
 	if (!in->headline || !*in->headline) {
@@ -452,7 +454,7 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 		pub = now;
 
 	long long id = -1;
-	if (db_begin(db) != DB_OK) {
+	if (own_tx && db_begin(db) != DB_OK) {
 		snprintf(err, errlen, "database busy: %s", db_errmsg(db));
 		buf_free(&html);
 		return -1;
@@ -501,7 +503,7 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 			goto fail;
 		}
 	}
-	if (db_commit(db) != DB_OK) {
+	if (own_tx && db_commit(db) != DB_OK) {
 		snprintf(err, errlen, "cannot commit: %s", db_errmsg(db));
 		id = -1;
 		goto fail;
@@ -509,9 +511,22 @@ long long article_create(struct db *db, struct arena *a, const struct article_in
 	buf_free(&html);
 	return id;
 fail:
-	db_rollback(db);
+	if (own_tx)
+		db_rollback(db);
 	buf_free(&html);
 	return -1;
+}
+
+long long article_create(struct db *db, struct arena *a, const struct article_input *in,
+                         char *err, size_t errlen)
+{
+	return create(db, a, in, 1, err, errlen);
+}
+
+long long article_create_in(struct db *db, struct arena *a, const struct article_input *in,
+                            char *err, size_t errlen)
+{
+	return create(db, a, in, 0, err, errlen);
 }
 
 /* ---- the desk ---- */

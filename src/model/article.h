@@ -70,6 +70,12 @@ struct article_input {
 long long article_create(struct db *db, struct arena *a, const struct article_input *in,
                          char *err, size_t errlen);
 
+/* The same inside a write transaction the caller opened (db_begin) and ends:
+** commit, or roll back after -1, so that what the caller wrote first (an
+** import's new author and section) is kept or undone with the article. */
+long long article_create_in(struct db *db, struct arena *a, const struct article_input *in,
+                            char *err, size_t errlen);
+
 /* Creates (id 0) or updates article id from in, as user_id, in one
 ** transaction: renders the body, replaces the tags, keeps the old slug
 ** answering (with a 301) when a published article's slug changes, and

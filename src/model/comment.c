@@ -3,10 +3,12 @@
 */
 #include "model/comment.h"
 #include "model/settings.h"
+#include "core/netaddr.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/email.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/text.h"
 #include "core/url.h"
 #include "core/utf8.h"
@@ -29,9 +31,9 @@
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
-    " spam_score, spam_reason, ip_net, body_hash)"
+    " spam_score, spam_reason, ip_net, body_hash, body_html_version)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " byline_hash(?6))";
+    " byline_hash(?6), ?16)";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -96,7 +98,12 @@ static const char sql_recent_article[] =
 static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
 static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
-    " body_html = ?6, edited_at = ?7 WHERE id = ?1";
+    " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
+static const char sql_stale[] =
+    "SELECT id, body FROM comments INDEXED BY comments_html_version"
+    " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 256";
+static const char sql_rerender[] =
+    "UPDATE comments SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";
 static const char sql_reparent[] =
     "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?1)"
     " WHERE parent_id = ?1";
@@ -142,6 +149,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 		db_bind_null(st, 13);
 	db_bind_text(st, 14, in->spam_reason ? in->spam_reason : "");
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
+	db_bind_int(st, 16, MARKDOWN_VERSION);
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -613,21 +621,7 @@ long long comment_count_from_net(struct db *db, const char *net, long long secon
 
 char *comment_ip_net(struct arena *a, const char *ip)
 {
-	if (!ip)
-		return arena_strdup(a, "");
-	if (strchr(ip, ':')) {
-		/* IPv6: the first four groups, the /64. */
-		char *out = arena_strdup(a, ip);
-		int groups = 0;
-		for (char *c = out; *c; c++)
-			if (*c == ':' && ++groups == 4) {
-				*c = 0;
-				break;
-			}
-		return arena_printf(a, "%s::/64", out);
-	}
-	const char *last = strrchr(ip, '.');
-	return last ? arena_printf(a, "%.*s.0/24", (int)(last - ip), ip) : arena_strdup(a, ip);
+	return netaddr_network(a, ip);
 }
 
 long long comment_seconds_since_ip(struct db *db, const char *ip)
@@ -718,6 +712,7 @@ int comment_update(struct db *db, long long id, const char *name, const char *em
 	db_bind_text(st, 5, body);
 	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
 	db_bind_int(st, 7, (long long)time(NULL));
+	db_bind_int(st, 8, MARKDOWN_VERSION);
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -968,4 +963,48 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	out->id = id;
 	out->status = in.status;
 	return out->result = COMMENT_STORED;
+}
+
+int comment_render_stale(struct db *db)
+{
+	int done = 0;
+	for (;;) {
+		struct db_stmt *st = db_prepare(db, sql_stale);
+		db_bind_int(st, 1, MARKDOWN_VERSION);
+		long long ids[256];
+		char *bodies[256];
+		int n = 0;
+		while (n < 256 && db_step(st) == DB_ROW) {
+			ids[n] = db_col_int(st, 0);
+			bodies[n] = mem_strdup(db_col_text(st, 1));
+			n++;
+		}
+		db_done(st);
+		if (n == 0)
+			return done;
+		int ok = db_begin(db) == DB_OK, began = ok;
+		for (int i = 0; i < n; i++) {
+			struct buf html = BUF_INIT;
+			/* A comment that cannot be rendered is stored empty, never
+			** as the old version's HTML. */
+			if (ok && markdown_render(&html, bodies[i], strlen(bodies[i]), MD_UNTRUSTED) != 0)
+				buf_reset(&html);
+			if (ok) {
+				st = db_prepare(db, sql_rerender);
+				db_bind_int(st, 1, ids[i]);
+				db_bind_textn(st, 2, html.data ? html.data : "", html.len);
+				db_bind_int(st, 3, MARKDOWN_VERSION);
+				ok = db_step(st) == DB_OK;
+				db_done(st);
+			}
+			buf_free(&html);
+			free(bodies[i]);
+		}
+		if (!ok || db_commit(db) != DB_OK) {
+			if (began)
+				db_rollback(db);
+			return -1;
+		}
+		done += n;
+	}
 }

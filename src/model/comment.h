@@ -231,4 +231,11 @@ int comment_delete(struct db *db, long long id);
 int comment_learn(struct db *db, const char *name, const char *email,
                   enum commenter_verdict verdict);
 
+/* Renders again every comment made by another MARKDOWN_VERSION of the
+** sanitiser (schema_migrate() calls it at every start, as it does
+** article_render_stale()), so a fix to the sanitiser reaches comments
+** already stored before any page is served.  Returns how many, or -1 on a
+** database error. */
+int comment_render_stale(struct db *db);
+
 #endif

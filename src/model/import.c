@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -125,17 +126,23 @@ long long import_markdown(struct db *db, struct arena *a, const char *text, size
 				tag_names[n_tags++] = name;
 		}
 	}
+	/* The author and section are made in the article's transaction: an
+	** import that fails (a slug taken) leaves neither behind. */
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "database busy: %s", db_errmsg(db));
+		return -1;
+	}
 	long long author_id = author_ensure(db, a, author, bio, NULL);
 	if (author_id < 0) {
 		snprintf(err, errlen, "cannot save the author '%s'", author);
-		return -1;
+		goto fail;
 	}
 	long long section_id = 0;
 	if (section && *section) {
 		section_id = section_ensure(db, a, section);
 		if (section_id < 0) {
 			snprintf(err, errlen, "cannot save the section '%s'", section);
-			return -1;
+			goto fail;
 		}
 	}
 	struct article_input in = {
@@ -150,5 +157,15 @@ long long import_markdown(struct db *db, struct arena *a, const char *text, size
 	    .tags = tag_names,
 	    .n_tags = n_tags,
 	};
-	return article_create(db, a, &in, err, errlen);
+	long long id = article_create_in(db, a, &in, err, errlen);
+	if (id < 0)
+		goto fail;
+	if (db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "cannot commit: %s", db_errmsg(db));
+		goto fail;
+	}
+	return id;
+fail:
+	db_rollback(db);
+	return -1;
 }

@@ -9,6 +9,7 @@
 #include "model/schema.h"
 #include "model/settings.h"
 #include "model/article.h"
+#include "model/comment.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -377,6 +378,14 @@ static const char migration_11[] =
     "  INSERT INTO changes(kind, id) VALUES ('author', NEW.id);"
     " END;";
 
+/* Comments' stored HTML records the renderer's version too: a comment made
+** by another MARKDOWN_VERSION is rendered again at start
+** (comment_render_stale()), as article bodies are.  Version 0 has every
+** existing comment rendered once under the current rules. */
+static const char migration_12[] =
+    "ALTER TABLE comments ADD COLUMN body_html_version INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX comments_html_version ON comments(body_html_version);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -389,6 +398,7 @@ static const struct db_migration migrations[] = {
 	{9, migration_9},
 	{10, migration_10},
 	{11, migration_11},
+	{12, migration_12},
 };
 
 int schema_latest(void)
@@ -407,6 +417,10 @@ int schema_migrate(struct db *db, char *err, size_t errlen)
 	}
 	if (article_render_stale(db) < 0) {
 		snprintf(err, errlen, "cannot render article bodies again: %s", db_errmsg(db));
+		return -1;
+	}
+	if (comment_render_stale(db) < 0) {
+		snprintf(err, errlen, "cannot render comments again: %s", db_errmsg(db));
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
 */
 #include "model/session.h"
 #include "model/account.h"
+#include "core/netaddr.h"
 #include "core/arena.h"
 #include "db/db.h"
 
@@ -157,15 +158,7 @@ void session_end_user(struct db *db, long long user_id)
 
 char *login_address(struct arena *a, const char *ip)
 {
-	unsigned char b[16];
-	if (!ip || !strchr(ip, ':') || inet_pton(AF_INET6, ip, b) != 1)
-		return arena_strdup(a, ip ? ip : "");
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (!memcmp(b, mapped, sizeof mapped)) /* ::ffff:a.b.c.d is IPv4 a.b.c.d */
-		return arena_printf(a, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
-	/* One IPv6 subscriber holds a whole /64: its first 8 bytes are the key. */
-	return arena_printf(a, "%x:%x:%x:%x::/64", b[0] << 8 | b[1], b[2] << 8 | b[3],
-	                    b[4] << 8 | b[5], b[6] << 8 | b[7]);
+	return netaddr_client(a, ip);
 }
 
 /* Steps st (a bound sql_oldest_*) and gives it back: if it counts `limit`

@@ -38,7 +38,8 @@ const struct setting_def settings_defs[] = {
 	 "Tagline", "", 0},
 	{"base_url", SETTING_ORIGIN, "", 0, 0, NULL, AT(base_url), g_site,
 	 "Site address (URL)",
-	 "Like https://news.example.com. Leave empty to use the address readers type.", 0},
+	 "Like https://news.example.com: links, feeds and mails name it. Empty: the address "
+	 "the server listens on, which is only right on your own machine.", 0},
 	{"timezone", SETTING_TIMEZONE, "UTC", 0, 0, NULL, AT(timezone), g_site,
 	 "Time zone", "An IANA name such as Europe/London or America/New_York.", 0},
 	{"date_format", SETTING_CHOICE, "F j, Y", 0, 0, "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y",

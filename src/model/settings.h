@@ -29,7 +29,7 @@ struct settings {
 	char *site_title;         /* "Byline Daily" */
 	char *tagline;            /* under the title */
 	char *timezone;           /* IANA name, e.g. "Europe/London" */
-	char *base_url;           /* "" = derive from the request's Host */
+	char *base_url;           /* "" = the address `serve` listens on (never a Host) */
 	char *moderation;         /* "all", "first" (hold first-time) or "none" */
 	int posts_per_page;       /* home, author and archive pages */
 	int comment_min_seconds;  /* form token: earliest post after serving */

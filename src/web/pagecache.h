@@ -2,7 +2,8 @@
 ** pagecache.h: rendered public pages kept in memory, with their gzip and
 ** brotli forms, dropped when what they show changes.
 **
-** A page is stored under its path and query, with what it depends on
+** A page is stored under a key (route.c: its path and the query parameters
+** the page reads, nothing a client may vary freely), with what it depends on
 ** (struct page_deps).  Writes anywhere (this server, the command line,
 ** another process) leave rows in the `changes` table; pagecache_sync()
 ** reads them and marks the entries that show what changed as stale.  A

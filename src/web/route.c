@@ -301,23 +301,20 @@ size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *
 }
 
 /* Same-origin check for state-changing requests: when the browser says
-** where the request came from (Origin, else Referer), it must be this site.
+** where the request came from (Origin, else Referer), it must be one of the
+** site's own origins (site_origin_is_ours(): never the request's Host).
 ** Browsers send Origin on every cross-site POST, so a forged form post from
 ** another site always carries the other site's origin. */
 static int same_origin(struct page *p)
 {
-	const char *host = http_header(p->req, "Host");
 	const char *origin = http_header(p->req, "Origin");
 	const char *from = origin ? origin : http_header(p->req, "Referer");
 	if (!from)
 		return 1;
-	if (!host)
+	size_t n = site_origin_len(from);
+	if (n == 0 || (origin && from[n] != 0))
 		return 0;
-	const char *base = site_base(p);
-	size_t blen = strlen(base);
-	if (strncmp(from, base, blen) != 0)
-		return 0;
-	return from[blen] == 0 || from[blen] == '/';
+	return site_origin_is_ours(p->app, from, n);
 }
 
 /* 1 if the request carries a cookie that can make its page personal (a
@@ -330,7 +327,57 @@ static int personal(struct http_req *req)
 	             strstr(c, "byline_commenter="));
 }
 
-/* The cache key: the path and query as sent. */
+/* The query parameters each cacheable page reads, by handler: a page
+** cached under its path alone must not change with anything else in the
+** query, or /?x=1, /?x=2, ... would each render and push hot pages out of
+** the cache.  A handler not listed reads none.  A cacheable route is shown
+** only the parameters listed here (page_query()), so a page can never
+** depend on a parameter its cache key lacks. */
+static const struct {
+	void (*handler)(struct page *p);
+	const char *names[4];     /* at most 3, in the key's order; NULL ends */
+} query_reads[] = {
+	{page_home_show, {"p", "s", NULL}},       /* WordPress's /?p=ID and /?s=words */
+	{page_article_show, {"replytocom", NULL}}, /* the form replying to a comment */
+};
+
+/* The query a cacheable route r is shown: the first value of each
+** parameter it reads, in query_reads' order, percent-encoded again ("" for
+** none).  Allocated in req->a. */
+static const char *page_query(struct http_req *req, const struct route *r)
+{
+	if (!*req->query)
+		return "";
+	const char *const *names = NULL;
+	for (size_t i = 0; i < sizeof query_reads / sizeof *query_reads; i++)
+		if (query_reads[i].handler == r->handler)
+			names = query_reads[i].names;
+	if (!names)
+		return "";
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; names[i]; i++) {
+		size_t len;
+		const char *v = http_query(req, names[i], &len);
+		if (!v)
+			continue;
+		buf_printf(&b, "%s%s=", b.len ? "&" : "", names[i]);
+		esc_url_part(&b, v, len);
+	}
+	const char *q = arena_strdup(req->a, buf_cstr(&b));
+	buf_free(&b);
+	return q;
+}
+
+/* Shows a cacheable route's handler only the query its key holds. */
+static void keep_page_query(struct http_req *req, const struct route *r)
+{
+	req->query = page_query(req, r);
+	req->query_parsed = 0;
+	req->query_params = NULL;
+	req->n_query_params = 0;
+}
+
+/* The cache key: the path and the query parameters the page reads. */
 static const char *cache_key(struct http_req *req)
 {
 	return *req->query ? arena_printf(req->a, "%s?%s", req->path, req->query) : req->path;
@@ -389,16 +436,28 @@ static void security_headers(struct app *app, struct http_req *req, struct http_
 	http_security_headers(resp, https || !strcmp(req->scheme, "https"));
 }
 
+/* 1 if an absolute-form request names one of the site's own origins. */
+static int target_is_ours(struct app *app, struct http_req *req)
+{
+	pthread_rwlock_rdlock(&app->settings_lock);
+	int ours = site_origin_is_ours(app, req->target_origin, strlen(req->target_origin));
+	pthread_rwlock_unlock(&app->settings_lock);
+	return ours;
+}
+
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	if (!pagecache_stores(app->cache) || (strcmp(req->method, "GET") && !req->is_head) ||
 	    personal(req) || pagecache_db_changed(app->cache))
 		return 0;
+	if (req->target_origin)
+		return 0; /* whose it is, web_handle() decides */
 	int known;
 	const struct route *r = find(req, req->path, &known);
 	if (!r || !(r->needs & PAGE_CACHED))
 		return 0;
+	keep_page_query(req, r);
 	security_headers(app, req, resp);
 	return pagecache_peek(app->cache, req, cache_key(req), resp);
 }
@@ -409,9 +468,17 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
 	struct page *p = &page;
 	security_headers(app, req, resp);
+	if (req->target_origin && !target_is_ours(app, req)) {
+		http_resp_text(resp, 421, "Misdirected request: this server does not answer for "
+		                          "that address.\n");
+		resp->content_type = "text/plain; charset=utf-8";
+		return;
+	}
 
 	int known;
 	const struct route *r = find(req, req->path, &known);
+	if (r && (r->needs & PAGE_CACHED) && (!strcmp(req->method, "GET") || req->is_head))
+		keep_page_query(req, r);
 	if (!r && !known) {
 		/* The canonical form ends in '/': answer a missing one with 301. */
 		size_t len = strlen(req->path);

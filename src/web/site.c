@@ -16,10 +16,13 @@
 #include "render/value.h"
 #include "core/mem.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ---- theme and static files ---- */
@@ -182,11 +185,129 @@ const char *site_base(struct page *p)
 			n--;
 		return arena_strndup(p->a, base, n);
 	}
-	const char *host = http_header(p->req, "Host");
-	/* A Host we would print must be a plain host[:port]. */
-	if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \t\"'<>\\/@?#"))
-		host = "localhost";
-	return arena_printf(p->a, "%s://%s", p->req->scheme, host);
+	/* No server (tests, fuzzers) has no listen address. */
+	return *p->app->listen_origin ? p->app->listen_origin : "http://localhost";
+}
+
+/* ---- the site's own origins ---- */
+
+size_t site_origin_len(const char *url)
+{
+	size_t n;
+	if (!strncasecmp(url, "http://", 7))
+		n = 7;
+	else if (!strncasecmp(url, "https://", 8))
+		n = 8;
+	else
+		return 0;
+	return n + strcspn(url + n, "/?#");
+}
+
+/* Writes origin[0..len) as "scheme://host:port" (lowercase, the port
+** always written) into out[outlen]; -1 if it is not an http(s) origin with
+** a plain host (no user part, no space or control byte, a port of digits). */
+static int origin_key(const char *origin, size_t len, char *out, size_t outlen)
+{
+	size_t at = site_origin_len(origin);
+	if (at == 0 || at != len)
+		return -1;
+	int https = (origin[4] == 's' || origin[4] == 'S');
+	const char *auth = origin + (https ? 8 : 7);
+	size_t alen = len - (size_t)(auth - origin);
+	size_t hlen = alen;
+	if (alen && auth[0] == '[') {
+		const char *close = memchr(auth, ']', alen);
+		if (!close)
+			return -1;
+		hlen = (size_t)(close - auth) + 1;
+	} else {
+		const char *colon = memchr(auth, ':', alen);
+		if (colon)
+			hlen = (size_t)(colon - auth);
+	}
+	const char *port = auth + hlen;
+	size_t plen = alen - hlen;
+	if (hlen == 0 || (plen && port[0] != ':'))
+		return -1;
+	if (plen) { /* past the ':' */
+		port++;
+		plen--;
+	}
+	for (size_t i = 0; i < hlen; i++)
+		if ((unsigned char)auth[i] <= ' ' || auth[i] == '@' || auth[i] == 0x7f)
+			return -1;
+	for (size_t i = 0; i < plen; i++)
+		if (port[i] < '0' || port[i] > '9')
+			return -1;
+	if (plen > 5)
+		return -1;
+	int n = snprintf(out, outlen, "%s://%.*s:%.*s", https ? "https" : "http", (int)hlen, auth,
+	                 (int)(plen ? plen : (https ? 3 : 2)), plen ? port : (https ? "443" : "80"));
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	for (char *c = out; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return 0;
+}
+
+int site_origin_is_ours(struct app *app, const char *origin, size_t len)
+{
+	char got[320], want[320];
+	if (origin_key(origin, len, got, sizeof got) != 0)
+		return 0;
+	const char *base = app->settings.base_url;
+	if (base && *base)
+		return origin_key(base, site_origin_len(base), want, sizeof want) == 0 &&
+		       !strcmp(got, want);
+	const char *listen[] = {app->listen_origin, app->listen_alias[0], app->listen_alias[1]};
+	for (size_t i = 0; i < sizeof listen / sizeof *listen; i++)
+		if (*listen[i] && origin_key(listen[i], strlen(listen[i]), want, sizeof want) == 0 &&
+		    !strcmp(got, want))
+			return 1;
+	return 0;
+}
+
+void web_bound(const char *listen, int port, void *ctx)
+{
+	struct app *app = ctx;
+	/* listen is "A.B.C.D:PORT" or "[V6]:PORT" (http_server_start read it). */
+	char host[128];
+	const char *end = listen[0] == '[' ? strchr(listen, ']') : strrchr(listen, ':');
+	size_t skip = listen[0] == '[';
+	size_t n = end ? (size_t)(end - listen) - skip : 0;
+	if (n >= sizeof host)
+		n = 0;
+	memcpy(host, listen + skip, n);
+	host[n] = 0;
+	struct in_addr v4;
+	struct in6_addr v6;
+	char text[INET6_ADDRSTRLEN + 2];
+	int loopback = 0, every = 0;
+	if (inet_pton(AF_INET, host, &v4) == 1) {
+		uint32_t a = ntohl(v4.s_addr);
+		loopback = (a >> 24) == 127;
+		every = a == 0;
+		inet_ntop(AF_INET, &v4, text, sizeof text);
+	} else if (inet_pton(AF_INET6, host, &v6) == 1) {
+		loopback = IN6_IS_ADDR_LOOPBACK(&v6);
+		every = IN6_IS_ADDR_UNSPECIFIED(&v6);
+		char t6[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &v6, t6, sizeof t6);
+		snprintf(text, sizeof text, "[%s]", t6);
+	} else {
+		snprintf(text, sizeof text, "localhost");
+	}
+	/* On every address, no one address is the site's: links name
+	** localhost, and a reader elsewhere needs base_url (cmd_serve says so). */
+	snprintf(app->listen_origin, sizeof app->listen_origin, "http://%s:%d",
+	         every ? "localhost" : text, port);
+	if (every) {
+		snprintf(app->listen_alias[0], sizeof app->listen_alias[0], "http://127.0.0.1:%d", port);
+		snprintf(app->listen_alias[1], sizeof app->listen_alias[1], "http://[::1]:%d", port);
+	} else if (loopback) {
+		snprintf(app->listen_alias[0], sizeof app->listen_alias[0], "http://localhost:%d", port);
+	}
 }
 
 char *site_date(struct page *p, time_t t)
@@ -385,10 +506,10 @@ void site_forbidden(struct page *p, const char *why)
 	** ours); else the front of the desk. */
 	const char *back = "/admin/";
 	const char *ref = http_header(p->req, "Referer");
-	const char *base = site_base(p);
-	size_t blen = strlen(base);
-	if (ref && !strncmp(ref, base, blen) && ref[blen] == '/' && !strpbrk(ref, "\r\n\"<>"))
-		back = arena_strdup(p->a, ref + blen);
+	size_t olen = ref ? site_origin_len(ref) : 0;
+	if (olen && ref[olen] == '/' && site_origin_is_ours(p->app, ref, olen) &&
+	    !strpbrk(ref, "\r\n\"<>"))
+		back = arena_strdup(p->a, ref + olen);
 	else if (!strcmp(p->req->method, "GET"))
 		back = p->req->path;
 	tv_set_str(p->a, ctx, "back", back);

@@ -56,6 +56,12 @@ struct app {
 	                          ** session before a body (auth_head_role); NULL:
 	                          ** one from the pool.  Owned by who set it */
 	atomic_int settings_dirty; /* set by web_settings_changed() */
+	/* Where `byline serve` listens (web_bound()): the site's address when
+	** base_url is unset.  Never read from a request. */
+	char listen_origin[64];   /* "http://127.0.0.1:8080"; "" until bound */
+	char listen_alias[2][64]; /* the same port as localhost (and 127.0.0.1,
+	                          ** [::1]) when listening on loopback or on every
+	                          ** address; "" unused */
 };
 
 struct page {
@@ -108,11 +114,30 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *app);
 ** the method (so no large body is read to answer that). */
 size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app);
 #define WEB_SIGNED_OUT_BODY (8 * 1024)
+/* The http_config's `bound`: records the address the server listens on
+** (listen as given to --listen, port the one bound) as the site's own
+** address for when base_url is unset (see site_base()). */
+void web_bound(const char *listen, int port, void *app);
 
 /* ---- shared by the page handlers (site.c) ---- */
 
-/* The site's absolute base URL without trailing slash ("http://host"). */
+/* The site's absolute base URL without trailing slash: base_url when set,
+** else the address the server listens on ("http://127.0.0.1:8080").  Never
+** built from the request (Host, X-Forwarded-Proto): a cached page, a feed
+** or a mail would otherwise carry whatever one client sent to every reader. */
 const char *site_base(struct page *p);
+
+/* The site's own origins, the one allow-list: base_url's origin when set;
+** else the listen address's, and localhost's on the same port when the
+** server listens on loopback (or every address).  1 if origin[0..len)
+** ("scheme://host[:port]", no path) is one of them: scheme and host
+** compared case-insensitively, a default port (80, 443) written or not.
+** Caller holds app->settings_lock. */
+int site_origin_is_ours(struct app *app, const char *origin, size_t len);
+
+/* The length of url's origin ("scheme://authority", up to the first '/',
+** '?' or '#'), or 0 if url is not an absolute http(s) URL. */
+size_t site_origin_len(const char *url);
 
 /* A new context holding what the layout shows: site title, tagline,
 ** sections, stylesheet URL, and the page's <title>. */

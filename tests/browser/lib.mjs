@@ -30,11 +30,21 @@ export function test(name, fn, { timeout = 90_000 } = {}) {
   tests.push({ name, fn, timeout });
 }
 
+/** Thrown by a test that finds it cannot run here (a fixture or tool is
+ *  missing): it is counted as skipped, never as passed. */
+export class SkipError extends Error {}
+
+/** Registers a test that cannot run here, with the reason: it prints a
+ *  SKIP line in its turn and counts as skipped. */
+export function skip(name, why) {
+  tests.push({ name, fn: () => { throw new SkipError(why); }, timeout: 90_000 });
+}
+
 /** Runs every registered test whose name matches the optional filter.
- *  Prints one line a test and ends with "N passed, N failed". */
+ *  Prints one line a test and ends with "N passed, N failed, N skipped". */
 export async function runAll({ filter, after } = {}) {
   only = filter ? new RegExp(filter, 'i') : null;
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, skipped = 0;
   const t0 = Date.now();
   for (const t of tests) {
     if (only && !only.test(t.name)) continue;
@@ -52,8 +62,13 @@ export async function runAll({ filter, after } = {}) {
       passed++;
       console.log(`ok   ${t.name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
     } catch (e) {
-      failed++;
       takeDialogs();
+      if (e instanceof SkipError) {
+        skipped++;
+        console.log(`SKIP ${t.name}: ${e.message}`);
+        continue;
+      }
+      failed++;
       console.log(`FAIL ${t.name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
       console.log('     ' + String(e && e.stack ? e.stack : e).split('\n').slice(0, 8).join('\n     '));
     } finally {
@@ -74,7 +89,7 @@ export async function runAll({ filter, after } = {}) {
   }
   console.log(`browser suite took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`browser artifacts (screenshots, pages as served): ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}/`);
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed;
 }
 

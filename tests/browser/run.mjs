@@ -7,7 +7,7 @@
 // Environment: BYLINE_BIN (default ./byline), CHROMIUM (default
 // /usr/bin/chromium), BYLINE_ARTIFACTS (default tests/browser/artifacts),
 // BYLINE_THEME=. to read templates/ and static/ from disk.
-// Ends with "N passed, N failed"; exits 1 if anything failed.
+// Ends with "N passed, N failed, N skipped"; exits 1 if anything failed.
 import * as L from './lib.mjs';
 import { start, stop } from './state.mjs';
 

@@ -1,5 +1,7 @@
 """Request-test harness: a real `byline serve` on loopback with a fresh
-database, raw HTTP requests, and the closing "N passed, N failed" line.
+database, raw HTTP requests, and the closing "N passed, N failed, N skipped"
+line.  A test that cannot run here (a fixture or tool is missing) calls
+skip(): it is counted as skipped, never as passed.
 
 Each test file builds on this: start a Server, send requests, check().
 Servers bind 127.0.0.1 port 0 and the address is read from their output.
@@ -23,6 +25,7 @@ SHARED = os.environ.get("BYLINE_SHARED") or os.path.join(os.path.dirname(REPO), 
 
 _passed = 0
 _failed = 0
+_skipped = 0
 
 
 def check(cond, name, detail=""):
@@ -36,8 +39,15 @@ def check(cond, name, detail=""):
     return cond
 
 
+def skip(name, why):
+    """Counts one skipped test, named, and says why it could not run."""
+    global _skipped
+    _skipped += 1
+    print("SKIP: %s: %s" % (name, why), flush=True)
+
+
 def done():
-    print("%d passed, %d failed" % (_passed, _failed))
+    print("%d passed, %d failed, %d skipped" % (_passed, _failed, _skipped))
     sys.exit(1 if _failed else 0)
 
 

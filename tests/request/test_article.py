@@ -9,7 +9,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (SHARED, Server, check, cookie_header, dom_audit, done,  # noqa: E402
-                     run_cli, write_article)
+                     run_cli, skip, write_article)
 
 SEED = os.path.join(SHARED, "reference", "seed-article.txt")
 
@@ -30,8 +30,7 @@ def parse_seed(text):
 
 def main():
     if not os.path.exists(SEED):
-        print("SKIP: %s is absent; the reference-article test needs it" % SEED)
-        check(True, "skipped")
+        skip("the reference article", "its fixture %s is absent" % SEED)
         done()
     headline, author, body, bio, reader_comment = parse_seed(open(SEED, encoding="utf-8").read())
     folder = tempfile.mkdtemp(prefix="byline-import-")

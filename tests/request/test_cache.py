@@ -705,8 +705,10 @@ def http_caching(s):
                   [(k, g.header(k), hd.header(k)) for k in ("ETag", "Content-Length")])
 
     # HEAD on a page nobody asked for: the GET after it still gets the body.
-    for ae in ("", "br"):
-        key = "/tag/harbor/?head=%s" % (ae or "plain")
+    # (A page nobody asked for: an article's reply form for a comment id it
+    # has not got; `replytocom` is in the page's cache key.)
+    for n, ae in enumerate(("", "br")):
+        key = art_url(s, 7) + "?replytocom=%d" % (600001 + n)
         h = {"Accept-Encoding": ae} if ae else {}
         hd = s.request("HEAD", key, headers=h)
         g = s.get(key, headers=h)
@@ -716,8 +718,8 @@ def http_caching(s):
               hd.header("Content-Length") == g.header("Content-Length"),
               "HEAD first (%s): same ETag and length as the GET" % (ae or "identity"))
     # The first answer (a miss) already has the cache's headers.
-    for ae in ("", "gzip", "br"):
-        key = "/tag/ferry/?miss=%s" % (ae or "plain")
+    for n, ae in enumerate(("", "gzip", "br")):
+        key = art_url(s, 7) + "?replytocom=%d" % (600011 + n)
         h = {"Accept-Encoding": ae} if ae else {}
         m = s.get(key, headers=h)
         hit = s.get(key, headers=h)
@@ -842,8 +844,12 @@ def coalescing(s):
     heavy = art_url(s, 1)
     gz = {"Accept-Encoding": "gzip"}
     # 50 concurrent requests for one cold page: all 200, one body.
-    out, t_same = parallel(lambda i: get_from(s, heavy + "?cold=1", "127.0.0.%d" % (2 + i % 5),
-                                              gz), list(range(50)))
+    # Distinct cold pages are the article with a reply form for a comment id
+    # it has not got (the form then replies to nothing): `replytocom` is in
+    # the page's cache key, any other parameter is not.
+    out, t_same = parallel(lambda i: get_from(s, heavy + "?replytocom=900001",
+                                              "127.0.0.%d" % (2 + i % 5), gz),
+                           list(range(50)))
     errors = [o for o in out if isinstance(o, Exception)]
     check(not errors, "50 concurrent requests all answered", errors[:2])
     good = [o for o in out if not isinstance(o, Exception)]
@@ -854,7 +860,7 @@ def coalescing(s):
     check(len(gzip.decompress(good[0].body)) > 500000, "premise: the heavy page is large")
     # Timing: 8 distinct cold pages (8 renders) against the 50 above (one
     # render if coalesced, 50 if not).
-    out, t_distinct = parallel(lambda i: get_from(s, heavy + "?distinct=%d" % i,
+    out, t_distinct = parallel(lambda i: get_from(s, heavy + "?replytocom=%d" % (900100 + i),
                                                   "127.0.0.%d" % (2 + i % 5), gz),
                                list(range(8)))
     check(all(not isinstance(o, Exception) and o.status == 200 for o in out),
@@ -864,7 +870,7 @@ def coalescing(s):
 
     # Stale while re-rendering: after a change, of two overlapping requests
     # one renders and the other gets the previous version at once.
-    key = heavy + "?swr=1"
+    key = heavy + "?replytocom=900201"
     base = s.get(key, headers=gz)
     got_stale = False
     detail = []
@@ -907,7 +913,7 @@ def change_during_first_render(s):
     gz = {"Accept-Encoding": "gzip"}
     failures = []
     for attempt in range(2):
-        key = heavy + "?during=%d" % attempt
+        key = heavy + "?replytocom=%d" % (900301 + attempt)
         mark = "DURING%d" % attempt
         res = {}
         ta = threading.Thread(target=lambda: res.setdefault("a", s.get(key, headers=gz)))
@@ -940,6 +946,11 @@ def change_log_reset(s):
 
 # ---------------------------------------------------------------- 3. LRU
 
+def untokened(body):
+    """A page's bytes without its comment form's token (signed with the time)."""
+    return re.sub(rb'name="byline_token" value="[^"]*"', b"", body)
+
+
 def lru(s2):
     pid = s2.proc.pid
     probe = "/author/tobias-renwick/"     # read first, never again until checked
@@ -948,14 +959,22 @@ def lru(s2):
                                     "/category/city/feed/")}
     for p, r in first.items():
         check(r.status == 200, "small cache: %s answers" % p, r.status)
+    # Distinct pages: an article with a reply form for a comment id it has
+    # not got (`replytocom` is in the page's cache key, any other parameter
+    # is not): all such pages of an article are one page but for the form's
+    # token.
+    arts = {art_url(s2, aid): None for (aid,) in s2.sql(
+        "SELECT id FROM articles WHERE status = 'published' ORDER BY id")}
+    for u in arts:
+        arts[u] = untokened(s2.get(u + "?replytocom=799999").body)
     rss0 = rss(pid)
-    # ~3 MB of distinct pages (a section feed and its two forms are ~20 KB)
+    # ~3 MB of distinct pages (an article page and its two forms are ~20 KB)
     # through a 1 MB cache, four readers at a time.
+    urls = sorted(arts)
     keys = ["/page/%d/" % n for n in range(1, 13)] + \
-           ["/category/city/feed/?v=%d" % i for i in range(130)] + \
+           ["%s?replytocom=%d" % (urls[i % len(urls)], 800000 + i) for i in range(130)] + \
            ["/tag/%s/" % t for (t,) in s2.sql("SELECT slug FROM tags") if t != "ferry"] + \
            ["/category/%s/" % c for (c,) in s2.sql("SELECT slug FROM sections")]
-    feed_body = first["/category/city/feed/"].body
     bad = []
 
     def fetch(chunk):
@@ -963,7 +982,8 @@ def lru(s2):
             r = s2.get(k, headers={"Accept-Encoding": "gzip"})
             if r.status != 200 or not r.body:
                 bad.append((k, r.status))
-            elif "feed/?" in k and gzip.decompress(r.body) != feed_body:
+            elif "?replytocom=" in k and \
+                    untokened(gzip.decompress(r.body)) != arts[k.split("?")[0]]:
                 bad.append((k, "body"))
     parallel(fetch, [keys[i::4] for i in range(4)])
     peak = rss(pid)
@@ -1012,11 +1032,12 @@ def rerender_with_eviction(s2):
         return sum(len(s2.get(key, headers={"Accept-Encoding": ae}).body)
                    for ae in ("", "gzip", "br"))
     # Calibrate: the page and its two forms fill the cache but for ~10 KB,
-    # so that a section feed stored after it (~20 KB) evicts it.
+    # so that another page stored after it (~20 KB) evicts it.  Distinct
+    # keys: the article's reply form for comment ids it has not got.
     body = 900 * 1024
     for attempt in range(6):
         set_body(s2, aid, body, seed=3)
-        size = entry(url + "?calibrate=%d" % attempt)
+        size = entry(url + "?replytocom=%d" % (700001 + attempt))
         if limit - 16 * 1024 < size < limit - 3 * 1024:
             break
         body = int(body * (limit - 10 * 1024) / size)
@@ -1031,7 +1052,7 @@ def rerender_with_eviction(s2):
         except OSError as e:                                # the server went away
             into[name] = e
     for attempt in range(3):
-        key = url + "?evict=%d" % attempt
+        key = url + "?replytocom=%d" % (700101 + attempt)
         res = {}
         try_get(key, res, "cached")                         # nearly the whole cache
         s2.sql("UPDATE articles SET body_html = body_html || ' ' WHERE id = ?", aid)
@@ -1040,8 +1061,8 @@ def rerender_with_eviction(s2):
         time.sleep(0.01)
         s2.sql("UPDATE articles SET body_html = rtrim(body_html) WHERE id = ?", aid)
         # Another reader: reads the change log (the page is marked stale while
-        # still rendering), stores a feed, evicts the least recently used.
-        try_get("/category/city/feed/?evict=%d" % attempt, res, "feed")
+        # still rendering), stores another page, evicts the least recently used.
+        try_get(art_url(s2, 4) + "?replytocom=%d" % (700201 + attempt), res, "other page")
         ta.join()
         for name, r in res.items():
             if not isinstance(r, Response) or r.status != 200:

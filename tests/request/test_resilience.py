@@ -33,7 +33,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, Server, check, done, run_cli  # noqa: E402
+from harness import BYLINE, Server, check, done, run_cli, skip  # noqa: E402
 
 LONG = os.environ.get("BYLINE_LONG") == "1"
 ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?(/\d{4}/\d{2}/\d{2}/[^/"?#]+/)"')
@@ -1283,7 +1283,7 @@ def main():
     if want("faults") and os.environ.get("BYLINE_SANITIZED"):
         # libfiu preloads its library; ASan's runtime must come first, so the
         # sanitizer build cannot run under fiu-run.  `make test` covers faults.
-        print("SKIP: fault injection under the sanitizer build (fiu-run preloads a library)")
+        skip("fault injection", "not under the sanitizer build (fiu-run preloads a library)")
     elif want("faults"):
         t = time.time()
         faults()

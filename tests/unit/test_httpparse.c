@@ -10,6 +10,7 @@
 */
 #include "core/buf.h"
 #include "http/parse.h"
+#include "core/netaddr.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -259,18 +260,18 @@ static void test_host(void)
 static void test_ip_key(void)
 {
 	unsigned char a[16], b[16];
-	CHECK(http_ip_key("2001:db8:1:2::1", a) == 0);
-	CHECK(http_ip_key("2001:db8:1:2:ffff:1:2:3", b) == 0);
+	CHECK(netaddr_key("2001:db8:1:2::1", a) == 0);
+	CHECK(netaddr_key("2001:db8:1:2:ffff:1:2:3", b) == 0);
 	CHECK(!memcmp(a, b, 16));
-	CHECK(http_ip_key("2001:db8:1:3::1", b) == 0);
+	CHECK(netaddr_key("2001:db8:1:3::1", b) == 0);
 	CHECK(memcmp(a, b, 16) != 0);
-	CHECK(http_ip_key("192.0.2.1", a) == 0);
-	CHECK(http_ip_key("192.0.2.2", b) == 0);
+	CHECK(netaddr_key("192.0.2.1", a) == 0);
+	CHECK(netaddr_key("192.0.2.2", b) == 0);
 	CHECK(memcmp(a, b, 16) != 0); /* IPv4: the whole address */
-	CHECK(http_ip_key("::ffff:192.0.2.1", b) == 0);
-	CHECK(http_ip_key("192.0.2.1", a) == 0);
+	CHECK(netaddr_key("::ffff:192.0.2.1", b) == 0);
+	CHECK(netaddr_key("192.0.2.1", a) == 0);
 	CHECK(!memcmp(a, b, 16));
-	CHECK(http_ip_key("not an address", a) == -1);
+	CHECK(netaddr_key("not an address", a) == -1);
 }
 
 int main(void)
