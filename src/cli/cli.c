@@ -22,6 +22,9 @@ static const char usage[] =
     "        under --data (default: byline-data beside the database).\n"
     "  demo --db FILE                     Add the demo site's authors and articles.\n"
     "  import-markdown --db FILE DIR      Import DIR/*.md (front matter + Markdown).\n"
+    "  export-wordpress --db FILE [--base-url URL] > site.xml\n"
+    "        The whole site as a WordPress export (WXR 1.2): articles, pages,\n"
+    "        authors (no passwords), sections, tags, comments, media.\n"
     "  comments --db FILE list [--status pending|approved|spam|trash]\n"
     "  comments --db FILE approve|spam|trash|unapprove ID\n"
     "  settings --db FILE list | get KEY | set KEY VALUE\n"
@@ -51,7 +54,8 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
-	                                     "--timeout", "--proxy-addr", "--max-body-mb", NULL};
+	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--base-url",
+	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "--", 2)) {
@@ -93,6 +97,8 @@ int cli_main(int argc, char **argv)
 		return cmd_settings(db, argc, argv);
 	if (!strcmp(cmd, "user"))
 		return cmd_user(db, argc, argv);
+	if (!strcmp(cmd, "export-wordpress"))
+		return cmd_export_wordpress(db, argc, argv);
 	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

@@ -89,6 +89,125 @@ int text_is_slug(const char *s)
 	return 1;
 }
 
+int text_is_slug_utf8(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 200 || s[0] == '-' || s[n - 1] == '-' || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+				return 0;
+			if (c == '-' && s[i + 1] == '-')
+				return 0;
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || cp < 0xC0 || cp == 0xD7 || cp == 0xF7 || utf8_is_hidden(cp) ||
+		    (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF)
+			return 0; /* controls, Latin-1 punctuation, spaces, marks */
+		i += (size_t)len;
+	}
+	return 1;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+char *text_slug_decode(struct arena *a, const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+			if (c == 0)
+				return NULL; /* "%00" would cut the slug short */
+		}
+		out[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	out[k] = 0;
+	return text_is_slug_utf8(out) ? out : NULL;
+}
+
+/* The lowercase of cp in the scripts a slug is most often written in with
+** capitals (Latin-1, Latin Extended-A, Greek, Cyrillic); cp itself
+** elsewhere (scripts without case, or rarer ones). */
+static uint32_t lower_cp(uint32_t cp)
+{
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp == 0x178)
+		return 0xFF;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+		return cp | 1;  /* pairs: capital even, small odd */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return (cp & 1) ? cp + 1 : cp; /* pairs: capital odd */
+	return cp;
+}
+
+char *text_slug_any(struct arena *a, const char *s)
+{
+	char *ascii = text_slug(a, s);
+	if (*ascii)
+		return ascii;
+	size_t n = strlen(s), k = 0;
+	char *out = arena_alloc(a, n + 1);
+	int dash = 0;
+	for (size_t i = 0; i < n && k < 200;) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = c;
+		int len = 1;
+		if (c >= 0x80) {
+			len = utf8_decode(s + i, n - i, &cp);
+			if (len == 0) {
+				i++;
+				dash = 1;
+				continue;
+			}
+		}
+		int keep = c < 0x80 ? isalnum(c)
+		                    : cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && !utf8_is_hidden(cp) &&
+		                          !(cp >= 0x2000 && cp <= 0x206F) &&
+		                          !(cp >= 0x3000 && cp <= 0x303F) && cp != 0xFEFF &&
+		                          !(cp >= 0xFF00 && cp <= 0xFF0F);
+		if (keep) {
+			if (k + (size_t)len + 1 > 200)
+				break;
+			if (dash && k > 0)
+				out[k++] = '-';
+			dash = 0;
+			if (c < 0x80) {
+				out[k++] = (char)tolower(c);
+			} else {
+				char low[4];
+				int n_low = utf8_encode(lower_cp(cp), low);
+				if (k + (size_t)n_low > 200)
+					break;
+				memcpy(out + k, low, (size_t)n_low);
+				k += (size_t)n_low;
+			}
+		} else {
+			dash = 1;
+		}
+		i += (size_t)len;
+	}
+	out[k] = 0;
+	return text_is_slug_utf8(out) ? out : arena_strdup(a, "");
+}
+
 char *text_trim(struct arena *a, const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))

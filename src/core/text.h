@@ -18,6 +18,25 @@ char *text_slug(struct arena *a, const char *s);
 /* 1 if s is a well-formed slug as text_slug() makes them. */
 int text_is_slug(const char *s);
 
+/* 1 if s is a slug in any script, as WordPress stores them decoded: ASCII
+** as text_is_slug() allows it (a-z, 0-9, single inner dashes), any other
+** character well-formed UTF-8 that is a letter or digit in some script
+** (not ASCII, not a control, space, mark or invisible: utf8_is_hidden()
+** and U+0080..U+00BF are refused), at most 200 bytes.  "café", "ニュース". */
+int text_is_slug_utf8(const char *s);
+
+/* A slug as WordPress writes them ("caf%c3%a9", "News") as stored here:
+** %-escapes decoded, ASCII lowercased ("café", "news").  NULL if the
+** result is not text_is_slug_utf8().  Allocated in a. */
+char *text_slug_decode(struct arena *a, const char *s);
+
+/* As text_slug(), but letters and digits of other scripts are kept,
+** lowercased where the script has case (Latin, Greek, Cyrillic):
+** "ニュース" -> "ニュース", "Новости" -> "новости"; a name text_slug()
+** can spell in ASCII is spelt so ("Café au lait" -> "cafe-au-lait").
+** Allocated in a. */
+char *text_slug_any(struct arena *a, const char *s);
+
 /* s without leading and trailing ASCII whitespace.  Allocated in a. */
 char *text_trim(struct arena *a, const char *s, size_t n);
 

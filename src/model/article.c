@@ -20,15 +20,20 @@
 #include <strings.h>
 #include <time.h>
 
+/* The status as the model reports it: a private article is stored as a
+** draft marked is_private (migration 13), so that every public query,
+** which asks for 'published', leaves it out by construction. */
+#define STATUS_COL "CASE WHEN a.is_private THEN 'private' ELSE a.status END"
+
 /* Columns every article query reads, in struct order; body columns last. */
 #define LIST_COLS \
-	"a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at," \
+	"a.id, a.slug, a.headline, a.dek, " STATUS_COL ", a.published_at, a.created_at," \
 	" a.updated_at, a.author_id, u.display_name, u.slug, a.section_id," \
 	" COALESCE(s.name, ''), COALESCE(s.slug, ''), a.comments_open," \
 	" COALESCE(a.featured_media_id, 0), a.featured_alt," \
 	" COALESCE('/media/' || m.hash || '.' || m.ext, ''), COALESCE(m.width, 0)," \
-	" COALESCE(m.height, 0)"
-#define N_LIST_COLS 20
+	" COALESCE(m.height, 0), a.is_sticky"
+#define N_LIST_COLS 21
 /* The body's columns, after LIST_COLS (read_row(..., body)). */
 #define BODY_COLS ", a.body_src, a.body_html, a.body_role"
 #define FROM_JOIN \
@@ -71,8 +76,8 @@ static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
 static const char sql_insert[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
     " published_at, created_at, updated_at, author_id, section_id, body_role,"
-    " body_html_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10,"
-    " 'administrator', ?11)";
+    " body_html_version, is_private, is_sticky) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
+    " ?9, ?10, 'administrator', ?11, ?12, ?13)";
 
 static const char sql_fts_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
 static const char sql_fts_insert[] =
@@ -121,6 +126,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->featured_url = arena_strdup(a, db_col_text(st, 17));
 	r->featured_width = (int)db_col_int(st, 18);
 	r->featured_height = (int)db_col_int(st, 19);
+	r->is_sticky = (int)db_col_int(st, 20);
 	r->body_src = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS)) : "";
 	r->body_html = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS + 1)) : "";
 	r->body_role = body ? role_parse(db_col_text(st, N_LIST_COLS + 2)) : ROLE_NONE;
@@ -417,6 +423,19 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 	return out;
 }
 
+/* 1 if status is one an article may have. */
+static int status_known(enum article_status status)
+{
+	return *article_status_name(status) != 0;
+}
+
+/* The status column's value for status: a private article is a draft
+** marked is_private. */
+static const char *stored_status(enum article_status status)
+{
+	return article_status_name(status == ARTICLE_PRIVATE ? ARTICLE_DRAFT : status);
+}
+
 static int slug_taken(struct db *db, const char *slug)
 {
 	struct db_stmt *st = db_prepare(db, sql_slug_taken);
@@ -436,9 +455,15 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 		snprintf(err, errlen, "the headline is empty");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9 and single dashes", slug);
+	if (!status_known(status)) {
+		snprintf(err, errlen, "unknown status %d", (int)status);
+		return -1;
+	}
+	int is_private = status == ARTICLE_PRIVATE;
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes", slug);
 		return -1;
 	}
 	struct buf html = BUF_INIT;
@@ -469,7 +494,7 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 	db_bind_text(st, 3, in->dek ? in->dek : "");
 	db_bind_text(st, 4, in->body_src ? in->body_src : "");
 	db_bind_textn(st, 5, html.data ? html.data : "", html.len);
-	db_bind_text(st, 6, article_status_name(status));
+	db_bind_text(st, 6, stored_status(status));
 	if (pub)
 		db_bind_int(st, 7, pub);
 	else
@@ -481,6 +506,8 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 	else
 		db_bind_null(st, 10);
 	db_bind_int(st, 11, MARKDOWN_VERSION);
+	db_bind_int(st, 12, is_private);
+	db_bind_int(st, 13, in->is_sticky ? 1 : 0);
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK) {
@@ -544,12 +571,12 @@ static const char sql_update[] =
     "UPDATE articles SET slug = ?2, headline = ?3, dek = ?4, body_src = ?5, body_html = ?6,"
     " status = ?7, published_at = ?8, updated_at = ?9, author_id = ?10, section_id = ?11,"
     " featured_media_id = ?12, featured_alt = ?13, comments_open = ?14, body_role = ?15,"
-    " body_html_version = ?16 WHERE id = ?1";
+    " body_html_version = ?16, is_private = ?17, is_sticky = ?18 WHERE id = ?1";
 static const char sql_insert_full[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status, published_at,"
     " created_at, updated_at, author_id, section_id, featured_media_id, featured_alt,"
-    " comments_open, body_role, body_html_version)"
-    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " comments_open, body_role, body_html_version, is_private, is_sticky)"
+    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 /* Bodies made by another version of the renderer, a batch at a time (the
 ** two ranges let the index answer). */
 static const char sql_stale[] =
@@ -574,7 +601,7 @@ static const char sql_tag_names[] =
     " WHERE x.article_id = ?1 ORDER BY t.name";
 static const char sql_list_desk[] =
     "SELECT " LIST_COLS FROM_JOIN
-    " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " WHERE (?1 IS NULL OR " STATUS_COL " = ?1) AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
@@ -582,7 +609,7 @@ static const char sql_list_desk[] =
     " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
 static const char sql_count_desk[] =
     "SELECT count(*) FROM articles a"
-    " WHERE (?1 IS NULL OR a.status = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " WHERE (?1 IS NULL OR " STATUS_COL " = ?1) AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
@@ -653,13 +680,19 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		snprintf(err, errlen, "Please write a headline.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug(a, in->headline);
+	if (!status_known(status)) {
+		snprintf(err, errlen, "An article is a draft, pending review, scheduled, published "
+		         "or private.");
+		return -1;
+	}
+	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
 	if (!*slug) {
 		snprintf(err, errlen, "Please give the article a slug (its web address).");
 		return -1;
 	}
-	if (!text_is_slug(slug)) {
-		snprintf(err, errlen, "The slug may hold only a-z, 0-9 and single dashes.");
+	if (!text_is_slug_utf8(slug)) {
+		snprintf(err, errlen, "The slug may hold only a-z, 0-9, letters of other scripts "
+		         "and single dashes.");
 		return -1;
 	}
 	struct buf html = BUF_INIT;
@@ -706,7 +739,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	db_bind_text(st, 4, in->dek ? in->dek : "");
 	db_bind_text(st, 5, src);
 	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
-	db_bind_text(st, 7, article_status_name(status));
+	db_bind_text(st, 7, stored_status(status));
 	if (pub)
 		db_bind_int(st, 8, pub);
 	else
@@ -725,6 +758,8 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	db_bind_int(st, 14, in->comments_open);
 	db_bind_text(st, 15, role_name(body_role));
 	db_bind_int(st, 16, MARKDOWN_VERSION);
+	db_bind_int(st, 17, status == ARTICLE_PRIVATE);
+	db_bind_int(st, 18, in->is_sticky ? 1 : 0);
 	if (step_once(st) != DB_OK) {
 		snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
 		goto fail;

@@ -2,7 +2,10 @@
 ** article.h: articles: reading them for pages, creating them.
 **
 ** A published article is one with status 'published' (the scheduler turns
-** 'scheduled' into 'published' when its time comes).  Listings read the
+** 'scheduled' into 'published' when its time comes).  A 'private' article
+** (WordPress's private posts, and its password-protected ones when
+** imported) is for staff only: it is stored as a draft marked private, so
+** no public page, feed, sitemap or search can show it.  Listings read the
 ** fields a list shows; article_by_slug() also reads the body.
 */
 #ifndef BYLINE_MODEL_ARTICLE_H
@@ -25,7 +28,7 @@ struct article {
 	const char *body_html;     /* rendered body ("" in listings) */
 	enum role body_role;       /* of who last changed the body: its trust
 	                              (ROLE_NONE in listings) */
-	enum article_status status; /* draft, pending, scheduled, published */
+	enum article_status status; /* draft, pending, scheduled, published, private */
 	long long published_at;    /* 0 if never */
 	long long created_at;      /* first saved */
 	long long updated_at;      /* last saved */
@@ -41,15 +44,20 @@ struct article {
 	const char *featured_url;  /* "/media/HASH.EXT", "" if none */
 	int featured_width;        /* pixels */
 	int featured_height;       /* pixels */
+	int is_sticky;             /* pinned to the front page (WordPress's sticky) */
 };
 
 struct article_input {
 	const char *headline;     /* required */
-	const char *slug;         /* NULL or "": made from the headline */
+	const char *slug;         /* NULL or "": made from the headline
+	                             (text_slug_any()); else
+	                             text_is_slug_utf8() (WordPress keeps slugs
+	                             in any script: "café", "喫茶店") */
 	const char *dek;          /* may be NULL */
 	const char *body_src;     /* Markdown, rendered with the trust of
 	                             article_body_role() */
-	enum article_status status; /* ARTICLE_STATUS_NONE: create publishes, save drafts */
+	enum article_status status; /* ARTICLE_STATUS_NONE means published
+	                             (article_create) or draft (article_save) */
 	long long published_at;   /* 0 means now, for published articles */
 	long long author_id;      /* required */
 	long long section_id;     /* 0 for none */
@@ -58,6 +66,7 @@ struct article_input {
 	long long featured_media_id; /* 0 for none */
 	const char *featured_alt; /* required with an image */
 	int comments_open;        /* article_save only: 1 open, 0 closed */
+	int is_sticky;            /* pinned to the front page */
 	enum role role;           /* article_save only: the saver's role, which
 	                             decides the body's trust if it changed
 	                             (ROLE_NONE: as a contributor's) */

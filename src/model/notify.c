@@ -11,6 +11,7 @@
 #include "model/status.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -148,7 +149,9 @@ int notify_comment(struct db *db, struct arena *a, long long comment_id,
 	buf_printf(&body, "\n\nName:  %s\nEmail: %s\nIP:    %s\n\n", c.name, c.email,
 	           *c.ip ? c.ip : "(unknown)");
 	buf_printf(&body, "Comment:\n%s\n\n", c.body);
-	buf_printf(&body, "Article:    %s/%04d/%02d/%02d/%s/", site_base_url, y, m, d, c.slug);
+	buf_printf(&body, "Article:    %s/%04d/%02d/%02d/", site_base_url, y, m, d);
+	esc_url_part(&body, c.slug, strlen(c.slug)); /* a slug in any script */
+	buf_putc(&body, '/');
 	if (!is_held)
 		buf_printf(&body, "#comment-%lld", comment_id);
 	buf_printf(&body, "\nModeration: %s/admin/comments?status=pending\n", site_base_url);

@@ -6,15 +6,15 @@
 #include <string.h>
 
 static const char *const article_names[] = {"", "draft", "pending", "scheduled",
-                                            "published"};
+                                            "published", "private"};
 static const char *const article_labels[] = {"", "Draft", "Pending review", "Scheduled",
-                                             "Published"};
+                                             "Published", "Private (staff only)"};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
 static const char *const verdict_names[] = {"", "good", "bad"};
 
 enum article_status article_status_parse(const char *s)
 {
-	for (int i = ARTICLE_DRAFT; s && i <= ARTICLE_PUBLISHED; i++)
+	for (int i = ARTICLE_DRAFT; s && i <= ARTICLE_PRIVATE; i++)
 		if (!strcmp(s, article_names[i]))
 			return (enum article_status)i;
 	return ARTICLE_STATUS_NONE;
@@ -22,12 +22,12 @@ enum article_status article_status_parse(const char *s)
 
 const char *article_status_name(enum article_status s)
 {
-	return article_names[s >= ARTICLE_DRAFT && s <= ARTICLE_PUBLISHED ? s : 0];
+	return article_names[s >= ARTICLE_DRAFT && s <= ARTICLE_PRIVATE ? s : 0];
 }
 
 const char *article_status_label(enum article_status s)
 {
-	return article_labels[s >= ARTICLE_DRAFT && s <= ARTICLE_PUBLISHED ? s : 0];
+	return article_labels[s >= ARTICLE_DRAFT && s <= ARTICLE_PRIVATE ? s : 0];
 }
 
 enum comment_status comment_status_parse(const char *s)

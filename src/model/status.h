@@ -15,15 +15,20 @@
 #define BYLINE_MODEL_STATUS_H
 
 /* An article's status.  Only ARTICLE_PUBLISHED is public; the scheduler
-** turns ARTICLE_SCHEDULED into ARTICLE_PUBLISHED when its time comes. */
+** turns ARTICLE_SCHEDULED into ARTICLE_PUBLISHED when its time comes.
+** ARTICLE_PRIVATE (published for staff only) is stored as a 'draft' row
+** marked is_private (article.c says why); the model reads it back as
+** 'private'.  The statuses from ARTICLE_SCHEDULED on need the right to
+** publish. */
 enum article_status {
 	ARTICLE_STATUS_NONE = 0, /* unknown; in a filter: any */
 	ARTICLE_DRAFT,           /* "draft": being written */
 	ARTICLE_PENDING,         /* "pending": submitted for review */
 	ARTICLE_SCHEDULED,       /* "scheduled": published at published_at */
 	ARTICLE_PUBLISHED,       /* "published": public */
+	ARTICLE_PRIVATE,         /* "private": published for staff only, never public */
 };
-#define ARTICLE_N_STATUSES 4 /* ARTICLE_DRAFT .. ARTICLE_PUBLISHED */
+#define ARTICLE_N_STATUSES 5 /* ARTICLE_DRAFT .. ARTICLE_PRIVATE */
 
 enum article_status article_status_parse(const char *s);
 const char *article_status_name(enum article_status s);  /* "draft", ... */

@@ -65,7 +65,7 @@ static long long ensure(struct db *db, struct arena *a, const char *name,
 	db_done(st);
 	if (id > 0)
 		return id;
-	char *base = text_slug(a, name);
+	char *base = text_slug_any(a, name); /* "ニュース" keeps its letters */
 	if (!*base)
 		base = "untitled";
 	char *slug = base;
@@ -96,6 +96,59 @@ long long tag_ensure(struct db *db, struct arena *a, const char *name)
 {
 	return ensure(db, a, name, sql_tag_by_name, sql_tag_by_lower_name, sql_tag_slug,
 	              sql_tag_insert);
+}
+
+static const char sql_tag_id_by_slug[] = "SELECT id FROM tags WHERE slug = ?1";
+static const char sql_section_id_by_slug[] = "SELECT id FROM sections WHERE slug = ?1";
+static const char sql_section_insert_full[] =
+    "INSERT INTO sections(name, slug, parent_id, description) VALUES (?1, ?2, ?3, ?4)";
+
+static long long id_by_slug(struct db *db, const char *sql, const char *slug)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_text(st, 1, slug);
+	int rc = db_step(st);
+	long long id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
+	db_done(st);
+	return id;
+}
+
+long long tag_ensure_slug(struct db *db, struct arena *a, const char *name, const char *slug)
+{
+	const char *s = slug ? text_slug_decode(a, slug) : NULL;
+	if (!s || !name || !*name)
+		return -1;
+	long long id = id_by_slug(db, sql_tag_id_by_slug, s);
+	if (id != 0)
+		return id;
+	struct db_stmt *st = db_prepare(db, sql_tag_insert);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, s);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_last_id(db) : -1;
+}
+
+long long section_ensure_slug(struct db *db, struct arena *a, const char *name,
+                              const char *slug, long long parent_id, const char *description)
+{
+	const char *s = slug ? text_slug_decode(a, slug) : NULL;
+	if (!s || !name || !*name)
+		return -1;
+	long long id = id_by_slug(db, sql_section_id_by_slug, s);
+	if (id != 0)
+		return id;
+	struct db_stmt *st = db_prepare(db, sql_section_insert_full);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, s);
+	if (parent_id > 0)
+		db_bind_int(st, 3, parent_id);
+	else
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, description ? description : "");
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_last_id(db) : -1;
 }
 
 static struct term *read_terms(struct db_stmt *st, struct arena *a, size_t *n)

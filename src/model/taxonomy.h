@@ -23,6 +23,15 @@ struct term {
 long long section_ensure(struct db *db, struct arena *a, const char *name);
 long long tag_ensure(struct db *db, struct arena *a, const char *name);
 
+/* The tag / section with this slug, created with name if missing, as an
+** import keeps WordPress's slugs: slug as WordPress writes it ("news",
+** "caf%c3%a9": decoded and stored as UTF-8, text_slug_decode()).  A
+** section gets parent_id (0: none) and description when created.  The id,
+** or -1 (a slug that is not one, a database error). */
+long long tag_ensure_slug(struct db *db, struct arena *a, const char *name, const char *slug);
+long long section_ensure_slug(struct db *db, struct arena *a, const char *name,
+                              const char *slug, long long parent_id, const char *description);
+
 /* A section or tag by slug (sections: also its parent's slug, "" if none).
 ** 0 found, 1 not.  Allocated in a. */
 int section_by_slug(struct db *db, struct arena *a, const char *slug, struct term *out,

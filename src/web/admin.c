@@ -13,7 +13,8 @@
 #include <string.h>
 
 static const char sql_count_status[] =
-    "SELECT status, count(*) FROM articles WHERE (?1 = 0 OR author_id = ?1) GROUP BY status";
+    "SELECT CASE WHEN is_private THEN 'private' ELSE status END, count(*) FROM articles"
+    " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
 static const char sql_pending_comments[] =
     "SELECT count(*) FROM comments WHERE status = 'pending'";
 
@@ -33,6 +34,7 @@ static const struct {
 	{"trashed", "Moved to the trash."},
 	{"restored-comment", "Comment restored."},
 	{"deleted", "Deleted for good."},
+	{"deleted-page", "The page is deleted; its sub-pages moved up."},
 	{"replied", "Your reply is published."},
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},
@@ -130,7 +132,7 @@ void admin_dashboard(struct page *p)
 	db_done(st);
 	struct tv *list = tv_list(a);
 	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
-	for (int i = 0; i < ARTICLE_N_STATUSES; i++) {
+	for (int i = 0; i < (int)(sizeof labels / sizeof *labels); i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "label", labels[i]);
 		tv_set_int(a, item, "count", counts[ARTICLE_DRAFT + i]);

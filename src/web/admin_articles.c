@@ -98,7 +98,7 @@ void admin_articles_list(struct page *p)
 	tv_set_int(a, ctx, "total", total);
 	/* Filters, with the current choice selected. */
 	struct tv *st = tv_list(a);
-	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PUBLISHED; s++) {
+	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", article_status_name(s));
 		tv_set_str(a, o, "label", article_status_label(s));
@@ -156,6 +156,7 @@ struct draft {
 	const char *new_section; /* typed section name */
 	const char *alt;         /* featured image alt text */
 	int comments_open;
+	int is_sticky;           /* pinned to the front page (editors set it) */
 	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
 	const char *message;     /* the form as a whole */
 	const char *preview;     /* rendered body for Preview, or NULL */
@@ -176,6 +177,7 @@ static void draft_from_article(struct page *p, const struct article *art, struct
 	d->media_id = art->featured_media_id;
 	d->alt = art->featured_alt;
 	d->comments_open = art->comments_open;
+	d->is_sticky = art->is_sticky;
 	if (art->published_at) {
 		struct tm tm;
 		time_t t = (time_t)art->published_at;
@@ -204,6 +206,8 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	tv_set_str(a, f, "alt", d->alt);
 	tv_set_str(a, f, "new_section", d->new_section);
 	tv_set_bool(a, f, "comments_open", d->comments_open);
+	tv_set_bool(a, f, "is_sticky", d->is_sticky);
+	tv_set_bool(a, f, "can_pin", p->user->role >= ROLE_EDITOR);
 	tv_set_str(a, f, "timezone", p->app->settings.timezone);
 	struct tv *errs = tv_map(a);
 #define ERR(k, v) if (v) tv_set_str(a, errs, k, v); else tv_set_bool(a, errs, k, 0)
@@ -228,7 +232,7 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	probe.author_id = d->id ? d->author_id : p->user->id;
 	int can_publish = admin_can_publish(p, &probe);
 	struct tv *sts = tv_list(a);
-	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PUBLISHED; s++) {
+	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
 		if (s >= ARTICLE_SCHEDULED && !can_publish)
 			continue;
 		struct tv *o = tv_map(a);
@@ -381,6 +385,7 @@ static void draft_from_form(struct page *p, struct draft *d)
 	if (media && text_int(media, 1, (long long)1 << 53, &v) == 0)
 		d->media_id = v;
 	d->comments_open = http_form(p->req, "comments_open", NULL) != NULL;
+	d->is_sticky = http_form(p->req, "is_sticky", NULL) != NULL;
 	if (p->req->form_error)
 		d->message = p->req->form_error;
 }
@@ -436,9 +441,10 @@ void admin_article_save(struct page *p)
 	memset(&probe, 0, sizeof probe);
 	probe.author_id = had ? old.author_id : p->user->id;
 	int can_publish = admin_can_publish(p, &probe);
-	if (!can_publish && (d.status == ARTICLE_SCHEDULED || d.status == ARTICLE_PUBLISHED)) {
-		d.err_status = "Contributors cannot publish or schedule: choose “Pending review” "
-		               "to submit the article to an editor.";
+	if (!can_publish && (d.status == ARTICLE_SCHEDULED || d.status == ARTICLE_PUBLISHED ||
+	                     d.status == ARTICLE_PRIVATE)) {
+		d.err_status = "Contributors cannot publish, schedule or make private: choose "
+		               "“Pending review” to submit the article to an editor.";
 		d.status = ARTICLE_PENDING;
 	}
 	long long author = had ? old.author_id : p->user->id;
@@ -530,6 +536,8 @@ void admin_article_save(struct page *p)
 	    .featured_media_id = d.media_id,
 	    .featured_alt = d.alt,
 	    .comments_open = d.comments_open,
+	    /* Pinning is an editor's choice (WordPress: edit_others_posts). */
+	    .is_sticky = p->user->role >= ROLE_EDITOR ? d.is_sticky : had && old.is_sticky,
 	    .role = p->user->role,
 	};
 	char err[300];
@@ -683,6 +691,7 @@ void admin_revision_restore(struct page *p)
 	    .featured_media_id = rev.featured_media_id,
 	    .featured_alt = rev.featured_alt,
 	    .comments_open = art.comments_open,
+	    .is_sticky = art.is_sticky,
 	    .role = p->user->role,
 	};
 	char err[300];

@@ -96,6 +96,19 @@
 	F("role", 20)                         \
 	F("action", 20)
 
+/* A static page in the desk (templates/admin_page_editor.mustache). */
+#define PAGE_MAX_TITLE 300
+#define PAGE_MAX_BODY (1024 * 1024)
+#define PAGE_FORM(F)                          \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("title", PAGE_MAX_TITLE)            \
+	F("slug", 200)                        \
+	F("body", PAGE_MAX_BODY)              \
+	F("parent", FORM_ID_CHARS)            \
+	F("menu_order", 10)                   \
+	F("status", 20)                       \
+	F("action", 20)
+
 /* The settings (admin_settings.c, one field per row of model/settings.c's
 ** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked
 ** there at compile time against SETTINGS_N) of at most SETTINGS_VALUE_MAX

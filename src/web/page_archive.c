@@ -86,10 +86,11 @@ static void show_section(struct page *p)
 		}
 	}
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
-	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", par.slug, sec.slug)
-	                          : arena_printf(p->a, "/category/%s/", sec.slug);
+	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, par.slug),
+	                                         site_slug(p->a, sec.slug))
+	                          : arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
 	show(p, &scope, base, sec.name, "Section", NULL,
-	     arena_printf(p->a, "/category/%s/feed/", sec.slug));
+	     arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)));
 }
 
 static void show_tag(struct page *p)
@@ -100,9 +101,9 @@ static void show_tag(struct page *p)
 		return;
 	}
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
-	show(p, &scope, arena_printf(p->a, "/tag/%s/", tag.slug),
+	show(p, &scope, arena_printf(p->a, "/tag/%s/", site_slug(p->a, tag.slug)),
 	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag", NULL,
-	     arena_printf(p->a, "/tag/%s/feed/", tag.slug));
+	     arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)));
 }
 
 /* Midnight at the start of y-m-d in the site's zone. */

@@ -57,7 +57,7 @@ int page_article_find(struct page *p, struct article *out)
 	** a wrong one is an old or mistyped link: send it to the right place. */
 	char *canon = site_article_path(p, out->published_at, out->slug);
 	char *asked = arena_printf(p->a, "/%s/%s/%s/%s/", p->req->params[0],
-	                           p->req->params[1], p->req->params[2], slug);
+	                           p->req->params[1], p->req->params[2], site_slug(p->a, slug));
 	if (strcmp(canon, asked) != 0) {
 		if (!strcmp(p->req->method, "POST"))
 			return 1;
@@ -418,7 +418,8 @@ void page_article_render(struct page *p, const struct article *art,
 	if (art->section_id) {
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);
-		tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", art->section_slug));
+		tv_set_str(a, sec, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, art->section_slug)));
 		tv_set(a, av, "section", sec);
 	} else {
 		tv_set_bool(a, av, "section", 0);
@@ -429,7 +430,7 @@ void page_article_render(struct page *p, const struct article *art,
 	for (size_t i = 0; i < n_tags; i++) {
 		struct tv *t = tv_map(a);
 		tv_set_str(a, t, "name", tags[i].name);
-		tv_set_str(a, t, "url", arena_printf(a, "/tag/%s/", tags[i].slug));
+		tv_set_str(a, t, "url", arena_printf(a, "/tag/%s/", site_slug(a, tags[i].slug)));
 		tv_push(a, tl, t);
 	}
 	tv_set(a, av, "tags", tl);

@@ -523,13 +523,14 @@ void page_feed_section(struct page *p)
 		return;
 	}
 	/* A sub-section's page is /category/PARENT/CHILD/. */
-	const char *home = arena_printf(p->a, "/category/%s/", sec.slug);
+	const char *home = arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
 	if (parent_id) {
 		size_t n;
 		struct term *all = section_all(p->db, p->a, &n);
 		for (size_t i = 0; i < n; i++)
 			if (all[i].id == parent_id)
-				home = arena_printf(p->a, "/category/%s/%s/", all[i].slug, sec.slug);
+				home = arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, all[i].slug),
+				                    site_slug(p->a, sec.slug));
 	}
 	/* As its page: a section with nothing published has no feed. */
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
@@ -539,7 +540,7 @@ void page_feed_section(struct page *p)
 	}
 	struct feed f;
 	feed_begin(p, &f, arena_printf(p->a, "%s – %s", p->app->settings.site_title, sec.name),
-	           home, arena_printf(p->a, "/category/%s/feed/", sec.slug));
+	           home, arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)));
 	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 
@@ -558,8 +559,8 @@ void page_feed_tag(struct page *p)
 	}
 	struct feed f;
 	feed_begin(p, &f, arena_printf(p->a, "%s – %s", p->app->settings.site_title, tag.name),
-	           arena_printf(p->a, "/tag/%s/", tag.slug),
-	           arena_printf(p->a, "/tag/%s/feed/", tag.slug));
+	           arena_printf(p->a, "/tag/%s/", site_slug(p->a, tag.slug)),
+	           arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)));
 	article_feed(p, &f, &scope, p->app->settings.feed_full_text);
 }
 

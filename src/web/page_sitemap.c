@@ -6,6 +6,7 @@
 **   /sitemap-sections.xml     sections with published articles
 **   /sitemap-tags.xml         tags with published articles
 **   /sitemap-authors.xml      authors with published articles
+**   /sitemap-pages.xml        published static pages (page.h)
 **   /sitemap-news.xml         Google News: articles of the last 48 hours
 **
 ** Every <loc> is absolute (site_base()) and every <lastmod> a W3C datetime
@@ -20,6 +21,7 @@
 #include "core/text.h"
 #include "model/article.h"
 #include "model/author.h"
+#include "model/page.h"
 #include "model/taxonomy.h"
 
 #include <string.h>
@@ -127,10 +129,45 @@ void page_sitemap_index(struct page *p)
 		loc_lastmod(p, b, base, others[i], last);
 		buf_puts(b, "</sitemap>\n");
 	}
+	size_t n_pages;
+	struct page_row *pages = page_list(p->db, p->a, "published", &n_pages);
+	long long pages_last = 0;
+	for (size_t i = 0; i < n_pages; i++)
+		pages_last = newest(pages_last, pages[i].updated_at);
+	buf_puts(b, "<sitemap>");
+	loc_lastmod(p, b, base, "/sitemap-pages.xml", pages_last);
+	buf_puts(b, "</sitemap>\n");
 	buf_puts(b, "<sitemap>");
 	loc_lastmod(p, b, base, "/sitemap-news.xml", news_last);
 	buf_puts(b, "</sitemap>\n</sitemapindex>\n");
-	page_feed_send(p, SITEMAP_TYPE, newest(last, news_last));
+	page_feed_send(p, SITEMAP_TYPE, newest(newest(last, news_last), pages_last));
+}
+
+void page_sitemap_pages(struct page *p)
+{
+	struct buf *b = &p->resp->body;
+	const char *base = site_base(p);
+	size_t n;
+	/* Every published page: one under a draft is public at its own path
+	** (as in WordPress), though its parent is not. */
+	struct page_row *pages = page_list(p->db, p->a, "published", &n);
+	long long last = 0;
+	urlset_begin(b, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		buf_putc(&path, '/');
+		for (const char *s = pages[i].path; *s;) {
+			size_t k = strcspn(s, "/");
+			esc_url_part(&path, s, k);
+			buf_putc(&path, '/');
+			s += k + (s[k] == '/');
+		}
+		url_entry(p, b, base, buf_cstr(&path), pages[i].updated_at);
+		buf_free(&path);
+		last = newest(last, pages[i].updated_at);
+	}
+	buf_puts(b, "</urlset>\n");
+	page_feed_send(p, SITEMAP_TYPE, last);
 }
 
 void page_sitemap_articles(struct page *p)
@@ -173,11 +210,13 @@ void page_sitemap_sections(struct page *p)
 		/* A sub-section's page is /category/PARENT/CHILD/. */
 		struct term self;
 		long long parent_id = 0;
-		const char *path = arena_printf(p->a, "/category/%s/", all[i].slug);
+		const char *path = arena_printf(p->a, "/category/%s/", site_slug(p->a, all[i].slug));
 		if (section_by_slug(p->db, p->a, all[i].slug, &self, &parent_id) == 0 && parent_id)
 			for (size_t j = 0; j < n; j++)
 				if (all[j].id == parent_id)
-					path = arena_printf(p->a, "/category/%s/%s/", all[j].slug, all[i].slug);
+					path = arena_printf(p->a, "/category/%s/%s/",
+					                    site_slug(p->a, all[j].slug),
+					                    site_slug(p->a, all[i].slug));
 		url_entry(p, b, base, path, article_last_change(p->db, &scope));
 	}
 	buf_puts(b, "</urlset>\n");
@@ -194,7 +233,7 @@ void page_sitemap_tags(struct page *p)
 	urlset_begin(b, 0);
 	for (size_t i = 0; i < n; i++) {
 		struct article_scope scope = {SCOPE_TAG, tags[i].id, 0, 0};
-		url_entry(p, b, base, arena_printf(p->a, "/tag/%s/", tags[i].slug),
+		url_entry(p, b, base, arena_printf(p->a, "/tag/%s/", site_slug(p->a, tags[i].slug)),
 		          article_last_change(p->db, &scope));
 	}
 	buf_puts(b, "</urlset>\n");

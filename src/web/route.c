@@ -6,7 +6,10 @@
 **   {n}     a page number (1-99999, no leading zero)
 **   {id}    a row id (1 to 16 digits, no leading zero)
 **   {yyyy}  four digits   {mm} {dd}  two digits
-**   {slug}  [a-z0-9-]+    {file}  [A-Za-z0-9._-]+ without ".."
+**   {slug}  [a-z0-9-]+, or a slug in any script (percent-encoded UTF-8 as
+**           browsers send it, or raw): captured decoded ("café"), and only
+**           if text_is_slug_utf8() accepts it
+**   {file}  [A-Za-z0-9._-]+ without ".."
 ** The holes' text lands in req->params in order.  `needs` says what the
 ** dispatcher checks before the handler runs; a handler never re-checks it.
 */
@@ -15,11 +18,13 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "model/account.h"
 #include "web/forms.h"
 #include "web/pagecache.h"
 #include "db/db.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define KB 1024
@@ -91,6 +96,7 @@ static const struct route routes[] = {
 	{"GET",  "/sitemap-tags.xml",                     page_sitemap_tags,     PAGE_CACHED, 0, NULL},
 	{"GET",  "/sitemap-authors.xml",                  page_sitemap_authors,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/sitemap-news.xml",                     page_sitemap_news,     PAGE_CACHED, 0, NULL},
+	{"GET",  "/sitemap-pages.xml",                    page_sitemap_pages,    PAGE_CACHED, 0, NULL},
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
@@ -115,6 +121,16 @@ static const struct route routes[] = {
 	{"GET",  "/admin/articles/{id}/revisions/{id}/",  admin_revision_show,   C, 0, NULL},
 	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,
 	                                                  NULL},
+
+	/* Static pages (WordPress's Pages): editors and administrators. */
+	{"GET",  "/admin/pages/",             admin_pages_list,      E, 0, NULL},
+	{"GET",  "/admin/pages/new",          admin_page_new,        E, 0, NULL},
+	{"POST", "/admin/pages/new",          admin_page_save,       E | CSRF, FORM_BODY_LIMIT(PAGE_FORM),
+	                                      admin_page_refuse},
+	{"GET",  "/admin/pages/{id}/",        admin_page_edit,       E, 0, NULL},
+	{"POST", "/admin/pages/{id}/",        admin_page_save,       E | CSRF, FORM_BODY_LIMIT(PAGE_FORM),
+	                                      admin_page_refuse},
+	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
 
 	/* Moderation. */
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
@@ -184,9 +200,17 @@ static long match_hole(const char *type, size_t tlen, const char *s)
 		return (n == (long)tlen && !is_digit(s[n])) ? n : -1;
 	}
 	if (tlen == 4 && !memcmp(type, "slug", 4)) {
-		while ((s[n] >= 'a' && s[n] <= 'z') || is_digit(s[n]) || s[n] == '-')
-			n++;
-		return (n > 0 && n <= 200) ? n : -1;
+		for (;;) {
+			if ((s[n] >= 'a' && s[n] <= 'z') || is_digit(s[n]) || s[n] == '-' ||
+			    (unsigned char)s[n] >= 0x80)
+				n++;
+			else if (s[n] == '%' && isxdigit((unsigned char)s[n + 1]) &&
+			         isxdigit((unsigned char)s[n + 2]))
+				n += 3;
+			else
+				break;
+		}
+		return (n > 0 && n <= 600) ? n : -1; /* 200 bytes, each %XX */
 	}
 	if (tlen == 4 && !memcmp(type, "file", 4)) {
 		while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
@@ -211,7 +235,16 @@ static int match(struct http_req *req, const char *pattern, const char *path)
 			long got = match_hole(p + 1, (size_t)(close - p - 1), s);
 			if (got < 0 || n_params == HTTP_MAX_ROUTE_PARAMS)
 				return 0;
-			params[n_params++] = arena_strndup(req->a, s, (size_t)got);
+			const char *cap = arena_strndup(req->a, s, (size_t)got);
+			if (close - p - 1 == 4 && !memcmp(p + 1, "slug", 4)) {
+				if (strspn(cap, "abcdefghijklmnopqrstuvwxyz0123456789-") < (size_t)got)
+					cap = text_slug_decode(req->a, cap); /* "caf%C3%A9": "café" */
+				else if (got > 200)
+					cap = NULL;
+				if (!cap)
+					return 0;
+			}
+			params[n_params++] = cap;
 			s += got;
 			p = close + 1;
 		} else {
@@ -335,9 +368,11 @@ static int personal(struct http_req *req)
 ** depend on a parameter its cache key lacks. */
 static const struct {
 	void (*handler)(struct page *p);
-	const char *names[4];     /* at most 3, in the key's order; NULL ends */
+	const char *names[8];     /* at most 7, in the key's order; NULL ends */
 } query_reads[] = {
-	{page_home_show, {"p", "s", NULL}},       /* WordPress's /?p=ID and /?s=words */
+	/* WordPress's /?p=ID and /?s=words, and its other old addresses
+	** (page_home.c's old_links: the redirects table, then Byline's ids) */
+	{page_home_show, {"p", "s", "page_id", "cat", "tag", "attachment_id", "author", NULL}},
 	{page_article_show, {"replytocom", NULL}}, /* the form replying to a comment */
 };
 
@@ -521,7 +556,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			http_resp_header(resp, "Allow", allowed(req, req->path));
 			site_error(p, 405, "Method not allowed",
 			           "This address cannot be used that way.");
-		} else {
+		} else if (!page_fallback(p)) {
 			site_not_found(p);
 		}
 	} else {

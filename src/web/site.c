@@ -6,11 +6,13 @@
 #include "web/assets.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
 #include "model/listmemo.h"
+#include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
 #include "render/value.h"
@@ -319,7 +321,7 @@ char *site_article_path(struct page *p, long long published_at, const char *slug
 {
 	int y, m, d;
 	text_date_ymd((time_t)published_at, &y, &m, &d);
-	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, slug);
+	return arena_printf(p->a, "/%04d/%02d/%02d/%s/", y, m, d, site_slug(p->a, slug));
 }
 
 char *site_author_path(struct page *p, const char *slug)
@@ -354,7 +356,8 @@ struct tv *site_context(struct page *p, const char *title)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", sections[i].name);
-		tv_set_str(a, item, "url", arena_printf(a, "/category/%s/", sections[i].slug));
+		tv_set_str(a, item, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_push(a, nav, item);
 	}
 	tv_set(a, ctx, "sections", nav);
@@ -436,8 +439,29 @@ void site_read_page(struct page *p, void (*handler)(struct page *p))
 		db_rollback(p->db); /* ends the read; it wrote nothing */
 }
 
+const char *site_slug(struct arena *a, const char *slug)
+{
+	struct buf b = BUF_INIT;
+	esc_url_part(&b, slug, strlen(slug));
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 void site_not_found(struct page *p)
 {
+	/* An old address an import or an editor registered: 301 (one hop)
+	** instead of the 404, whichever handler found nothing here. */
+	struct http_req *req = p->req;
+	if (!strcmp(req->method, "GET") || req->is_head) {
+		const char *to = redirect_find(p->db, p->a, req->path, req->query);
+		if (!to && *req->query)
+			to = redirect_find(p->db, p->a, req->path, NULL); /* tracking parameters */
+		if (to) {
+			http_redirect(req, p->resp, 301, to);
+			return;
+		}
+	}
 	struct tv *ctx = site_context(p, "Page not found");
 	tv_set_str(p->a, ctx, "path", p->req->path);
 	size_t n;
@@ -472,7 +496,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);
-			tv_set_str(a, sec, "url", arena_printf(a, "/category/%s/", r->section_slug));
+			tv_set_str(a, sec, "url",
+			           arena_printf(a, "/category/%s/", site_slug(a, r->section_slug)));
 			tv_set(a, item, "section", sec);
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */

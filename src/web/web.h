@@ -160,7 +160,8 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx);
 ** and never blocks a writer).  For public pages that only read. */
 void site_read_page(struct page *p, void (*handler)(struct page *p));
 
-/* The helpful 404 page. */
+/* The helpful 404 page; for a GET of an address the redirects table
+** knows (redirect.h), a 301 there instead. */
 void site_not_found(struct page *p);
 
 /* A short error page (4xx/5xx) with a heading and a sentence. */
@@ -179,6 +180,9 @@ void site_pagination(struct page *p, struct tv *ctx, const char *base, long long
 /* A date in the site's zone and date format ("June 12, 2024"). */
 char *site_date(struct page *p, time_t t);
 
+/* A slug as a URL path segment: [a-z0-9-] as is, any other byte (UTF-8
+** slugs, "café") percent-encoded.  Allocated in a. */
+const char *site_slug(struct arena *a, const char *slug);
 /* Paths. Allocated in p->a. */
 char *site_article_path(struct page *p, long long published_at, const char *slug);
 char *site_author_path(struct page *p, const char *slug);
@@ -257,6 +261,10 @@ void site_forbidden(struct page *p, const char *why);
 ** If-Modified-Since says the reader has it (page_feed.c). */
 void page_feed_send(struct page *p, const char *content_type, long long last_modified);
 
+/* For a GET of a path no route takes: a published static page at that
+** path; 1 if answered, 0 for the dispatcher's 404 (page_pages.c). */
+int page_fallback(struct page *p);
+
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
 void page_article_show(struct page *p);
@@ -283,6 +291,7 @@ void page_sitemap_sections(struct page *p);
 void page_sitemap_tags(struct page *p);
 void page_sitemap_authors(struct page *p);
 void page_sitemap_news(struct page *p);
+void page_sitemap_pages(struct page *p);
 
 void admin_login_show(struct page *p);
 void admin_login_post(struct page *p);
@@ -298,6 +307,12 @@ void admin_articles_list(struct page *p);
 void admin_article_new(struct page *p);
 void admin_article_edit(struct page *p);
 void admin_article_save(struct page *p);
+void admin_pages_list(struct page *p);
+void admin_page_new(struct page *p);
+void admin_page_edit(struct page *p);
+void admin_page_save(struct page *p);
+void admin_page_refuse(struct page *p, int status, const char *why);
+void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);
 void admin_revisions_list(struct page *p);

@@ -40,7 +40,8 @@ LEVEL_NAMES = {NONE: "logged out", CONTRIB: "contributor", AUTHOR: "author", EDI
 # Every admin route that needs a role, as route.c should have it (WordPress's
 # meaning of the roles): method, path with named holes, minimum role.
 # {aid}/{rev}: the requesting role's own draft and its revision; {cid}: a
-# comment; {uid}: an account.
+# comment; {uid}: an account; {pid}: a static page; {did}: a page made for
+# the request to delete.
 TABLE = [
     ("GET", "/admin/", CONTRIB),
     ("GET", "/admin/articles/", CONTRIB),
@@ -52,6 +53,12 @@ TABLE = [
     ("GET", "/admin/articles/{aid}/revisions/", CONTRIB),
     ("GET", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
     ("POST", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
+    ("GET", "/admin/pages/", EDITOR),
+    ("GET", "/admin/pages/new", EDITOR),
+    ("POST", "/admin/pages/new", EDITOR),
+    ("GET", "/admin/pages/{pid}/", EDITOR),
+    ("POST", "/admin/pages/{pid}/", EDITOR),
+    ("POST", "/admin/pages/{did}/delete", EDITOR),
     ("GET", "/admin/comments/", EDITOR),
     ("POST", "/admin/comments/", EDITOR),
     ("GET", "/admin/comments/{cid}/", EDITOR),
@@ -263,6 +270,7 @@ def snapshot(s):
         "media": "SELECT count(*) FROM media",
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
+        "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -1263,6 +1271,13 @@ def own_draft(s, who, tag):
     return aid, rev
 
 
+def new_page(s, slug):
+    """A draft static page, written straight into the table; its id."""
+    s.sql("INSERT INTO pages(slug, title, created_at, updated_at) VALUES (?, ?, 1, 1)",
+          slug, "Page " + slug)
+    return s.sql("SELECT id FROM pages WHERE slug=? AND parent_id IS NULL", slug)[0][0]
+
+
 def matrix(s, people, arts):
     routes = parse_routes()
     mine = {(m, normal(p)) for m, p, _ in TABLE}
@@ -1293,6 +1308,10 @@ def matrix(s, people, arts):
         if path == "/admin/articles/new":
             return base + edit_form(who or people["admin"], headline="Matrix new %d" % n[0],
                                     body="b")[1:]
+        if path.startswith("/admin/pages/") and not path.endswith("/delete"):
+            return base + [("title", "Matrix page %d" % n[0]), ("slug", "matrix-page-%d" % n[0]),
+                           ("body", "Page body."), ("status", "draft"), ("parent", ""),
+                           ("menu_order", "0"), ("action", "save")]
         if path.startswith("/admin/articles/") and path.count("/") == 4:
             return base + edit_form(who or people["admin"], headline="Matrix draft edited %d"
                                     % n[0], body="Draft body.")[1:]
@@ -1325,12 +1344,16 @@ def matrix(s, people, arts):
         ("POST", "/admin/media/"): 422, ("POST", "/admin/profile"): 303,
         ("POST", "/admin/settings"): 303, ("POST", "/admin/users/"): 200,
         ("POST", "/admin/users/{uid}/"): 200, ("POST", "/admin/logout"): 303,
+        ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
+        ("POST", "/admin/pages/{did}/delete"): 303,
     }
+    pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
         for level in (NONE, CONTRIB, AUTHOR, EDITOR, ADMIN):
             who = by_level.get(level)
             aid, rev = drafts[level]
-            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid)
+            did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
+            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
             if method == "POST" and pattern == "/admin/logout" and who:
@@ -1371,6 +1394,7 @@ def matrix(s, people, arts):
 def csrf(s, people, arts):
     admin, author, contrib = people["admin"], people["author"], people["contrib"]
     aid, rev = own_draft(s, admin, "csrf")
+    pid = new_page(s, "csrf-page")
     cid = post_comment(s, arts["main"], "CSRF target comment.", "Csrf Target", "ct@example.com")
     uid = people["victim"].id
     posts = [
@@ -1390,6 +1414,12 @@ def csrf(s, people, arts):
                                    ("name", "Forged"), ("role", "administrator")]),
         ("/admin/users/%d/" % uid, lambda: [("csrf", admin.csrf), ("role", "administrator")]),
         ("/admin/logout", lambda: [("csrf", admin.csrf)]),
+        ("/admin/pages/new", lambda: [("csrf", admin.csrf), ("title", "Forged page"),
+                                      ("body", "forged"), ("status", "published")]),
+        ("/admin/pages/%d/" % pid, lambda: [("csrf", admin.csrf), ("title", "Forged edit"),
+                                            ("slug", "csrf-page"), ("body", "forged"),
+                                            ("status", "published")]),
+        ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

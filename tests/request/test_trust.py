@@ -352,7 +352,14 @@ def migration():
         con.execute("INSERT INTO revisions(article_id, user_id, created_at, headline, slug, dek,"
                     " body_src, status, tags, featured_alt) VALUES (?, ?, ?, 'h', 's', '', ?,"
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
-        con.executescript("DROP INDEX articles_html_version;"
+        # Back to version 10: every later migration is undone here, newest
+        # first (a new migration adds its undo at the top of this script).
+        con.executescript("DROP TABLE redirects; DROP TABLE page_revisions; DROP TABLE pages;"
+                          "ALTER TABLE articles DROP COLUMN is_private;"
+                          "ALTER TABLE articles DROP COLUMN is_sticky;"
+                          "DROP INDEX comments_html_version;"
+                          "ALTER TABLE comments DROP COLUMN body_html_version;"
+                          "DROP INDEX articles_html_version;"
                           "ALTER TABLE articles DROP COLUMN body_html_version;"
                           "ALTER TABLE articles DROP COLUMN body_role;"
                           "PRAGMA user_version = 10;")

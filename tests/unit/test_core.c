@@ -306,6 +306,33 @@ static void test_slug(void)
 	in[201] = 0;
 	CHECK(!text_is_slug(in));
 
+	/* Slugs in any script (WordPress's tags and pages: issue 12). */
+	CHECK(text_is_slug_utf8("caf\xC3\xA9"));
+	CHECK(text_is_slug_utf8("\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC\xE3\x82\xB9"));
+	CHECK(text_is_slug_utf8("news-2024"));
+	CHECK(!text_is_slug_utf8("Caf\xC3\xA9"));           /* ASCII capitals */
+	CHECK(!text_is_slug_utf8("caf\xC3"));                /* cut UTF-8 */
+	CHECK(!text_is_slug_utf8("a\xC2\xA0" "b"));            /* no-break space */
+	CHECK(!text_is_slug_utf8("a\xE2\x80\x8B" "b"));       /* zero width space */
+	CHECK(!text_is_slug_utf8("a\xE2\x80\xAE" "b"));       /* right-to-left override */
+	CHECK(!text_is_slug_utf8("a/b") && !text_is_slug_utf8("a%41") && !text_is_slug_utf8(""));
+	CHECK_STR(text_slug_decode(a, "caf%c3%a9"), "caf\xC3\xA9");
+	CHECK_STR(text_slug_decode(a, "CAF%C3%A9"), "caf\xC3\xA9");
+	CHECK_STR(text_slug_decode(a, "caf\xC3\xA9"), "caf\xC3\xA9");
+	CHECK(text_slug_decode(a, "a%2Fb") == NULL);
+	CHECK(text_slug_decode(a, "%FF") == NULL);
+	CHECK(text_slug_decode(a, "a%00b") == NULL);
+	CHECK_STR(text_slug_any(a, "Caf\xC3\xA9 au lait"), "cafe-au-lait");
+	CHECK_STR(text_slug_any(a, "\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC\xE3\x82\xB9\xE3\x80\x81\xE9\x80\x9F\xE5\xA0\xB1"),
+	          "\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC\xE3\x82\xB9-\xE9\x80\x9F\xE5\xA0\xB1");
+	CHECK_STR(text_slug_any(a, "!!!"), "");
+	/* Lowercase where the script has case: "Новости", "Ωμέγα", "ŁŹŚ". */
+	CHECK_STR(text_slug_any(a, "\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8"),
+	          "\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8");
+	CHECK_STR(text_slug_any(a, "\xCE\xA9\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1"),
+	          "\xCF\x89\xCE\xBC\xCE\xAD\xCE\xB3\xCE\xB1");
+	CHECK_STR(text_slug_any(a, "\xC5\x81\xC5\xB9\xC5\x9A"), "\xC5\x82\xC5\xBA\xC5\x9B");
+
 	/* text_trim */
 	CHECK_STR(text_trim(a, "  a b \t\r\n", 9), "a b");
 	CHECK_STR(text_trim(a, "   ", 3), "");

@@ -12,6 +12,7 @@
 ** its bug.
 */
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -23,6 +24,9 @@
 #include "model/comment.h"
 #include "render/markdown.h"
 #include "model/import.h"
+#include "model/export.h"
+#include "model/page.h"
+#include "model/redirect.h"
 #include "model/schema.h"
 #include "model/session.h"
 #include "model/settings.h"
@@ -398,7 +402,8 @@ static void test_settings_set_checks_every_key(void)
 ** whose names are the stored text, as roles are. */
 static void test_status_names(void)
 {
-	static const char *const articles[] = {"draft", "pending", "scheduled", "published"};
+	static const char *const articles[] = {"draft", "pending", "scheduled", "published",
+	                                       "private"};
 	for (int i = 0; i < ARTICLE_N_STATUSES; i++) {
 		enum article_status st = article_status_parse(articles[i]);
 		CHECK((int)st == ARTICLE_DRAFT + i);
@@ -599,13 +604,24 @@ static void test_article_create(void)
 	CHECK(article_by_slug(db, a, "a-chosen-slug", 1, &art) == 0 && art.id == id2);
 	CHECK(count_rows(db, sql_count_tags) == 2); /* existing tags reused */
 	static const char *const bad_slugs[] = {"Bad Slug", "bad--slug", "-bad", "bad_slug",
-	                                        "caf\xC3\xA9"};
+	                                        "Caf\xC3\xA9", "caf\xC3", "a\xE2\x80\x8B"};
 	for (size_t i = 0; i < sizeof bad_slugs / sizeof *bad_slugs; i++) {
 		in.slug = bad_slugs[i];
 		err[0] = 0;
 		CHECK(article_create(db, a, &in, err, sizeof err) == -1);
 		CHECK(strstr(err, "a-z, 0-9") != NULL);
 	}
+	/* Since issue 12, a slug in another script is well-formed (WordPress
+	** keeps such slugs, and imported articles keep their addresses). */
+	in.slug = "caf\xC3\xA9";
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "caf\xC3\xA9", 1, &art) == 0);
+	/* A headline with no ASCII spelling gets a slug in its own script. */
+	in.slug = NULL;
+	in.headline = "\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8";
+	CHECK(article_create(db, a, &in, err, sizeof err) > 0);
+	CHECK(article_by_slug(db, a, "\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8",
+	                      1, &art) == 0);
 
 	/* Empty headline; headline without a letter (empty slug). */
 	in.slug = NULL;
@@ -1862,6 +1878,221 @@ static void test_comment_render_stale(void)
 	fresh_close(&f);
 }
 
+/* ---- static pages, redirects, article flags (issue 12) ---- */
+
+static long long make_page(struct db *db, struct arena *a, const char *title, const char *slug,
+                           long long parent, const char *status, enum role role, char *err)
+{
+	struct page_input in = {
+	    .title = title, .slug = slug, .parent_id = parent, .status = status,
+	    .body_src = "Hello <b>bold</b> and <script>x()</script> *there*.", .role = role,
+	};
+	return page_save(db, a, 0, &in, 0, err, 200);
+}
+
+static void test_pages(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long about = make_page(db, a, "About us", NULL, 0, "published", ROLE_EDITOR, err);
+	CHECK(about > 0);
+	long long policy = make_page(db, a, "Corrections policy", NULL, about, "published",
+	                             ROLE_AUTHOR, err);
+	CHECK(policy > 0);
+	struct page_row pg;
+	CHECK(page_by_path(db, a, "/about-us/corrections-policy/", &pg) == 0);
+	CHECK(pg.id == policy);
+	CHECK_STR(pg.path, "about-us/corrections-policy");
+	CHECK_STR(pg.status, "published");
+	CHECK(pg.comments_open == 0);
+	/* An author's body goes through the allow-list; an editor's does not. */
+	CHECK(strstr(pg.body_html, "<script>") == NULL);
+	CHECK(page_by_path(db, a, "about-us", &pg) == 0 && pg.id == about);
+	CHECK(strstr(pg.body_html, "<b>bold</b>") != NULL);
+	CHECK(page_by_path(db, a, "corrections-policy", &pg) == 1);
+	CHECK(page_by_path(db, a, "about-us/nothing", &pg) == 1);
+	CHECK(page_by_path(db, a, "/", &pg) == 1);
+	/* Reserved top-level slugs, siblings, cycles. */
+	CHECK(make_page(db, a, "Feed", "feed", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(strstr(err, "feed") != NULL);
+	CHECK(make_page(db, a, "2024", "2024", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Feed", "feed", about, "draft", ROLE_EDITOR, err) > 0);
+	CHECK(make_page(db, a, "About again", "about-us", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Bad", "Bad Slug", 0, "draft", ROLE_EDITOR, err) == -1);
+	CHECK(make_page(db, a, "Bad", NULL, 0, "public", ROLE_EDITOR, err) == -1);
+	struct page_input up = {.title = "About us", .slug = "about-us", .parent_id = policy,
+	                        .status = "published", .role = ROLE_EDITOR};
+	CHECK(page_save(db, a, about, &up, 0, err, sizeof err) == -1);
+	CHECK(strstr(err, "sub-pages") != NULL);
+	/* UTF-8 slugs. */
+	long long cafe = make_page(db, a, "Café", "café", 0, "private", ROLE_EDITOR, err);
+	CHECK(cafe > 0);
+	CHECK(page_by_path(db, a, "/café/", &pg) == 0 && pg.id == cafe);
+	CHECK_STR(pg.status, "private");
+	/* The list: parents before children. */
+	size_t n = 0;
+	struct page_row *all = page_list(db, a, NULL, &n);
+	CHECK(n == 4);
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == policy)
+			CHECK(i > 0 && all[i - 1].id == about);
+	page_list(db, a, "published", &n);
+	CHECK(n == 2);
+	/* Stale bodies are rendered again. */
+	db_exec(db, "UPDATE pages SET body_html = 'old', body_html_version = 0");
+	CHECK(page_render_stale(db) == 4);
+	CHECK(page_by_id(db, a, about, &pg) == 0 && strstr(pg.body_html, "<b>bold</b>"));
+	/* Deleting a parent moves its children up. */
+	CHECK(page_delete(db, about) == 0);
+	CHECK(page_by_path(db, a, "corrections-policy", &pg) == 0 && pg.id == policy);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+static void test_redirects(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/old/") == 0);
+	CHECK(redirect_add(db, "/archives/12", "/2019/05/06/old/") == 0);
+	CHECK(redirect_add(db, "/tag/caf%C3%A9/", "/tag/cafe/") == 0);
+	CHECK(redirect_add(db, "/?p=12", "/2019/05/06/new/") == 0); /* replaced */
+	CHECK(redirect_add(db, "nope", "/x/") == -1);
+	CHECK(redirect_add(db, "/x/", "//evil.example/") == -1);
+	CHECK(redirect_add(db, "/x/", "/\\evil.example/") == -1);
+	CHECK(redirect_add(db, "/x/", "/x/") == -1);
+	CHECK(redirect_add(db, "/bad%zz/", "/x/") == -1);
+	CHECK(redirect_add(db, "/x/", "/a\r\nSet-Cookie: y/") == -1);
+	CHECK(redirect_add(db, "/café-old/", "/tag/café/") == 0);
+	CHECK_STR(redirect_find(db, a, "/caf%C3%A9-old/", NULL), "/tag/caf%C3%A9/");
+	CHECK(redirect_remove(db, "/café-old/") == 0);
+	CHECK_STR(redirect_find(db, a, "/", "p=12"), "/2019/05/06/new/");
+	CHECK(redirect_find(db, a, "/", "p=13") == NULL);
+	CHECK(redirect_find(db, a, "/", NULL) == NULL);
+	CHECK_STR(redirect_find(db, a, "/archives/12/", ""), "/2019/05/06/old/");
+	CHECK_STR(redirect_find(db, a, "/archives/12", NULL), "/2019/05/06/old/");
+	CHECK_STR(redirect_find(db, a, "/tag/café/", NULL), "/tag/cafe/");
+	CHECK(redirect_add(db, "/?tag=caf%c3%a9", "/tag/caf%C3%A9/") == 0);
+	CHECK_STR(redirect_find(db, a, "/", "tag=café"), "/tag/caf%C3%A9/");
+	CHECK_STR(redirect_find(db, a, "/tag/caf%c3%a9", ""), "/tag/cafe/");
+	CHECK(redirect_remove(db, "/?tag=caf%C3%A9") == 0);
+	CHECK(redirect_count(db) == 3);
+	/* Tag and section slugs in any script, as WordPress writes them. */
+	long long cafe = tag_ensure_slug(db, a, "Café", "caf%C3%A9");
+	CHECK(cafe > 0);
+	CHECK(tag_ensure_slug(db, a, "Cafe again", "caf%c3%a9") == cafe);
+	struct term t;
+	CHECK(tag_by_slug(db, a, "café", &t) == 0 && t.id == cafe);
+	CHECK(tag_ensure_slug(db, a, "Bad", "a b") == -1);
+	long long news = tag_ensure(db, a, "ニュース");
+	CHECK(news > 0 && tag_by_slug(db, a, "ニュース", &t) == 0 && t.id == news);
+	long long parent = section_ensure_slug(db, a, "World", "world", 0, "");
+	long long child = section_ensure_slug(db, a, "Europe", "Europe", parent, "The continent");
+	long long parent_of = 0;
+	CHECK(child > 0 && section_by_slug(db, a, "europe", &t, &parent_of) == 0);
+	CHECK(parent_of == parent);
+	CHECK(redirect_remove(db, "/archives/12") == 0);
+	CHECK(redirect_find(db, a, "/archives/12/", NULL) == NULL);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+/* A private article is never public: stored as a draft marked private, it
+** is reported as 'private', listed in the desk under that status only, and
+** absent from every published listing. */
+static void test_article_private_and_sticky(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Pat Private", NULL, NULL);
+	CHECK(author > 0);
+	struct article_input in = {.headline = "Staff only", .body_src = "x", .status = ARTICLE_PRIVATE,
+	                           .author_id = author, .published_at = 1000000, .is_sticky = 1};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	struct article art;
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK_STR(article_status_name(art.status), "private");
+	CHECK(art.is_sticky == 1);
+	CHECK(article_by_slug(db, a, "staff-only", 1, &art) == 1);
+	CHECK(article_count_published(db) == 0);
+	struct article_filter fl = {.status = ARTICLE_PRIVATE, .limit = 10};
+	size_t n = 0;
+	long long total = 0;
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 1);
+	fl.status = ARTICLE_DRAFT;
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 0);
+	/* Saved again as published it is public, and no longer private. */
+	in.status = ARTICLE_PUBLISHED;
+	in.role = ROLE_EDITOR;
+	in.is_sticky = 0;
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == id);
+	CHECK(article_by_slug(db, a, "staff-only", 1, &art) == 0);
+	CHECK(art.is_sticky == 0);
+	in.status = (enum article_status)99; /* no such status */
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == -1);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+static int to_buf(void *ctx, const char *bytes, size_t n)
+{
+	buf_put(ctx, bytes, n);
+	return 0;
+}
+
+static int refuse_writes(void *ctx, const char *bytes, size_t n)
+{
+	(void)ctx, (void)bytes, (void)n;
+	return -1;
+}
+
+/* The WXR export: "]]>" split across CDATA sections, statuses mapped back,
+** no password hash, a page's parent by its exported id, a full disk said. */
+static void test_export(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Exa Porter", NULL, "exa@example.com");
+	db_exec(db, "UPDATE users SET password_hash = '$argon2id$v=19$secret'");
+	struct article_input in = {.headline = "Tricky ]]> text", .body_src = "a ]]> b",
+	                           .status = ARTICLE_SCHEDULED, .published_at = 4000000000LL,
+	                           .author_id = author};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	char perr[200];
+	long long top = make_page(db, a, "Top", NULL, 0, "published", ROLE_EDITOR, perr);
+	long long sub = make_page(db, a, "Sub", NULL, top, "draft", ROLE_EDITOR, perr);
+	CHECK(top > 0 && sub > 0);
+	struct buf b = BUF_INIT;
+	struct export_counts c;
+	CHECK(export_wxr(db, "https://x.example", to_buf, &b, &c, err, sizeof err) == 0);
+	const char *x = buf_cstr(&b);
+	CHECK(c.posts == 1 && c.pages == 2 && c.authors == 1);
+	CHECK(strstr(x, "<title><![CDATA[Tricky ]]]]><![CDATA[> text]]></title>") != NULL);
+	CHECK(strstr(x, "<wp:status><![CDATA[future]]></wp:status>") != NULL);
+	CHECK(strstr(x, "argon2") == NULL && strstr(x, "secret") == NULL);
+	/* Pages are numbered after the articles: Sub's parent is Top's id. */
+	char want[64];
+	snprintf(want, sizeof want, "<wp:post_parent>%lld</wp:post_parent>", id + top);
+	CHECK(strstr(x, want) != NULL);
+	CHECK(strstr(x, "<link>https://x.example/top/</link>") != NULL);
+	CHECK(export_wxr(db, "", refuse_writes, NULL, &c, err, sizeof err) == -1);
+	CHECK(strstr(err, "write") != NULL);
+	buf_free(&b);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -1890,6 +2121,10 @@ int main(void)
 	test_import();
 	test_article_body_trust();
 	test_comment_render_stale();
+	test_pages();
+	test_redirects();
+	test_article_private_and_sticky();
+	test_export();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();

@@ -1,0 +1,92 @@
+/*
+** page.h: static pages ("About us", "Corrections policy"): a content type
+** apart from articles, at /SLUG/ and /PARENT/SLUG/, never in an article
+** listing, feed or search, listed in the sitemap.
+**
+** A page's body is Markdown rendered as articles' are: with the trust of
+** whoever last changed it (body_role, role_trust()), its HTML marked with
+** the renderer's version and rendered again at start when another version
+** made it (page_render_stale()).  Status: draft, published, or private
+** (staff only); only published pages are public.  A page's slug is unique
+** among its parent's children; a top-level page may not take a slug a
+** top-level route uses (page_slug_reserved()).
+*/
+#ifndef BYLINE_MODEL_PAGE_H
+#define BYLINE_MODEL_PAGE_H
+
+#include "model/account.h"
+
+#include <stddef.h>
+
+struct db;
+struct arena;
+
+/* Pages nest at most this deep (/a/b/c/d/). */
+#define PAGE_MAX_DEPTH 4
+
+struct page_row {
+	long long id;             /* pages.id */
+	const char *title;        /* <h1> */
+	const char *slug;         /* the last segment of its path (UTF-8) */
+	long long parent_id;      /* 0 for a top-level page */
+	const char *path;         /* "about-us/corrections-policy": slugs from the top */
+	const char *body_src;     /* Markdown ("" in listings) */
+	const char *body_html;    /* rendered body ("" in listings) */
+	enum role body_role;      /* trust of who last changed the body */
+	const char *status;       /* draft, published, private */
+	long long author_id;      /* users.id, 0 if none */
+	const char *author_name;  /* display name, "" if none */
+	long long created_at;     /* first saved */
+	long long updated_at;     /* last saved */
+	int comments_open;        /* kept for WordPress; pages show no comments yet */
+	int menu_order;           /* WordPress's menu_order, for ordering lists */
+};
+
+struct page_input {
+	const char *title;        /* required */
+	const char *slug;         /* NULL or "": made from the title
+	                             (text_slug_any()) */
+	long long parent_id;      /* 0 for top level */
+	const char *body_src;     /* Markdown */
+	const char *status;       /* draft|published|private; NULL: draft */
+	long long author_id;      /* 0: user_id of the save */
+	long long created_at;     /* 0: now (new pages), kept (updates) */
+	long long updated_at;     /* 0: now */
+	int comments_open;        /* 1 open, 0 closed (the default) */
+	int menu_order;           /* 0 unless imported */
+	enum role role;           /* whose trust renders the body if it changed
+	                             (ROLE_NONE: a contributor's) */
+};
+
+/* Creates (id 0) or updates page id, as user_id (0: the command line), in
+** one transaction; records a revision.  Returns the page's id, or -1 with
+** a sentence in err ("The slug 'feed' is used by the site's own pages ...",
+** "A page cannot be its own parent.", ...). */
+long long page_save(struct db *db, struct arena *a, long long id, const struct page_input *in,
+                    long long user_id, char *err, size_t errlen);
+
+/* The page at path ("about-us/corrections-policy", slashes at either end
+** ignored; each segment UTF-8, as stored), whatever its status: callers
+** showing it to the public check status.  0 found, 1 not, -1 error. */
+int page_by_path(struct db *db, struct arena *a, const char *path, struct page_row *out);
+
+/* Any page by id.  0 found, 1 not, -1 error. */
+int page_by_id(struct db *db, struct arena *a, long long id, struct page_row *out);
+
+/* Every page (status NULL) or those of one status, in tree order (parents
+** before children, then by menu_order and title), without bodies.
+** Allocated in a. */
+struct page_row *page_list(struct db *db, struct arena *a, const char *status, size_t *n);
+
+/* Deletes a page; its children move up to its parent.  0, or -1. */
+int page_delete(struct db *db, long long id);
+
+/* 1 if a top-level page may not be called slug: a route of the site's own
+** starts there (feed, search, tag, 2024 ...). */
+int page_slug_reserved(const char *slug);
+
+/* Renders again every page body made by another MARKDOWN_VERSION (at every
+** start, as article_render_stale()).  How many, or -1. */
+int page_render_stale(struct db *db);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+** redirect.c: the redirects table (redirect.h).
+**
+** Keys are stored in one spelling whatever the spelling given: the path
+** percent-decoded (so "/caf%C3%A9/" and "/café/" are one key), the query
+** with each name and value decoded and encoded again by esc_url_part()
+** ("tag=caf%c3%a9", "tag=café" and "tag=caf%C3%A9" are one key), its
+** parameters in the order given.
+*/
+#include "model/redirect.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/utf8.h"
+#include "db/db.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char sql_add[] =
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path"
+    " WHERE to_path IS NOT excluded.to_path";
+static const char sql_find[] = "SELECT to_path FROM redirects WHERE from_path = ?1";
+static const char sql_remove[] = "DELETE FROM redirects WHERE from_path = ?1";
+static const char sql_count[] = "SELECT count(*) FROM redirects";
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Appends s[0..n) decoded (%XX, '+' as a space) and encoded again. */
+static void recode(struct buf *b, const char *s, size_t n)
+{
+	struct buf raw = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			buf_putc(&raw, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+			i += 2;
+		} else {
+			buf_putc(&raw, s[i] == '+' ? ' ' : s[i]);
+		}
+	}
+	esc_url_part(b, raw.data ? raw.data : "", raw.len);
+	buf_free(&raw);
+}
+
+/* Appends query in its one spelling (see above). */
+static void norm_query(struct buf *b, const char *query)
+{
+	const char *s = query;
+	int first = 1;
+	while (*s) {
+		size_t n = strcspn(s, "&");
+		if (n) {
+			const char *eq = memchr(s, '=', n);
+			if (!first)
+				buf_putc(b, '&');
+			first = 0;
+			recode(b, s, eq ? (size_t)(eq - s) : n);
+			if (eq) {
+				buf_putc(b, '=');
+				recode(b, eq + 1, n - (size_t)(eq + 1 - s));
+			}
+		}
+		s += n;
+		if (*s == '&')
+			s++;
+	}
+}
+
+/* The key for from ("/path?query"): the path part percent-decoded (as
+** the server decodes request paths), the query kept.  Into b; -1 if the
+** path is not one (no leading '/', a broken escape, a NUL, not UTF-8). */
+static int make_key(struct buf *b, const char *path, size_t plen, const char *query)
+{
+	if (plen == 0 || path[0] != '/')
+		return -1;
+	size_t start = b->len;
+	for (size_t i = 0; i < plen; i++) {
+		char c = path[i];
+		if (c == '%') {
+			if (i + 2 >= plen)
+				return -1;
+			int h = hexval(path[i + 1]), l = h < 0 ? -1 : hexval(path[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				return -1;
+			buf_putc(b, (char)(h * 16 + l));
+			i += 2;
+		} else {
+			buf_putc(b, c);
+		}
+	}
+	if (!utf8_valid(b->data + start, b->len - start))
+		return -1;
+	if (query && *query) {
+		buf_putc(b, '?');
+		norm_query(b, query);
+	}
+	return 0;
+}
+
+int redirect_add(struct db *db, const char *from, const char *to_path)
+{
+	/* A path of this site: "//host" and "/\\host" name another one. */
+	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/' || to_path[1] == '\\')
+		return -1;
+	const char *q = strchr(from, '?');
+	struct buf key = BUF_INIT;
+	if (make_key(&key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0 ||
+	    !strcmp(buf_cstr(&key), to_path)) {
+		buf_free(&key);
+		return -1;
+	}
+	/* The target goes into a Location header: no controls or spaces, and
+	** bytes past ASCII (a UTF-8 slug) percent-encoded. */
+	struct buf to = BUF_INIT;
+	for (const char *c = to_path; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u <= 0x20 || u == 0x7f) {
+			buf_free(&to);
+			buf_free(&key);
+			return -1;
+		}
+		if (u >= 0x80)
+			buf_printf(&to, "%%%02X", u);
+		else
+			buf_putc(&to, (char)u);
+	}
+	struct db_stmt *st = db_prepare(db, sql_add);
+	db_bind_textn(st, 1, key.data, key.len);
+	db_bind_textn(st, 2, to.data, to.len);
+	db_bind_int(st, 3, (long long)time(NULL));
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&to);
+	buf_free(&key);
+	return rc == DB_OK ? 0 : -1;
+}
+
+static const char *lookup(struct db *db, struct arena *a, const char *key, size_t n)
+{
+	struct db_stmt *st = db_prepare(db, sql_find);
+	db_bind_textn(st, 1, key, n);
+	const char *to = db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+	db_done(st);
+	return to;
+}
+
+const char *redirect_find(struct db *db, struct arena *a, const char *path, const char *query)
+{
+	if (!path || path[0] != '/')
+		return NULL;
+	struct buf b = BUF_INIT;
+	if (make_key(&b, path, strlen(path), query) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	const char *to = lookup(db, a, b.data, b.len);
+	size_t plen = strlen(path);
+	if (!to && plen > 1) {
+		/* The same path with or without its trailing slash. */
+		const char *other = path[plen - 1] == '/' ? arena_strndup(a, path, plen - 1)
+		                                          : arena_printf(a, "%s/", path);
+		buf_reset(&b);
+		if (make_key(&b, other, strlen(other), query) == 0)
+			to = lookup(db, a, b.data, b.len);
+	}
+	buf_free(&b);
+	return to;
+}
+
+int redirect_remove(struct db *db, const char *from)
+{
+	const char *q = strchr(from, '?');
+	struct buf key = BUF_INIT;
+	if (make_key(&key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0) {
+		buf_free(&key);
+		return -1;
+	}
+	struct db_stmt *st = db_prepare(db, sql_remove);
+	db_bind_textn(st, 1, key.data, key.len);
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&key);
+	return rc == DB_OK ? 0 : -1;
+}
+
+long long redirect_count(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_count);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return n;
+}

@@ -1,0 +1,334 @@
+/*
+** admin_pages.c: the desk's static pages (WordPress's Pages): the list,
+** the editor (title, slug, parent, status, order, Markdown body, preview)
+** and deleting one.
+**
+** Pages are the site's own: editors and administrators make and change
+** them (the route table's NEED_EDITOR), as WordPress gives edit_pages to
+** editors.  Their bodies are rendered with the saver's trust, as
+** articles' are (page_save(): an unchanged body keeps its writer's).
+*/
+#include "web/admin.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/text.h"
+#include "model/page.h"
+#include "render/markdown.h"
+#include "render/value.h"
+#include "web/forms.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char *const statuses[] = {"draft", "published", "private"};
+static const char *const status_labels[] = {"Draft", "Published", "Private (staff only)"};
+#define N_STATUSES 3
+
+static const char *status_label(const char *s)
+{
+	for (int i = 0; i < N_STATUSES; i++)
+		if (!strcmp(s, statuses[i]))
+			return status_labels[i];
+	return s;
+}
+
+/* "/about-us/corrections-policy/", each slug percent-encoded. */
+static const char *public_url(struct arena *a, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '/');
+	for (const char *s = path; *s;) {
+		size_t k = strcspn(s, "/");
+		esc_url_part(&b, s, k);
+		buf_putc(&b, '/');
+		s += k + (s[k] == '/');
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Depth of a path ("a/b" is 1): for indenting the list. */
+static int depth_of(const char *path)
+{
+	int d = 0;
+	for (const char *s = path; *s; s++)
+		d += *s == '/';
+	return d;
+}
+
+void admin_pages_list(struct page *p)
+{
+	struct arena *a = p->a;
+	size_t n;
+	struct page_row *all = page_list(p->db, a, NULL, &n);
+	struct tv *ctx = admin_context(p, "Pages");
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *r = tv_map(a);
+		int depth = depth_of(all[i].path);
+		tv_set_str(a, r, "title", all[i].title);
+		tv_set_str(a, r, "indent", depth == 0 ? "" : depth == 1 ? "— " : depth == 2
+		                                                             ? "— — "
+		                                                             : "— — — ");
+		tv_set_str(a, r, "path", public_url(a, all[i].path));
+		tv_set_str(a, r, "status", status_label(all[i].status));
+		tv_set_str(a, r, "status_key", all[i].status);
+		tv_set_bool(a, r, "is_public", !strcmp(all[i].status, "published"));
+		tv_set_str(a, r, "author", all[i].author_name);
+		tv_set_str(a, r, "date", site_date(p, (time_t)all[i].updated_at));
+		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)all[i].updated_at));
+		tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/pages/%lld/", all[i].id));
+		tv_push(a, rows, r);
+	}
+	tv_set(a, ctx, "pages", rows);
+	tv_set_bool(a, ctx, "has_pages", n > 0);
+	tv_set_int(a, ctx, "total", (long long)n);
+	admin_render(p, 200, "admin_pages", ctx);
+}
+
+/* What the editor shows: a page's values, or what was just sent. */
+struct page_draft {
+	long long id;              /* 0 for a new page */
+	const char *title, *slug, *body, *status;
+	long long parent_id;       /* 0: top level */
+	long long menu_order;      /* order among siblings */
+	const char *err_title, *err_slug, *err_body;
+	const char *message;       /* the form as a whole */
+	const char *preview;       /* rendered body for Preview, or NULL */
+	const char *path;          /* public path of a saved page, or NULL */
+};
+
+static void show_editor(struct page *p, int status, const struct page_draft *d)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, d->id ? "Edit page" : "New page");
+	struct tv *f = tv_map(a);
+	tv_set_str(a, f, "action", d->id ? arena_printf(a, "/admin/pages/%lld/", d->id)
+	                                 : "/admin/pages/new");
+	tv_set_str(a, f, "title", d->title);
+	tv_set_str(a, f, "slug", d->slug);
+	tv_set_str(a, f, "body", d->body);
+	tv_set_int(a, f, "menu_order", d->menu_order);
+	tv_set_int(a, f, "max_body", PAGE_MAX_BODY);
+	struct tv *errs = tv_map(a);
+#define ERR(k, v) if (v) tv_set_str(a, errs, k, v); else tv_set_bool(a, errs, k, 0)
+	ERR("title", d->err_title);
+	ERR("slug", d->err_slug);
+	ERR("body", d->err_body);
+#undef ERR
+	tv_set(a, f, "errors", errs);
+	if (d->message)
+		tv_set_str(a, ctx, "error", d->message);
+	if (d->preview)
+		tv_set(a, f, "preview", tv_html(a, d->preview, strlen(d->preview)));
+	else
+		tv_set_bool(a, f, "preview", 0);
+	struct tv *sts = tv_list(a);
+	for (int i = 0; i < N_STATUSES; i++) {
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "value", statuses[i]);
+		tv_set_str(a, o, "label", status_labels[i]);
+		tv_set_bool(a, o, "selected", d->status && !strcmp(d->status, statuses[i]));
+		tv_push(a, sts, o);
+	}
+	tv_set(a, f, "statuses", sts);
+	/* Possible parents: every page but this one and those under it. */
+	size_t n;
+	struct page_row *all = page_list(p->db, a, NULL, &n);
+	const char *own = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == d->id)
+			own = all[i].path;
+	struct tv *parents = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		size_t ol = own ? strlen(own) : 0;
+		if (own && (!strcmp(all[i].path, own) ||
+		            (!strncmp(all[i].path, own, ol) && all[i].path[ol] == '/')))
+			continue;
+		if (depth_of(all[i].path) + 1 >= PAGE_MAX_DEPTH)
+			continue; /* a child there would nest too deep */
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", all[i].id);
+		tv_set_str(a, o, "label", public_url(a, all[i].path));
+		tv_set_bool(a, o, "selected", d->parent_id == all[i].id);
+		tv_push(a, parents, o);
+	}
+	tv_set(a, f, "parents", parents);
+	if (d->path && d->status && !strcmp(d->status, "published"))
+		tv_set_str(a, f, "view_url", public_url(a, d->path));
+	else
+		tv_set_bool(a, f, "view_url", 0);
+	if (d->id)
+		tv_set_str(a, f, "delete_url", arena_printf(a, "/admin/pages/%lld/delete", d->id));
+	else
+		tv_set_bool(a, f, "delete_url", 0);
+	tv_set(a, ctx, "form", f);
+	admin_render(p, status, "admin_page_editor", ctx);
+}
+
+void admin_page_new(struct page *p)
+{
+	struct page_draft d;
+	memset(&d, 0, sizeof d);
+	d.title = d.slug = d.body = "";
+	d.status = "draft";
+	show_editor(p, 200, &d);
+}
+
+void admin_page_edit(struct page *p)
+{
+	struct page_row pg;
+	long long id = admin_param_id(p, 0);
+	if (!id || page_by_id(p->db, p->a, id, &pg) != 0) {
+		site_not_found(p);
+		return;
+	}
+	struct page_draft d;
+	memset(&d, 0, sizeof d);
+	d.id = pg.id;
+	d.title = pg.title;
+	d.slug = pg.slug;
+	d.body = pg.body_src;
+	d.status = pg.status;
+	d.parent_id = pg.parent_id;
+	d.menu_order = pg.menu_order;
+	d.path = pg.path;
+	show_editor(p, 200, &d);
+}
+
+/* A form field checked as http_form_text() checks (kept untrimmed for a
+** Markdown body, whose first indent is code). */
+static const char *field(struct page *p, const char *name, size_t max, const char **err)
+{
+	size_t len = 0, chars;
+	const char *v = http_form(p->req, name, &len);
+	if (!v)
+		return "";
+	enum text_verdict verdict = text_check(v, len, max, &chars);
+	if (verdict != TEXT_OK)
+		*err = text_check_message(p->a, verdict, "This", max, chars);
+	return verdict == TEXT_INVALID ? "" : v;
+}
+
+static void draft_from_form(struct page *p, struct page_draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = admin_param_id(p, 0);
+	const char *t = field(p, "title", PAGE_MAX_TITLE, &d->err_title);
+	d->title = text_trim(p->a, t, strlen(t));
+	const char *s = field(p, "slug", 200, &d->err_slug);
+	d->slug = text_trim(p->a, s, strlen(s));
+	d->body = field(p, "body", PAGE_MAX_BODY, &d->err_body);
+	d->status = http_form(p->req, "status", NULL);
+	int ok = 0;
+	for (int i = 0; d->status && i < N_STATUSES; i++)
+		ok |= !strcmp(d->status, statuses[i]);
+	if (!ok)
+		d->status = "draft";
+	long long v;
+	const char *parent = http_form(p->req, "parent", NULL);
+	if (parent && text_int(parent, 1, (long long)1 << 53, &v) == 0)
+		d->parent_id = v;
+	const char *order = http_form(p->req, "menu_order", NULL);
+	if (order && text_int(order, -99999, 99999, &v) == 0)
+		d->menu_order = v;
+	if (p->req->form_error)
+		d->message = p->req->form_error;
+}
+
+void admin_page_refuse(struct page *p, int status, const char *why)
+{
+	if (!p->user || p->user->role < ROLE_EDITOR) {
+		site_forbidden(p, why);
+		return;
+	}
+	struct page_draft d;
+	draft_from_form(p, &d);
+	d.message = why;
+	show_editor(p, status, &d);
+}
+
+void admin_page_save(struct page *p)
+{
+	struct arena *a = p->a;
+	struct page_draft d;
+	draft_from_form(p, &d);
+	struct page_row old;
+	int had = 0;
+	if (d.id) {
+		if (page_by_id(p->db, a, d.id, &old) != 0) {
+			site_not_found(p);
+			return;
+		}
+		had = 1;
+		d.path = old.path;
+	}
+	if (!d.err_title && !*d.title)
+		d.err_title = "Please give the page a title.";
+	const char *action = http_form(p->req, "action", NULL);
+	if (action && !strcmp(action, "preview")) {
+		/* Rendered as saving would: an unchanged body keeps its writer's
+		** trust, a changed one gets this user's. */
+		enum role role = had && !strcmp(old.body_src, d.body) ? old.body_role : p->user->role;
+		struct buf html = BUF_INIT;
+		markdown_render(&html, d.body, strlen(d.body), role_trust(role));
+		d.preview = arena_strdup(a, buf_cstr(&html));
+		buf_free(&html);
+		show_editor(p, 200, &d);
+		return;
+	}
+	if (d.err_title || d.err_slug || d.err_body || d.message) {
+		if (!d.message)
+			d.message = "The page was not saved yet: please check the fields marked below.";
+		show_editor(p, 422, &d);
+		return;
+	}
+	/* The slug as typed may be percent-encoded or hold capitals. */
+	const char *slug = *d.slug ? text_slug_decode(a, d.slug) : NULL;
+	if (*d.slug && !slug) {
+		d.err_slug = "The slug may hold only lowercase letters (any script), digits and "
+		             "single dashes.";
+		show_editor(p, 422, &d);
+		return;
+	}
+	struct page_input in = {
+	    .title = d.title,
+	    .slug = slug,
+	    .parent_id = d.parent_id,
+	    .body_src = d.body,
+	    .status = d.status,
+	    .comments_open = had ? old.comments_open : 0,
+	    .menu_order = (int)d.menu_order,
+	    .role = p->user->role,
+	};
+	char err[300];
+	long long id = page_save(p->db, a, d.id, &in, p->user->id, err, sizeof err);
+	if (id < 0) {
+		if (strstr(err, "slug"))
+			d.err_slug = arena_strdup(a, err);
+		else
+			d.message = arena_strdup(a, err);
+		show_editor(p, 422, &d);
+		return;
+	}
+	admin_done(p, arena_printf(a, "/admin/pages/%lld/", id),
+	           !strcmp(d.status, "published") ? "published" : "saved");
+}
+
+void admin_page_delete(struct page *p)
+{
+	long long id = admin_param_id(p, 0);
+	struct page_row pg;
+	if (!id || page_by_id(p->db, p->a, id, &pg) != 0) {
+		site_not_found(p);
+		return;
+	}
+	if (page_delete(p->db, id) != 0) {
+		site_error(p, 503, "The page could not be deleted",
+		           "The database is busy; please try again.");
+		return;
+	}
+	admin_done(p, "/admin/pages/", "deleted-page");
+}

@@ -1,0 +1,111 @@
+/*
+** page_pages.c: what answers a path no route of the table takes, before
+** the 404: a published static page at its path (/about-us/,
+** /about-us/corrections-policy/).  Route patterns come first, so a page
+** can never shadow a route; page_save() refuses the slugs routes start
+** with.  Old addresses the redirects table knows are answered by
+** site_not_found(), for every path that finds nothing (/author/LOGIN/ is
+** a route's path).
+**
+** These answers are not kept in the page cache (no route, no ticket): a
+** page change is seen at once.
+*/
+#include "web/web.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "model/page.h"
+#include "render/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The path percent-decoded, or NULL if that is not UTF-8 text. */
+static char *decoded(struct arena *a, const char *path)
+{
+	size_t n = strlen(path), k = 0;
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] == '%' && i + 2 < n) {
+			char hex[3] = {path[i + 1], path[i + 2], 0};
+			out[k++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			out[k++] = path[i];
+		}
+	}
+	out[k] = 0;
+	return k == strlen(out) && utf8_valid(out, k) ? out : NULL;
+}
+
+/* The page's URL path: "/" + each slug percent-encoded + "/". */
+static const char *page_url(struct arena *a, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '/');
+	for (const char *s = path; *s;) {
+		size_t n = strcspn(s, "/");
+		esc_url_part(&b, s, n);
+		buf_putc(&b, '/');
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static void render(struct page *p, const struct page_row *pg)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = site_context(p, pg->title);
+	struct tv *v = tv_map(a);
+	tv_set_str(a, v, "title", pg->title);
+	tv_set(a, v, "body_html", tv_html(a, pg->body_html, strlen(pg->body_html)));
+	/* Its ancestors, as a trail above the title. */
+	struct tv *trail = tv_list(a);
+	long long up = pg->parent_id;
+	struct page_row anc[PAGE_MAX_DEPTH];
+	int n = 0;
+	while (up > 0 && n < PAGE_MAX_DEPTH && page_by_id(p->db, a, up, &anc[n]) == 0 &&
+	       !strcmp(anc[n].status, "published")) {
+		up = anc[n].parent_id;
+		n++;
+	}
+	tv_set_bool(a, v, "has_trail", n > 0);
+	while (n-- > 0) {
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "title", anc[n].title);
+		tv_set_str(a, it, "url", page_url(a, anc[n].path));
+		tv_push(a, trail, it);
+	}
+	tv_set(a, v, "trail", trail);
+	tv_set(a, ctx, "page", v);
+	site_canonical(p, ctx, page_url(a, pg->path));
+	site_render(p, 200, "page", ctx);
+}
+
+int page_fallback(struct page *p)
+{
+	struct http_req *req = p->req;
+	if (strcmp(req->method, "GET") != 0 && !req->is_head)
+		return 0;
+	char *path = decoded(p->a, req->path);
+	if (!path)
+		return 0;
+	struct page_row pg;
+	if (page_by_path(p->db, p->a, path, &pg) == 0 && !strcmp(pg.status, "published")) {
+		const char *url = page_url(p->a, pg.path);
+		size_t len = strlen(req->path);
+		if (len == 0 || req->path[len - 1] != '/') {
+			http_redirect(req, p->resp, 301, url); /* the canonical form ends in '/' */
+			return 1;
+		}
+		render(p, &pg);
+		return 1;
+	}
+	return 0;
+}
