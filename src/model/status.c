@@ -11,6 +11,8 @@ static const char *const article_labels[] = {"", "Draft", "Pending review", "Sch
                                              "Published", "Private (staff only)"};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
 static const char *const verdict_names[] = {"", "good", "bad"};
+static const char *const page_names[] = {"", "draft", "published", "private"};
+static const char *const page_labels[] = {"", "Draft", "Published", "Private (staff only)"};
 
 enum article_status article_status_parse(const char *s)
 {
@@ -54,4 +56,22 @@ enum commenter_verdict commenter_verdict_parse(const char *s)
 const char *commenter_verdict_name(enum commenter_verdict v)
 {
 	return verdict_names[v >= VERDICT_GOOD && v <= VERDICT_BAD ? v : 0];
+}
+
+enum page_status page_status_parse(const char *s)
+{
+	for (int i = PAGE_DRAFT; s && i <= PAGE_PRIVATE; i++)
+		if (!strcmp(s, page_names[i]))
+			return (enum page_status)i;
+	return PAGE_STATUS_NONE;
+}
+
+const char *page_status_name(enum page_status s)
+{
+	return page_names[s >= PAGE_DRAFT && s <= PAGE_PRIVATE ? s : 0];
+}
+
+const char *page_status_label(enum page_status s)
+{
+	return page_labels[s >= PAGE_DRAFT && s <= PAGE_PRIVATE ? s : 0];
 }

@@ -1,6 +1,6 @@
 /*
-** status.h: the statuses of articles and comments (and the verdict on a
-** commenter), as enums.
+** status.h: the statuses of articles, pages and comments (and the
+** verdict on a commenter), as enums.
 **
 ** The database keeps a status as text ('draft', 'approved', ...), checked
 ** by a CHECK constraint (schema.c); the model converts at the boundary, so
@@ -46,6 +46,19 @@ enum comment_status {
 
 enum comment_status comment_status_parse(const char *s);
 const char *comment_status_name(enum comment_status s); /* "pending", ... */
+
+/* A static page's status.  Only PAGE_PUBLISHED is public. */
+enum page_status {
+	PAGE_STATUS_NONE = 0, /* unknown; in a filter: any */
+	PAGE_DRAFT,           /* "draft" */
+	PAGE_PUBLISHED,       /* "published": public */
+	PAGE_PRIVATE,         /* "private": for staff only, never public */
+};
+#define PAGE_N_STATUSES 3 /* PAGE_DRAFT .. PAGE_PRIVATE */
+
+enum page_status page_status_parse(const char *s);
+const char *page_status_name(enum page_status s);  /* "draft", ... */
+const char *page_status_label(enum page_status s); /* "Private (staff only)", ... */
 
 /* What moderators taught about a commenter (commenters.verdict): approving
 ** a comment teaches good, marking one spam teaches bad. */

@@ -56,7 +56,7 @@ static int old_links(struct page *p)
 	if (page_id) {
 		struct page_row pg;
 		if (text_int(page_id, 1, (long long)1 << 53, &n) == 0 &&
-		    page_by_id(p->db, p->a, n, &pg) == 0 && !strcmp(pg.status, "published")) {
+		    page_by_id(p->db, p->a, n, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
 			struct buf b = BUF_INIT;
 			buf_putc(&b, '/');
 			for (const char *s = pg.path; *s;) {

@@ -433,6 +433,13 @@ static void test_status_names(void)
 	CHECK_STR(commenter_verdict_name(VERDICT_GOOD), "good");
 	CHECK_STR(commenter_verdict_name(VERDICT_BAD), "bad");
 	CHECK_STR(commenter_verdict_name(VERDICT_NONE), "");
+	static const char *const pages[] = {"draft", "published", "private"};
+	for (int i = 0; i < PAGE_N_STATUSES; i++) {
+		CHECK((int)page_status_parse(pages[i]) == PAGE_DRAFT + i);
+		CHECK_STR(page_status_name(PAGE_DRAFT + i), pages[i]);
+	}
+	CHECK(page_status_parse("pending") == PAGE_STATUS_NONE);
+	CHECK_STR(page_status_name((enum page_status)99), "");
 }
 
 /* ---- authors ---- */
@@ -1884,7 +1891,9 @@ static long long make_page(struct db *db, struct arena *a, const char *title, co
                            long long parent, const char *status, enum role role, char *err)
 {
 	struct page_input in = {
-	    .title = title, .slug = slug, .parent_id = parent, .status = status,
+	    .title = title, .slug = slug, .parent_id = parent,
+	    .status = page_status_parse(status) ? page_status_parse(status)
+	                                        : (enum page_status)99, /* no such status */
 	    .body_src = "Hello <b>bold</b> and <script>x()</script> *there*.", .role = role,
 	};
 	return page_save(db, a, 0, &in, 0, err, 200);
@@ -1905,7 +1914,7 @@ static void test_pages(void)
 	CHECK(page_by_path(db, a, "/about-us/corrections-policy/", &pg) == 0);
 	CHECK(pg.id == policy);
 	CHECK_STR(pg.path, "about-us/corrections-policy");
-	CHECK_STR(pg.status, "published");
+	CHECK_STR(page_status_name(pg.status), "published");
 	CHECK(pg.comments_open == 0);
 	/* An author's body goes through the allow-list; an editor's does not. */
 	CHECK(strstr(pg.body_html, "<script>") == NULL);
@@ -1923,22 +1932,22 @@ static void test_pages(void)
 	CHECK(make_page(db, a, "Bad", "Bad Slug", 0, "draft", ROLE_EDITOR, err) == -1);
 	CHECK(make_page(db, a, "Bad", NULL, 0, "public", ROLE_EDITOR, err) == -1);
 	struct page_input up = {.title = "About us", .slug = "about-us", .parent_id = policy,
-	                        .status = "published", .role = ROLE_EDITOR};
+	                        .status = PAGE_PUBLISHED, .role = ROLE_EDITOR};
 	CHECK(page_save(db, a, about, &up, 0, err, sizeof err) == -1);
 	CHECK(strstr(err, "sub-pages") != NULL);
 	/* UTF-8 slugs. */
 	long long cafe = make_page(db, a, "Café", "café", 0, "private", ROLE_EDITOR, err);
 	CHECK(cafe > 0);
 	CHECK(page_by_path(db, a, "/café/", &pg) == 0 && pg.id == cafe);
-	CHECK_STR(pg.status, "private");
+	CHECK_STR(page_status_name(pg.status), "private");
 	/* The list: parents before children. */
 	size_t n = 0;
-	struct page_row *all = page_list(db, a, NULL, &n);
+	struct page_row *all = page_list(db, a, PAGE_STATUS_NONE, &n);
 	CHECK(n == 4);
 	for (size_t i = 0; i < n; i++)
 		if (all[i].id == policy)
 			CHECK(i > 0 && all[i - 1].id == about);
-	page_list(db, a, "published", &n);
+	page_list(db, a, PAGE_PUBLISHED, &n);
 	CHECK(n == 2);
 	/* Stale bodies are rendered again. */
 	db_exec(db, "UPDATE pages SET body_html = 'old', body_html_version = 0");
