@@ -7,7 +7,7 @@
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
-      libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev python3 python3-aiosmtpd
+      libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxml2-dev python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates"

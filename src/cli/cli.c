@@ -22,6 +22,9 @@ static const char usage[] =
     "        under --data (default: byline-data beside the database).\n"
     "  demo --db FILE                     Add the demo site's authors and articles.\n"
     "  import-markdown --db FILE DIR      Import DIR/*.md (front matter + Markdown).\n"
+    "  import-wordpress --db FILE EXPORT.xml [--uploads DIR] [--data DIR] [--dry-run]\n"
+    "        Import a WordPress export (WXR); --uploads is a copy of wp-content/uploads.\n"
+    "        Running it again changes nothing; a later export adds what changed.\n"
     "  export-wordpress --db FILE [--base-url URL] > site.xml\n"
     "        The whole site as a WordPress export (WXR 1.2): articles, pages,\n"
     "        authors (no passwords), sections, tags, comments, media.\n"
@@ -54,7 +57,8 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	static const char *const valued[] = {"--db", "--listen", "--threads", "--theme",
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
-	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--base-url",
+	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--uploads",
+	                                     "--base-url",
 	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
@@ -91,6 +95,8 @@ int cli_main(int argc, char **argv)
 		return cmd_demo(db);
 	if (!strcmp(cmd, "import-markdown"))
 		return cmd_import(db, argc, argv);
+	if (!strcmp(cmd, "import-wordpress"))
+		return cmd_import_wordpress(db, argc, argv);
 	if (!strcmp(cmd, "comments"))
 		return cmd_comments(db, argc, argv);
 	if (!strcmp(cmd, "settings"))

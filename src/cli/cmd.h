@@ -8,6 +8,7 @@
 int cmd_serve(const char *db, int argc, char **argv);
 int cmd_demo(const char *db);
 int cmd_import(const char *db, int argc, char **argv);
+int cmd_import_wordpress(const char *db, int argc, char **argv);
 int cmd_comments(const char *db, int argc, char **argv);
 int cmd_settings(const char *db, int argc, char **argv);
 int cmd_user(const char *db, int argc, char **argv);

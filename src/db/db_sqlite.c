@@ -11,6 +11,7 @@
 ** below and docs/ARCHITECTURE.md, "Storage".
 */
 #include "db/db.h"
+#include "core/mem.h"
 #include "core/arena.h"
 #include "core/log.h"
 
@@ -234,9 +235,7 @@ static struct db *conn_open(const char *path, char *err, size_t errlen)
 		sqlite3_close(h);
 		return NULL;
 	}
-	struct db *db = calloc(1, sizeof *db);
-	if (!db)
-		die("out of memory");
+	struct db *db = mem_calloc(1, sizeof *db);
 	db->h = h;
 	return db;
 }
@@ -262,9 +261,8 @@ static struct db_file *file_ref(struct db *db)
 	while (f && strcmp(f->path, name) != 0)
 		f = f->next;
 	if (!f) {
-		f = calloc(1, sizeof *f);
-		if (!f || !(f->path = strdup(name)))
-			die("out of memory");
+		f = mem_calloc(1, sizeof *f);
+		f->path = mem_strdup(name);
 		pthread_mutex_init(&f->mu, NULL);
 		pthread_cond_init(&f->cv, NULL);
 		f->next = files;
@@ -937,13 +935,9 @@ struct db_pool {
 
 struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen)
 {
-	struct db_pool *p = calloc(1, sizeof *p);
-	if (!p)
-		die("out of memory");
-	p->all = calloc((size_t)size, sizeof *p->all);
-	p->free_ = calloc((size_t)size, sizeof *p->free_);
-	if (!p->all || !p->free_)
-		die("out of memory");
+	struct db_pool *p = mem_calloc(1, sizeof *p);
+	p->all = mem_calloc((size_t)size, sizeof *p->all);
+	p->free_ = mem_calloc((size_t)size, sizeof *p->free_);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (int i = 0; i < size; i++) {

@@ -671,9 +671,10 @@ static int step_once(struct db_stmt *st)
 	return rc;
 }
 
-long long article_save(struct db *db, struct arena *a, long long id,
-                       const struct article_input *in, long long user_id, char *err,
-                       size_t errlen)
+/* article_save(), in its own transaction (own_tx) or the caller's. */
+static long long save(struct db *db, struct arena *a, long long id,
+                      const struct article_input *in, long long user_id, int own_tx,
+                      char *err, size_t errlen)
 {
 	enum article_status status = in->status ? in->status : ARTICLE_DRAFT;
 	if (!in->headline || !*in->headline) {
@@ -708,7 +709,7 @@ long long article_save(struct db *db, struct arena *a, long long id,
 		return -1;
 	}
 	long long now = (long long)time(NULL);
-	if (db_begin(db) != DB_OK) {
+	if (own_tx && db_begin(db) != DB_OK) {
 		buf_free(&html);
 		snprintf(err, errlen, "The database is busy; please save again.");
 		return -1;
@@ -833,16 +834,31 @@ long long article_save(struct db *db, struct arena *a, long long id,
 	db_bind_text(st, 13, in->featured_alt ? in->featured_alt : "");
 	int rc = step_once(st);
 	buf_free(&tagtext);
-	if (rc != DB_OK || db_commit(db) != DB_OK)
+	if (rc != DB_OK || (own_tx && db_commit(db) != DB_OK))
 		goto fail_db;
 	buf_free(&html);
 	return id;
 fail_db:
 	snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
 fail:
-	db_rollback(db);
+	if (own_tx)
+		db_rollback(db);
 	buf_free(&html);
 	return -1;
+}
+
+long long article_save(struct db *db, struct arena *a, long long id,
+                       const struct article_input *in, long long user_id, char *err,
+                       size_t errlen)
+{
+	return save(db, a, id, in, user_id, 1, err, errlen);
+}
+
+long long article_save_in(struct db *db, struct arena *a, long long id,
+                          const struct article_input *in, long long user_id, char *err,
+                          size_t errlen)
+{
+	return save(db, a, id, in, user_id, 0, err, errlen);
 }
 
 enum role article_body_role(const struct article *old, const char *body_src, enum role saver)

@@ -97,6 +97,14 @@ long long article_save(struct db *db, struct arena *a, long long id,
                        const struct article_input *in, long long user_id, char *err,
                        size_t errlen);
 
+/* The same inside a write transaction the caller opened (db_begin) and
+** ends: after -1 the caller rolls back (or back to a savepoint it took
+** before the call), since what the save wrote so far is not undone here.
+** For an import that commits many articles at once (wxr_import.c). */
+long long article_save_in(struct db *db, struct arena *a, long long id,
+                          const struct article_input *in, long long user_id, char *err,
+                          size_t errlen);
+
 /* Whose trust a body saved by someone of role `saver` gets: the body's
 ** recorded role if `old` (NULL for a new article) already has this body
 ** byte for byte, else the saver's.  So an editor takes responsibility for

@@ -16,6 +16,7 @@
 #include "model/article.h"
 #include "model/changes.h"
 #include "model/taxonomy.h"
+#include "core/mem.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -65,9 +66,7 @@ struct listmemo {
 
 struct listmemo *listmemo_new(void)
 {
-	struct listmemo *m = calloc(1, sizeof *m);
-	if (!m)
-		die("out of memory");
+	struct listmemo *m = mem_calloc(1, sizeof *m);
 	pthread_mutex_init(&m->mu, NULL);
 	m->seq = -1;
 	return m;
@@ -253,9 +252,7 @@ struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a
 		if (stamp >= 0 && m->seq == stamp && !failed) {
 			struct count_slot *c = count_slot_take(m, scope);
 			if (c->n_anchors < (size_t)k) {
-				struct scope_key *more = realloc(c->anchors, (size_t)k * sizeof *more);
-				if (!more)
-					die("out of memory");
+				struct scope_key *more = mem_realloc(c->anchors, (size_t)k * sizeof *more);
 				memset(more + c->n_anchors, 0, ((size_t)k - c->n_anchors) * sizeof *more);
 				c->anchors = more;
 				c->n_anchors = (size_t)k;
@@ -289,9 +286,7 @@ static void tag_grow(struct listmemo *m)
 	size_t old_cap = m->tag_cap;
 	struct tag_slot *old = m->tags;
 	m->tag_cap = old_cap ? 2 * old_cap : 64;
-	m->tags = calloc(m->tag_cap, sizeof *m->tags);
-	if (!m->tags)
-		die("out of memory");
+	m->tags = mem_calloc(m->tag_cap, sizeof *m->tags);
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].tag_id)
 			*tag_slot(m, old[i].tag_id) = old[i];
@@ -326,9 +321,7 @@ long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
 		tag_grow(m);
 		struct tag_slot *t = tag_slot(m, tag_id);
 		if (!t->tag_id) {
-			t->ids = malloc((*n ? *n : 1) * sizeof *t->ids);
-			if (!t->ids)
-				die("out of memory");
+			t->ids = mem_alloc((*n ? *n : 1) * sizeof *t->ids);
 			if (*n)
 				memcpy(t->ids, ids, *n * sizeof *ids);
 			t->n = *n;

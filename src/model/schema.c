@@ -453,6 +453,26 @@ static const char migration_13[] =
     "CREATE TRIGGER redirects_del AFTER DELETE ON redirects BEGIN"
     "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;";
 
+/* WordPress imports (wxr_import.c): what each WordPress thing became, so
+** that importing the same export again changes nothing and a later export
+** adds or updates only what changed.  kind is author, category, post_tag,
+** post, page, attachment or comment; wp_key the WordPress id as text (an
+** author's login; a term's taxonomy/slug); byline_id the row it became
+** (users, sections, tags, articles, pages, media, comments); hash a digest
+** of the WordPress fields it was made from; url an attachment's address
+** here (its media URL, or its old address when no file was imported). */
+static const char migration_14[] =
+    "CREATE TABLE wp_import_map("
+    "  kind TEXT NOT NULL,"
+    "  wp_key TEXT NOT NULL,"
+    "  byline_id INTEGER NOT NULL,"
+    "  guid TEXT NOT NULL DEFAULT '',"
+    "  hash INTEGER NOT NULL DEFAULT 0,"
+    "  url TEXT NOT NULL DEFAULT '',"
+    "  alt TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (kind, wp_key)"
+    ") WITHOUT ROWID;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -467,6 +487,7 @@ static const struct db_migration migrations[] = {
 	{11, migration_11},
 	{12, migration_12},
 	{13, migration_13},
+	{14, migration_14},
 };
 
 int schema_latest(void)

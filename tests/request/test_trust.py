@@ -354,7 +354,8 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE redirects; DROP TABLE page_revisions; DROP TABLE pages;"
+        con.executescript("DROP TABLE wp_import_map;"
+                          "DROP TABLE redirects; DROP TABLE page_revisions; DROP TABLE pages;"
                           "ALTER TABLE articles DROP COLUMN is_private;"
                           "ALTER TABLE articles DROP COLUMN is_sticky;"
                           "DROP INDEX comments_html_version;"

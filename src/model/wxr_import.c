@@ -1,0 +1,1355 @@
+/*
+** wxr_import.c: a WordPress export into Byline (see wxr_import.h).
+**
+** Each pass is one wxr_read_file() with a handler that imports one kind of
+** thing.  Whether a thing is new, changed or the same as last time is
+** decided by wp_import_map: its row holds the digest (FNV-1a) of the
+** WordPress fields it was made from, so an unchanged item is skipped
+** without a write, and a re-run leaves every row (and updated_at) as it
+** was.  The report's lines go to a temporary file while the import runs
+** (memory stays flat however many there are) and are copied out at the end.
+*/
+#include "model/wxr_import.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "model/account.h"
+#include "model/article.h"
+#include "model/author.h"
+#include "model/comment.h"
+#include "model/media.h"
+#include "model/page.h"
+#include "model/redirect.h"
+#include "model/settings.h"
+#include "model/taxonomy.h"
+#include "render/wpcontent.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#define MEDIA_MAX_BYTES (64u * 1024 * 1024) /* one upload file */
+
+enum what { W_NEW, W_CHANGED, W_SAME };
+enum pass { P_VALIDATE, P_TERMS, P_POSTS, P_PAGES };
+
+/* Counts for the report: per kind, new / updated / unchanged / skipped. */
+enum kind { K_AUTHOR, K_CATEGORY, K_TAG, K_ATTACHMENT, K_POST, K_PAGE, K_COMMENT, K_N };
+static const char *const kind_names[K_N] = {"authors", "categories", "tags", "attachments",
+                                            "posts", "pages", "comments"};
+
+struct imp {
+	struct db *db;
+	const struct wxr_import_opts *o;
+	enum pass pass;
+	FILE *lines;               /* the report's item lines, until the end */
+	long long n[K_N][4];       /* new, updated, unchanged, skipped */
+	long long status_n[8];     /* posts by WordPress status, see status_names */
+	long long comment_status_n[4]; /* approved, pending, spam, trash */
+	long long pingbacks;       /* pingbacks and trackbacks among comments */
+	long long total_items;     /* items in the file (validate) */
+	long long done_items;      /* items handled in passes 3 and 4 */
+	long long pages_deferred;  /* pages whose parent is not imported yet */
+	long long pages_progress;  /* pages imported in this page pass */
+	int page_level;            /* which page pass (0: the first) */
+	double started, last_shown;
+	struct arena *cha;         /* the channel's strings */
+	const char *old_bases[3];  /* the old site's addresses */
+	size_t n_old_bases;
+	const char *title, *version;
+	int failed;                /* a database write failed */
+	char err[300];
+	const char *uploads_note;  /* said once: files kept at their old URLs */
+	struct arena *item_a;      /* the current item's allocations */
+	int in_tx;                 /* a batch's transaction is open */
+	int batch_n;               /* items in it */
+	double batch_at;           /* when it began */
+};
+
+static const char *const status_names[8] = {"publish", "draft", "pending", "future",
+                                            "private", "password", "other", ""};
+
+/* ---- small helpers ---- */
+
+static double now_s(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void line(struct imp *m, int at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void line(struct imp *m, int at, const char *fmt, ...)
+{
+	if (!m->lines)
+		return;
+	if (at)
+		fprintf(m->lines, "  line %d: ", at);
+	else
+		fputs("  ", m->lines);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(m->lines, fmt, ap);
+	va_end(ap);
+	fputc('\n', m->lines);
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	if (!h)
+		h = 1469598103934665603ull;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull; /* field separator */
+}
+
+static uint64_t fnv_int(uint64_t h, long long v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%lld", v);
+	return fnv(h, b);
+}
+
+/* "%e6%97%a5" and "+" decoded; the rest as it is.  Allocated in a. */
+static char *pct_decode(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char h[3] = {s[i + 1], s[i + 2], 0};
+			*o++ = (char)strtol(h, NULL, 16);
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* A term's name as shown: WordPress stores category and tag names with
+** &, <, > and quotes as entities ("Arts &amp; Culture").  Allocated in a. */
+static char *term_name(struct arena *a, const char *s)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#039;", '\''},
+		{"&#39;", '\''}};
+	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+	while (*s) {
+		size_t k = 0;
+		for (; k < sizeof ents / sizeof *ents; k++)
+			if (!strncmp(s, ents[k].ent, strlen(ents[k].ent)))
+				break;
+		if (k < sizeof ents / sizeof *ents) {
+			*o++ = ents[k].c;
+			s += strlen(ents[k].ent);
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" as UTC seconds; 0 for "0000-00-00 ..." or junk. */
+static long long gmt_time(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!s || sscanf(s, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	                 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3 || tm.tm_year < 1970)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
+}
+
+/* The same, read in the site's time zone (the process's TZ). */
+static long long local_time(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!s || sscanf(s, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	                 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3 || tm.tm_year < 1970)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	return (long long)mktime(&tm);
+}
+
+/* The path (and query) of url on the old site ("/2024/01/02/x/", "/?p=3"),
+** or NULL if it is not there.  Allocated in a. */
+static const char *old_path(struct imp *m, struct arena *a, const char *url)
+{
+	if (!url || !*url)
+		return NULL;
+	const char *u = url;
+	if (!strncasecmp(u, "https:", 6))
+		u += 6;
+	else if (!strncasecmp(u, "http:", 5))
+		u += 5;
+	for (size_t i = 0; i < m->n_old_bases; i++) {
+		const char *b = m->old_bases[i];
+		if (!strncasecmp(b, "https:", 6))
+			b += 6;
+		else if (!strncasecmp(b, "http:", 5))
+			b += 5;
+		size_t bl = strlen(b);
+		while (bl && b[bl - 1] == '/')
+			bl--;
+		if (bl && !strncasecmp(u, b, bl) && (u[bl] == '/' || u[bl] == '?' || !u[bl]))
+			return u[bl] == '/' ? arena_strdup(a, u + bl) : arena_printf(a, "/%s", u + bl);
+	}
+	return NULL;
+}
+
+/* ---- wp_import_map ---- */
+
+static const char sql_map_get[] =
+    "SELECT byline_id, hash, url, alt FROM wp_import_map WHERE kind = ?1 AND wp_key = ?2";
+static const char sql_map_put[] =
+    "INSERT INTO wp_import_map(kind, wp_key, byline_id, guid, hash, url, alt)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT(kind, wp_key) DO UPDATE SET byline_id = excluded.byline_id,"
+    " guid = excluded.guid, hash = excluded.hash, url = excluded.url, alt = excluded.alt";
+
+struct mapped {
+	long long id;     /* byline_id, 0 if not mapped */
+	long long hash;   /* its digest */
+	const char *url;  /* attachments: the address here */
+	const char *alt;  /* attachments: alt text */
+};
+
+static int map_get(struct imp *m, struct arena *a, const char *kind, const char *key,
+                   struct mapped *out)
+{
+	memset(out, 0, sizeof *out);
+	out->url = out->alt = "";
+	struct db_stmt *st = db_prepare(m->db, sql_map_get);
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, key);
+	int found = db_step(st) == DB_ROW;
+	if (found) {
+		out->id = db_col_int(st, 0);
+		out->hash = db_col_int(st, 1);
+		out->url = arena_strdup(a, db_col_text(st, 2));
+		out->alt = arena_strdup(a, db_col_text(st, 3));
+	}
+	db_done(st);
+	return found;
+}
+
+static const char *id_key(struct arena *a, long long id)
+{
+	return arena_printf(a, "%lld", id);
+}
+
+static int map_put(struct imp *m, const char *kind, const char *key, long long id,
+                   const char *guid, uint64_t hash, const char *url, const char *alt)
+{
+	if (m->o->dry_run)
+		return 0;
+	struct db_stmt *st = db_prepare(m->db, sql_map_put);
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, key);
+	db_bind_int(st, 3, id);
+	db_bind_text(st, 4, guid ? guid : "");
+	db_bind_int(st, 5, (long long)hash);
+	db_bind_text(st, 6, url ? url : "");
+	db_bind_text(st, 7, alt ? alt : "");
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "cannot record the import: %s", db_errmsg(m->db));
+		return -1;
+	}
+	return 0;
+}
+
+static enum what decide(const struct mapped *mp, int found, uint64_t hash)
+{
+	if (!found)
+		return W_NEW;
+	return (uint64_t)mp->hash == hash ? W_SAME : W_CHANGED;
+}
+
+static void count(struct imp *m, enum kind k, enum what w)
+{
+	m->n[k][w]++;
+}
+
+static void skip(struct imp *m, enum kind k)
+{
+	m->n[k][3]++;
+}
+
+static void add_redirect(struct imp *m, const char *from, const char *to)
+{
+	if (m->o->dry_run || !from || !to || !strcmp(from, to))
+		return;
+	if (redirect_add(m->db, from, to) != 0)
+		line(m, 0, "redirect %s -> %s: not added (refused)", from, to);
+}
+
+/* ---- batches ----
+**
+** Items are written in batches of WXR_BATCH (an item counts 1, and 1 more
+** for every WXR_COMMENTS_PER_ITEM comments it holds) or a second's worth,
+** one transaction each: one commit (one fsync) per batch instead of several
+** per item.  A batch stays small because the write queue runs every
+** transaction inside a savepoint (db_sqlite.c), whose journal of the pages
+** it changed is held in memory until the commit (and a savepoint per item
+** inside it made that journal, and its scans, grow with the batch: 74 MB
+** instead of 37 on 2,000 posts with 20,000 comments).  An item refused by
+** article_save_in() is refused before it writes anything (its checks come
+** first), so it is skipped alone; a database error undoes the batch and
+** stops the import.  An item's map rows are written in the same
+** transaction as the rows they name, so an import stopped at any point
+** resumes cleanly by running again.  Writers that open their own
+** transaction (media_store, page_save) run between batches. */
+
+#define WXR_BATCH 50
+#define WXR_COMMENTS_PER_ITEM 4
+
+static int tx_end(struct imp *m)
+{
+	if (!m->in_tx)
+		return 0;
+	m->in_tx = 0;
+	if (m->failed) {
+		db_rollback(m->db);
+		return -1;
+	}
+	if (db_commit(m->db) != DB_OK) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "cannot commit: %s", db_errmsg(m->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the batch for an item if none is open: 0, or -1. */
+static int item_begin(struct imp *m)
+{
+	if (m->o->dry_run)
+		return 0;
+	if (!m->in_tx) {
+		if (db_begin(m->db) != DB_OK) {
+			m->failed = 1;
+			snprintf(m->err, sizeof m->err, "database busy: %s", db_errmsg(m->db));
+			return -1;
+		}
+		m->in_tx = 1;
+		m->batch_n = 0;
+		m->batch_at = now_s();
+	}
+	return 0;
+}
+
+/* Ends an item of `weight` (1, and 1 for every few comments it held);
+** commits a full batch. */
+static void item_end(struct imp *m, int weight)
+{
+	if (m->o->dry_run || !m->in_tx)
+		return;
+	m->batch_n += weight;
+	if (m->batch_n >= WXR_BATCH || now_s() - m->batch_at > 1.0)
+		tx_end(m);
+}
+
+/* ---- progress ---- */
+
+static void progress(struct imp *m, int final)
+{
+	if (!m->o->progress || m->pass < P_POSTS)
+		return;
+	double t = now_s();
+	if (!final && t - m->last_shown < (m->o->progress_bar ? 0.2 : 2.0))
+		return;
+	m->last_shown = t;
+	double el = t - m->started;
+	double rate = el > 0 ? m->done_items / el : 0;
+	long long total = m->total_items ? m->total_items : 1;
+	long long done = m->done_items > total ? total : m->done_items;
+	double left = rate > 0 ? (total - done) / rate : 0;
+	if (m->o->progress_bar) {
+		char bar[31];
+		int fill = (int)(30 * done / total);
+		for (int i = 0; i < 30; i++)
+			bar[i] = i < fill ? '#' : ' ';
+		bar[30] = 0;
+		fprintf(m->o->progress, "\r[%s] %lld/%lld items, %.0f items/s, %d:%02d left ", bar,
+		        done, total, rate, (int)left / 60, (int)left % 60);
+		if (final)
+			fputc('\n', m->o->progress);
+	} else {
+		fprintf(m->o->progress, "import-wordpress: %lld/%lld items, %.0f items/s, %d:%02d left\n",
+		        done, total, rate, (int)left / 60, (int)left % 60);
+	}
+	fflush(m->o->progress);
+}
+
+/* ---- pass 1: validate ---- */
+
+static int on_channel(void *ctx, const struct wxr_channel *c)
+{
+	struct imp *m = ctx;
+	m->n_old_bases = 0;
+	const char *cand[3] = {c->base_blog_url, c->link, c->base_site_url};
+	for (int i = 0; i < 3; i++) {
+		if (!cand[i] || !*cand[i])
+			continue;
+		int dup = 0;
+		for (size_t k = 0; k < m->n_old_bases; k++)
+			dup |= !strcmp(m->old_bases[k], cand[i]);
+		if (!dup)
+			m->old_bases[m->n_old_bases++] = arena_strdup(m->cha, cand[i]);
+	}
+	m->title = arena_strdup(m->cha, c->title);
+	m->version = arena_strdup(m->cha, c->version);
+	return 0;
+}
+
+static int validate_item(void *ctx, const struct wxr_item *it)
+{
+	struct imp *m = ctx;
+	if (!strcmp(it->post_type, "post") || !strcmp(it->post_type, "page"))
+		m->total_items++;
+	double t = now_s();
+	if (m->o->progress && t - m->last_shown >= (m->o->progress_bar ? 0.2 : 2.0)) {
+		m->last_shown = t;
+		fprintf(m->o->progress, m->o->progress_bar ? "\rchecking the export: %lld posts and "
+		        "pages so far " : "import-wordpress: checking the export: %lld posts and "
+		        "pages so far\n", m->total_items);
+		fflush(m->o->progress);
+	}
+	return 0;
+}
+
+/* ---- pass 2: authors, terms, attachments ---- */
+
+static const char sql_user_by_email[] = "SELECT id FROM users WHERE email = ?1";
+static const char sql_user_slug_taken[] = "SELECT 1 FROM users WHERE slug = ?1";
+static const char sql_user_update[] =
+    "UPDATE users SET display_name = ?2 WHERE id = ?1";
+
+static long long one_id(struct db *db, const char *sql, const char *text)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_text(st, 1, text);
+	long long id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return id;
+}
+
+static int author_one(struct imp *m, const struct wxr_author *au);
+
+static int on_author(void *ctx, const struct wxr_author *au)
+{
+	struct imp *m = ctx;
+	if (m->pass != P_TERMS || item_begin(m) != 0)
+		return m->pass != P_TERMS ? 0 : -1;
+	int rc = author_one(m, au);
+	item_end(m, 1);
+	return rc;
+}
+
+static int author_one(struct imp *m, const struct wxr_author *au)
+{
+	struct arena *a = arena_new();
+	const char *name = *au->display_name ? au->display_name : au->login;
+	uint64_t h = fnv(fnv(fnv(0, au->login), au->email), name);
+	struct mapped mp;
+	int found = map_get(m, a, "author", au->login, &mp);
+	enum what w = decide(&mp, found, h);
+	count(m, K_AUTHOR, w);
+	if (w == W_SAME || m->o->dry_run) {
+		arena_free(a);
+		return 0;
+	}
+	long long id = mp.id;
+	if (w == W_CHANGED) {
+		struct db_stmt *st = db_prepare(m->db, sql_user_update);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, name);
+		db_step(st);
+		db_done(st);
+		line(m, 0, "author %s: display name now \"%s\"", au->login, name);
+	} else {
+		id = *au->email ? one_id(m->db, sql_user_by_email, au->email) : 0;
+		if (id) {
+			line(m, 0, "author %s: an account with the email %s already exists; "
+			     "their posts are credited to it", au->login, au->email);
+		} else {
+			const char *slug = text_slug(a, au->login);
+			if (!*slug)
+				slug = text_slug(a, name);
+			if (!*slug)
+				slug = arena_printf(a, "author-%lld", au->id);
+			const char *base = slug;
+			for (int k = 2; one_id(m->db, sql_user_slug_taken, slug); k++)
+				slug = arena_printf(a, "%s-%d", base, k);
+			id = author_create(m->db, name, slug, "", "", "author",
+			                   *au->email ? au->email : NULL);
+			if (id < 0) {
+				m->failed = 1;
+				snprintf(m->err, sizeof m->err, "cannot create the author %s: %s", au->login,
+				         db_errmsg(m->db));
+				arena_free(a);
+				return -1;
+			}
+			if (strcmp(slug, au->login) != 0)
+				line(m, 0, "author %s: address /author/%s/ (the login is not a slug); "
+				     "/author/%s/ redirects", au->login, slug, au->login);
+			add_redirect(m, arena_printf(a, "/author/%s/", au->login),
+			             arena_printf(a, "/author/%s/", slug));
+			if (au->id)
+				add_redirect(m, arena_printf(a, "/?author=%lld", au->id),
+				             arena_printf(a, "/author/%s/", slug));
+		}
+	}
+	map_put(m, "author", au->login, id, NULL, h, NULL, NULL);
+	if (au->id) /* comments name staff by id (wp:comment_user_id) */
+		map_put(m, "author_id", id_key(a, au->id), id, NULL, h, NULL, NULL);
+	arena_free(a);
+	return m->failed ? -1 : 0;
+}
+
+static const char sql_section_by_slug[] = "SELECT id FROM sections WHERE slug = ?1";
+static const char sql_section_insert[] =
+    "INSERT INTO sections(name, slug, parent_id, description) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_section_update[] =
+    "UPDATE sections SET name = ?2, parent_id = ?3, description = ?4 WHERE id = ?1";
+static const char sql_tag_by_slug[] = "SELECT id FROM tags WHERE slug = ?1";
+static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
+static const char sql_tag_update[] = "UPDATE tags SET name = ?2 WHERE id = ?1";
+
+/* A term's slug as Byline stores it: UTF-8 (decoded), or one made from
+** its name when the decoded slug is not one. */
+static const char *term_slug(struct arena *a, const char *wp_slug, const char *name)
+{
+	const char *s = pct_decode(a, wp_slug);
+	for (char *p = (char *)s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (text_is_slug_utf8(s))
+		return s;
+	return text_slug(a, name);
+}
+
+static int term_one(struct imp *m, const struct wxr_term *t);
+
+static int on_term(void *ctx, const struct wxr_term *t)
+{
+	struct imp *m = ctx;
+	if (m->pass != P_TERMS || item_begin(m) != 0)
+		return m->pass != P_TERMS ? 0 : -1;
+	int rc = term_one(m, t);
+	item_end(m, 1);
+	return rc;
+}
+
+static int term_one(struct imp *m, const struct wxr_term *t)
+{
+	int is_cat = !strcmp(t->taxonomy, "category");
+	int is_tag = !strcmp(t->taxonomy, "post_tag");
+	if (!is_cat && !is_tag)
+		return 0; /* nav_menu, post_format, ...: nothing of Byline's */
+	enum kind k = is_cat ? K_CATEGORY : K_TAG;
+	struct arena *a = arena_new();
+	const char *key = t->slug;
+	uint64_t h = fnv(fnv(fnv(fnv(0, t->slug), t->name), t->parent), t->description);
+	struct mapped mp;
+	int found = map_get(m, a, t->taxonomy, key, &mp);
+	enum what w = decide(&mp, found, h);
+	if (t->is_generic && (found || m->o->dry_run)) {
+		/* The <wp:term> copy of a <wp:category> or <wp:tag> already read. */
+		arena_free(a);
+		return 0;
+	}
+	count(m, k, w);
+	if (w == W_SAME || m->o->dry_run) {
+		arena_free(a);
+		return 0;
+	}
+	const char *name = term_name(a, t->name);
+	const char *slug = term_slug(a, t->slug, name);
+	if (!*slug) {
+		line(m, 0, "%s \"%s\": skipped: no slug can be made of it", is_cat ? "category" : "tag",
+		     t->name);
+		m->n[k][w]--;
+		skip(m, k);
+		arena_free(a);
+		return 0;
+	}
+	long long id = mp.id ? mp.id : one_id(m->db, is_cat ? sql_section_by_slug : sql_tag_by_slug,
+	                                       slug);
+	long long parent = 0;
+	const char *wp_path = t->slug; /* WordPress's /category/A/B/ path, without ends */
+	if (is_cat && *t->parent) {
+		struct mapped pm;
+		if (map_get(m, a, "category", t->parent, &pm)) {
+			parent = pm.id;
+			wp_path = arena_printf(a, "%s/%s", *pm.url ? pm.url : t->parent, t->slug);
+		}
+		else
+			line(m, 0, "category %s: its parent %s is not in the export; made top level",
+			     t->slug, t->parent);
+	}
+	struct db_stmt *st;
+	if (id) {
+		st = db_prepare(m->db, is_cat ? sql_section_update : sql_tag_update);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, *name ? name : slug);
+		if (is_cat) {
+			if (parent && parent != id)
+				db_bind_int(st, 3, parent);
+			else
+				db_bind_null(st, 3);
+			db_bind_text(st, 4, t->description);
+		}
+	} else {
+		st = db_prepare(m->db, is_cat ? sql_section_insert : sql_tag_insert);
+		db_bind_text(st, 1, *name ? name : slug);
+		db_bind_text(st, 2, slug);
+		if (is_cat) {
+			if (parent)
+				db_bind_int(st, 3, parent);
+			else
+				db_bind_null(st, 3);
+			db_bind_text(st, 4, t->description);
+		}
+	}
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "cannot save %s %s: %s", t->taxonomy, t->slug,
+		         db_errmsg(m->db));
+		arena_free(a);
+		return -1;
+	}
+	if (!id)
+		id = db_last_id(m->db);
+	if (strcmp(slug, t->slug) != 0 && strcmp(slug, pct_decode(a, t->slug)) != 0)
+		line(m, 0, "%s %s: slug changed to %s", t->taxonomy, t->slug, slug);
+	if (t->id)
+		add_redirect(m, arena_printf(a, is_cat ? "/?cat=%lld" : "/?tag_id=%lld", t->id),
+		             arena_printf(a, is_cat ? "/category/%s/" : "/tag/%s/", slug));
+	if (is_tag)
+		add_redirect(m, arena_printf(a, "/?tag=%s", t->slug), arena_printf(a, "/tag/%s/", slug));
+	/* A sub-category's address on WordPress names its parents
+	** (/category/news/local/council/): it leads to the section. */
+	if (is_cat && strchr(wp_path, '/'))
+		add_redirect(m, arena_printf(a, "/category/%s/", wp_path),
+		             arena_printf(a, "/category/%s/", slug));
+	map_put(m, t->taxonomy, key, id, NULL, h, is_cat ? wp_path : NULL, NULL);
+	arena_free(a);
+	return m->failed ? -1 : 0;
+}
+
+/* An attachment: the file from --uploads into the media library, or its
+** old address kept. */
+static void import_attachment(struct imp *m, struct arena *a, const struct wxr_item *it)
+{
+	const char *file = wxr_meta_get(it, "_wp_attached_file");
+	const char *alt = wxr_meta_get(it, "_wp_attachment_image_alt");
+	if (!alt || !*alt)
+		alt = it->title;
+	uint64_t h = fnv(fnv(fnv(fnv(0, it->attachment_url), file), alt),
+	                 m->o->uploads_dir ? "files" : "urls");
+	const char *key = id_key(a, it->id);
+	struct mapped mp;
+	int found = map_get(m, a, "attachment", key, &mp);
+	enum what w = decide(&mp, found, h);
+	count(m, K_ATTACHMENT, w);
+	if (w == W_SAME || m->o->dry_run)
+		return;
+	long long media_id = 0;
+	const char *url = it->attachment_url;
+	if (m->o->uploads_dir && file && *file) {
+		char *path = arena_printf(a, "%s/%s", m->o->uploads_dir, file);
+		FILE *f = strstr(file, "..") ? NULL : fopen(path, "rb");
+		if (!f) {
+			line(m, it->line, "attachment %lld (%s): no file %s under --uploads; "
+			     "its old address is kept", it->id, it->title, file);
+		} else {
+			struct buf b = BUF_INIT;
+			buf_limit(&b, MEDIA_MAX_BYTES + 1);
+			char chunk[65536];
+			size_t got;
+			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+				buf_put(&b, chunk, got);
+			fclose(f);
+			struct media md;
+			char err[256];
+			tx_end(m); /* media_store() opens its own transaction */
+			long long id = media_store(m->db, a, m->o->data_dir, (unsigned char *)b.data,
+			                           b.len, MEDIA_MAX_BYTES, 0, &md, err, sizeof err);
+			buf_free(&b);
+			if (id < 0) {
+				line(m, it->line, "attachment %lld (%s): not stored (%s); its old address "
+				     "is kept", it->id, file, err);
+			} else {
+				media_id = id;
+				url = md.url;
+			}
+		}
+	} else if (!m->uploads_note) {
+		m->uploads_note = "without --uploads, attachments keep their old addresses";
+		line(m, 0, "attachments: imported without --uploads: their files stay at their old "
+		     "addresses, and featured images are not set");
+	}
+	map_put(m, "attachment", key, media_id, it->guid, h, url, alt);
+	/* Content names uploads by their address: record it for the rewrite. */
+	const char *up = it->attachment_url ? strstr(it->attachment_url, "/wp-content/uploads/")
+	                                    : NULL;
+	if (up)
+		map_put(m, "upload", up + 20, media_id, NULL, 0, url, alt);
+	/* The attachment page: to its post, when there is one. */
+	if (media_id && *url == '/') {
+		add_redirect(m, arena_printf(a, "/?attachment_id=%lld", it->id), url);
+		const char *op = old_path(m, a, it->link);
+		if (op && !strchr(op, '?') && strncmp(op, "/wp-content/", 12))
+			add_redirect(m, op, url);
+	}
+}
+
+/* ---- passes 3 and 4: posts and pages ---- */
+
+static int attachment_cb(void *ctx, long long wp_id, const char **url, const char **alt)
+{
+	struct imp *m = ctx;
+	struct mapped mp;
+	if (!map_get(m, m->item_a, "attachment", id_key(m->item_a, wp_id), &mp) || !*mp.url)
+		return -1;
+	*url = mp.url;
+	*alt = mp.alt;
+	return 0;
+}
+
+static const char *upload_cb(void *ctx, const char *url)
+{
+	struct imp *m = ctx;
+	const char *up = strstr(url, "/wp-content/uploads/");
+	if (!up)
+		return NULL;
+	up += 20;
+	struct mapped mp;
+	if (map_get(m, m->item_a, "upload", up, &mp) && mp.id)
+		return mp.url;
+	/* A resized copy ("photo-300x200.jpg") is shown as the original. */
+	char *name = arena_strdup(m->item_a, up);
+	char *dot = strrchr(name, '.');
+	char *dash = dot ? dot : NULL;
+	while (dash && dash > name && dash[-1] != '-')
+		dash--;
+	if (dot && dash > name) {
+		int w, h;
+		char x;
+		if (sscanf(dash, "%dx%d%c", &w, &h, &x) == 3 && x == '.') {
+			char *orig = arena_printf(m->item_a, "%.*s%s", (int)(dash - 1 - name), name, dot);
+			if (map_get(m, m->item_a, "upload", orig, &mp) && mp.id)
+				return mp.url;
+		}
+	}
+	return NULL;
+}
+
+/* The body Byline stores for an item's content; shortcodes left are
+** reported. */
+static const char *convert(struct imp *m, struct arena *a, const struct wxr_item *it)
+{
+	struct wpcontent_ctx c = {m->old_bases, m->n_old_bases, attachment_cb, upload_cb, m};
+	struct buf out = BUF_INIT, notes = BUF_INIT;
+	wpcontent_convert(it->content, &c, &out, &notes);
+	if (notes.len) {
+		char *n = (char *)buf_cstr(&notes);
+		for (char *p = n; *p; p++)
+			if (*p == '\n')
+				*p = p[1] ? ' ' : 0;
+		line(m, it->line, "%s %lld \"%s\": shortcodes left as written: %s", it->post_type,
+		     it->id, it->title, n);
+	}
+	const char *body = arena_strndup(a, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	buf_free(&notes);
+	return body;
+}
+
+static int status_index(const struct wxr_item *it)
+{
+	if (*it->password)
+		return 5;
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(it->status, status_names[i]))
+			return i;
+	return 6;
+}
+
+static const char sql_slug_owner[] = "SELECT id, headline FROM articles WHERE slug = ?1";
+static const char sql_old_slug[] =
+    "INSERT INTO old_slugs(slug, article_id) VALUES (?1, ?2)"
+    " ON CONFLICT(slug) DO UPDATE SET article_id = excluded.article_id";
+
+/* The comments of an article, parents before replies (any depth). */
+static void import_comments(struct imp *m, struct arena *a, const struct wxr_item *it,
+                            long long article_id)
+{
+	if (!it->n_comments)
+		return;
+	char *done = arena_alloc(a, it->n_comments);
+	size_t left = it->n_comments;
+	for (int round = 0; left && round < 1000000; round++) {
+		size_t before = left;
+		for (size_t i = 0; i < it->n_comments; i++) {
+			if (done[i])
+				continue;
+			const struct wxr_comment *c = &it->comments[i];
+			long long parent = 0;
+			if (c->parent) {
+				struct mapped pm;
+				int have = map_get(m, a, "comment", id_key(a, c->parent), &pm);
+				int in_file = 0;
+				for (size_t k = 0; k < it->n_comments && !in_file; k++)
+					in_file = it->comments[k].id == c->parent && !done[k];
+				if (!have && in_file && !m->o->dry_run)
+					continue; /* its parent comes first */
+				if (!have && !in_file)
+					line(m, it->line, "comment %lld: its parent %lld is not in the export; "
+					     "shown at the top level", c->id, c->parent);
+				parent = have ? pm.id : 0;
+			}
+			done[i] = 1;
+			left--;
+			enum comment_status status = !strcmp(c->approved, "1") ? COMMENT_APPROVED
+			                           : !strcmp(c->approved, "spam") ? COMMENT_SPAM
+			                           : !strcmp(c->approved, "trash") ||
+			                             !strcmp(c->approved, "post-trashed") ? COMMENT_TRASH
+			                                                                  : COMMENT_PENDING;
+			uint64_t h = fnv(fnv(fnv(fnv(fnv(fnv(0, c->author), c->email), c->content),
+			                         comment_status_name(status)), c->date_gmt), c->url);
+			h = fnv_int(h, c->parent);
+			const char *key = id_key(a, c->id);
+			struct mapped mp;
+			int found = map_get(m, a, "comment", key, &mp);
+			enum what w = decide(&mp, found, h);
+			count(m, K_COMMENT, w);
+			int si = status == COMMENT_APPROVED ? 0 : status == COMMENT_PENDING ? 1
+			       : status == COMMENT_SPAM ? 2 : 3;
+			m->comment_status_n[si]++;
+			if (!strcmp(c->type, "pingback") || !strcmp(c->type, "trackback"))
+				m->pingbacks++;
+			if (w == W_SAME || m->o->dry_run)
+				continue;
+			if (w == W_CHANGED) {
+				comment_set_status(m->db, mp.id, status);
+				map_put(m, "comment", key, mp.id, NULL, h, NULL, NULL);
+				continue;
+			}
+			const char *name = *c->author ? c->author : "Anonymous";
+			const char *url = c->url;
+			if (*url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+				url = "";
+			const char *body = *c->content ? c->content : "(empty)";
+			struct comment_input in = {
+				.article_id = article_id,
+				.parent_id = parent,
+				.author_name = name,
+				.author_email = c->email,
+				.author_url = url,
+				.body = body,
+				.ip = c->ip,
+				.user_agent = c->agent,
+				.status = status,
+				.created_at = gmt_time(c->date_gmt) ? gmt_time(c->date_gmt)
+				                                    : local_time(c->date),
+				.spam_score = -1,
+				.spam_reason = *c->type && strcmp(c->type, "comment")
+				                   ? arena_printf(a, "imported %s", c->type)
+				                   : "imported from WordPress",
+				.ip_net = *c->ip ? comment_ip_net(a, c->ip) : "",
+			};
+			struct mapped um;
+			if (c->user_id && map_get(m, a, "author_id", id_key(a, c->user_id), &um))
+				in.user_id = um.id; /* a reply by staff */
+			char err[256];
+			long long id = comment_add(m->db, &in, err, sizeof err);
+			if (id < 0) {
+				m->failed = 1;
+				snprintf(m->err, sizeof m->err, "cannot store comment %lld: %s", c->id, err);
+				break;
+			}
+			if (status == COMMENT_APPROVED && *c->email)
+				comment_learn(m->db, name, c->email, VERDICT_GOOD);
+			map_put(m, "comment", key, id, NULL, h, NULL, NULL);
+		}
+		if (m->failed || left == before) {
+			/* A cycle of parents: the rest at the top level. */
+			for (size_t i = 0; i < it->n_comments && !m->failed && left == before; i++)
+				if (!done[i]) {
+					line(m, it->line, "comment %lld: its parents form a loop; imported at the "
+					     "top level", it->comments[i].id);
+					((struct wxr_comment *)&it->comments[i])->parent = 0;
+					break;
+				}
+			if (m->failed)
+				break;
+		}
+	}
+}
+
+static long long author_for(struct imp *m, struct arena *a, const char *login, enum role *role)
+{
+	struct mapped mp;
+	*role = ROLE_AUTHOR;
+	if (map_get(m, a, "author", login, &mp) && mp.id) {
+		struct author au;
+		if (author_by_id(m->db, a, mp.id, &au) == 0 && role_parse(au.role) != ROLE_NONE)
+			*role = role_parse(au.role);
+		return mp.id;
+	}
+	return 0;
+}
+
+static void import_post(struct imp *m, struct arena *a, const struct wxr_item *it)
+{
+	int si = status_index(it);
+	if (si == 6) {
+		struct mapped was;
+		if (map_get(m, m->item_a, "post", id_key(m->item_a, it->id), &was) && was.id)
+			line(m, it->line, "post %lld \"%s\": now %s on WordPress; the article imported "
+			     "before is left as it is here", it->id, it->title, it->status);
+		else
+			line(m, it->line, "post %lld \"%s\": skipped: status %s (trash, auto-draft, ...) "
+			     "is not imported", it->id, it->title, it->status);
+		skip(m, K_POST);
+		return;
+	}
+	m->status_n[si]++;
+	const char *body = convert(m, a, it);
+	uint64_t h = fnv(fnv(fnv(fnv(fnv(0, it->title), body), it->status), it->post_date_gmt),
+	                 it->post_name);
+	h = fnv(fnv(fnv(h, it->creator), it->password), it->comment_status);
+	h = fnv_int(h, it->is_sticky);
+	for (size_t i = 0; i < it->n_terms; i++)
+		h = fnv(fnv(h, it->terms[i].domain), it->terms[i].slug);
+	h = fnv(h, wxr_meta_get(it, "_thumbnail_id"));
+	const char *key = id_key(a, it->id);
+	struct mapped mp;
+	int found = map_get(m, a, "post", key, &mp);
+	enum what w = decide(&mp, found, h);
+	count(m, K_POST, w);
+	long long id = mp.id;
+	if (w != W_SAME && !m->o->dry_run) {
+		enum role role;
+		long long author = author_for(m, a, it->creator, &role);
+		if (!author) {
+			line(m, it->line, "post %lld \"%s\": its author %s is not in the export; "
+			     "made an author of that name", it->id, it->title, it->creator);
+			author = author_ensure(m->db, a, *it->creator ? it->creator : "WordPress", NULL,
+			                       NULL);
+			if (author < 0) {
+				m->failed = 1;
+				snprintf(m->err, sizeof m->err, "cannot create an author: %s",
+				         db_errmsg(m->db));
+				return;
+			}
+			map_put(m, "author", it->creator, author, NULL, 1, NULL, NULL);
+		}
+		enum article_status status = si == 0 ? ARTICLE_PUBLISHED : si == 1 ? ARTICLE_DRAFT
+		                           : si == 2 ? ARTICLE_PENDING : si == 3 ? ARTICLE_SCHEDULED
+		                                                                 : ARTICLE_PRIVATE;
+		if (si == 5)
+			line(m, it->line, "post %lld \"%s\": password-protected: imported as private "
+			     "(staff only)", it->id, it->title);
+		long long pub = gmt_time(it->post_date_gmt);
+		if (!pub && (si == 0 || si == 3 || si == 4 || si == 5))
+			pub = local_time(it->post_date);
+		/* The slug: WordPress's, decoded; one from the title when it has none
+		** (drafts) or is not one of ours; then unique. */
+		const char *slug = pct_decode(a, it->post_name);
+		if (!text_is_slug_utf8(slug)) {
+			const char *made = text_slug(a, it->title);
+			if (*it->post_name && si == 0)
+				line(m, it->line, "post %lld \"%s\": slug %s made %s", it->id, it->title,
+				     it->post_name, *made ? made : "(none)");
+			slug = made;
+		}
+		if (!*slug)
+			slug = arena_printf(a, "post-%lld", it->id);
+		if (!id) {
+			struct db_stmt *st = db_prepare(m->db, sql_slug_owner);
+			db_bind_text(st, 1, slug);
+			long long owner = 0;
+			int same = 0;
+			if (db_step(st) == DB_ROW) {
+				owner = db_col_int(st, 0);
+				same = !strcmp(db_col_text(st, 1), *it->title ? it->title : "(untitled)");
+			}
+			db_done(st);
+			if (owner && same) {
+				id = owner; /* an interrupted run made it: take it back */
+			} else if (owner) {
+				const char *base = slug;
+				slug = arena_printf(a, "%s-%lld", base, it->id);
+				line(m, it->line, "post %lld \"%s\": slug %s is taken; made %s", it->id,
+				     it->title, base, slug);
+			}
+		}
+		const char *tags[256];
+		size_t n_tags = 0;
+		long long section = 0;
+		const char *section_slug = "";
+		for (size_t i = 0; i < it->n_terms; i++) {
+			const struct wxr_item_term *t = &it->terms[i];
+			if (!strcmp(t->domain, "post_tag") && n_tags < 256) {
+				tags[n_tags++] = term_name(a, t->name);
+			} else if (!strcmp(t->domain, "category")) {
+				struct mapped cm;
+				if (!map_get(m, a, "category", t->slug, &cm)) {
+					line(m, it->line, "post %lld: category %s is not among the export's "
+					     "categories; ignored", it->id, t->slug);
+					continue;
+				}
+				if (!section) {
+					section = cm.id;
+					section_slug = t->slug;
+				} else if (cm.id != section) {
+					line(m, it->line, "post %lld \"%s\": in several categories; its section "
+					     "is the first, %s", it->id, it->title, section_slug);
+				}
+			}
+		}
+		long long featured = 0;
+		const char *featured_alt = NULL;
+		const char *thumb = wxr_meta_get(it, "_thumbnail_id");
+		if (thumb && *thumb && strcmp(thumb, "0")) {
+			struct mapped am;
+			if (map_get(m, a, "attachment", thumb, &am) && am.id) {
+				featured = am.id;
+				featured_alt = *am.alt ? am.alt : it->title;
+			} else if (!m->o->uploads_dir) {
+				/* said once, in the attachments line */
+			} else {
+				line(m, it->line, "post %lld \"%s\": its featured image (attachment %s) "
+				     "was not imported", it->id, it->title, thumb);
+			}
+		}
+		struct article_input in = {
+			.headline = *it->title ? it->title : "(untitled)",
+			.slug = slug,
+			.body_src = body,
+			.status = status,
+			.published_at = pub,
+			.author_id = author,
+			.section_id = section,
+			.tags = tags,
+			.n_tags = n_tags,
+			.featured_media_id = featured,
+			.featured_alt = featured_alt,
+			.comments_open = strcmp(it->comment_status, "closed") != 0,
+			.is_sticky = it->is_sticky,
+			.role = role,
+		};
+		char err[300];
+		db_clear_failed(m->db);
+		long long saved = article_save_in(m->db, a, id, &in, 0, err, sizeof err);
+		if (saved < 0 && db_failed(m->db)) {
+			m->failed = 1; /* the batch is undone; running again resumes */
+			snprintf(m->err, sizeof m->err, "post %lld: %.250s", it->id, err);
+			return;
+		}
+		if (saved < 0) {
+			/* Refused by a check, before anything was written. */
+			line(m, it->line, "post %lld \"%s\": skipped: %s", it->id, it->title, err);
+			m->n[K_POST][w]--;
+			skip(m, K_POST);
+			return;
+		}
+		id = saved;
+		if (map_put(m, "post", key, id, it->guid, h, NULL, NULL) != 0)
+			return;
+		/* Old addresses.  A slug of WordPress's that is not one of ours
+		** (%-encoded non-ASCII) keeps answering through old_slugs, as a slug
+		** changed in the desk does: one 301 from the article page. */
+		const char *wp_slug = pct_decode(a, it->post_name);
+		if (*wp_slug && strcmp(wp_slug, slug) != 0) {
+			struct db_stmt *st = db_prepare(m->db, sql_old_slug);
+			db_bind_text(st, 1, wp_slug);
+			db_bind_int(st, 2, id);
+			db_step(st);
+			db_done(st);
+		}
+		if (si == 0 && pub) {
+			int y, mo, d;
+			text_date_ymd((time_t)pub, &y, &mo, &d);
+			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
+			const char *op = old_path(m, a, it->link);
+			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
+				add_redirect(m, op, url);
+				int oy, omo, od;
+				char os[256];
+				if (sscanf(op, "/%4d/%2d/%2d/%255[^/]/", &oy, &omo, &od, os) == 4 &&
+				    !strcmp(os, slug)) {
+					long long off = local_time(it->post_date) - pub;
+					struct tm lt;
+					time_t tp = (time_t)pub;
+					localtime_r(&tp, &lt);
+					off += lt.tm_gmtoff; /* local_time() read it in our zone */
+					line(m, it->line, "post %lld: WordPress dated it %04d-%02d-%02d (its time "
+					     "zone was UTC%+03lld:%02lld), this site's time zone %04d-%02d-%02d; "
+					     "%s redirects to %s (set the timezone setting to the old site's "
+					     "to keep the address)", it->id, oy, omo, od, off / 3600,
+					     (off < 0 ? -off : off) % 3600 / 60, y, mo, d, op, url);
+				}
+				else if (!strchr(op, '?'))
+					line(m, it->line, "post %lld: address %s is now %s (redirected)", it->id,
+					     op, url);
+			}
+			add_redirect(m, arena_printf(a, "/?p=%lld", it->id), url);
+			add_redirect(m, arena_printf(a, "/archives/%lld", it->id), url);
+			add_redirect(m, arena_printf(a, "/archives/%lld/", it->id), url);
+		}
+	}
+	if (id || m->o->dry_run)
+		import_comments(m, a, it, id);
+}
+
+static void import_page(struct imp *m, struct arena *a, const struct wxr_item *it)
+{
+	const char *key = id_key(a, it->id);
+	struct mapped mp;
+	int found = map_get(m, a, "page", key, &mp);
+	long long parent = 0;
+	if (it->parent) {
+		struct mapped pm;
+		if (map_get(m, a, "page", id_key(a, it->parent), &pm))
+			parent = pm.id;
+		else if (m->pass == P_PAGES && !m->o->dry_run) {
+			m->pages_deferred++;
+			return; /* its parent first: the next page pass */
+		}
+	}
+	int si = status_index(it);
+	if (si == 3 || si == 6) {
+		if (!found) {
+			line(m, it->line, "page %lld \"%s\": skipped: status %s is not imported for pages",
+			     it->id, it->title, it->status);
+			skip(m, K_PAGE);
+			map_put(m, "page", key, 0, it->guid, 0, NULL, NULL);
+		}
+		return;
+	}
+	const char *body = convert(m, a, it);
+	uint64_t h = fnv(fnv(fnv(fnv(fnv(0, it->title), body), it->status), it->post_name),
+	                 it->creator);
+	h = fnv_int(fnv(h, it->password), it->parent);
+	enum what w = decide(&mp, found, h);
+	if (m->page_level > 0 && w == W_SAME)
+		return; /* counted by an earlier page pass of this run */
+	count(m, K_PAGE, w);
+	m->pages_progress++;
+	if (w == W_SAME || m->o->dry_run)
+		return;
+	enum role role;
+	long long author = author_for(m, a, it->creator, &role);
+	const char *slug = pct_decode(a, it->post_name);
+	if (!text_is_slug_utf8(slug))
+		slug = text_slug(a, it->title);
+	enum page_status status = si == 0 ? PAGE_PUBLISHED : si == 4 || si == 5 ? PAGE_PRIVATE
+	                                                                       : PAGE_DRAFT;
+	if (si == 5)
+		line(m, it->line, "page %lld \"%s\": password-protected: imported as private",
+		     it->id, it->title);
+	struct page_input in = {
+		.title = *it->title ? it->title : "(untitled)",
+		.slug = slug,
+		.parent_id = parent,
+		.body_src = body,
+		.status = status,
+		.author_id = author,
+		.created_at = gmt_time(it->post_date_gmt) ? gmt_time(it->post_date_gmt)
+		                                          : local_time(it->post_date),
+		.comments_open = strcmp(it->comment_status, "closed") != 0,
+		.menu_order = (int)it->menu_order,
+		.role = role,
+	};
+	char err[300];
+	tx_end(m); /* page_save() opens its own transaction */
+	long long id = page_save(m->db, a, mp.id, &in, 0, err, sizeof err);
+	if (id < 0) {
+		line(m, it->line, "page %lld \"%s\": skipped: %s", it->id, it->title, err);
+		m->n[K_PAGE][w]--;
+		skip(m, K_PAGE);
+		map_put(m, "page", key, 0, it->guid, h, NULL, NULL);
+		return;
+	}
+	map_put(m, "page", key, id, it->guid, h, NULL, NULL);
+	if (si == 0) {
+		struct page_row row;
+		if (page_by_id(m->db, a, id, &row) == 0) {
+			const char *url = arena_printf(a, "/%s/", row.path);
+			add_redirect(m, arena_printf(a, "/?page_id=%lld", it->id), url);
+			const char *op = old_path(m, a, it->link);
+			if (op && strcmp(op, url) && strcmp(pct_decode(a, op), url)) {
+				add_redirect(m, op, url);
+				line(m, it->line, "page %lld: address %s is now %s (redirected)", it->id, op,
+				     url);
+			}
+		}
+	}
+}
+
+static int on_item(void *ctx, const struct wxr_item *it)
+{
+	struct imp *m = ctx;
+	if (m->failed)
+		return -1;
+	int is_post = !strcmp(it->post_type, "post");
+	int is_page = !strcmp(it->post_type, "page");
+	int is_att = !strcmp(it->post_type, "attachment");
+	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS)) {
+		if (item_begin(m) != 0)
+			return -1;
+	}
+	struct arena *a = arena_new();
+	m->item_a = a;
+	if (m->pass == P_TERMS) {
+		if (is_att)
+			import_attachment(m, a, it);
+		else if (!is_post && !is_page)
+			line(m, it->line, "item %lld \"%s\": skipped: type %s is not imported", it->id,
+			     it->title, it->post_type);
+	} else if (m->pass == P_POSTS && is_post) {
+		import_post(m, a, it);
+		m->done_items++;
+		progress(m, 0);
+	} else if (m->pass == P_PAGES && is_page) {
+		long long before = m->pages_deferred;
+		import_page(m, a, it);
+		if (m->pages_deferred == before) {
+			m->done_items++;
+			progress(m, 0);
+		}
+	}
+	m->item_a = NULL;
+	arena_free(a);
+	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS))
+		item_end(m, 1 + (int)(it->n_comments / WXR_COMMENTS_PER_ITEM));
+	return m->failed ? -1 : 0;
+}
+
+/* ---- the whole import ---- */
+
+static void report(struct imp *m)
+{
+	FILE *r = m->o->report;
+	if (!r)
+		return;
+	fprintf(r, "%s \"%s\" (WXR %s, %s)\n", m->o->dry_run ? "Would import" : "Imported",
+	        m->title ? m->title : "", m->version ? m->version : "?",
+	        m->n_old_bases ? m->old_bases[0] : "no address");
+	for (int k = 0; k < K_N; k++)
+		fprintf(r, "%-12s %lld new, %lld updated, %lld unchanged, %lld skipped\n",
+		        kind_names[k], m->n[k][0], m->n[k][1], m->n[k][2], m->n[k][3]);
+	fprintf(r, "posts by status: %lld published, %lld draft, %lld pending, %lld scheduled, "
+	        "%lld private, %lld password-protected (as private)\n",
+	        m->status_n[0], m->status_n[1], m->status_n[2], m->status_n[3], m->status_n[4],
+	        m->status_n[5]);
+	fprintf(r, "comments by status: %lld approved, %lld pending, %lld spam, %lld trash "
+	        "(%lld pingbacks and trackbacks)\n", m->comment_status_n[0], m->comment_status_n[1],
+	        m->comment_status_n[2], m->comment_status_n[3], m->pingbacks);
+	double took = now_s() - m->started;
+	long long things = 0;
+	for (int k = 0; k < K_N; k++)
+		for (int w = 0; w < 4; w++)
+			things += m->n[k][w];
+	fprintf(r, "%lld things in %.1f s (%.0f a second) after the file was checked\n", things,
+	        took, took > 0 ? things / took : 0.0);
+	if (m->n[K_AUTHOR][0] && !m->o->dry_run)
+		fprintf(r, "New authors have no password: `byline user reset-link EMAIL` prints "
+		        "a link to set one.\n");
+	if (m->lines && ftell(m->lines) > 0) {
+		fprintf(r, "Skipped or changed:\n");
+		rewind(m->lines);
+		char chunk[8192];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof chunk, m->lines)) > 0)
+			fwrite(chunk, 1, got, r);
+	}
+	fflush(r);
+}
+
+static int pass(struct imp *m, const char *path, enum pass p, const struct wxr_handler *h,
+                struct wxr_error *err)
+{
+	m->pass = p;
+	int rc = wxr_read_file(path, h, err);
+	if (rc != 0 && m->in_tx) {
+		m->in_tx = 0; /* the open batch is undone */
+		db_rollback(m->db);
+	} else if (tx_end(m) != 0) {
+		rc = -1;
+	}
+	if (rc != 0 && m->failed) {
+		snprintf(err->msg, sizeof err->msg, "%.290s", m->err);
+		err->line = err->column = 0;
+	}
+	return rc ? -1 : 0;
+}
+
+int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
+               struct wxr_error *err)
+{
+	struct imp m;
+	memset(&m, 0, sizeof m);
+	m.db = db;
+	m.o = o;
+	m.cha = arena_new();
+	m.lines = tmpfile();
+	struct wxr_handler h = {&m, on_channel, NULL, NULL, validate_item};
+	m.last_shown = now_s();
+	int rc = pass(&m, path, P_VALIDATE, &h, err);
+	if (rc == 0) {
+		h.channel = NULL;
+		h.author = on_author;
+		h.term = on_term;
+		h.item = on_item;
+		m.started = m.last_shown = now_s();
+		rc = pass(&m, path, P_TERMS, &h, err);
+		if (rc == 0)
+			rc = pass(&m, path, P_POSTS, &h, err);
+		/* Pages: parents before children, one pass per level. */
+		for (int level = 0; rc == 0 && level <= PAGE_MAX_DEPTH + 1; level++) {
+			m.pages_deferred = 0;
+			m.pages_progress = 0;
+			m.page_level = level;
+			rc = pass(&m, path, P_PAGES, &h, err);
+			if (!m.pages_deferred)
+				break;
+			if (!m.pages_progress || level == PAGE_MAX_DEPTH + 1) {
+				line(&m, 0, "%lld pages: their parents are not in the export; not imported",
+				     m.pages_deferred);
+				break;
+			}
+		}
+		progress(&m, 1);
+		if (rc == 0)
+			report(&m);
+	}
+	if (m.lines)
+		fclose(m.lines);
+	arena_free(m.cha);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/*
+** wxr_import.h: a WordPress export (WXR) into Byline.
+**
+** The file is read several times, streaming (wxr_read.h), never held:
+**
+**   1. validate: the whole file is read and checked, nothing written.  A
+**      file cut short, malformed, hostile or not WXR stops here with its
+**      line and column, so nothing is ever half-imported from a bad file;
+**   2. authors, categories, tags and attachments (media: the files from
+**      --uploads, or their old addresses kept);
+**   3. posts with their comments; 4. pages, parents before children.
+**
+** Every WordPress thing imported is recorded in wp_import_map (its kind and
+** WordPress id, the Byline row it became, a digest of its fields) in the
+** same transaction as the rows it made; items are committed in small
+** batches (one fsync a batch).  An item refused by a check is skipped and
+** reported, the rest goes on; a database error stops the import with its
+** batch undone.  Running the import again changes nothing; a later export
+** of the same site adds what is new and updates what changed (its digest
+** differs); an import interrupted half way resumes by running it again.
+** Redirects (redirect.h) are added for every old address that differs from
+** the new one.
+**
+** Progress goes to opts->progress while it runs; the report (counts, and
+** every item skipped or changed with the reason) to opts->report at the end.
+*/
+#ifndef BYLINE_MODEL_WXR_IMPORT_H
+#define BYLINE_MODEL_WXR_IMPORT_H
+
+#include "model/wxr_read.h"
+
+#include <stdio.h>
+
+struct db;
+
+struct wxr_import_opts {
+	const char *uploads_dir; /* a copy of wp-content/uploads, or NULL */
+	const char *data_dir;    /* where media files are stored (media_store) */
+	int dry_run;             /* report what would happen, write nothing */
+	FILE *progress;          /* progress lines (stderr), or NULL for none */
+	int progress_bar;        /* progress is a terminal: one redrawn bar */
+	FILE *report;            /* the report (stdout) */
+};
+
+/* Imports the export at path.  Returns 0 (the report says what happened,
+** items skipped included), or -1 with err filled: the file was refused
+** (nothing written) or the database failed (what was committed so far is
+** kept, and running again resumes). */
+int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *opts,
+               struct wxr_error *err);
+
+#endif
