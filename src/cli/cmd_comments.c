@@ -30,13 +30,10 @@ static void print_oneline(const char *s, size_t max)
 	}
 }
 
-static int list(struct db *db, const char *status)
+static int list(struct db *db, const char *status_name)
 {
-	static const char *const ok[] = {"pending", "approved", "spam", "trash"};
-	int valid = !status;
-	for (int i = 0; status && i < 4; i++)
-		valid |= !strcmp(status, ok[i]);
-	if (!valid) {
+	enum comment_status status = comment_status_parse(status_name);
+	if (status_name && !status) {
 		fprintf(stderr, "byline comments: --status must be pending, approved, spam or trash\n");
 		return 2;
 	}
@@ -44,7 +41,7 @@ static int list(struct db *db, const char *status)
 	size_t n;
 	struct comment *c = comment_list(db, a, status, 100000, 0, &n);
 	for (size_t i = 0; i < n; i++) {
-		printf("%lld\t%s\t%s\t%s <%s>\t%s\t", c[i].id, c[i].status,
+		printf("%lld\t%s\t%s\t%s <%s>\t%s\t", c[i].id, comment_status_name(c[i].status),
 		       text_date_iso(a, (time_t)c[i].created_at), c[i].author_name,
 		       c[i].author_email, c[i].article_slug);
 		print_oneline(c[i].body, 80);
@@ -73,10 +70,11 @@ int cmd_comments(const char *path, int argc, char **argv)
 	if (!strcmp(action, "list") && n == 1) {
 		rc = list(db, cli_option(argc, argv, "--status"));
 	} else if (n == 2) {
-		const char *status = !strcmp(action, "approve") ? "approved"
-		                   : !strcmp(action, "unapprove") ? "pending"
-		                   : !strcmp(action, "spam") ? "spam"
-		                   : !strcmp(action, "trash") ? "trash" : NULL;
+		enum comment_status status = !strcmp(action, "approve") ? COMMENT_APPROVED
+		                           : !strcmp(action, "unapprove") ? COMMENT_PENDING
+		                           : !strcmp(action, "spam") ? COMMENT_SPAM
+		                           : !strcmp(action, "trash") ? COMMENT_TRASH
+		                                                      : COMMENT_STATUS_NONE;
 		long long id;
 		if (!status) {
 			fprintf(stderr, "byline comments: unknown action '%s'\n", action);
@@ -85,7 +83,7 @@ int cmd_comments(const char *path, int argc, char **argv)
 		} else {
 			int r = comment_moderate(db, id, status);
 			if (r == 0) {
-				printf("comment %lld: %s\n", id, status);
+				printf("comment %lld: %s\n", id, comment_status_name(status));
 				rc = 0;
 			} else {
 				fprintf(stderr, "byline comments: %s\n",
@@ -126,12 +124,9 @@ int cmd_settings(const char *path, int argc, char **argv)
 		if (rc)
 			fprintf(stderr, "byline settings: %s\n", err);
 	} else if (n == 1 && !strcmp(pos[0], "list")) {
-		static const char *const keys[] = {"site_title", "tagline", "timezone", "base_url",
-		    "moderation", "posts_per_page", "comment_min_seconds", "comment_max_seconds",
-		    "comment_flood_seconds", "comment_max_links", "held_cookie_seconds", NULL};
-		for (int i = 0; keys[i]; i++) {
-			char *v = settings_get(db, a, keys[i]);
-			printf("%s\t%s\n", keys[i], v ? v : "");
+		for (size_t i = 0; i < settings_n_defs; i++) {
+			char *v = settings_get(db, a, settings_defs[i].key);
+			printf("%s\t%s\n", settings_defs[i].key, v ? v : "");
 		}
 		rc = 0;
 	} else {

@@ -110,7 +110,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->slug = arena_strdup(a, db_col_text(st, 1));
 	r->headline = arena_strdup(a, db_col_text(st, 2));
 	r->dek = arena_strdup(a, db_col_text(st, 3));
-	r->status = arena_strdup(a, db_col_text(st, 4));
+	r->status = article_status_parse(db_col_text(st, 4));
 	r->published_at = db_col_int(st, 5);
 	r->created_at = db_col_int(st, 6);
 	r->updated_at = db_col_int(st, 7);
@@ -151,7 +151,7 @@ int article_by_slug(struct db *db, struct arena *a, const char *slug, int publis
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		read_row(st, a, out, 1);
-		rc = (published_only && strcmp(out->status, "published") != 0) ? 1 : 0;
+		rc = (published_only && out->status != ARTICLE_PUBLISHED) ? 1 : 0;
 	} else {
 		rc = rc == DB_OK ? 1 : -1;
 	}
@@ -424,21 +424,16 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 }
 
 /* 1 if status is one an article may have. */
-static int status_known(const char *status)
+static int status_known(enum article_status status)
 {
-	static const char *const known[] = {"draft", "pending", "scheduled", "published",
-	                                    "private"};
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (!strcmp(status, known[i]))
-			return 1;
-	return 0;
+	return *article_status_name(status) != 0;
 }
 
 /* The status column's value for status: a private article is a draft
 ** marked is_private. */
-static const char *stored_status(const char *status)
+static const char *stored_status(enum article_status status)
 {
-	return strcmp(status, "private") ? status : "draft";
+	return article_status_name(status == ARTICLE_PRIVATE ? ARTICLE_DRAFT : status);
 }
 
 static int slug_taken(struct db *db, const char *slug)
@@ -455,16 +450,16 @@ static int slug_taken(struct db *db, const char *slug)
 static long long create(struct db *db, struct arena *a, const struct article_input *in,
                         int own_tx, char *err, size_t errlen)
 {
-	const char *status = in->status ? in->status : "published";
+	enum article_status status = in->status ? in->status : ARTICLE_PUBLISHED;
 	if (!in->headline || !*in->headline) {
 		snprintf(err, errlen, "the headline is empty");
 		return -1;
 	}
 	if (!status_known(status)) {
-		snprintf(err, errlen, "unknown status '%s'", status);
+		snprintf(err, errlen, "unknown status %d", (int)status);
 		return -1;
 	}
-	int is_private = !strcmp(status, "private");
+	int is_private = status == ARTICLE_PRIVATE;
 	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
 	if (!text_is_slug_utf8(slug)) {
 		snprintf(err, errlen, "slug '%s' may hold only a-z, 0-9, letters of other scripts "
@@ -480,7 +475,7 @@ static long long create(struct db *db, struct arena *a, const struct article_inp
 	}
 	long long now = (long long)time(NULL);
 	long long pub = in->published_at;
-	if (!pub && !strcmp(status, "published"))
+	if (!pub && status == ARTICLE_PUBLISHED)
 		pub = now;
 
 	long long id = -1;
@@ -681,7 +676,7 @@ static long long save(struct db *db, struct arena *a, long long id,
                       const struct article_input *in, long long user_id, int own_tx,
                       char *err, size_t errlen)
 {
-	const char *status = in->status ? in->status : "draft";
+	enum article_status status = in->status ? in->status : ARTICLE_DRAFT;
 	if (!in->headline || !*in->headline) {
 		snprintf(err, errlen, "Please write a headline.");
 		return -1;
@@ -736,7 +731,7 @@ static long long save(struct db *db, struct arena *a, long long id,
 		goto fail;
 	}
 	long long pub = in->published_at;
-	if (!strcmp(status, "published") && !pub)
+	if (status == ARTICLE_PUBLISHED && !pub)
 		pub = had && old.published_at ? old.published_at : now;
 	struct db_stmt *st = db_prepare(db, had ? sql_update : sql_insert_full);
 	db_bind_int(st, 1, id);
@@ -764,7 +759,7 @@ static long long save(struct db *db, struct arena *a, long long id,
 	db_bind_int(st, 14, in->comments_open);
 	db_bind_text(st, 15, role_name(body_role));
 	db_bind_int(st, 16, MARKDOWN_VERSION);
-	db_bind_int(st, 17, !strcmp(status, "private"));
+	db_bind_int(st, 17, status == ARTICLE_PRIVATE);
 	db_bind_int(st, 18, in->is_sticky ? 1 : 0);
 	if (step_once(st) != DB_OK) {
 		snprintf(err, errlen, "The article could not be saved: %s", db_errmsg(db));
@@ -822,7 +817,7 @@ static long long save(struct db *db, struct arena *a, long long id,
 	db_bind_text(st, 5, slug);
 	db_bind_text(st, 6, in->dek ? in->dek : "");
 	db_bind_text(st, 7, src);
-	db_bind_text(st, 8, status);
+	db_bind_text(st, 8, article_status_name(status));
 	if (pub)
 		db_bind_int(st, 9, pub);
 	else
@@ -924,7 +919,7 @@ struct article *article_list(struct db *db, struct arena *a, const struct articl
 {
 	for (int pass = 0; pass < 2; pass++) {
 		struct db_stmt *st = db_prepare(db, pass ? sql_list_desk : sql_count_desk);
-		db_bind_text(st, 1, f->status && *f->status ? f->status : NULL);
+		db_bind_text(st, 1, f->status ? article_status_name(f->status) : NULL);
 		db_bind_int(st, 2, f->author_id);
 		db_bind_int(st, 3, f->section_id);
 		db_bind_text(st, 4, f->q && *f->q ? f->q : NULL);

@@ -12,6 +12,7 @@
 #define BYLINE_MODEL_ARTICLE_H
 
 #include "model/account.h"
+#include "model/status.h"
 
 #include <stddef.h>
 
@@ -27,7 +28,7 @@ struct article {
 	const char *body_html;     /* rendered body ("" in listings) */
 	enum role body_role;       /* of who last changed the body: its trust
 	                              (ROLE_NONE in listings) */
-	const char *status;        /* draft, pending, scheduled, published, private */
+	enum article_status status; /* draft, pending, scheduled, published, private */
 	long long published_at;    /* 0 if never */
 	long long created_at;      /* first saved */
 	long long updated_at;      /* last saved */
@@ -55,9 +56,8 @@ struct article_input {
 	const char *dek;          /* may be NULL */
 	const char *body_src;     /* Markdown, rendered with the trust of
 	                             article_body_role() */
-	const char *status;       /* draft, pending, scheduled, published or
-	                             private (staff only); NULL means "published"
-	                             (article_create) or "draft" (article_save) */
+	enum article_status status; /* ARTICLE_STATUS_NONE means published
+	                             (article_create) or draft (article_save) */
 	long long published_at;   /* 0 means now, for published articles */
 	long long author_id;      /* required */
 	long long section_id;     /* 0 for none */
@@ -130,7 +130,7 @@ long long article_by_old_slug(struct db *db, const char *slug);
 /* Articles for the desk, newest first, filtered; *total gets the count of
 ** all matches.  Allocated in a. */
 struct article_filter {
-	const char *status;   /* NULL for all */
+	enum article_status status; /* ARTICLE_STATUS_NONE for all */
 	long long author_id;  /* 0 for all */
 	long long section_id; /* 0 for all */
 	const char *q;        /* words in headline, dek or body; NULL for all */

@@ -137,7 +137,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_textn(st, 7, html.data ? html.data : "", html.len);
 	db_bind_text(st, 8, in->ip ? in->ip : "");
 	db_bind_text(st, 9, in->user_agent ? in->user_agent : "");
-	db_bind_text(st, 10, in->status);
+	db_bind_text(st, 10, comment_status_name(in->status));
 	db_bind_int(st, 11, in->created_at ? in->created_at : (long long)time(NULL));
 	if (in->user_id > 0)
 		db_bind_int(st, 12, in->user_id);
@@ -172,15 +172,16 @@ int comment_count_links(const char *body)
 	return n;
 }
 
-/* What moderators taught: "good", "bad" or NULL for a stranger. */
-static const char *verdict_of(struct db *db, const char *name, const char *email)
+/* What moderators taught: VERDICT_NONE for a stranger. */
+static enum commenter_verdict verdict_of(struct db *db, const char *name, const char *email)
 {
 	struct db_stmt *st = db_prepare(db, sql_verdict);
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
-	const char *v = NULL;
+	enum commenter_verdict v = VERDICT_NONE;
 	if (db_step(st) == DB_ROW)
-		v = !strcmp(db_col_text(st, 0), "bad") ? "bad" : "good";
+		v = commenter_verdict_parse(db_col_text(st, 0)) == VERDICT_BAD ? VERDICT_BAD
+		                                                               : VERDICT_GOOD;
 	db_done(st);
 	return v;
 }
@@ -207,13 +208,13 @@ static int blocked(const struct settings *s, const char *name, const char *email
 	return 0;
 }
 
-const char *comment_decide(struct db *db, const struct settings *s,
+enum comment_status comment_decide(struct db *db, const struct settings *s,
                            const struct comment_input *in, int seconds_to_post,
                            char *why, size_t whylen, double *score)
 {
 	struct buf r = BUF_INIT;
-	const char *status = NULL;
-	const char *verdict = verdict_of(db, in->author_name, in->author_email);
+	enum comment_status status = COMMENT_STATUS_NONE;
+	enum commenter_verdict verdict = verdict_of(db, in->author_name, in->author_email);
 	*score = -1;
 	/* The text the filter reads: the comment, the name and the website. */
 	struct buf text = BUF_INIT;
@@ -223,36 +224,36 @@ const char *comment_decide(struct db *db, const struct settings *s,
 	buf_free(&text);
 	*score = p;
 	int links = comment_count_links(in->body) + (in->author_url && *in->author_url ? 0 : 0);
-	if (verdict && !strcmp(verdict, "bad")) {
+	if (verdict == VERDICT_BAD) {
 		buf_puts(&r, "marked spam before; ");
-		status = "spam";
+		status = COMMENT_SPAM;
 	}
 	if (blocked(s, in->author_name, in->author_email, in->body)) {
 		buf_puts(&r, "a blocklisted word; ");
-		status = "spam";
+		status = COMMENT_SPAM;
 	}
 	if (p >= 0)
 		buf_printf(&r, "filter %.2f; ", p);
 	if (!status && p >= 0.95)
-		status = "spam";
+		status = COMMENT_SPAM;
 	if (!status && p >= 0.6) {
 		buf_puts(&r, "the filter is unsure; ");
-		status = "pending";
+		status = COMMENT_PENDING;
 	}
 	if (links >= s->comment_max_links) {
 		buf_printf(&r, "%d links; ", links);
 		if (!status)
-			status = "pending";
+			status = COMMENT_PENDING;
 	}
 	if (seconds_to_post >= 0 && seconds_to_post < 10)
 		buf_printf(&r, "sent %d s after the page was served; ", seconds_to_post);
 	if (!status && !strcmp(s->moderation, "all")) {
 		buf_puts(&r, "every comment is held; ");
-		status = "pending";
+		status = COMMENT_PENDING;
 	}
-	if (!status && (!strcmp(s->moderation, "none") || verdict)) {
-		buf_puts(&r, verdict ? "a known commenter; " : "");
-		status = "approved";
+	if (!status && (!strcmp(s->moderation, "none") || verdict != VERDICT_NONE)) {
+		buf_puts(&r, verdict != VERDICT_NONE ? "a known commenter; " : "");
+		status = COMMENT_APPROVED;
 	}
 	if (!status) {
 		struct db_stmt *st = db_prepare(db, sql_known_good);
@@ -261,7 +262,7 @@ const char *comment_decide(struct db *db, const struct settings *s,
 		int known = db_step(st) == DB_ROW;
 		db_done(st);
 		buf_puts(&r, known ? "approved before; " : "first-time commenter; ");
-		status = known ? "approved" : "pending";
+		status = known ? COMMENT_APPROVED : COMMENT_PENDING;
 	}
 	size_t len = r.len >= 2 ? r.len - 2 : 0; /* without the last "; " */
 	snprintf(why, whylen, "%.*s", (int)len, r.data ? r.data : "");
@@ -278,7 +279,7 @@ static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->author_url = arena_strdup(a, db_col_text(st, 4));
 	c->body = arena_strdup(a, db_col_text(st, 5));
 	c->body_html = arena_strdup(a, db_col_text(st, 6));
-	c->status = arena_strdup(a, db_col_text(st, 7));
+	c->status = comment_status_parse(db_col_text(st, 7));
 	c->created_at = db_col_int(st, 8);
 	c->user_id = db_col_int(st, 9);
 	c->is_article_author = (int)db_col_int(st, 10);
@@ -553,7 +554,7 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 			db_bind_int(st, 1, own[i]);
 			db_bind_int(st, 2, article_id);
 			if (db_step(st) == DB_ROW && db_col_int(st, 0) == 0 &&
-			    !strcmp(db_col_text(st, 2), "pending")) {
+			    comment_status_parse(db_col_text(st, 2)) == COMMENT_PENDING) {
 				long long c = db_col_int(st, 1);
 				before += c < created || (c == created && own[i] < id);
 			}
@@ -647,11 +648,11 @@ int comment_is_duplicate(struct db *db, const struct comment_input *in)
 	return dup;
 }
 
-int comment_set_status(struct db *db, long long id, const char *status)
+int comment_set_status(struct db *db, long long id, enum comment_status status)
 {
 	struct db_stmt *st = db_prepare(db, sql_set_status);
 	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, status);
+	db_bind_text(st, 2, comment_status_name(status));
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK)
@@ -659,13 +660,13 @@ int comment_set_status(struct db *db, long long id, const char *status)
 	return db_changes(db) ? 0 : 1;
 }
 
-struct comment *comment_list(struct db *db, struct arena *a, const char *status,
+struct comment *comment_list(struct db *db, struct arena *a, enum comment_status status,
                              int limit, long long offset, size_t *n)
 {
 	struct db_stmt *st = db_prepare(db, status ? sql_list_status : sql_list_all);
 	db_bind_int(st, 1, limit);
 	if (status)
-		db_bind_text(st, 2, status);
+		db_bind_text(st, 2, comment_status_name(status));
 	db_bind_int(st, 3, offset);
 	return read_all(st, a, 1, n);
 }
@@ -686,15 +687,12 @@ int comment_get(struct db *db, struct arena *a, long long id, struct comment *ou
 	return rc;
 }
 
-void comment_counts(struct db *db, long long counts[4])
+void comment_counts(struct db *db, long long counts[COMMENT_N_STATUSES + 1])
 {
-	static const char *const names[] = {"pending", "approved", "spam", "trash"};
-	memset(counts, 0, 4 * sizeof *counts);
+	memset(counts, 0, (COMMENT_N_STATUSES + 1) * sizeof *counts);
 	struct db_stmt *st = db_prepare(db, sql_counts);
 	while (db_step(st) == DB_ROW)
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(db_col_text(st, 0), names[i]))
-				counts[i] = db_col_int(st, 1);
+		counts[comment_status_parse(db_col_text(st, 0))] = db_col_int(st, 1);
 	db_done(st);
 }
 
@@ -743,34 +741,35 @@ int comment_delete(struct db *db, long long id)
 	return 0;
 }
 
-int comment_learn(struct db *db, const char *name, const char *email, const char *verdict)
+int comment_learn(struct db *db, const char *name, const char *email,
+                  enum commenter_verdict verdict)
 {
 	struct db_stmt *st = db_prepare(db, sql_learn);
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, verdict);
+	db_bind_text(st, 3, commenter_verdict_name(verdict));
 	db_bind_int(st, 4, (long long)time(NULL));
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
 }
 
-int comment_moderate(struct db *db, long long id, const char *status)
+int comment_moderate(struct db *db, long long id, enum comment_status status)
 {
 	struct arena *a = arena_new();
 	struct comment c;
 	int rc = comment_get(db, a, id, &c);
 	if (rc == 0) {
-		int was = !strcmp(c.status, status);
+		int was = c.status == status;
 		rc = comment_set_status(db, id, status);
 		struct buf text = BUF_INIT;
 		buf_printf(&text, "%s %s %s", c.body, c.author_name, c.author_url);
-		if (rc == 0 && !strcmp(status, "approved")) {
-			rc = comment_learn(db, c.author_name, c.author_email, "good");
+		if (rc == 0 && status == COMMENT_APPROVED) {
+			rc = comment_learn(db, c.author_name, c.author_email, VERDICT_GOOD);
 			if (rc == 0 && !was && c.user_id == 0)
 				rc = spamfilter_train(db, buf_cstr(&text), 0);
-		} else if (rc == 0 && !strcmp(status, "spam")) {
-			rc = comment_learn(db, c.author_name, c.author_email, "bad");
+		} else if (rc == 0 && status == COMMENT_SPAM) {
+			rc = comment_learn(db, c.author_name, c.author_email, VERDICT_BAD);
 			if (rc == 0 && !was)
 				rc = spamfilter_train(db, buf_cstr(&text), 1);
 		}
@@ -941,7 +940,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		return out->result = COMMENT_DUPLICATE;
 	}
 	if (post->user_id > 0) {
-		in.status = "approved";
+		in.status = COMMENT_APPROVED;
 		in.spam_reason = "a reply from the desk";
 	} else {
 		char reason[256];

@@ -8,6 +8,8 @@
 #ifndef BYLINE_MODEL_COMMENT_H
 #define BYLINE_MODEL_COMMENT_H
 
+#include "model/status.h"
+
 #include <stddef.h>
 
 /* What a comment may hold, in characters (WordPress's limits), for every
@@ -29,7 +31,7 @@ struct comment {
 	const char *author_url;  /* "" or an http(s) URL */
 	const char *body;        /* Markdown as typed */
 	const char *body_html;   /* sanitized HTML made from body */
-	const char *status;      /* pending, approved, spam, trash */
+	enum comment_status status; /* pending, approved, spam, trash */
 	long long created_at;    /* seconds, UTC */
 	long long user_id;       /* staff who wrote it (a reply from the desk), else 0 */
 	int is_article_author;   /* written by the article's own author */
@@ -51,7 +53,7 @@ struct comment_input {
 	const char *body;
 	const char *ip;
 	const char *user_agent;
-	const char *status;      /* from comment_decide() */
+	enum comment_status status; /* from comment_decide() */
 	long long created_at;    /* 0 = now */
 	long long user_id;       /* staff author of a desk reply, else 0 */
 	double spam_score;       /* the filter's probability, -1 for none */
@@ -95,7 +97,7 @@ struct comment_outcome {
 	const char *url;        /* the website as stored ("http://" added) */
 	long long parent_id;    /* the parent as stored; 0 when it was not found */
 	long long id;           /* STORED: the new comment */
-	const char *status;     /* STORED: approved, pending or spam */
+	enum comment_status status; /* STORED: approved, pending or spam */
 	long long retry_after;  /* TOO_SOON, UNAVAILABLE: seconds to wait */
 };
 
@@ -121,7 +123,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 long long comment_add(struct db *db, const struct comment_input *in, char *err,
                       size_t errlen);
 
-/* "approved", "pending" or "spam" for a new comment, with the reasons in
+/* COMMENT_APPROVED, _PENDING or _SPAM for a new comment, with the reasons in
 ** why and the spam filter's probability in *score (-1 untrained).  Spam:
 ** the commenter was marked spam before (comment_learn), a blocklist word
 ** appears, or the trained filter is sure (>= 0.95); held when it is unsure
@@ -129,7 +131,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 ** Otherwise by the site's policy: hold all; hold first-time commenters (same
 ** name and email neither approved before nor taught good); or none; and
 ** always hold one with max_links or more links. */
-const char *comment_decide(struct db *db, const struct settings *s,
+enum comment_status comment_decide(struct db *db, const struct settings *s,
                            const struct comment_input *in, int seconds_to_post,
                            char *why, size_t whylen, double *score);
 
@@ -190,12 +192,12 @@ long long comment_seconds_since_ip(struct db *db, const char *ip);
 int comment_is_duplicate(struct db *db, const struct comment_input *in);
 
 /* Sets a comment's status.  0, 1 if no such comment, -1 on error. */
-int comment_set_status(struct db *db, long long id, const char *status);
+int comment_set_status(struct db *db, long long id, enum comment_status status);
 
 /* A moderator's decision: sets the status and teaches the rules (approved:
 ** the commenter becomes known-good; spam: known-bad).  0, 1 if no such
 ** comment, -1 on error. */
-int comment_moderate(struct db *db, long long id, const char *status);
+int comment_moderate(struct db *db, long long id, enum comment_status status);
 
 /* The newest `limit` approved comments on published articles, newest first:
 ** of one article, or of the whole site when article_id is 0.  For the
@@ -205,16 +207,17 @@ int comment_moderate(struct db *db, long long id, const char *status);
 struct comment *comment_recent_approved(struct db *db, struct arena *a, long long article_id,
                                         int limit, size_t *n);
 
-/* Comments for moderators, newest first, optionally of one status (NULL for
-** all), with email and IP.  Allocated in a. */
-struct comment *comment_list(struct db *db, struct arena *a, const char *status,
+/* Comments for moderators, newest first, optionally of one status
+** (COMMENT_STATUS_NONE for all), with email and IP.  Allocated in a. */
+struct comment *comment_list(struct db *db, struct arena *a, enum comment_status status,
                              int limit, long long offset, size_t *n);
 
 /* One comment with everything moderators see.  0, 1 not found, -1 error. */
 int comment_get(struct db *db, struct arena *a, long long id, struct comment *out);
 
-/* Comments per status: pending, approved, spam, trash. */
-void comment_counts(struct db *db, long long counts[4]);
+/* Comments per status: counts[COMMENT_PENDING] ... counts[COMMENT_TRASH]
+** (counts[0] unused). */
+void comment_counts(struct db *db, long long counts[COMMENT_N_STATUSES + 1]);
 
 /* A moderator's edit (body re-rendered).  0 or -1. */
 int comment_update(struct db *db, long long id, const char *name, const char *email,
@@ -223,9 +226,10 @@ int comment_update(struct db *db, long long id, const char *name, const char *em
 /* Deletes for good; its replies move up to its parent.  0 or -1. */
 int comment_delete(struct db *db, long long id);
 
-/* Teaches the moderation rules: verdict "good" approves this commenter's
-** later comments at once, "bad" sends them to spam.  0 or -1. */
-int comment_learn(struct db *db, const char *name, const char *email, const char *verdict);
+/* Teaches the moderation rules: VERDICT_GOOD approves this commenter's
+** later comments at once, VERDICT_BAD sends them to spam.  0 or -1. */
+int comment_learn(struct db *db, const char *name, const char *email,
+                  enum commenter_verdict verdict);
 
 /* Renders again every comment made by another MARKDOWN_VERSION of the
 ** sanitiser (schema_migrate() calls it at every start, as it does

@@ -646,7 +646,7 @@ struct demo_comment {
 	const char *email;            /* fictional, example.com/.org/.net */
 	const char *url;              /* "" or an http(s) URL on an example domain */
 	const char *ip;               /* from the RFC 5737 documentation ranges */
-	const char *status;           /* "approved" or "pending" */
+	enum comment_status status;   /* approved or pending */
 	const char *created;          /* after the article's date */
 	const char *body;             /* Markdown as a reader would type it */
 };
@@ -654,7 +654,7 @@ struct demo_comment {
 static const struct demo_comment demo_comments[] = {
 	/* 0 */ {
 		AR_BAKERY, NO_PARENT, "Jonah Prescott", "jonah.prescott@example.net",
-		"https://www.example.net/jonah-eats", "198.51.100.23", "approved",
+		"https://www.example.net/jonah-eats", "198.51.100.23", COMMENT_APPROVED,
 		"2026-08-21T12:10-04:00",
 		"Korn's cardamom buns are reason enough to get up early on a Saturday. "
 		"Really glad they found a way to keep going. **Support your local "
@@ -662,13 +662,13 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 1 */ {
 		AR_BAKERY, NO_PARENT, "Sue-Ellen Park", "sueellen.park@example.com", "",
-		"203.0.113.41", "approved", "2026-08-22T08:05-04:00",
+		"203.0.113.41", COMMENT_APPROVED, "2026-08-22T08:05-04:00",
 		"Good luck to them with the loading zone. I watched that van circle the "
 		"block three times on Thursday morning.",
 	},
 	/* 2 */ {
 		AR_JAZZ, NO_PARENT, "Leo Marchand", "leo.marchand@example.org",
-		"https://www.example.org/leo-plays-bass", "192.0.2.77", "approved",
+		"https://www.example.org/leo-plays-bass", "192.0.2.77", COMMENT_APPROVED,
 		"2026-08-31T09:02-04:00",
 		"I was on the Custom House steps on Friday night. Those kids played the "
 		"same blues three times and it got *better* every time. Best forty "
@@ -676,7 +676,7 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 3 */ {
 		AR_LIBRARY, NO_PARENT, "Agnes Whitfield", "agnes.whitfield@example.net",
-		"", "203.0.113.8", "approved", "2026-09-19T16:20-04:00",
+		"", "203.0.113.8", COMMENT_APPROVED, "2026-09-19T16:20-04:00",
 		"I was fourth in line! My granddaughter returned a picture book that had "
 		"been overdue since 2024, and instead of a fine the librarian gave her "
 		"a sticker. The reading room looks *exactly* as I remember it from "
@@ -685,20 +685,20 @@ static const struct demo_comment demo_comments[] = {
 	/* 4 */ {
 		AR_LIBRARY, 3, "Rosalind Achebe-Moore", "rosalind.am@example.org",
 		"https://www.example.org/saltmarsh-heights-library", "198.51.100.140",
-		"approved", "2026-09-20T09:15-04:00",
+		COMMENT_APPROVED, "2026-09-20T09:15-04:00",
 		"Thank you, Agnes. It was lovely to see so many familiar faces. For the "
 		"record, the sticker supply held out until about noon.",
 	},
 	/* 5 */ {
 		AR_FERRY, NO_PARENT, "Tomas Ruane", "tomas.ruane@example.com", "",
-		"192.0.2.15", "approved", "2026-09-28T14:05-04:00",
+		"192.0.2.15", COMMENT_APPROVED, "2026-09-28T14:05-04:00",
 		"I ride the 7:10 every morning and it's standing room only by the time "
 		"we leave the Landing, so more early boats are welcome. But cutting the "
 		"late ones to pay for them feels like robbing Peter to pay Paul.",
 	},
 	/* 6 */ {
 		AR_FERRY, 5, "Mina Kowalczyk", "mina.k@example.org",
-		"https://www.example.com/mina-kitchen", "198.51.100.62", "approved",
+		"https://www.example.com/mina-kitchen", "198.51.100.62", COMMENT_APPROVED,
 		"2026-09-28T19:50-04:00",
 		"Exactly this. Half my restaurant's kitchen staff live in the Narrows. "
 		"If the 10:40 goes, I either send people home early or pay for taxis, "
@@ -706,7 +706,7 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 7 */ {
 		AR_FERRY, NO_PARENT, "Pat Hennessy", "pat.hennessy@example.net", "",
-		"203.0.113.199", "pending", "2026-09-29T06:31-04:00",
+		"203.0.113.199", COMMENT_PENDING, "2026-09-29T06:31-04:00",
 		"The Authority's own counts say otherwise: "
 		"https://www.example.org/ferry-counts-2025 and "
 		"https://www.example.org/ferry-counts-2026 show the late boats carry "
@@ -715,19 +715,19 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 8 */ {
 		AR_ROBOTICS, NO_PARENT, "Ruth Calloway", "ruth.calloway@example.com", "",
-		"192.0.2.120", "approved", "2026-10-09T20:10-04:00",
+		"192.0.2.120", COMMENT_APPROVED, "2026-10-09T20:10-04:00",
 		"Go Barnacle! My nephew is on this team and hasn't talked about "
 		"anything else since August. So proud of these kids.",
 	},
 	/* 9 */ {
 		AR_ROBOTICS, NO_PARENT, "Sam Okoro", "sam.okoro@example.org", "",
-		"198.51.100.7", "pending", "2026-10-10T11:00-04:00",
+		"198.51.100.7", COMMENT_PENDING, "2026-10-10T11:00-04:00",
 		"Is there a way to donate online? I moved away from Kestrel Point years "
 		"ago but would love to help the team get to the nationals.",
 	},
 	/* 10 */ {
 		AR_STORM, NO_PARENT, "Marcus Oduya", "marcus.oduya@example.com", "",
-		"203.0.113.54", "approved", "2026-10-14T10:30-04:00",
+		"203.0.113.54", COMMENT_APPROVED, "2026-10-14T10:30-04:00",
 		"Number 3 is underrated. Our whole street flooded last winter because "
 		"of one clogged drain. The city's [adopt-a-drain "
 		"map](https://www.example.org/adopt-a-drain) lets you claim the one on "
@@ -735,12 +735,12 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 11 */ {
 		AR_STORM, 10, "Holly Brennan", "holly.brennan@example.net", "",
-		"192.0.2.201", "approved", "2026-10-14T13:45-04:00",
+		"192.0.2.201", COMMENT_APPROVED, "2026-10-14T13:45-04:00",
 		"Adopted ours this morning. It has a name now. (Dennis.)",
 	},
 	/* 12: the budget thread, four levels deep (12 > 13 > 14 > 15) */ {
 		AR_BUDGET, NO_PARENT, "Harold Penhallow", "harold.penhallow@example.net",
-		"", "198.51.100.88", "approved", "2026-10-23T07:12-04:00",
+		"", "198.51.100.88", COMMENT_APPROVED, "2026-10-23T07:12-04:00",
 		"I've lived on Harbor Street for thirty-one years and the water has "
 		"come over that wall four times since March. Glad to see the seawall "
 		"money at last, even if $96 a year stings.",
@@ -748,20 +748,20 @@ static const struct demo_comment demo_comments[] = {
 	/* 13 */ {
 		AR_BUDGET, 12, "Dee Santangelo", "dee.santangelo@example.org",
 		"https://www.example.org/dee-draws-the-harbor", "203.0.113.17",
-		"approved", "2026-10-23T08:40-04:00",
+		COMMENT_APPROVED, "2026-10-23T08:40-04:00",
 		"Harold, it's only the *first* 900 feet, though. The rest of the wall "
 		"depends on grants the city hasn't got. I'll believe it when I see a "
 		"crane.",
 	},
 	/* 14 */ {
 		AR_BUDGET, 13, "Harold Penhallow", "harold.penhallow@example.net", "",
-		"198.51.100.88", "approved", "2026-10-23T09:05-04:00",
+		"198.51.100.88", COMMENT_APPROVED, "2026-10-23T09:05-04:00",
 		"Fair point, Dee. Still, 900 feet is 900 more than we had last year. My "
 		"basement will take what it can get.",
 	},
 	/* 15 */ {
 		AR_BUDGET, 14, "Wen Ashby", "wen.ashby@example.com",
-		"https://www.example.net/wen-ashby", "192.0.2.33", "approved",
+		"https://www.example.net/wen-ashby", "192.0.2.33", COMMENT_APPROVED,
 		"2026-10-23T12:30-04:00",
 		"For what it's worth, I've photographed every king tide on Harbor "
 		"Street since 2023, block by block, and the worst stretch is exactly "
@@ -771,19 +771,19 @@ static const struct demo_comment demo_comments[] = {
 	},
 	/* 16 */ {
 		AR_BUDGET, NO_PARENT, "Bernadette Lowry", "b.lowry@example.com", "",
-		"203.0.113.92", "approved", "2026-10-23T18:45-04:00",
+		"203.0.113.92", COMMENT_APPROVED, "2026-10-23T18:45-04:00",
 		"Sunday hours back at the library is the best news in this whole "
 		"budget. My kids will be _thrilled_, and so will I.",
 	},
 	/* 17 */ {
 		AR_BUDGET, NO_PARENT, "Gary Tolland", "gary.tolland@example.net", "",
-		"192.0.2.250", "pending", "2026-10-24T02:17-04:00",
+		"192.0.2.250", COMMENT_PENDING, "2026-10-24T02:17-04:00",
 		"Council votes itself a bigger budget while the rest of us tighten our "
 		"belts. Typical. Somebody should ask who gets the seawall contracts.",
 	},
 	/* 18 */ {
 		AR_COLUMN, NO_PARENT, "Walter Engstrom", "walter.engstrom@example.org",
-		"", "198.51.100.201", "approved", "2026-10-25T11:20-04:00",
+		"", "198.51.100.201", COMMENT_APPROVED, "2026-10-25T11:20-04:00",
 		"Ink and pencil, exactly right. The Friends of the library will be at "
 		"the council next October asking about those two librarians. We "
 		"intend to bring an eraser of our own.",
@@ -887,7 +887,7 @@ static int demo_put_articles(struct db *db, struct arena *a, const long long *au
 			.slug = ar->slug,
 			.dek = ar->dek,
 			.body_src = ar->body,
-			.status = "published",
+			.status = ARTICLE_PUBLISHED,
 			.published_at = (long long)published[i],
 			.author_id = author_ids[ar->author],
 			.section_id = section_ids[ar->section],
@@ -920,7 +920,7 @@ static int demo_check_comment(size_t i, time_t at, const time_t *article_at,
 		return -1;
 	}
 	const struct demo_comment *p = &demo_comments[c->parent];
-	if (p->article != c->article || strcmp(p->status, "approved") != 0 ||
+	if (p->article != c->article || p->status != COMMENT_APPROVED ||
 	    at <= comment_at[c->parent]) {
 		snprintf(err, errlen, "demo: comment %zu replies to comment %d, which is "
 		         "on another article, not approved, or newer", i, c->parent);

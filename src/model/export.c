@@ -13,6 +13,7 @@
 #include "core/escape.h"
 #include "db/db.h"
 #include "model/settings.h"
+#include "model/status.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -397,7 +398,7 @@ static void pages(struct out *o, struct db *db, long long offset, struct export_
 	while (db_step(st) == DB_ROW) {
 		struct arena *a = arena_new(); /* this item's */
 		long long id = db_col_int(st, 0), parent = db_col_int(st, 3);
-		const char *status = db_col_text(st, 6);
+		enum page_status status = page_status_parse(db_col_text(st, 6));
 		const char *path = arena_printf(a, "/%s", page_path(db, a, id, db_col_text(st, 2),
 		                                                    parent));
 		struct item it = {
@@ -405,8 +406,8 @@ static void pages(struct out *o, struct db *db, long long offset, struct export_
 		    .creator = db_col_text(st, 7),
 		    .guid_path = arena_printf(a, "/?page_id=%lld", offset + id),
 		    .content = db_col_text(st, 5), .excerpt = "", .slug = db_col_text(st, 2),
-		    .status = !strcmp(status, "published") ? "publish" : status, .type = "page",
-		    .date = db_col_int(st, 8), .date_gmt_known = strcmp(status, "draft") != 0,
+		    .status = status == PAGE_PUBLISHED ? "publish" : page_status_name(status),
+		    .type = "page", .date = db_col_int(st, 8), .date_gmt_known = status != PAGE_DRAFT,
 		    .modified = db_col_int(st, 9), .comments_open = (int)db_col_int(st, 10),
 		    .parent = parent ? offset + parent : 0, .menu_order = db_col_int(st, 11),
 		};
@@ -421,15 +422,16 @@ static void pages(struct out *o, struct db *db, long long offset, struct export_
 }
 
 /* WordPress's status for a Byline article's. */
-static const char *wp_status(const char *s)
+static const char *wp_status(enum article_status s)
 {
-	return !strcmp(s, "published") ? "publish" : !strcmp(s, "scheduled") ? "future" : s;
+	return s == ARTICLE_PUBLISHED ? "publish" : s == ARTICLE_SCHEDULED ? "future"
+	                                                                   : article_status_name(s);
 }
 
 /* WordPress's comment_approved for a comment's status. */
-static const char *wp_approved(const char *s)
+static const char *wp_approved(enum comment_status s)
 {
-	return !strcmp(s, "approved") ? "1" : !strcmp(s, "pending") ? "0" : s;
+	return s == COMMENT_APPROVED ? "1" : s == COMMENT_PENDING ? "0" : comment_status_name(s);
 }
 
 static void comments(struct out *o, struct db *db, long long article, struct export_counts *c)
@@ -450,7 +452,8 @@ static void comments(struct out *o, struct db *db, long long article, struct exp
 		put(o, "\n\t\t\t");
 		el_cdata(o, "wp:comment_content", db_col_text(st, 6));
 		put(o, "\n\t\t\t");
-		el_cdata(o, "wp:comment_approved", wp_approved(db_col_text(st, 7)));
+		el_cdata(o, "wp:comment_approved",
+		         wp_approved(comment_status_parse(db_col_text(st, 7))));
 		el_cdata(o, "wp:comment_type", "comment");
 		el_int(o, "wp:comment_parent", db_col_int(st, 8));
 		el_int(o, "wp:comment_user_id", db_col_int(st, 9));
@@ -469,13 +472,13 @@ static void posts(struct out *o, struct db *db, long long media_offset,
 	while (db_step(st) == DB_ROW) {
 		struct arena *a = arena_new(); /* this item's */
 		long long id = db_col_int(st, 0);
-		const char *status = db_col_text(st, 6);
+		enum article_status status = article_status_parse(db_col_text(st, 6));
 		long long pub = db_col_int(st, 7);
-		int dated = !strcmp(status, "published") || !strcmp(status, "scheduled") ||
-		            !strcmp(status, "private");
+		int dated = status == ARTICLE_PUBLISHED || status == ARTICLE_SCHEDULED ||
+		            status == ARTICLE_PRIVATE;
 		long long date = pub ? pub : db_col_int(st, 8);
 		const char *link = arena_printf(a, "/?p=%lld", id);
-		if (!strcmp(status, "published")) {
+		if (status == ARTICLE_PUBLISHED) {
 			time_t t = (time_t)pub;
 			struct tm tm;
 			localtime_r(&t, &tm);

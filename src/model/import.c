@@ -150,7 +150,7 @@ long long import_markdown(struct db *db, struct arena *a, const char *text, size
 	    .slug = slug,
 	    .dek = dek,
 	    .body_src = p < end ? arena_strndup(a, p, (size_t)(end - p)) : "",
-	    .status = "published",
+	    .status = ARTICLE_PUBLISHED,
 	    .published_at = (long long)when,
 	    .author_id = author_id,
 	    .section_id = section_id,

@@ -8,6 +8,7 @@
 */
 #include "model/notify.h"
 #include "model/mailqueue.h"
+#include "model/status.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/escape.h"
@@ -55,7 +56,8 @@ static const char *cut(struct arena *a, const char *s, size_t max)
 }
 
 struct held {
-	const char *name, *email, *ip, *body, *status; /* the comment */
+	const char *name, *email, *ip, *body; /* the comment */
+	enum comment_status status; /* its status */
 	long long parent_id;     /* 0: top level */
 	long long user_id;       /* 0: not posted as a user */
 	const char *headline, *slug; /* the article */
@@ -75,7 +77,7 @@ static int read_comment(struct db *db, struct arena *a, long long id, struct hel
 		c->email = arena_strdup(a, db_col_text(st, 1));
 		c->ip = arena_strdup(a, db_col_text(st, 2));
 		c->body = arena_strdup(a, db_col_text(st, 3));
-		c->status = arena_strdup(a, db_col_text(st, 4));
+		c->status = comment_status_parse(db_col_text(st, 4));
 		c->parent_id = db_col_int(st, 5);
 		c->user_id = db_col_int(st, 6);
 		c->headline = arena_strdup(a, db_col_text(st, 7));
@@ -122,9 +124,9 @@ int notify_comment(struct db *db, struct arena *a, long long comment_id,
 	struct held c;
 	if (read_comment(db, a, comment_id, &c) != 0)
 		return -1;
-	int is_held = !strcmp(c.status, "pending");
+	int is_held = c.status == COMMENT_PENDING;
 	int is_reply = c.parent_id > 0;
-	if (!is_held && !(is_reply && !strcmp(c.status, "approved")))
+	if (!is_held && !(is_reply && c.status == COMMENT_APPROVED))
 		return 0;
 
 	const char *headline = cut(a, c.headline, MAX_HEADLINE_CHARS);

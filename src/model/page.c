@@ -113,7 +113,7 @@ static void read_row(struct db_stmt *st, struct db *db, struct arena *a, struct 
 	r->title = arena_strdup(a, db_col_text(st, 1));
 	r->slug = arena_strdup(a, db_col_text(st, 2));
 	r->parent_id = db_col_int(st, 3);
-	r->status = arena_strdup(a, db_col_text(st, 4));
+	r->status = page_status_parse(db_col_text(st, 4));
 	r->author_id = db_col_int(st, 5);
 	r->author_name = arena_strdup(a, db_col_text(st, 6));
 	r->created_at = db_col_int(st, 7);
@@ -179,13 +179,14 @@ int page_by_path(struct db *db, struct arena *a, const char *path, struct page_r
 	return page_by_id(db, a, id, out);
 }
 
-struct page_row *page_list(struct db *db, struct arena *a, const char *status, size_t *n)
+struct page_row *page_list(struct db *db, struct arena *a, enum page_status status,
+                           size_t *n)
 {
 	/* Read flat, then order as a tree: each page after its parent. */
 	size_t cap = 16, k = 0;
 	struct page_row *flat = mem_alloc(cap * sizeof *flat);
 	struct db_stmt *st = db_prepare(db, sql_all);
-	db_bind_text(st, 1, status && *status ? status : NULL);
+	db_bind_text(st, 1, status ? page_status_name(status) : NULL);
 	while (db_step(st) == DB_ROW) {
 		if (k == cap) {
 			cap *= 2;
@@ -249,8 +250,8 @@ struct page_row *page_list(struct db *db, struct arena *a, const char *status, s
 long long page_save(struct db *db, struct arena *a, long long id, const struct page_input *in,
                     long long user_id, char *err, size_t errlen)
 {
-	const char *status = in->status && *in->status ? in->status : "draft";
-	if (strcmp(status, "draft") && strcmp(status, "published") && strcmp(status, "private")) {
+	enum page_status status = in->status ? in->status : PAGE_DRAFT;
+	if (!*page_status_name(status)) {
 		snprintf(err, errlen, "A page is a draft, published or private.");
 		return -1;
 	}
@@ -344,7 +345,7 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 	db_bind_textn(st, 6, html.data ? html.data : "", html.len);
 	db_bind_text(st, 7, role_name(body_role));
 	db_bind_int(st, 8, MARKDOWN_VERSION);
-	db_bind_text(st, 9, status);
+	db_bind_text(st, 9, page_status_name(status));
 	long long author = in->author_id > 0 ? in->author_id
 	                 : had && old.author_id ? old.author_id : user_id;
 	if (author > 0)
@@ -373,7 +374,7 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 	else
 		db_bind_null(st, 6);
 	db_bind_text(st, 7, src);
-	db_bind_text(st, 8, status);
+	db_bind_text(st, 8, page_status_name(status));
 	if (step_once(st) != DB_OK || db_commit(db) != DB_OK)
 		goto fail_db;
 	buf_free(&html);

@@ -15,6 +15,7 @@
 #define BYLINE_MODEL_PAGE_H
 
 #include "model/account.h"
+#include "model/status.h"
 
 #include <stddef.h>
 
@@ -33,7 +34,7 @@ struct page_row {
 	const char *body_src;     /* Markdown ("" in listings) */
 	const char *body_html;    /* rendered body ("" in listings) */
 	enum role body_role;      /* trust of who last changed the body */
-	const char *status;       /* draft, published, private */
+	enum page_status status;  /* draft, published, private */
 	long long author_id;      /* users.id, 0 if none */
 	const char *author_name;  /* display name, "" if none */
 	long long created_at;     /* first saved */
@@ -48,7 +49,7 @@ struct page_input {
 	                             (text_slug_any()) */
 	long long parent_id;      /* 0 for top level */
 	const char *body_src;     /* Markdown */
-	const char *status;       /* draft|published|private; NULL: draft */
+	enum page_status status;  /* PAGE_STATUS_NONE: draft */
 	long long author_id;      /* 0: user_id of the save */
 	long long created_at;     /* 0: now (new pages), kept (updates) */
 	long long updated_at;     /* 0: now */
@@ -73,10 +74,11 @@ int page_by_path(struct db *db, struct arena *a, const char *path, struct page_r
 /* Any page by id.  0 found, 1 not, -1 error. */
 int page_by_id(struct db *db, struct arena *a, long long id, struct page_row *out);
 
-/* Every page (status NULL) or those of one status, in tree order (parents
+/* Every page (PAGE_STATUS_NONE) or those of one status, in tree order (parents
 ** before children, then by menu_order and title), without bodies.
 ** Allocated in a. */
-struct page_row *page_list(struct db *db, struct arena *a, const char *status, size_t *n);
+struct page_row *page_list(struct db *db, struct arena *a, enum page_status status,
+                           size_t *n);
 
 /* Deletes a page; its children move up to its parent.  0, or -1. */
 int page_delete(struct db *db, long long id);

@@ -29,7 +29,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct revision *r)
 	r->slug = arena_strdup(a, db_col_text(st, 5));
 	r->dek = arena_strdup(a, db_col_text(st, 6));
 	r->body_src = arena_strdup(a, db_col_text(st, 7));
-	r->status = arena_strdup(a, db_col_text(st, 8));
+	r->status = article_status_parse(db_col_text(st, 8));
 	r->tags = arena_strdup(a, db_col_text(st, 9));
 	r->featured_alt = arena_strdup(a, db_col_text(st, 10));
 	r->published_at = db_col_int(st, 11);

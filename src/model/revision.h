@@ -6,6 +6,8 @@
 #ifndef BYLINE_MODEL_REVISION_H
 #define BYLINE_MODEL_REVISION_H
 
+#include "model/status.h"
+
 #include <stddef.h>
 
 struct db;
@@ -16,7 +18,8 @@ struct revision {
 	long long article_id;  /* whose */
 	const char *user_name; /* who saved it ("" if the account is gone) */
 	long long created_at;  /* when */
-	const char *headline, *slug, *dek, *body_src, *status, *tags, *featured_alt;
+	const char *headline, *slug, *dek, *body_src, *tags, *featured_alt;
+	enum article_status status; /* the article's status when saved */
 	long long published_at, section_id, featured_media_id; /* 0 for none */
 };
 

@@ -226,7 +226,7 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 		r->slug = arena_strdup(a, db_col_text(st, 1));
 		r->headline = arena_strdup(a, db_col_text(st, 2));
 		r->dek = arena_strdup(a, db_col_text(st, 3));
-		r->status = arena_strdup(a, db_col_text(st, 4));
+		r->status = article_status_parse(db_col_text(st, 4));
 		r->published_at = db_col_int(st, 5);
 		r->created_at = db_col_int(st, 6);
 		r->updated_at = db_col_int(st, 7);

@@ -1,54 +1,105 @@
 /*
-** settings.c: defaults, validation and loading of site settings.
+** settings.c: the table of settings (defaults, rules, form labels), their
+** validation, and loading them into struct settings.
+**
+** settings.h says why there is one table.  The rules that need another
+** layer's knowledge call it: the time zone check is the core's (the one
+** the server uses at start), the mailbox check is email_valid(), the
+** one every form and the mail queue apply; text is judged by text_check(),
+** as every form field is.
 */
 #include "model/settings.h"
 #include "core/arena.h"
-#include "db/db.h"
+#include "core/email.h"
 #include "core/mem.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "db/db.h"
 
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-enum setting_kind { S_TEXT, S_INT, S_CHOICE };
+#define AT(f) offsetof(struct settings, f)
 
-struct setting_def {
-	const char *key;      /* stored key */
-	enum setting_kind kind; /* how the value is checked */
-	const char *def;      /* default value */
-	int lo, hi;           /* S_INT: allowed range */
-	const char *choices;  /* S_CHOICE: values separated by '|' */
+static const char g_site[] = "Site";
+static const char g_comments[] = "Comments";
+static const char g_signin[] = "Sign-in and uploads";
+static const char g_mail[] = "Mail";
+static const char g_server[] = "Server";
+
+const struct setting_def settings_defs[] = {
+	{"site_title", SETTING_TEXT, "Byline", 0, 0, NULL, AT(site_title), g_site,
+	 "Site title", "", 0},
+	{"tagline", SETTING_TEXT, "News, written with care", 0, 0, NULL, AT(tagline), g_site,
+	 "Tagline", "", 0},
+	{"base_url", SETTING_ORIGIN, "", 0, 0, NULL, AT(base_url), g_site,
+	 "Site address (URL)",
+	 "Like https://news.example.com: links, feeds and mails name it. Empty: the address "
+	 "the server listens on, which is only right on your own machine.", 0},
+	{"timezone", SETTING_TIMEZONE, "UTC", 0, 0, NULL, AT(timezone), g_site,
+	 "Time zone", "An IANA name such as Europe/London or America/New_York.", 0},
+	{"date_format", SETTING_CHOICE, "F j, Y", 0, 0, "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y",
+	 AT(date_format), g_site, "Date format", "", 0},
+	{"posts_per_page", SETTING_INT, "10", 1, 100, NULL, AT(posts_per_page), g_site,
+	 "Articles per page", "", 0},
+	{"feed_full_text", SETTING_BOOL, "1", 0, 1, NULL, AT(feed_full_text), g_site,
+	 "Feeds carry whole articles (else excerpts)", "", 0},
+
+	{"comments_open", SETTING_BOOL, "1", 0, 1, NULL, AT(comments_open), g_comments,
+	 "Readers may comment", "", 0},
+	{"comments_close_days", SETTING_INT, "0", 0, 36500, NULL, AT(comments_close_days),
+	 g_comments, "Close comments on articles older than (days)", "0 keeps them open.", 0},
+	{"comments_per_page", SETTING_INT, "50", 0, 1000, NULL, AT(comments_per_page),
+	 g_comments, "Comments per page (top-level threads; 0: all on one page)", "", 0},
+	{"moderation", SETTING_CHOICE, "first", 0, 0, "all|first|none", AT(moderation),
+	 g_comments, "Hold comments for moderation",
+	 "first: hold a commenter's first comment; all: hold every comment; none: publish at once.", 0},
+	{"comment_max_links", SETTING_INT, "2", 1, 100, NULL, AT(comment_max_links), g_comments,
+	 "Hold a comment with this many links or more", "", 0},
+	{"blocklist", SETTING_LINES, "", 0, 0, NULL, AT(blocklist), g_comments, "Blocklist",
+	 "One word or address a line; comments containing one go to spam.", 0},
+	{"comment_min_seconds", SETTING_INT, "3", 0, 3600, NULL, AT(comment_min_seconds),
+	 g_comments, "Refuse a comment sent sooner after the page was served (seconds)",
+	 "Robots fill the form at once; people take a few seconds.", 0},
+	{"comment_max_seconds", SETTING_INT, "86400", 60, 30 * 86400, NULL,
+	 AT(comment_max_seconds), g_comments,
+	 "Refuse a comment sent later after the page was served (seconds)", "", 0},
+	{"comment_flood_seconds", SETTING_INT, "15", 0, 3600, NULL, AT(comment_flood_seconds),
+	 g_comments, "One comment per address in (seconds)", "0 turns the flood check off.", 0},
+	{"held_cookie_seconds", SETTING_INT, "3600", 60, 86400 * 7, NULL,
+	 AT(held_cookie_seconds), g_comments,
+	 "A commenter sees their held comment for (seconds)", "", 0},
+
+	{"https", SETTING_BOOL, "0", 0, 1, NULL, AT(https), g_signin,
+	 "The site is served over https", "Marks the sign-in cookie Secure.", 0},
+	{"session_idle_seconds", SETTING_INT, "7200", 300, 30 * 86400, NULL,
+	 AT(session_idle_seconds), g_signin, "Sign out after idle (seconds)", "", 0},
+	{"session_max_seconds", SETTING_INT, "43200", 600, 90 * 86400, NULL,
+	 AT(session_max_seconds), g_signin, "Sign out after (seconds) in any case", "", 0},
+	{"upload_max_bytes", SETTING_INT, "10485760", 1024, 100 * 1024 * 1024, NULL,
+	 AT(upload_max_bytes), g_signin, "Largest upload (bytes)", "", 0},
+	{"import_max_mb", SETTING_INT, "256", 1, 16384, NULL, AT(import_max_mb), g_signin,
+	 "Largest WordPress export to import (MB)", "Tools > Import: a larger file is refused "
+	 "before it is read.", 0},
+
+	{"smtp_url", SETTING_SMTP_URL, "", 0, 0, NULL, AT(smtp_url), g_mail,
+	 "Mail server (SMTP URL)", "Like smtp://mail.example.com:587. Empty sends no mail.", 1},
+	{"smtp_from", SETTING_MAILBOX, "", 0, 0, NULL, AT(smtp_from), g_mail,
+	 "Notifications come from", "An email address, or a name and <address>.", 1},
+
+	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
+	 "Page cache size (MB)", "0 turns the cache off.", 1},
 };
 
-static const struct setting_def defs[] = {
-	{"site_title", S_TEXT, "Byline", 0, 0, NULL},
-	{"tagline", S_TEXT, "News, written with care", 0, 0, NULL},
-	{"timezone", S_TEXT, "UTC", 0, 0, NULL},
-	{"base_url", S_TEXT, "", 0, 0, NULL},
-	{"moderation", S_CHOICE, "first", 0, 0, "all|first|none"},
-	{"posts_per_page", S_INT, "10", 1, 100, NULL},
-	{"comment_min_seconds", S_INT, "3", 0, 3600, NULL},
-	{"comment_max_seconds", S_INT, "86400", 60, 30 * 86400, NULL},
-	{"comment_flood_seconds", S_INT, "15", 0, 3600, NULL},
-	{"comment_max_links", S_INT, "2", 1, 100, NULL},
-	{"held_cookie_seconds", S_INT, "3600", 60, 86400 * 7, NULL},
-	{"date_format", S_CHOICE, "F j, Y", 0, 0, "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y"},
-	{"comments_open", S_INT, "1", 0, 1, NULL},
-	{"comments_close_days", S_INT, "0", 0, 36500, NULL},
-	{"blocklist", S_TEXT, "", 0, 0, NULL},
-	{"session_idle_seconds", S_INT, "7200", 300, 30 * 86400, NULL},
-	{"session_max_seconds", S_INT, "43200", 600, 90 * 86400, NULL},
-	{"https", S_INT, "0", 0, 1, NULL},
-	{"upload_max_bytes", S_INT, "10485760", 1024, 100 * 1024 * 1024, NULL},
-	{"import_max_mb", S_INT, "256", 1, 16384, NULL},
-	{"smtp_url", S_TEXT, "", 0, 0, NULL},
-	{"smtp_from", S_TEXT, "", 0, 0, NULL},
-	{"cache_max_mb", S_INT, "10", 0, 4096, NULL},
-	{"comments_per_page", S_INT, "50", 0, 1000, NULL},
-	{"feed_full_text", S_INT, "1", 0, 1, NULL},
-};
+#undef AT
+
+const size_t settings_n_defs = sizeof settings_defs / sizeof *settings_defs;
+_Static_assert(sizeof settings_defs / sizeof *settings_defs == SETTINGS_N,
+               "SETTINGS_N (settings.h) counts settings_defs[]");
 
 static const char sql_insert_default[] =
     "INSERT OR IGNORE INTO settings(key, value) VALUES (?1, ?2)";
@@ -58,21 +109,21 @@ static const char sql_set[] =
 static const char sql_get[] = "SELECT value FROM settings WHERE key = ?1";
 static const char sql_all[] = "SELECT key, value FROM settings";
 
-static const struct setting_def *find_def(const char *key)
+const struct setting_def *settings_def(const char *key)
 {
-	for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
-		if (!strcmp(defs[i].key, key))
-			return &defs[i];
+	for (size_t i = 0; i < settings_n_defs; i++)
+		if (!strcmp(settings_defs[i].key, key))
+			return &settings_defs[i];
 	return NULL;
 }
 
 int settings_ensure_defaults(struct db *db)
 {
 	int rc = 0;
-	for (size_t i = 0; i < sizeof defs / sizeof *defs && rc == 0; i++) {
+	for (size_t i = 0; i < settings_n_defs && rc == 0; i++) {
 		struct db_stmt *st = db_prepare(db, sql_insert_default);
-		db_bind_text(st, 1, defs[i].key);
-		db_bind_text(st, 2, defs[i].def);
+		db_bind_text(st, 1, settings_defs[i].key);
+		db_bind_text(st, 2, settings_defs[i].def);
 		rc = db_step(st) == DB_OK ? 0 : -1;
 		db_done(st);
 	}
@@ -93,6 +144,8 @@ int settings_ensure_defaults(struct db *db)
 	return rc;
 }
 
+/* ---- the rules ---- */
+
 static int parse_int(const char *v, int lo, int hi, int *out)
 {
 	char *end;
@@ -103,55 +156,218 @@ static int parse_int(const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
-static int check_value(const struct setting_def *d, const char *value, char *err,
-                       size_t errlen)
+static int is_choice(const char *choices, const char *value)
 {
+	size_t len = strlen(value);
+	const char *c = choices;
+	while (*c) {
+		size_t w = strcspn(c, "|");
+		if (w == len && !strncmp(c, value, len))
+			return 1;
+		c += w;
+		if (*c == '|')
+			c++;
+	}
+	return 0;
+}
+
+/* 1 if s[0..n) has a control character (lines_ok: other than LF, CR, tab). */
+static int has_control(const char *s, size_t n, int lines_ok)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (lines_ok && (c == '\n' || c == '\r' || c == '\t'))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if s[0..n) is host[:port]: a name of letters, digits, '-' and '.', or
+** an IPv6 address in brackets; the port 1 to 65535. */
+static int host_port_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n && s[0] == '[') {
+		for (i = 1; i < n && s[i] != ']'; i++)
+			if (!strchr("0123456789abcdefABCDEF:.", s[i]))
+				return 0;
+		if (i == n || i < 3)
+			return 0;
+		i++;
+	} else {
+		size_t label = 0;
+		for (; i < n && s[i] != ':'; i++) {
+			char c = s[i];
+			if (c == '.') {
+				if (label == 0 || s[i - 1] == '-')
+					return 0;
+				label = 0;
+			} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			           (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+				if (++label > 63)
+					return 0;
+			} else {
+				return 0;
+			}
+		}
+		/* A name may end in one dot ("example.com."), not begin with one. */
+		if (i == 0 || (label == 0 && (i < 2 || s[i - 2] == '.')) || s[i - 1] == '-')
+			return 0;
+	}
+	if (i == n)
+		return 1;
+	if (s[i] != ':' || i + 1 == n || n - i - 1 > 5)
+		return 0;
+	long port = 0;
+	for (i++; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		port = port * 10 + (s[i] - '0');
+	}
+	return port >= 1 && port <= 65535;
+}
+
+/* The length of value's scheme and "://" if it is one of the two given
+** (case-insensitive), else 0. */
+static size_t scheme_len(const char *value, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (!strncasecmp(value, a, la))
+		return la;
+	if (!strncasecmp(value, b, lb))
+		return lb;
+	return 0;
+}
+
+/* SETTING_ORIGIN: the length of the origin in value ("" or
+** http(s)://host[:port], one trailing '/' not counted), or -1. */
+static long origin_len(const char *value)
+{
+	size_t n = strlen(value);
+	if (n == 0)
+		return 0;
+	size_t s = scheme_len(value, "http://", "https://");
+	if (!s)
+		return -1;
+	if (value[n - 1] == '/')
+		n--;
+	return host_port_ok(value + s, n - s) ? (long)n : -1;
+}
+
+/* SETTING_MAILBOX: "addr" or "Name <addr>", as the mailer reads it. */
+static int mailbox_ok(const char *value)
+{
+	const char *lt = strrchr(value, '<');
+	if (!lt)
+		return email_valid(value);
+	const char *gt = strchr(lt, '>');
+	if (!gt || gt[1])
+		return 0;
+	char addr[256];
+	size_t n = (size_t)(gt - lt - 1);
+	if (n >= sizeof addr)
+		return 0;
+	memcpy(addr, lt + 1, n);
+	addr[n] = 0;
+	return email_valid(addr);
+}
+
+int settings_check(const struct setting_def *d, const char *value, char *err,
+                   size_t errlen)
+{
+	size_t len = strlen(value);
 	int n;
 	switch (d->kind) {
-	case S_INT:
-		if (parse_int(value, d->lo, d->hi, &n) != 0) {
-			snprintf(err, errlen, "%s must be a whole number from %d to %d",
-			         d->key, d->lo, d->hi);
-			return -1;
-		}
-		return 0;
-	case S_CHOICE: {
-		size_t len = strlen(value);
-		const char *c = d->choices;
-		while (*c) {
-			size_t w = strcspn(c, "|");
-			if (w == len && !strncmp(c, value, len))
-				return 0;
-			c += w;
-			if (*c == '|')
-				c++;
-		}
-		snprintf(err, errlen, "%s must be one of: %s", d->key, d->choices);
+	case SETTING_INT:
+		if (parse_int(value, d->lo, d->hi, &n) == 0)
+			return 0;
+		snprintf(err, errlen, "Must be a whole number from %d to %d.", d->lo, d->hi);
+		return -1;
+	case SETTING_BOOL:
+		if (!strcmp(value, "0") || !strcmp(value, "1"))
+			return 0;
+		snprintf(err, errlen, "Must be 1 (yes) or 0 (no).");
+		return -1;
+	case SETTING_CHOICE:
+		if (is_choice(d->choices, value))
+			return 0;
+		snprintf(err, errlen, "Must be one of %s (separated by |).", d->choices);
+		return -1;
+	case SETTING_TIMEZONE:
+		if (text_set_timezone_check(value) == 0)
+			return 0;
+		snprintf(err, errlen, "Unknown time zone: use a name like Europe/London.");
+		return -1;
+	case SETTING_ORIGIN:
+		if (origin_len(value) >= 0)
+			return 0;
+		snprintf(err, errlen, "The site address must be http:// or https:// and a host "
+		                      "name, with no path, like https://news.example.com.");
+		return -1;
+	case SETTING_SMTP_URL: {
+		size_t s = scheme_len(value, "smtp://", "smtps://");
+		if (len == 0 || (s && len > s && !strpbrk(value, " \"<>\\") &&
+		                 !has_control(value, len, 0) && utf8_valid(value, len)))
+			return 0;
+		snprintf(err, errlen, "The mail server must be smtp:// or smtps:// and a host "
+		                      "name, like smtp://mail.example.com:587.");
 		return -1;
 	}
-	case S_TEXT:
-		if (strlen(value) > 1000) {
-			snprintf(err, errlen, "%s is too long (1,000 characters at most)", d->key);
+	case SETTING_MAILBOX:
+		if (len == 0 || (!has_control(value, len, 0) && utf8_valid(value, len) &&
+		                 mailbox_ok(value)))
+			return 0;
+		snprintf(err, errlen, "Must be an email address, like desk@news.example.com, "
+		                      "or a name and an address in <>.");
+		return -1;
+	case SETTING_TEXT:
+	case SETTING_LINES: {
+		/* The sentences are text_check_message()'s, for "This". */
+		size_t chars;
+		enum text_verdict v = text_check(value, len, SETTING_TEXT_MAX, &chars);
+		if (v == TEXT_INVALID) {
+			snprintf(err, errlen, "This contains characters that are not valid text. "
+			                      "Please type it again.");
+			return -1;
+		}
+		if (has_control(value, len, d->kind == SETTING_LINES)) {
+			snprintf(err, errlen, d->kind == SETTING_LINES
+			                          ? "The text must not hold control characters."
+			                          : "Must be one line, without control characters.");
+			return -1;
+		}
+		if (v == TEXT_TOO_LONG) {
+			snprintf(err, errlen, "This is too long: %zu characters, and at most %d are "
+			         "allowed. Nothing was cut; please shorten it.", chars, SETTING_TEXT_MAX);
 			return -1;
 		}
 		return 0;
 	}
+	}
+	snprintf(err, errlen, "Unknown kind of setting.");
 	return -1;
 }
 
 int settings_set(struct db *db, const char *key, const char *value, char *err,
                  size_t errlen)
 {
-	const struct setting_def *d = find_def(key);
+	const struct setting_def *d = settings_def(key);
 	if (!d) {
 		snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
-	if (check_value(d, value, err, errlen) != 0)
+	char why[256];
+	if (settings_check(d, value, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s: %s", key, why);
 		return -1;
+	}
+	/* An origin is stored without its trailing '/': links append paths. */
+	size_t n = d->kind == SETTING_ORIGIN ? (size_t)origin_len(value) : strlen(value);
 	struct db_stmt *st = db_prepare(db, sql_set);
 	db_bind_text(st, 1, key);
-	db_bind_text(st, 2, value);
+	db_bind_textn(st, 2, value, n);
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK) {
@@ -172,49 +388,32 @@ char *settings_get(struct db *db, struct arena *a, const char *key)
 	return v;
 }
 
-/* Where each known key lands in struct settings. */
-struct setting_slot {
-	const char *key;  /* as in defs[] */
-	int is_text;      /* a char * field (else an int field) */
-	size_t offset;    /* offsetof the field */
-};
+/* ---- the struct ---- */
 
-#define TEXT(f) {#f, 1, offsetof(struct settings, f)}
-#define NUM(f) {#f, 0, offsetof(struct settings, f)}
-static const struct setting_slot slots[] = {
-	TEXT(site_title), TEXT(tagline), TEXT(timezone), TEXT(base_url), TEXT(moderation),
-	TEXT(date_format), TEXT(blocklist), TEXT(smtp_url), TEXT(smtp_from),
-	NUM(posts_per_page), NUM(comment_min_seconds), NUM(comment_max_seconds),
-	NUM(comment_flood_seconds), NUM(comment_max_links), NUM(held_cookie_seconds),
-	NUM(comments_open), NUM(comments_close_days), NUM(session_idle_seconds),
-	NUM(session_max_seconds), NUM(https), NUM(upload_max_bytes), NUM(import_max_mb), NUM(cache_max_mb),
-	NUM(comments_per_page), NUM(feed_full_text),
-};
-#undef TEXT
-#undef NUM
-
-static void apply(struct settings *s, const char *key, const char *value)
+static int is_int_kind(enum setting_kind k)
 {
-	const struct setting_def *d = find_def(key);
-	for (size_t i = 0; d && i < sizeof slots / sizeof *slots; i++) {
-		if (strcmp(slots[i].key, key) != 0)
-			continue;
-		if (slots[i].is_text) {
-			char **field = (char **)((char *)s + slots[i].offset);
-			free(*field);
-			*field = mem_strdup(value);
-		} else {
-			parse_int(value, d->lo, d->hi, (int *)((char *)s + slots[i].offset));
-		}
+	return k == SETTING_INT || k == SETTING_BOOL;
+}
+
+/* Puts value into d's field of s.  A stored number out of range (a row
+** edited by hand) keeps the field as it was: the default. */
+static void apply(struct settings *s, const struct setting_def *d, const char *value)
+{
+	if (is_int_kind(d->kind)) {
+		parse_int(value, d->lo, d->hi, (int *)((char *)s + d->offset));
+		return;
 	}
+	char **field = (char **)((char *)s + d->offset);
+	free(*field);
+	*field = mem_strdup(value);
 }
 
 int settings_load(struct db *db, struct settings *s)
 {
 	memset(s, 0, sizeof *s);
 	/* Defaults first, so a missing row still gives a usable value. */
-	for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
-		apply(s, defs[i].key, defs[i].def);
+	for (size_t i = 0; i < settings_n_defs; i++)
+		apply(s, &settings_defs[i], settings_defs[i].def);
 	int have_secret = 0;
 	struct db_stmt *st = db_prepare(db, sql_all);
 	int rc;
@@ -227,7 +426,9 @@ int settings_load(struct db *db, struct settings *s)
 				have_secret = 1;
 			continue;
 		}
-		apply(s, k, v);
+		const struct setting_def *d = settings_def(k);
+		if (d)
+			apply(s, d, v);
 	}
 	db_done(st);
 	if (rc != DB_OK || !have_secret) {
@@ -239,9 +440,9 @@ int settings_load(struct db *db, struct settings *s)
 
 void settings_free(struct settings *s)
 {
-	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
-		if (slots[i].is_text)
-			free(*(char **)((char *)s + slots[i].offset));
+	for (size_t i = 0; i < settings_n_defs; i++)
+		if (!is_int_kind(settings_defs[i].kind))
+			free(*(char **)((char *)s + settings_defs[i].offset));
 	sodium_memzero(s->secret, sizeof s->secret);
 	memset(s, 0, sizeof *s);
 }

@@ -1,9 +1,18 @@
 /*
 ** settings.h: the site's settings, stored as key/value rows.
 **
-** Known keys have defaults (settings.c's table is the list); settings_load()
-** reads them all into a struct the server keeps for its life.  The signing
-** secret is generated once, at the first start, from libsodium's CSPRNG.
+** Every setting has one home: the table settings_defs[] in settings.c.  A
+** row of it names the key, its default, the kind of value it holds and
+** that kind's rule (a range, a list of choices, a time zone this machine
+** knows, a web origin...), where the value lands in struct settings, and
+** how the admin form shows it (group, label, help).  Everything else reads
+** the table: settings_ensure_defaults() and settings_load() for the
+** defaults and the struct, settings_set() for validation, the admin form
+** (web/admin_settings.c) for its fields, and `byline settings list` for the
+** keys.  Adding a setting is one field in the struct and one row.
+**
+** The signing secret is not in the table: it is generated once, at the
+** first start, from libsodium's CSPRNG, and never set through the API.
 */
 #ifndef BYLINE_MODEL_SETTINGS_H
 #define BYLINE_MODEL_SETTINGS_H
@@ -14,6 +23,7 @@ struct db;
 struct arena;
 
 #define SECRET_LEN 32
+#define SETTING_TEXT_MAX 1000 /* characters in a text setting */
 
 struct settings {
 	char *site_title;         /* "Byline Daily" */
@@ -44,6 +54,52 @@ struct settings {
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 
+/* What a setting holds, and so how it is checked and shown.  The text-like
+** kinds land in a char * field of struct settings, SETTING_INT and
+** SETTING_BOOL in an int field. */
+enum setting_kind {
+	SETTING_TEXT,     /* one line of text, SETTING_TEXT_MAX characters (text_check) */
+	SETTING_LINES,    /* the same, several lines (a textarea) */
+	SETTING_INT,      /* a whole number from lo to hi */
+	SETTING_BOOL,     /* "1" (yes) or "0" (no); a checkbox */
+	SETTING_CHOICE,   /* one of the '|'-separated choices; a select */
+	SETTING_TIMEZONE, /* a zone this machine knows (text_set_timezone_check) */
+	SETTING_ORIGIN,   /* "" or http(s)://host[:port], no path; a trailing '/' is dropped */
+	SETTING_SMTP_URL, /* "" or smtp(s)://host[:port] */
+	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as email_valid() */
+};
+
+/* One row of the table. */
+struct setting_def {
+	const char *key;        /* stored key, form field and CLI name */
+	enum setting_kind kind; /* how the value is checked */
+	const char *def;        /* default value, as stored */
+	int lo, hi;             /* SETTING_INT: the allowed range */
+	const char *choices;    /* SETTING_CHOICE: values separated by '|' */
+	size_t offset;          /* offsetof the field in struct settings */
+	const char *group;      /* the admin form's heading it sits under */
+	const char *label;      /* the admin form's label */
+	const char *help;       /* shown under the field ("" for none) */
+	int at_start;           /* 1: read once when the server starts (a restart applies it) */
+};
+
+/* Every setting, in the admin form's order (rows of a group together);
+** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
+** compile time; settings.c checks it against the table). */
+#define SETTINGS_N 25
+extern const struct setting_def settings_defs[];
+extern const size_t settings_n_defs;
+
+/* The row of key (case matters), or NULL. */
+const struct setting_def *settings_def(const char *key);
+
+/* Checks value against d's rule.  0, or -1 with a sentence for a person in
+** err (one that does not name the key: the form shows it beside the field,
+** settings_set() puts the key in front).  The same check settings_set()
+** makes, so a form can report every bad field before saving any. */
+int settings_check(const struct setting_def *d, const char *value, char *err,
+                   size_t errlen);
+
 /* Inserts every missing default (and the secret).  0 or -1. */
 int settings_ensure_defaults(struct db *db);
 
@@ -52,8 +108,9 @@ int settings_ensure_defaults(struct db *db);
 int settings_load(struct db *db, struct settings *s);
 void settings_free(struct settings *s);
 
-/* Sets one known key.  Returns 0, or -1 with a reason in err for an unknown
-** key or a value of the wrong form. */
+/* Sets one known key after settings_check().  Returns 0, or -1 with a
+** reason in err ("key: sentence") for an unknown key or a value the rule
+** refuses, in which case nothing is stored. */
 int settings_set(struct db *db, const char *key, const char *value, char *err,
                  size_t errlen);
 

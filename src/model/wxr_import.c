@@ -832,20 +832,21 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 			}
 			done[i] = 1;
 			left--;
-			const char *status = !strcmp(c->approved, "1") ? "approved"
-			                   : !strcmp(c->approved, "spam") ? "spam"
-			                   : !strcmp(c->approved, "trash") ||
-			                     !strcmp(c->approved, "post-trashed") ? "trash" : "pending";
+			enum comment_status status = !strcmp(c->approved, "1") ? COMMENT_APPROVED
+			                           : !strcmp(c->approved, "spam") ? COMMENT_SPAM
+			                           : !strcmp(c->approved, "trash") ||
+			                             !strcmp(c->approved, "post-trashed") ? COMMENT_TRASH
+			                                                                  : COMMENT_PENDING;
 			uint64_t h = fnv(fnv(fnv(fnv(fnv(fnv(0, c->author), c->email), c->content),
-			                         status), c->date_gmt), c->url);
+			                         comment_status_name(status)), c->date_gmt), c->url);
 			h = fnv_int(h, c->parent);
 			const char *key = id_key(a, c->id);
 			struct mapped mp;
 			int found = map_get(m, a, "comment", key, &mp);
 			enum what w = decide(&mp, found, h);
 			count(m, K_COMMENT, w);
-			int si = !strcmp(status, "approved") ? 0 : !strcmp(status, "pending") ? 1
-			       : !strcmp(status, "spam") ? 2 : 3;
+			int si = status == COMMENT_APPROVED ? 0 : status == COMMENT_PENDING ? 1
+			       : status == COMMENT_SPAM ? 2 : 3;
 			m->comment_status_n[si]++;
 			if (!strcmp(c->type, "pingback") || !strcmp(c->type, "trackback"))
 				m->pingbacks++;
@@ -889,8 +890,8 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 				snprintf(m->err, sizeof m->err, "cannot store comment %lld: %s", c->id, err);
 				break;
 			}
-			if (!strcmp(status, "approved") && *c->email)
-				comment_learn(m->db, name, c->email, "good");
+			if (status == COMMENT_APPROVED && *c->email)
+				comment_learn(m->db, name, c->email, VERDICT_GOOD);
 			map_put(m, "comment", key, id, NULL, h, NULL, NULL);
 		}
 		if (m->failed || left == before) {
@@ -966,8 +967,9 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			}
 			map_put(m, "author", it->creator, author, NULL, 1, NULL, NULL);
 		}
-		const char *status = si == 0 ? "published" : si == 1 ? "draft" : si == 2 ? "pending"
-		                   : si == 3 ? "scheduled" : "private";
+		enum article_status status = si == 0 ? ARTICLE_PUBLISHED : si == 1 ? ARTICLE_DRAFT
+		                           : si == 2 ? ARTICLE_PENDING : si == 3 ? ARTICLE_SCHEDULED
+		                                                                 : ARTICLE_PRIVATE;
 		if (si == 5)
 			line(m, it->line, "post %lld \"%s\": password-protected: imported as private "
 			     "(staff only)", it->id, it->title);
@@ -1165,7 +1167,8 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 	const char *slug = pct_decode(a, it->post_name);
 	if (!text_is_slug_utf8(slug))
 		slug = text_slug(a, it->title);
-	const char *status = si == 0 ? "published" : si == 4 || si == 5 ? "private" : "draft";
+	enum page_status status = si == 0 ? PAGE_PUBLISHED : si == 4 || si == 5 ? PAGE_PRIVATE
+	                                                                       : PAGE_DRAFT;
 	if (si == 5)
 		line(m, it->line, "page %lld \"%s\": password-protected: imported as private",
 		     it->id, it->title);

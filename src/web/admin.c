@@ -107,7 +107,7 @@ int admin_can_edit(struct page *p, const struct article *art)
 	if (art->author_id != p->user->id)
 		return 0;
 	if (p->user->role == ROLE_CONTRIBUTOR)
-		return !strcmp(art->status, "draft") || !strcmp(art->status, "pending");
+		return art->status == ARTICLE_DRAFT || art->status == ARTICLE_PENDING;
 	return 1;
 }
 
@@ -127,20 +127,18 @@ void admin_dashboard(struct page *p)
 	long long mine = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
 	struct db_stmt *st = db_prepare(p->db, sql_count_status);
 	db_bind_int(st, 1, mine);
-	long long counts[4] = {0, 0, 0, 0};
-	static const char *const statuses[] = {"draft", "pending", "scheduled", "published"};
+	long long counts[ARTICLE_N_STATUSES + 1] = {0};
 	while (db_step(st) == DB_ROW)
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(db_col_text(st, 0), statuses[i]))
-				counts[i] = db_col_int(st, 1);
+		counts[article_status_parse(db_col_text(st, 0))] = db_col_int(st, 1);
 	db_done(st);
 	struct tv *list = tv_list(a);
 	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < (int)(sizeof labels / sizeof *labels); i++) {
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "label", labels[i]);
-		tv_set_int(a, item, "count", counts[i]);
-		tv_set_str(a, item, "url", arena_printf(a, "/admin/articles/?status=%s", statuses[i]));
+		tv_set_int(a, item, "count", counts[ARTICLE_DRAFT + i]);
+		tv_set_str(a, item, "url", arena_printf(a, "/admin/articles/?status=%s",
+		                                        article_status_name(ARTICLE_DRAFT + i)));
 		tv_push(a, list, item);
 	}
 	tv_set(a, ctx, "counts", list);

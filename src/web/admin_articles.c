@@ -38,28 +38,6 @@
 #define MAX_BODY (1024 * 1024)
 #define MAX_TAGS 40
 
-/* The statuses from the third on need the right to publish.  Private:
-** published for staff only (WordPress's private posts), never public. */
-static const char *const statuses[] = {"draft", "pending", "scheduled", "published", "private"};
-static const char *const status_labels[] = {"Draft", "Pending review", "Scheduled",
-                                            "Published", "Private (staff only)"};
-#define N_STATUSES 5
-
-static const char *status_label(const char *s)
-{
-	for (int i = 0; i < N_STATUSES; i++)
-		if (!strcmp(s, statuses[i]))
-			return status_labels[i];
-	return s;
-}
-
-static int status_ok(const char *s)
-{
-	for (int i = 0; s && i < N_STATUSES; i++)
-		if (!strcmp(s, statuses[i]))
-			return 1;
-	return 0;
-}
 
 /* ---- the list ---- */
 
@@ -68,8 +46,7 @@ void admin_articles_list(struct page *p)
 	struct arena *a = p->a;
 	struct article_filter f;
 	memset(&f, 0, sizeof f);
-	const char *status = http_query(p->req, "status", NULL);
-	f.status = status_ok(status) ? status : NULL;
+	f.status = article_status_parse(http_query(p->req, "status", NULL));
 	long long v;
 	const char *author = http_query(p->req, "author", NULL);
 	if (author && text_int(author, 1, (long long)1 << 53, &v) == 0)
@@ -99,8 +76,8 @@ void admin_articles_list(struct page *p)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *r = tv_map(a);
 		tv_set_str(a, r, "headline", list[i].headline);
-		tv_set_str(a, r, "status", status_label(list[i].status));
-		tv_set_str(a, r, "status_key", list[i].status);
+		tv_set_str(a, r, "status", article_status_label(list[i].status));
+		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
 		tv_set_str(a, r, "author", list[i].author_name);
 		tv_set_str(a, r, "section", list[i].section_name);
 		long long when = list[i].published_at ? list[i].published_at : list[i].updated_at;
@@ -108,7 +85,7 @@ void admin_articles_list(struct page *p)
 		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)when));
 		tv_set_bool(a, r, "can_edit", admin_can_edit(p, &list[i]));
 		tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/articles/%lld/", list[i].id));
-		if (!strcmp(list[i].status, "published"))
+		if (list[i].status == ARTICLE_PUBLISHED)
 			tv_set_str(a, r, "view_url", site_article_path(p, list[i].published_at,
 			                                               list[i].slug));
 		else
@@ -121,11 +98,11 @@ void admin_articles_list(struct page *p)
 	tv_set_int(a, ctx, "total", total);
 	/* Filters, with the current choice selected. */
 	struct tv *st = tv_list(a);
-	for (int i = 0; i < N_STATUSES; i++) {
+	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
-		tv_set_str(a, o, "value", statuses[i]);
-		tv_set_str(a, o, "label", status_labels[i]);
-		tv_set_bool(a, o, "selected", f.status && !strcmp(f.status, statuses[i]));
+		tv_set_str(a, o, "value", article_status_name(s));
+		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_bool(a, o, "selected", f.status == s);
 		tv_push(a, st, o);
 	}
 	tv_set(a, ctx, "statuses", st);
@@ -156,7 +133,7 @@ void admin_articles_list(struct page *p)
 	if (page < pages) {
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "/admin/articles/?page=%lld", page + 1);
-		if (f.status) buf_printf(&b, "&status=%s", f.status);
+		if (f.status) buf_printf(&b, "&status=%s", article_status_name(f.status));
 		if (f.author_id) buf_printf(&b, "&author=%lld", f.author_id);
 		if (f.section_id) buf_printf(&b, "&section=%lld", f.section_id);
 		tv_set_str(a, ctx, "next_url", buf_cstr(&b));
@@ -172,7 +149,8 @@ void admin_articles_list(struct page *p)
 /* What the editor shows: an article's values, or what was just sent. */
 struct draft {
 	long long id;            /* 0 for a new article */
-	const char *headline, *slug, *dek, *body, *tags, *status;
+	const char *headline, *slug, *dek, *body, *tags;
+	enum article_status status; /* as sent; ARTICLE_STATUS_NONE if not a status */
 	const char *date, *time; /* publish date and time, site time zone */
 	long long section_id, author_id, media_id;
 	const char *new_section; /* typed section name */
@@ -254,13 +232,13 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	probe.author_id = d->id ? d->author_id : p->user->id;
 	int can_publish = admin_can_publish(p, &probe);
 	struct tv *sts = tv_list(a);
-	for (int i = 0; i < N_STATUSES; i++) {
-		if (i >= 2 && !can_publish)
+	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
+		if (s >= ARTICLE_SCHEDULED && !can_publish)
 			continue;
 		struct tv *o = tv_map(a);
-		tv_set_str(a, o, "value", statuses[i]);
-		tv_set_str(a, o, "label", status_labels[i]);
-		tv_set_bool(a, o, "selected", d->status && !strcmp(d->status, statuses[i]));
+		tv_set_str(a, o, "value", article_status_name(s));
+		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
 	tv_set(a, f, "statuses", sts);
@@ -330,7 +308,7 @@ void admin_article_new(struct page *p)
 {
 	struct draft d;
 	memset(&d, 0, sizeof d);
-	d.status = "draft";
+	d.status = ARTICLE_DRAFT;
 	d.comments_open = p->app->settings.comments_open;
 	show_editor(p, 200, &d);
 }
@@ -389,7 +367,7 @@ static void draft_from_form(struct page *p, struct draft *d)
 	d->dek = field(p, "dek", MAX_DEK, &d->message);
 	d->body = field(p, "body", MAX_BODY, &d->err_body);
 	d->tags = field(p, "tags", 2000, &d->message);
-	d->status = http_form(p->req, "status", NULL);
+	d->status = article_status_parse(http_form(p->req, "status", NULL));
 	d->date = field(p, "publish_date", 10, &d->err_date);
 	d->time = field(p, "publish_time", 5, &d->err_date);
 	d->alt = text_trim(p->a, field(p, "featured_alt", 500, &d->err_alt),
@@ -456,18 +434,18 @@ void admin_article_save(struct page *p)
 
 	if (!d.err_headline && !*d.headline)
 		d.err_headline = "Please write a headline.";
-	if (!status_ok(d.status))
-		d.status = "draft";
+	if (!d.status)
+		d.status = ARTICLE_DRAFT;
 	/* Who may set which status. */
 	struct article probe;
 	memset(&probe, 0, sizeof probe);
 	probe.author_id = had ? old.author_id : p->user->id;
 	int can_publish = admin_can_publish(p, &probe);
-	if (!can_publish && (!strcmp(d.status, "scheduled") || !strcmp(d.status, "published") ||
-	                     !strcmp(d.status, "private"))) {
+	if (!can_publish && (d.status == ARTICLE_SCHEDULED || d.status == ARTICLE_PUBLISHED ||
+	                     d.status == ARTICLE_PRIVATE)) {
 		d.err_status = "Contributors cannot publish, schedule or make private: choose "
 		               "“Pending review” to submit the article to an editor.";
-		d.status = "pending";
+		d.status = ARTICLE_PENDING;
 	}
 	long long author = had ? old.author_id : p->user->id;
 	if (p->user->role >= ROLE_EDITOR && d.author_id) {
@@ -487,16 +465,16 @@ void admin_article_save(struct page *p)
 			when = (long long)t;
 	}
 	long long now = (long long)time(NULL);
-	if (!strcmp(d.status, "scheduled")) {
+	if (d.status == ARTICLE_SCHEDULED) {
 		if (!when && !d.err_date)
 			d.err_date = "Choose the date and time to publish at.";
 		else if (when && when <= now)
-			d.status = "published"; /* a time already past publishes now */
-	} else if (!strcmp(d.status, "published") && when > now + 60) {
-		d.status = "scheduled"; /* a future date waits for it, as in WordPress */
+			d.status = ARTICLE_PUBLISHED; /* a time already past publishes now */
+	} else if (d.status == ARTICLE_PUBLISHED && when > now + 60) {
+		d.status = ARTICLE_SCHEDULED; /* a future date waits for it, as in WordPress */
 	}
-	if (!strcmp(d.status, "published") && !when)
-		when = had && old.published_at && !strcmp(old.status, "published") ? old.published_at
+	if (d.status == ARTICLE_PUBLISHED && !when)
+		when = had && old.published_at && old.status == ARTICLE_PUBLISHED ? old.published_at
 		                                                                   : now;
 	/* A new featured image, uploaded with the form. */
 	const struct http_part *file = http_file(p->req, "featured_file");
@@ -572,9 +550,9 @@ void admin_article_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
-	const char *notice = !strcmp(d.status, "published") ? "published"
-	                   : !strcmp(d.status, "scheduled") ? "scheduled"
-	                   : !strcmp(d.status, "pending") ? "submitted" : "saved";
+	const char *notice = d.status == ARTICLE_PUBLISHED ? "published"
+	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
+	                   : d.status == ARTICLE_PENDING ? "submitted" : "saved";
 	admin_done(p, arena_printf(a, "/admin/articles/%lld/", id), notice);
 }
 
@@ -588,7 +566,7 @@ void admin_article_preview(struct page *p)
 		site_not_found(p);
 		return;
 	}
-	if (!admin_can_edit(p, &art) && strcmp(art.status, "published") != 0 &&
+	if (!admin_can_edit(p, &art) && art.status != ARTICLE_PUBLISHED &&
 	    p->user->role < ROLE_EDITOR && art.author_id != p->user->id) {
 		site_forbidden(p, "You can preview only your own articles.");
 		return;
@@ -618,7 +596,7 @@ void admin_revisions_list(struct page *p)
 		tv_set_str(a, r, "who", revs[i].user_name);
 		tv_set_str(a, r, "when", text_date_iso(a, (time_t)revs[i].created_at));
 		tv_set_str(a, r, "headline", revs[i].headline);
-		tv_set_str(a, r, "status", status_label(revs[i].status));
+		tv_set_str(a, r, "status", article_status_label(revs[i].status));
 		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
 		                                     revs[i].id));
 		tv_set_bool(a, r, "is_current", i == 0);

@@ -21,29 +21,21 @@
 
 #define PER_PAGE 50
 
-static const char *const tabs[] = {"pending", "approved", "spam", "trash"};
-static const char *const tab_labels[] = {"Pending", "Approved", "Spam", "Trash"};
+/* The inbox's tabs, one per status, indexed by enum comment_status. */
+static const char *const tab_labels[] = {"", "Pending", "Approved", "Spam", "Trash"};
 
 /* action -> (new status, notice); delete/edit/reply are handled apart. */
 static const struct {
 	const char *action;
-	const char *status;
+	enum comment_status status;
 	const char *notice;
 } moves[] = {
-	{"approve", "approved", "approved"},
-	{"unapprove", "pending", "unapproved"},
-	{"spam", "spam", "spammed"},
-	{"trash", "trash", "trashed"},
-	{"restore", "pending", "restored-comment"},
+	{"approve", COMMENT_APPROVED, "approved"},
+	{"unapprove", COMMENT_PENDING, "unapproved"},
+	{"spam", COMMENT_SPAM, "spammed"},
+	{"trash", COMMENT_TRASH, "trashed"},
+	{"restore", COMMENT_PENDING, "restored-comment"},
 };
-
-static int tab_index(const char *s)
-{
-	for (int i = 0; s && i < 4; i++)
-		if (!strcmp(s, tabs[i]))
-			return i;
-	return -1;
-}
 
 static struct tv *comment_row(struct page *p, const struct comment *c)
 {
@@ -57,7 +49,7 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 		tv_set_str(a, r, "url", c->author_url);
 	else
 		tv_set_bool(a, r, "url", 0);
-	tv_set_str(a, r, "status", c->status);
+	tv_set_str(a, r, "status", comment_status_name(c->status));
 	tv_set_str(a, r, "date", text_date_iso(a, (time_t)c->created_at));
 	tv_set_str(a, r, "date_text", site_date(p, (time_t)c->created_at));
 	tv_set(a, r, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
@@ -67,10 +59,10 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	                        site_article_path(p, c->article_published_at, c->article_slug),
 	                        c->id));
 	tv_set_str(a, r, "action_url", arena_printf(a, "/admin/comments/%lld/", c->id));
-	tv_set_bool(a, r, "is_pending", !strcmp(c->status, "pending"));
-	tv_set_bool(a, r, "is_approved", !strcmp(c->status, "approved"));
-	tv_set_bool(a, r, "is_spam", !strcmp(c->status, "spam"));
-	tv_set_bool(a, r, "is_trash", !strcmp(c->status, "trash"));
+	tv_set_bool(a, r, "is_pending", c->status == COMMENT_PENDING);
+	tv_set_bool(a, r, "is_approved", c->status == COMMENT_APPROVED);
+	tv_set_bool(a, r, "is_spam", c->status == COMMENT_SPAM);
+	tv_set_bool(a, r, "is_trash", c->status == COMMENT_TRASH);
 	tv_set_bool(a, r, "is_staff", c->user_id != 0);
 	tv_set_str(a, r, "reason", c->spam_reason ? c->spam_reason : "");
 	return r;
@@ -79,30 +71,31 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 void admin_comments_list(struct page *p)
 {
 	struct arena *a = p->a;
-	int tab = tab_index(http_query(p->req, "status", NULL));
-	if (tab < 0)
-		tab = 0;
+	enum comment_status tab = comment_status_parse(http_query(p->req, "status", NULL));
+	if (!tab)
+		tab = COMMENT_PENDING;
 	long long page = 1;
 	const char *pg = http_query(p->req, "page", NULL);
 	if (pg && text_int(pg, 1, 100000, &page) != 0)
 		page = 1;
-	long long counts[4];
+	long long counts[COMMENT_N_STATUSES + 1];
 	comment_counts(p->db, counts);
 	struct tv *ctx = admin_context(p, "Comments");
 	struct tv *tl = tv_list(a);
-	for (int i = 0; i < 4; i++) {
+	for (enum comment_status i = COMMENT_PENDING; i <= COMMENT_TRASH; i++) {
 		struct tv *t = tv_map(a);
 		tv_set_str(a, t, "label", tab_labels[i]);
 		tv_set_int(a, t, "count", counts[i]);
-		tv_set_str(a, t, "url", arena_printf(a, "/admin/comments/?status=%s", tabs[i]));
+		tv_set_str(a, t, "url", arena_printf(a, "/admin/comments/?status=%s",
+		                                     comment_status_name(i)));
 		tv_set_bool(a, t, "current", i == tab);
 		tv_push(a, tl, t);
 	}
 	tv_set(a, ctx, "tabs", tl);
-	tv_set_str(a, ctx, "tab", tabs[tab]);
+	tv_set_str(a, ctx, "tab", comment_status_name(tab));
 	tv_set_str(a, ctx, "tab_label", tab_labels[tab]);
 	size_t n;
-	struct comment *list = comment_list(p->db, a, tabs[tab], PER_PAGE, (page - 1) * PER_PAGE, &n);
+	struct comment *list = comment_list(p->db, a, tab, PER_PAGE, (page - 1) * PER_PAGE, &n);
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
@@ -110,10 +103,11 @@ void admin_comments_list(struct page *p)
 	tv_set_bool(a, ctx, "has_comments", n > 0);
 	if ((long long)(page * PER_PAGE) < counts[tab])
 		tv_set_str(a, ctx, "next_url", arena_printf(a, "/admin/comments/?status=%s&page=%lld",
-		                                            tabs[tab], page + 1));
+		                                            comment_status_name(tab), page + 1));
 	else
 		tv_set_bool(a, ctx, "next_url", 0);
-	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s", tabs[tab]));
+	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s",
+	                                        comment_status_name(tab)));
 	admin_render(p, 200, "admin_comments", ctx);
 }
 
@@ -139,10 +133,11 @@ static int apply(struct page *p, long long id, const char *action, const char **
 static const char *back_to(struct page *p)
 {
 	const char *back = http_form(p->req, "back", NULL);
-	int tab = -1;
+	enum comment_status tab = COMMENT_STATUS_NONE;
 	if (back && !strncmp(back, "/admin/comments/?status=", 24))
-		tab = tab_index(back + 24);
-	return arena_printf(p->a, "/admin/comments/?status=%s", tabs[tab < 0 ? 0 : tab]);
+		tab = comment_status_parse(back + 24);
+	return arena_printf(p->a, "/admin/comments/?status=%s",
+	                    comment_status_name(tab ? tab : COMMENT_PENDING));
 }
 
 void admin_comments_bulk(struct page *p)
@@ -184,7 +179,8 @@ static void show_comment(struct page *p, int status, const struct comment *c,
 	tv_set_int(a, ctx, "max_url", COMMENT_MAX_URL);
 	if (message)
 		tv_set_str(a, ctx, "error", message);
-	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s", c->status));
+	tv_set_str(a, ctx, "back", arena_printf(a, "/admin/comments/?status=%s",
+	                                        comment_status_name(c->status)));
 	admin_render(p, status, "admin_comment", ctx);
 }
 
@@ -288,8 +284,8 @@ void admin_comment_action(struct page *p)
 			return;
 		}
 		/* Replying to a held comment approves it, as in WordPress. */
-		if (strcmp(c.status, "approved") != 0)
-			comment_moderate(p->db, id, "approved");
+		if (c.status != COMMENT_APPROVED)
+			comment_moderate(p->db, id, COMMENT_APPROVED);
 		enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, &post,
 		                                            &out);
 		if (result != COMMENT_STORED) {

@@ -21,18 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const statuses[] = {"draft", "published", "private"};
-static const char *const status_labels[] = {"Draft", "Published", "Private (staff only)"};
-#define N_STATUSES 3
-
-static const char *status_label(const char *s)
-{
-	for (int i = 0; i < N_STATUSES; i++)
-		if (!strcmp(s, statuses[i]))
-			return status_labels[i];
-	return s;
-}
-
 /* "/about-us/corrections-policy/", each slug percent-encoded. */
 static const char *public_url(struct arena *a, const char *path)
 {
@@ -62,7 +50,7 @@ void admin_pages_list(struct page *p)
 {
 	struct arena *a = p->a;
 	size_t n;
-	struct page_row *all = page_list(p->db, a, NULL, &n);
+	struct page_row *all = page_list(p->db, a, PAGE_STATUS_NONE, &n);
 	struct tv *ctx = admin_context(p, "Pages");
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
@@ -73,9 +61,9 @@ void admin_pages_list(struct page *p)
 		                                                             ? "— — "
 		                                                             : "— — — ");
 		tv_set_str(a, r, "path", public_url(a, all[i].path));
-		tv_set_str(a, r, "status", status_label(all[i].status));
-		tv_set_str(a, r, "status_key", all[i].status);
-		tv_set_bool(a, r, "is_public", !strcmp(all[i].status, "published"));
+		tv_set_str(a, r, "status", page_status_label(all[i].status));
+		tv_set_str(a, r, "status_key", page_status_name(all[i].status));
+		tv_set_bool(a, r, "is_public", all[i].status == PAGE_PUBLISHED);
 		tv_set_str(a, r, "author", all[i].author_name);
 		tv_set_str(a, r, "date", site_date(p, (time_t)all[i].updated_at));
 		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)all[i].updated_at));
@@ -91,7 +79,8 @@ void admin_pages_list(struct page *p)
 /* What the editor shows: a page's values, or what was just sent. */
 struct page_draft {
 	long long id;              /* 0 for a new page */
-	const char *title, *slug, *body, *status;
+	const char *title, *slug, *body;
+	enum page_status status;   /* as sent, else PAGE_DRAFT */
 	long long parent_id;       /* 0: top level */
 	long long menu_order;      /* order among siblings */
 	const char *err_title, *err_slug, *err_body;
@@ -126,17 +115,17 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	else
 		tv_set_bool(a, f, "preview", 0);
 	struct tv *sts = tv_list(a);
-	for (int i = 0; i < N_STATUSES; i++) {
+	for (enum page_status s = PAGE_DRAFT; s <= PAGE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
-		tv_set_str(a, o, "value", statuses[i]);
-		tv_set_str(a, o, "label", status_labels[i]);
-		tv_set_bool(a, o, "selected", d->status && !strcmp(d->status, statuses[i]));
+		tv_set_str(a, o, "value", page_status_name(s));
+		tv_set_str(a, o, "label", page_status_label(s));
+		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
 	tv_set(a, f, "statuses", sts);
 	/* Possible parents: every page but this one and those under it. */
 	size_t n;
-	struct page_row *all = page_list(p->db, a, NULL, &n);
+	struct page_row *all = page_list(p->db, a, PAGE_STATUS_NONE, &n);
 	const char *own = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (all[i].id == d->id)
@@ -156,7 +145,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 		tv_push(a, parents, o);
 	}
 	tv_set(a, f, "parents", parents);
-	if (d->path && d->status && !strcmp(d->status, "published"))
+	if (d->path && d->status == PAGE_PUBLISHED)
 		tv_set_str(a, f, "view_url", public_url(a, d->path));
 	else
 		tv_set_bool(a, f, "view_url", 0);
@@ -173,7 +162,7 @@ void admin_page_new(struct page *p)
 	struct page_draft d;
 	memset(&d, 0, sizeof d);
 	d.title = d.slug = d.body = "";
-	d.status = "draft";
+	d.status = PAGE_DRAFT;
 	show_editor(p, 200, &d);
 }
 
@@ -221,12 +210,9 @@ static void draft_from_form(struct page *p, struct page_draft *d)
 	const char *s = field(p, "slug", 200, &d->err_slug);
 	d->slug = text_trim(p->a, s, strlen(s));
 	d->body = field(p, "body", PAGE_MAX_BODY, &d->err_body);
-	d->status = http_form(p->req, "status", NULL);
-	int ok = 0;
-	for (int i = 0; d->status && i < N_STATUSES; i++)
-		ok |= !strcmp(d->status, statuses[i]);
-	if (!ok)
-		d->status = "draft";
+	d->status = page_status_parse(http_form(p->req, "status", NULL));
+	if (!d->status)
+		d->status = PAGE_DRAFT;
 	long long v;
 	const char *parent = http_form(p->req, "parent", NULL);
 	if (parent && text_int(parent, 1, (long long)1 << 53, &v) == 0)
@@ -314,7 +300,7 @@ void admin_page_save(struct page *p)
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/pages/%lld/", id),
-	           !strcmp(d.status, "published") ? "published" : "saved");
+	           d.status == PAGE_PUBLISHED ? "published" : "saved");
 }
 
 void admin_page_delete(struct page *p)

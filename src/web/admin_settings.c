@@ -1,94 +1,92 @@
 /*
 ** admin_settings.c: the site's settings (administrators).
+**
+** The form is drawn from model/settings.c's table: every key, in its
+** order, under its group's heading, with its label and help, and an input
+** that fits its kind.  The rules are the model's too: settings_check()
+** judges each field, and its sentence is shown beside the field, with the
+** form as typed.
 */
 #include "web/admin.h"
 #include "web/forms.h"
 #include "core/arena.h"
 #include "core/text.h"
-#include "core/url.h"
-#include "core/utf8.h"
 #include "db/db.h"
-#include "http/multipart.h"
 #include "model/account.h"
-#include "model/media.h"
 #include "model/settings.h"
 #include "render/value.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The settings an administrator edits here, in the order shown. */
-static const struct {
-	const char *key;   /* settings key and form field */
-	const char *label; /* shown */
-	const char *kind;  /* "text", "number", "textarea", "checkbox", or a choice list */
-	const char *help;  /* shown under the field */
-} fields[] = {
-	{"site_title", "Site title", "text", ""},
-	{"tagline", "Tagline", "text", ""},
-	{"base_url", "Site address (URL)", "text", "Like https://news.example.com: links, feeds and mails name it. Empty: the address the server listens on, which is only right on your own machine."},
-	{"timezone", "Time zone", "text", "An IANA name such as Europe/London or America/New_York."},
-	{"date_format", "Date format", "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y", ""},
-	{"posts_per_page", "Articles per page", "number", ""},
-	{"feed_full_text", "Feeds carry whole articles (else excerpts)", "checkbox", ""},
-	{"comments_per_page", "Comments per page (top-level threads; 0: all on one page)", "number", ""},
-	{"comments_open", "Readers may comment", "checkbox", ""},
-	{"comments_close_days", "Close comments on articles older than (days)", "number", "0 keeps them open."},
-	{"moderation", "Hold comments for moderation", "first|all|none", "first: hold a commenter's first comment; all: hold every comment; none: publish at once."},
-	{"comment_max_links", "Hold a comment with this many links or more", "number", ""},
-	{"blocklist", "Blocklist", "textarea", "One word or address a line; comments containing one go to spam."},
-	{"https", "The site is served over https", "checkbox", "Marks the sign-in cookie Secure."},
-	{"session_idle_seconds", "Sign out after idle (seconds)", "number", ""},
-	{"session_max_seconds", "Sign out after (seconds) in any case", "number", ""},
-	{"upload_max_bytes", "Largest upload (bytes)", "number", ""},
-	{"import_max_mb", "Largest WordPress export to import (MB)", "number", ""},
-	{"smtp_url", "Mail server (SMTP URL)", "text", "Like smtp://mail.example.com:587. Empty sends no mail."},
-	{"smtp_from", "Notifications come from", "text", "An email address."},
-};
+_Static_assert(SETTINGS_N <= SETTINGS_FORM_FIELDS, "the form's body limit (forms.h) counts "
+                                                   "SETTINGS_FORM_FIELDS fields");
 
-#define N_FIELDS (sizeof fields / sizeof *fields)
-_Static_assert(N_FIELDS <= SETTINGS_FORM_FIELDS, "the form's body limit (forms.h) counts "
-                                                 "SETTINGS_FORM_FIELDS fields");
+/* One field of the form, as the table's row d shows it with value. */
+static struct tv *field_value(struct arena *a, const struct setting_def *d,
+                              const char *value, const char *error)
+{
+	struct tv *f = tv_map(a);
+	tv_set_str(a, f, "key", d->key);
+	tv_set_str(a, f, "label", d->label);
+	tv_set_str(a, f, "help", d->help);
+	tv_set_bool(a, f, "at_start", d->at_start);
+	tv_set_str(a, f, "value", value);
+	int is_lines = d->kind == SETTING_LINES;
+	int is_int = d->kind == SETTING_INT;
+	int is_bool = d->kind == SETTING_BOOL;
+	int is_choice = d->kind == SETTING_CHOICE;
+	tv_set_bool(a, f, "is_text", !is_lines && !is_int && !is_bool && !is_choice);
+	tv_set_bool(a, f, "is_number", is_int);
+	tv_set_bool(a, f, "is_textarea", is_lines);
+	tv_set_bool(a, f, "is_checkbox", is_bool);
+	tv_set_bool(a, f, "checked", !strcmp(value, "1"));
+	tv_set_bool(a, f, "is_choice", is_choice);
+	if (is_int) {
+		tv_set_str(a, f, "min", arena_printf(a, "%d", d->lo));
+		tv_set_str(a, f, "max", arena_printf(a, "%d", d->hi));
+	}
+	if (is_choice) {
+		struct tv *opts = tv_list(a);
+		char *c = arena_strdup(a, d->choices);
+		char *save = NULL;
+		for (char *tok = strtok_r(c, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+			struct tv *o = tv_map(a);
+			tv_set_str(a, o, "value", tok);
+			tv_set_bool(a, o, "selected", !strcmp(tok, value));
+			tv_push(a, opts, o);
+		}
+		tv_set(a, f, "options", opts);
+	}
+	if (error)
+		tv_set_str(a, f, "error", error);
+	else
+		tv_set_bool(a, f, "error", 0);
+	return f;
+}
 
+/* values[i] and errors[i] (NULL: none) belong to settings_defs[i]. */
 static void show_settings(struct page *p, int status, const char **values,
                           const char **errors, const char *error)
 {
 	struct arena *a = p->a;
 	struct tv *ctx = admin_context(p, "Settings");
-	struct tv *list = tv_list(a);
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		struct tv *f = tv_map(a);
-		tv_set_str(a, f, "key", fields[i].key);
-		tv_set_str(a, f, "label", fields[i].label);
-		tv_set_str(a, f, "help", fields[i].help);
-		tv_set_str(a, f, "value", values[i]);
-		const char *kind = fields[i].kind;
-		int is_choice = strchr(kind, '|') != NULL;
-		tv_set_bool(a, f, "is_text", !strcmp(kind, "text"));
-		tv_set_bool(a, f, "is_number", !strcmp(kind, "number"));
-		tv_set_bool(a, f, "is_textarea", !strcmp(kind, "textarea"));
-		tv_set_bool(a, f, "is_checkbox", !strcmp(kind, "checkbox"));
-		tv_set_bool(a, f, "checked", !strcmp(values[i], "1"));
-		tv_set_bool(a, f, "is_choice", is_choice);
-		if (is_choice) {
-			struct tv *opts = tv_list(a);
-			char *c = arena_strdup(a, kind);
-			char *save = NULL;
-			for (char *tok = strtok_r(c, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
-				struct tv *o = tv_map(a);
-				tv_set_str(a, o, "value", tok);
-				tv_set_bool(a, o, "selected", !strcmp(tok, values[i]));
-				tv_push(a, opts, o);
-			}
-			tv_set(a, f, "options", opts);
+	struct tv *groups = tv_list(a);
+	struct tv *fields = NULL;
+	const char *group = NULL;
+	for (size_t i = 0; i < settings_n_defs; i++) {
+		const struct setting_def *d = &settings_defs[i];
+		if (!group || strcmp(group, d->group) != 0) {
+			group = d->group;
+			struct tv *g = tv_map(a);
+			tv_set_str(a, g, "name", group);
+			fields = tv_list(a);
+			tv_set(a, g, "fields", fields);
+			tv_push(a, groups, g);
 		}
-		if (errors && errors[i])
-			tv_set_str(a, f, "error", errors[i]);
-		else
-			tv_set_bool(a, f, "error", 0);
-		tv_push(a, list, f);
+		tv_push(a, fields, field_value(a, d, values[i], errors ? errors[i] : NULL));
 	}
-	tv_set(a, ctx, "fields", list);
+	tv_set(a, ctx, "groups", groups);
 	if (error)
 		tv_set_str(a, ctx, "error", error);
 	admin_render(p, status, "admin_settings", ctx);
@@ -96,36 +94,33 @@ static void show_settings(struct page *p, int status, const char **values,
 
 void admin_settings_show(struct page *p)
 {
-	const char *values[N_FIELDS];
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		char *v = settings_get(p->db, p->a, fields[i].key);
+	const char **values = arena_alloc(p->a, settings_n_defs * sizeof *values);
+	for (size_t i = 0; i < settings_n_defs; i++) {
+		char *v = settings_get(p->db, p->a, settings_defs[i].key);
 		values[i] = v ? v : "";
 	}
 	show_settings(p, 200, values, NULL, NULL);
 }
 
-/* The form's values, as typed; errors[] (if not NULL) gets a sentence for
-** each value that is not text or is too long. */
+/* The form's values, as typed (trimmed, never cut: http_form_text()); a
+** field not sent keeps the stored value, except a checkbox, which a browser
+** leaves out when unticked.  A field that is not text (a NUL, broken UTF-8)
+** becomes "" with an error in errors[i]; its length is settings_check()'s
+** to judge. */
 static void settings_from_form(struct page *p, const char **values, const char **errors)
 {
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		if (errors)
-			errors[i] = NULL;
-		if (!strcmp(fields[i].kind, "checkbox")) {
-			values[i] = http_form(p->req, fields[i].key, NULL) ? "1" : "0";
-			continue;
-		}
-		/* A field the form did not send keeps its value. */
-		if (!http_form(p->req, fields[i].key, NULL)) {
-			char *cur = settings_get(p->db, p->a, fields[i].key);
+	for (size_t i = 0; i < settings_n_defs; i++) {
+		const struct setting_def *d = &settings_defs[i];
+		errors[i] = NULL;
+		const char *v = http_form(p->req, d->key, NULL);
+		if (d->kind == SETTING_BOOL) {
+			values[i] = v ? "1" : "0";
+		} else if (!v) {
+			char *cur = settings_get(p->db, p->a, d->key);
 			values[i] = cur ? cur : "";
-			continue;
+		} else if (http_form_text(p->req, d->key, 0, &values[i], NULL) == TEXT_INVALID) {
+			errors[i] = text_check_message(p->a, TEXT_INVALID, "This", 0, 0);
 		}
-		size_t chars;
-		enum text_verdict v = http_form_text(p->req, fields[i].key, SETTINGS_VALUE_MAX,
-		                                     &values[i], &chars);
-		if (v != TEXT_OK && errors)
-			errors[i] = text_check_message(p->a, v, "This", SETTINGS_VALUE_MAX, chars);
 	}
 }
 
@@ -135,45 +130,45 @@ void admin_settings_refuse(struct page *p, int status, const char *why)
 		site_forbidden(p, why);
 		return;
 	}
-	const char *values[N_FIELDS];
-	settings_from_form(p, values, NULL);
+	const char **values = arena_alloc(p->a, settings_n_defs * sizeof *values);
+	const char **errors = arena_alloc(p->a, settings_n_defs * sizeof *errors);
+	settings_from_form(p, values, errors);
 	show_settings(p, status, values, NULL, why);
 }
 
 void admin_settings_save(struct page *p)
 {
-	const char *values[N_FIELDS];
-	const char *errors[N_FIELDS];
+	const char **values = arena_alloc(p->a, settings_n_defs * sizeof *values);
+	const char **errors = arena_alloc(p->a, settings_n_defs * sizeof *errors);
 	settings_from_form(p, values, errors);
 	int bad = 0;
-	/* Check everything first, so a bad field saves nothing. */
-	for (size_t i = 0; i < N_FIELDS; i++) {
+	/* Check everything first, so a bad field saves nothing and every bad
+	** field is marked at once. */
+	for (size_t i = 0; i < settings_n_defs; i++) {
+		char why[256];
+		if (!errors[i] && settings_check(&settings_defs[i], values[i], why, sizeof why) != 0)
+			errors[i] = arena_strdup(p->a, why);
 		bad |= errors[i] != NULL;
-		if (!strcmp(fields[i].key, "timezone") && text_set_timezone_check(values[i]) != 0) {
-			errors[i] = "Unknown time zone: use a name like Europe/London.";
-			bad = 1;
-		}
-		if (!strcmp(fields[i].key, "base_url") && *values[i] &&
-		    !url_is_web(values[i], strlen(values[i]))) {
-			errors[i] = "The address must start with http:// or https://.";
-			bad = 1;
-		}
 	}
-	if (!bad && db_begin(p->db) != DB_OK) {
+	if (bad) {
+		show_settings(p, 422, values, errors, "Nothing was saved: please check the fields "
+		                                      "marked below.");
+		return;
+	}
+	if (db_begin(p->db) != DB_OK) {
 		show_settings(p, 503, values, errors, "The database is busy; send the form again.");
 		return;
 	}
-	for (size_t i = 0; !bad && i < N_FIELDS; i++) {
-		char err[256];
-		if (settings_set(p->db, fields[i].key, values[i], err, sizeof err) != 0) {
+	for (size_t i = 0; !bad && i < settings_n_defs; i++) {
+		char err[512];
+		if (settings_set(p->db, settings_defs[i].key, values[i], err, sizeof err) != 0) {
 			errors[i] = arena_strdup(p->a, err);
 			bad = 1;
 		}
 	}
 	if (bad) {
 		db_rollback(p->db);
-		show_settings(p, 422, values, errors, "Nothing was saved: please check the fields "
-		                                      "marked below.");
+		show_settings(p, 503, values, errors, "The settings could not be saved; try again.");
 		return;
 	}
 	if (db_commit(p->db) != DB_OK) {
@@ -184,4 +179,3 @@ void admin_settings_save(struct page *p)
 	web_settings_changed(p->app);
 	admin_done(p, "/admin/settings", "settings");
 }
-

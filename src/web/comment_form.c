@@ -276,7 +276,7 @@ void comment_form_post(struct page *p)
 	if (mailer_is_sending(p->app->mailer) &&
 	    notify_comment(p->db, p->a, id, p->app->settings.site_title, site_base(p)) > 0)
 		mailer_wake(p->app->mailer);
-	if (strcmp(out.status, "approved") != 0)
+	if (out.status != COMMENT_APPROVED)
 		set_held_cookie(p, id);
 	set_save_cookie(p, &f);
 	/* To the page of comments that shows it (WordPress's comment-page-N). */

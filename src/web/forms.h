@@ -26,6 +26,7 @@
 #include "core/email.h"
 #include "core/password.h"
 #include "model/comment.h"
+#include "model/settings.h"
 
 #include <stddef.h>
 
@@ -108,13 +109,13 @@
 	F("status", 20)                       \
 	F("action", 20)
 
-/* The settings (admin_settings.c): a CSRF token and at most
-** SETTINGS_FORM_FIELDS fields (checked there at compile time) of at most
-** SETTINGS_VALUE_MAX characters each, named by keys of at most
-** SETTINGS_KEY_MAX. */
+/* The settings (admin_settings.c, one field per row of model/settings.c's
+** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked
+** there at compile time against SETTINGS_N) of at most SETTINGS_VALUE_MAX
+** characters each, named by keys of at most SETTINGS_KEY_MAX. */
 #define SETTINGS_FORM_FIELDS 32
 #define SETTINGS_KEY_MAX 32
-#define SETTINGS_VALUE_MAX 1000
+#define SETTINGS_VALUE_MAX SETTING_TEXT_MAX
 #define SETTINGS_BODY_LIMIT                                 \
 	(FORM_BODY_LIMIT(SETTINGS_HIDDEN_FORM) +            \
 	 SETTINGS_FORM_FIELDS * FORM_FIELD_SIZE(SETTINGS_KEY_MAX, SETTINGS_VALUE_MAX))

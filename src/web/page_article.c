@@ -44,7 +44,7 @@ int page_article_find(struct page *p, struct article *out)
 		** there, with a permanent redirect. */
 		long long moved = article_by_old_slug(p->db, slug);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
-		    article_by_id(p->db, p->a, moved, out) == 0 && !strcmp(out->status, "published")) {
+		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_PUBLISHED) {
 			const char *to = site_article_path(p, out->published_at, out->slug);
 			if (*p->req->query)
 				to = arena_printf(p->a, "%s?%s", to, p->req->query);
@@ -197,12 +197,12 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		tv_set_str(a, it, "date_text", date_time(p, (time_t)c->created_at));
 		tv_set_str(a, it, "permalink", arena_printf(a, "%s#comment-%lld", url, c->id));
 		tv_set(a, it, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
-		tv_set_bool(a, it, "is_held", strcmp(c->status, "approved") != 0);
+		tv_set_bool(a, it, "is_held", c->status != COMMENT_APPROVED);
 		tv_set_bool(a, it, "is_staff", c->user_id != 0 && !c->is_article_author);
 		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
 		tv_set_int(a, it, "depth", nd->depth);
 		if (nd->depth < MAX_DEPTH && page_article_comments_open(p, art) &&
-		    !strcmp(c->status, "approved"))
+		    c->status == COMMENT_APPROVED)
 			tv_set_str(a, it, "reply_url",
 			           arena_printf(a, "%s?replytocom=%lld#respond", url, c->id));
 		else
@@ -487,7 +487,7 @@ void page_article_render(struct page *p, const struct article *art,
 		tv_set_bool(a, ctx, "comment_pages", 0);
 	}
 	for (size_t i = 0; i < n_comments; i++)
-		if (strcmp(comments[i].status, "approved") != 0)
+		if (comments[i].status != COMMENT_APPROVED)
 			p->is_private = 1; /* shows this reader's held comment */
 	long long approved = cp.approved;
 	const char *title;

@@ -599,7 +599,7 @@ void page_feed_article_comments(struct page *p)
 		/* A slug changed since: the feed moved with the article. */
 		long long moved = article_by_old_slug(p->db, slug);
 		if (moved && article_by_id(p->db, p->a, moved, &art) == 0 &&
-		    !strcmp(art.status, "published")) {
+		    art.status == ARTICLE_PUBLISHED) {
 			http_redirect(p->req, p->resp, 301,
 			              arena_printf(p->a, "%sfeed/%s",
 			                           site_article_path(p, art.published_at, art.slug), fmt));

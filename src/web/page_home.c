@@ -44,7 +44,7 @@ static int old_links(struct page *p)
 	long long n;
 	if (id && text_int(id, 1, (long long)1 << 53, &n) == 0) {
 		struct article art;
-		if (article_by_id(p->db, p->a, n, &art) == 0 && !strcmp(art.status, "published")) {
+		if (article_by_id(p->db, p->a, n, &art) == 0 && art.status == ARTICLE_PUBLISHED) {
 			http_redirect(p->req, p->resp, 301,
 			              site_article_path(p, art.published_at, art.slug));
 			return 1;
@@ -56,7 +56,7 @@ static int old_links(struct page *p)
 	if (page_id) {
 		struct page_row pg;
 		if (text_int(page_id, 1, (long long)1 << 53, &n) == 0 &&
-		    page_by_id(p->db, p->a, n, &pg) == 0 && !strcmp(pg.status, "published")) {
+		    page_by_id(p->db, p->a, n, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
 			struct buf b = BUF_INIT;
 			buf_putc(&b, '/');
 			for (const char *s = pg.path; *s;) {

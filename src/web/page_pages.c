@@ -71,7 +71,7 @@ static void render(struct page *p, const struct page_row *pg)
 	struct page_row anc[PAGE_MAX_DEPTH];
 	int n = 0;
 	while (up > 0 && n < PAGE_MAX_DEPTH && page_by_id(p->db, a, up, &anc[n]) == 0 &&
-	       !strcmp(anc[n].status, "published")) {
+	       anc[n].status == PAGE_PUBLISHED) {
 		up = anc[n].parent_id;
 		n++;
 	}
@@ -97,7 +97,7 @@ int page_fallback(struct page *p)
 	if (!path)
 		return 0;
 	struct page_row pg;
-	if (page_by_path(p->db, p->a, path, &pg) == 0 && !strcmp(pg.status, "published")) {
+	if (page_by_path(p->db, p->a, path, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
 		const char *url = page_url(p->a, pg.path);
 		size_t len = strlen(req->path);
 		if (len == 0 || req->path[len - 1] != '/') {

@@ -130,7 +130,7 @@ void page_sitemap_index(struct page *p)
 		buf_puts(b, "</sitemap>\n");
 	}
 	size_t n_pages;
-	struct page_row *pages = page_list(p->db, p->a, "published", &n_pages);
+	struct page_row *pages = page_list(p->db, p->a, PAGE_PUBLISHED, &n_pages);
 	long long pages_last = 0;
 	for (size_t i = 0; i < n_pages; i++)
 		pages_last = newest(pages_last, pages[i].updated_at);
@@ -150,7 +150,7 @@ void page_sitemap_pages(struct page *p)
 	size_t n;
 	/* Every published page: one under a draft is public at its own path
 	** (as in WordPress), though its parent is not. */
-	struct page_row *pages = page_list(p->db, p->a, "published", &n);
+	struct page_row *pages = page_list(p->db, p->a, PAGE_PUBLISHED, &n);
 	long long last = 0;
 	urlset_begin(b, 0);
 	for (size_t i = 0; i < n; i++) {

@@ -1,0 +1,74 @@
+/*
+** status.h: the statuses of articles, pages and comments (and the
+** verdict on a commenter), as enums.
+**
+** The database keeps a status as text ('draft', 'approved', ...), checked
+** by a CHECK constraint (schema.c); the model converts at the boundary, so
+** structs carry the enum and code compares enums, never strings.  Each
+** kind has a parse and a name function, as roles have (account.h):
+** parse gives the _NONE value for anything unknown (or NULL), name gives
+** the stored text ("" for _NONE).  They live together here, rather than in
+** article.h and comment.h, because the web layer's lists and the CLI need
+** them without the rest of either model.
+*/
+#ifndef BYLINE_MODEL_STATUS_H
+#define BYLINE_MODEL_STATUS_H
+
+/* An article's status.  Only ARTICLE_PUBLISHED is public; the scheduler
+** turns ARTICLE_SCHEDULED into ARTICLE_PUBLISHED when its time comes.
+** ARTICLE_PRIVATE (published for staff only) is stored as a 'draft' row
+** marked is_private (article.c says why); the model reads it back as
+** 'private'.  The statuses from ARTICLE_SCHEDULED on need the right to
+** publish. */
+enum article_status {
+	ARTICLE_STATUS_NONE = 0, /* unknown; in a filter: any */
+	ARTICLE_DRAFT,           /* "draft": being written */
+	ARTICLE_PENDING,         /* "pending": submitted for review */
+	ARTICLE_SCHEDULED,       /* "scheduled": published at published_at */
+	ARTICLE_PUBLISHED,       /* "published": public */
+	ARTICLE_PRIVATE,         /* "private": published for staff only, never public */
+};
+#define ARTICLE_N_STATUSES 5 /* ARTICLE_DRAFT .. ARTICLE_PRIVATE */
+
+enum article_status article_status_parse(const char *s);
+const char *article_status_name(enum article_status s);  /* "draft", ... */
+const char *article_status_label(enum article_status s); /* "Pending review", ... */
+
+/* A comment's status.  Only COMMENT_APPROVED is public. */
+enum comment_status {
+	COMMENT_STATUS_NONE = 0, /* unknown; in a filter: any */
+	COMMENT_PENDING,         /* "pending": held for a moderator */
+	COMMENT_APPROVED,        /* "approved": public */
+	COMMENT_SPAM,            /* "spam": judged spam */
+	COMMENT_TRASH,           /* "trash": thrown away (a moderator may restore it) */
+};
+#define COMMENT_N_STATUSES 4 /* COMMENT_PENDING .. COMMENT_TRASH */
+
+enum comment_status comment_status_parse(const char *s);
+const char *comment_status_name(enum comment_status s); /* "pending", ... */
+
+/* A static page's status.  Only PAGE_PUBLISHED is public. */
+enum page_status {
+	PAGE_STATUS_NONE = 0, /* unknown; in a filter: any */
+	PAGE_DRAFT,           /* "draft" */
+	PAGE_PUBLISHED,       /* "published": public */
+	PAGE_PRIVATE,         /* "private": for staff only, never public */
+};
+#define PAGE_N_STATUSES 3 /* PAGE_DRAFT .. PAGE_PRIVATE */
+
+enum page_status page_status_parse(const char *s);
+const char *page_status_name(enum page_status s);  /* "draft", ... */
+const char *page_status_label(enum page_status s); /* "Private (staff only)", ... */
+
+/* What moderators taught about a commenter (commenters.verdict): approving
+** a comment teaches good, marking one spam teaches bad. */
+enum commenter_verdict {
+	VERDICT_NONE = 0, /* a stranger: nothing taught */
+	VERDICT_GOOD,     /* "good": later comments are approved at once */
+	VERDICT_BAD,      /* "bad": later comments go to spam */
+};
+
+enum commenter_verdict commenter_verdict_parse(const char *s);
+const char *commenter_verdict_name(enum commenter_verdict v); /* "good", "bad" */
+
+#endif
