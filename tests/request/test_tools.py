@@ -265,8 +265,11 @@ def main():
         check(peak[0] - anon0 < 32 * 1024, "anonymous memory grows less than 32 MB while "
               "100 MB streams in", (anon0, peak[0]))
         hwm = vm(pid, "VmHWM")
-        check(hwm - max(hwm0, base) < 32 * 1024, "the server's peak resident memory (VmHWM) "
-              "grows less than 32 MB over a 100 MB upload", (hwm0, hwm))
+        # (under the sanitizers the allocator's quarantine and shadow memory
+        # move VmHWM by tens of MB whatever the body: 64 MB there)
+        room = 64 if os.environ.get("BYLINE_SANITIZED") == "1" else 32
+        check(hwm - max(hwm0, base) < room * 1024, "the server's peak resident memory (VmHWM) "
+              "grows less than %d MB over a 100 MB upload" % room, (hwm0, hwm))
         r = wait_report(s, admin)
         check(r is not None and "stopped" in r.text, "a file that is not WXR is reported",
               r and r.text[-600:])
