@@ -148,6 +148,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .trust_proxy = trust_proxy,
 	    .proxy_addr = proxy_addr,
 	    .body_budget = (size_t)budget_mb << 20,
+	    .spool_dir = data_dir,
 	    .fast = web_fast,
 	    .handle = web_handle,
 	    .body_limit = web_body_limit,
@@ -184,6 +185,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
 	http_server_stop(srv);
+	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);

@@ -68,7 +68,24 @@ struct http_req {
 	struct http_part *files;         /* multipart parts (files among them) */
 	size_t n_files;                  /* entries in files */
 	const char *form_error;          /* why a multipart body was unreadable */
+	/* A spooled body (body_spool, set by the body_limit callback) is
+	** received into a deleted temporary file, counted against the route's
+	** limit, not the memory budget.  body then holds all of it if it is
+	** small, else its first HTTP_SPOOL_HEAD and last HTTP_SPOOL_TAIL bytes
+	** (enough for a form's fields around one large file part), with the
+	** body_cut_len bytes between them left out at offset body_cut: a
+	** multipart part spanning body_cut runs body_cut_len bytes longer in
+	** the file, and nothing in the cut was looked at (multipart_part_fd()
+	** checks it and gives its place in the file). */
+	int body_spool;
+	int body_fd;            /* the spooled body's file (read-only), else -1 */
+	size_t body_size;       /* bytes in that file */
+	size_t body_cut;        /* where body leaves bytes out; 0 if it does not */
+	size_t body_cut_len;    /* bytes left out there */
 };
+
+#define HTTP_SPOOL_HEAD (128u << 10)
+#define HTTP_SPOOL_TAIL (64u << 10)
 
 #define HTTP_MAX_HEADERS 24
 
@@ -181,7 +198,10 @@ struct http_body_refusal {
 ** `Expect: 100-continue` is answered.  Runs on the event loop: it may read
 ** the database briefly (a session look-up), never write or wait on a lock
 ** held for long.  A body over the limit is refused as *no says (preset to
-** 413 and a general sentence) before any of it is read. */
+** 413 and a general sentence) before any of it is read.  A route taking
+** large files sets req->body_spool: its body then goes to a temporary file
+** under the config's spool_dir as it arrives (it must come with a
+** Content-Length: 411 otherwise): see struct http_req. */
 typedef size_t (*http_body_limit)(struct http_req *req, struct http_body_refusal *no,
                                   void *ctx);
 
@@ -209,6 +229,8 @@ struct http_config {
 	http_handler handle;       /* called once per complete request */
 	http_body_limit body_limit; /* largest body a route accepts */
 	void *ctx;                 /* passed to handle and body_limit */
+	const char *spool_dir;     /* where spooled bodies are written (a deleted
+	                           ** file); NULL: the system's temporary folder */
 	/* Called once the socket is bound, before any request is read, with
 	** listen and the port bound (the real one after port 0); may be NULL. */
 	void (*bound)(const char *listen, int port, void *ctx);

@@ -10,11 +10,15 @@
 */
 #include "http/multipart.h"
 #include "core/arena.h"
+#include "core/mem.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* The delimiter "\r\n--" + boundary. */
 struct delim {
@@ -498,4 +502,53 @@ const struct http_part *multipart_get(const struct http_part *parts, size_t n_pa
 		if (parts[i].name && strcmp(parts[i].name, name) == 0)
 			return &parts[i];
 	return NULL;
+}
+
+int multipart_spooled(const char *content_type, const char *body, size_t cut, size_t cut_len,
+                      int fd, const struct http_part *parts, size_t n_parts,
+                      const struct http_part *part, off_t *off, size_t *len, char *err,
+                      size_t errlen)
+{
+	size_t start = (size_t)(part->data - body), end = start + part->len;
+	*off = (off_t)start;
+	*len = part->len;
+	if (!cut_len)
+		return 0;
+	if (!(start < cut && end > cut) || part != &parts[n_parts - 1]) {
+		fail(err, errlen, "The file must be the form's last field.");
+		return -1;
+	}
+	*len = part->len + cut_len;
+	/* The parser saw the file's first and last bytes only: its middle, in
+	** the file, must not hold a delimiter either. */
+	struct delim d;
+	if (read_boundary(content_type, &d, err, errlen) != 0)
+		return -1;
+	enum { CHUNK = 1 << 20 };
+	char *b = mem_alloc(CHUNK + sizeof d.s);
+	size_t keep = 0, done = 0;
+	int rc = 0;
+	while (done < *len) {
+		size_t want = *len - done < CHUNK ? *len - done : CHUNK;
+		ssize_t r = pread(fd, b + keep, want, *off + (off_t)done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			fail(err, errlen, "The uploaded file could not be read back.");
+			rc = -1;
+			break;
+		}
+		size_t have = keep + (size_t)r;
+		if (memmem(b, have, d.s, d.len)) {
+			fail(err, errlen, "The form data has a boundary inside the file: the upload "
+			                  "is malformed.");
+			rc = -1;
+			break;
+		}
+		done += (size_t)r;
+		keep = have < d.len - 1 ? have : d.len - 1;
+		memmove(b, b + have - keep, keep);
+	}
+	free(b);
+	return rc;
 }

@@ -60,6 +60,7 @@
 #define BYLINE_HTTP_MULTIPART_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct arena;
 
@@ -97,5 +98,17 @@ int multipart_parse(struct arena *a, const char *content_type, const char *body,
 /* The first part named name, or NULL.  Borrowed from parts. */
 const struct http_part *multipart_get(const struct http_part *parts, size_t n_parts,
                                       const char *name);
+
+/* Where a part lies in a spooled body's file (http.h: struct http_req's
+** body_cut): body is the view multipart_parse() read (its first bytes, then
+** its last, cut_len bytes left out at cut; cut_len 0: all of it), fd the
+** file, part one of the n_parts parts read.  A part spanning the cut must
+** be the last, and its bytes in the file (read in 1 MB pieces, never held)
+** must not hold the delimiter.  0 with *off and *len set, or -1 with one
+** sentence in err. */
+int multipart_spooled(const char *content_type, const char *body, size_t cut, size_t cut_len,
+                      int fd, const struct http_part *parts, size_t n_parts,
+                      const struct http_part *part, off_t *off, size_t *len, char *err,
+                      size_t errlen);
 
 #endif

@@ -107,6 +107,10 @@ static void parse_form(struct http_req *req)
 	if (!ct)
 		return;
 	if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
+		if (req->body_cut_len) { /* only its ends were read: not a form */
+			req->form_error = "This form is too large; send the file as an upload.";
+			return;
+		}
 		req->form_params = http_parse_urlencoded(req->a, req->body, req->body_len,
 		                                         &req->n_form_params);
 		return;

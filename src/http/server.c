@@ -40,6 +40,10 @@
 ** How large a body may be is decided from the head (the body_limit
 ** callback: a signed-out request to a staff route may send a few KB), and
 ** `Expect: 100-continue` is answered only once that and the budget agree.
+** A route that takes large files (req->body_spool, set by body_limit) has
+** its body written to a deleted temporary file as it arrives, counted
+** against its limit but not the budget; the handler sees its first and
+** last bytes and reads the rest from the file (http.h, body_cut).
 **
 ** Caps: at --max-conns, the connection that has waited longest (for its
 ** head, or a body arriving slowest) gives way; past --max-conns-per-ip
@@ -59,6 +63,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -106,6 +111,8 @@ struct conn {
 	struct http_req req;
 	struct http_head head;
 	struct buf body;
+	int spooling;              /* the body goes to spool_fd, not to body */
+	int spool_fd;              /* a deleted temporary file (with spooling) */
 	size_t limit;              /* body bytes this route takes */
 	unsigned long long left;   /* Content-Length bytes still to come */
 	int chunked;
@@ -295,6 +302,9 @@ static void request_reset(struct conn *c)
 	arena_free(c->a);
 	c->a = NULL;
 	buf_free(&c->body);
+	if (c->spooling)
+		close(c->spool_fd);
+	c->spooling = 0;
 	http_resp_unshare(&c->resp);
 	buf_free(&c->resp.body);
 	memset(&c->req, 0, sizeof c->req);
@@ -539,6 +549,8 @@ static int has_token(const char *v, const char *tok)
 	return 0;
 }
 
+static int spool_open(struct conn *c);
+
 /* The head is parsed: check it, set the request up.  Leaves c in BODY, in
 ** WRITE with a refusal, or returns 1 when the request is complete. */
 static int begin(struct conn *c, size_t head_len)
@@ -661,7 +673,18 @@ static int begin(struct conn *c, size_t head_len)
 	}
 	if (!te && !length)
 		return 1;
-	if (!hold(c, (size_t)length)) {
+	if (req->body_spool) {
+		if (te) {
+			refuse(c, 411, "This address takes a file only with its length said "
+			               "(Content-Length); send it again from the form.");
+			return 0;
+		}
+		if (spool_open(c) != 0) {
+			refuse(c, 507, "The server has no room to receive this file now; try again "
+			               "later.");
+			return 0;
+		}
+	} else if (!hold(c, (size_t)length)) {
 		refuse(c, 503, "The server is busy receiving other requests; try again in a "
 		               "moment.");
 		return 0;
@@ -682,9 +705,101 @@ static int begin(struct conn *c, size_t head_len)
 	return 0;
 }
 
+/* A deleted temporary file for a spooled body: O_TMPFILE under spool_dir
+** where the file system has it, else a file made and unlinked at once. */
+static int spool_open(struct conn *c)
+{
+	const char *dir = c->s->cfg.spool_dir ? c->s->cfg.spool_dir : "/tmp";
+	int fd = -1;
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+	if (fd < 0) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/.byline-body-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		unlink(path);
+	}
+	c->spool_fd = fd;
+	c->spooling = 1;
+	return 0;
+}
+
+/* Writes what of the body is in the input buffer to the spool file.  The
+** disk write runs on the loop, 64 KB at most at a time. */
+static int spool_take(struct conn *c)
+{
+	size_t n = c->in_len < c->left ? c->in_len : (size_t)c->left;
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(c->spool_fd, c->in + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_warn("http: a spooled body could not be written: %s", strerror(errno));
+			refuse(c, 507, "The server ran out of room receiving this file; nothing was "
+			               "done.");
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	consume(c, n);
+	c->left -= n;
+	return c->left == 0;
+}
+
+/* Reads n bytes at off of the spool file into out. */
+static int spool_read(int fd, char *out, size_t n, off_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, out + got, n - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* What the handler sees of a spooled body (http.h, body_cut): all of it
+** when small, else its first HTTP_SPOOL_HEAD and last HTTP_SPOOL_TAIL
+** bytes, read into the arena: the file's middle is never in memory. */
+static int spool_view(struct conn *c)
+{
+	off_t len = lseek(c->spool_fd, 0, SEEK_END);
+	if (len < 0)
+		return -1;
+	size_t n = (size_t)len;
+	int cut = n > HTTP_SPOOL_HEAD + HTTP_SPOOL_TAIL;
+	size_t keep = cut ? HTTP_SPOOL_HEAD + HTTP_SPOOL_TAIL : n;
+	char *v = arena_alloc(c->a, keep + 1);
+	if (!cut) {
+		if (spool_read(c->spool_fd, v, n, 0) != 0)
+			return -1;
+	} else if (spool_read(c->spool_fd, v, HTTP_SPOOL_HEAD, 0) != 0 ||
+	           spool_read(c->spool_fd, v + HTTP_SPOOL_HEAD, HTTP_SPOOL_TAIL,
+	                      len - (off_t)HTTP_SPOOL_TAIL) != 0) {
+		return -1;
+	}
+	v[keep] = 0;
+	c->req.body = v;
+	c->req.body_len = keep;
+	c->req.body_fd = c->spool_fd;
+	c->req.body_size = n;
+	c->req.body_cut = cut ? HTTP_SPOOL_HEAD : 0;
+	c->req.body_cut_len = cut ? n - keep : 0;
+	return 0;
+}
+
 /* Moves body bytes from the input buffer.  1 when the body is complete. */
 static int take_body(struct conn *c)
 {
+	if (c->spooling)
+		return spool_take(c);
 	if (c->chunked) {
 		size_t used;
 		int rc = http_chunked_feed(&c->ch, c->in, c->in_len, &used, &c->body, c->limit);
@@ -741,8 +856,15 @@ static void dispatch(struct conn *c)
 	struct http_server *s = c->s;
 	c->req.body = buf_cstr(&c->body);
 	c->req.body_len = c->body.len;
+	c->req.body_fd = -1;
+	if (c->spooling && spool_view(c) != 0) {
+		log_warn("http: a spooled body could not be read back: %s", strerror(errno));
+		refuse(c, 507, "The server could not read back the file it received; nothing "
+		               "was done.");
+		return;
+	}
 	c->resp.status = 200;
-	if (s->cfg.fast && !c->body.len &&
+	if (s->cfg.fast && !c->body.len && !c->spooling &&
 	    s->cfg.fast(&c->req, &c->resp, s->cfg.ctx)) {
 		c->state = S_WRITE;
 		c->sent = (size_t)-1;

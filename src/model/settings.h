@@ -45,6 +45,7 @@ struct settings {
 	int session_max_seconds;  /* a session this old ends, used or not */
 	int https;                /* 1: the site is served over https (Secure cookies) */
 	int upload_max_bytes;     /* largest upload accepted */
+	int import_max_mb;        /* largest WordPress export uploaded in the desk */
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
@@ -85,7 +86,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 24
+#define SETTINGS_N 25
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

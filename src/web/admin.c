@@ -39,6 +39,7 @@ static const struct {
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},
 	{"uploaded", "Uploaded."},
+	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
 	{"user", "Account saved."},

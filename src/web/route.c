@@ -36,13 +36,15 @@ struct route {
 	void (*handler)(struct page *p);
 	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
 	size_t body_limit;      /* largest request body accepted: a form's from its
-	                        ** fields' limits (forms.h); BODY_UPLOAD: setting */
+	                        ** fields' limits (forms.h); BODY_UPLOAD: setting;
+	                        ** BODY_IMPORT: setting, received into a file */
 	/* Answers a request refused by `needs`; NULL for a plain error page.  A
 	** form's refuser shows the form again with what was typed. */
 	void (*refuse)(struct page *p, int status, const char *why);
 };
 
 #define BODY_UPLOAD ((size_t)-1)
+#define BODY_IMPORT ((size_t)-2) /* the import_max_mb setting; spooled to disk */
 #define C NEED_CONTRIBUTOR
 #define A NEED_AUTHOR
 #define E NEED_EDITOR
@@ -140,6 +142,11 @@ static const struct route routes[] = {
 	                                      admin_comment_refuse},
 
 	/* Media, people, the site. */
+	/* Tools (administrators): a WordPress export in, the site out. */
+	{"GET",  "/admin/tools/",             admin_tools_show,        ADM, 0, NULL},
+	{"GET",  "/admin/tools/import/",      admin_tools_import_show, ADM, 0, NULL},
+	{"POST", "/admin/tools/import/",      admin_tools_import,      ADM | CSRF, BODY_IMPORT, NULL},
+	{"GET",  "/admin/tools/export.xml",   admin_tools_export,      ADM, 0, NULL},
 	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
 	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
 	{"GET",  "/admin/profile",            admin_profile_show,    C, 0, NULL},
@@ -310,6 +317,16 @@ size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *
 		** the limit still reaches the handler, whose answer says by how much. */
 		limit = 2 * (size_t)ap->settings.upload_max_bytes + 256 * KB;
 		pthread_rwlock_unlock(&ap->settings_lock);
+	} else if (limit == BODY_IMPORT) {
+		pthread_rwlock_rdlock(&ap->settings_lock);
+		size_t mb = (size_t)ap->settings.import_max_mb;
+		pthread_rwlock_unlock(&ap->settings_lock);
+		/* The file and the form's few fields. */
+		limit = mb * MB + 64 * KB;
+		req->body_spool = 1;
+		no->why = arena_printf(req->a, "This file is too large to import: the limit is %zu "
+		                               "MB (the import_max_mb setting, in Settings). Nothing "
+		                               "was read or imported.", mb);
 	}
 	/* A route for staff takes a large body only from a session of the role
 	** it needs: anyone else may send a few KB (enough for the dispatcher to

@@ -331,6 +331,14 @@ void admin_profile_refuse(struct page *p, int status, const char *why);
 void admin_settings_show(struct page *p);
 void admin_settings_save(struct page *p);
 void admin_settings_refuse(struct page *p, int status, const char *why);
+/* admin_tools.c: Tools (administrators): WordPress import and export. */
+void admin_tools_show(struct page *p);
+void admin_tools_import_show(struct page *p);
+void admin_tools_import(struct page *p);
+void admin_tools_export(struct page *p);
+/* Waits for an import started in the desk to end (serve, before closing
+** the database: its progress is committed in batches, and it says so). */
+void admin_tools_wait(void);
 void admin_users_list(struct page *p);
 void admin_users_add(struct page *p);
 void admin_user_update(struct page *p);

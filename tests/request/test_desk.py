@@ -72,13 +72,17 @@ TABLE = [
     ("GET", "/admin/users/", ADMIN),
     ("POST", "/admin/users/", ADMIN),
     ("POST", "/admin/users/{uid}/", ADMIN),
+    ("GET", "/admin/tools/", ADMIN),
+    ("GET", "/admin/tools/import/", ADMIN),
+    ("POST", "/admin/tools/import/", ADMIN),
+    ("GET", "/admin/tools/export.xml", ADMIN),
     ("POST", "/admin/logout", CONTRIB),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
                       "posts_per_page", "comments_open", "comments_close_days", "moderation",
                       "comment_max_links", "blocklist", "https", "session_idle_seconds",
-                      "session_max_seconds", "upload_max_bytes", "smtp_url", "smtp_from"]
+                      "session_max_seconds", "upload_max_bytes", "import_max_mb", "smtp_url", "smtp_from"]
 CHECKBOXES = ("comments_open", "https")
 
 
@@ -1346,6 +1350,7 @@ def matrix(s, people, arts):
         ("POST", "/admin/users/{uid}/"): 200, ("POST", "/admin/logout"): 303,
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
+        ("POST", "/admin/tools/import/"): 422,
     }
     pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
@@ -1420,6 +1425,7 @@ def csrf(s, people, arts):
                                             ("slug", "csrf-page"), ("body", "forged"),
                                             ("status", "published")]),
         ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}
