@@ -102,6 +102,16 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* A transaction that commits alone, for bulk writes (an import): it waits
+** for the open group to commit, then runs on the writer in the file's own
+** transaction, with no savepoint (whose journal of every page changed is
+** held in memory, and costs more the bigger the transaction), while every
+** other writer of the process waits.  Ended by db_commit (its own COMMIT
+** and fsync, DB_OK meaning durable) or db_rollback, as any other.  Keep
+** one short enough (a second or so) that the writers it holds up do not
+** time out. */
+int db_begin_alone(struct db *db);
+
 /* What the write queue of db's file did since the file was first opened in
 ** this process: transactions committed (db_commit's DB_OK) and the commits,
 ** one WAL fsync each, that made them durable.  For tests and the log. */

@@ -55,6 +55,7 @@ struct db {
 	                                   ** which runs this connection's statements */
 	struct db *user;                   /* the writer only: the connection whose
 	                                   ** transaction it runs now, told of failures */
+	int alone;                         /* in a db_begin_alone() transaction */
 	char err[160];                     /* why the last transaction failed, when
 	                                   ** the writer or the group said (db_errmsg) */
 	struct db_stmt dead;               /* handed out when a statement cannot compile
@@ -837,10 +838,87 @@ int db_begin(struct db *db)
 	return DB_OK;
 }
 
+int db_begin_alone(struct db *db)
+{
+	struct db_file *f = db->file;
+	if (!f)
+		return db_exec(db, "BEGIN IMMEDIATE");
+	if (db->via || held_here) {
+		log_warn("database: a transaction began inside another one");
+		snprintf(db->err, sizeof db->err, "a transaction is already open");
+		db->failed = 1;
+		return DB_ERR;
+	}
+	db->err[0] = 0;
+	queue_alone_enter(f); /* the open group is committed first */
+	if (!f->writer) {
+		char err[256];
+		f->writer = conn_open(f->path, err, sizeof err);
+		if (!f->writer) {
+			log_warn("database: %s", err);
+			snprintf(db->err, sizeof db->err, "%.150s", err);
+			db->failed = 1;
+			queue_alone_leave(f);
+			return DB_FULL;
+		}
+	}
+	struct db *w = f->writer;
+	int src = sqlite3_exec(w->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+		log_warn("database: %s (BEGIN IMMEDIATE)", db->err);
+		db->failed = 1;
+		queue_alone_leave(f);
+		return map_rc(src) == DB_OK ? DB_ERR : map_rc(src);
+	}
+	db->via = w;
+	w->user = db;
+	db->alone = 1;
+	return DB_OK;
+}
+
+/* Ends a db_begin_alone() transaction: COMMIT (commit) or ROLLBACK, and
+** gives the writer back. */
+static int alone_end(struct db *db, int commit)
+{
+	struct db_file *f = db->file;
+	struct db *w = db->via;
+	writer_reset(w);
+	int src = SQLITE_OK;
+	if (commit && sqlite3_get_autocommit(w->h)) {
+		snprintf(db->err, sizeof db->err, "the transaction was rolled back after an error");
+		src = SQLITE_ERROR;
+	} else if (commit) {
+		src = sqlite3_exec(w->h, "COMMIT", NULL, NULL, NULL);
+		if (src != SQLITE_OK) {
+			snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(w->h));
+			log_warn("database: the commit failed: %s", db->err);
+		}
+	}
+	if (!sqlite3_get_autocommit(w->h))
+		rollback_hard(w->h); /* db_rollback, or what a failed COMMIT left */
+	sqlite3_set_last_insert_rowid(db->h, sqlite3_last_insert_rowid(w->h));
+	w->user = NULL;
+	db->via = NULL;
+	db->alone = 0;
+	if (src != SQLITE_OK)
+		db->failed = 1;
+	pthread_mutex_lock(&f->mu);
+	if (commit && src == SQLITE_OK) {
+		f->n_transactions++;
+		f->n_commits++;
+	}
+	pthread_mutex_unlock(&f->mu);
+	queue_alone_leave(f);
+	return map_rc(src);
+}
+
 int db_commit(struct db *db)
 {
 	if (!db->via)
 		return db_exec(db, "COMMIT"); /* no queue (no file), or a raw BEGIN */
+	if (db->alone)
+		return alone_end(db, 1);
 	struct db_file *f = db->file;
 	struct db *w = db->via;
 	writer_reset(w);
@@ -887,7 +965,9 @@ int db_commit(struct db *db)
 
 void db_rollback(struct db *db)
 {
-	if (db->via)
+	if (db->alone)
+		alone_end(db, 0);
+	else if (db->via)
 		writer_rollback(db);
 	else if (!sqlite3_get_autocommit(db->h))
 		rollback_hard(db->h);

@@ -68,6 +68,12 @@ struct imp {
 	struct arena *item_a;      /* the current item's allocations */
 	int in_tx;                 /* a batch's transaction is open */
 	int batch_n;               /* items in it */
+	int items_seen;            /* validate: an item was read */
+	int terms_late;            /* validate: an author or term came after an item */
+	long long n_attachments;   /* validate: attachments in the file */
+	long long n_pages;         /* validate: pages in the file */
+	int posts_too;             /* the terms pass imports the posts as well */
+	int tuned;                 /* the writer's cache was made bigger */
 	double batch_at;           /* when it began */
 };
 
@@ -306,11 +312,15 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 ** Items are written in batches of WXR_BATCH (an item counts 1, and 1 more
 ** for every WXR_COMMENTS_PER_ITEM comments it holds) or a second's worth,
 ** one transaction each: one commit (one fsync) per batch instead of several
-** per item.  A batch stays small because the write queue runs every
-** transaction inside a savepoint (db_sqlite.c), whose journal of the pages
-** it changed is held in memory until the commit (and a savepoint per item
-** inside it made that journal, and its scans, grow with the batch: 74 MB
-** instead of 37 on 2,000 posts with 20,000 comments).  An item refused by
+** per item.  A batch is a db_begin_alone() transaction: it runs on the
+** writer without the write queue's savepoint, whose in-memory journal of
+** every page changed made a batch cost more the bigger it was (batches of
+** 500 took three times as long as batches of 50, and three times the
+** memory); without it the batch's pages are spilled to the WAL as any
+** transaction's are, so memory stays flat whatever the batch, and bigger
+** batches mean fewer fsyncs.  The second's cap keeps the other writers of
+** the process (none in the CLI) and of a running server waiting no longer
+** than that.  An item refused by
 ** article_save_in() is refused before it writes anything (its checks come
 ** first), so it is skipped alone; a database error undoes the batch and
 ** stops the import.  An item's map rows are written in the same
@@ -318,7 +328,8 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 ** resumes cleanly by running again.  Writers that open their own
 ** transaction (media_store, page_save) run between batches. */
 
-#define WXR_BATCH 50
+#define WXR_BATCH 2000
+#define WXR_CACHE "-32768" /* the writer's page cache, in KiB */
 #define WXR_COMMENTS_PER_ITEM 4
 
 static int tx_end(struct imp *m)
@@ -344,12 +355,19 @@ static int item_begin(struct imp *m)
 	if (m->o->dry_run)
 		return 0;
 	if (!m->in_tx) {
-		if (db_begin(m->db) != DB_OK) {
+		if (db_begin_alone(m->db) != DB_OK) {
 			m->failed = 1;
 			snprintf(m->err, sizeof m->err, "database busy: %s", db_errmsg(m->db));
 			return -1;
 		}
 		m->in_tx = 1;
+		if (!m->tuned) {
+			/* A bigger page cache on the writer (this process's: the CLI's):
+			** the comments' indexes take rows in no order, and with SQLite's
+			** 2 MB default most inserts read their page back from the file. */
+			db_exec(m->db, "PRAGMA cache_size=" WXR_CACHE);
+			m->tuned = 1;
+		}
 		m->batch_n = 0;
 		m->batch_at = now_s();
 	}
@@ -371,7 +389,7 @@ static void item_end(struct imp *m, int weight)
 
 static void progress(struct imp *m, int final)
 {
-	if (!m->o->progress || m->pass < P_POSTS)
+	if (!m->o->progress || (m->pass < P_POSTS && !m->posts_too))
 		return;
 	double t = now_s();
 	if (!final && t - m->last_shown < (m->o->progress_bar ? 0.2 : 2.0))
@@ -425,6 +443,9 @@ static int validate_item(void *ctx, const struct wxr_item *it)
 	struct imp *m = ctx;
 	if (!strcmp(it->post_type, "post") || !strcmp(it->post_type, "page"))
 		m->total_items++;
+	m->items_seen = 1;
+	m->n_attachments += !strcmp(it->post_type, "attachment");
+	m->n_pages += !strcmp(it->post_type, "page");
 	double t = now_s();
 	if (m->o->progress && t - m->last_shown >= (m->o->progress_bar ? 0.2 : 2.0)) {
 		m->last_shown = t;
@@ -457,6 +478,10 @@ static int author_one(struct imp *m, const struct wxr_author *au);
 static int on_author(void *ctx, const struct wxr_author *au)
 {
 	struct imp *m = ctx;
+	if (m->pass == P_VALIDATE) {
+		m->terms_late |= m->items_seen;
+		return 0;
+	}
 	if (m->pass != P_TERMS || item_begin(m) != 0)
 		return m->pass != P_TERMS ? 0 : -1;
 	int rc = author_one(m, au);
@@ -552,6 +577,10 @@ static int term_one(struct imp *m, const struct wxr_term *t);
 static int on_term(void *ctx, const struct wxr_term *t)
 {
 	struct imp *m = ctx;
+	if (m->pass == P_VALIDATE) {
+		m->terms_late |= m->items_seen;
+		return 0;
+	}
 	if (m->pass != P_TERMS || item_begin(m) != 0)
 		return m->pass != P_TERMS ? 0 : -1;
 	int rc = term_one(m, t);
@@ -1219,19 +1248,20 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	int is_post = !strcmp(it->post_type, "post");
 	int is_page = !strcmp(it->post_type, "page");
 	int is_att = !strcmp(it->post_type, "attachment");
-	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS)) {
+	int posts = m->pass == P_POSTS || (m->pass == P_TERMS && m->posts_too);
+	if ((is_post && posts) || (is_att && m->pass == P_TERMS)) {
 		if (item_begin(m) != 0)
 			return -1;
 	}
 	struct arena *a = arena_new();
 	m->item_a = a;
-	if (m->pass == P_TERMS) {
+	if (m->pass == P_TERMS && !(posts && is_post)) {
 		if (is_att)
 			import_attachment(m, a, it);
 		else if (!is_post && !is_page)
 			line(m, it->line, "item %lld \"%s\": skipped: type %s is not imported", it->id,
 			     it->title, it->post_type);
-	} else if (m->pass == P_POSTS && is_post) {
+	} else if (posts && is_post) {
 		import_post(m, a, it);
 		m->done_items++;
 		progress(m, 0);
@@ -1245,7 +1275,7 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	}
 	m->item_a = NULL;
 	arena_free(a);
-	if ((is_post && m->pass == P_POSTS) || (is_att && m->pass == P_TERMS))
+	if ((is_post && posts) || (is_att && m->pass == P_TERMS))
 		item_end(m, 1 + (int)(it->n_comments / WXR_COMMENTS_PER_ITEM));
 	return m->failed ? -1 : 0;
 }
@@ -1318,7 +1348,7 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 	m.o = o;
 	m.cha = arena_new();
 	m.lines = tmpfile();
-	struct wxr_handler h = {&m, on_channel, NULL, NULL, validate_item};
+	struct wxr_handler h = {&m, on_channel, on_author, on_term, validate_item};
 	m.last_shown = now_s();
 	int rc = pass(&m, path, P_VALIDATE, &h, err);
 	if (rc == 0) {
@@ -1327,11 +1357,18 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 		h.term = on_term;
 		h.item = on_item;
 		m.started = m.last_shown = now_s();
+		/* Posts need the attachments (featured images, links) and the
+		** authors and terms imported before them: with no attachment, and
+		** every author and term before the first item (as WordPress writes
+		** them), one pass does both. */
+		m.posts_too = !m.n_attachments && !m.terms_late;
 		rc = pass(&m, path, P_TERMS, &h, err);
-		if (rc == 0)
+		if (rc == 0 && !m.posts_too)
 			rc = pass(&m, path, P_POSTS, &h, err);
-		/* Pages: parents before children, one pass per level. */
-		for (int level = 0; rc == 0 && level <= PAGE_MAX_DEPTH + 1; level++) {
+		m.posts_too = 0;
+		/* Pages: parents before children, one pass per level (none when
+		** the file has no page). */
+		for (int level = 0; rc == 0 && m.n_pages && level <= PAGE_MAX_DEPTH + 1; level++) {
 			m.pages_deferred = 0;
 			m.pages_progress = 0;
 			m.page_level = level;

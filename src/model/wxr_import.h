@@ -10,10 +10,14 @@
 **      --uploads, or their old addresses kept);
 **   3. posts with their comments; 4. pages, parents before children.
 **
+** Passes 2 and 3 are one when the file has no attachment and every author
+** and term comes before the first item (as WordPress writes them); pass 4
+** is skipped when it has no page: the file is then read twice.
+**
 ** Every WordPress thing imported is recorded in wp_import_map (its kind and
 ** WordPress id, the Byline row it became, a digest of its fields) in the
-** same transaction as the rows it made; items are committed in small
-** batches (one fsync a batch).  An item refused by a check is skipped and
+** same transaction as the rows it made; items are committed in batches
+** of a second's writes at most (one fsync a batch, db_begin_alone()).  An item refused by a check is skipped and
 ** reported, the rest goes on; a database error stops the import with its
 ** batch undone.  Running the import again changes nothing; a later export
 ** of the same site adds what is new and updates what changed (its digest

@@ -387,6 +387,12 @@ static const char *after_base(const struct wpcontent_ctx *c, const char *url, si
 static void addresses(const char *s, const struct wpcontent_ctx *c, struct buf *out)
 {
 	while (*s) {
+		size_t run = strcspn(s, " \t\n"); /* an attribute starts after one */
+		if (run) {
+			buf_put(out, s, run);
+			s += run;
+			continue;
+		}
 		size_t an = starts_ci(s, " href=") || starts_ci(s, "\thref=") || starts_ci(s, "\nhref=")
 		                ? 6
 		            : starts_ci(s, " src=") || starts_ci(s, "\tsrc=") || starts_ci(s, "\nsrc=")

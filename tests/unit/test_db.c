@@ -18,6 +18,9 @@
 **   autocommit writes queue behind an open group instead of failing busy
 **   a second transaction in the same thread is refused at once (it would
 **     wait for itself)
+**   a transaction begun alone (db_begin_alone, for bulk writes) commits or
+**     rolls back as a whole without a savepoint, a failed statement inside
+**     it undoes only itself, and other threads' transactions wait for it
 **   another process holding the write lock past the busy timeout fails the
 **     threads queued meanwhile together, after one timeout (about 5 s)
 **
@@ -518,12 +521,76 @@ static void test_locked_elsewhere(void)
 	remove_db();
 }
 
+/* ---- a transaction alone (db_begin_alone) ---- */
+
+struct waiter_tx {
+	struct db *db;
+	int rc;
+	double waited;
+};
+
+static void *waiter_run(void *arg)
+{
+	struct waiter_tx *w = arg;
+	double t0 = now_s();
+	w->rc = db_begin(w->db);
+	w->waited = now_s() - t0;
+	if (w->rc == DB_OK) {
+		insert_row(w->db, 501, 1, NULL);
+		w->rc = db_commit(w->db);
+	}
+	return NULL;
+}
+
+static void test_begin_alone(void)
+{
+	struct db *db = fresh();
+	struct db *other = open_more();
+	/* A group left open by an ordinary transaction is committed first. */
+	CHECK(db_begin(other) == DB_OK);
+	CHECK(insert_row(other, 499, 1, NULL) == DB_OK);
+	CHECK(db_commit(other) == DB_OK);
+	CHECK(db_begin_alone(db) == DB_OK);
+	CHECK(db_in_transaction(db));
+	CHECK(db_begin(db) == DB_ERR); /* no transaction inside it */
+	CHECK(insert_row(db, 500, 1, "a") == DB_OK);
+	CHECK(insert_row(db, 500, 2, "a") == DB_CONSTRAINT); /* undoes itself only */
+	CHECK(insert_row(db, 500, 3, NULL) == DB_OK);
+	/* Another thread's transaction waits until this one is over. */
+	struct waiter_tx w = {.db = open_more(), .rc = -1};
+	pthread_t t;
+	pthread_create(&t, NULL, waiter_run, &w);
+	sleep_ms(300);
+	CHECK(one_int(other, sql_count_who, 500, 0) == 0); /* not committed yet */
+	CHECK(db_commit(db) == DB_OK);
+	pthread_join(t, NULL);
+	CHECK(w.rc == DB_OK);
+	CHECK(w.waited > 0.2);
+	CHECK(one_int(other, sql_count_who, 500, 0) == 2);
+	CHECK(one_int(other, sql_count_who, 501, 0) == 1);
+	/* Rolled back: nothing of it is stored, and the queue goes on. */
+	CHECK(db_begin_alone(db) == DB_OK);
+	CHECK(insert_row(db, 502, 1, NULL) == DB_OK);
+	db_rollback(db);
+	CHECK(!db_in_transaction(db));
+	CHECK(one_int(other, sql_count_who, 502, 0) == 0);
+	CHECK(db_begin(other) == DB_OK);
+	CHECK(insert_row(other, 503, 1, NULL) == DB_OK);
+	CHECK(db_commit(other) == DB_OK);
+	CHECK(one_int(db, sql_count_rows, 0, 0) == 5);
+	db_close(w.db);
+	db_close(other);
+	db_close(db);
+	remove_db();
+}
+
 int main(void)
 {
 	test_group_commit();
 	test_isolation_and_autocommit();
 	test_deferred_fk();
 	test_failed_commit();
+	test_begin_alone();
 	test_locked_elsewhere();
 	return test_done();
 }
