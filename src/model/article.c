@@ -2,6 +2,7 @@
 ** article.c: article queries and creation.
 */
 #include "model/article.h"
+#include "model/stored_html.h"
 #include "model/taxonomy.h"
 #include "model/listmemo.h"
 #include "core/arena.h"
@@ -870,48 +871,8 @@ enum role article_body_role(const struct article *old, const char *body_src, enu
 
 int article_render_stale(struct db *db)
 {
-	int done = 0;
-	for (;;) {
-		struct db_stmt *st = db_prepare(db, sql_stale);
-		db_bind_int(st, 1, MARKDOWN_VERSION);
-		long long ids[64];
-		char *srcs[64];
-		enum role roles[64];
-		int n = 0;
-		while (n < 64 && db_step(st) == DB_ROW) {
-			ids[n] = db_col_int(st, 0);
-			srcs[n] = mem_strdup(db_col_text(st, 1));
-			roles[n] = role_parse(db_col_text(st, 2));
-			n++;
-		}
-		db_done(st);
-		if (n == 0)
-			return done;
-		int ok = db_begin(db) == DB_OK, began = ok;
-		for (int i = 0; i < n; i++) {
-			struct buf html = BUF_INIT;
-			/* A body that cannot be rendered (md4c failed) is stored
-			** empty: never as the old version's HTML. */
-			if (ok && markdown_render(&html, srcs[i], strlen(srcs[i]),
-			                          role_trust(roles[i])) != 0)
-				buf_reset(&html);
-			if (ok) {
-				st = db_prepare(db, sql_rerender);
-				db_bind_int(st, 1, ids[i]);
-				db_bind_textn(st, 2, html.data ? html.data : "", html.len);
-				db_bind_int(st, 3, MARKDOWN_VERSION);
-				ok = step_once(st) == DB_OK;
-			}
-			buf_free(&html);
-			free(srcs[i]);
-		}
-		if (!ok || db_commit(db) != DB_OK) {
-			if (began)
-				db_rollback(db);
-			return -1;
-		}
-		done += n;
-	}
+	static const struct stored_html_sql q = {sql_stale, sql_rerender, 1};
+	return stored_html_refresh(db, &q);
 }
 
 struct article *article_list(struct db *db, struct arena *a, const struct article_filter *f,

@@ -2,6 +2,7 @@
 ** comment.c: storing and reading comments, and the moderation policy.
 */
 #include "model/comment.h"
+#include "model/stored_html.h"
 #include "model/settings.h"
 #include "core/netaddr.h"
 #include "core/arena.h"
@@ -967,44 +968,6 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 
 int comment_render_stale(struct db *db)
 {
-	int done = 0;
-	for (;;) {
-		struct db_stmt *st = db_prepare(db, sql_stale);
-		db_bind_int(st, 1, MARKDOWN_VERSION);
-		long long ids[256];
-		char *bodies[256];
-		int n = 0;
-		while (n < 256 && db_step(st) == DB_ROW) {
-			ids[n] = db_col_int(st, 0);
-			bodies[n] = mem_strdup(db_col_text(st, 1));
-			n++;
-		}
-		db_done(st);
-		if (n == 0)
-			return done;
-		int ok = db_begin(db) == DB_OK, began = ok;
-		for (int i = 0; i < n; i++) {
-			struct buf html = BUF_INIT;
-			/* A comment that cannot be rendered is stored empty, never
-			** as the old version's HTML. */
-			if (ok && markdown_render(&html, bodies[i], strlen(bodies[i]), MD_UNTRUSTED) != 0)
-				buf_reset(&html);
-			if (ok) {
-				st = db_prepare(db, sql_rerender);
-				db_bind_int(st, 1, ids[i]);
-				db_bind_textn(st, 2, html.data ? html.data : "", html.len);
-				db_bind_int(st, 3, MARKDOWN_VERSION);
-				ok = db_step(st) == DB_OK;
-				db_done(st);
-			}
-			buf_free(&html);
-			free(bodies[i]);
-		}
-		if (!ok || db_commit(db) != DB_OK) {
-			if (began)
-				db_rollback(db);
-			return -1;
-		}
-		done += n;
-	}
+	static const struct stored_html_sql q = {sql_stale, sql_rerender, 0};
+	return stored_html_refresh(db, &q);
 }

@@ -6,6 +6,7 @@
 ** or nest deeper is refused).
 */
 #include "model/page.h"
+#include "model/stored_html.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/mem.h"
@@ -408,44 +409,6 @@ int page_delete(struct db *db, long long id)
 
 int page_render_stale(struct db *db)
 {
-	int done = 0;
-	for (;;) {
-		struct db_stmt *st = db_prepare(db, sql_stale);
-		db_bind_int(st, 1, MARKDOWN_VERSION);
-		long long ids[64];
-		char *srcs[64];
-		enum role roles[64];
-		int n = 0;
-		while (n < 64 && db_step(st) == DB_ROW) {
-			ids[n] = db_col_int(st, 0);
-			srcs[n] = mem_strdup(db_col_text(st, 1));
-			roles[n] = role_parse(db_col_text(st, 2));
-			n++;
-		}
-		db_done(st);
-		if (n == 0)
-			return done;
-		int ok = db_begin(db) == DB_OK, began = ok;
-		for (int i = 0; i < n; i++) {
-			struct buf html = BUF_INIT;
-			if (ok && markdown_render(&html, srcs[i], strlen(srcs[i]),
-			                          role_trust(roles[i])) != 0)
-				buf_reset(&html); /* never the old version's HTML */
-			if (ok) {
-				st = db_prepare(db, sql_rerender);
-				db_bind_int(st, 1, ids[i]);
-				db_bind_textn(st, 2, html.data ? html.data : "", html.len);
-				db_bind_int(st, 3, MARKDOWN_VERSION);
-				ok = step_once(st) == DB_OK;
-			}
-			buf_free(&html);
-			free(srcs[i]);
-		}
-		if (!ok || db_commit(db) != DB_OK) {
-			if (began)
-				db_rollback(db);
-			return -1;
-		}
-		done += n;
-	}
+	static const struct stored_html_sql q = {sql_stale, sql_rerender, 1};
+	return stored_html_refresh(db, &q);
 }
