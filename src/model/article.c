@@ -186,6 +186,23 @@ struct article *article_by_author(struct db *db, struct arena *a, long long auth
 	return article_in_scope(db, a, &by, offset, limit, 0, n);
 }
 
+static const char sql_count_status[] =
+    "SELECT CASE WHEN is_private THEN 'private' ELSE status END, count(*) FROM articles"
+    " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
+
+void article_counts(struct db *db, long long author_id, long long counts[ARTICLE_N_STATUSES + 1])
+{
+	memset(counts, 0, (ARTICLE_N_STATUSES + 1) * sizeof *counts);
+	struct db_stmt *st = db_prepare(db, sql_count_status);
+	db_bind_int(st, 1, author_id);
+	while (db_step(st) == DB_ROW) {
+		enum article_status s = article_status_parse(db_col_text(st, 0));
+		if (s > ARTICLE_STATUS_NONE && s <= ARTICLE_N_STATUSES)
+			counts[s] = db_col_int(st, 1);
+	}
+	db_done(st);
+}
+
 long long article_count_by_author(struct db *db, long long author_id)
 {
 	struct db_stmt *st = db_prepare(db, sql_count_author);

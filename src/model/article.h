@@ -121,6 +121,10 @@ enum role article_body_role(const struct article *old, const char *body_src, enu
 ** Returns how many, or -1 on a database error. */
 int article_render_stale(struct db *db);
 
+/* Articles per status, counts[ARTICLE_DRAFT] ... counts[ARTICLE_PRIVATE]
+** (counts[0] unused); only author_id's when it is not 0 (the dashboard). */
+void article_counts(struct db *db, long long author_id, long long counts[ARTICLE_N_STATUSES + 1]);
+
 /* Any article by id, whatever its status.  0, 1 not found, -1 error. */
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out);
 

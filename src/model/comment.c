@@ -971,3 +971,14 @@ int comment_render_stale(struct db *db)
 	static const struct stored_html_sql q = {sql_stale, sql_rerender, 0};
 	return stored_html_refresh(db, &q);
 }
+
+static const char sql_count_pending[] =
+    "SELECT count(*) FROM comments WHERE status = 'pending'";
+
+long long comment_count_pending(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_count_pending);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return n;
+}

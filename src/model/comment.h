@@ -219,6 +219,10 @@ int comment_get(struct db *db, struct arena *a, long long id, struct comment *ou
 ** (counts[0] unused). */
 void comment_counts(struct db *db, long long counts[COMMENT_N_STATUSES + 1]);
 
+/* Comments held for a moderator (the desk's badge): one index range, not a
+** count of every status. */
+long long comment_count_pending(struct db *db);
+
 /* A moderator's edit (body re-rendered).  0 or -1. */
 int comment_update(struct db *db, long long id, const char *name, const char *email,
                    const char *url, const char *body);

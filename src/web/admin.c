@@ -7,16 +7,11 @@
 #include "db/db.h"
 #include "model/account.h"
 #include "model/article.h"
+#include "model/comment.h"
 #include "model/session.h"
 #include "render/value.h"
 
 #include <string.h>
-
-static const char sql_count_status[] =
-    "SELECT CASE WHEN is_private THEN 'private' ELSE status END, count(*) FROM articles"
-    " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
-static const char sql_pending_comments[] =
-    "SELECT count(*) FROM comments WHERE status = 'pending'";
 
 /* The notices a POST can ask for with ?done=KEY after redirecting. */
 static const struct {
@@ -68,9 +63,7 @@ struct tv *admin_context(struct page *p, const char *title)
 	tv_set_str(a, ctx, "csrf", p->session->csrf);
 	tv_set_str(a, ctx, "heading", title);
 	if (p->user->role >= ROLE_EDITOR) {
-		struct db_stmt *st = db_prepare(p->db, sql_pending_comments);
-		long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
-		db_done(st);
+		long long n = comment_count_pending(p->db);
 		tv_set_int(a, ctx, "pending_count", n);
 		tv_set_bool(a, ctx, "has_pending", n > 0);
 	}
@@ -125,12 +118,8 @@ void admin_dashboard(struct page *p)
 	struct arena *a = p->a;
 	struct tv *ctx = admin_context(p, "Dashboard");
 	long long mine = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
-	struct db_stmt *st = db_prepare(p->db, sql_count_status);
-	db_bind_int(st, 1, mine);
-	long long counts[ARTICLE_N_STATUSES + 1] = {0};
-	while (db_step(st) == DB_ROW)
-		counts[article_status_parse(db_col_text(st, 0))] = db_col_int(st, 1);
-	db_done(st);
+	long long counts[ARTICLE_N_STATUSES + 1];
+	article_counts(p->db, mine, counts);
 	struct tv *list = tv_list(a);
 	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
 	for (int i = 0; i < (int)(sizeof labels / sizeof *labels); i++) {

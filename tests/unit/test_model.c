@@ -1854,6 +1854,30 @@ static void test_article_body_trust(void)
 	fresh_close(&f);
 }
 
+/* The dashboard's counts, read in the model (they were SQL in web/admin.c). */
+static void test_dashboard_counts(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	long long al = author_ensure(db, a, "Al Other", NULL, NULL);
+	long long art = make_article(db, a, "Counted one", jo, 0, 1000, NULL, NULL, 0);
+	make_article(db, a, "Counted two", jo, 0, 0, "draft", NULL, 0);
+	make_article(db, a, "Counted three", al, 0, 0, "draft", NULL, 0);
+	long long c[ARTICLE_N_STATUSES + 1];
+	article_counts(db, 0, c);
+	CHECK(c[ARTICLE_PUBLISHED] == 1 && c[ARTICLE_DRAFT] == 2 && c[ARTICLE_PENDING] == 0);
+	article_counts(db, al, c);
+	CHECK(c[ARTICLE_PUBLISHED] == 0 && c[ARTICLE_DRAFT] == 1);
+	CHECK(comment_count_pending(db) == 0);
+	add_comment(db, art, 0, "Ann", "ann@example.com", "Held.", "pending", "192.0.2.1", 0);
+	add_comment(db, art, 0, "Bo", "bo@example.com", "Shown.", "approved", "192.0.2.2", 0);
+	CHECK(comment_count_pending(db) == 1);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 /* Stored HTML records the sanitiser's version, for comments too: a comment
 ** stored by another version (here: HTML planted with version 0, as a fix to
 ** the sanitiser would leave it) is rendered again from its source. */
@@ -2130,6 +2154,7 @@ int main(void)
 	test_import();
 	test_article_body_trust();
 	test_comment_render_stale();
+	test_dashboard_counts();
 	test_pages();
 	test_redirects();
 	test_article_private_and_sticky();
