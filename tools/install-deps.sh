@@ -7,15 +7,16 @@
 #   tools/install-deps.sh bench    also nginx and wrk for `make bench`
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
-      libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxml2-dev python3 python3-aiosmtpd
+      libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxml2-dev
+      libvips-dev libhunspell-dev hunspell-en-us hunspell-en-gb python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
-      tzdata ca-certificates"
+      tzdata ca-certificates libimage-exiftool-perl"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs nginx-light wrk util-linux"
+	pkgs="$pkgs nginx-light wrk util-linux imagemagick"
 fi
 missing=""
 for p in $pkgs; do

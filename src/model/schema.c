@@ -473,6 +473,20 @@ static const char migration_14[] =
     "  PRIMARY KEY (kind, wp_key)"
     ") WITHOUT ROWID;";
 
+/* What a newsroom knows about a photo (the media library, issue 13): the
+** file name it was uploaded under, a title, the caption and credit printed
+** under it ("Photo: Name/Agency"), its copyright line, and the alt text
+** offered when it is chosen (an article's featured_alt still wins).  Caption,
+** credit and copyright are prefilled from a wire photo's IPTC/XMP fields when
+** it has them, before its metadata is stripped. */
+static const char migration_15[] =
+    "ALTER TABLE media ADD COLUMN original_name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE media ADD COLUMN title TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE media ADD COLUMN caption TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE media ADD COLUMN credit TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE media ADD COLUMN alt TEXT NOT NULL DEFAULT '';";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -488,6 +502,7 @@ static const struct db_migration migrations[] = {
 	{12, migration_12},
 	{13, migration_13},
 	{14, migration_14},
+	{15, migration_15},
 };
 
 int schema_latest(void)

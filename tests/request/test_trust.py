@@ -354,7 +354,13 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE wp_import_map;"
+        con.executescript("ALTER TABLE media DROP COLUMN alt;"
+                          "ALTER TABLE media DROP COLUMN copyright;"
+                          "ALTER TABLE media DROP COLUMN credit;"
+                          "ALTER TABLE media DROP COLUMN caption;"
+                          "ALTER TABLE media DROP COLUMN title;"
+                          "ALTER TABLE media DROP COLUMN original_name;"
+                          "DROP TABLE wp_import_map;"
                           "DROP TABLE redirects; DROP TABLE page_revisions; DROP TABLE pages;"
                           "ALTER TABLE articles DROP COLUMN is_private;"
                           "ALTER TABLE articles DROP COLUMN is_sticky;"
