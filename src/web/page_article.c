@@ -382,10 +382,14 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	                arena_printf(a, "%sfeed/", path));
 }
 
-void page_article_render(struct page *p, const struct article *art,
+void page_article_render(struct page *p, const struct article *stored,
                          const struct comment_form *f, int status)
 {
 	struct arena *a = p->a;
+	/* Typography on output: the page, its title and its JSON-LD. */
+	struct article typeset = *stored;
+	site_typeset(a, &typeset);
+	const struct article *art = &typeset;
 	const char *url = site_article_path(p, art->published_at, art->slug);
 	struct tv *ctx = site_context(p, art->headline);
 	/* The page shows this article, its comments, its author, and listings

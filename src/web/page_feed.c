@@ -433,7 +433,9 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 	f->items = arena_alloc(a, (n ? n : 1) * sizeof *f->items);
 	f->n_items = n;
 	for (size_t i = 0; i < n; i++) {
-		const struct article *art = &list[i];
+		struct article *art = arena_alloc(a, sizeof *art);
+		*art = list[i];
+		site_typeset(a, art);
 		struct feed_item *it = &f->items[i];
 		memset(it, 0, sizeof *it);
 		it->id = arena_printf(a, "%s/?p=%lld", base, art->id);

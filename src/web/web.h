@@ -172,6 +172,12 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
 
+/* Replaces art's headline, dek and body_html by their typeset copies
+** (render/typography.h), allocated in a.  Every public page, feed and
+** JSON-LD shows articles through it; the desk and the stored HTML keep
+** what was typed. */
+void site_typeset(struct arena *a, struct article *art);
+
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
