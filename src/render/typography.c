@@ -222,6 +222,21 @@ static void run(struct typo *t, const char *s, size_t n, int html)
 				continue;
 			}
 		}
+		/* A shortcode WordPress left ([contact-form-7 id="9"]), as
+		** wptexturize leaves it: to its ']' on the same line. */
+		if (u == '[' && i + 1 < n && ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+		                              (s[i + 1] >= 'A' && s[i + 1] <= 'Z') || s[i + 1] == '/')) {
+			size_t e = i + 1;
+			while (e < n && s[e] != ']' && s[e] != '[' && s[e] != '\n')
+				e++;
+			if (e < n && s[e] == ']') {
+				buf_put(t->out, s + i, e + 1 - i);
+				i = e + 1;
+				t->prev = P_WORD;
+				t->last[0] = t->last[1] = 0;
+				continue;
+			}
+		}
 		int u1 = ahead(s, n, i, html, 1);
 		if (u == '.' && u1 == '.' && ahead(s, n, i, html, 2) == '.') {
 			put(t, HELLIP, P_WORD);

@@ -696,7 +696,7 @@ def editor_flows(s, people):
     r = get(s, url)
     check(r.status == 200 and "<strong>bold words</strong>" in r.text, "article is public",
           r.status)
-    check("The port&#39;s plan, explained." in r.text, "the standfirst is shown")
+    check("The port’s plan, explained." in r.text, "the standfirst is shown (typeset)")
     home = get(s, "/").text
     check('href="%s"' % url in home, "published article on the home page", url)
     r = get(s, "/admin/articles/%d/" % aid, who=author)

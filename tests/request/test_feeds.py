@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 import feedparser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, Server, check, done, run_cli, write_article  # noqa: E402
+from harness import Server, check, done, run_cli, write_article  # noqa: E402
+from typeset import typeset  # noqa: E402
 
 FORMATS = {
     "": "application/rss+xml; charset=utf-8",
@@ -71,13 +72,6 @@ def article_path(s, published_at, slug):
     tz = ZoneInfo(s.sql("SELECT value FROM settings WHERE key = 'timezone'")[0][0])
     d = datetime.datetime.fromtimestamp(published_at, tz)
     return "/%04d/%02d/%02d/%s/" % (d.year, d.month, d.day, slug)
-
-
-def typeset(text, html=False):
-    """text as public pages and feeds show it (curly quotes, dashes):
-    `byline typeset`, the same code."""
-    return subprocess.run([BYLINE, "typeset"] + (["--html"] if html else []), input=text,
-                          capture_output=True, text=True, check=True, timeout=30).stdout
 
 
 def published(s, where="1", *args, limit=20):
