@@ -178,6 +178,14 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 ** what was typed. */
 void site_typeset(struct arena *a, struct article *art);
 
+/* A correction's or update's Markdown (model/note.h) as the article and
+** /corrections/ show it: limited trust, one paragraph inline, typeset.
+** Allocated in a. */
+const char *page_article_note_html(struct arena *a, const char *src);
+
+/* "/corrections/": every correction the site has made, newest first. */
+void page_corrections_show(struct page *p);
+
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
@@ -321,6 +329,9 @@ void admin_page_refuse(struct page *p, int status, const char *why);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);
+void admin_note_add(struct page *p);
+void admin_note_refuse(struct page *p, int status, const char *why);
+void admin_note_delete(struct page *p);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

@@ -50,6 +50,8 @@ TABLE = [
     ("GET", "/admin/articles/{aid}/", CONTRIB),
     ("POST", "/admin/articles/{aid}/", CONTRIB),
     ("GET", "/admin/articles/{aid}/preview", CONTRIB),
+    ("POST", "/admin/articles/{aid}/notes", AUTHOR),
+    ("POST", "/admin/articles/{aid}/notes/{nid}/delete", EDITOR),
     ("GET", "/admin/articles/{aid}/revisions/", CONTRIB),
     ("GET", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
     ("POST", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
@@ -1351,6 +1353,9 @@ def matrix(s, people, arts):
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
+        # a note on a draft (the role's own): refused with the form; no note 0
+        ("POST", "/admin/articles/{aid}/notes"): 422,
+        ("POST", "/admin/articles/{aid}/notes/{nid}/delete"): 404,
     }
     pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
@@ -1358,7 +1363,7 @@ def matrix(s, people, arts):
             who = by_level.get(level)
             aid, rev = drafts[level]
             did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
-            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did)
+            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, nid=0)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
             if method == "POST" and pattern == "/admin/logout" and who:
