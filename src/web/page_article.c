@@ -610,6 +610,22 @@ void page_article_render(struct page *p, const struct article *stored,
 		tv_set(a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	}
 	tv_set(a, ctx, "author", author);
+	/* A box for each co-author too, after the owner's. */
+	struct tv *more = tv_list(a);
+	for (size_t i = 1; i < n_by; i++) {
+		struct author co;
+		if (author_by_id(p->db, a, by[i].user_id, &co) != 0)
+			continue;
+		struct tv *box = tv_map(a);
+		tv_set_str(a, box, "name", co.name);
+		tv_set_str(a, box, "url", site_author_path(p, co.slug));
+		tv_set_str(a, box, "avatar", co.avatar);
+		tv_set_str(a, box, "initials", initials(a, co.name));
+		tv_set(a, box, "bio_html", page_author_bio(p, co.bio, co.role));
+		tv_set_int(a, box, "n", (long long)i + 1);
+		tv_push(a, more, box);
+	}
+	tv_set(a, ctx, "coauthors", more);
 
 	size_t n_rel;
 	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);

@@ -296,6 +296,9 @@ def bylines(s, people):
     m = re.search(r'<p class="byline">By (.*?) <span', t, re.S)
     text = re.sub(r"<[^>]+>", "", m.group(1)) if m else ""
     check(text == "Aud Author and Bea Second", "byline: By A and B", text)
+    box = t[t.find('id="author-box-name-2"'):]
+    check(box.startswith('id="author-box-name-2"><a href="/author/') and
+          "Bea Second</a>" in box[:200], "a box for the co-author too", box[:200])
     ld = jsonld(t)
     check([a.get("name") for a in ld.get("author", [])] == ["Aud Author", "Bea Second"] and
           all(a.get("@type") == "Person" and "/author/" in a.get("url", "")
