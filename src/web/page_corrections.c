@@ -3,6 +3,7 @@
 ** (model/note.h), newest first, each with its article's headline and link
 ** and the time it was made: the page newsrooms keep as a trust signal.
 ** Updates (news since) are not corrections and stay on their articles.
+** Its feed is /corrections/feed/ (page_feed_corrections(), page_feed.c).
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -53,6 +54,7 @@ static void show(struct page *p)
 	tv_set_str(a, ctx, "description",
 	           "Every correction this site has made to a published article, newest first.");
 	site_pagination(p, ctx, "/corrections/", page, pages);
+	site_feed_links(p, ctx, "Corrections", "/corrections/feed/");
 	site_canonical(p, ctx, page > 1 ? arena_printf(a, "/corrections/page/%lld/", page)
 	                                : "/corrections/");
 	site_render(p, 200, "corrections", ctx);

@@ -1,8 +1,8 @@
 /*
 ** page_feed.c: the feeds.  RSS 2.0 at feed/, Atom 1.0 at feed/atom/ and
 ** JSON Feed 1.1 at feed/json/, for the site, a section (with its
-** sub-sections), a tag, an author, the site's comments and one article's
-** comments.
+** sub-sections), a tag, an author, the site's comments, one article's
+** comments and the site's corrections (model/note.h).
 **
 ** A feed is gathered first into a format-neutral struct feed (the channel
 ** and its items, every string still raw), then written by one writer per
@@ -27,7 +27,9 @@
 #include "model/author.h"
 #include "model/comment.h"
 #include "model/listmemo.h"
+#include "model/note.h"
 #include "model/taxonomy.h"
+#include "render/typography.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -626,4 +628,38 @@ void page_feed_article_comments(struct page *p)
 	/* The feed shows the headline: an edit changes it too. */
 	f.updated_at = art.updated_at > art.published_at ? art.updated_at : art.published_at;
 	comment_feed(p, &f, art.id);
+}
+
+/* /corrections/feed/: the newest corrections, each an item of its own
+** that links to the note on its article; the id is the article's with the
+** note's anchor, so a correction is new to readers once. */
+void page_feed_corrections(struct page *p)
+{
+	struct arena *a = p->a;
+	const char *base = site_base(p);
+	struct feed f;
+	feed_begin(p, &f, arena_printf(a, "Corrections: %s", p->app->settings.site_title),
+	           "/corrections/", "/corrections/feed/");
+	size_t n;
+	struct note *list = note_corrections(p->db, a, 0, FEED_ARTICLES, &n);
+	p->deps.flags = DEP_LISTS; /* a note logs 'lists' (migration 22) */
+	f.items = arena_alloc(a, (n ? n : 1) * sizeof *f.items);
+	f.n_items = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct note *c = &list[i];
+		struct feed_item *it = &f.items[i];
+		memset(it, 0, sizeof *it);
+		it->id = arena_printf(a, "%s/?p=%lld#note-%lld", base, c->article_id, c->id);
+		it->url = arena_printf(a, "%s%s#note-%lld", base,
+		                       site_article_path(p, c->published_at, c->slug), c->id);
+		it->title = arena_printf(a, "Correction: %s", typography_text_str(a, c->headline));
+		it->content_html = page_article_note_html(a, c->body_src);
+		it->published_at = c->created_at;
+		it->updated_at = c->created_at;
+		it->author_name = p->app->settings.site_title;
+		it->author_url = arena_printf(a, "%s/", base);
+		if (c->created_at > f.updated_at)
+			f.updated_at = c->created_at;
+	}
+	feed_send(p, &f);
 }

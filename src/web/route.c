@@ -77,6 +77,7 @@ static const struct route routes[] = {
 	{"GET",  "/tag/{slug}/feed/{fmt}",                page_feed_tag,      PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/feed/{fmt}",             page_feed_author,   PAGE_CACHED, 0, NULL},
 	{"GET",  "/comments/feed/{fmt}",                  page_feed_comments, PAGE_CACHED, 0, NULL},
+	{"GET",  "/corrections/feed/{fmt}",               page_feed_corrections, PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/feed/{fmt}",   page_feed_article_comments, PAGE_CACHED, 0, NULL},
 
 	/* Archives: sections (WordPress's /category/), tags, dates. */

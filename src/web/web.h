@@ -185,6 +185,7 @@ const char *page_article_note_html(struct arena *a, const char *src);
 
 /* "/corrections/": every correction the site has made, newest first. */
 void page_corrections_show(struct page *p);
+void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */

@@ -198,6 +198,25 @@ def corrections(s, people, aid):
     check("“Quotes” and the ’90s — a test" in t, "/corrections/ shows typeset headlines")
     check("<script" not in t.split("</header>")[-1].split("<footer")[0].replace(
         '<script type="application/ld+json">', ""), "/corrections/: no script from notes")
+    for fmt in ("", "atom/", "json/"):
+        r = s.get("/corrections/feed/" + fmt)
+        d = feedparser.parse(r.body)
+        if fmt == "json/":
+            items = json.loads(r.text).get("items", [])
+            d = feedparser.FeedParserDict(bozo=0, entries=[
+                feedparser.FeedParserDict(title=i.get("title"), link=i.get("url"))
+                for i in items])
+        titles = [e.title for e in d.entries]
+        check(r.status == 200 and not d.bozo and
+              titles[:2] == ["Correction: Second story",
+                             "Correction: “Quotes” and the ’90s — a test"],
+              "/corrections/feed/%s lists corrections, newest first" % fmt, (r.status, titles))
+        check(d.entries and d.entries[0].link.endswith(public_path(s, aid2) + "#note-%d" % s.sql(
+            "SELECT max(id) FROM article_notes")[0][0]), "the feed links the note itself",
+            d.entries[0].link if d.entries else None)
+    check('href="/corrections/feed/"' in s.get("/corrections/").text or
+          "/corrections/feed/\"" in s.get("/corrections/").text,
+          "/corrections/ names its feed")
     sm = s.get("/sitemap-pages.xml").text
     check("/corrections/</loc>" in sm, "/corrections/ is in the sitemap", sm[:400])
     # Pagination: 20 a page.
