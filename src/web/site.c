@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/byline.h"
 #include "model/listmemo.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
@@ -504,6 +505,18 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
+		/* Co-authors after the owner: "By A and B", "By A, B and C". */
+		size_t n_by;
+		struct byline_author *by = byline_list(p->db, a, r->id, &n_by);
+		struct tv *co = tv_list(a);
+		for (size_t k = 1; k < n_by; k++) {
+			struct tv *c = tv_map(a);
+			tv_set_str(a, c, "sep", k + 1 == n_by ? " and " : ", ");
+			tv_set_str(a, c, "name", by[k].name);
+			tv_set_str(a, c, "url", site_author_path(p, by[k].slug));
+			tv_push(a, co, c);
+		}
+		tv_set(a, item, "coauthors", co);
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);

@@ -326,6 +326,9 @@ def bylines(s, people):
     slug2 = s.sql("SELECT slug FROM users WHERE id=?", author2.id)[0][0]
     r = s.get("/author/%s/" % slug2)
     check(r.status == 200 and "Two bylines" in r.text, "the co-author's page lists it")
+    card = r.text[r.text.find("Two bylines"):]
+    card = re.sub(r"<[^>]+>", "", card[card.find('class="card-meta"'):].split("·")[0])
+    check(card.endswith("By Aud Author and Bea Second "), "the card's byline names both", card)
     d = feedparser.parse(s.get("/author/%s/feed/" % slug2).body)
     check(any(e.title == "Two bylines" for e in d.entries), "the co-author's feed lists it",
           [e.title for e in d.entries])
