@@ -100,6 +100,15 @@ def typography(s, people):
     d = feedparser.parse(s.get("/feed/").body)
     check(any(e.title == "“Quotes” and the ’90s — a test" for e in d.entries),
           "typography: the feed's title", [e.title for e in d.entries][:3])
+    # Static pages too.
+    admin = people["admin"]
+    r = send(s, "/admin/pages/new", [("csrf", admin.csrf), ("title", "About \"us\""),
+                                     ("slug", "about-us"), ("body", "We're here -- since '88."),
+                                     ("parent", ""), ("menu_order", "0"), ("status", "published"),
+                                     ("action", "save")], cookie=admin.cookie)
+    t = s.get("/about-us/").text
+    check(r.status == 303 and "About “us”" in t and "We’re here — since ’88." in t,
+          "typography: a static page", (r.status, t[t.find("<main"):][:400]))
     # The desk keeps what was typed.
     r = get(s, "/admin/articles/%d/" % aid, who=author)
     check("&quot;Quotes&quot; and the &#39;90s -- a test" in r.text,
