@@ -341,6 +341,20 @@ def bylines(s, people):
     d = feedparser.parse(s.get("/author/%s/feed/" % slug2).body)
     check(any(e.title == "Two bylines" for e in d.entries), "the co-author's feed lists it",
           [e.title for e in d.entries])
+    rss = s.get("/feed/").text
+    item = rss[rss.find("<title>Two bylines</title>"):]
+    item = item[:item.find("</item>")]
+    check("<dc:creator>Aud Author</dc:creator>\n<dc:creator>Bea Second</dc:creator>" in item,
+          "RSS names both authors", item[:600])
+    atom = feedparser.parse(s.get("/feed/atom/").body)
+    e = [e for e in atom.entries if e.title == "Two bylines"]
+    check(e and [a.get("name") for a in e[0].get("authors", [])] == ["Aud Author", "Bea Second"],
+          "Atom names both authors", e[0].get("authors") if e else None)
+    jf = json.loads(s.get("/feed/json/").text)
+    it = [i for i in jf["items"] if i["title"] == "Two bylines"]
+    check(it and [a["name"] for a in it[0]["authors"]] == ["Aud Author", "Bea Second"] and
+          all(a["url"].startswith(s.base + "/author/") for a in it[0]["authors"]),
+          "JSON Feed names both authors", it[0]["authors"] if it else None)
     slug1 = s.sql("SELECT slug FROM users WHERE id=?", author.id)[0][0]
     check("Two bylines" in s.get("/author/%s/" % slug1).text, "the owner's page lists it")
     # Three: "By A, B and C", set by an editor.
