@@ -79,12 +79,14 @@ int main(void)
 	TEXT("``quoted''", "“quoted”");
 
 	/* Never touched: URLs, other scripts, what is already curly. */
-	TEXT("see https://example.com/a--b...c?q=\"x\" now", "see https://example.com/a--b...c?q=\"x\" now");
+	TEXT("see https://example.com/a--b...c?q=\"x\" now",
+	     "see https://example.com/a--b...c?q=\"x\" now");
 	TEXT("www.example.com/it's", "www.example.com/it's");
 	TEXT("東京都 «Париж» Ελλάδα", "東京都 «Париж» Ελλάδα");
 	TEXT("“Already” ’90s — fine…", "“Already” ’90s — fine…");
 	TEXT("[contact-form-7 id=\"9\"] and \"x\"", "[contact-form-7 id=\"9\"] and “x”");
-	HTML("<p>[gallery ids=&quot;1,2&quot;] &quot;x&quot;</p>", "<p>[gallery ids=&quot;1,2&quot;] “x”</p>");
+	HTML("<p>[gallery ids=&quot;1,2&quot;] &quot;x&quot;</p>",
+	     "<p>[gallery ids=&quot;1,2&quot;] “x”</p>");
 	TEXT("", "");
 	TEXT("'", "’");
 	TEXT("\"", "”");
