@@ -293,8 +293,6 @@ static void run(struct typo *t, const char *s, size_t n, int html)
 			continue;
 		}
 		if (u == '\'') {
-			size_t l1;
-			unit(s, n, i + len, html, &l1);
 			if (opens(t)) {
 				int u2 = ahead(s, n, i, html, 2), u3 = ahead(s, n, i, html, 3);
 				if (is_digit(u1) && is_digit(u2) && u3 == '\'') {
