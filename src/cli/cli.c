@@ -33,7 +33,9 @@ static const char usage[] =
     "  settings --db FILE list | get KEY | set KEY VALUE\n"
     "  user --db FILE add --email E --name N --role administrator|editor|author|contributor\n"
     "  user --db FILE reset-link EMAIL | list\n"
-    "        add and reset-link print a one-time link (24 hours) to set the password.\n";
+    "        add and reset-link print a one-time link (24 hours) to set the password.\n"
+    "  typeset [--html] < IN > OUT\n"
+    "        IN with the typography public pages apply (curly quotes, dashes).\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {
@@ -84,6 +86,8 @@ int cli_main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
+	if (!strcmp(cmd, "typeset"))
+		return cmd_typeset(argc, argv); /* no database */
 	const char *db = cli_option(argc, argv, "--db");
 	if (!db) {
 		fprintf(stderr, "byline %s: --db FILE is required\n\n%s", cmd, usage);

@@ -47,7 +47,8 @@ static const char sql_by_slug[] =
 static const char sql_count[] =
     "SELECT count(*) FROM articles WHERE status = 'published'";
 static const char sql_count_author[] =
-    "SELECT count(*) FROM articles WHERE status = 'published' AND author_id = ?1";
+    "SELECT count(*) FROM article_authors x JOIN articles a ON a.id = x.article_id"
+    " WHERE x.user_id = ?1 AND a.status = 'published'";
 /* Related articles, in steps, each an index walk.  First the candidates:
 ** the 100 articles sharing the most tags (ties: the newest id first), read
 ** as each tag's list of articles and merged in C, and the 50 newest of the
@@ -648,6 +649,17 @@ int article_by_id(struct db *db, struct arena *a, long long id, struct article *
 	return rc;
 }
 
+static const char sql_modified_at[] = "SELECT modified_at FROM articles WHERE id = ?1";
+
+long long article_modified_at(struct db *db, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_modified_at);
+	db_bind_int(st, 1, id);
+	long long t = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return t;
+}
+
 long long article_by_old_slug(struct db *db, const char *slug)
 {
 	struct db_stmt *st = db_prepare(db, sql_old_slug);
@@ -941,8 +953,11 @@ int article_publish_due(struct db *db, long long now)
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
 	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
 	" WHERE x.tag_id = ?3 AND a.status = 'published'"
+/* An author's articles: every one whose byline names them (byline.h). */
 #define IDS_AUTHOR \
-	"SELECT id, published_at FROM articles WHERE status = 'published' AND author_id = ?3"
+	"SELECT a.id AS id, a.published_at AS published_at FROM article_authors x" \
+	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" WHERE x.user_id = ?3 AND a.status = 'published'"
 #define IDS_DATES \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND published_at >= ?3" \
 	" AND published_at < ?4"

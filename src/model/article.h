@@ -128,6 +128,13 @@ void article_counts(struct db *db, long long author_id, long long counts[ARTICLE
 /* Any article by id, whatever its status.  0, 1 not found, -1 error. */
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out);
 
+/* The time of the article's last material change since publication (a
+** correction or update note, or a new headline, standfirst or body while
+** published: articles.modified_at, kept by triggers, migration 22), or 0
+** if none.  Tags, section, image or a re-save that changes nothing are not
+** material: readers are not told the article changed for them. */
+long long article_modified_at(struct db *db, long long id);
+
 /* The article an old slug (changed since) belonged to, or 0. */
 long long article_by_old_slug(struct db *db, const char *slug);
 

@@ -57,7 +57,7 @@ static const char sql_rerender[] =
 /* First segments of the site's own routes (route.c): a top-level page
 ** there would never be reached, or would hide a route. */
 static const char *const reserved[] = {
-    "admin", "author", "category", "comments", "feed", "healthz", "media", "page",
+    "admin", "author", "category", "comments", "corrections", "feed", "healthz", "media", "page",
     "robots-txt", "search", "sitemap", "static", "tag", "wp-admin", "wp-content",
     "wp-includes", "wp-json", "wp-login-php", NULL,
 };

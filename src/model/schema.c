@@ -487,6 +487,66 @@ static const char migration_15[] =
     "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE media ADD COLUMN alt TEXT NOT NULL DEFAULT '';";
 
+/* Corrections, updates and several authors (issue 14).
+** article_notes: the dated notes an editor appends to a published article
+** ("Correction, December 7, 2026: An earlier version of this article
+** misstated …"), kind 'correction' or 'update', Markdown rendered at
+** display with limited trust; /corrections/ lists the corrections.
+** articles.modified_at: the time of the article's last material change
+** (0: none since publication): a note, or a change of headline, standfirst
+** or body while published (a trigger keeps it, so every way of saving
+** counts).  article_authors: an article's bylines in order; position 0 is
+** always articles.author_id, the owner for permissions (triggers keep it
+** so, so imports and older code that write only author_id stay right),
+** backfilled from author_id.  Each writes to the change log. */
+static const char migration_22[] =
+    "ALTER TABLE articles ADD COLUMN modified_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE article_notes("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('correction','update')),"
+    "  body_src TEXT NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX article_notes_article ON article_notes(article_id, created_at);"
+    "CREATE INDEX article_notes_kind ON article_notes(kind, created_at);"
+    "CREATE TRIGGER article_notes_ins AFTER INSERT ON article_notes BEGIN"
+    "  UPDATE articles SET modified_at = NEW.created_at WHERE id = NEW.article_id;"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.article_id), ('lists', 0); END;"
+    "CREATE TRIGGER article_notes_upd AFTER UPDATE ON article_notes BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.article_id), ('lists', 0); END;"
+    "CREATE TRIGGER article_notes_del AFTER DELETE ON article_notes BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', OLD.article_id), ('lists', 0); END;"
+    "CREATE TRIGGER articles_material AFTER UPDATE OF headline, dek, body_src ON articles"
+    "  WHEN OLD.status = 'published' AND NEW.status = 'published'"
+    "  AND (OLD.headline IS NOT NEW.headline OR OLD.dek IS NOT NEW.dek"
+    "       OR OLD.body_src IS NOT NEW.body_src) BEGIN"
+    "  UPDATE articles SET modified_at = max(NEW.updated_at, OLD.modified_at)"
+    "    WHERE id = NEW.id; END;"
+    "CREATE TABLE article_authors("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  PRIMARY KEY (article_id, user_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX article_authors_user ON article_authors(user_id, article_id);"
+    "INSERT INTO article_authors(article_id, user_id, position)"
+    "  SELECT id, author_id, 0 FROM articles WHERE author_id IS NOT NULL;"
+    "CREATE TRIGGER articles_owner_ins AFTER INSERT ON articles BEGIN"
+    "  INSERT OR REPLACE INTO article_authors(article_id, user_id, position)"
+    "    VALUES (NEW.id, NEW.author_id, 0); END;"
+    "CREATE TRIGGER articles_owner_upd AFTER UPDATE OF author_id ON articles"
+    "  WHEN OLD.author_id IS NOT NEW.author_id BEGIN"
+    "  DELETE FROM article_authors WHERE article_id = NEW.id"
+    "    AND (position = 0 OR user_id = NEW.author_id);"
+    "  INSERT INTO article_authors(article_id, user_id, position)"
+    "    VALUES (NEW.id, NEW.author_id, 0); END;"
+    "CREATE TRIGGER article_authors_ins AFTER INSERT ON article_authors BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', NEW.article_id), ('lists', 0); END;"
+    "CREATE TRIGGER article_authors_del AFTER DELETE ON article_authors BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('article', OLD.article_id), ('lists', 0); END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -503,6 +563,7 @@ static const struct db_migration migrations[] = {
 	{13, migration_13},
 	{14, migration_14},
 	{15, migration_15},
+	{22, migration_22},
 };
 
 int schema_latest(void)

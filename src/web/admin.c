@@ -38,6 +38,8 @@ static const struct {
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
 	{"user", "Account saved."},
+	{"note_added", "The note is added to the article, with today’s date."},
+	{"note_deleted", "The note is deleted."},
 };
 
 long long admin_param_id(struct page *p, int i)

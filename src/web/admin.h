@@ -32,4 +32,24 @@ int admin_can_publish(struct page *p, const struct article *art);
 /* The route's id hole number i, or 0. */
 long long admin_param_id(struct page *p, int i);
 
+/* The editor's co-authors field (admin_notes.c) into the form context f:
+** one choice of staff per co-author of article_id, and one empty. */
+void admin_byline_context(struct page *p, struct tv *f, long long article_id,
+                          long long owner_id);
+
+/* Saves the co-authors the article form sent (coauthor_1 ...), if it sent
+** the field at all.  0, or -1 with a sentence in err. */
+int admin_byline_save(struct page *p, long long article_id, char *err, size_t errlen);
+
+/* The corrections and updates block into f, for a published art: its
+** notes, and the form to add one holding kind, text and error (NULL for
+** a fresh form). */
+void admin_notes_context(struct page *p, struct tv *f, const struct article *art,
+                         const char *kind, const char *text, const char *error);
+
+/* The editor for art, with the notes form refused: kind and text as typed,
+** error above them (admin_articles.c). */
+void admin_article_show_note_error(struct page *p, int status, const struct article *art,
+                                   const char *kind, const char *text, const char *error);
+
 #endif

@@ -160,6 +160,8 @@ struct draft {
 	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
 	const char *message;     /* the form as a whole */
 	const char *preview;     /* rendered body for Preview, or NULL */
+	const struct article *saved; /* as stored, for the notes block; NULL if new */
+	const char *note_kind, *note_text, *note_error; /* a refused note, as typed */
 };
 
 static void draft_from_article(struct page *p, const struct article *art, struct draft *d)
@@ -178,6 +180,7 @@ static void draft_from_article(struct page *p, const struct article *art, struct
 	d->alt = art->featured_alt;
 	d->comments_open = art->comments_open;
 	d->is_sticky = art->is_sticky;
+	d->saved = art;
 	if (art->published_at) {
 		struct tm tm;
 		time_t t = (time_t)art->published_at;
@@ -300,8 +303,22 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 		tv_set_str(a, f, "revisions_url", arena_printf(a, "/admin/articles/%lld/revisions/",
 		                                               d->id));
 	}
+	admin_byline_context(p, f, d->id, d->id ? d->author_id : p->user->id);
+	admin_notes_context(p, f, d->saved, d->note_kind, d->note_text, d->note_error);
 	tv_set(a, ctx, "form", f);
 	admin_render(p, status, "admin_editor", ctx);
+}
+
+void admin_article_show_note_error(struct page *p, int status, const struct article *art,
+                                   const char *kind, const char *text, const char *error)
+{
+	struct draft d;
+	draft_from_article(p, art, &d);
+	d.note_kind = kind;
+	d.note_text = text;
+	d.note_error = error;
+	d.message = art->status == ARTICLE_PUBLISHED ? "The note was not added: see below." : error;
+	show_editor(p, status, &d);
 }
 
 void admin_article_new(struct page *p)
@@ -428,6 +445,7 @@ void admin_article_save(struct page *p)
 		if (load_editable(p, &old) != 0)
 			return;
 		had = 1;
+		d.saved = &old;
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	int preview = action && !strcmp(action, "preview");
@@ -542,6 +560,12 @@ void admin_article_save(struct page *p)
 	};
 	char err[300];
 	long long id = article_save(p->db, a, d.id, &in, p->user->id, err, sizeof err);
+	if (id >= 0 && admin_byline_save(p, id, err, sizeof err) != 0) {
+		d.id = id;
+		d.message = arena_strdup(a, err);
+		show_editor(p, 422, &d);
+		return;
+	}
 	if (id < 0) {
 		if (strstr(err, "slug"))
 			d.err_slug = arena_strdup(a, err);

@@ -26,6 +26,7 @@
 #include "core/email.h"
 #include "core/password.h"
 #include "model/comment.h"
+#include "model/note.h"
 #include "model/settings.h"
 
 #include <stddef.h>
@@ -108,6 +109,13 @@
 	F("menu_order", 10)                   \
 	F("status", 20)                       \
 	F("action", 20)
+
+/* A correction or update on a published article (admin_notes.c,
+** templates/admin_notes.mustache). */
+#define NOTE_FORM(F)                          \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("kind", 20)                         \
+	F("text", NOTE_MAX_CHARS)
 
 /* The settings (admin_settings.c, one field per row of model/settings.c's
 ** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked

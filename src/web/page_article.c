@@ -13,9 +13,13 @@
 #include "core/text.h"
 #include "model/article.h"
 #include "model/author.h"
+#include "model/byline.h"
 #include "model/comment.h"
 #include "model/listmemo.h"
+#include "model/note.h"
 #include "model/taxonomy.h"
+#include "render/markdown.h"
+#include "render/typography.h"
 #include "render/value.h"
 
 #include <stdio.h>
@@ -288,21 +292,151 @@ static struct tv *form_context(struct page *p, const struct article *art, const 
 	return form;
 }
 
+/* An article's corrections and updates, read once for the page and its
+** JSON-LD. */
+struct article_notes {
+	struct note *list;     /* oldest first */
+	size_t n;              /* entries in list */
+	const char **html;     /* each note's text as inline HTML, typeset */
+	const char **text;     /* the same as plain text (JSON-LD) */
+	long long modified_at; /* article_modified_at() */
+};
+
+/* The HTML without its tags, and &amp; &lt; &gt; &quot; &#39; read back. */
+static char *plain_text(struct arena *a, const char *html)
+{
+	struct buf b = BUF_INIT;
+	for (const char *s = html; *s;) {
+		if (*s == '<') {
+			while (*s && *s != '>')
+				s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		static const struct { const char *ent; char c; } ents[] = {
+			{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+		size_t k = 0;
+		for (; k < sizeof ents / sizeof *ents; k++)
+			if (!strncmp(s, ents[k].ent, strlen(ents[k].ent)))
+				break;
+		if (k < sizeof ents / sizeof *ents) {
+			buf_putc(&b, ents[k].c);
+			s += strlen(ents[k].ent);
+		} else {
+			buf_putc(&b, *s == '\n' ? ' ' : *s);
+			s++;
+		}
+	}
+	size_t len = b.len;
+	while (len && b.data[len - 1] == ' ')
+		len--;
+	char *out = arena_strndup(a, b.data ? b.data : "", len);
+	buf_free(&b);
+	return out;
+}
+
+/* A note's Markdown with limited trust, as inline HTML when it is one
+** paragraph (it follows "Correction, December 7, 2026:"), typeset. */
+const char *page_article_note_html(struct arena *a, const char *src)
+{
+	struct buf b = BUF_INIT;
+	if (markdown_render(&b, src, strlen(src), MD_LIMITED) != 0)
+		buf_reset(&b);
+	const char *h = buf_cstr(&b);
+	size_t len = b.len;
+	while (len && (h[len - 1] == '\n'))
+		len--;
+	if (len >= 7 && !strncmp(h, "<p>", 3) && !strncmp(h + len - 4, "</p>", 4) &&
+	    !strstr(h + 3, "<p>") && !strstr(h + 3, "<p ")) {
+		h += 3;
+		len -= 7;
+	}
+	struct buf t = BUF_INIT;
+	typography_html(&t, h, len);
+	char *out = arena_strndup(a, t.data ? t.data : "", t.len);
+	buf_free(&t);
+	buf_free(&b);
+	return out;
+}
+
+static void read_notes(struct page *p, const struct article *art, struct article_notes *out)
+{
+	struct arena *a = p->a;
+	out->list = note_list(p->db, a, art->id, &out->n);
+	out->html = arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->html);
+	out->text = arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->text);
+	for (size_t i = 0; i < out->n; i++) {
+		out->html[i] = page_article_note_html(a, out->list[i].body_src);
+		out->text[i] = plain_text(a, out->html[i]);
+	}
+	out->modified_at = article_modified_at(p->db, art->id);
+}
+
+/* "Correction, December 7, 2026 at 4:05 pm" notes, and "Updated" with the
+** time of the last material change, into av. */
+static void notes_context(struct page *p, struct tv *av, const struct article *art,
+                          const struct article_notes *notes)
+{
+	struct arena *a = p->a;
+	struct tv *list = tv_list(a);
+	for (size_t i = 0; i < notes->n; i++) {
+		const struct note *n = &notes->list[i];
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "label", n->kind == NOTE_CORRECTION ? "Correction" : "Update");
+		tv_set_str(a, it, "kind", note_kind_name(n->kind));
+		tv_set_str(a, it, "anchor", arena_printf(a, "note-%lld", n->id));
+		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)n->created_at));
+		tv_set_str(a, it, "date_long", site_date(p, (time_t)n->created_at));
+		tv_set(a, it, "html", tv_html(a, notes->html[i], strlen(notes->html[i])));
+		tv_push(a, list, it);
+	}
+	tv_set(a, av, "notes", list);
+	tv_set_bool(a, av, "has_notes", notes->n > 0);
+	if (notes->modified_at > art->published_at) {
+		struct tv *up = tv_map(a);
+		tv_set_str(a, up, "iso", text_date_iso(a, (time_t)notes->modified_at));
+		tv_set_str(a, up, "long", date_time(p, (time_t)notes->modified_at));
+		tv_set(a, av, "updated", up);
+	} else {
+		tv_set_bool(a, av, "updated", 0);
+	}
+}
+
+/* "By A", "By A and B", "By A, B and C": each name a link, into av. */
+static void byline_context(struct page *p, struct tv *av, const struct byline_author *by,
+                           size_t n)
+{
+	struct arena *a = p->a;
+	struct tv *list = tv_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "sep", i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		tv_set_str(a, it, "name", by[i].name);
+		tv_set_str(a, it, "url", site_author_path(p, by[i].slug));
+		tv_push(a, list, it);
+	}
+	tv_set(a, av, "authors", list);
+}
+
 /* Open Graph, Twitter card and schema.org NewsArticle JSON-LD: every
 ** property Google's Article rich results list as required or recommended. */
 static void article_metadata(struct page *p, struct tv *ctx, const struct article *art,
                              const char *path, const struct term *tags, size_t n_tags,
-                             const struct author *au)
+                             const struct byline_author *by, size_t n_by,
+                             const struct article_notes *notes)
 {
 	struct arena *a = p->a;
 	const char *base = site_base(p);
 	const char *canonical = arena_printf(a, "%s%s", base, path);
 	const char *published = text_date_iso(a, (time_t)art->published_at);
-	const char *modified = text_date_iso(a, (time_t)(art->updated_at > art->published_at
-	                                                     ? art->updated_at
+	/* dateModified: the last material change (article_modified_at()). */
+	const char *modified = text_date_iso(a, (time_t)(notes->modified_at > art->published_at
+	                                                     ? notes->modified_at
 	                                                     : art->published_at));
-	const char *author_url = au ? arena_printf(a, "%s%s", base, site_author_path(p, au->slug))
-	                            : base;
+	const char *author_url = n_by ? arena_printf(a, "%s%s", base,
+	                                             site_author_path(p, by[0].slug))
+	                              : base;
 	const char *image = *art->featured_url ? arena_printf(a, "%s%s", base, art->featured_url)
 	                                       : arena_printf(a, "%s/static/logo.png", base);
 	site_canonical(p, ctx, path);
@@ -346,11 +480,16 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	JSTR("datePublished", published);
 	buf_puts(&j, ",");
 	JSTR("dateModified", modified);
-	buf_puts(&j, ",\"author\":[{\"@type\":\"Person\",");
-	JSTR("name", au ? au->name : art->author_name);
-	buf_puts(&j, ",");
-	JSTR("url", author_url);
-	buf_puts(&j, "}],\"publisher\":{\"@type\":\"Organization\",");
+	buf_puts(&j, ",\"author\":[");
+	for (size_t i = 0; i < n_by || (i == 0 && n_by == 0); i++) {
+		buf_puts(&j, i ? ",{\"@type\":\"Person\"," : "{\"@type\":\"Person\",");
+		JSTR("name", n_by ? by[i].name : art->author_name);
+		buf_puts(&j, ",");
+		JSTR("url", n_by ? arena_printf(a, "%s%s", base, site_author_path(p, by[i].slug))
+		                 : author_url);
+		buf_puts(&j, "}");
+	}
+	buf_puts(&j, "],\"publisher\":{\"@type\":\"Organization\",");
 	JSTR("name", p->app->settings.site_title);
 	buf_puts(&j, ",");
 	JSTR("url", base);
@@ -374,6 +513,21 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 		}
 		buf_puts(&j, "]");
 	}
+	/* Each correction, as schema.org's CorrectionComment. */
+	int first = 1;
+	for (size_t i = 0; i < notes->n; i++) {
+		if (notes->list[i].kind != NOTE_CORRECTION)
+			continue;
+		buf_puts(&j, first ? ",\"correction\":[" : ",");
+		first = 0;
+		buf_puts(&j, "{\"@type\":\"CorrectionComment\",");
+		JSTR("text", notes->text[i]);
+		buf_puts(&j, ",");
+		JSTR("datePublished", text_date_iso(a, (time_t)notes->list[i].created_at));
+		buf_puts(&j, "}");
+	}
+	if (!first)
+		buf_puts(&j, "]");
 	buf_puts(&j, "}");
 #undef JSTR
 	tv_set(a, ctx, "jsonld", tv_html(a, buf_cstr(&j), j.len));
@@ -382,10 +536,14 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	                arena_printf(a, "%sfeed/", path));
 }
 
-void page_article_render(struct page *p, const struct article *art,
+void page_article_render(struct page *p, const struct article *stored,
                          const struct comment_form *f, int status)
 {
 	struct arena *a = p->a;
+	/* Typography on output: the page, its title and its JSON-LD. */
+	struct article typeset = *stored;
+	site_typeset(a, &typeset);
+	const struct article *art = &typeset;
 	const char *url = site_article_path(p, art->published_at, art->slug);
 	struct tv *ctx = site_context(p, art->headline);
 	/* The page shows this article, its comments, its author, and listings
@@ -402,8 +560,12 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set_str(a, av, "url", url);
 	tv_set_str(a, av, "date_iso", text_date_iso(a, (time_t)art->published_at));
 	tv_set_str(a, av, "date_long", site_date(p, (time_t)art->published_at));
-	if (art->updated_at > art->published_at + 60)
-		tv_set_str(a, av, "updated_iso", text_date_iso(a, (time_t)art->updated_at));
+	struct article_notes notes;
+	read_notes(p, art, &notes);
+	notes_context(p, av, art, &notes);
+	size_t n_by;
+	struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
+	byline_context(p, av, by, n_by);
 	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
 	if (*art->featured_url) {
 		struct tv *img = tv_map(a);
@@ -448,6 +610,22 @@ void page_article_render(struct page *p, const struct article *art,
 		tv_set(a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	}
 	tv_set(a, ctx, "author", author);
+	/* A box for each co-author too, after the owner's. */
+	struct tv *more = tv_list(a);
+	for (size_t i = 1; i < n_by; i++) {
+		struct author co;
+		if (author_by_id(p->db, a, by[i].user_id, &co) != 0)
+			continue;
+		struct tv *box = tv_map(a);
+		tv_set_str(a, box, "name", co.name);
+		tv_set_str(a, box, "url", site_author_path(p, co.slug));
+		tv_set_str(a, box, "avatar", co.avatar);
+		tv_set_str(a, box, "initials", initials(a, co.name));
+		tv_set(a, box, "bio_html", page_author_bio(p, co.bio, co.role));
+		tv_set_int(a, box, "n", (long long)i + 1);
+		tv_push(a, more, box);
+	}
+	tv_set(a, ctx, "coauthors", more);
 
 	size_t n_rel;
 	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
@@ -504,8 +682,7 @@ void page_article_render(struct page *p, const struct article *art,
 	tv_set(a, ctx, "form", form_context(p, art, url, f));
 	if (http_query(p->req, "replytocom", NULL))
 		tv_set_bool(a, ctx, "noindex", 1);
-	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags,
-	                 author_by_id(p->db, a, art->author_id, &au) == 0 ? &au : NULL);
+	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags, by, n_by, &notes);
 	if (cpage > 1)
 		site_canonical(p, ctx, arena_printf(a, "%scomment-page-%lld/", url, cpage));
 	site_render(p, status, "article", ctx);

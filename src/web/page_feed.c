@@ -1,8 +1,8 @@
 /*
 ** page_feed.c: the feeds.  RSS 2.0 at feed/, Atom 1.0 at feed/atom/ and
 ** JSON Feed 1.1 at feed/json/, for the site, a section (with its
-** sub-sections), a tag, an author, the site's comments and one article's
-** comments.
+** sub-sections), a tag, an author, the site's comments, one article's
+** comments and the site's corrections (model/note.h).
 **
 ** A feed is gathered first into a format-neutral struct feed (the channel
 ** and its items, every string still raw), then written by one writer per
@@ -25,9 +25,12 @@
 #include "core/url.h"
 #include "model/article.h"
 #include "model/author.h"
+#include "model/byline.h"
 #include "model/comment.h"
 #include "model/listmemo.h"
+#include "model/note.h"
 #include "model/taxonomy.h"
+#include "render/typography.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -52,6 +55,12 @@ static const struct {
 	[FEED_JSON] = {"json/", "application/feed+json; charset=utf-8"},
 };
 
+/* A co-author of an article, after its first author. */
+struct feed_person {
+	const char *name; /* display name */
+	const char *url;  /* absolute author page */
+};
+
 struct feed_item {
 	const char *id;           /* stable id, an absolute URL */
 	const char *url;          /* absolute permalink */
@@ -63,6 +72,8 @@ struct feed_item {
 	long long updated_at;     /* seconds, UTC; >= published_at */
 	const char *author_name;  /* display name as shown on the site */
 	const char *author_url;   /* absolute http(s) URL, or NULL */
+	const struct feed_person *coauthors; /* after author_name (model/byline.h) */
+	size_t n_coauthors;       /* entries in coauthors */
 	const char **categories;  /* names: the section, then the tags */
 	size_t n_categories;      /* entries in categories */
 };
@@ -228,6 +239,8 @@ static void write_rss(struct buf *b, struct arena *a, const struct feed *f)
 		buf_puts(b, "</guid>\n");
 		xml_el(b, "pubDate", date_822(a, it->published_at, "+0000"));
 		xml_el(b, "dc:creator", it->author_name);
+		for (size_t k = 0; k < it->n_coauthors; k++)
+			xml_el(b, "dc:creator", it->coauthors[k].name);
 		for (size_t k = 0; k < it->n_categories; k++)
 			xml_el(b, "category", it->categories[k]);
 		/* The excerpt as description, the whole text beside it; a comment
@@ -282,6 +295,8 @@ static void write_atom(struct buf *b, struct arena *a, const struct feed *f)
 		xml_el(b, "published", text_date_iso(a, (time_t)it->published_at));
 		xml_el(b, "updated", text_date_iso(a, (time_t)it->updated_at));
 		atom_author(b, it->author_name, it->author_url);
+		for (size_t k = 0; k < it->n_coauthors; k++)
+			atom_author(b, it->coauthors[k].name, it->coauthors[k].url);
 		for (size_t k = 0; k < it->n_categories; k++) {
 			buf_puts(b, "<category term=\"");
 			xml_s(b, it->categories[k]);
@@ -302,17 +317,22 @@ static void write_atom(struct buf *b, struct arena *a, const struct feed *f)
 	buf_puts(b, "</feed>\n");
 }
 
-/* "authors": [{"name": .., "url": ..}] */
+/* "authors": [{"name": .., "url": ..}, ...]: name, then the co-authors. */
 static void json_authors(struct buf *b, const char *indent, const char *name,
-                         const char *url)
+                         const char *url, const struct feed_person *more, size_t n_more)
 {
-	buf_printf(b, "%s\"authors\": [{\"name\": \"", indent);
-	esc_json_s(b, name);
-	if (url) {
-		buf_puts(b, "\", \"url\": \"");
-		esc_json_s(b, url);
+	buf_printf(b, "%s\"authors\": [", indent);
+	for (size_t k = 0; k <= n_more; k++) {
+		const char *nm = k ? more[k - 1].name : name, *u = k ? more[k - 1].url : url;
+		buf_puts(b, k ? ", {\"name\": \"" : "{\"name\": \"");
+		esc_json_s(b, nm);
+		if (u) {
+			buf_puts(b, "\", \"url\": \"");
+			esc_json_s(b, u);
+		}
+		buf_puts(b, "\"}");
 	}
-	buf_puts(b, "\"}]");
+	buf_puts(b, "]");
 }
 
 static void write_json(struct buf *b, struct arena *a, const struct feed *f)
@@ -325,7 +345,7 @@ static void write_json(struct buf *b, struct arena *a, const struct feed *f)
 	if (*f->description)
 		json_member(b, "  ", "description", f->description, 1);
 	json_member(b, "  ", "language", "en", 1);
-	json_authors(b, "  ", f->author_name, f->author_url);
+	json_authors(b, "  ", f->author_name, f->author_url, NULL, 0);
 	buf_puts(b, ",\n  \"items\": [");
 	for (size_t i = 0; i < f->n_items; i++) {
 		const struct feed_item *it = &f->items[i];
@@ -342,7 +362,7 @@ static void write_json(struct buf *b, struct arena *a, const struct feed *f)
 			json_member(b, in, "summary", it->summary_text, 1);
 		json_member(b, in, "date_published", text_date_iso(a, (time_t)it->published_at), 1);
 		json_member(b, in, "date_modified", text_date_iso(a, (time_t)it->updated_at), 1);
-		json_authors(b, in, it->author_name, it->author_url);
+		json_authors(b, in, it->author_name, it->author_url, it->coauthors, it->n_coauthors);
 		if (it->n_categories) {
 			buf_printf(b, ",\n%s\"tags\": [", in);
 			for (size_t k = 0; k < it->n_categories; k++) {
@@ -433,7 +453,9 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 	f->items = arena_alloc(a, (n ? n : 1) * sizeof *f->items);
 	f->n_items = n;
 	for (size_t i = 0; i < n; i++) {
-		const struct article *art = &list[i];
+		struct article *art = arena_alloc(a, sizeof *art);
+		*art = list[i];
+		site_typeset(a, art);
 		struct feed_item *it = &f->items[i];
 		memset(it, 0, sizeof *it);
 		it->id = arena_printf(a, "%s/?p=%lld", base, art->id);
@@ -448,6 +470,17 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 		                                                      : art->published_at;
 		it->author_name = art->author_name;
 		it->author_url = arena_printf(a, "%s%s", base, site_author_path(p, art->author_slug));
+		size_t n_by;
+		struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
+		if (n_by > 1) {
+			struct feed_person *co = arena_alloc(a, (n_by - 1) * sizeof *co);
+			for (size_t k = 1; k < n_by; k++) {
+				co[k - 1].name = by[k].name;
+				co[k - 1].url = arena_printf(a, "%s%s", base, site_author_path(p, by[k].slug));
+			}
+			it->coauthors = co;
+			it->n_coauthors = n_by - 1;
+		}
 		size_t n_tags;
 		struct term *tags = tag_of_article(p->db, a, art->id, &n_tags);
 		it->categories = arena_alloc(a, (n_tags + 1) * sizeof *it->categories);
@@ -624,4 +657,38 @@ void page_feed_article_comments(struct page *p)
 	/* The feed shows the headline: an edit changes it too. */
 	f.updated_at = art.updated_at > art.published_at ? art.updated_at : art.published_at;
 	comment_feed(p, &f, art.id);
+}
+
+/* /corrections/feed/: the newest corrections, each an item of its own
+** that links to the note on its article; the id is the article's with the
+** note's anchor, so a correction is new to readers once. */
+void page_feed_corrections(struct page *p)
+{
+	struct arena *a = p->a;
+	const char *base = site_base(p);
+	struct feed f;
+	feed_begin(p, &f, arena_printf(a, "Corrections: %s", p->app->settings.site_title),
+	           "/corrections/", "/corrections/feed/");
+	size_t n;
+	struct note *list = note_corrections(p->db, a, 0, FEED_ARTICLES, &n);
+	p->deps.flags = DEP_LISTS; /* a note logs 'lists' (migration 22) */
+	f.items = arena_alloc(a, (n ? n : 1) * sizeof *f.items);
+	f.n_items = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct note *c = &list[i];
+		struct feed_item *it = &f.items[i];
+		memset(it, 0, sizeof *it);
+		it->id = arena_printf(a, "%s/?p=%lld#note-%lld", base, c->article_id, c->id);
+		it->url = arena_printf(a, "%s%s#note-%lld", base,
+		                       site_article_path(p, c->published_at, c->slug), c->id);
+		it->title = arena_printf(a, "Correction: %s", typography_text_str(a, c->headline));
+		it->content_html = page_article_note_html(a, c->body_src);
+		it->published_at = c->created_at;
+		it->updated_at = c->created_at;
+		it->author_name = p->app->settings.site_title;
+		it->author_url = arena_printf(a, "%s/", base);
+		if (c->created_at > f.updated_at)
+			f.updated_at = c->created_at;
+	}
+	feed_send(p, &f);
 }

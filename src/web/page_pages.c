@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "model/page.h"
+#include "render/typography.h"
 #include "render/value.h"
 
 #include <stdlib.h>
@@ -61,10 +62,13 @@ static const char *page_url(struct arena *a, const char *path)
 static void render(struct page *p, const struct page_row *pg)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = site_context(p, pg->title);
+	/* Typography on output, as articles have it (render/typography.h). */
+	const char *title = typography_text_str(a, pg->title);
+	const char *body = typography_html_str(a, pg->body_html);
+	struct tv *ctx = site_context(p, title);
 	struct tv *v = tv_map(a);
-	tv_set_str(a, v, "title", pg->title);
-	tv_set(a, v, "body_html", tv_html(a, pg->body_html, strlen(pg->body_html)));
+	tv_set_str(a, v, "title", title);
+	tv_set(a, v, "body_html", tv_html(a, body, strlen(body)));
 	/* Its ancestors, as a trail above the title. */
 	struct tv *trail = tv_list(a);
 	long long up = pg->parent_id;

@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "model/search.h"
+#include "render/typography.h"
 #include "render/value.h"
 
 #include <string.h>
@@ -80,7 +81,7 @@ static void show(struct page *p)
 	for (size_t i = 0; i < n; i++) {
 		const struct article *r = &hits[i].article;
 		struct tv *item = tv_map(a);
-		tv_set_str(a, item, "headline", r->headline);
+		tv_set_str(a, item, "headline", typography_text_str(a, r->headline));
 		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));

@@ -6,7 +6,8 @@
 **   /sitemap-sections.xml     sections with published articles
 **   /sitemap-tags.xml         tags with published articles
 **   /sitemap-authors.xml      authors with published articles
-**   /sitemap-pages.xml        published static pages (page.h)
+**   /sitemap-pages.xml        published static pages (page.h), and
+**                             /corrections/ once there is one (note.h)
 **   /sitemap-news.xml         Google News: articles of the last 48 hours
 **
 ** Every <loc> is absolute (site_base()) and every <lastmod> a W3C datetime
@@ -21,6 +22,7 @@
 #include "core/text.h"
 #include "model/article.h"
 #include "model/author.h"
+#include "model/note.h"
 #include "model/page.h"
 #include "model/taxonomy.h"
 
@@ -134,6 +136,7 @@ void page_sitemap_index(struct page *p)
 	long long pages_last = 0;
 	for (size_t i = 0; i < n_pages; i++)
 		pages_last = newest(pages_last, pages[i].updated_at);
+	pages_last = newest(pages_last, note_last_correction(p->db));
 	buf_puts(b, "<sitemap>");
 	loc_lastmod(p, b, base, "/sitemap-pages.xml", pages_last);
 	buf_puts(b, "</sitemap>\n");
@@ -165,6 +168,11 @@ void page_sitemap_pages(struct page *p)
 		url_entry(p, b, base, buf_cstr(&path), pages[i].updated_at);
 		buf_free(&path);
 		last = newest(last, pages[i].updated_at);
+	}
+	long long corrected = note_last_correction(p->db);
+	if (corrected) {
+		url_entry(p, b, base, "/corrections/", corrected);
+		last = newest(last, corrected);
 	}
 	buf_puts(b, "</urlset>\n");
 	page_feed_send(p, SITEMAP_TYPE, last);

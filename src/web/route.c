@@ -66,6 +66,8 @@ static const struct route routes[] = {
 	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
 	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
 	{"GET",  "/media/{file}",             page_media,        0, 0, NULL},
+	{"GET",  "/corrections/",             page_corrections_show, PAGE_CACHED, 0, NULL},
+	{"GET",  "/corrections/page/{n}/",    page_corrections_show, PAGE_CACHED, 0, NULL},
 	{"GET",  "/search/",                  page_search,       0, 0, NULL},
 	{"GET",  "/search/page/{n}/",         page_search,       0, 0, NULL},
 
@@ -75,6 +77,7 @@ static const struct route routes[] = {
 	{"GET",  "/tag/{slug}/feed/{fmt}",                page_feed_tag,      PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/feed/{fmt}",             page_feed_author,   PAGE_CACHED, 0, NULL},
 	{"GET",  "/comments/feed/{fmt}",                  page_feed_comments, PAGE_CACHED, 0, NULL},
+	{"GET",  "/corrections/feed/{fmt}",               page_feed_corrections, PAGE_CACHED, 0, NULL},
 	{"GET",  "/{yyyy}/{mm}/{dd}/{slug}/feed/{fmt}",   page_feed_article_comments, PAGE_CACHED, 0, NULL},
 
 	/* Archives: sections (WordPress's /category/), tags, dates. */
@@ -119,6 +122,10 @@ static const struct route routes[] = {
 	{"POST", "/admin/articles/{id}/",     admin_article_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_article_refuse},
 	{"GET",  "/admin/articles/{id}/preview",          admin_article_preview, C, 0, NULL},
+	{"POST", "/admin/articles/{id}/notes",            admin_note_add,        A | CSRF,
+	                                                  FORM_BODY_LIMIT(NOTE_FORM), admin_note_refuse},
+	{"POST", "/admin/articles/{id}/notes/{id}/delete", admin_note_delete,    E | CSRF, 8 * KB,
+	                                                  NULL},
 	{"GET",  "/admin/articles/{id}/revisions/",       admin_revisions_list,  C, 0, NULL},
 	{"GET",  "/admin/articles/{id}/revisions/{id}/",  admin_revision_show,   C, 0, NULL},
 	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,

@@ -11,10 +11,12 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/article.h"
+#include "model/byline.h"
 #include "model/listmemo.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
+#include "render/typography.h"
 #include "render/value.h"
 #include "core/mem.h"
 
@@ -469,7 +471,7 @@ void site_not_found(struct page *p)
 	struct tv *list = tv_list(p->a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(p->a);
-		tv_set_str(p->a, item, "headline", latest[i].headline);
+		tv_set_str(p->a, item, "headline", typography_text_str(p->a, latest[i].headline));
 		tv_set_str(p->a, item, "url",
 		           site_article_path(p, latest[i].published_at, latest[i].slug));
 		tv_push(p->a, list, item);
@@ -479,12 +481,22 @@ void site_not_found(struct page *p)
 	site_render(p, 404, "404", ctx);
 }
 
+void site_typeset(struct arena *a, struct article *art)
+{
+	art->headline = typography_text_str(a, art->headline);
+	art->dek = typography_text_str(a, art->dek);
+	if (art->body_html && *art->body_html)
+		art->body_html = typography_html_str(a, art->body_html);
+}
+
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
 {
 	struct arena *a = p->a;
 	struct tv *out = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
-		const struct article *r = &list[i];
+		struct article typeset = list[i];
+		site_typeset(a, &typeset);
+		const struct article *r = &typeset;
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "headline", r->headline);
 		tv_set_str(a, item, "dek", r->dek);
@@ -493,6 +505,18 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
+		/* Co-authors after the owner: "By A and B", "By A, B and C". */
+		size_t n_by;
+		struct byline_author *by = byline_list(p->db, a, r->id, &n_by);
+		struct tv *co = tv_list(a);
+		for (size_t k = 1; k < n_by; k++) {
+			struct tv *c = tv_map(a);
+			tv_set_str(a, c, "sep", k + 1 == n_by ? " and " : ", ");
+			tv_set_str(a, c, "name", by[k].name);
+			tv_set_str(a, c, "url", site_author_path(p, by[k].slug));
+			tv_push(a, co, c);
+		}
+		tv_set(a, item, "coauthors", co);
 		if (r->section_id) {
 			struct tv *sec = tv_map(a);
 			tv_set_str(a, sec, "name", r->section_name);

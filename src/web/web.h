@@ -172,6 +172,21 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
 
+/* Replaces art's headline, dek and body_html by their typeset copies
+** (render/typography.h), allocated in a.  Every public page, feed and
+** JSON-LD shows articles through it; the desk and the stored HTML keep
+** what was typed. */
+void site_typeset(struct arena *a, struct article *art);
+
+/* A correction's or update's Markdown (model/note.h) as the article and
+** /corrections/ show it: limited trust, one paragraph inline, typeset.
+** Allocated in a. */
+const char *page_article_note_html(struct arena *a, const char *src);
+
+/* "/corrections/": every correction the site has made, newest first. */
+void page_corrections_show(struct page *p);
+void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
+
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
@@ -315,6 +330,9 @@ void admin_page_refuse(struct page *p, int status, const char *why);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);
+void admin_note_add(struct page *p);
+void admin_note_refuse(struct page *p, int status, const char *why);
+void admin_note_delete(struct page *p);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

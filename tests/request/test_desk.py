@@ -50,6 +50,8 @@ TABLE = [
     ("GET", "/admin/articles/{aid}/", CONTRIB),
     ("POST", "/admin/articles/{aid}/", CONTRIB),
     ("GET", "/admin/articles/{aid}/preview", CONTRIB),
+    ("POST", "/admin/articles/{aid}/notes", AUTHOR),
+    ("POST", "/admin/articles/{aid}/notes/{nid}/delete", EDITOR),
     ("GET", "/admin/articles/{aid}/revisions/", CONTRIB),
     ("GET", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
     ("POST", "/admin/articles/{aid}/revisions/{rev}/", CONTRIB),
@@ -275,6 +277,9 @@ def snapshot(s):
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
         "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
+        "notes": "SELECT group_concat(id || kind || body_src, '|') FROM article_notes",
+        "bylines": "SELECT group_concat(article_id || ':' || user_id || ':' || position, '|')"
+                   " FROM article_authors",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -696,7 +701,7 @@ def editor_flows(s, people):
     r = get(s, url)
     check(r.status == 200 and "<strong>bold words</strong>" in r.text, "article is public",
           r.status)
-    check("The port&#39;s plan, explained." in r.text, "the standfirst is shown")
+    check("The port’s plan, explained." in r.text, "the standfirst is shown (typeset)")
     home = get(s, "/").text
     check('href="%s"' % url in home, "published article on the home page", url)
     r = get(s, "/admin/articles/%d/" % aid, who=author)
@@ -1351,6 +1356,9 @@ def matrix(s, people, arts):
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
+        # a note on a draft (the role's own): refused with the form; no note 1 there
+        ("POST", "/admin/articles/{aid}/notes"): 422,
+        ("POST", "/admin/articles/{aid}/notes/{nid}/delete"): 404,
     }
     pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
@@ -1358,7 +1366,7 @@ def matrix(s, people, arts):
             who = by_level.get(level)
             aid, rev = drafts[level]
             did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
-            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did)
+            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, nid=1)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
             if method == "POST" and pattern == "/admin/logout" and who:
@@ -1402,6 +1410,9 @@ def csrf(s, people, arts):
     pid = new_page(s, "csrf-page")
     cid = post_comment(s, arts["main"], "CSRF target comment.", "Csrf Target", "ct@example.com")
     uid = people["victim"].id
+    s.sql("INSERT INTO article_notes(article_id, kind, body_src, created_at)"
+          " VALUES (?, 'correction', 'A real correction.', 1)", arts["main"])
+    nid = s.sql("SELECT max(id) FROM article_notes")[0][0]
     posts = [
         ("/admin/articles/new", lambda: edit_form(admin, headline="Forged new", body="forged")),
         ("/admin/articles/%d/" % aid, lambda: edit_form(admin, headline="Forged edit",
@@ -1426,6 +1437,10 @@ def csrf(s, people, arts):
                                             ("status", "published")]),
         ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
         ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
+        ("/admin/articles/%d/notes" % arts["main"], lambda: [("csrf", admin.csrf),
+                                                             ("kind", "correction"),
+                                                             ("text", "Forged correction.")]),
+        ("/admin/articles/%d/notes/%d/delete" % (arts["main"], nid), lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

@@ -26,6 +26,7 @@ import feedparser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, check, done, run_cli, write_article  # noqa: E402
+from typeset import typeset  # noqa: E402
 
 FORMATS = {
     "": "application/rss+xml; charset=utf-8",
@@ -75,7 +76,13 @@ def article_path(s, published_at, slug):
 
 def published(s, where="1", *args, limit=20):
     """(id, slug, headline, published_at, last change, dek, body_html) of the
-    published articles matching `where`, newest first."""
+    published articles matching `where`, newest first; headline, dek and
+    body typeset as feeds show them."""
+    return [(r[0], r[1], typeset(r[2]), r[3], r[4], typeset(r[5]), typeset(r[6], True))
+            for r in published_raw(s, where, *args, limit=limit)]
+
+
+def published_raw(s, where="1", *args, limit=20):
     return s.sql("SELECT a.id, a.slug, a.headline, a.published_at,"
                  " max(a.updated_at, a.published_at), a.dek, a.body_html FROM articles a"
                  " WHERE a.status = 'published' AND (%s)"
@@ -376,7 +383,7 @@ def stable_ids(s):
     after = entries()
     for fmt, (r, items) in after.items():
         name = fmt or "rss"
-        check(gid in items and items[gid][1] == new_title,
+        check(gid in items and items[gid][1] == typeset(new_title),
               "feed (%s): same id after an edit, new title" % name, items.get(gid))
         old = before[fmt][0]
         check(r.header("ETag") != old.header("ETag"), "feed (%s): new ETag after an edit" % name)
@@ -391,7 +398,7 @@ def stable_ids(s):
     # Without a dek, the excerpt is the body's first paragraph.
     s.sql("UPDATE articles SET dek = '' WHERE id = ?", aid)
     body = s.sql("SELECT body_html FROM articles WHERE id = ?", aid)[0][0]
-    first = body[:body.index("</p>") + 4]
+    first = typeset(body[:body.index("</p>") + 4], True)
     d = feedparser.parse(fetch(s, "/feed/").body)
     e = [e for e in d.entries if e.id == gid]
     check(e and html.unescape(e[0].get("summary")) == html.unescape(first), "RSS: no dek, the first paragraph as excerpt",

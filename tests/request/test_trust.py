@@ -354,7 +354,11 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("ALTER TABLE media DROP COLUMN alt;"
+        con.executescript("DROP TRIGGER articles_owner_ins; DROP TRIGGER articles_owner_upd;"
+                          "DROP TRIGGER articles_material; DROP TABLE article_authors;"
+                          "DROP TABLE article_notes;"
+                          "ALTER TABLE articles DROP COLUMN modified_at;"
+                          "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
                           "ALTER TABLE media DROP COLUMN caption;"

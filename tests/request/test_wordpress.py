@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BYLINE, Server, check, done, run_cli, skip  # noqa: E402
+from typeset import typeset  # noqa: E402
 
 SANITIZED = os.environ.get("BYLINE_SANITIZED") == "1"
 OLD = "https://old.example.org"
@@ -578,7 +579,7 @@ def fixture():
             name = "wxr_fixture post %d" % p["id"]
             check(r.status == 200, name + " at its address", (p["path"], r.status))
             t = html.unescape(r.text)
-            check(p["title_text"] in t, name + " headline", p["title_text"])
+            check(typeset(p["title_text"]) in t, name + " headline", p["title_text"])
             check(p["author_display_name"] in t, name + " byline", p["author_display_name"])
             check(p["date_path"] in p["path"] and ('datetime="%s' % p["date"][:10]) in r.text,
                   name + " date", p["date"])
