@@ -119,6 +119,10 @@ static const struct route routes[] = {
 	{"POST", "/admin/articles/{id}/",     admin_article_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_article_refuse},
 	{"GET",  "/admin/articles/{id}/preview",          admin_article_preview, C, 0, NULL},
+	{"POST", "/admin/articles/{id}/trash",            admin_article_trash,     C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/restore",          admin_article_restore,   C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/unpublish",        admin_article_unpublish, C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/delete",           admin_article_delete,    ADM | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/articles/{id}/revisions/",       admin_revisions_list,  C, 0, NULL},
 	{"GET",  "/admin/articles/{id}/revisions/{id}/",  admin_revision_show,   C, 0, NULL},
 	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,
@@ -517,7 +521,7 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	if (req->target_origin && !target_is_ours(app, req)) {
@@ -538,7 +542,13 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			char *slashed = arena_printf(req->a, "%s/", req->path);
 			int k2;
 			const struct route *r2 = find(req, slashed, &k2);
-			if (r2) {
+			if (r2 && !strcmp(r2->pattern, "/{yyyy}/{mm}/{dd}/{slug}/")) {
+				/* An article's handler knows where it lives now (a
+				** renamed slug, a corrected date): one 301 there, not
+				** one here and another there. */
+				r = r2;
+				p->slash_added = 1;
+			} else if (r2) {
 				if (*req->query)
 					slashed = arena_printf(req->a, "%s?%s", slashed, req->query);
 				http_redirect(req, resp, 301, slashed);
@@ -560,7 +570,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		db_pool_put(app->pool, db);
 	}
 	if (r && (r->needs & PAGE_CACHED) && is_read && pagecache_stores(app->cache) &&
-	    !personal(req)) {
+	    !personal(req) && !p->slash_added) {
 		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
 			return;
 	}

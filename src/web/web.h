@@ -74,6 +74,8 @@ struct page {
 	struct account *user;     /* signed-in account, or NULL (auth_load) */
 	struct session *session;  /* its session, or NULL */
 	struct page_deps deps;    /* what the page shows (for the page cache) */
+	int slash_added;          /* an article's path asked without its final '/':
+	                             the handler answers its 301 (route.c) */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -315,6 +317,10 @@ void admin_page_refuse(struct page *p, int status, const char *why);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);
+void admin_article_trash(struct page *p);     /* POST: to the trash */
+void admin_article_restore(struct page *p);   /* POST: out of the trash */
+void admin_article_unpublish(struct page *p); /* POST: back to a draft */
+void admin_article_delete(struct page *p);    /* POST: for good, from the trash */
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

@@ -354,7 +354,12 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("ALTER TABLE media DROP COLUMN alt;"
+        con.executescript("DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
+                          "ALTER TABLE sections DROP COLUMN position;"
+                          "DROP INDEX articles_trashed;"
+                          "ALTER TABLE articles DROP COLUMN trashed_status;"
+                          "ALTER TABLE articles DROP COLUMN trashed_at;"
+                          "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
                           "ALTER TABLE media DROP COLUMN caption;"

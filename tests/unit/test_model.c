@@ -403,7 +403,7 @@ static void test_settings_set_checks_every_key(void)
 static void test_status_names(void)
 {
 	static const char *const articles[] = {"draft", "pending", "scheduled", "published",
-	                                       "private"};
+	                                       "private", "trash"};
 	for (int i = 0; i < ARTICLE_N_STATUSES; i++) {
 		enum article_status st = article_status_parse(articles[i]);
 		CHECK((int)st == ARTICLE_DRAFT + i);
