@@ -36,8 +36,7 @@ int page_article_comments_open(struct page *p, const struct article *art)
 	return 1;
 }
 
-/* Answers 410 for an article in the trash: it was here and is gone. */
-static int gone(struct page *p)
+int page_article_gone(struct page *p)
 {
 	site_error(p, 410, "This article has been removed",
 	           "It is no longer published on this site.");
@@ -49,14 +48,14 @@ int page_article_find(struct page *p, struct article *out)
 	const char *slug = p->req->params[3];
 	int rc = article_by_slug(p->db, p->a, slug, 0, out);
 	if (rc == 0 && out->status == ARTICLE_TRASH)
-		return gone(p);
+		return page_article_gone(p);
 	if (rc != 0 || out->status != ARTICLE_PUBLISHED) {
 		/* A slug changed since publication: its old address still leads
 		** there, with a permanent redirect. */
 		long long moved = rc == 0 ? 0 : article_by_old_slug(p->db, slug);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
 		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_TRASH)
-			return gone(p);
+			return page_article_gone(p);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
 		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_PUBLISHED) {
 			const char *to = site_article_path(p, out->published_at, out->slug);

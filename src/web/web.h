@@ -201,6 +201,10 @@ struct comment_form {
 	const char *message;     /* the form as a whole (token, flood, ...) */
 };
 
+/* Answers 410 Gone for an article in the trash (its address, its /?p=ID,
+** its old slugs): it was here and was removed.  Returns 2. */
+int page_article_gone(struct page *p);
+
 /* The published article the route's date and slug name.  0 found, else the
 ** caller answers 404 (already answered when the date was wrong: 301). */
 struct article;
