@@ -42,6 +42,13 @@ static const struct {
 	{"trashed-article", "Moved to the trash. It will be deleted for good after 30 days."},
 	{"restored-article", "Restored from the trash, with the status it had."},
 	{"unpublished", "Unpublished: it is a draft again."},
+	{"section-added", "Section added."},
+	{"section-saved", "Section saved."},
+	{"section-deleted", "Section deleted."},
+	{"tag-saved", "Tag saved."},
+	{"tag-merged", "Tags merged."},
+	{"tag-deleted", "Tag deleted."},
+	{"menu", "Menu saved."},
 };
 
 long long admin_param_id(struct page *p, int i)

@@ -139,6 +139,16 @@ static const struct route routes[] = {
 	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
 
 	/* Moderation. */
+	{"GET",  "/admin/sections/",          admin_sections_list,   E, 0, NULL},
+	{"POST", "/admin/sections/",          admin_section_save,    E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"GET",  "/admin/sections/{id}/",     admin_section_edit,    E, 0, NULL},
+	{"POST", "/admin/sections/{id}/",     admin_section_save,    E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"POST", "/admin/sections/{id}/delete", admin_section_delete, E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"GET",  "/admin/tags/",              admin_tags_list,       E, 0, NULL},
+	{"GET",  "/admin/tags/{id}/",         admin_tag_edit,        E, 0, NULL},
+	{"POST", "/admin/tags/{id}/",         admin_tag_action,      E | CSRF, FORM_BODY_LIMIT(TAG_FORM), NULL},
+	{"GET",  "/admin/menus/",             admin_menus_show,      ADM, 0, NULL},
+	{"POST", "/admin/menus/",             admin_menus_action,    ADM | CSRF, FORM_BODY_LIMIT(MENU_FORM), NULL},
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
