@@ -358,6 +358,17 @@ int section_by_id(struct db *db, struct arena *a, long long id, struct section_r
 	return rc == DB_ROW ? 0 : rc == DB_OK ? 1 : -1;
 }
 
+static const char sql_section_description[] = "SELECT description FROM sections WHERE id = ?1";
+
+const char *section_description(struct db *db, struct arena *a, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_section_description);
+	db_bind_int(st, 1, id);
+	const char *d = db_step(st) == DB_ROW ? arena_strdup(a, db_col_text(st, 0)) : "";
+	db_done(st);
+	return d;
+}
+
 const char *section_path(struct db *db, struct arena *a, long long id)
 {
 	struct db_stmt *st = db_prepare(db, sql_section_path);

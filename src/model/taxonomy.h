@@ -89,6 +89,10 @@ struct section_row *section_rows(struct db *db, struct arena *a, size_t *n);
 /* Section id: 0, 1 not found, -1 error.  Allocated in a. */
 int section_by_id(struct db *db, struct arena *a, long long id, struct section_row *out);
 
+/* Section id's description ("" if none or no such section): one row read,
+** for its public page.  Allocated in a. */
+const char *section_description(struct db *db, struct arena *a, long long id);
+
 /* Section id's public path, "/category/SLUG/" or "/category/PARENT/SLUG/"
 ** (decoded UTF-8), or NULL.  Allocated in a. */
 const char *section_path(struct db *db, struct arena *a, long long id);
