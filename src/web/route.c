@@ -552,10 +552,13 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			char *slashed = arena_printf(req->a, "%s/", req->path);
 			int k2;
 			const struct route *r2 = find(req, slashed, &k2);
-			if (r2 && !strcmp(r2->pattern, "/{yyyy}/{mm}/{dd}/{slug}/")) {
-				/* An article's handler knows where it lives now (a
-				** renamed slug, a corrected date): one 301 there, not
-				** one here and another there. */
+			if (r2 && (!strcmp(r2->pattern, "/{yyyy}/{mm}/{dd}/{slug}/") ||
+			           r2->handler == page_archive_section ||
+			           r2->handler == page_archive_tag)) {
+				/* An article's, a section's or a tag's handler knows
+				** where it lives now (a renamed slug, a corrected date,
+				** the redirects table): one 301 there, not one here and
+				** another there (site_render() adds the slash). */
 				r = r2;
 				p->slash_added = 1;
 			} else if (r2) {

@@ -480,6 +480,15 @@ void site_feed_links(struct page *p, struct tv *ctx, const char *title, const ch
 
 void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
+	if (p->slash_added && status == 200) {
+		/* Asked without its final '/' (route.c): the page exists, so the
+		** one 301 is to its canonical address; an old address would have
+		** been answered from the redirects table, also in one hop. */
+		const char *to = arena_printf(p->a, "%s/%s%s", p->req->path, *p->req->query ? "?" : "",
+		                              p->req->query);
+		http_redirect(p->req, p->resp, 301, to);
+		return;
+	}
 	p->resp->status = status;
 	p->resp->content_type = "text/html; charset=utf-8";
 	http_resp_unshare(p->resp);

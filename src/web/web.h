@@ -74,8 +74,9 @@ struct page {
 	struct account *user;     /* signed-in account, or NULL (auth_load) */
 	struct session *session;  /* its session, or NULL */
 	struct page_deps deps;    /* what the page shows (for the page cache) */
-	int slash_added;          /* an article's path asked without its final '/':
-	                             the handler answers its 301 (route.c) */
+	int slash_added;          /* an article's, section's or tag's path asked
+	                             without its final '/': the handler (or
+	                             site_render) answers its one 301 (route.c) */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */

@@ -277,6 +277,291 @@ def smaller(s, people):
           r.status)
 
 
+def sid(s, slug):
+    rows = s.sql("SELECT id FROM sections WHERE slug=?", slug)
+    return rows[0][0] if rows else None
+
+
+def tid(s, slug):
+    rows = s.sql("SELECT id FROM tags WHERE slug=?", slug)
+    return rows[0][0] if rows else None
+
+
+def section_form(**kw):
+    f = {"name": "", "slug": "", "parent": "", "description": "", "position": "0"}
+    f.update(kw)
+    return f
+
+
+def sections(s, people):
+    admin, editor, author, contrib = (people[k] for k in ("admin", "editor", "author",
+                                                         "contrib"))
+    # Who may see and use the screen: editors and administrators.
+    for who, name in ((None, "signed out"), (contrib, "contributor"), (author, "author")):
+        r = desk.get(s, "/admin/sections/", who=who)
+        check(r.status in (303, 403), "Sections screen refused to %s" % name, r.status)
+        r = post(s, who, "/admin/sections/", **section_form(name="Sneaky"))
+        check(r.status == 403 and not sid(s, "sneaky"), "adding refused to %s" % name,
+              r.status)
+    r = desk.get(s, "/admin/sections/", who=editor)
+    check(r.status == 200 and "World" in r.text and "Politics" in r.text,
+          "an editor sees the sections", r.status)
+    world = sid(s, "world")
+    n_world = s.sql("SELECT count(*) FROM articles WHERE section_id=?", world)[0][0]
+    check('href="/admin/articles/?section=%d">%d<' % (world, n_world) in r.text,
+          "with each one's article count, linked to its articles")
+    # Create: a description, an order, a parent.
+    r = post(s, editor, "/admin/sections/", **section_form(
+        name="Local News", description="What happens <here>, street by street.",
+        position="-5"))
+    check(r.status == 303 and sid(s, "local-news"), "an editor adds a section (slug from the "
+          "name)", (r.status, desk.form_message(r.text)))
+    r = post(s, editor, "/admin/sections/", **section_form(name="Harbours", slug="Ports & Quays",
+                                                           parent=str(world)))
+    ports = sid(s, "ports-quays")
+    check(r.status == 303 and ports and
+          s.sql("SELECT parent_id FROM sections WHERE id=?", ports)[0][0] == world,
+          "a sub-section, its typed slug tidied", (r.status, desk.form_message(r.text)))
+    # Refusals come back with what was typed.
+    r = post(s, editor, "/admin/sections/", **section_form(name="Again", slug="world",
+                                                           description="kept text"))
+    check(r.status == 422 and "already used" in r.text and "kept text" in r.text,
+          "a slug in use is refused, the form kept", r.status)
+    r = post(s, editor, "/admin/sections/", **section_form(name="", description="x"))
+    check(r.status == 422 and "name" in r.text, "a section needs a name", r.status)
+    r = post(s, editor, "/admin/sections/", **section_form(name="Deep", parent=str(ports)))
+    check(r.status == 422 and "one level" in r.text and not sid(s, "deep"),
+          "sections nest one level only", r.status)
+    r = post(s, editor, "/admin/sections/%d/" % world, **section_form(
+        name="World", slug="world", parent=str(sid(s, "politics"))))
+    check(r.status == 422 and "sub-sections" in r.text,
+          "a section with sub-sections cannot become one", r.status)
+    r = post(s, editor, "/admin/sections/", **section_form(name="Feed", slug="feed"))
+    check(r.status == 422 and "kept for the site" in r.text, "slug 'feed' refused", r.status)
+    r = post(s, editor, "/admin/sections/", **section_form(name="x" * 101))
+    check(r.status == 422 and "x" * 101 in r.text, "a name over 100 characters refused, kept",
+          r.status)
+    r = post(s, editor, "/admin/sections/", **section_form(name="Num", position="abc"))
+    check(r.status == 422 and "whole number" in r.text, "a position must be a number",
+          r.status)
+    # The description atop the section page and in its meta description;
+    # the navigation follows the order.
+    desk.send(s, "/admin/articles/new", desk.edit_form(
+        editor, headline="Street fair returns", body="Fun.", status="published",
+        section=str(sid(s, "local-news"))))
+    r = s.get("/category/local-news/")
+    check(r.status == 200 and "What happens &lt;here&gt;, street by street." in r.text,
+          "the description shows atop the section page (escaped)", r.status)
+    check(re.search(r'<meta name="description" content="What happens &lt;here&gt;', r.text),
+          "and is its meta description")
+    nav = re.search(r'<nav class="site-nav".*?</nav>', s.get("/").text, re.S).group(0)
+    check(nav.index("Local News") < nav.index("Politics") < nav.index("World") or
+          nav.index("Local News") < nav.index("World"),
+          "the navigation lists sections by their order", nav)
+    # Rename: the old address (and the sub-section's) answer 301 in one hop.
+    r = post(s, editor, "/admin/sections/%d/" % world, **section_form(
+        name="World News", slug="world-news", position="3"))
+    check(r.status == 303 and sid(s, "world-news") == world, "an editor renames a section",
+          (r.status, desk.form_message(r.text)))
+    for old, new in (("/category/world/", "/category/world-news/"),
+                     ("/category/world", "/category/world-news/"),
+                     ("/category/world/ports-quays/", "/category/world-news/ports-quays/"),
+                     ("/category/world/feed/", "/category/world-news/feed/")):
+        r = s.get(old)
+        check(r.status == 301 and r.header("Location") == new,
+              "%s answers 301 to %s" % (old, new), (r.status, r.header("Location")))
+    r = post(s, editor, "/admin/sections/%d/" % world, **section_form(
+        name="Global", slug="global", position="3"))
+    r = s.get("/category/world/")
+    check(r.status == 301 and r.header("Location") == "/category/global/",
+          "renamed twice: the first address still in one hop", r.header("Location"))
+    r = post(s, editor, "/admin/sections/%d/" % world, **section_form(
+        name="World", slug="world", position="3"))
+    r = s.get("/category/world/")
+    check(r.status == 200, "renamed back: the old address is the section again", r.status)
+    r = s.get("/category/global/")
+    check(r.status == 301 and r.header("Location") == "/category/world/",
+          "and the middle name leads back", (r.status, r.header("Location")))
+    # Delete: its articles move to the section chosen.
+    politics = sid(s, "politics")
+    n_pol = s.sql("SELECT count(*) FROM articles WHERE section_id=?", politics)[0][0]
+    r = desk.get(s, "/admin/sections/%d/" % politics, who=editor)
+    check(r.status == 200 and "Move its articles to" in r.text, "a section's page offers delete")
+    r = post(s, editor, "/admin/sections/%d/delete" % politics, move_to=str(world))
+    check(r.status == 303 and not sid(s, "politics") and n_pol and
+          s.sql("SELECT count(*) FROM articles WHERE slug='council-sets-its-budget'"
+                " AND section_id=?", world)[0][0] == 1,
+          "deleting a section moves its articles to the one chosen", r.status)
+    r = post(s, editor, "/admin/sections/%d/delete" % world, move_to=str(world))
+    check(r.status == 422 and sid(s, "world"), "its articles cannot move to itself", r.status)
+    lid = sid(s, "local-news")
+    r = post(s, editor, "/admin/sections/%d/delete" % lid, move_to="")
+    check(r.status == 303 and not sid(s, "local-news") and
+          s.sql("SELECT section_id FROM articles WHERE slug='street-fair-returns'")[0][0] is None,
+          "or to no section", r.status)
+    check("Local News" not in s.get("/").text, "a deleted section leaves the navigation")
+    r = post(s, editor, "/admin/sections/%d/delete" % world, move_to="")
+    check(r.status == 303 and s.sql("SELECT parent_id FROM sections WHERE id=?",
+                                    ports)[0][0] is None,
+          "its sub-sections become top-level", r.status)
+    r = s.get("/category/world/ports-quays/")
+    check(r.status == 301 and r.header("Location") == "/category/ports-quays/",
+          "and their old addresses lead to the new", (r.status, r.header("Location")))
+
+
+def tags(s, people):
+    editor, author = people["editor"], people["author"]
+    # A few more tags, for merging and paging.
+    for i in range(60):
+        s.sql("INSERT INTO tags(name, slug) VALUES (?, ?)", "Filler %02d" % i, "filler-%02d" % i)
+    r = desk.get(s, "/admin/tags/", who=author)
+    check(r.status == 403, "the Tags screen is refused to an author", r.status)
+    r = desk.get(s, "/admin/tags/", who=editor)
+    check(r.status == 200 and "Page 1 of 2" in r.text and 'rel="next"' in r.text,
+          "an editor sees the tags, 50 a page", r.status)
+    r = desk.get(s, "/admin/tags/?page=2", who=editor)
+    check(r.status == 200 and "Page 2 of 2" in r.text and 'rel="prev"' in r.text, "page 2")
+    r = desk.get(s, "/admin/tags/?q=harb", who=editor)
+    check(r.status == 200 and "Harbour" in r.text and "Filler" not in r.text and
+          "1 tag<" in r.text, "search finds by name", r.text[-600:])
+    harbour, weather = tid(s, "harbour"), tid(s, "weather")
+    # Set up an article with both tags, and one with only Weather.
+    r = desk.send(s, "/admin/articles/new", desk.edit_form(
+        editor, headline="Fog over the harbour", body="Fog.", status="published",
+        tags="Harbour, Weather"))
+    r = desk.send(s, "/admin/articles/new", desk.edit_form(
+        editor, headline="Rain all week", body="Rain.", status="published", tags="Weather"))
+    n_h = s.sql("SELECT count(*) FROM article_tags WHERE tag_id=?", harbour)[0][0]
+    r = desk.get(s, "/admin/tags/%d/" % harbour, who=editor)
+    check(r.status == 200 and "%d articles" % n_h in r.text, "a tag's page shows its count",
+          (r.status, n_h))
+    # Rename: 301 from the old address.
+    r = post(s, author, "/admin/tags/%d/" % harbour, action="rename", name="Port", slug="")
+    check(r.status == 403 and tid(s, "harbour"), "an author cannot rename a tag", r.status)
+    r = post(s, editor, "/admin/tags/%d/" % harbour, action="rename", name="Harbours", slug="")
+    check(r.status == 303 and tid(s, "harbours") == harbour, "an editor renames a tag",
+          (r.status, desk.form_message(r.text)))
+    r = s.get("/tag/harbour/")
+    check(r.status == 301 and r.header("Location") == "/tag/harbours/",
+          "the old tag address answers 301", (r.status, r.header("Location")))
+    r = post(s, editor, "/admin/tags/%d/" % harbour, action="rename", name="W", slug="weather")
+    check(r.status == 422 and "merge" in r.text and "W" in r.text,
+          "a slug another tag has is refused (merge instead)", r.status)
+    # Merge Weather into Harbours: no duplicate links; 301.
+    both = s.sql("SELECT article_id FROM article_tags WHERE tag_id=? INTERSECT"
+                 " SELECT article_id FROM article_tags WHERE tag_id=?", harbour, weather)
+    union = s.sql("SELECT article_id FROM article_tags WHERE tag_id IN (?, ?)"
+                  " GROUP BY article_id", harbour, weather)
+    check(both, "an article has both tags before the merge")
+    r = post(s, editor, "/admin/tags/%d/" % weather, action="merge", into=str(weather))
+    check(r.status == 422 and tid(s, "weather"), "a tag cannot merge into itself", r.status)
+    r = post(s, editor, "/admin/tags/%d/" % weather, action="merge", into=str(harbour))
+    check(r.status == 303 and not tid(s, "weather"), "an editor merges Weather into Harbours",
+          (r.status, desk.form_message(r.text)))
+    after = s.sql("SELECT article_id FROM article_tags WHERE tag_id=? ORDER BY 1", harbour)
+    check(sorted(after) == sorted(union), "every article of either has the kept tag, once",
+          (after, union))
+    r = s.get("/tag/weather/")
+    check(r.status == 301 and r.header("Location") == "/tag/harbours/",
+          "the merged tag's address answers 301 to the kept one",
+          (r.status, r.header("Location")))
+    r = s.get("/tag/harbour/")
+    check(r.status == 301 and r.header("Location") == "/tag/harbours/",
+          "still one hop from the first name")
+    # Delete.
+    f = tid(s, "filler-00")
+    r = post(s, editor, "/admin/tags/%d/" % f, action="delete")
+    check(r.status == 303 and not tid(s, "filler-00"), "an editor deletes a tag", r.status)
+    r = post(s, editor, "/admin/tags/%d/" % f, action="delete")
+    check(r.status == 404, "a deleted tag is not found", r.status)
+
+
+def menus(s, people):
+    admin, editor = people["admin"], people["editor"]
+    s.sql("UPDATE articles SET section_id=? WHERE slug='quayside-market-returns'",
+          sid(s, "ports-quays"))
+    home = s.get("/").text
+    nav_before = re.search(r'<nav class="site-nav".*?</nav>', home, re.S)
+    check(nav_before and "/category/" in nav_before.group(0),
+          "with no menu set, the navigation lists the sections")
+    # Administrators only, as WordPress's edit_theme_options.
+    r = desk.get(s, "/admin/menus/", who=editor)
+    check(r.status == 403, "the Menus screen is refused to an editor", r.status)
+    r = post(s, editor, "/admin/menus/", menu="header", kind="link", action="add",
+             url="https://example.org/", label="Sneaky")
+    check(r.status == 403 and not s.sql("SELECT 1 FROM menu_items"),
+          "an editor cannot add an item", r.status)
+    r = desk.get(s, "/admin/menus/", who=admin)
+    check(r.status == 200 and "This menu is empty" in r.text, "an administrator sees the menus")
+    s.sql("INSERT INTO pages(slug, title, status, created_at, updated_at) VALUES"
+          " ('about', 'About us', 'published', 1, 1), ('draft-page', 'Draft page', 'draft', 1, 1)")
+    about = s.sql("SELECT id FROM pages WHERE slug='about'")[0][0]
+    draft = s.sql("SELECT id FROM pages WHERE slug='draft-page'")[0][0]
+    sec = sid(s, "ports-quays")
+    adds = [dict(kind="section", section=str(sec)),
+            dict(kind="page", page=str(about), label="About"),
+            dict(kind="link", url="https://example.org/subscribe", label="Subscribe"),
+            dict(kind="page", page=str(draft))]
+    for a in adds:
+        r = post(s, admin, "/admin/menus/", menu="header", action="add", **a)
+        check(r.status == 303, "add a %s" % a["kind"], (r.status, desk.form_message(r.text)))
+    for bad, why in (("javascript:alert(1)", "javascript"), ("ftp://example.org/", "ftp"),
+                     ("/relative/", "relative"), ("https://", "no host")):
+        r = post(s, admin, "/admin/menus/", menu="header", action="add", kind="link", url=bad,
+                 label="Bad")
+        check(r.status == 422 and "http" in r.text and bad.replace("&", "&amp;") in r.text,
+              "a %s link is refused, the form kept" % why, r.status)
+    r = post(s, admin, "/admin/menus/", menu="header", action="add", kind="link",
+             url="https://example.org/x", label="")
+    check(r.status == 422 and "label" in r.text, "a link needs a label", r.status)
+    r = post(s, admin, "/admin/menus/", menu="header", action="add", kind="section",
+             section="999999")
+    check(r.status == 422, "a section that does not exist is refused", r.status)
+    ids = [i for (i,) in s.sql("SELECT id FROM menu_items WHERE menu='header' ORDER BY position")]
+    # The theme reads it: in order, a draft page left out.
+    nav = re.search(r'<nav class="site-nav".*?</nav>', s.get("/").text, re.S).group(0)
+    want = ["/category/ports-quays/", "/about/", "https://example.org/subscribe"]
+    got = re.findall(r'href="([^"]+)"', nav)
+    check(got == want, "the header menu replaces the sections' list, in order", got)
+    check("Draft page" not in nav, "an unpublished page is left out")
+    # Move, indent, outdent, relabel, remove: plain forms.
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[2]), action="up")
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[2]), action="indent")
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[0]), action="indent")
+    rows = s.sql("SELECT id, position, depth FROM menu_items WHERE menu='header' ORDER BY position")
+    check([r_[0] for r_ in rows] == [ids[0], ids[2], ids[1], ids[3]] and
+          [r_[2] for r_ in rows] == [0, 1, 0, 0],
+          "moved up and indented; the first item is never indented", rows)
+    nav = re.search(r'<nav class="site-nav".*?</nav>', s.get("/").text, re.S).group(0)
+    check(re.search(r'ports-quays/">[^<]*</a>\s*<ul class="sub-menu">\s*<li><a href="https://'
+                    r'example.org/subscribe">Subscribe</a>', nav),
+          "a nested item shows under its parent", nav)
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[0]), action="label",
+             label="Ports")
+    check(r.status == 303 and ">Ports</a>" in s.get("/").text, "a label is saved and shown")
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[2]), action="label",
+             label="")
+    check(r.status == 422, "a link's label cannot be emptied", r.status)
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[0]), action="remove")
+    rows = s.sql("SELECT id, depth FROM menu_items WHERE menu='header' ORDER BY position")
+    check(r.status == 303 and rows[0] == (ids[2], 0),
+          "removing an item moves its nested items up a level", rows)
+    r = post(s, admin, "/admin/menus/", menu="header", item="999999", action="up")
+    check(r.status == 422, "an item that is gone: 422", r.status)
+    # The footer.
+    r = post(s, admin, "/admin/menus/", menu="footer", action="add", kind="link",
+             url="https://example.org/ethics", label="Ethics policy")
+    foot = re.search(r'<footer.*?</footer>', s.get("/").text, re.S).group(0)
+    check(r.status == 303 and 'href="https://example.org/ethics">Ethics policy<' in foot,
+          "the footer shows its links")
+    # Emptied: today's behaviour again.
+    for (i,) in s.sql("SELECT id FROM menu_items WHERE menu='header'"):
+        post(s, admin, "/admin/menus/", menu="header", item=str(i), action="remove")
+    check(not s.sql("SELECT 1 FROM menu_items WHERE menu='header'"), "the header menu emptied")
+    nav = re.search(r'<nav class="site-nav".*?</nav>', s.get("/").text, re.S)
+    check(nav and 'aria-label="Sections"' in nav.group(0), "an empty menu: the sections again")
+
+
 def main():
     t0 = time.time()
     s = Server(before=seed, settings={"timezone": desk.ZONE_NAME})
@@ -284,6 +569,9 @@ def main():
         people = {k: person(s, k) for k in ("admin", "editor", "author", "contrib")}
         smaller(s, people)
         trash(s, people)
+        sections(s, people)
+        tags(s, people)
+        menus(s, people)
         purge(s, people)
     finally:
         s.stop()
