@@ -113,6 +113,11 @@ void admin_articles_list(struct page *p)
 	}
 	tv_set(a, ctx, "statuses", st);
 	tv_set_bool(a, ctx, "trash_view", f.status == ARTICLE_TRASH);
+	/* The trash holds what this user may see there: editors everyone's,
+	** others their own (article_list()'s visible_to). */
+	long long counts[ARTICLE_N_STATUSES + 1];
+	article_counts(p->db, f.visible_to, counts);
+	tv_set_int(a, ctx, "trash_count", counts[ARTICLE_TRASH]);
 	size_t na;
 	struct account *people = account_list(p->db, a, &na);
 	struct tv *au = tv_list(a);
