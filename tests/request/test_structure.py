@@ -91,6 +91,20 @@ def trash(s, people):
     path = desk.article_path(pub, "harbour-reopens-after-the-storm")
     other = desk.article_path(art(s, "quayside-market-returns")[2], "quayside-market-returns")
     check(s.get(path).status == 200, "the article is published", path)
+    # A comment on it, approved: in the site's comments feed.
+    r = s.post(path, {"comment": "A %s comment." % WORD, "author": "Reader One",
+                      "email": "reader@example.com", "url": "", "comment_parent": "0",
+                      "byline_token": s.token(aid), "byline_hp": ""}, ip="192.0.2.77")
+    check(r.status == 303, "a reader comments on it", r.status)
+    s.sql("UPDATE comments SET status='approved' WHERE article_id=?", aid)
+    extra = [("comments feed", "/comments/feed/", WORD),
+             ("its own comments feed", path + "feed/", WORD),
+             ("tags sitemap (a tag only it has)", "/sitemap-tags.xml", "/tag/weather/"),
+             ("tag only it has", "/tag/weather/", "harbour-reopens")]
+    for name, url, needle in extra:
+        r = s.get(url)
+        check(r.status == 200 and needle in r.text, "before: %s shows it" % name,
+              (url, r.status))
     # Every surface shows it first (and the cache holds each page).
     for name, url, needle in surfaces(path, "harbour-reopens-after-the-storm", aid):
         r = s.get(url or other)
@@ -122,6 +136,10 @@ def trash(s, people):
         check(needle not in r.text, "after: %s no longer shows it" % name, (url, r.status))
     r = s.get("/sitemap-news.xml")
     check("harbour-reopens" not in r.text, "not in the news sitemap")
+    for name, url, needle in extra:
+        r = s.get(url)
+        check(needle not in r.text, "after: %s no longer shows it" % name, (url, r.status))
+    check(s.get("/tag/weather/").status == 404, "a tag only it had is no page (404)")
 
     # The desk: the Trash view lists it; All does not.
     r = desk.get(s, "/admin/articles/?status=trash", who=editor)
