@@ -298,6 +298,26 @@ static const char sql_section_move_articles[] =
 static const char sql_section_unmenu[] =
     "DELETE FROM menu_items WHERE kind = 'section' AND ref_id = ?1";
 static const char sql_section_delete[] = "DELETE FROM sections WHERE id = ?1";
+/* What a WordPress import made of a category or tag follows it (wxr_import.c
+** reuses the id it recorded when the term comes again unchanged): to the
+** section or tag that took its articles, or forgotten (made again). */
+static const char sql_map_move[] =
+    "UPDATE wp_import_map SET byline_id = ?3 WHERE kind = ?1 AND byline_id = ?2";
+static const char sql_map_forget[] =
+    "DELETE FROM wp_import_map WHERE kind = ?1 AND byline_id = ?2";
+
+/* The import map's rows of kind for id now name `to` (0: are forgotten). */
+static int map_follow(struct db *db, const char *kind, long long id, long long to)
+{
+	struct db_stmt *st = db_prepare(db, to ? sql_map_move : sql_map_forget);
+	db_bind_text(st, 1, kind);
+	db_bind_int(st, 2, id);
+	if (to)
+		db_bind_int(st, 3, to);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
 
 static void read_section(struct db_stmt *st, struct arena *a, struct section_row *r)
 {
@@ -533,6 +553,8 @@ int section_delete(struct db *db, struct arena *a, long long id, long long move_
 		rc = db_step(st);
 		db_done(st);
 	}
+	if (rc == DB_OK)
+		rc = map_follow(db, "category", id, move_to);
 	if (rc == DB_OK) {
 		st = db_prepare(db, sql_section_delete);
 		db_bind_int(st, 1, id);
@@ -709,6 +731,7 @@ int tag_merge(struct db *db, struct arena *a, long long from, long long into, ch
 		goto fail;
 	}
 	if (run2(db, sql_tag_merge, from, into) != DB_OK ||
+	    map_follow(db, "post_tag", from, into) != DB_OK ||
 	    run2(db, sql_tag_delete, from, 0) != DB_OK ||
 	    redirect_move(db, arena_printf(a, "/tag/%s/", f.slug),
 	                  arena_printf(a, "/tag/%s/", t.slug)) != 0 ||
@@ -731,7 +754,7 @@ int tag_delete(struct db *db, long long id)
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
-	if (run2(db, sql_tag_delete, id, 0) != DB_OK) {
+	if (map_follow(db, "post_tag", id, 0) != DB_OK || run2(db, sql_tag_delete, id, 0) != DB_OK) {
 		db_rollback(db);
 		return -1;
 	}

@@ -109,7 +109,10 @@ long long section_save(struct db *db, struct arena *a, long long id,
 
 /* Deletes section id in one transaction: its articles move to section
 ** move_to (0: to none), its menu items go, its sub-sections become
-** top-level (their old addresses answer 301).  0, or -1 with err. */
+** top-level (their old addresses answer 301), and a WordPress import's
+** record of it names move_to (or is forgotten), so importing the export
+** again neither fails nor brings it back for the same articles.  0, or -1
+** with err. */
 int section_delete(struct db *db, struct arena *a, long long id, long long move_to, char *err,
                    size_t errlen);
 
@@ -137,11 +140,13 @@ int tag_rename(struct db *db, struct arena *a, long long id, const char *name,
 
 /* Merges tag `from` into tag `into`, in one transaction: every article
 ** with `from` gets `into` (an article with both keeps one link), `from` is
-** deleted and its address answers 301 to `into`'s.  0, or -1 with err. */
+** deleted and its address answers 301 to `into`'s (a WordPress import's
+** record of it too names `into`).  0, or -1 with err. */
 int tag_merge(struct db *db, struct arena *a, long long from, long long into, char *err,
               size_t errlen);
 
-/* Deletes tag id (articles keep their other tags).  0, 1 no such tag, -1. */
+/* Deletes tag id (articles keep their other tags; a WordPress import's
+** record of it is forgotten).  0, 1 no such tag, -1. */
 int tag_delete(struct db *db, long long id);
 
 /* Links an article to a tag (no error if already linked).  0 or -1. */

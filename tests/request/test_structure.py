@@ -580,6 +580,44 @@ def menus(s, people):
     check(nav and 'aria-label="Sections"' in nav.group(0), "an empty menu: the sections again")
 
 
+def after_import():
+    """A WordPress import's record of a category or tag follows the desk:
+    a section deleted (its articles moved) or a tag merged, then the export
+    imported again with a changed post, imports cleanly into what the desk
+    made (before, the import named the deleted section and stopped)."""
+    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "wxr",
+                           "site.xml")
+    s = Server()
+    try:
+        rc, out, err = run_cli("import-wordpress", "--db", s.db, fixture, check_rc=False)
+        check(rc == 0, "the fixture imports", err[-500:])
+        editor = person(s, "editor")
+        sport, local = sid(s, "sport"), sid(s, "local")
+        falls = s.sql("SELECT id FROM articles WHERE headline LIKE 'Falls FC%'")[0][0]
+        r = post(s, editor, "/admin/sections/%d/delete" % sport, move_to=str(local))
+        check(r.status == 303 and not sid(s, "sport"), "the desk deletes Sport into Local",
+              r.status)
+        budget, cafe = tid(s, "budget"), tid(s, "cafe")
+        r = post(s, editor, "/admin/tags/%d/" % budget, action="merge", into=str(cafe))
+        check(r.status == 303 and not tid(s, "budget"), "the desk merges budget into cafe",
+              r.status)
+        text = open(fixture, encoding="utf-8").read()
+        text = text.replace("<p>A header in the ninetieth minute.</p>",
+                            "<p>A header in the ninetieth minute. Updated.</p>")
+        text = text.replace("The town's budget for the coming year passed at 11:30 p.m.",
+                            "The town's budget (updated) for the coming year passed at 11:30 p.m.")
+        again = os.path.join(s.dir, "again.xml")
+        open(again, "w", encoding="utf-8").write(text)
+        rc, out, err = run_cli("import-wordpress", "--db", s.db, again, check_rc=False)
+        check(rc == 0, "the export imports again, a changed post in the deleted section",
+              (out + err)[-800:])
+        row = s.sql("SELECT section_id, body_src FROM articles WHERE id=?", falls)[0]
+        check(row[0] == local and "Updated." in row[1],
+              "the changed post is updated, in the section that took Sport's articles", row)
+    finally:
+        s.stop()
+
+
 def main():
     t0 = time.time()
     s = Server(before=seed, settings={"timezone": desk.ZONE_NAME})
@@ -593,6 +631,7 @@ def main():
         purge(s, people)
     finally:
         s.stop()
+    after_import()
     print("(structure tests took %.1f s)" % (time.time() - t0))
     done()
 
