@@ -455,10 +455,12 @@ long long section_save(struct db *db, struct arena *a, long long id,
 		         "choose another.", slug);
 		goto fail;
 	}
+	/* Its sub-sections (none for a new one): their addresses change with
+	** its own, and a section that has some cannot become one. */
 	size_t n_child = 0;
 	struct db_stmt *st = db_prepare(db, sql_section_children);
 	db_bind_int(st, 1, id);
-	long long *child = id ? db_col_ids(st, a, 1000, &n_child) : (db_done(st), NULL);
+	long long *child = db_col_ids(st, a, 1000, &n_child);
 	if (in->parent_id) {
 		struct section_row par;
 		if (in->parent_id == id || section_by_id(db, a, in->parent_id, &par) != 0) {
