@@ -165,22 +165,30 @@ void admin_menus_action(struct page *p)
 		enum menu_op op;  /* what it does */
 	} ops[] = {{"up", MENU_UP}, {"down", MENU_DOWN}, {"indent", MENU_INDENT},
 	           {"outdent", MENU_OUTDENT}, {"remove", MENU_REMOVE}};
-	int rc = -2;
-	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+	/* Each item's buttons share its form with its label: a label typed
+	** and then moved is kept, not lost (a link's may not be emptied). */
+	size_t n;
+	struct menu_item *items = menu_items(p->db, a, menu, &n);
+	const struct menu_item *it = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == id)
+			it = &items[i];
+	int rc = it ? -2 : 1;
+	int is_label = !strcmp(action, "label");
+	if (it && it->kind == MENU_LINK && !*label && is_label) {
+		show(p, 422, menu, "A link needs a label: the words readers click.", NULL, NULL);
+		return;
+	}
+	if (it && strcmp(it->label, label) != 0 && (*label || it->kind != MENU_LINK))
+		rc = menu_relabel(p->db, menu, id, label);
+	else if (it && is_label)
+		rc = 0;
+	for (size_t i = 0; it && rc != -1 && i < sizeof ops / sizeof *ops; i++)
 		if (!strcmp(action, ops[i].name))
 			rc = menu_apply(p->db, menu, id, ops[i].op);
-	if (!strcmp(action, "label")) {
-		size_t n;
-		struct menu_item *items = menu_items(p->db, a, menu, &n);
-		for (size_t i = 0; i < n; i++)
-			if (items[i].id == id && items[i].kind == MENU_LINK && !*label) {
-				show(p, 422, menu, "A link needs a label: the words readers click.", NULL,
-				     NULL);
-				return;
-			}
-		rc = menu_relabel(p->db, menu, id, label);
-	}
-	if (rc == -2)
+	if (it && rc == -2 && !is_label)
+		rc = -3;
+	if (rc == -3)
 		show(p, 400, menu, "Unknown action.", NULL, NULL);
 	else if (rc == 1)
 		show(p, 422, menu, "That menu item no longer exists.", NULL, NULL);

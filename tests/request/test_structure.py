@@ -560,6 +560,17 @@ def menus(s, people):
     r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[2]), action="label",
              label="")
     check(r.status == 422, "a link's label cannot be emptied", r.status)
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[1]), action="down",
+             label="About the paper")
+    check(r.status == 303 and s.sql("SELECT label, position FROM menu_items WHERE id=?",
+                                     ids[1])[0] == ("About the paper", 3),
+          "a label typed before Move down is kept, and the item moved",
+          s.sql("SELECT label, position FROM menu_items WHERE id=?", ids[1]))
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[1]), action="up",
+             label="About")
+    r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[1]), action="frob",
+             label="About")
+    check(r.status == 400, "an unknown action: 400", r.status)
     r = post(s, admin, "/admin/menus/", menu="header", item=str(ids[0]), action="remove")
     rows = s.sql("SELECT id, depth FROM menu_items WHERE menu='header' ORDER BY position")
     check(r.status == 303 and rows[0] == (ids[2], 0),
