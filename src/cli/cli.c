@@ -79,6 +79,22 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	return n;
 }
 
+/* Every command, by name: the name is known before --db is asked for, so
+** a mistyped command is called unknown whatever else was typed. */
+static const struct {
+	const char *name;                         /* argv[1] */
+	int (*run)(const char *db, int argc, char **argv); /* its cmd_*() */
+} commands[] = {
+	{"serve", cmd_serve},
+	{"demo", NULL},
+	{"import-markdown", cmd_import},
+	{"import-wordpress", cmd_import_wordpress},
+	{"comments", cmd_comments},
+	{"settings", cmd_settings},
+	{"user", cmd_user},
+	{"export-wordpress", cmd_export_wordpress},
+};
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
@@ -88,27 +104,19 @@ int cli_main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "typeset"))
 		return cmd_typeset(argc, argv); /* no database */
+	size_t i = 0;
+	while (i < sizeof commands / sizeof *commands && strcmp(cmd, commands[i].name))
+		i++;
+	if (i == sizeof commands / sizeof *commands) {
+		fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
+		return 2;
+	}
 	const char *db = cli_option(argc, argv, "--db");
 	if (!db) {
 		fprintf(stderr, "byline %s: --db FILE is required\n\n%s", cmd, usage);
 		return 2;
 	}
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(db, argc, argv);
-	if (!strcmp(cmd, "demo"))
+	if (!commands[i].run)
 		return cmd_demo(db);
-	if (!strcmp(cmd, "import-markdown"))
-		return cmd_import(db, argc, argv);
-	if (!strcmp(cmd, "import-wordpress"))
-		return cmd_import_wordpress(db, argc, argv);
-	if (!strcmp(cmd, "comments"))
-		return cmd_comments(db, argc, argv);
-	if (!strcmp(cmd, "settings"))
-		return cmd_settings(db, argc, argv);
-	if (!strcmp(cmd, "user"))
-		return cmd_user(db, argc, argv);
-	if (!strcmp(cmd, "export-wordpress"))
-		return cmd_export_wordpress(db, argc, argv);
-	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
-	return 2;
+	return commands[i].run(db, argc, argv);
 }

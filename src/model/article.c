@@ -22,9 +22,12 @@
 #include <time.h>
 
 /* The status as the model reports it: a private article is stored as a
-** draft marked is_private (migration 13), so that every public query,
-** which asks for 'published', leaves it out by construction. */
-#define STATUS_COL "CASE WHEN a.is_private THEN 'private' ELSE a.status END"
+** draft marked is_private (migration 13), and a trashed one as a draft with
+** trashed_at set (migration 23), so that every public query, which asks
+** for 'published', leaves them out by construction. */
+#define STATUS_COL \
+	"CASE WHEN a.trashed_at IS NOT NULL THEN 'trash' WHEN a.is_private THEN 'private'" \
+	" ELSE a.status END"
 
 /* Columns every article query reads, in struct order; body columns last. */
 #define LIST_COLS \
@@ -188,7 +191,8 @@ struct article *article_by_author(struct db *db, struct arena *a, long long auth
 }
 
 static const char sql_count_status[] =
-    "SELECT CASE WHEN is_private THEN 'private' ELSE status END, count(*) FROM articles"
+    "SELECT CASE WHEN trashed_at IS NOT NULL THEN 'trash' WHEN is_private THEN 'private'"
+    " ELSE status END, count(*) FROM articles"
     " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
 
 void article_counts(struct db *db, long long author_id, long long counts[ARTICLE_N_STATUSES + 1])
@@ -442,10 +446,11 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 	return out;
 }
 
-/* 1 if status is one an article may have. */
+/* 1 if status is one an article may be saved with (the trash is reached
+** only through article_trash()). */
 static int status_known(enum article_status status)
 {
-	return *article_status_name(status) != 0;
+	return status != ARTICLE_TRASH && *article_status_name(status) != 0;
 }
 
 /* The status column's value for status: a private article is a draft
@@ -620,7 +625,8 @@ static const char sql_tag_names[] =
     " WHERE x.article_id = ?1 ORDER BY t.name";
 static const char sql_list_desk[] =
     "SELECT " LIST_COLS FROM_JOIN
-    " WHERE (?1 IS NULL OR " STATUS_COL " = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " WHERE (?1 IS NULL AND a.trashed_at IS NULL OR " STATUS_COL " = ?1)"
+    " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
@@ -628,7 +634,8 @@ static const char sql_list_desk[] =
     " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
 static const char sql_count_desk[] =
     "SELECT count(*) FROM articles a"
-    " WHERE (?1 IS NULL OR " STATUS_COL " = ?1) AND (?2 = 0 OR a.author_id = ?2)"
+    " WHERE (?1 IS NULL AND a.trashed_at IS NULL OR " STATUS_COL " = ?1)"
+    " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
     " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
@@ -747,6 +754,10 @@ static long long save(struct db *db, struct arena *a, long long id,
 	had = id > 0 && article_by_id(db, a, id, &old) == 0;
 	if (id > 0 && !had) {
 		snprintf(err, errlen, "That article no longer exists.");
+		goto fail;
+	}
+	if (had && old.status == ARTICLE_TRASH) {
+		snprintf(err, errlen, "This article is in the trash: restore it before changing it.");
 		goto fail;
 	}
 	if (article_body_role(had ? &old : NULL, src, in->role) != body_role) {
@@ -1107,4 +1118,101 @@ long long article_last_change(struct db *db, const struct article_scope *scope)
 	struct db_stmt *st = db_prepare(db, sql_scope_last[scope_index(db, scope)]);
 	bind_scope(st, scope);
 	return count(st);
+}
+
+/* ---- trash ---- */
+
+/* A trashed article keeps the status it had (the model's, 'private'
+** included) in trashed_status and becomes a draft, so no public query can
+** see it; restoring puts the status back (a private one stays a draft
+** marked is_private).  Each changes status, so the change log's trigger
+** marks every listing and the article's pages stale. */
+static const char sql_trash[] =
+    "UPDATE articles SET trashed_status = CASE WHEN is_private THEN 'private' ELSE status END,"
+    " status = 'draft', trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL";
+static const char sql_restore[] =
+    "UPDATE articles SET status = CASE WHEN trashed_status IN"
+    " ('pending', 'scheduled', 'published') THEN trashed_status ELSE 'draft' END,"
+    " trashed_at = NULL, trashed_status = '' WHERE id = ?1 AND trashed_at IS NOT NULL";
+static const char sql_unpublish[] =
+    "UPDATE articles SET status = 'draft', updated_at = ?2"
+    " WHERE id = ?1 AND status IN ('published', 'scheduled') AND trashed_at IS NULL";
+static const char sql_delete_trashed[] =
+    "DELETE FROM articles WHERE id = ?1 AND trashed_at IS NOT NULL";
+static const char sql_trashed_before[] =
+    "SELECT id FROM articles WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
+
+/* Runs sql on article id (?1) with ?2 = now; 0 if one row changed, 1 if
+** none did (no such article in that state), -1 on error. */
+static int change_one(struct db *db, const char *sql, long long id, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	return db_changes(db) == 1 ? 0 : 1;
+}
+
+int article_trash(struct db *db, long long id, long long now)
+{
+	return change_one(db, sql_trash, id, now);
+}
+
+int article_restore(struct db *db, long long id)
+{
+	return change_one(db, sql_restore, id, 0);
+}
+
+int article_unpublish(struct db *db, long long id, long long now)
+{
+	return change_one(db, sql_unpublish, id, now);
+}
+
+/* Deletes a trashed article and its search entry in one transaction (its
+** tags, comments, revisions and old slugs go with it: ON DELETE CASCADE). */
+int article_delete(struct db *db, long long id)
+{
+	if (db_begin(db) != DB_OK)
+		return -1;
+	int rc = change_one(db, sql_delete_trashed, id, 0);
+	if (rc == 0) {
+		struct db_stmt *st = db_prepare(db, sql_fts_delete);
+		db_bind_int(st, 1, id);
+		if (db_step(st) != DB_OK)
+			rc = -1;
+		db_done(st);
+	}
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) == DB_OK ? 0 : -1;
+}
+
+int article_purge_trash(struct db *db, long long now)
+{
+	int purged = 0;
+	for (;;) {
+		struct arena *a = arena_new();
+		size_t n;
+		struct db_stmt *st = db_prepare(db, sql_trashed_before);
+		db_bind_int(st, 1, now - ARTICLE_TRASH_DAYS * 86400LL);
+		long long *ids = db_col_ids(st, a, 100, &n);
+		int failed = 0;
+		for (size_t i = 0; i < n && !failed; i++) {
+			int rc = article_delete(db, ids[i]);
+			if (rc < 0)
+				failed = 1;
+			else if (rc == 0)
+				purged++;
+		}
+		arena_free(a);
+		if (failed)
+			return -1;
+		if (n < 100)
+			return purged;
+	}
 }

@@ -196,6 +196,33 @@ long long article_last_change(struct db *db, const struct article_scope *scope);
 ** (or -1).  The scheduler calls this every second and at start. */
 int article_publish_due(struct db *db, long long now);
 
+/* How long an article stays in the trash before article_purge_trash()
+** deletes it (WordPress's EMPTY_TRASH_DAYS). */
+#define ARTICLE_TRASH_DAYS 30
+
+/* Moves article id to the trash at `now` (it leaves every public page,
+** feed, sitemap and search at once; its address answers 410), remembering
+** its status for article_restore().  0, 1 if there is no such article
+** outside the trash, -1 on a database error. */
+int article_trash(struct db *db, long long id, long long now);
+
+/* Takes article id out of the trash with the status it had (published
+** again at the same address).  0, 1 if it is not in the trash, -1. */
+int article_restore(struct db *db, long long id);
+
+/* Turns a published or scheduled article back into a draft (its date is
+** kept, for when it is published again).  0, 1 if it is neither, -1. */
+int article_unpublish(struct db *db, long long id, long long now);
+
+/* Deletes for good an article that is in the trash (only there), with
+** its tags, comments, revisions and old slugs.  0, 1 if it is not in the
+** trash, -1. */
+int article_delete(struct db *db, long long id);
+
+/* Deletes for good every article trashed ARTICLE_TRASH_DAYS or more
+** before `now` (the scheduler calls it).  How many, or -1. */
+int article_purge_trash(struct db *db, long long now);
+
 /* The tags of an article as "a, b, c".  Allocated in a. */
 char *article_tag_list(struct db *db, struct arena *a, long long id);
 

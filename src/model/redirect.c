@@ -196,3 +196,40 @@ long long redirect_count(struct db *db)
 	db_done(st);
 	return n;
 }
+
+static const char sql_retarget[] = "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1";
+
+/* to_path as redirect_add() stores it (bytes past ASCII percent-encoded). */
+static void encode_target(struct buf *b, const char *path)
+{
+	for (const char *c = path; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u >= 0x80)
+			buf_printf(b, "%%%02X", u);
+		else
+			buf_putc(b, (char)u);
+	}
+}
+
+int redirect_move(struct db *db, const char *old_path, const char *new_path)
+{
+	if (!old_path || !new_path || old_path[0] != '/' || new_path[0] != '/' ||
+	    !strcmp(old_path, new_path))
+		return -1;
+	/* The new address is live now: nothing may send it elsewhere. */
+	if (redirect_remove(db, new_path) != 0)
+		return -1;
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	encode_target(&from, old_path);
+	encode_target(&to, new_path);
+	struct db_stmt *st = db_prepare(db, sql_retarget);
+	db_bind_textn(st, 1, from.data, from.len);
+	db_bind_textn(st, 2, to.data, to.len);
+	int rc = db_step(st);
+	db_done(st);
+	buf_free(&from);
+	buf_free(&to);
+	if (rc != DB_OK)
+		return -1;
+	return redirect_add(db, old_path, new_path);
+}

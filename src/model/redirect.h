@@ -33,6 +33,14 @@ const char *redirect_find(struct db *db, struct arena *a, const char *path, cons
 /* Removes the redirect from from_path_and_query.  0, or -1. */
 int redirect_remove(struct db *db, const char *from_path_and_query);
 
+/* A page of this site moved from old_path to new_path (both paths,
+** decoded UTF-8, as "/category/café/"): old_path answers a 301 to
+** new_path, every redirect that led to old_path now leads to new_path (so
+** a second rename is still one hop), and a redirect from new_path (an
+** older move the other way) is removed.  Inside the caller's transaction
+** when it has one.  0, or -1. */
+int redirect_move(struct db *db, const char *old_path, const char *new_path);
+
 /* How many redirects there are (-1 on error). */
 long long redirect_count(struct db *db);
 

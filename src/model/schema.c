@@ -546,6 +546,43 @@ static const char migration_22[] =
     "  INSERT INTO changes(kind, id) VALUES ('article', NEW.article_id), ('lists', 0); END;"
     "CREATE TRIGGER article_authors_del AFTER DELETE ON article_authors BEGIN"
     "  INSERT INTO changes(kind, id) VALUES ('article', OLD.article_id), ('lists', 0); END;";
+/* Running the site from the desk (issue 15).  Trash: a trashed article is
+** stored as a draft with trashed_at set (and the status it had, to restore
+** it), so that every public query, which asks for 'published', leaves it
+** out by construction, as a private article is (migration 13); the model
+** reports its status as 'trash' (article.c).  Sections get a position (the
+** navigation's order when no menu is set).  Menus: the header's and the
+** footer's items in order, each a section, a page or a link, at depth 0 or
+** 1 (nested under the item before it).  A change to a menu, or a section or
+** tag deleted, changes what public pages show. */
+static const char migration_23[] =
+    "ALTER TABLE articles ADD COLUMN trashed_at INTEGER"
+    "  CHECK (trashed_at IS NULL OR status = 'draft');"
+    "ALTER TABLE articles ADD COLUMN trashed_status TEXT NOT NULL DEFAULT ''"
+    "  CHECK (trashed_status IN ('','draft','pending','scheduled','published','private'));"
+    "CREATE INDEX articles_trashed ON articles(trashed_at);"
+    "ALTER TABLE sections ADD COLUMN position INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE menu_items("
+    "  id INTEGER PRIMARY KEY,"
+    "  menu TEXT NOT NULL CHECK (menu IN ('header','footer')),"
+    "  position INTEGER NOT NULL,"
+    "  depth INTEGER NOT NULL DEFAULT 0 CHECK (depth IN (0, 1)),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('section','page','link')),"
+    "  ref_id INTEGER,"
+    "  label TEXT NOT NULL DEFAULT '',"
+    "  url TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX menu_items_menu ON menu_items(menu, position);"
+    "CREATE TRIGGER menu_items_ins AFTER INSERT ON menu_items BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;"
+    "CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;"
+    "CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;"
+    "CREATE TRIGGER sections_del AFTER DELETE ON sections BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;"
+    "CREATE TRIGGER tags_del AFTER DELETE ON tags BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -564,6 +601,7 @@ static const struct db_migration migrations[] = {
 	{14, migration_14},
 	{15, migration_15},
 	{22, migration_22},
+	{23, migration_23},
 };
 
 int schema_latest(void)

@@ -6,9 +6,10 @@
 #include <string.h>
 
 static const char *const article_names[] = {"", "draft", "pending", "scheduled",
-                                            "published", "private"};
+                                            "published", "private", "trash"};
 static const char *const article_labels[] = {"", "Draft", "Pending review", "Scheduled",
-                                             "Published", "Private (staff only)"};
+                                             "Published", "Private (staff only)",
+                                             "Trash"};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
 static const char *const verdict_names[] = {"", "good", "bad"};
 static const char *const page_names[] = {"", "draft", "published", "private"};
@@ -16,7 +17,7 @@ static const char *const page_labels[] = {"", "Draft", "Published", "Private (st
 
 enum article_status article_status_parse(const char *s)
 {
-	for (int i = ARTICLE_DRAFT; s && i <= ARTICLE_PRIVATE; i++)
+	for (int i = ARTICLE_DRAFT; s && i <= ARTICLE_TRASH; i++)
 		if (!strcmp(s, article_names[i]))
 			return (enum article_status)i;
 	return ARTICLE_STATUS_NONE;
@@ -24,12 +25,12 @@ enum article_status article_status_parse(const char *s)
 
 const char *article_status_name(enum article_status s)
 {
-	return article_names[s >= ARTICLE_DRAFT && s <= ARTICLE_PRIVATE ? s : 0];
+	return article_names[s >= ARTICLE_DRAFT && s <= ARTICLE_TRASH ? s : 0];
 }
 
 const char *article_status_label(enum article_status s)
 {
-	return article_labels[s >= ARTICLE_DRAFT && s <= ARTICLE_PRIVATE ? s : 0];
+	return article_labels[s >= ARTICLE_DRAFT && s <= ARTICLE_TRASH ? s : 0];
 }
 
 enum comment_status comment_status_parse(const char *s)

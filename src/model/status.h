@@ -19,7 +19,9 @@
 ** ARTICLE_PRIVATE (published for staff only) is stored as a 'draft' row
 ** marked is_private (article.c says why); the model reads it back as
 ** 'private'.  The statuses from ARTICLE_SCHEDULED on need the right to
-** publish. */
+** publish.  ARTICLE_TRASH (thrown away, restorable for 30 days) is stored
+** the same way, as a 'draft' row with trashed_at set (migration 23): it is
+** never chosen in the editor, only by article_trash(). */
 enum article_status {
 	ARTICLE_STATUS_NONE = 0, /* unknown; in a filter: any */
 	ARTICLE_DRAFT,           /* "draft": being written */
@@ -27,8 +29,9 @@ enum article_status {
 	ARTICLE_SCHEDULED,       /* "scheduled": published at published_at */
 	ARTICLE_PUBLISHED,       /* "published": public */
 	ARTICLE_PRIVATE,         /* "private": published for staff only, never public */
+	ARTICLE_TRASH,           /* "trash": thrown away; public addresses answer 410 */
 };
-#define ARTICLE_N_STATUSES 5 /* ARTICLE_DRAFT .. ARTICLE_PRIVATE */
+#define ARTICLE_N_STATUSES 6 /* ARTICLE_DRAFT .. ARTICLE_TRASH */
 
 enum article_status article_status_parse(const char *s);
 const char *article_status_name(enum article_status s);  /* "draft", ... */

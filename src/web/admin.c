@@ -40,6 +40,17 @@ static const struct {
 	{"user", "Account saved."},
 	{"note_added", "The note is added to the article, with today’s date."},
 	{"note_deleted", "The note is deleted."},
+	{"slug-tidied", "Saved. The slug you typed was tidied into a web address: see it below."},
+	{"trashed-article", "Moved to the trash. It will be deleted for good after 30 days."},
+	{"restored-article", "Restored from the trash, with the status it had."},
+	{"unpublished", "Unpublished: it is a draft again."},
+	{"section-added", "Section added."},
+	{"section-saved", "Section saved."},
+	{"section-deleted", "Section deleted."},
+	{"tag-saved", "Tag saved."},
+	{"tag-merged", "Tags merged."},
+	{"tag-deleted", "Tag deleted."},
+	{"menu", "Menu saved."},
 };
 
 long long admin_param_id(struct page *p, int i)
@@ -113,6 +124,22 @@ int admin_can_publish(struct page *p, const struct article *art)
 	if (p->user->role >= ROLE_EDITOR)
 		return 1;
 	return p->user->role == ROLE_AUTHOR && (!art || art->author_id == p->user->id);
+}
+
+int admin_can_unpublish(struct page *p, const struct article *art)
+{
+	return (art->status == ARTICLE_PUBLISHED || art->status == ARTICLE_SCHEDULED) &&
+	       admin_can_edit(p, art) && admin_can_publish(p, art);
+}
+
+int admin_can_restore(struct page *p, const struct article *art)
+{
+	if (art->status != ARTICLE_TRASH || !p->user)
+		return 0;
+	/* It comes back with the status it had, maybe published: who may
+	** publish it (authors their own, editors any). */
+	return p->user->role >= ROLE_EDITOR ||
+	       (p->user->role == ROLE_AUTHOR && art->author_id == p->user->id);
 }
 
 void admin_dashboard(struct page *p)

@@ -29,6 +29,13 @@ int admin_can_edit(struct page *p, const struct article *art);
 /* May they publish or schedule it? Editors any; authors their own. */
 int admin_can_publish(struct page *p, const struct article *art);
 
+/* May they unpublish it (published or scheduled, theirs to publish)? */
+int admin_can_unpublish(struct page *p, const struct article *art);
+
+/* May they take it out of the trash?  It comes back with the status it
+** had, so: editors any; authors their own; contributors none. */
+int admin_can_restore(struct page *p, const struct article *art);
+
 /* The route's id hole number i, or 0. */
 long long admin_param_id(struct page *p, int i);
 

@@ -83,7 +83,13 @@ void admin_articles_list(struct page *p)
 		long long when = list[i].published_at ? list[i].published_at : list[i].updated_at;
 		tv_set_str(a, r, "date", site_date(p, (time_t)when));
 		tv_set_str(a, r, "date_iso", text_date_iso(a, (time_t)when));
-		tv_set_bool(a, r, "can_edit", admin_can_edit(p, &list[i]));
+		int trashed = list[i].status == ARTICLE_TRASH;
+		tv_set_bool(a, r, "can_edit", !trashed && admin_can_edit(p, &list[i]));
+		tv_set_int(a, r, "id", list[i].id);
+		tv_set_bool(a, r, "can_trash", !trashed && admin_can_edit(p, &list[i]));
+		tv_set_bool(a, r, "can_unpublish", !trashed && admin_can_unpublish(p, &list[i]));
+		tv_set_bool(a, r, "can_restore", trashed && admin_can_restore(p, &list[i]));
+		tv_set_bool(a, r, "can_delete", trashed && p->user->role >= ROLE_ADMIN);
 		tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/articles/%lld/", list[i].id));
 		if (list[i].status == ARTICLE_PUBLISHED)
 			tv_set_str(a, r, "view_url", site_article_path(p, list[i].published_at,
@@ -106,6 +112,12 @@ void admin_articles_list(struct page *p)
 		tv_push(a, st, o);
 	}
 	tv_set(a, ctx, "statuses", st);
+	tv_set_bool(a, ctx, "trash_view", f.status == ARTICLE_TRASH);
+	/* The trash holds what this user may see there: editors everyone's,
+	** others their own (article_list()'s visible_to). */
+	long long counts[ARTICLE_N_STATUSES + 1];
+	article_counts(p->db, f.visible_to, counts);
+	tv_set_int(a, ctx, "trash_count", counts[ARTICLE_TRASH]);
 	size_t na;
 	struct account *people = account_list(p->db, a, &na);
 	struct tv *au = tv_list(a);
@@ -338,6 +350,11 @@ static int load_editable(struct page *p, struct article *art)
 		site_not_found(p);
 		return -1;
 	}
+	if (art->status == ARTICLE_TRASH) {
+		site_error(p, 409, "This article is in the trash",
+		           "Restore it from the trash (Articles, Trash) before changing it.");
+		return -1;
+	}
 	if (!admin_can_edit(p, art)) {
 		site_forbidden(p, p->user->role == ROLE_CONTRIBUTOR && art->author_id == p->user->id
 		                      ? "This article has been published or scheduled; only an "
@@ -439,6 +456,18 @@ void admin_article_save(struct page *p)
 	struct arena *a = p->a;
 	struct draft d;
 	draft_from_form(p, &d);
+	/* A slug typed with capitals, spaces or punctuation is tidied into
+	** one (as WordPress does), and the editor shows what it became. */
+	int slug_tidied = 0;
+	if (!d.err_slug && *d.slug && !text_is_slug_utf8(d.slug)) {
+		const char *tidy = text_slug_any(a, d.slug);
+		if (*tidy && text_is_slug_utf8(tidy)) {
+			d.slug = tidy;
+			slug_tidied = 1;
+		} else {
+			d.err_slug = "A slug needs at least one letter or digit.";
+		}
+	}
 	struct article old;
 	int had = 0;
 	if (d.id) {
@@ -574,7 +603,8 @@ void admin_article_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
-	const char *notice = d.status == ARTICLE_PUBLISHED ? "published"
+	const char *notice = slug_tidied ? "slug-tidied"
+	                   : d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
 	                   : d.status == ARTICLE_PENDING ? "submitted" : "saved";
 	admin_done(p, arena_printf(a, "/admin/articles/%lld/", id), notice);
@@ -724,4 +754,106 @@ void admin_revision_restore(struct page *p)
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/articles/%lld/", art.id), "restored");
+}
+
+/* ---- trash, restore, unpublish, delete for good ---- */
+
+/* The article named by the route (any status), or answers 404. */
+static int load_any(struct page *p, struct article *art)
+{
+	long long id = admin_param_id(p, 0);
+	if (!id || article_by_id(p->db, p->a, id, art) != 0) {
+		site_not_found(p);
+		return -1;
+	}
+	return 0;
+}
+
+/* Where to go back to after an action from the list: the list. */
+static const char *back(struct page *p, int to_trash)
+{
+	(void)p;
+	return to_trash ? "/admin/articles/?status=trash" : "/admin/articles/";
+}
+
+/* Answers a database failure of an action. */
+static void busy(struct page *p)
+{
+	site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+}
+
+void admin_article_trash(struct page *p)
+{
+	struct article art;
+	if (load_any(p, &art) != 0)
+		return;
+	if (art.status == ARTICLE_TRASH) {
+		admin_done(p, back(p, 1), "trashed-article");
+		return;
+	}
+	if (!admin_can_edit(p, &art)) {
+		site_forbidden(p, "You may move to the trash only the articles you may edit.");
+		return;
+	}
+	int rc = article_trash(p->db, art.id, (long long)time(NULL));
+	if (rc < 0)
+		busy(p);
+	else
+		admin_done(p, back(p, 0), "trashed-article");
+}
+
+void admin_article_restore(struct page *p)
+{
+	struct article art;
+	if (load_any(p, &art) != 0)
+		return;
+	if (art.status != ARTICLE_TRASH) {
+		site_error(p, 409, "This article is not in the trash", "There is nothing to restore.");
+		return;
+	}
+	if (!admin_can_restore(p, &art)) {
+		site_forbidden(p, "Only an editor, or the article's author if an author, may restore "
+		                  "it.");
+		return;
+	}
+	if (article_restore(p->db, art.id) < 0)
+		busy(p);
+	else
+		admin_done(p, back(p, 1), "restored-article");
+}
+
+void admin_article_unpublish(struct page *p)
+{
+	struct article art;
+	if (load_any(p, &art) != 0)
+		return;
+	if (art.status != ARTICLE_PUBLISHED && art.status != ARTICLE_SCHEDULED) {
+		site_error(p, 409, "This article is not published",
+		           "Only a published or scheduled article can be unpublished.");
+		return;
+	}
+	if (!admin_can_unpublish(p, &art)) {
+		site_forbidden(p, "You may unpublish only the articles you may publish.");
+		return;
+	}
+	if (article_unpublish(p->db, art.id, (long long)time(NULL)) < 0)
+		busy(p);
+	else
+		admin_done(p, back(p, 0), "unpublished");
+}
+
+void admin_article_delete(struct page *p)
+{
+	struct article art;
+	if (load_any(p, &art) != 0)
+		return;
+	if (art.status != ARTICLE_TRASH) {
+		site_error(p, 409, "Move it to the trash first",
+		           "An article is deleted for good only from the trash.");
+		return;
+	}
+	if (article_delete(p->db, art.id) < 0)
+		busy(p);
+	else
+		admin_done(p, back(p, 1), "deleted");
 }

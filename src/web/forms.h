@@ -129,4 +129,40 @@
 	 SETTINGS_FORM_FIELDS * FORM_FIELD_SIZE(SETTINGS_KEY_MAX, SETTINGS_VALUE_MAX))
 #define SETTINGS_HIDDEN_FORM(F) F("csrf", FORM_TOKEN_CHARS)
 
+/* The desk's Sections screen (templates/admin_sections.mustache and
+** admin_section.mustache): a section, and where a deleted one's articles go. */
+#define SECTION_MAX_NAME 100
+#define SECTION_MAX_DESCRIPTION 1000
+#define SECTION_FORM(F)                          \
+	F("csrf", FORM_TOKEN_CHARS)              \
+	F("name", SECTION_MAX_NAME)              \
+	F("slug", 200)                           \
+	F("parent", FORM_ID_CHARS)               \
+	F("description", SECTION_MAX_DESCRIPTION) \
+	F("position", 10)                        \
+	F("move_to", FORM_ID_CHARS)
+
+/* The desk's Tags screen: rename, merge into another, delete. */
+#define TAG_MAX_NAME 100
+#define TAG_FORM(F)                           \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("name", TAG_MAX_NAME)               \
+	F("slug", 200)                        \
+	F("into", FORM_ID_CHARS)              \
+	F("action", 20)
+
+/* The desk's Menus screen: one item added, moved, relabelled or removed. */
+#define MENU_MAX_LABEL 100
+#define MENU_MAX_URL 2000
+#define MENU_FORM(F)                          \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("menu", 10)                         \
+	F("item", FORM_ID_CHARS)              \
+	F("kind", 10)                         \
+	F("section", FORM_ID_CHARS)           \
+	F("page", FORM_ID_CHARS)              \
+	F("label", MENU_MAX_LABEL)            \
+	F("url", MENU_MAX_URL)                \
+	F("action", 20)
+
 #endif

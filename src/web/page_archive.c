@@ -34,9 +34,12 @@ static long long page_number(struct page *p)
 }
 
 /* Shows one page of an archive: base is its first page's path; `empty` is
-** what page 1 says when nothing is published in scope (NULL: then 404). */
+** what page 1 says when nothing is published in scope (NULL: then 404);
+** `about` a section's description (NULL or "": none), shown atop and as
+** the meta description. */
 static void show(struct page *p, const struct article_scope *scope, const char *base,
-                 const char *title, const char *kind, const char *empty, const char *feed)
+                 const char *title, const char *kind, const char *empty, const char *feed,
+                 const char *about)
 {
 	struct arena *a = p->a;
 	long long page = page_number(p);
@@ -54,6 +57,12 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	p->deps.flags = DEP_LISTS;
 	tv_set_str(a, ctx, "archive_title", title);
 	tv_set_str(a, ctx, "archive_kind", kind);
+	if (about && *about) {
+		tv_set_str(a, ctx, "archive_description", about);
+		tv_set_str(a, ctx, "description", about);
+	} else {
+		tv_set_bool(a, ctx, "archive_description", 0);
+	}
 	tv_set_str(a, ctx, "empty", empty);
 	tv_set_int(a, ctx, "total", total);
 	tv_set(a, ctx, "articles", site_article_list(p, list, n));
@@ -90,7 +99,8 @@ static void show_section(struct page *p)
 	                                         site_slug(p->a, sec.slug))
 	                          : arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
 	show(p, &scope, base, sec.name, "Section", NULL,
-	     arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)));
+	     arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)),
+	     section_description(p->db, p->a, sec.id));
 }
 
 static void show_tag(struct page *p)
@@ -103,7 +113,7 @@ static void show_tag(struct page *p)
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
 	show(p, &scope, arena_printf(p->a, "/tag/%s/", site_slug(p->a, tag.slug)),
 	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag", NULL,
-	     arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)));
+	     arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)), NULL);
 }
 
 /* Midnight at the start of y-m-d in the site's zone. */
@@ -155,7 +165,7 @@ static void show_date(struct page *p)
 		base = arena_printf(p->a, "/%04lld/%02lld/%02lld/", y, m, d);
 	}
 	show(p, &scope, base, arena_printf(p->a, "Published in %s", title), "Archive",
-	     "Nothing was published in this period.", NULL);
+	     "Nothing was published in this period.", NULL, NULL);
 }
 
 void page_archive_section(struct page *p)

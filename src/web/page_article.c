@@ -40,13 +40,26 @@ int page_article_comments_open(struct page *p, const struct article *art)
 	return 1;
 }
 
+int page_article_gone(struct page *p)
+{
+	site_error(p, 410, "This article has been removed",
+	           "It is no longer published on this site.");
+	return 2;
+}
+
 int page_article_find(struct page *p, struct article *out)
 {
 	const char *slug = p->req->params[3];
-	if (article_by_slug(p->db, p->a, slug, 1, out) != 0) {
+	int rc = article_by_slug(p->db, p->a, slug, 0, out);
+	if (rc == 0 && out->status == ARTICLE_TRASH)
+		return page_article_gone(p);
+	if (rc != 0 || out->status != ARTICLE_PUBLISHED) {
 		/* A slug changed since publication: its old address still leads
 		** there, with a permanent redirect. */
-		long long moved = article_by_old_slug(p->db, slug);
+		long long moved = rc == 0 ? 0 : article_by_old_slug(p->db, slug);
+		if (moved && strcmp(p->req->method, "POST") != 0 &&
+		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_TRASH)
+			return page_article_gone(p);
 		if (moved && strcmp(p->req->method, "POST") != 0 &&
 		    article_by_id(p->db, p->a, moved, out) == 0 && out->status == ARTICLE_PUBLISHED) {
 			const char *to = site_article_path(p, out->published_at, out->slug);
@@ -62,7 +75,7 @@ int page_article_find(struct page *p, struct article *out)
 	char *canon = site_article_path(p, out->published_at, out->slug);
 	char *asked = arena_printf(p->a, "/%s/%s/%s/%s/", p->req->params[0],
 	                           p->req->params[1], p->req->params[2], site_slug(p->a, slug));
-	if (strcmp(canon, asked) != 0) {
+	if (strcmp(canon, asked) != 0 || p->slash_added) {
 		if (!strcmp(p->req->method, "POST"))
 			return 1;
 		if (*p->req->query)

@@ -49,6 +49,10 @@ static int old_links(struct page *p)
 			              site_article_path(p, art.published_at, art.slug));
 			return 1;
 		}
+		if (article_by_id(p->db, p->a, n, &art) == 0 && art.status == ARTICLE_TRASH) {
+			page_article_gone(p);
+			return 1;
+		}
 		site_not_found(p);
 		return 1;
 	}

@@ -126,6 +126,10 @@ static const struct route routes[] = {
 	                                                  FORM_BODY_LIMIT(NOTE_FORM), admin_note_refuse},
 	{"POST", "/admin/articles/{id}/notes/{id}/delete", admin_note_delete,    E | CSRF, 8 * KB,
 	                                                  NULL},
+	{"POST", "/admin/articles/{id}/trash",            admin_article_trash,     C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/restore",          admin_article_restore,   C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/unpublish",        admin_article_unpublish, C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/articles/{id}/delete",           admin_article_delete,    ADM | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/articles/{id}/revisions/",       admin_revisions_list,  C, 0, NULL},
 	{"GET",  "/admin/articles/{id}/revisions/{id}/",  admin_revision_show,   C, 0, NULL},
 	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,
@@ -142,6 +146,16 @@ static const struct route routes[] = {
 	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
 
 	/* Moderation. */
+	{"GET",  "/admin/sections/",          admin_sections_list,   E, 0, NULL},
+	{"POST", "/admin/sections/",          admin_section_save,    E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"GET",  "/admin/sections/{id}/",     admin_section_edit,    E, 0, NULL},
+	{"POST", "/admin/sections/{id}/",     admin_section_save,    E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"POST", "/admin/sections/{id}/delete", admin_section_delete, E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
+	{"GET",  "/admin/tags/",              admin_tags_list,       E, 0, NULL},
+	{"GET",  "/admin/tags/{id}/",         admin_tag_edit,        E, 0, NULL},
+	{"POST", "/admin/tags/{id}/",         admin_tag_action,      E | CSRF, FORM_BODY_LIMIT(TAG_FORM), NULL},
+	{"GET",  "/admin/menus/",             admin_menus_show,      ADM, 0, NULL},
+	{"POST", "/admin/menus/",             admin_menus_action,    ADM | CSRF, FORM_BODY_LIMIT(MENU_FORM), NULL},
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
@@ -524,7 +538,7 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}};
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	if (req->target_origin && !target_is_ours(app, req)) {
@@ -545,7 +559,16 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			char *slashed = arena_printf(req->a, "%s/", req->path);
 			int k2;
 			const struct route *r2 = find(req, slashed, &k2);
-			if (r2) {
+			if (r2 && (!strcmp(r2->pattern, "/{yyyy}/{mm}/{dd}/{slug}/") ||
+			           r2->handler == page_archive_section ||
+			           r2->handler == page_archive_tag)) {
+				/* An article's, a section's or a tag's handler knows
+				** where it lives now (a renamed slug, a corrected date,
+				** the redirects table): one 301 there, not one here and
+				** another there (site_render() adds the slash). */
+				r = r2;
+				p->slash_added = 1;
+			} else if (r2) {
 				if (*req->query)
 					slashed = arena_printf(req->a, "%s?%s", slashed, req->query);
 				http_redirect(req, resp, 301, slashed);
@@ -567,7 +590,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		db_pool_put(app->pool, db);
 	}
 	if (r && (r->needs & PAGE_CACHED) && is_read && pagecache_stores(app->cache) &&
-	    !personal(req)) {
+	    !personal(req) && !p->slash_added) {
 		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
 			return;
 	}

@@ -2,7 +2,9 @@
 ** scheduler.c: the publishing thread.
 **
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
-** need no cleverness, and keeps the promise "within a second".
+** need no cleverness, and keeps the promise "within a second".  Every few
+** seconds (and at start) it also deletes for good the articles trashed
+** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is).
 */
 #include "web/scheduler.h"
 #include "core/log.h"
@@ -16,6 +18,7 @@
 #include <time.h>
 
 #define TICK_MS 250
+#define PURGE_EVERY 5 /* seconds between looks at the trash */
 
 struct scheduler {
 	struct db_pool *pool;  /* borrowed */
@@ -29,6 +32,12 @@ static void publish_due(struct db_pool *pool)
 {
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
+	static time_t purged;
+	int gone = 0;
+	if (time(NULL) - purged >= PURGE_EVERY) {
+		gone = article_purge_trash(db, (long long)time(NULL));
+		purged = time(NULL);
+	}
 	/* Keep the change log short: servers read it within moments. */
 	static time_t pruned;
 	if (time(NULL) - pruned > 60) {
@@ -40,6 +49,9 @@ static void publish_due(struct db_pool *pool)
 	db_pool_put(pool, db);
 	if (n > 0)
 		log_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
+	if (gone > 0)
+		log_info("deleted %d article%s trashed %d days ago", gone, gone == 1 ? "" : "s",
+		         ARTICLE_TRASH_DAYS);
 }
 
 static void *loop(void *arg)

@@ -13,6 +13,8 @@
 #include "model/article.h"
 #include "model/byline.h"
 #include "model/listmemo.h"
+#include "model/menu.h"
+#include "model/page.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
@@ -331,6 +333,70 @@ char *site_author_path(struct page *p, const char *slug)
 	return arena_printf(p->a, "/author/%s/", slug);
 }
 
+/* A menu's public link: a section's page, a published page's path, a
+** link's URL; NULL when its target is gone or not public. */
+static const char *menu_href(struct page *p, const struct menu_item *m)
+{
+	struct arena *a = p->a;
+	if (m->kind == MENU_LINK)
+		return m->url;
+	if (m->kind == MENU_SECTION && *m->section_slug)
+		return *m->parent_slug ? arena_printf(a, "/category/%s/%s/",
+		                                      site_slug(a, m->parent_slug),
+		                                      site_slug(a, m->section_slug))
+		                       : arena_printf(a, "/category/%s/", site_slug(a, m->section_slug));
+	struct page_row pg;
+	if (m->kind == MENU_PAGE && m->target_public &&
+	    page_by_id(p->db, a, m->ref_id, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '/');
+		for (const char *s = pg.path; *s;) {
+			size_t k = strcspn(s, "/");
+			esc_url_part(&b, s, k);
+			buf_putc(&b, '/');
+			s += k + (s[k] == '/');
+		}
+		const char *out = arena_strdup(a, buf_cstr(&b));
+		buf_free(&b);
+		return out;
+	}
+	return NULL;
+}
+
+int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
+{
+	struct arena *a = p->a;
+	size_t n;
+	struct menu_item *items = menu_items(p->db, a, menu, &n);
+	struct tv *top = tv_list(a);
+	struct tv *last = NULL;   /* the latest item shown at depth 0 */
+	struct tv *kids = NULL;   /* its children */
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *href = menu_href(p, &items[i]);
+		if (!href)
+			continue;
+		struct tv *item = tv_map(a);
+		tv_set_str(a, item, "name", *items[i].label ? items[i].label : items[i].target_name);
+		tv_set_str(a, item, "url", href);
+		tv_set_bool(a, item, "external", items[i].kind == MENU_LINK);
+		if (items[i].depth && last) {
+			tv_push(a, kids, item);
+			tv_set_bool(a, last, "has_children", 1);
+			continue;
+		}
+		kids = tv_list(a);
+		tv_set(a, item, "children", kids);
+		tv_set_bool(a, item, "has_children", 0);
+		tv_push(a, top, item);
+		last = item;
+		shown++;
+	}
+	tv_set(a, ctx, key, top);
+	tv_set_bool(a, ctx, arena_printf(a, "has_%s", key), shown > 0);
+	return n > 0;
+}
+
 struct tv *site_context(struct page *p, const char *title)
 {
 	struct arena *a = p->a;
@@ -350,10 +416,16 @@ struct tv *site_context(struct page *p, const char *title)
 	else
 		tv_set_str(a, ctx, "title", s->site_title);
 
+	/* The menus set in the desk (a change of one is a change of every
+	** page: the change log's 'all'); with no header menu, the sections. */
+	int has_menu = site_menu(p, ctx, "header", "menu");
+	site_menu(p, ctx, "footer", "footer_links");
 	size_t n;
 	/* Only sections with something published: the navigation changes with
 	** listings (DEP_LISTS, which every page with it depends on). */
-	struct term *sections = section_published(p->db, a, &n);
+	struct term *sections = has_menu ? NULL : section_published(p->db, a, &n);
+	if (has_menu)
+		n = 0;
 	struct tv *nav = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *item = tv_map(a);
@@ -410,6 +482,15 @@ void site_feed_links(struct page *p, struct tv *ctx, const char *title, const ch
 
 void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
+	if (p->slash_added && status == 200) {
+		/* Asked without its final '/' (route.c): the page exists, so the
+		** one 301 is to its canonical address; an old address would have
+		** been answered from the redirects table, also in one hop. */
+		const char *to = arena_printf(p->a, "%s/%s%s", p->req->path, *p->req->query ? "?" : "",
+		                              p->req->query);
+		http_redirect(p->req, p->resp, 301, to);
+		return;
+	}
 	p->resp->status = status;
 	p->resp->content_type = "text/html; charset=utf-8";
 	http_resp_unshare(p->resp);

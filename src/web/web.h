@@ -74,6 +74,9 @@ struct page {
 	struct account *user;     /* signed-in account, or NULL (auth_load) */
 	struct session *session;  /* its session, or NULL */
 	struct page_deps deps;    /* what the page shows (for the page cache) */
+	int slash_added;          /* an article's, section's or tag's path asked
+	                             without its final '/': the handler (or
+	                             site_render) answers its one 301 (route.c) */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -198,6 +201,13 @@ char *site_date(struct page *p, time_t t);
 /* A slug as a URL path segment: [a-z0-9-] as is, any other byte (UTF-8
 ** slugs, "café") percent-encoded.  Allocated in a. */
 const char *site_slug(struct arena *a, const char *slug);
+
+/* Puts menu ("header" or "footer") into ctx as a list `key` of {name, url,
+** external, has_children, children: [{name, url, external}]} (items whose
+** section is gone or whose page is not published are left out) and
+** has_KEY.  Returns 1 if the menu has any item (set in the desk), else 0:
+** the theme then shows what it showed before menus existed. */
+int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key);
 /* Paths. Allocated in p->a. */
 char *site_article_path(struct page *p, long long published_at, const char *slug);
 char *site_author_path(struct page *p, const char *slug);
@@ -213,6 +223,10 @@ struct comment_form {
 	const char *err_comment, *err_author, *err_email, *err_url; /* per field */
 	const char *message;     /* the form as a whole (token, flood, ...) */
 };
+
+/* Answers 410 Gone for an article in the trash (its address, its /?p=ID,
+** its old slugs): it was here and was removed.  Returns 2. */
+int page_article_gone(struct page *p);
 
 /* The published article the route's date and slug name.  0 found, else the
 ** caller answers 404 (already answered when the date was wrong: 301). */
@@ -333,6 +347,19 @@ void admin_article_preview(struct page *p);
 void admin_note_add(struct page *p);
 void admin_note_refuse(struct page *p, int status, const char *why);
 void admin_note_delete(struct page *p);
+void admin_article_trash(struct page *p);     /* POST: to the trash */
+void admin_sections_list(struct page *p);     /* the Sections screen */
+void admin_section_edit(struct page *p);      /* one section */
+void admin_section_save(struct page *p);      /* POST: add (no id) or save */
+void admin_section_delete(struct page *p);    /* POST: delete, moving its articles */
+void admin_tags_list(struct page *p);         /* the Tags screen */
+void admin_tag_edit(struct page *p);          /* one tag: rename, merge, delete */
+void admin_tag_action(struct page *p);        /* POST: rename, merge or delete */
+void admin_menus_show(struct page *p);        /* the Menus screen */
+void admin_menus_action(struct page *p);      /* POST: add, move, relabel, remove */
+void admin_article_restore(struct page *p);   /* POST: out of the trash */
+void admin_article_unpublish(struct page *p); /* POST: back to a draft */
+void admin_article_delete(struct page *p);    /* POST: for good, from the trash */
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

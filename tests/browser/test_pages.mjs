@@ -151,6 +151,25 @@ const ADMIN = [
   ['profile', () => '/admin/profile'],
   ['settings', () => '/admin/settings'],
   ['users', () => '/admin/users/'],
+  // Issue 15: the structure screens and the trash.
+  ['sections', () => '/admin/sections/'],
+  ['section edit', async (page) => firstHref(page, '/admin/sections/', 'table.list td a[href^="/admin/sections/"]')],
+  ['tags', () => '/admin/tags/'],
+  ['tag edit', async (page) => firstHref(page, '/admin/tags/', 'table.list td a[href^="/admin/tags/"]')],
+  ['menus, header', async (page) => {
+    // One item of each kind, one nested, so the list's forms are checked.
+    await page.goto(S.srv.url('/admin/menus/?menu=header'));
+    for (const form of ['section', 'link']) {
+      if (form === 'link') {
+        await page.fill('#add-url', 'https://example.org/subscribe');
+        await page.fill('#add-label', 'Subscribe');
+      }
+      await L.submitAndWait(page, () => page.locator(`input[name=kind][value=${form}]`).locator('xpath=..').locator('button[value=add]').click());
+    }
+    return '/admin/menus/?menu=header';
+  }],
+  ['menus, footer', () => '/admin/menus/?menu=footer'],
+  ['articles, trash', () => '/admin/articles/?status=trash'],
 ];
 
 async function firstHref(page, listUrl, sel) {

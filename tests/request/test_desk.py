@@ -79,6 +79,23 @@ TABLE = [
     ("POST", "/admin/tools/import/", ADMIN),
     ("GET", "/admin/tools/export.xml", ADMIN),
     ("POST", "/admin/logout", CONTRIB),
+    # Issue 15: trash ({tid}: the role's own draft; {rid}: its own trashed
+    # article; {pub}: its own published one; {xid}: a trashed one),
+    # sections ({sec}; {dsec}: one made to delete), tags, menus.
+    ("POST", "/admin/articles/{tid}/trash", CONTRIB),
+    ("POST", "/admin/articles/{rid}/restore", CONTRIB),
+    ("POST", "/admin/articles/{pub}/unpublish", CONTRIB),
+    ("POST", "/admin/articles/{xid}/delete", ADMIN),
+    ("GET", "/admin/sections/", EDITOR),
+    ("POST", "/admin/sections/", EDITOR),
+    ("GET", "/admin/sections/{sec}/", EDITOR),
+    ("POST", "/admin/sections/{sec}/", EDITOR),
+    ("POST", "/admin/sections/{dsec}/delete", EDITOR),
+    ("GET", "/admin/tags/", EDITOR),
+    ("GET", "/admin/tags/{tag}/", EDITOR),
+    ("POST", "/admin/tags/{tag}/", EDITOR),
+    ("GET", "/admin/menus/", ADMIN),
+    ("POST", "/admin/menus/", ADMIN),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
@@ -280,6 +297,13 @@ def snapshot(s):
         "notes": "SELECT group_concat(id || kind || body_src, '|') FROM article_notes",
         "bylines": "SELECT group_concat(article_id || ':' || user_id || ':' || position, '|')"
                    " FROM article_authors",
+        "trash": "SELECT group_concat(id || status || COALESCE(trashed_at, '-'), '|')"
+                 " FROM articles",
+        "sections": "SELECT group_concat(id || name || slug || COALESCE(parent_id, '-')"
+                    " || position || description, '|') FROM sections",
+        "tags": "SELECT group_concat(id || name || slug, '|') FROM tags",
+        "menus": "SELECT group_concat(id || menu || position || depth || label, '|')"
+                 " FROM menu_items",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -734,8 +758,12 @@ def editor_flows(s, people):
     r = send(s, "/admin/articles/new", edit_form(author, headline="Slug thief",
                                                  slug="harbour-dredging-begins"))
     check(r.status == 422 and "already used" in r.text, "an old slug cannot be taken", r.status)
+    # Issue 15: a slug typed with capitals and punctuation is tidied into
+    # one and shown, not refused (test_structure.py has the rest).
     r = send(s, "/admin/articles/new", edit_form(author, headline="Bad slug", slug="Bad Slug!"))
-    check(r.status == 422, "an invalid slug is refused", r.status)
+    check(r.status == 303 and "done=slug-tidied" in (r.header("Location") or "") and
+          s.sql("SELECT count(*) FROM articles WHERE slug='bad-slug'")[0][0] == 1,
+          "an invalid slug is tidied (bad-slug) and said so", (r.status, r.header("Location")))
     r = send(s, "/admin/articles/new", edit_form(author, headline="", body="No headline here."))
     check(r.status == 422 and "headline" in r.text.lower() and
           ">No headline here.</textarea>" in r.text, "missing headline: 422, text kept", r.status)
@@ -1287,6 +1315,18 @@ def new_page(s, slug):
     return s.sql("SELECT id FROM pages WHERE slug=? AND parent_id IS NULL", slug)[0][0]
 
 
+def new_article(s, owner_id, slug, status="draft", trashed=False):
+    """An article written straight into the table; its id."""
+    now = int(time.time())
+    s.sql("INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
+          " created_at, updated_at, author_id, trashed_at, trashed_status)"
+          " VALUES (?, ?, 'x', '<p>x</p>', ?, ?, ?, ?, ?, ?, ?)",
+          slug, "Matrix " + slug, "draft" if trashed else status,
+          now if status == "published" else None, now, now, owner_id,
+          now if trashed else None, status if trashed else "")
+    return s.sql("SELECT id FROM articles WHERE slug=?", slug)[0][0]
+
+
 def matrix(s, people, arts):
     routes = parse_routes()
     mine = {(m, normal(p)) for m, p, _ in TABLE}
@@ -1344,6 +1384,19 @@ def matrix(s, people, arts):
                            ("role", "contributor")]
         if path.startswith("/admin/users/"):
             return base + [("action", "reset")]
+        if path == "/admin/sections/":
+            return base + [("name", "Matrix section %d" % n[0]), ("slug", ""), ("parent", ""),
+                           ("description", "d"), ("position", "0")]
+        if path.startswith("/admin/sections/") and not path.endswith("/delete"):
+            return base + [("name", "Matrix kept"), ("slug", "matrix-kept"), ("parent", ""),
+                           ("description", "kept"), ("position", "1")]
+        if path.startswith("/admin/sections/"):
+            return base + [("move_to", "")]
+        if path.startswith("/admin/tags/"):
+            return base + [("action", "rename"), ("name", "Matrix tag"), ("slug", "matrix-tag")]
+        if path == "/admin/menus/":
+            return base + [("menu", "footer"), ("action", "add"), ("kind", "link"),
+                           ("url", "https://example.org/%d" % n[0]), ("label", "L%d" % n[0])]
         return base
 
     expect_ok = {
@@ -1359,14 +1412,47 @@ def matrix(s, people, arts):
         # a note on a draft (the role's own): refused with the form; no note 1 there
         ("POST", "/admin/articles/{aid}/notes"): 422,
         ("POST", "/admin/articles/{aid}/notes/{nid}/delete"): 404,
+        ("POST", "/admin/articles/{tid}/trash"): 303,
+        # Restoring brings back the status it had: authors their own,
+        # editors any; contributors may not (the handler's rule).
+        ("POST", "/admin/articles/{rid}/restore"): {CONTRIB: 403, AUTHOR: 303, EDITOR: 303,
+                                                    ADMIN: 303},
+        ("POST", "/admin/articles/{pub}/unpublish"): {CONTRIB: 403, AUTHOR: 303, EDITOR: 303,
+                                                      ADMIN: 303},
+        ("POST", "/admin/articles/{xid}/delete"): 303,
+        ("POST", "/admin/sections/"): 303, ("POST", "/admin/sections/{sec}/"): 303,
+        ("POST", "/admin/sections/{dsec}/delete"): 303,
+        ("POST", "/admin/tags/{tag}/"): 303, ("POST", "/admin/menus/"): 303,
     }
     pid = new_page(s, "matrix")
+    s.sql("INSERT INTO sections(name, slug) VALUES ('Matrix kept', 'matrix-kept')")
+    sec = s.sql("SELECT id FROM sections WHERE slug='matrix-kept'")[0][0]
+    s.sql("INSERT INTO tags(name, slug) VALUES ('Matrix tag', 'matrix-tag')")
+    tag = s.sql("SELECT id FROM tags WHERE slug='matrix-tag'")[0][0]
+    made = [0]
+
+    def fixture(kind, level):
+        """A fresh article or section for one request of the matrix."""
+        made[0] += 1
+        owner = (by_level.get(level) or people["admin"]).id
+        slug = "matrix-%s-%d" % (kind, made[0])
+        if kind == "tid":
+            return new_article(s, owner, slug)
+        if kind == "rid" or kind == "xid":
+            return new_article(s, owner, slug, "published", trashed=True)
+        if kind == "pub":
+            return new_article(s, owner, slug, "published")
+        s.sql("INSERT INTO sections(name, slug) VALUES (?, ?)", slug, slug)
+        return s.sql("SELECT id FROM sections WHERE slug=?", slug)[0][0]
     for method, pattern, need in TABLE:
         for level in (NONE, CONTRIB, AUTHOR, EDITOR, ADMIN):
             who = by_level.get(level)
             aid, rev = drafts[level]
             did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
-            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, nid=1)
+            made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
+                        for k in ("tid", "rid", "pub", "xid", "dsec")}
+            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
+                                  tag=tag, nid=1, **made_ids)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
             if method == "POST" and pattern == "/admin/logout" and who:
@@ -1396,6 +1482,8 @@ def matrix(s, people, arts):
                           form_message(r.text))
             else:
                 want = 200 if method == "GET" else expect_ok[(method, pattern)]
+                if isinstance(want, dict):
+                    want = want[level]
                 check(r.status == want, name + ": %d" % want,
                       (r.status, r.header("Location"), form_message(r.text)))
     check(status_of(s, ca) == "approved" and status_of(s, cb) == "approved",
@@ -1413,6 +1501,12 @@ def csrf(s, people, arts):
     s.sql("INSERT INTO article_notes(article_id, kind, body_src, created_at)"
           " VALUES (?, 'correction', 'A real correction.', 1)", arts["main"])
     nid = s.sql("SELECT max(id) FROM article_notes")[0][0]
+    trashed = new_article(s, admin.id, "csrf-trashed", "published", trashed=True)
+    live = new_article(s, admin.id, "csrf-live", "published")
+    s.sql("INSERT INTO sections(name, slug) VALUES ('Csrf section', 'csrf-section')")
+    sec = s.sql("SELECT id FROM sections WHERE slug='csrf-section'")[0][0]
+    s.sql("INSERT INTO tags(name, slug) VALUES ('Csrf tag', 'csrf-tag')")
+    tag = s.sql("SELECT id FROM tags WHERE slug='csrf-tag'")[0][0]
     posts = [
         ("/admin/articles/new", lambda: edit_form(admin, headline="Forged new", body="forged")),
         ("/admin/articles/%d/" % aid, lambda: edit_form(admin, headline="Forged edit",
@@ -1441,6 +1535,17 @@ def csrf(s, people, arts):
                                                              ("kind", "correction"),
                                                              ("text", "Forged correction.")]),
         ("/admin/articles/%d/notes/%d/delete" % (arts["main"], nid), lambda: [("csrf", admin.csrf)]),
+        ("/admin/articles/%d/trash" % aid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/articles/%d/restore" % trashed, lambda: [("csrf", admin.csrf)]),
+        ("/admin/articles/%d/unpublish" % live, lambda: [("csrf", admin.csrf)]),
+        ("/admin/articles/%d/delete" % trashed, lambda: [("csrf", admin.csrf)]),
+        ("/admin/sections/", lambda: [("csrf", admin.csrf), ("name", "Forged section")]),
+        ("/admin/sections/%d/" % sec, lambda: [("csrf", admin.csrf), ("name", "Forged")]),
+        ("/admin/sections/%d/delete" % sec, lambda: [("csrf", admin.csrf)]),
+        ("/admin/tags/%d/" % tag, lambda: [("csrf", admin.csrf), ("action", "delete")]),
+        ("/admin/menus/", lambda: [("csrf", admin.csrf), ("menu", "header"), ("action", "add"),
+                                   ("kind", "link"), ("url", "https://evil.example/"),
+                                   ("label", "Forged")]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

@@ -354,7 +354,12 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TRIGGER articles_owner_ins; DROP TRIGGER articles_owner_upd;"
+        con.executescript("DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
+                          "ALTER TABLE sections DROP COLUMN position;"
+                          "DROP INDEX articles_trashed;"
+                          "ALTER TABLE articles DROP COLUMN trashed_status;"
+                          "ALTER TABLE articles DROP COLUMN trashed_at;"
+                          "DROP TRIGGER articles_owner_ins; DROP TRIGGER articles_owner_upd;"
                           "DROP TRIGGER articles_material; DROP TABLE article_authors;"
                           "DROP TABLE article_notes;"
                           "ALTER TABLE articles DROP COLUMN modified_at;"

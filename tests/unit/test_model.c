@@ -19,6 +19,7 @@
 #include "model/account.h"
 #include "model/article.h"
 #include "model/listmemo.h"
+#include "model/menu.h"
 #include "model/changes.h"
 #include "model/author.h"
 #include "model/comment.h"
@@ -403,7 +404,7 @@ static void test_settings_set_checks_every_key(void)
 static void test_status_names(void)
 {
 	static const char *const articles[] = {"draft", "pending", "scheduled", "published",
-	                                       "private"};
+	                                       "private", "trash"};
 	for (int i = 0; i < ARTICLE_N_STATUSES; i++) {
 		enum article_status st = article_status_parse(articles[i]);
 		CHECK((int)st == ARTICLE_DRAFT + i);
@@ -2075,6 +2076,149 @@ static void test_article_private_and_sticky(void)
 	fresh_close(&f);
 }
 
+/* Issue 15: the trash keeps model/status.c the one home of statuses: a
+** trashed article is a draft with trashed_at, reported as "trash", hidden
+** from every published query, restored with the status it had, deleted
+** for good only from the trash, purged after ARTICLE_TRASH_DAYS. */
+static void test_article_trash(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long author = author_ensure(db, a, "Tia Trash", NULL, NULL);
+	struct article_input in = {.headline = "Thrown away", .body_src = "gone", .author_id = author,
+	                           .published_at = 1000000};
+	long long id = article_create(db, a, &in, err, sizeof err);
+	CHECK(id > 0);
+	CHECK(article_count_published(db) == 1);
+	CHECK(article_trash(db, id, 2000000) == 0);
+	CHECK(article_trash(db, id, 2000000) == 1); /* already there */
+	struct article art;
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(art.status == ARTICLE_TRASH);
+	CHECK_STR(article_status_name(art.status), "trash");
+	CHECK(article_by_slug(db, a, "thrown-away", 1, &art) == 1);
+	CHECK(article_count_published(db) == 0);
+	long long c[ARTICLE_N_STATUSES + 1];
+	article_counts(db, 0, c);
+	CHECK(c[ARTICLE_TRASH] == 1 && c[ARTICLE_DRAFT] == 0 && c[ARTICLE_PUBLISHED] == 0);
+	/* "All" in the desk leaves the trash out; the Trash view lists it. */
+	struct article_filter fl = {.limit = 10};
+	size_t n = 0;
+	long long total = 0;
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 0);
+	fl.status = ARTICLE_TRASH;
+	article_list(db, a, &fl, &n, &total);
+	CHECK(total == 1 && n == 1);
+	/* Not saved while in the trash, nor put there by a save. */
+	in.role = ROLE_EDITOR;
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == -1);
+	CHECK(strstr(err, "trash") != NULL);
+	CHECK(article_delete(db, id + 1000) == 1);
+	/* Restored: published again, at its date. */
+	CHECK(article_restore(db, id) == 0);
+	CHECK(article_restore(db, id) == 1);
+	CHECK(article_by_slug(db, a, "thrown-away", 1, &art) == 0);
+	CHECK(art.published_at == 1000000);
+	CHECK(article_delete(db, id) == 1); /* only from the trash */
+	CHECK(article_unpublish(db, id, 3000000) == 0);
+	CHECK(article_by_id(db, a, id, &art) == 0 && art.status == ARTICLE_DRAFT);
+	CHECK(article_unpublish(db, id, 3000000) == 1);
+	/* A private article comes back private. */
+	in.status = ARTICLE_PRIVATE;
+	CHECK(article_save(db, a, id, &in, 0, err, sizeof err) == id);
+	CHECK(article_trash(db, id, 2000000) == 0);
+	CHECK(article_restore(db, id) == 0);
+	CHECK(article_by_id(db, a, id, &art) == 0 && art.status == ARTICLE_PRIVATE);
+	/* Purged 30 days after, not before. */
+	CHECK(article_trash(db, id, 2000000) == 0);
+	CHECK(article_purge_trash(db, 2000000 + ARTICLE_TRASH_DAYS * 86400LL - 1) == 0);
+	CHECK(article_by_id(db, a, id, &art) == 0);
+	CHECK(article_purge_trash(db, 2000000 + ARTICLE_TRASH_DAYS * 86400LL) == 1);
+	CHECK(article_by_id(db, a, id, &art) == 1);
+	arena_free(a);
+	fresh_close(&f);
+}
+
+/* Tags merged keep one link per article; a section renamed twice is one
+** hop from its first address; menus renumber and never indent the first. */
+static void test_structure_screens(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[300] = "";
+	long long author = author_ensure(db, a, "Sam Struct", NULL, NULL);
+	const char *both[] = {"Alpha", "Beta"}, *beta[] = {"Beta"};
+	struct article_input in = {.headline = "Two tags", .body_src = "x", .author_id = author,
+	                           .tags = both, .n_tags = 2};
+	long long one = article_create(db, a, &in, err, sizeof err);
+	in.headline = "One tag";
+	in.tags = beta;
+	in.n_tags = 1;
+	long long two = article_create(db, a, &in, err, sizeof err);
+	CHECK(one > 0 && two > 0);
+	long long alpha = tag_ensure(db, a, "Alpha"), b = tag_ensure(db, a, "Beta");
+	CHECK(tag_merge(db, a, b, b, err, sizeof err) == -1);
+	CHECK(tag_merge(db, a, b, alpha, err, sizeof err) == 0);
+	size_t n;
+	long long *ids = tag_article_ids(db, a, alpha, &n);
+	CHECK(n == 2 && ids[0] == two && ids[1] == one);
+	struct tag_row t;
+	CHECK(tag_by_id(db, a, b, &t) == 1);
+	CHECK_STR(redirect_find(db, a, "/tag/beta/", NULL), "/tag/alpha/");
+	CHECK(tag_rename(db, a, alpha, "Gamma Ray", "", err, sizeof err) == 0);
+	CHECK_STR(redirect_find(db, a, "/tag/beta/", NULL), "/tag/gamma-ray/");
+	CHECK_STR(redirect_find(db, a, "/tag/alpha/", NULL), "/tag/gamma-ray/");
+
+	struct section_input si = {.name = "Café Society", .description = "Food"};
+	long long sec = section_save(db, a, 0, &si, err, sizeof err);
+	CHECK(sec > 0);
+	CHECK_STR(section_path(db, a, sec), "/category/cafe-society/"); /* spelt in ASCII */
+	si.slug = "cafés"; /* a slug in any script, as typed */
+	CHECK(section_save(db, a, sec, &si, err, sizeof err) == sec);
+	CHECK_STR(section_path(db, a, sec), "/category/cafés/");
+	si.slug = "cafes";
+	CHECK(section_save(db, a, sec, &si, err, sizeof err) == sec);
+	si.slug = "eateries";
+	CHECK(section_save(db, a, sec, &si, err, sizeof err) == sec);
+	CHECK_STR(redirect_find(db, a, "/category/caf%C3%A9s/", NULL), "/category/eateries/");
+	CHECK_STR(redirect_find(db, a, "/category/cafe-society/", NULL), "/category/eateries/");
+	CHECK_STR(redirect_find(db, a, "/category/cafes/", NULL), "/category/eateries/");
+	si.slug = "cafes"; /* back: the middle name leads there, nothing loops */
+	CHECK(section_save(db, a, sec, &si, err, sizeof err) == sec);
+	CHECK(redirect_find(db, a, "/category/cafes/", NULL) == NULL);
+	CHECK_STR(redirect_find(db, a, "/category/eateries/", NULL), "/category/cafes/");
+	si.slug = "page";
+	CHECK(section_save(db, a, sec, &si, err, sizeof err) == -1);
+	si.slug = "!!!";
+	si.name = "";
+	CHECK(section_save(db, a, 0, &si, err, sizeof err) == -1);
+
+	char why[200];
+	CHECK(menu_add(db, "header", MENU_LINK, 0, "Bad", "javascript:alert(1)", why,
+	               sizeof why) == -1);
+	CHECK(menu_add(db, "sidebar", MENU_SECTION, sec, "", "", why, sizeof why) == -1);
+	CHECK(menu_add(db, "header", MENU_SECTION, sec, "", "", why, sizeof why) == 0);
+	CHECK(menu_add(db, "header", MENU_LINK, 0, "Out", "https://example.org/", why,
+	               sizeof why) == 0);
+	struct menu_item *items = menu_items(db, a, "header", &n);
+	CHECK(n == 2 && items[0].kind == MENU_SECTION && items[1].kind == MENU_LINK);
+	CHECK_STR(items[0].target_name, "Café Society");
+	CHECK(menu_apply(db, "header", items[1].id, MENU_INDENT) == 0);
+	CHECK(menu_apply(db, "header", items[1].id, MENU_UP) == 0);
+	struct menu_item *after = menu_items(db, a, "header", &n);
+	CHECK(after[0].id == items[1].id && after[0].depth == 0); /* first: never indented */
+	CHECK(menu_apply(db, "header", 999999, MENU_UP) == 1);
+	CHECK(section_delete(db, a, sec, 0, err, sizeof err) == 0);
+	after = menu_items(db, a, "header", &n);
+	CHECK(n == 1 && after[0].kind == MENU_LINK); /* its menu item went with it */
+	arena_free(a);
+	fresh_close(&f);
+}
+
 static int to_buf(void *ctx, const char *bytes, size_t n)
 {
 	buf_put(ctx, bytes, n);
@@ -2158,6 +2302,8 @@ int main(void)
 	test_pages();
 	test_redirects();
 	test_article_private_and_sticky();
+	test_article_trash();
+	test_structure_screens();
 	test_export();
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();

@@ -1,0 +1,234 @@
+/*
+** menu.c: the site's menus (menu.h).
+**
+** Moves are made in C on the whole list (a menu holds tens of items) and
+** written back as positions 0, 1, 2 ..., in one transaction: a swap, an
+** indent or a removal never leaves two items at one place or an indented
+** first item.
+*/
+#include "model/menu.h"
+#include "core/arena.h"
+#include "core/url.h"
+#include "db/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MENU_MAX_ITEMS 200
+
+static const char *const kind_names[] = {"", "section", "page", "link"};
+
+enum menu_kind menu_kind_parse(const char *s)
+{
+	for (int i = MENU_SECTION; s && i <= MENU_LINK; i++)
+		if (!strcmp(s, kind_names[i]))
+			return (enum menu_kind)i;
+	return MENU_KIND_NONE;
+}
+
+const char *menu_kind_name(enum menu_kind k)
+{
+	return kind_names[k >= MENU_SECTION && k <= MENU_LINK ? k : 0];
+}
+
+int menu_is_name(const char *name)
+{
+	return name && (!strcmp(name, "header") || !strcmp(name, "footer"));
+}
+
+static const char sql_items[] =
+    "SELECT m.id, m.depth, m.kind, COALESCE(m.ref_id, 0), m.label, m.url,"
+    " COALESCE(s.name, pg.title, ''), COALESCE(s.slug, ''), COALESCE(ps.slug, ''),"
+    " CASE WHEN m.kind = 'page' THEN COALESCE(pg.status = 'published', 0) ELSE 1 END"
+    " FROM menu_items m"
+    " LEFT JOIN sections s ON m.kind = 'section' AND s.id = m.ref_id"
+    " LEFT JOIN sections ps ON ps.id = s.parent_id"
+    " LEFT JOIN pages pg ON m.kind = 'page' AND pg.id = m.ref_id"
+    " WHERE m.menu = ?1 ORDER BY m.position, m.id";
+static const char sql_count[] = "SELECT count(*), COALESCE(max(position), -1) FROM menu_items"
+                                " WHERE menu = ?1";
+static const char sql_section_exists[] = "SELECT 1 FROM sections WHERE id = ?1";
+static const char sql_page_exists[] = "SELECT 1 FROM pages WHERE id = ?1";
+static const char sql_insert[] =
+    "INSERT INTO menu_items(menu, position, depth, kind, ref_id, label, url)"
+    " VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6)";
+static const char sql_place[] =
+    "UPDATE menu_items SET position = ?2, depth = ?3 WHERE id = ?1"
+    " AND (position IS NOT ?2 OR depth IS NOT ?3)";
+static const char sql_delete[] = "DELETE FROM menu_items WHERE id = ?1 AND menu = ?2";
+static const char sql_relabel[] =
+    "UPDATE menu_items SET label = ?3 WHERE id = ?1 AND menu = ?2";
+
+struct menu_item *menu_items(struct db *db, struct arena *a, const char *menu, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_items);
+	db_bind_text(st, 1, menu);
+	struct menu_item *out = arena_alloc(a, MENU_MAX_ITEMS * sizeof *out);
+	size_t k = 0;
+	while (k < MENU_MAX_ITEMS && db_step(st) == DB_ROW) {
+		struct menu_item *m = &out[k++];
+		m->id = db_col_int(st, 0);
+		m->depth = (int)db_col_int(st, 1);
+		m->kind = menu_kind_parse(db_col_text(st, 2));
+		m->ref_id = db_col_int(st, 3);
+		m->label = arena_strdup(a, db_col_text(st, 4));
+		m->url = arena_strdup(a, db_col_text(st, 5));
+		m->target_name = arena_strdup(a, db_col_text(st, 6));
+		m->section_slug = arena_strdup(a, db_col_text(st, 7));
+		m->parent_slug = arena_strdup(a, db_col_text(st, 8));
+		m->target_public = (int)db_col_int(st, 9);
+	}
+	db_done(st);
+	*n = k;
+	return out;
+}
+
+static int exists(struct db *db, const char *sql, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_ROW;
+}
+
+int menu_add(struct db *db, const char *menu, enum menu_kind kind, long long ref_id,
+             const char *label, const char *url, char *err, size_t errlen)
+{
+	if (!menu_is_name(menu) || !kind) {
+		snprintf(err, errlen, "Choose a menu and what the item leads to.");
+		return -1;
+	}
+	if (kind == MENU_LINK && (!url || !url_is_web(url, strlen(url)))) {
+		snprintf(err, errlen, "A link needs a full web address starting with http:// or "
+		         "https://, such as https://example.com/.");
+		return -1;
+	}
+	if (kind == MENU_LINK && (!label || !*label)) {
+		snprintf(err, errlen, "A link needs a label: the words readers click.");
+		return -1;
+	}
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "The database is busy; please try again.");
+		return -1;
+	}
+	if ((kind == MENU_SECTION && !exists(db, sql_section_exists, ref_id)) ||
+	    (kind == MENU_PAGE && !exists(db, sql_page_exists, ref_id))) {
+		snprintf(err, errlen, "Choose a %s from the list.", kind == MENU_PAGE ? "page"
+		                                                                    : "section");
+		goto fail;
+	}
+	struct db_stmt *st = db_prepare(db, sql_count);
+	db_bind_text(st, 1, menu);
+	long long count = 0, last = -1;
+	if (db_step(st) == DB_ROW) {
+		count = db_col_int(st, 0);
+		last = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (count >= MENU_MAX_ITEMS) {
+		snprintf(err, errlen, "A menu holds at most %d items.", MENU_MAX_ITEMS);
+		goto fail;
+	}
+	st = db_prepare(db, sql_insert);
+	db_bind_text(st, 1, menu);
+	db_bind_int(st, 2, last + 1);
+	db_bind_text(st, 3, menu_kind_name(kind));
+	if (kind == MENU_LINK)
+		db_bind_null(st, 4);
+	else
+		db_bind_int(st, 4, ref_id);
+	db_bind_text(st, 5, label ? label : "");
+	db_bind_text(st, 6, kind == MENU_LINK ? url : "");
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "The item could not be added.");
+		goto fail;
+	}
+	if (db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "The item could not be added; please try again.");
+		return -1;
+	}
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int menu_apply(struct db *db, const char *menu, long long id, enum menu_op op)
+{
+	if (!menu_is_name(menu))
+		return 1;
+	struct arena *a = arena_new();
+	int rc = -1;
+	if (db_begin(db) != DB_OK)
+		goto out;
+	size_t n;
+	struct menu_item *items = menu_items(db, a, menu, &n);
+	size_t i = 0;
+	while (i < n && items[i].id != id)
+		i++;
+	if (i == n) {
+		db_rollback(db);
+		rc = 1;
+		goto out;
+	}
+	int ok = 1;
+	if (op == MENU_REMOVE) {
+		struct db_stmt *st = db_prepare(db, sql_delete);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, menu);
+		ok = db_step(st) == DB_OK;
+		db_done(st);
+		/* The items nested under it move up a level. */
+		if (items[i].depth == 0)
+			for (size_t j = i + 1; j < n && items[j].depth == 1; j++)
+				items[j].depth = 0;
+		memmove(&items[i], &items[i + 1], (n - i - 1) * sizeof *items);
+		n--;
+	} else if (op == MENU_UP && i > 0) {
+		struct menu_item t = items[i - 1];
+		items[i - 1] = items[i];
+		items[i] = t;
+	} else if (op == MENU_DOWN && i + 1 < n) {
+		struct menu_item t = items[i + 1];
+		items[i + 1] = items[i];
+		items[i] = t;
+	} else if (op == MENU_INDENT) {
+		items[i].depth = 1;
+	} else if (op == MENU_OUTDENT) {
+		items[i].depth = 0;
+	}
+	if (n)
+		items[0].depth = 0; /* nothing to nest under */
+	for (size_t j = 0; ok && j < n; j++) {
+		struct db_stmt *st = db_prepare(db, sql_place);
+		db_bind_int(st, 1, items[j].id);
+		db_bind_int(st, 2, (long long)j);
+		db_bind_int(st, 3, items[j].depth);
+		ok = db_step(st) == DB_OK;
+		db_done(st);
+	}
+	if (!ok) {
+		db_rollback(db);
+		goto out;
+	}
+	rc = db_commit(db) == DB_OK ? 0 : -1;
+out:
+	arena_free(a);
+	return rc;
+}
+
+int menu_relabel(struct db *db, const char *menu, long long id, const char *label)
+{
+	struct db_stmt *st = db_prepare(db, sql_relabel);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, menu);
+	db_bind_text(st, 3, label ? label : "");
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	return db_changes(db) ? 0 : 1;
+}
