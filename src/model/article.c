@@ -923,6 +923,22 @@ int article_publish_due(struct db *db, long long now)
 	return rc == DB_OK ? db_changes(db) : -1;
 }
 
+static const char sql_unpublish[] =
+    "UPDATE articles SET status = 'draft', updated_at = ?2"
+    " WHERE id = ?1 AND status IN ('published', 'scheduled')";
+
+int article_unpublish(struct db *db, long long id, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql_unpublish);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	return db_changes(db) == 1 ? 0 : 1;
+}
+
 /* ---- listings by scope (archives, feeds, sitemaps) ---- */
 
 /* Each scope selects its ids with a query an index serves (status and

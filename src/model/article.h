@@ -189,6 +189,10 @@ long long article_last_change(struct db *db, const struct article_scope *scope);
 ** (or -1).  The scheduler calls this every second and at start. */
 int article_publish_due(struct db *db, long long now);
 
+/* Turns a published or scheduled article back into a draft (its date is
+** kept, for when it is published again).  0, 1 if it is neither, -1. */
+int article_unpublish(struct db *db, long long id, long long now);
+
 /* The tags of an article as "a, b, c".  Allocated in a. */
 char *article_tag_list(struct db *db, struct arena *a, long long id);
 

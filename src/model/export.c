@@ -218,6 +218,13 @@ static void header(struct out *o, struct db *db, struct arena *a)
 	put(o, "</wp:base_site_url>\n\t<wp:base_blog_url>");
 	text(o, o->base);
 	put(o, "</wp:base_blog_url>\n");
+	/* Not WordPress's (it exports no time zone; its importers skip what
+	** they do not know): the zone the dates and dated addresses are in,
+	** which Byline's importer gives an empty site. */
+	const char *tz = settings_get(db, a, "timezone");
+	put(o, "\t<wp:timezone_string>");
+	text(o, tz && *tz ? tz : "UTC");
+	put(o, "</wp:timezone_string>\n");
 }
 
 /* The authors: login (their author slug), email, display name.  Never a
