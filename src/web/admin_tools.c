@@ -103,8 +103,11 @@ static void report_save(const char *data_dir)
 	char path[4200], tmp[4300];
 	snprintf(path, sizeof path, "%s/" REPORT_FILE, data_dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); /* emails inside */
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		log_warn("tools: cannot keep the import's report in %s: %s", tmp, strerror(errno));
 		return;
 	}
