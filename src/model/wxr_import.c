@@ -1283,6 +1283,29 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 		}
 	}
 	int si = status_index(it);
+	if (si == 6 && found && mp.id && mp.hash && !strcmp(it->status, "trash") &&
+	    m->page_level == 0) {
+		/* Trashed on WordPress since it was imported: a draft here. */
+		struct page_row row;
+		count(m, K_PAGE, W_CHANGED);
+		line(m, it->line, "page %lld \"%s\": in WordPress's trash now; unpublished here (a "
+		     "draft in the desk)", it->id, it->title);
+		if (m->o->dry_run || page_by_id(m->db, a, mp.id, &row) != 0)
+			return;
+		struct page_input in = {
+			.title = row.title, .slug = row.slug, .parent_id = row.parent_id,
+			.body_src = row.body_src, .status = PAGE_DRAFT, .author_id = row.author_id,
+			.created_at = row.created_at, .comments_open = row.comments_open,
+			.menu_order = row.menu_order, .role = row.body_role,
+		};
+		char err[300];
+		tx_end(m); /* page_save() opens its own transaction */
+		if (page_save(m->db, a, mp.id, &in, 0, err, sizeof err) < 0)
+			line(m, it->line, "page %lld: not unpublished: %s", it->id, err);
+		else
+			map_put(m, "page", key, mp.id, it->guid, 0, NULL, NULL);
+		return;
+	}
 	if (si == 3 || si == 6) {
 		if (!found) {
 			line(m, it->line, "page %lld \"%s\": skipped: status %s is not imported for pages",

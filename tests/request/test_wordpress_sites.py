@@ -3,8 +3,8 @@ one 'all' a batch during an import, and the page cache still shows what a
 later import changed; two WordPress sites whose ids collide both import
 into one database, and mapping rows from before sites were keyed are
 claimed by the next import; a later export updates a changed comment's
-text and unpublishes a post moved to the trash (and publishes it again
-when it comes back); an empty site takes the export's time zone, so a
+text and unpublishes a post or page moved to the trash (and publishes it
+again when it comes back); an empty site takes the export's time zone, so a
 round trip (import the real-WordPress fixture, export it, import that into
 an empty database) keeps the counts, every public URL, the comment threads
 and the rendered bodies; the desk's last import report survives a restart."""
@@ -170,8 +170,16 @@ def later_export():
                                     "<![CDATA[Top comment, edited on WordPress]]>")
         items[2] = items[2].replace("<wp:status>publish</wp:status>",
                                     "<wp:status>trash</wp:status>")
+        i31 = [k for k, x in enumerate(items) if "<wp:post_id>31</wp:post_id>" in x][0]
+        items[i31] = items[i31].replace("<wp:status>publish</wp:status>",
+                                        "<wp:status>trash</wp:status>")
+        check(s.get("/about-us/corrections-policy/").status == 200, "wxr_later: page 31 public")
         path2 = W.write(tmp, "site2.xml", W.export(items))
         rc, out, err = W.run_import(s.db, path2)
+        check(rc == 0 and re.search(r"pages +0 new, 1 updated", out) and
+              s.get("/about-us/corrections-policy/").status == 404 and
+              s.sql("SELECT status FROM pages WHERE slug = 'corrections-policy'") == [("draft",)],
+              "wxr_later_trash_page: a page trashed on WordPress is unpublished", out[:900])
         check(rc == 0 and re.search(r"comments +0 new, 1 updated", out),
               "wxr_later_comment_text: counted updated", out[:900])
         body = s.sql("SELECT body, body_html FROM comments WHERE body LIKE 'Top comment%'")
@@ -200,6 +208,8 @@ def later_export():
               [("published",)], "wxr_later_trash: out of the trash, published again", out[:900])
         check(s.get("/2024/03/04/earlier-story/").status == 200,
               "wxr_later_trash: its address answers again")
+        check(s.get("/about-us/corrections-policy/").status == 200,
+              "wxr_later_trash_page: out of the trash, published again")
     finally:
         s.stop()
 
