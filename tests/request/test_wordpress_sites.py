@@ -257,6 +257,24 @@ COUNTS = [
 ]
 
 
+def read_passes(xml):
+    """wxr_export_read_passes: Byline's export (attachments before the
+    first post, pages) is read three times: the check, authors to posts in
+    one pass, the pages; not a fourth for the attachments."""
+    import shutil
+    if not shutil.which("strace"):
+        check(True, "wxr_export_read_passes: strace not installed (skipped)")
+        return
+    d, db = fresh_db()
+    trace = os.path.join(d, "trace")
+    p = subprocess.run(["strace", "-f", "-e", "trace=openat", "-o", trace, BYLINE,
+                        "import-wordpress", "--db", db, xml], capture_output=True, text=True,
+                       timeout=300)
+    opens = sum(1 for ln in open(trace) if os.path.basename(xml) in ln and "= -1" not in ln)
+    check(p.returncode == 0 and "attachments  3 new" in p.stdout and opens == 3,
+          "wxr_export_read_passes: the file opened three times", (opens, p.stdout[:400]))
+
+
 def round_trip():
     """wxr_round_trip: the real-WordPress fixture imported into an empty
     database (which takes the export's time zone, found from its dates),
@@ -330,6 +348,7 @@ def round_trip():
             for k in ("headline", "body", "tags", "thread", "byline"):
                 check(pa[k] == pb[k], "wxr_round_trip: %s same %s" % (u, k), (pa[k], pb[k]))
         check(threads >= 5, "wxr_round_trip: comment threads compared", threads)
+        read_passes(xml)
         # Again: nothing changes.
         rc, out, err = W.run_import(dst.db, xml)
         check(rc == 0 and not re.search(r" [1-9]\d* (new|updated)", out),
