@@ -37,10 +37,10 @@
 #define MEDIA_MAX_BYTES (64u * 1024 * 1024) /* one upload file */
 
 enum what { W_NEW, W_CHANGED, W_SAME };
+enum pass { P_VALIDATE, P_TERMS, P_POSTS, P_PAGES };
 
 #define ZS_MAX 96          /* dates sampled to find the export's time zone */
 #define ZS_PER_OFFSET 12   /* of them, at most this many of one UTC offset */
-enum pass { P_VALIDATE, P_TERMS, P_POSTS, P_PAGES };
 
 /* Counts for the report: per kind, new / updated / unchanged / skipped. */
 enum kind { K_AUTHOR, K_CATEGORY, K_TAG, K_ATTACHMENT, K_POST, K_PAGE, K_COMMENT, K_N };
@@ -1450,7 +1450,7 @@ static const char *const common_zones[] = {
 };
 
 /* The export's time zone: the one it names, else the first zone every
-** sampled date fits (common zones first, then every zone of zone1970.tab,
+** sampled date fits (the site's own, then common zones, then every zone of zone1970.tab,
 ** then Etc/GMT+N for one whole-hour offset), or "" when there is no date
 ** to go by.  Looking sets the process's TZ (search only when may_search:
 ** the command line), and puts `current` back. */
@@ -1460,7 +1460,8 @@ static const char *zone_find(struct imp *m, const char *current, int may_search)
 		return text_set_timezone_check(m->zone) == 0 ? m->zone : "";
 	if (!m->n_zs || !may_search)
 		return "";
-	const char *found = NULL;
+	/* The site's own zone, when the dates fit it, is as good as any. */
+	const char *found = text_set_timezone(current) == 0 && zone_fits(m) ? current : NULL;
 	for (size_t i = 0; !found && i < sizeof common_zones / sizeof *common_zones; i++)
 		if (text_set_timezone(common_zones[i]) == 0 && zone_fits(m))
 			found = common_zones[i];
@@ -1535,7 +1536,7 @@ static const char sql_site_claim[] = "UPDATE wp_import_map SET site = ?1 WHERE s
 ** 0, or -1 on a database error. */
 static int claim_legacy(struct imp *m)
 {
-	if (!strcmp(m->site, "") || one_id(m->db, sql_site_has, m->site) ||
+	if (one_id(m->db, sql_site_has, m->site) ||
 	    !one_id(m->db, sql_site_has, ""))
 		return 0;
 	line(m, 0, "this database's earlier WordPress import (made before imports were keyed by "
