@@ -74,6 +74,8 @@ struct imp {
 		long long off;         /* local minus UTC, seconds */
 	} zs[ZS_MAX];
 	int n_zs;
+	int zone_later;            /* the site was given the export's zone, which the
+	                              process's TZ takes only after the import */
 	int failed;                /* a database write failed */
 	char err[300];
 	const char *uploads_note;  /* said once: files kept at their old URLs */
@@ -1237,6 +1239,14 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			text_date_ymd((time_t)pub, &y, &mo, &d);
 			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
 			const char *op = old_path(m, a, it->link);
+			int oy2, omo2, od2;
+			char os2[256];
+			if (m->zone_later && op &&
+			    sscanf(op, "/%4d/%2d/%2d/%255[^/]/", &oy2, &omo2, &od2, os2) == 4 &&
+			    !strcmp(pct_decode(a, os2), slug))
+				/* Its dated address, in the zone the site takes after the
+				** import (the export's, whose dates its links carry). */
+				url = arena_printf(a, "/%04d/%02d/%02d/%s/", oy2, omo2, od2, slug);
 			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
 				add_redirect(m, op, url);
 				int oy, omo, od;
@@ -1497,9 +1507,9 @@ static int zone_adopt(struct imp *m)
 	const char *current = settings_get(m->db, a, "timezone");
 	if (!current || !*current)
 		current = "UTC";
-	const char *zone = zone_find(m, current, m->o->set_timezone);
+	const char *zone = zone_find(m, current, m->o->set_timezone == 1);
 	if (m->o->zone_out)
-		snprintf(m->o->zone_out, 64, "%s", zone);
+		*m->o->zone_out = 0;
 	int rc = 0;
 	if (*zone && strcmp(zone, current) != 0) {
 		struct db_stmt *st = db_prepare(m->db, sql_site_empty);
@@ -1509,9 +1519,12 @@ static int zone_adopt(struct imp *m)
 		if (m->o->set_timezone && empty && !strcmp(current, "UTC")) {
 			if (!m->o->dry_run &&
 			    (settings_set(m->db, "timezone", zone, err, sizeof err) != 0 ||
-			     text_set_timezone(zone) != 0))
+			     (m->o->set_timezone == 1 && text_set_timezone(zone) != 0)))
 				rc = -1;
-			else
+			else if (!m->o->dry_run && m->o->zone_out)
+				snprintf(m->o->zone_out, 64, "%s", zone);
+			m->zone_later = m->o->set_timezone != 1 && !m->o->dry_run && !rc;
+			if (!rc)
 				line(m, 0, "time zone: %s the export's, %s (this site had no articles "
 				     "yet), so that dated addresses keep their day", m->o->dry_run ?
 				     "would be set to" : "set to", zone);

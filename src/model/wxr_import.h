@@ -53,9 +53,12 @@ struct wxr_import_opts {
 	int progress_bar;        /* progress is a terminal: one redrawn bar */
 	FILE *report;            /* the report (stdout) */
 	int set_timezone;        /* a site with no articles yet, in the default UTC, takes
-	                            the export's time zone (its timezone setting, and the
-	                            process's TZ: the command line only) */
-	char *zone_out;          /* if not NULL, [64]: the export's time zone, or "" */
+	                            the export's time zone: 1, its timezone setting and the
+	                            process's TZ, found from the dates if the export names
+	                            none (the command line); 2, the setting alone, only
+	                            when the export names it (a server: the caller reloads
+	                            its settings, which sets TZ, once the import ends) */
+	char *zone_out;          /* if not NULL, [64]: the zone the site was given, or "" */
 };
 
 /* Imports the export at path.  Returns 0 (the report says what happened,

@@ -165,6 +165,7 @@ static void report_load(const char *data_dir)
 static void *import_main(void *arg)
 {
 	struct job *j = arg;
+	char zone[64] = "";
 	FILE *prog = fopencookie(NULL, "w", (cookie_io_functions_t){.write = progress_write});
 	FILE *rep = fopencookie(NULL, "w", (cookie_io_functions_t){.write = report_write});
 	if (prog)
@@ -175,11 +176,15 @@ static void *import_main(void *arg)
 		.progress = prog,
 		.progress_bar = 1, /* a line 5 times a second, each replacing the last */
 		.report = rep,
+		.set_timezone = 2, /* the export's zone for an empty site: the setting */
+		.zone_out = zone,
 	};
 	struct wxr_error e = {0};
 	struct db *db = db_pool_get(j->app->pool);
 	int rc = prog && rep ? wxr_import(db, j->path, &o, &e) : -1;
 	db_pool_put(j->app->pool, db);
+	if (*zone)
+		web_settings_changed(j->app); /* the site took the export's time zone */
 	if (prog)
 		fclose(prog);
 	if (rep)

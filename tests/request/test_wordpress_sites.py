@@ -399,10 +399,45 @@ def desk_report_kept():
         s.stop()
 
 
+def desk_timezone():
+    """wxr_desk_timezone: the desk's import of a Byline export into an empty
+    site in UTC gives the site the export's zone (the setting, which the
+    server then reloads): a post dated 23:30 in New York keeps its day."""
+    import test_tools as T
+    import test_desk as D
+    d, db = fresh_db()
+    rc, out, err = W.run_import(db, os.path.join(FIXTURE, "site.xml"))
+    xml = os.path.join(d, "export.xml")
+    with open(xml, "w") as f:
+        subprocess.run([BYLINE, "export-wordpress", "--db", db], stdout=f,
+                       stderr=subprocess.PIPE, timeout=120, check=True)
+    # A staff account made first: the server adds no demo site (whose zone
+    # and articles would make the site not empty).
+    s = Server(before=lambda s: run_cli("user", "--db", s.db, "add", "--email",
+                                        "owner@example.com", "--name", "Owner", "--role",
+                                        "administrator"))
+    try:
+        check(s.sql("SELECT count(*) FROM articles") == [(0,)], "wxr_desk_timezone: empty site")
+        who = T.people(s)["admin"]
+        r = T.upload_import(s, who, open(xml, "rb").read(), name="byline-export.xml")
+        check(r.status in (200, 303), "wxr_desk_timezone: uploaded", r.status)
+        r = T.wait_report(s, who)
+        check(r is not None and "set to the export" in r.text,
+              "wxr_desk_timezone: the report says the zone was taken", r and r.text[-1500:])
+        check(s.sql("SELECT value FROM settings WHERE key = 'timezone'") ==
+              [("America/New_York",)], "wxr_desk_timezone: the setting")
+        r = s.get("/2024/01/16/late-vote-budget-passes-at-1130-p-m/")
+        check(r.status == 200 and 'datetime="2024-01-16' in r.text,
+              "wxr_desk_timezone: the late post keeps its day", r.status)
+    finally:
+        s.stop()
+
+
 if __name__ == "__main__":
     change_log_held()
     two_sites()
     later_export()
     round_trip()
     desk_report_kept()
+    desk_timezone()
     done()
