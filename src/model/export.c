@@ -368,7 +368,10 @@ static void attachments(struct out *o, struct db *db, long long offset,
 		put(o, "\t\t<wp:attachment_url>");
 		url(o, path);
 		put(o, "</wp:attachment_url>\n");
-		meta(o, "_wp_attached_file", file);
+		/* Where the file is under the data folder's media/ (as WordPress's
+		** is under wp-content/uploads/): `import-wordpress --uploads
+		** DATA/media` takes the files of a Byline site. */
+		meta(o, "_wp_attached_file", arena_printf(a, "%.2s/%s", file, file));
 		if (*db_col_text(st, 6))
 			meta(o, "_wp_attachment_image_alt", db_col_text(st, 6));
 		put(o, "\t</item>\n");

@@ -238,8 +238,10 @@ def page_parts(text):
                          r'<div class="comment-content">(.*?)</div>', text, re.S):
         thread.append((m.group(1), re.sub(r"<[^>]+>", "", m.group(2)), m.group(3)))
     byline = re.search(r'<p class="byline">(.*?)</p>', text, re.S)
+    featured = re.search(r'<figure class="featured">.*?</figure>', text, re.S)
     return {"headline": head and head.group(1), "body": body and body.group(1), "tags": tags,
-            "thread": thread, "byline": byline and re.sub(r'href="[^"]*"', "", byline.group(1))}
+            "thread": thread, "byline": byline and re.sub(r'href="[^"]*"', "", byline.group(1)),
+            "featured": featured and featured.group(0)}
 
 
 COUNTS = [
@@ -254,6 +256,9 @@ COUNTS = [
      " FROM comments c JOIN articles a ON a.id = c.article_id"
      " LEFT JOIN comments p ON p.id = c.parent_id"),
     ("published dates", "SELECT slug, published_at FROM articles WHERE status = 'published'"),
+    ("media", "SELECT hash, ext FROM media"),
+    ("featured images", "SELECT a.slug, m.hash, a.featured_alt FROM articles a"
+     " JOIN media m ON m.id = a.featured_media_id"),
 ]
 
 
@@ -278,9 +283,10 @@ def read_passes(xml):
 def round_trip():
     """wxr_round_trip: the real-WordPress fixture imported into an empty
     database (which takes the export's time zone, found from its dates),
-    exported with `byline export-wordpress`, and that imported into another
-    empty database (which takes the zone the export names): same counts,
-    every public URL, the same comment threads and rendered bodies."""
+    exported with `byline export-wordpress`, and that imported with the
+    source's media files into another empty database (which takes the zone
+    the export names): same counts, every public URL, the same comment
+    threads, rendered bodies and featured images."""
     if not os.path.exists(os.path.join(FIXTURE, "site.xml")):
         check(False, "wxr_round_trip: tests/fixtures/wxr/site.xml is here")
         return
@@ -319,7 +325,10 @@ def round_trip():
               "wxr_export_timezone: the export names the site's time zone")
 
         def before_dst(s):
-            got["dst"] = W.run_import(s.db, xml)
+            # The files too: the export names them as they lie under the
+            # source's data folder (media/).
+            got["dst"] = W.run_import(s.db, xml, "--uploads",
+                                      os.path.join(src.dir, "byline-data", "media"))
 
         dst = Server(before=before_dst)
         rc, out, err = got["dst"]
@@ -338,19 +347,22 @@ def round_trip():
             [u for u in urls_src if u.count("/") >= 2 and not re.match(
                 r"^/(\d{4}|category|tag|author)/", u)]
         check(len(pages) >= 12, "wxr_round_trip: articles and pages compared", len(pages))
-        threads = 0
+        threads = featured = 0
         for u in sorted(set(pages)):
             ra, rb = src.get(u), dst.get(u)
             check(ra.status == 200 and rb.status == 200, "wxr_round_trip: %s answers" % u,
                   (ra.status, rb.status))
             pa, pb = page_parts(ra.text), page_parts(rb.text)
             threads += len(pa["thread"])
-            for k in ("headline", "body", "tags", "thread", "byline"):
+            featured += bool(pa["featured"])
+            for k in ("headline", "body", "tags", "thread", "byline", "featured"):
                 check(pa[k] == pb[k], "wxr_round_trip: %s same %s" % (u, k), (pa[k], pb[k]))
         check(threads >= 5, "wxr_round_trip: comment threads compared", threads)
+        check(featured >= 1, "wxr_round_trip: featured images compared", featured)
         read_passes(xml)
         # Again: nothing changes.
-        rc, out, err = W.run_import(dst.db, xml)
+        rc, out, err = W.run_import(dst.db, xml, "--uploads",
+                                    os.path.join(src.dir, "byline-data", "media"))
         check(rc == 0 and not re.search(r" [1-9]\d* (new|updated)", out),
               "wxr_round_trip: importing the export again changes nothing", out[:900])
     finally:
