@@ -15,14 +15,18 @@
 ** first item (as WordPress writes them); pass 4 is skipped when it has no
 ** page: the file is then read twice.
 **
-** Every WordPress thing imported is recorded in wp_import_map (its kind and
-** WordPress id, the Byline row it became, a digest of its fields) in the
+** Every WordPress thing imported is recorded in wp_import_map (the site it
+** came from, its kind and WordPress id, the Byline row it became, a digest
+** of its fields) in the
 ** same transaction as the rows it made; items are committed in batches
-** of a second's writes at most (one fsync a batch, db_begin_alone()).  An item refused by a check is skipped and
+** of a second's writes at most (one fsync a batch, db_begin_alone()), each
+** holding the change log (changes_hold(): one 'all' row a batch).  An item refused by a check is skipped and
 ** reported, the rest goes on; a database error stops the import with its
 ** batch undone.  Running the import again changes nothing; a later export
 ** of the same site adds what is new and updates what changed (its digest
-** differs); an import interrupted half way resumes by running it again.
+** differs: a comment's text and status; a post or page now in WordPress's
+** trash is unpublished); an import interrupted half way resumes by running
+** it again.
 ** Redirects (redirect.h) are added for every old address that differs from
 ** the new one.
 **
