@@ -73,6 +73,7 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 		.progress = stderr,
 		.progress_bar = isatty(2),
 		.report = stdout,
+		.set_timezone = 1, /* an empty site takes the export's (this process's TZ) */
 	};
 	struct wxr_error e;
 	int rc = wxr_import(db, file, &o, &e);

@@ -71,3 +71,27 @@ void changes_prune(struct db *db, long long seq)
 	db_step(st);
 	db_done(st);
 }
+
+static const char sql_hold[] = "INSERT OR IGNORE INTO changes_held(id) VALUES (1)";
+static const char sql_unhold[] = "DELETE FROM changes_held";
+static const char sql_all[] = "INSERT INTO changes(kind, id) VALUES ('all', 0)";
+
+static int exec1(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}
+
+int changes_hold(struct db *db)
+{
+	return exec1(db, sql_hold);
+}
+
+int changes_release(struct db *db)
+{
+	if (exec1(db, sql_unhold) != 0)
+		return -1;
+	return exec1(db, sql_all);
+}

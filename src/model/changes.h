@@ -28,4 +28,13 @@ long long changes_since(struct db *db, long long seq, int max,
 /* Deletes changes at or before seq (they have been read everywhere). */
 void changes_prune(struct db *db, long long seq);
 
+/* Holds the change log for a bulk write (an import's batch): from
+** changes_hold() until changes_release(), the rows the triggers write are
+** dropped, and changes_release() writes one 'all' (every page is stale)
+** instead of one row per thing written.  Both must run inside one write
+** transaction of the caller's (the held row is never committed, so no
+** other connection ever sees it; a rollback releases it too).  0 or -1. */
+int changes_hold(struct db *db);
+int changes_release(struct db *db);
+
 #endif

@@ -218,6 +218,13 @@ static void header(struct out *o, struct db *db, struct arena *a)
 	put(o, "</wp:base_site_url>\n\t<wp:base_blog_url>");
 	text(o, o->base);
 	put(o, "</wp:base_blog_url>\n");
+	/* Not WordPress's (it exports no time zone; its importers skip what
+	** they do not know): the zone the dates and dated addresses are in,
+	** which Byline's importer gives an empty site. */
+	const char *tz = settings_get(db, a, "timezone");
+	put(o, "\t<wp:timezone_string>");
+	text(o, tz && *tz ? tz : "UTC");
+	put(o, "</wp:timezone_string>\n");
 }
 
 /* The authors: login (their author slug), email, display name.  Never a
@@ -361,7 +368,10 @@ static void attachments(struct out *o, struct db *db, long long offset,
 		put(o, "\t\t<wp:attachment_url>");
 		url(o, path);
 		put(o, "</wp:attachment_url>\n");
-		meta(o, "_wp_attached_file", file);
+		/* Where the file is under the data folder's media/ (as WordPress's
+		** is under wp-content/uploads/): `import-wordpress --uploads
+		** DATA/media` takes the files of a Byline site. */
+		meta(o, "_wp_attached_file", arena_printf(a, "%.2s/%s", file, file));
 		if (*db_col_text(st, 6))
 			meta(o, "_wp_attachment_image_alt", db_col_text(st, 6));
 		put(o, "\t</item>\n");

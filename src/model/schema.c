@@ -583,6 +583,35 @@ static const char migration_23[] =
     "  INSERT INTO changes(kind, id) VALUES ('all', 0); END;"
     "CREATE TRIGGER tags_del AFTER DELETE ON tags BEGIN"
     "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;";
+/* WordPress imports keyed by the site they came from (issue 12): two sites
+** imported into one database both keep their mapping, though their ids
+** collide.  site is the export's wp:base_site_url normalised (wxr_import.c:
+** no scheme, lower case, no "www.", no trailing slash).  Rows made before
+** this are given site '': the one site imported until then, whose address
+** was not recorded; the next import claims them (wxr_import.h).
+** The change log held during an import's batches: while changes_held has
+** its row (only ever inside the importer's own write transaction, so no
+** other connection sees it), a row written to changes is dropped, and the
+** batch writes one 'all' instead (changes.h: changes_hold). */
+static const char migration_16[] =
+    "CREATE TABLE wp_import_map_16("
+    "  site TEXT NOT NULL DEFAULT '',"
+    "  kind TEXT NOT NULL,"
+    "  wp_key TEXT NOT NULL,"
+    "  byline_id INTEGER NOT NULL,"
+    "  guid TEXT NOT NULL DEFAULT '',"
+    "  hash INTEGER NOT NULL DEFAULT 0,"
+    "  url TEXT NOT NULL DEFAULT '',"
+    "  alt TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (site, kind, wp_key)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO wp_import_map_16(site, kind, wp_key, byline_id, guid, hash, url, alt)"
+    "  SELECT '', kind, wp_key, byline_id, guid, hash, url, alt FROM wp_import_map;"
+    "DROP TABLE wp_import_map;"
+    "ALTER TABLE wp_import_map_16 RENAME TO wp_import_map;"
+    "CREATE TABLE changes_held(id INTEGER PRIMARY KEY CHECK (id = 1));"
+    "CREATE TRIGGER changes_hold BEFORE INSERT ON changes"
+    "  WHEN EXISTS (SELECT 1 FROM changes_held) BEGIN SELECT RAISE(IGNORE); END;";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -600,6 +629,7 @@ static const struct db_migration migrations[] = {
 	{13, migration_13},
 	{14, migration_14},
 	{15, migration_15},
+	{16, migration_16},
 	{22, migration_22},
 	{23, migration_23},
 };

@@ -17,6 +17,7 @@
 #include "model/account.h"
 #include "model/article.h"
 #include "model/author.h"
+#include "model/changes.h"
 #include "model/comment.h"
 #include "model/media.h"
 #include "model/page.h"
@@ -37,6 +38,9 @@
 
 enum what { W_NEW, W_CHANGED, W_SAME };
 enum pass { P_VALIDATE, P_TERMS, P_POSTS, P_PAGES };
+
+#define ZS_MAX 96          /* dates sampled to find the export's time zone */
+#define ZS_PER_OFFSET 12   /* of them, at most this many of one UTC offset */
 
 /* Counts for the report: per kind, new / updated / unchanged / skipped. */
 enum kind { K_AUTHOR, K_CATEGORY, K_TAG, K_ATTACHMENT, K_POST, K_PAGE, K_COMMENT, K_N };
@@ -62,6 +66,16 @@ struct imp {
 	const char *old_bases[3];  /* the old site's addresses */
 	size_t n_old_bases;
 	const char *title, *version;
+	const char *site;          /* the export's site, as wp_import_map keys it */
+	const char *zone;          /* wp:timezone_string, "" for none */
+	struct zsample {           /* validate: dates of posts, local and GMT */
+		long long gmt;         /* UTC seconds */
+		int y, mo, d, h, mi;   /* as the old site showed it */
+		long long off;         /* local minus UTC, seconds */
+	} zs[ZS_MAX];
+	int n_zs;
+	int zone_later;            /* the site was given the export's zone, which the
+	                              process's TZ takes only after the import */
 	int failed;                /* a database write failed */
 	char err[300];
 	const char *uploads_note;  /* said once: files kept at their old URLs */
@@ -71,6 +85,8 @@ struct imp {
 	int items_seen;            /* validate: an item was read */
 	int terms_late;            /* validate: an author or term came after an item */
 	long long n_attachments;   /* validate: attachments in the file */
+	int attachments_late;      /* validate: an attachment came after a post */
+	int posts_seen;            /* validate: a post was read */
 	long long n_pages;         /* validate: pages in the file */
 	int posts_too;             /* the terms pass imports the posts as well */
 	int tuned;                 /* the writer's cache was made bigger */
@@ -221,11 +237,12 @@ static const char *old_path(struct imp *m, struct arena *a, const char *url)
 /* ---- wp_import_map ---- */
 
 static const char sql_map_get[] =
-    "SELECT byline_id, hash, url, alt FROM wp_import_map WHERE kind = ?1 AND wp_key = ?2";
+    "SELECT byline_id, hash, url, alt FROM wp_import_map"
+    " WHERE site = ?3 AND kind = ?1 AND wp_key = ?2";
 static const char sql_map_put[] =
-    "INSERT INTO wp_import_map(kind, wp_key, byline_id, guid, hash, url, alt)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    " ON CONFLICT(kind, wp_key) DO UPDATE SET byline_id = excluded.byline_id,"
+    "INSERT INTO wp_import_map(kind, wp_key, byline_id, guid, hash, url, alt, site)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT(site, kind, wp_key) DO UPDATE SET byline_id = excluded.byline_id,"
     " guid = excluded.guid, hash = excluded.hash, url = excluded.url, alt = excluded.alt";
 
 struct mapped {
@@ -243,6 +260,7 @@ static int map_get(struct imp *m, struct arena *a, const char *kind, const char 
 	struct db_stmt *st = db_prepare(m->db, sql_map_get);
 	db_bind_text(st, 1, kind);
 	db_bind_text(st, 2, key);
+	db_bind_text(st, 3, m->site);
 	int found = db_step(st) == DB_ROW;
 	if (found) {
 		out->id = db_col_int(st, 0);
@@ -272,6 +290,7 @@ static int map_put(struct imp *m, const char *kind, const char *key, long long i
 	db_bind_int(st, 5, (long long)hash);
 	db_bind_text(st, 6, url ? url : "");
 	db_bind_text(st, 7, alt ? alt : "");
+	db_bind_text(st, 8, m->site);
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK) {
@@ -341,6 +360,12 @@ static int tx_end(struct imp *m)
 		db_rollback(m->db);
 		return -1;
 	}
+	if (changes_release(m->db) != 0) {
+		m->failed = 1;
+		snprintf(m->err, sizeof m->err, "cannot write the change log: %s", db_errmsg(m->db));
+		db_rollback(m->db);
+		return -1;
+	}
 	if (db_commit(m->db) != DB_OK) {
 		m->failed = 1;
 		snprintf(m->err, sizeof m->err, "cannot commit: %s", db_errmsg(m->db));
@@ -361,6 +386,14 @@ static int item_begin(struct imp *m)
 			return -1;
 		}
 		m->in_tx = 1;
+		/* One 'all' in the change log for the batch (tx_end), not a row
+		** for every article, tag and comment written. */
+		if (changes_hold(m->db) != 0) {
+			m->failed = 1;
+			snprintf(m->err, sizeof m->err, "cannot hold the change log: %s",
+			         db_errmsg(m->db));
+			return -1;
+		}
 		if (!m->tuned) {
 			/* A bigger page cache on the writer (this process's: the CLI's):
 			** the comments' indexes take rows in no order, and with SQLite's
@@ -419,6 +452,31 @@ static void progress(struct imp *m, int final)
 
 /* ---- pass 1: validate ---- */
 
+/* The site an export comes from, as wp_import_map keys it: its
+** base_site_url (else its blog's address, else <link>) without the scheme,
+** "www." or a trailing slash, lower case ("example.com/blog"); "-" when
+** the export names none ('' is the site imported before sites were keyed:
+** see claim_legacy).  Allocated in a. */
+static const char *site_key(struct arena *a, const struct wxr_channel *c)
+{
+	const char *u = *c->base_site_url ? c->base_site_url
+	              : *c->base_blog_url ? c->base_blog_url : c->link;
+	while (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r')
+		u++;
+	const char *colon = strstr(u, "://");
+	if (colon)
+		u = colon + 3;
+	if (!strncasecmp(u, "www.", 4))
+		u += 4;
+	char *k = arena_strdup(a, u);
+	size_t n = strlen(k);
+	while (n && (k[n - 1] == '/' || isspace((unsigned char)k[n - 1])))
+		k[--n] = 0;
+	for (char *p = k; *p && *p != '/'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return n ? k : "-";
+}
+
 static int on_channel(void *ctx, const struct wxr_channel *c)
 {
 	struct imp *m = ctx;
@@ -435,7 +493,29 @@ static int on_channel(void *ctx, const struct wxr_channel *c)
 	}
 	m->title = arena_strdup(m->cha, c->title);
 	m->version = arena_strdup(m->cha, c->version);
+	m->site = site_key(m->cha, c);
+	m->zone = arena_strdup(m->cha, c->timezone);
 	return 0;
+}
+
+/* Notes an item's local and GMT dates (a few of each UTC offset, so that
+** both sides of daylight saving are kept). */
+static void zone_sample(struct imp *m, const struct wxr_item *it)
+{
+	struct zsample z;
+	int sec;
+	if (m->n_zs >= ZS_MAX || (strcmp(it->post_type, "post") && strcmp(it->post_type, "page")))
+		return;
+	z.gmt = gmt_time(it->post_date_gmt);
+	if (!z.gmt || sscanf(it->post_date, "%d-%d-%d %d:%d:%d", &z.y, &z.mo, &z.d, &z.h, &z.mi,
+	                     &sec) != 6)
+		return;
+	z.off = gmt_time(it->post_date) - z.gmt;
+	int same = 0;
+	for (int i = 0; i < m->n_zs; i++)
+		same += m->zs[i].off == z.off;
+	if (same < ZS_PER_OFFSET)
+		m->zs[m->n_zs++] = z;
 }
 
 static int validate_item(void *ctx, const struct wxr_item *it)
@@ -445,6 +525,9 @@ static int validate_item(void *ctx, const struct wxr_item *it)
 		m->total_items++;
 	m->items_seen = 1;
 	m->n_attachments += !strcmp(it->post_type, "attachment");
+	m->attachments_late |= m->posts_seen && !strcmp(it->post_type, "attachment");
+	m->posts_seen |= !strcmp(it->post_type, "post");
+	zone_sample(m, it);
 	m->n_pages += !strcmp(it->post_type, "page");
 	double t = now_s();
 	if (m->o->progress && t - m->last_shown >= (m->o->progress_bar ? 0.2 : 2.0)) {
@@ -882,7 +965,18 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 			if (w == W_SAME || m->o->dry_run)
 				continue;
 			if (w == W_CHANGED) {
-				comment_set_status(m->db, mp.id, status);
+				/* Its text, author fields or status changed on WordPress. */
+				const char *cu = c->url;
+				if (*cu && strncmp(cu, "http://", 7) && strncmp(cu, "https://", 8))
+					cu = "";
+				if (comment_update(m->db, mp.id, *c->author ? c->author : "Anonymous",
+				                   c->email, cu, *c->content ? c->content : "(empty)") != 0 ||
+				    comment_set_status(m->db, mp.id, status) < 0) {
+					m->failed = 1;
+					snprintf(m->err, sizeof m->err, "cannot update comment %lld: %s", c->id,
+					         db_errmsg(m->db));
+					break;
+				}
 				map_put(m, "comment", key, mp.id, NULL, h, NULL, NULL);
 				continue;
 			}
@@ -956,7 +1050,27 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 	int si = status_index(it);
 	if (si == 6) {
 		struct mapped was;
-		if (map_get(m, m->item_a, "post", id_key(m->item_a, it->id), &was) && was.id)
+		const char *key = id_key(m->item_a, it->id);
+		int trashed = !strcmp(it->status, "trash");
+		if (map_get(m, m->item_a, "post", key, &was) && was.id && trashed && was.hash) {
+			/* Trashed on WordPress since it was imported: off the site
+			** here too (a draft), and imported again if it comes back. */
+			line(m, it->line, "post %lld \"%s\": in WordPress's trash now; unpublished "
+			     "here (a draft in the desk)", it->id, it->title);
+			if (!m->o->dry_run &&
+			    (article_unpublish(m->db, was.id, (long long)time(NULL)) < 0 ||
+			     map_put(m, "post", key, was.id, it->guid, 0, NULL, NULL) != 0)) {
+				m->failed = 1;
+				snprintf(m->err, sizeof m->err, "post %lld: cannot unpublish: %s", it->id,
+				         db_errmsg(m->db));
+				return;
+			}
+			count(m, K_POST, W_CHANGED);
+			return;
+		}
+		if (was.id && trashed)
+			; /* unpublished by an earlier run: unchanged */
+		else if (was.id)
 			line(m, it->line, "post %lld \"%s\": now %s on WordPress; the article imported "
 			     "before is left as it is here", it->id, it->title, it->status);
 		else
@@ -1125,6 +1239,14 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			text_date_ymd((time_t)pub, &y, &mo, &d);
 			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
 			const char *op = old_path(m, a, it->link);
+			int oy2, omo2, od2;
+			char os2[256];
+			if (m->zone_later && op &&
+			    sscanf(op, "/%4d/%2d/%2d/%255[^/]/", &oy2, &omo2, &od2, os2) == 4 &&
+			    !strcmp(pct_decode(a, os2), slug))
+				/* Its dated address, in the zone the site takes after the
+				** import (the export's, whose dates its links carry). */
+				url = arena_printf(a, "/%04d/%02d/%02d/%s/", oy2, omo2, od2, slug);
 			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
 				add_redirect(m, op, url);
 				int oy, omo, od;
@@ -1171,6 +1293,29 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 		}
 	}
 	int si = status_index(it);
+	if (si == 6 && found && mp.id && mp.hash && !strcmp(it->status, "trash") &&
+	    m->page_level == 0) {
+		/* Trashed on WordPress since it was imported: a draft here. */
+		struct page_row row;
+		count(m, K_PAGE, W_CHANGED);
+		line(m, it->line, "page %lld \"%s\": in WordPress's trash now; unpublished here (a "
+		     "draft in the desk)", it->id, it->title);
+		if (m->o->dry_run || page_by_id(m->db, a, mp.id, &row) != 0)
+			return;
+		struct page_input in = {
+			.title = row.title, .slug = row.slug, .parent_id = row.parent_id,
+			.body_src = row.body_src, .status = PAGE_DRAFT, .author_id = row.author_id,
+			.created_at = row.created_at, .comments_open = row.comments_open,
+			.menu_order = row.menu_order, .role = row.body_role,
+		};
+		char err[300];
+		tx_end(m); /* page_save() opens its own transaction */
+		if (page_save(m->db, a, mp.id, &in, 0, err, sizeof err) < 0)
+			line(m, it->line, "page %lld: not unpublished: %s", it->id, err);
+		else
+			map_put(m, "page", key, mp.id, it->guid, 0, NULL, NULL);
+		return;
+	}
 	if (si == 3 || si == 6) {
 		if (!found) {
 			line(m, it->line, "page %lld \"%s\": skipped: status %s is not imported for pages",
@@ -1280,7 +1425,151 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	return m->failed ? -1 : 0;
 }
 
+/* ---- the site's time zone ---- */
+
+/* 1 if, in the process's TZ, every sampled date reads as the old site
+** showed it. */
+static int zone_fits(const struct imp *m)
+{
+	for (int i = 0; i < m->n_zs; i++) {
+		const struct zsample *z = &m->zs[i];
+		struct tm tm;
+		time_t t = (time_t)z->gmt;
+		localtime_r(&t, &tm);
+		if (tm.tm_year + 1900 != z->y || tm.tm_mon + 1 != z->mo || tm.tm_mday != z->d ||
+		    tm.tm_hour != z->h || tm.tm_min != z->mi)
+			return 0;
+	}
+	return 1;
+}
+
+/* Tried first: where most news sites are. */
+static const char *const common_zones[] = {
+	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
+	"America/Vancouver", "America/Halifax", "America/Mexico_City", "America/Bogota",
+	"America/Lima", "America/Santiago", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+	"Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+	"Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Brussels", "Europe/Warsaw",
+	"Europe/Athens", "Europe/Helsinki", "Europe/Istanbul", "Europe/Kyiv", "Europe/Moscow",
+	"Africa/Lagos", "Africa/Cairo", "Africa/Nairobi", "Africa/Johannesburg", "Asia/Jerusalem",
+	"Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok",
+	"Asia/Jakarta", "Asia/Singapore", "Asia/Manila", "Asia/Hong_Kong", "Asia/Shanghai",
+	"Asia/Taipei", "Asia/Seoul", "Asia/Tokyo", "Australia/Perth", "Australia/Adelaide",
+	"Australia/Brisbane", "Australia/Sydney", "Australia/Melbourne", "Pacific/Auckland",
+};
+
+/* The export's time zone: the one it names, else the first zone every
+** sampled date fits (the site's own, then common zones, then every zone of zone1970.tab,
+** then Etc/GMT+N for one whole-hour offset), or "" when there is no date
+** to go by.  Looking sets the process's TZ (search only when may_search:
+** the command line), and puts `current` back. */
+static const char *zone_find(struct imp *m, const char *current, int may_search)
+{
+	if (m->zone && *m->zone)
+		return text_set_timezone_check(m->zone) == 0 ? m->zone : "";
+	if (!m->n_zs || !may_search)
+		return "";
+	/* The site's own zone, when the dates fit it, is as good as any. */
+	const char *found = text_set_timezone(current) == 0 && zone_fits(m) ? current : NULL;
+	for (size_t i = 0; !found && i < sizeof common_zones / sizeof *common_zones; i++)
+		if (text_set_timezone(common_zones[i]) == 0 && zone_fits(m))
+			found = common_zones[i];
+	FILE *f = found ? NULL : fopen("/usr/share/zoneinfo/zone1970.tab", "r");
+	char ln[512], cc[128], coord[128], zone[128];
+	while (f && !found && fgets(ln, sizeof ln, f))
+		if (*ln != '#' && sscanf(ln, "%127s %127s %127s", cc, coord, zone) == 3 &&
+		    text_set_timezone(zone) == 0 && zone_fits(m))
+			found = arena_strdup(m->cha, zone);
+	if (f)
+		fclose(f);
+	int one = 1;
+	for (int i = 1; i < m->n_zs; i++)
+		one &= m->zs[i].off == m->zs[0].off;
+	if (!found && one && m->zs[0].off % 3600 == 0 && m->zs[0].off)
+		found = arena_printf(m->cha, "Etc/GMT%+lld", -m->zs[0].off / 3600);
+	else if (!found && one && !m->zs[0].off)
+		found = "UTC";
+	if (text_set_timezone(current) != 0)
+		text_set_timezone("UTC");
+	return found ? found : "";
+}
+
+static const char sql_site_empty[] =
+    "SELECT NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM pages)"
+    " AND NOT EXISTS (SELECT 1 FROM wp_import_map)";
+
+/* Gives an empty site in UTC the export's time zone (opts->set_timezone),
+** or says in the report that they differ.  0, or -1 on a database error. */
+static int zone_adopt(struct imp *m)
+{
+	struct arena *a = arena_new();
+	const char *current = settings_get(m->db, a, "timezone");
+	if (!current || !*current)
+		current = "UTC";
+	const char *zone = zone_find(m, current, m->o->set_timezone == 1);
+	if (m->o->zone_out)
+		*m->o->zone_out = 0;
+	int rc = 0;
+	if (*zone && strcmp(zone, current) != 0) {
+		struct db_stmt *st = db_prepare(m->db, sql_site_empty);
+		int empty = db_step(st) == DB_ROW && db_col_int(st, 0);
+		db_done(st);
+		char err[200];
+		if (m->o->set_timezone && empty && !strcmp(current, "UTC")) {
+			if (!m->o->dry_run &&
+			    (settings_set(m->db, "timezone", zone, err, sizeof err) != 0 ||
+			     (m->o->set_timezone == 1 && text_set_timezone(zone) != 0)))
+				rc = -1;
+			else if (!m->o->dry_run && m->o->zone_out)
+				snprintf(m->o->zone_out, 64, "%s", zone);
+			m->zone_later = m->o->set_timezone != 1 && !m->o->dry_run && !rc;
+			if (!rc)
+				line(m, 0, "time zone: %s the export's, %s (this site had no articles "
+				     "yet), so that dated addresses keep their day", m->o->dry_run ?
+				     "would be set to" : "set to", zone);
+		} else {
+			line(m, 0, "time zone: the export's dates are in %s, this site's in %s: dated "
+			     "addresses follow the site's (Settings, time zone)", zone, current);
+		}
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* ---- the whole import ---- */
+
+static const char sql_site_has[] = "SELECT 1 FROM wp_import_map WHERE site = ?1 LIMIT 1";
+static const char sql_site_claim[] = "UPDATE wp_import_map SET site = ?1 WHERE site = ''";
+
+/* Rows mapped before imports were keyed by site (site '', migration 16)
+** are the one site imported until then: the first import after it that
+** finds no rows of its own site takes them as its own, as a re-import of
+** that site (the usual case: an import to try, then one at cutover) needs.
+** 0, or -1 on a database error. */
+static int claim_legacy(struct imp *m)
+{
+	if (one_id(m->db, sql_site_has, m->site) ||
+	    !one_id(m->db, sql_site_has, ""))
+		return 0;
+	line(m, 0, "this database's earlier WordPress import (made before imports were keyed by "
+	     "site) is taken as this site's, %s", m->site);
+	if (m->o->dry_run) {
+		m->site = ""; /* read them where they are */
+		return 0;
+	}
+	if (db_begin_alone(m->db) != DB_OK)
+		return -1;
+	struct db_stmt *st = db_prepare(m->db, sql_site_claim);
+	db_bind_text(st, 1, m->site);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK) {
+		db_rollback(m->db);
+		return -1;
+	}
+	return db_commit(m->db) == DB_OK ? 0 : -1;
+}
 
 static void report(struct imp *m)
 {
@@ -1350,7 +1639,14 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 	m.lines = tmpfile();
 	struct wxr_handler h = {&m, on_channel, on_author, on_term, validate_item};
 	m.last_shown = now_s();
+	m.site = "-";
 	int rc = pass(&m, path, P_VALIDATE, &h, err);
+	if (rc == 0 && (claim_legacy(&m) != 0 || zone_adopt(&m) != 0)) {
+		snprintf(err->msg, sizeof err->msg, "cannot prepare the import: %.240s",
+		         db_errmsg(db));
+		err->line = err->column = 0;
+		rc = -1;
+	}
 	if (rc == 0) {
 		h.channel = NULL;
 		h.author = on_author;
@@ -1358,10 +1654,11 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 		h.item = on_item;
 		m.started = m.last_shown = now_s();
 		/* Posts need the attachments (featured images, links) and the
-		** authors and terms imported before them: with no attachment, and
-		** every author and term before the first item (as WordPress writes
-		** them), one pass does both. */
-		m.posts_too = !m.n_attachments && !m.terms_late;
+		** authors and terms imported before them: with every author and
+		** term before the first item (as WordPress writes them) and every
+		** attachment before the first post (as Byline's export writes
+		** them; WordPress's interleaves them by id), one pass does both. */
+		m.posts_too = !m.attachments_late && !m.terms_late;
 		rc = pass(&m, path, P_TERMS, &h, err);
 		if (rc == 0 && !m.posts_too)
 			rc = pass(&m, path, P_POSTS, &h, err);

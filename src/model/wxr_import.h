@@ -10,20 +10,32 @@
 **      --uploads, or their old addresses kept);
 **   3. posts with their comments; 4. pages, parents before children.
 **
-** Passes 2 and 3 are one when the file has no attachment and every author
-** and term comes before the first item (as WordPress writes them); pass 4
-** is skipped when it has no page: the file is then read twice.
+** Passes 2 and 3 are one when every attachment comes before the first post
+** (as Byline's export writes them) and every author and term before the
+** first item (as WordPress writes them); pass 4 is skipped when it has no
+** page: the file is then read twice.
 **
-** Every WordPress thing imported is recorded in wp_import_map (its kind and
-** WordPress id, the Byline row it became, a digest of its fields) in the
+** Every WordPress thing imported is recorded in wp_import_map (the site it
+** came from, its kind and WordPress id, the Byline row it became, a digest
+** of its fields) in the
 ** same transaction as the rows it made; items are committed in batches
-** of a second's writes at most (one fsync a batch, db_begin_alone()).  An item refused by a check is skipped and
+** of a second's writes at most (one fsync a batch, db_begin_alone()), each
+** holding the change log (changes_hold(): one 'all' row a batch).  An item refused by a check is skipped and
 ** reported, the rest goes on; a database error stops the import with its
 ** batch undone.  Running the import again changes nothing; a later export
 ** of the same site adds what is new and updates what changed (its digest
-** differs); an import interrupted half way resumes by running it again.
+** differs: a comment's text and status; a post or page now in WordPress's
+** trash is unpublished); an import interrupted half way resumes by running
+** it again.
 ** Redirects (redirect.h) are added for every old address that differs from
 ** the new one.
+**
+** The site's time zone: WXR has none, but Byline's export writes one
+** (wp:timezone_string), and a WordPress export's local and GMT dates tell
+** the offsets, which the first zone found (common zones first, then
+** zone1970.tab) that gives every sampled date is taken to be.  An empty
+** site (no article, page or earlier import) still in UTC takes it when
+** opts->set_timezone; otherwise the report says when it differs.
 **
 ** Progress goes to opts->progress while it runs; the report (counts, and
 ** every item skipped or changed with the reason) to opts->report at the end.
@@ -44,6 +56,13 @@ struct wxr_import_opts {
 	FILE *progress;          /* progress lines (stderr), or NULL for none */
 	int progress_bar;        /* progress is a terminal: one redrawn bar */
 	FILE *report;            /* the report (stdout) */
+	int set_timezone;        /* a site with no articles yet, in the default UTC, takes
+	                            the export's time zone: 1, its timezone setting and the
+	                            process's TZ, found from the dates if the export names
+	                            none (the command line); 2, the setting alone, only
+	                            when the export names it (a server: the caller reloads
+	                            its settings, which sets TZ, once the import ends) */
+	char *zone_out;          /* if not NULL, [64]: the zone the site was given, or "" */
 };
 
 /* Imports the export at path.  Returns 0 (the report says what happened,

@@ -204,6 +204,7 @@ static int pick_field(struct state *s, const char *name)
 		else if (!strcmp(name, "wp:base_site_url")) s->field = &s->ch.base_site_url;
 		else if (!strcmp(name, "wp:base_blog_url")) s->field = &s->ch.base_blog_url;
 		else if (!strcmp(name, "wp:wxr_version")) s->field = &s->ch.version;
+		else if (!strcmp(name, "wp:timezone_string")) s->field = &s->ch.timezone;
 		break;
 	case R_COMMENTMETA:
 		break;
@@ -221,7 +222,7 @@ static int send_channel(struct state *s)
 		return -1;
 	}
 	s->channel_sent = 1;
-	FILL_STRINGS(&s->ch, struct wxr_channel, version, base_blog_url);
+	FILL_STRINGS(&s->ch, struct wxr_channel, version, timezone);
 	if (s->h->channel && (s->stop = s->h->channel(s->h->ctx, &s->ch)) != 0)
 		return -1;
 	return 0;

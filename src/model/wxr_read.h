@@ -35,6 +35,8 @@ struct wxr_channel {
 	const char *link;          /* <link>: the site's address */
 	const char *base_site_url; /* wp:base_site_url ("" in 1.0) */
 	const char *base_blog_url; /* wp:base_blog_url */
+	const char *timezone;      /* wp:timezone_string: the site's time zone, which
+	                              Byline's export writes ("" in WordPress's) */
 };
 
 struct wxr_author {

@@ -9,8 +9,10 @@
 ** import-wordpress` does), one import at a time.  Only the form's first and last bytes are ever in
 ** memory (http.h: body_cut).  Its progress lines and report go to a state kept
 ** here under a mutex, which /admin/tools/import/ shows (the page refreshes
-** itself every 2 seconds while the import runs).  The export is written to
-** a deleted temporary file and sent mapped from there.
+** itself every 2 seconds while the import runs).  When it ends, its report
+** is also written to DATA_DIR/wordpress-import.txt (a line of facts, then
+** the report), which the page reads after a restart.  The export is
+** written to a deleted temporary file and sent mapped from there.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #define REPORT_MAX (4u << 20) /* report bytes kept; past it, a line says so */
+#define REPORT_FILE "wordpress-import.txt" /* the last report, in the data folder */
 
 /* The one import (a process runs at most one at a time). */
 static struct {
@@ -47,6 +50,7 @@ static struct {
 	int line_ended;     /* the next progress byte begins a new line */
 	struct buf report;  /* the report, as the command prints it */
 	time_t started, ended_at;
+	int loaded;         /* the last report on disk was looked for */
 	pthread_cond_t ended; /* signalled when running drops to 0 */
 } imp = {.mu = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER};
 
@@ -91,9 +95,77 @@ static ssize_t report_write(void *c, const char *b, size_t n)
 	return (ssize_t)n;
 }
 
+/* Writes the ended import's report to the data folder (imp.mu held):
+** "byline-import <started> <ended> <failed> <dry_run> <file>\n" then the
+** report, replaced whole (a temporary file renamed). */
+static void report_save(const char *data_dir)
+{
+	char path[4200], tmp[4300];
+	snprintf(path, sizeof path, "%s/" REPORT_FILE, data_dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); /* emails inside */
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		log_warn("tools: cannot keep the import's report in %s: %s", tmp, strerror(errno));
+		return;
+	}
+	char name[sizeof imp.file];
+	snprintf(name, sizeof name, "%s", imp.file);
+	for (char *c = name; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = '?';
+	fprintf(f, "byline-import %lld %lld %d %d %s\n", (long long)imp.started,
+	        (long long)imp.ended_at, imp.failed, imp.dry_run, name);
+	if (imp.report.len)
+		fwrite(imp.report.data, 1, imp.report.len, f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		log_warn("tools: cannot keep the import's report in %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/* Reads the report report_save() wrote, once, when no import has run since
+** the server started (imp.mu held). */
+static void report_load(const char *data_dir)
+{
+	if (imp.loaded || imp.running || imp.done)
+		return;
+	imp.loaded = 1;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/" REPORT_FILE, data_dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char head[512];
+	long long started, ended;
+	int failed, dry, at = 0;
+	if (fgets(head, sizeof head, f) &&
+	    sscanf(head, "byline-import %lld %lld %d %d %n", &started, &ended, &failed, &dry,
+	           &at) == 4 && at > 0) {
+		char *nl = strchr(head + at, '\n');
+		if (nl)
+			*nl = 0;
+		snprintf(imp.file, sizeof imp.file, "%s", head + at);
+		imp.started = (time_t)started;
+		imp.ended_at = (time_t)ended;
+		imp.failed = failed != 0;
+		imp.dry_run = dry != 0;
+		buf_reset(&imp.report);
+		char chunk[8192];
+		size_t got;
+		while (imp.report.len < REPORT_MAX && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&imp.report, chunk, got);
+		imp.done = 1;
+	}
+	fclose(f);
+}
+
 static void *import_main(void *arg)
 {
 	struct job *j = arg;
+	char zone[64] = "";
 	FILE *prog = fopencookie(NULL, "w", (cookie_io_functions_t){.write = progress_write});
 	FILE *rep = fopencookie(NULL, "w", (cookie_io_functions_t){.write = report_write});
 	if (prog)
@@ -104,16 +176,22 @@ static void *import_main(void *arg)
 		.progress = prog,
 		.progress_bar = 1, /* a line 5 times a second, each replacing the last */
 		.report = rep,
+		.set_timezone = 2, /* the export's zone for an empty site: the setting */
+		.zone_out = zone,
 	};
 	struct wxr_error e = {0};
 	struct db *db = db_pool_get(j->app->pool);
 	int rc = prog && rep ? wxr_import(db, j->path, &o, &e) : -1;
 	db_pool_put(j->app->pool, db);
+	if (*zone)
+		web_settings_changed(j->app); /* the site took the export's time zone */
 	if (prog)
 		fclose(prog);
 	if (rep)
 		fclose(rep);
 	unlink(j->path);
+	char data_dir[4096];
+	snprintf(data_dir, sizeof data_dir, "%s", j->app->data_dir);
 	free(j); /* before the end is signalled: serve may exit right after */
 	pthread_mutex_lock(&imp.mu);
 	if (rc != 0) {
@@ -130,6 +208,7 @@ static void *import_main(void *arg)
 	imp.running = 0;
 	imp.done = 1;
 	imp.ended_at = time(NULL);
+	report_save(data_dir);
 	pthread_cond_broadcast(&imp.ended);
 	pthread_mutex_unlock(&imp.mu);
 	return NULL;
@@ -161,6 +240,7 @@ static void show_import(struct page *p, int status, const char *error)
 	struct arena *a = p->a;
 	struct tv *ctx = admin_context(p, "Import from WordPress");
 	pthread_mutex_lock(&imp.mu);
+	report_load(p->app->data_dir);
 	tv_set_bool(a, ctx, "running", imp.running);
 	if (imp.running)
 		tv_set_int(a, ctx, "refresh", 2); /* reloads itself: no script */
@@ -181,6 +261,11 @@ static void show_import(struct page *p, int status, const char *error)
 	}
 	tv_set_str(a, ctx, "report", arena_strndup(a, imp.report.data ? imp.report.data : "",
 	                                          imp.report.len));
+	struct tm et;
+	char ended[32] = "";
+	if (imp.ended_at && localtime_r(&imp.ended_at, &et))
+		strftime(ended, sizeof ended, "%Y-%m-%d at %H:%M", &et);
+	tv_set_str(a, ctx, "ended", arena_strdup(a, ended));
 	tv_set_int(a, ctx, "seconds", (long long)((imp.running ? time(NULL) : imp.ended_at) -
 	                                          imp.started));
 	pthread_mutex_unlock(&imp.mu);

@@ -363,6 +363,7 @@ def migration():
                           "DROP TRIGGER articles_material; DROP TABLE article_authors;"
                           "DROP TABLE article_notes;"
                           "ALTER TABLE articles DROP COLUMN modified_at;"
+                          "DROP TRIGGER changes_hold; DROP TABLE changes_held;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
