@@ -22,6 +22,7 @@
 #include "http/multipart.h"
 #include "model/account.h"
 #include "model/article.h"
+#include "model/autosave.h"
 #include "model/media.h"
 #include "model/revision.h"
 #include "model/taxonomy.h"
@@ -160,6 +161,9 @@ struct draft {
 	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
 	const char *message;     /* the form as a whole */
 	const char *preview;     /* rendered body for Preview, or NULL */
+	long long updated_at;    /* the article's last save, 0 for a new one */
+	int offer_autosave;      /* show the writer's newer autosave, if any */
+	const char *notice;      /* a note above the form (restored text), or NULL */
 };
 
 static void draft_from_article(struct page *p, const struct article *art, struct draft *d)
@@ -178,6 +182,8 @@ static void draft_from_article(struct page *p, const struct article *art, struct
 	d->alt = art->featured_alt;
 	d->comments_open = art->comments_open;
 	d->is_sticky = art->is_sticky;
+	d->updated_at = art->updated_at;
+	d->offer_autosave = 1;
 	if (art->published_at) {
 		struct tm tm;
 		time_t t = (time_t)art->published_at;
@@ -221,6 +227,25 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	tv_set(a, f, "errors", errs);
 	if (d->message)
 		tv_set_str(a, ctx, "error", d->message);
+	if (d->notice)
+		tv_set_str(a, ctx, "notice", d->notice);
+	/* The writer's autosave, when newer than the article and not what the
+	** form shows: offered with Restore (a link) and Dismiss (a form). */
+	struct autosave as;
+	if (d->offer_autosave && autosave_get(p->db, a, d->id, p->user->id, &as) == 0 &&
+	    as.saved_at >= d->updated_at &&
+	    (strcmp(as.headline, d->headline) || strcmp(as.dek, d->dek) ||
+	     strcmp(as.body_src, d->body) || strcmp(as.tags, d->tags))) {
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "when", admin_time(p, as.saved_at));
+		tv_set_str(a, o, "restore_url", d->id ? arena_printf(a, "/admin/articles/%lld/?autosave"
+		                                                        "=restore", d->id)
+		                                      : "/admin/articles/new?autosave=restore");
+		tv_set_int(a, o, "article_id", d->id);
+		tv_set(a, f, "autosave", o);
+	} else {
+		tv_set_bool(a, f, "autosave", 0);
+	}
 	if (d->preview)
 		tv_set(a, f, "preview", tv_html(a, d->preview, strlen(d->preview)));
 	else
@@ -304,12 +329,34 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	admin_render(p, status, "admin_editor", ctx);
 }
 
+/* With ?autosave=restore, the writer's autosave replaces the text fields
+** (not saved: the writer reads it and presses Save). */
+static void restore_autosave(struct page *p, struct draft *d)
+{
+	const char *q = http_query(p->req, "autosave", NULL);
+	struct autosave as;
+	if (!q || strcmp(q, "restore") != 0 ||
+	    autosave_get(p->db, p->a, d->id, p->user->id, &as) != 0)
+		return;
+	d->headline = as.headline;
+	d->dek = as.dek;
+	d->body = as.body_src;
+	d->tags = as.tags;
+	d->offer_autosave = 0;
+	d->notice = arena_printf(p->a, "The autosave of %s is restored below. It is not saved "
+	                               "yet: check it, then press Save.",
+	                         admin_time(p, as.saved_at));
+}
+
 void admin_article_new(struct page *p)
 {
 	struct draft d;
 	memset(&d, 0, sizeof d);
 	d.status = ARTICLE_DRAFT;
 	d.comments_open = p->app->settings.comments_open;
+	d.headline = d.slug = d.dek = d.body = d.tags = "";
+	d.offer_autosave = 1;
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -338,6 +385,7 @@ void admin_article_edit(struct page *p)
 		return;
 	struct draft d;
 	draft_from_article(p, &art, &d);
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -393,13 +441,41 @@ static void draft_from_form(struct page *p, struct draft *d)
 void admin_article_refuse(struct page *p, int status, const char *why)
 {
 	if (!p->user) {
-		site_forbidden(p, why);
+		/* The session ended while they typed: the sign-in form carries
+		** the fields and gives the editor back after (admin_login.c). */
+		admin_login_carry(p, status, why);
 		return;
 	}
 	struct draft d;
 	draft_from_form(p, &d);
 	d.message = why;
 	show_editor(p, status, &d);
+}
+
+void admin_article_resume(struct page *p, long long id)
+{
+	struct draft d;
+	draft_from_form(p, &d);
+	d.id = id;
+	if (id) {
+		struct article art;
+		if (article_by_id(p->db, p->a, id, &art) != 0) {
+			site_not_found(p);
+			return;
+		}
+		if (!admin_can_edit(p, &art)) {
+			site_forbidden(p, "You are signed in, but this account cannot edit that "
+			                  "article. What was typed is below.");
+			return;
+		}
+		d.updated_at = art.updated_at;
+	}
+	d.message = NULL;
+	if (!d.status)
+		d.status = ARTICLE_DRAFT;
+	d.notice = "You are signed in again. What you typed is below and is not saved yet: "
+	           "check it, then press Save.";
+	show_editor(p, 200, &d);
 }
 
 /* Splits "a, b, c" into trimmed names.  Returns the count. */
@@ -436,6 +512,12 @@ void admin_article_save(struct page *p)
 		d.err_headline = "Please write a headline.";
 	if (!d.status)
 		d.status = ARTICLE_DRAFT;
+	/* The bar's Publish button publishes (or schedules, with a future
+	** date); a contributor's "Submit for review" asks for review. */
+	if (action && !strcmp(action, "publish"))
+		d.status = ARTICLE_PUBLISHED;
+	else if (action && !strcmp(action, "submit"))
+		d.status = ARTICLE_PENDING;
 	/* Who may set which status. */
 	struct article probe;
 	memset(&probe, 0, sizeof probe);
@@ -550,6 +632,10 @@ void admin_article_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
+	/* Saved: the writer's autosave of it (or of the new article) is spent. */
+	autosave_delete(p->db, d.id, p->user->id);
+	if (!d.id)
+		autosave_delete(p->db, id, p->user->id);
 	const char *notice = d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
 	                   : d.status == ARTICLE_PENDING ? "submitted" : "saved";
