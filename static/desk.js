@@ -231,6 +231,17 @@
     // site's stylesheet and images load as on the site.
     frame = el('iframe', { title: 'Live preview of the article', sandbox: 'allow-same-origin',
                            name: 'live-preview' });
+    // Keep the reader's place across redraws; the first time, start at
+    // the article rather than the masthead.
+    var scrolled = null;
+    frame.addEventListener('load', function () {
+      var doc = frame && frame.contentDocument;
+      if (!doc) return;
+      var art = doc.querySelector('article') || doc.querySelector('main');
+      if (scrolled == null && art) art.scrollIntoView();
+      else if (scrolled != null && doc.scrollingElement) doc.scrollingElement.scrollTop = scrolled;
+      doc.addEventListener('scroll', function () { scrolled = doc.scrollingElement.scrollTop; });
+    });
     panel.appendChild(frame);
     bodyField.parentNode.insertBefore(panel, bodyField.nextSibling);
     main.classList.add('is-split');

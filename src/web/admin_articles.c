@@ -30,6 +30,8 @@
 #include "render/value.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
 
@@ -680,7 +682,8 @@ void admin_revisions_list(struct page *p)
 		struct tv *r = tv_map(a);
 		tv_set_int(a, r, "id", revs[i].id);
 		tv_set_str(a, r, "who", revs[i].user_name);
-		tv_set_str(a, r, "when", text_date_iso(a, (time_t)revs[i].created_at));
+		tv_set_str(a, r, "when", admin_time(p, revs[i].created_at));
+		tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)revs[i].created_at));
 		tv_set_str(a, r, "headline", revs[i].headline);
 		tv_set_str(a, r, "status", article_status_label(revs[i].status));
 		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
@@ -692,7 +695,50 @@ void admin_revisions_list(struct page *p)
 	admin_render(p, 200, "admin_revisions", ctx);
 }
 
-/* Appends a diff of two texts as template rows. */
+/* One line of a diff as template segments: the words a changed line pairs
+** with its counterpart marked (is_del / is_ins), the rest plain; the
+** line's own '\n' dropped. */
+static struct tv *diff_row(struct arena *a, enum diff_op op, const char *text, size_t len,
+                           const char *other, size_t olen, int paired)
+{
+	if (len && text[len - 1] == '\n')
+		len--;
+	if (olen && other[olen - 1] == '\n')
+		olen--;
+	struct tv *r = tv_map(a);
+	tv_set_str(a, r, "sign", op == DIFF_ADD ? "+" : op == DIFF_DEL ? "−" : " ");
+	tv_set_str(a, r, "kind", op == DIFF_ADD ? "add" : op == DIFF_DEL ? "del" : "same");
+	struct tv *segs = tv_list(a);
+	size_t n = 0;
+	struct diff_line *w = NULL;
+	if (paired)
+		w = op == DIFF_DEL ? diff_words(a, text, len, other, olen, &n)
+		                   : diff_words(a, other, olen, text, len, &n);
+	for (size_t i = 0; paired && i < n; i++) {
+		if ((op == DIFF_DEL && w[i].op == DIFF_ADD) || (op == DIFF_ADD && w[i].op == DIFF_DEL))
+			continue; /* the other side's words */
+		struct tv *g = tv_map(a);
+		tv_set_str(a, g, "text", arena_strndup(a, w[i].text, w[i].len));
+		tv_set_bool(a, g, "is_del", w[i].op == DIFF_DEL);
+		tv_set_bool(a, g, "is_ins", w[i].op == DIFF_ADD);
+		tv_set_bool(a, g, "is_same", w[i].op == DIFF_SAME);
+		tv_push(a, segs, g);
+	}
+	if (!paired) {
+		struct tv *g = tv_map(a);
+		tv_set_str(a, g, "text", arena_strndup(a, text, len));
+		tv_set_bool(a, g, "is_del", op == DIFF_DEL);
+		tv_set_bool(a, g, "is_ins", op == DIFF_ADD);
+		tv_set_bool(a, g, "is_same", op == DIFF_SAME);
+		tv_push(a, segs, g);
+	}
+	tv_set(a, r, "segs", segs);
+	return r;
+}
+
+/* Appends a diff of two texts as template rows, if they differ: a line
+** diff, and within each run of changed lines the k-th deleted line paired
+** with the k-th added one and their changed words marked. */
 static void add_diff(struct page *p, struct tv *list, const char *label, const char *old,
                      const char *new_)
 {
@@ -707,16 +753,80 @@ static void add_diff(struct page *p, struct tv *list, const char *label, const c
 	struct tv *block = tv_map(a);
 	tv_set_str(a, block, "label", label);
 	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tv *r = tv_map(a);
-		tv_set_str(a, r, "text", arena_strndup(a, lines[i].text, lines[i].len));
-		tv_set_str(a, r, "sign", lines[i].op == DIFF_ADD ? "+" : lines[i].op == DIFF_DEL ? "−" : " ");
-		tv_set_str(a, r, "kind", lines[i].op == DIFF_ADD ? "add" : lines[i].op == DIFF_DEL ? "del"
-		                                                                               : "same");
-		tv_push(a, rows, r);
+	for (size_t i = 0; i < n;) {
+		if (lines[i].op == DIFF_SAME) {
+			tv_push(a, rows, diff_row(a, DIFF_SAME, lines[i].text, lines[i].len, NULL, 0, 0));
+			i++;
+			continue;
+		}
+		size_t d0 = i;
+		while (i < n && lines[i].op == DIFF_DEL)
+			i++;
+		size_t a0 = i;
+		while (i < n && lines[i].op == DIFF_ADD)
+			i++;
+		size_t nd = a0 - d0, na = i - a0;
+		for (size_t k = 0; k < nd; k++)
+			tv_push(a, rows, diff_row(a, DIFF_DEL, lines[d0 + k].text, lines[d0 + k].len,
+			                          k < na ? lines[a0 + k].text : NULL,
+			                          k < na ? lines[a0 + k].len : 0, k < na));
+		for (size_t k = 0; k < na; k++)
+			tv_push(a, rows, diff_row(a, DIFF_ADD, lines[a0 + k].text, lines[a0 + k].len,
+			                          k < nd ? lines[d0 + k].text : NULL,
+			                          k < nd ? lines[d0 + k].len : 0, k < nd));
 	}
 	tv_set(a, block, "lines", rows);
 	tv_push(a, list, block);
+}
+
+static int cmp_names(const void *x, const void *y)
+{
+	return strcasecmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A tag list as a set: trimmed names, sorted, one a line, for a diff in
+** which re-ordering tags is no change. */
+static const char *tag_set(struct page *p, const char *text)
+{
+	const char *names[MAX_TAGS];
+	size_t n = split_tags(p, text, names, MAX_TAGS);
+	qsort(names, n, sizeof *names, cmp_names);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcasecmp(names[i], names[i - 1]) != 0)
+			buf_printf(&b, "%s\n", names[i]);
+	const char *out = arena_strdup(p->a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static const char *section_name(struct term *secs, size_t n, long long id)
+{
+	if (!id)
+		return "(none)";
+	for (size_t i = 0; i < n; i++)
+		if (secs[i].id == id)
+			return secs[i].name;
+	return "(a section since deleted)";
+}
+
+/* The featured image as the revision view shows it, or false. */
+static struct tv *image_view(struct page *p, long long media_id, const char *alt)
+{
+	struct media m;
+	if (!media_id || media_by_id(p->db, p->a, media_id, &m) != 0) {
+		struct tv *none = tv_map(p->a);
+		tv_set_bool(p->a, none, "url", 0);
+		tv_set_str(p->a, none, "label", media_id ? "(an image since deleted)" : "(none)");
+		return none;
+	}
+	struct tv *v = tv_map(p->a);
+	tv_set_str(p->a, v, "url", m.url);
+	tv_set_int(p->a, v, "width", m.width);
+	tv_set_int(p->a, v, "height", m.height);
+	tv_set_str(p->a, v, "alt", alt);
+	tv_set_str(p->a, v, "label", arena_printf(p->a, "%u×%u", m.width, m.height));
+	return v;
 }
 
 void admin_revision_show(struct page *p)
@@ -733,19 +843,36 @@ void admin_revision_show(struct page *p)
 	struct tv *ctx = admin_context(p, "Revision");
 	tv_set_str(a, ctx, "headline", art.headline);
 	tv_set_str(a, ctx, "who", rev.user_name);
-	tv_set_str(a, ctx, "when", text_date_iso(a, (time_t)rev.created_at));
+	tv_set_str(a, ctx, "when", admin_time(p, rev.created_at));
+	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)rev.created_at));
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
 	                                          rev.id));
 	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/articles/%lld/revisions/", art.id));
-	/* The diff from this revision to the article as it is now. */
+	/* The diff from this revision to the article as it is now: every
+	** field Restore changes. */
 	struct tv *blocks = tv_list(a);
 	add_diff(p, blocks, "Headline", rev.headline, art.headline);
 	add_diff(p, blocks, "Slug", rev.slug, art.slug);
 	add_diff(p, blocks, "Standfirst", rev.dek, art.dek);
-	add_diff(p, blocks, "Tags", rev.tags, article_tag_list(p->db, a, art.id));
+	size_t ns;
+	struct term *secs = section_all(p->db, a, &ns);
+	add_diff(p, blocks, "Section", section_name(secs, ns, rev.section_id),
+	         section_name(secs, ns, art.section_id));
+	add_diff(p, blocks, "Tags", tag_set(p, rev.tags),
+	         tag_set(p, article_tag_list(p->db, a, art.id)));
+	add_diff(p, blocks, "Featured image alt text", rev.featured_alt, art.featured_alt);
 	add_diff(p, blocks, "Body", rev.body_src, art.body_src);
+	int image_changed = rev.featured_media_id != art.featured_media_id;
+	if (image_changed) {
+		struct tv *img = tv_map(a);
+		tv_set(a, img, "then", image_view(p, rev.featured_media_id, rev.featured_alt));
+		tv_set(a, img, "now", image_view(p, art.featured_media_id, art.featured_alt));
+		tv_set(a, ctx, "image", img);
+	} else {
+		tv_set_bool(a, ctx, "image", 0);
+	}
 	tv_set(a, ctx, "blocks", blocks);
-	tv_set_bool(a, ctx, "same", blocks->len == 0);
+	tv_set_bool(a, ctx, "same", blocks->len == 0 && !image_changed);
 	admin_render(p, 200, "admin_revision", ctx);
 }
 

@@ -22,8 +22,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, check, done  # noqa: E402
-from test_desk import (COOKIE, EVIL, form_message, get, send, session_cookie,  # noqa: E402
-                       edit_form, saved_id, csrf_in)
+from test_desk import (EVIL, form_message, get, send, session_cookie,  # noqa: E402
+                       edit_form, saved_id, csrf_in, upload, png)
 from test_trust import PAYLOAD, hostile, people_on  # noqa: E402
 
 
@@ -196,6 +196,57 @@ def main():
         check(r.status == 403, "signed-out preview: 403", r.status)
         r = send(s, "/admin/articles/preview", {"csrf": au.csrf, "headline": "x"}, who=au)
         check(r.status == 422, "a preview without its fields: 422", r.status)
+
+        # ---- revisions: every field Restore changes, word-level, local times
+        upload(s, ed, png(4, 3, (10, 20, 30)), "one.png", "image/png")
+        upload(s, ed, png(5, 3, (40, 50, 60)), "two.png", "image/png")
+        m1, m2 = [r[0] for r in s.sql("SELECT id FROM media ORDER BY id")[-2:]]
+        r = send(s, "/admin/articles/new", edit_form(
+            ed, headline="Tide tables revised", body="The harbour master said on Monday.\n\n"
+            "Second paragraph stays.\n", tags="Harbour, Tides", new_section="Maritime",
+            featured_media=str(m1), featured_alt="A first photo"))
+        rid, _ = saved_id(r)
+        sec = s.sql("SELECT section_id FROM articles WHERE id=?", rid)[0][0]
+        first = s.sql("SELECT max(id) FROM revisions WHERE article_id=?", rid)[0][0]
+        # Same text, tags re-ordered: no change shown.
+        send(s, "/admin/articles/%d/" % rid, edit_form(
+            ed, headline="Tide tables revised", body="The harbour master said on Monday.\n\n"
+            "Second paragraph stays.\n", tags="Tides, Harbour", section=str(sec),
+            featured_media=str(m1), featured_alt="A first photo"))
+        r = get(s, "/admin/articles/%d/revisions/%d/" % (rid, first), who=ed)
+        check(r.status == 200 and "is the same as the article now" in r.text and
+              "<h2>Tags</h2>" not in r.text, "re-ordering tags is not a change", r.status)
+        when = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', r.text)
+        check(when and re.search(r", \d{2}:\d{2}$", when.group(2)) and
+              when.group(1) != when.group(2), "the revision's time is readable and local",
+              when and when.groups())
+        # Change every field Restore restores.
+        send(s, "/admin/articles/%d/" % rid, edit_form(
+            ed, headline="Tide tables corrected", body="The harbour master said on Tuesday.\n\n"
+            "Second paragraph stays.\n", tags="Harbour, Storms", new_section="Weather",
+            featured_media=str(m2), featured_alt="A second photo", slug="tide-tables"))
+        r = get(s, "/admin/articles/%d/revisions/%d/" % (rid, first), who=ed)
+        t = r.text
+        for label in ("Headline", "Slug", "Section", "Tags", "Featured image alt text", "Body",
+                      "Featured image"):
+            check("<h2>%s</h2>" % label in t, "the diff shows the %s Restore changes" % label)
+        check("<del>revised</del>" in t and "<ins>corrected</ins>" in t and
+              "<del>Monday</del>" in t and "<ins>Tuesday</ins>" in t,
+              "changed words are marked within the changed lines")
+        check("<del>The harbour master said on Monday.</del>" not in t,
+              "…not whole lines")
+        check("<del>Tides</del>" in t and "<ins>Storms</ins>" in t and
+              "<del>Maritime</del>" in t and "<ins>Weather</ins>" in t,
+              "tags and sections show by name")
+        imgs = re.findall(r'<img src="(/media/[^"]+)"[^>]*class="thumb"', t)
+        urls = [s.sql("SELECT hash, ext FROM media WHERE id=?", m)[0] for m in (m1, m2)]
+        check(len(imgs) == 2 and all(h in imgs[i] for i, (h, _) in enumerate(urls)),
+              "the featured image then and now are both shown", imgs)
+        r = send(s, "/admin/articles/%d/revisions/%d/" % (rid, first), {"csrf": ed.csrf}, who=ed)
+        row = s.sql("SELECT headline, featured_media_id, featured_alt, section_id FROM articles "
+                    "WHERE id=?", rid)[0]
+        check(r.status == 303 and row == ("Tide tables revised", m1, "A first photo", sec),
+              "Restore restores what the diff showed", row)
 
         # ---- no-JS: the session ends while typing
         typed = edit_form(au, headline="Council <votes> tonight", body="An hour's work & more.",
