@@ -135,11 +135,15 @@
   var bodyField = document.getElementById('body-field');
   var bar = el('div', { 'class': 'md-toolbar', role: 'toolbar', 'aria-label': 'Format the body',
                         'aria-controls': 'body' });
-  [['bold', 'B', 'Bold (Ctrl+B)'], ['italic', 'I', 'Italic (Ctrl+I)'],
-   ['link', 'Link', 'Link (Ctrl+K)'], ['heading', 'H2', 'Heading'],
-   ['quote', '“ ”', 'Quote'], ['list', '• List', 'Bulleted list'],
+  // Visible words (the accessible name is the label seen); the shortcut in
+  // the tooltip and aria-keyshortcuts.
+  [['bold', 'Bold', 'Bold (Ctrl+B)', 'Control+B'], ['italic', 'Italic', 'Italic (Ctrl+I)', 'Control+I'],
+   ['link', 'Link', 'Link (Ctrl+K)', 'Control+K'], ['heading', 'Heading', 'Heading (##)'],
+   ['quote', 'Quote', 'Quote (>)'], ['list', 'List', 'Bulleted list (-)'],
    ['image', 'Image', 'Insert an image']].forEach(function (b) {
-    var btn = el('button', { type: 'button', 'data-md': b[0], 'aria-label': b[2], title: b[2] }, b[1]);
+    var attrs = { type: 'button', 'data-md': b[0], title: b[2] };
+    if (b[3]) attrs['aria-keyshortcuts'] = b[3];
+    var btn = el('button', attrs, b[1]);
     btn.addEventListener('click', function () { actions[b[0]](); });
     bar.appendChild(btn);
   });

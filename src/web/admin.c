@@ -97,12 +97,18 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
+	/* Only the pages that use it load desk.js (the editor); the others
+	** stay script-free under the same policy. */
 	http_resp_header(p->resp, "Content-Security-Policy", DESK_CSP);
-	const char *js = "/static/desk.js";
-	for (size_t i = 0; i < p->app->n_statics; i++)
-		if (!strcmp(p->app->statics[i].name, "desk.js"))
-			js = arena_printf(p->a, "/static/desk.js?v=%s", p->app->statics[i].etag);
-	tv_set_str(p->a, ctx, "desk_js_url", js);
+	if (!strcmp(name, "admin_editor")) {
+		const char *js = "/static/desk.js";
+		for (size_t i = 0; i < p->app->n_statics; i++)
+			if (!strcmp(p->app->statics[i].name, "desk.js"))
+				js = arena_printf(p->a, "/static/desk.js?v=%s", p->app->statics[i].etag);
+		tv_set_str(p->a, ctx, "desk_js_url", js);
+	} else {
+		tv_set_bool(p->a, ctx, "desk_js_url", 0);
+	}
 	site_render(p, status, name, ctx);
 }
 
