@@ -242,7 +242,9 @@
       var doc = frame && frame.contentDocument;
       if (!doc) return;
       var art = doc.querySelector('article') || doc.querySelector('main');
-      if (scrolled == null && art) art.scrollIntoView();
+      // (scrollIntoView would scroll this page too: set the frame's own.)
+      if (scrolled == null && art && doc.scrollingElement)
+        doc.scrollingElement.scrollTop = art.getBoundingClientRect().top - 8;
       else if (scrolled != null && doc.scrollingElement) doc.scrollingElement.scrollTop = scrolled;
       doc.addEventListener('scroll', function () { scrolled = doc.scrollingElement.scrollTop; });
     });
