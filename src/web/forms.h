@@ -87,6 +87,7 @@
 ** may send (WEB_SIGNED_OUT_BODY), percent-encoded (3 bytes a byte), and
 ** their names. */
 #define LOGIN_CARRY_BYTES (3 * 8 * 1024 + 2048)
+#define LOGIN_BODY_LIMIT (FORM_BODY_LIMIT(LOGIN_FORM) + LOGIN_CARRY_BYTES)
 
 /* What the editor's script sends to autosave and to the live preview
 ** (static/desk.js): the article's id, the text fields and the featured

@@ -103,7 +103,7 @@ static const struct route routes[] = {
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
 	{"POST", "/admin/login",              admin_login_post,    NEED_ORIGIN,
-	                                      FORM_BODY_LIMIT(LOGIN_FORM) + LOGIN_CARRY_BYTES,
+	                                      LOGIN_BODY_LIMIT,
 	                                      admin_login_refuse},
 	{"POST", "/admin/logout",             admin_logout_post,   C | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
