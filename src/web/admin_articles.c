@@ -217,6 +217,10 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	tv_set_bool(a, f, "is_sticky", d->is_sticky);
 	tv_set_bool(a, f, "can_pin", p->user->role >= ROLE_EDITOR);
 	tv_set_str(a, f, "timezone", p->app->settings.timezone);
+	if (d->updated_at)
+		tv_set_str(a, f, "saved_when", admin_time(p, d->updated_at));
+	else
+		tv_set_bool(a, f, "saved_when", 0);
 	struct tv *errs = tv_map(a);
 #define ERR(k, v) if (v) tv_set_str(a, errs, k, v); else tv_set_bool(a, errs, k, 0)
 	ERR("headline", d->err_headline);

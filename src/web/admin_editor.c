@@ -109,8 +109,13 @@ void admin_autosave_post(struct page *p)
 		                   "again.");
 		return;
 	}
-	json_reply(p, 200, arena_printf(p->a, "\"saved_at\":%lld,\"time\":\"%s\"", now,
-	                                admin_time(p, now)));
+	/* The time is in the site's date format, which may hold any text. */
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "\"saved_at\":%lld,\"time\":\"", now);
+	esc_json_s(&b, admin_time(p, now));
+	buf_puts(&b, "\"");
+	json_reply(p, 200, arena_strdup(p->a, buf_cstr(&b)));
+	buf_free(&b);
 }
 
 void admin_autosave_dismiss(struct page *p)
