@@ -315,7 +315,24 @@
   });
   lastSent = snapshot();
   setInterval(autosave, AUTOSAVE_EVERY);
-  form.addEventListener('submit', function () { submitting = true; });
+  form.addEventListener('submit', function (ev) {
+    // Signed out: sending the form now would only come back as the
+    // sign-in page; sign in here first (the text stays).
+    if (prompting) {
+      ev.preventDefault();
+      var first = document.getElementById('reauth-email');
+      if (first) first.focus();
+      return;
+    }
+    submitting = true;
+  });
+  // Leaving while the text cannot be saved: the browser asks first.
+  window.addEventListener('beforeunload', function (ev) {
+    if (prompting && dirty) {
+      ev.preventDefault();
+      ev.returnValue = '';
+    }
+  });
   // Leaving the page (closing the tab, following a link): one last autosave.
   function flush() {
     if (!dirty || submitting || snapshot() === lastSent || !navigator.sendBeacon) return;

@@ -109,6 +109,11 @@ L.test('editor (JS on): toolbar, shortcut, image, live preview, autosave and res
     L.eq(sql(`SELECT count(*) FROM sessions WHERE token_hash = '${hash}'`), '[(0,)]', 'the session row is gone');
     await page.locator('#signin-prompt').waitFor({ state: 'visible', timeout: 20_000 });
     L.ok((await page.locator('#editor-state').innerText()).includes('session has ended'), 'the bar says the session ended');
+    const before = page.url();
+    await page.click('button[name=action][value=save]');
+    await L.sleep(500);
+    L.ok(page.url() === before && await page.locator('#reauth-email').evaluate((e) => e === document.activeElement),
+      'Save while signed out stays here and points to the sign-in fields', page.url());
     await page.fill('#reauth-email', acc.email);
     await page.fill('#reauth-password', acc.password);
     await page.click('#reauth-submit');
