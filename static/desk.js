@@ -202,13 +202,21 @@
     f.set('featured_alt', value('featured_alt'));
     return f;
   }
-  function drawPreview() {
+  function drawPreview(retried) {
     if (!panel) return;
     var seq = ++previewSeq;
     fetch('/admin/articles/preview', { method: 'POST', body: previewFields(),
                                        credentials: 'same-origin', redirect: 'manual' })
       .then(function (r) {
-        if (r.status === 403 || r.type === 'opaqueredirect') { signedOut(); return null; }
+        if (r.status === 403 || r.type === 'opaqueredirect') {
+          // Signed out, or a stale token (then the next redraw has the new one).
+          refreshToken().then(function (ok) {
+            if (!ok) signedOut();
+            else if (retried !== true) drawPreview(true);  // with the new token
+            else say('The preview was refused: you may no longer edit this article.', true);
+          });
+          return null;
+        }
         return r.text();
       })
       .then(function (html) {
@@ -219,7 +227,7 @@
   function schedulePreview() {
     if (!panel) return;
     clearTimeout(previewTimer);
-    previewTimer = setTimeout(drawPreview, PREVIEW_AFTER);
+    previewTimer = setTimeout(function () { drawPreview(false); }, PREVIEW_AFTER);
   }
   previewBtn.addEventListener('click', function () {
     if (panel) {
@@ -252,7 +260,7 @@
     bodyField.parentNode.insertBefore(panel, bodyField.nextSibling);
     main.classList.add('is-split');
     previewBtn.setAttribute('aria-pressed', 'true');
-    drawPreview();
+    drawPreview(false);
   });
 
   // ---- autosave ----
@@ -279,6 +287,11 @@
     fetch('/admin/autosave', { method: 'POST', body: autosaveFields(), credentials: 'same-origin',
                                redirect: 'manual' })
       .then(function (r) {
+        var json = (r.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+        if (r.status === 403 && json) {
+          // Signed in, but this article is no longer theirs to edit.
+          return r.json().then(function (j) { dirty = false; say(j.error || 'Not autosaved.', true); });
+        }
         if (r.status === 403 || r.status === 401 || r.type === 'opaqueredirect') {
           return refreshToken().then(function (ok) {
             if (!ok) signedOut();
