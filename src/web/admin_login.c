@@ -185,7 +185,8 @@ void admin_login_post(struct page *p)
 	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
 	const char *next = safe_next(p, http_form(p->req, "next", NULL));
 	long long resume = editor_path_id(next);
-	if (http_form(p->req, "carry", NULL) && resume >= 0) {
+	if (http_form(p->req, "carry", NULL) && resume >= 0 &&
+	    (http_form(p->req, "headline", NULL) || http_form(p->req, "body", NULL))) {
 		/* The form carried an editor's fields: the editor again, with them
 		** and the new session's token, nothing saved. */
 		struct session *sp = arena_alloc(p->a, sizeof *sp);
