@@ -136,6 +136,21 @@ L.test('editor (JS off): the form works, an ended session keeps the text through
   try {
     await page.goto(S.srv.url('/admin/articles/new'));
     L.eq(await page.locator('.md-toolbar').count(), 0, 'no toolbar without JavaScript: the plain form');
+    // Save, Preview and Publish stay in view, at the bottom of the form too.
+    for (const [w, h] of [[1280, 900], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      for (const v of ['save', 'preview', 'publish']) {
+        const box = await page.locator(`button[name=action][value=${v}]`).boundingBox();
+        L.ok(box && box.y >= 0 && box.y + box.height <= h, `${v} is in view scrolled to the bottom at ${w} px`, box);
+      }
+      const side = await page.locator('aside.editor-side').boundingBox();
+      const main = await page.locator('.editor-main').boundingBox();
+      L.ok(w === 1280 ? side.x > main.x + main.width - 1 : side.y >= main.y + main.height - 1,
+        `the side panel is ${w === 1280 ? 'beside' : 'below'} the main column at ${w} px`, { side, main });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.fill('#headline', 'Breakwater lights replaced with LEDs');
     await page.fill('#body', 'The old lamps are *retired*.');
     await L.submitAndWait(page, () => page.click('button[name=action][value=save]'));
