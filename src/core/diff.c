@@ -115,6 +115,46 @@ static void cut_lines(const char *s, size_t n, struct line *out)
 	}
 }
 
+/* The length of the word token at p (< end): a run of letters and digits
+** (any byte past ASCII counts as a letter, so a UTF-8 character is never
+** split), a run of whitespace, or one other byte (punctuation). */
+static size_t word_len(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p, *e = (const unsigned char *)end;
+	const unsigned char *q = u;
+#define IS_WORD(c) (((c) >= '0' && (c) <= '9') || (unsigned)(((c) | 0x20) - 'a') < 26u || (c) >= 0x80)
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+	if (IS_WORD(*q))
+		while (q < e && IS_WORD(*q))
+			q++;
+	else if (IS_SPACE(*q))
+		while (q < e && IS_SPACE(*q))
+			q++;
+	else
+		q++;
+#undef IS_WORD
+#undef IS_SPACE
+	return (size_t)(q - u);
+}
+
+static size_t count_words(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = s, *end = s + n; p < end; p += word_len(p, end))
+		k++;
+	return k;
+}
+
+static void cut_words(const char *s, size_t n, struct line *out)
+{
+	size_t k = 0;
+	for (const char *p = s, *end = s + n; p < end; k++) {
+		out[k].s = p;
+		out[k].len = word_len(p, end);
+		p += out[k].len;
+	}
+}
+
 static int line_eq(const struct line *a, const struct line *b)
 {
 	return a->len == b->len && (a->s == b->s || memcmp(a->s, b->s, a->len) == 0);
@@ -366,14 +406,21 @@ static void diff_middle(const struct line *old, size_t n1, const struct line *ne
 	free(rix2);
 }
 
-struct diff_line *diff_lines(struct arena *a, const char *x, size_t xlen, const char *y,
-                             size_t ylen, size_t *n)
+/* The diff of x and y cut into lines (words == 0) or word tokens. */
+static struct diff_line *diff_units(struct arena *a, const char *x, size_t xlen, const char *y,
+                                    size_t ylen, size_t *n, int words)
 {
-	/* Step 1: lines, and the common head and tail. */
-	size_t na = count_lines(x, xlen), nb = count_lines(y, ylen);
+	/* Step 1: lines (or words), and the common head and tail. */
+	size_t na = words ? count_words(x, xlen) : count_lines(x, xlen);
+	size_t nb = words ? count_words(y, ylen) : count_lines(y, ylen);
 	struct line *la = xcalloc(na, sizeof *la), *lb = xcalloc(nb, sizeof *lb);
-	cut_lines(x, xlen, la);
-	cut_lines(y, ylen, lb);
+	if (words) {
+		cut_words(x, xlen, la);
+		cut_words(y, ylen, lb);
+	} else {
+		cut_lines(x, xlen, la);
+		cut_lines(y, ylen, lb);
+	}
 	size_t head = 0, tail = 0;
 	while (head < na && head < nb && line_eq(&la[head], &lb[head]))
 		head++;
@@ -432,4 +479,16 @@ struct diff_line *diff_lines(struct arena *a, const char *x, size_t xlen, const 
 	free(chg1);
 	free(chg2);
 	return out;
+}
+
+struct diff_line *diff_lines(struct arena *a, const char *x, size_t xlen, const char *y,
+                             size_t ylen, size_t *n)
+{
+	return diff_units(a, x, xlen, y, ylen, n, 0);
+}
+
+struct diff_line *diff_words(struct arena *a, const char *x, size_t xlen, const char *y,
+                             size_t ylen, size_t *n)
+{
+	return diff_units(a, x, xlen, y, ylen, n, 1);
 }

@@ -54,4 +54,14 @@ struct diff_line {
 struct diff_line *diff_lines(struct arena *a, const char *x, size_t xlen, const char *y,
                              size_t ylen, size_t *n);
 
+/* The same over word tokens instead of lines, for highlighting the words
+** that changed within a changed line: a token is a run of letters and
+** digits (every byte past ASCII counts as a letter, so UTF-8 characters
+** stay whole), a run of spaces, tabs and line breaks, or one other byte
+** (punctuation).  The script has the same properties as diff_lines()'s:
+** SAME and DEL tokens concatenated are x, SAME and ADD tokens are y.  Each
+** entry's text is one token (DIFF_MAX_LINES bounds the tokens compared). */
+struct diff_line *diff_words(struct arena *a, const char *x, size_t xlen, const char *y,
+                             size_t ylen, size_t *n);
+
 #endif

@@ -612,6 +612,24 @@ static const char migration_16[] =
     "CREATE TABLE changes_held(id INTEGER PRIMARY KEY CHECK (id = 1));"
     "CREATE TRIGGER changes_hold BEFORE INSERT ON changes"
     "  WHEN EXISTS (SELECT 1 FROM changes_held) BEGIN SELECT RAISE(IGNORE); END;";
+/* Autosaves (issue 14): what the editor sends while someone types, kept
+** apart from revisions as WordPress keeps its autosave: one row per article
+** and writer (article_id NULL for an article not saved yet, one per writer),
+** replaced at each autosave, deleted when the writer saves the article or
+** dismisses it.  Opening the editor offers to restore a row newer than the
+** article.  Never read by a public page. */
+static const char migration_20[] =
+    "CREATE TABLE autosaves("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  headline TEXT NOT NULL DEFAULT '',"
+    "  dek TEXT NOT NULL DEFAULT '',"
+    "  body_src TEXT NOT NULL DEFAULT '',"
+    "  tags TEXT NOT NULL DEFAULT '',"
+    "  saved_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX autosaves_user ON autosaves(user_id, article_id);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -630,6 +648,7 @@ static const struct db_migration migrations[] = {
 	{14, migration_14},
 	{15, migration_15},
 	{16, migration_16},
+	{20, migration_20},
 	{22, migration_22},
 	{23, migration_23},
 };

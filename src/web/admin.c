@@ -12,6 +12,7 @@
 #include "render/value.h"
 
 #include <string.h>
+#include <time.h>
 
 /* The notices a POST can ask for with ?done=KEY after redirecting. */
 static const struct {
@@ -51,6 +52,7 @@ static const struct {
 	{"tag-merged", "Tags merged."},
 	{"tag-deleted", "Tag deleted."},
 	{"menu", "Menu saved."},
+	{"autosave_dismissed", "The autosave is dismissed: the article is as last saved."},
 };
 
 long long admin_param_id(struct page *p, int i)
@@ -90,10 +92,36 @@ struct tv *admin_context(struct page *p, const char *title)
 	return ctx;
 }
 
+const char *admin_time(struct page *p, long long t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	localtime_r(&tt, &tm); /* the site's zone: text_set_timezone() */
+	return arena_printf(p->a, "%s, %02d:%02d", site_date(p, tt), tm.tm_hour, tm.tm_min);
+}
+
+/* The desk's own scripts (static/desk.js), from this origin only; every
+** other page keeps script-src 'none' (http_security_headers()). */
+static const char DESK_CSP[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+
 void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
+	/* Only the pages that use it load desk.js (the editor); the others
+	** stay script-free under the same policy. */
+	http_resp_header(p->resp, "Content-Security-Policy", DESK_CSP);
+	if (!strcmp(name, "admin_editor")) {
+		const char *js = "/static/desk.js";
+		for (size_t i = 0; i < p->app->n_statics; i++)
+			if (!strcmp(p->app->statics[i].name, "desk.js"))
+				js = arena_printf(p->a, "/static/desk.js?v=%s", p->app->statics[i].etag);
+		tv_set_str(p->a, ctx, "desk_js_url", js);
+	} else {
+		tv_set_bool(p->a, ctx, "desk_js_url", 0);
+	}
 	site_render(p, status, name, ctx);
 }
 

@@ -16,6 +16,10 @@ struct tv;
 ** the count of comments awaiting moderation, and a notice from ?done=. */
 struct tv *admin_context(struct page *p, const char *title);
 
+/* "December 7, 2026, 14:03": a time in the site's zone and date format,
+** for people (revisions, autosaves).  Allocated in p->a. */
+const char *admin_time(struct page *p, long long t);
+
 /* Renders an admin template (never cached: admin pages are private). */
 void admin_render(struct page *p, int status, const char *name, struct tv *ctx);
 

@@ -22,6 +22,7 @@
 #include "http/multipart.h"
 #include "model/account.h"
 #include "model/article.h"
+#include "model/autosave.h"
 #include "model/media.h"
 #include "model/revision.h"
 #include "model/taxonomy.h"
@@ -29,6 +30,8 @@
 #include "render/value.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
 
@@ -174,6 +177,9 @@ struct draft {
 	const char *preview;     /* rendered body for Preview, or NULL */
 	const struct article *saved; /* as stored, for the notes block; NULL if new */
 	const char *note_kind, *note_text, *note_error; /* a refused note, as typed */
+	long long updated_at;    /* the article's last save, 0 for a new one */
+	int offer_autosave;      /* show the writer's newer autosave, if any */
+	const char *notice;      /* a note above the form (restored text), or NULL */
 };
 
 static void draft_from_article(struct page *p, const struct article *art, struct draft *d)
@@ -193,6 +199,8 @@ static void draft_from_article(struct page *p, const struct article *art, struct
 	d->comments_open = art->comments_open;
 	d->is_sticky = art->is_sticky;
 	d->saved = art;
+	d->updated_at = art->updated_at;
+	d->offer_autosave = 1;
 	if (art->published_at) {
 		struct tm tm;
 		time_t t = (time_t)art->published_at;
@@ -224,6 +232,10 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	tv_set_bool(a, f, "is_sticky", d->is_sticky);
 	tv_set_bool(a, f, "can_pin", p->user->role >= ROLE_EDITOR);
 	tv_set_str(a, f, "timezone", p->app->settings.timezone);
+	if (d->updated_at)
+		tv_set_str(a, f, "saved_when", admin_time(p, d->updated_at));
+	else
+		tv_set_bool(a, f, "saved_when", 0);
 	struct tv *errs = tv_map(a);
 #define ERR(k, v) if (v) tv_set_str(a, errs, k, v); else tv_set_bool(a, errs, k, 0)
 	ERR("headline", d->err_headline);
@@ -236,6 +248,25 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	tv_set(a, f, "errors", errs);
 	if (d->message)
 		tv_set_str(a, ctx, "error", d->message);
+	if (d->notice)
+		tv_set_str(a, ctx, "notice", d->notice);
+	/* The writer's autosave, when newer than the article and not what the
+	** form shows: offered with Restore (a link) and Dismiss (a form). */
+	struct autosave as;
+	if (d->offer_autosave && autosave_get(p->db, a, d->id, p->user->id, &as) == 0 &&
+	    as.saved_at >= d->updated_at &&
+	    (strcmp(as.headline, d->headline) || strcmp(as.dek, d->dek) ||
+	     strcmp(as.body_src, d->body) || strcmp(as.tags, d->tags))) {
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "when", admin_time(p, as.saved_at));
+		tv_set_str(a, o, "restore_url", d->id ? arena_printf(a, "/admin/articles/%lld/?autosave"
+		                                                        "=restore", d->id)
+		                                      : "/admin/articles/new?autosave=restore");
+		tv_set_int(a, o, "article_id", d->id);
+		tv_set(a, f, "autosave", o);
+	} else {
+		tv_set_bool(a, f, "autosave", 0);
+	}
 	if (d->preview)
 		tv_set(a, f, "preview", tv_html(a, d->preview, strlen(d->preview)));
 	else
@@ -333,12 +364,34 @@ void admin_article_show_note_error(struct page *p, int status, const struct arti
 	show_editor(p, status, &d);
 }
 
+/* With ?autosave=restore, the writer's autosave replaces the text fields
+** (not saved: the writer reads it and presses Save). */
+static void restore_autosave(struct page *p, struct draft *d)
+{
+	const char *q = http_query(p->req, "autosave", NULL);
+	struct autosave as;
+	if (!q || strcmp(q, "restore") != 0 ||
+	    autosave_get(p->db, p->a, d->id, p->user->id, &as) != 0)
+		return;
+	d->headline = as.headline;
+	d->dek = as.dek;
+	d->body = as.body_src;
+	d->tags = as.tags;
+	d->offer_autosave = 0;
+	d->notice = arena_printf(p->a, "The autosave of %s is restored below. It is not saved "
+	                               "yet: check it, then press Save.",
+	                         admin_time(p, as.saved_at));
+}
+
 void admin_article_new(struct page *p)
 {
 	struct draft d;
 	memset(&d, 0, sizeof d);
 	d.status = ARTICLE_DRAFT;
 	d.comments_open = p->app->settings.comments_open;
+	d.headline = d.slug = d.dek = d.body = d.tags = "";
+	d.offer_autosave = 1;
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -372,6 +425,7 @@ void admin_article_edit(struct page *p)
 		return;
 	struct draft d;
 	draft_from_article(p, &art, &d);
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -427,13 +481,41 @@ static void draft_from_form(struct page *p, struct draft *d)
 void admin_article_refuse(struct page *p, int status, const char *why)
 {
 	if (!p->user) {
-		site_forbidden(p, why);
+		/* The session ended while they typed: the sign-in form carries
+		** the fields and gives the editor back after (admin_login.c). */
+		admin_login_carry(p, status, why);
 		return;
 	}
 	struct draft d;
 	draft_from_form(p, &d);
 	d.message = why;
 	show_editor(p, status, &d);
+}
+
+void admin_article_resume(struct page *p, long long id)
+{
+	struct draft d;
+	draft_from_form(p, &d);
+	d.id = id;
+	if (id) {
+		struct article art;
+		if (article_by_id(p->db, p->a, id, &art) != 0) {
+			site_not_found(p);
+			return;
+		}
+		if (!admin_can_edit(p, &art)) {
+			site_forbidden(p, "You are signed in, but this account cannot edit that "
+			                  "article. What was typed is below.");
+			return;
+		}
+		d.updated_at = art.updated_at;
+	}
+	d.message = NULL;
+	if (!d.status)
+		d.status = ARTICLE_DRAFT;
+	d.notice = "You are signed in again. What you typed is below and is not saved yet: "
+	           "check it, then press Save.";
+	show_editor(p, 200, &d);
 }
 
 /* Splits "a, b, c" into trimmed names.  Returns the count. */
@@ -483,6 +565,12 @@ void admin_article_save(struct page *p)
 		d.err_headline = "Please write a headline.";
 	if (!d.status)
 		d.status = ARTICLE_DRAFT;
+	/* The bar's Publish button publishes (or schedules, with a future
+	** date); a contributor's "Submit for review" asks for review. */
+	if (action && !strcmp(action, "publish"))
+		d.status = ARTICLE_PUBLISHED;
+	else if (action && !strcmp(action, "submit"))
+		d.status = ARTICLE_PENDING;
 	/* Who may set which status. */
 	struct article probe;
 	memset(&probe, 0, sizeof probe);
@@ -603,6 +691,10 @@ void admin_article_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
+	/* Saved: the writer's autosave of it (or of the new article) is spent. */
+	autosave_delete(p->db, d.id, p->user->id);
+	if (!d.id)
+		autosave_delete(p->db, id, p->user->id);
 	const char *notice = slug_tidied ? "slug-tidied"
 	                   : d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
@@ -648,7 +740,8 @@ void admin_revisions_list(struct page *p)
 		struct tv *r = tv_map(a);
 		tv_set_int(a, r, "id", revs[i].id);
 		tv_set_str(a, r, "who", revs[i].user_name);
-		tv_set_str(a, r, "when", text_date_iso(a, (time_t)revs[i].created_at));
+		tv_set_str(a, r, "when", admin_time(p, revs[i].created_at));
+		tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)revs[i].created_at));
 		tv_set_str(a, r, "headline", revs[i].headline);
 		tv_set_str(a, r, "status", article_status_label(revs[i].status));
 		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
@@ -660,7 +753,50 @@ void admin_revisions_list(struct page *p)
 	admin_render(p, 200, "admin_revisions", ctx);
 }
 
-/* Appends a diff of two texts as template rows. */
+/* One line of a diff as template segments: the words a changed line pairs
+** with its counterpart marked (is_del / is_ins), the rest plain; the
+** line's own '\n' dropped. */
+static struct tv *diff_row(struct arena *a, enum diff_op op, const char *text, size_t len,
+                           const char *other, size_t olen, int paired)
+{
+	if (len && text[len - 1] == '\n')
+		len--;
+	if (olen && other[olen - 1] == '\n')
+		olen--;
+	struct tv *r = tv_map(a);
+	tv_set_str(a, r, "sign", op == DIFF_ADD ? "+" : op == DIFF_DEL ? "−" : " ");
+	tv_set_str(a, r, "kind", op == DIFF_ADD ? "add" : op == DIFF_DEL ? "del" : "same");
+	struct tv *segs = tv_list(a);
+	size_t n = 0;
+	struct diff_line *w = NULL;
+	if (paired)
+		w = op == DIFF_DEL ? diff_words(a, text, len, other, olen, &n)
+		                   : diff_words(a, other, olen, text, len, &n);
+	for (size_t i = 0; paired && i < n; i++) {
+		if ((op == DIFF_DEL && w[i].op == DIFF_ADD) || (op == DIFF_ADD && w[i].op == DIFF_DEL))
+			continue; /* the other side's words */
+		struct tv *g = tv_map(a);
+		tv_set_str(a, g, "text", arena_strndup(a, w[i].text, w[i].len));
+		tv_set_bool(a, g, "is_del", w[i].op == DIFF_DEL);
+		tv_set_bool(a, g, "is_ins", w[i].op == DIFF_ADD);
+		tv_set_bool(a, g, "is_same", w[i].op == DIFF_SAME);
+		tv_push(a, segs, g);
+	}
+	if (!paired) {
+		struct tv *g = tv_map(a);
+		tv_set_str(a, g, "text", arena_strndup(a, text, len));
+		tv_set_bool(a, g, "is_del", op == DIFF_DEL);
+		tv_set_bool(a, g, "is_ins", op == DIFF_ADD);
+		tv_set_bool(a, g, "is_same", op == DIFF_SAME);
+		tv_push(a, segs, g);
+	}
+	tv_set(a, r, "segs", segs);
+	return r;
+}
+
+/* Appends a diff of two texts as template rows, if they differ: a line
+** diff, and within each run of changed lines the k-th deleted line paired
+** with the k-th added one and their changed words marked. */
 static void add_diff(struct page *p, struct tv *list, const char *label, const char *old,
                      const char *new_)
 {
@@ -675,16 +811,80 @@ static void add_diff(struct page *p, struct tv *list, const char *label, const c
 	struct tv *block = tv_map(a);
 	tv_set_str(a, block, "label", label);
 	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tv *r = tv_map(a);
-		tv_set_str(a, r, "text", arena_strndup(a, lines[i].text, lines[i].len));
-		tv_set_str(a, r, "sign", lines[i].op == DIFF_ADD ? "+" : lines[i].op == DIFF_DEL ? "−" : " ");
-		tv_set_str(a, r, "kind", lines[i].op == DIFF_ADD ? "add" : lines[i].op == DIFF_DEL ? "del"
-		                                                                               : "same");
-		tv_push(a, rows, r);
+	for (size_t i = 0; i < n;) {
+		if (lines[i].op == DIFF_SAME) {
+			tv_push(a, rows, diff_row(a, DIFF_SAME, lines[i].text, lines[i].len, NULL, 0, 0));
+			i++;
+			continue;
+		}
+		size_t d0 = i;
+		while (i < n && lines[i].op == DIFF_DEL)
+			i++;
+		size_t a0 = i;
+		while (i < n && lines[i].op == DIFF_ADD)
+			i++;
+		size_t nd = a0 - d0, na = i - a0;
+		for (size_t k = 0; k < nd; k++)
+			tv_push(a, rows, diff_row(a, DIFF_DEL, lines[d0 + k].text, lines[d0 + k].len,
+			                          k < na ? lines[a0 + k].text : NULL,
+			                          k < na ? lines[a0 + k].len : 0, k < na));
+		for (size_t k = 0; k < na; k++)
+			tv_push(a, rows, diff_row(a, DIFF_ADD, lines[a0 + k].text, lines[a0 + k].len,
+			                          k < nd ? lines[d0 + k].text : NULL,
+			                          k < nd ? lines[d0 + k].len : 0, k < nd));
 	}
 	tv_set(a, block, "lines", rows);
 	tv_push(a, list, block);
+}
+
+static int cmp_names(const void *x, const void *y)
+{
+	return strcasecmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A tag list as a set: trimmed names, sorted, one a line, for a diff in
+** which re-ordering tags is no change. */
+static const char *tag_set(struct page *p, const char *text)
+{
+	const char *names[MAX_TAGS];
+	size_t n = split_tags(p, text, names, MAX_TAGS);
+	qsort(names, n, sizeof *names, cmp_names);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcasecmp(names[i], names[i - 1]) != 0)
+			buf_printf(&b, "%s\n", names[i]);
+	const char *out = arena_strdup(p->a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static const char *section_name(struct term *secs, size_t n, long long id)
+{
+	if (!id)
+		return "(none)";
+	for (size_t i = 0; i < n; i++)
+		if (secs[i].id == id)
+			return secs[i].name;
+	return "(a section since deleted)";
+}
+
+/* The featured image as the revision view shows it, or false. */
+static struct tv *image_view(struct page *p, long long media_id, const char *alt)
+{
+	struct media m;
+	if (!media_id || media_by_id(p->db, p->a, media_id, &m) != 0) {
+		struct tv *none = tv_map(p->a);
+		tv_set_bool(p->a, none, "url", 0);
+		tv_set_str(p->a, none, "label", media_id ? "(an image since deleted)" : "(none)");
+		return none;
+	}
+	struct tv *v = tv_map(p->a);
+	tv_set_str(p->a, v, "url", m.url);
+	tv_set_int(p->a, v, "width", m.width);
+	tv_set_int(p->a, v, "height", m.height);
+	tv_set_str(p->a, v, "alt", alt);
+	tv_set_str(p->a, v, "label", arena_printf(p->a, "%u×%u", m.width, m.height));
+	return v;
 }
 
 void admin_revision_show(struct page *p)
@@ -701,19 +901,36 @@ void admin_revision_show(struct page *p)
 	struct tv *ctx = admin_context(p, "Revision");
 	tv_set_str(a, ctx, "headline", art.headline);
 	tv_set_str(a, ctx, "who", rev.user_name);
-	tv_set_str(a, ctx, "when", text_date_iso(a, (time_t)rev.created_at));
+	tv_set_str(a, ctx, "when", admin_time(p, rev.created_at));
+	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)rev.created_at));
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
 	                                          rev.id));
 	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/articles/%lld/revisions/", art.id));
-	/* The diff from this revision to the article as it is now. */
+	/* The diff from this revision to the article as it is now: every
+	** field Restore changes. */
 	struct tv *blocks = tv_list(a);
 	add_diff(p, blocks, "Headline", rev.headline, art.headline);
 	add_diff(p, blocks, "Slug", rev.slug, art.slug);
 	add_diff(p, blocks, "Standfirst", rev.dek, art.dek);
-	add_diff(p, blocks, "Tags", rev.tags, article_tag_list(p->db, a, art.id));
+	size_t ns;
+	struct term *secs = section_all(p->db, a, &ns);
+	add_diff(p, blocks, "Section", section_name(secs, ns, rev.section_id),
+	         section_name(secs, ns, art.section_id));
+	add_diff(p, blocks, "Tags", tag_set(p, rev.tags),
+	         tag_set(p, article_tag_list(p->db, a, art.id)));
+	add_diff(p, blocks, "Featured image alt text", rev.featured_alt, art.featured_alt);
 	add_diff(p, blocks, "Body", rev.body_src, art.body_src);
+	int image_changed = rev.featured_media_id != art.featured_media_id;
+	if (image_changed) {
+		struct tv *img = tv_map(a);
+		tv_set(a, img, "then", image_view(p, rev.featured_media_id, rev.featured_alt));
+		tv_set(a, img, "now", image_view(p, art.featured_media_id, art.featured_alt));
+		tv_set(a, ctx, "image", img);
+	} else {
+		tv_set_bool(a, ctx, "image", 0);
+	}
 	tv_set(a, ctx, "blocks", blocks);
-	tv_set_bool(a, ctx, "same", blocks->len == 0);
+	tv_set_bool(a, ctx, "same", blocks->len == 0 && !image_changed);
 	admin_render(p, 200, "admin_revision", ctx);
 }
 

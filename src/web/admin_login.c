@@ -30,13 +30,50 @@ static const char *safe_next(struct page *p, const char *next)
 	return arena_strdup(p->a, next);
 }
 
-static void login_form(struct page *p, int status, const char *email, const char *message)
+/* The fields a sign-in form does not carry: its own, the old session's
+** token, the submit button, a file. */
+static const char *const not_carried[] = {"email", "password", "next", "carry", "csrf",
+                                          "action", "featured_file", "password2", "token",
+                                          "byline_token", NULL};
+
+/* The fields of a refused editor form, for the sign-in form to carry as
+** hidden inputs; at most WEB_SIGNED_OUT_BODY bytes of values (what a
+** signed-out client may send at all), else none. */
+static struct tv *carried_fields(struct page *p)
+{
+	struct tv *list = tv_list(p->a);
+	http_form(p->req, "", NULL); /* parses */
+	size_t total = 0;
+	for (size_t i = 0; i < p->req->n_form_params; i++) {
+		const struct http_param *f = &p->req->form_params[i];
+		int skip = 0;
+		for (int k = 0; not_carried[k]; k++)
+			skip |= !strcmp(f->name, not_carried[k]);
+		if (skip || strlen(f->name) > 64 || memchr(f->value, 0, f->len))
+			continue;
+		total += f->len;
+		if (total > WEB_SIGNED_OUT_BODY)
+			return tv_list(p->a);
+		struct tv *item = tv_map(p->a);
+		tv_set_str(p->a, item, "name", f->name);
+		tv_set_str(p->a, item, "value", f->value);
+		tv_push(p->a, list, item);
+	}
+	return list;
+}
+
+static void login_form_for(struct page *p, int status, const char *email, const char *message,
+                           const char *next, int carry)
 {
 	struct tv *ctx = site_context(p, "Sign in");
+	struct tv *fields = carry ? carried_fields(p) : tv_list(p->a);
+	tv_set(p->a, ctx, "carried", fields);
+	tv_set_bool(p->a, ctx, "carry", fields->len > 0);
 	tv_set_str(p->a, ctx, "email", email ? email : "");
-	tv_set_str(p->a, ctx, "next", safe_next(p, http_form(p->req, "next", NULL)
-	                                                ? http_form(p->req, "next", NULL)
-	                                                : http_query(p->req, "next", NULL)));
+	tv_set_str(p->a, ctx, "next",
+	           next ? next
+	                : safe_next(p, http_form(p->req, "next", NULL) ? http_form(p->req, "next", NULL)
+	                                                               : http_query(p->req, "next", NULL)));
 	if (message)
 		tv_set_str(p->a, ctx, "message", message);
 	else
@@ -48,6 +85,40 @@ static void login_form(struct page *p, int status, const char *email, const char
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 	site_render(p, status, "admin_login", ctx);
+}
+
+static void login_form(struct page *p, int status, const char *email, const char *message)
+{
+	login_form_for(p, status, email, message, NULL, http_form(p->req, "carry", NULL) != NULL);
+}
+
+void admin_login_carry(struct page *p, int status, const char *why)
+{
+	(void)why;
+	login_form_for(p, status, NULL,
+	               "You are not signed in (your session may have ended), so nothing was "
+	               "saved. Sign in again: what you typed comes back in the editor, not "
+	               "saved yet, for you to check and save.",
+	               safe_next(p, p->req->path), 1);
+}
+
+/* The article id of an editor address ("/admin/articles/12/": 12,
+** "/admin/articles/new": 0), or -1 for any other. */
+static long long editor_path_id(const char *path)
+{
+	if (!strcmp(path, "/admin/articles/new"))
+		return 0;
+	const char *pre = "/admin/articles/";
+	size_t n = strlen(pre);
+	if (strncmp(path, pre, n) != 0)
+		return -1;
+	long long id = 0;
+	const char *c = path + n;
+	if (*c < '1' || *c > '9')
+		return -1;
+	for (; *c >= '0' && *c <= '9' && id < (long long)1 << 50; c++)
+		id = id * 10 + (*c - '0');
+	return !strcmp(c, "/") ? id : -1;
 }
 
 void admin_login_show(struct page *p)
@@ -112,6 +183,21 @@ void admin_login_post(struct page *p)
 	}
 	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
 	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
+	const char *next = safe_next(p, http_form(p->req, "next", NULL));
+	long long resume = editor_path_id(next);
+	if (http_form(p->req, "carry", NULL) && resume >= 0 &&
+	    (http_form(p->req, "headline", NULL) || http_form(p->req, "body", NULL))) {
+		/* The form carried an editor's fields: the editor again, with them
+		** and the new session's token, nothing saved. */
+		struct session *sp = arena_alloc(p->a, sizeof *sp);
+		struct account *ap = arena_alloc(p->a, sizeof *ap);
+		*sp = s;
+		*ap = acct;
+		p->session = sp;
+		p->user = ap;
+		admin_article_resume(p, resume);
+		return;
+	}
 	http_redirect(p->req, p->resp, 303, safe_next(p, http_form(p->req, "next", NULL)));
 }
 

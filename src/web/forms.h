@@ -25,6 +25,7 @@
 
 #include "core/email.h"
 #include "core/password.h"
+#include "model/autosave.h"
 #include "model/comment.h"
 #include "model/note.h"
 #include "model/settings.h"
@@ -81,6 +82,26 @@
 	F("next", 1000)                       \
 	F("email", EMAIL_MAX)                 \
 	F("password", PASSWORD_MAX_CHARS)
+
+/* A sign-in form may carry the fields of an editor form refused because its
+** session had ended (admin_login_carry()): at most what a signed-out client
+** may send (WEB_SIGNED_OUT_BODY), percent-encoded (3 bytes a byte), and
+** their names. */
+#define LOGIN_CARRY_BYTES (3 * 8 * 1024 + 2048)
+#define LOGIN_BODY_LIMIT (FORM_BODY_LIMIT(LOGIN_FORM) + LOGIN_CARRY_BYTES)
+
+/* What the editor's script sends to autosave and to the live preview
+** (static/desk.js): the article's id, the text fields and the featured
+** image (model/autosave.h's limits). */
+#define EDITOR_LIVE_FORM(F)                   \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("article_id", FORM_ID_CHARS)        \
+	F("headline", AUTOSAVE_MAX_HEADLINE)  \
+	F("dek", AUTOSAVE_MAX_DEK)            \
+	F("body", AUTOSAVE_MAX_BODY)          \
+	F("tags", AUTOSAVE_MAX_TAGS)          \
+	F("featured_media", FORM_ID_CHARS)    \
+	F("featured_alt", 500)
 
 /* Setting a password from a one-time link (templates/admin_password.mustache). */
 #define PASSWORD_FORM(F)                      \

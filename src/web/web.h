@@ -360,6 +360,17 @@ void admin_menus_action(struct page *p);      /* POST: add, move, relabel, remov
 void admin_article_restore(struct page *p);   /* POST: out of the trash */
 void admin_article_unpublish(struct page *p); /* POST: back to a draft */
 void admin_article_delete(struct page *p);    /* POST: for good, from the trash */
+/* The editor's live parts (admin_editor.c): autosave, dismissing it, a
+** fresh form token, the live preview of unsaved fields, and the editor
+** given back after a sign-in that carried what was typed. */
+void admin_autosave_post(struct page *p);
+void admin_autosave_dismiss(struct page *p);
+void admin_csrf_token(struct page *p);
+void admin_article_live_preview(struct page *p);
+void admin_article_resume(struct page *p, long long id);
+/* The sign-in form carrying a refused editor form's fields, after its
+** session ended (admin_login.c). */
+void admin_login_carry(struct page *p, int status, const char *why);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

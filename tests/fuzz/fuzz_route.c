@@ -70,8 +70,9 @@ FUZZ_TARGET(route)
 	            path);
 	/* The desk takes a large body only from a session of the route's role;
 	** the two forms that come before any session (signing in, setting a
-	** password from a link) take what their fields allow (web/forms.h). */
-	size_t pre_session = !strcmp(path, "/admin/login")      ? FORM_BODY_LIMIT(LOGIN_FORM)
+	** password from a link) take what their fields allow (web/forms.h),
+	** signing in also the fields of an editor form it carries. */
+	size_t pre_session = !strcmp(path, "/admin/login")      ? LOGIN_BODY_LIMIT
 	                     : !strcmp(path, "/admin/password") ? FORM_BODY_LIMIT(PASSWORD_FORM)
 	                                                          : 0;
 	FUZZ_ASSERT(strncmp(path, "/admin/", 7) || limit <= WEB_SIGNED_OUT_BODY ||

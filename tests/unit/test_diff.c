@@ -446,8 +446,53 @@ static void test_sizes(void)
 	buf_free(&y);
 }
 
+/* diff_words(): tokens are words, whitespace runs and single punctuation
+** bytes; UTF-8 stays whole; the two sides give back the texts. */
+static char *words_str(struct arena *a, const char *x, const char *y)
+{
+	size_t n = 99;
+	struct diff_line *d = diff_words(a, x, strlen(x), y, strlen(y), &n);
+	return script_str(a, d, n);
+}
+
+static void test_words(void)
+{
+	struct arena *a = arena_new();
+	CHECK_STR(words_str(a, "", ""), "");
+	CHECK_STR(words_str(a, "said on Monday.", "said on Tuesday."),
+	          "=said|= |=on|= |-Monday|+Tuesday|=.");
+	CHECK_STR(words_str(a, "a b", "a  b"), "=a|- |+  |=b");
+	CHECK_STR(words_str(a, "don't", "dont"), "-don|-'|-t|+dont");
+	/* A changed accented word is one token, never half a character. */
+	CHECK_STR(words_str(a, "café au lait", "cafés au lait"), "-café|+cafés|= |=au|= |=lait");
+	CHECK_STR(words_str(a, "x", ""), "-x");
+	CHECK_STR(words_str(a, "", "new words"), "+new|+ |+words");
+	/* Random texts: both sides come back byte for byte. */
+	struct buf b = BUF_INIT;
+	static const char *const pool[] = {"the", "tide", " ", "  ", ",", ".", "\n", "é", "ü",
+	                                   "2026", "—", "'"};
+	srand(14);
+	for (int round = 0; round < 2000; round++) {
+		char x[400] = "", y[400] = "";
+		int nx = rand() % 30, ny = rand() % 30;
+		for (int i = 0; i < nx; i++)
+			strcat(x, pool[rand() % 12]);
+		for (int i = 0; i < ny; i++)
+			strcat(y, pool[rand() % 12]);
+		size_t n;
+		struct diff_line *d = diff_words(a, x, strlen(x), y, strlen(y), &n);
+		side(&b, d, n, DIFF_DEL);
+		CHECK(b.len == strlen(x) && memcmp(buf_cstr(&b), x, b.len) == 0);
+		side(&b, d, n, DIFF_ADD);
+		CHECK(b.len == strlen(y) && memcmp(buf_cstr(&b), y, b.len) == 0);
+	}
+	buf_free(&b);
+	arena_free(a);
+}
+
 int main(void)
 {
+	test_words();
 	test_fixed();
 	test_random();
 	test_sizes();
