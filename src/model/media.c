@@ -13,6 +13,9 @@
 */
 #include "model/media.h"
 #include "core/arena.h"
+#include "model/article.h"
+#include "model/page.h"
+#include "model/redirect.h"
 #include "core/image.h"
 #include "db/db.h"
 
@@ -26,7 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COLS "id, hash, mime, ext, width, height, bytes"
+#define COLS                                                                         \
+	"id, hash, mime, ext, width, height, bytes, original_name, title, caption, credit," \
+	" copyright, alt, COALESCE(uploaded_by, 0), created_at"
 
 static const char sql_by_hash[] = "SELECT " COLS " FROM media WHERE hash = ?1";
 static const char sql_by_id[] = "SELECT " COLS " FROM media WHERE id = ?1";
@@ -66,6 +71,14 @@ static void read_row(struct db_stmt *st, struct arena *a, struct media *m)
 	m->height = (unsigned)db_col_int(st, 5);
 	m->bytes = db_col_int(st, 6);
 	m->url = arena_printf(a, "/media/%s.%s", m->hash, m->ext);
+	m->original_name = arena_strdup(a, db_col_text(st, 7));
+	m->title = arena_strdup(a, db_col_text(st, 8));
+	m->caption = arena_strdup(a, db_col_text(st, 9));
+	m->credit = arena_strdup(a, db_col_text(st, 10));
+	m->copyright = arena_strdup(a, db_col_text(st, 11));
+	m->alt = arena_strdup(a, db_col_text(st, 12));
+	m->uploaded_by = db_col_int(st, 13);
+	m->created_at = db_col_int(st, 14);
 }
 
 static int fsync_dir(const char *dir)
@@ -175,6 +188,7 @@ long long media_store(struct db *db, struct arena *a, const char *data_dir,
 		/* Already stored.  The same bytes give the same type, so the path
 		** is the row's; put the file back if someone removed it. */
 		read_row(st, a, out);
+		out->existed = 1;
 		db_done(st);
 		db_rollback(db);
 		if (access(path, F_OK) != 0 &&
@@ -221,6 +235,10 @@ long long media_store(struct db *db, struct arena *a, const char *data_dir,
 	out->height = info.height;
 	out->bytes = (long long)info.len;
 	out->url = arena_printf(a, "/media/%s.%s", hash, info.ext);
+	out->original_name = out->title = out->caption = out->credit = out->copyright =
+	    out->alt = "";
+	out->uploaded_by = user_id > 0 ? user_id : 0;
+	out->created_at = (long long)time(NULL);
 	return id;
 
 db_fail:
@@ -291,4 +309,364 @@ const char *media_path(struct db *db, struct arena *a, const char *data_dir,
 	if (mime)
 		*mime = type_mime;
 	return arena_printf(a, "%s/media/%.2s/%s", data_dir, name, name);
+}
+
+/* ---- the media library ----
+**
+** Where an image is used is found, not stored: an article's featured image
+** by its column, a body naming it by the image's hash in the search index
+** (articles_fts holds every article's Markdown, whatever its status: the
+** hash is one token of "/media/HASH.EXT", of an absolute URL to it and of
+** any variant "HASH-640.webp"), a static page's body by LIKE (pages are
+** few).  So a use can never be forgotten by a writer that did not know
+** about the library. */
+
+static const char sql_note_name[] =
+    "UPDATE media SET original_name = ?2, title = CASE WHEN title = '' THEN ?3 ELSE title END"
+    " WHERE id = ?1 AND original_name = ''";
+static const char sql_search[] =
+    "SELECT " COLS " FROM media WHERE ?1 = '' OR lower(original_name) LIKE ?1 ESCAPE '\\'"
+    " OR lower(title) LIKE ?1 ESCAPE '\\' OR lower(caption) LIKE ?1 ESCAPE '\\'"
+    " OR lower(credit) LIKE ?1 ESCAPE '\\' OR lower(alt) LIKE ?1 ESCAPE '\\'"
+    " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+static const char sql_search_count[] =
+    "SELECT count(*) FROM media WHERE ?1 = '' OR lower(original_name) LIKE ?1 ESCAPE '\\'"
+    " OR lower(title) LIKE ?1 ESCAPE '\\' OR lower(caption) LIKE ?1 ESCAPE '\\'"
+    " OR lower(credit) LIKE ?1 ESCAPE '\\' OR lower(alt) LIKE ?1 ESCAPE '\\'";
+static const char sql_update[] =
+    "UPDATE media SET title = ?2, caption = ?3, credit = ?4, copyright = ?5, alt = ?6"
+    " WHERE id = ?1";
+static const char sql_change_all[] = "INSERT INTO changes(kind, id) VALUES ('all', 0)";
+static const char sql_body_ids[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
+static const char sql_uses_articles[] =
+    "SELECT id, headline, COALESCE(featured_media_id, 0) = ?1,"
+    " id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)"
+    " FROM articles WHERE featured_media_id = ?1"
+    " OR id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)"
+    " ORDER BY id DESC";
+static const char sql_uses_pages[] =
+    "SELECT id, title FROM pages WHERE body_src LIKE '%' || ?1 || '%' ORDER BY id DESC";
+static const char sql_delete[] = "DELETE FROM media WHERE id = ?1";
+static const char sql_forget_import[] =
+    "DELETE FROM wp_import_map WHERE kind = 'attachment' AND byline_id = ?1";
+static const char sql_take_file[] =
+    "UPDATE media SET hash = ?2, mime = ?3, ext = ?4, width = ?5, height = ?6, bytes = ?7,"
+    " original_name = CASE WHEN ?8 = '' THEN original_name ELSE ?8 END WHERE id = ?1";
+static const char sql_rewrite_article[] =
+    "UPDATE articles SET body_src = replace(body_src, ?2, ?3), body_html_version = 0"
+    " WHERE id = ?1";
+static const char sql_rewrite_fts[] =
+    "UPDATE articles_fts SET body = replace(body, ?2, ?3) WHERE rowid = ?1";
+static const char sql_rewrite_pages[] =
+    "UPDATE pages SET body_src = replace(body_src, ?1, ?2), body_html_version = 0"
+    " WHERE body_src LIKE '%' || ?1 || '%'";
+static const char sql_redirect_drop[] = "DELETE FROM redirects WHERE from_path = ?1";
+static const char sql_redirect_follow[] =
+    "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1";
+
+const char *media_thumb_url(struct arena *a, const struct media *m)
+{
+	(void)a;
+	return m->url;
+}
+
+int media_note_name(struct db *db, long long id, const char *original_name)
+{
+	if (!original_name)
+		return 0;
+	/* Browsers send the bare name; some old ones the whole path. */
+	const char *base = original_name;
+	for (const char *c = original_name; *c; c++)
+		if (*c == '/' || *c == '\\')
+			base = c + 1;
+	size_t len = strlen(base);
+	if (len == 0)
+		return 0;
+	if (len > MEDIA_MAX_NAME)
+		len = MEDIA_MAX_NAME;
+	char name[MEDIA_MAX_NAME + 1];
+	memcpy(name, base, len);
+	name[len] = 0;
+	while (len && ((unsigned char)name[len - 1] & 0xC0) == 0x80)
+		name[--len] = 0; /* never end inside a UTF-8 character */
+	if (len && (unsigned char)name[len - 1] >= 0xC0)
+		name[--len] = 0;
+	char title[MEDIA_MAX_NAME + 1];
+	memcpy(title, name, len + 1);
+	char *dot = strrchr(title, '.');
+	if (dot && dot != title)
+		*dot = 0;
+	struct db_stmt *st = db_prepare(db, sql_note_name);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, title);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}
+
+/* "%q%" for LIKE, lowercased, with %, _ and \ taken literally. */
+static const char *like_pattern(struct arena *a, const char *q)
+{
+	if (!q || !*q)
+		return "";
+	size_t n = strlen(q);
+	char *out = arena_alloc(a, 2 * n + 3), *o = out;
+	*o++ = '%';
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			*o++ = '\\';
+		*o++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+	}
+	*o++ = '%';
+	*o = 0;
+	return out;
+}
+
+struct media *media_search(struct db *db, struct arena *a, const char *q, long long offset,
+                           int limit, size_t *n, long long *total)
+{
+	*n = 0;
+	*total = 0;
+	const char *pat = like_pattern(a, q);
+	struct db_stmt *st = db_prepare(db, sql_search_count);
+	db_bind_text(st, 1, pat);
+	if (db_step(st) == DB_ROW)
+		*total = db_col_int(st, 0);
+	db_done(st);
+	if (limit <= 0)
+		return NULL;
+	st = db_prepare(db, sql_search);
+	db_bind_text(st, 1, pat);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, offset);
+	struct media *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	size_t k = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && k < (size_t)limit)
+		read_row(st, a, &list[k++]);
+	db_done(st);
+	*n = rc == DB_OK || rc == DB_ROW ? k : 0;
+	return list;
+}
+
+int media_update(struct db *db, long long id, const char *title, const char *caption,
+                 const char *credit, const char *copyright, const char *alt)
+{
+	if (db_begin(db) != DB_OK)
+		return -1;
+	struct db_stmt *st = db_prepare(db, sql_update);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, title);
+	db_bind_text(st, 3, caption);
+	db_bind_text(st, 4, credit);
+	db_bind_text(st, 5, copyright);
+	db_bind_text(st, 6, alt);
+	int rc = db_step(st);
+	db_done(st);
+	int found = rc == DB_OK && db_changes(db) > 0;
+	if (rc == DB_OK && found) {
+		/* A caption or credit is on every page showing the photo. */
+		st = db_prepare(db, sql_change_all);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	if (!found) {
+		db_rollback(db);
+		return 1;
+	}
+	return db_commit(db) == DB_OK ? 0 : -1;
+}
+
+/* The search-index query naming m's hash: a phrase of one token. */
+static const char *hash_match(struct arena *a, const char *hash)
+{
+	return arena_printf(a, "\"%s\"", hash);
+}
+
+struct media_use *media_uses(struct db *db, struct arena *a, const struct media *m, int limit,
+                             size_t *n, long long *total)
+{
+	*n = 0;
+	*total = 0;
+	size_t cap = limit > 0 ? (size_t)limit : 1, k = 0;
+	struct media_use *out = arena_alloc(a, cap * sizeof *out);
+	struct db_stmt *st = db_prepare(db, sql_uses_articles);
+	db_bind_int(st, 1, m->id);
+	db_bind_text(st, 2, hash_match(a, m->hash));
+	while (db_step(st) == DB_ROW) {
+		++*total;
+		if (k < (size_t)limit)
+			out[k++] = (struct media_use){"article", db_col_int(st, 0),
+			                              arena_strdup(a, db_col_text(st, 1)),
+			                              (int)db_col_int(st, 2), (int)db_col_int(st, 3)};
+	}
+	db_done(st);
+	st = db_prepare(db, sql_uses_pages);
+	db_bind_text(st, 1, m->hash);
+	while (db_step(st) == DB_ROW) {
+		++*total;
+		if (k < (size_t)limit)
+			out[k++] = (struct media_use){"page", db_col_int(st, 0),
+			                              arena_strdup(a, db_col_text(st, 1)), 0, 1};
+	}
+	db_done(st);
+	*n = k;
+	return out;
+}
+
+/* Removes the file of hash.ext from the data folder (variants too, when
+** there are any).  A file already gone is not an error. */
+static void remove_files(struct arena *a, const char *data_dir, const char *hash, const char *ext)
+{
+	unlink(arena_printf(a, "%s/media/%.2s/%s.%s", data_dir, hash, hash, ext));
+}
+
+int media_delete(struct db *db, struct arena *a, const char *data_dir, long long id, char *err,
+                 size_t errlen)
+{
+	struct media m;
+	if (media_by_id(db, a, id, &m) != 0) {
+		snprintf(err, errlen, "There is no such image.");
+		return -1;
+	}
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "The database is busy; try again.");
+		return -1;
+	}
+	size_t n;
+	long long used;
+	media_uses(db, a, &m, 0, &n, &used);
+	if (used > 0) {
+		db_rollback(db);
+		return 1;
+	}
+	static const char *const steps[] = {sql_delete, sql_forget_import};
+	int rc = DB_OK;
+	for (size_t i = 0; i < 2 && rc == DB_OK; i++) {
+		struct db_stmt *st = db_prepare(db, steps[i]);
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc == DB_OK) {
+		struct db_stmt *st = db_prepare(db, sql_change_all);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "The image could not be deleted: %s.", db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	remove_files(a, data_dir, m.hash, m.ext);
+	return 0;
+}
+
+long long media_replace(struct db *db, struct arena *a, const char *data_dir, long long id,
+                        const unsigned char *data, size_t len, size_t max_bytes,
+                        long long user_id, const char *original_name, struct media *out,
+                        char *err, size_t errlen)
+{
+	struct media old, nw;
+	if (media_by_id(db, a, id, &old) != 0) {
+		snprintf(err, errlen, "There is no such image.");
+		return -1;
+	}
+	long long mid = media_store(db, a, data_dir, data, len, max_bytes, user_id, &nw, err,
+	                            errlen);
+	if (mid < 0)
+		return -1;
+	if (mid == id) {
+		*out = old;
+		return id;
+	}
+	if (nw.existed) {
+		snprintf(err, errlen, "This file is already in the library as “%s”; choose that "
+		         "one instead, or delete it first.",
+		         *nw.title ? nw.title : *nw.original_name ? nw.original_name : nw.hash);
+		return -1;
+	}
+	const char *old_url = old.url, *new_url = nw.url;
+	const char *name = original_name ? original_name : "";
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "The database is busy; try again.");
+		goto drop_new;
+	}
+	/* The new row only carried the file in: the old row takes it over. */
+	struct db_stmt *st = db_prepare(db, sql_delete);
+	db_bind_int(st, 1, mid);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_take_file);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, nw.hash);
+		db_bind_text(st, 3, nw.mime);
+		db_bind_text(st, 4, nw.ext);
+		db_bind_int(st, 5, nw.width);
+		db_bind_int(st, 6, nw.height);
+		db_bind_int(st, 7, nw.bytes);
+		db_bind_text(st, 8, name);
+		rc = db_step(st);
+		db_done(st);
+	}
+	size_t n_ids = 0;
+	long long *ids = NULL;
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_body_ids);
+		db_bind_text(st, 1, hash_match(a, old.hash));
+		ids = db_col_ids(st, a, (size_t)1 << 30, &n_ids);
+	}
+	for (size_t i = 0; rc == DB_OK && i < n_ids; i++) {
+		for (int k = 0; k < 2 && rc == DB_OK; k++) {
+			st = db_prepare(db, k ? sql_rewrite_fts : sql_rewrite_article);
+			db_bind_int(st, 1, ids[i]);
+			db_bind_text(st, 2, old_url);
+			db_bind_text(st, 3, new_url);
+			rc = db_step(st);
+			db_done(st);
+		}
+	}
+	static const char *const two[] = {sql_rewrite_pages, sql_redirect_drop,
+	                                  sql_redirect_follow};
+	for (size_t k = 0; rc == DB_OK && k < 3; k++) {
+		st = db_prepare(db, two[k]);
+		db_bind_text(st, 1, k == 1 ? new_url : old_url);
+		if (k != 1)
+			db_bind_text(st, 2, new_url);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc == DB_OK && redirect_add(db, old_url, new_url) != 0)
+		rc = DB_ERR;
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_change_all);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "The image could not be replaced: %s.", db_errmsg(db));
+		db_rollback(db);
+		goto drop_new;
+	}
+	remove_files(a, data_dir, old.hash, old.ext);
+	/* The rewritten bodies, rendered again with their writers' trust. */
+	article_render_stale(db);
+	page_render_stale(db);
+	return media_by_id(db, a, id, out) == 0 ? id : -1;
+
+drop_new:
+	/* Leave the library as it was: the new bytes' row and file go. */
+	st = db_prepare(db, sql_delete);
+	db_bind_int(st, 1, mid);
+	if (db_step(st) == DB_OK && db_changes(db) > 0)
+		remove_files(a, data_dir, nw.hash, nw.ext);
+	db_done(st);
+	return -1;
 }

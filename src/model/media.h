@@ -31,6 +31,15 @@ struct media {
 	unsigned height;      /* pixels */
 	long long bytes;      /* size of the stored file */
 	const char *url;      /* "/media/HASH.EXT" */
+	const char *original_name; /* the file's name as uploaded, "" if unknown */
+	const char *title;    /* the library's name for it ("" : original_name) */
+	const char *caption;  /* printed under the photo */
+	const char *credit;   /* "Name/Agency", printed as "Photo: " + credit */
+	const char *copyright; /* the rights line */
+	const char *alt;      /* alt text offered when it is chosen */
+	long long uploaded_by; /* users.id, 0 if unknown or deleted */
+	long long created_at; /* unix seconds */
+	int existed;          /* media_store(): these bytes were stored already */
 };
 
 /* Inspects and stores an upload of data[0..len).
@@ -80,5 +89,80 @@ const char *media_path(struct db *db, struct arena *a, const char *data_dir,
 ** round_up the last digit is rounded up, so a size over a limit never reads
 ** as the limit. */
 void media_format_size(char *out, size_t outlen, unsigned long long bytes, int round_up);
+
+/* ---- the media library (web/admin_media.c) ---- */
+
+/* The smallest stored image of m fit for a grid thumbnail (about 300 px
+** wide), a URL allocated in a or borrowed from m.  Today the original's
+** URL; when variants exist (core/image.c) the nearest one. */
+const char *media_thumb_url(struct arena *a, const struct media *m);
+
+/* Limits of the fields an editor types (characters). */
+#define MEDIA_MAX_TITLE 300
+#define MEDIA_MAX_CAPTION 2000
+#define MEDIA_MAX_CREDIT 300
+#define MEDIA_MAX_COPYRIGHT 300
+#define MEDIA_MAX_ALT 500
+#define MEDIA_MAX_NAME 255
+
+/* Records the name a new upload came under (a path is cut to its last
+** part) and, as WordPress does, a title from it without its extension;
+** only where none is set yet, so uploading the same bytes again renames
+** nothing.  0, or -1 on a database error. */
+int media_note_name(struct db *db, long long id, const char *original_name);
+
+/* A page of the library: images whose original name, title, caption,
+** credit or alt text contains q (any case; NULL or "" for all), newest
+** first; limit rows from offset.  *total gets how many match.  Allocated in
+** a; *n the count (0 on error). */
+struct media *media_search(struct db *db, struct arena *a, const char *q, long long offset,
+                           int limit, size_t *n, long long *total);
+
+/* Sets an image's title, caption, credit, copyright and alt text (checked
+** by the caller against MEDIA_MAX_*).  Public pages showing it are
+** invalidated (the change log).  0, 1 if there is no such image, -1. */
+int media_update(struct db *db, long long id, const char *title, const char *caption,
+                 const char *credit, const char *copyright, const char *alt);
+
+/* Where an image is used: an article's featured image, or an article or a
+** static page whose Markdown names its /media/ address (its hash). */
+struct media_use {
+	const char *kind;     /* "article" or "page" */
+	long long id;         /* articles.id or pages.id */
+	const char *title;    /* headline or page title */
+	int is_featured;      /* the article's featured image */
+	int in_body;          /* named in the body */
+};
+
+/* Up to limit places m is used, articles first (newest first).  *total
+** gets how many there are.  Allocated in a. */
+struct media_use *media_uses(struct db *db, struct arena *a, const struct media *m, int limit,
+                             size_t *n, long long *total);
+
+/* Deletes an image and its file, if nothing uses it (media_uses()).
+** 0 deleted; 1 in use (nothing done); -1 not found or failure, err set. */
+int media_delete(struct db *db, struct arena *a, const char *data_dir, long long id, char *err,
+                 size_t errlen);
+
+/* Replaces the file of image id with an upload, everywhere it is used.
+**
+** URLs are content-addressed (/media/HASH.EXT can only ever mean one set of
+** bytes), so a replacement cannot keep the old URL.  Instead: the new bytes
+** are stored and checked exactly as media_store() does; the row keeps its
+** id (featured images, the library, anything holding the id follow it) and
+** its title, caption, credit, copyright and alt, and takes the new hash,
+** type, size and original name; every article and static page body naming
+** the old address has it rewritten to the new one and is rendered again
+** (with its own writer's trust), in one transaction; the old address
+** answers 301 to the new one (the redirects table, as redirects already
+** pointing at it), for feeds, caches and revisions that still name it; the
+** old file is removed.  Refused (-1, err, nothing changed) like
+** media_store(), or when the new bytes are already another image of the
+** library.  Returns id with *out the row as it now is; the same bytes
+** again change nothing. */
+long long media_replace(struct db *db, struct arena *a, const char *data_dir, long long id,
+                        const unsigned char *data, size_t len, size_t max_bytes,
+                        long long user_id, const char *original_name, struct media *out,
+                        char *err, size_t errlen);
 
 #endif

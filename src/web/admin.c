@@ -34,6 +34,10 @@ static const struct {
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},
 	{"uploaded", "Uploaded."},
+	{"media-saved", "The image's details are saved."},
+	{"media-replaced", "The file is replaced: every article and page using the image shows "
+	                   "the new one."},
+	{"media-deleted", "The image is deleted."},
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
@@ -81,6 +85,12 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
+	/* The desk runs its own scripts (the .js files of static/, this origin only);
+	** public pages run none. */
+	http_resp_header(p->resp, "Content-Security-Policy",
+	                 "default-src 'self'; script-src 'self'; style-src 'self'; "
+	                 "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+	                 "form-action 'self'; frame-ancestors 'self'");
 	site_render(p, status, name, ctx);
 }
 

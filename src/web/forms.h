@@ -26,6 +26,7 @@
 #include "core/email.h"
 #include "core/password.h"
 #include "model/comment.h"
+#include "model/media.h"
 #include "model/settings.h"
 
 #include <stddef.h>
@@ -108,6 +109,15 @@
 	F("menu_order", 10)                   \
 	F("status", 20)                       \
 	F("action", 20)
+
+/* One image of the media library (templates/admin_media_item.mustache). */
+#define MEDIA_FORM(F)                         \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("title", MEDIA_MAX_TITLE)           \
+	F("caption", MEDIA_MAX_CAPTION)       \
+	F("credit", MEDIA_MAX_CREDIT)         \
+	F("copyright", MEDIA_MAX_COPYRIGHT)   \
+	F("alt", MEDIA_MAX_ALT)
 
 /* The settings (admin_settings.c, one field per row of model/settings.c's
 ** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked

@@ -41,7 +41,8 @@ LEVEL_NAMES = {NONE: "logged out", CONTRIB: "contributor", AUTHOR: "author", EDI
 # meaning of the roles): method, path with named holes, minimum role.
 # {aid}/{rev}: the requesting role's own draft and its revision; {cid}: a
 # comment; {uid}: an account; {pid}: a static page; {did}: a page made for
-# the request to delete.
+# the request to delete; {mid}: an image the author (author2) uploaded;
+# {xid}: one uploaded by them for the request to delete.
 TABLE = [
     ("GET", "/admin/", CONTRIB),
     ("GET", "/admin/articles/", CONTRIB),
@@ -65,6 +66,12 @@ TABLE = [
     ("POST", "/admin/comments/{cid}/", EDITOR),
     ("GET", "/admin/media/", AUTHOR),
     ("POST", "/admin/media/", AUTHOR),
+    ("GET", "/admin/media/{mid}/", AUTHOR),
+    ("POST", "/admin/media/{mid}/", AUTHOR),
+    ("POST", "/admin/media/{mid}/replace", AUTHOR),
+    ("POST", "/admin/media/{xid}/delete", AUTHOR),
+    ("GET", "/admin/media/pick", CONTRIB),
+    ("POST", "/admin/media/pick", CONTRIB),
     ("GET", "/admin/profile", CONTRIB),
     ("POST", "/admin/profile", CONTRIB),
     ("GET", "/admin/settings", ADMIN),
@@ -271,7 +278,7 @@ def snapshot(s):
         "comments": "SELECT group_concat(id || status || body, '|') FROM comments",
         "users": "SELECT group_concat(id || role || display_name || slug || bio, '|') FROM users",
         "links": "SELECT count(*) FROM password_links",
-        "media": "SELECT count(*) FROM media",
+        "media": "SELECT count(*), group_concat(hash || title || alt, ',') FROM media",
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
         "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
@@ -1327,6 +1334,14 @@ def matrix(s, people, arts):
             return base + [("action", "approve")]
         if path == "/admin/media/":
             return base
+        if path == "/admin/media/pick":
+            return base + [("return", "/admin/articles/new"), ("pick", "featured"),
+                           ("headline", "Matrix pick %d" % n[0])]
+        if re.match(r"/admin/media/\d+/$", path):
+            return base + [("title", "Matrix image %d" % n[0]), ("caption", ""), ("credit", ""),
+                           ("copyright", ""), ("alt", "")]
+        if path.startswith("/admin/media/"):
+            return base
         if path == "/admin/profile":
             w = who or people["admin"]
             row = s.sql("SELECT display_name, slug FROM users WHERE id=?", w.id)[0]
@@ -1351,14 +1366,26 @@ def matrix(s, people, arts):
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
+        ("POST", "/admin/media/{mid}/"): 303, ("POST", "/admin/media/{mid}/replace"): 422,
+        ("POST", "/admin/media/{xid}/delete"): 303, ("POST", "/admin/media/pick"): 200,
     }
     pid = new_page(s, "matrix")
+
+    def own_image():
+        who = people["author2"]
+        data = png(3, 3, noise=True)
+        r = upload(s, who, data, "matrix.png", "image/png")
+        check(r.status == 303, "author2 uploads an image for the matrix", r.status)
+        return s.sql("SELECT id FROM media WHERE hash=?", hashlib.sha256(data).hexdigest())[0][0]
+    mid = own_image()
     for method, pattern, need in TABLE:
         for level in (NONE, CONTRIB, AUTHOR, EDITOR, ADMIN):
             who = by_level.get(level)
             aid, rev = drafts[level]
             did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
-            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did)
+            xid = own_image() if "{xid}" in pattern else 0
+            path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, mid=mid,
+                                  xid=xid)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
             if method == "POST" and pattern == "/admin/logout" and who:
@@ -1402,6 +1429,9 @@ def csrf(s, people, arts):
     pid = new_page(s, "csrf-page")
     cid = post_comment(s, arts["main"], "CSRF target comment.", "Csrf Target", "ct@example.com")
     uid = people["victim"].id
+    own = png(2, 2, (5, 6, 7))
+    upload(s, admin, own, "csrf.png", "image/png")
+    media = s.sql("SELECT id FROM media WHERE hash=?", hashlib.sha256(own).hexdigest())[0][0]
     posts = [
         ("/admin/articles/new", lambda: edit_form(admin, headline="Forged new", body="forged")),
         ("/admin/articles/%d/" % aid, lambda: edit_form(admin, headline="Forged edit",
@@ -1426,12 +1456,20 @@ def csrf(s, people, arts):
                                             ("status", "published")]),
         ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
         ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
+        ("/admin/media/%d/" % media, lambda: [("csrf", admin.csrf), ("title", "Forged"),
+                                              ("alt", "forged")]),
+        ("/admin/media/%d/replace" % media, lambda: [("csrf", admin.csrf)]),
+        ("/admin/media/%d/delete" % media, lambda: [("csrf", admin.csrf)]),
+        ("/admin/media/pick", lambda: [("csrf", admin.csrf), ("return", "/admin/articles/new"),
+                                       ("pick", "featured"), ("headline", "Forged")]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}
     check(every <= covered, "CSRF checked on every state-changing admin route",
           sorted(every - covered))
-    files = {"/admin/media/": [("file", "ok.png", "image/png", png(2, 3, (3, 3, 3)))]}
+    files = {"/admin/media/": [("file", "ok.png", "image/png", png(2, 3, (3, 3, 3)))],
+             "/admin/media/%d/replace" % media: [("file", "ok.png", "image/png",
+                                                  png(2, 3, (4, 4, 4)))]}
     for path, make in posts:
         variants = []
         f = make()
