@@ -339,12 +339,15 @@ static const char sql_update[] =
 static const char sql_change_all[] = "INSERT INTO changes(kind, id) VALUES ('all', 0)";
 static const char sql_body_ids[] =
     "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
+/* Two indexed reads (articles_featured, the search index), not one OR
+** that would read every article. */
 static const char sql_uses_articles[] =
-    "SELECT id, headline, COALESCE(featured_media_id, 0) = ?1,"
-    " id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)"
-    " FROM articles WHERE featured_media_id = ?1"
-    " OR id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)"
-    " ORDER BY id DESC";
+    "SELECT a.id, a.headline, COALESCE(a.featured_media_id, 0) = ?1, u.in_body"
+    " FROM (SELECT id, max(in_body) AS in_body FROM ("
+    "   SELECT id, 0 AS in_body FROM articles WHERE featured_media_id = ?1"
+    "   UNION ALL SELECT rowid, 1 FROM articles_fts WHERE articles_fts MATCH ?2)"
+    "  GROUP BY id) u JOIN articles a ON a.id = u.id"
+    " ORDER BY a.id DESC";
 static const char sql_uses_pages[] =
     "SELECT id, title FROM pages WHERE body_src LIKE '%' || ?1 || '%' ORDER BY id DESC";
 static const char sql_delete[] = "DELETE FROM media WHERE id = ?1";

@@ -487,6 +487,11 @@ static const char migration_15[] =
     "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE media ADD COLUMN alt TEXT NOT NULL DEFAULT '';";
 
+/* The media library asks which articles use an image as their featured
+** image, for every image it shows (model/media.c, media_uses()). */
+static const char migration_18[] =
+    "CREATE INDEX articles_featured ON articles(featured_media_id);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -503,6 +508,7 @@ static const struct db_migration migrations[] = {
 	{13, migration_13},
 	{14, migration_14},
 	{15, migration_15},
+	{18, migration_18},
 };
 
 int schema_latest(void)
