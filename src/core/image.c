@@ -558,23 +558,88 @@ static int to_srgb(VipsImage **im)
 	return 0;
 }
 
-/* Saves im as t, no metadata; the bytes are g_malloc'd (g_free them). */
-static int save(VipsImage *im, enum image_type t, void **buf, size_t *n)
+/* Metadata libvips would write back into a saved file (webpsave makes an
+** EXIF block from them even with strip set); an animation's timing stays. */
+static const char *const private_prefixes[] = {
+	"exif-", "xmp-", "iptc-", "icc-", "orientation", "png-comment", "gif-comment",
+	"jpeg-thumbnail", "heif-", "resolution-unit",
+};
+
+/* A copy of im without those fields (caller unrefs), or NULL. */
+static VipsImage *without_metadata(VipsImage *im)
 {
+	VipsImage *c = NULL;
+	if (vips_copy(im, &c, NULL) != 0)
+		return NULL;
+	gchar **names = vips_image_get_fields(c);
+	for (gchar **f = names; f && *f; f++)
+		for (size_t i = 0; i < sizeof private_prefixes / sizeof *private_prefixes; i++)
+			if (!strncmp(*f, private_prefixes[i], strlen(private_prefixes[i]))) {
+				vips_image_remove(c, *f);
+				break;
+			}
+	g_strfreev(names);
+	return c;
+}
+
+/* Drops the EXIF and XMP chunks from a WebP file in place (and their flags
+** in VP8X), fixing the RIFF size; *n shrinks.  libvips 8.14.1's webpsave
+** writes an EXIF chunk (resolution, orientation) even with strip set. */
+static void webp_strip(unsigned char *d, size_t *n)
+{
+	if (*n < 12 || memcmp(d, "RIFF", 4) || memcmp(d + 8, "WEBP", 4))
+		return;
+	size_t in = 12, out = 12;
+	while (*n - in >= 8) {
+		size_t len = (size_t)d[in + 4] | (size_t)d[in + 5] << 8 | (size_t)d[in + 6] << 16 |
+		             (size_t)d[in + 7] << 24;
+		size_t whole = 8 + len + (len & 1);
+		if (whole > *n - in)
+			return; /* not ours to judge: leave it as written */
+		if (!memcmp(d + in, "EXIF", 4) || !memcmp(d + in, "XMP ", 4)) {
+			in += whole;
+			continue;
+		}
+		if (!memcmp(d + in, "VP8X", 4) && len >= 1)
+			d[in + 8] &= (unsigned char)~0x0C; /* the EXIF (0x08) and XMP (0x04) flags */
+		memmove(d + out, d + in, whole);
+		in += whole;
+		out += whole;
+	}
+	size_t riff = out - 8;
+	d[4] = (unsigned char)riff, d[5] = (unsigned char)(riff >> 8);
+	d[6] = (unsigned char)(riff >> 16), d[7] = (unsigned char)(riff >> 24);
+	*n = out;
+}
+
+/* Saves im as t, no metadata; the bytes are g_malloc'd (g_free them). */
+static int save(VipsImage *in, enum image_type t, void **buf, size_t *n)
+{
+	VipsImage *im = without_metadata(in);
+	if (!im)
+		return -1;
+	int rc = -1;
 	switch (t) {
 	case IMAGE_JPEG:
-		return vips_jpegsave_buffer(im, buf, n, "Q", 82, "strip", TRUE,
-		                            "optimize_coding", TRUE, NULL);
+		rc = vips_jpegsave_buffer(im, buf, n, "Q", 82, "strip", TRUE, "optimize_coding", TRUE,
+		                          NULL);
+		break;
 	case IMAGE_PNG:
-		return vips_pngsave_buffer(im, buf, n, "compression", 6, "strip", TRUE, NULL);
+		rc = vips_pngsave_buffer(im, buf, n, "compression", 6, "strip", TRUE, NULL);
+		break;
 	case IMAGE_GIF:
-		return vips_gifsave_buffer(im, buf, n, "strip", TRUE, NULL);
+		rc = vips_gifsave_buffer(im, buf, n, "strip", TRUE, NULL);
+		break;
 	case IMAGE_WEBP:
-		return vips_webpsave_buffer(im, buf, n, "Q", 80, "strip", TRUE, NULL);
+		rc = vips_webpsave_buffer(im, buf, n, "Q", 80, "strip", TRUE, NULL);
+		if (rc == 0)
+			webp_strip(*buf, n);
+		break;
 	case IMAGE_NONE:
 		break;
 	}
-	return -1;
+	g_object_unref(im);
+	return rc;
 }
 
 /* The saved file copied into a, libvips' copy freed. */

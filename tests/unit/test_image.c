@@ -463,9 +463,12 @@ static int collect(void *ctx, const char *suffix, enum image_type type,
 {
 	struct got *g = ctx;
 	VipsImage *back = NULL;
-	/* each file is what it says, of the size it says */
-	if (vips_image_new_from_buffer(bytes, n, "", NULL) == NULL)
+	/* no metadata block in any variant (libvips 8.14.1's webpsave wrote
+	** an EXIF chunk despite strip) */
+	if (memmem(bytes, n, "EXIF", 4) || memmem(bytes, n, "Exif", 4) ||
+	    memmem(bytes, n, "XMP ", 4) || memmem(bytes, n, "http://ns.adobe.com", 19))
 		return 1;
+	/* each file is what it says, of the size it says */
 	back = vips_image_new_from_buffer(bytes, n, "", NULL);
 	int ok = back && (unsigned)vips_image_get_width(back) == w &&
 	         (unsigned)vips_image_get_height(back) == h;
