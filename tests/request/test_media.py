@@ -44,9 +44,15 @@ def png(seed, w=6, h=4):
     return D.png(w, h, (seed % 256, (seed * 7) % 256, (seed * 13) % 256))
 
 
-def media_id(s, data):
-    row = s.sql("SELECT id FROM media WHERE hash=?", hashlib.sha256(data).hexdigest())
+def media_id(s, name):
+    """The image first uploaded under this file name (a stored file's hash
+    is not the upload's: the bytes are saved again without metadata)."""
+    row = s.sql("SELECT id FROM media WHERE original_name=?", name)
     return row[0][0] if row else None
+
+
+def media_hash(s, mid):
+    return s.sql("SELECT hash FROM media WHERE id=?", mid)[0][0]
 
 
 def hidden(html, name):
@@ -85,13 +91,13 @@ def preview_keeps_upload(s, p):
                files=[("featured_file", "gulls.png", "image/png", img)])
     check(r.status == 200 and 'class="preview"' in r.text, "preview with a chosen file: 200",
           (r.status, D.form_message(r.text)))
-    mid = media_id(s, img)
+    mid = media_id(s, "gulls.png")
     check(mid is not None, "the file chosen before Preview is stored")
     check(hidden(r.text, "featured_media") == str(mid),
           "the previewed form carries the stored image's id", hidden(r.text, "featured_media"))
     check(field_value(r.text, "featured_alt") == "Gulls over the breakwater",
           "the previewed form keeps the alt text")
-    check('<img src="/media/%s.png"' % hashlib.sha256(img).hexdigest() in r.text,
+    check(mid and '<img src="/media/%s' % media_hash(s, mid) in r.text,
           "the previewed form shows the chosen image")
     # Save, as the browser sends the previewed form: no file this time.
     r = D.send(s, "/admin/articles/new",
@@ -119,15 +125,16 @@ def library(s, p):
           "2 of 3 files were uploaded" in r.text,
           "a refused file among several: 422 naming it and why", (r.status, D.form_message(r.text)))
     rows = s.sql("SELECT original_name, title, uploaded_by FROM media WHERE id IN (?, ?) "
-                 "ORDER BY id", media_id(s, dawn), media_id(s, dusk))
+                 "ORDER BY id", media_id(s, "Harbour at dawn.png"), media_id(s, "Dusk.png"))
     check(rows == [("Harbour at dawn.png", "Harbour at dawn", author.id),
                    ("Dusk.png", "Dusk", author.id)],
           "the others are stored with their file names (a path cut to its name)", rows)
     r = upload(s, author, [("dawn-again.png", dawn)])
     check(r.status == 303 and s.sql("SELECT original_name FROM media WHERE id=?",
-                                    media_id(s, dawn)) == [("Harbour at dawn.png",)],
+                                    media_id(s, "Harbour at dawn.png")) ==
+          [("Harbour at dawn.png",)],
           "the same bytes again: the first name stays")
-    check((r.header("Location") or "").startswith("/admin/media/%d/" % media_id(s, dawn)),
+    check((r.header("Location") or "").startswith("/admin/media/%d/" % media_id(s, "Harbour at dawn.png")),
           "one file uploaded: to its own screen", r.header("Location"))
     r = upload(s, author, [])
     check(r.status == 422 and "Choose one or more" in r.text, "no file: 422 with a sentence",
@@ -136,7 +143,7 @@ def library(s, p):
     r = upload(s, author2, three)
     check(r.status == 303 and r.header("Location") == "/admin/media/?done=uploaded",
           "three files at once: 303 to the library", (r.status, r.header("Location")))
-    check(all(media_id(s, b) for _, b in three), "three files stored")
+    check(all(media_id(s, n) for n, _ in three), "three files stored")
 
     page = D.get(s, "/admin/media/", who=author).text
     check(page.count('class="media-tile"') >= 5, "the library is a grid of tiles")
@@ -147,7 +154,7 @@ def library(s, p):
           "thumbnails with their width and height")
 
     # Describe one (the uploader).
-    did = media_id(s, dawn)
+    did = media_id(s, "Harbour at dawn.png")
     r = D.send(s, "/admin/media/%d/" % did,
                [("csrf", author.csrf), ("title", "Dawn over the harbour"),
                 ("caption", "Fishing boats leave at first light."),
@@ -183,7 +190,7 @@ def library(s, p):
         check(r.status == 403 and "only the images you uploaded" in r.text,
               "another author: %s refused 403" % path, r.status)
     check(s.sql("SELECT title FROM media WHERE id=?", did) == [("Dawn over the harbour",)] and
-          media_id(s, png(99)) is None, "…changing nothing")
+          media_id(s, "z.png") is None, "…changing nothing")
     r = D.send(s, "/admin/media/%d/" % did,
                [("csrf", editor.csrf), ("title", "Dawn over the harbour"),
                 ("caption", "Fishing boats leave at first light."), ("credit", "Mara Quill/Ledger"),
@@ -258,7 +265,6 @@ def uses_delete_replace(s, p, did):
     # Replace: the row keeps its id, takes the new bytes' address; bodies
     # are rewritten; the old address answers 301; the old file goes.
     new = png(77, 8, 6)
-    newh = hashlib.sha256(new).hexdigest()
     old_path = os.path.join(s.dir, "byline-data", "media", dawn[0][:2], "%s.%s" % dawn)
     check(os.path.exists(old_path), "the old file is on disk before")
     art2 = D.public_url(s, a2)
@@ -266,6 +272,8 @@ def uses_delete_replace(s, p, did):
     r = D.send(s, "/admin/media/%d/replace" % did, [("csrf", author.csrf)], who=author,
                files=[("file", "dawn-v2.png", "image/png", new)])
     check(r.status == 303, "replace: 303", (r.status, D.form_message(r.text)))
+    newh = media_hash(s, did)
+    check(newh != dawn[0], "the image has the new file's address")
     row = s.sql("SELECT id, hash, width, height, original_name, title, alt FROM media WHERE id=?",
                 did)
     check(row == [(did, newh, 8, 6, "dawn-v2.png", "Dawn over the harbour",
@@ -285,7 +293,9 @@ def uses_delete_replace(s, p, did):
     r = s.get(url)
     check(r.status == 301 and r.header("Location", ) in (new_url, s.base + new_url),
           "the old address answers 301 to the new one", (r.status, r.header("Location")))
-    check(s.get(new_url).body == new, "the new address serves the new bytes")
+    r = s.get(new_url)
+    check(r.status == 200 and (r.header("Content-Type") or "").startswith("image/png"),
+          "the new address serves the new file", r.status)
     check(not os.path.exists(old_path), "the old file is removed")
     r = D.send(s, "/admin/media/%d/replace" % did, [("csrf", author.csrf)], who=author,
                files=[("file", "tide.png", "image/png", png(10))])
@@ -300,20 +310,64 @@ def uses_delete_replace(s, p, did):
     newer = png(78, 8, 6)
     r = D.send(s, "/admin/media/%d/replace" % did, [("csrf", author.csrf)], who=author,
                files=[("file", "dawn-v3.png", "image/png", newer)])
-    newer_url = "/media/%s.png" % hashlib.sha256(newer).hexdigest()
+    newer_url = "/media/%s.png" % media_hash(s, did)
     check(r.status == 303 and s.get(url).header("Location") in (newer_url, s.base + newer_url),
           "replaced twice: the first address redirects to the newest in one hop")
 
     # Unused: deleted, file and all.
     lone = png(5)
     upload(s, author, [("lone.png", lone)])
-    lid = media_id(s, lone)
-    lpath = os.path.join(s.dir, "byline-data", "media", hashlib.sha256(lone).hexdigest()[:2],
-                         hashlib.sha256(lone).hexdigest() + ".png")
+    lid = media_id(s, "lone.png")
+    lhash = media_hash(s, lid)
+    lpath = os.path.join(s.dir, "byline-data", "media", lhash[:2], lhash + ".png")
+    check(os.path.exists(lpath), "the unused image's file is on disk before")
     r = D.send(s, "/admin/media/%d/delete" % lid, [("csrf", author.csrf)], who=author)
     check(r.status == 303 and s.sql("SELECT count(*) FROM media WHERE id=?", lid) == [(0,)] and
           not os.path.exists(lpath), "an unused image is deleted, file and all", r.status)
     check(D.get(s, "/admin/media/%d/" % lid, who=author).status == 404, "…its screen is 404")
+
+
+def replace_variants(s, p):
+    """A replaced image's variants (the smaller copies pages offer) go with
+    its old file: their addresses answer 301 to the new file, and the new
+    file's are made."""
+    import time
+    author = p["author"]
+    upload(s, author, [("wide.png", D.png(700, 20, (9, 90, 190)))])
+    wid = media_id(s, "wide.png")
+
+    def made(hash_):
+        end = time.time() + 60
+        while time.time() < end:
+            rows = s.sql("SELECT m.variants_at, count(v.suffix) FROM media m LEFT JOIN "
+                         "media_variants v ON v.media_id = m.id WHERE m.id=? AND m.hash=?",
+                         wid, hash_)
+            if rows and rows[0][0] and rows[0][1]:
+                return rows[0][1]
+            time.sleep(0.2)
+        return 0
+    old = media_hash(s, wid)
+    check(made(old) > 0, "the wide image's variants are made")
+    vrows = s.sql("SELECT suffix, ext FROM media_variants WHERE media_id=?", wid)
+    vfiles = [os.path.join(s.dir, "byline-data", "media", old[:2], "%s-%s.%s" % (old, x, e))
+              for x, e in vrows]
+    check(vfiles and all(os.path.exists(f) for f in vfiles), "their files are on disk")
+    grid = D.get(s, "/admin/media/?q=wide", who=author).text
+    check('src="/media/%s-320.png"' % old in grid, "the grid's thumbnail is the 320 px variant")
+    r = D.send(s, "/admin/media/%d/replace" % wid, [("csrf", author.csrf)], who=author,
+               files=[("file", "wide-2.png", "image/png", D.png(800, 20, (190, 90, 9)))])
+    check(r.status == 303, "the wide image replaced", (r.status, D.form_message(r.text)))
+    new = media_hash(s, wid)
+    check(not any(os.path.exists(f) for f in vfiles), "the old variants' files are removed")
+    x, e = vrows[0]
+    r = s.get("/media/%s-%s.%s" % (old, x, e))
+    check(r.status == 301 and (r.header("Location") or "").endswith("/media/%s.png" % new),
+          "an old variant's address answers 301 to the new file", (r.status, r.header("Location")))
+    check(made(new) > 0, "the new file's variants are made")
+    nrows = s.sql("SELECT suffix, ext FROM media_variants WHERE media_id=?", wid)
+    check(nrows and all(os.path.exists(os.path.join(s.dir, "byline-data", "media", new[:2],
+                                                    "%s-%s.%s" % (new, x, e))) for x, e in nrows),
+          "…named after the new file, on disk", nrows)
 
 
 # ---------------------------------------------------------------- picker
@@ -390,7 +444,7 @@ def picker(s, p, did):
     img = png(150, 5, 5)
     r = D.send(s, "/admin/media/pick", D.Fields(form_b, author), mp=True,
                files=[("featured_file", "chosen.png", "image/png", img)])
-    mid = media_id(s, img)
+    mid = media_id(s, "chosen.png")
     check(r.status == 200 and mid and hidden(r.text, "featured_media") == str(mid),
           "a file chosen before the picker is stored and carried", hidden(r.text, "featured_media"))
 
@@ -398,7 +452,7 @@ def picker(s, p, did):
     cform = [(k, contrib.csrf if k == "csrf" else v) for k, v in form]
     r = D.send(s, "/admin/media/pick", D.Fields(cform, contrib), mp=True,
                files=[("featured_file", "c.png", "image/png", png(151))])
-    check(r.status == 200 and media_id(s, png(151)) is None and 'name="featured_file"' not in r.text,
+    check(r.status == 200 and media_id(s, "c.png") is None and 'name="featured_file"' not in r.text,
           "a contributor's picker: no upload, nothing stored", r.status)
     r = D.get(s, "/admin/media/pick?for=featured&q=Dawn", who=contrib)
     check(r.status == 200 and 'data-media-id="%d"' % did in r.text and
@@ -443,7 +497,7 @@ def roles(s, p, did):
             owner = who if level >= AUTHOR else p["author"]
             own = png(seed[0])
             upload(s, owner, [("own-%d.png" % seed[0], own)])
-            mid = media_id(s, own)
+            mid = media_id(s, "own-%d.png" % seed[0])
             path = pattern.format(mid=mid)
             name = "%s %s as %s" % (method, pattern, D.LEVEL_NAMES[level])
             cookie = who.cookie if who else None
@@ -482,7 +536,7 @@ def roles(s, p, did):
     seed[0] += 1
     own = png(seed[0])
     upload(s, author, [("csrf.png", own)])
-    mid = media_id(s, own)
+    mid = media_id(s, "csrf.png")
     for path in ("/admin/media/", "/admin/media/%d/" % mid, "/admin/media/%d/replace" % mid,
                  "/admin/media/%d/delete" % mid, "/admin/media/pick"):
         for what, form, headers in (("no token", [], {}),
@@ -506,6 +560,7 @@ def main():
         preview_keeps_upload(s, p)
         did = library(s, p)
         uses_delete_replace(s, p, did)
+        replace_variants(s, p)
         picker(s, p, did)
         roles(s, p, did)
     finally:

@@ -359,6 +359,8 @@ def migration():
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP INDEX articles_featured;"
+                          "DROP TABLE media_variants; DROP INDEX media_variants_todo;"
+                          "ALTER TABLE media DROP COLUMN variants_at;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
