@@ -13,8 +13,24 @@
 //     -name, -markdown: one image of GET /admin/media/pick?for=...
 // The body's image goes in at the cursor, as its own paragraph; an "input"
 // event tells other desk scripts (word count, autosave) the text changed.
+//
+// Opened in a window of its own by another desk script (desk.js's Image
+// button opens the editor form's data-media-picker address), the GET picker
+// page answers its opener with a message {bylinePick: {url, alt}} from this
+// origin and closes.
 'use strict';
 (function () {
+  const grid = document.querySelector('[data-media-grid]');
+  if (grid && !document.querySelector('form.media-picker') && window.opener) {
+    grid.addEventListener('click', (ev) => {
+      const b = ev.target.closest('[data-media-choose]');
+      const tile = b && b.closest('[data-media-id]');
+      if (!tile) return;
+      window.opener.postMessage({ bylinePick: { id: tile.dataset.mediaId, url: tile.dataset.mediaUrl,
+        alt: tile.dataset.mediaAlt || '' } }, location.origin);
+      window.close();
+    });
+  }
   const picks = document.querySelectorAll('button[data-media-pick]');
   if (!picks.length || typeof HTMLDialogElement !== 'function') return;
 

@@ -1387,10 +1387,11 @@ def matrix(s, people, arts):
 
     def own_image():
         who = people["author2"]
-        data = png(3, 3, noise=True)
-        r = upload(s, who, data, "matrix.png", "image/png")
+        n[0] += 1
+        name = "matrix-%d.png" % n[0]
+        r = upload(s, who, png(3, 3, noise=True), name, "image/png")
         check(r.status == 303, "author2 uploads an image for the matrix", r.status)
-        return s.sql("SELECT id FROM media WHERE hash=?", hashlib.sha256(data).hexdigest())[0][0]
+        return s.sql("SELECT id FROM media WHERE original_name=?", name)[0][0]
     mid = own_image()
     for method, pattern, need in TABLE:
         for level in (NONE, CONTRIB, AUTHOR, EDITOR, ADMIN):
@@ -1443,9 +1444,8 @@ def csrf(s, people, arts):
     pid = new_page(s, "csrf-page")
     cid = post_comment(s, arts["main"], "CSRF target comment.", "Csrf Target", "ct@example.com")
     uid = people["victim"].id
-    own = png(2, 2, (5, 6, 7))
-    upload(s, admin, own, "csrf.png", "image/png")
-    media = s.sql("SELECT id FROM media WHERE hash=?", hashlib.sha256(own).hexdigest())[0][0]
+    upload(s, admin, png(2, 2, noise=True), "csrf-target.png", "image/png")
+    media = s.sql("SELECT id FROM media WHERE original_name='csrf-target.png'")[0][0]
     posts = [
         ("/admin/articles/new", lambda: edit_form(admin, headline="Forged new", body="forged")),
         ("/admin/articles/%d/" % aid, lambda: edit_form(admin, headline="Forged edit",
