@@ -82,6 +82,20 @@ L.test('media: with JavaScript the editor chooses the featured image and inserts
   L.ok(await page.locator('[data-media-preview] img').isVisible(), 'its thumbnail is shown');
   L.eq(await page.inputValue('#featured_alt'), 'Cranes on the container quay at dusk', 'its alt text is offered');
   await L.shot(page, 'admin-editor-featured-js');
+  // Another desk script (desk.js's Image button) opens the form's
+  // data-media-picker address in a window; the choice comes back as a message.
+  const pickerUrl = await page.getAttribute('form#editor, form.editor', 'data-media-picker');
+  L.ok(pickerUrl && pickerUrl.startsWith('/admin/media/pick'), 'the editor form names the picker', pickerUrl);
+  await page.evaluate(() => {
+    window.__picked = null;
+    window.addEventListener('message', (ev) => { if (ev.data && ev.data.bylinePick) window.__picked = ev.data.bylinePick; });
+  });
+  const [popup] = await Promise.all([ctx.waitForEvent('page'), page.evaluate((u) => { window.open(u, 'byline-media-picker'); }, pickerUrl)]);
+  await popup.waitForLoadState('load');
+  await popup.locator('.media-tile [data-media-choose]').first().click();
+  const picked = await L.until(() => page.evaluate(() => window.__picked), 5000, 'the opener gets the choice');
+  L.ok(/^\/media\/[0-9a-f]{64}/.test(picked.url), 'the picker window posts the image\'s address back', picked);
+  L.ok(popup.isClosed(), 'and closes');
   const resp = await L.submitAndWait(page, () => page.click('button[name=action][value=save]'));
   L.eq(resp.status(), 200, 'saved');
   L.ok(/\/admin\/articles\/\d+\/$/.test(new URL(page.url()).pathname), 'at the saved article', page.url());
