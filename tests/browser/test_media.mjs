@@ -36,6 +36,11 @@ L.test('media: several images uploaded at once; the library is a grid at 1280 an
   await L.submitAndWait(page, () => page.click('form.media-fields button[type=submit]'));
   L.ok((await page.locator('.notice').innerText()).includes('saved'), 'the details are saved');
   keepHtml('admin-media-item', await (await ctx.request.get(page.url())).text());
+  await L.shot(page, 'admin-media-item-1280');
+  await page.setViewportSize({ width: 390, height: 900 });
+  await L.noSidewaysScroll(page, "an image's screen at 390 px");
+  await L.shot(page, 'admin-media-item-390');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(S.srv.url('/admin/media/'));
   keepHtml('admin-media', await (await ctx.request.get(page.url())).text());
   for (const width of [1280, 390]) {
