@@ -677,6 +677,12 @@ static const char sql_uses_articles[] =
     " ORDER BY a.id DESC";
 static const char sql_uses_pages[] =
     "SELECT id, title FROM pages WHERE body_src LIKE '%' || ?1 || '%' ORDER BY id DESC";
+/* A setting naming a file of the library ("HASH.EXT": the site's logo, its
+** social image) uses it too. */
+static const char sql_uses_settings[] =
+    "SELECT key FROM settings WHERE value LIKE '%' || ?1 || '%' ORDER BY key";
+static const char sql_rewrite_settings[] =
+    "UPDATE settings SET value = replace(value, ?1, ?2) WHERE value LIKE '%' || ?1 || '%'";
 static const char sql_delete[] = "DELETE FROM media WHERE id = ?1";
 static const char sql_forget_import[] =
     "DELETE FROM wp_import_map WHERE kind = 'attachment' AND byline_id = ?1";
@@ -852,6 +858,15 @@ struct media_use *media_uses(struct db *db, struct arena *a, const struct media 
 			                              arena_strdup(a, db_col_text(st, 1)), 0, 1};
 	}
 	db_done(st);
+	st = db_prepare(db, sql_uses_settings);
+	db_bind_text(st, 1, m->hash);
+	while (db_step(st) == DB_ROW) {
+		++*total;
+		if (k < (size_t)limit)
+			out[k++] = (struct media_use){"setting", 0, arena_strdup(a, db_col_text(st, 0)),
+			                              0, 0};
+	}
+	db_done(st);
 	*n = k;
 	return out;
 }
@@ -981,6 +996,13 @@ long long media_replace(struct db *db, struct arena *a, const char *data_dir, lo
 			rc = db_step(st);
 			db_done(st);
 		}
+	}
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_rewrite_settings);
+		db_bind_text(st, 1, old_url + 7); /* "HASH.EXT" */
+		db_bind_text(st, 2, new_url + 7);
+		rc = db_step(st);
+		db_done(st);
 	}
 	static const char *const two[] = {sql_rewrite_pages, sql_redirect_drop,
 	                                  sql_redirect_follow};

@@ -193,17 +193,19 @@ struct media *media_search(struct db *db, struct arena *a, const char *q, long l
 int media_update(struct db *db, long long id, const char *title, const char *caption,
                  const char *credit, const char *copyright, const char *alt);
 
-/* Where an image is used: an article's featured image, or an article or a
-** static page whose Markdown names its /media/ address (its hash). */
+/* Where an image is used: an article's featured image, an article or a
+** static page whose Markdown names its /media/ address (its hash), or a
+** setting naming its file (the site's logo, its social image). */
 struct media_use {
-	const char *kind;     /* "article" or "page" */
-	long long id;         /* articles.id or pages.id */
-	const char *title;    /* headline or page title */
+	const char *kind;     /* "article", "page" or "setting" */
+	long long id;         /* articles.id or pages.id; 0 for a setting */
+	const char *title;    /* headline, page title, or the setting's key */
 	int is_featured;      /* the article's featured image */
 	int in_body;          /* named in the body */
 };
 
-/* Up to limit places m is used, articles first (newest first).  *total
+/* Up to limit places m is used, articles first (newest first), then
+** pages, then settings.  *total
 ** gets how many there are.  Allocated in a. */
 struct media_use *media_uses(struct db *db, struct arena *a, const struct media *m, int limit,
                              size_t *n, long long *total);
@@ -222,7 +224,8 @@ int media_delete(struct db *db, struct arena *a, const char *data_dir, long long
 ** its title, caption, credit, copyright and alt, and takes the new hash,
 ** type, size and original name; every article and static page body naming
 ** the old address has it rewritten to the new one and is rendered again
-** (with its own writer's trust), in one transaction; the old address and
+** (with its own writer's trust), and every setting naming the old file
+** ("HASH.EXT") names the new one, in one transaction; the old address and
 ** its variants' answer 301 to the new one (the redirects table, as
 ** redirects already pointing at it), for feeds, caches and revisions that
 ** still name them; the old file and its variants are removed, and the

@@ -79,6 +79,13 @@ static void set_uses(struct page *p, struct tv *r, const struct media *m, int li
 	for (size_t i = 0; i < n; i++) {
 		struct tv *u = tv_map(a);
 		int page = !strcmp(uses[i].kind, "page");
+		if (!strcmp(uses[i].kind, "setting")) {
+			tv_set_str(a, u, "title", "Site settings");
+			tv_set_str(a, u, "url", "/admin/settings");
+			tv_set_str(a, u, "how", uses[i].title); /* the setting's key */
+			tv_push(a, list, u);
+			continue;
+		}
 		tv_set_str(a, u, "title", *uses[i].title ? uses[i].title : "(no title)");
 		tv_set_str(a, u, "url", arena_printf(a, page ? "/admin/pages/%lld/"
 		                                             : "/admin/articles/%lld/", uses[i].id));
@@ -410,6 +417,7 @@ void admin_media_replace(struct page *p)
 		show_item(p, 422, &m, NULL, arena_printf(p->a, "The file was not replaced: %s", err));
 		return;
 	}
+	web_settings_changed(p->app); /* a setting may have named the old file */
 	admin_done(p, arena_printf(p->a, "/admin/media/%lld/", m.id), "media-replaced");
 }
 

@@ -2108,6 +2108,14 @@ static void test_media_library(void)
 	CHECK(n == 0 && total == 0);
 	CHECK(media_delete(db, a, "/nonexistent", 1, err, sizeof err) == 1);
 	CHECK(media_delete(db, a, "/nonexistent", 2, err, sizeof err) == 1);
+	/* A setting naming the file (the site's logo) is a use too. */
+	CHECK(db_exec(db, "INSERT INTO settings(key, value) VALUES ('test_logo', '"
+	                  "3333333333333333333333333333333333333333333333333333333333333333.png')")
+	      == DB_OK);
+	uses = media_uses(db, a, &m, 10, &n, &total);
+	CHECK(n == 1 && !strcmp(uses[0].kind, "setting") && !strcmp(uses[0].title, "test_logo"));
+	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == 1);
+	CHECK(db_exec(db, "DELETE FROM settings WHERE key = 'test_logo'") == DB_OK);
 	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == 0);
 	CHECK(media_by_id(db, a, 3, &m) == 1);
 	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == -1);
