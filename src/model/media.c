@@ -686,6 +686,10 @@ static const char sql_rewrite_settings[] =
 static const char sql_delete[] = "DELETE FROM media WHERE id = ?1";
 static const char sql_forget_import[] =
     "DELETE FROM wp_import_map WHERE kind = 'attachment' AND byline_id = ?1";
+/* A revision naming a deleted image restores without one (the articles
+** column's foreign key would refuse the restore). */
+static const char sql_forget_revisions[] =
+    "UPDATE revisions SET featured_media_id = NULL WHERE featured_media_id = ?1";
 /* The new file's variants are made again by the variant worker. */
 static const char sql_take_file[] =
     "UPDATE media SET hash = ?2, mime = ?3, ext = ?4, width = ?5, height = ?6, bytes = ?7,"
@@ -902,9 +906,9 @@ int media_delete(struct db *db, struct arena *a, const char *data_dir, long long
 		return 1;
 	}
 	struct media_variant *var = media_variants(db, a, id, &n_var); /* rows cascade */
-	static const char *const steps[] = {sql_delete, sql_forget_import};
+	static const char *const steps[] = {sql_delete, sql_forget_import, sql_forget_revisions};
 	int rc = DB_OK;
-	for (size_t i = 0; i < 2 && rc == DB_OK; i++) {
+	for (size_t i = 0; i < 3 && rc == DB_OK; i++) {
 		struct db_stmt *st = db_prepare(db, steps[i]);
 		db_bind_int(st, 1, id);
 		rc = db_step(st);

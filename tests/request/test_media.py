@@ -326,6 +326,24 @@ def uses_delete_replace(s, p, did):
           not os.path.exists(lpath), "an unused image is deleted, file and all", r.status)
     check(D.get(s, "/admin/media/%d/" % lid, who=author).status == 404, "…its screen is 404")
 
+    # An image once featured, then taken off and deleted: the old revision
+    # still restores (without the image), not a 409 from the foreign key.
+    upload(s, author, [("once.png", png(6))])
+    oid = media_id(s, "once.png")
+    aid = save_article(s, author, headline="Once had a photo", body="Body.",
+                       featured_media=str(oid), featured_alt="Once")
+    r = D.send(s, "/admin/articles/%d/" % aid, D.edit_form(author, headline="Once had a photo",
+                                                          body="Body, no photo."))
+    check(r.status == 303, "the photo taken off the article", r.status)
+    r = D.send(s, "/admin/media/%d/delete" % oid, [("csrf", author.csrf)], who=author)
+    check(r.status == 303, "…then deleted", (r.status, D.form_message(r.text)))
+    rev = s.sql("SELECT min(id) FROM revisions WHERE article_id=?", aid)[0][0]
+    r = D.send(s, "/admin/articles/%d/revisions/%d/" % (aid, rev), [("csrf", author.csrf)],
+               who=author)
+    check(r.status == 303 and s.sql("SELECT body_src, featured_media_id FROM articles WHERE id=?",
+                                    aid) == [("Body.", None)],
+          "the revision that had it restores, without the image", (r.status, r.text[:200]))
+
 
 def replace_variants(s, p):
     """A replaced image's variants (the smaller copies pages offer) go with
