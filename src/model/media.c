@@ -651,15 +651,15 @@ int media_make_variants(struct db *db, struct arena *a, const char *data_dir, in
 static const char sql_note_name[] =
     "UPDATE media SET original_name = ?2, title = CASE WHEN title = '' THEN ?3 ELSE title END"
     " WHERE id = ?1 AND original_name = ''";
+#define SEARCH_WHERE                                                                   \
+	" WHERE (?1 = '' OR lower(original_name) LIKE ?1 ESCAPE '\\'"                       \
+	" OR lower(title) LIKE ?1 ESCAPE '\\' OR lower(caption) LIKE ?1 ESCAPE '\\'"         \
+	" OR lower(credit) LIKE ?1 ESCAPE '\\' OR lower(alt) LIKE ?1 ESCAPE '\\')"          \
+	" AND (?4 = 0 OR uploaded_by = ?4)"
 static const char sql_search[] =
-    "SELECT " COLS " FROM media WHERE ?1 = '' OR lower(original_name) LIKE ?1 ESCAPE '\\'"
-    " OR lower(title) LIKE ?1 ESCAPE '\\' OR lower(caption) LIKE ?1 ESCAPE '\\'"
-    " OR lower(credit) LIKE ?1 ESCAPE '\\' OR lower(alt) LIKE ?1 ESCAPE '\\'"
+    "SELECT " COLS " FROM media" SEARCH_WHERE
     " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
-static const char sql_search_count[] =
-    "SELECT count(*) FROM media WHERE ?1 = '' OR lower(original_name) LIKE ?1 ESCAPE '\\'"
-    " OR lower(title) LIKE ?1 ESCAPE '\\' OR lower(caption) LIKE ?1 ESCAPE '\\'"
-    " OR lower(credit) LIKE ?1 ESCAPE '\\' OR lower(alt) LIKE ?1 ESCAPE '\\'";
+static const char sql_search_count[] = "SELECT count(*) FROM media" SEARCH_WHERE;
 static const char sql_update[] =
     "UPDATE media SET title = ?2, caption = ?3, credit = ?4, copyright = ?5, alt = ?6"
     " WHERE id = ?1";
@@ -770,14 +770,15 @@ static const char *like_pattern(struct arena *a, const char *q)
 	return out;
 }
 
-struct media *media_search(struct db *db, struct arena *a, const char *q, long long offset,
-                           int limit, size_t *n, long long *total)
+struct media *media_search(struct db *db, struct arena *a, const char *q, long long uploaded_by,
+                           long long offset, int limit, size_t *n, long long *total)
 {
 	*n = 0;
 	*total = 0;
 	const char *pat = like_pattern(a, q);
 	struct db_stmt *st = db_prepare(db, sql_search_count);
 	db_bind_text(st, 1, pat);
+	db_bind_int(st, 4, uploaded_by > 0 ? uploaded_by : 0);
 	if (db_step(st) == DB_ROW)
 		*total = db_col_int(st, 0);
 	db_done(st);
@@ -787,6 +788,7 @@ struct media *media_search(struct db *db, struct arena *a, const char *q, long l
 	db_bind_text(st, 1, pat);
 	db_bind_int(st, 2, limit);
 	db_bind_int(st, 3, offset);
+	db_bind_int(st, 4, uploaded_by > 0 ? uploaded_by : 0);
 	struct media *list = arena_alloc(a, (size_t)limit * sizeof *list);
 	size_t k = 0;
 	int rc;

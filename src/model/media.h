@@ -181,11 +181,12 @@ const char *media_thumb_url(struct arena *a, const struct media *m);
 int media_note_name(struct db *db, long long id, const char *original_name);
 
 /* A page of the library: images whose original name, title, caption,
-** credit or alt text contains q (any case; NULL or "" for all), newest
-** first; limit rows from offset.  *total gets how many match.  Allocated in
-** a; *n the count (0 on error). */
-struct media *media_search(struct db *db, struct arena *a, const char *q, long long offset,
-                           int limit, size_t *n, long long *total);
+** credit or alt text contains q (any case; NULL or "" for all), uploaded
+** by account uploaded_by (0: anyone), newest first; limit rows from
+** offset.  *total gets how many match.  Allocated in a; *n the count (0 on
+** error). */
+struct media *media_search(struct db *db, struct arena *a, const char *q, long long uploaded_by,
+                           long long offset, int limit, size_t *n, long long *total);
 
 /* Sets an image's title, caption, credit, copyright and alt text (checked
 ** by the caller against MEDIA_MAX_*).  Public pages showing it are

@@ -139,14 +139,17 @@ static const char *query_text(const char *q)
 	return q;
 }
 
-/* The grid for the search q and page number, into ctx: `media`,
-** `has_media`, `total`, and prev/next page numbers.  Returns the count. */
-static size_t fill_grid(struct page *p, struct tv *ctx, const char *q, long long page, int uses)
+/* The grid for the search q (of the images account `mine` uploaded, when
+** not 0) and page number, into ctx: `media`, `has_media`, `total`, and
+** prev/next page numbers.  Returns the count. */
+static size_t fill_grid(struct page *p, struct tv *ctx, const char *q, long long mine,
+                        long long page, int uses)
 {
 	struct arena *a = p->a;
 	size_t n;
 	long long total;
-	struct media *list = media_search(p->db, a, q, (page - 1) * PER_PAGE, PER_PAGE, &n, &total);
+	struct media *list = media_search(p->db, a, q, mine, (page - 1) * PER_PAGE, PER_PAGE, &n,
+	                                  &total);
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, media_row(p, &list[i], uses));
@@ -206,11 +209,16 @@ static void show_library(struct page *p, int status, const char *error, struct t
 	struct tv *ctx = admin_context(p, "Media Library");
 	const char *q = query_text(http_query(p->req, "q", NULL));
 	long long page = page_number(http_query(p->req, "page", NULL));
-	fill_grid(p, ctx, q, page, 1);
+	/* WordPress's "Mine": what this account uploaded. */
+	const char *m = http_query(p->req, "mine", NULL);
+	int mine = m && !strcmp(m, "1");
+	fill_grid(p, ctx, q, mine ? p->user->id : 0, page, 1);
+	tv_set_bool(a, ctx, "mine", mine);
+	const char *base = mine ? "/admin/media/?mine=1" : "/admin/media/";
 	if (tv_truthy(tv_get(ctx, "prev_page")))
-		tv_set_str(a, ctx, "prev_url", library_url(a, "/admin/media/", q, page - 1));
+		tv_set_str(a, ctx, "prev_url", library_url(a, base, q, page - 1));
 	if (tv_truthy(tv_get(ctx, "next_page")))
-		tv_set_str(a, ctx, "next_url", library_url(a, "/admin/media/", q, page + 1));
+		tv_set_str(a, ctx, "next_url", library_url(a, base, q, page + 1));
 	tv_set_int(a, ctx, "max_mb", p->app->settings.upload_max_bytes / (1024 * 1024));
 	if (error)
 		tv_set_str(a, ctx, "error", error);
@@ -486,7 +494,7 @@ static void show_picker(struct page *p, int status, int featured, const char *re
 	                               : http_query(p->req, "q", NULL));
 	long long page = page_number(ret ? http_form(p->req, "page", NULL)
 	                                 : http_query(p->req, "page", NULL));
-	fill_grid(p, ctx, q, page, 0);
+	fill_grid(p, ctx, q, 0, page, 0);
 	tv_set_bool(a, ctx, "featured", featured);
 	tv_set_str(a, ctx, "pick", featured ? "featured" : "body");
 	tv_set_bool(a, ctx, "can_upload", p->user->role >= ROLE_AUTHOR);

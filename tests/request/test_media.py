@@ -145,6 +145,13 @@ def library(s, p):
           "three files at once: 303 to the library", (r.status, r.header("Location")))
     check(all(media_id(s, n) for n, _ in three), "three files stored")
 
+    page = D.get(s, "/admin/media/?mine=1", who=author2).text
+    check(page.count('class="media-tile"') == 3 and "tide-0.png" in page and
+          "Harbour at dawn" not in page and 'aria-current="page">Uploaded by me' in page,
+          "Uploaded by me: only this author's uploads", page.count('class="media-tile"'))
+    page = D.get(s, "/admin/media/?mine=1&q=tide-1", who=author2).text
+    check(page.count('class="media-tile"') == 1 and 'name="mine" value="1"' in page,
+          "…searched within, the search form keeping the filter")
     page = D.get(s, "/admin/media/", who=author).text
     check(page.count('class="media-tile"') >= 5, "the library is a grid of tiles")
     check("Harbour at dawn" in page and "Harbour at dawn.png" in page and "6 × 4" in page,

@@ -2067,18 +2067,21 @@ static void test_media_library(void)
 	CHECK(strlen(m.original_name) == 254 && strspn(m.original_name, "x") == 254);
 	size_t n;
 	long long total;
-	struct media *list = media_search(db, a, "100%_", 0, 10, &n, &total);
+	struct media *list = media_search(db, a, "100%_", 0, 0, 10, &n, &total);
 	CHECK(n == 1 && total == 1 && list[0].id == 1);
-	media_search(db, a, "%", 0, 10, &n, &total);
+	media_search(db, a, "%", 0, 0, 10, &n, &total);
 	CHECK(n == 1 && total == 1); /* only the name holding a '%' */
-	media_search(db, a, "HARBOUR", 0, 10, &n, &total);
+	media_search(db, a, "HARBOUR", 0, 0, 10, &n, &total);
 	CHECK(n == 1);
-	list = media_search(db, a, "", 1, 1, &n, &total);
+	list = media_search(db, a, "", 0, 1, 1, &n, &total);
 	CHECK(n == 1 && total == 3 && list[0].id == 2); /* newest first, offset 1 */
 	CHECK(media_update(db, 3, "Gulls", "On the pier.", "Mara Quill/Ledger", "", "Gulls") == 0);
 	CHECK(media_update(db, 99, "", "", "", "", "") == 1);
-	media_search(db, a, "quill", 0, 10, &n, &total);
+	media_search(db, a, "quill", 0, 0, 10, &n, &total);
 	CHECK(n == 1);
+	CHECK(db_exec(db, "UPDATE media SET uploaded_by = NULL") == DB_OK);
+	media_search(db, a, "", 1, 0, 10, &n, &total);
+	CHECK(n == 0 && total == 0); /* nobody's: none is account 1's */
 
 	long long who = author_ensure(db, a, "Media Writer", NULL, NULL);
 	struct article_input in = {
