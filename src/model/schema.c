@@ -630,6 +630,29 @@ static const char migration_20[] =
     "  saved_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX autosaves_user ON autosaves(user_id, article_id);";
+/* The smaller copies of each image pages offer in srcset, and its social
+** image (issue 13).  A variant is named from its image's hash:
+** /media/HASH-640.jpg, /media/HASH-640.webp, /media/HASH-social.jpg, so its
+** bytes never change either.  media.variants_at says when they were made
+** (0: not yet; the variant worker picks those up); setting it touches the
+** change log through media_upd, so cached pages take the new srcset. */
+static const char migration_17[] =
+    "ALTER TABLE media ADD COLUMN variants_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX media_variants_todo ON media(variants_at);"
+    "CREATE TABLE media_variants("
+    "  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    "  suffix TEXT NOT NULL,"       /* "640" (its width) or "social" */
+    "  ext TEXT NOT NULL,"          /* "jpg", "png", "gif", "webp" */
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (media_id, suffix, ext)"
+    ") WITHOUT ROWID;";
+
+/* The media library asks which articles use an image as their featured
+** image, for every image it shows (model/media.c, media_uses()). */
+static const char migration_18[] =
+    "CREATE INDEX articles_featured ON articles(featured_media_id);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -648,6 +671,8 @@ static const struct db_migration migrations[] = {
 	{14, migration_14},
 	{15, migration_15},
 	{16, migration_16},
+	{17, migration_17},
+	{18, migration_18},
 	{20, migration_20},
 	{22, migration_22},
 	{23, migration_23},

@@ -44,7 +44,8 @@ static const char sql_window[] =
 static const char sql_hit[] =
     "SELECT a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at,"
     " a.updated_at, a.author_id, u.display_name, u.slug, COALESCE(a.section_id, 0),"
-    " COALESCE(s.name, ''), COALESCE(s.slug, '')"
+    " COALESCE(s.name, ''), COALESCE(s.slug, ''), COALESCE(a.featured_media_id, 0),"
+    " a.featured_alt"
     " FROM articles a JOIN users u ON u.id = a.author_id"
     " LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?1";
 /* The highlighted passage of one hit (only the page's hits pay for it). */
@@ -238,7 +239,8 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 		r->section_slug = arena_strdup(a, db_col_text(st, 13));
 		r->body_src = "";
 		r->body_html = "";
-		r->featured_alt = "";
+		r->featured_media_id = db_col_int(st, 14); /* the result's photo */
+		r->featured_alt = arena_strdup(a, db_col_text(st, 15));
 		r->featured_url = "";
 		db_done(st);
 		st = db_prepare(db, sql_snippet);

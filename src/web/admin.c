@@ -35,6 +35,10 @@ static const struct {
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},
 	{"uploaded", "Uploaded."},
+	{"media-saved", "The image's details are saved."},
+	{"media-replaced", "The file is replaced: every article and page using the image shows "
+	                   "the new one."},
+	{"media-deleted", "The image is deleted."},
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},

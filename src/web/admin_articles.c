@@ -319,28 +319,23 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 		tv_set_bool(a, f, "can_set_author", 0);
 	}
 	tv_set_bool(a, f, "can_upload", p->user->role >= ROLE_AUTHOR);
-	size_t nm;
-	struct media *media = media_list(p->db, a, 200, &nm);
-	struct tv *ml = tv_list(a);
-	for (size_t i = 0; i < nm; i++) {
-		struct tv *o = tv_map(a);
-		tv_set_int(a, o, "value", media[i].id);
-		tv_set_str(a, o, "label", arena_printf(a, "%s (%u×%u)", media[i].hash + 56,
-		                                       media[i].width, media[i].height));
-		tv_set_str(a, o, "url", media[i].url);
-		tv_set_bool(a, o, "selected", d->media_id == media[i].id);
-		tv_push(a, ml, o);
-		if (d->media_id == media[i].id) {
-			struct tv *cur = tv_map(a);
-			tv_set_str(a, cur, "url", media[i].url);
-			tv_set_int(a, cur, "width", media[i].width);
-			tv_set_int(a, cur, "height", media[i].height);
-			tv_set(a, f, "image", cur);
-		}
-	}
-	if (!tv_get(f, "image"))
+	/* The featured image as chosen (admin_featured.mustache): its id
+	** travels in a hidden field; the library's picker chooses it. */
+	struct media cur;
+	if (d->media_id && media_by_id(p->db, a, d->media_id, &cur) == 0) {
+		struct tv *img = tv_map(a);
+		tv_set_int(a, img, "id", cur.id);
+		tv_set_str(a, img, "url", cur.url);
+		tv_set_str(a, img, "thumb", media_thumb_url(a, &cur));
+		tv_set_int(a, img, "width", cur.width);
+		tv_set_int(a, img, "height", cur.height);
+		tv_set_str(a, img, "name", *cur.title ? cur.title : cur.original_name);
+		tv_set(a, f, "image", img);
+		tv_set_int(a, f, "media_id", cur.id);
+	} else {
 		tv_set_bool(a, f, "image", 0);
-	tv_set(a, f, "media", ml);
+		tv_set_str(a, f, "media_id", "");
+	}
 	if (d->id) {
 		tv_set_str(a, f, "preview_url", arena_printf(a, "/admin/articles/%lld/preview", d->id));
 		tv_set_str(a, f, "revisions_url", arena_printf(a, "/admin/articles/%lld/revisions/",
@@ -533,6 +528,35 @@ static size_t split_tags(struct page *p, const char *text, const char **out, siz
 	return n;
 }
 
+/* The picker's choice, applied to the draft it carried: insert_media=ID
+** appends the image's Markdown to the body (without JavaScript there is
+** no cursor to insert at); a featured image chosen with no alt text typed
+** takes the library's. */
+static void resume_from_picker(struct page *p, struct draft *d)
+{
+	struct arena *a = p->a;
+	long long id;
+	struct media m;
+	const char *ins = http_form(p->req, "insert_media", NULL);
+	if (ins && text_int(ins, 1, (long long)1 << 53, &id) == 0 &&
+	    media_by_id(p->db, a, id, &m) == 0) {
+		char *alt = arena_strdup(a, m.alt);
+		for (char *c = alt; *c; c++)
+			if (*c == '[' || *c == ']' || *c == '\n' || *c == '\r')
+				*c = ' ';
+		size_t n = strlen(d->body);
+		const char *sep = n == 0 ? "" : n && d->body[n - 1] == '\n' ? "\n" : "\n\n";
+		const char *body = arena_printf(a, "%s%s![%s](%s)\n", d->body, sep, alt, m.url);
+		if (strlen(body) <= MAX_BODY)
+			d->body = body;
+		else
+			d->err_body = "The body is at its length limit: the image was not inserted.";
+	}
+	if (d->media_id && !*d->alt && media_by_id(p->db, a, d->media_id, &m) == 0)
+		d->alt = m.alt;
+	d->err_headline = d->err_status = d->err_date = NULL;
+}
+
 void admin_article_save(struct page *p)
 {
 	struct arena *a = p->a;
@@ -560,6 +584,48 @@ void admin_article_save(struct page *p)
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	int preview = action && !strcmp(action, "preview");
+	/* Back from the media picker (admin_media.c), with what was typed and
+	** the image chosen: shown again, nothing saved. */
+	int resume = action && !strcmp(action, "resume");
+	/* "Remove" beside the featured image (without JavaScript): the same. */
+	int unfeature = action && !strcmp(action, "remove_featured");
+	if (unfeature) {
+		d.media_id = 0;
+		d.alt = "";
+		d.err_headline = d.err_status = d.err_date = NULL;
+		show_editor(p, 200, &d);
+		return;
+	}
+	/* A new featured image, uploaded with the form: stored whichever
+	** button sent it, so that Preview (or the picker) keeps it as the
+	** chosen image's id in the form it shows again. */
+	const struct http_part *file = http_file(p->req, "featured_file");
+	if (file) {
+		if (p->user->role < ROLE_AUTHOR) {
+			d.message = "Contributors cannot upload images; an editor can add one.";
+		} else {
+			struct media m;
+			char err[256];
+			long long mid = media_store(p->db, a, p->app->data_dir,
+			                            (const unsigned char *)file->data, file->len,
+			                            (size_t)p->app->settings.upload_max_bytes,
+			                            p->user->id, &m, err, sizeof err);
+			if (mid < 0) {
+				d.err_alt = arena_strdup(a, err);
+			} else {
+				if (!m.existed)
+					media_note_name(p->db, mid, file->filename);
+				d.media_id = mid;
+				if (!*d.alt && *m.alt)
+					d.alt = m.alt;
+			}
+		}
+	}
+	if (resume) {
+		resume_from_picker(p, &d);
+		show_editor(p, 200, &d);
+		return;
+	}
 
 	if (!d.err_headline && !*d.headline)
 		d.err_headline = "Please write a headline.";
@@ -611,24 +677,6 @@ void admin_article_save(struct page *p)
 	if (d.status == ARTICLE_PUBLISHED && !when)
 		when = had && old.published_at && old.status == ARTICLE_PUBLISHED ? old.published_at
 		                                                                   : now;
-	/* A new featured image, uploaded with the form. */
-	const struct http_part *file = http_file(p->req, "featured_file");
-	if (file && !preview) {
-		if (p->user->role < ROLE_AUTHOR) {
-			d.message = "Contributors cannot upload images; an editor can add one.";
-		} else {
-			struct media m;
-			char err[256];
-			long long mid = media_store(p->db, a, p->app->data_dir,
-			                            (const unsigned char *)file->data, file->len,
-			                            (size_t)p->app->settings.upload_max_bytes,
-			                            p->user->id, &m, err, sizeof err);
-			if (mid < 0)
-				d.err_alt = arena_strdup(a, err);
-			else
-				d.media_id = mid;
-		}
-	}
 	if (d.media_id && !*d.alt && !d.err_alt)
 		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
 	if (preview) {

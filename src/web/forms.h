@@ -28,6 +28,7 @@
 #include "model/autosave.h"
 #include "model/comment.h"
 #include "model/note.h"
+#include "model/media.h"
 #include "model/settings.h"
 
 #include <stddef.h>
@@ -137,6 +138,14 @@
 	F("csrf", FORM_TOKEN_CHARS)           \
 	F("kind", 20)                         \
 	F("text", NOTE_MAX_CHARS)
+/* One image of the media library (templates/admin_media_item.mustache). */
+#define MEDIA_FORM(F)                         \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("title", MEDIA_MAX_TITLE)           \
+	F("caption", MEDIA_MAX_CAPTION)       \
+	F("credit", MEDIA_MAX_CREDIT)         \
+	F("copyright", MEDIA_MAX_COPYRIGHT)   \
+	F("alt", MEDIA_MAX_ALT)
 
 /* The settings (admin_settings.c, one field per row of model/settings.c's
 ** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked

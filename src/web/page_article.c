@@ -17,6 +17,7 @@
 #include "model/comment.h"
 #include "model/listmemo.h"
 #include "model/note.h"
+#include "model/media.h"
 #include "model/taxonomy.h"
 #include "render/markdown.h"
 #include "render/typography.h"
@@ -450,8 +451,12 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	const char *author_url = n_by ? arena_printf(a, "%s%s", base,
 	                                             site_author_path(p, by[0].slug))
 	                              : base;
-	const char *image = *art->featured_url ? arena_printf(a, "%s%s", base, art->featured_url)
-	                                       : arena_printf(a, "%s/static/logo.png", base);
+	/* The 1200x630 social variant (the original until it is made). */
+	struct media_picture pic;
+	const char *image = art->featured_media_id > 0 &&
+	                            media_picture(p->db, a, art->featured_media_id, &pic) == 0
+	                        ? arena_printf(a, "%s%s", base, pic.social_url)
+	                        : arena_printf(a, "%s/static/logo.png", base);
 	site_canonical(p, ctx, path);
 	if (*art->dek)
 		tv_set_str(a, ctx, "description", art->dek);
@@ -475,7 +480,7 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	}
 	tv_set(a, oa, "tags", tl);
 	tv_set(a, og, "article", oa);
-	if (*art->featured_url)
+	if (art->featured_media_id > 0)
 		tv_set_str(a, ctx, "twitter_card", "summary_large_image");
 
 	struct buf j = BUF_INIT;
@@ -580,16 +585,14 @@ void page_article_render(struct page *p, const struct article *stored,
 	struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
 	byline_context(p, av, by, n_by);
 	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
-	if (*art->featured_url) {
-		struct tv *img = tv_map(a);
-		tv_set_str(a, img, "url", art->featured_url);
-		tv_set_str(a, img, "alt", art->featured_alt);
-		tv_set_int(a, img, "width", art->featured_width);
-		tv_set_int(a, img, "height", art->featured_height);
+	/* The photo at the top: above the fold, so not lazy; as wide as the
+	** article column (style.css: 720px at most). */
+	struct tv *img = site_image(p, art->featured_media_id, art->featured_alt,
+	                            "(min-width: 760px) 720px, 100vw", 0, NULL);
+	if (img)
 		tv_set(a, av, "image", img);
-	} else {
+	else
 		tv_set_bool(a, av, "image", 0);
-	}
 	if (art->section_id) {
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);
@@ -642,7 +645,10 @@ void page_article_render(struct page *p, const struct article *stored,
 
 	size_t n_rel;
 	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
-	tv_set(a, ctx, "related", site_article_list(p, rel, n_rel));
+	struct tv *related = site_article_list(p, rel, n_rel);
+	for (size_t i = 0; i < related->len; i++)
+		site_card_image_sizes(related->items[i], "120px", 1); /* thumbnails, below */
+	tv_set(a, ctx, "related", related);
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 
 	long long held[MAX_HELD];

@@ -87,6 +87,12 @@ static void show(struct page *p)
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);
 		tv_set(a, item, "snippet", snippet_html(a, hits[i].snippet));
+		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, "160px", i >= 2,
+		                            site_article_path(p, r->published_at, r->slug));
+		if (img)
+			tv_set(a, item, "image", img);
+		else
+			tv_set_bool(a, item, "image", 0);
 		tv_push(a, list, item);
 	}
 	tv_set(a, ctx, "results", list);

@@ -177,6 +177,15 @@ static const struct route routes[] = {
 	{"GET",  "/admin/tools/export.xml",   admin_tools_export,      ADM, 0, NULL},
 	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
 	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
+	/* The picker: GET for links and media-picker.js; POST carries the
+	** editor's whole form there and back (admin_media.c). */
+	{"GET",  "/admin/media/pick",         admin_media_pick_show, C, 0, NULL},
+	{"POST", "/admin/media/pick",         admin_media_pick,      C | CSRF, BODY_UPLOAD, NULL},
+	{"GET",  "/admin/media/{id}/",        admin_media_show,      A, 0, NULL},
+	{"POST", "/admin/media/{id}/",        admin_media_save,      A | CSRF,
+	                                      FORM_BODY_LIMIT(MEDIA_FORM), NULL},
+	{"POST", "/admin/media/{id}/replace", admin_media_replace,   A | CSRF, BODY_UPLOAD, NULL},
+	{"POST", "/admin/media/{id}/delete",  admin_media_delete,    A | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/profile",            admin_profile_show,    C, 0, NULL},
 	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_profile_refuse},

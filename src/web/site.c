@@ -15,6 +15,7 @@
 #include "model/listmemo.h"
 #include "model/menu.h"
 #include "model/page.h"
+#include "model/media.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
@@ -570,6 +571,47 @@ void site_typeset(struct arena *a, struct article *art)
 		art->body_html = typography_html_str(a, art->body_html);
 }
 
+struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
+                      int lazy, const char *link)
+{
+	struct arena *a = p->a;
+	struct media_picture pic;
+	if (media_id <= 0 || media_picture(p->db, a, media_id, &pic) != 0)
+		return NULL;
+	struct tv *img = tv_map(a);
+	tv_set_str(a, img, "url", pic.url);
+	tv_set_int(a, img, "width", pic.width);
+	tv_set_int(a, img, "height", pic.height);
+	tv_set_str(a, img, "alt", alt && *alt ? alt : pic.alt);
+	tv_set_str(a, img, "srcset", pic.srcset);
+	tv_set_str(a, img, "srcset_webp", pic.srcset_webp);
+	tv_set_str(a, img, "sizes", sizes);
+	tv_set_str(a, img, "caption", pic.caption);
+	tv_set_str(a, img, "credit", pic.credit);
+	tv_set_bool(a, img, "has_caption", *pic.caption || *pic.credit);
+	tv_set_bool(a, img, "lazy", lazy);
+	tv_set_str(a, img, "link", link ? link : "");
+	tv_set_str(a, img, "social_url", pic.social_url);
+	tv_set_int(a, img, "social_width", pic.social_width);
+	tv_set_int(a, img, "social_height", pic.social_height);
+	return img;
+}
+
+void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
+{
+	struct tv *img = tv_get(card, "image");
+	if (!img || img->kind != TV_MAP)
+		return;
+	/* site_image() made both members: changed in place (no arena here). */
+	struct tv *sz = tv_get(img, "sizes"), *lz = tv_get(img, "lazy");
+	if (sz && sz->kind == TV_STR && sizes) {
+		sz->str = sizes;
+		sz->len = strlen(sizes);
+	}
+	if (lz && lz->kind == TV_BOOL)
+		lz->b = lazy != 0;
+}
+
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
 {
 	struct arena *a = p->a;
@@ -607,6 +649,12 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
+		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, SITE_CARD_SIZES,
+		                            i >= 2, site_article_path(p, r->published_at, r->slug));
+		if (img)
+			tv_set(a, item, "image", img);
+		else
+			tv_set_bool(a, item, "image", 0); /* never inherit an outer one */
 		tv_push(a, out, item);
 	}
 	return out;

@@ -171,7 +171,10 @@ void site_not_found(struct page *p);
 void site_error(struct page *p, int status, const char *heading, const char *text);
 
 /* Cards for a list of articles (headline, dek, url, dates, author,
-** section) as the home, author and archive templates show them. */
+** section, and `image` when it has a featured image: see site_image()) as
+** the home, author, archive, search and related-stories templates show
+** them.  The first two cards' images load at once, the rest lazily; sizes
+** is SITE_CARD_SIZES until site_card_image_sizes() says otherwise. */
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
 
@@ -189,6 +192,20 @@ const char *page_article_note_html(struct arena *a, const char *src);
 /* "/corrections/": every correction the site has made, newest first. */
 void page_corrections_show(struct page *p);
 void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
+#define SITE_CARD_SIZES "(min-width: 1000px) 300px, (min-width: 600px) 45vw, 100vw"
+
+/* The `image` object templates show with {{> picture}}: {url, width, height,
+** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
+** (url the original, srcset/srcset_webp only variants already made; alt is
+** alt when not empty, else the media's own alt text; link is the card's
+** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
+struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
+                      int lazy, const char *link);
+
+/* Sets a card's image's sizes and whether it loads lazily (for a lead
+** story at full width, say); nothing when the card has no image.  sizes is
+** borrowed: it must live as long as the card (a literal, or p->a). */
+void site_card_image_sizes(struct tv *card, const char *sizes, int lazy);
 
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
@@ -381,6 +398,12 @@ void admin_comment_action(struct page *p);
 void admin_comment_refuse(struct page *p, int status, const char *why);
 void admin_media_list(struct page *p);
 void admin_media_upload(struct page *p);
+void admin_media_show(struct page *p);
+void admin_media_save(struct page *p);
+void admin_media_replace(struct page *p);
+void admin_media_delete(struct page *p);
+void admin_media_pick_show(struct page *p);
+void admin_media_pick(struct page *p);
 void admin_profile_show(struct page *p);
 void admin_profile_save(struct page *p);
 void admin_profile_refuse(struct page *p, int status, const char *why);

@@ -24,6 +24,7 @@ try {
 
 await import('./test_desk.mjs');
 await import('./test_editor.mjs');
+await import('./test_media.mjs');
 await import('./test_reader.mjs');
 await import('./test_hostile.mjs');
 await import('./test_pages.mjs');

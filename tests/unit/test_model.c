@@ -20,6 +20,7 @@
 #include "model/article.h"
 #include "model/listmemo.h"
 #include "model/menu.h"
+#include "model/media.h"
 #include "model/changes.h"
 #include "model/author.h"
 #include "model/comment.h"
@@ -385,7 +386,7 @@ static void test_settings_set_checks_every_key(void)
 
 	/* The table: every key once, a label and a group for the form, a
 	** default its own rule accepts, and each key in struct settings. */
-	CHECK(settings_n_defs == 25);
+	CHECK(settings_n_defs == 26);
 	for (size_t i = 0; i < settings_n_defs; i++) {
 		const struct setting_def *d = &settings_defs[i];
 		CHECK(settings_def(d->key) == d);
@@ -2034,6 +2035,98 @@ static void test_redirects(void)
 	fresh_close(&f);
 }
 
+/* The media library's reads: a file name recorded once (a path cut to its
+** name, never cut inside a UTF-8 character), search with LIKE's wildcards
+** taken literally, and where an image is used (featured, named in a body
+** by its address or an absolute URL, a page); deleting refused while used. */
+static void test_media_library(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	static const char *const hashes[] = {
+	    "1111111111111111111111111111111111111111111111111111111111111111",
+	    "2222222222222222222222222222222222222222222222222222222222222222",
+	    "3333333333333333333333333333333333333333333333333333333333333333"};
+	for (int i = 0; i < 3; i++) {
+		char sql[300];
+		snprintf(sql, sizeof sql, "INSERT INTO media(hash, mime, ext, width, height, bytes,"
+		         " created_at) VALUES ('%s', 'image/png', 'png', 4, 3, 10, %d)", hashes[i], i);
+		CHECK(db_exec(db, sql) == DB_OK);
+	}
+	CHECK(media_note_name(db, 1, "C:\\Users\\me\\Harbour 100%_dawn.PNG") == 0);
+	CHECK(media_note_name(db, 1, "other.png") == 0); /* the first name stays */
+	char longname[400];
+	memset(longname, 'x', 254);
+	strcpy(longname + 254, "é.png"); /* "é" would straddle the 255-byte cut */
+	CHECK(media_note_name(db, 2, longname) == 0);
+	struct media m;
+	CHECK(media_by_id(db, a, 1, &m) == 0);
+	CHECK_STR(m.original_name, "Harbour 100%_dawn.PNG");
+	CHECK_STR(m.title, "Harbour 100%_dawn");
+	CHECK(media_by_id(db, a, 2, &m) == 0);
+	CHECK(strlen(m.original_name) == 254 && strspn(m.original_name, "x") == 254);
+	size_t n;
+	long long total;
+	struct media *list = media_search(db, a, "100%_", 0, 0, 10, &n, &total);
+	CHECK(n == 1 && total == 1 && list[0].id == 1);
+	media_search(db, a, "%", 0, 0, 10, &n, &total);
+	CHECK(n == 1 && total == 1); /* only the name holding a '%' */
+	media_search(db, a, "HARBOUR", 0, 0, 10, &n, &total);
+	CHECK(n == 1);
+	list = media_search(db, a, "", 0, 1, 1, &n, &total);
+	CHECK(n == 1 && total == 3 && list[0].id == 2); /* newest first, offset 1 */
+	CHECK(media_update(db, 3, "Gulls", "On the pier.", "Mara Quill/Ledger", "", "Gulls") == 0);
+	CHECK(media_update(db, 99, "", "", "", "", "") == 1);
+	media_search(db, a, "quill", 0, 0, 10, &n, &total);
+	CHECK(n == 1);
+	CHECK(db_exec(db, "UPDATE media SET uploaded_by = NULL") == DB_OK);
+	media_search(db, a, "", 1, 0, 10, &n, &total);
+	CHECK(n == 0 && total == 0); /* nobody's: none is account 1's */
+
+	long long who = author_ensure(db, a, "Media Writer", NULL, NULL);
+	struct article_input in = {
+	    .headline = "Featured",
+	    .body_src = "No image here.",
+	    .author_id = who,
+	    .featured_media_id = 1,
+	    .featured_alt = "Dawn",
+	};
+	char err[200];
+	long long featured = article_save(db, a, 0, &in, 0, err, sizeof err);
+	in.headline = "In the body";
+	in.featured_media_id = 0;
+	in.body_src = "See ![x](https://news.example/media/"
+	              "2222222222222222222222222222222222222222222222222222222222222222.png).";
+	long long body = article_save(db, a, 0, &in, 0, err, sizeof err);
+	CHECK(featured > 0 && body > 0);
+	CHECK(media_by_id(db, a, 1, &m) == 0);
+	struct media_use *uses = media_uses(db, a, &m, 10, &n, &total);
+	CHECK(n == 1 && total == 1 && uses[0].id == featured && uses[0].is_featured &&
+	      !uses[0].in_body);
+	CHECK(media_by_id(db, a, 2, &m) == 0);
+	uses = media_uses(db, a, &m, 10, &n, &total);
+	CHECK(n == 1 && uses[0].id == body && !uses[0].is_featured && uses[0].in_body);
+	CHECK(media_by_id(db, a, 3, &m) == 0);
+	media_uses(db, a, &m, 10, &n, &total);
+	CHECK(n == 0 && total == 0);
+	CHECK(media_delete(db, a, "/nonexistent", 1, err, sizeof err) == 1);
+	CHECK(media_delete(db, a, "/nonexistent", 2, err, sizeof err) == 1);
+	/* A setting naming the file (the site's logo) is a use too. */
+	CHECK(db_exec(db, "INSERT INTO settings(key, value) VALUES ('test_logo', '"
+	                  "3333333333333333333333333333333333333333333333333333333333333333.png')")
+	      == DB_OK);
+	uses = media_uses(db, a, &m, 10, &n, &total);
+	CHECK(n == 1 && !strcmp(uses[0].kind, "setting") && !strcmp(uses[0].title, "test_logo"));
+	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == 1);
+	CHECK(db_exec(db, "DELETE FROM settings WHERE key = 'test_logo'") == DB_OK);
+	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == 0);
+	CHECK(media_by_id(db, a, 3, &m) == 1);
+	CHECK(media_delete(db, a, "/nonexistent", 3, err, sizeof err) == -1);
+	arena_free(a);
+	fresh_close(&f);
+}
+
 /* A private article is never public: stored as a draft marked private, it
 ** is reported as 'private', listed in the desk under that status only, and
 ** absent from every published listing. */
@@ -2301,6 +2394,7 @@ int main(void)
 	test_dashboard_counts();
 	test_pages();
 	test_redirects();
+	test_media_library();
 	test_article_private_and_sticky();
 	test_article_trash();
 	test_structure_screens();
