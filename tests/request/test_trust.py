@@ -50,14 +50,11 @@ class _Hostile(HTMLParser):
         a = dict(attrs)
         if tag == "meta" and "http-equiv" in a:
             self.problems.append("<meta http-equiv=%s>" % a["http-equiv"])
-        # The desk's own script (issue 14) is exactly this element; any
-        # other <script> is a payload that got through.
-        ours = set(a) == {"src", "defer"} and re.fullmatch(r"/static/desk\.js\?v=[0-9a-f]+",
-                                                           a.get("src") or "")
-        if tag == "script" and not ours and \
-                not (a.get("type") == "application/ld+json" and len(a) == 1):
-                          "/static/NAME.js" defer>, in admin_layout.mustache only).
-        own = set(a) == {"src", "defer"} and re.fullmatch(r"/static/[a-z-]+\.js", a["src"] or "")
+        # Allowed: JSON-LD, and the desk's own scripts (<script
+        # src="/static/NAME.js" defer>, with desk.js's version, in
+        # admin_layout.mustache only); any other <script> is a payload.
+        own = set(a) == {"src", "defer"} and re.fullmatch(r"/static/[a-z-]+\.js(\?v=[0-9a-f]+)?",
+                                                          a.get("src") or "")
         if tag == "script" and not (a.get("type") == "application/ld+json" and len(a) == 1) \
                 and not own:
             self.problems.append("<script>")
@@ -363,13 +360,20 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        # Allowed: JSON-LD, and the desk's own scripts (<script
-        # src="/static/NAME.js" defer>, with desk.js's version, in
-        # admin_layout.mustache only); any other <script> is a payload.
-        own = set(a) == {"src", "defer"} and re.fullmatch(r"/static/[a-z-]+\.js(\?v=[0-9a-f]+)?",
-                                                          a.get("src") or "")
-        if tag == "script" and not (a.get("type") == "application/ld+json" and len(a) == 1) \
-                and not own:
+        con.executescript("DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
+                          "ALTER TABLE sections DROP COLUMN position;"
+                          "DROP INDEX articles_trashed;"
+                          "ALTER TABLE articles DROP COLUMN trashed_status;"
+                          "ALTER TABLE articles DROP COLUMN trashed_at;"
+                          "DROP TRIGGER articles_owner_ins; DROP TRIGGER articles_owner_upd;"
+                          "DROP TRIGGER articles_material; DROP TABLE article_authors;"
+                          "DROP TABLE article_notes;"
+                          "ALTER TABLE articles DROP COLUMN modified_at;"
+                          "DROP TRIGGER changes_hold; DROP TABLE changes_held;"
+                          "DROP TABLE autosaves;"
+                          "DROP INDEX articles_featured;"
+                          "DROP TABLE media_variants; DROP INDEX media_variants_todo;"
+                          "ALTER TABLE media DROP COLUMN variants_at;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
