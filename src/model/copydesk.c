@@ -101,6 +101,20 @@ static int is_letter_cp(uint32_t cp)
 	return 1;
 }
 
+/* Capitals of the Latin, Greek and Cyrillic alphabets ("Łódź", "Østergaard"). */
+static int is_upper_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return isupper((int)cp);
+	if (cp >= 0xC0 && cp <= 0xDE)
+		return cp != 0xD7;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+		return !(cp & 1);
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp & 1;
+	return cp == 0x178 || (cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x400 && cp <= 0x42F);
+}
+
 #define LQ "\xE2\x80\x9C"  /* “ */
 #define RQ "\xE2\x80\x9D"  /* ” */
 #define LSQ "\xE2\x80\x98" /* ‘ */
@@ -703,8 +717,9 @@ static struct toks tokenize(struct arena *a, const char *p, size_t n)
 		t->sent = sent;
 		t->para = para;
 		t->low = lower_word(a, p + s, i - s);
-		if (isupper((unsigned char)p[s]))
-			flags |= TOK_UPPER; /* ASCII capitals only: enough for English copy */
+		size_t l0;
+		if (is_upper_cp(cp_at(p, n, s, &l0)))
+			flags |= TOK_UPPER;
 		if (flags & TOK_UPPER) {
 			int all = 1, letters = 0;
 			for (size_t k = s; k < i; k++) {
@@ -849,7 +864,16 @@ static int has_lower_close_suggestion(const struct copydesk_env *env, struct are
 		return 0;
 	const char *low = lower_word(a, w, strlen(w));
 	const char *s = env->suggest(env->self, a, low);
-	return s && islower((unsigned char)s[0]) && distance(low, s) <= 1;
+	if (!s || !islower((unsigned char)s[0]) || distance(low, s) > 1)
+		return 0;
+	/* A slip inside the word ("Goverment", "Astronomors"); names differ
+	** from a word at an end ("Sergey"/"serge", "Trenin"/"renin"). */
+	size_t lx = strlen(low), ly = strlen(s), pre = 0, suf = 0;
+	while (pre < lx && pre < ly && low[pre] == s[pre])
+		pre++;
+	while (suf < lx - pre && suf < ly - pre && low[lx - 1 - suf] == s[ly - 1 - suf])
+		suf++;
+	return pre >= 1 && suf >= 1;
 }
 
 /* Prefixes English glues to words at will; alone, they are the first part
@@ -893,7 +917,7 @@ static void spell_word(struct fvec *F, const struct copydesk_env *env, const cha
 		if (!w[pl] || (strlen(w + pl) >= 3 && known(env, a, w + pl)))
 			return;
 	}
-	int upper = isupper((unsigned char)w[0]);
+	int upper = (flags & TOK_UPPER) != 0;
 	if (upper && !(flags & TOK_START)) {
 		if (!bad_demonym_plural(env, a, w))
 			return; /* a name */
@@ -1022,7 +1046,7 @@ static void check_phrases(struct fvec *F, const char *field, const char *p, cons
 				s++;
 			while (e > s && tok_is(&T->v[i + e - 1], stopwords))
 				e--;
-			if (e - s < 2)
+			if (e <= s)
 				continue;
 			int letters = 1;
 			for (size_t k = s; k < e; k++)
@@ -1034,12 +1058,14 @@ static void check_phrases(struct fvec *F, const char *field, const char *p, cons
 			** ("last year ... from last year") or a long phrase; two
 			** words of a name or a thing ("car park ... the multi-storey
 			** car park") are how English refers back. */
-			int timely = e - s >= 3;
-			for (size_t k = s; k < e && !timely; k++)
+			int timely = 0;
+			for (size_t k = 0; k < m && !timely; k++)
 				timely = tok_is(&T->v[i + k], time_words) || month_of(T->v[i + k].low) ||
 				         weekday_of(T->v[i + k].low) >= 0;
-			if (!timely)
+			if (!timely && e - s < 3)
 				continue;
+			if (timely)
+				s = 0, e = m; /* "this year": the whole phrase */
 			/* "the first week of September, not the first week of
 			** November": the phrase goes on to say something new. */
 			if (j + m < T->n && T->v[j + m].sent == T->v[j].sent) {
@@ -1370,10 +1396,15 @@ static const char *const past_words[] = {
 };
 static const char *const future_words[] = {
     "will", "would", "shall", "ll", "expected", "expects", "scheduled", "due", "plan", "plans",
-    "planned", "planning", "set", "next", "upcoming", "until", "till", "through", "expires",
-    "expire", "runs", "starting", "from", "by", "before", "deadline", "intends", "aims",
+    "planned", "planning", "set", "next", "upcoming", "until", "till", "expires",
+    "expire", "runs", "starting", "deadline", "intends", "aims",
     "hopes", "promised", "pledged", "vowed", "postponed", "delayed", "moved", "rescheduled",
     "tomorrow", "coming", "takes", "effect", NULL,
+};
+
+/* Words that, just before a date, make it a deadline or a span's end. */
+static const char *const before_date[] = {
+    "by", "before", "from", "until", "till", "through", "to", "starting", NULL,
 };
 
 static void check_dates(struct fvec *F, const char *field, const char *p, const struct toks *T,
@@ -1420,6 +1451,9 @@ static void check_dates(struct fvec *F, const char *field, const char *p, const 
 			long long when = (long long)timegm(&dt);
 			if (when > ref + 86400) {
 				int past = 0, future = 0;
+				/* "by March 3, 2027", "until ...": a deadline or a span. */
+				if (d.first > 0 && tok_is(&T->v[d.first - 1], before_date))
+					future = 1;
 				for (size_t k = 0; k < T->n; k++) {
 					if (T->v[k].sent != a->sent)
 						continue;
