@@ -33,7 +33,10 @@ static const char usage[] =
     "  settings --db FILE list | get KEY | set KEY VALUE\n"
     "  user --db FILE add --email E --name N --role administrator|editor|author|contributor\n"
     "  user --db FILE reset-link EMAIL | list\n"
-    "        add and reset-link print a one-time link (24 hours) to set the password.\n";
+    "        add and reset-link print a one-time link (24 hours) to set the password.\n"
+    "  check --db FILE (--article ID | --all) [--json]\n"
+    "        The copy desk's checks: one finding a line (article, field, offset,\n"
+    "        kind, words, message); exits 1 when there are findings.\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {
@@ -58,7 +61,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
 	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--uploads",
-	                                     "--base-url",
+	                                     "--base-url", "--article",
 	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
@@ -105,6 +108,8 @@ int cli_main(int argc, char **argv)
 		return cmd_user(db, argc, argv);
 	if (!strcmp(cmd, "export-wordpress"))
 		return cmd_export_wordpress(db, argc, argv);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(db, argc, argv);
 	fprintf(stderr, "byline: unknown command '%s'\n\n%s", cmd, usage);
 	return 2;
 }

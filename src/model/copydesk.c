@@ -857,6 +857,69 @@ static int used_as_name(const struct toks *T, const char *p, const struct tok *t
 	return 0;
 }
 
+/* Folds the accents of Latin-1 letters away, lowercases: "Cafés" gives "cafes". */
+static char *fold(struct arena *a, const char *w)
+{
+	static const char map[] = "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; /* U+00E0 .. U+00FF */
+	size_t n = strlen(w), k = 0;
+	char *o = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n;) {
+		size_t l;
+		uint32_t cp = cp_at(w, n, i, &l);
+		if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7)
+			o[k++] = map[(cp | 0x20) - 0xE0];
+		else if (l == 1)
+			o[k++] = (char)tolower((unsigned char)w[i]);
+		else
+			for (size_t q = 0; q < l; q++)
+				o[k++] = w[i + q];
+		i += l;
+	}
+	o[k] = 0;
+	return o;
+}
+
+/* A word the dictionary lacks but English allows, judged with the
+** dictionary's suggestion sugg (may be NULL): a compound it would split
+** ("cordgrass" / "cord grass", "hotline" = hot + line), the plural of a
+** word it knows ("flatbreads"), an accented spelling of a word it knows
+** ("cafés"). */
+static int plausible(const struct copydesk_env *env, struct arena *a, const char *w,
+                     const char *sugg)
+{
+	const char *fw = fold(a, w);
+	if (sugg) {
+		const char *fs = fold(a, sugg);
+		char *joined = arena_alloc(a, strlen(fs) + 1);
+		size_t k = 0;
+		for (const char *c = fs; *c; c++)
+			if (*c != ' ' && *c != '-')
+				joined[k++] = *c;
+		joined[k] = 0;
+		int non_ascii = 0;
+		for (const char *c = w; *c; c++)
+			non_ascii |= (unsigned char)*c >= 0x80;
+		if (!strcmp(joined, fw) && (k < strlen(fs) || non_ascii))
+			return 1; /* split or accent-free: the same letters */
+		size_t ls = strlen(fs), lw = strlen(fw);
+		if (lw == ls + 1 && fw[lw - 1] == 's' && !strncmp(fw, fs, ls))
+			return 1;
+		if (lw == ls + 2 && !strcmp(fw + ls, "es") && !strncmp(fw, fs, ls))
+			return 1;
+	}
+	/* Two known words, three letters or more each ("hotline"), unless the
+	** dictionary knows a word one letter away ("remorsefull": remorseful). */
+	if (sugg && distance(fw, fold(a, sugg)) <= 1)
+		return 0;
+	size_t n = strlen(fw);
+	for (size_t cut = 3; n >= 6 && cut + 3 <= n; cut++) {
+		char *head = arena_strndup(a, fw, cut);
+		if (env->word_known(env->self, head) && env->word_known(env->self, fw + cut))
+			return 1;
+	}
+	return 0;
+}
+
 static int has_lower_close_suggestion(const struct copydesk_env *env, struct arena *a,
                                       const char *w)
 {
@@ -864,6 +927,8 @@ static int has_lower_close_suggestion(const struct copydesk_env *env, struct are
 		return 0;
 	const char *low = lower_word(a, w, strlen(w));
 	const char *s = env->suggest(env->self, a, low);
+	if (plausible(env, a, low, s))
+		return 0;
 	if (!s || !islower((unsigned char)s[0]) || distance(low, s) > 1)
 		return 0;
 	/* A slip inside the word ("Goverment", "Astronomors"); names differ
@@ -929,6 +994,8 @@ static void spell_word(struct fvec *F, const struct copydesk_env *env, const cha
 			return;
 	}
 	const char *sugg = env->suggest ? env->suggest(env->self, a, w) : NULL;
+	if (!(upper && !(flags & TOK_START)) && plausible(env, a, w, sugg))
+		return;
 	const char *words = arena_strndup(a, p + off, len);
 	const char *lang = env->language && *env->language ? env->language : "the language's";
 	const char *msg = sugg ? arena_printf(a, "“%s” is not in the %s dictionary or the site's: "

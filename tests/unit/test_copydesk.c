@@ -174,6 +174,10 @@ static void test_spelling(struct arena *a)
 	CLEAN("spelling", "A socio-political and multipolar world, said the neoliberal.");
 	CLEAN("spelling", "Trenin said it. O'Brien agreed, and McAllister's iPhone rang.");
 	CLEAN("spelling", "<p class=\"lede\">Plain text</p> <a href=\"/x\">here</a>");
+	/* Compounds, plurals and accents of known words; slips one letter from one. */
+	CLEAN("spelling", "Cordgrass grows by the harborside, near the cafés and their flatbreads.");
+	FLAGS_WORDS("spelling", "He was remorsefull.", "remorsefull");
+	FLAGS_WORDS("spelling", "Roof insulaton helps.", "insulaton");
 	/* The site's language decides. */
 	if (have_gb) {
 		FLAGS("spelling", "They sought to normalise relations.");
