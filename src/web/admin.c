@@ -38,6 +38,7 @@ static const struct {
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
 	{"user", "Account saved."},
+	{"word-added", "Added to the site's dictionary; the article is checked again."},
 };
 
 long long admin_param_id(struct page *p, int i)

@@ -22,6 +22,7 @@
 #include "http/multipart.h"
 #include "model/account.h"
 #include "model/article.h"
+#include "model/copydesk_site.h"
 #include "model/media.h"
 #include "model/revision.h"
 #include "model/taxonomy.h"
@@ -73,8 +74,17 @@ void admin_articles_list(struct page *p)
 
 	struct tv *ctx = admin_context(p, "Articles");
 	struct tv *rows = tv_list(a);
+	/* The copy desk's marks: findings of each article's last check. */
+	long long *ids = arena_alloc(a, (n + 1) * sizeof *ids);
+	long long *n_findings = arena_alloc(a, (n + 1) * sizeof *n_findings);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	copydesk_counts(p->db, ids, n, n_findings);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *r = tv_map(a);
+		tv_set_int(a, r, "findings", n_findings[i]);
+		tv_set_bool(a, r, "has_findings", n_findings[i] > 0);
+		tv_set_bool(a, r, "one_finding", n_findings[i] == 1);
 		tv_set_str(a, r, "headline", list[i].headline);
 		tv_set_str(a, r, "status", article_status_label(list[i].status));
 		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
@@ -160,6 +170,9 @@ struct draft {
 	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
 	const char *message;     /* the form as a whole */
 	const char *preview;     /* rendered body for Preview, or NULL */
+	const struct finding *findings; /* the copy desk's, when checked (Check) */
+	size_t n_findings;       /* entries in findings */
+	int checked;             /* 1: findings are of this text (else the stored ones) */
 };
 
 static void draft_from_article(struct page *p, const struct article *art, struct draft *d)
@@ -300,6 +313,12 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 		tv_set_str(a, f, "revisions_url", arena_printf(a, "/admin/articles/%lld/revisions/",
 		                                               d->id));
 	}
+	/* The copy desk: this text's findings after Check, else the last save's. */
+	const struct finding *fs = d->findings;
+	size_t nf = d->n_findings;
+	if (!d->checked && d->id)
+		fs = copydesk_stored(p->db, a, d->id, &nf);
+	admin_findings_context(p, f, fs, nf, d->headline, d->dek, d->body, d->checked);
 	tv_set(a, ctx, "form", f);
 	admin_render(p, status, "admin_editor", ctx);
 }
@@ -431,6 +450,7 @@ void admin_article_save(struct page *p)
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	int preview = action && !strcmp(action, "preview");
+	int check = action && !strcmp(action, "check"); /* the copy desk, without saving */
 
 	if (!d.err_headline && !*d.headline)
 		d.err_headline = "Please write a headline.";
@@ -478,7 +498,7 @@ void admin_article_save(struct page *p)
 		                                                                   : now;
 	/* A new featured image, uploaded with the form. */
 	const struct http_part *file = http_file(p->req, "featured_file");
-	if (file && !preview) {
+	if (file && !preview && !check) {
 		if (p->user->role < ROLE_AUTHOR) {
 			d.message = "Contributors cannot upload images; an editor can add one.";
 		} else {
@@ -496,6 +516,23 @@ void admin_article_save(struct page *p)
 	}
 	if (d.media_id && !*d.alt && !d.err_alt)
 		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
+	if (check) {
+		/* The checks a save runs, on the text as typed; nothing is stored. */
+		struct article typed;
+		memset(&typed, 0, sizeof typed);
+		typed.id = d.id;
+		typed.headline = d.headline;
+		typed.dek = d.dek;
+		typed.body_src = d.body;
+		typed.published_at = when ? when : had ? old.published_at : 0;
+		typed.featured_media_id = d.media_id;
+		typed.featured_alt = d.alt;
+		struct copydesk_site *cs = copydesk_site_load(p->db, a, &p->app->settings);
+		d.findings = copydesk_site_check(cs, a, &typed, now, &d.n_findings);
+		d.checked = 1;
+		show_editor(p, 200, &d);
+		return;
+	}
 	if (preview) {
 		/* Rendered as saving would: an unchanged body keeps its writer's
 		** trust, a changed one gets this user's. */
@@ -550,6 +587,8 @@ void admin_article_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
+	/* The copy desk checks what was saved (findings warn, never block). */
+	copydesk_recheck(p->db, &p->app->settings, id, now);
 	const char *notice = d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
 	                   : d.status == ARTICLE_PENDING ? "submitted" : "saved";

@@ -77,6 +77,7 @@ TABLE = [
     ("POST", "/admin/tools/import/", ADMIN),
     ("GET", "/admin/tools/export.xml", ADMIN),
     ("POST", "/admin/logout", CONTRIB),
+    ("POST", "/admin/dictionary/", EDITOR),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
@@ -275,6 +276,7 @@ def snapshot(s):
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
         "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
+        "words": "SELECT group_concat(word, '|') FROM site_words",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -1339,6 +1341,8 @@ def matrix(s, people, arts):
                            ("role", "contributor")]
         if path.startswith("/admin/users/"):
             return base + [("action", "reset")]
+        if path == "/admin/dictionary/":
+            return base + [("word", "matrixword%s" % "abcdefghij"[n[0] % 10]), ("article", "")]
         return base
 
     expect_ok = {
@@ -1351,6 +1355,7 @@ def matrix(s, people, arts):
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
+        ("POST", "/admin/dictionary/"): 303,
     }
     pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
@@ -1426,6 +1431,8 @@ def csrf(s, people, arts):
                                             ("status", "published")]),
         ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
         ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
+        ("/admin/dictionary/", lambda: [("csrf", admin.csrf), ("word", "forgedword"),
+                                        ("article", "")]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}
