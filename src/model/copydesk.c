@@ -1050,7 +1050,12 @@ static const char *const doubles_ok[] = {
 
 static void check_repeats(struct fvec *F, const char *field, const char *p, const struct toks *T)
 {
+	size_t flagged = 0; /* the last token of the last finding: "the the the" is one */
 	for (size_t i = 1; i < T->n; i++) {
+		if (flagged && flagged == i - 1) {
+			flagged = i;
+			continue;
+		}
 		const struct tok *x = &T->v[i - 1], *y = &T->v[i];
 		if (x->para != y->para || !(x->flags & TOK_ALPHA) || strcmp(x->low, y->low))
 			continue;
@@ -1061,6 +1066,7 @@ static void check_repeats(struct fvec *F, const char *field, const char *p, cons
 		if (!only_space || (y->flags & TOK_UPPER) || tok_is(x, doubles_ok))
 			continue;
 		const char *words = arena_strndup(F->a, p + x->off, y->off + y->len - x->off);
+		flagged = i;
 		add(F, field, x->off, y->off + y->len - x->off, "repeated-word", words,
 		    arena_printf(F->a, "“%s” is written twice.", arena_strndup(F->a, p + y->off, y->len)));
 	}

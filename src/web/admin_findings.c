@@ -110,7 +110,10 @@ void admin_findings_context(struct page *p, struct tv *form, const struct findin
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "kind", f[i].kind);
 		tv_set_str(a, o, "kind_label", kind_label(f[i].kind));
-		tv_set_str(a, o, "field_label", field_label(f[i].field));
+		/* "Standfirst in the standfirst" says it twice: a finding about a
+		** whole field is named by its kind alone. */
+		int whole = !strcmp(f[i].kind, "standfirst") || !strcmp(f[i].kind, "headline-length");
+		tv_set_str(a, o, "field_label", whole ? "" : field_label(f[i].field));
 		tv_set_str(a, o, "words", f[i].words);
 		tv_set_str(a, o, "message", f[i].message);
 		const char *text = !strcmp(f[i].field, "headline") ? headline

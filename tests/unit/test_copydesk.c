@@ -193,6 +193,7 @@ static void test_repeated_word(struct arena *a)
 	FLAGS_WORDS("repeated-word", "He went to the\nthe shop.", "the\nthe");
 	FLAGS_WORDS("repeated-word", "The the shop was shut.", "The the");
 	FLAGS("repeated-word", "It was **the** the best.");
+	CHECK(count(a, "repeated-word", "It was the the the best.", NULL) == 1);
 	CLEAN("repeated-word", "She had had enough, and that that was true was plain.");
 	CLEAN("repeated-word", "They flew to Bora Bora.");
 	CLEAN("repeated-word", "It rose, rose again, and fell.");
