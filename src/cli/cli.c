@@ -34,9 +34,10 @@ static const char usage[] =
     "  user --db FILE add --email E --name N --role administrator|editor|author|contributor\n"
     "  user --db FILE reset-link EMAIL | list\n"
     "        add and reset-link print a one-time link (24 hours) to set the password.\n"
-    "  check --db FILE (--article ID | --all) [--json]\n"
+    "  check --db FILE (--article ID | --all) [--json] [--store]\n"
     "        The copy desk's checks: one finding a line (article, field, offset,\n"
-    "        kind, words, message); exits 1 when there are findings.\n";
+    "        kind, words, message); exits 1 when there are findings.  --store\n"
+    "        keeps them for the desk's articles list, as a save does.\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {

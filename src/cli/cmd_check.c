@@ -2,14 +2,16 @@
 ** cmd_check.c: the copy desk from the command line.
 **
 **   byline check --db F --article ID [--json]
-**   byline check --db F --all [--json]
+**   byline check --db F --all [--json] [--store]
 **
 ** Runs the checks the desk runs on save (model/copydesk_site.h) and prints
 ** one finding a line: article id, field, byte offset, kind, the words and
 ** a message, separated by tabs (tabs and line ends inside the words are
 ** printed as spaces); with --json, one JSON array of objects with the same
-** names (article, field, offset, length, kind, words, message).  Reads
-** only: the stored findings the desk shows are left as they are.
+** names (article, field, offset, length, kind, words, message).  With
+** --store the findings are also stored as a save stores them, so the
+** desk's articles list marks articles never saved since the copy desk came
+** (an imported site); without it nothing is written.
 ** Exit status: 1 when there are findings, 0 when none, 2 when misused.
 */
 #include "cli/cmd.h"
@@ -28,10 +30,10 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: byline check --db FILE (--article ID | --all) [--json]\n"
+    "usage: byline check --db FILE (--article ID | --all) [--json] [--store]\n"
     "  Checks articles as the copy desk does (spelling, repeats, quotes, dates,\n"
     "  headline, standfirst, photos, links); one finding a line.  Exits 1 when\n"
-    "  there are findings, 0 when none.\n";
+    "  there are findings, 0 when none.  --store keeps them for the desk's list.\n";
 
 static void put_oneline(struct buf *b, const char *s)
 {
@@ -43,13 +45,14 @@ int cmd_check(const char *path, int argc, char **argv)
 {
 	const char *id_text = cli_option(argc, argv, "--article");
 	int all = cli_flag(argc, argv, "--all"), json = cli_flag(argc, argv, "--json");
+	int store = cli_flag(argc, argv, "--store");
 	for (int i = 2; i < argc; i++) {
 		const char *o = argv[i];
 		if (!strcmp(o, "--db") || !strcmp(o, "--article")) {
 			i++;
 			continue;
 		}
-		if (strcmp(o, "--all") && strcmp(o, "--json")) {
+		if (strcmp(o, "--all") && strcmp(o, "--json") && strcmp(o, "--store")) {
 			fprintf(stderr, "byline check: unknown argument '%s'\n%s", o, usage);
 			return 2;
 		}
@@ -106,6 +109,13 @@ int cmd_check(const char *path, int argc, char **argv)
 		}
 		size_t n;
 		struct finding *f = copydesk_site_check(cs, one, &art, now, &n);
+		if (store && copydesk_store(db, art.id, f, n, now) != 0) {
+			fprintf(stderr, "byline check: cannot store the findings of article %lld: %s\n",
+			        art.id, db_errmsg(db));
+			arena_free(one);
+			rc = 2;
+			break;
+		}
 		for (size_t k = 0; k < n; k++, total++) {
 			if (json) {
 				buf_printf(&out, "%s\n {\"article\": %lld, \"field\": \"", total ? "," : "",

@@ -94,6 +94,13 @@ def command_line():
     rc, out, err = cli("--db", db, "--all")
     arts = {l.split("\t")[0] for l in out.splitlines()}
     check(rc == 1 and arts == {str(bad)}, "--all checks every article", (rc, out))
+    check(sqlite_rows(db, "SELECT count(*) FROM article_findings")[0][0] == 0,
+          "byline check writes nothing by default")
+    rc, out2, err = cli("--db", db, "--all", "--store")
+    stored = sqlite_rows(db, "SELECT article_id, count(*) FROM article_findings"
+                             " GROUP BY article_id")
+    check(rc == 1 and out2 == out and stored == [(bad, len(lines))],
+          "--store keeps the findings for the desk's list", (rc, stored))
 
     # The site's dictionary: a word in three published articles is known.
     more = tempfile.mkdtemp(prefix="byline-copydesk-more-")
