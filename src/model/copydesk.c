@@ -32,6 +32,8 @@ const char *const copydesk_kinds[] = {
 
 #define PHRASE_WINDOW 14 /* words between two uses of a phrase in one sentence */
 #define MAX_LINKS 2000   /* links read from one body */
+#define SPELL_BUDGET 150 /* unknown words weighed per field (hunspell's suggestions
+                            take about 15 ms each); past it, no more are checked */
 
 /* ---- findings ---- */
 
@@ -953,7 +955,7 @@ static const char *const prefixes[] = {
 /* Checks one word (a part of a hyphenated one) at p[off, off + len). */
 static void spell_word(struct fvec *F, const struct copydesk_env *env, const char *field,
                        const char *p, size_t off, size_t len, int flags, const struct toks *T,
-                       const struct tok *t)
+                       const struct tok *t, int *budget)
 {
 	struct arena *a = F->a;
 	if (len < 2 || (flags & (TOK_DIGIT | TOK_ALLCAP | TOK_DOT | TOK_INNERCAP | TOK_QUOTED)))
@@ -962,7 +964,7 @@ static void spell_word(struct fvec *F, const struct copydesk_env *env, const cha
 		if (p[off + i] == '&')
 			return;
 	char *w = dict_form(a, p + off, len);
-	if (!*w || known(env, a, w))
+	if (!*w || *budget <= 0 || known(env, a, w))
 		return;
 	/* O'Brien, rock 'n' roll: try the parts around an apostrophe. */
 	if (strchr(w, '\'')) {
@@ -983,10 +985,10 @@ static void spell_word(struct fvec *F, const struct copydesk_env *env, const cha
 			return;
 	}
 	int upper = (flags & TOK_UPPER) != 0;
-	if (upper && !(flags & TOK_START)) {
-		if (!bad_demonym_plural(env, a, w))
-			return; /* a name */
-	} else if (upper) {
+	if (upper && !(flags & TOK_START) && !bad_demonym_plural(env, a, w))
+		return; /* a name */
+	(*budget)--; /* a suggestion costs milliseconds: a page of gibberish stops here */
+	if (upper && (flags & TOK_START)) {
 		/* The first word of a sentence: a name, unless it is a common
 		** word misspelt (one letter from a lowercase suggestion) and it
 		** is never used as a name in the article. */
@@ -1010,7 +1012,8 @@ static void check_spelling(struct fvec *F, const struct copydesk_env *env, const
 {
 	if (!env->word_known)
 		return;
-	for (size_t i = 0; i < T->n; i++) {
+	int budget = SPELL_BUDGET;
+	for (size_t i = 0; i < T->n && budget > 0; i++) {
 		const struct tok *t = &T->v[i];
 		if (!(t->flags & TOK_ALPHA))
 			continue;
@@ -1031,13 +1034,13 @@ static void check_spelling(struct fvec *F, const struct copydesk_env *env, const
 						fl |= TOK_UPPER;
 					if (s != t->off)
 						fl &= ~TOK_START;
-					spell_word(F, env, field, p, s, k - s, fl, T, t);
+					spell_word(F, env, field, p, s, k - s, fl, T, t, &budget);
 					s = k + 1;
 				}
 			}
 			continue;
 		}
-		spell_word(F, env, field, p, t->off, t->len, t->flags, T, t);
+		spell_word(F, env, field, p, t->off, t->len, t->flags, T, t, &budget);
 	}
 }
 
@@ -1527,9 +1530,12 @@ static void check_dates(struct fvec *F, const char *field, const char *p, const 
 				/* "by March 3, 2027", "until ...": a deadline or a span. */
 				if (d.first > 0 && tok_is(&T->v[d.first - 1], before_date))
 					future = 1;
-				for (size_t k = 0; k < T->n; k++) {
-					if (T->v[k].sent != a->sent)
-						continue;
+				size_t from = d.first, to = d.last;
+				while (from > 0 && T->v[from - 1].sent == a->sent)
+					from--;
+				while (to + 1 < T->n && T->v[to + 1].sent == a->sent)
+					to++;
+				for (size_t k = from; k <= to; k++) {
 					if (tok_is(&T->v[k], past_words))
 						past = 1;
 					if (tok_is(&T->v[k], future_words))

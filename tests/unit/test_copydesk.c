@@ -178,6 +178,12 @@ static void test_spelling(struct arena *a)
 	CLEAN("spelling", "Cordgrass grows by the harborside, near the cafés and their flatbreads.");
 	FLAGS_WORDS("spelling", "He was remorsefull.", "remorsefull");
 	FLAGS_WORDS("spelling", "Roof insulaton helps.", "insulaton");
+	/* A page of gibberish is weighed up to a budget, not forever. */
+	char *gib = arena_alloc(a, 300 * 8 + 1), *g = gib;
+	for (int i = 0; i < 300; i++)
+		g += sprintf(g, "zq%c%c%cx ", 'a' + i % 26, 'a' + i / 26 % 26, 'b' + i % 7);
+	size_t n_gib = count(a, "spelling", gib, NULL);
+	CHECK(n_gib >= 100 && n_gib <= 150);
 	/* The site's language decides. */
 	if (have_gb) {
 		FLAGS("spelling", "They sought to normalise relations.");
