@@ -1247,9 +1247,21 @@ static void check_pairs(struct fvec *F, const char *field, const char *p, size_t
 				i += 2;
 			} else if (p[i] == '"') {
 				int inch = i > s && isdigit((unsigned char)p[i - 1]);
-				if (!inch) {
-					straight = !straight;
+				/* A quote that opens (after a space, before a word) where
+				** one should close: the open one before it was not closed. */
+				int opening = (i == s || isspace((unsigned char)p[i - 1]) || p[i - 1] == '(' ||
+				               p[i - 1] == '[') && i + 1 < e && !isspace((unsigned char)p[i + 1]);
+				if (inch) {
+				} else if (!straight) {
+					straight = 1;
 					straight_at = i;
+				} else if (opening) {
+					add(F, field, straight_at, 1, "quotes", "\"",
+					    "This straight quotation mark \" is not closed before the next one "
+					    "opens.");
+					straight_at = i;
+				} else {
+					straight = 0;
 				}
 			} else if (p[i] == '(' || p[i] == '[' || p[i] == '{') {
 				if (depth < 64) {

@@ -230,6 +230,15 @@ static void test_quotes(struct arena *a)
 	FLAGS("quotes", "She said ‘no and left.\n\nThen nothing.");
 	CLEAN("quotes", "He said “we will win” and left.");
 	CLEAN("quotes", "He said \"we will win\" and left.");
+	CLEAN("quotes", "He said \"yes\" and \"no\", then \"maybe.\"");
+	{ /* The quote left open is the one named, not the last one. */
+		struct copydesk_input in = {"A short headline", "A short summary.",
+		                            "\"We won, she said. \"It was hard.\"", NOW, NOW, 0, NULL,
+		                            NULL, NULL};
+		size_t n;
+		struct finding *f = copydesk_check(a, &in, &g_env, &n);
+		CHECK(n == 1 && !strcmp(f[0].kind, "quotes") && f[0].offset == 0);
+	}
 	CLEAN("quotes", "Don’t, won't, the officers’ mess, rock ’n’ roll, the ’90s and ‘90s.");
 	CLEAN("quotes", "She said ‘no’ and left.");
 	CLEAN("quotes", "He is 6'2\" tall.");
