@@ -35,7 +35,11 @@ static const char usage[] =
     "  user --db FILE reset-link EMAIL | list\n"
     "        add and reset-link print a one-time link (24 hours) to set the password.\n"
     "  typeset [--html] < IN > OUT\n"
-    "        IN with the typography public pages apply (curly quotes, dashes).\n";
+    "        IN with the typography public pages apply (curly quotes, dashes).\n"
+    "  check --db FILE (--article ID | --all) [--json] [--store]\n"
+    "        The copy desk's checks: one finding a line (article, field, offset,\n"
+    "        kind, words, message); exits 1 when there are findings.  --store\n"
+    "        keeps them for the desk's articles list, as a save does.\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {
@@ -60,7 +64,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
 	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--uploads",
-	                                     "--base-url",
+	                                     "--base-url", "--article",
 	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
@@ -93,6 +97,7 @@ static const struct {
 	{"settings", cmd_settings},
 	{"user", cmd_user},
 	{"export-wordpress", cmd_export_wordpress},
+	{"check", cmd_check},
 };
 
 int cli_main(int argc, char **argv)

@@ -654,6 +654,27 @@ static const char migration_17[] =
 static const char migration_18[] =
     "CREATE INDEX articles_featured ON articles(featured_media_id);";
 
+/* The copy desk (issue 14): the findings of each article's last check (the
+** desk's list marks articles that have some), and the words editors added
+** to the site's dictionary from a finding, lowercased. */
+static const char migration_21[] =
+    "CREATE TABLE article_findings("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"       /* headline, dek, body, featured */
+    "  pos INTEGER NOT NULL,"      /* byte offset in the field */
+    "  len INTEGER NOT NULL,"      /* bytes */
+    "  kind TEXT NOT NULL,"
+    "  words TEXT NOT NULL,"
+    "  message TEXT NOT NULL,"
+    "  checked_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX article_findings_article ON article_findings(article_id);"
+    "CREATE TABLE site_words("
+    "  word TEXT PRIMARY KEY,"
+    "  added_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  added_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -674,6 +695,7 @@ static const struct db_migration migrations[] = {
 	{17, migration_17},
 	{18, migration_18},
 	{20, migration_20},
+	{21, migration_21},
 	{22, migration_22},
 	{23, migration_23},
 };

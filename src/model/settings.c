@@ -30,6 +30,7 @@ static const char g_comments[] = "Comments";
 static const char g_signin[] = "Sign-in and uploads";
 static const char g_mail[] = "Mail";
 static const char g_server[] = "Server";
+static const char g_copydesk[] = "Copy desk";
 
 const struct setting_def settings_defs[] = {
 	{"site_title", SETTING_TEXT, "Byline", 0, 0, NULL, AT(site_title), g_site,
@@ -94,6 +95,13 @@ const struct setting_def settings_defs[] = {
 	 "Mail server (SMTP URL)", "Like smtp://mail.example.com:587. Empty sends no mail.", 1},
 	{"smtp_from", SETTING_MAILBOX, "", 0, 0, NULL, AT(smtp_from), g_mail,
 	 "Notifications come from", "An email address, or a name and <address>.", 1},
+
+	{"language", SETTING_CHOICE, "en-US", 0, 0, "en-US|en-GB", AT(language), g_copydesk,
+	 "Language of the copy (spelling dictionary)",
+	 "The copy desk checks spelling against this dictionary, plus the site's own words.", 0},
+	{"staging_hosts", SETTING_LINES, "", 0, 0, NULL, AT(staging_hosts), g_copydesk,
+	 "Staging hosts", "One host name a line, like staging.example.com: the copy desk "
+	 "flags links to them (and to their subdomains) before they reach readers.", 0},
 
 	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
 	 "Page cache size (MB)", "0 turns the cache off.", 1},

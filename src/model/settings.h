@@ -52,6 +52,8 @@ struct settings {
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
+	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
+	char *staging_hosts;      /* hosts the copy desk flags in links, one a line */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 
@@ -87,7 +89,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 26
+#define SETTINGS_N 28
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -57,6 +57,7 @@ static const struct {
 	{"tag-deleted", "Tag deleted."},
 	{"menu", "Menu saved."},
 	{"autosave_dismissed", "The autosave is dismissed: the article is as last saved."},
+	{"word-added", "Added to the site's dictionary; the article is checked again."},
 };
 
 long long admin_param_id(struct page *p, int i)

@@ -22,6 +22,7 @@
 #include "http/multipart.h"
 #include "model/account.h"
 #include "model/article.h"
+#include "model/copydesk_site.h"
 #include "model/autosave.h"
 #include "model/media.h"
 #include "model/revision.h"
@@ -76,8 +77,17 @@ void admin_articles_list(struct page *p)
 
 	struct tv *ctx = admin_context(p, "Articles");
 	struct tv *rows = tv_list(a);
+	/* The copy desk's marks: findings of each article's last check. */
+	long long *ids = arena_alloc(a, (n + 1) * sizeof *ids);
+	long long *n_findings = arena_alloc(a, (n + 1) * sizeof *n_findings);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	copydesk_counts(p->db, ids, n, n_findings);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *r = tv_map(a);
+		tv_set_int(a, r, "findings", n_findings[i]);
+		tv_set_bool(a, r, "has_findings", n_findings[i] > 0);
+		tv_set_bool(a, r, "one_finding", n_findings[i] == 1);
 		tv_set_str(a, r, "headline", list[i].headline);
 		tv_set_str(a, r, "status", article_status_label(list[i].status));
 		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
@@ -175,6 +185,9 @@ struct draft {
 	const char *err_headline, *err_slug, *err_body, *err_alt, *err_date, *err_status;
 	const char *message;     /* the form as a whole */
 	const char *preview;     /* rendered body for Preview, or NULL */
+	const struct finding *findings; /* the copy desk's, when checked (Check) */
+	size_t n_findings;       /* entries in findings */
+	int checked;             /* 1: findings are of this text (else the stored ones) */
 	const struct article *saved; /* as stored, for the notes block; NULL if new */
 	const char *note_kind, *note_text, *note_error; /* a refused note, as typed */
 	long long updated_at;    /* the article's last save, 0 for a new one */
@@ -343,6 +356,12 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 	}
 	admin_byline_context(p, f, d->id, d->id ? d->author_id : p->user->id);
 	admin_notes_context(p, f, d->saved, d->note_kind, d->note_text, d->note_error);
+	/* The copy desk: this text's findings after Check, else the last save's. */
+	const struct finding *fs = d->findings;
+	size_t nf = d->n_findings;
+	if (!d->checked && d->id)
+		fs = copydesk_stored(p->db, a, d->id, &nf);
+	admin_findings_context(p, f, fs, nf, d->headline, d->dek, d->body, d->checked);
 	tv_set(a, ctx, "form", f);
 	admin_render(p, status, "admin_editor", ctx);
 }
@@ -584,6 +603,7 @@ void admin_article_save(struct page *p)
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	int preview = action && !strcmp(action, "preview");
+	int check = action && !strcmp(action, "check"); /* the copy desk, without saving */
 	/* Back from the media picker (admin_media.c), with what was typed and
 	** the image chosen: shown again, nothing saved. */
 	int resume = action && !strcmp(action, "resume");
@@ -679,6 +699,23 @@ void admin_article_save(struct page *p)
 		                                                                   : now;
 	if (d.media_id && !*d.alt && !d.err_alt)
 		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
+	if (check) {
+		/* The checks a save runs, on the text as typed; nothing is stored. */
+		struct article typed;
+		memset(&typed, 0, sizeof typed);
+		typed.id = d.id;
+		typed.headline = d.headline;
+		typed.dek = d.dek;
+		typed.body_src = d.body;
+		typed.published_at = when ? when : had ? old.published_at : 0;
+		typed.featured_media_id = d.media_id;
+		typed.featured_alt = d.alt;
+		struct copydesk_site *cs = copydesk_site_load(p->db, a, &p->app->settings);
+		d.findings = copydesk_site_check(cs, a, &typed, now, &d.n_findings);
+		d.checked = 1;
+		show_editor(p, 200, &d);
+		return;
+	}
 	if (preview) {
 		/* Rendered as saving would: an unchanged body keeps its writer's
 		** trust, a changed one gets this user's. */
@@ -743,6 +780,8 @@ void admin_article_save(struct page *p)
 	autosave_delete(p->db, d.id, p->user->id);
 	if (!d.id)
 		autosave_delete(p->db, id, p->user->id);
+	/* The copy desk checks what was saved (findings warn, never block). */
+	copydesk_recheck(p->db, &p->app->settings, id, now);
 	const char *notice = slug_tidied ? "slug-tidied"
 	                   : d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"

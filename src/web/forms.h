@@ -146,6 +146,12 @@
 	F("credit", MEDIA_MAX_CREDIT)         \
 	F("copyright", MEDIA_MAX_COPYRIGHT)   \
 	F("alt", MEDIA_MAX_ALT)
+/* "Add to dictionary" from the copy desk's findings (admin_findings.c):
+** the word (COPYDESK_WORD_MAX characters) and the article to check again. */
+#define DICTIONARY_FORM(F)                    \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("word", 60)                         \
+	F("article", FORM_ID_CHARS)
 
 /* The settings (admin_settings.c, one field per row of model/settings.c's
 ** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked

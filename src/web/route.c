@@ -142,6 +142,10 @@ static const struct route routes[] = {
 	{"POST", "/admin/articles/{id}/revisions/{id}/",  admin_revision_restore, C | CSRF, 8 * KB,
 	                                                  NULL},
 
+	/* The copy desk: editors add words to the site's dictionary. */
+	{"POST", "/admin/dictionary/",        admin_dictionary_add,  E | CSRF,
+	                                      FORM_BODY_LIMIT(DICTIONARY_FORM), NULL},
+
 	/* Static pages (WordPress's Pages): editors and administrators. */
 	{"GET",  "/admin/pages/",             admin_pages_list,      E, 0, NULL},
 	{"GET",  "/admin/pages/new",          admin_page_new,        E, 0, NULL},

@@ -388,6 +388,15 @@ void admin_article_resume(struct page *p, long long id);
 /* The sign-in form carrying a refused editor form's fields, after its
 ** session ended (admin_login.c). */
 void admin_login_carry(struct page *p, int status, const char *why);
+struct finding;
+struct tv;
+/* The copy desk's panel in the editor (admin_findings.c): findings f[0..n)
+** of the texts given, into form's "findings" and its flags; checked_now
+** when they come from the Check button (the text is not saved). */
+void admin_findings_context(struct page *p, struct tv *form, const struct finding *f, size_t n,
+                            const char *headline, const char *dek, const char *body,
+                            int checked_now);
+void admin_dictionary_add(struct page *p);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);

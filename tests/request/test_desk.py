@@ -107,6 +107,7 @@ TABLE = [
     ("POST", "/admin/tags/{tag}/", EDITOR),
     ("GET", "/admin/menus/", ADMIN),
     ("POST", "/admin/menus/", ADMIN),
+    ("POST", "/admin/dictionary/", EDITOR),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
@@ -323,6 +324,7 @@ def snapshot(s):
                  " FROM menu_items",
         "autosaves": "SELECT group_concat(COALESCE(article_id, 0) || ':' || user_id || ':' ||"
                      " body_src, '|') FROM autosaves",
+        "words": "SELECT group_concat(word, '|') FROM site_words",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -1441,6 +1443,8 @@ def matrix(s, people, arts):
         if path == "/admin/menus/":
             return base + [("menu", "footer"), ("action", "add"), ("kind", "link"),
                            ("url", "https://example.org/%d" % n[0]), ("label", "L%d" % n[0])]
+        if path == "/admin/dictionary/":
+            return base + [("word", "matrixword%s" % "abcdefghij"[n[0] % 10]), ("article", "")]
         return base
 
     expect_ok = {
@@ -1471,6 +1475,7 @@ def matrix(s, people, arts):
         ("POST", "/admin/autosave/dismiss"): 303,
         ("POST", "/admin/media/{mid}/"): 303, ("POST", "/admin/media/{mid}/replace"): 422,
         ("POST", "/admin/media/{mxid}/delete"): 303, ("POST", "/admin/media/pick"): 200,
+        ("POST", "/admin/dictionary/"): 303,
     }
     pid = new_page(s, "matrix")
     s.sql("INSERT INTO sections(name, slug) VALUES ('Matrix kept', 'matrix-kept')")
@@ -1618,6 +1623,8 @@ def csrf(s, people, arts):
         ("/admin/media/%d/delete" % media, lambda: [("csrf", admin.csrf)]),
         ("/admin/media/pick", lambda: [("csrf", admin.csrf), ("return", "/admin/articles/new"),
                                        ("pick", "featured"), ("headline", "Forged")]),
+        ("/admin/dictionary/", lambda: [("csrf", admin.csrf), ("word", "forgedword"),
+                                        ("article", "")]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

@@ -374,6 +374,7 @@ def migration():
                           "DROP INDEX articles_featured;"
                           "DROP TABLE media_variants; DROP INDEX media_variants_todo;"
                           "ALTER TABLE media DROP COLUMN variants_at;"
+                          "DROP TABLE site_words; DROP TABLE article_findings;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
