@@ -17,13 +17,13 @@
 */
 #include "core/image.h"
 #include "core/arena.h"
+#include "core/log.h"
 #include "core/utf8.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <vips/vips.h>
@@ -240,8 +240,9 @@ static int cut_off(enum image_type t, const unsigned char *d, size_t len)
 
 static int damaged(enum image_type t, char *err, size_t errlen)
 {
-	if (getenv("BYLINE_IMAGE_DEBUG"))
-		fprintf(stderr, "vips: %s\n", vips_error_buffer());
+	/* libvips' own words, for whoever reads the log. */
+	const char *why = vips_error_buffer();
+	log_info("%s image refused: %.*s", kind_of(t), (int)strcspn(why, "\n"), why);
 	vips_error_clear();
 	return refuse(err, errlen, "This %s image is damaged or incomplete (the file may "
 	              "have been cut off), so it cannot be used.", kind_of(t));
