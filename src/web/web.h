@@ -179,7 +179,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 
 /* The `image` object templates show with {{> picture}}: {url, width, height,
 ** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
-** (url the original, srcset/srcset_webp only variants already made; alt is
+** (url the original, srcset/srcset_webp only variants already made, ""
+** when none; alt is
 ** alt when not empty, else the media's own alt text; link is the card's
 ** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
