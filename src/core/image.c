@@ -17,13 +17,13 @@
 */
 #include "core/image.h"
 #include "core/arena.h"
+#include "core/log.h"
 #include "core/utf8.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <vips/vips.h>
@@ -240,8 +240,9 @@ static int cut_off(enum image_type t, const unsigned char *d, size_t len)
 
 static int damaged(enum image_type t, char *err, size_t errlen)
 {
-	if (getenv("BYLINE_IMAGE_DEBUG"))
-		fprintf(stderr, "vips: %s\n", vips_error_buffer());
+	/* libvips' own words, for whoever reads the log. */
+	const char *why = vips_error_buffer();
+	log_info("%s image refused: %.*s", kind_of(t), (int)strcspn(why, "\n"), why);
 	vips_error_clear();
 	return refuse(err, errlen, "This %s image is damaged or incomplete (the file may "
 	              "have been cut off), so it cannot be used.", kind_of(t));
@@ -715,6 +716,55 @@ static int emit_saved(VipsImage *im, enum image_type t, const char *suffix, unsi
 	return stop ? 1 : 0;
 }
 
+/* The 1200x630 social image of data, in *out (caller unrefs): cut where
+** libvips' attention measure points.  A large image is shrunk while decoding
+** and cut (never scaled up).  One too small for that is first cut to the
+** 1200:630 shape at its own size and only then scaled up: scaling a thin
+** image up to cover 1200x630 first would make it huge (2048x6 would become
+** 215,040x630, 400 MB; found by fuzz_image).  Transparency on white. */
+static int social_image(const unsigned char *data, size_t len, VipsImage **out)
+{
+	const int W = 1200, H = 630;
+	VipsImage *th = NULL, *o = NULL;
+	if (vips_thumbnail_buffer((void *)data, len, &th, W, "height", H, "size", VIPS_SIZE_DOWN,
+	                          "crop", VIPS_INTERESTING_ATTENTION, NULL) != 0)
+		return -1;
+	int w = vips_image_get_width(th), h = vips_image_get_height(th);
+	if (w != W || h != H) {
+		int cw = w, ch = h;
+		if ((double)w * H > (double)h * W)
+			cw = (int)((double)h * W / H + 0.5);
+		else
+			ch = (int)((double)w * H / W + 0.5);
+		cw = cw < 1 ? 1 : cw;
+		ch = ch < 1 ? 1 : ch;
+		if ((cw < w || ch < h) &&
+		    step(&th, vips_smartcrop(th, &o, cw, ch, "interesting", VIPS_INTERESTING_ATTENTION,
+		                             NULL), &o) != 0)
+			goto fail;
+		if (step(&th, vips_resize(th, &o, (double)W / cw, "vscale", (double)H / ch, NULL),
+		         &o) != 0)
+			goto fail;
+		/* rounding: exactly W x H */
+		if ((vips_image_get_width(th) != W || vips_image_get_height(th) != H) &&
+		    step(&th, vips_gravity(th, &o, VIPS_COMPASS_DIRECTION_CENTRE, W, H, "extend",
+		                           VIPS_EXTEND_COPY, NULL), &o) != 0)
+			goto fail;
+	}
+	if (vips_image_hasalpha(th)) {
+		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+		int rc = step(&th, vips_flatten(th, &o, "background", white, NULL), &o);
+		vips_area_unref(VIPS_AREA(white));
+		if (rc != 0)
+			goto fail;
+	}
+	*out = th;
+	return 0;
+fail:
+	g_object_unref(th);
+	return -1;
+}
+
 int image_variants(const unsigned char *data, size_t len, const unsigned *widths, size_t n,
                    image_emit_fn emit, void *ctx, char *err, size_t errlen)
 {
@@ -752,21 +802,11 @@ int image_variants(const unsigned char *data, size_t len, const unsigned *widths
 		g_object_unref(m);
 	}
 	if (rc == 0) {
-		/* The social image: 1200x630, cut around what draws the eye. */
-		VipsImage *th = NULL, *o = NULL;
-		if (vips_thumbnail_buffer((void *)data, len, &th, 1200, "height", 630, "size",
-		                          VIPS_SIZE_BOTH, "crop", VIPS_INTERESTING_ATTENTION,
-		                          NULL) != 0) {
+		VipsImage *th = NULL;
+		if (social_image(data, len, &th) != 0) {
 			rc = -1;
 		} else {
-			if (vips_image_hasalpha(th)) {
-				VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
-				if (step(&th, vips_flatten(th, &o, "background", white, NULL), &o) != 0)
-					rc = -1;
-				vips_area_unref(VIPS_AREA(white));
-			}
-			if (rc == 0)
-				rc = emit_saved(th, IMAGE_JPEG, "social", 1, emit, ctx);
+			rc = emit_saved(th, IMAGE_JPEG, "social", 1, emit, ctx);
 			g_object_unref(th);
 		}
 	}

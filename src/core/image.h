@@ -30,7 +30,9 @@
 ** copyright are read out, for the media row.
 **
 ** image_variants() makes the smaller copies pages use (srcset) and the
-** 1200x630 social image, from a normalized image.
+** 1200x630 social image, from a normalized image.  No AVIF: Debian 12's
+** libvips 8.14 has no AVIF encoder (vips_foreign_find_save_buffer(".avif")
+** finds none: its libheif is built without an AV1 encoder).
 **
 ** libvips is started once (image_init(), at the first use or at start):
 ** libvips' operation cache is off (every upload is new bytes; a cache only

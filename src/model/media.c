@@ -490,7 +490,9 @@ int media_picture(struct db *db, struct arena *a, long long id, struct media_pic
 			webp = srcset_add(a, webp, v[i].url, v[i].width);
 		}
 	}
-	out->srcset = srcset_add(a, set, m.url, m.width);
+	/* Only the original: no srcset at all (a lone "URL 64w" would make a
+	** browser treat a small image as low-density and scale it to sizes). */
+	out->srcset = *set ? srcset_add(a, set, m.url, m.width) : "";
 	/* WebP candidates only when there is a WebP for every width offered:
 	** the browser picks from one <source> alone. */
 	out->srcset_webp = *webp ? srcset_add(a, webp, m.url, m.width) : "";

@@ -78,7 +78,8 @@ struct media_variant {
 struct media_picture {
 	const char *url;         /* the original, "/media/HASH.EXT" */
 	unsigned width, height;  /* of the original */
-	const char *srcset;      /* its format's variants and the original */
+	const char *srcset;      /* its format's variants and the original; "" when
+	                         ** no variant is made (yet, or the image is small) */
 	const char *srcset_webp; /* WebP variants, "" when none (or a WebP original) */
 	const char *social_url;  /* the 1200x630 JPEG, or the original until made */
 	unsigned social_width, social_height; /* of social_url */

@@ -196,7 +196,8 @@ void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 
 /* The `image` object templates show with {{> picture}}: {url, width, height,
 ** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
-** (url the original, srcset/srcset_webp only variants already made; alt is
+** (url the original, srcset/srcset_webp only variants already made, ""
+** when none; alt is
 ** alt when not empty, else the media's own alt text; link is the card's
 ** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,

@@ -217,6 +217,18 @@ def main():
         card_img = re.search(r'class="card-image".*?(<img [^>]*>)', home, re.S)
         check(card_img and 'width="1200"' in card_img.group(1) and
               "srcset=" in card_img.group(1), "card image with width, height, srcset")
+        # Two newer stories with the same photo (chosen from the library):
+        # the first two cards load at once, the third lazily.
+        for i, hl in enumerate(("Newer dredging story one", "Newer dredging story two")):
+            r = send(s, "/admin/articles/new",
+                     edit_form(ed, headline=hl, body="Dredger.", status="published",
+                               featured_media=str(mid), featured_alt="Dredger, again"))
+            check(r.status == 303, "newer story %d saved" % i, (r.status, form_message(r.text)))
+        imgs = re.findall(r'class="card-image".*?(<img [^>]*>)', get(s, "/").text, re.S)
+        check(len(imgs) >= 3 and "loading=" not in imgs[0] and "loading=" not in imgs[1] and
+              'loading="lazy"' in imgs[2], "cards below the first two load lazily",
+              ([("lazy" in x) for x in imgs], s.sql("SELECT headline, status, published_at,"
+                                                    " featured_media_id FROM articles")))
         res = get(s, "/search/?q=dredger").text
         check('class="result-image"' in res and "<picture>" in res, "search results show it",
               re.findall(r'<li class="result">.{0,300}', res, re.S)[:1] or res[-600:])

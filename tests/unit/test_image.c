@@ -512,6 +512,23 @@ static void test_variants(void)
 	                     sizeof err) == 0);
 	CHECK(g.n == 5 && has(&g, "640.png", 640, 91) && has(&g, "320.webp", 320, 46) &&
 	      has(&g, "social.jpg", 1200, 630));
+	/* Small and thin images: the social image is still 1200x630, made by
+	** cutting first and scaling after.  Scaling a 2048x6 strip up to cover
+	** 1200x630 first made a 215,040x630 image (fuzz_image: 5 s, 400 MB). */
+	static const unsigned sizes[][2] = {{300, 200}, {2048, 6}, {5, 3000}, {1, 1}};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		make_photo(&b, sizes[i][0], sizes[i][1], IMAGE_PNG, 0, NULL, 0);
+		memset(&g, 0, sizeof g);
+		long before = max_rss_kb();
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK(image_variants((const unsigned char *)b.data, b.len, widths, 5, collect, &g, err,
+		                     sizeof err) == 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(has(&g, "social.jpg", 1200, 630));
+		CHECK(t1.tv_sec - t0.tv_sec < 3);
+		CHECK(max_rss_kb() - before < 100 * 1024);
+	}
 	buf_free(&b);
 }
 static void test_not_images(void)
@@ -796,7 +813,7 @@ static void test_media(void)
 	const char *phash = m.hash;
 	struct media_picture pic;
 	CHECK(media_picture(db, a, pid, &pic) == 0);
-	CHECK_STR(pic.srcset, arena_printf(a, "/media/%s.jpg 1000w", phash));
+	CHECK_STR(pic.srcset, ""); /* no variant yet: the original alone, no srcset */
 	CHECK_STR(pic.srcset_webp, "");
 	CHECK_STR(pic.social_url, m.url);
 	int exact = 1;
