@@ -1093,3 +1093,14 @@ long long article_last_change(struct db *db, const struct article_scope *scope)
 	bind_scope(st, scope);
 	return count(st);
 }
+
+int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_list_by_id);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_row(st, a, out, 0);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_OK ? 1 : -1;
+}

@@ -128,6 +128,10 @@ void article_counts(struct db *db, long long author_id, long long counts[ARTICLE
 /* Any article by id, whatever its status.  0, 1 not found, -1 error. */
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out);
 
+/* Any article by id as a listing reads it (no body).  0, 1 not found, -1
+** error.  Allocated in a. */
+int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out);
+
 /* The article an old slug (changed since) belonged to, or 0. */
 long long article_by_old_slug(struct db *db, const char *slug);
 

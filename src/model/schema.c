@@ -487,6 +487,32 @@ static const char migration_15[] =
     "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE media ADD COLUMN alt TEXT NOT NULL DEFAULT '';";
 
+/* The front page as editors choose it (issue 13): a lead story and top
+** stories in their order, each pinned until a time or (0) until taken
+** off.  An article is on the front page at most once.  A pin past its time
+** is ignored by every read and deleted by the scheduler (front_expire()),
+** whose delete writes the change log like any other; so does every write
+** here, and a change of an article's sticky flag (WordPress's sticky posts
+** are pinned top stories). */
+static const char migration_19[] =
+    "CREATE TABLE front_picks("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+    "  slot TEXT NOT NULL CHECK (slot IN ('lead', 'top')),"
+    "  position INTEGER NOT NULL DEFAULT 0,"
+    "  pinned_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TRIGGER front_picks_ins AFTER INSERT ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TRIGGER front_picks_upd AFTER UPDATE ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TRIGGER front_picks_del AFTER DELETE ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE INDEX articles_sticky_pub ON articles(published_at) WHERE is_sticky = 1;"
+    "CREATE TRIGGER articles_sticky AFTER UPDATE OF is_sticky ON articles"
+    "  WHEN OLD.is_sticky IS NOT NEW.is_sticky BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -503,6 +529,7 @@ static const struct db_migration migrations[] = {
 	{13, migration_13},
 	{14, migration_14},
 	{15, migration_15},
+	{19, migration_19},
 };
 
 int schema_latest(void)

@@ -2,13 +2,15 @@
 ** scheduler.c: the publishing thread.
 **
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
-** need no cleverness, and keeps the promise "within a second".
+** need no cleverness, and keeps the promise "within a second".  The same
+** tick ends front-page pins whose time has come (model/front.h).
 */
 #include "web/scheduler.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "model/front.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -29,6 +31,10 @@ static void publish_due(struct db_pool *pool)
 {
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
+	/* A front-page pin that ended is deleted, so the change log (and the
+	** page cache with it) hears of it; pages also stop showing it at its
+	** time by themselves (their entry expires then). */
+	front_expire(db, (long long)time(NULL));
 	/* Keep the change log short: servers read it within moments. */
 	static time_t pruned;
 	if (time(NULL) - pruned > 60) {

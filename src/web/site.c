@@ -489,6 +489,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "headline", r->headline);
 		tv_set_str(a, item, "dek", r->dek);
 		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
+		/* The same, under a name an image's own url does not hide. */
+		tv_set(a, item, "link", tv_get(item, "url"));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);
@@ -502,9 +504,32 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
+		/* The featured image (vips replaces this with its variants and
+		** srcset); width and height always, so nothing shifts as it loads. */
+		if (*r->featured_url && r->featured_width > 0 && r->featured_height > 0) {
+			struct tv *img = tv_map(a);
+			tv_set_str(a, img, "url", r->featured_url);
+			tv_set_int(a, img, "width", r->featured_width);
+			tv_set_int(a, img, "height", r->featured_height);
+			tv_set_str(a, img, "alt", r->featured_alt);
+			tv_set_str(a, img, "sizes", "(max-width: 700px) 100vw, 400px");
+			tv_set_bool(a, img, "lazy", 1);
+			tv_set(a, item, "image", img);
+		} else {
+			tv_set_bool(a, item, "image", 0);
+		}
 		tv_push(a, out, item);
 	}
 	return out;
+}
+
+void site_card_image_sizes(struct tv *card, struct arena *a, const char *sizes, int lazy)
+{
+	struct tv *img = tv_get(card, "image");
+	if (!img || !tv_get(img, "url"))
+		return;
+	tv_set_str(a, img, "sizes", sizes);
+	tv_set_bool(a, img, "lazy", lazy);
 }
 
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,

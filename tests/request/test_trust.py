@@ -354,7 +354,9 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("ALTER TABLE media DROP COLUMN alt;"
+        con.executescript("DROP TRIGGER articles_sticky; DROP INDEX articles_sticky_pub;"
+                          "DROP TABLE front_picks;"
+                          "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
                           "ALTER TABLE media DROP COLUMN caption;"
