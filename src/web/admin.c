@@ -37,6 +37,7 @@ static const struct {
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
+	{"front", "The front page is saved."},
 	{"user", "Account saved."},
 };
 

@@ -96,6 +96,15 @@
 	F("role", 20)                         \
 	F("action", 20)
 
+/* The front page's stories in the desk (templates/admin_front.mustache). */
+#define FRONT_FORM(F)                         \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("action", 20)                       \
+	F("article_id", 20)                   \
+	F("position", 6)                      \
+	F("until_date", 10)                   \
+	F("until_time", 5)
+
 /* A static page in the desk (templates/admin_page_editor.mustache). */
 #define PAGE_MAX_TITLE 300
 #define PAGE_MAX_BODY (1024 * 1024)

@@ -134,6 +134,11 @@ static const struct route routes[] = {
 	                                      admin_page_refuse},
 	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
 
+	/* The front page: lead and top stories (editors and administrators). */
+	{"GET",  "/admin/front/",             admin_front_show,      E, 0, NULL},
+	{"POST", "/admin/front/",             admin_front_post,      E | CSRF, FORM_BODY_LIMIT(FRONT_FORM),
+	                                      NULL},
+
 	/* Moderation. */
 	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},

@@ -322,6 +322,9 @@ void admin_article_preview(struct page *p);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);
+/* admin_front.c: the front page's lead and top stories. */
+void admin_front_show(struct page *p);
+void admin_front_post(struct page *p);
 void admin_comments_list(struct page *p);
 void admin_comments_bulk(struct page *p);
 void admin_comment_show(struct page *p);
