@@ -493,7 +493,9 @@ static const char migration_15[] =
 ** is ignored by every read and deleted by the scheduler (front_expire()),
 ** whose delete writes the change log like any other; so does every write
 ** here, and a change of an article's sticky flag (WordPress's sticky posts
-** are pinned top stories). */
+** are pinned top stories).  site_icons holds the icons made from the
+** site_icon setting's upload: PNGs by size in pixels, and size 0 the
+** favicon.ico. */
 static const char migration_19[] =
     "CREATE TABLE front_picks("
     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
@@ -508,6 +510,11 @@ static const char migration_19[] =
     "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
     "CREATE TRIGGER front_picks_del AFTER DELETE ON front_picks BEGIN"
     "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TABLE site_icons("
+    "  size INTEGER PRIMARY KEY,"
+    "  type TEXT NOT NULL,"
+    "  data BLOB NOT NULL"
+    ");"
     "CREATE INDEX articles_sticky_pub ON articles(published_at) WHERE is_sticky = 1;"
     "CREATE TRIGGER articles_sticky AFTER UPDATE OF is_sticky ON articles"
     "  WHEN OLD.is_sticky IS NOT NEW.is_sticky BEGIN"

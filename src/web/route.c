@@ -66,6 +66,10 @@ static const struct route routes[] = {
 	{"GET",  "/healthz",                  page_health,       0, 0, NULL},
 	{"GET",  "/static/{file}",            page_static,       0, 0, NULL},
 	{"GET",  "/media/{file}",             page_media,        0, 0, NULL},
+	{"GET",  "/favicon.ico",              page_favicon,      0, 0, NULL},
+	{"GET",  "/icon-{n}.png",             page_icon,         0, 0, NULL},
+	{"GET",  "/site.webmanifest",         page_manifest,     0, 0, NULL},
+	{"GET",  "/identity.css",             page_identity_css, 0, 0, NULL},
 	{"GET",  "/search/",                  page_search,       0, 0, NULL},
 	{"GET",  "/search/page/{n}/",         page_search,       0, 0, NULL},
 
@@ -160,6 +164,7 @@ static const struct route routes[] = {
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
+	{"POST", "/admin/settings/identity",  admin_settings_identity, ADM | CSRF, BODY_UPLOAD, NULL},
 	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
 	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
 	                                      NULL},

@@ -355,7 +355,7 @@ def migration():
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP TRIGGER articles_sticky; DROP INDEX articles_sticky_pub;"
-                          "DROP TABLE front_picks;"
+                          "DROP TABLE front_picks; DROP TABLE site_icons;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"
