@@ -76,11 +76,9 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	return f;
 }
 
-/* values[i] and errors[i] (NULL: none) belong to settings_defs[i];
-** identity_error is the upload form's. */
+/* values[i] and errors[i] (NULL: none) belong to settings_defs[i]. */
 static void show_settings_all(struct page *p, int status, const char **values,
-                              const char **errors, const char *error,
-                              const char *identity_error)
+                              const char **errors, const char *error)
 {
 	struct arena *a = p->a;
 	struct tv *ctx = admin_context(p, "Settings");
@@ -102,26 +100,42 @@ static void show_settings_all(struct page *p, int status, const char **values,
 	tv_set(a, ctx, "groups", groups);
 	if (error)
 		tv_set_str(a, ctx, "error", error);
-	if (identity_error)
-		tv_set_str(a, ctx, "identity_error", identity_error);
 	admin_render(p, status, "admin_settings", ctx);
 }
 
 static void show_settings(struct page *p, int status, const char **values,
                           const char **errors, const char *error)
 {
-	show_settings_all(p, status, values, errors, error, NULL);
+	show_settings_all(p, status, values, errors, error);
 }
 
-/* The form with the stored values and a sentence about the upload. */
+/* The upload page: the current images, the form, and why (NULL: none). */
 static void show_identity_error(struct page *p, int status, const char *why)
 {
-	const char **values = arena_alloc(p->a, settings_n_defs * sizeof *values);
-	for (size_t i = 0; i < settings_n_defs; i++) {
-		char *v = settings_get(p->db, p->a, settings_defs[i].key);
-		values[i] = v ? v : "";
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, "Logo and icons");
+	static const struct {
+		const char *key, *label;
+	} rows[] = {{"site_logo", "Logo"}, {"site_icon", "Site icon"}, {"social_image", "Social image"}};
+	struct tv *images = tv_list(a);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct tv *m = tv_map(a);
+		tv_set_str(a, m, "label", rows[i].label);
+		char *v = settings_get(p->db, a, rows[i].key);
+		char err[160];
+		if (v && *v && settings_check(settings_def(rows[i].key), v, err, sizeof err) == 0)
+			tv_set_str(a, m, "url", arena_printf(a, "/media/%s", v));
+		tv_push(a, images, m);
 	}
-	show_settings_all(p, status, values, NULL, NULL, why);
+	tv_set(a, ctx, "images", images);
+	if (why)
+		tv_set_str(a, ctx, "identity_error", why);
+	admin_render(p, status, "admin_identity", ctx);
+}
+
+void admin_settings_identity_show(struct page *p)
+{
+	show_identity_error(p, 200, NULL);
 }
 
 /* 1 if the bytes look like SVG (XML text naming an <svg> element): refused
@@ -246,7 +260,7 @@ void admin_settings_identity(struct page *p)
 		}
 	}
 	web_settings_changed(p->app);
-	admin_done(p, "/admin/settings", "settings");
+	admin_done(p, "/admin/settings/identity", "settings");
 }
 
 void admin_settings_show(struct page *p)
@@ -334,5 +348,5 @@ void admin_settings_save(struct page *p)
 		return;
 	}
 	web_settings_changed(p->app);
-	admin_done(p, "/admin/settings", "settings");
+	admin_done(p, "/admin/settings/identity", "settings");
 }

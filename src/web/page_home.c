@@ -107,7 +107,6 @@ static int old_links(struct page *p)
 #define HOME_TOP 4          /* top stories beside the lead */
 #define HOME_SECTION_CARDS 4 /* stories in each section's block */
 #define HOME_SECTIONS 8      /* section blocks at most */
-#define HOME_LATEST 8        /* the "Latest" list */
 
 /* 1 if id is among shown[0..n). */
 static int shown_id(const long long *shown, size_t n, long long id)
@@ -120,7 +119,7 @@ static int shown_id(const long long *shown, size_t n, long long id)
 
 /* The first page: the lead and top stories editors chose (model/front.h),
 ** a block per section with its newest stories not already shown, and the
-** newest stories as a list.  Cached like every listing (DEP_LISTS), and
+** newest stories as a list (a page of them: /page/2/ goes on from there).  Cached like every listing (DEP_LISTS), and
 ** until the first pin in use ends. */
 static void show_front(struct page *p, struct tv *ctx, long long pages)
 {
@@ -179,12 +178,13 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 
 	/* "Latest": the newest stories, whatever is shown above. */
 	size_t n_latest;
-	struct article *latest = article_latest(p->db, a, 0, HOME_LATEST, &n_latest);
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
+	struct article *latest = listmemo_page(p->app->memo, p->db, a, &all, 0,
+	                                       p->app->settings.posts_per_page, &n_latest);
 	struct tv *items = site_article_list(p, latest, n_latest);
 	tv_set(a, ctx, "latest", items);
 	tv_set_bool(a, ctx, "has_latest", n_latest > 0);
-	if (pages > 1)
-		tv_set_str(a, ctx, "more_url", "/page/2/");
+	site_pagination(p, ctx, "/", 1, pages);
 }
 
 static void show(struct page *p)

@@ -164,6 +164,7 @@ static const struct route routes[] = {
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
+	{"GET",  "/admin/settings/identity",  admin_settings_identity_show, ADM, 0, NULL},
 	{"POST", "/admin/settings/identity",  admin_settings_identity, ADM | CSRF, BODY_UPLOAD, NULL},
 	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
 	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),

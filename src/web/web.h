@@ -347,6 +347,7 @@ void admin_settings_save(struct page *p);
 void admin_settings_refuse(struct page *p, int status, const char *why);
 /* The logo, site icon and social image uploads (Settings > Site identity). */
 void admin_settings_identity(struct page *p);
+void admin_settings_identity_show(struct page *p);
 /* admin_tools.c: Tools (administrators): WordPress import and export. */
 void admin_tools_show(struct page *p);
 void admin_tools_import_show(struct page *p);

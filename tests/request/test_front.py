@@ -56,7 +56,7 @@ def ids(s):
 
 
 def lead_of(html):
-    m = re.search(r'<article class="lead-story[^"]*">.*?<h2 class="lead-title"><a href="([^"]+)"',
+    m = re.search(r'<article class="lead-story[^"]*">.*?<h2 class="card-title"><a href="([^"]+)"',
                   html, re.S)
     return m.group(1) if m else None
 
@@ -89,8 +89,10 @@ def main():
                             r.text)
         check(len(blocks) >= 4 and "/category/business/" in blocks,
               "a block per section, named with a link to it", blocks)
-        check('<ol class="latest-list">' in r.text and r.text.count("<li>") >= 8,
-              "a Latest list", r.text[-2000:])
+        latest = re.search(r'<ol class="latest-list">(.*?)</ol>', r.text, re.S)
+        check(latest and latest.group(1).count("<li>") == 10,
+              "a Latest list: a page of the newest stories (posts_per_page)")
+        check("Page 1 of 2" in r.text, "the Latest list is paginated")
         check(re.search(r'<img src="/media/[0-9a-f]{64}\.jpg" width="1200" height="800" alt="[^"]+"',
                         r.text) is not None, "cards show photos with width, height and alt")
         check('href="/page/2/"' in r.text, "Latest links to older stories")

@@ -85,8 +85,11 @@ def main():
         cookie, csrf = sign_in_admin(s)
         page = s.get("/admin/settings", headers={"Cookie": "%s=%s" % (COOKIE, cookie)})
         check("<legend>Site identity</legend>" in page.text and 'name="accent_color"' in page.text
-              and 'action="/admin/settings/identity"' in page.text,
-              "Settings has a Site identity group and an upload form")
+              and 'href="/admin/settings/identity"' in page.text,
+              "Settings has a Site identity group and a link to the uploads")
+        page = s.get("/admin/settings/identity", headers={"Cookie": "%s=%s" % (COOKIE, cookie)})
+        check(page.status == 200 and 'enctype="multipart/form-data"' in page.text and
+              'name="icon" type="file"' in page.text, "the upload page", page.status)
 
         # The accent colour: #rrggbb only, whichever way it comes.
         for bad in ("red", "#12345g", "#123", "#123456;}body{display:none",
