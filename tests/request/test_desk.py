@@ -63,12 +63,16 @@ TABLE = [
     ("POST", "/admin/comments/", EDITOR),
     ("GET", "/admin/comments/{cid}/", EDITOR),
     ("POST", "/admin/comments/{cid}/", EDITOR),
+    ("GET", "/admin/front/", EDITOR),
+    ("POST", "/admin/front/", EDITOR),
     ("GET", "/admin/media/", AUTHOR),
     ("POST", "/admin/media/", AUTHOR),
     ("GET", "/admin/profile", CONTRIB),
     ("POST", "/admin/profile", CONTRIB),
     ("GET", "/admin/settings", ADMIN),
     ("POST", "/admin/settings", ADMIN),
+    ("GET", "/admin/settings/identity", ADMIN),
+    ("POST", "/admin/settings/identity", ADMIN),
     ("GET", "/admin/users/", ADMIN),
     ("POST", "/admin/users/", ADMIN),
     ("POST", "/admin/users/{uid}/", ADMIN),
@@ -275,8 +279,16 @@ def snapshot(s):
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
         "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
+        "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
+                 " FROM front_picks",
+        "icons": "SELECT count(*) FROM site_icons",
     }
     return {k: s.sql(v) for k, v in q.items()}
+
+
+def published_id(s):
+    """A published article (the front page takes only those)."""
+    return s.sql("SELECT id FROM articles WHERE status = 'published' ORDER BY id LIMIT 1")[0][0]
 
 
 def snapshot_diff(a, b):
@@ -1325,8 +1337,10 @@ def matrix(s, people, arts):
             return base + [("bulk_action", "approve"), ("ids", str(cb))]
         if path.startswith("/admin/comments/"):
             return base + [("action", "approve")]
-        if path == "/admin/media/":
+        if path == "/admin/media/" or path == "/admin/settings/identity":
             return base
+        if path == "/admin/front/":
+            return base + [("action", "top"), ("article_id", str(published_id(s)))]
         if path == "/admin/profile":
             w = who or people["admin"]
             row = s.sql("SELECT display_name, slug FROM users WHERE id=?", w.id)[0]
@@ -1351,6 +1365,7 @@ def matrix(s, people, arts):
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
+        ("POST", "/admin/front/"): 303, ("POST", "/admin/settings/identity"): 422,
     }
     pid = new_page(s, "matrix")
     for method, pattern, need in TABLE:
@@ -1426,6 +1441,9 @@ def csrf(s, people, arts):
                                             ("status", "published")]),
         ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
         ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
+        ("/admin/front/", lambda: [("csrf", admin.csrf), ("action", "lead"),
+                                   ("article_id", str(published_id(s)))]),
+        ("/admin/settings/identity", lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}
