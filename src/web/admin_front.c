@@ -178,7 +178,14 @@ void admin_front_post(struct page *p)
 				if (picks[i].art.id == id && picks[i].slot == FRONT_LEAD)
 					slot = FRONT_LEAD;
 		} else if (!pos || !*pos) {
-			position = 999; /* added at the end */
+			/* Added after the last top story. */
+			size_t k;
+			struct front_pick *picks = front_picks(p->db, p->a, now, &k);
+			position = 1;
+			for (size_t i = 0; i < k; i++)
+				if (picks[i].slot == FRONT_TOP && picks[i].position >= position &&
+				    picks[i].art.id != id)
+					position = picks[i].position + 1;
 		}
 	} else {
 		show(p, 400, "Unknown action.");
