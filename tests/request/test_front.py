@@ -161,6 +161,17 @@ def main():
         check("Jazz, retitled for the front" in r.text, "a chosen story's change reaches the "
               "cached front page")
 
+        # The chosen lead's photo changes (the media library replaces a
+        # file, say): the cached front page follows.
+        s.get("/")
+        s.sql("UPDATE media SET width = 1000, height = 750 WHERE id ="
+              " (SELECT featured_media_id FROM articles WHERE id = ?)", jazz)
+        time.sleep(0.3)
+        r = s.get("/")
+        lead_html = re.search(r'<article class="lead-story.*?</article>', r.text, re.S).group(0)
+        check('width="1000" height="750"' in lead_html,
+              "a chosen story's photo change reaches the cached front page")
+
         # Refusals: a draft, a pin in the past, a bad date.
         draft = s.sql("INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
                       " created_at, updated_at, author_id) SELECT 'draft-x', 'Draft', '', '', '',"
