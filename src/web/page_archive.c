@@ -61,12 +61,12 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	int has_lead = page == 1 && n > 1 && !strcmp(kind, "Section");
 	if (has_lead) {
 		struct tv *lead = site_article_list(p, list, 1)->items[0];
-		site_card_image_sizes(lead, a, "(max-width: 700px) 100vw, 720px", 0);
+		site_card_image_sizes(lead, "(max-width: 700px) 100vw, 720px", 0);
 		tv_set(a, ctx, "lead", lead);
 	}
 	struct tv *cards = site_article_list(p, list + has_lead, n - has_lead);
 	for (size_t i = 0; i < cards->len; i++)
-		site_card_image_sizes(cards->items[i], a, "(max-width: 700px) 100vw, 380px",
+		site_card_image_sizes(cards->items[i], "(max-width: 700px) 100vw, 380px",
 		                      has_lead || i >= 3);
 	tv_set(a, ctx, "articles", cards);
 	site_pagination(p, ctx, base, page, pages);

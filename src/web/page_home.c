@@ -135,12 +135,12 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	if (rc == 0) {
 		struct tv *one = site_article_list(p, &lead, 1);
 		struct tv *card = one->items[0];
-		site_card_image_sizes(card, a, "(max-width: 700px) 100vw, 760px", 0);
+		site_card_image_sizes(card, "(max-width: 700px) 100vw, 760px", 0);
 		tv_set(a, ctx, "lead", card);
 		shown[n_shown++] = lead.id;
 		struct tv *tops = site_article_list(p, top, n_top);
 		for (size_t i = 0; i < n_top; i++) {
-			site_card_image_sizes(tops->items[i], a, "(max-width: 700px) 100vw, 240px", 0);
+			site_card_image_sizes(tops->items[i], "(max-width: 700px) 100vw, 240px", 0);
 			shown[n_shown++] = top[i].id;
 		}
 		tv_set(a, ctx, "top", tops);
@@ -170,7 +170,7 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", sections[i].id));
 		struct tv *cards = site_article_list(p, keep, n_keep);
 		for (size_t k = 0; k < n_keep; k++)
-			site_card_image_sizes(cards->items[k], a, "(max-width: 700px) 100vw, 300px", 1);
+			site_card_image_sizes(cards->items[k], "(max-width: 700px) 100vw, 300px", 1);
 		tv_set(a, block, "articles", cards);
 		tv_push(a, blocks, block);
 	}

@@ -81,7 +81,7 @@ static void show(struct page *p)
 		const struct article *r = &hits[i].article;
 		/* A card as every listing has (photo, section), with the snippet. */
 		struct tv *item = site_article_list(p, r, 1)->items[0];
-		site_card_image_sizes(item, a, "(max-width: 700px) 30vw, 200px", i > 2);
+		site_card_image_sizes(item, "(max-width: 700px) 30vw, 200px", i > 2);
 		tv_set(a, item, "snippet", snippet_html(a, hits[i].snippet));
 		tv_push(a, list, item);
 	}

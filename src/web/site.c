@@ -580,13 +580,19 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 	return out;
 }
 
-void site_card_image_sizes(struct tv *card, struct arena *a, const char *sizes, int lazy)
+void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
 {
 	struct tv *img = tv_get(card, "image");
-	if (!img || !tv_get(img, "url"))
+	if (!img || img->kind != TV_MAP)
 		return;
-	tv_set_str(a, img, "sizes", sizes);
-	tv_set_bool(a, img, "lazy", lazy);
+	/* site_article_list() made both members: changed in place (no arena). */
+	struct tv *sz = tv_get(img, "sizes"), *lz = tv_get(img, "lazy");
+	if (sz && sz->kind == TV_STR && sizes) {
+		sz->str = sizes;
+		sz->len = strlen(sizes);
+	}
+	if (lz && lz->kind == TV_BOOL)
+		lz->b = lazy != 0;
 }
 
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,

@@ -172,9 +172,10 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
 
-/* Sets a card's image `sizes` (how wide it is shown) and whether it loads
-** lazily (below the fold); a card without an image is left as it is. */
-void site_card_image_sizes(struct tv *card, struct arena *a, const char *sizes, int lazy);
+/* Sets a card's image's sizes and whether it loads lazily (for a lead
+** story at full width, say); nothing when the card has no image.  sizes is
+** borrowed: it must live as long as the card (a literal, or p->a). */
+void site_card_image_sizes(struct tv *card, const char *sizes, int lazy);
 
 /* Sets ctx.pagination {page, pages, prev, next} for a listing at base
 ** ("/" or "/author/x/"), whose later pages are at base + "page/N/". */
