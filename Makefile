@@ -67,6 +67,10 @@ $(BUILD)/bench/gensite: bench/gensite.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(BUILD)/bench/image_bench: bench/image_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 bench: byline $(BUILD)/bench/gensite
 	GENSITE=$(abspath $(BUILD)/bench/gensite) sh bench/run.sh
 

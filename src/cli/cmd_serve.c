@@ -13,6 +13,8 @@
 #include "web/mailer.h"
 #include "web/pagecache.h"
 #include "web/scheduler.h"
+#include "web/media_worker.h"
+#include "core/image.h"
 #include "web/web.h"
 
 #include <errno.h>
@@ -76,7 +78,9 @@ int cmd_serve(const char *path, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
-	struct db_pool *pool = db_pool_new(path, threads + 1, err, sizeof err);
+	/* One connection a request worker, one for the scheduler and mailer, one
+	** for the image variant worker. */
+	struct db_pool *pool = db_pool_new(path, threads + 2, err, sizeof err);
 	if (!pool) {
 		fprintf(stderr, "byline serve: %s\n", err);
 		return 1;
@@ -137,6 +141,9 @@ int cmd_serve(const char *path, int argc, char **argv)
 	web_settings_reload(app, db);
 	db_pool_put(pool, db);
 	struct scheduler *sched = scheduler_start(pool);
+	if (image_init() != 0)
+		log_warn("the image library (libvips) did not start: uploads will be refused");
+	struct media_worker *variants = media_worker_start(pool, data_dir);
 	app->mailer = mailer_start(pool, &app->settings);
 
 	struct http_config cfg = {
@@ -159,6 +166,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	if (!srv) {
 		fprintf(stderr, "byline serve: %s\n", err);
 		mailer_stop(app->mailer);
+		media_worker_stop(variants);
 		scheduler_stop(sched);
 		pagecache_free(app->cache);
 		db_close(app->loop_db);
@@ -187,6 +195,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	http_server_stop(srv);
 	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
+	media_worker_stop(variants);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);
 	db_close(app->loop_db);

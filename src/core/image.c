@@ -1,24 +1,32 @@
 /*
-** image.c: image_inspect(), one structure walker per format.  What each
-** walker checks is listed in image.h.
+** image.c: the four accepted formats through libvips.  The contract (what
+** is refused, which limits apply before decoding, what is stripped) is in
+** image.h.
 **
-** Every walker keeps an offset p into data[0..len) and, before reading n
-** bytes at p, checks n <= len - p (never p + n <= len, which could wrap).
-** Running past the end is "the file was cut off"; a structure that is
-** impossible inside the file is "damaged".  Dimensions are checked last, so
-** a truncated file reports its truncation first.
+** The format is taken from the first bytes and only its own loader is
+** called, never vips_image_new_from_buffer()'s search over every loader
+** libvips has (which would reach SVG, PDF or ImageMagick with a crafted
+** file).  A loader reads the header lazily: width, height and frames are
+** known, and checked, before a single pixel is decoded.  The full decode is
+** vips_image_copy_memory(): the loaders run with fail_on=truncated, so a
+** file cut short or with corrupt compressed data fails there.
+**
+** Strings libvips hands back (the saved file) are copied into the caller's
+** arena and released with g_free(): nothing of libvips' memory outlives a
+** call, and libvips' own state is freed by image_shutdown().
 */
 #include "core/image.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/utf8.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
-
-/* Widths and heights up to 2^32 - 1 are read into unsigned. */
-_Static_assert(sizeof(unsigned) >= 4, "unsigned must hold 32 bits");
+#include <vips/vips.h>
 
 static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
@@ -34,6 +42,30 @@ static const struct {
 	{IMAGE_WEBP, "WebP", "image/webp", "webp"},
 };
 
+static const char *kind_of(enum image_type t)
+{
+	for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+		if (formats[f].type == t)
+			return formats[f].kind;
+	return "image";
+}
+
+const char *image_ext(enum image_type t)
+{
+	for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+		if (formats[f].type == t)
+			return formats[f].ext;
+	return NULL;
+}
+
+const char *image_mime(enum image_type t)
+{
+	for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+		if (formats[f].type == t)
+			return formats[f].mime;
+	return NULL;
+}
+
 static int refuse(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int refuse(char *err, size_t errlen, const char *fmt, ...)
@@ -47,390 +79,50 @@ static int refuse(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static int cut_off(const char *kind, char *err, size_t errlen)
+/* ---- starting libvips ---- */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc = -1;
+
+/* libvips' warnings about a bad file ("Invalid frame data") go to stderr
+** through GLib; the refusal's sentence already says it to the person. */
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer u)
 {
-	return refuse(err, errlen, "This %s image is incomplete: the file was cut off.", kind);
+	(void)domain, (void)level, (void)msg, (void)u;
 }
 
-static int damaged(const char *kind, const char *why, char *err, size_t errlen)
+static void init_vips(void)
 {
-	return refuse(err, errlen, "This %s image is damaged: %s.", kind, why);
+	if (VIPS_INIT("byline") != 0)
+		return;
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet, NULL);
+	/* Every upload is new bytes: a cache of operations would only hold
+	** memory.  A few threads per operation: the server runs several. */
+	vips_cache_set_max(0);
+	vips_cache_set_max_mem(0);
+	vips_cache_set_max_files(0);
+	vips_concurrency_set(IMAGE_THREADS);
+	/* Loaders libvips itself marks as not for untrusted input (ImageMagick,
+	** PDF, ...) are off, though we never ask for them by name. */
+	vips_block_untrusted_set(TRUE);
+	init_rc = 0;
 }
 
-static uint32_t be32(const unsigned char *p)
+int image_init(void)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	pthread_once(&init_once, init_vips);
+	return init_rc;
 }
 
-static unsigned be16(const unsigned char *p)
+void image_shutdown(void)
 {
-	return (unsigned)p[0] << 8 | p[1];
+	if (init_rc == 0)
+		vips_shutdown();
+	init_rc = -1;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
+/* ---- recognising ---- */
 
-static unsigned le24(const unsigned char *p)
-{
-	return (unsigned)p[2] << 16 | (unsigned)p[1] << 8 | p[0];
-}
-
-static unsigned le16(const unsigned char *p)
-{
-	return (unsigned)p[1] << 8 | p[0];
-}
-
-/* Fills info for a complete image of type t once its size is acceptable. */
-static int accept(enum image_type t, unsigned w, unsigned h, size_t end,
-                  struct image_info *info, char *err, size_t errlen)
-{
-	size_t f = 0;
-	while (formats[f].type != t)
-		f++;
-	if (w == 0 || h == 0)
-		return refuse(err, errlen, "This %s image has no width or height.",
-		              formats[f].kind);
-	if (w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)
-		return refuse(err, errlen, "This image is %u by %u pixels; Byline accepts at most "
-		              "%d pixels on a side.", w, h, IMAGE_MAX_SIDE);
-	/* A few bytes can claim 20,000 by 20,000: 400 million pixels, 1.6 GB
-	** once decoded.  Nothing here decodes pixels yet, but browsers and a
-	** later resizer do. */
-	unsigned long long pixels = (unsigned long long)w * h;
-	unsigned long long tenths = (pixels + 99999) / 100000; /* of a megapixel, up */
-	if (pixels > IMAGE_MAX_PIXELS)
-		return refuse(err, errlen, "This image is %u by %u pixels (%llu.%llu megapixels); "
-		              "Byline accepts at most %d megapixels. Please save it smaller and "
-		              "upload it again.", w, h, tenths / 10, tenths % 10,
-		              IMAGE_MAX_PIXELS / 1000000);
-	info->type = t;
-	info->mime = formats[f].mime;
-	info->ext = formats[f].ext;
-	info->width = w;
-	info->height = h;
-	info->len = end;
-	return 0;
-}
-
-/* ---- PNG ---- */
-
-static int png_depth_ok(unsigned color, unsigned depth)
-{
-	switch (color) {
-	case 0:
-		return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
-	case 3:
-		return depth == 1 || depth == 2 || depth == 4 || depth == 8;
-	case 2:
-	case 4:
-	case 6:
-		return depth == 8 || depth == 16;
-	default:
-		return 0;
-	}
-}
-
-static int inspect_png(const unsigned char *d, size_t len, struct image_info *info,
-                       char *err, size_t errlen)
-{
-	static const char k[] = "PNG";
-	size_t p = sizeof png_sig, end;
-	unsigned w = 0, h = 0, color = 0;
-	int n_chunks = 0, has_plte = 0;
-	int idat = 0; /* 0 none yet, 1 inside the run of IDATs, 2 after it */
-	for (;;) {
-		if (len - p < 12)
-			return cut_off(k, err, errlen);
-		uint32_t clen = be32(d + p);
-		if (clen > 0x7FFFFFFF)
-			return damaged(k, "a chunk has an impossible length", err, errlen);
-		if (clen > len - p - 12)
-			return cut_off(k, err, errlen);
-		const unsigned char *type = d + p + 4, *cd = d + p + 8;
-		for (int i = 0; i < 4; i++) {
-			unsigned char c = type[i];
-			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-				return damaged(k, "a chunk has an invalid type", err, errlen);
-		}
-		uLong crc = crc32(crc32(0L, Z_NULL, 0), type, (uInt)(4 + clen));
-		if (crc != be32(cd + clen))
-			return damaged(k, "a checksum does not match", err, errlen);
-		int is_ihdr = !memcmp(type, "IHDR", 4);
-		if (n_chunks == 0 && !is_ihdr)
-			return damaged(k, "it does not start with its header", err, errlen);
-		if (is_ihdr) {
-			if (n_chunks > 0)
-				return damaged(k, "it has two headers", err, errlen);
-			if (clen != 13)
-				return damaged(k, "its header has the wrong length", err, errlen);
-			uint32_t w32 = be32(cd), h32 = be32(cd + 4);
-			unsigned depth = cd[8];
-			color = cd[9];
-			if (w32 > 0x7FFFFFFF || h32 > 0x7FFFFFFF || !png_depth_ok(color, depth) ||
-			    cd[10] != 0 || cd[11] != 0 || cd[12] > 1)
-				return damaged(k, "its header is invalid", err, errlen);
-			w = (unsigned)w32;
-			h = (unsigned)h32;
-		} else if (!memcmp(type, "PLTE", 4)) {
-			if (idat)
-				return damaged(k, "its palette comes after the image data", err, errlen);
-			if (has_plte || clen == 0 || clen % 3 || clen > 768)
-				return damaged(k, "its palette is invalid", err, errlen);
-			has_plte = 1;
-		} else if (!memcmp(type, "IDAT", 4)) {
-			if (idat == 2)
-				return damaged(k, "its image data is split by other chunks", err,
-				               errlen);
-			idat = 1;
-		} else {
-			if (idat == 1)
-				idat = 2;
-			if (!memcmp(type, "IEND", 4)) {
-				if (clen != 0)
-					return damaged(k, "its end chunk is invalid", err, errlen);
-				end = p + 12;
-				break;
-			}
-			if (!(type[0] & 0x20)) /* an unknown chunk a decoder may not skip */
-				return refuse(err, errlen, "This PNG image uses a feature browsers do "
-				              "not show (a chunk named %.4s).", (const char *)type);
-		}
-		n_chunks++;
-		p += 12 + (size_t)clen;
-	}
-	if (!idat)
-		return damaged(k, "it has no image data", err, errlen);
-	if (color == 3 && !has_plte)
-		return damaged(k, "its palette is missing", err, errlen);
-	return accept(IMAGE_PNG, w, h, end, info, err, errlen);
-}
-
-/* ---- JPEG ---- */
-
-static int inspect_jpeg(const unsigned char *d, size_t len, struct image_info *info,
-                        char *err, size_t errlen)
-{
-	static const char k[] = "JPEG";
-	size_t p = 2;
-	unsigned w = 0, h = 0;
-	int has_sof = 0, has_scan = 0;
-	for (;;) {
-		if (p >= len)
-			return cut_off(k, err, errlen);
-		if (d[p] != 0xFF)
-			return damaged(k, "its segments do not follow one another", err, errlen);
-		while (p < len && d[p] == 0xFF) /* fill bytes */
-			p++;
-		if (p >= len)
-			return cut_off(k, err, errlen);
-		unsigned m = d[p++];
-		if (m == 0xD9) { /* EOI */
-			if (!has_scan)
-				return damaged(k, "it has no image data", err, errlen);
-			break;
-		}
-		if (m == 0x00 || m == 0xD8)
-			return damaged(k, "it has a marker out of place", err, errlen);
-		if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) /* no length */
-			continue;
-		if (len - p < 2)
-			return cut_off(k, err, errlen);
-		size_t seg = be16(d + p);
-		if (seg < 2)
-			return damaged(k, "a segment has an impossible length", err, errlen);
-		if (seg > len - p)
-			return cut_off(k, err, errlen);
-		const unsigned char *s = d + p + 2; /* the segment's contents */
-		size_t n = seg - 2;
-		int is_sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-		if (is_sof) {
-			if (m > 0xC2)
-				return refuse(err, errlen, "This JPEG image uses a kind of compression "
-				              "browsers do not show (lossless, hierarchical or "
-				              "arithmetic coding); save it again as a standard JPEG.");
-			if (has_sof)
-				return damaged(k, "it has two frame headers", err, errlen);
-			if (n < 6 || n != 6 + 3 * (size_t)s[5] || s[5] < 1 || s[5] > 4)
-				return damaged(k, "its frame header is invalid", err, errlen);
-			if (s[0] != 8)
-				return refuse(err, errlen, "This JPEG image has %u-bit samples, which "
-				              "browsers do not show; save it again as an 8-bit JPEG.",
-				              (unsigned)s[0]);
-			h = be16(s + 1);
-			w = be16(s + 3);
-			has_sof = 1;
-		}
-		p += seg;
-		if (m == 0xDA) { /* SOS: entropy-coded data runs to the next marker */
-			if (!has_sof)
-				return damaged(k, "its image data comes before its frame header", err,
-				               errlen);
-			size_t start = p;
-			for (;;) {
-				const unsigned char *ff = memchr(d + p, 0xFF, len - p);
-				if (!ff || (size_t)(ff - d) + 1 >= len)
-					return cut_off(k, err, errlen);
-				p = (size_t)(ff - d);
-				unsigned next = d[p + 1];
-				if (next == 0x00 || (next >= 0xD0 && next <= 0xD7))
-					p += 2; /* a stuffed FF, or a restart marker */
-				else if (next == 0xFF)
-					p += 1; /* fill before a marker */
-				else
-					break;
-			}
-			size_t data_end = p; /* fill bytes before the marker are not data */
-			while (data_end > start && d[data_end - 1] == 0xFF)
-				data_end--;
-			if (data_end == start)
-				return damaged(k, "it has an empty scan", err, errlen);
-			has_scan = 1;
-		}
-	}
-	return accept(IMAGE_JPEG, w, h, p, info, err, errlen);
-}
-
-/* ---- GIF ---- */
-
-/* Skips a chain of data sub-blocks at *p, through its zero-length ending.
-** 0, or -1 if the file ends first. */
-static int gif_sub_blocks(const unsigned char *d, size_t len, size_t *p)
-{
-	for (;;) {
-		if (*p >= len)
-			return -1;
-		size_t n = d[(*p)++];
-		if (n == 0)
-			return 0;
-		if (n > len - *p)
-			return -1;
-		*p += n;
-	}
-}
-
-static int inspect_gif(const unsigned char *d, size_t len, struct image_info *info,
-                       char *err, size_t errlen)
-{
-	static const char k[] = "GIF";
-	if (len < 13)
-		return cut_off(k, err, errlen);
-	unsigned w = le16(d + 6), h = le16(d + 8);
-	size_t p = 13;
-	if (d[10] & 0x80)
-		p += (size_t)3 << ((d[10] & 7) + 1);
-	int n_images = 0;
-	for (;;) {
-		if (p >= len)
-			return cut_off(k, err, errlen);
-		unsigned b = d[p++];
-		if (b == 0x3B)
-			break;
-		if (b == 0x21) { /* extension: label, sub-blocks */
-			if (p >= len)
-				return cut_off(k, err, errlen);
-			p++;
-		} else if (b == 0x2C) { /* image: descriptor, colour table, LZW size */
-			if (len - p < 9)
-				return cut_off(k, err, errlen);
-			unsigned flags = d[p + 8];
-			p += 9;
-			if (flags & 0x80) {
-				size_t table = (size_t)3 << ((flags & 7) + 1);
-				if (table > len - p)
-					return cut_off(k, err, errlen);
-				p += table;
-			}
-			if (p >= len)
-				return cut_off(k, err, errlen);
-			unsigned code_size = d[p++];
-			if (code_size < 1 || code_size > 11)
-				return damaged(k, "an image has an invalid code size", err, errlen);
-			n_images++;
-		} else {
-			return damaged(k, "its blocks do not follow one another", err, errlen);
-		}
-		if (gif_sub_blocks(d, len, &p) != 0)
-			return cut_off(k, err, errlen);
-	}
-	if (n_images == 0)
-		return damaged(k, "it has no image data", err, errlen);
-	return accept(IMAGE_GIF, w, h, p, info, err, errlen);
-}
-
-/* ---- WebP ---- */
-
-static int inspect_webp(const unsigned char *d, size_t len, struct image_info *info,
-                        char *err, size_t errlen)
-{
-	static const char k[] = "WebP";
-	uint32_t rsize = le32(d + 4);
-	if (rsize < 4)
-		return damaged(k, "its size is impossible", err, errlen);
-	if (rsize > len - 8)
-		return cut_off(k, err, errlen);
-	size_t end = 8 + (size_t)rsize, p = 12;
-	unsigned w = 0, h = 0;
-	int first = 1, is_extended = 0, is_animated = 0, has_bitstream = 0, has_frame = 0;
-	while (p < end) {
-		if (end - p < 8)
-			return damaged(k, "a chunk runs past the end of the file", err, errlen);
-		const unsigned char *fourcc = d + p;
-		uint32_t csize = le32(d + p + 4);
-		if (csize > end - p - 8)
-			return damaged(k, "a chunk runs past the end of the file", err, errlen);
-		const unsigned char *c = d + p + 8;
-		int is_vp8 = !memcmp(fourcc, "VP8 ", 4), is_vp8l = !memcmp(fourcc, "VP8L", 4);
-		if (first) {
-			if (is_vp8) {
-				if (csize < 10)
-					return damaged(k, "its image header is invalid", err, errlen);
-				/* frame tag: bit 0 clear for a key frame, bits 5..23 the
-				** first partition's size */
-				uint32_t tag = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16;
-				if ((tag & 1) || c[3] != 0x9D || c[4] != 0x01 || c[5] != 0x2A ||
-				    (tag >> 5) > csize - 10)
-					return damaged(k, "its image header is invalid", err, errlen);
-				w = le16(c + 6) & 0x3FFF;
-				h = le16(c + 8) & 0x3FFF;
-			} else if (is_vp8l) {
-				if (csize < 5 || c[0] != 0x2F || (le32(c + 1) >> 29) != 0)
-					return damaged(k, "its image header is invalid", err, errlen);
-				uint32_t bits = le32(c + 1);
-				w = (bits & 0x3FFF) + 1;
-				h = ((bits >> 14) & 0x3FFF) + 1;
-			} else if (!memcmp(fourcc, "VP8X", 4)) {
-				if (csize < 10)
-					return damaged(k, "its image header is invalid", err, errlen);
-				is_extended = 1;
-				is_animated = (c[0] & 0x02) != 0;
-				w = le24(c + 4) + 1;
-				h = le24(c + 7) + 1;
-			} else {
-				return damaged(k, "it does not start with an image header", err, errlen);
-			}
-			first = 0;
-		} else if (is_vp8 || is_vp8l) {
-			has_bitstream = 1;
-		} else if (!memcmp(fourcc, "ANMF", 4)) {
-			has_frame = 1;
-		}
-		size_t step = 8 + (size_t)csize;
-		if ((csize & 1) && step < end - p)
-			step++; /* chunks are padded to even sizes */
-		p += step;
-	}
-	if (first)
-		return damaged(k, "it has no image data", err, errlen);
-	if (is_extended && !(is_animated ? has_frame : has_bitstream))
-		return damaged(k, "it has no image data", err, errlen);
-	return accept(IMAGE_WEBP, w, h, end, info, err, errlen);
-}
-
-/* ---- everything else ---- */
-
-/* A refusal that names what the file seems to be, when that helps. */
 static int refuse_other(const unsigned char *d, size_t len, char *err, size_t errlen)
 {
 	if (len == 0)
@@ -466,25 +158,625 @@ static int refuse_other(const unsigned char *d, size_t len, char *err, size_t er
 	              "WebP or GIF).");
 }
 
-int image_inspect(const unsigned char *data, size_t len, struct image_info *info,
-                  char *err, size_t errlen)
+/* The type the first bytes say, or IMAGE_NONE. */
+static enum image_type sniff(const unsigned char *d, size_t len)
+{
+	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return IMAGE_JPEG;
+	if (len >= 8 && !memcmp(d, png_sig, 8))
+		return IMAGE_PNG;
+	if (len >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6)))
+		return IMAGE_GIF;
+	if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+		return IMAGE_WEBP;
+	return IMAGE_NONE;
+}
+
+/* How strict each loader is.  libjpeg calls corrupt entropy-coded data a
+** warning ("Corrupt JPEG data: bad Huffman code") and decodes grey blocks:
+** a JPEG that draws any warning is refused.  libpng warns about harmless
+** things (an sRGB profile it knows to be slightly wrong) and errors on what
+** matters (a bad CRC, a broken zlib stream): errors.  GIF and WebP: errors
+** and truncation. */
+static VipsFailOn strictness(enum image_type t)
+{
+	return t == IMAGE_JPEG ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR;
+}
+
+/* Opens data with t's own loader, header only (pixels come on demand).
+** all_frames: every frame of an animation, one tall image. */
+static VipsImage *open_as(enum image_type t, const unsigned char *data, size_t len,
+                          int all_frames)
+{
+	VipsImage *im = NULL;
+	void *d = (void *)data; /* libvips reads, never writes, the buffer */
+	int rc = -1;
+	switch (t) {
+	case IMAGE_JPEG:
+		rc = vips_jpegload_buffer(d, len, &im, "fail_on", strictness(t), NULL);
+		break;
+	case IMAGE_PNG:
+		rc = vips_pngload_buffer(d, len, &im, "fail_on", strictness(t), NULL);
+		break;
+	case IMAGE_GIF:
+		rc = vips_gifload_buffer(d, len, &im, "fail_on", strictness(t), "n",
+		                         all_frames ? -1 : 1, NULL);
+		break;
+	case IMAGE_WEBP:
+		rc = vips_webpload_buffer(d, len, &im, "fail_on", strictness(t), "n",
+		                          all_frames ? -1 : 1, NULL);
+		break;
+	case IMAGE_NONE:
+		break;
+	}
+	return rc == 0 ? im : NULL; /* the caller clears libvips' error */
+}
+
+/* A file cut off in transit, seen from its structure alone: a PNG without
+** its IEND chunk, a WebP shorter than its RIFF header says, a JPEG without
+** an end-of-image marker, a GIF not ending with its trailer.  (libvips
+** would decode what rows it could.) */
+static int cut_off(enum image_type t, const unsigned char *d, size_t len)
+{
+	static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60,
+	                                       0x82};
+	switch (t) {
+	case IMAGE_PNG:
+		return !memmem(d, len, iend, sizeof iend);
+	case IMAGE_WEBP: {
+		unsigned long long riff = (unsigned long long)d[4] | (unsigned long long)d[5] << 8 |
+		                          (unsigned long long)d[6] << 16 | (unsigned long long)d[7] << 24;
+		return riff + 8 > len;
+	}
+	case IMAGE_JPEG:
+		return !memmem(d + 2, len - 2, "\xFF\xD9", 2);
+	case IMAGE_GIF:
+		return d[len - 1] != 0x3B; /* the trailer */
+	case IMAGE_NONE:
+		break;
+	}
+	return 0;
+}
+
+static int damaged(enum image_type t, char *err, size_t errlen)
+{
+	/* libvips' own words, for whoever reads the log. */
+	const char *why = vips_error_buffer();
+	log_info("%s image refused: %.*s", kind_of(t), (int)strcspn(why, "\n"), why);
+	vips_error_clear();
+	return refuse(err, errlen, "This %s image is damaged or incomplete (the file may "
+	              "have been cut off), so it cannot be used.", kind_of(t));
+}
+
+/* Opens and checks the header; *im_out is the open image (caller unrefs). */
+static int open_checked(const unsigned char *data, size_t len, unsigned long long max_pixels,
+                        struct image_info *info, VipsImage **im_out, char *err,
+                        size_t errlen)
 {
 	memset(info, 0, sizeof *info);
+	*im_out = NULL;
 	if (!data)
 		len = 0;
-	if (len >= 2 && data[0] == 0xFF && data[1] == 0xD8)
-		return inspect_jpeg(data, len, info, err, errlen);
-	if (len >= 4 && !memcmp(data, png_sig, len < 8 ? len : 8))
-		return len < 8 ? cut_off("PNG", err, errlen) : inspect_png(data, len, info, err, errlen);
-	if (len >= 4 && !memcmp(data, "GIF8", 4)) {
-		if (len < 6)
-			return cut_off("GIF", err, errlen);
-		if (!memcmp(data, "GIF87a", 6) || !memcmp(data, "GIF89a", 6))
-			return inspect_gif(data, len, info, err, errlen);
+	enum image_type t = sniff(data, len);
+	if (t == IMAGE_NONE)
+		return refuse_other(data, len, err, errlen);
+	if (image_init() != 0)
+		return refuse(err, errlen, "Images cannot be read on this server just now "
+		              "(the image library did not start).");
+	if (cut_off(t, data, len))
+		return refuse(err, errlen, "This %s image is incomplete: the file was cut off.",
+		              kind_of(t));
+	VipsImage *im = open_as(t, data, len, 1);
+	if (!im)
+		return damaged(t, err, errlen);
+	unsigned long long w = (unsigned)vips_image_get_width(im);
+	unsigned long long total_h = (unsigned)vips_image_get_height(im);
+	int pages = vips_image_get_n_pages(im);
+	unsigned long long h = (unsigned)vips_image_get_page_height(im);
+	if (pages < 1 || h == 0 || total_h % h)
+		pages = 1, h = total_h;
+	if (!max_pixels)
+		max_pixels = IMAGE_MAX_PIXELS;
+	if (w == 0 || h == 0) {
+		g_object_unref(im);
+		return refuse(err, errlen, "This %s image has no width or height.", kind_of(t));
 	}
-	if (len >= 12 && !memcmp(data, "RIFF", 4) && !memcmp(data + 8, "WEBP", 4))
-		return inspect_webp(data, len, info, err, errlen);
-	return refuse_other(data, len, err, errlen);
+	if (w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE) {
+		g_object_unref(im);
+		return refuse(err, errlen, "This image is %llu by %llu pixels; Byline accepts at "
+		              "most %d pixels on a side.", w, h, IMAGE_MAX_SIDE);
+	}
+	/* A few bytes can claim 20,000 by 20,000: 400 million pixels, 1.6 GB
+	** once decoded.  Decided here, before a pixel is decoded. */
+	unsigned long long pixels = w * total_h;
+	unsigned long long tenths = (pixels + 99999) / 100000; /* of a megapixel, up */
+	if (pixels > max_pixels) {
+		g_object_unref(im);
+		if (pages > 1)
+			return refuse(err, errlen, "This animation is %llu by %llu pixels in %d frames "
+			              "(%llu.%llu megapixels in all); Byline accepts at most %llu "
+			              "megapixels. Please save it smaller and upload it again.", w, h,
+			              pages, tenths / 10, tenths % 10, max_pixels / 1000000);
+		return refuse(err, errlen, "This image is %llu by %llu pixels (%llu.%llu megapixels); "
+		              "Byline accepts at most %llu megapixels. Please save it smaller and "
+		              "upload it again.", w, h, tenths / 10, tenths % 10,
+		              max_pixels / 1000000);
+	}
+	info->type = t;
+	info->mime = image_mime(t);
+	info->ext = image_ext(t);
+	info->width = (unsigned)w;
+	info->height = (unsigned)h;
+	info->frames = (unsigned)pages;
+	info->len = len;
+	*im_out = im;
+	return 0;
+}
+
+int image_inspect(const unsigned char *data, size_t len, unsigned long long max_pixels,
+                  struct image_info *info, char *err, size_t errlen)
+{
+	VipsImage *im;
+	if (open_checked(data, len, max_pixels, info, &im, err, errlen) != 0)
+		return -1;
+	g_object_unref(im);
+	return 0;
+}
+
+/* ---- the text a wire photo carries ---- */
+
+#define TEXT_MAX 1000 /* bytes kept of one field */
+
+/* s[0..n) as a trimmed one-line UTF-8 string in a: Latin-1 when it is not
+** valid UTF-8 (old IPTC), control characters as spaces. */
+static const char *clean_text(struct arena *a, const unsigned char *s, size_t n)
+{
+	if (n > TEXT_MAX) {
+		n = TEXT_MAX;
+		while (n && (s[n] & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
+			n--;
+	}
+	int utf8 = utf8_valid((const char *)s, n);
+	char *o = arena_alloc(a, 2 * n + 1);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = s[i];
+		if (c < 0x20 || c == 0x7F)
+			o[m++] = ' ';
+		else if (c < 0x80 || utf8)
+			o[m++] = (char)c;
+		else {
+			o[m++] = (char)(0xC0 | c >> 6);
+			o[m++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	size_t b = 0;
+	while (b < m && o[b] == ' ')
+		b++;
+	while (m > b && o[m - 1] == ' ')
+		m--;
+	o[m] = '\0';
+	return o + b;
+}
+
+/* IPTC IIM: datasets 0x1C, record, number, 2-byte length, value; found
+** anywhere in the block (JPEG wraps them in a Photoshop resource).  The
+** first record-2 dataset of number ds, or NULL. */
+static const char *iptc_field(struct arena *a, const unsigned char *d, size_t n, int ds)
+{
+	for (size_t i = 0; i + 5 <= n; i++) {
+		if (d[i] != 0x1C || d[i + 1] != 2 || d[i + 2] != ds || (d[i + 3] & 0x80))
+			continue;
+		size_t len = (size_t)d[i + 3] << 8 | d[i + 4];
+		if (len > n - i - 5)
+			continue;
+		const char *s = clean_text(a, d + i + 5, len);
+		if (*s)
+			return s;
+	}
+	return NULL;
+}
+
+/* XML text with the five named entities and numeric ones decoded. */
+static const char *xml_text(struct arena *a, const char *s, size_t n)
+{
+	char *o = arena_alloc(a, n + 1);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			o[m++] = s[i];
+			continue;
+		}
+		static const struct { const char *name; char c; } ents[] = {
+			{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''},
+		};
+		size_t e = 0;
+		for (; e < sizeof ents / sizeof *ents; e++) {
+			size_t k = strlen(ents[e].name);
+			if (n - i >= k && !memcmp(s + i, ents[e].name, k)) {
+				o[m++] = ents[e].c;
+				i += k - 1;
+				break;
+			}
+		}
+		if (e < sizeof ents / sizeof *ents)
+			continue;
+		if (n - i > 3 && s[i + 1] == '#') {
+			unsigned long cp = 0;
+			size_t j = i + 2;
+			int hex = s[j] == 'x' || s[j] == 'X';
+			j += hex;
+			size_t start = j;
+			while (j < n && j - start < 8 &&
+			       (hex ? strchr("0123456789abcdefABCDEF", s[j]) != NULL
+			            : (s[j] >= '0' && s[j] <= '9')) && s[j])
+				cp = cp * (hex ? 16 : 10) +
+				     (unsigned long)(s[j] <= '9' ? s[j] - '0' : (s[j] | 0x20) - 'a' + 10),
+				j++;
+			if (j < n && s[j] == ';' && j > start && cp >= 0x20 && cp < 0x110000 &&
+			    !(cp >= 0xD800 && cp < 0xE000)) {
+				/* arena room: a reference is at least 4 bytes, UTF-8 at most 4 */
+				if (cp < 0x80)
+					o[m++] = (char)cp;
+				else if (cp < 0x800)
+					o[m++] = (char)(0xC0 | cp >> 6), o[m++] = (char)(0x80 | (cp & 0x3F));
+				else if (cp < 0x10000)
+					o[m++] = (char)(0xE0 | cp >> 12), o[m++] = (char)(0x80 | (cp >> 6 & 0x3F)),
+					o[m++] = (char)(0x80 | (cp & 0x3F));
+				else
+					o[m++] = (char)(0xF0 | cp >> 18), o[m++] = (char)(0x80 | (cp >> 12 & 0x3F)),
+					o[m++] = (char)(0x80 | (cp >> 6 & 0x3F)), o[m++] = (char)(0x80 | (cp & 0x3F));
+				i = j;
+				continue;
+			}
+		}
+		o[m++] = '&';
+	}
+	return clean_text(a, (const unsigned char *)o, m);
+}
+
+/* memmem over a counted block. */
+static const char *find(const char *h, const char *end, const char *needle)
+{
+	size_t k = strlen(needle);
+	if (end - h < (ptrdiff_t)k)
+		return NULL;
+	return memmem(h, (size_t)(end - h), needle, k);
+}
+
+/* XMP property prop ("dc:description"): as an attribute prop="..." or an
+** element whose first rdf:li (or, without one, whose text) is the value. */
+static const char *xmp_field(struct arena *a, const char *x, size_t n, const char *prop)
+{
+	const char *end = x + n;
+	const char *attr = arena_printf(a, " %s=\"", prop);
+	const char *p = find(x, end, attr);
+	if (p) {
+		p += strlen(attr);
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (q) {
+			const char *s = xml_text(a, p, (size_t)(q - p));
+			if (*s)
+				return s;
+		}
+	}
+	const char *open = arena_printf(a, "<%s>", prop);
+	const char *close = arena_printf(a, "</%s>", prop);
+	p = find(x, end, open);
+	if (!p)
+		return NULL;
+	p += strlen(open);
+	const char *stop = find(p, end, close);
+	if (!stop)
+		return NULL;
+	const char *li = find(p, stop, "<rdf:li");
+	if (li) {
+		const char *gt = memchr(li, '>', (size_t)(stop - li));
+		const char *lend = gt ? find(gt, stop, "</rdf:li>") : NULL;
+		if (!lend)
+			return NULL;
+		const char *s = xml_text(a, gt + 1, (size_t)(lend - gt - 1));
+		return *s ? s : NULL;
+	}
+	if (find(p, stop, "<"))
+		return NULL;
+	const char *s = xml_text(a, p, (size_t)(stop - p));
+	return *s ? s : NULL;
+}
+
+static const char *join_credit(struct arena *a, const char *by, const char *agency)
+{
+	if (by && agency && strcmp(by, agency))
+		return arena_printf(a, "%s/%s", by, agency);
+	return by ? by : agency;
+}
+
+static void read_text(struct arena *a, VipsImage *im, struct image_text *t)
+{
+	t->caption = t->credit = t->copyright = NULL;
+	const void *blob;
+	size_t n;
+	if (vips_image_get_typeof(im, VIPS_META_IPTC_NAME) &&
+	    vips_image_get_blob(im, VIPS_META_IPTC_NAME, &blob, &n) == 0) {
+		t->caption = iptc_field(a, blob, n, 120);
+		t->credit = join_credit(a, iptc_field(a, blob, n, 80), iptc_field(a, blob, n, 110));
+		t->copyright = iptc_field(a, blob, n, 116);
+	}
+	if (vips_image_get_typeof(im, VIPS_META_XMP_NAME) &&
+	    vips_image_get_blob(im, VIPS_META_XMP_NAME, &blob, &n) == 0) {
+		if (!t->caption)
+			t->caption = xmp_field(a, blob, n, "dc:description");
+		if (!t->credit)
+			t->credit = join_credit(a, xmp_field(a, blob, n, "dc:creator"),
+			                        xmp_field(a, blob, n, "photoshop:Credit"));
+		if (!t->copyright)
+			t->copyright = xmp_field(a, blob, n, "dc:rights");
+	}
+	vips_error_clear();
+	if (!t->caption)
+		t->caption = "";
+	if (!t->credit)
+		t->credit = "";
+	if (!t->copyright)
+		t->copyright = "";
+}
+
+/* ---- converting and saving ---- */
+
+/* Replaces *im by *out when the step succeeded (rc 0); -1 otherwise.  out
+** is passed by address: the operation, an argument beside it, sets it. */
+static int step(VipsImage **im, int rc, VipsImage **out)
+{
+	if (rc != 0)
+		return -1;
+	g_object_unref(*im);
+	*im = *out;
+	return 0;
+}
+
+/* sRGB (or grey), 8 bits a sample: through the embedded ICC profile when
+** there is one and it works, else libvips' own conversion. */
+static int to_srgb(VipsImage **im)
+{
+	VipsImage *out = NULL;
+	if (vips_image_get_typeof(*im, VIPS_META_ICC_NAME)) {
+		if (step(im, vips_icc_transform(*im, &out, "srgb", "embedded", TRUE, "intent",
+		                                VIPS_INTENT_PERCEPTUAL, NULL), &out) == 0)
+			return 0;
+		vips_error_clear(); /* a broken profile: convert without it */
+	}
+	VipsInterpretation in = vips_image_get_interpretation(*im);
+	if ((in == VIPS_INTERPRETATION_sRGB || in == VIPS_INTERPRETATION_B_W) &&
+	    vips_image_get_format(*im) == VIPS_FORMAT_UCHAR)
+		return 0;
+	VipsInterpretation to = in == VIPS_INTERPRETATION_B_W || in == VIPS_INTERPRETATION_GREY16
+	                            ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+	if (step(im, vips_colourspace(*im, &out, to, NULL), &out) != 0)
+		return -1;
+	if (vips_image_get_format(*im) != VIPS_FORMAT_UCHAR &&
+	    step(im, vips_cast_uchar(*im, &out, NULL), &out) != 0)
+		return -1;
+	return 0;
+}
+
+/* Metadata libvips would write back into a saved file (webpsave makes an
+** EXIF block from them even with strip set); an animation's timing stays. */
+static const char *const private_prefixes[] = {
+	"exif-", "xmp-", "iptc-", "icc-", "orientation", "png-comment", "gif-comment",
+	"jpeg-thumbnail", "heif-", "resolution-unit",
+};
+
+/* A copy of im without those fields (caller unrefs), or NULL. */
+static VipsImage *without_metadata(VipsImage *im)
+{
+	VipsImage *c = NULL;
+	if (vips_copy(im, &c, NULL) != 0)
+		return NULL;
+	gchar **names = vips_image_get_fields(c);
+	for (gchar **f = names; f && *f; f++)
+		for (size_t i = 0; i < sizeof private_prefixes / sizeof *private_prefixes; i++)
+			if (!strncmp(*f, private_prefixes[i], strlen(private_prefixes[i]))) {
+				vips_image_remove(c, *f);
+				break;
+			}
+	g_strfreev(names);
+	return c;
+}
+
+/* Drops the EXIF and XMP chunks from a WebP file in place (and their flags
+** in VP8X), fixing the RIFF size; *n shrinks.  libvips 8.14.1's webpsave
+** writes an EXIF chunk (resolution, orientation) even with strip set. */
+static void webp_strip(unsigned char *d, size_t *n)
+{
+	if (*n < 12 || memcmp(d, "RIFF", 4) || memcmp(d + 8, "WEBP", 4))
+		return;
+	size_t in = 12, out = 12;
+	while (*n - in >= 8) {
+		size_t len = (size_t)d[in + 4] | (size_t)d[in + 5] << 8 | (size_t)d[in + 6] << 16 |
+		             (size_t)d[in + 7] << 24;
+		size_t whole = 8 + len + (len & 1);
+		if (whole > *n - in)
+			return; /* not ours to judge: leave it as written */
+		if (!memcmp(d + in, "EXIF", 4) || !memcmp(d + in, "XMP ", 4)) {
+			in += whole;
+			continue;
+		}
+		if (!memcmp(d + in, "VP8X", 4) && len >= 1)
+			d[in + 8] &= (unsigned char)~0x0C; /* the EXIF (0x08) and XMP (0x04) flags */
+		memmove(d + out, d + in, whole);
+		in += whole;
+		out += whole;
+	}
+	size_t riff = out - 8;
+	d[4] = (unsigned char)riff, d[5] = (unsigned char)(riff >> 8);
+	d[6] = (unsigned char)(riff >> 16), d[7] = (unsigned char)(riff >> 24);
+	*n = out;
+}
+
+/* Saves im as t, no metadata; the bytes are g_malloc'd (g_free them). */
+static int save(VipsImage *in, enum image_type t, void **buf, size_t *n)
+{
+	VipsImage *im = without_metadata(in);
+	if (!im)
+		return -1;
+	int rc = -1;
+	switch (t) {
+	case IMAGE_JPEG:
+		rc = vips_jpegsave_buffer(im, buf, n, "Q", 82, "strip", TRUE, "optimize_coding", TRUE,
+		                          NULL);
+		break;
+	case IMAGE_PNG:
+		rc = vips_pngsave_buffer(im, buf, n, "compression", 6, "strip", TRUE, NULL);
+		break;
+	case IMAGE_GIF:
+		rc = vips_gifsave_buffer(im, buf, n, "strip", TRUE, NULL);
+		break;
+	case IMAGE_WEBP:
+		rc = vips_webpsave_buffer(im, buf, n, "Q", 80, "strip", TRUE, NULL);
+		if (rc == 0)
+			webp_strip(*buf, n);
+		break;
+	case IMAGE_NONE:
+		break;
+	}
+	g_object_unref(im);
+	return rc;
+}
+
+/* The saved file copied into a, libvips' copy freed. */
+static unsigned char *keep(struct arena *a, void *buf, size_t n)
+{
+	unsigned char *o = arena_alloc(a, n ? n : 1);
+	memcpy(o, buf, n);
+	g_free(buf);
+	return o;
+}
+
+int image_normalize(struct arena *a, const unsigned char *data, size_t len,
+                    unsigned long long max_pixels, struct image_info *info,
+                    struct image_text *text, unsigned char **out, size_t *out_len,
+                    char *err, size_t errlen)
+{
+	VipsImage *im;
+	*out = NULL;
+	*out_len = 0;
+	text->caption = text->credit = text->copyright = "";
+	if (open_checked(data, len, max_pixels, info, &im, err, errlen) != 0)
+		return -1;
+	enum image_type t = info->type;
+	/* The whole decode, here and once: a damaged or cut-off file fails. */
+	VipsImage *mem = vips_image_copy_memory(im);
+	g_object_unref(im);
+	if (!mem) {
+		memset(info, 0, sizeof *info);
+		return damaged(t, err, errlen);
+	}
+	im = mem;
+	read_text(a, im, text);
+	VipsImage *o = NULL;
+	/* Upright as the EXIF orientation says (an animation has none that
+	** browsers honour; its frames stay as they are). */
+	if (info->frames == 1 && step(&im, vips_autorot(im, &o, NULL), &o) != 0)
+		goto fail;
+	if (to_srgb(&im) != 0)
+		goto fail;
+	void *buf = NULL;
+	size_t n = 0;
+	if (save(im, t, &buf, &n) != 0)
+		goto fail;
+	info->width = (unsigned)vips_image_get_width(im);
+	info->height = info->frames > 1 ? info->height : (unsigned)vips_image_get_height(im);
+	g_object_unref(im);
+	*out = keep(a, buf, n);
+	*out_len = n;
+	info->len = n;
+	return 0;
+
+fail:
+	g_object_unref(im);
+	memset(info, 0, sizeof *info);
+	vips_error_clear();
+	return refuse(err, errlen, "This %s image could not be converted for the web "
+	              "(its colours or layout are not ones Byline can handle).", kind_of(t));
+}
+
+/* ---- variants ---- */
+
+static int emit_saved(VipsImage *im, enum image_type t, const char *suffix, unsigned frames,
+                      image_emit_fn emit, void *ctx)
+{
+	void *buf = NULL;
+	size_t n = 0;
+	if (save(im, t, &buf, &n) != 0)
+		return -1;
+	unsigned w = (unsigned)vips_image_get_width(im);
+	unsigned h = (unsigned)vips_image_get_height(im) / (frames ? frames : 1);
+	int stop = emit(ctx, suffix, t, buf, n, w, h);
+	g_free(buf);
+	return stop ? 1 : 0;
+}
+
+int image_variants(const unsigned char *data, size_t len, const unsigned *widths, size_t n,
+                   image_emit_fn emit, void *ctx, char *err, size_t errlen)
+{
+	struct image_info info;
+	VipsImage *src;
+	/* Sources are normalized files: their size was checked at upload. */
+	if (open_checked(data, len, (unsigned long long)IMAGE_MAX_SIDE * IMAGE_MAX_SIDE, &info,
+	                 &src, err, errlen) != 0)
+		return -1;
+	g_object_unref(src);
+	const char *opts = info.frames > 1 ? "n=-1" : "";
+	int rc = 0;
+	char suffix[16];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (widths[i] >= info.width)
+			continue; /* never upscaled: the original is the largest */
+		VipsImage *th = NULL;
+		if (vips_thumbnail_buffer((void *)data, len, &th, (int)widths[i], "height",
+		                          VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "option_string",
+		                          opts, NULL) != 0) {
+			rc = -1;
+			break;
+		}
+		/* Decoded and shrunk once, saved twice. */
+		VipsImage *m = vips_image_copy_memory(th);
+		g_object_unref(th);
+		if (!m) {
+			rc = -1;
+			break;
+		}
+		snprintf(suffix, sizeof suffix, "%u", widths[i]);
+		rc = emit_saved(m, info.type, suffix, info.frames, emit, ctx);
+		if (rc == 0 && info.type != IMAGE_WEBP)
+			rc = emit_saved(m, IMAGE_WEBP, suffix, info.frames, emit, ctx);
+		g_object_unref(m);
+	}
+	if (rc == 0) {
+		/* The social image: 1200x630, cut around what draws the eye. */
+		VipsImage *th = NULL, *o = NULL;
+		if (vips_thumbnail_buffer((void *)data, len, &th, 1200, "height", 630, "size",
+		                          VIPS_SIZE_BOTH, "crop", VIPS_INTERESTING_ATTENTION,
+		                          NULL) != 0) {
+			rc = -1;
+		} else {
+			if (vips_image_hasalpha(th)) {
+				VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+				if (step(&th, vips_flatten(th, &o, "background", white, NULL), &o) != 0)
+					rc = -1;
+				vips_area_unref(VIPS_AREA(white));
+			}
+			if (rc == 0)
+				rc = emit_saved(th, IMAGE_JPEG, "social", 1, emit, ctx);
+			g_object_unref(th);
+		}
+	}
+	if (rc < 0) {
+		vips_error_clear();
+		return refuse(err, errlen, "The smaller copies of this %s image could not be made.",
+		              kind_of(info.type));
+	}
+	return 0;
 }
 
 enum image_type image_type_for_ext(const char *ext, const char **mime)

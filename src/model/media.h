@@ -2,11 +2,24 @@
 ** media.h: uploaded images, stored by the hash of their bytes.
 **
 ** An upload is checked by its content (core/image.h), never by its name or
-** declared type, then kept as DATA_DIR/media/HH/HASH.EXT, where HASH is the
-** hex SHA-256 of the stored bytes and HH its first two digits (so no folder
-** grows past 1/256 of the files).  Its public URL is /media/HASH.EXT: the
-** name can only ever mean those bytes, so it may be cached forever, and the
-** same bytes uploaded twice are one file and one row in table `media`.
+** declared type, and fully decoded; it is turned upright, converted to sRGB
+** and saved again without any metadata (image_normalize()), and what is
+** saved is kept as DATA_DIR/media/HH/HASH.EXT, where HASH is the hex SHA-256
+** of the stored bytes and HH its first two digits (so no folder grows past
+** 1/256 of the files).  The bytes as uploaded are not kept anywhere: the
+** GPS position and camera serial number a photo carried never reach the
+** disk, and every variant is made from the normalized file.  Its public URL
+** is /media/HASH.EXT: the name can only ever mean those bytes, so it may be
+** cached forever, and the same image uploaded twice is one file and one row
+** in table `media`.
+**
+** Variants (media_make_variants(), run in the background by the variant
+** worker, web/media_worker.c): widths MEDIA_WIDTHS narrower than the image,
+** in its own format and in WebP, and a 1200x630 JPEG for social cards, at
+** /media/HASH-640.jpg, /media/HASH-640.webp, /media/HASH-social.jpg (the
+** variants of fixed bytes are fixed bytes: cached forever too).  Rows in
+** media_variants list those that exist; pages offer only those, so a page
+** rendered before they are made shows the original.
 **
 ** A refused upload leaves nothing behind: the size and content checks run
 ** before anything touches the disk, and a failure after that removes the
@@ -31,15 +44,55 @@ struct media {
 	unsigned height;      /* pixels */
 	long long bytes;      /* size of the stored file */
 	const char *url;      /* "/media/HASH.EXT" */
+	const char *original_name; /* the file name it was uploaded under, or "" */
+	const char *title;    /* for the library, or "" */
+	const char *caption;  /* printed under it; prefilled from IPTC/XMP */
+	const char *credit;   /* "Name/Agency"; prefilled from IPTC/XMP */
+	const char *copyright; /* prefilled from IPTC/XMP */
+	const char *alt;      /* alt text offered when it is chosen */
+	long long variants_at; /* when its variants were made; 0 not yet */
 };
 
-/* Inspects and stores an upload of data[0..len).
+/* The widths variants are made at (narrower than the image only). */
+#define MEDIA_WIDTHS {320, 640, 960, 1280, 1920}
+#define MEDIA_N_WIDTHS 5
+#define MEDIA_SOCIAL_W 1200
+#define MEDIA_SOCIAL_H 630
+
+/* One made variant. */
+struct media_variant {
+	const char *suffix;   /* "640" or "social" */
+	const char *ext;      /* "jpg", "png", "gif", "webp" */
+	unsigned width;       /* pixels */
+	unsigned height;      /* pixels */
+	long long bytes;      /* file size */
+	const char *url;      /* "/media/HASH-SUFFIX.EXT" */
+};
+
+/* What a page needs to show an image: the original and every variant made
+** so far, as srcset strings ("/media/H-320.jpg 320w, ..., /media/H.jpg
+** 1600w": the original last, at its own width). */
+struct media_picture {
+	const char *url;         /* the original, "/media/HASH.EXT" */
+	unsigned width, height;  /* of the original */
+	const char *srcset;      /* its format's variants and the original */
+	const char *srcset_webp; /* WebP variants, "" when none (or a WebP original) */
+	const char *social_url;  /* the 1200x630 JPEG, or the original until made */
+	unsigned social_width, social_height; /* of social_url */
+	const char *caption;     /* media.caption */
+	const char *credit;      /* media.credit */
+	const char *alt;         /* media.alt */
+};
+
+/* Inspects, normalizes and stores an upload of data[0..len).
 **
 ** Refuses, returning -1 with one sentence in err and nothing written (no
 ** file, no row), when len > max_bytes ("This file is 12.3 MB; the limit is
-** 10 MB.") or image_inspect() refuses the bytes.  Otherwise stores the image
-** part of the bytes (image_inspect's info.len: whatever follows the image's
-** end marker is dropped) as DATA_DIR/media/HH/HASH.EXT, creating media/ and
+** 10 MB.") or image_normalize() refuses the bytes (not an accepted format,
+** larger than the image_max_megapixels setting, read from the database, or
+** damaged or cut off).  Otherwise stores the normalized image (upright,
+** sRGB, no metadata; whatever followed the image's end is gone too) as
+** DATA_DIR/media/HH/HASH.EXT, creating media/ and
 ** HH/ as needed (data_dir itself must exist): written to a temporary file in
 ** HH/, fsync'd, renamed into place, then HH/ fsync'd; the file is made
 ** world-readable (0644) so a front server may serve /media/ itself.  The
@@ -66,15 +119,37 @@ int media_by_id(struct db *db, struct arena *a, long long id, struct media *out)
 ** *n gets the count (0 on error or when limit <= 0). */
 struct media *media_list(struct db *db, struct arena *a, int limit, size_t *n);
 
-/* The file behind a public name "HASH.EXT": returns
-** "DATA_DIR/media/HH/HASH.EXT" (allocated in a) and sets *mime (if mime is
-** not NULL) to its static MIME type, when name is exactly 64 lowercase hex
-** digits, a dot and one of the four extensions, and a row with that hash and
-** extension exists.  NULL otherwise (nothing else is ever turned into a
-** path, so "../x" or "HASH.php" cannot reach the disk).  The file itself is
-** not checked: opening it may still fail. */
+/* The file behind a public name "HASH.EXT", "HASH-640.EXT" or
+** "HASH-social.jpg": returns "DATA_DIR/media/HH/NAME" (allocated in a) and
+** sets *mime (if mime is not NULL) to its static MIME type, when name is
+** exactly 64 lowercase hex digits, an optional "-" and suffix, a dot and one
+** of the four extensions, and a row (media, or media_variants for a
+** suffix) says that file exists.  A variant not (or not yet) made gives the
+** nearest made one of that format, else the original, with *exact (if not
+** NULL) set to 0 (so it is not cached as the name's bytes); 1 otherwise.
+** NULL when nothing matches (nothing else is ever turned into a path, so
+** "../x" or "HASH.php" cannot reach the disk).  The file itself is not
+** checked: opening it may still fail. */
 const char *media_path(struct db *db, struct arena *a, const char *data_dir,
-                       const char *name, const char **mime);
+                       const char *name, const char **mime, int *exact);
+
+/* The variants made of media id, widths ascending then social.  Allocated
+** in a; *n their count (0 on error or none). */
+struct media_variant *media_variants(struct db *db, struct arena *a, long long id, size_t *n);
+
+/* Fills *out for media id: 0, 1 not found, -1 database error. */
+int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out);
+
+/* Makes the variants of up to limit images that have none yet (oldest
+** first): reads each stored file, writes the variant files (durably, as
+** media_store does), then in one transaction their media_variants rows and
+** media.variants_at = now (which touches the change log, so cached pages
+** take the srcset).  An image whose variants cannot be made is marked done
+** all the same (and logged), so it is not tried forever; its pages keep
+** the original.  Returns how many images were done, -1 on a database
+** error.  Safe beside uploads and other workers: a row written twice is
+** replaced with the same values. */
+int media_make_variants(struct db *db, struct arena *a, const char *data_dir, int limit);
 
 /* "12.3 MB", "10 MB", "512 KB", "900 bytes" into out (for messages).  With
 ** round_up the last digit is rounded up, so a size over a limit never reads

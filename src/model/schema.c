@@ -487,6 +487,24 @@ static const char migration_15[] =
     "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE media ADD COLUMN alt TEXT NOT NULL DEFAULT '';";
 
+/* The smaller copies of each image pages offer in srcset, and its social
+** image (issue 13).  A variant is named from its image's hash:
+** /media/HASH-640.jpg, /media/HASH-640.webp, /media/HASH-social.jpg, so its
+** bytes never change either.  media.variants_at says when they were made
+** (0: not yet; the variant worker picks those up); setting it touches the
+** change log through media_upd, so cached pages take the new srcset. */
+static const char migration_17[] =
+    "ALTER TABLE media ADD COLUMN variants_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX media_variants_todo ON media(variants_at);"
+    "CREATE TABLE media_variants("
+    "  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    "  suffix TEXT NOT NULL,"       /* "640" (its width) or "social" */
+    "  ext TEXT NOT NULL,"          /* "jpg", "png", "gif", "webp" */
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (media_id, suffix, ext)"
+    ") WITHOUT ROWID;";
 /* The front page as editors choose it (issue 13): a lead story and top
 ** stories in their order, each pinned until a time or (0) until taken
 ** off.  An article is on the front page at most once.  A pin past its time
@@ -536,6 +554,7 @@ static const struct db_migration migrations[] = {
 	{13, migration_13},
 	{14, migration_14},
 	{15, migration_15},
+	{17, migration_17},
 	{19, migration_19},
 };
 

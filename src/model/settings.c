@@ -100,6 +100,10 @@ const struct setting_def settings_defs[] = {
 	 AT(session_max_seconds), g_signin, "Sign out after (seconds) in any case", "", 0},
 	{"upload_max_bytes", SETTING_INT, "10485760", 1024, 100 * 1024 * 1024, NULL,
 	 AT(upload_max_bytes), g_signin, "Largest upload (bytes)", "", 0},
+	{"image_max_megapixels", SETTING_INT, "100", 1, 400, NULL, AT(image_max_megapixels),
+	 g_signin, "Largest image accepted (megapixels)",
+	 "Width times height, read from the file's header before it is decoded: a larger "
+	 "image is refused at once.", 0},
 	{"import_max_mb", SETTING_INT, "256", 1, 16384, NULL, AT(import_max_mb), g_signin,
 	 "Largest WordPress export to import (MB)", "Tools > Import: a larger file is refused "
 	 "before it is read.", 0},

@@ -45,6 +45,7 @@ struct settings {
 	int session_max_seconds;  /* a session this old ends, used or not */
 	int https;                /* 1: the site is served over https (Secure cookies) */
 	int upload_max_bytes;     /* largest upload accepted */
+	int image_max_megapixels; /* width * height limit of an upload, decided from its header */
 	int import_max_mb;        /* largest WordPress export uploaded in the desk */
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
@@ -95,7 +96,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 31
+#define SETTINGS_N 32
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

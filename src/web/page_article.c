@@ -15,6 +15,7 @@
 #include "model/author.h"
 #include "model/comment.h"
 #include "model/listmemo.h"
+#include "model/media.h"
 #include "model/taxonomy.h"
 #include "render/value.h"
 
@@ -303,8 +304,12 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	                                                     : art->published_at));
 	const char *author_url = au ? arena_printf(a, "%s%s", base, site_author_path(p, au->slug))
 	                            : base;
-	const char *image = *art->featured_url ? arena_printf(a, "%s%s", base, art->featured_url)
-	                                       : arena_printf(a, "%s/static/logo.png", base);
+	/* The 1200x630 social variant (the original until it is made). */
+	struct media_picture pic;
+	const char *image = art->featured_media_id > 0 &&
+	                            media_picture(p->db, a, art->featured_media_id, &pic) == 0
+	                        ? arena_printf(a, "%s%s", base, pic.social_url)
+	                        : arena_printf(a, "%s/static/logo.png", base);
 	site_canonical(p, ctx, path);
 	if (*art->dek)
 		tv_set_str(a, ctx, "description", art->dek);
@@ -328,7 +333,7 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	}
 	tv_set(a, oa, "tags", tl);
 	tv_set(a, og, "article", oa);
-	if (*art->featured_url)
+	if (art->featured_media_id > 0)
 		tv_set_str(a, ctx, "twitter_card", "summary_large_image");
 
 	struct buf j = BUF_INIT;
@@ -405,16 +410,14 @@ void page_article_render(struct page *p, const struct article *art,
 	if (art->updated_at > art->published_at + 60)
 		tv_set_str(a, av, "updated_iso", text_date_iso(a, (time_t)art->updated_at));
 	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
-	if (*art->featured_url) {
-		struct tv *img = tv_map(a);
-		tv_set_str(a, img, "url", art->featured_url);
-		tv_set_str(a, img, "alt", art->featured_alt);
-		tv_set_int(a, img, "width", art->featured_width);
-		tv_set_int(a, img, "height", art->featured_height);
+	/* The photo at the top: above the fold, so not lazy; as wide as the
+	** article column (style.css: 720px at most). */
+	struct tv *img = site_image(p, art->featured_media_id, art->featured_alt,
+	                            "(min-width: 760px) 720px, 100vw", 0, NULL);
+	if (img)
 		tv_set(a, av, "image", img);
-	} else {
+	else
 		tv_set_bool(a, av, "image", 0);
-	}
 	if (art->section_id) {
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);
@@ -451,7 +454,10 @@ void page_article_render(struct page *p, const struct article *art,
 
 	size_t n_rel;
 	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
-	tv_set(a, ctx, "related", site_article_list(p, rel, n_rel));
+	struct tv *related = site_article_list(p, rel, n_rel);
+	for (size_t i = 0; i < related->len; i++)
+		site_card_image_sizes(related->items[i], "120px", 1); /* thumbnails, below */
+	tv_set(a, ctx, "related", related);
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 
 	long long held[MAX_HELD];

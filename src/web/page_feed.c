@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "model/article.h"
+#include "model/media.h"
 #include "model/author.h"
 #include "model/comment.h"
 #include "model/listmemo.h"
@@ -65,6 +66,9 @@ struct feed_item {
 	const char *author_url;   /* absolute http(s) URL, or NULL */
 	const char **categories;  /* names: the section, then the tags */
 	size_t n_categories;      /* entries in categories */
+	const char *image_url;    /* the featured image, absolute, or NULL */
+	const char *image_type;   /* its MIME type */
+	long long image_bytes;    /* its size (RSS enclosure length) */
 };
 
 struct feed {
@@ -236,6 +240,13 @@ static void write_rss(struct buf *b, struct arena *a, const struct feed *f)
 		                         : it->content_html ? it->content_html : "");
 		if (it->summary_html && it->content_html)
 			xml_el(b, "content:encoded", it->content_html);
+		if (it->image_url) {
+			buf_puts(b, "<enclosure url=\"");
+			xml_s(b, it->image_url);
+			buf_printf(b, "\" length=\"%lld\" type=\"", it->image_bytes);
+			xml_s(b, it->image_type);
+			buf_puts(b, "\"/>\n");
+		}
 		buf_puts(b, "</item>\n");
 	}
 	buf_puts(b, "</channel>\n</rss>\n");
@@ -292,6 +303,13 @@ static void write_atom(struct buf *b, struct arena *a, const struct feed *f)
 			xml_s(b, it->summary_html);
 			buf_puts(b, "</summary>\n");
 		}
+		if (it->image_url) {
+			buf_puts(b, "<link rel=\"enclosure\" type=\"");
+			xml_s(b, it->image_type);
+			buf_printf(b, "\" length=\"%lld\" href=\"", it->image_bytes);
+			xml_s(b, it->image_url);
+			buf_puts(b, "\"/>\n");
+		}
 		if (it->content_html) {
 			buf_puts(b, "<content type=\"html\">");
 			xml_s(b, it->content_html);
@@ -340,6 +358,8 @@ static void write_json(struct buf *b, struct arena *a, const struct feed *f)
 		                                   : it->summary_html ? it->summary_html : "", 1);
 		if (it->summary_text && *it->summary_text)
 			json_member(b, in, "summary", it->summary_text, 1);
+		if (it->image_url)
+			json_member(b, in, "image", it->image_url, 1);
 		json_member(b, in, "date_published", text_date_iso(a, (time_t)it->published_at), 1);
 		json_member(b, in, "date_modified", text_date_iso(a, (time_t)it->updated_at), 1);
 		json_authors(b, in, it->author_name, it->author_url);
@@ -423,6 +443,34 @@ static const char *excerpt_html(struct arena *a, const struct article *art)
 	return arena_strndup(a, start, (size_t)(end + 4 - start));
 }
 
+/* html with every root-relative src="/..." and href="/..." made absolute
+** against base (feed readers show items away from our site, where "/media/x"
+** means nothing).  Only attributes our own renderers write: double-quoted,
+** lowercase; "//host" (scheme-relative) is left alone.  Allocated in a. */
+static const char *feed_absolute_html(struct arena *a, const char *base, const char *html)
+{
+	if (!html)
+		return NULL;
+	struct buf b = BUF_INIT;
+	const char *p = html;
+	for (;;) {
+		const char *src = strstr(p, " src=\"/");
+		const char *href = strstr(p, " href=\"/");
+		const char *hit = !src ? href : !href ? src : src < href ? src : href;
+		if (!hit)
+			break;
+		const char *slash = strchr(hit, '"') + 1;
+		buf_put(&b, p, (size_t)(slash - p));
+		if (slash[1] != '/')
+			buf_puts(&b, base);
+		p = slash;
+	}
+	buf_puts(&b, p);
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 /* Items for articles: the full text (body_html) beside the excerpt when
 ** full_text, else the excerpt alone. */
 static void article_items(struct page *p, struct feed *f, const struct article *list,
@@ -440,9 +488,16 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 		it->url = arena_printf(a, "%s%s", base,
 		                       site_article_path(p, art->published_at, art->slug));
 		it->title = art->headline;
-		it->summary_html = excerpt_html(a, art);
+		it->summary_html = feed_absolute_html(a, base, excerpt_html(a, art));
 		it->summary_text = art->dek;
-		it->content_html = full_text ? art->body_html : NULL;
+		it->content_html = full_text ? feed_absolute_html(a, base, art->body_html) : NULL;
+		struct media m;
+		if (art->featured_media_id > 0 &&
+		    media_by_id(p->db, a, art->featured_media_id, &m) == 0) {
+			it->image_url = arena_printf(a, "%s%s", base, m.url);
+			it->image_type = m.mime;
+			it->image_bytes = m.bytes;
+		}
 		it->published_at = art->published_at;
 		it->updated_at = art->updated_at > art->published_at ? art->updated_at
 		                                                      : art->published_at;
@@ -491,7 +546,7 @@ static void comment_feed(struct page *p, struct feed *f, long long article_id)
 		                       c->id);
 		it->title = arena_printf(a, "Comment on %s by %s", c->article_headline,
 		                         c->author_name);
-		it->content_html = c->body_html;
+		it->content_html = feed_absolute_html(a, base, c->body_html);
 		it->published_at = c->created_at;
 		it->updated_at = c->created_at;
 		it->author_name = c->author_name;

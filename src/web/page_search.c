@@ -83,6 +83,12 @@ static void show(struct page *p)
 		struct tv *item = site_article_list(p, r, 1)->items[0];
 		site_card_image_sizes(item, "(max-width: 700px) 30vw, 200px", i > 2);
 		tv_set(a, item, "snippet", snippet_html(a, hits[i].snippet));
+		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, "160px", i >= 2,
+		                            site_article_path(p, r->published_at, r->slug));
+		if (img)
+			tv_set(a, item, "image", img);
+		else
+			tv_set_bool(a, item, "image", 0);
 		tv_push(a, list, item);
 	}
 	tv_set(a, ctx, "results", list);

@@ -13,6 +13,7 @@
 #include "model/article.h"
 #include "model/identity.h"
 #include "model/listmemo.h"
+#include "model/media.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
 #include "render/tpl.h"
@@ -536,6 +537,47 @@ void site_not_found(struct page *p)
 	site_render(p, 404, "404", ctx);
 }
 
+struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
+                      int lazy, const char *link)
+{
+	struct arena *a = p->a;
+	struct media_picture pic;
+	if (media_id <= 0 || media_picture(p->db, a, media_id, &pic) != 0)
+		return NULL;
+	struct tv *img = tv_map(a);
+	tv_set_str(a, img, "url", pic.url);
+	tv_set_int(a, img, "width", pic.width);
+	tv_set_int(a, img, "height", pic.height);
+	tv_set_str(a, img, "alt", alt && *alt ? alt : pic.alt);
+	tv_set_str(a, img, "srcset", pic.srcset);
+	tv_set_str(a, img, "srcset_webp", pic.srcset_webp);
+	tv_set_str(a, img, "sizes", sizes);
+	tv_set_str(a, img, "caption", pic.caption);
+	tv_set_str(a, img, "credit", pic.credit);
+	tv_set_bool(a, img, "has_caption", *pic.caption || *pic.credit);
+	tv_set_bool(a, img, "lazy", lazy);
+	tv_set_str(a, img, "link", link ? link : "");
+	tv_set_str(a, img, "social_url", pic.social_url);
+	tv_set_int(a, img, "social_width", pic.social_width);
+	tv_set_int(a, img, "social_height", pic.social_height);
+	return img;
+}
+
+void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
+{
+	struct tv *img = tv_get(card, "image");
+	if (!img || img->kind != TV_MAP)
+		return;
+	/* site_image() made both members: changed in place (no arena here). */
+	struct tv *sz = tv_get(img, "sizes"), *lz = tv_get(img, "lazy");
+	if (sz && sz->kind == TV_STR && sizes) {
+		sz->str = sizes;
+		sz->len = strlen(sizes);
+	}
+	if (lz && lz->kind == TV_BOOL)
+		lz->b = lazy != 0;
+}
+
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
 {
 	struct arena *a = p->a;
@@ -561,38 +603,15 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
-		/* The featured image (vips replaces this with its variants and
-		** srcset); width and height always, so nothing shifts as it loads. */
-		if (*r->featured_url && r->featured_width > 0 && r->featured_height > 0) {
-			struct tv *img = tv_map(a);
-			tv_set_str(a, img, "url", r->featured_url);
-			tv_set_int(a, img, "width", r->featured_width);
-			tv_set_int(a, img, "height", r->featured_height);
-			tv_set_str(a, img, "alt", r->featured_alt);
-			tv_set_str(a, img, "sizes", "(max-width: 700px) 100vw, 400px");
-			tv_set_bool(a, img, "lazy", 1);
+		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, SITE_CARD_SIZES,
+		                            i >= 2, site_article_path(p, r->published_at, r->slug));
+		if (img)
 			tv_set(a, item, "image", img);
-		} else {
-			tv_set_bool(a, item, "image", 0);
-		}
+		else
+			tv_set_bool(a, item, "image", 0); /* never inherit an outer one */
 		tv_push(a, out, item);
 	}
 	return out;
-}
-
-void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
-{
-	struct tv *img = tv_get(card, "image");
-	if (!img || img->kind != TV_MAP)
-		return;
-	/* site_article_list() made both members: changed in place (no arena). */
-	struct tv *sz = tv_get(img, "sizes"), *lz = tv_get(img, "lazy");
-	if (sz && sz->kind == TV_STR && sizes) {
-		sz->str = sizes;
-		sz->len = strlen(sizes);
-	}
-	if (lz && lz->kind == TV_BOOL)
-		lz->b = lazy != 0;
 }
 
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,

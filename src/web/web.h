@@ -168,9 +168,22 @@ void site_not_found(struct page *p);
 void site_error(struct page *p, int status, const char *heading, const char *text);
 
 /* Cards for a list of articles (headline, dek, url, dates, author,
-** section) as the home, author and archive templates show them. */
+** section, and `image` when it has a featured image: see site_image()) as
+** the home, author, archive, search and related-stories templates show
+** them.  The first two cards' images load at once, the rest lazily; sizes
+** is SITE_CARD_SIZES until site_card_image_sizes() says otherwise. */
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
+
+#define SITE_CARD_SIZES "(min-width: 1000px) 300px, (min-width: 600px) 45vw, 100vw"
+
+/* The `image` object templates show with {{> picture}}: {url, width, height,
+** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
+** (url the original, srcset/srcset_webp only variants already made; alt is
+** alt when not empty, else the media's own alt text; link is the card's
+** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
+struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
+                      int lazy, const char *link);
 
 /* Sets a card's image's sizes and whether it loads lazily (for a lead
 ** story at full width, say); nothing when the card has no image.  sizes is

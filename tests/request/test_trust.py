@@ -356,6 +356,8 @@ def migration():
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP TRIGGER articles_sticky; DROP INDEX articles_sticky_pub;"
                           "DROP TABLE front_picks; DROP TABLE site_icons;"
+                          "DROP TABLE media_variants; DROP INDEX media_variants_todo;"
+                          "ALTER TABLE media DROP COLUMN variants_at;"
                           "ALTER TABLE media DROP COLUMN alt;"
                           "ALTER TABLE media DROP COLUMN copyright;"
                           "ALTER TABLE media DROP COLUMN credit;"

@@ -191,6 +191,15 @@ TABLES = ["users", "sections", "tags", "articles", "article_tags", "comments", "
           "pages", "redirects", "wp_import_map", "revisions", "commenters"]
 
 
+def wait_for_variants(s):
+    """The server makes each image's variants in the background and marks
+    its media row when done: a comparison of tables waits for that."""
+    deadline = time.time() + 120
+    while s.sql("SELECT count(*) FROM media WHERE variants_at = 0")[0][0] and \
+            time.time() < deadline:
+        time.sleep(0.2)
+
+
 def dump(s):
     out = {}
     for t in TABLES:
@@ -345,6 +354,7 @@ def import_site():
             check(st and st[0] != ("published", 0), "wxr_unpublished_status " + slug, st)
 
         # wxr_rerun_changes_nothing
+        wait_for_variants(s)
         before_dump = dump(s)
         rc, out, err = run_import(s.db, path, "--uploads", up)
         check(rc == 0 and " 0 new, 0 updated" in out and "posts        0 new, 0 updated, 13 "
@@ -631,6 +641,7 @@ def fixture():
             r = s.get(where)
             want = 200 if pg["status"] == "publish" else 404
             check(r.status == want, "wxr_fixture page %s (%s)" % (where, pg["status"]), r.status)
+        wait_for_variants(s)
         before_dump = dump(s)
         rc, out, err = run_import(s.db, path, *extra)
         after = dump(s)
