@@ -181,7 +181,25 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
 	struct article *latest = listmemo_page(p->app->memo, p->db, a, &all, 0,
 	                                       p->app->settings.posts_per_page, &n_latest);
-	struct tv *items = site_article_list(p, latest, n_latest);
+	/* Headlines only: no photo is shown here, so none is looked up (each
+	** card's picture is a read of its variants). */
+	struct tv *items = tv_list(a);
+	for (size_t k = 0; k < n_latest; k++) {
+		const struct article *r = &latest[k];
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "headline", r->headline);
+		tv_set_str(a, it, "url", site_article_path(p, r->published_at, r->slug));
+		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)r->published_at));
+		tv_set_str(a, it, "date_long", site_date(p, (time_t)r->published_at));
+		if (r->section_id) {
+			struct tv *sec = tv_map(a);
+			tv_set_str(a, sec, "name", r->section_name);
+			tv_set(a, it, "section", sec);
+		} else {
+			tv_set_bool(a, it, "section", 0);
+		}
+		tv_push(a, items, it);
+	}
 	tv_set(a, ctx, "latest", items);
 	tv_set_bool(a, ctx, "has_latest", n_latest > 0);
 	site_pagination(p, ctx, "/", 1, pages);
