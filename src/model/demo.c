@@ -726,6 +726,12 @@ static int demo_put_photos(struct db *db, struct arena *a, const char *data_dir,
 			return -1;
 		}
 	}
+	/* Their srcset variants now, not in the server's background: a new
+	** site's pages do not change under their first readers. */
+	if (media_make_variants(db, a, data_dir, N_ARTICLES) < 0) {
+		snprintf(err, errlen, "demo: cannot make the photos' variants: %s", db_errmsg(db));
+		return -1;
+	}
 	return 0;
 }
 
