@@ -42,9 +42,12 @@ int icon_png(const unsigned char *data, size_t len, int size, struct buf *out)
 		rgba = c;
 	}
 	double clear[4] = {0, 0, 0, 0};
-	if (vips_gravity(rgba, &square, VIPS_COMPASS_DIRECTION_CENTRE, size, size, "extend",
-	                 VIPS_EXTEND_BACKGROUND, "background", vips_array_double_new(clear, 4),
-	                 NULL) != 0)
+	/* The caller owns the array it makes (vips_gravity takes its own ref). */
+	VipsArrayDouble *bg = vips_array_double_new(clear, 4);
+	int bad = vips_gravity(rgba, &square, VIPS_COMPASS_DIRECTION_CENTRE, size, size, "extend",
+	                       VIPS_EXTEND_BACKGROUND, "background", bg, NULL) != 0;
+	vips_area_unref(VIPS_AREA(bg));
+	if (bad)
 		goto done;
 	if (vips_pngsave_buffer(square, &png, &png_len, "strip", TRUE, NULL) != 0)
 		goto done;
