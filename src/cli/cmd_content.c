@@ -12,7 +12,9 @@
 #include "core/text.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +26,18 @@ int cmd_demo(const char *path)
 		fprintf(stderr, "byline demo: %s\n", err);
 		return 1;
 	}
-	int rc = demo_create(db, err, sizeof err);
+	/* The photos go where `serve` keeps uploads for this database. */
+	char data_dir[4096];
+	const char *slash = strrchr(path, '/');
+	snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data", slash ? (int)(slash - path) : 0,
+	         path, slash ? "/" : "");
+	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "byline demo: cannot create the data folder %s: %s\n", data_dir,
+		        strerror(errno));
+		db_close(db);
+		return 1;
+	}
+	int rc = demo_create(db, data_dir, err, sizeof err);
 	db_close(db);
 	if (rc != 0) {
 		fprintf(stderr, "byline demo: %s\n", err);

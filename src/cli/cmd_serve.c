@@ -85,11 +85,27 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: %s\n", err);
 		return 1;
 	}
+	/* Uploads live beside the database unless told otherwise (the demo's
+	** photos too). */
+	char data_dir[4096];
+	if (data) {
+		snprintf(data_dir, sizeof data_dir, "%s", data);
+	} else {
+		const char *slash = strrchr(path, '/');
+		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
+		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
+	}
+	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "byline serve: cannot create the data folder %s: %s\n", data_dir,
+		        strerror(errno));
+		db_pool_free(pool);
+		return 1;
+	}
 	struct db *db = db_pool_get(pool);
 	int rc = schema_migrate(db, err, sizeof err);
 	if (rc == 0 && article_count_published(db) == 0 && demo_is_empty(db)) {
 		log_info("empty database: adding the demo site");
-		rc = demo_create(db, err, sizeof err);
+		rc = demo_create(db, data_dir, err, sizeof err);
 	}
 	db_pool_put(pool, db);
 	if (rc != 0) {
@@ -103,23 +119,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		db_pool_free(pool);
 		return 1;
 	}
-	/* Uploads live beside the database unless told otherwise. */
-	char data_dir[4096];
-	if (data) {
-		snprintf(data_dir, sizeof data_dir, "%s", data);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
-		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
-	}
 	app->data_dir = data_dir;
-	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "byline serve: cannot create the data folder %s: %s\n", data_dir,
-		        strerror(errno));
-		web_app_free(app);
-		db_pool_free(pool);
-		return 1;
-	}
 	password_init(2);
 	/* With no cache, the cache still watches the change log (so settings
 	** changed by the command line take effect), but keeps no page. */

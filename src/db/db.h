@@ -60,6 +60,8 @@ struct db_stmt *db_prepare(struct db *db, const char *sql);
 void db_bind_int(struct db_stmt *st, int i, long long v);
 void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
+/* Bytes (a BLOB): p[0..n). */
+void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 void db_bind_null(struct db_stmt *st, int i);
 void db_bind_double(struct db_stmt *st, int i, double v);
 
@@ -70,6 +72,8 @@ int db_step(struct db_stmt *st);
 ** db_done(); NULL columns read as 0 and "" (use db_col_is_null to tell). */
 long long db_col_int(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i);
+/* A BLOB column's bytes (valid until the next step or db_done) and length. */
+const void *db_col_blob(struct db_stmt *st, int i, size_t *n);
 size_t db_col_len(struct db_stmt *st, int i);
 int db_col_is_null(struct db_stmt *st, int i);
 

@@ -439,6 +439,28 @@ void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
 	bound(s, sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+void db_bind_blob(struct db_stmt *s, int i, const void *p, size_t n)
+{
+	if (!s->st)
+		return;
+	bound(s, sqlite3_bind_blob64(s->st, i, n ? p : "", n, SQLITE_TRANSIENT));
+}
+
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
+{
+	*n = 0;
+	if (!s->st)
+		return "";
+	const void *p = sqlite3_column_blob(s->st, i);
+	int len = sqlite3_column_bytes(s->st, i);
+	if (!p && len > 0) {
+		s->db->failed = 1; /* no memory to read it */
+		return "";
+	}
+	*n = (size_t)len;
+	return p ? p : "";
+}
+
 void db_bind_double(struct db_stmt *s, int i, double v)
 {
 	if (!s->st)

@@ -1216,3 +1216,14 @@ int article_purge_trash(struct db *db, long long now)
 			return purged;
 	}
 }
+
+int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_list_by_id);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_row(st, a, out, 0);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_OK ? 1 : -1;
+}

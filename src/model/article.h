@@ -134,6 +134,9 @@ int article_by_id(struct db *db, struct arena *a, long long id, struct article *
 ** if none.  Tags, section, image or a re-save that changes nothing are not
 ** material: readers are not told the article changed for them. */
 long long article_modified_at(struct db *db, long long id);
+/* Any article by id as a listing reads it (no body).  0, 1 not found, -1
+** error.  Allocated in a. */
+int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out);
 
 /* The article an old slug (changed since) belonged to, or 0. */
 long long article_by_old_slug(struct db *db, const char *slug);

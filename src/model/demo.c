@@ -25,6 +25,8 @@
 #include "model/article.h"
 #include "model/author.h"
 #include "model/comment.h"
+#include "model/demo_photo.h"
+#include "model/media.h"
 #include "model/settings.h"
 #include "model/taxonomy.h"
 #include "core/arena.h"
@@ -632,6 +634,107 @@ static const struct demo_article demo_articles[N_ARTICLES] = {
 	},
 };
 
+/* ------------------------------------------------------------------ photos */
+
+/* Each article's illustration (demo_photo.h): the scene painted, and the
+** caption, alt text and credit stored with it. */
+struct demo_photo {
+	struct demo_scene scene; /* what is painted */
+	const char *caption;     /* printed under the photo */
+	const char *alt;         /* for readers who cannot see it */
+};
+
+#define DEMO_CREDIT "Illustration: Byline demo"
+
+static const struct demo_photo demo_photos[N_ARTICLES] = {
+	[AR_MARSH] = {{0x7fb3d9, 0xf3e3b8, 0x3f6b5a, 0xfff1c4, 0.78, 0.30, 0.55, 1, 1, 0, 0, 0, 0, 1, 11},
+	              "Cordgrass at low water on the restored Kestrel Point marsh.",
+	              "Reeds in the foreground of a tidal marsh under a pale morning sky."},
+	[AR_BAKERY] = {{0x5a2e1b, 0xf0a45b, 0x6b3a22, 0xffd27a, 0.25, 0.42, 0.62, 0, 0, 1, 0, 0, 0, 0, 23},
+	               "Fennick Street before dawn, when the cooperative's ovens are lit.",
+	               "A row of shopfronts with lit windows against an orange dawn sky."},
+	[AR_JAZZ] = {{0x0d1030, 0x6a3c7a, 0x1b1533, 0xf5e6b0, 0.82, 0.18, 0.66, 1, 0, 1, 0, 0, 0, 0, 37},
+	             "The quay on the festival's opening night.",
+	             "A city waterfront at night under a full moon, windows lit."},
+	[AR_DREDGING] = {{0x9fb8c8, 0xdfe4e0, 0x35536b, 0xffffff, 0.15, 0.25, 0.5, 1, 1, 1, 0, 0, 0, 0, 41},
+	                 "The main channel off the container terminal.",
+	                 "A grey harbor with the city's skyline across the water."},
+	[AR_ROWING] = {{0x4f8fcf, 0xcfe7f5, 0x2d5f86, 0xfff6d0, 0.7, 0.2, 0.52, 1, 1, 0, 0, 0, 0, 0, 53},
+	               "Calm water on the Sound, where the Merrow Cup is rowed.",
+	               "Open water under a clear blue sky, hills on the far shore."},
+	[AR_LIBRARY] = {{0x8ec5e8, 0xf6efe0, 0x8a8478, 0xffffff, 0.2, 0.2, 0.72, 0, 0, 2, 0, 0, 0, 0, 61},
+	                "The restored Saltmarsh Heights branch library.",
+	                "A domed civic building with columns among lower buildings."},
+	[AR_FERRY] = {{0x2c3e66, 0xf29a6b, 0x263a55, 0xffc98a, 0.8, 0.4, 0.5, 1, 1, 1, 1, 0, 0, 0, 71},
+	              "The Narrows ferry on an evening crossing.",
+	              "A white ferry crossing the water at sunset, the city behind."},
+	[AR_ROBOTICS] = {{0x1f3b57, 0x4f86a8, 0x20303f, 0, 0, 0, 0.7, 0, 0, 1, 0, 0, 0, 0, 83},
+	                 "Kestrel Point High, where the team builds in the evenings.",
+	                 "Blocks of buildings with lit windows against a blue dusk."},
+	[AR_STORM] = {{0x3a4450, 0x8d99a6, 0x2f3d48, 0, 0, 0, 0.55, 1, 1, 1, 0, 1, 0, 0, 97},
+	              "Rain over the harbor as a nor'easter comes in.",
+	              "Dark clouds and heavy rain over grey water and the city."},
+	[AR_SOCCER] = {{0x55606b, 0xa9b3bb, 0x2f7a3a, 0, 0, 0, 0.38, 0, 0, 0, 0, 1, 1, 0, 101},
+	               "The pitch at Dunmore Park after the rain.",
+	               "A wet football pitch with white lines and a ball."},
+	[AR_BUDGET] = {{0xb6d3ea, 0xfbf3e4, 0x6f6a62, 0xffffff, 0.85, 0.15, 0.7, 0, 0, 2, 0, 0, 0, 0, 113},
+	               "City Hall, where the council met until after eleven.",
+	               "A domed city hall in bright daylight among other buildings."},
+	[AR_COLUMN] = {{0x27415e, 0xe7b48a, 0x33475c, 0xffe0a8, 0.3, 0.35, 0.58, 1, 1, 1, 0, 0, 0, 0, 127},
+	               "Port Averill from across the Sound.",
+	               "The city across the water at sunrise, hills behind it."},
+};
+
+static const char sql_photo_use[] =
+    "UPDATE articles SET featured_media_id = ?2, featured_alt = ?3 WHERE id = ?1";
+static const char sql_photo_text[] =
+    "UPDATE media SET title = ?2, caption = ?3, credit = ?4, alt = ?5,"
+    " original_name = ?6 WHERE id = ?1";
+
+/* Paints, stores (media_store(), as an upload) and describes each article's
+** photo; ids[i] gets its media id. */
+static int demo_put_photos(struct db *db, struct arena *a, const char *data_dir,
+                           long long *ids, char *err, size_t errlen)
+{
+	for (int i = 0; i < N_ARTICLES; i++) {
+		const struct demo_photo *ph = &demo_photos[i];
+		void *jpeg = NULL;
+		size_t len = 0;
+		if (demo_photo_jpeg(&ph->scene, 1200, 800, &jpeg, &len) != 0) {
+			snprintf(err, errlen, "demo: cannot draw the photo of %s", demo_articles[i].slug);
+			return -1;
+		}
+		struct media m;
+		char why[256];
+		ids[i] = media_store(db, a, data_dir, jpeg, len, 64u << 20, 0, &m, why, sizeof why);
+		demo_photo_free(jpeg);
+		if (ids[i] < 0) {
+			snprintf(err, errlen, "demo: the photo of %s: %s", demo_articles[i].slug, why);
+			return -1;
+		}
+		struct db_stmt *st = db_prepare(db, sql_photo_text);
+		db_bind_int(st, 1, ids[i]);
+		db_bind_text(st, 2, demo_articles[i].headline);
+		db_bind_text(st, 3, ph->caption);
+		db_bind_text(st, 4, DEMO_CREDIT);
+		db_bind_text(st, 5, ph->alt);
+		db_bind_text(st, 6, arena_printf(a, "%s.jpg", demo_articles[i].slug));
+		int rc = db_step(st);
+		db_done(st);
+		if (rc != DB_OK) {
+			snprintf(err, errlen, "demo: cannot describe a photo: %s", db_errmsg(db));
+			return -1;
+		}
+	}
+	/* Their srcset variants now, not in the server's background: a new
+	** site's pages do not change under their first readers. */
+	if (media_make_variants(db, a, data_dir, N_ARTICLES) < 0) {
+		snprintf(err, errlen, "demo: cannot make the photos' variants: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- comments */
 
 /* Replies name their parent by its index in demo_comments[], which must be
@@ -870,7 +973,8 @@ static int demo_put_sections(struct db *db, struct arena *a, long long *ids,
 /* Creates the articles, each in its own transaction (article_create's), and
 ** records their ids and publication times for the comments. */
 static int demo_put_articles(struct db *db, struct arena *a, const long long *author_ids,
-                             const long long *section_ids, long long *ids,
+                             const long long *section_ids, const long long *photo_ids,
+                             long long *ids,
                              time_t *published, char *err, size_t errlen)
 {
 	char why[256];
@@ -898,6 +1002,18 @@ static int demo_put_articles(struct db *db, struct arena *a, const long long *au
 		if (ids[i] < 0) {
 			snprintf(err, errlen, "demo: %s: %s", what, why);
 			return -1;
+		}
+		if (photo_ids) { /* article_create() takes no image: as the editor adds one */
+			struct db_stmt *st = db_prepare(db, sql_photo_use);
+			db_bind_int(st, 1, ids[i]);
+			db_bind_int(st, 2, photo_ids[i]);
+			db_bind_text(st, 3, demo_photos[i].alt);
+			int rc = db_step(st);
+			db_done(st);
+			if (rc != DB_OK) {
+				snprintf(err, errlen, "demo: %s: cannot add its photo", what);
+				return -1;
+			}
 		}
 	}
 	return 0;
@@ -962,7 +1078,7 @@ static int demo_put_comments(struct db *db, struct arena *a, const long long *ar
 	return 0;
 }
 
-int demo_create(struct db *db, char *err, size_t errlen)
+int demo_create(struct db *db, const char *data_dir, char *err, size_t errlen)
 {
 	if (!demo_is_empty(db)) {
 		snprintf(err, errlen, "the database already has articles or users; the "
@@ -971,15 +1087,16 @@ int demo_create(struct db *db, char *err, size_t errlen)
 	}
 	struct arena *a = arena_new();
 	long long author_ids[N_AUTHORS], section_ids[N_SECTIONS];
-	long long article_ids[N_ARTICLES];
+	long long article_ids[N_ARTICLES], photo_ids[N_ARTICLES];
 	time_t article_at[N_ARTICLES];
 	int rc = -1;
 
 	if (demo_put_settings(db, err, errlen) != 0 ||
 	    demo_put_authors(db, author_ids, err, errlen) != 0 ||
 	    demo_put_sections(db, a, section_ids, err, errlen) != 0 ||
-	    demo_put_articles(db, a, author_ids, section_ids, article_ids, article_at,
-	                      err, errlen) != 0 ||
+	    (data_dir && demo_put_photos(db, a, data_dir, photo_ids, err, errlen) != 0) ||
+	    demo_put_articles(db, a, author_ids, section_ids, data_dir ? photo_ids : NULL,
+	                      article_ids, article_at, err, errlen) != 0 ||
 	    demo_put_comments(db, a, article_ids, article_at, err, errlen) != 0)
 		goto fail;
 	rc = 0;

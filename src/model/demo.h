@@ -33,10 +33,14 @@ int demo_is_empty(struct db *db);
 ** and comments: approved ones on several articles, including a reply thread
 ** four levels deep, and two held ("pending") for the moderation queue.
 **
+** With data_dir (the folder uploads live in), every article gets a photo
+** drawn by demo_photo.c, stored as an upload, with a caption, alt text and
+** the credit "Illustration: Byline demo"; NULL adds none.
+**
 ** Refuses (returns -1) unless demo_is_empty(db).  The work is not one
 ** transaction (article_create() opens its own, and SQLite's do not nest), so
 ** a failure midway leaves part of the demo behind; the message says which
 ** step failed.  Returns 0, or -1 with a message in err. */
-int demo_create(struct db *db, char *err, size_t errlen);
+int demo_create(struct db *db, const char *data_dir, char *err, size_t errlen);
 
 #endif

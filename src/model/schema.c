@@ -648,6 +648,38 @@ static const char migration_17[] =
     "  bytes INTEGER NOT NULL,"
     "  PRIMARY KEY (media_id, suffix, ext)"
     ") WITHOUT ROWID;";
+/* The front page as editors choose it (issue 13): a lead story and top
+** stories in their order, each pinned until a time or (0) until taken
+** off.  An article is on the front page at most once.  A pin past its time
+** is ignored by every read and deleted by the scheduler (front_expire()),
+** whose delete writes the change log like any other; so does every write
+** here, and a change of an article's sticky flag (WordPress's sticky posts
+** are pinned top stories).  site_icons holds the icons made from the
+** site_icon setting's upload: PNGs by size in pixels, and size 0 the
+** favicon.ico. */
+static const char migration_19[] =
+    "CREATE TABLE front_picks("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+    "  slot TEXT NOT NULL CHECK (slot IN ('lead', 'top')),"
+    "  position INTEGER NOT NULL DEFAULT 0,"
+    "  pinned_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TRIGGER front_picks_ins AFTER INSERT ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TRIGGER front_picks_upd AFTER UPDATE ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TRIGGER front_picks_del AFTER DELETE ON front_picks BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;"
+    "CREATE TABLE site_icons("
+    "  size INTEGER PRIMARY KEY,"
+    "  type TEXT NOT NULL,"
+    "  data BLOB NOT NULL"
+    ");"
+    "CREATE INDEX articles_sticky_pub ON articles(published_at) WHERE is_sticky = 1;"
+    "CREATE TRIGGER articles_sticky AFTER UPDATE OF is_sticky ON articles"
+    "  WHEN OLD.is_sticky IS NOT NEW.is_sticky BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES ('lists', 0); END;";
 
 /* The media library asks which articles use an image as their featured
 ** image, for every image it shows (model/media.c, media_uses()). */
@@ -694,6 +726,7 @@ static const struct db_migration migrations[] = {
 	{16, migration_16},
 	{17, migration_17},
 	{18, migration_18},
+	{19, migration_19},
 	{20, migration_20},
 	{21, migration_21},
 	{22, migration_22},

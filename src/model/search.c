@@ -41,13 +41,6 @@ static const char sql_window[] =
     " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0)"
     " * (1.0 + 0.3 / (1.0 + (?3 - a.published_at) / 2592000.0)), f.rowid DESC"
     " LIMIT ?5 OFFSET ?4";
-static const char sql_hit[] =
-    "SELECT a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.created_at,"
-    " a.updated_at, a.author_id, u.display_name, u.slug, COALESCE(a.section_id, 0),"
-    " COALESCE(s.name, ''), COALESCE(s.slug, ''), COALESCE(a.featured_media_id, 0),"
-    " a.featured_alt"
-    " FROM articles a JOIN users u ON u.id = a.author_id"
-    " LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?1";
 /* The highlighted passage of one hit (only the page's hits pay for it). */
 static const char sql_snippet[] =
     "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
@@ -215,34 +208,10 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	/* 3. The page's hits, whole. */
 	size_t got = 0;
 	for (size_t i = 0; i < k; i++) {
-		st = db_prepare(db, sql_hit);
-		db_bind_int(st, 1, ids[i]);
-		if (db_step(st) != DB_ROW) { /* gone since: left out */
-			db_done(st);
-			continue;
-		}
+		/* The listing's fields, featured image included (cards show it). */
 		struct article *r = &hits[got].article;
-		memset(r, 0, sizeof *r);
-		r->id = db_col_int(st, 0);
-		r->slug = arena_strdup(a, db_col_text(st, 1));
-		r->headline = arena_strdup(a, db_col_text(st, 2));
-		r->dek = arena_strdup(a, db_col_text(st, 3));
-		r->status = article_status_parse(db_col_text(st, 4));
-		r->published_at = db_col_int(st, 5);
-		r->created_at = db_col_int(st, 6);
-		r->updated_at = db_col_int(st, 7);
-		r->author_id = db_col_int(st, 8);
-		r->author_name = arena_strdup(a, db_col_text(st, 9));
-		r->author_slug = arena_strdup(a, db_col_text(st, 10));
-		r->section_id = db_col_int(st, 11);
-		r->section_name = arena_strdup(a, db_col_text(st, 12));
-		r->section_slug = arena_strdup(a, db_col_text(st, 13));
-		r->body_src = "";
-		r->body_html = "";
-		r->featured_media_id = db_col_int(st, 14); /* the result's photo */
-		r->featured_alt = arena_strdup(a, db_col_text(st, 15));
-		r->featured_url = "";
-		db_done(st);
+		if (article_card_by_id(db, a, ids[i], r) != 0) /* gone since: left out */
+			continue;
 		st = db_prepare(db, sql_snippet);
 		db_bind_text(st, 1, fts_query);
 		db_bind_int(st, 2, r->id);

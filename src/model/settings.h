@@ -54,6 +54,12 @@ struct settings {
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
 	char *staging_hosts;      /* hosts the copy desk flags in links, one a line */
+	char *site_logo;          /* "" or a media name "HASH.EXT" shown in the masthead */
+	char *site_icon;          /* "" or the media name the icons were made from */
+	char *social_image;       /* "" or the media name of the fallback og:image */
+	char *accent_color;       /* "#rrggbb": links, rules, buttons */
+	char *footer_text;        /* a line in the footer ("" none) */
+	char *footer_links;       /* "Label | URL" a line, in the footer */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 
@@ -70,6 +76,9 @@ enum setting_kind {
 	SETTING_ORIGIN,   /* "" or http(s)://host[:port], no path; a trailing '/' is dropped */
 	SETTING_SMTP_URL, /* "" or smtp(s)://host[:port] */
 	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as email_valid() */
+	SETTING_COLOR,    /* "#rrggbb", six hex digits */
+	SETTING_IMAGE,    /* "" or a media name: 64 lowercase hex digits, '.', jpg|png|webp */
+	SETTING_LINKS,    /* lines "Label | URL": URL http(s)://... or a path "/..." */
 };
 
 /* One row of the table. */
@@ -89,7 +98,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 28
+#define SETTINGS_N 34
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 
@@ -102,6 +111,12 @@ const struct setting_def *settings_def(const char *key);
 ** makes, so a form can report every bad field before saving any. */
 int settings_check(const struct setting_def *d, const char *value, char *err,
                    size_t errlen);
+
+/* Calls fn(ctx, label, url) for each "Label | URL" line of a SETTING_LINKS
+** value that settings_check() accepts (blank lines skipped).  The strings
+** are allocated in a. */
+void settings_links(struct arena *a, const char *value,
+                    void (*fn)(void *ctx, const char *label, const char *url), void *ctx);
 
 /* Inserts every missing default (and the secret).  0 or -1. */
 int settings_ensure_defaults(struct db *db);

@@ -42,6 +42,7 @@ static const struct {
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
+	{"front", "The front page is saved."},
 	{"user", "Account saved."},
 	{"note_added", "The note is added to the article, with today’s date."},
 	{"note_deleted", "The note is deleted."},

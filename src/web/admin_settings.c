@@ -13,7 +13,12 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "model/account.h"
+#include "model/identity.h"
+#include "model/media.h"
 #include "model/settings.h"
+#include "core/buf.h"
+#include "core/icon.h"
+#include "http/multipart.h"
 #include "render/value.h"
 
 #include <stdio.h>
@@ -32,11 +37,17 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	tv_set_str(a, f, "help", d->help);
 	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
-	int is_lines = d->kind == SETTING_LINES;
+	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_LINKS;
+	int is_color = d->kind == SETTING_COLOR;
+	int is_image = d->kind == SETTING_IMAGE;
 	int is_int = d->kind == SETTING_INT;
 	int is_bool = d->kind == SETTING_BOOL;
 	int is_choice = d->kind == SETTING_CHOICE;
-	tv_set_bool(a, f, "is_text", !is_lines && !is_int && !is_bool && !is_choice);
+	tv_set_bool(a, f, "is_text", !is_lines && !is_int && !is_bool && !is_choice && !is_color);
+	tv_set_bool(a, f, "is_color", is_color);
+	tv_set_bool(a, f, "is_image", is_image);
+	if (is_image && *value && !error)
+		tv_set_str(a, f, "preview", arena_printf(a, "/media/%s", value));
 	tv_set_bool(a, f, "is_number", is_int);
 	tv_set_bool(a, f, "is_textarea", is_lines);
 	tv_set_bool(a, f, "is_checkbox", is_bool);
@@ -66,8 +77,8 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 }
 
 /* values[i] and errors[i] (NULL: none) belong to settings_defs[i]. */
-static void show_settings(struct page *p, int status, const char **values,
-                          const char **errors, const char *error)
+static void show_settings_all(struct page *p, int status, const char **values,
+                              const char **errors, const char *error)
 {
 	struct arena *a = p->a;
 	struct tv *ctx = admin_context(p, "Settings");
@@ -90,6 +101,166 @@ static void show_settings(struct page *p, int status, const char **values,
 	if (error)
 		tv_set_str(a, ctx, "error", error);
 	admin_render(p, status, "admin_settings", ctx);
+}
+
+static void show_settings(struct page *p, int status, const char **values,
+                          const char **errors, const char *error)
+{
+	show_settings_all(p, status, values, errors, error);
+}
+
+/* The upload page: the current images, the form, and why (NULL: none). */
+static void show_identity_error(struct page *p, int status, const char *why)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, "Logo and icons");
+	static const struct {
+		const char *key, *label;
+	} rows[] = {{"site_logo", "Logo"}, {"site_icon", "Site icon"}, {"social_image", "Social image"}};
+	struct tv *images = tv_list(a);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct tv *m = tv_map(a);
+		tv_set_str(a, m, "label", rows[i].label);
+		char *v = settings_get(p->db, a, rows[i].key);
+		char err[160];
+		if (v && *v && settings_check(settings_def(rows[i].key), v, err, sizeof err) == 0)
+			tv_set_str(a, m, "url", arena_printf(a, "/media/%s", v));
+		tv_push(a, images, m);
+	}
+	tv_set(a, ctx, "images", images);
+	if (why)
+		tv_set_str(a, ctx, "identity_error", why);
+	admin_render(p, status, "admin_identity", ctx);
+}
+
+void admin_settings_identity_show(struct page *p)
+{
+	show_identity_error(p, 200, NULL);
+}
+
+/* 1 if the bytes look like SVG (XML text naming an <svg> element): refused
+** by name, so the sentence says why rather than "not an image". */
+static int looks_like_svg(const unsigned char *d, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
+		i = 3;
+	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+		i++;
+	if (i >= n || d[i] != '<')
+		return 0;
+	size_t end = n < 4096 ? n : 4096;
+	for (size_t k = i; k + 4 <= end; k++)
+		if (!memcmp(d + k, "<svg", 4) || !memcmp(d + k, "<SVG", 4))
+			return 1;
+	return !memcmp(d + i, "<?xml", 5 <= n - i ? 5 : n - i);
+}
+
+/* Checks and stores one uploaded identity image; its media name into
+** *name.  0, or -1 with a sentence in *why. */
+static int store_identity_image(struct page *p, const struct http_part *file, const char *what,
+                                const char **name, const char **why)
+{
+	const unsigned char *d = (const unsigned char *)file->data;
+	if (looks_like_svg(d, file->len)) {
+		*why = arena_printf(p->a, "The %s was not accepted: SVG files are refused, because an "
+		                    "SVG can carry scripts that would run for every reader. Upload a "
+		                    "PNG, JPEG or WebP instead.", what);
+		return -1;
+	}
+	if (file->len >= 4 && !memcmp(d, "GIF8", 4)) {
+		*why = arena_printf(p->a, "The %s was not accepted: upload a PNG, JPEG or WebP, not a "
+		                    "GIF.", what);
+		return -1;
+	}
+	struct media m;
+	char err[256];
+	if (media_store(p->db, p->a, p->app->data_dir, d, file->len,
+	                (size_t)p->app->settings.upload_max_bytes, p->user->id, &m, err,
+	                sizeof err) < 0) {
+		*why = arena_printf(p->a, "The %s was not accepted: %s", what, err);
+		return -1;
+	}
+	*name = arena_printf(p->a, "%s.%s", m.hash, m.ext);
+	return 0;
+}
+
+/* The icons made from the site icon's bytes, stored; 0 or -1 (*why). */
+static int make_icons(struct page *p, const struct http_part *file, const char **why)
+{
+	static const int sizes[IDENTITY_N_ICONS] = IDENTITY_ICON_SIZES;
+	struct buf png[IDENTITY_N_ICONS + 1];
+	int all_sizes[IDENTITY_N_ICONS + 1];
+	const char *types[IDENTITY_N_ICONS + 1];
+	const unsigned char *data[IDENTITY_N_ICONS + 1];
+	size_t lens[IDENTITY_N_ICONS + 1];
+	int rc = 0;
+	for (int i = 0; i <= IDENTITY_N_ICONS; i++)
+		buf_init(&png[i]);
+	for (int i = 0; i < IDENTITY_N_ICONS && rc == 0; i++) {
+		rc = icon_png((const unsigned char *)file->data, file->len, sizes[i], &png[i]);
+		all_sizes[i] = sizes[i];
+		types[i] = "image/png";
+	}
+	if (rc == 0) {
+		icon_ico((const unsigned char *)png[0].data, png[0].len, sizes[0],
+		         &png[IDENTITY_N_ICONS]);
+		all_sizes[IDENTITY_N_ICONS] = 0;
+		types[IDENTITY_N_ICONS] = "image/x-icon";
+		for (int i = 0; i <= IDENTITY_N_ICONS; i++) {
+			data[i] = (const unsigned char *)png[i].data;
+			lens[i] = png[i].len;
+		}
+		rc = identity_icons_save(p->db, IDENTITY_N_ICONS + 1, all_sizes, types, data, lens);
+		if (rc)
+			*why = "The icons could not be saved; please try again.";
+	} else {
+		*why = "The site icon could not be read to make the icons from it.";
+	}
+	for (int i = 0; i <= IDENTITY_N_ICONS; i++)
+		buf_free(&png[i]);
+	return rc;
+}
+
+void admin_settings_identity(struct page *p)
+{
+	static const struct {
+		const char *field, *key, *what;
+	} uploads[] = {
+		{"logo", "site_logo", "logo"},
+		{"icon", "site_icon", "site icon"},
+		{"social", "social_image", "social image"},
+	};
+	const char *names[3] = {NULL, NULL, NULL};
+	const char *why = NULL;
+	int any = 0;
+	for (int i = 0; i < 3; i++) {
+		const struct http_part *file = http_file(p->req, uploads[i].field);
+		if (!file)
+			continue;
+		any = 1;
+		if (store_identity_image(p, file, uploads[i].what, &names[i], &why) != 0) {
+			show_identity_error(p, 422, why);
+			return;
+		}
+		if (i == 1 && make_icons(p, file, &why) != 0) {
+			show_identity_error(p, 422, why);
+			return;
+		}
+	}
+	if (!any) {
+		show_identity_error(p, 422, "Choose a file to upload first.");
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		char err[512];
+		if (names[i] && settings_set(p->db, uploads[i].key, names[i], err, sizeof err) != 0) {
+			show_identity_error(p, 503, "The settings could not be saved; try again.");
+			return;
+		}
+	}
+	web_settings_changed(p->app);
+	admin_done(p, "/admin/settings/identity", "settings");
 }
 
 void admin_settings_show(struct page *p)
@@ -177,5 +348,5 @@ void admin_settings_save(struct page *p)
 		return;
 	}
 	web_settings_changed(p->app);
-	admin_done(p, "/admin/settings", "settings");
+	admin_done(p, "/admin/settings/identity", "settings");
 }

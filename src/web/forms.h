@@ -119,6 +119,15 @@
 	F("role", 20)                         \
 	F("action", 20)
 
+/* The front page's stories in the desk (templates/admin_front.mustache). */
+#define FRONT_FORM(F)                         \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("action", 20)                       \
+	F("article_id", 20)                   \
+	F("position", 6)                      \
+	F("until_date", 10)                   \
+	F("until_time", 5)
+
 /* A static page in the desk (templates/admin_page_editor.mustache). */
 #define PAGE_MAX_TITLE 300
 #define PAGE_MAX_BODY (1024 * 1024)
@@ -154,10 +163,11 @@
 	F("article", FORM_ID_CHARS)
 
 /* The settings (admin_settings.c, one field per row of model/settings.c's
-** table): a CSRF token and at most SETTINGS_FORM_FIELDS fields (checked
-** there at compile time against SETTINGS_N) of at most SETTINGS_VALUE_MAX
-** characters each, named by keys of at most SETTINGS_KEY_MAX. */
-#define SETTINGS_FORM_FIELDS 32
+** table): a CSRF token and at most one field per setting (SETTINGS_N, so
+** a new row in the table widens the limit with it) of at most
+** SETTINGS_VALUE_MAX characters each, named by keys of at most
+** SETTINGS_KEY_MAX. */
+#define SETTINGS_FORM_FIELDS SETTINGS_N
 #define SETTINGS_KEY_MAX 32
 #define SETTINGS_VALUE_MAX SETTING_TEXT_MAX
 #define SETTINGS_BODY_LIMIT                                 \

@@ -1,5 +1,7 @@
 /*
-** page_home.c: the front page, "/" and "/page/N/": the latest articles.
+** page_home.c: the front page, "/": the lead and top stories editors chose
+** (model/front.h), a block per section and the latest stories; and
+** "/page/N/", the older stories page by page.
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -8,7 +10,9 @@
 #include "core/text.h"
 
 #include <string.h>
+#include <time.h>
 #include "model/article.h"
+#include "model/front.h"
 #include "model/listmemo.h"
 #include "model/page.h"
 #include "model/redirect.h"
@@ -104,6 +108,107 @@ static int old_links(struct page *p)
 	return 0;
 }
 
+#define HOME_TOP 4          /* top stories beside the lead */
+#define HOME_SECTION_CARDS 4 /* stories in each section's block */
+#define HOME_SECTIONS 8      /* section blocks at most */
+
+/* 1 if id is among shown[0..n). */
+static int shown_id(const long long *shown, size_t n, long long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (shown[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The first page: the lead and top stories editors chose (model/front.h),
+** a block per section with its newest stories not already shown, and the
+** newest stories as a list (a page of them: /page/2/ goes on from there).  Cached like every listing (DEP_LISTS), and
+** until the first pin in use ends. */
+static void show_front(struct page *p, struct tv *ctx, long long pages)
+{
+	struct arena *a = p->a;
+	long long now = (long long)time(NULL);
+	struct article lead, top[HOME_TOP];
+	size_t n_top = 0;
+	long long next_change = 0;
+	int rc = front_page(p->db, a, now, &lead, top, HOME_TOP, &n_top, &next_change);
+	p->deps.expires_at = next_change;
+	long long shown[1 + HOME_TOP];
+	size_t n_shown = 0;
+	if (rc == 0) {
+		struct tv *one = site_article_list(p, &lead, 1);
+		struct tv *card = one->items[0];
+		site_card_image_sizes(card, "(max-width: 700px) 100vw, 760px", 0);
+		tv_set(a, ctx, "lead", card);
+		shown[n_shown++] = lead.id;
+		struct tv *tops = site_article_list(p, top, n_top);
+		for (size_t i = 0; i < n_top; i++) {
+			site_card_image_sizes(tops->items[i], "(max-width: 700px) 100vw, 240px", 0);
+			shown[n_shown++] = top[i].id;
+		}
+		tv_set(a, ctx, "top", tops);
+		tv_set_bool(a, ctx, "has_top", n_top > 0);
+	}
+
+	/* A block per section: its newest stories, none shown above. */
+	size_t n_sections;
+	struct term *sections = section_published(p->db, a, &n_sections);
+	struct tv *blocks = tv_list(a);
+	for (size_t i = 0; i < n_sections && blocks->len < HOME_SECTIONS; i++) {
+		struct article_scope scope = {SCOPE_SECTION, sections[i].id, 0, 0};
+		size_t n;
+		struct article *list = listmemo_page(p->app->memo, p->db, a, &scope, 0,
+		                                     HOME_SECTION_CARDS + HOME_TOP + 1, &n);
+		struct article keep[HOME_SECTION_CARDS];
+		size_t n_keep = 0;
+		for (size_t k = 0; k < n && n_keep < HOME_SECTION_CARDS; k++)
+			if (!shown_id(shown, n_shown, list[k].id))
+				keep[n_keep++] = list[k];
+		if (n_keep == 0)
+			continue;
+		struct tv *block = tv_map(a);
+		tv_set_str(a, block, "name", sections[i].name);
+		tv_set_str(a, block, "url",
+		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
+		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", sections[i].id));
+		struct tv *cards = site_article_list(p, keep, n_keep);
+		for (size_t k = 0; k < n_keep; k++)
+			site_card_image_sizes(cards->items[k], "(max-width: 700px) 100vw, 300px", 1);
+		tv_set(a, block, "articles", cards);
+		tv_push(a, blocks, block);
+	}
+	tv_set(a, ctx, "section_blocks", blocks);
+
+	/* "Latest": the newest stories, whatever is shown above. */
+	size_t n_latest;
+	struct article_scope all = {SCOPE_ALL, 0, 0, 0};
+	struct article *latest = listmemo_page(p->app->memo, p->db, a, &all, 0,
+	                                       p->app->settings.posts_per_page, &n_latest);
+	/* Headlines only: no photo is shown here, so none is looked up (each
+	** card's picture is a read of its variants). */
+	struct tv *items = tv_list(a);
+	for (size_t k = 0; k < n_latest; k++) {
+		const struct article *r = &latest[k];
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "headline", r->headline);
+		tv_set_str(a, it, "url", site_article_path(p, r->published_at, r->slug));
+		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)r->published_at));
+		tv_set_str(a, it, "date_long", site_date(p, (time_t)r->published_at));
+		if (r->section_id) {
+			struct tv *sec = tv_map(a);
+			tv_set_str(a, sec, "name", r->section_name);
+			tv_set(a, it, "section", sec);
+		} else {
+			tv_set_bool(a, it, "section", 0);
+		}
+		tv_push(a, items, it);
+	}
+	tv_set(a, ctx, "latest", items);
+	tv_set_bool(a, ctx, "has_latest", n_latest > 0);
+	site_pagination(p, ctx, "/", 1, pages);
+}
+
 static void show(struct page *p)
 {
 	if (p->req->n_params == 0 && old_links(p))
@@ -121,13 +226,18 @@ static void show(struct page *p)
 		site_not_found(p);
 		return;
 	}
+	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
+	p->deps.flags = DEP_LISTS;
+	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
+	if (page == 1) {
+		show_front(p, ctx, pages);
+		site_render(p, 200, "home", ctx);
+		return;
+	}
 	size_t n;
 	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &all, (page - 1) * per, per,
 	                                     &n);
-	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
-	p->deps.flags = DEP_LISTS;
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
-	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	site_pagination(p, ctx, "/", page, pages);
 	site_render(p, 200, "home", ctx);
 }

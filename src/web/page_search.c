@@ -80,12 +80,9 @@ static void show(struct page *p)
 	struct tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		const struct article *r = &hits[i].article;
-		struct tv *item = tv_map(a);
-		tv_set_str(a, item, "headline", typography_text_str(a, r->headline));
-		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
-		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
-		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
-		tv_set_str(a, item, "author_name", r->author_name);
+		/* A card as every listing has (photo, section), with the snippet. */
+		struct tv *item = site_article_list(p, r, 1)->items[0];
+		site_card_image_sizes(item, "(max-width: 700px) 30vw, 200px", i > 2);
 		tv_set(a, item, "snippet", snippet_html(a, hits[i].snippet));
 		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, "160px", i >= 2,
 		                            site_article_path(p, r->published_at, r->slug));

@@ -68,6 +68,10 @@ static const struct route routes[] = {
 	{"GET",  "/media/{file}",             page_media,        0, 0, NULL},
 	{"GET",  "/corrections/",             page_corrections_show, PAGE_CACHED, 0, NULL},
 	{"GET",  "/corrections/page/{n}/",    page_corrections_show, PAGE_CACHED, 0, NULL},
+	{"GET",  "/favicon.ico",              page_favicon,      0, 0, NULL},
+	{"GET",  "/icon-{n}.png",             page_icon,         0, 0, NULL},
+	{"GET",  "/site.webmanifest",         page_manifest,     0, 0, NULL},
+	{"GET",  "/identity.css",             page_identity_css, 0, 0, NULL},
 	{"GET",  "/search/",                  page_search,       0, 0, NULL},
 	{"GET",  "/search/page/{n}/",         page_search,       0, 0, NULL},
 
@@ -156,6 +160,11 @@ static const struct route routes[] = {
 	                                      admin_page_refuse},
 	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
 
+	/* The front page: lead and top stories (editors and administrators). */
+	{"GET",  "/admin/front/",             admin_front_show,      E, 0, NULL},
+	{"POST", "/admin/front/",             admin_front_post,      E | CSRF, FORM_BODY_LIMIT(FRONT_FORM),
+	                                      NULL},
+
 	/* Moderation. */
 	{"GET",  "/admin/sections/",          admin_sections_list,   E, 0, NULL},
 	{"POST", "/admin/sections/",          admin_section_save,    E | CSRF, FORM_BODY_LIMIT(SECTION_FORM), NULL},
@@ -196,6 +205,8 @@ static const struct route routes[] = {
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
+	{"GET",  "/admin/settings/identity",  admin_settings_identity_show, ADM, 0, NULL},
+	{"POST", "/admin/settings/identity",  admin_settings_identity, ADM | CSRF, BODY_UPLOAD, NULL},
 	{"GET",  "/admin/users/",             admin_users_list,      ADM, 0, NULL},
 	{"POST", "/admin/users/",             admin_users_add,       ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
 	                                      NULL},

@@ -5,12 +5,14 @@
 ** need no cleverness, and keeps the promise "within a second".  Every few
 ** seconds (and at start) it also deletes for good the articles trashed
 ** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is).
+** The same tick ends front-page pins whose time has come (model/front.h).
 */
 #include "web/scheduler.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "model/front.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -38,6 +40,10 @@ static void publish_due(struct db_pool *pool)
 		gone = article_purge_trash(db, (long long)time(NULL));
 		purged = time(NULL);
 	}
+	/* A front-page pin that ended is deleted, so the change log (and the
+	** page cache with it) hears of it; pages also stop showing it at its
+	** time by themselves (their entry expires then). */
+	front_expire(db, (long long)time(NULL));
 	/* Keep the change log short: servers read it within moments. */
 	static time_t pruned;
 	if (time(NULL) - pruned > 60) {

@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/byline.h"
+#include "model/identity.h"
 #include "model/listmemo.h"
 #include "model/menu.h"
 #include "model/page.h"
@@ -398,6 +399,53 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 	return n > 0;
 }
 
+struct footer_links {
+	struct arena *a; /* the request's */
+	struct tv *list; /* of {label, url} */
+};
+
+static void footer_link(void *ctx, const char *label, const char *url)
+{
+	struct footer_links *f = ctx;
+	struct tv *item = tv_map(f->a);
+	tv_set_str(f->a, item, "label", label);
+	tv_set_str(f->a, item, "url", url);
+	tv_push(f->a, f->list, item);
+}
+
+/* The identity settings as the layout shows them: site.logo {url, width,
+** height}, the accent stylesheet (when not the theme's own colour), icons,
+** footer text and links.  Every value is checked again as it is shown
+** (settings_check): a row edited by hand in the database shows nothing. */
+static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
+{
+	struct arena *a = p->a;
+	const struct settings *s = &p->app->settings;
+	char why[160];
+	int w, h;
+	if (*s->site_logo &&
+	    settings_check(settings_def("site_logo"), s->site_logo, why, sizeof why) == 0 &&
+	    identity_image_size(p->db, s->site_logo, &w, &h) == 0 && w > 0 && h > 0) {
+		struct tv *logo = tv_map(a);
+		tv_set_str(a, logo, "url", arena_printf(a, "/media/%s", s->site_logo));
+		/* Shown 48 pixels high (style.css); the attributes keep the shape. */
+		tv_set_int(a, logo, "width", (long long)w * 48 / h > 0 ? (long long)w * 48 / h : 1);
+		tv_set_int(a, logo, "height", 48);
+		tv_set(a, site, "logo", logo);
+	} else {
+		tv_set_bool(a, site, "logo", 0);
+	}
+	const char *accent = site_accent(p);
+	if (strcmp(accent, settings_def("accent_color")->def) != 0)
+		tv_set_str(a, ctx, "identity_css", arena_printf(a, "/identity.css?v=%s", accent + 1));
+	tv_set_bool(a, site, "has_icon", *s->site_icon != 0);
+	tv_set_str(a, site, "footer_text", s->footer_text);
+	struct footer_links f = {a, tv_list(a)};
+	settings_links(a, s->footer_links, footer_link, &f);
+	tv_set(a, site, "footer_links", f.list);
+	tv_set_bool(a, site, "has_footer_links", f.list->len > 0);
+}
+
 struct tv *site_context(struct page *p, const char *title)
 {
 	struct arena *a = p->a;
@@ -412,6 +460,7 @@ struct tv *site_context(struct page *p, const char *title)
 	tv_set_int(a, site, "year", year);
 	tv_set(a, ctx, "site", site);
 	tv_set_str(a, ctx, "css_url", p->app->css_url ? p->app->css_url : "/static/style.css");
+	site_identity(p, ctx, site);
 	if (title && *title)
 		tv_set_str(a, ctx, "title", arena_printf(a, "%s – %s", title, s->site_title));
 	else
@@ -446,7 +495,15 @@ struct tv *site_context(struct page *p, const char *title)
 	struct tv *og = tv_map(a);
 	tv_set_str(a, og, "type", "website");
 	tv_set_str(a, og, "title", title && *title ? title : s->site_title);
-	tv_set_str(a, og, "image", arena_printf(a, "%s/static/logo.png", base));
+	/* The fallback social image: the one chosen, else the site icon. */
+	const char *social = "/static/logo.png";
+	char why[160];
+	if (*s->social_image &&
+	    settings_check(settings_def("social_image"), s->social_image, why, sizeof why) == 0)
+		social = arena_printf(a, "/media/%s", s->social_image);
+	else if (*s->site_icon)
+		social = "/icon-512.png";
+	tv_set_str(a, og, "image", arena_printf(a, "%s%s", base, social));
 	tv_set_bool(a, og, "article", 0);
 	tv_set(a, ctx, "og", og);
 	tv_set_str(a, ctx, "twitter_card", "summary");
@@ -624,6 +681,8 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "headline", r->headline);
 		tv_set_str(a, item, "dek", r->dek);
 		tv_set_str(a, item, "url", site_article_path(p, r->published_at, r->slug));
+		/* The same, under a name an image's own url does not hide. */
+		tv_set(a, item, "link", tv_get(item, "url"));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
 		tv_set_str(a, item, "author_name", r->author_name);

@@ -322,6 +322,13 @@ void page_static(struct page *p);
 void comment_form_post(struct page *p);
 void comment_form_refuse(struct page *p, int status, const char *why);
 void page_media(struct page *p);
+/* page_identity.c: icons, manifest and the accent colour's stylesheet. */
+void page_favicon(struct page *p);
+void page_icon(struct page *p);
+void page_manifest(struct page *p);
+void page_identity_css(struct page *p);
+/* The accent colour "#rrggbb": the setting's when valid, else the default. */
+const char *site_accent(struct page *p);
 void page_search(struct page *p);
 void page_archive_section(struct page *p);
 void page_archive_tag(struct page *p);
@@ -401,6 +408,9 @@ void admin_dictionary_add(struct page *p);
 void admin_revisions_list(struct page *p);
 void admin_revision_show(struct page *p);
 void admin_revision_restore(struct page *p);
+/* admin_front.c: the front page's lead and top stories. */
+void admin_front_show(struct page *p);
+void admin_front_post(struct page *p);
 void admin_comments_list(struct page *p);
 void admin_comments_bulk(struct page *p);
 void admin_comment_show(struct page *p);
@@ -420,6 +430,9 @@ void admin_profile_refuse(struct page *p, int status, const char *why);
 void admin_settings_show(struct page *p);
 void admin_settings_save(struct page *p);
 void admin_settings_refuse(struct page *p, int status, const char *why);
+/* The logo, site icon and social image uploads (Settings > Site identity). */
+void admin_settings_identity(struct page *p);
+void admin_settings_identity_show(struct page *p);
 /* admin_tools.c: Tools (administrators): WordPress import and export. */
 void admin_tools_show(struct page *p);
 void admin_tools_import_show(struct page *p);

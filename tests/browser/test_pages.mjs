@@ -150,6 +150,8 @@ const ADMIN = [
   ['media', () => '/admin/media/'],
   ['profile', () => '/admin/profile'],
   ['settings', () => '/admin/settings'],
+  ['settings: logo and icons', () => '/admin/settings/identity'],
+  ['front page', () => '/admin/front/'],
   ['users', () => '/admin/users/'],
   // Issue 15: the structure screens and the trash.
   ['sections', () => '/admin/sections/'],

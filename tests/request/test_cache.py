@@ -224,8 +224,11 @@ def desk_fields(s, aid):
     pub = s.sql("SELECT published_at FROM articles WHERE id=?", aid)[0][0]
     zone = site_zone(s)
     d = datetime.fromtimestamp(pub, zone) if pub else None
+    # The featured image the form shows selected (the demo's articles have one).
+    media, alt = s.sql("SELECT COALESCE(featured_media_id, ''), featured_alt FROM articles"
+                       " WHERE id=?", aid)[0]
     return {"headline": hl, "slug": slug, "dek": dek, "body": src, "status": status,
-            "tags": tags, "section": str(sec),
+            "tags": tags, "section": str(sec), "featured_media": str(media), "featured_alt": alt,
             "publish_date": d.strftime("%Y-%m-%d") if d else "",
             "publish_time": d.strftime("%H:%M") if d else ""}
 

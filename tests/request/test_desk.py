@@ -70,6 +70,8 @@ TABLE = [
     ("POST", "/admin/comments/", EDITOR),
     ("GET", "/admin/comments/{cid}/", EDITOR),
     ("POST", "/admin/comments/{cid}/", EDITOR),
+    ("GET", "/admin/front/", EDITOR),
+    ("POST", "/admin/front/", EDITOR),
     ("GET", "/admin/media/", AUTHOR),
     ("POST", "/admin/media/", AUTHOR),
     ("GET", "/admin/media/{mid}/", AUTHOR),
@@ -82,6 +84,8 @@ TABLE = [
     ("POST", "/admin/profile", CONTRIB),
     ("GET", "/admin/settings", ADMIN),
     ("POST", "/admin/settings", ADMIN),
+    ("GET", "/admin/settings/identity", ADMIN),
+    ("POST", "/admin/settings/identity", ADMIN),
     ("GET", "/admin/users/", ADMIN),
     ("POST", "/admin/users/", ADMIN),
     ("POST", "/admin/users/{uid}/", ADMIN),
@@ -325,8 +329,16 @@ def snapshot(s):
         "autosaves": "SELECT group_concat(COALESCE(article_id, 0) || ':' || user_id || ':' ||"
                      " body_src, '|') FROM autosaves",
         "words": "SELECT group_concat(word, '|') FROM site_words",
+        "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
+                 " FROM front_picks",
+        "icons": "SELECT count(*) FROM site_icons",
     }
     return {k: s.sql(v) for k, v in q.items()}
+
+
+def published_id(s):
+    """A published article (the front page takes only those)."""
+    return s.sql("SELECT id FROM articles WHERE status = 'published' ORDER BY id LIMIT 1")[0][0]
 
 
 def snapshot_diff(a, b):
@@ -1408,7 +1420,7 @@ def matrix(s, people, arts):
             return base + [("bulk_action", "approve"), ("ids", str(cb))]
         if path.startswith("/admin/comments/"):
             return base + [("action", "approve")]
-        if path == "/admin/media/":
+        if path == "/admin/media/" or path == "/admin/settings/identity":
             return base
         if path == "/admin/media/pick":
             return base + [("return", "/admin/articles/new"), ("pick", "featured"),
@@ -1418,6 +1430,8 @@ def matrix(s, people, arts):
                            ("copyright", ""), ("alt", "")]
         if path.startswith("/admin/media/"):
             return base
+        if path == "/admin/front/":
+            return base + [("action", "top"), ("article_id", str(published_id(s)))]
         if path == "/admin/profile":
             w = who or people["admin"]
             row = s.sql("SELECT display_name, slug FROM users WHERE id=?", w.id)[0]
@@ -1476,6 +1490,7 @@ def matrix(s, people, arts):
         ("POST", "/admin/media/{mid}/"): 303, ("POST", "/admin/media/{mid}/replace"): 422,
         ("POST", "/admin/media/{mxid}/delete"): 303, ("POST", "/admin/media/pick"): 200,
         ("POST", "/admin/dictionary/"): 303,
+        ("POST", "/admin/front/"): 303, ("POST", "/admin/settings/identity"): 422,
     }
     pid = new_page(s, "matrix")
     s.sql("INSERT INTO sections(name, slug) VALUES ('Matrix kept', 'matrix-kept')")
@@ -1625,6 +1640,9 @@ def csrf(s, people, arts):
                                        ("pick", "featured"), ("headline", "Forged")]),
         ("/admin/dictionary/", lambda: [("csrf", admin.csrf), ("word", "forgedword"),
                                         ("article", "")]),
+        ("/admin/front/", lambda: [("csrf", admin.csrf), ("action", "lead"),
+                                   ("article_id", str(published_id(s)))]),
+        ("/admin/settings/identity", lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

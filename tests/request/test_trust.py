@@ -372,6 +372,8 @@ def migration():
                           "DROP TRIGGER changes_hold; DROP TABLE changes_held;"
                           "DROP TABLE autosaves;"
                           "DROP INDEX articles_featured;"
+                          "DROP TRIGGER articles_sticky; DROP INDEX articles_sticky_pub;"
+                          "DROP TABLE front_picks; DROP TABLE site_icons;"
                           "DROP TABLE media_variants; DROP INDEX media_variants_todo;"
                           "ALTER TABLE media DROP COLUMN variants_at;"
                           "DROP TABLE site_words; DROP TABLE article_findings;"

@@ -27,6 +27,7 @@
 #include "render/markdown.h"
 #include "model/import.h"
 #include "model/export.h"
+#include "model/front.h"
 #include "model/page.h"
 #include "model/redirect.h"
 #include "model/schema.h"
@@ -2363,6 +2364,125 @@ static void test_export(void)
 	fresh_close(&f);
 }
 
+/* Site identity settings (issue 13): the accent colour is #rrggbb only, an
+** image is a media name, footer links are "Label | URL" with http(s) or a
+** path of the site; settings_links() reads back only good lines. */
+static void collect_link(void *ctx, const char *label, const char *url)
+{
+	struct buf *b = ctx;
+	buf_printf(b, "[%s=%s]", label, url);
+}
+
+static void test_identity_settings(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[512];
+	static const char *const bad_colors[] = {"red", "#12345", "#1234567", "#12345g", "123456",
+	                                         "#123456;}", "</style>", "#12 456", ""};
+	for (size_t i = 0; i < sizeof bad_colors / sizeof *bad_colors; i++)
+		CHECK(settings_set(db, "accent_color", bad_colors[i], err, sizeof err) == -1);
+	CHECK_STR(settings_get(db, a, "accent_color"), "#9a1b1b");
+	CHECK(settings_set(db, "accent_color", "#0A5c36", err, sizeof err) == 0);
+
+	char name[80];
+	snprintf(name, sizeof name, "%064d.png", 0);
+	CHECK(settings_set(db, "site_logo", name, err, sizeof err) == 0);
+	CHECK(settings_set(db, "site_logo", "", err, sizeof err) == 0);
+	static const char *const bad_names[] = {"../etc/passwd", "logo.png", "x.svg",
+	    "0000000000000000000000000000000000000000000000000000000000000000.svg",
+	    "000000000000000000000000000000000000000000000000000000000000000.png",
+	    "AAAA000000000000000000000000000000000000000000000000000000000000.png"};
+	for (size_t i = 0; i < sizeof bad_names / sizeof *bad_names; i++)
+		CHECK(settings_set(db, "site_logo", bad_names[i], err, sizeof err) == -1);
+
+	static const char *const bad_links[] = {"Evil | javascript:alert(1)", "Evil | //evil.example",
+	    "Evil | /\\evil.example", "No bar", " | /x", "X | ", "Q | https://x.example/\"a",
+	    "X | data:text/html,hi"};
+	for (size_t i = 0; i < sizeof bad_links / sizeof *bad_links; i++)
+		CHECK(settings_set(db, "footer_links", bad_links[i], err, sizeof err) == -1);
+	const char *good = "About us | /about-us/\r\n\nContact  |  https://example.com/c?x=1 \n";
+	CHECK(settings_set(db, "footer_links", good, err, sizeof err) == 0);
+	struct buf b = BUF_INIT;
+	settings_links(a, good, collect_link, &b);
+	CHECK_STR(buf_cstr(&b), "[About us=/about-us/][Contact=https://example.com/c?x=1]");
+	buf_reset(&b);
+	settings_links(a, "Evil | javascript:x\nOk | /ok/", collect_link, &b);
+	CHECK_STR(buf_cstr(&b), "[Ok=/ok/]");
+	buf_free(&b);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* The front page (issue 13): the chosen lead and top stories in order,
+** then sticky ones, then the newest; pins that end count for nothing and
+** front_expire() deletes them; only published articles go on it. */
+static void test_front_page(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	long long ann = author_ensure(db, a, "Ann", NULL, NULL);
+	long long id[7];
+	for (int i = 0; i < 7; i++)
+		id[i] = make_article(db, a, arena_printf(a, "Story %d", i), ann, 0, 1000 + i, NULL,
+		                     NULL, 0);
+	long long draft = make_article(db, a, "Draft", ann, 0, 0, "draft", NULL, 0);
+	struct article lead, top[4];
+	size_t n;
+	long long next;
+	char err[256];
+	long long now = 10000;
+
+	/* Nothing chosen: the newest leads. */
+	CHECK(front_page(db, a, now, &lead, top, 4, &n, &next) == 0);
+	CHECK(lead.id == id[6] && n == 4 && top[0].id == id[5] && top[3].id == id[2] && next == 0);
+
+	/* Chosen: lead 1; top 3 then 0 (by position); then the newest. */
+	CHECK(front_set(db, id[1], FRONT_LEAD, 0, 0, now, err, sizeof err) == 0);
+	CHECK(front_set(db, id[0], FRONT_TOP, 2, now + 50, now, err, sizeof err) == 0);
+	CHECK(front_set(db, id[3], FRONT_TOP, 1, 0, now, err, sizeof err) == 0);
+	CHECK(front_page(db, a, now, &lead, top, 4, &n, &next) == 0);
+	CHECK(lead.id == id[1] && n == 4 && top[0].id == id[3] && top[1].id == id[0] &&
+	      top[2].id == id[6] && top[3].id == id[5]);
+	CHECK(next == now + 50);
+
+	/* A sticky story comes before the newest. */
+	db_exec(db, "UPDATE articles SET is_sticky = 1 WHERE headline = 'Story 2'");
+	CHECK(front_page(db, a, now, &lead, top, 4, &n, NULL) == 0);
+	CHECK(top[2].id == id[2] && top[3].id == id[6]);
+
+	/* The pin ends: it counts for nothing, and front_expire() deletes it. */
+	CHECK(front_page(db, a, now + 50, &lead, top, 4, &n, &next) == 0);
+	CHECK(top[0].id == id[3] && top[1].id == id[2] && next == 0);
+	CHECK(front_expire(db, now + 49) == 0);
+	CHECK(front_expire(db, now + 50) == 1);
+	size_t k;
+	front_picks(db, a, 0, &k);
+	CHECK(k == 2);
+
+	/* A new lead moves the old lead to the first top story. */
+	CHECK(front_set(db, id[4], FRONT_LEAD, 0, 0, now, err, sizeof err) == 0);
+	CHECK(front_page(db, a, now, &lead, top, 4, &n, NULL) == 0);
+	CHECK(lead.id == id[4] && top[0].id == id[1] && top[1].id == id[3]);
+
+	/* Refused: a draft, an unknown article, a pin already ended. */
+	CHECK(front_set(db, draft, FRONT_TOP, 0, 0, now, err, sizeof err) == -1);
+	CHECK(strstr(err, "publish it first") != NULL);
+	CHECK(front_set(db, 999999, FRONT_TOP, 0, 0, now, err, sizeof err) == -1);
+	CHECK(front_set(db, id[5], FRONT_TOP, 0, now, now, err, sizeof err) == -1);
+	CHECK(strstr(err, "already passed") != NULL);
+
+	/* Taken off; an unpublished pick is not shown. */
+	CHECK(front_remove(db, id[4]) == 0);
+	db_exec(db, "UPDATE articles SET status = 'draft' WHERE headline = 'Story 1'");
+	CHECK(front_page(db, a, now, &lead, top, 4, &n, NULL) == 0);
+	CHECK(lead.id == id[2] && top[0].id == id[3]);
+	fresh_close(&f);
+	arena_free(a);
+}
+
 int main(void)
 {
 	log_set_verbose(0);
@@ -2372,6 +2492,8 @@ int main(void)
 	test_schema();
 	test_settings();
 	test_settings_set_checks_every_key();
+	test_identity_settings();
+	test_front_page();
 	test_status_names();
 	test_author();
 	test_article_create();
