@@ -112,22 +112,34 @@ static const char DESK_CSP[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
+/* "/static/NAME?v=ETAG": a desk script's address, which changes with its
+** bytes (so it may be cached long). */
+static const char *static_url(struct page *p, const char *name)
+{
+	for (size_t i = 0; i < p->app->n_statics; i++)
+		if (!strcmp(p->app->statics[i].name, name))
+			return arena_printf(p->a, "/static/%s?v=%s", name, p->app->statics[i].etag);
+	return arena_printf(p->a, "/static/%s", name);
+}
+
 void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 {
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
-	/* Only the pages that use it load desk.js (the editor); the others
-	** stay script-free under the same policy. */
+	/* Only the pages that use them load the desk's scripts: desk.js on the
+	** editor, media-picker.js on the editor and the media library's pages;
+	** the others stay script-free under the same policy. */
 	http_resp_header(p->resp, "Content-Security-Policy", DESK_CSP);
-	if (!strcmp(name, "admin_editor")) {
-		const char *js = "/static/desk.js";
-		for (size_t i = 0; i < p->app->n_statics; i++)
-			if (!strcmp(p->app->statics[i].name, "desk.js"))
-				js = arena_printf(p->a, "/static/desk.js?v=%s", p->app->statics[i].etag);
-		tv_set_str(p->a, ctx, "desk_js_url", js);
-	} else {
+	int editor = !strcmp(name, "admin_editor");
+	int media = !strncmp(name, "admin_media", 11);
+	if (editor)
+		tv_set_str(p->a, ctx, "desk_js_url", static_url(p, "desk.js"));
+	else
 		tv_set_bool(p->a, ctx, "desk_js_url", 0);
-	}
+	if (editor || media)
+		tv_set_str(p->a, ctx, "picker_js_url", static_url(p, "media-picker.js"));
+	else
+		tv_set_bool(p->a, ctx, "picker_js_url", 0);
 	site_render(p, status, name, ctx);
 }
 

@@ -628,6 +628,21 @@ void site_typeset(struct arena *a, struct article *art)
 		art->body_html = typography_html_str(a, art->body_html);
 }
 
+/* A photo's credit as printed under it: "Photo: Jane Doe/Agency", unless the
+** credit already names what it credits ("Illustration: …", "Graphic: …",
+** "Photo: …": one word and a colon), which is printed as it is. */
+const char *site_credit_line(struct arena *a, const char *credit)
+{
+	if (!credit || !*credit)
+		return "";
+	size_t k = 0;
+	while (credit[k] && credit[k] != ':' && credit[k] != ' ' && k < 24)
+		k++;
+	if (k > 0 && credit[k] == ':')
+		return credit;
+	return arena_printf(a, "Photo: %s", credit);
+}
+
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
                       int lazy, const char *link)
 {
@@ -645,6 +660,7 @@ struct tv *site_image(struct page *p, long long media_id, const char *alt, const
 	tv_set_str(a, img, "sizes", sizes);
 	tv_set_str(a, img, "caption", pic.caption);
 	tv_set_str(a, img, "credit", pic.credit);
+	tv_set_str(a, img, "credit_line", site_credit_line(a, pic.credit));
 	tv_set_bool(a, img, "has_caption", *pic.caption || *pic.credit);
 	tv_set_bool(a, img, "lazy", lazy);
 	tv_set_str(a, img, "link", link ? link : "");

@@ -194,6 +194,10 @@ void page_corrections_show(struct page *p);
 void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 #define SITE_CARD_SIZES "(min-width: 1000px) 300px, (min-width: 600px) 45vw, 100vw"
 
+/* A photo's credit line: "Photo: " and the credit, or the credit alone when
+** it begins with its own label ("Illustration: …").  "" for none. */
+const char *site_credit_line(struct arena *a, const char *credit);
+
 /* The `image` object templates show with {{> picture}}: {url, width, height,
 ** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
 ** (url the original, srcset/srcset_webp only variants already made, ""

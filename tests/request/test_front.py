@@ -98,6 +98,12 @@ def main():
                                      re.search(r'alt="[^"]+"', t) for t in imgs),
               "cards show photos with width, height and alt", imgs[:2])
         check('href="/page/2/"' in r.text, "Latest links to older stories")
+        # A credit that names what it credits is printed once, not "Photo: Illustration: …".
+        a = s.get("/2026/10/22/council-approves-city-budget/")
+        check('<span class="credit">Illustration: Byline demo</span>' in a.text and
+              "Photo: Illustration" not in a.text,
+              "a demo photo's credit reads 'Illustration: Byline demo'",
+              re.findall(r'<span class="credit">[^<]*</span>', a.text))
 
         # Who may choose: editors and administrators only.
         people = {role: person(s, role) for role in

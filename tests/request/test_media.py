@@ -487,8 +487,14 @@ def picker(s, p, did):
           "tide-1" not in r.text, "GET picker searches")
     ed = D.get(s, "/admin/articles/new", who=contrib).text
     check('formaction="/admin/media/pick"' in ed and 'data-media-pick="featured"' in ed and
-          'data-media-pick="body"' in ed and '<script src="/static/media-picker.js" defer>' in ed,
+          'data-media-pick="body"' in ed and
+          re.search(r'<script src="/static/media-picker\.js\?v=[0-9a-f]+" defer>', ed),
           "the editor has both picker buttons and loads the script")
+    # Desk pages that pick no image load no script (the inbox, the dashboard).
+    for path in ("/admin/", "/admin/comments/"):
+        page = D.get(s, path, who=contrib).text
+        check("<script" not in page.replace('<script type="application/ld+json">', ""),
+              "%s loads no script" % path)
     r = s.get("/static/media-picker.js")
     check(r.status == 200 and "javascript" in (r.header("Content-Type") or ""),
           "the script is served from our origin")
