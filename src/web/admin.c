@@ -60,6 +60,11 @@ static const struct {
 	{"word-added", "Added to the site's dictionary; the article is checked again."},
 };
 
+long long admin_comment_scope(struct page *p)
+{
+	return comment_can_moderate(p->user->role, p->user->id, 0) ? 0 : p->user->id;
+}
+
 long long admin_param_id(struct page *p, int i)
 {
 	long long id;
@@ -82,8 +87,11 @@ struct tv *admin_context(struct page *p, const char *title)
 	tv_set(a, ctx, "user", u);
 	tv_set_str(a, ctx, "csrf", p->session->csrf);
 	tv_set_str(a, ctx, "heading", title);
-	if (p->user->role >= ROLE_EDITOR) {
-		long long n = comment_count_pending(p->db);
+	/* Comments: editors moderate all, authors those on their own articles
+	** (comment_can_moderate()). */
+	tv_set_bool(a, ctx, "may_moderate", p->user->role >= ROLE_AUTHOR);
+	if (p->user->role >= ROLE_AUTHOR) {
+		long long n = comment_count_pending(p->db, admin_comment_scope(p));
 		tv_set_int(a, ctx, "pending_count", n);
 		tv_set_bool(a, ctx, "has_pending", n > 0);
 	}
@@ -128,6 +136,19 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 		tv_set_bool(p->a, ctx, "desk_js_url", 0);
 	}
 	site_render(p, status, name, ctx);
+}
+
+void admin_forbidden(struct page *p, const char *why)
+{
+	struct tv *ctx = admin_context(p, "Not allowed");
+	tv_set_str(p->a, ctx, "message", why);
+	/* Never back to the refused page itself (a GET would loop). */
+	const char *back = site_back(p, "/admin/");
+	if (!strcmp(p->req->method, "GET") && !strcmp(back, p->req->path))
+		back = "/admin/";
+	tv_set_str(p->a, ctx, "back", back);
+	site_sent_fields(p, ctx);
+	admin_render(p, 403, "admin_forbidden", ctx);
 }
 
 void admin_done(struct page *p, const char *path, const char *notice)
