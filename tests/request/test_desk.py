@@ -1488,6 +1488,53 @@ def moderation_rights(s, people, arts):
           "a refused desk form keeps what was typed, on the desk's page", r.status)
     r = get(s, "/admin/settings")
     check(r.status == 303, "signed out: still sent to sign in", r.status)
+    r = get(s, "/admin/", who=author)
+    check("Comments awaiting moderation: %d" % own_pending_now(s, author) in r.text,
+          "the author's dashboard counts the held comments on their own articles")
+    articles_list_rights(s, people, arts)
+
+
+def own_pending_now(s, who):
+    return s.sql("SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+                 " WHERE c.status = 'pending' AND a.author_id = ?", who.id)[0][0]
+
+
+def articles_list_rights(s, people, arts):
+    """The articles list offers each user only what they may do: the edit
+    link, Trash and Unpublish where they may edit or unpublish, Restore and
+    Delete for good in the trash by right."""
+    author, editor, contrib, admin = (people["author"], people["editor"], people["contrib"],
+                                      people["admin"])
+    own, other = arts["main"], arts["editor"]          # the author's, the editor's (published)
+    check(art_row(s, own)[1] == "published" and art_row(s, other)[1] == "published",
+          "both published for the list checks")
+
+    def listed(who, aid):
+        owner = s.sql("SELECT author_id FROM articles WHERE id=?", aid)[0][0]
+        page = get(s, "/admin/articles/?author=%d" % owner, who=who).text
+        return {"edit": 'href="/admin/articles/%d/"' % aid in page,
+                "trash": 'action="/admin/articles/%d/trash"' % aid in page,
+                "unpublish": 'action="/admin/articles/%d/unpublish"' % aid in page}
+    want = {
+        (author, own): {"edit": True, "trash": True, "unpublish": True},
+        (author, other): {"edit": False, "trash": False, "unpublish": False},
+        (contrib, own): {"edit": False, "trash": False, "unpublish": False},
+        (editor, other): {"edit": True, "trash": True, "unpublish": True},
+        (admin, own): {"edit": True, "trash": True, "unpublish": True},
+    }
+    for (who, aid), w in want.items():
+        got = listed(who, aid)
+        check(got == w, "articles list: %s on %s's article offers %s" % (
+            who.email, "the author" if aid == own else "the editor", w), got)
+    # The trash: Restore for who may restore, Delete for good for administrators.
+    gone = new_article(s, author.id, "list-rights-trashed", "published", trashed=True)
+    for who, restore, delete in ((contrib, False, False), (author, True, False),
+                                 (editor, True, False), (admin, True, True)):
+        page = get(s, "/admin/articles/?status=trash", who=who).text
+        got = ('/admin/articles/%d/restore' % gone in page,
+               '/admin/articles/%d/delete' % gone in page)
+        check(got == (restore, delete), "articles trash: %s is offered restore=%s delete=%s"
+              % (who.email, restore, delete), got)
 
 
 # ---------------------------------------------------------------- the matrix
