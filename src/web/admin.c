@@ -142,11 +142,17 @@ void admin_forbidden(struct page *p, const char *why)
 {
 	struct tv *ctx = admin_context(p, "Not allowed");
 	tv_set_str(p->a, ctx, "message", why);
-	/* Never back to the refused page itself (a GET would loop). */
-	const char *back = site_back(p, "/admin/");
-	if (!strcmp(p->req->method, "GET") && !strcmp(back, p->req->path))
-		back = "/admin/";
-	tv_set_str(p->a, ctx, "back", back);
+	/* Back to the page it came from; a refused GET never links to
+	** itself, nor twice to the dashboard. */
+	int is_post = !strcmp(p->req->method, "POST");
+	const char *back = site_back(p, is_post ? "/admin/" : NULL);
+	if (!is_post && back && (!strcmp(back, p->req->path) || !strcmp(back, "/admin/")))
+		back = NULL;
+	tv_set_bool(p->a, ctx, "is_post", is_post);
+	if (back)
+		tv_set_str(p->a, ctx, "back", back);
+	else
+		tv_set_bool(p->a, ctx, "back", 0);
 	site_sent_fields(p, ctx);
 	admin_render(p, 403, "admin_forbidden", ctx);
 }

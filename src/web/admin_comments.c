@@ -58,6 +58,8 @@ static const char *excerpt(struct arena *a, const char *text, size_t max)
 			space = k > 0;
 			continue;
 		}
+		if (*s == '*' || *s == '`')
+			continue; /* Markdown's emphasis and code marks, not text */
 		if (space)
 			out[k++] = ' ';
 		space = 0;
@@ -289,7 +291,8 @@ static void confirm_delete(struct page *p, const struct comment *list, size_t n,
                            const char *back)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Delete comments for good?");
+	struct tv *ctx = admin_context(p, n == 1 ? "Delete this comment for good?"
+	                                         : "Delete these comments for good?");
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
