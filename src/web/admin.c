@@ -140,7 +140,12 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 
 void admin_forbidden(struct page *p, const char *why)
 {
-	struct tv *ctx = admin_context(p, "Not allowed");
+	admin_refusal(p, 403, "Not allowed", why);
+}
+
+void admin_refusal(struct page *p, int status, const char *title, const char *why)
+{
+	struct tv *ctx = admin_context(p, title);
 	tv_set_str(p->a, ctx, "message", why);
 	/* Back to the page it came from; a refused GET never links to
 	** itself, nor twice to the dashboard. */
@@ -154,7 +159,7 @@ void admin_forbidden(struct page *p, const char *why)
 	else
 		tv_set_bool(p->a, ctx, "back", 0);
 	site_sent_fields(p, ctx);
-	admin_render(p, 403, "admin_forbidden", ctx);
+	admin_render(p, status, "admin_forbidden", ctx);
 }
 
 void admin_done(struct page *p, const char *path, const char *notice)

@@ -28,6 +28,10 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx);
 ** site_forbidden() calls it for signed-in staff. */
 void admin_forbidden(struct page *p, const char *why);
 
+/* The same page for another refusal of a desk form (status, a heading
+** title, the sentence why): a 4xx the desk's user reads in the desk. */
+void admin_refusal(struct page *p, int status, const char *title, const char *why);
+
 /* 303 to path with ?done=notice (a key of admin.c's notice table). */
 void admin_done(struct page *p, const char *path, const char *notice);
 

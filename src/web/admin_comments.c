@@ -308,7 +308,7 @@ void admin_comments_bulk(struct page *p)
 	struct arena *a = p->a;
 	const char *action = http_form(p->req, "bulk_action", NULL);
 	if (!action || !known_action(action)) {
-		site_error(p, 400, "Unknown action", "Choose an action from the list.");
+		admin_refusal(p, 400, "Unknown action", "Choose an action from the list.");
 		return;
 	}
 	const char *confirm = http_form(p->req, "confirm", NULL);
@@ -435,14 +435,14 @@ void admin_comment_action(struct page *p)
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	if (!action) {
-		site_error(p, 400, "No action", "Choose what to do with the comment.");
+		admin_refusal(p, 400, "No action", "Choose what to do with the comment.");
 		return;
 	}
 	if (!strcmp(action, "delete")) {
 		/* Only from Spam or Trash, and only once confirmed. */
 		const char *confirm = http_form(p->req, "confirm", NULL);
 		if (c.status != COMMENT_SPAM && c.status != COMMENT_TRASH) {
-			site_error(p, 409, "Not deleted",
+			admin_refusal(p, 409, "Not deleted",
 			           "Only a comment in Spam or Trash can be deleted for good. Move it "
 			           "to the trash first.");
 			return;
@@ -515,8 +515,8 @@ void admin_comment_action(struct page *p)
 	const char *notice = "bulk";
 	enum applied rc = apply(p, &c, action, &notice);
 	if (rc == APPLY_UNKNOWN) {
-		site_error(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
-		                                     "restore or delete.");
+		admin_refusal(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
+		                                        "restore or delete.");
 		return;
 	}
 	if (rc == APPLY_GONE) {
