@@ -39,7 +39,7 @@ static int list(struct db *db, const char *status_name)
 	}
 	struct arena *a = arena_new();
 	size_t n;
-	struct comment *c = comment_list(db, a, status, 100000, 0, &n);
+	struct comment *c = comment_list(db, a, status, 0, 100000, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		printf("%lld\t%s\t%s\t%s <%s>\t%s\t", c[i].id, comment_status_name(c[i].status),
 		       text_date_iso(a, (time_t)c[i].created_at), c[i].author_name,

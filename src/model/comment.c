@@ -70,20 +70,26 @@ static const char sql_threads_before[] =
     "SELECT count(*) FROM comments WHERE article_id = ?1 AND parent_id IS NULL"
     " AND status = 'approved' AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))";
 static const char sql_set_status[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
+/* The moderation reads: the article's author (whose comments an author
+** moderates) and, for a reply, the comment it answers.  ?4 is the article
+** author to keep to, 0 for every article. */
+#define PRIVATE_COLS \
+	", c.author_email, c.ip, a.slug, a.headline, a.published_at, c.user_agent," \
+	" c.spam_reason, a.author_id, COALESCE(p.author_name, ''), COALESCE(p.body, '')," \
+	" COALESCE(p.status, '')"
+#define PRIVATE_FROM \
+	" FROM comments c JOIN articles a ON a.id = c.article_id" \
+	" LEFT JOIN comments p ON p.id = c.parent_id"
 static const char sql_list_all[] =
-    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent, c.spam_reason FROM comments c"
-    " JOIN articles a ON a.id = c.article_id ORDER BY c.created_at DESC, c.id DESC"
+    "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM
+    " WHERE (?4 = 0 OR a.author_id = ?4) ORDER BY c.created_at DESC, c.id DESC"
     " LIMIT ?1 OFFSET ?3";
 static const char sql_list_status[] =
-    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent, c.spam_reason FROM comments c"
-    " JOIN articles a ON a.id = c.article_id WHERE c.status = ?2"
+    "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM
+    " WHERE c.status = ?2 AND (?4 = 0 OR a.author_id = ?4)"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1 OFFSET ?3";
 static const char sql_get[] =
-    "SELECT " PUBLIC_COLS ", c.author_email, c.ip, a.slug, a.headline, a.published_at,"
-    " c.user_agent, c.spam_reason FROM comments c JOIN articles a ON a.id = c.article_id"
-    " WHERE c.id = ?1";
+    "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM " WHERE c.id = ?1";
 /* The comment feeds: public columns plus the article's, never the email or
 ** IP; approved comments on published articles only. */
 static const char sql_recent_site[] =
@@ -97,6 +103,9 @@ static const char sql_recent_article[] =
     " WHERE c.article_id = ?2 AND c.status = 'approved' AND a.status = 'published'"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
 static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
+static const char sql_counts_of[] =
+    "SELECT c.status, count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE a.author_id = ?1 GROUP BY c.status";
 static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
     " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
@@ -298,6 +307,10 @@ static void read_private(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->article_published_at = db_col_int(st, N_PUBLIC_COLS + 4);
 	c->user_agent = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 5));
 	c->spam_reason = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 6));
+	c->article_author_id = db_col_int(st, N_PUBLIC_COLS + 7);
+	c->parent_author = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 8));
+	c->parent_body = arena_strdup(a, db_col_text(st, N_PUBLIC_COLS + 9));
+	c->parent_status = comment_status_parse(db_col_text(st, N_PUBLIC_COLS + 10));
 }
 
 static struct comment *read_all(struct db_stmt *st, struct arena *a, int private_cols,
@@ -661,14 +674,22 @@ int comment_set_status(struct db *db, long long id, enum comment_status status)
 	return db_changes(db) ? 0 : 1;
 }
 
+int comment_can_moderate(enum role role, long long user_id, long long article_author_id)
+{
+	if (role >= ROLE_EDITOR)
+		return 1;
+	return role == ROLE_AUTHOR && user_id != 0 && user_id == article_author_id;
+}
+
 struct comment *comment_list(struct db *db, struct arena *a, enum comment_status status,
-                             int limit, long long offset, size_t *n)
+                             long long author_id, int limit, long long offset, size_t *n)
 {
 	struct db_stmt *st = db_prepare(db, status ? sql_list_status : sql_list_all);
 	db_bind_int(st, 1, limit);
 	if (status)
 		db_bind_text(st, 2, comment_status_name(status));
 	db_bind_int(st, 3, offset);
+	db_bind_int(st, 4, author_id);
 	return read_all(st, a, 1, n);
 }
 
@@ -688,10 +709,12 @@ int comment_get(struct db *db, struct arena *a, long long id, struct comment *ou
 	return rc;
 }
 
-void comment_counts(struct db *db, long long counts[COMMENT_N_STATUSES + 1])
+void comment_counts(struct db *db, long long author_id, long long counts[COMMENT_N_STATUSES + 1])
 {
 	memset(counts, 0, (COMMENT_N_STATUSES + 1) * sizeof *counts);
-	struct db_stmt *st = db_prepare(db, sql_counts);
+	struct db_stmt *st = db_prepare(db, author_id ? sql_counts_of : sql_counts);
+	if (author_id)
+		db_bind_int(st, 1, author_id);
 	while (db_step(st) == DB_ROW)
 		counts[comment_status_parse(db_col_text(st, 0))] = db_col_int(st, 1);
 	db_done(st);
@@ -974,10 +997,15 @@ int comment_render_stale(struct db *db)
 
 static const char sql_count_pending[] =
     "SELECT count(*) FROM comments WHERE status = 'pending'";
+static const char sql_count_pending_of[] =
+    "SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE c.status = 'pending' AND a.author_id = ?1";
 
-long long comment_count_pending(struct db *db)
+long long comment_count_pending(struct db *db, long long author_id)
 {
-	struct db_stmt *st = db_prepare(db, sql_count_pending);
+	struct db_stmt *st = db_prepare(db, author_id ? sql_count_pending_of : sql_count_pending);
+	if (author_id)
+		db_bind_int(st, 1, author_id);
 	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
 	return n;

@@ -8,6 +8,7 @@
 #ifndef BYLINE_MODEL_COMMENT_H
 #define BYLINE_MODEL_COMMENT_H
 
+#include "model/account.h"
 #include "model/status.h"
 
 #include <stddef.h>
@@ -42,6 +43,10 @@ struct comment {
 	long long article_published_at; /* moderation and feed reads only */
 	const char *user_agent;   /* moderation reads only */
 	const char *spam_reason;  /* moderation reads only: why it was held or not */
+	long long article_author_id; /* moderation reads only: the article's author */
+	const char *parent_author; /* moderation reads only: a reply's parent's name, else "" */
+	const char *parent_body;   /* moderation reads only: its Markdown, else "" */
+	enum comment_status parent_status; /* moderation reads only: its status, else NONE */
 };
 
 struct comment_input {
@@ -207,21 +212,37 @@ int comment_moderate(struct db *db, long long id, enum comment_status status);
 struct comment *comment_recent_approved(struct db *db, struct arena *a, long long article_id,
                                         int limit, size_t *n);
 
+/* ---- moderation ---- */
+
+/* May someone of this role (user_id) moderate the comments on an article
+** written by article_author_id: approve, unapprove, spam, trash, restore,
+** edit, reply, delete for good?  The one home of the rule; every way in
+** (the desk's inbox, a comment's screen, bulk actions, the API) asks it.
+** As in WordPress, where moderating a comment is editing it and maps to
+** editing its post: editors and administrators every comment; an author
+** those on the articles they own; contributors none (their articles are
+** never published while theirs to edit).  Co-authors (model/byline.h) do
+** not count: they cannot edit the article either (admin_can_edit()), and a
+** byline credit should not hand out the moderation of strangers' emails. */
+int comment_can_moderate(enum role role, long long user_id, long long article_author_id);
+
 /* Comments for moderators, newest first, optionally of one status
-** (COMMENT_STATUS_NONE for all), with email and IP.  Allocated in a. */
+** (COMMENT_STATUS_NONE for all), with email and IP, the article's author
+** and a reply's parent; only those on author_id's articles unless it is 0.
+** Allocated in a. */
 struct comment *comment_list(struct db *db, struct arena *a, enum comment_status status,
-                             int limit, long long offset, size_t *n);
+                             long long author_id, int limit, long long offset, size_t *n);
 
 /* One comment with everything moderators see.  0, 1 not found, -1 error. */
 int comment_get(struct db *db, struct arena *a, long long id, struct comment *out);
 
 /* Comments per status: counts[COMMENT_PENDING] ... counts[COMMENT_TRASH]
-** (counts[0] unused). */
-void comment_counts(struct db *db, long long counts[COMMENT_N_STATUSES + 1]);
+** (counts[0] unused); only on author_id's articles unless it is 0. */
+void comment_counts(struct db *db, long long author_id, long long counts[COMMENT_N_STATUSES + 1]);
 
 /* Comments held for a moderator (the desk's badge): one index range, not a
-** count of every status. */
-long long comment_count_pending(struct db *db);
+** count of every status; only on author_id's articles unless it is 0. */
+long long comment_count_pending(struct db *db, long long author_id);
 
 /* A moderator's edit (body re-rendered).  0 or -1. */
 int comment_update(struct db *db, long long id, const char *name, const char *email,

@@ -61,6 +61,11 @@ static const struct {
 	{"word-added", "Added to the site's dictionary; the article is checked again."},
 };
 
+long long admin_comment_scope(struct page *p)
+{
+	return comment_can_moderate(p->user->role, p->user->id, 0) ? 0 : p->user->id;
+}
+
 long long admin_param_id(struct page *p, int i)
 {
 	long long id;
@@ -83,8 +88,11 @@ struct tv *admin_context(struct page *p, const char *title)
 	tv_set(a, ctx, "user", u);
 	tv_set_str(a, ctx, "csrf", p->session->csrf);
 	tv_set_str(a, ctx, "heading", title);
-	if (p->user->role >= ROLE_EDITOR) {
-		long long n = comment_count_pending(p->db);
+	/* Comments: editors moderate all, authors those on their own articles
+	** (comment_can_moderate()). */
+	tv_set_bool(a, ctx, "may_moderate", p->user->role >= ROLE_AUTHOR);
+	if (p->user->role >= ROLE_AUTHOR) {
+		long long n = comment_count_pending(p->db, admin_comment_scope(p));
 		tv_set_int(a, ctx, "pending_count", n);
 		tv_set_bool(a, ctx, "has_pending", n > 0);
 	}
@@ -141,6 +149,30 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 	else
 		tv_set_bool(p->a, ctx, "picker_js_url", 0);
 	site_render(p, status, name, ctx);
+}
+
+void admin_forbidden(struct page *p, const char *why)
+{
+	admin_refusal(p, 403, "Not allowed", why);
+}
+
+void admin_refusal(struct page *p, int status, const char *title, const char *why)
+{
+	struct tv *ctx = admin_context(p, title);
+	tv_set_str(p->a, ctx, "message", why);
+	/* Back to the page it came from; a refused GET never links to
+	** itself, nor twice to the dashboard. */
+	int is_post = !strcmp(p->req->method, "POST");
+	const char *back = site_back(p, is_post ? "/admin/" : NULL);
+	if (!is_post && back && (!strcmp(back, p->req->path) || !strcmp(back, "/admin/")))
+		back = NULL;
+	tv_set_bool(p->a, ctx, "is_post", is_post);
+	if (back)
+		tv_set_str(p->a, ctx, "back", back);
+	else
+		tv_set_bool(p->a, ctx, "back", 0);
+	site_sent_fields(p, ctx);
+	admin_render(p, status, "admin_forbidden", ctx);
 }
 
 void admin_done(struct page *p, const char *path, const char *notice)

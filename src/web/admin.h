@@ -23,6 +23,15 @@ const char *admin_time(struct page *p, long long t);
 /* Renders an admin template (never cached: admin pages are private). */
 void admin_render(struct page *p, int status, const char *name, struct tv *ctx);
 
+/* The desk's 403 page, in its layout: why, what was sent (a POST's text
+** fields), and a way back (the page it came from, else the dashboard).
+** site_forbidden() calls it for signed-in staff. */
+void admin_forbidden(struct page *p, const char *why);
+
+/* The same page for another refusal of a desk form (status, a heading
+** title, the sentence why): a 4xx the desk's user reads in the desk. */
+void admin_refusal(struct page *p, int status, const char *title, const char *why);
+
 /* 303 to path with ?done=notice (a key of admin.c's notice table). */
 void admin_done(struct page *p, const char *path, const char *notice);
 
@@ -39,6 +48,11 @@ int admin_can_unpublish(struct page *p, const struct article *art);
 /* May they take it out of the trash?  It comes back with the status it
 ** had, so: editors any; authors their own; contributors none. */
 int admin_can_restore(struct page *p, const struct article *art);
+
+/* Whose articles' comments the signed-in user moderates: 0 for all
+** (editors, administrators), else their own id (authors), as
+** comment_can_moderate() rules. */
+long long admin_comment_scope(struct page *p);
 
 /* The route's id hole number i, or 0. */
 long long admin_param_id(struct page *p, int i);

@@ -7,6 +7,13 @@
 ** theirs).  Bulk actions apply one of those to every ticked comment.  This
 ** is the one place a commenter's email and IP are shown.  Approving or
 ** marking spam teaches the rules (comment_moderate).
+**
+** Who moderates what is comment_can_moderate()'s rule, asked here for
+** every comment a page shows or a form touches: editors all, authors the
+** comments on their own articles (the inbox lists only those).  Deleting
+** for good takes only a comment in Spam or Trash, and only after a page
+** that asks to confirm (no script needed).  A reply is shown with the
+** comment it answers; a bulk action says how many it changed.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -37,6 +44,41 @@ static const struct {
 	{"restore", COMMENT_PENDING, "restored-comment"},
 };
 
+/* The start of a comment's text for a line: whitespace runs made one
+** space, cut at about max bytes on a character's boundary, "…" if cut.
+** Allocated in a. */
+static const char *excerpt(struct arena *a, const char *text, size_t max)
+{
+	size_t len = strlen(text);
+	char *out = arena_alloc(a, (len < max ? len : max) + 4);
+	size_t k = 0;
+	int space = 0;
+	for (const char *s = text; *s && k < max; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') {
+			space = k > 0;
+			continue;
+		}
+		if (*s == '*' || *s == '`')
+			continue; /* Markdown's emphasis and code marks, not text */
+		if (space)
+			out[k++] = ' ';
+		space = 0;
+		if (k < max)
+			out[k++] = *s;
+	}
+	int cut = k >= max;
+	while (cut && k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+		k--; /* a continuation byte: back to the character's start */
+	if (cut && k > 0 && ((unsigned char)out[k - 1] & 0x80))
+		k--; /* the lead byte of the cut character */
+	if (cut) {
+		memcpy(out + k, "…", 3);
+		k += 3;
+	}
+	out[k] = 0;
+	return out;
+}
+
 static struct tv *comment_row(struct page *p, const struct comment *c)
 {
 	struct arena *a = p->a;
@@ -64,8 +106,73 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	tv_set_bool(a, r, "is_spam", c->status == COMMENT_SPAM);
 	tv_set_bool(a, r, "is_trash", c->status == COMMENT_TRASH);
 	tv_set_bool(a, r, "is_staff", c->user_id != 0);
+	tv_set_bool(a, r, "may_delete", c->status == COMMENT_SPAM || c->status == COMMENT_TRASH);
 	tv_set_str(a, r, "reason", c->spam_reason ? c->spam_reason : "");
+	if (c->parent_id) {
+		/* The comment it answers: who, a line of what, and its page here
+		** (one in a status the inbox does not list, e.g. deleted, is "").  */
+		struct tv *par = tv_map(a);
+		tv_set_str(a, par, "author", *c->parent_author ? c->parent_author : "a deleted comment");
+		tv_set_str(a, par, "excerpt", excerpt(a, c->parent_body, 140));
+		tv_set_str(a, par, "url", arena_printf(a, "/admin/comments/%lld/", c->parent_id));
+		tv_set_bool(a, par, "is_held", c->parent_status != COMMENT_APPROVED &&
+		                                   c->parent_status != COMMENT_STATUS_NONE);
+		tv_set_str(a, par, "status", comment_status_name(c->parent_status));
+		tv_set(a, r, "parent", par);
+	} else {
+		tv_set_bool(a, r, "parent", 0);
+	}
 	return r;
+}
+
+/* The words a bulk action's notice ends with, by action. */
+static const struct {
+	const char *action;
+	const char *done;   /* "4 comments <done>" */
+} bulk_words[] = {
+	{"approve", "approved"},
+	{"unapprove", "unapproved"},
+	{"spam", "marked as spam"},
+	{"trash", "moved to the trash"},
+	{"restore", "restored"},
+	{"delete", "deleted for good"},
+};
+
+/* What a bulk action did, from the redirect's ?done=bulk-ACTION&n=N&skipped=M:
+** "4 comments approved", plus those it left and why.  (Plain English
+** singular and plural; the i18n layer owns plural forms.)  NULL if the
+** query is not a bulk notice. */
+static const char *bulk_notice(struct page *p)
+{
+	struct arena *a = p->a;
+	const char *done = http_query(p->req, "done", NULL);
+	if (!done || strncmp(done, "bulk-", 5) != 0)
+		return NULL;
+	const char *words = NULL;
+	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
+		if (!strcmp(done + 5, bulk_words[i].action))
+			words = bulk_words[i].done;
+	long long n = 0, skipped = 0;
+	const char *nq = http_query(p->req, "n", NULL);
+	const char *sq = http_query(p->req, "skipped", NULL);
+	if (!words || !nq || text_int(nq, 0, 100000, &n) != 0)
+		return NULL;
+	if (sq && text_int(sq, 0, 100000, &skipped) != 0)
+		skipped = 0;
+	const char *what;
+	if (n == 0)
+		what = arena_printf(a, "No comment was %s.", words);
+	else if (n == 1)
+		what = arena_printf(a, "1 comment %s.", words);
+	else
+		what = arena_printf(a, "%lld comments %s.", n, words);
+	if (skipped == 1)
+		what = arena_printf(a, "%s 1 was left as it was (gone, or not one you may change).",
+		                    what);
+	else if (skipped > 1)
+		what = arena_printf(a, "%s %lld were left as they were (gone, or not ones you may "
+		                       "change).", what, skipped);
+	return what;
 }
 
 void admin_comments_list(struct page *p)
@@ -78,9 +185,14 @@ void admin_comments_list(struct page *p)
 	const char *pg = http_query(p->req, "page", NULL);
 	if (pg && text_int(pg, 1, 100000, &page) != 0)
 		page = 1;
+	long long scope = admin_comment_scope(p);
 	long long counts[COMMENT_N_STATUSES + 1];
-	comment_counts(p->db, counts);
+	comment_counts(p->db, scope, counts);
 	struct tv *ctx = admin_context(p, "Comments");
+	const char *notice = bulk_notice(p);
+	if (notice)
+		tv_set_str(a, ctx, "notice", notice);
+	tv_set_bool(a, ctx, "own_only", scope != 0);
 	struct tv *tl = tv_list(a);
 	for (enum comment_status i = COMMENT_PENDING; i <= COMMENT_TRASH; i++) {
 		struct tv *t = tv_map(a);
@@ -94,8 +206,11 @@ void admin_comments_list(struct page *p)
 	tv_set(a, ctx, "tabs", tl);
 	tv_set_str(a, ctx, "tab", comment_status_name(tab));
 	tv_set_str(a, ctx, "tab_label", tab_labels[tab]);
+	/* Deleting for good is offered only where it is allowed. */
+	tv_set_bool(a, ctx, "may_delete", tab == COMMENT_SPAM || tab == COMMENT_TRASH);
 	size_t n;
-	struct comment *list = comment_list(p->db, a, tab, PER_PAGE, (page - 1) * PER_PAGE, &n);
+	struct comment *list = comment_list(p->db, a, tab, scope, PER_PAGE, (page - 1) * PER_PAGE,
+	                                    &n);
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
@@ -111,22 +226,51 @@ void admin_comments_list(struct page *p)
 	admin_render(p, 200, "admin_comments", ctx);
 }
 
-/* Applies a status change; 0 done, 1 no such comment, -1 error. */
-static int apply(struct page *p, long long id, const char *action, const char **notice)
+/* How apply() ended. */
+enum applied {
+	APPLIED = 0,        /* done */
+	APPLY_GONE,         /* no such comment */
+	APPLY_NOT_YOURS,    /* comment_can_moderate() says no */
+	APPLY_NOT_BINNED,   /* delete for good of one neither spam nor trash */
+	APPLY_FAILED,       /* the database did not take it */
+	APPLY_UNKNOWN,      /* no such action */
+};
+
+/* 1 if the signed-in user may moderate c (comment_can_moderate()). */
+static int may_moderate(struct page *p, const struct comment *c)
 {
+	return comment_can_moderate(p->user->role, p->user->id, c->article_author_id);
+}
+
+/* Applies a status change, or a delete for good, to comment c (read by
+** the caller) if the user may, and sets *notice to its notice key. */
+static enum applied apply(struct page *p, const struct comment *c, const char *action,
+                          const char **notice)
+{
+	if (!may_moderate(p, c))
+		return APPLY_NOT_YOURS;
 	if (!strcmp(action, "delete")) {
-		struct comment c;
-		if (comment_get(p->db, p->a, id, &c) != 0)
-			return 1;
+		if (c->status != COMMENT_SPAM && c->status != COMMENT_TRASH)
+			return APPLY_NOT_BINNED;
 		*notice = "deleted";
-		return comment_delete(p->db, id);
+		return comment_delete(p->db, c->id) == 0 ? APPLIED : APPLY_FAILED;
 	}
 	for (size_t i = 0; i < sizeof moves / sizeof *moves; i++)
 		if (!strcmp(action, moves[i].action)) {
 			*notice = moves[i].notice;
-			return comment_moderate(p->db, id, moves[i].status);
+			int rc = comment_moderate(p->db, c->id, moves[i].status);
+			return rc == 0 ? APPLIED : rc == 1 ? APPLY_GONE : APPLY_FAILED;
 		}
-	return -2;
+	return APPLY_UNKNOWN;
+}
+
+/* 1 if action names something apply() does. */
+static int known_action(const char *action)
+{
+	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
+		if (!strcmp(action, bulk_words[i].action))
+			return 1;
+	return 0;
 }
 
 /* Where to go back to: the tab the form came from. */
@@ -140,28 +284,73 @@ static const char *back_to(struct page *p)
 	                    comment_status_name(tab ? tab : COMMENT_PENDING));
 }
 
+/* The page that asks before deleting for good: the comments (those the
+** user may delete, in Spam or Trash), and a form sending them back to the
+** bulk handler with confirm=yes.  Nothing is deleted until it is sent. */
+static void confirm_delete(struct page *p, const struct comment *list, size_t n,
+                           const char *back)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, n == 1 ? "Delete this comment for good?"
+	                                         : "Delete these comments for good?");
+	struct tv *rows = tv_list(a);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, rows, comment_row(p, &list[i]));
+	tv_set(a, ctx, "comments", rows);
+	tv_set_bool(a, ctx, "one", n == 1);
+	tv_set_int(a, ctx, "n", (long long)n);
+	tv_set_str(a, ctx, "back", back);
+	admin_render(p, 200, "admin_comment_delete", ctx);
+}
+
 void admin_comments_bulk(struct page *p)
 {
+	struct arena *a = p->a;
 	const char *action = http_form(p->req, "bulk_action", NULL);
-	const char *notice = "bulk";
-	int done = 0;
+	if (!action || !known_action(action)) {
+		admin_refusal(p, 400, "Unknown action", "Choose an action from the list.");
+		return;
+	}
+	const char *confirm = http_form(p->req, "confirm", NULL);
+	int confirmed = confirm && !strcmp(confirm, "yes");
+	long long done = 0, skipped = 0;
+	size_t n_to_confirm = 0;
+	struct comment *to_confirm = NULL;
 	http_form(p->req, "", NULL);
-	for (size_t i = 0; action && i < p->req->n_form_params; i++) {
+	for (size_t i = 0; i < p->req->n_form_params; i++) {
 		const struct http_param *f = &p->req->form_params[i];
 		long long id;
 		if (strcmp(f->name, "ids") != 0 || text_int(f->value, 1, (long long)1 << 53, &id) != 0)
 			continue;
-		const char *ignored;
-		int rc = apply(p, id, action, &ignored);
-		if (rc == -2) {
-			site_error(p, 400, "Unknown action", "Choose an action from the list.");
-			return;
+		struct comment c;
+		if (comment_get(p->db, a, id, &c) != 0) {
+			skipped++;
+			continue;
 		}
-		if (rc == 0)
+		if (!strcmp(action, "delete") && !confirmed) {
+			/* Asked first: only those it could delete are listed. */
+			if (!may_moderate(p, &c) ||
+			    (c.status != COMMENT_SPAM && c.status != COMMENT_TRASH)) {
+				skipped++;
+				continue;
+			}
+			if (!to_confirm)
+				to_confirm = arena_alloc(a, p->req->n_form_params * sizeof *to_confirm);
+			to_confirm[n_to_confirm++] = c;
+			continue;
+		}
+		const char *ignored;
+		if (apply(p, &c, action, &ignored) == APPLIED)
 			done++;
+		else
+			skipped++;
 	}
-	(void)done;
-	admin_done(p, back_to(p), notice);
+	if (n_to_confirm) {
+		confirm_delete(p, to_confirm, n_to_confirm, back_to(p));
+		return;
+	}
+	admin_done(p, back_to(p), arena_printf(a, "bulk-%s&n=%lld&skipped=%lld", action, done,
+	                                       skipped));
 }
 
 static void show_comment(struct page *p, int status, const struct comment *c,
@@ -184,11 +373,18 @@ static void show_comment(struct page *p, int status, const struct comment *c,
 	admin_render(p, status, "admin_comment", ctx);
 }
 
+static const char NOT_YOURS[] = "You may moderate only the comments on your own articles. "
+                                "Ask an editor if this one needs attention.";
+
 void admin_comment_show(struct page *p)
 {
 	struct comment c;
 	if (comment_get(p->db, p->a, admin_param_id(p, 0), &c) != 0) {
 		site_not_found(p);
+		return;
+	}
+	if (!may_moderate(p, &c)) {
+		site_forbidden(p, NOT_YOURS);
 		return;
 	}
 	show_comment(p, 200, &c, NULL, NULL);
@@ -197,7 +393,8 @@ void admin_comment_show(struct page *p)
 void admin_comment_refuse(struct page *p, int status, const char *why)
 {
 	struct comment c;
-	if (!p->user || comment_get(p->db, p->a, admin_param_id(p, 0), &c) != 0) {
+	if (!p->user || comment_get(p->db, p->a, admin_param_id(p, 0), &c) != 0 ||
+	    !may_moderate(p, &c)) {
 		site_forbidden(p, why);
 		return;
 	}
@@ -232,10 +429,28 @@ void admin_comment_action(struct page *p)
 		site_not_found(p);
 		return;
 	}
+	if (!may_moderate(p, &c)) {
+		site_forbidden(p, NOT_YOURS);
+		return;
+	}
 	const char *action = http_form(p->req, "action", NULL);
 	if (!action) {
-		site_error(p, 400, "No action", "Choose what to do with the comment.");
+		admin_refusal(p, 400, "No action", "Choose what to do with the comment.");
 		return;
+	}
+	if (!strcmp(action, "delete")) {
+		/* Only from Spam or Trash, and only once confirmed. */
+		const char *confirm = http_form(p->req, "confirm", NULL);
+		if (c.status != COMMENT_SPAM && c.status != COMMENT_TRASH) {
+			admin_refusal(p, 409, "Not deleted",
+			           "Only a comment in Spam or Trash can be deleted for good. Move it "
+			           "to the trash first.");
+			return;
+		}
+		if (!confirm || strcmp(confirm, "yes") != 0) {
+			confirm_delete(p, &c, 1, back_to(p));
+			return;
+		}
 	}
 	if (!strcmp(action, "edit")) {
 		/* The same rules as a reader's comment (model/comment.c). */
@@ -298,13 +513,17 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	const char *notice = "bulk";
-	int rc = apply(p, id, action, &notice);
-	if (rc == -2) {
-		site_error(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
-		                                     "restore or delete.");
+	enum applied rc = apply(p, &c, action, &notice);
+	if (rc == APPLY_UNKNOWN) {
+		admin_refusal(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
+		                                        "restore or delete.");
 		return;
 	}
-	if (rc != 0) {
+	if (rc == APPLY_GONE) {
+		site_not_found(p);
+		return;
+	}
+	if (rc != APPLIED) {
 		site_error(p, 503, "Not done", "The database did not take the change; try again.");
 		return;
 	}

@@ -688,7 +688,11 @@ void page_article_render(struct page *p, const struct article *stored,
 			p->is_private = 1; /* shows this reader's held comment */
 	long long approved = cp.approved;
 	const char *title;
-	if (approved == 0)
+	if (approved == 0 && n_comments > 0)
+		/* Only the reader's own held comment(s): not "no thoughts yet"
+		** above what they just wrote. */
+		title = arena_printf(a, "Thoughts on “%s”", art->headline);
+	else if (approved == 0)
 		title = arena_printf(a, "No thoughts yet on “%s”", art->headline);
 	else if (approved == 1)
 		title = arena_printf(a, "One thought on “%s”", art->headline);

@@ -176,10 +176,12 @@ static const struct route routes[] = {
 	{"POST", "/admin/tags/{id}/",         admin_tag_action,      E | CSRF, FORM_BODY_LIMIT(TAG_FORM), NULL},
 	{"GET",  "/admin/menus/",             admin_menus_show,      ADM, 0, NULL},
 	{"POST", "/admin/menus/",             admin_menus_action,    ADM | CSRF, FORM_BODY_LIMIT(MENU_FORM), NULL},
-	{"GET",  "/admin/comments/",          admin_comments_list,   E, 0, NULL},
-	{"POST", "/admin/comments/",          admin_comments_bulk,   E | CSRF, 64 * KB, NULL},
-	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    E, 0, NULL},
-	{"POST", "/admin/comments/{id}/",     admin_comment_action,  E | CSRF, DESK_COMMENT_BODY_LIMIT,
+	/* Comments: authors and up; which comments each may touch is
+	** comment_can_moderate()'s rule, asked by the handlers per comment. */
+	{"GET",  "/admin/comments/",          admin_comments_list,   A, 0, NULL},
+	{"POST", "/admin/comments/",          admin_comments_bulk,   A | CSRF, 64 * KB, NULL},
+	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    A, 0, NULL},
+	{"POST", "/admin/comments/{id}/",     admin_comment_action,  A | CSRF, DESK_COMMENT_BODY_LIMIT,
 	                                      admin_comment_refuse},
 
 	/* Media, people, the site. */

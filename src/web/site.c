@@ -3,6 +3,7 @@
 ** page shares: the layout's context, rendering, error pages, URLs.
 */
 #include "web/web.h"
+#include "web/admin.h"
 #include "web/assets.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -10,6 +11,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
+#include "model/account.h"
 #include "model/article.h"
 #include "model/byline.h"
 #include "model/identity.h"
@@ -750,29 +752,15 @@ void site_pagination(struct page *p, struct tv *ctx, const char *base, long long
 		tv_set(a, ctx, "pagination", pg);
 }
 
-void site_forbidden(struct page *p, const char *why)
+void site_sent_fields(struct page *p, struct tv *ctx)
 {
-	struct tv *ctx = site_context(p, "Not sent");
-	tv_set_str(p->a, ctx, "heading", "This was not sent");
-	tv_set_str(p->a, ctx, "message", why);
-	/* Back to the page the form was on, when the browser says (and it is
-	** ours); else the front of the desk. */
-	const char *back = "/admin/";
-	const char *ref = http_header(p->req, "Referer");
-	size_t olen = ref ? site_origin_len(ref) : 0;
-	if (olen && ref[olen] == '/' && site_origin_is_ours(p->app, ref, olen) &&
-	    !strpbrk(ref, "\r\n\"<>"))
-		back = arena_strdup(p->a, ref + olen);
-	else if (!strcmp(p->req->method, "GET"))
-		back = p->req->path;
-	tv_set_str(p->a, ctx, "back", back);
 	/* Show back every text field of the refused form: nothing typed is lost.
 	** But to someone not signed in only a small form is shown back: else a
 	** few KB sent would come back several times larger (every '<' escaped),
 	** and the page would be a way to make the server hold and send memory. */
 	struct tv *fields = tv_list(p->a);
 	static const char *const skip[] = {"csrf", "byline_token", "password", "password2",
-	                                   "token", NULL};
+	                                   "token", "confirm", NULL};
 	if (!strcmp(p->req->method, "POST")) {
 		http_form(p->req, "", NULL); /* parses */
 		size_t total = 0;
@@ -783,7 +771,7 @@ void site_forbidden(struct page *p, const char *why)
 			           "Nothing was saved, and what was sent is too long to show back "
 			           "here to someone not signed in: it was not kept. If your session "
 			           "has ended, sign in again, then send it again from this site.");
-			goto render;
+			goto done;
 		}
 		for (size_t i = 0; i < p->req->n_form_params; i++) {
 			const struct http_param *f = &p->req->form_params[i];
@@ -799,9 +787,37 @@ void site_forbidden(struct page *p, const char *why)
 			tv_push(p->a, fields, item);
 		}
 	}
-render:
+done:
 	tv_set(p->a, ctx, "fields", fields);
 	tv_set_bool(p->a, ctx, "has_fields", fields->len > 0);
+}
+
+/* Back to the page the form was on, when the browser says (and it is
+** ours), else `fallback`. */
+const char *site_back(struct page *p, const char *fallback)
+{
+	const char *ref = http_header(p->req, "Referer");
+	size_t olen = ref ? site_origin_len(ref) : 0;
+	if (olen && ref[olen] == '/' && site_origin_is_ours(p->app, ref, olen) &&
+	    !strpbrk(ref, "\r\n\"<>"))
+		return arena_strdup(p->a, ref + olen);
+	return fallback;
+}
+
+void site_forbidden(struct page *p, const char *why)
+{
+	if (p->user && p->session && p->user->role >= ROLE_CONTRIBUTOR) {
+		/* Staff stay in the desk: its layout, what they sent, a way back. */
+		admin_forbidden(p, why);
+		return;
+	}
+	struct tv *ctx = site_context(p, "Not sent");
+	tv_set_str(p->a, ctx, "heading", "This was not sent");
+	tv_set_str(p->a, ctx, "message", why);
+	/* Back to the page the form was on; else the front of the desk. */
+	tv_set_str(p->a, ctx, "back", site_back(p, strcmp(p->req->method, "GET")
+	                                               ? "/admin/" : p->req->path));
+	site_sent_fields(p, ctx);
 	p->is_private = 1;
 	site_render(p, 403, "forbidden", ctx);
 }

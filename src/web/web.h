@@ -302,8 +302,18 @@ int auth_is_https(struct page *p);
 /* The 403 page (site.c) for a refused request; it shows back the text fields that
 ** were sent with the request, so nothing typed is lost: always to a signed-in
 ** user (a form sent with an out-of-date token), to anyone else only when
-** they hold SITE_ECHO_SIGNED_OUT bytes or fewer. */
+** they hold SITE_ECHO_SIGNED_OUT bytes or fewer.  Staff signed in get the
+** desk's page instead (admin_forbidden()), for every refusal: a route's
+** role (route.c) or a handler's finer rule. */
 void site_forbidden(struct page *p, const char *why);
+
+/* The refused form's text fields into ctx ("fields", "has_fields"), as
+** site_forbidden() shows them (secrets left out). */
+void site_sent_fields(struct page *p, struct tv *ctx);
+
+/* The path of the page the request came from, when the browser says and
+** it is one of ours; else fallback. */
+const char *site_back(struct page *p, const char *fallback);
 #define SITE_ECHO_SIGNED_OUT (4 * 1024)
 
 /* Finishes a feed or sitemap whose bytes are in p->resp->body: Content-Type,

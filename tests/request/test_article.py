@@ -188,6 +188,8 @@ def comment_flows(s, headline, reader_comment):
     mine = s.get(ARTICLE, headers={"Cookie": held})
     check("Your comment is awaiting moderation." in mine.text and reader_comment.split(",")[0] in
           mine.text, "writer sees their held comment")
+    check("No thoughts yet" not in mine.text,
+          "a reader whose first comment is held is not told there are no thoughts yet above it")
     check("no-store" in (mine.header("Cache-Control") or ""), "personal page is not cacheable")
     other = s.get(ARTICLE)
     check("awaiting moderation" not in other.text and reader_comment[:30] not in other.text,

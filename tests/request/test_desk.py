@@ -66,10 +66,12 @@ TABLE = [
     ("GET", "/admin/pages/{pid}/", EDITOR),
     ("POST", "/admin/pages/{pid}/", EDITOR),
     ("POST", "/admin/pages/{did}/delete", EDITOR),
-    ("GET", "/admin/comments/", EDITOR),
-    ("POST", "/admin/comments/", EDITOR),
-    ("GET", "/admin/comments/{cid}/", EDITOR),
-    ("POST", "/admin/comments/{cid}/", EDITOR),
+    # Authors moderate the comments on their own articles ({cid} is on one
+    # of author2's, the matrix's author); which ones: moderation_rights().
+    ("GET", "/admin/comments/", AUTHOR),
+    ("POST", "/admin/comments/", AUTHOR),
+    ("GET", "/admin/comments/{cid}/", AUTHOR),
+    ("POST", "/admin/comments/{cid}/", AUTHOR),
     ("GET", "/admin/front/", EDITOR),
     ("POST", "/admin/front/", EDITOR),
     ("GET", "/admin/media/", AUTHOR),
@@ -367,6 +369,7 @@ def main():
         arts = editor_flows(s, people)
         uploads(s, people, arts)
         moderation(s, people, arts)
+        moderation_rights(s, people, arts)
         matrix(s, people, arts)
         csrf(s, people, arts)
         late = scheduling(s, people)
@@ -1229,8 +1232,12 @@ def moderation(s, people, arts):
     check("sam@spam.example" in r.text and "More cheap watches." in r.text, "spam tab lists both")
     r = act(s, editor, c3, "restore", back="/admin/comments/?status=spam")
     check(status_of(s, c3) == "pending", "not spam: back to pending")
-    # delete
+    # delete: asks first, then deletes
     r = act(s, editor, c4, "delete", back="/admin/comments/?status=spam")
+    check(r.status == 200 and status_of(s, c4) == "spam" and "cannot be undone" in r.text and
+          'name="confirm" value="yes"' in r.text and "More cheap watches." in r.text,
+          "delete for good asks to confirm first; nothing deleted yet", r.status)
+    r = act(s, editor, c4, "delete", back="/admin/comments/?status=spam", confirm="yes")
     check(r.status == 303 and status_of(s, c4) is None, "deleted for good")
     check(counts(s, editor) == db_counts(s), "counts after delete", counts(s, editor))
     r = act(s, editor, c4, "approve")
@@ -1282,9 +1289,9 @@ def moderation(s, people, arts):
                        "bulk%d@example.com" % i) for i in range(3)]
     check([status_of(s, i) for i in ids] == ["pending"] * 3, "three held")
 
-    def bulk(action, chosen, back="/admin/comments/?status=pending"):
+    def bulk(action, chosen, back="/admin/comments/?status=pending", **extra):
         f = [("csrf", editor.csrf), ("back", back), ("bulk_action", action)] + \
-            [("ids", str(i)) for i in chosen]
+            [("ids", str(i)) for i in chosen] + list(extra.items())
         return send(s, "/admin/comments/", f, who=editor)
     r = bulk("approve", ids[:2])
     check(r.status == 303 and [status_of(s, i) for i in ids] == ["approved", "approved", "pending"],
@@ -1300,7 +1307,13 @@ def moderation(s, people, arts):
     check([status_of(s, i) for i in ids] == ["trash"] * 3, "bulk trash")
     check(counts(s, editor) == db_counts(s), "counts after bulk trash", counts(s, editor))
     r = bulk("delete", ids, back="/admin/comments/?status=trash")
+    check(r.status == 200 and [status_of(s, i) for i in ids] == ["trash"] * 3 and
+          r.text.count('type="hidden" name="ids"') == 3 and "These 3 comments" in r.text,
+          "bulk delete asks to confirm, listing the three", r.status)
+    r = bulk("delete", ids, back="/admin/comments/?status=trash", confirm="yes")
     check([status_of(s, i) for i in ids] == [None] * 3, "bulk delete")
+    check("done=bulk-delete&n=3" in (r.header("Location") or ""), "bulk delete counted",
+          r.header("Location"))
     r = bulk("nonsense", [c1])
     check(r.status == 400 and status_of(s, c1) == "approved", "bulk unknown action: 400",
           r.status)
@@ -1319,6 +1332,223 @@ def moderation(s, people, arts):
     r = get(s, "/admin/comments/?status=approved", who=admin)
     check("alice@example.org" in r.text and "IP " in r.text, "administrator sees the inbox too")
     arts["c1"] = c1
+
+
+def bulk_as(s, who, action, chosen, back="/admin/comments/?status=pending", **extra):
+    f = [("csrf", who.csrf), ("back", back), ("bulk_action", action)] + \
+        [("ids", str(i)) for i in chosen] + list(extra.items())
+    return send(s, "/admin/comments/", f, who=who)
+
+
+def notice_after(s, who, r):
+    """The notice on the page a 303 leads to."""
+    loc = r.header("Location") or ""
+    page = get(s, loc, who=who).text if loc else ""
+    m = re.search(r'class="notice[^"]*"[^>]*>(.*?)</', page, re.S)
+    return m.group(1).strip() if m else page[:0]
+
+
+def moderation_rights(s, people, arts):
+    """Issue 15: authors moderate the comments on their own articles (as in
+    WordPress, where moderating a comment is editing its post), editors all,
+    contributors none; delete for good only from Spam or Trash, after a
+    confirmation page; bulk actions say what they did; a reply shows the
+    comment it answers; refusals are the desk's own page."""
+    author, author2 = people["author"], people["author2"]
+    editor, contrib = people["editor"], people["contrib"]
+    own_art, other_art = arts["main"], arts["editor"]     # author's; the editor's
+    mine = post_comment(s, own_art, "Rights: a comment on Aud's article.", "Rita Rights",
+                        "rita@example.org")
+    theirs = post_comment(s, other_art, "Rights: a comment on Ed's article.", "Otto Other",
+                          "otto@example.org")
+    check(status_of(s, mine) == "pending" and status_of(s, theirs) == "pending",
+          "two held comments, on the author's and on the editor's article")
+
+    # The inbox: the author sees only the comments on their own articles.
+    r = get(s, "/admin/comments/", who=author)
+    check(r.status == 200 and "Rights: a comment on Aud" in r.text and
+          "Rights: a comment on Ed" not in r.text and "otto@example.org" not in r.text,
+          "an author's inbox lists the comments on their own articles only", r.status)
+    check('href="/admin/comments/"' in r.text, "an author's desk menu has Comments")
+    own_pending = s.sql("SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+                        " WHERE c.status = 'pending' AND a.author_id = ?", author.id)[0][0]
+    check(counts(s, author).get("pending") == own_pending,
+          "an author's tab counts are of their own articles", (counts(s, author), own_pending))
+    r = get(s, "/admin/comments/", who=editor)
+    check("Rights: a comment on Aud" in r.text and "Rights: a comment on Ed" in r.text,
+          "the editor's inbox lists both")
+    r = get(s, "/admin/", who=contrib)
+    check('href="/admin/comments/"' not in r.text, "a contributor's desk menu has no Comments")
+
+    # One comment: own yes, others' no (GET, each action, edit, reply).
+    r = get(s, "/admin/comments/%d/" % mine, who=author)
+    check(r.status == 200 and "rita@example.org" in r.text, "author opens a comment on their "
+          "own article", r.status)
+    r = get(s, "/admin/comments/%d/" % theirs, who=author)
+    check(r.status == 403 and "otto@example.org" not in r.text and
+          "your own articles" in r.text and '<body class="admin"' in r.text,
+          "author refused another's comment: the desk's 403, no email shown", r.status)
+    for action, extra in (("approve", {}), ("spam", {}), ("trash", {}),
+                          ("edit", {"author": "X", "email": "x@example.org", "url": "",
+                                    "body": "Hijacked."}),
+                          ("reply", {"reply": "Not my article."})):
+        before = snapshot(s)
+        r = act(s, author, theirs, action, **extra)
+        check(r.status == 403 and not snapshot_diff(before, snapshot(s)),
+              "author may not %s a comment on another's article" % action, r.status)
+    r = act(s, author2, mine, "approve")
+    check(r.status == 403 and status_of(s, mine) == "pending",
+          "another author may not approve it either", r.status)
+    r = act(s, contrib, mine, "approve")
+    check(r.status == 403 and status_of(s, mine) == "pending" and "not allow" in r.text,
+          "a contributor may not moderate", r.status)
+    r = act(s, author, mine, "approve")
+    check(r.status == 303 and status_of(s, mine) == "approved",
+          "author approves a comment on their own article", r.status)
+    r = act(s, author, mine, "reply", reply="Thanks, Rita, from the writer.")
+    check(r.status == 303 and s.sql("SELECT count(*) FROM comments WHERE body = ? AND "
+                                    "user_id = ?", "Thanks, Rita, from the writer.",
+                                    author.id)[0][0] == 1,
+          "author replies on their own article", r.status)
+    r = act(s, author, mine, "edit", author="Rita Rights", email="rita@example.org", url="",
+            body="Rights: a comment on Aud's article, tidied.")
+    check(r.status == 303, "author edits a comment on their own article", r.status)
+
+    # A reply shows the comment it answers.
+    reply = post_comment(s, own_art, "Rights: answering Rita.", "Rex Replier",
+                         "rex@example.org", parent=mine)
+    r = get(s, "/admin/comments/?status=pending", who=author)
+    li = r.text.find('id="c%d"' % reply)
+    item = r.text[li:r.text.find("</li>", li)] if li > 0 else ""
+    check('In reply to <a href="/admin/comments/%d/">Rita Rights</a>' % mine in item and
+          "Rights: a comment on Aud&#39;s article, tidied." in item,
+          "the inbox shows, for a reply, the comment it answers (author, excerpt, link)", item)
+    r = get(s, "/admin/comments/%d/" % reply, who=author)
+    check("In reply to" in r.text and "Rita Rights" in r.text,
+          "a reply's own screen shows what it answers")
+
+    # Bulk: only the author's own are changed, and the notice says so.
+    r = bulk_as(s, author, "approve", [reply, theirs])
+    check(r.status == 303 and status_of(s, reply) == "approved" and
+          status_of(s, theirs) == "pending", "author's bulk approve touches only their own",
+          (status_of(s, reply), status_of(s, theirs)))
+    n = notice_after(s, author, r)
+    check(n.startswith("1 comment approved.") and "1 was left" in n,
+          "bulk notice: 1 comment approved, 1 left", n)
+    extra = [post_comment(s, other_art, "Rights bulk %d." % i, "Bulky %d" % i,
+                          "bulky%d@example.org" % i) for i in range(4)]
+    r = bulk_as(s, editor, "approve", extra)
+    check(notice_after(s, editor, r) == "4 comments approved.", "bulk notice: 4 comments "
+          "approved", notice_after(s, editor, r))
+    r = bulk_as(s, editor, "spam", extra[:1])
+    check(notice_after(s, editor, r) == "1 comment marked as spam.",
+          "bulk notice: 1 comment marked as spam", notice_after(s, editor, r))
+    r = bulk_as(s, editor, "trash", extra[1:])
+    check(notice_after(s, editor, r) == "3 comments moved to the trash.",
+          "bulk notice: 3 comments moved to the trash", notice_after(s, editor, r))
+
+    # Delete for good: only from Spam and Trash, only after confirming.
+    r = get(s, "/admin/comments/?status=pending", who=editor)
+    check(r.status == 200 and "Delete for good" not in r.text,
+          "Pending offers no delete for good (button or bulk action)")
+    r = get(s, "/admin/comments/?status=approved", who=editor)
+    check("Delete for good" not in r.text, "Approved offers no delete for good")
+    r = get(s, "/admin/comments/?status=trash", who=editor)
+    check('value="delete"' in r.text and "Delete for good" in r.text,
+          "Trash offers delete for good")
+    r = get(s, "/admin/comments/?status=spam", who=editor)
+    check('value="delete"' in r.text, "Spam offers delete for good")
+    r = act(s, editor, theirs, "delete", confirm="yes")
+    check(r.status == 409 and status_of(s, theirs) == "pending" and
+          "Spam or Trash" in r.text and '<body class="admin"' in r.text,
+          "a pending comment cannot be deleted for good, even confirmed (said in the desk)",
+          r.status)
+    r = bulk_as(s, editor, "delete", [reply], confirm="yes")
+    check(status_of(s, reply) == "approved" and "n=0" in (r.header("Location") or ""),
+          "bulk delete skips an approved comment", r.header("Location"))
+    r = act(s, editor, extra[0], "delete", back="/admin/comments/?status=spam")
+    check(r.status == 200 and status_of(s, extra[0]) == "spam" and "Cancel" in r.text and
+          'href="/admin/comments/?status=spam"' in r.text,
+          "delete from Spam: a confirmation page with a way back", r.status)
+    r = bulk_as(s, author, "delete", extra[1:], back="/admin/comments/?status=trash")
+    check([status_of(s, i) for i in extra[1:]] == ["trash"] * 3,
+          "an author cannot delete others' comments (not even offered)", r.status)
+    r = bulk_as(s, editor, "delete", extra[1:], back="/admin/comments/?status=trash")
+    check(r.status == 200 and "These 3 comments" in r.text, "bulk delete asks first")
+    r = bulk_as(s, editor, "delete", extra, back="/admin/comments/?status=trash",
+                confirm="yes")
+    check([status_of(s, i) for i in extra] == [None] * 4, "confirmed: all four deleted")
+    check(notice_after(s, editor, r) == "4 comments deleted for good.",
+          "bulk notice: 4 comments deleted for good", notice_after(s, editor, r))
+    # The author's own trash: they may delete for good there.
+    act(s, author, reply, "trash")
+    r = act(s, author, reply, "delete", confirm="yes", back="/admin/comments/?status=trash")
+    check(r.status == 303 and status_of(s, reply) is None,
+          "an author deletes for good a trashed comment on their own article", r.status)
+
+    # The desk's own 403 page, for a route's role and for a handler's rule.
+    r = get(s, "/admin/settings", who=editor)
+    check(r.status == 403 and "This was not sent" not in r.text and '<body class="admin"' in r.text and
+          "not allow" in r.text and 'href="/admin/"' in r.text and
+          'href="/admin/comments/"' in r.text,
+          "an editor on an administrators' page gets the desk's 403 (layout, why, a way "
+          "back)", r.status)
+    r = get(s, "/admin/comments/", who=contrib)
+    check(r.status == 403 and "This was not sent" not in r.text and '<body class="admin"' in r.text,
+          "a contributor on the comments inbox gets the desk's 403", r.status)
+    r = send(s, "/admin/users/", [("csrf", author.csrf), ("email", "x@example.org"),
+                                  ("name", "Typed Name"), ("role", "editor")], who=author)
+    check(r.status == 403 and '<body class="admin"' in r.text and "Typed Name" in r.text,
+          "a refused desk form keeps what was typed, on the desk's page", r.status)
+    r = get(s, "/admin/settings")
+    check(r.status == 303, "signed out: still sent to sign in", r.status)
+    r = get(s, "/admin/", who=author)
+    check("Comments awaiting moderation: %d" % own_pending_now(s, author) in r.text,
+          "the author's dashboard counts the held comments on their own articles")
+    articles_list_rights(s, people, arts)
+
+
+def own_pending_now(s, who):
+    return s.sql("SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+                 " WHERE c.status = 'pending' AND a.author_id = ?", who.id)[0][0]
+
+
+def articles_list_rights(s, people, arts):
+    """The articles list offers each user only what they may do: the edit
+    link, Trash and Unpublish where they may edit or unpublish, Restore and
+    Delete for good in the trash by right."""
+    author, editor, contrib, admin = (people["author"], people["editor"], people["contrib"],
+                                      people["admin"])
+    own, other = arts["main"], arts["editor"]          # the author's, the editor's (published)
+    check(art_row(s, own)[1] == "published" and art_row(s, other)[1] == "published",
+          "both published for the list checks")
+
+    def listed(who, aid):
+        owner = s.sql("SELECT author_id FROM articles WHERE id=?", aid)[0][0]
+        page = get(s, "/admin/articles/?author=%d" % owner, who=who).text
+        return {"edit": 'href="/admin/articles/%d/"' % aid in page,
+                "trash": 'action="/admin/articles/%d/trash"' % aid in page,
+                "unpublish": 'action="/admin/articles/%d/unpublish"' % aid in page}
+    want = {
+        (author, own): {"edit": True, "trash": True, "unpublish": True},
+        (author, other): {"edit": False, "trash": False, "unpublish": False},
+        (contrib, own): {"edit": False, "trash": False, "unpublish": False},
+        (editor, other): {"edit": True, "trash": True, "unpublish": True},
+        (admin, own): {"edit": True, "trash": True, "unpublish": True},
+    }
+    for (who, aid), w in want.items():
+        got = listed(who, aid)
+        check(got == w, "articles list: %s on %s's article offers %s" % (
+            who.email, "the author" if aid == own else "the editor", w), got)
+    # The trash: Restore for who may restore, Delete for good for administrators.
+    gone = new_article(s, author.id, "list-rights-trashed", "published", trashed=True)
+    for who, restore, delete in ((contrib, False, False), (author, True, False),
+                                 (editor, True, False), (admin, True, True)):
+        page = get(s, "/admin/articles/?status=trash", who=who).text
+        got = ('/admin/articles/%d/restore' % gone in page,
+               '/admin/articles/%d/delete' % gone in page)
+        check(got == (restore, delete), "articles trash: %s is offered restore=%s delete=%s"
+              % (who.email, restore, delete), got)
 
 
 # ---------------------------------------------------------------- the matrix
@@ -1389,9 +1619,11 @@ def matrix(s, people, arts):
                 ADMIN: people["admin"]}
     drafts = {lvl: own_draft(s, w, "m") for lvl, w in by_level.items()}
     drafts[NONE] = drafts[ADMIN]
-    # A held comment for the per-comment and bulk routes.
-    ca = post_comment(s, arts["main"], "Matrix comment A.", "Matrix A", "ma@example.com")
-    cb = post_comment(s, arts["main"], "Matrix comment B.", "Matrix B", "mb@example.com")
+    # Held comments for the per-comment and bulk routes, on an article of
+    # the matrix's author (author2), who may moderate them.
+    mart = new_article(s, people["author2"].id, "matrix-comments", "published")
+    ca = post_comment(s, mart, "Matrix comment A.", "Matrix A", "ma@example.com")
+    cb = post_comment(s, mart, "Matrix comment B.", "Matrix B", "mb@example.com")
     uid = people["victim"].id
     n = [0]
 

@@ -1873,10 +1873,10 @@ static void test_dashboard_counts(void)
 	CHECK(c[ARTICLE_PUBLISHED] == 1 && c[ARTICLE_DRAFT] == 2 && c[ARTICLE_PENDING] == 0);
 	article_counts(db, al, c);
 	CHECK(c[ARTICLE_PUBLISHED] == 0 && c[ARTICLE_DRAFT] == 1);
-	CHECK(comment_count_pending(db) == 0);
+	CHECK(comment_count_pending(db, 0) == 0);
 	add_comment(db, art, 0, "Ann", "ann@example.com", "Held.", "pending", "192.0.2.1", 0);
 	add_comment(db, art, 0, "Bo", "bo@example.com", "Shown.", "approved", "192.0.2.2", 0);
-	CHECK(comment_count_pending(db) == 1);
+	CHECK(comment_count_pending(db, 0) == 1);
 	arena_free(a);
 	fresh_close(&f);
 }
@@ -1884,6 +1884,19 @@ static void test_dashboard_counts(void)
 /* Stored HTML records the sanitiser's version, for comments too: a comment
 ** stored by another version (here: HTML planted with version 0, as a fix to
 ** the sanitiser would leave it) is rendered again from its source. */
+/* Issue 15: who moderates which comments, the one rule (as WordPress maps
+** moderating a comment to editing its post). */
+static void test_comment_can_moderate(void)
+{
+	CHECK(comment_can_moderate(ROLE_ADMIN, 1, 7));
+	CHECK(comment_can_moderate(ROLE_EDITOR, 2, 7));
+	CHECK(comment_can_moderate(ROLE_AUTHOR, 7, 7));     /* their own article */
+	CHECK(!comment_can_moderate(ROLE_AUTHOR, 8, 7));    /* another's */
+	CHECK(!comment_can_moderate(ROLE_AUTHOR, 0, 0));    /* no user, no owner */
+	CHECK(!comment_can_moderate(ROLE_CONTRIBUTOR, 7, 7));
+	CHECK(!comment_can_moderate(ROLE_NONE, 7, 7));
+}
+
 static void test_comment_render_stale(void)
 {
 	struct fresh f;
@@ -2500,6 +2513,7 @@ int main(void)
 	test_article_lists();
 	test_article_related_ranking();
 	test_comment();
+	test_comment_can_moderate();
 	test_comment_check();
 	test_comment_submit();
 	test_listmemo();
