@@ -4,13 +4,16 @@
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
 ** need no cleverness, and keeps the promise "within a second".  Every few
 ** seconds (and at start) it also deletes for good the articles trashed
-** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is).
+** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is),
+** and each tick works the forgotten-password requests (model/pwreset.h: one
+** probe of an index when there are none).
 */
 #include "web/scheduler.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "model/pwreset.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -32,6 +35,7 @@ static void publish_due(struct db_pool *pool)
 {
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
+	pwreset_work(db, (long long)time(NULL));
 	static time_t purged;
 	int gone = 0;
 	if (time(NULL) - purged >= PURGE_EVERY) {
