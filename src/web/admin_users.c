@@ -110,9 +110,7 @@ static int make_link(struct page *p, const struct account *acct, int invite,
 	note->whole = *base != 0;
 	note->link = arena_printf(p->a, "%s%s", base, path);
 	if (!*base) {
-		note->mailed = "No mail was sent: links in mails need the site's address. Set "
-		               "base_url in Settings to the address readers use (https://…); "
-		               "until then, give this path on that address yourself.";
+		note->mailed = "No mail was sent: base_url is not set (see above).";
 	} else if (!mailer_is_sending(p->app->mailer)) {
 		note->mailed = "No mail was sent: no mail server is set (smtp_url in Settings). "
 		               "Send this link to the person yourself.";
