@@ -130,7 +130,9 @@ int cmd_user(const char *path, int argc, char **argv)
 		for (size_t i = 0; i < k; i++)
 			printf("%lld\t%s\t%s\t%s\t%s\n", list[i].id, role_name(list[i].role),
 			       list[i].email, list[i].name,
-			       *list[i].password_hash ? "password set" : "no password");
+			       list[i].suspended_at     ? "suspended"
+			       : *list[i].password_hash ? "password set"
+			                                : "no password");
 		rc = 0;
 	} else {
 		fputs(usage, stderr);

@@ -350,9 +350,8 @@ void admin_forgot_post(struct page *p)
 		long minutes = (wait + 59) / 60;
 		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
 		forgot_form(p, 429, email,
-		            arena_printf(p->a, "Too many requests for a link. Please wait %ld "
-		                         "minutes and try again (a link already sent still works).",
-		                         minutes), 0);
+		            arena_printf(p->a, "Too many requests for a link. Please try again in "
+		                         "%ld min (a link already sent still works).", minutes), 0);
 		return;
 	}
 	if (id < 0) {
