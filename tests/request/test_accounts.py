@@ -300,6 +300,15 @@ def profile(s, editor_who):
           "…this session goes on, the other ended")
     check(login(s, editor_who[0], editor_who[3]).status == 422 and
           login(s, editor_who[0], newpw).status == 303, "the new password signs in, the old not")
+    # "Sign out" on this browser's own row ends this session only.
+    spare = session_cookie(login(s, editor_who[0], newpw))
+    mine = s.sql("SELECT id FROM sessions WHERE user_id=? ORDER BY id DESC LIMIT 1", ed.id)[0][0]
+    spare_csrf = re.search(r'name="csrf" value="([^"]+)"', ed.get("/admin/profile",
+                                                                  cookie=spare).text).group(1)
+    r = s.post("/admin/profile/sessions", {"action": "end", "session": str(mine),
+                                           "csrf": spare_csrf}, headers=hdr(s, spare))
+    check(r.status == 303 and not signed_in(s, spare) and signed_in(s, ed.cookie),
+          "Sign out on this session's row ends it alone", r.status)
     # Sign out everywhere.
     second = session_cookie(login(s, editor_who[0], newpw))
     r = ed.post("/admin/profile/sessions", {"action": "all"})
@@ -338,6 +347,23 @@ def suspend(s, sink, admin, author_who):
                     page.text, re.S)
     check(row and "Suspended" in row.group(0) and 'value="unsuspend"' in row.group(0),
           "the list shows the account as suspended, with Make active")
+    # A held comment on the suspended author's article: the moderators are
+    # mailed, the suspended author is not.
+    now = int(time.time())
+    s.sql("INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
+          " created_at, updated_at, author_id, comments_open) VALUES ('aud-held', 'Aud held',"
+          " 'x', '<p>x</p>', 'published', ?, ?, ?, ?, 1)", now, now, now, aud.id)
+    aid = s.sql("SELECT id FROM articles WHERE slug='aud-held'")[0][0]
+    url = "/%s/aud-held/" % time.strftime("%Y/%m/%d", time.gmtime(now))
+    r = s.post(url, {"comment": "A first comment, held.", "author": "Rita Reader",
+                     "email": "rita@example.net", "url": "", "comment_parent": "0",
+                     "byline_token": s.token(aid), "byline_hp": ""}, ip=new_ip())
+    check(r.status == 303, "a reader's comment is taken", (r.status, url))
+    mails = sink.wait(2)
+    time.sleep(1.5)
+    got = sorted(rc for m in mails + sink.wait(0, 0.1) for rc in m[0])
+    check(ADMIN[0] in got and EDITOR[0] in got and author_who[0] not in got,
+          "the held comment is mailed to the moderators, not the suspended author", got)
     r = admin.post("/admin/users/%d/" % admin.id, {"action": "suspend"})
     check(r.status == 422 and "your own account" in (form_message(r.text) or ""),
           "an administrator cannot suspend themselves", r.status)
