@@ -415,3 +415,8 @@ fail:
 	snprintf(err, errlen, "The account could not be deleted: %s", db_errmsg(db));
 	return -1;
 }
+
+int account_link_end_all(struct db *db, long long user_id)
+{
+	return link_end_others(db, user_id, NULL, (long long)time(NULL)) == DB_OK ? 0 : -1;
+}

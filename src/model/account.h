@@ -84,6 +84,10 @@ char *account_link_new(struct db *db, struct arena *a, long long user_id, long s
 ** database error).  Atomic: of two links used at once, one wins. */
 long long account_link_use(struct db *db, const char *token);
 
+/* Ends every open link of user_id (a password changed in the profile: a
+** link sent earlier must not change it again).  0 or -1. */
+int account_link_end_all(struct db *db, long long user_id);
+
 /* 1 if the token is a valid link (not used, not expired), without using it. */
 int account_link_valid(struct db *db, const char *token);
 

@@ -1,7 +1,7 @@
 /*
 ** admin_profile.c: your profile: the name, slug, bio, links and photo readers see on your
-** author page; your password (the current one asked, throttled like a sign-in, and every
-** other session ended after a change); your sessions (each with when it began, when it
+** author page; your password (the current one asked, throttled like a sign-in; after a
+** change every other session and every open password link ends); your sessions (each with when it began, when it
 ** was last seen and from which address; end one, the others, or all).
 */
 #include "web/admin.h"
@@ -200,7 +200,8 @@ void admin_profile_password(struct page *p)
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(pw, n1, hash) != PASSWORD_OK ||
 	    account_set_password(p->db, p->user->id, hash) != 0 ||
-	    session_end_others(p->db, p->user->id, p->session->id) != 0) {
+	    session_end_others(p->db, p->user->id, p->session->id) != 0 ||
+	    account_link_end_all(p->db, p->user->id) != 0) {
 		show_profile(p, 503, p->user, NULL, "The site is busy; please send the form again.");
 		return;
 	}

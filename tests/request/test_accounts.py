@@ -282,6 +282,8 @@ def profile(s, editor_who):
     # Password: the current one is asked.
     other_cookie = session_cookie(login(s, editor_who[0], editor_who[3]))
     newpw = "the editor's fresh password"
+    pending = token_of(run_cli("user", "--db", s.db, "reset-link", editor_who[0],
+                               check_rc=False)[1])
     r = ed.post("/admin/profile/password", {"current": "wrong password here",
                                             "password": newpw, "password2": newpw})
     check(r.status == 422 and "current password is not right" in r.text and
@@ -298,6 +300,8 @@ def profile(s, editor_who):
           "the right current password changes it", (r.status, r.header("Location")))
     check(signed_in(s, ed.cookie) and not signed_in(s, other_cookie),
           "…this session goes on, the other ended")
+    check(s.get("/admin/password?token=%s" % pending).status == 404,
+          "…and a password link sent before no longer works")
     check(login(s, editor_who[0], editor_who[3]).status == 422 and
           login(s, editor_who[0], newpw).status == 303, "the new password signs in, the old not")
     # "Sign out" on this browser's own row ends this session only.
