@@ -61,7 +61,7 @@ static void queue_invitation(struct db *db, struct arena *a, const struct accoun
 	if (!*base || !smtp || !*smtp)
 		return;
 	char *site = settings_get(db, a, "site_title");
-	if (pwreset_mail(db, a, acct, arena_printf(a, "%s%s", base, pwreset_path(a, token)),
+	if (pwreset_mail(db, acct, arena_printf(a, "%s%s", base, pwreset_path(a, token)),
 	                 site, 1) > 0)
 		printf("An invitation with the link is queued to %s (the running server sends "
 		       "it).\n", acct->email);

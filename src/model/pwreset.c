@@ -35,10 +35,9 @@ char *pwreset_path(struct arena *a, const char *token)
 	return arena_printf(a, "/admin/password?token=%s", token);
 }
 
-long long pwreset_mail(struct db *db, struct arena *a, const struct account *acct,
-                       const char *link, const char *site, int invite)
+long long pwreset_mail(struct db *db, const struct account *acct, const char *link,
+                       const char *site, int invite)
 {
-	(void)a;
 	const char *name = site && *site ? site : "the site";
 	struct buf subject, body;
 	buf_init(&subject);
@@ -119,7 +118,7 @@ static int work_one(struct db *db, struct arena *a, long long id, const char *em
 	if (db_begin(db) != DB_OK)
 		return -1;
 	if (token) {
-		long long m = pwreset_mail(db, a, &acct,
+		long long m = pwreset_mail(db, &acct,
 		                           arena_printf(a, "%s%s", base, pwreset_path(a, token)),
 		                           site, 0);
 		if (m == -1)

@@ -35,8 +35,8 @@ char *pwreset_path(struct arena *a, const char *token);
 ** `invite` 1 for a new account's invitation, 0 for a reset.  link is the
 ** whole link (base_url and the path), site the site's title.  Returns the
 ** mail's id, MAIL_REFUSED if the address cannot be mailed, -1 on error. */
-long long pwreset_mail(struct db *db, struct arena *a, const struct account *acct,
-                       const char *link, const char *site, int invite);
+long long pwreset_mail(struct db *db, const struct account *acct, const char *link,
+                       const char *site, int invite);
 
 /* Records a forgotten-password request for `email` (as typed) from client
 ** address ip, if both are under their limits, in one statement (requests

@@ -21,7 +21,6 @@
 #include "db/db.h"
 #include "http/multipart.h"
 #include "model/account.h"
-#include "model/mailqueue.h"
 #include "model/pwreset.h"
 #include "model/settings.h"
 #include "render/value.h"
@@ -115,7 +114,7 @@ static int make_link(struct page *p, const struct account *acct, int invite,
 		note->mailed = "No mail was sent: no mail server is set (smtp_url in Settings). "
 		               "Send this link to the person yourself.";
 	} else {
-		long long id = pwreset_mail(p->db, p->a, acct, note->link,
+		long long id = pwreset_mail(p->db, acct, note->link,
 		                            p->app->settings.site_title, invite);
 		if (id > 0) {
 			mailer_wake(p->app->mailer);
