@@ -60,6 +60,7 @@ static void show_users(struct page *p, int status, const char *error,
 		tv_set_str(a, r, "email", list[i].email);
 		tv_set_str(a, r, "role", role_label(list[i].role));
 		tv_set_bool(a, r, "has_password", *list[i].password_hash != 0);
+		tv_set_bool(a, r, "has_email", *list[i].email != 0);
 		tv_set_bool(a, r, "suspended", list[i].suspended_at != 0);
 		tv_set_bool(a, r, "is_me", list[i].id == p->user->id);
 		tv_set_str(a, r, "action", arena_printf(a, "/admin/users/%lld/", list[i].id));
@@ -185,8 +186,11 @@ void admin_user_update(struct page *p)
 	const char *action = http_form(p->req, "action", NULL);
 	if (action && !strcmp(action, "reset")) {
 		struct link_note note;
-		if (acct.suspended_at) {
-			show_users(p, 422, "The account is suspended: make it active first.", NULL);
+		if (acct.suspended_at || !*acct.email) {
+			show_users(p, 422, acct.suspended_at ? "The account is suspended: make it active "
+			                                       "first."
+			                                     : "This author has no email address, so "
+			                                       "cannot sign in.", NULL);
 			return;
 		}
 		if (make_link(p, &acct, !*acct.password_hash, &note) != 0) {

@@ -183,6 +183,17 @@ def invitations(s, sink, admin):
     check(len(sink.wait(1)) == 1, "…and mails it")
     check(s.get("/admin/password?token=%s" % tok).status == 404,
           "…and the older link stops working")
+    # An imported author without an email cannot sign in: no link is made.
+    s.sql("INSERT INTO users(display_name, slug, role, created_at)"
+          " VALUES ('Old Byline', 'old-byline', 'author', 0)")
+    oid = s.sql("SELECT id FROM users WHERE slug='old-byline'")[0][0]
+    page = admin.get("/admin/users/")
+    check("Byline only (no email, cannot sign in)" in page.text,
+          "an author without an email is shown as a byline only")
+    r = admin.post("/admin/users/%d/" % oid, {"action": "reset"})
+    check(r.status == 422 and "no email" in (form_message(r.text) or "") and
+          s.sql("SELECT count(*) FROM password_links WHERE user_id=?", oid) == [(0,)],
+          "…and gets no password link", r.status)
 
 
 # ---- 2. forgotten password ----
