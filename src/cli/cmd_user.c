@@ -6,13 +6,17 @@
 **   byline user --db F list
 **
 ** add and reset-link print a one-time link to set the password, valid 24
-** hours: base_url and the path, or without base_url the path alone (the
-** site's address is the server's: `byline serve` prints it).
+** hours, on base_url; without base_url they print the path alone and say
+** that base_url must be set (never a guessed address: the port a command
+** would guess is not the one a proxy or the server uses).  With base_url
+** and smtp_url set, add also queues the invitation mail (the running
+** server sends it).
 */
 #include "cli/cmd.h"
 #include "core/arena.h"
 #include "db/db.h"
 #include "model/account.h"
+#include "model/pwreset.h"
 #include "model/schema.h"
 #include "model/settings.h"
 
@@ -21,24 +25,46 @@
 
 #define LINK_SECONDS (24 * 3600)
 
-static void print_link(struct db *db, struct arena *a, const char *token)
+/* base_url without trailing slashes ("" if unset).  Allocated in a. */
+static char *base_url(struct db *db, struct arena *a)
 {
 	char *base = settings_get(db, a, "base_url");
 	size_t n = base ? strlen(base) : 0;
 	while (n && base[n - 1] == '/')
 		base[--n] = 0;
-	if (n) {
-		printf("%s/admin/password?token=%s\n", base, token);
+	return base ? base : "";
+}
+
+static void print_link(struct db *db, struct arena *a, const char *token)
+{
+	char *base = base_url(db, a);
+	if (*base) {
+		printf("%s%s\n", base, pwreset_path(a, token));
 	} else {
-		/* The site's address is not known here (the port is the server's
-		** to choose): the path, and how to make links whole. */
-		printf("/admin/password?token=%s\n", token);
-		printf("on the site's address (`byline serve` prints it). base_url is not set: "
-		       "for a public site, set it to the address readers use\n"
-		       "(byline settings --db FILE set base_url https://news.example.com) and "
-		       "links are printed whole.\n");
+		/* The site's address is not known here (the port is the server's,
+		** or a proxy's): the path, and how to make links whole. */
+		printf("%s\n", pwreset_path(a, token));
+		printf("This is the path only: open it on the address the site is served at.\n"
+		       "base_url is not set. Set it to the address readers use, and links are\n"
+		       "printed whole (and mailed):\n"
+		       "  byline settings --db FILE set base_url https://news.example.com\n");
 	}
 	printf("The link works once, for 24 hours.\n");
+}
+
+/* With base_url and a mail server set, queues acct's invitation. */
+static void queue_invitation(struct db *db, struct arena *a, const struct account *acct,
+                             const char *token)
+{
+	char *base = base_url(db, a);
+	char *smtp = settings_get(db, a, "smtp_url");
+	if (!*base || !smtp || !*smtp)
+		return;
+	char *site = settings_get(db, a, "site_title");
+	if (pwreset_mail(db, acct, arena_printf(a, "%s%s", base, pwreset_path(a, token)),
+	                 site, 1) > 0)
+		printf("An invitation with the link is queued to %s (the running server sends "
+		       "it).\n", acct->email);
 }
 
 int cmd_user(const char *path, int argc, char **argv)
@@ -76,6 +102,9 @@ int cmd_user(const char *path, int argc, char **argv)
 			} else {
 				printf("Created %s (%s). To set the password, open:\n", name, role);
 				print_link(db, a, token);
+				struct account acct;
+				if (account_by_id(db, a, id, &acct) == 0)
+					queue_invitation(db, a, &acct, token);
 				rc = 0;
 			}
 		}
@@ -101,7 +130,9 @@ int cmd_user(const char *path, int argc, char **argv)
 		for (size_t i = 0; i < k; i++)
 			printf("%lld\t%s\t%s\t%s\t%s\n", list[i].id, role_name(list[i].role),
 			       list[i].email, list[i].name,
-			       *list[i].password_hash ? "password set" : "no password");
+			       list[i].suspended_at     ? "suspended"
+			       : *list[i].password_hash ? "password set"
+			                                : "no password");
 		rc = 0;
 	} else {
 		fputs(usage, stderr);

@@ -44,7 +44,7 @@ enum md_trust role_trust(enum role r)
 
 #define ACCOUNT_COLS \
 	"id, COALESCE(email, ''), display_name, slug, role, COALESCE(password_hash, ''), bio," \
-	" avatar_path, links"
+	" avatar_path, links, COALESCE(suspended_at, 0)"
 
 static const char sql_by_email[] = "SELECT " ACCOUNT_COLS " FROM users WHERE email = ?1";
 static const char sql_by_id[] = "SELECT " ACCOUNT_COLS " FROM users WHERE id = ?1";
@@ -59,7 +59,8 @@ static const char sql_link_insert[] =
     "INSERT INTO password_links(token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)";
 static const char sql_link_use[] =
     "UPDATE password_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL"
-    " AND expires_at > ?2 RETURNING user_id";
+    " AND expires_at > ?2 AND user_id IN (SELECT id FROM users WHERE suspended_at IS NULL)"
+    " RETURNING user_id";
 /* Ends every still-open link of user ?1 but the one whose hash is ?3 (or all:
 ** ?3 NULL) by moving its expiry to now (?2): their rows stay, as used ones do. */
 static const char sql_link_end_others[] =
@@ -67,7 +68,25 @@ static const char sql_link_end_others[] =
     " AND expires_at > ?2 AND token_hash IS NOT ?3";
 static const char sql_link_valid[] =
     "SELECT 1 FROM password_links WHERE token_hash = ?1 AND used_at IS NULL"
-    " AND expires_at > ?2";
+    " AND expires_at > ?2 AND user_id IN (SELECT id FROM users WHERE suspended_at IS NULL)";
+static const char sql_suspend[] =
+    "UPDATE users SET suspended_at = ?2 WHERE id = ?1 AND suspended_at IS NULL";
+static const char sql_unsuspend[] = "UPDATE users SET suspended_at = NULL WHERE id = ?1";
+static const char sql_end_sessions[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char sql_admins_active[] =
+    "SELECT count(*) FROM users WHERE role = 'administrator' AND suspended_at IS NULL"
+    " AND password_hash IS NOT NULL AND password_hash <> ''";
+/* Deleting an account: what it wrote moves to the heir (?2) first. */
+static const char *const sql_delete_steps[] = {
+    "UPDATE articles SET author_id = ?2 WHERE author_id = ?1",
+    /* A co-author row: the heir's, unless the heir is on that article already. */
+    "UPDATE OR IGNORE article_authors SET user_id = ?2 WHERE user_id = ?1",
+    "DELETE FROM article_authors WHERE user_id = ?1",
+    "UPDATE pages SET author_id = ?2 WHERE author_id = ?1",
+    "UPDATE media SET uploaded_by = ?2 WHERE uploaded_by = ?1",
+    "DELETE FROM users WHERE id = ?1",
+    "INSERT INTO changes(kind, id) VALUES ('all', ?1)",
+};
 
 static void read_row(struct db_stmt *st, struct arena *a, struct account *out)
 {
@@ -80,6 +99,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct account *out)
 	out->bio = arena_strdup(a, db_col_text(st, 6));
 	out->avatar = arena_strdup(a, db_col_text(st, 7));
 	out->links = arena_strdup(a, db_col_text(st, 8));
+	out->suspended_at = db_col_int(st, 9);
 }
 
 static int read_one(struct db_stmt *st, struct arena *a, struct account *out)
@@ -324,4 +344,79 @@ int account_link_valid(struct db *db, const char *token)
 	db_done(st);
 	arena_free(a);
 	return ok;
+}
+
+/* Runs one statement binding id (and now or heir as ?2); a DB_ code. */
+static int run_id(struct db *db, const char *sql, long long id, long long two)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, id);
+	if (strstr(sql, "?2"))
+		db_bind_int(st, 2, two);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+int account_suspend(struct db *db, long long id)
+{
+	long long now = (long long)time(NULL);
+	if (db_begin(db) != DB_OK)
+		return -1;
+	int rc = run_id(db, sql_suspend, id, now);
+	if (rc == DB_OK)
+		rc = run_id(db, sql_end_sessions, id, 0);
+	if (rc == DB_OK)
+		rc = link_end_others(db, id, NULL, now);
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int account_unsuspend(struct db *db, long long id)
+{
+	return run_id(db, sql_unsuspend, id, 0) == DB_OK ? 0 : -1;
+}
+
+int account_admins_active(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_admins_active);
+	int n = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+	db_done(st);
+	return n;
+}
+
+int account_delete(struct db *db, long long id, long long heir, char *err, size_t errlen)
+{
+	if (heir == id) {
+		snprintf(err, errlen, "Choose another account to inherit the articles.");
+		return -1;
+	}
+	struct arena *a = arena_new();
+	struct account h;
+	int found = account_by_id(db, a, heir, &h);
+	arena_free(a);
+	if (found != 0) {
+		snprintf(err, errlen, "Choose the account that inherits the articles.");
+		return -1;
+	}
+	if (db_begin(db) != DB_OK)
+		goto fail;
+	int rc = DB_OK;
+	for (size_t i = 0; rc == DB_OK && i < sizeof sql_delete_steps / sizeof *sql_delete_steps;
+	     i++)
+		rc = run_id(db, sql_delete_steps[i], id, heir);
+	if (rc == DB_OK && db_commit(db) == DB_OK)
+		return 0;
+	db_rollback(db);
+fail:
+	snprintf(err, errlen, "The account could not be deleted: %s", db_errmsg(db));
+	return -1;
+}
+
+int account_link_end_all(struct db *db, long long user_id)
+{
+	return link_end_others(db, user_id, NULL, (long long)time(NULL)) == DB_OK ? 0 : -1;
 }

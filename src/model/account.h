@@ -48,6 +48,7 @@ struct account {
 	const char *bio;           /* Markdown */
 	const char *avatar;        /* URL path, "" if none */
 	const char *links;         /* one URL a line */
+	long long suspended_at;    /* when suspended; 0 if active */
 };
 
 /* 0 found, 1 not, -1 error.  Strings allocated in a. */
@@ -83,8 +84,32 @@ char *account_link_new(struct db *db, struct arena *a, long long user_id, long s
 ** database error).  Atomic: of two links used at once, one wins. */
 long long account_link_use(struct db *db, const char *token);
 
+/* Ends every open link of user_id (a password changed in the profile: a
+** link sent earlier must not change it again).  0 or -1. */
+int account_link_end_all(struct db *db, long long user_id);
+
 /* 1 if the token is a valid link (not used, not expired), without using it. */
 int account_link_valid(struct db *db, const char *token);
+
+/* Suspends an account (suspended_at = now) and, in the same transaction,
+** ends its sessions and open password links: it is signed out at once and
+** its links stop working.  0, or -1 on a database error. */
+int account_suspend(struct db *db, long long id);
+
+/* Makes a suspended account active again (it signs in with its password as
+** before).  0 or -1. */
+int account_unsuspend(struct db *db, long long id);
+
+/* Active (not suspended) administrators. -1 on error. */
+int account_admins_active(struct db *db);
+
+/* Deletes account id; `heir` (another account) becomes the author of its
+** articles (byline and co-author rows), static pages and uploads.  Its
+** comments keep their text and name (only the link to the account goes);
+** its sessions, links and autosaves go with it; revisions and notes keep
+** their text with no user.  One transaction; every public page is stale
+** after (the change log gets 'all').  0, or -1 with a sentence in err. */
+int account_delete(struct db *db, long long id, long long heir, char *err, size_t errlen);
 
 /* Lowercased, trimmed copy of an email.  Allocated in a. */
 char *account_normal_email(struct arena *a, const char *email);

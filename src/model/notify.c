@@ -31,7 +31,7 @@ static const char sql_comment[] =
 ** before in another case. */
 static const char sql_recipients[] =
     "SELECT email FROM users"
-    " WHERE email IS NOT NULL AND email <> ''"
+    " WHERE email IS NOT NULL AND email <> '' AND suspended_at IS NULL"
     " AND (id = ?1 OR role IN ('administrator', 'editor'))"
     " AND id <> ?2 AND lower(email) <> lower(?3)"
     " ORDER BY id";

@@ -707,6 +707,24 @@ static const char migration_21[] =
     "  added_at INTEGER NOT NULL"
     ") WITHOUT ROWID;";
 
+/* Accounts (issue 15): an administrator may suspend an account (it cannot
+** sign in, its sessions and password links end: users.suspended_at, NULL
+** for an active one); a sign-in's forgotten-password requests are rows of
+** reset_requests, the rate limit's record and the queue the scheduler works
+** (model/pwreset.c): done_at NULL until worked. */
+static const char migration_25[] =
+    "ALTER TABLE users ADD COLUMN suspended_at INTEGER;"
+    "CREATE TABLE reset_requests("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL,"       /* as typed, lowercased */
+    "  ip TEXT NOT NULL,"          /* the client's key (netaddr_client) */
+    "  at INTEGER NOT NULL,"
+    "  done_at INTEGER"
+    ");"
+    "CREATE INDEX reset_requests_email ON reset_requests(email, at);"
+    "CREATE INDEX reset_requests_ip ON reset_requests(ip, at);"
+    "CREATE INDEX reset_requests_todo ON reset_requests(done_at);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -731,6 +749,7 @@ static const struct db_migration migrations[] = {
 	{21, migration_21},
 	{22, migration_22},
 	{23, migration_23},
+	{25, migration_25},
 };
 
 int schema_latest(void)

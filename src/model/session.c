@@ -19,10 +19,15 @@ static const char sql_find[] =
     "SELECT id, user_id, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?1";
 static const char sql_role[] =
     "SELECT u.role, s.created_at, s.seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
-    " WHERE s.token_hash = ?1";
+    " WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
 static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
 static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char sql_list[] =
+    "SELECT id, created_at, seen_at, ip FROM sessions WHERE user_id = ?1"
+    " ORDER BY seen_at DESC, id DESC LIMIT 200";
+static const char sql_delete_mine[] = "DELETE FROM sessions WHERE id = ?2 AND user_id = ?1";
+static const char sql_delete_others[] = "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2";
 static const char sql_touch[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
 /* The attempt is counted before the password is checked, by one statement
 ** that also checks the limits: attempts running at once each see the others'
@@ -226,4 +231,44 @@ void login_succeeded(struct db *db, struct arena *a, const char *account, const 
 	db_bind_text(st, 2, login_address(a, ip));
 	db_step(st);
 	db_done(st);
+}
+
+struct session_info *session_list(struct db *db, struct arena *a, long long user_id,
+                                  size_t *n)
+{
+	struct session_info *list = arena_alloc(a, 200 * sizeof *list);
+	size_t k = 0;
+	struct db_stmt *st = db_prepare(db, sql_list);
+	db_bind_int(st, 1, user_id);
+	while (k < 200 && db_step(st) == DB_ROW) {
+		list[k].id = db_col_int(st, 0);
+		list[k].created_at = db_col_int(st, 1);
+		list[k].seen_at = db_col_int(st, 2);
+		list[k].ip = arena_strdup(a, db_col_text(st, 3));
+		k++;
+	}
+	db_done(st);
+	*n = k;
+	return list;
+}
+
+static int delete_two(struct db *db, const char *sql, long long user_id, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, id);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_changes(db) : -1;
+}
+
+int session_end_id(struct db *db, long long user_id, long long id)
+{
+	int n = delete_two(db, sql_delete_mine, user_id, id);
+	return n < 0 ? -1 : n > 0;
+}
+
+int session_end_others(struct db *db, long long user_id, long long keep)
+{
+	return delete_two(db, sql_delete_others, user_id, keep) < 0 ? -1 : 0;
 }

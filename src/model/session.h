@@ -57,6 +57,27 @@ void session_end(struct db *db, struct arena *a, const char *token);
 /* Ends every session of a user (password change). */
 void session_end_user(struct db *db, long long user_id);
 
+/* One of a user's sessions as the profile lists them. */
+struct session_info {
+	long long id;         /* sessions.id */
+	long long created_at; /* signed in at */
+	long long seen_at;    /* last request (to the minute) */
+	const char *ip;       /* the address it signed in from ("" if unknown) */
+};
+
+/* The sessions of user_id, the most recently seen first (at most 200).
+** Allocated in a; *n the count. */
+struct session_info *session_list(struct db *db, struct arena *a, long long user_id,
+                                  size_t *n);
+
+/* Ends session `id` if it is user_id's (1 ended, 0 not theirs or gone, -1
+** error). */
+int session_end_id(struct db *db, long long user_id, long long id);
+
+/* Ends every session of user_id but `keep` (sign out everywhere else; a
+** password change).  0 or -1. */
+int session_end_others(struct db *db, long long user_id, long long keep);
+
 #define LOGIN_WINDOW 900              /* seconds a failure counts */
 #define LOGIN_MAX_FAILURES 5          /* per account and address (the pair) */
 #define LOGIN_MAX_ADDRESS_FAILURES 20 /* per address, over all accounts */

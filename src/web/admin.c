@@ -44,6 +44,13 @@ static const struct {
 	{"settings", "Settings saved."},
 	{"front", "The front page is saved."},
 	{"user", "Account saved."},
+	{"suspended", "The account is suspended: its sessions have ended, and it cannot sign in."},
+	{"unsuspended", "The account is active again: it can sign in with its password."},
+	{"user-deleted", "The account is deleted; its articles, pages and images have their new "
+	                 "owner."},
+	{"password", "Your password is changed. Your other sessions have ended; this one goes on."},
+	{"session-ended", "The session is ended."},
+	{"sessions-ended", "Every other session is ended: you are signed in here only."},
 	{"note_added", "The note is added to the article, with today’s date."},
 	{"note_deleted", "The note is deleted."},
 	{"slug-tidied", "Saved. The slug you typed was tidied into a web address: see it below."},

@@ -1,15 +1,18 @@
 /*
-** admin_login.c: signing in and out, and setting a password from a one-time
-** link.  Failed sign-ins are throttled (model/session.c); the answer never
+** admin_login.c: signing in and out, asking for a password link (forgotten
+** password), and setting a password from a one-time link.  Failed sign-ins are throttled (model/session.c); the answer never
 ** says whether the account exists, and an unknown account costs the same
 ** hash time as a known one.
 */
 #include "web/admin.h"
+#include "web/mailer.h"
+#include "core/email.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/password.h"
 #include "db/db.h"
 #include "model/account.h"
+#include "model/pwreset.h"
 #include "model/session.h"
 #include "render/value.h"
 
@@ -173,6 +176,11 @@ void admin_login_post(struct page *p)
 		return;
 	}
 	login_succeeded(p->db, p->a, email, p->req->remote_ip); /* this attempt too */
+	if (acct.suspended_at) {
+		/* Said only to whoever knows the password. */
+		login_form(p, 403, email, "This account is suspended. Ask an administrator.");
+		return;
+	}
 	/* A new session every sign-in; any session the browser had ends. */
 	session_end(p->db, p->a, auth_cookie_token(p));
 	struct session s;
@@ -243,8 +251,9 @@ void admin_password_show(struct page *p)
 	int valid = token && account_link_valid(p->db, token);
 	password_form(p, valid ? 200 : 404, token,
 	              valid ? NULL : "This link is not valid: it may have been used already or "
-	                             "be more than 24 hours old. Ask an administrator for a new "
-	                             "one (byline user reset-link).");
+	                             "be more than 24 hours old. Ask for a new one "
+	                             "(Forgotten password, on the sign-in page) or ask an "
+	                             "administrator.");
 }
 
 void admin_password_post(struct page *p)
@@ -280,3 +289,75 @@ void admin_password_post(struct page *p)
 	http_redirect(p->req, p->resp, 303, "/admin/login?password_set=1");
 }
 
+
+/* 1 if the site can mail a password link: base_url set (links in mails are
+** made on it alone) and a mail server set. */
+static int can_mail_links(struct page *p)
+{
+	const char *b = p->app->settings.base_url;
+	return b && *b && mailer_is_sending(p->app->mailer);
+}
+
+static void forgot_form(struct page *p, int status, const char *email, const char *message,
+                        int sent)
+{
+	struct tv *ctx = site_context(p, "Forgotten password");
+	tv_set_str(p->a, ctx, "email", email ? email : "");
+	if (message)
+		tv_set_str(p->a, ctx, "message", message);
+	else
+		tv_set_bool(p->a, ctx, "message", 0);
+	tv_set_bool(p->a, ctx, "sent", sent);
+	tv_set_bool(p->a, ctx, "can_mail", can_mail_links(p));
+	p->is_private = 1;
+	http_resp_header(p->resp, "Cache-Control", "no-store");
+	site_render(p, status, "admin_forgot", ctx);
+}
+
+void admin_forgot_show(struct page *p)
+{
+	forgot_form(p, 200, NULL, NULL, 0);
+}
+
+void admin_forgot_refuse(struct page *p, int status, const char *why)
+{
+	size_t elen = 0;
+	const char *email = http_form(p->req, "email", &elen);
+	forgot_form(p, status, email && elen <= EMAIL_MAX ? email : "", why, 0);
+}
+
+void admin_forgot_post(struct page *p)
+{
+	size_t elen = 0;
+	const char *email = http_form(p->req, "email", &elen);
+	if (!can_mail_links(p)) {
+		forgot_form(p, 503, email && elen <= EMAIL_MAX ? email : "",
+		            "This site cannot send mail yet. Ask an administrator for a link.", 0);
+		return;
+	}
+	const char *e = email && elen <= EMAIL_MAX ? account_normal_email(p->a, email) : "";
+	if (!email_valid(e)) {
+		forgot_form(p, 422, email && elen <= EMAIL_MAX ? email : "",
+		            "Please enter the email address of your account.", 0);
+		return;
+	}
+	/* The request is stored whatever the address; the scheduler looks it up
+	** and mails (model/pwreset.h): this answer cannot tell whether an
+	** account has it, nor can its time. */
+	long wait = 0;
+	long long id = pwreset_request(p->db, p->a, e, p->req->remote_ip, &wait);
+	if (id == 0) {
+		long minutes = (wait + 59) / 60;
+		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
+		forgot_form(p, 429, email,
+		            arena_printf(p->a, "Too many requests for a link. Please try again in "
+		                         "%ld min (a link already sent still works).", minutes), 0);
+		return;
+	}
+	if (id < 0) {
+		http_resp_header(p->resp, "Retry-After", "5");
+		forgot_form(p, 503, email, "The request failed on our side; please try again.", 0);
+		return;
+	}
+	forgot_form(p, 200, e, NULL, 1);
+}

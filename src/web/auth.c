@@ -54,8 +54,8 @@ void auth_load(struct page *p)
 		if (session_find(p->db, p->a, token, st->session_idle_seconds,
 		                 st->session_max_seconds, s) == 0 &&
 		    account_by_id(p->db, p->a, s->user_id, acct) == 0) {
-			if (acct->role == ROLE_NONE)
-				return;
+			if (acct->role == ROLE_NONE || acct->suspended_at)
+				return; /* a suspended account's sessions end at once */
 			/* Keeping the session alive is not what the request is for: if
 			** that write fails, the answer does not become a 503. */
 			session_touch(p->db, s);

@@ -128,6 +128,28 @@
 	F("until_date", 10)                   \
 	F("until_time", 5)
 
+/* Deleting an account (templates/admin_user_delete.mustache): who inherits. */
+#define USER_DELETE_FORM(F)                   \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("heir", FORM_ID_CHARS)
+
+/* Changing one's own password (templates/admin_profile.mustache). */
+#define PROFILE_PASSWORD_FORM(F)              \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("current", PASSWORD_MAX_CHARS)      \
+	F("password", PASSWORD_MAX_CHARS)     \
+	F("password2", PASSWORD_MAX_CHARS)
+
+/* Ending one's sessions (templates/admin_profile.mustache). */
+#define PROFILE_SESSIONS_FORM(F)              \
+	F("csrf", FORM_TOKEN_CHARS)           \
+	F("session", FORM_ID_CHARS)           \
+	F("action", 20)
+
+/* Asking for a password link (templates/admin_forgot.mustache). */
+#define FORGOT_FORM(F)                        \
+	F("email", EMAIL_MAX)
+
 /* A static page in the desk (templates/admin_page_editor.mustache). */
 #define PAGE_MAX_TITLE 300
 #define PAGE_MAX_BODY (1024 * 1024)

@@ -116,6 +116,9 @@ static const struct route routes[] = {
 	{"GET",  "/admin/password",           admin_password_show, 0, 0, NULL},
 	{"POST", "/admin/password",           admin_password_post, NEED_ORIGIN,
 	                                      FORM_BODY_LIMIT(PASSWORD_FORM), admin_password_refuse},
+	{"GET",  "/admin/forgot",             admin_forgot_show,   0, 0, NULL},
+	{"POST", "/admin/forgot",             admin_forgot_post,   NEED_ORIGIN,
+	                                      FORM_BODY_LIMIT(FORGOT_FORM), admin_forgot_refuse},
 
 	/* The desk. */
 	{"GET",  "/admin/",                   admin_dashboard,       C, 0, NULL},
@@ -204,6 +207,10 @@ static const struct route routes[] = {
 	{"GET",  "/admin/profile",            admin_profile_show,    C, 0, NULL},
 	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_profile_refuse},
+	{"POST", "/admin/profile/password",   admin_profile_password, C | CSRF,
+	                                      FORM_BODY_LIMIT(PROFILE_PASSWORD_FORM), NULL},
+	{"POST", "/admin/profile/sessions",   admin_profile_sessions, C | CSRF,
+	                                      FORM_BODY_LIMIT(PROFILE_SESSIONS_FORM), NULL},
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
@@ -214,6 +221,9 @@ static const struct route routes[] = {
 	                                      NULL},
 	{"POST", "/admin/users/{id}/",        admin_user_update,     ADM | CSRF, FORM_BODY_LIMIT(USERS_FORM),
 	                                      NULL},
+	{"GET",  "/admin/users/{id}/delete",  admin_user_delete_show, ADM, 0, NULL},
+	{"POST", "/admin/users/{id}/delete",  admin_user_delete,     ADM | CSRF,
+	                                      FORM_BODY_LIMIT(USER_DELETE_FORM), NULL},
 };
 
 #undef C

@@ -4,7 +4,9 @@
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
 ** need no cleverness, and keeps the promise "within a second".  Every few
 ** seconds (and at start) it also deletes for good the articles trashed
-** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is).
+** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is),
+** and each tick works the forgotten-password requests (model/pwreset.h: one
+** probe of an index when there are none).
 ** The same tick ends front-page pins whose time has come (model/front.h).
 */
 #include "web/scheduler.h"
@@ -13,6 +15,7 @@
 #include "model/article.h"
 #include "model/changes.h"
 #include "model/front.h"
+#include "model/pwreset.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -34,6 +37,7 @@ static void publish_due(struct db_pool *pool)
 {
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
+	pwreset_work(db, (long long)time(NULL));
 	static time_t purged;
 	int gone = 0;
 	if (time(NULL) - purged >= PURGE_EVERY) {

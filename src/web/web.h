@@ -370,6 +370,11 @@ void admin_password_post(struct page *p);
 ** email or link kept (never a password) and the sentence saying why. */
 void admin_login_refuse(struct page *p, int status, const char *why);
 void admin_password_refuse(struct page *p, int status, const char *why);
+/* Forgotten password (admin_login.c): the form, and the request, answered
+** the same whether or not an account has the address. */
+void admin_forgot_show(struct page *p);
+void admin_forgot_post(struct page *p);
+void admin_forgot_refuse(struct page *p, int status, const char *why);
 void admin_dashboard(struct page *p);
 void admin_articles_list(struct page *p);
 void admin_article_new(struct page *p);
@@ -441,6 +446,10 @@ void admin_media_pick(struct page *p);
 void admin_profile_show(struct page *p);
 void admin_profile_save(struct page *p);
 void admin_profile_refuse(struct page *p, int status, const char *why);
+/* One's own password (the current one asked; other sessions end) and
+** sessions (end one, the others, or all). */
+void admin_profile_password(struct page *p);
+void admin_profile_sessions(struct page *p);
 void admin_settings_show(struct page *p);
 void admin_settings_save(struct page *p);
 void admin_settings_refuse(struct page *p, int status, const char *why);
@@ -458,5 +467,8 @@ void admin_tools_wait(void);
 void admin_users_list(struct page *p);
 void admin_users_add(struct page *p);
 void admin_user_update(struct page *p);
+/* Deleting an account: the page that asks who inherits, and the deletion. */
+void admin_user_delete_show(struct page *p);
+void admin_user_delete(struct page *p);
 
 #endif

@@ -28,6 +28,7 @@ await import('./test_media.mjs');
 await import('./test_reader.mjs');
 await import('./test_hostile.mjs');
 await import('./test_pages.mjs');
+await import('./test_accounts.mjs');
 await import('./test_published.mjs');
 await import('./test_front.mjs');
 await import('./test_html.mjs');

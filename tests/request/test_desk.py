@@ -91,6 +91,12 @@ TABLE = [
     ("GET", "/admin/users/", ADMIN),
     ("POST", "/admin/users/", ADMIN),
     ("POST", "/admin/users/{uid}/", ADMIN),
+    # Accounts (issue 15): one's password and sessions; deleting an account
+    # ({duid}: one made for the request to delete).
+    ("POST", "/admin/profile/password", CONTRIB),
+    ("POST", "/admin/profile/sessions", CONTRIB),
+    ("GET", "/admin/users/{uid}/delete", ADMIN),
+    ("POST", "/admin/users/{duid}/delete", ADMIN),
     ("GET", "/admin/tools/", ADMIN),
     ("GET", "/admin/tools/import/", ADMIN),
     ("POST", "/admin/tools/import/", ADMIN),
@@ -1674,6 +1680,13 @@ def matrix(s, people, arts):
         if path == "/admin/users/":
             return base + [("email", "matrix%d@example.com" % n[0]), ("name", "Matrix %d" % n[0]),
                            ("role", "contributor")]
+        if path == "/admin/profile/password":
+            w = who or people["admin"]
+            return base + [("current", w.pw), ("password", w.pw), ("password2", w.pw)]
+        if path == "/admin/profile/sessions":
+            return base + [("action", "others")]
+        if path.startswith("/admin/users/") and path.endswith("/delete"):
+            return base + [("heir", str(people["admin"].id))]
         if path.startswith("/admin/users/"):
             return base + [("action", "reset")]
         if path == "/admin/sections/":
@@ -1700,6 +1713,8 @@ def matrix(s, people, arts):
         ("POST", "/admin/media/"): 422, ("POST", "/admin/profile"): 303,
         ("POST", "/admin/settings"): 303, ("POST", "/admin/users/"): 200,
         ("POST", "/admin/users/{uid}/"): 200, ("POST", "/admin/logout"): 303,
+        ("POST", "/admin/profile/password"): 303, ("POST", "/admin/profile/sessions"): 303,
+        ("POST", "/admin/users/{duid}/delete"): 303,
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
         ("POST", "/admin/tools/import/"): 422,
@@ -1742,6 +1757,10 @@ def matrix(s, people, arts):
             return new_article(s, owner, slug, "published", trashed=True)
         if kind == "pub":
             return new_article(s, owner, slug, "published")
+        if kind == "duid":
+            s.sql("INSERT INTO users(email, display_name, slug, role, created_at)"
+                  " VALUES (?, ?, ?, 'author', 0)", slug + "@example.com", slug, slug)
+            return s.sql("SELECT id FROM users WHERE slug=?", slug)[0][0]
         s.sql("INSERT INTO sections(name, slug) VALUES (?, ?)", slug, slug)
         return s.sql("SELECT id FROM sections WHERE slug=?", slug)[0][0]
 
@@ -1759,7 +1778,7 @@ def matrix(s, people, arts):
             aid, rev = drafts[level]
             did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
             made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
-                        for k in ("tid", "rid", "pub", "xid", "dsec")}
+                        for k in ("tid", "rid", "pub", "xid", "dsec", "duid")}
             mxid = own_image() if "{mxid}" in pattern else 0
             path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
                                   tag=tag, nid=1, mid=mid, mxid=mxid, **made_ids)
@@ -1835,6 +1854,12 @@ def csrf(s, people, arts):
         ("/admin/users/", lambda: [("csrf", admin.csrf), ("email", "forged@example.com"),
                                    ("name", "Forged"), ("role", "administrator")]),
         ("/admin/users/%d/" % uid, lambda: [("csrf", admin.csrf), ("role", "administrator")]),
+        ("/admin/users/%d/delete" % uid, lambda: [("csrf", admin.csrf),
+                                                  ("heir", str(admin.id))]),
+        ("/admin/profile/password", lambda: [("csrf", admin.csrf), ("current", admin.pw),
+                                             ("password", "forged new password"),
+                                             ("password2", "forged new password")]),
+        ("/admin/profile/sessions", lambda: [("csrf", admin.csrf), ("action", "all")]),
         ("/admin/logout", lambda: [("csrf", admin.csrf)]),
         ("/admin/pages/new", lambda: [("csrf", admin.csrf), ("title", "Forged page"),
                                       ("body", "forged"), ("status", "published")]),

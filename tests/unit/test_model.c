@@ -29,6 +29,8 @@
 #include "model/export.h"
 #include "model/front.h"
 #include "model/page.h"
+#include "model/pwreset.h"
+#include "model/mailqueue.h"
 #include "model/redirect.h"
 #include "model/schema.h"
 #include "model/session.h"
@@ -1755,6 +1757,109 @@ static void bug_anyone_locks_staff_out(void)
 	arena_free(a);
 }
 
+/* ---- accounts: suspend, delete with an heir, forgotten-password requests ---- */
+
+static long long one_int(struct db *db, const char *sql, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, id);
+	long long v = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return v;
+}
+
+static void test_account_suspend_delete(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long gone = account_create(db, a, "gone@example.com", "Gon Gone", ROLE_AUTHOR, err,
+	                                sizeof err);
+	long long heir = account_create(db, a, "heir@example.com", "Hei Heir", ROLE_EDITOR, err,
+	                                sizeof err);
+	CHECK(gone > 0 && heir > 0);
+	/* Suspending ends sessions and links at once; un-suspending lets it back. */
+	struct session s;
+	char *cookie = session_create(db, a, gone, "192.0.2.1", &s);
+	char *link = account_link_new(db, a, gone, 3600);
+	CHECK(cookie && link && account_link_valid(db, link));
+	CHECK(account_suspend(db, gone) == 0);
+	struct session found;
+	CHECK(session_find(db, a, cookie, 3600, 3600, &found) == 1);
+	CHECK(session_role(db, a, cookie, 3600, 3600) == ROLE_NONE);
+	CHECK(!account_link_valid(db, link) && account_link_use(db, link) == 0);
+	link = account_link_new(db, a, gone, 3600);
+	CHECK(link && !account_link_valid(db, link)); /* a new one does not work either */
+	struct account acct;
+	CHECK(account_by_id(db, a, gone, &acct) == 0 && acct.suspended_at > 0);
+	CHECK(account_unsuspend(db, gone) == 0);
+	CHECK(account_by_id(db, a, gone, &acct) == 0 && acct.suspended_at == 0);
+	/* Deleting: the heir gets the article, the byline (once), the upload. */
+	CHECK(db_exec(db, "INSERT INTO articles(slug, headline, body_src, body_html, status,"
+	                  " created_at, updated_at, author_id) VALUES ('x', 'X', '', '', 'draft',"
+	                  " 1, 1, (SELECT id FROM users WHERE email = 'gone@example.com'))") == DB_OK);
+	CHECK(db_exec(db, "INSERT OR IGNORE INTO article_authors(article_id, user_id, position)"
+	                  " SELECT id, (SELECT id FROM users WHERE email = 'heir@example.com'), 1"
+	                  " FROM articles WHERE slug = 'x'") == DB_OK);
+	CHECK(account_delete(db, gone, gone, err, sizeof err) == -1);
+	CHECK(account_delete(db, gone, 987654, err, sizeof err) == -1);
+	CHECK(account_by_id(db, a, gone, &acct) == 0);
+	CHECK(account_delete(db, gone, heir, err, sizeof err) == 0);
+	CHECK(account_by_id(db, a, gone, &acct) == 1);
+	CHECK(one_int(db, "SELECT count(*) FROM articles WHERE author_id = ?1", heir) == 1);
+	CHECK(one_int(db, "SELECT count(*) FROM article_authors WHERE user_id = ?1", heir) == 1);
+	CHECK(one_int(db, "SELECT count(*) FROM article_authors WHERE user_id = ?1", gone) == 0);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE user_id = ?1", gone) == 0);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+static void test_pwreset(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long id = account_create(db, a, "known@example.com", "Kno Known", ROLE_AUTHOR, err,
+	                              sizeof err);
+	CHECK(id > 0);
+	long wait = 0;
+	/* Per address: PWRESET_MAX_EMAIL, from anywhere, the typed case aside. */
+	for (int i = 0; i < PWRESET_MAX_EMAIL; i++)
+		CHECK(pwreset_request(db, a, i ? "Known@Example.com" : "known@example.com",
+		                      arena_printf(a, "192.0.2.%d", i + 1), &wait) > 0);
+	CHECK(pwreset_request(db, a, "known@example.com", "192.0.2.99", &wait) == 0 && wait >= 1);
+	/* Per client: PWRESET_MAX_IP, an IPv6 /64 as one. */
+	int granted = 0;
+	for (int i = 0; i < PWRESET_MAX_IP + 3; i++)
+		granted += pwreset_request(db, a, arena_printf(a, "u%d@example.com", i),
+		                           arena_printf(a, "2001:db8:1:2::%x", i + 1), &wait) > 0;
+	CHECK(granted == PWRESET_MAX_IP);
+	/* Without base_url nothing is mailed; with it, one mail for the known
+	** address (three requests: one link each, only the last open). */
+	CHECK(pwreset_work(db, 1000) == 0); /* 20 a call */
+	CHECK(pwreset_work(db, 1000) == 0);
+	CHECK(one_int(db, "SELECT count(*) FROM reset_requests WHERE done_at IS NULL AND ?1", 1)
+	      == 0);
+	CHECK(pwreset_request(db, a, "known@example.com", "198.51.100.1", &wait) == 0);
+	CHECK(db_exec(db, "DELETE FROM reset_requests") == DB_OK);
+	CHECK(settings_set(db, "base_url", "https://news.example/", err, sizeof err) == 0);
+	CHECK(pwreset_request(db, a, "known@example.com", "198.51.100.1", &wait) > 0);
+	CHECK(pwreset_request(db, a, "unknown@example.com", "198.51.100.1", &wait) > 0);
+	CHECK(pwreset_work(db, (long long)time(NULL)) == 1);
+	size_t n;
+	struct mail *m = mail_due(db, a, (long long)time(NULL) + 1, 10, &n);
+	CHECK(n == 1 && !strcmp(m[0].to, "known@example.com") &&
+	      strstr(m[0].body, "https://news.example/admin/password?token="));
+	/* A suspended account is not mailed. */
+	CHECK(account_suspend(db, id) == 0);
+	CHECK(pwreset_request(db, a, "known@example.com", "198.51.100.2", &wait) > 0);
+	CHECK(pwreset_work(db, (long long)time(NULL)) == 0);
+	fresh_close(&f);
+	arena_free(a);
+}
+
 /* Concurrent wrong passwords got past the limit: the check and the count
 ** were two steps.  Threads on their own connections reserve at once. */
 struct racer {
@@ -2538,6 +2643,8 @@ int main(void)
 	bug_older_link_works_after_newer_used();
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();
+	test_account_suspend_delete();
+	test_pwreset();
 	bug_settings_load_leaves_site_title_null();
 	bug_failed_import_leaves_author_and_section();
 	return test_done();
