@@ -675,6 +675,17 @@ static const char migration_21[] =
     "  added_at INTEGER NOT NULL"
     ") WITHOUT ROWID;";
 
+/* Images stored before uploads were normalized (issue 13) still carry what
+** the camera wrote (GPS position, serial number).  normalized says whether
+** a row's file went through image_normalize(): 0 not yet (every row before
+** this migration, and any row a writer inserts without saying), 1 done (new
+** uploads say so), -1 it could not be read as an image (never served; the
+** log and `byline media normalize` name it).  The media worker normalizes
+** the 0s once (model/media.c, media_normalize()). */
+static const char migration_30[] =
+    "ALTER TABLE media ADD COLUMN normalized INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX media_normalize_todo ON media(normalized);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -698,6 +709,7 @@ static const struct db_migration migrations[] = {
 	{21, migration_21},
 	{22, migration_22},
 	{23, migration_23},
+	{30, migration_30},
 };
 
 int schema_latest(void)
