@@ -1303,7 +1303,7 @@ int media_normalize(struct db *db, struct arena *a, const char *data_dir, long l
 	pthread_mutex_unlock(&normalize_lock);
 	if (dry_run)
 		return rc;
-	if (rc > 0)
+	if (rc > 0 && *out->old_url)
 		log_warn("media %lld (%s): cannot be normalized, so it is not served: %s Replace its "
 		         "file in the media library.", id, out->old_url, err);
 	else if (rc == 0 && out->changed)
