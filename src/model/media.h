@@ -237,8 +237,10 @@ int media_delete(struct db *db, struct arena *a, const char *data_dir, long long
 ** its title, caption, credit, copyright and alt, and takes the new hash,
 ** type, size and original name; every article and static page body naming
 ** the old address has it rewritten to the new one and is rendered again
-** (with its own writer's trust), and every setting naming the old file
-** ("HASH.EXT") names the new one, in one transaction; the old address and
+** (with its own writer's trust), every setting naming the old file
+** ("HASH.EXT") names the new one, and so do authors' photos and bios and
+** the WordPress import's record of the address (so a later import writes
+** the new one), in one transaction; the old address and
 ** its variants' answer 301 to the new one (the redirects table, as
 ** redirects already pointing at it), for feeds, caches and revisions that
 ** still name them; the old file and its variants are removed, and the

@@ -110,6 +110,7 @@ class OldSite:
             "Crews worked through the night.", "The twin story."])
         s.sql("UPDATE articles SET featured_media_id=?, featured_alt='A dredger' WHERE id=?",
               self.mid, self.aids[1])
+        s.sql("UPDATE users SET avatar_path=? WHERE display_name='Ana Perez'", self.old_url)
         # A setting naming the file (the site's logo, when settings have one).
         s.sql("INSERT OR REPLACE INTO settings(key, value) VALUES ('logo', ?)",
               self.old + ".jpg")
@@ -162,6 +163,8 @@ def served():
               "the featured image still works, with the new file", page.status)
         check(s.sql("SELECT value FROM settings WHERE key='logo'") ==
               [(new_url[7:],)], "a setting naming the old file names the new one")
+        check(s.sql("SELECT avatar_path FROM users WHERE display_name='Ana Perez'") ==
+              [(new_url,)], "an author's photo names the new file")
         # Nothing serves the old bytes: not the old address, not a variant
         # name of it, not a new file of the library.
         for u in (site.old_url, "/media/%s-640.jpg" % site.old,
