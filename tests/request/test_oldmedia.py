@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +70,15 @@ def photo(path, serial="032021001234", comment=None):
     return open(path, "rb").read()
 
 
+def other_photo(path, seed):
+    """Another small tagged photo (its own pixels)."""
+    subprocess.run([CONVERT, "-seed", str(seed), "-size", "400x300", "plasma:fractal",
+                    "-quality", "90", path], check=True)
+    subprocess.run([EXIFTOOL, "-q", "-overwrite_original", "-GPSLatitude=48.85",
+                    "-GPSLatitudeRef=N", "-SerialNumber=77%d" % seed, path], check=True)
+    return open(path, "rb").read()
+
+
 def old_row(s, data, ext="jpg", mime="image/jpeg", w=800, h=600):
     """Stores data as an older version did: the file at its hash's address, a
     row with the columns it wrote.  Returns (id, hash)."""
@@ -98,8 +108,9 @@ def articles(s, work, bodies):
 class OldSite:
     """A database as an older version left it, before the server starts."""
 
-    def __init__(self, work):
+    def __init__(self, work, n_more=0):
         self.work = work
+        self.n_more = n_more
 
     def __call__(self, s):
         self.data = photo(os.path.join(self.work, "harbour.jpg"))
@@ -114,13 +125,18 @@ class OldSite:
         # A setting naming the file (the site's logo, when settings have one).
         s.sql("INSERT OR REPLACE INTO settings(key, value) VALUES ('logo', ?)",
               self.old + ".jpg")
+        # More old photos, asked for all at once as the server starts.
+        self.more = [old_row(s, other_photo(os.path.join(self.work, "o%d.jpg" % i), i + 1),
+                             w=400, h=300) for i in range(self.n_more)]
+        self.more_data = {h: open(os.path.join(self.work, "o%d.jpg" % i), "rb").read()
+                          for i, (_, h) in enumerate(self.more)}
         # A file cut short: an older version stored what it was sent.
         self.bad_id, self.bad = old_row(s, self.data[:len(self.data) // 3] + b"\0" * 64)
 
 
 def served():
     work = tempfile.mkdtemp(prefix="byline-oldmedia-")
-    site = OldSite(work)
+    site = OldSite(work, n_more=6)
     s = Server(before=site)
     try:
         try:
@@ -129,6 +145,27 @@ def served():
             state = e
         check(state in ([(0,)], [(1,)]), "an old row reads as not normalized (or is done)",
               state)
+        # Readers asking for every old photo at once, while the worker is
+        # at them too: each answer is a 301 to a stripped file, never the
+        # old bytes.
+        answers = {}
+
+        def fetch(h):
+            answers[h] = s.get("/media/%s.jpg" % h)
+        threads = [threading.Thread(target=fetch, args=(h,)) for _, h in site.more]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for h, r in answers.items():
+            loc = re.sub(r"^https?://[^/]+", "", r.header("Location") or "")
+            ok = r.status == 301 and loc.startswith("/media/") and h not in loc
+            if ok:
+                got = s.get(loc)
+                ok = got.status == 200 and got.body != site.more_data[h] and \
+                    not private_tags(exif(got.body))
+            check(ok, "old photo %s… asked for at start: 301 to a stripped file" % h[:8],
+                  (r.status, loc))
         # The first request for the old address: whether the worker or this
         # request normalized it, the answer is a 301 to the new file.
         r = s.get(site.old_url)
