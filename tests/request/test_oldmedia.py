@@ -32,6 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, check, done, run_cli, skip  # noqa: E402
+from test_desk import EDITOR, Who, get, link_token, set_password, sign_in  # noqa: E402
 
 EXIFTOOL = shutil.which("exiftool")
 CONVERT = shutil.which("convert")
@@ -222,6 +223,17 @@ def served():
               "the corrupt old file is marked as impossible")
         r = s.get("/media/%s.jpg" % site.bad)
         check(r.status == 404, "the corrupt old file is not served", r.status)
+        ed = Who(EDITOR, "ed@example.com", "Ed Editor", "a long editor password")
+        rc, out, err = run_cli("user", "--db", s.db, "add", "--email", ed.email, "--name",
+                               ed.name, "--role", "editor", check_rc=False)
+        set_password(s, link_token(out), ed.pw)
+        ed.cookie, ed.csrf = sign_in(s, ed)
+        r = get(s, "/admin/media/%d/" % site.bad_id, ed)
+        check(r.status == 200 and "could not be read as an image" in r.text,
+              "the desk's screen of the corrupt image says so", r.status)
+        r = get(s, "/admin/media/%d/" % site.mid, ed)
+        check(r.status == 200 and "could not be read" not in r.text,
+              "and the normalized one's does not")
         time.sleep(1.5)  # several worker turns
         check(s.sql("SELECT normalized FROM media WHERE id=?", site.bad_id) == [(-1,)],
               "still marked, not taken up again")
