@@ -39,7 +39,10 @@ static const char usage[] =
     "  check --db FILE (--article ID | --all) [--json] [--store]\n"
     "        The copy desk's checks: one finding a line (article, field, offset,\n"
     "        kind, words, message); exits 1 when there are findings.  --store\n"
-    "        keeps them for the desk's articles list, as a save does.\n";
+    "        keeps them for the desk's articles list, as a save does.\n"
+    "  media --db FILE normalize [--dry-run] [--data DIR]\n"
+    "        Strip the metadata (GPS, camera) from images an older version stored,\n"
+    "        as the server does in the background; one line an image.\n";
 
 const char *cli_option(int argc, char **argv, const char *name)
 {
@@ -98,6 +101,7 @@ static const struct {
 	{"user", cmd_user},
 	{"export-wordpress", cmd_export_wordpress},
 	{"check", cmd_check},
+	{"media", cmd_media},
 };
 
 int cli_main(int argc, char **argv)

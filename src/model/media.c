@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@
 
 #define COLS                                                                        \
 	"id, hash, mime, ext, width, height, bytes, original_name, title, caption, credit," \
-	" copyright, alt, variants_at, COALESCE(uploaded_by, 0), created_at"
+	" copyright, alt, variants_at, COALESCE(uploaded_by, 0), created_at, normalized"
 
 static const char sql_by_hash[] = "SELECT " COLS " FROM media WHERE hash = ?1";
 static const char sql_by_id[] = "SELECT " COLS " FROM media WHERE id = ?1";
@@ -41,9 +42,10 @@ static const char sql_list[] =
     "SELECT " COLS " FROM media ORDER BY created_at DESC, id DESC LIMIT ?1";
 static const char sql_insert[] =
     "INSERT INTO media(hash, mime, ext, width, height, bytes, uploaded_by, created_at,"
-    " caption, credit, copyright)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-static const char sql_id_ext_by_hash[] = "SELECT id, ext FROM media WHERE hash = ?1";
+    " caption, credit, copyright, normalized)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)";
+static const char sql_id_ext_by_hash[] =
+    "SELECT id, ext, normalized FROM media WHERE hash = ?1";
 static const char sql_variants[] =
     "SELECT suffix, ext, width, height, bytes FROM media_variants WHERE media_id = ?1"
     " ORDER BY suffix = 'social', width, ext";
@@ -53,8 +55,10 @@ static const char sql_nearest[] =
     " AND suffix <> 'social' ORDER BY abs(width - ?3), width DESC LIMIT 1";
 static const char sql_variant_exists[] =
     "SELECT 1 FROM media_variants WHERE media_id = ?1 AND suffix = ?2 AND ext = ?3";
+/* Variants are made from a normalized file only: an image an older version
+** stored waits for media_normalize(). */
 static const char sql_todo[] =
-    "SELECT " COLS " FROM media WHERE variants_at = 0 ORDER BY id LIMIT ?1";
+    "SELECT " COLS " FROM media WHERE variants_at = 0 AND normalized = 1 ORDER BY id LIMIT ?1";
 static const char sql_variant_put[] =
     "INSERT OR REPLACE INTO media_variants(media_id, suffix, ext, width, height, bytes)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -98,6 +102,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct media *m)
 	m->variants_at = db_col_int(st, 13);
 	m->uploaded_by = db_col_int(st, 14);
 	m->created_at = db_col_int(st, 15);
+	m->normalized = (int)db_col_int(st, 16);
 }
 
 static int fsync_dir(const char *dir)
@@ -171,13 +176,30 @@ static int write_file(struct arena *a, const char *data_dir, const char *media_d
 	return 0;
 }
 
-long long media_store(struct db *db, struct arena *a, const char *data_dir,
-                      const unsigned char *data, size_t len, size_t max_bytes,
-                      long long user_id, struct media *out, char *err, size_t errlen)
+/* The image_max_megapixels setting, in pixels.  Read here, from its one
+** home, so every caller (the desk, the profile photo, the WordPress import,
+** the normalizing of old files) applies it. */
+static unsigned long long max_pixels_of(struct db *db, struct arena *a)
+{
+	unsigned long long max_pixels = IMAGE_MAX_PIXELS;
+	const char *mp = settings_get(db, a, "image_max_megapixels");
+	if (mp && atoll(mp) > 0)
+		max_pixels = (unsigned long long)atoll(mp) * 1000000ULL;
+	return max_pixels;
+}
+
+/* media_store(), and *refused set to 1 when the bytes themselves were
+** refused (too big, not an image, damaged), 0 when it failed otherwise
+** (disk, database: worth trying again). */
+static long long store(struct db *db, struct arena *a, const char *data_dir,
+                       const unsigned char *data, size_t len, size_t max_bytes,
+                       long long user_id, struct media *out, char *err, size_t errlen,
+                       int *refused)
 {
 	struct image_info info;
 	struct image_text text;
 	memset(out, 0, sizeof *out);
+	*refused = 1;
 	if (len > max_bytes) {
 		char got[32], limit[32];
 		media_format_size(got, sizeof got, len, 1);
@@ -185,17 +207,13 @@ long long media_store(struct db *db, struct arena *a, const char *data_dir,
 		snprintf(err, errlen, "This file is %s; the limit is %s.", got, limit);
 		return -1;
 	}
-	/* The limit is read here, from its one home, so every caller (the
-	** desk, the profile photo, the WordPress import) applies it. */
-	unsigned long long max_pixels = IMAGE_MAX_PIXELS;
-	const char *mp = settings_get(db, a, "image_max_megapixels");
-	if (mp && atoll(mp) > 0)
-		max_pixels = (unsigned long long)atoll(mp) * 1000000ULL;
+	unsigned long long max_pixels = max_pixels_of(db, a);
 	unsigned char *norm;
 	size_t norm_len;
 	if (image_normalize(a, data, len, max_pixels, &info, &text, &norm, &norm_len, err,
 	                    errlen) != 0)
 		return -1;
+	*refused = 0;
 	data = norm;
 
 	unsigned char digest[crypto_hash_sha256_BYTES];
@@ -274,12 +292,21 @@ long long media_store(struct db *db, struct arena *a, const char *data_dir,
 	out->copyright = arena_strdup(a, text.copyright);
 	out->uploaded_by = user_id > 0 ? user_id : 0;
 	out->created_at = (long long)time(NULL);
+	out->normalized = 1;
 	return id;
 
 db_fail:
 	snprintf(err, errlen, "The image could not be saved: %s.", db_errmsg(db));
 	db_rollback(db);
 	return -1;
+}
+
+long long media_store(struct db *db, struct arena *a, const char *data_dir,
+                      const unsigned char *data, size_t len, size_t max_bytes,
+                      long long user_id, struct media *out, char *err, size_t errlen)
+{
+	int refused;
+	return store(db, a, data_dir, data, len, max_bytes, user_id, out, err, errlen, &refused);
 }
 
 int media_by_id(struct db *db, struct arena *a, long long id, struct media *out)
@@ -366,17 +393,34 @@ const char *media_path(struct db *db, struct arena *a, const char *data_dir,
 	if (parse_name(name, suffix, sizeof suffix, &ext) != 0)
 		return NULL;
 	image_type_for_ext(ext, &type_mime);
-	struct db_stmt *st = db_prepare(db, sql_id_ext_by_hash);
-	db_bind_textn(st, 1, name, MEDIA_HASH_LEN);
 	long long id = 0;
 	const char *orig_ext = NULL;
-	if (db_step(st) == DB_ROW) {
-		id = db_col_int(st, 0);
-		orig_ext = arena_strdup(a, db_col_text(st, 1));
+	int normalized = 0;
+	for (int tries = 0; tries < 2; tries++) {
+		struct db_stmt *st = db_prepare(db, sql_id_ext_by_hash);
+		db_bind_textn(st, 1, name, MEDIA_HASH_LEN);
+		id = 0;
+		if (db_step(st) == DB_ROW) {
+			id = db_col_int(st, 0);
+			orig_ext = arena_strdup(a, db_col_text(st, 1));
+			normalized = (int)db_col_int(st, 2);
+		}
+		db_done(st);
+		if (!id || normalized != 0)
+			break;
+		/* Stored by an older version: normalized now, before anything of
+		** it is served; then its name either still means it (the bytes
+		** were clean) or no longer names a row (the redirect answers). */
+		struct media_normalized done;
+		char err[256];
+		if (media_normalize(db, a, data_dir, id, 0, &done, err, sizeof err) < 0) {
+			log_warn("media %lld: not normalized yet: %s", id, err);
+			return NULL;
+		}
 	}
-	db_done(st);
-	if (!id)
+	if (!id || normalized != 1)
 		return NULL;
+	struct db_stmt *st;
 	if (!*suffix) {
 		if (strcmp(orig_ext, ext) != 0)
 			return NULL;
@@ -695,8 +739,8 @@ static const char sql_forget_revisions[] =
 /* The new file's variants are made again by the variant worker. */
 static const char sql_take_file[] =
     "UPDATE media SET hash = ?2, mime = ?3, ext = ?4, width = ?5, height = ?6, bytes = ?7,"
-    " original_name = CASE WHEN ?8 = '' THEN original_name ELSE ?8 END, variants_at = 0"
-    " WHERE id = ?1";
+    " original_name = CASE WHEN ?8 = '' THEN original_name ELSE ?8 END, variants_at = 0,"
+    " normalized = 1 WHERE id = ?1 AND hash = ?9";
 static const char sql_drop_variants[] = "DELETE FROM media_variants WHERE media_id = ?1";
 static const char sql_rewrite_article[] =
     "UPDATE articles SET body_src = replace(body_src, ?2, ?3), body_html_version = 0"
@@ -706,6 +750,35 @@ static const char sql_rewrite_fts[] =
 static const char sql_rewrite_pages[] =
     "UPDATE pages SET body_src = replace(body_src, ?1, ?2), body_html_version = 0"
     " WHERE body_src LIKE '%' || ?1 || '%'";
+/* An author's photo, a bio naming it; the import's record of the address
+** (so importing a later export writes the new one into bodies). */
+static const char sql_rewrite_users[] =
+    "UPDATE users SET avatar_path = replace(avatar_path, ?1, ?2), bio = replace(bio, ?1, ?2)"
+    " WHERE avatar_path LIKE '%' || ?1 || '%' OR bio LIKE '%' || ?1 || '%'";
+static const char sql_rewrite_import[] =
+    "UPDATE wp_import_map SET url = ?2 WHERE kind IN ('attachment', 'upload') AND url = ?1";
+/* When two images turn out to be one (the same bytes once normalized),
+** what held the one going holds the one kept. */
+static const char sql_follow_featured[] =
+    "UPDATE articles SET featured_media_id = ?2 WHERE featured_media_id = ?1";
+static const char sql_follow_revisions[] =
+    "UPDATE revisions SET featured_media_id = ?2 WHERE featured_media_id = ?1";
+static const char sql_follow_description[] =
+    "UPDATE media SET"
+    " title = CASE WHEN title = '' THEN (SELECT title FROM media WHERE id = ?1) ELSE title END,"
+    " caption = CASE WHEN caption = '' THEN (SELECT caption FROM media WHERE id = ?1)"
+    "  ELSE caption END,"
+    " credit = CASE WHEN credit = '' THEN (SELECT credit FROM media WHERE id = ?1)"
+    "  ELSE credit END,"
+    " copyright = CASE WHEN copyright = '' THEN (SELECT copyright FROM media WHERE id = ?1)"
+    "  ELSE copyright END,"
+    " alt = CASE WHEN alt = '' THEN (SELECT alt FROM media WHERE id = ?1) ELSE alt END,"
+    " original_name = CASE WHEN original_name = ''"
+    "  THEN (SELECT original_name FROM media WHERE id = ?1) ELSE original_name END"
+    " WHERE id = ?2";
+static const char sql_follow_import[] =
+    "UPDATE wp_import_map SET byline_id = ?2 WHERE kind IN ('attachment', 'upload')"
+    " AND byline_id = ?1";
 static const char sql_redirect_drop[] = "DELETE FROM redirects WHERE from_path = ?1";
 static const char sql_redirect_follow[] =
     "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1";
@@ -932,6 +1005,144 @@ int media_delete(struct db *db, struct arena *a, const char *data_dir, long long
 	return 0;
 }
 
+/* Moves every use of image old to the file of image nw, in one transaction:
+** into is old->id for a replacement (the row keeps its id and takes nw's
+** file; nw's row, which only carried the file in, goes) or nw->id when the
+** new bytes were already that image of the library (old's featured images,
+** revisions and import mappings follow to it, and old's row goes).  Bodies
+** of articles and pages naming old's address are rewritten (and rendered
+** again with their writers' trust after the commit), as are settings naming
+** its file, authors' photos and bios, and the WordPress import's record of
+** the address; old's address and its variants' answer 301 to the new one;
+** then old's files are removed.  0, or -1 with err set and nothing changed
+** (nw's row and file are the caller's to drop). */
+static int move_uses(struct db *db, struct arena *a, const char *data_dir,
+                     const struct media *old, const struct media *nw, long long into,
+                     const char *name, char *err, size_t errlen)
+{
+	const char *old_url = old->url, *new_url = nw->url;
+	size_t n_var;
+	struct media_variant *var = media_variants(db, a, old->id, &n_var);
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errlen, "The database is busy; try again.");
+		return -1;
+	}
+	int rc = DB_OK;
+	struct db_stmt *st;
+	if (into == old->id) {
+		/* The new row only carried the file in: the old row takes it over. */
+		st = db_prepare(db, sql_delete);
+		db_bind_int(st, 1, nw->id);
+		rc = db_step(st);
+		db_done(st);
+		if (rc == DB_OK) {
+			st = db_prepare(db, sql_take_file);
+			db_bind_int(st, 1, old->id);
+			db_bind_text(st, 2, nw->hash);
+			db_bind_text(st, 3, nw->mime);
+			db_bind_text(st, 4, nw->ext);
+			db_bind_int(st, 5, nw->width);
+			db_bind_int(st, 6, nw->height);
+			db_bind_int(st, 7, nw->bytes);
+			db_bind_text(st, 8, name);
+			db_bind_text(st, 9, old->hash);
+			rc = db_step(st);
+			db_done(st);
+			/* Someone else moved it meanwhile (another process). */
+			if (rc == DB_OK && db_changes(db) != 1)
+				rc = DB_ERR;
+		}
+		if (rc == DB_OK) {
+			st = db_prepare(db, sql_drop_variants);
+			db_bind_int(st, 1, old->id);
+			rc = db_step(st);
+			db_done(st);
+		}
+	} else {
+		/* The one kept takes the description it lacks. */
+		static const char *const follow[] = {sql_follow_featured, sql_follow_revisions,
+		                                     sql_follow_import, sql_follow_description,
+		                                     sql_delete};
+		for (size_t k = 0; rc == DB_OK && k < 5; k++) {
+			st = db_prepare(db, follow[k]);
+			db_bind_int(st, 1, old->id);
+			if (k < 4)
+				db_bind_int(st, 2, into);
+			rc = db_step(st);
+			db_done(st);
+		}
+	}
+	size_t n_ids = 0;
+	long long *ids = NULL;
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_body_ids);
+		db_bind_text(st, 1, hash_match(a, old->hash));
+		ids = db_col_ids(st, a, (size_t)1 << 30, &n_ids);
+	}
+	for (size_t i = 0; rc == DB_OK && i < n_ids; i++) {
+		for (int k = 0; k < 2 && rc == DB_OK; k++) {
+			st = db_prepare(db, k ? sql_rewrite_fts : sql_rewrite_article);
+			db_bind_int(st, 1, ids[i]);
+			db_bind_text(st, 2, old_url);
+			db_bind_text(st, 3, new_url);
+			rc = db_step(st);
+			db_done(st);
+		}
+	}
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_rewrite_settings);
+		db_bind_text(st, 1, old_url + 7); /* "HASH.EXT" */
+		db_bind_text(st, 2, new_url + 7);
+		rc = db_step(st);
+		db_done(st);
+	}
+	static const char *const two[] = {sql_rewrite_pages, sql_rewrite_users, sql_rewrite_import,
+	                                  sql_redirect_drop, sql_redirect_follow};
+	for (size_t k = 0; rc == DB_OK && k < 5; k++) {
+		st = db_prepare(db, two[k]);
+		db_bind_text(st, 1, k == 3 ? new_url : old_url);
+		if (k != 3)
+			db_bind_text(st, 2, new_url);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc == DB_OK && redirect_add(db, old_url, new_url) != 0)
+		rc = DB_ERR;
+	/* A variant's address pasted somewhere: to the new original. */
+	for (size_t i = 0; rc == DB_OK && i < n_var; i++)
+		if (redirect_add(db, var[i].url, new_url) != 0)
+			rc = DB_ERR;
+	if (rc == DB_OK) {
+		st = db_prepare(db, sql_change_all);
+		rc = db_step(st);
+		db_done(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "The image could not be replaced: %s.", db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	remove_files(a, data_dir, old->hash, old->ext, var, n_var);
+	/* The rewritten bodies, rendered again with their writers' trust. */
+	article_render_stale(db);
+	page_render_stale(db);
+	return 0;
+}
+
+/* Removes the row and files of nw, stored only to be moved in, after the
+** move failed: the library is left as it was. */
+static void drop_carrier(struct db *db, struct arena *a, const char *data_dir,
+                         const struct media *nw)
+{
+	size_t n_var;
+	struct media_variant *var = media_variants(db, a, nw->id, &n_var);
+	struct db_stmt *st = db_prepare(db, sql_delete);
+	db_bind_int(st, 1, nw->id);
+	if (db_step(st) == DB_OK && db_changes(db) > 0)
+		remove_files(a, data_dir, nw->hash, nw->ext, var, n_var);
+	db_done(st);
+}
+
 long long media_replace(struct db *db, struct arena *a, const char *data_dir, long long id,
                         const unsigned char *data, size_t len, size_t max_bytes,
                         long long user_id, const char *original_name, struct media *out,
@@ -956,101 +1167,162 @@ long long media_replace(struct db *db, struct arena *a, const char *data_dir, lo
 		         *nw.title ? nw.title : *nw.original_name ? nw.original_name : nw.hash);
 		return -1;
 	}
-	const char *old_url = old.url, *new_url = nw.url;
-	const char *name = original_name ? original_name : "";
-	size_t n_var;
-	struct media_variant *var = media_variants(db, a, id, &n_var);
-	if (db_begin(db) != DB_OK) {
-		snprintf(err, errlen, "The database is busy; try again.");
-		goto drop_new;
+	if (move_uses(db, a, data_dir, &old, &nw, id, original_name ? original_name : "", err,
+	              errlen) != 0) {
+		drop_carrier(db, a, data_dir, &nw);
+		return -1;
 	}
-	/* The new row only carried the file in: the old row takes it over. */
-	struct db_stmt *st = db_prepare(db, sql_delete);
-	db_bind_int(st, 1, mid);
+	return media_by_id(db, a, id, out) == 0 ? id : -1;
+}
+
+/* ---- normalizing what older versions stored ---- */
+
+static const char sql_mark[] = "UPDATE media SET normalized = ?2 WHERE id = ?1 AND hash = ?3";
+static const char sql_next_pending[] =
+    "SELECT id FROM media WHERE normalized = 0 ORDER BY id DESC LIMIT 1";
+static const char sql_pending[] =
+    "SELECT id FROM media WHERE normalized = 0 OR (?1 AND normalized = -1) ORDER BY id DESC";
+static const char sql_count_pages[] =
+    "SELECT count(*) FROM pages WHERE body_src LIKE '%' || ?1 || '%'";
+static const char sql_count_settings[] =
+    "SELECT count(*) FROM settings WHERE value LIKE '%' || ?1 || '%'";
+static const char sql_count_bodies[] =
+    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1";
+
+/* One image at a time in the process: the worker, a request that meets a
+** file not yet normalized, and the command share it, so an image is never
+** converted twice at once and the work never takes more than one image's
+** memory and time. */
+static pthread_mutex_t normalize_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int mark(struct db *db, const struct media *m, int state)
+{
+	struct db_stmt *st = db_prepare(db, sql_mark);
+	db_bind_int(st, 1, m->id);
+	db_bind_int(st, 2, state);
+	db_bind_text(st, 3, m->hash);
 	int rc = db_step(st);
 	db_done(st);
-	if (rc == DB_OK) {
-		st = db_prepare(db, sql_take_file);
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, nw.hash);
-		db_bind_text(st, 3, nw.mime);
-		db_bind_text(st, 4, nw.ext);
-		db_bind_int(st, 5, nw.width);
-		db_bind_int(st, 6, nw.height);
-		db_bind_int(st, 7, nw.bytes);
-		db_bind_text(st, 8, name);
-		rc = db_step(st);
-		db_done(st);
-	}
-	if (rc == DB_OK) {
-		st = db_prepare(db, sql_drop_variants);
-		db_bind_int(st, 1, id);
-		rc = db_step(st);
-		db_done(st);
-	}
-	size_t n_ids = 0;
-	long long *ids = NULL;
-	if (rc == DB_OK) {
-		st = db_prepare(db, sql_body_ids);
-		db_bind_text(st, 1, hash_match(a, old.hash));
-		ids = db_col_ids(st, a, (size_t)1 << 30, &n_ids);
-	}
-	for (size_t i = 0; rc == DB_OK && i < n_ids; i++) {
-		for (int k = 0; k < 2 && rc == DB_OK; k++) {
-			st = db_prepare(db, k ? sql_rewrite_fts : sql_rewrite_article);
-			db_bind_int(st, 1, ids[i]);
-			db_bind_text(st, 2, old_url);
-			db_bind_text(st, 3, new_url);
-			rc = db_step(st);
-			db_done(st);
-		}
-	}
-	if (rc == DB_OK) {
-		st = db_prepare(db, sql_rewrite_settings);
-		db_bind_text(st, 1, old_url + 7); /* "HASH.EXT" */
-		db_bind_text(st, 2, new_url + 7);
-		rc = db_step(st);
-		db_done(st);
-	}
-	static const char *const two[] = {sql_rewrite_pages, sql_redirect_drop,
-	                                  sql_redirect_follow};
-	for (size_t k = 0; rc == DB_OK && k < 3; k++) {
-		st = db_prepare(db, two[k]);
-		db_bind_text(st, 1, k == 1 ? new_url : old_url);
-		if (k != 1)
-			db_bind_text(st, 2, new_url);
-		rc = db_step(st);
-		db_done(st);
-	}
-	if (rc == DB_OK && redirect_add(db, old_url, new_url) != 0)
-		rc = DB_ERR;
-	/* A variant's address pasted somewhere: to the new original. */
-	for (size_t i = 0; rc == DB_OK && i < n_var; i++)
-		if (redirect_add(db, var[i].url, new_url) != 0)
-			rc = DB_ERR;
-	if (rc == DB_OK) {
-		st = db_prepare(db, sql_change_all);
-		rc = db_step(st);
-		db_done(st);
-	}
-	if (rc != DB_OK || db_commit(db) != DB_OK) {
-		snprintf(err, errlen, "The image could not be replaced: %s.", db_errmsg(db));
-		db_rollback(db);
-		goto drop_new;
-	}
-	remove_files(a, data_dir, old.hash, old.ext, var, n_var);
-	/* The rewritten bodies, rendered again with their writers' trust. */
-	article_render_stale(db);
-	page_render_stale(db);
-	return media_by_id(db, a, id, out) == 0 ? id : -1;
+	return rc == DB_OK ? 0 : -1;
+}
 
-drop_new:
-	/* Leave the library as it was: the new bytes' row and files go. */
-	var = media_variants(db, a, mid, &n_var);
-	st = db_prepare(db, sql_delete);
-	db_bind_int(st, 1, mid);
-	if (db_step(st) == DB_OK && db_changes(db) > 0)
-		remove_files(a, data_dir, nw.hash, nw.ext, var, n_var);
+static long long count_of(struct db *db, const char *sql, const char *arg)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_text(st, 1, arg);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
-	return -1;
+	return n;
+}
+
+/* Called with normalize_lock held. */
+static int normalize_locked(struct db *db, struct arena *a, const char *data_dir, long long id,
+                            int dry_run, struct media_normalized *out, char *err, size_t errlen)
+{
+	struct media m, nw;
+	int rc = media_by_id(db, a, id, &m);
+	if (rc != 0) {
+		snprintf(err, errlen, rc > 0 ? "There is no such image." : "The database failed: %s.",
+		         db_errmsg(db));
+		return rc > 0 ? 1 : -1;
+	}
+	out->old_url = out->new_url = m.url;
+	if (m.normalized == 1)
+		return 0;
+	const char *path = arena_printf(a, "%s/media/%.2s/%s.%s", data_dir, m.hash, m.hash, m.ext);
+	size_t n = 0;
+	unsigned char *data = read_all(a, path, &n);
+	int refused = 1;
+	if (!data) {
+		snprintf(err, errlen, "Its file %s cannot be read.", path);
+	} else if (dry_run) {
+		/* What image_normalize() would make, and where it would go. */
+		struct image_info info;
+		struct image_text text;
+		unsigned char *norm;
+		size_t norm_len;
+		if (image_normalize(a, data, n, max_pixels_of(db, a), &info, &text, &norm, &norm_len,
+		                    err, errlen) == 0) {
+			unsigned char digest[crypto_hash_sha256_BYTES];
+			char hash[MEDIA_HASH_LEN + 1];
+			crypto_hash_sha256(digest, norm, norm_len);
+			sodium_bin2hex(hash, sizeof hash, digest, sizeof digest);
+			out->new_url = arena_printf(a, "/media/%s.%s", hash, info.ext);
+			out->changed = strcmp(out->new_url, m.url) != 0;
+			out->bytes_before = m.bytes;
+			out->bytes_after = (long long)norm_len;
+			out->n_bodies = count_of(db, sql_count_bodies, hash_match(a, m.hash));
+			out->n_pages = count_of(db, sql_count_pages, m.hash);
+			out->n_settings = count_of(db, sql_count_settings, m.hash);
+			return 0;
+		}
+	} else {
+		long long mid = store(db, a, data_dir, data, n, (size_t)-1, 0, &nw, err, errlen,
+		                      &refused);
+		if (mid == id) {
+			/* Its bytes were normalized already: nothing moves. */
+			return mark(db, &m, 1) == 0 ? 0 : -1;
+		}
+		if (mid > 0) {
+			out->bytes_before = m.bytes;
+			out->bytes_after = nw.bytes;
+			out->n_bodies = count_of(db, sql_count_bodies, hash_match(a, m.hash));
+			out->n_pages = count_of(db, sql_count_pages, m.hash);
+			out->n_settings = count_of(db, sql_count_settings, m.hash);
+			if (move_uses(db, a, data_dir, &m, &nw, nw.existed ? mid : id, "", err,
+			              errlen) != 0) {
+				if (!nw.existed)
+					drop_carrier(db, a, data_dir, &nw);
+				return -1;
+			}
+			out->new_url = nw.url;
+			out->changed = 1;
+			out->merged_into = nw.existed ? mid : 0;
+			return 0;
+		}
+		if (!refused)
+			return -1;
+	}
+	/* Not an image any more (damaged, cut off, too large, gone): never
+	** served, never tried again by the worker. */
+	if (!dry_run && mark(db, &m, -1) != 0)
+		return -1;
+	return 1;
+}
+
+int media_normalize(struct db *db, struct arena *a, const char *data_dir, long long id,
+                    int dry_run, struct media_normalized *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	out->id = id;
+	out->old_url = out->new_url = "";
+	if (err && errlen)
+		err[0] = 0;
+	pthread_mutex_lock(&normalize_lock);
+	int rc = normalize_locked(db, a, data_dir, id, dry_run, out, err, errlen);
+	pthread_mutex_unlock(&normalize_lock);
+	if (dry_run)
+		return rc;
+	if (rc > 0 && *out->old_url)
+		log_warn("media %lld (%s): cannot be normalized, so it is not served: %s Replace its "
+		         "file in the media library.", id, out->old_url, err);
+	else if (rc == 0 && out->changed)
+		log_info("media %lld: normalized, %s is now %s", id, out->old_url, out->new_url);
+	return rc;
+}
+
+long long media_normalize_next(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_next_pending);
+	int rc = db_step(st);
+	long long id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc == DB_ROW || rc == DB_OK ? id : -1;
+}
+
+long long *media_normalize_pending(struct db *db, struct arena *a, int with_failed, size_t *n)
+{
+	struct db_stmt *st = db_prepare(db, sql_pending);
+	db_bind_int(st, 1, with_failed ? 1 : 0);
+	return db_col_ids(st, a, (size_t)1 << 30, n);
 }

@@ -53,6 +53,8 @@ struct media {
 	long long variants_at; /* when its variants were made; 0 not yet */
 	long long uploaded_by; /* users.id, 0 if unknown or deleted */
 	long long created_at; /* unix seconds */
+	int normalized;       /* 1 its file went through image_normalize(); 0 stored
+	                      ** by an older version, not yet; -1 it cannot be */
 	int existed;          /* media_store(): this image was stored already */
 };
 
@@ -133,7 +135,16 @@ struct media *media_list(struct db *db, struct arena *a, int limit, size_t *n);
 ** NULL) set to 0 (so it is not cached as the name's bytes); 1 otherwise.
 ** NULL when nothing matches (nothing else is ever turned into a path, so
 ** "../x" or "HASH.php" cannot reach the disk).  The file itself is not
-** checked: opening it may still fail. */
+** checked: opening it may still fail.
+**
+** Never the file of an image an older version stored and that is not
+** normalized yet (media.normalized = 0): it is normalized first, here,
+** with media_normalize() (the caller waits for it, and for the one image
+** another thread may be normalizing); then a name whose bytes changed no
+** longer names a row and gives NULL (its redirect answers 301 to the new
+** address).  An image that cannot be normalized (-1) gives NULL: its
+** un-stripped bytes are never served.  Must not be called inside a
+** transaction. */
 const char *media_path(struct db *db, struct arena *a, const char *data_dir,
                        const char *name, const char **mime, int *exact);
 
@@ -226,8 +237,10 @@ int media_delete(struct db *db, struct arena *a, const char *data_dir, long long
 ** its title, caption, credit, copyright and alt, and takes the new hash,
 ** type, size and original name; every article and static page body naming
 ** the old address has it rewritten to the new one and is rendered again
-** (with its own writer's trust), and every setting naming the old file
-** ("HASH.EXT") names the new one, in one transaction; the old address and
+** (with its own writer's trust), every setting naming the old file
+** ("HASH.EXT") names the new one, and so do authors' photos and bios and
+** the WordPress import's record of the address (so a later import writes
+** the new one), in one transaction; the old address and
 ** its variants' answer 301 to the new one (the redirects table, as
 ** redirects already pointing at it), for feeds, caches and revisions that
 ** still name them; the old file and its variants are removed, and the
@@ -239,5 +252,59 @@ long long media_replace(struct db *db, struct arena *a, const char *data_dir, lo
                         const unsigned char *data, size_t len, size_t max_bytes,
                         long long user_id, const char *original_name, struct media *out,
                         char *err, size_t errlen);
+
+/* ---- images stored by older versions ----
+**
+** Before uploads were normalized, a file was stored as it came: with its
+** GPS position, camera serial number and every other metadata block.  Such
+** rows have media.normalized = 0 (migration 30), and each is normalized
+** once: by the media worker in the background (newest first, one image at
+** a time), by media_path() the first time anything of it is asked for (so
+** it is never served before), or by `byline media normalize`. */
+
+/* What normalizing one image did (or, dry, would do). */
+struct media_normalized {
+	long long id;          /* media.id */
+	const char *old_url;   /* "/media/OLD.EXT" */
+	const char *new_url;   /* "/media/NEW.EXT"; old_url when unchanged */
+	int changed;           /* the file moved to a new address */
+	long long merged_into; /* the image it turned out to be (its uses moved
+	                       ** there and its row went), or 0 */
+	long long bytes_before, bytes_after; /* file sizes, when changed */
+	long long n_bodies;    /* article bodies naming it (rewritten) */
+	long long n_pages;     /* static pages naming it (rewritten) */
+	long long n_settings;  /* settings naming its file (rewritten) */
+};
+
+/* Normalizes image id's stored file, if it is not yet: its bytes go
+** through what media_store() does (image_normalize(): upright, sRGB, no
+** metadata).  When the result is the same bytes, the row is only marked
+** normalized.  Otherwise it moves exactly as media_replace() moves a row:
+** it keeps its id and description and takes the new file's hash, bodies,
+** settings and authors' photos naming the old address name the new one
+** (bodies rendered again with their writers' trust), the old address and
+** its variants' answer 301 to the new one, and the old file is removed.
+** When the new bytes are already another image of the library, id's uses
+** follow to that one and id's row goes.  One image at a time in the
+** process (a lock; a caller waits for the image in hand).
+**
+** With dry_run nothing is written: *out says what would change.
+**
+** 0 done (or nothing to do: already normalized), *out filled; 1 the file
+** cannot be normalized (missing, damaged, over the image_max_megapixels
+** setting): err says why and, unless dry, the row is marked
+** normalized = -1 (not served, not tried again by the worker, tried again
+** by the command); -1 a failure worth trying again later (disk, database),
+** err set, nothing changed.  Must not be called inside a transaction. */
+int media_normalize(struct db *db, struct arena *a, const char *data_dir, long long id,
+                    int dry_run, struct media_normalized *out, char *err, size_t errlen);
+
+/* The newest image waiting to be normalized (normalized = 0): its id, 0
+** when none waits, -1 on a database error. */
+long long media_normalize_next(struct db *db);
+
+/* Every image waiting (normalized = 0), and with with_failed those marked
+** as impossible (-1) too, newest first.  Allocated in a; *n the count. */
+long long *media_normalize_pending(struct db *db, struct arena *a, int with_failed, size_t *n);
 
 #endif

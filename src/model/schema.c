@@ -724,6 +724,16 @@ static const char migration_25[] =
     "CREATE INDEX reset_requests_email ON reset_requests(email, at);"
     "CREATE INDEX reset_requests_ip ON reset_requests(ip, at);"
     "CREATE INDEX reset_requests_todo ON reset_requests(done_at);";
+/* Images stored before uploads were normalized (issue 13) still carry what
+** the camera wrote (GPS position, serial number).  normalized says whether
+** a row's file went through image_normalize(): 0 not yet (every row before
+** this migration, and any row a writer inserts without saying), 1 done (new
+** uploads say so), -1 it could not be read as an image (never served; the
+** log and `byline media normalize` name it).  The media worker normalizes
+** the 0s once (model/media.c, media_normalize()). */
+static const char migration_30[] =
+    "ALTER TABLE media ADD COLUMN normalized INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX media_normalize_todo ON media(normalized);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -750,6 +760,7 @@ static const struct db_migration migrations[] = {
 	{22, migration_22},
 	{23, migration_23},
 	{25, migration_25},
+	{30, migration_30},
 };
 
 int schema_latest(void)

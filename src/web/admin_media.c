@@ -126,6 +126,9 @@ static struct tv *media_row(struct page *p, const struct media *m, int uses)
 	tv_set_str(a, r, "markdown", markdown_of(a, m));
 	tv_set_str(a, r, "edit_url", arena_printf(a, "/admin/media/%lld/", m->id));
 	tv_set_bool(a, r, "can_edit", can_change(p, m));
+	/* Stored by an older version and not readable as an image when its
+	** metadata was to be stripped: readers never get it (media_path()). */
+	tv_set_bool(a, r, "unreadable", m->normalized < 0);
 	if (uses)
 		set_uses(p, r, m, USES_SHOWN);
 	return r;

@@ -6,6 +6,11 @@
 ** one image at a time, looking for new ones every quarter second.  Images
 ** stored while the server was down (or by `byline import-wordpress`, or
 ** before variants existed) are picked up at start.
+**
+** Before variants, it normalizes the images an older version stored as
+** they came (media_normalize(): metadata stripped, upright, sRGB, the row
+** moved to the new file as a replacement moves it), newest first, one at a
+** time, at start and whenever one is found (media.normalized = 0).
 */
 #ifndef BYLINE_WEB_MEDIA_WORKER_H
 #define BYLINE_WEB_MEDIA_WORKER_H

@@ -361,6 +361,8 @@ def migration():
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
+                          "DROP INDEX media_normalize_todo;"
+                          "ALTER TABLE media DROP COLUMN normalized;"
                           "DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
                           "ALTER TABLE sections DROP COLUMN position;"
                           "DROP INDEX articles_trashed;"

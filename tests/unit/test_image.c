@@ -29,6 +29,7 @@
 #include "test.h"
 
 #include <ftw.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -854,6 +855,124 @@ static void test_media(void)
 	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* ---- images an older version stored (media_normalize) ---- */
+
+/* Stores data as an older version did: the file at its hash's address, a
+** row without the normalized column (so 0).  Returns the id; *hash gets the
+** hash (65 bytes). */
+static long long old_row(struct db *db, struct arena *a, const char *data_dir, const void *data,
+                         size_t n, const char *ext, unsigned w, unsigned h, char *hash)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, data, n);
+	sodium_bin2hex(hash, MEDIA_HASH_LEN + 1, digest, sizeof digest);
+	char *dir = arena_printf(a, "%s/media/%.2s", data_dir, hash);
+	mkdir(arena_printf(a, "%s/media", data_dir), 0755);
+	mkdir(dir, 0755);
+	FILE *f = fopen(arena_printf(a, "%s/%s.%s", dir, hash, ext), "wb");
+	CHECK(f && fwrite(data, 1, n, f) == n);
+	if (f)
+		fclose(f);
+	struct db_stmt *st = db_prepare(db, "INSERT INTO media(hash, mime, ext, width, height, bytes,"
+	                                    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)");
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, !strcmp(ext, "png") ? "image/png" : "image/jpeg");
+	db_bind_text(st, 3, ext);
+	db_bind_int(st, 4, w);
+	db_bind_int(st, 5, h);
+	db_bind_int(st, 6, (long long)n);
+	CHECK(db_step(st) == DB_OK);
+	db_done(st);
+	return db_last_id(db);
+}
+
+static void test_old_media(void)
+{
+	char root[] = "/tmp/byline-oldmedia-XXXXXX";
+	CHECK(mkdtemp(root) != NULL);
+	struct arena *a = arena_new();
+	char *data_dir = arena_printf(a, "%s/data", root);
+	CHECK(mkdir(data_dir, 0755) == 0);
+	struct db *db = model_open(arena_printf(a, "%s/site.db", root), err, sizeof err);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	static const unsigned char iptc[] = {0x1C, 0x02, 0x50, 0x00, 0x08, 'A', 'n', 'a', ' ',
+	                                     'P', 'e', 'r', 'z'};
+	struct buf photo = BUF_INIT;
+	make_photo(&photo, 1000, 600, IMAGE_JPEG, 6, iptc, sizeof iptc);
+	char old[MEDIA_HASH_LEN + 1], bad[MEDIA_HASH_LEN + 1], dry[MEDIA_HASH_LEN + 1];
+	long long id = old_row(db, a, data_dir, photo.data, photo.len, "jpg", 1000, 600, old);
+	const char *old_file = arena_printf(a, "%s/media/%.2s/%s.jpg", data_dir, old, old);
+	struct media m;
+	CHECK(media_by_id(db, a, id, &m) == 0 && m.normalized == 0);
+	/* No variants from a file not normalized. */
+	CHECK(media_make_variants(db, a, data_dir, 10) == 0);
+	CHECK(media_normalize_next(db) == id);
+
+	/* The first ask for it normalizes it: its old name then names nothing
+	** (the redirect answers), never the old bytes. */
+	const char *mime = NULL;
+	CHECK(media_path(db, a, data_dir, arena_printf(a, "%s.jpg", old), &mime, NULL) == NULL);
+	CHECK(media_by_id(db, a, id, &m) == 0 && m.normalized == 1 && strcmp(m.hash, old) != 0);
+	CHECK(m.width == 600 && m.height == 1000); /* turned upright */
+	CHECK(access(old_file, F_OK) != 0);
+	const char *np = media_path(db, a, data_dir, strrchr(m.url, '/') + 1, &mime, NULL);
+	CHECK(np && !strcmp(mime, "image/jpeg") && access(np, F_OK) == 0);
+	VipsImage *back = np ? vips_image_new_from_file(np, NULL) : NULL;
+	CHECK(back && !vips_image_get_typeof(back, VIPS_META_EXIF_NAME) &&
+	      !vips_image_get_typeof(back, VIPS_META_IPTC_NAME));
+	if (back)
+		g_object_unref(back);
+	CHECK(media_make_variants(db, a, data_dir, 10) == 1);
+	CHECK(media_normalize_next(db) == 0);
+
+	/* Already normalized bytes (stored by this version, then marked as
+	** old): only marked. */
+	struct buf png = BUF_INIT;
+	make_photo(&png, 40, 30, IMAGE_PNG, 0, NULL, 0);
+	long long pid = media_store(db, a, data_dir, (const unsigned char *)png.data, png.len,
+	                            1 << 20, 0, &m, err, sizeof err);
+	CHECK(pid > 0 && m.normalized == 1);
+	if (pid <= 0)
+		fprintf(stderr, "  %s\n", err);
+	const char *phash = m.hash;
+	struct db_stmt *st = db_prepare(db, "UPDATE media SET normalized = 0 WHERE id = ?1");
+	db_bind_int(st, 1, pid);
+	CHECK(db_step(st) == DB_OK);
+	db_done(st);
+	struct media_normalized r;
+	CHECK(media_normalize(db, a, data_dir, pid, 0, &r, err, sizeof err) == 0 && !r.changed);
+	CHECK(media_by_id(db, a, pid, &m) == 0 && m.normalized == 1 && !strcmp(m.hash, phash));
+
+	/* Dry: says what would change, changes nothing. */
+	make_photo(&photo, 300, 200, IMAGE_JPEG, 3, NULL, 0);
+	long long did = old_row(db, a, data_dir, photo.data, photo.len, "jpg", 300, 200, dry);
+	CHECK(media_normalize(db, a, data_dir, did, 1, &r, err, sizeof err) == 0 && r.changed);
+	CHECK(strcmp(r.new_url, r.old_url) != 0 && r.bytes_after > 0);
+	CHECK(media_by_id(db, a, did, &m) == 0 && m.normalized == 0 && !strcmp(m.hash, dry));
+	CHECK(access(arena_printf(a, "%s/media/%.2s/%s.jpg", data_dir, dry, dry), F_OK) == 0);
+
+	/* A damaged old file: marked, never served, not taken up again. */
+	long long bid = old_row(db, a, data_dir, photo.data, photo.len / 2, "jpg", 300, 200, bad);
+	CHECK(media_normalize(db, a, data_dir, bid, 0, &r, err, sizeof err) == 1);
+	CHECK(strstr(err, "cut off") != NULL);
+	CHECK(media_by_id(db, a, bid, &m) == 0 && m.normalized == -1);
+	CHECK(media_path(db, a, data_dir, arena_printf(a, "%s.jpg", bad), &mime, NULL) == NULL);
+	CHECK(media_normalize_next(db) == did); /* the dry one waits; the damaged one not */
+	size_t n = 0;
+	long long *ids = media_normalize_pending(db, a, 1, &n);
+	CHECK(n == 2 && ids[0] == bid && ids[1] == did);
+	media_normalize_pending(db, a, 0, &n);
+	CHECK(n == 1);
+
+	buf_free(&png);
+	buf_free(&photo);
+	db_close(db);
+	arena_free(a);
+	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void test_format_size(void)
 {
 	char s[32];
@@ -886,6 +1005,7 @@ int main(void)
 	test_variants();
 	test_format_size();
 	test_media();
+	test_old_media();
 	image_shutdown();
 	return test_done();
 }
