@@ -34,6 +34,7 @@ static void show_profile(struct page *p, int status, const struct account *acct,
 	tv_set_bool(a, ctx, "can_upload", p->user->role >= ROLE_AUTHOR);
 	if (error)
 		tv_set_str(a, ctx, "error", error);
+	admin_app_passwords_context(p, ctx); /* its block: admin_app_passwords.c */
 	admin_render(p, status, "admin_profile", ctx);
 }
 

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "model/account.h"
+#include "web/admin.h"
 #include "web/api.h"
 #include "web/forms.h"
 #include "web/pagecache.h"
@@ -209,6 +210,9 @@ static const struct route routes[] = {
 	{"GET",  "/admin/profile",            admin_profile_show,    C, 0, NULL},
 	{"POST", "/admin/profile",            admin_profile_save,    C | CSRF, BODY_UPLOAD,
 	                                      admin_profile_refuse},
+	{"POST", "/admin/profile/app-passwords", admin_app_password_add, C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/profile/app-passwords/{id}/revoke", admin_app_password_revoke, C | CSRF,
+	                                      8 * KB, NULL},
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
