@@ -33,6 +33,7 @@
 #include "core/json.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "http/multipart.h"
 #include "model/account.h"
 #include "model/article.h"
 #include "model/comment.h"
@@ -548,20 +549,35 @@ static void media_upload(struct api *x)
 		          "Sorry, you are not allowed to upload media on this site.");
 		return;
 	}
-	const char *name = disposition_name(x);
-	if (!name) {
+	/* The raw file with Content-Disposition, or (as WordPress also takes,
+	** and clients that send a form do) a multipart form's "file" part. */
+	const char *ct = http_header(p->req, "Content-Type");
+	const char *data = p->req->body, *name;
+	size_t len = p->req->body_len;
+	if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
+		const struct http_part *part = http_file(p->req, "file");
+		if (!part || !part->filename || !*part->filename) {
+			api_error(x, 400, "rest_upload_no_data",
+			          p->req->form_error ? p->req->form_error : "No data supplied.");
+			return;
+		}
+		data = part->data, len = part->len;
+		name = arena_strndup(p->a, part->filename, strnlen(part->filename, 255));
+		if (!utf8_valid(name, strlen(name)))
+			name = "upload";
+	} else if (!(name = disposition_name(x))) {
 		api_error(x, 400, "rest_upload_no_content_disposition",
 		          "No Content-Disposition supplied.");
 		return;
 	}
-	if (!p->req->body_len) {
+	if (!len) {
 		api_error(x, 400, "rest_upload_no_data", "No data supplied.");
 		return;
 	}
 	struct media m;
 	char err[256];
 	long long id = media_store(p->db, p->a, p->app->data_dir,
-	                           (const unsigned char *)p->req->body, p->req->body_len,
+	                           (const unsigned char *)data, len,
 	                           (size_t)p->app->settings.upload_max_bytes, x->user->id, &m, err,
 	                           sizeof err);
 	if (id < 0) {
