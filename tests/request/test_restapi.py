@@ -401,11 +401,25 @@ def writes(s, w, p0):
 
     # Media: raw body with Content-Disposition.
     img = D.png(8, 6, (10, 120, 200))
+    listed = api(s, "GET", V2 + "/media?per_page=100")
+    listed = api(s, "GET", V2 + "/media?per_page=100")  # now from the cache
     r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
         "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="api.png"'})
     check(r.status == 201 and r.json["media_type"] == "image" and
           r.json["source_url"].startswith(s.base + "/media/") and
           r.json["media_details"]["width"] == 8, "an author uploads media (201)", r.text[:300])
+    again = api(s, "GET", V2 + "/media?per_page=100")
+    check(again.header("X-WP-Total") == str(int(listed.header("X-WP-Total")) + 1) and
+          r.json and again.json[0]["id"] == r.json["id"],
+          "the cached media list shows the upload at once", again.header("X-WP-Total"))
+    if r.json:
+        gone = D.send(s, "/admin/media/%d/delete" % r.json["id"], {"csrf": au.csrf}, who=au)
+        after = api(s, "GET", V2 + "/media?per_page=100")
+        check(gone.status == 303 and after.header("X-WP-Total") == listed.header("X-WP-Total"),
+              "a deleted image leaves the cached media list at once",
+              (gone.status, after.header("X-WP-Total")))
+        r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
+            "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="api.png"'})
     e = api(s, "POST", V2 + "/media", who=c, body=img, headers={
         "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="c.png"'})
     check(e.status == 403, "a contributor cannot upload", e.status)
