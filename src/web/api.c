@@ -887,8 +887,37 @@ static void posts_list(struct api *x)
 	f.limit = (int)per_page;
 	size_t n;
 	long long total;
-	long long *ids = rest_post_ids(p->db, p->a, &f, &n, &total);
+	long long include[100];
+	size_t n_include;
+	if (!id_list(x, "include", include, 100, &n_include))
+		return;
 	p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE;
+	if (n_include) {
+		/* Those ids (the others' filters do not apply, as a client asking
+		** for ids means them), newest first, each shown only if it may be. */
+		struct article *arts = arena_alloc(p->a, n_include * sizeof *arts);
+		size_t k = 0;
+		for (size_t i = 0; i < n_include; i++) {
+			if (article_by_id(p->db, p->a, include[i], &arts[k]) == 0 &&
+			    arts[k].status == ARTICLE_PUBLISHED)
+				k++;
+		}
+		for (size_t i = 1; i < k; i++)
+			for (size_t j = i; j > 0 && arts[j].published_at > arts[j - 1].published_at; j--) {
+				struct article t = arts[j];
+				arts[j] = arts[j - 1];
+				arts[j - 1] = t;
+			}
+		if (!list_headers(x, "/wp/v2/posts", (long long)k, page, per_page))
+			return;
+		json_arr(&x->w);
+		for (long long i = offset; i < (long long)k && i < offset + per_page; i++)
+			api_write_post(x, &arts[i]);
+		json_arr_end(&x->w);
+		api_send(x, 200);
+		return;
+	}
+	long long *ids = rest_post_ids(p->db, p->a, &f, &n, &total);
 	if (!list_headers(x, "/wp/v2/posts", total, page, per_page))
 		return;
 	json_arr(&x->w);
@@ -980,12 +1009,24 @@ static void categories(struct api *x, long long one)
 	if (!one && !paging(x, &page, &per_page, &offset))
 		return;
 	p->deps.flags = DEP_LISTS;
+	long long post = 0, post_section = 0;
+	if (!one && !api_int_param(x, "post", 1, 1000000000000LL, 0, &post))
+		return;
+	if (post) {
+		/* The post's categories (its section), as its wp:term link asks. */
+		struct article art;
+		if (article_by_id(p->db, p->a, post, &art) == 0 &&
+		    (art.status == ARTICLE_PUBLISHED || api_can_edit_post(x->user, &art)))
+			post_section = art.section_id;
+		p->deps.flags |= DEP_ANY_ARTICLE;
+	}
 	size_t n;
 	struct section_row *rows = section_rows(p->db, p->a, &n);
 	const char *slug = api_param(x, "slug");
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if ((!one || rows[i].id == one) && (!slug || !strcmp(rows[i].slug, slug)))
+		if ((!one || rows[i].id == one) && (!slug || !strcmp(rows[i].slug, slug)) &&
+		    (!post || rows[i].id == post_section))
 			rows[k++] = rows[i];
 	if (one) {
 		if (!k) {
@@ -1026,9 +1067,27 @@ static void tags(struct api *x, long long one)
 	}
 	const char *slug = api_param(x, "slug");
 	size_t n;
-	long long total;
+	long long total, post;
 	struct tag_row *rows;
-	if (slug) {
+	if (!api_int_param(x, "post", 1, 1000000000000LL, 0, &post))
+		return;
+	if (post) {
+		/* The post's tags, as its wp:term link asks. */
+		struct article art;
+		size_t nt = 0;
+		struct term *t = NULL;
+		if (article_by_id(p->db, p->a, post, &art) == 0 &&
+		    (art.status == ARTICLE_PUBLISHED || api_can_edit_post(x->user, &art)))
+			t = tag_of_article(p->db, p->a, post, &nt);
+		rows = arena_alloc(p->a, (nt ? nt : 1) * sizeof *rows);
+		n = 0;
+		for (size_t i = 0; i < nt; i++)
+			if ((long long)i >= offset && (long long)n < per_page &&
+			    tag_by_id(p->db, p->a, t[i].id, &rows[n]) == 0)
+				n++;
+		total = (long long)nt;
+		p->deps.flags |= DEP_ANY_ARTICLE;
+	} else if (slug) {
 		struct term t;
 		rows = NULL, n = 0, total = 0;
 		if (tag_by_slug(p->db, p->a, slug, &t) == 0) {
@@ -1180,16 +1239,18 @@ static const struct {
 } index_routes[] = {
 	{"/wp/v2/posts", "GET,POST", "context:string,page:integer,per_page:integer,search:string,"
 	 "after:string,before:string,author:array,offset:integer,order:string,orderby:string,"
-	 "slug:array,status:array,categories:array,tags:array,_embed:boolean,_fields:string"},
+	 "slug:array,status:array,categories:array,tags:array,include:array,_embed:boolean,"
+	 "_fields:string"},
 	{"/wp/v2/posts/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/pages", "GET,POST", "context:string,page:integer,per_page:integer,slug:array"},
 	{"/wp/v2/pages/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/media", "GET,POST", "context:string,page:integer,per_page:integer"},
 	{"/wp/v2/media/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
-	{"/wp/v2/categories", "GET", "context:string,page:integer,per_page:integer,slug:array"},
+	{"/wp/v2/categories", "GET", "context:string,page:integer,per_page:integer,slug:array,"
+	 "post:integer"},
 	{"/wp/v2/categories/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
 	{"/wp/v2/tags", "GET", "context:string,page:integer,per_page:integer,search:string,"
-	 "slug:array"},
+	 "slug:array,post:integer"},
 	{"/wp/v2/tags/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
 	{"/wp/v2/users", "GET", "context:string,page:integer,per_page:integer,slug:array"},
 	{"/wp/v2/users/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},

@@ -170,6 +170,17 @@ def reads(s):
     check(r.status == 200 and r.json and all(o["author"] == au for o in r.json), "author= filters")
     r = api(s, "GET", V2 + "/posts?slug=" + p0["slug"])
     check(r.status == 200 and [o["id"] for o in r.json] == [p0["id"]], "slug= finds one")
+    two = sorted(o["id"] for o in api(s, "GET", V2 + "/posts?per_page=4").json[2:4])
+    r = api(s, "GET", V2 + "/posts?include=%d,%d,999999" % tuple(two))
+    check(r.status == 200 and sorted(o["id"] for o in r.json) == two and
+          r.header("X-WP-Total") == "2", "include= gives those posts", r.text[:200])
+    if p0["categories"]:
+        r = api(s, "GET", p0["_links"]["wp:term"][0]["href"][len(base):])
+        check(r.status == 200 and [c["id"] for c in r.json] == p0["categories"],
+              "the post's wp:term link gives its category", r.text[:200])
+    r = api(s, "GET", p0["_links"]["wp:term"][1]["href"][len(base):])
+    check(r.status == 200 and sorted(t["id"] for t in r.json) == sorted(p0["tags"]),
+          "the post's wp:term link gives its tags", r.text[:200])
     r = api(s, "GET", V2 + "/posts?orderby=title&order=asc&per_page=100")
     titles = [o["title"]["rendered"].lower() for o in r.json]
     check(r.status == 200 and len(r.json) == published, "orderby=title lists them all")
