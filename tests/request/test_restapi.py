@@ -431,6 +431,12 @@ def writes(s, w, p0):
               (gone.status, after.header("X-WP-Total")))
         r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
             "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="api.png"'})
+    big_img = D.png(170, 170, noise=True)
+    r2 = api(s, "POST", V2 + "/media", who=au, body=big_img, headers={
+        "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="big.png"'})
+    check(len(big_img) > 80 * 1024 and r2.status == 201,
+          "an author's upload past the anonymous limit is read (the limit from the credentials)",
+          (len(big_img), r2.status, r2.text[:200]))
     e = api(s, "POST", V2 + "/media", who=c, body=img, headers={
         "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="c.png"'})
     check(e.status == 403, "a contributor cannot upload", e.status)
