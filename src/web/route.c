@@ -35,7 +35,8 @@
 #define MB (1024 * 1024)
 
 struct route {
-	const char *method;     /* "GET" (also answers HEAD) or "POST" */
+	const char *method;     /* "GET" (also answers HEAD), "POST"; the API also
+	                        ** PUT, PATCH, DELETE, OPTIONS */
 	const char *pattern;    /* see above */
 	void (*handler)(struct page *p);
 	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
