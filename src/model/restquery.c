@@ -66,6 +66,13 @@ static long long count(struct db_stmt *st)
 	return total;
 }
 
+long long rest_post_count(struct db *db, const struct rest_post_filter *f)
+{
+	struct db_stmt *st = db_prepare(db, sql_post_count);
+	bind_post(st, f);
+	return count(st);
+}
+
 long long *rest_post_ids(struct db *db, struct arena *a, const struct rest_post_filter *f,
                          size_t *n, long long *total)
 {

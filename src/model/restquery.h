@@ -45,6 +45,10 @@ struct rest_post_filter {
 long long *rest_post_ids(struct db *db, struct arena *a, const struct rest_post_filter *f,
                          size_t *n, long long *total);
 
+/* How many articles f selects (its paging ignored): a category's or tag's
+** count of published posts, as WordPress counts them. */
+long long rest_post_count(struct db *db, const struct rest_post_filter *f);
+
 /* Approved comments on published articles (of one article when post is
 ** not 0), newest first unless ascending. */
 long long *rest_comment_ids(struct db *db, struct arena *a, long long post, int ascending,

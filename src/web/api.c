@@ -543,12 +543,27 @@ void api_write_page(struct api *x, const struct page_row *pg)
 	json_obj_end(&x->w);
 }
 
+/* Published posts in a category or with a tag (the desk's counts hold
+** drafts too, which the public must not learn of). */
+static long long published_count(struct api *x, long long id, int cat)
+{
+	struct rest_post_filter f = {0};
+	f.status = "published";
+	if (cat)
+		f.categories[0] = id, f.n_categories = 1;
+	else
+		f.tags[0] = id, f.n_tags = 1;
+	return rest_post_count(x->p->db, &f);
+}
+
 static void write_term(struct api *x, long long id, const char *name, const char *slug,
                        const char *taxonomy, long long count, long long parent,
                        const char *description, const char *link_path)
 {
 	struct page *p = x->p;
 	int cat = !strcmp(taxonomy, "category");
+	if (count >= 0)
+		count = published_count(x, id, cat);
 	json_obj(&x->w);
 	if (api_want(x, "id"))
 		json_kint(&x->w, "id", id);

@@ -208,6 +208,16 @@ def reads(s):
             check(not missing, "%s: WordPress's fields" % coll, missing)
             o = api(s, "GET", "%s/%s/%d" % (V2, coll, r.json[0]["id"]))
             check(o.status == 200 and o.json["id"] == r.json[0]["id"], "%s/{id}" % coll)
+    # A draft in a section and with a tag: the public counts never include it.
+    s.sql("INSERT INTO articles(slug, headline, status, created_at, updated_at, author_id, "
+          "section_id) SELECT 'secret-draft', 'Secret draft', 'draft', 1, 1, author_id, "
+          "section_id FROM articles WHERE section_id IS NOT NULL LIMIT 1")
+    cats = api(s, "GET", V2 + "/categories?per_page=100").json
+    want = dict(s.sql("SELECT section_id, count(*) FROM articles WHERE status='published' AND "
+                      "trashed_at IS NULL AND is_private=0 GROUP BY section_id"))
+    check(all(c["count"] == want.get(c["id"], 0) for c in cats),
+          "a category's count is its published posts (no drafts counted)",
+          [(c["id"], c["count"], want.get(c["id"], 0)) for c in cats])
     users = api(s, "GET", V2 + "/users?per_page=100")
     emails = [e for (e,) in s.sql("SELECT email FROM users WHERE email IS NOT NULL")]
     check(not any(e in users.text for e in emails) and "email" not in users.text,
