@@ -119,15 +119,30 @@ int rest_comment_public(struct db *db, long long id)
 	return count(st) > 0;
 }
 
+#define MEDIA_PUBLIC \
+	" EXISTS (SELECT 1 FROM articles a WHERE a.featured_media_id = m.id" \
+	" AND a.status = 'published' AND a.trashed_at IS NULL AND a.is_private = 0)"
 static const char sql_media_count[] = "SELECT count(*) FROM media";
 static const char sql_media_ids[] =
     "SELECT id FROM media ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2";
+static const char sql_media_public_count[] = "SELECT count(*) FROM media m WHERE" MEDIA_PUBLIC;
+static const char sql_media_public_ids[] =
+    "SELECT m.id FROM media m WHERE" MEDIA_PUBLIC
+    " ORDER BY m.created_at DESC, m.id DESC LIMIT ?1 OFFSET ?2";
+static const char sql_media_public[] = "SELECT 1 FROM media m WHERE m.id = ?1 AND" MEDIA_PUBLIC;
 
-long long *rest_media_ids(struct db *db, struct arena *a, long long offset, int limit,
-                          size_t *n, long long *total)
+int rest_media_public(struct db *db, long long id)
 {
-	*total = count(db_prepare(db, sql_media_count));
-	struct db_stmt *st = db_prepare(db, sql_media_ids);
+	struct db_stmt *st = db_prepare(db, sql_media_public);
+	db_bind_int(st, 1, id);
+	return count(st) > 0;
+}
+
+long long *rest_media_ids(struct db *db, struct arena *a, int public_only, long long offset,
+                          int limit, size_t *n, long long *total)
+{
+	*total = count(db_prepare(db, public_only ? sql_media_public_count : sql_media_count));
+	struct db_stmt *st = db_prepare(db, public_only ? sql_media_public_ids : sql_media_ids);
 	db_bind_int(st, 1, limit);
 	db_bind_int(st, 2, offset);
 	return db_col_ids(st, a, limit > 0 ? (size_t)limit : 0, n);

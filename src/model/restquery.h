@@ -54,9 +54,14 @@ long long rest_post_count(struct db *db, const struct rest_post_filter *f);
 long long *rest_comment_ids(struct db *db, struct arena *a, long long post, int ascending,
                             long long offset, int limit, size_t *n, long long *total);
 
-/* Media, newest first. */
-long long *rest_media_ids(struct db *db, struct arena *a, long long offset, int limit,
-                          size_t *n, long long *total);
+/* Media, newest first: all of it (staff), or with public_only only the
+** images a published article shows as its featured image (an image
+** uploaded for a draft, an embargoed photo, is not listed to the public). */
+long long *rest_media_ids(struct db *db, struct arena *a, int public_only, long long offset,
+                          int limit, size_t *n, long long *total);
+
+/* 1 if media id is public in that sense. */
+int rest_media_public(struct db *db, long long id);
 
 /* 1 if comment id is approved and on a published article. */
 int rest_comment_public(struct db *db, long long id);

@@ -1215,9 +1215,10 @@ static void media(struct api *x, long long one)
 {
 	struct page *p = x->p;
 	p->deps.flags = DEP_EVERYTHING;
+	int staff = x->user && x->user->role >= ROLE_AUTHOR; /* the desk's library */
 	if (one) {
 		struct media m;
-		if (media_by_id(p->db, p->a, one, &m) != 0) {
+		if ((!staff && !rest_media_public(p->db, one)) || media_by_id(p->db, p->a, one, &m) != 0) {
 			api_error(x, 404, "rest_post_invalid_id", "Invalid post ID.");
 			return;
 		}
@@ -1230,7 +1231,7 @@ static void media(struct api *x, long long one)
 		return;
 	size_t n;
 	long long total;
-	long long *ids = rest_media_ids(p->db, p->a, offset, (int)per_page, &n, &total);
+	long long *ids = rest_media_ids(p->db, p->a, !staff, offset, (int)per_page, &n, &total);
 	if (!list_headers(x, "/wp/v2/media", total, page, per_page))
 		return;
 	json_arr(&x->w);

@@ -424,23 +424,32 @@ def writes(s, w, p0):
     img = D.png(8, 6, (10, 120, 200))
     listed = api(s, "GET", V2 + "/media?per_page=100")
     listed = api(s, "GET", V2 + "/media?per_page=100")  # now from the cache
+    public = s.sql("SELECT count(DISTINCT featured_media_id) FROM articles WHERE "
+                   "status='published' AND trashed_at IS NULL AND is_private=0 AND "
+                   "featured_media_id IS NOT NULL")[0][0]
+    check(listed.header("X-WP-Total") == str(public),
+          "the public media list holds only published articles' featured images",
+          (listed.header("X-WP-Total"), public))
     r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
         "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="api.png"'})
     check(r.status == 201 and r.json["media_type"] == "image" and
           r.json["source_url"].startswith(s.base + "/media/") and
           r.json["media_details"]["width"] == 8, "an author uploads media (201)", r.text[:300])
     again = api(s, "GET", V2 + "/media?per_page=100")
-    check(again.header("X-WP-Total") == str(int(listed.header("X-WP-Total")) + 1) and
-          r.json and again.json[0]["id"] == r.json["id"],
-          "the cached media list shows the upload at once", again.header("X-WP-Total"))
+    check(again.header("X-WP-Total") == listed.header("X-WP-Total") and r.json and
+          api(s, "GET", V2 + "/media/%d" % r.json["id"]).status == 404,
+          "an image no published article shows is not public", again.header("X-WP-Total"))
+    mine = api(s, "GET", V2 + "/media/%d" % r.json["id"], who=au) if r.json else None
+    check(mine and mine.status == 200, "its uploader reads it")
     if r.json:
-        gone = D.send(s, "/admin/media/%d/delete" % r.json["id"], {"csrf": au.csrf}, who=au)
+        pub = api(s, "POST", V2 + "/posts/%d" % p0["id"], who=w["editor"],
+                  body={"featured_media": r.json["id"]})
         after = api(s, "GET", V2 + "/media?per_page=100")
-        check(gone.status == 303 and after.header("X-WP-Total") == listed.header("X-WP-Total"),
-              "a deleted image leaves the cached media list at once",
-              (gone.status, after.header("X-WP-Total")))
-        r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
-            "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="api.png"'})
+        check(pub.status == 200 and
+              after.header("X-WP-Total") == str(int(listed.header("X-WP-Total")) + 1) and
+              after.json[0]["id"] == r.json["id"],
+              "once a published article shows it, the cached list has it at once",
+              (pub.status, after.header("X-WP-Total")))
     big_img = D.png(170, 170, noise=True)
     r2 = api(s, "POST", V2 + "/media", who=au, body=big_img, headers={
         "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="big.png"'})
