@@ -119,6 +119,28 @@ int rest_comment_public(struct db *db, long long id)
 	return count(st) > 0;
 }
 
+#define TAG_WHERE \
+	" FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags x JOIN articles a" \
+	" ON a.id = x.article_id WHERE x.tag_id = t.id AND a.status = 'published'" \
+	" AND a.trashed_at IS NULL AND a.is_private = 0)" \
+	" AND (?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0 OR instr(t.slug, lower(?1)) > 0)"
+static const char sql_tag_count[] = "SELECT count(*)" TAG_WHERE;
+static const char sql_tag_ids[] =
+    "SELECT t.id" TAG_WHERE " ORDER BY lower(t.name), t.id LIMIT ?2 OFFSET ?3";
+
+long long *rest_tag_ids(struct db *db, struct arena *a, const char *q, long long offset,
+                        int limit, size_t *n, long long *total)
+{
+	struct db_stmt *st = db_prepare(db, sql_tag_count);
+	db_bind_text(st, 1, q && *q ? q : NULL);
+	*total = count(st);
+	st = db_prepare(db, sql_tag_ids);
+	db_bind_text(st, 1, q && *q ? q : NULL);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, offset);
+	return db_col_ids(st, a, limit > 0 ? (size_t)limit : 0, n);
+}
+
 #define MEDIA_PUBLIC \
 	" EXISTS (SELECT 1 FROM articles a WHERE a.featured_media_id = m.id" \
 	" AND a.status = 'published' AND a.trashed_at IS NULL AND a.is_private = 0)"

@@ -63,6 +63,11 @@ long long *rest_media_ids(struct db *db, struct arena *a, int public_only, long 
 /* 1 if media id is public in that sense. */
 int rest_media_public(struct db *db, long long id);
 
+/* Tags with at least one published article, by name, whose name or slug
+** holds q (NULL: all): the public sees no tag only drafts carry. */
+long long *rest_tag_ids(struct db *db, struct arena *a, const char *q, long long offset,
+                        int limit, size_t *n, long long *total);
+
 /* 1 if comment id is approved and on a published article. */
 int rest_comment_public(struct db *db, long long id);
 

@@ -1037,12 +1037,21 @@ static void categories(struct api *x, long long one)
 	}
 	size_t n;
 	struct section_row *rows = section_rows(p->db, p->a, &n);
+	/* As the site: a section with nothing published (in it or a
+	** sub-section) is not shown, so its name cannot tell of drafts. */
+	long long *count = arena_alloc(p->a, (n ? n : 1) * sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		count[i] = published_count(x, rows[i].id, 1);
 	const char *slug = api_param(x, "slug");
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if ((!one || rows[i].id == one) && (!slug || !strcmp(rows[i].slug, slug)) &&
+	for (size_t i = 0; i < n; i++) {
+		int shown = count[i] > 0;
+		for (size_t j = 0; j < n && !shown; j++)
+			shown = rows[j].parent_id == rows[i].id && count[j] > 0;
+		if (shown && (!one || rows[i].id == one) && (!slug || !strcmp(rows[i].slug, slug)) &&
 		    (!post || rows[i].id == post_section))
 			rows[k++] = rows[i];
+	}
 	if (one) {
 		if (!k) {
 			api_error(x, 404, "rest_term_invalid", "Term does not exist.");
@@ -1072,7 +1081,7 @@ static void tags(struct api *x, long long one)
 	p->deps.flags = DEP_LISTS;
 	if (one) {
 		struct tag_row t;
-		if (tag_by_id(p->db, p->a, one, &t) != 0) {
+		if (tag_by_id(p->db, p->a, one, &t) != 0 || published_count(x, one, 0) == 0) {
 			api_error(x, 404, "rest_term_invalid", "Term does not exist.");
 			return;
 		}
@@ -1105,13 +1114,20 @@ static void tags(struct api *x, long long one)
 	} else if (slug) {
 		struct term t;
 		rows = NULL, n = 0, total = 0;
-		if (tag_by_slug(p->db, p->a, slug, &t) == 0) {
+		if (tag_by_slug(p->db, p->a, slug, &t) == 0 && published_count(x, t.id, 0) > 0) {
 			rows = arena_alloc(p->a, sizeof *rows);
 			if (tag_by_id(p->db, p->a, t.id, rows) == 0)
 				n = 1, total = 1;
 		}
 	} else {
-		rows = tag_rows(p->db, p->a, api_param(x, "search"), offset, (int)per_page, &n, &total);
+		size_t nids;
+		long long *ids = rest_tag_ids(p->db, p->a, api_param(x, "search"), offset,
+		                              (int)per_page, &nids, &total);
+		rows = arena_alloc(p->a, (nids ? nids : 1) * sizeof *rows);
+		n = 0;
+		for (size_t i = 0; i < nids; i++)
+			if (tag_by_id(p->db, p->a, ids[i], &rows[n]) == 0)
+				n++;
 	}
 	if (!list_headers(x, "/wp/v2/tags", total, page, per_page))
 		return;

@@ -218,6 +218,26 @@ def reads(s):
     check(all(c["count"] == want.get(c["id"], 0) for c in cats),
           "a category's count is its published posts (no drafts counted)",
           [(c["id"], c["count"], want.get(c["id"], 0)) for c in cats])
+    # A section and a tag that only a draft has: not shown, as on the site.
+    s.sql("INSERT INTO sections(name, slug) VALUES ('Embargoed desk', 'embargoed-desk')")
+    s.sql("INSERT INTO tags(name, slug) VALUES ('Secret merger', 'secret-merger')")
+    s.sql("INSERT INTO articles(slug, headline, status, created_at, updated_at, author_id, "
+          "section_id) SELECT 'embargo', 'Embargo', 'draft', 1, 1, author_id, "
+          "(SELECT id FROM sections WHERE slug='embargoed-desk') FROM articles LIMIT 1")
+    s.sql("INSERT INTO article_tags(article_id, tag_id) SELECT (SELECT id FROM articles WHERE "
+          "slug='embargo'), id FROM tags WHERE slug='secret-merger'")
+    sid = s.sql("SELECT id FROM sections WHERE slug='embargoed-desk'")[0][0]
+    tid = s.sql("SELECT id FROM tags WHERE slug='secret-merger'")[0][0]
+    for path in ("/categories?per_page=100", "/tags?per_page=100", "/tags?search=secret",
+                 "/tags?slug=secret-merger", "/categories?slug=embargoed-desk"):
+        r = api(s, "GET", V2 + path)
+        check(r.status == 200 and "Embargoed" not in r.text and "Secret merger" not in r.text,
+              "%s: no section or tag only a draft has" % path, r.text[:200])
+    check(api(s, "GET", V2 + "/categories/%d" % sid).status == 404 and
+          api(s, "GET", V2 + "/tags/%d" % tid).status == 404,
+          "a section or tag only a draft has answers 404 by id")
+    r = api(s, "GET", V2 + "/tags?per_page=100")
+    check(r.header("X-WP-Total") == str(len(r.json)), "tags: the total counts what is listed")
     users = api(s, "GET", V2 + "/users?per_page=100")
     emails = [e for (e,) in s.sql("SELECT email FROM users WHERE email IS NOT NULL")]
     check(not any(e in users.text for e in emails) and "email" not in users.text,
