@@ -734,6 +734,20 @@ static const char migration_25[] =
 static const char migration_30[] =
     "ALTER TABLE media ADD COLUMN normalized INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX media_normalize_todo ON media(normalized);";
+/* Application passwords (issue 16, WordPress 5.6's scheme): a user's named
+** credentials for programs using the REST API, stored as a hash
+** (model/apppass.h), with when and from where each was last used. */
+static const char migration_28[] =
+    "CREATE TABLE app_passwords("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE,"  /* hex BLAKE2b-256 of the password */
+    "  created_at INTEGER NOT NULL,"
+    "  last_used_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_ip TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX app_passwords_user ON app_passwords(user_id);";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -760,6 +774,7 @@ static const struct db_migration migrations[] = {
 	{22, migration_22},
 	{23, migration_23},
 	{25, migration_25},
+	{28, migration_28},
 	{30, migration_30},
 };
 

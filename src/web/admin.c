@@ -41,6 +41,8 @@ static const struct {
 	{"media-deleted", "The image is deleted."},
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
+	{"app-password-revoked", "The application password is revoked: programs using it are "
+	                         "refused from now on."},
 	{"settings", "Settings saved."},
 	{"front", "The front page is saved."},
 	{"user", "Account saved."},

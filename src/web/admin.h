@@ -57,6 +57,13 @@ long long admin_comment_scope(struct page *p);
 /* The route's id hole number i, or 0. */
 long long admin_param_id(struct page *p, int i);
 
+/* The Profile screen's application passwords (admin_app_passwords.c): the
+** block's context (`app_passwords`), and its add and revoke forms. */
+struct tv;
+void admin_app_passwords_context(struct page *p, struct tv *ctx);
+void admin_app_password_add(struct page *p);
+void admin_app_password_revoke(struct page *p);
+
 /* The editor's co-authors field (admin_notes.c) into the form context f:
 ** one choice of staff per co-author of article_id, and one empty. */
 void admin_byline_context(struct page *p, struct tv *f, long long article_id,

@@ -55,6 +55,7 @@ static void show_profile(struct page *p, int status, const struct account *acct,
 	}
 	tv_set(a, ctx, "sessions", rows);
 	tv_set_bool(a, ctx, "other_sessions", n > 1);
+	admin_app_passwords_context(p, ctx); /* its block: admin_app_passwords.c */
 	admin_render(p, status, "admin_profile", ctx);
 }
 

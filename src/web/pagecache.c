@@ -36,6 +36,8 @@ struct pc_block {
 	char *cache_control;     /* as rendered, or the default for pages (in data) */
 	char last_modified[40];  /* HTTP-date: the handler's, else the render's */
 	char etag[3][48];        /* quoted: plain, "-gz", "-br" */
+	char *extra;             /* KEPT_HEADERS the render set: "Name\0value\0"... "\0"
+	                         ** (in data) */
 	unsigned char data[];
 };
 
@@ -211,6 +213,24 @@ static int accepts(const char *ae, const char *coding)
 	return 0;
 }
 
+static int resp_header_is_set(const struct http_resp *resp, const char *name)
+{
+	for (int i = 0; i < resp->n_headers; i++)
+		if (!strcasecmp(resp->hnames[i], name))
+			return 1;
+	return 0;
+}
+
+/* The headers of a render that a hit carries too: the REST API's list
+** headers and its CORS answer (api.c), and the API's discovery Link on
+** pages.  None of them varies with the request (Access-Control-Allow-
+** Origin is "*", never the request's Origin), so no Vary is needed. */
+static const char *const KEPT_HEADERS[] = {
+	"X-WP-Total", "X-WP-TotalPages", "Link", "Access-Control-Allow-Origin",
+	"Access-Control-Expose-Headers",
+};
+#define N_KEPT (sizeof KEPT_HEADERS / sizeof *KEPT_HEADERS)
+
 /* Fills resp from e for req (caller holds mu). */
 static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *resp)
 {
@@ -236,6 +256,12 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 	http_resp_header(resp, "Last-Modified", b->last_modified);
 	http_resp_header(resp, "Cache-Control", b->cache_control);
 	http_resp_header(resp, "Vary", "Accept-Encoding");
+	for (const char *h = b->extra; h && *h;) {
+		const char *v = h + strlen(h) + 1;
+		if (!resp_header_is_set(resp, h))
+			http_resp_header(resp, h, v);
+		h = v + strlen(v) + 1;
+	}
 	const char *inm = http_header(req, "If-None-Match");
 	const char *ims = inm ? NULL : http_header(req, "If-Modified-Since");
 	time_t since = ims ? http_date_parse(ims) : 0;
@@ -417,7 +443,14 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	** compressors' buffers are sized for the worst case), and the strings
 	** a hit's headers point at. */
 	size_t ct_len = strlen(ct) + 1, cc_len = strlen(cc) + 1;
-	struct pc_block *block = mem_alloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len);
+	size_t extra_len = 1;
+	for (size_t i = 0; i < N_KEPT; i++) {
+		const char *v = resp_header(resp, KEPT_HEADERS[i]);
+		if (v)
+			extra_len += strlen(KEPT_HEADERS[i]) + 1 + strlen(v) + 1;
+	}
+	struct pc_block *block = mem_alloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len +
+	                                   extra_len);
 	atomic_init(&block->refs, 1);
 	unsigned char *plain = block->data;
 	memcpy(plain, body, len);
@@ -433,6 +466,18 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	memcpy(block->content_type, ct, ct_len);
 	block->cache_control = block->content_type + ct_len;
 	memcpy(block->cache_control, cc, cc_len);
+	block->extra = block->cache_control + cc_len;
+	char *x = block->extra;
+	for (size_t i = 0; i < N_KEPT; i++) {
+		const char *v = resp_header(resp, KEPT_HEADERS[i]);
+		if (!v)
+			continue;
+		size_t nl = strlen(KEPT_HEADERS[i]) + 1, vl = strlen(v) + 1;
+		memcpy(x, KEPT_HEADERS[i], nl);
+		memcpy(x + nl, v, vl);
+		x += nl + vl;
+	}
+	*x = 0;
 	snprintf(block->etag[0], sizeof block->etag[0], "\"%.32s\"", etag);
 	snprintf(block->etag[1], sizeof block->etag[1], "\"%.32s-gz\"", etag);
 	snprintf(block->etag[2], sizeof block->etag[2], "\"%.32s-br\"", etag);

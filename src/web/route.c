@@ -10,6 +10,8 @@
 **           browsers send it, or raw): captured decoded ("café"), and only
 **           if text_is_slug_utf8() accepts it
 **   {file}  [A-Za-z0-9._-]+ without ".."
+**   {rest}  a REST API route: [A-Za-z0-9/._-]{1,200} without ".." (api.c
+**           answers what it does not know in JSON)
 ** The holes' text lands in req->params in order.  `needs` says what the
 ** dispatcher checks before the handler runs; a handler never re-checks it.
 */
@@ -20,6 +22,8 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "model/account.h"
+#include "web/admin.h"
+#include "web/api.h"
 #include "web/forms.h"
 #include "web/pagecache.h"
 #include "db/db.h"
@@ -31,7 +35,8 @@
 #define MB (1024 * 1024)
 
 struct route {
-	const char *method;     /* "GET" (also answers HEAD) or "POST" */
+	const char *method;     /* "GET" (also answers HEAD), "POST"; the API also
+	                        ** PUT, PATCH, DELETE, OPTIONS */
 	const char *pattern;    /* see above */
 	void (*handler)(struct page *p);
 	unsigned needs;         /* NEED_* (web.h) checked by the dispatcher */
@@ -45,6 +50,7 @@ struct route {
 
 #define BODY_UPLOAD ((size_t)-1)
 #define BODY_IMPORT ((size_t)-2) /* the import_max_mb setting; spooled to disk */
+#define BODY_API ((size_t)-3)    /* api_body_limit(): from the method, path and credentials */
 #define C NEED_CONTRIBUTOR
 #define A NEED_AUTHOR
 #define E NEED_EDITOR
@@ -106,6 +112,18 @@ static const struct route routes[] = {
 	{"GET",  "/sitemap-authors.xml",                  page_sitemap_authors,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/sitemap-news.xml",                     page_sitemap_news,     PAGE_CACHED, 0, NULL},
 	{"GET",  "/sitemap-pages.xml",                    page_sitemap_pages,    PAGE_CACHED, 0, NULL},
+
+	/* The WordPress REST API (api.c): its own routes and errors below
+	** /wp-json/; anonymous GETs from the page cache.  No CSRF: it reads no
+	** cookie, only Basic credentials (api.h). */
+	{"GET",     "/wp-json/",             api_serve, PAGE_CACHED, 0, NULL},
+	{"GET",     "/wp-json/{rest}",       api_serve, PAGE_CACHED, 0, NULL},
+	{"POST",    "/wp-json/{rest}",       api_serve, 0, BODY_API, NULL},
+	{"PUT",     "/wp-json/{rest}",       api_serve, 0, BODY_API, NULL},
+	{"PATCH",   "/wp-json/{rest}",       api_serve, 0, BODY_API, NULL},
+	{"DELETE",  "/wp-json/{rest}",       api_serve, 0, BODY_API, NULL},
+	{"OPTIONS", "/wp-json/",             api_serve, 0, 0, NULL},
+	{"OPTIONS", "/wp-json/{rest}",       api_serve, 0, 0, NULL},
 
 	/* Signing in. */
 	{"GET",  "/admin/login",              admin_login_show,    0, 0, NULL},
@@ -211,6 +229,9 @@ static const struct route routes[] = {
 	                                      FORM_BODY_LIMIT(PROFILE_PASSWORD_FORM), NULL},
 	{"POST", "/admin/profile/sessions",   admin_profile_sessions, C | CSRF,
 	                                      FORM_BODY_LIMIT(PROFILE_SESSIONS_FORM), NULL},
+	{"POST", "/admin/profile/app-passwords", admin_app_password_add, C | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/profile/app-passwords/{id}/revoke", admin_app_password_revoke, C | CSRF,
+	                                      8 * KB, NULL},
 	{"GET",  "/admin/settings",           admin_settings_show,   ADM, 0, NULL},
 	{"POST", "/admin/settings",           admin_settings_save,   ADM | CSRF, SETTINGS_BODY_LIMIT,
 	                                      admin_settings_refuse},
@@ -282,6 +303,14 @@ static long match_hole(const char *type, size_t tlen, const char *s)
 				break;
 		}
 		return (n > 0 && n <= 600) ? n : -1; /* 200 bytes, each %XX */
+	}
+	if (tlen == 4 && !memcmp(type, "rest", 4)) {
+		while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+		       is_digit(s[n]) || s[n] == '-' || s[n] == '_' || s[n] == '.' || s[n] == '/')
+			n++;
+		if (n == 0 || n > 200 || s[n] || strstr(s, ".."))
+			return -1;
+		return n;
 	}
 	if (tlen == 4 && !memcmp(type, "file", 4)) {
 		while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
@@ -363,6 +392,7 @@ static const char *allowed(struct http_req *req, const char *path)
 size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *app)
 {
 	struct app *ap = app;
+	api_rest_route(req); /* /?rest_route=/wp/v2/...: the API's route */
 	struct http_req probe = *req; /* matching writes captures: not into req */
 	int known;
 	const struct route *r = find(&probe, req->path, &known);
@@ -375,6 +405,8 @@ size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *
 		return 0;
 	}
 	size_t limit = r->body_limit;
+	if (limit == BODY_API)
+		return api_body_limit(ap, req);
 	if (limit == BODY_UPLOAD) {
 		pthread_rwlock_rdlock(&ap->settings_lock);
 		/* Twice the upload limit plus the form's fields: a file somewhat over
@@ -436,6 +468,8 @@ static int same_origin(struct page *p)
 ** use the shared cache. */
 static int personal(struct http_req *req)
 {
+	if (http_header(req, "Authorization"))
+		return 1; /* the API's credentials: its answer may be the user's own */
 	const char *c = http_header(req, "Cookie");
 	return c && (strstr(c, "byline_session=") || strstr(c, "byline_held=") ||
 	             strstr(c, "byline_commenter="));
@@ -449,12 +483,13 @@ static int personal(struct http_req *req)
 ** depend on a parameter its cache key lacks. */
 static const struct {
 	void (*handler)(struct page *p);
-	const char *names[8];     /* at most 7, in the key's order; NULL ends */
+	const char *names[24];    /* at most 23, in the key's order; NULL ends */
 } query_reads[] = {
 	/* WordPress's /?p=ID and /?s=words, and its other old addresses
 	** (page_home.c's old_links: the redirects table, then Byline's ids) */
 	{page_home_show, {"p", "s", "page_id", "cat", "tag", "attachment_id", "author", NULL}},
 	{page_article_show, {"replytocom", NULL}}, /* the form replying to a comment */
+	{api_serve, {API_QUERY_NAMES, NULL}},      /* the REST API's parameters (api.h) */
 };
 
 /* The query a cacheable route r is shown: the first value of each
@@ -564,6 +599,7 @@ static int target_is_ours(struct app *app, struct http_req *req)
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
+	api_rest_route(req);
 	if (!pagecache_stores(app->cache) || (strcmp(req->method, "GET") && !req->is_head) ||
 	    personal(req) || pagecache_db_changed(app->cache))
 		return 0;
@@ -584,6 +620,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0};
 	struct page *p = &page;
 	security_headers(app, req, resp);
+	api_rest_route(req);
 	if (req->target_origin && !target_is_ours(app, req)) {
 		http_resp_text(resp, 421, "Misdirected request: this server does not answer for "
 		                          "that address.\n");

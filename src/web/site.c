@@ -455,6 +455,8 @@ struct tv *site_context(struct page *p, const char *title)
 	struct tv *ctx = tv_map(a);
 	struct tv *site = tv_map(a);
 	tv_set_str(a, site, "title", s->site_title);
+	/* The REST API's discovery link (WordPress's rel="https://api.w.org/"). */
+	tv_set_str(a, site, "api_url", arena_printf(a, "%s/wp-json/", site_base(p)));
 	tv_set_str(a, site, "tagline", s->tagline);
 	tv_set_str(a, site, "base", site_base(p));
 	int year, month, day;
@@ -553,6 +555,10 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 	}
 	p->resp->status = status;
 	p->resp->content_type = "text/html; charset=utf-8";
+	/* The REST API's discovery, as WordPress sends it on every page (the
+	** page cache keeps it with the page: pagecache.c's KEPT_HEADERS). */
+	http_resp_header(p->resp, "Link", arena_printf(p->a, "<%s/wp-json/>; rel=\"https://api.w.org/\"",
+	                                               site_base(p)));
 	http_resp_unshare(p->resp);
 	buf_reset(&p->resp->body);
 	if (tpl_render(p->app->theme, name, ctx, &p->resp->body) != 0) {

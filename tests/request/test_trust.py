@@ -363,6 +363,7 @@ def migration():
         con.executescript("DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
                           "DROP INDEX media_normalize_todo;"
                           "ALTER TABLE media DROP COLUMN normalized;"
+                          "DROP TABLE app_passwords;"
                           "DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
                           "ALTER TABLE sections DROP COLUMN position;"
                           "DROP INDEX articles_trashed;"
