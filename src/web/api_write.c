@@ -6,8 +6,8 @@
 ** and admin_can_publish() for articles (a contributor writes drafts and
 ** pending posts only: a request to publish is refused with WordPress's
 ** rest_cannot_publish), editors for pages, authors and above for media,
-** editors for moderation (the moderation part's finer rule, authors on
-** their own articles, is not on main yet).
+** comment_can_moderate() for moderation (editors every comment, authors
+** those on their own articles).
 **
 ** Content: WordPress clients send HTML in content (and title, excerpt as
 ** text).  The HTML goes through the WordPress import's conversion
@@ -686,21 +686,24 @@ static void comment_create(struct api *x)
 static void comment_moderate_api(struct api *x, long long id)
 {
 	struct page *p = x->p;
-	/* Editors and administrators: the desk's rule until the moderation
-	** part's comment_can_moderate() lands. */
-	if (!x->user || x->user->role < ROLE_EDITOR) {
-		api_error(x, x->user ? 403 : 401, "rest_cannot_edit",
-		          "Sorry, you are not allowed to edit this comment.");
+	/* The desk's rule (comment_can_moderate(): editors every comment,
+	** authors those on their own articles), asked before the body is read. */
+	if (!x->user) {
+		api_error(x, 401, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment.");
 		return;
 	}
-	struct fields f;
-	if (read_body(x, &f) < 0)
-		return;
 	struct comment c;
 	if (comment_get(p->db, p->a, id, &c) != 0) {
 		api_error(x, 404, "rest_comment_invalid_id", "Invalid comment ID.");
 		return;
 	}
+	if (!comment_can_moderate(x->user->role, x->user->id, c.article_author_id)) {
+		api_error(x, 403, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment.");
+		return;
+	}
+	struct fields f;
+	if (read_body(x, &f) < 0)
+		return;
 	int bad = 0;
 	const char *st = field(&f, "status", &bad);
 	if (st) {
