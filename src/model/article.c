@@ -904,9 +904,8 @@ long long article_save_in(struct db *db, struct arena *a, long long id,
 
 enum role article_body_role(const struct article *old, const char *body_src, enum role saver)
 {
-	enum role r = old && old->body_src && !strcmp(old->body_src, body_src) ? old->body_role
-	                                                                         : saver;
-	return r >= ROLE_CONTRIBUTOR ? r : ROLE_CONTRIBUTOR; /* none: the least trusted */
+	return role_of_body(old ? old->body_src : NULL, old ? old->body_role : ROLE_NONE,
+	                    body_src, saver);
 }
 
 int article_render_stale(struct db *db)

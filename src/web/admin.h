@@ -43,6 +43,19 @@ int admin_can_restore(struct page *p, const struct article *art);
 /* The route's id hole number i, or 0. */
 long long admin_param_id(struct page *p, int i);
 
+/* A form field as sent, untrimmed (a Markdown body's first indent is
+** code), checked as http_form_text() checks (text_check(): UTF-8, at most
+** max characters): "" if absent; on a fault *err gets the sentence and an
+** invalid value gives "".  For the article and page editors alike. */
+const char *admin_field(struct page *p, const char *name, size_t max, const char **err);
+
+/* Appends to list, if old and new_ differ, a block {label, lines} for the
+** revision view: a line diff of the two texts, and within each run of
+** changed lines the k-th deleted line paired with the k-th added one and
+** their changed words marked (admin_diff.c). */
+void admin_diff_add(struct page *p, struct tv *list, const char *label, const char *old,
+                    const char *new_);
+
 /* The editor's co-authors field (admin_notes.c) into the form context f:
 ** one choice of staff per co-author of article_id, and one empty. */
 void admin_byline_context(struct page *p, struct tv *f, long long article_id,

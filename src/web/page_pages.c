@@ -7,8 +7,9 @@
 ** site_not_found(), for every path that finds nothing (/author/LOGIN/ is
 ** a route's path).
 **
-** These answers are not kept in the page cache (no route, no ticket): a
-** page change is seen at once.
+** A page is kept in the page cache under its path (route.c); a change to
+** any page or menu logs 'all' (migrations 13 and 23), which drops it.  A
+** page in the trash answers 410 Gone at its path, as an article does.
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -59,7 +60,7 @@ static const char *page_url(struct arena *a, const char *path)
 	return out;
 }
 
-static void render(struct page *p, const struct page_row *pg)
+void page_pages_render(struct page *p, const struct page_row *pg)
 {
 	struct arena *a = p->a;
 	/* Typography on output, as articles have it (render/typography.h). */
@@ -89,6 +90,7 @@ static void render(struct page *p, const struct page_row *pg)
 	tv_set(a, v, "trail", trail);
 	tv_set(a, ctx, "page", v);
 	site_canonical(p, ctx, page_url(a, pg->path));
+	p->deps.flags = DEP_LISTS; /* the nav; its own text logs 'all' */
 	site_render(p, 200, "page", ctx);
 }
 
@@ -101,14 +103,20 @@ int page_fallback(struct page *p)
 	if (!path)
 		return 0;
 	struct page_row pg;
-	if (page_by_path(p->db, p->a, path, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
+	int rc = page_by_path(p->db, p->a, path, &pg);
+	if (rc == 0 && pg.status == PAGE_TRASH) {
+		site_error(p, 410, "This page has been removed",
+		           "It is no longer published on this site.");
+		return 1;
+	}
+	if (rc == 0 && pg.status == PAGE_PUBLISHED) {
 		const char *url = page_url(p->a, pg.path);
 		size_t len = strlen(req->path);
 		if (len == 0 || req->path[len - 1] != '/') {
 			http_redirect(req, p->resp, 301, url); /* the canonical form ends in '/' */
 			return 1;
 		}
-		render(p, &pg);
+		page_pages_render(p, &pg);
 		return 1;
 	}
 	return 0;

@@ -3,14 +3,16 @@
 **
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
 ** need no cleverness, and keeps the promise "within a second".  Every few
-** seconds (and at start) it also deletes for good the articles trashed
-** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is).
+** seconds (and at start) it also deletes for good the articles and pages
+** trashed ARTICLE_TRASH_DAYS ago (one probe of each trashed_at index when
+** none is).
 */
 #include "web/scheduler.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "model/page.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -36,6 +38,10 @@ static void publish_due(struct db_pool *pool)
 	int gone = 0;
 	if (time(NULL) - purged >= PURGE_EVERY) {
 		gone = article_purge_trash(db, (long long)time(NULL));
+		int pages = page_purge_trash(db, (long long)time(NULL));
+		if (pages > 0)
+			log_info("deleted %d page%s trashed %d days ago", pages, pages == 1 ? "" : "s",
+			         PAGE_TRASH_DAYS);
 		purged = time(NULL);
 	}
 	/* Keep the change log short: servers read it within moments. */

@@ -311,6 +311,11 @@ void page_feed_send(struct page *p, const char *content_type, long long last_mod
 ** path; 1 if answered, 0 for the dispatcher's 404 (page_pages.c). */
 int page_fallback(struct page *p);
 
+/* Renders static page pg (its title, body_html, path, parent_id) in the
+** site's page template: the public page, and the desk's live preview. */
+struct page_row;
+void page_pages_render(struct page *p, const struct page_row *pg);
+
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
 void page_article_show(struct page *p);
@@ -358,6 +363,12 @@ void admin_page_new(struct page *p);
 void admin_page_edit(struct page *p);
 void admin_page_save(struct page *p);
 void admin_page_refuse(struct page *p, int status, const char *why);
+void admin_page_live_preview(struct page *p);
+void admin_page_revisions(struct page *p);
+void admin_page_revision_show(struct page *p);
+void admin_page_revision_restore(struct page *p);
+void admin_page_trash(struct page *p);
+void admin_page_restore(struct page *p);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);
