@@ -3,6 +3,7 @@
 */
 #include "model/article.h"
 #include "model/stored_html.h"
+#include "model/trash.h"
 #include "model/taxonomy.h"
 #include "model/listmemo.h"
 #include "core/arena.h"
@@ -1141,33 +1142,19 @@ static const char sql_delete_trashed[] =
 static const char sql_trashed_before[] =
     "SELECT id FROM articles WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
 
-/* Runs sql on article id (?1) with ?2 = now; 0 if one row changed, 1 if
-** none did (no such article in that state), -1 on error. */
-static int change_one(struct db *db, const char *sql, long long id, long long now)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now);
-	int rc = db_step(st);
-	db_done(st);
-	if (rc != DB_OK)
-		return -1;
-	return db_changes(db) == 1 ? 0 : 1;
-}
-
 int article_trash(struct db *db, long long id, long long now)
 {
-	return change_one(db, sql_trash, id, now);
+	return trash_change_one(db, sql_trash, id, now);
 }
 
 int article_restore(struct db *db, long long id)
 {
-	return change_one(db, sql_restore, id, 0);
+	return trash_change_one(db, sql_restore, id, 0);
 }
 
 int article_unpublish(struct db *db, long long id, long long now)
 {
-	return change_one(db, sql_unpublish, id, now);
+	return trash_change_one(db, sql_unpublish, id, now);
 }
 
 /* Deletes a trashed article and its search entry in one transaction (its
@@ -1176,7 +1163,7 @@ int article_delete(struct db *db, long long id)
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
-	int rc = change_one(db, sql_delete_trashed, id, 0);
+	int rc = trash_change_one(db, sql_delete_trashed, id, 0);
 	if (rc == 0) {
 		struct db_stmt *st = db_prepare(db, sql_fts_delete);
 		db_bind_int(st, 1, id);
@@ -1193,25 +1180,5 @@ int article_delete(struct db *db, long long id)
 
 int article_purge_trash(struct db *db, long long now)
 {
-	int purged = 0;
-	for (;;) {
-		struct arena *a = arena_new();
-		size_t n;
-		struct db_stmt *st = db_prepare(db, sql_trashed_before);
-		db_bind_int(st, 1, now - ARTICLE_TRASH_DAYS * 86400LL);
-		long long *ids = db_col_ids(st, a, 100, &n);
-		int failed = 0;
-		for (size_t i = 0; i < n && !failed; i++) {
-			int rc = article_delete(db, ids[i]);
-			if (rc < 0)
-				failed = 1;
-			else if (rc == 0)
-				purged++;
-		}
-		arena_free(a);
-		if (failed)
-			return -1;
-		if (n < 100)
-			return purged;
-	}
+	return trash_purge(db, sql_trashed_before, now - ARTICLE_TRASH_DAYS * 86400LL, article_delete);
 }

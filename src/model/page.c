@@ -7,6 +7,7 @@
 */
 #include "model/page.h"
 #include "model/stored_html.h"
+#include "model/trash.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/mem.h"
@@ -412,28 +413,14 @@ fail:
 	return -1;
 }
 
-/* Runs sql on page id (?1) with ?2 = now: 0 if one row changed, 1 if none
-** did, -1 on error. */
-static int change_one(struct db *db, const char *sql, long long id, long long now)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now);
-	int rc = db_step(st);
-	db_done(st);
-	if (rc != DB_OK)
-		return -1;
-	return db_changes(db) == 1 ? 0 : 1;
-}
-
 int page_trash(struct db *db, long long id, long long now)
 {
-	return change_one(db, sql_trash, id, now);
+	return trash_change_one(db, sql_trash, id, now);
 }
 
 int page_restore(struct db *db, long long id)
 {
-	return change_one(db, sql_restore, id, 0);
+	return trash_change_one(db, sql_restore, id, 0);
 }
 
 int page_delete(struct db *db, long long id)
@@ -444,7 +431,7 @@ int page_delete(struct db *db, long long id)
 	db_bind_int(st, 1, id);
 	int rc = step_once(st) == DB_OK ? 0 : -1;
 	if (rc == 0)
-		rc = change_one(db, sql_delete, id, 0);
+		rc = trash_change_one(db, sql_delete, id, 0);
 	if (rc != 0) {
 		db_rollback(db);
 		return rc;
@@ -454,27 +441,7 @@ int page_delete(struct db *db, long long id)
 
 int page_purge_trash(struct db *db, long long now)
 {
-	int purged = 0;
-	for (;;) {
-		struct arena *a = arena_new();
-		size_t n;
-		struct db_stmt *st = db_prepare(db, sql_trashed_before);
-		db_bind_int(st, 1, now - PAGE_TRASH_DAYS * 86400LL);
-		long long *ids = db_col_ids(st, a, 100, &n);
-		int failed = 0;
-		for (size_t i = 0; i < n && !failed; i++) {
-			int rc = page_delete(db, ids[i]);
-			if (rc < 0)
-				failed = 1;
-			else if (rc == 0)
-				purged++;
-		}
-		arena_free(a);
-		if (failed)
-			return -1;
-		if (n < 100)
-			return purged;
-	}
+	return trash_purge(db, sql_trashed_before, now - PAGE_TRASH_DAYS * 86400LL, page_delete);
 }
 
 static void read_revision(struct db_stmt *st, struct arena *a, struct page_revision *r)

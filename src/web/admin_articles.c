@@ -810,19 +810,11 @@ void admin_revisions_list(struct page *p)
 	tv_set_str(a, ctx, "headline", art.headline);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/articles/%lld/", art.id));
 	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tv *r = tv_map(a);
-		tv_set_int(a, r, "id", revs[i].id);
-		tv_set_str(a, r, "who", revs[i].user_name);
-		tv_set_str(a, r, "when", admin_time(p, revs[i].created_at));
-		tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)revs[i].created_at));
-		tv_set_str(a, r, "headline", revs[i].headline);
-		tv_set_str(a, r, "status", article_status_label(revs[i].status));
-		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
-		                                     revs[i].id));
-		tv_set_bool(a, r, "is_current", i == 0);
-		tv_push(a, rows, r);
-	}
+	const char *base = arena_printf(a, "/admin/articles/%lld/", art.id);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
+		                                    revs[i].created_at, revs[i].headline,
+		                                    article_status_label(revs[i].status), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }
@@ -888,14 +880,9 @@ void admin_revision_show(struct page *p)
 		site_not_found(p);
 		return;
 	}
-	struct tv *ctx = admin_context(p, "Revision");
-	tv_set_str(a, ctx, "headline", art.headline);
-	tv_set_str(a, ctx, "who", rev.user_name);
-	tv_set_str(a, ctx, "when", admin_time(p, rev.created_at));
-	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)rev.created_at));
-	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
-	                                          rev.id));
-	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/articles/%lld/revisions/", art.id));
+	struct tv *ctx = admin_revision_context(p, arena_printf(a, "/admin/articles/%lld/", art.id),
+	                                        rev.id, rev.user_name, rev.created_at,
+	                                        art.headline);
 	/* The diff from this revision to the article as it is now: every
 	** field Restore changes. */
 	struct tv *blocks = tv_list(a);

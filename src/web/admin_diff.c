@@ -1,15 +1,49 @@
 /*
-** admin_diff.c: a revision's difference from what is now, as the desk's
-** revision view shows it (templates/admin_revision.mustache), for articles
-** and static pages alike: a line diff (core/diff.h), and within each run of
+** admin_diff.c: the revision screens' shared parts, for articles and static
+** pages alike (templates/admin_revisions.mustache, admin_revision.mustache):
+** a row of the list, the head of one revision's view, and its difference
+** from what is now: a line diff (core/diff.h), and within each run of
 ** changed lines the words that changed marked.
 */
 #include "web/admin.h"
 #include "core/arena.h"
 #include "core/diff.h"
+#include "core/text.h"
 #include "render/value.h"
 
 #include <string.h>
+#include <time.h>
+
+struct tv *admin_revision_row(struct page *p, const char *base, long long id, const char *who,
+                              long long when, const char *title, const char *status,
+                              int is_current)
+{
+	struct arena *a = p->a;
+	struct tv *r = tv_map(a);
+	tv_set_int(a, r, "id", id);
+	tv_set_str(a, r, "who", who);
+	tv_set_str(a, r, "when", admin_time(p, when));
+	tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)when));
+	tv_set_str(a, r, "headline", title);
+	tv_set_str(a, r, "status", status);
+	tv_set_str(a, r, "url", arena_printf(a, "%srevisions/%lld/", base, id));
+	tv_set_bool(a, r, "is_current", is_current);
+	return r;
+}
+
+struct tv *admin_revision_context(struct page *p, const char *base, long long id,
+                                  const char *who, long long when, const char *title)
+{
+	struct arena *a = p->a;
+	struct tv *ctx = admin_context(p, "Revision");
+	tv_set_str(a, ctx, "headline", title);
+	tv_set_str(a, ctx, "who", who);
+	tv_set_str(a, ctx, "when", admin_time(p, when));
+	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)when));
+	tv_set_str(a, ctx, "action", arena_printf(a, "%srevisions/%lld/", base, id));
+	tv_set_str(a, ctx, "list_url", arena_printf(a, "%srevisions/", base));
+	return ctx;
+}
 
 /* One line of a diff as template segments: the words a changed line pairs
 ** with its counterpart marked (is_del / is_ins), the rest plain; the

@@ -23,22 +23,6 @@
 #include <string.h>
 #include <time.h>
 
-/* "/about-us/corrections-policy/", each slug percent-encoded. */
-static const char *public_url(struct arena *a, const char *path)
-{
-	struct buf b = BUF_INIT;
-	buf_putc(&b, '/');
-	for (const char *s = path; *s;) {
-		size_t k = strcspn(s, "/");
-		esc_url_part(&b, s, k);
-		buf_putc(&b, '/');
-		s += k + (s[k] == '/');
-	}
-	const char *out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
 /* Depth of a path ("a/b" is 1): for indenting the list. */
 static int depth_of(const char *path)
 {
@@ -67,7 +51,7 @@ void admin_pages_list(struct page *p)
 		tv_set_str(a, r, "indent", depth == 0 ? "" : depth == 1 ? "— " : depth == 2
 		                                                             ? "— — "
 		                                                             : "— — — ");
-		tv_set_str(a, r, "path", public_url(a, all[i].path));
+		tv_set_str(a, r, "path", site_page_path(a, all[i].path));
 		tv_set_str(a, r, "status", page_status_label(all[i].status));
 		tv_set_str(a, r, "status_key", page_status_name(all[i].status));
 		tv_set_bool(a, r, "is_public", all[i].status == PAGE_PUBLISHED);
@@ -162,13 +146,13 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 			continue; /* a child there would nest too deep */
 		struct tv *o = tv_map(a);
 		tv_set_int(a, o, "value", all[i].id);
-		tv_set_str(a, o, "label", public_url(a, all[i].path));
+		tv_set_str(a, o, "label", site_page_path(a, all[i].path));
 		tv_set_bool(a, o, "selected", d->parent_id == all[i].id);
 		tv_push(a, parents, o);
 	}
 	tv_set(a, f, "parents", parents);
 	if (d->path && d->status == PAGE_PUBLISHED)
-		tv_set_str(a, f, "view_url", public_url(a, d->path));
+		tv_set_str(a, f, "view_url", site_page_path(a, d->path));
 	else
 		tv_set_bool(a, f, "view_url", 0);
 	if (d->id)
@@ -425,19 +409,13 @@ void admin_page_revisions(struct page *p)
 	tv_set_str(a, ctx, "headline", pg.title);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/pages/%lld/", pg.id));
 	tv_set_str(a, ctx, "title_label", "Title");
+	tv_set_str(a, ctx, "kind", "page");
 	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tv *r = tv_map(a);
-		tv_set_str(a, r, "who", revs[i].user_name);
-		tv_set_str(a, r, "when", admin_time(p, revs[i].created_at));
-		tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)revs[i].created_at));
-		tv_set_str(a, r, "headline", revs[i].title);
-		tv_set_str(a, r, "status", page_status_label(revs[i].status));
-		tv_set_str(a, r, "url", arena_printf(a, "/admin/pages/%lld/revisions/%lld/", pg.id,
-		                                     revs[i].id));
-		tv_set_bool(a, r, "is_current", i == 0);
-		tv_push(a, rows, r);
-	}
+	const char *base = arena_printf(a, "/admin/pages/%lld/", pg.id);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
+		                                    revs[i].created_at, revs[i].title,
+		                                    page_status_label(revs[i].status), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }
@@ -450,7 +428,7 @@ static const char *parent_label(struct page *p, long long id)
 		return "(top level)";
 	if (page_by_id(p->db, p->a, id, &up) != 0)
 		return "(a page since deleted)";
-	return public_url(p->a, up.path);
+	return site_page_path(p->a, up.path);
 }
 
 void admin_page_revision_show(struct page *p)
@@ -464,14 +442,9 @@ void admin_page_revision_show(struct page *p)
 		site_not_found(p);
 		return;
 	}
-	struct tv *ctx = admin_context(p, "Revision");
-	tv_set_str(a, ctx, "headline", pg.title);
-	tv_set_str(a, ctx, "who", rev.user_name);
-	tv_set_str(a, ctx, "when", admin_time(p, rev.created_at));
-	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)rev.created_at));
-	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/pages/%lld/revisions/%lld/", pg.id,
-	                                          rev.id));
-	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/pages/%lld/revisions/", pg.id));
+	struct tv *ctx = admin_revision_context(p, arena_printf(a, "/admin/pages/%lld/", pg.id),
+	                                        rev.id, rev.user_name, rev.created_at, pg.title);
+	tv_set_str(a, ctx, "kind", "page");
 	/* Every field Restore changes. */
 	struct tv *blocks = tv_list(a);
 	admin_diff_add(p, blocks, "Title", rev.title, pg.title);

@@ -42,24 +42,6 @@ static char *decoded(struct arena *a, const char *path)
 	return k == strlen(out) && utf8_valid(out, k) ? out : NULL;
 }
 
-/* The page's URL path: "/" + each slug percent-encoded + "/". */
-static const char *page_url(struct arena *a, const char *path)
-{
-	struct buf b = BUF_INIT;
-	buf_putc(&b, '/');
-	for (const char *s = path; *s;) {
-		size_t n = strcspn(s, "/");
-		esc_url_part(&b, s, n);
-		buf_putc(&b, '/');
-		s += n;
-		if (*s == '/')
-			s++;
-	}
-	const char *out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
 void page_pages_render(struct page *p, const struct page_row *pg)
 {
 	struct arena *a = p->a;
@@ -84,12 +66,12 @@ void page_pages_render(struct page *p, const struct page_row *pg)
 	while (n-- > 0) {
 		struct tv *it = tv_map(a);
 		tv_set_str(a, it, "title", anc[n].title);
-		tv_set_str(a, it, "url", page_url(a, anc[n].path));
+		tv_set_str(a, it, "url", site_page_path(a, anc[n].path));
 		tv_push(a, trail, it);
 	}
 	tv_set(a, v, "trail", trail);
 	tv_set(a, ctx, "page", v);
-	site_canonical(p, ctx, page_url(a, pg->path));
+	site_canonical(p, ctx, site_page_path(a, pg->path));
 	p->deps.flags = DEP_LISTS; /* the nav; its own text logs 'all' */
 	site_render(p, 200, "page", ctx);
 }
@@ -110,7 +92,7 @@ int page_fallback(struct page *p)
 		return 1;
 	}
 	if (rc == 0 && pg.status == PAGE_PUBLISHED) {
-		const char *url = page_url(p->a, pg.path);
+		const char *url = site_page_path(p->a, pg.path);
 		size_t len = strlen(req->path);
 		if (len == 0 || req->path[len - 1] != '/') {
 			http_redirect(req, p->resp, 301, url); /* the canonical form ends in '/' */

@@ -219,6 +219,10 @@ char *site_date(struct page *p, time_t t);
 ** slugs, "café") percent-encoded.  Allocated in a. */
 const char *site_slug(struct arena *a, const char *slug);
 
+/* A static page's URL path from its page_row.path ("about-us/policy"):
+** "/about-us/policy/", each slug as site_slug() writes it.  Allocated in a. */
+const char *site_page_path(struct arena *a, const char *path);
+
 /* Puts menu ("header" or "footer") into ctx as a list `key` of {name, url,
 ** external, has_children, children: [{name, url, external}]} (items whose
 ** section is gone or whose page is not published are left out) and
