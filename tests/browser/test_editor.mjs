@@ -238,10 +238,12 @@ L.test('page editor (JS on): toolbar, word count, live preview in the page templ
     await page.fill('#title', 'Letters to the editor, please');
     await L.until(async () => (await frame.locator('h1').first().innerText().catch(() => '')).includes('please'),
       15_000, 'the preview follows the title as it is typed');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    // (From the top: the sticky bar would cover the title in a full-page shot.)
+    await page.evaluate(() => window.scrollTo(0, 0));
     await L.shot(page, 'page-editor-1280');
     await page.setViewportSize({ width: 390, height: 844 });
     await L.noSidewaysScroll(page, 'the page editor at 390 px');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await L.shot(page, 'page-editor-390');
     await page.setViewportSize({ width: 1280, height: 900 });
     await L.sleep(6000); // longer than the article autosave's interval

@@ -99,7 +99,7 @@ def revisions(s, people):
     links = re.findall(r'href="(/admin/pages/%d/revisions/(\d+)/)"' % pid, r.text)
     check(r.status == 200 and len(links) == 2 and "Contact us" in r.text,
           "the revisions list shows both saves, newest first", (r.status, links))
-    first = links[-1][0]
+    first = links[-1][0] if links else path + "revisions/0/"
     r = desk.get(s, first, who=ed)
     check(r.status == 200 and "<del>harbour</del>" in r.text and "<ins>city</ins>" in r.text,
           "the revision view marks the changed words", r.text[-1500:])
