@@ -205,7 +205,6 @@ void admin_page_edit(struct page *p)
 	show_editor(p, 200, &d);
 }
 
-
 static void draft_from_form(struct page *p, struct page_draft *d)
 {
 	memset(d, 0, sizeof *d);
