@@ -17,19 +17,11 @@ from harness import Server, check, done  # noqa: E402
 import test_desk as desk  # noqa: E402
 import test_cache as cache  # noqa: E402
 import test_structure as structure  # noqa: E402
+import test_pages_wp as pages_wp  # noqa: E402
 
 
-def page_form(who, **kw):
-    f = {"csrf": who.csrf, "title": "", "slug": "", "body": "", "parent": "",
-         "menu_order": "0", "status": "draft", "action": "save"}
-    f.update(kw)
-    return desk.Fields(list(f.items()), who)
-
-
-def save(s, who, path="/admin/pages/new", **kw):
-    r = desk.send(s, path, page_form(who, **kw))
-    m = re.match(r"/admin/pages/(\d+)/", r.header("Location") or "")
-    return r, int(m.group(1)) if m else None
+# The page form, sent: (response, the page's id or None).
+save = pages_wp.save_page
 
 
 def post(s, who, path):
