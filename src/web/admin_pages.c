@@ -137,6 +137,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 		if (all[i].id == d->id)
 			own = all[i].path;
 	struct tv *parents = tv_list(a);
+	int offered = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t ol = own ? strlen(own) : 0;
 		if (own && (!strcmp(all[i].path, own) ||
@@ -148,6 +149,19 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 		tv_set_int(a, o, "value", all[i].id);
 		tv_set_str(a, o, "label", site_page_path(a, all[i].path));
 		tv_set_bool(a, o, "selected", d->parent_id == all[i].id);
+		tv_push(a, parents, o);
+		offered |= d->parent_id == all[i].id;
+	}
+	/* A parent in the trash stays offered, and chosen, so that saving a
+	** sub-page does not move it to the top level unasked. */
+	struct page_row up;
+	if (d->parent_id && !offered && page_by_id(p->db, a, d->parent_id, &up) == 0) {
+		struct tv *o = tv_map(a);
+		tv_set_int(a, o, "value", up.id);
+		tv_set_str(a, o, "label", arena_printf(a, "%s%s", site_page_path(a, up.path),
+		                                       up.status == PAGE_TRASH ? " (in the trash)"
+		                                                               : ""));
+		tv_set_bool(a, o, "selected", 1);
 		tv_push(a, parents, o);
 	}
 	tv_set(a, f, "parents", parents);

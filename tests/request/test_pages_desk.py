@@ -158,6 +158,17 @@ def trash(s, people):
           "restored: public again at the same address", r.status)
     check(post(s, ed, "/admin/pages/%d/restore" % pid).status == 409,
           "restoring a page outside the trash: 409")
+    # Its parent in the trash: the sub-page's editor still names it, and a
+    # save keeps it there.
+    check(post(s, ed, "/admin/pages/%d/trash" % parent).status == 303, "the parent is trashed")
+    r = desk.get(s, "/admin/pages/%d/" % pid, who=ed)
+    check(re.search(r'<option value="%d" selected>/policies/ \(in the trash\)' % parent, r.text),
+          "the sub-page's editor shows its parent, in the trash, chosen")
+    r, _ = save(s, ed, "/admin/pages/%d/" % pid, title="Privacy", slug="privacy",
+                body="We keep little.", parent=str(parent), status="published")
+    check(r.status == 303 and s.sql("SELECT parent_id FROM pages WHERE id=?", pid)[0][0] == parent,
+          "saving the sub-page keeps it under its trashed parent", r.status)
+    check(post(s, ed, "/admin/pages/%d/restore" % parent).status == 303, "the parent is restored")
     # Delete for good, from the trash, by an administrator.
     post(s, ed, "/admin/pages/%d/trash" % pid)
     r = post(s, admin, "/admin/pages/%d/delete" % pid)
