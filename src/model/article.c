@@ -724,14 +724,10 @@ static long long save(struct db *db, struct arena *a, long long id,
 		         "or private.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
-	if (!*slug) {
-		snprintf(err, errlen, "Please give the article a slug (its web address).");
-		return -1;
-	}
-	if (!text_is_slug_utf8(slug)) {
-		snprintf(err, errlen, "The slug may hold only a-z, 0-9, letters of other scripts "
-		         "and single dashes.");
+	const char *why = NULL;
+	const char *slug = text_slug_for(a, in->slug, in->headline, &why);
+	if (!slug) {
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	struct buf html = BUF_INIT;

@@ -282,14 +282,10 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 		snprintf(err, errlen, "Please give the page a title.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->title);
-	if (!*slug) {
-		snprintf(err, errlen, "Please give the page a slug (its web address).");
-		return -1;
-	}
-	if (!text_is_slug_utf8(slug)) {
-		snprintf(err, errlen, "The slug may hold only lowercase letters (any script), digits "
-		         "and single dashes.");
+	const char *why = NULL;
+	const char *slug = text_slug_for(a, in->slug, in->title, &why);
+	if (!slug) {
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	if (in->parent_id <= 0 && page_slug_reserved(slug)) {
