@@ -16,6 +16,11 @@
   var body = document.getElementById('body');
   var state = document.getElementById('editor-state');
   var articleId = form.getAttribute('data-article-id') || '0';
+  // A static page's editor (admin_page_editor.mustache) names its own
+  // preview address and has no autosave (autosaves are articles').
+  var pageId = form.getAttribute('data-page-id');
+  var isPage = pageId !== null;
+  var previewUrl = form.getAttribute('data-preview') || '/admin/articles/preview';
   var AUTOSAVE_EVERY = 5000;  // ms between autosaves while typing
   var PREVIEW_AFTER = 700;    // ms of quiet before the preview is redrawn
   var WORDS_A_MINUTE = 230;
@@ -194,6 +199,12 @@
   function previewFields() {
     var f = new URLSearchParams();
     f.set('csrf', csrf());
+    if (isPage) {
+      f.set('page_id', pageId || '0');
+      f.set('title', value('title'));
+      f.set('body', body.value);
+      return f;
+    }
     f.set('article_id', articleId);
     f.set('headline', value('headline'));
     f.set('dek', value('dek'));
@@ -205,7 +216,7 @@
   function drawPreview(retried) {
     if (!panel) return;
     var seq = ++previewSeq;
-    fetch('/admin/articles/preview', { method: 'POST', body: previewFields(),
+    fetch(previewUrl, { method: 'POST', body: previewFields(),
                                        credentials: 'same-origin', redirect: 'manual' })
       .then(function (r) {
         if (r.status === 403 || r.type === 'opaqueredirect') {
@@ -280,7 +291,7 @@
   function snapshot() { return [value('headline'), value('dek'), body.value, value('tags')].join('\u0000'); }
 
   function autosave() {
-    if (!dirty || saving || submitting) return;
+    if (isPage || !dirty || saving || submitting) return;
     var snap = snapshot();
     if (snap === lastSent) { dirty = false; return; }
     saving = true;
@@ -317,7 +328,7 @@
     dirty = true;
     schedulePreview();
   }
-  ['headline', 'dek', 'tags'].forEach(function (n) {
+  ['headline', 'title', 'dek', 'tags'].forEach(function (n) {
     var f = form.elements[n];
     if (f) f.addEventListener('input', changed);
   });
@@ -348,7 +359,7 @@
   });
   // Leaving the page (closing the tab, following a link): one last autosave.
   function flush() {
-    if (!dirty || submitting || snapshot() === lastSent || !navigator.sendBeacon) return;
+    if (isPage || !dirty || submitting || snapshot() === lastSent || !navigator.sendBeacon) return;
     if (navigator.sendBeacon('/admin/autosave', autosaveFields())) lastSent = snapshot();
   }
   window.addEventListener('pagehide', flush);

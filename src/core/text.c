@@ -208,6 +208,23 @@ char *text_slug_any(struct arena *a, const char *s)
 	return text_is_slug_utf8(out) ? out : arena_strdup(a, "");
 }
 
+const char *text_slug_for(struct arena *a, const char *slug, const char *title,
+                          const char **why)
+{
+	const char *out = slug && *slug ? slug : text_slug_any(a, title ? title : "");
+	if (!*out) {
+		*why = "Please give a slug (its web address): the title has no letter or digit to "
+		       "make one from.";
+		return NULL;
+	}
+	if (!text_is_slug_utf8(out)) {
+		*why = "The slug may hold only lowercase letters (any script), digits and single "
+		       "dashes.";
+		return NULL;
+	}
+	return out;
+}
+
 char *text_trim(struct arena *a, const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))

@@ -37,6 +37,13 @@ char *text_slug_decode(struct arena *a, const char *s);
 ** Allocated in a. */
 char *text_slug_any(struct arena *a, const char *s);
 
+/* The slug a save stores (articles and pages alike): slug if given (not
+** NULL or ""), else one made from title by text_slug_any().  NULL if that
+** is empty or not text_is_slug_utf8(), with *why a sentence for the
+** writer.  Allocated in a (or slug itself). */
+const char *text_slug_for(struct arena *a, const char *slug, const char *title,
+                          const char **why);
+
 /* s without leading and trailing ASCII whitespace.  Allocated in a. */
 char *text_trim(struct arena *a, const char *s, size_t n);
 

@@ -42,6 +42,13 @@ enum md_trust role_trust(enum role r)
 	return r >= ROLE_EDITOR ? MD_TRUSTED : MD_LIMITED;
 }
 
+enum role role_of_body(const char *old_src, enum role old_role, const char *src,
+                       enum role saver)
+{
+	enum role r = old_src && !strcmp(old_src, src) ? old_role : saver;
+	return r >= ROLE_CONTRIBUTOR ? r : ROLE_CONTRIBUTOR;
+}
+
 #define ACCOUNT_COLS \
 	"id, COALESCE(email, ''), display_name, slug, role, COALESCE(password_hash, ''), bio," \
 	" avatar_path, links, COALESCE(suspended_at, 0)"

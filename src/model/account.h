@@ -38,6 +38,14 @@ const char *role_label(enum role r);  /* "Administrator", ... */
 ** MD_TRUSTED); everyone else's goes through the allow-list (MD_LIMITED). */
 enum md_trust role_trust(enum role r);
 
+/* Whose trust renders a body about to be saved (articles and pages alike):
+** the one it had (old_role) if it is byte for byte the stored one (old_src;
+** NULL for a new body), else the saver's.  So an editor takes
+** responsibility for a body only by changing it.  ROLE_NONE (unknown) gives
+** ROLE_CONTRIBUTOR, the least trusted. */
+enum role role_of_body(const char *old_src, enum role old_role, const char *src,
+                       enum role saver);
+
 struct account {
 	long long id;              /* users.id */
 	const char *email;         /* lowercased */

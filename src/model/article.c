@@ -3,6 +3,7 @@
 */
 #include "model/article.h"
 #include "model/stored_html.h"
+#include "model/trash.h"
 #include "model/taxonomy.h"
 #include "model/listmemo.h"
 #include "core/arena.h"
@@ -723,14 +724,10 @@ static long long save(struct db *db, struct arena *a, long long id,
 		         "or private.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->headline);
-	if (!*slug) {
-		snprintf(err, errlen, "Please give the article a slug (its web address).");
-		return -1;
-	}
-	if (!text_is_slug_utf8(slug)) {
-		snprintf(err, errlen, "The slug may hold only a-z, 0-9, letters of other scripts "
-		         "and single dashes.");
+	const char *why = NULL;
+	const char *slug = text_slug_for(a, in->slug, in->headline, &why);
+	if (!slug) {
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	struct buf html = BUF_INIT;
@@ -904,9 +901,8 @@ long long article_save_in(struct db *db, struct arena *a, long long id,
 
 enum role article_body_role(const struct article *old, const char *body_src, enum role saver)
 {
-	enum role r = old && old->body_src && !strcmp(old->body_src, body_src) ? old->body_role
-	                                                                         : saver;
-	return r >= ROLE_CONTRIBUTOR ? r : ROLE_CONTRIBUTOR; /* none: the least trusted */
+	return role_of_body(old ? old->body_src : NULL, old ? old->body_role : ROLE_NONE,
+	                    body_src, saver);
 }
 
 int article_render_stale(struct db *db)
@@ -1142,33 +1138,19 @@ static const char sql_delete_trashed[] =
 static const char sql_trashed_before[] =
     "SELECT id FROM articles WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
 
-/* Runs sql on article id (?1) with ?2 = now; 0 if one row changed, 1 if
-** none did (no such article in that state), -1 on error. */
-static int change_one(struct db *db, const char *sql, long long id, long long now)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now);
-	int rc = db_step(st);
-	db_done(st);
-	if (rc != DB_OK)
-		return -1;
-	return db_changes(db) == 1 ? 0 : 1;
-}
-
 int article_trash(struct db *db, long long id, long long now)
 {
-	return change_one(db, sql_trash, id, now);
+	return trash_change_one(db, sql_trash, id, now);
 }
 
 int article_restore(struct db *db, long long id)
 {
-	return change_one(db, sql_restore, id, 0);
+	return trash_change_one(db, sql_restore, id, 0);
 }
 
 int article_unpublish(struct db *db, long long id, long long now)
 {
-	return change_one(db, sql_unpublish, id, now);
+	return trash_change_one(db, sql_unpublish, id, now);
 }
 
 /* Deletes a trashed article and its search entry in one transaction (its
@@ -1177,7 +1159,7 @@ int article_delete(struct db *db, long long id)
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
-	int rc = change_one(db, sql_delete_trashed, id, 0);
+	int rc = trash_change_one(db, sql_delete_trashed, id, 0);
 	if (rc == 0) {
 		struct db_stmt *st = db_prepare(db, sql_fts_delete);
 		db_bind_int(st, 1, id);
@@ -1194,27 +1176,7 @@ int article_delete(struct db *db, long long id)
 
 int article_purge_trash(struct db *db, long long now)
 {
-	int purged = 0;
-	for (;;) {
-		struct arena *a = arena_new();
-		size_t n;
-		struct db_stmt *st = db_prepare(db, sql_trashed_before);
-		db_bind_int(st, 1, now - ARTICLE_TRASH_DAYS * 86400LL);
-		long long *ids = db_col_ids(st, a, 100, &n);
-		int failed = 0;
-		for (size_t i = 0; i < n && !failed; i++) {
-			int rc = article_delete(db, ids[i]);
-			if (rc < 0)
-				failed = 1;
-			else if (rc == 0)
-				purged++;
-		}
-		arena_free(a);
-		if (failed)
-			return -1;
-		if (n < 100)
-			return purged;
-	}
+	return trash_purge(db, sql_trashed_before, now - ARTICLE_TRASH_DAYS * 86400LL, article_delete);
 }
 
 int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out)

@@ -7,6 +7,7 @@
 */
 #include "model/page.h"
 #include "model/stored_html.h"
+#include "model/trash.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/mem.h"
@@ -22,16 +23,18 @@
 #define COLS \
 	"p.id, p.title, p.slug, COALESCE(p.parent_id, 0), p.status, COALESCE(p.author_id, 0)," \
 	" COALESCE(u.display_name, ''), p.created_at, p.updated_at, p.comments_open," \
-	" p.menu_order, p.body_role"
-#define N_COLS 12
+	" p.menu_order, p.body_role, COALESCE(p.trashed_at, 0)"
+#define N_COLS 13
 #define FROM " FROM pages p LEFT JOIN users u ON u.id = p.author_id"
 
 static const char sql_by_id[] = "SELECT " COLS ", p.body_src, p.body_html" FROM " WHERE p.id = ?1";
 static const char sql_child[] =
     "SELECT id FROM pages WHERE COALESCE(parent_id, 0) = ?1 AND slug = ?2";
 static const char sql_parent[] = "SELECT COALESCE(parent_id, 0), slug FROM pages WHERE id = ?1";
+/* ?1 a status or NULL (any outside the trash); ?2 1 for the trash. */
 static const char sql_all[] =
-    "SELECT " COLS FROM " WHERE ?1 IS NULL OR p.status = ?1"
+    "SELECT " COLS FROM " WHERE (?1 IS NULL OR p.status = ?1)"
+    " AND (p.trashed_at IS NOT NULL) = ?2"
     " ORDER BY p.menu_order, p.title COLLATE NOCASE, p.id";
 static const char sql_insert[] =
     "INSERT INTO pages(parent_id, slug, title, body_src, body_html, body_role,"
@@ -44,10 +47,25 @@ static const char sql_update[] =
 static const char sql_revision[] =
     "INSERT INTO page_revisions(page_id, user_id, created_at, title, slug, parent_id,"
     " body_src, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+#define REV_COLS \
+	"SELECT r.id, r.page_id, COALESCE(u.display_name, ''), r.created_at, r.title, r.slug," \
+	" r.body_src, COALESCE(r.parent_id, 0), r.status FROM page_revisions r" \
+	" LEFT JOIN users u ON u.id = r.user_id WHERE r.page_id = ?1"
+static const char sql_revisions[] = REV_COLS " ORDER BY r.id DESC LIMIT 500";
+static const char sql_revision_one[] = REV_COLS " AND r.id = ?2";
 static const char sql_reparent[] =
     "UPDATE pages SET parent_id = (SELECT parent_id FROM pages WHERE id = ?1)"
     " WHERE parent_id = ?1";
-static const char sql_delete[] = "DELETE FROM pages WHERE id = ?1";
+static const char sql_delete[] = "DELETE FROM pages WHERE id = ?1 AND trashed_at IS NOT NULL";
+static const char sql_trash[] =
+    "UPDATE pages SET trashed_status = status, status = 'draft', trashed_at = ?2"
+    " WHERE id = ?1 AND trashed_at IS NULL";
+static const char sql_restore[] =
+    "UPDATE pages SET status = CASE WHEN trashed_status IN ('published', 'private')"
+    " THEN trashed_status ELSE 'draft' END, trashed_at = NULL, trashed_status = ''"
+    " WHERE id = ?1 AND trashed_at IS NOT NULL";
+static const char sql_trashed_before[] =
+    "SELECT id FROM pages WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
 static const char sql_stale[] =
     "SELECT id, body_src, body_role FROM pages INDEXED BY pages_html_version"
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
@@ -122,6 +140,9 @@ static void read_row(struct db_stmt *st, struct db *db, struct arena *a, struct 
 	r->comments_open = (int)db_col_int(st, 9);
 	r->menu_order = (int)db_col_int(st, 10);
 	r->body_role = role_parse(db_col_text(st, 11));
+	r->trashed_at = db_col_int(st, 12);
+	if (r->trashed_at)
+		r->status = PAGE_TRASH;
 	r->body_src = body ? arena_strdup(a, db_col_text(st, N_COLS)) : "";
 	r->body_html = body ? arena_strdup(a, db_col_text(st, N_COLS + 1)) : "";
 	r->path = NULL;
@@ -187,7 +208,8 @@ struct page_row *page_list(struct db *db, struct arena *a, enum page_status stat
 	size_t cap = 16, k = 0;
 	struct page_row *flat = mem_alloc(cap * sizeof *flat);
 	struct db_stmt *st = db_prepare(db, sql_all);
-	db_bind_text(st, 1, status ? page_status_name(status) : NULL);
+	db_bind_text(st, 1, status && status != PAGE_TRASH ? page_status_name(status) : NULL);
+	db_bind_int(st, 2, status == PAGE_TRASH);
 	while (db_step(st) == DB_ROW) {
 		if (k == cap) {
 			cap *= 2;
@@ -252,7 +274,7 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
                     long long user_id, char *err, size_t errlen)
 {
 	enum page_status status = in->status ? in->status : PAGE_DRAFT;
-	if (!*page_status_name(status)) {
+	if (status > PAGE_PRIVATE || !*page_status_name(status)) {
 		snprintf(err, errlen, "A page is a draft, published or private.");
 		return -1;
 	}
@@ -260,14 +282,10 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 		snprintf(err, errlen, "Please give the page a title.");
 		return -1;
 	}
-	const char *slug = in->slug && *in->slug ? in->slug : text_slug_any(a, in->title);
-	if (!*slug) {
-		snprintf(err, errlen, "Please give the page a slug (its web address).");
-		return -1;
-	}
-	if (!text_is_slug_utf8(slug)) {
-		snprintf(err, errlen, "The slug may hold only lowercase letters (any script), digits "
-		         "and single dashes.");
+	const char *why = NULL;
+	const char *slug = text_slug_for(a, in->slug, in->title, &why);
+	if (!slug) {
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	if (in->parent_id <= 0 && page_slug_reserved(slug)) {
@@ -282,9 +300,8 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 	const char *src = in->body_src ? in->body_src : "";
 	struct page_row old;
 	int had = id > 0 && page_by_id(db, a, id, &old) == 0;
-	enum role body_role = had && !strcmp(old.body_src, src) ? old.body_role : in->role;
-	if (body_role < ROLE_CONTRIBUTOR)
-		body_role = ROLE_CONTRIBUTOR;
+	enum role body_role = role_of_body(had ? old.body_src : NULL, had ? old.body_role : ROLE_NONE,
+	                                   src, in->role);
 	struct buf html = BUF_INIT;
 	if (markdown_render(&html, src, strlen(src), role_trust(body_role)) != 0) {
 		buf_free(&html);
@@ -300,6 +317,10 @@ long long page_save(struct db *db, struct arena *a, long long id, const struct p
 	had = id > 0 && page_by_id(db, a, id, &old) == 0;
 	if (id > 0 && !had) {
 		snprintf(err, errlen, "That page no longer exists.");
+		goto fail;
+	}
+	if (had && old.status == PAGE_TRASH) {
+		snprintf(err, errlen, "That page is in the trash: restore it before changing it.");
 		goto fail;
 	}
 	if (in->parent_id > 0) {
@@ -388,23 +409,82 @@ fail:
 	return -1;
 }
 
+int page_trash(struct db *db, long long id, long long now)
+{
+	return trash_change_one(db, sql_trash, id, now);
+}
+
+int page_restore(struct db *db, long long id)
+{
+	return trash_change_one(db, sql_restore, id, 0);
+}
+
 int page_delete(struct db *db, long long id)
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
 	struct db_stmt *st = db_prepare(db, sql_reparent);
 	db_bind_int(st, 1, id);
-	int ok = step_once(st) == DB_OK;
-	if (ok) {
-		st = db_prepare(db, sql_delete);
-		db_bind_int(st, 1, id);
-		ok = step_once(st) == DB_OK;
-	}
-	if (!ok || db_commit(db) != DB_OK) {
+	int rc = step_once(st) == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = trash_change_one(db, sql_delete, id, 0);
+	if (rc != 0) {
 		db_rollback(db);
-		return -1;
+		return rc;
 	}
-	return 0;
+	return db_commit(db) == DB_OK ? 0 : -1;
+}
+
+int page_purge_trash(struct db *db, long long now)
+{
+	return trash_purge(db, sql_trashed_before, now - PAGE_TRASH_DAYS * 86400LL, page_delete);
+}
+
+static void read_revision(struct db_stmt *st, struct arena *a, struct page_revision *r)
+{
+	r->id = db_col_int(st, 0);
+	r->page_id = db_col_int(st, 1);
+	r->user_name = arena_strdup(a, db_col_text(st, 2));
+	r->created_at = db_col_int(st, 3);
+	r->title = arena_strdup(a, db_col_text(st, 4));
+	r->slug = arena_strdup(a, db_col_text(st, 5));
+	r->body_src = arena_strdup(a, db_col_text(st, 6));
+	r->parent_id = db_col_int(st, 7);
+	r->status = page_status_parse(db_col_text(st, 8));
+}
+
+struct page_revision *page_revision_list(struct db *db, struct arena *a, long long page_id,
+                                         size_t *n)
+{
+	size_t cap = 8, k = 0;
+	struct page_revision *out = arena_alloc(a, cap * sizeof *out);
+	struct db_stmt *st = db_prepare(db, sql_revisions);
+	db_bind_int(st, 1, page_id);
+	while (db_step(st) == DB_ROW) {
+		if (k == cap) {
+			struct page_revision *more = arena_alloc(a, 2 * cap * sizeof *more);
+			memcpy(more, out, cap * sizeof *out);
+			out = more;
+			cap *= 2;
+		}
+		read_revision(st, a, &out[k++]);
+	}
+	db_done(st);
+	*n = k;
+	return out;
+}
+
+int page_revision_by_id(struct db *db, struct arena *a, long long page_id, long long id,
+                        struct page_revision *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_revision_one);
+	db_bind_int(st, 1, page_id);
+	db_bind_int(st, 2, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_revision(st, a, out);
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_OK ? 1 : -1;
 }
 
 int page_render_stale(struct db *db)

@@ -41,6 +41,7 @@ struct page_row {
 	long long updated_at;     /* last saved */
 	int comments_open;        /* kept for WordPress; pages show no comments yet */
 	int menu_order;           /* WordPress's menu_order, for ordering lists */
+	long long trashed_at;     /* when moved to the trash (status PAGE_TRASH), 0 */
 };
 
 struct page_input {
@@ -74,14 +75,55 @@ int page_by_path(struct db *db, struct arena *a, const char *path, struct page_r
 /* Any page by id.  0 found, 1 not, -1 error. */
 int page_by_id(struct db *db, struct arena *a, long long id, struct page_row *out);
 
-/* Every page (PAGE_STATUS_NONE) or those of one status, in tree order (parents
-** before children, then by menu_order and title), without bodies.
-** Allocated in a. */
+/* Every page outside the trash (PAGE_STATUS_NONE), those of one status,
+** or those in the trash (PAGE_TRASH), in tree order (parents before
+** children, then by menu_order and title), without bodies.  Allocated in
+** a. */
 struct page_row *page_list(struct db *db, struct arena *a, enum page_status status,
                            size_t *n);
 
-/* Deletes a page; its children move up to its parent.  0, or -1. */
+/* How long a page stays in the trash before page_purge_trash() deletes it
+** (as articles: ARTICLE_TRASH_DAYS). */
+#define PAGE_TRASH_DAYS 30
+
+/* Moves page id to the trash at `now`: stored as a draft with trashed_at
+** and the status it had, its path answers 410, its sub-pages stay where
+** they are (reachable if published).  0, 1 if it is already in the trash
+** or missing, -1 on a database error. */
+int page_trash(struct db *db, long long id, long long now);
+
+/* Takes page id out of the trash with the status it had.  0, 1 if it is
+** not in the trash, -1. */
+int page_restore(struct db *db, long long id);
+
+/* Deletes for good a page that is in the trash (only there); its children
+** move up to its parent.  0, 1 if it is not in the trash, -1. */
 int page_delete(struct db *db, long long id);
+
+/* Deletes for good every page trashed PAGE_TRASH_DAYS or more before now.
+** How many, or -1. */
+int page_purge_trash(struct db *db, long long now);
+
+/* A page's saved version: page_save() writes one on every save; the desk
+** lists them, diffs one against the page, and restores one (saved again,
+** as a new revision), as for articles (revision.h). */
+struct page_revision {
+	long long id;             /* page_revisions.id */
+	long long page_id;        /* whose */
+	const char *user_name;    /* who saved it ("" if the account is gone) */
+	long long created_at;     /* when */
+	const char *title, *slug, *body_src;
+	long long parent_id;      /* 0: top level */
+	enum page_status status;  /* the page's status when saved */
+};
+
+/* Page page_id's revisions, newest first.  Allocated in a. */
+struct page_revision *page_revision_list(struct db *db, struct arena *a, long long page_id,
+                                         size_t *n);
+
+/* One revision of page_id.  0, 1 not found, -1 error. */
+int page_revision_by_id(struct db *db, struct arena *a, long long page_id, long long id,
+                        struct page_revision *out);
 
 /* 1 if a top-level page may not be called slug: a route of the site's own
 ** starts there (feed, search, tag, 2024 ...). */

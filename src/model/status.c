@@ -12,8 +12,9 @@ static const char *const article_labels[] = {"", "Draft", "Pending review", "Sch
                                              "Trash"};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
 static const char *const verdict_names[] = {"", "good", "bad"};
-static const char *const page_names[] = {"", "draft", "published", "private"};
-static const char *const page_labels[] = {"", "Draft", "Published", "Private (staff only)"};
+static const char *const page_names[] = {"", "draft", "published", "private", "trash"};
+static const char *const page_labels[] = {"", "Draft", "Published", "Private (staff only)",
+                                          "Trash"};
 
 enum article_status article_status_parse(const char *s)
 {
@@ -69,10 +70,10 @@ enum page_status page_status_parse(const char *s)
 
 const char *page_status_name(enum page_status s)
 {
-	return page_names[s >= PAGE_DRAFT && s <= PAGE_PRIVATE ? s : 0];
+	return page_names[s >= PAGE_DRAFT && s <= PAGE_TRASH ? s : 0];
 }
 
 const char *page_status_label(enum page_status s)
 {
-	return page_labels[s >= PAGE_DRAFT && s <= PAGE_PRIVATE ? s : 0];
+	return page_labels[s >= PAGE_DRAFT && s <= PAGE_TRASH ? s : 0];
 }

@@ -56,8 +56,10 @@ enum page_status {
 	PAGE_DRAFT,           /* "draft" */
 	PAGE_PUBLISHED,       /* "published": public */
 	PAGE_PRIVATE,         /* "private": for staff only, never public */
+	PAGE_TRASH,           /* "trash": thrown away (stored as a draft with
+	                         trashed_at); its path answers 410 */
 };
-#define PAGE_N_STATUSES 3 /* PAGE_DRAFT .. PAGE_PRIVATE */
+#define PAGE_N_STATUSES 3 /* PAGE_DRAFT .. PAGE_PRIVATE: those a page is saved with */
 
 enum page_status page_status_parse(const char *s);
 const char *page_status_name(enum page_status s);  /* "draft", ... */

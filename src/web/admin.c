@@ -30,7 +30,9 @@ static const struct {
 	{"trashed", "Moved to the trash."},
 	{"restored-comment", "Comment restored."},
 	{"deleted", "Deleted for good."},
-	{"deleted-page", "The page is deleted; its sub-pages moved up."},
+	{"deleted-page", "The page is deleted for good; its sub-pages moved up."},
+	{"trashed-page", "Moved to the trash. It will be deleted for good after 30 days."},
+	{"restored-page", "Restored from the trash, with the status it had."},
 	{"replied", "Your reply is published."},
 	{"edited", "Comment saved."},
 	{"bulk", "Done."},
@@ -144,10 +146,10 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 	/* Only the pages that use them load the desk's scripts: desk.js on the
-	** editor, media-picker.js on the editor and the media library's pages;
+	** article and page editors, media-picker.js on the editor and the media library's pages;
 	** the others stay script-free under the same policy. */
 	http_resp_header(p->resp, "Content-Security-Policy", DESK_CSP);
-	int editor = !strcmp(name, "admin_editor");
+	int editor = !strcmp(name, "admin_editor") || !strcmp(name, "admin_page_editor");
 	int media = !strncmp(name, "admin_media", 11);
 	if (editor)
 		tv_set_str(p->a, ctx, "desk_js_url", static_url(p, "desk.js"));
@@ -249,4 +251,16 @@ void admin_dashboard(struct page *p)
 	tv_set(a, ctx, "counts", list);
 	tv_set_bool(a, ctx, "mine_only", mine != 0);
 	admin_render(p, 200, "admin_dashboard", ctx);
+}
+
+const char *admin_field(struct page *p, const char *name, size_t max, const char **err)
+{
+	size_t len = 0, chars;
+	const char *v = http_form(p->req, name, &len);
+	if (!v)
+		return "";
+	enum text_verdict verdict = text_check(v, len, max, &chars);
+	if (verdict != TEXT_OK)
+		*err = text_check_message(p->a, verdict, "This", max, chars);
+	return verdict == TEXT_INVALID ? "" : v;
 }

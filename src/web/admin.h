@@ -64,6 +64,32 @@ void admin_app_passwords_context(struct page *p, struct tv *ctx);
 void admin_app_password_add(struct page *p);
 void admin_app_password_revoke(struct page *p);
 
+/* A form field as sent, untrimmed (a Markdown body's first indent is
+** code), checked as http_form_text() checks (text_check(): UTF-8, at most
+** max characters): "" if absent; on a fault *err gets the sentence and an
+** invalid value gives "".  For the article and page editors alike. */
+const char *admin_field(struct page *p, const char *name, size_t max, const char **err);
+
+/* Appends to list, if old and new_ differ, a block {label, lines} for the
+** revision view: a line diff of the two texts, and within each run of
+** changed lines the k-th deleted line paired with the k-th added one and
+** their changed words marked (admin_diff.c). */
+void admin_diff_add(struct page *p, struct tv *list, const char *label, const char *old,
+                    const char *new_);
+
+/* A row of a revisions list (admin_revisions.mustache) of the thing whose
+** editor is at base ("/admin/pages/3/"): {id, who, when, when_iso,
+** headline, status, url, is_current}. */
+struct tv *admin_revision_row(struct page *p, const char *base, long long id, const char *who,
+                              long long when, const char *title, const char *status,
+                              int is_current);
+
+/* The context of one revision's view (admin_revision.mustache) of the
+** thing whose editor is at base: {headline, who, when, when_iso, action,
+** list_url}; the caller adds blocks (admin_diff_add()), same and image. */
+struct tv *admin_revision_context(struct page *p, const char *base, long long id,
+                                  const char *who, long long when, const char *title);
+
 /* The editor's co-authors field (admin_notes.c) into the form context f:
 ** one choice of staff per co-author of article_id, and one empty. */
 void admin_byline_context(struct page *p, struct tv *f, long long article_id,

@@ -443,39 +443,26 @@ void admin_article_edit(struct page *p)
 	show_editor(p, 200, &d);
 }
 
-/* A field as sent, untrimmed (a Markdown body's first indent is code):
-** checked as http_form_text() checks, by text_check(). */
-static const char *field(struct page *p, const char *name, size_t max, const char **err)
-{
-	size_t len = 0, chars;
-	const char *v = http_form(p->req, name, &len);
-	if (!v)
-		return "";
-	enum text_verdict verdict = text_check(v, len, max, &chars);
-	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, "This", max, chars);
-	return verdict == TEXT_INVALID ? "" : v;
-}
 
 static void draft_from_form(struct page *p, struct draft *d)
 {
 	memset(d, 0, sizeof *d);
 	d->id = admin_param_id(p, 0);
 	const char *unused = NULL;
-	d->headline = text_trim(p->a, field(p, "headline", MAX_HEADLINE, &d->err_headline),
-	                        strlen(field(p, "headline", MAX_HEADLINE, &unused)));
-	d->slug = text_trim(p->a, field(p, "slug", 200, &d->err_slug),
-	                    strlen(field(p, "slug", 200, &unused)));
-	d->dek = field(p, "dek", MAX_DEK, &d->message);
-	d->body = field(p, "body", MAX_BODY, &d->err_body);
-	d->tags = field(p, "tags", 2000, &d->message);
+	d->headline = text_trim(p->a, admin_field(p, "headline", MAX_HEADLINE, &d->err_headline),
+	                        strlen(admin_field(p, "headline", MAX_HEADLINE, &unused)));
+	d->slug = text_trim(p->a, admin_field(p, "slug", 200, &d->err_slug),
+	                    strlen(admin_field(p, "slug", 200, &unused)));
+	d->dek = admin_field(p, "dek", MAX_DEK, &d->message);
+	d->body = admin_field(p, "body", MAX_BODY, &d->err_body);
+	d->tags = admin_field(p, "tags", 2000, &d->message);
 	d->status = article_status_parse(http_form(p->req, "status", NULL));
-	d->date = field(p, "publish_date", 10, &d->err_date);
-	d->time = field(p, "publish_time", 5, &d->err_date);
-	d->alt = text_trim(p->a, field(p, "featured_alt", 500, &d->err_alt),
-	                   strlen(field(p, "featured_alt", 500, &unused)));
-	d->new_section = text_trim(p->a, field(p, "new_section", 100, &d->message),
-	                           strlen(field(p, "new_section", 100, &unused)));
+	d->date = admin_field(p, "publish_date", 10, &d->err_date);
+	d->time = admin_field(p, "publish_time", 5, &d->err_date);
+	d->alt = text_trim(p->a, admin_field(p, "featured_alt", 500, &d->err_alt),
+	                   strlen(admin_field(p, "featured_alt", 500, &unused)));
+	d->new_section = text_trim(p->a, admin_field(p, "new_section", 100, &d->message),
+	                           strlen(admin_field(p, "new_section", 100, &unused)));
 	long long v;
 	const char *sec = http_form(p->req, "section", NULL);
 	if (sec && text_int(sec, 1, (long long)1 << 53, &v) == 0)
@@ -823,105 +810,13 @@ void admin_revisions_list(struct page *p)
 	tv_set_str(a, ctx, "headline", art.headline);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/articles/%lld/", art.id));
 	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tv *r = tv_map(a);
-		tv_set_int(a, r, "id", revs[i].id);
-		tv_set_str(a, r, "who", revs[i].user_name);
-		tv_set_str(a, r, "when", admin_time(p, revs[i].created_at));
-		tv_set_str(a, r, "when_iso", text_date_iso(a, (time_t)revs[i].created_at));
-		tv_set_str(a, r, "headline", revs[i].headline);
-		tv_set_str(a, r, "status", article_status_label(revs[i].status));
-		tv_set_str(a, r, "url", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
-		                                     revs[i].id));
-		tv_set_bool(a, r, "is_current", i == 0);
-		tv_push(a, rows, r);
-	}
+	const char *base = arena_printf(a, "/admin/articles/%lld/", art.id);
+	for (size_t i = 0; i < n; i++)
+		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
+		                                    revs[i].created_at, revs[i].headline,
+		                                    article_status_label(revs[i].status), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
-}
-
-/* One line of a diff as template segments: the words a changed line pairs
-** with its counterpart marked (is_del / is_ins), the rest plain; the
-** line's own '\n' dropped. */
-static struct tv *diff_row(struct arena *a, enum diff_op op, const char *text, size_t len,
-                           const char *other, size_t olen, int paired)
-{
-	if (len && text[len - 1] == '\n')
-		len--;
-	if (olen && other[olen - 1] == '\n')
-		olen--;
-	struct tv *r = tv_map(a);
-	tv_set_str(a, r, "sign", op == DIFF_ADD ? "+" : op == DIFF_DEL ? "−" : " ");
-	tv_set_str(a, r, "kind", op == DIFF_ADD ? "add" : op == DIFF_DEL ? "del" : "same");
-	struct tv *segs = tv_list(a);
-	size_t n = 0;
-	struct diff_line *w = NULL;
-	if (paired)
-		w = op == DIFF_DEL ? diff_words(a, text, len, other, olen, &n)
-		                   : diff_words(a, other, olen, text, len, &n);
-	for (size_t i = 0; paired && i < n; i++) {
-		if ((op == DIFF_DEL && w[i].op == DIFF_ADD) || (op == DIFF_ADD && w[i].op == DIFF_DEL))
-			continue; /* the other side's words */
-		struct tv *g = tv_map(a);
-		tv_set_str(a, g, "text", arena_strndup(a, w[i].text, w[i].len));
-		tv_set_bool(a, g, "is_del", w[i].op == DIFF_DEL);
-		tv_set_bool(a, g, "is_ins", w[i].op == DIFF_ADD);
-		tv_set_bool(a, g, "is_same", w[i].op == DIFF_SAME);
-		tv_push(a, segs, g);
-	}
-	if (!paired) {
-		struct tv *g = tv_map(a);
-		tv_set_str(a, g, "text", arena_strndup(a, text, len));
-		tv_set_bool(a, g, "is_del", op == DIFF_DEL);
-		tv_set_bool(a, g, "is_ins", op == DIFF_ADD);
-		tv_set_bool(a, g, "is_same", op == DIFF_SAME);
-		tv_push(a, segs, g);
-	}
-	tv_set(a, r, "segs", segs);
-	return r;
-}
-
-/* Appends a diff of two texts as template rows, if they differ: a line
-** diff, and within each run of changed lines the k-th deleted line paired
-** with the k-th added one and their changed words marked. */
-static void add_diff(struct page *p, struct tv *list, const char *label, const char *old,
-                     const char *new_)
-{
-	struct arena *a = p->a;
-	size_t n;
-	struct diff_line *lines = diff_lines(a, old, strlen(old), new_, strlen(new_), &n);
-	int changed = 0;
-	for (size_t i = 0; i < n; i++)
-		changed |= lines[i].op != DIFF_SAME;
-	if (!changed)
-		return;
-	struct tv *block = tv_map(a);
-	tv_set_str(a, block, "label", label);
-	struct tv *rows = tv_list(a);
-	for (size_t i = 0; i < n;) {
-		if (lines[i].op == DIFF_SAME) {
-			tv_push(a, rows, diff_row(a, DIFF_SAME, lines[i].text, lines[i].len, NULL, 0, 0));
-			i++;
-			continue;
-		}
-		size_t d0 = i;
-		while (i < n && lines[i].op == DIFF_DEL)
-			i++;
-		size_t a0 = i;
-		while (i < n && lines[i].op == DIFF_ADD)
-			i++;
-		size_t nd = a0 - d0, na = i - a0;
-		for (size_t k = 0; k < nd; k++)
-			tv_push(a, rows, diff_row(a, DIFF_DEL, lines[d0 + k].text, lines[d0 + k].len,
-			                          k < na ? lines[a0 + k].text : NULL,
-			                          k < na ? lines[a0 + k].len : 0, k < na));
-		for (size_t k = 0; k < na; k++)
-			tv_push(a, rows, diff_row(a, DIFF_ADD, lines[a0 + k].text, lines[a0 + k].len,
-			                          k < nd ? lines[d0 + k].text : NULL,
-			                          k < nd ? lines[d0 + k].len : 0, k < nd));
-	}
-	tv_set(a, block, "lines", rows);
-	tv_push(a, list, block);
 }
 
 static int cmp_names(const void *x, const void *y)
@@ -985,28 +880,23 @@ void admin_revision_show(struct page *p)
 		site_not_found(p);
 		return;
 	}
-	struct tv *ctx = admin_context(p, "Revision");
-	tv_set_str(a, ctx, "headline", art.headline);
-	tv_set_str(a, ctx, "who", rev.user_name);
-	tv_set_str(a, ctx, "when", admin_time(p, rev.created_at));
-	tv_set_str(a, ctx, "when_iso", text_date_iso(a, (time_t)rev.created_at));
-	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/articles/%lld/revisions/%lld/", art.id,
-	                                          rev.id));
-	tv_set_str(a, ctx, "list_url", arena_printf(a, "/admin/articles/%lld/revisions/", art.id));
+	struct tv *ctx = admin_revision_context(p, arena_printf(a, "/admin/articles/%lld/", art.id),
+	                                        rev.id, rev.user_name, rev.created_at,
+	                                        art.headline);
 	/* The diff from this revision to the article as it is now: every
 	** field Restore changes. */
 	struct tv *blocks = tv_list(a);
-	add_diff(p, blocks, "Headline", rev.headline, art.headline);
-	add_diff(p, blocks, "Slug", rev.slug, art.slug);
-	add_diff(p, blocks, "Standfirst", rev.dek, art.dek);
+	admin_diff_add(p, blocks, "Headline", rev.headline, art.headline);
+	admin_diff_add(p, blocks, "Slug", rev.slug, art.slug);
+	admin_diff_add(p, blocks, "Standfirst", rev.dek, art.dek);
 	size_t ns;
 	struct term *secs = section_all(p->db, a, &ns);
-	add_diff(p, blocks, "Section", section_name(secs, ns, rev.section_id),
+	admin_diff_add(p, blocks, "Section", section_name(secs, ns, rev.section_id),
 	         section_name(secs, ns, art.section_id));
-	add_diff(p, blocks, "Tags", tag_set(p, rev.tags),
+	admin_diff_add(p, blocks, "Tags", tag_set(p, rev.tags),
 	         tag_set(p, article_tag_list(p->db, a, art.id)));
-	add_diff(p, blocks, "Featured image alt text", rev.featured_alt, art.featured_alt);
-	add_diff(p, blocks, "Body", rev.body_src, art.body_src);
+	admin_diff_add(p, blocks, "Featured image alt text", rev.featured_alt, art.featured_alt);
+	admin_diff_add(p, blocks, "Body", rev.body_src, art.body_src);
 	int image_changed = rev.featured_media_id != art.featured_media_id;
 	if (image_changed) {
 		struct tv *img = tv_map(a);

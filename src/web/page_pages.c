@@ -7,8 +7,9 @@
 ** site_not_found(), for every path that finds nothing (/author/LOGIN/ is
 ** a route's path).
 **
-** These answers are not kept in the page cache (no route, no ticket): a
-** page change is seen at once.
+** A page is kept in the page cache under its path (route.c); a change to
+** any page or menu logs 'all' (migrations 13 and 23), which drops it.  A
+** page in the trash answers 410 Gone at its path, as an article does.
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -41,25 +42,7 @@ static char *decoded(struct arena *a, const char *path)
 	return k == strlen(out) && utf8_valid(out, k) ? out : NULL;
 }
 
-/* The page's URL path: "/" + each slug percent-encoded + "/". */
-static const char *page_url(struct arena *a, const char *path)
-{
-	struct buf b = BUF_INIT;
-	buf_putc(&b, '/');
-	for (const char *s = path; *s;) {
-		size_t n = strcspn(s, "/");
-		esc_url_part(&b, s, n);
-		buf_putc(&b, '/');
-		s += n;
-		if (*s == '/')
-			s++;
-	}
-	const char *out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
-static void render(struct page *p, const struct page_row *pg)
+void page_pages_render(struct page *p, const struct page_row *pg)
 {
 	struct arena *a = p->a;
 	/* Typography on output, as articles have it (render/typography.h). */
@@ -83,12 +66,13 @@ static void render(struct page *p, const struct page_row *pg)
 	while (n-- > 0) {
 		struct tv *it = tv_map(a);
 		tv_set_str(a, it, "title", anc[n].title);
-		tv_set_str(a, it, "url", page_url(a, anc[n].path));
+		tv_set_str(a, it, "url", site_page_path(a, anc[n].path));
 		tv_push(a, trail, it);
 	}
 	tv_set(a, v, "trail", trail);
 	tv_set(a, ctx, "page", v);
-	site_canonical(p, ctx, page_url(a, pg->path));
+	site_canonical(p, ctx, site_page_path(a, pg->path));
+	p->deps.flags = DEP_LISTS; /* the nav; its own text logs 'all' */
 	site_render(p, 200, "page", ctx);
 }
 
@@ -101,14 +85,20 @@ int page_fallback(struct page *p)
 	if (!path)
 		return 0;
 	struct page_row pg;
-	if (page_by_path(p->db, p->a, path, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
-		const char *url = page_url(p->a, pg.path);
+	int rc = page_by_path(p->db, p->a, path, &pg);
+	if (rc == 0 && pg.status == PAGE_TRASH) {
+		site_error(p, 410, "This page has been removed",
+		           "It is no longer published on this site.");
+		return 1;
+	}
+	if (rc == 0 && pg.status == PAGE_PUBLISHED) {
+		const char *url = site_page_path(p->a, pg.path);
 		size_t len = strlen(req->path);
 		if (len == 0 || req->path[len - 1] != '/') {
 			http_redirect(req, p->resp, 301, url); /* the canonical form ends in '/' */
 			return 1;
 		}
-		render(p, &pg);
+		page_pages_render(p, &pg);
 		return 1;
 	}
 	return 0;

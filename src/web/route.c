@@ -179,7 +179,15 @@ static const struct route routes[] = {
 	{"GET",  "/admin/pages/{id}/",        admin_page_edit,       E, 0, NULL},
 	{"POST", "/admin/pages/{id}/",        admin_page_save,       E | CSRF, FORM_BODY_LIMIT(PAGE_FORM),
 	                                      admin_page_refuse},
-	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     E | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/pages/preview",      admin_page_live_preview, E | CSRF,
+	 FORM_BODY_LIMIT(PAGE_FORM), NULL},
+	{"GET",  "/admin/pages/{id}/revisions/",      admin_page_revisions,        E, 0, NULL},
+	{"GET",  "/admin/pages/{id}/revisions/{id}/", admin_page_revision_show,    E, 0, NULL},
+	{"POST", "/admin/pages/{id}/revisions/{id}/", admin_page_revision_restore, E | CSRF, 8 * KB,
+	 NULL},
+	{"POST", "/admin/pages/{id}/trash",   admin_page_trash,      E | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/pages/{id}/restore", admin_page_restore,    E | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/pages/{id}/delete",  admin_page_delete,     ADM | CSRF, 8 * KB, NULL},
 
 	/* The front page: lead and top stories (editors and administrators). */
 	{"GET",  "/admin/front/",             admin_front_show,      E, 0, NULL},
@@ -607,6 +615,11 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 		return 0; /* whose it is, web_handle() decides */
 	int known;
 	const struct route *r = find(req, req->path, &known);
+	if (!r && !known) {
+		/* Maybe a static page (page_fallback()), cached under its path. */
+		security_headers(app, req, resp);
+		return pagecache_peek(app->cache, req, req->path, resp);
+	}
 	if (!r || !(r->needs & PAGE_CACHED))
 		return 0;
 	keep_page_query(req, r);
@@ -672,6 +685,12 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (r && (r->needs & PAGE_CACHED) && is_read && pagecache_stores(app->cache) &&
 	    !personal(req) && !p->slash_added) {
 		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
+			return;
+	}
+	/* A path no route takes may be a static page: cached under the path
+	** alone (a page reads no query), only if it answers 200. */
+	if (!r && !known && is_read && pagecache_stores(app->cache) && !personal(req)) {
+		if (pagecache_get(app->cache, req, req->path, resp, &ticket))
 			return;
 	}
 	p->db = db_pool_get(app->pool);

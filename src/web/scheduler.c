@@ -3,8 +3,9 @@
 **
 ** One indexed query (status, published_at) every 250 ms is cheap enough to
 ** need no cleverness, and keeps the promise "within a second".  Every few
-** seconds (and at start) it also deletes for good the articles trashed
-** ARTICLE_TRASH_DAYS ago (one probe of the trashed_at index when none is),
+** seconds (and at start) it also deletes for good the articles and pages
+** trashed ARTICLE_TRASH_DAYS ago (one probe of each trashed_at index when
+** none is),
 ** and each tick works the forgotten-password requests (model/pwreset.h: one
 ** probe of an index when there are none).
 ** The same tick ends front-page pins whose time has come (model/front.h).
@@ -16,6 +17,7 @@
 #include "model/changes.h"
 #include "model/front.h"
 #include "model/pwreset.h"
+#include "model/page.h"
 #include "core/mem.h"
 
 #include <pthread.h>
@@ -42,6 +44,10 @@ static void publish_due(struct db_pool *pool)
 	int gone = 0;
 	if (time(NULL) - purged >= PURGE_EVERY) {
 		gone = article_purge_trash(db, (long long)time(NULL));
+		int pages = page_purge_trash(db, (long long)time(NULL));
+		if (pages > 0)
+			log_info("deleted %d page%s trashed %d days ago", pages, pages == 1 ? "" : "s",
+			         PAGE_TRASH_DAYS);
 		purged = time(NULL);
 	}
 	/* A front-page pin that ended is deleted, so the change log (and the

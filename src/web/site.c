@@ -352,17 +352,7 @@ static const char *menu_href(struct page *p, const struct menu_item *m)
 	struct page_row pg;
 	if (m->kind == MENU_PAGE && m->target_public &&
 	    page_by_id(p->db, a, m->ref_id, &pg) == 0 && pg.status == PAGE_PUBLISHED) {
-		struct buf b = BUF_INIT;
-		buf_putc(&b, '/');
-		for (const char *s = pg.path; *s;) {
-			size_t k = strcspn(s, "/");
-			esc_url_part(&b, s, k);
-			buf_putc(&b, '/');
-			s += k + (s[k] == '/');
-		}
-		const char *out = arena_strdup(a, buf_cstr(&b));
-		buf_free(&b);
-		return out;
+		return site_page_path(a, pg.path);
 	}
 	return NULL;
 }
@@ -592,6 +582,21 @@ const char *site_slug(struct arena *a, const char *slug)
 {
 	struct buf b = BUF_INIT;
 	esc_url_part(&b, slug, strlen(slug));
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+const char *site_page_path(struct arena *a, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '/');
+	for (const char *s = path; *s;) {
+		size_t k = strcspn(s, "/");
+		esc_url_part(&b, s, k);
+		buf_putc(&b, '/');
+		s += k + (s[k] == '/');
+	}
 	const char *out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return out;

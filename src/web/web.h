@@ -224,6 +224,10 @@ char *site_date(struct page *p, time_t t);
 ** slugs, "café") percent-encoded.  Allocated in a. */
 const char *site_slug(struct arena *a, const char *slug);
 
+/* A static page's URL path from its page_row.path ("about-us/policy"):
+** "/about-us/policy/", each slug as site_slug() writes it.  Allocated in a. */
+const char *site_page_path(struct arena *a, const char *path);
+
 /* Puts menu ("header" or "footer") into ctx as a list `key` of {name, url,
 ** external, has_children, children: [{name, url, external}]} (items whose
 ** section is gone or whose page is not published are left out) and
@@ -326,6 +330,11 @@ void page_feed_send(struct page *p, const char *content_type, long long last_mod
 ** path; 1 if answered, 0 for the dispatcher's 404 (page_pages.c). */
 int page_fallback(struct page *p);
 
+/* Renders static page pg (its title, body_html, path, parent_id) in the
+** site's page template: the public page, and the desk's live preview. */
+struct page_row;
+void page_pages_render(struct page *p, const struct page_row *pg);
+
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
 void page_article_show(struct page *p);
@@ -385,6 +394,12 @@ void admin_page_new(struct page *p);
 void admin_page_edit(struct page *p);
 void admin_page_save(struct page *p);
 void admin_page_refuse(struct page *p, int status, const char *why);
+void admin_page_live_preview(struct page *p);
+void admin_page_revisions(struct page *p);
+void admin_page_revision_show(struct page *p);
+void admin_page_revision_restore(struct page *p);
+void admin_page_trash(struct page *p);
+void admin_page_restore(struct page *p);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
 void admin_article_preview(struct page *p);

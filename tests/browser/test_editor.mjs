@@ -209,3 +209,84 @@ L.test('editor: axe finds no serious violation in the enhanced editor', async ()
     await ctx.close();
   }
 });
+
+// Static pages (issue 15) are written in the same editor: the toolbar,
+// word count and live preview in the site's page template with JS on (no
+// autosave: autosaves are articles'); the plain form with JS off; a typed
+// slug tidied; the list's Trash and Restore.  Screenshots at 1280 and 390.
+L.test('page editor (JS on): toolbar, word count, live preview in the page template, no autosave', async () => {
+  const { ctx, page } = await editorContext({ js: true, csp: true });
+  try {
+    const autosavesBefore = sql('SELECT count(*) FROM autosaves');
+    await page.goto(S.srv.url('/admin/pages/new'));
+    await page.locator('.md-toolbar').waitFor({ state: 'visible' });
+    await page.fill('#title', 'Letters to the editor');
+    await page.fill('#slug', 'Letters To The Editor!');
+    await page.click('#body');
+    await page.keyboard.type('Write to us about the harbor.\n\nWe print the best each week.');
+    await selectText(page, 'harbor');
+    await page.click('.md-toolbar button[data-md=bold]');
+    L.ok((await page.inputValue('#body')).includes('**harbor**'), 'the toolbar bolds in the page editor');
+    const stats = await page.locator('#body-stats').innerText();
+    L.ok(/^12 words · 1 min read$/.test(stats), 'the word count', stats);
+    await page.click('#live-preview-toggle');
+    const frame = page.frameLocator('iframe[name=live-preview]');
+    await L.until(async () => (await frame.locator('h1').first().innerText().catch(() => '')).includes('Letters to the editor'),
+      15_000, 'the live preview shows the title in the page template');
+    L.ok(await frame.locator('strong').first().innerText() === 'harbor', 'the preview renders the Markdown');
+    L.ok(await frame.locator('.byline, #comments').count() === 0, 'a page preview has no byline or comments');
+    await page.fill('#title', 'Letters to the editor, please');
+    await L.until(async () => (await frame.locator('h1').first().innerText().catch(() => '')).includes('please'),
+      15_000, 'the preview follows the title as it is typed');
+    // (From the top: the sticky bar would cover the title in a full-page shot.)
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await L.shot(page, 'page-editor-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await L.noSidewaysScroll(page, 'the page editor at 390 px');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await L.shot(page, 'page-editor-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await L.sleep(6000); // longer than the article autosave's interval
+    L.eq(sql('SELECT count(*) FROM autosaves'), autosavesBefore, 'typing in the page editor autosaves nothing');
+    await L.submitAndWait(page, () => page.click('button[name=action][value=publish]'));
+    L.ok(/\/admin\/pages\/\d+\/\?done=slug-tidied/.test(page.url()), 'Publish saves, and says the slug was tidied', page.url());
+    L.eq(await page.inputValue('#slug'), 'letters-to-the-editor', 'the tidied slug is shown');
+    const pub = await page.request.get(S.srv.url('/letters-to-the-editor/'));
+    L.eq(pub.status(), 200, 'the page is published at its address');
+    // The list: Trash, then Restore from the Trash view.
+    await page.goto(S.srv.url('/admin/pages/'));
+    await L.shot(page, 'pages-list-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await L.noSidewaysScroll(page, 'the pages list at 390 px');
+    await L.shot(page, 'pages-list-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const row = page.locator('tr', { hasText: 'Letters to the editor, please' });
+    await L.submitAndWait(page, () => row.locator('button', { hasText: 'Trash' }).click());
+    L.eq((await page.request.get(S.srv.url('/letters-to-the-editor/'))).status(), 410, 'trashed: 410 at its address');
+    await page.goto(S.srv.url('/admin/pages/?status=trash'));
+    await L.submitAndWait(page, () => page.locator('tr', { hasText: 'Letters to the editor' }).locator('button', { hasText: 'Restore' }).click());
+    L.eq((await page.request.get(S.srv.url('/letters-to-the-editor/'))).status(), 200, 'restored: public again');
+  } finally {
+    await ctx.close();
+  }
+});
+
+L.test('page editor (JS off): the plain form saves, previews and tidies the slug', async () => {
+  const { ctx, page } = await editorContext({ js: false, csp: true });
+  try {
+    await page.goto(S.srv.url('/admin/pages/new'));
+    L.eq(await page.locator('.md-toolbar').count(), 0, 'no toolbar without JavaScript');
+    await page.fill('#title', 'Corrections policy');
+    await page.fill('#slug', 'Corrections Policy');
+    await page.fill('#body', 'We correct *every* error.');
+    await L.submitAndWait(page, () => page.click('button[name=action][value=preview]'));
+    L.ok((await page.locator('.preview em').innerText()) === 'every', 'Preview renders the body above the form');
+    L.eq(await page.inputValue('#title'), 'Corrections policy', 'the typed title is kept');
+    await L.submitAndWait(page, () => page.click('button[name=action][value=save]'));
+    L.ok(/done=slug-tidied/.test(page.url()), 'saved with the slug tidied', page.url());
+    L.eq(await page.inputValue('#slug'), 'corrections-policy', 'the tidied slug is shown');
+    L.eq(await page.inputValue('#status'), 'draft', 'Save keeps it a draft');
+  } finally {
+    await ctx.close();
+  }
+});

@@ -172,6 +172,9 @@ const ADMIN = [
   }],
   ['menus, footer', () => '/admin/menus/?menu=footer'],
   ['articles, trash', () => '/admin/articles/?status=trash'],
+  ['pages list', () => '/admin/pages/'],
+  ['page editor, new', () => '/admin/pages/new'],
+  ['pages, trash', () => '/admin/pages/?status=trash'],
 ];
 
 async function firstHref(page, listUrl, sel) {

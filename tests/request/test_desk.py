@@ -40,8 +40,9 @@ LEVEL_NAMES = {NONE: "logged out", CONTRIB: "contributor", AUTHOR: "author", EDI
 # Every admin route that needs a role, as route.c should have it (WordPress's
 # meaning of the roles): method, path with named holes, minimum role.
 # {aid}/{rev}: the requesting role's own draft and its revision; {cid}: a
-# comment; {uid}: an account; {pid}: a static page; {did}: a page made for
-# the request to delete; {mid}: an image the author (author2) uploaded;
+# comment; {uid}: an account; {pid}: a static page ({prev}: its first
+# revision); {tpg}: a page made for the request to trash; {did}: a page in the
+# trash made for the request to restore or delete; {mid}: an image the author (author2) uploaded;
 # {mxid}: one uploaded by them for the request to delete.
 TABLE = [
     ("GET", "/admin/", CONTRIB),
@@ -65,7 +66,13 @@ TABLE = [
     ("POST", "/admin/pages/new", EDITOR),
     ("GET", "/admin/pages/{pid}/", EDITOR),
     ("POST", "/admin/pages/{pid}/", EDITOR),
-    ("POST", "/admin/pages/{did}/delete", EDITOR),
+    ("POST", "/admin/pages/preview", EDITOR),
+    ("GET", "/admin/pages/{pid}/revisions/", EDITOR),
+    ("GET", "/admin/pages/{pid}/revisions/{prev}/", EDITOR),
+    ("POST", "/admin/pages/{pid}/revisions/{prev}/", EDITOR),
+    ("POST", "/admin/pages/{tpg}/trash", EDITOR),
+    ("POST", "/admin/pages/{did}/restore", EDITOR),
+    ("POST", "/admin/pages/{did}/delete", ADMIN),
     # Authors moderate the comments on their own articles ({cid} is on one
     # of author2's, the matrix's author); which ones: moderation_rights().
     ("GET", "/admin/comments/", AUTHOR),
@@ -323,7 +330,9 @@ def snapshot(s):
         "media": "SELECT count(*), group_concat(hash || title || alt, ',') FROM media",
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
-        "pages": "SELECT group_concat(id || status || title || slug, '|') FROM pages",
+        "pages": "SELECT group_concat(id || status || title || slug || COALESCE(trashed_at, '-'),"
+                 " '|') FROM pages",
+        "page_revisions": "SELECT count(*) FROM page_revisions",
         "notes": "SELECT group_concat(id || kind || body_src, '|') FROM article_notes",
         "bylines": "SELECT group_concat(article_id || ':' || user_id || ':' || position, '|')"
                    " FROM article_authors",
@@ -1589,10 +1598,12 @@ def own_draft(s, who, tag):
     return aid, rev
 
 
-def new_page(s, slug):
-    """A draft static page, written straight into the table; its id."""
-    s.sql("INSERT INTO pages(slug, title, created_at, updated_at) VALUES (?, ?, 1, 1)",
-          slug, "Page " + slug)
+def new_page(s, slug, trashed=False):
+    """A draft static page (in the trash if trashed), written straight into
+    the table; its id."""
+    s.sql("INSERT INTO pages(slug, title, created_at, updated_at, trashed_at, trashed_status)"
+          " VALUES (?, ?, 1, 1, ?, ?)", slug, "Page " + slug, int(time.time()) if trashed
+          else None, "published" if trashed else "")
     return s.sql("SELECT id FROM pages WHERE slug=? AND parent_id IS NULL", slug)[0][0]
 
 
@@ -1640,7 +1651,11 @@ def matrix(s, people, arts):
         if path == "/admin/articles/new":
             return base + edit_form(who or people["admin"], headline="Matrix new %d" % n[0],
                                     body="b")[1:]
-        if path.startswith("/admin/pages/") and not path.endswith("/delete"):
+        if path.startswith("/admin/pages/") and ("/revisions/" in path or
+                                                 path.endswith(("/delete", "/trash",
+                                                                "/restore"))):
+            return base
+        if path.startswith("/admin/pages/"):
             return base + [("title", "Matrix page %d" % n[0]), ("slug", "matrix-page-%d" % n[0]),
                            ("body", "Page body."), ("status", "draft"), ("parent", ""),
                            ("menu_order", "0"), ("action", "save")]
@@ -1717,6 +1732,8 @@ def matrix(s, people, arts):
         ("POST", "/admin/users/{duid}/delete"): 303,
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
+        ("POST", "/admin/pages/preview"): 200, ("POST", "/admin/pages/{tpg}/trash"): 303, ("POST", "/admin/pages/{did}/restore"): 303,
+        ("POST", "/admin/pages/{pid}/revisions/{prev}/"): 303,
         ("POST", "/admin/tools/import/"): 422,
         # a note on a draft (the role's own): refused with the form; no note 1 there
         ("POST", "/admin/articles/{aid}/notes"): 422,
@@ -1740,6 +1757,9 @@ def matrix(s, people, arts):
         ("POST", "/admin/front/"): 303, ("POST", "/admin/settings/identity"): 422,
     }
     pid = new_page(s, "matrix")
+    s.sql("INSERT INTO page_revisions(page_id, created_at, title, slug, body_src, status)"
+          " VALUES (?, 1, 'Page matrix', 'matrix', 'First words.', 'draft')", pid)
+    prev = s.sql("SELECT max(id) FROM page_revisions WHERE page_id=?", pid)[0][0]
     s.sql("INSERT INTO sections(name, slug) VALUES ('Matrix kept', 'matrix-kept')")
     sec = s.sql("SELECT id FROM sections WHERE slug='matrix-kept'")[0][0]
     s.sql("INSERT INTO tags(name, slug) VALUES ('Matrix tag', 'matrix-tag')")
@@ -1776,11 +1796,14 @@ def matrix(s, people, arts):
         for level in (NONE, CONTRIB, AUTHOR, EDITOR, ADMIN):
             who = by_level.get(level)
             aid, rev = drafts[level]
-            did = new_page(s, "delete-%d" % level) if "{did}" in pattern else 0
+            made[0] += 1
+            did = new_page(s, "delete-%d" % made[0], trashed=True) if "{did}" in pattern else 0
+            tpg = new_page(s, "trash-%d" % made[0]) if "{tpg}" in pattern else 0
             made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
                         for k in ("tid", "rid", "pub", "xid", "dsec", "duid")}
             mxid = own_image() if "{mxid}" in pattern else 0
             path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
+                                  tpg=tpg, prev=prev,
                                   tag=tag, nid=1, mid=mid, mxid=mxid, **made_ids)
             name = "%s %s as %s" % (method, pattern, LEVEL_NAMES[level])
             cookie = who.cookie if who else None
@@ -1825,6 +1848,10 @@ def csrf(s, people, arts):
     admin, author, contrib = people["admin"], people["author"], people["contrib"]
     aid, rev = own_draft(s, admin, "csrf")
     pid = new_page(s, "csrf-page")
+    xpid = new_page(s, "csrf-trashed-page", trashed=True)
+    s.sql("INSERT INTO page_revisions(page_id, created_at, title, slug, body_src, status)"
+          " VALUES (?, 1, 'Old title', 'csrf-page', 'Old words.', 'draft')", pid)
+    prev = s.sql("SELECT max(id) FROM page_revisions WHERE page_id=?", pid)[0][0]
     cid = post_comment(s, arts["main"], "CSRF target comment.", "Csrf Target", "ct@example.com")
     uid = people["victim"].id
     s.sql("INSERT INTO article_notes(article_id, kind, body_src, created_at)"
@@ -1866,7 +1893,12 @@ def csrf(s, people, arts):
         ("/admin/pages/%d/" % pid, lambda: [("csrf", admin.csrf), ("title", "Forged edit"),
                                             ("slug", "csrf-page"), ("body", "forged"),
                                             ("status", "published")]),
-        ("/admin/pages/%d/delete" % pid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/pages/%d/delete" % xpid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/pages/%d/trash" % pid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/pages/preview", lambda: [("csrf", admin.csrf), ("title", "Forged"),
+                                          ("body", "forged")]),
+        ("/admin/pages/%d/restore" % xpid, lambda: [("csrf", admin.csrf)]),
+        ("/admin/pages/%d/revisions/%d/" % (pid, prev), lambda: [("csrf", admin.csrf)]),
         ("/admin/tools/import/", lambda: [("csrf", admin.csrf), ("dry_run", "1")]),
         ("/admin/articles/%d/notes" % arts["main"], lambda: [("csrf", admin.csrf),
                                                              ("kind", "correction"),

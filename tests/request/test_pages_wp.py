@@ -186,9 +186,15 @@ def pages(s, ed, au):
           "drafts and private pages are not in the sitemap")
     xmllint(r.body, "sitemap-pages.xml")
 
-    # Deleting a parent moves its children up.
+    # Deleting a parent (from the trash) moves its children up.
     r = desk.send(s, "/admin/pages/%d/delete" % about, desk.Fields([("csrf", ed.csrf)], ed))
-    check(r.status == 303, "an editor deletes a page", r.status)
+    check(r.status == 403, "an editor may not delete a page for good", r.status)
+    r = desk.send(s, "/admin/pages/%d/trash" % about, desk.Fields([("csrf", ed.csrf)], ed))
+    check(r.status == 303 and s.get("/about-us/").status == 410,
+          "an editor moves a page to the trash: 410", r.status)
+    admin = person(s, "admin", desk.ADMIN)
+    r = desk.send(s, "/admin/pages/%d/delete" % about, desk.Fields([("csrf", admin.csrf)], admin))
+    check(r.status == 303, "an administrator deletes it for good from the trash", r.status)
     check(s.get("/about-us/").status == 404 and
           s.get("/corrections-policy/").status == 200,
           "its child moves up to the top level")

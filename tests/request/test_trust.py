@@ -364,6 +364,8 @@ def migration():
                           "DROP INDEX media_normalize_todo;"
                           "ALTER TABLE media DROP COLUMN normalized;"
                           "DROP TABLE app_passwords;"
+                          "DROP INDEX pages_trashed; ALTER TABLE pages DROP COLUMN trashed_status;"
+                          "ALTER TABLE pages DROP COLUMN trashed_at;"
                           "DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
                           "ALTER TABLE sections DROP COLUMN position;"
                           "DROP INDEX articles_trashed;"

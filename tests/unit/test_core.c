@@ -326,6 +326,14 @@ static void test_slug(void)
 	CHECK_STR(text_slug_any(a, "\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC\xE3\x82\xB9\xE3\x80\x81\xE9\x80\x9F\xE5\xA0\xB1"),
 	          "\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC\xE3\x82\xB9-\xE9\x80\x9F\xE5\xA0\xB1");
 	CHECK_STR(text_slug_any(a, "!!!"), "");
+	/* The slug a save stores (articles and pages): given, or from the title. */
+	const char *why = NULL;
+	CHECK_STR(text_slug_for(a, NULL, "About us", &why), "about-us");
+	CHECK_STR(text_slug_for(a, "", "About us", &why), "about-us");
+	CHECK_STR(text_slug_for(a, "team", "About us", &why), "team");
+	CHECK(text_slug_for(a, NULL, "!!!", &why) == NULL && strstr(why, "letter or digit"));
+	why = NULL;
+	CHECK(text_slug_for(a, "Bad Slug", "x", &why) == NULL && strstr(why, "lowercase"));
 	/* Lowercase where the script has case: "Новости", "Ωμέγα", "ŁŹŚ". */
 	CHECK_STR(text_slug_any(a, "\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8"),
 	          "\xD0\xBD\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8");

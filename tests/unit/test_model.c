@@ -2098,8 +2098,26 @@ static void test_pages(void)
 	db_exec(db, "UPDATE pages SET body_html = 'old', body_html_version = 0");
 	CHECK(page_render_stale(db) == 4);
 	CHECK(page_by_id(db, a, about, &pg) == 0 && strstr(pg.body_html, "<b>bold</b>"));
-	/* Deleting a parent moves its children up. */
-	CHECK(page_delete(db, about) == 0);
+	/* The trash: out of every status list, back with the status it had;
+	** deleted for good only from there. */
+	CHECK(page_delete(db, about) == 1);
+	CHECK(page_trash(db, about, 1000) == 0);
+	CHECK(page_trash(db, about, 1000) == 1);
+	CHECK(page_by_id(db, a, about, &pg) == 0 && pg.status == PAGE_TRASH && pg.trashed_at == 1000);
+	page_list(db, a, PAGE_PUBLISHED, &n);
+	CHECK(n == 1);
+	page_list(db, a, PAGE_STATUS_NONE, &n);
+	CHECK(n == 3);
+	CHECK(page_list(db, a, PAGE_TRASH, &n)[0].id == about && n == 1);
+	CHECK(page_save(db, a, about, &(struct page_input){.title = "x"}, 0, err, sizeof err) < 0 &&
+	      strstr(err, "trash"));
+	CHECK(page_restore(db, about) == 0 && page_restore(db, about) == 1);
+	CHECK(page_by_id(db, a, about, &pg) == 0 && pg.status == PAGE_PUBLISHED);
+	/* Purged PAGE_TRASH_DAYS after; deleting a parent moves its children up. */
+	CHECK(page_trash(db, about, 1000) == 0);
+	CHECK(page_purge_trash(db, 1000 + PAGE_TRASH_DAYS * 86400LL - 1) == 0);
+	CHECK(page_purge_trash(db, 1000 + PAGE_TRASH_DAYS * 86400LL) == 1);
+	CHECK(page_by_id(db, a, about, &pg) == 1);
 	CHECK(page_by_path(db, a, "corrections-policy", &pg) == 0 && pg.id == policy);
 	arena_free(a);
 	fresh_close(&f);
