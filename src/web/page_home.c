@@ -124,7 +124,7 @@ static void show(struct page *p)
 	size_t n;
 	struct article *list = listmemo_page(p->app->memo, p->db, p->a, &all, (page - 1) * per, per,
 	                                     &n);
-	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
+	struct tv *ctx = site_context(p, page > 1 ? tr(p, "Latest news") : NULL);
 	p->deps.flags = DEP_LISTS;
 	tv_set(p->a, ctx, "articles", site_article_list(p, list, n));
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);

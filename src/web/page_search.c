@@ -97,6 +97,10 @@ static void show(struct page *p)
 	}
 	tv_set(a, ctx, "results", list);
 	tv_set_str(a, ctx, "total", total > SEARCH_COUNT_CAP ? "1,000+" : arena_printf(a, "%lld", total));
+	const char *count = total > SEARCH_COUNT_CAP
+	                        ? tr(p, "1,000+ results for “%s”.")
+	                        : trn(p, "%lld result for “%s”.", "%lld results for “%s”.", total);
+	tv_set_str(a, ctx, "count_text", site_fill(a, count, "%s", shown));
 	tv_set_bool(a, ctx, "found", n > 0);
 	if (pages > 1) {
 		struct buf qs = BUF_INIT;

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Writes the message template po/byline.pot from the sources: the C strings
+# passed to tr(), trc(), trf(), trn() and marked N_()/NC_() (render/i18n.h,
+# web/web.h), found by xgettext, and every {{#_}}text{{/_}} of templates/
+# (tools/i18n-templates.py).  Then update each catalogue with msgmerge:
+#   tools/i18n-extract.sh && for f in po/*.po; do msgmerge -q -U --backup=none $f po/byline.pot; done
+# Usage: tools/i18n-extract.sh [OUT]   (default po/byline.pot)
+set -eu
+out=${1:-po/byline.pot}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-location=file \
+	--keyword= --keyword=tr:2 --keyword=trc:2c,3 --keyword=trf:2 --keyword=trn:2,3 \
+	--keyword=N_ --keyword=NC_:1c,2 --package-name=Byline \
+	--msgid-bugs-address=byline -o "$tmp/c.pot" src/*/*.c
+python3 tools/i18n-templates.py templates/*.mustache > "$tmp/t.pot"
+msgcat --use-first --no-wrap --sort-by-file -o "$tmp/all.pot" "$tmp/c.pot" "$tmp/t.pot"
+# A stable file: no creation date, so re-extracting unchanged sources
+# changes nothing.
+sed '/^"POT-Creation-Date:/d' "$tmp/all.pot" > "$out"
