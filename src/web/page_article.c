@@ -670,7 +670,7 @@ void page_article_render(struct page *p, const struct article *stored,
 		title = trf(p, "No thoughts yet on “%s”", art->headline);
 	else
 		title = site_fill(a, trn(p, "One thought on “%s”", "%lld thoughts on “%s”", approved),
-		                  "%s", art->headline);
+		                  "%s", site_isolate(p, art->headline));
 	tv_set_str(a, ctx, "comments_title", title);
 	tv_set_int(a, ctx, "comments_count", approved);
 	tv_set(a, ctx, "comments", comment_tree(p, art, url, comments, n_comments));

@@ -100,7 +100,7 @@ static void show(struct page *p)
 	const char *count = total > SEARCH_COUNT_CAP
 	                        ? tr(p, "1,000+ results for “%s”.")
 	                        : trn(p, "%lld result for “%s”.", "%lld results for “%s”.", total);
-	tv_set_str(a, ctx, "count_text", site_fill(a, count, "%s", shown));
+	tv_set_str(a, ctx, "count_text", site_fill(a, count, "%s", site_isolate(p, shown)));
 	tv_set_bool(a, ctx, "found", n > 0);
 	if (pages > 1) {
 		struct buf qs = BUF_INIT;

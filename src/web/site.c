@@ -379,9 +379,19 @@ char *site_fill(struct arena *a, const char *s, const char *pat, const char *arg
 	return out;
 }
 
+const char *site_isolate(struct page *p, const char *s)
+{
+	/* U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE: an
+	** English headline inside an Arabic sentence keeps its own order and
+	** leaves the sentence's alone. */
+	if (!s || !i18n_is_rtl(site_lang(p)))
+		return s ? s : "";
+	return arena_printf(p->a, "\xE2\x81\xA8%s\xE2\x81\xA9", s);
+}
+
 const char *trf(struct page *p, const char *msgid, const char *arg)
 {
-	return site_fill(p->a, tr(p, msgid), "%s", arg ? arg : "");
+	return site_fill(p->a, tr(p, msgid), "%s", site_isolate(p, arg));
 }
 
 const char *trn(struct page *p, const char *singular, const char *plural, long long n)

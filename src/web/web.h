@@ -242,6 +242,10 @@ const char *trn(struct page *p, const char *singular, const char *plural, long l
 const char *site_date_time(struct page *p, time_t t);
 /* s with each pat replaced by arg (never a printf format), in a. */
 char *site_fill(struct arena *a, const char *s, const char *pat, const char *arg);
+/* s unchanged, or in a right-to-left language wrapped in Unicode's
+** directional isolates (U+2068 .. U+2069) so that a name or headline
+** put into a sentence keeps its own direction.  trf() applies it. */
+const char *site_isolate(struct page *p, const char *s);
 /* The language's catalogue (NULL for English), its code ("de", "en-US"). */
 const struct catalog *site_catalog(struct page *p);
 const char *site_lang(struct page *p);
