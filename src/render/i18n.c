@@ -5,7 +5,7 @@
 ** The parser reads line by line.  An entry is a run of keyword lines
 ** (msgctxt, msgid, msgid_plural, msgstr, msgstr[N]) each optionally followed
 ** by string lines that continue it; it ends at the next msgctxt or msgid
-** after a msgstr, at a comment line after a msgstr, or at the end.  Strings
+** after a msgstr, at a blank or comment line after a msgstr, or at the end.  Strings
 ** are unescaped into a growing buffer, then copied into the catalogue's
 ** arena when the entry is kept.
 */
@@ -433,8 +433,11 @@ struct catalog *catalog_parse(const char *src, size_t len, const char *lang,
 			n--;
 		while (n && (*s == ' ' || *s == '\t'))
 			s++, n--;
-		if (n == 0)
+		if (n == 0) { /* a blank line after a msgstr ends the entry */
+			if (p.seen_str && (rc = flush(&p)))
+				break;
 			continue;
+		}
 		if (s[0] == '#') {
 			if (n >= 2 && s[1] == '~') /* obsolete entries are ignored */
 				continue;
