@@ -206,6 +206,8 @@ struct parser {
 	int cur_form;             /* which form, when cur is F_STR */
 	int fuzzy;                /* "#, fuzzy" before this entry */
 	int seen_str;             /* a msgstr was read in this entry */
+	int plain_str;            /* ... as msgstr */
+	int indexed_str;          /* ... as msgstr[N] */
 	int n_header;             /* headers read (one allowed) */
 };
 
@@ -312,6 +314,9 @@ static int flush(struct parser *p)
 		if (p->has[3 + k])
 			return perr(p, "msgstr[%d] is missing", n_forms);
 	int is_plural = p->has[F_PLURAL - 1];
+	if (is_plural ? p->plain_str : p->indexed_str)
+		return perr(p, is_plural ? "msgid_plural takes msgstr[N], not msgstr"
+		                         : "msgstr[N] without msgid_plural");
 	int want = is_plural ? i18n_nplurals(p->c->lang) : 1;
 	if (is_plural && n_forms != want)
 		return perr(p, "%d plural forms where %s has %d", n_forms, p->c->lang, want);
@@ -355,6 +360,8 @@ reset:
 	p->cur = F_NONE;
 	p->fuzzy = 0;
 	p->seen_str = 0;
+	p->plain_str = 0;
+	p->indexed_str = 0;
 	return 0;
 }
 
@@ -383,8 +390,13 @@ static int keyword(struct parser *p, const char *s, size_t n)
 		}
 		if ((f == F_CTX || f == F_ID) && p->seen_str && flush(p))
 			return -1;
-		if (f == F_STR)
+		if (f == F_STR) {
 			p->seen_str = 1;
+			if (s[strlen("msgstr")] == '[')
+				p->indexed_str = 1;
+			else
+				p->plain_str = 1;
+		}
 		int slot = f == F_STR ? 3 + form : (int)f - 1;
 		if (p->has[slot])
 			return perr(p, "%s given twice in one entry", words[w].word);

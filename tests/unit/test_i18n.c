@@ -126,6 +126,10 @@ static void test_malformed(void)
 	    {HDR2 "msgid \"x\"\nmsgid_plural \"xs\"\nmsgstr[0] \"a\"\nmsgstr[2] \"c\"\n", "de",
 	     "missing"},
 	    {HDR2 "msgid \"x\"\nmsgstr[9] \"a\"\n", "de", "at most"},
+	    /* Found by fuzzing: six msgstr[N] and no msgid_plural were taken as a
+	    ** singular entry with six forms. */
+	    {HDR2 "msgid \"x\"\nmsgstr[0] \"a\"\nmsgstr[1] \"b\"\n", "de", "without msgid_plural"},
+	    {HDR2 "msgid \"x\"\nmsgid_plural \"xs\"\nmsgstr \"a\"\n", "de", "takes msgstr[N]"},
 	    {HDR2 "msgid \"x\" junk\nmsgstr \"y\"\n", "de", "after the string"},
 	    {HDR2 "msgfoo \"x\"\n", "de", "unknown keyword"},
 	    {HDR2 "\"stray\"\n", "de", "outside any entry"},
