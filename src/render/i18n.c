@@ -392,7 +392,7 @@ static int keyword(struct parser *p, const char *s, size_t n)
 			return -1;
 		if (f == F_STR) {
 			p->seen_str = 1;
-			if (s[strlen("msgstr")] == '[')
+			if (k > strlen("msgstr")) /* msgstr[N]: k moved past the ']' */
 				p->indexed_str = 1;
 			else
 				p->plain_str = 1;

@@ -340,6 +340,11 @@ void web_bound(const char *listen, int port, void *ctx)
 
 const struct catalog *site_catalog(struct page *p)
 {
+	/* The desk stays English in this issue (its strings go through the
+	** same calls, and po/desk.pot lists its templates' for translators):
+	** a half-translated desk would be worse than an English one. */
+	if (p->req && !strncmp(p->req->path, "/admin/", 7))
+		return NULL;
 	const char *lang = p->app->settings.language;
 	for (size_t i = 0; lang && i < p->app->n_catalogs; i++)
 		if (!strcmp(catalog_lang(p->app->catalogs[i]), lang))
