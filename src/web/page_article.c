@@ -375,7 +375,7 @@ static void notes_context(struct page *p, struct tv *av, const struct article *a
 	for (size_t i = 0; i < notes->n; i++) {
 		const struct note *n = &notes->list[i];
 		struct tv *it = tv_map(a);
-		tv_set_str(a, it, "label", n->kind == NOTE_CORRECTION ? "Correction" : "Update");
+		tv_set_str(a, it, "label", n->kind == NOTE_CORRECTION ? tr(p, "Correction") : tr(p, "Update"));
 		tv_set_str(a, it, "kind", note_kind_name(n->kind));
 		tv_set_str(a, it, "anchor", arena_printf(a, "note-%lld", n->id));
 		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)n->created_at));

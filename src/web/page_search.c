@@ -61,7 +61,7 @@ static void show(struct page *p)
 	while (shown_len && !utf8_valid_prefix(shown, shown_len))
 		shown[--shown_len] = 0;
 	char *fts = search_terms(a, q, qlen);
-	struct tv *ctx = site_context(p, *shown ? arena_printf(a, "Search: %s", shown) : "Search");
+	struct tv *ctx = site_context(p, *shown ? trf(p, "Search: %s", shown) : tr(p, "Search"));
 	tv_set_str(a, ctx, "q", shown);
 	tv_set_bool(a, ctx, "searched", qlen > 0);
 	tv_set_bool(a, ctx, "noindex", 1);
