@@ -327,7 +327,7 @@ static int flush(struct parser *p)
 			return -1;
 		goto reset;
 	}
-	if (memchr(p->s[F_ID - 1].data, 0, p->s[F_ID - 1].len))
+	if (p->s[F_ID - 1].len && memchr(p->s[F_ID - 1].data, 0, p->s[F_ID - 1].len))
 		return perr(p, "a NUL in msgid");
 	int translated = !p->fuzzy;
 	for (int k = 0; k < n_forms; k++)
