@@ -923,6 +923,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		db_rollback(db);
 		long long wait = window - since;
 		out->retry_after = wait;
+		out->is_flood = 1;
 		out->message = arena_printf(a, "You are posting comments too quickly. Please wait "
 		                            "%lld second%s and send it again.", wait,
 		                            wait == 1 ? "" : "s");

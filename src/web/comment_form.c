@@ -268,7 +268,13 @@ void comment_form_post(struct page *p)
 		if (out.retry_after > 0)
 			http_resp_header(p->resp, "Retry-After",
 			                 arena_printf(p->a, "%lld", out.retry_after));
-		refuse(p, &art, &f, status[result], out.message ? tr(p, out.message) : NULL);
+		const char *msg = out.message ? tr(p, out.message) : NULL;
+		if (out.is_flood)
+			msg = trn(p, "You are posting comments too quickly. Please wait %lld second and "
+			             "send it again.",
+			          "You are posting comments too quickly. Please wait %lld seconds and "
+			          "send it again.", out.retry_after);
+		refuse(p, &art, &f, status[result], msg);
 		return;
 	}
 	long long id = out.id;

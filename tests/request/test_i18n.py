@@ -180,6 +180,24 @@ def test_german():
         cfeed = s.get("/comments/feed/")
         check(cfeed.status != 200 or "Kommentare zu" in cfeed.text, "comments feed title in German",
               cfeed.text[:400])
+        # The comment form's messages: a field left empty, then the flood
+        # check's wait in seconds, a German plural.
+        aid = s.sql("SELECT id FROM articles WHERE slug = 'second-reading-budget-promises'")[0][0]
+
+        def send(comment, email="flo@example.com"):
+            return s.post(ARTICLE, {"comment": comment, "author": "Flo", "email": email, "url": "",
+                                    "comment_parent": "0", "byline_token": s.token(aid),
+                                    "byline_hp": ""}, ip="198.51.100.77")
+        r = send("Ohne Adresse.", email="")
+        check(r.status == 422 and "Bitte geben Sie Ihre E-Mail-Adresse ein." in r.text and
+              "Ihr Kommentar wurde noch nicht gesendet" in r.text,
+              "a refused comment is told why in German", r.text[-1500:])
+        r = send("Erster Kommentar.")
+        check(r.status == 303, "first comment from an address", r.status)
+        r = send("Zweiter, zu schnell.")
+        m = re.search(r"Bitte warten Sie (\d+) (Sekunden?) und", r.text)
+        check(r.status == 429 and m and (m.group(2) == "Sekunde") == (m.group(1) == "1"),
+              "the flood message counts seconds in German", r.text[-1500:])
         # Plurals: the search count reads "1 Ergebnis" / "N Ergebnisse", never "(s)".
         q = s.get("/search/?q=ferry")
         m = re.search(r'class="search-count">([^<]*)<', q.text)
