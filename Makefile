@@ -20,7 +20,7 @@ LDFLAGS := $(SAN)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/http/*.c src/db/*.c src/render/*.c \
                               src/model/*.c src/web/*.c src/cli/*.c))
-ASSETS  := $(sort $(wildcard templates/*.mustache static/*))
+ASSETS  := $(sort $(wildcard templates/*.mustache static/* po/*.po))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
 LIB     := $(BUILD)/libbyline.a
 BIN     := $(BUILD)/byline

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Writes a C file embedding the theme (templates/ and static/) into the
+# Writes a C file embedding the theme (templates/ and static/) and the
+# message catalogues (po/LANG.po) into the
 # binary, so one file is the whole site.  Usage: tools/embed.sh FILE... > out.c
 # Each file becomes { "templates/article.mustache", bytes, length }.
 set -eu

@@ -431,23 +431,47 @@ char *text_date_format(struct arena *a, time_t t, const char *fmt)
 {
 	static const char *const short_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char *const weekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+	                                       "Thursday", "Friday", "Saturday"};
+	struct text_date_names names;
+	for (int i = 0; i < 12; i++) {
+		names.months[i] = months[i];
+		names.short_months[i] = short_months[i];
+	}
+	for (int i = 0; i < 7; i++)
+		names.weekdays[i] = weekdays[i];
+	return text_date_format_names(a, t, fmt, &names);
+}
+
+char *text_date_format_names(struct arena *a, time_t t, const char *fmt,
+                             const struct text_date_names *names)
+{
 	struct tm tm;
 	localtime_r(&t, &tm);
-	char out[128];
+	char out[256];
 	size_t k = 0;
-	for (const char *f = fmt; *f && k < sizeof out - 16; f++) {
+	for (const char *f = fmt; *f && k < sizeof out - 64; f++) {
 		int n = 0;
 		switch (*f) {
-		case 'd': n = snprintf(out + k, 16, "%02d", tm.tm_mday); break;
-		case 'j': n = snprintf(out + k, 16, "%d", tm.tm_mday); break;
-		case 'F': n = snprintf(out + k, 16, "%s", months[tm.tm_mon]); break;
-		case 'M': n = snprintf(out + k, 16, "%s", short_months[tm.tm_mon]); break;
-		case 'm': n = snprintf(out + k, 16, "%02d", tm.tm_mon + 1); break;
-		case 'n': n = snprintf(out + k, 16, "%d", tm.tm_mon + 1); break;
-		case 'Y': n = snprintf(out + k, 16, "%04d", tm.tm_year + 1900); break;
-		case 'y': n = snprintf(out + k, 16, "%02d", tm.tm_year % 100); break;
+		case 'd': n = snprintf(out + k, 64, "%02d", tm.tm_mday); break;
+		case 'j': n = snprintf(out + k, 64, "%d", tm.tm_mday); break;
+		case 'F': n = snprintf(out + k, 64, "%s", names->months[tm.tm_mon]); break;
+		case 'M': n = snprintf(out + k, 64, "%s", names->short_months[tm.tm_mon]); break;
+		case 'l': n = snprintf(out + k, 64, "%s", names->weekdays[tm.tm_wday]); break;
+		case 'm': n = snprintf(out + k, 64, "%02d", tm.tm_mon + 1); break;
+		case 'n': n = snprintf(out + k, 64, "%d", tm.tm_mon + 1); break;
+		case 'Y': n = snprintf(out + k, 64, "%04d", tm.tm_year + 1900); break;
+		case 'y': n = snprintf(out + k, 64, "%02d", tm.tm_year % 100); break;
+		case '\\': /* the next character as it is */
+			if (f[1])
+				f++;
+			/* fall through */
 		default: out[k] = *f; n = 1;
 		}
+		if (n < 0)
+			n = 0;
+		if (n > 63)
+			n = 63; /* a name longer than 63 bytes is cut (snprintf wrote 63) */
 		k += (size_t)n;
 	}
 	out[k] = 0;

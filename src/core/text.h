@@ -83,9 +83,22 @@ int text_set_timezone(const char *tz);
 char *text_date_long(struct arena *a, time_t t);
 
 /* t in the site's time zone written by a WordPress-style format: d j (day),
-** F M m n (month), Y y (year); other characters as they are.  "F j, Y" gives
-** "June 12, 2024".  Allocated in a. */
+** F M m n (month), l (weekday), Y y (year); \\ writes the next character as
+** it is; other characters as they are.  "F j, Y" gives "June 12, 2024".
+** Allocated in a. */
 char *text_date_format(struct arena *a, time_t t, const char *fmt);
+
+/* The names text_date_format_names writes for F, M and l (UTF-8; a name
+** is cut at 63 bytes). */
+struct text_date_names {
+	const char *months[12];       /* F: "January" */
+	const char *short_months[12]; /* M: "Jan" */
+	const char *weekdays[7];      /* l: "Sunday" first */
+};
+
+/* As text_date_format, with the names of another language. */
+char *text_date_format_names(struct arena *a, time_t t, const char *fmt,
+                             const struct text_date_names *names);
 
 /* "2024-06-12T09:30:00+01:00" (RFC 3339, local offset).  Allocated in a. */
 char *text_date_iso(struct arena *a, time_t t);

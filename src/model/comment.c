@@ -2,6 +2,7 @@
 ** comment.c: storing and reading comments, and the moderation policy.
 */
 #include "model/comment.h"
+#include "render/i18n.h"
 #include "model/stored_html.h"
 #include "model/settings.h"
 #include "core/netaddr.h"
@@ -851,12 +852,12 @@ int comment_check(struct arena *a, const struct comment_post *post, struct comme
 {
 	const char **err = out->errors;
 	err[COMMENT_BODY] = check_field(a, post->body, "Your comment", COMMENT_MAX_BODY,
-	                                "Please type your comment.");
+	                                N_("Please type your comment."));
 	err[COMMENT_NAME] = check_field(a, post->name, "Your name", COMMENT_MAX_NAME,
-	                                "Please enter your name.");
+	                                N_("Please enter your name."));
 	err[COMMENT_EMAIL] = check_field(a, post->email, "Your email address", COMMENT_MAX_EMAIL,
-	                                 "Please enter your email address. It will not be "
-	                                 "published.");
+	                                 N_("Please enter your email address. It will not be "
+	                                 "published."));
 	err[COMMENT_URL] = check_field(a, post->url, "Your website", COMMENT_MAX_URL, NULL);
 	/* A name is shown as one run of text beside the comment: a line break,
 	** a control, a bidi override or an invisible character there would
@@ -868,20 +869,20 @@ int comment_check(struct arena *a, const struct comment_post *post, struct comme
 		       "break, a control character, or an invisible or text-direction mark). "
 		       "Please type your name without it.", (unsigned)cp);
 	if (!err[COMMENT_EMAIL] && !email_valid(post->email))
-		err[COMMENT_EMAIL] = "Please enter a valid email address, like name@example.com.";
+		err[COMMENT_EMAIL] = N_("Please enter a valid email address, like name@example.com.");
 	out->url = post->url ? post->url : "";
 	if (!err[COMMENT_URL] && *out->url) {
 		if (!strstr(out->url, "://") && !strchr(out->url, ':'))
 			out->url = arena_printf(a, "http://%s", out->url); /* "example.com" */
 		if (!url_is_web(out->url, strlen(out->url)))
-			err[COMMENT_URL] = "Your website must be a web address starting with http:// "
-			                   "or https://.";
+			err[COMMENT_URL] = N_("Your website must be a web address starting with http:// "
+			                   "or https://.");
 	}
 	int bad = 0;
 	for (int i = 0; i < COMMENT_N_FIELDS; i++)
 		bad += err[i] != NULL;
 	if (bad)
-		out->message = "Your comment was not sent yet: please check the fields marked below.";
+		out->message = N_("Your comment was not sent yet: please check the fields marked below.");
 	return bad;
 }
 
@@ -899,19 +900,19 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
                                    const struct comment_post *post,
                                    struct comment_outcome *out)
 {
-	static const char not_saved[] = "Your comment could not be saved just now. Nothing was "
-	                                "lost: please send it again in a moment.";
+	static const char not_saved[] = N_("Your comment could not be saved just now. Nothing "
+	                                   "was lost: please send it again in a moment.");
 	memset(out, 0, sizeof *out);
 	out->parent_id = post->parent_id > 0 ? post->parent_id : 0;
 	int bad = comment_check(a, post, out);
 	if (post->parent_id < 0) {
-		out->message = "The comment you replied to could not be found.";
+		out->message = N_("The comment you replied to could not be found.");
 	} else if (post->parent_id > 0) {
 		struct comment parent;
 		if (comment_by_id(db, a, post->parent_id, post->article_id, &parent) != 0) {
 			out->parent_id = 0;
-			out->message = "The comment you replied to is no longer available; your reply "
-			               "will be posted as a new comment if you send it again.";
+			out->message = N_("The comment you replied to is no longer available; your reply "
+			               "will be posted as a new comment if you send it again.");
 		}
 	}
 	if (bad || out->message)
@@ -934,8 +935,8 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	in.ip_net = comment_ip_net(a, in.ip);
 
 	if (db_begin(db) != DB_OK)
-		return unavailable(db, out, "The site is very busy right now and could not save "
-		                            "your comment. Please send it again in a moment.");
+		return unavailable(db, out, N_("The site is very busy right now and could not save "
+		                            "your comment. Please send it again in a moment."));
 	/* Flood: refused submissions never count, only stored comments.  Many
 	** addresses of one network at once (a /24 or /64) are held too; both
 	** off when comment_flood_seconds is 0, and for staff. */
@@ -945,6 +946,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		db_rollback(db);
 		long long wait = window - since;
 		out->retry_after = wait;
+		out->is_flood = 1;
 		out->message = arena_printf(a, "You are posting comments too quickly. Please wait "
 		                            "%lld second%s and send it again.", wait,
 		                            wait == 1 ? "" : "s");
@@ -953,14 +955,14 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	if (window > 0 && comment_count_from_net(db, in.ip_net, NET_WINDOW) >= NET_MAX) {
 		db_rollback(db);
 		out->retry_after = NET_WINDOW;
-		out->message = "Too many comments are arriving from your network right now. Please "
-		               "wait a minute and send yours again.";
+		out->message = N_("Too many comments are arriving from your network right now. Please "
+		               "wait a minute and send yours again.");
 		return out->result = COMMENT_TOO_SOON;
 	}
 	if (comment_is_duplicate(db, &in)) {
 		db_rollback(db);
-		out->message = "Duplicate comment detected; it looks as though you’ve already said "
-		               "that!";
+		out->message = N_("Duplicate comment detected; it looks as though you’ve already said "
+		               "that!");
 		return out->result = COMMENT_DUPLICATE;
 	}
 	if (post->user_id > 0) {

@@ -104,6 +104,9 @@ struct comment_outcome {
 	long long id;           /* STORED: the new comment */
 	enum comment_status status; /* STORED: approved, pending or spam */
 	long long retry_after;  /* TOO_SOON, UNAVAILABLE: seconds to wait */
+	int is_flood;           /* TOO_SOON from this address's last comment: message
+	                        ** counts retry_after's seconds in English; a page
+	                        ** in another language writes its own plural */
 };
 
 /* Checks a post's fields alone (no database): each present and valid

@@ -114,9 +114,11 @@ const struct setting_def settings_defs[] = {
 	{"smtp_from", SETTING_MAILBOX, "", 0, 0, NULL, AT(smtp_from), g_mail,
 	 "Notifications come from", "An email address, or a name and <address>.", 1},
 
-	{"language", SETTING_CHOICE, "en-US", 0, 0, "en-US|en-GB", AT(language), g_copydesk,
-	 "Language of the copy (spelling dictionary)",
-	 "The copy desk checks spelling against this dictionary, plus the site's own words.", 0},
+	{"language", SETTING_CHOICE, "en-US", 0, 0, "en-US|en-GB|de|es|ar", AT(language), g_copydesk,
+	 "Language of the site and its copy",
+	 "Readers see the site's words (headings, forms, dates) in this language; the copy desk "
+	 "checks spelling against its dictionary, plus the site's own words (no spelling check "
+	 "when no dictionary is installed for it).", 0},
 	{"staging_hosts", SETTING_LINES, "", 0, 0, NULL, AT(staging_hosts), g_copydesk,
 	 "Staging hosts", "One host name a line, like staging.example.com: the copy desk "
 	 "flags links to them (and to their subdomains) before they reach readers.", 0},

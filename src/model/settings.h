@@ -52,7 +52,7 @@ struct settings {
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
-	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
+	char *language;           /* "en-US", "en-GB", "de", "es", "ar": the site's language and the copy desk's dictionary */
 	char *staging_hosts;      /* hosts the copy desk flags in links, one a line */
 	char *site_logo;          /* "" or a media name "HASH.EXT" shown in the masthead */
 	char *site_icon;          /* "" or the media name the icons were made from */

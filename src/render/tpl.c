@@ -84,6 +84,7 @@ enum node_kind {
 	N_PARTIAL,  /* {{>x}} */
 	N_PARENT,   /* {{<x}}...{{/x}} */
 	N_BLOCK,    /* {{$x}}...{{/x}} outside a parent tag */
+	N_TRANS,    /* {{#_}}text{{/_}} in a TPL_TRANSLATE set: str is the msgid */
 };
 
 enum {
@@ -793,6 +794,37 @@ static void set_keys(struct comp *c, struct node *nd, const struct tok *t)
 
 static int build(struct comp *c, int from, int to, const struct node **out, size_t *n_out);
 
+/* {{#_}}...{{/_}} at token i: the msgid is its text with {{name}} tags kept
+** as written.  Only text and escaped variables may stand inside, and the
+** text holds no markup ('<' or '&'), so the English output is the source
+** text unchanged and a translation can be escaped whole. */
+static int build_trans(struct comp *c, int i, struct node *nd)
+{
+	struct buf id = BUF_INIT;
+	int m = c->toks[i].match;
+	for (int j = i + 1; j < m; j++) {
+		const struct tok *t = &c->toks[j];
+		if (t->kind == 0) {
+			if (memchr(t->s, '<', t->n) || memchr(t->s, '&', t->n)) {
+				buf_free(&id);
+				return fail(c, t->line, "translatable text holds markup: '%.*s'",
+				            (int)t->n, t->s);
+			}
+			buf_put(&id, t->s, t->n);
+		} else if (t->kind == 'v') {
+			buf_printf(&id, "{{%.*s}}", (int)t->n, t->s);
+		} else {
+			buf_free(&id);
+			return fail(c, t->line, "translatable text may hold only {{name}} tags");
+		}
+	}
+	nd->kind = N_TRANS;
+	nd->str = arena_strndup(c->a, id.data ? id.data : "", id.len);
+	nd->len = id.len;
+	buf_free(&id);
+	return 0;
+}
+
 /* Pass 6: nodes for tokens [from, to), one nesting level; deeper levels
 ** recurse.  c->pending carries "the next node starts a line" across calls. */
 static int build(struct comp *c, int from, int to, const struct node **out, size_t *n_out)
@@ -827,6 +859,14 @@ static int build(struct comp *c, int from, int to, const struct node **out, size
 			set_keys(c, nd, t);
 			break;
 		case '#': case '^': {
+			if (t->kind == '#' && (c->set->flags & TPL_TRANSLATE) && t->n == 1 &&
+			    t->s[0] == '_') {
+				if (build_trans(c, i, nd))
+					goto fail;
+				i = m;
+				c->pending = 0;
+				break;
+			}
 			const struct node *kids;
 			size_t n_kids;
 			nd->kind = t->kind == '#' ? N_SECTION : N_INVERTED;
@@ -977,6 +1017,8 @@ struct rs {
 	long budget;      /* expansions left for this render */
 	long steps;       /* section iterations left for this render */
 	int strict;       /* TPL_STRICT_RAW */
+	const char *(*tr)(void *data, const char *msgid); /* translator, or NULL */
+	void *tr_data;    /* its argument */
 };
 
 static void put_indent(struct buf *out, const struct ind *in)
@@ -1087,6 +1129,68 @@ static void put_text(struct buf *out, const struct node *nd, const struct ind *i
 static void render(struct rs *rs, const struct node *nodes, size_t n, const struct ctx *cx,
                    const struct ind *in, const struct frame *fr, int force);
 
+/* Resolves the dotted name s[0..n) as lookup() does. */
+static const struct tv *lookup_name(const struct ctx *cx, const char *s, size_t n)
+{
+	char key[64];
+	size_t k = strcspn(s, ".");
+	if (k > n)
+		k = n;
+	if (k == 0 || k >= sizeof key)
+		return NULL;
+	memcpy(key, s, k);
+	key[k] = 0;
+	const struct tv *v = NULL;
+	for (; cx; cx = cx->up)
+		if ((v = tv_get(cx->v, key)))
+			break;
+	while (v && k < n) {
+		s += k + 1;
+		n -= k + 1;
+		k = strcspn(s, ".");
+		if (k > n)
+			k = n;
+		if (k == 0 || k >= sizeof key)
+			return NULL;
+		memcpy(key, s, k);
+		key[k] = 0;
+		v = tv_get(v, key);
+	}
+	return v;
+}
+
+/* Writes a translatable text: the translation when there is one (escaped,
+** its {{name}} tags filled from the context, escaped too), else the source
+** text as written.  Only names that the source text holds are filled: a
+** translation cannot reach any other value. */
+static void put_trans(struct rs *rs, const struct node *nd, const struct ctx *cx)
+{
+	const char *t = rs->tr ? rs->tr(rs->tr_data, nd->str) : NULL;
+	int own = !t;
+	if (own)
+		t = nd->str;
+	for (;;) {
+		const char *open = strstr(t, "{{");
+		const char *close = open ? strstr(open + 2, "}}") : NULL;
+		if (!close) {
+			if (own)
+				buf_puts(rs->out, t);
+			else
+				esc_html_s(rs->out, t);
+			return;
+		}
+		if (own)
+			buf_put(rs->out, t, (size_t)(open - t));
+		else
+			esc_html(rs->out, t, (size_t)(open - t));
+		size_t n = (size_t)(close + 2 - open);
+		const char *hit = memmem(nd->str, nd->len, open, n);
+		if (hit && n > 4)
+			put_value(rs, lookup_name(cx, open + 2, n - 4), 0);
+		t = close + 2;
+	}
+}
+
 /* Enters one more partial, parent or override, if the limits allow. */
 static int enter(struct rs *rs)
 {
@@ -1177,6 +1281,9 @@ static void render(struct rs *rs, const struct node *nodes, size_t n, const stru
 		case N_BLOCK:
 			render_block(rs, nd, cx, in, fr);
 			break;
+		case N_TRANS:
+			put_trans(rs, nd, cx);
+			break;
 		}
 	}
 }
@@ -1184,11 +1291,19 @@ static void render(struct rs *rs, const struct node *nodes, size_t n, const stru
 int tpl_render(const struct tpl_set *set, const char *name, const struct tv *ctx,
                struct buf *out)
 {
+	return tpl_render_tr(set, name, ctx, out, NULL, NULL);
+}
+
+int tpl_render_tr(const struct tpl_set *set, const char *name, const struct tv *ctx,
+                  struct buf *out, const char *(*tr)(void *data, const char *msgid),
+                  void *tr_data)
+{
 	const struct tpl_entry *e = entry_find(set, name, strlen(name));
 	if (!e || !e->code)
 		return -1;
 	struct ctx root = {ctx, NULL};
-	struct rs rs = {out, 0, TPL_MAX_EXPANSIONS, TPL_MAX_STEPS, (set->flags & TPL_STRICT_RAW) != 0};
+	struct rs rs = {out, 0, TPL_MAX_EXPANSIONS, TPL_MAX_STEPS, (set->flags & TPL_STRICT_RAW) != 0,
+	                tr, tr_data};
 	render(&rs, e->nodes, e->n_nodes, &root, NULL, NULL, 0);
 	return 0;
 }

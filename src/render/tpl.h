@@ -41,6 +41,7 @@ struct tv;
 struct tpl_set;
 
 #define TPL_STRICT_RAW 1
+#define TPL_TRANSLATE 2  /* {{#_}}text{{/_}} is translatable text (below) */
 
 /* A new, empty set.  Caller frees with tpl_set_free() (which ignores NULL). */
 struct tpl_set *tpl_set_new(int flags);
@@ -67,5 +68,18 @@ int tpl_set_has(const struct tpl_set *set, const char *name);
 ** through partials is bounded (depth 64; see above). */
 int tpl_render(const struct tpl_set *set, const char *name, const struct tv *ctx,
                struct buf *out);
+
+/* As tpl_render, translating each {{#_}}text{{/_}} of a set made with
+** TPL_TRANSLATE: tr(tr_data, msgid) returns the text's translation or NULL
+** (then the text is written as it stands in the template).  The msgid is the
+** section's source text, {{name}} tags kept as written ("Comments page
+** {{page}} of {{pages}}"); the translation is HTML-escaped, and its {{name}}
+** tags that the msgid also holds are filled from the context, escaped.  Only
+** text and {{name}} tags may stand inside {{#_}}, and the text no '<' or '&'
+** (compile errors), so that translatable text is plain text.  tr may be
+** NULL (no translation). */
+int tpl_render_tr(const struct tpl_set *set, const char *name, const struct tv *ctx,
+                  struct buf *out, const char *(*tr)(void *data, const char *msgid),
+                  void *tr_data);
 
 #endif

@@ -105,6 +105,8 @@ struct tv *admin_context(struct page *p, const char *title)
 	if (p->user->role >= ROLE_AUTHOR) {
 		long long n = comment_count_pending(p->db, admin_comment_scope(p));
 		tv_set_int(a, ctx, "pending_count", n);
+		tv_set_str(a, ctx, "pending_text", trn(p, "%lld comment awaiting moderation",
+		                                       "%lld comments awaiting moderation", n));
 		tv_set_bool(a, ctx, "has_pending", n > 0);
 	}
 	const char *done = http_query(p->req, "done", NULL);

@@ -115,6 +115,7 @@ void admin_articles_list(struct page *p)
 	tv_set(a, ctx, "articles", rows);
 	tv_set_bool(a, ctx, "has_articles", n > 0);
 	tv_set_int(a, ctx, "total", total);
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld article.", "%lld articles.", total));
 	/* Filters, with the current choice selected. */
 	struct tv *st = tv_list(a);
 	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {

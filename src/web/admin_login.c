@@ -151,9 +151,10 @@ void admin_login_post(struct page *p)
 		long minutes = (wait + 59) / 60;
 		http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
 		login_form(p, 429, email,
-		           arena_printf(p->a, "Too many failed sign-in attempts. For your "
-		                        "safety, please wait %ld minute%s and try again.",
-		                        minutes, minutes == 1 ? "" : "s"));
+		           trn(p, "Too many failed sign-in attempts. For your safety, please "
+		               "wait %lld minute and try again.",
+		               "Too many failed sign-in attempts. For your safety, please "
+		               "wait %lld minutes and try again.", minutes));
 		return;
 	}
 	if (attempt < 0) {

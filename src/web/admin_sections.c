@@ -137,8 +137,8 @@ static void show_one(struct page *p, int status, const struct section_draft *d)
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/sections/%lld/", d->id));
 	tv_set_str(a, ctx, "delete_action", arena_printf(a, "/admin/sections/%lld/delete", d->id));
 	tv_set_str(a, ctx, "view_url", public_path(p, all, n, me));
-	tv_set_str(a, ctx, "count_text", arena_printf(a, "%lld article%s", me->n_articles,
-	                                              me->n_articles == 1 ? "" : "s"));
+	tv_set_str(a, ctx, "count_text", trn(p, "%lld article", "%lld articles",
+	                                                    me->n_articles));
 	tv_set_bool(a, ctx, "has_children", 0);
 	struct tv *dest = tv_list(a);
 	for (size_t i = 0; i < n; i++) {

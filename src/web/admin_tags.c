@@ -50,7 +50,7 @@ void admin_tags_list(struct page *p)
 	tv_set(a, ctx, "tags", rows);
 	tv_set_bool(a, ctx, "has_tags", n > 0);
 	tv_set_str(a, ctx, "q", q);
-	tv_set_str(a, ctx, "total_text", arena_printf(a, "%lld tag%s", total, total == 1 ? "" : "s"));
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld tag", "%lld tags", total));
 	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
 	struct buf b = BUF_INIT;
 	if (*q) {
@@ -83,8 +83,8 @@ static void show_tag(struct page *p, int status, const struct tag_row *t, const 
 	tv_set_str(a, ctx, "name", name);
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_int(a, ctx, "max_name", TAG_MAX_NAME);
-	tv_set_str(a, ctx, "count_text", arena_printf(a, "%lld article%s", t->n_articles,
-	                                              t->n_articles == 1 ? "" : "s"));
+	tv_set_str(a, ctx, "count_text", trn(p, "%lld article", "%lld articles",
+	                                                    t->n_articles));
 	struct tv *errs = tv_map(a);
 	if (err_name) tv_set_str(a, errs, "name", err_name); else tv_set_bool(a, errs, "name", 0);
 	if (err_slug) tv_set_str(a, errs, "slug", err_slug); else tv_set_bool(a, errs, "slug", 0);

@@ -53,9 +53,9 @@ const char *comment_form_token(struct page *p, long long article_id)
 /* 0 if the token is good; else the sentence saying why not. */
 static const char *check_token(struct page *p, long long article_id, const char *token)
 {
-	static const char bad[] =
-	    "This form could not be checked (it may come from an old copy of the page). "
-	    "Nothing was lost: please send it again.";
+	const char *bad =
+	    tr(p, "This form could not be checked (it may come from an old copy of the page). "
+	          "Nothing was lost: please send it again.");
 	if (!token)
 		return bad;
 	const char *dot = strchr(token, '.');
@@ -70,12 +70,12 @@ static const char *check_token(struct page *p, long long article_id, const char 
 		return bad;
 	long long age = (long long)time(NULL) - ts;
 	if (age < p->app->settings.comment_min_seconds)
-		return "That was quick! To keep robots out, comments sent within a few seconds "
-		       "of opening the page are not accepted. Please check your comment and "
-		       "send it again.";
+		return tr(p, "That was quick! To keep robots out, comments sent within a few "
+		             "seconds of opening the page are not accepted. Please check your "
+		             "comment and send it again.");
 	if (age > p->app->settings.comment_max_seconds)
-		return "This page was open for too long, so the form has expired. Your "
-		       "comment is still here: please send it again.";
+		return tr(p, "This page was open for too long, so the form has expired. Your "
+		             "comment is still here: please send it again.");
 	return NULL;
 }
 
@@ -228,15 +228,16 @@ void comment_form_post(struct page *p)
 	read_form(p, &f, &post);
 	/* 2. Open. */
 	if (!page_article_comments_open(p, &art)) {
-		refuse(p, &art, &f, 403, "Comments are closed on this article.");
+		refuse(p, &art, &f, 403, tr(p, "Comments are closed on this article."));
 		return;
 	}
 	/* 3. The honeypot: people never see it, robots fill everything in. */
 	const char *hp = http_form(p->req, "byline_hp", NULL);
 	if (hp && *hp) {
 		refuse(p, &art, &f, 422,
-		       "Your comment looked automated (a hidden field meant to stay empty was "
-		       "filled in), so it was not sent. If you are a person, please send it again.");
+		       tr(p, "Your comment looked automated (a hidden field meant to stay empty was "
+		             "filled in), so it was not sent. If you are a person, please send it "
+		             "again."));
 		return;
 	}
 	/* 4. The form token. */
@@ -254,10 +255,11 @@ void comment_form_post(struct page *p)
 	struct comment_outcome out;
 	enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, &post, &out);
 	f.parent = out.parent_id;
-	f.err_comment = out.errors[COMMENT_BODY];
-	f.err_author = out.errors[COMMENT_NAME];
-	f.err_email = out.errors[COMMENT_EMAIL];
-	f.err_url = out.errors[COMMENT_URL];
+	/* The model's messages are English, marked N_() for the catalogues. */
+	f.err_comment = out.errors[COMMENT_BODY] ? tr(p, out.errors[COMMENT_BODY]) : NULL;
+	f.err_author = out.errors[COMMENT_NAME] ? tr(p, out.errors[COMMENT_NAME]) : NULL;
+	f.err_email = out.errors[COMMENT_EMAIL] ? tr(p, out.errors[COMMENT_EMAIL]) : NULL;
+	f.err_url = out.errors[COMMENT_URL] ? tr(p, out.errors[COMMENT_URL]) : NULL;
 	if (result != COMMENT_STORED) {
 		static const int status[] = {
 		    [COMMENT_REFUSED] = 422, [COMMENT_TOO_SOON] = 429,
@@ -266,7 +268,13 @@ void comment_form_post(struct page *p)
 		if (out.retry_after > 0)
 			http_resp_header(p->resp, "Retry-After",
 			                 arena_printf(p->a, "%lld", out.retry_after));
-		refuse(p, &art, &f, status[result], out.message);
+		const char *msg = out.message ? tr(p, out.message) : NULL;
+		if (out.is_flood)
+			msg = trn(p, "You are posting comments too quickly. Please wait %lld second and "
+			             "send it again.",
+			          "You are posting comments too quickly. Please wait %lld seconds and "
+			          "send it again.", out.retry_after);
+		refuse(p, &art, &f, status[result], msg);
 		return;
 	}
 	long long id = out.id;

@@ -52,8 +52,9 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	}
 	size_t n;
 	struct article *list = listmemo_page(p->app->memo, p->db, a, scope, (page - 1) * per, per, &n);
-	struct tv *ctx = site_context(p, page > 1 ? arena_printf(a, "%s, page %lld", title, page)
-	                                          : title);
+	const char *paged = site_fill(a, site_fill(a, tr(p, "{title}, page {page}"), "{title}", title),
+	                              "{page}", arena_printf(a, "%lld", page));
+	struct tv *ctx = site_context(p, page > 1 ? paged : title);
 	p->deps.flags = DEP_LISTS;
 	tv_set_str(a, ctx, "archive_title", title);
 	tv_set_str(a, ctx, "archive_kind", kind);
@@ -110,7 +111,7 @@ static void show_section(struct page *p)
 	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, par.slug),
 	                                         site_slug(p->a, sec.slug))
 	                          : arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
-	show(p, &scope, base, sec.name, "Section", NULL,
+	show(p, &scope, base, sec.name, tr(p, "Section"), NULL,
 	     arena_printf(p->a, "/category/%s/feed/", site_slug(p->a, sec.slug)),
 	     section_description(p->db, p->a, sec.id));
 }
@@ -124,7 +125,7 @@ static void show_tag(struct page *p)
 	}
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
 	show(p, &scope, arena_printf(p->a, "/tag/%s/", site_slug(p->a, tag.slug)),
-	     arena_printf(p->a, "Tagged “%s”", tag.name), "Tag", NULL,
+	     trf(p, "Tagged “%s”", tag.name), tr(p, "Tag"), NULL,
 	     arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)), NULL);
 }
 
@@ -160,7 +161,7 @@ static void show_date(struct page *p)
 		scope.from = (long long)local_midnight((int)y, (int)m, 1);
 		scope.to = (long long)local_midnight(m == 12 ? (int)y + 1 : (int)y,
 		                                     m == 12 ? 1 : (int)m + 1, 1);
-		title = arena_printf(p->a, "%s %lld", months[m - 1], y);
+		title = arena_printf(p->a, "%s %lld", trc(p, "month", months[m - 1]), y);
 		base = arena_printf(p->a, "/%04lld/%02lld/", y, m);
 	} else {
 		/* A day that does not exist (Feb 30) is not a page. */
@@ -173,11 +174,11 @@ static void show_date(struct page *p)
 		}
 		scope.from = (long long)t;
 		scope.to = (long long)local_midnight((int)y, (int)m, (int)d + 1);
-		title = arena_printf(p->a, "%s %lld, %lld", months[m - 1], d, y);
+		title = site_date(p, t);
 		base = arena_printf(p->a, "/%04lld/%02lld/%02lld/", y, m, d);
 	}
-	show(p, &scope, base, arena_printf(p->a, "Published in %s", title), "Archive",
-	     "Nothing was published in this period.", NULL, NULL);
+	show(p, &scope, base, trf(p, "Published in %s", title), tr(p, "Archive"),
+	     tr(p, "Nothing was published in this period."), NULL, NULL);
 }
 
 void page_archive_section(struct page *p)

@@ -43,8 +43,8 @@ int page_article_comments_open(struct page *p, const struct article *art)
 
 int page_article_gone(struct page *p)
 {
-	site_error(p, 410, "This article has been removed",
-	           "It is no longer published on this site.");
+	site_error(p, 410, tr(p, "This article has been removed"),
+	           tr(p, "It is no longer published on this site."));
 	return 2;
 }
 
@@ -87,32 +87,10 @@ int page_article_find(struct page *p, struct article *out)
 	return 0;
 }
 
-/* "June 12, 2024 at 9:30 am" */
-static char *date_time(struct page *p, time_t t)
+/* "June 12, 2024 at 9:30 pm" (site.c) */
+static const char *date_time(struct page *p, time_t t)
 {
-	struct arena *a = p->a;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	int h = tm.tm_hour % 12;
-	return arena_printf(a, "%s at %d:%02d %s", site_date(p, t), h ? h : 12, tm.tm_min,
-	                    tm.tm_hour < 12 ? "am" : "pm");
-}
-
-/* "1,234" */
-static char *thousands(struct arena *a, long long n)
-{
-	char digits[32];
-	snprintf(digits, sizeof digits, "%lld", n);
-	size_t len = strlen(digits);
-	char *out = arena_alloc(a, len + len / 3 + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			out[k++] = ',';
-		out[k++] = digits[i];
-	}
-	out[k] = 0;
-	return out;
+	return site_date_time(p, t);
 }
 
 /* Up to two initials of a name, for the avatar placeholder. */
@@ -397,7 +375,7 @@ static void notes_context(struct page *p, struct tv *av, const struct article *a
 	for (size_t i = 0; i < notes->n; i++) {
 		const struct note *n = &notes->list[i];
 		struct tv *it = tv_map(a);
-		tv_set_str(a, it, "label", n->kind == NOTE_CORRECTION ? "Correction" : "Update");
+		tv_set_str(a, it, "label", n->kind == NOTE_CORRECTION ? tr(p, "Correction") : tr(p, "Update"));
 		tv_set_str(a, it, "kind", note_kind_name(n->kind));
 		tv_set_str(a, it, "anchor", arena_printf(a, "note-%lld", n->id));
 		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)n->created_at));
@@ -689,15 +667,14 @@ void page_article_render(struct page *p, const struct article *stored,
 	long long approved = cp.approved;
 	const char *title;
 	if (approved == 0 && n_comments > 0)
-		/* Only the reader's own held comment(s): not "no thoughts yet"
+		/* Only the reader's own held comments: not "no thoughts yet"
 		** above what they just wrote. */
-		title = arena_printf(a, "Thoughts on “%s”", art->headline);
+		title = trf(p, "Thoughts on “%s”", site_isolate(p, art->headline));
 	else if (approved == 0)
-		title = arena_printf(a, "No thoughts yet on “%s”", art->headline);
-	else if (approved == 1)
-		title = arena_printf(a, "One thought on “%s”", art->headline);
+		title = trf(p, "No thoughts yet on “%s”", art->headline);
 	else
-		title = arena_printf(a, "%s thoughts on “%s”", thousands(a, approved), art->headline);
+		title = site_fill(a, trn(p, "One thought on “%s”", "%lld thoughts on “%s”", approved),
+		                  "%s", site_isolate(p, art->headline));
 	tv_set_str(a, ctx, "comments_title", title);
 	tv_set_int(a, ctx, "comments_count", approved);
 	tv_set(a, ctx, "comments", comment_tree(p, art, url, comments, n_comments));

@@ -33,7 +33,7 @@ static void show(struct page *p)
 	}
 	size_t n;
 	struct note *list = note_corrections(p->db, a, (page - 1) * PER_PAGE, PER_PAGE, &n);
-	struct tv *ctx = site_context(p, "Corrections");
+	struct tv *ctx = site_context(p, tr(p, "Corrections"));
 	p->deps.flags = DEP_LISTS; /* a note logs 'lists' (migration 22) */
 	struct tv *items = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
@@ -52,9 +52,10 @@ static void show(struct page *p)
 	tv_set(a, ctx, "corrections", items);
 	tv_set_bool(a, ctx, "has_corrections", n > 0);
 	tv_set_str(a, ctx, "description",
-	           "Every correction this site has made to a published article, newest first.");
+	           tr(p, "Every correction this site has made to a published article, newest "
+	                 "first."));
 	site_pagination(p, ctx, "/corrections/", page, pages);
-	site_feed_links(p, ctx, "Corrections", "/corrections/feed/");
+	site_feed_links(p, ctx, tr(p, "Corrections"), "/corrections/feed/");
 	site_canonical(p, ctx, page > 1 ? arena_printf(a, "/corrections/page/%lld/", page)
 	                                : "/corrections/");
 	site_render(p, 200, "corrections", ctx);

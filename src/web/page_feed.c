@@ -87,6 +87,7 @@ struct feed {
 	const char *id;           /* Atom's feed id: a URL that does not change */
 	const char *title;        /* plain text */
 	const char *description;  /* plain text, may be "" */
+	const char *lang;         /* the site's language: "en-US", "de" */
 	const char *home_url;     /* the HTML page this feed follows */
 	const char *self_url;     /* this feed's own URL */
 	const char *author_name;  /* who the feed is by (Atom, JSON Feed) */
@@ -229,7 +230,7 @@ static void write_rss(struct buf *b, struct arena *a, const struct feed *f)
 	buf_puts(b, "\"/>\n");
 	xml_el(b, "link", f->home_url);
 	xml_el(b, "description", f->description);
-	xml_el(b, "language", "en");
+	xml_el(b, "language", f->lang);
 	if (f->updated_at)
 		xml_el(b, "lastBuildDate", date_822(a, f->updated_at, "+0000"));
 	xml_el(b, "generator", "Byline");
@@ -282,7 +283,9 @@ static void atom_author(struct buf *b, const char *name, const char *url)
 static void write_atom(struct buf *b, struct arena *a, const struct feed *f)
 {
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
+	            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
+	xml_s(b, f->lang);
+	buf_puts(b, "\">\n");
 	xml_el(b, "id", f->id);
 	xml_el(b, "title", f->title);
 	if (*f->description)
@@ -362,7 +365,7 @@ static void write_json(struct buf *b, struct arena *a, const struct feed *f)
 	json_member(b, "  ", "feed_url", f->self_url, 1);
 	if (*f->description)
 		json_member(b, "  ", "description", f->description, 1);
-	json_member(b, "  ", "language", "en", 1);
+	json_member(b, "  ", "language", f->lang, 1);
 	json_authors(b, "  ", f->author_name, f->author_url, NULL, 0);
 	buf_puts(b, ",\n  \"items\": [");
 	for (size_t i = 0; i < f->n_items; i++) {
@@ -435,6 +438,7 @@ static void feed_begin(struct page *p, struct feed *f, const char *title,
 	f->fmt = format_of(p);
 	f->title = title;
 	f->description = p->app->settings.tagline;
+	f->lang = site_lang(p);
 	f->home_url = arena_printf(p->a, "%s%s", base, home_path);
 	f->self_url = arena_printf(p->a, "%s%s%s", base, feed_path, formats[f->fmt].suffix);
 	f->id = f->self_url;
@@ -577,8 +581,9 @@ static void comment_feed(struct page *p, struct feed *f, long long article_id)
 		it->url = arena_printf(a, "%s%s#comment-%lld", base,
 		                       site_article_path(p, c->article_published_at, c->article_slug),
 		                       c->id);
-		it->title = arena_printf(a, "Comment on %s by %s", c->article_headline,
-		                         c->author_name);
+		it->title = site_fill(a, site_fill(a, tr(p, "Comment on {article} by {name}"),
+		                                   "{article}", c->article_headline),
+		                      "{name}", c->author_name);
 		it->content_html = feed_absolute_html(a, base, c->body_html);
 		it->published_at = c->created_at;
 		it->updated_at = c->created_at;
@@ -672,7 +677,7 @@ void page_feed_author(struct page *p)
 void page_feed_comments(struct page *p)
 {
 	struct feed f;
-	feed_begin(p, &f, arena_printf(p->a, "Comments on %s", p->app->settings.site_title), "/",
+	feed_begin(p, &f, trf(p, "Comments on %s", p->app->settings.site_title), "/",
 	           "/comments/feed/");
 	comment_feed(p, &f, 0);
 }
@@ -705,7 +710,7 @@ void page_feed_article_comments(struct page *p)
 		return;
 	}
 	struct feed f;
-	feed_begin(p, &f, arena_printf(p->a, "Comments on %s", art.headline), path,
+	feed_begin(p, &f, trf(p, "Comments on %s", art.headline), path,
 	           arena_printf(p->a, "%sfeed/", path));
 	/* Survives a slug change, like the items' ids. */
 	f.id = arena_printf(p->a, "%s/?p=%lld#comments", site_base(p), art.id);

@@ -226,7 +226,7 @@ static void show(struct page *p)
 		site_not_found(p);
 		return;
 	}
-	struct tv *ctx = site_context(p, page > 1 ? "Latest news" : NULL);
+	struct tv *ctx = site_context(p, page > 1 ? tr(p, "Latest news") : NULL);
 	p->deps.flags = DEP_LISTS;
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	if (page == 1) {

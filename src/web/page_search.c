@@ -61,7 +61,7 @@ static void show(struct page *p)
 	while (shown_len && !utf8_valid_prefix(shown, shown_len))
 		shown[--shown_len] = 0;
 	char *fts = search_terms(a, q, qlen);
-	struct tv *ctx = site_context(p, *shown ? arena_printf(a, "Search: %s", shown) : "Search");
+	struct tv *ctx = site_context(p, *shown ? trf(p, "Search: %s", shown) : tr(p, "Search"));
 	tv_set_str(a, ctx, "q", shown);
 	tv_set_bool(a, ctx, "searched", qlen > 0);
 	tv_set_bool(a, ctx, "noindex", 1);
@@ -94,6 +94,10 @@ static void show(struct page *p)
 	}
 	tv_set(a, ctx, "results", list);
 	tv_set_str(a, ctx, "total", total > SEARCH_COUNT_CAP ? "1,000+" : arena_printf(a, "%lld", total));
+	const char *count = total > SEARCH_COUNT_CAP
+	                        ? tr(p, "1,000+ results for “%s”.")
+	                        : trn(p, "%lld result for “%s”.", "%lld results for “%s”.", total);
+	tv_set_str(a, ctx, "count_text", site_fill(a, count, "%s", site_isolate(p, shown)));
 	tv_set_bool(a, ctx, "found", n > 0);
 	if (pages > 1) {
 		struct buf qs = BUF_INIT;

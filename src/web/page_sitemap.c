@@ -282,7 +282,11 @@ void page_sitemap_news(struct page *p)
 		xml_s(b, site_article_path(p, art->published_at, art->slug));
 		buf_puts(b, "</loc>\n<news:news><news:publication><news:name>");
 		xml_s(b, name);
-		buf_puts(b, "</news:name><news:language>en</news:language></news:publication>\n"
+		/* Google News wants the ISO 639 code alone ("en", "de"). */
+		const char *lang = site_lang(p);
+		buf_puts(b, "</news:name><news:language>");
+		buf_put(b, lang, strcspn(lang, "-"));
+		buf_puts(b, "</news:language></news:publication>\n"
 		            "<news:publication_date>");
 		xml_s(b, text_date_iso(p->a, (time_t)art->published_at));
 		buf_puts(b, "</news:publication_date>\n<news:title>");

@@ -700,8 +700,8 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (!r) {
 		if (known) {
 			http_resp_header(resp, "Allow", allowed(req, req->path));
-			site_error(p, 405, "Method not allowed",
-			           "This address cannot be used that way.");
+			site_error(p, 405, tr(p, "Method not allowed"),
+			           tr(p, "This address cannot be used that way."));
 		} else if (!page_fallback(p)) {
 			site_not_found(p);
 		}
@@ -741,9 +741,9 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		if (resp->status == 422 && !is_read)
 			resp->status = 503;
 		else
-			site_error(p, 503, "The site is having trouble",
-			           "It could not read what this page shows just now. Please try "
-			           "again in a moment; nothing was lost.");
+			site_error(p, 503, tr(p, "The site is having trouble"),
+			           tr(p, "It could not read what this page shows just now. Please "
+			                 "try again in a moment; nothing was lost."));
 	}
 	if (ticket) {
 		if (p->is_private)

@@ -21,6 +21,7 @@
 #include "model/media.h"
 #include "model/redirect.h"
 #include "model/taxonomy.h"
+#include "render/i18n.h"
 #include "render/tpl.h"
 #include "render/typography.h"
 #include "render/value.h"
@@ -69,7 +70,7 @@ static const char *type_of(const char *name)
 /* Loads every embedded asset, or the same names from theme_dir. */
 static int load_theme(struct app *app, const char *theme_dir, char *err, size_t errlen)
 {
-	app->theme = tpl_set_new(TPL_STRICT_RAW);
+	app->theme = tpl_set_new(TPL_STRICT_RAW | TPL_TRANSLATE);
 	app->statics = mem_calloc(n_assets ? n_assets : 1, sizeof *app->statics);
 	for (unsigned long i = 0; i < n_assets; i++) {
 		const char *name = assets[i].name;
@@ -96,6 +97,22 @@ static int load_theme(struct app *app, const char *theme_dir, char *err, size_t 
 			free(owned);
 			if (rc != 0)
 				return -1;
+		} else if (!strncmp(name, "po/", 3)) {
+			/* po/de.po: the catalogue of language "de" (i18n.h). */
+			char lang[16];
+			snprintf(lang, sizeof lang, "%s", name + 3);
+			lang[strcspn(lang, ".")] = 0;
+			char perr[200];
+			struct catalog *c = app->n_catalogs < SITE_MAX_LANGS
+			                        ? catalog_parse((const char *)data, len, lang, perr, sizeof perr)
+			                        : NULL;
+			free(owned);
+			if (!c) {
+				snprintf(err, errlen, "%s: %s", name,
+				         app->n_catalogs < SITE_MAX_LANGS ? perr : "too many catalogues");
+				return -1;
+			}
+			app->catalogs[app->n_catalogs++] = c;
 		} else if (!strncmp(name, "static/", 7)) {
 			struct static_file *sf = &app->statics[app->n_statics++];
 			sf->name = name + 7;
@@ -152,6 +169,8 @@ void web_app_free(struct app *app)
 	if (!app)
 		return;
 	tpl_set_free(app->theme);
+	for (size_t i = 0; i < app->n_catalogs; i++)
+		catalog_free(app->catalogs[i]);
 	for (size_t i = 0; i < app->n_statics; i++)
 		free(app->statics[i].owned);
 	free(app->statics);
@@ -320,9 +339,157 @@ void web_bound(const char *listen, int port, void *ctx)
 	}
 }
 
+/* ---- the site's language (render/i18n.h) ---- */
+
+const struct catalog *site_catalog(struct page *p)
+{
+	/* The desk stays English in this issue (its strings go through the
+	** same calls, and po/desk.pot lists its templates' for translators):
+	** a half-translated desk would be worse than an English one. */
+	if (p->req && !strncmp(p->req->path, "/admin/", 7))
+		return NULL;
+	const char *lang = p->app->settings.language;
+	for (size_t i = 0; lang && i < p->app->n_catalogs; i++)
+		if (!strcmp(catalog_lang(p->app->catalogs[i]), lang))
+			return p->app->catalogs[i];
+	return NULL;
+}
+
+const char *site_lang(struct page *p)
+{
+	const char *lang = p->app->settings.language;
+	return lang && *lang ? lang : "en-US";
+}
+
+const char *tr(struct page *p, const char *msgid)
+{
+	const char *t = catalog_get(site_catalog(p), NULL, msgid);
+	return t ? t : msgid;
+}
+
+const char *trc(struct page *p, const char *ctx, const char *msgid)
+{
+	const char *t = catalog_get(site_catalog(p), ctx, msgid);
+	return t ? t : msgid;
+}
+
+char *site_fill(struct arena *a, const char *s, const char *pat, const char *arg)
+{
+	struct buf b = BUF_INIT;
+	size_t k = strlen(pat);
+	for (const char *hit; (hit = strstr(s, pat)); s = hit + k) {
+		buf_put(&b, s, (size_t)(hit - s));
+		buf_puts(&b, arg);
+	}
+	buf_puts(&b, s);
+	char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+const char *site_isolate(struct page *p, const char *s)
+{
+	/* U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE: an
+	** English headline inside an Arabic sentence keeps its own order and
+	** leaves the sentence's alone. */
+	if (!s || !i18n_is_rtl(site_lang(p)))
+		return s ? s : "";
+	return arena_printf(p->a, "\xE2\x81\xA8%s\xE2\x81\xA9", s);
+}
+
+const char *trf(struct page *p, const char *msgid, const char *arg)
+{
+	return site_fill(p->a, tr(p, msgid), "%s", site_isolate(p, arg));
+}
+
+const char *trn(struct page *p, const char *singular, const char *plural, long long n)
+{
+	const char *t = catalog_getn(site_catalog(p), singular, plural,
+	                             (unsigned long)(n < 0 ? -n : n));
+	if (!t)
+		t = n == 1 ? singular : plural;
+	char num[32];
+	snprintf(num, sizeof num, "%lld", n);
+	/* English counts group thousands ("1,234 thoughts"); other languages
+	** write the digits alone rather than guess their separator. */
+	if (n >= 1000 && !site_catalog(p)) {
+		struct buf b = BUF_INIT;
+		size_t len = strlen(num), lead = (num[0] == '-');
+		for (size_t i = 0; i < len; i++) {
+			buf_putc(&b, num[i]);
+			size_t left = len - 1 - i;
+			if (i >= lead && left && left % 3 == 0)
+				buf_putc(&b, ',');
+		}
+		snprintf(num, sizeof num, "%s", buf_cstr(&b));
+		buf_free(&b);
+	}
+	return site_fill(p->a, t, "%lld", num);
+}
+
+const char *site_date_time(struct page *p, time_t t)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	/* The clock is the language's: "g:i a" (9:30 pm) or "G:i" (21:30). */
+	const char *fmt = trc(p, "time format", "g:i a");
+	struct buf b = BUF_INIT;
+	for (const char *f = fmt; *f; f++) {
+		int h = tm.tm_hour % 12;
+		switch (*f) {
+		case 'g': buf_printf(&b, "%d", h ? h : 12); break;
+		case 'G': buf_printf(&b, "%d", tm.tm_hour); break;
+		case 'H': buf_printf(&b, "%02d", tm.tm_hour); break;
+		case 'i': buf_printf(&b, "%02d", tm.tm_min); break;
+		case 'a': buf_puts(&b, tm.tm_hour < 12 ? tr(p, "am") : tr(p, "pm")); break;
+		default: buf_putc(&b, *f);
+		}
+	}
+	const char *time_s = arena_strdup(p->a, buf_cstr(&b));
+	buf_free(&b);
+	const char *s = site_fill(p->a, tr(p, "{date} at {time}"), "{date}", site_date(p, t));
+	return site_fill(p->a, s, "{time}", time_s);
+}
+
+/* For tpl_render_tr: data is the page's catalogue. */
+static const char *tpl_tr(void *data, const char *msgid)
+{
+	return catalog_get(data, NULL, msgid);
+}
+
+/* Month and weekday names, translated with a context: "May" is both a
+** month's full and short name in English, not in Spanish. */
+static const char *const month_names[] = {
+	NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+	NC_("month", "April"), NC_("month", "May"), NC_("month", "June"), NC_("month", "July"),
+	NC_("month", "August"), NC_("month", "September"), NC_("month", "October"),
+	NC_("month", "November"), NC_("month", "December")};
+static const char *const month_short[] = {
+	NC_("month short", "Jan"), NC_("month short", "Feb"), NC_("month short", "Mar"),
+	NC_("month short", "Apr"), NC_("month short", "May"), NC_("month short", "Jun"),
+	NC_("month short", "Jul"), NC_("month short", "Aug"), NC_("month short", "Sep"),
+	NC_("month short", "Oct"), NC_("month short", "Nov"), NC_("month short", "Dec")};
+/* The date formats that name a month, for translators (German "j. F Y"). */
+static const char *const date_formats[] __attribute__((unused)) = {
+	NC_("date format", "F j, Y"), NC_("date format", "j F Y")};
+static const char *const weekday_names[] = {
+	NC_("weekday", "Sunday"), NC_("weekday", "Monday"), NC_("weekday", "Tuesday"),
+	NC_("weekday", "Wednesday"), NC_("weekday", "Thursday"), NC_("weekday", "Friday"),
+	NC_("weekday", "Saturday")};
+
 char *site_date(struct page *p, time_t t)
 {
-	return text_date_format(p->a, t, p->app->settings.date_format);
+	struct text_date_names names;
+	for (int i = 0; i < 12; i++) {
+		names.months[i] = trc(p, "month", month_names[i]);
+		names.short_months[i] = trc(p, "month short", month_short[i]);
+	}
+	for (int i = 0; i < 7; i++)
+		names.weekdays[i] = trc(p, "weekday", weekday_names[i]);
+	/* The date format is the site's; a translation may give its own
+	** (German "j. F Y" for "F j, Y"), keyed by the format itself. */
+	const char *fmt = trc(p, "date format", p->app->settings.date_format);
+	return text_date_format_names(p->a, t, fmt, &names);
 }
 
 char *site_article_path(struct page *p, long long published_at, const char *slug)
@@ -452,6 +619,8 @@ struct tv *site_context(struct page *p, const char *title)
 	int year, month, day;
 	text_date_ymd(time(NULL), &year, &month, &day);
 	tv_set_int(a, site, "year", year);
+	tv_set_str(a, site, "lang", site_lang(p));
+	tv_set_str(a, site, "dir", i18n_is_rtl(site_lang(p)) ? "rtl" : "ltr");
 	tv_set(a, ctx, "site", site);
 	tv_set_str(a, ctx, "css_url", p->app->css_url ? p->app->css_url : "/static/style.css");
 	site_identity(p, ctx, site);
@@ -551,7 +720,8 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 	                                               site_base(p)));
 	http_resp_unshare(p->resp);
 	buf_reset(&p->resp->body);
-	if (tpl_render(p->app->theme, name, ctx, &p->resp->body) != 0) {
+	if (tpl_render_tr(p->app->theme, name, ctx, &p->resp->body, tpl_tr,
+	                  (void *)site_catalog(p)) != 0) {
 		log_warn("template '%s' missing", name);
 		p->resp->status = 500;
 		buf_puts(&p->resp->body, "The page's template is missing.\n");
@@ -616,7 +786,7 @@ void site_not_found(struct page *p)
 			return;
 		}
 	}
-	struct tv *ctx = site_context(p, "Page not found");
+	struct tv *ctx = site_context(p, tr(p, "Page not found"));
 	tv_set_str(p->a, ctx, "path", p->req->path);
 	size_t n;
 	struct article *latest = article_latest(p->db, p->a, 0, 5, &n);
@@ -822,8 +992,8 @@ void site_forbidden(struct page *p, const char *why)
 		admin_forbidden(p, why);
 		return;
 	}
-	struct tv *ctx = site_context(p, "Not sent");
-	tv_set_str(p->a, ctx, "heading", "This was not sent");
+	struct tv *ctx = site_context(p, tr(p, "Not sent"));
+	tv_set_str(p->a, ctx, "heading", tr(p, "This was not sent"));
 	tv_set_str(p->a, ctx, "message", why);
 	/* Back to the page the form was on; else the front of the desk. */
 	tv_set_str(p->a, ctx, "back", site_back(p, strcmp(p->req->method, "GET")

@@ -19,6 +19,8 @@
 #include "model/settings.h"
 #include "web/pagecache.h"
 
+struct catalog;
+
 struct db;
 struct db_pool;
 struct mailer;
@@ -38,10 +40,14 @@ struct static_file {
 	char *owned;              /* non-NULL if read from disk (freed with app) */
 };
 
+#define SITE_MAX_LANGS 16
+
 struct app {
 	struct db_pool *pool;     /* connections for request threads */
 	struct settings settings; /* read at start */
 	struct tpl_set *theme;    /* compiled templates */
+	struct catalog *catalogs[SITE_MAX_LANGS]; /* po/LANG.po, one a language (render/i18n.h) */
+	size_t n_catalogs;        /* entries used in catalogs */
 	struct static_file *statics; /* files under /static/ */
 	size_t n_statics;         /* entries in statics */
 	const char *css_url;      /* fingerprinted stylesheet URL */
@@ -217,8 +223,37 @@ void site_card_image_sizes(struct tv *card, const char *sizes, int lazy);
 void site_pagination(struct page *p, struct tv *ctx, const char *base, long long page,
                      long long pages);
 
-/* A date in the site's zone and date format ("June 12, 2024"). */
+/* A date in the site's zone and date format ("June 12, 2024"), with the
+** month and weekday names of the site's language ("12. Juni 2024": a
+** catalogue may also translate the format, context "date format"). */
 char *site_date(struct page *p, time_t t);
+
+/* ---- the site's language (render/i18n.h; the `language` setting) ----
+**
+** Every reader-facing string is English in the source and passes through
+** one of these, which return the site's language's translation (borrowed,
+** or allocated in p->a) or the English when the catalogue has none.
+** tools/i18n-extract.sh finds them by name for po/byline.pot, so their
+** arguments must be string literals (or N_()/NC_() marked tables). */
+const char *tr(struct page *p, const char *msgid);
+const char *trc(struct page *p, const char *ctx, const char *msgid);
+/* msgid with each "%s" replaced by arg (never a printf format: a
+** translation cannot misuse an argument). */
+const char *trf(struct page *p, const char *msgid, const char *arg);
+/* The plural form for n ("1 comment", "2 comments"; Arabic has six), each
+** "%lld" in it replaced by n.  Never write "comment(s)". */
+const char *trn(struct page *p, const char *singular, const char *plural, long long n);
+/* "June 12, 2024 at 9:30 pm", in the site's language and clock. */
+const char *site_date_time(struct page *p, time_t t);
+/* s with each pat replaced by arg (never a printf format), in a. */
+char *site_fill(struct arena *a, const char *s, const char *pat, const char *arg);
+/* s unchanged, or in a right-to-left language wrapped in Unicode's
+** directional isolates (U+2068 .. U+2069) so that a name or headline
+** put into a sentence keeps its own direction.  trf() applies it. */
+const char *site_isolate(struct page *p, const char *s);
+/* The language's catalogue (NULL for English), its code ("de", "en-US"). */
+const struct catalog *site_catalog(struct page *p);
+const char *site_lang(struct page *p);
 
 /* A slug as a URL path segment: [a-z0-9-] as is, any other byte (UTF-8
 ** slugs, "café") percent-encoded.  Allocated in a. */

@@ -26,7 +26,7 @@
 /* Every target; a new harness fuzz_x.c is added here as X(x). */
 #define FUZZ_LIST(X) \
 	X(urlencoded) X(request) X(multipart) X(markdown) X(tpl) X(route) X(text) X(search) \
-	X(wire) X(wxr) X(copydesk) X(image) X(json)
+	X(wire) X(wxr) X(copydesk) X(image) X(json) X(po)
 
 #ifdef FUZZ_LIBFUZZER
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -262,7 +262,7 @@ def feeds(s):
               "RSS: description is the excerpt (the dek)", e.get("summary"))
         check("The first ship came in at dawn." in e.get("content", [{}])[0].get("value", ""),
               "RSS: content:encoded carries the full text")
-        check(d.feed.get("language") == "en", "RSS: language")
+        check(d.feed.get("language") == "en-US", "RSS: language (the site's, en-US by default)")
         check(d.feed.get("updated_parsed") is not None, "RSS: lastBuildDate")
     if "atom/" in parsed:
         d = parsed["atom/"][1]
