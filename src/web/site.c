@@ -814,7 +814,7 @@ void site_typeset(struct arena *a, struct article *art)
 /* A photo's credit as printed under it: "Photo: Jane Doe/Agency", unless the
 ** credit already names what it credits ("Illustration: …", "Graphic: …",
 ** "Photo: …": one word and a colon), which is printed as it is. */
-const char *site_credit_line(struct arena *a, const char *credit)
+const char *site_credit_line(struct page *p, const char *credit)
 {
 	if (!credit || !*credit)
 		return "";
@@ -823,7 +823,7 @@ const char *site_credit_line(struct arena *a, const char *credit)
 		k++;
 	if (k > 0 && credit[k] == ':')
 		return credit;
-	return arena_printf(a, "Photo: %s", credit);
+	return trf(p, "Photo: %s", credit);
 }
 
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
@@ -843,7 +843,7 @@ struct tv *site_image(struct page *p, long long media_id, const char *alt, const
 	tv_set_str(a, img, "sizes", sizes);
 	tv_set_str(a, img, "caption", pic.caption);
 	tv_set_str(a, img, "credit", pic.credit);
-	tv_set_str(a, img, "credit_line", site_credit_line(a, pic.credit));
+	tv_set_str(a, img, "credit_line", site_credit_line(p, pic.credit));
 	tv_set_bool(a, img, "has_caption", *pic.caption || *pic.credit);
 	tv_set_bool(a, img, "lazy", lazy);
 	tv_set_str(a, img, "link", link ? link : "");

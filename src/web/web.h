@@ -202,7 +202,7 @@ void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 
 /* A photo's credit line: "Photo: " and the credit, or the credit alone when
 ** it begins with its own label ("Illustration: …").  "" for none. */
-const char *site_credit_line(struct arena *a, const char *credit);
+const char *site_credit_line(struct page *p, const char *credit);
 
 /* The `image` object templates show with {{> picture}}: {url, width, height,
 ** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id
