@@ -105,6 +105,15 @@ const struct setting_def settings_defs[] = {
 
 	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
 	 "Page cache size (MB)", "0 turns the cache off.", 1},
+	{"outbound_allow_private", SETTING_BOOL, "0", 0, 1, NULL, AT(outbound_allow_private),
+	 g_server, "Let webhooks reach private addresses",
+	 "Off, webhooks never connect to a loopback, private or link-local address "
+	 "(so a URL cannot reach into the newsroom's own network). Turn on only for "
+	 "a receiver on this machine or network.", 0},
+	{"webhook_retry_seconds", SETTING_INT, "30", 1, 3600, NULL, AT(webhook_retry_seconds),
+	 g_server, "First webhook retry after (seconds)",
+	 "A failed delivery is tried again after this, then after twice as long each "
+	 "time, for a day.", 0},
 };
 
 #undef AT

@@ -50,6 +50,8 @@ struct settings {
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
+	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
+	int webhook_retry_seconds; /* first retry delay; doubles each failure */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
@@ -89,7 +91,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 28
+#define SETTINGS_N 30
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -42,6 +42,8 @@ static const struct {
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
+	{"webhook_added", "The webhook is added. Give its secret to the receiver."},
+	{"webhook_deleted", "The webhook is deleted, with its deliveries."},
 	{"user", "Account saved."},
 	{"note_added", "The note is added to the article, with today’s date."},
 	{"note_deleted", "The note is deleted."},

@@ -179,6 +179,9 @@ static const struct route routes[] = {
 	{"GET",  "/admin/tools/import/",      admin_tools_import_show, ADM, 0, NULL},
 	{"POST", "/admin/tools/import/",      admin_tools_import,      ADM | CSRF, BODY_IMPORT, NULL},
 	{"GET",  "/admin/tools/export.xml",   admin_tools_export,      ADM, 0, NULL},
+	{"GET",  "/admin/tools/webhooks/",    admin_webhooks_show,     ADM, 0, NULL},
+	{"POST", "/admin/tools/webhooks/",    admin_webhooks_add,      ADM | CSRF, 16 * KB, NULL},
+	{"POST", "/admin/tools/webhooks/{id}/delete", admin_webhooks_delete, ADM | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
 	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
 	/* The picker: GET for links and media-picker.js; POST carries the

@@ -427,6 +427,10 @@ void admin_tools_export(struct page *p);
 /* Waits for an import started in the desk to end (serve, before closing
 ** the database: its progress is committed in batches, and it says so). */
 void admin_tools_wait(void);
+/* admin_webhooks.c: Tools > Webhooks (administrators). */
+void admin_webhooks_show(struct page *p);
+void admin_webhooks_add(struct page *p);
+void admin_webhooks_delete(struct page *p);
 void admin_users_list(struct page *p);
 void admin_users_add(struct page *p);
 void admin_user_update(struct page *p);

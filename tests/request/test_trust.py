@@ -360,7 +360,14 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
+        con.executescript("DROP TRIGGER webhook_article_ins; DROP TRIGGER webhook_article_upd;"
+                          "DROP TRIGGER webhook_article_del; DROP TRIGGER webhook_comment_ins;"
+                          "DROP TRIGGER webhook_comment_upd; DROP TRIGGER webhook_page_ins;"
+                          "DROP TRIGGER webhook_page_upd; DROP TRIGGER webhook_page_del;"
+                          "DROP TABLE webhook_events; DROP TABLE webhook_attempts;"
+                          "DROP TABLE webhook_deliveries;"
+                          "DROP TABLE webhooks;"
+                          "DROP TABLE menu_items; DROP TRIGGER sections_del; DROP TRIGGER tags_del;"
                           "ALTER TABLE sections DROP COLUMN position;"
                           "DROP INDEX articles_trashed;"
                           "ALTER TABLE articles DROP COLUMN trashed_status;"
