@@ -146,7 +146,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		log_warn("the image library (libvips) did not start: uploads will be refused");
 	struct media_worker *variants = media_worker_start(pool, data_dir);
 	app->mailer = mailer_start(pool, &app->settings);
-	struct webhooker *hooks = webhooker_start(pool);
+	struct webhooker *hooks = webhooker_start(pool, app);
 
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",

@@ -59,6 +59,7 @@ struct comment_input {
 	double spam_score;       /* the filter's probability, -1 for none */
 	const char *spam_reason; /* from comment_decide(), shown in the inbox */
 	const char *ip_net;      /* comment_ip_net(ip) */
+	const char *kind;        /* "" a comment, "webmention" a mention (NULL: "") */
 };
 
 /* ---- posting: the rules every way in shares ---- */
@@ -79,6 +80,9 @@ struct comment_post {
 	int seconds_to_post;    /* since the form was served, -1 unknown (noted) */
 	long long user_id;      /* staff (a desk reply): approved at once, no flood
 	                        ** window; else 0 */
+	int is_webmention;      /* 1: a verified Webmention (email may be "", no
+	                        ** flood window, held even when the rules would
+	                        ** approve it; web/webmention.c) */
 };
 
 /* How a post ended.  The web layer maps it to a status code. */

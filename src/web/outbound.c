@@ -100,6 +100,16 @@ static size_t write_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+static size_t read_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct call *c = arg;
+	size_t n = size * nmemb;
+	if (c->r->headers_out->len + n > 64 * 1024)
+		return 0; /* a flood of headers ends the request */
+	buf_put(c->r->headers_out, data, n);
+	return n;
+}
+
 static int check_stop(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                       curl_off_t ulnow)
 {
@@ -139,6 +149,10 @@ int outbound_send(const struct outbound_req *r, struct buf *body, char *err, siz
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &c);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &c);
+	if (r->headers_out) {
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, read_header);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, &c);
+	}
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)OUTBOUND_CONNECT_SECONDS);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, r->timeout_seconds);

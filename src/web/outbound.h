@@ -32,6 +32,7 @@ struct outbound_req {
 	long timeout_seconds;          /* the whole request */
 	int allow_private;             /* 1: private and loopback addresses allowed */
 	atomic_int *stop;              /* non-zero ends the request early; may be NULL */
+	struct buf *headers_out;       /* if not NULL: the answer's header lines, raw */
 };
 
 /* Sends r.  Returns the answer's HTTP status (its body appended to

@@ -22,6 +22,7 @@
 #include "model/account.h"
 #include "web/forms.h"
 #include "web/pagecache.h"
+#include "web/webmention.h"
 #include "db/db.h"
 
 #include <ctype.h>
@@ -60,6 +61,8 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* Webmention (web/webmention.h): anyone may send one, from anywhere. */
+	{"POST", "/webmention",               webmention_receive, 0, 8 * KB, NULL},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/robots.txt",               page_robots,       0, 0, NULL},
@@ -532,6 +535,24 @@ static void security_headers(struct app *app, struct http_req *req, struct http_
 	http_security_headers(resp, https || !strcmp(req->scheme, "https"));
 }
 
+/* Headers naming the site's endpoints, on the pages that have them (kept
+** out of the page cache's entry, so a hit gets them too): the Webmention
+** endpoint on article pages. */
+static void discovery_headers(struct app *app, struct http_req *req, const struct route *r,
+                              struct http_resp *resp)
+{
+	if (r->handler != page_article_show)
+		return;
+	pthread_rwlock_rdlock(&app->settings_lock);
+	const char *base = *app->settings.base_url ? app->settings.base_url : app->listen_origin;
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	char *v = arena_printf(req->a, "<%.*s/webmention>; rel=\"webmention\"", (int)n, base);
+	pthread_rwlock_unlock(&app->settings_lock);
+	http_resp_header(resp, "Link", v);
+}
+
 /* 1 if an absolute-form request names one of the site's own origins. */
 static int target_is_ours(struct app *app, struct http_req *req)
 {
@@ -555,6 +576,7 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 		return 0;
 	keep_page_query(req, r);
 	security_headers(app, req, resp);
+	discovery_headers(app, req, r, resp);
 	return pagecache_peek(app->cache, req, cache_key(req), resp);
 }
 
@@ -573,8 +595,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 
 	int known;
 	const struct route *r = find(req, req->path, &known);
-	if (r && (r->needs & PAGE_CACHED) && (!strcmp(req->method, "GET") || req->is_head))
+	if (r && (r->needs & PAGE_CACHED) && (!strcmp(req->method, "GET") || req->is_head)) {
 		keep_page_query(req, r);
+		discovery_headers(app, req, r, resp);
+	}
 	if (!r && !known) {
 		/* The canonical form ends in '/': answer a missing one with 301. */
 		size_t len = strlen(req->path);

@@ -442,6 +442,7 @@ struct tv *site_context(struct page *p, const char *title)
 	** article page's Open Graph and JSON-LD). */
 	const char *base = site_base(p);
 	tv_set_str(a, ctx, "canonical", arena_printf(a, "%s%s", base, p->req->path));
+	tv_set_str(a, ctx, "webmention_url", arena_printf(a, "%s/webmention", base));
 	tv_set_str(a, ctx, "description", *s->tagline ? s->tagline : s->site_title);
 	struct tv *og = tv_map(a);
 	tv_set_str(a, og, "type", "website");

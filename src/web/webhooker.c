@@ -6,7 +6,9 @@
 ** one through outbound_send(), borrowing a connection again only to record
 ** each outcome.  The two settings it needs (outbound_allow_private,
 ** webhook_retry_seconds) are read at each batch, so a change in the desk
-** applies without a restart.
+** applies without a restart.  The same thread verifies received
+** Webmentions and sends those of newly published articles
+** (web/webmention.c): one thread for every request to another server.
 */
 #include "web/webhooker.h"
 #include "core/arena.h"
@@ -17,6 +19,8 @@
 #include "model/webhook.h"
 #include "model/settings.h"
 #include "web/outbound.h"
+#include "web/webmention.h"
+#include "model/webmention.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +35,7 @@
 
 struct webhooker {
 	struct db_pool *pool;    /* borrowed */
+	struct app *app;         /* borrowed: the site's address for Webmentions sent */
 	pthread_t thread;        /* the sender, if has_thread */
 	int has_thread;          /* 1 once the thread runs */
 	pthread_mutex_t mu;      /* with cv: the wait between looks */
@@ -122,7 +127,8 @@ static int send_due(struct webhooker *w)
 		db_pool_put(w->pool, db);
 	}
 	arena_free(a);
-	return n == BATCH;
+	int more = webmention_work(w->pool, w->app, &w->is_stopping);
+	return n == BATCH || more;
 }
 
 static void *run(void *arg)
@@ -130,6 +136,7 @@ static void *run(void *arg)
 	struct webhooker *w = arg;
 	struct db *db = db_pool_get(w->pool);
 	int released = webhook_release_claims(db);
+	webmention_release_claims(db);
 	db_pool_put(w->pool, db);
 	if (released > 0)
 		log_info("%d webhook deliveries claimed before a restart are due again", released);
@@ -152,10 +159,11 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct webhooker *webhooker_start(struct db_pool *pool)
+struct webhooker *webhooker_start(struct db_pool *pool, struct app *app)
 {
 	struct webhooker *w = mem_calloc(1, sizeof *w);
 	w->pool = pool;
+	w->app = app;
 	atomic_init(&w->is_stopping, 0);
 	if (!pool)
 		return w;

@@ -29,15 +29,17 @@
 #include <stddef.h>
 
 struct db_pool;
+struct app;
 
 #define WEBHOOKER_SECONDS 15            /* one delivery, all told */
 #define WEBHOOKER_MAX_ANSWER (64 * 1024) /* bytes of a receiver's answer read */
 
 struct webhooker;
 
-/* Starts the thread (pool must outlive it).  Never NULL.  NULL pool: an
-** inert sender (no thread). */
-struct webhooker *webhooker_start(struct db_pool *pool);
+/* Starts the thread (pool and app must outlive it; app gives the site's
+** address to Webmentions sent).  Never NULL.  NULL pool: an inert sender
+** (no thread). */
+struct webhooker *webhooker_start(struct db_pool *pool, struct app *app);
 
 /* Stops the thread (a delivery in progress is interrupted and left due)
 ** and frees w.  NULL is accepted. */

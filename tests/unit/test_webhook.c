@@ -9,7 +9,8 @@
 ** doubles from webhook_retry_seconds and gives up after a day; the payload
 ** is valid-looking JSON with the text escaped; the private-address check
 ** (v4, v6, mapped); the signature against a value computed by hand with
-** libsodium.
+** libsodium; Webmention's URL resolution, link finding (entities, case,
+** no link inside a script) and endpoint discovery (Link header, <link>).
 */
 #include "core/arena.h"
 #include "db/db.h"
@@ -17,6 +18,8 @@
 #include "model/webhook.h"
 #include "web/outbound.h"
 #include "web/webhooker.h"
+#include "web/webmention.h"
+#include "core/buf.h"
 #include "test.h"
 
 #include <sodium.h>
@@ -150,6 +153,46 @@ static void test_signature(void)
 	CHECK_STR(got, want);
 }
 
+static void resolve(const char *base, const char *ref, const char *want)
+{
+	struct buf b = BUF_INIT;
+	webmention_resolve(base, ref, &b);
+	CHECK_STR(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void test_webmention_html(void)
+{
+	const char *page = "http://a.example/dir/page?x=1";
+	resolve(page, "https://b.example/wm", "https://b.example/wm");
+	resolve(page, "//c.example/wm", "http://c.example/wm");
+	resolve(page, "/wm", "http://a.example/wm");
+	resolve(page, "wm", "http://a.example/dir/wm");
+	resolve(page, "./wm", "http://a.example/dir/wm");
+	resolve(page, "?q=2", "http://a.example/dir/page?q=2");
+	resolve(page, "", "http://a.example/dir/page?x=1");
+	resolve("http://a.example", "wm", "http://a.example/wm");
+	CHECK(webmention_links_to("<p><a class=x href='https://t.example/a?b=1&amp;c=2'>x</a>",
+	                          "https://t.example/a?b=1&c=2"));
+	CHECK(webmention_links_to("<A HREF=https://t.example/a/>x</A>", "https://t.example/a"));
+	CHECK(!webmention_links_to("<p>https://t.example/a</p>", "https://t.example/a"));
+	CHECK(!webmention_links_to("<script>x='<a href=\"https://t.example/a\">'</script>",
+	                           "https://t.example/a"));
+	CHECK(!webmention_links_to("<a href=\"https://t.example/ab\">", "https://t.example/a"));
+	struct buf e = BUF_INIT;
+	CHECK(webmention_endpoint(page, "HTTP/1.1 200 OK\r\nLink: <https://x.example/>; rel=\"me\", "
+	                          "</wm>; rel=\"webmention\"\r\n\r\n", "", &e) == 0);
+	CHECK_STR(buf_cstr(&e), "http://a.example/wm");
+	buf_reset(&e);
+	CHECK(webmention_endpoint(page, "", "<a href=/no>x</a><link href=\"/wm2\" rel=\"webmention\">",
+	                          &e) == 0);
+	CHECK_STR(buf_cstr(&e), "http://a.example/wm2");
+	buf_reset(&e);
+	CHECK(webmention_endpoint(page, "Link: <https://x.example/>; rel=me\r\n", "<p>none</p>",
+	                          &e) == -1);
+	buf_free(&e);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -171,6 +214,7 @@ int main(void)
 	test_queue(db);
 	test_private();
 	test_signature();
+	test_webmention_html();
 	db_close(db);
 	char path[200];
 	static const char *const files[] = {"site.db", "site.db-wal", "site.db-shm"};
