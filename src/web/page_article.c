@@ -443,6 +443,14 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	struct arena *a = p->a;
 	const char *base = site_base(p);
 	const char *canonical = arena_printf(a, "%s%s", base, path);
+	/* oEmbed discovery (page_oembed.c), in JSON and XML. */
+	struct buf oe = BUF_INIT;
+	buf_printf(&oe, "%s/wp-json/oembed/1.0/embed?url=", base);
+	esc_url_part(&oe, canonical, strlen(canonical));
+	tv_set_str(a, ctx, "oembed_json", arena_strdup(a, buf_cstr(&oe)));
+	buf_puts(&oe, "&format=xml");
+	tv_set_str(a, ctx, "oembed_xml", arena_strdup(a, buf_cstr(&oe)));
+	buf_free(&oe);
 	const char *published = text_date_iso(a, (time_t)art->published_at);
 	/* dateModified: the last material change (article_modified_at()). */
 	const char *modified = text_date_iso(a, (time_t)(notes->modified_at > art->published_at

@@ -61,6 +61,8 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* oEmbed provider (page_oembed.c). */
+	{"GET",  "/wp-json/oembed/1.0/embed", page_oembed,       0, 0, NULL},
 	/* Webmention (web/webmention.h): anyone may send one, from anywhere. */
 	{"POST", "/webmention",               webmention_receive, 0, 8 * KB, NULL},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},

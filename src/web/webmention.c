@@ -346,29 +346,6 @@ int webmention_endpoint(const char *page_url, const char *headers, const char *h
 
 /* ---- receiving ---- */
 
-/* The article a target URL names under base, or 0. */
-static long long target_article(struct page *p, const char *target)
-{
-	const char *base = site_base(p);
-	size_t bn = strlen(base);
-	if (strncmp(target, base, bn) || target[bn] != '/')
-		return 0;
-	const char *path = target + bn;
-	int y, m, d;
-	char slug[256];
-	int used = 0;
-	if (sscanf(path, "/%4d/%2d/%2d/%255[^/?#]%n", &y, &m, &d, slug, &used) != 4)
-		return 0;
-	struct article art;
-	if (article_by_slug(p->db, p->a, slug, 1, &art) != 0)
-		return 0;
-	/* the date in the path must be the article's */
-	if (strncmp(site_article_path(p, art.published_at, art.slug), path,
-	            strlen(site_article_path(p, art.published_at, art.slug)) - 1))
-		return 0;
-	return art.id;
-}
-
 static void answer(struct page *p, int status, const char *text)
 {
 	http_resp_text(p->resp, status, text);
@@ -396,7 +373,7 @@ void webmention_receive(struct page *p)
 		return;
 	}
 	pthread_rwlock_rdlock(&p->app->settings_lock);
-	long long article_id = target_article(p, target);
+	long long article_id = page_oembed_article(p, target);
 	pthread_rwlock_unlock(&p->app->settings_lock);
 	if (!article_id) {
 		answer(p, 400, "target is not a published article of this site.\n");
