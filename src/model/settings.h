@@ -52,6 +52,7 @@ struct settings {
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
 	int webhook_retry_seconds; /* first retry delay; doubles each failure */
+	char *page_scripts;       /* https script URLs, one a line: public pages load them */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
@@ -72,6 +73,7 @@ enum setting_kind {
 	SETTING_ORIGIN,   /* "" or http(s)://host[:port], no path; a trailing '/' is dropped */
 	SETTING_SMTP_URL, /* "" or smtp(s)://host[:port] */
 	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as email_valid() */
+	SETTING_SCRIPTS,  /* lines, each https://host[:port]/path of a script; a textarea */
 };
 
 /* One row of the table. */
@@ -91,7 +93,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 30
+#define SETTINGS_N 31
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -32,7 +32,7 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	tv_set_str(a, f, "help", d->help);
 	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
-	int is_lines = d->kind == SETTING_LINES;
+	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_SCRIPTS;
 	int is_int = d->kind == SETTING_INT;
 	int is_bool = d->kind == SETTING_BOOL;
 	int is_choice = d->kind == SETTING_CHOICE;

@@ -533,8 +533,36 @@ static void security_headers(struct app *app, struct http_req *req, struct http_
 {
 	pthread_rwlock_rdlock(&app->settings_lock);
 	int https = app->settings.https;
+	/* The newsroom's chosen scripts (page_scripts): their origins may run
+	** code, connect and show images; none when the setting is empty.  The
+	** desk's pages set their own policy (admin_render()). */
+	const char *scripts = app->settings.page_scripts;
+	char *csp = NULL;
+	if (scripts && *scripts) {
+		struct buf o = BUF_INIT;
+		for (const char *line = scripts; *line;) {
+			size_t n = strcspn(line, "\r\n");
+			size_t end = n > 8 ? 8 + strcspn(line + 8, "/\r\n") : n;
+			if (end > 8 && end <= n) {
+				buf_putc(&o, ' ');
+				buf_put(&o, line, end);
+			}
+			line += n;
+			while (*line == '\r' || *line == '\n')
+				line++;
+		}
+		const char *origins = buf_cstr(&o);
+		csp = arena_printf(req->a,
+		                   "default-src 'self'; script-src%s; connect-src 'self'%s; "
+		                   "style-src 'self'; img-src 'self' data:%s; object-src 'none'; "
+		                   "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		                   origins, origins, origins);
+		buf_free(&o);
+	}
 	pthread_rwlock_unlock(&app->settings_lock);
 	http_security_headers(resp, https || !strcmp(req->scheme, "https"));
+	if (csp)
+		http_resp_header(resp, "Content-Security-Policy", csp);
 }
 
 /* Headers naming the site's endpoints, on the pages that have them (kept
