@@ -780,6 +780,21 @@ static const char migration_29[] =
     "     OR OLD.body_src IS NOT NEW.body_src OR OLD.parent_id IS NOT NEW.parent_id) BEGIN"
     "  INSERT INTO webhook_events VALUES ('page.changed', 'page', NEW.id, NULL,"
     "    NEW.slug, NEW.title, NEW.status, NULL); END;"
+    /* Embeds (issue 16): the oEmbed answer for a URL alone on a line of a
+    ** body, fetched once at save (web/embed.c) and kept sanitised: the
+    ** iframe's address and size, the title and provider shown in the
+    ** still, or why the link stays a link (error). */
+    "CREATE TABLE embeds("
+    "  url TEXT PRIMARY KEY,"
+    "  provider TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL DEFAULT '',"
+    "  frame_src TEXT NOT NULL DEFAULT '',"
+    "  width INTEGER NOT NULL DEFAULT 0,"
+    "  height INTEGER NOT NULL DEFAULT 0,"
+    "  thumbnail_media_id INTEGER REFERENCES media(id) ON DELETE SET NULL,"
+    "  error TEXT NOT NULL DEFAULT '',"
+    "  fetched_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
     /* Webmention (issue 16).  A mention received is queued (webmentions_in)
     ** and verified later by the outbound thread (web/webmention.c); once
     ** verified it becomes a comment of kind 'webmention' in the moderation

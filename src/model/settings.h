@@ -53,6 +53,7 @@ struct settings {
 	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
 	int webhook_retry_seconds; /* first retry delay; doubles each failure */
 	char *page_scripts;       /* https script URLs, one a line: public pages load them */
+	char *embed_providers;    /* "HOST-PATTERN ENDPOINT [FRAME-HOST...]" a line (web/embed.c) */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	char *language;           /* "en-US" or "en-GB": the copy desk's dictionary */
@@ -93,7 +94,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 31
+#define SETTINGS_N 32
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -42,6 +42,8 @@ static const struct {
 	{"import", "The export is uploaded; the import is running."},
 	{"profile", "Your profile is saved."},
 	{"settings", "Settings saved."},
+	{"embed-refused", "Saved. Some links alone on a line stay links: see why under the "
+	                  "editor's heading."},
 	{"webhook_added", "The webhook is added. Give its secret to the receiver."},
 	{"webhook_deleted", "The webhook is deleted, with its deliveries."},
 	{"user", "Account saved."},

@@ -7,6 +7,7 @@
 ** marked as awaiting moderation; that makes the page private to them.
 */
 #include "web/web.h"
+#include "web/embed.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/escape.h"
@@ -592,7 +593,8 @@ void page_article_render(struct page *p, const struct article *stored,
 	size_t n_by;
 	struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
 	byline_context(p, av, by, n_by);
-	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
+	const char *body = embed_body(p, art->body_html);
+	tv_set(a, av, "body_html", tv_html(a, body, strlen(body)));
 	/* The photo at the top: above the fold, so not lazy; as wide as the
 	** article column (style.css: 720px at most). */
 	struct tv *img = site_image(p, art->featured_media_id, art->featured_alt,

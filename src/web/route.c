@@ -23,6 +23,7 @@
 #include "web/forms.h"
 #include "web/pagecache.h"
 #include "web/webmention.h"
+#include "web/embed.h"
 #include "db/db.h"
 
 #include <ctype.h>
@@ -61,6 +62,8 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* Embeds' players, loaded when a reader asks (web/embed.h). */
+	{"GET",  "/embed/{slug}/",            page_embed,        0, 0, NULL},
 	/* oEmbed provider (page_oembed.c). */
 	{"GET",  "/wp-json/oembed/1.0/embed", page_oembed,       0, 0, NULL},
 	/* Webmention (web/webmention.h): anyone may send one, from anywhere. */

@@ -360,7 +360,8 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TRIGGER webmention_send_ins; DROP TRIGGER webmention_send_upd;"
+        con.executescript("DROP TABLE embeds;"
+                          "DROP TRIGGER webmention_send_ins; DROP TRIGGER webmention_send_upd;"
                           "DROP TABLE webmentions_out; DROP TABLE webmentions_in;"
                           "ALTER TABLE comments DROP COLUMN kind;"
                           "DROP TRIGGER webhook_article_ins; DROP TRIGGER webhook_article_upd;"
