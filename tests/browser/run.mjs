@@ -29,6 +29,7 @@ await import('./test_reader.mjs');
 await import('./test_hostile.mjs');
 await import('./test_pages.mjs');
 await import('./test_published.mjs');
+await import('./test_embeds.mjs');
 await import('./test_html.mjs');
 
 try {
