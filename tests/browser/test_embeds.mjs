@@ -60,6 +60,7 @@ L.test('embeds: no request to the provider before the reader clicks, the player 
     const still = page.locator('a.embed-load');
     L.ok(await still.isVisible(), 'the still is shown');
     L.ok((await still.innerText()).includes('Harbour tour'), 'with the title');
+    await L.shot(page, 'embed-still');
     await L.submitAndWait(page, () => still.click());
     L.ok(new URL(page.url()).pathname.startsWith('/embed/'), 'the click opens our /embed/ page', page.url());
     const frame = page.frameLocator('iframe');
