@@ -113,7 +113,7 @@ void admin_webhooks_add(struct page *p)
 	int chosen[WEBHOOK_N_EVENTS];
 	struct buf ev = BUF_INIT;
 	for (int i = 0; i < WEBHOOK_N_EVENTS; i++) {
-		char name[16];
+		char name[24];
 		snprintf(name, sizeof name, "event_%d", i);
 		const char *v = http_form(p->req, name, NULL);
 		chosen[i] = v && *v;

@@ -18,6 +18,8 @@
 #include "core/url.h"
 #include "db/db.h"
 #include "model/embed.h"
+#include "model/media.h"
+#include "model/account.h"
 #include "render/value.h"
 
 #include <ctype.h>
@@ -303,6 +305,32 @@ static const char *sanitise(struct page *p, const struct provider *pv, const cha
 	return NULL;
 }
 
+/* Fetches a thumbnail and stores it as our media (the upload checks of
+** media_store(): a real image, within the size limits).  Its id, or 0. */
+static long long thumbnail(struct page *p, const char *url)
+{
+	struct buf img = BUF_INIT;
+	char err[300];
+	int stopped;
+	struct outbound_req r = {
+	    .method = "GET", .url = url, .max_bytes = EMBED_MAX_THUMBNAIL,
+	    .timeout_seconds = EMBED_SECONDS,
+	    .allow_private = p->app->settings.outbound_allow_private,
+	};
+	int status = outbound_send(&r, &img, err, sizeof err, &stopped);
+	long long id = 0;
+	if (status == 200 && img.len) {
+		struct media m;
+		id = media_store(p->db, p->a, p->app->data_dir, (const unsigned char *)img.data,
+		                 img.len, EMBED_MAX_THUMBNAIL, p->user ? p->user->id : 0, &m, err,
+		                 sizeof err);
+		if (id < 0)
+			id = 0;
+	}
+	buf_free(&img);
+	return id;
+}
+
 /* Asks the provider about url and stores the answer; NULL, or why it stays
 ** a link. */
 static const char *fetch(struct page *p, const struct provider *pv, const char *url)
@@ -340,6 +368,11 @@ static const char *fetch(struct page *p, const struct provider *pv, const char *
 		json_member(buf_cstr(&body), "provider_name", &v);
 		e.provider = v.len && v.len <= 100 ? arena_strdup(a, buf_cstr(&v))
 		                                   : host_of(a, pv->endpoint);
+		/* The still's picture: a copy in our media, never the provider's. */
+		buf_reset(&v);
+		if (json_member(buf_cstr(&body), "thumbnail_url", &v) == 1 &&
+		    url_is_web(buf_cstr(&v), v.len))
+			e.thumbnail_media_id = thumbnail(p, buf_cstr(&v));
 	} else {
 		e.frame_src = "";
 		e.error = why;
@@ -446,7 +479,16 @@ const char *embed_body(struct page *p, const char *html)
 			const char *key = embed_key(a, url);
 			buf_puts(&out, "<figure class=\"embed-still\"><a class=\"embed-load\" href=\"/embed/");
 			buf_puts(&out, key);
-			buf_puts(&out, "/\"><span class=\"embed-play\" aria-hidden=\"true\">▶</span> "
+			buf_puts(&out, "/\">");
+			struct media_picture pic;
+			if (e.thumbnail_media_id &&
+			    media_picture(p->db, a, e.thumbnail_media_id, &pic) == 0) {
+				buf_puts(&out, "<img class=\"embed-thumb\" src=\"");
+				esc_url_attr(&out, pic.url, strlen(pic.url));
+				buf_printf(&out, "\" width=\"%u\" height=\"%u\" alt=\"\" loading=\"lazy\">",
+				           pic.width, pic.height);
+			}
+			buf_puts(&out, "<span class=\"embed-play\" aria-hidden=\"true\">▶</span> "
 			               "<span class=\"embed-title\">");
 			esc_html_s(&out, *e.title ? e.title : url);
 			buf_puts(&out, "</span> <span class=\"embed-action\">Load it from ");

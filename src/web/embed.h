@@ -10,9 +10,11 @@
 ** of the player hosts the setting names for it; else the link stays a link
 ** and the editor is told why.  What is kept is the iframe's address and
 ** size, the title and the provider's name (model/embed.h), never the
-** provider's markup.
+** provider's markup; its thumbnail, if any, is copied into our media
+** (media_store(), the upload checks) for the still.
 **
-** Readers see, where the link was, a still: the title, the provider and a
+** Readers see, where the link was, a still: the thumbnail (our copy), the
+** title, the provider and a
 ** link "Load … from PROVIDER" to /embed/KEY/ on our own site; nothing
 ** there contacts the provider, and public pages still run no script.  The
 ** provider is contacted only when the reader follows that link: the
@@ -30,6 +32,7 @@ struct buf;
 
 #define EMBED_MAX_ANSWER (64 * 1024) /* bytes of an oEmbed answer */
 #define EMBED_MAX_HTML 4096          /* bytes of its html member */
+#define EMBED_MAX_THUMBNAIL (2 * 1024 * 1024) /* bytes of a thumbnail copied */
 #define EMBED_SECONDS 5              /* one request to the provider */
 #define EMBED_REFRESH_SECONDS 86400  /* a kept answer is asked again after a day */
 

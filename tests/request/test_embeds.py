@@ -39,6 +39,8 @@ class Provider:
             def do_GET(self):
                 prov.requests.append(self.path)
                 u = urllib.parse.urlparse(self.path)
+                if u.path == "/thumb.png":
+                    return self.reply("image/png", D.png(32, 18, noise=True))
                 if u.path.startswith("/player/"):
                     return self.reply("text/html", b"<!doctype html><p>PLAYER</p>")
                 if u.path != "/oembed":
@@ -49,6 +51,7 @@ class Provider:
                 ans = {"version": "1.0", "type": "video", "provider_name": "FakeTube",
                        "title": "Harbour <b>tour</b> & more"}
                 if kind == "good":
+                    ans["thumbnail_url"] = prov.base + "/thumb.png"
                     ans["html"] = ('<iframe width="640" height="360" src="%s" frameborder="0" '
                                    'allowfullscreen onload="alert(1)"></iframe>' % player)
                 elif kind == "script":
@@ -109,6 +112,9 @@ def main():
         check(not any(links["good"] + ":" in n for n in notes), "nothing said of the good one")
         rows = {u: (f, e, w, h, t, pn) for u, f, e, w, h, t, pn in s.sql(
             "SELECT url, frame_src, error, width, height, title, provider FROM embeds")}
+        thumb = s.sql("SELECT m.hash, m.ext FROM embeds e JOIN media m"
+                      " ON m.id = e.thumbnail_media_id WHERE e.url=?", links["good"])
+        check(len(thumb) == 1, "the thumbnail is copied into our media at save", thumb)
         g = rows.get(links["good"])
         check(g and g[0] == prov.base + "/player/good" and g[1] == "" and g[2:4] == (640, 360)
               and g[4] == "Harbour <b>tour</b> & more" and g[5] == "FakeTube",
@@ -134,6 +140,9 @@ def main():
                   "its policy allows no third-party frame")
             check("Harbour &lt;b&gt;tour&lt;/b&gt; &amp; more" in page and "FakeTube" in page,
                   "the still shows the title (escaped) and the provider")
+            check(thumb and '<img class="embed-thumb" src="/media/%s.%s"' % thumb[0] in page
+                  and "thumb.png" not in page,
+                  "and the thumbnail from our own media, not the provider's")
         check(links["script"] in page and "embed/" + links["script"] not in page and
               "https://not-a-provider.example/video/1" in page,
               "refused and unknown links stay links")
