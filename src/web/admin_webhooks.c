@@ -35,6 +35,14 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		tv_set_int(a, h, "id", hooks[i].id);
 		tv_set_str(a, h, "url", hooks[i].url);
 		tv_set_str(a, h, "events", hooks[i].events);
+		struct buf ev = BUF_INIT; /* "a, b": a line may break after each */
+		for (const char *c = hooks[i].events; *c; c++) {
+			buf_putc(&ev, *c);
+			if (*c == ',')
+				buf_putc(&ev, ' ');
+		}
+		tv_set_str(a, h, "events_text", arena_strdup(a, buf_cstr(&ev)));
+		buf_free(&ev);
 		tv_set_str(a, h, "secret", hooks[i].secret);
 		tv_set_str(a, h, "created", admin_time(p, hooks[i].created_at));
 		tv_set_str(a, h, "delete_url",
