@@ -112,19 +112,19 @@ const struct setting_def settings_defs[] = {
 	 "sites can run its code on every page, see what readers read and type there, and "
 	 "change what they see. Public pages run no script while this is empty.", 0},
 	{"embed_providers", SETTING_LINES,
-	 "youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com\n"
-	 "www.youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com\n"
-	 "youtu.be https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com\n"
-	 "vimeo.com https://vimeo.com/api/oembed.json player.vimeo.com\n"
-	 "datawrapper.dwcdn.net https://api.datawrapper.de/v3/oembed datawrapper.dwcdn.net\n"
-	 "public.flourish.studio https://app.flourish.studio/api/v1/oembed flo.uri.sh\n"
-	 "soundcloud.com https://soundcloud.com/oembed w.soundcloud.com\n"
-	 "mastodon.social https://mastodon.social/api/oembed\n"
-	 "x.com https://publish.twitter.com/oembed platform.twitter.com\n"
+	 "youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com; "
+	 "www.youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com; "
+	 "youtu.be https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com; "
+	 "vimeo.com https://vimeo.com/api/oembed.json player.vimeo.com; "
+	 "datawrapper.dwcdn.net https://api.datawrapper.de/v3/oembed datawrapper.dwcdn.net; "
+	 "public.flourish.studio https://app.flourish.studio/api/v1/oembed flo.uri.sh; "
+	 "soundcloud.com https://soundcloud.com/oembed w.soundcloud.com; "
+	 "mastodon.social https://mastodon.social/api/oembed; "
+	 "x.com https://publish.twitter.com/oembed platform.twitter.com; "
 	 "twitter.com https://publish.twitter.com/oembed platform.twitter.com",
 	 0, 0, NULL, AT(embed_providers), g_site, "Embed providers",
-	 "One provider a line: the host of its links (*.example.com for any subdomain), its "
-	 "oEmbed endpoint, then the hosts its player may come from. A link alone on a line of "
+	 "One provider a line (or separated by ;): the host of its links (*.example.com for "
+	 "any subdomain), its oEmbed endpoint, then the hosts its player may come from. A link alone on a line of "
 	 "an article, to one of these hosts, becomes an embed: readers see a still and load "
 	 "the player only if they choose to. A provider that answers with a script (X and "
 	 "Mastodon do) stays a link.", 0},

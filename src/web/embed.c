@@ -81,8 +81,10 @@ static int find_provider(struct page *p, const char *url, struct provider *out)
 	char *list = arena_strdup(a, p->app->settings.embed_providers
 	                                 ? p->app->settings.embed_providers : "");
 	char *save_line = NULL;
-	for (char *line = strtok_r(list, "\r\n", &save_line); line;
-	     line = strtok_r(NULL, "\r\n", &save_line)) {
+	/* providers are separated by line ends or ';' (the preset is one line,
+	** so that `byline settings list` shows it on one) */
+	for (char *line = strtok_r(list, "\r\n;", &save_line); line;
+	     line = strtok_r(NULL, "\r\n;", &save_line)) {
 		char *save = NULL;
 		char *pat = strtok_r(line, " \t", &save);
 		char *ep = pat ? strtok_r(NULL, " \t", &save) : NULL;
