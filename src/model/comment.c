@@ -26,8 +26,9 @@
 #define PUBLIC_COLS \
 	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
 	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
-	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)"
-#define N_PUBLIC_COLS 11
+	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)," \
+	" c.kind = 'webmention'"
+#define N_PUBLIC_COLS 12
 
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
@@ -284,6 +285,7 @@ static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->status = comment_status_parse(db_col_text(st, 7));
 	c->created_at = db_col_int(st, 8);
 	c->user_id = db_col_int(st, 9);
+	c->is_webmention = (int)db_col_int(st, 11);
 	c->is_article_author = (int)db_col_int(st, 10);
 	c->author_email = NULL;
 	c->ip = NULL;

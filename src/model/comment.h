@@ -35,6 +35,7 @@ struct comment {
 	long long created_at;    /* seconds, UTC */
 	long long user_id;       /* staff who wrote it (a reply from the desk), else 0 */
 	int is_article_author;   /* written by the article's own author */
+	int is_webmention;       /* a Webmention (its kind), shown as a reaction */
 	const char *author_email; /* moderation reads only, else NULL */
 	const char *ip;           /* moderation reads only, else NULL */
 	const char *article_slug; /* moderation and feed reads only, else NULL */

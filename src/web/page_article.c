@@ -219,6 +219,7 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		tv_set_bool(a, it, "is_held", c->status != COMMENT_APPROVED);
 		tv_set_bool(a, it, "is_staff", c->user_id != 0 && !c->is_article_author);
 		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
+		tv_set_bool(a, it, "is_mention", c->is_webmention);
 		tv_set_int(a, it, "depth", nd->depth);
 		if (nd->depth < MAX_DEPTH && page_article_comments_open(p, art) &&
 		    c->status == COMMENT_APPROVED)

@@ -145,12 +145,17 @@ def receive(s, rem, who):
           (res["/spam"], sp))
     r = s.get(path)
     check("Ada Lovelace" not in r.text, "a held mention is not shown")
+    r = D.get(s, "/admin/comments/?status=pending", cookie=who.cookie)
+    check("Ada Lovelace" in r.text and '<span class="badge">Webmention</span>' in r.text,
+          "the moderation inbox shows it, marked as a Webmention")
     r = D.act(s, who, res["/links"][2], "approve")
     check(r.status == 303, "an administrator approves the mention", r.status)
     r = s.get(path)
     check("Ada Lovelace" in r.text and 'href="%s/links"' % rem.base in r.text and
           "A reply &amp; more [with] *marks*" in r.text,
           "once approved it shows under the article, with its title and a link to it")
+    check('<span class="badge mention">Mentioned this</span>' in r.text,
+          "marked as a reaction from another site")
 
 
 def send(s, rem, who):
