@@ -19,7 +19,6 @@
 #include "core/text.h"
 #include "model/article.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,11 +83,10 @@ void page_oembed(struct page *p)
 		width = v;
 	if (maxh && text_int(maxh, 1, 100000, &v) == 0 && v < height)
 		height = v;
-	pthread_rwlock_rdlock(&p->app->settings_lock);
+	/* (handlers run holding the settings' read lock: route.c) */
 	long long id = url && strlen(url) <= 2000 ? page_oembed_article(p, url) : 0;
 	const char *base = site_base(p);
-	const char *site_title = arena_strdup(a, p->app->settings.site_title);
-	pthread_rwlock_unlock(&p->app->settings_lock);
+	const char *site_title = p->app->settings.site_title;
 	struct article art;
 	if (!id || article_by_id(p->db, a, id, &art) != 0) {
 		http_resp_text(p->resp, 404, "url is not a published article of this site.\n");

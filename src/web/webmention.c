@@ -372,9 +372,7 @@ void webmention_receive(struct page *p)
 		answer(p, 400, "source and target are the same page.\n");
 		return;
 	}
-	pthread_rwlock_rdlock(&p->app->settings_lock);
-	long long article_id = page_oembed_article(p, target);
-	pthread_rwlock_unlock(&p->app->settings_lock);
+	long long article_id = page_oembed_article(p, target); /* the handler holds the lock */
 	if (!article_id) {
 		answer(p, 400, "target is not a published article of this site.\n");
 		return;
