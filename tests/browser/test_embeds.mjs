@@ -7,7 +7,7 @@
 // player from the provider, under a policy that allows that origin.
 import http from 'node:http';
 import * as L from './lib.mjs';
-import { S, session } from './state.mjs';
+import { S, session, keepHtml } from './state.mjs';
 
 L.test('embeds: no request to the provider before the reader clicks, the player after', async () => {
   const hits = [];
@@ -68,6 +68,9 @@ L.test('embeds: no request to the provider before the reader clicks, the player 
     L.eq(await frame.locator('#player').innerText(), 'PLAYER LOADED', 'the player loads after the click');
     L.ok(hits.includes('/player/1'), 'the provider is contacted only now', hits);
     await L.shot(page, 'embed-player');
+    // Both pages, as served, for the Nu Html Checker (test_html.mjs).
+    keepHtml('article-with-embed', await (await reader.request.get(S.srv.url(path))).text());
+    keepHtml('embed-player', await (await reader.request.get(page.url())).text());
     await reader.close();
   } finally {
     S.srv.cli('settings', 'set', 'outbound_allow_private', '0');
