@@ -799,7 +799,9 @@ static const char migration_29[] =
     ** and verified later by the outbound thread (web/webmention.c); once
     ** verified it becomes a comment of kind 'webmention' in the moderation
     ** inbox.  An article published queues its mentions to send
-    ** (webmentions_out), in the transaction that publishes it. */
+    ** (webmentions_out), in the transaction that publishes it, when it is
+    ** news: published within the last day (an import of old articles, or
+    ** the demo site, sends nothing). */
     "ALTER TABLE comments ADD COLUMN kind TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE webmentions_in("
     "  id INTEGER PRIMARY KEY,"
@@ -825,11 +827,13 @@ static const char migration_29[] =
     ");"
     "CREATE INDEX webmentions_out_due ON webmentions_out(done_at, id);"
     "CREATE TRIGGER webmention_send_ins AFTER INSERT ON articles"
-    "  WHEN NEW.status = 'published' BEGIN"
+    "  WHEN NEW.status = 'published'"
+    "    AND NEW.published_at >= CAST(strftime('%s','now') AS INTEGER) - 86400 BEGIN"
     "  INSERT INTO webmentions_out(article_id, queued_at)"
     "    VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER)); END;"
     "CREATE TRIGGER webmention_send_upd AFTER UPDATE OF status ON articles"
-    "  WHEN NEW.status = 'published' AND OLD.status <> 'published' BEGIN"
+    "  WHEN NEW.status = 'published' AND OLD.status <> 'published'"
+    "    AND NEW.published_at >= CAST(strftime('%s','now') AS INTEGER) - 86400 BEGIN"
     "  INSERT INTO webmentions_out(article_id, queued_at)"
     "    VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER)); END;"
     "CREATE TRIGGER webhook_page_del AFTER DELETE ON pages"

@@ -188,6 +188,12 @@ def send(s, rem, who):
     check("target-none: no Webmention endpoint" in report and "/about/" not in report,
           "a page with no endpoint is reported; our own links are skipped", report)
     s.sql("UPDATE articles SET headline='Sender again' WHERE id=?", aid)
+    s.sql("INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
+          " created_at, updated_at, author_id) VALUES ('wm-old', 'Old', 'x', ?,"
+          " 'published', 1000000000, 1, 1, ?)", body, who.id)
+    check(not s.sql("SELECT count(*) FROM webmentions_out WHERE article_id ="
+                    " (SELECT id FROM articles WHERE slug='wm-old')")[0][0],
+          "an old article imported as published queues no mention")
     time.sleep(2)
     check(len(rem.posts) == 3, "an edit of a published article sends nothing again",
           rem.posts)
