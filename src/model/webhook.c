@@ -210,6 +210,9 @@ static struct webhook_delivery *read_deliveries(struct db_stmt *st, struct arena
 		d->secret = arena_strdup(a, db_col_text(st, 3));
 		d->event = arena_strdup(a, db_col_text(st, 4));
 		d->payload = payload(st, a);
+		d->object_type = arena_strdup(a, db_col_text(st, 14));
+		d->object_slug = arena_strdup(a, db_col_text(st, 17));
+		d->object_time = db_col_int(st, 20);
 		d->created_at = db_col_int(st, 6);
 		d->attempts = (int)db_col_int(st, 7);
 		d->status_code = (int)db_col_int(st, 8);

@@ -15,7 +15,8 @@
 **    "object": {"type": "article", "id": 12, "slug": ..., "headline": ...,
 **               "status": "published", "published_at": <unix seconds>}}
 **
-** A comment's object has article_id, author_name, status and created_at; a
+** The sender adds an article's public address ("link") to its object
+** (web/webhooker.c).  A comment's object has article_id, author_name, status and created_at; a
 ** page's slug, title and status ("deleted" when it was).
 **
 ** The sender (web/webhooker.c) claims due rows, posts them and records the
@@ -57,7 +58,10 @@ struct webhook_delivery {
 	const char *url;         /* the webhook's URL */
 	const char *secret;      /* the webhook's secret */
 	const char *event;       /* "article.published", ... */
-	const char *payload;     /* the JSON body, as sent (webhook.h's top) */
+	const char *payload;     /* the JSON payload (webhook.h's top) */
+	const char *object_type; /* "article", "comment", "page" */
+	const char *object_slug; /* an article's or page's slug, else "" */
+	long long object_time;   /* an article's published_at, a comment's created_at; 0 */
 	long long created_at;    /* when the event happened */
 	int attempts;            /* finished attempts so far */
 	int status_code;         /* HTTP status of the last attempt; 0: none */

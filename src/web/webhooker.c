@@ -13,6 +13,8 @@
 #include "web/webhooker.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/escape.h"
+#include "core/text.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/db.h"
@@ -20,6 +22,7 @@
 #include "model/settings.h"
 #include "web/outbound.h"
 #include "web/webmention.h"
+#include "web/web.h"
 #include "model/webmention.h"
 
 #include <pthread.h>
@@ -66,20 +69,55 @@ static int setting_int(struct db *db, struct arena *a, const char *key, int def)
 	return v && *v ? atoi(v) : def;
 }
 
+/* The body sent: the payload, with an article's public address added to
+** its object ("link", from base_url or the listen address, and the date in
+** the site's zone: the same at every attempt while those stay). */
+static char *body_of(struct webhooker *w, struct arena *a, const struct webhook_delivery *d)
+{
+	size_t n = strlen(d->payload);
+	if (strcmp(d->object_type, "article") || !d->object_time || !*d->object_slug || n < 2 ||
+	    strcmp(d->payload + n - 2, "}}"))
+		return arena_strdup(a, d->payload);
+	pthread_rwlock_rdlock(&w->app->settings_lock);
+	const char *base = *w->app->settings.base_url ? w->app->settings.base_url
+	                                              : w->app->listen_origin;
+	size_t bn = strlen(base);
+	while (bn && base[bn - 1] == '/')
+		bn--;
+	struct buf link = BUF_INIT;
+	buf_put(&link, base, bn);
+	pthread_rwlock_unlock(&w->app->settings_lock);
+	int y, m, day;
+	text_date_ymd((time_t)d->object_time, &y, &m, &day);
+	buf_printf(&link, "/%04d/%02d/%02d/", y, m, day);
+	esc_url_part(&link, d->object_slug, strlen(d->object_slug));
+	buf_putc(&link, '/');
+	struct buf b = BUF_INIT;
+	buf_put(&b, d->payload, n - 2);
+	buf_puts(&b, ",\"link\":\"");
+	esc_json(&b, link.data, link.len);
+	buf_puts(&b, "\"}}");
+	char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	buf_free(&link);
+	return out;
+}
+
 /* Posts one delivery and records what came of it. */
-static void deliver(struct webhooker *w, const struct webhook_delivery *d, int allow_private,
-                    int retry_seconds)
+static void deliver(struct webhooker *w, struct arena *a, const struct webhook_delivery *d,
+                    int allow_private, int retry_seconds)
 {
 	long long now = (long long)time(NULL);
-	size_t len = strlen(d->payload);
+	const char *body = body_of(w, a, d);
+	size_t len = strlen(body);
 	char sig[160], h_sig[200], h_event[120], h_id[64];
-	webhooker_signature(d->secret, now, d->payload, len, sig, sizeof sig);
+	webhooker_signature(d->secret, now, body, len, sig, sizeof sig);
 	snprintf(h_sig, sizeof h_sig, "X-Byline-Signature: %s", sig);
 	snprintf(h_event, sizeof h_event, "X-Byline-Event: %s", d->event);
 	snprintf(h_id, sizeof h_id, "X-Byline-Delivery: %lld", d->id);
 	const char *headers[] = {"Content-Type: application/json", h_event, h_id, h_sig, NULL};
 	struct outbound_req r = {
-	    .method = "POST", .url = d->url, .headers = headers, .body = d->payload,
+	    .method = "POST", .url = d->url, .headers = headers, .body = body,
 	    .body_len = len, .max_bytes = WEBHOOKER_MAX_ANSWER,
 	    .timeout_seconds = WEBHOOKER_SECONDS, .allow_private = allow_private,
 	    .stop = &w->is_stopping,
@@ -119,7 +157,7 @@ static int send_due(struct webhooker *w)
 	db_pool_put(w->pool, db);
 	size_t i = 0;
 	for (; i < n && !atomic_load(&w->is_stopping); i++)
-		deliver(w, &due[i], allow_private, retry);
+		deliver(w, a, &due[i], allow_private, retry);
 	if (i < n) { /* stopped: what was claimed and not tried stays due */
 		db = db_pool_get(w->pool);
 		for (; i < n; i++)

@@ -140,7 +140,7 @@ def desk(s, who, rec):
 def main():
     rec = Receiver()
     # Loopback refused first (the setting off), as a site starts.
-    s = Server(settings={"webhook_retry_seconds": 1})
+    s = Server(settings={"webhook_retry_seconds": 1, "timezone": "UTC"})
     server2 = None
     try:
         who = admin(s)
@@ -170,6 +170,10 @@ def main():
               re.fullmatch(r"[0-9a-f]{32}", payload["id"]),
               "every attempt carries the same body, with the same event id",
               [b["id"] for b in bodies])
+        slug, pub = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
+        check(payload["object"].get("link") == s.base + time.strftime("/%Y/%m/%d/",
+              time.gmtime(pub)) + slug + "/", "an article's object carries its public link",
+              payload["object"])
         check(payload["event"] == "article.published" and payload["object"]["id"] == aid and
               payload["object"]["type"] == "article" and
               payload["object"]["headline"] == "Matrix hook-one", "the payload names the article",
