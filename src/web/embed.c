@@ -388,8 +388,9 @@ static const char *fetch(struct page *p, const struct provider *pv, const char *
 
 /* Calls fn for each line of body that is a URL alone. */
 static void each_link_line(struct page *p, const char *body,
-                           void (*fn)(struct page *p, const char *url, struct buf *notes, int ask),
-                           struct buf *notes, int ask)
+                           void (*fn)(struct page *p, const char *url, struct buf *notes,
+                                      int *budget),
+                           struct buf *notes, int *budget)
 {
 	for (const char *line = body; *line;) {
 		size_t n = strcspn(line, "\r\n");
@@ -400,14 +401,17 @@ static void each_link_line(struct page *p, const char *body,
 			e--;
 		if (e - s > 10 && e - s < 2000 && url_is_web(s, (size_t)(e - s)) &&
 		    !memchr(s, ' ', (size_t)(e - s)) && !memchr(s, '\t', (size_t)(e - s)))
-			fn(p, arena_strndup(p->a, s, (size_t)(e - s)), notes, ask);
+			fn(p, arena_strndup(p->a, s, (size_t)(e - s)), notes, budget);
 		line += n;
 		while (*line == '\r' || *line == '\n')
 			line++;
 	}
 }
 
-static void one_link(struct page *p, const char *url, struct buf *notes, int ask)
+/* One link alone on a line: asked about when budget (the requests this
+** save may still make) allows and its answer is missing, old or a
+** refusal; its note, if it stays a link. */
+static void one_link(struct page *p, const char *url, struct buf *notes, int *budget)
 {
 	struct provider pv;
 	if (!find_provider(p, url, &pv))
@@ -415,21 +419,28 @@ static void one_link(struct page *p, const char *url, struct buf *notes, int ask
 	struct embed e;
 	int have = embed_get(p->db, p->a, url, &e) == 0;
 	const char *why = have ? e.error : NULL;
-	if (ask && (!have || (long long)time(NULL) - e.fetched_at > EMBED_REFRESH_SECONDS ||
-	            *e.error))
+	int stale = !have || (long long)time(NULL) - e.fetched_at > EMBED_REFRESH_SECONDS ||
+	            *e.error;
+	if (budget && stale && *budget > 0) {
+		(*budget)--;
 		why = fetch(p, &pv, url);
+	} else if (budget && stale && !have) {
+		why = arena_printf(p->a, "not looked up: at most %d links are looked up at each save; save "
+		                         "again for the rest", EMBED_MAX_ASKED);
+	}
 	if (why && *why)
 		buf_printf(notes, "This link stays a link: %s: %s.\n", url, why);
 }
 
 void embed_refresh(struct page *p, const char *body, struct buf *notes)
 {
-	each_link_line(p, body, one_link, notes, 1);
+	int budget = EMBED_MAX_ASKED;
+	each_link_line(p, body, one_link, notes, &budget);
 }
 
 void embed_notes(struct page *p, const char *body, struct buf *notes)
 {
-	each_link_line(p, body, one_link, notes, 0);
+	each_link_line(p, body, one_link, notes, NULL);
 }
 
 /* ---- the still ---- */

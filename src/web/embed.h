@@ -35,6 +35,7 @@ struct buf;
 #define EMBED_MAX_THUMBNAIL (2 * 1024 * 1024) /* bytes of a thumbnail copied */
 #define EMBED_SECONDS 5              /* one request to the provider */
 #define EMBED_REFRESH_SECONDS 86400  /* a kept answer is asked again after a day */
+#define EMBED_MAX_ASKED 8            /* providers asked at one save (the editor waits) */
 
 /* Looks up the embeddable links of body (Markdown) and stores what their
 ** providers answer.  A sentence per link that stays a link ("This link
