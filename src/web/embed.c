@@ -425,8 +425,8 @@ static void one_link(struct page *p, const char *url, struct buf *notes, int *bu
 		(*budget)--;
 		why = fetch(p, &pv, url);
 	} else if (budget && stale && !have) {
-		why = arena_printf(p->a, "not looked up: at most %d links are looked up at each save; save "
-		                         "again for the rest", EMBED_MAX_ASKED);
+		why = arena_printf(p->a, "not looked up: at most %d links are looked up at each "
+		                         "save; save again for the rest", EMBED_MAX_ASKED);
 	}
 	if (why && *why)
 		buf_printf(notes, "This link stays a link: %s: %s.\n", url, why);
