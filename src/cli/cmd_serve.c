@@ -11,6 +11,7 @@
 #include "model/schema.h"
 #include "core/password.h"
 #include "web/mailer.h"
+#include "web/webhooker.h"
 #include "web/pagecache.h"
 #include "web/scheduler.h"
 #include "web/media_worker.h"
@@ -79,8 +80,8 @@ int cmd_serve(const char *path, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
 	/* One connection a request worker, one for the scheduler and mailer, one
-	** for the image variant worker. */
-	struct db_pool *pool = db_pool_new(path, threads + 2, err, sizeof err);
+	** for the image variant worker, one for the webhook sender. */
+	struct db_pool *pool = db_pool_new(path, threads + 3, err, sizeof err);
 	if (!pool) {
 		fprintf(stderr, "byline serve: %s\n", err);
 		return 1;
@@ -145,6 +146,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		log_warn("the image library (libvips) did not start: uploads will be refused");
 	struct media_worker *variants = media_worker_start(pool, data_dir);
 	app->mailer = mailer_start(pool, &app->settings);
+	struct webhooker *hooks = webhooker_start(pool, app);
 
 	struct http_config cfg = {
 	    .listen = listen ? listen : "127.0.0.1:8080",
@@ -166,6 +168,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	if (!srv) {
 		fprintf(stderr, "byline serve: %s\n", err);
 		mailer_stop(app->mailer);
+		webhooker_stop(hooks);
 		media_worker_stop(variants);
 		scheduler_stop(sched);
 		pagecache_free(app->cache);
@@ -195,6 +198,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	http_server_stop(srv);
 	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
+	webhooker_stop(hooks);
 	media_worker_stop(variants);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);

@@ -27,15 +27,16 @@
 #define PUBLIC_COLS \
 	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
 	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
-	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)"
-#define N_PUBLIC_COLS 11
+	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)," \
+	" c.kind = 'webmention'"
+#define N_PUBLIC_COLS 12
 
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
-    " spam_score, spam_reason, ip_net, body_hash, body_html_version)"
+    " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " byline_hash(?6), ?16)";
+    " byline_hash(?6), ?16, ?17)";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -161,6 +162,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 14, in->spam_reason ? in->spam_reason : "");
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	db_bind_int(st, 16, MARKDOWN_VERSION);
+	db_bind_text(st, 17, in->kind ? in->kind : "");
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -293,6 +295,7 @@ static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->status = comment_status_parse(db_col_text(st, 7));
 	c->created_at = db_col_int(st, 8);
 	c->user_id = db_col_int(st, 9);
+	c->is_webmention = (int)db_col_int(st, 11);
 	c->is_article_author = (int)db_col_int(st, 10);
 	c->author_email = NULL;
 	c->ip = NULL;
@@ -855,9 +858,11 @@ int comment_check(struct arena *a, const struct comment_post *post, struct comme
 	                                N_("Please type your comment."));
 	err[COMMENT_NAME] = check_field(a, post->name, "Your name", COMMENT_MAX_NAME,
 	                                N_("Please enter your name."));
+	/* A Webmention has no email: its source page stands for its author. */
 	err[COMMENT_EMAIL] = check_field(a, post->email, "Your email address", COMMENT_MAX_EMAIL,
-	                                 N_("Please enter your email address. It will not be "
-	                                 "published."));
+	                                 post->is_webmention ? NULL
+	                                                     : N_("Please enter your email address. "
+	                                                          "It will not be published."));
 	err[COMMENT_URL] = check_field(a, post->url, "Your website", COMMENT_MAX_URL, NULL);
 	/* A name is shown as one run of text beside the comment: a line break,
 	** a control, a bidi override or an invisible character there would
@@ -868,7 +873,8 @@ int comment_check(struct arena *a, const struct comment_post *post, struct comme
 		    a, "Your name holds a character that cannot be shown in a name (U+%04X: a line "
 		       "break, a control character, or an invisible or text-direction mark). "
 		       "Please type your name without it.", (unsigned)cp);
-	if (!err[COMMENT_EMAIL] && !email_valid(post->email))
+	if (!err[COMMENT_EMAIL] && (*post->email || !post->is_webmention) &&
+	    !email_valid(post->email))
 		err[COMMENT_EMAIL] = N_("Please enter a valid email address, like name@example.com.");
 	out->url = post->url ? post->url : "";
 	if (!err[COMMENT_URL] && *out->url) {
@@ -929,6 +935,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	    .user_agent = post->user_agent,
 	    .user_id = post->user_id,
 	    .spam_score = -1,
+	    .kind = post->is_webmention ? "webmention" : "",
 	};
 	if (in.user_agent && strlen(in.user_agent) > 255)
 		in.user_agent = arena_strndup(a, in.user_agent, 255);
@@ -940,7 +947,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	/* Flood: refused submissions never count, only stored comments.  Many
 	** addresses of one network at once (a /24 or /64) are held too; both
 	** off when comment_flood_seconds is 0, and for staff. */
-	int window = post->user_id > 0 ? 0 : s->comment_flood_seconds;
+	int window = post->user_id > 0 || post->is_webmention ? 0 : s->comment_flood_seconds;
 	long long since = window > 0 ? comment_seconds_since_ip(db, in.ip) : -1;
 	if (since >= 0 && since < window) {
 		db_rollback(db);
@@ -975,6 +982,11 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		                           &score);
 		in.spam_score = score;
 		in.spam_reason = arena_strdup(a, reason);
+		/* A Webmention always waits for a person (unless it is spam). */
+		if (post->is_webmention && in.status == COMMENT_APPROVED) {
+			in.status = COMMENT_PENDING;
+			in.spam_reason = "a Webmention: held for a person to read";
+		}
 	}
 	/* A failed read may have rolled the transaction back: then none of the
 	** checks above holds, and nothing is written outside it. */

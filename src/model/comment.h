@@ -36,6 +36,7 @@ struct comment {
 	long long created_at;    /* seconds, UTC */
 	long long user_id;       /* staff who wrote it (a reply from the desk), else 0 */
 	int is_article_author;   /* written by the article's own author */
+	int is_webmention;       /* a Webmention (its kind), shown as a reaction */
 	const char *author_email; /* moderation reads only, else NULL */
 	const char *ip;           /* moderation reads only, else NULL */
 	const char *article_slug; /* moderation and feed reads only, else NULL */
@@ -64,6 +65,7 @@ struct comment_input {
 	double spam_score;       /* the filter's probability, -1 for none */
 	const char *spam_reason; /* from comment_decide(), shown in the inbox */
 	const char *ip_net;      /* comment_ip_net(ip) */
+	const char *kind;        /* "" a comment, "webmention" a mention (NULL: "") */
 };
 
 /* ---- posting: the rules every way in shares ---- */
@@ -84,6 +86,9 @@ struct comment_post {
 	int seconds_to_post;    /* since the form was served, -1 unknown (noted) */
 	long long user_id;      /* staff (a desk reply): approved at once, no flood
 	                        ** window; else 0 */
+	int is_webmention;      /* 1: a verified Webmention (email may be "", no
+	                        ** flood window, held even when the rules would
+	                        ** approve it; web/webmention.c) */
 };
 
 /* How a post ended.  The web layer maps it to a status code. */

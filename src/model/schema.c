@@ -759,6 +759,171 @@ static const char migration_28[] =
     "  last_ip TEXT NOT NULL DEFAULT ''"
     ");"
     "CREATE INDEX app_passwords_user ON app_passwords(user_id);";
+/* Webhooks (issue 16): the URLs administrators registered, each with the
+** events it wants (a comma-separated list of webhook.h's names) and the
+** secret its deliveries are signed with; and the durable queue of
+** deliveries.  A delivery row is written by the triggers below, inside the
+** transaction of the change that causes them (a change rolled back sends
+** nothing; a change committed cannot lose its delivery), with what the
+** payload says of the object as it was then and a random event id that
+** receivers use to drop a repeat (delivery is at least once); the sender
+** writes the JSON from these columns, the same bytes at every attempt.
+** claimed_at marks a delivery being sent; a claim a crash left behind is
+** released when the sender starts (webhook_release_claims()).  The
+** triggers use no JSON function: the schema is not trusted
+** (trusted_schema=OFF) and SQLite 3.40 counts those unsafe there. */
+static const char migration_29[] =
+    "CREATE TABLE webhooks("
+    "  id INTEGER PRIMARY KEY,"
+    "  url TEXT NOT NULL,"
+    "  events TEXT NOT NULL,"
+    "  secret TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL"
+    ");"
+    "CREATE TABLE webhook_deliveries("
+    "  id INTEGER PRIMARY KEY,"
+    "  hook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+    "  event TEXT NOT NULL,"
+    "  event_id TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL,"      /* article, comment, page */
+    "  object_id INTEGER NOT NULL,"
+    "  object_parent INTEGER,"          /* a comment's article */
+    "  object_slug TEXT NOT NULL DEFAULT '',"
+    "  object_title TEXT NOT NULL DEFAULT '',"  /* headline, title, commenter's name */
+    "  object_status TEXT NOT NULL DEFAULT '',"
+    "  object_time INTEGER,"            /* published_at, or a comment's created_at */
+    "  created_at INTEGER NOT NULL,"
+    "  next_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  claimed_at INTEGER,"
+    "  delivered_at INTEGER,"
+    "  gave_up_at INTEGER,"
+    "  status_code INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  last_at INTEGER"
+    ");"
+    "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(delivered_at, gave_up_at, next_at);"
+    "CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(hook_id, id);"
+    /* Every attempt's outcome, for the desk's log (a failure's status code
+    ** stays readable after a later attempt succeeds). */
+    "CREATE TABLE webhook_attempts("
+    "  id INTEGER PRIMARY KEY,"
+    "  delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  status_code INTEGER NOT NULL,"
+    "  error TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id);"
+    /* Scratch: a row written here becomes one queue row per hook that
+    ** wants the event, and is deleted by the same trigger. */
+    "CREATE TABLE webhook_events(name TEXT NOT NULL, type TEXT NOT NULL, id INTEGER NOT NULL,"
+    "  parent INTEGER, slug TEXT, title TEXT, status TEXT, at INTEGER);"
+    "CREATE TRIGGER webhook_events_ins AFTER INSERT ON webhook_events BEGIN"
+    "  INSERT INTO webhook_deliveries(hook_id, event, event_id, object_type, object_id,"
+    "    object_parent, object_slug, object_title, object_status, object_time, created_at,"
+    "    next_at)"
+    "  SELECT w.id, NEW.name, lower(hex(randomblob(16))), NEW.type, NEW.id, NEW.parent,"
+    "    COALESCE(NEW.slug, ''), COALESCE(NEW.title, ''), COALESCE(NEW.status, ''), NEW.at,"
+    "    CAST(strftime('%s','now') AS INTEGER), CAST(strftime('%s','now') AS INTEGER)"
+    "  FROM webhooks w WHERE instr(',' || w.events || ',', ',' || NEW.name || ',') > 0;"
+    "  DELETE FROM webhook_events WHERE rowid = NEW.rowid; END;"
+    "CREATE TRIGGER webhook_article_ins AFTER INSERT ON articles"
+    "  WHEN NEW.status = 'published' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('article.published', 'article', NEW.id, NULL,"
+    "    NEW.slug, NEW.headline, NEW.status, NEW.published_at); END;"
+    "CREATE TRIGGER webhook_article_upd AFTER UPDATE ON articles"
+    "  WHEN NEW.status = 'published' OR OLD.status = 'published' BEGIN"
+    "  INSERT INTO webhook_events SELECT"
+    "    CASE WHEN OLD.status <> 'published' THEN 'article.published'"
+    "         WHEN NEW.status <> 'published' THEN 'article.unpublished'"
+    "         ELSE 'article.updated' END, 'article', NEW.id, NULL,"
+    "    NEW.slug, NEW.headline, NEW.status, NEW.published_at"
+    "  WHERE OLD.status <> NEW.status OR OLD.headline IS NOT NEW.headline"
+    "    OR OLD.dek IS NOT NEW.dek OR OLD.body_src IS NOT NEW.body_src"
+    "    OR OLD.slug IS NOT NEW.slug OR OLD.section_id IS NOT NEW.section_id; END;"
+    "CREATE TRIGGER webhook_article_del AFTER DELETE ON articles"
+    "  WHEN OLD.status = 'published' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('article.unpublished', 'article', OLD.id, NULL,"
+    "    OLD.slug, OLD.headline, 'deleted', OLD.published_at); END;"
+    "CREATE TRIGGER webhook_comment_ins AFTER INSERT ON comments"
+    "  WHEN NEW.status = 'approved' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('comment.approved', 'comment', NEW.id,"
+    "    NEW.article_id, '', NEW.author_name, NEW.status, NEW.created_at); END;"
+    "CREATE TRIGGER webhook_comment_upd AFTER UPDATE OF status ON comments"
+    "  WHEN NEW.status = 'approved' AND OLD.status <> 'approved' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('comment.approved', 'comment', NEW.id,"
+    "    NEW.article_id, '', NEW.author_name, NEW.status, NEW.created_at); END;"
+    "CREATE TRIGGER webhook_page_ins AFTER INSERT ON pages"
+    "  WHEN NEW.status = 'published' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('page.changed', 'page', NEW.id, NULL,"
+    "    NEW.slug, NEW.title, NEW.status, NULL); END;"
+    "CREATE TRIGGER webhook_page_upd AFTER UPDATE ON pages"
+    "  WHEN (NEW.status = 'published' OR OLD.status = 'published') AND"
+    "    (OLD.status <> NEW.status OR OLD.title IS NOT NEW.title OR OLD.slug IS NOT NEW.slug"
+    "     OR OLD.body_src IS NOT NEW.body_src OR OLD.parent_id IS NOT NEW.parent_id) BEGIN"
+    "  INSERT INTO webhook_events VALUES ('page.changed', 'page', NEW.id, NULL,"
+    "    NEW.slug, NEW.title, NEW.status, NULL); END;"
+    /* Embeds (issue 16): the oEmbed answer for a URL alone on a line of a
+    ** body, fetched once at save (web/embed.c) and kept sanitised: the
+    ** iframe's address and size, the title and provider shown in the
+    ** still, or why the link stays a link (error). */
+    "CREATE TABLE embeds("
+    "  url TEXT PRIMARY KEY,"
+    "  provider TEXT NOT NULL DEFAULT '',"
+    "  title TEXT NOT NULL DEFAULT '',"
+    "  frame_src TEXT NOT NULL DEFAULT '',"
+    "  width INTEGER NOT NULL DEFAULT 0,"
+    "  height INTEGER NOT NULL DEFAULT 0,"
+    "  thumbnail_media_id INTEGER REFERENCES media(id) ON DELETE SET NULL,"
+    "  error TEXT NOT NULL DEFAULT '',"
+    "  fetched_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    /* Webmention (issue 16).  A mention received is queued (webmentions_in)
+    ** and verified later by the outbound thread (web/webmention.c); once
+    ** verified it becomes a comment of kind 'webmention' in the moderation
+    ** inbox.  An article published queues its mentions to send
+    ** (webmentions_out), in the transaction that publishes it, when it is
+    ** news: published within the last day (an import of old articles, or
+    ** the demo site, sends nothing). */
+    "ALTER TABLE comments ADD COLUMN kind TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE webmentions_in("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  received_at INTEGER NOT NULL,"
+    "  claimed_at INTEGER,"
+    "  done_at INTEGER,"
+    "  result TEXT NOT NULL DEFAULT '',"   /* accepted, refused, failed */
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL"
+    ");"
+    "CREATE INDEX webmentions_in_due ON webmentions_in(done_at, id);"
+    "CREATE TABLE webmentions_out("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  queued_at INTEGER NOT NULL,"
+    "  claimed_at INTEGER,"
+    "  done_at INTEGER,"
+    "  report TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX webmentions_out_due ON webmentions_out(done_at, id);"
+    "CREATE TRIGGER webmention_send_ins AFTER INSERT ON articles"
+    "  WHEN NEW.status = 'published'"
+    "    AND NEW.published_at >= CAST(strftime('%s','now') AS INTEGER) - 86400 BEGIN"
+    "  INSERT INTO webmentions_out(article_id, queued_at)"
+    "    VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER)); END;"
+    "CREATE TRIGGER webmention_send_upd AFTER UPDATE OF status ON articles"
+    "  WHEN NEW.status = 'published' AND OLD.status <> 'published'"
+    "    AND NEW.published_at >= CAST(strftime('%s','now') AS INTEGER) - 86400 BEGIN"
+    "  INSERT INTO webmentions_out(article_id, queued_at)"
+    "    VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER)); END;"
+    "CREATE TRIGGER webhook_page_del AFTER DELETE ON pages"
+    "  WHEN OLD.status = 'published' BEGIN"
+    "  INSERT INTO webhook_events VALUES ('page.changed', 'page', OLD.id, NULL,"
+    "    OLD.slug, OLD.title, 'deleted', NULL); END;";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
@@ -787,6 +952,7 @@ static const struct db_migration migrations[] = {
 	{25, migration_25},
 	{27, migration_27},
 	{28, migration_28},
+	{29, migration_29},
 	{30, migration_30},
 };
 

@@ -125,6 +125,38 @@ const struct setting_def settings_defs[] = {
 
 	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
 	 "Page cache size (MB)", "0 turns the cache off.", 1},
+	{"page_scripts", SETTING_SCRIPTS, "", 0, 0, NULL, AT(page_scripts), g_site,
+	 "Analytics or advertising scripts",
+	 "One https address of a script a line; empty by default. Warning: every public page "
+	 "loads these scripts and allows their sites in its security policy, so each of those "
+	 "sites can run its code on every page, see what readers read and type there, and "
+	 "change what they see. Public pages run no script while this is empty.", 0},
+	{"embed_providers", SETTING_LINES,
+	 "youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com; "
+	 "www.youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com; "
+	 "youtu.be https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com; "
+	 "vimeo.com https://vimeo.com/api/oembed.json player.vimeo.com; "
+	 "datawrapper.dwcdn.net https://api.datawrapper.de/v3/oembed datawrapper.dwcdn.net; "
+	 "public.flourish.studio https://app.flourish.studio/api/v1/oembed flo.uri.sh; "
+	 "soundcloud.com https://soundcloud.com/oembed w.soundcloud.com; "
+	 "mastodon.social https://mastodon.social/api/oembed; "
+	 "x.com https://publish.twitter.com/oembed platform.twitter.com; "
+	 "twitter.com https://publish.twitter.com/oembed platform.twitter.com",
+	 0, 0, NULL, AT(embed_providers), g_site, "Embed providers",
+	 "One provider a line (or separated by ;): the host of its links (*.example.com for "
+	 "any subdomain), its oEmbed endpoint, then the hosts its player may come from. A link alone on a line of "
+	 "an article, to one of these hosts, becomes an embed: readers see a still and load "
+	 "the player only if they choose to. A provider that answers with a script (X and "
+	 "Mastodon do) stays a link.", 0},
+	{"outbound_allow_private", SETTING_BOOL, "0", 0, 1, NULL, AT(outbound_allow_private),
+	 g_server, "Let webhooks reach private addresses",
+	 "Off, webhooks never connect to a loopback, private or link-local address "
+	 "(so a URL cannot reach into the newsroom's own network). Turn on only for "
+	 "a receiver on this machine or network.", 0},
+	{"webhook_retry_seconds", SETTING_INT, "30", 1, 3600, NULL, AT(webhook_retry_seconds),
+	 g_server, "First webhook retry after (seconds)",
+	 "A failed delivery is tried again after this, then after twice as long each "
+	 "time, for a day.", 0},
 };
 
 #undef AT
@@ -466,6 +498,32 @@ int settings_check(const struct setting_def *d, const char *value, char *err,
 		snprintf(err, errlen, "Write one link a line, at most 20, as Label | URL, the URL "
 		                      "starting https:// or http://, or / for a page of this site.");
 		return -1;
+	case SETTING_SCRIPTS:
+		for (const char *line = value; *line;) {
+			size_t ln = strcspn(line, "\r\n");
+			size_t host = ln > 8 && !strncasecmp(line, "https://", 8) ? 8 : 0;
+			size_t hn = host ? strcspn(line + host, "/?#\r\n") : 0;
+			int ok = host && hn && host + hn < ln && line[host + hn] == '/' &&
+			         host_port_ok(line + host, hn);
+			for (size_t i = 0; ok && i < ln; i++)
+				if ((unsigned char)line[i] <= ' ' || strchr("\"'<>\\`", line[i]) ||
+				    (unsigned char)line[i] >= 0x7f)
+					ok = 0;
+			if (ln && !ok) {
+				snprintf(err, errlen, "Each line must be the https address of a script, "
+				                      "like https://stats.example.com/script.js.");
+				return -1;
+			}
+			line += ln;
+			while (*line == '\r' || *line == '\n')
+				line++;
+		}
+		if (len > SETTING_TEXT_MAX) {
+			snprintf(err, errlen, "This is too long: at most %d characters.",
+			         SETTING_TEXT_MAX);
+			return -1;
+		}
+		return 0;
 	case SETTING_TEXT:
 	case SETTING_LINES: {
 		/* The sentences are text_check_message()'s, for "This". */

@@ -50,6 +50,10 @@ struct settings {
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
+	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
+	int webhook_retry_seconds; /* first retry delay; doubles each failure */
+	char *page_scripts;       /* https script URLs, one a line: public pages load them */
+	char *embed_providers;    /* "HOST-PATTERN ENDPOINT [FRAME-HOST...]" a line (web/embed.c) */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
 	int feed_full_text;       /* 1: feeds carry whole articles; 0: excerpts */
 	char *language;           /* "en-US", "en-GB", "de", "es", "ar": the site's language and the copy desk's dictionary */
@@ -79,6 +83,7 @@ enum setting_kind {
 	SETTING_COLOR,    /* "#rrggbb", six hex digits */
 	SETTING_IMAGE,    /* "" or a media name: 64 lowercase hex digits, '.', jpg|png|webp */
 	SETTING_LINKS,    /* lines "Label | URL": URL http(s)://... or a path "/..." */
+	SETTING_SCRIPTS,  /* lines, each https://host[:port]/path of a script; a textarea */
 };
 
 /* One row of the table. */
@@ -98,7 +103,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 34
+#define SETTINGS_N 38
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -47,6 +47,10 @@ static const struct {
 	                         "refused from now on."},
 	{"settings", "Settings saved."},
 	{"front", "The front page is saved."},
+	{"embed-refused", "Saved. Some links alone on a line stay links: see why under the "
+	                  "editor's heading."},
+	{"webhook_added", "The webhook is added. Give its secret to the receiver."},
+	{"webhook_deleted", "The webhook is deleted, with its deliveries."},
 	{"user", "Account saved."},
 	{"suspended", "The account is suspended: its sessions have ended, and it cannot sign in."},
 	{"unsuspended", "The account is active again: it can sign in with its password."},

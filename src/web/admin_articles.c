@@ -13,6 +13,7 @@
 ** trust is decided by article_body_role(), for the preview as for saving.
 */
 #include "web/admin.h"
+#include "web/embed.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/diff.h"
@@ -364,6 +365,18 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 		fs = copydesk_stored(p->db, a, d->id, &nf);
 	admin_findings_context(p, f, fs, nf, d->headline, d->dek, d->body, d->checked);
 	tv_set(a, ctx, "form", f);
+	/* Links that stay links, and why (embed.h). */
+	struct buf why = BUF_INIT;
+	embed_notes(p, d->body, &why);
+	struct tv *notes = tv_list(a);
+	for (char *save = NULL, *line = strtok_r(why.len ? why.data : (char[]){0}, "\n", &save);
+	     line; line = strtok_r(NULL, "\n", &save)) {
+		struct tv *it = tv_map(a);
+		tv_set_str(a, it, "text", arena_strdup(a, line));
+		tv_push(a, notes, it);
+	}
+	tv_set(a, ctx, "embed_notes", notes);
+	buf_free(&why);
 	admin_render(p, status, "admin_editor", ctx);
 }
 
@@ -770,7 +783,14 @@ void admin_article_save(struct page *p)
 		autosave_delete(p->db, id, p->user->id);
 	/* The copy desk checks what was saved (findings warn, never block). */
 	copydesk_recheck(p->db, &p->app->settings, id, now);
-	const char *notice = slug_tidied ? "slug-tidied"
+	/* Links alone on a line become embeds when their provider answers
+	** with a player we accept; the editor is told of the others. */
+	struct buf embed_why = BUF_INIT;
+	embed_refresh(p, d.body, &embed_why);
+	int embeds_refused = embed_why.len > 0;
+	buf_free(&embed_why);
+	const char *notice = embeds_refused ? "embed-refused"
+	                   : slug_tidied ? "slug-tidied"
 	                   : d.status == ARTICLE_PUBLISHED ? "published"
 	                   : d.status == ARTICLE_SCHEDULED ? "scheduled"
 	                   : d.status == ARTICLE_PENDING ? "submitted" : "saved";

@@ -107,6 +107,7 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	tv_set_bool(a, r, "is_trash", c->status == COMMENT_TRASH);
 	tv_set_bool(a, r, "is_staff", c->user_id != 0);
 	tv_set_bool(a, r, "may_delete", c->status == COMMENT_SPAM || c->status == COMMENT_TRASH);
+	tv_set_bool(a, r, "is_mention", c->is_webmention);
 	tv_set_str(a, r, "reason", c->spam_reason ? c->spam_reason : "");
 	if (c->parent_id) {
 		/* The comment it answers: who, a line of what, and its page here

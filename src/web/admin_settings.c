@@ -37,7 +37,8 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	tv_set_str(a, f, "help", d->help);
 	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
-	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_LINKS;
+	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_LINKS ||
+	               d->kind == SETTING_SCRIPTS;
 	int is_color = d->kind == SETTING_COLOR;
 	int is_image = d->kind == SETTING_IMAGE;
 	int is_int = d->kind == SETTING_INT;

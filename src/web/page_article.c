@@ -7,6 +7,7 @@
 ** marked as awaiting moderation; that makes the page private to them.
 */
 #include "web/web.h"
+#include "web/embed.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/escape.h"
@@ -196,6 +197,7 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		tv_set_bool(a, it, "is_held", c->status != COMMENT_APPROVED);
 		tv_set_bool(a, it, "is_staff", c->user_id != 0 && !c->is_article_author);
 		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
+		tv_set_bool(a, it, "is_mention", c->is_webmention);
 		tv_set_int(a, it, "depth", nd->depth);
 		if (nd->depth < MAX_DEPTH && page_article_comments_open(p, art) &&
 		    c->status == COMMENT_APPROVED)
@@ -421,6 +423,14 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	struct arena *a = p->a;
 	const char *base = site_base(p);
 	const char *canonical = arena_printf(a, "%s%s", base, path);
+	/* oEmbed discovery (page_oembed.c), in JSON and XML. */
+	struct buf oe = BUF_INIT;
+	buf_printf(&oe, "%s/wp-json/oembed/1.0/embed?url=", base);
+	esc_url_part(&oe, canonical, strlen(canonical));
+	tv_set_str(a, ctx, "oembed_json", arena_strdup(a, buf_cstr(&oe)));
+	buf_puts(&oe, "&format=xml");
+	tv_set_str(a, ctx, "oembed_xml", arena_strdup(a, buf_cstr(&oe)));
+	buf_free(&oe);
 	const char *published = text_date_iso(a, (time_t)art->published_at);
 	/* dateModified: the last material change (article_modified_at()). */
 	const char *modified = text_date_iso(a, (time_t)(notes->modified_at > art->published_at
@@ -562,7 +572,8 @@ void page_article_render(struct page *p, const struct article *stored,
 	size_t n_by;
 	struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
 	byline_context(p, av, by, n_by);
-	tv_set(a, av, "body_html", tv_html(a, art->body_html, strlen(art->body_html)));
+	const char *body = embed_body(p, art->body_html);
+	tv_set(a, av, "body_html", tv_html(a, body, strlen(body)));
 	/* The photo at the top: above the fold, so not lazy; as wide as the
 	** article column (style.css: 720px at most). */
 	struct tv *img = site_image(p, art->featured_media_id, art->featured_alt,

@@ -26,6 +26,8 @@
 #include "web/api.h"
 #include "web/forms.h"
 #include "web/pagecache.h"
+#include "web/webmention.h"
+#include "web/embed.h"
 #include "db/db.h"
 
 #include <ctype.h>
@@ -66,6 +68,12 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* Embeds' players, loaded when a reader asks (web/embed.h). */
+	{"GET",  "/embed/{slug}/",            page_embed,        0, 0, NULL},
+	/* oEmbed provider (page_oembed.c). */
+	{"GET",  "/wp-json/oembed/1.0/embed", page_oembed,       0, 0, NULL},
+	/* Webmention (web/webmention.h): anyone may send one, from anywhere. */
+	{"POST", "/webmention",               webmention_receive, 0, 8 * KB, NULL},
 	{"GET",  "/author/{slug}/",           page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/author/{slug}/page/{n}/",  page_author_show,  PAGE_CACHED, 0, NULL},
 	{"GET",  "/robots.txt",               page_robots,       0, 0, NULL},
@@ -219,6 +227,9 @@ static const struct route routes[] = {
 	{"GET",  "/admin/tools/import/",      admin_tools_import_show, ADM, 0, NULL},
 	{"POST", "/admin/tools/import/",      admin_tools_import,      ADM | CSRF, BODY_IMPORT, NULL},
 	{"GET",  "/admin/tools/export.xml",   admin_tools_export,      ADM, 0, NULL},
+	{"GET",  "/admin/tools/webhooks/",    admin_webhooks_show,     ADM, 0, NULL},
+	{"POST", "/admin/tools/webhooks/",    admin_webhooks_add,      ADM | CSRF, 16 * KB, NULL},
+	{"POST", "/admin/tools/webhooks/{id}/delete", admin_webhooks_delete, ADM | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
 	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
 	/* The picker: GET for links and media-picker.js; POST carries the
@@ -591,8 +602,54 @@ static void security_headers(struct app *app, struct http_req *req, struct http_
 {
 	pthread_rwlock_rdlock(&app->settings_lock);
 	int https = app->settings.https;
+	/* The newsroom's chosen scripts (page_scripts): their origins may run
+	** code, connect and show images; none when the setting is empty.  The
+	** desk's pages set their own policy (admin_render()). */
+	const char *scripts = app->settings.page_scripts;
+	char *csp = NULL;
+	if (scripts && *scripts) {
+		struct buf o = BUF_INIT;
+		for (const char *line = scripts; *line;) {
+			size_t n = strcspn(line, "\r\n");
+			size_t end = n > 8 ? 8 + strcspn(line + 8, "/\r\n") : n;
+			if (end > 8 && end <= n) {
+				buf_putc(&o, ' ');
+				buf_put(&o, line, end);
+			}
+			line += n;
+			while (*line == '\r' || *line == '\n')
+				line++;
+		}
+		const char *origins = buf_cstr(&o);
+		csp = arena_printf(req->a,
+		                   "default-src 'self'; script-src%s; connect-src 'self'%s; "
+		                   "style-src 'self'; img-src 'self' data:%s; object-src 'none'; "
+		                   "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		                   origins, origins, origins);
+		buf_free(&o);
+	}
 	pthread_rwlock_unlock(&app->settings_lock);
 	http_security_headers(resp, https || !strcmp(req->scheme, "https"));
+	if (csp)
+		http_resp_header(resp, "Content-Security-Policy", csp);
+}
+
+/* Headers naming the site's endpoints, on the pages that have them (kept
+** out of the page cache's entry, so a hit gets them too): the Webmention
+** endpoint on article pages. */
+static void discovery_headers(struct app *app, struct http_req *req, const struct route *r,
+                              struct http_resp *resp)
+{
+	if (r->handler != page_article_show)
+		return;
+	pthread_rwlock_rdlock(&app->settings_lock);
+	const char *base = *app->settings.base_url ? app->settings.base_url : app->listen_origin;
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	char *v = arena_printf(req->a, "<%.*s/webmention>; rel=\"webmention\"", (int)n, base);
+	pthread_rwlock_unlock(&app->settings_lock);
+	http_resp_header(resp, "Link", v);
 }
 
 /* 1 if an absolute-form request names one of the site's own origins. */
@@ -624,6 +681,7 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 		return 0;
 	keep_page_query(req, r);
 	security_headers(app, req, resp);
+	discovery_headers(app, req, r, resp);
 	return pagecache_peek(app->cache, req, cache_key(req), resp);
 }
 
@@ -643,8 +701,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 
 	int known;
 	const struct route *r = find(req, req->path, &known);
-	if (r && (r->needs & PAGE_CACHED) && (!strcmp(req->method, "GET") || req->is_head))
+	if (r && (r->needs & PAGE_CACHED) && (!strcmp(req->method, "GET") || req->is_head)) {
 		keep_page_query(req, r);
+		discovery_headers(app, req, r, resp);
+	}
 	if (!r && !known) {
 		/* The canonical form ends in '/': answer a missing one with 301. */
 		size_t len = strlen(req->path);

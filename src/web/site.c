@@ -654,6 +654,22 @@ struct tv *site_context(struct page *p, const char *title)
 	** article page's Open Graph and JSON-LD). */
 	const char *base = site_base(p);
 	tv_set_str(a, ctx, "canonical", arena_printf(a, "%s%s", base, p->req->path));
+	tv_set_str(a, ctx, "webmention_url", arena_printf(a, "%s/webmention", base));
+	/* The newsroom's analytics or advertising scripts (route.c allows their
+	** origins in the page's policy); none by default. */
+	struct tv *scripts = tv_list(a);
+	for (const char *line = s->page_scripts ? s->page_scripts : ""; *line;) {
+		size_t ln = strcspn(line, "\r\n");
+		if (ln) {
+			struct tv *sc = tv_map(a);
+			tv_set_str(a, sc, "src", arena_strndup(a, line, ln));
+			tv_push(a, scripts, sc);
+		}
+		line += ln;
+		while (*line == '\r' || *line == '\n')
+			line++;
+	}
+	tv_set(a, ctx, "page_scripts", scripts);
 	tv_set_str(a, ctx, "description", *s->tagline ? s->tagline : s->site_title);
 	struct tv *og = tv_map(a);
 	tv_set_str(a, og, "type", "website");

@@ -514,6 +514,15 @@ void admin_tools_export(struct page *p);
 /* Waits for an import started in the desk to end (serve, before closing
 ** the database: its progress is committed in batches, and it says so). */
 void admin_tools_wait(void);
+/* page_oembed.c: the oEmbed provider (/wp-json/oembed/1.0/embed). */
+void page_oembed(struct page *p);
+/* The id of the published article whose address (under site_base()) is
+** url, or 0.  Caller holds app->settings_lock (every handler does). */
+long long page_oembed_article(struct page *p, const char *url);
+/* admin_webhooks.c: Tools > Webhooks (administrators). */
+void admin_webhooks_show(struct page *p);
+void admin_webhooks_add(struct page *p);
+void admin_webhooks_delete(struct page *p);
 void admin_users_list(struct page *p);
 void admin_users_add(struct page *p);
 void admin_user_update(struct page *p);

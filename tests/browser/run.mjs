@@ -32,6 +32,7 @@ await import('./test_accounts.mjs');
 await import('./test_published.mjs');
 await import('./test_front.mjs');
 await import('./test_i18n.mjs');
+await import('./test_embeds.mjs');
 await import('./test_html.mjs');
 
 try {

@@ -127,6 +127,10 @@ TABLE = [
     ("GET", "/admin/menus/", ADMIN),
     ("POST", "/admin/menus/", ADMIN),
     ("POST", "/admin/dictionary/", EDITOR),
+    # Issue 16: webhooks ({wid}: one made for the request to delete).
+    ("GET", "/admin/tools/webhooks/", ADMIN),
+    ("POST", "/admin/tools/webhooks/", ADMIN),
+    ("POST", "/admin/tools/webhooks/{wid}/delete", ADMIN),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
@@ -349,6 +353,7 @@ def snapshot(s):
         "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
                  " FROM front_picks",
         "icons": "SELECT count(*) FROM site_icons",
+        "webhooks": "SELECT group_concat(id || url || events, '|') FROM webhooks",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -1719,6 +1724,8 @@ def matrix(s, people, arts):
                            ("url", "https://example.org/%d" % n[0]), ("label", "L%d" % n[0])]
         if path == "/admin/dictionary/":
             return base + [("word", "matrixword%s" % "abcdefghij"[n[0] % 10]), ("article", "")]
+        if path == "/admin/tools/webhooks/":
+            return base + [("url", "https://example.org/hook/%d" % n[0]), ("event_0", "1")]
         return base
 
     expect_ok = {
@@ -1755,6 +1762,8 @@ def matrix(s, people, arts):
         ("POST", "/admin/media/{mxid}/delete"): 303, ("POST", "/admin/media/pick"): 200,
         ("POST", "/admin/dictionary/"): 303,
         ("POST", "/admin/front/"): 303, ("POST", "/admin/settings/identity"): 422,
+        ("POST", "/admin/tools/webhooks/"): 303,
+        ("POST", "/admin/tools/webhooks/{wid}/delete"): 303,
     }
     pid = new_page(s, "matrix")
     s.sql("INSERT INTO page_revisions(page_id, created_at, title, slug, body_src, status)"
@@ -1781,6 +1790,10 @@ def matrix(s, people, arts):
             s.sql("INSERT INTO users(email, display_name, slug, role, created_at)"
                   " VALUES (?, ?, ?, 'author', 0)", slug + "@example.com", slug, slug)
             return s.sql("SELECT id FROM users WHERE slug=?", slug)[0][0]
+        if kind == "wid":
+            s.sql("INSERT INTO webhooks(url, events, secret, created_at)"
+                  " VALUES (?, 'page.changed', 'x', 1)", "https://example.org/" + slug)
+            return s.sql("SELECT max(id) FROM webhooks")[0][0]
         s.sql("INSERT INTO sections(name, slug) VALUES (?, ?)", slug, slug)
         return s.sql("SELECT id FROM sections WHERE slug=?", slug)[0][0]
 
@@ -1801,6 +1814,7 @@ def matrix(s, people, arts):
             tpg = new_page(s, "trash-%d" % made[0]) if "{tpg}" in pattern else 0
             made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
                         for k in ("tid", "rid", "pub", "xid", "dsec", "duid")}
+                        for k in ("tid", "rid", "pub", "xid", "dsec", "wid")}
             mxid = own_image() if "{mxid}" in pattern else 0
             path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
                                   tpg=tpg, prev=prev,
@@ -1865,6 +1879,9 @@ def csrf(s, people, arts):
     tag = s.sql("SELECT id FROM tags WHERE slug='csrf-tag'")[0][0]
     upload(s, admin, png(2, 2, noise=True), "csrf-target.png", "image/png")
     media = s.sql("SELECT id FROM media WHERE original_name='csrf-target.png'")[0][0]
+    s.sql("INSERT INTO webhooks(url, events, secret, created_at)"
+          " VALUES ('https://example.org/csrf', 'page.changed', 'x', 1)")
+    hook = s.sql("SELECT max(id) FROM webhooks")[0][0]
     posts = [
         ("/admin/articles/new", lambda: edit_form(admin, headline="Forged new", body="forged")),
         ("/admin/articles/%d/" % aid, lambda: edit_form(admin, headline="Forged edit",
@@ -1932,6 +1949,10 @@ def csrf(s, people, arts):
         ("/admin/front/", lambda: [("csrf", admin.csrf), ("action", "lead"),
                                    ("article_id", str(published_id(s)))]),
         ("/admin/settings/identity", lambda: [("csrf", admin.csrf)]),
+        ("/admin/tools/webhooks/", lambda: [("csrf", admin.csrf),
+                                            ("url", "https://evil.example/hook"),
+                                            ("event_0", "1")]),
+        ("/admin/tools/webhooks/%d/delete" % hook, lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

@@ -1,0 +1,58 @@
+/*
+** webmention.h: the Webmention queues (W3C Webmention, issue 16).
+**
+** Received: the endpoint (web/webmention.c) checks the request and queues
+** it here, answering 202; the outbound thread claims queued mentions,
+** verifies each (the source is fetched and must link to the target) and
+** records the result; a verified mention becomes a comment of kind
+** "webmention" (comment_submit(), so the spam rules apply) in the
+** moderation inbox.  To send: publishing an article queues a row
+** (a trigger, in the publishing transaction); the thread sends a mention to
+** every page the article links to that names an endpoint, and records a
+** report line per link.
+*/
+#ifndef BYLINE_MODEL_WEBMENTION_H
+#define BYLINE_MODEL_WEBMENTION_H
+
+#include <stddef.h>
+
+struct db;
+struct arena;
+
+#define WEBMENTION_URL_MAX 2000       /* bytes, source or target */
+#define WEBMENTION_QUEUE_MAX 1000     /* received and not yet verified */
+
+struct webmention_in {
+	long long id;            /* webmentions_in.id */
+	const char *source;      /* the page that mentions us */
+	const char *target;      /* our article's URL, as sent */
+	long long article_id;    /* the article it names */
+	const char *ip;          /* who sent it */
+};
+
+/* Queues a received mention of article_id.  Returns the id; 0 if the queue
+** already holds WEBMENTION_QUEUE_MAX unverified mentions (try later); -1 on
+** a database error. */
+long long webmention_queue(struct db *db, const char *source, const char *target,
+                           long long article_id, const char *ip);
+
+/* Claims up to `limit` unverified mentions.  Allocated in a. */
+struct webmention_in *webmention_claim(struct db *db, struct arena *a, int limit, size_t *n);
+
+/* Records the result: "accepted" (with its comment), "refused" or
+** "failed", and why.  0 or -1. */
+int webmention_done(struct db *db, long long id, const char *result, const char *reason,
+                    long long comment_id);
+
+/* Claims up to `limit` published articles whose mentions wait to be sent:
+** their ids in ids (room for limit).  Returns how many. */
+size_t webmention_claim_sends(struct db *db, long long *row_ids, long long *article_ids,
+                              size_t limit);
+
+/* Records that a send row is done, with its report.  0 or -1. */
+int webmention_sent(struct db *db, long long row_id, const char *report);
+
+/* Ends every claim of both queues (the thread starting).  0 or -1. */
+int webmention_release_claims(struct db *db);
+
+#endif

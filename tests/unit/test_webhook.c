@@ -1,0 +1,227 @@
+/*
+** test_webhook.c: unit tests for src/model/webhook.c and the parts of
+** src/web/outbound.c and src/web/webhooker.c that need no network.
+**
+** Over a fresh database (model_open): webhook_add's checks (scheme, host,
+** spaces, events); the triggers queue one delivery per hook that wants the
+** event and none for others; claiming marks rows so a second claim gets
+** nothing, and webhook_release_claims makes them due again; the backoff
+** doubles from webhook_retry_seconds and gives up after a day; the payload
+** is valid-looking JSON with the text escaped; the private-address check
+** (v4, v6, mapped); the signature against a value computed by hand with
+** libsodium; Webmention's URL resolution, link finding (entities, case,
+** no link inside a script) and endpoint discovery (Link header, <link>).
+*/
+#include "core/arena.h"
+#include "db/db.h"
+#include "model/schema.h"
+#include "model/webhook.h"
+#include "web/outbound.h"
+#include "web/webhooker.h"
+#include "web/webmention.h"
+#include "core/buf.h"
+#include "test.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[64];
+static char db_path[128];
+
+static long long scalar(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long v = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return v;
+}
+
+static void test_add(struct db *db)
+{
+	char secret[WEBHOOK_SECRET_LEN + 1], err[300];
+	CHECK(webhook_add(db, "ftp://example.org/", "page.changed", 0, secret, err, sizeof err) < 0);
+	CHECK(webhook_add(db, "javascript:alert(1)", "page.changed", 0, secret, err, sizeof err) < 0);
+	CHECK(webhook_add(db, "https://exa mple.org/", "page.changed", 0, secret, err, sizeof err) < 0);
+	CHECK(webhook_add(db, "https://example.org/", "", 0, secret, err, sizeof err) < 0);
+	CHECK(strstr(err, "at least one event") != NULL);
+	CHECK(webhook_add(db, "https://example.org/", "page.changed,nope", 0, secret, err,
+	                  sizeof err) < 0);
+	long long id = webhook_add(db, "https://example.org/a", "article.published,page.changed", 0,
+	                           secret, err, sizeof err);
+	CHECK(id > 0);
+	CHECK(strlen(secret) == WEBHOOK_SECRET_LEN);
+	long long id2 = webhook_add(db, "http://example.org/b", "comment.approved", 0, secret, err,
+	                            sizeof err);
+	CHECK(id2 > 0);
+}
+
+static void test_queue(struct db *db)
+{
+	struct arena *a = arena_new();
+	db_exec(db, "INSERT INTO users(email, display_name, slug, role, created_at)"
+	            " VALUES ('w@example.org', 'W', 'w', 'administrator', 1)");
+	db_exec(db, "INSERT INTO articles(slug, headline, status, published_at, created_at,"
+	            " updated_at, author_id) VALUES ('q', 'He said \"hi\"\\ ok', 'published', 5, 1, 1,"
+	            " (SELECT id FROM users WHERE slug = 'w'))");
+	CHECK(scalar(db, "SELECT count(*) FROM webhook_deliveries") == 1);
+	CHECK(scalar(db, "SELECT count(*) FROM webhook_events") == 0);
+	/* a draft page: nothing; a published page: the first hook only */
+	db_exec(db, "INSERT INTO pages(slug, title, created_at, updated_at) VALUES ('d', 'D', 1, 1)");
+	db_exec(db, "INSERT INTO pages(slug, title, status, created_at, updated_at)"
+	            " VALUES ('p', 'P', 'published', 1, 1)");
+	CHECK(scalar(db, "SELECT count(*) FROM webhook_deliveries") == 2);
+	long long now = (long long)time(NULL);
+	size_t n;
+	struct webhook_delivery *d = webhook_claim(db, a, now, 10, &n);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK(strstr(d[0].payload, "\"event\":\"article.published\"") != NULL);
+		CHECK(strstr(d[0].payload, "\"headline\":\"He said \\\"hi\\\"\\\\ ok\"") != NULL);
+		CHECK(strstr(d[0].payload, "\"published_at\":5}}") != NULL);
+		CHECK(strstr(d[1].payload, "\"type\":\"page\"") != NULL);
+	}
+	size_t n2;
+	webhook_claim(db, a, now, 10, &n2);
+	CHECK(n2 == 0); /* claimed: not due twice */
+	CHECK(webhook_release_claims(db) == 2);
+	struct webhook_delivery *again = webhook_claim(db, a, now, 10, &n2);
+	CHECK(n2 == 2);
+	if (n == 2 && n2 == 2)
+		CHECK_STR(again[0].payload, d[0].payload); /* the same bytes at every attempt */
+	/* backoff: 10 s, 20 s, 40 s ... then given up a day after the event */
+	long long id = d[0].id;
+	CHECK(webhook_failed(db, id, 500, "boom", now, 10) == 0);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT next_at FROM webhook_deliveries WHERE id = %lld", id);
+	CHECK(scalar(db, sql) == now + 10);
+	CHECK(webhook_failed(db, id, 0, "timeout", now, 10) == 0);
+	CHECK(scalar(db, sql) == now + 20);
+	/* (db_prepare caches statements by their text's address: one buffer
+	** per query) */
+	char sql2[200], sql3[200];
+	snprintf(sql2, sizeof sql2,
+	         "SELECT count(*) FROM webhook_attempts WHERE delivery_id = %lld", id);
+	CHECK(scalar(db, sql2) == 2);
+	snprintf(sql3, sizeof sql3, "UPDATE webhook_deliveries SET created_at = %lld WHERE id = %lld",
+	         now - WEBHOOK_GIVE_UP_SECONDS, id);
+	db_exec(db, sql3);
+	CHECK(webhook_failed(db, id, 503, "down", now, 10) == 1);
+	webhook_release_claims(db);
+	struct webhook_delivery *left = webhook_claim(db, a, now + 100000, 10, &n2);
+	CHECK(n2 == 1 && left[0].id != id); /* given up: never due again */
+	CHECK(webhook_delivered(db, left[0].id, 200, now) == 0);
+	webhook_claim(db, a, now + 100000, 10, &n2);
+	CHECK(n2 == 0);
+	size_t nt;
+	struct webhook_attempt *t = webhook_attempts(db, a, 10, &nt);
+	CHECK(nt == 4 && t[0].status_code == 200 && t[1].status_code == 503 && t[1].number == 3);
+	arena_free(a);
+}
+
+static void test_private(void)
+{
+	static const char *const bad[] = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+	                                  "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+	                                  "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+	                                  "::ffff:10.0.0.1", "224.0.0.1", "not an address"};
+	static const char *const good[] = {"93.184.216.34", "172.32.0.1", "8.8.8.8",
+	                                   "2606:2800:220:1:248:1893:25c8:1946", "::ffff:8.8.8.8"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		CHECK(outbound_addr_is_private(bad[i]));
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		CHECK(!outbound_addr_is_private(good[i]));
+}
+
+static void test_signature(void)
+{
+	const char *secret = "abc123";
+	const char *body = "{\"id\":\"x\"}";
+	char got[160];
+	webhooker_signature(secret, 1700000000, body, strlen(body), got, sizeof got);
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	const char *msg = "1700000000.{\"id\":\"x\"}";
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
+	crypto_auth_hmacsha256_final(&st, mac);
+	char hex[65], want[160];
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	snprintf(want, sizeof want, "t=1700000000,v1=%s", hex);
+	CHECK_STR(got, want);
+}
+
+static void resolve(const char *base, const char *ref, const char *want)
+{
+	struct buf b = BUF_INIT;
+	webmention_resolve(base, ref, &b);
+	CHECK_STR(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void test_webmention_html(void)
+{
+	const char *page = "http://a.example/dir/page?x=1";
+	resolve(page, "https://b.example/wm", "https://b.example/wm");
+	resolve(page, "//c.example/wm", "http://c.example/wm");
+	resolve(page, "/wm", "http://a.example/wm");
+	resolve(page, "wm", "http://a.example/dir/wm");
+	resolve(page, "./wm", "http://a.example/dir/wm");
+	resolve(page, "?q=2", "http://a.example/dir/page?q=2");
+	resolve(page, "", "http://a.example/dir/page?x=1");
+	resolve("http://a.example", "wm", "http://a.example/wm");
+	CHECK(webmention_links_to("<p><a class=x href='https://t.example/a?b=1&amp;c=2'>x</a>",
+	                          "https://t.example/a?b=1&c=2"));
+	CHECK(webmention_links_to("<A HREF=https://t.example/a/>x</A>", "https://t.example/a"));
+	CHECK(!webmention_links_to("<p>https://t.example/a</p>", "https://t.example/a"));
+	CHECK(!webmention_links_to("<script>x='<a href=\"https://t.example/a\">'</script>",
+	                           "https://t.example/a"));
+	CHECK(!webmention_links_to("<a href=\"https://t.example/ab\">", "https://t.example/a"));
+	struct buf e = BUF_INIT;
+	CHECK(webmention_endpoint(page, "HTTP/1.1 200 OK\r\nLink: <https://x.example/>; rel=\"me\", "
+	                          "</wm>; rel=\"webmention\"\r\n\r\n", "", &e) == 0);
+	CHECK_STR(buf_cstr(&e), "http://a.example/wm");
+	buf_reset(&e);
+	CHECK(webmention_endpoint(page, "", "<a href=/no>x</a><link href=\"/wm2\" rel=\"webmention\">",
+	                          &e) == 0);
+	CHECK_STR(buf_cstr(&e), "http://a.example/wm2");
+	buf_reset(&e);
+	CHECK(webmention_endpoint(page, "Link: <https://x.example/>; rel=me\r\n", "<p>none</p>",
+	                          &e) == -1);
+	buf_free(&e);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof dir, "/tmp/byline-hook-XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(db_path, sizeof db_path, "%s/site.db", dir);
+	char err[256];
+	struct db *db = model_open(db_path, err, sizeof err);
+	CHECK(db != NULL);
+	if (!db) {
+		fprintf(stderr, "%s\n", err);
+		return test_done();
+	}
+	test_add(db);
+	test_queue(db);
+	test_private();
+	test_signature();
+	test_webmention_html();
+	db_close(db);
+	char path[200];
+	static const char *const files[] = {"site.db", "site.db-wal", "site.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	return test_done();
+}
