@@ -56,7 +56,7 @@ async function structure(page) {
   if (!s.banner) problems.push('no banner (body > header)');
   if (!s.nav) problems.push('no navigation landmark');
   if (s.h1 !== 1) problems.push(`${s.h1} visible h1`);
-  if (s.lang !== 'en') problems.push(`html lang="${s.lang}"`);
+  if (!/^en(-[A-Z]{2})?$/.test(s.lang)) problems.push(`html lang="${s.lang}"`);
   if (!s.title) problems.push('no title');
   if (s.skip !== '#main') problems.push('no skip link to #main');
   if (s.firstFocusable !== 'skip-link') problems.push(`the first focusable element is ${s.firstFocusable}, not the skip link`);
