@@ -1813,8 +1813,7 @@ def matrix(s, people, arts):
             did = new_page(s, "delete-%d" % made[0], trashed=True) if "{did}" in pattern else 0
             tpg = new_page(s, "trash-%d" % made[0]) if "{tpg}" in pattern else 0
             made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
-                        for k in ("tid", "rid", "pub", "xid", "dsec", "duid")}
-                        for k in ("tid", "rid", "pub", "xid", "dsec", "wid")}
+                        for k in ("tid", "rid", "pub", "xid", "dsec", "duid", "wid")}
             mxid = own_image() if "{mxid}" in pattern else 0
             path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
                                   tpg=tpg, prev=prev,
