@@ -102,6 +102,9 @@ TABLE = [
     # ({duid}: one made for the request to delete).
     ("POST", "/admin/profile/password", CONTRIB),
     ("POST", "/admin/profile/sessions", CONTRIB),
+    # Application passwords (the REST API): {apid} one of the requester's own.
+    ("POST", "/admin/profile/app-passwords", CONTRIB),
+    ("POST", "/admin/profile/app-passwords/{apid}/revoke", CONTRIB),
     ("GET", "/admin/users/{uid}/delete", ADMIN),
     ("POST", "/admin/users/{duid}/delete", ADMIN),
     ("GET", "/admin/tools/", ADMIN),
@@ -345,6 +348,8 @@ def snapshot(s):
         "sections": "SELECT group_concat(id || name || slug || COALESCE(parent_id, '-')"
                     " || position || description, '|') FROM sections",
         "tags": "SELECT group_concat(id || name || slug, '|') FROM tags",
+        "app_passwords": "SELECT group_concat(id || ':' || user_id || name, '|')"
+                         " FROM app_passwords",
         "menus": "SELECT group_concat(id || menu || position || depth || label, '|')"
                  " FROM menu_items",
         "autosaves": "SELECT group_concat(COALESCE(article_id, 0) || ':' || user_id || ':' ||"
@@ -1523,7 +1528,8 @@ def moderation_rights(s, people, arts):
     r = get(s, "/admin/settings")
     check(r.status == 303, "signed out: still sent to sign in", r.status)
     r = get(s, "/admin/", who=author)
-    check("Comments awaiting moderation: %d" % own_pending_now(s, author) in r.text,
+    n_own = own_pending_now(s, author)
+    check("%d comment%s awaiting moderation" % (n_own, "" if n_own == 1 else "s") in r.text,
           "the author's dashboard counts the held comments on their own articles")
     articles_list_rights(s, people, arts)
 
@@ -1705,6 +1711,8 @@ def matrix(s, people, arts):
             return base + [("current", w.pw), ("password", w.pw), ("password2", w.pw)]
         if path == "/admin/profile/sessions":
             return base + [("action", "others")]
+        if path == "/admin/profile/app-passwords":
+            return base + [("app_name", "Matrix client %d" % n[0])]
         if path.startswith("/admin/users/") and path.endswith("/delete"):
             return base + [("heir", str(people["admin"].id))]
         if path.startswith("/admin/users/"):
@@ -1736,6 +1744,8 @@ def matrix(s, people, arts):
         ("POST", "/admin/settings"): 303, ("POST", "/admin/users/"): 200,
         ("POST", "/admin/users/{uid}/"): 200, ("POST", "/admin/logout"): 303,
         ("POST", "/admin/profile/password"): 303, ("POST", "/admin/profile/sessions"): 303,
+        ("POST", "/admin/profile/app-passwords"): 201,
+        ("POST", "/admin/profile/app-passwords/{apid}/revoke"): 303,
         ("POST", "/admin/users/{duid}/delete"): 303,
         ("POST", "/admin/pages/new"): 303, ("POST", "/admin/pages/{pid}/"): 303,
         ("POST", "/admin/pages/{did}/delete"): 303,
@@ -1790,6 +1800,10 @@ def matrix(s, people, arts):
             s.sql("INSERT INTO users(email, display_name, slug, role, created_at)"
                   " VALUES (?, ?, ?, 'author', 0)", slug + "@example.com", slug, slug)
             return s.sql("SELECT id FROM users WHERE slug=?", slug)[0][0]
+        if kind == "apid":
+            s.sql("INSERT INTO app_passwords(user_id, name, hash, created_at)"
+                  " VALUES (?, ?, ?, 1)", owner, slug, "%064x" % made[0])
+            return s.sql("SELECT max(id) FROM app_passwords")[0][0]
         if kind == "wid":
             s.sql("INSERT INTO webhooks(url, events, secret, created_at)"
                   " VALUES (?, 'page.changed', 'x', 1)", "https://example.org/" + slug)
@@ -1813,7 +1827,7 @@ def matrix(s, people, arts):
             did = new_page(s, "delete-%d" % made[0], trashed=True) if "{did}" in pattern else 0
             tpg = new_page(s, "trash-%d" % made[0]) if "{tpg}" in pattern else 0
             made_ids = {k: fixture(k, level) if "{%s}" % k in pattern else 0
-                        for k in ("tid", "rid", "pub", "xid", "dsec", "duid", "wid")}
+                        for k in ("tid", "rid", "pub", "xid", "dsec", "duid", "wid", "apid")}
             mxid = own_image() if "{mxid}" in pattern else 0
             path = pattern.format(aid=aid, rev=rev, cid=ca, uid=uid, pid=pid, did=did, sec=sec,
                                   tpg=tpg, prev=prev,
@@ -1871,6 +1885,9 @@ def csrf(s, people, arts):
           " VALUES (?, 'correction', 'A real correction.', 1)", arts["main"])
     nid = s.sql("SELECT max(id) FROM article_notes")[0][0]
     trashed = new_article(s, admin.id, "csrf-trashed", "published", trashed=True)
+    s.sql("INSERT INTO app_passwords(user_id, name, hash, created_at) VALUES (?, ?, ?, 1)",
+          admin.id, "csrf target", "f" * 64)
+    csrf_apid = s.sql("SELECT max(id) FROM app_passwords")[0][0]
     live = new_article(s, admin.id, "csrf-live", "published")
     s.sql("INSERT INTO sections(name, slug) VALUES ('Csrf section', 'csrf-section')")
     sec = s.sql("SELECT id FROM sections WHERE slug='csrf-section'")[0][0]
@@ -1903,6 +1920,10 @@ def csrf(s, people, arts):
                                              ("password", "forged new password"),
                                              ("password2", "forged new password")]),
         ("/admin/profile/sessions", lambda: [("csrf", admin.csrf), ("action", "all")]),
+        ("/admin/profile/app-passwords", lambda: [("csrf", admin.csrf),
+                                                  ("app_name", "Forged client")]),
+        ("/admin/profile/app-passwords/%d/revoke" % csrf_apid,
+         lambda: [("csrf", admin.csrf)]),
         ("/admin/logout", lambda: [("csrf", admin.csrf)]),
         ("/admin/pages/new", lambda: [("csrf", admin.csrf), ("title", "Forged page"),
                                       ("body", "forged"), ("status", "published")]),
