@@ -145,6 +145,12 @@ char *http_decode(struct arena *a, const char *s, size_t n, int plus_space,
 ** dropped. */
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
+/* Adds value to header name as one more list item (RFC 9110's ", "
+** joining, for Link), or sets it when absent; value must outlive resp
+** (the join is allocated in a). */
+void http_resp_header_add(struct http_resp *resp, struct arena *a, const char *name,
+                          const char *value);
+
 /* Sets a cookie: always Path=/, HttpOnly and SameSite=Lax, plus Secure when
 ** `secure` (the site's one predicate: auth_is_https()).  max_age 0 deletes
 ** it. */

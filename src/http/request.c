@@ -202,6 +202,18 @@ const char *http_cookie(struct http_req *req, const char *name)
 	return find(req->cookies, req->n_cookies, name, NULL);
 }
 
+void http_resp_header_add(struct http_resp *resp, struct arena *a, const char *name,
+                          const char *value)
+{
+	for (int i = 0; i < resp->n_headers; i++)
+		if (!strcasecmp(resp->hnames[i], name)) {
+			if (!strstr(resp->hvalues[i], value))
+				resp->hvalues[i] = arena_printf(a, "%s, %s", resp->hvalues[i], value);
+			return;
+		}
+	http_resp_header(resp, name, value);
+}
+
 void http_resp_header(struct http_resp *resp, const char *name, const char *value)
 {
 	/* One value per header name, the last one set winning; Set-Cookie

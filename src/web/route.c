@@ -649,7 +649,7 @@ static void discovery_headers(struct app *app, struct http_req *req, const struc
 		n--;
 	char *v = arena_printf(req->a, "<%.*s/webmention>; rel=\"webmention\"", (int)n, base);
 	pthread_rwlock_unlock(&app->settings_lock);
-	http_resp_header(resp, "Link", v);
+	http_resp_header_add(resp, req->a, "Link", v); /* beside the REST API's */
 }
 
 /* 1 if an absolute-form request names one of the site's own origins. */

@@ -732,8 +732,9 @@ void site_render(struct page *p, int status, const char *name, struct tv *ctx)
 	p->resp->content_type = "text/html; charset=utf-8";
 	/* The REST API's discovery, as WordPress sends it on every page (the
 	** page cache keeps it with the page: pagecache.c's KEPT_HEADERS). */
-	http_resp_header(p->resp, "Link", arena_printf(p->a, "<%s/wp-json/>; rel=\"https://api.w.org/\"",
-	                                               site_base(p)));
+	http_resp_header_add(p->resp, p->a, "Link",
+	                     arena_printf(p->a, "<%s/wp-json/>; rel=\"https://api.w.org/\"",
+	                                  site_base(p)));
 	http_resp_unshare(p->resp);
 	buf_reset(&p->resp->body);
 	if (tpl_render_tr(p->app->theme, name, ctx, &p->resp->body, tpl_tr,
