@@ -75,9 +75,10 @@ static const char sql_rerender[] =
 /* First segments of the site's own routes (route.c): a top-level page
 ** there would never be reached, or would hide a route. */
 static const char *const reserved[] = {
-    "admin", "author", "category", "comments", "corrections", "feed", "healthz", "media", "page",
-    "robots-txt", "search", "sitemap", "static", "tag", "wp-admin", "wp-content",
-    "wp-includes", "wp-json", "wp-login-php", NULL,
+    "admin", "author", "category", "comments", "corrections", "embed", "favicon-ico", "feed",
+    "healthz", "identity-css", "media", "page", "robots-txt", "search", "site-webmanifest",
+    "sitemap", "static", "tag", "webmention", "wp-admin", "wp-content", "wp-includes",
+    "wp-json", "wp-login-php", NULL,
 };
 
 int page_slug_reserved(const char *slug)

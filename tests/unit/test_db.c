@@ -584,6 +584,32 @@ static void test_begin_alone(void)
 	remove_db();
 }
 
+/* One connection keeps a prepared statement for every SQL constant the
+** code has (about 360 after issue 16): 128 slots were filled by a desk test,
+** and the server ended with "statement cache full".  600 distinct
+** statements, each prepared and used on one connection, are kept. */
+static void test_many_statements(void)
+{
+	struct db *db = fresh();
+	enum { N = 600 };
+	static char sql[N][48];
+	int ok = 1;
+	for (int i = 0; i < N; i++) {
+		snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+		struct db_stmt *st = db_prepare(db, sql[i]);
+		if (db_step(st) != DB_ROW || db_col_int(st, 0) != i)
+			ok = 0;
+		db_done(st);
+	}
+	CHECK(ok);
+	/* and found again, not prepared twice */
+	struct db_stmt *st = db_prepare(db, sql[N - 1]);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == N - 1);
+	db_done(st);
+	db_close(db);
+	remove_db();
+}
+
 int main(void)
 {
 	test_group_commit();
@@ -592,5 +618,6 @@ int main(void)
 	test_failed_commit();
 	test_begin_alone();
 	test_locked_elsewhere();
+	test_many_statements();
 	return test_done();
 }
