@@ -11,6 +11,17 @@
 static const char sql_list[] =
     "SELECT x.user_id, u.display_name, u.slug FROM article_authors x"
     " JOIN users u ON u.id = x.user_id WHERE x.article_id = ?1 ORDER BY x.position";
+/* The co-authors (position > 0) of up to BYLINE_BATCH articles at once: a
+** listing asks once, not once a card.  Unused places are bound NULL (which
+** matches nothing). */
+static const char sql_coauthors_many[] =
+    "SELECT x.article_id, x.user_id, u.display_name, u.slug FROM article_authors x"
+    " JOIN users u ON u.id = x.user_id WHERE x.position > 0 AND x.article_id IN ("
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "
+    "?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)"
+    " ORDER BY x.article_id, x.position";
 static const char sql_owner[] = "SELECT author_id FROM articles WHERE id = ?1";
 static const char sql_is_user[] = "SELECT 1 FROM users WHERE id = ?1";
 static const char sql_clear[] =
@@ -101,4 +112,37 @@ fail:
 	if (own_tx)
 		db_rollback(db);
 	return -1;
+}
+
+void byline_coauthors_many(struct db *db, struct arena *a, const long long *ids, size_t n,
+                           struct byline_author **lists, size_t *counts)
+{
+	for (size_t i = 0; i < n; i++) {
+		lists[i] = NULL;
+		counts[i] = 0;
+	}
+	for (size_t from = 0; from < n; from += BYLINE_BATCH) {
+		size_t k = n - from < BYLINE_BATCH ? n - from : BYLINE_BATCH;
+		struct db_stmt *st = db_prepare(db, sql_coauthors_many);
+		for (size_t j = 0; j < BYLINE_BATCH; j++) {
+			if (j < k)
+				db_bind_int(st, (int)j + 1, ids[from + j]);
+			else
+				db_bind_null(st, (int)j + 1);
+		}
+		while (db_step(st) == DB_ROW) {
+			long long aid = db_col_int(st, 0);
+			for (size_t j = from; j < from + k; j++) {
+				if (ids[j] != aid || counts[j] >= BYLINE_MAX_AUTHORS * 2)
+					continue;
+				if (!lists[j])
+					lists[j] = arena_alloc(a, BYLINE_MAX_AUTHORS * 2 * sizeof **lists);
+				struct byline_author *b = &lists[j][counts[j]++];
+				b->user_id = db_col_int(st, 1);
+				b->name = arena_strdup(a, db_col_text(st, 2));
+				b->slug = arena_strdup(a, db_col_text(st, 3));
+			}
+		}
+		db_done(st);
+	}
 }

@@ -30,6 +30,13 @@ struct byline_author {
 struct byline_author *byline_list(struct db *db, struct arena *a, long long article_id,
                                   size_t *n);
 
+/* The co-authors (not the owner) of each of ids[0..n), for a listing, in
+** BYLINE_BATCH-sized queries: lists[i] and counts[i] (NULL and 0 for an
+** article with one author).  Allocated in a. */
+#define BYLINE_BATCH 40
+void byline_coauthors_many(struct db *db, struct arena *a, const long long *ids, size_t n,
+                           struct byline_author **lists, size_t *counts);
+
 /* Replaces the article's co-authors (everyone after the owner) by ids, in
 ** order; the owner and repeats among ids are skipped, ids that are not
 ** staff accounts refused.  At most BYLINE_MAX_AUTHORS - 1.  Inside the

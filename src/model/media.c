@@ -13,6 +13,7 @@
 */
 #include "model/media.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "model/article.h"
 #include "model/page.h"
 #include "model/redirect.h"
@@ -465,14 +466,12 @@ const char *media_path(struct db *db, struct arena *a, const char *data_dir,
 	return arena_printf(a, "%s/media/%.2s/%s", data_dir, name, file);
 }
 
-struct media_variant *media_variants(struct db *db, struct arena *a, long long id, size_t *n)
+/* The variants of image id, whose hash is known (their URLs are built from
+** it). */
+static struct media_variant *variants_of(struct db *db, struct arena *a, long long id,
+                                         const char *hash, size_t *n)
 {
 	*n = 0;
-	const char *hash = NULL;
-	struct media m;
-	if (media_by_id(db, a, id, &m) != 0)
-		return NULL;
-	hash = m.hash;
 	struct db_stmt *st = db_prepare(db, sql_variants);
 	db_bind_int(st, 1, id);
 	size_t cap = 16, k = 0;
@@ -498,10 +497,34 @@ struct media_variant *media_variants(struct db *db, struct arena *a, long long i
 	return v;
 }
 
-/* Appends "URL Ww" to a comma-separated list. */
-static const char *srcset_add(struct arena *a, const char *list, const char *url, unsigned w)
+struct media_variant *media_variants(struct db *db, struct arena *a, long long id, size_t *n)
 {
-	return *list ? arena_printf(a, "%s, %s %uw", list, url, w) : arena_printf(a, "%s %uw", url, w);
+	*n = 0;
+	struct media m;
+	if (media_by_id(db, a, id, &m) != 0)
+		return NULL;
+	return variants_of(db, a, id, m.hash, n);
+}
+
+/* Appends "URL Ww" to a comma-separated list. */
+/* Appends "URL Ww" to a srcset being built (", " between candidates):
+** written once into the buffer, not copied again with each candidate. */
+static void srcset_add(struct buf *b, const char *url, unsigned w)
+{
+	if (b->len)
+		buf_puts(b, ", ");
+	buf_puts(b, url);
+	char n[16];
+	snprintf(n, sizeof n, " %uw", w);
+	buf_puts(b, n);
+}
+
+/* The buffer's text in a, and the buffer emptied for the next list. */
+static const char *srcset_take(struct arena *a, struct buf *b)
+{
+	const char *out = b->len ? arena_strndup(a, b->data, b->len) : "";
+	buf_reset(b);
+	return out;
 }
 
 int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out)
@@ -521,25 +544,31 @@ int media_picture(struct db *db, struct arena *a, long long id, struct media_pic
 	out->social_width = m.width;
 	out->social_height = m.height;
 	size_t n;
-	struct media_variant *v = media_variants(db, a, id, &n);
-	const char *set = "", *webp = "";
+	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
+	struct buf set = BUF_INIT, webp = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(v[i].suffix, "social")) {
 			out->social_url = v[i].url;
 			out->social_width = v[i].width;
 			out->social_height = v[i].height;
 		} else if (!strcmp(v[i].ext, m.ext)) {
-			set = srcset_add(a, set, v[i].url, v[i].width);
+			srcset_add(&set, v[i].url, v[i].width);
 		} else if (!strcmp(v[i].ext, "webp")) {
-			webp = srcset_add(a, webp, v[i].url, v[i].width);
+			srcset_add(&webp, v[i].url, v[i].width);
 		}
 	}
 	/* Only the original: no srcset at all (a lone "URL 64w" would make a
 	** browser treat a small image as low-density and scale it to sizes). */
-	out->srcset = *set ? srcset_add(a, set, m.url, m.width) : "";
+	if (set.len)
+		srcset_add(&set, m.url, m.width);
+	out->srcset = srcset_take(a, &set);
 	/* WebP candidates only when there is a WebP for every width offered:
 	** the browser picks from one <source> alone. */
-	out->srcset_webp = *webp ? srcset_add(a, webp, m.url, m.width) : "";
+	if (webp.len)
+		srcset_add(&webp, m.url, m.width);
+	out->srcset_webp = srcset_take(a, &webp);
+	buf_free(&set);
+	buf_free(&webp);
 	if (!strcmp(m.ext, "webp"))
 		out->srcset_webp = "";
 	return 0;

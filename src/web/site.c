@@ -889,6 +889,13 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 {
 	struct arena *a = p->a;
 	struct tv *out = tv_list(a);
+	/* Co-authors for the whole list in one query, not one a card. */
+	long long *ids = arena_alloc(a, (n + 1) * sizeof *ids);
+	struct byline_author **co_by = arena_alloc(a, (n + 1) * sizeof *co_by);
+	size_t *co_n = arena_alloc(a, (n + 1) * sizeof *co_n);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	byline_coauthors_many(p->db, a, ids, n, co_by, co_n);
 	for (size_t i = 0; i < n; i++) {
 		struct article typeset = list[i];
 		site_typeset(a, &typeset);
@@ -904,14 +911,12 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set_str(a, item, "author_name", r->author_name);
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
 		/* Co-authors after the owner: "By A and B", "By A, B and C". */
-		size_t n_by;
-		struct byline_author *by = byline_list(p->db, a, r->id, &n_by);
 		struct tv *co = tv_list(a);
-		for (size_t k = 1; k < n_by; k++) {
+		for (size_t k = 0; k < co_n[i]; k++) {
 			struct tv *c = tv_map(a);
-			tv_set_str(a, c, "sep", k + 1 == n_by ? " and " : ", ");
-			tv_set_str(a, c, "name", by[k].name);
-			tv_set_str(a, c, "url", site_author_path(p, by[k].slug));
+			tv_set_str(a, c, "sep", k + 1 == co_n[i] ? " and " : ", ");
+			tv_set_str(a, c, "name", co_by[i][k].name);
+			tv_set_str(a, c, "url", site_author_path(p, co_by[i][k].slug));
 			tv_push(a, co, c);
 		}
 		tv_set(a, item, "coauthors", co);
