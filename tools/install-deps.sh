@@ -11,12 +11,12 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libvips-dev libhunspell-dev hunspell-en-us hunspell-en-gb python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
-      tzdata ca-certificates libimage-exiftool-perl gettext"
+      tzdata ca-certificates libimage-exiftool-perl imagemagick gettext"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs nginx-light wrk util-linux imagemagick"
+	pkgs="$pkgs nginx-light wrk util-linux"
 fi
 missing=""
 for p in $pkgs; do
