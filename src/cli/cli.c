@@ -44,6 +44,17 @@ static const char usage[] =
     "        Strip the metadata (GPS, camera) from images an older version stored,\n"
     "        as the server does in the background; one line an image.\n";
 
+void cli_data_dir(const char *path, const char *data, char *out, size_t outlen)
+{
+	if (data) {
+		snprintf(out, outlen, "%s", data);
+		return;
+	}
+	const char *slash = strrchr(path, '/');
+	snprintf(out, outlen, "%.*s%sbyline-data", slash ? (int)(slash - path) : 0, path,
+	         slash ? "/" : "");
+}
+
 const char *cli_option(int argc, char **argv, const char *name)
 {
 	for (int i = 1; i + 1 < argc; i++)

@@ -5,6 +5,8 @@
 #ifndef BYLINE_CLI_CMD_H
 #define BYLINE_CLI_CMD_H
 
+#include <stddef.h>
+
 int cmd_serve(const char *db, int argc, char **argv);
 int cmd_demo(const char *db);
 int cmd_import(const char *db, int argc, char **argv);
@@ -21,6 +23,9 @@ int cmd_media(const char *db, int argc, char **argv);
 const char *cli_option(int argc, char **argv, const char *name);
 /* 1 if flag `name` is present. */
 int cli_flag(int argc, char **argv, const char *name);
+/* The data folder (uploads, media) of database path: data when given
+** (--data), else "byline-data" beside the database; into out. */
+void cli_data_dir(const char *path, const char *data, char *out, size_t outlen);
 /* The arguments after the command that are not options; returns how many
 ** there are (storing at most max). */
 int cli_positional(int argc, char **argv, const char **out, int max);

@@ -28,9 +28,7 @@ int cmd_demo(const char *path)
 	}
 	/* The photos go where `serve` keeps uploads for this database. */
 	char data_dir[4096];
-	const char *slash = strrchr(path, '/');
-	snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data", slash ? (int)(slash - path) : 0,
-	         path, slash ? "/" : "");
+	cli_data_dir(path, NULL, data_dir, sizeof data_dir);
 	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "byline demo: cannot create the data folder %s: %s\n", data_dir,
 		        strerror(errno));

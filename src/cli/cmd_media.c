@@ -42,13 +42,7 @@ int cmd_media(const char *path, int argc, char **argv)
 	}
 	/* Media live beside the database unless told otherwise, as for serve. */
 	char data_dir[4096];
-	if (data) {
-		snprintf(data_dir, sizeof data_dir, "%s", data);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
-		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
-	}
+	cli_data_dir(path, data, data_dir, sizeof data_dir);
 	log_set_verbose(0); /* the report below says it, once */
 	struct arena *la = arena_new();
 	size_t n = 0;

@@ -89,13 +89,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	/* Uploads live beside the database unless told otherwise (the demo's
 	** photos too). */
 	char data_dir[4096];
-	if (data) {
-		snprintf(data_dir, sizeof data_dir, "%s", data);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
-		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
-	}
+	cli_data_dir(path, data, data_dir, sizeof data_dir);
 	if (mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "byline serve: cannot create the data folder %s: %s\n", data_dir,
 		        strerror(errno));

@@ -47,13 +47,7 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 	}
 	/* Media live beside the database unless told otherwise, as for serve. */
 	char data_dir[4096];
-	if (data) {
-		snprintf(data_dir, sizeof data_dir, "%s", data);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(data_dir, sizeof data_dir, "%.*s%sbyline-data",
-		         slash ? (int)(slash - path) : 0, path, slash ? "/" : "");
-	}
+	cli_data_dir(path, data, data_dir, sizeof data_dir);
 	if (uploads && !dry && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "byline import-wordpress: cannot create %s: %s\n", data_dir,
 		        strerror(errno));

@@ -20,7 +20,6 @@ set as another article's featured image.
   following it.
 """
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -34,26 +33,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, check, done, run_cli, skip  # noqa: E402
 from test_desk import EDITOR, Who, get, link_token, set_password, sign_in  # noqa: E402
 
-EXIFTOOL = shutil.which("exiftool")
-CONVERT = shutil.which("convert")
-
-
-def exif(data):
-    """exiftool's tags of data (all groups), as a dict."""
-    with tempfile.NamedTemporaryFile(suffix=".img") as f:
-        f.write(data)
-        f.flush()
-        out = subprocess.run([EXIFTOOL, "-j", "-a", "-G1", "-n", f.name], capture_output=True,
-                             text=True).stdout
-    return json.loads(out)[0] if out.strip() else {}
-
-
-def private_tags(tags):
-    """What must never reach a reader: GPS, camera, serial, IPTC, XMP, EXIF."""
-    return sorted(k for k in tags
-                  if re.match(r"(GPS|IPTC|XMP|XMP-\w+|IFD0|ExifIFD|MakerNotes|Photoshop|"
-                              r"IFD1|InteropIFD|Canon|Nikon)\b", k.split(":")[0]) or
-                  any(w in k for w in ("GPS", "SerialNumber", "Make", "Model")))
+# exiftool's reading of a file, and the tags that must never reach a reader,
+# as the upload tests read them.
+from test_images import CONVERT, EXIFTOOL, exif, private_tags  # noqa: E402
 
 
 def photo(path, serial="032021001234", comment=None):
