@@ -360,7 +360,10 @@ static int number(struct rd *r, struct json_v *v)
 	tmp[len] = 0;
 	v->type = JSON_NUMBER;
 	v->num = strtod(tmp, NULL);
-	v->is_int = is_int && len <= 16;
+	/* An integer only if the double holds it exactly (|n| < 2^53): a
+	** larger one would be written back as a different number. */
+	v->is_int = is_int && v->num < 9007199254740992.0 &&
+	            v->num > -9007199254740992.0;
 	return 0;
 }
 

@@ -62,7 +62,7 @@ struct json_v {
 	const char *str;      /* JSON_STRING: NUL-terminated UTF-8 (no NUL inside) */
 	size_t len;           /* its length */
 	double num;           /* JSON_NUMBER */
-	int is_int;           /* the number was written as an integer that fits num */
+	int is_int;           /* written as an integer, and num holds it exactly (|n| < 2^53) */
 	struct json_v *kids;  /* ARRAY and OBJECT: the values */
 	const char **keys;    /* OBJECT: each value's name */
 	size_t n;             /* entries in kids (and keys) */

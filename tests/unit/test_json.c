@@ -86,6 +86,19 @@ static void test_reader(void)
 	CHECK(json_member(v, "t")->type == JSON_TRUE && json_member(v, "z")->type == JSON_NULL);
 	CHECK(json_member(v, "missing") == NULL && json_member(t, "x") == NULL);
 
+	/* An integer is one only while a double holds it exactly: a 16-digit
+	** id past 2^53 would otherwise be written back as another number
+	** (found by fuzz_json). */
+	static const struct { const char *text; int is_int; } ints[] = {
+		{"9007199254740991", 1}, {"-9007199254740991", 1}, {"9007199254740992", 0},
+		{"9007199254740993", 0}, {"9999999999999999", 0}, {"-9999999999999999", 0},
+		{"123456789012345", 1},
+	};
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+		struct json_v *iv = json_read(a, ints[i].text, strlen(ints[i].text), &why);
+		CHECK(iv && iv->type == JSON_NUMBER && iv->is_int == ints[i].is_int);
+	}
+
 	static const char *bad[] = {
 		"", "{", "[1,]", "{\"a\" 1}", "{a:1}", "01", "1.", "-", "\"\\x\"", "\"a", "\"\\ud800\"",
 		"\"\\udc00x\"", "\"\\u0000\"", "\"\x01\"", "\"\xC0\x80\"", "tru", "[] []", "{\"a\":1,}",
