@@ -548,7 +548,6 @@ void api_write_page(struct api *x, const struct page_row *pg)
 static long long published_count(struct api *x, long long id, int cat)
 {
 	struct rest_post_filter f = {0};
-	f.status = "published";
 	if (cat)
 		f.categories[0] = id, f.n_categories = 1;
 	else
@@ -842,8 +841,91 @@ static int list_headers(struct api *x, const char *route, long long total, long 
 
 static const char *const orderbys[REST_N_ORDERBY] = {
 	[REST_BY_DATE] = "date", [REST_BY_ID] = "id", [REST_BY_TITLE] = "title",
-	[REST_BY_SLUG] = "slug", [REST_BY_MODIFIED] = "modified",
+	[REST_BY_SLUG] = "slug", [REST_BY_MODIFIED] = "modified", [REST_BY_INCLUDE] = "include",
 };
+
+/* WordPress's status= for posts: a comma-separated list of publish,
+** future, draft, pending, private, or any (all but the trash).  Anyone may
+** ask for publish; the rest need an account (WordPress's edit_posts),
+** and an anonymous reader asking is refused as WordPress refuses it (400
+** rest_invalid_param, "Status is forbidden.").  0 with the error answered. */
+static int status_param(struct api *x, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} names[] = {
+		{"publish", REST_STATUS_BIT(ARTICLE_PUBLISHED)},
+		{"future", REST_STATUS_BIT(ARTICLE_SCHEDULED)},
+		{"draft", REST_STATUS_BIT(ARTICLE_DRAFT)},
+		{"pending", REST_STATUS_BIT(ARTICLE_PENDING)},
+		{"private", REST_STATUS_BIT(ARTICLE_PRIVATE)},
+		{"any", REST_STATUS_BIT(ARTICLE_PUBLISHED) | REST_STATUS_BIT(ARTICLE_SCHEDULED) |
+		        REST_STATUS_BIT(ARTICLE_DRAFT) | REST_STATUS_BIT(ARTICLE_PENDING) |
+		        REST_STATUS_BIT(ARTICLE_PRIVATE)},
+	};
+	*out = REST_STATUS_BIT(ARTICLE_PUBLISHED);
+	const char *v = api_param(x, "status");
+	if (!v)
+		return 1;
+	unsigned bits = 0;
+	for (const char *s = v; *s;) {
+		size_t n = strcspn(s, ",");
+		size_t i = 0;
+		while (i < sizeof names / sizeof *names &&
+		       (strlen(names[i].name) != n || strncmp(s, names[i].name, n)))
+			i++;
+		if (i == sizeof names / sizeof *names) {
+			api_invalid_param(x, "status", "status[0] is not one of publish, future, draft, "
+			                               "pending, private, any.");
+			return 0;
+		}
+		bits |= names[i].bits;
+		s += n + (s[n] == ',');
+	}
+	if (!bits) {
+		api_invalid_param(x, "status", "status is not one of publish, future, draft, pending, "
+		                               "private, any.");
+		return 0;
+	}
+	if (bits != REST_STATUS_BIT(ARTICLE_PUBLISHED) && !x->user) {
+		api_invalid_param(x, "status", "Status is forbidden.");
+		return 0;
+	}
+	*out = bits;
+	return 1;
+}
+
+/* A boolean parameter (true, false, 1, 0) into *out: 0 absent, 1 true, 2
+** false.  0 with the error answered when it is none of those. */
+static int bool_param(struct api *x, const char *name, int *out)
+{
+	const char *v = api_param(x, name);
+	*out = 0;
+	if (!v)
+		return 1;
+	if (!strcmp(v, "true") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "false") || !strcmp(v, "0"))
+		*out = 2;
+	else {
+		api_invalid_param(x, name, arena_printf(x->p->a, "%s is not of type boolean.", name));
+		return 0;
+	}
+	return 1;
+}
+
+/* An id list parameter as the SQL's ",1,2," set (NULL when absent). */
+static int id_set(struct api *x, const char *name, const char **out)
+{
+	long long ids[REST_MAX_LIST];
+	size_t n;
+	*out = NULL;
+	if (!id_list(x, name, ids, REST_MAX_LIST, &n))
+		return 0;
+	*out = rest_id_set(x->p->a, ids, n);
+	return 1;
+}
 
 static void posts_list(struct api *x)
 {
@@ -854,7 +936,11 @@ static void posts_list(struct api *x)
 	    !api_int_param(x, "author", 1, 1000000000000LL, 0, &author) ||
 	    !id_list(x, "categories", f.categories, REST_MAX_IDS, &f.n_categories) ||
 	    !id_list(x, "tags", f.tags, REST_MAX_IDS, &f.n_tags) ||
-	    !date_param(x, "after", &f.after) || !date_param(x, "before", &f.before))
+	    !id_set(x, "include", &f.include) || !id_set(x, "exclude", &f.exclude) ||
+	    !id_set(x, "categories_exclude", &f.categories_exclude) ||
+	    !id_set(x, "tags_exclude", &f.tags_exclude) || !bool_param(x, "sticky", &f.sticky) ||
+	    !date_param(x, "after", &f.after) || !date_param(x, "before", &f.before) ||
+	    !status_param(x, &f.statuses))
 		return;
 	f.author = author;
 	f.search = api_param(x, "search");
@@ -866,8 +952,14 @@ static void posts_list(struct api *x)
 			if (!strcmp(ob, orderbys[i]))
 				k = i;
 		if (k < 0) {
-			api_invalid_param(x, "orderby", "orderby is not one of date, id, title, slug, "
-			                                "modified.");
+			api_invalid_param(x, "orderby", "orderby is not one of date, id, include, title, "
+			                                "slug, modified.");
+			return;
+		}
+		if (k == REST_BY_INCLUDE && !f.include) {
+			/* WordPress: "You need to define an include parameter to order by include." */
+			api_error(x, 400, "rest_orderby_include_missing_include",
+			          "You need to define an include parameter to order by include.");
 			return;
 		}
 		f.orderby = (enum rest_orderby)k;
@@ -877,68 +969,23 @@ static void posts_list(struct api *x)
 		return;
 	}
 	f.ascending = order && !strcmp(order, "asc");
-	f.status = "published";
-	const char *status = api_param(x, "status");
-	if (status && strcmp(status, "publish")) {
-		enum article_status st = !strcmp(status, "draft") ? ARTICLE_DRAFT
-		                       : !strcmp(status, "pending") ? ARTICLE_PENDING
-		                       : !strcmp(status, "future") ? ARTICLE_SCHEDULED
-		                       : ARTICLE_STATUS_NONE;
-		if (st == ARTICLE_STATUS_NONE) {
-			api_invalid_param(x, "status", "status is not one of publish, future, draft, "
-			                               "pending.");
-			return;
-		}
-		if (!x->user) {
-			api_invalid_param(x, "status", "Status is forbidden.");
-			return;
-		}
-		f.status = article_status_name(st);
-		/* Authors and contributors list only their own unpublished work. */
-		if (x->user->role < ROLE_EDITOR)
-			f.owner = x->user->id;
-	}
+	/* Authors and contributors list only their own unpublished work (the
+	** desk's rule): the owner filter keeps what is public besides. */
+	if (f.statuses != REST_STATUS_BIT(ARTICLE_PUBLISHED) && x->user->role < ROLE_EDITOR)
+		f.owner = x->user->id;
 	f.offset = offset;
 	f.limit = (int)per_page;
 	size_t n;
 	long long total;
-	long long include[100];
-	size_t n_include;
-	if (!id_list(x, "include", include, 100, &n_include))
-		return;
 	p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE;
-	if (n_include) {
-		/* Those ids (the others' filters do not apply, as a client asking
-		** for ids means them), newest first, each shown only if it may be. */
-		struct article *arts = arena_alloc(p->a, n_include * sizeof *arts);
-		size_t k = 0;
-		for (size_t i = 0; i < n_include; i++) {
-			if (article_by_id(p->db, p->a, include[i], &arts[k]) == 0 &&
-			    arts[k].status == ARTICLE_PUBLISHED)
-				k++;
-		}
-		for (size_t i = 1; i < k; i++)
-			for (size_t j = i; j > 0 && arts[j].published_at > arts[j - 1].published_at; j--) {
-				struct article t = arts[j];
-				arts[j] = arts[j - 1];
-				arts[j - 1] = t;
-			}
-		if (!list_headers(x, "/wp/v2/posts", (long long)k, page, per_page))
-			return;
-		json_arr(&x->w);
-		for (long long i = offset; i < (long long)k && i < offset + per_page; i++)
-			api_write_post(x, &arts[i]);
-		json_arr_end(&x->w);
-		api_send(x, 200);
-		return;
-	}
 	long long *ids = rest_post_ids(p->db, p->a, &f, &n, &total);
 	if (!list_headers(x, "/wp/v2/posts", total, page, per_page))
 		return;
 	json_arr(&x->w);
 	for (size_t i = 0; i < n; i++) {
 		struct article art;
-		if (article_by_id(p->db, p->a, ids[i], &art) == 0)
+		if (article_by_id(p->db, p->a, ids[i], &art) == 0 &&
+		    (art.status == ARTICLE_PUBLISHED || api_can_edit_post(x->user, &art)))
 			api_write_post(x, &art);
 	}
 	json_arr_end(&x->w);
@@ -1546,8 +1593,86 @@ done:
 	buf_free(&x.b);
 }
 
+/* 1 if key (raw, up to its '=') is NAME[] or NAME[N] (the brackets
+** percent-encoded or not), with *n the length of NAME. */
+static int array_key(const char *key, size_t len, size_t *n)
+{
+	size_t i = 0;
+	while (i < len && key[i] != '[' && key[i] != '%')
+		i++;
+	*n = i;
+	if (!i || i == len)
+		return 0;
+	const char *s = key + i, *end = key + len;
+	if (*s == '[')
+		s++;
+	else if (end - s >= 3 && !strncasecmp(s, "%5B", 3))
+		s += 3;
+	else
+		return 0;
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	if (s < end && *s == ']')
+		s++;
+	else if (end - s >= 3 && !strncasecmp(s, "%5D", 3))
+		s += 3;
+	else
+		return 0;
+	return s == end;
+}
+
+/* WordPress (PHP) reads categories[]=1&categories[]=2 as the list 1,2:
+** the query is rewritten to categories=1,2 so that the cache key and
+** every reader see one form. */
+static void fold_arrays(struct http_req *req)
+{
+	const char *q = req->query;
+	if (!strchr(q, '[') && !strcasestr(q, "%5B"))
+		return;
+	struct buf plain = BUF_INIT, lists = BUF_INIT;
+	const char *names[16];
+	struct buf vals[16];
+	size_t n_names = 0;
+	for (const char *s = q; *s;) {
+		size_t len = strcspn(s, "&"), klen = strcspn(s, "=&"), n;
+		if (klen < len && array_key(s, klen, &n)) {
+			size_t i = 0;
+			while (i < n_names && (strlen(names[i]) != n || strncmp(names[i], s, n)))
+				i++;
+			if (i == n_names && n_names < sizeof names / sizeof *names) {
+				names[n_names] = arena_strndup(req->a, s, n);
+				vals[n_names] = (struct buf)BUF_INIT;
+				n_names++;
+			}
+			if (i < n_names) {
+				if (vals[i].len)
+					buf_putc(&vals[i], ',');
+				buf_put(&vals[i], s + klen + 1, len - klen - 1);
+			}
+		} else if (len) {
+			buf_printf(&plain, "%s%.*s", plain.len ? "&" : "", (int)len, s);
+		}
+		s += len + (s[len] == '&');
+	}
+	for (size_t i = 0; i < n_names; i++) {
+		buf_printf(&lists, "%s%s=%s", plain.len || lists.len ? "&" : "", names[i],
+		           buf_cstr(&vals[i]));
+		buf_free(&vals[i]);
+	}
+	req->query = arena_printf(req->a, "%s%s", buf_cstr(&plain), buf_cstr(&lists));
+	buf_free(&plain);
+	buf_free(&lists);
+	req->query_parsed = 0;
+	req->query_params = NULL;
+	req->n_query_params = 0;
+}
+
 int api_rest_route(struct http_req *req)
 {
+	if (!strncmp(req->path, "/wp-json/", 9)) {
+		fold_arrays(req);
+		return 0;
+	}
 	if (strcmp(req->path, "/") != 0 || !strstr(req->query, "rest_route="))
 		return 0;
 	size_t len;
@@ -1571,6 +1696,7 @@ int api_rest_route(struct http_req *req)
 	req->query_parsed = 0;
 	req->query_params = NULL;
 	req->n_query_params = 0;
+	fold_arrays(req);
 	return 1;
 }
 

@@ -502,7 +502,7 @@ static int personal(struct http_req *req)
 ** depend on a parameter its cache key lacks. */
 static const struct {
 	void (*handler)(struct page *p);
-	const char *names[24];    /* at most 23, in the key's order; NULL ends */
+	const char *names[32];    /* at most 31, in the key's order; NULL ends */
 } query_reads[] = {
 	/* WordPress's /?p=ID and /?s=words, and its other old addresses
 	** (page_home.c's old_links: the redirects table, then Byline's ids) */
