@@ -30,6 +30,7 @@
 #include "model/media.h"
 #include "model/page.h"
 #include "model/restquery.h"
+#include "model/settings.h"
 #include "model/status.h"
 #include "model/taxonomy.h"
 #include "render/typography.h"
@@ -1307,6 +1308,395 @@ static void media(struct api *x, long long one)
 	api_send(x, 200);
 }
 
+/* ---- what a client reads besides content: types, taxonomies, statuses ---- */
+
+/* The post types Byline has, as WordPress names them. */
+static const struct {
+	const char *slug;        /* "post" */
+	const char *name;        /* "Posts" */
+	const char *rest_base;   /* "posts" */
+	int hierarchical;        /* pages nest */
+	const char *taxonomies;  /* "category,post_tag" or "" */
+} post_types[] = {
+	{"post", "Posts", "posts", 0, "category,post_tag"},
+	{"page", "Pages", "pages", 1, ""},
+	{"attachment", "Media", "media", 0, ""},
+};
+
+static void write_list(struct api *x, const char *list)
+{
+	json_arr(&x->w);
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		json_strn(&x->w, s, n);
+		s += n + (s[n] == ',');
+	}
+	json_arr_end(&x->w);
+}
+
+/* A type object (the Handbook's "Post Type" schema: description,
+** hierarchical, has_archive, name, slug, taxonomies, rest_base,
+** rest_namespace; icon and template in edit). */
+static void write_type(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "description"))
+		json_kstr(&x->w, "description", "");
+	if (api_want(x, "hierarchical"))
+		json_kbool(&x->w, "hierarchical", post_types[i].hierarchical);
+	if (api_want(x, "has_archive"))
+		json_kbool(&x->w, "has_archive", 0);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", post_types[i].name);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", post_types[i].slug);
+	if (api_want(x, "icon")) {
+		json_key(&x->w, "icon");
+		json_null(&x->w);
+	}
+	if (api_want(x, "taxonomies")) {
+		json_key(&x->w, "taxonomies");
+		write_list(x, post_types[i].taxonomies);
+	}
+	if (api_want(x, "rest_base"))
+		json_kstr(&x->w, "rest_base", post_types[i].rest_base);
+	if (api_want(x, "rest_namespace"))
+		json_kstr(&x->w, "rest_namespace", "wp/v2");
+	if (x->edit && api_want(x, "viewable"))
+		json_kbool(&x->w, "viewable", 1);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		link(x, "collection", v2(x, "types", 0), 0);
+		link(x, "wp:items", v2(x, post_types[i].rest_base, 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void types(struct api *x, const char *one)
+{
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof post_types / sizeof *post_types;
+	if (one) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(one, post_types[i].slug)) {
+				write_type(x, i);
+				api_send(x, 200);
+				return;
+			}
+		api_error(x, 404, "rest_type_invalid", "Invalid post type.");
+		return;
+	}
+	json_obj(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		json_key(&x->w, post_types[i].slug);
+		write_type(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* The taxonomies: sections are categories, tags are post_tag. */
+static const struct {
+	const char *slug, *name, *rest_base;
+	int hierarchical;
+} taxes[] = {
+	{"category", "Categories", "categories", 1},
+	{"post_tag", "Tags", "tags", 0},
+};
+
+/* The Handbook's "Taxonomy" schema (view: description, hierarchical, name,
+** slug, types, rest_base, rest_namespace). */
+static void write_tax(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", taxes[i].name);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", taxes[i].slug);
+	if (api_want(x, "description"))
+		json_kstr(&x->w, "description", "");
+	if (api_want(x, "types")) {
+		json_key(&x->w, "types");
+		write_list(x, "post");
+	}
+	if (api_want(x, "hierarchical"))
+		json_kbool(&x->w, "hierarchical", taxes[i].hierarchical);
+	if (api_want(x, "rest_base"))
+		json_kstr(&x->w, "rest_base", taxes[i].rest_base);
+	if (api_want(x, "rest_namespace"))
+		json_kstr(&x->w, "rest_namespace", "wp/v2");
+	if (x->edit && api_want(x, "show_cloud"))
+		json_kbool(&x->w, "show_cloud", !taxes[i].hierarchical);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		link(x, "collection", v2(x, "taxonomies", 0), 0);
+		link(x, "wp:items", v2(x, taxes[i].rest_base, 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void taxonomies(struct api *x, const char *one)
+{
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof taxes / sizeof *taxes;
+	if (one) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(one, taxes[i].slug)) {
+				write_tax(x, i);
+				api_send(x, 200);
+				return;
+			}
+		api_error(x, 404, "rest_taxonomy_invalid", "Invalid taxonomy.");
+		return;
+	}
+	/* type=post lists both; another type has none (WordPress filters so). */
+	const char *type = api_param(x, "type");
+	int none = type && strcmp(type, "post");
+	json_obj(&x->w);
+	for (size_t i = 0; i < n && !none; i++) {
+		json_key(&x->w, taxes[i].slug);
+		write_tax(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* Post statuses: anyone sees publish; future, draft, pending and private
+** only someone who may write (WordPress shows non-public statuses to a
+** signed-in user). */
+static const struct {
+	const char *slug, *name;
+	int is_public, is_private, is_protected, date_floating;
+} wp_statuses[] = {
+	{"publish", "Published", 1, 0, 0, 0},
+	{"future", "Scheduled", 0, 0, 1, 0},
+	{"draft", "Draft", 0, 0, 1, 1},
+	{"pending", "Pending", 0, 0, 1, 1},
+	{"private", "Private", 0, 1, 0, 0},
+};
+
+/* The Handbook's "Status" schema (view: name, queryable, slug,
+** date_floating; edit adds private, protected, public, show_in_list). */
+static void write_status(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", wp_statuses[i].name);
+	if (x->edit) {
+		if (api_want(x, "private"))
+			json_kbool(&x->w, "private", wp_statuses[i].is_private);
+		if (api_want(x, "protected"))
+			json_kbool(&x->w, "protected", wp_statuses[i].is_protected);
+		if (api_want(x, "public"))
+			json_kbool(&x->w, "public", wp_statuses[i].is_public);
+		if (api_want(x, "show_in_list"))
+			json_kbool(&x->w, "show_in_list", 1);
+	}
+	if (api_want(x, "queryable"))
+		json_kbool(&x->w, "queryable", wp_statuses[i].is_public);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", wp_statuses[i].slug);
+	if (api_want(x, "date_floating"))
+		json_kbool(&x->w, "date_floating", wp_statuses[i].date_floating);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		json_key(&x->w, "archives");
+		json_arr(&x->w);
+		json_obj(&x->w);
+		json_kstr(&x->w, "href", wp_statuses[i].is_public ? v2(x, "posts", 0)
+		    : arena_printf(x->p->a, "%s/wp-json/wp/v2/posts?status=%s", x->base,
+		                   wp_statuses[i].slug));
+		json_obj_end(&x->w);
+		json_arr_end(&x->w);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void statuses(struct api *x, const char *one)
+{
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof wp_statuses / sizeof *wp_statuses;
+	if (one) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(one, wp_statuses[i].slug))
+				continue;
+			if (!wp_statuses[i].is_public && !x->user) {
+				api_error(x, 401, "rest_cannot_read_status", "Cannot view status.");
+				return;
+			}
+			write_status(x, i);
+			api_send(x, 200);
+			return;
+		}
+		api_error(x, 404, "rest_status_invalid", "Invalid status.");
+		return;
+	}
+	json_obj(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		if (!wp_statuses[i].is_public && !x->user)
+			continue;
+		json_key(&x->w, wp_statuses[i].slug);
+		write_status(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* ---- settings (administrators) ---- */
+
+const struct api_setting api_settings[] = {
+	{"title", "site_title", API_SETTING_STRING},
+	{"description", "tagline", API_SETTING_STRING},
+	{"url", "base_url", API_SETTING_URL},
+	{"timezone", "timezone", API_SETTING_STRING},
+	{"date_format", "date_format", API_SETTING_STRING},
+	{"language", "language", API_SETTING_LOCALE},
+	{"posts_per_page", "posts_per_page", API_SETTING_INTEGER},
+	{"default_comment_status", "comments_open", API_SETTING_OPEN},
+};
+const size_t api_n_settings = sizeof api_settings / sizeof *api_settings;
+
+void api_write_settings(struct api *x)
+{
+	struct page *p = x->p;
+	json_obj(&x->w);
+	for (size_t i = 0; i < api_n_settings; i++) {
+		const struct api_setting *s = &api_settings[i];
+		const char *v = settings_get(p->db, p->a, s->key);
+		if (!v)
+			v = settings_def(s->key) ? settings_def(s->key)->def : "";
+		if (!api_want(x, s->wp))
+			continue;
+		json_key(&x->w, s->wp);
+		switch (s->type) {
+		case API_SETTING_INTEGER:
+			json_int(&x->w, atoll(v));
+			break;
+		case API_SETTING_OPEN:
+			json_str(&x->w, atoi(v) ? "open" : "closed");
+			break;
+		case API_SETTING_URL:
+			json_str(&x->w, *v ? v : x->base);
+			break;
+		case API_SETTING_LOCALE: {
+			char *l = arena_strdup(p->a, v);
+			for (char *c = l; *c; c++)
+				if (*c == '-')
+					*c = '_';
+			json_str(&x->w, l);
+			break;
+		}
+		default:
+			json_str(&x->w, v);
+		}
+	}
+	json_obj_end(&x->w);
+}
+
+/* 1 if the user may read and change the site's settings (WordPress's
+** manage_options: administrators); 0 with the error answered. */
+int api_settings_allowed(struct api *x)
+{
+	if (x->user && x->user->role >= ROLE_ADMIN)
+		return 1;
+	api_error(x, x->user ? 403 : 401, "rest_forbidden", "Sorry, you are not allowed to do that.");
+	return 0;
+}
+
+static void settings_read(struct api *x)
+{
+	if (!api_settings_allowed(x))
+		return;
+	api_write_settings(x);
+	api_send(x, 200);
+}
+
+/* ---- search: /wp/v2/search (posts and pages by their words) ---- */
+
+static void write_hit(struct api *x, long long id, const char *title, const char *url,
+                      const char *subtype)
+{
+	json_obj(&x->w);
+	if (api_want(x, "id"))
+		json_kint(&x->w, "id", id);
+	if (api_want(x, "title"))
+		json_kstr(&x->w, "title", title);
+	if (api_want(x, "url"))
+		json_kstr(&x->w, "url", url);
+	if (api_want(x, "type"))
+		json_kstr(&x->w, "type", "post");
+	if (api_want(x, "subtype"))
+		json_kstr(&x->w, "subtype", subtype);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		int post = !strcmp(subtype, "post");
+		link(x, "self", v2(x, post ? "posts/%lld" : "pages/%lld", id), 1);
+		link(x, "about", v2(x, post ? "types/post" : "types/page", 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void search(struct api *x)
+{
+	struct page *p = x->p;
+	long long page, per_page, offset;
+	if (!paging(x, &page, &per_page, &offset))
+		return;
+	const char *type = api_param(x, "type"), *subtype = api_param(x, "subtype");
+	if (type && strcmp(type, "post")) {
+		api_invalid_param(x, "type", "type is not one of post (Byline searches posts and "
+		                             "pages).");
+		return;
+	}
+	int want_posts = !subtype || !strcmp(subtype, "any") || !strcmp(subtype, "post");
+	int want_pages = !subtype || !strcmp(subtype, "any") || !strcmp(subtype, "page");
+	if (subtype && !want_posts && !want_pages) {
+		api_invalid_param(x, "subtype", "subtype[0] is not one of post, page, any.");
+		return;
+	}
+	const char *q = api_param(x, "search");
+	p->deps.flags = DEP_EVERYTHING;
+	/* Published posts first (newest first), then published pages whose
+	** title holds the words: one list paged across both. */
+	struct rest_post_filter f = {0};
+	f.search = q;
+	f.offset = offset;
+	f.limit = (int)per_page;
+	size_t n = 0;
+	long long n_posts = 0;
+	long long *ids = want_posts ? rest_post_ids(p->db, p->a, &f, &n, &n_posts) : NULL;
+	size_t n_rows = 0, k = 0;
+	struct page_row *rows = want_pages ? page_list(p->db, p->a, PAGE_PUBLISHED, &n_rows) : NULL;
+	for (size_t i = 0; i < n_rows; i++)
+		if (!q || !*q || strcasestr(rows[i].title, q))
+			rows[k++] = rows[i];
+	if (!list_headers(x, "/wp/v2/search", n_posts + (long long)k, page, per_page))
+		return;
+	json_arr(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		struct article art;
+		if (article_by_id(p->db, p->a, ids[i], &art) == 0)
+			write_hit(x, art.id, art.headline,
+			          arena_printf(p->a, "%s%s", x->base,
+			                       site_article_path(p, art.published_at, art.slug)),
+			          "post");
+	}
+	long long from = offset > n_posts ? offset - n_posts : 0;
+	for (long long i = from; i < (long long)k && (long long)n + (i - from) < per_page; i++)
+		write_hit(x, rows[i].id, rows[i].title,
+		          arena_printf(p->a, "%s/%s/", x->base, rows[i].path), "page");
+	json_arr_end(&x->w);
+	api_send(x, 200);
+}
+
 /* ---- the index: /wp-json/ and /wp-json/wp/v2 ---- */
 
 /* The routes as WordPress describes them: methods and the args each takes
@@ -1318,13 +1708,14 @@ static const struct {
 } index_routes[] = {
 	{"/wp/v2/posts", "GET,POST", "context:string,page:integer,per_page:integer,search:string,"
 	 "after:string,before:string,author:array,offset:integer,order:string,orderby:string,"
-	 "slug:array,status:array,categories:array,tags:array,include:array,_embed:boolean,"
+	 "slug:array,status:array,categories:array,tags:array,include:array,exclude:array,"
+	 "categories_exclude:array,tags_exclude:array,sticky:boolean,_embed:boolean,"
 	 "_fields:string"},
 	{"/wp/v2/posts/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/pages", "GET,POST", "context:string,page:integer,per_page:integer,slug:array"},
 	{"/wp/v2/pages/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/media", "GET,POST", "context:string,page:integer,per_page:integer"},
-	{"/wp/v2/media/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
+	{"/wp/v2/media/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/categories", "GET", "context:string,page:integer,per_page:integer,slug:array,"
 	 "post:integer"},
 	{"/wp/v2/categories/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
@@ -1337,6 +1728,15 @@ static const struct {
 	{"/wp/v2/comments", "GET,POST", "context:string,page:integer,per_page:integer,post:array,"
 	 "order:string"},
 	{"/wp/v2/comments/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH", "id:integer,context:string"},
+	{"/wp/v2/types", "GET", "context:string"},
+	{"/wp/v2/types/(?P<type>[\\w-]+)", "GET", "type:string,context:string"},
+	{"/wp/v2/taxonomies", "GET", "context:string,type:string"},
+	{"/wp/v2/taxonomies/(?P<taxonomy>[\\w-]+)", "GET", "taxonomy:string,context:string"},
+	{"/wp/v2/statuses", "GET", "context:string"},
+	{"/wp/v2/statuses/(?P<status>[\\w-]+)", "GET", "status:string,context:string"},
+	{"/wp/v2/settings", "GET,POST,PUT,PATCH", ""},
+	{"/wp/v2/search", "GET", "context:string,page:integer,per_page:integer,search:string,"
+	 "type:string,subtype:array"},
 };
 
 static void write_methods(struct api *x, const char *methods)
@@ -1410,7 +1810,9 @@ static void index_page(struct api *x, int v2_only)
 			json_key(&x->w, arena_strndup(p->a, s, c));
 			json_obj(&x->w);
 			json_kstr(&x->w, "type", arena_strndup(p->a, s + c + 1, n - c - 1));
-			json_kbool(&x->w, "required", !strncmp(s, "id:", 3));
+			/* A route's path parameter (listed first) is required. */
+			json_kbool(&x->w, "required", s == index_routes[i].args &&
+			                              strchr(index_routes[i].route, '('));
 			json_obj_end(&x->w);
 			s += n + (s[n] == ',');
 		}
@@ -1585,6 +1987,16 @@ void api_serve(struct page *p)
 		comments(&x, id);
 	} else if (route_is(path + 7, "media", &id)) {
 		media(&x, id);
+	} else if (!strcmp(path + 7, "types") || !strncmp(path + 7, "types/", 6)) {
+		types(&x, path[12] ? path + 13 : NULL);
+	} else if (!strcmp(path + 7, "taxonomies") || !strncmp(path + 7, "taxonomies/", 11)) {
+		taxonomies(&x, path[17] ? path + 18 : NULL);
+	} else if (!strcmp(path + 7, "statuses") || !strncmp(path + 7, "statuses/", 9)) {
+		statuses(&x, path[15] ? path + 16 : NULL);
+	} else if (!strcmp(path + 7, "settings")) {
+		settings_read(&x);
+	} else if (!strcmp(path + 7, "search")) {
+		search(&x);
 	} else {
 		api_error(&x, 404, "rest_no_route", "No route was found matching the URL and request "
 		                                    "method.");

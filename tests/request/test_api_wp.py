@@ -148,6 +148,219 @@ def list_params(s, w):
     return mk
 
 
+# The Handbook's schemas, view context: field -> type.
+TYPE_FIELDS = {"description": str, "hierarchical": bool, "has_archive": bool, "name": str,
+               "slug": str, "taxonomies": list, "rest_base": str, "rest_namespace": str,
+               "_links": dict}
+TAX_FIELDS = {"description": str, "hierarchical": bool, "name": str, "slug": str,
+              "types": list, "rest_base": str, "rest_namespace": str, "_links": dict}
+STATUS_FIELDS = {"name": str, "queryable": bool, "slug": str, "date_floating": bool,
+                 "_links": dict}
+SETTINGS_FIELDS = {"title": str, "description": str, "url": str, "timezone": str,
+                   "date_format": str, "language": str, "posts_per_page": int,
+                   "default_comment_status": str}
+SEARCH_FIELDS = {"id": int, "title": str, "url": str, "type": str, "subtype": str,
+                 "_links": dict}
+
+
+def routes(s, w):
+    base = s.base
+    r = api(s, "GET", V2 + "/types")
+    check(r.status == 200 and set(r.json) >= {"post", "page", "attachment"},
+          "/types: post, page and attachment", r.text[:200])
+    ok, bad = R.shape_ok(r.json.get("post", {}), TYPE_FIELDS)
+    check(ok and r.json["post"]["rest_base"] == "posts" and
+          r.json["post"]["taxonomies"] == ["category", "post_tag"] and
+          r.json["page"]["hierarchical"] is True and
+          r.json["post"]["_links"]["wp:items"][0]["href"] == base + V2 + "/posts",
+          "/types: the Post Type schema's fields", bad)
+    one = api(s, "GET", V2 + "/types/page")
+    check(one.status == 200 and one.json["slug"] == "page" and one.json["rest_base"] == "pages",
+          "/types/page", one.text[:200])
+    e = api(s, "GET", V2 + "/types/nope")
+    check(is_error(e, 404, "rest_type_invalid"), "/types/nope: rest_type_invalid", e.text[:200])
+    r = api(s, "GET", V2 + "/taxonomies")
+    ok, bad = R.shape_ok(r.json.get("category", {}), TAX_FIELDS)
+    check(r.status == 200 and set(r.json) == {"category", "post_tag"} and ok and
+          r.json["category"]["rest_base"] == "categories" and
+          r.json["post_tag"]["rest_base"] == "tags" and r.json["category"]["types"] == ["post"],
+          "/taxonomies: category and post_tag, the Taxonomy schema's fields", (bad, r.text[:200]))
+    r = api(s, "GET", V2 + "/taxonomies?type=page")
+    check(r.status == 200 and r.json in ({}, []), "/taxonomies?type=page: none", r.text[:100])
+    one = api(s, "GET", V2 + "/taxonomies/post_tag")
+    check(one.status == 200 and one.json["slug"] == "post_tag" and
+          one.json["hierarchical"] is False, "/taxonomies/post_tag", one.text[:200])
+    e = api(s, "GET", V2 + "/taxonomies/genre")
+    check(is_error(e, 404, "rest_taxonomy_invalid"), "/taxonomies/genre: rest_taxonomy_invalid")
+    r = api(s, "GET", V2 + "/statuses")
+    ok, bad = R.shape_ok(r.json.get("publish", {}), STATUS_FIELDS)
+    check(r.status == 200 and list(r.json) == ["publish"] and ok and
+          r.json["publish"]["queryable"] is True and r.json["publish"]["name"] == "Published",
+          "/statuses, anonymous: publish only, the Status schema's fields", (bad, r.text[:200]))
+    r = api(s, "GET", V2 + "/statuses?context=edit", who=w["contrib"])
+    check(r.status == 200 and set(r.json) == {"publish", "future", "draft", "pending",
+                                              "private"} and
+          r.json["draft"]["public"] is False and r.json["private"]["private"] is True,
+          "/statuses for staff (context=edit): every status, with public and private",
+          r.text[:300])
+    e = api(s, "GET", V2 + "/statuses/draft")
+    check(is_error(e, 401, "rest_cannot_read_status"), "/statuses/draft, anonymous: 401",
+          e.text[:200])
+    one = api(s, "GET", V2 + "/statuses/draft", who=w["author"])
+    check(one.status == 200 and one.json["slug"] == "draft", "/statuses/draft for staff")
+
+    # Settings: administrators only.
+    e = api(s, "GET", V2 + "/settings")
+    check(is_error(e, 401, "rest_forbidden"), "/settings, anonymous: 401 rest_forbidden",
+          e.text[:200])
+    e = api(s, "GET", V2 + "/settings", who=w["editor"])
+    check(is_error(e, 403, "rest_forbidden"), "/settings for an editor: 403", e.text[:200])
+    e = api(s, "POST", V2 + "/settings", who=w["editor"], body={"title": "Taken over"})
+    check(is_error(e, 403, "rest_forbidden"), "POST /settings by an editor: 403")
+    title = s.sql("SELECT value FROM settings WHERE key='site_title'")[0][0]
+    check(title != "Taken over", "the editor changed nothing")
+    r = api(s, "GET", V2 + "/settings", who=w["admin"])
+    ok, bad = R.shape_ok(r.json or {}, SETTINGS_FIELDS)
+    check(r.status == 200 and ok and r.json["title"] == title and r.json["url"] == base and
+          r.json["default_comment_status"] in ("open", "closed") and
+          ("_" in r.json["language"] or len(r.json["language"]) == 2),
+          "/settings for an administrator: WordPress's fields, our values", (bad, r.text[:300]))
+    r = api(s, "POST", V2 + "/settings", who=w["admin"],
+            body={"title": "The Api Gazette", "description": "News by API",
+                  "posts_per_page": 7, "timezone": "Europe/Paris",
+                  "default_comment_status": "closed", "language": "en_GB",
+                  "show_on_front": "posts"})
+    stored = dict(s.sql("SELECT key, value FROM settings WHERE key IN ('site_title', 'tagline', "
+                        "'posts_per_page', 'timezone', 'comments_open', 'language')"))
+    check(r.status == 200 and r.json["title"] == "The Api Gazette" and
+          r.json["posts_per_page"] == 7 and r.json["language"] == "en_GB" and
+          stored == {"site_title": "The Api Gazette", "tagline": "News by API",
+                     "posts_per_page": "7", "timezone": "Europe/Paris", "comments_open": "0",
+                     "language": "en-GB"},
+          "POST /settings saves through the settings table", (r.text[:300], stored))
+    idx = api(s, "GET", "/wp-json/")
+    check(idx.json.get("name") == "The Api Gazette", "the index shows the new title at once",
+          idx.json.get("name"))
+    for body, name in (({"posts_per_page": 0}, "posts_per_page"),
+                       ({"posts_per_page": "x"}, "posts_per_page"),
+                       ({"timezone": "Mars/Olympus"}, "timezone"),
+                       ({"default_comment_status": "maybe"}, "default_comment_status"),
+                       ({"title": 12}, "title"),
+                       ({"title": "ok", "timezone": "Nowhere/Land"}, "timezone")):
+        e = api(s, "POST", V2 + "/settings", who=w["admin"], body=body)
+        check(is_error(e, 400, "rest_invalid_param") and name in e.json["data"]["params"],
+              "POST /settings %s: 400 naming the field" % body, e.text[:200])
+    check(s.sql("SELECT value FROM settings WHERE key='site_title'")[0][0] == "The Api Gazette",
+          "a refused field saves nothing (not even the good ones beside it)")
+
+    # /users/me: who the password names, 401 without one.
+    e = api(s, "GET", V2 + "/users/me")
+    check(is_error(e, 401, "rest_not_logged_in"), "/users/me anonymous: 401")
+    me = api(s, "GET", V2 + "/users/me", who=w["contrib"])
+    check(me.status == 200 and me.json["id"] == w["contrib"].id and "email" not in me.json,
+          "/users/me for a contributor", me.text[:200])
+
+    # Search.
+    art = s.sql("SELECT id, headline FROM articles WHERE status='published' AND "
+                "trashed_at IS NULL AND is_private=0 ORDER BY id LIMIT 1")[0]
+    word = art[1].split()[0]
+    r = api(s, "GET", V2 + "/search?search=" + urllib.parse.quote(art[1]))
+    ok, bad = R.shape_ok(r.json[0] if r.json else {}, SEARCH_FIELDS)
+    check(r.status == 200 and ok and r.json[0]["id"] == art[0] and
+          r.json[0]["type"] == "post" and r.json[0]["subtype"] == "post" and
+          r.json[0]["_links"]["self"][0]["href"] == "%s%s/posts/%d" % (base, V2, art[0]) and
+          r.header("X-WP-Total") is not None,
+          "/search finds a post by its headline (the Search Result schema)", (bad, r.text[:300]))
+    pg = s.sql("SELECT id, title FROM pages WHERE status='published' LIMIT 1")
+    if pg:
+        r = api(s, "GET", V2 + "/search?subtype=page&search=" + urllib.parse.quote(pg[0][1]))
+        check(r.status == 200 and [h["id"] for h in r.json] == [pg[0][0]] and
+              r.json[0]["subtype"] == "page", "/search?subtype=page finds a page", r.text[:300])
+    r1 = api(s, "GET", V2 + "/search?search=%s&per_page=1" % urllib.parse.quote(word))
+    r2 = api(s, "GET", V2 + "/search?search=%s&per_page=1&page=2" % urllib.parse.quote(word))
+    if r1.header("X-WP-Total") and int(r1.header("X-WP-Total")) > 1:
+        check(r2.status == 200 and len(r2.json) == 1 and r2.json[0] != r1.json[0] and
+              'rel="prev"' in (r2.header("Link") or ""), "/search pages like every list",
+              r2.text[:200])
+    e = api(s, "GET", V2 + "/search?type=term")
+    check(is_error(e, 400, "rest_invalid_param"), "/search?type=term: 400")
+    drafts = s.sql("SELECT headline FROM articles WHERE status='draft' LIMIT 1")
+    if drafts:
+        r = api(s, "GET", V2 + "/search?search=" + urllib.parse.quote(drafts[0][0]))
+        check(r.status == 200 and all(h["subtype"] != "post" or
+                                      h["title"] != drafts[0][0] for h in r.json),
+              "/search never shows a draft")
+
+
+def media(s, w):
+    au, ed, co = w["author"], w["editor"], w["contrib"]
+    img = R.D.png(9, 7, (200, 30, 40))
+    r = api(s, "POST", V2 + "/media", who=au, body=img, headers={
+        "Content-Type": "image/png", "Content-Disposition": 'attachment; filename="m.png"'})
+    check(r.status == 201, "an author uploads an image", r.text[:200])
+    mid = r.json["id"]
+    r = api(s, "POST", V2 + "/media/%d" % mid, who=au,
+            body={"title": "  Harbour at dawn ", "caption": "Boats in the harbour",
+                  "alt_text": "Three fishing boats"})
+    row = s.sql("SELECT title, caption, alt FROM media WHERE id=?", mid)[0]
+    check(r.status == 200 and r.json["alt_text"] == "Three fishing boats" and
+          r.json["title"]["raw"] == "Harbour at dawn" and
+          r.json["caption"]["raw"] == "Boats in the harbour" and
+          tuple(row) == ("Harbour at dawn", "Boats in the harbour", "Three fishing boats"),
+          "POST /media/ID: title (trimmed, as the desk), caption and alt text saved",
+          (r.text[:300], row))
+    r = api(s, "POST", V2 + "/media/%d" % mid, who=au, body={"alt_text": "Two boats"})
+    row = s.sql("SELECT title, alt FROM media WHERE id=?", mid)[0]
+    check(r.status == 200 and tuple(row) == ("Harbour at dawn", "Two boats"),
+          "a field left out keeps its value", row)
+    e = api(s, "POST", V2 + "/media/%d" % mid, who=au, body={"alt_text": "x" * 501})
+    check(is_error(e, 400, "rest_invalid_param") and "alt_text" in e.json["data"]["params"],
+          "alt text over the desk's limit: 400", e.text[:200])
+    e = api(s, "POST", V2 + "/media/%d" % mid, who=au, body={"description": "Long words"})
+    check(is_error(e, 400, "rest_invalid_param") and "description" in e.json["data"]["params"],
+          "a description (which images here do not have) is refused, not dropped", e.text[:200])
+    e = api(s, "POST", V2 + "/media/%d" % mid, who=co, body={"alt_text": "Mine now"})
+    check(is_error(e, 403, "rest_cannot_edit"), "a contributor cannot change media", e.text[:200])
+    other = s.sql("SELECT id FROM media WHERE id != ? AND (uploaded_by IS NULL OR uploaded_by "
+                  "!= ?) LIMIT 1", mid, au.id)
+    if other:
+        e = api(s, "POST", V2 + "/media/%d" % other[0][0], who=au, body={"alt_text": "Mine"})
+        check(is_error(e, 403, "rest_cannot_edit"),
+              "an author cannot change an image another uploaded", e.text[:200])
+    e = api(s, "POST", V2 + "/media/%d" % mid, body={"alt_text": "anon"})
+    check(e.status == 401, "anonymous: 401", e.status)
+    r = api(s, "POST", V2 + "/media/%d" % mid, who=ed, body={"caption": "By the editor"})
+    check(r.status == 200 and r.json["caption"]["raw"] == "By the editor",
+          "an editor changes anyone's image")
+    e = api(s, "POST", V2 + "/media/999999", who=ed, body={"caption": "x"})
+    check(is_error(e, 404, "rest_post_invalid_id"), "an unknown image: 404")
+
+    # Delete: force=true, refused while used (naming where), by the desk's rule.
+    post = api(s, "POST", V2 + "/posts", who=au, body={"title": "Uses the image",
+                                                       "featured_media": mid})
+    check(post.status == 201, "an article takes the image as its featured image")
+    e = api(s, "DELETE", V2 + "/media/%d" % mid, who=au)
+    check(is_error(e, 501, "rest_trash_not_supported"), "without force=true: 501 (no trash)",
+          e.text[:200])
+    e = api(s, "DELETE", V2 + "/media/%d?force=true" % mid, who=co)
+    check(is_error(e, 403, "rest_cannot_delete"), "a contributor cannot delete media")
+    e = api(s, "DELETE", V2 + "/media/%d?force=true" % mid, who=au)
+    check(is_error(e, 409, "rest_media_in_use") and
+          e.json["data"]["used_in"][0]["id"] == post.json["id"] and
+          e.json["data"]["used_in"][0]["title"] == "Uses the image" and
+          e.json["data"]["used_in"][0]["featured"] is True,
+          "in use: 409 naming the article that uses it", e.text[:300])
+    check(s.sql("SELECT count(*) FROM media WHERE id=?", mid)[0][0] == 1, "and it is kept")
+    api(s, "POST", V2 + "/posts/%d" % post.json["id"], who=au, body={"featured_media": 0})
+    r = api(s, "DELETE", V2 + "/media/%d?force=true" % mid, who=au)
+    check(r.status == 200 and r.json["deleted"] is True and r.json["previous"]["id"] == mid and
+          r.json["previous"]["alt_text"] == "Two boats",
+          "unused: deleted, the answer holds what it was", r.text[:300])
+    check(s.sql("SELECT count(*) FROM media WHERE id=?", mid)[0][0] == 0, "the row is gone")
+    g = api(s, "GET", V2 + "/media/%d" % mid, who=au)
+    check(g.status == 404, "and the API no longer finds it", g.status)
+
+
 def main():
     s = Server(demo=True)
     try:
@@ -155,6 +368,8 @@ def main():
         for k in w:
             w[k].app = R.app_password(s, w[k], "Client of " + k)
         list_params(s, w)
+        routes(s, w)
+        media(s, w)
     finally:
         s.stop()
     done()
