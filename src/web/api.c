@@ -634,6 +634,22 @@ static void write_user(struct api *x, const struct author *u, int embedded)
 		json_arr(&x->w);
 		json_arr_end(&x->w);
 	}
+	if (!embedded && x->edit && x->user && x->user->id == u->id) {
+		/* context=edit of one's own account (users/me): the edit fields
+		** WordPress gives its owner. */
+		if (api_want(x, "username"))
+			json_kstr(&x->w, "username", x->user->email);
+		if (api_want(x, "email"))
+			json_kstr(&x->w, "email", x->user->email);
+		if (api_want(x, "nickname"))
+			json_kstr(&x->w, "nickname", x->user->name);
+		if (api_want(x, "roles")) {
+			json_key(&x->w, "roles");
+			json_arr(&x->w);
+			json_str(&x->w, role_name(x->user->role));
+			json_arr_end(&x->w);
+		}
+	}
 	if (api_want(x, "_links")) {
 		json_key(&x->w, "_links");
 		json_obj(&x->w);

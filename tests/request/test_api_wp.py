@@ -259,6 +259,13 @@ def routes(s, w):
     me = api(s, "GET", V2 + "/users/me", who=w["contrib"])
     check(me.status == 200 and me.json["id"] == w["contrib"].id and "email" not in me.json,
           "/users/me for a contributor", me.text[:200])
+    me = api(s, "GET", V2 + "/users/me?context=edit", who=w["contrib"])
+    check(me.status == 200 and me.json.get("email") == w["contrib"].email and
+          me.json.get("roles") == ["contributor"] and isinstance(me.json.get("username"), str),
+          "/users/me?context=edit: the owner's email, username and roles", me.text[:300])
+    other = api(s, "GET", V2 + "/users/%d?context=edit" % w["admin"].id, who=w["contrib"])
+    check("email" not in (other.json or {}) and w["admin"].email not in other.text,
+          "never another user's email", other.text[:200])
 
     # Search.
     art = s.sql("SELECT id, headline FROM articles WHERE status='published' AND "
