@@ -1392,6 +1392,8 @@ static void write_type(struct api *x, size_t i)
 
 static void types(struct api *x, const char *one)
 {
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
 	x->p->deps.flags = DEP_EVERYTHING;
 	size_t n = sizeof post_types / sizeof *post_types;
 	if (one) {
@@ -1457,6 +1459,8 @@ static void write_tax(struct api *x, size_t i)
 
 static void taxonomies(struct api *x, const char *one)
 {
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
 	x->p->deps.flags = DEP_EVERYTHING;
 	size_t n = sizeof taxes / sizeof *taxes;
 	if (one) {
@@ -1536,6 +1540,8 @@ static void write_status(struct api *x, size_t i)
 
 static void statuses(struct api *x, const char *one)
 {
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
 	x->p->deps.flags = DEP_EVERYTHING;
 	size_t n = sizeof wp_statuses / sizeof *wp_statuses;
 	if (one) {

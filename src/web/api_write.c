@@ -751,7 +751,6 @@ static void media_delete_api(struct api *x, long long id)
 	json_raw(&x->w, prev.data ? prev.data : "{}", prev.data ? prev.len : 2);
 	json_obj_end(&x->w);
 	buf_free(&prev);
-	web_settings_changed(p->app);
 	api_send(x, 200);
 }
 

@@ -177,6 +177,8 @@ def routes(s, w):
     one = api(s, "GET", V2 + "/types/page")
     check(one.status == 200 and one.json["slug"] == "page" and one.json["rest_base"] == "pages",
           "/types/page", one.text[:200])
+    slash = api(s, "GET", V2 + "/types/")
+    check(slash.status == 200 and "post" in slash.json, "/types/: the collection", slash.status)
     e = api(s, "GET", V2 + "/types/nope")
     check(is_error(e, 404, "rest_type_invalid"), "/types/nope: rest_type_invalid", e.text[:200])
     r = api(s, "GET", V2 + "/taxonomies")
