@@ -1064,11 +1064,17 @@ static void pages_list(struct api *x, long long one)
 	}
 	size_t n;
 	struct page_row *rows = page_list(p->db, p->a, PAGE_PUBLISHED, &n);
-	const char *slug = api_param(x, "slug");
+	const char *slug = api_param(x, "slug"), *include, *exclude;
+	if (!id_set(x, "include", &include) || !id_set(x, "exclude", &exclude))
+		return;
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!slug || !strcmp(rows[i].slug, slug))
+	for (size_t i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, ",%lld,", rows[i].id);
+		if ((!slug || !strcmp(rows[i].slug, slug)) && (!include || strstr(include, id)) &&
+		    (!exclude || !strstr(exclude, id)))
 			rows[k++] = rows[i];
+	}
 	if (!list_headers(x, "/wp/v2/pages", (long long)k, page, per_page))
 		return;
 	json_arr(&x->w);

@@ -140,6 +140,18 @@ def list_params(s, w):
           ids(r))
     r = api(s, "GET", V2 + "/posts?status=publish&per_page=3", who=co)
     check(ids(r) == pub[:3], "status=publish for anyone", ids(r))
+    # Pages take include and exclude too.
+    for t in ("First listed page", "Second listed page"):
+        r = api(s, "POST", V2 + "/pages", who=ed, body={"title": t, "content": "<p>x</p>",
+                                                        "status": "publish"})
+        check(r.status == 201, "an editor publishes a page", r.text[:200])
+    pages = [r[0] for r in s.sql("SELECT id FROM pages WHERE status='published'")]
+    if check(len(pages) >= 2, "two published pages", pages):
+        r = api(s, "GET", V2 + "/pages?include=%d" % pages[0])
+        check(ids(r) == [pages[0]], "pages: include", ids(r))
+        r = api(s, "GET", V2 + "/pages?exclude[]=%d&per_page=100" % pages[0])
+        check(pages[0] not in ids(r) and len(ids(r)) == len(pages) - 1, "pages: exclude[]",
+              ids(r))
     # The cache: an anonymous list with a filter is not the unfiltered one.
     plain = api(s, "GET", V2 + "/posts?per_page=2")
     filt = api(s, "GET", V2 + "/posts?per_page=2&exclude=%d" % plain.json[0]["id"])
