@@ -152,6 +152,16 @@ def list_params(s, w):
         r = api(s, "GET", V2 + "/pages?exclude[]=%d&per_page=100" % pages[0])
         check(pages[0] not in ids(r) and len(ids(r)) == len(pages) - 1, "pages: exclude[]",
               ids(r))
+    dpage = api(s, "POST", V2 + "/pages", who=ed, body={"title": "Draft page", "status": "draft"})
+    e = api(s, "GET", V2 + "/pages?status=draft")
+    check(is_error(e, 400, "rest_invalid_param"), "pages: anonymous status=draft refused")
+    e = api(s, "GET", V2 + "/pages?status=draft", who=au)
+    check(is_error(e, 400, "rest_invalid_param"), "pages: an author may not list draft pages")
+    r = api(s, "GET", V2 + "/pages?status=draft&context=edit", who=ed)
+    check(dpage.json["id"] in ids(r) and all(p["status"] == "draft" for p in r.json),
+          "pages: an editor lists draft pages", ids(r))
+    r = api(s, "GET", V2 + "/pages?per_page=100")
+    check(dpage.json["id"] not in ids(r), "pages: the public list has no draft")
     # The cache: an anonymous list with a filter is not the unfiltered one.
     plain = api(s, "GET", V2 + "/posts?per_page=2")
     filt = api(s, "GET", V2 + "/posts?per_page=2&exclude=%d" % plain.json[0]["id"])
