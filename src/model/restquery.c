@@ -4,16 +4,22 @@
 ** One statement per order (ORDER BY cannot be bound), all sharing one
 ** WHERE clause whose filters are "off" when their parameter is NULL or 0.
 ** A list of ids (categories=1,2) binds up to REST_MAX_IDS parameters; the
-** unused ones are NULL, which IN never matches.
+** unused ones are NULL, which IN never matches.  Longer lists (include=,
+** exclude=, the *_exclude filters) are one bound text ",1,2,3," that a row's
+** id is looked for in (portable SQL, one parameter whatever the length).
 */
 #include "model/restquery.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "model/status.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define POST_WHERE \
-	" FROM articles a WHERE a.status = ?1 AND a.trashed_at IS NULL AND a.is_private = 0" \
+	" FROM articles a WHERE a.status IN (?1, ?22, ?23, ?24, ?25) AND a.trashed_at IS NULL" \
+	" AND (a.is_private = 0 OR ?26 = 1)" \
+	" AND (a.is_private = 1 OR a.status IN (?1, ?22, ?23, ?24))" \
 	" AND (?2 = 0 OR a.author_id = ?2)" \
 	" AND (?3 IS NULL OR a.section_id IN (?3, ?4, ?5, ?6, ?7, ?8))" \
 	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id" \
@@ -23,7 +29,13 @@
 	" AND (?16 IS NULL OR a.slug = ?16)" \
 	" AND (?17 = 0 OR COALESCE(a.published_at, a.updated_at) > ?17)" \
 	" AND (?18 = 0 OR COALESCE(a.published_at, a.updated_at) < ?18)" \
-	" AND (?19 = 0 OR a.author_id = ?19)"
+	" AND (?19 = 0 OR a.author_id = ?19 OR (a.status = 'published' AND a.is_private = 0))" \
+	" AND (?27 IS NULL OR instr(?27, ',' || a.id || ',') > 0)" \
+	" AND (?28 IS NULL OR instr(?28, ',' || a.id || ',') = 0)" \
+	" AND (?29 IS NULL OR instr(?29, ',' || COALESCE(a.section_id, 0) || ',') = 0)" \
+	" AND (?30 IS NULL OR NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id" \
+	"      AND instr(?30, ',' || t.tag_id || ',') > 0))" \
+	" AND (?31 = 0 OR a.is_sticky = 2 - ?31)"
 #define POST_IDS(order) "SELECT a.id" POST_WHERE " ORDER BY " order " LIMIT ?20 OFFSET ?21"
 
 static const char sql_post_count[] = "SELECT count(*)" POST_WHERE;
@@ -36,11 +48,40 @@ static const char *const sql_post_ids[REST_N_ORDERBY][2] = {
 	[REST_BY_SLUG] = {POST_IDS("a.slug DESC"), POST_IDS("a.slug ASC")},
 	[REST_BY_MODIFIED] = {POST_IDS("a.updated_at DESC, a.id DESC"),
 	                      POST_IDS("a.updated_at ASC, a.id ASC")},
+	/* WordPress lists orderby=include in the list's order whatever order= says. */
+	[REST_BY_INCLUDE] = {POST_IDS("instr(COALESCE(?27, ''), ',' || a.id || ','), a.id"),
+	                     POST_IDS("instr(COALESCE(?27, ''), ',' || a.id || ','), a.id")},
 };
+
+const char *rest_id_set(struct arena *a, const long long *ids, size_t n)
+{
+	if (!n)
+		return NULL;
+	char *s = arena_alloc(a, n * 21 + 2), *w = s;
+	*w++ = ',';
+	for (size_t i = 0; i < n; i++)
+		w += sprintf(w, "%lld,", ids[i]);
+	*w = 0;
+	return s;
+}
 
 static void bind_post(struct db_stmt *st, const struct rest_post_filter *f)
 {
-	db_bind_text(st, 1, f->status ? f->status : "published");
+	/* The statuses asked as names (NULL where fewer), 'draft' for private
+	** ones (stored as drafts marked is_private: status.h). */
+	static const enum article_status named[] = {ARTICLE_DRAFT, ARTICLE_PENDING,
+	                                            ARTICLE_SCHEDULED, ARTICLE_PUBLISHED};
+	static const int slots[] = {1, 22, 23, 24};
+	unsigned want = f->statuses ? f->statuses : REST_STATUS_BIT(ARTICLE_PUBLISHED);
+	size_t k = 0;
+	for (size_t i = 0; i < 4; i++)
+		if (want & REST_STATUS_BIT(named[i]))
+			db_bind_text(st, slots[k++], article_status_name(named[i]));
+	for (; k < 4; k++)
+		db_bind_null(st, slots[k]);
+	int priv = (want & REST_STATUS_BIT(ARTICLE_PRIVATE)) != 0;
+	db_bind_text(st, 25, priv ? article_status_name(ARTICLE_DRAFT) : NULL);
+	db_bind_int(st, 26, priv);
 	db_bind_int(st, 2, f->author);
 	for (size_t i = 0; i < REST_MAX_IDS; i++) {
 		if (i < f->n_categories)
@@ -57,6 +98,11 @@ static void bind_post(struct db_stmt *st, const struct rest_post_filter *f)
 	db_bind_int(st, 17, f->after);
 	db_bind_int(st, 18, f->before);
 	db_bind_int(st, 19, f->owner);
+	db_bind_text(st, 27, f->include);
+	db_bind_text(st, 28, f->exclude);
+	db_bind_text(st, 29, f->categories_exclude);
+	db_bind_text(st, 30, f->tags_exclude);
+	db_bind_int(st, 31, f->sticky);
 }
 
 static long long count(struct db_stmt *st)

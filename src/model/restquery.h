@@ -17,14 +17,20 @@ struct db;
 struct arena;
 
 #define REST_MAX_IDS 6 /* ids in one categories= or tags= filter */
+#define REST_MAX_LIST 100 /* ids in one include= or exclude= filter */
 
-/* WordPress's orderby values for posts that Byline keeps. */
+/* WordPress's orderby values for posts that Byline keeps (include: the
+** order of the include= list). */
 enum rest_orderby { REST_BY_DATE, REST_BY_ID, REST_BY_TITLE, REST_BY_SLUG, REST_BY_MODIFIED,
-                    REST_N_ORDERBY };
+                    REST_BY_INCLUDE, REST_N_ORDERBY };
+
+/* A set of statuses: bit (1u << ARTICLE_DRAFT) ... (1u << ARTICLE_PRIVATE).
+** 0 is read as published only. */
+#define REST_STATUS_BIT(s) (1u << (s))
 
 struct rest_post_filter {
-	const char *status;     /* "published" (anonymous), "draft", "pending", ... */
-	long long owner;        /* 0, or only this user's articles (contributors' own) */
+	unsigned statuses;      /* REST_STATUS_BIT()s; 0: published (anonymous) */
+	long long owner;        /* 0, or only this user's unpublished articles (authors') */
 	long long author;       /* 0 for all */
 	long long categories[REST_MAX_IDS]; /* sections */
 	size_t n_categories;
@@ -33,11 +39,20 @@ struct rest_post_filter {
 	const char *search;     /* words in headline, dek or body; NULL for all */
 	const char *slug;       /* NULL for all */
 	long long after, before; /* publication time bounds (exclusive), 0 none */
+	const char *include;    /* ",1,2," (only those ids), or NULL */
+	const char *exclude;    /* ",1,2," (not those ids), or NULL */
+	const char *categories_exclude; /* ",1,2," (not in those sections), or NULL */
+	const char *tags_exclude; /* ",1,2," (none of those tags), or NULL */
+	int sticky;             /* 0 all, 1 only sticky, 2 only not sticky */
 	enum rest_orderby orderby;
 	int ascending;          /* order=asc */
 	long long offset;       /* rows to skip */
 	int limit;              /* rows to return (1..100) */
 };
+
+/* ",1,2,3," from ids[n] (the form include and the excludes take), in a;
+** NULL when n is 0. */
+const char *rest_id_set(struct arena *a, const long long *ids, size_t n);
 
 /* The ids of the articles f selects, in its order; *total all that match.
 ** Allocated in a.  NULL with *n 0 when none (or on a read error: the

@@ -30,6 +30,7 @@
 #include "model/media.h"
 #include "model/page.h"
 #include "model/restquery.h"
+#include "model/settings.h"
 #include "model/status.h"
 #include "model/taxonomy.h"
 #include "render/typography.h"
@@ -548,7 +549,6 @@ void api_write_page(struct api *x, const struct page_row *pg)
 static long long published_count(struct api *x, long long id, int cat)
 {
 	struct rest_post_filter f = {0};
-	f.status = "published";
 	if (cat)
 		f.categories[0] = id, f.n_categories = 1;
 	else
@@ -633,6 +633,22 @@ static void write_user(struct api *x, const struct author *u, int embedded)
 		json_key(&x->w, "meta");
 		json_arr(&x->w);
 		json_arr_end(&x->w);
+	}
+	if (!embedded && x->edit && x->user && x->user->id == u->id) {
+		/* context=edit of one's own account (users/me): the edit fields
+		** WordPress gives its owner. */
+		if (api_want(x, "username"))
+			json_kstr(&x->w, "username", x->user->email);
+		if (api_want(x, "email"))
+			json_kstr(&x->w, "email", x->user->email);
+		if (api_want(x, "nickname"))
+			json_kstr(&x->w, "nickname", x->user->name);
+		if (api_want(x, "roles")) {
+			json_key(&x->w, "roles");
+			json_arr(&x->w);
+			json_str(&x->w, role_name(x->user->role));
+			json_arr_end(&x->w);
+		}
 	}
 	if (api_want(x, "_links")) {
 		json_key(&x->w, "_links");
@@ -842,8 +858,91 @@ static int list_headers(struct api *x, const char *route, long long total, long 
 
 static const char *const orderbys[REST_N_ORDERBY] = {
 	[REST_BY_DATE] = "date", [REST_BY_ID] = "id", [REST_BY_TITLE] = "title",
-	[REST_BY_SLUG] = "slug", [REST_BY_MODIFIED] = "modified",
+	[REST_BY_SLUG] = "slug", [REST_BY_MODIFIED] = "modified", [REST_BY_INCLUDE] = "include",
 };
+
+/* WordPress's status= for posts: a comma-separated list of publish,
+** future, draft, pending, private, or any (all but the trash).  Anyone may
+** ask for publish; the rest need an account (WordPress's edit_posts),
+** and an anonymous reader asking is refused as WordPress refuses it (400
+** rest_invalid_param, "Status is forbidden.").  0 with the error answered. */
+static int status_param(struct api *x, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} names[] = {
+		{"publish", REST_STATUS_BIT(ARTICLE_PUBLISHED)},
+		{"future", REST_STATUS_BIT(ARTICLE_SCHEDULED)},
+		{"draft", REST_STATUS_BIT(ARTICLE_DRAFT)},
+		{"pending", REST_STATUS_BIT(ARTICLE_PENDING)},
+		{"private", REST_STATUS_BIT(ARTICLE_PRIVATE)},
+		{"any", REST_STATUS_BIT(ARTICLE_PUBLISHED) | REST_STATUS_BIT(ARTICLE_SCHEDULED) |
+		        REST_STATUS_BIT(ARTICLE_DRAFT) | REST_STATUS_BIT(ARTICLE_PENDING) |
+		        REST_STATUS_BIT(ARTICLE_PRIVATE)},
+	};
+	*out = REST_STATUS_BIT(ARTICLE_PUBLISHED);
+	const char *v = api_param(x, "status");
+	if (!v)
+		return 1;
+	unsigned bits = 0;
+	for (const char *s = v; *s;) {
+		size_t n = strcspn(s, ",");
+		size_t i = 0;
+		while (i < sizeof names / sizeof *names &&
+		       (strlen(names[i].name) != n || strncmp(s, names[i].name, n)))
+			i++;
+		if (i == sizeof names / sizeof *names) {
+			api_invalid_param(x, "status", "status[0] is not one of publish, future, draft, "
+			                               "pending, private, any.");
+			return 0;
+		}
+		bits |= names[i].bits;
+		s += n + (s[n] == ',');
+	}
+	if (!bits) {
+		api_invalid_param(x, "status", "status is not one of publish, future, draft, pending, "
+		                               "private, any.");
+		return 0;
+	}
+	if (bits != REST_STATUS_BIT(ARTICLE_PUBLISHED) && !x->user) {
+		api_invalid_param(x, "status", "Status is forbidden.");
+		return 0;
+	}
+	*out = bits;
+	return 1;
+}
+
+/* A boolean parameter (true, false, 1, 0) into *out: 0 absent, 1 true, 2
+** false.  0 with the error answered when it is none of those. */
+static int bool_param(struct api *x, const char *name, int *out)
+{
+	const char *v = api_param(x, name);
+	*out = 0;
+	if (!v)
+		return 1;
+	if (!strcmp(v, "true") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "false") || !strcmp(v, "0"))
+		*out = 2;
+	else {
+		api_invalid_param(x, name, arena_printf(x->p->a, "%s is not of type boolean.", name));
+		return 0;
+	}
+	return 1;
+}
+
+/* An id list parameter as the SQL's ",1,2," set (NULL when absent). */
+static int id_set(struct api *x, const char *name, const char **out)
+{
+	long long ids[REST_MAX_LIST];
+	size_t n;
+	*out = NULL;
+	if (!id_list(x, name, ids, REST_MAX_LIST, &n))
+		return 0;
+	*out = rest_id_set(x->p->a, ids, n);
+	return 1;
+}
 
 static void posts_list(struct api *x)
 {
@@ -854,7 +953,11 @@ static void posts_list(struct api *x)
 	    !api_int_param(x, "author", 1, 1000000000000LL, 0, &author) ||
 	    !id_list(x, "categories", f.categories, REST_MAX_IDS, &f.n_categories) ||
 	    !id_list(x, "tags", f.tags, REST_MAX_IDS, &f.n_tags) ||
-	    !date_param(x, "after", &f.after) || !date_param(x, "before", &f.before))
+	    !id_set(x, "include", &f.include) || !id_set(x, "exclude", &f.exclude) ||
+	    !id_set(x, "categories_exclude", &f.categories_exclude) ||
+	    !id_set(x, "tags_exclude", &f.tags_exclude) || !bool_param(x, "sticky", &f.sticky) ||
+	    !date_param(x, "after", &f.after) || !date_param(x, "before", &f.before) ||
+	    !status_param(x, &f.statuses))
 		return;
 	f.author = author;
 	f.search = api_param(x, "search");
@@ -866,8 +969,14 @@ static void posts_list(struct api *x)
 			if (!strcmp(ob, orderbys[i]))
 				k = i;
 		if (k < 0) {
-			api_invalid_param(x, "orderby", "orderby is not one of date, id, title, slug, "
-			                                "modified.");
+			api_invalid_param(x, "orderby", "orderby is not one of date, id, include, title, "
+			                                "slug, modified.");
+			return;
+		}
+		if (k == REST_BY_INCLUDE && !f.include) {
+			/* WordPress: "You need to define an include parameter to order by include." */
+			api_error(x, 400, "rest_orderby_include_missing_include",
+			          "You need to define an include parameter to order by include.");
 			return;
 		}
 		f.orderby = (enum rest_orderby)k;
@@ -877,68 +986,23 @@ static void posts_list(struct api *x)
 		return;
 	}
 	f.ascending = order && !strcmp(order, "asc");
-	f.status = "published";
-	const char *status = api_param(x, "status");
-	if (status && strcmp(status, "publish")) {
-		enum article_status st = !strcmp(status, "draft") ? ARTICLE_DRAFT
-		                       : !strcmp(status, "pending") ? ARTICLE_PENDING
-		                       : !strcmp(status, "future") ? ARTICLE_SCHEDULED
-		                       : ARTICLE_STATUS_NONE;
-		if (st == ARTICLE_STATUS_NONE) {
-			api_invalid_param(x, "status", "status is not one of publish, future, draft, "
-			                               "pending.");
-			return;
-		}
-		if (!x->user) {
-			api_invalid_param(x, "status", "Status is forbidden.");
-			return;
-		}
-		f.status = article_status_name(st);
-		/* Authors and contributors list only their own unpublished work. */
-		if (x->user->role < ROLE_EDITOR)
-			f.owner = x->user->id;
-	}
+	/* Authors and contributors list only their own unpublished work (the
+	** desk's rule): the owner filter keeps what is public besides. */
+	if (f.statuses != REST_STATUS_BIT(ARTICLE_PUBLISHED) && x->user->role < ROLE_EDITOR)
+		f.owner = x->user->id;
 	f.offset = offset;
 	f.limit = (int)per_page;
 	size_t n;
 	long long total;
-	long long include[100];
-	size_t n_include;
-	if (!id_list(x, "include", include, 100, &n_include))
-		return;
 	p->deps.flags = DEP_LISTS | DEP_ANY_ARTICLE;
-	if (n_include) {
-		/* Those ids (the others' filters do not apply, as a client asking
-		** for ids means them), newest first, each shown only if it may be. */
-		struct article *arts = arena_alloc(p->a, n_include * sizeof *arts);
-		size_t k = 0;
-		for (size_t i = 0; i < n_include; i++) {
-			if (article_by_id(p->db, p->a, include[i], &arts[k]) == 0 &&
-			    arts[k].status == ARTICLE_PUBLISHED)
-				k++;
-		}
-		for (size_t i = 1; i < k; i++)
-			for (size_t j = i; j > 0 && arts[j].published_at > arts[j - 1].published_at; j--) {
-				struct article t = arts[j];
-				arts[j] = arts[j - 1];
-				arts[j - 1] = t;
-			}
-		if (!list_headers(x, "/wp/v2/posts", (long long)k, page, per_page))
-			return;
-		json_arr(&x->w);
-		for (long long i = offset; i < (long long)k && i < offset + per_page; i++)
-			api_write_post(x, &arts[i]);
-		json_arr_end(&x->w);
-		api_send(x, 200);
-		return;
-	}
 	long long *ids = rest_post_ids(p->db, p->a, &f, &n, &total);
 	if (!list_headers(x, "/wp/v2/posts", total, page, per_page))
 		return;
 	json_arr(&x->w);
 	for (size_t i = 0; i < n; i++) {
 		struct article art;
-		if (article_by_id(p->db, p->a, ids[i], &art) == 0)
+		if (article_by_id(p->db, p->a, ids[i], &art) == 0 &&
+		    (art.status == ARTICLE_PUBLISHED || api_can_edit_post(x->user, &art)))
 			api_write_post(x, &art);
 	}
 	json_arr_end(&x->w);
@@ -998,13 +1062,48 @@ static void pages_list(struct api *x, long long one)
 		api_send(x, 200);
 		return;
 	}
-	size_t n;
-	struct page_row *rows = page_list(p->db, p->a, PAGE_PUBLISHED, &n);
-	const char *slug = api_param(x, "slug");
+	/* status=: publish for anyone; draft, private (any: all three) for
+	** editors, who alone handle pages in the desk (WordPress's edit_pages):
+	** anyone else asking is refused as the posts list refuses it. */
+	unsigned want = 1u << PAGE_PUBLISHED;
+	const char *status = api_param(x, "status");
+	if (status) {
+		want = 0;
+		for (const char *s = status; *s;) {
+			size_t len = strcspn(s, ",");
+			unsigned bit = len == 7 && !strncmp(s, "publish", 7) ? 1u << PAGE_PUBLISHED
+			             : len == 5 && !strncmp(s, "draft", 5) ? 1u << PAGE_DRAFT
+			             : len == 7 && !strncmp(s, "private", 7) ? 1u << PAGE_PRIVATE
+			             : len == 3 && !strncmp(s, "any", 3)
+			                 ? (1u << PAGE_PUBLISHED) | (1u << PAGE_DRAFT) | (1u << PAGE_PRIVATE)
+			                 : 0;
+			if (!bit) {
+				api_invalid_param(x, "status", "status[0] is not one of publish, draft, "
+				                               "private, any.");
+				return;
+			}
+			want |= bit;
+			s += len + (s[len] == ',');
+		}
+		if (!want || (want != 1u << PAGE_PUBLISHED && (!x->user || x->user->role < ROLE_EDITOR))) {
+			api_invalid_param(x, "status", "Status is forbidden.");
+			return;
+		}
+	}
+	size_t n = 0;
+	struct page_row *rows = page_list(p->db, p->a, want == 1u << PAGE_PUBLISHED
+	                                                   ? PAGE_PUBLISHED : PAGE_STATUS_NONE, &n);
+	const char *slug = api_param(x, "slug"), *include, *exclude;
+	if (!id_set(x, "include", &include) || !id_set(x, "exclude", &exclude))
+		return;
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!slug || !strcmp(rows[i].slug, slug))
+	for (size_t i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, ",%lld,", rows[i].id);
+		if ((want & (1u << rows[i].status)) && (!slug || !strcmp(rows[i].slug, slug)) &&
+		    (!include || strstr(include, id)) && (!exclude || !strstr(exclude, id)))
 			rows[k++] = rows[i];
+	}
 	if (!list_headers(x, "/wp/v2/pages", (long long)k, page, per_page))
 		return;
 	json_arr(&x->w);
@@ -1260,6 +1359,401 @@ static void media(struct api *x, long long one)
 	api_send(x, 200);
 }
 
+/* ---- what a client reads besides content: types, taxonomies, statuses ---- */
+
+/* The post types Byline has, as WordPress names them. */
+static const struct {
+	const char *slug;        /* "post" */
+	const char *name;        /* "Posts" */
+	const char *rest_base;   /* "posts" */
+	int hierarchical;        /* pages nest */
+	const char *taxonomies;  /* "category,post_tag" or "" */
+} post_types[] = {
+	{"post", "Posts", "posts", 0, "category,post_tag"},
+	{"page", "Pages", "pages", 1, ""},
+	{"attachment", "Media", "media", 0, ""},
+};
+
+static void write_list(struct api *x, const char *list)
+{
+	json_arr(&x->w);
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		json_strn(&x->w, s, n);
+		s += n + (s[n] == ',');
+	}
+	json_arr_end(&x->w);
+}
+
+/* A type object (the Handbook's "Post Type" schema: description,
+** hierarchical, has_archive, name, slug, taxonomies, rest_base,
+** rest_namespace; icon and template in edit). */
+static void write_type(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "description"))
+		json_kstr(&x->w, "description", "");
+	if (api_want(x, "hierarchical"))
+		json_kbool(&x->w, "hierarchical", post_types[i].hierarchical);
+	if (api_want(x, "has_archive"))
+		json_kbool(&x->w, "has_archive", 0);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", post_types[i].name);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", post_types[i].slug);
+	if (api_want(x, "icon")) {
+		json_key(&x->w, "icon");
+		json_null(&x->w);
+	}
+	if (api_want(x, "taxonomies")) {
+		json_key(&x->w, "taxonomies");
+		write_list(x, post_types[i].taxonomies);
+	}
+	if (api_want(x, "rest_base"))
+		json_kstr(&x->w, "rest_base", post_types[i].rest_base);
+	if (api_want(x, "rest_namespace"))
+		json_kstr(&x->w, "rest_namespace", "wp/v2");
+	if (x->edit && api_want(x, "viewable"))
+		json_kbool(&x->w, "viewable", 1);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		link(x, "collection", v2(x, "types", 0), 0);
+		link(x, "wp:items", v2(x, post_types[i].rest_base, 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void types(struct api *x, const char *one)
+{
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof post_types / sizeof *post_types;
+	if (one) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(one, post_types[i].slug)) {
+				write_type(x, i);
+				api_send(x, 200);
+				return;
+			}
+		api_error(x, 404, "rest_type_invalid", "Invalid post type.");
+		return;
+	}
+	json_obj(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		json_key(&x->w, post_types[i].slug);
+		write_type(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* The taxonomies: sections are categories, tags are post_tag. */
+static const struct {
+	const char *slug, *name, *rest_base;
+	int hierarchical;
+} taxes[] = {
+	{"category", "Categories", "categories", 1},
+	{"post_tag", "Tags", "tags", 0},
+};
+
+/* The Handbook's "Taxonomy" schema (view: description, hierarchical, name,
+** slug, types, rest_base, rest_namespace). */
+static void write_tax(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", taxes[i].name);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", taxes[i].slug);
+	if (api_want(x, "description"))
+		json_kstr(&x->w, "description", "");
+	if (api_want(x, "types")) {
+		json_key(&x->w, "types");
+		write_list(x, "post");
+	}
+	if (api_want(x, "hierarchical"))
+		json_kbool(&x->w, "hierarchical", taxes[i].hierarchical);
+	if (api_want(x, "rest_base"))
+		json_kstr(&x->w, "rest_base", taxes[i].rest_base);
+	if (api_want(x, "rest_namespace"))
+		json_kstr(&x->w, "rest_namespace", "wp/v2");
+	if (x->edit && api_want(x, "show_cloud"))
+		json_kbool(&x->w, "show_cloud", !taxes[i].hierarchical);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		link(x, "collection", v2(x, "taxonomies", 0), 0);
+		link(x, "wp:items", v2(x, taxes[i].rest_base, 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void taxonomies(struct api *x, const char *one)
+{
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof taxes / sizeof *taxes;
+	if (one) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(one, taxes[i].slug)) {
+				write_tax(x, i);
+				api_send(x, 200);
+				return;
+			}
+		api_error(x, 404, "rest_taxonomy_invalid", "Invalid taxonomy.");
+		return;
+	}
+	/* type=post lists both; another type has none (WordPress filters so). */
+	const char *type = api_param(x, "type");
+	int none = type && strcmp(type, "post");
+	json_obj(&x->w);
+	for (size_t i = 0; i < n && !none; i++) {
+		json_key(&x->w, taxes[i].slug);
+		write_tax(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* Post statuses: anyone sees publish; future, draft, pending and private
+** only someone who may write (WordPress shows non-public statuses to a
+** signed-in user). */
+static const struct {
+	const char *slug, *name;
+	int is_public, is_private, is_protected, date_floating;
+} wp_statuses[] = {
+	{"publish", "Published", 1, 0, 0, 0},
+	{"future", "Scheduled", 0, 0, 1, 0},
+	{"draft", "Draft", 0, 0, 1, 1},
+	{"pending", "Pending", 0, 0, 1, 1},
+	{"private", "Private", 0, 1, 0, 0},
+};
+
+/* The Handbook's "Status" schema (view: name, queryable, slug,
+** date_floating; edit adds private, protected, public, show_in_list). */
+static void write_status(struct api *x, size_t i)
+{
+	json_obj(&x->w);
+	if (api_want(x, "name"))
+		json_kstr(&x->w, "name", wp_statuses[i].name);
+	if (x->edit) {
+		if (api_want(x, "private"))
+			json_kbool(&x->w, "private", wp_statuses[i].is_private);
+		if (api_want(x, "protected"))
+			json_kbool(&x->w, "protected", wp_statuses[i].is_protected);
+		if (api_want(x, "public"))
+			json_kbool(&x->w, "public", wp_statuses[i].is_public);
+		if (api_want(x, "show_in_list"))
+			json_kbool(&x->w, "show_in_list", 1);
+	}
+	if (api_want(x, "queryable"))
+		json_kbool(&x->w, "queryable", wp_statuses[i].is_public);
+	if (api_want(x, "slug"))
+		json_kstr(&x->w, "slug", wp_statuses[i].slug);
+	if (api_want(x, "date_floating"))
+		json_kbool(&x->w, "date_floating", wp_statuses[i].date_floating);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		json_key(&x->w, "archives");
+		json_arr(&x->w);
+		json_obj(&x->w);
+		json_kstr(&x->w, "href", wp_statuses[i].is_public ? v2(x, "posts", 0)
+		    : arena_printf(x->p->a, "%s/wp-json/wp/v2/posts?status=%s", x->base,
+		                   wp_statuses[i].slug));
+		json_obj_end(&x->w);
+		json_arr_end(&x->w);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void statuses(struct api *x, const char *one)
+{
+	if (one && !*one)
+		one = NULL; /* "types/": the collection */
+	x->p->deps.flags = DEP_EVERYTHING;
+	size_t n = sizeof wp_statuses / sizeof *wp_statuses;
+	if (one) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(one, wp_statuses[i].slug))
+				continue;
+			if (!wp_statuses[i].is_public && !x->user) {
+				api_error(x, 401, "rest_cannot_read_status", "Cannot view status.");
+				return;
+			}
+			write_status(x, i);
+			api_send(x, 200);
+			return;
+		}
+		api_error(x, 404, "rest_status_invalid", "Invalid status.");
+		return;
+	}
+	json_obj(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		if (!wp_statuses[i].is_public && !x->user)
+			continue;
+		json_key(&x->w, wp_statuses[i].slug);
+		write_status(x, i);
+	}
+	json_obj_end(&x->w);
+	api_send(x, 200);
+}
+
+/* ---- settings (administrators) ---- */
+
+const struct api_setting api_settings[] = {
+	{"title", "site_title", API_SETTING_STRING},
+	{"description", "tagline", API_SETTING_STRING},
+	{"url", "base_url", API_SETTING_URL},
+	{"timezone", "timezone", API_SETTING_STRING},
+	{"date_format", "date_format", API_SETTING_STRING},
+	{"language", "language", API_SETTING_LOCALE},
+	{"posts_per_page", "posts_per_page", API_SETTING_INTEGER},
+	{"default_comment_status", "comments_open", API_SETTING_OPEN},
+};
+const size_t api_n_settings = sizeof api_settings / sizeof *api_settings;
+
+void api_write_settings(struct api *x)
+{
+	struct page *p = x->p;
+	json_obj(&x->w);
+	for (size_t i = 0; i < api_n_settings; i++) {
+		const struct api_setting *s = &api_settings[i];
+		const char *v = settings_get(p->db, p->a, s->key);
+		if (!v)
+			v = settings_def(s->key) ? settings_def(s->key)->def : "";
+		if (!api_want(x, s->wp))
+			continue;
+		json_key(&x->w, s->wp);
+		switch (s->type) {
+		case API_SETTING_INTEGER:
+			json_int(&x->w, atoll(v));
+			break;
+		case API_SETTING_OPEN:
+			json_str(&x->w, atoi(v) ? "open" : "closed");
+			break;
+		case API_SETTING_URL:
+			json_str(&x->w, *v ? v : x->base);
+			break;
+		case API_SETTING_LOCALE: {
+			char *l = arena_strdup(p->a, v);
+			for (char *c = l; *c; c++)
+				if (*c == '-')
+					*c = '_';
+			json_str(&x->w, l);
+			break;
+		}
+		default:
+			json_str(&x->w, v);
+		}
+	}
+	json_obj_end(&x->w);
+}
+
+/* 1 if the user may read and change the site's settings (WordPress's
+** manage_options: administrators); 0 with the error answered. */
+int api_settings_allowed(struct api *x)
+{
+	if (x->user && x->user->role >= ROLE_ADMIN)
+		return 1;
+	api_error(x, x->user ? 403 : 401, "rest_forbidden", "Sorry, you are not allowed to do that.");
+	return 0;
+}
+
+static void settings_read(struct api *x)
+{
+	if (!api_settings_allowed(x))
+		return;
+	api_write_settings(x);
+	api_send(x, 200);
+}
+
+/* ---- search: /wp/v2/search (posts and pages by their words) ---- */
+
+static void write_hit(struct api *x, long long id, const char *title, const char *url,
+                      const char *subtype)
+{
+	json_obj(&x->w);
+	if (api_want(x, "id"))
+		json_kint(&x->w, "id", id);
+	if (api_want(x, "title"))
+		json_kstr(&x->w, "title", title);
+	if (api_want(x, "url"))
+		json_kstr(&x->w, "url", url);
+	if (api_want(x, "type"))
+		json_kstr(&x->w, "type", "post");
+	if (api_want(x, "subtype"))
+		json_kstr(&x->w, "subtype", subtype);
+	if (api_want(x, "_links")) {
+		json_key(&x->w, "_links");
+		json_obj(&x->w);
+		int post = !strcmp(subtype, "post");
+		link(x, "self", v2(x, post ? "posts/%lld" : "pages/%lld", id), 1);
+		link(x, "about", v2(x, post ? "types/post" : "types/page", 0), 0);
+		json_obj_end(&x->w);
+	}
+	json_obj_end(&x->w);
+}
+
+static void search(struct api *x)
+{
+	struct page *p = x->p;
+	long long page, per_page, offset;
+	if (!paging(x, &page, &per_page, &offset))
+		return;
+	const char *type = api_param(x, "type"), *subtype = api_param(x, "subtype");
+	if (type && strcmp(type, "post")) {
+		api_invalid_param(x, "type", "type is not one of post (Byline searches posts and "
+		                             "pages).");
+		return;
+	}
+	int want_posts = !subtype || !strcmp(subtype, "any") || !strcmp(subtype, "post");
+	int want_pages = !subtype || !strcmp(subtype, "any") || !strcmp(subtype, "page");
+	if (subtype && !want_posts && !want_pages) {
+		api_invalid_param(x, "subtype", "subtype[0] is not one of post, page, any.");
+		return;
+	}
+	const char *q = api_param(x, "search");
+	p->deps.flags = DEP_EVERYTHING;
+	/* Published posts first (newest first), then published pages whose
+	** title holds the words: one list paged across both. */
+	struct rest_post_filter f = {0};
+	f.search = q;
+	f.offset = offset;
+	f.limit = (int)per_page;
+	size_t n = 0;
+	long long n_posts = 0;
+	long long *ids = want_posts ? rest_post_ids(p->db, p->a, &f, &n, &n_posts) : NULL;
+	size_t n_rows = 0, k = 0;
+	struct page_row *rows = want_pages ? page_list(p->db, p->a, PAGE_PUBLISHED, &n_rows) : NULL;
+	for (size_t i = 0; i < n_rows; i++)
+		if (!q || !*q || strcasestr(rows[i].title, q))
+			rows[k++] = rows[i];
+	if (!list_headers(x, "/wp/v2/search", n_posts + (long long)k, page, per_page))
+		return;
+	json_arr(&x->w);
+	for (size_t i = 0; i < n; i++) {
+		struct article art;
+		if (article_by_id(p->db, p->a, ids[i], &art) == 0)
+			write_hit(x, art.id, art.headline,
+			          arena_printf(p->a, "%s%s", x->base,
+			                       site_article_path(p, art.published_at, art.slug)),
+			          "post");
+	}
+	long long from = offset > n_posts ? offset - n_posts : 0;
+	for (long long i = from; i < (long long)k && (long long)n + (i - from) < per_page; i++)
+		write_hit(x, rows[i].id, rows[i].title,
+		          arena_printf(p->a, "%s/%s/", x->base, rows[i].path), "page");
+	json_arr_end(&x->w);
+	api_send(x, 200);
+}
+
 /* ---- the index: /wp-json/ and /wp-json/wp/v2 ---- */
 
 /* The routes as WordPress describes them: methods and the args each takes
@@ -1271,13 +1765,14 @@ static const struct {
 } index_routes[] = {
 	{"/wp/v2/posts", "GET,POST", "context:string,page:integer,per_page:integer,search:string,"
 	 "after:string,before:string,author:array,offset:integer,order:string,orderby:string,"
-	 "slug:array,status:array,categories:array,tags:array,include:array,_embed:boolean,"
+	 "slug:array,status:array,categories:array,tags:array,include:array,exclude:array,"
+	 "categories_exclude:array,tags_exclude:array,sticky:boolean,_embed:boolean,"
 	 "_fields:string"},
 	{"/wp/v2/posts/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/pages", "GET,POST", "context:string,page:integer,per_page:integer,slug:array"},
 	{"/wp/v2/pages/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/media", "GET,POST", "context:string,page:integer,per_page:integer"},
-	{"/wp/v2/media/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
+	{"/wp/v2/media/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH,DELETE", "id:integer,context:string"},
 	{"/wp/v2/categories", "GET", "context:string,page:integer,per_page:integer,slug:array,"
 	 "post:integer"},
 	{"/wp/v2/categories/(?P<id>[\\d]+)", "GET", "id:integer,context:string"},
@@ -1290,6 +1785,15 @@ static const struct {
 	{"/wp/v2/comments", "GET,POST", "context:string,page:integer,per_page:integer,post:array,"
 	 "order:string"},
 	{"/wp/v2/comments/(?P<id>[\\d]+)", "GET,POST,PUT,PATCH", "id:integer,context:string"},
+	{"/wp/v2/types", "GET", "context:string"},
+	{"/wp/v2/types/(?P<type>[\\w-]+)", "GET", "type:string,context:string"},
+	{"/wp/v2/taxonomies", "GET", "context:string,type:string"},
+	{"/wp/v2/taxonomies/(?P<taxonomy>[\\w-]+)", "GET", "taxonomy:string,context:string"},
+	{"/wp/v2/statuses", "GET", "context:string"},
+	{"/wp/v2/statuses/(?P<status>[\\w-]+)", "GET", "status:string,context:string"},
+	{"/wp/v2/settings", "GET,POST,PUT,PATCH", ""},
+	{"/wp/v2/search", "GET", "context:string,page:integer,per_page:integer,search:string,"
+	 "type:string,subtype:array"},
 };
 
 static void write_methods(struct api *x, const char *methods)
@@ -1363,7 +1867,9 @@ static void index_page(struct api *x, int v2_only)
 			json_key(&x->w, arena_strndup(p->a, s, c));
 			json_obj(&x->w);
 			json_kstr(&x->w, "type", arena_strndup(p->a, s + c + 1, n - c - 1));
-			json_kbool(&x->w, "required", !strncmp(s, "id:", 3));
+			/* A route's path parameter (listed first) is required. */
+			json_kbool(&x->w, "required", s == index_routes[i].args &&
+			                              strchr(index_routes[i].route, '('));
 			json_obj_end(&x->w);
 			s += n + (s[n] == ',');
 		}
@@ -1538,6 +2044,16 @@ void api_serve(struct page *p)
 		comments(&x, id);
 	} else if (route_is(path + 7, "media", &id)) {
 		media(&x, id);
+	} else if (!strcmp(path + 7, "types") || !strncmp(path + 7, "types/", 6)) {
+		types(&x, path[12] ? path + 13 : NULL);
+	} else if (!strcmp(path + 7, "taxonomies") || !strncmp(path + 7, "taxonomies/", 11)) {
+		taxonomies(&x, path[17] ? path + 18 : NULL);
+	} else if (!strcmp(path + 7, "statuses") || !strncmp(path + 7, "statuses/", 9)) {
+		statuses(&x, path[15] ? path + 16 : NULL);
+	} else if (!strcmp(path + 7, "settings")) {
+		settings_read(&x);
+	} else if (!strcmp(path + 7, "search")) {
+		search(&x);
 	} else {
 		api_error(&x, 404, "rest_no_route", "No route was found matching the URL and request "
 		                                    "method.");
@@ -1546,8 +2062,86 @@ done:
 	buf_free(&x.b);
 }
 
+/* 1 if key (raw, up to its '=') is NAME[] or NAME[N] (the brackets
+** percent-encoded or not), with *n the length of NAME. */
+static int array_key(const char *key, size_t len, size_t *n)
+{
+	size_t i = 0;
+	while (i < len && key[i] != '[' && key[i] != '%')
+		i++;
+	*n = i;
+	if (!i || i == len)
+		return 0;
+	const char *s = key + i, *end = key + len;
+	if (*s == '[')
+		s++;
+	else if (end - s >= 3 && !strncasecmp(s, "%5B", 3))
+		s += 3;
+	else
+		return 0;
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	if (s < end && *s == ']')
+		s++;
+	else if (end - s >= 3 && !strncasecmp(s, "%5D", 3))
+		s += 3;
+	else
+		return 0;
+	return s == end;
+}
+
+/* WordPress (PHP) reads categories[]=1&categories[]=2 as the list 1,2:
+** the query is rewritten to categories=1,2 so that the cache key and
+** every reader see one form. */
+static void fold_arrays(struct http_req *req)
+{
+	const char *q = req->query;
+	if (!strchr(q, '[') && !strcasestr(q, "%5B"))
+		return;
+	struct buf plain = BUF_INIT, lists = BUF_INIT;
+	const char *names[16];
+	struct buf vals[16];
+	size_t n_names = 0;
+	for (const char *s = q; *s;) {
+		size_t len = strcspn(s, "&"), klen = strcspn(s, "=&"), n;
+		if (klen < len && array_key(s, klen, &n)) {
+			size_t i = 0;
+			while (i < n_names && (strlen(names[i]) != n || strncmp(names[i], s, n)))
+				i++;
+			if (i == n_names && n_names < sizeof names / sizeof *names) {
+				names[n_names] = arena_strndup(req->a, s, n);
+				vals[n_names] = (struct buf)BUF_INIT;
+				n_names++;
+			}
+			if (i < n_names) {
+				if (vals[i].len)
+					buf_putc(&vals[i], ',');
+				buf_put(&vals[i], s + klen + 1, len - klen - 1);
+			}
+		} else if (len) {
+			buf_printf(&plain, "%s%.*s", plain.len ? "&" : "", (int)len, s);
+		}
+		s += len + (s[len] == '&');
+	}
+	for (size_t i = 0; i < n_names; i++) {
+		buf_printf(&lists, "%s%s=%s", plain.len || lists.len ? "&" : "", names[i],
+		           buf_cstr(&vals[i]));
+		buf_free(&vals[i]);
+	}
+	req->query = arena_printf(req->a, "%s%s", buf_cstr(&plain), buf_cstr(&lists));
+	buf_free(&plain);
+	buf_free(&lists);
+	req->query_parsed = 0;
+	req->query_params = NULL;
+	req->n_query_params = 0;
+}
+
 int api_rest_route(struct http_req *req)
 {
+	if (!strncmp(req->path, "/wp-json/", 9)) {
+		fold_arrays(req);
+		return 0;
+	}
 	if (strcmp(req->path, "/") != 0 || !strstr(req->query, "rest_route="))
 		return 0;
 	size_t len;
@@ -1571,6 +2165,7 @@ int api_rest_route(struct http_req *req)
 	req->query_parsed = 0;
 	req->query_params = NULL;
 	req->n_query_params = 0;
+	fold_arrays(req);
 	return 1;
 }
 

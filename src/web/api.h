@@ -36,13 +36,16 @@ size_t api_body_limit(struct app *app, struct http_req *req);
 #define API_BODY_ANON (64u << 10)
 
 /* WordPress's /?rest_route=/wp/v2/posts&...: rewrites req's path to
-** /wp-json/wp/v2/posts and drops rest_route from its query.  1 if it did. */
+** /wp-json/wp/v2/posts and drops rest_route from its query.  1 if it did.
+** Under /wp-json/ (either way) PHP's array forms name[]=1&name[]=2 (and
+** name[0]=...) are rewritten to name=1,2, the form the API reads. */
 int api_rest_route(struct http_req *req);
 
 /* The query parameters API reads, for the page cache's key (route.c). */
 #define API_QUERY_NAMES \
 	"page", "per_page", "search", "categories", "tags", "author", "after", "before", \
 	"orderby", "order", "slug", "_embed", "_fields", "context", "post", "offset", \
-	"include", "parent", "status", "hide_empty"
+	"include", "parent", "status", "hide_empty", "exclude", "categories_exclude", \
+	"tags_exclude", "sticky", "type", "subtype"
 
 #endif

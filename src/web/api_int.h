@@ -48,6 +48,27 @@ void api_write_media(struct api *x, const struct media *m);
 void api_write_page(struct api *x, const struct page_row *pg);
 int api_can_edit_post(const struct account *u, const struct article *art);
 
+/* The site's settings as WordPress's /wp/v2/settings names them: its
+** field, our key (model/settings.c's table) and how the value is shown. */
+enum api_setting_type {
+	API_SETTING_STRING,  /* as stored */
+	API_SETTING_INTEGER, /* a number */
+	API_SETTING_URL,     /* base_url; "" reads as the site's address */
+	API_SETTING_LOCALE,  /* "en-US" read as WordPress's "en_US" */
+	API_SETTING_OPEN,    /* "1"/"0" read as "open"/"closed" */
+};
+struct api_setting {
+	const char *wp;              /* WordPress's field: "title" */
+	const char *key;             /* ours: "site_title" */
+	enum api_setting_type type;  /* how it is read and written */
+};
+extern const struct api_setting api_settings[];
+extern const size_t api_n_settings;
+/* The settings object (read from the database, so just-saved values show). */
+void api_write_settings(struct api *x);
+/* 1 for an administrator; else 0 with WordPress's rest_forbidden answered. */
+int api_settings_allowed(struct api *x);
+
 /* A write: method (POST, PUT, PATCH, DELETE) on route (after /wp/v2/). */
 void api_write(struct api *x, const char *method, const char *route);
 

@@ -32,6 +32,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "db/db.h"
 #include "core/utf8.h"
 #include "http/multipart.h"
 #include "model/account.h"
@@ -41,6 +42,7 @@
 #include "model/notify.h"
 #include "model/page.h"
 #include "model/restquery.h"
+#include "model/settings.h"
 #include "model/status.h"
 #include "model/taxonomy.h"
 #include "render/wpcontent.h"
@@ -594,6 +596,243 @@ static void media_upload(struct api *x)
 	                 arena_printf(p->a, "%s/wp-json/wp/v2/media/%lld", x->base, id));
 }
 
+/* Who may change or delete an image: the desk's rule (admin_media.c):
+** editors any, authors the ones they uploaded. */
+static int media_may_change(const struct api *x, const struct media *m)
+{
+	return x->user->role >= ROLE_EDITOR ||
+	       (x->user->role == ROLE_AUTHOR && m->uploaded_by == x->user->id);
+}
+
+/* A media text field: trimmed, checked as the desk's form checks it
+** (text_check() against the model's limit).  *out the old value when
+** absent.  0, or -1 with the error answered. */
+static int media_text(struct api *x, struct fields *f, const char *name, size_t max,
+                      const char *old, const char **out)
+{
+	int bad = 0;
+	const char *v = field(f, name, &bad);
+	*out = old ? old : "";
+	if (bad) {
+		api_invalid_param(x, name, arena_printf(x->p->a, "%s is not of type string.", name));
+		return -1;
+	}
+	if (!v)
+		return 0;
+	size_t chars = 0;
+	enum text_verdict verdict = text_check(v, strlen(v), max, &chars);
+	if (verdict != TEXT_OK) {
+		api_invalid_param(x, name, text_check_message(x->p->a, verdict, "This", max, chars));
+		return -1;
+	}
+	*out = text_trim(x->p->a, v, strlen(v));
+	return 0;
+}
+
+static void media_save_api(struct api *x, long long id)
+{
+	struct page *p = x->p;
+	struct media m;
+	if (media_by_id(p->db, p->a, id, &m) != 0) {
+		api_error(x, 404, "rest_post_invalid_id", "Invalid post ID.");
+		return;
+	}
+	if (!media_may_change(x, &m)) {
+		api_error(x, 403, "rest_cannot_edit", "Sorry, you are not allowed to edit this post. "
+		                                      "(Authors change the images they uploaded; an "
+		                                      "editor can change this one.)");
+		return;
+	}
+	struct fields f;
+	if (read_body(x, &f) < 0)
+		return;
+	const char *title, *caption, *alt, *description;
+	if (media_text(x, &f, "title", MEDIA_MAX_TITLE, m.title, &title) < 0 ||
+	    media_text(x, &f, "caption", MEDIA_MAX_CAPTION, m.caption, &caption) < 0 ||
+	    media_text(x, &f, "alt_text", MEDIA_MAX_ALT, m.alt, &alt) < 0 ||
+	    media_text(x, &f, "description", MEDIA_MAX_CAPTION, "", &description) < 0)
+		return;
+	if (*description) {
+		/* Byline's images have a caption, a credit and alt text, not a
+		** description: said, rather than dropped without a word. */
+		api_invalid_param(x, "description", "Images here have no description: put the text "
+		                                    "in caption (shown under the image) or alt_text "
+		                                    "(read to those who cannot see it).");
+		return;
+	}
+	if (media_update(p->db, id, title, caption, m.credit, m.copyright, alt) != 0 ||
+	    media_by_id(p->db, p->a, id, &m) != 0) {
+		api_error(x, 500, "rest_cannot_edit", "The image could not be saved; try again.");
+		return;
+	}
+	x->edit = 1;
+	api_write_media(x, &m);
+	api_send(x, 200);
+}
+
+static void media_delete_api(struct api *x, long long id)
+{
+	struct page *p = x->p;
+	struct media m;
+	if (media_by_id(p->db, p->a, id, &m) != 0) {
+		api_error(x, 404, "rest_post_invalid_id", "Invalid post ID.");
+		return;
+	}
+	if (!media_may_change(x, &m)) {
+		api_error(x, 403, "rest_cannot_delete", "Sorry, you are not allowed to delete this "
+		                                        "post.");
+		return;
+	}
+	const char *force = api_param(x, "force");
+	if (!force || (strcmp(force, "true") && strcmp(force, "1"))) {
+		/* WordPress's answer: media has no trash. */
+		api_error(x, 501, "rest_trash_not_supported",
+		          "The post does not support trashing. Set 'force=true' to delete.");
+		return;
+	}
+	/* In use: refused as the desk refuses it, naming where (media_uses()). */
+	size_t n;
+	long long total;
+	struct media_use *uses = media_uses(p->db, p->a, &m, 20, &n, &total);
+	if (total > 0) {
+		buf_reset(&x->b);
+		json_w_init(&x->w, &x->b);
+		json_obj(&x->w);
+		json_kstr(&x->w, "code", "rest_media_in_use");
+		json_kstr(&x->w, "message", arena_printf(p->a, "This image is in use (%lld place%s), so "
+		                                         "it was not deleted. Remove it from the "
+		                                         "articles and pages listed first, or replace "
+		                                         "its file instead.", total,
+		                                         total == 1 ? "" : "s"));
+		json_key(&x->w, "data");
+		json_obj(&x->w);
+		json_kint(&x->w, "status", 409);
+		json_key(&x->w, "used_in");
+		json_arr(&x->w);
+		for (size_t i = 0; i < n; i++) {
+			json_obj(&x->w);
+			json_kstr(&x->w, "kind", uses[i].kind);
+			json_kint(&x->w, "id", uses[i].id);
+			json_kstr(&x->w, "title", uses[i].title);
+			json_kbool(&x->w, "featured", uses[i].is_featured);
+			json_kbool(&x->w, "in_body", uses[i].in_body);
+			json_obj_end(&x->w);
+		}
+		json_arr_end(&x->w);
+		json_obj_end(&x->w);
+		json_obj_end(&x->w);
+		p->is_private = 1;
+		api_send(x, 409);
+		return;
+	}
+	/* The answer shows what was deleted, written before it goes. */
+	struct buf prev = BUF_INIT;
+	struct json_w pw = x->w;
+	json_w_init(&x->w, &prev);
+	x->edit = 1;
+	api_write_media(x, &m);
+	x->w = pw;
+	char err[300];
+	int rc = media_delete(p->db, p->a, p->app->data_dir, id, err, sizeof err);
+	if (rc != 0) {
+		buf_free(&prev);
+		if (rc == 1)
+			api_error(x, 409, "rest_media_in_use", "This image is in use, so it was not "
+			                                       "deleted.");
+		else
+			api_error(x, 500, "rest_cannot_delete", arena_strdup(p->a, err));
+		return;
+	}
+	buf_reset(&x->b);
+	json_w_init(&x->w, &x->b);
+	json_obj(&x->w);
+	json_kbool(&x->w, "deleted", 1);
+	json_key(&x->w, "previous");
+	json_raw(&x->w, prev.data ? prev.data : "{}", prev.data ? prev.len : 2);
+	json_obj_end(&x->w);
+	buf_free(&prev);
+	api_send(x, 200);
+}
+
+/* ---- settings (administrators) ---- */
+
+/* POST /wp/v2/settings: each field WordPress names that Byline keeps,
+** checked by the settings table's own rule (settings_check()) before any
+** is saved, then saved together; other fields are ignored, as WordPress
+** ignores options it does not register. */
+static void settings_save_api(struct api *x)
+{
+	struct page *p = x->p;
+	if (!api_settings_allowed(x))
+		return;
+	struct fields f;
+	if (read_body(x, &f) < 0)
+		return;
+	const char **values = arena_alloc(p->a, api_n_settings * sizeof *values);
+	for (size_t i = 0; i < api_n_settings; i++) {
+		const struct api_setting *s = &api_settings[i];
+		int bad = 0;
+		const char *v = field(&f, s->wp, &bad);
+		values[i] = NULL;
+		if (!v && !bad)
+			continue;
+		const struct json_v *j = f.json ? json_member(f.json, s->wp) : NULL;
+		if (bad || (j && s->type == API_SETTING_INTEGER && j->type != JSON_NUMBER) ||
+		    (j && s->type != API_SETTING_INTEGER && j->type != JSON_STRING)) {
+			api_invalid_param(x, s->wp, arena_printf(p->a, "%s is not of type %s.", s->wp,
+			    s->type == API_SETTING_INTEGER ? "integer" : "string"));
+			return;
+		}
+		if (s->type == API_SETTING_OPEN) {
+			if (strcmp(v, "open") && strcmp(v, "closed")) {
+				api_invalid_param(x, s->wp, arena_printf(p->a, "%s is not one of open, "
+				                                             "closed.", s->wp));
+				return;
+			}
+			v = !strcmp(v, "open") ? "1" : "0";
+		} else if (s->type == API_SETTING_LOCALE) {
+			char *l = arena_strdup(p->a, v);
+			for (char *c = l; *c; c++)
+				if (*c == '_')
+					*c = '-';
+			v = l;
+		} else if (s->type == API_SETTING_URL) {
+			size_t n = strlen(v);
+			while (n && v[n - 1] == '/')
+				n--;
+			v = arena_strndup(p->a, v, n);
+		}
+		const struct setting_def *d = settings_def(s->key);
+		char why[256];
+		if (!d || settings_check(d, v, why, sizeof why) != 0) {
+			api_invalid_param(x, s->wp, d ? arena_strdup(p->a, why) : "Not kept here.");
+			return;
+		}
+		values[i] = v;
+	}
+	if (db_begin(p->db) != DB_OK) {
+		api_error(x, 503, "rest_db_error", "The database is busy; send it again.");
+		return;
+	}
+	for (size_t i = 0; i < api_n_settings; i++) {
+		char err[512];
+		if (values[i] && settings_set(p->db, api_settings[i].key, values[i], err,
+		                              sizeof err) != 0) {
+			db_rollback(p->db);
+			api_error(x, 500, "rest_db_error", arena_strdup(p->a, err));
+			return;
+		}
+	}
+	if (db_commit(p->db) != DB_OK) {
+		db_rollback(p->db);
+		api_error(x, 503, "rest_db_error", "The settings could not be saved; try again.");
+		return;
+	}
+	web_settings_changed(p->app);
+	api_write_settings(x);
+	api_send(x, 200);
+}
+
 /* ---- comments ---- */
 
 static void comment_create(struct api *x)
@@ -781,6 +1020,12 @@ void api_write(struct api *x, const char *method, const char *route)
 			goto no_route;
 	} else if (route_id(route, "media", &id) && !id && post) {
 		media_upload(x);
+	} else if (route_id(route, "media", &id) && id && update) {
+		media_save_api(x, id);
+	} else if (route_id(route, "media", &id) && id && del) {
+		media_delete_api(x, id);
+	} else if (!strcmp(route, "settings") && update) {
+		settings_save_api(x);
 	} else if (route_id(route, "comments", &id) && id && update) {
 		comment_moderate_api(x, id);
 	} else {

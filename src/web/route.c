@@ -502,7 +502,7 @@ static int personal(struct http_req *req)
 ** depend on a parameter its cache key lacks. */
 static const struct {
 	void (*handler)(struct page *p);
-	const char *names[24];    /* at most 23, in the key's order; NULL ends */
+	const char *names[32];    /* at most 31, in the key's order; NULL ends */
 } query_reads[] = {
 	/* WordPress's /?p=ID and /?s=words, and its other old addresses
 	** (page_home.c's old_links: the redirects table, then Byline's ids) */
@@ -511,9 +511,39 @@ static const struct {
 	{api_serve, {API_QUERY_NAMES, NULL}},      /* the REST API's parameters (api.h) */
 };
 
+/* 1 if query q is already what page_query() would make of it: each
+** parameter one of names, once, in names' order, with a value of
+** unreserved characters only (percent-encoding it again changes nothing).
+** The common query (?per_page=10) is then used as sent: one scan, no copy,
+** on the cache's hit path. */
+static int query_is_canonical(const char *q, const char *const *names)
+{
+	size_t next = 0;
+	while (*q) {
+		size_t klen = strcspn(q, "=&");
+		if (q[klen] != '=')
+			return 0;
+		size_t i = next;
+		while (names[i] && (strlen(names[i]) != klen || strncmp(names[i], q, klen)))
+			i++;
+		if (!names[i])
+			return 0;
+		next = i + 1;
+		for (q += klen + 1; *q && *q != '&'; q++) {
+			unsigned char c = (unsigned char)*q;
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			      c == '-' || c == '.' || c == '_' || c == '~'))
+				return 0;
+		}
+		if (*q == '&' && !*++q)
+			return 0;
+	}
+	return 1;
+}
+
 /* The query a cacheable route r is shown: the first value of each
 ** parameter it reads, in query_reads' order, percent-encoded again ("" for
-** none).  Allocated in req->a. */
+** none).  Allocated in req->a (or req->query itself when already so). */
 static const char *page_query(struct http_req *req, const struct route *r)
 {
 	if (!*req->query)
@@ -524,6 +554,8 @@ static const char *page_query(struct http_req *req, const struct route *r)
 			names = query_reads[i].names;
 	if (!names)
 		return "";
+	if (query_is_canonical(req->query, names))
+		return req->query;
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; names[i]; i++) {
 		size_t len;
@@ -541,7 +573,10 @@ static const char *page_query(struct http_req *req, const struct route *r)
 /* Shows a cacheable route's handler only the query its key holds. */
 static void keep_page_query(struct http_req *req, const struct route *r)
 {
-	req->query = page_query(req, r);
+	const char *q = page_query(req, r);
+	if (q == req->query)
+		return; /* as sent: what was parsed of it stands */
+	req->query = q;
 	req->query_parsed = 0;
 	req->query_params = NULL;
 	req->n_query_params = 0;

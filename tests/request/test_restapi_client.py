@@ -1,8 +1,10 @@
 """The REST API driven by a real WordPress client from npm (wpapi 1.2.2,
 node-wpapi): discovery, list, filter, page, embed, single items, an
 application password, a draft, a media upload, publishing as an editor and
-a contributor refused, each response checked against the Handbook's
-schemas (wpapi_client.mjs).  Skipped when Node or the package is missing
+a contributor refused, lists as wpapi sends them (categories[]=..),
+include, exclude, categories_exclude, status, types, taxonomies and
+statuses, each response checked against the Handbook's schemas
+(wpapi_client.mjs).  Skipped when Node or the package is missing
 (`npm ci` installs it)."""
 import base64
 import os

@@ -136,6 +136,36 @@ async function main() {
 	const pages = await wp.pages().get();
 	if (pages.length)
 		shape(pages[0], 'page', 'pages[0]');
+
+	// Lists as wpapi sends them (categories[]=..&categories[]=..), include,
+	// exclude, and the routes a client reads besides content.
+	const cats2 = cats.slice(0, 2).map((c) => c.id);
+	const inCats = await wp.posts().categories(cats2).perPage(100).get();
+	check(inCats.length > 0 && inCats.every((p) => cats2.includes(p.categories[0])) &&
+		inCats.length >= inCat.length, 'filter by two categories (an array)', cats2);
+	const notCat = await wp.posts().excludeCategories(cat).perPage(100).get();
+	check(notCat.every((p) => !p.categories.includes(cat)) &&
+		notCat.length + inCat.length === Number(env.PUBLISHED), 'categories_exclude');
+	const picked = await wp.posts().include([first[2].id, first[0].id]).get();
+	check(picked.map((p) => p.id).join() === [first[0].id, first[2].id].join(),
+		'include (an array)', picked.map((p) => p.id));
+	const without = await wp.posts().exclude(first[0].id).perPage(3).get();
+	check(without[0].id === first[1].id && without._paging.total === Number(env.PUBLISHED) - 1,
+		'exclude');
+	const types = await wp.types().get();
+	check(types.post && types.post.rest_base === 'posts' && types.page, 'types');
+	const taxes = await wp.taxonomies().get();
+	check(taxes.category && taxes.post_tag && taxes.category.types.includes('post'), 'taxonomies');
+	const statuses = await wp.statuses().get();
+	check(Object.keys(statuses).join() === 'publish', 'statuses (anonymous: publish only)');
+	let notAllowed = null;
+	try {
+		await wp.posts().status('draft').get();
+	} catch (e) {
+		notAllowed = e;
+	}
+	check(notAllowed && notAllowed.code === 'rest_invalid_param' && notAllowed.data.status === 400,
+		'status=draft anonymous: rest_invalid_param');
 	let missing = null;
 	try {
 		await wp.posts().id(999999).get();
@@ -151,6 +181,9 @@ async function main() {
 	const contrib = new WPAPI({ endpoint, username: env.CONTRIB_LOGIN, password: env.CONTRIB_PW });
 	const me = await editor.users().me().auth().get();
 	check(me.id === Number(env.EDITOR_ID), 'users/me with the application password');
+	const drafts = await editor.posts().status(['draft', 'pending']).context('edit').auth().get();
+	check(Array.isArray(drafts) && drafts.every((p) => ['draft', 'pending'].includes(p.status)),
+		'an editor lists drafts and pending posts (status as an array)');
 
 	// A draft, media, publishing as an editor.
 	const draft = await editor.posts().create({ title: 'Written by wpapi',
