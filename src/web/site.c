@@ -540,7 +540,7 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", *items[i].label ? items[i].label : items[i].target_name);
 		tv_set_str(a, item, "url", href);
-		tv_set_bool(a, item, "external", items[i].kind == MENU_LINK);
+		tv_set_bool(a, item, "external", items[i].kind == MENU_LINK && *items[i].url != '/');
 		if (items[i].depth && last) {
 			tv_push(a, kids, item);
 			tv_set_bool(a, last, "has_children", 1);
@@ -558,23 +558,9 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 	return n > 0;
 }
 
-struct footer_links {
-	struct arena *a; /* the request's */
-	struct tv *list; /* of {label, url} */
-};
-
-static void footer_link(void *ctx, const char *label, const char *url)
-{
-	struct footer_links *f = ctx;
-	struct tv *item = tv_map(f->a);
-	tv_set_str(f->a, item, "label", label);
-	tv_set_str(f->a, item, "url", url);
-	tv_push(f->a, f->list, item);
-}
-
 /* The identity settings as the layout shows them: site.logo {url, width,
-** height}, the accent stylesheet (when not the theme's own colour), icons,
-** footer text and links.  Every value is checked again as it is shown
+** height}, the accent stylesheet (when not the theme's own colour), icons
+** and the footer text (its links are the footer menu: site_menu()).  Every value is checked again as it is shown
 ** (settings_check): a row edited by hand in the database shows nothing. */
 static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 {
@@ -599,10 +585,6 @@ static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 		tv_set_str(a, ctx, "identity_css", arena_printf(a, "/identity.css?v=%s", accent + 1));
 	tv_set_bool(a, site, "has_icon", *s->site_icon != 0);
 	tv_set_str(a, site, "footer_text", s->footer_text);
-	struct footer_links f = {a, tv_list(a)};
-	settings_links(a, s->footer_links, footer_link, &f);
-	tv_set(a, site, "footer_links", f.list);
-	tv_set_bool(a, site, "has_footer_links", f.list->len > 0);
 }
 
 struct tv *site_context(struct page *p, const char *title)
