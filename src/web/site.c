@@ -397,6 +397,14 @@ const char *site_isolate(struct page *p, const char *s)
 	return arena_printf(p->a, "\xE2\x81\xA8%s\xE2\x81\xA9", s);
 }
 
+const char *site_name_sep(struct page *p, size_t i, size_t n)
+{
+	if (i == 0)
+		return "";
+	return i + 1 == n ? trc(p, "byline separator", " and ")
+	                  : trc(p, "byline separator", ", ");
+}
+
 const char *trf(struct page *p, const char *msgid, const char *arg)
 {
 	return site_fill(p->a, tr(p, msgid), "%s", site_isolate(p, arg));
@@ -890,14 +898,16 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set(a, item, "link", tv_get(item, "url"));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
-		tv_set_str(a, item, "author_name", r->author_name);
+		tv_set_str(a, item, "author_name", site_isolate(p, r->author_name));
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
-		/* Co-authors after the owner: "By A and B", "By A, B and C". */
+		/* Co-authors after the owner: "By A and B", "By A, B and C", the
+		** words the site's language's; each name isolated in a right-to-left
+		** one, so that Latin names keep their order in an Arabic byline. */
 		struct tv *co = tv_list(a);
 		for (size_t k = 0; k < co_n[i]; k++) {
 			struct tv *c = tv_map(a);
-			tv_set_str(a, c, "sep", k + 1 == co_n[i] ? " and " : ", ");
-			tv_set_str(a, c, "name", co_by[i][k].name);
+			tv_set_str(a, c, "sep", site_name_sep(p, k + 1, co_n[i] + 1));
+			tv_set_str(a, c, "name", site_isolate(p, co_by[i][k].name));
 			tv_set_str(a, c, "url", site_author_path(p, co_by[i][k].slug));
 			tv_push(a, co, c);
 		}
