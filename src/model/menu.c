@@ -5,11 +5,16 @@
 ** written back as positions 0, 1, 2 ..., in one transaction: a swap, an
 ** indent or a removal never leaves two items at one place or an indented
 ** first item.
+**
+** The footer's links had a second home once, the `footer_links` setting
+** ("Label | URL" a line); menu_adopt_footer_links() moves them into the
+** footer menu at start and deletes the setting's row, in one transaction.
 */
 #include "model/menu.h"
 #include "core/arena.h"
 #include "core/url.h"
 #include "db/db.h"
+#include "model/settings.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +64,25 @@ static const char sql_delete[] = "DELETE FROM menu_items WHERE id = ?1 AND menu 
 static const char sql_relabel[] =
     "UPDATE menu_items SET label = ?3 WHERE id = ?1 AND menu = ?2";
 
+int menu_link_ok(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t n = strlen(url);
+	if (url_is_web(url, n))
+		return 1;
+	/* A path of this site: "/x", never "//host" or "/\host" (browsers
+	** read both as another host), nothing a browser would strip or that
+	** could end an attribute. */
+	if (n < 1 || n > 2000 || url[0] != '/' || url[1] == '/' || url[1] == '\\')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] == 0x7f ||
+		    strchr("\"<>\\`", url[i]))
+			return 0;
+	return 1;
+}
+
 struct menu_item *menu_items(struct db *db, struct arena *a, const char *menu, size_t *n)
 {
 	struct db_stmt *st = db_prepare(db, sql_items);
@@ -99,9 +123,10 @@ int menu_add(struct db *db, const char *menu, enum menu_kind kind, long long ref
 		snprintf(err, errlen, "Choose a menu and what the item leads to.");
 		return -1;
 	}
-	if (kind == MENU_LINK && (!url || !url_is_web(url, strlen(url)))) {
+	if (kind == MENU_LINK && !menu_link_ok(url)) {
 		snprintf(err, errlen, "A link needs a full web address starting with http:// or "
-		         "https://, such as https://example.com/.");
+		         "https://, such as https://example.com/, or a path of this site starting "
+		         "with /, such as /feed/.");
 		return -1;
 	}
 	if (kind == MENU_LINK && (!label || !*label)) {
@@ -231,4 +256,82 @@ int menu_relabel(struct db *db, const char *menu, long long id, const char *labe
 	if (rc != DB_OK)
 		return -1;
 	return db_changes(db) ? 0 : 1;
+}
+
+/* ---- the footer_links setting, adopted ---- */
+
+/* One line [s, s+n) of the old setting, "Label | URL": 1 with the label and
+** the URL trimmed into a if it reads as the setting's check read it (a
+** label, then an http(s) URL or a path of the site), else 0. */
+static int legacy_link(struct arena *a, const char *s, size_t n, const char **label,
+                       const char **url)
+{
+	const char *bar = memchr(s, '|', n);
+	if (!bar)
+		return 0;
+	const char *ls = s, *le = bar, *us = bar + 1, *ue = s + n;
+	while (ls < le && (*ls == ' ' || *ls == '\t'))
+		ls++;
+	while (le > ls && (le[-1] == ' ' || le[-1] == '\t'))
+		le--;
+	while (us < ue && (*us == ' ' || *us == '\t'))
+		us++;
+	while (ue > us && (ue[-1] == ' ' || ue[-1] == '\t' || ue[-1] == '\r'))
+		ue--;
+	if (le == ls || ue == us)
+		return 0;
+	*label = arena_strndup(a, ls, (size_t)(le - ls));
+	*url = arena_strndup(a, us, (size_t)(ue - us));
+	return menu_link_ok(*url);
+}
+
+int menu_adopt_footer_links(struct db *db)
+{
+	struct arena *a = arena_new();
+	int adopted = 0;
+	if (db_begin(db) != DB_OK) {
+		arena_free(a);
+		return -1;
+	}
+	const char *value = settings_get(db, a, "footer_links");
+	if (!value) { /* adopted already, or a site that never had it */
+		db_rollback(db);
+		arena_free(a);
+		return 0;
+	}
+	struct db_stmt *st = db_prepare(db, sql_count);
+	db_bind_text(st, 1, "footer");
+	long long count = 0, last = -1;
+	if (db_step(st) == DB_ROW) {
+		count = db_col_int(st, 0);
+		last = db_col_int(st, 1);
+	}
+	db_done(st);
+	/* After any items the footer menu has: the footer showed the menu's
+	** links first, then the setting's, and still does, in one list. */
+	int ok = 1;
+	for (const char *v = value; ok && *v && count < MENU_MAX_ITEMS;) {
+		size_t len = strcspn(v, "\n");
+		const char *label, *url;
+		if (legacy_link(a, v, len, &label, &url)) {
+			st = db_prepare(db, sql_insert);
+			db_bind_text(st, 1, "footer");
+			db_bind_int(st, 2, ++last);
+			db_bind_text(st, 3, menu_kind_name(MENU_LINK));
+			db_bind_null(st, 4);
+			db_bind_text(st, 5, label);
+			db_bind_text(st, 6, url);
+			ok = db_step(st) == DB_OK;
+			db_done(st);
+			count++;
+			adopted++;
+		}
+		v += len + (v[len] == '\n');
+	}
+	if (!ok || settings_forget(db, "footer_links") != 0 || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		adopted = -1;
+	}
+	arena_free(a);
+	return adopted;
 }

@@ -10,6 +10,7 @@
 #include "model/settings.h"
 #include "model/article.h"
 #include "model/comment.h"
+#include "model/menu.h"
 #include "model/page.h"
 #include "db/db.h"
 
@@ -982,6 +983,13 @@ int schema_migrate(struct db *db, char *err, size_t errlen)
 		return -1;
 	if (settings_ensure_defaults(db) != 0) {
 		snprintf(err, errlen, "cannot write default settings: %s", db_errmsg(db));
+		return -1;
+	}
+	/* The footer_links setting became the footer menu (no schema change:
+	** its row moves once, then is gone). */
+	if (menu_adopt_footer_links(db) < 0) {
+		snprintf(err, errlen, "cannot move the footer links into the footer menu: %s",
+		         db_errmsg(db));
 		return -1;
 	}
 	if (article_render_stale(db) < 0) {

@@ -65,8 +65,6 @@ const struct setting_def settings_defs[] = {
 	 "Accent colour", "Links, rules and buttons, as #rrggbb. Dark enough to read on white.", 0},
 	{"footer_text", SETTING_TEXT, "", 0, 0, NULL, AT(footer_text), g_identity,
 	 "Footer text", "A line at the foot of every page, such as the publisher's address.", 0},
-	{"footer_links", SETTING_LINKS, "", 0, 0, NULL, AT(footer_links), g_identity,
-	 "Footer links", "One a line: Label | https://example.com/ or Label | /about-us/", 0},
 
 	{"comments_open", SETTING_BOOL, "1", 0, 1, NULL, AT(comments_open), g_comments,
 	 "Readers may comment", "", 0},
@@ -172,6 +170,7 @@ static const char sql_set[] =
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char sql_get[] = "SELECT value FROM settings WHERE key = ?1";
 static const char sql_all[] = "SELECT key, value FROM settings";
+static const char sql_forget[] = "DELETE FROM settings WHERE key = ?1";
 
 const struct setting_def *settings_def(const char *key)
 {
@@ -360,73 +359,6 @@ static int image_name_ok(const char *v)
 	return !strcmp(v + 64, ".jpg") || !strcmp(v + 64, ".png") || !strcmp(v + 64, ".webp");
 }
 
-/* One "Label | URL" line [s, s+n): 1 with the parts' bounds if it reads,
-** the URL http(s)://host... or a path of this site ("/x", never "//"). */
-static int link_line(const char *s, size_t n, size_t *label_end, size_t *url_at)
-{
-	const char *bar = memchr(s, '|', n);
-	if (!bar)
-		return 0;
-	size_t le = (size_t)(bar - s), ua = le + 1;
-	while (le && (s[le - 1] == ' ' || s[le - 1] == '\t'))
-		le--;
-	while (ua < n && (s[ua] == ' ' || s[ua] == '\t'))
-		ua++;
-	size_t ue = n;
-	while (ue > ua && (s[ue - 1] == ' ' || s[ue - 1] == '\t' || s[ue - 1] == '\r'))
-		ue--;
-	if (le == 0 || ue == ua)
-		return 0;
-	const char *u = s + ua;
-	size_t ulen = ue - ua;
-	for (size_t i = 0; i < ulen; i++)
-		if ((unsigned char)u[i] <= ' ' || strchr("\"<>\\`", u[i]))
-			return 0;
-	int path = ulen >= 1 && u[0] == '/' && (ulen == 1 || (u[1] != '/' && u[1] != '\\'));
-	int web = (ulen > 7 && !strncasecmp(u, "http://", 7)) ||
-	          (ulen > 8 && !strncasecmp(u, "https://", 8));
-	if (!path && !web)
-		return 0;
-	*label_end = le;
-	*url_at = ua;
-	return 1;
-}
-
-static int links_ok(const char *v)
-{
-	int n = 0;
-	while (*v) {
-		size_t len = strcspn(v, "\n"), le, ua;
-		size_t k = 0;
-		while (k < len && (v[k] == ' ' || v[k] == '\t' || v[k] == '\r'))
-			k++;
-		if (k < len && !link_line(v, len, &le, &ua))
-			return 0;
-		n += k < len;
-		v += len + (v[len] == '\n');
-	}
-	return n <= 20;
-}
-
-void settings_links(struct arena *a, const char *value,
-                    void (*fn)(void *ctx, const char *label, const char *url), void *ctx)
-{
-	const char *v = value;
-	while (*v) {
-		size_t len = strcspn(v, "\n"), le, ua;
-		if (link_line(v, len, &le, &ua)) {
-			size_t ue = len;
-			while (ue > ua && (v[ue - 1] == ' ' || v[ue - 1] == '\t' || v[ue - 1] == '\r'))
-				ue--;
-			size_t ls = 0;
-			while (ls < le && (v[ls] == ' ' || v[ls] == '\t'))
-				ls++;
-			fn(ctx, arena_strndup(a, v + ls, le - ls), arena_strndup(a, v + ua, ue - ua));
-		}
-		v += len + (v[len] == '\n');
-	}
-}
-
 int settings_check(const struct setting_def *d, const char *value, char *err,
                    size_t errlen)
 {
@@ -485,18 +417,6 @@ int settings_check(const struct setting_def *d, const char *value, char *err,
 			return 0;
 		snprintf(err, errlen, "Must be empty or the name of an uploaded PNG, JPEG or WebP "
 		                      "image (its 64-character hash and extension).");
-		return -1;
-	case SETTING_LINKS:
-		if (!utf8_valid(value, len) || has_control(value, len, 1) ||
-		    text_check(value, len, SETTING_TEXT_MAX, NULL) != TEXT_OK) {
-			snprintf(err, errlen, "The links must be text of at most %d characters, "
-			                      "without control characters.", SETTING_TEXT_MAX);
-			return -1;
-		}
-		if (links_ok(value))
-			return 0;
-		snprintf(err, errlen, "Write one link a line, at most 20, as Label | URL, the URL "
-		                      "starting https:// or http://, or / for a page of this site.");
 		return -1;
 	case SETTING_SCRIPTS:
 		for (const char *line = value; *line;) {
@@ -577,6 +497,17 @@ int settings_set(struct db *db, const char *key, const char *value, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+int settings_forget(struct db *db, const char *key)
+{
+	if (settings_def(key))
+		return -1; /* a setting of the table keeps its row */
+	struct db_stmt *st = db_prepare(db, sql_forget);
+	db_bind_text(st, 1, key);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
 }
 
 char *settings_get(struct db *db, struct arena *a, const char *key)

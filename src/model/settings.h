@@ -63,7 +63,6 @@ struct settings {
 	char *social_image;       /* "" or the media name of the fallback og:image */
 	char *accent_color;       /* "#rrggbb": links, rules, buttons */
 	char *footer_text;        /* a line in the footer ("" none) */
-	char *footer_links;       /* "Label | URL" a line, in the footer */
 	unsigned char secret[SECRET_LEN]; /* HMAC key for tokens and cookies */
 };
 
@@ -82,7 +81,6 @@ enum setting_kind {
 	SETTING_MAILBOX,  /* "" or "addr" or "Name <addr>", addr as email_valid() */
 	SETTING_COLOR,    /* "#rrggbb", six hex digits */
 	SETTING_IMAGE,    /* "" or a media name: 64 lowercase hex digits, '.', jpg|png|webp */
-	SETTING_LINKS,    /* lines "Label | URL": URL http(s)://... or a path "/..." */
 	SETTING_SCRIPTS,  /* lines, each https://host[:port]/path of a script; a textarea */
 };
 
@@ -103,7 +101,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 38
+#define SETTINGS_N 37
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 
@@ -117,11 +115,6 @@ const struct setting_def *settings_def(const char *key);
 int settings_check(const struct setting_def *d, const char *value, char *err,
                    size_t errlen);
 
-/* Calls fn(ctx, label, url) for each "Label | URL" line of a SETTING_LINKS
-** value that settings_check() accepts (blank lines skipped).  The strings
-** are allocated in a. */
-void settings_links(struct arena *a, const char *value,
-                    void (*fn)(void *ctx, const char *label, const char *url), void *ctx);
 
 /* Inserts every missing default (and the secret).  0 or -1. */
 int settings_ensure_defaults(struct db *db);
@@ -136,6 +129,11 @@ void settings_free(struct settings *s);
 ** refuses, in which case nothing is stored. */
 int settings_set(struct db *db, const char *key, const char *value, char *err,
                  size_t errlen);
+
+/* Deletes the stored row of key, a setting the table no longer has (one
+** that moved elsewhere, as footer_links moved to the footer menu:
+** menu_adopt_footer_links()).  0, or -1 (for a key of the table too). */
+int settings_forget(struct db *db, const char *key);
 
 /* The stored value of key, or NULL.  Allocated in a. */
 char *settings_get(struct db *db, struct arena *a, const char *key);

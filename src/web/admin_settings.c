@@ -37,8 +37,7 @@ static struct tv *field_value(struct arena *a, const struct setting_def *d,
 	tv_set_str(a, f, "help", d->help);
 	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
-	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_LINKS ||
-	               d->kind == SETTING_SCRIPTS;
+	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_SCRIPTS;
 	int is_color = d->kind == SETTING_COLOR;
 	int is_image = d->kind == SETTING_IMAGE;
 	int is_int = d->kind == SETTING_INT;
@@ -92,6 +91,8 @@ static void show_settings_all(struct page *p, int status, const char **values,
 			group = d->group;
 			struct tv *g = tv_map(a);
 			tv_set_str(a, g, "name", group);
+			/* The footer's links are not a setting: the footer menu. */
+			tv_set_bool(a, g, "is_identity", !strcmp(group, settings_def("footer_text")->group));
 			fields = tv_list(a);
 			tv_set(a, g, "fields", fields);
 			tv_push(a, groups, g);

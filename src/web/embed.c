@@ -473,6 +473,13 @@ static char *paragraph_url(struct arena *a, const char *in, size_t n)
 	return out;
 }
 
+/* The still is made here, as the page is served, never stored: body_html
+** keeps the link's paragraph as the Markdown renderer wrote it, and the
+** embeds table only what the provider answered (its name, the title, the
+** addresses, the thumbnail's id).  So its words come from the site's
+** catalogue at each render (tr()), and a change of language, which drops
+** every cached page, shows them in the new language without touching a
+** stored body. */
 const char *embed_body(struct page *p, const char *html)
 {
 	if (!strstr(html, "<p>http") && !strstr(html, "<p><a "))
@@ -504,14 +511,15 @@ const char *embed_body(struct page *p, const char *html)
 			buf_puts(&out, "<span class=\"embed-play\" aria-hidden=\"true\">▶</span> "
 			               "<span class=\"embed-title\">");
 			esc_html_s(&out, *e.title ? e.title : url);
-			buf_puts(&out, "</span> <span class=\"embed-action\">Load it from ");
-			esc_html_s(&out, e.provider);
-			buf_puts(&out, "</span></a><figcaption>Nothing is loaded from ");
-			esc_html_s(&out, e.provider);
-			buf_puts(&out, " until you choose to. <a href=\"");
+			buf_puts(&out, "</span> <span class=\"embed-action\">");
+			esc_html_s(&out, trf(p, "Load it from %s", e.provider));
+			buf_puts(&out, "</span></a><figcaption>");
+			esc_html_s(&out, trf(p, "Nothing is loaded from %s until you choose to.",
+			                     e.provider));
+			buf_puts(&out, " <a href=\"");
 			esc_url_attr(&out, url, strlen(url));
-			buf_puts(&out, "\" rel=\"nofollow\">Open it on ");
-			esc_html_s(&out, e.provider);
+			buf_puts(&out, "\" rel=\"nofollow\">");
+			esc_html_s(&out, trf(p, "Open it on %s", e.provider));
 			buf_puts(&out, "</a></figcaption></figure>");
 			s = end + 4;
 			continue;

@@ -14,8 +14,8 @@
 ** (media_store(), the upload checks) for the still.
 **
 ** Readers see, where the link was, a still: the thumbnail (our copy), the
-** title, the provider and a
-** link "Load … from PROVIDER" to /embed/KEY/ on our own site; nothing
+** title, the provider and a link "Load it from PROVIDER" to /embed/KEY/
+** on our own site (the words in the site's language, at render); nothing
 ** there contacts the provider, and public pages still run no script.  The
 ** provider is contacted only when the reader follows that link: the
 ** /embed/KEY/ page holds the iframe, and its Content-Security-Policy
@@ -47,7 +47,8 @@ void embed_refresh(struct page *p, const char *body, struct buf *notes);
 void embed_notes(struct page *p, const char *body, struct buf *notes);
 
 /* body_html with each paragraph that is only an embedded link replaced by
-** its still.  Allocated in p->a. */
+** its still, its words in the site's language (tr()).  Made at each
+** render, never stored.  Allocated in p->a. */
 const char *embed_body(struct page *p, const char *body_html);
 
 /* GET /embed/{key}/: the player, on a page of our own. */

@@ -397,7 +397,9 @@ static void notes_context(struct page *p, struct tv *av, const struct article *a
 	}
 }
 
-/* "By A", "By A and B", "By A, B and C": each name a link, into av. */
+/* "By A", "By A and B", "By A, B and C": each name a link, into av; the
+** words between names the site's language's (site_name_sep()), each name
+** isolated in a right-to-left language (site_isolate()). */
 static void byline_context(struct page *p, struct tv *av, const struct byline_author *by,
                            size_t n)
 {
@@ -405,8 +407,8 @@ static void byline_context(struct page *p, struct tv *av, const struct byline_au
 	struct tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *it = tv_map(a);
-		tv_set_str(a, it, "sep", i == 0 ? "" : i + 1 == n ? " and " : ", ");
-		tv_set_str(a, it, "name", by[i].name);
+		tv_set_str(a, it, "sep", site_name_sep(p, i, n));
+		tv_set_str(a, it, "name", site_isolate(p, by[i].name));
 		tv_set_str(a, it, "url", site_author_path(p, by[i].slug));
 		tv_push(a, list, it);
 	}

@@ -397,6 +397,14 @@ const char *site_isolate(struct page *p, const char *s)
 	return arena_printf(p->a, "\xE2\x81\xA8%s\xE2\x81\xA9", s);
 }
 
+const char *site_name_sep(struct page *p, size_t i, size_t n)
+{
+	if (i == 0)
+		return "";
+	return i + 1 == n ? trc(p, "byline separator", " and ")
+	                  : trc(p, "byline separator", ", ");
+}
+
 const char *trf(struct page *p, const char *msgid, const char *arg)
 {
 	return site_fill(p->a, tr(p, msgid), "%s", site_isolate(p, arg));
@@ -540,7 +548,7 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 		struct tv *item = tv_map(a);
 		tv_set_str(a, item, "name", *items[i].label ? items[i].label : items[i].target_name);
 		tv_set_str(a, item, "url", href);
-		tv_set_bool(a, item, "external", items[i].kind == MENU_LINK);
+		tv_set_bool(a, item, "external", items[i].kind == MENU_LINK && *items[i].url != '/');
 		if (items[i].depth && last) {
 			tv_push(a, kids, item);
 			tv_set_bool(a, last, "has_children", 1);
@@ -558,23 +566,9 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 	return n > 0;
 }
 
-struct footer_links {
-	struct arena *a; /* the request's */
-	struct tv *list; /* of {label, url} */
-};
-
-static void footer_link(void *ctx, const char *label, const char *url)
-{
-	struct footer_links *f = ctx;
-	struct tv *item = tv_map(f->a);
-	tv_set_str(f->a, item, "label", label);
-	tv_set_str(f->a, item, "url", url);
-	tv_push(f->a, f->list, item);
-}
-
 /* The identity settings as the layout shows them: site.logo {url, width,
-** height}, the accent stylesheet (when not the theme's own colour), icons,
-** footer text and links.  Every value is checked again as it is shown
+** height}, the accent stylesheet (when not the theme's own colour), icons
+** and the footer text (its links are the footer menu: site_menu()).  Every value is checked again as it is shown
 ** (settings_check): a row edited by hand in the database shows nothing. */
 static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 {
@@ -599,10 +593,6 @@ static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 		tv_set_str(a, ctx, "identity_css", arena_printf(a, "/identity.css?v=%s", accent + 1));
 	tv_set_bool(a, site, "has_icon", *s->site_icon != 0);
 	tv_set_str(a, site, "footer_text", s->footer_text);
-	struct footer_links f = {a, tv_list(a)};
-	settings_links(a, s->footer_links, footer_link, &f);
-	tv_set(a, site, "footer_links", f.list);
-	tv_set_bool(a, site, "has_footer_links", f.list->len > 0);
 }
 
 struct tv *site_context(struct page *p, const char *title)
@@ -908,14 +898,16 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		tv_set(a, item, "link", tv_get(item, "url"));
 		tv_set_str(a, item, "date_iso", text_date_iso(a, (time_t)r->published_at));
 		tv_set_str(a, item, "date_long", site_date(p, (time_t)r->published_at));
-		tv_set_str(a, item, "author_name", r->author_name);
+		tv_set_str(a, item, "author_name", site_isolate(p, r->author_name));
 		tv_set_str(a, item, "author_url", site_author_path(p, r->author_slug));
-		/* Co-authors after the owner: "By A and B", "By A, B and C". */
+		/* Co-authors after the owner: "By A and B", "By A, B and C", the
+		** words the site's language's; each name isolated in a right-to-left
+		** one, so that Latin names keep their order in an Arabic byline. */
 		struct tv *co = tv_list(a);
 		for (size_t k = 0; k < co_n[i]; k++) {
 			struct tv *c = tv_map(a);
-			tv_set_str(a, c, "sep", k + 1 == co_n[i] ? " and " : ", ");
-			tv_set_str(a, c, "name", co_by[i][k].name);
+			tv_set_str(a, c, "sep", site_name_sep(p, k + 1, co_n[i] + 1));
+			tv_set_str(a, c, "name", site_isolate(p, co_by[i][k].name));
 			tv_set_str(a, c, "url", site_author_path(p, co_by[i][k].slug));
 			tv_push(a, co, c);
 		}

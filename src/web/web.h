@@ -251,6 +251,11 @@ char *site_fill(struct arena *a, const char *s, const char *pat, const char *arg
 ** directional isolates (U+2068 .. U+2069) so that a name or headline
 ** put into a sentence keeps its own direction.  trf() applies it. */
 const char *site_isolate(struct page *p, const char *s);
+/* What goes before name i (from 0) of n in a list of names, as a byline
+** reads "By A, B and C": "" before the first, " and " before the last,
+** ", " between, each from the catalogue (context "byline separator"):
+** German " und ", Arabic "، " and " و" (waw written onto the next name). */
+const char *site_name_sep(struct page *p, size_t i, size_t n);
 /* The language's catalogue (NULL for English), its code ("de", "en-US"). */
 const struct catalog *site_catalog(struct page *p);
 const char *site_lang(struct page *p);

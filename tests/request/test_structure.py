@@ -524,7 +524,8 @@ def menus(s, people):
         r = post(s, admin, "/admin/menus/", menu="header", action="add", **a)
         check(r.status == 303, "add a %s" % a["kind"], (r.status, desk.form_message(r.text)))
     for bad, why in (("javascript:alert(1)", "javascript"), ("ftp://example.org/", "ftp"),
-                     ("/relative/", "relative"), ("https://", "no host")):
+                     ("//evil.example/", "protocol-relative"), ("about/", "relative"),
+                     ("https://", "no host")):
         r = post(s, admin, "/admin/menus/", menu="header", action="add", kind="link", url=bad,
                  label="Bad")
         check(r.status == 422 and "http" in r.text and bad.replace("&", "&amp;") in r.text,

@@ -2501,14 +2501,7 @@ static void test_export(void)
 }
 
 /* Site identity settings (issue 13): the accent colour is #rrggbb only, an
-** image is a media name, footer links are "Label | URL" with http(s) or a
-** path of the site; settings_links() reads back only good lines. */
-static void collect_link(void *ctx, const char *label, const char *url)
-{
-	struct buf *b = ctx;
-	buf_printf(b, "[%s=%s]", label, url);
-}
-
+** image is a media name. */
 static void test_identity_settings(void)
 {
 	struct fresh f;
@@ -2533,20 +2526,57 @@ static void test_identity_settings(void)
 	for (size_t i = 0; i < sizeof bad_names / sizeof *bad_names; i++)
 		CHECK(settings_set(db, "site_logo", bad_names[i], err, sizeof err) == -1);
 
-	static const char *const bad_links[] = {"Evil | javascript:alert(1)", "Evil | //evil.example",
-	    "Evil | /\\evil.example", "No bar", " | /x", "X | ", "Q | https://x.example/\"a",
-	    "X | data:text/html,hi"};
-	for (size_t i = 0; i < sizeof bad_links / sizeof *bad_links; i++)
-		CHECK(settings_set(db, "footer_links", bad_links[i], err, sizeof err) == -1);
-	const char *good = "About us | /about-us/\r\n\nContact  |  https://example.com/c?x=1 \n";
-	CHECK(settings_set(db, "footer_links", good, err, sizeof err) == 0);
-	struct buf b = BUF_INIT;
-	settings_links(a, good, collect_link, &b);
-	CHECK_STR(buf_cstr(&b), "[About us=/about-us/][Contact=https://example.com/c?x=1]");
-	buf_reset(&b);
-	settings_links(a, "Evil | javascript:x\nOk | /ok/", collect_link, &b);
-	CHECK_STR(buf_cstr(&b), "[Ok=/ok/]");
-	buf_free(&b);
+	CHECK(settings_def("footer_links") == NULL); /* the footer menu's now */
+	CHECK(settings_set(db, "footer_links", "About | /about/", err, sizeof err) == -1);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* The footer's links had two homes, the footer_links setting (issue 13)
+** and the footer menu (issue 15).  An older site's setting becomes links
+** at the end of the footer menu at start, labels and URLs as written (a
+** path of the site too), lines the setting never showed dropped, the row
+** deleted; a second start changes nothing. */
+static void test_footer_links_adopted(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[512];
+	CHECK(menu_adopt_footer_links(db) == 0); /* a new site: nothing to adopt */
+	CHECK(menu_add(db, "footer", MENU_LINK, 0, "Ethics", "https://example.org/ethics", err,
+	               sizeof err) == 0);
+	CHECK(db_exec(db, "INSERT INTO settings(key, value) VALUES ('footer_links',"
+	                  " 'About us | /about-us/\r\n\nContact  |  https://example.com/c?x=1 \n"
+	                  "Evil | javascript:alert(1)\nFar | //evil.example/\nNo bar\n"
+	                  "Feed|/feed/')") == DB_OK);
+	CHECK(menu_adopt_footer_links(db) == 3);
+	CHECK(settings_get(db, a, "footer_links") == NULL);
+	size_t n;
+	struct menu_item *m = menu_items(db, a, "footer", &n);
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK_STR(m[0].label, "Ethics");
+		CHECK(m[1].kind == MENU_LINK && m[1].depth == 0);
+		CHECK_STR(m[1].label, "About us");
+		CHECK_STR(m[1].url, "/about-us/");
+		CHECK_STR(m[2].label, "Contact");
+		CHECK_STR(m[2].url, "https://example.com/c?x=1");
+		CHECK_STR(m[3].url, "/feed/");
+	}
+	CHECK(menu_adopt_footer_links(db) == 0);
+	menu_items(db, a, "footer", &n);
+	CHECK(n == 4);
+	/* The rule of a link: http(s) with a host, or a path of this site. */
+	static const char *const bad[] = {"javascript:alert(1)", "//evil.example/", "/\\evil",
+	                                  "/a b", "/\"x", "/<x>", "ftp://x.example/", "https://",
+	                                  "about-us/", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		CHECK(!menu_link_ok(bad[i]));
+	CHECK(menu_link_ok("/") && menu_link_ok("/caf\xc3\xa9/?q=1#x") &&
+	      menu_link_ok("https://example.org/"));
+	CHECK(settings_forget(db, "site_title") == -1); /* a setting keeps its row */
+	CHECK(settings_get(db, a, "site_title") != NULL);
 	fresh_close(&f);
 	arena_free(a);
 }
@@ -2629,6 +2659,7 @@ int main(void)
 	test_settings();
 	test_settings_set_checks_every_key();
 	test_identity_settings();
+	test_footer_links_adopted();
 	test_front_page();
 	test_status_names();
 	test_author();
