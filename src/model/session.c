@@ -20,6 +20,9 @@ static const char sql_find[] =
 static const char sql_role[] =
     "SELECT u.role, s.created_at, s.seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
+static const char sql_lapsed[] =
+    "SELECT u.role, s.created_at, s.seen_at, s.id, s.user_id, s.csrf FROM sessions s"
+    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
 static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
 static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
@@ -81,6 +84,14 @@ char *session_create(struct db *db, struct arena *a, long long user_id, const ch
 	return token;
 }
 
+/* When a session created at created and last seen at seen times out. */
+static long long timed_out_at(long long created, long long seen, long idle_seconds,
+                              long max_seconds)
+{
+	long long idle = seen + idle_seconds, old = created + max_seconds;
+	return idle < old ? idle : old;
+}
+
 int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds, struct session *out)
 {
@@ -100,14 +111,17 @@ int session_find(struct db *db, struct arena *a, const char *token, long idle_se
 	out->seen_at = db_col_int(st, 4);
 	db_done(st);
 	long long now = (long long)time(NULL);
-	if (now - out->seen_at > idle_seconds || now - out->created_at > max_seconds) {
+	long long ended = timed_out_at(out->created_at, out->seen_at, idle_seconds, max_seconds);
+	if (now <= ended)
+		return 0;
+	if (now - ended > SESSION_LAPSE_SECONDS) {
+		/* Lapsed too long ago to be of use: forgotten. */
 		st = db_prepare(db, sql_delete_id);
 		db_bind_int(st, 1, out->id);
 		db_step(st);
 		db_done(st);
-		return 1;
 	}
-	return 0;
+	return 1;
 }
 
 int session_role(struct db *db, struct arena *a, const char *token, long idle_seconds,
@@ -127,7 +141,36 @@ int session_role(struct db *db, struct arena *a, const char *token, long idle_se
 	db_done(st);
 	long long now = (long long)time(NULL);
 	if (now - seen_at > idle_seconds || now - created_at > max_seconds)
-		return ROLE_NONE; /* session_find deletes it */
+		return ROLE_NONE; /* timed out: maybe lapsed (session_lapsed()) */
+	return (int)role;
+}
+
+int session_lapsed(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                   long max_seconds, struct session *out)
+{
+	if (!token || strlen(token) != 32)
+		return ROLE_NONE;
+	struct db_stmt *st = db_prepare(db, sql_lapsed);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_OK ? ROLE_NONE : -1;
+	}
+	enum role role = role_parse(db_col_text(st, 0));
+	long long created_at = db_col_int(st, 1), seen_at = db_col_int(st, 2);
+	if (out) {
+		out->id = db_col_int(st, 3);
+		out->user_id = db_col_int(st, 4);
+		out->csrf = arena_strdup(a, db_col_text(st, 5));
+		out->created_at = created_at;
+		out->seen_at = seen_at;
+	}
+	db_done(st);
+	long long now = (long long)time(NULL);
+	long long ended = timed_out_at(created_at, seen_at, idle_seconds, max_seconds);
+	if (now <= ended || now - ended > SESSION_LAPSE_SECONDS)
+		return ROLE_NONE; /* live, or lapsed too long ago */
 	return (int)role;
 }
 
