@@ -109,8 +109,8 @@ int auth_head_lapsed_role(struct app *app, struct http_req *req)
 int auth_lapsed_load(struct page *p)
 {
 	const char *token = http_cookie(p->req, COOKIE);
-	if (p->user || !token)
-		return 0;
+	if (p->user || !token || db_failed(p->db))
+		return 0; /* (a failed read: the answer is a 503, nothing kept) */
 	struct session *s = arena_alloc(p->a, sizeof *s);
 	struct account *acct = arena_alloc(p->a, sizeof *acct);
 	const struct settings *st = &p->app->settings;
