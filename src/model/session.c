@@ -20,11 +20,18 @@ static const char sql_find[] =
 static const char sql_role[] =
     "SELECT u.role, s.created_at, s.seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
+/* A timed-out session, under its own hash (not yet seen timed out) or its
+** lapsed one (session_find() re-keyed it). */
 static const char sql_lapsed[] =
     "SELECT u.role, s.created_at, s.seen_at, s.id, s.user_id, s.csrf FROM sessions s"
-    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
+    " JOIN users u ON u.id = s.user_id WHERE s.token_hash IN (?1, ?2)"
+    " AND u.suspended_at IS NULL";
+static const char sql_rekey[] = "UPDATE sessions SET token_hash = ?2 WHERE id = ?1";
+static const char sql_prune_user[] =
+    "DELETE FROM sessions WHERE user_id = ?1"
+    " AND (seen_at + ?2 < ?4 OR created_at + ?3 < ?4)";
 static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
-static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
+static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash IN (?1, ?2)";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char sql_list[] =
     "SELECT id, created_at, seen_at, ip FROM sessions WHERE user_id = ?1"
@@ -84,6 +91,14 @@ char *session_create(struct db *db, struct arena *a, long long user_id, const ch
 	return token;
 }
 
+/* The key a timed-out session is kept under once seen timed out: never
+** its token's hash, so no later look-up (or a longer idle setting) can
+** bring it back as a live session; only session_lapsed() reads it. */
+static const char *lapsed_hash(struct arena *a, const char *token)
+{
+	return account_hash_token(a, arena_printf(a, "lapsed %s", token));
+}
+
 /* When a session created at created and last seen at seen times out. */
 static long long timed_out_at(long long created, long long seen, long idle_seconds,
                               long max_seconds)
@@ -114,13 +129,15 @@ int session_find(struct db *db, struct arena *a, const char *token, long idle_se
 	long long ended = timed_out_at(out->created_at, out->seen_at, idle_seconds, max_seconds);
 	if (now <= ended)
 		return 0;
-	if (now - ended > SESSION_LAPSE_SECONDS) {
-		/* Lapsed too long ago to be of use: forgotten. */
-		st = db_prepare(db, sql_delete_id);
-		db_bind_int(st, 1, out->id);
-		db_step(st);
-		db_done(st);
-	}
+	/* Timed out: kept a while as lapsed under another key, or, lapsed too
+	** long ago to be of use, forgotten. */
+	int forget = now - ended > SESSION_LAPSE_SECONDS;
+	st = db_prepare(db, forget ? sql_delete_id : sql_rekey);
+	db_bind_int(st, 1, out->id);
+	if (!forget)
+		db_bind_text(st, 2, lapsed_hash(a, token));
+	db_step(st);
+	db_done(st);
 	return 1;
 }
 
@@ -152,6 +169,7 @@ int session_lapsed(struct db *db, struct arena *a, const char *token, long idle_
 		return ROLE_NONE;
 	struct db_stmt *st = db_prepare(db, sql_lapsed);
 	db_bind_text(st, 1, account_hash_token(a, token));
+	db_bind_text(st, 2, lapsed_hash(a, token));
 	int rc = db_step(st);
 	if (rc != DB_ROW) {
 		db_done(st);
@@ -192,6 +210,7 @@ void session_end(struct db *db, struct arena *a, const char *token)
 		return;
 	struct db_stmt *st = db_prepare(db, sql_delete_hash);
 	db_bind_text(st, 1, account_hash_token(a, token));
+	db_bind_text(st, 2, lapsed_hash(a, token));
 	db_step(st);
 	db_done(st);
 }
@@ -200,6 +219,17 @@ void session_end_user(struct db *db, long long user_id)
 {
 	struct db_stmt *st = db_prepare(db, sql_delete_user);
 	db_bind_int(st, 1, user_id);
+	db_step(st);
+	db_done(st);
+}
+
+void session_prune(struct db *db, long long user_id, long idle_seconds, long max_seconds)
+{
+	struct db_stmt *st = db_prepare(db, sql_prune_user);
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, idle_seconds);
+	db_bind_int(st, 3, max_seconds);
+	db_bind_int(st, 4, (long long)time(NULL) - SESSION_LAPSE_SECONDS);
 	db_step(st);
 	db_done(st);
 }

@@ -44,8 +44,10 @@ char *session_create(struct db *db, struct arena *a, long long user_id, const ch
 #define SESSION_LAPSE_SECONDS (7 * 86400)
 
 /* Finds the live session of a cookie token.  An idle or old session is
-** not found; its row is deleted once it has been lapsed longer than
-** SESSION_LAPSE_SECONDS.  0 found, 1 not found, -1 error. */
+** not found, and its row is either kept as lapsed under another key (it
+** can never be found again, whatever the settings become) or, lapsed
+** longer than SESSION_LAPSE_SECONDS, deleted.  0 found, 1 not found, -1
+** error. */
 int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds, struct session *out);
 
@@ -69,8 +71,14 @@ int session_lapsed(struct db *db, struct arena *a, const char *token, long idle_
 /* Records activity (at most once a minute is written). */
 void session_touch(struct db *db, const struct session *s);
 
-/* Ends the session of a cookie token (no error if there is none). */
+/* Ends the session of a cookie token, live or lapsed (no error if there
+** is none). */
 void session_end(struct db *db, struct arena *a, const char *token);
+
+/* Deletes user_id's sessions that timed out more than
+** SESSION_LAPSE_SECONDS ago (at each sign-in: rows no browser presents
+** again are not left behind). */
+void session_prune(struct db *db, long long user_id, long idle_seconds, long max_seconds);
 
 /* Ends every session of a user (password change). */
 void session_end_user(struct db *db, long long user_id);

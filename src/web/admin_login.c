@@ -200,6 +200,8 @@ void admin_login_post(struct page *p)
 		return;
 	}
 	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
+	session_prune(p->db, acct.id, p->app->settings.session_idle_seconds,
+	              p->app->settings.session_max_seconds);
 	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
 	const char *next = safe_next(p, http_form(p->req, "next", NULL));
 	long long resume = editor_path_id(next);

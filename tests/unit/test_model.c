@@ -1802,6 +1802,11 @@ static void test_session_lapsed(void)
 	CHECK(session_lapsed(db, a, cookie, 3600, 7200, &was) == ROLE_AUTHOR);
 	CHECK(was.id == s.id && was.user_id == uid && !strcmp(was.csrf, s.csrf));
 	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_AUTHOR);
+	/* Seen timed out, it is kept under another key: longer settings do
+	** not bring it back. */
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 1);
+	CHECK(session_find(db, a, cookie, 86400, 86400, &found) == 1);
+	CHECK(session_role(db, a, cookie, 86400, 86400) == ROLE_NONE);
 	/* Old rather than idle: lapsed too. */
 	set_seen(db, s.id, now - 10, now - 7300);
 	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
@@ -1815,7 +1820,9 @@ static void test_session_lapsed(void)
 	      ROLE_NONE);
 	CHECK(session_lapsed(db, a, "short", 3600, 7200, NULL) == ROLE_NONE);
 	CHECK(session_lapsed(db, a, NULL, 3600, 7200, NULL) == ROLE_NONE);
-	/* Lapsed longer than the window: not lapsed, and deleted when presented. */
+	/* Lapsed longer than the window: not lapsed, and deleted when presented
+	** (a re-keyed one at the next sign-in, session_prune() below). */
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
 	set_seen(db, s.id, now - 3600 - SESSION_LAPSE_SECONDS - 60, now - 3600 -
 	         SESSION_LAPSE_SECONDS - 60);
 	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_NONE);
@@ -1835,6 +1842,24 @@ static void test_session_lapsed(void)
 	CHECK(session_lapsed(db, a, kept, 3600, 7200, NULL) == ROLE_AUTHOR);
 	session_end_user(db, uid);
 	CHECK(session_lapsed(db, a, kept, 3600, 7200, NULL) == ROLE_NONE);
+	/* A lapsed session seen timed out ends at sign out too; a sign-in
+	** prunes the writer's sessions lapsed past the window. */
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	set_seen(db, s.id, now - 3660, now - 3660);
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_AUTHOR);
+	session_end(db, a, cookie);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 0);
+	char *recent = session_create(db, a, uid, "192.0.2.1", &s);
+	set_seen(db, s.id, now - 3660, now - 3660);
+	struct session old_s;
+	CHECK(session_create(db, a, uid, "192.0.2.1", &old_s) != NULL);
+	set_seen(db, old_s.id, now - 3600 - SESSION_LAPSE_SECONDS - 60, now - 7200 - 60);
+	CHECK(session_create(db, a, uid, "192.0.2.1", &keep) != NULL);
+	session_prune(db, uid, 3600, 7200);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE user_id = ?1", uid) == 2);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", old_s.id) == 0);
+	CHECK(session_lapsed(db, a, recent, 3600, 7200, NULL) == ROLE_AUTHOR);
 	fresh_close(&f);
 	arena_free(a);
 }
