@@ -20,8 +20,18 @@ static const char sql_find[] =
 static const char sql_role[] =
     "SELECT u.role, s.created_at, s.seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = ?1 AND u.suspended_at IS NULL";
+/* A timed-out session, under its own hash (not yet seen timed out) or its
+** lapsed one (session_find() re-keyed it). */
+static const char sql_lapsed[] =
+    "SELECT u.role, s.created_at, s.seen_at, s.id, s.user_id, s.csrf FROM sessions s"
+    " JOIN users u ON u.id = s.user_id WHERE s.token_hash IN (?1, ?2)"
+    " AND u.suspended_at IS NULL";
+static const char sql_rekey[] = "UPDATE sessions SET token_hash = ?2 WHERE id = ?1";
+static const char sql_prune_user[] =
+    "DELETE FROM sessions WHERE user_id = ?1"
+    " AND (seen_at + ?2 < ?4 OR created_at + ?3 < ?4)";
 static const char sql_delete_id[] = "DELETE FROM sessions WHERE id = ?1";
-static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash = ?1";
+static const char sql_delete_hash[] = "DELETE FROM sessions WHERE token_hash IN (?1, ?2)";
 static const char sql_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char sql_list[] =
     "SELECT id, created_at, seen_at, ip FROM sessions WHERE user_id = ?1"
@@ -81,6 +91,22 @@ char *session_create(struct db *db, struct arena *a, long long user_id, const ch
 	return token;
 }
 
+/* The key a timed-out session is kept under once seen timed out: never
+** its token's hash, so no later look-up (or a longer idle setting) can
+** bring it back as a live session; only session_lapsed() reads it. */
+static const char *lapsed_hash(struct arena *a, const char *token)
+{
+	return account_hash_token(a, arena_printf(a, "lapsed %s", token));
+}
+
+/* When a session created at created and last seen at seen times out. */
+static long long timed_out_at(long long created, long long seen, long idle_seconds,
+                              long max_seconds)
+{
+	long long idle = seen + idle_seconds, old = created + max_seconds;
+	return idle < old ? idle : old;
+}
+
 int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds, struct session *out)
 {
@@ -100,14 +126,19 @@ int session_find(struct db *db, struct arena *a, const char *token, long idle_se
 	out->seen_at = db_col_int(st, 4);
 	db_done(st);
 	long long now = (long long)time(NULL);
-	if (now - out->seen_at > idle_seconds || now - out->created_at > max_seconds) {
-		st = db_prepare(db, sql_delete_id);
-		db_bind_int(st, 1, out->id);
-		db_step(st);
-		db_done(st);
-		return 1;
-	}
-	return 0;
+	long long ended = timed_out_at(out->created_at, out->seen_at, idle_seconds, max_seconds);
+	if (now <= ended)
+		return 0;
+	/* Timed out: kept a while as lapsed under another key, or, lapsed too
+	** long ago to be of use, forgotten. */
+	int forget = now - ended > SESSION_LAPSE_SECONDS;
+	st = db_prepare(db, forget ? sql_delete_id : sql_rekey);
+	db_bind_int(st, 1, out->id);
+	if (!forget)
+		db_bind_text(st, 2, lapsed_hash(a, token));
+	db_step(st);
+	db_done(st);
+	return 1;
 }
 
 int session_role(struct db *db, struct arena *a, const char *token, long idle_seconds,
@@ -127,7 +158,37 @@ int session_role(struct db *db, struct arena *a, const char *token, long idle_se
 	db_done(st);
 	long long now = (long long)time(NULL);
 	if (now - seen_at > idle_seconds || now - created_at > max_seconds)
-		return ROLE_NONE; /* session_find deletes it */
+		return ROLE_NONE; /* timed out: maybe lapsed (session_lapsed()) */
+	return (int)role;
+}
+
+int session_lapsed(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                   long max_seconds, struct session *out)
+{
+	if (!token || strlen(token) != 32)
+		return ROLE_NONE;
+	struct db_stmt *st = db_prepare(db, sql_lapsed);
+	db_bind_text(st, 1, account_hash_token(a, token));
+	db_bind_text(st, 2, lapsed_hash(a, token));
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_OK ? ROLE_NONE : -1;
+	}
+	enum role role = role_parse(db_col_text(st, 0));
+	long long created_at = db_col_int(st, 1), seen_at = db_col_int(st, 2);
+	if (out) {
+		out->id = db_col_int(st, 3);
+		out->user_id = db_col_int(st, 4);
+		out->csrf = arena_strdup(a, db_col_text(st, 5));
+		out->created_at = created_at;
+		out->seen_at = seen_at;
+	}
+	db_done(st);
+	long long now = (long long)time(NULL);
+	long long ended = timed_out_at(created_at, seen_at, idle_seconds, max_seconds);
+	if (now <= ended || now - ended > SESSION_LAPSE_SECONDS)
+		return ROLE_NONE; /* live, or lapsed too long ago */
 	return (int)role;
 }
 
@@ -149,6 +210,7 @@ void session_end(struct db *db, struct arena *a, const char *token)
 		return;
 	struct db_stmt *st = db_prepare(db, sql_delete_hash);
 	db_bind_text(st, 1, account_hash_token(a, token));
+	db_bind_text(st, 2, lapsed_hash(a, token));
 	db_step(st);
 	db_done(st);
 }
@@ -157,6 +219,17 @@ void session_end_user(struct db *db, long long user_id)
 {
 	struct db_stmt *st = db_prepare(db, sql_delete_user);
 	db_bind_int(st, 1, user_id);
+	db_step(st);
+	db_done(st);
+}
+
+void session_prune(struct db *db, long long user_id, long idle_seconds, long max_seconds)
+{
+	struct db_stmt *st = db_prepare(db, sql_prune_user);
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, idle_seconds);
+	db_bind_int(st, 3, max_seconds);
+	db_bind_int(st, 4, (long long)time(NULL) - SESSION_LAPSE_SECONDS);
 	db_step(st);
 	db_done(st);
 }

@@ -36,8 +36,18 @@ struct session {
 char *session_create(struct db *db, struct arena *a, long long user_id, const char *ip,
                      struct session *out);
 
+/* How long a session that timed out (idle or old) is remembered as
+** lapsed: its row stays, signing nobody in, so that an editor form its
+** writer sends after it timed out can still be kept as their autosave
+** (session_lapsed()).  A session ended on purpose (sign out, sign out
+** everywhere, a password change, a suspension) has no row: never lapsed. */
+#define SESSION_LAPSE_SECONDS (7 * 86400)
+
 /* Finds the live session of a cookie token.  An idle or old session is
-** deleted and not found.  0 found, 1 not found, -1 error. */
+** not found, and its row is either kept as lapsed under another key (it
+** can never be found again, whatever the settings become) or, lapsed
+** longer than SESSION_LAPSE_SECONDS, deleted.  0 found, 1 not found, -1
+** error. */
 int session_find(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds, struct session *out);
 
@@ -48,11 +58,27 @@ int session_find(struct db *db, struct arena *a, const char *token, long idle_se
 int session_role(struct db *db, struct arena *a, const char *token, long idle_seconds,
                  long max_seconds);
 
+/* The session of a cookie token that timed out (idle or old) at most
+** SESSION_LAPSE_SECONDS ago, of an account that is not suspended and
+** still has a role: its role, with *out filled (csrf allocated in a) if
+** out is not NULL.  ROLE_NONE for a live session, one ended on purpose
+** (no row), one lapsed longer, or none; -1 on error.  Only reads (the event
+** loop asks it, as session_role()).  Such a session signs nobody in: it
+** only lets its writer's editor form be kept (web/admin_articles.c). */
+int session_lapsed(struct db *db, struct arena *a, const char *token, long idle_seconds,
+                   long max_seconds, struct session *out);
+
 /* Records activity (at most once a minute is written). */
 void session_touch(struct db *db, const struct session *s);
 
-/* Ends the session of a cookie token (no error if there is none). */
+/* Ends the session of a cookie token, live or lapsed (no error if there
+** is none). */
 void session_end(struct db *db, struct arena *a, const char *token);
+
+/* Deletes user_id's sessions that timed out more than
+** SESSION_LAPSE_SECONDS ago (at each sign-in: rows no browser presents
+** again are not left behind). */
+void session_prune(struct db *db, long long user_id, long idle_seconds, long max_seconds);
 
 /* Ends every session of a user (password change). */
 void session_end_user(struct db *db, long long user_id);

@@ -507,6 +507,47 @@ void admin_article_refuse(struct page *p, int status, const char *why)
 	show_editor(p, status, &d);
 }
 
+/* A field of a lapsed session's editor form within its autosave limit, or
+** NULL (over it, or not text). */
+static const char *lapsed_field(struct page *p, const char *name, size_t max)
+{
+	size_t len = 0, chars;
+	const char *v = http_form(p->req, name, &len);
+	if (!v)
+		return "";
+	return text_check(v, len, max, &chars) == TEXT_OK ? v : NULL;
+}
+
+void admin_article_lapsed(struct page *p)
+{
+	/* The writer's rights, for admin_can_edit() alone: the request is not
+	** signed in and nothing else here may act for them. */
+	struct page as = *p;
+	as.user = p->lapsed_user;
+	long long id = admin_param_id(p, 0);
+	struct article art;
+	if (id && (article_by_id(p->db, p->a, id, &art) != 0 || art.status == ARTICLE_TRASH ||
+	           !admin_can_edit(&as, &art))) {
+		admin_login_carry(p, 403, NULL); /* as any signed-out form: nothing kept */
+		return;
+	}
+	struct autosave s = {.article_id = id, .user_id = p->lapsed_user->id};
+	if (p->req->form_error ||
+	    !(s.headline = lapsed_field(p, "headline", AUTOSAVE_MAX_HEADLINE)) ||
+	    !(s.dek = lapsed_field(p, "dek", AUTOSAVE_MAX_DEK)) ||
+	    !(s.body_src = lapsed_field(p, "body", AUTOSAVE_MAX_BODY)) ||
+	    !(s.tags = lapsed_field(p, "tags", AUTOSAVE_MAX_TAGS)) ||
+	    (!*s.headline && !*s.dek && !*s.body_src) ||
+	    autosave_put(p->db, &s, (long long)time(NULL)) != 0) {
+		admin_login_carry(p, 403, NULL);
+		return;
+	}
+	const char *editor = id ? arena_printf(p->a, "/admin/articles/%lld/", id)
+	                        : "/admin/articles/new";
+	admin_login_kept(p, p->lapsed_user->email,
+	                 arena_printf(p->a, "%s?autosave=restore", editor));
+}
+
 void admin_article_resume(struct page *p, long long id)
 {
 	struct draft d;

@@ -105,6 +105,15 @@ void admin_login_carry(struct page *p, int status, const char *why)
 	               safe_next(p, p->req->path), 1);
 }
 
+void admin_login_kept(struct page *p, const char *email, const char *next)
+{
+	login_form_for(p, 403, email,
+	               "Your session ended while you were writing, so the article was not "
+	               "saved, but what you typed is kept for you. Sign in again: it comes "
+	               "back in the editor, not saved yet, for you to check and save.",
+	               safe_next(p, next), 0);
+}
+
 /* The article id of an editor address ("/admin/articles/12/": 12,
 ** "/admin/articles/new": 0), or -1 for any other. */
 static long long editor_path_id(const char *path)
@@ -191,6 +200,8 @@ void admin_login_post(struct page *p)
 		return;
 	}
 	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
+	session_prune(p->db, acct.id, p->app->settings.session_idle_seconds,
+	              p->app->settings.session_max_seconds);
 	log_info("sign-in: %s from %s", acct.email, p->req->remote_ip);
 	const char *next = safe_next(p, http_form(p->req, "next", NULL));
 	long long resume = editor_path_id(next);

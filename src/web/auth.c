@@ -6,6 +6,9 @@
 ** The cookie holds a random 128-bit token; the database only its hash.  It
 ** is HttpOnly, SameSite=Lax, Secure when the site is served over https, and
 ** replaced at every sign-in (so a token planted before sign-in is useless).
+** A session that timed out a moment ago signs nobody in, but is still
+** recognised as lapsed (auth_lapsed_load()) by the one route that keeps what
+** its writer sent: the editor's save, as their autosave.
 ** Failed sign-ins are throttled per account and per address; the answer
 ** never says whether the account exists, and an unknown account costs the
 ** same hash time as a known one.
@@ -86,11 +89,57 @@ int auth_head_role(struct app *app, struct http_req *req)
 	return role;
 }
 
+int auth_head_lapsed_role(struct app *app, struct http_req *req)
+{
+	const char *token = http_cookie(req, COOKIE);
+	if (!token)
+		return ROLE_NONE;
+	struct db *db = app->loop_db ? app->loop_db : db_pool_get(app->pool);
+	pthread_rwlock_rdlock(&app->settings_lock);
+	long idle = app->settings.session_idle_seconds, max = app->settings.session_max_seconds;
+	pthread_rwlock_unlock(&app->settings_lock);
+	db_clear_failed(db);
+	int role = session_lapsed(db, req->a, token, idle, max, NULL);
+	db_clear_failed(db);
+	if (!app->loop_db)
+		db_pool_put(app->pool, db);
+	return role;
+}
+
+int auth_lapsed_load(struct page *p)
+{
+	const char *token = http_cookie(p->req, COOKIE);
+	if (p->user || !token || db_failed(p->db))
+		return 0; /* (a failed read: the answer is a 503, nothing kept) */
+	struct session *s = arena_alloc(p->a, sizeof *s);
+	struct account *acct = arena_alloc(p->a, sizeof *acct);
+	const struct settings *st = &p->app->settings;
+	int role = session_lapsed(p->db, p->a, token, st->session_idle_seconds,
+	                          st->session_max_seconds, s);
+	if (role <= ROLE_NONE || account_by_id(p->db, p->a, s->user_id, acct) != 0 ||
+	    acct->role == ROLE_NONE || acct->suspended_at)
+		return 0;
+	p->lapsed = s;
+	p->lapsed_user = acct;
+	return 1;
+}
+
+/* 1 if token is session s's form token (constant time). */
+static int token_ok(const struct session *s, const char *token)
+{
+	if (!s || !token || strlen(token) != strlen(s->csrf))
+		return 0;
+	return sodium_memcmp(token, s->csrf, strlen(token)) == 0;
+}
+
 int auth_csrf_ok(struct page *p, const char *token)
 {
-	if (!p->session || !token || strlen(token) != strlen(p->session->csrf))
-		return 0;
-	return sodium_memcmp(token, p->session->csrf, strlen(token)) == 0;
+	return token_ok(p->session, token);
+}
+
+int auth_lapsed_csrf_ok(struct page *p, const char *token)
+{
+	return token_ok(p->lapsed, token);
 }
 
 const char *auth_cookie_token(struct page *p)

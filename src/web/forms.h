@@ -104,6 +104,25 @@
 	F("featured_media", FORM_ID_CHARS)    \
 	F("featured_alt", 500)
 
+/* The editor's form (templates/admin_editor.mustache) without its file:
+** the most a writer whose session timed out a moment ago may send
+** (route.c, the lapsed limit); its text is kept as their autosave. */
+#define EDITOR_FORM(F)                        \
+	EDITOR_LIVE_FORM(F)                   \
+	F("slug", 200)                        \
+	F("status", 20)                       \
+	F("section", FORM_ID_CHARS)           \
+	F("new_section", 100)                 \
+	F("author", FORM_ID_CHARS)            \
+	F("coauthors_sent", 3)                \
+	F("coauthors", 2000)                  \
+	F("publish_date", 10)                 \
+	F("publish_time", 5)                  \
+	F("comments_open", 3)                 \
+	F("is_sticky", 3)                     \
+	F("featured_file", 0)                 \
+	F("action", 20)
+
 /* Setting a password from a one-time link (templates/admin_password.mustache). */
 #define PASSWORD_FORM(F)                      \
 	F("token", FORM_TOKEN_CHARS)          \

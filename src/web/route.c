@@ -379,6 +379,29 @@ static int match(struct http_req *req, const char *pattern, const char *path)
 	return 1;
 }
 
+/* The POST routes that hear a session which timed out a moment ago
+** (auth_lapsed_load(): never one ended on purpose), its role, origin and
+** token checked as the route's `needs` say; on every other route signed
+** out is signed out.  The editor's save keeps the text as the writer's
+** autosave (its body limit then the form's without a file, decided from
+** the head); signing out ends the lapsed session too. */
+static const struct lapsed_route {
+	void (*handler)(struct page *p); /* the route's, in routes[] */
+	void (*lapsed)(struct page *p);  /* answers the lapsed session's POST */
+	size_t body_limit;               /* its body limit */
+} lapsed_routes[] = {
+	{admin_article_save, admin_article_lapsed, FORM_BODY_LIMIT(EDITOR_FORM)},
+	{admin_logout_post, admin_logout_post, 8 * KB},
+};
+
+static const struct lapsed_route *lapsed_of(const struct route *r)
+{
+	for (size_t i = 0; i < sizeof lapsed_routes / sizeof lapsed_routes[0]; i++)
+		if (r->handler == lapsed_routes[i].handler && !strcmp(r->method, "POST"))
+			return &lapsed_routes[i];
+	return NULL;
+}
+
 static const struct route *find(struct http_req *req, const char *path, int *path_known)
 {
 	const char *method = req->is_head ? "GET" : req->method;
@@ -451,6 +474,17 @@ size_t web_body_limit(struct http_req *req, struct http_body_refusal *no, void *
 	enum role need = (enum role)NEED_ROLE_OF(r->needs);
 	if (need != ROLE_NONE && limit > WEB_SIGNED_OUT_BODY) {
 		int role = auth_head_role(ap, req);
+		/* The editor's form from a writer whose session timed out a moment
+		** ago (not one ended on purpose): the form's text, not a file. */
+		const struct lapsed_route *lr = role == ROLE_NONE ? lapsed_of(r) : NULL;
+		if (lr && lr->body_limit > WEB_SIGNED_OUT_BODY &&
+		    auth_head_lapsed_role(ap, req) >= (int)need) {
+			no->status = 403;
+			no->why = "You are not signed in (your session has ended), so this was not read "
+			          "and nothing was saved: a file cannot be kept for you. Sign in again "
+			          "in another tab, then send it again.";
+			return lr->body_limit;
+		}
 		if (role >= 0 && role < (int)need) {
 			no->status = 403;
 			no->why = role == ROLE_NONE
@@ -630,6 +664,23 @@ static const char *needs_refusal(struct page *p, unsigned needs)
 	return NULL;
 }
 
+/* needs_refusal()'s ladder for a signed-out POST whose cookie names a
+** lapsed session (p->lapsed): that session's account has the role, the
+** post comes from this site, and it carries that session's own token.
+** 1 if all hold. */
+static int lapsed_ok(struct page *p, unsigned needs)
+{
+	enum role need = (enum role)NEED_ROLE_OF(needs);
+	if (!p->lapsed_user || p->lapsed_user->role < need)
+		return 0;
+	if ((needs & NEED_ORIGIN) && !http_header(p->req, "Origin") &&
+	    !http_header(p->req, "Referer"))
+		return 0;
+	if ((needs & (NEED_SAME_ORIGIN | NEED_CSRF | NEED_ORIGIN)) && !same_origin(p))
+		return 0;
+	return !(needs & NEED_CSRF) || auth_lapsed_csrf_ok(p, http_form(p->req, "csrf", NULL));
+}
+
 /* Security headers on every answer: the list is http_security_headers()'s
 ** (the server's own refusals carry it too); HSTS under the https setting or
 ** behind a proxy that says https. */
@@ -723,7 +774,8 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
-	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0};
+	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
+	                    NULL, NULL};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
@@ -804,6 +856,8 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		const char *why = needs_refusal(p, r->needs);
 		if (!why) {
 			r->handler(p);
+		} else if (!p->user && lapsed_of(r) && auth_lapsed_load(p) && lapsed_ok(p, r->needs)) {
+			lapsed_of(r)->lapsed(p);
 		} else if (why == LOGIN_FIRST) {
 			/* Signed out: a page asks to sign in and comes back after. */
 			char *next = arena_printf(p->a, "%s%s%s", req->path, *req->query ? "?" : "",

@@ -83,6 +83,10 @@ struct page {
 	int slash_added;          /* an article's, section's or tag's path asked
 	                             without its final '/': the handler (or
 	                             site_render) answers its one 301 (route.c) */
+	struct session *lapsed;   /* signed out, but the cookie names a session that
+	                          ** timed out a moment ago (auth_lapsed_load(), for
+	                          ** route.c's lapsed_routes only), or NULL */
+	struct account *lapsed_user; /* its account; never p->user */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -332,6 +336,21 @@ int auth_head_role(struct app *app, struct http_req *req);
 /* 1 if token is the signed-in session's form token (constant time). */
 int auth_csrf_ok(struct page *p, const char *token);
 
+/* The role of the session the request's cookie names if it timed out at
+** most SESSION_LAPSE_SECONDS ago (model/session.h: never one ended on
+** purpose, never a suspended account's), from the head alone; ROLE_NONE
+** if none, -1 if the database could not say.  Only reads, as
+** auth_head_role(). */
+int auth_head_lapsed_role(struct app *app, struct http_req *req);
+
+/* For a signed-out request: sets p->lapsed and p->lapsed_user when the
+** cookie names such a lapsed session.  1 if it did, else 0.  Signs
+** nobody in (p->user stays NULL). */
+int auth_lapsed_load(struct page *p);
+
+/* 1 if token is the lapsed session's form token (constant time). */
+int auth_lapsed_csrf_ok(struct page *p, const char *token);
+
 /* The session token the request's cookie carries, or NULL.  Borrowed. */
 const char *auth_cookie_token(struct page *p);
 
@@ -442,6 +461,10 @@ void admin_page_trash(struct page *p);
 void admin_page_restore(struct page *p);
 void admin_page_delete(struct page *p);
 void admin_article_refuse(struct page *p, int status, const char *why);
+/* The editor's form sent by a writer whose session timed out a moment ago
+** (p->lapsed, its token checked): the text kept as their autosave, never
+** a revision, and the sign-in form going back to the editor with it. */
+void admin_article_lapsed(struct page *p);
 void admin_article_preview(struct page *p);
 void admin_note_add(struct page *p);
 void admin_note_refuse(struct page *p, int status, const char *why);
@@ -470,6 +493,9 @@ void admin_article_resume(struct page *p, long long id);
 /* The sign-in form carrying a refused editor form's fields, after its
 ** session ended (admin_login.c). */
 void admin_login_carry(struct page *p, int status, const char *why);
+/* The sign-in form after a lapsed session's editor form was kept as an
+** autosave: email filled in, going back to next (the editor restoring it). */
+void admin_login_kept(struct page *p, const char *email, const char *next);
 struct finding;
 struct tv;
 /* The copy desk's panel in the editor (admin_findings.c): findings f[0..n)

@@ -197,6 +197,46 @@ L.test('editor (JS off): the form works, an ended session keeps the text through
   }
 }, { timeout: 120_000 });
 
+// Without JavaScript, a session that simply times out while a long article
+// is typed (its row kept, as the server keeps a lapsed session's) keeps the
+// whole text: far past the 8 KB a signed-out browser may send, in four
+// scripts and emoji; it is the writer's autosave, restored after sign-in.
+L.test('editor (JS off): a session that times out keeps a 40,000-character article through sign-in', async () => {
+  const { ctx, page, acc } = await editorContext({ js: false, csp: true });
+  try {
+    await page.goto(S.srv.url('/admin/articles/new'));
+    await page.fill('#headline', 'Harbour budget: «да», نعم, 🗳️');
+    await page.fill('#body', 'A first paragraph.');
+    await L.submitAndWait(page, () => page.click('button[name=action][value=save]'));
+    L.ok(page.url().includes('done=saved'), 'saved without JavaScript', page.url());
+    const id = new URL(page.url()).pathname.split('/')[3];
+    const parts = ['Le conseil a voté «oui» — café, crème. ', 'Городской совет проголосовал за бюджет. ',
+      'صوّت المجلس البلدي على الميزانية. ', 'Reactions: 🗳️📰🎉 & <b>not bold</b>. ', '\n\n'];
+    let body = '';
+    for (let i = 0; body.length < 40000; i++) body += parts[i % parts.length];
+    body = body.slice(0, 40000);
+    if (/[\uD800-\uDBFF]$/.test(body)) body = body.slice(0, -1) + 'x'; // no half emoji
+    await page.fill('#body', body);
+    // The session times out while they type: idle past the limit, row kept.
+    const cookie = (await ctx.cookies()).find((c) => c.name === 'byline_session');
+    const hash = crypto.createHash('sha256').update(cookie.value).digest('hex');
+    const ago = Math.floor(Date.now() / 1000) - 3 * 3600;
+    sql(`UPDATE sessions SET seen_at = ${ago}, created_at = ${ago} WHERE token_hash = '${hash}'`);
+    await L.submitAndWait(page, () => page.click('button[name=action][value=save]'));
+    L.ok(await page.locator('form[action="/admin/login"] #password').isVisible(), 'Save after the session timed out shows the sign-in form');
+    L.ok((await page.locator('.form-message').innerText()).includes('kept'), 'saying the text is kept');
+    keepHtml('admin-login-lapsed', await page.content());
+    L.eq(await page.inputValue('#email'), acc.email, 'the email is filled in');
+    await page.fill('#password', acc.password);
+    await L.submitAndWait(page, () => page.click('form.stacked-form button[type=submit]'));
+    L.ok(page.url().includes(`/admin/articles/${id}/?autosave=restore`), 'signing in returns to the editor restoring the autosave', page.url());
+    L.eq((await page.inputValue('#body')).replace(/\r\n/g, '\n'), body.replace(/\r\n/g, '\n'), 'the 40,000 characters come back intact');
+    L.ok(!sql(`SELECT body_src FROM articles WHERE id = ${id}`).includes('Городской'), 'nothing was saved to the article');
+  } finally {
+    await ctx.close();
+  }
+}, { timeout: 180_000 });
+
 L.test('editor: axe finds no serious violation in the enhanced editor', async () => {
   const { ctx, page } = await editorContext({ js: true, csp: false });
   try {

@@ -1757,7 +1757,7 @@ static void bug_anyone_locks_staff_out(void)
 	arena_free(a);
 }
 
-/* ---- accounts: suspend, delete with an heir, forgotten-password requests ---- */
+/* ---- sessions: a timed-out session is lapsed for a while, an ended one never ---- */
 
 static long long one_int(struct db *db, const char *sql, long long id)
 {
@@ -1767,6 +1767,104 @@ static long long one_int(struct db *db, const char *sql, long long id)
 	db_done(st);
 	return v;
 }
+
+static void set_seen(struct db *db, long long id, long long seen, long long created)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE sessions SET seen_at = ?2, created_at = ?3"
+	                                    " WHERE id = ?1");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, seen);
+	db_bind_int(st, 3, created);
+	db_step(st);
+	db_done(st);
+}
+
+static void test_session_lapsed(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200];
+	long long uid = account_create(db, a, "lapse@example.com", "Lap Lapse", ROLE_AUTHOR, err,
+	                               sizeof err);
+	CHECK(uid > 0);
+	struct session s, found, was;
+	char *cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	CHECK(cookie != NULL);
+	/* Live: found, not lapsed. */
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 0);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, &was) == ROLE_NONE);
+	long long now = (long long)time(NULL);
+	/* Idle an hour and a minute: not found, kept, lapsed with its own token. */
+	set_seen(db, s.id, now - 3660, now - 3660);
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
+	CHECK(session_role(db, a, cookie, 3600, 7200) == ROLE_NONE);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, &was) == ROLE_AUTHOR);
+	CHECK(was.id == s.id && was.user_id == uid && !strcmp(was.csrf, s.csrf));
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_AUTHOR);
+	/* Seen timed out, it is kept under another key: longer settings do
+	** not bring it back. */
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 1);
+	CHECK(session_find(db, a, cookie, 86400, 86400, &found) == 1);
+	CHECK(session_role(db, a, cookie, 86400, 86400) == ROLE_NONE);
+	/* Old rather than idle: lapsed too. */
+	set_seen(db, s.id, now - 10, now - 7300);
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_AUTHOR);
+	/* A suspended account's: never. */
+	CHECK(db_exec(db, "UPDATE users SET suspended_at = 1") == DB_OK);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_NONE);
+	CHECK(db_exec(db, "UPDATE users SET suspended_at = NULL") == DB_OK);
+	/* Unknown or malformed tokens: never. */
+	CHECK(session_lapsed(db, a, "0123456789abcdef0123456789abcdef", 3600, 7200, NULL) ==
+	      ROLE_NONE);
+	CHECK(session_lapsed(db, a, "short", 3600, 7200, NULL) == ROLE_NONE);
+	CHECK(session_lapsed(db, a, NULL, 3600, 7200, NULL) == ROLE_NONE);
+	/* Lapsed longer than the window: not lapsed, and deleted when presented
+	** (a re-keyed one at the next sign-in, session_prune() below). */
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	set_seen(db, s.id, now - 3600 - SESSION_LAPSE_SECONDS - 60, now - 3600 -
+	         SESSION_LAPSE_SECONDS - 60);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_NONE);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 1);
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 0);
+	/* Ended on purpose (sign out, sign out everywhere), then timed out: never. */
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	session_end(db, a, cookie);
+	CHECK(session_lapsed(db, a, cookie, 0, 0, NULL) == ROLE_NONE);
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	struct session keep;
+	char *kept = session_create(db, a, uid, "192.0.2.2", &keep);
+	CHECK(kept && session_end_others(db, uid, keep.id) == 0);
+	set_seen(db, keep.id, now - 3660, now - 3660);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_NONE);
+	CHECK(session_lapsed(db, a, kept, 3600, 7200, NULL) == ROLE_AUTHOR);
+	session_end_user(db, uid);
+	CHECK(session_lapsed(db, a, kept, 3600, 7200, NULL) == ROLE_NONE);
+	/* A lapsed session seen timed out ends at sign out too; a sign-in
+	** prunes the writer's sessions lapsed past the window. */
+	cookie = session_create(db, a, uid, "192.0.2.1", &s);
+	set_seen(db, s.id, now - 3660, now - 3660);
+	CHECK(session_find(db, a, cookie, 3600, 7200, &found) == 1);
+	CHECK(session_lapsed(db, a, cookie, 3600, 7200, NULL) == ROLE_AUTHOR);
+	session_end(db, a, cookie);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", s.id) == 0);
+	char *recent = session_create(db, a, uid, "192.0.2.1", &s);
+	set_seen(db, s.id, now - 3660, now - 3660);
+	struct session old_s;
+	CHECK(session_create(db, a, uid, "192.0.2.1", &old_s) != NULL);
+	set_seen(db, old_s.id, now - 3600 - SESSION_LAPSE_SECONDS - 60, now - 7200 - 60);
+	CHECK(session_create(db, a, uid, "192.0.2.1", &keep) != NULL);
+	session_prune(db, uid, 3600, 7200);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE user_id = ?1", uid) == 2);
+	CHECK(one_int(db, "SELECT count(*) FROM sessions WHERE id = ?1", old_s.id) == 0);
+	CHECK(session_lapsed(db, a, recent, 3600, 7200, NULL) == ROLE_AUTHOR);
+	fresh_close(&f);
+	arena_free(a);
+}
+
+/* ---- accounts: suspend, delete with an heir, forgotten-password requests ---- */
 
 static void test_account_suspend_delete(void)
 {
@@ -2693,6 +2791,7 @@ int main(void)
 	bug_anyone_locks_staff_out();
 	bug_concurrent_failures_pass_the_limit();
 	test_account_suspend_delete();
+	test_session_lapsed();
 	test_pwreset();
 	bug_settings_load_leaves_site_title_null();
 	bug_failed_import_leaves_author_and_section();
