@@ -53,6 +53,7 @@ struct wentry {
 	const char *word; /* lowercased; NULL for an empty slot */
 	int count;        /* articles it appeared in */
 	int last;         /* the last article that counted it (so each counts once) */
+	const char *said; /* the dictionary's answer for it, once asked (memo sets) */
 };
 
 struct wset {
@@ -151,6 +152,8 @@ struct copydesk_site {
 	struct speller *sp;       /* NULL: no dictionary installed */
 	struct wset words;        /* names, added words, words of published articles */
 	struct wset https;        /* hosts linked with https: */
+	struct wset spelt;        /* words asked of the dictionary: said "1" if known */
+	struct wset suggested;    /* words asked for a suggestion: said the best, or "" */
 	const struct settings *s; /* language, base_url, staging_hosts */
 	int article_no;           /* while reading published articles */
 };
@@ -223,10 +226,16 @@ int copydesk_site_has_speller(const struct copydesk_site *cs)
 
 /* ---- the env's callbacks ---- */
 
+/* The dictionary's answers are kept for the run, word by word: hunspell's
+** suggestions cost milliseconds each, and a long article repeats its
+** unknown words (a name, a foreign phrase) many times. */
 static int cb_known(void *self, const char *w)
 {
 	struct copydesk_site *cs = self;
-	return speller_known(cs->sp, w);
+	struct wentry *e = wset_add(cs->a, &cs->spelt, w);
+	if (!e->said)
+		e->said = speller_known(cs->sp, w) ? "1" : "";
+	return *e->said != 0;
 }
 
 static int cb_site_word(void *self, const char *w)
@@ -245,7 +254,13 @@ static int cb_site_word(void *self, const char *w)
 static const char *cb_suggest(void *self, struct arena *a, const char *w)
 {
 	struct copydesk_site *cs = self;
-	return speller_suggest(cs->sp, a, w);
+	(void)a;
+	struct wentry *e = wset_add(cs->a, &cs->suggested, w);
+	if (!e->said) {
+		const char *best = speller_suggest(cs->sp, cs->a, w);
+		e->said = best ? best : "";
+	}
+	return *e->said ? e->said : NULL;
 }
 
 static int cb_https(void *self, const char *host)
