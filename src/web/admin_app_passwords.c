@@ -46,17 +46,17 @@ void admin_app_password_add(struct page *p)
 		start++;
 	if (!name || start == len || len > APPPASS_NAME_MAX || strlen(name) != len ||
 	    !utf8_valid(name, len) || strpbrk(name, "\r\n\t")) {
-		site_error(p, 422, "Name the password",
-		           "Give the application password a name of one line, up to 100 characters "
-		           "(the program that will use it, say), so you know which to revoke later. "
-		           "Nothing was made.");
+		site_error(p, 422, tr(p, "Name the password"),
+		           tr(p, "Give the application password a name of one line, up to 100 characters "
+		                 "(the program that will use it, say), so you know which to revoke later. "
+		                 "Nothing was made."));
 		return;
 	}
 	const char *shown = NULL;
 	char err[200];
 	if (apppass_create(p->db, p->a, p->user->id, name + start, time(NULL), &shown, err,
 	                   sizeof err) < 0) {
-		site_error(p, 422, "No password was made", arena_strdup(p->a, err));
+		site_error(p, 422, tr(p, "No password was made"), arena_strdup(p->a, err));
 		return;
 	}
 	struct tv *ctx = admin_context(p, "Your new application password");
@@ -71,7 +71,7 @@ void admin_app_password_revoke(struct page *p)
 	long long id = admin_param_id(p, 0);
 	int rc = apppass_revoke(p->db, p->user->id, id);
 	if (rc != 0) {
-		site_error(p, rc > 0 ? 404 : 503, "Not revoked",
+		site_error(p, rc > 0 ? 404 : 503, tr(p, "Not revoked"),
 		           rc > 0 ? "You have no application password with that number (it may have "
 		                    "been revoked already)."
 		                  : "The site could not revoke it just now; please try again.");

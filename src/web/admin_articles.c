@@ -88,7 +88,8 @@ void admin_articles_list(struct page *p)
 		struct tv *r = tv_map(a);
 		tv_set_int(a, r, "findings", n_findings[i]);
 		tv_set_bool(a, r, "has_findings", n_findings[i] > 0);
-		tv_set_bool(a, r, "one_finding", n_findings[i] == 1);
+		tv_set_str(a, r, "findings_text",
+		           trn(p, "%lld finding", "%lld findings", n_findings[i]));
 		tv_set_str(a, r, "headline", list[i].headline);
 		tv_set_str(a, r, "status", article_status_label(list[i].status));
 		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
@@ -432,8 +433,8 @@ static int load_editable(struct page *p, struct article *art)
 		return -1;
 	}
 	if (art->status == ARTICLE_TRASH) {
-		site_error(p, 409, "This article is in the trash",
-		           "Restore it from the trash (Articles, Trash) before changing it.");
+		site_error(p, 409, tr(p, "This article is in the trash"),
+		           tr(p, "Restore it from the trash (Articles, Trash) before changing it."));
 		return -1;
 	}
 	if (!admin_can_edit(p, art)) {
@@ -965,7 +966,7 @@ void admin_revision_restore(struct page *p)
 	};
 	char err[300];
 	if (article_save(p->db, a, art.id, &in, p->user->id, err, sizeof err) < 0) {
-		site_error(p, 409, "The revision could not be restored", err);
+		site_error(p, 409, tr(p, "The revision could not be restored"), err);
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/articles/%lld/", art.id), "restored");
@@ -994,7 +995,7 @@ static const char *back(struct page *p, int to_trash)
 /* Answers a database failure of an action. */
 static void busy(struct page *p)
 {
-	site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+	site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 }
 
 void admin_article_trash(struct page *p)
@@ -1023,7 +1024,7 @@ void admin_article_restore(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_TRASH) {
-		site_error(p, 409, "This article is not in the trash", "There is nothing to restore.");
+		site_error(p, 409, tr(p, "This article is not in the trash"), tr(p, "There is nothing to restore."));
 		return;
 	}
 	if (!admin_can_restore(p, &art)) {
@@ -1043,8 +1044,8 @@ void admin_article_unpublish(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_PUBLISHED && art.status != ARTICLE_SCHEDULED) {
-		site_error(p, 409, "This article is not published",
-		           "Only a published or scheduled article can be unpublished.");
+		site_error(p, 409, tr(p, "This article is not published"),
+		           tr(p, "Only a published or scheduled article can be unpublished."));
 		return;
 	}
 	if (!admin_can_unpublish(p, &art)) {
@@ -1063,8 +1064,8 @@ void admin_article_delete(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_TRASH) {
-		site_error(p, 409, "Move it to the trash first",
-		           "An article is deleted for good only from the trash.");
+		site_error(p, 409, tr(p, "Move it to the trash first"),
+		           tr(p, "An article is deleted for good only from the trash."));
 		return;
 	}
 	if (article_delete(p->db, art.id) < 0)

@@ -126,53 +126,63 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	return r;
 }
 
-/* The words a bulk action's notice ends with, by action. */
-static const struct {
-	const char *action;
-	const char *done;   /* "4 comments <done>" */
-} bulk_words[] = {
-	{"approve", "approved"},
-	{"unapprove", "unapproved"},
-	{"spam", "marked as spam"},
-	{"trash", "moved to the trash"},
-	{"restore", "restored"},
-	{"delete", "deleted for good"},
-};
+/* The bulk actions (bulk_done() says what each did). */
+static const char *const bulk_actions[] = {"approve", "unapprove", "spam", "trash", "restore",
+                                           "delete"};
+
+/* "No comment was approved.", "1 comment approved.", "4 comments
+** approved.": whole sentences, one plural entry per action (a translation
+** inflects the verb with the count), or NULL for an unknown action. */
+static const char *bulk_done(struct page *p, const char *action, long long n)
+{
+	int none = n == 0;
+	if (!strcmp(action, "approve"))
+		return none ? tr(p, "No comment was approved.")
+		            : trn(p, "%lld comment approved.", "%lld comments approved.", n);
+	if (!strcmp(action, "unapprove"))
+		return none ? tr(p, "No comment was unapproved.")
+		            : trn(p, "%lld comment unapproved.", "%lld comments unapproved.", n);
+	if (!strcmp(action, "spam"))
+		return none ? tr(p, "No comment was marked as spam.")
+		            : trn(p, "%lld comment marked as spam.", "%lld comments marked as spam.", n);
+	if (!strcmp(action, "trash"))
+		return none ? tr(p, "No comment was moved to the trash.")
+		            : trn(p, "%lld comment moved to the trash.",
+		                  "%lld comments moved to the trash.", n);
+	if (!strcmp(action, "restore"))
+		return none ? tr(p, "No comment was restored.")
+		            : trn(p, "%lld comment restored.", "%lld comments restored.", n);
+	if (!strcmp(action, "delete"))
+		return none ? tr(p, "No comment was deleted for good.")
+		            : trn(p, "%lld comment deleted for good.",
+		                  "%lld comments deleted for good.", n);
+	return NULL;
+}
 
 /* What a bulk action did, from the redirect's ?done=bulk-ACTION&n=N&skipped=M:
-** "4 comments approved", plus those it left and why.  (Plain English
-** singular and plural; the i18n layer owns plural forms.)  NULL if the
-** query is not a bulk notice. */
+** "4 comments approved.", plus those it left and why.  NULL if the query is
+** not a bulk notice. */
 static const char *bulk_notice(struct page *p)
 {
 	struct arena *a = p->a;
 	const char *done = http_query(p->req, "done", NULL);
 	if (!done || strncmp(done, "bulk-", 5) != 0)
 		return NULL;
-	const char *words = NULL;
-	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
-		if (!strcmp(done + 5, bulk_words[i].action))
-			words = bulk_words[i].done;
 	long long n = 0, skipped = 0;
 	const char *nq = http_query(p->req, "n", NULL);
 	const char *sq = http_query(p->req, "skipped", NULL);
-	if (!words || !nq || text_int(nq, 0, 100000, &n) != 0)
+	if (!nq || text_int(nq, 0, 100000, &n) != 0)
+		return NULL;
+	const char *what = bulk_done(p, done + 5, n);
+	if (!what)
 		return NULL;
 	if (sq && text_int(sq, 0, 100000, &skipped) != 0)
 		skipped = 0;
-	const char *what;
-	if (n == 0)
-		what = arena_printf(a, "No comment was %s.", words);
-	else if (n == 1)
-		what = arena_printf(a, "1 comment %s.", words);
-	else
-		what = arena_printf(a, "%lld comments %s.", n, words);
-	if (skipped == 1)
-		what = arena_printf(a, "%s 1 was left as it was (gone, or not one you may change).",
-		                    what);
-	else if (skipped > 1)
-		what = arena_printf(a, "%s %lld were left as they were (gone, or not ones you may "
-		                       "change).", what, skipped);
+	if (skipped > 0)
+		what = arena_printf(a, "%s %s", what,
+		                    trn(p, "%lld was left as it was (gone, or not one you may change).",
+		                        "%lld were left as they were (gone, or not ones you may "
+		                        "change).", skipped));
 	return what;
 }
 
@@ -268,8 +278,8 @@ static enum applied apply(struct page *p, const struct comment *c, const char *a
 /* 1 if action names something apply() does. */
 static int known_action(const char *action)
 {
-	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
-		if (!strcmp(action, bulk_words[i].action))
+	for (size_t i = 0; i < sizeof bulk_actions / sizeof *bulk_actions; i++)
+		if (!strcmp(action, bulk_actions[i]))
 			return 1;
 	return 0;
 }
@@ -298,7 +308,8 @@ static void confirm_delete(struct page *p, const struct comment *list, size_t n,
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
 	tv_set(a, ctx, "comments", rows);
-	tv_set_bool(a, ctx, "one", n == 1);
+	tv_set_str(a, ctx, "n_text", trn(p, "This comment will be deleted for good.",
+	                                 "These %lld comments will be deleted for good.", n));
 	tv_set_int(a, ctx, "n", (long long)n);
 	tv_set_str(a, ctx, "back", back);
 	admin_render(p, 200, "admin_comment_delete", ctx);
@@ -309,7 +320,7 @@ void admin_comments_bulk(struct page *p)
 	struct arena *a = p->a;
 	const char *action = http_form(p->req, "bulk_action", NULL);
 	if (!action || !known_action(action)) {
-		admin_refusal(p, 400, "Unknown action", "Choose an action from the list.");
+		admin_refusal(p, 400, tr(p, "Unknown action"), tr(p, "Choose an action from the list."));
 		return;
 	}
 	const char *confirm = http_form(p->req, "confirm", NULL);
@@ -436,16 +447,16 @@ void admin_comment_action(struct page *p)
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	if (!action) {
-		admin_refusal(p, 400, "No action", "Choose what to do with the comment.");
+		admin_refusal(p, 400, tr(p, "No action"), tr(p, "Choose what to do with the comment."));
 		return;
 	}
 	if (!strcmp(action, "delete")) {
 		/* Only from Spam or Trash, and only once confirmed. */
 		const char *confirm = http_form(p->req, "confirm", NULL);
 		if (c.status != COMMENT_SPAM && c.status != COMMENT_TRASH) {
-			admin_refusal(p, 409, "Not deleted",
-			           "Only a comment in Spam or Trash can be deleted for good. Move it "
-			           "to the trash first.");
+			admin_refusal(p, 409, tr(p, "Not deleted"),
+			           tr(p, "Only a comment in Spam or Trash can be deleted for good. Move it "
+			                 "to the trash first."));
 			return;
 		}
 		if (!confirm || strcmp(confirm, "yes") != 0) {
@@ -516,8 +527,8 @@ void admin_comment_action(struct page *p)
 	const char *notice = "bulk";
 	enum applied rc = apply(p, &c, action, &notice);
 	if (rc == APPLY_UNKNOWN) {
-		admin_refusal(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
-		                                        "restore or delete.");
+		admin_refusal(p, 400, tr(p, "Unknown action"), tr(p, "Choose approve, unapprove, spam, trash, "
+		                                              "restore or delete."));
 		return;
 	}
 	if (rc == APPLY_GONE) {
@@ -525,7 +536,7 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (rc != APPLIED) {
-		site_error(p, 503, "Not done", "The database did not take the change; try again.");
+		site_error(p, 503, tr(p, "Not done"), tr(p, "The database did not take the change; try again."));
 		return;
 	}
 	admin_done(p, back_to(p), notice);

@@ -173,9 +173,9 @@ void admin_article_live_preview(struct page *p)
 	    text_check(headline, strlen(headline), AUTOSAVE_MAX_HEADLINE, &chars) != TEXT_OK ||
 	    text_check(dek, strlen(dek), AUTOSAVE_MAX_DEK, &chars) != TEXT_OK ||
 	    text_check(body, blen, AUTOSAVE_MAX_BODY, &chars) != TEXT_OK) {
-		site_error(p, 422, "Nothing to preview",
-		           "The headline, standfirst and body must be sent, as text within "
-		           "their limits.");
+		site_error(p, 422, tr(p, "Nothing to preview"),
+		           tr(p, "The headline, standfirst and body must be sent, as text within "
+		                 "their limits."));
 		return;
 	}
 	art.headline = *headline ? headline : "(No headline yet)";

@@ -132,7 +132,9 @@ void admin_findings_context(struct page *p, struct tv *form, const struct findin
 	tv_set(a, form, "findings", list);
 	tv_set_bool(a, form, "has_findings", n > 0);
 	tv_set_int(a, form, "n_findings", (long long)n);
-	tv_set_bool(a, form, "findings_one", n == 1);
+	tv_set_str(a, form, "findings_text",
+	           trn(p, "One thing to look at before publishing",
+	               "%lld things to look at before publishing", (long long)n));
 	tv_set_bool(a, form, "checked_now", checked_now);
 	tv_set_bool(a, form, "can_add_words", can_add);
 }
@@ -152,12 +154,12 @@ void admin_dictionary_add(struct page *p)
 		id = 0;
 	char err[200];
 	if (why || !*word) {
-		site_error(p, 400, "That word was not added",
+		site_error(p, 400, tr(p, "That word was not added"),
 		           why ? why : "Choose a word from the copy desk's findings to add.");
 		return;
 	}
 	if (copydesk_word_add(p->db, word, p->user->id, err, sizeof err) != 0) {
-		site_error(p, 400, "That word was not added", arena_strdup(p->a, err));
+		site_error(p, 400, tr(p, "That word was not added"), arena_strdup(p->a, err));
 		return;
 	}
 	if (id)

@@ -159,7 +159,7 @@ static size_t fill_grid(struct page *p, struct tv *ctx, const char *q, long long
 	tv_set(a, ctx, "media", rows);
 	tv_set_bool(a, ctx, "has_media", n > 0);
 	tv_set_int(a, ctx, "total", total);
-	tv_set_bool(a, ctx, "one", total == 1);
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld image", "%lld images", total));
 	tv_set_str(a, ctx, "q", q);
 	tv_set_bool(a, ctx, "searching", *q != 0);
 	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
@@ -532,13 +532,13 @@ void admin_media_pick(struct page *p)
 {
 	struct arena *a = p->a;
 	if (p->req->form_error) {
-		site_error(p, 400, "The form could not be read", p->req->form_error);
+		site_error(p, 400, tr(p, "The form could not be read"), p->req->form_error);
 		return;
 	}
 	const char *ret = editor_url(a, http_form(p->req, "return", NULL));
 	if (!ret) {
-		site_error(p, 400, "No article to return to",
-		           "The picker is opened from the article editor.");
+		site_error(p, 400, tr(p, "No article to return to"),
+		           tr(p, "The picker is opened from the article editor."));
 		return;
 	}
 	const char *pick = http_form(p->req, "pick", NULL);

@@ -193,7 +193,7 @@ void admin_menus_action(struct page *p)
 	else if (rc == 1)
 		show(p, 422, menu, "That menu item no longer exists.", NULL, NULL);
 	else if (rc < 0)
-		site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+		site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 	else
 		admin_done(p, back, "menu");
 }

@@ -180,7 +180,7 @@ void admin_note_delete(struct page *p)
 		return;
 	}
 	if (rc < 0) {
-		site_error(p, 503, "Busy", "The note could not be deleted; please try again.");
+		site_error(p, 503, tr(p, "Busy"), tr(p, "The note could not be deleted; please try again."));
 		return;
 	}
 	admin_done(p, arena_printf(p->a, "/admin/articles/%lld/", article_id), "note_deleted");

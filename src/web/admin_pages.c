@@ -180,8 +180,8 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 /* Answers an edit of a page in the trash. */
 static void in_trash(struct page *p)
 {
-	site_error(p, 409, "This page is in the trash",
-	           "Restore it from the trash (Pages, Trash) before changing it.");
+	site_error(p, 409, tr(p, "This page is in the trash"),
+	           tr(p, "Restore it from the trash (Pages, Trash) before changing it."));
 }
 
 void admin_page_new(struct page *p)
@@ -351,7 +351,7 @@ static int load_any(struct page *p, struct page_row *pg)
 
 static void busy(struct page *p)
 {
-	site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+	site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 }
 
 void admin_page_trash(struct page *p)
@@ -371,7 +371,7 @@ void admin_page_restore(struct page *p)
 	if (load_any(p, &pg) != 0)
 		return;
 	if (pg.status != PAGE_TRASH) {
-		site_error(p, 409, "This page is not in the trash", "There is nothing to restore.");
+		site_error(p, 409, tr(p, "This page is not in the trash"), tr(p, "There is nothing to restore."));
 		return;
 	}
 	if (page_restore(p->db, pg.id) < 0)
@@ -386,8 +386,8 @@ void admin_page_delete(struct page *p)
 	if (load_any(p, &pg) != 0)
 		return;
 	if (pg.status != PAGE_TRASH) {
-		site_error(p, 409, "Move it to the trash first",
-		           "A page is deleted for good only from the trash.");
+		site_error(p, 409, tr(p, "Move it to the trash first"),
+		           tr(p, "A page is deleted for good only from the trash."));
 		return;
 	}
 	if (page_delete(p->db, pg.id) < 0)
@@ -496,7 +496,7 @@ void admin_page_revision_restore(struct page *p)
 	};
 	char err[300];
 	if (page_save(p->db, a, pg.id, &in, p->user->id, err, sizeof err) < 0) {
-		site_error(p, 409, "The revision could not be restored", err);
+		site_error(p, 409, tr(p, "The revision could not be restored"), err);
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/pages/%lld/", pg.id), "restored");
@@ -523,7 +523,7 @@ void admin_page_live_preview(struct page *p)
 	const char *title = admin_field(p, "title", PAGE_MAX_TITLE, &err);
 	const char *body = admin_field(p, "body", PAGE_MAX_BODY, &err);
 	if (err) {
-		site_error(p, 422, "Nothing to preview", err);
+		site_error(p, 422, tr(p, "Nothing to preview"), err);
 		return;
 	}
 	struct page_row pg;

@@ -132,7 +132,7 @@ void admin_tag_action(struct page *p)
 	char err[300];
 	if (action && !strcmp(action, "delete")) {
 		if (tag_delete(p->db, id) < 0)
-			site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+			site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 		else
 			admin_done(p, "/admin/tags/", "tag-deleted");
 		return;
@@ -153,7 +153,7 @@ void admin_tag_action(struct page *p)
 		return;
 	}
 	if (!action || strcmp(action, "rename") != 0) {
-		site_error(p, 400, "Unknown action", "Rename, merge or delete: nothing else.");
+		site_error(p, 400, tr(p, "Unknown action"), tr(p, "Rename, merge or delete: nothing else."));
 		return;
 	}
 	const char *name = "", *slug = "", *err_name = NULL, *err_slug = NULL;

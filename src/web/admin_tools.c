@@ -413,7 +413,7 @@ void admin_tools_export(struct page *p)
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
-		site_error(p, 507, "No room", "The server has no room to write the export now.");
+		site_error(p, 507, tr(p, "No room"), tr(p, "The server has no room to write the export now."));
 		return;
 	}
 	pthread_rwlock_rdlock(&p->app->settings_lock);
@@ -434,7 +434,7 @@ void admin_tools_export(struct page *p)
 	                             : MAP_FAILED;
 	fclose(f); /* the mapping keeps the file */
 	if (m == MAP_FAILED) {
-		site_error(p, 500, "Export failed", rc ? err : "The export could not be read back.");
+		site_error(p, 500, tr(p, "Export failed"), rc ? err : "The export could not be read back.");
 		return;
 	}
 	struct mapped *mp = mem_alloc(sizeof *mp);

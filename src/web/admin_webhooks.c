@@ -150,7 +150,7 @@ void admin_webhooks_delete(struct page *p)
 		return;
 	}
 	if (rc < 0) {
-		site_error(p, 503, "Busy", "The webhook could not be deleted; please try again.");
+		site_error(p, 503, tr(p, "Busy"), tr(p, "The webhook could not be deleted; please try again."));
 		return;
 	}
 	admin_done(p, "/admin/tools/webhooks/", "webhook_deleted");
