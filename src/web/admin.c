@@ -241,15 +241,16 @@ int admin_can_restore(struct page *p, const struct article *art)
 void admin_dashboard(struct page *p)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Dashboard");
+	struct tv *ctx = admin_context(p, tr(p, "Dashboard"));
 	long long mine = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
 	long long counts[ARTICLE_N_STATUSES + 1];
 	article_counts(p->db, mine, counts);
 	struct tv *list = tv_list(a);
-	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
+	static const char *const labels[] = {N_("Drafts"), N_("Pending review"), N_("Scheduled"),
+	                                     N_("Published")};
 	for (int i = 0; i < (int)(sizeof labels / sizeof *labels); i++) {
 		struct tv *item = tv_map(a);
-		tv_set_str(a, item, "label", labels[i]);
+		tv_set_str(a, item, "label", tr(p, labels[i]));
 		tv_set_int(a, item, "count", counts[ARTICLE_DRAFT + i]);
 		tv_set_str(a, item, "url", arena_printf(a, "/admin/articles/?status=%s",
 		                                        article_status_name(ARTICLE_DRAFT + i)));
@@ -268,6 +269,6 @@ const char *admin_field(struct page *p, const char *name, size_t max, const char
 		return "";
 	enum text_verdict verdict = text_check(v, len, max, &chars);
 	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, "This", max, chars);
+		*err = text_check_message(p->a, verdict, tr(p, "This"), max, chars);
 	return verdict == TEXT_INVALID ? "" : v;
 }

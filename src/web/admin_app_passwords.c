@@ -28,7 +28,7 @@ void admin_app_passwords_context(struct page *p, struct tv *ctx)
 		tv_set_str(a, r, "name", list[i].name);
 		tv_set_str(a, r, "created", site_date(p, (time_t)list[i].created_at));
 		tv_set_str(a, r, "last_used", list[i].last_used_at
-		                                  ? site_date(p, (time_t)list[i].last_used_at) : "Never");
+		                                  ? site_date(p, (time_t)list[i].last_used_at) : tr(p, "Never"));
 		tv_set_str(a, r, "last_ip", *list[i].last_ip ? list[i].last_ip : "—");
 		tv_push(a, items, r);
 	}
@@ -59,7 +59,7 @@ void admin_app_password_add(struct page *p)
 		site_error(p, 422, tr(p, "No password was made"), arena_strdup(p->a, err));
 		return;
 	}
-	struct tv *ctx = admin_context(p, "Your new application password");
+	struct tv *ctx = admin_context(p, tr(p, "Your new application password"));
 	tv_set_str(p->a, ctx, "app_name", name + start);
 	tv_set_str(p->a, ctx, "password", shown);
 	p->is_private = 1;
@@ -72,9 +72,9 @@ void admin_app_password_revoke(struct page *p)
 	int rc = apppass_revoke(p->db, p->user->id, id);
 	if (rc != 0) {
 		site_error(p, rc > 0 ? 404 : 503, tr(p, "Not revoked"),
-		           rc > 0 ? "You have no application password with that number (it may have "
-		                    "been revoked already)."
-		                  : "The site could not revoke it just now; please try again.");
+		           rc > 0 ? tr(p, "You have no application password with that number (it may have "
+		                          "been revoked already).")
+		                  : tr(p, "The site could not revoke it just now; please try again."));
 		return;
 	}
 	admin_done(p, "/admin/profile", "app-password-revoked");

@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "model/account.h"
 #include "model/comment.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <string.h>
@@ -29,7 +30,8 @@
 #define PER_PAGE 50
 
 /* The inbox's tabs, one per status, indexed by enum comment_status. */
-static const char *const tab_labels[] = {"", "Pending", "Approved", "Spam", "Trash"};
+static const char *const tab_labels[] = {"", N_("Pending"), N_("Approved"), N_("Spam"),
+                                         N_("Trash")}; /* shown through tr() */
 
 /* action -> (new status, notice); delete/edit/reply are handled apart. */
 static const struct {
@@ -199,7 +201,7 @@ void admin_comments_list(struct page *p)
 	long long scope = admin_comment_scope(p);
 	long long counts[COMMENT_N_STATUSES + 1];
 	comment_counts(p->db, scope, counts);
-	struct tv *ctx = admin_context(p, "Comments");
+	struct tv *ctx = admin_context(p, tr(p, "Comments"));
 	const char *notice = bulk_notice(p);
 	if (notice)
 		tv_set_str(a, ctx, "notice", notice);
@@ -207,7 +209,7 @@ void admin_comments_list(struct page *p)
 	struct tv *tl = tv_list(a);
 	for (enum comment_status i = COMMENT_PENDING; i <= COMMENT_TRASH; i++) {
 		struct tv *t = tv_map(a);
-		tv_set_str(a, t, "label", tab_labels[i]);
+		tv_set_str(a, t, "label", tr(p, tab_labels[i]));
 		tv_set_int(a, t, "count", counts[i]);
 		tv_set_str(a, t, "url", arena_printf(a, "/admin/comments/?status=%s",
 		                                     comment_status_name(i)));
@@ -216,7 +218,7 @@ void admin_comments_list(struct page *p)
 	}
 	tv_set(a, ctx, "tabs", tl);
 	tv_set_str(a, ctx, "tab", comment_status_name(tab));
-	tv_set_str(a, ctx, "tab_label", tab_labels[tab]);
+	tv_set_str(a, ctx, "tab_label", tr(p, tab_labels[tab]));
 	/* Deleting for good is offered only where it is allowed. */
 	tv_set_bool(a, ctx, "may_delete", tab == COMMENT_SPAM || tab == COMMENT_TRASH);
 	size_t n;
@@ -302,8 +304,8 @@ static void confirm_delete(struct page *p, const struct comment *list, size_t n,
                            const char *back)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, n == 1 ? "Delete this comment for good?"
-	                                         : "Delete these comments for good?");
+	struct tv *ctx = admin_context(p, n == 1 ? tr(p, "Delete this comment for good?")
+	                                         : tr(p, "Delete these comments for good?"));
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
@@ -369,7 +371,7 @@ static void show_comment(struct page *p, int status, const struct comment *c,
                          const char *message, const char *reply_text)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Comment");
+	struct tv *ctx = admin_context(p, tr(p, "Comment"));
 	tv_set(a, ctx, "comment", comment_row(p, c));
 	tv_set_str(a, ctx, "body", c->body);
 	tv_set_str(a, ctx, "reply", reply_text ? reply_text : "");
@@ -385,8 +387,8 @@ static void show_comment(struct page *p, int status, const struct comment *c,
 	admin_render(p, status, "admin_comment", ctx);
 }
 
-static const char NOT_YOURS[] = "You may moderate only the comments on your own articles. "
-                                "Ask an editor if this one needs attention.";
+static const char NOT_YOURS[] = N_("You may moderate only the comments on your own articles. "
+                                   "Ask an editor if this one needs attention.");
 
 void admin_comment_show(struct page *p)
 {
@@ -396,7 +398,7 @@ void admin_comment_show(struct page *p)
 		return;
 	}
 	if (!may_moderate(p, &c)) {
-		site_forbidden(p, NOT_YOURS);
+		site_forbidden(p, tr(p, NOT_YOURS));
 		return;
 	}
 	show_comment(p, 200, &c, NULL, NULL);
@@ -442,7 +444,7 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (!may_moderate(p, &c)) {
-		site_forbidden(p, NOT_YOURS);
+		site_forbidden(p, tr(p, NOT_YOURS));
 		return;
 	}
 	const char *action = http_form(p->req, "action", NULL);
@@ -484,7 +486,7 @@ void admin_comment_action(struct page *p)
 			return;
 		}
 		if (comment_update(p->db, id, post.name, post.email, out.url, post.body) != 0) {
-			show_comment(p, 503, &c, "The comment could not be saved; try again.", NULL);
+			show_comment(p, 503, &c, tr(p, "The comment could not be saved; try again."), NULL);
 			return;
 		}
 		admin_done(p, arena_printf(p->a, "/admin/comments/%lld/", id), "edited");

@@ -40,7 +40,7 @@ void admin_pages_list(struct page *p)
 	size_t n, n_trash;
 	struct page_row *all = page_list(p->db, a, trash_view ? PAGE_TRASH : PAGE_STATUS_NONE, &n);
 	page_list(p->db, a, PAGE_TRASH, &n_trash);
-	struct tv *ctx = admin_context(p, trash_view ? "Pages in the trash" : "Pages");
+	struct tv *ctx = admin_context(p, trash_view ? tr(p, "Pages in the trash") : tr(p, "Pages"));
 	tv_set_bool(a, ctx, "trash_view", trash_view);
 	tv_set_int(a, ctx, "trash_count", (long long)n_trash);
 	struct tv *rows = tv_list(a);
@@ -89,7 +89,7 @@ struct page_draft {
 static void show_editor(struct page *p, int status, const struct page_draft *d)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, d->id ? "Edit page" : "New page");
+	struct tv *ctx = admin_context(p, d->id ? tr(p, "Edit page") : tr(p, "New page"));
 	struct tv *f = tv_map(a);
 	tv_set_str(a, f, "action", d->id ? arena_printf(a, "/admin/pages/%lld/", d->id)
 	                                 : "/admin/pages/new");
@@ -275,7 +275,7 @@ void admin_page_save(struct page *p)
 		}
 	}
 	if (!d.err_title && !*d.title)
-		d.err_title = "Please give the page a title.";
+		d.err_title = tr(p, "Please give the page a title.");
 	const char *action = http_form(p->req, "action", NULL);
 	if (action && !strcmp(action, "preview")) {
 		/* Rendered as saving would: an unchanged body keeps its writer's
@@ -293,7 +293,7 @@ void admin_page_save(struct page *p)
 		d.status = PAGE_PUBLISHED;
 	if (d.err_title || d.err_slug || d.err_body || d.message) {
 		if (!d.message)
-			d.message = "The page was not saved yet: please check the fields marked below.";
+			d.message = tr(p, "The page was not saved yet: please check the fields marked below.");
 		show_editor(p, 422, &d);
 		return;
 	}
@@ -305,7 +305,7 @@ void admin_page_save(struct page *p)
 	if (*d.slug && !slug) {
 		const char *tidy = text_slug_any(a, d.slug);
 		if (!*tidy || !text_is_slug_utf8(tidy)) {
-			d.err_slug = "A slug needs at least one letter or digit.";
+			d.err_slug = tr(p, "A slug needs at least one letter or digit.");
 			show_editor(p, 422, &d);
 			return;
 		}
@@ -418,10 +418,10 @@ void admin_page_revisions(struct page *p)
 	struct arena *a = p->a;
 	size_t n;
 	struct page_revision *revs = page_revision_list(p->db, a, pg.id, &n);
-	struct tv *ctx = admin_context(p, "Revisions");
+	struct tv *ctx = admin_context(p, tr(p, "Revisions"));
 	tv_set_str(a, ctx, "headline", pg.title);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/pages/%lld/", pg.id));
-	tv_set_str(a, ctx, "title_label", "Title");
+	tv_set_str(a, ctx, "title_label", tr(p, "Title"));
 	tv_set_str(a, ctx, "kind", "page");
 	struct tv *rows = tv_list(a);
 	const char *base = arena_printf(a, "/admin/pages/%lld/", pg.id);
@@ -438,9 +438,9 @@ static const char *parent_label(struct page *p, long long id)
 {
 	struct page_row up;
 	if (!id)
-		return "(top level)";
+		return tr(p, "(top level)");
 	if (page_by_id(p->db, p->a, id, &up) != 0)
-		return "(a page since deleted)";
+		return tr(p, "(a page since deleted)");
 	return site_page_path(p->a, up.path);
 }
 
@@ -460,11 +460,11 @@ void admin_page_revision_show(struct page *p)
 	tv_set_str(a, ctx, "kind", "page");
 	/* Every field Restore changes. */
 	struct tv *blocks = tv_list(a);
-	admin_diff_add(p, blocks, "Title", rev.title, pg.title);
-	admin_diff_add(p, blocks, "Slug", rev.slug, pg.slug);
-	admin_diff_add(p, blocks, "Parent", parent_label(p, rev.parent_id),
+	admin_diff_add(p, blocks, tr(p, "Title"), rev.title, pg.title);
+	admin_diff_add(p, blocks, tr(p, "Slug"), rev.slug, pg.slug);
+	admin_diff_add(p, blocks, tr(p, "Parent"), parent_label(p, rev.parent_id),
 	               parent_label(p, pg.parent_id));
-	admin_diff_add(p, blocks, "Body", rev.body_src, pg.body_src);
+	admin_diff_add(p, blocks, tr(p, "Body"), rev.body_src, pg.body_src);
 	tv_set_bool(a, ctx, "image", 0);
 	tv_set(a, ctx, "blocks", blocks);
 	tv_set_bool(a, ctx, "same", blocks->len == 0);
@@ -531,7 +531,7 @@ void admin_page_live_preview(struct page *p)
 		pg = old;
 	else
 		memset(&pg, 0, sizeof pg);
-	pg.title = *title ? title : "(No title yet)";
+	pg.title = *title ? title : tr(p, "(No title yet)");
 	pg.path = had ? old.path : "preview";
 	enum role role = role_of_body(had ? old.body_src : NULL, had ? old.body_role : ROLE_NONE,
 	                              body, p->user->role);
