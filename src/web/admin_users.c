@@ -253,7 +253,7 @@ static void show_delete(struct page *p, int status, const struct account *acct,
 		tv_set_int(a, o, "id", list[i].id);
 		tv_set_str(a, o, "label", arena_printf(a, "%s (%s%s)", list[i].name,
 		                                       role_label(list[i].role),
-		                                       list[i].suspended_at ? ", suspended" : ""));
+		                                       list[i].suspended_at ? tr(p, ", suspended") : ""));
 		tv_set_bool(a, o, "selected", list[i].id == p->user->id);
 		tv_push(a, heirs, o);
 	}
