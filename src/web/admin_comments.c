@@ -115,7 +115,8 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 		/* The comment it answers: who, a line of what, and its page here
 		** (one in a status the inbox does not list, e.g. deleted, is "").  */
 		struct tv *par = tv_map(a);
-		tv_set_str(a, par, "author", *c->parent_author ? c->parent_author : "a deleted comment");
+		tv_set_str(a, par, "author", *c->parent_author ? c->parent_author
+		                                                 : tr(p, "a deleted comment"));
 		tv_set_str(a, par, "excerpt", excerpt(a, c->parent_body, 140));
 		tv_set_str(a, par, "url", arena_printf(a, "/admin/comments/%lld/", c->parent_id));
 		tv_set_bool(a, par, "is_held", c->parent_status != COMMENT_APPROVED &&

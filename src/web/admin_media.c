@@ -89,9 +89,11 @@ static void set_uses(struct page *p, struct tv *r, const struct media *m, int li
 		tv_set_str(a, u, "title", *uses[i].title ? uses[i].title : tr(p, "(no title)"));
 		tv_set_str(a, u, "url", arena_printf(a, page ? "/admin/pages/%lld/"
 		                                             : "/admin/articles/%lld/", uses[i].id));
-		tv_set_str(a, u, "how", page ? "page"
-		                        : uses[i].is_featured && uses[i].in_body ? "featured, in the body"
-		                        : uses[i].is_featured ? "featured image" : "in the body");
+		tv_set_str(a, u, "how", page ? tr(p, "page")
+		                        : uses[i].is_featured && uses[i].in_body
+		                            ? tr(p, "featured, in the body")
+		                        : uses[i].is_featured ? tr(p, "featured image")
+		                                              : tr(p, "in the body"));
 		tv_push(a, list, u);
 	}
 	tv_set(a, r, "uses", list);

@@ -422,7 +422,7 @@ void admin_page_revisions(struct page *p)
 	tv_set_str(a, ctx, "headline", pg.title);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/pages/%lld/", pg.id));
 	tv_set_str(a, ctx, "title_label", tr(p, "Title"));
-	tv_set_str(a, ctx, "kind", "page");
+	tv_set_str(a, ctx, "kind", tr(p, "page"));
 	struct tv *rows = tv_list(a);
 	const char *base = arena_printf(a, "/admin/pages/%lld/", pg.id);
 	for (size_t i = 0; i < n; i++)
@@ -457,7 +457,7 @@ void admin_page_revision_show(struct page *p)
 	}
 	struct tv *ctx = admin_revision_context(p, arena_printf(a, "/admin/pages/%lld/", pg.id),
 	                                        rev.id, rev.user_name, rev.created_at, pg.title);
-	tv_set_str(a, ctx, "kind", "page");
+	tv_set_str(a, ctx, "kind", tr(p, "page"));
 	/* Every field Restore changes. */
 	struct tv *blocks = tv_list(a);
 	admin_diff_add(p, blocks, tr(p, "Title"), rev.title, pg.title);

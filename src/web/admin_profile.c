@@ -50,7 +50,7 @@ static void show_profile(struct page *p, int status, const struct account *acct,
 		tv_set_int(a, r, "id", list[i].id);
 		tv_set_str(a, r, "started", admin_time(p, list[i].created_at));
 		tv_set_str(a, r, "seen", admin_time(p, list[i].seen_at));
-		tv_set_str(a, r, "ip", *list[i].ip ? list[i].ip : "unknown");
+		tv_set_str(a, r, "ip", *list[i].ip ? list[i].ip : tr(p, "unknown"));
 		tv_set_bool(a, r, "current", p->session && list[i].id == p->session->id);
 		tv_push(a, rows, r);
 	}

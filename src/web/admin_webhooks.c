@@ -98,7 +98,7 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		tv_set_str(a, r, "at", admin_time(p, tries[i].at));
 		tv_set_str(a, r, "status_code", tries[i].status_code
 		                                    ? arena_printf(a, "%d", tries[i].status_code)
-		                                    : "no answer");
+		                                    : tr(p, "no answer"));
 		tv_set_bool(a, r, "ok", tries[i].status_code >= 200 && tries[i].status_code < 300);
 		tv_set_str(a, r, "error", tries[i].error);
 		tv_push(a, trs, r);
