@@ -93,7 +93,7 @@ long long admin_param_id(struct page *p, int i)
 struct tv *admin_context(struct page *p, const char *title)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = site_context(p, arena_printf(a, "%s ‹ Desk", title));
+	struct tv *ctx = site_context(p, trf(p, "%s ‹ Desk", title));
 	struct tv *u = tv_map(a);
 	tv_set_str(a, u, "name", p->user->name);
 	tv_set_str(a, u, "role", role_label(p->user->role));
