@@ -110,6 +110,9 @@ struct tv *admin_context(struct page *p, const char *title)
 	if (p->user->role >= ROLE_AUTHOR) {
 		long long n = comment_count_pending(p->db, admin_comment_scope(p));
 		tv_set_int(a, ctx, "pending_count", n);
+		/* The menu badge's words: the count beside "Comments". */
+		tv_set_str(a, ctx, "pending_label", trn(p, "%lld awaiting moderation",
+		                                        "%lld awaiting moderation", n));
 		tv_set_str(a, ctx, "pending_text", trn(p, "%lld comment awaiting moderation",
 		                                       "%lld comments awaiting moderation", n));
 		tv_set_bool(a, ctx, "has_pending", n > 0);

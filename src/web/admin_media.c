@@ -101,6 +101,7 @@ static void set_uses(struct page *p, struct tv *r, const struct media *m, int li
 	tv_set_bool(a, r, "is_used", total > 0);
 	tv_set_bool(a, r, "more_uses", total > (long long)n);
 	tv_set_int(a, r, "more_count", total - (long long)n);
+	tv_set_str(a, r, "more_text", trn(p, "and %lld more", "and %lld more", total - (long long)n));
 }
 
 /* One image as the grid and its own screen show it. */

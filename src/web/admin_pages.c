@@ -69,6 +69,7 @@ void admin_pages_list(struct page *p)
 	tv_set(a, ctx, "pages", rows);
 	tv_set_bool(a, ctx, "has_pages", n > 0);
 	tv_set_int(a, ctx, "total", (long long)n);
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld page.", "%lld pages.", (long long)n));
 	admin_render(p, 200, "admin_pages", ctx);
 }
 

@@ -161,6 +161,16 @@ def test_desk_english_and_plurals():
             r = get(s, "/admin/comments/?done=" + q, cookie)
             check(want in r.text and "(s)" not in r.text, "bulk notice %s: %r" % (q, want),
                   re.findall(r'class="notice"[^>]*>([^<]*)<', r.text))
+        # No "(s)" anywhere in the desk: counts are plural forms.
+        for path in ("/admin/", "/admin/articles/", "/admin/pages/", "/admin/comments/",
+                     "/admin/media/", "/admin/tags/", "/admin/sections/", "/admin/menus/",
+                     "/admin/users/", "/admin/front/"):
+            r = get(s, path, cookie)
+            check(r.status == 200 and "(s)" not in r.text, "%s counts without '(s)'" % path,
+                  re.findall(r"[^>]{0,40}\(s\)", r.text)[:3])
+        pages = get(s, "/admin/pages/", cookie)
+        check(re.search(r"<p>\d+ pages?\. Pages are", pages.text), "the pages list counts pages",
+              re.findall(r"<p>[^<]*Pages are", pages.text)[:1])
     finally:
         s.stop()
 
