@@ -96,7 +96,7 @@ struct tv *admin_context(struct page *p, const char *title)
 	struct tv *ctx = site_context(p, trf(p, "%s ‹ Desk", title));
 	struct tv *u = tv_map(a);
 	tv_set_str(a, u, "name", p->user->name);
-	tv_set_str(a, u, "role", role_label(p->user->role));
+	tv_set_str(a, u, "role", tr(p, role_label(p->user->role)));
 	tv_set_int(a, u, "id", p->user->id);
 	tv_set_bool(a, ctx, "is_author", p->user->role >= ROLE_AUTHOR);
 	tv_set_bool(a, ctx, "is_editor", p->user->role >= ROLE_EDITOR);

@@ -91,7 +91,7 @@ void admin_articles_list(struct page *p)
 		tv_set_str(a, r, "findings_text",
 		           trn(p, "%lld finding", "%lld findings", n_findings[i]));
 		tv_set_str(a, r, "headline", list[i].headline);
-		tv_set_str(a, r, "status", article_status_label(list[i].status));
+		tv_set_str(a, r, "status", tr(p, article_status_label(list[i].status)));
 		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
 		tv_set_str(a, r, "author", list[i].author_name);
 		tv_set_str(a, r, "section", list[i].section_name);
@@ -123,7 +123,7 @@ void admin_articles_list(struct page *p)
 	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", article_status_name(s));
-		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_str(a, o, "label", tr(p, article_status_label(s)));
 		tv_set_bool(a, o, "selected", f.status == s);
 		tv_push(a, st, o);
 	}
@@ -299,7 +299,7 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 			continue;
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", article_status_name(s));
-		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_str(a, o, "label", tr(p, article_status_label(s)));
 		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
@@ -835,7 +835,7 @@ void admin_revisions_list(struct page *p)
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
 		                                    revs[i].created_at, revs[i].headline,
-		                                    article_status_label(revs[i].status), i == 0));
+		                                    tr(p, article_status_label(revs[i].status)), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }

@@ -52,7 +52,7 @@ void admin_pages_list(struct page *p)
 		                                                             ? "— — "
 		                                                             : "— — — ");
 		tv_set_str(a, r, "path", site_page_path(a, all[i].path));
-		tv_set_str(a, r, "status", page_status_label(all[i].status));
+		tv_set_str(a, r, "status", tr(p, page_status_label(all[i].status)));
 		tv_set_str(a, r, "status_key", page_status_name(all[i].status));
 		tv_set_bool(a, r, "is_public", all[i].status == PAGE_PUBLISHED);
 		tv_set_str(a, r, "author", all[i].author_name);
@@ -125,7 +125,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	for (enum page_status s = PAGE_DRAFT; s <= PAGE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", page_status_name(s));
-		tv_set_str(a, o, "label", page_status_label(s));
+		tv_set_str(a, o, "label", tr(p, page_status_label(s)));
 		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
@@ -429,7 +429,7 @@ void admin_page_revisions(struct page *p)
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
 		                                    revs[i].created_at, revs[i].title,
-		                                    page_status_label(revs[i].status), i == 0));
+		                                    tr(p, page_status_label(revs[i].status)), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }

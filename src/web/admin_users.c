@@ -58,7 +58,7 @@ static void show_users(struct page *p, int status, const char *error,
 		tv_set_int(a, r, "id", list[i].id);
 		tv_set_str(a, r, "name", list[i].name);
 		tv_set_str(a, r, "email", list[i].email);
-		tv_set_str(a, r, "role", role_label(list[i].role));
+		tv_set_str(a, r, "role", tr(p, role_label(list[i].role)));
 		tv_set_bool(a, r, "has_password", *list[i].password_hash != 0);
 		tv_set_bool(a, r, "has_email", *list[i].email != 0);
 		tv_set_bool(a, r, "suspended", list[i].suspended_at != 0);
@@ -69,7 +69,7 @@ static void show_users(struct page *p, int status, const char *error,
 		for (int k = ROLE_CONTRIBUTOR; k <= ROLE_ADMIN; k++) {
 			struct tv *o = tv_map(a);
 			tv_set_str(a, o, "value", role_name((enum role)k));
-			tv_set_str(a, o, "label", role_label((enum role)k));
+			tv_set_str(a, o, "label", tr(p, role_label((enum role)k)));
 			tv_set_bool(a, o, "selected", (int)list[i].role == k);
 			tv_push(a, roles, o);
 		}
@@ -252,7 +252,7 @@ static void show_delete(struct page *p, int status, const struct account *acct,
 		struct tv *o = tv_map(a);
 		tv_set_int(a, o, "id", list[i].id);
 		tv_set_str(a, o, "label", arena_printf(a, "%s (%s%s)", list[i].name,
-		                                       role_label(list[i].role),
+		                                       tr(p, role_label(list[i].role)),
 		                                       list[i].suspended_at ? tr(p, ", suspended") : ""));
 		tv_set_bool(a, o, "selected", list[i].id == p->user->id);
 		tv_push(a, heirs, o);
