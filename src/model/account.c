@@ -7,6 +7,7 @@
 #include "core/email.h"
 #include "core/text.h"
 #include "db/db.h"
+#include "render/i18n.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -16,8 +17,8 @@
 
 static const char *const role_names[] = {"", "contributor", "author", "editor",
                                          "administrator"};
-static const char *const role_labels[] = {"", "Contributor", "Author", "Editor",
-                                          "Administrator"};
+static const char *const role_labels[] = {"", DN_("Contributor"), DN_("Author"),
+                                          DN_("Editor"), DN_("Administrator")}; /* desk's */
 
 enum role role_parse(const char *s)
 {

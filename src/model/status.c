@@ -2,19 +2,21 @@
 ** status.c: article and comment statuses between text and enum.
 */
 #include "model/status.h"
+#include "render/i18n.h"
 
 #include <string.h>
 
 static const char *const article_names[] = {"", "draft", "pending", "scheduled",
                                             "published", "private", "trash"};
-static const char *const article_labels[] = {"", "Draft", "Pending review", "Scheduled",
-                                             "Published", "Private (staff only)",
-                                             "Trash"};
+/* The labels are the desk's words (DN_: po/desk.pot), shown through tr(). */
+static const char *const article_labels[] = {"", DN_("Draft"), DN_("Pending review"),
+                                             DN_("Scheduled"), DN_("Published"),
+                                             DN_("Private (staff only)"), DN_("Trash")};
 static const char *const comment_names[] = {"", "pending", "approved", "spam", "trash"};
 static const char *const verdict_names[] = {"", "good", "bad"};
 static const char *const page_names[] = {"", "draft", "published", "private", "trash"};
-static const char *const page_labels[] = {"", "Draft", "Published", "Private (staff only)",
-                                          "Trash"};
+static const char *const page_labels[] = {"", DN_("Draft"), DN_("Published"),
+                                          DN_("Private (staff only)"), DN_("Trash")};
 
 enum article_status article_status_parse(const char *s)
 {

@@ -38,6 +38,10 @@
 ** ("month", "weekday") that tells two equal English words apart. */
 #define N_(s) s
 #define NC_(ctx, s) s
+/* Marks a desk string named outside the desk's own files (src/web/admin*.c),
+** like a status label in model/: extracted into po/desk.pot, not
+** po/byline.pot, and translated where the desk shows it, by tr(). */
+#define DN_(s) s
 
 #define I18N_MAX_FORMS 6
 

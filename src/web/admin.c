@@ -9,6 +9,7 @@
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/session.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <string.h>
@@ -17,63 +18,63 @@
 /* The notices a POST can ask for with ?done=KEY after redirecting. */
 static const struct {
 	const char *key;  /* in the URL */
-	const char *text; /* shown */
+	const char *text; /* shown, through tr() */
 } notices[] = {
-	{"saved", "Saved."},
-	{"published", "Published."},
-	{"scheduled", "Scheduled: it will be published at the time you set."},
-	{"submitted", "Submitted for review. An editor will look at it."},
-	{"restored", "The revision is restored (and kept as a new revision)."},
-	{"approved", "Comment approved."},
-	{"unapproved", "Comment unapproved: it waits for moderation again."},
-	{"spammed", "Marked as spam. Their later comments will go to spam too."},
-	{"trashed", "Moved to the trash."},
-	{"restored-comment", "Comment restored."},
-	{"deleted", "Deleted for good."},
-	{"deleted-page", "The page is deleted for good; its sub-pages moved up."},
-	{"trashed-page", "Moved to the trash. It will be deleted for good after 30 days."},
-	{"restored-page", "Restored from the trash, with the status it had."},
-	{"replied", "Your reply is published."},
-	{"edited", "Comment saved."},
-	{"bulk", "Done."},
-	{"uploaded", "Uploaded."},
-	{"media-saved", "The image's details are saved."},
-	{"media-replaced", "The file is replaced: every article and page using the image shows "
-	                   "the new one."},
-	{"media-deleted", "The image is deleted."},
-	{"import", "The export is uploaded; the import is running."},
-	{"profile", "Your profile is saved."},
-	{"app-password-revoked", "The application password is revoked: programs using it are "
-	                         "refused from now on."},
-	{"settings", "Settings saved."},
-	{"front", "The front page is saved."},
-	{"embed-refused", "Saved. Some links alone on a line stay links: see why under the "
-	                  "editor's heading."},
-	{"webhook_added", "The webhook is added. Give its secret to the receiver."},
-	{"webhook_deleted", "The webhook is deleted, with its deliveries."},
-	{"user", "Account saved."},
-	{"suspended", "The account is suspended: its sessions have ended, and it cannot sign in."},
-	{"unsuspended", "The account is active again: it can sign in with its password."},
-	{"user-deleted", "The account is deleted; its articles, pages and images have their new "
-	                 "owner."},
-	{"password", "Your password is changed. Your other sessions have ended; this one goes on."},
-	{"session-ended", "The session is ended."},
-	{"sessions-ended", "Every other session is ended: you are signed in here only."},
-	{"note_added", "The note is added to the article, with today’s date."},
-	{"note_deleted", "The note is deleted."},
-	{"slug-tidied", "Saved. The slug you typed was tidied into a web address: see it below."},
-	{"trashed-article", "Moved to the trash. It will be deleted for good after 30 days."},
-	{"restored-article", "Restored from the trash, with the status it had."},
-	{"unpublished", "Unpublished: it is a draft again."},
-	{"section-added", "Section added."},
-	{"section-saved", "Section saved."},
-	{"section-deleted", "Section deleted."},
-	{"tag-saved", "Tag saved."},
-	{"tag-merged", "Tags merged."},
-	{"tag-deleted", "Tag deleted."},
-	{"menu", "Menu saved."},
-	{"autosave_dismissed", "The autosave is dismissed: the article is as last saved."},
-	{"word-added", "Added to the site's dictionary; the article is checked again."},
+	{"saved", N_("Saved.")},
+	{"published", N_("Published.")},
+	{"scheduled", N_("Scheduled: it will be published at the time you set.")},
+	{"submitted", N_("Submitted for review. An editor will look at it.")},
+	{"restored", N_("The revision is restored (and kept as a new revision).")},
+	{"approved", N_("Comment approved.")},
+	{"unapproved", N_("Comment unapproved: it waits for moderation again.")},
+	{"spammed", N_("Marked as spam. Their later comments will go to spam too.")},
+	{"trashed", N_("Moved to the trash.")},
+	{"restored-comment", N_("Comment restored.")},
+	{"deleted", N_("Deleted for good.")},
+	{"deleted-page", N_("The page is deleted for good; its sub-pages moved up.")},
+	{"trashed-page", N_("Moved to the trash. It will be deleted for good after 30 days.")},
+	{"restored-page", N_("Restored from the trash, with the status it had.")},
+	{"replied", N_("Your reply is published.")},
+	{"edited", N_("Comment saved.")},
+	{"bulk", N_("Done.")},
+	{"uploaded", N_("Uploaded.")},
+	{"media-saved", N_("The image's details are saved.")},
+	{"media-replaced", N_("The file is replaced: every article and page using the image shows "
+	                   "the new one.")},
+	{"media-deleted", N_("The image is deleted.")},
+	{"import", N_("The export is uploaded; the import is running.")},
+	{"profile", N_("Your profile is saved.")},
+	{"app-password-revoked", N_("The application password is revoked: programs using it are "
+	                         "refused from now on.")},
+	{"settings", N_("Settings saved.")},
+	{"front", N_("The front page is saved.")},
+	{"embed-refused", N_("Saved. Some links alone on a line stay links: see why under the "
+	                  "editor's heading.")},
+	{"webhook_added", N_("The webhook is added. Give its secret to the receiver.")},
+	{"webhook_deleted", N_("The webhook is deleted, with its deliveries.")},
+	{"user", N_("Account saved.")},
+	{"suspended", N_("The account is suspended: its sessions have ended, and it cannot sign in.")},
+	{"unsuspended", N_("The account is active again: it can sign in with its password.")},
+	{"user-deleted", N_("The account is deleted; its articles, pages and images have their new "
+	                 "owner.")},
+	{"password", N_("Your password is changed. Your other sessions have ended; this one goes on.")},
+	{"session-ended", N_("The session is ended.")},
+	{"sessions-ended", N_("Every other session is ended: you are signed in here only.")},
+	{"note_added", N_("The note is added to the article, with today’s date.")},
+	{"note_deleted", N_("The note is deleted.")},
+	{"slug-tidied", N_("Saved. The slug you typed was tidied into a web address: see it below.")},
+	{"trashed-article", N_("Moved to the trash. It will be deleted for good after 30 days.")},
+	{"restored-article", N_("Restored from the trash, with the status it had.")},
+	{"unpublished", N_("Unpublished: it is a draft again.")},
+	{"section-added", N_("Section added.")},
+	{"section-saved", N_("Section saved.")},
+	{"section-deleted", N_("Section deleted.")},
+	{"tag-saved", N_("Tag saved.")},
+	{"tag-merged", N_("Tags merged.")},
+	{"tag-deleted", N_("Tag deleted.")},
+	{"menu", N_("Menu saved.")},
+	{"autosave_dismissed", N_("The autosave is dismissed: the article is as last saved.")},
+	{"word-added", N_("Added to the site's dictionary; the article is checked again.")},
 };
 
 long long admin_comment_scope(struct page *p)
@@ -92,10 +93,10 @@ long long admin_param_id(struct page *p, int i)
 struct tv *admin_context(struct page *p, const char *title)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = site_context(p, arena_printf(a, "%s ‹ Desk", title));
+	struct tv *ctx = site_context(p, trf(p, "%s ‹ Desk", title));
 	struct tv *u = tv_map(a);
 	tv_set_str(a, u, "name", p->user->name);
-	tv_set_str(a, u, "role", role_label(p->user->role));
+	tv_set_str(a, u, "role", tr(p, role_label(p->user->role)));
 	tv_set_int(a, u, "id", p->user->id);
 	tv_set_bool(a, ctx, "is_author", p->user->role >= ROLE_AUTHOR);
 	tv_set_bool(a, ctx, "is_editor", p->user->role >= ROLE_EDITOR);
@@ -109,6 +110,9 @@ struct tv *admin_context(struct page *p, const char *title)
 	if (p->user->role >= ROLE_AUTHOR) {
 		long long n = comment_count_pending(p->db, admin_comment_scope(p));
 		tv_set_int(a, ctx, "pending_count", n);
+		/* The menu badge's words: the count beside "Comments". */
+		tv_set_str(a, ctx, "pending_label", trn(p, "%lld awaiting moderation",
+		                                        "%lld awaiting moderation", n));
 		tv_set_str(a, ctx, "pending_text", trn(p, "%lld comment awaiting moderation",
 		                                       "%lld comments awaiting moderation", n));
 		tv_set_bool(a, ctx, "has_pending", n > 0);
@@ -116,7 +120,7 @@ struct tv *admin_context(struct page *p, const char *title)
 	const char *done = http_query(p->req, "done", NULL);
 	for (size_t i = 0; done && i < sizeof notices / sizeof *notices; i++)
 		if (!strcmp(done, notices[i].key))
-			tv_set_str(a, ctx, "notice", notices[i].text);
+			tv_set_str(a, ctx, "notice", tr(p, notices[i].text));
 	if (!tv_get(ctx, "notice"))
 		tv_set_bool(a, ctx, "notice", 0);
 	tv_set_bool(a, ctx, "error", 0);
@@ -170,7 +174,7 @@ void admin_render(struct page *p, int status, const char *name, struct tv *ctx)
 
 void admin_forbidden(struct page *p, const char *why)
 {
-	admin_refusal(p, 403, "Not allowed", why);
+	admin_refusal(p, 403, tr(p, "Not allowed"), why);
 }
 
 void admin_refusal(struct page *p, int status, const char *title, const char *why)
@@ -240,15 +244,16 @@ int admin_can_restore(struct page *p, const struct article *art)
 void admin_dashboard(struct page *p)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Dashboard");
+	struct tv *ctx = admin_context(p, tr(p, "Dashboard"));
 	long long mine = p->user->role >= ROLE_EDITOR ? 0 : p->user->id;
 	long long counts[ARTICLE_N_STATUSES + 1];
 	article_counts(p->db, mine, counts);
 	struct tv *list = tv_list(a);
-	static const char *const labels[] = {"Drafts", "Pending review", "Scheduled", "Published"};
+	static const char *const labels[] = {N_("Drafts"), N_("Pending review"), N_("Scheduled"),
+	                                     N_("Published")};
 	for (int i = 0; i < (int)(sizeof labels / sizeof *labels); i++) {
 		struct tv *item = tv_map(a);
-		tv_set_str(a, item, "label", labels[i]);
+		tv_set_str(a, item, "label", tr(p, labels[i]));
 		tv_set_int(a, item, "count", counts[ARTICLE_DRAFT + i]);
 		tv_set_str(a, item, "url", arena_printf(a, "/admin/articles/?status=%s",
 		                                        article_status_name(ARTICLE_DRAFT + i)));
@@ -267,6 +272,6 @@ const char *admin_field(struct page *p, const char *name, size_t max, const char
 		return "";
 	enum text_verdict verdict = text_check(v, len, max, &chars);
 	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, "This", max, chars);
+		*err = text_check_message(p->a, verdict, tr(p, "This"), max, chars);
 	return verdict == TEXT_INVALID ? "" : v;
 }

@@ -28,7 +28,7 @@ void admin_app_passwords_context(struct page *p, struct tv *ctx)
 		tv_set_str(a, r, "name", list[i].name);
 		tv_set_str(a, r, "created", site_date(p, (time_t)list[i].created_at));
 		tv_set_str(a, r, "last_used", list[i].last_used_at
-		                                  ? site_date(p, (time_t)list[i].last_used_at) : "Never");
+		                                  ? site_date(p, (time_t)list[i].last_used_at) : tr(p, "Never"));
 		tv_set_str(a, r, "last_ip", *list[i].last_ip ? list[i].last_ip : "—");
 		tv_push(a, items, r);
 	}
@@ -46,20 +46,20 @@ void admin_app_password_add(struct page *p)
 		start++;
 	if (!name || start == len || len > APPPASS_NAME_MAX || strlen(name) != len ||
 	    !utf8_valid(name, len) || strpbrk(name, "\r\n\t")) {
-		site_error(p, 422, "Name the password",
-		           "Give the application password a name of one line, up to 100 characters "
-		           "(the program that will use it, say), so you know which to revoke later. "
-		           "Nothing was made.");
+		site_error(p, 422, tr(p, "Name the password"),
+		           tr(p, "Give the application password a name of one line, up to 100 characters "
+		                 "(the program that will use it, say), so you know which to revoke later. "
+		                 "Nothing was made."));
 		return;
 	}
 	const char *shown = NULL;
 	char err[200];
 	if (apppass_create(p->db, p->a, p->user->id, name + start, time(NULL), &shown, err,
 	                   sizeof err) < 0) {
-		site_error(p, 422, "No password was made", arena_strdup(p->a, err));
+		site_error(p, 422, tr(p, "No password was made"), arena_strdup(p->a, err));
 		return;
 	}
-	struct tv *ctx = admin_context(p, "Your new application password");
+	struct tv *ctx = admin_context(p, tr(p, "Your new application password"));
 	tv_set_str(p->a, ctx, "app_name", name + start);
 	tv_set_str(p->a, ctx, "password", shown);
 	p->is_private = 1;
@@ -71,10 +71,10 @@ void admin_app_password_revoke(struct page *p)
 	long long id = admin_param_id(p, 0);
 	int rc = apppass_revoke(p->db, p->user->id, id);
 	if (rc != 0) {
-		site_error(p, rc > 0 ? 404 : 503, "Not revoked",
-		           rc > 0 ? "You have no application password with that number (it may have "
-		                    "been revoked already)."
-		                  : "The site could not revoke it just now; please try again.");
+		site_error(p, rc > 0 ? 404 : 503, tr(p, "Not revoked"),
+		           rc > 0 ? tr(p, "You have no application password with that number (it may have "
+		                          "been revoked already).")
+		                  : tr(p, "The site could not revoke it just now; please try again."));
 		return;
 	}
 	admin_done(p, "/admin/profile", "app-password-revoked");

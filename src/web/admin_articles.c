@@ -76,7 +76,7 @@ void admin_articles_list(struct page *p)
 	long long total;
 	struct article *list = article_list(p->db, a, &f, &n, &total);
 
-	struct tv *ctx = admin_context(p, "Articles");
+	struct tv *ctx = admin_context(p, tr(p, "Articles"));
 	struct tv *rows = tv_list(a);
 	/* The copy desk's marks: findings of each article's last check. */
 	long long *ids = arena_alloc(a, (n + 1) * sizeof *ids);
@@ -88,9 +88,10 @@ void admin_articles_list(struct page *p)
 		struct tv *r = tv_map(a);
 		tv_set_int(a, r, "findings", n_findings[i]);
 		tv_set_bool(a, r, "has_findings", n_findings[i] > 0);
-		tv_set_bool(a, r, "one_finding", n_findings[i] == 1);
+		tv_set_str(a, r, "findings_text",
+		           trn(p, "%lld finding", "%lld findings", n_findings[i]));
 		tv_set_str(a, r, "headline", list[i].headline);
-		tv_set_str(a, r, "status", article_status_label(list[i].status));
+		tv_set_str(a, r, "status", tr(p, article_status_label(list[i].status)));
 		tv_set_str(a, r, "status_key", article_status_name(list[i].status));
 		tv_set_str(a, r, "author", list[i].author_name);
 		tv_set_str(a, r, "section", list[i].section_name);
@@ -122,7 +123,7 @@ void admin_articles_list(struct page *p)
 	for (enum article_status s = ARTICLE_DRAFT; s <= ARTICLE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", article_status_name(s));
-		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_str(a, o, "label", tr(p, article_status_label(s)));
 		tv_set_bool(a, o, "selected", f.status == s);
 		tv_push(a, st, o);
 	}
@@ -229,7 +230,7 @@ static void draft_from_article(struct page *p, const struct article *art, struct
 static void show_editor(struct page *p, int status, const struct draft *d)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, d->id ? "Edit article" : "New article");
+	struct tv *ctx = admin_context(p, d->id ? tr(p, "Edit article") : tr(p, "New article"));
 	struct tv *f = tv_map(a);
 	tv_set_int(a, f, "id", d->id);
 	tv_set_str(a, f, "action", d->id ? arena_printf(a, "/admin/articles/%lld/", d->id)
@@ -298,7 +299,7 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 			continue;
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", article_status_name(s));
-		tv_set_str(a, o, "label", article_status_label(s));
+		tv_set_str(a, o, "label", tr(p, article_status_label(s)));
 		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
@@ -388,7 +389,7 @@ void admin_article_show_note_error(struct page *p, int status, const struct arti
 	d.note_kind = kind;
 	d.note_text = text;
 	d.note_error = error;
-	d.message = art->status == ARTICLE_PUBLISHED ? "The note was not added: see below." : error;
+	d.message = art->status == ARTICLE_PUBLISHED ? tr(p, "The note was not added: see below.") : error;
 	show_editor(p, status, &d);
 }
 
@@ -406,9 +407,8 @@ static void restore_autosave(struct page *p, struct draft *d)
 	d->body = as.body_src;
 	d->tags = as.tags;
 	d->offer_autosave = 0;
-	d->notice = arena_printf(p->a, "The autosave of %s is restored below. It is not saved "
-	                               "yet: check it, then press Save.",
-	                         admin_time(p, as.saved_at));
+	d->notice = trf(p, "The autosave of %s is restored below. It is not saved yet: check it, "
+	                   "then press Save.", admin_time(p, as.saved_at));
 }
 
 void admin_article_new(struct page *p)
@@ -432,15 +432,15 @@ static int load_editable(struct page *p, struct article *art)
 		return -1;
 	}
 	if (art->status == ARTICLE_TRASH) {
-		site_error(p, 409, "This article is in the trash",
-		           "Restore it from the trash (Articles, Trash) before changing it.");
+		site_error(p, 409, tr(p, "This article is in the trash"),
+		           tr(p, "Restore it from the trash (Articles, Trash) before changing it."));
 		return -1;
 	}
 	if (!admin_can_edit(p, art)) {
 		site_forbidden(p, p->user->role == ROLE_CONTRIBUTOR && art->author_id == p->user->id
-		                      ? "This article has been published or scheduled; only an "
-		                        "editor can change it now."
-		                      : "You can edit only your own articles.");
+		                      ? tr(p, "This article has been published or scheduled; only an "
+		                              "editor can change it now.")
+		                      : tr(p, "You can edit only your own articles."));
 		return -1;
 	}
 	return 0;
@@ -560,8 +560,8 @@ void admin_article_resume(struct page *p, long long id)
 			return;
 		}
 		if (!admin_can_edit(p, &art)) {
-			site_forbidden(p, "You are signed in, but this account cannot edit that "
-			                  "article. What was typed is below.");
+			site_forbidden(p, tr(p, "You are signed in, but this account cannot edit that "
+			                        "article. What was typed is below."));
 			return;
 		}
 		d.updated_at = art.updated_at;
@@ -569,8 +569,8 @@ void admin_article_resume(struct page *p, long long id)
 	d.message = NULL;
 	if (!d.status)
 		d.status = ARTICLE_DRAFT;
-	d.notice = "You are signed in again. What you typed is below and is not saved yet: "
-	           "check it, then press Save.";
+	d.notice = tr(p, "You are signed in again. What you typed is below and is not saved yet: "
+	                 "check it, then press Save.");
 	show_editor(p, 200, &d);
 }
 
@@ -611,7 +611,7 @@ static void resume_from_picker(struct page *p, struct draft *d)
 		if (strlen(body) <= MAX_BODY)
 			d->body = body;
 		else
-			d->err_body = "The body is at its length limit: the image was not inserted.";
+			d->err_body = tr(p, "The body is at its length limit: the image was not inserted.");
 	}
 	if (d->media_id && !*d->alt && media_by_id(p->db, a, d->media_id, &m) == 0)
 		d->alt = m.alt;
@@ -632,7 +632,7 @@ void admin_article_save(struct page *p)
 			d.slug = tidy;
 			slug_tidied = 1;
 		} else {
-			d.err_slug = "A slug needs at least one letter or digit.";
+			d.err_slug = tr(p, "A slug needs at least one letter or digit.");
 		}
 	}
 	struct article old;
@@ -664,7 +664,7 @@ void admin_article_save(struct page *p)
 	const struct http_part *file = http_file(p->req, "featured_file");
 	if (file) {
 		if (p->user->role < ROLE_AUTHOR) {
-			d.message = "Contributors cannot upload images; an editor can add one.";
+			d.message = tr(p, "Contributors cannot upload images; an editor can add one.");
 		} else {
 			struct media m;
 			char err[256];
@@ -690,7 +690,7 @@ void admin_article_save(struct page *p)
 	}
 
 	if (!d.err_headline && !*d.headline)
-		d.err_headline = "Please write a headline.";
+		d.err_headline = tr(p, "Please write a headline.");
 	if (!d.status)
 		d.status = ARTICLE_DRAFT;
 	/* The bar's Publish button publishes (or schedules, with a future
@@ -706,8 +706,8 @@ void admin_article_save(struct page *p)
 	int can_publish = admin_can_publish(p, &probe);
 	if (!can_publish && (d.status == ARTICLE_SCHEDULED || d.status == ARTICLE_PUBLISHED ||
 	                     d.status == ARTICLE_PRIVATE)) {
-		d.err_status = "Contributors cannot publish, schedule or make private: choose "
-		               "“Pending review” to submit the article to an editor.";
+		d.err_status = tr(p, "Contributors cannot publish, schedule or make private: choose "
+		                     "“Pending review” to submit the article to an editor.");
 		d.status = ARTICLE_PENDING;
 	}
 	long long author = had ? old.author_id : p->user->id;
@@ -723,14 +723,14 @@ void admin_article_save(struct page *p)
 		time_t t;
 		const char *text = *d.time ? arena_printf(a, "%s %s", d.date, d.time) : d.date;
 		if (text_parse_date(text, &t) != 0)
-			d.err_date = "Write the date as YYYY-MM-DD and the time as HH:MM.";
+			d.err_date = tr(p, "Write the date as YYYY-MM-DD and the time as HH:MM.");
 		else
 			when = (long long)t;
 	}
 	long long now = (long long)time(NULL);
 	if (d.status == ARTICLE_SCHEDULED) {
 		if (!when && !d.err_date)
-			d.err_date = "Choose the date and time to publish at.";
+			d.err_date = tr(p, "Choose the date and time to publish at.");
 		else if (when && when <= now)
 			d.status = ARTICLE_PUBLISHED; /* a time already past publishes now */
 	} else if (d.status == ARTICLE_PUBLISHED && when > now + 60) {
@@ -740,7 +740,7 @@ void admin_article_save(struct page *p)
 		when = had && old.published_at && old.status == ARTICLE_PUBLISHED ? old.published_at
 		                                                                   : now;
 	if (d.media_id && !*d.alt && !d.err_alt)
-		d.err_alt = "Please describe the image for readers who cannot see it (alt text).";
+		d.err_alt = tr(p, "Please describe the image for readers who cannot see it (alt text).");
 	if (check) {
 		/* The checks a save runs, on the text as typed; nothing is stored. */
 		struct article typed;
@@ -772,7 +772,7 @@ void admin_article_save(struct page *p)
 	if (d.err_headline || d.err_slug || d.err_body || d.err_alt || d.err_date || d.err_status ||
 	    d.message) {
 		if (!d.message)
-			d.message = "The article was not saved yet: please check the fields marked below.";
+			d.message = tr(p, "The article was not saved yet: please check the fields marked below.");
 		show_editor(p, 422, &d);
 		return;
 	}
@@ -850,7 +850,7 @@ void admin_article_preview(struct page *p)
 	}
 	if (!admin_can_edit(p, &art) && art.status != ARTICLE_PUBLISHED &&
 	    p->user->role < ROLE_EDITOR && art.author_id != p->user->id) {
-		site_forbidden(p, "You can preview only your own articles.");
+		site_forbidden(p, tr(p, "You can preview only your own articles."));
 		return;
 	}
 	if (!art.published_at)
@@ -868,7 +868,7 @@ void admin_revisions_list(struct page *p)
 	struct arena *a = p->a;
 	size_t n;
 	struct revision *revs = revision_list(p->db, a, art.id, &n);
-	struct tv *ctx = admin_context(p, "Revisions");
+	struct tv *ctx = admin_context(p, tr(p, "Revisions"));
 	tv_set_str(a, ctx, "headline", art.headline);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/articles/%lld/", art.id));
 	struct tv *rows = tv_list(a);
@@ -876,7 +876,7 @@ void admin_revisions_list(struct page *p)
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
 		                                    revs[i].created_at, revs[i].headline,
-		                                    article_status_label(revs[i].status), i == 0));
+		                                    tr(p, article_status_label(revs[i].status)), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }
@@ -902,14 +902,14 @@ static const char *tag_set(struct page *p, const char *text)
 	return out;
 }
 
-static const char *section_name(struct term *secs, size_t n, long long id)
+static const char *section_name(struct page *p, struct term *secs, size_t n, long long id)
 {
 	if (!id)
-		return "(none)";
+		return tr(p, "(none)");
 	for (size_t i = 0; i < n; i++)
 		if (secs[i].id == id)
 			return secs[i].name;
-	return "(a section since deleted)";
+	return tr(p, "(a section since deleted)");
 }
 
 /* The featured image as the revision view shows it, or false. */
@@ -919,7 +919,7 @@ static struct tv *image_view(struct page *p, long long media_id, const char *alt
 	if (!media_id || media_by_id(p->db, p->a, media_id, &m) != 0) {
 		struct tv *none = tv_map(p->a);
 		tv_set_bool(p->a, none, "url", 0);
-		tv_set_str(p->a, none, "label", media_id ? "(an image since deleted)" : "(none)");
+		tv_set_str(p->a, none, "label", media_id ? tr(p, "(an image since deleted)") : tr(p, "(none)"));
 		return none;
 	}
 	struct tv *v = tv_map(p->a);
@@ -948,17 +948,17 @@ void admin_revision_show(struct page *p)
 	/* The diff from this revision to the article as it is now: every
 	** field Restore changes. */
 	struct tv *blocks = tv_list(a);
-	admin_diff_add(p, blocks, "Headline", rev.headline, art.headline);
-	admin_diff_add(p, blocks, "Slug", rev.slug, art.slug);
-	admin_diff_add(p, blocks, "Standfirst", rev.dek, art.dek);
+	admin_diff_add(p, blocks, tr(p, "Headline"), rev.headline, art.headline);
+	admin_diff_add(p, blocks, tr(p, "Slug"), rev.slug, art.slug);
+	admin_diff_add(p, blocks, tr(p, "Standfirst"), rev.dek, art.dek);
 	size_t ns;
 	struct term *secs = section_all(p->db, a, &ns);
-	admin_diff_add(p, blocks, "Section", section_name(secs, ns, rev.section_id),
-	         section_name(secs, ns, art.section_id));
-	admin_diff_add(p, blocks, "Tags", tag_set(p, rev.tags),
+	admin_diff_add(p, blocks, tr(p, "Section"), section_name(p, secs, ns, rev.section_id),
+	         section_name(p, secs, ns, art.section_id));
+	admin_diff_add(p, blocks, tr(p, "Tags"), tag_set(p, rev.tags),
 	         tag_set(p, article_tag_list(p->db, a, art.id)));
-	admin_diff_add(p, blocks, "Featured image alt text", rev.featured_alt, art.featured_alt);
-	admin_diff_add(p, blocks, "Body", rev.body_src, art.body_src);
+	admin_diff_add(p, blocks, tr(p, "Featured image alt text"), rev.featured_alt, art.featured_alt);
+	admin_diff_add(p, blocks, tr(p, "Body"), rev.body_src, art.body_src);
 	int image_changed = rev.featured_media_id != art.featured_media_id;
 	if (image_changed) {
 		struct tv *img = tv_map(a);
@@ -1006,7 +1006,7 @@ void admin_revision_restore(struct page *p)
 	};
 	char err[300];
 	if (article_save(p->db, a, art.id, &in, p->user->id, err, sizeof err) < 0) {
-		site_error(p, 409, "The revision could not be restored", err);
+		site_error(p, 409, tr(p, "The revision could not be restored"), err);
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/articles/%lld/", art.id), "restored");
@@ -1035,7 +1035,7 @@ static const char *back(struct page *p, int to_trash)
 /* Answers a database failure of an action. */
 static void busy(struct page *p)
 {
-	site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+	site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 }
 
 void admin_article_trash(struct page *p)
@@ -1048,7 +1048,7 @@ void admin_article_trash(struct page *p)
 		return;
 	}
 	if (!admin_can_edit(p, &art)) {
-		site_forbidden(p, "You may move to the trash only the articles you may edit.");
+		site_forbidden(p, tr(p, "You may move to the trash only the articles you may edit."));
 		return;
 	}
 	int rc = article_trash(p->db, art.id, (long long)time(NULL));
@@ -1064,12 +1064,12 @@ void admin_article_restore(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_TRASH) {
-		site_error(p, 409, "This article is not in the trash", "There is nothing to restore.");
+		site_error(p, 409, tr(p, "This article is not in the trash"), tr(p, "There is nothing to restore."));
 		return;
 	}
 	if (!admin_can_restore(p, &art)) {
-		site_forbidden(p, "Only an editor, or the article's author if an author, may restore "
-		                  "it.");
+		site_forbidden(p, tr(p, "Only an editor, or the article's author if an author, may restore "
+		                        "it."));
 		return;
 	}
 	if (article_restore(p->db, art.id) < 0)
@@ -1084,12 +1084,12 @@ void admin_article_unpublish(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_PUBLISHED && art.status != ARTICLE_SCHEDULED) {
-		site_error(p, 409, "This article is not published",
-		           "Only a published or scheduled article can be unpublished.");
+		site_error(p, 409, tr(p, "This article is not published"),
+		           tr(p, "Only a published or scheduled article can be unpublished."));
 		return;
 	}
 	if (!admin_can_unpublish(p, &art)) {
-		site_forbidden(p, "You may unpublish only the articles you may publish.");
+		site_forbidden(p, tr(p, "You may unpublish only the articles you may publish."));
 		return;
 	}
 	if (article_unpublish(p->db, art.id, (long long)time(NULL)) < 0)
@@ -1104,8 +1104,8 @@ void admin_article_delete(struct page *p)
 	if (load_any(p, &art) != 0)
 		return;
 	if (art.status != ARTICLE_TRASH) {
-		site_error(p, 409, "Move it to the trash first",
-		           "An article is deleted for good only from the trash.");
+		site_error(p, 409, tr(p, "Move it to the trash first"),
+		           tr(p, "An article is deleted for good only from the trash."));
 		return;
 	}
 	if (article_delete(p->db, art.id) < 0)

@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "model/account.h"
 #include "model/comment.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <string.h>
@@ -29,7 +30,8 @@
 #define PER_PAGE 50
 
 /* The inbox's tabs, one per status, indexed by enum comment_status. */
-static const char *const tab_labels[] = {"", "Pending", "Approved", "Spam", "Trash"};
+static const char *const tab_labels[] = {"", N_("Pending"), N_("Approved"), N_("Spam"),
+                                         N_("Trash")}; /* shown through tr() */
 
 /* action -> (new status, notice); delete/edit/reply are handled apart. */
 static const struct {
@@ -113,7 +115,8 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 		/* The comment it answers: who, a line of what, and its page here
 		** (one in a status the inbox does not list, e.g. deleted, is "").  */
 		struct tv *par = tv_map(a);
-		tv_set_str(a, par, "author", *c->parent_author ? c->parent_author : "a deleted comment");
+		tv_set_str(a, par, "author", *c->parent_author ? c->parent_author
+		                                                 : tr(p, "a deleted comment"));
 		tv_set_str(a, par, "excerpt", excerpt(a, c->parent_body, 140));
 		tv_set_str(a, par, "url", arena_printf(a, "/admin/comments/%lld/", c->parent_id));
 		tv_set_bool(a, par, "is_held", c->parent_status != COMMENT_APPROVED &&
@@ -126,53 +129,63 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	return r;
 }
 
-/* The words a bulk action's notice ends with, by action. */
-static const struct {
-	const char *action;
-	const char *done;   /* "4 comments <done>" */
-} bulk_words[] = {
-	{"approve", "approved"},
-	{"unapprove", "unapproved"},
-	{"spam", "marked as spam"},
-	{"trash", "moved to the trash"},
-	{"restore", "restored"},
-	{"delete", "deleted for good"},
-};
+/* The bulk actions (bulk_done() says what each did). */
+static const char *const bulk_actions[] = {"approve", "unapprove", "spam", "trash", "restore",
+                                           "delete"};
+
+/* "No comment was approved.", "1 comment approved.", "4 comments
+** approved.": whole sentences, one plural entry per action (a translation
+** inflects the verb with the count), or NULL for an unknown action. */
+static const char *bulk_done(struct page *p, const char *action, long long n)
+{
+	int none = n == 0;
+	if (!strcmp(action, "approve"))
+		return none ? tr(p, "No comment was approved.")
+		            : trn(p, "%lld comment approved.", "%lld comments approved.", n);
+	if (!strcmp(action, "unapprove"))
+		return none ? tr(p, "No comment was unapproved.")
+		            : trn(p, "%lld comment unapproved.", "%lld comments unapproved.", n);
+	if (!strcmp(action, "spam"))
+		return none ? tr(p, "No comment was marked as spam.")
+		            : trn(p, "%lld comment marked as spam.", "%lld comments marked as spam.", n);
+	if (!strcmp(action, "trash"))
+		return none ? tr(p, "No comment was moved to the trash.")
+		            : trn(p, "%lld comment moved to the trash.",
+		                  "%lld comments moved to the trash.", n);
+	if (!strcmp(action, "restore"))
+		return none ? tr(p, "No comment was restored.")
+		            : trn(p, "%lld comment restored.", "%lld comments restored.", n);
+	if (!strcmp(action, "delete"))
+		return none ? tr(p, "No comment was deleted for good.")
+		            : trn(p, "%lld comment deleted for good.",
+		                  "%lld comments deleted for good.", n);
+	return NULL;
+}
 
 /* What a bulk action did, from the redirect's ?done=bulk-ACTION&n=N&skipped=M:
-** "4 comments approved", plus those it left and why.  (Plain English
-** singular and plural; the i18n layer owns plural forms.)  NULL if the
-** query is not a bulk notice. */
+** "4 comments approved.", plus those it left and why.  NULL if the query is
+** not a bulk notice. */
 static const char *bulk_notice(struct page *p)
 {
 	struct arena *a = p->a;
 	const char *done = http_query(p->req, "done", NULL);
 	if (!done || strncmp(done, "bulk-", 5) != 0)
 		return NULL;
-	const char *words = NULL;
-	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
-		if (!strcmp(done + 5, bulk_words[i].action))
-			words = bulk_words[i].done;
 	long long n = 0, skipped = 0;
 	const char *nq = http_query(p->req, "n", NULL);
 	const char *sq = http_query(p->req, "skipped", NULL);
-	if (!words || !nq || text_int(nq, 0, 100000, &n) != 0)
+	if (!nq || text_int(nq, 0, 100000, &n) != 0)
+		return NULL;
+	const char *what = bulk_done(p, done + 5, n);
+	if (!what)
 		return NULL;
 	if (sq && text_int(sq, 0, 100000, &skipped) != 0)
 		skipped = 0;
-	const char *what;
-	if (n == 0)
-		what = arena_printf(a, "No comment was %s.", words);
-	else if (n == 1)
-		what = arena_printf(a, "1 comment %s.", words);
-	else
-		what = arena_printf(a, "%lld comments %s.", n, words);
-	if (skipped == 1)
-		what = arena_printf(a, "%s 1 was left as it was (gone, or not one you may change).",
-		                    what);
-	else if (skipped > 1)
-		what = arena_printf(a, "%s %lld were left as they were (gone, or not ones you may "
-		                       "change).", what, skipped);
+	if (skipped > 0)
+		what = arena_printf(a, "%s %s", what,
+		                    trn(p, "%lld was left as it was (gone, or not one you may change).",
+		                        "%lld were left as they were (gone, or not ones you may "
+		                        "change).", skipped));
 	return what;
 }
 
@@ -189,7 +202,7 @@ void admin_comments_list(struct page *p)
 	long long scope = admin_comment_scope(p);
 	long long counts[COMMENT_N_STATUSES + 1];
 	comment_counts(p->db, scope, counts);
-	struct tv *ctx = admin_context(p, "Comments");
+	struct tv *ctx = admin_context(p, tr(p, "Comments"));
 	const char *notice = bulk_notice(p);
 	if (notice)
 		tv_set_str(a, ctx, "notice", notice);
@@ -197,7 +210,7 @@ void admin_comments_list(struct page *p)
 	struct tv *tl = tv_list(a);
 	for (enum comment_status i = COMMENT_PENDING; i <= COMMENT_TRASH; i++) {
 		struct tv *t = tv_map(a);
-		tv_set_str(a, t, "label", tab_labels[i]);
+		tv_set_str(a, t, "label", tr(p, tab_labels[i]));
 		tv_set_int(a, t, "count", counts[i]);
 		tv_set_str(a, t, "url", arena_printf(a, "/admin/comments/?status=%s",
 		                                     comment_status_name(i)));
@@ -206,7 +219,7 @@ void admin_comments_list(struct page *p)
 	}
 	tv_set(a, ctx, "tabs", tl);
 	tv_set_str(a, ctx, "tab", comment_status_name(tab));
-	tv_set_str(a, ctx, "tab_label", tab_labels[tab]);
+	tv_set_str(a, ctx, "tab_label", tr(p, tab_labels[tab]));
 	/* Deleting for good is offered only where it is allowed. */
 	tv_set_bool(a, ctx, "may_delete", tab == COMMENT_SPAM || tab == COMMENT_TRASH);
 	size_t n;
@@ -268,8 +281,8 @@ static enum applied apply(struct page *p, const struct comment *c, const char *a
 /* 1 if action names something apply() does. */
 static int known_action(const char *action)
 {
-	for (size_t i = 0; i < sizeof bulk_words / sizeof *bulk_words; i++)
-		if (!strcmp(action, bulk_words[i].action))
+	for (size_t i = 0; i < sizeof bulk_actions / sizeof *bulk_actions; i++)
+		if (!strcmp(action, bulk_actions[i]))
 			return 1;
 	return 0;
 }
@@ -292,13 +305,14 @@ static void confirm_delete(struct page *p, const struct comment *list, size_t n,
                            const char *back)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, n == 1 ? "Delete this comment for good?"
-	                                         : "Delete these comments for good?");
+	struct tv *ctx = admin_context(p, n == 1 ? tr(p, "Delete this comment for good?")
+	                                         : tr(p, "Delete these comments for good?"));
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, comment_row(p, &list[i]));
 	tv_set(a, ctx, "comments", rows);
-	tv_set_bool(a, ctx, "one", n == 1);
+	tv_set_str(a, ctx, "n_text", trn(p, "This comment will be deleted for good.",
+	                                 "These %lld comments will be deleted for good.", n));
 	tv_set_int(a, ctx, "n", (long long)n);
 	tv_set_str(a, ctx, "back", back);
 	admin_render(p, 200, "admin_comment_delete", ctx);
@@ -309,7 +323,7 @@ void admin_comments_bulk(struct page *p)
 	struct arena *a = p->a;
 	const char *action = http_form(p->req, "bulk_action", NULL);
 	if (!action || !known_action(action)) {
-		admin_refusal(p, 400, "Unknown action", "Choose an action from the list.");
+		admin_refusal(p, 400, tr(p, "Unknown action"), tr(p, "Choose an action from the list."));
 		return;
 	}
 	const char *confirm = http_form(p->req, "confirm", NULL);
@@ -358,7 +372,7 @@ static void show_comment(struct page *p, int status, const struct comment *c,
                          const char *message, const char *reply_text)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Comment");
+	struct tv *ctx = admin_context(p, tr(p, "Comment"));
 	tv_set(a, ctx, "comment", comment_row(p, c));
 	tv_set_str(a, ctx, "body", c->body);
 	tv_set_str(a, ctx, "reply", reply_text ? reply_text : "");
@@ -374,8 +388,8 @@ static void show_comment(struct page *p, int status, const struct comment *c,
 	admin_render(p, status, "admin_comment", ctx);
 }
 
-static const char NOT_YOURS[] = "You may moderate only the comments on your own articles. "
-                                "Ask an editor if this one needs attention.";
+static const char NOT_YOURS[] = N_("You may moderate only the comments on your own articles. "
+                                   "Ask an editor if this one needs attention.");
 
 void admin_comment_show(struct page *p)
 {
@@ -385,7 +399,7 @@ void admin_comment_show(struct page *p)
 		return;
 	}
 	if (!may_moderate(p, &c)) {
-		site_forbidden(p, NOT_YOURS);
+		site_forbidden(p, tr(p, NOT_YOURS));
 		return;
 	}
 	show_comment(p, 200, &c, NULL, NULL);
@@ -431,21 +445,21 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (!may_moderate(p, &c)) {
-		site_forbidden(p, NOT_YOURS);
+		site_forbidden(p, tr(p, NOT_YOURS));
 		return;
 	}
 	const char *action = http_form(p->req, "action", NULL);
 	if (!action) {
-		admin_refusal(p, 400, "No action", "Choose what to do with the comment.");
+		admin_refusal(p, 400, tr(p, "No action"), tr(p, "Choose what to do with the comment."));
 		return;
 	}
 	if (!strcmp(action, "delete")) {
 		/* Only from Spam or Trash, and only once confirmed. */
 		const char *confirm = http_form(p->req, "confirm", NULL);
 		if (c.status != COMMENT_SPAM && c.status != COMMENT_TRASH) {
-			admin_refusal(p, 409, "Not deleted",
-			           "Only a comment in Spam or Trash can be deleted for good. Move it "
-			           "to the trash first.");
+			admin_refusal(p, 409, tr(p, "Not deleted"),
+			           tr(p, "Only a comment in Spam or Trash can be deleted for good. Move it "
+			                 "to the trash first."));
 			return;
 		}
 		if (!confirm || strcmp(confirm, "yes") != 0) {
@@ -473,7 +487,7 @@ void admin_comment_action(struct page *p)
 			return;
 		}
 		if (comment_update(p->db, id, post.name, post.email, out.url, post.body) != 0) {
-			show_comment(p, 503, &c, "The comment could not be saved; try again.", NULL);
+			show_comment(p, 503, &c, tr(p, "The comment could not be saved; try again."), NULL);
 			return;
 		}
 		admin_done(p, arena_printf(p->a, "/admin/comments/%lld/", id), "edited");
@@ -516,8 +530,8 @@ void admin_comment_action(struct page *p)
 	const char *notice = "bulk";
 	enum applied rc = apply(p, &c, action, &notice);
 	if (rc == APPLY_UNKNOWN) {
-		admin_refusal(p, 400, "Unknown action", "Choose approve, unapprove, spam, trash, "
-		                                        "restore or delete.");
+		admin_refusal(p, 400, tr(p, "Unknown action"), tr(p, "Choose approve, unapprove, spam, trash, "
+		                                              "restore or delete."));
 		return;
 	}
 	if (rc == APPLY_GONE) {
@@ -525,7 +539,7 @@ void admin_comment_action(struct page *p)
 		return;
 	}
 	if (rc != APPLIED) {
-		site_error(p, 503, "Not done", "The database did not take the change; try again.");
+		site_error(p, 503, tr(p, "Not done"), tr(p, "The database did not take the change; try again."));
 		return;
 	}
 	admin_done(p, back_to(p), notice);

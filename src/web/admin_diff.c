@@ -35,7 +35,7 @@ struct tv *admin_revision_context(struct page *p, const char *base, long long id
                                   const char *who, long long when, const char *title)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Revision");
+	struct tv *ctx = admin_context(p, tr(p, "Revision"));
 	tv_set_str(a, ctx, "headline", title);
 	tv_set_str(a, ctx, "who", who);
 	tv_set_str(a, ctx, "when", admin_time(p, when));

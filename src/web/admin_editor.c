@@ -64,11 +64,11 @@ static long long sent_article_id(struct page *p)
 static int editable_json(struct page *p, long long id, struct article *art)
 {
 	if (id < 0 || article_by_id(p->db, p->a, id, art) != 0) {
-		json_error(p, 404, "That article does not exist (it may have been deleted).");
+		json_error(p, 404, tr(p, "That article does not exist (it may have been deleted)."));
 		return -1;
 	}
 	if (!admin_can_edit(p, art)) {
-		json_error(p, 403, "You cannot edit this article.");
+		json_error(p, 403, tr(p, "You cannot edit this article."));
 		return -1;
 	}
 	return 0;
@@ -97,16 +97,16 @@ void admin_autosave_post(struct page *p)
 	if (id && editable_json(p, id, &art) != 0)
 		return;
 	struct autosave s = {.article_id = id, .user_id = p->user->id};
-	if (!(s.headline = json_field(p, "headline", "The headline", AUTOSAVE_MAX_HEADLINE)) ||
-	    !(s.dek = json_field(p, "dek", "The standfirst", AUTOSAVE_MAX_DEK)) ||
-	    !(s.body_src = json_field(p, "body", "The body", AUTOSAVE_MAX_BODY)) ||
-	    !(s.tags = json_field(p, "tags", "The tags", AUTOSAVE_MAX_TAGS)))
+	if (!(s.headline = json_field(p, "headline", tr(p, "The headline"), AUTOSAVE_MAX_HEADLINE)) ||
+	    !(s.dek = json_field(p, "dek", tr(p, "The standfirst"), AUTOSAVE_MAX_DEK)) ||
+	    !(s.body_src = json_field(p, "body", tr(p, "The body"), AUTOSAVE_MAX_BODY)) ||
+	    !(s.tags = json_field(p, "tags", tr(p, "The tags"), AUTOSAVE_MAX_TAGS)))
 		return;
 	long long now = (long long)time(NULL);
 	if (autosave_put(p->db, &s, now) != 0) {
 		http_resp_header(p->resp, "Retry-After", "5");
-		json_error(p, 503, "The autosave could not be stored just now; it will be tried "
-		                   "again.");
+		json_error(p, 503, tr(p, "The autosave could not be stored just now; it will be tried "
+		                         "again."));
 		return;
 	}
 	/* The time is in the site's date format, which may hold any text. */
@@ -151,7 +151,7 @@ void admin_article_live_preview(struct page *p)
 			return;
 		}
 		if (!admin_can_edit(p, &old)) {
-			site_forbidden(p, "You can preview only articles you may edit.");
+			site_forbidden(p, tr(p, "You can preview only articles you may edit."));
 			return;
 		}
 		had = 1;
@@ -173,12 +173,12 @@ void admin_article_live_preview(struct page *p)
 	    text_check(headline, strlen(headline), AUTOSAVE_MAX_HEADLINE, &chars) != TEXT_OK ||
 	    text_check(dek, strlen(dek), AUTOSAVE_MAX_DEK, &chars) != TEXT_OK ||
 	    text_check(body, blen, AUTOSAVE_MAX_BODY, &chars) != TEXT_OK) {
-		site_error(p, 422, "Nothing to preview",
-		           "The headline, standfirst and body must be sent, as text within "
-		           "their limits.");
+		site_error(p, 422, tr(p, "Nothing to preview"),
+		           tr(p, "The headline, standfirst and body must be sent, as text within "
+		                 "their limits."));
 		return;
 	}
-	art.headline = *headline ? headline : "(No headline yet)";
+	art.headline = *headline ? headline : tr(p, "(No headline yet)");
 	art.dek = dek;
 	/* Rendered as saving would: an unchanged body keeps its writer's
 	** trust, a changed one gets this user's. */

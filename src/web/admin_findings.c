@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "model/article.h"
 #include "model/copydesk_site.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <string.h>
@@ -26,22 +27,22 @@
 
 static const struct {
 	const char *kind;  /* copydesk_kinds[] */
-	const char *label; /* shown */
+	const char *label; /* shown, through tr() */
 } kind_labels[] = {
-	{"spelling", "Spelling"},          {"repeated-word", "Repeated word"},
-	{"repeated-phrase", "Repeated phrase"}, {"quotes", "Quotation marks"},
-	{"brackets", "Brackets"},          {"glued-date", "Date"},
-	{"weekday", "Date"},               {"future-date", "Date"},
-	{"headline-length", "Headline"},   {"standfirst", "Standfirst"},
-	{"photo", "Photo"},                {"link-404", "Broken link"},
-	{"link-http", "Insecure link"},    {"link-staging", "Staging link"},
+	{"spelling", N_("Spelling")},              {"repeated-word", N_("Repeated word")},
+	{"repeated-phrase", N_("Repeated phrase")}, {"quotes", N_("Quotation marks")},
+	{"brackets", N_("Brackets")},              {"glued-date", N_("Date")},
+	{"weekday", N_("Date")},                   {"future-date", N_("Date")},
+	{"headline-length", N_("Headline")},       {"standfirst", N_("Standfirst")},
+	{"photo", N_("Photo")},                    {"link-404", N_("Broken link")},
+	{"link-http", N_("Insecure link")},        {"link-staging", N_("Staging link")},
 };
 
-static const char *kind_label(const char *kind)
+static const char *kind_label(struct page *p, const char *kind)
 {
 	for (size_t i = 0; i < sizeof kind_labels / sizeof *kind_labels; i++)
 		if (!strcmp(kind, kind_labels[i].kind))
-			return kind_labels[i].label;
+			return tr(p, kind_labels[i].label);
 	return kind;
 }
 
@@ -109,7 +110,7 @@ void admin_findings_context(struct page *p, struct tv *form, const struct findin
 	for (size_t i = 0; i < n; i++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "kind", f[i].kind);
-		tv_set_str(a, o, "kind_label", kind_label(f[i].kind));
+		tv_set_str(a, o, "kind_label", kind_label(p, f[i].kind));
 		/* "Standfirst in the standfirst" says it twice: a finding about a
 		** whole field is named by its kind alone. */
 		int whole = !strcmp(f[i].kind, "standfirst") || !strcmp(f[i].kind, "headline-length");
@@ -132,7 +133,9 @@ void admin_findings_context(struct page *p, struct tv *form, const struct findin
 	tv_set(a, form, "findings", list);
 	tv_set_bool(a, form, "has_findings", n > 0);
 	tv_set_int(a, form, "n_findings", (long long)n);
-	tv_set_bool(a, form, "findings_one", n == 1);
+	tv_set_str(a, form, "findings_text",
+	           trn(p, "One thing to look at before publishing",
+	               "%lld things to look at before publishing", (long long)n));
 	tv_set_bool(a, form, "checked_now", checked_now);
 	tv_set_bool(a, form, "can_add_words", can_add);
 }
@@ -144,20 +147,21 @@ void admin_dictionary_add(struct page *p)
 	const char *word = "";
 	enum text_verdict v = http_form_text(p->req, "word", COPYDESK_WORD_MAX, &word, NULL);
 	const char *why = v == TEXT_OK ? NULL
-	                : arena_printf(p->a, "A word added to the dictionary has at most %d "
-	                                     "characters.", COPYDESK_WORD_MAX);
+	                : trn(p, "A word added to the dictionary has at most %lld character.",
+	                      "A word added to the dictionary has at most %lld characters.",
+	                      COPYDESK_WORD_MAX);
 	long long id = 0;
 	const char *art = http_form(p->req, "article", NULL);
 	if (art && text_int(art, 1, (long long)1 << 53, &id) != 0)
 		id = 0;
 	char err[200];
 	if (why || !*word) {
-		site_error(p, 400, "That word was not added",
-		           why ? why : "Choose a word from the copy desk's findings to add.");
+		site_error(p, 400, tr(p, "That word was not added"),
+		           why ? why : tr(p, "Choose a word from the copy desk's findings to add."));
 		return;
 	}
 	if (copydesk_word_add(p->db, word, p->user->id, err, sizeof err) != 0) {
-		site_error(p, 400, "That word was not added", arena_strdup(p->a, err));
+		site_error(p, 400, tr(p, "That word was not added"), arena_strdup(p->a, err));
 		return;
 	}
 	if (id)

@@ -52,7 +52,7 @@ static void show(struct page *p, int status, const char *error)
 {
 	struct arena *a = p->a;
 	long long now = (long long)time(NULL);
-	struct tv *ctx = admin_context(p, "Front page");
+	struct tv *ctx = admin_context(p, tr(p, "Front page"));
 	if (error)
 		tv_set_str(a, ctx, "error", error);
 
@@ -81,11 +81,11 @@ static void show(struct page *p, int status, const char *error)
 	struct tv *now_list = tv_list(a);
 	if (front_page(p->db, a, now, &lead, top, 4, &n_top, NULL) == 0) {
 		struct tv *m = story(p, &lead);
-		tv_set_str(a, m, "place", "Lead");
+		tv_set_str(a, m, "place", tr(p, "Lead"));
 		tv_push(a, now_list, m);
 		for (size_t i = 0; i < n_top; i++) {
 			m = story(p, &top[i]);
-			tv_set_str(a, m, "place", arena_printf(a, "Top story %zu", i + 1));
+			tv_set_str(a, m, "place", trf(p, "Top story %s", arena_printf(a, "%zu", i + 1)));
 			tv_push(a, now_list, m);
 		}
 	}
@@ -114,20 +114,20 @@ static long long form_until(struct page *p, const char **why)
 	const char *date = NULL, *tm_ = NULL;
 	if (http_form_text(p->req, "until_date", 10, &date, NULL) != TEXT_OK ||
 	    http_form_text(p->req, "until_time", 5, &tm_, NULL) != TEXT_OK) {
-		*why = "Write the date as YYYY-MM-DD and the time as HH:MM.";
+		*why = tr(p, "Write the date as YYYY-MM-DD and the time as HH:MM.");
 		return -1;
 	}
 	if (!*date && !*tm_)
 		return 0;
 	if (!*date) {
-		*why = "A time to pin until needs a date too (YYYY-MM-DD).";
+		*why = tr(p, "A time to pin until needs a date too (YYYY-MM-DD).");
 		return -1;
 	}
 	time_t t;
 	const char *text = *tm_ ? arena_printf(p->a, "%s %s", date, tm_)
 	                        : arena_printf(p->a, "%s 23:59", date);
 	if (text_parse_date(text, &t) != 0) {
-		*why = "Write the date as YYYY-MM-DD and the time as HH:MM.";
+		*why = tr(p, "Write the date as YYYY-MM-DD and the time as HH:MM.");
 		return -1;
 	}
 	return (long long)t;
@@ -139,13 +139,13 @@ void admin_front_post(struct page *p)
 	const char *id_text = http_form(p->req, "article_id", NULL);
 	long long id;
 	if (!action || !id_text || text_int(id_text, 1, (long long)1 << 53, &id) != 0) {
-		show(p, 400, "Choose a story and what to do with it.");
+		show(p, 400, tr(p, "Choose a story and what to do with it."));
 		return;
 	}
 	long long now = (long long)time(NULL);
 	if (!strcmp(action, "remove")) {
 		if (front_remove(p->db, id) != 0) {
-			show(p, 503, "The front page could not be saved; please try again.");
+			show(p, 503, tr(p, "The front page could not be saved; please try again."));
 			return;
 		}
 		admin_done(p, "/admin/front/", "front");
@@ -166,7 +166,7 @@ void admin_front_post(struct page *p)
 		const char *pos = http_form(p->req, "position", NULL);
 		long long n = 0;
 		if (pos && *pos && text_int(pos, 0, 999, &n) != 0) {
-			show(p, 422, "The order must be a whole number from 0 to 999.");
+			show(p, 422, tr(p, "The order must be a whole number from 0 to 999."));
 			return;
 		}
 		position = (int)n;
@@ -188,7 +188,7 @@ void admin_front_post(struct page *p)
 					position = picks[i].position + 1;
 		}
 	} else {
-		show(p, 400, "Unknown action.");
+		show(p, 400, tr(p, "Unknown action."));
 		return;
 	}
 	char err[256];

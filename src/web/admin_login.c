@@ -68,7 +68,7 @@ static struct tv *carried_fields(struct page *p)
 static void login_form_for(struct page *p, int status, const char *email, const char *message,
                            const char *next, int carry)
 {
-	struct tv *ctx = site_context(p, "Sign in");
+	struct tv *ctx = site_context(p, tr(p, "Sign in"));
 	struct tv *fields = carry ? carried_fields(p) : tv_list(p->a);
 	tv_set(p->a, ctx, "carried", fields);
 	tv_set_bool(p->a, ctx, "carry", fields->len > 0);
@@ -82,9 +82,9 @@ static void login_form_for(struct page *p, int status, const char *email, const 
 	else
 		tv_set_bool(p->a, ctx, "message", 0);
 	if (http_query(p->req, "logged_out", NULL))
-		tv_set_str(p->a, ctx, "notice", "You are signed out.");
+		tv_set_str(p->a, ctx, "notice", tr(p, "You are signed out."));
 	if (http_query(p->req, "password_set", NULL))
-		tv_set_str(p->a, ctx, "notice", "Your password is set. Sign in with it now.");
+		tv_set_str(p->a, ctx, "notice", tr(p, "Your password is set. Sign in with it now."));
 	p->is_private = 1;
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 	site_render(p, status, "admin_login", ctx);
@@ -99,9 +99,9 @@ void admin_login_carry(struct page *p, int status, const char *why)
 {
 	(void)why;
 	login_form_for(p, status, NULL,
-	               "You are not signed in (your session may have ended), so nothing was "
-	               "saved. Sign in again: what you typed comes back in the editor, not "
-	               "saved yet, for you to check and save.",
+	               tr(p, "You are not signed in (your session may have ended), so nothing was "
+	                     "saved. Sign in again: what you typed comes back in the editor, not "
+	                     "saved yet, for you to check and save."),
 	               safe_next(p, p->req->path), 1);
 }
 
@@ -149,7 +149,7 @@ void admin_login_post(struct page *p)
 	const char *pw = http_form(p->req, "password", &plen);
 	if (!email || !*email || !pw || !*pw || elen > 254 || plen > PASSWORD_MAX_CHARS * 4) {
 		login_form(p, 422, email && elen <= 254 ? email : "",
-		           "Please enter your email address and your password.");
+		           tr(p, "Please enter your email address and your password."));
 		return;
 	}
 	/* The attempt counts as a failure from here on, unless the password
@@ -168,7 +168,7 @@ void admin_login_post(struct page *p)
 	}
 	if (attempt < 0) {
 		http_resp_header(p->resp, "Retry-After", "5");
-		login_form(p, 503, email, "Signing in failed on our side; please try again.");
+		login_form(p, 503, email, tr(p, "Signing in failed on our side; please try again."));
 		return;
 	}
 	struct account acct;
@@ -177,18 +177,18 @@ void admin_login_post(struct page *p)
 	if (rc == PASSWORD_BUSY) {
 		login_refund(p->db, attempt);
 		http_resp_header(p->resp, "Retry-After", "5");
-		login_form(p, 503, email, "The site is very busy; please try again in a moment.");
+		login_form(p, 503, email, tr(p, "The site is very busy; please try again in a moment."));
 		return;
 	}
 	if (rc != PASSWORD_OK || !found || acct.role == ROLE_NONE) {
-		login_form(p, 422, email, "That email address and password do not match an "
-		                          "account. Check them and try again.");
+		login_form(p, 422, email, tr(p, "That email address and password do not match an "
+		                                "account. Check them and try again."));
 		return;
 	}
 	login_succeeded(p->db, p->a, email, p->req->remote_ip); /* this attempt too */
 	if (acct.suspended_at) {
 		/* Said only to whoever knows the password. */
-		login_form(p, 403, email, "This account is suspended. Ask an administrator.");
+		login_form(p, 403, email, tr(p, "This account is suspended. Ask an administrator."));
 		return;
 	}
 	/* A new session every sign-in; any session the browser had ends. */
@@ -196,7 +196,7 @@ void admin_login_post(struct page *p)
 	struct session s;
 	char *token = session_create(p->db, p->a, acct.id, p->req->remote_ip, &s);
 	if (!token) {
-		login_form(p, 503, email, "Signing in failed on our side; please try again.");
+		login_form(p, 503, email, tr(p, "Signing in failed on our side; please try again."));
 		return;
 	}
 	auth_set_cookie(p, token, p->app->settings.session_max_seconds);
@@ -237,7 +237,7 @@ void admin_logout_post(struct page *p)
 
 static void password_form(struct page *p, int status, const char *token, const char *message)
 {
-	struct tv *ctx = site_context(p, "Set your password");
+	struct tv *ctx = site_context(p, tr(p, "Set your password"));
 	tv_set_str(p->a, ctx, "token", token ? token : "");
 	if (message)
 		tv_set_str(p->a, ctx, "message", message);
@@ -262,10 +262,10 @@ void admin_password_show(struct page *p)
 	const char *token = http_query(p->req, "token", NULL);
 	int valid = token && account_link_valid(p->db, token);
 	password_form(p, valid ? 200 : 404, token,
-	              valid ? NULL : "This link is not valid: it may have been used already or "
-	                             "be more than 24 hours old. Ask for a new one "
-	                             "(Forgotten password, on the sign-in page) or ask an "
-	                             "administrator.");
+	              valid ? NULL : tr(p, "This link is not valid: it may have been used already or "
+	                                   "be more than 24 hours old. Ask for a new one "
+	                                   "(Forgotten password, on the sign-in page) or ask an "
+	                                   "administrator."));
 }
 
 void admin_password_post(struct page *p)
@@ -275,13 +275,13 @@ void admin_password_post(struct page *p)
 	const char *pw = http_form(p->req, "password", &n1);
 	const char *again = http_form(p->req, "password2", &n2);
 	if (!token || !account_link_valid(p->db, token)) {
-		password_form(p, 404, token, "This link is not valid: it may have been used "
-		                             "already or be more than 24 hours old.");
+		password_form(p, 404, token, tr(p, "This link is not valid: it may have been used "
+		                                   "already or be more than 24 hours old."));
 		return;
 	}
-	const char *why = pw ? password_check_policy(pw, n1) : "Please choose a password.";
+	const char *why = pw ? password_check_policy(pw, n1) : tr(p, "Please choose a password.");
 	if (!why && (!again || n1 != n2 || memcmp(pw, again, n1) != 0))
-		why = "The two passwords are not the same. Please type it twice.";
+		why = tr(p, "The two passwords are not the same. Please type it twice.");
 	if (why) {
 		password_form(p, 422, token, why);
 		return;
@@ -289,12 +289,12 @@ void admin_password_post(struct page *p)
 	char hash[PASSWORD_HASH_MAX];
 	int rc = password_hash(pw, n1, hash);
 	if (rc != PASSWORD_OK) {
-		password_form(p, 503, token, "The site is busy; please send the form again.");
+		password_form(p, 503, token, tr(p, "The site is busy; please send the form again."));
 		return;
 	}
 	long long id = account_link_use(p->db, token);
 	if (id <= 0 || account_set_password(p->db, id, hash) != 0) {
-		password_form(p, 404, token, "This link has just been used or has expired.");
+		password_form(p, 404, token, tr(p, "This link has just been used or has expired."));
 		return;
 	}
 	session_end_user(p->db, id);
@@ -313,7 +313,7 @@ static int can_mail_links(struct page *p)
 static void forgot_form(struct page *p, int status, const char *email, const char *message,
                         int sent)
 {
-	struct tv *ctx = site_context(p, "Forgotten password");
+	struct tv *ctx = site_context(p, tr(p, "Forgotten password"));
 	tv_set_str(p->a, ctx, "email", email ? email : "");
 	if (message)
 		tv_set_str(p->a, ctx, "message", message);
@@ -344,13 +344,13 @@ void admin_forgot_post(struct page *p)
 	const char *email = http_form(p->req, "email", &elen);
 	if (!can_mail_links(p)) {
 		forgot_form(p, 503, email && elen <= EMAIL_MAX ? email : "",
-		            "This site cannot send mail yet. Ask an administrator for a link.", 0);
+		            tr(p, "This site cannot send mail yet. Ask an administrator for a link."), 0);
 		return;
 	}
 	const char *e = email && elen <= EMAIL_MAX ? account_normal_email(p->a, email) : "";
 	if (!email_valid(e)) {
 		forgot_form(p, 422, email && elen <= EMAIL_MAX ? email : "",
-		            "Please enter the email address of your account.", 0);
+		            tr(p, "Please enter the email address of your account."), 0);
 		return;
 	}
 	/* The request is stored whatever the address; the scheduler looks it up
@@ -368,7 +368,7 @@ void admin_forgot_post(struct page *p)
 	}
 	if (id < 0) {
 		http_resp_header(p->resp, "Retry-After", "5");
-		forgot_form(p, 503, email, "The request failed on our side; please try again.", 0);
+		forgot_form(p, 503, email, tr(p, "The request failed on our side; please try again."), 0);
 		return;
 	}
 	forgot_form(p, 200, e, NULL, 1);

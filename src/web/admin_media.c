@@ -63,9 +63,9 @@ static const char *markdown_of(struct arena *a, const struct media *m)
 }
 
 /* The name shown for m: its title, else its file name, else "Untitled". */
-static const char *display_name(const struct media *m)
+static const char *display_name(struct page *p, const struct media *m)
 {
-	return *m->title ? m->title : *m->original_name ? m->original_name : "Untitled";
+	return *m->title ? m->title : *m->original_name ? m->original_name : tr(p, "Untitled");
 }
 
 /* Where m is used, as template rows (at most `limit`), with the count. */
@@ -80,18 +80,20 @@ static void set_uses(struct page *p, struct tv *r, const struct media *m, int li
 		struct tv *u = tv_map(a);
 		int page = !strcmp(uses[i].kind, "page");
 		if (!strcmp(uses[i].kind, "setting")) {
-			tv_set_str(a, u, "title", "Site settings");
+			tv_set_str(a, u, "title", tr(p, "Site settings"));
 			tv_set_str(a, u, "url", "/admin/settings");
 			tv_set_str(a, u, "how", uses[i].title); /* the setting's key */
 			tv_push(a, list, u);
 			continue;
 		}
-		tv_set_str(a, u, "title", *uses[i].title ? uses[i].title : "(no title)");
+		tv_set_str(a, u, "title", *uses[i].title ? uses[i].title : tr(p, "(no title)"));
 		tv_set_str(a, u, "url", arena_printf(a, page ? "/admin/pages/%lld/"
 		                                             : "/admin/articles/%lld/", uses[i].id));
-		tv_set_str(a, u, "how", page ? "page"
-		                        : uses[i].is_featured && uses[i].in_body ? "featured, in the body"
-		                        : uses[i].is_featured ? "featured image" : "in the body");
+		tv_set_str(a, u, "how", page ? tr(p, "page")
+		                        : uses[i].is_featured && uses[i].in_body
+		                            ? tr(p, "featured, in the body")
+		                        : uses[i].is_featured ? tr(p, "featured image")
+		                                              : tr(p, "in the body"));
 		tv_push(a, list, u);
 	}
 	tv_set(a, r, "uses", list);
@@ -99,6 +101,7 @@ static void set_uses(struct page *p, struct tv *r, const struct media *m, int li
 	tv_set_bool(a, r, "is_used", total > 0);
 	tv_set_bool(a, r, "more_uses", total > (long long)n);
 	tv_set_int(a, r, "more_count", total - (long long)n);
+	tv_set_str(a, r, "more_text", trn(p, "and %lld more", "and %lld more", total - (long long)n));
 }
 
 /* One image as the grid and its own screen show it. */
@@ -111,7 +114,7 @@ static struct tv *media_row(struct page *p, const struct media *m, int uses)
 	tv_set_int(a, r, "id", m->id);
 	tv_set_str(a, r, "url", m->url);
 	tv_set_str(a, r, "thumb", media_thumb_url(a, m));
-	tv_set_str(a, r, "name", display_name(m));
+	tv_set_str(a, r, "name", display_name(p, m));
 	tv_set_str(a, r, "original_name", m->original_name);
 	tv_set_str(a, r, "title", m->title);
 	tv_set_str(a, r, "caption", m->caption);
@@ -159,7 +162,7 @@ static size_t fill_grid(struct page *p, struct tv *ctx, const char *q, long long
 	tv_set(a, ctx, "media", rows);
 	tv_set_bool(a, ctx, "has_media", n > 0);
 	tv_set_int(a, ctx, "total", total);
-	tv_set_bool(a, ctx, "one", total == 1);
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld image", "%lld images", total));
 	tv_set_str(a, ctx, "q", q);
 	tv_set_bool(a, ctx, "searching", *q != 0);
 	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
@@ -209,7 +212,7 @@ static long long page_number(const char *pg)
 static void show_library(struct page *p, int status, const char *error, struct tv *refusals)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Media Library");
+	struct tv *ctx = admin_context(p, tr(p, "Media Library"));
 	const char *q = query_text(http_query(p->req, "q", NULL));
 	long long page = page_number(http_query(p->req, "page", NULL));
 	/* WordPress's "Mine": what this account uploaded. */
@@ -264,8 +267,8 @@ void admin_media_upload(struct page *p)
 		                           p->user->id, &m, err, sizeof err);
 		if (id < 0) {
 			struct tv *r = tv_map(a);
-			tv_set_str(a, r, "name", *f->filename ? f->filename : "(no name)");
-			tv_set_str(a, r, "why", !f->len ? "The file is empty." : err);
+			tv_set_str(a, r, "name", *f->filename ? f->filename : tr(p, "(no name)"));
+			tv_set_str(a, r, "why", !f->len ? tr(p, "The file is empty.") : err);
 			tv_push(a, refused, r);
 			continue;
 		}
@@ -275,14 +278,14 @@ void admin_media_upload(struct page *p)
 		last = id;
 	}
 	if (tried == 0) {
-		show_library(p, 422, "Choose one or more image files to upload.", NULL);
+		show_library(p, 422, tr(p, "Choose one or more image files to upload."), NULL);
 		return;
 	}
 	if (stored < tried) {
 		show_library(p, 422, stored ? arena_printf(a, "%zu of %zu files were uploaded; these "
 		                                              "were not:", stored, tried)
-		                            : tried == 1 ? "The file was not uploaded:"
-		                                         : "None of the files were uploaded:",
+		                            : tried == 1 ? tr(p, "The file was not uploaded:")
+		                                         : tr(p, "None of the files were uploaded:"),
 		             refused);
 		return;
 	}
@@ -317,7 +320,7 @@ static void show_item(struct page *p, int status, const struct media *m,
                       const struct fields *f, const char *error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Edit image");
+	struct tv *ctx = admin_context(p, tr(p, "Edit image"));
 	struct tv *r = media_row(p, m, 0);
 	set_uses(p, r, m, 1000);
 	if (f) {
@@ -362,8 +365,8 @@ static int refuse_unless_own(struct page *p, const struct media *m)
 {
 	if (can_change(p, m))
 		return 0;
-	site_forbidden(p, "You can change only the images you uploaded; an editor can change "
-	                  "this one.");
+	site_forbidden(p, tr(p, "You can change only the images you uploaded; an editor can change "
+	                        "this one."));
 	return -1;
 }
 
@@ -374,7 +377,7 @@ static const char *field(struct page *p, const char *name, size_t max, const cha
 	size_t chars = 0;
 	enum text_verdict verdict = http_form_text(p->req, name, max, &v, &chars);
 	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, "This", max, chars);
+		*err = text_check_message(p->a, verdict, tr(p, "This"), max, chars);
 	return v ? v : "";
 }
 
@@ -394,13 +397,13 @@ void admin_media_save(struct page *p)
 	    f.err_alt) {
 		show_item(p, p->req->form_error ? 400 : 422, &m, &f,
 		          p->req->form_error ? p->req->form_error
-		                             : "Nothing was saved yet: please check the fields marked "
-		                               "below.");
+		                             : tr(p, "Nothing was saved yet: please check the fields marked "
+		                                     "below."));
 		return;
 	}
 	int rc = media_update(p->db, m.id, f.title, f.caption, f.credit, f.copyright, f.alt);
 	if (rc != 0) {
-		show_item(p, 503, &m, &f, "The image could not be saved; try again.");
+		show_item(p, 503, &m, &f, tr(p, "The image could not be saved; try again."));
 		return;
 	}
 	admin_done(p, arena_printf(p->a, "/admin/media/%lld/", m.id), "media-saved");
@@ -417,7 +420,7 @@ void admin_media_replace(struct page *p)
 	}
 	const struct http_part *file = http_file(p->req, "file");
 	if (!file) {
-		show_item(p, 422, &m, NULL, "Choose the image file that should take this one's place.");
+		show_item(p, 422, &m, NULL, tr(p, "Choose the image file that should take this one's place."));
 		return;
 	}
 	struct media now;
@@ -425,7 +428,7 @@ void admin_media_replace(struct page *p)
 	if (media_replace(p->db, p->a, p->app->data_dir, m.id, (const unsigned char *)file->data,
 	                  file->len, (size_t)p->app->settings.upload_max_bytes, p->user->id,
 	                  file->filename, &now, err, sizeof err) < 0) {
-		show_item(p, 422, &m, NULL, arena_printf(p->a, "The file was not replaced: %s", err));
+		show_item(p, 422, &m, NULL, trf(p, "The file was not replaced: %s", err));
 		return;
 	}
 	web_settings_changed(p->app); /* a setting may have named the old file */
@@ -440,9 +443,9 @@ void admin_media_delete(struct page *p)
 	char err[300];
 	int rc = media_delete(p->db, p->a, p->app->data_dir, m.id, err, sizeof err);
 	if (rc == 1) {
-		show_item(p, 409, &m, NULL, "This image is in use, so it was not deleted. Remove it "
-		                            "from the articles and pages listed under “Used in” "
-		                            "first, or replace its file instead.");
+		show_item(p, 409, &m, NULL, tr(p, "This image is in use, so it was not deleted. Remove it "
+		                                  "from the articles and pages listed under “Used in” "
+		                                  "first, or replace its file instead."));
 		return;
 	}
 	if (rc != 0) {
@@ -491,8 +494,8 @@ static void show_picker(struct page *p, int status, int featured, const char *re
                         struct tv *carried, const char *error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, featured ? "Choose the featured image"
-	                                           : "Insert an image into the body");
+	struct tv *ctx = admin_context(p, featured ? tr(p, "Choose the featured image")
+	                                           : tr(p, "Insert an image into the body"));
 	const char *q = query_text(ret ? http_form(p->req, "q", NULL)
 	                               : http_query(p->req, "q", NULL));
 	long long page = page_number(ret ? http_form(p->req, "page", NULL)
@@ -532,13 +535,13 @@ void admin_media_pick(struct page *p)
 {
 	struct arena *a = p->a;
 	if (p->req->form_error) {
-		site_error(p, 400, "The form could not be read", p->req->form_error);
+		site_error(p, 400, tr(p, "The form could not be read"), p->req->form_error);
 		return;
 	}
 	const char *ret = editor_url(a, http_form(p->req, "return", NULL));
 	if (!ret) {
-		site_error(p, 400, "No article to return to",
-		           "The picker is opened from the article editor.");
+		site_error(p, 400, tr(p, "No article to return to"),
+		           tr(p, "The picker is opened from the article editor."));
 		return;
 	}
 	const char *pick = http_form(p->req, "pick", NULL);
@@ -555,7 +558,7 @@ void admin_media_pick(struct page *p)
 		                           file->len, (size_t)p->app->settings.upload_max_bytes,
 		                           p->user->id, &m, err, sizeof err);
 		if (id < 0) {
-			error = arena_printf(a, "The featured image you chose was not uploaded: %s", err);
+			error = trf(p, "The featured image you chose was not uploaded: %s", err);
 		} else {
 			if (!m.existed)
 				media_note_name(p->db, id, file->filename);

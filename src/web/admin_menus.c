@@ -29,19 +29,18 @@ static const char *which(struct page *p)
 }
 
 /* What an item shows as its kind and target in the desk. */
-static const char *describe(struct arena *a, const struct menu_item *m)
+static const char *describe(struct page *p, const struct menu_item *m)
 {
 	switch (m->kind) {
 	case MENU_SECTION:
-		return *m->target_name ? arena_printf(a, "Section: %s", m->target_name)
-		                       : "Section (deleted)";
+		return *m->target_name ? trf(p, "Section: %s", m->target_name)
+		                       : tr(p, "Section (deleted)");
 	case MENU_PAGE:
-		return !*m->target_name ? "Page (deleted)"
-		     : m->target_public ? arena_printf(a, "Page: %s", m->target_name)
-		                        : arena_printf(a, "Page: %s (not published: hidden)",
-		                                       m->target_name);
+		return !*m->target_name ? tr(p, "Page (deleted)")
+		     : m->target_public ? trf(p, "Page: %s", m->target_name)
+		                        : trf(p, "Page: %s (not published: hidden)", m->target_name);
 	default:
-		return arena_printf(a, "Link: %s", m->url);
+		return trf(p, "Link: %s", m->url);
 	}
 }
 
@@ -50,11 +49,11 @@ static void show(struct page *p, int status, const char *menu, const char *messa
                  const char *typed_url, const char *typed_label)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Menus");
+	struct tv *ctx = admin_context(p, tr(p, "Menus"));
 	tv_set_str(a, ctx, "menu", menu);
 	tv_set_bool(a, ctx, "is_header", !strcmp(menu, "header"));
-	tv_set_str(a, ctx, "menu_label", !strcmp(menu, "header") ? "Header navigation"
-	                                                          : "Footer links");
+	tv_set_str(a, ctx, "menu_label", !strcmp(menu, "header") ? tr(p, "Header navigation")
+	                                                          : tr(p, "Footer links"));
 	size_t n;
 	struct menu_item *items = menu_items(p->db, a, menu, &n);
 	struct tv *rows = tv_list(a);
@@ -64,7 +63,7 @@ static void show(struct page *p, int status, const char *menu, const char *messa
 		tv_set_int(a, r, "depth", items[i].depth);
 		tv_set_str(a, r, "label", items[i].label);
 		tv_set_str(a, r, "shown", *items[i].label ? items[i].label : items[i].target_name);
-		tv_set_str(a, r, "kind", describe(a, &items[i]));
+		tv_set_str(a, r, "kind", describe(p, &items[i]));
 		tv_set_bool(a, r, "can_up", i > 0);
 		tv_set_bool(a, r, "can_down", i + 1 < n);
 		tv_set_bool(a, r, "can_indent", i > 0 && items[i].depth == 0);
@@ -117,9 +116,10 @@ static const char *text(struct page *p, const char *name, size_t max, const char
 	const char *v = "";
 	enum text_verdict t = http_form_text(p->req, name, max, &v, NULL);
 	if (t == TEXT_TOO_LONG)
-		*err = arena_printf(p->a, "At most %zu characters, please.", max);
+		*err = trn(p, "At most %lld character, please.", "At most %lld characters, please.",
+		           (long long)max);
 	else if (t != TEXT_OK)
-		*err = "This is not text a browser sends.";
+		*err = tr(p, "This is not text a browser sends.");
 	return v;
 }
 
@@ -133,7 +133,7 @@ void admin_menus_action(struct page *p)
 	const char *label = text(p, "label", MENU_MAX_LABEL, &err);
 	const char *url = text(p, "url", MENU_MAX_URL, &err);
 	if (!action) {
-		show(p, 400, menu, "Choose what to do with the menu.", url, label);
+		show(p, 400, menu, tr(p, "Choose what to do with the menu."), url, label);
 		return;
 	}
 	if (err) {
@@ -157,7 +157,7 @@ void admin_menus_action(struct page *p)
 	long long id = 0;
 	const char *item = http_form(p->req, "item", NULL);
 	if (!item || text_int(item, 1, (long long)1 << 53, &id) != 0) {
-		show(p, 422, menu, "That menu item no longer exists.", NULL, NULL);
+		show(p, 422, menu, tr(p, "That menu item no longer exists."), NULL, NULL);
 		return;
 	}
 	static const struct {
@@ -176,7 +176,7 @@ void admin_menus_action(struct page *p)
 	int rc = it ? -2 : 1;
 	int is_label = !strcmp(action, "label");
 	if (it && it->kind == MENU_LINK && !*label && is_label) {
-		show(p, 422, menu, "A link needs a label: the words readers click.", NULL, NULL);
+		show(p, 422, menu, tr(p, "A link needs a label: the words readers click."), NULL, NULL);
 		return;
 	}
 	if (it && strcmp(it->label, label) != 0 && (*label || it->kind != MENU_LINK))
@@ -189,11 +189,11 @@ void admin_menus_action(struct page *p)
 	if (it && rc == -2 && !is_label)
 		rc = -3;
 	if (rc == -3)
-		show(p, 400, menu, "Unknown action.", NULL, NULL);
+		show(p, 400, menu, tr(p, "Unknown action."), NULL, NULL);
 	else if (rc == 1)
-		show(p, 422, menu, "That menu item no longer exists.", NULL, NULL);
+		show(p, 422, menu, tr(p, "That menu item no longer exists."), NULL, NULL);
 	else if (rc < 0)
-		site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+		site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 	else
 		admin_done(p, back, "menu");
 }

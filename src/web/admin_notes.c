@@ -100,7 +100,8 @@ void admin_notes_context(struct page *p, struct tv *f, const struct article *art
 	struct tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *it = tv_map(a);
-		tv_set_str(a, it, "label", notes[i].kind == NOTE_CORRECTION ? "Correction" : "Update");
+		tv_set_str(a, it, "label", notes[i].kind == NOTE_CORRECTION ? tr(p, "Correction")
+		                                                              : tr(p, "Update"));
 		tv_set_str(a, it, "date_long", site_date(p, (time_t)notes[i].created_at));
 		tv_set_str(a, it, "date_iso", text_date_iso(a, (time_t)notes[i].created_at));
 		tv_set_str(a, it, "text", notes[i].body_src);
@@ -127,8 +128,8 @@ static int load_noteable(struct page *p, struct article *art)
 		return -1;
 	}
 	if (!admin_can_edit(p, art)) {
-		site_forbidden(p, "Only an editor, or the article's own author, can add a "
-		                  "correction or an update to it.");
+		site_forbidden(p, tr(p, "Only an editor, or the article's own author, can add a "
+		                        "correction or an update to it."));
 		return -1;
 	}
 	return 0;
@@ -145,7 +146,7 @@ void admin_note_add(struct page *p)
 	enum text_verdict v = http_form_text(p->req, "text", NOTE_MAX_CHARS, &text, &chars);
 	const char *error = NULL;
 	if (v != TEXT_OK)
-		error = text_check_message(p->a, v, "The note", NOTE_MAX_CHARS, chars);
+		error = text_check_message(p->a, v, tr(p, "The note"), NOTE_MAX_CHARS, chars);
 	char err[300];
 	if (!error && note_add(p->db, art.id, note_kind_parse(kind), text, p->user->id,
 	                       (long long)time(NULL), err, sizeof err) < 0)
@@ -180,7 +181,7 @@ void admin_note_delete(struct page *p)
 		return;
 	}
 	if (rc < 0) {
-		site_error(p, 503, "Busy", "The note could not be deleted; please try again.");
+		site_error(p, 503, tr(p, "Busy"), tr(p, "The note could not be deleted; please try again."));
 		return;
 	}
 	admin_done(p, arena_printf(p->a, "/admin/articles/%lld/", article_id), "note_deleted");

@@ -40,7 +40,7 @@ void admin_pages_list(struct page *p)
 	size_t n, n_trash;
 	struct page_row *all = page_list(p->db, a, trash_view ? PAGE_TRASH : PAGE_STATUS_NONE, &n);
 	page_list(p->db, a, PAGE_TRASH, &n_trash);
-	struct tv *ctx = admin_context(p, trash_view ? "Pages in the trash" : "Pages");
+	struct tv *ctx = admin_context(p, trash_view ? tr(p, "Pages in the trash") : tr(p, "Pages"));
 	tv_set_bool(a, ctx, "trash_view", trash_view);
 	tv_set_int(a, ctx, "trash_count", (long long)n_trash);
 	struct tv *rows = tv_list(a);
@@ -52,7 +52,7 @@ void admin_pages_list(struct page *p)
 		                                                             ? "— — "
 		                                                             : "— — — ");
 		tv_set_str(a, r, "path", site_page_path(a, all[i].path));
-		tv_set_str(a, r, "status", page_status_label(all[i].status));
+		tv_set_str(a, r, "status", tr(p, page_status_label(all[i].status)));
 		tv_set_str(a, r, "status_key", page_status_name(all[i].status));
 		tv_set_bool(a, r, "is_public", all[i].status == PAGE_PUBLISHED);
 		tv_set_str(a, r, "author", all[i].author_name);
@@ -69,6 +69,7 @@ void admin_pages_list(struct page *p)
 	tv_set(a, ctx, "pages", rows);
 	tv_set_bool(a, ctx, "has_pages", n > 0);
 	tv_set_int(a, ctx, "total", (long long)n);
+	tv_set_str(a, ctx, "total_text", trn(p, "%lld page.", "%lld pages.", (long long)n));
 	admin_render(p, 200, "admin_pages", ctx);
 }
 
@@ -89,7 +90,7 @@ struct page_draft {
 static void show_editor(struct page *p, int status, const struct page_draft *d)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, d->id ? "Edit page" : "New page");
+	struct tv *ctx = admin_context(p, d->id ? tr(p, "Edit page") : tr(p, "New page"));
 	struct tv *f = tv_map(a);
 	tv_set_str(a, f, "action", d->id ? arena_printf(a, "/admin/pages/%lld/", d->id)
 	                                 : "/admin/pages/new");
@@ -124,7 +125,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	for (enum page_status s = PAGE_DRAFT; s <= PAGE_PRIVATE; s++) {
 		struct tv *o = tv_map(a);
 		tv_set_str(a, o, "value", page_status_name(s));
-		tv_set_str(a, o, "label", page_status_label(s));
+		tv_set_str(a, o, "label", tr(p, page_status_label(s)));
 		tv_set_bool(a, o, "selected", d->status == s);
 		tv_push(a, sts, o);
 	}
@@ -180,8 +181,8 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 /* Answers an edit of a page in the trash. */
 static void in_trash(struct page *p)
 {
-	site_error(p, 409, "This page is in the trash",
-	           "Restore it from the trash (Pages, Trash) before changing it.");
+	site_error(p, 409, tr(p, "This page is in the trash"),
+	           tr(p, "Restore it from the trash (Pages, Trash) before changing it."));
 }
 
 void admin_page_new(struct page *p)
@@ -275,7 +276,7 @@ void admin_page_save(struct page *p)
 		}
 	}
 	if (!d.err_title && !*d.title)
-		d.err_title = "Please give the page a title.";
+		d.err_title = tr(p, "Please give the page a title.");
 	const char *action = http_form(p->req, "action", NULL);
 	if (action && !strcmp(action, "preview")) {
 		/* Rendered as saving would: an unchanged body keeps its writer's
@@ -293,7 +294,7 @@ void admin_page_save(struct page *p)
 		d.status = PAGE_PUBLISHED;
 	if (d.err_title || d.err_slug || d.err_body || d.message) {
 		if (!d.message)
-			d.message = "The page was not saved yet: please check the fields marked below.";
+			d.message = tr(p, "The page was not saved yet: please check the fields marked below.");
 		show_editor(p, 422, &d);
 		return;
 	}
@@ -305,7 +306,7 @@ void admin_page_save(struct page *p)
 	if (*d.slug && !slug) {
 		const char *tidy = text_slug_any(a, d.slug);
 		if (!*tidy || !text_is_slug_utf8(tidy)) {
-			d.err_slug = "A slug needs at least one letter or digit.";
+			d.err_slug = tr(p, "A slug needs at least one letter or digit.");
 			show_editor(p, 422, &d);
 			return;
 		}
@@ -351,7 +352,7 @@ static int load_any(struct page *p, struct page_row *pg)
 
 static void busy(struct page *p)
 {
-	site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+	site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 }
 
 void admin_page_trash(struct page *p)
@@ -371,7 +372,7 @@ void admin_page_restore(struct page *p)
 	if (load_any(p, &pg) != 0)
 		return;
 	if (pg.status != PAGE_TRASH) {
-		site_error(p, 409, "This page is not in the trash", "There is nothing to restore.");
+		site_error(p, 409, tr(p, "This page is not in the trash"), tr(p, "There is nothing to restore."));
 		return;
 	}
 	if (page_restore(p->db, pg.id) < 0)
@@ -386,8 +387,8 @@ void admin_page_delete(struct page *p)
 	if (load_any(p, &pg) != 0)
 		return;
 	if (pg.status != PAGE_TRASH) {
-		site_error(p, 409, "Move it to the trash first",
-		           "A page is deleted for good only from the trash.");
+		site_error(p, 409, tr(p, "Move it to the trash first"),
+		           tr(p, "A page is deleted for good only from the trash."));
 		return;
 	}
 	if (page_delete(p->db, pg.id) < 0)
@@ -418,17 +419,17 @@ void admin_page_revisions(struct page *p)
 	struct arena *a = p->a;
 	size_t n;
 	struct page_revision *revs = page_revision_list(p->db, a, pg.id, &n);
-	struct tv *ctx = admin_context(p, "Revisions");
+	struct tv *ctx = admin_context(p, tr(p, "Revisions"));
 	tv_set_str(a, ctx, "headline", pg.title);
 	tv_set_str(a, ctx, "edit_url", arena_printf(a, "/admin/pages/%lld/", pg.id));
-	tv_set_str(a, ctx, "title_label", "Title");
-	tv_set_str(a, ctx, "kind", "page");
+	tv_set_str(a, ctx, "title_label", tr(p, "Title"));
+	tv_set_str(a, ctx, "kind", tr(p, "page"));
 	struct tv *rows = tv_list(a);
 	const char *base = arena_printf(a, "/admin/pages/%lld/", pg.id);
 	for (size_t i = 0; i < n; i++)
 		tv_push(a, rows, admin_revision_row(p, base, revs[i].id, revs[i].user_name,
 		                                    revs[i].created_at, revs[i].title,
-		                                    page_status_label(revs[i].status), i == 0));
+		                                    tr(p, page_status_label(revs[i].status)), i == 0));
 	tv_set(a, ctx, "revisions", rows);
 	admin_render(p, 200, "admin_revisions", ctx);
 }
@@ -438,9 +439,9 @@ static const char *parent_label(struct page *p, long long id)
 {
 	struct page_row up;
 	if (!id)
-		return "(top level)";
+		return tr(p, "(top level)");
 	if (page_by_id(p->db, p->a, id, &up) != 0)
-		return "(a page since deleted)";
+		return tr(p, "(a page since deleted)");
 	return site_page_path(p->a, up.path);
 }
 
@@ -457,14 +458,14 @@ void admin_page_revision_show(struct page *p)
 	}
 	struct tv *ctx = admin_revision_context(p, arena_printf(a, "/admin/pages/%lld/", pg.id),
 	                                        rev.id, rev.user_name, rev.created_at, pg.title);
-	tv_set_str(a, ctx, "kind", "page");
+	tv_set_str(a, ctx, "kind", tr(p, "page"));
 	/* Every field Restore changes. */
 	struct tv *blocks = tv_list(a);
-	admin_diff_add(p, blocks, "Title", rev.title, pg.title);
-	admin_diff_add(p, blocks, "Slug", rev.slug, pg.slug);
-	admin_diff_add(p, blocks, "Parent", parent_label(p, rev.parent_id),
+	admin_diff_add(p, blocks, tr(p, "Title"), rev.title, pg.title);
+	admin_diff_add(p, blocks, tr(p, "Slug"), rev.slug, pg.slug);
+	admin_diff_add(p, blocks, tr(p, "Parent"), parent_label(p, rev.parent_id),
 	               parent_label(p, pg.parent_id));
-	admin_diff_add(p, blocks, "Body", rev.body_src, pg.body_src);
+	admin_diff_add(p, blocks, tr(p, "Body"), rev.body_src, pg.body_src);
 	tv_set_bool(a, ctx, "image", 0);
 	tv_set(a, ctx, "blocks", blocks);
 	tv_set_bool(a, ctx, "same", blocks->len == 0);
@@ -496,7 +497,7 @@ void admin_page_revision_restore(struct page *p)
 	};
 	char err[300];
 	if (page_save(p->db, a, pg.id, &in, p->user->id, err, sizeof err) < 0) {
-		site_error(p, 409, "The revision could not be restored", err);
+		site_error(p, 409, tr(p, "The revision could not be restored"), err);
 		return;
 	}
 	admin_done(p, arena_printf(a, "/admin/pages/%lld/", pg.id), "restored");
@@ -523,7 +524,7 @@ void admin_page_live_preview(struct page *p)
 	const char *title = admin_field(p, "title", PAGE_MAX_TITLE, &err);
 	const char *body = admin_field(p, "body", PAGE_MAX_BODY, &err);
 	if (err) {
-		site_error(p, 422, "Nothing to preview", err);
+		site_error(p, 422, tr(p, "Nothing to preview"), err);
 		return;
 	}
 	struct page_row pg;
@@ -531,7 +532,7 @@ void admin_page_live_preview(struct page *p)
 		pg = old;
 	else
 		memset(&pg, 0, sizeof pg);
-	pg.title = *title ? title : "(No title yet)";
+	pg.title = *title ? title : tr(p, "(No title yet)");
 	pg.path = had ? old.path : "preview";
 	enum role role = role_of_body(had ? old.body_src : NULL, had ? old.body_role : ROLE_NONE,
 	                              body, p->user->role);

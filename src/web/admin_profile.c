@@ -17,6 +17,7 @@
 #include "model/media.h"
 #include "model/session.h"
 #include "model/settings.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <stdio.h>
@@ -26,7 +27,7 @@ static void show_profile(struct page *p, int status, const struct account *acct,
                          const char *error, const char *password_error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Your profile");
+	struct tv *ctx = admin_context(p, tr(p, "Your profile"));
 	struct tv *f = tv_map(a);
 	tv_set_str(a, f, "name", acct->name);
 	tv_set_str(a, f, "slug", acct->slug);
@@ -49,7 +50,7 @@ static void show_profile(struct page *p, int status, const struct account *acct,
 		tv_set_int(a, r, "id", list[i].id);
 		tv_set_str(a, r, "started", admin_time(p, list[i].created_at));
 		tv_set_str(a, r, "seen", admin_time(p, list[i].seen_at));
-		tv_set_str(a, r, "ip", *list[i].ip ? list[i].ip : "unknown");
+		tv_set_str(a, r, "ip", *list[i].ip ? list[i].ip : tr(p, "unknown"));
 		tv_set_bool(a, r, "current", p->session && list[i].id == p->session->id);
 		tv_push(a, rows, r);
 	}
@@ -72,10 +73,10 @@ static void profile_from_form(struct page *p, struct account *f, const char **wh
 		const char *name, *label; /* field, and its name in a sentence */
 		size_t max;               /* characters */
 	} rules[] = {
-		{"name", "The name", USER_NAME_MAX},
-		{"slug", "The address", 100},
-		{"bio", "The biography", 5000},
-		{"links", "The links", 2000},
+		{"name", N_("The name"), USER_NAME_MAX},
+		{"slug", N_("The address"), 100},
+		{"bio", N_("The biography"), 5000},
+		{"links", N_("The links"), 2000},
 	};
 	const char *v[4];
 	for (int i = 0; i < 4; i++) {
@@ -83,7 +84,8 @@ static void profile_from_form(struct page *p, struct account *f, const char **wh
 		enum text_verdict verdict = http_form_text(p->req, rules[i].name, rules[i].max, &v[i],
 		                                           &chars);
 		if (verdict != TEXT_OK && !*why)
-			*why = text_check_message(p->a, verdict, rules[i].label, rules[i].max, chars);
+			*why = text_check_message(p->a, verdict, tr(p, rules[i].label), rules[i].max,
+			                          chars);
 	}
 	const char *name = v[0], *slug = v[1], *bio = v[2], *links = v[3];
 	f->name = name;
@@ -97,8 +99,8 @@ static void profile_from_form(struct page *p, struct account *f, const char **wh
 	while (*l) {
 		size_t len = strcspn(l, "\r\n");
 		if (len && !url_is_web(l, len)) {
-			*why = "Each link must be a web address starting with http:// or https://, "
-			       "one a line.";
+			*why = tr(p, "Each link must be a web address starting with http:// or https://, "
+			             "one a line.");
 			return;
 		}
 		l += len;
@@ -131,7 +133,7 @@ void admin_profile_save(struct page *p)
 	const struct http_part *file = http_file(p->req, "avatar_file");
 	if (!why && file) {
 		if (p->user->role < ROLE_AUTHOR) {
-			why = "Contributors cannot upload images; ask an editor to add your photo.";
+			why = tr(p, "Contributors cannot upload images; ask an editor to add your photo.");
 		} else {
 			struct media m;
 			char err[256];
@@ -162,12 +164,12 @@ void admin_profile_password(struct page *p)
 	const char *pw = http_form(p->req, "password", &n1);
 	const char *again = http_form(p->req, "password2", &n2);
 	if (!current || !*current) {
-		show_profile(p, 422, p->user, NULL, "Please type your current password.");
+		show_profile(p, 422, p->user, NULL, tr(p, "Please type your current password."));
 		return;
 	}
-	const char *why = pw && *pw ? password_check_policy(pw, n1) : "Please choose a new password.";
+	const char *why = pw && *pw ? password_check_policy(pw, n1) : tr(p, "Please choose a new password.");
 	if (!why && (!again || n1 != n2 || memcmp(pw, again, n1) != 0))
-		why = "The two new passwords are not the same. Please type it twice.";
+		why = tr(p, "The two new passwords are not the same. Please type it twice.");
 	if (why) {
 		show_profile(p, 422, p->user, NULL, why);
 		return;
@@ -180,21 +182,21 @@ void admin_profile_password(struct page *p)
 		if (attempt == 0)
 			http_resp_header(p->resp, "Retry-After", arena_printf(p->a, "%ld", wait));
 		show_profile(p, attempt == 0 ? 429 : 503, p->user, NULL,
-		             attempt == 0 ? "Too many wrong passwords. For your safety, please wait "
-		                            "a few minutes and try again."
-		                          : "The change failed on our side; please try again.");
+		             attempt == 0 ? tr(p, "Too many wrong passwords. For your safety, please wait "
+		                                  "a few minutes and try again.")
+		                          : tr(p, "The change failed on our side; please try again."));
 		return;
 	}
 	int rc = password_verify(p->user->password_hash, current, nc);
 	if (rc == PASSWORD_BUSY) {
 		login_refund(p->db, attempt);
-		show_profile(p, 503, p->user, NULL, "The site is very busy; please try again in a "
-		                                    "moment.");
+		show_profile(p, 503, p->user, NULL, tr(p, "The site is very busy; please try again in a "
+		                                          "moment."));
 		return;
 	}
 	if (rc != PASSWORD_OK) {
-		show_profile(p, 422, p->user, NULL, "Your current password is not right. Nothing "
-		                                    "was changed.");
+		show_profile(p, 422, p->user, NULL, tr(p, "Your current password is not right. Nothing "
+		                                          "was changed."));
 		return;
 	}
 	login_succeeded(p->db, p->a, p->user->email, p->req->remote_ip);
@@ -203,7 +205,7 @@ void admin_profile_password(struct page *p)
 	    account_set_password(p->db, p->user->id, hash) != 0 ||
 	    session_end_others(p->db, p->user->id, p->session->id) != 0 ||
 	    account_link_end_all(p->db, p->user->id) != 0) {
-		show_profile(p, 503, p->user, NULL, "The site is busy; please send the form again.");
+		show_profile(p, 503, p->user, NULL, tr(p, "The site is busy; please send the form again."));
 		return;
 	}
 	log_info("password changed: %s", p->user->email);
@@ -222,7 +224,7 @@ void admin_profile_sessions(struct page *p)
 	}
 	if (action && !strcmp(action, "others")) {
 		if (session_end_others(p->db, p->user->id, p->session->id) != 0) {
-			show_profile(p, 503, p->user, "The sessions could not be ended; try again.",
+			show_profile(p, 503, p->user, tr(p, "The sessions could not be ended; try again."),
 			             NULL);
 			return;
 		}
@@ -233,7 +235,7 @@ void admin_profile_sessions(struct page *p)
 	const char *sid = http_form(p->req, "session", NULL);
 	if (!action || strcmp(action, "end") || !sid ||
 	    text_int(sid, 1, (long long)1 << 53, &id) != 0) {
-		show_profile(p, 422, p->user, "Choose a session to end.", NULL);
+		show_profile(p, 422, p->user, tr(p, "Choose a session to end."), NULL);
 		return;
 	}
 	if (id == p->session->id) {
@@ -246,8 +248,8 @@ void admin_profile_sessions(struct page *p)
 	if (rc <= 0) {
 		/* Another account's session, or one already gone: nothing to end here. */
 		show_profile(p, rc < 0 ? 503 : 404, p->user,
-		             rc < 0 ? "The session could not be ended; try again."
-		                    : "That session has ended already.", NULL);
+		             rc < 0 ? tr(p, "The session could not be ended; try again.")
+		                    : tr(p, "That session has ended already."), NULL);
 		return;
 	}
 	admin_done(p, "/admin/profile", "session-ended");

@@ -88,7 +88,7 @@ static void show_list(struct page *p, int status, const struct section_draft *d)
 	struct arena *a = p->a;
 	size_t n;
 	struct section_row *all = section_rows(p->db, a, &n);
-	struct tv *ctx = admin_context(p, "Sections");
+	struct tv *ctx = admin_context(p, tr(p, "Sections"));
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *r = tv_map(a);
@@ -132,7 +132,7 @@ static void show_one(struct page *p, int status, const struct section_draft *d)
 		site_not_found(p);
 		return;
 	}
-	struct tv *ctx = admin_context(p, arena_printf(a, "Edit section: %s", me->name));
+	struct tv *ctx = admin_context(p, trf(p, "Edit section: %s", me->name));
 	form_context(p, ctx, d, all, n);
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/sections/%lld/", d->id));
 	tv_set_str(a, ctx, "delete_action", arena_printf(a, "/admin/sections/%lld/delete", d->id));
@@ -183,10 +183,11 @@ static const char *field(struct page *p, const char *name, size_t max, const cha
 	case TEXT_OK:
 		break;
 	case TEXT_TOO_LONG:
-		*err = arena_printf(p->a, "At most %zu characters, please.", max);
+		*err = trn(p, "At most %lld character, please.", "At most %lld characters, please.",
+		           (long long)max);
 		break;
 	default:
-		*err = "This is not text a browser sends (a NUL byte, or not UTF-8).";
+		*err = tr(p, "This is not text a browser sends (a NUL byte, or not UTF-8).");
 		break;
 	}
 	return v;
@@ -211,13 +212,13 @@ void admin_section_save(struct page *p)
 	d.parent = field(p, "parent", FORM_ID_CHARS, &d.err_parent);
 	d.position = field(p, "position", 10, &d.err_position);
 	if (!d.err_name && !*d.name)
-		d.err_name = "Please give the section a name.";
+		d.err_name = tr(p, "Please give the section a name.");
 	long long parent = 0, position = 0;
 	if (!d.err_parent && *d.parent && text_int(d.parent, 1, (long long)1 << 53, &parent) != 0)
-		d.err_parent = "Choose a parent from the list.";
+		d.err_parent = tr(p, "Choose a parent from the list.");
 	if (!d.err_position && *d.position &&
 	    text_int(d.position, -99999, 99999, &position) != 0)
-		d.err_position = "A whole number from -99999 to 99999.";
+		d.err_position = tr(p, "A whole number from -99999 to 99999.");
 	if (!d.err_name && !d.err_slug && !d.err_parent && !d.err_description && !d.err_position) {
 		struct section_input in = {d.name, d.slug, parent, d.description, (int)position};
 		char err[300];
@@ -238,7 +239,7 @@ void admin_section_save(struct page *p)
 			d.message = arena_strdup(a, err);
 	}
 	if (!d.message)
-		d.message = "The section was not saved: please check the fields marked below.";
+		d.message = tr(p, "The section was not saved: please check the fields marked below.");
 	if (d.id)
 		show_one(p, 422, &d);
 	else
@@ -259,7 +260,7 @@ void admin_section_delete(struct page *p)
 	long long move_to = 0;
 	char err[300] = "";
 	if (err_move || (*to && text_int(to, 1, (long long)1 << 53, &move_to) != 0))
-		snprintf(err, sizeof err, "Choose a section for its articles from the list.");
+		snprintf(err, sizeof err, "%s", tr(p, "Choose a section for its articles from the list."));
 	else if (section_delete(p->db, a, id, move_to, err, sizeof err) == 0) {
 		admin_done(p, "/admin/sections/", "section-deleted");
 		return;

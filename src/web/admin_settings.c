@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/icon.h"
 #include "http/multipart.h"
+#include "render/i18n.h"
 #include "render/value.h"
 
 #include <stdio.h>
@@ -81,7 +82,7 @@ static void show_settings_all(struct page *p, int status, const char **values,
                               const char **errors, const char *error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Settings");
+	struct tv *ctx = admin_context(p, tr(p, "Settings"));
 	struct tv *groups = tv_list(a);
 	struct tv *fields = NULL;
 	const char *group = NULL;
@@ -115,14 +116,15 @@ static void show_settings(struct page *p, int status, const char **values,
 static void show_identity_error(struct page *p, int status, const char *why)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Logo and icons");
+	struct tv *ctx = admin_context(p, tr(p, "Logo and icons"));
 	static const struct {
-		const char *key, *label;
-	} rows[] = {{"site_logo", "Logo"}, {"site_icon", "Site icon"}, {"social_image", "Social image"}};
+		const char *key, *label; /* label shown through tr() */
+	} rows[] = {{"site_logo", N_("Logo")}, {"site_icon", N_("Site icon")},
+	            {"social_image", N_("Social image")}};
 	struct tv *images = tv_list(a);
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		struct tv *m = tv_map(a);
-		tv_set_str(a, m, "label", rows[i].label);
+		tv_set_str(a, m, "label", tr(p, rows[i].label));
 		char *v = settings_get(p->db, a, rows[i].key);
 		char err[160];
 		if (v && *v && settings_check(settings_def(rows[i].key), v, err, sizeof err) == 0)
@@ -215,9 +217,9 @@ static int make_icons(struct page *p, const struct http_part *file, const char *
 		}
 		rc = identity_icons_save(p->db, IDENTITY_N_ICONS + 1, all_sizes, types, data, lens);
 		if (rc)
-			*why = "The icons could not be saved; please try again.";
+			*why = tr(p, "The icons could not be saved; please try again.");
 	} else {
-		*why = "The site icon could not be read to make the icons from it.";
+		*why = tr(p, "The site icon could not be read to make the icons from it.");
 	}
 	for (int i = 0; i <= IDENTITY_N_ICONS; i++)
 		buf_free(&png[i]);
@@ -251,13 +253,13 @@ void admin_settings_identity(struct page *p)
 		}
 	}
 	if (!any) {
-		show_identity_error(p, 422, "Choose a file to upload first.");
+		show_identity_error(p, 422, tr(p, "Choose a file to upload first."));
 		return;
 	}
 	for (int i = 0; i < 3; i++) {
 		char err[512];
 		if (names[i] && settings_set(p->db, uploads[i].key, names[i], err, sizeof err) != 0) {
-			show_identity_error(p, 503, "The settings could not be saved; try again.");
+			show_identity_error(p, 503, tr(p, "The settings could not be saved; try again."));
 			return;
 		}
 	}
@@ -324,12 +326,12 @@ void admin_settings_save(struct page *p)
 		bad |= errors[i] != NULL;
 	}
 	if (bad) {
-		show_settings(p, 422, values, errors, "Nothing was saved: please check the fields "
-		                                      "marked below.");
+		show_settings(p, 422, values, errors, tr(p, "Nothing was saved: please check the fields "
+		                                            "marked below."));
 		return;
 	}
 	if (db_begin(p->db) != DB_OK) {
-		show_settings(p, 503, values, errors, "The database is busy; send the form again.");
+		show_settings(p, 503, values, errors, tr(p, "The database is busy; send the form again."));
 		return;
 	}
 	for (size_t i = 0; !bad && i < settings_n_defs; i++) {
@@ -341,12 +343,12 @@ void admin_settings_save(struct page *p)
 	}
 	if (bad) {
 		db_rollback(p->db);
-		show_settings(p, 503, values, errors, "The settings could not be saved; try again.");
+		show_settings(p, 503, values, errors, tr(p, "The settings could not be saved; try again."));
 		return;
 	}
 	if (db_commit(p->db) != DB_OK) {
 		db_rollback(p->db);
-		show_settings(p, 503, values, errors, "The settings could not be saved; try again.");
+		show_settings(p, 503, values, errors, tr(p, "The settings could not be saved; try again."));
 		return;
 	}
 	web_settings_changed(p->app);

@@ -36,7 +36,7 @@ void admin_tags_list(struct page *p)
 	size_t n;
 	long long total;
 	struct tag_row *tags = tag_rows(p->db, a, q, (page - 1) * PER_PAGE, PER_PAGE, &n, &total);
-	struct tv *ctx = admin_context(p, "Tags");
+	struct tv *ctx = admin_context(p, tr(p, "Tags"));
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *r = tv_map(a);
@@ -67,7 +67,9 @@ void admin_tags_list(struct page *p)
 		tv_set_str(a, ctx, "next_url", arena_printf(a, "/admin/tags/?page=%lld%s", page + 1, qs));
 	else
 		tv_set_bool(a, ctx, "next_url", 0);
-	tv_set_str(a, ctx, "page_text", arena_printf(a, "Page %lld of %lld", page, pages));
+	tv_set_str(a, ctx, "page_text", site_fill(a, site_fill(a, tr(p, "Page {page} of {pages}"), "{page}",
+	                                       arena_printf(a, "%lld", page)),
+	                           "{pages}", arena_printf(a, "%lld", pages)));
 	admin_render(p, 200, "admin_tags", ctx);
 }
 
@@ -77,7 +79,7 @@ static void show_tag(struct page *p, int status, const struct tag_row *t, const 
                      const char *message)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, arena_printf(a, "Edit tag: %s", t->name));
+	struct tv *ctx = admin_context(p, trf(p, "Edit tag: %s", t->name));
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/tags/%lld/", t->id));
 	tv_set_str(a, ctx, "view_url", arena_printf(a, "/tag/%s/", site_slug(a, t->slug)));
 	tv_set_str(a, ctx, "name", name);
@@ -132,7 +134,7 @@ void admin_tag_action(struct page *p)
 	char err[300];
 	if (action && !strcmp(action, "delete")) {
 		if (tag_delete(p->db, id) < 0)
-			site_error(p, 503, "The desk is busy", "Nothing was changed. Please try again.");
+			site_error(p, 503, tr(p, "The desk is busy"), tr(p, "Nothing was changed. Please try again."));
 		else
 			admin_done(p, "/admin/tags/", "tag-deleted");
 		return;
@@ -142,7 +144,7 @@ void admin_tag_action(struct page *p)
 		long long keep = 0;
 		if (!into || text_int(into, 1, (long long)1 << 53, &keep) != 0) {
 			show_tag(p, 422, &t, t.name, t.slug, NULL, NULL,
-			         "Choose the tag to keep from the list.");
+			         tr(p, "Choose the tag to keep from the list."));
 			return;
 		}
 		if (tag_merge(p->db, a, id, keep, err, sizeof err) != 0) {
@@ -153,22 +155,23 @@ void admin_tag_action(struct page *p)
 		return;
 	}
 	if (!action || strcmp(action, "rename") != 0) {
-		site_error(p, 400, "Unknown action", "Rename, merge or delete: nothing else.");
+		site_error(p, 400, tr(p, "Unknown action"), tr(p, "Rename, merge or delete: nothing else."));
 		return;
 	}
 	const char *name = "", *slug = "", *err_name = NULL, *err_slug = NULL;
 	enum text_verdict v = http_form_text(p->req, "name", TAG_MAX_NAME, &name, NULL);
 	if (v == TEXT_TOO_LONG)
-		err_name = arena_printf(a, "At most %d characters, please.", TAG_MAX_NAME);
+		err_name = trn(p, "At most %lld character, please.", "At most %lld characters, please.",
+		               TAG_MAX_NAME);
 	else if (v != TEXT_OK)
-		err_name = "This is not text a browser sends.";
+		err_name = tr(p, "This is not text a browser sends.");
 	else if (!*name)
-		err_name = "Please give the tag a name.";
+		err_name = tr(p, "Please give the tag a name.");
 	v = http_form_text(p->req, "slug", 200, &slug, NULL);
 	if (v == TEXT_TOO_LONG)
-		err_slug = "At most 200 characters, please.";
+		err_slug = tr(p, "At most 200 characters, please.");
 	else if (v != TEXT_OK)
-		err_slug = "This is not text a browser sends.";
+		err_slug = tr(p, "This is not text a browser sends.");
 	if (!err_name && !err_slug) {
 		if (tag_rename(p->db, a, id, name, slug, err, sizeof err) == 0) {
 			admin_done(p, arena_printf(a, "/admin/tags/%lld/", id), "tag-saved");
@@ -180,5 +183,5 @@ void admin_tag_action(struct page *p)
 			err_name = arena_strdup(a, err);
 	}
 	show_tag(p, 422, &t, name, slug, err_name, err_slug,
-	         "The tag was not saved: please check the fields marked below.");
+	         tr(p, "The tag was not saved: please check the fields marked below."));
 }

@@ -226,7 +226,7 @@ void admin_tools_wait(void)
 
 void admin_tools_show(struct page *p)
 {
-	struct tv *ctx = admin_context(p, "Tools");
+	struct tv *ctx = admin_context(p, tr(p, "Tools"));
 	tv_set_int(p->a, ctx, "max_mb", p->app->settings.import_max_mb);
 	pthread_mutex_lock(&imp.mu);
 	tv_set_bool(p->a, ctx, "running", imp.running);
@@ -238,7 +238,7 @@ void admin_tools_show(struct page *p)
 static void show_import(struct page *p, int status, const char *error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Import from WordPress");
+	struct tv *ctx = admin_context(p, tr(p, "Import from WordPress"));
 	pthread_mutex_lock(&imp.mu);
 	report_load(p->app->data_dir);
 	tv_set_bool(a, ctx, "running", imp.running);
@@ -250,7 +250,7 @@ static void show_import(struct page *p, int status, const char *error)
 	tv_set_bool(a, ctx, "idle", !imp.running && !imp.done);
 	tv_set_str(a, ctx, "file", arena_strdup(a, imp.file));
 	tv_set_str(a, ctx, "progress", arena_strdup(a, imp.progress[0] ? imp.progress
-	                                                                : "Reading the export..."));
+	                                                                : tr(p, "Reading the export...")));
 	long long done = 0, total = 0;
 	const char *items = strchr(imp.progress, ']');
 	if (imp.running && items && sscanf(items + 1, "%lld/%lld items", &done, &total) == 2 &&
@@ -315,16 +315,16 @@ void admin_tools_import(struct page *p)
 	}
 	const struct http_part *file = http_file(p->req, "file");
 	if (!file || !file->len) {
-		show_import(p, 422, "Choose a WordPress export file (Tools > Export in WordPress "
-		                    "gives one, ending in .xml) to import.");
+		show_import(p, 422, tr(p, "Choose a WordPress export file (Tools > Export in WordPress "
+		                          "gives one, ending in .xml) to import."));
 		return;
 	}
 	pthread_mutex_lock(&imp.mu);
 	int busy = imp.running;
 	pthread_mutex_unlock(&imp.mu);
 	if (busy) {
-		show_import(p, 409, "An import is already running: wait for it to finish (this page "
-		                    "shows its progress), then send the next one.");
+		show_import(p, 409, tr(p, "An import is already running: wait for it to finish (this page "
+		                          "shows its progress), then send the next one."));
 		return;
 	}
 	off_t off;
@@ -334,7 +334,7 @@ void admin_tools_import(struct page *p)
 	    multipart_spooled(http_header(p->req, "Content-Type"), p->req->body, p->req->body_cut,
 	                      p->req->body_cut_len, p->req->body_fd, p->req->files,
 	                      p->req->n_files, file, &off, &len, err, sizeof err) != 0) {
-		show_import(p, 400, p->req->body_fd < 0 ? "The upload was not received as a file."
+		show_import(p, 400, p->req->body_fd < 0 ? tr(p, "The upload was not received as a file.")
 		                                        : arena_strdup(p->a, err));
 		return;
 	}
@@ -344,7 +344,7 @@ void admin_tools_import(struct page *p)
 	if (copy_out(p->req->body_fd, off, len, p->app->data_dir, j->path, sizeof j->path) != 0) {
 		log_warn("tools: the upload could not be copied: %s", strerror(errno));
 		free(j);
-		show_import(p, 507, "The server has no room to keep this file; nothing was imported.");
+		show_import(p, 507, tr(p, "The server has no room to keep this file; nothing was imported."));
 		return;
 	}
 	pthread_mutex_lock(&imp.mu);
@@ -352,8 +352,8 @@ void admin_tools_import(struct page *p)
 		pthread_mutex_unlock(&imp.mu);
 		unlink(j->path);
 		free(j);
-		show_import(p, 409, "An import is already running: wait for it to finish, then send "
-		                    "the next one.");
+		show_import(p, 409, tr(p, "An import is already running: wait for it to finish, then send "
+		                          "the next one."));
 		return;
 	}
 	imp.running = 1;
@@ -376,7 +376,7 @@ void admin_tools_import(struct page *p)
 	if (rc != 0) {
 		unlink(j->path);
 		free(j);
-		show_import(p, 503, "The import could not be started; try again in a moment.");
+		show_import(p, 503, tr(p, "The import could not be started; try again in a moment."));
 		return;
 	}
 	admin_done(p, "/admin/tools/import/", "import");
@@ -413,7 +413,7 @@ void admin_tools_export(struct page *p)
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
-		site_error(p, 507, "No room", "The server has no room to write the export now.");
+		site_error(p, 507, tr(p, "No room"), tr(p, "The server has no room to write the export now."));
 		return;
 	}
 	pthread_rwlock_rdlock(&p->app->settings_lock);
@@ -434,7 +434,7 @@ void admin_tools_export(struct page *p)
 	                             : MAP_FAILED;
 	fclose(f); /* the mapping keeps the file */
 	if (m == MAP_FAILED) {
-		site_error(p, 500, "Export failed", rc ? err : "The export could not be read back.");
+		site_error(p, 500, tr(p, "Export failed"), rc ? err : tr(p, "The export could not be read back."));
 		return;
 	}
 	struct mapped *mp = mem_alloc(sizeof *mp);

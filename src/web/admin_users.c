@@ -49,7 +49,7 @@ static void show_users(struct page *p, int status, const char *error,
                        const struct link_note *note)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Accounts");
+	struct tv *ctx = admin_context(p, tr(p, "Accounts"));
 	size_t n;
 	struct account *list = account_list(p->db, a, &n);
 	struct tv *rows = tv_list(a);
@@ -58,7 +58,7 @@ static void show_users(struct page *p, int status, const char *error,
 		tv_set_int(a, r, "id", list[i].id);
 		tv_set_str(a, r, "name", list[i].name);
 		tv_set_str(a, r, "email", list[i].email);
-		tv_set_str(a, r, "role", role_label(list[i].role));
+		tv_set_str(a, r, "role", tr(p, role_label(list[i].role)));
 		tv_set_bool(a, r, "has_password", *list[i].password_hash != 0);
 		tv_set_bool(a, r, "has_email", *list[i].email != 0);
 		tv_set_bool(a, r, "suspended", list[i].suspended_at != 0);
@@ -69,7 +69,7 @@ static void show_users(struct page *p, int status, const char *error,
 		for (int k = ROLE_CONTRIBUTOR; k <= ROLE_ADMIN; k++) {
 			struct tv *o = tv_map(a);
 			tv_set_str(a, o, "value", role_name((enum role)k));
-			tv_set_str(a, o, "label", role_label((enum role)k));
+			tv_set_str(a, o, "label", tr(p, role_label((enum role)k)));
 			tv_set_bool(a, o, "selected", (int)list[i].role == k);
 			tv_push(a, roles, o);
 		}
@@ -110,22 +110,21 @@ static int make_link(struct page *p, const struct account *acct, int invite,
 	note->whole = *base != 0;
 	note->link = arena_printf(p->a, "%s%s", base, path);
 	if (!*base) {
-		note->mailed = "No mail was sent: base_url is not set (see above).";
+		note->mailed = tr(p, "No mail was sent: base_url is not set (see above).");
 	} else if (!mailer_is_sending(p->app->mailer)) {
-		note->mailed = "No mail was sent: no mail server is set (smtp_url in Settings). "
-		               "Send this link to the person yourself.";
+		note->mailed = tr(p, "No mail was sent: no mail server is set (smtp_url in Settings). "
+		                     "Send this link to the person yourself.");
 	} else {
 		long long id = pwreset_mail(p->db, acct, note->link,
 		                            p->app->settings.site_title, invite);
 		if (id > 0) {
 			mailer_wake(p->app->mailer);
-			note->mailed = arena_printf(p->a, "%s is sent to %s.",
-			                            invite ? "An invitation with this link"
-			                                   : "A mail with this link",
-			                            acct->email);
+			note->mailed = invite ? trf(p, "An invitation with this link is sent to %s.",
+			                            acct->email)
+			                      : trf(p, "A mail with this link is sent to %s.", acct->email);
 		} else {
-			note->mailed = arena_printf(p->a, "The mail to %s could not be queued; send "
-			                            "this link yourself.", acct->email);
+			note->mailed = trf(p, "The mail to %s could not be queued; send this link "
+			                      "yourself.", acct->email);
 		}
 	}
 	return 0;
@@ -138,11 +137,11 @@ void admin_users_add(struct page *p)
 	enum text_verdict ve = http_form_text(p->req, "email", EMAIL_MAX, &email, &n_email);
 	enum text_verdict vn = http_form_text(p->req, "name", USER_NAME_MAX, &name, &n_name);
 	const char *role = http_form(p->req, "role", NULL);
-	const char *why = ve != TEXT_OK ? text_check_message(p->a, ve, "The email address",
+	const char *why = ve != TEXT_OK ? text_check_message(p->a, ve, tr(p, "The email address"),
 	                                                     EMAIL_MAX, n_email)
-	                  : vn != TEXT_OK ? text_check_message(p->a, vn, "The name",
+	                  : vn != TEXT_OK ? text_check_message(p->a, vn, tr(p, "The name"),
 	                                                       USER_NAME_MAX, n_name)
-	                  : !*email || !*name ? "Please give an email and a name."
+	                  : !*email || !*name ? tr(p, "Please give an email and a name.")
 	                                      : NULL;
 	char err[256];
 	long long id = why ? -1 : account_create(p->db, p->a, email, name, role_parse(role), err,
@@ -154,8 +153,8 @@ void admin_users_add(struct page *p)
 	}
 	struct link_note note;
 	if (make_link(p, &acct, 1, &note) != 0) {
-		show_users(p, 503, "The account is made, but its link could not be; use New "
-		                   "password link.", NULL);
+		show_users(p, 503, tr(p, "The account is made, but its link could not be; use New "
+		                         "password link."), NULL);
 		return;
 	}
 	log_info("account added: %s by %s", acct.email, p->user->email);
@@ -167,11 +166,14 @@ static const char *may_not_remove(struct page *p, const struct account *acct,
                                   const char *verb)
 {
 	if (acct->id == p->user->id)
-		return arena_printf(p->a, "You cannot %s your own account; ask another "
-		                          "administrator.", verb);
+		return !strcmp(verb, "suspend")
+		           ? tr(p, "You cannot suspend your own account; ask another administrator.")
+		           : tr(p, "You cannot delete your own account; ask another administrator.");
 	if (acct->role == ROLE_ADMIN && !acct->suspended_at && *acct->password_hash &&
 	    account_admins_active(p->db) <= 1)
-		return arena_printf(p->a, "You cannot %s the last active administrator.", verb);
+		return !strcmp(verb, "suspend")
+		           ? tr(p, "You cannot suspend the last active administrator.")
+		           : tr(p, "You cannot delete the last active administrator.");
 	return NULL;
 }
 
@@ -187,14 +189,14 @@ void admin_user_update(struct page *p)
 	if (action && !strcmp(action, "reset")) {
 		struct link_note note;
 		if (acct.suspended_at || !*acct.email) {
-			show_users(p, 422, acct.suspended_at ? "The account is suspended: make it active "
-			                                       "first."
-			                                     : "This author has no email address, so "
-			                                       "cannot sign in.", NULL);
+			show_users(p, 422, acct.suspended_at ? tr(p, "The account is suspended: make it active "
+			                                             "first.")
+			                                     : tr(p, "This author has no email address, so "
+			                                             "cannot sign in."), NULL);
 			return;
 		}
 		if (make_link(p, &acct, !*acct.password_hash, &note) != 0) {
-			show_users(p, 503, "The link could not be made; try again.", NULL);
+			show_users(p, 503, tr(p, "The link could not be made; try again."), NULL);
 			return;
 		}
 		show_users(p, 200, NULL, &note);
@@ -208,7 +210,7 @@ void admin_user_update(struct page *p)
 			return;
 		}
 		if ((suspend ? account_suspend(p->db, id) : account_unsuspend(p->db, id)) != 0) {
-			show_users(p, 503, "The change could not be saved; try again.", NULL);
+			show_users(p, 503, tr(p, "The change could not be saved; try again."), NULL);
 			return;
 		}
 		log_info("account %s: %s by %s", suspend ? "suspended" : "unsuspended", acct.email,
@@ -218,16 +220,16 @@ void admin_user_update(struct page *p)
 	}
 	enum role r = role_parse(http_form(p->req, "role", NULL));
 	if (r == ROLE_NONE) {
-		show_users(p, 422, "Choose a role.", NULL);
+		show_users(p, 422, tr(p, "Choose a role."), NULL);
 		return;
 	}
 	if (id == p->user->id && r != ROLE_ADMIN) {
-		show_users(p, 422, "You cannot take away your own administrator role; ask another "
-		                   "administrator.", NULL);
+		show_users(p, 422, tr(p, "You cannot take away your own administrator role; ask another "
+		                         "administrator."), NULL);
 		return;
 	}
 	if (account_set_role(p->db, id, r) != 0) {
-		show_users(p, 503, "The change could not be saved; try again.", NULL);
+		show_users(p, 503, tr(p, "The change could not be saved; try again."), NULL);
 		return;
 	}
 	admin_done(p, "/admin/users/", "user");
@@ -237,7 +239,7 @@ static void show_delete(struct page *p, int status, const struct account *acct,
                         const char *error, int blocked)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, arena_printf(a, "Delete the account of %s", acct->name));
+	struct tv *ctx = admin_context(p, trf(p, "Delete the account of %s", acct->name));
 	tv_set_str(a, ctx, "name", acct->name);
 	tv_set_str(a, ctx, "email", acct->email);
 	tv_set_str(a, ctx, "action", arena_printf(a, "/admin/users/%lld/delete", acct->id));
@@ -250,8 +252,8 @@ static void show_delete(struct page *p, int status, const struct account *acct,
 		struct tv *o = tv_map(a);
 		tv_set_int(a, o, "id", list[i].id);
 		tv_set_str(a, o, "label", arena_printf(a, "%s (%s%s)", list[i].name,
-		                                       role_label(list[i].role),
-		                                       list[i].suspended_at ? ", suspended" : ""));
+		                                       tr(p, role_label(list[i].role)),
+		                                       list[i].suspended_at ? tr(p, ", suspended") : ""));
 		tv_set_bool(a, o, "selected", list[i].id == p->user->id);
 		tv_push(a, heirs, o);
 	}
@@ -291,7 +293,7 @@ void admin_user_delete(struct page *p)
 		heir = 0;
 	char err[256];
 	if (heir <= 0) {
-		show_delete(p, 422, &acct, "Choose the account that inherits the articles.", 0);
+		show_delete(p, 422, &acct, tr(p, "Choose the account that inherits the articles."), 0);
 		return;
 	}
 	if (account_delete(p->db, acct.id, heir, err, sizeof err) != 0) {

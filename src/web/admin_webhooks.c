@@ -24,7 +24,7 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
                  const char *error)
 {
 	struct arena *a = p->a;
-	struct tv *ctx = admin_context(p, "Webhooks");
+	struct tv *ctx = admin_context(p, tr(p, "Webhooks"));
 	if (error)
 		tv_set_str(a, ctx, "error", error);
 	size_t n;
@@ -76,11 +76,10 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		tv_set_str(a, r, "status_code",
 		           d->status_code ? arena_printf(a, "%d", d->status_code) : "—");
 		tv_set_str(a, r, "last", d->last_at ? admin_time(p, d->last_at) : "—");
-		const char *state = d->delivered_at ? "Delivered"
-		                    : d->gave_up_at ? "Given up"
-		                    : d->attempts  ? arena_printf(a, "Will retry %s",
-		                                                  admin_time(p, d->next_at))
-		                                   : "Waiting";
+		const char *state = d->delivered_at ? tr(p, "Delivered")
+		                    : d->gave_up_at ? tr(p, "Given up")
+		                    : d->attempts  ? trf(p, "Will retry %s", admin_time(p, d->next_at))
+		                                   : tr(p, "Waiting");
 		tv_set_str(a, r, "state", state);
 		tv_set_str(a, r, "error", d->last_error);
 		tv_push(a, rows, r);
@@ -99,7 +98,7 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		tv_set_str(a, r, "at", admin_time(p, tries[i].at));
 		tv_set_str(a, r, "status_code", tries[i].status_code
 		                                    ? arena_printf(a, "%d", tries[i].status_code)
-		                                    : "no answer");
+		                                    : tr(p, "no answer"));
 		tv_set_bool(a, r, "ok", tries[i].status_code >= 200 && tries[i].status_code < 300);
 		tv_set_str(a, r, "error", tries[i].error);
 		tv_push(a, trs, r);
@@ -150,7 +149,7 @@ void admin_webhooks_delete(struct page *p)
 		return;
 	}
 	if (rc < 0) {
-		site_error(p, 503, "Busy", "The webhook could not be deleted; please try again.");
+		site_error(p, 503, tr(p, "Busy"), tr(p, "The webhook could not be deleted; please try again."));
 		return;
 	}
 	admin_done(p, "/admin/tools/webhooks/", "webhook_deleted");
