@@ -121,6 +121,15 @@ int db_begin_alone(struct db *db);
 ** one WAL fsync each, that made them durable.  For tests and the log. */
 void db_write_stats(struct db *db, long long *transactions, long long *commits);
 
+/* A read snapshot: from db_read_begin until db_read_end, every read on db
+** sees the database as it was at the first one, whatever commits meanwhile
+** (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, READ ONLY).  Only
+** reads belong inside.  Returns 1 if a snapshot was opened, for
+** db_read_end to close; 0 inside a transaction already (its snapshot holds)
+** or if it could not be opened (reads then each see the latest commit). */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* 1 if a statement on this connection failed (I/O, memory, lock: anything
 ** but a constraint) since db_clear_failed(): the request's answer may rest on
 ** missing data, so it must not be shown as if complete. */

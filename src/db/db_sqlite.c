@@ -1000,6 +1000,18 @@ void db_rollback(struct db *db)
 		rollback_hard(db->h);
 }
 
+int db_read_begin(struct db *db)
+{
+	if (db_in_transaction(db))
+		return 0;
+	return db_exec(db, "BEGIN") == DB_OK;
+}
+
+void db_read_end(struct db *db)
+{
+	db_rollback(db); /* ends the read; it wrote nothing */
+}
+
 void db_write_stats(struct db *db, long long *transactions, long long *commits)
 {
 	struct db_file *f = db->file;
