@@ -36,7 +36,7 @@ static const char sql_insert[] =
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
     " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " byline_hash(?6), ?16, ?17)";
+    " ?18, ?16, ?17)";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -59,7 +59,7 @@ static const char sql_last_ip[] =
 /* By the body's hash (comments_body): the rows with this very text on
 ** this article, not every comment of its author there. */
 static const char sql_duplicate[] =
-    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = byline_hash(?5)"
+    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = ?6"
     " AND body = ?5 AND COALESCE(parent_id, 0) = ?2"
     " AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1";
 /* Where a comment sits: its thread's top, for comment_page_of(). */
@@ -163,6 +163,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	db_bind_int(st, 16, MARKDOWN_VERSION);
 	db_bind_text(st, 17, in->kind ? in->kind : "");
+	db_bind_int(st, 18, text_hash(in->body, strlen(in->body)));
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -661,6 +662,7 @@ int comment_is_duplicate(struct db *db, const struct comment_input *in)
 	db_bind_text(st, 3, in->author_name);
 	db_bind_text(st, 4, in->author_email);
 	db_bind_text(st, 5, in->body);
+	db_bind_int(st, 6, text_hash(in->body, strlen(in->body)));
 	int dup = db_step(st) == DB_ROW;
 	db_done(st);
 	return dup;
