@@ -151,4 +151,12 @@ void db_pool_free(struct db_pool *p);
 struct db *db_pool_get(struct db_pool *p); /* waits for a free connection */
 void db_pool_put(struct db_pool *p, struct db *db);
 
+/* A number that changes whenever anything (this process or another) may
+** have committed to the pool's database since it was last read: cheap, no
+** connection borrowed, for a cache deciding whether to look at the change
+** log.  It may change with nothing committed, never the other way round
+** (SQLite: the state of the -wal file; PostgreSQL: a count of
+** notifications). */
+unsigned long long db_pool_data_version(struct db_pool *p);
+
 #endif

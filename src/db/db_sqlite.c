@@ -14,9 +14,11 @@
 #include "core/mem.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/text.h"
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,9 +168,9 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
-/* byline_hash(text): a 64-bit FNV-1a hash of the text's bytes, for
-** indexing long values (comment bodies) by something short.  NULL gives
-** NULL. */
+/* byline_hash(text): text_hash() of the text's bytes, for the migration
+** (model/schema.c, 10) that hashed the comment bodies already stored; the
+** model hashes new ones itself and binds the value.  NULL gives NULL. */
 static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -176,12 +178,9 @@ static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
 		sqlite3_result_null(ctx);
 		return;
 	}
-	const unsigned char *p = sqlite3_value_text(argv[0]);
+	const char *p = (const char *)sqlite3_value_text(argv[0]);
 	int n = sqlite3_value_bytes(argv[0]);
-	unsigned long long h = 14695981039346656037ull;
-	for (int i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	sqlite3_result_int64(ctx, (sqlite3_int64)h);
+	sqlite3_result_int64(ctx, text_hash(p ? p : "", (size_t)n));
 }
 
 /* Ends the connection's transaction, whatever it takes.  A ROLLBACK can
@@ -1050,6 +1049,7 @@ struct db_pool {
 	int n_free;          /* connections in free_[] */
 	struct db **all;     /* every connection, for db_pool_free */
 	struct db **free_;   /* connections not in use */
+	char *wal_path;      /* the database's -wal file, for db_pool_data_version */
 };
 
 struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen)
@@ -1059,6 +1059,9 @@ struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen
 	p->free_ = mem_calloc((size_t)size, sizeof *p->free_);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
+	size_t n = strlen(path) + 5;
+	p->wal_path = mem_alloc(n);
+	snprintf(p->wal_path, n, "%s-wal", path);
 	for (int i = 0; i < size; i++) {
 		struct db *db = db_open(path, err, errlen);
 		if (!db) {
@@ -1081,7 +1084,21 @@ void db_pool_free(struct db_pool *p)
 	pthread_cond_destroy(&p->cv);
 	free(p->all);
 	free(p->free_);
+	free(p->wal_path);
 	free(p);
+}
+
+/* Every commit in WAL mode appends to the -wal file (its size and time
+** change), and a checkpoint that starts it afresh rewrites it: the file's
+** state, hashed, stands for the database's. */
+unsigned long long db_pool_data_version(struct db_pool *p)
+{
+	struct stat sb;
+	if (stat(p->wal_path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	long long parts[4] = {(long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+	                      (long long)sb.st_mtim.tv_nsec, (long long)sb.st_ino};
+	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
 }
 
 struct db *db_pool_get(struct db_pool *p)
