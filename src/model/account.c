@@ -87,7 +87,9 @@ static const char sql_admins_active[] =
 static const char *const sql_delete_steps[] = {
     "UPDATE articles SET author_id = ?2 WHERE author_id = ?1",
     /* A co-author row: the heir's, unless the heir is on that article already. */
-    "UPDATE OR IGNORE article_authors SET user_id = ?2 WHERE user_id = ?1",
+    "UPDATE article_authors SET user_id = ?2 WHERE user_id = ?1 AND NOT EXISTS"
+    " (SELECT 1 FROM article_authors h WHERE h.article_id = article_authors.article_id"
+    " AND h.user_id = ?2)",
     "DELETE FROM article_authors WHERE user_id = ?1",
     "UPDATE pages SET author_id = ?2 WHERE author_id = ?1",
     "UPDATE media SET uploaded_by = ?2 WHERE uploaded_by = ?1",

@@ -61,8 +61,9 @@ static const char sql_variant_exists[] =
 static const char sql_todo[] =
     "SELECT " COLS " FROM media WHERE variants_at = 0 AND normalized = 1 ORDER BY id LIMIT ?1";
 static const char sql_variant_put[] =
-    "INSERT OR REPLACE INTO media_variants(media_id, suffix, ext, width, height, bytes)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO media_variants(media_id, suffix, ext, width, height, bytes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(media_id, suffix, ext) DO UPDATE"
+    " SET width = excluded.width, height = excluded.height, bytes = excluded.bytes";
 static const char sql_variants_done[] = "UPDATE media SET variants_at = ?2 WHERE id = ?1";
 
 void media_format_size(char *out, size_t outlen, unsigned long long bytes, int round_up)

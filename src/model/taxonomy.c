@@ -34,7 +34,7 @@ static const char sql_tag_by_name[] = "SELECT id FROM tags WHERE name = ?1";
 static const char sql_tag_slug[] = "SELECT 1 FROM tags WHERE slug = ?1";
 static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
 static const char sql_tag_attach[] =
-    "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?1, ?2)";
+    "INSERT INTO article_tags(article_id, tag_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char sql_tags_of[] =
     "SELECT t.id, t.name, t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id"
     " WHERE at.article_id = ?1 ORDER BY t.name";
