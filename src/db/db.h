@@ -37,6 +37,22 @@ struct db_migration {
 	const char *sql; /* statements separated by ';' */
 };
 
+/* SQL, as a string literal, true when the text hay contains the text
+** needle (both SQL expressions, as string literals): a LIKE with needle's
+** wildcards and escape character escaped, which both engines read alike (an
+** empty needle is in every text).  Compare lowered texts for a search that
+** ignores case. */
+#define DB_SQL_CONTAINS(hay, needle) \
+	"(" hay " LIKE ('%' || replace(replace(replace(" needle ", '\\', '\\\\')," \
+	" '%', '\\%'), '_', '\\_') || '%') ESCAPE '\\')"
+
+/* An index hint, for the few statements whose best plan SQLite does not
+** find by itself (a covering index instead of the row a body fills): put
+** right after the table's name, it is an SQL comment, which engines skip,
+** and the SQLite backend makes it its INDEXED BY clause when it compiles
+** the statement.  DB_INDEX("articles_rank") */
+#define DB_INDEX(name) " /*+INDEXED BY " name "*/"
+
 /* Opens (creating if needed) the database at path and applies the settings
 ** Byline relies on: WAL, synchronous=FULL, foreign keys, defensive mode,
 ** trusted_schema off, a busy timeout.  Returns NULL with a message in err. */

@@ -364,6 +364,26 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 	return DB_OK;
 }
 
+/* The statement as SQLite compiles it: its DB_INDEX() hints (db.h) made
+** INDEXED BY clauses by blanking the comment marks around them.  NULL if
+** sql has none; else a copy for the caller to free. */
+static char *with_hints(const char *sql)
+{
+	static const char mark[] = "/*+INDEXED BY ";
+	if (!strstr(sql, mark))
+		return NULL;
+	char *out = mem_strdup(sql);
+	for (char *p = out; (p = strstr(p, mark)) != NULL;) {
+		memset(p, ' ', 3);
+		char *end = strstr(p, "*/");
+		if (!end)
+			break;
+		memset(end, ' ', 2);
+		p = end + 2;
+	}
+	return out;
+}
+
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
 	if (db->via)
@@ -378,8 +398,10 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		}
 		if (s->key == NULL) {
 			sqlite3_stmt *st;
-			int prc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-			                             NULL);
+			char *hinted = with_hints(sql);
+			int prc = sqlite3_prepare_v3(db->h, hinted ? hinted : sql, -1,
+			                             SQLITE_PREPARE_PERSISTENT, &st, NULL);
+			free(hinted);
 			if (prc != SQLITE_OK) {
 				const char *msg = sqlite3_errmsg(db->h);
 				/* Every statement is a constant in the source: a syntax

@@ -70,7 +70,7 @@ static const char sql_related_section[] =
     " ORDER BY published_at DESC, id DESC LIMIT 50";
 static const char sql_related_rank[] =
     "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
-    " FROM articles INDEXED BY articles_rank WHERE id = ?1";
+    " FROM articles" DB_INDEX("articles_rank") " WHERE id = ?1";
 static const char sql_related_words[] = "SELECT headline, dek FROM articles WHERE id = ?1";
 static const char sql_list_by_id[] =
     "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
@@ -605,7 +605,7 @@ static const char sql_insert_full[] =
 /* Bodies made by another version of the renderer, a batch at a time (the
 ** two ranges let the index answer). */
 static const char sql_stale[] =
-    "SELECT id, body_src, body_role FROM articles INDEXED BY articles_html_version"
+    "SELECT id, body_src, body_role FROM articles" DB_INDEX("articles_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
 static const char sql_rerender[] =
     "UPDATE articles SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";
@@ -630,8 +630,8 @@ static const char sql_list_desk[] =
     " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
-    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
-    "      lower(?4)) > 0)"
+    " AND (?4 IS NULL OR " DB_SQL_CONTAINS("lower(a.headline || ' ' || a.dek || ' ' || a.body_src)",
+    "      lower(?4)") ")"
     " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
 static const char sql_count_desk[] =
     "SELECT count(*) FROM articles a"
@@ -639,8 +639,8 @@ static const char sql_count_desk[] =
     " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
-    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
-    "      lower(?4)) > 0)";
+    " AND (?4 IS NULL OR " DB_SQL_CONTAINS("lower(a.headline || ' ' || a.dek || ' ' || a.body_src)",
+    "      lower(?4)") ")";
 
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out)
 {
@@ -958,12 +958,12 @@ int article_publish_due(struct db *db, long long now)
 /* A tag's articles: status and date from articles_rank, not the rows. */
 #define IDS_TAG \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
-	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" JOIN articles a" DB_INDEX("articles_rank") " ON a.id = x.article_id" \
 	" WHERE x.tag_id = ?3 AND a.status = 'published'"
 /* An author's articles: every one whose byline names them (byline.h). */
 #define IDS_AUTHOR \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_authors x" \
-	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" JOIN articles a" DB_INDEX("articles_rank") " ON a.id = x.article_id" \
 	" WHERE x.user_id = ?3 AND a.status = 'published'"
 #define IDS_DATES \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND published_at >= ?3" \
@@ -986,7 +986,7 @@ int article_publish_due(struct db *db, long long now)
 	"SELECT id, published_at FROM (" ids AFTER ") ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
 #define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
 #define LAST_OF(ids) \
-	"SELECT COALESCE(max(updated_at), 0) FROM articles INDEXED BY articles_rank" \
+	"SELECT COALESCE(max(updated_at), 0) FROM articles" DB_INDEX("articles_rank") \
 	" WHERE id IN (SELECT id FROM (" ids "))"
 
 /* Indexed by enum scope_kind, then the lone section (scope_index). */

@@ -112,7 +112,7 @@ static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
     " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
 static const char sql_stale[] =
-    "SELECT id, body FROM comments INDEXED BY comments_html_version"
+    "SELECT id, body FROM comments" DB_INDEX("comments_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 256";
 static const char sql_rerender[] =
     "UPDATE comments SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";

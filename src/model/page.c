@@ -67,7 +67,7 @@ static const char sql_restore[] =
 static const char sql_trashed_before[] =
     "SELECT id FROM pages WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
 static const char sql_stale[] =
-    "SELECT id, body_src, body_role FROM pages INDEXED BY pages_html_version"
+    "SELECT id, body_src, body_role FROM pages" DB_INDEX("pages_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
 static const char sql_rerender[] =
     "UPDATE pages SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";

@@ -587,12 +587,12 @@ fail:
 static const char sql_tag_rows[] =
     "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x"
     "   JOIN articles a ON a.id = x.article_id WHERE x.tag_id = t.id AND a.trashed_at IS NULL)"
-    " FROM tags t WHERE ?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0"
-    "   OR instr(t.slug, lower(?1)) > 0"
+    " FROM tags t WHERE ?1 IS NULL OR " DB_SQL_CONTAINS("lower(t.name)", "lower(?1)")
+    "   OR " DB_SQL_CONTAINS("t.slug", "lower(?1)")
     " ORDER BY lower(t.name), t.id LIMIT ?3 OFFSET ?2";
 static const char sql_tag_rows_count[] =
-    "SELECT count(*) FROM tags t WHERE ?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0"
-    "   OR instr(t.slug, lower(?1)) > 0";
+    "SELECT count(*) FROM tags t WHERE ?1 IS NULL OR " DB_SQL_CONTAINS("lower(t.name)", "lower(?1)")
+    "   OR " DB_SQL_CONTAINS("t.slug", "lower(?1)");
 static const char sql_tag_row[] =
     "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x"
     "   JOIN articles a ON a.id = x.article_id WHERE x.tag_id = t.id AND a.trashed_at IS NULL)"
