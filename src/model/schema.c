@@ -939,6 +939,29 @@ static const char migration_29[] =
     "  INSERT INTO webhook_events VALUES ('page.changed', 'page', OLD.id, NULL,"
     "    OLD.slug, OLD.title, 'deleted', NULL); END;";
 
+/* Engine-neutral SQL (issue 17): the copy desk's findings are read back in
+** the order they were stored, which was SQLite's hidden rowid; an explicit
+** id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says so in
+** SQL any engine reads. */
+static const char migration_33[] =
+    "CREATE TABLE article_findings_new("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  len INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  words TEXT NOT NULL,"
+    "  message TEXT NOT NULL,"
+    "  checked_at INTEGER NOT NULL"
+    ");"
+    "INSERT INTO article_findings_new(id, article_id, field, pos, len, kind, words, message,"
+    "  checked_at) SELECT rowid, article_id, field, pos, len, kind, words, message, checked_at"
+    "  FROM article_findings;"
+    "DROP TABLE article_findings;"
+    "ALTER TABLE article_findings_new RENAME TO article_findings;"
+    "CREATE INDEX article_findings_article ON article_findings(article_id);";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -968,6 +991,7 @@ static const struct db_migration migrations[] = {
 	{28, migration_28},
 	{29, migration_29},
 	{30, migration_30},
+	{33, migration_33},
 };
 
 int schema_latest(void)
