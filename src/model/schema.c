@@ -939,10 +939,13 @@ static const char migration_29[] =
     "  INSERT INTO webhook_events VALUES ('page.changed', 'page', OLD.id, NULL,"
     "    OLD.slug, OLD.title, 'deleted', NULL); END;";
 
-/* Engine-neutral SQL (issue 17): the copy desk's findings are read back in
-** the order they were stored, which was SQLite's hidden rowid; an explicit
-** id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says so in
-** SQL any engine reads. */
+/* Engine-neutral SQL (issue 17).  The copy desk's findings are read back
+** in the order they were stored, which was SQLite's hidden rowid; an
+** explicit id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says
+** so in SQL any engine reads.  comment_gate: 64 rows a comment post updates
+** first (the one its network hashes to), so that posts from one network
+** check the flood limits and insert one after another on an engine with
+** concurrent writers, as SQLite's single writer made them. */
 static const char migration_33[] =
     "CREATE TABLE article_findings_new("
     "  id INTEGER PRIMARY KEY,"
@@ -960,7 +963,10 @@ static const char migration_33[] =
     "  FROM article_findings;"
     "DROP TABLE article_findings;"
     "ALTER TABLE article_findings_new RENAME TO article_findings;"
-    "CREATE INDEX article_findings_article ON article_findings(article_id);";
+    "CREATE INDEX article_findings_article ON article_findings(article_id);"
+    "CREATE TABLE comment_gate(slot INTEGER PRIMARY KEY, posts INTEGER NOT NULL DEFAULT 0);"
+    "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
+    "  INSERT INTO comment_gate(slot) SELECT n FROM s;";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},
