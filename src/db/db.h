@@ -160,6 +160,42 @@ long long db_last_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
 
+/* ---- Full-text search over articles ----
+**
+** Each article's headline, standfirst and body, under its id, in an index
+** the engine keeps (SQLite: the FTS5 table articles_fts), written in the
+** caller's transaction so that it never disagrees with the articles table.
+** A query is words, each in double quotes (letters and digits only:
+** model/search.c makes them from a reader's text), separated by " " (all
+** required) or " OR " (any); words match whole.  The statements returned
+** are bound and ready: the caller steps them and gives them back with
+** db_done(), as any other. */
+
+/* Indexes (again) article id's text.  DB_OK or an error. */
+int db_text_put(struct db *db, long long id, const char *headline, const char *dek,
+                const char *body);
+/* Takes article id out of the index. */
+int db_text_drop(struct db *db, long long id);
+/* Replaces every from by to in the indexed body of article id (an image's
+** address rewritten in the article's body). */
+int db_text_replace(struct db *db, long long id, const char *from, const char *to);
+/* Every article matching query, whatever its status, newest (highest id)
+** first: column 0 the id. */
+struct db_stmt *db_text_match(struct db *db, const char *query);
+/* One page (offset, limit) of the published articles matching query whose
+** id is at least min_id, best first: relevance (a headline match weighs
+** 10, the standfirst 4, the body 1) times a small boost for the recently
+** published (now: the time, in seconds).  Column 0 the id. */
+struct db_stmt *db_text_rank(struct db *db, const char *query, long long min_id, long long now,
+                             long long offset, int limit);
+/* Up to limit articles whose headline or standfirst match query (any
+** status; not_id left out), best first.  Column 0 the id. */
+struct db_stmt *db_text_related(struct db *db, const char *query, long long not_id, int limit);
+/* One row: the passage of article id's body that best shows query's words
+** (about 24 words, "…" where cut), each match between the bytes \1 and
+** \2.  No row if id does not match. */
+struct db_stmt *db_text_snippet(struct db *db, const char *query, long long id);
+
 /* A fixed set of connections shared by threads. */
 struct db_pool;
 struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen);

@@ -1156,3 +1156,105 @@ int db_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(conn(db)->h);
 }
+
+/* ---- Full-text search: FTS5 ----
+**
+** articles_fts (model/schema.c) is an FTS5 table whose rowid is the
+** article's id, with the columns headline, dek and body. */
+
+static const char sql_text_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
+static const char sql_text_insert[] =
+    "INSERT INTO articles_fts(rowid, headline, dek, body) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_text_replace[] =
+    "UPDATE articles_fts SET body = replace(body, ?2, ?3) WHERE rowid = ?1";
+static const char sql_text_match[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC";
+/* CROSS JOIN keeps the full-text index outside (the planner would
+** otherwise walk articles and run the match per row); rowid >= ?2 keeps it
+** to the caller's window; status and date come from the narrow
+** articles_rank index, not the rows. */
+static const char sql_text_rank[] =
+    "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_rank"
+    " ON a.id = f.rowid"
+    " WHERE articles_fts MATCH ?1 AND f.rowid >= ?2 AND a.status = 'published'"
+    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0)"
+    " * (1.0 + 0.3 / (1.0 + (?3 - a.published_at) / 2592000.0)), f.rowid DESC"
+    " LIMIT ?5 OFFSET ?4";
+static const char sql_text_related[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH '{headline dek} : (' || ?2 || ')'"
+    " AND rowid <> ?1 ORDER BY rank LIMIT ?3";
+static const char sql_text_snippet[] =
+    "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
+    " WHERE articles_fts MATCH ?1 AND rowid = ?2";
+
+int db_text_put(struct db *db, long long id, const char *headline, const char *dek,
+                const char *body)
+{
+	int rc = db_text_drop(db, id);
+	if (rc != DB_OK)
+		return rc;
+	struct db_stmt *st = db_prepare(db, sql_text_insert);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, headline ? headline : "");
+	db_bind_text(st, 3, dek ? dek : "");
+	db_bind_text(st, 4, body ? body : "");
+	rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+int db_text_drop(struct db *db, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_delete);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+int db_text_replace(struct db *db, long long id, const char *from, const char *to)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_replace);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+struct db_stmt *db_text_match(struct db *db, const char *query)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_match);
+	db_bind_text(st, 1, query);
+	return st;
+}
+
+struct db_stmt *db_text_rank(struct db *db, const char *query, long long min_id, long long now,
+                             long long offset, int limit)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_rank);
+	db_bind_text(st, 1, query);
+	db_bind_int(st, 2, min_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, offset);
+	db_bind_int(st, 5, limit);
+	return st;
+}
+
+struct db_stmt *db_text_related(struct db *db, const char *query, long long not_id, int limit)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_related);
+	db_bind_int(st, 1, not_id);
+	db_bind_text(st, 2, query);
+	db_bind_int(st, 3, limit);
+	return st;
+}
+
+struct db_stmt *db_text_snippet(struct db *db, const char *query, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_snippet);
+	db_bind_text(st, 1, query);
+	db_bind_int(st, 2, id);
+	return st;
+}
