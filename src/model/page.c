@@ -35,7 +35,7 @@ static const char sql_parent[] = "SELECT COALESCE(parent_id, 0), slug FROM pages
 static const char sql_all[] =
     "SELECT " COLS FROM " WHERE (?1 IS NULL OR p.status = ?1)"
     " AND (p.trashed_at IS NOT NULL) = ?2"
-    " ORDER BY p.menu_order, p.title COLLATE NOCASE, p.id";
+    " ORDER BY p.menu_order, lower(p.title), p.id";
 static const char sql_insert[] =
     "INSERT INTO pages(parent_id, slug, title, body_src, body_html, body_role,"
     " body_html_version, status, author_id, created_at, updated_at, comments_open, menu_order)"
