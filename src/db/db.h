@@ -146,6 +146,11 @@ void db_write_stats(struct db *db, long long *transactions, long long *commits);
 int db_read_begin(struct db *db);
 void db_read_end(struct db *db);
 
+/* A hint for a bulk writer: the engine may keep up to kib KiB of the
+** database's pages in memory for db (SQLite: the cache_size of the
+** connection its writes run on; an engine without such a knob ignores it). */
+void db_set_cache(struct db *db, int kib);
+
 /* 1 if a statement on this connection failed (I/O, memory, lock: anything
 ** but a constraint) since db_clear_failed(): the request's answer may rest on
 ** missing data, so it must not be shown as if complete. */

@@ -1021,6 +1021,13 @@ void db_rollback(struct db *db)
 		rollback_hard(db->h);
 }
 
+void db_set_cache(struct db *db, int kib)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
+	db_exec(db, sql);
+}
+
 int db_read_begin(struct db *db)
 {
 	if (db_in_transaction(db))
