@@ -72,7 +72,7 @@ static const char sql_link_use[] =
 ** ?3 NULL) by moving its expiry to now (?2): their rows stay, as used ones do. */
 static const char sql_link_end_others[] =
     "UPDATE password_links SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL"
-    " AND expires_at > ?2 AND token_hash IS NOT ?3";
+    " AND expires_at > ?2 AND (?3 IS NULL OR token_hash <> ?3)";
 static const char sql_link_valid[] =
     "SELECT 1 FROM password_links WHERE token_hash = ?1 AND used_at IS NULL"
     " AND expires_at > ?2 AND user_id IN (SELECT id FROM users WHERE suspended_at IS NULL)";

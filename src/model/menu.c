@@ -54,7 +54,7 @@ static const char sql_insert[] =
     " VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6)";
 static const char sql_place[] =
     "UPDATE menu_items SET position = ?2, depth = ?3 WHERE id = ?1"
-    " AND (position IS NOT ?2 OR depth IS NOT ?3)";
+    " AND (position <> ?2 OR depth <> ?3)";
 static const char sql_delete[] = "DELETE FROM menu_items WHERE id = ?1 AND menu = ?2";
 static const char sql_relabel[] =
     "UPDATE menu_items SET label = ?3 WHERE id = ?1 AND menu = ?2";

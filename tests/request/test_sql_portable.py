@@ -45,6 +45,8 @@ RULES = [
     ("bare transaction statement", r"^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE|TRANSACTION))?\s*;?\s*$",
      "db_begin/db_commit/db_rollback or db_read_begin/db_read_end"),
     ("ATTACH/VACUUM", r"^\s*(ATTACH|DETACH|VACUUM)\b", "a db.h call"),
+    ("IS [NOT] a value", r"\bIS\s+(NOT\s+)?(?!NULL\b|NOT\b|DISTINCT\b|TRUE\b|FALSE\b)[\w?(:'.]",
+     "= / <> (and IS NULL where a side may be NULL)"),
     ("COLLATE NOCASE", r"\bCOLLATE\s+NOCASE\b", "lower() on both sides"),
     ("a custom SQL function", r"\bbyline_\w+\s*\(", "a value computed in C and bound"),
 ]
@@ -141,6 +143,7 @@ def self_test():
            'static const char b[] = "INSERT OR IGNORE INTO t(a) VALUES (instr(?1, char(1)))";\n'
            'static const char c[] = "SELECT iif(a, 1, 2), strftime(\'%s\', b) FROM t";\n'
            'static const char d[] = "BEGIN";\n'
+           'static const char e[] = "UPDATE t SET a = 1 WHERE a IS NOT ?1 AND b IS c.d";\n'
            'db_exec(db, "SELECT 1"); x = db_exec(db, "BEGIN IMMEDIATE");\n')
     good = ('/* rowid INSERT OR IGNORE */\nstatic const char a[] =\n'
             '    "SELECT id FROM t" DB_INDEX("i") " WHERE a = ?1 ON CONFLICT DO NOTHING";\n'
@@ -157,7 +160,8 @@ def self_test():
             hits[label] = {h[2] for h in scan()}
     SRC, ROOT = saved
     want = {"rowid", "INDEXED BY", "full-text (FTS5)", "INSERT/UPDATE OR <conflict>", "instr()",
-            "char()", "iif()", "SQLite date function", "bare transaction statement"}
+            "char()", "iif()", "SQLite date function", "bare transaction statement",
+            "IS [NOT] a value"}
     return want - hits["bad"], hits["good"]
 
 
