@@ -7,6 +7,17 @@
 ** numbered parameters (?1, ?2, ...), which SQLite reads as they are and a
 ** PostgreSQL backend maps to $1, $2.  Nothing outside db/ includes sqlite3.h.
 **
+** The SQL the layers above write is the part SQLite (3.35 and later) and
+** PostgreSQL read alike: no rowid (explicit id columns), ON CONFLICT
+** instead of INSERT OR IGNORE/REPLACE, CASE instead of iif, values computed
+** in C and bound instead of custom SQL functions.  What differs between
+** engines is a call here: a read snapshot (db_read_begin), a substring test
+** (DB_SQL_CONTAINS), an index hint (DB_INDEX), full-text search (db_text_*),
+** the "something was committed" signal (db_pool_data_version), a cache size
+** for bulk writers (db_set_cache).  tests/request/test_sql_portable.py lists
+** any SQLite-only construct written outside db/ and the migrations
+** (model/schema.c: SQLite's dialect; another engine has its own schema).
+**
 ** Statements are prepared once per connection and cached by the address of
 ** their SQL text, so callers pass SQL as named constants (static const char
 ** []) and never build SQL at run time.  A statement is borrowed from the
