@@ -971,11 +971,11 @@ int article_publish_due(struct db *db, long long now)
 #define AFTER " AND published_at <= ?5 AND (published_at < ?5 OR id < ?6)"
 #define PAGE_AFTER(ids) PAGE_OF(ids AFTER)
 #define KEY_AFTER(ids) \
-	"SELECT id, published_at FROM (" ids AFTER ") ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
-#define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
+	"SELECT id, published_at FROM (" ids AFTER ") k ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
+#define COUNT_OF(ids) "SELECT count(*) FROM (" ids ") c"
 #define LAST_OF(ids) \
 	"SELECT COALESCE(max(updated_at), 0) FROM articles" DB_INDEX("articles_rank") \
-	" WHERE id IN (SELECT id FROM (" ids "))"
+	" WHERE id IN (SELECT id FROM (" ids ") l)"
 
 /* Indexed by enum scope_kind, then the lone section (scope_index). */
 #define SCOPE_SECTION_ALONE (SCOPE_DATES + 1)

@@ -113,6 +113,25 @@ def runs(path):
         yield start, " ".join(cur)
 
 
+KEYWORDS_AFTER = {"", "WHERE", "ORDER", "GROUP", "LIMIT", "UNION", "OFFSET", "HAVING", "ON",
+                  "JOIN", "LEFT", "CROSS", "INNER", "EXCEPT", "INTERSECT"}
+
+
+def unaliased_subquery(sql):
+    """The text of a subquery in FROM or JOIN with no alias after it (which
+    SQLite allows and PostgreSQL before 16 refuses), or None.  A macro's
+    argument, not a literal, shows as "( )": still a subquery."""
+    for m in re.finditer(r"\b(FROM|JOIN)\s*\(", sql, re.I):
+        i, depth = m.end(), 1
+        while i < len(sql) and depth:
+            depth += sql[i] == "("
+            depth -= sql[i] == ")"
+            i += 1
+        if depth == 0 and re.match(r"\s*(\w*)", sql[i:]).group(1).upper() in KEYWORDS_AFTER:
+            return sql[m.start():i]
+    return None
+
+
 def scan():
     found = []
     for dirpath, _, files in os.walk(SRC):
@@ -126,6 +145,9 @@ def scan():
             for line, sql in runs(path):
                 if not SQLISH.search(sql):
                     continue
+                sub = unaliased_subquery(sql)
+                if sub:
+                    found.append((rel, line, "subquery without an alias", sub[:40], "FROM (...) name"))
                 for what, pattern, instead in RULES:
                     flags = re.I | re.M if not pattern.startswith("^") else re.I
                     for part in (re.split(r";", sql) if pattern.startswith("^") else [sql]):
@@ -144,9 +166,11 @@ def self_test():
            'static const char c[] = "SELECT iif(a, 1, 2), strftime(\'%s\', b) FROM t";\n'
            'static const char d[] = "BEGIN";\n'
            'static const char e[] = "UPDATE t SET a = 1 WHERE a IS NOT ?1 AND b IS c.d";\n'
+           'static const char f[] = "SELECT count(*) FROM (SELECT a FROM t) WHERE 1";\n'
            'db_exec(db, "SELECT 1"); x = db_exec(db, "BEGIN IMMEDIATE");\n')
     good = ('/* rowid INSERT OR IGNORE */\nstatic const char a[] =\n'
             '    "SELECT id FROM t" DB_INDEX("i") " WHERE a = ?1 ON CONFLICT DO NOTHING";\n'
+            'static const char b[] = "SELECT count(*) FROM (SELECT a FROM (SELECT 1 AS a) x) y";\n'
             'log_warn("the rowid %s", "MATCH");\n')
     global SRC, ROOT
     saved = SRC, ROOT
@@ -161,7 +185,7 @@ def self_test():
     SRC, ROOT = saved
     want = {"rowid", "INDEXED BY", "full-text (FTS5)", "INSERT/UPDATE OR <conflict>", "instr()",
             "char()", "iif()", "SQLite date function", "bare transaction statement",
-            "IS [NOT] a value"}
+            "IS [NOT] a value", "subquery without an alias"}
     return want - hits["bad"], hits["good"]
 
 
