@@ -27,7 +27,7 @@
 #define PUBLIC_COLS \
 	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
 	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
-	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)," \
+	" CASE WHEN c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id) THEN 1 ELSE 0 END," \
 	" c.kind = 'webmention'"
 #define N_PUBLIC_COLS 12
 

@@ -39,7 +39,7 @@ int menu_is_name(const char *name)
 static const char sql_items[] =
     "SELECT m.id, m.depth, m.kind, COALESCE(m.ref_id, 0), m.label, m.url,"
     " COALESCE(s.name, pg.title, ''), COALESCE(s.slug, ''), COALESCE(ps.slug, ''),"
-    " CASE WHEN m.kind = 'page' THEN COALESCE(pg.status = 'published', 0) ELSE 1 END"
+    " CASE WHEN m.kind <> 'page' OR pg.status = 'published' THEN 1 ELSE 0 END"
     " FROM menu_items m"
     " LEFT JOIN sections s ON m.kind = 'section' AND s.id = m.ref_id"
     " LEFT JOIN sections ps ON ps.id = s.parent_id"

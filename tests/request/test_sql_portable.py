@@ -47,6 +47,8 @@ RULES = [
     ("ATTACH/VACUUM", r"^\s*(ATTACH|DETACH|VACUUM)\b", "a db.h call"),
     ("IS [NOT] a value", r"\bIS\s+(NOT\s+)?(?!NULL\b|NOT\b|DISTINCT\b|TRUE\b|FALSE\b)[\w?(:'.]",
      "= / <> (and IS NULL where a side may be NULL)"),
+    ("a comparison in COALESCE", r"\bCOALESCE\s*\(\s*[\w.]+\s*(=|<>|!=|<=|>=|<|>)",
+     "CASE WHEN ... THEN 1 ELSE 0 END (PostgreSQL's comparisons are booleans)"),
     ("COLLATE NOCASE", r"\bCOLLATE\s+NOCASE\b", "lower() on both sides"),
     ("a custom SQL function", r"\bbyline_\w+\s*\(", "a value computed in C and bound"),
 ]
