@@ -121,7 +121,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	size_t cache_bytes = cli_flag(argc, argv, "--no-cache")
 	                         ? 0
 	                         : (size_t)app->settings.cache_max_mb * 1024 * 1024;
-	app->cache = pagecache_new(cache_bytes, path);
+	app->cache = pagecache_new(cache_bytes, pool);
 	/* The event loop reads sessions (to decide a body's limit) on its own
 	** connection, never waiting for one the workers hold. */
 	app->loop_db = db_open(path, err, sizeof err);

@@ -74,6 +74,14 @@ char *text_slug(struct arena *a, const char *s)
 	return out;
 }
 
+long long text_hash(const char *s, size_t n)
+{
+	unsigned long long h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (long long)h;
+}
+
 int text_is_slug(const char *s)
 {
 	size_t n = strlen(s);

@@ -15,6 +15,10 @@ struct arena;
 ** if s has no letter or digit.  Allocated in a. */
 char *text_slug(struct arena *a, const char *s);
 
+/* A 64-bit FNV-1a hash of s[0..n), as a signed integer column stores it:
+** for indexing long values (comment bodies) by something short. */
+long long text_hash(const char *s, size_t n);
+
 /* 1 if s is a well-formed slug as text_slug() makes them. */
 int text_is_slug(const char *s);
 

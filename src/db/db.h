@@ -7,6 +7,17 @@
 ** numbered parameters (?1, ?2, ...), which SQLite reads as they are and a
 ** PostgreSQL backend maps to $1, $2.  Nothing outside db/ includes sqlite3.h.
 **
+** The SQL the layers above write is the part SQLite (3.35 and later) and
+** PostgreSQL read alike: no rowid (explicit id columns), ON CONFLICT
+** instead of INSERT OR IGNORE/REPLACE, CASE instead of iif, values computed
+** in C and bound instead of custom SQL functions.  What differs between
+** engines is a call here: a read snapshot (db_read_begin), a substring test
+** (DB_SQL_CONTAINS), an index hint (DB_INDEX), full-text search (db_text_*),
+** the "something was committed" signal (db_pool_data_version), a cache size
+** for bulk writers (db_set_cache).  tests/request/test_sql_portable.py lists
+** any SQLite-only construct written outside db/ and the migrations
+** (model/schema.c: SQLite's dialect; another engine has its own schema).
+**
 ** Statements are prepared once per connection and cached by the address of
 ** their SQL text, so callers pass SQL as named constants (static const char
 ** []) and never build SQL at run time.  A statement is borrowed from the
@@ -36,6 +47,22 @@ struct db_migration {
 	int version;     /* 1, 2, 3 ... in order */
 	const char *sql; /* statements separated by ';' */
 };
+
+/* SQL, as a string literal, true when the text hay contains the text
+** needle (both SQL expressions, as string literals): a LIKE with needle's
+** wildcards and escape character escaped, which both engines read alike (an
+** empty needle is in every text).  Compare lowered texts for a search that
+** ignores case. */
+#define DB_SQL_CONTAINS(hay, needle) \
+	"(" hay " LIKE ('%' || replace(replace(replace(" needle ", '\\', '\\\\')," \
+	" '%', '\\%'), '_', '\\_') || '%') ESCAPE '\\')"
+
+/* An index hint, for the few statements whose best plan SQLite does not
+** find by itself (a covering index instead of the row a body fills): put
+** right after the table's name, it is an SQL comment, which engines skip,
+** and the SQLite backend makes it its INDEXED BY clause when it compiles
+** the statement.  DB_INDEX("articles_rank") */
+#define DB_INDEX(name) " /*+INDEXED BY " name "*/"
 
 /* Opens (creating if needed) the database at path and applies the settings
 ** Byline relies on: WAL, synchronous=FULL, foreign keys, defensive mode,
@@ -121,6 +148,20 @@ int db_begin_alone(struct db *db);
 ** one WAL fsync each, that made them durable.  For tests and the log. */
 void db_write_stats(struct db *db, long long *transactions, long long *commits);
 
+/* A read snapshot: from db_read_begin until db_read_end, every read on db
+** sees the database as it was at the first one, whatever commits meanwhile
+** (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, READ ONLY).  Only
+** reads belong inside.  Returns 1 if a snapshot was opened, for
+** db_read_end to close; 0 inside a transaction already (its snapshot holds)
+** or if it could not be opened (reads then each see the latest commit). */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
+/* A hint for a bulk writer: the engine may keep up to kib KiB of the
+** database's pages in memory for db (SQLite: the cache_size of the
+** connection its writes run on; an engine without such a knob ignores it). */
+void db_set_cache(struct db *db, int kib);
+
 /* 1 if a statement on this connection failed (I/O, memory, lock: anything
 ** but a constraint) since db_clear_failed(): the request's answer may rest on
 ** missing data, so it must not be shown as if complete. */
@@ -135,11 +176,55 @@ long long db_last_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
 
+/* ---- Full-text search over articles ----
+**
+** Each article's headline, standfirst and body, under its id, in an index
+** the engine keeps (SQLite: the FTS5 table articles_fts), written in the
+** caller's transaction so that it never disagrees with the articles table.
+** A query is words, each in double quotes (letters and digits only:
+** model/search.c makes them from a reader's text), separated by " " (all
+** required) or " OR " (any); words match whole.  The statements returned
+** are bound and ready: the caller steps them and gives them back with
+** db_done(), as any other. */
+
+/* Indexes (again) article id's text.  DB_OK or an error. */
+int db_text_put(struct db *db, long long id, const char *headline, const char *dek,
+                const char *body);
+/* Takes article id out of the index. */
+int db_text_drop(struct db *db, long long id);
+/* Replaces every from by to in the indexed body of article id (an image's
+** address rewritten in the article's body). */
+int db_text_replace(struct db *db, long long id, const char *from, const char *to);
+/* Every article matching query, whatever its status, newest (highest id)
+** first: column 0 the id. */
+struct db_stmt *db_text_match(struct db *db, const char *query);
+/* One page (offset, limit) of the published articles matching query whose
+** id is at least min_id, best first: relevance (a headline match weighs
+** 10, the standfirst 4, the body 1) times a small boost for the recently
+** published (now: the time, in seconds).  Column 0 the id. */
+struct db_stmt *db_text_rank(struct db *db, const char *query, long long min_id, long long now,
+                             long long offset, int limit);
+/* Up to limit articles whose headline or standfirst match query (any
+** status; not_id left out), best first.  Column 0 the id. */
+struct db_stmt *db_text_related(struct db *db, const char *query, long long not_id, int limit);
+/* One row: the passage of article id's body that best shows query's words
+** (about 24 words, "…" where cut), each match between the bytes \1 and
+** \2.  No row if id does not match. */
+struct db_stmt *db_text_snippet(struct db *db, const char *query, long long id);
+
 /* A fixed set of connections shared by threads. */
 struct db_pool;
 struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen);
 void db_pool_free(struct db_pool *p);
 struct db *db_pool_get(struct db_pool *p); /* waits for a free connection */
 void db_pool_put(struct db_pool *p, struct db *db);
+
+/* A number that changes whenever anything (this process or another) may
+** have committed to the pool's database since it was last read: cheap, no
+** connection borrowed, for a cache deciding whether to look at the change
+** log.  It may change with nothing committed, never the other way round
+** (SQLite: the state of the -wal file; PostgreSQL: a count of
+** notifications). */
+unsigned long long db_pool_data_version(struct db_pool *p);
 
 #endif

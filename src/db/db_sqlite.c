@@ -14,9 +14,11 @@
 #include "core/mem.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/text.h"
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,9 +168,9 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
-/* byline_hash(text): a 64-bit FNV-1a hash of the text's bytes, for
-** indexing long values (comment bodies) by something short.  NULL gives
-** NULL. */
+/* byline_hash(text): text_hash() of the text's bytes, for the migration
+** (model/schema.c, 10) that hashed the comment bodies already stored; the
+** model hashes new ones itself and binds the value.  NULL gives NULL. */
 static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -176,12 +178,9 @@ static void sql_byline_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
 		sqlite3_result_null(ctx);
 		return;
 	}
-	const unsigned char *p = sqlite3_value_text(argv[0]);
+	const char *p = (const char *)sqlite3_value_text(argv[0]);
 	int n = sqlite3_value_bytes(argv[0]);
-	unsigned long long h = 14695981039346656037ull;
-	for (int i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	sqlite3_result_int64(ctx, (sqlite3_int64)h);
+	sqlite3_result_int64(ctx, text_hash(p ? p : "", (size_t)n));
 }
 
 /* Ends the connection's transaction, whatever it takes.  A ROLLBACK can
@@ -365,6 +364,26 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 	return DB_OK;
 }
 
+/* The statement as SQLite compiles it: its DB_INDEX() hints (db.h) made
+** INDEXED BY clauses by blanking the comment marks around them.  NULL if
+** sql has none; else a copy for the caller to free. */
+static char *with_hints(const char *sql)
+{
+	static const char mark[] = "/*+INDEXED BY ";
+	if (!strstr(sql, mark))
+		return NULL;
+	char *out = mem_strdup(sql);
+	for (char *p = out; (p = strstr(p, mark)) != NULL;) {
+		memset(p, ' ', 3);
+		char *end = strstr(p, "*/");
+		if (!end)
+			break;
+		memset(end, ' ', 2);
+		p = end + 2;
+	}
+	return out;
+}
+
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
 	if (db->via)
@@ -379,8 +398,10 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 		}
 		if (s->key == NULL) {
 			sqlite3_stmt *st;
-			int prc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-			                             NULL);
+			char *hinted = with_hints(sql);
+			int prc = sqlite3_prepare_v3(db->h, hinted ? hinted : sql, -1,
+			                             SQLITE_PREPARE_PERSISTENT, &st, NULL);
+			free(hinted);
 			if (prc != SQLITE_OK) {
 				const char *msg = sqlite3_errmsg(db->h);
 				/* Every statement is a constant in the source: a syntax
@@ -1000,6 +1021,25 @@ void db_rollback(struct db *db)
 		rollback_hard(db->h);
 }
 
+void db_set_cache(struct db *db, int kib)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
+	db_exec(db, sql);
+}
+
+int db_read_begin(struct db *db)
+{
+	if (db_in_transaction(db))
+		return 0;
+	return db_exec(db, "BEGIN") == DB_OK;
+}
+
+void db_read_end(struct db *db)
+{
+	db_rollback(db); /* ends the read; it wrote nothing */
+}
+
 void db_write_stats(struct db *db, long long *transactions, long long *commits)
 {
 	struct db_file *f = db->file;
@@ -1038,6 +1078,7 @@ struct db_pool {
 	int n_free;          /* connections in free_[] */
 	struct db **all;     /* every connection, for db_pool_free */
 	struct db **free_;   /* connections not in use */
+	char *wal_path;      /* the database's -wal file, for db_pool_data_version */
 };
 
 struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen)
@@ -1047,6 +1088,9 @@ struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen
 	p->free_ = mem_calloc((size_t)size, sizeof *p->free_);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
+	size_t n = strlen(path) + 5;
+	p->wal_path = mem_alloc(n);
+	snprintf(p->wal_path, n, "%s-wal", path);
 	for (int i = 0; i < size; i++) {
 		struct db *db = db_open(path, err, errlen);
 		if (!db) {
@@ -1069,7 +1113,21 @@ void db_pool_free(struct db_pool *p)
 	pthread_cond_destroy(&p->cv);
 	free(p->all);
 	free(p->free_);
+	free(p->wal_path);
 	free(p);
+}
+
+/* Every commit in WAL mode appends to the -wal file (its size and time
+** change), and a checkpoint that starts it afresh rewrites it: the file's
+** state, hashed, stands for the database's. */
+unsigned long long db_pool_data_version(struct db_pool *p)
+{
+	struct stat sb;
+	if (stat(p->wal_path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	long long parts[4] = {(long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+	                      (long long)sb.st_mtim.tv_nsec, (long long)sb.st_ino};
+	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
 }
 
 struct db *db_pool_get(struct db_pool *p)
@@ -1104,4 +1162,106 @@ void db_clear_failed(struct db *db)
 int db_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(conn(db)->h);
+}
+
+/* ---- Full-text search: FTS5 ----
+**
+** articles_fts (model/schema.c) is an FTS5 table whose rowid is the
+** article's id, with the columns headline, dek and body. */
+
+static const char sql_text_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
+static const char sql_text_insert[] =
+    "INSERT INTO articles_fts(rowid, headline, dek, body) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_text_replace[] =
+    "UPDATE articles_fts SET body = replace(body, ?2, ?3) WHERE rowid = ?1";
+static const char sql_text_match[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC";
+/* CROSS JOIN keeps the full-text index outside (the planner would
+** otherwise walk articles and run the match per row); rowid >= ?2 keeps it
+** to the caller's window; status and date come from the narrow
+** articles_rank index, not the rows. */
+static const char sql_text_rank[] =
+    "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_rank"
+    " ON a.id = f.rowid"
+    " WHERE articles_fts MATCH ?1 AND f.rowid >= ?2 AND a.status = 'published'"
+    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0)"
+    " * (1.0 + 0.3 / (1.0 + (?3 - a.published_at) / 2592000.0)), f.rowid DESC"
+    " LIMIT ?5 OFFSET ?4";
+static const char sql_text_related[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH '{headline dek} : (' || ?2 || ')'"
+    " AND rowid <> ?1 ORDER BY rank LIMIT ?3";
+static const char sql_text_snippet[] =
+    "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
+    " WHERE articles_fts MATCH ?1 AND rowid = ?2";
+
+int db_text_put(struct db *db, long long id, const char *headline, const char *dek,
+                const char *body)
+{
+	int rc = db_text_drop(db, id);
+	if (rc != DB_OK)
+		return rc;
+	struct db_stmt *st = db_prepare(db, sql_text_insert);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, headline ? headline : "");
+	db_bind_text(st, 3, dek ? dek : "");
+	db_bind_text(st, 4, body ? body : "");
+	rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+int db_text_drop(struct db *db, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_delete);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+int db_text_replace(struct db *db, long long id, const char *from, const char *to)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_replace);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	int rc = db_step(st);
+	db_done(st);
+	return rc;
+}
+
+struct db_stmt *db_text_match(struct db *db, const char *query)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_match);
+	db_bind_text(st, 1, query);
+	return st;
+}
+
+struct db_stmt *db_text_rank(struct db *db, const char *query, long long min_id, long long now,
+                             long long offset, int limit)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_rank);
+	db_bind_text(st, 1, query);
+	db_bind_int(st, 2, min_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, offset);
+	db_bind_int(st, 5, limit);
+	return st;
+}
+
+struct db_stmt *db_text_related(struct db *db, const char *query, long long not_id, int limit)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_related);
+	db_bind_int(st, 1, not_id);
+	db_bind_text(st, 2, query);
+	db_bind_int(st, 3, limit);
+	return st;
+}
+
+struct db_stmt *db_text_snippet(struct db *db, const char *query, long long id)
+{
+	struct db_stmt *st = db_prepare(db, sql_text_snippet);
+	db_bind_text(st, 1, query);
+	db_bind_int(st, 2, id);
+	return st;
 }

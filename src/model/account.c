@@ -73,7 +73,7 @@ static const char sql_link_use[] =
 ** ?3 NULL) by moving its expiry to now (?2): their rows stay, as used ones do. */
 static const char sql_link_end_others[] =
     "UPDATE password_links SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL"
-    " AND expires_at > ?2 AND token_hash IS NOT ?3";
+    " AND expires_at > ?2 AND (?3 IS NULL OR token_hash <> ?3)";
 static const char sql_link_valid[] =
     "SELECT 1 FROM password_links WHERE token_hash = ?1 AND used_at IS NULL"
     " AND expires_at > ?2 AND user_id IN (SELECT id FROM users WHERE suspended_at IS NULL)";
@@ -88,7 +88,9 @@ static const char sql_admins_active[] =
 static const char *const sql_delete_steps[] = {
     "UPDATE articles SET author_id = ?2 WHERE author_id = ?1",
     /* A co-author row: the heir's, unless the heir is on that article already. */
-    "UPDATE OR IGNORE article_authors SET user_id = ?2 WHERE user_id = ?1",
+    "UPDATE article_authors SET user_id = ?2 WHERE user_id = ?1 AND NOT EXISTS"
+    " (SELECT 1 FROM article_authors h WHERE h.article_id = article_authors.article_id"
+    " AND h.user_id = ?2)",
     "DELETE FROM article_authors WHERE user_id = ?1",
     "UPDATE pages SET author_id = ?2 WHERE author_id = ?1",
     "UPDATE media SET uploaded_by = ?2 WHERE uploaded_by = ?1",

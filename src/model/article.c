@@ -70,14 +70,14 @@ static const char sql_related_section[] =
     " ORDER BY published_at DESC, id DESC LIMIT 50";
 static const char sql_related_rank[] =
     "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
-    " FROM articles INDEXED BY articles_rank WHERE id = ?1";
+    " FROM articles" DB_INDEX("articles_rank") " WHERE id = ?1";
 static const char sql_related_words[] = "SELECT headline, dek FROM articles WHERE id = ?1";
 static const char sql_list_by_id[] =
     "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
+/* Of the 20 best headline and standfirst matches (db_text_related), the
+** published, in that order. */
 static const char sql_related_text[] =
-    "SELECT " LIST_COLS FROM_JOIN " JOIN (SELECT rowid AS id FROM articles_fts"
-    "   WHERE articles_fts MATCH ?2 AND rowid <> ?1 ORDER BY rank LIMIT 20) fm ON fm.id = a.id"
-    " WHERE a.status = 'published' LIMIT ?3";
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1 AND a.status = 'published'";
 static const char sql_slug_taken[] = "SELECT 1 FROM articles WHERE slug = ?1";
 static const char sql_insert[] =
     "INSERT INTO articles(slug, headline, dek, body_src, body_html, status,"
@@ -85,29 +85,12 @@ static const char sql_insert[] =
     " body_html_version, is_private, is_sticky) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
     " ?9, ?10, 'administrator', ?11, ?12, ?13)";
 
-static const char sql_fts_delete[] = "DELETE FROM articles_fts WHERE rowid = ?1";
-static const char sql_fts_insert[] =
-    "INSERT INTO articles_fts(rowid, headline, dek, body) VALUES (?1, ?2, ?3, ?4)";
-
 /* Puts an article's text in the search index (inside the caller's
 ** transaction, so the index never disagrees with the table). */
 static int index_article(struct db *db, long long id, const char *headline, const char *dek,
                          const char *body)
 {
-	struct db_stmt *st = db_prepare(db, sql_fts_delete);
-	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	db_done(st);
-	if (rc != DB_OK)
-		return -1;
-	st = db_prepare(db, sql_fts_insert);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, headline);
-	db_bind_text(st, 3, dek ? dek : "");
-	db_bind_text(st, 4, body ? body : "");
-	rc = db_step(st);
-	db_done(st);
-	return rc == DB_OK ? 0 : -1;
+	return db_text_put(db, id, headline, dek, body) == DB_OK ? 0 : -1;
 }
 
 static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int body)
@@ -437,11 +420,16 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 		/* Nothing filed alike: the closest headlines and standfirsts. */
 		char *any = search_terms_any(a, text, strlen(text));
 		if (any) {
-			struct db_stmt *st = db_prepare(db, sql_related_text);
-			db_bind_int(st, 1, art->id);
-			db_bind_text(st, 2, arena_printf(a, "{headline dek} : (%s)", any));
-			db_bind_int(st, 3, limit);
-			return read_list(st, a, limit, n);
+			size_t n_ids;
+			long long *ids = db_col_ids(db_text_related(db, any, art->id, 20), a, 20, &n_ids);
+			for (size_t i = 0; i < n_ids && got < (size_t)limit; i++) {
+				struct db_stmt *st = db_prepare(db, sql_related_text);
+				db_bind_int(st, 1, ids[i]);
+				if (db_step(st) == DB_ROW)
+					read_row(st, a, &out[got++], 0);
+				db_done(st);
+			}
+			*n = got;
 		}
 	}
 	return out;
@@ -605,7 +593,7 @@ static const char sql_insert_full[] =
 /* Bodies made by another version of the renderer, a batch at a time (the
 ** two ranges let the index answer). */
 static const char sql_stale[] =
-    "SELECT id, body_src, body_role FROM articles INDEXED BY articles_html_version"
+    "SELECT id, body_src, body_role FROM articles" DB_INDEX("articles_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
 static const char sql_rerender[] =
     "UPDATE articles SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";
@@ -630,8 +618,8 @@ static const char sql_list_desk[] =
     " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
-    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
-    "      lower(?4)) > 0)"
+    " AND (?4 IS NULL OR " DB_SQL_CONTAINS("lower(a.headline || ' ' || a.dek || ' ' || a.body_src)",
+    "      lower(?4)") ")"
     " ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id DESC LIMIT ?6 OFFSET ?5";
 static const char sql_count_desk[] =
     "SELECT count(*) FROM articles a"
@@ -639,8 +627,8 @@ static const char sql_count_desk[] =
     " AND (?2 = 0 OR a.author_id = ?2)"
     " AND (?3 = 0 OR a.section_id = ?3)"
     " AND (?7 = 0 OR a.author_id = ?7 OR a.status = 'published')"
-    " AND (?4 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src),"
-    "      lower(?4)) > 0)";
+    " AND (?4 IS NULL OR " DB_SQL_CONTAINS("lower(a.headline || ' ' || a.dek || ' ' || a.body_src)",
+    "      lower(?4)") ")";
 
 int article_by_id(struct db *db, struct arena *a, long long id, struct article *out)
 {
@@ -958,12 +946,12 @@ int article_publish_due(struct db *db, long long now)
 /* A tag's articles: status and date from articles_rank, not the rows. */
 #define IDS_TAG \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_tags x" \
-	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" JOIN articles a" DB_INDEX("articles_rank") " ON a.id = x.article_id" \
 	" WHERE x.tag_id = ?3 AND a.status = 'published'"
 /* An author's articles: every one whose byline names them (byline.h). */
 #define IDS_AUTHOR \
 	"SELECT a.id AS id, a.published_at AS published_at FROM article_authors x" \
-	" JOIN articles a INDEXED BY articles_rank ON a.id = x.article_id" \
+	" JOIN articles a" DB_INDEX("articles_rank") " ON a.id = x.article_id" \
 	" WHERE x.user_id = ?3 AND a.status = 'published'"
 #define IDS_DATES \
 	"SELECT id, published_at FROM articles WHERE status = 'published' AND published_at >= ?3" \
@@ -983,11 +971,11 @@ int article_publish_due(struct db *db, long long now)
 #define AFTER " AND published_at <= ?5 AND (published_at < ?5 OR id < ?6)"
 #define PAGE_AFTER(ids) PAGE_OF(ids AFTER)
 #define KEY_AFTER(ids) \
-	"SELECT id, published_at FROM (" ids AFTER ") ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
-#define COUNT_OF(ids) "SELECT count(*) FROM (" ids ")"
+	"SELECT id, published_at FROM (" ids AFTER ") k ORDER BY 2 DESC, 1 DESC LIMIT 1 OFFSET ?1"
+#define COUNT_OF(ids) "SELECT count(*) FROM (" ids ") c"
 #define LAST_OF(ids) \
-	"SELECT COALESCE(max(updated_at), 0) FROM articles INDEXED BY articles_rank" \
-	" WHERE id IN (SELECT id FROM (" ids "))"
+	"SELECT COALESCE(max(updated_at), 0) FROM articles" DB_INDEX("articles_rank") \
+	" WHERE id IN (SELECT id FROM (" ids ") l)"
 
 /* Indexed by enum scope_kind, then the lone section (scope_index). */
 #define SCOPE_SECTION_ALONE (SCOPE_DATES + 1)
@@ -1161,11 +1149,8 @@ int article_delete(struct db *db, long long id)
 		return -1;
 	int rc = trash_change_one(db, sql_delete_trashed, id, 0);
 	if (rc == 0) {
-		struct db_stmt *st = db_prepare(db, sql_fts_delete);
-		db_bind_int(st, 1, id);
-		if (db_step(st) != DB_OK)
+		if (db_text_drop(db, id) != DB_OK)
 			rc = -1;
-		db_done(st);
 	}
 	if (rc != 0) {
 		db_rollback(db);

@@ -27,7 +27,8 @@ static const char sql_is_user[] = "SELECT 1 FROM users WHERE id = ?1";
 static const char sql_clear[] =
     "DELETE FROM article_authors WHERE article_id = ?1 AND position > 0";
 static const char sql_add[] =
-    "INSERT OR IGNORE INTO article_authors(article_id, user_id, position) VALUES (?1, ?2, ?3)";
+    "INSERT INTO article_authors(article_id, user_id, position) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT DO NOTHING";
 
 struct byline_author *byline_list(struct db *db, struct arena *a, long long article_id,
                                   size_t *n)

@@ -72,7 +72,7 @@ void changes_prune(struct db *db, long long seq)
 	db_done(st);
 }
 
-static const char sql_hold[] = "INSERT OR IGNORE INTO changes_held(id) VALUES (1)";
+static const char sql_hold[] = "INSERT INTO changes_held(id) VALUES (1) ON CONFLICT DO NOTHING";
 static const char sql_unhold[] = "DELETE FROM changes_held";
 static const char sql_all[] = "INSERT INTO changes(kind, id) VALUES ('all', 0)";
 

@@ -2,6 +2,7 @@
 ** comment.c: storing and reading comments, and the moderation policy.
 */
 #include "model/comment.h"
+#include "model/gate.h"
 #include "render/i18n.h"
 #include "model/stored_html.h"
 #include "model/settings.h"
@@ -27,7 +28,7 @@
 #define PUBLIC_COLS \
 	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
 	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
-	" COALESCE(c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id), 0)," \
+	" CASE WHEN c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id) THEN 1 ELSE 0 END," \
 	" c.kind = 'webmention'"
 #define N_PUBLIC_COLS 12
 
@@ -36,7 +37,7 @@ static const char sql_insert[] =
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
     " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " byline_hash(?6), ?16, ?17)";
+    " ?18, ?16, ?17)";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -59,7 +60,7 @@ static const char sql_last_ip[] =
 /* By the body's hash (comments_body): the rows with this very text on
 ** this article, not every comment of its author there. */
 static const char sql_duplicate[] =
-    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = byline_hash(?5)"
+    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = ?6"
     " AND body = ?5 AND COALESCE(parent_id, 0) = ?2"
     " AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1";
 /* Where a comment sits: its thread's top, for comment_page_of(). */
@@ -112,7 +113,7 @@ static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
     " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
 static const char sql_stale[] =
-    "SELECT id, body FROM comments INDEXED BY comments_html_version"
+    "SELECT id, body FROM comments" DB_INDEX("comments_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 256";
 static const char sql_rerender[] =
     "UPDATE comments SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";
@@ -163,6 +164,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	db_bind_int(st, 16, MARKDOWN_VERSION);
 	db_bind_text(st, 17, in->kind ? in->kind : "");
+	db_bind_int(st, 18, text_hash(in->body, strlen(in->body)));
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -661,6 +663,7 @@ int comment_is_duplicate(struct db *db, const struct comment_input *in)
 	db_bind_text(st, 3, in->author_name);
 	db_bind_text(st, 4, in->author_email);
 	db_bind_text(st, 5, in->body);
+	db_bind_int(st, 6, text_hash(in->body, strlen(in->body)));
 	int dup = db_step(st) == DB_ROW;
 	db_done(st);
 	return dup;
@@ -944,6 +947,10 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	if (db_begin(db) != DB_OK)
 		return unavailable(db, out, N_("The site is very busy right now and could not save "
 		                            "your comment. Please send it again in a moment."));
+	/* One post of a network at a time from here to the commit (gate.h):
+	** the checks below then see every comment stored before this one. */
+	if (gate_take(db, in.ip_net) != 0)
+		return unavailable(db, out, not_saved);
 	/* Flood: refused submissions never count, only stored comments.  Many
 	** addresses of one network at once (a /24 or /64) are held too; both
 	** off when comment_flood_seconds is 0, and for staff. */

@@ -39,7 +39,7 @@ static const char sql_findings_add[] =
     " checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char sql_findings_get[] =
     "SELECT field, pos, len, kind, words, message FROM article_findings"
-    " WHERE article_id = ?1 ORDER BY rowid";
+    " WHERE article_id = ?1 ORDER BY id";
 static const char sql_findings_count[] =
     "SELECT count(*) FROM article_findings WHERE article_id = ?1";
 static const char sql_all_ids[] = "SELECT id FROM articles ORDER BY id";

@@ -18,9 +18,12 @@ static const char sql_all[] =
     "SELECT url, provider, title, frame_src, width, height, COALESCE(thumbnail_media_id, 0),"
     " error, fetched_at FROM embeds WHERE error = ''";
 static const char sql_put[] =
-    "INSERT OR REPLACE INTO embeds(url, provider, title, frame_src, width, height,"
+    "INSERT INTO embeds(url, provider, title, frame_src, width, height,"
     " thumbnail_media_id, error, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0),"
-    " ?8, ?9)";
+    " ?8, ?9) ON CONFLICT(url) DO UPDATE SET provider = excluded.provider,"
+    " title = excluded.title, frame_src = excluded.frame_src, width = excluded.width,"
+    " height = excluded.height, thumbnail_media_id = excluded.thumbnail_media_id,"
+    " error = excluded.error, fetched_at = excluded.fetched_at";
 
 static void read_row(struct db_stmt *st, struct arena *a, struct embed *e)
 {

@@ -543,7 +543,7 @@ int export_wxr(struct db *db, const char *base, export_write write, void *ctx,
 	memset(&c, 0, sizeof c);
 	struct arena *a = arena_new();
 	/* One snapshot of the whole site: a save meanwhile is in or out whole. */
-	int began = db_exec(db, "BEGIN") == DB_OK;
+	int began = db_read_begin(db);
 	long long max_article = one_int(db, "SELECT COALESCE(max(id), 0) FROM articles");
 	long long max_page = one_int(db, "SELECT COALESCE(max(id), 0) FROM pages");
 	header(&o, db, a);
@@ -557,7 +557,7 @@ int export_wxr(struct db *db, const char *base, export_write write, void *ctx,
 	flush(&o);
 	int failed = db_failed(db);
 	if (began)
-		db_rollback(db);
+		db_read_end(db);
 	buf_free(&o.b);
 	arena_free(a);
 	if (counts)

@@ -61,8 +61,9 @@ static const char sql_variant_exists[] =
 static const char sql_todo[] =
     "SELECT " COLS " FROM media WHERE variants_at = 0 AND normalized = 1 ORDER BY id LIMIT ?1";
 static const char sql_variant_put[] =
-    "INSERT OR REPLACE INTO media_variants(media_id, suffix, ext, width, height, bytes)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO media_variants(media_id, suffix, ext, width, height, bytes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(media_id, suffix, ext) DO UPDATE"
+    " SET width = excluded.width, height = excluded.height, bytes = excluded.bytes";
 static const char sql_variants_done[] = "UPDATE media SET variants_at = ?2 WHERE id = ?1";
 
 void media_format_size(char *out, size_t outlen, unsigned long long bytes, int round_up)
@@ -717,7 +718,7 @@ int media_make_variants(struct db *db, struct arena *a, const char *data_dir, in
 **
 ** Where an image is used is found, not stored: an article's featured image
 ** by its column, a body naming it by the image's hash in the search index
-** (articles_fts holds every article's Markdown, whatever its status: the
+** (db_text_match: it holds every article's Markdown, whatever its status: the
 ** hash is one token of "/media/HASH.EXT", of an absolute URL to it and of
 ** any variant "HASH-640.webp"), a static page's body by LIKE (pages are
 ** few).  So a use can never be forgotten by a writer that did not know
@@ -739,17 +740,13 @@ static const char sql_update[] =
     "UPDATE media SET title = ?2, caption = ?3, credit = ?4, copyright = ?5, alt = ?6"
     " WHERE id = ?1";
 static const char sql_change_all[] = "INSERT INTO changes(kind, id) VALUES ('all', 0)";
-static const char sql_body_ids[] =
-    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
-/* Two indexed reads (articles_featured, the search index), not one OR
-** that would read every article. */
-static const char sql_uses_articles[] =
-    "SELECT a.id, a.headline, COALESCE(a.featured_media_id, 0) = ?1, u.in_body"
-    " FROM (SELECT id, max(in_body) AS in_body FROM ("
-    "   SELECT id, 0 AS in_body FROM articles WHERE featured_media_id = ?1"
-    "   UNION ALL SELECT rowid, 1 FROM articles_fts WHERE articles_fts MATCH ?2)"
-    "  GROUP BY id) u JOIN articles a ON a.id = u.id"
-    " ORDER BY a.id DESC";
+/* Two indexed reads (articles_featured, and the search index's
+** db_text_match, newest first as this is), not one OR that would read every
+** article; merged in media_uses(). */
+static const char sql_featured_in[] =
+    "SELECT id FROM articles WHERE featured_media_id = ?1 ORDER BY id DESC";
+static const char sql_use_article[] =
+    "SELECT headline, COALESCE(featured_media_id, 0) = ?2 FROM articles WHERE id = ?1";
 static const char sql_uses_pages[] =
     "SELECT id, title FROM pages WHERE body_src LIKE '%' || ?1 || '%' ORDER BY id DESC";
 /* A setting naming a file of the library ("HASH.EXT": the site's logo, its
@@ -774,8 +771,6 @@ static const char sql_drop_variants[] = "DELETE FROM media_variants WHERE media_
 static const char sql_rewrite_article[] =
     "UPDATE articles SET body_src = replace(body_src, ?2, ?3), body_html_version = 0"
     " WHERE id = ?1";
-static const char sql_rewrite_fts[] =
-    "UPDATE articles_fts SET body = replace(body, ?2, ?3) WHERE rowid = ?1";
 static const char sql_rewrite_pages[] =
     "UPDATE pages SET body_src = replace(body_src, ?1, ?2), body_html_version = 0"
     " WHERE body_src LIKE '%' || ?1 || '%'";
@@ -948,17 +943,31 @@ struct media_use *media_uses(struct db *db, struct arena *a, const struct media 
 	*total = 0;
 	size_t cap = limit > 0 ? (size_t)limit : 1, k = 0;
 	struct media_use *out = arena_alloc(a, cap * sizeof *out);
-	struct db_stmt *st = db_prepare(db, sql_uses_articles);
+	/* Both lists newest first: merged, each article once. */
+	struct db_stmt *st = db_prepare(db, sql_featured_in);
 	db_bind_int(st, 1, m->id);
-	db_bind_text(st, 2, hash_match(a, m->hash));
-	while (db_step(st) == DB_ROW) {
-		++*total;
-		if (k < (size_t)limit)
-			out[k++] = (struct media_use){"article", db_col_int(st, 0),
-			                              arena_strdup(a, db_col_text(st, 1)),
-			                              (int)db_col_int(st, 2), (int)db_col_int(st, 3)};
+	size_t n_f, n_b, i = 0, j = 0;
+	long long *f = db_col_ids(st, a, (size_t)1 << 30, &n_f);
+	long long *b = db_col_ids(db_text_match(db, hash_match(a, m->hash)), a, (size_t)1 << 30, &n_b);
+	while (i < n_f || j < n_b) {
+		long long id = j == n_b || (i < n_f && f[i] > b[j]) ? f[i] : b[j];
+		int in_body = j < n_b && b[j] == id;
+		i += i < n_f && f[i] == id;
+		j += in_body;
+		if (k >= (size_t)limit) {
+			++*total;
+			continue;
+		}
+		st = db_prepare(db, sql_use_article);
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, m->id);
+		if (db_step(st) == DB_ROW) {
+			++*total;
+			out[k++] = (struct media_use){"article", id, arena_strdup(a, db_col_text(st, 0)),
+			                              (int)db_col_int(st, 1), in_body};
+		}
+		db_done(st);
 	}
-	db_done(st);
 	st = db_prepare(db, sql_uses_pages);
 	db_bind_text(st, 1, m->hash);
 	while (db_step(st) == DB_ROW) {
@@ -1104,19 +1113,18 @@ static int move_uses(struct db *db, struct arena *a, const char *data_dir,
 	size_t n_ids = 0;
 	long long *ids = NULL;
 	if (rc == DB_OK) {
-		st = db_prepare(db, sql_body_ids);
-		db_bind_text(st, 1, hash_match(a, old->hash));
-		ids = db_col_ids(st, a, (size_t)1 << 30, &n_ids);
+		ids = db_col_ids(db_text_match(db, hash_match(a, old->hash)), a, (size_t)1 << 30,
+		                 &n_ids);
 	}
 	for (size_t i = 0; rc == DB_OK && i < n_ids; i++) {
-		for (int k = 0; k < 2 && rc == DB_OK; k++) {
-			st = db_prepare(db, k ? sql_rewrite_fts : sql_rewrite_article);
-			db_bind_int(st, 1, ids[i]);
-			db_bind_text(st, 2, old_url);
-			db_bind_text(st, 3, new_url);
-			rc = db_step(st);
-			db_done(st);
-		}
+		st = db_prepare(db, sql_rewrite_article);
+		db_bind_int(st, 1, ids[i]);
+		db_bind_text(st, 2, old_url);
+		db_bind_text(st, 3, new_url);
+		rc = db_step(st);
+		db_done(st);
+		if (rc == DB_OK)
+			rc = db_text_replace(db, ids[i], old_url, new_url);
 	}
 	if (rc == DB_OK) {
 		st = db_prepare(db, sql_rewrite_settings);
@@ -1215,8 +1223,6 @@ static const char sql_count_pages[] =
     "SELECT count(*) FROM pages WHERE body_src LIKE '%' || ?1 || '%'";
 static const char sql_count_settings[] =
     "SELECT count(*) FROM settings WHERE value LIKE '%' || ?1 || '%'";
-static const char sql_count_bodies[] =
-    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1";
 
 /* One image at a time in the process: the worker, a request that meets a
 ** file not yet normalized, and the command share it, so an image is never
@@ -1233,6 +1239,17 @@ static int mark(struct db *db, const struct media *m, int state)
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
+}
+
+/* The articles whose text names query (db_text_match). */
+static long long text_count(struct db *db, const char *query)
+{
+	struct db_stmt *st = db_text_match(db, query);
+	long long n = 0;
+	while (db_step(st) == DB_ROW)
+		n++;
+	db_done(st);
+	return n;
 }
 
 static long long count_of(struct db *db, const char *sql, const char *arg)
@@ -1280,7 +1297,7 @@ static int normalize_locked(struct db *db, struct arena *a, const char *data_dir
 			out->changed = strcmp(out->new_url, m.url) != 0;
 			out->bytes_before = m.bytes;
 			out->bytes_after = (long long)norm_len;
-			out->n_bodies = count_of(db, sql_count_bodies, hash_match(a, m.hash));
+			out->n_bodies = text_count(db, hash_match(a, m.hash));
 			out->n_pages = count_of(db, sql_count_pages, m.hash);
 			out->n_settings = count_of(db, sql_count_settings, m.hash);
 			return 0;
@@ -1295,7 +1312,7 @@ static int normalize_locked(struct db *db, struct arena *a, const char *data_dir
 		if (mid > 0) {
 			out->bytes_before = m.bytes;
 			out->bytes_after = nw.bytes;
-			out->n_bodies = count_of(db, sql_count_bodies, hash_match(a, m.hash));
+			out->n_bodies = text_count(db, hash_match(a, m.hash));
 			out->n_pages = count_of(db, sql_count_pages, m.hash);
 			out->n_settings = count_of(db, sql_count_settings, m.hash);
 			if (move_uses(db, a, data_dir, &m, &nw, nw.existed ? mid : id, "", err,

@@ -44,7 +44,7 @@ int menu_is_name(const char *name)
 static const char sql_items[] =
     "SELECT m.id, m.depth, m.kind, COALESCE(m.ref_id, 0), m.label, m.url,"
     " COALESCE(s.name, pg.title, ''), COALESCE(s.slug, ''), COALESCE(ps.slug, ''),"
-    " CASE WHEN m.kind = 'page' THEN COALESCE(pg.status = 'published', 0) ELSE 1 END"
+    " CASE WHEN m.kind <> 'page' OR pg.status = 'published' THEN 1 ELSE 0 END"
     " FROM menu_items m"
     " LEFT JOIN sections s ON m.kind = 'section' AND s.id = m.ref_id"
     " LEFT JOIN sections ps ON ps.id = s.parent_id"
@@ -59,7 +59,7 @@ static const char sql_insert[] =
     " VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6)";
 static const char sql_place[] =
     "UPDATE menu_items SET position = ?2, depth = ?3 WHERE id = ?1"
-    " AND (position IS NOT ?2 OR depth IS NOT ?3)";
+    " AND (position <> ?2 OR depth <> ?3)";
 static const char sql_delete[] = "DELETE FROM menu_items WHERE id = ?1 AND menu = ?2";
 static const char sql_relabel[] =
     "UPDATE menu_items SET label = ?3 WHERE id = ?1 AND menu = ?2";

@@ -35,7 +35,7 @@ static const char sql_parent[] = "SELECT COALESCE(parent_id, 0), slug FROM pages
 static const char sql_all[] =
     "SELECT " COLS FROM " WHERE (?1 IS NULL OR p.status = ?1)"
     " AND (p.trashed_at IS NOT NULL) = ?2"
-    " ORDER BY p.menu_order, p.title COLLATE NOCASE, p.id";
+    " ORDER BY p.menu_order, lower(p.title), p.id";
 static const char sql_insert[] =
     "INSERT INTO pages(parent_id, slug, title, body_src, body_html, body_role,"
     " body_html_version, status, author_id, created_at, updated_at, comments_open, menu_order)"
@@ -67,7 +67,7 @@ static const char sql_restore[] =
 static const char sql_trashed_before[] =
     "SELECT id FROM pages WHERE trashed_at IS NOT NULL AND trashed_at <= ?1 LIMIT 100";
 static const char sql_stale[] =
-    "SELECT id, body_src, body_role FROM pages INDEXED BY pages_html_version"
+    "SELECT id, body_src, body_role FROM pages" DB_INDEX("pages_html_version")
     " WHERE body_html_version < ?1 OR body_html_version > ?1 LIMIT 64";
 static const char sql_rerender[] =
     "UPDATE pages SET body_html = ?2, body_html_version = ?3 WHERE id = ?1";

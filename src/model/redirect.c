@@ -20,7 +20,7 @@
 static const char sql_add[] =
     "INSERT INTO redirects(from_path, to_path, created_at) VALUES (?1, ?2, ?3)"
     " ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path"
-    " WHERE to_path IS NOT excluded.to_path";
+    " WHERE redirects.to_path <> excluded.to_path";
 static const char sql_find[] = "SELECT to_path FROM redirects WHERE from_path = ?1";
 static const char sql_remove[] = "DELETE FROM redirects WHERE from_path = ?1";
 static const char sql_count[] = "SELECT count(*) FROM redirects";

@@ -24,8 +24,8 @@
 	" AND (?3 IS NULL OR a.section_id IN (?3, ?4, ?5, ?6, ?7, ?8))" \
 	" AND (?9 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id" \
 	"      AND t.tag_id IN (?9, ?10, ?11, ?12, ?13, ?14)))" \
-	" AND (?15 IS NULL OR instr(lower(a.headline || ' ' || a.dek || ' ' || a.body_src)," \
-	"      lower(?15)) > 0)" \
+	" AND (?15 IS NULL OR " DB_SQL_CONTAINS("lower(a.headline || ' ' || a.dek || ' ' || a.body_src)", \
+	"      lower(?15)") ")" \
 	" AND (?16 IS NULL OR a.slug = ?16)" \
 	" AND (?17 = 0 OR COALESCE(a.published_at, a.updated_at) > ?17)" \
 	" AND (?18 = 0 OR COALESCE(a.published_at, a.updated_at) < ?18)" \
@@ -169,7 +169,8 @@ int rest_comment_public(struct db *db, long long id)
 	" FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags x JOIN articles a" \
 	" ON a.id = x.article_id WHERE x.tag_id = t.id AND a.status = 'published'" \
 	" AND a.trashed_at IS NULL AND a.is_private = 0)" \
-	" AND (?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0 OR instr(t.slug, lower(?1)) > 0)"
+	" AND (?1 IS NULL OR " DB_SQL_CONTAINS("lower(t.name)", "lower(?1)") " OR " \
+	DB_SQL_CONTAINS("t.slug", "lower(?1)") ")"
 static const char sql_tag_count[] = "SELECT count(*)" TAG_WHERE;
 static const char sql_tag_ids[] =
     "SELECT t.id" TAG_WHERE " ORDER BY lower(t.name), t.id LIMIT ?2 OFFSET ?3";

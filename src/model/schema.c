@@ -940,6 +940,36 @@ static const char migration_29[] =
     "  INSERT INTO webhook_events VALUES ('page.changed', 'page', OLD.id, NULL,"
     "    OLD.slug, OLD.title, 'deleted', NULL); END;";
 
+/* Engine-neutral SQL (issue 17).  The copy desk's findings are read back
+** in the order they were stored, which was SQLite's hidden rowid; an
+** explicit id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says
+** so in SQL any engine reads.  gates: 64 rows a transaction that checks a
+** limit and then writes updates first (model/gate.h: the row its key hashes
+** to), so that a comment post, a sign-in attempt or a reset request checks
+** its limits and writes one after another on an engine with concurrent
+** writers, as SQLite's single writer made them. */
+static const char migration_33[] =
+    "CREATE TABLE article_findings_new("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  len INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  words TEXT NOT NULL,"
+    "  message TEXT NOT NULL,"
+    "  checked_at INTEGER NOT NULL"
+    ");"
+    "INSERT INTO article_findings_new(id, article_id, field, pos, len, kind, words, message,"
+    "  checked_at) SELECT rowid, article_id, field, pos, len, kind, words, message, checked_at"
+    "  FROM article_findings;"
+    "DROP TABLE article_findings;"
+    "ALTER TABLE article_findings_new RENAME TO article_findings;"
+    "CREATE INDEX article_findings_article ON article_findings(article_id);"
+    "CREATE TABLE gates(slot INTEGER PRIMARY KEY, taken INTEGER NOT NULL DEFAULT 0);"
+    "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
+    "  INSERT INTO gates(slot) SELECT n FROM s;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -969,6 +999,7 @@ static const struct db_migration migrations[] = {
 	{28, migration_28},
 	{29, migration_29},
 	{30, migration_30},
+	{33, migration_33},
 };
 
 int schema_latest(void)

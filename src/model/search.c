@@ -1,5 +1,6 @@
 /*
-** search.c: turning readers' text into a safe FTS5 query, and running it.
+** search.c: turning readers' text into a safe full-text query (db.h's form:
+** quoted words), and running it through db.h's full-text calls.
 */
 #include "model/search.h"
 #include "core/arena.h"
@@ -14,7 +15,7 @@
 /* How a search runs, each step bounded whatever the words:
 **
 **   1. The matches are walked in the full-text index alone, newest first
-**      (rowid order, no row read), skipping unpublished articles (a short
+**      (id order, no row read), skipping unpublished articles (a short
 **      list read first): this counts them up to SEARCH_COUNT_CAP + 1 and
 **      takes the newest SEARCH_WINDOW as the ones to rank.
 **   2. Only that window is scored: bm25 (headline 10, standfirst 4, body
@@ -28,23 +29,9 @@
 /* From the status index (an ORDER BY id would walk the whole table). */
 static const char sql_unpublished[] =
     "SELECT id FROM articles WHERE status IN ('draft', 'pending', 'scheduled')";
-static const char sql_matches[] =
-    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC";
-/* The page of the window, best first: CROSS JOIN keeps the full-text index
-** outside (the planner would otherwise walk articles and run the match per
-** row); rowid >= the window's oldest keeps it to the window; status and
-** date come from the narrow articles_rank index, not the rows. */
-static const char sql_window[] =
-    "SELECT f.rowid FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_rank"
-    " ON a.id = f.rowid"
-    " WHERE articles_fts MATCH ?1 AND f.rowid >= ?2 AND a.status = 'published'"
-    " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0)"
-    " * (1.0 + 0.3 / (1.0 + (?3 - a.published_at) / 2592000.0)), f.rowid DESC"
-    " LIMIT ?5 OFFSET ?4";
-/* The highlighted passage of one hit (only the page's hits pay for it). */
-static const char sql_snippet[] =
-    "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
-    " WHERE articles_fts MATCH ?1 AND rowid = ?2";
+/* The matches (db_text_match), the window's page best first (db_text_rank:
+** ids from the window's oldest up), and the highlighted passage of each hit
+** (db_text_snippet: only the page's hits pay for it) are db.h's. */
 
 /* 1 if code point cp is part of a word: ASCII letters and digits, and every
 ** non-ASCII letter-like code point (FTS5's unicode61 decides the rest). */
@@ -173,8 +160,7 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	size_t n_hidden;
 	long long *hidden = unpublished(db, a, &n_hidden);
 	/* 1. Count, and find the window's oldest id. */
-	struct db_stmt *st = db_prepare(db, sql_matches);
-	db_bind_text(st, 1, fts_query);
+	struct db_stmt *st = db_text_match(db, fts_query);
 	long long count = 0, oldest = 0;
 	int rc = DB_OK;
 	while (count <= SEARCH_COUNT_CAP && (rc = db_step(st)) == DB_ROW) {
@@ -196,12 +182,7 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	/* 2. Score the window; the page's ids. */
 	long long *ids = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *ids);
 	size_t k = 0;
-	st = db_prepare(db, sql_window);
-	db_bind_text(st, 1, fts_query);
-	db_bind_int(st, 2, oldest);
-	db_bind_int(st, 3, (long long)time(NULL));
-	db_bind_int(st, 4, offset);
-	db_bind_int(st, 5, limit);
+	st = db_text_rank(db, fts_query, oldest, (long long)time(NULL), offset, limit);
 	while ((int)k < limit && db_step(st) == DB_ROW)
 		ids[k++] = db_col_int(st, 0);
 	db_done(st);
@@ -212,9 +193,7 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 		struct article *r = &hits[got].article;
 		if (article_card_by_id(db, a, ids[i], r) != 0) /* gone since: left out */
 			continue;
-		st = db_prepare(db, sql_snippet);
-		db_bind_text(st, 1, fts_query);
-		db_bind_int(st, 2, r->id);
+		st = db_text_snippet(db, fts_query, r->id);
 		hits[got].snippet = arena_strdup(a, db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
 		db_done(st);
 		got++;

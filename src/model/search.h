@@ -1,8 +1,9 @@
 /*
-** search.h: full-text search over published articles (SQLite FTS5).
+** search.h: full-text search over published articles (db.h's db_text_*
+** calls; SQLite's FTS5 behind them).
 **
-** Any text a reader types is safe: it is never passed to FTS5 as query
-** syntax.  search_terms() keeps only words (letters and digits, any script)
+** Any text a reader types is safe: it is never passed to the engine as
+** query syntax.  search_terms() keeps only words (letters and digits, any script)
 ** and quotes each one, so operators, quotes, parentheses, column filters and
 ** invalid UTF-8 all become plain separators; an input with no word gives no
 ** query ("nothing found").  Words match whole (no prefixes).  Ranking:

@@ -164,7 +164,7 @@ _Static_assert(sizeof settings_defs / sizeof *settings_defs == SETTINGS_N,
                "SETTINGS_N (settings.h) counts settings_defs[]");
 
 static const char sql_insert_default[] =
-    "INSERT OR IGNORE INTO settings(key, value) VALUES (?1, ?2)";
+    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char sql_set[] =
     "INSERT INTO settings(key, value) VALUES (?1, ?2)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";

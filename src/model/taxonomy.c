@@ -34,7 +34,7 @@ static const char sql_tag_by_name[] = "SELECT id FROM tags WHERE name = ?1";
 static const char sql_tag_slug[] = "SELECT 1 FROM tags WHERE slug = ?1";
 static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
 static const char sql_tag_attach[] =
-    "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?1, ?2)";
+    "INSERT INTO article_tags(article_id, tag_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char sql_tags_of[] =
     "SELECT t.id, t.name, t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id"
     " WHERE at.article_id = ?1 ORDER BY t.name";
@@ -587,12 +587,12 @@ fail:
 static const char sql_tag_rows[] =
     "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x"
     "   JOIN articles a ON a.id = x.article_id WHERE x.tag_id = t.id AND a.trashed_at IS NULL)"
-    " FROM tags t WHERE ?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0"
-    "   OR instr(t.slug, lower(?1)) > 0"
+    " FROM tags t WHERE ?1 IS NULL OR " DB_SQL_CONTAINS("lower(t.name)", "lower(?1)")
+    "   OR " DB_SQL_CONTAINS("t.slug", "lower(?1)")
     " ORDER BY lower(t.name), t.id LIMIT ?3 OFFSET ?2";
 static const char sql_tag_rows_count[] =
-    "SELECT count(*) FROM tags t WHERE ?1 IS NULL OR instr(lower(t.name), lower(?1)) > 0"
-    "   OR instr(t.slug, lower(?1)) > 0";
+    "SELECT count(*) FROM tags t WHERE ?1 IS NULL OR " DB_SQL_CONTAINS("lower(t.name)", "lower(?1)")
+    "   OR " DB_SQL_CONTAINS("t.slug", "lower(?1)");
 static const char sql_tag_row[] =
     "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x"
     "   JOIN articles a ON a.id = x.article_id WHERE x.tag_id = t.id AND a.trashed_at IS NULL)"

@@ -348,7 +348,7 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 ** transaction (media_store, page_save) run between batches. */
 
 #define WXR_BATCH 2000
-#define WXR_CACHE "-32768" /* the writer's page cache, in KiB */
+#define WXR_CACHE 32768 /* the writer's page cache, in KiB */
 #define WXR_COMMENTS_PER_ITEM 4
 
 static int tx_end(struct imp *m)
@@ -398,7 +398,7 @@ static int item_begin(struct imp *m)
 			/* A bigger page cache on the writer (this process's: the CLI's):
 			** the comments' indexes take rows in no order, and with SQLite's
 			** 2 MB default most inserts read their page back from the file. */
-			db_exec(m->db, "PRAGMA cache_size=" WXR_CACHE);
+			db_set_cache(m->db, WXR_CACHE);
 			m->tuned = 1;
 		}
 		m->batch_n = 0;

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "core/mem.h"
+#include "db/db.h"
 
 #include <brotli/encode.h>
 #include <pthread.h>
@@ -21,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
 
@@ -72,8 +72,8 @@ struct pagecache {
 	size_t bytes, max_bytes;       /* memory in use, bound */
 	unsigned long gen;             /* bumped per render start */
 	long long seq;                 /* last change read */
-	char *wal_path;                /* the database's -wal file */
-	struct stat wal_seen;          /* its state at the last sync */
+	struct db_pool *pool;          /* the database watched */
+	unsigned long long version_seen; /* its data version at the last sync */
 	struct pagecache_stats stats;  /* counters */
 };
 
@@ -85,16 +85,14 @@ static unsigned hash_str(const char *s)
 	return h;
 }
 
-struct pagecache *pagecache_new(size_t max_bytes, const char *db_path)
+struct pagecache *pagecache_new(size_t max_bytes, struct db_pool *pool)
 {
 	struct pagecache *c = mem_calloc(1, sizeof *c);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->max_bytes = max_bytes;
 	c->seq = -1;
-	size_t n = strlen(db_path) + 5;
-	c->wal_path = mem_alloc(n);
-	snprintf(c->wal_path, n, "%s-wal", db_path);
+	c->pool = pool;
 	return c;
 }
 
@@ -126,7 +124,6 @@ void pagecache_free(struct pagecache *c)
 	}
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
-	free(c->wal_path);
 	free(c);
 }
 
@@ -587,23 +584,16 @@ static void collect_change(void *ctx, enum change_kind kind, long long id)
 
 int pagecache_db_changed(struct pagecache *c)
 {
-	struct stat sb;
-	if (stat(c->wal_path, &sb) != 0)
-		memset(&sb, 0, sizeof sb);
+	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
-	int changed = c->seq < 0 || sb.st_size != c->wal_seen.st_size ||
-	              sb.st_mtim.tv_sec != c->wal_seen.st_mtim.tv_sec ||
-	              sb.st_mtim.tv_nsec != c->wal_seen.st_mtim.tv_nsec ||
-	              sb.st_ino != c->wal_seen.st_ino;
+	int changed = c->seq < 0 || v != c->version_seen;
 	pthread_mutex_unlock(&c->mu);
 	return changed;
 }
 
 int pagecache_sync(struct pagecache *c, struct db *db)
 {
-	struct stat sb;
-	if (stat(c->wal_path, &sb) != 0)
-		memset(&sb, 0, sizeof sb);
+	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
 	long long seq = c->seq;
 	pthread_mutex_unlock(&c->mu);
@@ -612,7 +602,7 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 		seq = changes_latest(db);
 		pthread_mutex_lock(&c->mu);
 		c->seq = seq;
-		c->wal_seen = sb;
+		c->version_seen = v;
 		pthread_mutex_unlock(&c->mu);
 		return 0;
 	}
@@ -635,7 +625,7 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 		}
 		c->seq = newest;
 	}
-	c->wal_seen = sb;
+	c->version_seen = v;
 	pthread_mutex_unlock(&c->mu);
 	return saw_all;
 }

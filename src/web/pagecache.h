@@ -45,9 +45,9 @@ struct pagecache;
 struct pc_ticket; /* a miss being rendered by the caller */
 
 /* A cache of at most max_bytes (bodies and compressed forms; 0 stores
-** nothing but still watches changes), watching the database at db_path for
-** changes from other processes. */
-struct pagecache *pagecache_new(size_t max_bytes, const char *db_path);
+** nothing but still watches changes), watching pool's database for changes
+** from other processes (db_pool_data_version); pool must outlive it. */
+struct pagecache *pagecache_new(size_t max_bytes, struct db_pool *pool);
 void pagecache_free(struct pagecache *c);
 
 /* Looks key up.  On a hit, fills resp (the encoding the request accepts, or
@@ -76,7 +76,8 @@ int pagecache_sync(struct pagecache *c, struct db *db);
 /* 1 if c keeps pages (0 when made with max_bytes 0, or c is NULL). */
 int pagecache_stores(const struct pagecache *c);
 
-/* 1 if the database file changed since the last sync (cheap: a stat). */
+/* 1 if the database changed since the last sync (cheap:
+** db_pool_data_version, no connection borrowed). */
 int pagecache_db_changed(struct pagecache *c);
 
 /* Figures for tests and the benchmark. */

@@ -749,10 +749,10 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 void site_read_page(struct page *p, void (*handler)(struct page *p))
 {
 	/* Inside a caller's transaction already: its snapshot is the page's. */
-	int began = !db_in_transaction(p->db) && db_exec(p->db, "BEGIN") == DB_OK;
+	int began = db_read_begin(p->db);
 	handler(p);
 	if (began)
-		db_rollback(p->db); /* ends the read; it wrote nothing */
+		db_read_end(p->db);
 }
 
 const char *site_slug(struct arena *a, const char *slug)

@@ -4,6 +4,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -326,6 +327,29 @@ def comment_flows(s, headline, reader_comment):
           codes)
     check("from your network" in r.text and ">Network flood 20</textarea>" in r.text,
           "network flood refusal keeps the form")
+    # Posts sent at once meet the same limits as posts sent one by one: the
+    # check and the insert hold the network's gate (comment_gate) together.
+    def at_once(forms_ips):
+        codes = [None] * len(forms_ips)
+        def post(i):
+            codes[i] = s.post(ARTICLE, forms_ips[i][0], ip=forms_ips[i][1]).status
+        ts_ = [threading.Thread(target=post, args=(i,)) for i in range(len(forms_ips))]
+        for t in ts_:
+            t.start()
+        for t in ts_:
+            t.join()
+        return codes
+    codes = at_once([(form(s, comment="All at once %d" % i, author="Crowd %d" % i,
+                           email="crowd%d@example.com" % i), "198.18.9.%d" % (i + 1))
+                     for i in range(30)])
+    stored = s.sql("SELECT count(*) FROM comments WHERE body LIKE 'All at once %'")[0][0]
+    check(sorted(codes) == [303] * 20 + [429] * 10 and stored == 20,
+          "30 posts at once from one /24: 20 stored, 10 refused", (sorted(codes), stored))
+    codes = at_once([(form(s, comment="Same address %d" % i, author="Twin %d" % i,
+                           email="twin%d@example.com" % i), "198.18.10.7") for i in range(8)])
+    stored = s.sql("SELECT count(*) FROM comments WHERE body LIKE 'Same address %'")[0][0]
+    check(sorted(codes) == [303] + [429] * 7 and stored == 1,
+          "8 posts at once from one address: one stored", (sorted(codes), stored))
     # Each stored comment says why it was held or approved, for moderators.
     reasons = [x[0] for x in s.sql("SELECT spam_reason FROM comments WHERE author_name LIKE 'Bot %'")]
     check(reasons and all("first-time commenter" in x for x in reasons), "held comments say why",

@@ -23,6 +23,11 @@
 **     it undoes only itself, and other threads' transactions wait for it
 **   another process holding the write lock past the busy timeout fails the
 **     threads queued meanwhile together, after one timeout (about 5 s)
+**   the engine-neutral parts of db.h: a DB_INDEX() hint is the plan SQLite
+**     follows; DB_SQL_CONTAINS finds a needle whose LIKE wildcards and
+**     escape character are taken as they are; a read snapshot
+**     (db_read_begin) does not see a commit made meanwhile;
+**     db_pool_data_version changes when another connection commits
 **
 ** Each test opens its own database in a mkstemp() file under $TMPDIR (or
 ** /tmp).  Threads meet at explicit points; where a test needs threads to be
@@ -610,6 +615,62 @@ static void test_many_statements(void)
 	remove_db();
 }
 
+static void test_neutral(void)
+{
+	struct db *db = fresh();
+	CHECK(db_exec(db, "CREATE INDEX rows_who ON rows(who); CREATE INDEX rows_k ON rows(k, who);"
+	                  "INSERT INTO rows(who, k, tag) VALUES (1, 2, 'a_b%c\\d')") == DB_OK);
+	/* The hint wins over the index SQLite would pick for who = 1. */
+	static const char sql_plan[] =
+	    "EXPLAIN QUERY PLAN SELECT k FROM rows" DB_INDEX("rows_k") " WHERE who = 1";
+	struct db_stmt *st = db_prepare(db, sql_plan);
+	int hinted = 0;
+	while (db_step(st) == DB_ROW)
+		hinted |= strstr(db_col_text(st, 3), "rows_k") != NULL;
+	db_done(st);
+	CHECK(hinted);
+	static const char sql_contains[] =
+	    "SELECT count(*) FROM rows WHERE " DB_SQL_CONTAINS("lower(tag)", "lower(?1)");
+	static const struct {
+		const char *needle;
+		int found;
+	} cases[] = {{"_b%", 1}, {"A_B", 1}, {"%c\\d", 1}, {"", 1}, {"b%c", 1},
+	             {"axb", 0}, {"_bx", 0}, {"c\\\\d", 0}, {"%d", 0}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		st = db_prepare(db, sql_contains);
+		db_bind_text(st, 1, cases[i].needle);
+		CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == cases[i].found);
+		db_done(st);
+	}
+	db_close(db);
+	char err[300] = "";
+	struct db_pool *pool = db_pool_new(db_path, 2, err, sizeof err);
+	CHECK(pool != NULL);
+	struct db *reader = db_pool_get(pool), *writer = db_pool_get(pool);
+	unsigned long long v = db_pool_data_version(pool);
+	CHECK(db_read_begin(reader) == 1);
+	st = db_prepare(reader, sql_count_rows);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1);
+	db_done(st);
+	CHECK(insert_row(writer, 7, 7, "seen later") == DB_OK);
+	CHECK(db_pool_data_version(pool) != v);
+	st = db_prepare(reader, sql_count_rows);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1); /* the snapshot's */
+	db_done(st);
+	db_read_end(reader);
+	st = db_prepare(reader, sql_count_rows);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 2);
+	db_done(st);
+	/* Inside a transaction, its own snapshot holds: no second one. */
+	CHECK(db_begin(writer) == DB_OK);
+	CHECK(db_read_begin(writer) == 0);
+	db_rollback(writer);
+	db_pool_put(pool, reader);
+	db_pool_put(pool, writer);
+	db_pool_free(pool);
+	remove_db();
+}
+
 int main(void)
 {
 	test_group_commit();
@@ -619,5 +680,6 @@ int main(void)
 	test_begin_alone();
 	test_locked_elsewhere();
 	test_many_statements();
+	test_neutral();
 	return test_done();
 }
