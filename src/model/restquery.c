@@ -30,11 +30,11 @@
 	" AND (?17 = 0 OR COALESCE(a.published_at, a.updated_at) > ?17)" \
 	" AND (?18 = 0 OR COALESCE(a.published_at, a.updated_at) < ?18)" \
 	" AND (?19 = 0 OR a.author_id = ?19 OR (a.status = 'published' AND a.is_private = 0))" \
-	" AND (?27 IS NULL OR instr(?27, ',' || a.id || ',') > 0)" \
-	" AND (?28 IS NULL OR instr(?28, ',' || a.id || ',') = 0)" \
-	" AND (?29 IS NULL OR instr(?29, ',' || COALESCE(a.section_id, 0) || ',') = 0)" \
+	" AND (?27 IS NULL OR " DB_SQL_CONTAINS("?27", "',' || a.id || ','") ")" \
+	" AND (?28 IS NULL OR NOT " DB_SQL_CONTAINS("?28", "',' || a.id || ','") ")" \
+	" AND (?29 IS NULL OR NOT " DB_SQL_CONTAINS("?29", "',' || COALESCE(a.section_id, 0) || ','") ")" \
 	" AND (?30 IS NULL OR NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id" \
-	"      AND instr(?30, ',' || t.tag_id || ',') > 0))" \
+	"      AND " DB_SQL_CONTAINS("?30", "',' || t.tag_id || ','") "))" \
 	" AND (?31 = 0 OR a.is_sticky = 2 - ?31)"
 #define POST_IDS(order) "SELECT a.id" POST_WHERE " ORDER BY " order " LIMIT ?20 OFFSET ?21"
 
@@ -48,10 +48,20 @@ static const char *const sql_post_ids[REST_N_ORDERBY][2] = {
 	[REST_BY_SLUG] = {POST_IDS("a.slug DESC"), POST_IDS("a.slug ASC")},
 	[REST_BY_MODIFIED] = {POST_IDS("a.updated_at DESC, a.id DESC"),
 	                      POST_IDS("a.updated_at ASC, a.id ASC")},
-	/* WordPress lists orderby=include in the list's order whatever order= says. */
-	[REST_BY_INCLUDE] = {POST_IDS("instr(COALESCE(?27, ''), ',' || a.id || ','), a.id"),
-	                     POST_IDS("instr(COALESCE(?27, ''), ',' || a.id || ','), a.id")},
+	/* WordPress lists orderby=include in the list's order whatever order= says:
+	** all of them are read (an include= list holds at most REST_MAX_LIST) and
+	** put in that order in C (rest_post_ids). */
+	[REST_BY_INCLUDE] = {POST_IDS("a.id"), POST_IDS("a.id")},
 };
+
+/* Where ",id," stands in an include= list (the list's order). */
+static size_t include_rank(const char *list, long long id)
+{
+	char key[24];
+	snprintf(key, sizeof key, ",%lld,", id);
+	const char *at = list ? strstr(list, key) : NULL;
+	return at ? (size_t)(at - list) : (size_t)-1;
+}
 
 const char *rest_id_set(struct arena *a, const long long *ids, size_t n)
 {
@@ -128,9 +138,30 @@ long long *rest_post_ids(struct db *db, struct arena *a, const struct rest_post_
 	int by = f->orderby >= 0 && f->orderby < REST_N_ORDERBY ? (int)f->orderby : 0;
 	st = db_prepare(db, sql_post_ids[by][f->ascending ? 1 : 0]);
 	bind_post(st, f);
-	db_bind_int(st, 20, f->limit);
-	db_bind_int(st, 21, f->offset);
-	return db_col_ids(st, a, f->limit > 0 ? (size_t)f->limit : 0, n);
+	if (by != REST_BY_INCLUDE || !f->include) {
+		db_bind_int(st, 20, f->limit);
+		db_bind_int(st, 21, f->offset);
+		return db_col_ids(st, a, f->limit > 0 ? (size_t)f->limit : 0, n);
+	}
+	db_bind_int(st, 20, REST_MAX_LIST);
+	db_bind_int(st, 21, 0);
+	size_t all;
+	long long *ids = db_col_ids(st, a, REST_MAX_LIST, &all);
+	for (size_t i = 1; i < all; i++) { /* insertion sort: at most 100 */
+		long long v = ids[i];
+		size_t r = include_rank(f->include, v), j = i;
+		for (; j > 0 && include_rank(f->include, ids[j - 1]) > r; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = v;
+	}
+	size_t from = f->offset > 0 ? (size_t)f->offset : 0;
+	if (from > all)
+		from = all;
+	size_t take = all - from;
+	if (f->limit >= 0 && take > (size_t)f->limit)
+		take = (size_t)f->limit;
+	*n = take;
+	return ids + from;
 }
 
 #define COMMENT_WHERE \
