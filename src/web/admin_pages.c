@@ -540,7 +540,8 @@ void admin_page_live_preview(struct page *p)
 	pg.body_html = arena_strdup(a, buf_cstr(&html));
 	buf_free(&html);
 	p->is_private = 1;
-	page_pages_render(p, &pg);
+	pg.id = 0; /* a preview shows no comments and no form */
+	page_pages_render(p, &pg, NULL, 200);
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 	http_resp_header(p->resp, "X-Robots-Tag", "noindex");
 }

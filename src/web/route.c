@@ -68,6 +68,10 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* A static page's comment form (its path is any path no route takes). */
+	{"POST", "/comments/page/{id}/",      comment_form_page_post, NEED_SAME_ORIGIN,
+	                                      FORM_BODY_LIMIT(COMMENT_FORM),
+	                                      comment_form_page_refuse},
 	/* Embeds' players, loaded when a reader asks (web/embed.h). */
 	{"GET",  "/embed/{slug}/",            page_embed,        0, 0, NULL},
 	/* oEmbed provider (page_oembed.c). */
