@@ -79,6 +79,7 @@ struct page_draft {
 	enum page_status status;   /* as sent, else PAGE_DRAFT */
 	long long parent_id;       /* 0: top level */
 	long long menu_order;      /* order among siblings */
+	int comments_open;         /* readers may comment (the box; off unless ticked) */
 	const char *err_title, *err_slug, *err_body;
 	const char *message;       /* the form as a whole */
 	const char *preview;       /* rendered body for Preview, or NULL */
@@ -97,6 +98,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	tv_set_str(a, f, "slug", d->slug);
 	tv_set_str(a, f, "body", d->body);
 	tv_set_int(a, f, "menu_order", d->menu_order);
+	tv_set_bool(a, f, "comments_open", d->comments_open);
 	tv_set_int(a, f, "id", d->id);
 	if (d->updated_at)
 		tv_set_str(a, f, "saved_when", admin_time(p, d->updated_at));
@@ -214,6 +216,7 @@ void admin_page_edit(struct page *p)
 	d.status = pg.status;
 	d.parent_id = pg.parent_id;
 	d.menu_order = pg.menu_order;
+	d.comments_open = pg.comments_open;
 	d.path = pg.path;
 	d.updated_at = pg.updated_at;
 	show_editor(p, 200, &d);
@@ -238,6 +241,8 @@ static void draft_from_form(struct page *p, struct page_draft *d)
 	const char *order = http_form(p->req, "menu_order", NULL);
 	if (order && text_int(order, -99999, 99999, &v) == 0)
 		d->menu_order = v;
+	const char *open = http_form(p->req, "comments_open", NULL);
+	d->comments_open = open && *open;
 	if (p->req->form_error)
 		d->message = p->req->form_error;
 }
@@ -318,7 +323,7 @@ void admin_page_save(struct page *p)
 	    .parent_id = d.parent_id,
 	    .body_src = d.body,
 	    .status = d.status,
-	    .comments_open = had ? old.comments_open : 0,
+	    .comments_open = d.comments_open,
 	    .menu_order = (int)d.menu_order,
 	    .role = p->user->role,
 	};

@@ -351,8 +351,8 @@ static int find_page(struct page *p, struct page_row *pg)
 		return 1;
 	}
 	if (pg->status == PAGE_TRASH) {
-		site_error(p, 410, tr(p, "This page has been removed"),
-		           tr(p, "It is no longer published on this site."));
+		site_error(p, 410, "This page has been removed",  /* as page_fallback() */
+		           "It is no longer published on this site.");
 		return 1;
 	}
 	if (pg->status != PAGE_PUBLISHED) {

@@ -92,8 +92,10 @@ void page_pages_render(struct page *p, const struct page_row *pg, const struct c
 	/* Its comments, when enabled or when it has some (a preview has none:
 	** id 0). */
 	int open = pg->id > 0 && page_pages_comments_open(p, pg);
-	int shown = open;
-	if (!open && pg->id > 0) {
+	/* A refused post (f) shows the form again, message and text, even on a
+	** page whose comments are off: the reader keeps what they typed. */
+	int shown = open || (f && pg->id > 0);
+	if (!shown && pg->id > 0) {
 		struct comment_page cp;
 		shown = comment_thread_read(p->db, a, COMMENT_ON_PAGE(pg->id), NULL, 0, 1, 1, &cp) == 0 &&
 		        cp.approved > 0;
@@ -103,7 +105,7 @@ void page_pages_render(struct page *p, const struct page_row *pg, const struct c
 		/* The form's token must stay far younger than its limit. */
 		p->deps.expires_at = (long long)time(NULL) + 3600;
 		struct tv *flags = tv_map(a);
-		tv_set_bool(a, flags, "comments_open", open);
+		tv_set_bool(a, flags, "comments_open", open || f);
 		tv_set(a, ctx, "article", flags); /* what comment_form.mustache asks */
 		if (site_comments(p, ctx, COMMENT_ON_PAGE(pg->id), title, url,
 		                  arena_printf(a, "/comments/page/%lld/", pg->id), open, 0, 1, f) != 0)
