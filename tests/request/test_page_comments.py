@@ -82,6 +82,16 @@ def public(s, open_id, closed_id):
           "a post to a page with comments off: 403, a sentence, the text kept", r.status)
     check(s.sql("SELECT count(*) FROM comments WHERE page_id=?", closed_id)[0][0] == 0,
           "nothing stored for the closed page")
+    # Another site's form: refused by the dispatcher, the page given back.
+    r = s.post("/comments/page/%d/" % open_id,
+               {"comment": "Cross-site words.", "author": "X", "email": "x@example.org",
+                "url": "", "comment_parent": "0", "byline_token": page_token(s, open_id),
+                "byline_hp": ""}, headers={"Origin": "https://evil.example"}, ip=desk.new_ip())
+    check(r.status == 403 and "Cross-site words." in r.text
+          and s.sql("SELECT count(*) FROM comments WHERE body='Cross-site words.'")[0][0] == 0,
+          "a cross-origin post to a page's form is refused (403), the text given back", r.status)
+    r = s.post("/comments/page/999999/", {"comment": "x"}, headers={"Origin": s.base})
+    check(r.status == 404, "a post to a page that does not exist: 404", r.status)
     # A bad token: refused, text kept.
     r = post_comment(s, open_id, "Tokenless words.", token="1.abc")
     check(r.status == 422 and "Tokenless words." in r.text, "a bad token: 422, text kept",
