@@ -188,8 +188,9 @@ def autosave(s, people):
           "an autosave does not change the page")
     s.sql("UPDATE autosaves SET saved_at = saved_at + 5 WHERE user_id=?", ed.id)
     r = desk.get(s, "/admin/pages/%d/" % pid, who=ed)
-    check("/admin/pages/%d/?autosave=restore" % pid in r.text,
-          "opening the page offers its newer autosave", r.text[:3000])
+    check("/admin/pages/%d/?autosave=restore" % pid in r.text
+          and re.search(r"There is an autosave of this page from [^<{]*\d", r.text),
+          "opening the page offers its newer autosave, saying when", r.text[:3000])
     r = desk.get(s, "/admin/pages/%d/?autosave=restore" % pid, who=ed)
     check("We are fair and quick." in r.text and 'value="Ethics (new)"' in r.text,
           "restore puts the autosave in the editor (not saved yet)")
