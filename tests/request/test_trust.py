@@ -456,6 +456,15 @@ def migration():
                           "ALTER TABLE articles DROP COLUMN body_html_version;"
                           "ALTER TABLE articles DROP COLUMN body_role;"
                           "PRAGMA user_version = 10;")
+        # A thread at version 10: migration 31 rebuilds the comments table
+        # and must keep its rows, ids and replies.
+        top = con.execute("INSERT INTO comments(article_id, author_name, author_email, body,"
+                          " body_html, status, created_at) VALUES (?, 'Rita', 'r@example.org',"
+                          " 'Kept.', '', 'approved', ?)", (aid, now)).lastrowid
+        reply = con.execute("INSERT INTO comments(article_id, parent_id, author_name,"
+                            " author_email, body, body_html, status, created_at) VALUES"
+                            " (?, ?, 'Otto', 'o@example.org', 'Kept too.', '', 'pending', ?)",
+                            (aid, top, now)).lastrowid
         con.commit()
         con.close()
         run_cli("settings", "--db", db, "list")
@@ -463,7 +472,14 @@ def migration():
         got = {k: con.execute("SELECT body_role, body_html_version, body_html FROM articles"
                               " WHERE id = ?", (aid,)).fetchone() for k, aid in bodies.items()}
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        thread = con.execute("SELECT id, article_id, page_id, parent_id, body, status FROM comments"
+                             " WHERE id IN (?, ?) ORDER BY id", (top, reply)).fetchall()
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
         con.close()
+        check(thread == [(top, aid, None, None, "Kept.", "approved"),
+                         (reply, aid, None, top, "Kept too.", "pending")],
+              "migration 31: comments kept with their ids, article and replies", thread)
+        check(fk == [], "migration 31: no foreign key broken", fk)
         check(version >= 11, "migration 11 applied", version)
         want = {"contrib": "contributor", "editor": "editor", "import": "administrator"}
         for k, (role, ver, html) in got.items():
