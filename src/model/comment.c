@@ -125,10 +125,15 @@ static const char sql_recent_article[] =
     " WHERE c.article_id = ?2 AND c.status = 'approved' AND a.status = 'published'"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
 static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
+/* An author's counts: their articles' comments and their pages', each read
+** from its owner's index (articles_author, then comments_threads), not by a
+** scan of every comment. */
 static const char sql_counts_of[] =
-    "SELECT c.status, count(*) FROM comments c LEFT JOIN articles a ON a.id = c.article_id"
-    " LEFT JOIN pages pg ON pg.id = c.page_id"
-    " WHERE " OWNER_IS("?1") " GROUP BY c.status";
+    "SELECT status, count(*) FROM ("
+    " SELECT c.status FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE a.author_id = ?1"
+    " UNION ALL SELECT c.status FROM comments c JOIN pages pg ON pg.id = c.page_id"
+    " WHERE pg.author_id = ?1) GROUP BY status";
 static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
     " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
@@ -1081,9 +1086,10 @@ int comment_render_stale(struct db *db)
 static const char sql_count_pending[] =
     "SELECT count(*) FROM comments WHERE status = 'pending'";
 static const char sql_count_pending_of[] =
-    "SELECT count(*) FROM comments c LEFT JOIN articles a ON a.id = c.article_id"
-    " LEFT JOIN pages pg ON pg.id = c.page_id"
-    " WHERE c.status = 'pending' AND " OWNER_IS("?1");
+    "SELECT (SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE c.status = 'pending' AND a.author_id = ?1)"
+    " + (SELECT count(*) FROM comments c JOIN pages pg ON pg.id = c.page_id"
+    " WHERE c.status = 'pending' AND pg.author_id = ?1)";
 
 long long comment_count_pending(struct db *db, long long author_id)
 {

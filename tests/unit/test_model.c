@@ -2173,6 +2173,8 @@ static void test_page_comments(void)
 	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED);
 	long long on_page = out.id;
 	CHECK_STR(comment_status_name(out.status), "pending"); /* first-time: held */
+	CHECK(comment_count_pending(db, kim) == 1 && comment_count_pending(db, jo) == 0 &&
+	      comment_count_pending(db, 0) == 1); /* the desk's badge: the page's author's */
 	/* The same words on the article are not a duplicate; on the page again they are. */
 	p.page_id = 0;
 	p.article_id = art;
