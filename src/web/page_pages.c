@@ -107,6 +107,8 @@ void page_pages_render(struct page *p, const struct page_row *pg, const struct c
 		struct tv *flags = tv_map(a);
 		tv_set_bool(a, flags, "comments_open", open || f);
 		tv_set(a, ctx, "article", flags); /* what comment_form.mustache asks */
+		if (http_query(p->req, "replytocom", NULL))
+			tv_set_bool(a, ctx, "noindex", 1); /* the reply form (never cached: route.c) */
 		if (site_comments(p, ctx, COMMENT_ON_PAGE(pg->id), title, url,
 		                  arena_printf(a, "/comments/page/%lld/", pg->id), open, 0, 1, f) != 0)
 			return;

@@ -142,6 +142,16 @@ def moderation(s, people, open_id, cid):
     r = s.get("/contact/")
     check("Weekdays, nine to five." in r.text and "2 thoughts on" in r.text,
           "the page shows the reply")
+    # The reply link opens the form replying to that comment, even with the
+    # page in the cache (which holds the page without a reply form).
+    s.get("/contact/")
+    r = s.get("/contact/?replytocom=%d" % cid)
+    check(r.status == 200 and re.search(r'name="comment_parent"[^>]*value="%d"' % cid, r.text)
+          and "Rita Reader" in r.text.split('id="reply-title"')[1][:300],
+          "the reply link gives the form replying to the comment, past the page cache")
+    r = s.get("/contact/")
+    check('name="comment_parent" id="comment_parent" value="0"' in r.text,
+          "the page itself keeps the plain form")
     # A reader's reply through the form.
     r = post_comment(s, open_id, "Thanks, that helps.", name="Otto", email="otto@example.org",
                      parent=cid)
