@@ -17,7 +17,7 @@
   var state = document.getElementById('editor-state');
   var articleId = form.getAttribute('data-article-id') || '0';
   // A static page's editor (admin_page_editor.mustache) names its own
-  // preview address and has no autosave (autosaves are articles').
+  // preview address; its autosave sends page_id and the title instead.
   var pageId = form.getAttribute('data-page-id');
   var isPage = pageId !== null;
   var previewUrl = form.getAttribute('data-preview') || '/admin/articles/preview';
@@ -281,6 +281,12 @@
   function autosaveFields() {
     var f = new URLSearchParams();
     f.set('csrf', csrf());
+    if (isPage) {
+      f.set('page_id', pageId || '0');
+      f.set('title', value('title'));
+      f.set('body', body.value);
+      return f;
+    }
     f.set('article_id', articleId);
     f.set('headline', value('headline'));
     f.set('dek', value('dek'));
@@ -288,10 +294,10 @@
     f.set('tags', value('tags'));
     return f;
   }
-  function snapshot() { return [value('headline'), value('dek'), body.value, value('tags')].join('\u0000'); }
+  function snapshot() { return [value('headline'), value('title'), value('dek'), body.value, value('tags')].join('\u0000'); }
 
   function autosave() {
-    if (isPage || !dirty || saving || submitting) return;
+    if (!dirty || saving || submitting) return;
     var snap = snapshot();
     if (snap === lastSent) { dirty = false; return; }
     saving = true;
@@ -359,7 +365,7 @@
   });
   // Leaving the page (closing the tab, following a link): one last autosave.
   function flush() {
-    if (isPage || !dirty || submitting || snapshot() === lastSent || !navigator.sendBeacon) return;
+    if (!dirty || submitting || snapshot() === lastSent || !navigator.sendBeacon) return;
     if (navigator.sendBeacon('/admin/autosave', autosaveFields())) lastSent = snapshot();
   }
   window.addEventListener('pagehide', flush);

@@ -6,7 +6,10 @@
 ** the article they have not saved yet (article_id 0 here, NULL in the
 ** table: an autosave never creates an article, so an abandoned "New
 ** article" leaves no draft behind).  Saving the article, or dismissing the
-** offer to restore, deletes the writer's autosave.
+** offer to restore, deletes the writer's autosave.  A static page's editor
+** autosaves the same way (is_page 1; its title in headline, no dek or
+** tags), apart from any article's: one per page and writer, and one for
+** the page they have not saved yet (migration 31).
 */
 #ifndef BYLINE_MODEL_AUTOSAVE_H
 #define BYLINE_MODEL_AUTOSAVE_H
@@ -22,7 +25,9 @@ struct arena;
 #define AUTOSAVE_MAX_TAGS 2000
 
 struct autosave {
-	long long article_id; /* 0: an article not saved yet */
+	long long article_id; /* 0: an article not saved yet (or a page's autosave) */
+	long long page_id;    /* is_page: the page, 0 for a page not saved yet */
+	int is_page;          /* 1: a static page's autosave */
 	long long user_id;    /* the writer */
 	const char *headline; /* as typed, untrimmed */
 	const char *dek;      /* standfirst */
@@ -44,5 +49,12 @@ int autosave_get(struct db *db, struct arena *a, long long article_id, long long
 /* Deletes the writer's autosave of article_id (0: of their unsaved
 ** article).  0, or -1 on error. */
 int autosave_delete(struct db *db, long long article_id, long long user_id);
+
+/* autosave_get() and autosave_delete() of a static page's autosave
+** (page_id 0: of the writer's unsaved page).  autosave_put() stores one
+** when in->is_page is set. */
+int autosave_page_get(struct db *db, struct arena *a, long long page_id, long long user_id,
+                      struct autosave *out);
+int autosave_page_delete(struct db *db, long long page_id, long long user_id);
 
 #endif

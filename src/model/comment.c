@@ -25,33 +25,45 @@
 #include <strings.h>
 #include <time.h>
 
+/* A comment is on an article or on a page (struct comment_target): the
+** author whose reply is marked as theirs is that article's or page's. */
 #define PUBLIC_COLS \
-	"c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
+	"c.id, COALESCE(c.article_id, 0), COALESCE(c.parent_id, 0), c.author_name, c.author_url," \
 	" c.body, c.body_html, c.status, c.created_at, COALESCE(c.user_id, 0)," \
-	" CASE WHEN c.user_id = (SELECT author_id FROM articles WHERE id = c.article_id) THEN 1 ELSE 0 END," \
-	" c.kind = 'webmention'"
-#define N_PUBLIC_COLS 12
+	" CASE WHEN c.user_id = COALESCE((SELECT author_id FROM articles WHERE id = c.article_id)," \
+	"   (SELECT author_id FROM pages WHERE id = c.page_id)) THEN 1 ELSE 0 END," \
+	" c.kind = 'webmention', COALESCE(c.page_id, 0)"
+#define N_PUBLIC_COLS 13
+
+/* The statements that read one target's comments come in pairs: [0] for an
+** article's (article_id), [1] for a page's (page_id), each on its index. */
+#define ON_COL(on) ((on).page_id ? 1 : 0)
+#define ON_ID(on) ((on).page_id ? (on).page_id : (on).article_id)
 
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
-    " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind)"
+    " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind, page_id)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " ?18, ?16, ?17)";
+    " ?19, ?16, ?17, ?18)";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
 ** page's rows are then read, by id. */
-static const char sql_skeleton[] =
-    "SELECT id, COALESCE(parent_id, 0), created_at, status = 'approved', status = 'pending'"
-    " FROM comments WHERE article_id = ?1";
+#define SQL_SKELETON(col) \
+	"SELECT id, COALESCE(parent_id, 0), created_at, status = 'approved', status = 'pending'" \
+	" FROM comments WHERE " col " = ?1"
+static const char *const sql_skeleton[2] = {SQL_SKELETON("article_id"), SQL_SKELETON("page_id")};
 static const char sql_public_by_id[] =
     "SELECT " PUBLIC_COLS " FROM comments c WHERE c.id = ?1";
 static const char sql_count_approved[] =
     "SELECT count(*) FROM comments WHERE article_id = ?1 AND status = 'approved'";
-static const char sql_by_id[] =
-    "SELECT " PUBLIC_COLS " FROM comments c WHERE c.id = ?1 AND c.article_id = ?2"
-    " AND c.status = 'approved'";
+#define SQL_BY_ID(col) \
+	"SELECT " PUBLIC_COLS " FROM comments c WHERE c.id = ?1 AND c." col " = ?2" \
+	" AND c.status = 'approved'"
+static const char *const sql_by_id[2] = {SQL_BY_ID("article_id"), SQL_BY_ID("page_id")};
+static const char sql_target[] =
+    "SELECT COALESCE(article_id, 0), COALESCE(page_id, 0) FROM comments WHERE id = ?1";
 static const char sql_known_good[] =
     "SELECT 1 FROM comments WHERE author_name = ?1 AND author_email = ?2"
     " AND status = 'approved' LIMIT 1";
@@ -59,37 +71,45 @@ static const char sql_last_ip[] =
     "SELECT max(created_at) FROM comments WHERE ip = ?1";
 /* By the body's hash (comments_body): the rows with this very text on
 ** this article, not every comment of its author there. */
-static const char sql_duplicate[] =
-    "SELECT 1 FROM comments WHERE article_id = ?1 AND body_hash = ?6"
-    " AND body = ?5 AND COALESCE(parent_id, 0) = ?2"
-    " AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1";
+#define SQL_DUPLICATE(col) \
+	"SELECT 1 FROM comments WHERE " col " = ?1 AND body_hash = ?6" \
+	" AND body = ?5 AND COALESCE(parent_id, 0) = ?2" \
+	" AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1"
+static const char *const sql_duplicate[2] = {SQL_DUPLICATE("article_id"),
+                                             SQL_DUPLICATE("page_id")};
 /* Where a comment sits: its thread's top, for comment_page_of(). */
-static const char sql_bone[] =
-    "SELECT COALESCE(parent_id, 0), created_at, status FROM comments"
-    " WHERE id = ?1 AND article_id = ?2";
+#define SQL_BONE(col) \
+	"SELECT COALESCE(parent_id, 0), created_at, status FROM comments" \
+	" WHERE id = ?1 AND " col " = ?2"
+static const char *const sql_bone[2] = {SQL_BONE("article_id"), SQL_BONE("page_id")};
 /* Approved threads (top-level comments) before a point in page order: an
 ** index range of comments_threads. */
-static const char sql_threads_before[] =
-    "SELECT count(*) FROM comments WHERE article_id = ?1 AND parent_id IS NULL"
-    " AND status = 'approved' AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))";
+#define SQL_THREADS_BEFORE(col) \
+	"SELECT count(*) FROM comments WHERE " col " = ?1 AND parent_id IS NULL" \
+	" AND status = 'approved' AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))"
+static const char *const sql_threads_before[2] = {SQL_THREADS_BEFORE("article_id"),
+                                                  SQL_THREADS_BEFORE("page_id")};
 static const char sql_set_status[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
-/* The moderation reads: the article's author (whose comments an author
-** moderates) and, for a reply, the comment it answers.  ?4 is the article
-** author to keep to, 0 for every article. */
+/* The moderation reads: the article's or page's author (whose comments an
+** author moderates) and, for a reply, the comment it answers.  ?4 is the
+** author to keep to, 0 for every article and page. */
 #define PRIVATE_COLS \
-	", c.author_email, c.ip, a.slug, a.headline, a.published_at, c.user_agent," \
-	" c.spam_reason, a.author_id, COALESCE(p.author_name, ''), COALESCE(p.body, '')," \
-	" COALESCE(p.status, '')"
+	", c.author_email, c.ip, COALESCE(a.slug, pg.slug), COALESCE(a.headline, pg.title)," \
+	" COALESCE(a.published_at, 0), c.user_agent, c.spam_reason," \
+	" COALESCE(a.author_id, pg.author_id, 0), COALESCE(p.author_name, '')," \
+	" COALESCE(p.body, ''), COALESCE(p.status, '')"
 #define PRIVATE_FROM \
-	" FROM comments c JOIN articles a ON a.id = c.article_id" \
+	" FROM comments c LEFT JOIN articles a ON a.id = c.article_id" \
+	" LEFT JOIN pages pg ON pg.id = c.page_id" \
 	" LEFT JOIN comments p ON p.id = c.parent_id"
+#define OWNER_IS(n) "COALESCE(a.author_id, pg.author_id) = " n
 static const char sql_list_all[] =
     "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM
-    " WHERE (?4 = 0 OR a.author_id = ?4) ORDER BY c.created_at DESC, c.id DESC"
+    " WHERE (?4 = 0 OR " OWNER_IS("?4") ") ORDER BY c.created_at DESC, c.id DESC"
     " LIMIT ?1 OFFSET ?3";
 static const char sql_list_status[] =
     "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM
-    " WHERE c.status = ?2 AND (?4 = 0 OR a.author_id = ?4)"
+    " WHERE c.status = ?2 AND (?4 = 0 OR " OWNER_IS("?4") ")"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1 OFFSET ?3";
 static const char sql_get[] =
     "SELECT " PUBLIC_COLS PRIVATE_COLS PRIVATE_FROM " WHERE c.id = ?1";
@@ -106,9 +126,15 @@ static const char sql_recent_article[] =
     " WHERE c.article_id = ?2 AND c.status = 'approved' AND a.status = 'published'"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
 static const char sql_counts[] = "SELECT status, count(*) FROM comments GROUP BY status";
+/* An author's counts: their articles' comments and their pages', each read
+** from its owner's index (articles_author, then comments_threads), not by a
+** scan of every comment. */
 static const char sql_counts_of[] =
-    "SELECT c.status, count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
-    " WHERE a.author_id = ?1 GROUP BY c.status";
+    "SELECT status, count(*) FROM ("
+    " SELECT c.status FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE a.author_id = ?1"
+    " UNION ALL SELECT c.status FROM comments c JOIN pages pg ON pg.id = c.page_id"
+    " WHERE pg.author_id = ?1) owned GROUP BY status";
 static const char sql_update[] =
     "UPDATE comments SET author_name = ?2, author_email = ?3, author_url = ?4, body = ?5,"
     " body_html = ?6, edited_at = ?7, body_html_version = ?8 WHERE id = ?1";
@@ -138,7 +164,10 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 		return -1;
 	}
 	struct db_stmt *st = db_prepare(db, sql_insert);
-	db_bind_int(st, 1, in->article_id);
+	if (in->article_id > 0)
+		db_bind_int(st, 1, in->article_id);
+	else
+		db_bind_null(st, 1);
 	if (in->parent_id > 0)
 		db_bind_int(st, 2, in->parent_id);
 	else
@@ -164,7 +193,11 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	db_bind_int(st, 16, MARKDOWN_VERSION);
 	db_bind_text(st, 17, in->kind ? in->kind : "");
-	db_bind_int(st, 18, text_hash(in->body, strlen(in->body)));
+	if (in->article_id > 0 || in->page_id <= 0)
+		db_bind_null(st, 18);
+	else
+		db_bind_int(st, 18, in->page_id);
+	db_bind_int(st, 19, text_hash(in->body, strlen(in->body)));
 	int rc = db_step(st);
 	db_done(st);
 	buf_free(&html);
@@ -299,6 +332,7 @@ static void read_public(struct db_stmt *st, struct arena *a, struct comment *c)
 	c->user_id = db_col_int(st, 9);
 	c->is_webmention = (int)db_col_int(st, 11);
 	c->is_article_author = (int)db_col_int(st, 10);
+	c->page_id = db_col_int(st, 12);
 	c->author_email = NULL;
 	c->ip = NULL;
 	c->article_slug = NULL;
@@ -397,16 +431,16 @@ static struct bone *skeleton_find(const struct skeleton *sk, long long id)
 	return NULL;
 }
 
-/* Reads article_id's comments into sk, sorted in page order.  0, or -1 on a
+/* Reads the target's comments into sk, sorted in page order.  0, or -1 on a
 ** read error (sk is then empty). */
-static int skeleton_read(struct db *db, struct arena *a, long long article_id,
+static int skeleton_read(struct db *db, struct arena *a, struct comment_target on,
                          const long long *own, size_t n_own, struct skeleton *sk)
 {
 	size_t cap = 64;
 	sk->b = arena_alloc(a, cap * sizeof *sk->b);
 	sk->n = 0;
-	struct db_stmt *st = db_prepare(db, sql_skeleton);
-	db_bind_int(st, 1, article_id);
+	struct db_stmt *st = db_prepare(db, sql_skeleton[ON_COL(on)]);
+	db_bind_int(st, 1, ON_ID(on));
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (sk->n == cap) {
@@ -509,18 +543,26 @@ static struct comment *skeleton_rows(struct db *db, struct arena *a, const struc
 	return list;
 }
 
-int comment_page_read(struct db *db, struct arena *a, long long article_id,
-                      const long long *own, size_t n_own, int per_page, int page,
-                      struct comment_page *out)
+int comment_thread_read(struct db *db, struct arena *a, struct comment_target on,
+                        const long long *own, size_t n_own, int per_page, int page,
+                        struct comment_page *out)
 {
 	struct skeleton sk;
 	memset(out, 0, sizeof *out);
-	int rc = skeleton_read(db, a, article_id, own, n_own, &sk);
+	int rc = skeleton_read(db, a, on, own, n_own, &sk);
 	out->threads = skeleton_threads(&sk);
 	for (size_t i = 0; i < sk.n; i++)
 		out->approved += sk.b[i].is_approved;
 	out->list = skeleton_rows(db, a, &sk, skeleton_mark(&sk, a, per_page, page), &out->n);
 	return rc;
+}
+
+int comment_page_read(struct db *db, struct arena *a, long long article_id,
+                      const long long *own, size_t n_own, int per_page, int page,
+                      struct comment_page *out)
+{
+	return comment_thread_read(db, a, COMMENT_ON_ARTICLE(article_id), own, n_own, per_page,
+	                           page, out);
 }
 
 struct comment *comment_for_article(struct db *db, struct arena *a, long long article_id,
@@ -537,12 +579,19 @@ long long comment_count_threads(struct db *db, struct arena *a, long long articl
                                 const long long *own, size_t n_own)
 {
 	struct skeleton sk;
-	skeleton_read(db, a, article_id, own, n_own, &sk);
+	skeleton_read(db, a, COMMENT_ON_ARTICLE(article_id), own, n_own, &sk);
 	return skeleton_threads(&sk);
 }
 
 int comment_page_of(struct db *db, struct arena *a, long long article_id, long long id,
                     const long long *own, size_t n_own, int per_page)
+{
+	return comment_thread_page_of(db, a, COMMENT_ON_ARTICLE(article_id), id, own, n_own,
+	                              per_page);
+}
+
+int comment_thread_page_of(struct db *db, struct arena *a, struct comment_target on,
+                           long long id, const long long *own, size_t n_own, int per_page)
 {
 	if (per_page <= 0)
 		return 1;
@@ -550,9 +599,9 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 	** posting) starts its own thread: its page is the count of visible
 	** threads before it, from the index and the reader's own few held
 	** comments, without reading the article's every comment. */
-	struct db_stmt *st = db_prepare(db, sql_bone);
+	struct db_stmt *st = db_prepare(db, sql_bone[ON_COL(on)]);
 	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 2, ON_ID(on));
 	int top = 0;
 	long long created = 0;
 	if (db_step(st) == DB_ROW) {
@@ -561,8 +610,8 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 	}
 	db_done(st);
 	if (top) {
-		st = db_prepare(db, sql_threads_before);
-		db_bind_int(st, 1, article_id);
+		st = db_prepare(db, sql_threads_before[ON_COL(on)]);
+		db_bind_int(st, 1, ON_ID(on));
 		db_bind_int(st, 2, created);
 		db_bind_int(st, 3, id);
 		long long before = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
@@ -570,9 +619,9 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 		for (size_t i = 0; i < n_own; i++) {
 			if (own[i] == id)
 				continue;
-			st = db_prepare(db, sql_bone);
+			st = db_prepare(db, sql_bone[ON_COL(on)]);
 			db_bind_int(st, 1, own[i]);
-			db_bind_int(st, 2, article_id);
+			db_bind_int(st, 2, ON_ID(on));
 			if (db_step(st) == DB_ROW && db_col_int(st, 0) == 0 &&
 			    comment_status_parse(db_col_text(st, 2)) == COMMENT_PENDING) {
 				long long c = db_col_int(st, 1);
@@ -583,7 +632,7 @@ int comment_page_of(struct db *db, struct arena *a, long long article_id, long l
 		return (int)(before / per_page) + 1;
 	}
 	struct skeleton sk;
-	skeleton_read(db, a, article_id, own, n_own, &sk);
+	skeleton_read(db, a, on, own, n_own, &sk);
 	/* The thread's top: up the parent chain, whatever is visible. */
 	struct bone *root = skeleton_find(&sk, id);
 	for (size_t steps = 0; root && root->parent_id && steps <= sk.n; steps++) {
@@ -612,9 +661,31 @@ long long comment_count_approved(struct db *db, long long article_id)
 int comment_by_id(struct db *db, struct arena *a, long long id, long long article_id,
                   struct comment *out)
 {
-	struct db_stmt *st = db_prepare(db, sql_by_id);
+	return comment_on_by_id(db, a, id, COMMENT_ON_ARTICLE(article_id), out);
+}
+
+int comment_target(struct db *db, long long id, struct comment_target *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_target);
 	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, article_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->article_id = db_col_int(st, 0);
+		out->page_id = db_col_int(st, 1);
+		rc = 0;
+	} else {
+		rc = rc == DB_OK ? 1 : -1;
+	}
+	db_done(st);
+	return rc;
+}
+
+int comment_on_by_id(struct db *db, struct arena *a, long long id, struct comment_target on,
+                     struct comment *out)
+{
+	struct db_stmt *st = db_prepare(db, sql_by_id[ON_COL(on)]);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, ON_ID(on));
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		read_public(st, a, out);
@@ -657,8 +728,9 @@ long long comment_seconds_since_ip(struct db *db, const char *ip)
 
 int comment_is_duplicate(struct db *db, const struct comment_input *in)
 {
-	struct db_stmt *st = db_prepare(db, sql_duplicate);
-	db_bind_int(st, 1, in->article_id);
+	struct comment_target on = {in->article_id, in->article_id ? 0 : in->page_id};
+	struct db_stmt *st = db_prepare(db, sql_duplicate[ON_COL(on)]);
+	db_bind_int(st, 1, ON_ID(on));
 	db_bind_int(st, 2, in->parent_id);
 	db_bind_text(st, 3, in->author_name);
 	db_bind_text(st, 4, in->author_email);
@@ -918,7 +990,8 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		out->message = N_("The comment you replied to could not be found.");
 	} else if (post->parent_id > 0) {
 		struct comment parent;
-		if (comment_by_id(db, a, post->parent_id, post->article_id, &parent) != 0) {
+		struct comment_target on = {post->article_id, post->article_id ? 0 : post->page_id};
+		if (comment_on_by_id(db, a, post->parent_id, on, &parent) != 0) {
 			out->parent_id = 0;
 			out->message = N_("The comment you replied to is no longer available; your reply "
 			               "will be posted as a new comment if you send it again.");
@@ -929,6 +1002,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 
 	struct comment_input in = {
 	    .article_id = post->article_id,
+	    .page_id = post->article_id ? 0 : post->page_id,
 	    .parent_id = out->parent_id,
 	    .author_name = post->name,
 	    .author_email = post->email,
@@ -1019,8 +1093,10 @@ int comment_render_stale(struct db *db)
 static const char sql_count_pending[] =
     "SELECT count(*) FROM comments WHERE status = 'pending'";
 static const char sql_count_pending_of[] =
-    "SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
-    " WHERE c.status = 'pending' AND a.author_id = ?1";
+    "SELECT (SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id"
+    " WHERE c.status = 'pending' AND a.author_id = ?1)"
+    " + (SELECT count(*) FROM comments c JOIN pages pg ON pg.id = c.page_id"
+    " WHERE c.status = 'pending' AND pg.author_id = ?1)";
 
 long long comment_count_pending(struct db *db, long long author_id)
 {

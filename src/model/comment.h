@@ -24,9 +24,20 @@ struct db;
 struct arena;
 struct settings;
 
+/* What a comment is on: an article or a static page, exactly one of the
+** two (the table's CHECK, migration 31). */
+struct comment_target {
+	long long article_id;    /* the article, or 0 */
+	long long page_id;       /* the static page (model/page.h), or 0 */
+};
+
+#define COMMENT_ON_ARTICLE(id) ((struct comment_target){(id), 0})
+#define COMMENT_ON_PAGE(id) ((struct comment_target){0, (id)})
+
 struct comment {
 	long long id;            /* comments.id */
-	long long article_id;    /* the article it is on */
+	long long article_id;    /* the article it is on, or 0 (on a page) */
+	long long page_id;       /* the static page it is on, or 0 (on an article) */
 	long long parent_id;     /* 0 for a top-level comment */
 	const char *author_name; /* as typed */
 	const char *author_url;  /* "" or an http(s) URL */
@@ -39,20 +50,23 @@ struct comment {
 	int is_webmention;       /* a Webmention (its kind), shown as a reaction */
 	const char *author_email; /* moderation reads only, else NULL */
 	const char *ip;           /* moderation reads only, else NULL */
-	const char *article_slug; /* moderation and feed reads only, else NULL */
-	const char *article_headline;   /* moderation and feed reads only */
+	const char *article_slug; /* moderation and feed reads only, else NULL;
+	                          ** a page's slug for a comment on a page */
+	const char *article_headline;   /* moderation and feed reads only (a page's title) */
 	long long article_published_at; /* moderation and feed reads only */
 	const char *user_agent;   /* moderation reads only */
 	const char *spam_reason;  /* moderation reads only: why it was held or not */
-	long long article_author_id; /* moderation reads only: the article's author */
+	long long article_author_id; /* moderation reads only: the article's (or
+	                             ** page's) author, 0 if none */
 	const char *parent_author; /* moderation reads only: a reply's parent's name, else "" */
 	const char *parent_body;   /* moderation reads only: its Markdown, else "" */
 	enum comment_status parent_status; /* moderation reads only: its status, else NONE */
 };
 
 struct comment_input {
-	long long article_id;    /* must exist */
-	long long parent_id;     /* 0, or an approved comment on the same article */
+	long long article_id;    /* must exist, or 0 for a comment on page_id */
+	long long page_id;       /* the page it is on when article_id is 0 */
+	long long parent_id;     /* 0, or an approved comment on the same article or page */
 	const char *author_name; /* checked by the caller (comment_check) */
 	const char *author_email;
 	const char *author_url;
@@ -76,6 +90,7 @@ enum comment_field { COMMENT_BODY, COMMENT_NAME, COMMENT_EMAIL, COMMENT_URL, COM
 
 struct comment_post {
 	long long article_id;   /* a published article taking comments (the caller's check) */
+	long long page_id;      /* or, article_id 0, a published page taking comments */
 	long long parent_id;    /* 0, the comment replied to, or -1 if unreadable */
 	const char *name;       /* required, one line, nothing invisible */
 	const char *email;      /* required, email_valid() */
@@ -166,6 +181,22 @@ struct comment_page {
 	long long approved;   /* approved comments, shown or not: the title's count */
 };
 
+/* What comment id is on: 0 (out filled), 1 no such comment, -1 error.  For
+** other parts (the API, webhooks) that need to tell a page's comment from
+** an article's. */
+int comment_target(struct db *db, long long id, struct comment_target *out);
+
+/* comment_page_read(), comment_page_of() and comment_by_id() for a comment
+** on either kind of target: the article functions below are these with
+** COMMENT_ON_ARTICLE(). */
+int comment_thread_read(struct db *db, struct arena *a, struct comment_target on,
+                        const long long *own, size_t n_own, int per_page, int page,
+                        struct comment_page *out);
+int comment_thread_page_of(struct db *db, struct arena *a, struct comment_target on,
+                           long long id, const long long *own, size_t n_own, int per_page);
+int comment_on_by_id(struct db *db, struct arena *a, long long id, struct comment_target on,
+                     struct comment *out);
+
 /* Page `page` (from 1) of an article's comment threads: per_page top-level
 ** comments, oldest first, with all their replies; per_page 0 for all.
 ** Visible are approved comments, plus the pending ones whose ids are in
@@ -231,12 +262,15 @@ struct comment *comment_recent_approved(struct db *db, struct arena *a, long lon
 ** those on the articles they own; contributors none (their articles are
 ** never published while theirs to edit).  Co-authors (model/byline.h) do
 ** not count: they cannot edit the article either (admin_can_edit()), and a
-** byline credit should not hand out the moderation of strangers' emails. */
+** byline credit should not hand out the moderation of strangers' emails.
+** A static page's comments go by the same rule, with the page's author
+** (comment.article_author_id holds it for a comment on a page). */
 int comment_can_moderate(enum role role, long long user_id, long long article_author_id);
 
 /* Comments for moderators, newest first, optionally of one status
-** (COMMENT_STATUS_NONE for all), with email and IP, the article's author
-** and a reply's parent; only those on author_id's articles unless it is 0.
+** (COMMENT_STATUS_NONE for all), with email and IP, the article's (or
+** page's) author and a reply's parent; only those on author_id's articles
+** and pages unless it is 0.
 ** Allocated in a. */
 struct comment *comment_list(struct db *db, struct arena *a, enum comment_status status,
                              long long author_id, int limit, long long offset, size_t *n);

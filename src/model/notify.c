@@ -8,6 +8,7 @@
 */
 #include "model/notify.h"
 #include "model/mailqueue.h"
+#include "model/page.h"
 #include "model/status.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -22,9 +23,12 @@
 
 static const char sql_comment[] =
     "SELECT c.author_name, c.author_email, c.ip, c.body, c.status,"
-    " COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), a.headline, a.slug,"
-    " COALESCE(a.published_at, a.created_at), a.author_id, COALESCE(p.author_name, '')"
-    " FROM comments c JOIN articles a ON a.id = c.article_id"
+    " COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), COALESCE(a.headline, pg.title),"
+    " COALESCE(a.slug, pg.slug), COALESCE(a.published_at, a.created_at, 0),"
+    " COALESCE(a.author_id, pg.author_id, 0), COALESCE(p.author_name, ''),"
+    " COALESCE(c.page_id, 0)"
+    " FROM comments c LEFT JOIN articles a ON a.id = c.article_id"
+    " LEFT JOIN pages pg ON pg.id = c.page_id"
     " LEFT JOIN comments p ON p.id = c.parent_id WHERE c.id = ?1";
 /* ?1 the article's author, ?2 the commenting user (0 if none), ?3 the
 ** commenter's email.  Oldest user first; recipients() drops an address met
@@ -64,6 +68,7 @@ struct held {
 	long long published_at;  /* for the article's URL */
 	long long author_id;     /* the article's author */
 	const char *parent_name; /* who a reply answers, "" if none */
+	long long page_id;       /* on a static page (its title in headline), else 0 */
 };
 
 /* 0 found, 1 no such comment, -1 database error. */
@@ -85,6 +90,7 @@ static int read_comment(struct db *db, struct arena *a, long long id, struct hel
 		c->published_at = db_col_int(st, 9);
 		c->author_id = db_col_int(st, 10);
 		c->parent_name = arena_strdup(a, db_col_text(st, 11));
+		c->page_id = db_col_int(st, 12);
 		rc = 0;
 	} else {
 		rc = rc == DB_OK ? 1 : -1;
@@ -149,9 +155,21 @@ int notify_comment(struct db *db, struct arena *a, long long comment_id,
 	buf_printf(&body, "\n\nName:  %s\nEmail: %s\nIP:    %s\n\n", c.name, c.email,
 	           *c.ip ? c.ip : "(unknown)");
 	buf_printf(&body, "Comment:\n%s\n\n", c.body);
-	buf_printf(&body, "Article:    %s/%04d/%02d/%02d/", site_base_url, y, m, d);
-	esc_url_part(&body, c.slug, strlen(c.slug)); /* a slug in any script */
-	buf_putc(&body, '/');
+	struct page_row pg;
+	if (c.page_id && page_by_id(db, a, c.page_id, &pg) == 0) {
+		/* A static page: its path, each slug escaped. */
+		buf_printf(&body, "Page:       %s/", site_base_url);
+		for (const char *seg = pg.path; *seg;) {
+			size_t len = strcspn(seg, "/");
+			esc_url_part(&body, seg, len);
+			buf_putc(&body, '/');
+			seg += len + (seg[len] == '/');
+		}
+	} else {
+		buf_printf(&body, "Article:    %s/%04d/%02d/%02d/", site_base_url, y, m, d);
+		esc_url_part(&body, c.slug, strlen(c.slug)); /* a slug in any script */
+		buf_putc(&body, '/');
+	}
 	if (!is_held)
 		buf_printf(&body, "#comment-%lld", comment_id);
 	buf_printf(&body, "\nModeration: %s/admin/comments?status=pending\n", site_base_url);

@@ -39,7 +39,7 @@ struct page_row {
 	const char *author_name;  /* display name, "" if none */
 	long long created_at;     /* first saved */
 	long long updated_at;     /* last saved */
-	int comments_open;        /* kept for WordPress; pages show no comments yet */
+	int comments_open;        /* readers may comment (off unless enabled; page_pages.c) */
 	int menu_order;           /* WordPress's menu_order, for ordering lists */
 	long long trashed_at;     /* when moved to the trash (status PAGE_TRASH), 0 */
 };

@@ -940,6 +940,100 @@ static const char migration_29[] =
     "  INSERT INTO webhook_events VALUES ('page.changed', 'page', OLD.id, NULL,"
     "    OLD.slug, OLD.title, 'deleted', NULL); END;";
 
+/* Comments on static pages (issue 15): a comment belongs to an article or
+** to a page, exactly one (the CHECK).  SQLite cannot loosen article_id's
+** NOT NULL in place, so the table is rebuilt by its documented procedure
+** (a new table, the rows copied with their ids, the old one dropped, the
+** new one renamed), and every index and trigger on comments is made again
+** as migrations 1 to 29 left it, the change log's now logging a page's
+** comments as 'lists' (a page is cached as a listing, page_pages.c).
+** Foreign keys stay on inside a migration's transaction, so the drop's
+** implicit delete would set webmentions_in.comment_id to NULL: those links
+** are kept aside and put back.  The new table names itself in parent_id,
+** so the drop of the old one cascades into nothing.  Autosaves may be a
+** page's too (is_page 1, page_id NULL for a page not saved yet). */
+static const char migration_31[] =
+    "CREATE TEMP TABLE mig31_mentions AS"
+    "  SELECT id, comment_id FROM webmentions_in WHERE comment_id IS NOT NULL;"
+    "CREATE TABLE comments_new("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,"
+    "  page_id INTEGER REFERENCES pages(id) ON DELETE CASCADE,"
+    "  parent_id INTEGER REFERENCES comments_new(id) ON DELETE CASCADE,"
+    "  author_name TEXT NOT NULL,"
+    "  author_email TEXT NOT NULL,"
+    "  author_url TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL,"
+    "  body_html TEXT NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  user_agent TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending','approved','spam','trash')),"
+    "  created_at INTEGER NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  edited_at INTEGER,"
+    "  spam_score REAL,"
+    "  spam_reason TEXT NOT NULL DEFAULT '',"
+    "  ip_net TEXT NOT NULL DEFAULT '',"
+    "  body_hash INTEGER,"
+    "  body_html_version INTEGER NOT NULL DEFAULT 0,"
+    "  kind TEXT NOT NULL DEFAULT '',"
+    "  CHECK ((article_id IS NULL) <> (page_id IS NULL))"
+    ");"
+    "INSERT INTO comments_new(id, article_id, page_id, parent_id, author_name, author_email,"
+    "  author_url, body, body_html, ip, user_agent, status, created_at, user_id, edited_at,"
+    "  spam_score, spam_reason, ip_net, body_hash, body_html_version, kind)"
+    "  SELECT id, article_id, NULL, parent_id, author_name, author_email, author_url, body,"
+    "  body_html, ip, user_agent, status, created_at, user_id, edited_at, spam_score,"
+    "  spam_reason, ip_net, body_hash, body_html_version, kind FROM comments ORDER BY id;"
+    "DROP TABLE comments;"
+    "ALTER TABLE comments_new RENAME TO comments;"
+    "UPDATE webmentions_in SET comment_id ="
+    "  (SELECT m.comment_id FROM mig31_mentions m WHERE m.id = webmentions_in.id)"
+    "  WHERE id IN (SELECT id FROM mig31_mentions);"
+    "DROP TABLE mig31_mentions;"
+    "CREATE INDEX comments_article ON comments(article_id, status, created_at);"
+    "CREATE INDEX comments_ip ON comments(ip, created_at);"
+    "CREATE INDEX comments_author ON comments(author_email, author_name, status);"
+    "CREATE INDEX comments_status ON comments(status, created_at);"
+    "CREATE INDEX comments_parent ON comments(parent_id);"
+    "CREATE INDEX comments_threads ON comments(article_id, parent_id, status, created_at);"
+    "CREATE INDEX comments_ip_net ON comments(ip_net, created_at);"
+    "CREATE INDEX comments_body ON comments(article_id, body_hash);"
+    "CREATE INDEX comments_html_version ON comments(body_html_version);"
+    /* A page's threads and duplicates, as comments_threads and
+    ** comments_body are an article's; only page comments are in them. */
+    "CREATE INDEX comments_page_threads ON comments(page_id, parent_id, status, created_at)"
+    "  WHERE page_id IS NOT NULL;"
+    "CREATE INDEX comments_page_body ON comments(page_id, body_hash) WHERE page_id IS NOT NULL;"
+    "CREATE TRIGGER comments_ins AFTER INSERT ON comments WHEN NEW.status = 'approved' BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES"
+    "    (CASE WHEN NEW.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "     COALESCE(NEW.article_id, 0));"
+    " END;"
+    "CREATE TRIGGER comments_upd AFTER UPDATE ON comments BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES"
+    "    (CASE WHEN NEW.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "     COALESCE(NEW.article_id, 0));"
+    " END;"
+    "CREATE TRIGGER comments_del AFTER DELETE ON comments BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES"
+    "    (CASE WHEN OLD.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "     COALESCE(OLD.article_id, 0));"
+    " END;"
+    "CREATE TRIGGER webhook_comment_ins AFTER INSERT ON comments"
+    "  WHEN EXISTS (SELECT 1 FROM webhooks) AND NOT EXISTS (SELECT 1 FROM changes_held)"
+    "  AND (NEW.status = 'approved') BEGIN"
+    "  INSERT INTO webhook_events VALUES ('comment.approved', 'comment', NEW.id,"
+    "    NEW.article_id, '', NEW.author_name, NEW.status, NEW.created_at); END;"
+    "CREATE TRIGGER webhook_comment_upd AFTER UPDATE OF status ON comments"
+    "  WHEN EXISTS (SELECT 1 FROM webhooks) AND NOT EXISTS (SELECT 1 FROM changes_held)"
+    "  AND (NEW.status = 'approved' AND OLD.status <> 'approved') BEGIN"
+    "  INSERT INTO webhook_events VALUES ('comment.approved', 'comment', NEW.id,"
+    "    NEW.article_id, '', NEW.author_name, NEW.status, NEW.created_at); END;"
+    "ALTER TABLE autosaves ADD COLUMN is_page INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE autosaves ADD COLUMN page_id INTEGER REFERENCES pages(id) ON DELETE CASCADE;";
+
 /* Engine-neutral SQL (issue 17).  The copy desk's findings are read back
 ** in the order they were stored, which was SQLite's hidden rowid; an
 ** explicit id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says
@@ -999,6 +1093,7 @@ static const struct db_migration migrations[] = {
 	{28, migration_28},
 	{29, migration_29},
 	{30, migration_30},
+	{31, migration_31},
 	{33, migration_33},
 };
 

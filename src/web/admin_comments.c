@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "model/account.h"
 #include "model/comment.h"
+#include "model/page.h"
 #include "render/i18n.h"
 #include "render/value.h"
 
@@ -98,10 +99,16 @@ static struct tv *comment_row(struct page *p, const struct comment *c)
 	tv_set_str(a, r, "date_text", site_date(p, (time_t)c->created_at));
 	tv_set(a, r, "body_html", tv_html(a, c->body_html, strlen(c->body_html)));
 	tv_set_str(a, r, "article", c->article_headline);
+	/* A comment on a static page says so, and links to the page. */
+	struct page_row pg;
+	const char *on_url = NULL;
+	if (c->page_id && page_by_id(p->db, a, c->page_id, &pg) == 0)
+		on_url = site_page_path(a, pg.path);
+	else if (!c->page_id)
+		on_url = site_article_path(p, c->article_published_at, c->article_slug);
+	tv_set_bool(a, r, "on_page", c->page_id != 0);
 	tv_set_str(a, r, "article_url",
-	           arena_printf(a, "%s#comment-%lld",
-	                        site_article_path(p, c->article_published_at, c->article_slug),
-	                        c->id));
+	           on_url ? arena_printf(a, "%s#comment-%lld", on_url, c->id) : "/admin/pages/");
 	tv_set_str(a, r, "action_url", arena_printf(a, "/admin/comments/%lld/", c->id));
 	tv_set_bool(a, r, "is_pending", c->status == COMMENT_PENDING);
 	tv_set_bool(a, r, "is_approved", c->status == COMMENT_APPROVED);
@@ -496,6 +503,7 @@ void admin_comment_action(struct page *p)
 	if (!strcmp(action, "reply")) {
 		struct comment_post post = {
 		    .article_id = c.article_id,
+		    .page_id = c.page_id,
 		    .parent_id = id,
 		    .name = p->user->name,
 		    .email = p->user->email,

@@ -23,6 +23,7 @@
 #include "model/article.h"
 #include "model/autosave.h"
 #include "model/media.h"
+#include "model/page.h"
 #include "model/session.h"
 #include "render/markdown.h"
 
@@ -90,8 +91,59 @@ static const char *json_field(struct page *p, const char *name, const char *labe
 	return v;
 }
 
+/* The page id sent as `page_id` ("0": a new page), -1 if unreadable, or -2
+** when none was sent (an article's autosave). */
+static long long sent_page_id(struct page *p)
+{
+	const char *v = http_form(p->req, "page_id", NULL);
+	long long id = 0;
+	if (!v)
+		return -2;
+	if (!*v || !strcmp(v, "0"))
+		return 0;
+	return text_int(v, 1, (long long)1 << 53, &id) == 0 ? id : -1;
+}
+
+/* A static page's autosave: pages are edited by editors and
+** administrators (route.c's E), a page in the trash not at all. */
+static void page_autosave_post(struct page *p, long long id)
+{
+	struct page_row pg;
+	if (p->user->role < ROLE_EDITOR) {
+		json_error(p, 403, "You cannot edit pages.");
+		return;
+	}
+	if (id < 0 || (id && (page_by_id(p->db, p->a, id, &pg) != 0 || pg.status == PAGE_TRASH))) {
+		json_error(p, 404, "That page does not exist (it may have been deleted).");
+		return;
+	}
+	struct autosave s = {.page_id = id, .is_page = 1, .user_id = p->user->id, .dek = "",
+	                     .tags = ""};
+	if (!(s.headline = json_field(p, "title", "The title", AUTOSAVE_MAX_HEADLINE)) ||
+	    !(s.body_src = json_field(p, "body", "The body", AUTOSAVE_MAX_BODY)))
+		return;
+	long long now = (long long)time(NULL);
+	if (autosave_put(p->db, &s, now) != 0) {
+		http_resp_header(p->resp, "Retry-After", "5");
+		json_error(p, 503, "The autosave could not be stored just now; it will be tried "
+		                   "again.");
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "\"saved_at\":%lld,\"time\":\"", now);
+	esc_json_s(&b, admin_time(p, now));
+	buf_puts(&b, "\"");
+	json_reply(p, 200, arena_strdup(p->a, buf_cstr(&b)));
+	buf_free(&b);
+}
+
 void admin_autosave_post(struct page *p)
 {
+	long long pid = sent_page_id(p);
+	if (pid != -2) {
+		page_autosave_post(p, pid);
+		return;
+	}
 	long long id = sent_article_id(p);
 	struct article art;
 	if (id && editable_json(p, id, &art) != 0)
@@ -120,6 +172,18 @@ void admin_autosave_post(struct page *p)
 
 void admin_autosave_dismiss(struct page *p)
 {
+	long long pid = sent_page_id(p);
+	if (pid != -2) {
+		if (pid < 0) {
+			site_not_found(p);
+			return;
+		}
+		/* Only the writer's own autosave is deleted: no rights beyond that. */
+		autosave_page_delete(p->db, pid, p->user->id);
+		admin_done(p, pid ? arena_printf(p->a, "/admin/pages/%lld/", pid) : "/admin/pages/new",
+		           "autosave_dismissed");
+		return;
+	}
 	long long id = sent_article_id(p);
 	struct article art;
 	if (id < 0 || (id && article_by_id(p->db, p->a, id, &art) != 0)) {

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/text.h"
+#include "model/autosave.h"
 #include "model/page.h"
 #include "render/markdown.h"
 #include "render/value.h"
@@ -80,8 +81,11 @@ struct page_draft {
 	enum page_status status;   /* as sent, else PAGE_DRAFT */
 	long long parent_id;       /* 0: top level */
 	long long menu_order;      /* order among siblings */
+	int comments_open;         /* readers may comment (the box; off unless ticked) */
 	const char *err_title, *err_slug, *err_body;
 	const char *message;       /* the form as a whole */
+	const char *notice;        /* a note above the form (an autosave restored) */
+	int offer_autosave;        /* show the writer's newer autosave, if any */
 	const char *preview;       /* rendered body for Preview, or NULL */
 	const char *path;          /* public path of a saved page, or NULL */
 	long long updated_at;      /* last saved, 0 for a new page */
@@ -98,6 +102,7 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	tv_set_str(a, f, "slug", d->slug);
 	tv_set_str(a, f, "body", d->body);
 	tv_set_int(a, f, "menu_order", d->menu_order);
+	tv_set_bool(a, f, "comments_open", d->comments_open);
 	tv_set_int(a, f, "id", d->id);
 	if (d->updated_at)
 		tv_set_str(a, f, "saved_when", admin_time(p, d->updated_at));
@@ -117,6 +122,25 @@ static void show_editor(struct page *p, int status, const struct page_draft *d)
 	tv_set(a, f, "errors", errs);
 	if (d->message)
 		tv_set_str(a, ctx, "error", d->message);
+	if (d->notice)
+		tv_set_str(a, ctx, "notice", d->notice);
+	/* The writer's autosave, when newer than the page and not what the form
+	** shows: offered with Restore (a link) and Dismiss (a form), as the
+	** article editor offers one. */
+	struct autosave as;
+	if (d->offer_autosave && autosave_page_get(p->db, a, d->id, p->user->id, &as) == 0 &&
+	    as.saved_at >= d->updated_at &&
+	    (strcmp(as.headline, d->title) || strcmp(as.body_src, d->body))) {
+		struct tv *o = tv_map(a);
+		tv_set_str(a, o, "when", admin_time(p, as.saved_at));
+		tv_set_str(a, o, "restore_url", d->id ? arena_printf(a, "/admin/pages/%lld/?autosave"
+		                                                        "=restore", d->id)
+		                                      : "/admin/pages/new?autosave=restore");
+		tv_set_int(a, o, "page_id", d->id);
+		tv_set(a, f, "autosave", o);
+	} else {
+		tv_set_bool(a, f, "autosave", 0);
+	}
 	if (d->preview)
 		tv_set(a, f, "preview", tv_html(a, d->preview, strlen(d->preview)));
 	else
@@ -185,12 +209,31 @@ static void in_trash(struct page *p)
 	           tr(p, "Restore it from the trash (Pages, Trash) before changing it."));
 }
 
+/* With ?autosave=restore, the writer's autosave of the page replaces its
+** title and body (not saved: the writer reads it and presses Save). */
+static void restore_autosave(struct page *p, struct page_draft *d)
+{
+	const char *q = http_query(p->req, "autosave", NULL);
+	struct autosave as;
+	if (!q || strcmp(q, "restore") != 0 ||
+	    autosave_page_get(p->db, p->a, d->id, p->user->id, &as) != 0)
+		return;
+	d->title = as.headline;
+	d->body = as.body_src;
+	d->offer_autosave = 0;
+	d->notice = arena_printf(p->a, "The autosave of %s is restored below. It is not saved "
+	                               "yet: check it, then press Save.",
+	                         admin_time(p, as.saved_at));
+}
+
 void admin_page_new(struct page *p)
 {
 	struct page_draft d;
 	memset(&d, 0, sizeof d);
 	d.title = d.slug = d.body = "";
 	d.status = PAGE_DRAFT;
+	d.offer_autosave = 1;
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -215,8 +258,11 @@ void admin_page_edit(struct page *p)
 	d.status = pg.status;
 	d.parent_id = pg.parent_id;
 	d.menu_order = pg.menu_order;
+	d.comments_open = pg.comments_open;
 	d.path = pg.path;
 	d.updated_at = pg.updated_at;
+	d.offer_autosave = 1;
+	restore_autosave(p, &d);
 	show_editor(p, 200, &d);
 }
 
@@ -239,6 +285,8 @@ static void draft_from_form(struct page *p, struct page_draft *d)
 	const char *order = http_form(p->req, "menu_order", NULL);
 	if (order && text_int(order, -99999, 99999, &v) == 0)
 		d->menu_order = v;
+	const char *open = http_form(p->req, "comments_open", NULL);
+	d->comments_open = open && *open;
 	if (p->req->form_error)
 		d->message = p->req->form_error;
 }
@@ -319,7 +367,7 @@ void admin_page_save(struct page *p)
 	    .parent_id = d.parent_id,
 	    .body_src = d.body,
 	    .status = d.status,
-	    .comments_open = had ? old.comments_open : 0,
+	    .comments_open = d.comments_open,
 	    .menu_order = (int)d.menu_order,
 	    .role = p->user->role,
 	};
@@ -333,6 +381,10 @@ void admin_page_save(struct page *p)
 		show_editor(p, 422, &d);
 		return;
 	}
+	/* Saved: the writer's autosave of it (or of the new page) is spent. */
+	autosave_page_delete(p->db, d.id, p->user->id);
+	if (id != d.id)
+		autosave_page_delete(p->db, id, p->user->id);
 	admin_done(p, arena_printf(a, "/admin/pages/%lld/", id),
 	           slug_tidied ? "slug-tidied" : d.status == PAGE_PUBLISHED ? "published" : "saved");
 }
@@ -541,7 +593,8 @@ void admin_page_live_preview(struct page *p)
 	pg.body_html = arena_strdup(a, buf_cstr(&html));
 	buf_free(&html);
 	p->is_private = 1;
-	page_pages_render(p, &pg);
+	pg.id = 0; /* a preview shows no comments and no form */
+	page_pages_render(p, &pg, NULL, 200);
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 	http_resp_header(p->resp, "X-Robots-Tag", "noindex");
 }

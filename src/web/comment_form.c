@@ -1,11 +1,16 @@
 /*
 ** comment_form.c: the comment form, the way readers post a comment.
 **
+** The form is under an article (posted to the article's own address) or
+** under a static page whose comments are enabled (posted to
+** /comments/page/ID/, as WordPress posts to wp-comments-post.php: a page's
+** path is any path no route takes).
+**
 ** What is the form's own, in the order a refusal is reported:
 **   1. same origin (the dispatcher, refusing through comment_form_refuse),
-**   2. comments are open on the article,
+**   2. comments are open on the article or page,
 **   3. the honeypot field is empty,
-**   4. the signed form token is ours, for this article, and its age is
+**   4. the signed form token is ours, for this article or page, and its age is
 **      between comment_min_seconds and comment_max_seconds.
 ** Then comment_submit() (model/comment.c) checks and posts the comment:
 ** the fields and their limits, the flood windows, duplicates, the
@@ -29,6 +34,7 @@
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/notify.h"
+#include "model/page.h"
 #include "web/mailer.h"
 
 #include <stdio.h>
@@ -42,16 +48,25 @@
 
 /* ---- tokens ---- */
 
-const char *comment_form_token(struct page *p, long long article_id)
+/* What a token signs: the target and the time it was served.  An article's
+** keeps the form it always had (tokens of pages already served stay good). */
+static char *token_msg(struct page *p, struct comment_target on, long long ts)
 {
-	char *msg = arena_printf(p->a, "form|%lld|%lld", article_id, (long long)time(NULL));
+	if (on.page_id)
+		return arena_printf(p->a, "form|page-%lld|%lld", on.page_id, ts);
+	return arena_printf(p->a, "form|%lld|%lld", on.article_id, ts);
+}
+
+const char *comment_form_token(struct page *p, struct comment_target on)
+{
+	char *msg = token_msg(p, on, (long long)time(NULL));
 	char mac[SIGN_HEX_LEN + 1];
 	sign_mac(p->app->settings.secret, msg, strlen(msg), mac);
 	return arena_printf(p->a, "%lld.%s", (long long)time(NULL), mac);
 }
 
 /* 0 if the token is good; else the sentence saying why not. */
-static const char *check_token(struct page *p, long long article_id, const char *token)
+static const char *check_token(struct page *p, struct comment_target on, const char *token)
 {
 	const char *bad =
 	    tr(p, "This form could not be checked (it may come from an old copy of the page). "
@@ -65,7 +80,7 @@ static const char *check_token(struct page *p, long long article_id, const char 
 	long long ts;
 	if (text_int(ts_text, 0, (long long)1 << 40, &ts) != 0)
 		return bad;
-	char *msg = arena_printf(p->a, "form|%lld|%lld", article_id, ts);
+	char *msg = token_msg(p, on, ts);
 	if (!sign_check(p->app->settings.secret, msg, strlen(msg), dot + 1))
 		return bad;
 	long long age = (long long)time(NULL) - ts;
@@ -151,12 +166,25 @@ static void set_save_cookie(struct page *p, const struct comment_form *f)
 
 /* ---- answering ---- */
 
-static void refuse(struct page *p, const struct article *art, struct comment_form *f,
-                   int status, const char *message)
+/* Where a comment is posted: an article or a static page, shown again
+** with the form on a refusal. */
+struct target {
+	struct comment_target on;  /* what the comment is on */
+	const struct article *art; /* the article, or NULL */
+	const struct page_row *pg; /* or the page */
+	const char *url;           /* its address */
+	int per_page;              /* threads per comment page (0: all) */
+};
+
+static void refuse(struct page *p, const struct target *t, struct comment_form *f, int status,
+                   const char *message)
 {
 	if (message)
 		f->message = message;
-	page_article_render(p, art, f, status);
+	if (t->art)
+		page_article_render(p, t->art, f, status);
+	else
+		page_pages_render(p, t->pg, f, status);
 }
 
 /* One field as typed, for the form shown back ("" if it is not text), and
@@ -199,7 +227,8 @@ void comment_form_refuse(struct page *p, int status, const char *why)
 	struct comment_post post;
 	read_form(p, &f, &post);
 	f.parent = f.parent > 0 ? f.parent : 0;
-	refuse(p, &art, &f, status, why);
+	struct target t = {COMMENT_ON_ARTICLE(art.id), &art, NULL, NULL, 0};
+	refuse(p, &t, &f, status, why);
 }
 
 /* Seconds since the form was served, from its token; -1 unknown. */
@@ -214,52 +243,41 @@ static int seconds_to_post(struct page *p)
 	return (int)((long long)time(NULL) - served);
 }
 
-void comment_form_post(struct page *p)
+/* Posts the form to t (checks 3 and 4, then comment_submit()), answering
+** with the page again or a redirect to the new comment. */
+static void post_to(struct page *p, const struct target *t, struct comment_form *f,
+                    struct comment_post *post)
 {
-	struct article art;
-	int rc = page_article_find(p, &art);
-	if (rc != 0) {
-		if (rc == 1)
-			site_not_found(p);
-		return;
-	}
-	struct comment_form f;
-	struct comment_post post;
-	read_form(p, &f, &post);
-	/* 2. Open. */
-	if (!page_article_comments_open(p, &art)) {
-		refuse(p, &art, &f, 403, tr(p, "Comments are closed on this article."));
-		return;
-	}
 	/* 3. The honeypot: people never see it, robots fill everything in. */
 	const char *hp = http_form(p->req, "byline_hp", NULL);
 	if (hp && *hp) {
-		refuse(p, &art, &f, 422,
+		refuse(p, t, f, 422,
 		       tr(p, "Your comment looked automated (a hidden field meant to stay empty was "
 		             "filled in), so it was not sent. If you are a person, please send it "
 		             "again."));
 		return;
 	}
 	/* 4. The form token. */
-	const char *why = check_token(p, art.id, http_form(p->req, "byline_token", NULL));
+	const char *why = check_token(p, t->on, http_form(p->req, "byline_token", NULL));
 	if (why) {
-		refuse(p, &art, &f, 422, why);
+		refuse(p, t, f, 422, why);
 		return;
 	}
 	/* The comment's own rules, and the insert. */
-	post.article_id = art.id;
-	post.parent_id = f.parent;
-	post.ip = p->req->remote_ip;
-	post.user_agent = http_header(p->req, "User-Agent");
-	post.seconds_to_post = seconds_to_post(p);
+	post->article_id = t->on.article_id;
+	post->page_id = t->on.page_id;
+	post->parent_id = f->parent;
+	post->ip = p->req->remote_ip;
+	post->user_agent = http_header(p->req, "User-Agent");
+	post->seconds_to_post = seconds_to_post(p);
 	struct comment_outcome out;
-	enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, &post, &out);
-	f.parent = out.parent_id;
+	enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, post, &out);
+	f->parent = out.parent_id;
 	/* The model's messages are English, marked N_() for the catalogues. */
-	f.err_comment = out.errors[COMMENT_BODY] ? tr(p, out.errors[COMMENT_BODY]) : NULL;
-	f.err_author = out.errors[COMMENT_NAME] ? tr(p, out.errors[COMMENT_NAME]) : NULL;
-	f.err_email = out.errors[COMMENT_EMAIL] ? tr(p, out.errors[COMMENT_EMAIL]) : NULL;
-	f.err_url = out.errors[COMMENT_URL] ? tr(p, out.errors[COMMENT_URL]) : NULL;
+	f->err_comment = out.errors[COMMENT_BODY] ? tr(p, out.errors[COMMENT_BODY]) : NULL;
+	f->err_author = out.errors[COMMENT_NAME] ? tr(p, out.errors[COMMENT_NAME]) : NULL;
+	f->err_email = out.errors[COMMENT_EMAIL] ? tr(p, out.errors[COMMENT_EMAIL]) : NULL;
+	f->err_url = out.errors[COMMENT_URL] ? tr(p, out.errors[COMMENT_URL]) : NULL;
 	if (result != COMMENT_STORED) {
 		static const int status[] = {
 		    [COMMENT_REFUSED] = 422, [COMMENT_TOO_SOON] = 429,
@@ -274,11 +292,11 @@ void comment_form_post(struct page *p)
 			             "send it again.",
 			          "You are posting comments too quickly. Please wait %lld seconds and "
 			          "send it again.", out.retry_after);
-		refuse(p, &art, &f, status[result], msg);
+		refuse(p, t, f, status[result], msg);
 		return;
 	}
 	long long id = out.id;
-	f.url = out.url;
+	f->url = out.url;
 	/* Held comments and replies tell the article's author and the moderators
 	** (queued: a slow mail server never slows this answer). */
 	if (mailer_is_sending(p->app->mailer) &&
@@ -286,16 +304,91 @@ void comment_form_post(struct page *p)
 		mailer_wake(p->app->mailer);
 	if (out.status != COMMENT_APPROVED)
 		set_held_cookie(p, id);
-	set_save_cookie(p, &f);
+	set_save_cookie(p, f);
 	/* To the page of comments that shows it (WordPress's comment-page-N). */
-	const char *url = site_article_path(p, art.published_at, art.slug);
+	const char *url = t->url;
 	long long own[MAX_HELD_IDS + 1];
 	size_t n_own = comment_form_held(p, own, MAX_HELD_IDS);
 	own[n_own++] = id;
-	int cpage = comment_page_of(p->db, p->a, art.id, id, own, n_own,
-	                            p->app->settings.comments_per_page);
+	int cpage = comment_thread_page_of(p->db, p->a, t->on, id, own, n_own, t->per_page);
 	if (cpage > 1)
 		url = arena_printf(p->a, "%scomment-page-%d/", url, cpage);
 	http_redirect(p->req, p->resp, 303, arena_printf(p->a, "%s#comment-%lld", url, id));
 	http_resp_header(p->resp, "Cache-Control", "no-store");
+}
+
+void comment_form_post(struct page *p)
+{
+	struct article art;
+	int rc = page_article_find(p, &art);
+	if (rc != 0) {
+		if (rc == 1)
+			site_not_found(p);
+		return;
+	}
+	struct comment_form f;
+	struct comment_post post;
+	read_form(p, &f, &post);
+	struct target t = {COMMENT_ON_ARTICLE(art.id), &art, NULL,
+	                   site_article_path(p, art.published_at, art.slug),
+	                   p->app->settings.comments_per_page};
+	/* 2. Open. */
+	if (!page_article_comments_open(p, &art)) {
+		refuse(p, &t, &f, 403, tr(p, "Comments are closed on this article."));
+		return;
+	}
+	post_to(p, &t, &f, &post);
+}
+
+/* The published page /comments/page/{id}/ names: 0, or 1 after answering
+** (404, or 410 for a page in the trash). */
+static int find_page(struct page *p, struct page_row *pg)
+{
+	long long id;
+	if (p->req->n_params < 1 || text_int(p->req->params[0], 1, (long long)1 << 53, &id) != 0 ||
+	    page_by_id(p->db, p->a, id, pg) != 0) {
+		site_not_found(p);
+		return 1;
+	}
+	if (pg->status == PAGE_TRASH) {
+		site_error(p, 410, "This page has been removed",  /* as page_fallback() */
+		           "It is no longer published on this site.");
+		return 1;
+	}
+	if (pg->status != PAGE_PUBLISHED) {
+		site_not_found(p);
+		return 1;
+	}
+	return 0;
+}
+
+void comment_form_page_post(struct page *p)
+{
+	struct page_row pg;
+	if (find_page(p, &pg) != 0)
+		return;
+	struct comment_form f;
+	struct comment_post post;
+	read_form(p, &f, &post);
+	/* A page's threads are all on the page itself (it has no comment-page-N). */
+	struct target t = {COMMENT_ON_PAGE(pg.id), NULL, &pg, site_page_path(p->a, pg.path), 0};
+	/* 2. Open: enabled on this page (pages are closed unless enabled). */
+	if (!page_pages_comments_open(p, &pg)) {
+		refuse(p, &t, &f, 403, tr(p, "Comments are closed on this page."));
+		return;
+	}
+	post_to(p, &t, &f, &post);
+}
+
+void comment_form_page_refuse(struct page *p, int status, const char *why)
+{
+	struct page_row pg;
+	if (find_page(p, &pg) != 0)
+		return;
+	struct comment_form f;
+	struct comment_post post;
+	read_form(p, &f, &post);
+	f.parent = f.parent > 0 ? f.parent : 0;
+	struct target t = {COMMENT_ON_PAGE(pg.id), NULL, &pg, site_page_path(p->a, pg.path), 0};
+	refuse(p, &t, &f, status, why);
 }

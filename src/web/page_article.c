@@ -156,7 +156,7 @@ static void index_add(long *idx, size_t cap, struct node *nodes, size_t i)
 	idx[h] = (long)i;
 }
 
-static struct tv *comment_tree(struct page *p, const struct article *art, const char *url,
+static struct tv *comment_tree(struct page *p, int open, const char *url,
                                const struct comment *list, size_t n)
 {
 	struct arena *a = p->a;
@@ -199,7 +199,7 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 		tv_set_bool(a, it, "is_author", c->user_id != 0 && c->is_article_author);
 		tv_set_bool(a, it, "is_mention", c->is_webmention);
 		tv_set_int(a, it, "depth", nd->depth);
-		if (nd->depth < MAX_DEPTH && page_article_comments_open(p, art) &&
+		if (nd->depth < MAX_DEPTH && open &&
 		    c->status == COMMENT_APPROVED)
 			tv_set_str(a, it, "reply_url",
 			           arena_printf(a, "%s?replytocom=%lld#respond", url, c->id));
@@ -219,8 +219,8 @@ static struct tv *comment_tree(struct page *p, const struct article *art, const 
 	return top;
 }
 
-static struct tv *form_context(struct page *p, const struct article *art, const char *url,
-                               const struct comment_form *f)
+static struct tv *form_context(struct page *p, struct comment_target on, const char *url,
+                               const char *action, const struct comment_form *f)
 {
 	struct arena *a = p->a;
 	struct tv *form = tv_map(a);
@@ -246,13 +246,13 @@ static struct tv *form_context(struct page *p, const struct article *art, const 
 			empty.parent = rid;
 		f = &empty;
 	}
-	tv_set_str(a, form, "action", url);
+	tv_set_str(a, form, "action", action);
 	tv_set_str(a, form, "comment", f->comment);
 	tv_set_str(a, form, "author", f->author);
 	tv_set_str(a, form, "email", f->email);
 	tv_set_str(a, form, "url", f->url);
 	tv_set_bool(a, form, "save", f->save);
-	tv_set_str(a, form, "token", comment_form_token(p, art->id));
+	tv_set_str(a, form, "token", comment_form_token(p, on));
 	/* The fields' maxlength: the model's limits. */
 	tv_set_int(a, form, "max_comment", COMMENT_MAX_BODY);
 	tv_set_int(a, form, "max_author", COMMENT_MAX_NAME);
@@ -260,7 +260,7 @@ static struct tv *form_context(struct page *p, const struct article *art, const 
 	tv_set_int(a, form, "max_url", COMMENT_MAX_URL);
 	if (f->parent) {
 		struct comment parent;
-		if (comment_by_id(p->db, a, f->parent, art->id, &parent) == 0) {
+		if (comment_on_by_id(p->db, a, f->parent, on, &parent) == 0) {
 			tv_set_int(a, form, "parent", parent.id);
 			tv_set_str(a, form, "reply_to", parent.author_name);
 			tv_set_str(a, form, "cancel_url", arena_printf(a, "%s#respond", url));
@@ -544,6 +544,60 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	                arena_printf(a, "%sfeed/", path));
 }
 
+int site_comments(struct page *p, struct tv *ctx, struct comment_target on, const char *name,
+                  const char *url, const char *action, int open, int per, long long cpage,
+                  const struct comment_form *f)
+{
+	struct arena *a = p->a;
+	long long held[MAX_HELD];
+	size_t n_held = comment_form_held(p, held, MAX_HELD);
+	struct comment_page cp;
+	comment_thread_read(p->db, a, on, held, n_held, per, (int)cpage, &cp);
+	long long threads = cp.threads;
+	long long cpages = per > 0 && threads ? (threads + per - 1) / per : 1;
+	if (cpage < 1 || cpage > cpages) {
+		site_not_found(p);
+		return 1;
+	}
+	size_t n_comments = cp.n;
+	struct comment *comments = cp.list;
+	if (cpages > 1) {
+		struct tv *pv = tv_map(a);
+		tv_set_int(a, pv, "page", cpage);
+		tv_set_int(a, pv, "pages", cpages);
+		if (cpage > 1)
+			tv_set_str(a, pv, "prev", cpage == 2 ? arena_printf(a, "%s#comments", url)
+			                                     : arena_printf(a, "%scomment-page-%lld/#comments",
+			                                                    url, cpage - 1));
+		if (cpage < cpages)
+			tv_set_str(a, pv, "next", arena_printf(a, "%scomment-page-%lld/#comments", url,
+			                                       cpage + 1));
+		tv_set(a, ctx, "comment_pages", pv);
+	} else {
+		tv_set_bool(a, ctx, "comment_pages", 0);
+	}
+	for (size_t i = 0; i < n_comments; i++)
+		if (comments[i].status != COMMENT_APPROVED)
+			p->is_private = 1; /* shows this reader's held comment */
+	long long approved = cp.approved;
+	const char *title;
+	if (approved == 0 && n_comments > 0)
+		/* Only the reader's own held comments: not "no thoughts yet"
+		** above what they just wrote. */
+		title = trf(p, "Thoughts on “%s”", site_isolate(p, name));
+	else if (approved == 0)
+		title = trf(p, "No thoughts yet on “%s”", name);
+	else
+		title = site_fill(a, trn(p, "One thought on “%s”", "%lld thoughts on “%s”", approved),
+		                  "%s", site_isolate(p, name));
+	tv_set_str(a, ctx, "comments_title", title);
+	tv_set_int(a, ctx, "comments_count", approved);
+	tv_set(a, ctx, "comments", comment_tree(p, open, url, comments, n_comments));
+	tv_set_bool(a, ctx, "has_comments", n_comments > 0);
+	tv_set(a, ctx, "form", form_context(p, on, url, action, f));
+	return 0;
+}
+
 void page_article_render(struct page *p, const struct article *stored,
                          const struct comment_form *f, int status)
 {
@@ -642,57 +696,14 @@ void page_article_render(struct page *p, const struct article *stored,
 	tv_set(a, ctx, "related", related);
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 
-	long long held[MAX_HELD];
-	size_t n_held = comment_form_held(p, held, MAX_HELD);
 	/* Comments come in pages of threads, as in WordPress: .../comment-page-N/. */
-	int per = p->app->settings.comments_per_page;
 	long long cpage = 1;
 	if (p->req->n_params == 5 && text_int(p->req->params[4], 1, 100000, &cpage) != 0)
 		cpage = 0;
-	struct comment_page cp;
-	comment_page_read(p->db, a, art->id, held, n_held, per, (int)cpage, &cp);
-	long long threads = cp.threads;
-	long long cpages = per > 0 && threads ? (threads + per - 1) / per : 1;
-	if (cpage < 1 || cpage > cpages) {
-		site_not_found(p);
+	if (site_comments(p, ctx, COMMENT_ON_ARTICLE(art->id), art->headline, url, url,
+	                  page_article_comments_open(p, art), p->app->settings.comments_per_page,
+	                  cpage, f) != 0)
 		return;
-	}
-	size_t n_comments = cp.n;
-	struct comment *comments = cp.list;
-	if (cpages > 1) {
-		struct tv *pv = tv_map(a);
-		tv_set_int(a, pv, "page", cpage);
-		tv_set_int(a, pv, "pages", cpages);
-		if (cpage > 1)
-			tv_set_str(a, pv, "prev", cpage == 2 ? arena_printf(a, "%s#comments", url)
-			                                     : arena_printf(a, "%scomment-page-%lld/#comments",
-			                                                    url, cpage - 1));
-		if (cpage < cpages)
-			tv_set_str(a, pv, "next", arena_printf(a, "%scomment-page-%lld/#comments", url,
-			                                       cpage + 1));
-		tv_set(a, ctx, "comment_pages", pv);
-	} else {
-		tv_set_bool(a, ctx, "comment_pages", 0);
-	}
-	for (size_t i = 0; i < n_comments; i++)
-		if (comments[i].status != COMMENT_APPROVED)
-			p->is_private = 1; /* shows this reader's held comment */
-	long long approved = cp.approved;
-	const char *title;
-	if (approved == 0 && n_comments > 0)
-		/* Only the reader's own held comments: not "no thoughts yet"
-		** above what they just wrote. */
-		title = trf(p, "Thoughts on “%s”", site_isolate(p, art->headline));
-	else if (approved == 0)
-		title = trf(p, "No thoughts yet on “%s”", art->headline);
-	else
-		title = site_fill(a, trn(p, "One thought on “%s”", "%lld thoughts on “%s”", approved),
-		                  "%s", site_isolate(p, art->headline));
-	tv_set_str(a, ctx, "comments_title", title);
-	tv_set_int(a, ctx, "comments_count", approved);
-	tv_set(a, ctx, "comments", comment_tree(p, art, url, comments, n_comments));
-	tv_set_bool(a, ctx, "has_comments", n_comments > 0);
-	tv_set(a, ctx, "form", form_context(p, art, url, f));
 	if (http_query(p->req, "replytocom", NULL))
 		tv_set_bool(a, ctx, "noindex", 1);
 	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags, by, n_by, &notes);

@@ -8,8 +8,14 @@
 ** a route's path).
 **
 ** A page is kept in the page cache under its path (route.c); a change to
-** any page or menu logs 'all' (migrations 13 and 23), which drops it.  A
-** page in the trash answers 410 Gone at its path, as an article does.
+** any page or menu logs 'all' (migrations 13 and 23), which drops it, and
+** a change to its comments logs 'lists' (migration 31).  A page in the
+** trash answers 410 Gone at its path, as an article does, comments and all.
+**
+** A page has no comments unless they are enabled on it (its editor's
+** box); then its comments and the form are under it, as under an article,
+** all threads on the page itself, and the form posts to /comments/page/ID/
+** (comment_form.c).  Comments it had before they were disabled stay shown.
 */
 #include "web/web.h"
 #include "core/arena.h"
@@ -17,12 +23,14 @@
 #include "core/escape.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "model/comment.h"
 #include "model/page.h"
 #include "render/typography.h"
 #include "render/value.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The path percent-decoded, or NULL if that is not UTF-8 text. */
 static char *decoded(struct arena *a, const char *path)
@@ -42,7 +50,14 @@ static char *decoded(struct arena *a, const char *path)
 	return k == strlen(out) && utf8_valid(out, k) ? out : NULL;
 }
 
-void page_pages_render(struct page *p, const struct page_row *pg)
+int page_pages_comments_open(struct page *p, const struct page_row *pg)
+{
+	return p->app->settings.comments_open && pg->comments_open &&
+	       pg->status == PAGE_PUBLISHED;
+}
+
+void page_pages_render(struct page *p, const struct page_row *pg, const struct comment_form *f,
+                       int status)
 {
 	struct arena *a = p->a;
 	/* Typography on output, as articles have it (render/typography.h). */
@@ -71,9 +86,34 @@ void page_pages_render(struct page *p, const struct page_row *pg)
 	}
 	tv_set(a, v, "trail", trail);
 	tv_set(a, ctx, "page", v);
-	site_canonical(p, ctx, site_page_path(a, pg->path));
-	p->deps.flags = DEP_LISTS; /* the nav; its own text logs 'all' */
-	site_render(p, 200, "page", ctx);
+	const char *url = site_page_path(a, pg->path);
+	site_canonical(p, ctx, url);
+	p->deps.flags = DEP_LISTS; /* the nav and its comments; its own text logs 'all' */
+	/* Its comments, when enabled or when it has some (a preview has none:
+	** id 0). */
+	int open = pg->id > 0 && page_pages_comments_open(p, pg);
+	/* A refused post (f) shows the form again, message and text, even on a
+	** page whose comments are off: the reader keeps what they typed. */
+	int shown = open || (f && pg->id > 0);
+	if (!shown && pg->id > 0) {
+		struct comment_page cp;
+		shown = comment_thread_read(p->db, a, COMMENT_ON_PAGE(pg->id), NULL, 0, 1, 1, &cp) == 0 &&
+		        cp.approved > 0;
+	}
+	tv_set_bool(a, v, "show_comments", shown);
+	if (shown) {
+		/* The form's token must stay far younger than its limit. */
+		p->deps.expires_at = (long long)time(NULL) + 3600;
+		struct tv *flags = tv_map(a);
+		tv_set_bool(a, flags, "comments_open", open || f);
+		tv_set(a, ctx, "article", flags); /* what comment_form.mustache asks */
+		if (http_query(p->req, "replytocom", NULL))
+			tv_set_bool(a, ctx, "noindex", 1); /* the reply form (never cached: route.c) */
+		if (site_comments(p, ctx, COMMENT_ON_PAGE(pg->id), title, url,
+		                  arena_printf(a, "/comments/page/%lld/", pg->id), open, 0, 1, f) != 0)
+			return;
+	}
+	site_render(p, status, "page", ctx);
 }
 
 int page_fallback(struct page *p)
@@ -98,7 +138,7 @@ int page_fallback(struct page *p)
 			http_redirect(req, p->resp, 301, url); /* the canonical form ends in '/' */
 			return 1;
 		}
-		page_pages_render(p, &pg);
+		page_pages_render(p, &pg, NULL, 200);
 		return 1;
 	}
 	return 0;

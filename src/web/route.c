@@ -68,6 +68,10 @@ static const struct route routes[] = {
 	{"POST", "/{yyyy}/{mm}/{dd}/{slug}/", comment_form_post, NEED_SAME_ORIGIN,
 	                                      FORM_BODY_LIMIT(COMMENT_FORM),
 	                                      comment_form_refuse},
+	/* A static page's comment form (its path is any path no route takes). */
+	{"POST", "/comments/page/{id}/",      comment_form_page_post, NEED_SAME_ORIGIN,
+	                                      FORM_BODY_LIMIT(COMMENT_FORM),
+	                                      comment_form_page_refuse},
 	/* Embeds' players, loaded when a reader asks (web/embed.h). */
 	{"GET",  "/embed/{slug}/",            page_embed,        0, 0, NULL},
 	/* oEmbed provider (page_oembed.c). */
@@ -759,7 +763,10 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 	int known;
 	const struct route *r = find(req, req->path, &known);
 	if (!r && !known) {
-		/* Maybe a static page (page_fallback()), cached under its path. */
+		/* Maybe a static page (page_fallback()), cached under its path;
+		** its reply form (?replytocom=) is rendered, never cached. */
+		if (strstr(req->query, "replytocom="))
+			return 0;
 		security_headers(app, req, resp);
 		return pagecache_peek(app->cache, req, req->path, resp);
 	}
@@ -835,8 +842,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			return;
 	}
 	/* A path no route takes may be a static page: cached under the path
-	** alone (a page reads no query), only if it answers 200. */
-	if (!r && !known && is_read && pagecache_stores(app->cache) && !personal(req)) {
+	** alone (a page reads no query but its reply form's, which is never
+	** cached), only if it answers 200. */
+	if (!r && !known && is_read && pagecache_stores(app->cache) && !personal(req) &&
+	    !strstr(req->query, "replytocom=")) {
 		if (pagecache_get(app->cache, req, req->path, resp, &ticket))
 			return;
 	}

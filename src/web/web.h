@@ -314,8 +314,19 @@ void page_article_render(struct page *p, const struct article *art,
 /* The viewer's own held comments, from their signed cookie. */
 size_t comment_form_held(struct page *p, long long *ids, size_t max);
 
-/* A fresh signed form token for article_id. Allocated in p->a. */
-const char *comment_form_token(struct page *p, long long article_id);
+/* A fresh signed form token for comments on `on` (an article or a page).
+** Allocated in p->a. */
+struct comment_target;
+const char *comment_form_token(struct page *p, struct comment_target on);
+
+/* The comments of an article's or a page's page into ctx (comments_title,
+** comments_count, comments, has_comments, comment_pages, form): page cpage
+** of per threads (0: all), titled after name, links under url, the form
+** posting to action, replies offered when open.  0, or 1 after answering
+** 404 (a comment page past the last). */
+int site_comments(struct page *p, struct tv *ctx, struct comment_target on, const char *name,
+                  const char *url, const char *action, int open, int per, long long cpage,
+                  const struct comment_form *f);
 
 /* The bio of an author as HTML, rendered with the trust of the author's own
 ** role (role_trust(): raw HTML only for editors and administrators). */
@@ -390,9 +401,16 @@ void page_feed_send(struct page *p, const char *content_type, long long last_mod
 int page_fallback(struct page *p);
 
 /* Renders static page pg (its title, body_html, path, parent_id) in the
-** site's page template: the public page, and the desk's live preview. */
+** site's page template: the public page, and the desk's live preview.
+** With its comments when enabled on it or when it has some, the form
+** (NULL: empty) as comment_form.c gives it back, and status. */
 struct page_row;
-void page_pages_render(struct page *p, const struct page_row *pg);
+void page_pages_render(struct page *p, const struct page_row *pg, const struct comment_form *f,
+                       int status);
+
+/* 1 if readers may comment on static page pg now: comments open
+** site-wide, enabled on the page, and the page published. */
+int page_pages_comments_open(struct page *p, const struct page_row *pg);
 
 /* ---- page handlers (route.c's table) ---- */
 void page_home_show(struct page *p);
@@ -403,6 +421,8 @@ void page_health(struct page *p);
 void page_static(struct page *p);
 void comment_form_post(struct page *p);
 void comment_form_refuse(struct page *p, int status, const char *why);
+void comment_form_page_post(struct page *p);
+void comment_form_page_refuse(struct page *p, int status, const char *why);
 void page_media(struct page *p);
 /* page_identity.c: icons, manifest and the accent colour's stylesheet. */
 void page_favicon(struct page *p);

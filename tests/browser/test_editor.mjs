@@ -257,13 +257,13 @@ L.test('editor: axe finds no serious violation in the enhanced editor', async ()
 });
 
 // Static pages (issue 15) are written in the same editor: the toolbar,
-// word count and live preview in the site's page template with JS on (no
-// autosave: autosaves are articles'); the plain form with JS off; a typed
-// slug tidied; the list's Trash and Restore.  Screenshots at 1280 and 390.
-L.test('page editor (JS on): toolbar, word count, live preview in the page template, no autosave', async () => {
-  const { ctx, page } = await editorContext({ js: true, csp: true });
+// word count and live preview in the site's page template with JS on, the
+// autosave and the offer to restore it after a reload (a page's, apart from
+// articles'); the plain form with JS off; a typed slug tidied; the list's
+// Trash and Restore.  Screenshots at 1280 and 390.
+L.test('page editor (JS on): toolbar, word count, live preview in the page template, autosave and restore', async () => {
+  const { ctx, page, acc } = await editorContext({ js: true, csp: true });
   try {
-    const autosavesBefore = sql('SELECT count(*) FROM autosaves');
     await page.goto(S.srv.url('/admin/pages/new'));
     await page.locator('.md-toolbar').waitFor({ state: 'visible' });
     await page.fill('#title', 'Letters to the editor');
@@ -292,11 +292,28 @@ L.test('page editor (JS on): toolbar, word count, live preview in the page templ
     await page.evaluate(() => window.scrollTo(0, 0));
     await L.shot(page, 'page-editor-390');
     await page.setViewportSize({ width: 1280, height: 900 });
-    await L.sleep(6000); // longer than the article autosave's interval
-    L.eq(sql('SELECT count(*) FROM autosaves'), autosavesBefore, 'typing in the page editor autosaves nothing');
+    await L.until(async () => (await page.locator('#editor-state').innerText()).includes('autosaved'), 20_000,
+      'the new page is autosaved while typing');
+    const uid = `(SELECT id FROM users WHERE email = '${acc.email}')`;
+    L.ok(sql(`SELECT headline, is_page, page_id FROM autosaves WHERE user_id = ${uid} AND is_page = 1`)
+      .includes("'Letters to the editor, please', 1, None"), 'stored as a new page\'s autosave, with its title');
     await L.submitAndWait(page, () => page.click('button[name=action][value=publish]'));
     L.ok(/\/admin\/pages\/\d+\/\?done=slug-tidied/.test(page.url()), 'Publish saves, and says the slug was tidied', page.url());
     L.eq(await page.inputValue('#slug'), 'letters-to-the-editor', 'the tidied slug is shown');
+    L.eq(sql(`SELECT count(*) FROM autosaves WHERE user_id = ${uid} AND is_page = 1`), '[(0,)]',
+      'saving the page spends its autosave');
+    // Typed after saving, then the tab reloaded: the page's autosave is offered.
+    const pageUrl = page.url().replace(/\?.*$/, '');
+    await page.click('#body');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Letters may be edited for length.');
+    await L.until(async () => (await page.locator('#editor-state').innerText()).includes('autosaved'), 20_000,
+      'the saved page is autosaved while typing');
+    await page.goto(pageUrl);
+    L.ok(await page.locator('.autosave-offer').isVisible(), 'after a reload the page\'s autosave is offered');
+    await L.submitAndWait(page, () => page.click('.autosave-offer a'));
+    L.ok((await page.inputValue('#body')).includes('Letters may be edited for length.'), 'Restore fills the page editor');
+    await L.submitAndWait(page, () => page.click('button[name=action][value=publish]'));
     const pub = await page.request.get(S.srv.url('/letters-to-the-editor/'));
     L.eq(pub.status(), 200, 'the page is published at its address');
     // The list: Trash, then Restore from the Trash view.

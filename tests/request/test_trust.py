@@ -361,6 +361,51 @@ def migration():
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP TABLE gates;"
+                          # 31: comments on pages (the table rebuilt as
+                          # before, without page_id), autosaves of pages.
+                          "DROP INDEX comments_page_threads; DROP INDEX comments_page_body;"
+                          "DELETE FROM comments WHERE page_id IS NOT NULL;"
+                          "CREATE TABLE comments_old(id INTEGER PRIMARY KEY,"
+                          " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+                          " parent_id INTEGER REFERENCES comments_old(id) ON DELETE CASCADE,"
+                          " author_name TEXT NOT NULL, author_email TEXT NOT NULL,"
+                          " author_url TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
+                          " body_html TEXT NOT NULL, ip TEXT NOT NULL DEFAULT '',"
+                          " user_agent TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT"
+                          " 'pending' CHECK (status IN ('pending','approved','spam','trash')),"
+                          " created_at INTEGER NOT NULL,"
+                          " user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+                          " edited_at INTEGER, spam_score REAL, spam_reason TEXT NOT NULL"
+                          " DEFAULT '', ip_net TEXT NOT NULL DEFAULT '', body_hash INTEGER,"
+                          " body_html_version INTEGER NOT NULL DEFAULT 0,"
+                          " kind TEXT NOT NULL DEFAULT '');"
+                          "INSERT INTO comments_old SELECT id, article_id, parent_id, author_name,"
+                          " author_email, author_url, body, body_html, ip, user_agent, status,"
+                          " created_at, user_id, edited_at, spam_score, spam_reason, ip_net,"
+                          " body_hash, body_html_version, kind FROM comments;"
+                          "DROP TABLE comments; ALTER TABLE comments_old RENAME TO comments;"
+                          "CREATE INDEX comments_article ON comments(article_id, status, created_at);"
+                          "CREATE INDEX comments_ip ON comments(ip, created_at);"
+                          "CREATE INDEX comments_author ON comments(author_email, author_name, status);"
+                          "CREATE INDEX comments_status ON comments(status, created_at);"
+                          "CREATE INDEX comments_parent ON comments(parent_id);"
+                          "CREATE INDEX comments_threads ON comments(article_id, parent_id, status,"
+                          " created_at);"
+                          "CREATE INDEX comments_ip_net ON comments(ip_net, created_at);"
+                          "CREATE INDEX comments_body ON comments(article_id, body_hash);"
+                          "CREATE INDEX comments_html_version ON comments(body_html_version);"
+                          "CREATE TRIGGER comments_ins AFTER INSERT ON comments WHEN"
+                          " NEW.status = 'approved' BEGIN INSERT INTO changes(kind, id)"
+                          " VALUES ('comments', NEW.article_id); END;"
+                          "CREATE TRIGGER comments_upd AFTER UPDATE ON comments BEGIN"
+                          " INSERT INTO changes(kind, id) VALUES ('comments', NEW.article_id); END;"
+                          "CREATE TRIGGER comments_del AFTER DELETE ON comments BEGIN"
+                          " INSERT INTO changes(kind, id) VALUES ('comments', OLD.article_id); END;"
+                          "CREATE TRIGGER webhook_comment_ins AFTER INSERT ON comments BEGIN"
+                          " SELECT 1; END;"
+                          "CREATE TRIGGER webhook_comment_upd AFTER UPDATE OF status ON comments"
+                          " BEGIN SELECT 1; END;"
+                          "ALTER TABLE autosaves DROP COLUMN is_page;"
                           "DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
                           "DROP INDEX media_normalize_todo;"
                           "ALTER TABLE media DROP COLUMN normalized;"
@@ -411,6 +456,15 @@ def migration():
                           "ALTER TABLE articles DROP COLUMN body_html_version;"
                           "ALTER TABLE articles DROP COLUMN body_role;"
                           "PRAGMA user_version = 10;")
+        # A thread at version 10: migration 31 rebuilds the comments table
+        # and must keep its rows, ids and replies.
+        top = con.execute("INSERT INTO comments(article_id, author_name, author_email, body,"
+                          " body_html, status, created_at) VALUES (?, 'Rita', 'r@example.org',"
+                          " 'Kept.', '', 'approved', ?)", (aid, now)).lastrowid
+        reply = con.execute("INSERT INTO comments(article_id, parent_id, author_name,"
+                            " author_email, body, body_html, status, created_at) VALUES"
+                            " (?, ?, 'Otto', 'o@example.org', 'Kept too.', '', 'pending', ?)",
+                            (aid, top, now)).lastrowid
         con.commit()
         con.close()
         run_cli("settings", "--db", db, "list")
@@ -418,7 +472,14 @@ def migration():
         got = {k: con.execute("SELECT body_role, body_html_version, body_html FROM articles"
                               " WHERE id = ?", (aid,)).fetchone() for k, aid in bodies.items()}
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        thread = con.execute("SELECT id, article_id, page_id, parent_id, body, status FROM comments"
+                             " WHERE id IN (?, ?) ORDER BY id", (top, reply)).fetchall()
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
         con.close()
+        check(thread == [(top, aid, None, None, "Kept.", "approved"),
+                         (reply, aid, None, top, "Kept too.", "pending")],
+              "migration 31: comments kept with their ids, article and replies", thread)
+        check(fk == [], "migration 31: no foreign key broken", fk)
         check(version >= 11, "migration 11 applied", version)
         want = {"contrib": "contributor", "editor": "editor", "import": "administrator"}
         for k, (role, ver, html) in got.items():

@@ -3,12 +3,16 @@
 ** writer and article, replaced; one per writer for an article not saved
 ** yet (article_id NULL), apart from the saved articles'; writers apart;
 ** deleted with its article (ON DELETE CASCADE) and by autosave_delete().
+** A static page's autosaves (migration 31) are apart from articles': the
+** unsaved page's from the unsaved article's, page N's from article N's;
+** deleted with the page and by autosave_page_delete().
 */
 #include "core/arena.h"
 #include "db/db.h"
 #include "model/account.h"
 #include "model/article.h"
 #include "model/autosave.h"
+#include "model/page.h"
 #include "model/schema.h"
 #include "test.h"
 
@@ -81,6 +85,36 @@ int main(void)
 	CHECK(autosave_delete(db, art, u1) == 0);
 	CHECK(autosave_get(db, a, art, u1, &got) == 1);
 	CHECK(autosave_get(db, a, art, u2, &got) == 0);
+
+	/* A page's autosaves: apart from articles', even with the same id. */
+	struct page_input pin = {.title = "Contact", .body_src = "Write.",
+	                         .status = PAGE_PUBLISHED, .role = ROLE_EDITOR};
+	long long pg = page_save(db, a, 0, &pin, u2, err, sizeof err);
+	CHECK(pg > 0);
+	CHECK(autosave_page_get(db, a, pg, u2, &got) == 1);
+	CHECK(autosave_page_get(db, a, 0, u1, &got) == 1); /* the unsaved article's is not a page's */
+	struct autosave ps = {.page_id = pg, .is_page = 1, .user_id = u2, .headline = "Contact us",
+	                      .dek = "", .body_src = "Write to us.", .tags = ""};
+	CHECK(autosave_put(db, &ps, 1030) == 0);
+	ps.body_src = "Write to us soon.";
+	CHECK(autosave_put(db, &ps, 1031) == 0);
+	CHECK(autosave_page_get(db, a, pg, u2, &got) == 0 && got.is_page && got.page_id == pg);
+	CHECK_STR(got.body_src, "Write to us soon.");
+	CHECK_STR(got.headline, "Contact us");
+	struct autosave newpage = {.is_page = 1, .user_id = u1, .headline = "Draft page",
+	                           .dek = "", .body_src = "Unsaved page.", .tags = ""};
+	CHECK(autosave_put(db, &newpage, 1040) == 0);
+	CHECK(autosave_page_get(db, a, 0, u1, &got) == 0);
+	CHECK_STR(got.body_src, "Unsaved page.");
+	CHECK(autosave_get(db, a, 0, u1, &got) == 1); /* not the unsaved article's */
+	if (pg == art) /* the same number: still apart */
+		CHECK(autosave_get(db, a, art, u2, &got) == 0 && !strcmp(got.body_src, "Editor's."));
+	CHECK(autosave_page_delete(db, 0, u1) == 0);
+	CHECK(autosave_page_get(db, a, 0, u1, &got) == 1);
+	CHECK(autosave_page_get(db, a, pg, u2, &got) == 0);
+	CHECK(db_exec(db, "DELETE FROM page_revisions") == DB_OK);
+	CHECK(db_exec(db, "DELETE FROM pages") == DB_OK);
+	CHECK(autosave_page_get(db, a, pg, u2, &got) == 1);
 
 	/* An article's autosaves go with it. */
 	CHECK(db_exec(db, "DELETE FROM revisions") == DB_OK);

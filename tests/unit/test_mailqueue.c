@@ -328,6 +328,32 @@ static void test_notify(struct db *db)
 	CHECK(strstr(body, "http://news.example/2024/06/12/harbour-reopens/") != NULL);
 	CHECK(strstr(body, "http://news.example/admin/comments?status=pending") != NULL);
 
+	/* A held comment on a static page (migration 31): the page's author,
+	** not the article's; the page's title and address. */
+	clear_queue(db);
+	CHECK(db_exec(db, "INSERT INTO pages(slug, title, status, author_id, created_at,"
+	                  " updated_at, comments_open) VALUES ('contact-us', 'Contact us',"
+	                  " 'published', (SELECT id FROM users WHERE email = 'other@example.com'),"
+	                  " 0, 0, 1)") == DB_OK);
+	long long pg = db_last_id(db);
+	CHECK(db_exec(db, arena_printf(a, "INSERT INTO comments(page_id, author_name, author_email,"
+	                                  " body, body_html, status, created_at) VALUES (%lld,"
+	                                  " 'Rita Reader', 'rita@example.net', 'Hours?', '',"
+	                                  " 'pending', 0)", pg)) == DB_OK);
+	long long on_page = db_last_id(db);
+	CHECK(notify_comment(db, a, on_page, "Byline Daily", "http://news.example") == 3);
+	CHECK_STR(queue_recipients(db, a), "admin@example.com editor@example.com "
+	                                   "other@example.com");
+	st = db_prepare(db, sql_first_mail);
+	CHECK(db_step(st) == DB_ROW);
+	subject = arena_strdup(a, db_col_text(st, 0));
+	body = arena_strdup(a, db_col_text(st, 1));
+	db_done(st);
+	CHECK_STR(subject, "[Byline Daily] New comment awaiting moderation on “Contact us”");
+	CHECK(strstr(body, "Page:       http://news.example/contact-us/") != NULL);
+	CHECK(db_exec(db, "DELETE FROM comments WHERE page_id IS NOT NULL") == DB_OK);
+	clear_queue(db);
+
 	/* An approved top-level comment: nothing. Spam, trash: nothing. */
 	clear_queue(db);
 	long long ok = add_comment(db, art, 0, "Rita Reader", "rita@example.net", "approved", 0);

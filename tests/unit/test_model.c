@@ -2221,6 +2221,119 @@ static void test_pages(void)
 	fresh_close(&f);
 }
 
+/* Comments on static pages (migration 31): a comment is on an article or a
+** page, never both nor neither; a page's threads, duplicates and replies are
+** its own; comment_target() says which; the moderation reads name the page
+** and keep an author to their own pages' comments. */
+static const char sql_page_author[] = "UPDATE pages SET author_id = ?1 WHERE id = ?2";
+static const char sql_both_targets[] =
+    "INSERT INTO comments(article_id, page_id, author_name, author_email, body, body_html,"
+    " created_at) VALUES (?1, ?2, 'x', 'x@example.com', 'x', 'x', 1)";
+
+static void test_page_comments(void)
+{
+	struct fresh f;
+	struct arena *a = arena_new();
+	struct db *db = fresh_open(&f);
+	char err[200] = "";
+	long long jo = author_ensure(db, a, "Jo Smith", NULL, NULL);
+	long long kim = author_ensure(db, a, "Kim Lee", NULL, NULL);
+	long long art = make_article(db, a, "An article", jo, 0, 1000, NULL, NULL, 0);
+	long long contact = make_page(db, a, "Contact", NULL, 0, "published", ROLE_EDITOR, err);
+	CHECK(art > 0 && contact > 0);
+	struct db_stmt *st = db_prepare(db, sql_page_author);
+	db_bind_int(st, 1, kim);
+	db_bind_int(st, 2, contact);
+	CHECK(db_step(st) == DB_OK);
+	db_done(st);
+	/* Exactly one target. */
+	st = db_prepare(db, sql_both_targets);
+	db_bind_int(st, 1, art);
+	db_bind_int(st, 2, contact);
+	CHECK(db_step(st) != DB_OK);
+	db_done(st);
+	st = db_prepare(db, sql_both_targets);
+	db_bind_null(st, 1);
+	db_bind_null(st, 2);
+	CHECK(db_step(st) != DB_OK);
+	db_done(st);
+	struct comment_input none = {.author_name = "N", .author_email = "n@example.com",
+	                             .body = "On nothing.", .status = COMMENT_APPROVED};
+	CHECK(comment_add(db, &none, err, sizeof err) == -1);
+
+	struct settings s;
+	memset(&s, 0, sizeof s);
+	CHECK(settings_load(db, &s) == 0);
+	struct comment_outcome out;
+	struct comment_post p = {.page_id = contact, .name = "Ann", .email = "ann@example.com",
+	                         .url = "", .body = "Same words.", .ip = "192.0.2.9",
+	                         .seconds_to_post = 30};
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED);
+	long long on_page = out.id;
+	CHECK_STR(comment_status_name(out.status), "pending"); /* first-time: held */
+	CHECK(comment_count_pending(db, kim) == 1 && comment_count_pending(db, jo) == 0 &&
+	      comment_count_pending(db, 0) == 1); /* the desk's badge: the page's author's */
+	/* The same words on the article are not a duplicate; on the page again they are. */
+	p.page_id = 0;
+	p.article_id = art;
+	p.ip = "198.51.100.9";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED);
+	long long on_art = out.id;
+	p.article_id = 0;
+	p.page_id = contact;
+	p.ip = "203.0.113.9";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_DUPLICATE);
+	struct comment_target t;
+	CHECK(comment_target(db, on_page, &t) == 0 && t.page_id == contact && t.article_id == 0);
+	CHECK(comment_target(db, on_art, &t) == 0 && t.article_id == art && t.page_id == 0);
+	CHECK(comment_target(db, 999999, &t) == 1);
+	/* A reply must answer an approved comment on the same page. */
+	CHECK(comment_set_status(db, on_page, COMMENT_APPROVED) == 0);
+	CHECK(comment_set_status(db, on_art, COMMENT_APPROVED) == 0);
+	p.parent_id = on_art;
+	p.body = "A reply.";
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_REFUSED && out.parent_id == 0);
+	p.parent_id = on_page;
+	CHECK(comment_submit(db, a, &s, &p, &out) == COMMENT_STORED);
+	long long reply = out.id;
+	CHECK(comment_set_status(db, reply, COMMENT_APPROVED) == 0);
+	/* The page's thread holds its two comments, the article's its one. */
+	struct comment_page cp;
+	CHECK(comment_thread_read(db, a, COMMENT_ON_PAGE(contact), NULL, 0, 0, 1, &cp) == 0);
+	CHECK(cp.n == 2 && cp.approved == 2 && cp.threads == 1 && cp.list[0].id == on_page &&
+	      cp.list[1].parent_id == on_page && cp.list[0].page_id == contact &&
+	      cp.list[0].article_id == 0);
+	CHECK(comment_page_read(db, a, art, NULL, 0, 0, 1, &cp) == 0 && cp.n == 1 &&
+	      cp.list[0].id == on_art);
+	CHECK(comment_thread_page_of(db, a, COMMENT_ON_PAGE(contact), reply, NULL, 0, 1) == 1);
+	/* Moderation: the page's author moderates it; the inbox names the page. */
+	struct comment c;
+	CHECK(comment_get(db, a, on_page, &c) == 0 && c.page_id == contact &&
+	      c.article_author_id == kim && !strcmp(c.article_headline, "Contact"));
+	CHECK(comment_can_moderate(ROLE_AUTHOR, kim, c.article_author_id));
+	CHECK(!comment_can_moderate(ROLE_AUTHOR, jo, c.article_author_id));
+	size_t n;
+	struct comment *mine = comment_list(db, a, COMMENT_STATUS_NONE, kim, 50, 0, &n);
+	CHECK(n == 2 && mine[0].page_id == contact && mine[1].page_id == contact);
+	comment_list(db, a, COMMENT_STATUS_NONE, jo, 50, 0, &n);
+	CHECK(n == 1);
+	comment_list(db, a, COMMENT_STATUS_NONE, 0, 50, 0, &n);
+	CHECK(n == 3);
+	long long counts[COMMENT_N_STATUSES + 1];
+	comment_counts(db, kim, counts);
+	CHECK(counts[COMMENT_APPROVED] == 2);
+	/* The comment feeds are of articles: a page's comment is not there. */
+	comment_recent_approved(db, a, 0, 50, &n);
+	CHECK(n == 1);
+	/* Deleting the page for good takes its comments. */
+	CHECK(page_trash(db, contact, 1000) == 0 && page_delete(db, contact) == 0);
+	CHECK(comment_target(db, on_page, &t) == 1 && comment_target(db, reply, &t) == 1);
+	CHECK(comment_target(db, on_art, &t) == 0);
+	settings_free(&s);
+	fresh_close(&f);
+	arena_free(a);
+}
+
 static void test_redirects(void)
 {
 	struct fresh f;
@@ -2781,6 +2894,7 @@ int main(void)
 	test_comment_render_stale();
 	test_dashboard_counts();
 	test_pages();
+	test_page_comments();
 	test_redirects();
 	test_media_library();
 	test_article_private_and_sticky();
