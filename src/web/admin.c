@@ -51,6 +51,11 @@ static const struct {
 	                  "editor's heading."},
 	{"webhook_added", "The webhook is added. Give its secret to the receiver."},
 	{"webhook_deleted", "The webhook is deleted, with its deliveries."},
+	{"webhook_test", "A test (a signed ping event) is queued: its result shows in the "
+	                 "deliveries below within a few seconds."},
+	{"webhook_paused", "The webhook is paused: nothing is queued for it until it is resumed."},
+	{"webhook_resumed", "The webhook is active again. What happened while it was paused is "
+	                    "not sent."},
 	{"user", "Account saved."},
 	{"suspended", "The account is suspended: its sessions have ended, and it cannot sign in."},
 	{"unsuspended", "The account is active again: it can sign in with its password."},

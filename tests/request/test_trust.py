@@ -360,7 +360,11 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
+        con.executescript("ALTER TABLE webmentions_in DROP COLUMN http_status;"
+                          "ALTER TABLE webmentions_in DROP COLUMN verdict;"
+                          "DROP TRIGGER webhook_events_ins;"
+                          "ALTER TABLE webhooks DROP COLUMN paused_at;"
+                          "DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
                           "DROP INDEX media_normalize_todo;"
                           "ALTER TABLE media DROP COLUMN normalized;"
                           "DROP TABLE app_passwords;"
