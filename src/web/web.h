@@ -523,6 +523,7 @@ long long page_oembed_article(struct page *p, const char *url);
 void admin_webhooks_show(struct page *p);
 void admin_webhooks_add(struct page *p);
 void admin_webhooks_delete(struct page *p);
+void admin_webmentions_show(struct page *p);
 void admin_webhooks_test(struct page *p);
 void admin_webhooks_pause(struct page *p);
 void admin_webhooks_resume(struct page *p);
