@@ -96,7 +96,7 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		           d->status_code ? arena_printf(a, "%d", d->status_code) : "—");
 		tv_set_str(a, r, "last", d->last_at ? admin_time(p, d->last_at) : "—");
 		const char *state = d->delivered_at ? "Delivered"
-		                    : d->gave_up_at ? "Failed: given up after a day of tries"
+		                    : d->gave_up_at ? "Failed"
 		                    : d->attempts  ? arena_printf(a, "Will retry %s",
 		                                                  admin_time(p, d->next_at))
 		                                   : "Waiting";

@@ -114,7 +114,7 @@ def main():
         r = D.get(s, "/admin/tools/webhooks/", cookie=who.cookie)
         check('class="badge failed">Failing' in r.text and "1 delivery failed" in r.text,
               "the hook shows it is failing, with the count", r.text[:3000])
-        check("Failed: given up after a day of tries" in r.text,
+        check('<span class="badge failed">Failed</span> given up after a day of tries' in r.text,
               "the log marks the delivery failed")
         rec.mode = "ok"
         r = D.send(s, base + "test", [("csrf", who.csrf)], cookie=who.cookie)

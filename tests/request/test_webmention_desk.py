@@ -71,8 +71,8 @@ def main():
             check(row and row[0] == key and ('wm-verdict">%s</span>' % label) in row[1],
                   "%s: %s" % (src, label), row)
         cell = {k: rows.get(k, ("", ""))[1] for k in want}
-        check(all(re.search(r"<td>\w+ \d+, \d{4}", cell[k]) for k in want if k != "/later")
-              and "<td>—</td>" in cell["/later"], "each shows when it was checked; the "
+        check(all(re.search(r"<td[^>]*>\w+ \d+, \d{4}", cell[k]) for k in want if k != "/later")
+              and ">—</td>" in cell["/later"], "each shows when it was checked; the "
               "pending one not yet")
         cid = s.sql("SELECT comment_id FROM webmentions_in WHERE source=?",
                     rem.base + "/links")[0][0]
