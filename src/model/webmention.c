@@ -28,11 +28,13 @@ static const char sql_received[] =
     " COALESCE(w.done_at, 0), w.verdict, w.http_status, w.result, w.reason,"
     " COALESCE(w.comment_id, 0)"
     " FROM webmentions_in w JOIN articles a ON a.id = w.article_id"
-    " WHERE ?2 = 0 OR w.article_id = ?2 ORDER BY w.id DESC LIMIT ?1";
+    " WHERE (?2 = 0 OR w.article_id = ?2) AND (?3 = 0 OR a.author_id = ?3)"
+    " ORDER BY w.id DESC LIMIT ?1";
 static const char sql_sendings[] =
     "SELECT o.article_id, a.headline, o.queued_at, COALESCE(o.done_at, 0), o.report"
     " FROM webmentions_out o JOIN articles a ON a.id = o.article_id"
-    " WHERE ?2 = 0 OR o.article_id = ?2 ORDER BY o.id DESC LIMIT ?1";
+    " WHERE (?2 = 0 OR o.article_id = ?2) AND (?3 = 0 OR a.author_id = ?3)"
+    " ORDER BY o.id DESC LIMIT ?1";
 static const char sql_due_out[] =
     "SELECT id, article_id FROM webmentions_out"
     " WHERE done_at IS NULL AND claimed_at IS NULL ORDER BY id LIMIT ?1";
@@ -164,7 +166,8 @@ int webmention_release_claims(struct db *db)
 }
 
 struct webmention_seen *webmention_received(struct db *db, struct arena *a,
-                                            long long article_id, int limit, size_t *n)
+                                            long long article_id, long long owner, int limit,
+                                            size_t *n)
 {
 	*n = 0;
 	if (limit <= 0)
@@ -173,6 +176,7 @@ struct webmention_seen *webmention_received(struct db *db, struct arena *a,
 	struct db_stmt *st = db_prepare(db, sql_received);
 	db_bind_int(st, 1, limit);
 	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 3, owner);
 	while (db_step(st) == DB_ROW && *n < (size_t)limit) {
 		struct webmention_seen *m = &list[(*n)++];
 		m->id = db_col_int(st, 0);
@@ -193,7 +197,8 @@ struct webmention_seen *webmention_received(struct db *db, struct arena *a,
 }
 
 struct webmention_sending *webmention_sendings(struct db *db, struct arena *a,
-                                               long long article_id, int limit, size_t *n)
+                                               long long article_id, long long owner,
+                                               int limit, size_t *n)
 {
 	*n = 0;
 	if (limit <= 0)
@@ -202,6 +207,7 @@ struct webmention_sending *webmention_sendings(struct db *db, struct arena *a,
 	struct db_stmt *st = db_prepare(db, sql_sendings);
 	db_bind_int(st, 1, limit);
 	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 3, owner);
 	while (db_step(st) == DB_ROW && *n < (size_t)limit) {
 		struct webmention_sending *o = &list[(*n)++];
 		o->article_id = db_col_int(st, 0);

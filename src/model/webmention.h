@@ -63,10 +63,12 @@ struct webmention_seen {
 	long long comment_id;    /* the comment it became; 0: none */
 };
 
-/* The latest `limit` received mentions, newest first (of article_id
-** only, unless 0).  Allocated in a. */
+/* The latest `limit` received mentions, newest first: of article_id only,
+** unless 0; of the articles owner owns only, unless 0 (an author's view).
+** Allocated in a. */
 struct webmention_seen *webmention_received(struct db *db, struct arena *a,
-                                            long long article_id, int limit, size_t *n);
+                                            long long article_id, long long owner, int limit,
+                                            size_t *n);
 
 /* The mentions an article's publication sent (webmentions_out). */
 struct webmention_sending {
@@ -77,10 +79,11 @@ struct webmention_sending {
 	const char *report;      /* a line per link: "URL: outcome" */
 };
 
-/* The latest `limit` sendings, newest first (of article_id only, unless
-** 0).  Allocated in a. */
+/* The latest `limit` sendings, newest first (of article_id, of owner's
+** articles, as webmention_received()).  Allocated in a. */
 struct webmention_sending *webmention_sendings(struct db *db, struct arena *a,
-                                               long long article_id, int limit, size_t *n);
+                                               long long article_id, long long owner,
+                                               int limit, size_t *n);
 
 /* Claims up to `limit` published articles whose mentions wait to be sent:
 ** their ids in ids (room for limit).  Returns how many. */

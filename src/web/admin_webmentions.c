@@ -1,6 +1,7 @@
 /*
-** admin_webmentions.c: the desk's Comments > Webmentions (editors and
-** administrators, who moderate every comment): each received mention with
+** admin_webmentions.c: the desk's Comments > Webmentions (whoever
+** moderates comments: editors see every article's, authors their own
+** articles', as in the inbox, admin_comment_scope()): each received mention with
 ** its source, what the check of the source found (verified, no link to
 ** the article, unreachable, the HTTP status it answered, or waiting) and
 ** when, and what became of it; and, for each article published, the
@@ -58,10 +59,12 @@ void admin_webmentions_show(struct page *p)
 		site_error(p, 400, "Bad request", "The article must be given by its number.");
 		return;
 	}
+	long long owner = admin_comment_scope(p);
 	struct tv *ctx = admin_context(p, "Webmentions");
 	tv_set_bool(a, ctx, "one_article", article != 0);
+	tv_set_bool(a, ctx, "own_only", owner != 0);
 	size_t n;
-	struct webmention_seen *in = webmention_received(p->db, a, article, ROWS, &n);
+	struct webmention_seen *in = webmention_received(p->db, a, article, owner, ROWS, &n);
 	struct tv *rows = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		const struct webmention_seen *m = &in[i];
@@ -85,7 +88,7 @@ void admin_webmentions_show(struct page *p)
 	}
 	tv_set(a, ctx, "received", rows);
 	tv_set_bool(a, ctx, "has_received", n > 0);
-	struct webmention_sending *out = webmention_sendings(p->db, a, article, ROWS, &n);
+	struct webmention_sending *out = webmention_sendings(p->db, a, article, owner, ROWS, &n);
 	rows = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		const struct webmention_sending *o = &out[i];

@@ -217,7 +217,7 @@ static const struct route routes[] = {
 	** comment_can_moderate()'s rule, asked by the handlers per comment. */
 	{"GET",  "/admin/comments/",          admin_comments_list,   A, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   A | CSRF, 64 * KB, NULL},
-	{"GET",  "/admin/comments/webmentions/", admin_webmentions_show, E, 0, NULL},
+	{"GET",  "/admin/comments/webmentions/", admin_webmentions_show, A, 0, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    A, 0, NULL},
 	{"POST", "/admin/comments/{id}/",     admin_comment_action,  A | CSRF, DESK_COMMENT_BODY_LIMIT,
 	                                      admin_comment_refuse},

@@ -137,7 +137,7 @@ TABLE = [
     ("POST", "/admin/tools/webhooks/{wid}/test", ADMIN),
     ("POST", "/admin/tools/webhooks/{wid}/pause", ADMIN),
     ("POST", "/admin/tools/webhooks/{wid}/resume", ADMIN),
-    ("GET", "/admin/comments/webmentions/", EDITOR),
+    ("GET", "/admin/comments/webmentions/", AUTHOR),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",

@@ -1,14 +1,15 @@
 """Webmention verification results in the desk (issue 16), on loopback with
 real HTTP.
 
-The moderation inbox links (for editors and administrators) to Comments >
+The moderation inbox links to Comments >
 Webmentions, which lists each received mention with its source, the
 article, what the check of the source found (verified, no link to the
 article, source unreachable, the HTTP status it answered, pending) and
 when it was checked, and what became of it (a link to its comment); and,
 for each article published, the outcome of each mention sent, one line
-per linked page.  ?article=ID shows one article's.  An author, who sees
-only the comments on their own articles, is not shown the page."""
+per linked page.  ?article=ID shows one article's.  An author, who
+moderates the comments on their own articles, sees their articles'
+mentions only."""
 import os
 import re
 import sys
@@ -98,11 +99,22 @@ def main():
               "sources are shown escaped")
 
         au = author(s)
+        au_id = s.sql("SELECT id FROM users WHERE email=?", au.email)[0][0]
+        own = D.new_article(s, au_id, "wm-own", "published")
+        s.sql("INSERT INTO webmentions_in(source, target, article_id, received_at, done_at,"
+              " result, reason, verdict, http_status) VALUES (?, ?, ?, ?, ?, 'refused',"
+              " 'the source does not link to the target', 'no_link', 200)",
+              "https://own.example/note", WM.article_url(s, own), own, int(time.time()),
+              int(time.time()))
         r = D.get(s, "/admin/comments/", cookie=au.cookie)
-        check(r.status == 200 and "/admin/comments/webmentions/" not in r.text,
-              "an author's inbox does not link to it", r.status)
+        check(r.status == 200 and 'href="/admin/comments/webmentions/"' in r.text,
+              "an author's inbox links to it too", r.status)
         r = D.get(s, "/admin/comments/webmentions/", cookie=au.cookie)
-        check(r.status == 403, "an author cannot open it", r.status)
+        check(r.status == 200 and "https://own.example/note" in r.text and
+              "No link to the article" in r.text, "an author sees the mentions of their "
+              "own articles", r.status)
+        check(rem.base not in r.text and "127.0.0.1:1/closed" not in r.text and
+              "target-html" not in r.text, "and nothing of other authors' articles")
     finally:
         s.stop()
         rem.srv.shutdown()

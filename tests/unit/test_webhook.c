@@ -186,15 +186,20 @@ static void test_mention_verdict(struct db *db)
 	CHECK(webmention_done(db, id, "refused", "the source answered 410", 0, WM_HTTP_ERROR,
 	                      410) == 0);
 	size_t n;
-	struct webmention_seen *m = webmention_received(db, a, 0, 10, &n);
+	struct webmention_seen *m = webmention_received(db, a, 0, 0, 10, &n);
 	CHECK(n == 2);
 	if (n == 2) {
 		CHECK(m[0].id == id2 && m[0].verdict == WM_PENDING && m[0].checked_at == 0);
 		CHECK(m[1].id == id && m[1].verdict == WM_HTTP_ERROR && m[1].http_status == 410 &&
 		      m[1].checked_at > 0 && !strcmp(m[1].headline, "He said \"hi\"\\ ok"));
 	}
-	webmention_received(db, a, aid + 1, 10, &n);
+	webmention_received(db, a, aid + 1, 0, 10, &n);
 	CHECK(n == 0);
+	long long owner = scalar(db, "SELECT author_id FROM articles WHERE slug = 'q'");
+	webmention_received(db, a, 0, owner, 10, &n);
+	CHECK(n == 2);
+	webmention_received(db, a, 0, owner + 1, 10, &n);
+	CHECK(n == 0); /* another author's view */
 	CHECK(webmention_verdict_parse("no_link") == WM_NO_LINK);
 	CHECK(webmention_verdict_parse("bogus") == WM_PENDING);
 	CHECK_STR(webmention_verdict_name(WM_UNREACHABLE), "unreachable");
