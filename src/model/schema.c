@@ -1034,6 +1034,42 @@ static const char migration_31[] =
     "ALTER TABLE autosaves ADD COLUMN is_page INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE autosaves ADD COLUMN page_id INTEGER REFERENCES pages(id) ON DELETE CASCADE;";
 
+/* Webhooks paused, and what the verification of a received Webmention
+** found (issue 16).  A paused hook (paused_at set) gets no delivery for
+** the events that happen while it is paused: the trigger that fans an
+** event out to the hooks skips it, so resuming replays nothing; what was
+** queued before the pause waits (webhook_claim() skips a paused hook's
+** deliveries).  A received mention's verdict (model/status.h, enum
+** webmention_verdict): '' while it waits, then verified (the source links
+** to the target), no_link, unreachable (no answer) or http_error (the
+** source answered http_status, not 2xx); http_status is the source's
+** answer, 0 when there was none.  Mentions checked before this version
+** get theirs from the reason they were given. */
+static const char migration_32[] =
+    "ALTER TABLE webhooks ADD COLUMN paused_at INTEGER;"
+    "DROP TRIGGER webhook_events_ins;"
+    "CREATE TRIGGER webhook_events_ins AFTER INSERT ON webhook_events BEGIN"
+    "  INSERT INTO webhook_deliveries(hook_id, event, event_id, object_type, object_id,"
+    "    object_parent, object_slug, object_title, object_status, object_time, created_at,"
+    "    next_at)"
+    "  SELECT w.id, NEW.name, lower(hex(randomblob(16))), NEW.type, NEW.id, NEW.parent,"
+    "    COALESCE(NEW.slug, ''), COALESCE(NEW.title, ''), COALESCE(NEW.status, ''), NEW.at,"
+    "    CAST(strftime('%s','now') AS INTEGER), CAST(strftime('%s','now') AS INTEGER)"
+    "  FROM webhooks w WHERE w.paused_at IS NULL"
+    "    AND instr(',' || w.events || ',', ',' || NEW.name || ',') > 0;"
+    "  DELETE FROM webhook_events WHERE rowid = NEW.rowid; END;"
+    "ALTER TABLE webmentions_in ADD COLUMN verdict TEXT NOT NULL DEFAULT ''"
+    "  CHECK (verdict IN ('', 'verified', 'no_link', 'unreachable', 'http_error'));"
+    "ALTER TABLE webmentions_in ADD COLUMN http_status INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE webmentions_in SET"
+    "  verdict = CASE WHEN reason LIKE 'the source could not be fetched%' THEN 'unreachable'"
+    "    WHEN reason LIKE 'the source answered %' THEN 'http_error'"
+    "    WHEN reason = 'the source does not link to the target' THEN 'no_link'"
+    "    ELSE 'verified' END,"
+    "  http_status = CASE WHEN reason LIKE 'the source answered %'"
+    "    THEN CAST(substr(reason, 21) AS INTEGER) ELSE 0 END"
+    "  WHERE done_at IS NOT NULL;";
+
 /* Engine-neutral SQL (issue 17).  The copy desk's findings are read back
 ** in the order they were stored, which was SQLite's hidden rowid; an
 ** explicit id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says
@@ -1094,6 +1130,7 @@ static const struct db_migration migrations[] = {
 	{29, migration_29},
 	{30, migration_30},
 	{31, migration_31},
+	{32, migration_32},
 	{33, migration_33},
 };
 

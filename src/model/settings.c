@@ -144,8 +144,8 @@ const struct setting_def settings_defs[] = {
 	 "One provider a line (or separated by ;): the host of its links (*.example.com for "
 	 "any subdomain), its oEmbed endpoint, then the hosts its player may come from. A link alone on a line of "
 	 "an article, to one of these hosts, becomes an embed: readers see a still and load "
-	 "the player only if they choose to. A provider that answers with a script (X and "
-	 "Mastodon do) stays a link.", 0},
+	 "the player only if they choose to. A provider that answers with a script stays a "
+	 "link, except X and Mastodon posts, framed from the post's own address.", 0},
 	{"outbound_allow_private", SETTING_BOOL, "0", 0, 1, NULL, AT(outbound_allow_private),
 	 g_server, "Let webhooks reach private addresses",
 	 "Off, webhooks never connect to a loopback, private or link-local address "

@@ -79,3 +79,25 @@ const char *page_status_label(enum page_status s)
 {
 	return page_labels[s >= PAGE_DRAFT && s <= PAGE_TRASH ? s : 0];
 }
+
+static const char *const wm_names[] = {"", "verified", "no_link", "unreachable", "http_error"};
+static const char *const wm_labels[] = {"Pending", "Verified", "No link to the article",
+                                        "Source unreachable", "Source answered an error"};
+
+enum webmention_verdict webmention_verdict_parse(const char *s)
+{
+	for (int i = WM_VERIFIED; s && i <= WM_HTTP_ERROR; i++)
+		if (!strcmp(s, wm_names[i]))
+			return (enum webmention_verdict)i;
+	return WM_PENDING;
+}
+
+const char *webmention_verdict_name(enum webmention_verdict v)
+{
+	return wm_names[v >= WM_VERIFIED && v <= WM_HTTP_ERROR ? v : 0];
+}
+
+const char *webmention_verdict_label(enum webmention_verdict v)
+{
+	return wm_labels[v >= WM_VERIFIED && v <= WM_HTTP_ERROR ? v : 0];
+}

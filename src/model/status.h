@@ -76,4 +76,18 @@ enum commenter_verdict {
 enum commenter_verdict commenter_verdict_parse(const char *s);
 const char *commenter_verdict_name(enum commenter_verdict v); /* "good", "bad" */
 
+/* What the verification of a received Webmention found
+** (webmentions_in.verdict, migration 32). */
+enum webmention_verdict {
+	WM_PENDING = 0,     /* "": not checked yet */
+	WM_VERIFIED,        /* "verified": the source links to the target */
+	WM_NO_LINK,         /* "no_link": fetched, and no link to the target */
+	WM_UNREACHABLE,     /* "unreachable": the source could not be fetched */
+	WM_HTTP_ERROR,      /* "http_error": the source answered, not 2xx */
+};
+
+enum webmention_verdict webmention_verdict_parse(const char *s);
+const char *webmention_verdict_name(enum webmention_verdict v);  /* "verified", ... */
+const char *webmention_verdict_label(enum webmention_verdict v); /* "Verified", ... */
+
 #endif

@@ -1,6 +1,7 @@
 /*
-** webhook.c: the webhooks table and the webhook_deliveries queue: adding
-** and deleting hooks, claiming what is due, recording each attempt.
+** webhook.c: the webhooks table and the webhook_deliveries queue: adding,
+** pausing and deleting hooks, queueing a test, claiming what is due,
+** recording each attempt.
 **
 ** The deliveries themselves are written by triggers (schema.c, migration
 ** 29), so that no model call that changes an article, a comment or a page
@@ -30,7 +31,19 @@ static const char sql_insert[] =
     " VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))";
 static const char sql_delete[] = "DELETE FROM webhooks WHERE id = ?1";
 static const char sql_list[] =
-    "SELECT id, url, events, secret, created_at FROM webhooks ORDER BY id";
+    "SELECT id, url, events, secret, created_at, COALESCE(paused_at, 0),"
+    " (SELECT count(*) FROM webhook_deliveries d WHERE d.hook_id = w.id"
+    "  AND d.gave_up_at IS NOT NULL),"
+    " (SELECT COALESCE(max(gave_up_at), 0) FROM webhook_deliveries d WHERE d.hook_id = w.id),"
+    " (SELECT COALESCE(max(delivered_at), 0) FROM webhook_deliveries d WHERE d.hook_id = w.id)"
+    " FROM webhooks w ORDER BY id";
+static const char sql_pause[] =
+    "UPDATE webhooks SET paused_at = CASE WHEN ?2 THEN COALESCE(paused_at, ?3) END"
+    " WHERE id = ?1";
+static const char sql_hook_state[] = "SELECT COALESCE(paused_at, 0), url FROM webhooks WHERE id = ?1";
+static const char sql_ping[] =
+    "INSERT INTO webhook_deliveries(hook_id, event, event_id, object_type, object_id,"
+    " object_title, created_at, next_at) VALUES (?1, 'ping', ?2, 'webhook', ?1, ?3, ?4, ?4)";
 /* The two reads of deliveries share their columns (read_deliveries()). */
 #define DELIVERY_COLUMNS \
     "SELECT d.id, d.hook_id, w.url, w.secret, d.event, d.event_id, d.created_at, d.attempts," \
@@ -41,7 +54,7 @@ static const char sql_list[] =
 static const char sql_log[] = DELIVERY_COLUMNS " ORDER BY d.id DESC LIMIT ?1";
 static const char sql_due[] = DELIVERY_COLUMNS
     " WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL"
-    " AND d.claimed_at IS NULL AND d.next_at <= ?2 ORDER BY d.next_at, d.id LIMIT ?1";
+    " AND d.claimed_at IS NULL AND w.paused_at IS NULL AND d.next_at <= ?2 ORDER BY d.next_at, d.id LIMIT ?1";
 static const char sql_claim[] =
     "UPDATE webhook_deliveries SET claimed_at = ?1 WHERE id = ?2 AND claimed_at IS NULL"
     " AND delivered_at IS NULL AND gave_up_at IS NULL";
@@ -135,6 +148,51 @@ int webhook_delete(struct db *db, long long id)
 	return db_changes(db) ? 0 : 1;
 }
 
+int webhook_pause(struct db *db, long long id, int paused)
+{
+	struct db_stmt *st = db_prepare(db, sql_pause);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, paused ? 1 : 0);
+	db_bind_int(st, 3, (long long)time(NULL));
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	return db_changes(db) ? 0 : 1;
+}
+
+int webhook_ping(struct db *db, long long id, long long *delivery)
+{
+	*delivery = 0;
+	struct db_stmt *st = db_prepare(db, sql_hook_state);
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	long long paused = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	char url[WEBHOOK_URL_MAX + 1] = "";
+	if (rc == DB_ROW)
+		snprintf(url, sizeof url, "%s", db_col_text(st, 1));
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_OK ? 1 : -1;
+	if (paused)
+		return 2;
+	unsigned char raw[16];
+	char event_id[2 * sizeof raw + 1];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(event_id, sizeof event_id, raw, sizeof raw);
+	st = db_prepare(db, sql_ping);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, event_id);
+	db_bind_text(st, 3, url);
+	db_bind_int(st, 4, (long long)time(NULL));
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	*delivery = db_last_id(db);
+	return 0;
+}
+
 struct webhook *webhook_list(struct db *db, struct arena *a, size_t *n)
 {
 	*n = 0;
@@ -154,6 +212,10 @@ struct webhook *webhook_list(struct db *db, struct arena *a, size_t *n)
 		w->events = arena_strdup(a, db_col_text(st, 2));
 		w->secret = arena_strdup(a, db_col_text(st, 3));
 		w->created_at = db_col_int(st, 4);
+		w->paused_at = db_col_int(st, 5);
+		w->failed = db_col_int(st, 6);
+		w->last_failed_at = db_col_int(st, 7);
+		w->last_delivered_at = db_col_int(st, 8);
 	}
 	db_done(st);
 	return list;
@@ -179,6 +241,13 @@ static char *payload(struct db_stmt *st, struct arena *a)
 	buf_printf(&b, ",\"created_at\":%lld,\"object\":{\"type\":\"", db_col_int(st, 6));
 	esc_json_s(&b, type);
 	buf_printf(&b, "\",\"id\":%lld", db_col_int(st, 15));
+	if (!strcmp(type, "webhook")) { /* a test: the hook and its address */
+		put_str(&b, "url", db_col_text(st, 18));
+		buf_puts(&b, "}}");
+		char *ping = arena_strdup(a, buf_cstr(&b));
+		buf_free(&b);
+		return ping;
+	}
 	int is_comment = !strcmp(type, "comment");
 	if (is_comment)
 		buf_printf(&b, ",\"article_id\":%lld", db_col_int(st, 16));

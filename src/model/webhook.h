@@ -17,7 +17,13 @@
 **
 ** The sender adds an article's public address ("link") to its object
 ** (web/webhooker.c).  A comment's object has article_id, author_name, status and created_at; a
-** page's slug, title and status ("deleted" when it was).
+** page's slug, title and status ("deleted" when it was).  A test sent from
+** the desk (webhook_ping()) is the event "ping", whose object is the hook:
+** {"type": "webhook", "id": 3, "url": ...}.
+**
+** A paused hook (webhook_pause()) gets no delivery for what happens while
+** it is paused (resuming replays nothing), and what it had queued waits
+** until it is resumed.
 **
 ** The sender (web/webhooker.c) claims due rows, posts them and records the
 ** outcome here.  A failed delivery is due again after
@@ -50,6 +56,10 @@ struct webhook {
 	const char *events;      /* comma-separated event names */
 	const char *secret;      /* WEBHOOK_SECRET_LEN hex characters: the HMAC key */
 	long long created_at;    /* unix seconds */
+	long long paused_at;     /* 0: active */
+	long long failed;        /* its deliveries given up (failed for a day) */
+	long long last_failed_at;    /* when the latest was given up; 0: never */
+	long long last_delivered_at; /* when one was last delivered; 0: never */
 };
 
 struct webhook_delivery {
@@ -96,7 +106,16 @@ long long webhook_add(struct db *db, const char *url, const char *events,
 ** database error. */
 int webhook_delete(struct db *db, long long id);
 
-/* Every webhook, oldest first.  Allocated in a; *n the count. */
+/* Pauses (paused 1) or resumes (0) a webhook.  0, 1 if there is none, -1
+** on a database error. */
+int webhook_pause(struct db *db, long long id, int paused);
+
+/* Queues a test delivery ("ping", signed and sent as any other) for a
+** webhook; its id in *delivery.  0, 1 if there is none, 2 if it is paused,
+** -1 on a database error. */
+int webhook_ping(struct db *db, long long id, long long *delivery);
+
+/* Every webhook, oldest first, with how its deliveries fared.  Allocated in a; *n the count. */
 struct webhook *webhook_list(struct db *db, struct arena *a, size_t *n);
 
 /* The latest `limit` deliveries of every hook, newest first, for the
@@ -107,7 +126,7 @@ struct webhook_delivery *webhook_log(struct db *db, struct arena *a, int limit, 
 struct webhook_attempt *webhook_attempts(struct db *db, struct arena *a, int limit, size_t *n);
 
 /* Claims up to `limit` deliveries due at `now` (not delivered, not given
-** up, not claimed), oldest first: marks them claimed and returns them.
+** up, not claimed, their hook not paused), oldest first: marks them claimed and returns them.
 ** Allocated in a; NULL with *n = 0 on a database error. */
 struct webhook_delivery *webhook_claim(struct db *db, struct arena *a, long long now,
                                        int limit, size_t *n);

@@ -1,6 +1,6 @@
 /*
 ** webmention.c: the webmentions_in and webmentions_out tables (migration
-** 29): queueing, claiming and recording.  What a mention means and how it
+** 29): queueing, claiming and recording, and reading them for the desk.  What a mention means and how it
 ** is verified or sent is web/webmention.c's.
 */
 #include "model/webmention.h"
@@ -21,7 +21,20 @@ static const char sql_due[] =
 static const char sql_claim[] = "UPDATE webmentions_in SET claimed_at = ?2 WHERE id = ?1";
 static const char sql_done[] =
     "UPDATE webmentions_in SET done_at = ?2, result = ?3, reason = ?4,"
-    " comment_id = NULLIF(?5, 0), claimed_at = NULL WHERE id = ?1";
+    " comment_id = NULLIF(?5, 0), claimed_at = NULL, verdict = ?6, http_status = ?7"
+    " WHERE id = ?1";
+static const char sql_received[] =
+    "SELECT w.id, w.source, w.target, w.article_id, a.headline, w.received_at,"
+    " COALESCE(w.done_at, 0), w.verdict, w.http_status, w.result, w.reason,"
+    " COALESCE(w.comment_id, 0)"
+    " FROM webmentions_in w JOIN articles a ON a.id = w.article_id"
+    " WHERE (?2 = 0 OR w.article_id = ?2) AND (?3 = 0 OR a.author_id = ?3)"
+    " ORDER BY w.id DESC LIMIT ?1";
+static const char sql_sendings[] =
+    "SELECT o.article_id, a.headline, o.queued_at, COALESCE(o.done_at, 0), o.report"
+    " FROM webmentions_out o JOIN articles a ON a.id = o.article_id"
+    " WHERE (?2 = 0 OR o.article_id = ?2) AND (?3 = 0 OR a.author_id = ?3)"
+    " ORDER BY o.id DESC LIMIT ?1";
 static const char sql_due_out[] =
     "SELECT id, article_id FROM webmentions_out"
     " WHERE done_at IS NULL AND claimed_at IS NULL ORDER BY id LIMIT ?1";
@@ -94,7 +107,7 @@ struct webmention_in *webmention_claim(struct db *db, struct arena *a, int limit
 }
 
 int webmention_done(struct db *db, long long id, const char *result, const char *reason,
-                    long long comment_id)
+                    long long comment_id, enum webmention_verdict verdict, int http_status)
 {
 	struct db_stmt *st = db_prepare(db, sql_done);
 	db_bind_int(st, 1, id);
@@ -102,6 +115,8 @@ int webmention_done(struct db *db, long long id, const char *result, const char 
 	db_bind_text(st, 3, result);
 	db_bind_text(st, 4, reason);
 	db_bind_int(st, 5, comment_id);
+	db_bind_text(st, 6, webmention_verdict_name(verdict));
+	db_bind_int(st, 7, http_status);
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
@@ -148,4 +163,59 @@ int webmention_release_claims(struct db *db)
 	int rc = db_exec(db, sql_release_in);
 	int rc2 = db_exec(db, sql_release_out);
 	return rc == DB_OK && rc2 == DB_OK ? 0 : -1;
+}
+
+struct webmention_seen *webmention_received(struct db *db, struct arena *a,
+                                            long long article_id, long long owner, int limit,
+                                            size_t *n)
+{
+	*n = 0;
+	if (limit <= 0)
+		return NULL;
+	struct webmention_seen *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	struct db_stmt *st = db_prepare(db, sql_received);
+	db_bind_int(st, 1, limit);
+	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 3, owner);
+	while (db_step(st) == DB_ROW && *n < (size_t)limit) {
+		struct webmention_seen *m = &list[(*n)++];
+		m->id = db_col_int(st, 0);
+		m->source = arena_strdup(a, db_col_text(st, 1));
+		m->target = arena_strdup(a, db_col_text(st, 2));
+		m->article_id = db_col_int(st, 3);
+		m->headline = arena_strdup(a, db_col_text(st, 4));
+		m->received_at = db_col_int(st, 5);
+		m->checked_at = db_col_int(st, 6);
+		m->verdict = webmention_verdict_parse(db_col_text(st, 7));
+		m->http_status = (int)db_col_int(st, 8);
+		m->result = arena_strdup(a, db_col_text(st, 9));
+		m->reason = arena_strdup(a, db_col_text(st, 10));
+		m->comment_id = db_col_int(st, 11);
+	}
+	db_done(st);
+	return list;
+}
+
+struct webmention_sending *webmention_sendings(struct db *db, struct arena *a,
+                                               long long article_id, long long owner,
+                                               int limit, size_t *n)
+{
+	*n = 0;
+	if (limit <= 0)
+		return NULL;
+	struct webmention_sending *list = arena_alloc(a, (size_t)limit * sizeof *list);
+	struct db_stmt *st = db_prepare(db, sql_sendings);
+	db_bind_int(st, 1, limit);
+	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 3, owner);
+	while (db_step(st) == DB_ROW && *n < (size_t)limit) {
+		struct webmention_sending *o = &list[(*n)++];
+		o->article_id = db_col_int(st, 0);
+		o->headline = arena_strdup(a, db_col_text(st, 1));
+		o->queued_at = db_col_int(st, 2);
+		o->done_at = db_col_int(st, 3);
+		o->report = arena_strdup(a, db_col_text(st, 4));
+	}
+	db_done(st);
+	return list;
 }

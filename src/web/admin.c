@@ -52,6 +52,11 @@ static const struct {
 	                  "editor's heading.")},
 	{"webhook_added", N_("The webhook is added. Give its secret to the receiver.")},
 	{"webhook_deleted", N_("The webhook is deleted, with its deliveries.")},
+	{"webhook_test", N_("A test (a signed ping event) is queued: its result shows in the "
+	                    "deliveries below within a few seconds.")},
+	{"webhook_paused", N_("The webhook is paused: nothing is queued for it until it is resumed.")},
+	{"webhook_resumed", N_("The webhook is active again. What happened while it was paused is "
+	                       "not sent.")},
 	{"user", N_("Account saved.")},
 	{"suspended", N_("The account is suspended: its sessions have ended, and it cannot sign in.")},
 	{"unsuspended", N_("The account is active again: it can sign in with its password.")},

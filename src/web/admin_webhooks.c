@@ -1,7 +1,9 @@
 /*
 ** admin_webhooks.c: the desk's Tools > Webhooks (administrators): the URLs
 ** registered for the site's events, each with its secret (shown, for the
-** receiver to check signatures), a form to add one, and the log of the
+** receiver to check signatures), whether it is paused and how its
+** deliveries fare (failed ones: given up after a day of tries), buttons to
+** send a test, pause or resume it; a form to add one, and the log of the
 ** latest deliveries (event, status code, attempts, last error, when).
 ** What is sent and how it is signed: web/webhooker.h and docs/WEBHOOKS.md.
 */
@@ -47,6 +49,23 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		tv_set_str(a, h, "created", admin_time(p, hooks[i].created_at));
 		tv_set_str(a, h, "delete_url",
 		           arena_printf(a, "/admin/tools/webhooks/%lld/delete", hooks[i].id));
+		tv_set_str(a, h, "test_url",
+		           arena_printf(a, "/admin/tools/webhooks/%lld/test", hooks[i].id));
+		tv_set_str(a, h, "pause_url",
+		           arena_printf(a, "/admin/tools/webhooks/%lld/%s", hooks[i].id,
+		                        hooks[i].paused_at ? "resume" : "pause"));
+		tv_set_bool(a, h, "paused", hooks[i].paused_at != 0);
+		if (hooks[i].paused_at)
+			tv_set_str(a, h, "paused_since", admin_time(p, hooks[i].paused_at));
+		/* failing: its latest outcome is a delivery given up */
+		int failing = hooks[i].failed && hooks[i].last_failed_at >= hooks[i].last_delivered_at;
+		tv_set_bool(a, h, "failing", failing);
+		tv_set_int(a, h, "failed", hooks[i].failed);
+		tv_set_bool(a, h, "failed_one", hooks[i].failed == 1);
+		if (hooks[i].last_failed_at)
+			tv_set_str(a, h, "last_failed", admin_time(p, hooks[i].last_failed_at));
+		if (hooks[i].last_delivered_at)
+			tv_set_str(a, h, "last_delivered", admin_time(p, hooks[i].last_delivered_at));
 		tv_push(a, list, h);
 	}
 	tv_set(a, ctx, "hooks", list);
@@ -77,10 +96,12 @@ static void show(struct page *p, int status, const char *url, const int *chosen,
 		           d->status_code ? arena_printf(a, "%d", d->status_code) : "—");
 		tv_set_str(a, r, "last", d->last_at ? admin_time(p, d->last_at) : "—");
 		const char *state = d->delivered_at ? tr(p, "Delivered")
-		                    : d->gave_up_at ? tr(p, "Given up")
+		                    : d->gave_up_at ? tr(p, "Failed")
 		                    : d->attempts  ? trf(p, "Will retry %s", admin_time(p, d->next_at))
 		                                   : tr(p, "Waiting");
 		tv_set_str(a, r, "state", state);
+		tv_set_bool(a, r, "failed", d->gave_up_at != 0);
+		tv_set_bool(a, r, "is_test", !strcmp(d->event, "ping"));
 		tv_set_str(a, r, "error", d->last_error);
 		tv_push(a, rows, r);
 	}
@@ -153,4 +174,49 @@ void admin_webhooks_delete(struct page *p)
 		return;
 	}
 	admin_done(p, "/admin/tools/webhooks/", "webhook_deleted");
+}
+
+void admin_webhooks_test(struct page *p)
+{
+	long long id = admin_param_id(p, 0), delivery;
+	int rc = id ? webhook_ping(p->db, id, &delivery) : 1;
+	if (rc == 1) {
+		site_not_found(p);
+		return;
+	}
+	if (rc == 2) {
+		show(p, 409, NULL, NULL, "This webhook is paused: resume it to send a test.");
+		return;
+	}
+	if (rc < 0) {
+		site_error(p, 503, "Busy", "The test could not be queued; please try again.");
+		return;
+	}
+	admin_done(p, "/admin/tools/webhooks/", "webhook_test");
+}
+
+/* Pauses (paused 1) or resumes a webhook. */
+static void set_paused(struct page *p, int paused)
+{
+	long long id = admin_param_id(p, 0);
+	int rc = id ? webhook_pause(p->db, id, paused) : 1;
+	if (rc == 1) {
+		site_not_found(p);
+		return;
+	}
+	if (rc < 0) {
+		site_error(p, 503, "Busy", "The webhook could not be changed; please try again.");
+		return;
+	}
+	admin_done(p, "/admin/tools/webhooks/", paused ? "webhook_paused" : "webhook_resumed");
+}
+
+void admin_webhooks_pause(struct page *p)
+{
+	set_paused(p, 1);
+}
+
+void admin_webhooks_resume(struct page *p)
+{
+	set_paused(p, 0);
 }

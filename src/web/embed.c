@@ -7,7 +7,10 @@
 ** are read (json_member()), nested values skipped.  The sanitiser does not
 ** try to clean the provider's html: it accepts one shape only,
 ** <iframe ATTRS></iframe> with nothing around it, and keeps from it only
-** the src (checked), width and height; everything else is dropped.
+** the src (checked), width and height; everything else is dropped.  A
+** status of X or Mastodon, whose code always carries a script, is the one
+** exception: its iframe is built from the status's address
+** (status_embed()), none of the code kept.
 */
 #include "web/embed.h"
 #include "web/outbound.h"
@@ -256,12 +259,137 @@ static char *tag_attr(struct arena *a, const char *t, const char *name)
 	return NULL;
 }
 
-/* Checks html as one iframe of the provider; fills e's frame fields or
-** returns why not. */
-static const char *sanitise(struct page *p, const struct provider *pv, const char *html,
-                            struct embed *e)
+/* ---- Mastodon and X: a status whose answer carries a script ----
+**
+** Their oEmbed code is a blockquote (or Mastodon's iframe) followed by a
+** script that would run on our pages.  Nothing of that code is kept: the
+** iframe is built from the status's own address, the one the provider
+** publishes for framing a status, and the code is only checked to be the
+** shape the provider answers with (a blockquote, or an iframe of exactly
+** that address; no other iframe).  The still and the /embed/ page are the
+** same as for any provider. */
+
+/* The digits of a status id at s (at most 25), their count; 0 if none. */
+static size_t status_id(const char *s)
+{
+	size_t n = 0;
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	return n > 25 ? 0 : n;
+}
+
+/* 1 if html holds no iframe but the one whose src is frame (or none at all
+** when frame is NULL). */
+static int only_iframe_of(struct arena *a, const char *html, const char *frame)
+{
+	for (const char *t = html; (t = strcasestr(t, "<iframe")) != NULL; t += 7) {
+		const char *gt = strchr(t, '>');
+		if (!frame || !gt)
+			return 0;
+		const char *src = tag_attr(a, arena_strndup(a, t, (size_t)(gt - t)), "src");
+		if (!src || strcmp(src, frame))
+			return 0;
+	}
+	return 1;
+}
+
+/* The frame of X's player for a status of x.com or twitter.com
+** (https://x.com/NAME/status/ID...), or NULL if url is none. */
+static char *x_frame(struct arena *a, const char *url)
+{
+	static const char *const hosts[] = {"x.com", "www.x.com", "mobile.x.com", "twitter.com",
+	                                    "www.twitter.com", "mobile.twitter.com"};
+	const char *host = host_of(a, url);
+	int known = 0;
+	for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++)
+		known |= !strcmp(host, hosts[i]);
+	const char *path = strstr(url, "://");
+	if (!known || strncasecmp(url, "https://", 8))
+		return NULL;
+	path = strchr(path + 3, '/');
+	if (!path)
+		return NULL;
+	size_t name = strspn(path + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                               "0123456789_");
+	if (!name || name > 50 || strncmp(path + 1 + name, "/status/", 8))
+		return NULL;
+	const char *id = path + 1 + name + 8;
+	size_t n = status_id(id);
+	if (!n || (id[n] && !strchr("/?#", id[n])))
+		return NULL;
+	return arena_printf(a, "https://platform.twitter.com/embed/Tweet.html?id=%.*s", (int)n, id);
+}
+
+/* The frame of a Mastodon status (ORIGIN/@NAME/ID, embedded as
+** ORIGIN/@NAME/ID/embed) when the provider answering is that same origin,
+** or NULL. */
+static char *mastodon_frame(struct arena *a, const struct provider *pv, const char *url)
+{
+	const char *origin = origin_of(a, url);
+	if (!*origin || strcasecmp(origin, origin_of(a, pv->endpoint)))
+		return NULL;
+	const char *path = url + strlen(origin);
+	if (strncmp(path, "/@", 2))
+		return NULL;
+	size_t name = strspn(path + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                               "0123456789_");
+	if (!name || name > 64 || path[2 + name] != '/')
+		return NULL;
+	const char *id = path + 3 + name;
+	size_t n = status_id(id);
+	if (!n || (id[n] && strcmp(id + n, "/")))
+		return NULL;
+	return arena_printf(a, "%s/@%.*s/%.*s/embed", origin, (int)name, path + 2, (int)n, id);
+}
+
+/* For a status of X or Mastodon: checks html is the provider's shape and
+** fills e with the frame built from url; NULL, or why not.  *is_status 0
+** when url is no such status (the general rule applies). */
+static const char *status_embed(struct page *p, const struct provider *pv, const char *url,
+                                const char *html, struct embed *e, int *is_status)
 {
 	struct arena *a = p->a;
+	const char *frame = x_frame(a, url);
+	int is_x = frame != NULL;
+	if (!frame)
+		frame = mastodon_frame(a, pv, url);
+	*is_status = frame != NULL;
+	if (!frame)
+		return NULL;
+	/* X's code is a blockquote only; Mastodon's a blockquote, or the iframe
+	** of this very status (older versions). */
+	if (!only_iframe_of(a, html, is_x ? NULL : frame))
+		return "the provider's code holds an iframe of another address";
+	if (!strcasestr(html, "<blockquote") && (is_x || !strcasestr(html, "<iframe")))
+		return "the provider's code is not a post (no quote of it, only a script)";
+	if (strncasecmp(frame, "https://", 8) && !p->app->settings.outbound_allow_private)
+		return "the post's address is not https";
+	const char *fh = host_of(a, frame);
+	int ok = !strcasecmp(fh, host_of(a, pv->endpoint));
+	for (int i = 0; i < pv->n_frames && !ok; i++)
+		ok = host_matches(pv->frames[i], fh);
+	if (!ok)
+		return arena_printf(a, "the player's host (%s) is not among the provider's", fh);
+	e->frame_src = frame;
+	e->width = is_x ? 550 : 400;
+	e->height = is_x ? 640 : 520;
+	return NULL;
+}
+
+/* Checks html as one iframe of the provider (or, for a status of X or
+** Mastodon, as that provider's code: status_embed()); fills e's frame
+** fields or returns why not. */
+static const char *sanitise(struct page *p, const struct provider *pv, const char *url,
+                            const char *html, struct embed *e)
+{
+	struct arena *a = p->a;
+	/* A status's code is only read, never kept: it is bounded by the
+	** answer's own limit (EMBED_MAX_ANSWER), as Mastodon's quote of a
+	** post (with its logo) is often longer than an iframe may be. */
+	int is_status;
+	const char *why = status_embed(p, pv, url, html, e, &is_status);
+	if (is_status)
+		return why;
 	size_t n = strlen(html);
 	if (n > EMBED_MAX_HTML)
 		return arena_printf(a, "the provider's code is too large (%zu bytes; at most %d)", n,
@@ -361,10 +489,12 @@ static const char *fetch(struct page *p, const struct provider *pv, const char *
 	else if (json_member(buf_cstr(&body), "html", &v) != 1)
 		why = "the provider's answer has no embed code";
 	else
-		why = sanitise(p, pv, buf_cstr(&v), &e);
+		why = sanitise(p, pv, url, buf_cstr(&v), &e);
 	if (!why) {
 		buf_reset(&v);
 		json_member(buf_cstr(&body), "title", &v);
+		if (!v.len) /* X and Mastodon name the post's author, not a title */
+			json_member(buf_cstr(&body), "author_name", &v);
 		e.title = arena_strndup(a, buf_cstr(&v), v.len > 300 ? 300 : v.len);
 		buf_reset(&v);
 		json_member(buf_cstr(&body), "provider_name", &v);

@@ -221,6 +221,7 @@ static const struct route routes[] = {
 	** comment_can_moderate()'s rule, asked by the handlers per comment. */
 	{"GET",  "/admin/comments/",          admin_comments_list,   A, 0, NULL},
 	{"POST", "/admin/comments/",          admin_comments_bulk,   A | CSRF, 64 * KB, NULL},
+	{"GET",  "/admin/comments/webmentions/", admin_webmentions_show, A, 0, NULL},
 	{"GET",  "/admin/comments/{id}/",     admin_comment_show,    A, 0, NULL},
 	{"POST", "/admin/comments/{id}/",     admin_comment_action,  A | CSRF, DESK_COMMENT_BODY_LIMIT,
 	                                      admin_comment_refuse},
@@ -234,6 +235,9 @@ static const struct route routes[] = {
 	{"GET",  "/admin/tools/webhooks/",    admin_webhooks_show,     ADM, 0, NULL},
 	{"POST", "/admin/tools/webhooks/",    admin_webhooks_add,      ADM | CSRF, 16 * KB, NULL},
 	{"POST", "/admin/tools/webhooks/{id}/delete", admin_webhooks_delete, ADM | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/tools/webhooks/{id}/test", admin_webhooks_test, ADM | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/tools/webhooks/{id}/pause", admin_webhooks_pause, ADM | CSRF, 8 * KB, NULL},
+	{"POST", "/admin/tools/webhooks/{id}/resume", admin_webhooks_resume, ADM | CSRF, 8 * KB, NULL},
 	{"GET",  "/admin/media/",             admin_media_list,      A, 0, NULL},
 	{"POST", "/admin/media/",             admin_media_upload,    A | CSRF, BODY_UPLOAD, NULL},
 	/* The picker: GET for links and media-picker.js; POST carries the

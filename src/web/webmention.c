@@ -22,6 +22,7 @@
 #include "model/comment.h"
 #include "model/settings.h"
 #include "model/webmention.h"
+#include "model/status.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -531,6 +532,7 @@ static void verify(struct db_pool *pool, const struct webmention_in *m, atomic_i
 	int status = outbound_send(&r, &page, err, sizeof err, &stopped);
 	const char *html = buf_cstr(&page);
 	const char *result = "refused", *reason = "";
+	enum webmention_verdict verdict = WM_VERIFIED;
 	long long comment_id = 0;
 	if (stopped) {
 		buf_free(&page);
@@ -540,10 +542,13 @@ static void verify(struct db_pool *pool, const struct webmention_in *m, atomic_i
 	if (!status) {
 		result = "failed";
 		reason = arena_printf(a, "the source could not be fetched: %s", err);
+		verdict = WM_UNREACHABLE;
 	} else if (status < 200 || status >= 300) {
 		reason = arena_printf(a, "the source answered %d", status);
+		verdict = WM_HTTP_ERROR;
 	} else if (!webmention_links_to(html, m->target)) {
 		reason = "the source does not link to the target";
+		verdict = WM_NO_LINK;
 	} else {
 		const char *title = class_text(a, html, "p-name");
 		if (!*title) {
@@ -588,7 +593,7 @@ static void verify(struct db_pool *pool, const struct webmention_in *m, atomic_i
 		db_pool_put(pool, db);
 	}
 	db = db_pool_get(pool);
-	webmention_done(db, m->id, result, reason, comment_id);
+	webmention_done(db, m->id, result, reason, comment_id, verdict, status);
 	db_pool_put(pool, db);
 	buf_free(&page);
 	arena_free(a);

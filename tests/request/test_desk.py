@@ -134,6 +134,10 @@ TABLE = [
     ("GET", "/admin/tools/webhooks/", ADMIN),
     ("POST", "/admin/tools/webhooks/", ADMIN),
     ("POST", "/admin/tools/webhooks/{wid}/delete", ADMIN),
+    ("POST", "/admin/tools/webhooks/{wid}/test", ADMIN),
+    ("POST", "/admin/tools/webhooks/{wid}/pause", ADMIN),
+    ("POST", "/admin/tools/webhooks/{wid}/resume", ADMIN),
+    ("GET", "/admin/comments/webmentions/", AUTHOR),
 ]
 
 SETTINGS_FORM_KEYS = ["site_title", "tagline", "base_url", "timezone", "date_format",
@@ -358,7 +362,8 @@ def snapshot(s):
         "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
                  " FROM front_picks",
         "icons": "SELECT count(*) FROM site_icons",
-        "webhooks": "SELECT group_concat(id || url || events, '|') FROM webhooks",
+        "webhooks": "SELECT group_concat(id || url || events || COALESCE(paused_at, ''), '|')"
+                    " || (SELECT count(*) FROM webhook_deliveries) FROM webhooks",
     }
     return {k: s.sql(v) for k, v in q.items()}
 
@@ -1774,6 +1779,9 @@ def matrix(s, people, arts):
         ("POST", "/admin/front/"): 303, ("POST", "/admin/settings/identity"): 422,
         ("POST", "/admin/tools/webhooks/"): 303,
         ("POST", "/admin/tools/webhooks/{wid}/delete"): 303,
+        ("POST", "/admin/tools/webhooks/{wid}/test"): 303,
+        ("POST", "/admin/tools/webhooks/{wid}/pause"): 303,
+        ("POST", "/admin/tools/webhooks/{wid}/resume"): 303,
     }
     pid = new_page(s, "matrix")
     s.sql("INSERT INTO page_revisions(page_id, created_at, title, slug, body_src, status)"
@@ -1973,6 +1981,9 @@ def csrf(s, people, arts):
                                             ("url", "https://evil.example/hook"),
                                             ("event_0", "1")]),
         ("/admin/tools/webhooks/%d/delete" % hook, lambda: [("csrf", admin.csrf)]),
+        ("/admin/tools/webhooks/%d/test" % hook, lambda: [("csrf", admin.csrf)]),
+        ("/admin/tools/webhooks/%d/pause" % hook, lambda: [("csrf", admin.csrf)]),
+        ("/admin/tools/webhooks/%d/resume" % hook, lambda: [("csrf", admin.csrf)]),
     ]
     covered = {normal(re.sub(r"/\d+/", "/{id}/", p)) for p, _ in posts}
     every = {normal(p) for (m, p), (need, c) in parse_routes().items() if m == "POST" and c}

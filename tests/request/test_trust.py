@@ -361,6 +361,11 @@ def migration():
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
         con.executescript("DROP TABLE gates;"
+                          # 32: webhook pause, webmention verdicts.
+                          "ALTER TABLE webmentions_in DROP COLUMN http_status;"
+                          "ALTER TABLE webmentions_in DROP COLUMN verdict;"
+                          "DROP TRIGGER webhook_events_ins;"
+                          "ALTER TABLE webhooks DROP COLUMN paused_at;"
                           # 31: comments on pages (the table rebuilt as
                           # before, without page_id), autosaves of pages.
                           "DROP INDEX comments_page_threads; DROP INDEX comments_page_body;"

@@ -11,11 +11,15 @@
 ** (v4, v6, mapped); the signature against a value computed by hand with
 ** libsodium; Webmention's URL resolution, link finding (entities, case,
 ** no link inside a script) and endpoint discovery (Link header, <link>).
+** Pausing (nothing queued while paused, nothing replayed, queued ones held
+** until resumed), the test ping's payload, the list's failure counts, and
+** a received mention's verdict kept and read back.
 */
 #include "core/arena.h"
 #include "db/db.h"
 #include "model/schema.h"
 #include "model/webhook.h"
+#include "model/webmention.h"
 #include "web/outbound.h"
 #include "web/webhooker.h"
 #include "web/webmention.h"
@@ -121,6 +125,88 @@ static void test_queue(struct db *db)
 	arena_free(a);
 }
 
+/* Pause, resume, ping and the failure counts, after test_queue (hook 1
+** wants article.published and page.changed; one of its deliveries was
+** given up). */
+static void test_pause(struct db *db)
+{
+	struct arena *a = arena_new();
+	long long now = (long long)time(NULL);
+	size_t n;
+	struct webhook *hooks = webhook_list(db, a, &n);
+	CHECK(n == 2 && hooks[0].failed == 1 && hooks[0].last_failed_at > 0 &&
+	      hooks[0].paused_at == 0 && hooks[1].failed == 0);
+	CHECK(webhook_pause(db, 999, 1) == 1);
+	/* one queued before the pause: held while paused, due once resumed */
+	db_exec(db, "INSERT INTO pages(slug, title, status, created_at, updated_at)"
+	            " VALUES ('p1', 'P1', 'published', 1, 1)");
+	long long before = scalar(db, "SELECT count(*) FROM webhook_deliveries");
+	CHECK(webhook_pause(db, 1, 1) == 0);
+	long long paused_at = scalar(db, "SELECT paused_at FROM webhooks WHERE id = 1");
+	CHECK(paused_at > 0);
+	CHECK(webhook_pause(db, 1, 1) == 0); /* pausing again keeps the first time */
+	CHECK(scalar(db, "SELECT paused_at FROM webhooks WHERE id = 1") == paused_at);
+	db_exec(db, "INSERT INTO pages(slug, title, status, created_at, updated_at)"
+	            " VALUES ('p2', 'P2', 'published', 1, 1)");
+	CHECK(scalar(db, "SELECT count(*) FROM webhook_deliveries") == before);
+	webhook_claim(db, a, now + 1, 10, &n);
+	CHECK(n == 0);
+	long long delivery;
+	CHECK(webhook_ping(db, 1, &delivery) == 2); /* no test while paused */
+	CHECK(webhook_ping(db, 999, &delivery) == 1);
+	hooks = webhook_list(db, a, &n);
+	CHECK(n == 2 && hooks[0].paused_at == paused_at);
+	CHECK(webhook_pause(db, 1, 0) == 0);
+	CHECK(scalar(db, "SELECT count(*) FROM webhooks WHERE paused_at IS NULL") == 2);
+	CHECK(scalar(db, "SELECT count(*) FROM webhook_deliveries") == before); /* no replay */
+	CHECK(webhook_ping(db, 1, &delivery) == 0 && delivery > 0);
+	struct webhook_delivery *d = webhook_claim(db, a, now + 1, 10, &n);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK(strstr(d[0].payload, "\"type\":\"page\"") != NULL);
+		CHECK(d[1].id == delivery && !strcmp(d[1].event, "ping"));
+		CHECK(strstr(d[1].payload, "\"event\":\"ping\"") != NULL);
+		CHECK(strstr(d[1].payload, "\"object\":{\"type\":\"webhook\",\"id\":1,"
+		                           "\"url\":\"https://example.org/a\"}}") != NULL);
+	}
+	webhook_release_claims(db);
+	arena_free(a);
+}
+
+/* A received mention's verdict and HTTP status, written and read back. */
+static void test_mention_verdict(struct db *db)
+{
+	struct arena *a = arena_new();
+	long long aid = scalar(db, "SELECT id FROM articles WHERE slug = 'q'");
+	long long id = webmention_queue(db, "https://a.example/x", "https://us.example/q/", aid,
+	                                "192.0.2.1");
+	long long id2 = webmention_queue(db, "https://b.example/y", "https://us.example/q/", aid,
+	                                 "192.0.2.1");
+	CHECK(id > 0 && id2 > id);
+	CHECK(webmention_done(db, id, "refused", "the source answered 410", 0, WM_HTTP_ERROR,
+	                      410) == 0);
+	size_t n;
+	struct webmention_seen *m = webmention_received(db, a, 0, 0, 10, &n);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK(m[0].id == id2 && m[0].verdict == WM_PENDING && m[0].checked_at == 0);
+		CHECK(m[1].id == id && m[1].verdict == WM_HTTP_ERROR && m[1].http_status == 410 &&
+		      m[1].checked_at > 0 && !strcmp(m[1].headline, "He said \"hi\"\\ ok"));
+	}
+	webmention_received(db, a, aid + 1, 0, 10, &n);
+	CHECK(n == 0);
+	long long owner = scalar(db, "SELECT author_id FROM articles WHERE slug = 'q'");
+	webmention_received(db, a, 0, owner, 10, &n);
+	CHECK(n == 2);
+	webmention_received(db, a, 0, owner + 1, 10, &n);
+	CHECK(n == 0); /* another author's view */
+	CHECK(webmention_verdict_parse("no_link") == WM_NO_LINK);
+	CHECK(webmention_verdict_parse("bogus") == WM_PENDING);
+	CHECK_STR(webmention_verdict_name(WM_UNREACHABLE), "unreachable");
+	CHECK_STR(webmention_verdict_name(WM_PENDING), "");
+	arena_free(a);
+}
+
 static void test_private(void)
 {
 	static const char *const bad[] = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255",
@@ -212,6 +298,8 @@ int main(void)
 	}
 	test_add(db);
 	test_queue(db);
+	test_pause(db);
+	test_mention_verdict(db);
 	test_private();
 	test_signature();
 	test_webmention_html();
