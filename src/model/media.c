@@ -529,6 +529,12 @@ static const char *srcset_take(struct arena *a, struct buf *b)
 
 int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out)
 {
+	return media_picture_upto(db, a, id, 0, out);
+}
+
+int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
+                       struct media_picture *out)
+{
 	struct media m;
 	memset(out, 0, sizeof *out);
 	int rc = media_by_id(db, a, id, &m);
@@ -546,25 +552,32 @@ int media_picture(struct db *db, struct arena *a, long long id, struct media_pic
 	size_t n;
 	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
 	struct buf set = BUF_INIT, webp = BUF_INIT;
+	/* Widths ascend (sql_variants), the original last and widest: once a
+	** list holds a candidate at least need wide, it is full. */
+	int set_full = 0, webp_full = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(v[i].suffix, "social")) {
 			out->social_url = v[i].url;
 			out->social_width = v[i].width;
 			out->social_height = v[i].height;
 		} else if (!strcmp(v[i].ext, m.ext)) {
-			srcset_add(&set, v[i].url, v[i].width);
+			if (!set_full)
+				srcset_add(&set, v[i].url, v[i].width);
+			set_full = need && v[i].width >= need;
 		} else if (!strcmp(v[i].ext, "webp")) {
-			srcset_add(&webp, v[i].url, v[i].width);
+			if (!webp_full)
+				srcset_add(&webp, v[i].url, v[i].width);
+			webp_full = need && v[i].width >= need;
 		}
 	}
 	/* Only the original: no srcset at all (a lone "URL 64w" would make a
 	** browser treat a small image as low-density and scale it to sizes). */
-	if (set.len)
+	if (set.len && !set_full)
 		srcset_add(&set, m.url, m.width);
 	out->srcset = srcset_take(a, &set);
 	/* WebP candidates only when there is a WebP for every width offered:
 	** the browser picks from one <source> alone. */
-	if (webp.len)
+	if (webp.len && !webp_full)
 		srcset_add(&webp, m.url, m.width);
 	out->srcset_webp = srcset_take(a, &webp);
 	buf_free(&set);

@@ -155,6 +155,16 @@ struct media_variant *media_variants(struct db *db, struct arena *a, long long i
 /* Fills *out for media id: 0, 1 not found, -1 database error. */
 int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out);
 
+/* media_picture() for a slot on a page: the srcsets stop at the first
+** candidate at least need pixels wide (the widest the slot is drawn at,
+** times the densities worth serving), so a 300-pixel card does not list
+** the 1920-pixel file and the original after it: a browser never picks a
+** candidate wider than it needs once a wide enough one is listed, and a
+** page of 37 photos writes a third of the bytes.  need 0 lists every
+** candidate, as media_picture() does. */
+int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
+                       struct media_picture *out);
+
 /* Makes the variants of up to limit images that have none yet (oldest
 ** first): reads each stored file, writes the variant files (durably, as
 ** media_store does), then in one transaction their media_variants rows and

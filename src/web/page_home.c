@@ -137,16 +137,18 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	long long shown[1 + HOME_TOP];
 	size_t n_shown = 0;
 	if (rc == 0) {
-		struct tv *one = site_article_list(p, &lead, 1);
-		struct tv *card = one->items[0];
-		site_card_image_sizes(card, "(max-width: 700px) 100vw, 760px", 0);
-		tv_set(a, ctx, "lead", card);
+		/* Each photo's slot as static/style.css draws it: the lead two
+		** thirds of the page, the whole width up to 60rem; a top story's
+		** 7.5rem beside its headline; a section block's card half a
+		** block (at most ~300px), 6.5rem beside the headline on a phone.
+		** The srcsets list only what those slots need (SITE_DENSITY). */
+		struct tv *one = site_article_cards(p, &lead, 1, "(max-width: 960px) 100vw, 790px",
+		                                    960, 1);
+		tv_set(a, ctx, "lead", one->items[0]);
 		shown[n_shown++] = lead.id;
-		struct tv *tops = site_article_list(p, top, n_top);
-		for (size_t i = 0; i < n_top; i++) {
-			site_card_image_sizes(tops->items[i], "(max-width: 700px) 100vw, 240px", 0);
+		struct tv *tops = site_article_cards(p, top, n_top, "120px", 120, n_top);
+		for (size_t i = 0; i < n_top; i++)
 			shown[n_shown++] = top[i].id;
-		}
 		tv_set(a, ctx, "top", tops);
 		tv_set_bool(a, ctx, "has_top", n_top > 0);
 	}
@@ -172,9 +174,8 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 		tv_set_str(a, block, "url",
 		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", sections[i].id));
-		struct tv *cards = site_article_list(p, keep, n_keep);
-		for (size_t k = 0; k < n_keep; k++)
-			site_card_image_sizes(cards->items[k], "(max-width: 700px) 100vw, 300px", 1);
+		struct tv *cards = site_article_cards(p, keep, n_keep,
+		                                      "(max-width: 640px) 104px, 300px", 300, 0);
 		tv_set(a, block, "articles", cards);
 		tv_push(a, blocks, block);
 	}

@@ -846,9 +846,16 @@ const char *site_credit_line(struct page *p, const char *credit)
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
                       int lazy, const char *link)
 {
+	return site_image_upto(p, media_id, alt, sizes, 0, lazy, link);
+}
+
+struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
+                           const char *sizes, unsigned widest, int lazy, const char *link)
+{
 	struct arena *a = p->a;
 	struct media_picture pic;
-	if (media_id <= 0 || media_picture(p->db, a, media_id, &pic) != 0)
+	if (media_id <= 0 ||
+	    media_picture_upto(p->db, a, media_id, SITE_DENSITY * widest, &pic) != 0)
 		return NULL;
 	struct tv *img = tv_map(a);
 	tv_set_str(a, img, "url", pic.url);
@@ -886,6 +893,12 @@ void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
 }
 
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
+{
+	return site_article_cards(p, list, n, SITE_CARD_SIZES, SITE_CARD_WIDEST, 2);
+}
+
+struct tv *site_article_cards(struct page *p, const struct article *list, size_t n,
+                              const char *sizes, unsigned widest, size_t eager)
 {
 	struct arena *a = p->a;
 	struct tv *out = tv_list(a);
@@ -929,8 +942,9 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
-		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, SITE_CARD_SIZES,
-		                            i >= 2, site_article_path(p, r->published_at, r->slug));
+		struct tv *url = tv_get(item, "url");
+		struct tv *img = site_image_upto(p, r->featured_media_id, r->featured_alt, sizes,
+		                                 widest, i >= eager, url->str);
 		if (img)
 			tv_set(a, item, "image", img);
 		else
