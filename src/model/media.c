@@ -50,6 +50,15 @@ static const char sql_id_ext_by_hash[] =
 static const char sql_variants[] =
     "SELECT suffix, ext, width, height, bytes FROM media_variants WHERE media_id = ?1"
     " ORDER BY suffix = 'social', width, ext";
+/* The images and the variants of up to MEDIA_BATCH images at once (the
+** places not used are bound NULL, so one statement serves every count);
+** the variants in their primary key's order, sorted by variants_cmp(). */
+#define MEDIA_BATCH 16
+#define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+static const char sql_by_ids[] = "SELECT " COLS " FROM media WHERE id IN " IN_BATCH;
+static const char sql_variants_many[] =
+    "SELECT media_id, suffix, ext, width, height, bytes FROM media_variants"
+    " WHERE media_id IN " IN_BATCH;
 /* The made variant of that format nearest in width to the one asked for. */
 static const char sql_nearest[] =
     "SELECT suffix FROM media_variants WHERE media_id = ?1 AND ext = ?2"
@@ -532,25 +541,21 @@ int media_picture(struct db *db, struct arena *a, long long id, struct media_pic
 	return media_picture_upto(db, a, id, 0, out);
 }
 
-int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
-                       struct media_picture *out)
+/* Fills *out from image m and its variants v[0..n) (widths ascending,
+** then social), the srcsets stopping at need (media_picture_upto()). */
+static void picture_of(struct arena *a, const struct media *m, const struct media_variant *v,
+                       size_t n, unsigned need, struct media_picture *out)
 {
-	struct media m;
 	memset(out, 0, sizeof *out);
-	int rc = media_by_id(db, a, id, &m);
-	if (rc != 0)
-		return rc;
-	out->url = m.url;
-	out->width = m.width;
-	out->height = m.height;
-	out->caption = m.caption;
-	out->credit = m.credit;
-	out->alt = m.alt;
-	out->social_url = m.url;
-	out->social_width = m.width;
-	out->social_height = m.height;
-	size_t n;
-	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
+	out->url = m->url;
+	out->width = m->width;
+	out->height = m->height;
+	out->caption = m->caption;
+	out->credit = m->credit;
+	out->alt = m->alt;
+	out->social_url = m->url;
+	out->social_width = m->width;
+	out->social_height = m->height;
 	struct buf set = BUF_INIT, webp = BUF_INIT;
 	/* Widths ascend (sql_variants), the original last and widest: once a
 	** list holds a candidate at least need wide, it is full. */
@@ -560,7 +565,7 @@ int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned ne
 			out->social_url = v[i].url;
 			out->social_width = v[i].width;
 			out->social_height = v[i].height;
-		} else if (!strcmp(v[i].ext, m.ext)) {
+		} else if (!strcmp(v[i].ext, m->ext)) {
 			if (!set_full)
 				srcset_add(&set, v[i].url, v[i].width);
 			set_full = need && v[i].width >= need;
@@ -573,17 +578,133 @@ int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned ne
 	/* Only the original: no srcset at all (a lone "URL 64w" would make a
 	** browser treat a small image as low-density and scale it to sizes). */
 	if (set.len && !set_full)
-		srcset_add(&set, m.url, m.width);
+		srcset_add(&set, m->url, m->width);
 	out->srcset = srcset_take(a, &set);
 	/* WebP candidates only when there is a WebP for every width offered:
 	** the browser picks from one <source> alone. */
 	if (webp.len && !webp_full)
-		srcset_add(&webp, m.url, m.width);
+		srcset_add(&webp, m->url, m->width);
 	out->srcset_webp = srcset_take(a, &webp);
 	buf_free(&set);
 	buf_free(&webp);
-	if (!strcmp(m.ext, "webp"))
+	if (!strcmp(m->ext, "webp"))
 		out->srcset_webp = "";
+}
+
+int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
+                       struct media_picture *out)
+{
+	struct media m;
+	memset(out, 0, sizeof *out);
+	int rc = media_by_id(db, a, id, &m);
+	if (rc != 0)
+		return rc;
+	size_t n;
+	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
+	picture_of(a, &m, v, n, need, out);
+	return 0;
+}
+
+/* sql_variants' order: widths ascending, then social; a format's name
+** breaks a tie ("jpg" before "webp"). */
+static int variants_cmp(const void *x, const void *y)
+{
+	const struct media_variant *a = x, *b = y;
+	int sa = !strcmp(a->suffix, "social"), sb = !strcmp(b->suffix, "social");
+	if (sa != sb)
+		return sa - sb;
+	if (a->width != b->width)
+		return a->width < b->width ? -1 : 1;
+	return strcmp(a->ext, b->ext);
+}
+
+/* One batch of media_pictures_upto(): ids[0..k), k <= MEDIA_BATCH. */
+static int pictures_batch(struct db *db, struct arena *a, const long long *ids, size_t k,
+                          unsigned need, struct media_picture *out, int *found)
+{
+	struct media m[MEDIA_BATCH];
+	struct media_variant *v[MEDIA_BATCH];
+	size_t nv[MEDIA_BATCH], cap[MEDIA_BATCH];
+	for (size_t j = 0; j < k; j++) {
+		found[j] = 0;
+		v[j] = NULL;
+		nv[j] = cap[j] = 0;
+	}
+	struct db_stmt *st = db_prepare(db, sql_by_ids);
+	for (size_t j = 0; j < MEDIA_BATCH; j++) {
+		if (j < k && ids[j] > 0)
+			db_bind_int(st, (int)j + 1, ids[j]);
+		else
+			db_bind_null(st, (int)j + 1);
+	}
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct media row;
+		read_row(st, a, &row);
+		for (size_t j = 0; j < k; j++)
+			if (ids[j] == row.id) {
+				m[j] = row;
+				found[j] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	st = db_prepare(db, sql_variants_many);
+	for (size_t j = 0; j < MEDIA_BATCH; j++) {
+		if (j < k && found[j])
+			db_bind_int(st, (int)j + 1, ids[j]);
+		else
+			db_bind_null(st, (int)j + 1);
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_col_int(st, 0);
+		for (size_t j = 0; j < k; j++) {
+			if (!found[j] || ids[j] != id)
+				continue;
+			if (nv[j] == cap[j]) {
+				size_t c = cap[j] ? 2 * cap[j] : 16;
+				struct media_variant *bigger = arena_alloc(a, c * sizeof *bigger);
+				if (nv[j])
+					memcpy(bigger, v[j], nv[j] * sizeof *bigger);
+				v[j] = bigger;
+				cap[j] = c;
+			}
+			struct media_variant *x = &v[j][nv[j]++];
+			x->suffix = arena_strdup(a, db_col_text(st, 1));
+			x->ext = arena_strdup(a, db_col_text(st, 2));
+			x->width = (unsigned)db_col_int(st, 3);
+			x->height = (unsigned)db_col_int(st, 4);
+			x->bytes = db_col_int(st, 5);
+			x->url = arena_printf(a, "/media/%s-%s.%s", m[j].hash, x->suffix, x->ext);
+		}
+	}
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	for (size_t j = 0; j < k; j++) {
+		if (!found[j])
+			continue;
+		if (nv[j] > 1)
+			qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
+		picture_of(a, &m[j], v[j], nv[j], need, &out[j]);
+	}
+	return 0;
+}
+
+int media_pictures_upto(struct db *db, struct arena *a, const long long *ids, size_t n,
+                        unsigned need, struct media_picture *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	for (size_t from = 0; from < n; from += MEDIA_BATCH) {
+		size_t k = n - from < MEDIA_BATCH ? n - from : MEDIA_BATCH;
+		if (pictures_batch(db, a, ids + from, k, need, out + from, found + from) != 0) {
+			for (size_t i = 0; i < n; i++)
+				found[i] = 0;
+			return -1;
+		}
+	}
 	return 0;
 }
 

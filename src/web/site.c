@@ -849,14 +849,12 @@ struct tv *site_image(struct page *p, long long media_id, const char *alt, const
 	return site_image_upto(p, media_id, alt, sizes, 0, lazy, link);
 }
 
-struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
-                           const char *sizes, unsigned widest, int lazy, const char *link)
+/* site_image()'s object for a picture already read. */
+static struct tv *image_of(struct page *p, const struct media_picture *pic_in, const char *alt,
+                           const char *sizes, int lazy, const char *link)
 {
 	struct arena *a = p->a;
-	struct media_picture pic;
-	if (media_id <= 0 ||
-	    media_picture_upto(p->db, a, media_id, SITE_DENSITY * widest, &pic) != 0)
-		return NULL;
+	struct media_picture pic = *pic_in;
 	struct tv *img = tv_map(a);
 	tv_set_str(a, img, "url", pic.url);
 	tv_set_int(a, img, "width", pic.width);
@@ -875,6 +873,16 @@ struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
 	tv_set_int(a, img, "social_width", pic.social_width);
 	tv_set_int(a, img, "social_height", pic.social_height);
 	return img;
+}
+
+struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
+                           const char *sizes, unsigned widest, int lazy, const char *link)
+{
+	struct media_picture pic;
+	if (media_id <= 0 ||
+	    media_picture_upto(p->db, p->a, media_id, SITE_DENSITY * widest, &pic) != 0)
+		return NULL;
+	return image_of(p, &pic, alt, sizes, lazy, link);
 }
 
 void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
@@ -909,6 +917,12 @@ struct tv *site_article_cards(struct page *p, const struct article *list, size_t
 	for (size_t i = 0; i < n; i++)
 		ids[i] = list[i].id;
 	byline_coauthors_many(p->db, a, ids, n, co_by, co_n);
+	/* And their photos (media_pictures_upto()), not two queries a card. */
+	struct media_picture *pics = arena_alloc(a, (n + 1) * sizeof *pics);
+	int *has_pic = arena_alloc(a, (n + 1) * sizeof *has_pic);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].featured_media_id;
+	media_pictures_upto(p->db, a, ids, n, SITE_DENSITY * widest, pics, has_pic);
 	for (size_t i = 0; i < n; i++) {
 		struct article typeset = list[i];
 		site_typeset(a, &typeset);
@@ -942,9 +956,9 @@ struct tv *site_article_cards(struct page *p, const struct article *list, size_t
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
-		struct tv *url = tv_get(item, "url");
-		struct tv *img = site_image_upto(p, r->featured_media_id, r->featured_alt, sizes,
-		                                 widest, i >= eager, url->str);
+		struct tv *img = has_pic[i] ? image_of(p, &pics[i], r->featured_alt, sizes,
+		                                       i >= eager, tv_get(item, "url")->str)
+		                            : NULL;
 		if (img)
 			tv_set(a, item, "image", img);
 		else
