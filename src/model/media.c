@@ -55,10 +55,13 @@ static const char sql_variants[] =
 ** the variants in their primary key's order, sorted by variants_cmp(). */
 #define MEDIA_BATCH 16
 #define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-static const char sql_by_ids[] = "SELECT " COLS " FROM media WHERE id IN " IN_BATCH;
+static const char sql_pictures_by_ids[] =
+    "SELECT id, hash, ext, width, height, caption, credit, alt FROM media"
+    " WHERE id IN " IN_BATCH;
+/* ?17: the widest width worth reading (widths above it are never listed). */
 static const char sql_variants_many[] =
     "SELECT media_id, suffix, ext, width, height, bytes FROM media_variants"
-    " WHERE media_id IN " IN_BATCH;
+    " WHERE media_id IN " IN_BATCH " AND (width <= ?17 OR suffix = 'social')";
 /* The made variant of that format nearest in width to the one asked for. */
 static const char sql_nearest[] =
     "SELECT suffix FROM media_variants WHERE media_id = ?1 AND ext = ?2"
@@ -618,6 +621,41 @@ static int variants_cmp(const void *x, const void *y)
 	return strcmp(a->ext, b->ext);
 }
 
+/* "/media/HASH-SUFFIX.EXT" ("/media/HASH.EXT" when suffix is NULL) in a,
+** copied rather than formatted: a listing builds hundreds. */
+static const char *media_url(struct arena *a, const char *hash, const char *suffix,
+                             const char *ext)
+{
+	size_t nh = strlen(hash), ns = suffix ? strlen(suffix) : 0, ne = strlen(ext);
+	char *u = arena_alloc(a, 7 + nh + (suffix ? 1 + ns : 0) + 1 + ne + 1);
+	char *w = u;
+	memcpy(w, "/media/", 7);
+	w += 7;
+	memcpy(w, hash, nh);
+	w += nh;
+	if (suffix) {
+		*w++ = '-';
+		memcpy(w, suffix, ns);
+		w += ns;
+	}
+	*w++ = '.';
+	memcpy(w, ext, ne);
+	w[ne] = '\0';
+	return u;
+}
+
+/* The widest variant worth reading for need: the first of MEDIA_WIDTHS at
+** least need wide (variants are only ever made at those widths), every
+** width when need is 0 or past them all. */
+static long long widest_read(unsigned need)
+{
+	static const unsigned widths[] = MEDIA_WIDTHS;
+	for (size_t i = 0; need && i < MEDIA_N_WIDTHS; i++)
+		if (widths[i] >= need)
+			return widths[i];
+	return (long long)1 << 40;
+}
+
 /* One batch of media_pictures_upto(): ids[0..k), k <= MEDIA_BATCH. */
 static int pictures_batch(struct db *db, struct arena *a, const long long *ids, size_t k,
                           unsigned need, struct media_picture *out, int *found)
@@ -630,7 +668,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 		v[j] = NULL;
 		nv[j] = cap[j] = 0;
 	}
-	struct db_stmt *st = db_prepare(db, sql_by_ids);
+	struct db_stmt *st = db_prepare(db, sql_pictures_by_ids);
 	for (size_t j = 0; j < MEDIA_BATCH; j++) {
 		if (j < k && ids[j] > 0)
 			db_bind_int(st, (int)j + 1, ids[j]);
@@ -639,8 +677,18 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	}
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
+		/* What picture_of() reads, and only that. */
 		struct media row;
-		read_row(st, a, &row);
+		memset(&row, 0, sizeof row);
+		row.id = db_col_int(st, 0);
+		row.hash = arena_strdup(a, db_col_text(st, 1));
+		row.ext = arena_strdup(a, db_col_text(st, 2));
+		row.width = (unsigned)db_col_int(st, 3);
+		row.height = (unsigned)db_col_int(st, 4);
+		row.caption = arena_strdup(a, db_col_text(st, 5));
+		row.credit = arena_strdup(a, db_col_text(st, 6));
+		row.alt = arena_strdup(a, db_col_text(st, 7));
+		row.url = media_url(a, row.hash, NULL, row.ext);
 		for (size_t j = 0; j < k; j++)
 			if (ids[j] == row.id) {
 				m[j] = row;
@@ -657,6 +705,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 		else
 			db_bind_null(st, (int)j + 1);
 	}
+	db_bind_int(st, MEDIA_BATCH + 1, widest_read(need));
 	while ((rc = db_step(st)) == DB_ROW) {
 		long long id = db_col_int(st, 0);
 		for (size_t j = 0; j < k; j++) {
@@ -676,7 +725,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 			x->width = (unsigned)db_col_int(st, 3);
 			x->height = (unsigned)db_col_int(st, 4);
 			x->bytes = db_col_int(st, 5);
-			x->url = arena_printf(a, "/media/%s-%s.%s", m[j].hash, x->suffix, x->ext);
+			x->url = media_url(a, m[j].hash, x->suffix, x->ext);
 		}
 	}
 	db_done(st);
