@@ -174,8 +174,15 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 		tv_set_str(a, block, "url",
 		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
 		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", sections[i].id));
-		struct tv *cards = site_article_cards(p, keep, n_keep,
-		                                      "(max-width: 640px) 104px, 300px", 300, 0);
+		/* Two cards a row, at most ~300px each (325 in the widths
+		** where the blocks stack), or a lone card across its block
+		** (up to 672px where the blocks stack, 420px at full width). */
+		struct tv *cards =
+		    n_keep == 1
+		        ? site_article_cards(p, keep, n_keep,
+		                             "(max-width: 640px) 104px, (max-width: 1047px) 672px, 420px",
+		                             672, 0)
+		        : site_article_cards(p, keep, n_keep, "(max-width: 640px) 104px, 300px", 300, 0);
 		tv_set(a, block, "articles", cards);
 		tv_push(a, blocks, block);
 	}

@@ -3,7 +3,8 @@
 CSS pixels wide lists candidates up to the first one 2W wide, never the
 1920-pixel file and the original after it for a 300px card.  The sizes say
 what static/style.css draws (a top story's photo is 120px at every width, a
-section block's card 104px on a phone), the WebP <source> is cut the same
+section block's card 104px on a phone, a block's only card its block's
+width), the WebP <source> is cut the same
 way, and width, height, decoding and lazy loading stay as they were.  The
 article's own photo still lists every width.
 
@@ -64,14 +65,21 @@ def main():
         home = s.get("/").text
         lead = pictures(block(home, '<article class="lead-story">', "</article>"))
         tops = pictures(block(home, '<div class="top-stories">', '<div class="front-rest">'))
-        secs = pictures(block(home, '<div class="front-sections">', "<aside"))
+        secs, lone = [], []
+        for b in re.findall(r'<section class="section-block".*?</section>',
+                            block(home, '<div class="front-sections">', "<aside"), re.S):
+            pics = pictures(b)
+            (lone if len(pics) == 1 else secs).extend(pics)
         check(len(lead) == 1 and len(tops) >= 2 and len(secs) >= 4,
               "the front page has a lead, top stories and section cards with photos",
               (len(lead), len(tops), len(secs)))
         for kind, pics, want, sizes in (
                 ("lead", lead, [320, 640, 960, 1280, 1920], "(max-width: 960px) 100vw, 790px"),
                 ("top story", tops, [320], "120px"),
-                ("section block card", secs, [320, 640], "(max-width: 640px) 104px, 300px")):
+                ("section block card", secs, [320, 640], "(max-width: 640px) 104px, 300px"),
+                # A block's only card spans the block (style.css).
+                ("lone section block card", lone, [320, 640, 960, 1280, 1920],
+                 "(max-width: 640px) 104px, (max-width: 1047px) 672px, 420px")):
             for jpg, webp, sz, img, webp_sizes in pics:
                 check(jpg == want and webp == want,
                       "%s: srcset %s (up to 2x its slot), not the wider files or the 2400w"
@@ -81,8 +89,9 @@ def main():
                 for attr in ('width="2400"', 'height="1600"', 'decoding="async"',
                              'src="/media/%s.jpg"' % HASH):
                     check(attr in img, "%s: %s kept" % (kind, attr), img)
+        check(lone, "the demo has a section block with one card", len(lone))
         check(all("loading=" not in p[3] for p in lead + tops) and
-              all('loading="lazy"' in p[3] for p in secs),
+              all('loading="lazy"' in p[3] for p in secs + lone),
               "above the fold at once, the section blocks lazily")
 
         # A section page: its lead large, its grid's cards at most 640px wide.
