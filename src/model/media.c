@@ -658,8 +658,14 @@ static long long widest_read(unsigned need)
 
 /* One batch of media_pictures_upto(): ids[0..k), k <= MEDIA_BATCH. */
 static int pictures_batch(struct db *db, struct arena *a, const long long *ids, size_t k,
-                          unsigned need, struct media_picture *out, int *found)
+                          const unsigned *need, struct media_picture *out, int *found)
 {
+	/* Rows up to what the widest slot of the batch can list. */
+	long long widest = 0;
+	for (size_t j = 0; j < k; j++) {
+		long long w = widest_read(need ? need[j] : 0);
+		widest = w > widest ? w : widest;
+	}
 	struct media m[MEDIA_BATCH];
 	struct media_variant *v[MEDIA_BATCH];
 	size_t nv[MEDIA_BATCH], cap[MEDIA_BATCH];
@@ -705,7 +711,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 		else
 			db_bind_null(st, (int)j + 1);
 	}
-	db_bind_int(st, MEDIA_BATCH + 1, widest_read(need));
+	db_bind_int(st, MEDIA_BATCH + 1, widest);
 	while ((rc = db_step(st)) == DB_ROW) {
 		long long id = db_col_int(st, 0);
 		for (size_t j = 0; j < k; j++) {
@@ -736,19 +742,20 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 			continue;
 		if (nv[j] > 1)
 			qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
-		picture_of(a, &m[j], v[j], nv[j], need, &out[j]);
+		picture_of(a, &m[j], v[j], nv[j], need ? need[j] : 0, &out[j]);
 	}
 	return 0;
 }
 
 int media_pictures_upto(struct db *db, struct arena *a, const long long *ids, size_t n,
-                        unsigned need, struct media_picture *out, int *found)
+                        const unsigned *need, struct media_picture *out, int *found)
 {
 	for (size_t i = 0; i < n; i++)
 		found[i] = 0;
 	for (size_t from = 0; from < n; from += MEDIA_BATCH) {
 		size_t k = n - from < MEDIA_BATCH ? n - from : MEDIA_BATCH;
-		if (pictures_batch(db, a, ids + from, k, need, out + from, found + from) != 0) {
+		if (pictures_batch(db, a, ids + from, k, need ? need + from : NULL, out + from,
+		                   found + from) != 0) {
 			for (size_t i = 0; i < n; i++)
 				found[i] = 0;
 			return -1;

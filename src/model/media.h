@@ -165,12 +165,13 @@ int media_picture(struct db *db, struct arena *a, long long id, struct media_pic
 int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
                        struct media_picture *out);
 
-/* media_picture_upto() for the images ids[0..n) of a listing, read in two
-** queries for every 16 of them rather than two each: out[i] filled and
-** found[i] = 1 for each id found (ids <= 0 and unknown ids: found[i] = 0).
-** 0, or -1 on a database error (then every found[i] is 0). */
+/* media_picture_upto() for the images ids[0..n) of a page, each for its
+** own slot (need[i]; need NULL: every candidate), read in two queries for
+** every 16 of them rather than two each: out[i] filled and found[i] = 1 for
+** each id found (ids <= 0 and unknown ids: found[i] = 0).  0, or -1 on a
+** database error (then every found[i] is 0). */
 int media_pictures_upto(struct db *db, struct arena *a, const long long *ids, size_t n,
-                        unsigned need, struct media_picture *out, int *found);
+                        const unsigned *need, struct media_picture *out, int *found);
 
 /* Makes the variants of up to limit images that have none yet (oldest
 ** first): reads each stored file, writes the variant files (durably, as

@@ -908,6 +908,15 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 struct tv *site_article_cards(struct page *p, const struct article *list, size_t n,
                               const char *sizes, unsigned widest, size_t eager)
 {
+	struct site_slot *slots = arena_alloc(p->a, (n + 1) * sizeof *slots);
+	for (size_t i = 0; i < n; i++)
+		slots[i] = (struct site_slot){sizes, widest, i >= eager};
+	return site_article_cards_in(p, list, n, slots);
+}
+
+struct tv *site_article_cards_in(struct page *p, const struct article *list, size_t n,
+                                 const struct site_slot *slots)
+{
 	struct arena *a = p->a;
 	struct tv *out = tv_list(a);
 	/* Co-authors for the whole list in one query, not one a card. */
@@ -920,9 +929,12 @@ struct tv *site_article_cards(struct page *p, const struct article *list, size_t
 	/* And their photos (media_pictures_upto()), not two queries a card. */
 	struct media_picture *pics = arena_alloc(a, (n + 1) * sizeof *pics);
 	int *has_pic = arena_alloc(a, (n + 1) * sizeof *has_pic);
-	for (size_t i = 0; i < n; i++)
+	unsigned *need = arena_alloc(a, (n + 1) * sizeof *need);
+	for (size_t i = 0; i < n; i++) {
 		ids[i] = list[i].featured_media_id;
-	media_pictures_upto(p->db, a, ids, n, SITE_DENSITY * widest, pics, has_pic);
+		need[i] = SITE_DENSITY * slots[i].widest;
+	}
+	media_pictures_upto(p->db, a, ids, n, need, pics, has_pic);
 	for (size_t i = 0; i < n; i++) {
 		struct article typeset = list[i];
 		site_typeset(a, &typeset);
@@ -956,8 +968,8 @@ struct tv *site_article_cards(struct page *p, const struct article *list, size_t
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
-		struct tv *img = has_pic[i] ? image_of(p, &pics[i], r->featured_alt, sizes,
-		                                       i >= eager, tv_get(item, "url")->str)
+		struct tv *img = has_pic[i] ? image_of(p, &pics[i], r->featured_alt, slots[i].sizes,
+		                                       slots[i].lazy, tv_get(item, "url")->str)
 		                            : NULL;
 		if (img)
 			tv_set(a, item, "image", img);

@@ -192,6 +192,20 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 struct tv *site_article_cards(struct page *p, const struct article *list, size_t n,
                               const char *sizes, unsigned widest, size_t eager);
 
+/* Where a card's photo is drawn: its sizes attribute, the widest that is
+** in CSS pixels, and whether it loads lazily (below the fold). */
+struct site_slot {
+	const char *sizes; /* borrowed: a literal, or p->a */
+	unsigned widest;   /* CSS px; 0 lists every candidate */
+	int lazy;          /* 1 loading="lazy" */
+};
+
+/* site_article_cards() with a slot for each card (slots[0..n)): a page
+** with cards in several places (the front page) makes them in one call,
+** so their co-authors and photos are read together. */
+struct tv *site_article_cards_in(struct page *p, const struct article *list, size_t n,
+                                 const struct site_slot *slots);
+
 /* Replaces art's headline, dek and body_html by their typeset copies
 ** (render/typography.h), allocated in a.  Every public page, feed and
 ** JSON-LD shows articles through it; the desk and the stored HTML keep

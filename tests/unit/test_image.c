@@ -845,20 +845,24 @@ static void test_media(void)
 	long long many_ids[20] = {pid, 0, 999999, pid};
 	for (int i = 4; i < 20; i++)
 		many_ids[i] = i % 2 ? pid : -1; /* past one batch of 16 */
+	unsigned needs[20];
+	for (int i = 0; i < 20; i++)
+		needs[i] = 600;
+	needs[3] = 0; /* every candidate for this one */
 	struct media_picture many[20];
 	int found[20];
-	CHECK(media_pictures_upto(db, a, many_ids, 20, 600, many, found) == 0);
+	CHECK(media_pictures_upto(db, a, many_ids, 20, needs, many, found) == 0);
 	for (int i = 0; i < 20; i++) {
 		CHECK(found[i] == (many_ids[i] == pid));
 		if (!found[i])
 			continue;
-		CHECK_STR(many[i].srcset, slot.srcset);
-		CHECK_STR(many[i].srcset_webp, slot.srcset_webp);
+		CHECK_STR(many[i].srcset, i == 3 ? pic.srcset : slot.srcset);
+		CHECK_STR(many[i].srcset_webp, i == 3 ? pic.srcset_webp : slot.srcset_webp);
 		CHECK_STR(many[i].url, m.url);
 		CHECK_STR(many[i].social_url, pic.social_url);
 		CHECK(many[i].width == 1000 && many[i].height == 600);
 	}
-	CHECK(media_pictures_upto(db, a, many_ids, 1, 0, many, found) == 0 && found[0]);
+	CHECK(media_pictures_upto(db, a, many_ids, 1, NULL, many, found) == 0 && found[0]);
 	CHECK_STR(many[0].srcset, pic.srcset); /* need 0: every candidate */
 	CHECK_STR(many[0].srcset_webp, pic.srcset_webp);
 	for (size_t i = 0; i < nv; i++) {
