@@ -56,12 +56,11 @@ static const char sql_variants[] =
 #define MEDIA_BATCH 16
 #define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 static const char sql_pictures_by_ids[] =
-    "SELECT id, hash, ext, width, height, caption, credit, alt FROM media"
+    "SELECT id, hash, ext, width, height, caption, credit, alt, variants_at FROM media"
     " WHERE id IN " IN_BATCH;
-/* ?17: the widest width worth reading (widths above it are never listed). */
 static const char sql_variants_many[] =
     "SELECT media_id, suffix, ext, width, height, bytes FROM media_variants"
-    " WHERE media_id IN " IN_BATCH " AND (width <= ?17 OR suffix = 'social')";
+    " WHERE media_id IN " IN_BATCH;
 /* The made variant of that format nearest in width to the one asked for. */
 static const char sql_nearest[] =
     "SELECT suffix FROM media_variants WHERE media_id = ?1 AND ext = ?2"
@@ -644,33 +643,97 @@ static const char *media_url(struct arena *a, const char *hash, const char *suff
 	return u;
 }
 
-/* The widest variant worth reading for need: the first of MEDIA_WIDTHS at
-** least need wide (variants are only ever made at those widths), every
-** width when need is 0 or past them all. */
-static long long widest_read(unsigned need)
+/* The variants of the images pages show, remembered between requests so a
+** listing reads only its images' rows: direct-mapped on the id, each entry
+** valid for one id, hash and variants_at.  An image's variants change only
+** with those (media_make_variants() writes its rows and variants_at in one
+** transaction; a replacement or normalization gives a new hash and
+** variants_at 0 as it drops them), which the row read beside them says, so
+** an entry never outlives what it describes.  Every connection of the
+** process shares it (a pool's connections are one database; variants are
+** made from the bytes the hash names, so two databases holding one image
+** made at the same second hold the same variants).  Static: no allocation,
+** one lock for the table, held only to copy an entry. */
+#define VMEMO_SLOTS 1024
+#define VMEMO_MAX 16 /* variants an entry holds; an image with more is read each time */
+struct vmemo_entry {
+	long long id, variants_at;  /* media.id (0: an empty entry), media.variants_at */
+	char hash[MEDIA_HASH_LEN + 1];
+	unsigned n;                 /* variants in v */
+	struct {
+		char suffix[8];         /* "640", "social" */
+		char ext[8];            /* "jpg", "webp" */
+		unsigned width, height;
+		long long bytes;
+	} v[VMEMO_MAX];
+};
+static struct vmemo_entry vmemo[VMEMO_SLOTS];
+static pthread_mutex_t vmemo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Image m's (variants_at va) variants into *v / *n (allocated in a) if
+** remembered: 1, else 0. */
+static int vmemo_get(struct arena *a, const struct media *m, long long va,
+                     struct media_variant **v, size_t *n)
 {
-	static const unsigned widths[] = MEDIA_WIDTHS;
-	for (size_t i = 0; need && i < MEDIA_N_WIDTHS; i++)
-		if (widths[i] >= need)
-			return widths[i];
-	return (long long)1 << 40;
+	int hit = 0;
+	struct media_variant *out = arena_alloc(a, VMEMO_MAX * sizeof *out);
+	pthread_mutex_lock(&vmemo_lock);
+	struct vmemo_entry *e = &vmemo[(unsigned long long)m->id % VMEMO_SLOTS];
+	if (e->id == m->id && e->variants_at == va && !strcmp(e->hash, m->hash)) {
+		for (unsigned i = 0; i < e->n; i++) {
+			out[i].suffix = arena_strdup(a, e->v[i].suffix);
+			out[i].ext = arena_strdup(a, e->v[i].ext);
+			out[i].width = e->v[i].width;
+			out[i].height = e->v[i].height;
+			out[i].bytes = e->v[i].bytes;
+		}
+		*n = e->n;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&vmemo_lock);
+	for (size_t i = 0; hit && i < *n; i++)
+		out[i].url = media_url(a, m->hash, out[i].suffix, out[i].ext);
+	*v = out;
+	return hit;
+}
+
+/* Remembers image m's (variants_at va) variants v[0..n), sorted. */
+static void vmemo_put(const struct media *m, long long va, const struct media_variant *v,
+                      size_t n)
+{
+	if (n > VMEMO_MAX || strlen(m->hash) != MEDIA_HASH_LEN)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i].suffix) >= sizeof vmemo[0].v[0].suffix ||
+		    strlen(v[i].ext) >= sizeof vmemo[0].v[0].ext)
+			return;
+	pthread_mutex_lock(&vmemo_lock);
+	struct vmemo_entry *e = &vmemo[(unsigned long long)m->id % VMEMO_SLOTS];
+	e->id = m->id;
+	e->variants_at = va;
+	memcpy(e->hash, m->hash, MEDIA_HASH_LEN + 1);
+	e->n = (unsigned)n;
+	for (size_t i = 0; i < n; i++) {
+		strcpy(e->v[i].suffix, v[i].suffix);
+		strcpy(e->v[i].ext, v[i].ext);
+		e->v[i].width = v[i].width;
+		e->v[i].height = v[i].height;
+		e->v[i].bytes = v[i].bytes;
+	}
+	pthread_mutex_unlock(&vmemo_lock);
 }
 
 /* One batch of media_pictures_upto(): ids[0..k), k <= MEDIA_BATCH. */
 static int pictures_batch(struct db *db, struct arena *a, const long long *ids, size_t k,
                           const unsigned *need, struct media_picture *out, int *found)
 {
-	/* Rows up to what the widest slot of the batch can list. */
-	long long widest = 0;
-	for (size_t j = 0; j < k; j++) {
-		long long w = widest_read(need ? need[j] : 0);
-		widest = w > widest ? w : widest;
-	}
 	struct media m[MEDIA_BATCH];
+	long long va[MEDIA_BATCH];       /* media.variants_at */
+	int known[MEDIA_BATCH];          /* its variants were remembered (vmemo) */
 	struct media_variant *v[MEDIA_BATCH];
 	size_t nv[MEDIA_BATCH], cap[MEDIA_BATCH];
 	for (size_t j = 0; j < k; j++) {
-		found[j] = 0;
+		found[j] = known[j] = 0;
 		v[j] = NULL;
 		nv[j] = cap[j] = 0;
 	}
@@ -695,27 +758,41 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 		row.credit = arena_strdup(a, db_col_text(st, 6));
 		row.alt = arena_strdup(a, db_col_text(st, 7));
 		row.url = media_url(a, row.hash, NULL, row.ext);
+		long long row_va = db_col_int(st, 8);
 		for (size_t j = 0; j < k; j++)
 			if (ids[j] == row.id) {
 				m[j] = row;
+				va[j] = row_va;
 				found[j] = 1;
 			}
 	}
 	db_done(st);
 	if (rc != DB_OK)
 		return -1;
+	/* The variants remembered, and those of the rest read. */
+	int unknown = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (found[j])
+			known[j] = vmemo_get(a, &m[j], va[j], &v[j], &nv[j]);
+		if (known[j])
+			cap[j] = nv[j];
+		else
+			v[j] = NULL;
+		unknown += found[j] && !known[j];
+	}
+	if (!unknown)
+		goto build;
 	st = db_prepare(db, sql_variants_many);
 	for (size_t j = 0; j < MEDIA_BATCH; j++) {
-		if (j < k && found[j])
+		if (j < k && found[j] && !known[j])
 			db_bind_int(st, (int)j + 1, ids[j]);
 		else
 			db_bind_null(st, (int)j + 1);
 	}
-	db_bind_int(st, MEDIA_BATCH + 1, widest);
 	while ((rc = db_step(st)) == DB_ROW) {
 		long long id = db_col_int(st, 0);
 		for (size_t j = 0; j < k; j++) {
-			if (!found[j] || ids[j] != id)
+			if (!found[j] || known[j] || ids[j] != id)
 				continue;
 			if (nv[j] == cap[j]) {
 				size_t c = cap[j] ? 2 * cap[j] : 16;
@@ -738,12 +815,16 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	if (rc != DB_OK)
 		return -1;
 	for (size_t j = 0; j < k; j++) {
-		if (!found[j])
+		if (!found[j] || known[j])
 			continue;
 		if (nv[j] > 1)
 			qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
-		picture_of(a, &m[j], v[j], nv[j], need ? need[j] : 0, &out[j]);
+		vmemo_put(&m[j], va[j], v[j], nv[j]);
 	}
+build:
+	for (size_t j = 0; j < k; j++)
+		if (found[j])
+			picture_of(a, &m[j], v[j], nv[j], need ? need[j] : 0, &out[j]);
 	return 0;
 }
 

@@ -118,6 +118,23 @@ def main():
         check(rel and all(p[0] == [320] and p[2] == "120px" for p in rel),
               "related thumbnails (120px): 320w only",
               [p[0] for p in rel])
+
+        # Variants remembered between requests are forgotten when they
+        # change: none made yet (a replacement drops them), then made.
+        s.sql("DELETE FROM media_variants WHERE media_id = 9001")
+        s.sql("UPDATE media SET variants_at = 0 WHERE id = 9001")
+        pics = pictures(s.get("/").text)
+        check(pics and all(p[0] == [] and p[1] == [] for p in pics),
+              "no variant made: no srcset, the original alone", [p[0] for p in pics][:3])
+        photos_again = [(str(w), e, w) for w in (320, 640) for e in ("jpg", "webp")]
+        for suffix, ext, w in photos_again:
+            s.sql("INSERT INTO media_variants(media_id, suffix, ext, width, height, bytes)"
+                  " VALUES (9001, ?, ?, ?, ?, 50000)", suffix, ext, w, w * 2 // 3)
+        s.sql("UPDATE media SET variants_at = 2 WHERE id = 9001")
+        pics = pictures(s.get("/").text)
+        check(pics and all(p[0] in ([320], [320, 640], [320, 640, 2400]) and p[1] == p[0]
+                           for p in pics) and any(640 in p[0] for p in pics),
+              "the variants made since are listed at once", [p[0] for p in pics][:6])
     finally:
         s.stop()
     return done()
