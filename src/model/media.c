@@ -676,10 +676,11 @@ static int vmemo_get(struct arena *a, const struct media *m, long long va,
                      struct media_variant **v, size_t *n)
 {
 	int hit = 0;
-	struct media_variant *out = arena_alloc(a, VMEMO_MAX * sizeof *out);
+	struct media_variant *out = NULL;
 	pthread_mutex_lock(&vmemo_lock);
 	struct vmemo_entry *e = &vmemo[(unsigned long long)m->id % VMEMO_SLOTS];
 	if (e->id == m->id && e->variants_at == va && !strcmp(e->hash, m->hash)) {
+		out = arena_alloc(a, (e->n + 1) * sizeof *out);
 		for (unsigned i = 0; i < e->n; i++) {
 			out[i].suffix = arena_strdup(a, e->v[i].suffix);
 			out[i].ext = arena_strdup(a, e->v[i].ext);
@@ -780,48 +781,48 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 			v[j] = NULL;
 		unknown += found[j] && !known[j];
 	}
-	if (!unknown)
-		goto build;
-	st = db_prepare(db, sql_variants_many);
-	for (size_t j = 0; j < MEDIA_BATCH; j++) {
-		if (j < k && found[j] && !known[j])
-			db_bind_int(st, (int)j + 1, ids[j]);
-		else
-			db_bind_null(st, (int)j + 1);
-	}
-	while ((rc = db_step(st)) == DB_ROW) {
-		long long id = db_col_int(st, 0);
-		for (size_t j = 0; j < k; j++) {
-			if (!found[j] || known[j] || ids[j] != id)
-				continue;
-			if (nv[j] == cap[j]) {
-				size_t c = cap[j] ? 2 * cap[j] : 16;
-				struct media_variant *bigger = arena_alloc(a, c * sizeof *bigger);
-				if (nv[j])
-					memcpy(bigger, v[j], nv[j] * sizeof *bigger);
-				v[j] = bigger;
-				cap[j] = c;
+	if (unknown) {
+		st = db_prepare(db, sql_variants_many);
+		for (size_t j = 0; j < MEDIA_BATCH; j++) {
+			if (j < k && found[j] && !known[j])
+				db_bind_int(st, (int)j + 1, ids[j]);
+			else
+				db_bind_null(st, (int)j + 1);
+		}
+		while ((rc = db_step(st)) == DB_ROW) {
+			long long id = db_col_int(st, 0);
+			for (size_t j = 0; j < k; j++) {
+				if (!found[j] || known[j] || ids[j] != id)
+					continue;
+				if (nv[j] == cap[j]) {
+					size_t c = cap[j] ? 2 * cap[j] : 16;
+					struct media_variant *bigger = arena_alloc(a, c * sizeof *bigger);
+					if (nv[j])
+						memcpy(bigger, v[j], nv[j] * sizeof *bigger);
+					v[j] = bigger;
+					cap[j] = c;
+				}
+				struct media_variant *x = &v[j][nv[j]++];
+				x->suffix = arena_strdup(a, db_col_text(st, 1));
+				x->ext = arena_strdup(a, db_col_text(st, 2));
+				x->width = (unsigned)db_col_int(st, 3);
+				x->height = (unsigned)db_col_int(st, 4);
+				x->bytes = db_col_int(st, 5);
+				x->url = media_url(a, m[j].hash, x->suffix, x->ext);
 			}
-			struct media_variant *x = &v[j][nv[j]++];
-			x->suffix = arena_strdup(a, db_col_text(st, 1));
-			x->ext = arena_strdup(a, db_col_text(st, 2));
-			x->width = (unsigned)db_col_int(st, 3);
-			x->height = (unsigned)db_col_int(st, 4);
-			x->bytes = db_col_int(st, 5);
-			x->url = media_url(a, m[j].hash, x->suffix, x->ext);
+		}
+		db_done(st);
+		if (rc != DB_OK)
+			return -1;
+		/* Sorted as sql_variants would, and remembered. */
+		for (size_t j = 0; j < k; j++) {
+			if (!found[j] || known[j])
+				continue;
+			if (nv[j] > 1)
+				qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
+			vmemo_put(&m[j], va[j], v[j], nv[j]);
 		}
 	}
-	db_done(st);
-	if (rc != DB_OK)
-		return -1;
-	for (size_t j = 0; j < k; j++) {
-		if (!found[j] || known[j])
-			continue;
-		if (nv[j] > 1)
-			qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
-		vmemo_put(&m[j], va[j], v[j], nv[j]);
-	}
-build:
 	for (size_t j = 0; j < k; j++)
 		if (found[j])
 			picture_of(a, &m[j], v[j], nv[j], need ? need[j] : 0, &out[j]);
