@@ -50,6 +50,17 @@ static const char sql_id_ext_by_hash[] =
 static const char sql_variants[] =
     "SELECT suffix, ext, width, height, bytes FROM media_variants WHERE media_id = ?1"
     " ORDER BY suffix = 'social', width, ext";
+/* The images and the variants of up to MEDIA_BATCH images at once (the
+** places not used are bound NULL, so one statement serves every count);
+** the variants in their primary key's order, sorted by variants_cmp(). */
+#define MEDIA_BATCH 16
+#define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+static const char sql_pictures_by_ids[] =
+    "SELECT id, hash, ext, width, height, caption, credit, alt, variants_at FROM media"
+    " WHERE id IN " IN_BATCH;
+static const char sql_variants_many[] =
+    "SELECT media_id, suffix, ext, width, height, bytes FROM media_variants"
+    " WHERE media_id IN " IN_BATCH;
 /* The made variant of that format nearest in width to the one asked for. */
 static const char sql_nearest[] =
     "SELECT suffix FROM media_variants WHERE media_id = ?1 AND ext = ?2"
@@ -530,48 +541,309 @@ static const char *srcset_take(struct arena *a, struct buf *b)
 
 int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out)
 {
-	struct media m;
+	return media_picture_upto(db, a, id, 0, out);
+}
+
+/* Fills *out from image m and its variants v[0..n) (widths ascending,
+** then social), the srcsets stopping at need (media_picture_upto()). */
+static void picture_of(struct arena *a, const struct media *m, const struct media_variant *v,
+                       size_t n, unsigned need, struct media_picture *out)
+{
 	memset(out, 0, sizeof *out);
-	int rc = media_by_id(db, a, id, &m);
-	if (rc != 0)
-		return rc;
-	out->url = m.url;
-	out->width = m.width;
-	out->height = m.height;
-	out->caption = m.caption;
-	out->credit = m.credit;
-	out->alt = m.alt;
-	out->social_url = m.url;
-	out->social_width = m.width;
-	out->social_height = m.height;
-	size_t n;
-	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
+	out->url = m->url;
+	out->width = m->width;
+	out->height = m->height;
+	out->caption = m->caption;
+	out->credit = m->credit;
+	out->alt = m->alt;
+	out->social_url = m->url;
+	out->social_width = m->width;
+	out->social_height = m->height;
 	struct buf set = BUF_INIT, webp = BUF_INIT;
+	/* Widths ascend (sql_variants), the original last and widest: once a
+	** list holds a candidate at least need wide, it is full. */
+	int set_full = 0, webp_full = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(v[i].suffix, "social")) {
 			out->social_url = v[i].url;
 			out->social_width = v[i].width;
 			out->social_height = v[i].height;
-		} else if (!strcmp(v[i].ext, m.ext)) {
-			srcset_add(&set, v[i].url, v[i].width);
+		} else if (!strcmp(v[i].ext, m->ext)) {
+			if (!set_full)
+				srcset_add(&set, v[i].url, v[i].width);
+			set_full = need && v[i].width >= need;
 		} else if (!strcmp(v[i].ext, "webp")) {
-			srcset_add(&webp, v[i].url, v[i].width);
+			if (!webp_full)
+				srcset_add(&webp, v[i].url, v[i].width);
+			webp_full = need && v[i].width >= need;
 		}
 	}
 	/* Only the original: no srcset at all (a lone "URL 64w" would make a
 	** browser treat a small image as low-density and scale it to sizes). */
-	if (set.len)
-		srcset_add(&set, m.url, m.width);
+	if (set.len && !set_full)
+		srcset_add(&set, m->url, m->width);
 	out->srcset = srcset_take(a, &set);
 	/* WebP candidates only when there is a WebP for every width offered:
 	** the browser picks from one <source> alone. */
-	if (webp.len)
-		srcset_add(&webp, m.url, m.width);
+	if (webp.len && !webp_full)
+		srcset_add(&webp, m->url, m->width);
 	out->srcset_webp = srcset_take(a, &webp);
 	buf_free(&set);
 	buf_free(&webp);
-	if (!strcmp(m.ext, "webp"))
+	if (!strcmp(m->ext, "webp"))
 		out->srcset_webp = "";
+}
+
+int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
+                       struct media_picture *out)
+{
+	struct media m;
+	memset(out, 0, sizeof *out);
+	int rc = media_by_id(db, a, id, &m);
+	if (rc != 0)
+		return rc;
+	size_t n;
+	struct media_variant *v = variants_of(db, a, id, m.hash, &n);
+	picture_of(a, &m, v, n, need, out);
+	return 0;
+}
+
+/* sql_variants' order: widths ascending, then social; a format's name
+** breaks a tie ("jpg" before "webp"). */
+static int variants_cmp(const void *x, const void *y)
+{
+	const struct media_variant *a = x, *b = y;
+	int sa = !strcmp(a->suffix, "social"), sb = !strcmp(b->suffix, "social");
+	if (sa != sb)
+		return sa - sb;
+	if (a->width != b->width)
+		return a->width < b->width ? -1 : 1;
+	return strcmp(a->ext, b->ext);
+}
+
+/* "/media/HASH-SUFFIX.EXT" ("/media/HASH.EXT" when suffix is NULL) in a,
+** copied rather than formatted: a listing builds hundreds. */
+static const char *media_url(struct arena *a, const char *hash, const char *suffix,
+                             const char *ext)
+{
+	size_t nh = strlen(hash), ns = suffix ? strlen(suffix) : 0, ne = strlen(ext);
+	char *u = arena_alloc(a, 7 + nh + (suffix ? 1 + ns : 0) + 1 + ne + 1);
+	char *w = u;
+	memcpy(w, "/media/", 7);
+	w += 7;
+	memcpy(w, hash, nh);
+	w += nh;
+	if (suffix) {
+		*w++ = '-';
+		memcpy(w, suffix, ns);
+		w += ns;
+	}
+	*w++ = '.';
+	memcpy(w, ext, ne);
+	w[ne] = '\0';
+	return u;
+}
+
+/* The variants of the images pages show, remembered between requests so a
+** listing reads only its images' rows: direct-mapped on the id, each entry
+** valid for one id, hash and variants_at.  An image's variants change only
+** with those (media_make_variants() writes its rows and variants_at in one
+** transaction; a replacement or normalization gives a new hash and
+** variants_at 0 as it drops them), which the row read beside them says, so
+** an entry never outlives what it describes.  Every connection of the
+** process shares it (a pool's connections are one database; variants are
+** made from the bytes the hash names, so two databases holding one image
+** made at the same second hold the same variants).  Static: no allocation,
+** one lock for the table, held only to copy an entry. */
+#define VMEMO_SLOTS 1024
+#define VMEMO_MAX 16 /* variants an entry holds; an image with more is read each time */
+struct vmemo_entry {
+	long long id, variants_at;  /* media.id (0: an empty entry), media.variants_at */
+	char hash[MEDIA_HASH_LEN + 1];
+	unsigned n;                 /* variants in v */
+	struct {
+		char suffix[8];         /* "640", "social" */
+		char ext[8];            /* "jpg", "webp" */
+		unsigned width, height;
+		long long bytes;
+	} v[VMEMO_MAX];
+};
+static struct vmemo_entry vmemo[VMEMO_SLOTS];
+static pthread_mutex_t vmemo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Image m's (variants_at va) variants into *v / *n (allocated in a) if
+** remembered: 1, else 0. */
+static int vmemo_get(struct arena *a, const struct media *m, long long va,
+                     struct media_variant **v, size_t *n)
+{
+	int hit = 0;
+	struct media_variant *out = NULL;
+	pthread_mutex_lock(&vmemo_lock);
+	struct vmemo_entry *e = &vmemo[(unsigned long long)m->id % VMEMO_SLOTS];
+	if (e->id == m->id && e->variants_at == va && !strcmp(e->hash, m->hash)) {
+		out = arena_alloc(a, (e->n + 1) * sizeof *out);
+		for (unsigned i = 0; i < e->n; i++) {
+			out[i].suffix = arena_strdup(a, e->v[i].suffix);
+			out[i].ext = arena_strdup(a, e->v[i].ext);
+			out[i].width = e->v[i].width;
+			out[i].height = e->v[i].height;
+			out[i].bytes = e->v[i].bytes;
+		}
+		*n = e->n;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&vmemo_lock);
+	for (size_t i = 0; hit && i < *n; i++)
+		out[i].url = media_url(a, m->hash, out[i].suffix, out[i].ext);
+	*v = out;
+	return hit;
+}
+
+/* Remembers image m's (variants_at va) variants v[0..n), sorted. */
+static void vmemo_put(const struct media *m, long long va, const struct media_variant *v,
+                      size_t n)
+{
+	if (n > VMEMO_MAX || strlen(m->hash) != MEDIA_HASH_LEN)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i].suffix) >= sizeof vmemo[0].v[0].suffix ||
+		    strlen(v[i].ext) >= sizeof vmemo[0].v[0].ext)
+			return;
+	pthread_mutex_lock(&vmemo_lock);
+	struct vmemo_entry *e = &vmemo[(unsigned long long)m->id % VMEMO_SLOTS];
+	e->id = m->id;
+	e->variants_at = va;
+	memcpy(e->hash, m->hash, MEDIA_HASH_LEN + 1);
+	e->n = (unsigned)n;
+	for (size_t i = 0; i < n; i++) {
+		strcpy(e->v[i].suffix, v[i].suffix);
+		strcpy(e->v[i].ext, v[i].ext);
+		e->v[i].width = v[i].width;
+		e->v[i].height = v[i].height;
+		e->v[i].bytes = v[i].bytes;
+	}
+	pthread_mutex_unlock(&vmemo_lock);
+}
+
+/* One batch of media_pictures_upto(): ids[0..k), k <= MEDIA_BATCH. */
+static int pictures_batch(struct db *db, struct arena *a, const long long *ids, size_t k,
+                          const unsigned *need, struct media_picture *out, int *found)
+{
+	struct media m[MEDIA_BATCH];
+	long long va[MEDIA_BATCH];       /* media.variants_at */
+	int known[MEDIA_BATCH];          /* its variants were remembered (vmemo) */
+	struct media_variant *v[MEDIA_BATCH];
+	size_t nv[MEDIA_BATCH], cap[MEDIA_BATCH];
+	for (size_t j = 0; j < k; j++) {
+		found[j] = known[j] = 0;
+		v[j] = NULL;
+		nv[j] = cap[j] = 0;
+	}
+	struct db_stmt *st = db_prepare(db, sql_pictures_by_ids);
+	for (size_t j = 0; j < MEDIA_BATCH; j++) {
+		if (j < k && ids[j] > 0)
+			db_bind_int(st, (int)j + 1, ids[j]);
+		else
+			db_bind_null(st, (int)j + 1);
+	}
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		/* What picture_of() reads, and only that. */
+		struct media row;
+		memset(&row, 0, sizeof row);
+		row.id = db_col_int(st, 0);
+		row.hash = arena_strdup(a, db_col_text(st, 1));
+		row.ext = arena_strdup(a, db_col_text(st, 2));
+		row.width = (unsigned)db_col_int(st, 3);
+		row.height = (unsigned)db_col_int(st, 4);
+		row.caption = arena_strdup(a, db_col_text(st, 5));
+		row.credit = arena_strdup(a, db_col_text(st, 6));
+		row.alt = arena_strdup(a, db_col_text(st, 7));
+		row.url = media_url(a, row.hash, NULL, row.ext);
+		long long row_va = db_col_int(st, 8);
+		for (size_t j = 0; j < k; j++)
+			if (ids[j] == row.id) {
+				m[j] = row;
+				va[j] = row_va;
+				found[j] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK)
+		return -1;
+	/* The variants remembered, and those of the rest read. */
+	int unknown = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (found[j])
+			known[j] = vmemo_get(a, &m[j], va[j], &v[j], &nv[j]);
+		if (known[j])
+			cap[j] = nv[j];
+		else
+			v[j] = NULL;
+		unknown += found[j] && !known[j];
+	}
+	if (unknown) {
+		st = db_prepare(db, sql_variants_many);
+		for (size_t j = 0; j < MEDIA_BATCH; j++) {
+			if (j < k && found[j] && !known[j])
+				db_bind_int(st, (int)j + 1, ids[j]);
+			else
+				db_bind_null(st, (int)j + 1);
+		}
+		while ((rc = db_step(st)) == DB_ROW) {
+			long long id = db_col_int(st, 0);
+			for (size_t j = 0; j < k; j++) {
+				if (!found[j] || known[j] || ids[j] != id)
+					continue;
+				if (nv[j] == cap[j]) {
+					size_t c = cap[j] ? 2 * cap[j] : 16;
+					struct media_variant *bigger = arena_alloc(a, c * sizeof *bigger);
+					if (nv[j])
+						memcpy(bigger, v[j], nv[j] * sizeof *bigger);
+					v[j] = bigger;
+					cap[j] = c;
+				}
+				struct media_variant *x = &v[j][nv[j]++];
+				x->suffix = arena_strdup(a, db_col_text(st, 1));
+				x->ext = arena_strdup(a, db_col_text(st, 2));
+				x->width = (unsigned)db_col_int(st, 3);
+				x->height = (unsigned)db_col_int(st, 4);
+				x->bytes = db_col_int(st, 5);
+				x->url = media_url(a, m[j].hash, x->suffix, x->ext);
+			}
+		}
+		db_done(st);
+		if (rc != DB_OK)
+			return -1;
+		/* Sorted as sql_variants would, and remembered. */
+		for (size_t j = 0; j < k; j++) {
+			if (!found[j] || known[j])
+				continue;
+			if (nv[j] > 1)
+				qsort(v[j], nv[j], sizeof *v[j], variants_cmp);
+			vmemo_put(&m[j], va[j], v[j], nv[j]);
+		}
+	}
+	for (size_t j = 0; j < k; j++)
+		if (found[j])
+			picture_of(a, &m[j], v[j], nv[j], need ? need[j] : 0, &out[j]);
+	return 0;
+}
+
+int media_pictures_upto(struct db *db, struct arena *a, const long long *ids, size_t n,
+                        const unsigned *need, struct media_picture *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	for (size_t from = 0; from < n; from += MEDIA_BATCH) {
+		size_t k = n - from < MEDIA_BATCH ? n - from : MEDIA_BATCH;
+		if (pictures_batch(db, a, ids + from, k, need ? need + from : NULL, out + from,
+		                   found + from) != 0) {
+			for (size_t i = 0; i < n; i++)
+				found[i] = 0;
+			return -1;
+		}
+	}
 	return 0;
 }
 

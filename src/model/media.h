@@ -155,6 +155,24 @@ struct media_variant *media_variants(struct db *db, struct arena *a, long long i
 /* Fills *out for media id: 0, 1 not found, -1 database error. */
 int media_picture(struct db *db, struct arena *a, long long id, struct media_picture *out);
 
+/* media_picture() for a slot on a page: the srcsets stop at the first
+** candidate at least need pixels wide (the widest the slot is drawn at,
+** times the densities worth serving), so a 300-pixel card does not list
+** the 1920-pixel file and the original after it: a browser never picks a
+** candidate wider than it needs once a wide enough one is listed, and a
+** page of 37 photos writes a third of the bytes.  need 0 lists every
+** candidate, as media_picture() does. */
+int media_picture_upto(struct db *db, struct arena *a, long long id, unsigned need,
+                       struct media_picture *out);
+
+/* media_picture_upto() for the images ids[0..n) of a page, each for its
+** own slot (need[i]; need NULL: every candidate), read in two queries for
+** every 16 of them rather than two each: out[i] filled and found[i] = 1 for
+** each id found (ids <= 0 and unknown ids: found[i] = 0).  0, or -1 on a
+** database error (then every found[i] is 0). */
+int media_pictures_upto(struct db *db, struct arena *a, const long long *ids, size_t n,
+                        const unsigned *need, struct media_picture *out, int *found);
+
 /* Makes the variants of up to limit images that have none yet (oldest
 ** first): reads each stored file, writes the variant files (durably, as
 ** media_store does), then in one transaction their media_variants rows and

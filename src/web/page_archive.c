@@ -70,14 +70,15 @@ static void show(struct page *p, const struct article_scope *scope, const char *
 	** rest, and every other archive, is a grid of cards. */
 	int has_lead = page == 1 && n > 1 && !strcmp(kind, "Section");
 	if (has_lead) {
-		struct tv *lead = site_article_list(p, list, 1)->items[0];
-		site_card_image_sizes(lead, "(max-width: 700px) 100vw, 720px", 0);
+		struct tv *lead = site_article_cards(p, list, 1, "(max-width: 700px) 100vw, 720px",
+		                                     720, 1)->items[0];
 		tv_set(a, ctx, "lead", lead);
 	}
-	struct tv *cards = site_article_list(p, list + has_lead, n - has_lead);
-	for (size_t i = 0; i < cards->len; i++)
-		site_card_image_sizes(cards->items[i], "(max-width: 700px) 100vw, 380px",
-		                      has_lead || i >= 3);
+	/* The grid's cards: one column (the page's width) up to 40rem, then
+	** columns of at most ~380px (static/style.css .card-grid). */
+	struct tv *cards = site_article_cards(p, list + has_lead, n - has_lead,
+	                                      "(max-width: 640px) 100vw, 380px", 640,
+	                                      has_lead ? 0 : 3);
 	tv_set(a, ctx, "articles", cards);
 	site_pagination(p, ctx, base, page, pages);
 	site_canonical(p, ctx, page > 1 ? arena_printf(a, "%spage/%lld/", base, page) : base);

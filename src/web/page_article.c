@@ -690,9 +690,8 @@ void page_article_render(struct page *p, const struct article *stored,
 
 	size_t n_rel;
 	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
-	struct tv *related = site_article_list(p, rel, n_rel);
-	for (size_t i = 0; i < related->len; i++)
-		site_card_image_sizes(related->items[i], "120px", 1); /* thumbnails, below */
+	/* Thumbnails (style.css .related: 120px), below: lazy. */
+	struct tv *related = site_article_cards(p, rel, n_rel, "120px", 120, 0);
 	tv_set(a, ctx, "related", related);
 	tv_set_bool(a, ctx, "has_related", n_rel > 0);
 

@@ -136,46 +136,77 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	p->deps.expires_at = next_change;
 	long long shown[1 + HOME_TOP];
 	size_t n_shown = 0;
+	/* Every card of the page, made in one call (site_article_cards_in():
+	** their co-authors and photos read together), each photo with its
+	** slot as static/style.css draws it: the lead two thirds of the page,
+	** the whole width up to 60rem; a top story's 7.5rem beside its
+	** headline; a section block's card half a block (at most ~300px, 325
+	** in the widths where the blocks stack), or a block's only card across
+	** it (up to 672px where the blocks stack, 420px at full width); 6.5rem
+	** beside the headline on a phone.  The srcsets list only what those
+	** slots need (SITE_DENSITY). */
+	enum { MAX_CARDS = 1 + HOME_TOP + HOME_SECTIONS * HOME_SECTION_CARDS };
+	struct article cards[MAX_CARDS];
+	struct site_slot slots[MAX_CARDS];
+	size_t n_cards = 0;
 	if (rc == 0) {
-		struct tv *one = site_article_list(p, &lead, 1);
-		struct tv *card = one->items[0];
-		site_card_image_sizes(card, "(max-width: 700px) 100vw, 760px", 0);
-		tv_set(a, ctx, "lead", card);
+		cards[n_cards] = lead;
+		slots[n_cards++] = (struct site_slot){"(max-width: 960px) 100vw, 790px", 960, 0};
 		shown[n_shown++] = lead.id;
-		struct tv *tops = site_article_list(p, top, n_top);
 		for (size_t i = 0; i < n_top; i++) {
-			site_card_image_sizes(tops->items[i], "(max-width: 700px) 100vw, 240px", 0);
+			cards[n_cards] = top[i];
+			slots[n_cards++] = (struct site_slot){"120px", 120, 0};
 			shown[n_shown++] = top[i].id;
 		}
-		tv_set(a, ctx, "top", tops);
-		tv_set_bool(a, ctx, "has_top", n_top > 0);
 	}
 
 	/* A block per section: its newest stories, none shown above. */
 	size_t n_sections;
 	struct term *sections = section_published(p->db, a, &n_sections);
-	struct tv *blocks = tv_list(a);
-	for (size_t i = 0; i < n_sections && blocks->len < HOME_SECTIONS; i++) {
+	struct term *block_of[HOME_SECTIONS];
+	size_t block_from[HOME_SECTIONS], block_n[HOME_SECTIONS], n_blocks = 0;
+	for (size_t i = 0; i < n_sections && n_blocks < HOME_SECTIONS; i++) {
 		struct article_scope scope = {SCOPE_SECTION, sections[i].id, 0, 0};
 		size_t n;
 		struct article *list = listmemo_page(p->app->memo, p->db, a, &scope, 0,
 		                                     HOME_SECTION_CARDS + HOME_TOP + 1, &n);
-		struct article keep[HOME_SECTION_CARDS];
-		size_t n_keep = 0;
-		for (size_t k = 0; k < n && n_keep < HOME_SECTION_CARDS; k++)
+		size_t from = n_cards;
+		for (size_t k = 0; k < n && n_cards - from < HOME_SECTION_CARDS; k++)
 			if (!shown_id(shown, n_shown, list[k].id))
-				keep[n_keep++] = list[k];
+				cards[n_cards++] = list[k];
+		size_t n_keep = n_cards - from;
 		if (n_keep == 0)
 			continue;
+		for (size_t k = from; k < n_cards; k++)
+			slots[k] = n_keep == 1 ? (struct site_slot){"(max-width: 640px) 104px, "
+			                                            "(max-width: 1047px) 672px, 420px",
+			                                            672, 1}
+			                       : (struct site_slot){"(max-width: 640px) 104px, 300px", 300, 1};
+		block_of[n_blocks] = &sections[i];
+		block_from[n_blocks] = from;
+		block_n[n_blocks++] = n_keep;
+	}
+
+	struct tv *made = site_article_cards_in(p, cards, n_cards, slots);
+	if (rc == 0) {
+		tv_set(a, ctx, "lead", made->items[0]);
+		struct tv *tops = tv_list(a);
+		for (size_t i = 0; i < n_top; i++)
+			tv_push(a, tops, made->items[1 + i]);
+		tv_set(a, ctx, "top", tops);
+		tv_set_bool(a, ctx, "has_top", n_top > 0);
+	}
+	struct tv *blocks = tv_list(a);
+	for (size_t b = 0; b < n_blocks; b++) {
 		struct tv *block = tv_map(a);
-		tv_set_str(a, block, "name", sections[i].name);
+		tv_set_str(a, block, "name", block_of[b]->name);
 		tv_set_str(a, block, "url",
-		           arena_printf(a, "/category/%s/", site_slug(a, sections[i].slug)));
-		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", sections[i].id));
-		struct tv *cards = site_article_list(p, keep, n_keep);
-		for (size_t k = 0; k < n_keep; k++)
-			site_card_image_sizes(cards->items[k], "(max-width: 700px) 100vw, 300px", 1);
-		tv_set(a, block, "articles", cards);
+		           arena_printf(a, "/category/%s/", site_slug(a, block_of[b]->slug)));
+		tv_set_str(a, block, "id", arena_printf(a, "section-%lld", block_of[b]->id));
+		struct tv *list = tv_list(a);
+		for (size_t k = 0; k < block_n[b]; k++)
+			tv_push(a, list, made->items[block_from[b] + k]);
+		tv_set(a, block, "articles", list);
 		tv_push(a, blocks, block);
 	}
 	tv_set(a, ctx, "section_blocks", blocks);

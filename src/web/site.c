@@ -836,10 +836,15 @@ const char *site_credit_line(struct page *p, const char *credit)
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
                       int lazy, const char *link)
 {
+	return site_image_upto(p, media_id, alt, sizes, 0, lazy, link);
+}
+
+/* site_image()'s object for a picture already read. */
+static struct tv *image_of(struct page *p, const struct media_picture *pic_in, const char *alt,
+                           const char *sizes, int lazy, const char *link)
+{
 	struct arena *a = p->a;
-	struct media_picture pic;
-	if (media_id <= 0 || media_picture(p->db, a, media_id, &pic) != 0)
-		return NULL;
+	struct media_picture pic = *pic_in;
 	struct tv *img = tv_map(a);
 	tv_set_str(a, img, "url", pic.url);
 	tv_set_int(a, img, "width", pic.width);
@@ -860,6 +865,16 @@ struct tv *site_image(struct page *p, long long media_id, const char *alt, const
 	return img;
 }
 
+struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
+                           const char *sizes, unsigned widest, int lazy, const char *link)
+{
+	struct media_picture pic;
+	if (media_id <= 0 ||
+	    media_picture_upto(p->db, p->a, media_id, SITE_DENSITY * widest, &pic) != 0)
+		return NULL;
+	return image_of(p, &pic, alt, sizes, lazy, link);
+}
+
 void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
 {
 	struct tv *img = tv_get(card, "image");
@@ -877,6 +892,21 @@ void site_card_image_sizes(struct tv *card, const char *sizes, int lazy)
 
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n)
 {
+	return site_article_cards(p, list, n, SITE_CARD_SIZES, SITE_CARD_WIDEST, 2);
+}
+
+struct tv *site_article_cards(struct page *p, const struct article *list, size_t n,
+                              const char *sizes, unsigned widest, size_t eager)
+{
+	struct site_slot *slots = arena_alloc(p->a, (n + 1) * sizeof *slots);
+	for (size_t i = 0; i < n; i++)
+		slots[i] = (struct site_slot){sizes, widest, i >= eager};
+	return site_article_cards_in(p, list, n, slots);
+}
+
+struct tv *site_article_cards_in(struct page *p, const struct article *list, size_t n,
+                                 const struct site_slot *slots)
+{
 	struct arena *a = p->a;
 	struct tv *out = tv_list(a);
 	/* Co-authors for the whole list in one query, not one a card. */
@@ -886,6 +916,15 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 	for (size_t i = 0; i < n; i++)
 		ids[i] = list[i].id;
 	byline_coauthors_many(p->db, a, ids, n, co_by, co_n);
+	/* And their photos (media_pictures_upto()), not two queries a card. */
+	struct media_picture *pics = arena_alloc(a, (n + 1) * sizeof *pics);
+	int *has_pic = arena_alloc(a, (n + 1) * sizeof *has_pic);
+	unsigned *need = arena_alloc(a, (n + 1) * sizeof *need);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = list[i].featured_media_id;
+		need[i] = SITE_DENSITY * slots[i].widest;
+	}
+	media_pictures_upto(p->db, a, ids, n, need, pics, has_pic);
 	for (size_t i = 0; i < n; i++) {
 		struct article typeset = list[i];
 		site_typeset(a, &typeset);
@@ -921,8 +960,9 @@ struct tv *site_article_list(struct page *p, const struct article *list, size_t 
 		} else {
 			tv_set_bool(a, item, "section", 0); /* never inherit an outer one */
 		}
-		struct tv *img = site_image(p, r->featured_media_id, r->featured_alt, SITE_CARD_SIZES,
-		                            i >= 2, site_article_path(p, r->published_at, r->slug));
+		struct tv *img = has_pic[i] ? image_of(p, &pics[i], r->featured_alt, slots[i].sizes,
+		                                       slots[i].lazy, tv_get(item, "url")->str)
+		                            : NULL;
 		if (img)
 			tv_set(a, item, "image", img);
 		else

@@ -188,6 +188,28 @@ void site_error(struct page *p, int status, const char *heading, const char *tex
 struct article;
 struct tv *site_article_list(struct page *p, const struct article *list, size_t n);
 
+/* site_article_list() for cards in a known slot: their images get sizes
+** and list srcset candidates only up to the first one SITE_DENSITY times
+** widest (the slot's largest width in CSS pixels, as sizes says) or wider
+** (media_picture_upto()); the first eager cards' images load at once, the
+** rest lazily. */
+struct tv *site_article_cards(struct page *p, const struct article *list, size_t n,
+                              const char *sizes, unsigned widest, size_t eager);
+
+/* Where a card's photo is drawn: its sizes attribute, the widest that is
+** in CSS pixels, and whether it loads lazily (below the fold). */
+struct site_slot {
+	const char *sizes; /* borrowed: a literal, or p->a */
+	unsigned widest;   /* CSS px; 0 lists every candidate */
+	int lazy;          /* 1 loading="lazy" */
+};
+
+/* site_article_cards() with a slot for each card (slots[0..n)): a page
+** with cards in several places (the front page) makes them in one call,
+** so their co-authors and photos are read together. */
+struct tv *site_article_cards_in(struct page *p, const struct article *list, size_t n,
+                                 const struct site_slot *slots);
+
 /* Replaces art's headline, dek and body_html by their typeset copies
 ** (render/typography.h), allocated in a.  Every public page, feed and
 ** JSON-LD shows articles through it; the desk and the stored HTML keep
@@ -203,6 +225,11 @@ const char *page_article_note_html(struct arena *a, const char *src);
 void page_corrections_show(struct page *p);
 void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 #define SITE_CARD_SIZES "(min-width: 1000px) 300px, (min-width: 600px) 45vw, 100vw"
+#define SITE_CARD_WIDEST 600 /* CSS px: SITE_CARD_SIZES at its widest (100vw under 600px) */
+/* The pixel density srcsets serve up to: a slot w CSS pixels wide lists
+** candidates up to the first 2w wide (sharper than 2x is not seen on a
+** photo, and a 3x phone still gets a 2x file rather than the original). */
+#define SITE_DENSITY 2
 
 /* A photo's credit line: "Photo: " and the credit, or the credit alone when
 ** it begins with its own label ("Illustration: …").  "" for none. */
@@ -216,6 +243,11 @@ const char *site_credit_line(struct page *p, const char *credit);
 ** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
                       int lazy, const char *link);
+
+/* site_image() for a slot at most widest CSS pixels wide (0: no limit):
+** its srcsets stop at the first candidate SITE_DENSITY * widest wide. */
+struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
+                           const char *sizes, unsigned widest, int lazy, const char *link);
 
 /* Sets a card's image's sizes and whether it loads lazily (for a lead
 ** story at full width, say); nothing when the card has no image.  sizes is

@@ -833,6 +833,38 @@ static void test_media(void)
 	CHECK(strstr(pic.srcset_webp, arena_printf(a, "/media/%s-640.webp 640w", phash)) != NULL);
 	CHECK_STR(pic.social_url, arena_printf(a, "/media/%s-social.jpg", phash));
 	CHECK(pic.social_width == 1200 && pic.social_height == 630);
+	/* For a slot: candidates up to the first one need wide (600: 320 and
+	** 640, not 960 and the original); a listing's pictures in one call
+	** give the same, missing ids and 0 found, repeats each filled. */
+	struct media_picture slot;
+	CHECK(media_picture_upto(db, a, pid, 600, &slot) == 0);
+	CHECK_STR(slot.srcset, arena_printf(a, "/media/%s-320.jpg 320w, /media/%s-640.jpg 640w",
+	                                    phash, phash));
+	CHECK_STR(slot.srcset_webp, arena_printf(a, "/media/%s-320.webp 320w, /media/%s-640.webp "
+	                                         "640w", phash, phash));
+	long long many_ids[20] = {pid, 0, 999999, pid};
+	for (int i = 4; i < 20; i++)
+		many_ids[i] = i % 2 ? pid : -1; /* past one batch of 16 */
+	unsigned needs[20];
+	for (int i = 0; i < 20; i++)
+		needs[i] = 600;
+	needs[3] = 0; /* every candidate for this one */
+	struct media_picture many[20];
+	int found[20];
+	CHECK(media_pictures_upto(db, a, many_ids, 20, needs, many, found) == 0);
+	for (int i = 0; i < 20; i++) {
+		CHECK(found[i] == (many_ids[i] == pid));
+		if (!found[i])
+			continue;
+		CHECK_STR(many[i].srcset, i == 3 ? pic.srcset : slot.srcset);
+		CHECK_STR(many[i].srcset_webp, i == 3 ? pic.srcset_webp : slot.srcset_webp);
+		CHECK_STR(many[i].url, m.url);
+		CHECK_STR(many[i].social_url, pic.social_url);
+		CHECK(many[i].width == 1000 && many[i].height == 600);
+	}
+	CHECK(media_pictures_upto(db, a, many_ids, 1, NULL, many, found) == 0 && found[0]);
+	CHECK_STR(many[0].srcset, pic.srcset); /* need 0: every candidate */
+	CHECK_STR(many[0].srcset_webp, pic.srcset_webp);
 	for (size_t i = 0; i < nv; i++) {
 		const char *vn = strrchr(v[i].url, '/') + 1;
 		const char *vp = media_path(db, a, data_dir, vn, &mime, &exact);
