@@ -356,6 +356,10 @@ static void show_editor(struct page *p, int status, const struct draft *d)
 		tv_set_str(a, f, "preview_url", arena_printf(a, "/admin/articles/%lld/preview", d->id));
 		tv_set_str(a, f, "revisions_url", arena_printf(a, "/admin/articles/%lld/revisions/",
 		                                               d->id));
+		/* What the Webmentions sent on publishing found, per linked page. */
+		if (d->status == ARTICLE_PUBLISHED)
+			tv_set_str(a, f, "mentions_url",
+			           arena_printf(a, "/admin/comments/webmentions/?article=%lld", d->id));
 	}
 	admin_byline_context(p, f, d->id, d->id ? d->author_id : p->user->id);
 	admin_notes_context(p, f, d->saved, d->note_kind, d->note_text, d->note_error);

@@ -93,6 +93,9 @@ def main():
         r = D.get(s, "/admin/comments/webmentions/?article=%d" % sender, cookie=who.cookie)
         check(r.status == 200 and "target-html" in r.text and "/closed" not in r.text,
               "?article= shows one article's", r.status)
+        r = D.get(s, "/admin/articles/%d/" % sender, cookie=who.cookie)
+        check('href="/admin/comments/webmentions/?article=%d"' % sender in r.text,
+              "the published article's editor links to its sent mentions")
         r = D.get(s, "/admin/comments/webmentions/?article=x", cookie=who.cookie)
         check(r.status == 400, "a bad article number is 400", r.status)
         check("<script" not in page.replace('<script src="/static/', ""),
