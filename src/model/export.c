@@ -188,10 +188,12 @@ static const char sql_articles[] =
 static const char sql_article_tags[] =
     "SELECT t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id"
     " WHERE x.article_id = ?1 ORDER BY t.name";
-static const char sql_comments[] =
-    "SELECT id, author_name, author_email, author_url, ip, created_at, body, status,"
-    " COALESCE(parent_id, 0), COALESCE(user_id, 0) FROM comments WHERE article_id = ?1"
-    " ORDER BY id";
+/* A post's comments ([0]) and a page's ([1]): a comment is on one of them. */
+#define SQL_COMMENTS(col) \
+	"SELECT id, author_name, author_email, author_url, ip, created_at, body, status," \
+	" COALESCE(parent_id, 0), COALESCE(user_id, 0) FROM comments WHERE " col " = ?1" \
+	" ORDER BY id"
+static const char *const sql_comments[2] = {SQL_COMMENTS("article_id"), SQL_COMMENTS("page_id")};
 
 static void header(struct out *o, struct db *db, struct arena *a)
 {
@@ -402,6 +404,9 @@ static const char *page_path(struct db *db, struct arena *a, long long id, const
 	return path;
 }
 
+static void comments(struct out *o, struct db *db, long long id, int on_page,
+                     struct export_counts *c);
+
 static void pages(struct out *o, struct db *db, long long offset, struct export_counts *c)
 {
 	struct db_stmt *st = db_prepare(db, sql_pages);
@@ -423,6 +428,7 @@ static void pages(struct out *o, struct db *db, long long offset, struct export_
 		};
 		item_head(o, &it);
 		meta(o, "_byline_markdown", db_col_text(st, 4));
+		comments(o, db, id, 1, c);
 		put(o, "\t</item>\n");
 		flush(o);
 		c->pages++;
@@ -444,11 +450,13 @@ static const char *wp_approved(enum comment_status s)
 	return s == COMMENT_APPROVED ? "1" : s == COMMENT_PENDING ? "0" : comment_status_name(s);
 }
 
-static void comments(struct out *o, struct db *db, long long article, struct export_counts *c)
+/* The comments of article id, or of page id when on_page. */
+static void comments(struct out *o, struct db *db, long long id, int on_page,
+                     struct export_counts *c)
 {
 	char d1[80], d2[80];
-	struct db_stmt *st = db_prepare(db, sql_comments);
-	db_bind_int(st, 1, article);
+	struct db_stmt *st = db_prepare(db, sql_comments[on_page ? 1 : 0]);
+	db_bind_int(st, 1, id);
 	while (db_step(st) == DB_ROW) {
 		long long when = db_col_int(st, 5);
 		put(o, "\t\t<wp:comment>\n\t\t\t");
@@ -526,7 +534,7 @@ static void posts(struct out *o, struct db *db, long long media_offset,
 			     arena_printf(a, "%lld", media_offset + db_col_int(st, 13)));
 		meta(o, "_byline_markdown", db_col_text(st, 4));
 		flush(o);
-		comments(o, db, id, c);
+		comments(o, db, id, 0, c);
 		put(o, "\t</item>\n");
 		flush(o);
 		c->posts++;

@@ -914,9 +914,10 @@ static const char sql_old_slug[] =
     "INSERT INTO old_slugs(slug, article_id) VALUES (?1, ?2)"
     " ON CONFLICT(slug) DO UPDATE SET article_id = excluded.article_id";
 
-/* The comments of an article, parents before replies (any depth). */
+/* The comments of an article (article_id) or of a static page (page_id),
+** parents before replies (any depth). */
 static void import_comments(struct imp *m, struct arena *a, const struct wxr_item *it,
-                            long long article_id)
+                            long long article_id, long long page_id)
 {
 	if (!it->n_comments)
 		return;
@@ -987,6 +988,7 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 			const char *body = *c->content ? c->content : "(empty)";
 			struct comment_input in = {
 				.article_id = article_id,
+				.page_id = article_id ? 0 : page_id,
 				.parent_id = parent,
 				.author_name = name,
 				.author_email = c->email,
@@ -1274,7 +1276,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 		}
 	}
 	if (id || m->o->dry_run)
-		import_comments(m, a, it, id);
+		import_comments(m, a, it, id, 0);
 }
 
 static void import_page(struct imp *m, struct arena *a, const struct wxr_item *it)
@@ -1334,8 +1336,11 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 		return; /* counted by an earlier page pass of this run */
 	count(m, K_PAGE, w);
 	m->pages_progress++;
-	if (w == W_SAME || m->o->dry_run)
+	if (w == W_SAME || m->o->dry_run) {
+		if (mp.id || m->o->dry_run)
+			import_comments(m, a, it, 0, mp.id);
 		return;
+	}
 	enum role role;
 	long long author = author_for(m, a, it->creator, &role);
 	const char *slug = pct_decode(a, it->post_name);
@@ -1383,6 +1388,7 @@ static void import_page(struct imp *m, struct arena *a, const struct wxr_item *i
 			}
 		}
 	}
+	import_comments(m, a, it, 0, id);
 }
 
 static int on_item(void *ctx, const struct wxr_item *it)

@@ -388,6 +388,12 @@ def export(s, private_id):
     s.sql("INSERT INTO comments(article_id, parent_id, author_name, author_email, body, "
           "body_html, status, created_at) VALUES (?, ?, 'Replier', 'rp@example.com', 'A reply', "
           "'', 'approved', 1718000100)", aid, first)
+    # A comment on a static page: in the page's item, and back on the page
+    # after an import.
+    pg_id = s.sql("SELECT min(id) FROM pages WHERE status='published'")[0][0]
+    s.sql("INSERT INTO comments(page_id, author_name, author_email, body, body_html, status, "
+          "created_at) VALUES (?, 'Page Reader', 'pr@example.com', 'On the page ]]> itself', '', "
+          "'approved', 1718000200)", pg_id)
     world = s.sql("SELECT id FROM sections WHERE slug='world'")[0][0]
     s.sql("INSERT INTO sections(name, slug, parent_id, description) VALUES "
           "('Europe', 'europe', ?, 'News from <Europe> & ]]> beyond')", world)
@@ -486,6 +492,29 @@ def export(s, private_id):
           kiss[0].find("link").text == "https://news.example/2024/06/14/"
           "%E5%96%AB%E8%8C%B6%E5%BA%97-50/", "a UTF-8 article slug is exported encoded",
           [(k.find("wp:post_name", ns).text, k.find("link").text) for k in kiss])
+    pg_items = [i for i in items if i.find("wp:post_type", ns).text == "page" and
+                any(c.find("wp:comment_author", ns).text == "Page Reader"
+                    for c in i.findall("wp:comment", ns))]
+    check(len(pg_items) == 1, "a page's comment is in the page's item")
+    d = tempfile.mkdtemp(prefix="byline-pagecomments-")
+    try:
+        xml_path = os.path.join(d, "site.xml")
+        with open(xml_path, "wb") as f:
+            f.write(xml)
+        db2 = os.path.join(d, "new.db")
+        p3 = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
+                             "import-wordpress", "--db", db2, xml_path], capture_output=True,
+                            timeout=300)
+        check(p3.returncode == 0, "the export imports", p3.stderr[-500:])
+        import sqlite3
+        con = sqlite3.connect(db2)
+        row = con.execute("SELECT p.title, c.body FROM comments c JOIN pages p ON p.id = c.page_id"
+                          " WHERE c.author_name = 'Page Reader'").fetchall()
+        con.close()
+        check(len(row) == 1 and row[0][1] == "On the page ]]> itself",
+              "imported, the page's comment is on the page again", row)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
     p2 = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
                          "export-wordpress", "--db", s.db], capture_output=True, timeout=60)
     check(p2.returncode == 0 and b"base_url" in p2.stderr,
