@@ -749,14 +749,20 @@ void api_write_comment(struct api *x, const struct comment *c)
 	struct page *p = x->p;
 	struct article art;
 	const char *art_link = x->base;
-	if (article_by_id(p->db, p->a, c->article_id, &art) == 0 && art.published_at)
-		art_link = arena_printf(p->a, "%s%s", x->base,
-		                        site_article_path(p, art.published_at, art.slug));
+	struct page_row pg;
+	if (c->article_id) {
+		if (article_by_id(p->db, p->a, c->article_id, &art) == 0 && art.published_at)
+			art_link = arena_printf(p->a, "%s%s", x->base,
+			                        site_article_path(p, art.published_at, art.slug));
+	} else if (c->page_id && page_by_id(p->db, p->a, c->page_id, &pg) == 0) {
+		/* A comment on a static page: its post is the page (pages/ID). */
+		art_link = arena_printf(p->a, "%s%s", x->base, site_page_path(p->a, pg.path));
+	}
 	json_obj(&x->w);
 	if (api_want(x, "id"))
 		json_kint(&x->w, "id", c->id);
 	if (api_want(x, "post"))
-		json_kint(&x->w, "post", c->article_id);
+		json_kint(&x->w, "post", c->article_id ? c->article_id : c->page_id);
 	if (api_want(x, "parent"))
 		json_kint(&x->w, "parent", c->parent_id);
 	if (api_want(x, "author"))
@@ -794,7 +800,8 @@ void api_write_comment(struct api *x, const struct comment *c)
 		json_obj(&x->w);
 		link(x, "self", v2(x, "comments/%lld", c->id), 0);
 		link(x, "collection", v2(x, "comments", 0), 0);
-		link(x, "up", v2(x, "posts/%lld", c->article_id), 1);
+		link(x, "up", c->article_id ? v2(x, "posts/%lld", c->article_id)
+		                            : v2(x, "pages/%lld", c->page_id), 1);
 		json_obj_end(&x->w);
 	}
 	json_obj_end(&x->w);

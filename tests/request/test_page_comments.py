@@ -166,6 +166,16 @@ def moderation(s, people, open_id, cid):
     check(r.status == 200 and "Weekdays, nine to five." not in r.text
           and "A question about" not in r.text, "the API's /comments lists no page comment",
           r.status)
+    # Read by id by staff, a page's comment names its page as WordPress does.
+    import test_restapi as restapi
+    ed.app = restapi.app_password(s, ed, "Page comments client")
+    r = restapi.api(s, "GET", "/wp-json/wp/v2/comments/%d" % rid, who=ed)
+    j = r.json or {}
+    check(r.status == 200 and j.get("post") == open_id and
+          j.get("link", "").endswith("/contact/#comment-%d" % rid) and
+          j.get("_links", {}).get("up", [{}])[0].get("href", "").endswith(
+              "/wp/v2/pages/%d" % open_id),
+          "the API gives a page comment its page as post, link and up", (r.status, j))
 
 
 def trash(s, people, open_id):
