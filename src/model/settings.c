@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "render/i18n.h"
 
 #include <sodium.h>
 #include <stddef.h>
@@ -25,110 +26,110 @@
 
 #define AT(f) offsetof(struct settings, f)
 
-static const char g_site[] = "Site";
-static const char g_comments[] = "Comments";
-static const char g_signin[] = "Sign-in and uploads";
-static const char g_mail[] = "Mail";
-static const char g_server[] = "Server";
-static const char g_copydesk[] = "Copy desk";
-static const char g_identity[] = "Site identity";
+static const char g_site[] = DN_("Site");
+static const char g_comments[] = DN_("Comments");
+static const char g_signin[] = DN_("Sign-in and uploads");
+static const char g_mail[] = DN_("Mail");
+static const char g_server[] = DN_("Server");
+static const char g_copydesk[] = DN_("Copy desk");
+static const char g_identity[] = DN_("Site identity");
 
 const struct setting_def settings_defs[] = {
 	{"site_title", SETTING_TEXT, "Byline", 0, 0, NULL, AT(site_title), g_site,
-	 "Site title", "", 0},
+	 DN_("Site title"), "", 0},
 	{"tagline", SETTING_TEXT, "News, written with care", 0, 0, NULL, AT(tagline), g_site,
-	 "Tagline", "", 0},
+	 DN_("Tagline"), "", 0},
 	{"base_url", SETTING_ORIGIN, "", 0, 0, NULL, AT(base_url), g_site,
-	 "Site address (URL)",
-	 "Like https://news.example.com: links, feeds and mails name it. Empty: the address "
-	 "the server listens on, which is only right on your own machine.", 0},
+	 DN_("Site address (URL)"),
+	 DN_("Like https://news.example.com: links, feeds and mails name it. Empty: the address "
+	 "the server listens on, which is only right on your own machine."), 0},
 	{"timezone", SETTING_TIMEZONE, "UTC", 0, 0, NULL, AT(timezone), g_site,
-	 "Time zone", "An IANA name such as Europe/London or America/New_York.", 0},
+	 DN_("Time zone"), DN_("An IANA name such as Europe/London or America/New_York."), 0},
 	{"date_format", SETTING_CHOICE, "F j, Y", 0, 0, "F j, Y|j F Y|Y-m-d|m/d/Y|d/m/Y",
-	 AT(date_format), g_site, "Date format", "", 0},
+	 AT(date_format), g_site, DN_("Date format"), "", 0},
 	{"posts_per_page", SETTING_INT, "10", 1, 100, NULL, AT(posts_per_page), g_site,
-	 "Articles per page", "", 0},
+	 DN_("Articles per page"), "", 0},
 	{"feed_full_text", SETTING_BOOL, "1", 0, 1, NULL, AT(feed_full_text), g_site,
-	 "Feeds carry whole articles (else excerpts)", "", 0},
+	 DN_("Feeds carry whole articles (else excerpts)"), "", 0},
 
-	{"site_logo", SETTING_IMAGE, "", 0, 0, NULL, AT(site_logo), g_identity, "Logo",
-	 "Shown in the masthead instead of the title. Upload a PNG, JPEG or WebP below; "
-	 "empty this field to show the title again.", 0},
+	{"site_logo", SETTING_IMAGE, "", 0, 0, NULL, AT(site_logo), g_identity, DN_("Logo"),
+	 DN_("Shown in the masthead instead of the title. Upload a PNG, JPEG or WebP below; "
+	 "empty this field to show the title again."), 0},
 	{"site_icon", SETTING_IMAGE, "", 0, 0, NULL, AT(site_icon), g_identity,
-	 "Site icon (favicon and touch icons)",
-	 "Upload a square PNG, JPEG or WebP below, 512 pixels or more: the icons at 32, 180, "
-	 "192 and 512 pixels are made from it.", 0},
+	 DN_("Site icon (favicon and touch icons)"),
+	 DN_("Upload a square PNG, JPEG or WebP below, 512 pixels or more: the icons at 32, 180, "
+	 "192 and 512 pixels are made from it."), 0},
 	{"social_image", SETTING_IMAGE, "", 0, 0, NULL, AT(social_image), g_identity,
-	 "Social image", "Shown when a page without a photo of its own is shared (1200 by 630 "
-	 "pixels is best). Empty: the site icon, else Byline's logo.", 0},
+	 DN_("Social image"), DN_("Shown when a page without a photo of its own is shared (1200 by 630 "
+	 "pixels is best). Empty: the site icon, else Byline's logo."), 0},
 	{"accent_color", SETTING_COLOR, "#9a1b1b", 0, 0, NULL, AT(accent_color), g_identity,
-	 "Accent colour", "Links, rules and buttons, as #rrggbb. Dark enough to read on white.", 0},
+	 DN_("Accent colour"), DN_("Links, rules and buttons, as #rrggbb. Dark enough to read on white."), 0},
 	{"footer_text", SETTING_TEXT, "", 0, 0, NULL, AT(footer_text), g_identity,
-	 "Footer text", "A line at the foot of every page, such as the publisher's address.", 0},
+	 DN_("Footer text"), DN_("A line at the foot of every page, such as the publisher's address."), 0},
 
 	{"comments_open", SETTING_BOOL, "1", 0, 1, NULL, AT(comments_open), g_comments,
-	 "Readers may comment", "", 0},
+	 DN_("Readers may comment"), "", 0},
 	{"comments_close_days", SETTING_INT, "0", 0, 36500, NULL, AT(comments_close_days),
-	 g_comments, "Close comments on articles older than (days)", "0 keeps them open.", 0},
+	 g_comments, DN_("Close comments on articles older than (days)"), DN_("0 keeps them open."), 0},
 	{"comments_per_page", SETTING_INT, "50", 0, 1000, NULL, AT(comments_per_page),
-	 g_comments, "Comments per page (top-level threads; 0: all on one page)", "", 0},
+	 g_comments, DN_("Comments per page (top-level threads; 0: all on one page)"), "", 0},
 	{"moderation", SETTING_CHOICE, "first", 0, 0, "all|first|none", AT(moderation),
-	 g_comments, "Hold comments for moderation",
-	 "first: hold a commenter's first comment; all: hold every comment; none: publish at once.", 0},
+	 g_comments, DN_("Hold comments for moderation"),
+	 DN_("first: hold a commenter's first comment; all: hold every comment; none: publish at once."), 0},
 	{"comment_max_links", SETTING_INT, "2", 1, 100, NULL, AT(comment_max_links), g_comments,
-	 "Hold a comment with this many links or more", "", 0},
-	{"blocklist", SETTING_LINES, "", 0, 0, NULL, AT(blocklist), g_comments, "Blocklist",
-	 "One word or address a line; comments containing one go to spam.", 0},
+	 DN_("Hold a comment with this many links or more"), "", 0},
+	{"blocklist", SETTING_LINES, "", 0, 0, NULL, AT(blocklist), g_comments, DN_("Blocklist"),
+	 DN_("One word or address a line; comments containing one go to spam."), 0},
 	{"comment_min_seconds", SETTING_INT, "3", 0, 3600, NULL, AT(comment_min_seconds),
-	 g_comments, "Refuse a comment sent sooner after the page was served (seconds)",
-	 "Robots fill the form at once; people take a few seconds.", 0},
+	 g_comments, DN_("Refuse a comment sent sooner after the page was served (seconds)"),
+	 DN_("Robots fill the form at once; people take a few seconds."), 0},
 	{"comment_max_seconds", SETTING_INT, "86400", 60, 30 * 86400, NULL,
 	 AT(comment_max_seconds), g_comments,
-	 "Refuse a comment sent later after the page was served (seconds)", "", 0},
+	 DN_("Refuse a comment sent later after the page was served (seconds)"), "", 0},
 	{"comment_flood_seconds", SETTING_INT, "15", 0, 3600, NULL, AT(comment_flood_seconds),
-	 g_comments, "One comment per address in (seconds)", "0 turns the flood check off.", 0},
+	 g_comments, DN_("One comment per address in (seconds)"), DN_("0 turns the flood check off."), 0},
 	{"held_cookie_seconds", SETTING_INT, "3600", 60, 86400 * 7, NULL,
 	 AT(held_cookie_seconds), g_comments,
-	 "A commenter sees their held comment for (seconds)", "", 0},
+	 DN_("A commenter sees their held comment for (seconds)"), "", 0},
 
 	{"https", SETTING_BOOL, "0", 0, 1, NULL, AT(https), g_signin,
-	 "The site is served over https", "Marks the sign-in cookie Secure.", 0},
+	 DN_("The site is served over https"), DN_("Marks the sign-in cookie Secure."), 0},
 	{"session_idle_seconds", SETTING_INT, "7200", 300, 30 * 86400, NULL,
-	 AT(session_idle_seconds), g_signin, "Sign out after idle (seconds)", "", 0},
+	 AT(session_idle_seconds), g_signin, DN_("Sign out after idle (seconds)"), "", 0},
 	{"session_max_seconds", SETTING_INT, "43200", 600, 90 * 86400, NULL,
-	 AT(session_max_seconds), g_signin, "Sign out after (seconds) in any case", "", 0},
+	 AT(session_max_seconds), g_signin, DN_("Sign out after (seconds) in any case"), "", 0},
 	{"upload_max_bytes", SETTING_INT, "10485760", 1024, 100 * 1024 * 1024, NULL,
-	 AT(upload_max_bytes), g_signin, "Largest upload (bytes)", "", 0},
+	 AT(upload_max_bytes), g_signin, DN_("Largest upload (bytes)"), "", 0},
 	{"image_max_megapixels", SETTING_INT, "100", 1, 400, NULL, AT(image_max_megapixels),
-	 g_signin, "Largest image accepted (megapixels)",
-	 "Width times height, read from the file's header before it is decoded: a larger "
-	 "image is refused at once.", 0},
+	 g_signin, DN_("Largest image accepted (megapixels)"),
+	 DN_("Width times height, read from the file's header before it is decoded: a larger "
+	 "image is refused at once."), 0},
 	{"import_max_mb", SETTING_INT, "256", 1, 16384, NULL, AT(import_max_mb), g_signin,
-	 "Largest WordPress export to import (MB)", "Tools > Import: a larger file is refused "
-	 "before it is read.", 0},
+	 DN_("Largest WordPress export to import (MB)"), DN_("Tools > Import: a larger file is refused "
+	 "before it is read."), 0},
 
 	{"smtp_url", SETTING_SMTP_URL, "", 0, 0, NULL, AT(smtp_url), g_mail,
-	 "Mail server (SMTP URL)", "Like smtp://mail.example.com:587. Empty sends no mail.", 1},
+	 DN_("Mail server (SMTP URL)"), DN_("Like smtp://mail.example.com:587. Empty sends no mail."), 1},
 	{"smtp_from", SETTING_MAILBOX, "", 0, 0, NULL, AT(smtp_from), g_mail,
-	 "Notifications come from", "An email address, or a name and <address>.", 1},
+	 DN_("Notifications come from"), DN_("An email address, or a name and <address>."), 1},
 
 	{"language", SETTING_CHOICE, "en-US", 0, 0, "en-US|en-GB|de|es|ar", AT(language), g_copydesk,
-	 "Language of the site and its copy",
-	 "Readers see the site's words (headings, forms, dates) in this language; the copy desk "
+	 DN_("Language of the site and its copy"),
+	 DN_("Readers see the site's words (headings, forms, dates) in this language; the copy desk "
 	 "checks spelling against its dictionary, plus the site's own words (no spelling check "
-	 "when no dictionary is installed for it).", 0},
+	 "when no dictionary is installed for it)."), 0},
 	{"staging_hosts", SETTING_LINES, "", 0, 0, NULL, AT(staging_hosts), g_copydesk,
-	 "Staging hosts", "One host name a line, like staging.example.com: the copy desk "
-	 "flags links to them (and to their subdomains) before they reach readers.", 0},
+	 DN_("Staging hosts"), DN_("One host name a line, like staging.example.com: the copy desk "
+	 "flags links to them (and to their subdomains) before they reach readers."), 0},
 
 	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
-	 "Page cache size (MB)", "0 turns the cache off.", 1},
+	 DN_("Page cache size (MB)"), DN_("0 turns the cache off."), 1},
 	{"page_scripts", SETTING_SCRIPTS, "", 0, 0, NULL, AT(page_scripts), g_site,
-	 "Analytics or advertising scripts",
-	 "One https address of a script a line; empty by default. Warning: every public page "
+	 DN_("Analytics or advertising scripts"),
+	 DN_("One https address of a script a line; empty by default. Warning: every public page "
 	 "loads these scripts and allows their sites in its security policy, so each of those "
 	 "sites can run its code on every page, see what readers read and type there, and "
-	 "change what they see. Public pages run no script while this is empty.", 0},
+	 "change what they see. Public pages run no script while this is empty."), 0},
 	{"embed_providers", SETTING_LINES,
 	 "youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com www.youtube.com; "
 	 "www.youtube.com https://www.youtube.com/oembed www.youtube-nocookie.com; "
@@ -140,21 +141,21 @@ const struct setting_def settings_defs[] = {
 	 "mastodon.social https://mastodon.social/api/oembed; "
 	 "x.com https://publish.twitter.com/oembed platform.twitter.com; "
 	 "twitter.com https://publish.twitter.com/oembed platform.twitter.com",
-	 0, 0, NULL, AT(embed_providers), g_site, "Embed providers",
-	 "One provider a line (or separated by ;): the host of its links (*.example.com for "
+	 0, 0, NULL, AT(embed_providers), g_site, DN_("Embed providers"),
+	 DN_("One provider a line (or separated by ;): the host of its links (*.example.com for "
 	 "any subdomain), its oEmbed endpoint, then the hosts its player may come from. A link alone on a line of "
 	 "an article, to one of these hosts, becomes an embed: readers see a still and load "
 	 "the player only if they choose to. A provider that answers with a script stays a "
-	 "link, except X and Mastodon posts, framed from the post's own address.", 0},
+	 "link, except X and Mastodon posts, framed from the post's own address."), 0},
 	{"outbound_allow_private", SETTING_BOOL, "0", 0, 1, NULL, AT(outbound_allow_private),
-	 g_server, "Let webhooks reach private addresses",
-	 "Off, webhooks never connect to a loopback, private or link-local address "
+	 g_server, DN_("Let webhooks reach private addresses"),
+	 DN_("Off, webhooks never connect to a loopback, private or link-local address "
 	 "(so a URL cannot reach into the newsroom's own network). Turn on only for "
-	 "a receiver on this machine or network.", 0},
+	 "a receiver on this machine or network."), 0},
 	{"webhook_retry_seconds", SETTING_INT, "30", 1, 3600, NULL, AT(webhook_retry_seconds),
-	 g_server, "First webhook retry after (seconds)",
-	 "A failed delivery is tried again after this, then after twice as long each "
-	 "time, for a day.", 0},
+	 g_server, DN_("First webhook retry after (seconds)"),
+	 DN_("A failed delivery is tried again after this, then after twice as long each "
+	 "time, for a day."), 0},
 };
 
 #undef AT

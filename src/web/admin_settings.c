@@ -29,13 +29,14 @@ _Static_assert(SETTINGS_N <= SETTINGS_FORM_FIELDS, "the form's body limit (forms
                                                    "SETTINGS_FORM_FIELDS fields");
 
 /* One field of the form, as the table's row d shows it with value. */
-static struct tv *field_value(struct arena *a, const struct setting_def *d,
+static struct tv *field_value(struct page *p, const struct setting_def *d,
                               const char *value, const char *error)
 {
+	struct arena *a = p->a;
 	struct tv *f = tv_map(a);
 	tv_set_str(a, f, "key", d->key);
-	tv_set_str(a, f, "label", d->label);
-	tv_set_str(a, f, "help", d->help);
+	tv_set_str(a, f, "label", tr(p, d->label));
+	tv_set_str(a, f, "help", *d->help ? tr(p, d->help) : "");
 	tv_set_bool(a, f, "at_start", d->at_start);
 	tv_set_str(a, f, "value", value);
 	int is_lines = d->kind == SETTING_LINES || d->kind == SETTING_SCRIPTS;
@@ -91,14 +92,14 @@ static void show_settings_all(struct page *p, int status, const char **values,
 		if (!group || strcmp(group, d->group) != 0) {
 			group = d->group;
 			struct tv *g = tv_map(a);
-			tv_set_str(a, g, "name", group);
+			tv_set_str(a, g, "name", tr(p, group));
 			/* The footer's links are not a setting: the footer menu. */
 			tv_set_bool(a, g, "is_identity", !strcmp(group, settings_def("footer_text")->group));
 			fields = tv_list(a);
 			tv_set(a, g, "fields", fields);
 			tv_push(a, groups, g);
 		}
-		tv_push(a, fields, field_value(a, d, values[i], errors ? errors[i] : NULL));
+		tv_push(a, fields, field_value(p, d, values[i], errors ? errors[i] : NULL));
 	}
 	tv_set(a, ctx, "groups", groups);
 	if (error)

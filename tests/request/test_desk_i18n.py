@@ -131,7 +131,10 @@ def test_pots_current():
     ids = {msgid for _, msgid in desk}
     for want in ("Dashboard", "New article", "Comment approved.", "%lld comment approved.",
                  "Too many failed sign-in attempts. For your safety, please wait %lld minute "
-                 "and try again.", "Pending review", "Contributor", "Private (staff only)"):
+                 "and try again.", "Pending review", "Contributor", "Private (staff only)",
+                 # the settings table's groups, labels and help (model/settings.c)
+                 "Site identity", "Accent colour", "Site address (URL)",
+                 "0 keeps them open."):
         check(want in ids, "desk.pot holds %r" % want)
     check(len(desk) > 300, "desk.pot holds the desk's strings (%d)" % len(desk))
     site_ids = {msgid for _, msgid in site}
