@@ -914,13 +914,18 @@ struct comment *comment_recent_approved(struct db *db, struct arena *a, long lon
 
 /* Checks one field: present (when required) and valid text within max
 ** characters.  The sentence, or NULL. */
-static const char *check_field(struct arena *a, const char *v, const char *label, size_t max,
-                               const char *missing)
+static const char *check_field(struct arena *a, struct comment_outcome *out,
+                               enum comment_field field, const char *v, const char *label,
+                               size_t max, const char *missing)
 {
-	if (!v)
+	if (!v) {
+		out->verdict[field] = TEXT_INVALID;
 		return text_check_message(a, TEXT_INVALID, label, max, 0);
+	}
 	size_t chars;
 	enum text_verdict verdict = text_check(v, strlen(v), max, &chars);
+	out->verdict[field] = verdict;
+	out->chars[field] = chars;
 	if (verdict != TEXT_OK)
 		return text_check_message(a, verdict, label, max, chars);
 	return !*v ? missing : NULL;
@@ -929,25 +934,27 @@ static const char *check_field(struct arena *a, const char *v, const char *label
 int comment_check(struct arena *a, const struct comment_post *post, struct comment_outcome *out)
 {
 	const char **err = out->errors;
-	err[COMMENT_BODY] = check_field(a, post->body, "Your comment", COMMENT_MAX_BODY,
+	err[COMMENT_BODY] = check_field(a, out, COMMENT_BODY, post->body, "Your comment", COMMENT_MAX_BODY,
 	                                N_("Please type your comment."));
-	err[COMMENT_NAME] = check_field(a, post->name, "Your name", COMMENT_MAX_NAME,
+	err[COMMENT_NAME] = check_field(a, out, COMMENT_NAME, post->name, "Your name", COMMENT_MAX_NAME,
 	                                N_("Please enter your name."));
 	/* A Webmention has no email: its source page stands for its author. */
-	err[COMMENT_EMAIL] = check_field(a, post->email, "Your email address", COMMENT_MAX_EMAIL,
+	err[COMMENT_EMAIL] = check_field(a, out, COMMENT_EMAIL, post->email, "Your email address", COMMENT_MAX_EMAIL,
 	                                 post->is_webmention ? NULL
 	                                                     : N_("Please enter your email address. "
 	                                                          "It will not be published."));
-	err[COMMENT_URL] = check_field(a, post->url, "Your website", COMMENT_MAX_URL, NULL);
+	err[COMMENT_URL] = check_field(a, out, COMMENT_URL, post->url, "Your website", COMMENT_MAX_URL, NULL);
 	/* A name is shown as one run of text beside the comment: a line break,
 	** a control, a bidi override or an invisible character there would
 	** let it pass for someone else or turn the words after it around. */
 	uint32_t cp;
-	if (!err[COMMENT_NAME] && utf8_has_hidden(post->name, strlen(post->name), &cp))
+	if (!err[COMMENT_NAME] && utf8_has_hidden(post->name, strlen(post->name), &cp)) {
+		out->name_hidden = cp;
 		err[COMMENT_NAME] = arena_printf(
 		    a, "Your name holds a character that cannot be shown in a name (U+%04X: a line "
 		       "break, a control character, or an invisible or text-direction mark). "
 		       "Please type your name without it.", (unsigned)cp);
+	}
 	if (!err[COMMENT_EMAIL] && (*post->email || !post->is_webmention) &&
 	    !email_valid(post->email))
 		err[COMMENT_EMAIL] = N_("Please enter a valid email address, like name@example.com.");

@@ -12,6 +12,7 @@
 #include "model/status.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a comment may hold, in characters (WordPress's limits), for every
 ** way in: the form, the desk, the API.  Templates get them as maxlength. */
@@ -118,6 +119,13 @@ enum comment_result {
 struct comment_outcome {
 	enum comment_result result;
 	const char *errors[COMMENT_N_FIELDS]; /* a sentence per bad field, or NULL */
+	/* What a field's errors[] sentence says, for a page that writes it in
+	** its readers' language: the text verdict (TEXT_OK when the sentence
+	** is another, such as a missing field), its length in characters when
+	** TOO_LONG, and the code point a name may not hold (0: none). */
+	int verdict[COMMENT_N_FIELDS];
+	size_t chars[COMMENT_N_FIELDS];
+	uint32_t name_hidden;
 	const char *message;    /* about the post as a whole (any result but STORED), or NULL */
 	const char *url;        /* the website as stored ("http://" added) */
 	long long parent_id;    /* the parent as stored; 0 when it was not found */

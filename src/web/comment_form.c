@@ -35,6 +35,7 @@
 #include "model/comment.h"
 #include "model/notify.h"
 #include "model/page.h"
+#include "render/i18n.h"
 #include "web/mailer.h"
 
 #include <stdio.h>
@@ -243,6 +244,56 @@ static int seconds_to_post(struct page *p)
 	return (int)((long long)time(NULL) - served);
 }
 
+
+/* A field's refusal in the readers' language.  The model's fixed sentences
+** are English marked N_() and translated here; those that carry a number
+** or a code point (too long, not text, a hidden character in the name) are
+** written here from the verdict the model recorded, so that the numbers
+** are filled into the translated sentence. */
+static const char *field_error(struct page *p, const struct comment_outcome *out,
+                               enum comment_field k)
+{
+	static const char *const invalid[COMMENT_N_FIELDS] = {
+	    [COMMENT_BODY] = N_("Your comment contains characters that are not valid text. Please "
+	                        "type it again."),
+	    [COMMENT_NAME] = N_("Your name contains characters that are not valid text. Please "
+	                        "type it again."),
+	    [COMMENT_EMAIL] = N_("Your email address contains characters that are not valid text. "
+	                         "Please type it again."),
+	    [COMMENT_URL] = N_("Your website contains characters that are not valid text. Please "
+	                       "type it again."),
+	};
+	static const char *const too_long[COMMENT_N_FIELDS] = {
+	    [COMMENT_BODY] = N_("Your comment is too long: {chars} characters, and at most {max} "
+	                        "are allowed. Nothing was cut; please shorten it."),
+	    [COMMENT_NAME] = N_("Your name is too long: {chars} characters, and at most {max} are "
+	                        "allowed. Nothing was cut; please shorten it."),
+	    [COMMENT_EMAIL] = N_("Your email address is too long: {chars} characters, and at most "
+	                         "{max} are allowed. Nothing was cut; please shorten it."),
+	    [COMMENT_URL] = N_("Your website is too long: {chars} characters, and at most {max} "
+	                       "are allowed. Nothing was cut; please shorten it."),
+	};
+	static const size_t max[COMMENT_N_FIELDS] = {
+	    [COMMENT_BODY] = COMMENT_MAX_BODY, [COMMENT_NAME] = COMMENT_MAX_NAME,
+	    [COMMENT_EMAIL] = COMMENT_MAX_EMAIL, [COMMENT_URL] = COMMENT_MAX_URL,
+	};
+	if (!out->errors[k])
+		return NULL;
+	if (out->verdict[k] == TEXT_INVALID)
+		return tr(p, invalid[k]);
+	if (out->verdict[k] == TEXT_TOO_LONG) {
+		const char *s = site_fill(p->a, tr(p, too_long[k]), "{chars}",
+		                          arena_printf(p->a, "%zu", out->chars[k]));
+		return site_fill(p->a, s, "{max}", arena_printf(p->a, "%zu", max[k]));
+	}
+	if (k == COMMENT_NAME && out->name_hidden)
+		return site_fill(p->a, tr(p, N_("Your name holds a character that cannot be shown in "
+		                                 "a name ({code}: a line break, a control character, "
+		                                 "or an invisible or text-direction mark). Please "
+		                                 "type your name without it.")),
+		                 "{code}", arena_printf(p->a, "U+%04X", (unsigned)out->name_hidden));
+	return tr(p, out->errors[k]); /* the model's sentences are marked N_() */
+}
 /* Posts the form to t (checks 3 and 4, then comment_submit()), answering
 ** with the page again or a redirect to the new comment. */
 static void post_to(struct page *p, const struct target *t, struct comment_form *f,
@@ -273,11 +324,10 @@ static void post_to(struct page *p, const struct target *t, struct comment_form 
 	struct comment_outcome out;
 	enum comment_result result = comment_submit(p->db, p->a, &p->app->settings, post, &out);
 	f->parent = out.parent_id;
-	/* The model's messages are English, marked N_() for the catalogues. */
-	f->err_comment = out.errors[COMMENT_BODY] ? tr(p, out.errors[COMMENT_BODY]) : NULL;
-	f->err_author = out.errors[COMMENT_NAME] ? tr(p, out.errors[COMMENT_NAME]) : NULL;
-	f->err_email = out.errors[COMMENT_EMAIL] ? tr(p, out.errors[COMMENT_EMAIL]) : NULL;
-	f->err_url = out.errors[COMMENT_URL] ? tr(p, out.errors[COMMENT_URL]) : NULL;
+	f->err_comment = field_error(p, &out, COMMENT_BODY);
+	f->err_author = field_error(p, &out, COMMENT_NAME);
+	f->err_email = field_error(p, &out, COMMENT_EMAIL);
+	f->err_url = field_error(p, &out, COMMENT_URL);
 	if (result != COMMENT_STORED) {
 		static const int status[] = {
 		    [COMMENT_REFUSED] = 422, [COMMENT_TOO_SOON] = 429,

@@ -192,6 +192,13 @@ def test_german():
         check(r.status == 422 and "Bitte geben Sie Ihre E-Mail-Adresse ein." in r.text and
               "Ihr Kommentar wurde noch nicht gesendet" in r.text,
               "a refused comment is told why in German", r.text[-1500:])
+        # A field over its limit: the sentence with its numbers, in German.
+        r = s.post(ARTICLE, {"comment": "Zu langer Name.", "author": "Ä" * 300,
+                             "email": "flo@example.com", "url": "", "comment_parent": "0",
+                             "byline_token": s.token(aid), "byline_hp": ""}, ip="198.51.100.78")
+        check(r.status == 422 and "Ihr Name ist zu lang: 300 Zeichen, erlaubt sind höchstens"
+              in r.text and "too long" not in r.text,
+              "an over-long name is refused in German, with its numbers", r.text[-1500:])
         r = send("Erster Kommentar.")
         check(r.status == 303, "first comment from an address", r.status)
         r = send("Zweiter, zu schnell.")
