@@ -66,9 +66,16 @@ struct db_migration {
 
 /* Opens (creating if needed) the database at path and applies the settings
 ** Byline relies on: WAL, synchronous=FULL, foreign keys, defensive mode,
-** trusted_schema off, a busy timeout.  Returns NULL with a message in err. */
+** trusted_schema off, a busy timeout.  A path beginning "postgresql://" or
+** "postgres://" is a PostgreSQL connection string instead (libpq's URI, e.g.
+** postgresql:///byline?host=/run/postgresql), of a database that exists.
+** Returns NULL with a message in err. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
+
+/* The engine db runs on: "sqlite" or "postgresql", for the one choice
+** above db/ that differs by engine, the list of migrations (model/schema.c). */
+const char *db_engine(struct db *db);
 
 /* Applies, in one transaction each, every migration newer than the
 ** database's recorded version.  Returns DB_OK or an error (message in err). */

@@ -1,0 +1,200 @@
+"""Byline on PostgreSQL (issue 17): a throwaway cluster (tests/pg_cluster.sh,
+a unix socket in a temporary folder, never the system's), `byline demo`,
+`byline user add` and `byline serve` with --db postgresql://..., then the
+home page, an article, search and a comment posted, as a reader would.
+
+  the demo site is stored: articles, the full-text index, authors
+  `user add` makes an account and prints its one-time link; `user list`
+    shows it
+  the home page lists the demo's articles; an article's page shows its
+    headline and comment form
+  search finds the same articles as on SQLite for the same words (the
+    demo site on an SQLite file, searched by the same binary), with the
+    words marked in the snippets
+  a comment posted with a valid form token is stored (and, approved by an
+    editor from the command line, shown on the article's page)
+  the server stops cleanly
+
+Skipped, never passed, when no PostgreSQL server binaries are found.
+"""
+import hashlib
+import hmac
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BYLINE, REPO, Response, check, done, skip  # noqa: E402
+
+import http.client  # noqa: E402
+import urllib.parse  # noqa: E402
+
+CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
+
+
+def cli(cwd, *args):
+    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=120,
+                       cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def psql(folder, query):
+    p = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At", "-c", query],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("psql: " + p.stderr)
+    return p.stdout.strip()
+
+
+class Served:
+    """A byline serve on db, run in cwd."""
+
+    def __init__(self, db, cwd):
+        self.proc = subprocess.Popen(
+            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            self.proc.kill()
+            raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.port = int(m.group(1))
+
+    def request(self, method, path, body=None, ip="203.0.113.7"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
+        if isinstance(body, dict):
+            body = urllib.parse.urlencode(body).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        resp = Response(r.status, r.getheaders(), r.read())
+        conn.close()
+        return resp
+
+    def get(self, path):
+        r = self.request("GET", path)
+        for _ in range(3):
+            if r.status in (301, 302) and r.header("Location"):
+                loc = urllib.parse.urlsplit(r.header("Location"))
+                r = self.request("GET", loc.path + ("?" + loc.query if loc.query else ""))
+        return r
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        err = self.proc.stderr.read()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return self.proc.returncode, err
+
+
+def found(html):
+    """The article addresses a search page links to, in order, once each."""
+    out = []
+    for a in re.findall(r'href="(/\d{4}/\d\d/\d\d/[^"#]+/)"', html):
+        if a not in out:
+            out.append(a)
+    return out
+
+
+def main():
+    if not shutil.which("psql"):
+        skip("PostgreSQL", "no psql client")
+        return
+    folder = tempfile.mkdtemp(prefix="byline-pg-")
+    work = tempfile.mkdtemp(prefix="byline-pgwork-")
+    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
+                       timeout=180)
+    if p.returncode == 77:
+        skip("PostgreSQL", p.stderr.strip())
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
+        return
+    db = p.stdout.strip()
+    server = None
+    try:
+        rc, out, err = cli(work, "demo", "--db", db)
+        check(rc == 0, "demo on PostgreSQL", err)
+        check(int(psql(folder, "SELECT count(*) FROM articles")) >= 10, "demo articles stored")
+        check(psql(folder, "SELECT count(*) FROM articles_fts") ==
+              psql(folder, "SELECT count(*) FROM articles"), "every article is in the text index")
+        check(psql(folder, "SELECT version FROM byline_schema") == "33", "schema version 33")
+
+        rc, out, err = cli(work, "user", "--db", db, "add", "--email", "pg@example.com",
+                           "--name", "Pat Gres", "--role", "editor")
+        check(rc == 0 and "/" in out, "user add on PostgreSQL prints a link", out + err)
+        rc, out, err = cli(work, "user", "--db", db, "list")
+        check(rc == 0 and "pg@example.com" in out, "user list shows the new account", out + err)
+
+        server = Served(db, work)
+        r = server.get("/")
+        home = r.text
+        arts = found(home)
+        check(r.status == 200 and len(arts) >= 5, "home page lists the articles", r.status)
+        art = "/2026/10/22/council-approves-city-budget/"
+        aid = psql(folder, "SELECT id FROM articles WHERE slug = 'council-approves-city-budget'")
+        if not check(aid != "", "the demo article exists"):
+            return
+        headline = psql(folder, "SELECT headline FROM articles WHERE id = %s" % int(aid))
+        r = server.get(art)
+        check(r.status == 200 and 'id="commentform"' in r.text, "article page with its form",
+              r.status)
+        check(headline.split()[0] in r.text, "article page shows the headline")
+
+        # Search: the same articles as the demo on SQLite finds.
+        sq = Served(os.path.join(work, "site.db"), work) if cli(
+            work, "demo", "--db", os.path.join(work, "site.db"))[0] == 0 else None
+        for q in ("budget", "ferry", "council budget", "budget OR ferry", "zzznothing"):
+            rp = server.get("/search/?q=" + urllib.parse.quote(q))
+            check(rp.status == 200, "search %r answers" % q, rp.status)
+            got = sorted(found(rp.text))
+            if sq:
+                rs = sq.get("/search/?q=" + urllib.parse.quote(q))
+                check(got == sorted(found(rs.text)), "search %r finds what SQLite finds" % q,
+                      "%s vs %s" % (got, sorted(found(rs.text))))
+            if q == "budget":
+                check(len(got) >= 2 and "<mark>budget</mark>" in rp.text.lower(),
+                      "search marks the words found", got)
+        if sq:
+            sq.stop()
+
+        # A comment, with a form token as the server signs them.
+        secret = bytes.fromhex(psql(folder, "SELECT value FROM settings WHERE key = 'secret'"))
+        ts = int(time.time()) - 60
+        mac = hmac.new(secret, ("form|%s|%d" % (aid, ts)).encode(), hashlib.sha256)
+        before = int(psql(folder, "SELECT count(*) FROM comments WHERE article_id = %s" % aid))
+        r = server.request("POST", art, {
+            "comment": "Posted on PostgreSQL, and a fine budget it is.",
+            "author": "Reader Pg", "email": "reader.pg@example.com", "url": "",
+            "comment_parent": "0", "byline_token": "%d.%s" % (ts, mac.hexdigest()[:32]),
+            "byline_hp": ""})
+        check(r.status in (302, 303), "comment post answers with a redirect", (r.status, r.text[:300]))
+        after = int(psql(folder, "SELECT count(*) FROM comments WHERE article_id = %s" % aid))
+        check(after == before + 1, "the comment is stored", (before, after))
+        cid = psql(folder, "SELECT max(id) FROM comments WHERE author_name = 'Reader Pg'")
+        if cid:
+            rc, out, err = cli(work, "comments", "--db", db, "approve", cid)
+            check(rc == 0, "comments approve on PostgreSQL", err)
+            r = server.get(art)
+            check("Posted on PostgreSQL" in r.text, "the approved comment is on the page")
+    finally:
+        if server:
+            rc, err = server.stop()
+            check(rc == 0, "server stopped cleanly (exit %s)" % rc, err[-2000:])
+        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+main()
+done()
