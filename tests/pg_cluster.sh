@@ -7,8 +7,9 @@
 # PostgreSQL server binaries are found (the caller reports a skip).  Run as
 # root, the server runs as the user postgres (PostgreSQL refuses root).
 set -eu
+# PG_BIN names the folder of initdb and pg_ctl (else the newest installed).
 bin=""
-for d in ${PG_BIN:-} /usr/lib/postgresql/*/bin; do
+for d in ${PG_BIN:-/usr/lib/postgresql/*/bin}; do
 	if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then bin=$d; fi
 done
 if [ -z "$bin" ]; then
