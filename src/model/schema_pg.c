@@ -14,6 +14,8 @@
 **   changes_hold (RAISE(IGNORE)): a BEFORE trigger returning NULL
 **   webhook_events (rows deleted as soon as their trigger copied them):
 **     a BEFORE trigger that copies and returns NULL, so none is stored
+**   the rows SQLite's migrations store besides the tables: comment_gate's
+**     64 slots (settings are written by settings_ensure_defaults on both)
 **   byline_json_each(text): SQLite's json_each over a JSON array of ids,
 **     which db_pg.c calls in its place
 **   articles_fts (FTS5): a table with a stored tsvector (weights A, B, D
@@ -521,6 +523,7 @@ static const char migration_33[] =
     "END $$;"
     "CREATE TRIGGER webhook_page_del AFTER DELETE ON pages FOR EACH ROW EXECUTE FUNCTION "
     "webhook_page_del_fn();"
+    "INSERT INTO comment_gate(slot) SELECT generate_series(0, 63);"
     "CREATE FUNCTION byline_json_each(j TEXT) RETURNS TABLE(value BIGINT) LANGUAGE sql"
     " IMMUTABLE AS $$ SELECT CAST(x AS BIGINT) FROM json_array_elements_text(CAST(j AS json)) x $$;"
     "CREATE TABLE articles_fts(id BIGINT PRIMARY KEY, headline TEXT NOT NULL DEFAULT '', "

@@ -12,7 +12,9 @@ home page, an article, search and a comment posted, as a reader would.
     demo site on an SQLite file, searched by the same binary), with the
     words marked in the snippets
   a comment posted with a valid form token is stored (and, approved by an
-    editor from the command line, shown on the article's page)
+    editor from the command line, shown on the article's page); posts sent
+    at once meet the flood limits as on SQLite (30 from one /24: 20 stored;
+    8 from one address: 1)
   the server stops cleanly
 
 Skipped, never passed, when no PostgreSQL server binaries are found.
@@ -25,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -181,6 +184,37 @@ def main():
         check(r.status in (302, 303), "comment post answers with a redirect", (r.status, r.text[:300]))
         after = int(psql(folder, "SELECT count(*) FROM comments WHERE article_id = %s" % aid))
         check(after == before + 1, "the comment is stored", (before, after))
+        # Posts sent at once meet the limits posts sent one by one meet: on
+        # PostgreSQL, transactions run side by side, and the network's row
+        # of comment_gate, locked by each post's first statement, is what
+        # orders them.
+        def at_once(forms_ips):
+            codes = [None] * len(forms_ips)
+
+            def post(i):
+                codes[i] = server.request("POST", art, forms_ips[i][0], ip=forms_ips[i][1]).status
+            ts_ = [threading.Thread(target=post, args=(i,)) for i in range(len(forms_ips))]
+            for t in ts_:
+                t.start()
+            for t in ts_:
+                t.join()
+            return codes
+
+        def form(i, body):
+            t = int(time.time()) - 60
+            m = hmac.new(secret, ("form|%s|%d" % (aid, t)).encode(), hashlib.sha256)
+            return {"comment": "%s %d" % (body, i), "author": "Crowd %d" % i,
+                    "email": "crowd%d@example.com" % i, "url": "", "comment_parent": "0",
+                    "byline_token": "%d.%s" % (t, m.hexdigest()[:32]), "byline_hp": ""}
+        codes = at_once([(form(i, "All at once"), "198.18.9.%d" % (i + 1)) for i in range(30)])
+        stored = int(psql(folder, "SELECT count(*) FROM comments WHERE body LIKE 'All at once %'"))
+        check(sorted(codes) == [303] * 20 + [429] * 10 and stored == 20,
+              "30 posts at once from one /24: 20 stored, 10 refused", (sorted(codes), stored))
+        codes = at_once([(form(i, "Same address"), "198.18.10.7") for i in range(8)])
+        stored = int(psql(folder, "SELECT count(*) FROM comments WHERE body LIKE 'Same address %'"))
+        check(sorted(codes) == [303] + [429] * 7 and stored == 1,
+              "8 posts at once from one address: one stored", (sorted(codes), stored))
+
         cid = psql(folder, "SELECT max(id) FROM comments WHERE author_name = 'Reader Pg'")
         if cid:
             rc, out, err = cli(work, "comments", "--db", db, "approve", cid)

@@ -18,7 +18,9 @@
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
 **   the schemas: model_open on an SQLite file and on PostgreSQL give the
-**     same tables with the same columns (the full-text table aside)
+**     same tables with the same columns (the full-text table aside), and
+**     the same rows in the tables a fresh database fills (comment_gate,
+**     settings, changes)
 */
 #include "db/db.h"
 #include "model/schema.h"
@@ -267,6 +269,19 @@ static const char sql_pg_columns[] =
     " WHERE table_schema = current_schema() AND table_name NOT IN ('byline_schema',"
     " 'articles_fts') ORDER BY 1";
 
+/* The rows a fresh database holds besides its tables. */
+static const char sql_seeded[] =
+    "SELECT (SELECT count(*) FROM comment_gate) * 1000000 + (SELECT count(*) FROM settings)"
+    " * 1000 + (SELECT count(*) FROM changes)";
+
+static long long seeded(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, sql_seeded);
+	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return n;
+}
+
 static char *columns(struct db *db, const char *sql)
 {
 	size_t cap = 1 << 16, len = 0;
@@ -321,6 +336,8 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	}
 	free(a);
 	free(b);
+	CHECK(seeded(sq) / 1000000 == 64); /* comment_gate's slots */
+	CHECK(seeded(sq) == seeded(pg));
 	/* Opened again: nothing to migrate, the same version. */
 	db_close(pg);
 	pg = model_open(pg_path, err, sizeof err);
