@@ -46,6 +46,7 @@
 #define OID_FLOAT8 701
 #define OID_BYTEA 17
 #define OID_TEXT 25
+#define OID_NULL ((Oid)-1) /* ours: NULL bound, its type left open */
 
 /* The advisory lock migrations run under: one migrator at a time. */
 #define MIGRATE_LOCK 0x4279 /* "By" */
@@ -176,7 +177,7 @@ static void stmt_clear(struct db_stmt *s)
 		s->vals[i] = NULL;
 		s->lens[i] = 0;
 		s->fmts[i] = 0;
-		s->types[i] = 0;
+		s->types[i] = OID_NULL; /* unbound: NULL, as on SQLite */
 	}
 	PQclear(s->res);
 	s->res = NULL;
@@ -387,6 +388,8 @@ struct db_stmt *pg_prepare(struct db *db, const char *sql)
 			s->fmts = mem_calloc(np, sizeof *s->fmts);
 			s->types = mem_calloc(np, sizeof *s->types);
 			s->prepared_types = mem_calloc(np, sizeof *s->prepared_types);
+			for (int i = 0; i < s->max_param; i++)
+				s->types[i] = OID_NULL;
 			s->is_write = !is_select(sql);
 			s->in_use = 1;
 			s->row = -1;
@@ -409,7 +412,7 @@ static void bind(struct db_stmt *s, int i, const void *p, size_t n, int fmt, Oid
 	}
 	s->lens[i - 1] = (int)n;
 	s->fmts[i - 1] = fmt;
-	s->types[i - 1] = type;
+	s->types[i - 1] = p ? type : OID_NULL;
 }
 
 void pg_bind_int(struct db_stmt *s, int i, long long v)
@@ -470,21 +473,31 @@ static PGresult *execute(struct db_stmt *s)
 		s->prepared = 0;
 	}
 	/* The server infers each parameter's type from where it stands, given
-	** the types bound (integers int8, reals float8, text left to infer);
-	** where that fails (an integer bound against a text column, a
-	** parameter with no context), it tries those left unknown as text,
-	** then every parameter inferred. */
+	** the types bound (integers int8, reals float8, text left to infer).
+	** Where that fails it tries again.  A parameter whose type it cannot
+	** infer (named in the error: its first use is "?N IS NULL") is tried as
+	** text, then, if the next error is another, as an integer.  Any other
+	** failure (an integer bound against a text column, an integer compared
+	** with a boolean) moves to the next pass: text and NULLs as text, NULLs
+	** as integers, then the numbers inferred too (a boolean reads '1' and
+	** '0'), then every parameter inferred. */
 	int tx = !s->prepared && in_tx(db);
 	if (tx)
 		run(db, "SAVEPOINT byline_prep"); /* a failed try must not end the transaction */
-	for (int pass = 0; !s->prepared; pass++) {
+	Oid *fixed = s->prepared ? NULL : mem_calloc((size_t)s->max_param + 1, sizeof *fixed);
+	int pass = 0, last_fixed = 0;
+	for (int tries = 0; !s->prepared; tries++) {
 		Oid types[MAX_PARAMS];
 		for (int i = 0; i < s->max_param; i++) {
-			types[i] = s->types[i];
-			if (pass == 1 && types[i] == 0)
-				types[i] = OID_TEXT;
-			if (pass == 2 && types[i] != OID_BYTEA)
-				types[i] = 0;
+			Oid t = s->types[i];
+			int is_null = t == OID_NULL, is_text = t == 0;
+			if (is_null || is_text)
+				t = pass == 0 || pass == 5 ? 0 : OID_TEXT;
+			if (is_null && (pass == 2 || pass == 4))
+				t = OID_INT8;
+			if (!is_null && !is_text && t != OID_BYTEA && pass >= 3)
+				t = 0;
+			types[i] = fixed[i + 1] ? fixed[i + 1] : t;
 		}
 		PGresult *r = PQprepare(db->c, name, s->sql, s->max_param, types);
 		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -500,15 +513,30 @@ static PGresult *execute(struct db_stmt *s)
 		if (!state || strncmp(state, "42", 2) != 0) {
 			if (tx)
 				run(db, "RELEASE byline_prep");
+			free(fixed);
 			return r;
+		}
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *at = msg ? strstr(msg, "parameter $") : NULL;
+		int n = at ? atoi(at + 11) : 0;
+		int unknown = strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0;
+		if (unknown && n >= 1 && n <= s->max_param && !fixed[n]) {
+			fixed[n] = OID_TEXT;
+			last_fixed = n;
+		} else if (last_fixed && fixed[last_fixed] == OID_TEXT) {
+			fixed[last_fixed] = OID_INT8;
+		} else {
+			last_fixed = 0;
+			pass++;
 		}
 		/* A statement the server cannot read is a bug to fix (class 42:
 		** syntax, a missing table or column, a type mismatch). */
-		if (pass == 2 || strcmp(state, "42601") == 0 || strcmp(state, "42P01") == 0 ||
-		    strcmp(state, "42703") == 0)
+		if (pass > 5 || tries > 3 * s->max_param + 12 || strcmp(state, "42601") == 0 ||
+		    strcmp(state, "42P01") == 0 || strcmp(state, "42703") == 0)
 			die("SQL does not compile: %s  %s", PQresultErrorMessage(r), s->sql);
 		PQclear(r);
 	}
+	free(fixed);
 	if (tx)
 		run(db, "RELEASE byline_prep");
 	return PQexecPrepared(db->c, name, s->max_param, (const char *const *)s->vals, s->lens,
