@@ -15,6 +15,8 @@ home page, an article, search and a comment posted, as a reader would.
     editor from the command line, shown on the article's page); posts sent
     at once meet the flood limits as on SQLite (30 from one /24: 20 stored;
     8 from one address: 1)
+  public pages of every kind, the REST API and every admin screen (on a
+    session stored as the login stores it) answer 200
   the server stops cleanly
 
 Skipped, never passed, when no PostgreSQL server binaries are found.
@@ -67,9 +69,11 @@ class Served:
             raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
         self.port = int(m.group(1))
 
-    def request(self, method, path, body=None, ip="203.0.113.7"):
+    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
+        if cookie:
+            h["Cookie"] = "byline_session=" + cookie
         if isinstance(body, dict):
             body = urllib.parse.urlencode(body).encode()
             h["Content-Type"] = "application/x-www-form-urlencoded"
@@ -214,6 +218,37 @@ def main():
         stored = int(psql(folder, "SELECT count(*) FROM comments WHERE body LIKE 'Same address %'"))
         check(sorted(codes) == [303] + [429] * 7 and stored == 1,
               "8 posts at once from one address: one stored", (sorted(codes), stored))
+
+        # Every public page kind and every admin screen answers, on a
+        # session stored as the login stores it; the server stays up.
+        public = ["/feed/", "/comments/feed/", "/sitemap.xml", "/robots.txt", "/2026/",
+                  "/2026/10/", "/page/2/", "/tag/budget/", art + "feed/",
+                  "/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts?search=budget",
+                  "/wp-json/wp/v2/pages", "/wp-json/wp/v2/comments", "/wp-json/wp/v2/tags",
+                  "/wp-json/wp/v2/categories", "/wp-json/wp/v2/users"]
+        for path in public:
+            r = server.get(path)
+            check(r.status == 200, "GET %s on PostgreSQL" % path, (r.status, r.text[:200]))
+        rc, out, err = cli(work, "user", "--db", db, "add", "--email", "admin@example.com",
+                           "--name", "Ada Min", "--role", "administrator")
+        check(rc == 0, "user add administrator", err)
+        uid = psql(folder, "SELECT id FROM users WHERE email = 'admin@example.com'")
+        token = os.urandom(16).hex()
+        now = int(time.time())
+        psql(folder, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip)"
+             " VALUES ('%s', %s, '%s', %d, %d, '')" % (hashlib.sha256(token.encode()).hexdigest(),
+                                                      int(uid), os.urandom(16).hex(), now, now))
+        admin = ["/admin/", "/admin/articles/", "/admin/articles/new", "/admin/comments/",
+                 "/admin/front/", "/admin/media/", "/admin/menus/", "/admin/pages/",
+                 "/admin/pages/new", "/admin/profile",
+                 "/admin/sections/", "/admin/settings", "/admin/tags/", "/admin/tools/",
+                 "/admin/tools/webhooks/", "/admin/users/",
+                 "/admin/articles/%s/" % aid]
+        for path in admin:
+            r = server.request("GET", path, cookie=token)
+            check(r.status == 200, "GET %s on PostgreSQL (administrator)" % path,
+                  (r.status, r.text[:200]))
+        check(server.proc.poll() is None, "the server is still up after the crawl")
 
         cid = psql(folder, "SELECT max(id) FROM comments WHERE author_name = 'Reader Pg'")
         if cid:
