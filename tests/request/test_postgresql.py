@@ -16,7 +16,9 @@ home page, an article, search and a comment posted, as a reader would.
     at once meet the flood limits as on SQLite (30 from one /24: 20 stored;
     8 from one address: 1)
   public pages of every kind, the REST API and every admin screen (on a
-    session stored as the login stores it) answer 200
+    session stored as the login stores it) answer 200; an article published
+    from the desk with tags, edited (a tag dropped), searched, shown on the
+    home page and trashed
   the server stops cleanly
 
 Skipped, never passed, when no PostgreSQL server binaries are found.
@@ -234,10 +236,11 @@ def main():
         check(rc == 0, "user add administrator", err)
         uid = psql(folder, "SELECT id FROM users WHERE email = 'admin@example.com'")
         token = os.urandom(16).hex()
+        csrf = os.urandom(16).hex()
         now = int(time.time())
         psql(folder, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip)"
              " VALUES ('%s', %s, '%s', %d, %d, '')" % (hashlib.sha256(token.encode()).hexdigest(),
-                                                      int(uid), os.urandom(16).hex(), now, now))
+                                                      int(uid), csrf, now, now))
         admin = ["/admin/", "/admin/articles/", "/admin/articles/new", "/admin/comments/",
                  "/admin/front/", "/admin/media/", "/admin/menus/", "/admin/pages/",
                  "/admin/pages/new", "/admin/profile",
@@ -249,6 +252,45 @@ def main():
             check(r.status == 200, "GET %s on PostgreSQL (administrator)" % path,
                   (r.status, r.text[:200]))
         check(server.proc.poll() is None, "the server is still up after the crawl")
+
+        # The desk writes: a new article published with tags, then edited
+        # (a tag dropped, the headline changed), found by search, trashed.
+        def save(path, **kw):
+            f = {"csrf": csrf, "headline": "", "slug": "", "dek": "", "body": "",
+                 "section": "", "new_section": "", "tags": "", "featured_media": "",
+                 "featured_alt": "", "status": "draft", "publish_date": "", "publish_time": "",
+                 "comments_open": "1", "action": "save"}
+            f.update(kw)
+            return server.request("POST", path, f, cookie=token)
+        r = save("/admin/articles/new", headline="Lighthouse keepers return",
+                 dek="A quiet coast.", body="The **lighthouse** at Gull Point is staffed again.",
+                 tags="Coast, Lighthouses", new_section="Harbour News", status="published",
+                 action="publish")
+        m = re.match(r"/admin/articles/(\d+)/", r.header("Location") or "")
+        check(r.status == 303 and m, "article published from the desk",
+              (r.status, r.header("Location"), r.text[:300]))
+        new_id = int(m.group(1)) if m else 0
+        check(psql(folder, "SELECT count(*) FROM article_tags WHERE article_id = %d" % new_id)
+              == "2", "its two tags stored")
+        r = save("/admin/articles/%d/" % new_id, headline="Lighthouse keepers are back",
+                 slug="lighthouse-keepers-return", dek="A quiet coast.",
+                 body="The lighthouse at Gull Point is staffed again.", tags="Coast",
+                 section=psql(folder, "SELECT section_id FROM articles WHERE id = %d" % new_id),
+                 status="published", action="publish")
+        check(r.status == 303, "article edited", (r.status, r.text[:300]))
+        check(psql(folder, "SELECT count(*) FROM article_tags WHERE article_id = %d" % new_id)
+              == "1", "the dropped tag is gone")
+        check(psql(folder, "SELECT headline FROM articles_fts WHERE id = %d" % new_id) ==
+              "Lighthouse keepers are back", "the text index has the new headline")
+        r = server.get("/search/?q=lighthouse")
+        check(r.status == 200 and "Lighthouse keepers are back" in r.text,
+              "search finds the new article")
+        r = server.get("/")
+        check("Lighthouse keepers are back" in r.text, "the home page shows it at once")
+        r = server.request("POST", "/admin/articles/%d/trash" % new_id, {"csrf": csrf},
+                           cookie=token)
+        check(r.status in (302, 303), "article trashed", (r.status, r.text[:300]))
+        check("Lighthouse keepers" not in server.get("/").text, "the home page drops it")
 
         cid = psql(folder, "SELECT max(id) FROM comments WHERE author_name = 'Reader Pg'")
         if cid:
