@@ -32,11 +32,13 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define STMT_CACHE 1024
 #define MAX_PARAMS 999 /* as SQLite's default limit */
@@ -96,8 +98,12 @@ struct db_pool {
 	struct db **free_;     /* connections not in use */
 	pthread_mutex_t vmu;   /* guards watch */
 	PGconn *watch;         /* the connection db_pool_data_version asks */
-	unsigned long long last_version; /* the last answer, kept if the query fails */
+	unsigned long long last_version; /* the last snapshot read, hashed */
+	long long checked_ns;  /* when it was read (CLOCK_MONOTONIC), 0: never */
 };
+
+/* Writes this process committed (db_pool_data_version). */
+static _Atomic unsigned long long local_writes;
 
 /* The db.h code for an SQLSTATE. */
 static int map_state(const char *st)
@@ -569,8 +575,11 @@ int pg_step(struct db_stmt *s)
 				run(db, "RELEASE byline_stmt");
 			s->res = r;
 			const char *t = PQcmdTuples(r);
-			if (s->is_write)
+			if (s->is_write) {
 				db->changes = t && *t ? atoi(t) : 0;
+				if (!in_tx(db))
+					atomic_fetch_add(&local_writes, 1); /* committed alone */
+			}
 			if (s->returns_id) {
 				if (PQntuples(r) > 0)
 					db->last_id = atoll(PQgetvalue(r, PQntuples(r) - 1, 0));
@@ -669,6 +678,8 @@ void pg_done(struct db_stmt *s)
 int pg_exec(struct db *db, const char *sql)
 {
 	int rc = run(db, sql);
+	if (rc == DB_OK && !in_tx(db))
+		atomic_fetch_add(&local_writes, 1); /* it may have written */
 	if (rc != DB_OK) {
 		db->failed = 1;
 		log_warn("database: %s (%s)", db->err, sql);
@@ -714,10 +725,12 @@ int pg_commit(struct db *db)
 	PQclear(r);
 	if (in_tx(db))
 		run(db, "ROLLBACK");
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
 		db->n_transactions++;
-	else
+		atomic_fetch_add(&local_writes, 1);
+	} else {
 		db->failed = 1;
+	}
 	return rc;
 }
 
@@ -854,25 +867,40 @@ void pg_pool_put(struct db_pool *p, struct db *db)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* How long a snapshot read by db_pool_data_version stands for the server's
+** state: other nodes' commits are seen within this; this process's own at
+** once (local_writes). */
+#define VERSION_TTL_NS 20000000L /* 20 ms */
+
 /* The server's current snapshot (next transaction id, and those still in
 ** progress), hashed: any transaction that writes takes an id, which moves
 ** the next one, and its commit takes it off the in-progress list, so a
-** commit by any node changes the text.  Read on the pool's own connection. */
+** commit by any node changes the text.  Read on the pool's own connection,
+** at most once per VERSION_TTL_NS (the page cache asks at every cached
+** request, on the event loop), and combined with the count of this
+** process's commits, which changes at once. */
 unsigned long long pg_pool_data_version(struct db_pool *p)
 {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 	pthread_mutex_lock(&p->vmu);
-	PGresult *r = PQexec(p->watch, "SELECT pg_current_snapshot()::text");
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-		const char *v = PQgetvalue(r, 0, 0);
-		p->last_version = (unsigned long long)text_hash(v, strlen(v));
-	} else if (PQstatus(p->watch) != CONNECTION_OK) {
-		PQreset(p->watch);
-		p->last_version++; /* unknown: say something may have changed */
+	if (!p->checked_ns || ns - p->checked_ns >= VERSION_TTL_NS) {
+		PGresult *r = PQexec(p->watch, "SELECT pg_current_snapshot()::text");
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+			const char *v = PQgetvalue(r, 0, 0);
+			p->last_version = (unsigned long long)text_hash(v, strlen(v));
+		} else {
+			if (PQstatus(p->watch) != CONNECTION_OK)
+				PQreset(p->watch);
+			p->last_version++; /* unknown: say something may have changed */
+		}
+		PQclear(r);
+		p->checked_ns = ns;
 	}
-	PQclear(r);
-	unsigned long long v = p->last_version;
+	unsigned long long parts[2] = {p->last_version, atomic_load(&local_writes)};
 	pthread_mutex_unlock(&p->vmu);
-	return v;
+	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
 }
 
 /* ---- Full-text search: tsvector ---- */

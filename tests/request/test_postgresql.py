@@ -333,6 +333,7 @@ def main():
         if cid:
             rc, out, err = cli(work, "comments", "--db", db, "approve", cid)
             check(rc == 0, "comments approve on PostgreSQL", err)
+            time.sleep(0.1)  # another process's commit: seen within 20 ms
             r = server.get(art)
             check("Posted on PostgreSQL" in r.text, "the approved comment is on the page")
     finally:

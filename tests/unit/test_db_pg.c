@@ -13,7 +13,8 @@
 **     rollback stores nothing; a second transaction in one is refused;
 **     DB_SQL_CONTAINS takes wildcards as they are; a read snapshot does not
 **     see a commit made meanwhile; db_pool_data_version changes when another
-**     connection commits; a migration list applied twice runs once
+**     connection commits (on PostgreSQL: another process, within 20 ms, and
+**     not for its reads); a migration list applied twice runs once
 **   full text on each engine: a match, the ranking (a headline match above
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
@@ -382,6 +383,25 @@ int main(void)
 		CHECK(rc == 0);
 	} else {
 		engine_checks(url, sql_pg_schema, "postgresql");
+		/* Another node's commit (psql, another process) changes the data
+		** version within its 20 ms; reads alone do not. */
+		char err[256], cmd0[600];
+		struct db_pool *pool = db_pool_new(url, 1, err, sizeof err);
+		CHECK(pool != NULL);
+		if (pool) {
+			unsigned long long v0 = db_pool_data_version(pool);
+			snprintf(cmd0, sizeof cmd0, "psql -q -h %s -U byline -d byline -c"
+			         " 'SELECT count(*) FROM tdb_rows' >/dev/null", pgdir);
+			CHECK(system(cmd0) == 0);
+			usleep(30000);
+			CHECK(db_pool_data_version(pool) == v0);
+			snprintf(cmd0, sizeof cmd0, "psql -q -h %s -U byline -d byline -c"
+			         " 'INSERT INTO tdb_rows(k) VALUES (9)' >/dev/null", pgdir);
+			CHECK(system(cmd0) == 0);
+			usleep(30000);
+			CHECK(db_pool_data_version(pool) != v0);
+			db_pool_free(pool);
+		}
 		/* A fresh database for the schema. */
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "psql -q -h %s -U byline -d byline -c 'SET"
