@@ -926,11 +926,16 @@ static const char sql_text_related[] =
     " WHERE ts_filter(tsv, '{a,b}') @@ websearch_to_tsquery('simple', ?2) AND id <> ?1"
     " ORDER BY ts_rank('{0.1, 0, 0.4, 1.0}', tsv, websearch_to_tsquery('simple', ?2)) DESC,"
     " id DESC LIMIT ?3";
+/* ts_headline's passage, with "…" where it cuts the body, as FTS5's
+** snippet() marks it. */
 static const char sql_text_snippet[] =
-    "SELECT ts_headline('simple', body, websearch_to_tsquery('simple', ?1),"
+    "SELECT CASE WHEN starts_with(body, p) THEN '' ELSE '…' END || h"
+    " || CASE WHEN right(body, length(p)) = p THEN '' ELSE '…' END"
+    " FROM (SELECT body, h, replace(replace(h, chr(1), ''), chr(2), '') AS p"
+    " FROM (SELECT body, ts_headline('simple', body, websearch_to_tsquery('simple', ?1),"
     " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) ||"
-    " ', MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=\"…\"')"
-    " FROM articles_fts WHERE id = ?2 AND tsv @@ websearch_to_tsquery('simple', ?1)";
+    " ', MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=\"…\"') AS h"
+    " FROM articles_fts WHERE id = ?2 AND tsv @@ websearch_to_tsquery('simple', ?1)) x) y";
 
 int pg_text_put(struct db *db, long long id, const char *headline, const char *dek,
                 const char *body)

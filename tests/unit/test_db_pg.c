@@ -249,6 +249,22 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	st = db_text_snippet(db, "\"late\"", 1);
 	CHECK(db_step(st) == DB_ROW && strstr(db_col_text(st, 0), "\1late\2") != NULL);
 	db_done(st);
+	/* A passage cut out of a longer body says so at each end. */
+	CHECK(db_text_put(db, 3, "Council", "Budget",
+	                  "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu"
+	                  " xi omicron pi rho sigma tau upsilon phi chi psi omega and again"
+	                  " alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu."
+	                  " One two three four five six seven eight nine ten eleven twelve"
+	                  " thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+	                  " the harbour plan was voted on and then twenty one twenty two twenty"
+	                  " three twenty four twenty five twenty six twenty seven twenty eight"
+	                  " twenty nine thirty thirty one thirty two thirty three end") == DB_OK);
+	st = db_text_snippet(db, "\"harbour\"", 3);
+	CHECK(db_step(st) == DB_ROW);
+	const char *snip = db_col_text(st, 0);
+	CHECK(strncmp(snip, "…", 3) == 0 && strstr(snip, "\1harbour\2") &&
+	      strcmp(snip + strlen(snip) - 3, "…") == 0);
+	db_done(st);
 	CHECK(db_text_replace(db, 1, "late", "early") == DB_OK);
 	st = db_text_match(db, "\"early\"");
 	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1);
