@@ -29,6 +29,7 @@
 #include "core/log.h"
 #include "test.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +364,19 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	db_close(sq);
 }
 
+/* The running cluster's folder, stopped if the test dies (die() aborts). */
+static char running[64];
+
+static void stop_on_abort(int sig)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "sh tests/pg_cluster.sh stop %s >/dev/null 2>&1", running);
+	if (running[0] && system(cmd) != 0)
+		fprintf(stderr, "could not stop the cluster in %s\n", running);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int run_cluster(const char *verb, const char *dir, char *url, size_t len)
 {
 	char cmd[512];
@@ -398,6 +412,8 @@ int main(void)
 		fprintf(stderr, "could not start a PostgreSQL cluster (%d)\n", rc);
 		CHECK(rc == 0);
 	} else {
+		snprintf(running, sizeof running, "%s", pgdir);
+		signal(SIGABRT, stop_on_abort);
 		engine_checks(url, sql_pg_schema, "postgresql");
 		/* Another node's commit (psql, another process) changes the data
 		** version within its 20 ms; reads alone do not. */
