@@ -2,6 +2,7 @@
 ** comment.c: storing and reading comments, and the moderation policy.
 */
 #include "model/comment.h"
+#include "model/gate.h"
 #include "render/i18n.h"
 #include "model/stored_html.h"
 #include "model/settings.h"
@@ -54,12 +55,6 @@ static const char sql_by_id[] =
 static const char sql_known_good[] =
     "SELECT 1 FROM comments WHERE author_name = ?1 AND author_email = ?2"
     " AND status = 'approved' LIMIT 1";
-/* The row of comment_gate (schema.c, 33) a network's posts serialise on:
-** updated first in comment_submit's transaction, it is locked until the
-** commit, so a second post from the network checks the limits only once the
-** first is stored or gone, on any engine. */
-#define GATE_SLOTS 64
-static const char sql_gate[] = "UPDATE comment_gate SET posts = posts + 1 WHERE slot = ?1";
 static const char sql_last_ip[] =
     "SELECT max(created_at) FROM comments WHERE ip = ?1";
 /* By the body's hash (comments_body): the rows with this very text on
@@ -952,14 +947,9 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 	if (db_begin(db) != DB_OK)
 		return unavailable(db, out, N_("The site is very busy right now and could not save "
 		                            "your comment. Please send it again in a moment."));
-	/* One post of a network at a time from here to the commit (sql_gate):
+	/* One post of a network at a time from here to the commit (gate.h):
 	** the checks below then see every comment stored before this one. */
-	struct db_stmt *gate = db_prepare(db, sql_gate);
-	db_bind_int(gate, 1, (long long)((unsigned long long)text_hash(in.ip_net, strlen(in.ip_net)) %
-	                                 GATE_SLOTS));
-	int gated = db_step(gate) == DB_OK;
-	db_done(gate);
-	if (!gated)
+	if (gate_take(db, in.ip_net) != 0)
 		return unavailable(db, out, not_saved);
 	/* Flood: refused submissions never count, only stored comments.  Many
 	** addresses of one network at once (a /24 or /64) are held too; both

@@ -944,10 +944,11 @@ static const char migration_29[] =
 /* Engine-neutral SQL (issue 17).  The copy desk's findings are read back
 ** in the order they were stored, which was SQLite's hidden rowid; an
 ** explicit id (the same numbers: an INTEGER PRIMARY KEY is the rowid) says
-** so in SQL any engine reads.  comment_gate: 64 rows a comment post updates
-** first (the one its network hashes to), so that posts from one network
-** check the flood limits and insert one after another on an engine with
-** concurrent writers, as SQLite's single writer made them. */
+** so in SQL any engine reads.  gates: 64 rows a transaction that checks a
+** limit and then writes updates first (model/gate.h: the row its key hashes
+** to), so that a comment post, a sign-in attempt or a reset request checks
+** its limits and writes one after another on an engine with concurrent
+** writers, as SQLite's single writer made them. */
 static const char migration_33[] =
     "CREATE TABLE article_findings_new("
     "  id INTEGER PRIMARY KEY,"
@@ -966,9 +967,9 @@ static const char migration_33[] =
     "DROP TABLE article_findings;"
     "ALTER TABLE article_findings_new RENAME TO article_findings;"
     "CREATE INDEX article_findings_article ON article_findings(article_id);"
-    "CREATE TABLE comment_gate(slot INTEGER PRIMARY KEY, posts INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE gates(slot INTEGER PRIMARY KEY, taken INTEGER NOT NULL DEFAULT 0);"
     "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
-    "  INSERT INTO comment_gate(slot) SELECT n FROM s;";
+    "  INSERT INTO gates(slot) SELECT n FROM s;";
 
 static const struct db_migration migrations[] = {
 	{1, migration_1},

@@ -3,6 +3,7 @@
 */
 #include "model/session.h"
 #include "model/account.h"
+#include "model/gate.h"
 #include "core/netaddr.h"
 #include "core/arena.h"
 #include "db/db.h"
@@ -188,16 +189,28 @@ long long login_reserve(struct db *db, struct arena *a, const char *account, con
 	db_bind_int(st, 1, now - LOGIN_WINDOW);
 	db_step(st);
 	db_done(st);
-	st = db_prepare(db, sql_reserve);
-	db_bind_text(st, 1, who);
-	db_bind_text(st, 2, from);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, now - LOGIN_WINDOW);
-	db_bind_int(st, 5, LOGIN_MAX_FAILURES);
-	db_bind_int(st, 6, LOGIN_MAX_ADDRESS_FAILURES);
-	int rc = db_step(st);
-	long long id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
-	db_done(st);
+	/* One attempt of an address at a time, on any engine (gate.h): the
+	** counts below then see every attempt reserved before this one. */
+	int own = !db_in_transaction(db) && db_begin(db) == DB_OK;
+	long long id = -1;
+	if (gate_take(db, from) == 0) {
+		st = db_prepare(db, sql_reserve);
+		db_bind_text(st, 1, who);
+		db_bind_text(st, 2, from);
+		db_bind_int(st, 3, now);
+		db_bind_int(st, 4, now - LOGIN_WINDOW);
+		db_bind_int(st, 5, LOGIN_MAX_FAILURES);
+		db_bind_int(st, 6, LOGIN_MAX_ADDRESS_FAILURES);
+		int rc = db_step(st);
+		id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
+		db_done(st);
+	}
+	if (own) {
+		if (id > 0 && db_commit(db) != DB_OK)
+			id = -1;
+		else if (id <= 0)
+			db_rollback(db);
+	}
 	if (id != 0)
 		return id;
 	/* Refused: how long until the pair, or the address, may try again. */

@@ -360,7 +360,7 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE comment_gate;"
+        con.executescript("DROP TABLE gates;"
                           "DROP TABLE reset_requests; ALTER TABLE users DROP COLUMN suspended_at;"
                           "DROP INDEX media_normalize_todo;"
                           "ALTER TABLE media DROP COLUMN normalized;"
