@@ -194,7 +194,7 @@ def main():
         check(after == before + 1, "the comment is stored", (before, after))
         # Posts sent at once meet the limits posts sent one by one meet: on
         # PostgreSQL, transactions run side by side, and the network's row
-        # of comment_gate, locked by each post's first statement, is what
+        # of gates, locked by each post's first statement, is what
         # orders them.
         def at_once(forms_ips):
             codes = [None] * len(forms_ips)

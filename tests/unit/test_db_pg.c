@@ -20,7 +20,7 @@
 **     snippet with the words between \1 and \2, a replace, a drop
 **   the schemas: model_open on an SQLite file and on PostgreSQL give the
 **     same tables with the same columns (the full-text table aside), and
-**     the same rows in the tables a fresh database fills (comment_gate,
+**     the same rows in the tables a fresh database fills (gates,
 **     settings, changes)
 */
 #include "db/db.h"
@@ -289,7 +289,7 @@ static const char sql_pg_columns[] =
 
 /* The rows a fresh database holds besides its tables. */
 static const char sql_seeded[] =
-    "SELECT (SELECT count(*) FROM comment_gate) * 1000000 + (SELECT count(*) FROM settings)"
+    "SELECT (SELECT count(*) FROM gates) * 1000000 + (SELECT count(*) FROM settings)"
     " * 1000 + (SELECT count(*) FROM changes)";
 
 static long long seeded(struct db *db)
@@ -354,7 +354,7 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	}
 	free(a);
 	free(b);
-	CHECK(seeded(sq) / 1000000 == 64); /* comment_gate's slots */
+	CHECK(seeded(sq) / 1000000 == 64); /* gates's slots */
 	CHECK(seeded(sq) == seeded(pg));
 	/* Opened again: nothing to migrate, the same version. */
 	db_close(pg);
