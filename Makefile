@@ -9,7 +9,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := sqlite3 md4c libsodium libcurl zlib libbrotlienc libxml-2.0 vips hunspell
+PKGS    := sqlite3 libpq md4c libsodium libcurl zlib libbrotlienc libxml-2.0 vips hunspell
 OPT     ?= -O2
 WERROR  ?= -Werror
 SAN     ?=

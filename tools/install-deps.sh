@@ -11,7 +11,8 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libvips-dev libhunspell-dev hunspell-en-us hunspell-en-gb python3 python3-aiosmtpd
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
-      tzdata ca-certificates libimage-exiftool-perl imagemagick gettext"
+      tzdata ca-certificates libimage-exiftool-perl imagemagick gettext
+      libpq-dev postgresql-15"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

@@ -50,7 +50,8 @@ void cli_data_dir(const char *path, const char *data, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", data);
 		return;
 	}
-	const char *slash = strrchr(path, '/');
+	/* A PostgreSQL URL has no folder to be beside: the current one. */
+	const char *slash = strstr(path, "://") ? NULL : strrchr(path, '/');
 	snprintf(out, outlen, "%.*s%sbyline-data", slash ? (int)(slash - path) : 0, path,
 	         slash ? "/" : "");
 }

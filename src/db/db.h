@@ -1,7 +1,8 @@
 /*
 ** db.h: the database interface the model layer is written against.
 **
-** Deliberately narrow so that a second backend (PostgreSQL) can implement it:
+** Deliberately narrow so that two backends implement it (db_sqlite.c,
+** db_pg.c for PostgreSQL; db.c picks one by the path given to db_open):
 ** open a connection, prepare SQL text, bind parameters by position, step
 ** through rows, read columns, run a transaction.  SQL is written with
 ** numbered parameters (?1, ?2, ...), which SQLite reads as they are and a
@@ -66,9 +67,16 @@ struct db_migration {
 
 /* Opens (creating if needed) the database at path and applies the settings
 ** Byline relies on: WAL, synchronous=FULL, foreign keys, defensive mode,
-** trusted_schema off, a busy timeout.  Returns NULL with a message in err. */
+** trusted_schema off, a busy timeout.  A path beginning "postgresql://" or
+** "postgres://" is a PostgreSQL connection string instead (libpq's URI, e.g.
+** postgresql:///byline?host=/run/postgresql), of a database that exists.
+** Returns NULL with a message in err. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
+
+/* The engine db runs on: "sqlite" or "postgresql", for the one choice
+** above db/ that differs by engine, the list of migrations (model/schema.c). */
+const char *db_engine(struct db *db);
 
 /* Applies, in one transaction each, every migration newer than the
 ** database's recorded version.  Returns DB_OK or an error (message in err). */
@@ -128,7 +136,9 @@ int db_exec(struct db *db, const char *sql);
 ** those committed with it, as it would had they committed one by one.
 ** Writes outside a transaction (autocommit) queue the same way and commit
 ** alone.  No transaction may span a call that waits for another thread's
-** write.  See docs/ARCHITECTURE.md, "Storage". */
+** write.  On PostgreSQL there is no queue: each transaction runs on its own
+** connection, side by side with others, and a write that fails inside one
+** undoes only itself, as here.  See docs/ARCHITECTURE.md, "Storage". */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
@@ -223,8 +233,8 @@ void db_pool_put(struct db_pool *p, struct db *db);
 ** have committed to the pool's database since it was last read: cheap, no
 ** connection borrowed, for a cache deciding whether to look at the change
 ** log.  It may change with nothing committed, never the other way round
-** (SQLite: the state of the -wal file; PostgreSQL: a count of
-** notifications). */
+** (SQLite: the state of the -wal file; PostgreSQL: the server's snapshot,
+** read at most every 20 ms, and this process's commits). */
 unsigned long long db_pool_data_version(struct db_pool *p);
 
 #endif

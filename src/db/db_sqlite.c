@@ -11,6 +11,7 @@
 ** below and docs/ARCHITECTURE.md, "Storage".
 */
 #include "db/db.h"
+#include "db/db_engine.h"
 #include "core/mem.h"
 #include "core/arena.h"
 #include "core/log.h"
@@ -44,17 +45,19 @@
 struct db_file;
 
 struct db_stmt {
+	int engine;        /* DB_ENGINE_SQLITE (0): db.c dispatches on it */
 	struct db *db;     /* owning connection */
 	const char *key;   /* the SQL text's address */
 	sqlite3_stmt *st;  /* compiled statement */
-	int in_use;        /* handed out and not yet db_done() */
+	int in_use;        /* handed out and not yet sq_done() */
 	int holds_queue;   /* an autocommit write stepping: it holds its file's
-	                   ** write queue until it finishes (db_step, db_done) */
+	                   ** write queue until it finishes (sq_step, sq_done) */
 };
 
 struct db {
+	int engine;                        /* DB_ENGINE_SQLITE (0) */
 	sqlite3 *h;                        /* the connection */
-	int failed;                        /* a statement failed since db_clear_failed */
+	int failed;                        /* a statement failed since sq_clear_failed */
 	struct db_file *file;              /* the file's write queue; NULL for the
 	                                   ** writer itself and for a database
 	                                   ** with no file name (":memory:") */
@@ -62,9 +65,9 @@ struct db {
 	                                   ** which runs this connection's statements */
 	struct db *user;                   /* the writer only: the connection whose
 	                                   ** transaction it runs now, told of failures */
-	int alone;                         /* in a db_begin_alone() transaction */
+	int alone;                         /* in a sq_begin_alone() transaction */
 	char err[160];                     /* why the last transaction failed, when
-	                                   ** the writer or the group said (db_errmsg) */
+	                                   ** the writer or the group said (sq_errmsg) */
 	struct db_stmt dead;               /* handed out when a statement cannot compile
 	                                   ** for a runtime reason: every step fails */
 	struct db_stmt stmts[STMT_CACHE];  /* open-addressed by key */
@@ -72,7 +75,7 @@ struct db {
 };
 
 /* A member of the group being committed: a transaction released into the
-** group's transaction, waiting (in db_commit) for the commit that makes it
+** group's transaction, waiting (in sq_commit) for the commit that makes it
 ** durable.  Lives on its thread's stack. */
 struct db_waiter {
 	struct db_waiter *next;  /* the next member of the same group */
@@ -82,7 +85,7 @@ struct db_waiter {
 };
 
 /* One database file as this process writes it.  Every connection opened
-** on the file (db_open) points here; the first write transaction opens
+** on the file (sq_open) points here; the first write transaction opens
 ** `writer`, and from then on every write transaction of the process runs on
 ** it, one thread at a time (`owner`).  A transaction runs in a savepoint
 ** inside the group's transaction (`open`); when it is done it joins
@@ -93,7 +96,7 @@ struct db_waiter {
 struct db_file {
 	struct db_file *next;       /* in the list of files open in this process */
 	char *path;                 /* the database's full file name: the key */
-	int refs;                   /* connections opened on it by db_open */
+	int refs;                   /* connections opened on it by sq_open */
 	struct db *writer;          /* the connection all write transactions run on */
 	pthread_mutex_t mu;         /* guards everything below */
 	pthread_cond_t cv;          /* broadcast at every change of state */
@@ -101,17 +104,17 @@ struct db_file {
 	                            ** is making an autocommit write */
 	int committing;             /* a member is committing the group */
 	int open;                   /* the group's transaction is open on writer */
-	int n_joiners;              /* threads waiting in db_begin */
+	int n_joiners;              /* threads waiting in sq_begin */
 	int n_alone;                /* threads waiting to write outside a transaction */
 	int n_members;              /* transactions done, in the open group */
 	struct db_waiter *members;  /* those transactions' waiters */
 	unsigned long n_busy;       /* times a group could not begin: another
 	                            ** process held the lock past the timeout */
-	long long n_transactions;   /* transactions committed (db_write_stats) */
+	long long n_transactions;   /* transactions committed (sq_write_stats) */
 	long long n_commits;        /* group commits that succeeded */
 };
 
-/* The open files.  db_open and db_close only; never held with a file's mu. */
+/* The open files.  sq_open and sq_close only; never held with a file's mu. */
 static pthread_mutex_t files_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct db_file *files;
 
@@ -225,7 +228,7 @@ static struct db *conn_open(const char *path, char *err, size_t errlen)
 	                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 	                        sql_byline_hash, NULL, NULL);
 	/* synchronous=FULL: in WAL mode every commit fsyncs the WAL before it
-	** returns, which is what lets db_commit's DB_OK mean "on disk". */
+	** returns, which is what lets sq_commit's DB_OK mean "on disk". */
 	static const char *const pragmas =
 	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;"
@@ -301,7 +304,7 @@ static void file_unref(struct db_file *f)
 	free(f);
 }
 
-struct db *db_open(const char *path, char *err, size_t errlen)
+struct db *sq_open(const char *path, char *err, size_t errlen)
 {
 	struct db *db = conn_open(path, err, errlen);
 	if (db)
@@ -309,18 +312,18 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	return db;
 }
 
-void db_close(struct db *db)
+void sq_close(struct db *db)
 {
 	if (!db)
 		return;
-	db_rollback(db); /* leaves the write queue if a transaction was open */
+	sq_rollback(db); /* leaves the write queue if a transaction was open */
 	struct db_file *f = db->file;
 	conn_close(db);
 	if (f)
 		file_unref(f);
 }
 
-int db_version(struct db *db)
+int sq_version(struct db *db)
 {
 	sqlite3_stmt *st;
 	int v = 0;
@@ -332,16 +335,16 @@ int db_version(struct db *db)
 	return v;
 }
 
-int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
+int sq_migrate(struct db *db, const struct db_migration *m, size_t n_m,
                char *err, size_t errlen)
 {
-	int have = db_version(db);
+	int have = sq_version(db);
 	for (size_t i = 0; i < n_m; i++) {
 		if (m[i].version <= have)
 			continue;
-		int rc = db_begin(db);
+		int rc = sq_begin(db);
 		if (rc != DB_OK) {
-			snprintf(err, errlen, "migration %d: %s", m[i].version, db_errmsg(db));
+			snprintf(err, errlen, "migration %d: %s", m[i].version, sq_errmsg(db));
 			return rc;
 		}
 		char *msg = NULL;
@@ -349,14 +352,14 @@ int db_migrate(struct db *db, const struct db_migration *m, size_t n_m,
 			snprintf(err, errlen, "migration %d: %s", m[i].version,
 			         msg ? msg : "unknown error");
 			sqlite3_free(msg);
-			db_rollback(db);
+			sq_rollback(db);
 			return DB_ERR;
 		}
 		char set[64];
 		snprintf(set, sizeof set, "PRAGMA user_version=%d", m[i].version);
-		if (db_exec(db, set) != DB_OK || (rc = db_commit(db)) != DB_OK) {
-			snprintf(err, errlen, "migration %d: %s", m[i].version, db_errmsg(db));
-			db_rollback(db);
+		if (sq_exec(db, set) != DB_OK || (rc = sq_commit(db)) != DB_OK) {
+			snprintf(err, errlen, "migration %d: %s", m[i].version, sq_errmsg(db));
+			sq_rollback(db);
 			return DB_ERR;
 		}
 		log_info("database migrated to version %d", m[i].version);
@@ -384,10 +387,10 @@ static char *with_hints(const char *sql)
 	return out;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+struct db_stmt *sq_prepare(struct db *db, const char *sql)
 {
 	if (db->via)
-		return db_prepare(db->via, sql);
+		return sq_prepare(db->via, sql);
 	db->err[0] = 0;
 	size_t h = ((size_t)(uintptr_t)sql >> 3) % STMT_CACHE;
 	for (int probe = 0; probe < STMT_CACHE; probe++) {
@@ -441,14 +444,14 @@ static void bound(struct db_stmt *s, int rc)
 	}
 }
 
-void db_bind_int(struct db_stmt *s, int i, long long v)
+void sq_bind_int(struct db_stmt *s, int i, long long v)
 {
 	if (!s->st)
 		return;
 	bound(s, sqlite3_bind_int64(s->st, i, v));
 }
 
-void db_bind_text(struct db_stmt *s, int i, const char *v)
+void sq_bind_text(struct db_stmt *s, int i, const char *v)
 {
 	if (!s->st)
 		return;
@@ -458,21 +461,21 @@ void db_bind_text(struct db_stmt *s, int i, const char *v)
 		bound(s, sqlite3_bind_null(s->st, i));
 }
 
-void db_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
+void sq_bind_textn(struct db_stmt *s, int i, const char *v, size_t n)
 {
 	if (!s->st)
 		return;
 	bound(s, sqlite3_bind_text64(s->st, i, v ? v : "", n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-void db_bind_blob(struct db_stmt *s, int i, const void *p, size_t n)
+void sq_bind_blob(struct db_stmt *s, int i, const void *p, size_t n)
 {
 	if (!s->st)
 		return;
 	bound(s, sqlite3_bind_blob64(s->st, i, n ? p : "", n, SQLITE_TRANSIENT));
 }
 
-const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
+const void *sq_col_blob(struct db_stmt *s, int i, size_t *n)
 {
 	*n = 0;
 	if (!s->st)
@@ -487,14 +490,14 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
 	return p ? p : "";
 }
 
-void db_bind_double(struct db_stmt *s, int i, double v)
+void sq_bind_double(struct db_stmt *s, int i, double v)
 {
 	if (!s->st)
 		return;
 	bound(s, sqlite3_bind_double(s->st, i, v));
 }
 
-void db_bind_null(struct db_stmt *s, int i)
+void sq_bind_null(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return;
@@ -504,7 +507,7 @@ void db_bind_null(struct db_stmt *s, int i)
 static void queue_alone_enter(struct db_file *f);
 static void queue_alone_leave(struct db_file *f);
 
-int db_step(struct db_stmt *s)
+int sq_step(struct db_stmt *s)
 {
 	if (!s->st)
 		return DB_FULL;
@@ -534,33 +537,14 @@ int db_step(struct db_stmt *s)
 	return mapped;
 }
 
-long long *db_col_ids(struct db_stmt *st, struct arena *a, size_t max, size_t *n)
-{
-	long long *ids = NULL;
-	size_t k = 0, cap = 0;
-	while (k < max && db_step(st) == DB_ROW) {
-		if (k == cap) {
-			cap = cap ? 2 * cap : 64;
-			long long *bigger = arena_alloc(a, cap * sizeof *bigger);
-			if (k)
-				memcpy(bigger, ids, k * sizeof *bigger);
-			ids = bigger;
-		}
-		ids[k++] = db_col_int(st, 0);
-	}
-	db_done(st);
-	*n = k;
-	return ids ? ids : arena_alloc(a, sizeof *ids);
-}
-
-long long db_col_int(struct db_stmt *s, int i)
+long long sq_col_int(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return 0;
 	return sqlite3_column_int64(s->st, i);
 }
 
-const char *db_col_text(struct db_stmt *s, int i)
+const char *sq_col_text(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return "";
@@ -574,21 +558,21 @@ const char *db_col_text(struct db_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
-size_t db_col_len(struct db_stmt *s, int i)
+size_t sq_col_len(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return 0;
 	return (size_t)sqlite3_column_bytes(s->st, i);
 }
 
-int db_col_is_null(struct db_stmt *s, int i)
+int sq_col_is_null(struct db_stmt *s, int i)
 {
 	if (!s->st)
 		return 1;
 	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
-void db_done(struct db_stmt *s)
+void sq_done(struct db_stmt *s)
 {
 	if (!s)
 		return;
@@ -605,7 +589,7 @@ void db_done(struct db_stmt *s)
 	}
 }
 
-int db_exec(struct db *db, const char *sql)
+int sq_exec(struct db *db, const char *sql)
 {
 	struct db *c = conn(db);
 	char *msg = NULL;
@@ -628,18 +612,18 @@ int db_exec(struct db *db, const char *sql)
 **
 ** How: the first transaction of a group opens the group's transaction on the
 ** writer (BEGIN IMMEDIATE).  Each transaction, the first included, runs in a
-** savepoint; when it is done (db_commit) the savepoint is released into the
+** savepoint; when it is done (sq_commit) the savepoint is released into the
 ** group's transaction, and the thread waits.  The next thread in the queue
 ** takes the writer and does the same.  When a transaction is released and no
 ** thread is waiting to begin (or the group is full, or a write outside a
 ** transaction waits), a waiting member commits the group: one COMMIT, one
-** WAL fsync.  Every member's db_commit returns that COMMIT's outcome, so a
+** WAL fsync.  Every member's sq_commit returns that COMMIT's outcome, so a
 ** DB_OK is only ever given for data SQLite has synced, and a failed commit
 ** fails every transaction of its group, none of which is then stored (SQLite
 ** makes a commit visible only after its fsync, and writes the next commit
 ** over the frames of one that failed).
 **
-** A transaction that fails on its own (db_rollback, a constraint) is rolled
+** A transaction that fails on its own (sq_rollback, a constraint) is rolled
 ** back to its savepoint and leaves the group unchanged.  An error after which
 ** SQLite rolled back the group's whole transaction (I/O, disk full: see
 ** sqlite3_get_autocommit()) fails every member already in the group.
@@ -648,7 +632,7 @@ int db_exec(struct db *db, const char *sql)
 ** group is open only while it has members or an owner; members wait only for
 ** the group that is open. */
 
-/* Whether a thread in db_begin may take the writer now. */
+/* Whether a thread in sq_begin may take the writer now. */
 static int can_join(const struct db_file *f)
 {
 	return !f->owner && !f->committing && f->n_alone == 0 && f->n_members < BATCH_MAX;
@@ -717,7 +701,7 @@ static void writer_reset(struct db *w)
 		if (s->in_use && s->st) {
 			log_warn("database: a statement was still in use at the end of a "
 			         "transaction: %.80s", s->key);
-			db_done(s);
+			sq_done(s);
 		}
 	}
 	w->dead.in_use = 0;
@@ -747,7 +731,7 @@ static void writer_leave(struct db *db, struct db_waiter *joined, const char *wh
 			members_done(f, DB_FULL, why);
 		}
 	}
-	if (joined && lost) { /* cannot happen: db_commit checked before releasing */
+	if (joined && lost) { /* cannot happen: sq_commit checked before releasing */
 		joined->rc = DB_FULL;
 		snprintf(joined->why, sizeof joined->why, "%s", why);
 		joined->done = 1;
@@ -804,11 +788,11 @@ static void queue_alone_leave(struct db_file *f)
 	pthread_mutex_unlock(&f->mu);
 }
 
-int db_begin(struct db *db)
+int sq_begin(struct db *db)
 {
 	struct db_file *f = db->file;
 	if (!f)
-		return db_exec(db, "BEGIN IMMEDIATE");
+		return sq_exec(db, "BEGIN IMMEDIATE");
 	if (db->via || held_here) {
 		/* Waiting here would wait for this very thread. */
 		log_warn("database: a transaction began inside another one");
@@ -886,11 +870,11 @@ int db_begin(struct db *db)
 	return DB_OK;
 }
 
-int db_begin_alone(struct db *db)
+int sq_begin_alone(struct db *db)
 {
 	struct db_file *f = db->file;
 	if (!f)
-		return db_exec(db, "BEGIN IMMEDIATE");
+		return sq_exec(db, "BEGIN IMMEDIATE");
 	if (db->via || held_here) {
 		log_warn("database: a transaction began inside another one");
 		snprintf(db->err, sizeof db->err, "a transaction is already open");
@@ -925,7 +909,7 @@ int db_begin_alone(struct db *db)
 	return DB_OK;
 }
 
-/* Ends a db_begin_alone() transaction: COMMIT (commit) or ROLLBACK, and
+/* Ends a sq_begin_alone() transaction: COMMIT (commit) or ROLLBACK, and
 ** gives the writer back. */
 static int alone_end(struct db *db, int commit)
 {
@@ -944,7 +928,7 @@ static int alone_end(struct db *db, int commit)
 		}
 	}
 	if (!sqlite3_get_autocommit(w->h))
-		rollback_hard(w->h); /* db_rollback, or what a failed COMMIT left */
+		rollback_hard(w->h); /* sq_rollback, or what a failed COMMIT left */
 	sqlite3_set_last_insert_rowid(db->h, sqlite3_last_insert_rowid(w->h));
 	w->user = NULL;
 	db->via = NULL;
@@ -961,10 +945,10 @@ static int alone_end(struct db *db, int commit)
 	return map_rc(src);
 }
 
-int db_commit(struct db *db)
+int sq_commit(struct db *db)
 {
 	if (!db->via)
-		return db_exec(db, "COMMIT"); /* no queue (no file), or a raw BEGIN */
+		return sq_exec(db, "COMMIT"); /* no queue (no file), or a raw BEGIN */
 	if (db->alone)
 		return alone_end(db, 1);
 	struct db_file *f = db->file;
@@ -1011,7 +995,7 @@ int db_commit(struct db *db)
 	return me.rc;
 }
 
-void db_rollback(struct db *db)
+void sq_rollback(struct db *db)
 {
 	if (db->alone)
 		alone_end(db, 0);
@@ -1021,26 +1005,26 @@ void db_rollback(struct db *db)
 		rollback_hard(db->h);
 }
 
-void db_set_cache(struct db *db, int kib)
+void sq_set_cache(struct db *db, int kib)
 {
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
-	db_exec(db, sql);
+	sq_exec(db, sql);
 }
 
-int db_read_begin(struct db *db)
+int sq_read_begin(struct db *db)
 {
-	if (db_in_transaction(db))
+	if (sq_in_transaction(db))
 		return 0;
-	return db_exec(db, "BEGIN") == DB_OK;
+	return sq_exec(db, "BEGIN") == DB_OK;
 }
 
-void db_read_end(struct db *db)
+void sq_read_end(struct db *db)
 {
-	db_rollback(db); /* ends the read; it wrote nothing */
+	sq_rollback(db); /* ends the read; it wrote nothing */
 }
 
-void db_write_stats(struct db *db, long long *transactions, long long *commits)
+void sq_write_stats(struct db *db, long long *transactions, long long *commits)
 {
 	struct db_file *f = db->file;
 	*transactions = *commits = 0;
@@ -1052,17 +1036,17 @@ void db_write_stats(struct db *db, long long *transactions, long long *commits)
 	pthread_mutex_unlock(&f->mu);
 }
 
-long long db_last_id(struct db *db)
+long long sq_last_id(struct db *db)
 {
 	return sqlite3_last_insert_rowid(conn(db)->h);
 }
 
-int db_changes(struct db *db)
+int sq_changes(struct db *db)
 {
 	return sqlite3_changes(conn(db)->h);
 }
 
-const char *db_errmsg(struct db *db)
+const char *sq_errmsg(struct db *db)
 {
 	if (!db->via && db->err[0])
 		return db->err;
@@ -1072,16 +1056,17 @@ const char *db_errmsg(struct db *db)
 /* ---- pool ---- */
 
 struct db_pool {
+	int engine;          /* DB_ENGINE_SQLITE (0) */
 	pthread_mutex_t mu;  /* guards free_[] and n_free */
 	pthread_cond_t cv;   /* signalled when a connection comes back */
 	int size;            /* connections opened */
 	int n_free;          /* connections in free_[] */
-	struct db **all;     /* every connection, for db_pool_free */
+	struct db **all;     /* every connection, for sq_pool_free */
 	struct db **free_;   /* connections not in use */
-	char *wal_path;      /* the database's -wal file, for db_pool_data_version */
+	char *wal_path;      /* the database's -wal file, for sq_pool_data_version */
 };
 
-struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen)
+struct db_pool *sq_pool_new(const char *path, int size, char *err, size_t errlen)
 {
 	struct db_pool *p = mem_calloc(1, sizeof *p);
 	p->all = mem_calloc((size_t)size, sizeof *p->all);
@@ -1092,9 +1077,9 @@ struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen
 	p->wal_path = mem_alloc(n);
 	snprintf(p->wal_path, n, "%s-wal", path);
 	for (int i = 0; i < size; i++) {
-		struct db *db = db_open(path, err, errlen);
+		struct db *db = sq_open(path, err, errlen);
 		if (!db) {
-			db_pool_free(p);
+			sq_pool_free(p);
 			return NULL;
 		}
 		p->all[p->size++] = db;
@@ -1103,12 +1088,12 @@ struct db_pool *db_pool_new(const char *path, int size, char *err, size_t errlen
 	return p;
 }
 
-void db_pool_free(struct db_pool *p)
+void sq_pool_free(struct db_pool *p)
 {
 	if (!p)
 		return;
 	for (int i = 0; i < p->size; i++)
-		db_close(p->all[i]);
+		sq_close(p->all[i]);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	free(p->all);
@@ -1120,7 +1105,7 @@ void db_pool_free(struct db_pool *p)
 /* Every commit in WAL mode appends to the -wal file (its size and time
 ** change), and a checkpoint that starts it afresh rewrites it: the file's
 ** state, hashed, stands for the database's. */
-unsigned long long db_pool_data_version(struct db_pool *p)
+unsigned long long sq_pool_data_version(struct db_pool *p)
 {
 	struct stat sb;
 	if (stat(p->wal_path, &sb) != 0)
@@ -1130,7 +1115,7 @@ unsigned long long db_pool_data_version(struct db_pool *p)
 	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
 }
 
-struct db *db_pool_get(struct db_pool *p)
+struct db *sq_pool_get(struct db_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
 	while (p->n_free == 0)
@@ -1140,26 +1125,26 @@ struct db *db_pool_get(struct db_pool *p)
 	return db;
 }
 
-void db_pool_put(struct db_pool *p, struct db *db)
+void sq_pool_put(struct db_pool *p, struct db *db)
 {
-	db_rollback(db); /* a handler that failed midway leaves nothing open */
+	sq_rollback(db); /* a handler that failed midway leaves nothing open */
 	pthread_mutex_lock(&p->mu);
 	p->free_[p->n_free++] = db;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
-int db_failed(struct db *db)
+int sq_failed(struct db *db)
 {
 	return db->failed;
 }
 
-void db_clear_failed(struct db *db)
+void sq_clear_failed(struct db *db)
 {
 	db->failed = 0;
 }
 
-int db_in_transaction(struct db *db)
+int sq_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(conn(db)->h);
 }
@@ -1194,74 +1179,74 @@ static const char sql_text_snippet[] =
     "SELECT snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
     " WHERE articles_fts MATCH ?1 AND rowid = ?2";
 
-int db_text_put(struct db *db, long long id, const char *headline, const char *dek,
+int sq_text_put(struct db *db, long long id, const char *headline, const char *dek,
                 const char *body)
 {
-	int rc = db_text_drop(db, id);
+	int rc = sq_text_drop(db, id);
 	if (rc != DB_OK)
 		return rc;
-	struct db_stmt *st = db_prepare(db, sql_text_insert);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, headline ? headline : "");
-	db_bind_text(st, 3, dek ? dek : "");
-	db_bind_text(st, 4, body ? body : "");
-	rc = db_step(st);
-	db_done(st);
+	struct db_stmt *st = sq_prepare(db, sql_text_insert);
+	sq_bind_int(st, 1, id);
+	sq_bind_text(st, 2, headline ? headline : "");
+	sq_bind_text(st, 3, dek ? dek : "");
+	sq_bind_text(st, 4, body ? body : "");
+	rc = sq_step(st);
+	sq_done(st);
 	return rc;
 }
 
-int db_text_drop(struct db *db, long long id)
+int sq_text_drop(struct db *db, long long id)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_delete);
-	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	db_done(st);
+	struct db_stmt *st = sq_prepare(db, sql_text_delete);
+	sq_bind_int(st, 1, id);
+	int rc = sq_step(st);
+	sq_done(st);
 	return rc;
 }
 
-int db_text_replace(struct db *db, long long id, const char *from, const char *to)
+int sq_text_replace(struct db *db, long long id, const char *from, const char *to)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_replace);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, from);
-	db_bind_text(st, 3, to);
-	int rc = db_step(st);
-	db_done(st);
+	struct db_stmt *st = sq_prepare(db, sql_text_replace);
+	sq_bind_int(st, 1, id);
+	sq_bind_text(st, 2, from);
+	sq_bind_text(st, 3, to);
+	int rc = sq_step(st);
+	sq_done(st);
 	return rc;
 }
 
-struct db_stmt *db_text_match(struct db *db, const char *query)
+struct db_stmt *sq_text_match(struct db *db, const char *query)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_match);
-	db_bind_text(st, 1, query);
+	struct db_stmt *st = sq_prepare(db, sql_text_match);
+	sq_bind_text(st, 1, query);
 	return st;
 }
 
-struct db_stmt *db_text_rank(struct db *db, const char *query, long long min_id, long long now,
+struct db_stmt *sq_text_rank(struct db *db, const char *query, long long min_id, long long now,
                              long long offset, int limit)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_rank);
-	db_bind_text(st, 1, query);
-	db_bind_int(st, 2, min_id);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, offset);
-	db_bind_int(st, 5, limit);
+	struct db_stmt *st = sq_prepare(db, sql_text_rank);
+	sq_bind_text(st, 1, query);
+	sq_bind_int(st, 2, min_id);
+	sq_bind_int(st, 3, now);
+	sq_bind_int(st, 4, offset);
+	sq_bind_int(st, 5, limit);
 	return st;
 }
 
-struct db_stmt *db_text_related(struct db *db, const char *query, long long not_id, int limit)
+struct db_stmt *sq_text_related(struct db *db, const char *query, long long not_id, int limit)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_related);
-	db_bind_int(st, 1, not_id);
-	db_bind_text(st, 2, query);
-	db_bind_int(st, 3, limit);
+	struct db_stmt *st = sq_prepare(db, sql_text_related);
+	sq_bind_int(st, 1, not_id);
+	sq_bind_text(st, 2, query);
+	sq_bind_int(st, 3, limit);
 	return st;
 }
 
-struct db_stmt *db_text_snippet(struct db *db, const char *query, long long id)
+struct db_stmt *sq_text_snippet(struct db *db, const char *query, long long id)
 {
-	struct db_stmt *st = db_prepare(db, sql_text_snippet);
-	db_bind_text(st, 1, query);
-	db_bind_int(st, 2, id);
+	struct db_stmt *st = sq_prepare(db, sql_text_snippet);
+	sq_bind_text(st, 1, query);
+	sq_bind_int(st, 2, id);
 	return st;
 }

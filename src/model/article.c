@@ -27,7 +27,7 @@
 ** trashed_at set (migration 23), so that every public query, which asks
 ** for 'published', leaves them out by construction. */
 #define STATUS_COL \
-	"CASE WHEN a.trashed_at IS NOT NULL THEN 'trash' WHEN a.is_private THEN 'private'" \
+	"CASE WHEN a.trashed_at IS NOT NULL THEN 'trash' WHEN a.is_private <> 0 THEN 'private'" \
 	" ELSE a.status END"
 
 /* Columns every article query reads, in struct order; body columns last. */
@@ -175,7 +175,7 @@ struct article *article_by_author(struct db *db, struct arena *a, long long auth
 }
 
 static const char sql_count_status[] =
-    "SELECT CASE WHEN trashed_at IS NOT NULL THEN 'trash' WHEN is_private THEN 'private'"
+    "SELECT CASE WHEN trashed_at IS NOT NULL THEN 'trash' WHEN is_private <> 0 THEN 'private'"
     " ELSE status END, count(*) FROM articles"
     " WHERE (?1 = 0 OR author_id = ?1) GROUP BY 1";
 
@@ -1112,7 +1112,7 @@ long long article_last_change(struct db *db, const struct article_scope *scope)
 ** marked is_private).  Each changes status, so the change log's trigger
 ** marks every listing and the article's pages stale. */
 static const char sql_trash[] =
-    "UPDATE articles SET trashed_status = CASE WHEN is_private THEN 'private' ELSE status END,"
+    "UPDATE articles SET trashed_status = CASE WHEN is_private <> 0 THEN 'private' ELSE status END,"
     " status = 'draft', trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL";
 static const char sql_restore[] =
     "UPDATE articles SET status = CASE WHEN trashed_status IN"

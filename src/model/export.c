@@ -180,7 +180,7 @@ static const char sql_page_parent[] =
     "SELECT COALESCE(parent_id, 0), slug FROM pages WHERE id = ?1";
 static const char sql_articles[] =
     "SELECT a.id, a.headline, a.slug, a.dek, a.body_src, a.body_html,"
-    " CASE WHEN a.is_private THEN 'private' ELSE a.status END,"
+    " CASE WHEN a.is_private <> 0 THEN 'private' ELSE a.status END,"
     " COALESCE(a.published_at, 0), a.created_at, a.updated_at, u.slug, a.comments_open,"
     " a.is_sticky, COALESCE(a.featured_media_id, 0), COALESCE(s.slug, ''), COALESCE(s.name, '')"
     " FROM articles a JOIN users u ON u.id = a.author_id"

@@ -23,9 +23,9 @@ static const char sql_picks[] =
 ** every published article's entry: 225 ms on 100,000 articles); the few
 ** unpublished ones are skipped as read. */
 static const char sql_sticky[] =
-    "SELECT id, status = 'published' AND NOT is_private FROM articles WHERE is_sticky = 1"
+    "SELECT id, status = 'published' AND is_private = 0 FROM articles WHERE is_sticky = 1"
     " ORDER BY published_at DESC, id DESC LIMIT ?1";
-static const char sql_status[] = "SELECT status = 'published' AND NOT is_private"
+static const char sql_status[] = "SELECT status = 'published' AND is_private = 0"
                                  " FROM articles WHERE id = ?1";
 static const char sql_top_count[] =
     "SELECT count(*) FROM front_picks WHERE slot = 'top' AND article_id != ?1"

@@ -7,6 +7,7 @@
 ** that a bad value cannot be stored by any path.
 */
 #include "model/schema.h"
+#include "model/schema_pg.h"
 #include "model/settings.h"
 #include "model/article.h"
 #include "model/comment.h"
@@ -15,6 +16,7 @@
 #include "db/db.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char migration_1[] =
     "CREATE TABLE settings("
@@ -1141,8 +1143,11 @@ int schema_latest(void)
 
 int schema_migrate(struct db *db, char *err, size_t errlen)
 {
-	if (db_migrate(db, migrations, sizeof migrations / sizeof *migrations, err,
-	               errlen) != DB_OK)
+	const struct db_migration *m = migrations;
+	size_t n = sizeof migrations / sizeof *migrations;
+	if (strcmp(db_engine(db), "postgresql") == 0)
+		m = schema_pg_migrations(&n); /* PostgreSQL's dialect: schema_pg.c */
+	if (db_migrate(db, m, n, err, errlen) != DB_OK)
 		return -1;
 	if (settings_ensure_defaults(db) != 0) {
 		snprintf(err, errlen, "cannot write default settings: %s", db_errmsg(db));

@@ -17,10 +17,12 @@ static const char sql_totals[] = "SELECT spam, ham FROM spam_totals WHERE id = 1
 static const char sql_token[] = "SELECT spam, ham FROM spam_tokens WHERE token = ?1";
 static const char sql_learn_token[] =
     "INSERT INTO spam_tokens(token, spam, ham) VALUES (?1, ?2, ?3)"
-    " ON CONFLICT(token) DO UPDATE SET spam = spam + excluded.spam, ham = ham + excluded.ham";
+    " ON CONFLICT(token) DO UPDATE SET spam = spam_tokens.spam + excluded.spam,"
+    " ham = spam_tokens.ham + excluded.ham";
 static const char sql_learn_total[] =
     "INSERT INTO spam_totals(id, spam, ham) VALUES (1, ?1, ?2)"
-    " ON CONFLICT(id) DO UPDATE SET spam = spam + excluded.spam, ham = ham + excluded.ham";
+    " ON CONFLICT(id) DO UPDATE SET spam = spam_totals.spam + excluded.spam,"
+    " ham = spam_totals.ham + excluded.ham";
 
 /* The distinct tokens of text: lowercase words of 3 to 24 letters or
 ** digits, and "site:DOMAIN" for each linked domain.  Returns the count. */

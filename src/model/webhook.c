@@ -66,7 +66,7 @@ static const char sql_failed_get[] =
 static const char sql_failed[] =
     "UPDATE webhook_deliveries SET attempts = attempts + 1, status_code = ?2,"
     " last_error = ?3, last_at = ?4, next_at = ?5, claimed_at = NULL,"
-    " gave_up_at = CASE WHEN ?6 THEN ?4 END WHERE id = ?1";
+    " gave_up_at = CASE WHEN ?6 <> 0 THEN ?4 END WHERE id = ?1";
 static const char sql_attempt[] =
     "INSERT INTO webhook_attempts(delivery_id, at, status_code, error) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_attempts[] =
