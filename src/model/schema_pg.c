@@ -532,6 +532,44 @@ static const char migration_33[] =
     "setweight(to_tsvector('simple', dek), 'B') || setweight(to_tsvector('simple', body), "
     "'D')) STORED);"
     "CREATE INDEX articles_fts_tsv ON articles_fts USING GIN (tsv);"
+    /* SQLite's 31: a comment is on an article or a static page; a page's
+    ** comments log 'lists' (a page is cached as a listing); autosaves of
+    ** pages. */
+    "ALTER TABLE comments ALTER COLUMN article_id DROP NOT NULL;"
+    "ALTER TABLE comments ADD COLUMN page_id BIGINT REFERENCES pages(id) ON DELETE CASCADE;"
+    "ALTER TABLE comments ADD CONSTRAINT comments_one_target"
+    "  CHECK ((article_id IS NULL) <> (page_id IS NULL));"
+    "CREATE INDEX comments_page_threads ON comments(page_id, parent_id, status, created_at)"
+    "  WHERE page_id IS NOT NULL;"
+    "CREATE INDEX comments_page_body ON comments(page_id, body_hash) WHERE page_id IS NOT NULL;"
+    "CREATE OR REPLACE FUNCTION comments_ins_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF NEW.status = 'approved' THEN INSERT INTO changes(kind, id) VALUES"
+    "  (CASE WHEN NEW.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "   COALESCE(NEW.article_id, 0)); END IF; RETURN NULL; END $$;"
+    "CREATE OR REPLACE FUNCTION comments_upd_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES"
+    "  (CASE WHEN NEW.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "   COALESCE(NEW.article_id, 0)); RETURN NULL; END $$;"
+    "CREATE OR REPLACE FUNCTION comments_del_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  INSERT INTO changes(kind, id) VALUES"
+    "  (CASE WHEN OLD.page_id IS NULL THEN 'comments' ELSE 'lists' END,"
+    "   COALESCE(OLD.article_id, 0)); RETURN NULL; END $$;"
+    "ALTER TABLE autosaves ADD COLUMN is_page BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE autosaves ADD COLUMN page_id BIGINT REFERENCES pages(id) ON DELETE CASCADE;"
+    /* SQLite's 32: a paused webhook is given no delivery; what a received
+    ** Webmention's check found. */
+    "ALTER TABLE webhooks ADD COLUMN paused_at BIGINT;"
+    "CREATE OR REPLACE FUNCTION webhook_events_ins_fn() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "  BEGIN INSERT INTO webhook_deliveries(hook_id, event, event_id, object_type, object_id,"
+    "  object_parent, object_slug, object_title, object_status, object_time, created_at,"
+    "  next_at) SELECT w.id, NEW.name, md5(random()::text || clock_timestamp()::text),"
+    "  NEW.type, NEW.id, NEW.parent, COALESCE(NEW.slug, ''), COALESCE(NEW.title, ''),"
+    "  COALESCE(NEW.status, ''), NEW.at, CAST(extract(epoch FROM now()) AS BIGINT),"
+    "  CAST(extract(epoch FROM now()) AS BIGINT) FROM webhooks w WHERE w.paused_at IS NULL"
+    "  AND strpos(',' || w.events || ',', ',' || NEW.name || ',') > 0; RETURN NULL; END $$;"
+    "ALTER TABLE webmentions_in ADD COLUMN verdict TEXT NOT NULL DEFAULT ''"
+    "  CHECK (verdict IN ('', 'verified', 'no_link', 'unreachable', 'http_error'));"
+    "ALTER TABLE webmentions_in ADD COLUMN http_status BIGINT NOT NULL DEFAULT 0;"
 ;
 
 static const struct db_migration migrations[] = {
