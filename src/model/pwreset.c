@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/netaddr.h"
 #include "db/db.h"
+#include "render/i18n.h"
 
 #include <string.h>
 #include <time.h>
@@ -39,22 +40,25 @@ char *pwreset_path(struct arena *a, const char *token)
 long long pwreset_mail(struct db *db, const struct account *acct, const char *link,
                        const char *site, int invite)
 {
-	const char *name = site && *site ? site : "the site";
+	const char *name = site && *site ? site : DN_("the site");
 	struct buf subject, body;
 	buf_init(&subject);
 	buf_init(&body);
-	buf_printf(&subject, invite ? "You are invited to %s" : "Set a new password for %s",
+	/* Desk strings (DN_: po/desk.pot; the desk is English for now), each
+	** %s kept in its order by a translation. */
+	buf_printf(&subject, invite ? DN_("You are invited to %s") : DN_("Set a new password for %s"),
 	           name);
-	buf_printf(&body, "Hello %s,\n\n", acct->name);
+	buf_printf(&body, DN_("Hello %s,"), acct->name);
+	buf_puts(&body, "\n\n");
 	if (invite)
-		buf_printf(&body, "An account on %s was made for you (%s). To choose your "
-		           "password and sign in, open this link:\n\n", name, acct->email);
+		buf_printf(&body, DN_("An account on %s was made for you (%s). To choose your "
+		                      "password and sign in, open this link:"), name, acct->email);
 	else
-		buf_printf(&body, "Someone asked to set a new password for your account on %s "
-		           "(%s). To choose one, open this link:\n\n", name, acct->email);
-	buf_printf(&body, "%s\n\nThe link works once, for 24 hours.%s\n", link,
-	           invite ? "" : " If you did not ask, ignore this mail: your password "
-	                         "stays as it is.");
+		buf_printf(&body, DN_("Someone asked to set a new password for your account on %s "
+		                      "(%s). To choose one, open this link:"), name, acct->email);
+	buf_printf(&body, "\n\n%s\n\n%s%s\n", link, DN_("The link works once, for 24 hours."),
+	           invite ? "" : DN_(" If you did not ask, ignore this mail: your password "
+	                             "stays as it is."));
 	long long id = mail_enqueue(db, acct->email, buf_cstr(&subject), buf_cstr(&body));
 	buf_free(&subject);
 	buf_free(&body);
