@@ -39,6 +39,10 @@ static const char sql_unhold[] = "DELETE FROM changes_held";
 static const char sql_forget[] = "DELETE FROM changes";
 static const char sql_texts[] = "SELECT id, headline, dek, body_src FROM articles ORDER BY id";
 static const char sql_ids[] = "SELECT id FROM articles";
+/* A note's insert trigger (article_notes_ins) stamps its article's
+** modified_at with the note's time: the source's value is put back. */
+static const char sql_modified[] = "SELECT id, modified_at FROM articles";
+static const char sql_set_modified[] = "UPDATE articles SET modified_at = ?2 WHERE id = ?1";
 
 struct copydb *copydb_new(void)
 {
@@ -212,13 +216,31 @@ static int copy_table(struct copydb *c, struct db *src, struct db *dst, size_t i
 	return 0;
 }
 
-/* The search index of dst, from src's articles. */
+/* The search index of dst, from src's articles, and what the triggers of
+** tables copied after articles changed in them put back. */
 static int reindex(struct db *src, struct db *dst, int batch)
 {
 	if (db_begin_alone(dst) != DB_OK)
 		return -1;
 	int rc = 0, in_batch = 0;
-	struct db_stmt *st = db_prepare(src, sql_texts);
+	struct db_stmt *st = db_prepare(src, sql_modified);
+	while (rc == 0 && db_step(st) == DB_ROW) {
+		struct db_stmt *up = db_prepare(dst, sql_set_modified);
+		db_bind_int(up, 1, db_col_int(st, 0));
+		if (db_col_is_null(st, 1))
+			db_bind_null(up, 2);
+		else
+			db_bind_int(up, 2, db_col_int(st, 1));
+		rc = db_step(up) == DB_OK ? 0 : -1;
+		db_done(up);
+		if (rc == 0 && ++in_batch == batch) {
+			in_batch = 0;
+			if (db_commit(dst) != DB_OK || db_begin_alone(dst) != DB_OK)
+				rc = -1;
+		}
+	}
+	db_done(st);
+	st = db_prepare(src, sql_texts);
 	while (rc == 0 && db_step(st) == DB_ROW) {
 		if (db_text_put(dst, db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
 		                db_col_text(st, 3)) != DB_OK)

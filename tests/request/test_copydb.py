@@ -137,6 +137,20 @@ def sqlite_part(work):
     b = os.path.join(work, "b.db")
     rc, out, err = cli(work, "demo", "--db", a)
     check(rc == 0, "demo site", err)
+    # Rows whose insert triggers write elsewhere: a note stamps its
+    # article's modified_at, a webhook event queues deliveries.
+    con = sqlite3.connect(a)
+    con.execute("INSERT INTO webhooks(url, events, secret, created_at)"
+                " VALUES ('https://hooks.example.com/x', 'article.updated', 's', 1)")
+    con.execute("INSERT INTO webhook_events(name, type, id, at)"
+                " VALUES ('article.updated', 'article', 1, 1)")
+    con.execute("INSERT INTO article_notes(article_id, kind, body_src, created_at)"
+                " VALUES (1, 'correction', 'A figure was wrong.', 1000)")
+    con.execute("UPDATE articles SET modified_at = 2000000000 WHERE id = 1")
+    con.commit()
+    check(con.execute("SELECT count(*) FROM webhook_deliveries").fetchone()[0] >= 1,
+          "the source has webhook deliveries")
+    con.close()
 
     rc, out, err = cli(work, "copy-db", "--from", a, "--to", b)
     check(rc == 0, "copy-db SQLite -> SQLite", out + err)
