@@ -157,6 +157,9 @@ def sqlite_part(work):
     lines = [ln for ln in out.splitlines() if re.match(r"^[a-z_]+ +\d+ +\d+ ", ln)]
     check(len(lines) >= 30 and all(ln.endswith(" ok") for ln in lines),
           "every table's count and checksum match in the report", out)
+    listed = {ln.split()[0] for ln in lines}
+    check(listed == set(table_rows(a)), "the copy's table list is every table of the schema",
+          set(table_rows(a)) ^ listed)
     check(re.search(r"^articles +(\d+) +\1 ", out, re.M) is not None and
           "Media files are not in the database" in out, "the report names articles and media", out)
     check(table_rows(a) == table_rows(b), "every row of the copy equals the original's")
