@@ -67,6 +67,10 @@ static int copy(const char *from, const char *to, int force, const char *what)
 		fprintf(stderr, "byline %s: %s\n", what, err);
 		status = 1;
 	}
+	/* One snapshot of src for the copy and its check: the database of one
+	** moment, whatever a server writes meanwhile (PostgreSQL: REPEATABLE
+	** READ, READ ONLY). */
+	int snap = status ? 0 : db_read_begin(src);
 	if (!status && copydb_copy(c, src, dst, BATCH, err, sizeof err) != 0) {
 		fprintf(stderr, "byline %s: %s\n", what, err);
 		status = 1;
@@ -82,6 +86,8 @@ static int copy(const char *from, const char *to, int force, const char *what)
 			       " (--data) yourself.\n", from, db_engine(src), to, db_engine(dst));
 		}
 	}
+	if (snap)
+		db_read_end(src);
 	db_close(src);
 	db_close(dst);
 	copydb_free(c);

@@ -268,7 +268,6 @@ int copydb_copy(struct copydb *c, struct db *src, struct db *dst, int batch, cha
 		snprintf(err, errlen, "cannot hold the destination's change log: %s", db_errmsg(dst));
 		return -1;
 	}
-	int snap = db_read_begin(src); /* every table as of one moment */
 	size_t i = 0;
 	int rc = 0;
 	for (; i < schema_tables_n && rc == 0; i++)
@@ -281,8 +280,6 @@ int copydb_copy(struct copydb *c, struct db *src, struct db *dst, int batch, cha
 		snprintf(err, errlen, "rebuilding the search index failed: %s", db_errmsg(dst));
 		rc = -1;
 	}
-	if (snap)
-		db_read_end(src);
 	if (run(dst, sql_forget) != 0 || run(dst, sql_unhold) != 0) {
 		if (rc == 0)
 			snprintf(err, errlen, "cannot release the change log: %s", db_errmsg(dst));

@@ -35,7 +35,9 @@ int copydb_is_empty(struct db *db);
 int copydb_clear(struct copydb *c, struct db *db, char *err, size_t errlen);
 
 /* Copies every table of src into dst (migrated, empty), batch rows a
-** transaction.  0 or -1 with a message in err. */
+** transaction.  0 or -1 with a message in err.  For a copy of one moment
+** while others write src, call it (and copydb_sum on src after it) inside
+** db_read_begin(src). */
 int copydb_copy(struct copydb *c, struct db *src, struct db *dst, int batch, char *err,
                 size_t errlen);
 
