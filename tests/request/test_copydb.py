@@ -332,6 +332,13 @@ def pg_part(work, a):
         rc, out, err = cli(work, "copy-db", "--from", a, "--to", pg)
         check(rc != 0 and "already holds a site" in err,
               "copy-db refuses a PostgreSQL database with a site", err)
+        rc, out, err = cli(work, "restore", "--db", pg, os.path.join(work, "c.db"), "--force")
+        check(rc == 0 and " MISMATCH" not in out, "restore --force replaces a PostgreSQL site",
+              out + err)
+        f = os.path.join(work, "f.db")
+        rc, out, err = cli(work, "copy-db", "--from", pg, "--to", f)
+        check(rc == 0 and table_rows(f) == table_rows(os.path.join(work, "c.db")),
+              "PostgreSQL then holds exactly the restored backup", out + err)
     finally:
         subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
