@@ -42,7 +42,15 @@ static const char usage[] =
     "        keeps them for the desk's articles list, as a save does.\n"
     "  media --db FILE normalize [--dry-run] [--data DIR]\n"
     "        Strip the metadata (GPS, camera) from images an older version stored,\n"
-    "        as the server does in the background; one line an image.\n";
+    "        as the server does in the background; one line an image.\n"
+    "  copy-db --from SRC --to DST\n"
+    "        The whole site into another database (an SQLite file or postgresql://),\n"
+    "        created and migrated, which must hold no site; checked by counts and\n"
+    "        checksums per table.  Media files (--data) are copied by you.\n"
+    "  backup --db SRC OUT                A consistent copy into the SQLite file OUT,\n"
+    "        taken while the site serves.\n"
+    "  restore --db DST IN [--force]      IN (a backup) into DST, which must hold no\n"
+    "        site unless --force (which empties it first).\n";
 
 void cli_data_dir(const char *path, const char *data, char *out, size_t outlen)
 {
@@ -79,7 +87,7 @@ int cli_positional(int argc, char **argv, const char **out, int max)
 	                                     "--status", "--email", "--name", "--role",
 	                                     "--data", "--max-conns", "--max-conns-per-ip",
 	                                     "--timeout", "--proxy-addr", "--max-body-mb", "--uploads",
-	                                     "--base-url", "--article",
+	                                     "--base-url", "--article", "--from", "--to",
 	                                     NULL};
 	int n = 0;
 	for (int i = 2; i < argc; i++) {
@@ -114,6 +122,8 @@ static const struct {
 	{"export-wordpress", cmd_export_wordpress},
 	{"check", cmd_check},
 	{"media", cmd_media},
+	{"backup", cmd_backup},
+	{"restore", cmd_restore},
 };
 
 int cli_main(int argc, char **argv)
@@ -125,6 +135,8 @@ int cli_main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "typeset"))
 		return cmd_typeset(argc, argv); /* no database */
+	if (!strcmp(cmd, "copy-db"))
+		return cmd_copy_db(argc, argv); /* two databases */
 	size_t i = 0;
 	while (i < sizeof commands / sizeof *commands && strcmp(cmd, commands[i].name))
 		i++;

@@ -18,6 +18,9 @@ int cmd_export_wordpress(const char *db, int argc, char **argv);
 int cmd_typeset(int argc, char **argv); /* no database */
 int cmd_check(const char *db, int argc, char **argv);
 int cmd_media(const char *db, int argc, char **argv);
+int cmd_copy_db(int argc, char **argv); /* --from, --to instead of --db */
+int cmd_backup(const char *db, int argc, char **argv);
+int cmd_restore(const char *db, int argc, char **argv);
 
 /* The value after option `name`, or NULL. */
 const char *cli_option(int argc, char **argv, const char *name);

@@ -311,3 +311,33 @@ long long *db_col_ids(struct db_stmt *st, struct arena *a, size_t max, size_t *n
 	*n = k;
 	return ids ? ids : arena_alloc(a, sizeof *ids);
 }
+
+double db_col_double(struct db_stmt *st, int i)
+{
+	return IS_PG(st) ? pg_col_double(st, i) : sq_col_double(st, i);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return IS_PG(st) ? pg_col_count(st) : sq_col_count(st);
+}
+
+const char *db_col_name(struct db_stmt *st, int i)
+{
+	return IS_PG(st) ? pg_col_name(st, i) : sq_col_name(st, i);
+}
+
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+	return IS_PG(st) ? pg_col_type(st, i) : sq_col_type(st, i);
+}
+
+int db_ids_follow(struct db *db, const char *table, const char *column)
+{
+	return IS_PG(db) ? pg_ids_follow(db, table, column) : sq_ids_follow(db, table, column);
+}
+
+int db_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+	return IS_PG(db) ? pg_backup(db, path, err, errlen) : sq_backup(db, path, err, errlen);
+}

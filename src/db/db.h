@@ -112,6 +112,20 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *n);
 size_t db_col_len(struct db_stmt *st, int i);
 int db_col_is_null(struct db_stmt *st, int i);
 
+/* A column's value as a floating-point number (0 when NULL). */
+double db_col_double(struct db_stmt *st, int i);
+
+/* What a statement's columns are, for a tool that copies rows it does not
+** know (byline copy-db): their number and names (valid once the statement
+** has been stepped, even when it gave no row), and the kind of value in
+** column i of the current row (SQLite: the value's own type; PostgreSQL:
+** the column's: integer and boolean types DB_T_INT, floating and numeric
+** DB_T_FLOAT, bytea DB_T_BLOB, anything else DB_T_TEXT). */
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_FLOAT, DB_T_TEXT, DB_T_BLOB };
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int i);
+enum db_type db_col_type(struct db_stmt *st, int i);
+
 /* Gives the statement back to its connection's cache. */
 void db_done(struct db_stmt *st);
 
@@ -171,6 +185,17 @@ void db_read_end(struct db *db);
 ** database's pages in memory for db (SQLite: the cache_size of the
 ** connection its writes run on; an engine without such a knob ignores it). */
 void db_set_cache(struct db *db, int kib);
+
+/* After rows were written with explicit values in table's generated
+** column (a copy), makes the next generated value follow the largest one
+** there (PostgreSQL: its identity sequence; SQLite picks max + 1 by
+** itself).  DB_OK or an error. */
+int db_ids_follow(struct db *db, const char *table, const char *column);
+
+/* A consistent copy of the whole database, taken while others read and
+** write it, into the new file path (SQLite: its online backup API; another
+** engine: DB_ERR, its copy is made by reading in a snapshot instead). */
+int db_backup(struct db *db, const char *path, char *err, size_t errlen);
 
 /* 1 if a statement on this connection failed (I/O, memory, lock: anything
 ** but a constraint) since db_clear_failed(): the request's answer may rest on

@@ -1008,3 +1008,67 @@ struct db_stmt *pg_text_snippet(struct db *db, const char *query, long long id)
 	pg_bind_int(st, 2, id);
 	return st;
 }
+
+double pg_col_double(struct db_stmt *s, int i)
+{
+	if (!col_ok(s, i) || PQgetisnull(s->res, s->row, i))
+		return 0;
+	return strtod(PQgetvalue(s->res, s->row, i), NULL);
+}
+
+int pg_col_count(struct db_stmt *s)
+{
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+const char *pg_col_name(struct db_stmt *s, int i)
+{
+	const char *n = s->res && i >= 0 && i < PQnfields(s->res) ? PQfname(s->res, i) : NULL;
+	return n ? n : "";
+}
+
+enum db_type pg_col_type(struct db_stmt *s, int i)
+{
+	if (!col_ok(s, i) || PQgetisnull(s->res, s->row, i))
+		return DB_T_NULL;
+	switch (PQftype(s->res, i)) {
+	case 16: case 20: case 21: case 23: case 26: /* bool, int8, int2, int4, oid */
+		return DB_T_INT;
+	case 700: case 701: case 1700:              /* float4, float8, numeric */
+		return DB_T_FLOAT;
+	case OID_BYTEA:
+		return DB_T_BLOB;
+	default:
+		return DB_T_TEXT;
+	}
+}
+
+int pg_ids_follow(struct db *db, const char *table, const char *column)
+{
+	char *t = PQescapeIdentifier(db->c, table, strlen(table));
+	char *c = PQescapeIdentifier(db->c, column, strlen(column));
+	int rc = DB_ERR;
+	if (t && c) {
+		char sql[512];
+		snprintf(sql, sizeof sql,
+		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
+		const char *params[2] = {table, column};
+		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			rc = DB_OK;
+		else
+			snprintf(db->err, sizeof db->err, "%s", PQerrorMessage(db->c));
+		PQclear(r);
+	}
+	PQfreemem(t);
+	PQfreemem(c);
+	return rc;
+}
+
+int pg_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+	(void)db;
+	snprintf(err, errlen, "%s: a PostgreSQL database is backed up by copying it in one snapshot",
+	         path);
+	return DB_ERR;
+}

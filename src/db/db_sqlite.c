@@ -1250,3 +1250,71 @@ struct db_stmt *sq_text_snippet(struct db *db, const char *query, long long id)
 	sq_bind_int(st, 2, id);
 	return st;
 }
+
+double sq_col_double(struct db_stmt *s, int i)
+{
+	return s->st ? sqlite3_column_double(s->st, i) : 0;
+}
+
+int sq_col_count(struct db_stmt *s)
+{
+	return s->st ? sqlite3_column_count(s->st) : 0;
+}
+
+const char *sq_col_name(struct db_stmt *s, int i)
+{
+	const char *n = s->st ? sqlite3_column_name(s->st, i) : NULL;
+	return n ? n : "";
+}
+
+enum db_type sq_col_type(struct db_stmt *s, int i)
+{
+	switch (s->st ? sqlite3_column_type(s->st, i) : SQLITE_NULL) {
+	case SQLITE_INTEGER: return DB_T_INT;
+	case SQLITE_FLOAT: return DB_T_FLOAT;
+	case SQLITE_TEXT: return DB_T_TEXT;
+	case SQLITE_BLOB: return DB_T_BLOB;
+	default: return DB_T_NULL;
+	}
+}
+
+int sq_ids_follow(struct db *db, const char *table, const char *column)
+{
+	(void)db, (void)table, (void)column; /* INTEGER PRIMARY KEY: max + 1 */
+	return DB_OK;
+}
+
+/* The online backup API copies every page into path in one step, under one
+** read transaction, which in WAL mode holds up no writer, so the copy is the
+** database as of one commit, whatever is written meanwhile. */
+int sq_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *to = NULL;
+	int rc = sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create %s: %s", path, to ? sqlite3_errmsg(to) : "no memory");
+		sqlite3_close(to);
+		return DB_ERR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", db->h, "main");
+	if (!b) {
+		snprintf(err, errlen, "cannot back up into %s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return DB_ERR;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1); /* all pages under one read lock */
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup into %s failed: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		return map_rc(rc);
+	}
+	/* The copy keeps the source's WAL mode; checkpointed so the file alone is it. */
+	sqlite3_wal_checkpoint_v2(to, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	rc = sqlite3_close(to);
+	return rc == SQLITE_OK ? DB_OK : DB_ERR;
+}

@@ -1186,3 +1186,21 @@ struct db *model_open(const char *path, char *err, size_t errlen)
 	}
 	return db;
 }
+
+const struct schema_table schema_tables[] = {
+	{"users", "id"},           {"app_passwords", "id"},    {"media", "id"},
+	{"media_variants", NULL},  {"sections", "id"},         {"tags", "id"},
+	{"webhook_events", NULL},  {"articles", "id"},         {"article_authors", NULL},
+	{"article_findings", "id"}, {"article_notes", "id"},   {"article_tags", NULL},
+	{"pages", "id"},           {"page_revisions", "id"},   {"autosaves", "id"},
+	{"commenters", NULL},      {"comments", "id"},         {"embeds", NULL},
+	{"front_picks", "article_id"}, {"gates", "slot"},      {"login_failures", "id"},
+	{"mail_queue", "id"},      {"menu_items", "id"},       {"old_slugs", NULL},
+	{"password_links", NULL},  {"redirects", NULL},        {"reset_requests", "id"},
+	{"revisions", "id"},       {"sessions", "id"},         {"settings", NULL},
+	{"site_icons", "size"},    {"site_words", NULL},       {"spam_tokens", NULL},
+	{"spam_totals", "id"},     {"webhooks", "id"},         {"webhook_deliveries", "id"},
+	{"webhook_attempts", "id"}, {"webmentions_in", "id"},  {"webmentions_out", "id"},
+	{"wp_import_map", NULL},
+};
+const size_t schema_tables_n = sizeof schema_tables / sizeof *schema_tables;

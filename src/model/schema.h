@@ -21,4 +21,17 @@ int schema_latest(void);
 /* Migrates an already open connection (the pool's first). */
 int schema_migrate(struct db *db, char *err, size_t errlen);
 
+/* Every table that holds a site, in an order where each comes after the
+** tables its foreign keys name (and webhook_events before webhooks, whose
+** insert trigger would otherwise queue deliveries): what byline copy-db
+** copies, one home for the list.  Left out: the change log (changes,
+** changes_held), which only tells running servers what to refresh, and
+** the full-text index, which the engine keeps (db_text_put). */
+struct schema_table {
+	const char *name;  /* the table */
+	const char *ident; /* its generated column, or NULL */
+};
+extern const struct schema_table schema_tables[];
+extern const size_t schema_tables_n;
+
 #endif
