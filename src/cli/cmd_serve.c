@@ -17,6 +17,7 @@
 #include "web/media_worker.h"
 #include "core/image.h"
 #include "web/web.h"
+#include "web/metrics.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -56,6 +57,22 @@ int cmd_serve(const char *path, int argc, char **argv)
 	int budget_mb = budget_opt ? atoi(budget_opt) : (int)(HTTP_BODY_BUDGET >> 20);
 	if (budget_mb < 1 || budget_mb > 65536) {
 		fprintf(stderr, "byline serve: --max-body-mb must be from 1 to 65536\n");
+		return 2;
+	}
+	const char *access_opt = cli_option(argc, argv, "--access-log");
+	enum access_log access = ACCESS_LOG_NONE;
+	if (access_opt && !strcmp(access_opt, "json"))
+		access = ACCESS_LOG_JSON;
+	else if (access_opt && !strcmp(access_opt, "logfmt"))
+		access = ACCESS_LOG_LOGFMT;
+	else if (access_opt) {
+		fprintf(stderr, "byline serve: --access-log must be json or logfmt\n");
+		return 2;
+	}
+	char merr[256];
+	if (metrics_configure(access, cli_option(argc, argv, "--metrics-allow"), merr,
+	                      sizeof merr) != 0) {
+		fprintf(stderr, "byline serve: %s\n", merr);
 		return 2;
 	}
 	int threads = threads_opt ? atoi(threads_opt) : 2;
@@ -157,6 +174,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .body_limit = web_body_limit,
 	    .ctx = app,
 	    .bound = web_bound,
+	    .answered = metrics_answered,
 	};
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {

@@ -99,6 +99,7 @@ struct conn {
 	int dead;                 /* the socket failed while a worker had it */
 	time_t deadline;          /* see the timeouts above; 0 none */
 	int started;              /* a byte of the current request has arrived */
+	struct timespec t0;       /* when it did (CLOCK_MONOTONIC) */
 	char *in;                 /* bytes read and not yet used */
 	size_t in_len, in_cap, scan;
 	struct ipslot *ip_slot;   /* per-address count */
@@ -470,6 +471,14 @@ static void serialize(struct conn *c)
 		buf_puts(o, "Connection: keep-alive\r\n");
 	buf_puts(o, "\r\n");
 	c->sent = 0;
+	if (s->cfg.answered) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = c->started ? (double)(t1.tv_sec - c->t0.tv_sec) +
+		                               (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9
+		                         : 0;
+		s->cfg.answered(&c->req, r, secs, s->cfg.ctx);
+	}
 }
 
 /* Writes what is pending.  1: all written; 0: the socket is full; -1: the
@@ -889,6 +898,7 @@ static void advance(struct conn *c)
 				return;
 			if (!c->started) {
 				c->started = 1;
+				clock_gettime(CLOCK_MONOTONIC, &c->t0);
 				c->deadline = after(s, s->cfg.timeout);
 			}
 			long end = http_head_end(c->in, c->in_len, &c->scan);
