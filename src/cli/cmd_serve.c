@@ -96,6 +96,10 @@ int cmd_serve(const char *path, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
+	if (schema_backup_before_upgrade(path, err, sizeof err) != 0) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		return 1;
+	}
 	/* One connection a request worker, one for the scheduler and mailer, one
 	** for the image variant worker, one for the webhook sender. */
 	struct db_pool *pool = db_pool_new(path, threads + 3, err, sizeof err);
