@@ -84,6 +84,10 @@
 #define IN_BODY 65536        /* input buffer while a body streams in */
 #define LINGER_SECONDS 2     /* how long a refused client may keep sending */
 #define LINGER_MAX (1 << 20) /* and how much */
+/* From the trusted proxy, more: it sends the whole body it has buffered
+** (nginx cannot read an answer until it has), and a close before that
+** turns the refusal into the proxy's 502. */
+#define LINGER_PROXY_MAX (256u << 20)
 #define STOP_SECONDS 10      /* requests in flight get this long at stop */
 #define REFUSING_MAX 64      /* connections at once being answered 503 at a cap */
 
@@ -979,7 +983,7 @@ static void on_readable(struct conn *c)
 			ssize_t r = recv(c->fd, junk, sizeof junk, 0);
 			if (r > 0) {
 				c->discarded += (size_t)r;
-				if (c->discarded > LINGER_MAX)
+				if (c->discarded > (c->proxied ? LINGER_PROXY_MAX : LINGER_MAX))
 					break;
 				continue;
 			}
