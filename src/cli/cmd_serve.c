@@ -180,9 +180,12 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .bound = web_bound,
 	    .answered = metrics_answered,
 	};
+	if (metrics_start() != 0)
+		log_warn("the access log's writer thread did not start: no access log");
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "byline serve: %s\n", err);
+		metrics_stop();
 		mailer_stop(app->mailer);
 		webhooker_stop(hooks);
 		media_worker_stop(variants);
@@ -212,6 +215,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
 	http_server_stop(srv);
+	metrics_stop(); /* the access log's last lines */
 	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
 	webhooker_stop(hooks);

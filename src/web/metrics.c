@@ -42,6 +42,46 @@ static struct series series[MAX_SERIES];
 static int n_series;
 static unsigned long long cache_hits, cache_misses, dropped;
 
+/* The access log's lines wait here for the writer thread, so the event
+** loop never blocks on a slow reader of standard output; past LOG_MAX
+** bytes waiting, lines are dropped and counted. */
+#define LOG_MAX (4u << 20)
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t log_cv = PTHREAD_COND_INITIALIZER;
+static struct buf log_pending;
+static int log_stop, log_running;
+static unsigned long long log_dropped;
+static pthread_t log_thread;
+
+static void *log_main(void *arg)
+{
+	(void)arg;
+	struct buf out = BUF_INIT;
+	pthread_mutex_lock(&log_mu);
+	for (;;) {
+		while (!log_pending.len && !log_stop)
+			pthread_cond_wait(&log_cv, &log_mu);
+		if (!log_pending.len)
+			break; /* stopping, and all written */
+		struct buf t = out;
+		out = log_pending;
+		log_pending = t;
+		buf_reset(&log_pending);
+		pthread_mutex_unlock(&log_mu);
+		for (size_t at = 0; at < out.len;) {
+			ssize_t w = write(STDOUT_FILENO, out.data + at, out.len - at);
+			if (w <= 0)
+				break; /* nowhere to write: dropped */
+			at += (size_t)w;
+		}
+		buf_reset(&out);
+		pthread_mutex_lock(&log_mu);
+	}
+	pthread_mutex_unlock(&log_mu);
+	buf_free(&out);
+	return NULL;
+}
+
 /* text as 16 bytes; 0, or -1 if it is not an address. */
 static int parse_addr(const char *text, unsigned char out[16])
 {
@@ -169,9 +209,14 @@ static void write_log(const struct http_req *req, const struct http_resp *resp,
 		put_escaped(&b, req->remote_ip ? req->remote_ip : "-");
 		buf_printf(&b, "\" cache=%s\n", cache);
 	}
-	/* One write a line: lines stay whole (under PIPE_BUF, and O_APPEND). */
-	ssize_t w = write(STDOUT_FILENO, b.data, b.len);
-	(void)w;
+	pthread_mutex_lock(&log_mu);
+	if (log_pending.len + b.len > LOG_MAX) {
+		log_dropped++;
+	} else {
+		buf_put(&log_pending, b.data, b.len);
+		pthread_cond_signal(&log_cv);
+	}
+	pthread_mutex_unlock(&log_mu);
 	buf_free(&b);
 }
 
@@ -198,8 +243,32 @@ void metrics_answered(const struct http_req *req, const struct http_resp *resp,
 	else
 		dropped++;
 	pthread_mutex_unlock(&mu);
-	if (log_format != ACCESS_LOG_NONE)
+	if (log_running)
 		write_log(req, resp, seconds);
+}
+
+int metrics_start(void)
+{
+	if (log_format == ACCESS_LOG_NONE || log_running)
+		return 0;
+	log_stop = 0;
+	if (pthread_create(&log_thread, NULL, log_main, NULL) != 0)
+		return -1;
+	log_running = 1;
+	return 0;
+}
+
+void metrics_stop(void)
+{
+	if (!log_running)
+		return;
+	pthread_mutex_lock(&log_mu);
+	log_stop = 1;
+	pthread_cond_signal(&log_cv);
+	pthread_mutex_unlock(&log_mu);
+	pthread_join(log_thread, NULL);
+	log_running = 0;
+	buf_free(&log_pending);
 }
 
 void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp)
@@ -223,6 +292,12 @@ void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp)
 	}
 	unsigned long long hits = cache_hits, misses = cache_misses, lost = dropped;
 	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&log_mu);
+	unsigned long long log_lost = log_dropped;
+	pthread_mutex_unlock(&log_mu);
+	buf_printf(b, "# HELP byline_access_log_dropped_total Access log lines dropped (the "
+	              "output did not keep up).\n# TYPE byline_access_log_dropped_total counter\n"
+	              "byline_access_log_dropped_total %llu\n", log_lost);
 	buf_printf(b, "# HELP byline_http_requests_uncounted_total Requests past the series "
 	              "table's room.\n# TYPE byline_http_requests_uncounted_total counter\n"
 	              "byline_http_requests_uncounted_total %llu\n", lost);

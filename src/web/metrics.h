@@ -4,7 +4,7 @@
 ** metrics_answered() is the server's `answered` callback: it counts every
 ** answer by route and status (and the page cache's hits and misses) and,
 ** when an access log is asked for, writes one line per request to standard
-** output.  metrics_serve() answers GET /metrics to the addresses allowed
+** output (through a writer thread: the event loop never waits on it).  metrics_serve() answers GET /metrics to the addresses allowed
 ** (others get 404), never cached.
 */
 #ifndef BYLINE_WEB_METRICS_H
@@ -25,6 +25,14 @@ int metrics_configure(enum access_log log, const char *allow, char *err, size_t 
 
 void metrics_answered(const struct http_req *req, const struct http_resp *resp,
                       double seconds, void *ctx);
+
+/* Starts the access log's writer thread (if a log was asked for): just
+** before serving.  0, or -1 if it could not start. */
+int metrics_start(void);
+
+/* At shutdown, after the server stopped: writes the access log lines
+** still waiting and stops its writer thread. */
+void metrics_stop(void);
 
 /* Answers /metrics: 404 to an address not allowed. */
 void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp);
