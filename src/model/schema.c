@@ -1237,7 +1237,11 @@ int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 		         have, latest, to, strerror(errno));
 		return -1;
 	}
-	/* Another process still holding the database keeps its -wal: copied
+	/* A plain copy: no connection of ours is open, and the old version is
+	** stopped before an upgrade.  (When db.h gains an online backup call,
+	** byline backup's, it is the better tool here: consistent even while
+	** another process writes.)  Another process still holding the
+	** database keeps its -wal: copied
 	** too, it is part of the database (stop the old version first). */
 	snprintf(wal_from, sizeof wal_from, "%s-wal", path);
 	snprintf(wal_to, sizeof wal_to, "%s-wal", to);

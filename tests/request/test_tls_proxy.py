@@ -11,8 +11,11 @@ made here (issue 17, "Running it in production").
      Byline's upload_max_bytes default (and its form), a body under it
      reaches Byline (Byline's own answer), one over it is nginx's 413
   5. /metrics is not reachable through the proxy
+  6. contrib/byline.service: `systemd-analyze verify` accepts it (its
+     binary path pointed at one that exists) and it keeps its sandbox
 
-Skipped (counted) when nginx or openssl is not installed.
+Skipped (counted) when nginx or openssl is not installed (6: without
+systemd-analyze).
 """
 import http.client
 import json
@@ -144,6 +147,31 @@ def header(headers, name):
     return [v for k, v in headers if k.lower() == name.lower()]
 
 
+def unit_checks():
+    with open(os.path.join(REPO, "contrib", "byline.service")) as f:
+        unit = f.read()
+    for opt in ("User=byline", "ProtectSystem=strict", "ReadWritePaths=/var/lib/byline",
+                "NoNewPrivileges=true", "PrivateTmp=true", "ProtectHome=true",
+                "CapabilityBoundingSet=\n", "RestrictAddressFamilies=", "Restart=on-failure",
+                "KillSignal=SIGTERM", "--trust-proxy", "--listen 127.0.0.1:"):
+        check(opt in unit, "the unit has %s" % opt.strip())
+    sa = shutil.which("systemd-analyze")
+    if not sa:
+        skip("systemd-analyze verify", "systemd-analyze is not installed")
+        return
+    d = tempfile.mkdtemp(prefix="byline-unit-")
+    try:
+        path = os.path.join(d, "byline.service")
+        with open(path, "w") as f:
+            f.write(unit.replace("/usr/local/bin/byline", shutil.which("true") or "/bin/true"))
+        r = subprocess.run([sa, "verify", path], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0 and "byline.service" not in r.stderr,
+              "systemd-analyze verify accepts the unit", r.stderr)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+unit_checks()
 if not NGINX or not OPENSSL:
     skip("TLS proxy in front", "nginx or openssl is not installed")
     done()
