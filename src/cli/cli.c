@@ -17,6 +17,8 @@ static const char usage[] =
     "        [--max-conns 1000] [--max-conns-per-ip 32 (0: no limit)]\n"
     "        [--max-body-mb 64 (request bodies and answers held at once)]\n"
     "        [--timeout 30 (seconds for a request to arrive, or to idle)]\n"
+    "        [--access-log json|logfmt (one line a request, on standard output)]\n"
+    "        [--metrics-allow 127.0.0.0/8,::1 (who may read /metrics)]\n"
     "        Serve the site (an empty database gets the demo site first).\n"
     "        Port 0 picks a free port; the address bound is printed.  Uploads go\n"
     "        under --data (default: byline-data beside the database).\n"

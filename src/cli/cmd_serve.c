@@ -17,6 +17,7 @@
 #include "web/media_worker.h"
 #include "core/image.h"
 #include "web/web.h"
+#include "web/metrics.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -58,6 +59,22 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: --max-body-mb must be from 1 to 65536\n");
 		return 2;
 	}
+	const char *access_opt = cli_option(argc, argv, "--access-log");
+	enum access_log access = ACCESS_LOG_NONE;
+	if (access_opt && !strcmp(access_opt, "json"))
+		access = ACCESS_LOG_JSON;
+	else if (access_opt && !strcmp(access_opt, "logfmt"))
+		access = ACCESS_LOG_LOGFMT;
+	else if (access_opt) {
+		fprintf(stderr, "byline serve: --access-log must be json or logfmt\n");
+		return 2;
+	}
+	char merr[256];
+	if (metrics_configure(access, cli_option(argc, argv, "--metrics-allow"), merr,
+	                      sizeof merr) != 0) {
+		fprintf(stderr, "byline serve: %s\n", merr);
+		return 2;
+	}
 	int threads = threads_opt ? atoi(threads_opt) : 2;
 	if (threads < 1 || threads > 64) {
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
@@ -79,6 +96,10 @@ int cmd_serve(const char *path, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
+	if (schema_backup_before_upgrade(path, err, sizeof err) != 0) {
+		fprintf(stderr, "byline serve: %s\n", err);
+		return 1;
+	}
 	/* One connection a request worker, one for the scheduler and mailer, one
 	** for the image variant worker, one for the webhook sender. */
 	struct db_pool *pool = db_pool_new(path, threads + 3, err, sizeof err);
@@ -157,10 +178,14 @@ int cmd_serve(const char *path, int argc, char **argv)
 	    .body_limit = web_body_limit,
 	    .ctx = app,
 	    .bound = web_bound,
+	    .answered = metrics_answered,
 	};
+	if (metrics_start() != 0)
+		log_warn("the access log's writer thread did not start: no access log");
 	struct http_server *srv = http_server_start(&cfg, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "byline serve: %s\n", err);
+		metrics_stop();
 		mailer_stop(app->mailer);
 		webhooker_stop(hooks);
 		media_worker_stop(variants);
@@ -190,6 +215,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
 	http_server_stop(srv);
+	metrics_stop(); /* the access log's last lines */
 	admin_tools_wait(); /* a desk import finishes its work first */
 	mailer_stop(app->mailer);
 	webhooker_stop(hooks);

@@ -8,7 +8,9 @@
 #include "db/db_engine.h"
 #include "core/arena.h"
 
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #define IS_PG(p) (*(const int *)(const void *)(p) == DB_ENGINE_PG)
 
@@ -102,9 +104,37 @@ void db_bind_double(struct db_stmt *st, int i, double v)
 		sq_bind_double(st, i, v);
 }
 
+/* Statement time, process-wide, for /metrics: every db_step is timed. */
+static const double latency_bounds[DB_LATENCY_BUCKETS] = {0.0001, 0.0005, 0.001, 0.005,
+                                                          0.01,   0.05,   0.1,   0.5,  1};
+static atomic_ullong latency_counts[DB_LATENCY_BUCKETS + 1]; /* the last: over 1 s */
+static atomic_ullong latency_ns;                             /* sum of all */
+
 int db_step(struct db_stmt *st)
 {
-	return IS_PG(st) ? pg_step(st) : sq_step(st);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = IS_PG(st) ? pg_step(st) : sq_step(st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	double secs = (double)ns / 1e9;
+	int b = 0;
+	while (b < DB_LATENCY_BUCKETS && secs > latency_bounds[b])
+		b++;
+	atomic_fetch_add_explicit(&latency_counts[b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&latency_ns, (unsigned long long)(ns > 0 ? ns : 0),
+	                          memory_order_relaxed);
+	return rc;
+}
+
+void db_latency_read(struct db_latency *out)
+{
+	for (int i = 0; i < DB_LATENCY_BUCKETS; i++) {
+		out->bound[i] = latency_bounds[i];
+		out->count[i] = atomic_load_explicit(&latency_counts[i], memory_order_relaxed);
+	}
+	out->over = atomic_load_explicit(&latency_counts[DB_LATENCY_BUCKETS], memory_order_relaxed);
+	out->sum = (double)atomic_load_explicit(&latency_ns, memory_order_relaxed) / 1e9;
 }
 
 long long db_col_int(struct db_stmt *st, int i)

@@ -262,4 +262,17 @@ void db_pool_put(struct db_pool *p, struct db *db);
 ** read at most every 20 ms, and this process's commits). */
 unsigned long long db_pool_data_version(struct db_pool *p);
 
+/* How long statements took (each db_step, on every connection of the
+** process, either engine), for /metrics: count[i] steps took at most
+** bound[i] seconds and more than bound[i-1]; `over` took longer than the
+** last bound; sum is all their seconds. */
+#define DB_LATENCY_BUCKETS 9
+struct db_latency {
+	double bound[DB_LATENCY_BUCKETS];
+	unsigned long long count[DB_LATENCY_BUCKETS];
+	unsigned long long over;
+	double sum;
+};
+void db_latency_read(struct db_latency *out);
+
 #endif

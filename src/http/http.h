@@ -82,7 +82,12 @@ struct http_req {
 	size_t body_size;       /* bytes in that file */
 	size_t body_cut;        /* where body leaves bytes out; 0 if it does not */
 	size_t body_cut_len;    /* bytes left out there */
+	/* Set by the handlers for the access log and /metrics. */
+	const char *route;      /* the route's pattern once matched, else NULL */
+	int cache;              /* HTTP_CACHE_*: how the page cache answered */
 };
+
+enum { HTTP_CACHE_NONE, HTTP_CACHE_HIT, HTTP_CACHE_MISS };
 
 #define HTTP_SPOOL_HEAD (128u << 10)
 #define HTTP_SPOOL_TAIL (64u << 10)
@@ -240,6 +245,12 @@ struct http_config {
 	/* Called once the socket is bound, before any request is read, with
 	** listen and the port bound (the real one after port 0); may be NULL. */
 	void (*bound)(const char *listen, int port, void *ctx);
+	/* Called on the event loop for every answer (refusals too) as it is
+	** about to be sent, with the seconds since its first byte arrived: for
+	** access logs and counters, so it must not block; may be NULL.
+	** req->method and req->path are NULL for a head that did not parse. */
+	void (*answered)(const struct http_req *req, const struct http_resp *resp,
+	                 double seconds, void *ctx);
 };
 
 struct http_server;

@@ -84,6 +84,10 @@
 #define IN_BODY 65536        /* input buffer while a body streams in */
 #define LINGER_SECONDS 2     /* how long a refused client may keep sending */
 #define LINGER_MAX (1 << 20) /* and how much */
+/* From the trusted proxy, more: it sends the whole body it has buffered
+** (nginx cannot read an answer until it has), and a close before that
+** turns the refusal into the proxy's 502. */
+#define LINGER_PROXY_MAX (256u << 20)
 #define STOP_SECONDS 10      /* requests in flight get this long at stop */
 #define REFUSING_MAX 64      /* connections at once being answered 503 at a cap */
 
@@ -99,6 +103,7 @@ struct conn {
 	int dead;                 /* the socket failed while a worker had it */
 	time_t deadline;          /* see the timeouts above; 0 none */
 	int started;              /* a byte of the current request has arrived */
+	struct timespec t0;       /* when it did (CLOCK_MONOTONIC) */
 	char *in;                 /* bytes read and not yet used */
 	size_t in_len, in_cap, scan;
 	struct ipslot *ip_slot;   /* per-address count */
@@ -470,6 +475,14 @@ static void serialize(struct conn *c)
 		buf_puts(o, "Connection: keep-alive\r\n");
 	buf_puts(o, "\r\n");
 	c->sent = 0;
+	if (s->cfg.answered) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = c->started ? (double)(t1.tv_sec - c->t0.tv_sec) +
+		                               (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9
+		                         : 0;
+		s->cfg.answered(&c->req, r, secs, s->cfg.ctx);
+	}
 }
 
 /* Writes what is pending.  1: all written; 0: the socket is full; -1: the
@@ -889,6 +902,7 @@ static void advance(struct conn *c)
 				return;
 			if (!c->started) {
 				c->started = 1;
+				clock_gettime(CLOCK_MONOTONIC, &c->t0);
 				c->deadline = after(s, s->cfg.timeout);
 			}
 			long end = http_head_end(c->in, c->in_len, &c->scan);
@@ -969,7 +983,7 @@ static void on_readable(struct conn *c)
 			ssize_t r = recv(c->fd, junk, sizeof junk, 0);
 			if (r > 0) {
 				c->discarded += (size_t)r;
-				if (c->discarded > LINGER_MAX)
+				if (c->discarded > (c->proxied ? LINGER_PROXY_MAX : LINGER_MAX))
 					break;
 				continue;
 			}

@@ -18,6 +18,15 @@ struct db *model_open(const char *path, char *err, size_t errlen);
 /* The newest schema version this build knows. */
 int schema_latest(void);
 
+/* Before an upgrade: if the database at path exists and its schema is
+** older than this build's, keeps a copy of it first.  SQLite: the file
+** (and its -wal, if another process still holds one) copied, once no
+** connection of ours is open, to "PATH.vOLD-YYYYMMDD-HHMMSS.bak" beside
+** it; PostgreSQL: nothing is copied, and the log says the operator's own
+** backup is relied on.  The log says which.  0, or -1 with err if the
+** copy failed (then nothing must be migrated). */
+int schema_backup_before_upgrade(const char *path, char *err, size_t errlen);
+
 /* Migrates an already open connection (the pool's first). */
 int schema_migrate(struct db *db, char *err, size_t errlen);
 

@@ -15,6 +15,7 @@
 ** The holes' text lands in req->params in order.  `needs` says what the
 ** dispatcher checks before the handler runs; a handler never re-checks it.
 */
+#include "web/metrics.h"
 #include "web/web.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -759,6 +760,8 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	api_rest_route(req);
+	if (!strcmp(req->path, "/metrics"))
+		return 0; /* never cached: web_handle() */
 	if (!pagecache_stores(app->cache) || (strcmp(req->method, "GET") && !req->is_head) ||
 	    personal(req) || pagecache_db_changed(app->cache))
 		return 0;
@@ -772,14 +775,21 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 		if (strstr(req->query, "replytocom="))
 			return 0;
 		security_headers(app, req, resp);
-		return pagecache_peek(app->cache, req, req->path, resp);
+		if (!pagecache_peek(app->cache, req, req->path, resp))
+			return 0;
+		req->cache = HTTP_CACHE_HIT;
+		return 1;
 	}
 	if (!r || !(r->needs & PAGE_CACHED))
 		return 0;
 	keep_page_query(req, r);
 	security_headers(app, req, resp);
 	discovery_headers(app, req, r, resp);
-	return pagecache_peek(app->cache, req, cache_key(req), resp);
+	if (!pagecache_peek(app->cache, req, cache_key(req), resp))
+		return 0;
+	req->route = r->pattern;
+	req->cache = HTTP_CACHE_HIT;
+	return 1;
 }
 
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
@@ -790,6 +800,13 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
+	if (!strcmp(req->path, "/metrics") && (!strcmp(req->method, "GET") || req->is_head)) {
+		req->route = "/metrics";
+		struct db *mdb = db_pool_get(app->pool);
+		metrics_serve(mdb, req, resp);
+		db_pool_put(app->pool, mdb);
+		return;
+	}
 	if (req->target_origin && !target_is_ours(app, req)) {
 		http_resp_text(resp, 421, "Misdirected request: this server does not answer for "
 		                          "that address.\n");
@@ -831,6 +848,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	** a miss renders below and is stored after. */
 	struct pc_ticket *ticket = NULL;
 	int is_read = !strcmp(req->method, "GET") || req->is_head;
+	req->route = r ? r->pattern : NULL;
 	if (app->cache && pagecache_db_changed(app->cache)) {
 		/* Something wrote to the database (maybe another process): drop
 		** what it changed before answering anything. */
@@ -842,16 +860,22 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	if (r && (r->needs & PAGE_CACHED) && is_read && pagecache_stores(app->cache) &&
 	    !personal(req) && !p->slash_added) {
-		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket))
+		req->cache = HTTP_CACHE_MISS;
+		if (pagecache_get(app->cache, req, cache_key(req), resp, &ticket)) {
+			req->cache = HTTP_CACHE_HIT;
 			return;
+		}
 	}
 	/* A path no route takes may be a static page: cached under the path
 	** alone (a page reads no query but its reply form's, which is never
 	** cached), only if it answers 200. */
 	if (!r && !known && is_read && pagecache_stores(app->cache) && !personal(req) &&
 	    !strstr(req->query, "replytocom=")) {
-		if (pagecache_get(app->cache, req, req->path, resp, &ticket))
+		req->cache = HTTP_CACHE_MISS;
+		if (pagecache_get(app->cache, req, req->path, resp, &ticket)) {
+			req->cache = HTTP_CACHE_HIT;
 			return;
+		}
 	}
 	p->db = db_pool_get(app->pool);
 	db_clear_failed(p->db);
