@@ -1148,59 +1148,8 @@ int schema_latest(void)
 	return migrations[sizeof migrations / sizeof *migrations - 1].version;
 }
 
-/* Copies the file from to the new file to (refusing one already there).
-** 0, or -1 with errno set. */
-static int copy_file(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		int e = errno;
-		close(in);
-		errno = e;
-		return -1;
-	}
-	char buf[64 * 1024];
-	int rc = 0;
-	for (;;) {
-		ssize_t r = read(in, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -1 : 0;
-			break;
-		}
-		for (ssize_t done = 0; done < r;) {
-			ssize_t w = write(out, buf + done, (size_t)(r - done));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = -1;
-				break;
-			}
-			done += w;
-		}
-		if (rc)
-			break;
-	}
-	int e = errno;
-	if (rc == 0 && fsync(out) != 0) {
-		rc = -1;
-		e = errno;
-	}
-	close(in);
-	close(out);
-	if (rc)
-		unlink(to);
-	errno = e;
-	return rc;
-}
-
 int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	struct db *db = db_open(path, err, errlen);
 	if (!db)
 		return 0; /* the caller's own open says why */
@@ -1212,43 +1161,36 @@ int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 		const struct db_migration *m = schema_pg_migrations(&n);
 		latest = m[n - 1].version;
 	}
-	db_close(db); /* SQLite: the last connection out folds the -wal in */
-	if (have == 0 || have >= latest)
+	if (have == 0 || have >= latest) {
+		db_close(db);
 		return 0;
+	}
 	if (is_pg) {
+		db_close(db);
 		log_warn("upgrade: the database's schema is version %d, this build's %d: migrating "
 		         "now, relying on the operator's own PostgreSQL backup (pg_dump, WAL "
 		         "archiving) to go back",
 		         have, latest);
 		return 0;
 	}
-	char stamp[32], to[4200], wal_from[4200], wal_to[4300];
+	char stamp[32], to[4200], why[512];
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	if ((size_t)snprintf(to, sizeof to, "%s.v%d-%s.bak", path, have, stamp) >= sizeof to) {
+		db_close(db);
 		snprintf(err, errlen, "the database's path is too long to name a backup beside it");
 		return -1;
 	}
-	if (copy_file(path, to) != 0) {
+	/* SQLite's online backup (byline backup's): consistent even while
+	** another process, an old version still running, writes. */
+	int rc = db_backup(db, to, why, sizeof why);
+	db_close(db);
+	if (rc != DB_OK) {
 		snprintf(err, errlen, "the schema is version %d, this build's %d, and the copy kept "
 		         "before migrating could not be written to %s: %s (nothing was migrated)",
-		         have, latest, to, strerror(errno));
-		return -1;
-	}
-	/* A plain copy: no connection of ours is open, and the old version is
-	** stopped before an upgrade.  (When db.h gains an online backup call,
-	** byline backup's, it is the better tool here: consistent even while
-	** another process writes.)  Another process still holding the
-	** database keeps its -wal: copied
-	** too, it is part of the database (stop the old version first). */
-	snprintf(wal_from, sizeof wal_from, "%s-wal", path);
-	snprintf(wal_to, sizeof wal_to, "%s-wal", to);
-	if (stat(wal_from, &st) == 0 && st.st_size > 0 && copy_file(wal_from, wal_to) != 0) {
-		snprintf(err, errlen, "the copy of %s kept before migrating could not be written "
-		         "to %s: %s (nothing was migrated)", wal_from, wal_to, strerror(errno));
-		unlink(to);
+		         have, latest, to, why);
 		return -1;
 	}
 	log_warn("upgrade: the database's schema is version %d, this build's %d: copied it to "
