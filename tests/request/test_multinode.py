@@ -13,6 +13,7 @@ it (A, B, C; port 0 each, read back), answering as one site.
     1 stored
   an article published from the desk on B is on A's and C's cached home
     pages at once, and gone from them at once when trashed on C
+  a setting changed from the command line is on every node's pages at once
 
 Skipped, never passed, when no PostgreSQL server binaries are found.
 """
@@ -279,6 +280,14 @@ def main():
             for n in (a, b):
                 lag = seen_within(n, "/", headline, present=False)
                 check(lag is not None, "%s's home page drops it at once" % n.name)
+
+        # A setting changed (from the command line, another process) is
+        # on every node's cached pages at once.
+        rc, out, err = cli(work, "settings", "--db", db, "set", "site_title", "Three Node Ledger")
+        check(rc == 0, "settings set site_title", err)
+        for n in nodes:
+            check(seen_within(n, "/", "Three Node Ledger") is not None,
+                  "node %s's home page has the new site title at once" % n.name)
 
         for n in nodes:
             rc, err = n.stop()
