@@ -82,6 +82,7 @@ struct db {
 	long long last_id;                /* the id of the last row inserted */
 	int changes;                      /* rows the last statement changed */
 	long long n_transactions;         /* transactions committed */
+	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
 	char err[256];                    /* the last error */
 	char *id_tables;                  /* " t1 t2 ... ": tables with a generated id,
 	                                  ** read once per connection; NULL: not yet */
@@ -100,7 +101,15 @@ struct db_pool {
 	PGconn *watch;         /* the connection db_pool_data_version asks */
 	unsigned long long last_version; /* the last snapshot read, hashed */
 	long long checked_ns;  /* when it was read (CLOCK_MONOTONIC), 0: never */
+	int listening;         /* watch has LISTENed and its connection holds */
+	unsigned long long heard; /* notifications read on watch, and reconnections */
+	long long retry_ns;    /* when watch was last reconnected (CLOCK_MONOTONIC) */
 };
+
+/* The channel every commit that wrote is announced on (NOTIFY), and each
+** process's pool listens to: another node's write reaches this node's page
+** cache as soon as it commits. */
+#define CHANNEL "byline_data"
 
 /* Writes this process committed (db_pool_data_version). */
 static _Atomic unsigned long long local_writes;
@@ -577,8 +586,13 @@ int pg_step(struct db_stmt *s)
 			const char *t = PQcmdTuples(r);
 			if (s->is_write) {
 				db->changes = t && *t ? atoi(t) : 0;
-				if (!in_tx(db))
+				if (in_tx(db)) {
+					db->tx_wrote |= db->changes > 0;
+				} else {
 					atomic_fetch_add(&local_writes, 1); /* committed alone */
+					if (db->changes > 0)
+						run(db, "NOTIFY " CHANNEL); /* tell the other nodes */
+				}
 			}
 			if (s->returns_id) {
 				if (PQntuples(r) > 0)
@@ -677,9 +691,14 @@ void pg_done(struct db_stmt *s)
 
 int pg_exec(struct db *db, const char *sql)
 {
+	int was_in_tx = in_tx(db);
 	int rc = run(db, sql);
-	if (rc == DB_OK && !in_tx(db))
+	if (rc == DB_OK && was_in_tx)
+		db->tx_wrote = 1; /* it may have written */
+	if (rc == DB_OK && !in_tx(db)) {
 		atomic_fetch_add(&local_writes, 1); /* it may have written */
+		run(db, "NOTIFY " CHANNEL);
+	}
 	if (rc != DB_OK) {
 		db->failed = 1;
 		log_warn("database: %s (%s)", db->err, sql);
@@ -711,7 +730,10 @@ int pg_commit(struct db *db)
 		db->failed = 1;
 		return DB_FULL;
 	}
-	PGresult *r = PQexec(db->c, "COMMIT");
+	/* A transaction that wrote announces it: PostgreSQL delivers the
+	** notification to the listeners when, and only if, it commits. */
+	PGresult *r = PQexec(db->c, db->tx_wrote ? "NOTIFY " CHANNEL "; COMMIT" : "COMMIT");
+	db->tx_wrote = 0;
 	int rc = DB_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		set_err(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
@@ -736,6 +758,7 @@ int pg_commit(struct db *db)
 
 void pg_rollback(struct db *db)
 {
+	db->tx_wrote = 0;
 	if (in_tx(db))
 		run(db, "ROLLBACK");
 	db->read_only = 0;
@@ -799,6 +822,15 @@ const char *pg_errmsg(struct db *db)
 
 /* ---- pool ---- */
 
+/* LISTENs on watch; 1 when it holds. */
+static int listen_on(PGconn *watch)
+{
+	PGresult *r = PQexec(watch, "LISTEN " CHANNEL);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	return ok;
+}
+
 struct db_pool *pg_pool_new(const char *path, int size, char *err, size_t errlen)
 {
 	struct db_pool *p = mem_calloc(1, sizeof *p);
@@ -823,6 +855,7 @@ struct db_pool *pg_pool_new(const char *path, int size, char *err, size_t errlen
 		pg_pool_free(p);
 		return NULL;
 	}
+	p->listening = listen_on(p->watch);
 	return p;
 }
 
@@ -868,37 +901,74 @@ void pg_pool_put(struct db_pool *p, struct db *db)
 }
 
 /* How long a snapshot read by db_pool_data_version stands for the server's
-** state: other nodes' commits are seen within this; this process's own at
-** once (local_writes). */
+** state when no notification says otherwise: writes made outside Byline
+** (psql, another tool), and every write while the listener is down, are seen
+** within this; this process's own at once (local_writes), another node's at
+** once through its NOTIFY. */
 #define VERSION_TTL_NS 20000000L /* 20 ms */
+/* How often a lost watch connection is tried again. */
+#define RECONNECT_NS 1000000000L /* 1 s */
 
-/* The server's current snapshot (next transaction id, and those still in
-** progress), hashed: any transaction that writes takes an id, which moves
-** the next one, and its commit takes it off the in-progress list, so a
-** commit by any node changes the text.  Read on the pool's own connection,
-** at most once per VERSION_TTL_NS (the page cache asks at every cached
-** request, on the event loop), and combined with the count of this
-** process's commits, which changes at once. */
+/* Reads the notifications waiting on watch without blocking (the page
+** cache asks on the event loop): each one moves p->heard.  A connection
+** found broken stops the listening until it is reconnected. */
+static void hear(struct db_pool *p)
+{
+	if (!p->listening)
+		return;
+	if (!PQconsumeInput(p->watch) || PQstatus(p->watch) != CONNECTION_OK) {
+		log_warn("database: the change listener lost its connection; polling until it is back");
+		p->listening = 0;
+		p->heard++;
+		return;
+	}
+	PGnotify *n;
+	while ((n = PQnotifies(p->watch)) != NULL) {
+		p->heard++;
+		PQfreemem(n);
+	}
+}
+
+/* The data version: notifications heard on the pool's watch connection
+** (every node NOTIFYs CHANNEL when a write commits, see pg_commit and
+** pg_step), this process's own commits, and, as a backstop for writes that
+** send no notification, the server's current snapshot (next transaction
+** id, and those still in progress), hashed: any transaction that writes
+** takes an id, which moves the next one, and its commit takes it off the
+** in-progress list.  The snapshot is read at most once per VERSION_TTL_NS;
+** notifications are read at every call, without waiting.  When the watch
+** connection is lost the snapshot read fails, which itself moves the
+** version (something may have changed), and the connection is tried again
+** every RECONNECT_NS, LISTENing afresh. */
 unsigned long long pg_pool_data_version(struct db_pool *p)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long long ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 	pthread_mutex_lock(&p->vmu);
+	hear(p);
 	if (!p->checked_ns || ns - p->checked_ns >= VERSION_TTL_NS) {
 		PGresult *r = PQexec(p->watch, "SELECT pg_current_snapshot()::text");
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 			const char *v = PQgetvalue(r, 0, 0);
 			p->last_version = (unsigned long long)text_hash(v, strlen(v));
 		} else {
-			if (PQstatus(p->watch) != CONNECTION_OK)
-				PQreset(p->watch);
 			p->last_version++; /* unknown: say something may have changed */
+			if (PQstatus(p->watch) != CONNECTION_OK && ns - p->retry_ns >= RECONNECT_NS) {
+				p->retry_ns = ns;
+				PQreset(p->watch);
+				if (PQstatus(p->watch) == CONNECTION_OK && listen_on(p->watch)) {
+					log_info("database: the change listener is back");
+					p->listening = 1;
+					p->heard++;
+				}
+			}
 		}
 		PQclear(r);
+		hear(p); /* what came with the snapshot's answer */
 		p->checked_ns = ns;
 	}
-	unsigned long long parts[2] = {p->last_version, atomic_load(&local_writes)};
+	unsigned long long parts[3] = {p->last_version, p->heard, atomic_load(&local_writes)};
 	pthread_mutex_unlock(&p->vmu);
 	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
 }

@@ -14,7 +14,9 @@
 **     DB_SQL_CONTAINS takes wildcards as they are; a read snapshot does not
 **     see a commit made meanwhile; db_pool_data_version changes when another
 **     connection commits (on PostgreSQL: another process, within 20 ms, and
-**     not for its reads); a migration list applied twice runs once
+**     not for its reads; a NOTIFY byline_data, as every Byline commit that
+**     wrote sends, within 10 ms, and again after the listener's connection
+**     was cut and came back); a migration list applied twice runs once
 **   full text on each engine: a match, the ranking (a headline match above
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
@@ -29,6 +31,7 @@
 #include "core/log.h"
 #include "test.h"
 
+#include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,6 +368,21 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 }
 
 /* The running cluster's folder, stopped if the test dies (die() aborts). */
+/* 1 if a NOTIFY byline_data sent on other moves pool's data version
+** within 10 ms of its snapshot being read (well before its 20 ms poll). */
+static int notify_moves(struct db_pool *pool, PGconn *other)
+{
+	usleep(30000);
+	unsigned long long v = db_pool_data_version(pool); /* the snapshot read now */
+	PQclear(PQexec(other, "NOTIFY byline_data"));
+	for (int i = 0; i < 10; i++) {
+		if (db_pool_data_version(pool) != v)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
 static char running[64];
 
 static void stop_on_abort(int sig)
@@ -432,6 +450,23 @@ int main(void)
 			CHECK(system(cmd0) == 0);
 			usleep(30000);
 			CHECK(db_pool_data_version(pool) != v0);
+			/* A NOTIFY on the channel every Byline commit that wrote sends
+			** moves the version at once, before the snapshot is read again;
+			** and again once the listener, cut off, is reconnected (at
+			** most a second later), the version moving while it is down. */
+			PGconn *other = PQconnectdb(url);
+			CHECK(PQstatus(other) == CONNECTION_OK);
+			CHECK(notify_moves(pool, other));
+			PQclear(PQexec(other, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+			                      " WHERE datname = 'byline' AND pid <> pg_backend_pid()"));
+			unsigned long long v1 = db_pool_data_version(pool);
+			usleep(30000);
+			CHECK(db_pool_data_version(pool) != v1);
+			usleep(1100000);
+			db_pool_data_version(pool); /* reconnects */
+			usleep(30000);
+			CHECK(notify_moves(pool, other));
+			PQfinish(other);
 			db_pool_free(pool);
 		}
 		/* A fresh database for the schema. */
