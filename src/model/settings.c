@@ -156,6 +156,16 @@ const struct setting_def settings_defs[] = {
 	 g_server, DN_("First webhook retry after (seconds)"),
 	 DN_("A failed delivery is tried again after this, then after twice as long each "
 	 "time, for a day."), 0},
+	{"cdn_purge_url", SETTING_TEXT, "", 0, 0, NULL, AT(cdn_purge_url), g_server,
+	 DN_("CDN purge address"),
+	 DN_("Empty: no purges. Else an http(s) address: when content changes, its surrogate keys "
+	 "are posted there as {\"surrogate_keys\": [...]} (docs/ARCHITECTURE.md, CDN)."), 0},
+	{"cdn_s_maxage", SETTING_INT, "60", 0, 86400, NULL, AT(cdn_s_maxage), g_server,
+	 DN_("CDN keeps a public page (seconds)"),
+	 DN_("s-maxage on pages for readers who are not signed in."), 0},
+	{"cdn_stale_seconds", SETTING_INT, "600", 0, 604800, NULL, AT(cdn_stale_seconds), g_server,
+	 DN_("CDN may serve a stale page while it refreshes (seconds)"),
+	 DN_("stale-while-revalidate on pages for readers who are not signed in."), 0},
 };
 
 #undef AT
