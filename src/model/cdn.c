@@ -12,7 +12,7 @@ struct cdn_purge *cdn_due(struct db *db, struct arena *a, long long now, size_t 
 	*n = 0;
 	struct cdn_purge *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
 	struct db_stmt *st = db_prepare(db, "SELECT skey, gen, attempts FROM cdn_purges"
-	                                    " WHERE next_at <= ? ORDER BY next_at, skey LIMIT ?");
+	                                    " WHERE next_at <= ?1 ORDER BY next_at, skey LIMIT ?2");
 	if (!st)
 		return NULL;
 	db_bind_int(st, 1, now);
@@ -60,13 +60,13 @@ static int each_key(struct db *db, const char *sql, const struct cdn_purge *k, s
 
 int cdn_sent(struct db *db, const struct cdn_purge *k, size_t n)
 {
-	return each_key(db, "DELETE FROM cdn_purges WHERE gen = ? AND skey = ?", k, n, 0);
+	return each_key(db, "DELETE FROM cdn_purges WHERE gen = ?1 AND skey = ?2", k, n, 0);
 }
 
 int cdn_failed(struct db *db, const struct cdn_purge *k, size_t n, long long now)
 {
-	return each_key(db, "UPDATE cdn_purges SET attempts = attempts + 1, next_at = ?"
-	                    " WHERE skey = ?", k, n, now);
+	return each_key(db, "UPDATE cdn_purges SET attempts = attempts + 1, next_at = ?1"
+	                    " WHERE skey = ?2", k, n, now);
 }
 
 int cdn_clear(struct db *db)

@@ -238,6 +238,65 @@ def purges(s, rec, who, art_path, aid):
           "emptying the setting stops the purges", rec.count())
 
 
+def on_postgresql(rec):
+    """The same triggers on PostgreSQL (migration 35 there): a renamed tag
+    and an edited article are purged; a page names its keys."""
+    import shutil
+    import subprocess
+    import tempfile
+    from harness import BYLINE, REPO, skip
+    cluster = os.path.join(REPO, "tests", "pg_cluster.sh")
+    folder = tempfile.mkdtemp(prefix="byline-cdn-pg-")
+    p = subprocess.run(["sh", cluster, "start", folder], capture_output=True, text=True,
+                       timeout=180)
+    if p.returncode != 0:
+        skip("PostgreSQL purges", "no cluster: " + p.stderr.strip()[-200:])
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    url = p.stdout.strip()
+    proc = None
+
+    def psql(q):
+        return subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At",
+                               "-c", q], capture_output=True, text=True,
+                              timeout=60).stdout.strip()
+    try:
+        for args in (["demo"], ["settings", "set", "outbound_allow_private", "1"],
+                     ["settings", "set", "cdn_purge_url", rec.url]):
+            r = subprocess.run([BYLINE, args[0], "--db", url] + args[1:], capture_output=True,
+                               text=True, timeout=300, cwd=folder)
+            check(r.returncode == 0, "PostgreSQL: byline %s" % args[0], r.stderr[-500:])
+        proc = subprocess.Popen([BYLINE, "serve", "--db", url, "--listen", "127.0.0.1:0",
+                                 "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=folder)
+        import re
+        import http.client
+        port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/", headers={"Host": "127.0.0.1:%d" % port})
+        resp = conn.getresponse()
+        resp.read()
+        check({"site", "lists", "home"} <= set((resp.getheader("Surrogate-Key") or "").split()),
+              "PostgreSQL: the home names its keys", resp.getheader("Surrogate-Key"))
+        wait_for(lambda: psql("SELECT COUNT(*) FROM cdn_purges") == "0",
+                 "PostgreSQL: the queue empties")
+        rec.clear()
+        tag = int(psql("SELECT MIN(id) FROM tags"))
+        aid = int(psql("SELECT MIN(id) FROM articles"))
+        psql("UPDATE tags SET name = name || ' renamed' WHERE id = %d" % tag)
+        psql("UPDATE articles SET headline = headline || '!' WHERE id = %d" % aid)
+        wait_for(lambda: {"tag-%d" % tag, "lists", "article-%d" % aid, "articles"} <= rec.keys(),
+                 "PostgreSQL: a renamed tag and an edited article are purged")
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(timeout=30)
+            proc.stdout.close()
+            proc.stderr.close()
+        subprocess.run(["sh", cluster, "stop", folder], capture_output=True, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
     rec = Receiver()
     s = Server(demo=True)
@@ -253,6 +312,7 @@ def main():
         who.id = s.sql("SELECT id FROM users WHERE email=?", who.email)[0][0]
         private_pages(s, who, art_path)
         purges(s, rec, who, art_path, aid)
+        on_postgresql(rec)
     finally:
         s.stop()
         rec.stop()
