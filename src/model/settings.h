@@ -85,6 +85,7 @@ enum setting_kind {
 	SETTING_COLOR,    /* "#rrggbb", six hex digits */
 	SETTING_IMAGE,    /* "" or a media name: 64 lowercase hex digits, '.', jpg|png|webp */
 	SETTING_SCRIPTS,  /* lines, each https://host[:port]/path of a script; a textarea */
+	SETTING_HTTP_URL, /* "" or http(s)://host[:port][/path]: an address Byline posts to */
 };
 
 /* One row of the table. */

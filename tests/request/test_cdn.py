@@ -311,6 +311,10 @@ def main():
         who.cookie, who.csrf = D.sign_in(s, who)
         who.id = s.sql("SELECT id FROM users WHERE email=?", who.email)[0][0]
         private_pages(s, who, art_path)
+        from harness import run_cli as cli
+        for bad in ("ftp://cdn.example.com/purge", "http://a b/", "https:///x", "purge"):
+            rc, o, e = cli("settings", "--db", s.db, "set", "cdn_purge_url", bad, check_rc=False)
+            check(rc != 0 and "http://" in e, "cdn_purge_url %r is refused, saying why" % bad, e)
         purges(s, rec, who, art_path, aid)
         on_postgresql(rec)
     finally:
