@@ -101,8 +101,6 @@ void cdn_headers(struct page *p)
 		if (left < s_maxage)
 			s_maxage = left > 0 ? left : 0;
 	}
-	if (max_age > s_maxage)
-		max_age = (long)s_maxage;
 	http_resp_header(p->resp, "Cache-Control",
 	                 arena_printf(p->a, "public, max-age=%ld, s-maxage=%lld, "
 	                                    "stale-while-revalidate=%d",

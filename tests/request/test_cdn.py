@@ -136,8 +136,8 @@ def headers_on_pages(s):
           "stale-while-revalidate=600", "the home's Cache-Control, from the defaults",
           r.header("Cache-Control"))
     r = s.get("/feed/")
-    check("max-age=60," in r.header("Cache-Control") or "max-age=300," in
-          r.header("Cache-Control"), "a feed keeps a browser max-age of its own",
+    check(r.header("Cache-Control") == "public, max-age=300, s-maxage=60, "
+          "stale-while-revalidate=600", "a feed keeps its browser max-age of 5 minutes",
           r.header("Cache-Control"))
     return art_path, aid
 
