@@ -116,8 +116,13 @@ int cdn_purge_work(struct db_pool *pool, atomic_int *stop)
 	int allow_private = priv && *priv == '1';
 	size_t n = 0;
 	struct cdn_purge *due = NULL;
-	if (!url || !*url)
-		cdn_clear(db);
+	if (!url || !*url) {
+		/* Off: drop what was queued before (a read first, so an idle site
+		** commits nothing each second: a commit would bump the data
+		** version the page cache watches). */
+		if (cdn_queued(db) > 0)
+			cdn_clear(db);
+	}
 	else
 		due = cdn_due(db, a, (long long)time(NULL), CDN_BATCH, &n);
 	db_pool_put(pool, db);
