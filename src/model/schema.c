@@ -1109,6 +1109,42 @@ static const char migration_33[] =
     "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 63)"
     "  INSERT INTO gates(slot) SELECT n FROM s;";
 
+/* CDN purges (web/cdn.h): the surrogate keys a change makes stale, queued
+** when cdn_purge_url is set, one row a key (a second change to a key
+** queued but not yet sent bumps gen instead: the sender deletes a row only
+** if its gen is still the one it sent).  The keys follow the page cache's
+** dependencies (web/cdn.c names a page's keys the same way): an article's
+** change purges article-N, 'articles' (full-text feeds) and 'any' (pages
+** that depend on everything); 'lists' purges 'lists'; an article's
+** comments article-N and 'comments'; an author's profile author-N and
+** 'lists'; a setting, section, static page or redirect 'site' (on every
+** page).  A renamed tag purges tag-N beside the 'lists' its change logs. */
+static const char migration_35[] =
+    "CREATE TABLE cdn_purges("
+    "  skey TEXT PRIMARY KEY,"
+    "  gen INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER changes_cdn AFTER INSERT ON changes"
+    "  WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'cdn_purge_url' AND value <> '') BEGIN"
+    "  INSERT INTO cdn_purges(skey) SELECT k FROM ("
+    "    SELECT CASE NEW.kind WHEN 'article' THEN 'article-' || NEW.id"
+    "      WHEN 'comments' THEN 'article-' || NEW.id WHEN 'author' THEN 'author-' || NEW.id"
+    "      WHEN 'lists' THEN 'lists' ELSE 'site' END AS k"
+    "    UNION ALL SELECT CASE NEW.kind WHEN 'article' THEN 'articles'"
+    "      WHEN 'comments' THEN 'comments' WHEN 'author' THEN 'lists' ELSE NULL END"
+    "    UNION ALL SELECT 'any' WHERE NEW.kind <> 'all'"
+    "  ) WHERE k IS NOT NULL AND k <> 'article-0'"
+    "  ON CONFLICT(skey) DO UPDATE SET gen = cdn_purges.gen + 1;"
+    " END;"
+    "CREATE TRIGGER tags_upd_cdn AFTER UPDATE ON tags"
+    "  WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'cdn_purge_url' AND value <> '')"
+    "  AND NOT EXISTS (SELECT 1 FROM changes_held) BEGIN"
+    "  INSERT INTO cdn_purges(skey) VALUES ('tag-' || NEW.id)"
+    "  ON CONFLICT(skey) DO UPDATE SET gen = cdn_purges.gen + 1;"
+    " END;";
+
 static const struct db_migration migrations[] = {
 	{1, migration_1},
 	{2, migration_2},
@@ -1141,6 +1177,7 @@ static const struct db_migration migrations[] = {
 	{31, migration_31},
 	{32, migration_32},
 	{33, migration_33},
+	{35, migration_35},
 };
 
 int schema_latest(void)

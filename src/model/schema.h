@@ -34,7 +34,8 @@ int schema_migrate(struct db *db, char *err, size_t errlen);
 ** tables its foreign keys name (and webhook_events before webhooks, whose
 ** insert trigger would otherwise queue deliveries): what byline copy-db
 ** copies, one home for the list.  Left out: the change log (changes,
-** changes_held), which only tells running servers what to refresh, and
+** changes_held), which only tells running servers what to refresh, the
+** CDN's purge queue (cdn_purges), which only tells the source's CDN, and
 ** the full-text index, which the engine keeps (db_text_put). */
 struct schema_table {
 	const char *name;  /* the table */

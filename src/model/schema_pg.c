@@ -572,8 +572,37 @@ static const char migration_33[] =
     "ALTER TABLE webmentions_in ADD COLUMN http_status BIGINT NOT NULL DEFAULT 0;"
 ;
 
+/* SQLite's 35 (see schema.c): the CDN purge queue, filled from the change
+** log while cdn_purge_url is set, and tag-N when a tag changes. */
+static const char migration_35[] =
+    "CREATE TABLE cdn_purges(skey TEXT PRIMARY KEY, gen BIGINT NOT NULL DEFAULT 0,"
+    "  attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL DEFAULT 0);"
+    "CREATE FUNCTION changes_cdn_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF EXISTS (SELECT 1 FROM settings WHERE key = 'cdn_purge_url' AND value <> '') THEN"
+    "  INSERT INTO cdn_purges(skey) SELECT k FROM ("
+    "    SELECT CASE NEW.kind WHEN 'article' THEN 'article-' || NEW.id"
+    "      WHEN 'comments' THEN 'article-' || NEW.id WHEN 'author' THEN 'author-' || NEW.id"
+    "      WHEN 'lists' THEN 'lists' ELSE 'site' END AS k"
+    "    UNION ALL SELECT CASE NEW.kind WHEN 'article' THEN 'articles'"
+    "      WHEN 'comments' THEN 'comments' WHEN 'author' THEN 'lists' ELSE NULL END"
+    "    UNION ALL SELECT 'any' WHERE NEW.kind <> 'all'"
+    "  ) x WHERE k IS NOT NULL AND k <> 'article-0'"
+    "  ON CONFLICT(skey) DO UPDATE SET gen = cdn_purges.gen + 1; END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER changes_cdn AFTER INSERT ON changes FOR EACH ROW EXECUTE FUNCTION"
+    "  changes_cdn_fn();"
+    "CREATE FUNCTION tags_upd_cdn_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF EXISTS (SELECT 1 FROM settings WHERE key = 'cdn_purge_url' AND value <> '')"
+    "  AND NOT EXISTS (SELECT 1 FROM changes_held) THEN"
+    "  INSERT INTO cdn_purges(skey) VALUES ('tag-' || NEW.id)"
+    "  ON CONFLICT(skey) DO UPDATE SET gen = cdn_purges.gen + 1; END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER tags_upd_cdn AFTER UPDATE ON tags FOR EACH ROW EXECUTE FUNCTION"
+    "  tags_upd_cdn_fn();";
+
 static const struct db_migration migrations[] = {
 	{33, migration_33},
+	{35, migration_35},
 };
 
 const struct db_migration *schema_pg_migrations(size_t *n)

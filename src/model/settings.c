@@ -156,6 +156,16 @@ const struct setting_def settings_defs[] = {
 	 g_server, DN_("First webhook retry after (seconds)"),
 	 DN_("A failed delivery is tried again after this, then after twice as long each "
 	 "time, for a day."), 0},
+	{"cdn_purge_url", SETTING_HTTP_URL, "", 0, 0, NULL, AT(cdn_purge_url), g_server,
+	 DN_("CDN purge address"),
+	 DN_("Empty: no purges. Else an http:// or https:// address: when content changes, its surrogate keys "
+	 "are posted there as {\"surrogate_keys\": [...]} (docs/ARCHITECTURE.md, CDN)."), 0},
+	{"cdn_s_maxage", SETTING_INT, "60", 0, 86400, NULL, AT(cdn_s_maxage), g_server,
+	 DN_("CDN keeps a public page (seconds)"),
+	 DN_("s-maxage on pages for readers who are not signed in."), 0},
+	{"cdn_stale_seconds", SETTING_INT, "600", 0, 604800, NULL, AT(cdn_stale_seconds), g_server,
+	 DN_("CDN may serve a stale page while it refreshes (seconds)"),
+	 DN_("stale-while-revalidate on pages for readers who are not signed in."), 0},
 };
 
 #undef AT
@@ -392,6 +402,20 @@ int settings_check(const struct setting_def *d, const char *value, char *err,
 		snprintf(err, errlen, "The site address must be http:// or https:// and a host "
 		                      "name, with no path, like https://news.example.com.");
 		return -1;
+	case SETTING_HTTP_URL: {
+		size_t s = scheme_len(value, "http://", "https://");
+		size_t hn = s ? strcspn(value + s, "/?#") : 0;
+		int ok = s && hn && host_port_ok(value + s, hn);
+		for (size_t i = 0; ok && i < len; i++)
+			if ((unsigned char)value[i] <= ' ' || strchr("\"'<>\\`", value[i]) ||
+			    (unsigned char)value[i] >= 0x7f)
+				ok = 0;
+		if (len == 0 || ok)
+			return 0;
+		snprintf(err, errlen, "Must be empty or an http:// or https:// address, like "
+		                      "https://api.fastly.com/service/ID/purge.");
+		return -1;
+	}
 	case SETTING_SMTP_URL: {
 		size_t s = scheme_len(value, "smtp://", "smtps://");
 		if (len == 0 || (s && len > s && !strpbrk(value, " \"<>\\") &&

@@ -52,6 +52,9 @@ struct settings {
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
 	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
 	int webhook_retry_seconds; /* first retry delay; doubles each failure */
+	char *cdn_purge_url;      /* "" or where purges of surrogate keys are posted (web/cdn.h) */
+	int cdn_s_maxage;         /* s-maxage of anonymous pages: a CDN keeps them this long */
+	int cdn_stale_seconds;    /* stale-while-revalidate of anonymous pages */
 	char *page_scripts;       /* https script URLs, one a line: public pages load them */
 	char *embed_providers;    /* "HOST-PATTERN ENDPOINT [FRAME-HOST...]" a line (web/embed.c) */
 	int comments_per_page;    /* top-level comments a page; 0 shows all */
@@ -82,6 +85,7 @@ enum setting_kind {
 	SETTING_COLOR,    /* "#rrggbb", six hex digits */
 	SETTING_IMAGE,    /* "" or a media name: 64 lowercase hex digits, '.', jpg|png|webp */
 	SETTING_SCRIPTS,  /* lines, each https://host[:port]/path of a script; a textarea */
+	SETTING_HTTP_URL, /* "" or http(s)://host[:port][/path]: an address Byline posts to */
 };
 
 /* One row of the table. */
@@ -101,7 +105,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 37
+#define SETTINGS_N 40
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

@@ -7,6 +7,7 @@
 ** published (in it or its sub-sections) is no page (404), so neither its
 ** name nor its existence leaks from a draft; a page past the end is a 404.
 */
+#include "web/cdn.h"
 #include "web/web.h"
 #include "core/arena.h"
 #include "core/text.h"
@@ -109,6 +110,7 @@ static void show_section(struct page *p)
 		}
 	}
 	struct article_scope scope = {SCOPE_SECTION, sec.id, 0, 0};
+	cdn_name(p, "section", sec.id);
 	const char *base = nested ? arena_printf(p->a, "/category/%s/%s/", site_slug(p->a, par.slug),
 	                                         site_slug(p->a, sec.slug))
 	                          : arena_printf(p->a, "/category/%s/", site_slug(p->a, sec.slug));
@@ -125,6 +127,7 @@ static void show_tag(struct page *p)
 		return;
 	}
 	struct article_scope scope = {SCOPE_TAG, tag.id, 0, 0};
+	cdn_name(p, "tag", tag.id);
 	show(p, &scope, arena_printf(p->a, "/tag/%s/", site_slug(p->a, tag.slug)),
 	     trf(p, "Tagged “%s”", tag.name), tr(p, "Tag"), NULL,
 	     arena_printf(p->a, "/tag/%s/feed/", site_slug(p->a, tag.slug)), NULL);

@@ -6,6 +6,7 @@
 ** reply form.  The viewer's own held comments are shown to them alone,
 ** marked as awaiting moderation; that makes the page private to them.
 */
+#include "web/cdn.h"
 #include "web/web.h"
 #include "web/embed.h"
 #include "core/arena.h"
@@ -639,6 +640,7 @@ void page_article_render(struct page *p, const struct article *stored,
 	else
 		tv_set_bool(a, av, "image", 0);
 	if (art->section_id) {
+		cdn_name(p, "section", art->section_id);
 		struct tv *sec = tv_map(a);
 		tv_set_str(a, sec, "name", art->section_name);
 		tv_set_str(a, sec, "url",
@@ -655,6 +657,7 @@ void page_article_render(struct page *p, const struct article *stored,
 		tv_set_str(a, t, "name", tags[i].name);
 		tv_set_str(a, t, "url", arena_printf(a, "/tag/%s/", site_slug(a, tags[i].slug)));
 		tv_push(a, tl, t);
+		cdn_name(p, "tag", tags[i].id);
 	}
 	tv_set(a, av, "tags", tl);
 	tv_set_bool(a, av, "has_tags", n_tags > 0);

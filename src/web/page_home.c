@@ -3,6 +3,7 @@
 ** (model/front.h), a block per section and the latest stories; and
 ** "/page/N/", the older stories page by page.
 */
+#include "web/cdn.h"
 #include "web/web.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -259,6 +260,7 @@ static void show(struct page *p)
 	}
 	struct tv *ctx = site_context(p, page > 1 ? tr(p, "Latest news") : NULL);
 	p->deps.flags = DEP_LISTS;
+	cdn_name(p, "home", 0);
 	tv_set_bool(p->a, ctx, "is_first_page", page == 1);
 	if (page == 1) {
 		show_front(p, ctx, pages);

@@ -219,12 +219,13 @@ static int resp_header_is_set(const struct http_resp *resp, const char *name)
 }
 
 /* The headers of a render that a hit carries too: the REST API's list
-** headers and its CORS answer (api.c), and the API's discovery Link on
-** pages.  None of them varies with the request (Access-Control-Allow-
-** Origin is "*", never the request's Origin), so no Vary is needed. */
+** headers and its CORS answer (api.c), the API's discovery Link on
+** pages, and the surrogate keys naming what it shows (web/cdn.h).  None
+** of them varies with the request (Access-Control-Allow-Origin is "*",
+** never the request's Origin), so no Vary is needed. */
 static const char *const KEPT_HEADERS[] = {
 	"X-WP-Total", "X-WP-TotalPages", "Link", "Access-Control-Allow-Origin",
-	"Access-Control-Expose-Headers",
+	"Access-Control-Expose-Headers", "Surrogate-Key", "Cache-Tag",
 };
 #define N_KEPT (sizeof KEPT_HEADERS / sizeof *KEPT_HEADERS)
 

@@ -15,6 +15,7 @@
 ** The holes' text lands in req->params in order.  `needs` says what the
 ** dispatcher checks before the handler runs; a handler never re-checks it.
 */
+#include "web/cdn.h"
 #include "web/metrics.h"
 #include "web/web.h"
 #include "core/arena.h"
@@ -33,6 +34,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #define KB 1024
 #define MB (1024 * 1024)
@@ -756,6 +758,15 @@ static int target_is_ours(struct app *app, struct http_req *req)
 	return ours;
 }
 
+/* 1 if the answer sets a cookie (never shared). */
+static int has_set_cookie(const struct http_resp *resp)
+{
+	for (int i = 0; i < resp->n_headers; i++)
+		if (!strcasecmp(resp->hnames[i], "Set-Cookie"))
+			return 1;
+	return 0;
+}
+
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
@@ -796,7 +807,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
-	                    NULL, NULL};
+	                    NULL, NULL, NULL};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
@@ -931,6 +942,13 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 			           tr(p, "It could not read what this page shows just now. Please "
 			                 "try again in a moment; nothing was lost."));
 	}
+	/* A cacheable page for an anonymous reader names what it shows, for a
+	** CDN in front (web/cdn.h); signed-in and personal answers never. */
+	if (is_read && resp->status == 200 && !p->is_private && !personal(req) &&
+	    !p->slash_added && ((r && (r->needs & PAGE_CACHED)) ||
+	                        (!r && !known && !strstr(req->query, "replytocom="))) &&
+	    !has_set_cookie(resp))
+		cdn_headers(p);
 	if (ticket) {
 		if (p->is_private)
 			pagecache_abandon(app->cache, ticket);

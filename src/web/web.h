@@ -87,6 +87,8 @@ struct page {
 	                          ** timed out a moment ago (auth_lapsed_load(), for
 	                          ** route.c's lapsed_routes only), or NULL */
 	struct account *lapsed_user; /* its account; never p->user */
+	char *cdn_names;          /* surrogate keys naming what it shows beyond p->deps
+	                          ** ("section-3 tag-7"; cdn_name()), or NULL */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */

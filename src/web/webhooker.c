@@ -8,7 +8,8 @@
 ** webhook_retry_seconds) are read at each batch, so a change in the desk
 ** applies without a restart.  The same thread verifies received
 ** Webmentions and sends those of newly published articles
-** (web/webmention.c): one thread for every request to another server.
+** (web/webmention.c) and posts the CDN's purges (web/cdn.c): one thread
+** for every request to another server.
 */
 #include "web/webhooker.h"
 #include "core/arena.h"
@@ -21,6 +22,7 @@
 #include "model/webhook.h"
 #include "model/settings.h"
 #include "web/outbound.h"
+#include "web/cdn.h"
 #include "web/webmention.h"
 #include "web/web.h"
 #include "model/webmention.h"
@@ -166,6 +168,8 @@ static int send_due(struct webhooker *w)
 	}
 	arena_free(a);
 	int more = webmention_work(w->pool, w->app, &w->is_stopping);
+	if (!atomic_load(&w->is_stopping))
+		more |= cdn_purge_work(w->pool, &w->is_stopping);
 	return n == BATCH || more;
 }
 

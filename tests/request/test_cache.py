@@ -36,7 +36,7 @@ try:
 except ImportError:
     brotli = None
 
-PUBLIC_CC = "public, max-age=0, s-maxage=60, must-revalidate"
+PUBLIC_CC = "public, max-age=0, s-maxage=60, stale-while-revalidate=600"
 # A cookie that makes a request personal (it never touches the cache) but
 # changes nothing on pages other than the article's form.
 FRESH = {"Cookie": "byline_commenter=n%3DFresh%2BEyes"}

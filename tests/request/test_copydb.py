@@ -56,9 +56,9 @@ def found(html):
     return out
 
 
-def table_rows(path, skip_tables=("changes", "changes_held")):
-    """Every table of an SQLite file (but the change log and the search
-    index's own tables), each as its sorted rows with columns by name."""
+def table_rows(path, skip_tables=("changes", "changes_held", "cdn_purges")):
+    """Every table of an SQLite file (but the change log, the CDN's purge
+    queue and the search index's own tables), each as its sorted rows with columns by name."""
     con = sqlite3.connect(path)
     out = {}
     for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"

@@ -139,7 +139,7 @@ def main():
         check(int(psql(folder, "SELECT count(*) FROM articles")) >= 10, "demo articles stored")
         check(psql(folder, "SELECT count(*) FROM articles_fts") ==
               psql(folder, "SELECT count(*) FROM articles"), "every article is in the text index")
-        check(psql(folder, "SELECT version FROM byline_schema") == "33", "schema version 33")
+        check(psql(folder, "SELECT version FROM byline_schema") == "35", "schema version 35 (the newest)")
 
         rc, out, err = cli(work, "user", "--db", db, "add", "--email", "pg@example.com",
                            "--name", "Pat Gres", "--role", "editor")

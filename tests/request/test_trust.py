@@ -360,7 +360,11 @@ def migration():
                     " 'published', '', '')", (bodies["contrib"], uid["editor"], now, PAYLOAD))
         # Back to version 10: every later migration is undone here, newest
         # first (a new migration adds its undo at the top of this script).
-        con.executescript("DROP TABLE gates;"
+        con.executescript(# 35: the CDN purge queue.
+                          "DROP TRIGGER tags_upd_cdn;"
+                          "DROP TRIGGER changes_cdn;"
+                          "DROP TABLE cdn_purges;"
+                          "DROP TABLE gates;"
                           # 32: webhook pause, webmention verdicts.
                           "ALTER TABLE webmentions_in DROP COLUMN http_status;"
                           "ALTER TABLE webmentions_in DROP COLUMN verdict;"

@@ -28,10 +28,12 @@ from harness import BYLINE, check, done, run_cli  # noqa: E402
 
 
 def roll_back_one(db):
-    """Undoes the newest migration this test knows (33: the gates table)."""
+    """Undoes the newest migration (35: the CDN's purge queue); a new
+    migration changes this undo to its own."""
     con = sqlite3.connect(db)
     latest = con.execute("PRAGMA user_version").fetchone()[0]
-    con.executescript("DROP TABLE gates; PRAGMA user_version = 32;")
+    con.executescript("DROP TRIGGER changes_cdn; DROP TRIGGER tags_upd_cdn;"
+                      " DROP TABLE cdn_purges; PRAGMA user_version = 33;")
     con.close()
     return latest
 
@@ -79,22 +81,22 @@ try:
     line, err, rc = serve_once(db)
     check("serving" in line and rc == 0, "serve starts and stops on an older database",
           (line, err[-500:]))
-    baks = glob.glob(db + ".v32-*.bak")
+    baks = glob.glob(db + ".v33-*.bak")
     check(len(baks) == 1, "one copy named with the old version", os.listdir(tmp))
     if baks:
         bak = baks[0]
-        check(re.search(r"\.v32-\d{8}-\d{6}\.bak$", bak), "the name carries the date", bak)
-        check(version(bak) == 32, "the copy is at the old version", version(bak))
-        check(not has_table(bak, "gates"), "the copy has the old schema")
+        check(re.search(r"\.v33-\d{8}-\d{6}\.bak$", bak), "the name carries the date", bak)
+        check(version(bak) == 33, "the copy is at the old version", version(bak))
+        check(not has_table(bak, "cdn_purges"), "the copy has the old schema")
         con = sqlite3.connect(bak)
         n = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         ok = con.execute("PRAGMA integrity_check").fetchone()[0]
         con.close()
         check(n == articles and ok == "ok", "the copy holds the site's rows, intact",
               (n, articles, ok))
-        check("upgrade:" in err and os.path.basename(bak) in err and "version 32" in err,
+        check("upgrade:" in err and os.path.basename(bak) in err and "version 33" in err,
               "the log names the copy and the versions", err[-800:])
-    check(version(db) == latest and has_table(db, "gates"), "the database itself migrated",
+    check(version(db) == latest and has_table(db, "cdn_purges"), "the database itself migrated",
           version(db))
 
     # 2. current: no new copy
@@ -107,7 +109,7 @@ try:
         os.unlink(f)
     roll_back_one(db)
     rc, out, err = run_cli("settings", "--db", db, "list")
-    check(len(glob.glob(db + ".v32-*.bak")) == 1 and "upgrade:" in err,
+    check(len(glob.glob(db + ".v33-*.bak")) == 1 and "upgrade:" in err,
           "settings list upgrading keeps a copy too", (os.listdir(tmp), err[-400:]))
     check(version(db) == latest, "and migrates", version(db))
 
@@ -121,11 +123,11 @@ try:
         import time
         now = time.time()
         for dt in range(0, 5):
-            os.mkdir(db + ".v32-%s.bak" % time.strftime("%Y%m%d-%H%M%S", time.gmtime(now + dt)))
+            os.mkdir(db + ".v33-%s.bak" % time.strftime("%Y%m%d-%H%M%S", time.gmtime(now + dt)))
         rc, out, err = run_cli("settings", "--db", db, "list", check_rc=False)
         check(rc != 0 and "nothing was migrated" in err, "a copy that fails stops the upgrade",
               err[-400:])
-        check(version(db) == 32, "and nothing is migrated", version(db))
+        check(version(db) == 33, "and nothing is migrated", version(db))
     else:
         roll_back_one(db)
         os.chmod(tmp, 0o555)
