@@ -7,8 +7,10 @@ node at a time, the leader of an advisory lock (db_leader).
   the leader (the first node started, which took the lock) is killed with
   SIGKILL while articles are still due; another node takes over within
   seconds and publishes the rest
-  every scheduled article is published, and every delivery is received
-  exactly once (each event id once)
+  mails queued to come due over those seconds, sent to an SMTP sink on
+  loopback
+  every scheduled article is published, every webhook delivery and every
+  mail is received exactly once (each delivery id, each address once)
   PostgreSQL restarted (pg_ctl restart) while comments are posted: requests
   answer 503 or succeed, every acknowledged comment is stored, and the
   nodes answer again by themselves
@@ -28,6 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BYLINE, REPO, Response, check, done, skip  # noqa: E402
 from test_webhooks import Receiver  # noqa: E402
+from test_mail import start_sink  # noqa: E402
 
 import http.client  # noqa: E402
 import re  # noqa: E402
@@ -36,6 +39,7 @@ import urllib.parse  # noqa: E402
 CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
 
 N_ARTICLES = 6
+N_MAILS = 24
 
 
 def cli(cwd, *args):
@@ -148,20 +152,41 @@ def main():
              " WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = 'outbound_allow_private')")
         psql(folder, "INSERT INTO webhooks(url, events, secret, created_at) VALUES"
              " ('%s', 'article.published', 'leader-secret', 0)" % rec.url)
+        ctl, sink, smtp_port = start_sink()
+        for k, v in (("smtp_url", "smtp://127.0.0.1:%d" % smtp_port),
+                     ("smtp_from", "Byline <desk@example.com>")):
+            rc, out, err = cli(work, "settings", "--db", db, "set", k, v)
+            check(rc == 0, "settings set " + k, err)
         nodes = [Served(db, work) for _ in range(3)]
         time.sleep(2)  # the first node takes the lock; the others try and fail
+        LOCKS = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        check(psql(folder, LOCKS) == "1", "one node holds the leader's lock",
+              psql(folder, LOCKS))
+        first_holder = psql(folder, "SELECT l.pid FROM pg_locks l WHERE"
+                            " l.locktype = 'advisory' AND l.granted")
         ids = psql(folder, "SELECT id FROM articles WHERE status = 'published'"
                    " ORDER BY id LIMIT %d" % N_ARTICLES).split()
         now = int(time.time())
         for i, aid in enumerate(ids):
             psql(folder, "UPDATE articles SET status = 'scheduled', published_at = %d"
                  " WHERE id = %s" % (now + 2 + 2 * i, aid))
+        for i in range(N_MAILS):
+            psql(folder, "INSERT INTO mail_queue(to_addr, subject, body, created_at, next_at)"
+                 " VALUES ('reader%d@example.com', 'Mail %d', 'Body %d', %d, %d)"
+                 % (i, i, i, now, now + 1 + i // 2))
         # The first two or three come due on the first leader; then it dies.
         wait_for(lambda: rec.count() >= 1, 30)
         before_kill = rec.count()
         nodes[0].proc.send_signal(signal.SIGKILL)
         nodes[0].proc.wait()
         killed_at = time.time()
+        taken = wait_for(lambda: psql(folder, "SELECT l.pid FROM pg_locks l WHERE"
+                                      " l.locktype = 'advisory' AND l.granted") not in
+                         ("", first_holder), 30)
+        check(taken, "another node holds the lock after the leader's death")
+        check(time.time() - killed_at < 10, "the lock is taken over within seconds (%.1f s)"
+              % (time.time() - killed_at))
+        check(psql(folder, LOCKS) == "1", "still one leader", psql(folder, LOCKS))
         check(before_kill < N_ARTICLES, "the leader was killed with articles still due",
               before_kill)
         in_list = ",".join(ids)
@@ -180,6 +205,16 @@ def main():
         check(len(set(events)) == len(events), "no delivery received twice", events)
         check(psql(folder, "SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NULL")
               == "0", "every delivery is marked done")
+        mails = sink.wait(N_MAILS, 60)
+        time.sleep(3)
+        mails = sink.wait(10 * N_MAILS, 0)
+        rcpts = sorted(r for _, rs, _ in mails for r in rs)
+        check(rcpts == sorted("reader%d@example.com" % i for i in range(N_MAILS)),
+              "every mail sent exactly once (%d sent)" % len(rcpts),
+              [r for r in set(rcpts) if rcpts.count(r) != 1])
+        check(psql(folder, "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL") == "0",
+              "every mail is marked sent")
+        ctl.stop()
 
         # PostgreSQL restarted while comments are posted.
         live = nodes[1]
