@@ -241,7 +241,7 @@ unsigned long long db_pool_data_version(struct db_pool *p);
 ** mail, webhook and Webmention queues, image variants), which runs on one
 ** node at a time when several serve one database.  SQLite: always 1 (one
 ** process owns the file).  PostgreSQL: a session-level advisory lock named
-** by `name` (any text; every node must pass the same), held on a
+** by `name` (any text; every node and every call pass the same), held on a
 ** connection of its own for as long as this process leads; a follower
 ** tries for it at most once a second, a leader checks its connection at
 ** most once a second and steps down when it is gone (the server then has
