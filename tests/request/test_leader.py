@@ -285,9 +285,13 @@ def main():
               lost)
         check(all(n.proc.poll() is None for n in nodes[1:]), "the other nodes stay up")
     finally:
-        for n in nodes:
+        for n in nodes[1:]:
             if n.proc.poll() is None:
-                n.stop()
+                rc, err = n.stop()
+                check(rc == 0 and "Sanitizer" not in err and "runtime error" not in err,
+                      "a node stops cleanly (exit %s)" % rc, err[-2000:])
+        if nodes and nodes[0].proc.poll() is None:
+            nodes[0].stop()
         rec.stop()
         subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
