@@ -224,7 +224,6 @@ def main():
         unsent = psql(folder, "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL"
                       " AND next_at <= %d" % int(time.time()))
         check(unsent == "0", "every mail is marked sent or claimed", unsent)
-        ctl.stop()
 
         # PostgreSQL restarted while comments are posted.
         live = nodes[1]
@@ -284,6 +283,24 @@ def main():
         check(not lost, "every acknowledged comment is stored (%d acknowledged)" % len(acked),
               lost)
         check(all(n.proc.poll() is None for n in nodes[1:]), "the other nodes stay up")
+        # The restart ended every session, the leader's lock with it: one
+        # node leads again within seconds, and works the queue.
+        check(wait_for(lambda: psql(folder, LOCKS) == "1", 30),
+              "a node leads again after the database restarted", psql(folder, LOCKS))
+        psql(folder, "INSERT INTO mail_queue(to_addr, subject, body, created_at, next_at)"
+             " VALUES ('after@example.com', 'After', 'After the restart', %d, %d)"
+             % (int(time.time()), int(time.time())))
+        # (The comments above queued notification mails too: look for this one.)
+        def after_count():
+            return [r for _, rs, _ in sink.wait(0, 0) for r in rs].count("after@example.com")
+        wait_for(after_count, 60)
+        time.sleep(2)
+        got = sink.wait(0, 0)
+        check([r for _, rs, _ in got for r in rs].count("after@example.com") == 1,
+              "a mail queued after the restart is sent once",
+              psql(folder, "SELECT sent_at, attempts, next_at, last_error, %d FROM mail_queue"
+                   " WHERE to_addr = 'after@example.com'" % int(time.time())))
+        ctl.stop()
     finally:
         for n in nodes[1:]:
             if n.proc.poll() is None:
