@@ -323,6 +323,11 @@ unsigned long long db_pool_data_version(struct db_pool *p)
 	return IS_PG(p) ? pg_pool_data_version(p) : sq_pool_data_version(p);
 }
 
+int db_leader(struct db_pool *p, const char *name)
+{
+	return IS_PG(p) ? pg_leader(p, name) : 1;
+}
+
 long long *db_col_ids(struct db_stmt *st, struct arena *a, size_t max, size_t *n)
 {
 	long long *ids = NULL;

@@ -275,4 +275,17 @@ struct db_latency {
 };
 void db_latency_read(struct db_latency *out);
 
+/* Whether this process leads the background work (publishing, purges, the
+** mail, webhook and Webmention queues, image variants), which runs on one
+** node at a time when several serve one database.  SQLite: always 1 (one
+** process owns the file).  PostgreSQL: a session-level advisory lock named
+** by `name` (any text; every node and every call pass the same), held on a
+** connection of its own for as long as this process leads; a follower
+** tries for it at most once a second, a leader checks its connection at
+** most once a second and steps down when it is gone (the server then has
+** let go of the lock, and another node takes over).  Safe from any thread;
+** cheap enough to call at every tick.  Work a leader claimed and did not
+** finish is the queues' business (their claims expire). */
+int db_leader(struct db_pool *p, const char *name);
+
 #endif

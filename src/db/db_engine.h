@@ -120,5 +120,6 @@ void pg_pool_free(struct db_pool *p);
 struct db *pg_pool_get(struct db_pool *p);
 void pg_pool_put(struct db_pool *p, struct db *db);
 unsigned long long pg_pool_data_version(struct db_pool *p);
+int pg_leader(struct db_pool *p, const char *name);
 
 #endif

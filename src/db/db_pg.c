@@ -104,6 +104,11 @@ struct db_pool {
 	int listening;         /* watch has LISTENed and its connection holds */
 	unsigned long long heard; /* notifications read on watch, and reconnections */
 	long long retry_ns;    /* when watch was last reconnected (CLOCK_MONOTONIC) */
+	char *path;            /* the connection string, for lead */
+	pthread_mutex_t lmu;   /* guards lead, leading, lead_ns */
+	PGconn *lead;          /* holds the leader's advisory lock, NULL: none */
+	int leading;           /* 1 while lead holds it */
+	long long lead_ns;     /* last try or check (CLOCK_MONOTONIC), 0: never */
 };
 
 /* The channel every commit that wrote is announced on (NOTIFY), and each
@@ -840,6 +845,8 @@ struct db_pool *pg_pool_new(const char *path, int size, char *err, size_t errlen
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_mutex_init(&p->vmu, NULL);
+	pthread_mutex_init(&p->lmu, NULL);
+	p->path = mem_strdup(path);
 	for (int i = 0; i < size; i++) {
 		struct db *db = pg_open(path, err, errlen);
 		if (!db) {
@@ -866,6 +873,10 @@ void pg_pool_free(struct db_pool *p)
 	for (int i = 0; i < p->size; i++)
 		pg_close(p->all[i]);
 	PQfinish(p->watch);
+	if (p->lead)
+		PQfinish(p->lead);
+	free(p->path);
+	pthread_mutex_destroy(&p->lmu);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->vmu);
@@ -971,6 +982,71 @@ unsigned long long pg_pool_data_version(struct db_pool *p)
 	unsigned long long parts[3] = {p->last_version, p->heard, atomic_load(&local_writes)};
 	pthread_mutex_unlock(&p->vmu);
 	return (unsigned long long)text_hash((const char *)parts, sizeof parts);
+}
+
+/* How often a follower tries for the lock and a leader checks that its
+** connection (and with it the lock) is still there. */
+#define LEAD_EVERY_NS 1000000000LL /* 1 s */
+
+/* Runs one statement on p->lead that answers one boolean; 1 true, 0 false,
+** -1 when it failed (the connection is then closed). */
+static int lead_ask(struct db_pool *p, const char *sql, const char *name)
+{
+	const char *values[1] = {name};
+	PGresult *r = PQexecParams(p->lead, sql, name ? 1 : 0, NULL, name ? values : NULL, NULL,
+	                           NULL, 0);
+	int v = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (v < 0) {
+		PQfinish(p->lead);
+		p->lead = NULL;
+	}
+	return v;
+}
+
+/* The lock's key is the name hashed by the server (hashtext), so every node
+** passing the same name asks for the same lock.  The lead connection is
+** opened when first needed and again after it was lost; a leader whose
+** connection broke has lost the lock with it (the server releases a
+** session's advisory locks when the session ends) and is a follower until
+** it wins the lock again. */
+int pg_leader(struct db_pool *p, const char *name)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+	pthread_mutex_lock(&p->lmu);
+	if (p->lead_ns && ns - p->lead_ns < LEAD_EVERY_NS) {
+		int leading = p->leading;
+		pthread_mutex_unlock(&p->lmu);
+		return leading;
+	}
+	p->lead_ns = ns;
+	if (p->leading) {
+		/* Still connected?  A round trip tells; the lock lives as long. */
+		if (lead_ask(p, "SELECT true", NULL) != 1) {
+			p->leading = 0;
+			log_warn("lost the database connection that made this node the leader");
+		}
+	} else {
+		if (!p->lead) {
+			p->lead = PQconnectdb(p->path);
+			if (PQstatus(p->lead) != CONNECTION_OK) {
+				PQfinish(p->lead);
+				p->lead = NULL;
+			}
+		}
+		if (p->lead &&
+		    lead_ask(p, "SELECT pg_try_advisory_lock(hashtext($1::text))", name) == 1) {
+			p->leading = 1;
+			log_info("this node leads the background work (%s)", name);
+		}
+	}
+	int leading = p->leading;
+	pthread_mutex_unlock(&p->lmu);
+	return leading;
 }
 
 /* ---- Full-text search: tsvector ---- */

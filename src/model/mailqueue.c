@@ -32,6 +32,11 @@ static const char sql_failed[] =
     "UPDATE mail_queue SET attempts = attempts + 1, last_error = ?2, next_at = ?3"
     " WHERE id = ?1 AND sent_at IS NULL RETURNING attempts";
 
+static const char sql_claim[] =
+    "UPDATE mail_queue SET next_at = ?2 WHERE id = ?1 AND sent_at IS NULL AND next_at <= ?3";
+static const char sql_unclaim[] =
+    "UPDATE mail_queue SET next_at = ?2 WHERE id = ?1 AND sent_at IS NULL";
+
 #define MAX_ERROR 500
 
 long long mail_enqueue(struct db *db, const char *to, const char *subject,
@@ -87,6 +92,35 @@ struct mail *mail_due(struct db *db, struct arena *a, long long now, int limit,
 		return NULL;
 	*n = k;
 	return list;
+}
+
+struct mail *mail_claim(struct db *db, struct arena *a, long long now, long long lease_until,
+                        int limit, size_t *n)
+{
+	struct mail *list = mail_due(db, a, now, limit, n);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		struct db_stmt *st = db_prepare(db, sql_claim);
+		db_bind_int(st, 1, list[i].id);
+		db_bind_int(st, 2, lease_until);
+		db_bind_int(st, 3, now);
+		int rc = db_step(st);
+		db_done(st);
+		if (rc == DB_OK && db_changes(db) == 1)
+			list[k++] = list[i];
+	}
+	*n = k;
+	return k ? list : NULL;
+}
+
+int mail_unclaim(struct db *db, long long id, long long now)
+{
+	struct db_stmt *st = db_prepare(db, sql_unclaim);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
 }
 
 int mail_sent(struct db *db, long long id)

@@ -50,6 +50,18 @@ long long mail_enqueue(struct db *db, const char *to, const char *subject,
 struct mail *mail_due(struct db *db, struct arena *a, long long now, int limit,
                       size_t *n);
 
+/* Claims up to limit mails due at now for this sender, as mail_due lists
+** them: each one's next try moves to lease_until, so no other node's
+** sender takes it meanwhile, and one whose sender died before it was marked
+** sent or failed is due again then.  A mail another sender claimed first is
+** left out.  NULL with *n 0 when none (or on error). */
+struct mail *mail_claim(struct db *db, struct arena *a, long long now, long long lease_until,
+                        int limit, size_t *n);
+
+/* Gives a claimed mail back, due at now (the sender stopped before trying
+** it).  0, or -1. */
+int mail_unclaim(struct db *db, long long id, long long now);
+
 /* Marks a mail sent (now).  0, 1 if no such unsent mail, -1 on error. */
 int mail_sent(struct db *db, long long id);
 

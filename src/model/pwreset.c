@@ -29,7 +29,10 @@ static const char sql_oldest_ip[] =
     "SELECT count(*), min(at) FROM reset_requests WHERE ip = ?1 AND at > ?2";
 static const char sql_todo[] =
     "SELECT id, email FROM reset_requests WHERE done_at IS NULL ORDER BY id LIMIT 20";
-static const char sql_done[] = "UPDATE reset_requests SET done_at = ?2 WHERE id = ?1";
+/* done_at IS NULL: a request another worker took meanwhile (a second node
+** leading for a moment) is not mailed twice. */
+static const char sql_done[] =
+    "UPDATE reset_requests SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL";
 static const char sql_prune[] = "DELETE FROM reset_requests WHERE at < ?1 AND done_at IS NOT NULL";
 
 char *pwreset_path(struct arena *a, const char *token)
@@ -135,6 +138,19 @@ static int work_one(struct db *db, struct arena *a, long long id, const char *em
 		token = account_link_new(db, a, acct.id, PWRESET_LINK_SECONDS);
 	if (db_begin(db) != DB_OK)
 		return -1;
+	/* The request is marked done first: on PostgreSQL its row stays locked
+	** to this transaction, and a worker that finds it done leaves it. */
+	struct db_stmt *st = db_prepare(db, sql_done);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now);
+	int rc = db_step(st);
+	db_done(st);
+	if (rc != DB_OK)
+		goto fail;
+	if (db_changes(db) != 1) {
+		db_rollback(db);
+		return 0;
+	}
 	if (token) {
 		long long m = pwreset_mail(db, &acct,
 		                           arena_printf(a, "%s%s", base, pwreset_path(a, token)),
@@ -143,12 +159,7 @@ static int work_one(struct db *db, struct arena *a, long long id, const char *em
 			goto fail;
 		mailed = m > 0;
 	}
-	struct db_stmt *st = db_prepare(db, sql_done);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now);
-	int rc = db_step(st);
-	db_done(st);
-	if (rc != DB_OK || db_commit(db) != DB_OK)
+	if (db_commit(db) != DB_OK)
 		goto fail;
 	return mailed;
 fail:

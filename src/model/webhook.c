@@ -77,6 +77,8 @@ static const char sql_attempts[] =
     " JOIN webhooks w ON w.id = d.hook_id ORDER BY a.id DESC LIMIT ?1";
 static const char sql_unclaim[] =
     "UPDATE webhook_deliveries SET claimed_at = NULL WHERE id = ?1";
+static const char sql_release_stale[] =
+    "UPDATE webhook_deliveries SET claimed_at = NULL WHERE claimed_at < ?1";
 static const char sql_release[] =
     "UPDATE webhook_deliveries SET claimed_at = NULL WHERE claimed_at IS NOT NULL";
 
@@ -454,6 +456,15 @@ int webhook_unclaim(struct db *db, long long id)
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
+}
+
+int webhook_release_stale(struct db *db, long long before)
+{
+	struct db_stmt *st = db_prepare(db, sql_release_stale);
+	db_bind_int(st, 1, before);
+	int rc = db_step(st);
+	db_done(st);
+	return rc == DB_OK ? db_changes(db) : -1;
 }
 
 int webhook_release_claims(struct db *db)

@@ -151,4 +151,9 @@ int webhook_unclaim(struct db *db, long long id);
 ** claim is one a crash left).  The number released, or -1. */
 int webhook_release_claims(struct db *db);
 
+/* Releases only the claims made before `before` (a sender on another node,
+** dead since: with several nodes a live one's claims must stay).  The
+** count, or -1. */
+int webhook_release_stale(struct db *db, long long before);
+
 #endif

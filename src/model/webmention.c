@@ -41,6 +41,10 @@ static const char sql_due_out[] =
 static const char sql_claim_out[] = "UPDATE webmentions_out SET claimed_at = ?2 WHERE id = ?1";
 static const char sql_sent[] =
     "UPDATE webmentions_out SET done_at = ?2, report = ?3, claimed_at = NULL WHERE id = ?1";
+static const char sql_stale_in[] =
+    "UPDATE webmentions_in SET claimed_at = NULL WHERE claimed_at < ?1";
+static const char sql_stale_out[] =
+    "UPDATE webmentions_out SET claimed_at = NULL WHERE claimed_at < ?1";
 static const char sql_release_in[] =
     "UPDATE webmentions_in SET claimed_at = NULL WHERE claimed_at IS NOT NULL";
 static const char sql_release_out[] =
@@ -156,6 +160,19 @@ int webmention_sent(struct db *db, long long row_id, const char *report)
 	int rc = db_step(st);
 	db_done(st);
 	return rc == DB_OK ? 0 : -1;
+}
+
+int webmention_release_stale(struct db *db, long long before)
+{
+	int ok = 1;
+	const char *const sqls[2] = {sql_stale_in, sql_stale_out};
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *st = db_prepare(db, sqls[i]);
+		db_bind_int(st, 1, before);
+		ok &= db_step(st) == DB_OK;
+		db_done(st);
+	}
+	return ok ? 0 : -1;
 }
 
 int webmention_release_claims(struct db *db)

@@ -96,4 +96,8 @@ int webmention_sent(struct db *db, long long row_id, const char *report);
 /* Ends every claim of both queues (the thread starting).  0 or -1. */
 int webmention_release_claims(struct db *db);
 
+/* Releases only the claims made before `before` (their sender on another
+** node died).  0, or -1. */
+int webmention_release_stale(struct db *db, long long before);
+
 #endif

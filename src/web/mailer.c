@@ -16,6 +16,7 @@
 ** the body had (a textarea sends CRLF, our own text LF).
 */
 #include "web/mailer.h"
+#include "web/scheduler.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/email.h"
@@ -35,6 +36,9 @@
 #include <time.h>
 
 #define BATCH 16
+/* How long a claimed mail is this sender's: past every send's time limit,
+** after which, its sender dead, it is due again (on any node). */
+#define MAIL_LEASE (BATCH * MAILER_TOTAL_SECONDS + 60)
 #define FALLBACK_FROM "byline@localhost"
 
 struct mailer {
@@ -291,11 +295,17 @@ static enum send_result send_one(struct mailer *m, const struct mail *ml, char *
 static int send_due(struct mailer *m)
 {
 	struct arena *a = arena_new();
+	size_t n = 0;
+	if (!db_leader(m->pool, LEADER_LOCK)) { /* another node sends */
+		arena_free(a);
+		return 0;
+	}
 	struct db *db = db_pool_get(m->pool);
-	size_t n;
-	struct mail *due = mail_due(db, a, (long long)time(NULL), BATCH, &n);
+	long long now0 = (long long)time(NULL);
+	struct mail *due = mail_claim(db, a, now0, now0 + MAIL_LEASE, BATCH, &n);
 	db_pool_put(m->pool, db);
-	for (size_t i = 0; i < n && !atomic_load(&m->is_stopping); i++) {
+	size_t i = 0;
+	for (; i < n && !atomic_load(&m->is_stopping); i++) {
 		char err[CURL_ERROR_SIZE + 64];
 		enum send_result r = send_one(m, &due[i], err, sizeof err);
 		if (r == STOPPED)
@@ -315,6 +325,12 @@ static int send_due(struct mailer *m)
 				log_warn("mail %lld not sent (will retry): %s", due[i].id, err);
 		}
 		db_pool_put(m->pool, db);
+	}
+	if (i < n) { /* stopped: what was claimed and not tried is due again */
+		struct db *db2 = db_pool_get(m->pool);
+		for (; i < n; i++)
+			mail_unclaim(db2, due[i].id, (long long)time(NULL));
+		db_pool_put(m->pool, db2);
 	}
 	arena_free(a);
 	return n == BATCH;

@@ -11,6 +11,7 @@
 ** after NORMALIZE_BACKOFF seconds, not in a loop.
 */
 #include "web/media_worker.h"
+#include "web/scheduler.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -71,6 +72,8 @@ static long long now_ms(void)
 ** meet one of those photos and normalize it themselves) the rest. */
 static long long work(struct media_worker *w)
 {
+	if (!db_leader(w->pool, LEADER_LOCK))
+		return TICK_MS; /* another node makes them */
 	struct db *db = db_pool_get(w->pool);
 	struct arena *a = arena_new();
 	long long t0 = now_ms();

@@ -37,6 +37,8 @@ struct scheduler {
 
 static void publish_due(struct db_pool *pool)
 {
+	if (!db_leader(pool, LEADER_LOCK))
+		return; /* another node publishes */
 	struct db *db = db_pool_get(pool);
 	int n = article_publish_due(db, (long long)time(NULL));
 	pwreset_work(db, (long long)time(NULL));

@@ -24,6 +24,7 @@
 #include "web/outbound.h"
 #include "web/cdn.h"
 #include "web/webmention.h"
+#include "web/scheduler.h"
 #include "web/web.h"
 #include "model/webmention.h"
 
@@ -37,6 +38,9 @@
 #include <time.h>
 
 #define BATCH 16
+/* How old a claim is when its sender is taken for dead: past what a batch
+** of sends (and the Webmentions after it) can take. */
+#define CLAIM_LEASE (BATCH * WEBHOOKER_SECONDS + 120)
 
 struct webhooker {
 	struct db_pool *pool;    /* borrowed */
@@ -150,8 +154,15 @@ static void deliver(struct webhooker *w, struct arena *a, const struct webhook_d
 /* Sends what is due.  1 if a full batch was found (more may wait). */
 static int send_due(struct webhooker *w)
 {
+	if (!db_leader(w->pool, LEADER_LOCK))
+		return 0; /* another node sends */
 	struct arena *a = arena_new();
 	struct db *db = db_pool_get(w->pool);
+	/* A claim older than any send can take was its sender's last: that
+	** node died (or lost the lead) before it was done. */
+	long long stale = (long long)time(NULL) - CLAIM_LEASE;
+	webhook_release_stale(db, stale);
+	webmention_release_stale(db, stale);
 	int allow_private = setting_int(db, a, "outbound_allow_private", 0);
 	int retry = setting_int(db, a, "webhook_retry_seconds", 30);
 	size_t n;
@@ -177,8 +188,14 @@ static void *run(void *arg)
 {
 	struct webhooker *w = arg;
 	struct db *db = db_pool_get(w->pool);
-	int released = webhook_release_claims(db);
-	webmention_release_claims(db);
+	/* One process on SQLite: every claim is a crash's, released at once.
+	** Several nodes may share PostgreSQL: a claim there may be a live
+	** leader's, released only once stale (send_due). */
+	int released = 0;
+	if (!strcmp(db_engine(db), "sqlite")) {
+		released = webhook_release_claims(db);
+		webmention_release_claims(db);
+	}
 	db_pool_put(w->pool, db);
 	if (released > 0)
 		log_info("%d webhook deliveries claimed before a restart are due again", released);

@@ -196,6 +196,8 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	/* A read snapshot; the data version. */
 	struct db_pool *pool = db_pool_new(path, 2, err, sizeof err);
 	CHECK(pool != NULL);
+	if (pool && !strcmp(name, "sqlite"))
+		CHECK(db_leader(pool, "test lead") == 1); /* one process: always */
 	if (pool) {
 		struct db *r = db_pool_get(pool);
 		unsigned long long v0 = db_pool_data_version(pool);
@@ -469,6 +471,34 @@ int main(void)
 			PQfinish(other);
 			db_pool_free(pool);
 		}
+		/* The leader's lock: one pool holds it, another does not, and
+		** takes it over (within its one-second retry) once the first
+		** lets go; another name is another lock. */
+		struct db_pool *a = db_pool_new(url, 1, err, sizeof err);
+		struct db_pool *b = db_pool_new(url, 1, err, sizeof err);
+		CHECK(a != NULL && b != NULL);
+		if (a && b) {
+			CHECK(db_leader(a, "test lead") == 1);
+			CHECK(db_leader(a, "test lead") == 1); /* asked again: still */
+			CHECK(db_leader(b, "test lead") == 0);
+			CHECK(db_leader(b, "test lead") == 0); /* within the second: not asked */
+			db_pool_free(a);
+			a = NULL;
+			usleep(1100000);
+			CHECK(db_leader(b, "test lead") == 1);
+			struct db_pool *c = db_pool_new(url, 1, err, sizeof err);
+			CHECK(c != NULL && db_leader(c, "test lead") == 0);
+			if (c)
+				db_pool_free(c);
+			c = db_pool_new(url, 1, err, sizeof err);
+			CHECK(c != NULL && db_leader(c, "another lead") == 1);
+			if (c)
+				db_pool_free(c);
+		}
+		if (a)
+			db_pool_free(a);
+		if (b)
+			db_pool_free(b);
 		/* A fresh database for the schema. */
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "psql -q -h %s -U byline -d byline -c 'SET"

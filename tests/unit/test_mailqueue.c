@@ -234,6 +234,22 @@ static void test_queue(struct db *db)
 	due = mail_due(db, a, now - 100, 10, &n);
 	CHECK(n == 0); /* nothing was due a while ago */
 
+	/* Claimed (the mailer's way): the lease is the claiming sender's, so
+	** another (a second node) finds nothing; when it is over (the sender
+	** died) they are due again; given back, due at once. */
+	due = mail_claim(db, a, now + 1, now + 600, 10, &n);
+	CHECK(n == 3 && due[0].id == id1 && due[2].id == id3);
+	due = mail_claim(db, a, now + 1, now + 600, 10, &n);
+	CHECK(n == 0 && due == NULL);
+	due = mail_due(db, a, now + 599, 10, &n);
+	CHECK(n == 0);
+	due = mail_due(db, a, now + 600, 10, &n);
+	CHECK(n == 3);
+	CHECK(mail_unclaim(db, id1, now) == 0 && mail_unclaim(db, id2, now) == 0 &&
+	      mail_unclaim(db, id3, now) == 0);
+	due = mail_due(db, a, now + 1, 10, &n);
+	CHECK(n == 3 && due[0].id == id1);
+
 	/* Sent: never due again; marking twice says so. */
 	CHECK(mail_sent(db, id2) == 0);
 	CHECK(mail_sent(db, id2) == 1);

@@ -90,6 +90,10 @@ static void test_queue(struct db *db)
 	size_t n2;
 	webhook_claim(db, a, now, 10, &n2);
 	CHECK(n2 == 0); /* claimed: not due twice */
+	CHECK(webhook_release_stale(db, now) == 0); /* a claim made since stays */
+	CHECK(webhook_release_stale(db, now + 1) == 2); /* older: released */
+	webhook_claim(db, a, now, 10, &n2);
+	CHECK(n2 == 2);
 	CHECK(webhook_release_claims(db) == 2);
 	struct webhook_delivery *again = webhook_claim(db, a, now, 10, &n2);
 	CHECK(n2 == 2);
