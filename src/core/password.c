@@ -2,6 +2,7 @@
 ** password.c: argon2id through libsodium, with a bound on concurrency.
 */
 #include "core/password.h"
+#include "core/i18n_mark.h"
 #include "core/utf8.h"
 
 #include <errno.h>
@@ -114,19 +115,19 @@ static int all_blank(const char *pw, size_t n)
 const char *password_check_policy(const char *pw, size_t n)
 {
 	if (memchr(pw, 0, n) || !utf8_valid(pw, n))
-		return "The password contains characters that are not valid text.";
+		return DN_("The password contains characters that are not valid text.");
 	size_t chars = utf8_count(pw, n);
 	if (chars < PASSWORD_MIN_CHARS)
-		return "Please choose a password of at least 12 characters. A few ordinary "
-		       "words in a row make a strong one.";
+		return DN_("Please choose a password of at least 12 characters. A few ordinary "
+		       "words in a row make a strong one.");
 	if (chars > PASSWORD_MAX_CHARS)
-		return "That password is longer than 1,024 characters; please choose a "
-		       "shorter one.";
+		return DN_("That password is longer than 1,024 characters; please choose a "
+		       "shorter one.");
 	/* NIST SP 800-63B: length, no composition rules, but refuse what is
 	** trivially guessed.  Twelve spaces pass the length rule; a password
 	** made only of blanks is one guess per length. */
 	if (all_blank(pw, n))
-		return "A password of only spaces is too easy to guess. Please choose one "
-		       "with letters, words or other characters in it.";
+		return DN_("A password of only spaces is too easy to guess. Please choose one "
+		       "with letters, words or other characters in it.");
 	return NULL;
 }

@@ -33,15 +33,8 @@
 
 #include <stddef.h>
 
-/* Marks a string for extraction (tools/i18n-extract.sh) where it is only
-** named, as in a table; it is translated later by tr(). NC_ adds a context
-** ("month", "weekday") that tells two equal English words apart. */
-#define N_(s) s
-#define NC_(ctx, s) s
-/* Marks a desk string named outside the desk's own files (src/web/admin*.c),
-** like a status label in model/: extracted into po/desk.pot, not
-** po/byline.pot, and translated where the desk shows it, by tr(). */
-#define DN_(s) s
+/* N_(), NC_() and DN_() mark strings for extraction: core/i18n_mark.h. */
+#include "core/i18n_mark.h"
 
 #define I18N_MAX_FORMS 6
 

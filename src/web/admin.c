@@ -269,6 +269,19 @@ void admin_dashboard(struct page *p)
 	admin_render(p, 200, "admin_dashboard", ctx);
 }
 
+const char *admin_text_message(struct page *p, int verdict, const char *label, size_t max,
+                               size_t chars)
+{
+	if (verdict == TEXT_INVALID)
+		return site_fill(p->a, tr(p, "{label} contains characters that are not valid text. "
+		                          "Please type it again."), "{label}", label);
+	const char *s = site_fill(p->a, tr(p, "{label} is too long: {chars} characters, and at "
+	                                   "most {max} are allowed. Nothing was cut; please "
+	                                   "shorten it."), "{label}", label);
+	s = site_fill(p->a, s, "{chars}", arena_printf(p->a, "%zu", chars));
+	return site_fill(p->a, s, "{max}", arena_printf(p->a, "%zu", max));
+}
+
 const char *admin_field(struct page *p, const char *name, size_t max, const char **err)
 {
 	size_t len = 0, chars;
@@ -277,6 +290,6 @@ const char *admin_field(struct page *p, const char *name, size_t max, const char
 		return "";
 	enum text_verdict verdict = text_check(v, len, max, &chars);
 	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, tr(p, "This"), max, chars);
+		*err = admin_text_message(p, verdict, tr(p, "This"), max, chars);
 	return verdict == TEXT_INVALID ? "" : v;
 }

@@ -20,6 +20,12 @@ struct tv *admin_context(struct page *p, const char *title);
 ** for people (revisions, autosaves).  Allocated in p->a. */
 const char *admin_time(struct page *p, long long t);
 
+/* Why a desk field's text was refused (text_check()'s verdict, not
+** TEXT_OK): "{label} is too long: ...", in the desk's language, the label
+** already translated by the caller.  Allocated in p->a. */
+const char *admin_text_message(struct page *p, int verdict, const char *label, size_t max,
+                               size_t chars);
+
 /* Renders an admin template (never cached: admin pages are private). */
 void admin_render(struct page *p, int status, const char *name, struct tv *ctx);
 

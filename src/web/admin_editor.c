@@ -85,7 +85,7 @@ static const char *json_field(struct page *p, const char *name, const char *labe
 		return "";
 	enum text_verdict verdict = text_check(v, len, max, &chars);
 	if (verdict != TEXT_OK) {
-		json_error(p, 422, text_check_message(p->a, verdict, label, max, chars));
+		json_error(p, 422, admin_text_message(p, verdict, label, max, chars));
 		return NULL;
 	}
 	return v;

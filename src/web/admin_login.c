@@ -6,6 +6,7 @@
 */
 #include "web/admin.h"
 #include "web/mailer.h"
+#include "core/i18n_mark.h"
 #include "core/email.h"
 #include "core/arena.h"
 #include "core/log.h"
@@ -279,7 +280,9 @@ void admin_password_post(struct page *p)
 		                                   "already or be more than 24 hours old."));
 		return;
 	}
-	const char *why = pw ? password_check_policy(pw, n1) : tr(p, "Please choose a password.");
+	const char *why = pw ? password_check_policy(pw, n1) : N_("Please choose a password.");
+	if (why)
+		why = tr(p, why); /* password_check_policy()'s sentences are marked DN_() */
 	if (!why && (!again || n1 != n2 || memcmp(pw, again, n1) != 0))
 		why = tr(p, "The two passwords are not the same. Please type it twice.");
 	if (why) {

@@ -377,7 +377,7 @@ static const char *field(struct page *p, const char *name, size_t max, const cha
 	size_t chars = 0;
 	enum text_verdict verdict = http_form_text(p->req, name, max, &v, &chars);
 	if (verdict != TEXT_OK)
-		*err = text_check_message(p->a, verdict, tr(p, "This"), max, chars);
+		*err = admin_text_message(p, verdict, tr(p, "This"), max, chars);
 	return v ? v : "";
 }
 

@@ -146,7 +146,7 @@ void admin_note_add(struct page *p)
 	enum text_verdict v = http_form_text(p->req, "text", NOTE_MAX_CHARS, &text, &chars);
 	const char *error = NULL;
 	if (v != TEXT_OK)
-		error = text_check_message(p->a, v, tr(p, "The note"), NOTE_MAX_CHARS, chars);
+		error = admin_text_message(p, v, tr(p, "The note"), NOTE_MAX_CHARS, chars);
 	char err[300];
 	if (!error && note_add(p->db, art.id, note_kind_parse(kind), text, p->user->id,
 	                       (long long)time(NULL), err, sizeof err) < 0)

@@ -84,7 +84,7 @@ static void profile_from_form(struct page *p, struct account *f, const char **wh
 		enum text_verdict verdict = http_form_text(p->req, rules[i].name, rules[i].max, &v[i],
 		                                           &chars);
 		if (verdict != TEXT_OK && !*why)
-			*why = text_check_message(p->a, verdict, tr(p, rules[i].label), rules[i].max,
+			*why = admin_text_message(p, verdict, tr(p, rules[i].label), rules[i].max,
 			                          chars);
 	}
 	const char *name = v[0], *slug = v[1], *bio = v[2], *links = v[3];
@@ -167,7 +167,9 @@ void admin_profile_password(struct page *p)
 		show_profile(p, 422, p->user, NULL, tr(p, "Please type your current password."));
 		return;
 	}
-	const char *why = pw && *pw ? password_check_policy(pw, n1) : tr(p, "Please choose a new password.");
+	const char *why = pw && *pw ? password_check_policy(pw, n1) : N_("Please choose a new password.");
+	if (why)
+		why = tr(p, why); /* password_check_policy()'s sentences are marked DN_() */
 	if (!why && (!again || n1 != n2 || memcmp(pw, again, n1) != 0))
 		why = tr(p, "The two new passwords are not the same. Please type it twice.");
 	if (why) {

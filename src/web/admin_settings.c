@@ -295,7 +295,7 @@ static void settings_from_form(struct page *p, const char **values, const char *
 			char *cur = settings_get(p->db, p->a, d->key);
 			values[i] = cur ? cur : "";
 		} else if (http_form_text(p->req, d->key, 0, &values[i], NULL) == TEXT_INVALID) {
-			errors[i] = text_check_message(p->a, TEXT_INVALID, "This", 0, 0);
+			errors[i] = admin_text_message(p, TEXT_INVALID, tr(p, "This"), 0, 0);
 		}
 	}
 }

@@ -137,9 +137,9 @@ void admin_users_add(struct page *p)
 	enum text_verdict ve = http_form_text(p->req, "email", EMAIL_MAX, &email, &n_email);
 	enum text_verdict vn = http_form_text(p->req, "name", USER_NAME_MAX, &name, &n_name);
 	const char *role = http_form(p->req, "role", NULL);
-	const char *why = ve != TEXT_OK ? text_check_message(p->a, ve, tr(p, "The email address"),
+	const char *why = ve != TEXT_OK ? admin_text_message(p, ve, tr(p, "The email address"),
 	                                                     EMAIL_MAX, n_email)
-	                  : vn != TEXT_OK ? text_check_message(p->a, vn, tr(p, "The name"),
+	                  : vn != TEXT_OK ? admin_text_message(p, vn, tr(p, "The name"),
 	                                                       USER_NAME_MAX, n_name)
 	                  : !*email || !*name ? tr(p, "Please give an email and a name.")
 	                                      : NULL;

@@ -134,7 +134,13 @@ def test_pots_current():
                  "and try again.", "Pending review", "Contributor", "Private (staff only)",
                  # the settings table's groups, labels and help (model/settings.c)
                  "Site identity", "Accent colour", "Site address (URL)",
-                 "0 keeps them open."):
+                 "0 keeps them open.",
+                 # core's password rules and the desk's field refusals
+                 "A password of only spaces is too easy to guess. Please choose one with "
+                 "letters, words or other characters in it.",
+                 "{label} contains characters that are not valid text. Please type it again.",
+                 # the staff mails (model/pwreset.c)
+                 "You are invited to %s"):
         check(want in ids, "desk.pot holds %r" % want)
     check(len(desk) > 300, "desk.pot holds the desk's strings (%d)" % len(desk))
     site_ids = {msgid for _, msgid in site}
