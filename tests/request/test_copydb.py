@@ -33,18 +33,11 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, REPO, check, done, skip  # noqa: E402
+from harness import check, done, skip  # noqa: E402
+from pgnode import CLUSTER, Node, cli  # noqa: E402
 
-import http.client  # noqa: E402
 
-CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
 QUERIES = ("budget", "ferry", "council budget", "budget OR ferry")
-
-
-def cli(cwd, *args):
-    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=300,
-                       cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
 
 
 def found(html):
@@ -72,45 +65,19 @@ def table_rows(path, skip_tables=("changes", "changes_held", "cdn_purges")):
     return out
 
 
-class Served:
-    """A byline serve on db, run in cwd."""
-
-    def __init__(self, db, cwd):
-        self.proc = subprocess.Popen(
-            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
+class Served(Node):
+    """A node whose answers the checks below read as (status, text)."""
 
     def request(self, method, path, body=None, ip="203.0.113.7"):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
-        if isinstance(body, dict):
-            body = urllib.parse.urlencode(body).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=h)
-        r = conn.getresponse()
-        status, text = r.status, r.read().decode("utf-8", "replace")
-        conn.close()
-        return status, text
+        r = Node.request(self, method, path, body=body, ip=ip)
+        return r.status, r.text
 
     def get(self, path):
         return self.request("GET", path)
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        check(self.proc.returncode == 0, "server stopped cleanly", self.proc.returncode)
+        rc, _ = Node.stop(self)
+        check(rc == 0, "server stopped cleanly", rc)
 
 
 def view(server):

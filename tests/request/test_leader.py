@@ -28,83 +28,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, REPO, Response, check, done, skip  # noqa: E402
+from harness import check, done, skip  # noqa: E402
+from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
 from test_webhooks import Receiver  # noqa: E402
 from test_mail import start_sink  # noqa: E402
 
-import http.client  # noqa: E402
-import re  # noqa: E402
-import urllib.parse  # noqa: E402
-
-CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
 
 N_ARTICLES = 6
 N_MAILS = 24
-
-
-def cli(cwd, *args):
-    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=120,
-                       cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
-
-
-def psql(folder, query):
-    p = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At", "-c", query],
-                       capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("psql: " + p.stderr)
-    return p.stdout.strip()
-
-
-class Served:
-    """A byline serve on db, run in cwd."""
-
-    def __init__(self, db, cwd):
-        self.proc = subprocess.Popen(
-            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
-
-    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
-        if cookie:
-            h["Cookie"] = "byline_session=" + cookie
-        if isinstance(body, dict):
-            body = urllib.parse.urlencode(body).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=h)
-        r = conn.getresponse()
-        resp = Response(r.status, r.getheaders(), r.read())
-        conn.close()
-        return resp
-
-    def get(self, path):
-        r = self.request("GET", path)
-        for _ in range(3):
-            if r.status in (301, 302) and r.header("Location"):
-                loc = urllib.parse.urlsplit(r.header("Location"))
-                r = self.request("GET", loc.path + ("?" + loc.query if loc.query else ""))
-        return r
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        err = self.proc.stderr.read()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        return self.proc.returncode, err
-
-
 
 
 def wait_for(cond, timeout):
@@ -157,7 +88,7 @@ def main():
                      ("smtp_from", "Byline <desk@example.com>")):
             rc, out, err = cli(work, "settings", "--db", db, "set", k, v)
             check(rc == 0, "settings set " + k, err)
-        nodes = [Served(db, work) for _ in range(3)]
+        nodes = [Node(db, work, follow=True) for _ in range(3)]
         time.sleep(2)  # the first node takes the lock; the others try and fail
         LOCKS = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
         check(psql(folder, LOCKS) == "1", "one node holds the leader's lock",

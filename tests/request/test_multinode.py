@@ -29,75 +29,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, REPO, Response, check, done, skip  # noqa: E402
+from harness import check, done, skip  # noqa: E402
+from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
 
-import http.client  # noqa: E402
-import urllib.parse  # noqa: E402
 
-CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
 COOKIE = "byline_session"
-
-
-def cli(cwd, *args):
-    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=120,
-                       cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
-
-
-def psql(folder, query):
-    p = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At", "-c", query],
-                       capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("psql: " + p.stderr)
-    return p.stdout.strip()
-
-
-class Node:
-    """One byline serve on db, run in cwd."""
-
-    def __init__(self, name, db, cwd):
-        self.name = name
-        self.proc = subprocess.Popen(
-            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError("node did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
-        self.base = "http://127.0.0.1:%d" % self.port
-
-    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None, origin=False):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
-        if cookie:
-            h["Cookie"] = COOKIE + "=" + cookie
-        if origin:
-            h["Origin"] = self.base
-        if isinstance(body, dict):
-            body = urllib.parse.urlencode(body).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=h)
-        r = conn.getresponse()
-        resp = Response(r.status, r.getheaders(), r.read())
-        conn.close()
-        return resp
-
-    def get(self, path, cookie=None):
-        return self.request("GET", path, cookie=cookie)
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        err = self.proc.stderr.read()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        return self.proc.returncode, err
 
 
 def field(html, name):
@@ -153,7 +89,7 @@ def main():
                            "--name", "Ed Itor", "--role", "editor")
         link = re.search(r"/admin/password\?token=(\S+)", out)
         check(rc == 0 and link, "user add prints a password link", out + err)
-        a, b, c = Node("A", db, work), Node("B", db, work), Node("C", db, work)
+        a, b, c = Node(db, work, "A"), Node(db, work, "B"), Node(db, work, "C")
         nodes = [a, b, c]
         check(len({n.port for n in nodes}) == 3, "three nodes on three ports")
 

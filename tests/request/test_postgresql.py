@@ -37,76 +37,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, REPO, Response, check, done, skip  # noqa: E402
+from harness import REPO, check, done, skip  # noqa: E402
+from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
 
-import http.client  # noqa: E402
 import urllib.parse  # noqa: E402
-
-CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
-
-
-def cli(cwd, *args):
-    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=120,
-                       cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
-
-
-def psql(folder, query):
-    p = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At", "-c", query],
-                       capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("psql: " + p.stderr)
-    return p.stdout.strip()
-
-
-class Served:
-    """A byline serve on db, run in cwd."""
-
-    def __init__(self, db, cwd):
-        self.proc = subprocess.Popen(
-            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError("server did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
-
-    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
-        if cookie:
-            h["Cookie"] = "byline_session=" + cookie
-        if isinstance(body, dict):
-            body = urllib.parse.urlencode(body).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=h)
-        r = conn.getresponse()
-        resp = Response(r.status, r.getheaders(), r.read())
-        conn.close()
-        return resp
-
-    def get(self, path):
-        r = self.request("GET", path)
-        for _ in range(3):
-            if r.status in (301, 302) and r.header("Location"):
-                loc = urllib.parse.urlsplit(r.header("Location"))
-                r = self.request("GET", loc.path + ("?" + loc.query if loc.query else ""))
-        return r
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        err = self.proc.stderr.read()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        return self.proc.returncode, err
-
 
 def found(html):
     """The article addresses a search page links to, in order, once each."""
@@ -147,7 +81,7 @@ def main():
         rc, out, err = cli(work, "user", "--db", db, "list")
         check(rc == 0 and "pg@example.com" in out, "user list shows the new account", out + err)
 
-        server = Served(db, work)
+        server = Node(db, work, follow=True)
         r = server.get("/")
         home = r.text
         arts = found(home)
@@ -163,7 +97,7 @@ def main():
         check(headline.split()[0] in r.text, "article page shows the headline")
 
         # Search: the same articles as the demo on SQLite finds.
-        sq = Served(os.path.join(work, "site.db"), work) if cli(
+        sq = Node(os.path.join(work, "site.db"), work, follow=True) if cli(
             work, "demo", "--db", os.path.join(work, "site.db"))[0] == 0 else None
         for q in ("budget", "ferry", "council budget", "budget OR ferry", "zzznothing"):
             rp = server.get("/search/?q=" + urllib.parse.quote(q))
