@@ -248,6 +248,14 @@ def main():
               (status, text[-500:]))
 
         # 100 MB streams to disk: the server's resident memory stays low.
+        # First the images the imports brought must have their variants:
+        # the media worker's libvips work, still running on a loaded machine,
+        # would move VmHWM by tens of MB whatever the upload does.
+        t0 = time.time()
+        while time.time() - t0 < 300 and s.sql(
+                "SELECT count(*) FROM media WHERE variants_at IS NULL OR normalized = 0")[0][0]:
+            time.sleep(0.2)
+        time.sleep(0.5)  # the last image's buffers freed
         pid = s.proc.pid
         base = vm(pid, "VmRSS")
         hwm0 = vm(pid, "VmHWM")
