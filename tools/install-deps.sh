@@ -4,7 +4,9 @@
 # versions that declare and work on Debian 12's Node.js 18).  Run as root (or
 # with sudo available).  Safe to run again: it installs only what is not there.
 #   tools/install-deps.sh          build, run and test
-#   tools/install-deps.sh bench    also nginx and wrk for `make bench`
+#   tools/install-deps.sh bench    also wrk for `make bench`
+# nginx is a test package: test_tls_proxy runs it, on loopback with its own
+# configuration, in front of byline (and `make bench` compares with it).
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxml2-dev
@@ -12,12 +14,12 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates libimage-exiftool-perl imagemagick gettext
-      libpq-dev postgresql-15"
+      libpq-dev postgresql-15 nginx-light openssl"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs nginx-light wrk util-linux"
+	pkgs="$pkgs wrk util-linux"
 fi
 missing=""
 for p in $pkgs; do
