@@ -2151,6 +2151,9 @@ int api_rest_route(struct http_req *req)
 	}
 	if (strcmp(req->path, "/") != 0 || !strstr(req->query, "rest_route="))
 		return 0;
+	/* Array forms first: a rest_route[]= folds into a rest_route=, which
+	** the loop below must then take out with the others. */
+	fold_arrays(req);
 	size_t len;
 	const char *route = http_query(req, "rest_route", &len);
 	if (!route || route[0] != '/' || strlen(route) != len || len > 200)
@@ -2172,7 +2175,6 @@ int api_rest_route(struct http_req *req)
 	req->query_parsed = 0;
 	req->query_params = NULL;
 	req->n_query_params = 0;
-	fold_arrays(req);
 	return 1;
 }
 
