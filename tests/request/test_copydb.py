@@ -34,7 +34,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import check, done, skip  # noqa: E402
-from pgnode import CLUSTER, Node, cli  # noqa: E402
+from pgnode import cluster_start, cluster_stop, Node, cli  # noqa: E402
 
 
 QUERIES = ("budget", "ferry", "council budget", "budget OR ferry")
@@ -230,16 +230,10 @@ def pg_part(work, a):
     if not shutil.which("psql"):
         skip("copy-db on PostgreSQL", "no psql client")
         return
-    folder = tempfile.mkdtemp(prefix="byline-pg-")
-    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        skip("copy-db on PostgreSQL", p.stderr.strip())
-        shutil.rmtree(folder, ignore_errors=True)
+    started = cluster_start("copy-db on PostgreSQL")
+    if not started:
         return
-    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
-        return
-    pg = p.stdout.strip()
+    folder, pg = started
     try:
         # a.db has the comments written during the backup too.
         rc, out, err = cli(work, "copy-db", "--from", a, "--to", pg)
@@ -307,8 +301,7 @@ def pg_part(work, a):
         check(rc == 0 and table_rows(f) == table_rows(os.path.join(work, "c.db")),
               "PostgreSQL then holds exactly the restored backup", out + err)
     finally:
-        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster_stop(folder)
 
 
 def main():

@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import check, done, skip  # noqa: E402
-from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
+from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 from test_webhooks import Receiver  # noqa: E402
 from test_mail import start_sink  # noqa: E402
 
@@ -62,17 +62,11 @@ def main():
     if not shutil.which("psql"):
         skip("leader", "no psql client")
         return
-    folder = tempfile.mkdtemp(prefix="byline-pgl-")
+    started = cluster_start("leader")
+    if not started:
+        return
+    folder, db = started
     work = tempfile.mkdtemp(prefix="byline-pglwork-")
-    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        skip("leader", p.stderr.strip())
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
-        return
-    db = p.stdout.strip()
     nodes = []
     rec = Receiver()
     try:
@@ -241,8 +235,7 @@ def main():
         if nodes and nodes[0].proc.poll() is None:
             nodes[0].stop()
         rec.stop()
-        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster_stop(folder)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -22,7 +22,6 @@ import hmac
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import check, done, skip  # noqa: E402
-from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
+from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 
 
 COOKIE = "byline_session"
@@ -65,18 +64,11 @@ def main():
     if not shutil.which("psql"):
         skip("several nodes", "no psql client")
         return
-    folder = tempfile.mkdtemp(prefix="byline-mn-")
+    started = cluster_start("several nodes")
+    if not started:
+        return
+    folder, db = started
     work = tempfile.mkdtemp(prefix="byline-mnwork-")
-    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        skip("several nodes", p.stderr.strip())
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
-        return
-    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
-        return
-    db = p.stdout.strip()
     nodes = []
     try:
         rc, out, err = cli(work, "demo", "--db", db)
@@ -232,8 +224,7 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster_stop(folder)
         shutil.rmtree(work, ignore_errors=True)
 
 

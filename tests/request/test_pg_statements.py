@@ -19,8 +19,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BYLINE, REPO, check, done, skip  # noqa: E402
+from pgnode import cluster_start, cluster_stop  # noqa: E402
 
-CLUSTER = os.path.join(REPO, "tests", "pg_cluster.sh")
 C_STRING = r'"(?:[^"\\]|\\.)*"'
 
 
@@ -63,18 +63,13 @@ def main():
     if not shutil.which("psql"):
         skip("PostgreSQL statements", "no psql client")
         return
-    folder = tempfile.mkdtemp(prefix="byline-pg-")
+    started = cluster_start("PostgreSQL statements")
+    if not started:
+        return
+    folder, url = started
     work = tempfile.mkdtemp(prefix="byline-pgwork-")
-    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        skip("PostgreSQL statements", p.stderr.strip())
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
-        return
     try:
-        r = subprocess.run([BYLINE, "settings", "--db", p.stdout.strip(), "list"],
+        r = subprocess.run([BYLINE, "settings", "--db", url, "list"],
                            capture_output=True, text=True, timeout=120, cwd=work)
         check(r.returncode == 0, "byline makes the PostgreSQL schema", r.stderr)
         stmts = statements()
@@ -99,8 +94,7 @@ def main():
         print("statements: %d, errors: %d (untyped parameters: %d)" % (len(stmts), r.stdout.count("ERROR:"), len(re.findall(r"ERROR:\s+42P(18|08)", r.stdout))))
         check(not bad, "every statement prepares on PostgreSQL", "\n".join(bad[:20]))
     finally:
-        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster_stop(folder)
         shutil.rmtree(work, ignore_errors=True)
 
 

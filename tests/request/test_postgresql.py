@@ -30,7 +30,6 @@ import hmac
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import REPO, check, done, skip  # noqa: E402
-from pgnode import CLUSTER, Node, cli, psql  # noqa: E402
+from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 
 import urllib.parse  # noqa: E402
 
@@ -55,17 +54,11 @@ def main():
     if not shutil.which("psql"):
         skip("PostgreSQL", "no psql client")
         return
-    folder = tempfile.mkdtemp(prefix="byline-pg-")
+    started = cluster_start("PostgreSQL")
+    if not started:
+        return
+    folder, db = started
     work = tempfile.mkdtemp(prefix="byline-pgwork-")
-    p = subprocess.run(["sh", CLUSTER, "start", folder], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        skip("PostgreSQL", p.stderr.strip())
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    if not check(p.returncode == 0, "a PostgreSQL cluster starts", p.stderr):
-        return
-    db = p.stdout.strip()
     server = None
     try:
         rc, out, err = cli(work, "demo", "--db", db)
@@ -274,8 +267,7 @@ def main():
         if server:
             rc, err = server.stop()
             check(rc == 0, "server stopped cleanly (exit %s)" % rc, err[-2000:])
-        subprocess.run(["sh", CLUSTER, "stop", folder], capture_output=True, timeout=120)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster_stop(folder)
         shutil.rmtree(work, ignore_errors=True)
 
 
