@@ -7,6 +7,8 @@
 #   BYLINE_TESTS  only the tiers whose name (unit/test_core, request/test_desk.py,
 #               browser) matches this extended regular expression
 #   BYLINE_SKIP_BROWSER=1  the browser tier is not run (counted as one skipped)
+#   BYLINE_PG_PASS=0  the request tests are not run a second time on
+#               PostgreSQL (the request-pg tier; counted as one skipped)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -60,6 +62,49 @@ for t in tests/request/test_*.py; do
 	[ $rc -ne 0 ] && cat "$log"
 	tally "request/$(basename "$t")" $rc
 done
+
+# The request tests again with every site on PostgreSQL (issue 17): one
+# throwaway cluster for the pass (tests/pg_cluster.sh), each test's sites in
+# databases of their own (harness.site_db).  Without PostgreSQL's server the
+# pass is one skipped test, never a pass.
+pgdir=""
+pg_done() {
+	[ -n "$pgdir" ] && sh tests/pg_cluster.sh stop "$pgdir" >/dev/null 2>&1
+	[ -n "$pgdir" ] && rm -rf "$pgdir"
+	pgdir=""
+}
+pg_wanted=0
+for t in tests/request/test_*.py; do
+	wanted "request-pg/$(basename "$t")" && pg_wanted=1
+done
+if [ $pg_wanted = 0 ]; then
+	:
+elif [ "${BYLINE_PG_PASS:-1}" = 0 ]; then
+	echo "== request-pg: not run (BYLINE_PG_PASS=0): counted as one skipped"
+	total_skip=$((total_skip + 1))
+else
+	pgdir=$(mktemp -d)
+	trap 'pg_done; rm -f "$log"' EXIT
+	url=$(sh tests/pg_cluster.sh start "$pgdir" 2>"$log"); rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "== request-pg: not run ($(cat "$log")): counted as one skipped"
+		total_skip=$((total_skip + 1))
+		rm -rf "$pgdir"; pgdir=""
+	elif [ $rc -ne 0 ]; then
+		cat "$log"
+		echo "== request-pg: the PostgreSQL cluster did not start: counted as one failure"
+		total_fail=$((total_fail + 1))
+		pg_done
+	else
+		for t in tests/request/test_*.py; do
+			wanted "request-pg/$(basename "$t")" || continue
+			BYLINE_TEST_PG=$url "$PY" "$t" >"$log" 2>&1; rc=$?
+			[ $rc -ne 0 ] && cat "$log"
+			tally "request-pg/$(basename "$t")" $rc
+		done
+		pg_done
+	fi
+fi
 
 # Browser tests: Debian's Chromium driven by playwright-core (tests/browser/).
 if ! wanted browser; then

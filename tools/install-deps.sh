@@ -14,7 +14,7 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates libimage-exiftool-perl imagemagick gettext
-      libpq-dev postgresql-15 nginx-light openssl"
+      libpq-dev postgresql-15 python3-psycopg2 nginx-light openssl"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

@@ -5,7 +5,17 @@ skip(): it is counted as skipped, never as passed.
 
 Each test file builds on this: start a Server, send requests, check().
 Servers bind 127.0.0.1 port 0 and the address is read from their output.
+
+The same tests run on either engine (issue 17).  With BYLINE_TEST_PG set to
+the URL of a throwaway PostgreSQL cluster's database (tests/run.sh starts
+one with tests/pg_cluster.sh for its request-pg pass), each site is a
+database of its own in that cluster instead of an SQLite file: site_db()
+makes one, Server.sql() speaks SQLite's dialect and is translated
+(pg_sql()), and the command line and the server run in the site's folder,
+where its media live (byline-data).  A test that only means something on
+one engine says so with engine_only().
 """
+import decimal
 import hashlib
 import hmac
 import http.client
@@ -22,6 +32,10 @@ import urllib.parse
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BYLINE = os.environ.get("BYLINE_BIN") or os.path.join(REPO, "byline")
 SHARED = os.environ.get("BYLINE_SHARED") or os.path.join(os.path.dirname(REPO), "shared")
+
+# The PostgreSQL cluster the sites live in, or None: SQLite files.
+PG = os.environ.get("BYLINE_TEST_PG") or None
+ENGINE = "postgresql" if PG else "sqlite"
 
 _passed = 0
 _failed = 0
@@ -51,9 +65,167 @@ def done():
     sys.exit(1 if _failed else 0)
 
 
+def engine_only(engine, why):
+    """Ends a test file that means something only on `engine` ("sqlite" or
+    "postgresql") as one skipped test, saying why, when the sites are on the
+    other one."""
+    if ENGINE != engine:
+        skip(os.path.basename(sys.argv[0]), "%s only: %s" % (engine, why))
+        done()
+
+
+# Each site's folder, by its database (a PostgreSQL URL has no folder of its
+# own: the command line and the server run there, so byline-data is the
+# site's, as beside an SQLite file).
+_site_dirs = {}
+_pg_sites = 0
+
+
+def _pg_admin():
+    import psycopg2  # Debian's python3-psycopg2; only the PostgreSQL pass needs it
+    con = psycopg2.connect(PG)
+    con.autocommit = True
+    return con
+
+
+def site_db(folder):
+    """A new, empty site database for a site kept in folder: an SQLite file
+    there, or a fresh database in the cluster (PostgreSQL)."""
+    global _pg_sites
+    if not PG:
+        db = os.path.join(folder, "site.db")
+    else:
+        _pg_sites += 1
+        name = "t%d_%d" % (os.getpid(), _pg_sites)
+        con = _pg_admin()
+        try:
+            con.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+            con.cursor().execute('CREATE DATABASE "%s"' % name)
+        finally:
+            con.close()
+        base, _, query = PG.partition("?")
+        db = base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+    _site_dirs[db] = folder
+    return db
+
+
+def _pg_admin_for(db):
+    import psycopg2
+    con = psycopg2.connect(db)
+    con.autocommit = True
+    return con
+
+
+def site_drop(db):
+    """Drops a site database site_db() made in the cluster (SQLite files go
+    with their folder)."""
+    _site_dirs.pop(db, None)
+    if PG and db.startswith("postgres"):
+        name = urllib.parse.urlsplit(db).path.lstrip("/")
+        con = _pg_admin()
+        try:
+            con.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+        finally:
+            con.close()
+
+
+def site_dir(args):
+    """The folder of the site named by --db in a command line, if it is on
+    PostgreSQL (an SQLite site's media are beside its file whatever the
+    folder the command runs in)."""
+    if not PG:
+        return None
+    args = list(args)
+    for i, a in enumerate(args[:-1]):
+        if a == "--db" and args[i + 1] in _site_dirs:
+            return _site_dirs[args[i + 1]]
+    return None
+
+
+# SQLite's dialect, as the tests write it, in PostgreSQL's.  Only what the
+# tests use; a test reaching for more says so with engine_only().
+_PG_NOW = re.compile(r"strftime\(\s*'%s'\s*,\s*'now'\s*\)|unixepoch\(\s*\)", re.I)
+_PG_WORDS = [
+    (re.compile(r"\bifnull\(", re.I), "coalesce("),
+    (re.compile(r"\binstr\(", re.I), "strpos("),
+    (re.compile(r"\bLIKE\b"), "ILIKE"),
+    (re.compile(r"\blike\b"), "ILIKE"),
+    (re.compile(r"\browid\b", re.I), "id"),
+    (re.compile(r"\bINSERT\s+OR\s+IGNORE\b", re.I), "INSERT"),
+]
+
+
+def _group_concat(q):
+    """group_concat(x[, sep]) as string_agg(x::text, sep)."""
+    out = []
+    i = 0
+    low = q.lower()
+    while True:
+        j = low.find("group_concat(", i)
+        if j < 0:
+            out.append(q[i:])
+            return "".join(out)
+        out.append(q[i:j])
+        k = j + len("group_concat(")
+        depth, n, comma = 1, k, None
+        while n < len(q) and depth:
+            c = q[n]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            elif c == "," and depth == 1 and comma is None:
+                comma = n
+            elif c == "'":
+                n = q.index("'", n + 1)
+            n += 1
+        inner_end = n - 1
+        if comma is None:
+            arg, sep = q[k:inner_end], "','"
+        else:
+            arg, sep = q[k:comma], q[comma + 1:inner_end]
+        out.append("string_agg((%s)::text, %s)" % (arg.strip(), sep.strip()))
+        i = n
+
+
+def pg_sql(query, args=()):
+    """A test's SQLite statement as PostgreSQL runs it through psycopg2:
+    (query, args) with ? and ?N placeholders as %s (args put in their
+    order), a literal % doubled, and the few SQLite words the tests use in
+    their PostgreSQL forms."""
+    query = _PG_NOW.sub("extract(epoch from now())::bigint", query)
+    parts = re.split(r"('(?:[^']|'')*')", query)  # string literals kept apart
+    out_args = []
+    seq = iter(args)
+
+    def place(m):
+        out_args.append(args[int(m.group(1)) - 1] if m.group(1) else next(seq))
+        return "%s"
+    for i in range(0, len(parts), 2):
+        p = re.sub(r"\?(\d*)", place, parts[i].replace("%", "%%"))
+        for rx, to in _PG_WORDS:
+            p = rx.sub(to, p)
+        parts[i] = p
+    for i in range(1, len(parts), 2):
+        parts[i] = parts[i].replace("%", "%%")
+    q = _group_concat("".join(parts))
+    if re.match(r"\s*INSERT\s+OR\s+IGNORE\b", query, re.I) and "on conflict" not in q.lower():
+        q = q.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    return q, tuple(out_args)
+
+
+def _pg_value(v):
+    if isinstance(v, decimal.Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, memoryview):
+        return bytes(v)
+    return v
+
+
 def run_cli(*args, check_rc=True):
     """Runs the byline binary; returns (rc, stdout, stderr)."""
-    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=60)
+    p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=60,
+                       cwd=site_dir(args))
     if check_rc and p.returncode != 0:
         raise RuntimeError("byline %s failed: %s" % (" ".join(args), p.stderr))
     return p.returncode, p.stdout, p.stderr
@@ -81,7 +253,8 @@ class Server:
 
     def __init__(self, demo=False, settings=None, before=None, args=()):
         self.dir = tempfile.mkdtemp(prefix="byline-test-")
-        self.db = os.path.join(self.dir, "site.db")
+        self.db = site_db(self.dir)
+        self._pg = None
         if demo:
             run_cli("demo", "--db", self.db)
         else:
@@ -94,7 +267,8 @@ class Server:
             before(self)
         self.proc = subprocess.Popen(
             [BYLINE, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--trust-proxy",
-             "--quiet"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             "--quiet"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=self.dir if PG else None)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not m:
@@ -118,6 +292,10 @@ class Server:
               % self.proc.returncode, err[-3000:])
         self.proc.stdout.close()
         self.proc.stderr.close()
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+        site_drop(self.db)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def request(self, method, path, body=None, headers=None, ip=None, raw_path=False):
@@ -142,6 +320,21 @@ class Server:
         return self.request("POST", path, body=form, **kw)
 
     def sql(self, query, *args):
+        """Runs one statement in SQLite's dialect on the site's database,
+        committed; its rows as tuples.  On PostgreSQL a statement that
+        wrote is announced as the server's own writes are, so page caches
+        learn of it at once."""
+        if PG:
+            if self._pg is None:
+                self._pg = _pg_admin_for(self.db)
+            cur = self._pg.cursor()
+            cur.execute(*pg_sql(query, args))
+            rows = [tuple(_pg_value(v) for v in r) for r in cur.fetchall()] \
+                if cur.description else []
+            if not re.match(r"\s*(SELECT|WITH)\b", query, re.I):
+                cur.execute("NOTIFY byline_data")
+            cur.close()
+            return rows
         con = sqlite3.connect(self.db, timeout=10)
         try:
             rows = con.execute(query, args).fetchall()

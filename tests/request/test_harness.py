@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, check, done, skip  # noqa: E402
+from harness import REPO, check, done, pg_sql, skip  # noqa: E402
 
 
 def last_line(out):
@@ -100,8 +100,32 @@ def run_sh_sums(tmp):
           and "   SKIP: x: y" in p.stdout, "run.sh: a tier's skips are shown", p.stdout)
 
 
+def pg_dialect(tmp):
+    """The request-pg pass: the tests' SQLite statements in PostgreSQL's
+    dialect (placeholders in order, literals untouched), and a machine
+    without PostgreSQL's server reports the pass as skipped."""
+    q, a = pg_sql("SELECT group_concat(name, ', ') FROM t WHERE a LIKE ?2 AND b = ?1 "
+                  "AND c = '?%' AND rowid = ?3", (1, 2, 3))
+    check(q == "SELECT string_agg((name)::text, ', ') FROM t WHERE a ILIKE %s AND b = %s "
+          "AND c = '?%%' AND id = %s" and a == (2, 1, 3), "pg_sql: ?N, literals, words", (q, a))
+    q, a = pg_sql("INSERT OR IGNORE INTO t(x, at) VALUES(?, strftime('%s','now'))", ("y",))
+    check(q == "INSERT INTO t(x, at) VALUES(%s, extract(epoch from now())::bigint) "
+          "ON CONFLICT DO NOTHING" and a == ("y",), "pg_sql: INSERT OR IGNORE, now", (q, a))
+    if os.environ.get("BYLINE_HARNESS_NESTED"):
+        skip("run.sh's request-pg pass", "already inside this test's own run.sh")
+        return
+    env = dict(os.environ, BUILD=os.path.join(tmp, "build"),
+               BYLINE_TESTS="^request-pg/test_harness", BYLINE_HARNESS_NESTED="1",
+               PG_BIN="/nonexistent")
+    p = subprocess.run(["sh", os.path.join(REPO, "tests", "run.sh")], capture_output=True,
+                       text=True, env=env, timeout=120)
+    check(p.returncode == 0 and last_line(p.stdout) == "0 passed, 0 failed, 1 skipped",
+          "run.sh: no PostgreSQL server, the request-pg pass is one skip", p.stdout + p.stderr)
+
+
 def main():
-    for part in (article_without_fixture, unit_harness, browser_harness, run_sh_sums):
+    for part in (article_without_fixture, unit_harness, browser_harness, run_sh_sums,
+                 pg_dialect):
         tmp = tempfile.mkdtemp(prefix="byline-harness-")
         try:
             part(tmp)
