@@ -74,6 +74,15 @@ def engine_only(engine, why):
         done()
 
 
+def sqlite_pass_only(why):
+    """Ends a test file that starts its own PostgreSQL cluster (to restart
+    it, or to compare both engines in one run) as one skipped test in the
+    request-pg pass: it has run, whole, in the SQLite pass."""
+    if PG:
+        skip(os.path.basename(sys.argv[0]), "runs once, in the SQLite pass: " + why)
+        done()
+
+
 # Each site's folder, by its database (a PostgreSQL URL has no folder of its
 # own: the command line and the server run there, so byline-data is the
 # site's, as beside an SQLite file).

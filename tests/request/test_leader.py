@@ -28,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, done, skip  # noqa: E402
+from harness import check, done, skip, sqlite_pass_only  # noqa: E402
 from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 from test_webhooks import Receiver  # noqa: E402
 from test_mail import start_sink  # noqa: E402
@@ -59,6 +59,7 @@ def pg_bin():
 
 
 def main():
+    sqlite_pass_only("it starts its own PostgreSQL cluster")
     if not shutil.which("psql"):
         skip("leader", "no psql client")
         return

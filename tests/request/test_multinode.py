@@ -28,7 +28,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, done, skip  # noqa: E402
+from harness import check, done, skip, sqlite_pass_only  # noqa: E402
 from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 
 
@@ -61,6 +61,7 @@ def seen_within(node, path, text, limit=1.0, present=True):
 
 
 def main():
+    sqlite_pass_only("it starts its own PostgreSQL cluster")
     if not shutil.which("psql"):
         skip("several nodes", "no psql client")
         return

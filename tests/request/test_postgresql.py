@@ -36,7 +36,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, check, done, skip  # noqa: E402
+from harness import REPO, check, done, skip, sqlite_pass_only  # noqa: E402
 from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 
 import urllib.parse  # noqa: E402
@@ -51,6 +51,7 @@ def found(html):
 
 
 def main():
+    sqlite_pass_only("it starts its own PostgreSQL cluster")
     if not shutil.which("psql"):
         skip("PostgreSQL", "no psql client")
         return
