@@ -260,10 +260,11 @@ class Response:
 class Server:
     """A byline server over a fresh database in a temporary folder."""
 
+    _pg = None  # the test's own connection to a PostgreSQL site, once sql() needs it
+
     def __init__(self, demo=False, settings=None, before=None, args=()):
         self.dir = tempfile.mkdtemp(prefix="byline-test-")
         self.db = site_db(self.dir)
-        self._pg = None
         if demo:
             run_cli("demo", "--db", self.db)
         else:
