@@ -7,6 +7,7 @@
 #   BYLINE_TESTS  only the tiers whose name (unit/test_core, request/test_desk.py,
 #               browser) matches this extended regular expression
 #   BYLINE_SKIP_BROWSER=1  the browser tier is not run (counted as one skipped)
+#   BYLINE_JOBS   request test files run at once (default 2)
 #   BYLINE_PG_PASS=0  the request tests are not run a second time on
 #               PostgreSQL (the request-pg tier; counted as one skipped)
 set -u
@@ -54,25 +55,31 @@ for t in "$BUILD"/tests/test_*; do
 	tally "unit/$name" $rc
 done
 
+# The request tests, in two passes: every site in SQLite (request/), then
+# every site on PostgreSQL (request-pg/, issue 17): one throwaway cluster for
+# the pass (tests/pg_cluster.sh), each test's sites in databases of their own
+# (harness.site_db).  Without PostgreSQL's server that pass is one skipped
+# test, never a pass.  BYLINE_JOBS test files run at once (default 2: most of
+# a request test is waiting on its server), each into a log of its own; the
+# tiers are tallied in order when all have ended.
 PY=/usr/bin/python3
-for t in tests/request/test_*.py; do
-	[ -f "$t" ] || continue
-	wanted "request/$(basename "$t")" || continue
-	"$PY" "$t" >"$log" 2>&1; rc=$?
-	[ $rc -ne 0 ] && cat "$log"
-	tally "request/$(basename "$t")" $rc
-done
-
-# The request tests again with every site on PostgreSQL (issue 17): one
-# throwaway cluster for the pass (tests/pg_cluster.sh), each test's sites in
-# databases of their own (harness.site_db).  Without PostgreSQL's server the
-# pass is one skipped test, never a pass.
+rq=$(mktemp -d)
 pgdir=""
 pg_done() {
 	[ -n "$pgdir" ] && sh tests/pg_cluster.sh stop "$pgdir" >/dev/null 2>&1
 	[ -n "$pgdir" ] && rm -rf "$pgdir"
 	pgdir=""
 }
+trap 'pg_done; rm -rf "$rq"; rm -f "$log"' EXIT
+n=0
+: >"$rq/sqlite"
+: >"$rq/pg"
+for t in tests/request/test_*.py; do
+	[ -f "$t" ] || continue
+	wanted "request/$(basename "$t")" || continue
+	n=$((n + 1))
+	echo "$n request $t -" >>"$rq/sqlite"
+done
 pg_wanted=0
 for t in tests/request/test_*.py; do
 	wanted "request-pg/$(basename "$t")" && pg_wanted=1
@@ -84,7 +91,6 @@ elif [ "${BYLINE_PG_PASS:-1}" = 0 ]; then
 	total_skip=$((total_skip + 1))
 else
 	pgdir=$(mktemp -d)
-	trap 'pg_done; rm -f "$log"' EXIT
 	url=$(sh tests/pg_cluster.sh start "$pgdir" 2>"$log"); rc=$?
 	if [ $rc -eq 77 ]; then
 		echo "== request-pg: not run ($(cat "$log")): counted as one skipped"
@@ -98,13 +104,27 @@ else
 	else
 		for t in tests/request/test_*.py; do
 			wanted "request-pg/$(basename "$t")" || continue
-			BYLINE_TEST_PG=$url "$PY" "$t" >"$log" 2>&1; rc=$?
-			[ $rc -ne 0 ] && cat "$log"
-			tally "request-pg/$(basename "$t")" $rc
+			n=$((n + 1))
+			echo "$n request-pg $t $url" >>"$rq/pg"
 		done
-		pg_done
 	fi
 fi
+# Both passes' files interleaved, so the jobs mostly run one of each.
+paste -d '\n' "$rq/sqlite" "$rq/pg" | grep -v '^$' >"$rq/all" || :
+if [ -s "$rq/all" ]; then
+	RQ=$rq xargs -P "${BYLINE_JOBS:-2}" -L 1 sh -c \
+		'[ "$4" = - ] && set -- "$1" "$2" "$3" ""
+		 BYLINE_TEST_PG=$4 "$0" "$3" >"$RQ/$1.log" 2>&1; echo $? >"$RQ/$1.rc"' "$PY" \
+		<"$rq/all" || :
+fi
+pg_done
+cat "$rq/sqlite" "$rq/pg" >"$rq/order"
+while read -r i tier t _; do
+	cp "$rq/$i.log" "$log" 2>/dev/null || : >"$log"
+	rc=$(cat "$rq/$i.rc" 2>/dev/null || echo 1)
+	[ "$rc" -ne 0 ] && cat "$log"
+	tally "$tier/$(basename "$t")" "$rc"
+done <"$rq/order"
 
 # Browser tests: Debian's Chromium driven by playwright-core (tests/browser/).
 if ! wanted browser; then
