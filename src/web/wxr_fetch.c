@@ -7,6 +7,7 @@
 #include "web/outbound.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 int wxr_fetch(void *ctx, const char *url, struct buf *out, char *err, size_t errlen)
@@ -33,6 +34,9 @@ int wxr_fetch(void *ctx, const char *url, struct buf *out, char *err, size_t err
 		return 0;
 	if (stopped)
 		snprintf(err, errlen, "stopped: the server is shutting down");
+	else if (!status && !strncmp(why, "the answer was larger than", 26))
+		snprintf(err, errlen, "the file is larger than the upload limit, %zu bytes (the "
+		         "upload_max_bytes setting)", f->max_bytes);
 	else if (!status)
 		snprintf(err, errlen, "%s", why);
 	else
