@@ -37,6 +37,7 @@ class OldSite:
 
     def __init__(self):
         self.hits = {}
+        self.delay = 0  # seconds before each answer (a slow old site)
         self.lock = threading.Lock()
         old = self
 
@@ -47,6 +48,7 @@ class OldSite:
             def do_GET(self):
                 with old.lock:
                     old.hits[self.path] = old.hits.get(self.path, 0) + 1
+                time.sleep(old.delay)
                 files = {UP + "boat.png": ("image/png", BOAT),
                          UP + "harbour.jpg": ("image/jpeg", HARBOUR),
                          UP + "not-a-photo.jpg": ("text/html", b"<html><body>Hello</body></html>"),
@@ -324,12 +326,18 @@ def desk(old, tmp):
         check(r is not None and old.total() == hits and
               s.sql("SELECT count(*) FROM media WHERE id > ?", base) == [(0,)],
               "without the box the desk's import fetches nothing", old.hits)
-        # Ticked: the photos come.
+        # Ticked: the photos come (slowly: the progress page shows them).
+        old.delay = 0.4
+        del T.SEEN[:]
+        T.PROGRESS_BAR[0] = False
         fields = [("csrf", admin.csrf), ("fetch_media", "1")]
         r = D.send(s, "/admin/tools/import/", fields, who=admin,
                    files=[("file", "site.xml", "text/xml", xml)])
         check(r.status == 303, "the import with the box starts", r.status)
         r = T.wait_report(s, admin)
+        old.delay = 0
+        check(any(re.search(r"\d/7 attachments, \d photos fetched, \d failed", x) for x in T.SEEN)
+              and T.PROGRESS_BAR[0], "the desk's progress counts the photos fetched", T.SEEN)
         text = r.text if r else ""
         import html
         check_fetched(old, s.db, html.unescape(text), "the desk", base, files_before)
