@@ -880,7 +880,7 @@ static long long attachment_file(struct imp *m, struct arena *a, const struct wx
 		fetched = 1;
 	}
 	struct media md;
-	char err[256];
+	char err[256] = "";
 	tx_end(m); /* media_store() opens its own transaction */
 	long long id = m->failed ? -1 : media_store(m->db, a, m->o->data_dir, (unsigned char *)b.data,
 	                                            b.len, MEDIA_MAX_BYTES, 0, &md, err, sizeof err);
@@ -888,13 +888,11 @@ static long long attachment_file(struct imp *m, struct arena *a, const struct wx
 	if (id < 0) {
 		size_t n = strlen(err);
 		if (n && err[n - 1] == '.')
-			err[n - 1] = 0;
-		if (m->failed)
-			;
-		else if (fetched)
+			err[n - 1] = 0; /* the sentence goes on */
+		if (!m->failed && fetched)
 			line(m, it->line, "attachment %lld (%s): fetched from %s but not stored: %s; %s",
 			     it->id, it->title, from, err, kept);
-		else
+		else if (!m->failed)
 			line(m, it->line, "attachment %lld (%s): not stored (%s); %s", it->id, from, err,
 			     kept);
 		m->fetch_failed += fetched;
