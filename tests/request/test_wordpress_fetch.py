@@ -314,7 +314,7 @@ def desk(old, tmp):
         r = D.get(s, "/admin/tools/", who=admin)
         check(r.status == 200 and 'name="fetch_media"' in r.text and
               "Download and import the photos from the old site" in r.text and
-              "only from the command line" not in r.text,
+              "The photos themselves (wp-content/uploads) are imported" not in r.text,
               "the Tools page offers to fetch the photos", r.text[:200])
         # The box unticked: nothing fetched.
         base = s.sql("SELECT coalesce(max(id), 0) FROM media")[0][0]
