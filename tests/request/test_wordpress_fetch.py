@@ -81,6 +81,7 @@ class OldSite:
                 self.wfile.write(body)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True  # a slow answer does not hold stop() up
         self.base = "http://127.0.0.1:%d" % self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -341,6 +342,35 @@ def desk(old, tmp):
         text = r.text if r else ""
         import html
         check_fetched(old, s.db, html.unescape(text), "the desk", base, files_before)
+
+        # A server told to stop while the old site takes its time stops
+        # fetching at once: the import ends without the photos, and the
+        # server exits well before the old site would have answered them.
+        # (The four still missing are asked for again, the first never answered.)
+        old.delay = 60
+        hits = old.total()
+        r = D.send(s, "/admin/tools/import/", fields, who=admin,
+                   files=[("file", "site.xml", "text/xml", xml)])
+        check(r.status == 303, "a slow import starts", r.status)
+        deadline = time.time() + 30
+        while time.time() < deadline and old.total() == hits:
+            time.sleep(0.1)
+        t0 = time.time()
+        s.proc.terminate()
+        try:
+            s.proc.wait(timeout=50)
+        except subprocess.TimeoutExpired:
+            pass
+        took = time.time() - t0
+        print("the server stopped %.1f s after SIGTERM during a fetch" % took)
+        check(s.proc.returncode == 0 and took < 20, "a server stopping during a fetch exits "
+              "soon (%.1f s), not after the old site's answers" % took, s.proc.returncode)
+        saved = open(os.path.join(s.dir, "byline-data", "wordpress-import.txt")).read()
+        check(saved.count("stopped: the server is shutting down; its old address is kept") == 4
+              and "photos fetched from the old site: 0, not fetched: 4" in saved and
+              old.total() == hits + 1,
+              "the report says the fetches were stopped", saved[-1500:])
+        old.delay = 0
     finally:
         s.stop()
 
