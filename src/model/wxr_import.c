@@ -798,14 +798,14 @@ static void fetch_progress(struct imp *m, int final)
 		for (int i = 0; i < 30; i++)
 			bar[i] = i < fill ? '#' : ' ';
 		bar[30] = 0;
-		fprintf(m->o->progress, "\r[%s] %lld/%lld attachments, %lld photos fetched, %lld failed, "
+		fprintf(m->o->progress, "\r[%s] %lld/%lld attachments, fetched %lld, failed %lld, "
 		        "%d:%02d left ", bar, done, total, m->fetched, m->fetch_failed, (int)left / 60,
 		        (int)left % 60);
 		if (final)
 			fputc('\n', m->o->progress);
 	} else {
-		fprintf(m->o->progress, "import-wordpress: %lld/%lld attachments, %lld photos fetched, "
-		        "%lld failed, %d:%02d left\n", done, total, m->fetched, m->fetch_failed,
+		fprintf(m->o->progress, "import-wordpress: %lld/%lld attachments, fetched %lld, "
+		        "failed %lld, %d:%02d left\n", done, total, m->fetched, m->fetch_failed,
 		        (int)left / 60, (int)left % 60);
 	}
 	fflush(m->o->progress);
