@@ -1,5 +1,9 @@
 /*
 ** cmd_wordpress.c: `byline import-wordpress`: a WordPress export (WXR) in.
+**
+** With --fetch-media, the attachments' files not found under --uploads
+** are fetched from the old site (web/wxr_fetch.h: the outbound checks,
+** the outbound_allow_private setting, upload_max_bytes a file).
 */
 #include "cli/cmd.h"
 #include "core/arena.h"
@@ -8,16 +12,18 @@
 #include "model/schema.h"
 #include "model/settings.h"
 #include "model/wxr_import.h"
+#include "web/wxr_fetch.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage_import[] =
     "usage: byline import-wordpress --db FILE EXPORT.xml [--uploads DIR] [--data DIR] "
-    "[--dry-run]\n";
+    "[--fetch-media] [--dry-run]\n";
 
 int cmd_import_wordpress(const char *path, int argc, char **argv)
 {
@@ -30,6 +36,7 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 	const char *uploads = cli_option(argc, argv, "--uploads");
 	const char *data = cli_option(argc, argv, "--data");
 	int dry = cli_flag(argc, argv, "--dry-run");
+	int fetch = cli_flag(argc, argv, "--fetch-media");
 	struct stat sb;
 	if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		fprintf(stderr, "byline import-wordpress: cannot read %s\n", file);
@@ -48,7 +55,7 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 	/* Media live beside the database unless told otherwise, as for serve. */
 	char data_dir[4096];
 	cli_data_dir(path, data, data_dir, sizeof data_dir);
-	if (uploads && !dry && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+	if ((uploads || fetch) && !dry && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "byline import-wordpress: cannot create %s: %s\n", data_dir,
 		        strerror(errno));
 		db_close(db);
@@ -59,6 +66,14 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 	const char *tz = settings_get(db, za, "timezone");
 	if (!tz || text_set_timezone(tz) != 0)
 		text_set_timezone("UTC");
+	/* Files fetched from the old site: as the server's outbound requests
+	** and uploads are limited. */
+	const char *priv = settings_get(db, za, "outbound_allow_private");
+	const char *cap = settings_get(db, za, "upload_max_bytes");
+	struct wxr_fetch wf = {
+		.allow_private = priv && atoi(priv) != 0,
+		.max_bytes = cap && atol(cap) > 0 ? (size_t)atol(cap) : 10u << 20,
+	};
 	arena_free(za);
 	struct wxr_import_opts o = {
 		.uploads_dir = uploads,
@@ -68,6 +83,8 @@ int cmd_import_wordpress(const char *path, int argc, char **argv)
 		.progress_bar = isatty(2),
 		.report = stdout,
 		.set_timezone = 1, /* an empty site takes the export's (this process's TZ) */
+		.fetch = fetch ? wxr_fetch : NULL,
+		.fetch_ctx = &wf,
 	};
 	struct wxr_error e;
 	int rc = wxr_import(db, file, &o, &e);

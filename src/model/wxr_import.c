@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MEDIA_MAX_BYTES (64u * 1024 * 1024) /* one upload file */
 
@@ -91,6 +92,11 @@ struct imp {
 	int posts_too;             /* the terms pass imports the posts as well */
 	int tuned;                 /* the writer's cache was made bigger */
 	double batch_at;           /* when it began */
+	long long att_done;        /* attachments handled in the terms pass */
+	double att_started;        /* when the first was */
+	long long fetched;         /* files fetched from the old site and stored */
+	long long fetch_failed;    /* attachments whose fetch (or storing) failed */
+	long long would_fetch;     /* dry run: attachments that would be fetched */
 };
 
 static const char *const status_names[8] = {"publish", "draft", "pending", "future",
@@ -770,58 +776,185 @@ static int term_one(struct imp *m, const struct wxr_term *t)
 	return m->failed ? -1 : 0;
 }
 
-/* An attachment: the file from --uploads into the media library, or its
-** old address kept. */
-static void import_attachment(struct imp *m, struct arena *a, const struct wxr_item *it)
+/* Progress through the attachments while their files are fetched: how
+** many of the file's attachments are done, how many files came and how
+** many could not. */
+static void fetch_progress(struct imp *m, int final)
 {
-	const char *file = wxr_meta_get(it, "_wp_attached_file");
-	const char *alt = wxr_meta_get(it, "_wp_attachment_image_alt");
-	if (!alt || !*alt)
-		alt = it->title;
-	uint64_t h = fnv(fnv(fnv(fnv(0, it->attachment_url), file), alt),
-	                 m->o->uploads_dir ? "files" : "urls");
-	const char *key = id_key(a, it->id);
-	struct mapped mp;
-	int found = map_get(m, a, "attachment", key, &mp);
-	enum what w = decide(&mp, found, h);
-	count(m, K_ATTACHMENT, w);
-	if (w == W_SAME || m->o->dry_run)
+	if (!m->o->progress || !m->o->fetch || m->o->dry_run || !m->n_attachments)
 		return;
-	long long media_id = 0;
-	const char *url = it->attachment_url;
-	if (m->o->uploads_dir && file && *file) {
-		char *path = arena_printf(a, "%s/%s", m->o->uploads_dir, file);
-		FILE *f = strstr(file, "..") ? NULL : fopen(path, "rb");
-		if (!f) {
-			line(m, it->line, "attachment %lld (%s): no file %s under --uploads; "
-			     "its old address is kept", it->id, it->title, file);
-		} else {
-			struct buf b = BUF_INIT;
+	double t = now_s();
+	if (!final && t - m->last_shown < (m->o->progress_bar ? 0.2 : 2.0))
+		return;
+	m->last_shown = t;
+	double el = t - m->att_started;
+	long long total = m->n_attachments;
+	long long done = m->att_done > total ? total : m->att_done;
+	double rate = el > 0 ? done / el : 0;
+	double left = rate > 0 ? (total - done) / rate : 0;
+	if (m->o->progress_bar) {
+		char bar[31];
+		int fill = (int)(30 * done / total);
+		for (int i = 0; i < 30; i++)
+			bar[i] = i < fill ? '#' : ' ';
+		bar[30] = 0;
+		fprintf(m->o->progress, "\r[%s] %lld/%lld attachments, fetched %lld, failed %lld, "
+		        "%d:%02d left ", bar, done, total, m->fetched, m->fetch_failed, (int)left / 60,
+		        (int)left % 60);
+		if (final)
+			fputc('\n', m->o->progress);
+	} else {
+		fprintf(m->o->progress, "import-wordpress: %lld/%lld attachments, fetched %lld, "
+		        "failed %lld, %d:%02d left\n", done, total, m->fetched, m->fetch_failed,
+		        (int)left / 60, (int)left % 60);
+	}
+	fflush(m->o->progress);
+}
+
+/* 1 if --uploads holds the attachment's file; *path gets its name there
+** (allocated in a). */
+static int in_uploads(struct imp *m, struct arena *a, const char *file, const char **path)
+{
+	*path = NULL;
+	if (!m->o->uploads_dir || !file || !*file || strstr(file, ".."))
+		return 0;
+	*path = arena_printf(a, "%s/%s", m->o->uploads_dir, file);
+	return access(*path, R_OK) == 0;
+}
+
+/* The file of an attachment that has none here yet: from --uploads when it
+** is there, else fetched from its old address (opts->fetch), then stored
+** as an upload is.  Its media id, with *url its address here; 0 when
+** neither gave one, with a report line saying why. */
+static long long attachment_file(struct imp *m, struct arena *a, const struct wxr_item *it,
+                                 const char *file, const char **url)
+{
+	static const char kept[] = "its old address is kept";
+	struct buf b = BUF_INIT;
+	const char *path, *from = NULL; /* where the bytes came from, for the report */
+	int fetched = 0;
+	if (in_uploads(m, a, file, &path)) {
+		FILE *f = fopen(path, "rb");
+		if (f) {
 			buf_limit(&b, MEDIA_MAX_BYTES + 1);
 			char chunk[65536];
 			size_t got;
 			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
 				buf_put(&b, chunk, got);
 			fclose(f);
-			struct media md;
-			char err[256];
-			tx_end(m); /* media_store() opens its own transaction */
-			long long id = media_store(m->db, a, m->o->data_dir, (unsigned char *)b.data,
-			                           b.len, MEDIA_MAX_BYTES, 0, &md, err, sizeof err);
-			buf_free(&b);
-			if (id < 0) {
-				line(m, it->line, "attachment %lld (%s): not stored (%s); its old address "
-				     "is kept", it->id, file, err);
-			} else {
-				media_id = id;
-				url = md.url;
-			}
+			from = file;
 		}
-	} else if (!m->uploads_note) {
-		m->uploads_note = "without --uploads, attachments keep their old addresses";
-		line(m, 0, "attachments: imported without --uploads: their files stay at their old "
-		     "addresses, and featured images are not set");
 	}
+	if (!from && !m->o->fetch) {
+		if (file && *file)
+			line(m, it->line, "attachment %lld (%s): no file %s under --uploads; %s", it->id,
+			     it->title, file, kept);
+		else
+			line(m, it->line, "attachment %lld (%s): no file named in the export; %s", it->id,
+			     it->title, kept);
+		return 0;
+	}
+	if (!from) {
+		const char *src = it->attachment_url ? it->attachment_url : "";
+		while (*src == ' ' || *src == '\t' || *src == '\n' || *src == '\r')
+			src++;
+		if (!*src) {
+			line(m, it->line, "attachment %lld (%s): not fetched: the export gives no address "
+			     "for it; %s", it->id, it->title, kept);
+			m->fetch_failed++;
+			return 0;
+		}
+		/* The batch is committed first: no write transaction is held open
+		** while the old site answers (or does not). */
+		tx_end(m);
+		char err[300];
+		if (m->failed || m->o->fetch(m->o->fetch_ctx, src, &b, err, sizeof err) != 0) {
+			if (!m->failed)
+				line(m, it->line, "attachment %lld (%s): not fetched from %s: %s; %s", it->id,
+				     it->title, src, err, kept);
+			m->fetch_failed++;
+			buf_free(&b);
+			return 0;
+		}
+		from = src;
+		fetched = 1;
+	}
+	struct media md;
+	char err[256] = "";
+	tx_end(m); /* media_store() opens its own transaction */
+	long long id = m->failed ? -1 : media_store(m->db, a, m->o->data_dir, (unsigned char *)b.data,
+	                                            b.len, MEDIA_MAX_BYTES, 0, &md, err, sizeof err);
+	buf_free(&b);
+	if (id < 0) {
+		size_t n = strlen(err);
+		if (n && err[n - 1] == '.')
+			err[n - 1] = 0; /* the sentence goes on */
+		if (!m->failed && fetched)
+			line(m, it->line, "attachment %lld (%s): fetched from %s but not stored: %s; %s",
+			     it->id, it->title, from, err, kept);
+		else if (!m->failed)
+			line(m, it->line, "attachment %lld (%s): not stored (%s); %s", it->id, from, err,
+			     kept);
+		m->fetch_failed += fetched;
+		return 0;
+	}
+	m->fetched += fetched;
+	*url = md.url;
+	return id;
+}
+
+/* An attachment: its file into the media library (from --uploads, or
+** fetched), or its old address kept. */
+static void import_attachment(struct imp *m, struct arena *a, const struct wxr_item *it)
+{
+	const char *file = wxr_meta_get(it, "_wp_attached_file");
+	const char *alt = wxr_meta_get(it, "_wp_attachment_image_alt");
+	if (!alt || !*alt)
+		alt = it->title;
+	const char *key = id_key(a, it->id);
+	struct mapped mp;
+	int found = map_get(m, a, "attachment", key, &mp);
+	int want_file = m->o->uploads_dir || m->o->fetch; /* this run seeks files */
+	int have_file = found && mp.id;                    /* an earlier run stored it */
+	uint64_t h = fnv(fnv(fnv(fnv(0, it->attachment_url), file), alt),
+	                 want_file || have_file ? "files" : "urls");
+	enum what w = decide(&mp, found, h);
+	/* Sought before and not had: sought again (a file put in --uploads
+	** since, an old site that answers now), counted as unchanged unless
+	** it comes. */
+	int retry = w == W_SAME && want_file && !have_file;
+	if (w == W_SAME && !retry) {
+		count(m, K_ATTACHMENT, w);
+		return;
+	}
+	if (m->o->dry_run) {
+		const char *path;
+		if (m->o->fetch && !have_file && !in_uploads(m, a, file, &path))
+			m->would_fetch++;
+		count(m, K_ATTACHMENT, w);
+		return;
+	}
+	long long media_id = have_file ? mp.id : 0;
+	const char *url = have_file ? mp.url : it->attachment_url;
+	if (want_file && !have_file) {
+		const char *got;
+		long long id = attachment_file(m, a, it, file, &got);
+		if (id > 0) {
+			media_id = id;
+			url = got;
+		}
+		if (m->failed)
+			return;
+	} else if (!have_file && !m->uploads_note) {
+		m->uploads_note = "without --uploads, attachments keep their old addresses";
+		line(m, 0, "attachments: imported without --uploads or --fetch-media: their files stay "
+		     "at their old addresses, and featured images are not set");
+	}
+	if (retry && !media_id) {
+		count(m, K_ATTACHMENT, W_SAME); /* still without its file: nothing written */
+		return;
+	}
+	count(m, K_ATTACHMENT, retry ? W_CHANGED : w);
 	map_put(m, "attachment", key, media_id, it->guid, h, url, alt);
 	/* Content names uploads by their address: record it for the rewrite. */
 	const char *up = it->attachment_url ? strstr(it->attachment_url, "/wp-content/uploads/")
@@ -1089,7 +1222,20 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 	h = fnv_int(h, it->is_sticky);
 	for (size_t i = 0; i < it->n_terms; i++)
 		h = fnv(fnv(h, it->terms[i].domain), it->terms[i].slug);
-	h = fnv(h, wxr_meta_get(it, "_thumbnail_id"));
+	const char *thumb = wxr_meta_get(it, "_thumbnail_id");
+	h = fnv(h, thumb);
+	/* The featured image, when its file is here: a post saved before it
+	** came (its attachment fetched by a later run) is saved again with it. */
+	long long featured = 0;
+	const char *featured_alt = NULL;
+	if (thumb && *thumb && strcmp(thumb, "0")) {
+		struct mapped am;
+		if (map_get(m, a, "attachment", thumb, &am) && am.id) {
+			featured = am.id;
+			featured_alt = *am.alt ? am.alt : it->title;
+			h = fnv_int(h, featured);
+		}
+	}
 	const char *key = id_key(a, it->id);
 	struct mapped mp;
 	int found = map_get(m, a, "post", key, &mp);
@@ -1176,21 +1322,10 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 				}
 			}
 		}
-		long long featured = 0;
-		const char *featured_alt = NULL;
-		const char *thumb = wxr_meta_get(it, "_thumbnail_id");
-		if (thumb && *thumb && strcmp(thumb, "0")) {
-			struct mapped am;
-			if (map_get(m, a, "attachment", thumb, &am) && am.id) {
-				featured = am.id;
-				featured_alt = *am.alt ? am.alt : it->title;
-			} else if (!m->o->uploads_dir) {
-				/* said once, in the attachments line */
-			} else {
-				line(m, it->line, "post %lld \"%s\": its featured image (attachment %s) "
-				     "was not imported", it->id, it->title, thumb);
-			}
-		}
+		if (thumb && *thumb && strcmp(thumb, "0") && !featured &&
+		    (m->o->uploads_dir || m->o->fetch)) /* else said once, in the attachments line */
+			line(m, it->line, "post %lld \"%s\": its featured image (attachment %s) "
+			     "was not imported", it->id, it->title, thumb);
 		struct article_input in = {
 			.headline = *it->title ? it->title : "(untitled)",
 			.slug = slug,
@@ -1407,8 +1542,12 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	struct arena *a = arena_new();
 	m->item_a = a;
 	if (m->pass == P_TERMS && !(posts && is_post)) {
-		if (is_att)
+		if (is_att) {
+			if (!m->att_done++)
+				m->att_started = now_s();
 			import_attachment(m, a, it);
+			fetch_progress(m, m->att_done == m->n_attachments);
+		}
 		else if (!is_post && !is_page)
 			line(m, it->line, "item %lld \"%s\": skipped: type %s is not imported", it->id,
 			     it->title, it->post_type);
@@ -1595,6 +1734,13 @@ static void report(struct imp *m)
 	fprintf(r, "comments by status: %lld approved, %lld pending, %lld spam, %lld trash "
 	        "(%lld pingbacks and trackbacks)\n", m->comment_status_n[0], m->comment_status_n[1],
 	        m->comment_status_n[2], m->comment_status_n[3], m->pingbacks);
+	if (m->o->fetch && m->o->dry_run)
+		fprintf(r, "photos to fetch from the old site: %lld (a dry run fetches nothing)\n",
+		        m->would_fetch);
+	else if (m->o->fetch)
+		fprintf(r, "photos fetched from the old site: %lld, not fetched: %lld%s\n", m->fetched,
+		        m->fetch_failed, m->fetch_failed ? " (each below, with the reason; running the "
+		        "import again tries them again)" : "");
 	double took = now_s() - m->started;
 	long long things = 0;
 	for (int k = 0; k < K_N; k++)

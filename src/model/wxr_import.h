@@ -7,7 +7,8 @@
 **      file cut short, malformed, hostile or not WXR stops here with its
 **      line and column, so nothing is ever half-imported from a bad file;
 **   2. authors, categories, tags and attachments (media: the files from
-**      --uploads, or their old addresses kept);
+**      --uploads, else fetched from their old addresses through
+**      opts->fetch, else their old addresses kept);
 **   3. posts with their comments; 4. pages, parents before children.
 **
 ** Passes 2 and 3 are one when every attachment comes before the first post
@@ -37,7 +38,17 @@
 ** site (no article, page or earlier import) still in UTC takes it when
 ** opts->set_timezone; otherwise the report says when it differs.
 **
-** Progress goes to opts->progress while it runs; the report (counts, and
+** An attachment's file is sought when opts->uploads_dir or opts->fetch is
+** given and it has none here yet: from --uploads first, else fetched from
+** its wp:attachment_url (one at a time, with no transaction open: the batch
+** is committed first), then stored as an upload is (media_store()).  A
+** file that cannot be had is one report line with the reason, and the old
+** address is kept; a later run seeks it again, and only it (an attachment
+** whose file is here is never fetched or read again, and a run given no
+** file keeps it).  A dry run fetches nothing and counts what it would.
+**
+** Progress goes to opts->progress while it runs (the attachments' too when
+** fetching, with the files fetched); the report (counts, and
 ** every item skipped or changed with the reason) to opts->report at the end.
 */
 #ifndef BYLINE_MODEL_WXR_IMPORT_H
@@ -47,6 +58,7 @@
 
 #include <stdio.h>
 
+struct buf;
 struct db;
 
 struct wxr_import_opts {
@@ -63,6 +75,12 @@ struct wxr_import_opts {
 	                            when the export names it (a server: the caller reloads
 	                            its settings, which sets TZ, once the import ends) */
 	char *zone_out;          /* if not NULL, [64]: the zone the site was given, or "" */
+	int (*fetch)(void *ctx, const char *url, struct buf *out, char *err, size_t errlen);
+	                         /* if not NULL, fetches an attachment's file from url (its
+	                            old address) into out: 0, or -1 with why in err.  Set by
+	                            the caller above model/ (web/wxr_fetch.h); never called
+	                            in a dry run or with a transaction open */
+	void *fetch_ctx;         /* fetch's first argument */
 };
 
 /* Imports the export at path.  Returns 0 (the report says what happened,

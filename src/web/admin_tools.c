@@ -13,6 +13,12 @@
 ** is also written to DATA_DIR/wordpress-import.txt (a line of facts, then
 ** the report), which the page reads after a restart.  The export is
 ** written to a deleted temporary file and sent mapped from there.
+**
+** With the form's fetch_media box, the import fetches the attachments'
+** files from the old site (web/wxr_fetch.h, under the outbound_allow_private
+** and upload_max_bytes settings); a server told to stop ends the fetching
+** at once (the rest keep their old addresses, which the next import
+** fetches) and waits only for the import's database work.
 */
 #include "web/admin.h"
 #include "core/arena.h"
@@ -24,10 +30,12 @@
 #include "model/export.h"
 #include "model/wxr_import.h"
 #include "render/value.h"
+#include "web/wxr_fetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +53,7 @@ static struct {
 	int done;           /* an import finished (report below) */
 	int failed;         /* it stopped on an error */
 	int dry_run;        /* it was a dry run */
+	int fetch_media;    /* it fetches the photos from the old site */
 	char file[256];     /* the uploaded file's name, as sent (shown escaped) */
 	char progress[512]; /* the last progress line */
 	int line_ended;     /* the next progress byte begins a new line */
@@ -53,6 +62,8 @@ static struct {
 	int loaded;         /* the last report on disk was looked for */
 	pthread_cond_t ended; /* signalled when running drops to 0 */
 } imp = {.mu = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER};
+
+static atomic_int fetch_stop; /* the server stops: the import fetches no more */
 
 struct job {
 	struct app *app;
@@ -170,6 +181,13 @@ static void *import_main(void *arg)
 	FILE *rep = fopencookie(NULL, "w", (cookie_io_functions_t){.write = report_write});
 	if (prog)
 		setvbuf(prog, NULL, _IOLBF, 0);
+	pthread_rwlock_rdlock(&j->app->settings_lock);
+	struct wxr_fetch wf = {
+		.allow_private = j->app->settings.outbound_allow_private,
+		.max_bytes = (size_t)j->app->settings.upload_max_bytes,
+		.stop = &fetch_stop,
+	};
+	pthread_rwlock_unlock(&j->app->settings_lock);
 	struct wxr_import_opts o = {
 		.data_dir = j->app->data_dir,
 		.dry_run = imp.dry_run,
@@ -178,6 +196,8 @@ static void *import_main(void *arg)
 		.report = rep,
 		.set_timezone = 2, /* the export's zone for an empty site: the setting */
 		.zone_out = zone,
+		.fetch = imp.fetch_media ? wxr_fetch : NULL,
+		.fetch_ctx = &wf,
 	};
 	struct wxr_error e = {0};
 	struct db *db = db_pool_get(j->app->pool);
@@ -216,6 +236,7 @@ static void *import_main(void *arg)
 
 void admin_tools_wait(void)
 {
+	atomic_store(&fetch_stop, 1);
 	pthread_mutex_lock(&imp.mu);
 	if (imp.running)
 		log_info("waiting for the WordPress import started in the desk to end");
@@ -247,15 +268,19 @@ static void show_import(struct page *p, int status, const char *error)
 	tv_set_bool(a, ctx, "done", imp.done && !imp.running);
 	tv_set_bool(a, ctx, "failed", imp.failed);
 	tv_set_bool(a, ctx, "dry_run", imp.dry_run);
+	tv_set_bool(a, ctx, "fetch_media", imp.fetch_media && imp.running);
 	tv_set_bool(a, ctx, "idle", !imp.running && !imp.done);
 	tv_set_str(a, ctx, "file", arena_strdup(a, imp.file));
 	tv_set_str(a, ctx, "progress", arena_strdup(a, imp.progress[0] ? imp.progress
 	                                                                : tr(p, "Reading the export...")));
 	long long done = 0, total = 0;
+	char unit[16] = "";
 	const char *items = strchr(imp.progress, ']');
-	if (imp.running && items && sscanf(items + 1, "%lld/%lld items", &done, &total) == 2 &&
-	    total > 0 && done <= total) {
+	/* "[###  ] 12/40 items, ..." or, while photos are fetched, "... attachments" */
+	if (imp.running && items && sscanf(items + 1, "%lld/%lld %15[a-z]", &done, &total, unit) == 3 &&
+	    (!strcmp(unit, "items") || !strcmp(unit, "attachments")) && total > 0 && done <= total) {
 		tv_set_bool(a, ctx, "has_bar", 1);
+		tv_set_bool(a, ctx, "bar_photos", !strcmp(unit, "attachments"));
 		tv_set_int(a, ctx, "items_done", done);
 		tv_set_int(a, ctx, "items_total", total);
 	}
@@ -359,6 +384,8 @@ void admin_tools_import(struct page *p)
 	imp.running = 1;
 	imp.done = imp.failed = 0;
 	imp.dry_run = http_form(p->req, "dry_run", NULL) != NULL;
+	imp.fetch_media = http_form(p->req, "fetch_media", NULL) != NULL;
+	atomic_store(&fetch_stop, 0);
 	snprintf(imp.file, sizeof imp.file, "%s", file->filename ? file->filename : "");
 	imp.progress[0] = 0;
 	imp.line_ended = 0;

@@ -6,6 +6,11 @@
 ** address curl is about to connect to after every name lookup: a name
 ** that resolves to 127.0.0.1 (or changes its answer between two lookups)
 ** is caught there, where a check of the URL's host name alone would not.
+**
+** Redirects, when a request asks for them, are followed here and not by
+** curl: each hop is a request of its own through send_one(), so the
+** address check, the protocols and the byte cap apply to it as to the
+** first, and the time left is what the first hop's timeout left.
 */
 #include "web/outbound.h"
 #include "core/buf.h"
@@ -16,7 +21,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ready;
@@ -118,10 +125,15 @@ static int check_stop(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	return c->r->stop && atomic_load(c->r->stop) ? 1 : 0;
 }
 
-int outbound_send(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
-                  int *stopped)
+/* One request.  As outbound_send(); when next is not NULL and the answer
+** is a redirect, next gets the absolute address it names ("" when none,
+** or longer than nextlen). */
+static int send_one(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
+                    int *stopped, char *next, size_t nextlen)
 {
 	*stopped = 0;
+	if (next)
+		*next = 0;
 	pthread_once(&curl_once, init_curl);
 	CURL *h = curl_ready ? curl_easy_init() : NULL;
 	if (!h) {
@@ -163,6 +175,10 @@ int outbound_send(const struct outbound_req *r, struct buf *body, char *err, siz
 	CURLcode rc = curl_easy_perform(h);
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	char *loc = NULL;
+	if (next && rc == CURLE_OK && curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK &&
+	    loc && strlen(loc) < nextlen)
+		memcpy(next, loc, strlen(loc) + 1);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(h);
 	if (rc == CURLE_OK && status >= 100 && status <= 999)
@@ -179,4 +195,55 @@ int outbound_send(const struct outbound_req *r, struct buf *body, char *err, siz
 		snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
 	}
 	return 0;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+int outbound_send(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
+                  int *stopped)
+{
+	if (r->redirects <= 0 || strcmp(r->method, "GET") != 0)
+		return send_one(r, body, err, errlen, stopped, NULL, 0);
+	struct outbound_req hop = *r;
+	char url[2][OUTBOUND_URL_MAX];
+	size_t start = body->len;
+	double deadline = mono_now() + (double)r->timeout_seconds;
+	for (int n = 0;; n++) {
+		char *next = url[n % 2];
+		int status = send_one(&hop, body, err, errlen, stopped, next, OUTBOUND_URL_MAX);
+		if (!is_redirect(status) || !*next)
+			return status;
+		if (n == r->redirects) {
+			snprintf(err, errlen, "redirected more than %d times", r->redirects);
+			return 0;
+		}
+		if (strncasecmp(next, "http://", 7) && strncasecmp(next, "https://", 8)) {
+			snprintf(err, errlen, "redirected to an address that is not http or https");
+			return 0;
+		}
+		long left = (long)(deadline - mono_now());
+		if (left < 1) {
+			snprintf(err, errlen, "timed out after %ld seconds (redirects included)",
+			         r->timeout_seconds);
+			return 0;
+		}
+		/* The redirect's own body is not the answer. */
+		body->len = start;
+		if (body->data)
+			body->data[start] = 0;
+		if (hop.headers_out)
+			buf_reset(hop.headers_out);
+		hop.url = next;
+		hop.timeout_seconds = left;
+	}
 }

@@ -5,7 +5,9 @@
 ** Every request has limits: OUTBOUND_CONNECT_SECONDS to connect, a total
 ** time, and a cap on the answer's body (a longer answer is cut and the
 ** request fails).  Only http and https; no proxy from the environment; a
-** redirect is never followed (its status is the answer).  Unless
+** redirect is not followed (its status is the answer) unless the request
+** asks for a few (r->redirects, for a GET): each is then a new request
+** under the same checks, its address checked again.  Unless
 ** allow_private is set (the outbound_allow_private setting), a connection
 ** to a loopback, private, link-local, carrier-grade NAT, unique-local,
 ** multicast or unspecified address is refused before it is made, whatever
@@ -33,12 +35,18 @@ struct outbound_req {
 	int allow_private;             /* 1: private and loopback addresses allowed */
 	atomic_int *stop;              /* non-zero ends the request early; may be NULL */
 	struct buf *headers_out;       /* if not NULL: the answer's header lines, raw */
+	int redirects;                 /* GET: up to this many redirects followed (0: none);
+	                                  timeout_seconds is for all of them together */
 };
+
+#define OUTBOUND_URL_MAX 4096 /* a redirect to a longer address is not followed */
 
 /* Sends r.  Returns the answer's HTTP status (its body appended to
 ** `body`, which the caller frees), or 0 with a sentence in err when there
-** was no whole answer (refused address, timeout, too large, stopped: *stopped set
-** to 1 when r->stop ended it). */
+** was no whole answer (refused address, timeout, too large, more redirects
+** than r->redirects, stopped: *stopped set to 1 when r->stop ended it).
+** Following redirects, the answer is the last one's (a 3xx without a
+** Location included) and only its body is in `body`. */
 int outbound_send(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
                   int *stopped);
 

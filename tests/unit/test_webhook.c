@@ -13,7 +13,10 @@
 ** no link inside a script) and endpoint discovery (Link header, <link>).
 ** Pausing (nothing queued while paused, nothing replayed, queued ones held
 ** until resumed), the test ping's payload, the list's failure counts, and
-** a received mention's verdict kept and read back.
+** a received mention's verdict kept and read back.  Outbound redirects,
+** against a loopback server: none followed unless asked for, at most the
+** number asked for, only to http(s), a relative Location resolved, the
+** redirect's own body not kept, never for a POST.
 */
 #include "core/arena.h"
 #include "db/db.h"
@@ -26,8 +29,13 @@
 #include "core/buf.h"
 #include "test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,6 +291,118 @@ static void test_webmention_html(void)
 	buf_free(&e);
 }
 
+/* ---- outbound redirects ---- */
+
+static int redir_fd;            /* the loopback server's listening socket */
+static char redir_seen[1024];   /* the paths it was asked for, each followed by a space */
+
+/* Answers each connection by its path until asked for /quit. */
+static void *redir_serve(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(redir_fd, NULL, NULL);
+		if (c < 0)
+			return NULL;
+		char req[2048];
+		size_t got = 0;
+		ssize_t n;
+		while (got < sizeof req - 1 && (n = read(c, req + got, sizeof req - 1 - got)) > 0) {
+			got += (size_t)n;
+			req[got] = 0;
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		req[got] = 0;
+		char path[200] = "";
+		sscanf(req, "%*s %199s", path);
+		strncat(redir_seen, path, sizeof redir_seen - strlen(redir_seen) - 2);
+		strcat(redir_seen, " ");
+		char loc[300] = "";
+		int r;
+		if (!strcmp(path, "/a"))
+			snprintf(loc, sizeof loc, "/b");
+		else if (!strcmp(path, "/rel/a"))
+			snprintf(loc, sizeof loc, "b"); /* relative: /rel/b */
+		else if (!strcmp(path, "/ftp"))
+			snprintf(loc, sizeof loc, "ftp://127.0.0.1/x.png");
+		else if (sscanf(path, "/r%d", &r) == 1)
+			snprintf(loc, sizeof loc, "/r%d", r + 1);
+		char out[600];
+		if (*loc)
+			snprintf(out, sizeof out, "HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 5"
+			         "\r\nConnection: close\r\n\r\nmoved", loc);
+		else
+			snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n"
+			         "Connection: close\r\n\r\nlanded");
+		if (write(c, out, strlen(out)) < 0)
+			perror("write");
+		close(c);
+		if (!strcmp(path, "/quit"))
+			return NULL;
+	}
+}
+
+static int redir_get(int port, const char *method, const char *path, int redirects,
+                     int allow_private, struct buf *body, char *err)
+{
+	char url[200];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+	struct outbound_req r = {.method = method, .url = url, .max_bytes = 4096,
+	                         .timeout_seconds = 10, .allow_private = allow_private,
+	                         .redirects = redirects};
+	int stopped;
+	buf_reset(body);
+	redir_seen[0] = 0;
+	return outbound_send(&r, body, err, 300, &stopped);
+}
+
+static void test_redirects(void)
+{
+	redir_fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof sa;
+	pthread_t t;
+	if (redir_fd < 0 || bind(redir_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    listen(redir_fd, 8) != 0 || getsockname(redir_fd, (struct sockaddr *)&sa, &len) != 0 ||
+	    pthread_create(&t, NULL, redir_serve, NULL) != 0) {
+		test_skip("outbound redirects", "no loopback socket");
+		return;
+	}
+	int port = ntohs(sa.sin_port);
+	struct buf body = BUF_INIT;
+	char err[300];
+
+	/* Not asked for: the redirect is the answer. */
+	CHECK(redir_get(port, "GET", "/a", 0, 1, &body, err) == 302);
+	CHECK_STR(redir_seen, "/a ");
+	/* Asked for: followed, and only the last answer's body is kept. */
+	CHECK(redir_get(port, "GET", "/a", 3, 1, &body, err) == 200);
+	CHECK_STR(buf_cstr(&body), "landed");
+	CHECK_STR(redir_seen, "/a /b ");
+	CHECK(redir_get(port, "GET", "/rel/a", 3, 1, &body, err) == 200);
+	CHECK_STR(redir_seen, "/rel/a /rel/b ");
+	/* No more than asked for. */
+	CHECK(redir_get(port, "GET", "/r0", 3, 1, &body, err) == 0);
+	CHECK(strstr(err, "redirected more than 3 times") != NULL);
+	CHECK_STR(redir_seen, "/r0 /r1 /r2 /r3 ");
+	/* Only to http(s). */
+	CHECK(redir_get(port, "GET", "/ftp", 3, 1, &body, err) == 0);
+	CHECK(strstr(err, "not http or https") != NULL);
+	/* The address check holds at every hop: here the first. */
+	CHECK(redir_get(port, "GET", "/a", 3, 0, &body, err) == 0);
+	CHECK(strstr(err, "private or loopback") != NULL);
+	CHECK_STR(redir_seen, "");
+	/* A POST is never redirected. */
+	CHECK(redir_get(port, "POST", "/a", 3, 1, &body, err) == 302);
+	CHECK_STR(redir_seen, "/a ");
+	redir_get(port, "GET", "/quit", 0, 1, &body, err);
+	pthread_join(t, NULL);
+	close(redir_fd);
+	buf_free(&body);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -307,6 +427,7 @@ int main(void)
 	test_private();
 	test_signature();
 	test_webmention_html();
+	test_redirects();
 	db_close(db);
 	char path[200];
 	static const char *const files[] = {"site.db", "site.db-wal", "site.db-shm"};

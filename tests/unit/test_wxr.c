@@ -12,15 +12,26 @@
 ** [caption], [gallery], [embed], bare URLs, other shortcodes left and
 ** reported, old-site links made relative, uploads mapped, and text (emoji,
 ** RTL, CJK, entities) byte for byte.
+**
+** The import's fetch of attachments (wxr_import_opts.fetch, a stand-in
+** here): called once for each attachment without a file, never with a
+** transaction open, never in a dry run (which counts); a fetched image
+** becomes the post's featured image, a failure is a report line; a second
+** run asks only for what is still missing.
 */
 #include "core/buf.h"
+#include "db/db.h"
+#include "model/schema.h"
+#include "model/wxr_import.h"
 #include "model/wxr_read.h"
 #include "render/wpcontent.h"
 #include "test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HEAD \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
@@ -370,10 +381,152 @@ static void test_convert(void)
 	CONV("\n\n  \n", "");
 }
 
+/* ---- the import's fetch of attachments ---- */
+
+static const unsigned char png_3x2[] =
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x03\x00"
+    "\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1\x4d\x00\x00\x00\x10\x49\x44\x41\x54\x78"
+    "\x9c\x63\xe0\xaa\x38\x01\x41\x0c\x70\x16\x00\x48\xf8\x07\xbd\xe0\x9c\x30\x6b\x00\x00"
+    "\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+struct fetcher {
+	struct db *db;
+	int calls;        /* fetches asked for */
+	int in_tx;        /* of them, asked for with a transaction open */
+	char urls[512];   /* the addresses asked for, each followed by a space */
+};
+
+static int fake_fetch(void *ctx, const char *url, struct buf *out, char *err, size_t errlen)
+{
+	struct fetcher *f = ctx;
+	f->calls++;
+	f->in_tx += db_in_transaction(f->db);
+	strncat(f->urls, url, sizeof f->urls - strlen(f->urls) - 2);
+	strcat(f->urls, " ");
+	if (strstr(url, "/boat.png")) {
+		buf_put(out, png_3x2, sizeof png_3x2 - 1);
+		return 0;
+	}
+	if (strstr(url, "/text.jpg")) {
+		buf_puts(out, "<html>not an image</html>");
+		return 0;
+	}
+	snprintf(err, errlen, "the old site answered 404");
+	return -1;
+}
+
+#define ATT(id, name) \
+	"<item><title>" name "</title><wp:post_id>" #id "</wp:post_id>" \
+	"<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>" \
+	"<wp:attachment_url>https://old.example.org/wp-content/uploads/2024/03/" name \
+	"</wp:attachment_url><wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>" \
+	"<wp:meta_value>2024/03/" name "</wp:meta_value></wp:postmeta></item>\n"
+
+static const char fetch_export[] =
+    HEAD
+    "<wp:author><wp:author_id>2</wp:author_id><wp:author_login>zoe</wp:author_login>"
+    "<wp:author_email>zoe@example.org</wp:author_email>"
+    "<wp:author_display_name>Zoe</wp:author_display_name></wp:author>\n"
+    ATT(40, "boat.png") ATT(41, "gone.png") ATT(42, "text.jpg")
+    "<item><title>Boats</title><link>https://old.example.org/2024/03/05/boats/</link>"
+    "<dc:creator>zoe</dc:creator><content:encoded><![CDATA[<img src=\"https://old.example.org"
+    "/wp-content/uploads/2024/03/boat.png\" alt=\"b\">]]></content:encoded>"
+    "<wp:post_id>10</wp:post_id><wp:post_date>2024-03-05 10:00:00</wp:post_date>"
+    "<wp:post_date_gmt>2024-03-05 10:00:00</wp:post_date_gmt><wp:post_name>boats</wp:post_name>"
+    "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+    "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>40</wp:meta_value>"
+    "</wp:postmeta></item>\n"
+    TAIL;
+
+/* Runs the import of `path` into db; the report in *report (caller frees). */
+static int import_once(struct db *db, const char *path, const char *data_dir, int dry,
+                       struct fetcher *f, char **report)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *rep = open_memstream(&text, &len);
+	struct wxr_import_opts o = {.data_dir = data_dir, .dry_run = dry, .report = rep,
+	                            .fetch = fake_fetch, .fetch_ctx = f};
+	struct wxr_error e;
+	int rc = wxr_import(db, path, &o, &e);
+	fclose(rep);
+	*report = text;
+	return rc;
+}
+
+static long long one_int(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long v = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return v;
+}
+
+static void test_import_fetch(void)
+{
+	char dir[] = "/tmp/byline-test-wxr-XXXXXX";
+	if (!mkdtemp(dir)) {
+		test_skip("import_fetch", "no temporary folder");
+		return;
+	}
+	char path[300], db_path[300], cmd[400];
+	snprintf(path, sizeof path, "%s/site.xml", dir);
+	snprintf(db_path, sizeof db_path, "%s/site.db", dir);
+	FILE *x = fopen(path, "w");
+	fputs(fetch_export, x);
+	fclose(x);
+	char err[300];
+	struct db *db = model_open(db_path, err, sizeof err);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	struct fetcher f = {.db = db};
+	char *rep;
+
+	/* A dry run fetches nothing and counts what it would. */
+	CHECK(import_once(db, path, dir, 1, &f, &rep) == 0);
+	CHECK(f.calls == 0);
+	CHECK(strstr(rep, "photos to fetch from the old site: 3 (a dry run fetches nothing)"));
+	free(rep);
+
+	/* The import: each attachment asked for once, no transaction open. */
+	CHECK(import_once(db, path, dir, 0, &f, &rep) == 0);
+	CHECK(f.calls == 3);
+	CHECK(f.in_tx == 0);
+	CHECK(strstr(f.urls, "/wp-content/uploads/2024/03/boat.png "));
+	CHECK(strstr(rep, "photos fetched from the old site: 1, not fetched: 2"));
+	CHECK(strstr(rep, "attachment 41 (gone.png): not fetched from https://old.example.org/"
+	                  "wp-content/uploads/2024/03/gone.png: the old site answered 404; its old "
+	                  "address is kept"));
+	CHECK(strstr(rep, "attachment 42 (text.jpg): fetched from https://old.example.org/"
+	                  "wp-content/uploads/2024/03/text.jpg but not stored: "));
+	free(rep);
+	CHECK(one_int(db, "SELECT count(*) FROM media") == 1);
+	CHECK(one_int(db, "SELECT featured_media_id FROM articles WHERE slug = 'boats'") ==
+	      one_int(db, "SELECT id FROM media WHERE width = 3"));
+	CHECK(one_int(db, "SELECT count(*) FROM articles WHERE body_src LIKE '%/media/%.png%' "
+	                  "AND body_src NOT LIKE '%wp-content%'") == 1);
+
+	/* Again: only the two still missing are asked for. */
+	f.calls = 0;
+	f.urls[0] = 0;
+	CHECK(import_once(db, path, dir, 0, &f, &rep) == 0);
+	CHECK(f.calls == 2);
+	CHECK(!strstr(f.urls, "boat.png"));
+	CHECK(strstr(rep, "attachments  0 new, 0 updated, 3 unchanged"));
+	CHECK(strstr(rep, "posts        0 new, 0 updated, 1 unchanged"));
+	free(rep);
+	CHECK(one_int(db, "SELECT count(*) FROM media") == 1);
+	db_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	test_reader_fields();
 	test_reader_refuses();
 	test_convert();
+	test_import_fetch();
 	return test_done();
 }
