@@ -60,6 +60,7 @@ def caddy_version():
     m = re.match(r"\s*v?(\d+)\.(\d+)", out)
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
+
 # Keeps Caddy to the test's folder and loopback: no admin endpoint (it is
 # stopped by its PID), no root certificate installed in the system's trust
 # store, every listener on 127.0.0.1, the plain http port a free one, no
@@ -110,6 +111,14 @@ class Proxy:
 
     def __init__(self, upstream_port):
         self.dir = tempfile.mkdtemp(prefix="byline-caddy-")
+        self.proc = None
+        try:
+            self._start(upstream_port)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, upstream_port):
         d = self.dir
         self.cert = os.path.join(d, "cert.pem")
         key = os.path.join(d, "key.pem")
@@ -146,9 +155,7 @@ class Proxy:
                                           "caddyfile"], stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=log, env=self.env, cwd=d)
         if not (wait_port(self.port, self.proc) and wait_port(self.http_port, self.proc)):
-            errors = self.errors()
-            self.stop()
-            raise RuntimeError("caddy did not start: %s" % errors)
+            raise RuntimeError("caddy did not start: %s" % self.errors())
         self.ctx = ssl.create_default_context(cafile=self.cert)
 
     def errors(self):
@@ -181,7 +188,7 @@ class Proxy:
 
     def stop(self, keep=False):
         """SIGTERM to Caddy's PID (a graceful stop), SIGKILL if it lingers."""
-        if self.proc.poll() is None:
+        if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=20)
@@ -313,6 +320,8 @@ try:
         check(st in (301, 308, 404) and b"byline_" not in body,
               "%s is not served through the proxy" % path, (st, body[:200]))
         check(len(header(hs, "Strict-Transport-Security")) == 1, "%s: HSTS, once" % path, hs)
+except RuntimeError as e:  # Caddy did not start, or a command failed: said, counted
+    check(False, "the test ran to its end", e)
 finally:
     if proxy:
         proxy.stop(keep=True)
