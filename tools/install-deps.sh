@@ -5,8 +5,9 @@
 # with sudo available).  Safe to run again: it installs only what is not there.
 #   tools/install-deps.sh          build, run and test
 #   tools/install-deps.sh bench    also wrk for `make bench`
-# nginx is a test package: test_tls_proxy runs it, on loopback with its own
-# configuration, in front of byline (and `make bench` compares with it).
+# nginx and caddy are test packages: test_tls_proxy and test_caddy_proxy run
+# them, on loopback with their own configuration, in front of byline (and
+# `make bench` compares with nginx).
 set -eu
 pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       libsodium-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxml2-dev
@@ -14,7 +15,7 @@ pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libmd4c-dev
       python3-feedparser libxml2-utils chromium default-jre-headless
       slowhttptest fiu-utils strace clang-14 libclang-rt-14-dev
       tzdata ca-certificates libimage-exiftool-perl imagemagick gettext
-      libpq-dev postgresql-15 python3-psycopg2 nginx-light openssl"
+      libpq-dev postgresql-15 python3-psycopg2 nginx-light caddy openssl"
 # Node.js and npm come from Debian too, unless the machine already has them.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
