@@ -36,6 +36,17 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get update -qq
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	# Debian starts a web server on port 80 when nginx or caddy is installed;
+	# the tests run their own on loopback, so the ones installed here for
+	# the tests are stopped and left disabled (a machine that had them keeps
+	# them as they were).
+	for svc in nginx caddy; do
+		case " $missing " in *" $svc "* | *" $svc-light "*) ;; *) continue ;; esac
+		if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+			$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 &&
+				echo "install-deps: $svc was installed for the tests; its system service is stopped and disabled"
+		fi
+	done
 fi
 
 # npm packages for the browser tests only, as package-lock.json pins them; no
