@@ -88,7 +88,7 @@ def main():
     for k in ("comment_min_seconds", "comment_flood_seconds"):
         run_cli("settings", "--db", db, "set", k, "0")
     env = dict(os.environ)
-    if os.environ.get("BYLINE_SANITIZED"):
+    if traced and os.environ.get("BYLINE_SANITIZED"):
         # LeakSanitizer cannot run under ptrace; the other request tests
         # check the server's exit for leaks.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
