@@ -19,7 +19,11 @@
 **   byline_json_each(text): SQLite's json_each over a JSON array of ids,
 **     which db_pg.c calls in its place
 **   articles_fts (FTS5): a table with a stored tsvector (weights A, B, D
-**     for headline, standfirst, body) under a GIN index
+**     for headline, standfirst, body) under a GIN index, of the text split
+**     at every ASCII punctuation mark as FTS5's unicode61 and the queries
+**     (model/search.c) split it: PostgreSQL's own parser keeps a path, a
+**     host or a decimal whole ("/media/HASH.png" one lexeme), so a word
+**     inside one would never be found (an image's uses, model/media.c)
 **
 ** Tables are created in the order their foreign keys need (SQLite accepts
 ** a reference to a table made later).  A later SQLite migration needs its
@@ -27,6 +31,10 @@
 ** two schemas' tables and columns differ.
 */
 #include "model/schema_pg.h"
+
+/* Column col's text with each run of ASCII punctuation a space (the
+** ranges !-/ :-@ [-` {-~), for to_tsvector. */
+#define FTS_WORDS(col) "regexp_replace(" col ", '[!-/:-@[-`{-~]+', ' ', 'g')"
 
 static const char migration_33[] =
     "CREATE TABLE settings( key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -528,9 +536,9 @@ static const char migration_33[] =
     " IMMUTABLE AS $$ SELECT CAST(x AS BIGINT) FROM json_array_elements_text(CAST(j AS json)) x $$;"
     "CREATE TABLE articles_fts(id BIGINT PRIMARY KEY, headline TEXT NOT NULL DEFAULT '', "
     "dek TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '', tsv tsvector GENERATED "
-    "ALWAYS AS (setweight(to_tsvector('simple', headline), 'A') || "
-    "setweight(to_tsvector('simple', dek), 'B') || setweight(to_tsvector('simple', body), "
-    "'D')) STORED);"
+    "ALWAYS AS (setweight(to_tsvector('simple', " FTS_WORDS("headline") "), 'A') || "
+    "setweight(to_tsvector('simple', " FTS_WORDS("dek") "), 'B') || "
+    "setweight(to_tsvector('simple', " FTS_WORDS("body") "), 'D')) STORED);"
     "CREATE INDEX articles_fts_tsv ON articles_fts USING GIN (tsv);"
     /* SQLite's 31: a comment is on an article or a static page; a page's
     ** comments log 'lists' (a page is cached as a listing); autosaves of

@@ -31,6 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import Server, check, done, run_cli  # noqa: E402
 from test_resilience import Site, fresh_db, get_status, read_response, wait_closed  # noqa: E402
 
@@ -67,15 +68,33 @@ def admin_session(db, role="administrator", email="limits-admin@example.com"):
             "--role", role)
     token = os.urandom(16).hex()
     csrf = os.urandom(16).hex()
-    con = sqlite3.connect(db, timeout=10)
-    uid = con.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()[0]
+    uid = db_sql(db, "SELECT id FROM users WHERE email = ?", email)[0][0]
     now = int(time.time())
-    con.execute("INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip) "
-                "VALUES (?, ?, ?, ?, ?, '')",
-                (hashlib.sha256(token.encode()).hexdigest(), uid, csrf, now, now))
-    con.commit()
-    con.close()
+    db_sql(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip) "
+           "VALUES (?, ?, ?, ?, ?, '')",
+           hashlib.sha256(token.encode()).hexdigest(), uid, csrf, now, now)
     return token, csrf
+
+
+def db_sql(db, query, *args):
+    """One statement in SQLite's dialect on a site's database, whichever
+    engine holds it (test_resilience's fresh_db sites may be SQLite files
+    in the PostgreSQL pass), committed; its rows."""
+    if db.startswith("postgres"):
+        con = harness._pg_admin_for(db)
+        try:
+            cur = con.cursor()
+            cur.execute(*harness.pg_sql(query, args))
+            return cur.fetchall() if cur.description else []
+        finally:
+            con.close()
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        rows = con.execute(query, args).fetchall()
+        con.commit()
+        return rows
+    finally:
+        con.close()
 
 
 def vm(pid, field):

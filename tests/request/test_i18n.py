@@ -16,7 +16,7 @@ import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, Server, check, done, run_cli, skip  # noqa: E402
+from harness import REPO, Server, check, done, run_cli, site_db, site_dir, site_drop, skip  # noqa: E402
 from test_settings import COOKIE, as_post, form_fields, get, post, sign_in_admin  # noqa: E402
 
 SHIPPED = ["de", "es", "ar"]
@@ -132,11 +132,15 @@ def test_malformed_refused():
             text = f.read()
         with open(os.path.join(d, "po", "de.po"), "w", encoding="utf-8") as f:
             f.write(text.replace('msgstr "Suche"', 'msgstr "Suche', 1))
-        db = os.path.join(d, "x.db")
-        run_cli("settings", "--db", db, "list")
-        p = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(REPO, "byline"), "serve",
-                            "--db", db, "--listen", "127.0.0.1:0", "--theme", d],
-                           capture_output=True, text=True, timeout=30)
+        db = site_db(d)
+        try:
+            run_cli("settings", "--db", db, "list")
+            p = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(REPO, "byline"),
+                                "serve", "--db", db, "--listen", "127.0.0.1:0", "--theme", d],
+                               capture_output=True, text=True, timeout=30,
+                               cwd=site_dir(["--db", db]))
+        finally:
+            site_drop(db)
         check(p.returncode != 0 and "de.po" in p.stderr and "line" in p.stderr,
               "a malformed catalogue refuses to start, naming it", (p.returncode, p.stderr[-300:]))
 

@@ -30,7 +30,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, check, done, run_cli, skip  # noqa: E402
+from harness import Server, check, done, run_cli, site_db, site_drop, skip  # noqa: E402
 from test_desk import EDITOR, Who, get, link_token, set_password, sign_in  # noqa: E402
 
 # exiftool's reading of a file, and the tags that must never reach a reader,
@@ -106,8 +106,8 @@ class OldSite:
               self.mid, self.aids[1])
         s.sql("UPDATE users SET avatar_path=? WHERE display_name='Ana Perez'", self.old_url)
         # A setting naming the file (the site's logo, when settings have one).
-        s.sql("INSERT OR REPLACE INTO settings(key, value) VALUES ('logo', ?)",
-              self.old + ".jpg")
+        s.sql("INSERT INTO settings(key, value) VALUES ('logo', ?)"
+              " ON CONFLICT(key) DO UPDATE SET value = excluded.value", self.old + ".jpg")
         # More old photos, asked for all at once as the server starts.
         self.more = [old_row(s, other_photo(os.path.join(self.work, "o%d.jpg" % i), i + 1),
                              w=400, h=300) for i in range(self.n_more)]
@@ -238,7 +238,7 @@ def command_site():
     class S:
         pass
     s = S()
-    s.dir, s.db = d, os.path.join(d, "site.db")
+    s.dir, s.db, s._pg = d, site_db(d), None
     run_cli("settings", "--db", s.db, "list")
     s.sql = lambda q, *a: Server.sql(s, q, *a)
     site = OldSite(work)
@@ -310,6 +310,9 @@ def command_test():
     check(rc == 0 and "0 images to normalize" in out, "nothing left: exit 0", (rc, out))
     rc, out, err = run_cli("media", "--db", s.db, "frobnicate", check_rc=False)
     check(rc == 2 and "usage" in err, "a wrong subcommand is misuse (exit 2)", (rc, err))
+    if s._pg is not None:
+        s._pg.close()
+    site_drop(s.db)
     shutil.rmtree(s.dir, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
 

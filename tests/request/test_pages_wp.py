@@ -14,10 +14,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, check, done, run_cli, write_article, skip  # noqa: E402
+from harness import (Server, check, done, run_cli, site_db, site_drop, write_article,  # noqa: E402
+                     skip)
 import test_desk as desk  # noqa: E402
 
 PASSWORDS = {"editor": "editor's long pass phrase", "author": "author's long pass phrase",
@@ -497,23 +499,23 @@ def export(s, private_id):
                     for c in i.findall("wp:comment", ns))]
     check(len(pg_items) == 1, "a page's comment is in the page's item")
     d = tempfile.mkdtemp(prefix="byline-pagecomments-")
+    new = None
     try:
         xml_path = os.path.join(d, "site.xml")
         with open(xml_path, "wb") as f:
             f.write(xml)
-        db2 = os.path.join(d, "new.db")
-        p3 = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
-                             "import-wordpress", "--db", db2, xml_path], capture_output=True,
-                            timeout=300)
-        check(p3.returncode == 0, "the export imports", p3.stderr[-500:])
-        import sqlite3
-        con = sqlite3.connect(db2)
-        row = con.execute("SELECT p.title, c.body FROM comments c JOIN pages p ON p.id = c.page_id"
-                          " WHERE c.author_name = 'Page Reader'").fetchall()
-        con.close()
+        new = types.SimpleNamespace(db=site_db(d), _pg=None)
+        rc, _, err = run_cli("import-wordpress", "--db", new.db, xml_path, check_rc=False)
+        check(rc == 0, "the export imports", err[-500:])
+        row = Server.sql(new, "SELECT p.title, c.body FROM comments c JOIN pages p"
+                         " ON p.id = c.page_id WHERE c.author_name = 'Page Reader'")
         check(len(row) == 1 and row[0][1] == "On the page ]]> itself",
               "imported, the page's comment is on the page again", row)
     finally:
+        if new is not None:
+            if new._pg is not None:
+                new._pg.close()
+            site_drop(new.db)
         shutil.rmtree(d, ignore_errors=True)
     p2 = subprocess.run([os.environ.get("BYLINE_BIN") or os.path.join(desk.REPO, "byline"),
                          "export-wordpress", "--db", s.db], capture_output=True, timeout=60)
