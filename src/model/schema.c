@@ -1178,6 +1178,7 @@ static const struct db_migration migrations[] = {
 	{32, migration_32},
 	{33, migration_33},
 	{35, migration_35},
+	/* 36 is PostgreSQL's alone (schema_pg.c); the next for both is 37. */
 };
 
 int schema_latest(void)

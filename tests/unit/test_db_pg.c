@@ -27,6 +27,7 @@
 */
 #include "db/db.h"
 #include "model/schema.h"
+#include "model/schema_pg.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "test.h"
@@ -349,7 +350,11 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	CHECK(sq && pg);
 	if (!sq || !pg)
 		return;
-	CHECK(db_version(pg) == schema_latest());
+	size_t n_pg;
+	const struct db_migration *m_pg = schema_pg_migrations(&n_pg);
+	int pg_latest = m_pg[n_pg - 1].version;
+	CHECK(pg_latest >= schema_latest());
+	CHECK(db_version(pg) == pg_latest);
 	char *a = columns(sq, sql_sq_columns);
 	char *b = columns(pg, sql_pg_columns);
 	CHECK(strlen(a) > 1000);
@@ -379,7 +384,7 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	/* Opened again: nothing to migrate, the same version. */
 	db_close(pg);
 	pg = model_open(pg_path, err, sizeof err);
-	CHECK(pg && db_version(pg) == schema_latest());
+	CHECK(pg && db_version(pg) == pg_latest);
 	db_close(pg);
 	db_close(sq);
 }
