@@ -29,6 +29,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import Response, Server, check, cookie_header, done, run_cli  # noqa: E402
 
 try:
@@ -53,9 +54,12 @@ def new_ip():
 # ---------------------------------------------------------------- helpers
 
 def hidden_write(s, sql, *args, triggers=("articles_upd",), name="hidden write"):
-    """Runs sql with `triggers` dropped and re-created in one transaction, so
-    the server never sees the database without them and no change-log row is
-    written.  Checks that the change log did not move."""
+    """Runs sql with `triggers` switched off for it inside one transaction
+    (SQLite: dropped and re-created; PostgreSQL: disabled and enabled
+    again), so the server never sees the database without them and no
+    change-log row is written.  Checks that the change log did not move."""
+    if harness.ENGINE == "postgresql":
+        return _hidden_write_pg(s, sql, args, triggers, name)
     con = sqlite3.connect(s.db, timeout=10, isolation_level=None)
     try:
         before = con.execute("SELECT count(*), COALESCE(max(seq), 0) FROM changes").fetchone()
@@ -82,9 +86,51 @@ def hidden_write(s, sql, *args, triggers=("articles_upd",), name="hidden write")
     check([b[0] if b else None for b in back] == defs, "%s: triggers restored" % name)
 
 
+def _hidden_write_pg(s, sql, args, triggers, name):
+    """hidden_write on PostgreSQL: the triggers disabled and enabled again
+    around the write in one transaction, and no NOTIFY (the server still
+    sees that a transaction wrote, and finds nothing in the change log)."""
+    import psycopg2
+    con = psycopg2.connect(s.db)
+    try:
+        cur = con.cursor()
+        count = "SELECT count(*), COALESCE(max(seq), 0) FROM changes"
+        cur.execute(count)
+        before = cur.fetchone()
+        table = sql.split()[1]                              # UPDATE <table> ...
+        for t in triggers:
+            cur.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s"
+                        " AND tgrelid = %s::regclass", (t, table))
+            if cur.fetchone() is None:
+                raise RuntimeError("no trigger %s on %s" % (t, table))
+        for t in triggers:
+            cur.execute('ALTER TABLE "%s" DISABLE TRIGGER "%s"' % (table, t))
+        cur.execute(*harness.pg_sql(sql, args))
+        for t in triggers:
+            cur.execute('ALTER TABLE "%s" ENABLE TRIGGER "%s"' % (table, t))
+        con.commit()
+        cur.execute(count)
+        after = cur.fetchone()
+        back = []
+        for t in triggers:
+            cur.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s"
+                        " AND tgrelid = %s::regclass", (t, table))
+            back.append(cur.fetchone())
+        con.commit()
+    finally:
+        con.close()
+    check(before == after, "%s: no change-log row" % name, (before, after))
+    check(back == [("O",)] * len(triggers), "%s: triggers restored" % name, back)
+
+
 def delete_article(s, aid):
     """Deletes an article the way the site would: foreign keys on, so its
-    tags, comments and revisions go with it."""
+    tags, comments and revisions go with it (PostgreSQL enforces them on
+    every connection; SQLite only on one that asks)."""
+    if harness.ENGINE == "postgresql":
+        s.sql("DELETE FROM articles WHERE id = ?", aid)
+        s.sql("DELETE FROM articles_fts WHERE rowid = ?", aid)
+        return
     con = sqlite3.connect(s.db, timeout=10)
     try:
         con.execute("PRAGMA foreign_keys = ON")
@@ -220,13 +266,13 @@ def desk_fields(s, aid):
     tags = ", ".join(t for (t,) in s.sql(
         "SELECT t.name FROM tags t JOIN article_tags x ON x.tag_id=t.id WHERE x.article_id=?"
         " ORDER BY t.name", aid))
-    sec = s.sql("SELECT COALESCE(section_id, '') FROM articles WHERE id=?", aid)[0][0]
+    sec = s.sql("SELECT COALESCE(CAST(section_id AS TEXT), '') FROM articles WHERE id=?", aid)[0][0]
     pub = s.sql("SELECT published_at FROM articles WHERE id=?", aid)[0][0]
     zone = site_zone(s)
     d = datetime.fromtimestamp(pub, zone) if pub else None
     # The featured image the form shows selected (the demo's articles have one).
-    media, alt = s.sql("SELECT COALESCE(featured_media_id, ''), featured_alt FROM articles"
-                       " WHERE id=?", aid)[0]
+    media, alt = s.sql("SELECT COALESCE(CAST(featured_media_id AS TEXT), ''), featured_alt"
+                       " FROM articles WHERE id=?", aid)[0]
     return {"headline": hl, "slug": slug, "dek": dek, "body": src, "status": status,
             "tags": tags, "section": str(sec), "featured_media": str(media), "featured_alt": alt,
             "publish_date": d.strftime("%Y-%m-%d") if d else "",
@@ -434,15 +480,12 @@ def scheduled(s):
     for p in ("/", "/tag/harbor/"):
         s.get(p)
     now = int(time.time())
-    con = sqlite3.connect(s.db)
-    aid = con.execute("INSERT INTO articles(slug, headline, body_html, status, published_at,"
-                      " created_at, updated_at, author_id) VALUES ('cache-scheduled',"
-                      " 'Cache scheduled story', '<p>Due now.</p>', 'scheduled', ?, ?, ?, 2)",
-                      (now + 1, now, now)).lastrowid
-    con.execute("INSERT INTO article_tags(article_id, tag_id) SELECT ?, id FROM tags "
-                "WHERE slug='harbor'", (aid,))
-    con.commit()
-    con.close()
+    aid = s.sql("INSERT INTO articles(slug, headline, body_html, status, published_at,"
+                " created_at, updated_at, author_id) VALUES ('cache-scheduled',"
+                " 'Cache scheduled story', '<p>Due now.</p>', 'scheduled', ?, ?, ?, 2)"
+                " RETURNING id", now + 1, now, now)[0][0]
+    s.sql("INSERT INTO article_tags(article_id, tag_id) SELECT ?, id FROM tags "
+          "WHERE slug='harbor'", aid)
     check("Cache scheduled story" not in s.get("/").text, "scheduled: not on home before")
     deadline = time.time() + 4
     while time.time() < deadline and \
@@ -774,13 +817,10 @@ def http_caching(s):
     r = s.get("/comments/feed/")
     lm = r.header("Last-Modified")
     top = s.sql("SELECT max(created_at) FROM comments WHERE status='approved'")[0][0]
-    con = sqlite3.connect(s.db)
-    cur = con.execute("INSERT INTO comments(article_id, author_name, author_email, body, body_html,"
-                      " status, created_at) VALUES (6, 'Late Approval', 'late@example.com',"
-                      " 'LATEAPPROVED', '<p>LATEAPPROVED</p>', 'pending', ?)", (top - 1,))
-    late = cur.lastrowid
-    con.commit()
-    con.close()
+    late = s.sql("INSERT INTO comments(article_id, author_name, author_email, body, body_html,"
+                 " status, created_at) VALUES (6, 'Late Approval', 'late@example.com',"
+                 " 'LATEAPPROVED', '<p>LATEAPPROVED</p>', 'pending', ?) RETURNING id",
+                 top - 1)[0][0]
     run_cli("comments", "--db", s.db, "approve", str(late), check_rc=False)
     r = s.get("/comments/feed/", headers={"If-Modified-Since": lm})
     check(r.status == 200 and "LATEAPPROVED" in r.text,
