@@ -217,6 +217,10 @@ def purges(s, rec, who, art_path, aid):
     n_failed = rec.count()
     rec.failing = False
     wait_for(lambda: "article-%d" % aid in rec.keys(), "the purge is retried and succeeds")
+    # The receiver has answered; the server takes the keys off the queue
+    # once it has read that answer, an instant later.
+    wait_for(lambda: s.sql("SELECT COUNT(*) FROM cdn_purges")[0][0] == 0,
+             "the queue empties after the retry", timeout=10)
     check(n_failed >= 1 and s.sql("SELECT attempts FROM cdn_purges")[:1] == [],
           "after the retry the queue is empty", s.sql("SELECT * FROM cdn_purges"))
 
