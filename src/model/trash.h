@@ -8,8 +8,10 @@
 
 struct db;
 
-/* Runs sql with ?1 = id and ?2 = now: 0 if it changed one row, 1 if none
-** (no such row in that state), -1 on a database error. */
+/* Runs sql with ?1 = id and, when now is not 0, ?2 = now (a statement
+** without ?2 is given 0: PostgreSQL refuses a parameter the statement does
+** not have): 0 if it changed one row, 1 if none (no such row in that
+** state), -1 on a database error. */
 int trash_change_one(struct db *db, const char *sql, long long id, long long now);
 
 /* Deletes for good, with del(db, id), each id that sql_before (?1 = the
