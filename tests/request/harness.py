@@ -151,6 +151,16 @@ def site_dir(args):
     return None
 
 
+# How long another process's commit may take to reach a server on
+# PostgreSQL: its NOTIFY is delivered asynchronously (a few milliseconds on
+# a busy machine), and the server's backstop reads the database's snapshot
+# at most every 20 ms (db_pg.c, VERSION_TTL_NS).  After a write from the
+# test (Server.sql, the command line) the harness waits this long, so "the
+# next request sees it" holds as it does on SQLite, where the server reads
+# the file's change counter at every request.
+PG_SEEN_S = 0.03
+
+
 # SQLite's dialect, as the tests write it, in PostgreSQL's.  Only what the
 # tests use; a test reaching for more says so with engine_only().
 _PG_NOW = re.compile(r"strftime\(\s*'%s'\s*,\s*'now'\s*\)|unixepoch\(\s*\)", re.I)
@@ -235,6 +245,8 @@ def run_cli(*args, check_rc=True):
     """Runs the byline binary; returns (rc, stdout, stderr)."""
     p = subprocess.run([BYLINE] + list(args), capture_output=True, text=True, timeout=60,
                        cwd=site_dir(args))
+    if PG:
+        time.sleep(PG_SEEN_S)   # what it wrote reaches a running server's cache
     if check_rc and p.returncode != 0:
         raise RuntimeError("byline %s failed: %s" % (" ".join(args), p.stderr))
     return p.returncode, p.stdout, p.stderr
@@ -332,8 +344,9 @@ class Server:
     def sql(self, query, *args):
         """Runs one statement in SQLite's dialect on the site's database,
         committed; its rows as tuples.  On PostgreSQL a statement that
-        wrote is announced as the server's own writes are, so page caches
-        learn of it at once."""
+        wrote is announced as the server's own writes are, and given the
+        moment it takes to arrive (PG_SEEN_S), so page caches have learnt
+        of it by the next request."""
         if PG:
             if self._pg is None:
                 self._pg = _pg_admin_for(self.db)
@@ -343,6 +356,7 @@ class Server:
                 if cur.description else []
             if not re.match(r"\s*(SELECT|WITH)\b", query, re.I):
                 cur.execute("NOTIFY byline_data")
+                time.sleep(PG_SEEN_S)
             cur.close()
             return rows
         con = sqlite3.connect(self.db, timeout=10)

@@ -87,7 +87,7 @@ def list_params(s, w):
         check(len(ids(r)) == tag[0][1], "tags[]=: the array form of tags", len(ids(r)))
 
     # Sticky.
-    s.sql("UPDATE articles SET is_sticky = (id = ?)", b)
+    s.sql("UPDATE articles SET is_sticky = CASE WHEN id = ? THEN 1 ELSE 0 END", b)
     r = api(s, "GET", V2 + "/posts?sticky=true")
     check(ids(r) == [b] and r.json[0]["sticky"] is True, "sticky=true: the sticky post only",
           ids(r))

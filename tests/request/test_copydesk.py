@@ -11,7 +11,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, Server, check, done, run_cli, write_article  # noqa: E402
+import harness  # noqa: E402
+from harness import BYLINE, Server, check, done, run_cli, site_db, write_article  # noqa: E402
 from test_desk import (AUTHOR, CONTRIB, EDITOR, Who, edit_form, get, link_token,  # noqa: E402
                        saved_id, send, set_password, sign_in)
 
@@ -34,10 +35,10 @@ def command_line():
                   date="2026-12-07 10:00", section="City", body=CLEAN_BODY)
     write_article(folder, "bad.md", title="Council discusses the crisis", author="Ana Reyes",
                   date="2026-12-07 11:00", section="City", body=BAD_BODY)
-    db = os.path.join(folder, "site.db")
+    db = site_db(folder)
     run_cli("import-markdown", "--db", db, folder)
     run_cli("settings", "--db", db, "set", "staging_hosts", "staging.example.net")
-    ids = dict((h, i) for i, h in sqlite_rows(db, "SELECT id, headline FROM articles"))
+    ids = dict((h, i) for i, h in site_rows(db, "SELECT id, headline FROM articles"))
     clean, bad = ids["Council approves the plan"], ids["Council discusses the crisis"]
 
     # Usage errors: exit 2 with a sentence.
@@ -54,7 +55,7 @@ def command_line():
     check("whole number" in err, "a bad id is explained", err)
 
     # A clean article, with a standfirst so that nothing is flagged.
-    sqlite_rows(db, "UPDATE articles SET dek = 'A short summary of the plan.' WHERE id = ?", clean)
+    site_rows(db, "UPDATE articles SET dek = 'A short summary of the plan.' WHERE id = ?", clean)
     rc, out, err = cli("--db", db, "--article", str(clean))
     check(rc == 0 and out == "", "a clean article: exit 0, no output", (rc, out, err))
 
@@ -69,7 +70,7 @@ def command_line():
             ("body", "link-staging", "https://staging.example.net/plan"),
             ("dek", "standfirst", "")}
     check(want <= kinds, "the planted mistakes are each one line", sorted(kinds))
-    body = sqlite_rows(db, "SELECT body_src FROM articles WHERE id = ?", bad)[0][0]
+    body = site_rows(db, "SELECT body_src FROM articles WHERE id = ?", bad)[0][0]
     for l in lines:
         if l[1] == "body" and l[4]:
             off = int(l[2])
@@ -94,10 +95,10 @@ def command_line():
     rc, out, err = cli("--db", db, "--all")
     arts = {l.split("\t")[0] for l in out.splitlines()}
     check(rc == 1 and arts == {str(bad)}, "--all checks every article", (rc, out))
-    check(sqlite_rows(db, "SELECT count(*) FROM article_findings")[0][0] == 0,
+    check(site_rows(db, "SELECT count(*) FROM article_findings")[0][0] == 0,
           "byline check writes nothing by default")
     rc, out2, err = cli("--db", db, "--all", "--store")
-    stored = sqlite_rows(db, "SELECT article_id, count(*) FROM article_findings"
+    stored = site_rows(db, "SELECT article_id, count(*) FROM article_findings"
                              " GROUP BY article_id")
     check(rc == 1 and out2 == out and stored == [(bad, len(lines))],
           "--store keeps the findings for the desk's list", (rc, stored))
@@ -109,14 +110,28 @@ def command_line():
                       date="2026-12-0%d 09:00" % (i + 1), section="City",
                       body="The zorbling season opened.\n")
     run_cli("import-markdown", "--db", db, more)
-    sqlite_rows(db, "UPDATE articles SET dek = 'A summary.'")
+    site_rows(db, "UPDATE articles SET dek = 'A summary.'")
     rc, out, err = cli("--db", db, "--all")
     check("zorbling" not in out.lower(), "a word of three published articles is the site's",
           out)
+    harness.site_drop(db)
     return folder
 
 
-def sqlite_rows(db, q, *args):
+def site_rows(db, q, *args):
+    """Runs one statement (SQLite's dialect) on a site's database that no
+    server has open, on either engine, committed; its rows."""
+    if harness.PG:
+        import psycopg2
+        con = psycopg2.connect(db)
+        try:
+            cur = con.cursor()
+            cur.execute(*harness.pg_sql(q, args))
+            rows = cur.fetchall() if cur.description else []
+            con.commit()
+            return rows
+        finally:
+            con.close()
     import sqlite3
     con = sqlite3.connect(db, timeout=10)
     try:

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BYLINE, REPO, Server, check, done, run_cli,  # noqa: E402
-                     write_article)
+from harness import (BYLINE, PG, REPO, Server, check, done, run_cli,  # noqa: E402
+                     site_drop, write_article)
 
 ROUTE_C = os.path.join(REPO, "src", "web", "route.c")
 COOKIE = "byline_session"
@@ -341,16 +341,17 @@ def snapshot(s):
         "media": "SELECT count(*), group_concat(hash || title || alt, ',') FROM media",
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
-        "pages": "SELECT group_concat(id || status || title || slug || COALESCE(trashed_at, '-'),"
-                 " '|') FROM pages",
+        "pages": "SELECT group_concat(id || status || title || slug ||"
+                 " COALESCE(CAST(trashed_at AS TEXT), '-'), '|') FROM pages",
         "page_revisions": "SELECT count(*) FROM page_revisions",
         "notes": "SELECT group_concat(id || kind || body_src, '|') FROM article_notes",
         "bylines": "SELECT group_concat(article_id || ':' || user_id || ':' || position, '|')"
                    " FROM article_authors",
-        "trash": "SELECT group_concat(id || status || COALESCE(trashed_at, '-'), '|')"
-                 " FROM articles",
-        "sections": "SELECT group_concat(id || name || slug || COALESCE(parent_id, '-')"
-                    " || position || description, '|') FROM sections",
+        "trash": "SELECT group_concat(id || status || COALESCE(CAST(trashed_at AS TEXT), '-'),"
+                 " '|') FROM articles",
+        "sections": "SELECT group_concat(id || name || slug ||"
+                    " COALESCE(CAST(parent_id AS TEXT), '-') || position || description, '|')"
+                    " FROM sections",
         "tags": "SELECT group_concat(id || name || slug, '|') FROM tags",
         "app_passwords": "SELECT group_concat(id || ':' || user_id || name, '|')"
                          " FROM app_passwords",
@@ -362,7 +363,8 @@ def snapshot(s):
         "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
                  " FROM front_picks",
         "icons": "SELECT count(*) FROM site_icons",
-        "webhooks": "SELECT group_concat(id || url || events || COALESCE(paused_at, ''), '|')"
+        "webhooks": "SELECT group_concat(id || url || events ||"
+                    " COALESCE(CAST(paused_at AS TEXT), ''), '|')"
                     " || (SELECT count(*) FROM webhook_deliveries) FROM webhooks",
     }
     return {k: s.sql(v) for k, v in q.items()}
@@ -408,6 +410,7 @@ def main():
         if restarted is not None:
             restarted.stop()
         elif s.proc.stdout.closed:        # halted for the restart, which failed
+            site_drop(s.db)
             shutil.rmtree(s.dir, ignore_errors=True)
         else:
             s.stop()
@@ -2111,12 +2114,14 @@ def scheduling(s, people):
 class Restarted(Server):
     """A new server process on an existing folder and database."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, db):
         self.dir = folder
-        self.db = os.path.join(folder, "site.db")
+        self.db = db
+        self._pg = None
         self.proc = subprocess.Popen(
             [BYLINE, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--trust-proxy",
-             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=folder if PG else None)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not m:
@@ -2146,7 +2151,7 @@ def restart(s, people, late):
     due = int(time.time()) - 30
     s.sql("UPDATE articles SET published_at = ? WHERE id = ?", due, late)
     run_cli("settings", "--db", s.db, "set", "https", "1")
-    s2 = Restarted(s.dir)
+    s2 = Restarted(s.dir, s.db)
     slug = art_row(s2, late)[0]
     r = get(s2, article_path(due, slug))
     check(r.status == 200 and "Sailings resume." in r.text,

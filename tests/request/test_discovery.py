@@ -203,21 +203,20 @@ def many_matches(srv, n=1010):
     """n published articles and 5 drafts with "zebra" in the body (rows and
     search index written directly: an import of a thousand files is slow);
     two have it in the headline too: one among the newest 500, one older."""
-    import sqlite3
-    con = sqlite3.connect(srv.db)
-    author = con.execute("SELECT id FROM users LIMIT 1").fetchone()[0]
-    for i in range(n + 5):
-        head = {3: "Zebra park closes", n - 100: "Zebra crossing opens"}.get(i, "Story %d" % i)
-        status = "draft" if i >= n else "published"
-        cur = con.execute(
-            "INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
-            " created_at, updated_at, author_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ("zebra-%d" % i, head, "A zebra was seen.", "<p>A zebra was seen.</p>", status,
-             1700000000 + i * 60, 1700000000, 1700000000, author))
-        con.execute("INSERT INTO articles_fts(rowid, headline, dek, body) VALUES (?, ?, '', ?)",
-                    (cur.lastrowid, head, "A zebra was seen."))
-    con.commit()
-    con.close()
+    author = srv.sql("SELECT id FROM users ORDER BY id LIMIT 1")[0][0]
+    srv.sql("INSERT INTO articles(slug, headline, body_src, body_html, status, published_at,"
+            " created_at, updated_at, author_id)"
+            " WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ?1 + 4)"
+            " SELECT 'zebra-' || i,"
+            " CASE i WHEN 3 THEN 'Zebra park closes' WHEN ?1 - 100 THEN 'Zebra crossing opens'"
+            " ELSE 'Story ' || i END, 'A zebra was seen.', '<p>A zebra was seen.</p>',"
+            " CASE WHEN i >= ?1 THEN 'draft' ELSE 'published' END, 1700000000 + i * 60,"
+            " 1700000000, 1700000000, ?2 FROM k ORDER BY i", n, author)
+    srv.sql("INSERT INTO articles_fts(rowid, headline, dek, body)"
+            " SELECT id, headline, '', body_src FROM articles WHERE slug LIKE 'zebra-%'")
+    check(srv.sql("SELECT count(*), sum(CASE WHEN status = 'draft' THEN 1 ELSE 0 END)"
+                  " FROM articles WHERE slug LIKE 'zebra-%'") == [(n + 5, 5)],
+          "premise: %d zebra articles, 5 of them drafts" % (n + 5))
 
 
 def deep_pages_follow_writes(s):

@@ -78,7 +78,7 @@ def article_path(s, published_at, slug):
     return "/%04d/%02d/%02d/%s/" % (d.year, d.month, d.day, slug)
 
 
-def published(s, where="1", *args, limit=20):
+def published(s, where="1 = 1", *args, limit=20):
     """(id, slug, headline, published_at, last change, dek, body_html) of the
     published articles matching `where`, newest first; headline, dek and
     body typeset as feeds show them."""
@@ -86,9 +86,10 @@ def published(s, where="1", *args, limit=20):
             for r in published_raw(s, where, *args, limit=limit)]
 
 
-def published_raw(s, where="1", *args, limit=20):
+def published_raw(s, where="1 = 1", *args, limit=20):
     return s.sql("SELECT a.id, a.slug, a.headline, a.published_at,"
-                 " max(a.updated_at, a.published_at), a.dek, a.body_html FROM articles a"
+                 " CASE WHEN a.updated_at > a.published_at THEN a.updated_at"
+                 " ELSE a.published_at END, a.dek, a.body_html FROM articles a"
                  " WHERE a.status = 'published' AND (%s)"
                  " ORDER BY a.published_at DESC, a.id DESC LIMIT %d" % (where, limit), *args)
 

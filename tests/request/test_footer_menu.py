@@ -29,7 +29,8 @@ OLD_FOOTER = ('<nav aria-label="Footer">\n<ul class="footer-links">\n'
 
 def older_site(srv):
     """The database as an older Byline left it: the setting's row set."""
-    srv.sql("INSERT OR REPLACE INTO settings(key, value) VALUES ('footer_links', ?)",
+    srv.sql("INSERT INTO settings(key, value) VALUES ('footer_links', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             OLD_VALUE)
 
 
