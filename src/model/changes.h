@@ -18,12 +18,38 @@ enum change_kind {
 /* The newest change's sequence number (0 if none). */
 long long changes_latest(struct db *db);
 
-/* Calls fn(ctx, kind, id) for each change after seq, oldest first, and
-** returns the newest seq seen (seq itself if none).  At most `max` changes
-** are read; if more exist, one CHANGE_ALL is reported instead. */
-long long changes_since(struct db *db, long long seq, int max,
-                        void (*fn)(void *ctx, enum change_kind kind, long long id),
-                        void *ctx);
+/* A reader's place in the log.  A change's seq is taken when its row is
+** written, not when its transaction commits: on PostgreSQL, where writers
+** run side by side, seq 41 can be read before the transaction holding seq
+** 40 commits.  So the cursor keeps the numbers it has passed over (gaps) and
+** asks for them again at each read until they appear, or until
+** CHANGES_GAP_SECONDS have passed (a rolled-back write, or a row an
+** import's hold dropped, never fills its gap); a gap older than the oldest
+** row kept was pruned unread, and makes everything stale.  On SQLite, one
+** writer at a time, only pruning leaves gaps. */
+#define CHANGES_GAPS_MAX 64     /* gaps kept; more: everything is stale */
+#define CHANGES_GAP_SECONDS 30  /* how long a gap is waited for */
+#define CHANGES_READ_MAX 256    /* changes one read reports at most */
+
+struct changes_cursor {
+	long long top;                      /* newest seq read; -1: not started */
+	int n_gaps;                         /* entries in gap and gap_at */
+	long long gap[CHANGES_GAPS_MAX];    /* seqs passed over, not seen yet */
+	long long gap_at[CHANGES_GAPS_MAX]; /* when each was first passed (unix s) */
+};
+
+/* A cursor that has read nothing: its first read only finds the log's end
+** (everything before it is already in what the reader holds). */
+void changes_cursor_start(struct changes_cursor *c);
+
+/* Calls fn(ctx, kind, id) for each change the cursor has not read yet (new
+** ones, oldest first, then gaps filled since) and moves the cursor past
+** them.  At most `max` (<= CHANGES_READ_MAX) are reported; when more are
+** waiting, when the gaps overflow, or when the log went back (emptied,
+** restored), one CHANGE_ALL is reported instead.  Returns how many were
+** reported (0: nothing new).  fn runs with no statement open. */
+int changes_read(struct db *db, struct changes_cursor *c, int max,
+                 void (*fn)(void *ctx, enum change_kind kind, long long id), void *ctx);
 
 /* Deletes changes at or before seq (they have been read everywhere). */
 void changes_prune(struct db *db, long long seq);

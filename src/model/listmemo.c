@@ -2,15 +2,15 @@
 ** listmemo.c: listing answers remembered until the change log says
 ** listings changed (see listmemo.h).
 **
-** Staleness, precisely.  The memo holds `seq`, the newest change it has
-** seen, and answers that were read after that change was committed.  A use
-** reads the log's head first (its own snapshot), brings the memo to it
-** (forgetting all if a listing change lies between), and then reads or
-** stores an answer only if the memo still stands at that same head: an
-** answer computed from a snapshot at or after the head is stored under it,
-** and any later listing change is in the log past the head, so the next
-** use forgets it.  Whenever threads disagree about the head, the memo is
-** simply not used for that call.
+** Staleness, precisely.  The memo reads the change log through a cursor
+** (changes.h), which reports every change once, a late commit's too, and
+** holds answers read after the changes it has reported.  A use first
+** brings the cursor up to date (forgetting all when a listing change was
+** reported, which moves `stamp`), and then reads or stores an answer only
+** if the memo still stands at that same stamp: an answer computed after
+** the read is stored under it, and any listing change not yet reported is
+** reported by a later use, which forgets it.  Whenever threads disagree
+** about the stamp, the memo is simply not used for that call.
 */
 #include "model/listmemo.h"
 #include "model/article.h"
@@ -27,12 +27,8 @@
 
 #define COUNT_SLOTS 1024         /* scopes remembered (a power of two) */
 #define MAX_TAGGED_IDS 4000000   /* tag lists' ids kept at most (32 MB) */
-#define MAX_SCAN 1000            /* changes read to decide; more: forget */
+#define MAX_SCAN CHANGES_READ_MAX /* changes read to decide; more: forget */
 
-/* Changes after ?1 up to ?2, oldest first: is any a listing's? */
-static const char sql_changes_between[] =
-    "SELECT seq, kind IN ('lists', 'all') FROM changes WHERE seq > ?1 AND seq <= ?2"
-    " ORDER BY seq LIMIT ?3";
 
 struct count_slot {
 	int used;          /* 1 if it holds this scope */
@@ -54,7 +50,8 @@ struct tag_slot {
 
 struct listmemo {
 	pthread_mutex_t mu;        /* guards everything below */
-	long long seq;             /* newest change seen; -1 before the first use */
+	struct changes_cursor cur; /* the change log read so far */
+	long long stamp;           /* moves whenever everything is forgotten */
 	struct count_slot counts[COUNT_SLOTS]; /* scope -> count, open addressing */
 	size_t n_counts;           /* used slots in counts */
 	struct tag_slot *tags;     /* tag -> articles, open addressing */
@@ -68,7 +65,7 @@ struct listmemo *listmemo_new(void)
 {
 	struct listmemo *m = mem_calloc(1, sizeof *m);
 	pthread_mutex_init(&m->mu, NULL);
-	m->seq = -1;
+	changes_cursor_start(&m->cur);
 	return m;
 }
 
@@ -102,58 +99,41 @@ void listmemo_free(struct listmemo *m)
 	free(m);
 }
 
-/* 1 if a change in (from, to] touches listings, or if the log cannot say
-** (a gap: rows pruned before anyone here read them; too many to read). */
-static int listings_changed(struct db *db, long long from, long long to)
+/* changes_read's callback: was any a listing's? */
+static void note_change(void *ctx, enum change_kind kind, long long id)
 {
-	if (to - from > MAX_SCAN)
-		return 1;
-	struct db_stmt *st = db_prepare(db, sql_changes_between);
-	db_bind_int(st, 1, from);
-	db_bind_int(st, 2, to);
-	db_bind_int(st, 3, MAX_SCAN);
-	long long expect = from + 1;
-	int changed = 0, rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (db_col_int(st, 0) != expect++ || db_col_int(st, 1)) {
-			changed = 1;
-			break;
-		}
-	}
-	db_done(st);
-	return changed || (rc != DB_ROW && rc != DB_OK) || expect != to + 1;
+	(void)id;
+	if (kind == CHANGE_LISTS || kind == CHANGE_ALL)
+		*(int *)ctx = 1;
 }
 
-/* Brings the memo up to the log's head; returns the head, the stamp under
-** which this call may read and store answers, or -1 when it should not use
-** the memo (threads raced, the log could not be read). */
+/* Brings the memo up to the change log; returns the stamp under which this
+** call may read and store answers, or -1 when it should not use the memo
+** (threads raced, the log could not be read). */
 static long long sync(struct listmemo *m, struct db *db)
 {
-	long long head = changes_latest(db);
+	pthread_mutex_lock(&m->mu);
+	struct changes_cursor cur = m->cur;
+	long long stamp = m->stamp;
+	pthread_mutex_unlock(&m->mu);
+	int first = cur.top < 0, lists = 0;
+	int n = changes_read(db, &cur, MAX_SCAN, note_change, &lists);
 	if (db_failed(db))
 		return -1;
-	for (int tries = 0; tries < 3; tries++) {
-		pthread_mutex_lock(&m->mu);
-		long long seen = m->seq;
-		pthread_mutex_unlock(&m->mu);
-		if (seen == head)
-			return head;
-		/* A head behind what was seen: the log went back (emptied,
-		** restored), or another thread read a newer head; either way
-		** nothing held can be trusted for this head. */
-		int stale = seen < 0 || head < seen || listings_changed(db, seen, head);
-		pthread_mutex_lock(&m->mu);
-		int won = m->seq == seen;
-		if (won) {
-			if (stale)
-				forget(m);
-			m->seq = head;
+	if (!first && n == 0 && cur.n_gaps == 0)
+		return stamp; /* nothing new: the memo stands */
+	pthread_mutex_lock(&m->mu);
+	int won = m->stamp == stamp;
+	if (won) {
+		if (first || lists) {
+			forget(m);
+			m->stamp++;
 		}
-		pthread_mutex_unlock(&m->mu);
-		if (won)
-			return head;
+		m->cur = cur;
+		stamp = m->stamp;
 	}
-	return -1;
+	pthread_mutex_unlock(&m->mu);
+	return won ? stamp : -1;
 }
 
 static size_t count_hash(const struct article_scope *s)
@@ -202,7 +182,7 @@ long long listmemo_count(struct listmemo *m, struct db *db, const struct article
 	long long stamp = sync(m, db);
 	if (stamp >= 0) {
 		pthread_mutex_lock(&m->mu);
-		struct count_slot *c = m->seq == stamp ? count_slot(m, scope) : NULL;
+		struct count_slot *c = m->stamp == stamp ? count_slot(m, scope) : NULL;
 		long long count = c && c->used ? c->count : -1;
 		pthread_mutex_unlock(&m->mu);
 		if (count >= 0)
@@ -212,7 +192,7 @@ long long listmemo_count(struct listmemo *m, struct db *db, const struct article
 	int failed = db_failed(db);
 	pthread_mutex_lock(&m->mu);
 	m->stats.reads++;
-	if (stamp >= 0 && m->seq == stamp && !failed)
+	if (stamp >= 0 && m->stamp == stamp && !failed)
 		count_slot_take(m, scope)->count = count;
 	pthread_mutex_unlock(&m->mu);
 	return count;
@@ -231,7 +211,7 @@ struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a
 	long long stamp = sync(m, db);
 	if (stamp >= 0) {
 		pthread_mutex_lock(&m->mu);
-		struct count_slot *c = m->seq == stamp ? count_slot(m, scope) : NULL;
+		struct count_slot *c = m->stamp == stamp ? count_slot(m, scope) : NULL;
 		if (c && c->used)
 			for (j = (long long)c->n_anchors < k ? (long long)c->n_anchors : k; j > 0; j--)
 				if (c->anchors[j - 1].id) {
@@ -249,7 +229,7 @@ struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a
 		int failed = db_failed(db);
 		pthread_mutex_lock(&m->mu);
 		m->stats.reads++;
-		if (stamp >= 0 && m->seq == stamp && !failed) {
+		if (stamp >= 0 && m->stamp == stamp && !failed) {
 			struct count_slot *c = count_slot_take(m, scope);
 			if (c->n_anchors < (size_t)k) {
 				struct scope_key *more = mem_realloc(c->anchors, (size_t)k * sizeof *more);
@@ -302,7 +282,7 @@ long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
 	if (stamp >= 0) {
 		long long *copy = NULL;
 		pthread_mutex_lock(&m->mu);
-		struct tag_slot *t = m->seq == stamp && m->tag_cap ? tag_slot(m, tag_id) : NULL;
+		struct tag_slot *t = m->stamp == stamp && m->tag_cap ? tag_slot(m, tag_id) : NULL;
 		if (t && t->tag_id) {
 			*n = t->n;
 			copy = arena_alloc(a, (t->n ? t->n : 1) * sizeof *copy);
@@ -317,7 +297,7 @@ long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
 	int failed = db_failed(db);
 	pthread_mutex_lock(&m->mu);
 	m->stats.reads++;
-	if (stamp >= 0 && m->seq == stamp && !failed && m->tagged_ids + *n <= MAX_TAGGED_IDS) {
+	if (stamp >= 0 && m->stamp == stamp && !failed && m->tagged_ids + *n <= MAX_TAGGED_IDS) {
 		tag_grow(m);
 		struct tag_slot *t = tag_slot(m, tag_id);
 		if (!t->tag_id) {

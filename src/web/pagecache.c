@@ -71,7 +71,7 @@ struct pagecache {
 	struct pc_entry *head, *tail;  /* LRU */
 	size_t bytes, max_bytes;       /* memory in use, bound */
 	unsigned long gen;             /* bumped per render start */
-	long long seq;                 /* last change read */
+	struct changes_cursor cursor;  /* the change log read so far */
 	struct db_pool *pool;          /* the database watched */
 	unsigned long long version_seen; /* its data version at the last sync */
 	struct pagecache_stats stats;  /* counters */
@@ -91,7 +91,7 @@ struct pagecache *pagecache_new(size_t max_bytes, struct db_pool *pool)
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->max_bytes = max_bytes;
-	c->seq = -1;
+	changes_cursor_start(&c->cursor);
 	c->pool = pool;
 	return c;
 }
@@ -587,7 +587,7 @@ int pagecache_db_changed(struct pagecache *c)
 {
 	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
-	int changed = c->seq < 0 || v != c->version_seen;
+	int changed = c->cursor.top < 0 || v != c->version_seen;
 	pthread_mutex_unlock(&c->mu);
 	return changed;
 }
@@ -596,36 +596,22 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 {
 	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
-	long long seq = c->seq;
+	struct changes_cursor cur = c->cursor;
 	pthread_mutex_unlock(&c->mu);
-	if (seq < 0) {
-		/* First sync: everything before now is already in what we render. */
-		seq = changes_latest(db);
-		pthread_mutex_lock(&c->mu);
-		c->seq = seq;
-		c->version_seen = v;
-		pthread_mutex_unlock(&c->mu);
-		return 0;
-	}
-	/* Read outside the lock, apply inside: collect first. */
+	/* Read outside the lock, apply inside: collect first.  Two threads
+	** reading at once may both report a change; dropping a page twice is
+	** harmless, and the cursor kept is the one that read furthest. */
 	struct collected got;
 	got.n = 0;
-	long long newest = changes_since(db, seq, 256, collect_change, &got);
-	long long latest = got.n ? newest : changes_latest(db);
+	changes_read(db, &cur, 256, collect_change, &got);
 	int saw_all = 0;
 	pthread_mutex_lock(&c->mu);
-	if (latest < c->seq) {
-		/* The log went backwards (emptied, restored): trust nothing. */
-		on_change(c, CHANGE_ALL, 0);
-		c->seq = latest;
-		saw_all = 1;
-	} else if (newest > c->seq) {
-		for (int i = 0; i < got.n; i++) {
-			on_change(c, got.kind[i], got.id[i]);
-			saw_all |= got.kind[i] == CHANGE_ALL;
-		}
-		c->seq = newest;
+	for (int i = 0; i < got.n; i++) {
+		on_change(c, got.kind[i], got.id[i]);
+		saw_all |= got.kind[i] == CHANGE_ALL;
 	}
+	if (saw_all || cur.top >= c->cursor.top)
+		c->cursor = cur;
 	c->version_seen = v;
 	pthread_mutex_unlock(&c->mu);
 	return saw_all;
