@@ -9,7 +9,8 @@ int trash_change_one(struct db *db, const char *sql, long long id, long long now
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now);
+	if (now != 0)
+		db_bind_int(st, 2, now);
 	int rc = db_step(st);
 	db_done(st);
 	if (rc != DB_OK)

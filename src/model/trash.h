@@ -8,8 +8,10 @@
 
 struct db;
 
-/* Runs sql with ?1 = id and ?2 = now: 0 if it changed one row, 1 if none
-** (no such row in that state), -1 on a database error. */
+/* Runs sql with ?1 = id and ?2 = now; now is 0 for a statement that takes
+** no time (restore, delete: it has no ?2, which PostgreSQL would refuse to
+** bind).  0 if it changed one row, 1 if none (no such row in that state),
+** -1 on a database error. */
 int trash_change_one(struct db *db, const char *sql, long long id, long long now);
 
 /* Deletes for good, with del(db, id), each id that sql_before (?1 = the
