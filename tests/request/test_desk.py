@@ -341,15 +341,16 @@ def snapshot(s):
         "media": "SELECT count(*), group_concat(hash || title || alt, ',') FROM media",
         "settings": "SELECT group_concat(key || '=' || value, '|') FROM settings",
         "sessions": "SELECT count(*) FROM sessions",
-        "pages": "SELECT group_concat(id || status || title || slug || COALESCE(trashed_at, '-'),"
-                 " '|') FROM pages",
+        "pages": "SELECT group_concat(id || status || title || slug ||"
+                 " COALESCE(CAST(trashed_at AS TEXT), '-'), '|') FROM pages",
         "page_revisions": "SELECT count(*) FROM page_revisions",
         "notes": "SELECT group_concat(id || kind || body_src, '|') FROM article_notes",
         "bylines": "SELECT group_concat(article_id || ':' || user_id || ':' || position, '|')"
                    " FROM article_authors",
-        "trash": "SELECT group_concat(id || status || COALESCE(trashed_at, '-'), '|')"
-                 " FROM articles",
-        "sections": "SELECT group_concat(id || name || slug || COALESCE(parent_id, '-')"
+        "trash": "SELECT group_concat(id || status || COALESCE(CAST(trashed_at AS TEXT), '-'),"
+                 " '|') FROM articles",
+        "sections": "SELECT group_concat(id || name || slug ||"
+                    " COALESCE(CAST(parent_id AS TEXT), '-')"
                     " || position || description, '|') FROM sections",
         "tags": "SELECT group_concat(id || name || slug, '|') FROM tags",
         "app_passwords": "SELECT group_concat(id || ':' || user_id || name, '|')"
@@ -362,7 +363,8 @@ def snapshot(s):
         "front": "SELECT group_concat(article_id || slot || position || pinned_until, '|')"
                  " FROM front_picks",
         "icons": "SELECT count(*) FROM site_icons",
-        "webhooks": "SELECT group_concat(id || url || events || COALESCE(paused_at, ''), '|')"
+        "webhooks": "SELECT group_concat(id || url || events ||"
+                    " COALESCE(CAST(paused_at AS TEXT), ''), '|')"
                     " || (SELECT count(*) FROM webhook_deliveries) FROM webhooks",
     }
     return {k: s.sql(v) for k, v in q.items()}
