@@ -725,11 +725,11 @@ def crash_safety(cycles):
               answers)
         check(not [k for k in answers if isinstance(k, int) and k not in (303,)],
               "no answer but 303 while the server was up", answers)
-        say("crash safety: %d cycles, %d posts answered 303, %d lost, other outcomes %s; "
-            "WAL left by the kill: non-empty in %d cycles, largest %d KB"
+        say("crash safety: %d cycles, %d posts answered 303, %d lost, other outcomes %s%s"
             % (cycles, answers.get(303, 0), len(lost_total | final_lost),
-               {k: v for k, v in answers.items() if k != 303},
-               sum(1 for w in wal_at_kill if w), max(wal_at_kill or [0]) // 1024))
+               {k: v for k, v in answers.items() if k != 303}, "" if PG else
+               "; WAL left by the kill: non-empty in %d cycles, largest %d KB"
+               % (sum(1 for w in wal_at_kill if w), max(wal_at_kill or [0]) // 1024)))
     finally:
         site.kill()
         site_drop(db)
