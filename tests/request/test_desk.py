@@ -350,8 +350,8 @@ def snapshot(s):
         "trash": "SELECT group_concat(id || status || COALESCE(CAST(trashed_at AS TEXT), '-'),"
                  " '|') FROM articles",
         "sections": "SELECT group_concat(id || name || slug ||"
-                    " COALESCE(CAST(parent_id AS TEXT), '-')"
-                    " || position || description, '|') FROM sections",
+                    " COALESCE(CAST(parent_id AS TEXT), '-') || position || description, '|')"
+                    " FROM sections",
         "tags": "SELECT group_concat(id || name || slug, '|') FROM tags",
         "app_passwords": "SELECT group_concat(id || ':' || user_id || name, '|')"
                          " FROM app_passwords",
