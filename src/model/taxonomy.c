@@ -649,15 +649,15 @@ int tag_by_id(struct db *db, struct arena *a, long long id, struct tag_row *out)
 	return rc == DB_ROW ? 0 : rc == DB_OK ? 1 : -1;
 }
 
-/* Runs sql with ?1 = x and ?2 = y (0: NULL).  DB_OK or an error. */
+/* Runs sql with ?1 = x and ?2 = y; y is 0 for a statement with no ?2
+** (PostgreSQL refuses to bind a parameter the statement lacks).  DB_OK or
+** an error. */
 static int run2(struct db *db, const char *sql, long long x, long long y)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	db_bind_int(st, 1, x);
 	if (y)
 		db_bind_int(st, 2, y);
-	else
-		db_bind_null(st, 2);
 	int rc = db_step(st);
 	db_done(st);
 	return rc;

@@ -20,7 +20,7 @@ import time
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, Server, check, done, run_cli, write_article  # noqa: E402
+from harness import ENGINE, REPO, Server, check, done, run_cli, skip, write_article  # noqa: E402
 from test_desk import (ADMIN, AUTHOR, CONTRIB, EDITOR, ROLE_NAMES, ZONE_NAME,  # noqa: E402
                        Who, edit_form, form_message, get, link_token, public_url, send,
                        saved_id, set_password, sign_in)
@@ -504,8 +504,53 @@ def migration():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def rerender():
+    """Bodies stored by another renderer version are rendered again when the
+    database is next opened, each with its writer's rights (what migration()
+    ends on, on either engine: PostgreSQL's schema starts at version 33, so
+    no site there is from before migration 11)."""
+    from test_wordpress import Site
+    d = tempfile.mkdtemp(prefix="byline-trust-rerender-")
+    site = Site(d)
+    try:
+        for email, name, role in (("c@example.com", "Cora Contrib", "contributor"),
+                                  ("e@example.com", "Eli Editor", "editor")):
+            run_cli("user", "--db", site.db, "add", "--email", email, "--name", name, "--role",
+                    role)
+        uid = dict(site.sql("SELECT role, id FROM users"))
+        now = int(time.time())
+        ids = {}
+        for key, role in (("contrib", "contributor"), ("editor", "editor")):
+            site.sql("INSERT INTO articles(slug, headline, body_src, body_html, status,"
+                     " published_at, created_at, updated_at, author_id, body_role,"
+                     " body_html_version) VALUES (?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, 0)",
+                     "old-" + key, "Old " + key, PAYLOAD, '<meta http-equiv="refresh" content="0">',
+                     now, now, now, uid[role], role)
+            ids[key] = site.sql("SELECT id FROM articles WHERE slug = ?", "old-" + key)[0][0]
+        run_cli("settings", "--db", site.db, "list")
+        got = {k: site.sql("SELECT body_role, body_html_version, body_html FROM articles"
+                           " WHERE id = ?", aid)[0] for k, aid in ids.items()}
+        for k, (role, ver, html) in got.items():
+            check(ver == markdown_version() and "<b>kept bold</b>" in html,
+                  "stored HTML of another version: %s body rendered again at open" % k,
+                  (ver, html[:100]))
+        check(not hostile(got["contrib"][2]),
+              "rendered again: the contributor's raw HTML is neutralised",
+              hostile(got["contrib"][2]))
+        check('http-equiv="refresh"' in got["editor"][2],
+              "rendered again: the editor's raw HTML is kept")
+    finally:
+        site.drop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
-    migration()
+    if ENGINE == "sqlite":
+        migration()
+    else:
+        skip("migration 11 and 31", "SQLite only: they undo SQLite's own migrations 11 to 35;"
+             " PostgreSQL's schema starts at version 33 (rerender() checks what holds there)")
+    rerender()
     folder = tempfile.mkdtemp(prefix="byline-trust-import-")
     write_article(folder, "seed.md", title="An imported article", author="Imported Writer",
                   date="2024-06-12 10:15", section="World", body="Imported <em>raw</em>.\n")

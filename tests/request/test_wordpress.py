@@ -19,7 +19,8 @@ import zlib
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, Server, check, done, run_cli, skip  # noqa: E402
+from harness import (BYLINE, Server, check, done, run_cli, site_db, site_dir,  # noqa: E402
+                     site_drop, skip)
 from typeset import typeset  # noqa: E402
 
 SANITIZED = os.environ.get("BYLINE_SANITIZED") == "1"
@@ -210,8 +211,26 @@ def dump(s):
 
 def run_import(db, path, *extra):
     p = subprocess.run([BYLINE, "import-wordpress", "--db", db, path] + list(extra),
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600, cwd=site_dir(["--db", db]))
     return p.returncode, p.stdout, p.stderr
+
+
+class Site(Server):
+    """A new, empty site in folder with no server (harness.site_db: an
+    SQLite file there, or a database in the PostgreSQL cluster): its db,
+    sql() as a Server's, and drop() when done."""
+
+    def __init__(self, folder):  # no server: Server.__init__ is not called
+        self.dir = folder
+        self.db = site_db(folder)
+        self._pg = None
+        run_cli("settings", "--db", self.db, "list")
+
+    def drop(self):
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+        site_drop(self.db)
 
 
 def import_site():
@@ -450,18 +469,15 @@ def editor_round_trip(s, slug):
 def dry_run():
     tmp = tempfile.mkdtemp(prefix="byline-wxr-")
     path = write(tmp, "site.xml", export(site_items()))
-    db = os.path.join(tmp, "dry.db")
-    run_cli("settings", "--db", db, "list")
-    rc, out, err = run_import(db, path, "--dry-run")
+    site = Site(tmp)
+    rc, out, err = run_import(site.db, path, "--dry-run")
     check(rc == 0 and out.startswith("Would import"), "wxr_dry_run_reports", out)
     check("posts        13 new, 0 updated, 0 unchanged, 1 skipped" in out, "wxr_dry_run_counts",
           out)
-    import sqlite3
-    con = sqlite3.connect(db)
-    counts = {t: con.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+    counts = {t: site.sql("SELECT count(*) FROM %s" % t)[0][0]
               for t in ("users", "articles", "comments", "sections", "tags", "pages",
                         "redirects", "wp_import_map")}
-    con.close()
+    site.drop()
     check(all(v == 0 for v in counts.values()), "wxr_dry_run_writes_nothing", counts)
 
 
@@ -490,11 +506,11 @@ def hostile():
     cases = dict(HOSTILE)
     cases["cut_short"] = good[:len(good) * 2 // 3]
     for name, text in sorted(cases.items()):
-        db = os.path.join(tmp, name + ".db")
-        run_cli("settings", "--db", db, "list")
+        os.mkdir(os.path.join(tmp, name))
+        site = Site(os.path.join(tmp, name))
         path = write(tmp, name + ".xml", text)
         t0 = time.time()
-        rc, out, err = run_import(db, path)
+        rc, out, err = run_import(site.db, path)
         took = time.time() - t0
         check(rc == 1, "wxr_refused_%s: exit 1" % name, (rc, out, err))
         check(re.search(r"\.xml:\d+:\d+: ", err), "wxr_refused_%s: line and column" % name, err)
@@ -503,11 +519,9 @@ def hostile():
             check("cut short" in err, "wxr_cut_short_named", err)
         if name == "billion_laughs":
             check(took < (10 if SANITIZED else 1.0), "wxr_billion_laughs_within_a_second", took)
-        import sqlite3
-        con = sqlite3.connect(db)
-        n = sum(con.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+        n = sum(site.sql("SELECT count(*) FROM %s" % t)[0][0]
                 for t in ("users", "articles", "comments", "sections", "tags", "wp_import_map"))
-        con.close()
+        site.drop()
         check(n == 0, "wxr_refused_%s: nothing written" % name, n)
 
 
@@ -535,12 +549,13 @@ def big_file_memory():
                          content="%s\n\n%s" % (pad, i),
                          comments=comment(100000 + i, "Reader %d" % (i % 50), "Comment %d" % i)))
         f.write("</channel></rss>\n")
-    db = os.path.join(tmp, "big.db")
-    run_cli("settings", "--db", db, "list")
+    site = Site(tmp)
     t0 = time.time()
-    p = subprocess.Popen(["/usr/bin/env", BYLINE, "import-wordpress", "--db", db, path],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(["/usr/bin/env", BYLINE, "import-wordpress", "--db", site.db, path],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=site_dir(["--db", site.db]))
     out, err = p.communicate(timeout=1800)
+    site.drop()
     took = time.time() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     check(p.returncode == 0, "wxr_big_import_ok", err[-1000:])

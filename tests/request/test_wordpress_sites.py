@@ -17,29 +17,16 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, REPO, Server, check, done, run_cli  # noqa: E402
+from harness import BYLINE, REPO, Server, check, done, run_cli, site_dir  # noqa: E402
 import test_wordpress as W  # noqa: E402
 
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "wxr")
 OTHER = "https://www.Other-Paper.example.com/"
 
 
-def fresh_db():
-    d = tempfile.mkdtemp(prefix="byline-wxr-sites-")
-    db = os.path.join(d, "site.db")
-    run_cli("settings", "--db", db, "list")
-    return d, db
-
-
-def sql(db, q, *args):
-    import sqlite3
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        rows = con.execute(q, args).fetchall()
-        con.commit()
-        return rows
-    finally:
-        con.close()
+def fresh_site():
+    """A new, empty site with no server (W.Site)."""
+    return W.Site(tempfile.mkdtemp(prefix="byline-wxr-sites-"))
 
 
 def other_site_items():
@@ -68,7 +55,7 @@ def change_log_held():
     got = {}
 
     def before(s):
-        got["seq0"] = sql(s.db, "SELECT COALESCE(max(seq), 0) FROM changes")[0][0]
+        got["seq0"] = s.sql("SELECT COALESCE(max(seq), 0) FROM changes")[0][0]
         got["run"] = W.run_import(s.db, path)
 
     s = Server(settings={"timezone": "Europe/Paris"}, before=before)
@@ -111,43 +98,45 @@ def two_sites():
     tmp = tempfile.mkdtemp(prefix="byline-wxr-two-")
     a = W.write(tmp, "a.xml", W.export(W.site_items()))
     b = W.write(tmp, "b.xml", other_export())
-    d, db = fresh_db()
+    site = fresh_site()
+    db = site.db
     run_cli("settings", "--db", db, "set", "timezone", "Europe/Paris")
     rc, out, err = W.run_import(db, a)
     check(rc == 0, "wxr_two_sites: first imported", err[-600:])
     rc, out, err = W.run_import(db, b)
     check(rc == 0 and "posts        2 new, 0 updated" in out and
           "comments     2 new, 0 updated" in out, "wxr_two_sites: second site's posts new", out)
-    heads = {r[0] for r in sql(db, "SELECT headline FROM articles")}
+    heads = {r[0] for r in site.sql("SELECT headline FROM articles")}
     check({"Harbour reopens", "Earlier story", "Ferry timetable changes",
            "Lighthouse repainted"} <= heads, "wxr_two_sites: both sites' posts kept", heads)
-    bodies = {r[0] for r in sql(db, "SELECT body FROM comments")}
+    bodies = {r[0] for r in site.sql("SELECT body FROM comments")}
     check({"Top comment", "A reply to Ann", "Other-site comment", "Other-site reply"} <= bodies,
           "wxr_two_sites: both sites' comments kept", bodies)
-    reply = sql(db, "SELECT p.body FROM comments c JOIN comments p ON p.id = c.parent_id"
+    reply = site.sql("SELECT p.body FROM comments c JOIN comments p ON p.id = c.parent_id"
                 " WHERE c.body = 'Other-site reply'")
     check(reply == [("Other-site comment",)], "wxr_two_sites: threads within each site", reply)
-    sites = {r[0] for r in sql(db, "SELECT DISTINCT site FROM wp_import_map")}
+    sites = {r[0] for r in site.sql("SELECT DISTINCT site FROM wp_import_map")}
     check(sites == {"old.example.org", "other-paper.example.com"},
           "wxr_two_sites: map keyed by the normalised site address", sites)
-    before = W.dump(type("S", (), {"sql": lambda self, q, *x: sql(db, q, *x)})())
+    before = W.dump(site)
     for name, p in (("first", a), ("second", b)):
         rc, out, err = W.run_import(db, p)
         check(rc == 0 and re.search(r"posts +0 new, 0 updated", out) and
               re.search(r"comments +0 new, 0 updated", out),
               "wxr_two_sites: %s again changes nothing" % name, out[:900])
-    after = W.dump(type("S", (), {"sql": lambda self, q, *x: sql(db, q, *x)})())
+    after = W.dump(site)
     check(after == before, "wxr_two_sites: the database is as it was",
           [t for t in W.TABLES if after[t] != before[t]])
 
     # wxr_legacy_rows_claimed: rows from before migration 16 have site ''.
-    sql(db, "DELETE FROM wp_import_map WHERE site = 'other-paper.example.com'")
-    sql(db, "UPDATE wp_import_map SET site = ''")
+    site.sql("DELETE FROM wp_import_map WHERE site = 'other-paper.example.com'")
+    site.sql("UPDATE wp_import_map SET site = ''")
     rc, out, err = W.run_import(db, a)
     check(rc == 0 and re.search(r"posts +0 new, 0 updated", out) and "taken as this site" in out,
           "wxr_legacy_rows_claimed: the next import takes them as its own", out[:1500])
-    sites = {r[0] for r in sql(db, "SELECT DISTINCT site FROM wp_import_map")}
+    sites = {r[0] for r in site.sql("SELECT DISTINCT site FROM wp_import_map")}
     check(sites == {"old.example.org"}, "wxr_legacy_rows_claimed: rows now keyed", sites)
+    site.drop()
 
 
 def later_export():
@@ -270,15 +259,16 @@ def read_passes(xml):
     if not shutil.which("strace"):
         check(True, "wxr_export_read_passes: strace not installed (skipped)")
         return
-    d, db = fresh_db()
-    trace = os.path.join(d, "trace")
+    site = fresh_site()
+    trace = os.path.join(site.dir, "trace")
     # LeakSanitizer cannot run under ptrace (a sanitized build): leaks are
     # looked for by the other imports of this file.
     env = dict(os.environ, ASAN_OPTIONS=(os.environ.get("ASAN_OPTIONS", "") +
                                          ":detect_leaks=0").lstrip(":"))
     p = subprocess.run(["strace", "-f", "-e", "trace=openat", "-o", trace, BYLINE,
-                        "import-wordpress", "--db", db, xml], capture_output=True, text=True,
-                       timeout=300, env=env)
+                        "import-wordpress", "--db", site.db, xml], capture_output=True,
+                       text=True, timeout=300, env=env, cwd=site_dir(["--db", site.db]))
+    site.drop()
     opens = sum(1 for ln in open(trace) if os.path.basename(xml) in ln and "= -1" not in ln)
     check(p.returncode == 0 and "attachments  3 new" in p.stdout and opens == 3,
           "wxr_export_read_passes: the file opened three times", (opens, p.stdout[:400]))
@@ -323,7 +313,8 @@ def round_trip():
         xml = os.path.join(tmp, "export.xml")
         with open(xml, "w") as f:
             p = subprocess.run([BYLINE, "export-wordpress", "--db", src.db], stdout=f,
-                               stderr=subprocess.PIPE, text=True, timeout=120)
+                               stderr=subprocess.PIPE, text=True, timeout=120,
+                               cwd=site_dir(["--db", src.db]))
         check(p.returncode == 0, "wxr_round_trip: exported", p.stderr[-500:])
         check("<wp:timezone_string>America/Toronto</wp:timezone_string>" in open(xml).read(),
               "wxr_export_timezone: the export names the site's time zone")
@@ -383,7 +374,7 @@ def restart(s):
     s.proc.stderr.close()
     s.proc = subprocess.Popen(
         [BYLINE, "serve", "--db", s.db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site_dir(["--db", s.db]))
     m = re.search(r"http://127\.0\.0\.1:(\d+)/", s.proc.stdout.readline())
     s.port = int(m.group(1))
     s.base = "http://127.0.0.1:%d" % s.port
@@ -421,12 +412,14 @@ def desk_timezone():
     server then reloads): a post dated 23:30 in New York keeps its day."""
     import test_tools as T
     import test_desk as D
-    d, db = fresh_db()
-    rc, out, err = W.run_import(db, os.path.join(FIXTURE, "site.xml"))
-    xml = os.path.join(d, "export.xml")
+    site = fresh_site()
+    rc, out, err = W.run_import(site.db, os.path.join(FIXTURE, "site.xml"))
+    xml = os.path.join(site.dir, "export.xml")
     with open(xml, "w") as f:
-        subprocess.run([BYLINE, "export-wordpress", "--db", db], stdout=f,
-                       stderr=subprocess.PIPE, timeout=120, check=True)
+        subprocess.run([BYLINE, "export-wordpress", "--db", site.db], stdout=f,
+                       stderr=subprocess.PIPE, timeout=120, check=True,
+                       cwd=site_dir(["--db", site.db]))
+    site.drop()
     # A staff account made first: the server adds no demo site (whose zone
     # and articles would make the site not empty).
     s = Server(before=lambda s: run_cli("user", "--db", s.db, "add", "--email",
