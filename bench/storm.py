@@ -33,6 +33,11 @@ Environment:
   STORM_AE        also run every cell with this Accept-Encoding (a crawler's
                   "gzip, deflate, br"); nginx then serves its gzip_static files
   STORM_PG=1      also Byline on PostgreSQL
+  STORM_PG_URL    with STORM_PG: a database the site was already copied
+                  into (`byline copy-db --from site.db --to URL`), instead of
+                  a new cluster and copy
+  STORM_NOCACHE=1 also the first binary with --no-cache (what rendering
+                  alone costs)
   STORM_OUT       report file (bench/STORM-RESULTS.md)
 """
 import gzip
@@ -58,6 +63,8 @@ CONNS = int(os.environ.get("STORM_CONNS") or 32)
 PAGES = int(os.environ.get("STORM_PAGES") or 0)
 AE = os.environ.get("STORM_AE") or ""
 PG = os.environ.get("STORM_PG") == "1"
+PG_URL = os.environ.get("STORM_PG_URL") or ""
+NOCACHE = os.environ.get("STORM_NOCACHE") == "1"
 BINS = (os.environ.get("STORM_BINS") or os.path.join(ROOT, "byline")).split()
 OUT = os.environ.get("STORM_OUT") or os.path.join(ROOT, "bench/STORM-RESULTS.md")
 NCPU = os.cpu_count() or 1
@@ -344,16 +351,22 @@ def main():
         s = Byline(b, db, data)
         servers.append(s)
         targets.append(("byline %s, SQLite" % os.path.basename(b), s.port, s))
+    if NOCACHE:
+        s = Byline(BINS[0], db, data, "--no-cache")
+        servers.append(s)
+        targets.append(("byline %s --no-cache, SQLite" % os.path.basename(BINS[0]), s.port, s))
     pgdir = None
     if PG:
-        pgdir, url = pg_start(work)
-        log("copy-db into PostgreSQL (%s)" % url.split("?")[0])
-        t = time.monotonic()
-        r = subprocess.run([BINS[0], "copy-db", "--from", db, "--to", url], capture_output=True,
-                           text=True, timeout=7200)
-        if r.returncode != 0:
-            raise RuntimeError("copy-db: %s" % r.stderr[-2000:])
-        log("copied in %.0f s" % (time.monotonic() - t))
+        url = PG_URL
+        if not url:
+            pgdir, url = pg_start(work)
+            log("copy-db into PostgreSQL (%s)" % url.split("?")[0])
+            t = time.monotonic()
+            r = subprocess.run([BINS[0], "copy-db", "--from", db, "--to", url],
+                               capture_output=True, text=True, timeout=7200)
+            if r.returncode != 0:
+                raise RuntimeError("copy-db: %s" % r.stderr[-2000:])
+            log("copied in %.0f s" % (time.monotonic() - t))
         for b in BINS:
             s = Byline(b, url, data)
             servers.append(s)
