@@ -64,8 +64,9 @@ int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
 
 /* Stores the rendered resp (if it is a public 200) and rewrites resp as a
 ** hit would be served (compressed if accepted, ETag, Vary).  Ends t.
-** Only the compressed form resp's reader accepts is made now (brotli,
-** else gzip, else none); another is made by the first hit asking for it
+** Only the compressed form resp's reader accepts is made now (gzip, the
+** cheaper, else brotli, else none); another is made by the first hit
+** asking for it
 ** (pagecache_get(); pagecache_peek() then answers 0). */
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
                    struct http_resp *resp, const struct page_deps *deps);
