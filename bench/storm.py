@@ -16,7 +16,13 @@ tests/pg_cluster.sh).  As bench/bench.py does, servers are pinned to core 0
 and wrk to core 1 (one wrk thread).
 
 The site in bench/out is never touched: it is copied into STORM_WORK (which
-is kept, with the pre-rendered pages, so a second run starts at once).
+is kept, with the pre-rendered pages, so a second run starts at once; about
+5 GB: the copy, the 100,000 pages and their .gz files, and the backup the
+first start makes if the copy's schema is older than the binary's).
+Besides req/s, each server's CPU time over a run (from /proc, nginx's
+worker included) is divided by the requests it answered: on a shared
+machine, where wrk's core is the limit, the ratio of CPU per request says
+more than the ratio of req/s.
 Several builds can be compared in the same run: each round runs every
 server once, in turn, so load from elsewhere on the machine falls on all.
 
