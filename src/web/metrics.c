@@ -7,6 +7,7 @@
 ** (the event loop holds it for a look-up and an increment).
 */
 #include "web/metrics.h"
+#include "web/pagecache.h"
 #include "core/buf.h"
 #include "db/db.h"
 #include "http/http.h"
@@ -271,7 +272,8 @@ void metrics_stop(void)
 	buf_free(&log_pending);
 }
 
-void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp)
+void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp,
+                   const struct pagecache_stats *cache)
 {
 	http_resp_header(resp, "Cache-Control", "no-store");
 	if (!allowed(req->remote_ip)) {
@@ -306,6 +308,17 @@ void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp)
 	              "# HELP byline_cache_misses_total Cacheable pages rendered.\n"
 	              "# TYPE byline_cache_misses_total counter\nbyline_cache_misses_total %llu\n",
 	           hits, misses);
+	if (cache)
+		buf_printf(b, "# HELP byline_cache_entries Pages in the page cache.\n"
+		              "# TYPE byline_cache_entries gauge\nbyline_cache_entries %lu\n"
+		              "# HELP byline_cache_bytes Memory the page cache holds.\n"
+		              "# TYPE byline_cache_bytes gauge\nbyline_cache_bytes %zu\n"
+		              "# HELP byline_cache_compressed_total Compressed forms of cached pages "
+		              "made (each once, when a reader first accepts it), by encoding.\n"
+		              "# TYPE byline_cache_compressed_total counter\n"
+		              "byline_cache_compressed_total{encoding=\"gzip\"} %lu\n"
+		              "byline_cache_compressed_total{encoding=\"br\"} %lu\n",
+		           cache->entries, cache->bytes, cache->compressed[1], cache->compressed[2]);
 	struct queue_depths q;
 	queue_depths_read(db, &q);
 	buf_puts(b, "# HELP byline_queue_depth Background work waiting, by queue.\n"

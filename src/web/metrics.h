@@ -15,6 +15,7 @@
 struct http_req;
 struct http_resp;
 struct db;
+struct pagecache_stats;
 
 enum access_log { ACCESS_LOG_NONE, ACCESS_LOG_JSON, ACCESS_LOG_LOGFMT };
 
@@ -34,7 +35,9 @@ int metrics_start(void);
 ** still waiting and stops its writer thread. */
 void metrics_stop(void);
 
-/* Answers /metrics: 404 to an address not allowed. */
-void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp);
+/* Answers /metrics: 404 to an address not allowed.  cache: the page
+** cache's own figures (pagecache_stats()), or NULL if there is none. */
+void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp,
+                   const struct pagecache_stats *cache);
 
 #endif

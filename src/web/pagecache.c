@@ -5,6 +5,14 @@
 ** LRU list, the byte count.  Compression and rendering happen outside it.
 ** A hit lends the response the entry's bytes (no copy): the block holding
 ** them is reference-counted, so eviction never frees bytes being sent.
+**
+** The gzip and brotli forms are made lazily: a render stores the plain
+** body and only the form its own reader accepts (gzip if it can, the
+** cheaper); another form is made by
+** the first hit that asks for it (outside the lock; readers asking
+** meanwhile get the best form already made).  A crawler storm, where
+** nearly every page is asked for once, so pays for one compression per
+** miss at most (none when the crawler accepts no coding), not two.
 */
 #include "web/pagecache.h"
 #include "core/arena.h"
@@ -28,8 +36,9 @@
 #define N_BUCKETS 4096
 #define WAIT_SECONDS 10
 
-/* The three forms of a page in one block, shared with the responses that
-** are sending it: freed when the entry and every such response let go. */
+/* The plain form of a page and its header values in one block, shared
+** with the responses that are sending it: freed when the entry and every
+** such response let go. */
 struct pc_block {
 	atomic_int refs;
 	char *content_type;      /* as rendered (in data) */
@@ -40,6 +49,18 @@ struct pc_block {
 	                         ** (in data) */
 	unsigned char data[];
 };
+
+/* A compressed form, made after the block; it holds a reference to the
+** block (whose header values a response serving the form points at). */
+struct pc_form {
+	atomic_int refs;
+	struct pc_block *base; /* the plain form and the header values */
+	size_t len;            /* of data */
+	unsigned char data[];
+};
+
+enum { FORM_PLAIN, FORM_GZIP, FORM_BR, N_FORMS };
+enum { FORM_UNMADE, FORM_MAKING, FORM_MADE }; /* pc_entry.made[] */
 
 struct pc_entry {
 	char *key;                    /* path and query */
@@ -52,9 +73,12 @@ struct pc_entry {
 	unsigned long gen;            /* render generation (a put for an older one is dropped) */
 	char etag[40];                /* hash of the plain body, hex */
 	time_t modified;              /* Last-Modified, as a time */
-	struct pc_block *block;       /* holds the bodies below and the header values */
-	unsigned char *plain, *gz, *br; /* bodies (gz, br may be NULL if no smaller) */
-	size_t plain_len, gz_len, br_len;
+	struct pc_block *block;       /* holds the plain body and the header values */
+	unsigned char *plain;         /* the plain body (in block) */
+	size_t plain_len;
+	struct pc_form *form[N_FORMS]; /* [FORM_GZIP], [FORM_BR]; NULL until made, or
+	                              ** if it would be no smaller */
+	unsigned char made[N_FORMS];  /* FORM_UNMADE, FORM_MAKING or FORM_MADE */
 	struct page_deps deps;        /* what it shows */
 	size_t bytes;                 /* memory charged */
 };
@@ -103,11 +127,25 @@ static void block_release(void *arg)
 		free(b);
 }
 
+static void form_release(void *arg)
+{
+	struct pc_form *f = arg;
+	if (f && atomic_fetch_sub(&f->refs, 1) == 1) {
+		block_release(f->base);
+		free(f);
+	}
+}
+
 static void entry_free_bodies(struct pc_entry *e)
 {
 	block_release(e->block);
 	e->block = NULL;
-	e->plain = e->gz = e->br = NULL;
+	e->plain = NULL;
+	for (int i = 0; i < N_FORMS; i++) {
+		form_release(e->form[i]);
+		e->form[i] = NULL;
+		e->made[i] = FORM_UNMADE;
+	}
 }
 
 void pagecache_free(struct pagecache *c)
@@ -229,26 +267,44 @@ static const char *const KEPT_HEADERS[] = {
 };
 #define N_KEPT (sizeof KEPT_HEADERS / sizeof *KEPT_HEADERS)
 
-/* Fills resp from e for req (caller holds mu). */
-static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *resp)
+/* The form to send a reader accepting ae: the best one made.  *make is
+** set to a better one nobody has made or is making (else FORM_PLAIN). */
+static int choose_form(const struct pc_entry *e, const char *ae, int *make)
 {
-	const char *ae = http_header(req, "Accept-Encoding");
+	static const char *const coding[N_FORMS] = {NULL, "gzip", "br"};
+	*make = FORM_PLAIN;
+	for (int f = FORM_BR; f > FORM_PLAIN; f--) {
+		if (!accepts(ae, coding[f]))
+			continue;
+		if (e->made[f] == FORM_MADE && e->form[f])
+			return f;
+		if (e->made[f] == FORM_UNMADE && *make == FORM_PLAIN)
+			*make = f;
+	}
+	return FORM_PLAIN;
+}
+
+/* Fills resp from e's form (made) for req (caller holds mu). */
+static void serve(struct pc_entry *e, int form, struct http_req *req, struct http_resp *resp)
+{
+	static const char *const coding[N_FORMS] = {NULL, "gzip", "br"};
+	/* The header values and the body are the block's (and the form's,
+	** which holds the block): the response holds a reference until it has
+	** been sent (eviction meanwhile only drops the entry's reference), so
+	** nothing is copied. */
+	struct pc_block *b = e->block;
 	const unsigned char *body = e->plain;
 	size_t len = e->plain_len;
-	const char *coding = NULL;
-	int form = 0;
-	if (e->br && accepts(ae, "br")) {
-		body = e->br, len = e->br_len, coding = "br", form = 2;
-	} else if (e->gz && accepts(ae, "gzip")) {
-		body = e->gz, len = e->gz_len, coding = "gzip", form = 1;
+	if (form != FORM_PLAIN) {
+		struct pc_form *f = e->form[form];
+		atomic_fetch_add(&f->refs, 1);
+		http_resp_share(resp, (const char *)f->data, 0, form_release, f);
+		body = f->data, len = f->len;
+	} else {
+		atomic_fetch_add(&b->refs, 1);
+		http_resp_share(resp, (const char *)b->data, 0, block_release, b);
 	}
-	/* The header values and the body are the block's: the response holds
-	** a reference to it until it has been sent (eviction meanwhile only
-	** drops the entry's reference), so nothing is copied. */
-	struct pc_block *b = e->block;
 	const char *etag = b->etag[form];
-	atomic_fetch_add(&b->refs, 1);
-	http_resp_share(resp, (const char *)b->data, 0, block_release, b);
 	resp->content_type = b->content_type;
 	http_resp_header(resp, "ETag", etag);
 	http_resp_header(resp, "Last-Modified", b->last_modified);
@@ -269,32 +325,55 @@ static void serve(struct pc_entry *e, struct http_req *req, struct http_resp *re
 		return;
 	}
 	resp->status = 200;
-	if (coding)
-		http_resp_header(resp, "Content-Encoding", coding);
+	if (coding[form])
+		http_resp_header(resp, "Content-Encoding", coding[form]);
 	resp->shared = (const char *)body;
 	resp->shared_len = len;
 }
 
+/* A compressed form a hit makes outside the lock (make_form()). */
+struct pc_job {
+	struct pc_block *block; /* the plain body it is made from (a reference) */
+	size_t len;             /* of the plain body */
+	int form;               /* FORM_GZIP or FORM_BR; FORM_PLAIN: none */
+	struct pc_form *made;   /* the result; NULL if no smaller */
+};
+
 /* Serves e if it can be: fresh, or stale while another request re-renders
-** it (that reader gets the previous version).  1 if served.  Caller holds
-** mu. */
+** it (that reader gets the previous version).  1 if served.  If the
+** reader accepts a better form than any made, and job is not NULL, serves
+** nothing and returns 2 with job to do (make_form(), then attach_form()).
+** Caller holds mu. */
 static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req *req,
-                       struct http_resp *resp)
+                       struct http_resp *resp, struct pc_job *job)
 {
 	if (!e || !e->has_body)
 		return 0;
 	if (!e->stale && e->deps.expires_at && (long long)time(NULL) >= e->deps.expires_at)
 		e->stale = 1;
+	if (e->stale && !e->tickets)
+		return 0;
+	int make;
+	int form = choose_form(e, http_header(req, "Accept-Encoding"), &make);
+	if (make != FORM_PLAIN) {
+		if (!job)
+			return 0; /* the event loop never compresses: a worker will */
+		e->made[make] = FORM_MAKING;
+		atomic_fetch_add(&e->block->refs, 1);
+		job->block = e->block;
+		job->len = e->plain_len;
+		job->form = make;
+		job->made = NULL;
+		return 2;
+	}
 	if (!e->stale) {
 		c->stats.hits++;
 		lru_unlink(c, e);
 		lru_front(c, e);
-	} else if (e->tickets) {
-		c->stats.stale_served++;
 	} else {
-		return 0;
+		c->stats.stale_served++;
 	}
-	serve(e, req, resp);
+	serve(e, form, req, resp);
 	return 1;
 }
 
@@ -303,10 +382,13 @@ int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
 {
 	unsigned h = hash_str(key);
 	pthread_mutex_lock(&c->mu);
-	int hit = serve_ready(c, find(c, key, h), req, resp);
+	int hit = serve_ready(c, find(c, key, h), req, resp, NULL);
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
+
+static void make_form(struct pc_job *job);
+static void attach_form(struct pagecache *c, struct pc_entry *e, struct pc_job *job);
 
 int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
                   struct http_resp *resp, struct pc_ticket **t)
@@ -316,7 +398,18 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = find(c, key, h);
 	for (;;) {
-		if (serve_ready(c, e, req, resp)) {
+		struct pc_job job;
+		int got = serve_ready(c, e, req, resp, &job);
+		if (got == 2) {
+			/* The first reader to ask for this form makes it, unlocked. */
+			pthread_mutex_unlock(&c->mu);
+			make_form(&job);
+			pthread_mutex_lock(&c->mu);
+			attach_form(c, find(c, key, h), &job);
+			e = find(c, key, h); /* attach_form() may have evicted it */
+			continue;
+		}
+		if (got) {
 			pthread_mutex_unlock(&c->mu);
 			return 1;
 		}
@@ -403,6 +496,51 @@ static const char *resp_header(const struct http_resp *resp, const char *name)
 	return NULL;
 }
 
+/* Compresses in into a form of base (taking a reference to it), or NULL
+** if it would be no smaller. */
+static struct pc_form *new_form(int form, struct pc_block *base, const unsigned char *in,
+                                size_t n)
+{
+	size_t len = 0;
+	unsigned char *tmp = form == FORM_GZIP ? gzip_body((const char *)in, n, &len)
+	                                       : brotli_body((const char *)in, n, &len);
+	if (!tmp)
+		return NULL;
+	struct pc_form *f = mem_alloc(sizeof *f + len);
+	atomic_init(&f->refs, 1);
+	atomic_fetch_add(&base->refs, 1);
+	f->base = base;
+	f->len = len;
+	memcpy(f->data, tmp, len);
+	free(tmp);
+	return f;
+}
+
+static void make_form(struct pc_job *job)
+{
+	job->made = new_form(job->form, job->block, job->block->data, job->len);
+}
+
+/* Gives e the form job made, if e still holds the body it was made from;
+** ends job.  Caller holds mu. */
+static void attach_form(struct pagecache *c, struct pc_entry *e, struct pc_job *job)
+{
+	if (e && e->block == job->block && e->made[job->form] == FORM_MAKING) {
+		e->form[job->form] = job->made;
+		e->made[job->form] = FORM_MADE;
+		size_t more = job->made ? sizeof *job->made + job->made->len : 0;
+		e->bytes += more;
+		c->bytes += more;
+		c->stats.compressed[job->form]++;
+		lru_unlink(c, e);
+		lru_front(c, e);
+		evict(c);
+	} else {
+		form_release(job->made);
+	}
+	block_release(job->block);
+}
+
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
                    struct http_resp *resp, const struct page_deps *deps)
 {
@@ -410,16 +548,10 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		pagecache_abandon(c, t);
 		return;
 	}
-	/* The forms, made once per render, outside the lock. */
+	/* Outside the lock: the block, and the one compressed form this reader
+	** accepts (others wait for a reader who asks for them). */
 	const char *body = resp->body.data ? resp->body.data : "";
 	size_t len = resp->body.len;
-	size_t gz_len = 0, br_len = 0;
-	unsigned char *gz_tmp = gzip_body(body, len, &gz_len);
-	unsigned char *br_tmp = brotli_body(body, len, &br_len);
-	if (!gz_tmp)
-		gz_len = 0;
-	if (!br_tmp)
-		br_len = 0;
 	unsigned char h[16];
 	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
 	char etag[40];
@@ -437,9 +569,8 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		cc = "public, max-age=0, s-maxage=60, must-revalidate";
 	const char *ct = resp->content_type ? resp->content_type : "text/html; charset=utf-8";
 
-	/* One block for the three forms, each exactly its size (the
-	** compressors' buffers are sized for the worst case), and the strings
-	** a hit's headers point at. */
+	/* One block for the plain body and the strings a hit's headers point
+	** at. */
 	size_t ct_len = strlen(ct) + 1, cc_len = strlen(cc) + 1;
 	size_t extra_len = 1;
 	for (size_t i = 0; i < N_KEPT; i++) {
@@ -447,20 +578,11 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		if (v)
 			extra_len += strlen(KEPT_HEADERS[i]) + 1 + strlen(v) + 1;
 	}
-	struct pc_block *block = mem_alloc(sizeof *block + len + gz_len + br_len + ct_len + cc_len +
-	                                   extra_len);
+	struct pc_block *block = mem_alloc(sizeof *block + len + ct_len + cc_len + extra_len);
 	atomic_init(&block->refs, 1);
 	unsigned char *plain = block->data;
 	memcpy(plain, body, len);
-	unsigned char *gz = gz_tmp ? plain + len : NULL;
-	unsigned char *br = br_tmp ? plain + len + gz_len : NULL;
-	if (gz)
-		memcpy(gz, gz_tmp, gz_len);
-	if (br)
-		memcpy(br, br_tmp, br_len);
-	free(gz_tmp);
-	free(br_tmp);
-	block->content_type = (char *)plain + len + gz_len + br_len;
+	block->content_type = (char *)plain + len;
 	memcpy(block->content_type, ct, ct_len);
 	block->cache_control = block->content_type + ct_len;
 	memcpy(block->cache_control, cc, cc_len);
@@ -479,6 +601,15 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	snprintf(block->etag[0], sizeof block->etag[0], "\"%.32s\"", etag);
 	snprintf(block->etag[1], sizeof block->etag[1], "\"%.32s-gz\"", etag);
 	snprintf(block->etag[2], sizeof block->etag[2], "\"%.32s-br\"", etag);
+	const char *ae = http_header(req, "Accept-Encoding");
+	/* gzip (level 6) costs about a third of brotli (quality 5) on a page
+	** and saves nearly as much: a miss, maybe the only request the page
+	** will get (a crawler's), pays for gzip if it can; brotli waits for a
+	** hit. */
+	int form = c->max_bytes == 0 ? FORM_PLAIN
+	           : accepts(ae, "gzip") ? FORM_GZIP
+	           : accepts(ae, "br") ? FORM_BR : FORM_PLAIN;
+	struct pc_form *made = form != FORM_PLAIN ? new_form(form, block, plain, len) : NULL;
 
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
@@ -494,20 +625,28 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		entry_free_bodies(e);
 		e->block = block;
 		e->plain = plain, e->plain_len = len;
-		e->gz = gz, e->gz_len = gz ? gz_len : 0;
-		e->br = br, e->br_len = br ? br_len : 0;
+		e->bytes = sizeof *e + strlen(e->key) + len;
+		if (form != FORM_PLAIN) {
+			e->form[form] = made;
+			e->made[form] = FORM_MADE;
+			c->stats.compressed[form]++;
+			if (made)
+				e->bytes += sizeof *made + made->len;
+			if (!made)
+				form = FORM_PLAIN;
+		}
 		snprintf(e->etag, sizeof e->etag, "%s", etag);
 		e->modified = modified;
 		e->deps = *deps;
 		e->has_body = 1;
 		e->stale = 0;
-		e->bytes = sizeof *e + strlen(e->key) + len + e->gz_len + e->br_len;
 		c->bytes += e->bytes;
-		serve(e, req, resp);
+		serve(e, form, req, resp);
 		evict(c);
 	} else {
 		/* What it shows changed during the render (or the cache stores
 		** nothing): serve this answer, keep nothing. */
+		form_release(made);
 		block_release(block);
 		if (!e->has_body && !e->tickets)
 			remove_entry(c, e);

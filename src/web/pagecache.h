@@ -63,7 +63,11 @@ int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
                    struct http_resp *resp);
 
 /* Stores the rendered resp (if it is a public 200) and rewrites resp as a
-** hit would be served (compressed if accepted, ETag, Vary).  Ends t. */
+** hit would be served (compressed if accepted, ETag, Vary).  Ends t.
+** Only the compressed form resp's reader accepts is made now (gzip, the
+** cheaper, else brotli, else none); another is made by the first hit
+** asking for it
+** (pagecache_get(); pagecache_peek() then answers 0). */
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
                    struct http_resp *resp, const struct page_deps *deps);
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t);
@@ -83,6 +87,7 @@ int pagecache_db_changed(struct pagecache *c);
 /* Figures for tests and the benchmark. */
 struct pagecache_stats {
 	unsigned long hits, misses, stale_served, waits, entries;
+	unsigned long compressed[3]; /* forms made: [1] gzip, [2] brotli ([0] unused) */
 	size_t bytes;
 };
 void pagecache_stats(struct pagecache *c, struct pagecache_stats *out);

@@ -814,7 +814,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (!strcmp(req->path, "/metrics") && (!strcmp(req->method, "GET") || req->is_head)) {
 		req->route = "/metrics";
 		struct db *mdb = db_pool_get(app->pool);
-		metrics_serve(mdb, req, resp);
+		struct pagecache_stats cs;
+		if (app->cache)
+			pagecache_stats(app->cache, &cs);
+		metrics_serve(mdb, req, resp, app->cache ? &cs : NULL);
 		db_pool_put(app->pool, mdb);
 		return;
 	}
