@@ -118,6 +118,44 @@ def site_db(folder):
     return db
 
 
+def site_folder(db):
+    """The folder a site's media live in (byline-data there)."""
+    return _site_dirs.get(db) or os.path.dirname(db)
+
+
+def site_sql(db, query, *args, con=None):
+    """Runs one statement in SQLite's dialect on a site's database (a path
+    or, in the PostgreSQL pass, a URL), committed; its rows as tuples.  On
+    PostgreSQL (through con if given, else a connection of its own) a
+    statement that wrote is announced as the server's own writes are, and
+    given the moment it takes to arrive (PG_SEEN_S), so page caches have
+    learnt of it by the next request."""
+    if db.startswith("postgres"):
+        own = con is None
+        if own:
+            con = _pg_admin_for(db)
+        try:
+            cur = con.cursor()
+            cur.execute(*pg_sql(query, args))
+            rows = [tuple(_pg_value(v) for v in r) for r in cur.fetchall()] \
+                if cur.description else []
+            if not re.match(r"\s*(SELECT|WITH)\b", query, re.I):
+                cur.execute("NOTIFY byline_data")
+                time.sleep(PG_SEEN_S)
+            cur.close()
+            return rows
+        finally:
+            if own:
+                con.close()
+    lite = sqlite3.connect(db, timeout=10)
+    try:
+        rows = lite.execute(query, args).fetchall()
+        lite.commit()
+        return rows
+    finally:
+        lite.close()
+
+
 def _pg_admin_for(db):
     import psycopg2
     con = psycopg2.connect(db)
@@ -274,10 +312,17 @@ class Server:
 
     _pg = None  # the test's own connection to a PostgreSQL site, once sql() needs it
 
-    def __init__(self, demo=False, settings=None, before=None, args=()):
-        self.dir = tempfile.mkdtemp(prefix="byline-test-")
-        self.db = site_db(self.dir)
-        if demo:
+    def __init__(self, demo=False, settings=None, before=None, args=(), site=None):
+        """site: the database of a site site_db() made, served as it is
+        (its folder and database are this server's from then on)."""
+        if site:
+            self.dir, self.db = site_folder(site), site
+        else:
+            self.dir = tempfile.mkdtemp(prefix="byline-test-")
+            self.db = site_db(self.dir)
+        if site:
+            pass
+        elif demo:
             run_cli("demo", "--db", self.db)
         else:
             # Creates and migrates the database; `before` usually imports
@@ -343,29 +388,11 @@ class Server:
 
     def sql(self, query, *args):
         """Runs one statement in SQLite's dialect on the site's database,
-        committed; its rows as tuples.  On PostgreSQL a statement that
-        wrote is announced as the server's own writes are, and given the
-        moment it takes to arrive (PG_SEEN_S), so page caches have learnt
-        of it by the next request."""
-        if PG:
-            if self._pg is None:
-                self._pg = _pg_admin_for(self.db)
-            cur = self._pg.cursor()
-            cur.execute(*pg_sql(query, args))
-            rows = [tuple(_pg_value(v) for v in r) for r in cur.fetchall()] \
-                if cur.description else []
-            if not re.match(r"\s*(SELECT|WITH)\b", query, re.I):
-                cur.execute("NOTIFY byline_data")
-                time.sleep(PG_SEEN_S)
-            cur.close()
-            return rows
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            rows = con.execute(query, args).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
+        committed; its rows as tuples (site_sql, on this server's own
+        connection when on PostgreSQL)."""
+        if PG and self._pg is None:
+            self._pg = _pg_admin_for(self.db)
+        return site_sql(self.db, query, *args, con=self._pg)
 
     def token(self, article_id, age=60):
         """A form token as the server signs them, `age` seconds old."""

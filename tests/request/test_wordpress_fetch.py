@@ -11,7 +11,6 @@ loopback old site is refused."""
 import http.server
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -19,10 +18,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BYLINE, Server, check, done, run_cli  # noqa: E402
+from harness import (BYLINE, Server, check, done, run_cli, site_db, site_dir,  # noqa: E402
+                     site_drop, site_folder, site_sql)
 import test_desk as D  # noqa: E402
 import test_tools as T  # noqa: E402
-from test_wordpress import cdata, export, item  # noqa: E402
+from test_wordpress import export, item  # noqa: E402
 
 CAP = 60000  # upload_max_bytes in these tests: the big photo is past it
 UP = "/wp-content/uploads/2024/03/"
@@ -128,15 +128,16 @@ def site(old):
 
 def run_import(db, path, *extra):
     p = subprocess.run([BYLINE, "import-wordpress", "--db", db, path] + list(extra),
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600, cwd=site_dir(["--db", db]))
     return p.returncode, p.stdout, p.stderr
 
 
 def new_db(tmp, name, settings):
-    """A fresh database in a folder of its own (its byline-data beside it)."""
+    """A fresh site in a folder of its own (its byline-data there): an
+    SQLite file, or a database in the PostgreSQL pass's cluster."""
     folder = os.path.join(tmp, name.split(".")[0])
     os.makedirs(folder)
-    db = os.path.join(folder, name)
+    db = site_db(folder)
     run_cli("settings", "--db", db, "list")
     for k, v in settings.items():
         run_cli("settings", "--db", db, "set", k, str(v))
@@ -144,11 +145,7 @@ def new_db(tmp, name, settings):
 
 
 def q(db, sql, *args):
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return site_sql(db, sql, *args)
 
 
 def media_files(data_dir):
@@ -179,7 +176,7 @@ def check_fetched(old, db, out, label, base=0, files_before=()):
     check(sorted(media) == sorted([("image/png", 40, 30), ("image/jpeg", 8, 8),
                                    ("image/png", 20, 20)]),
           label + ": three photos are media, normalized", media)
-    data_dir = os.path.join(os.path.dirname(db), "byline-data")
+    data_dir = os.path.join(site_folder(db), "byline-data")
     new_files = [f for f in media_files(data_dir) if f not in files_before]
     check(len(new_files) == 3, label + ": their files are in the data folder", new_files)
     rows = dict(q(db, "SELECT slug, featured_media_id FROM articles"))
@@ -211,12 +208,14 @@ def command_line(old, tmp):
           "a dry run counts the photos it would fetch", out + err)
     check(old.total() == 0, "a dry run fetches nothing", old.hits)
     check(q(db, "SELECT count(*) FROM media") == [(0,)], "a dry run stores no media")
+    site_drop(db)
 
     # Without the box, nothing is fetched (the old behaviour).
     db = new_db(tmp, "nofetch.db", settings)
     rc, out, err = run_import(db, path)
     check(rc == 0 and "imported without --uploads or --fetch-media" in out and old.total() == 0,
           "without --fetch-media nothing is fetched", (out, old.hits))
+    site_drop(db)
 
     # The import with --fetch-media.
     db = new_db(tmp, "site.db", settings)
@@ -273,9 +272,7 @@ def command_line(old, tmp):
 
     # The server shows the imported article with the fetched photos.
     hits = old.total()
-    s = Server(before=lambda s_: os.replace(db, s_.db) or
-               os.rename(os.path.join(os.path.dirname(db), "byline-data"),
-                         os.path.join(s_.dir, "byline-data")))
+    s = Server(site=db)
     try:
         r = s.get("/2024/03/05/harbour-at-dawn/")
         jpeg = s.sql("SELECT hash FROM media WHERE mime = 'image/jpeg' AND width = 8")[0][0]
@@ -299,6 +296,7 @@ def command_line(old, tmp):
     check(old.total() == hits and q(db, "SELECT count(*) FROM media") == [(0,)],
           "nothing was asked of it, nothing stored", old.hits)
     check("photos fetched from the old site: 0, not fetched: 7" in out, "all seven refused", out)
+    site_drop(db)
 
 
 GONE_BACK = False
