@@ -9,7 +9,9 @@ made here (issue 17, "Running it in production").
      X-Forwarded-For
   4. the body limits agree: nginx's client_max_body_size is above
      Byline's upload_max_bytes default (and its form), a body under it
-     reaches Byline (Byline's own answer), one over it is nginx's 413
+     reaches Byline (Byline's own answer), one over it is nginx's 413; the
+     desk's import route takes an export past that limit, streamed, and
+     Byline refuses a signed-out one from its head; HSTS is sent once
   5. /metrics is not reachable through the proxy
   6. contrib/byline.service: `systemd-analyze verify` accepts it (its
      binary path pointed at one that exists) and it keeps its sandbox
@@ -187,6 +189,7 @@ try:
     check(st == 200 and b"<html" in body, "the front page over https", (st, body[:200]))
     hsts = header(hs, "Strict-Transport-Security")
     check(hsts and "max-age=" in hsts[0], "HSTS on an https page", hs)
+    check(len(hsts) == 1, "HSTS once (Byline's own copy hidden behind nginx's)", hsts)
     c = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=30)
     c.request("GET", "/2024/x/?a=1", headers={"Host": "localhost"})
     r = c.getresponse()
@@ -243,6 +246,43 @@ try:
                                  headers=dict(form, Cookie=session))
     check(st == 413 and header(hs, "Strict-Transport-Security"),
           "one over nginx's limit is nginx's 413, with HSTS", (st, body[:200]))
+
+    # The desk's import route has room for an export past the general
+    # limit, streamed to Byline: signed out, Byline's refusal from the head
+    # (not nginx's 413, nor a 502); an administrator's import gets through.
+    big = (limit_mb + 2) * 1024 * 1024
+    st, hs, body = proxy.request("POST", "/admin/tools/import/", b"x" * big, headers=form)
+    check(st == 403 and b"nginx" not in body,
+          "an export past nginx's general limit, signed out: Byline's refusal on the import route",
+          (st, body[:200], proxy.errors()[-600:]))
+    admin_out = run_cli("user", "--db", srv.db, "add", "--email", "boss@example.com", "--name",
+                        "Boss", "--role", "administrator")[1]
+    m = re.search(r"/admin/password\?token=(\S+)", admin_out)
+    if check(m, "a password link for an administrator", admin_out):
+        proxy.request("POST", "/admin/password",
+                      {"token": urllib.parse.unquote(m.group(1)), "password": pw,
+                       "password2": pw}, headers={"Origin": origin})
+        st, hs, body = proxy.request("POST", "/admin/login",
+                                     {"email": "boss@example.com", "password": pw},
+                                     headers={"Origin": origin})
+        boss = [v for v in header(hs, "Set-Cookie") if v.startswith(COOKIE + "=")]
+        boss = boss[0].split(";", 1)[0] if boss else ""
+        st, hs, body = proxy.request("GET", "/admin/tools/", headers={"Cookie": boss})
+        tok = re.search(rb'name="csrf" value="([^"]+)"', body)
+        xml = (b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+               b'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Big</title>'
+               b'<wp:wxr_version>1.2</wp:wxr_version><description>' + b"z" * big +
+               b'</description></channel></rss>\n')
+        parts = (b'--zz\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' +
+                 (tok.group(1) if tok else b"") + b'\r\n--zz\r\nContent-Disposition: '
+                 b'form-data; name="dry_run"\r\n\r\n1\r\n--zz\r\nContent-Disposition: '
+                 b'form-data; name="file"; filename="big.xml"\r\nContent-Type: text/xml'
+                 b'\r\n\r\n' + xml + b'\r\n--zz--\r\n')
+        st, hs, body = proxy.request("POST", "/admin/tools/import/", parts,
+                                     headers=dict(form, Cookie=boss))
+        check(tok and st in (200, 303) and b"nginx" not in body,
+              "an administrator's export past nginx's general limit reaches Byline's import",
+              (st, body[:300], proxy.errors()[-600:]))
 
     # 5. /metrics not through the proxy
     st, hs, body = proxy.request("GET", "/metrics")
