@@ -74,6 +74,11 @@ struct db_migration {
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 
+/* 1 when path names a PostgreSQL database ("postgresql://..." or
+** "postgres://..."), else it is an SQLite file: db_open's choice, for a
+** caller sizing what it starts by the engine (serve's worker threads). */
+int db_is_pg(const char *path);
+
 /* The engine db runs on: "sqlite" or "postgresql", for the one choice
 ** above db/ that differs by engine, the list of migrations (model/schema.c). */
 const char *db_engine(struct db *db);

@@ -12,10 +12,6 @@
 
 enum { DB_ENGINE_SQLITE = 0, DB_ENGINE_PG = 1 };
 
-/* 1 when path names a PostgreSQL database ("postgresql://..." or
-** "postgres://..."), else it is an SQLite file. */
-int db_is_pg(const char *path);
-
 
 struct db *sq_open(const char *path, char *err, size_t errlen);
 struct db_pool *sq_pool_new(const char *path, int size, char *err, size_t errlen);
