@@ -200,6 +200,11 @@ int db_begin_alone(struct db *db)
 	return IS_PG(db) ? pg_begin_alone(db) : sq_begin_alone(db);
 }
 
+long long db_round_trips(struct db *db)
+{
+	return IS_PG(db) ? pg_round_trips(db) : 0;
+}
+
 void db_write_stats(struct db *db, long long *transactions, long long *commits)
 {
 	if (IS_PG(db))

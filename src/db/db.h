@@ -177,6 +177,13 @@ int db_begin_alone(struct db *db);
 ** one WAL fsync each, that made them durable.  For tests and the log. */
 void db_write_stats(struct db *db, long long *transactions, long long *commits);
 
+/* Requests db's connection sent to the server and waited for, since it was
+** opened (PostgreSQL: each one a round trip, which a page's cost on that
+** engine mostly is; a write inside a transaction, its savepoint included,
+** is one once its statement is prepared.  SQLite, in the process: 0).
+** For tests and profiles. */
+long long db_round_trips(struct db *db);
+
 /* A read snapshot: from db_read_begin until db_read_end, every read on db
 ** sees the database as it was at the first one, whatever commits meanwhile
 ** (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, READ ONLY).  Only

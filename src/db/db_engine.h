@@ -96,6 +96,7 @@ int pg_commit(struct db *db);
 void pg_rollback(struct db *db);
 int pg_begin_alone(struct db *db);
 void pg_write_stats(struct db *db, long long *transactions, long long *commits);
+long long pg_round_trips(struct db *db);
 int pg_read_begin(struct db *db);
 void pg_read_end(struct db *db);
 void pg_set_cache(struct db *db, int kib);

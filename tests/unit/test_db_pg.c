@@ -16,7 +16,9 @@
 **     connection commits (on PostgreSQL: another process, within 20 ms, and
 **     not for its reads; a NOTIFY byline_data, as every Byline commit that
 **     wrote sends, within 10 ms, and again after the listener's connection
-**     was cut and came back); a migration list applied twice runs once
+**     was cut and came back); a migration list applied twice runs once; a
+**     write in a transaction is one round trip to PostgreSQL (its savepoint
+**     sent with it in a pipeline), a failed one two, and none on SQLite
 **   full text on each engine: a match, the ranking (a headline match above
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
@@ -216,6 +218,33 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	CHECK(db_migrate(db, test_migrations, 2, err, sizeof err) == DB_OK);
 	CHECK(db_version(db) == 2);
 	CHECK(db_migrate(db, test_migrations, 2, err, sizeof err) == DB_OK);
+
+	/* Round trips: on PostgreSQL a write inside a transaction, once its
+	** statement is prepared, is one (its savepoint sent with it), and one
+	** that fails is two (the savepoint rolled back after); SQLite has none. */
+	CHECK(db_begin(db) == DB_OK);
+	CHECK(insert(db, 90, "trip-a") == DB_OK);
+	long long trips = db_round_trips(db);
+	CHECK(insert(db, 91, "trip-b") == DB_OK);
+	long long one = db_round_trips(db) - trips;
+	trips = db_round_trips(db);
+	CHECK(insert(db, 92, "trip-b") == DB_CONSTRAINT);
+	long long failed = db_round_trips(db) - trips;
+	CHECK(insert(db, 93, "trip-c") == DB_OK);
+	CHECK(db_commit(db) == DB_OK);
+	st = db_prepare(db, sql_contains);
+	db_bind_text(st, 1, "trip-");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 3);
+	db_done(st);
+	if (!strcmp(name, "postgresql")) {
+		CHECK(one == 1);
+		CHECK(failed == 2);
+	} else {
+		CHECK(one == 0 && failed == 0 && db_round_trips(db) == 0);
+	}
+	if (one != 1 || failed != 2)
+		fprintf(stderr, "%s: round trips for a write %lld, a failed write %lld\n", name, one,
+		        failed);
 
 	/* Full text. */
 	st = db_prepare(db, sql_article);
