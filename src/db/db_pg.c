@@ -486,6 +486,31 @@ static int in_tx(struct db *db)
 	return PQtransactionStatus(db->c) != PQTRANS_IDLE;
 }
 
+/* Tells the other nodes (their pools LISTEN) that this connection has
+** committed a write, once that commit is durable: a transaction of its own,
+** after the data's, not a NOTIFY inside it.  PostgreSQL serialises the
+** commits of transactions that notify (one lock for the whole database,
+** held until the commit is flushed), so a NOTIFY in every writing
+** transaction made the writes of all the nodes commit one at a time, a
+** WAL flush each, and none could share a flush: the durable comments a
+** second stopped at one per fsync, and readers waiting on a cache sync
+** stalled behind them (bench/POSTGRESQL.md).  The notification need not be
+** durable (listeners lose their connections in a crash anyway, and the
+** 20 ms snapshot poll is the backstop), so its transaction commits without
+** waiting for the flush and holds that lock only a moment.  A failure is
+** logged, not returned: the write itself is stored. */
+static void announce(struct db *db)
+{
+	PGresult *r = ask(db, "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
+	                      "; COMMIT");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		log_warn("database: the other nodes were not told of a write: %s",
+		         r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
+	PQclear(r);
+	if (in_tx(db))
+		run(db, "ROLLBACK");
+}
+
 /* Runs s once: prepared on the server (again if the types bound differ
 ** from those it was prepared with).  The result, or NULL. */
 static PGresult *execute(struct db_stmt *s)
@@ -689,7 +714,7 @@ int pg_step(struct db_stmt *s)
 				} else {
 					atomic_fetch_add(&local_writes, 1); /* committed alone */
 					if (db->changes > 0)
-						run(db, "NOTIFY " CHANNEL); /* tell the other nodes */
+						announce(db); /* tell the other nodes */
 				}
 			}
 			if (s->returns_id) {
@@ -795,7 +820,7 @@ int pg_exec(struct db *db, const char *sql)
 		db->tx_wrote = 1; /* it may have written */
 	if (rc == DB_OK && !in_tx(db)) {
 		atomic_fetch_add(&local_writes, 1); /* it may have written */
-		run(db, "NOTIFY " CHANNEL);
+		announce(db);
 	}
 	if (rc != DB_OK) {
 		db->failed = 1;
@@ -828,9 +853,8 @@ int pg_commit(struct db *db)
 		db->failed = 1;
 		return DB_FULL;
 	}
-	/* A transaction that wrote announces it: PostgreSQL delivers the
-	** notification to the listeners when, and only if, it commits. */
-	PGresult *r = ask(db, db->tx_wrote ? "NOTIFY " CHANNEL "; COMMIT" : "COMMIT");
+	PGresult *r = ask(db, "COMMIT");
+	int wrote = db->tx_wrote;
 	db->tx_wrote = 0;
 	int rc = DB_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -848,6 +872,8 @@ int pg_commit(struct db *db)
 	if (rc == DB_OK) {
 		db->n_transactions++;
 		atomic_fetch_add(&local_writes, 1);
+		if (wrote)
+			announce(db);
 	} else {
 		db->failed = 1;
 	}

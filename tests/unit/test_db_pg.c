@@ -19,6 +19,9 @@
 **     was cut and came back); a migration list applied twice runs once; a
 **     write in a transaction is one round trip to PostgreSQL (its savepoint
 **     sent with it in a pipeline), a failed one two, and none on SQLite
+**   on PostgreSQL, a write commits while another session's notifying
+**     transaction is held in its commit (the NOTIFY to the other nodes is
+**     sent after the commit, not inside the transaction)
 **   full text on each engine: a match, the ranking (a headline match above
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
@@ -441,6 +444,56 @@ static int run_cluster(const char *verb, const char *dir, char *url, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A commit does not wait for another transaction's notification: the
+** NOTIFY that tells the other nodes is sent after the commit, in a
+** transaction of its own (PostgreSQL lets one notifying transaction commit
+** at a time, and holds the others until its commit is flushed).  Another
+** session notifies and is held in its commit (waiting for a synchronous
+** standby that does not exist), holding that lock; Byline's write still
+** commits, its lock_timeout reached only by the notification after it. */
+static void commit_not_behind_notify(const char *url)
+{
+	char err[256];
+	struct db *db = db_open(url, err, sizeof err);
+	PGconn *admin = PQconnectdb(url), *held = PQconnectdb(url);
+	CHECK(db && PQstatus(admin) == CONNECTION_OK && PQstatus(held) == CONNECTION_OK);
+	if (!db || PQstatus(admin) != CONNECTION_OK || PQstatus(held) != CONNECTION_OK)
+		goto out;
+	PQclear(PQexec(admin, "ALTER SYSTEM SET synchronous_standby_names = '*'"));
+	PQclear(PQexec(admin, "SELECT pg_reload_conf()"));
+	usleep(2000000); /* the checkpointer reads it (sync_standbys_defined) */
+	CHECK(db_exec(db, "SET synchronous_commit = local; SET lock_timeout = '1s'") == DB_OK);
+	CHECK(PQsendQuery(held, "SET synchronous_commit = remote_write; BEGIN;"
+	                        " INSERT INTO tdb_rows(k) VALUES (96); NOTIFY byline_data; COMMIT") == 1);
+	int waiting = 0;
+	for (int i = 0; i < 100 && !waiting; i++) {
+		PGresult *r = PQexec(admin, "SELECT count(*) FROM pg_stat_activity"
+		                            " WHERE wait_event = 'SyncRep'");
+		waiting = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waiting)
+			usleep(50000);
+	}
+	CHECK(waiting);
+	CHECK(db_begin(db) == DB_OK);
+	CHECK(insert(db, 95, "behind-notify") == DB_OK);
+	int rc = db_commit(db);
+	CHECK(rc == DB_OK);
+	if (rc != DB_OK)
+		fprintf(stderr, "commit behind a notifying transaction: %d (%s)\n", rc, db_errmsg(db));
+	CHECK(contains(db, "behind-notify") == 1);
+	PQclear(PQexec(admin, "ALTER SYSTEM RESET synchronous_standby_names"));
+	PQclear(PQexec(admin, "SELECT pg_reload_conf()"));
+	for (PGresult *r; (r = PQgetResult(held));)
+		PQclear(r);
+	CHECK(db_exec(db, "SET synchronous_commit = on; SET lock_timeout = 0") == DB_OK);
+out:
+	PQfinish(held);
+	PQfinish(admin);
+	if (db)
+		db_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/byline-dbpg-XXXXXX";
@@ -464,6 +517,7 @@ int main(void)
 		snprintf(running, sizeof running, "%s", pgdir);
 		signal(SIGABRT, stop_on_abort);
 		engine_checks(url, sql_pg_schema, "postgresql");
+		commit_not_behind_notify(url);
 		/* Another node's commit (psql, another process) changes the data
 		** version within its 20 ms; reads alone do not. */
 		char err[256], cmd0[600];
