@@ -26,10 +26,12 @@ script) on core 1, as bench/bench.py does.
     the same way, with comment_flood_seconds 0 and comment_min_seconds 0;
     `wrk -c PGB_POST_CONNS` (default 64) with bench/post.lua posts distinct
     comments for PGB_SECONDS (default 10) to one article, each from its own
-    X-Forwarded-For address.  The server is then killed with SIGKILL and the
-    comment rows counted: rate = rows added / wrk's run time (a 303 is only
-    sent after the commit).  SQLite and PostgreSQL take turns, PGB_RUNS
-    (default 3) runs each; target on PostgreSQL: at least 1,000 a second.
+    X-Forwarded-For address in its own /24 (post.lua's "nets").  The server
+    is then killed with SIGKILL and the comment rows counted: rate = rows
+    added / wrk's run time (a 303 is only sent after the commit).  SQLite,
+    PostgreSQL (serve's default workers) and PostgreSQL with --threads 2
+    take turns, PGB_RUNS (default 3) runs each; target on PostgreSQL: at
+    least 1,000 a second.
 
 (3) mix: the breaking-news mix, on one node (SQLite, PostgreSQL) and on two
     PostgreSQL nodes behind nginx (round robin, keep-alive upstream).  Reads:
