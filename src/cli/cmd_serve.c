@@ -28,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Worker threads by default on PostgreSQL (see below). */
+#define SERVE_PG_THREADS 8
+
 int cmd_serve(const char *path, int argc, char **argv)
 {
 	const char *listen = cli_option(argc, argv, "--listen");
@@ -75,7 +78,15 @@ int cmd_serve(const char *path, int argc, char **argv)
 		fprintf(stderr, "byline serve: %s\n", merr);
 		return 2;
 	}
-	int threads = threads_opt ? atoi(threads_opt) : 2;
+	/* Workers wait for the database, not the CPU, on PostgreSQL: every
+	** statement is a round trip to the server, and a commit waits for its
+	** WAL flush (synchronous_commit on), a few milliseconds a fsync, while
+	** the core is free.  With two workers, two comments were being
+	** committed at a time at most (bench/POSTGRESQL.md: 8 workers doubled
+	** the durable comments a second), and two slow writes held up every
+	** page not in the cache.  SQLite's writes queue on one writer and share
+	** a commit whatever the number of workers: two, one a core. */
+	int threads = threads_opt ? atoi(threads_opt) : db_is_pg(path) ? SERVE_PG_THREADS : 2;
 	if (threads < 1 || threads > 64) {
 		fprintf(stderr, "byline serve: --threads must be from 1 to 64\n");
 		return 2;

@@ -200,6 +200,16 @@ int db_begin_alone(struct db *db)
 	return IS_PG(db) ? pg_begin_alone(db) : sq_begin_alone(db);
 }
 
+int db_analyze(struct db *db)
+{
+	return IS_PG(db) ? pg_exec(db, "ANALYZE") : DB_OK;
+}
+
+long long db_round_trips(struct db *db)
+{
+	return IS_PG(db) ? pg_round_trips(db) : 0;
+}
+
 void db_write_stats(struct db *db, long long *transactions, long long *commits)
 {
 	if (IS_PG(db))

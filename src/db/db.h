@@ -74,6 +74,11 @@ struct db_migration {
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 
+/* 1 when path names a PostgreSQL database ("postgresql://..." or
+** "postgres://..."), else it is an SQLite file: db_open's choice, for a
+** caller sizing what it starts by the engine (serve's worker threads). */
+int db_is_pg(const char *path);
+
 /* The engine db runs on: "sqlite" or "postgresql", for the one choice
 ** above db/ that differs by engine, the list of migrations (model/schema.c). */
 const char *db_engine(struct db *db);
@@ -172,6 +177,13 @@ int db_begin_alone(struct db *db);
 ** one WAL fsync each, that made them durable.  For tests and the log. */
 void db_write_stats(struct db *db, long long *transactions, long long *commits);
 
+/* Requests db's connection sent to the server and waited for, since it was
+** opened (PostgreSQL: each one a round trip, which a page's cost on that
+** engine mostly is; a write inside a transaction, its savepoint included,
+** is one once its statement is prepared.  SQLite, in the process: 0).
+** For tests and profiles. */
+long long db_round_trips(struct db *db);
+
 /* A read snapshot: from db_read_begin until db_read_end, every read on db
 ** sees the database as it was at the first one, whatever commits meanwhile
 ** (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, READ ONLY).  Only
@@ -185,6 +197,15 @@ void db_read_end(struct db *db);
 ** database's pages in memory for db (SQLite: the cache_size of the
 ** connection its writes run on; an engine without such a knob ignores it). */
 void db_set_cache(struct db *db, int kib);
+
+/* After a bulk load (a copy, a restore): the engine's planner statistics
+** brought up to date, so that the first queries after it get the plans
+** the data calls for (PostgreSQL: ANALYZE, which its autovacuum would run
+** only minutes later: until then the sections menu read every article,
+** 23 ms a page on 10,000 articles instead of 0.2, bench/POSTGRESQL.md.
+** SQLite: nothing, its plans rest on no statistics Byline gathers).  DB_OK
+** or an error. */
+int db_analyze(struct db *db);
 
 /* After rows were written with explicit values in table's generated
 ** column (a copy), makes the next generated value follow the largest one

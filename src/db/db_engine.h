@@ -12,10 +12,6 @@
 
 enum { DB_ENGINE_SQLITE = 0, DB_ENGINE_PG = 1 };
 
-/* 1 when path names a PostgreSQL database ("postgresql://..." or
-** "postgres://..."), else it is an SQLite file. */
-int db_is_pg(const char *path);
-
 
 struct db *sq_open(const char *path, char *err, size_t errlen);
 struct db_pool *sq_pool_new(const char *path, int size, char *err, size_t errlen);
@@ -100,6 +96,7 @@ int pg_commit(struct db *db);
 void pg_rollback(struct db *db);
 int pg_begin_alone(struct db *db);
 void pg_write_stats(struct db *db, long long *transactions, long long *commits);
+long long pg_round_trips(struct db *db);
 int pg_read_begin(struct db *db);
 void pg_read_end(struct db *db);
 void pg_set_cache(struct db *db, int kib);

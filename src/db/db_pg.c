@@ -82,6 +82,7 @@ struct db {
 	long long last_id;                /* the id of the last row inserted */
 	int changes;                      /* rows the last statement changed */
 	long long n_transactions;         /* transactions committed */
+	long long round_trips;            /* requests sent and waited for (db_round_trips) */
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
 	char err[256];                    /* the last error */
 	char *id_tables;                  /* " t1 t2 ... ": tables with a generated id,
@@ -142,10 +143,17 @@ static void set_err(struct db *db, const char *msg)
 		db->err[--n] = 0;
 }
 
+/* PQexec on db's connection, counted (db_round_trips). */
+static PGresult *ask(struct db *db, const char *sql)
+{
+	db->round_trips++;
+	return PQexec(db->c, sql);
+}
+
 /* Runs sql with no parameters; DB_OK or the mapped error (message kept). */
 static int run(struct db *db, const char *sql)
 {
-	PGresult *r = PQexec(db->c, sql);
+	PGresult *r = ask(db, sql);
 	ExecStatusType s = PQresultStatus(r);
 	int rc = DB_OK;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
@@ -227,13 +235,13 @@ void pg_close(struct db *db)
 
 int pg_version(struct db *db)
 {
-	PGresult *r = PQexec(db->c, "SELECT to_regclass('byline_schema') IS NOT NULL");
+	PGresult *r = ask(db, "SELECT to_regclass('byline_schema') IS NOT NULL");
 	int have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
 	           PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
 	if (!have)
 		return 0;
-	r = PQexec(db->c, "SELECT version FROM byline_schema");
+	r = ask(db, "SELECT version FROM byline_schema");
 	int v = 0;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
 		v = atoi(PQgetvalue(r, 0, 0));
@@ -478,6 +486,31 @@ static int in_tx(struct db *db)
 	return PQtransactionStatus(db->c) != PQTRANS_IDLE;
 }
 
+/* Tells the other nodes (their pools LISTEN) that this connection has
+** committed a write, once that commit is durable: a transaction of its own,
+** after the data's, not a NOTIFY inside it.  PostgreSQL serialises the
+** commits of transactions that notify (one lock for the whole database,
+** held until the commit is flushed), so a NOTIFY in every writing
+** transaction made the writes of all the nodes commit one at a time, a
+** WAL flush each, and none could share a flush: the durable comments a
+** second stopped at one per fsync, and readers waiting on a cache sync
+** stalled behind them (bench/POSTGRESQL.md).  The notification need not be
+** durable (listeners lose their connections in a crash anyway, and the
+** 20 ms snapshot poll is the backstop), so its transaction commits without
+** waiting for the flush and holds that lock only a moment.  A failure is
+** logged, not returned: the write itself is stored. */
+static void announce(struct db *db)
+{
+	PGresult *r = ask(db, "BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
+	                      "; COMMIT");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		log_warn("database: the other nodes were not told of a write: %s",
+		         r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
+	PQclear(r);
+	if (in_tx(db))
+		run(db, "ROLLBACK");
+}
+
 /* Runs s once: prepared on the server (again if the types bound differ
 ** from those it was prepared with).  The result, or NULL. */
 static PGresult *execute(struct db_stmt *s)
@@ -489,7 +522,7 @@ static PGresult *execute(struct db_stmt *s)
 	if (s->prepared && types_size && memcmp(s->prepared_types, s->types, types_size) != 0) {
 		char sql[32];
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
-		PQclear(PQexec(db->c, sql));
+		PQclear(ask(db, sql));
 		s->prepared = 0;
 	}
 	/* The server infers each parameter's type from where it stands, given
@@ -519,6 +552,7 @@ static PGresult *execute(struct db_stmt *s)
 				t = 0;
 			types[i] = fixed[i + 1] ? fixed[i + 1] : t;
 		}
+		db->round_trips++;
 		PGresult *r = PQprepare(db->c, name, s->sql, s->max_param, types);
 		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
 			PQclear(r);
@@ -559,8 +593,79 @@ static PGresult *execute(struct db_stmt *s)
 	free(fixed);
 	if (tx)
 		run(db, "RELEASE byline_prep");
+	db->round_trips++;
 	return PQexecPrepared(db->c, name, s->max_param, (const char *const *)s->vals, s->lens,
 	                      s->fmts, 0);
+}
+
+/* Whether s can run as it was prepared (prepared, with the types bound now). */
+static int ready(const struct db_stmt *s)
+{
+	size_t types_size = (size_t)s->max_param * sizeof *s->types;
+	return s->prepared && (!types_size || !memcmp(s->prepared_types, s->types, types_size));
+}
+
+/* Runs s, prepared already (ready()), inside the savepoint that lets it
+** fail alone, in one round trip instead of three: SAVEPOINT, the
+** statement and RELEASE sent together in a pipeline.  When the statement
+** fails, the RELEASE is skipped by the server (the transaction is then
+** aborted until the caller's ROLLBACK TO), as it would not have been sent.
+** Returns the statement's result (NULL if the connection failed), and in
+** *saved whether the savepoint was taken; the savepoint is released when
+** the result is a success. */
+static PGresult *execute_guarded(struct db_stmt *s, int *saved)
+{
+	struct db *db = s->db;
+	char name[16];
+	snprintf(name, sizeof name, "s%d", s->slot);
+	*saved = 0;
+	db->round_trips++;
+	if (!PQenterPipelineMode(db->c))
+		return NULL;
+	int sent = PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
+	                               s->lens, s->fmts, 0) &&
+	           PQsendQueryParams(db->c, "RELEASE byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	           PQpipelineSync(db->c);
+	PGresult *out = NULL;
+	/* The answers: one result (then NULL) for each of the three, then the
+	** sync.  Whatever happens, everything is read before leaving the
+	** pipeline. */
+	for (int i = 0; sent && i < 4; i++) {
+		PGresult *r = PQgetResult(db->c);
+		if (!r) {
+			if (PQstatus(db->c) != CONNECTION_OK)
+				break;
+			continue; /* the end of one query's results */
+		}
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (i == 0)
+			*saved = st == PGRES_COMMAND_OK;
+		if (i == 1 && *saved) {
+			out = r; /* the statement's own */
+			r = NULL;
+		} else if (i == 1) {
+			out = r; /* PGRES_PIPELINE_ABORTED: the savepoint failed */
+			r = NULL;
+		}
+		PQclear(r);
+		PGresult *end = PQgetResult(db->c); /* NULL after each query's result */
+		while (end) { /* not expected: a result that came in parts */
+			PQclear(end);
+			end = PQgetResult(db->c);
+		}
+	}
+	if (!PQexitPipelineMode(db->c)) {
+		/* Left in the pipeline: the connection broke mid-way; it is reset
+		** by the pool like any broken connection. */
+		PQclear(out);
+		return NULL;
+	}
+	return out;
 }
 
 int pg_step(struct db_stmt *s)
@@ -578,14 +683,27 @@ int pg_step(struct db_stmt *s)
 	int guard = s->is_write && in_tx(db);
 	int rc = DB_OK;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (guard && run(db, "SAVEPOINT byline_stmt") != DB_OK) {
-			rc = DB_FULL;
-			break;
+		int pipelined = guard && ready(s), saved = 0;
+		PGresult *r = NULL;
+		if (pipelined) {
+			r = execute_guarded(s, &saved);
+			if (!saved) {
+				set_err(db, *PQerrorMessage(db->c) ? PQerrorMessage(db->c)
+				                                   : "the statement's savepoint failed");
+				PQclear(r);
+				rc = DB_FULL;
+				break;
+			}
+		} else {
+			if (guard && run(db, "SAVEPOINT byline_stmt") != DB_OK) {
+				rc = DB_FULL;
+				break;
+			}
+			r = execute(s);
 		}
-		PGresult *r = execute(s);
 		ExecStatusType st = PQresultStatus(r);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			if (guard)
+			if (guard && !pipelined)
 				run(db, "RELEASE byline_stmt");
 			s->res = r;
 			const char *t = PQcmdTuples(r);
@@ -596,7 +714,7 @@ int pg_step(struct db_stmt *s)
 				} else {
 					atomic_fetch_add(&local_writes, 1); /* committed alone */
 					if (db->changes > 0)
-						run(db, "NOTIFY " CHANNEL); /* tell the other nodes */
+						announce(db); /* tell the other nodes */
 				}
 			}
 			if (s->returns_id) {
@@ -702,7 +820,7 @@ int pg_exec(struct db *db, const char *sql)
 		db->tx_wrote = 1; /* it may have written */
 	if (rc == DB_OK && !in_tx(db)) {
 		atomic_fetch_add(&local_writes, 1); /* it may have written */
-		run(db, "NOTIFY " CHANNEL);
+		announce(db);
 	}
 	if (rc != DB_OK) {
 		db->failed = 1;
@@ -735,9 +853,8 @@ int pg_commit(struct db *db)
 		db->failed = 1;
 		return DB_FULL;
 	}
-	/* A transaction that wrote announces it: PostgreSQL delivers the
-	** notification to the listeners when, and only if, it commits. */
-	PGresult *r = PQexec(db->c, db->tx_wrote ? "NOTIFY " CHANNEL "; COMMIT" : "COMMIT");
+	PGresult *r = ask(db, "COMMIT");
+	int wrote = db->tx_wrote;
 	db->tx_wrote = 0;
 	int rc = DB_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -755,6 +872,8 @@ int pg_commit(struct db *db)
 	if (rc == DB_OK) {
 		db->n_transactions++;
 		atomic_fetch_add(&local_writes, 1);
+		if (wrote)
+			announce(db);
 	} else {
 		db->failed = 1;
 	}
@@ -767,6 +886,11 @@ void pg_rollback(struct db *db)
 	if (in_tx(db))
 		run(db, "ROLLBACK");
 	db->read_only = 0;
+}
+
+long long pg_round_trips(struct db *db)
+{
+	return db->round_trips;
 }
 
 void pg_write_stats(struct db *db, long long *transactions, long long *commits)
@@ -1199,6 +1323,7 @@ int pg_ids_follow(struct db *db, const char *table, const char *column)
 		snprintf(sql, sizeof sql,
 		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
 		const char *params[2] = {table, column};
+		db->round_trips++;
 		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
 			rc = DB_OK;

@@ -285,6 +285,12 @@ int copydb_copy(struct copydb *c, struct db *src, struct db *dst, int batch, cha
 			snprintf(err, errlen, "cannot release the change log: %s", db_errmsg(dst));
 		rc = -1;
 	}
+	/* The copy is served next: its planner statistics now, not when the
+	** engine gets round to them. */
+	if (rc == 0 && db_analyze(dst) != DB_OK) {
+		snprintf(err, errlen, "cannot gather the copy's statistics: %s", db_errmsg(dst));
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -55,14 +55,15 @@ def cluster_stop(folder):
 
 
 class Node:
-    """A byline serve on db, run in cwd, behind the trusted proxy; with
-    follow, get() follows up to three redirects."""
+    """A byline serve on db, run in cwd, behind the trusted proxy, with
+    the flags in extra; with follow, get() follows up to three redirects."""
 
-    def __init__(self, db, cwd, name="node", follow=False):
+    def __init__(self, db, cwd, name="node", follow=False, extra=()):
         self.name = name
         self.follow = follow
         self.proc = subprocess.Popen(
-            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"],
+            [BYLINE, "serve", "--db", db, "--listen", "127.0.0.1:0", "--trust-proxy", "--quiet"]
+            + list(extra),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -72,8 +73,9 @@ class Node:
         self.port = int(m.group(1))
         self.base = "http://127.0.0.1:%d" % self.port
 
-    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None, origin=False):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+    def request(self, method, path, body=None, ip="203.0.113.7", cookie=None, origin=False,
+                timeout=60):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         h = {"Host": "127.0.0.1:%d" % self.port, "X-Forwarded-For": ip}
         if cookie:
             h["Cookie"] = "byline_session=" + cookie

@@ -16,7 +16,12 @@
 **     connection commits (on PostgreSQL: another process, within 20 ms, and
 **     not for its reads; a NOTIFY byline_data, as every Byline commit that
 **     wrote sends, within 10 ms, and again after the listener's connection
-**     was cut and came back); a migration list applied twice runs once
+**     was cut and came back); a migration list applied twice runs once; a
+**     write in a transaction is one round trip to PostgreSQL (its savepoint
+**     sent with it in a pipeline), a failed one two, and none on SQLite
+**   on PostgreSQL, a write commits while another session's notifying
+**     transaction is held in its commit (the NOTIFY to the other nodes is
+**     sent after the commit, not inside the transaction)
 **   full text on each engine: a match, the ranking (a headline match above
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
@@ -218,6 +223,33 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	CHECK(db_migrate(db, test_migrations, 2, err, sizeof err) == DB_OK);
 	CHECK(db_version(db) == 2);
 	CHECK(db_migrate(db, test_migrations, 2, err, sizeof err) == DB_OK);
+
+	/* Round trips: on PostgreSQL a write inside a transaction, once its
+	** statement is prepared, is one (its savepoint sent with it), and one
+	** that fails is two (the savepoint rolled back after); SQLite has none. */
+	CHECK(db_begin(db) == DB_OK);
+	CHECK(insert(db, 90, "trip-a") == DB_OK);
+	long long trips = db_round_trips(db);
+	CHECK(insert(db, 91, "trip-b") == DB_OK);
+	long long one = db_round_trips(db) - trips;
+	trips = db_round_trips(db);
+	CHECK(insert(db, 92, "trip-b") == DB_CONSTRAINT);
+	long long failed = db_round_trips(db) - trips;
+	CHECK(insert(db, 93, "trip-c") == DB_OK);
+	CHECK(db_commit(db) == DB_OK);
+	st = db_prepare(db, sql_contains);
+	db_bind_text(st, 1, "trip-");
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 3);
+	db_done(st);
+	if (!strcmp(name, "postgresql")) {
+		CHECK(one == 1);
+		CHECK(failed == 2);
+	} else {
+		CHECK(one == 0 && failed == 0 && db_round_trips(db) == 0);
+	}
+	if (one != 1 || failed != 2)
+		fprintf(stderr, "%s: round trips for a write %lld, a failed write %lld\n", name, one,
+		        failed);
 
 	/* Full text. */
 	st = db_prepare(db, sql_article);
@@ -432,6 +464,56 @@ static int run_cluster(const char *verb, const char *dir, char *url, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A commit does not wait for another transaction's notification: the
+** NOTIFY that tells the other nodes is sent after the commit, in a
+** transaction of its own (PostgreSQL lets one notifying transaction commit
+** at a time, and holds the others until its commit is flushed).  Another
+** session notifies and is held in its commit (waiting for a synchronous
+** standby that does not exist), holding that lock; Byline's write still
+** commits, its lock_timeout reached only by the notification after it. */
+static void commit_not_behind_notify(const char *url)
+{
+	char err[256];
+	struct db *db = db_open(url, err, sizeof err);
+	PGconn *admin = PQconnectdb(url), *held = PQconnectdb(url);
+	CHECK(db && PQstatus(admin) == CONNECTION_OK && PQstatus(held) == CONNECTION_OK);
+	if (!db || PQstatus(admin) != CONNECTION_OK || PQstatus(held) != CONNECTION_OK)
+		goto out;
+	PQclear(PQexec(admin, "ALTER SYSTEM SET synchronous_standby_names = '*'"));
+	PQclear(PQexec(admin, "SELECT pg_reload_conf()"));
+	usleep(2000000); /* the checkpointer reads it (sync_standbys_defined) */
+	CHECK(db_exec(db, "SET synchronous_commit = local; SET lock_timeout = '1s'") == DB_OK);
+	CHECK(PQsendQuery(held, "SET synchronous_commit = remote_write; BEGIN;"
+	                        " INSERT INTO tdb_rows(k) VALUES (96); NOTIFY byline_data; COMMIT") == 1);
+	int waiting = 0;
+	for (int i = 0; i < 100 && !waiting; i++) {
+		PGresult *r = PQexec(admin, "SELECT count(*) FROM pg_stat_activity"
+		                            " WHERE wait_event = 'SyncRep'");
+		waiting = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waiting)
+			usleep(50000);
+	}
+	CHECK(waiting);
+	CHECK(db_begin(db) == DB_OK);
+	CHECK(insert(db, 95, "behind-notify") == DB_OK);
+	int rc = db_commit(db);
+	CHECK(rc == DB_OK);
+	if (rc != DB_OK)
+		fprintf(stderr, "commit behind a notifying transaction: %d (%s)\n", rc, db_errmsg(db));
+	CHECK(contains(db, "behind-notify") == 1);
+	PQclear(PQexec(admin, "ALTER SYSTEM RESET synchronous_standby_names"));
+	PQclear(PQexec(admin, "SELECT pg_reload_conf()"));
+	for (PGresult *r; (r = PQgetResult(held));)
+		PQclear(r);
+	CHECK(db_exec(db, "SET synchronous_commit = on; SET lock_timeout = 0") == DB_OK);
+out:
+	PQfinish(held);
+	PQfinish(admin);
+	if (db)
+		db_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/byline-dbpg-XXXXXX";
@@ -455,6 +537,7 @@ int main(void)
 		snprintf(running, sizeof running, "%s", pgdir);
 		signal(SIGABRT, stop_on_abort);
 		engine_checks(url, sql_pg_schema, "postgresql");
+		commit_not_behind_notify(url);
 		/* Another node's commit (psql, another process) changes the data
 		** version within its 20 ms; reads alone do not. */
 		char err[256], cmd0[600];
