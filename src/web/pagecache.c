@@ -96,6 +96,7 @@ struct pagecache {
 	size_t bytes, max_bytes;       /* memory in use, bound */
 	unsigned long gen;             /* bumped per render start */
 	struct changes_cursor cursor;  /* the change log read so far */
+	pthread_mutex_t sync_mu;       /* one pagecache_sync at a time (before mu) */
 	struct db_pool *pool;          /* the database watched */
 	unsigned long long version_seen; /* its data version at the last sync */
 	struct pagecache_stats stats;  /* counters */
@@ -116,6 +117,7 @@ struct pagecache *pagecache_new(size_t max_bytes, struct db_pool *pool)
 	pthread_cond_init(&c->cv, NULL);
 	c->max_bytes = max_bytes;
 	changes_cursor_start(&c->cursor);
+	pthread_mutex_init(&c->sync_mu, NULL);
 	c->pool = pool;
 	return c;
 }
@@ -161,6 +163,7 @@ void pagecache_free(struct pagecache *c)
 		e = next;
 	}
 	pthread_mutex_destroy(&c->mu);
+	pthread_mutex_destroy(&c->sync_mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);
 }
@@ -733,13 +736,20 @@ int pagecache_db_changed(struct pagecache *c)
 
 int pagecache_sync(struct pagecache *c, struct db *db)
 {
+	/* One reader of the log at a time, so each change is applied once: a
+	** change applied twice would drop a render begun after the first (its
+	** ticket's generation), and the page would be answered uncached.  The
+	** log is read outside mu (renders go on), applied inside. */
+	pthread_mutex_lock(&c->sync_mu);
 	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
 	struct changes_cursor cur = c->cursor;
+	int changed = cur.top < 0 || v != c->version_seen;
 	pthread_mutex_unlock(&c->mu);
-	/* Read outside the lock, apply inside: collect first.  Two threads
-	** reading at once may both report a change; dropping a page twice is
-	** harmless, and the cursor kept is the one that read furthest. */
+	if (!changed) { /* another thread synced while this one waited */
+		pthread_mutex_unlock(&c->sync_mu);
+		return 0;
+	}
 	struct collected got;
 	got.n = 0;
 	changes_read(db, &cur, 256, collect_change, &got);
@@ -749,10 +759,10 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 		on_change(c, got.kind[i], got.id[i]);
 		saw_all |= got.kind[i] == CHANGE_ALL;
 	}
-	if (saw_all || cur.top >= c->cursor.top)
-		c->cursor = cur;
+	c->cursor = cur;
 	c->version_seen = v;
 	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_unlock(&c->sync_mu);
 	return saw_all;
 }
 
