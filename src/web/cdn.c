@@ -148,13 +148,13 @@ int cdn_purge_work(struct db_pool *pool, atomic_int *stop)
 	};
 	struct buf answer = BUF_INIT;
 	char err[300] = "";
-	int stopped = 0;
-	int status = outbound_send(&r, &answer, err, sizeof err, &stopped);
+	enum outbound_end end;
+	int status = outbound_send(&r, &answer, err, sizeof err, &end);
 	buf_free(&answer);
 	buf_free(&body);
 	buf_free(&keys);
 	int ok = status >= 200 && status < 300;
-	if (!stopped) {
+	if (end != OUTBOUND_STOPPED) {
 		db = db_pool_get(pool);
 		if (ok)
 			cdn_sent(db, due, n);

@@ -441,13 +441,13 @@ static long long thumbnail(struct page *p, const char *url)
 {
 	struct buf img = BUF_INIT;
 	char err[300];
-	int stopped;
+	enum outbound_end end;
 	struct outbound_req r = {
 	    .method = "GET", .url = url, .max_bytes = EMBED_MAX_THUMBNAIL,
 	    .timeout_seconds = EMBED_SECONDS,
 	    .allow_private = p->app->settings.outbound_allow_private,
 	};
-	int status = outbound_send(&r, &img, err, sizeof err, &stopped);
+	int status = outbound_send(&r, &img, err, sizeof err, &end);
 	long long id = 0;
 	if (status == 200 && img.len) {
 		struct media m;
@@ -478,8 +478,8 @@ static const char *fetch(struct page *p, const struct provider *pv, const char *
 	    .allow_private = p->app->settings.outbound_allow_private,
 	};
 	char err[300];
-	int stopped;
-	int status = outbound_send(&r, &body, err, sizeof err, &stopped);
+	enum outbound_end end;
+	int status = outbound_send(&r, &body, err, sizeof err, &end);
 	struct embed e = {.url = url, .fetched_at = (long long)time(NULL)};
 	const char *why = NULL;
 	if (!status)

@@ -129,9 +129,9 @@ static int check_stop(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 ** is a redirect, next gets the absolute address it names ("" when none,
 ** or longer than nextlen). */
 static int send_one(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
-                    int *stopped, char *next, size_t nextlen)
+                    enum outbound_end *end, char *next, size_t nextlen)
 {
-	*stopped = 0;
+	*end = OUTBOUND_FAILED;
 	if (next)
 		*next = 0;
 	pthread_once(&curl_once, init_curl);
@@ -181,15 +181,19 @@ static int send_one(const struct outbound_req *r, struct buf *body, char *err, s
 		memcpy(next, loc, strlen(loc) + 1);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(h);
-	if (rc == CURLE_OK && status >= 100 && status <= 999)
+	if (rc == CURLE_OK && status >= 100 && status <= 999) {
+		*end = OUTBOUND_ANSWERED;
 		return (int)status;
+	}
 	if (rc == CURLE_ABORTED_BY_CALLBACK && r->stop && atomic_load(r->stop)) {
-		*stopped = 1;
+		*end = OUTBOUND_STOPPED;
 		snprintf(err, errlen, "stopped");
 	} else if (c.refused_addr) {
+		*end = OUTBOUND_REFUSED;
 		snprintf(err, errlen, "refused: the address is private or loopback "
 		                      "(see the setting outbound_allow_private)");
 	} else if (c.too_large) {
+		*end = OUTBOUND_TOO_LARGE;
 		snprintf(err, errlen, "the answer was larger than %zu bytes", r->max_bytes);
 	} else {
 		snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
@@ -210,29 +214,32 @@ static int is_redirect(int status)
 }
 
 int outbound_send(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
-                  int *stopped)
+                  enum outbound_end *end)
 {
 	if (r->redirects <= 0 || strcmp(r->method, "GET") != 0)
-		return send_one(r, body, err, errlen, stopped, NULL, 0);
+		return send_one(r, body, err, errlen, end, NULL, 0);
 	struct outbound_req hop = *r;
 	char url[2][OUTBOUND_URL_MAX];
 	size_t start = body->len;
 	double deadline = mono_now() + (double)r->timeout_seconds;
 	for (int n = 0;; n++) {
 		char *next = url[n % 2];
-		int status = send_one(&hop, body, err, errlen, stopped, next, OUTBOUND_URL_MAX);
+		int status = send_one(&hop, body, err, errlen, end, next, OUTBOUND_URL_MAX);
 		if (!is_redirect(status) || !*next)
 			return status;
 		if (n == r->redirects) {
+			*end = OUTBOUND_FAILED;
 			snprintf(err, errlen, "redirected more than %d times", r->redirects);
 			return 0;
 		}
 		if (strncasecmp(next, "http://", 7) && strncasecmp(next, "https://", 8)) {
+			*end = OUTBOUND_FAILED;
 			snprintf(err, errlen, "redirected to an address that is not http or https");
 			return 0;
 		}
 		long left = (long)(deadline - mono_now());
 		if (left < 1) {
+			*end = OUTBOUND_FAILED;
 			snprintf(err, errlen, "timed out after %ld seconds (redirects included)",
 			         r->timeout_seconds);
 			return 0;

@@ -41,14 +41,24 @@ struct outbound_req {
 
 #define OUTBOUND_URL_MAX 4096 /* a redirect to a longer address is not followed */
 
+/* How a request ended, for callers that treat the ends differently. */
+enum outbound_end {
+	OUTBOUND_ANSWERED,   /* an HTTP answer, whatever its status */
+	OUTBOUND_STOPPED,    /* r->stop ended it */
+	OUTBOUND_REFUSED,    /* a private or loopback address, refused */
+	OUTBOUND_TOO_LARGE,  /* the body passed r->max_bytes */
+	OUTBOUND_FAILED,     /* anything else: no connection, timeout, redirects, ... */
+};
+
 /* Sends r.  Returns the answer's HTTP status (its body appended to
 ** `body`, which the caller frees), or 0 with a sentence in err when there
 ** was no whole answer (refused address, timeout, too large, more redirects
-** than r->redirects, stopped: *stopped set to 1 when r->stop ended it).
+** than r->redirects, stopped).  *end says which (OUTBOUND_ANSWERED with a
+** status).
 ** Following redirects, the answer is the last one's (a 3xx without a
 ** Location included) and only its body is in `body`. */
 int outbound_send(const struct outbound_req *r, struct buf *body, char *err, size_t errlen,
-                  int *stopped);
+                  enum outbound_end *end);
 
 /* 1 if the IP address text (v4 or v6) is one outbound requests refuse
 ** without allow_private.  Exposed for the tests. */

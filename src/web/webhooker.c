@@ -130,12 +130,12 @@ static void deliver(struct webhooker *w, struct arena *a, const struct webhook_d
 	};
 	struct buf answer = BUF_INIT;
 	char err[300] = "";
-	int stopped;
-	int status = outbound_send(&r, &answer, err, sizeof err, &stopped);
+	enum outbound_end end;
+	int status = outbound_send(&r, &answer, err, sizeof err, &end);
 	buf_free(&answer);
 	struct db *db = db_pool_get(w->pool);
 	now = (long long)time(NULL);
-	if (stopped) {
+	if (end == OUTBOUND_STOPPED) {
 		webhook_unclaim(db, d->id);
 	} else if (status >= 200 && status < 300) {
 		if (webhook_delivered(db, d->id, status, now) != 0)

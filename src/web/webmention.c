@@ -528,13 +528,13 @@ static void verify(struct db_pool *pool, const struct webmention_in *m, atomic_i
 	r.headers = headers;
 	struct buf page = BUF_INIT;
 	char err[300] = "";
-	int stopped;
-	int status = outbound_send(&r, &page, err, sizeof err, &stopped);
+	enum outbound_end end;
+	int status = outbound_send(&r, &page, err, sizeof err, &end);
 	const char *html = buf_cstr(&page);
 	const char *result = "refused", *reason = "";
 	enum webmention_verdict verdict = WM_VERIFIED;
 	long long comment_id = 0;
-	if (stopped) {
+	if (end == OUTBOUND_STOPPED) {
 		buf_free(&page);
 		arena_free(a);
 		return; /* left claimed: released at the next start */
@@ -672,13 +672,13 @@ static void send_article(struct db_pool *pool, struct app *app, long long articl
 	for (size_t i = 0; i < c.n && !atomic_load(stop); i++) {
 		struct buf page = BUF_INIT, hdrs = BUF_INIT, endpoint = BUF_INIT;
 		char err[300] = "";
-		int stopped;
+		enum outbound_end end;
 		struct outbound_req r = {
 		    .method = "GET", .url = links[i], .max_bytes = WEBMENTION_MAX_SOURCE,
 		    .timeout_seconds = WEBMENTION_SECONDS, .allow_private = allow_private,
 		    .stop = stop, .headers_out = &hdrs,
 		};
-		int status = outbound_send(&r, &page, err, sizeof err, &stopped);
+		int status = outbound_send(&r, &page, err, sizeof err, &end);
 		if (!status) {
 			buf_printf(report, "%s: not fetched: %s\n", links[i], err);
 		} else if (webmention_endpoint(links[i], buf_cstr(&hdrs),
@@ -700,7 +700,7 @@ static void send_article(struct db_pool *pool, struct app *app, long long articl
 			    .timeout_seconds = WEBMENTION_SECONDS, .allow_private = allow_private,
 			    .stop = stop,
 			};
-			int st = outbound_send(&post, &answer, err, sizeof err, &stopped);
+			int st = outbound_send(&post, &answer, err, sizeof err, &end);
 			if (st)
 				buf_printf(report, "%s: sent to %s, answered %d\n", links[i],
 				           buf_cstr(&endpoint), st);

@@ -27,14 +27,14 @@ int wxr_fetch(void *ctx, const char *url, struct buf *out, char *err, size_t err
 	    .timeout_seconds = WXR_FETCH_SECONDS, .allow_private = f->allow_private,
 	    .stop = f->stop, .redirects = WXR_FETCH_REDIRECTS,
 	};
-	int stopped;
+	enum outbound_end end;
 	char why[300];
-	int status = outbound_send(&r, out, why, sizeof why, &stopped);
+	int status = outbound_send(&r, out, why, sizeof why, &end);
 	if (status == 200)
 		return 0;
-	if (stopped)
+	if (end == OUTBOUND_STOPPED)
 		snprintf(err, errlen, "stopped: the server is shutting down");
-	else if (!status && !strncmp(why, "the answer was larger than", 26))
+	else if (end == OUTBOUND_TOO_LARGE)
 		snprintf(err, errlen, "the file is larger than the upload limit, %zu bytes (the "
 		         "upload_max_bytes setting)", f->max_bytes);
 	else if (!status)

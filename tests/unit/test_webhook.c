@@ -351,10 +351,10 @@ static int redir_get(int port, const char *method, const char *path, int redirec
 	struct outbound_req r = {.method = method, .url = url, .max_bytes = 4096,
 	                         .timeout_seconds = 10, .allow_private = allow_private,
 	                         .redirects = redirects};
-	int stopped;
+	enum outbound_end end;
 	buf_reset(body);
 	redir_seen[0] = 0;
-	return outbound_send(&r, body, err, 300, &stopped);
+	return outbound_send(&r, body, err, 300, &end);
 }
 
 static void test_redirects(void)
