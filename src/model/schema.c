@@ -1291,8 +1291,8 @@ int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 		if (rc != 0) {
 			snprintf(err, errlen, "the schema is version %d, this build's %d, and the dump "
 			         "kept before migrating could not be written to %s in the current "
-			         "folder: %s (nothing was migrated; run from a folder with room, or "
-			         "migrate with the operator's own backup taken)",
+			         "folder: %s (nothing was migrated; start it from a folder it may "
+			         "write, with room for the dump)",
 			         have, latest, to, why);
 			return -1;
 		}
