@@ -84,7 +84,7 @@ struct imp {
 	struct knowns {            /* wp_import_map rows known without asking */
 		struct known *slot;    /* open addressing; kind NULL: empty */
 		size_t cap, n;         /* cap a power of two (0: none), n at most cap / 2 */
-	} item_known,              /* the item's posts, pages, comments, attachments */
+	} item_known,              /* the item's comments and their parents */
 	    few_known;             /* authors and categories, for the whole import */
 	int in_tx;                 /* a batch's transaction is open */
 	int batch_n;               /* items in it */
@@ -267,12 +267,11 @@ struct mapped {
 **
 ** On PostgreSQL every statement is a round trip to the server, and an
 ** import asked for a map row before each thing it wrote (a comment: its
-** own, its parent's).  So the rows an item can ask for (its id, its
-** parent's, its featured image's, its comments' and their parents') are
-** read before it, 32 keys a query, and the few authors and categories
-** once for the whole import; map_put() keeps both up to date, the import
-** being the one writer of its site's rows.  A key not read before is
-** asked for as it was. */
+** own, its parent's).  So the rows of an item's comments and of their
+** parents are read before it, 32 keys a query, and the few
+** authors and categories once for the whole import; map_put() keeps both
+** up to date, the import being the one writer of its site's rows.  A key
+** not read before is asked for as it was. */
 struct known {
 	const char *kind;  /* a string literal; NULL: an empty slot */
 	const char *key;
@@ -366,45 +365,73 @@ static int map_get(struct imp *m, struct arena *a, const char *kind, const char 
 	return found;
 }
 
+/* One key's row: a query of unique lookups joined, which every planner
+** answers from the primary key (an IN list of 32 keys was a scan of the
+** whole table on PostgreSQL while its statistics still said it was
+** small, as they do during an import into a new site). */
+#define ONE_KEY(n)                                                                   \
+	"SELECT wp_key, byline_id, hash, url, alt FROM wp_import_map"                    \
+	" WHERE site = ?1 AND kind = 'comment' AND wp_key = ?" n
 static const char sql_map_some[] =
-    "SELECT kind, wp_key, byline_id, hash, url, alt FROM wp_import_map"
-    " WHERE site = ?1 AND kind IN ('post', 'page', 'comment', 'attachment') AND wp_key IN ("
-    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)";
+	ONE_KEY("2")
+	" UNION ALL " ONE_KEY("3")
+	" UNION ALL " ONE_KEY("4")
+	" UNION ALL " ONE_KEY("5")
+	" UNION ALL " ONE_KEY("6")
+	" UNION ALL " ONE_KEY("7")
+	" UNION ALL " ONE_KEY("8")
+	" UNION ALL " ONE_KEY("9")
+	" UNION ALL " ONE_KEY("10")
+	" UNION ALL " ONE_KEY("11")
+	" UNION ALL " ONE_KEY("12")
+	" UNION ALL " ONE_KEY("13")
+	" UNION ALL " ONE_KEY("14")
+	" UNION ALL " ONE_KEY("15")
+	" UNION ALL " ONE_KEY("16")
+	" UNION ALL " ONE_KEY("17")
+	" UNION ALL " ONE_KEY("18")
+	" UNION ALL " ONE_KEY("19")
+	" UNION ALL " ONE_KEY("20")
+	" UNION ALL " ONE_KEY("21")
+	" UNION ALL " ONE_KEY("22")
+	" UNION ALL " ONE_KEY("23")
+	" UNION ALL " ONE_KEY("24")
+	" UNION ALL " ONE_KEY("25")
+	" UNION ALL " ONE_KEY("26")
+	" UNION ALL " ONE_KEY("27")
+	" UNION ALL " ONE_KEY("28")
+	" UNION ALL " ONE_KEY("29")
+	" UNION ALL " ONE_KEY("30")
+	" UNION ALL " ONE_KEY("31")
+	" UNION ALL " ONE_KEY("32")
+	" UNION ALL " ONE_KEY("33");
 
-/* Reads the map rows item it can ask for (see above) into m->item_known,
-** in m->item_a: each key as a post, page, comment and attachment, found
-** or not.  On an error the table is dropped and each is asked for alone. */
+/* Reads the map rows of item's comments and their parents (see above)
+** into m->item_known, in m->item_a, found or not.  On an error the table
+** is dropped and each is asked for alone. */
 static void item_prefetch(struct imp *m, const struct wxr_item *it)
 {
-	static const char *const kinds[] = {"post", "page", "comment", "attachment"};
+	if (!it->n_comments)
+		return;
 	struct arena *a = m->item_a;
-	size_t max_keys = 3 + 2 * it->n_comments;
+	size_t max_keys = 2 * it->n_comments;
 	const char **keys = arena_alloc(a, max_keys * sizeof *keys);
 	size_t n = 0;
 	struct knowns *t = &m->item_known;
 	t->cap = 16;
-	while (t->cap < 2 * 4 * max_keys)
+	while (t->cap < 4 * max_keys)
 		t->cap *= 2;
 	t->n = 0;
 	t->slot = arena_alloc(a, t->cap * sizeof *t->slot);
 	memset(t->slot, 0, t->cap * sizeof *t->slot);
-	long long ids[3];
-	ids[0] = it->id;
-	ids[1] = it->parent;
-	const char *thumb = wxr_meta_get(it, "_thumbnail_id");
-	ids[2] = thumb && *thumb && strspn(thumb, "0123456789") == strlen(thumb) &&
-	         strlen(thumb) < 19 ? atoll(thumb) : 0;
-	for (size_t i = 0; i < 3 + 2 * it->n_comments; i++) {
-		long long id = i < 3 ? ids[i] : i % 2 ? it->comments[(i - 3) / 2].id
-		                                      : it->comments[(i - 3) / 2].parent;
+	for (size_t i = 0; i < max_keys; i++) {
+		long long id = i % 2 ? it->comments[i / 2].parent : it->comments[i / 2].id;
 		if (id <= 0)
 			continue;
 		const char *key = id_key(a, id);
-		if (known_slot(t, a, kinds[0], key, 0))
+		if (known_slot(t, a, "comment", key, 0))
 			continue;
-		for (int k = 0; k < 4; k++)
-			known_slot(t, a, kinds[k], key, 1);
+		known_slot(t, a, "comment", key, 1);
 		keys[n++] = key;
 	}
 	for (size_t at = 0; at < n; at += MAP_KEYS) {
@@ -414,18 +441,14 @@ static void item_prefetch(struct imp *m, const struct wxr_item *it)
 			db_bind_text(st, 2 + (int)k, keys[at + k < n ? at + k : at]);
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW) {
-			const char *kind = db_col_text(st, 0);
-			for (int k = 0; k < 4; k++)
-				if (!strcmp(kind, kinds[k]))
-					kind = kinds[k];
-			struct known *row = known_slot(t, a, kind, db_col_text(st, 1), 0);
+			struct known *row = known_slot(t, a, "comment", db_col_text(st, 0), 0);
 			if (!row)
 				continue;
 			row->found = 1;
-			row->mp.id = db_col_int(st, 2);
-			row->mp.hash = db_col_int(st, 3);
-			row->mp.url = arena_strdup(a, db_col_text(st, 4));
-			row->mp.alt = arena_strdup(a, db_col_text(st, 5));
+			row->mp.id = db_col_int(st, 1);
+			row->mp.hash = db_col_int(st, 2);
+			row->mp.url = arena_strdup(a, db_col_text(st, 3));
+			row->mp.alt = arena_strdup(a, db_col_text(st, 4));
 		}
 		db_done(st);
 		if (rc != DB_OK) {
