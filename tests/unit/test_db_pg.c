@@ -32,7 +32,8 @@
 **     SQLite's rowid, PostgreSQL's unique index on it); the same triggers
 **     (by table and name, before or after, the event and an UPDATE's
 **     columns; webhook_events_ins is BEFORE on PostgreSQL, see
-**     schema_pg.c); and the same rows in the tables a fresh database
+**     schema_pg.c); the same foreign keys (column, what it names, what a
+**     delete does); and the same rows in the tables a fresh database
 **     fills (gates, settings, changes)
 */
 #include "db/db.h"
@@ -359,6 +360,22 @@ static const char sql_pg_indexes[] =
     " AND t.relname NOT IN ('byline_schema', 'articles_fts')"
     " GROUP BY ix.indexrelid, ix.indisunique, ix.indpred, t.relname";
 
+/* Foreign key lines: "table.col -> table.col on-delete" (first columns). */
+static const char sql_sq_fkeys[] =
+    "SELECT m.name || '.' || f.\"from\" || ' -> ' || f.\"table\" || '.' ||"
+    " COALESCE(f.\"to\", (SELECT name FROM pragma_table_info(f.\"table\") WHERE pk = 1))"
+    " || ' ' || lower(f.on_delete) FROM sqlite_master m, pragma_foreign_key_list(m.name) f"
+    " WHERE " SQ_TABLES " AND f.seq = 0";
+static const char sql_pg_fkeys[] =
+    "SELECT c.relname || '.' || a.attname || ' -> ' || r.relname || '.' || ra.attname || ' ' ||"
+    " CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN"
+    " 'cascade' WHEN 'n' THEN 'set null' ELSE 'set default' END"
+    " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+    " JOIN pg_class r ON r.oid = con.confrelid"
+    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]"
+    " JOIN pg_attribute ra ON ra.attrelid = r.oid AND ra.attnum = con.confkey[1]"
+    " WHERE con.contype = 'f' AND c.relnamespace = current_schema()::regnamespace";
+
 /* Trigger lines: "table: name before|after|instead insert|update|delete[
 ** of col,col]" (SQLite's made in C from its CREATE TRIGGER, sq_trigger). */
 static const char sql_sq_triggers[] =
@@ -539,6 +556,7 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	same_lines("columns", columns(sq, sql_sq_columns), columns(pg, sql_pg_columns), 1000);
 	same_lines("indexes", columns(sq, sql_sq_indexes), columns(pg, sql_pg_indexes), 1000);
 	same_lines("triggers", sq_triggers(sq), columns(pg, sql_pg_triggers), 1000);
+	same_lines("foreign keys", columns(sq, sql_sq_fkeys), columns(pg, sql_pg_fkeys), 1000);
 	CHECK(seeded(sq) / 1000000 == 64); /* gates's slots */
 	CHECK(seeded(sq) == seeded(pg));
 	/* The search index splits a path, a host or a file name into words, as
