@@ -584,6 +584,34 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 		line(m, 0, "redirect %s -> %s: not added (refused)", from, to);
 }
 
+/* A post's old addresses, written in one statement (redirect_add_n). */
+struct redirects {
+	const char *from[REDIRECT_ADD_MAX], *to[REDIRECT_ADD_MAX];
+	int n;
+};
+
+static void redirects_flush(struct imp *m, struct redirects *r)
+{
+	int refused[REDIRECT_ADD_MAX];
+	int rc = r->n ? redirect_add_n(m->db, r->from, r->to, r->n, refused) : 0;
+	for (int i = 0; i < r->n; i++)
+		if (rc != 0 || refused[i])
+			line(m, 0, "redirect %s -> %s: not added (refused)", r->from[i], r->to[i]);
+	r->n = 0;
+}
+
+/* add_redirect(), the write kept for redirects_flush(). */
+static void queue_redirect(struct imp *m, struct redirects *r, const char *from, const char *to)
+{
+	if (m->o->dry_run || !from || !to || !strcmp(from, to))
+		return;
+	if (r->n == REDIRECT_ADD_MAX)
+		redirects_flush(m, r);
+	r->from[r->n] = from;
+	r->to[r->n] = to;
+	r->n++;
+}
+
 /* ---- batches ----
 **
 ** Items are written in batches of WXR_BATCH (an item counts 1, and 1 more
@@ -1636,6 +1664,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			db_done(st);
 		}
 		if (si == 0 && pub) {
+			struct redirects rq = {.n = 0};
 			int y, mo, d;
 			text_date_ymd((time_t)pub, &y, &mo, &d);
 			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
@@ -1649,7 +1678,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 				** import (the export's, whose dates its links carry). */
 				url = arena_printf(a, "/%04d/%02d/%02d/%s/", oy2, omo2, od2, slug);
 			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
-				add_redirect(m, op, url);
+				queue_redirect(m, &rq, op, url);
 				int oy, omo, od;
 				char os[256];
 				if (sscanf(op, "/%4d/%2d/%2d/%255[^/]/", &oy, &omo, &od, os) == 4 &&
@@ -1669,9 +1698,10 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 					line(m, it->line, "post %lld: address %s is now %s (redirected)", it->id,
 					     op, url);
 			}
-			add_redirect(m, arena_printf(a, "/?p=%lld", it->id), url);
-			add_redirect(m, arena_printf(a, "/archives/%lld", it->id), url);
-			add_redirect(m, arena_printf(a, "/archives/%lld/", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/?p=%lld", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/archives/%lld", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/archives/%lld/", it->id), url);
+			redirects_flush(m, &rq);
 		}
 	}
 	if (id || m->o->dry_run)
