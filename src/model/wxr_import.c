@@ -12,6 +12,7 @@
 #include "model/wxr_import.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "model/account.h"
@@ -2089,6 +2090,7 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 	struct wxr_handler h = {&m, on_channel, on_author, on_term, validate_item};
 	m.last_shown = now_s();
 	m.site = "-";
+	long long round_trips = db_round_trips(db);
 	int rc = pass(&m, path, P_VALIDATE, &h, err);
 	if (rc == 0 && (claim_legacy(&m) != 0 || zone_adopt(&m) != 0)) {
 		snprintf(err->msg, sizeof err->msg, "cannot prepare the import: %.240s",
@@ -2130,6 +2132,10 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 		progress(&m, 1);
 		if (rc == 0)
 			report(&m);
+		/* What an import costs on a server engine (bench/WXR.md). */
+		if (db_round_trips(db) > round_trips)
+			log_info("import: %lld round trips to the database server",
+			         db_round_trips(db) - round_trips);
 	}
 	if (m.lines)
 		fclose(m.lines);
