@@ -1387,3 +1387,18 @@ const struct schema_table schema_tables[] = {
 	{"wp_import_map", NULL},
 };
 const size_t schema_tables_n = sizeof schema_tables / sizeof *schema_tables;
+
+static const struct {
+	const char *name; /* a table of schema_tables[] */
+	int since;        /* the migration that made it */
+} tables_since[] = {
+	{NULL, 0}, /* none yet */
+};
+
+int schema_table_since(const char *name)
+{
+	for (size_t i = 0; tables_since[i].name; i++)
+		if (!strcmp(tables_since[i].name, name))
+			return tables_since[i].since;
+	return 0;
+}

@@ -46,4 +46,12 @@ struct schema_table {
 extern const struct schema_table schema_tables[];
 extern const size_t schema_tables_n;
 
+/* The migration that made the table name of schema_tables[], if it is
+** later than 36, which every database copy-db reads has (a PostgreSQL
+** database is 33 at the oldest): a database older than that, dumped
+** before its upgrade, is copied without it.  0 for the others.  A
+** migration that adds a table adds its row to schema.c's tables_since[]
+** (test_upgrade_backup on PostgreSQL fails otherwise). */
+int schema_table_since(const char *name);
+
 #endif
