@@ -1284,8 +1284,9 @@ int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 		pg_dump_name(path, name, sizeof name);
 		snprintf(to, sizeof to, "%s.v%d-%s.bak", name, have, stamp);
 		log_warn("upgrade: the database's schema is version %d, this build's %d: dumping it "
-		         "to %s (in the current folder) before migrating",
-		         have, latest, to);
+		         "to %s (in the current folder; an SQLite file, made at version %d "
+		         "first) before migrating",
+		         have, latest, to, have);
 		int rc = pg_dump_old(db, have, to, why, sizeof why);
 		db_close(db);
 		if (rc != 0) {
