@@ -40,12 +40,16 @@
 #define ON_COL(on) ((on).page_id ? 1 : 0)
 #define ON_ID(on) ((on).page_id ? (on).page_id : (on).article_id)
 
+/* The ids that may be absent are bound 0 for none, made NULL here: a
+** parameter bound NULL one time and a number the next has its statement
+** prepared again on PostgreSQL (six more round trips), which a reply
+** after a top-level comment did. */
 static const char sql_insert[] =
     "INSERT INTO comments(article_id, parent_id, author_name, author_email,"
     " author_url, body, body_html, ip, user_agent, status, created_at, user_id,"
     " spam_score, spam_reason, ip_net, body_hash, body_html_version, kind, page_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " ?19, ?16, ?17, ?18)";
+    " VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+    " NULLIF(?12, 0), ?13, ?14, ?15, ?19, ?16, ?17, NULLIF(?18, 0))";
 /* An article's comments as a skeleton: id, parent, time and visibility,
 ** from the covering index comments_threads alone (no row is read).  The
 ** threads and the page are worked out in C (see skeleton_read); only the
@@ -164,14 +168,8 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 		return -1;
 	}
 	struct db_stmt *st = db_prepare(db, sql_insert);
-	if (in->article_id > 0)
-		db_bind_int(st, 1, in->article_id);
-	else
-		db_bind_null(st, 1);
-	if (in->parent_id > 0)
-		db_bind_int(st, 2, in->parent_id);
-	else
-		db_bind_null(st, 2);
+	db_bind_int(st, 1, in->article_id > 0 ? in->article_id : 0);
+	db_bind_int(st, 2, in->parent_id > 0 ? in->parent_id : 0);
 	db_bind_text(st, 3, in->author_name);
 	db_bind_text(st, 4, in->author_email);
 	db_bind_text(st, 5, in->author_url ? in->author_url : "");
@@ -181,10 +179,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 9, in->user_agent ? in->user_agent : "");
 	db_bind_text(st, 10, comment_status_name(in->status));
 	db_bind_int(st, 11, in->created_at ? in->created_at : (long long)time(NULL));
-	if (in->user_id > 0)
-		db_bind_int(st, 12, in->user_id);
-	else
-		db_bind_null(st, 12);
+	db_bind_int(st, 12, in->user_id > 0 ? in->user_id : 0);
 	if (in->spam_score >= 0)
 		db_bind_double(st, 13, in->spam_score);
 	else
@@ -193,10 +188,7 @@ long long comment_add(struct db *db, const struct comment_input *in, char *err,
 	db_bind_text(st, 15, in->ip_net ? in->ip_net : "");
 	db_bind_int(st, 16, MARKDOWN_VERSION);
 	db_bind_text(st, 17, in->kind ? in->kind : "");
-	if (in->article_id > 0 || in->page_id <= 0)
-		db_bind_null(st, 18);
-	else
-		db_bind_int(st, 18, in->page_id);
+	db_bind_int(st, 18, in->article_id > 0 || in->page_id <= 0 ? 0 : in->page_id);
 	db_bind_int(st, 19, text_hash(in->body, strlen(in->body)));
 	int rc = db_step(st);
 	db_done(st);

@@ -29,6 +29,13 @@ struct copydb {
 	struct copydb_sql *t; /* one per schema_tables[] */
 };
 
+/* 1 if db's schema has table i (schema_table.since). */
+static int has_table(struct db *db, size_t i)
+{
+	int since = schema_table_since(schema_tables[i].name);
+	return !since || db_version(db) >= since;
+}
+
 static const char sql_is_empty[] =
     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM articles)"
     " + (SELECT count(*) FROM pages) + (SELECT count(*) FROM comments)"
@@ -271,7 +278,7 @@ int copydb_copy(struct copydb *c, struct db *src, struct db *dst, int batch, cha
 	size_t i = 0;
 	int rc = 0;
 	for (; i < schema_tables_n && rc == 0; i++)
-		if (copy_table(c, src, dst, i, batch) != 0) {
+		if (has_table(src, i) && copy_table(c, src, dst, i, batch) != 0) {
 			snprintf(err, errlen, "copying table %s failed: %s / %s", schema_tables[i].name,
 			         db_errmsg(src), db_errmsg(dst));
 			rc = -1;
@@ -308,6 +315,8 @@ int copydb_sum(struct copydb *c, struct db *db, size_t i, long long *rows,
 {
 	*rows = 0;
 	*sum = 0;
+	if (!has_table(db, i))
+		return 0; /* none: as a table with no row */
 	if (columns(c, db, i) != 0)
 		return -1;
 	struct db_stmt *st = db_prepare(db, c->t[i].cols);

@@ -3,7 +3,8 @@
 ** engines (byline copy-db, backup and restore), and the per-table counts
 ** and checksums that prove the copy.
 **
-** The tables are schema_tables[] (schema.h), copied in that order: each
+** The tables are schema_tables[] (schema.h; one a database's version is
+** older than is left out, read as empty), copied in that order: each
 ** table's rows read from the source inside one read snapshot, written to
 ** the destination in transactions of a batch of rows, every value with its
 ** own type.  The change log is held while copying (changes_held), so the

@@ -17,10 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char sql_add[] =
-    "INSERT INTO redirects(from_path, to_path, created_at) VALUES (?1, ?2, ?3)"
-    " ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path"
-    " WHERE redirects.to_path <> excluded.to_path";
 static const char sql_find[] = "SELECT to_path FROM redirects WHERE from_path = ?1";
 static const char sql_remove[] = "DELETE FROM redirects WHERE from_path = ?1";
 static const char sql_count[] = "SELECT count(*) FROM redirects";
@@ -103,41 +99,96 @@ static int make_key(struct buf *b, const char *path, size_t plen, const char *qu
 	return 0;
 }
 
-int redirect_add(struct db *db, const char *from, const char *to_path)
+/* The stored forms of a redirect: its key and its target.  0, or -1 (the
+** bufs freed) if it is refused. */
+static int stored(const char *from, const char *to_path, struct buf *key, struct buf *to)
 {
+	buf_init(key);
+	buf_init(to);
 	/* A path of this site: "//host" and "/\\host" name another one. */
 	if (!from || !to_path || to_path[0] != '/' || to_path[1] == '/' || to_path[1] == '\\')
 		return -1;
 	const char *q = strchr(from, '?');
-	struct buf key = BUF_INIT;
-	if (make_key(&key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0 ||
-	    !strcmp(buf_cstr(&key), to_path)) {
-		buf_free(&key);
+	if (make_key(key, from, q ? (size_t)(q - from) : strlen(from), q ? q + 1 : NULL) != 0 ||
+	    !strcmp(buf_cstr(key), to_path)) {
+		buf_free(key);
 		return -1;
 	}
 	/* The target goes into a Location header: no controls or spaces, and
 	** bytes past ASCII (a UTF-8 slug) percent-encoded. */
-	struct buf to = BUF_INIT;
 	for (const char *c = to_path; *c; c++) {
 		unsigned char u = (unsigned char)*c;
 		if (u <= 0x20 || u == 0x7f) {
-			buf_free(&to);
-			buf_free(&key);
+			buf_free(to);
+			buf_free(key);
 			return -1;
 		}
 		if (u >= 0x80)
-			buf_printf(&to, "%%%02X", u);
+			buf_printf(to, "%%%02X", u);
 		else
-			buf_putc(&to, (char)u);
+			buf_putc(to, (char)u);
 	}
-	struct db_stmt *st = db_prepare(db, sql_add);
-	db_bind_textn(st, 1, key.data, key.len);
-	db_bind_textn(st, 2, to.data, to.len);
-	db_bind_int(st, 3, (long long)time(NULL));
-	int rc = db_step(st);
-	db_done(st);
-	buf_free(&to);
-	buf_free(&key);
+	return 0;
+}
+
+int redirect_add(struct db *db, const char *from, const char *to_path)
+{
+	int refused;
+	return redirect_add_n(db, &from, &to_path, 1, &refused) == 0 && !refused ? 0 : -1;
+}
+
+/* Up to REDIRECT_ADD_MAX redirects in one statement (a round trip on
+** PostgreSQL), ?1 the time, then each one's key and target. */
+#define ADD_ROW(k, t) "(?" #k ", ?" #t ", ?1)"
+#define ADD_END                                                                      \
+	" ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path"               \
+	" WHERE redirects.to_path <> excluded.to_path"
+static const char *const sql_add_n[REDIRECT_ADD_MAX] = {
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES " ADD_ROW(2, 3) ADD_END,
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES " ADD_ROW(2, 3) ", "
+    ADD_ROW(4, 5) ADD_END,
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES " ADD_ROW(2, 3) ", "
+    ADD_ROW(4, 5) ", " ADD_ROW(6, 7) ADD_END,
+    "INSERT INTO redirects(from_path, to_path, created_at) VALUES " ADD_ROW(2, 3) ", "
+    ADD_ROW(4, 5) ", " ADD_ROW(6, 7) ", " ADD_ROW(8, 9) ADD_END,
+};
+
+int redirect_add_n(struct db *db, const char *const *from, const char *const *to_path, int n,
+                   int *refused)
+{
+	struct buf key[REDIRECT_ADD_MAX], to[REDIRECT_ADD_MAX];
+	int ok[REDIRECT_ADD_MAX], rows = 0;
+	if (n < 0 || n > REDIRECT_ADD_MAX)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		refused[i] = stored(from[i], to_path[i], &key[i], &to[i]) != 0;
+		ok[i] = !refused[i];
+	}
+	/* One row a key (a statement may not change a row twice): the last. */
+	for (int i = 0; i < n; i++)
+		for (int k = i + 1; k < n && ok[i]; k++)
+			if (ok[k] && key[i].len == key[k].len && !memcmp(key[i].data, key[k].data, key[i].len))
+				ok[i] = 0;
+	for (int i = 0; i < n; i++)
+		rows += ok[i];
+	int rc = DB_OK;
+	if (rows) {
+		struct db_stmt *st = db_prepare(db, sql_add_n[rows - 1]);
+		db_bind_int(st, 1, (long long)time(NULL));
+		int p = 2;
+		for (int i = 0; i < n; i++)
+			if (ok[i]) {
+				db_bind_textn(st, p++, key[i].data, key[i].len);
+				db_bind_textn(st, p++, to[i].data, to[i].len);
+			}
+		rc = db_step(st);
+		db_done(st);
+	}
+	for (int i = 0; i < n; i++)
+		if (!refused[i]) {
+			buf_free(&key[i]);
+			buf_free(&to[i]);
+		}
 	return rc == DB_OK ? 0 : -1;
 }
 

@@ -24,6 +24,15 @@ struct arena;
 ** argument, database). */
 int redirect_add(struct db *db, const char *from_path_and_query, const char *to_path);
 
+/* n (at most REDIRECT_ADD_MAX) redirect_add()s in one statement, for a
+** bulk writer (an import: on PostgreSQL each statement is a round trip):
+** refused[i] set to 1 for each one refused as redirect_add() would, the
+** rest written (a later one of the same key wins).  0, or -1 if the
+** database failed (none written). */
+#define REDIRECT_ADD_MAX 4
+int redirect_add_n(struct db *db, const char *const *from_path_and_query,
+                   const char *const *to_path, int n, int *refused);
+
 /* Where path (as sent, percent-encoded or not) with query (the query
 ** string without '?', NULL or "" for none) has moved, or NULL.  Paths and
 ** queries match whatever their percent-encoding (see redirect.c), and a

@@ -8,6 +8,7 @@
 */
 #include "model/schema.h"
 #include "model/schema_pg.h"
+#include "model/copydb.h"
 #include "model/settings.h"
 #include "model/article.h"
 #include "model/comment.h"
@@ -1186,6 +1187,76 @@ int schema_latest(void)
 	return migrations[sizeof migrations / sizeof *migrations - 1].version;
 }
 
+/* The name of a PostgreSQL database's pre-migration dump: its database
+** name from the URL (the path's last part, before any query), each byte
+** but a letter, digit, '-', '_' or '.' made '_' ("byline" if none). */
+static void pg_dump_name(const char *url, char *out, size_t outlen)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *slash = strchr(p, '/');
+	const char *start = slash ? slash + 1 : "";
+	size_t n = strcspn(start, "?#");
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < outlen; i++) {
+		char c = start[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		         c == '-' || c == '_' || (c == '.' && k > 0);
+		out[k++] = ok ? c : '_';
+	}
+	out[k] = '\0';
+	if (!k)
+		snprintf(out, outlen, "byline");
+}
+
+/* byline backup's dump of a PostgreSQL database at schema version have:
+** the new SQLite file to, made at the same version (SQLite's migrations up
+** to have: PostgreSQL's 33 is SQLite's 33, its 36 changes no table), the
+** site copied into it in one snapshot of src (copydb.c) and then every
+** table's rows and checksum compared.  0, or -1 with why (the file is
+** removed). */
+static int pg_dump_old(struct db *src, int have, const char *to, char *why, size_t whylen)
+{
+	/* The name is claimed first, so that a file already there (another
+	** node's dump of the same second) is never opened as the copy. */
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0640);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	struct db *dst = db_open(to, why, whylen);
+	if (!dst) {
+		unlink(to);
+		return -1;
+	}
+	size_t n = 0;
+	while (n < sizeof migrations / sizeof *migrations && migrations[n].version <= have)
+		n++;
+	struct copydb *c = copydb_new();
+	int rc = db_migrate(dst, migrations, n, why, whylen) == DB_OK ? 0 : -1;
+	int snap = rc == 0 ? db_read_begin(src) : 0;
+	if (rc == 0)
+		rc = copydb_copy(c, src, dst, 500, why, whylen);
+	for (size_t i = 0; rc == 0 && i < schema_tables_n; i++) {
+		long long ra, rb;
+		unsigned long long sa, sb;
+		if (copydb_sum(c, src, i, &ra, &sa) != 0 || copydb_sum(c, dst, i, &rb, &sb) != 0 ||
+		    ra != rb || sa != sb) {
+			snprintf(why, whylen, "table %s differs in the dump (%lld rows, %lld copied)",
+			         schema_tables[i].name, ra, rb);
+			rc = -1;
+		}
+	}
+	if (snap)
+		db_read_end(src);
+	db_close(dst);
+	copydb_free(c);
+	if (rc != 0)
+		unlink(to);
+	return rc;
+}
+
 int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 {
 	struct db *db = db_open(path, err, errlen);
@@ -1203,19 +1274,34 @@ int schema_backup_before_upgrade(const char *path, char *err, size_t errlen)
 		db_close(db);
 		return 0;
 	}
-	if (is_pg) {
-		db_close(db);
-		log_warn("upgrade: the database's schema is version %d, this build's %d: migrating "
-		         "now, relying on the operator's own PostgreSQL backup (pg_dump, WAL "
-		         "archiving) to go back",
-		         have, latest);
-		return 0;
-	}
 	char stamp[32], to[4200], why[512];
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	if (is_pg) {
+		char name[128];
+		pg_dump_name(path, name, sizeof name);
+		snprintf(to, sizeof to, "%s.v%d-%s.bak", name, have, stamp);
+		log_warn("upgrade: the database's schema is version %d, this build's %d: dumping it "
+		         "to %s (in the current folder; an SQLite file, made at version %d "
+		         "first) before migrating",
+		         have, latest, to, have);
+		int rc = pg_dump_old(db, have, to, why, sizeof why);
+		db_close(db);
+		if (rc != 0) {
+			snprintf(err, errlen, "the schema is version %d, this build's %d, and the dump "
+			         "kept before migrating could not be written to %s in the current "
+			         "folder: %s (nothing was migrated; start it from a folder it may "
+			         "write, with room for the dump)",
+			         have, latest, to, why);
+			return -1;
+		}
+		log_warn("upgrade: dumped the database (version %d) to %s before migrating "
+		         "(byline restore brings it back)",
+		         have, to);
+		return 0;
+	}
 	if ((size_t)snprintf(to, sizeof to, "%s.v%d-%s.bak", path, have, stamp) >= sizeof to) {
 		db_close(db);
 		snprintf(err, errlen, "the database's path is too long to name a backup beside it");
@@ -1302,3 +1388,18 @@ const struct schema_table schema_tables[] = {
 	{"wp_import_map", NULL},
 };
 const size_t schema_tables_n = sizeof schema_tables / sizeof *schema_tables;
+
+static const struct {
+	const char *name; /* a table of schema_tables[] */
+	int since;        /* the migration that made it */
+} tables_since[] = {
+	{NULL, 0}, /* none yet */
+};
+
+int schema_table_since(const char *name)
+{
+	for (size_t i = 0; tables_since[i].name; i++)
+		if (!strcmp(tables_since[i].name, name))
+			return tables_since[i].since;
+	return 0;
+}

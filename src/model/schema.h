@@ -22,9 +22,11 @@ int schema_latest(void);
 ** older than this build's, keeps a copy of it first.  SQLite: the file
 ** (and its -wal, if another process still holds one) copied, once no
 ** connection of ours is open, to "PATH.vOLD-YYYYMMDD-HHMMSS.bak" beside
-** it; PostgreSQL: nothing is copied, and the log says the operator's own
-** backup is relied on.  The log says which.  0, or -1 with err if the
-** copy failed (then nothing must be migrated). */
+** it; PostgreSQL: byline backup's dump (one snapshot copied into an
+** SQLite file made at the database's old version, every table compared)
+** to "NAME.vOLD-YYYYMMDD-HHMMSS.bak" in the current folder, NAME the
+** database's name.  The log says where.  0, or -1 with err if the copy
+** failed (then nothing must be migrated). */
 int schema_backup_before_upgrade(const char *path, char *err, size_t errlen);
 
 /* Migrates an already open connection (the pool's first). */
@@ -43,5 +45,13 @@ struct schema_table {
 };
 extern const struct schema_table schema_tables[];
 extern const size_t schema_tables_n;
+
+/* The migration that made the table name of schema_tables[], if it is
+** later than 36, which every database copy-db reads has (a PostgreSQL
+** database is 33 at the oldest): a database older than that, dumped
+** before its upgrade, is copied without it.  0 for the others.  A
+** migration that adds a table adds its row to schema.c's tables_since[]
+** (test_upgrade_backup on PostgreSQL fails otherwise). */
+int schema_table_since(const char *name);
 
 #endif

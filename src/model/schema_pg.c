@@ -27,8 +27,9 @@
 **
 ** Tables are created in the order their foreign keys need (SQLite accepts
 ** a reference to a table made later).  A later SQLite migration needs its
-** counterpart appended here: tests/unit/test_schema_pg.c fails when the
-** two schemas' tables and columns differ.
+** counterpart appended here: tests/unit/test_db_pg.c fails when the two
+** schemas' tables, columns (and NOT NULL), indexes, triggers or foreign
+** keys differ.
 */
 #include "model/schema_pg.h"
 

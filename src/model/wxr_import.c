@@ -12,6 +12,7 @@
 #include "model/wxr_import.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "model/account.h"
@@ -81,6 +82,11 @@ struct imp {
 	char err[300];
 	const char *uploads_note;  /* said once: files kept at their old URLs */
 	struct arena *item_a;      /* the current item's allocations */
+	struct knowns {            /* wp_import_map rows known without asking */
+		struct known *slot;    /* open addressing; kind NULL: empty */
+		size_t cap, n;         /* cap a power of two (0: none), n at most cap / 2 */
+	} item_known,              /* the item's comments and their parents */
+	    few_known;             /* authors and categories, for the whole import */
 	int in_tx;                 /* a batch's transaction is open */
 	int batch_n;               /* items in it */
 	int items_seen;            /* validate: an item was read */
@@ -258,16 +264,92 @@ struct mapped {
 	const char *alt;  /* attachments: alt text */
 };
 
+/* ---- wp_import_map rows kept in memory ----
+**
+** On PostgreSQL every statement is a round trip to the server, and an
+** import asked for a map row before each thing it wrote (a comment: its
+** own, its parent's).  So the rows of an item's comments and of their
+** parents are read before it, 32 keys a query, and the few
+** authors and categories once for the whole import; map_put() keeps both
+** up to date, the import being the one writer of its site's rows.  A key
+** not read before is asked for as it was. */
+struct known {
+	const char *kind;  /* a string literal; NULL: an empty slot */
+	const char *key;
+	int found;         /* the row exists */
+	struct mapped mp;
+	enum role role;    /* an author's role, ROLE_NONE until read */
+};
+
+#define FEW_KNOWN 2048 /* slots for authors and categories (half used at most) */
+#define MAP_KEYS 32    /* keys a query of sql_map_some */
+
+/* The slot of (kind, key) in t, or, if add and there is room, a new one
+** (not found) with the key copied into a; else NULL. */
+static struct known *known_slot(struct knowns *t, struct arena *a, const char *kind,
+                                const char *key, int add)
+{
+	if (!t->cap)
+		return NULL;
+	size_t i = (size_t)(fnv(fnv(0, kind), key) & (t->cap - 1));
+	for (; t->slot[i].kind; i = (i + 1) & (t->cap - 1))
+		if (!strcmp(t->slot[i].kind, kind) && !strcmp(t->slot[i].key, key))
+			return &t->slot[i];
+	if (!add || t->n + 1 > t->cap / 2)
+		return NULL;
+	t->n++;
+	struct known *k = &t->slot[i];
+	k->kind = kind;
+	k->key = arena_strdup(a, key);
+	k->mp.url = k->mp.alt = "";
+	k->role = ROLE_NONE;
+	return k;
+}
+
+static int few_kind(const char *kind)
+{
+	return !strcmp(kind, "author") || !strcmp(kind, "author_id") || !strcmp(kind, "category");
+}
+
+/* The table that keeps kind's rows and the arena for their strings. */
+static struct knowns *known_table(struct imp *m, const char *kind, struct arena **a)
+{
+	if (few_kind(kind)) {
+		if (!m->few_known.cap) {
+			m->few_known.cap = FEW_KNOWN;
+			m->few_known.slot = arena_alloc(m->cha, FEW_KNOWN * sizeof(struct known));
+			memset(m->few_known.slot, 0, FEW_KNOWN * sizeof(struct known));
+		}
+		*a = m->cha;
+		return &m->few_known;
+	}
+	*a = m->item_a;
+	return &m->item_known;
+}
+
+static const char *id_key(struct arena *a, long long id)
+{
+	return arena_printf(a, "%lld", id);
+}
+
 static int map_get(struct imp *m, struct arena *a, const char *kind, const char *key,
                    struct mapped *out)
 {
 	memset(out, 0, sizeof *out);
 	out->url = out->alt = "";
+	struct arena *ka;
+	struct knowns *t = known_table(m, kind, &ka);
+	struct known *k = known_slot(t, ka, kind, key, 0);
+	if (k) {
+		*out = k->mp;
+		return k->found;
+	}
 	struct db_stmt *st = db_prepare(m->db, sql_map_get);
 	db_bind_text(st, 1, kind);
 	db_bind_text(st, 2, key);
 	db_bind_text(st, 3, m->site);
-	int found = db_step(st) == DB_ROW;
+	int step = db_step(st);
+	int found = step == DB_ROW;
 	if (found) {
 		out->id = db_col_int(st, 0);
 		out->hash = db_col_int(st, 1);
@@ -275,12 +357,106 @@ static int map_get(struct imp *m, struct arena *a, const char *kind, const char 
 		out->alt = arena_strdup(a, db_col_text(st, 3));
 	}
 	db_done(st);
+	if ((step == DB_ROW || step == DB_OK) && t == &m->few_known && (k = known_slot(t, ka, kind, key, 1))) {
+		k->found = found;
+		k->mp = *out;
+		k->mp.url = arena_strdup(ka, out->url);
+		k->mp.alt = arena_strdup(ka, out->alt);
+	}
 	return found;
 }
 
-static const char *id_key(struct arena *a, long long id)
+/* One key's row: a query of unique lookups joined, which every planner
+** answers from the primary key (an IN list of 32 keys was a scan of the
+** whole table on PostgreSQL while its statistics still said it was
+** small, as they do during an import into a new site). */
+#define ONE_KEY(n)                                                                   \
+	"SELECT wp_key, byline_id, hash, url, alt FROM wp_import_map"                    \
+	" WHERE site = ?1 AND kind = 'comment' AND wp_key = ?" n
+static const char sql_map_some[] =
+	ONE_KEY("2")
+	" UNION ALL " ONE_KEY("3")
+	" UNION ALL " ONE_KEY("4")
+	" UNION ALL " ONE_KEY("5")
+	" UNION ALL " ONE_KEY("6")
+	" UNION ALL " ONE_KEY("7")
+	" UNION ALL " ONE_KEY("8")
+	" UNION ALL " ONE_KEY("9")
+	" UNION ALL " ONE_KEY("10")
+	" UNION ALL " ONE_KEY("11")
+	" UNION ALL " ONE_KEY("12")
+	" UNION ALL " ONE_KEY("13")
+	" UNION ALL " ONE_KEY("14")
+	" UNION ALL " ONE_KEY("15")
+	" UNION ALL " ONE_KEY("16")
+	" UNION ALL " ONE_KEY("17")
+	" UNION ALL " ONE_KEY("18")
+	" UNION ALL " ONE_KEY("19")
+	" UNION ALL " ONE_KEY("20")
+	" UNION ALL " ONE_KEY("21")
+	" UNION ALL " ONE_KEY("22")
+	" UNION ALL " ONE_KEY("23")
+	" UNION ALL " ONE_KEY("24")
+	" UNION ALL " ONE_KEY("25")
+	" UNION ALL " ONE_KEY("26")
+	" UNION ALL " ONE_KEY("27")
+	" UNION ALL " ONE_KEY("28")
+	" UNION ALL " ONE_KEY("29")
+	" UNION ALL " ONE_KEY("30")
+	" UNION ALL " ONE_KEY("31")
+	" UNION ALL " ONE_KEY("32")
+	" UNION ALL " ONE_KEY("33");
+
+/* Reads the map rows of item's comments and their parents (see above)
+** into m->item_known, in m->item_a, found or not.  On an error the table
+** is dropped and each is asked for alone. */
+static void item_prefetch(struct imp *m, const struct wxr_item *it)
 {
-	return arena_printf(a, "%lld", id);
+	if (!it->n_comments)
+		return;
+	struct arena *a = m->item_a;
+	size_t max_keys = 2 * it->n_comments;
+	const char **keys = arena_alloc(a, max_keys * sizeof *keys);
+	size_t n = 0;
+	struct knowns *t = &m->item_known;
+	t->cap = 16;
+	while (t->cap < 4 * max_keys)
+		t->cap *= 2;
+	t->n = 0;
+	t->slot = arena_alloc(a, t->cap * sizeof *t->slot);
+	memset(t->slot, 0, t->cap * sizeof *t->slot);
+	for (size_t i = 0; i < max_keys; i++) {
+		long long id = i % 2 ? it->comments[i / 2].parent : it->comments[i / 2].id;
+		if (id <= 0)
+			continue;
+		const char *key = id_key(a, id);
+		if (known_slot(t, a, "comment", key, 0))
+			continue;
+		known_slot(t, a, "comment", key, 1);
+		keys[n++] = key;
+	}
+	for (size_t at = 0; at < n; at += MAP_KEYS) {
+		struct db_stmt *st = db_prepare(m->db, sql_map_some);
+		db_bind_text(st, 1, m->site);
+		for (size_t k = 0; k < MAP_KEYS; k++)
+			db_bind_text(st, 2 + (int)k, keys[at + k < n ? at + k : at]);
+		int rc;
+		while ((rc = db_step(st)) == DB_ROW) {
+			struct known *row = known_slot(t, a, "comment", db_col_text(st, 0), 0);
+			if (!row)
+				continue;
+			row->found = 1;
+			row->mp.id = db_col_int(st, 1);
+			row->mp.hash = db_col_int(st, 2);
+			row->mp.url = arena_strdup(a, db_col_text(st, 3));
+			row->mp.alt = arena_strdup(a, db_col_text(st, 4));
+		}
+		db_done(st);
+		if (rc != DB_OK) {
+			memset(t, 0, sizeof *t);
+			return;
+		}
+	}
 }
 
 static int map_put(struct imp *m, const char *kind, const char *key, long long id,
@@ -304,7 +480,84 @@ static int map_put(struct imp *m, const char *kind, const char *key, long long i
 		snprintf(m->err, sizeof m->err, "cannot record the import: %s", db_errmsg(m->db));
 		return -1;
 	}
+	struct arena *ka;
+	struct knowns *t = known_table(m, kind, &ka);
+	struct known *k = known_slot(t, ka, kind, key, 1);
+	if (k) {
+		k->found = 1;
+		k->mp.id = id;
+		k->mp.hash = (long long)hash;
+		k->mp.url = arena_strdup(ka, url ? url : "");
+		k->mp.alt = arena_strdup(ka, alt ? alt : "");
+		k->role = ROLE_NONE; /* an author's: read again */
+	}
 	return 0;
+}
+
+/* Eight new comments' map rows in one statement (?1 to ?24: key, id and
+** hash of each, ?25 the site), for an engine where each statement is a
+** round trip; within one item's comments their keys differ. */
+#define PUT_ROWS 8
+#define PUT_ROW(a, b, c) "('comment', ?" #a ", ?" #b ", '', ?" #c ", '', '', ?25)"
+static const char sql_map_put8[] =
+    "INSERT INTO wp_import_map(kind, wp_key, byline_id, guid, hash, url, alt, site) VALUES "
+    PUT_ROW(1, 2, 3) ", " PUT_ROW(4, 5, 6) ", " PUT_ROW(7, 8, 9) ", " PUT_ROW(10, 11, 12) ", "
+    PUT_ROW(13, 14, 15) ", " PUT_ROW(16, 17, 18) ", " PUT_ROW(19, 20, 21) ", "
+    PUT_ROW(22, 23, 24)
+    " ON CONFLICT(site, kind, wp_key) DO UPDATE SET byline_id = excluded.byline_id,"
+    " guid = excluded.guid, hash = excluded.hash, url = excluded.url, alt = excluded.alt";
+
+/* New comments' map rows waiting to be written, before the item ends. */
+struct puts {
+	const char *key[PUT_ROWS];
+	long long id[PUT_ROWS];
+	uint64_t hash[PUT_ROWS];
+	int n;
+};
+
+/* Writes what p holds: eight in one statement, fewer one by one. */
+static int puts_flush(struct imp *m, struct puts *p)
+{
+	int rc = 0;
+	if (p->n == PUT_ROWS) {
+		struct db_stmt *st = db_prepare(m->db, sql_map_put8);
+		for (int i = 0; i < PUT_ROWS; i++) {
+			db_bind_text(st, 3 * i + 1, p->key[i]);
+			db_bind_int(st, 3 * i + 2, p->id[i]);
+			db_bind_int(st, 3 * i + 3, (long long)p->hash[i]);
+		}
+		db_bind_text(st, 25, m->site);
+		rc = db_step(st) == DB_OK ? 0 : -1;
+		db_done(st);
+		if (rc != 0) {
+			m->failed = 1;
+			snprintf(m->err, sizeof m->err, "cannot record the import: %s",
+			         db_errmsg(m->db));
+		}
+	} else {
+		for (int i = 0; i < p->n && rc == 0; i++)
+			rc = map_put(m, "comment", p->key[i], p->id[i], NULL, p->hash[i], NULL, NULL);
+	}
+	p->n = 0;
+	return rc;
+}
+
+/* Puts a new comment's map row: written with seven others, and known at
+** once (its replies ask for it). */
+static int puts_add(struct imp *m, struct puts *p, const char *key, long long id,
+                    uint64_t hash)
+{
+	struct known *k = known_slot(&m->item_known, m->item_a, "comment", key, 1);
+	if (!k)
+		return map_put(m, "comment", key, id, NULL, hash, NULL, NULL); /* not known: now */
+	k->found = 1;
+	k->mp.id = id;
+	k->mp.hash = (long long)hash;
+	k->mp.url = k->mp.alt = "";
+	p->key[p->n] = key;
+	p->id[p->n] = id;
+	p->hash[p->n] = hash;
+	return ++p->n == PUT_ROWS ? puts_flush(m, p) : 0;
 }
 
 static enum what decide(const struct mapped *mp, int found, uint64_t hash)
@@ -330,6 +583,34 @@ static void add_redirect(struct imp *m, const char *from, const char *to)
 		return;
 	if (redirect_add(m->db, from, to) != 0)
 		line(m, 0, "redirect %s -> %s: not added (refused)", from, to);
+}
+
+/* A post's old addresses, written in one statement (redirect_add_n). */
+struct redirects {
+	const char *from[REDIRECT_ADD_MAX], *to[REDIRECT_ADD_MAX];
+	int n;
+};
+
+static void redirects_flush(struct imp *m, struct redirects *r)
+{
+	int refused[REDIRECT_ADD_MAX];
+	int rc = r->n ? redirect_add_n(m->db, r->from, r->to, r->n, refused) : 0;
+	for (int i = 0; i < r->n; i++)
+		if (rc != 0 || refused[i])
+			line(m, 0, "redirect %s -> %s: not added (refused)", r->from[i], r->to[i]);
+	r->n = 0;
+}
+
+/* add_redirect(), the write kept for redirects_flush(). */
+static void queue_redirect(struct imp *m, struct redirects *r, const char *from, const char *to)
+{
+	if (m->o->dry_run || !from || !to || !strcmp(from, to))
+		return;
+	if (r->n == REDIRECT_ADD_MAX)
+		redirects_flush(m, r);
+	r->from[r->n] = from;
+	r->to[r->n] = to;
+	r->n++;
 }
 
 /* ---- batches ----
@@ -1056,6 +1337,8 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 		return;
 	char *done = arena_alloc(a, it->n_comments);
 	size_t left = it->n_comments;
+	struct puts pending;
+	pending.n = 0;
 	for (int round = 0; left && round < 1000000; round++) {
 		size_t before = left;
 		for (size_t i = 0; i < it->n_comments; i++) {
@@ -1150,7 +1433,8 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 			}
 			if (status == COMMENT_APPROVED && *c->email)
 				comment_learn(m->db, name, c->email, VERDICT_GOOD);
-			map_put(m, "comment", key, id, NULL, h, NULL, NULL);
+			if (puts_add(m, &pending, key, id, h) != 0)
+				break;
 		}
 		if (m->failed || left == before) {
 			/* A cycle of parents: the rest at the top level. */
@@ -1165,6 +1449,8 @@ static void import_comments(struct imp *m, struct arena *a, const struct wxr_ite
 				break;
 		}
 	}
+	if (!m->failed)
+		puts_flush(m, &pending);
 }
 
 static long long author_for(struct imp *m, struct arena *a, const char *login, enum role *role)
@@ -1172,9 +1458,16 @@ static long long author_for(struct imp *m, struct arena *a, const char *login, e
 	struct mapped mp;
 	*role = ROLE_AUTHOR;
 	if (map_get(m, a, "author", login, &mp) && mp.id) {
+		struct known *k = known_slot(&m->few_known, m->cha, "author", login, 0);
+		if (k && k->role != ROLE_NONE) {
+			*role = k->role;
+			return mp.id;
+		}
 		struct author au;
 		if (author_by_id(m->db, a, mp.id, &au) == 0 && role_parse(au.role) != ROLE_NONE)
 			*role = role_parse(au.role);
+		if (k)
+			k->role = *role;
 		return mp.id;
 	}
 	return 0;
@@ -1372,6 +1665,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 			db_done(st);
 		}
 		if (si == 0 && pub) {
+			struct redirects rq = {.n = 0};
 			int y, mo, d;
 			text_date_ymd((time_t)pub, &y, &mo, &d);
 			const char *url = arena_printf(a, "/%04d/%02d/%02d/%s/", y, mo, d, slug);
@@ -1385,7 +1679,7 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 				** import (the export's, whose dates its links carry). */
 				url = arena_printf(a, "/%04d/%02d/%02d/%s/", oy2, omo2, od2, slug);
 			if (op && strcmp(op, url) != 0 && strcmp(pct_decode(a, op), url) != 0) {
-				add_redirect(m, op, url);
+				queue_redirect(m, &rq, op, url);
 				int oy, omo, od;
 				char os[256];
 				if (sscanf(op, "/%4d/%2d/%2d/%255[^/]/", &oy, &omo, &od, os) == 4 &&
@@ -1405,9 +1699,10 @@ static void import_post(struct imp *m, struct arena *a, const struct wxr_item *i
 					line(m, it->line, "post %lld: address %s is now %s (redirected)", it->id,
 					     op, url);
 			}
-			add_redirect(m, arena_printf(a, "/?p=%lld", it->id), url);
-			add_redirect(m, arena_printf(a, "/archives/%lld", it->id), url);
-			add_redirect(m, arena_printf(a, "/archives/%lld/", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/?p=%lld", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/archives/%lld", it->id), url);
+			queue_redirect(m, &rq, arena_printf(a, "/archives/%lld/", it->id), url);
+			redirects_flush(m, &rq);
 		}
 	}
 	if (id || m->o->dry_run)
@@ -1541,6 +1836,8 @@ static int on_item(void *ctx, const struct wxr_item *it)
 	}
 	struct arena *a = arena_new();
 	m->item_a = a;
+	if ((posts && is_post) || (m->pass == P_PAGES && is_page))
+		item_prefetch(m, it);
 	if (m->pass == P_TERMS && !(posts && is_post)) {
 		if (is_att) {
 			if (!m->att_done++)
@@ -1563,6 +1860,7 @@ static int on_item(void *ctx, const struct wxr_item *it)
 			progress(m, 0);
 		}
 	}
+	memset(&m->item_known, 0, sizeof m->item_known);
 	m->item_a = NULL;
 	arena_free(a);
 	if ((is_post && posts) || (is_att && m->pass == P_TERMS))
@@ -1792,6 +2090,7 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 	struct wxr_handler h = {&m, on_channel, on_author, on_term, validate_item};
 	m.last_shown = now_s();
 	m.site = "-";
+	long long round_trips = db_round_trips(db);
 	int rc = pass(&m, path, P_VALIDATE, &h, err);
 	if (rc == 0 && (claim_legacy(&m) != 0 || zone_adopt(&m) != 0)) {
 		snprintf(err->msg, sizeof err->msg, "cannot prepare the import: %.240s",
@@ -1833,6 +2132,10 @@ int wxr_import(struct db *db, const char *path, const struct wxr_import_opts *o,
 		progress(&m, 1);
 		if (rc == 0)
 			report(&m);
+		/* What an import costs on a server engine (bench/WXR.md). */
+		if (db_round_trips(db) > round_trips)
+			log_info("import: %lld round trips to the database server",
+			         db_round_trips(db) - round_trips);
 	}
 	if (m.lines)
 		fclose(m.lines);

@@ -14,9 +14,12 @@ never copied again.
   4. the copy cannot be written (the folder read-only): nothing migrated,
      a clear message
 
-On PostgreSQL nothing is copied (README: the operator's own pg_dump or WAL
-archiving is relied on, and the log says so): 1 to 3 check that log line,
-that no file is written, and the migration; 4 has no copy to fail.
+On PostgreSQL the database is dumped as `byline backup` dumps it (one
+snapshot copied into an SQLite file, every table's rows and checksum
+compared), at its old version, to "NAME.vOLD-YYYYMMDD-HHMMSS.bak" in the
+current folder (NAME: the database's name): 1 to 4 the same, and 5 the
+dump brought back by `byline restore` into a new database holds the site
+as it was before the upgrade.
 """
 import glob
 import os
@@ -67,7 +70,7 @@ def roll_back_one(db):
 
 
 def version(db):
-    if PG:
+    if db.startswith("postgres"):
         return pg(db, query="SELECT version FROM byline_schema")[0]
     con = sqlite3.connect(db)
     try:
@@ -77,7 +80,7 @@ def version(db):
 
 
 def has_table(db, name):
-    if PG:
+    if db.startswith("postgres"):
         return pg(db, query="SELECT count(*) FROM information_schema.tables"
                             " WHERE table_schema = current_schema() AND table_name = %s",
                   args=(name,))[0] == 1
@@ -103,31 +106,103 @@ def serve_once(db):
     return line, err, p.returncode
 
 
+def pg_rows(db):
+    """The site's rows a restore must bring back, table by table."""
+    import psycopg2
+    con = psycopg2.connect(db)
+    try:
+        cur = con.cursor()
+        out = {}
+        for t, cols in (("articles", "id, slug, headline, body_src, status, published_at"),
+                        ("users", "id, email, display_name, role, password_hash"),
+                        ("comments", "id, article_id, body, status"),
+                        ("tags", "id, slug"), ("sections", "id, slug")):
+            cur.execute("SELECT %s FROM %s ORDER BY id" % (cols, t))
+            out[t] = cur.fetchall()
+        return out
+    finally:
+        con.close()
+
+
 def postgresql(tmp, db):
-    """1 to 3 on PostgreSQL: the log says what is relied on, nothing is
-    written beside the site, the database migrates."""
-    articles = pg(db, query="SELECT count(*) FROM articles")[0]
+    """1 to 5 on PostgreSQL: a dump in the current folder (the site's)."""
+    import time
+    import urllib.parse
+    name = urllib.parse.urlsplit(db).path.lstrip("/")
+    before = pg_rows(db)
     latest = roll_back_one(db)
+
+    # 1. serve
     line, err, rc = serve_once(db)
     check("serving" in line and rc == 0, "serve starts and stops on an older database",
           (line, err[-500:]))
-    check("upgrade:" in err and "version 33" in err and "pg_dump" in err and
-          "nothing was migrated" not in err,
-          "the log names the versions and the backup relied on", err[-800:])
-    check(not [f for f in os.listdir(tmp) if f.endswith(".bak")], "no file is copied",
+    baks = glob.glob(os.path.join(tmp, name + ".v33-*.bak"))
+    check(len(baks) == 1, "one dump named with the database and the old version",
           os.listdir(tmp))
+    bak = baks[0] if baks else None
+    if bak:
+        check(re.search(r"\.v33-\d{8}-\d{6}\.bak$", bak), "the name carries the date", bak)
+        check(version(bak) == 33, "the dump is at the old version", version(bak))
+        check(not has_table(bak, "cdn_purges"), "the dump has the old schema")
+        con = sqlite3.connect(bak)
+        n = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+        con.close()
+        check(n == len(before["articles"]) and n > 0 and ok == "ok",
+              "the dump holds the site's rows, intact", (n, len(before["articles"]), ok))
+        check("upgrade:" in err and os.path.basename(bak) in err and "version 33" in err
+              and "nothing was migrated" not in err,
+              "the log names the dump and the versions", err[-800:])
     check(version(db) == latest and has_table(db, "cdn_purges"), "the database itself migrated",
           version(db))
-    check(pg(db, query="SELECT count(*) FROM articles")[0] == articles,
+    check(pg(db, query="SELECT count(*) FROM articles")[0] == len(before["articles"]),
           "the site's rows are kept")
+
+    # 2. current: no new dump
     line, err, rc = serve_once(db)
-    check("serving" in line and "upgrade:" not in err, "a current database logs no upgrade",
-          err[-400:])
+    check("serving" in line and "upgrade:" not in err and
+          len(glob.glob(os.path.join(tmp, "*.bak"))) == 1,
+          "a current database is not dumped again", (os.listdir(tmp), err[-400:]))
+
+    # 5. the dump restored into a new database: the site as it was
+    if bak:
+        keep = os.path.join(tmp, "kept.bak")
+        shutil.copy(bak, keep)      # restore migrates the file it reads
+        other = site_db(tmp)
+        try:
+            rc, out, err = run_cli("restore", "--db", other, keep, check_rc=False)
+            check(rc == 0 and "checksum match" in out, "byline restore takes the dump",
+                  (out[-400:], err[-400:]))
+            check(pg_rows(other) == before, "the restored site is the site before the upgrade")
+        finally:
+            site_drop(other)
+        for f in glob.glob(os.path.join(tmp, "*.bak")):
+            os.unlink(f)
+
+    # 3. another command
     roll_back_one(db)
     rc, out, err = run_cli("settings", "--db", db, "list")
-    check("upgrade:" in err and "pg_dump" in err, "settings list upgrading says so too",
-          err[-400:])
+    check(len(glob.glob(os.path.join(tmp, name + ".v33-*.bak"))) == 1 and "upgrade:" in err,
+          "settings list upgrading keeps a dump too", (os.listdir(tmp), err[-400:]))
     check(version(db) == latest, "and migrates", version(db))
+
+    # 4. the dump cannot be written: every name of this second and the next
+    # few is taken (root writes anywhere, so folders stand in)
+    for f in glob.glob(os.path.join(tmp, "*.bak")):
+        os.unlink(f)
+    roll_back_one(db)
+    now = time.time()
+    for dt in range(0, 5):
+        os.mkdir(os.path.join(tmp, "%s.v33-%s.bak" % (
+            name, time.strftime("%Y%m%d-%H%M%S", time.gmtime(now + dt)))))
+    rc, out, err = run_cli("settings", "--db", db, "list", check_rc=False)
+    check(rc != 0 and "nothing was migrated" in err, "a dump that fails stops the upgrade",
+          err[-400:])
+    check(version(db) == 33 and not has_table(db, "cdn_purges"), "and nothing is migrated",
+          version(db))
+    line, err, rc = serve_once(db)
+    check(rc != 0 and "nothing was migrated" in err and version(db) == 33,
+          "serve refuses too", (line, err[-400:]))
 
 
 def sqlite(tmp, db):

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BYLINE, Server, check, done, run_cli, site_db, site_dir,  # noqa: E402
-                     site_drop, skip)
+                     site_drop, skip, PG)
 from typeset import typeset  # noqa: E402
 
 SANITIZED = os.environ.get("BYLINE_SANITIZED") == "1"
@@ -525,6 +525,44 @@ def hostile():
         check(n == 0, "wxr_refused_%s: nothing written" % name, n)
 
 
+def round_trips():
+    """wxr_round_trips: on PostgreSQL, 40 posts with 8 comments each (every
+    third a reply) cost at most 5 round trips to the server an item (the
+    import logs them); 8.9 before it read its comments' map rows ahead and
+    wrote them, and a post's old addresses, several a statement, and before
+    a reply stopped making the comment insert be prepared again
+    (bench/WXR.md).  On SQLite nothing is sent anywhere: no such line."""
+    tmp = tempfile.mkdtemp(prefix="byline-wxr-")
+    items = []
+    cid = 500000
+    for i in range(1, 41):
+        comments = ""
+        first = cid + 1
+        for k in range(8):
+            cid += 1
+            comments += comment(cid, "Reader %d" % (cid % 30), "Comment %d" % cid,
+                                parent=first if k % 3 == 2 else 0)
+        items.append(item(i, "Trip %d" % i, "trip-%d" % i, creator="zoe",
+                          content="Text %d" % i, comments=comments))
+    path = write(tmp, "trips.xml", export(items))
+    site = Site(tmp)
+    try:
+        p = subprocess.run([BYLINE, "import-wordpress", "--db", site.db, path],
+                           capture_output=True, text=True, timeout=600,
+                           cwd=site_dir(["--db", site.db]))
+    finally:
+        site.drop()
+    check(p.returncode == 0 and "comments     320 new" in p.stdout, "wxr_round_trips_import",
+          (p.stdout[:600], p.stderr[-600:]))
+    m = re.search(r"import: (\d+) round trips", p.stderr)
+    if not PG:
+        check(m is None, "wxr_round_trips: none on SQLite", p.stderr[-300:])
+        return
+    n = int(m.group(1)) if m else -1
+    check(0 < n <= 5 * 360, "wxr_round_trips: at most 5 an item (%d for 360)" % n,
+          p.stderr[-300:])
+
+
 def big_file_memory():
     """wxr_peak_rss_flat: 20,000 posts with a comment each; peak RSS of the
     import under 100 MB (and near that of a 2,000-item file)."""
@@ -674,5 +712,6 @@ if __name__ == "__main__":
     dry_run()
     hostile()
     fixture()
+    round_trips()
     big_file_memory()
     done()

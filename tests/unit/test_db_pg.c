@@ -26,9 +26,15 @@
 **     a body match), related articles (headline and standfirst only), a
 **     snippet with the words between \1 and \2, a replace, a drop
 **   the schemas: model_open on an SQLite file and on PostgreSQL give the
-**     same tables with the same columns (the full-text table aside), and
-**     the same rows in the tables a fresh database fills (gates,
-**     settings, changes)
+**     same tables with the same columns (the full-text table aside), each
+**     NOT NULL on both or neither; the same indexes (by table, columns in
+**     order, unique or not, partial or not: an INTEGER PRIMARY KEY is
+**     SQLite's rowid, PostgreSQL's unique index on it); the same triggers
+**     (by table and name, before or after, the event and an UPDATE's
+**     columns; webhook_events_ins is BEFORE on PostgreSQL, see
+**     schema_pg.c); the same foreign keys (column, what it names, what a
+**     delete does); and the same rows in the tables a fresh database
+**     fills (gates, settings, changes)
 */
 #include "db/db.h"
 #include "model/schema.h"
@@ -38,6 +44,7 @@
 #include "test.h"
 
 #include <libpq-fe.h>
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,15 +323,80 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	db_close(db);
 }
 
-/* table.column lines, sorted, of the tables model_open made. */
+/* table.column lines of the tables model_open made, " not null" after a
+** column that cannot be NULL. */
 static const char sql_sq_columns[] =
-    "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p"
-    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'articles_fts%'"
-    " ORDER BY 1";
+    "SELECT m.name || '.' || p.name || CASE WHEN p.\"notnull\" OR p.pk THEN ' not null'"
+    " ELSE '' END FROM sqlite_master m, pragma_table_info(m.name) p"
+    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'articles_fts%'";
 static const char sql_pg_columns[] =
-    "SELECT table_name || '.' || column_name FROM information_schema.columns"
+    "SELECT table_name || '.' || column_name || CASE WHEN is_nullable = 'NO' THEN"
+    " ' not null' ELSE '' END FROM information_schema.columns"
     " WHERE table_schema = current_schema() AND table_name NOT IN ('byline_schema',"
-    " 'articles_fts') ORDER BY 1";
+    " 'articles_fts')";
+
+/* Index lines: "[unique ][partial ]table(col, col)", an expression's column
+** "<expr>"; SQLite's rowid tables' INTEGER PRIMARY KEY as the unique index
+** PostgreSQL makes for it. */
+#define SQ_TABLES "m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'articles_fts%'"
+static const char sql_sq_indexes[] =
+    "SELECT CASE WHEN l.\"unique\" THEN 'unique ' ELSE '' END"
+    " || CASE WHEN l.partial THEN 'partial ' ELSE '' END || m.name || '(' ||"
+    " (SELECT group_concat(COALESCE(name, '<expr>'), ', ') FROM"
+    "  (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno)) || ')'"
+    " FROM sqlite_master m, pragma_index_list(m.name) l WHERE " SQ_TABLES
+    " UNION ALL SELECT 'unique ' || m.name || '(' || p.name || ')'"
+    " FROM sqlite_master m, pragma_table_info(m.name) p WHERE " SQ_TABLES
+    " AND p.pk = 1 AND upper(p.type) = 'INTEGER' AND m.sql NOT LIKE '%WITHOUT ROWID%'"
+    " AND (SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) = 1";
+static const char sql_pg_indexes[] =
+    "SELECT CASE WHEN ix.indisunique THEN 'unique ' ELSE '' END"
+    " || CASE WHEN ix.indpred IS NOT NULL THEN 'partial ' ELSE '' END || t.relname || '(' ||"
+    " string_agg(COALESCE(a.attname, '<expr>'), ', ' ORDER BY k.ord) || ')'"
+    " FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid"
+    " CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)"
+    " LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0"
+    " WHERE t.relnamespace = current_schema()::regnamespace"
+    " AND t.relname NOT IN ('byline_schema', 'articles_fts')"
+    " GROUP BY ix.indexrelid, ix.indisunique, ix.indpred, t.relname";
+
+/* Foreign key lines: "table.col -> table.col on-delete" (first columns). */
+static const char sql_sq_fkeys[] =
+    "SELECT m.name || '.' || f.\"from\" || ' -> ' || f.\"table\" || '.' ||"
+    " COALESCE(f.\"to\", (SELECT name FROM pragma_table_info(f.\"table\") WHERE pk = 1))"
+    " || ' ' || lower(f.on_delete) FROM sqlite_master m, pragma_foreign_key_list(m.name) f"
+    " WHERE " SQ_TABLES " AND f.seq = 0";
+static const char sql_pg_fkeys[] =
+    "SELECT c.relname || '.' || a.attname || ' -> ' || r.relname || '.' || ra.attname || ' ' ||"
+    " CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN"
+    " 'cascade' WHEN 'n' THEN 'set null' ELSE 'set default' END"
+    " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+    " JOIN pg_class r ON r.oid = con.confrelid"
+    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]"
+    " JOIN pg_attribute ra ON ra.attrelid = r.oid AND ra.attnum = con.confkey[1]"
+    " WHERE con.contype = 'f' AND c.relnamespace = current_schema()::regnamespace";
+
+/* Trigger lines: "table: name before|after|instead insert|update|delete[
+** of col,col]" (SQLite's made in C from its CREATE TRIGGER, sq_trigger). */
+static const char sql_sq_triggers[] =
+    "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'";
+static const char sql_pg_triggers[] =
+    "SELECT c.relname || ': ' || t.tgname || ' ' || CASE WHEN t.tgtype & 2 <> 0 THEN 'before'"
+    " WHEN t.tgtype & 64 <> 0 THEN 'instead' ELSE 'after' END || ' ' ||"
+    " CASE WHEN t.tgtype & 4 <> 0 THEN 'insert' WHEN t.tgtype & 8 <> 0 THEN 'delete'"
+    " ELSE 'update' END || COALESCE(' of ' || (SELECT string_agg(a.attname, ','"
+    " ORDER BY a.attname COLLATE \"C\") FROM unnest(t.tgattr) k(n) JOIN pg_attribute a"
+    " ON a.attrelid = c.oid AND a.attnum = k.n), '')"
+    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+    " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace";
+
+/* Where the engines differ on purpose: SQLite's line, PostgreSQL's. */
+static const char *const trigger_differs[][2] = {
+	/* a BEFORE trigger that copies and returns NULL, so no row is stored
+	** (SQLite's AFTER trigger deletes it) */
+	{"webhook_events: webhook_events_ins after insert",
+	 "webhook_events: webhook_events_ins before insert"},
+};
 
 /* The rows a fresh database holds besides its tables. */
 static const char sql_seeded[] =
@@ -337,20 +409,6 @@ static long long seeded(struct db *db)
 	long long n = db_step(st) == DB_ROW ? db_col_int(st, 0) : -1;
 	db_done(st);
 	return n;
-}
-
-static char *columns(struct db *db, const char *sql)
-{
-	size_t cap = 1 << 16, len = 0;
-	char *out = calloc(1, cap);
-	struct db_stmt *st = db_prepare(db, sql);
-	while (db_step(st) == DB_ROW) {
-		const char *c = db_col_text(st, 0);
-		if (len + strlen(c) + 2 < cap)
-			len += (size_t)snprintf(out + len, cap - len, "%s\n", c);
-	}
-	db_done(st);
-	return out;
 }
 
 /* Prints the lines of a not in b. */
@@ -370,6 +428,114 @@ static void missing(const char *a, const char *b, const char *where)
 	free(copy);
 }
 
+struct lines {
+	char *line[1024];
+	size_t n;
+};
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines, sorted (byte order, whatever the engine's collation), one
+** string; frees them. */
+static char *joined(struct lines *l)
+{
+	qsort(l->line, l->n, sizeof *l->line, by_text);
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(1, cap);
+	for (size_t i = 0; i < l->n; i++) {
+		if (len + strlen(l->line[i]) + 2 < cap)
+			len += (size_t)snprintf(out + len, cap - len, "%s\n", l->line[i]);
+		free(l->line[i]);
+	}
+	l->n = 0;
+	return out;
+}
+
+static void add_line(struct lines *l, const char *s)
+{
+	if (l->n < sizeof l->line / sizeof *l->line)
+		l->line[l->n++] = strdup(s);
+}
+
+/* Column 0 of sql's rows, sorted, a line each. */
+static char *columns(struct db *db, const char *sql)
+{
+	struct lines l = {.n = 0};
+	struct db_stmt *st = db_prepare(db, sql);
+	while (db_step(st) == DB_ROW)
+		add_line(&l, db_col_text(st, 0));
+	db_done(st);
+	return joined(&l);
+}
+
+/* SQLite's triggers as sql_pg_triggers writes PostgreSQL's, from each
+** CREATE TRIGGER's head (before " ON "), with trigger_differs[] applied. */
+static char *sq_triggers(struct db *db)
+{
+	struct lines l = {.n = 0};
+	struct db_stmt *st = db_prepare(db, sql_sq_triggers);
+	while (db_step(st) == DB_ROW) {
+		char head[1024];
+		snprintf(head, sizeof head, "%s", db_col_text(st, 2));
+		for (char *p = head; *p; p++)
+			*p = *p == '\n' || *p == '\t' ? ' ' : (char)toupper((unsigned char)*p);
+		char *on = strstr(head, " ON ");
+		if (on)
+			*on = 0;
+		const char *timing = strstr(head, " AFTER ") ? "after"
+		                   : strstr(head, " INSTEAD OF ") ? "instead" : "before";
+		const char *event = strstr(head, " INSERT") ? "insert"
+		                  : strstr(head, " DELETE") ? "delete" : "update";
+		char cols[512] = "";
+		char *of = strstr(head, " UPDATE OF ");
+		if (of) {
+			struct lines c = {.n = 0};
+			for (char *t = strtok(of + 11, ","); t; t = strtok(NULL, ",")) {
+				while (*t == ' ')
+					t++;
+				size_t n = strlen(t);
+				while (n && t[n - 1] == ' ')
+					t[--n] = 0;
+				for (char *q = t; *q; q++)
+					*q = (char)tolower((unsigned char)*q);
+				add_line(&c, t);
+			}
+			char *j = joined(&c);
+			for (char *q = j; *q; q++)
+				if (*q == '\n')
+					*q = q[1] ? ',' : 0;
+			snprintf(cols, sizeof cols, " of %s", j);
+			free(j);
+		}
+		char line[1200];
+		snprintf(line, sizeof line, "%s: %s %s %s%s", db_col_text(st, 0), db_col_text(st, 1),
+		         timing, event, cols);
+		for (size_t i = 0; i < sizeof trigger_differs / sizeof *trigger_differs; i++)
+			if (!strcmp(line, trigger_differs[i][0]))
+				snprintf(line, sizeof line, "%s", trigger_differs[i][1]);
+		add_line(&l, line);
+	}
+	db_done(st);
+	return joined(&l);
+}
+
+/* a and b the same, else each line of one not in the other printed. */
+static void same_lines(const char *what, char *a, char *b, size_t at_least)
+{
+	CHECK(strlen(a) > at_least);
+	CHECK_STR(a, b);
+	if (strcmp(a, b) != 0) {
+		fprintf(stderr, "%s:\n", what);
+		missing(a, b, "only on SQLite");
+		missing(b, a, "only on PostgreSQL");
+	}
+	free(a);
+	free(b);
+}
+
 static void schema_checks(const char *sq_path, const char *pg_path)
 {
 	char err[256];
@@ -387,16 +553,10 @@ static void schema_checks(const char *sq_path, const char *pg_path)
 	int pg_latest = m_pg[n_pg - 1].version;
 	CHECK(pg_latest >= schema_latest());
 	CHECK(db_version(pg) == pg_latest);
-	char *a = columns(sq, sql_sq_columns);
-	char *b = columns(pg, sql_pg_columns);
-	CHECK(strlen(a) > 1000);
-	CHECK_STR(a, b);
-	if (strcmp(a, b) != 0) {
-		missing(a, b, "only on SQLite");
-		missing(b, a, "only on PostgreSQL");
-	}
-	free(a);
-	free(b);
+	same_lines("columns", columns(sq, sql_sq_columns), columns(pg, sql_pg_columns), 1000);
+	same_lines("indexes", columns(sq, sql_sq_indexes), columns(pg, sql_pg_indexes), 1000);
+	same_lines("triggers", sq_triggers(sq), columns(pg, sql_pg_triggers), 1000);
+	same_lines("foreign keys", columns(sq, sql_sq_fkeys), columns(pg, sql_pg_fkeys), 1000);
 	CHECK(seeded(sq) / 1000000 == 64); /* gates's slots */
 	CHECK(seeded(sq) == seeded(pg));
 	/* The search index splits a path, a host or a file name into words, as

@@ -2363,6 +2363,21 @@ static void test_redirects(void)
 	CHECK_STR(redirect_find(db, a, "/tag/caf%c3%a9", ""), "/tag/cafe/");
 	CHECK(redirect_remove(db, "/?tag=caf%C3%A9") == 0);
 	CHECK(redirect_count(db) == 3);
+	/* Several in one statement: each refused one said, a key given twice
+	** written once (the later), a replaced one replaced. */
+	const char *from[] = {"/n/1/", "nope", "/archives/12", "/n/1/"};
+	const char *to[] = {"/one/", "/x/", "/2019/05/06/newer/", "/uno/"};
+	int refused[4];
+	CHECK(redirect_add_n(db, from, to, 4, refused) == 0);
+	CHECK(!refused[0] && refused[1] && !refused[2] && !refused[3]);
+	CHECK_STR(redirect_find(db, a, "/n/1/", NULL), "/uno/");
+	CHECK_STR(redirect_find(db, a, "/archives/12", NULL), "/2019/05/06/newer/");
+	CHECK(redirect_count(db) == 4);
+	CHECK(redirect_add_n(db, from + 1, to + 1, 1, refused) == 0 && refused[0]);
+	CHECK(redirect_add_n(db, from, to, 5, refused) == -1);
+	CHECK(redirect_remove(db, "/n/1/") == 0);
+	CHECK(redirect_add(db, "/archives/12", "/2019/05/06/old/") == 0);
+	CHECK(redirect_count(db) == 3);
 	/* Tag and section slugs in any script, as WordPress writes them. */
 	long long cafe = tag_ensure_slug(db, a, "Café", "caf%C3%A9");
 	CHECK(cafe > 0);
