@@ -363,11 +363,6 @@ static void post_to(struct page *p, const struct target *t, struct comment_form 
 	int cpage = comment_thread_page_of(p->db, p->a, t->on, id, own, n_own, t->per_page);
 	if (cpage > 1)
 		url = arena_printf(p->a, "%scomment-page-%d/", url, cpage);
-	/* A published comment's writer sees it on the page it is sent to,
-	** never the cached version from before it (route.c waits for the
-	** re-render; other readers meanwhile get that version). */
-	if (out.status == COMMENT_APPROVED)
-		p->settle = url;
 	http_redirect(p->req, p->resp, 303, arena_printf(p->a, "%s#comment-%lld", url, id));
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 }

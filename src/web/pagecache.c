@@ -35,12 +35,15 @@
 
 #define N_BUCKETS 4096
 #define WAIT_SECONDS 10
-/* Grace: how long a page made stale by a soft change (a comment, a
-** listing, an author's profile, time) may be served while a refresher
-** renders it again.  Past it, readers render it themselves. */
-#define GRACE_SECONDS 10
+/* Grace: how long a page read lately and made stale by a soft change (a
+** comment, a listing, an author's profile) may be served as it was while
+** a refresher renders it again, counted from the change (or from the
+** start of the render its body came from).  Past it, readers wait for
+** that render.  Shorter than the moment the test harness gives another
+** process's write to reach a server on PostgreSQL (PG_SEEN_S, 100 ms). */
+#define GRACE_MS 50
 /* A page served within this many seconds before a change is re-rendered
-** at once (refresh-ahead), not when its next reader comes. */
+** at once (refresh-ahead), and graced; another waits for its next reader. */
 #define HOT_SECONDS 2
 /* Pages waiting for a refresher at most (more: their readers render). */
 #define REFRESH_QUEUE 128
@@ -82,12 +85,13 @@ struct pc_entry {
 	struct pc_entry *prev, *next; /* LRU list, most recent first */
 	int has_body;                 /* 0: placeholder while the first render runs */
 	int stale;                    /* what it shows changed; re-render on next use */
-	int hard;                     /* stale by a change that must never be served
-	                              ** stale (its article edited, unpublished or
-	                              ** deleted; a setting): readers wait for the render */
-	time_t stale_at;              /* when it became stale (grace runs from it) */
+	int hard;                     /* stale by a change never graced (its article
+	                              ** edited, unpublished or deleted; a setting):
+	                              ** its next reader renders it */
+	long long stale_ms;           /* since when its body is stale (grace runs from it) */
 	time_t used_at;               /* when last served (hot: refreshed ahead) */
 	int queued;                   /* a refresher has it queued or is rendering it */
+	int refreshing;               /* tickets held by refreshers (of tickets) */
 	unsigned long body_gen;       /* generation of the render the body came from */
 	int tickets;                  /* requests rendering it now (never evicted then) */
 	unsigned long gen;            /* render generation (a put for an older one is dropped) */
@@ -106,6 +110,8 @@ struct pc_entry {
 struct pc_ticket {
 	struct pc_entry *e;  /* the entry being rendered */
 	unsigned long gen;   /* its generation when the render began */
+	long long start_ms;  /* when the render began */
+	int by_refresher;    /* taken by a refresher (counted in e->refreshing) */
 };
 
 struct pagecache {
@@ -136,6 +142,13 @@ struct pagecache {
 
 /* Set on a refresher while it renders: a stale page is never served to it. */
 static _Thread_local int in_refresh;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static unsigned hash_str(const char *s)
 {
@@ -401,28 +414,18 @@ static int want_refresh(struct pagecache *c, struct pc_entry *e)
 	return 1;
 }
 
-/* 1 if stale e may be served to a reader now: a soft change, within its
-** grace, and a refresher is rendering it or has it queued (queued here if
-** not).  Caller holds mu. */
-static int graced(struct pagecache *c, struct pc_entry *e, time_t now)
-{
-	if (e->hard || in_refresh || now - e->stale_at >= GRACE_SECONDS)
-		return 0;
-	return want_refresh(c, e);
-}
-
-static void mark_stale(struct pc_entry *e, int hard, time_t now)
+static void mark_stale(struct pc_entry *e, int hard, long long ms)
 {
 	if (!e->stale)
-		e->stale_at = now;
+		e->stale_ms = ms;
 	e->stale = 1;
 	e->hard |= hard;
 }
 
-/* Serves e if it can be: fresh; stale while another request re-renders it
-** (that reader gets the previous version), unless a hard change made it
-** stale; or stale by a soft change within its grace while a refresher
-** renders it (graced()).  1 if served.  If the reader accepts a better
+/* Serves e if it can be: fresh; stale while another reader re-renders it
+** (this one gets the previous version, as before grace); or stale by a
+** soft change, within its grace, while a refresher has it.  Never to a
+** refresher.  1 if served.  If the reader accepts a better
 ** form than any made, and job is not NULL, serves nothing and returns 2
 ** with job to do (make_form(), then attach_form()).  Caller holds mu. */
 static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req *req,
@@ -432,9 +435,13 @@ static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req 
 		return 0;
 	time_t now = time(NULL);
 	if (!e->stale && e->deps.expires_at && (long long)now >= e->deps.expires_at)
-		mark_stale(e, 0, now);
-	if (e->stale && (e->hard || in_refresh || !e->tickets) && !graced(c, e, now))
-		return 0;
+		mark_stale(e, 0, now_ms());
+	if (e->stale) {
+		int by_reader = e->tickets > e->refreshing;
+		int graced = !e->hard && e->queued && now_ms() - e->stale_ms < GRACE_MS;
+		if (in_refresh || !(by_reader || graced))
+			return 0;
+	}
 	int make;
 	int form = choose_form(e, http_header(req, "Accept-Encoding"), &make);
 	if (make != FORM_PLAIN) {
@@ -496,9 +503,9 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 			pthread_mutex_unlock(&c->mu);
 			return 1;
 		}
-		if (e && (!e->has_body || e->hard) && e->tickets && !in_refresh) {
-			/* The first render is under way, or one after a hard change:
-			** wait for it, not render twice. */
+		if (e && (!e->has_body || e->stale) && e->tickets && !in_refresh) {
+			/* The first render is under way, or a refresher's past the
+			** grace: wait for it, not render twice. */
 			c->stats.waits++;
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
@@ -527,6 +534,9 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 	struct pc_ticket *tk = arena_alloc(req->a, sizeof *tk);
 	tk->e = e;
 	tk->gen = e->gen;
+	tk->start_ms = now_ms();
+	tk->by_refresher = in_refresh;
+	e->refreshing += in_refresh;
 	*t = tk;
 	pthread_mutex_unlock(&c->mu);
 	return 0;
@@ -698,6 +708,7 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
+	e->refreshing -= t->by_refresher;
 	/* A render outdated by a change made during it is still newer than a
 	** stale body: kept, still stale (and hard if the change was). */
 	int newer = e->gen != t->gen && e->has_body && e->stale && t->gen > e->body_gen;
@@ -729,6 +740,8 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		e->body_gen = t->gen;
 		if (!newer)
 			e->stale = e->hard = 0;
+		else
+			e->stale_ms = t->start_ms; /* as new as the render's start */
 		c->bytes += e->bytes;
 		serve(e, form, req, resp);
 		evict(c);
@@ -751,6 +764,7 @@ void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
+	e->refreshing -= t->by_refresher;
 	if (e->has_body && e->stale) {
 		/* Its page no longer answers 200 to everyone (unpublished, gone,
 		** failing): the previous version is never served again. */
@@ -787,11 +801,12 @@ static int touches(const struct pc_entry *e, enum change_kind kind, long long id
 	}
 }
 
-/* A change that must never be served stale, even while its page is being
-** rendered again: an article's own text and state (edited, unpublished,
-** trashed, deleted), and everything (a setting, a section, a static page,
-** a redirect).  Comments, listings and profiles are soft: the previous
-** version is served during the refresh (GRACE_SECONDS at most). */
+/* A change never graced (no refresh ahead, no previous version served
+** while a refresher renders): an article's own text and state (edited,
+** unpublished, trashed, deleted), and everything (a setting, a section, a
+** static page, a redirect); its next reader renders the page, as before
+** grace.  Comments, listings and profiles are soft: the previous version
+** is served during the refresh (GRACE_MS at most). */
 static int hard_change(enum change_kind kind)
 {
 	return kind == CHANGE_ARTICLE || kind == CHANGE_ALL;
@@ -800,6 +815,7 @@ static int hard_change(enum change_kind kind)
 static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 {
 	time_t now = time(NULL);
+	long long ms = now_ms();
 	for (struct pc_entry *e = c->head; e; e = e->next) {
 		if (!e->has_body) {
 			/* A first render under way read the old data: its result must
@@ -808,7 +824,7 @@ static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 			continue;
 		}
 		if (touches(e, kind, id)) {
-			mark_stale(e, hard_change(kind), now);
+			mark_stale(e, hard_change(kind), ms);
 			e->gen = ++c->gen; /* a render begun before the change is outdated */
 			if (!e->hard && now - e->used_at < HOT_SECONDS)
 				want_refresh(c, e); /* read lately: render it before it is asked for */
@@ -876,11 +892,20 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 	return saw_all;
 }
 
-void pagecache_settle(struct pagecache *c, const char *key, int ms)
+/* 1 if a refresher has a page that changed before generation `after` and
+** has not stored a render begun since.  Caller holds mu. */
+static int refresh_due(struct pagecache *c, unsigned long after)
+{
+	for (struct pc_entry *e = c->head; e; e = e->next)
+		if (e->stale && e->has_body && e->queued && !e->hard && e->body_gen <= after)
+			return 1;
+	return 0;
+}
+
+void pagecache_settle(struct pagecache *c, int ms)
 {
 	if (!c || !c->render)
 		return;
-	unsigned h = hash_str(key);
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ms / 1000;
@@ -889,15 +914,9 @@ void pagecache_settle(struct pagecache *c, const char *key, int ms)
 		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&c->mu);
 	unsigned long after = c->gen; /* a render begun later reads the write */
-	for (;;) {
-		struct pc_entry *e = find(c, key, h);
-		if (!e || !e->has_body || !e->stale || e->body_gen > after)
-			break;
-		if (!e->queued && !e->tickets && !want_refresh(c, e))
-			break;
+	while (refresh_due(c, after))
 		if (pthread_cond_timedwait(&c->cv, &c->mu, &until) != 0)
 			break;
-	}
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -919,8 +938,9 @@ static void *refresher_main(void *arg)
 		c->q_head = (c->q_head + 1) % REFRESH_QUEUE;
 		c->q_len--;
 		struct pc_entry *e = find(c, key, hash_str(key));
-		/* Rendered already, or being rendered by a reader: nothing to do. */
-		int go = e && e->stale && !e->tickets;
+		/* Rendered already, or being rendered by a reader, or made stale
+		** by a hard change since (its readers render it): nothing to do. */
+		int go = e && e->stale && !e->hard && !e->tickets;
 		pthread_mutex_unlock(&c->mu);
 		if (go)
 			c->render(c->ctx, key);
@@ -930,6 +950,8 @@ static void *refresher_main(void *arg)
 			e->queued = 0;
 			if (!e->has_body && !e->tickets)
 				remove_entry(c, e);
+			else if (go && e->stale && !e->hard && time(NULL) - e->used_at < HOT_SECONDS)
+				want_refresh(c, e); /* changed again during the render */
 		}
 		pthread_cond_broadcast(&c->cv);
 		free(key);

@@ -86,28 +86,28 @@ int pagecache_stores(const struct pagecache *c);
 int pagecache_db_changed(struct pagecache *c);
 
 /* Starts the cache's threads.  Refreshers (when render is not NULL and
-** the cache keeps pages): a page made stale by a soft change (a comment, a
-** listing, a profile, time; not its own article's text or state, nor a
-** setting: those are hard) is served to readers as it was for at most
-** GRACE_SECONDS while a refresher renders it again through render(ctx,
-** key), an anonymous GET of key that ends in pagecache_get() and
-** pagecache_put() like any reader's; a page read in the last seconds is
-** queued as soon as the change is seen.  A refresh that is not a public
-** 200 drops the previous version.  The watcher (watch): a thread that
-** syncs as soon as db_pool_data_version() moves, then calls synced(ctx,
-** db, saw_all); pagecache_db_changed() then answers 0, so no reader waits
-** for a sync (PostgreSQL, where the version is read from the server).
-** Both end in pagecache_free(), which ctx must outlive. */
+** the cache keeps pages): a page read in the last seconds that a soft
+** change makes stale (a comment, a listing, a profile; not its own
+** article's text or state, nor a setting: those are hard) is rendered
+** again at once through render(ctx, key), an anonymous GET of key that
+** ends in pagecache_get() and pagecache_put() like any reader's; until it
+** is stored, for GRACE_MS at most, readers get the version before (grace),
+** then wait for that render.  A refresh that is not a public 200 drops the
+** previous version.  The watcher (watch): a thread that syncs as soon as
+** db_pool_data_version() moves, then calls synced(ctx, db, saw_all);
+** pagecache_db_changed() then answers 0, so no reader waits for a sync
+** (PostgreSQL, where the version is read from the server).  Both end in
+** pagecache_free(), which ctx must outlive. */
 void pagecache_start(struct pagecache *c, void (*render)(void *ctx, const char *key),
                      void (*synced)(void *ctx, struct db *db, int saw_all), void *ctx,
                      int watch);
 
-/* For a write's answer that sends its writer to key's page (a comment's
-** 303 to its article): waits, at most ms, until that page, if cached and
-** stale, has been rendered again by a render begun after this call, so
-** the writer is not shown the version before the write.  Returns at once
-** when the page is not cached, or without refreshers. */
-void pagecache_settle(struct pagecache *c, const char *key, int ms);
+/* For a write's answer, after its pagecache_sync(): waits, at most ms,
+** until the refreshers have stored a render begun after this call of
+** every page the write made stale that they have, so the writer, and
+** anyone it tells, is never shown a version from before the write.
+** Returns at once without refreshers. */
+void pagecache_settle(struct pagecache *c, int ms);
 
 /* Figures for tests and the benchmark. */
 struct pagecache_stats {

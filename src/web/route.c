@@ -767,7 +767,8 @@ static int has_set_cookie(const struct http_resp *resp)
 	return 0;
 }
 
-/* How long a write's answer waits for the page it sends its writer to. */
+/* How long a write's answer waits for the pages it changed that readers
+** were reading to be rendered again (pagecache_settle()). */
 #define SETTLE_MS 1000
 
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
@@ -841,7 +842,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
-	                    NULL, NULL, NULL, NULL};
+	                    NULL, NULL, NULL};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
@@ -999,8 +1000,8 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		web_settings_changed(app);
 	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);
-	if (p->settle && !is_read)
-		pagecache_settle(app->cache, p->settle, SETTLE_MS);
+	if (!is_read && app->cache)
+		pagecache_settle(app->cache, SETTLE_MS);
 	if (p->is_private)
 		http_resp_header(resp, "Cache-Control", "private, no-store");
 }

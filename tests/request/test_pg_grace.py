@@ -6,15 +6,18 @@ a hard change (the article itself unpublished) is never served stale.
 Each render is held up by psql holding the tags table (every article page
 reads it) in ACCESS EXCLUSIVE mode:
 
-  a comment changed from psql: the article's next reader is answered at
-    once with the page as it was (before: it rendered, and waited for the
-    lock), and once the lock goes the new version is served
-  the article edited from psql (a hard change): its next reader is not
-    answered with the old page while the render waits, but with the new one
-    once the lock goes; unpublished, its page is gone
-  a comment posted through the form: its writer's 303 comes once the page
-    has been rendered again, so following it shows the comment (with
-    grace, the cached version from before would be served)
+  a comment changed from psql (a soft change) on a page read lately: the
+    page is rendered again at once, before any reader asks (its readers
+    meanwhile get the version before, GRACE_MS at most: too short a window
+    to see from here), and once the lock goes the new version is served
+  the article edited from psql (a hard change): no render ahead (that
+    would grace the old version); its next reader is not answered with the
+    old page while the render waits, but with the new one once the lock
+    goes; unpublished, its page is gone
+  a comment posted through the form on a page read lately: its writer's
+    303 comes once the page has been rendered again (pagecache_settle()),
+    so following it shows the comment (else, within the grace, the version
+    before would be served)
 
 Skipped, never passed, when no PostgreSQL server binaries are found.
 """
@@ -72,6 +75,12 @@ def shows_within(node, path, text, secs):
     return False
 
 
+def waiting(folder):
+    """Statements of the server waiting on the lock (a render)."""
+    return int(psql(folder, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                            "'Lock' AND pid <> pg_backend_pid()"))
+
+
 def soft(node, folder):
     for _ in range(3):
         node.get(ART)  # cached, and read lately
@@ -82,22 +91,19 @@ def soft(node, folder):
         psql(folder, "UPDATE comments SET body_html = '<p>%s</p>' WHERE id = (SELECT min(c.id) "
                      "FROM comments c JOIN articles a ON a.id = c.article_id WHERE a.slug = "
                      "'council-approves-city-budget' AND c.status = 'approved')" % mark)
-        time.sleep(0.5)  # the watcher has seen it, the refresher waits on the lock
-        t0 = time.monotonic()
-        st, body = get(node, ART, 3)
-        took = time.monotonic() - t0
-        check(st == 200, "soft change: the article's reader is answered while its page is "
-              "rendered again behind a lock", st)
-        check(st == 200 and mark not in body and "Council approves" in body,
-              "…with the page as it was before the change (grace)")
-        check(st == 200 and took < 2, "…at once", "%.2f s" % took)
+        deadline = time.monotonic() + 5
+        while waiting(folder) < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        check(waiting(folder) >= 1, "soft change (a comment) to a page read lately: it is "
+              "rendered again as soon as the change is seen, before any reader asks")
     finally:
         locker.release()
-    check(shows_within(node, ART, mark, 10), "soft change: once the render can run, the new "
-          "version is served")
+    check(shows_within(node, ART, mark, 10), "…and once the render can run, the new version is "
+          "served")
 
 
 def hard(node, folder):
+    time.sleep(2.5)  # no other page read lately (pagecache.c, HOT_SECONDS)
     for _ in range(3):
         node.get(GONE)
     old = "Mariners hold Dunmore"
@@ -113,14 +119,15 @@ def hard(node, folder):
     try:
         psql(folder, "UPDATE articles SET headline = '%s' WHERE slug = "
                      "'mariners-hold-dunmore-to-draw'" % new)
-        time.sleep(0.5)
+        time.sleep(0.7)
+        check(waiting(folder) == 0, "hard change (the article edited): no refresh ahead, whose "
+              "readers would be given the old version meanwhile")
         th = threading.Thread(target=reader)
         th.start()
         th.join(1.5)
         early = got.get("st")
         check(not (early == 200 and old in got.get("body", "")),
-              "hard change (the article edited): its old page is not served while it is "
-              "rendered again", early)
+              "…its old page is not served while it is rendered again", early)
     finally:
         locker.release()
     if th:
@@ -132,8 +139,6 @@ def hard(node, folder):
     deadline = time.monotonic() + 10
     while not gone and time.monotonic() < deadline:
         st, body = get(node, GONE, 10)
-        check(not (st == 200 and new in body) or time.monotonic() < deadline,
-              "unpublished: never served")
         gone = st in (404, 410)
         time.sleep(0.02)
     check(gone, "the article unpublished: its page is gone, the old copy dropped")
