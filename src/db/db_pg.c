@@ -511,6 +511,36 @@ static void announce(struct db *db)
 		run(db, "ROLLBACK");
 }
 
+/* COMMIT, then announce()'s transaction, in one query string (one round
+** trip).  Returns COMMIT's result; *notified says whether the notification
+** committed too.  A COMMIT that fails (or answers ROLLBACK: the
+** transaction had failed) is what it would be alone; the server skips what
+** follows a failed statement in the string, and a notification after a
+** ROLLBACK only makes the other nodes read the change log for nothing. */
+static PGresult *commit_announcing(struct db *db, int *notified)
+{
+	*notified = 0;
+	db->round_trips++;
+	if (!PQsendQuery(db->c, "COMMIT; BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
+	                        "; COMMIT"))
+		return NULL;
+	PGresult *out = NULL, *r;
+	int n = 0, ok = 0;
+	while ((r = PQgetResult(db->c)) != NULL) {
+		if (n == 0)
+			out = r;
+		else {
+			ok += PQresultStatus(r) == PGRES_COMMAND_OK;
+			PQclear(r);
+		}
+		n++;
+	}
+	*notified = n == 5 && ok == 4;
+	if (n > 1 && !*notified)
+		log_warn("database: the other nodes were not told of a write");
+	return out;
+}
+
 /* Runs s once: prepared on the server (again if the types bound differ
 ** from those it was prepared with).  The result, or NULL. */
 static PGresult *execute(struct db_stmt *s)
@@ -853,9 +883,13 @@ int pg_commit(struct db *db)
 		db->failed = 1;
 		return DB_FULL;
 	}
-	PGresult *r = ask(db, "COMMIT");
 	int wrote = db->tx_wrote;
 	db->tx_wrote = 0;
+	/* A transaction that wrote sends its notification (announce()) in the
+	** same round trip as its COMMIT: the server runs it only if the COMMIT
+	** succeeded (an error ends a query string), and once it is durable. */
+	int notified = 0;
+	PGresult *r = wrote ? commit_announcing(db, &notified) : ask(db, "COMMIT");
 	int rc = DB_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		set_err(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
@@ -872,7 +906,7 @@ int pg_commit(struct db *db)
 	if (rc == DB_OK) {
 		db->n_transactions++;
 		atomic_fetch_add(&local_writes, 1);
-		if (wrote)
+		if (wrote && !notified)
 			announce(db);
 	} else {
 		db->failed = 1;
