@@ -84,6 +84,8 @@ struct db {
 	long long n_transactions;         /* transactions committed */
 	long long round_trips;            /* requests sent and waited for (db_round_trips) */
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
+	_Atomic int pid;                  /* its server process (PQbackendPID): whose
+	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
 	char *id_tables;                  /* " t1 t2 ... ": tables with a generated id,
 	                                  ** read once per connection; NULL: not yet */
@@ -188,6 +190,7 @@ struct db *pg_open(const char *path, char *err, size_t errlen)
 	struct db *db = mem_calloc(1, sizeof *db);
 	db->engine = DB_ENGINE_PG;
 	db->c = c;
+	atomic_init(&db->pid, PQbackendPID(c));
 	if (run(db, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
 	            " SET standard_conforming_strings = on") != DB_OK) {
 		snprintf(err, errlen, "cannot set up the database connection: %s", db->err);
@@ -1053,6 +1056,16 @@ struct db *pg_pool_get(struct db_pool *p)
 	return db;
 }
 
+/* 1 if the notification came from one of p's own connections: its write
+** already moved local_writes when its commit returned. */
+static int own_notice(const struct db_pool *p, int be_pid)
+{
+	for (int i = 0; i < p->size; i++)
+		if (atomic_load(&p->all[i]->pid) == be_pid)
+			return 1;
+	return 0;
+}
+
 void pg_pool_put(struct db_pool *p, struct db *db)
 {
 	pg_rollback(db);
@@ -1060,6 +1073,7 @@ void pg_pool_put(struct db_pool *p, struct db *db)
 		/* The server restarted: the connection starts afresh, with no
 		** statement prepared on it. */
 		PQreset(db->c);
+		atomic_store(&db->pid, PQbackendPID(db->c));
 		for (int i = 0; i < STMT_CACHE; i++)
 			db->stmts[i].prepared = 0;
 	}
@@ -1093,7 +1107,11 @@ static void hear(struct db_pool *p)
 	}
 	PGnotify *n;
 	while ((n = PQnotifies(p->watch)) != NULL) {
-		p->heard++;
+		/* This process's own writes are counted when they commit (and
+		** synced by the writer): their echo would only make the page
+		** cache read the change log again for nothing. */
+		if (!own_notice(p, n->be_pid))
+			p->heard++;
 		PQfreemem(n);
 	}
 }
