@@ -84,6 +84,8 @@ struct db {
 	long long n_transactions;         /* transactions committed */
 	long long round_trips;            /* requests sent and waited for (db_round_trips) */
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
+	int begin_pending;                /* pg_begin()'s BEGIN not sent yet: it goes with
+	                                  ** the transaction's first statement (flush_begin()) */
 	_Atomic int pid;                  /* its server process (PQbackendPID): whose
 	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
@@ -145,11 +147,33 @@ static void set_err(struct db *db, const char *msg)
 		db->err[--n] = 0;
 }
 
-/* PQexec on db's connection, counted (db_round_trips). */
+/* PQexec on db's connection, counted (db_round_trips); a BEGIN waiting
+** (begin_pending) is sent in the same query string. */
 static PGresult *ask(struct db *db, const char *sql)
 {
 	db->round_trips++;
-	return PQexec(db->c, sql);
+	if (!db->begin_pending)
+		return PQexec(db->c, sql);
+	db->begin_pending = 0;
+	size_t n = strlen(sql);
+	char *both = mem_alloc(n + 8);
+	memcpy(both, "BEGIN; ", 7);
+	memcpy(both + 7, sql, n + 1);
+	PGresult *r = PQexec(db->c, both);
+	free(both);
+	return r;
+}
+
+static int run(struct db *db, const char *sql);
+
+/* Sends a BEGIN waiting (begin_pending) alone, before a request that
+** cannot carry it. */
+static void flush_begin(struct db *db)
+{
+	if (db->begin_pending) {
+		db->begin_pending = 0;
+		run(db, "BEGIN");
+	}
 }
 
 /* Runs sql with no parameters; DB_OK or the mapped error (message kept). */
@@ -486,7 +510,7 @@ void pg_bind_double(struct db_stmt *s, int i, double v)
 
 static int in_tx(struct db *db)
 {
-	return PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	return db->begin_pending || PQtransactionStatus(db->c) != PQTRANS_IDLE;
 }
 
 /* Tells the other nodes (their pools LISTEN) that this connection has
@@ -549,6 +573,7 @@ static PGresult *commit_announcing(struct db *db, int *notified)
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
+	flush_begin(db);
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
 	size_t types_size = (size_t)s->max_param * sizeof *s->types;
@@ -655,12 +680,22 @@ static PGresult *execute_guarded(struct db_stmt *s, int *saved)
 	db->round_trips++;
 	if (!PQenterPipelineMode(db->c))
 		return NULL;
-	int sent = PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	/* The transaction's BEGIN, if not sent yet, leads the pipeline. */
+	int begin = db->begin_pending;
+	db->begin_pending = 0;
+	int sent = (!begin || PQsendQueryParams(db->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) &&
+	           PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
 	                               s->lens, s->fmts, 0) &&
 	           PQsendQueryParams(db->c, "RELEASE byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQpipelineSync(db->c);
 	PGresult *out = NULL;
+	if (sent && begin) { /* BEGIN's answer (then NULL) */
+		PGresult *r;
+		PQclear(PQgetResult(db->c));
+		while ((r = PQgetResult(db->c)) != NULL)
+			PQclear(r);
+	}
 	/* The answers: one result (then NULL) for each of the three, then the
 	** sync.  Whatever happens, everything is read before leaving the
 	** pipeline. */
@@ -870,7 +905,10 @@ int pg_begin(struct db *db)
 		db->failed = 1;
 		return DB_ERR;
 	}
-	return pg_exec(db, "BEGIN");
+	/* Sent with the first statement (ask(), execute_guarded()): a round
+	** trip fewer for every transaction. */
+	db->begin_pending = 1;
+	return DB_OK;
 }
 
 int pg_begin_alone(struct db *db)
@@ -880,6 +918,13 @@ int pg_begin_alone(struct db *db)
 
 int pg_commit(struct db *db)
 {
+	if (db->begin_pending) { /* nothing was sent: nothing to commit */
+		db->begin_pending = 0;
+		db->tx_wrote = 0;
+		db->n_transactions++;
+		atomic_fetch_add(&local_writes, 1);
+		return DB_OK;
+	}
 	if (PQtransactionStatus(db->c) == PQTRANS_INERROR) {
 		set_err(db, "the transaction was rolled back after an error");
 		run(db, "ROLLBACK");
@@ -920,6 +965,7 @@ int pg_commit(struct db *db)
 void pg_rollback(struct db *db)
 {
 	db->tx_wrote = 0;
+	db->begin_pending = 0; /* nothing was sent */
 	if (in_tx(db))
 		run(db, "ROLLBACK");
 	db->read_only = 0;
@@ -1375,6 +1421,7 @@ int pg_ids_follow(struct db *db, const char *table, const char *column)
 		snprintf(sql, sizeof sql,
 		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
 		const char *params[2] = {table, column};
+		flush_begin(db);
 		db->round_trips++;
 		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
