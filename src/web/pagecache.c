@@ -635,11 +635,16 @@ static void attach_form(struct pagecache *c, struct pc_entry *e, struct pc_job *
 	block_release(job->block);
 }
 
+static void abandon(struct pagecache *c, struct pc_ticket *t, int drop);
+
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
                    struct http_resp *resp, const struct page_deps *deps)
 {
 	if (resp->status != 200 || resp_header(resp, "Set-Cookie")) {
-		pagecache_abandon(c, t);
+		/* Not 200 to everyone: the previous version goes too, unless this
+		** answer was the reader's own (a 304 to its If-Modified-Since, a
+		** cookie set). */
+		abandon(c, t, t->by_refresher || (resp->status != 200 && resp->status != 304));
 		return;
 	}
 	/* Outside the lock: the block, and the one compressed form this reader
@@ -759,13 +764,17 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
 {
-	if (!t)
-		return;
+	if (t)
+		abandon(c, t, t->by_refresher);
+}
+
+static void abandon(struct pagecache *c, struct pc_ticket *t, int drop)
+{
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
 	e->refreshing -= t->by_refresher;
-	if (e->has_body && e->stale) {
+	if (drop && e->has_body && e->stale) {
 		/* Its page no longer answers 200 to everyone (unpublished, gone,
 		** failing): the previous version is never served again. */
 		c->bytes -= e->bytes;
