@@ -901,17 +901,25 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 	return saw_all;
 }
 
-/* 1 if a refresher has a page that changed before generation `after` and
-** has not stored a render begun since.  Caller holds mu. */
-static int refresh_due(struct pagecache *c, unsigned long after)
+/* 1 if a refresher has e, changed before generation `after`, and has not
+** stored a render begun since.  Caller holds mu. */
+static int due(const struct pc_entry *e, unsigned long after)
 {
+	return e && e->stale && e->has_body && e->queued && !e->hard && e->body_gen <= after;
+}
+
+/* due() for key's entry, or (key NULL) for any.  Caller holds mu. */
+static int refresh_due(struct pagecache *c, const char *key, unsigned long after)
+{
+	if (key)
+		return due(find(c, key, hash_str(key)), after);
 	for (struct pc_entry *e = c->head; e; e = e->next)
-		if (e->stale && e->has_body && e->queued && !e->hard && e->body_gen <= after)
+		if (due(e, after))
 			return 1;
 	return 0;
 }
 
-void pagecache_settle(struct pagecache *c, int ms)
+void pagecache_settle(struct pagecache *c, const char *key, int ms)
 {
 	if (!c || !c->render)
 		return;
@@ -923,7 +931,7 @@ void pagecache_settle(struct pagecache *c, int ms)
 		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&c->mu);
 	unsigned long after = c->gen; /* a render begun later reads the write */
-	while (refresh_due(c, after))
+	while (refresh_due(c, key, after))
 		if (pthread_cond_timedwait(&c->cv, &c->mu, &until) != 0)
 			break;
 	pthread_mutex_unlock(&c->mu);

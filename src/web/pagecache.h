@@ -103,11 +103,12 @@ void pagecache_start(struct pagecache *c, void (*render)(void *ctx, const char *
                      int watch);
 
 /* For a write's answer, after its pagecache_sync(): waits, at most ms,
-** until the refreshers have stored a render begun after this call of
-** every page the write made stale that they have, so the writer, and
-** anyone it tells, is never shown a version from before the write.
-** Returns at once without refreshers. */
-void pagecache_settle(struct pagecache *c, int ms);
+** until the refreshers have stored a render begun after this call of key's
+** page (the one the answer sends its writer to: a comment's article), or
+** with key NULL of every page they have (a desk write, which may change
+** any), so the writer, and anyone it tells, is never shown a version from
+** before the write.  Returns at once without refreshers. */
+void pagecache_settle(struct pagecache *c, const char *key, int ms);
 
 /* Figures for tests and the benchmark. */
 struct pagecache_stats {

@@ -842,7 +842,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
-	                    NULL, NULL, NULL};
+	                    NULL, NULL, NULL, NULL};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
@@ -1001,7 +1001,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);
 	if (!is_read && app->cache)
-		pagecache_settle(app->cache, SETTLE_MS);
+		pagecache_settle(app->cache, p->settle, SETTLE_MS);
 	if (p->is_private)
 		http_resp_header(resp, "Cache-Control", "private, no-store");
 }

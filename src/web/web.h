@@ -89,6 +89,9 @@ struct page {
 	struct account *lapsed_user; /* its account; never p->user */
 	char *cdn_names;          /* surrogate keys naming what it shows beyond p->deps
 	                          ** ("section-3 tag-7"; cdn_name()), or NULL */
+	const char *settle;       /* a write's answer sends its writer to this page
+	                          ** only: wait for its re-render, not every page's
+	                          ** (pagecache_settle()), or NULL */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
