@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, done, skip  # noqa: E402
+from harness import check, done, skip, sqlite_pass_only  # noqa: E402
 from pgnode import cluster_start, cluster_stop, Node, cli, psql  # noqa: E402
 
 ART = "/2026/10/22/council-approves-city-budget/"
@@ -160,6 +160,7 @@ def posted(node, folder, token):
 
 
 def main():
+    sqlite_pass_only("it starts its own PostgreSQL cluster")
     if not shutil.which("psql"):
         skip("grace on PostgreSQL", "no psql client")
         return
