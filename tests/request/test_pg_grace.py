@@ -189,7 +189,9 @@ def main():
         posted(node, folder, token)
     finally:
         if node:
-            node.stop()
+            rc, err = node.stop()
+            check("Sanitizer" not in err and "runtime error" not in err,
+                  "the server stopped cleanly (no sanitizer report)", err[-600:])
         cluster_stop(folder)
         shutil.rmtree(work, ignore_errors=True)
     done()
