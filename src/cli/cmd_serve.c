@@ -112,8 +112,9 @@ int cmd_serve(const char *path, int argc, char **argv)
 		return 1;
 	}
 	/* One connection a request worker, one for the scheduler and mailer, one
-	** for the image variant worker, one for the webhook sender. */
-	struct db_pool *pool = db_pool_new(path, threads + 3, err, sizeof err);
+	** for the image variant worker, one for the webhook sender, and three
+	** for the page cache's refreshers and watcher (pagecache_start()). */
+	struct db_pool *pool = db_pool_new(path, threads + 6, err, sizeof err);
 	if (!pool) {
 		fprintf(stderr, "byline serve: %s\n", err);
 		return 1;
@@ -167,6 +168,13 @@ int cmd_serve(const char *path, int argc, char **argv)
 	web_settings_changed(app);
 	web_settings_reload(app, db);
 	db_pool_put(pool, db);
+	/* On PostgreSQL, whose data version is a question to the server, a
+	** thread syncs the cache so that neither the event loop nor a reader
+	** ever does, and stale pages are re-rendered off the readers' path
+	** (grace: bench/POSTGRESQL.md).  On SQLite a reader syncs itself (one
+	** stat(), reads in the process) and sees every commit at once. */
+	int is_pg = db_is_pg(path);
+	pagecache_start(app->cache, is_pg ? web_refresh : NULL, web_synced, app, is_pg);
 	struct scheduler *sched = scheduler_start(pool);
 	if (image_init() != 0)
 		log_warn("the image library (libvips) did not start: uploads will be refused");

@@ -84,6 +84,10 @@ struct db {
 	long long n_transactions;         /* transactions committed */
 	long long round_trips;            /* requests sent and waited for (db_round_trips) */
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
+	int begin_pending;                /* pg_begin()'s BEGIN not sent yet: it goes with
+	                                  ** the transaction's first statement (flush_begin()) */
+	_Atomic int pid;                  /* its server process (PQbackendPID): whose
+	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
 	char *id_tables;                  /* " t1 t2 ... ": tables with a generated id,
 	                                  ** read once per connection; NULL: not yet */
@@ -143,11 +147,33 @@ static void set_err(struct db *db, const char *msg)
 		db->err[--n] = 0;
 }
 
-/* PQexec on db's connection, counted (db_round_trips). */
+/* PQexec on db's connection, counted (db_round_trips); a BEGIN waiting
+** (begin_pending) is sent in the same query string. */
 static PGresult *ask(struct db *db, const char *sql)
 {
 	db->round_trips++;
-	return PQexec(db->c, sql);
+	if (!db->begin_pending)
+		return PQexec(db->c, sql);
+	db->begin_pending = 0;
+	size_t n = strlen(sql);
+	char *both = mem_alloc(n + 8);
+	memcpy(both, "BEGIN; ", 7);
+	memcpy(both + 7, sql, n + 1);
+	PGresult *r = PQexec(db->c, both);
+	free(both);
+	return r;
+}
+
+static int run(struct db *db, const char *sql);
+
+/* Sends a BEGIN waiting (begin_pending) alone, before a request that
+** cannot carry it. */
+static void flush_begin(struct db *db)
+{
+	if (db->begin_pending) {
+		db->begin_pending = 0;
+		run(db, "BEGIN");
+	}
 }
 
 /* Runs sql with no parameters; DB_OK or the mapped error (message kept). */
@@ -188,6 +214,7 @@ struct db *pg_open(const char *path, char *err, size_t errlen)
 	struct db *db = mem_calloc(1, sizeof *db);
 	db->engine = DB_ENGINE_PG;
 	db->c = c;
+	atomic_init(&db->pid, PQbackendPID(c));
 	if (run(db, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
 	            " SET standard_conforming_strings = on") != DB_OK) {
 		snprintf(err, errlen, "cannot set up the database connection: %s", db->err);
@@ -483,7 +510,7 @@ void pg_bind_double(struct db_stmt *s, int i, double v)
 
 static int in_tx(struct db *db)
 {
-	return PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	return db->begin_pending || PQtransactionStatus(db->c) != PQTRANS_IDLE;
 }
 
 /* Tells the other nodes (their pools LISTEN) that this connection has
@@ -511,11 +538,42 @@ static void announce(struct db *db)
 		run(db, "ROLLBACK");
 }
 
+/* COMMIT, then announce()'s transaction, in one query string (one round
+** trip).  Returns COMMIT's result; *notified says whether the notification
+** committed too.  A COMMIT that fails (or answers ROLLBACK: the
+** transaction had failed) is what it would be alone; the server skips what
+** follows a failed statement in the string, and a notification after a
+** ROLLBACK only makes the other nodes read the change log for nothing. */
+static PGresult *commit_announcing(struct db *db, int *notified)
+{
+	*notified = 0;
+	db->round_trips++;
+	if (!PQsendQuery(db->c, "COMMIT; BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
+	                        "; COMMIT"))
+		return NULL;
+	PGresult *out = NULL, *r;
+	int n = 0, ok = 0;
+	while ((r = PQgetResult(db->c)) != NULL) {
+		if (n == 0)
+			out = r;
+		else {
+			ok += PQresultStatus(r) == PGRES_COMMAND_OK;
+			PQclear(r);
+		}
+		n++;
+	}
+	*notified = n == 5 && ok == 4;
+	if (n > 1 && !*notified)
+		log_warn("database: the other nodes were not told of a write");
+	return out;
+}
+
 /* Runs s once: prepared on the server (again if the types bound differ
 ** from those it was prepared with).  The result, or NULL. */
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
+	flush_begin(db);
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
 	size_t types_size = (size_t)s->max_param * sizeof *s->types;
@@ -622,12 +680,22 @@ static PGresult *execute_guarded(struct db_stmt *s, int *saved)
 	db->round_trips++;
 	if (!PQenterPipelineMode(db->c))
 		return NULL;
-	int sent = PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	/* The transaction's BEGIN, if not sent yet, leads the pipeline. */
+	int begin = db->begin_pending;
+	db->begin_pending = 0;
+	int sent = (!begin || PQsendQueryParams(db->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) &&
+	           PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
 	                               s->lens, s->fmts, 0) &&
 	           PQsendQueryParams(db->c, "RELEASE byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQpipelineSync(db->c);
 	PGresult *out = NULL;
+	if (sent && begin) { /* BEGIN's answer (then NULL) */
+		PGresult *r;
+		PQclear(PQgetResult(db->c));
+		while ((r = PQgetResult(db->c)) != NULL)
+			PQclear(r);
+	}
 	/* The answers: one result (then NULL) for each of the three, then the
 	** sync.  Whatever happens, everything is read before leaving the
 	** pipeline. */
@@ -837,7 +905,10 @@ int pg_begin(struct db *db)
 		db->failed = 1;
 		return DB_ERR;
 	}
-	return pg_exec(db, "BEGIN");
+	/* Sent with the first statement (ask(), execute_guarded()): a round
+	** trip fewer for every transaction. */
+	db->begin_pending = 1;
+	return DB_OK;
 }
 
 int pg_begin_alone(struct db *db)
@@ -847,15 +918,26 @@ int pg_begin_alone(struct db *db)
 
 int pg_commit(struct db *db)
 {
+	if (db->begin_pending) { /* nothing was sent: nothing to commit */
+		db->begin_pending = 0;
+		db->tx_wrote = 0;
+		db->n_transactions++;
+		atomic_fetch_add(&local_writes, 1);
+		return DB_OK;
+	}
 	if (PQtransactionStatus(db->c) == PQTRANS_INERROR) {
 		set_err(db, "the transaction was rolled back after an error");
 		run(db, "ROLLBACK");
 		db->failed = 1;
 		return DB_FULL;
 	}
-	PGresult *r = ask(db, "COMMIT");
 	int wrote = db->tx_wrote;
 	db->tx_wrote = 0;
+	/* A transaction that wrote sends its notification (announce()) in the
+	** same round trip as its COMMIT: the server runs it only if the COMMIT
+	** succeeded (an error ends a query string), and once it is durable. */
+	int notified = 0;
+	PGresult *r = wrote ? commit_announcing(db, &notified) : ask(db, "COMMIT");
 	int rc = DB_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		set_err(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
@@ -872,7 +954,7 @@ int pg_commit(struct db *db)
 	if (rc == DB_OK) {
 		db->n_transactions++;
 		atomic_fetch_add(&local_writes, 1);
-		if (wrote)
+		if (wrote && !notified)
 			announce(db);
 	} else {
 		db->failed = 1;
@@ -883,6 +965,7 @@ int pg_commit(struct db *db)
 void pg_rollback(struct db *db)
 {
 	db->tx_wrote = 0;
+	db->begin_pending = 0; /* nothing was sent */
 	if (in_tx(db))
 		run(db, "ROLLBACK");
 	db->read_only = 0;
@@ -1019,6 +1102,16 @@ struct db *pg_pool_get(struct db_pool *p)
 	return db;
 }
 
+/* 1 if the notification came from one of p's own connections: its write
+** already moved local_writes when its commit returned. */
+static int own_notice(const struct db_pool *p, int be_pid)
+{
+	for (int i = 0; i < p->size; i++)
+		if (atomic_load(&p->all[i]->pid) == be_pid)
+			return 1;
+	return 0;
+}
+
 void pg_pool_put(struct db_pool *p, struct db *db)
 {
 	pg_rollback(db);
@@ -1026,6 +1119,7 @@ void pg_pool_put(struct db_pool *p, struct db *db)
 		/* The server restarted: the connection starts afresh, with no
 		** statement prepared on it. */
 		PQreset(db->c);
+		atomic_store(&db->pid, PQbackendPID(db->c));
 		for (int i = 0; i < STMT_CACHE; i++)
 			db->stmts[i].prepared = 0;
 	}
@@ -1059,7 +1153,11 @@ static void hear(struct db_pool *p)
 	}
 	PGnotify *n;
 	while ((n = PQnotifies(p->watch)) != NULL) {
-		p->heard++;
+		/* This process's own writes are counted when they commit (and
+		** synced by the writer): their echo would only make the page
+		** cache read the change log again for nothing. */
+		if (!own_notice(p, n->be_pid))
+			p->heard++;
 		PQfreemem(n);
 	}
 }
@@ -1323,6 +1421,7 @@ int pg_ids_follow(struct db *db, const char *table, const char *column)
 		snprintf(sql, sizeof sql,
 		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
 		const char *params[2] = {table, column};
+		flush_begin(db);
 		db->round_trips++;
 		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)

@@ -363,6 +363,9 @@ static void post_to(struct page *p, const struct target *t, struct comment_form 
 	int cpage = comment_thread_page_of(p->db, p->a, t->on, id, own, n_own, t->per_page);
 	if (cpage > 1)
 		url = arena_printf(p->a, "%scomment-page-%d/", url, cpage);
+	/* Its answer waits for that page's re-render alone (route.c), not for
+	** every page other comments made stale meanwhile. */
+	p->settle = url;
 	http_redirect(p->req, p->resp, 303, arena_printf(p->a, "%s#comment-%lld", url, id));
 	http_resp_header(p->resp, "Cache-Control", "no-store");
 }

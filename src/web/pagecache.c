@@ -35,6 +35,22 @@
 
 #define N_BUCKETS 4096
 #define WAIT_SECONDS 10
+/* Grace: how long a page read lately and made stale by a soft change (a
+** comment, a listing, an author's profile) may be served as it was while
+** a refresher renders it again, counted from the change (or from the
+** start of the render its body came from).  Past it, readers wait for
+** that render.  Shorter than the moment the test harness gives another
+** process's write to reach a server on PostgreSQL (PG_SEEN_S, 100 ms). */
+#define GRACE_MS 50
+/* A page served within this many seconds before a change is re-rendered
+** at once (refresh-ahead), and graced; another waits for its next reader. */
+#define HOT_SECONDS 2
+/* Pages waiting for a refresher at most (more: their readers render). */
+#define REFRESH_QUEUE 128
+/* Threads re-rendering stale pages. */
+#define N_REFRESHERS 2
+/* How often the watcher asks the pool whether the database changed. */
+#define WATCH_NS 1000000L /* 1 ms */
 
 /* The plain form of a page and its header values in one block, shared
 ** with the responses that are sending it: freed when the entry and every
@@ -69,6 +85,14 @@ struct pc_entry {
 	struct pc_entry *prev, *next; /* LRU list, most recent first */
 	int has_body;                 /* 0: placeholder while the first render runs */
 	int stale;                    /* what it shows changed; re-render on next use */
+	int hard;                     /* stale by a change never graced (its article
+	                              ** edited, unpublished or deleted; a setting):
+	                              ** its next reader renders it */
+	long long stale_ms;           /* since when its body is stale (grace runs from it) */
+	time_t used_at;               /* when last served (hot: refreshed ahead) */
+	int queued;                   /* a refresher has it queued or is rendering it */
+	int refreshing;               /* tickets held by refreshers (of tickets) */
+	unsigned long body_gen;       /* generation of the render the body came from */
 	int tickets;                  /* requests rendering it now (never evicted then) */
 	unsigned long gen;            /* render generation (a put for an older one is dropped) */
 	char etag[40];                /* hash of the plain body, hex */
@@ -86,6 +110,8 @@ struct pc_entry {
 struct pc_ticket {
 	struct pc_entry *e;  /* the entry being rendered */
 	unsigned long gen;   /* its generation when the render began */
+	long long start_ms;  /* when the render began */
+	int by_refresher;    /* taken by a refresher (counted in e->refreshing) */
 };
 
 struct pagecache {
@@ -100,7 +126,29 @@ struct pagecache {
 	struct db_pool *pool;          /* the database watched */
 	unsigned long long version_seen; /* its data version at the last sync */
 	struct pagecache_stats stats;  /* counters */
+	/* Refreshers (pagecache_start()): stale pages re-rendered off the
+	** readers' path. */
+	void (*render)(void *ctx, const char *key); /* renders key as an anonymous GET */
+	void (*synced)(void *ctx, struct db *db, int saw_all); /* after a watcher sync */
+	void *ctx;                     /* for render and synced */
+	char *queue[REFRESH_QUEUE];    /* keys waiting for a refresher (ring) */
+	int q_head, q_len;             /* ring position and length */
+	pthread_cond_t q_cv;           /* signalled when a key is queued or at stop */
+	int stopping;                  /* threads end */
+	int n_threads;                 /* entries used in threads */
+	pthread_t threads[N_REFRESHERS + 1]; /* refreshers, then the watcher */
+	int watching;                  /* the watcher syncs: readers never do */
 };
+
+/* Set on a refresher while it renders: a stale page is never served to it. */
+static _Thread_local int in_refresh;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static unsigned hash_str(const char *s)
 {
@@ -115,6 +163,7 @@ struct pagecache *pagecache_new(size_t max_bytes, struct db_pool *pool)
 	struct pagecache *c = mem_calloc(1, sizeof *c);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	pthread_cond_init(&c->q_cv, NULL);
 	c->max_bytes = max_bytes;
 	changes_cursor_start(&c->cursor);
 	pthread_mutex_init(&c->sync_mu, NULL);
@@ -154,6 +203,14 @@ void pagecache_free(struct pagecache *c)
 {
 	if (!c)
 		return;
+	pthread_mutex_lock(&c->mu);
+	c->stopping = 1;
+	pthread_cond_broadcast(&c->q_cv);
+	pthread_mutex_unlock(&c->mu);
+	for (int i = 0; i < c->n_threads; i++)
+		pthread_join(c->threads[i], NULL);
+	for (int i = 0; i < c->q_len; i++)
+		free(c->queue[(c->q_head + i) % REFRESH_QUEUE]);
 	struct pc_entry *e = c->head;
 	while (e) {
 		struct pc_entry *next = e->next;
@@ -165,6 +222,7 @@ void pagecache_free(struct pagecache *c)
 	pthread_mutex_destroy(&c->mu);
 	pthread_mutex_destroy(&c->sync_mu);
 	pthread_cond_destroy(&c->cv);
+	pthread_cond_destroy(&c->q_cv);
 	free(c);
 }
 
@@ -342,20 +400,48 @@ struct pc_job {
 	struct pc_form *made;   /* the result; NULL if no smaller */
 };
 
-/* Serves e if it can be: fresh, or stale while another request re-renders
-** it (that reader gets the previous version).  1 if served.  If the
-** reader accepts a better form than any made, and job is not NULL, serves
-** nothing and returns 2 with job to do (make_form(), then attach_form()).
-** Caller holds mu. */
+/* Queues e for a refresher (unless it is already); 1 if a refresher has
+** it.  Caller holds mu. */
+static int want_refresh(struct pagecache *c, struct pc_entry *e)
+{
+	if (e->queued)
+		return 1;
+	if (!c->render || c->stopping || c->q_len == REFRESH_QUEUE)
+		return 0;
+	c->queue[(c->q_head + c->q_len++) % REFRESH_QUEUE] = mem_strdup(e->key);
+	e->queued = 1;
+	pthread_cond_signal(&c->q_cv);
+	return 1;
+}
+
+static void mark_stale(struct pc_entry *e, int hard, long long ms)
+{
+	if (!e->stale)
+		e->stale_ms = ms;
+	e->stale = 1;
+	e->hard |= hard;
+}
+
+/* Serves e if it can be: fresh; stale while another reader re-renders it
+** (this one gets the previous version, as before grace); or stale by a
+** soft change, within its grace, while a refresher has it.  Never to a
+** refresher.  1 if served.  If the reader accepts a better
+** form than any made, and job is not NULL, serves nothing and returns 2
+** with job to do (make_form(), then attach_form()).  Caller holds mu. */
 static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req *req,
                        struct http_resp *resp, struct pc_job *job)
 {
 	if (!e || !e->has_body)
 		return 0;
-	if (!e->stale && e->deps.expires_at && (long long)time(NULL) >= e->deps.expires_at)
-		e->stale = 1;
-	if (e->stale && !e->tickets)
-		return 0;
+	time_t now = time(NULL);
+	if (!e->stale && e->deps.expires_at && (long long)now >= e->deps.expires_at)
+		mark_stale(e, 0, now_ms());
+	if (e->stale) {
+		int by_reader = e->tickets > e->refreshing;
+		int graced = !e->hard && e->queued && now_ms() - e->stale_ms < GRACE_MS;
+		if (in_refresh || !(by_reader || graced))
+			return 0;
+	}
 	int make;
 	int form = choose_form(e, http_header(req, "Accept-Encoding"), &make);
 	if (make != FORM_PLAIN) {
@@ -369,6 +455,7 @@ static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req 
 		job->made = NULL;
 		return 2;
 	}
+	e->used_at = now;
 	if (!e->stale) {
 		c->stats.hits++;
 		lru_unlink(c, e);
@@ -416,8 +503,9 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 			pthread_mutex_unlock(&c->mu);
 			return 1;
 		}
-		if (e && !e->has_body && e->tickets) {
-			/* The first render is under way: wait for it, not render twice. */
+		if (e && (!e->has_body || e->stale) && e->tickets && !in_refresh) {
+			/* The first render is under way, or a refresher's past the
+			** grace: wait for it, not render twice. */
 			c->stats.waits++;
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
@@ -446,6 +534,9 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 	struct pc_ticket *tk = arena_alloc(req->a, sizeof *tk);
 	tk->e = e;
 	tk->gen = e->gen;
+	tk->start_ms = now_ms();
+	tk->by_refresher = in_refresh;
+	e->refreshing += in_refresh;
 	*t = tk;
 	pthread_mutex_unlock(&c->mu);
 	return 0;
@@ -544,11 +635,16 @@ static void attach_form(struct pagecache *c, struct pc_entry *e, struct pc_job *
 	block_release(job->block);
 }
 
+static void abandon(struct pagecache *c, struct pc_ticket *t, int drop);
+
 void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *req,
                    struct http_resp *resp, const struct page_deps *deps)
 {
 	if (resp->status != 200 || resp_header(resp, "Set-Cookie")) {
-		pagecache_abandon(c, t);
+		/* Not 200 to everyone: the previous version goes too, unless this
+		** answer was the reader's own (a 304 to its If-Modified-Since, a
+		** cookie set). */
+		abandon(c, t, t->by_refresher || (resp->status != 200 && resp->status != 304));
 		return;
 	}
 	/* Outside the lock: the block, and the one compressed form this reader
@@ -617,7 +713,11 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
-	if (e->gen == t->gen && c->max_bytes > 0) {
+	e->refreshing -= t->by_refresher;
+	/* A render outdated by a change made during it is still newer than a
+	** stale body: kept, still stale (and hard if the change was). */
+	int newer = e->gen != t->gen && e->has_body && e->stale && t->gen > e->body_gen;
+	if ((e->gen == t->gen || newer) && c->max_bytes > 0) {
 		/* A new version is strictly newer, for If-Modified-Since. */
 		if (e->has_body && strcmp(e->etag, etag) != 0 && modified <= e->modified) {
 			modified = e->modified + 1;
@@ -642,7 +742,11 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		e->modified = modified;
 		e->deps = *deps;
 		e->has_body = 1;
-		e->stale = 0;
+		e->body_gen = t->gen;
+		if (!newer)
+			e->stale = e->hard = 0;
+		else
+			e->stale_ms = t->start_ms; /* as new as the render's start */
 		c->bytes += e->bytes;
 		serve(e, form, req, resp);
 		evict(c);
@@ -660,12 +764,26 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
 {
-	if (!t)
-		return;
+	if (t)
+		abandon(c, t, t->by_refresher);
+}
+
+static void abandon(struct pagecache *c, struct pc_ticket *t, int drop)
+{
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
-	if (!e->has_body && !e->tickets)
+	e->refreshing -= t->by_refresher;
+	if (drop && e->has_body && e->stale) {
+		/* Its page no longer answers 200 to everyone (unpublished, gone,
+		** failing): the previous version is never served again. */
+		c->bytes -= e->bytes;
+		entry_free_bodies(e);
+		e->has_body = 0;
+		e->bytes = sizeof *e + strlen(e->key);
+		c->bytes += e->bytes;
+	}
+	if (!e->has_body && !e->tickets && !e->queued)
 		remove_entry(c, e);
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
@@ -692,8 +810,21 @@ static int touches(const struct pc_entry *e, enum change_kind kind, long long id
 	}
 }
 
+/* A change never graced (no refresh ahead, no previous version served
+** while a refresher renders): an article's own text and state (edited,
+** unpublished, trashed, deleted), and everything (a setting, a section, a
+** static page, a redirect); its next reader renders the page, as before
+** grace.  Comments, listings and profiles are soft: the previous version
+** is served during the refresh (GRACE_MS at most). */
+static int hard_change(enum change_kind kind)
+{
+	return kind == CHANGE_ARTICLE || kind == CHANGE_ALL;
+}
+
 static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 {
+	time_t now = time(NULL);
+	long long ms = now_ms();
 	for (struct pc_entry *e = c->head; e; e = e->next) {
 		if (!e->has_body) {
 			/* A first render under way read the old data: its result must
@@ -702,8 +833,10 @@ static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 			continue;
 		}
 		if (touches(e, kind, id)) {
-			e->stale = 1;
+			mark_stale(e, hard_change(kind), ms);
 			e->gen = ++c->gen; /* a render begun before the change is outdated */
+			if (!e->hard && now - e->used_at < HOT_SECONDS)
+				want_refresh(c, e); /* read lately: render it before it is asked for */
 		}
 	}
 }
@@ -727,6 +860,8 @@ static void collect_change(void *ctx, enum change_kind kind, long long id)
 
 int pagecache_db_changed(struct pagecache *c)
 {
+	if (c->watching)
+		return 0; /* the watcher syncs as soon as the database moves */
 	unsigned long long v = db_pool_data_version(c->pool);
 	pthread_mutex_lock(&c->mu);
 	int changed = c->cursor.top < 0 || v != c->version_seen;
@@ -764,6 +899,131 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 	pthread_mutex_unlock(&c->mu);
 	pthread_mutex_unlock(&c->sync_mu);
 	return saw_all;
+}
+
+/* 1 if a refresher has e, changed before generation `after`, and has not
+** stored a render begun since.  Caller holds mu. */
+static int due(const struct pc_entry *e, unsigned long after)
+{
+	return e && e->stale && e->has_body && e->queued && !e->hard && e->body_gen <= after;
+}
+
+/* due() for key's entry, or (key NULL) for any.  Caller holds mu. */
+static int refresh_due(struct pagecache *c, const char *key, unsigned long after)
+{
+	if (key)
+		return due(find(c, key, hash_str(key)), after);
+	for (struct pc_entry *e = c->head; e; e = e->next)
+		if (due(e, after))
+			return 1;
+	return 0;
+}
+
+void pagecache_settle(struct pagecache *c, const char *key, int ms)
+{
+	if (!c || !c->render)
+		return;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L)
+		until.tv_sec++, until.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&c->mu);
+	unsigned long after = c->gen; /* a render begun later reads the write */
+	while (refresh_due(c, key, after))
+		if (pthread_cond_timedwait(&c->cv, &c->mu, &until) != 0)
+			break;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- refreshers and the watcher ---- */
+
+/* Renders the stale pages queued by want_refresh(), one at a time each,
+** through c->render (the site's own GET, anonymous). */
+static void *refresher_main(void *arg)
+{
+	struct pagecache *c = arg;
+	in_refresh = 1;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->q_len && !c->stopping)
+			pthread_cond_wait(&c->q_cv, &c->mu);
+		if (c->stopping)
+			break;
+		char *key = c->queue[c->q_head];
+		c->q_head = (c->q_head + 1) % REFRESH_QUEUE;
+		c->q_len--;
+		struct pc_entry *e = find(c, key, hash_str(key));
+		/* Rendered already, or being rendered by a reader, or made stale
+		** by a hard change since (its readers render it): nothing to do. */
+		int go = e && e->stale && !e->hard && !e->tickets;
+		pthread_mutex_unlock(&c->mu);
+		if (go)
+			c->render(c->ctx, key);
+		pthread_mutex_lock(&c->mu);
+		e = find(c, key, hash_str(key));
+		if (e) {
+			e->queued = 0;
+			if (!e->has_body && !e->tickets)
+				remove_entry(c, e);
+			else if (go && e->stale && !e->hard && time(NULL) - e->used_at < HOT_SECONDS)
+				want_refresh(c, e); /* changed again during the render */
+		}
+		pthread_cond_broadcast(&c->cv);
+		free(key);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Syncs the cache as soon as the database's data version moves, so that
+** readers never do (pagecache_db_changed() answers 0): a change another
+** node made is applied within WATCH_NS of its notification, and the event
+** loop never asks the database anything. */
+static void *watcher_main(void *arg)
+{
+	struct pagecache *c = arg;
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		int stop = c->stopping;
+		pthread_mutex_unlock(&c->mu);
+		if (stop)
+			break;
+		unsigned long long v = db_pool_data_version(c->pool);
+		pthread_mutex_lock(&c->mu);
+		int changed = c->cursor.top < 0 || v != c->version_seen;
+		pthread_mutex_unlock(&c->mu);
+		if (changed) {
+			struct db *db = db_pool_get(c->pool);
+			int saw_all = pagecache_sync(c, db);
+			c->synced(c->ctx, db, saw_all);
+			db_pool_put(c->pool, db);
+			continue;
+		}
+		struct timespec ts = {0, WATCH_NS};
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+void pagecache_start(struct pagecache *c, void (*render)(void *ctx, const char *key),
+                     void (*synced)(void *ctx, struct db *db, int saw_all), void *ctx,
+                     int watch)
+{
+	c->render = render;
+	c->synced = synced;
+	c->ctx = ctx;
+	for (int i = 0; i < N_REFRESHERS && render && c->max_bytes > 0; i++)
+		if (pthread_create(&c->threads[c->n_threads], NULL, refresher_main, c) == 0)
+			c->n_threads++;
+	if (!c->n_threads)
+		c->render = NULL; /* no refresher: readers render, as without grace */
+	if (watch && synced &&
+	    pthread_create(&c->threads[c->n_threads], NULL, watcher_main, c) == 0) {
+		c->n_threads++;
+		c->watching = 1;
+	}
 }
 
 void pagecache_stats(struct pagecache *c, struct pagecache_stats *out)

@@ -81,8 +81,34 @@ int pagecache_sync(struct pagecache *c, struct db *db);
 int pagecache_stores(const struct pagecache *c);
 
 /* 1 if the database changed since the last sync (cheap:
-** db_pool_data_version, no connection borrowed). */
+** db_pool_data_version, no connection borrowed); always 0 while the
+** watcher (pagecache_start()) syncs for the readers. */
 int pagecache_db_changed(struct pagecache *c);
+
+/* Starts the cache's threads.  Refreshers (when render is not NULL and
+** the cache keeps pages): a page read in the last seconds that a soft
+** change makes stale (a comment, a listing, a profile; not its own
+** article's text or state, nor a setting: those are hard) is rendered
+** again at once through render(ctx, key), an anonymous GET of key that
+** ends in pagecache_get() and pagecache_put() like any reader's; until it
+** is stored, for GRACE_MS at most, readers get the version before (grace),
+** then wait for that render.  A refresh that is not a public 200 drops the
+** previous version.  The watcher (watch): a thread that syncs as soon as
+** db_pool_data_version() moves, then calls synced(ctx, db, saw_all);
+** pagecache_db_changed() then answers 0, so no reader waits for a sync
+** (PostgreSQL, where the version is read from the server).  Both end in
+** pagecache_free(), which ctx must outlive. */
+void pagecache_start(struct pagecache *c, void (*render)(void *ctx, const char *key),
+                     void (*synced)(void *ctx, struct db *db, int saw_all), void *ctx,
+                     int watch);
+
+/* For a write's answer, after its pagecache_sync(): waits, at most ms,
+** until the refreshers have stored a render begun after this call of key's
+** page (the one the answer sends its writer to: a comment's article), or
+** with key NULL of every page they have (a desk write, which may change
+** any), so the writer, and anyone it tells, is never shown a version from
+** before the write.  Returns at once without refreshers. */
+void pagecache_settle(struct pagecache *c, const char *key, int ms);
 
 /* Figures for tests and the benchmark. */
 struct pagecache_stats {

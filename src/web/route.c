@@ -767,6 +767,10 @@ static int has_set_cookie(const struct http_resp *resp)
 	return 0;
 }
 
+/* How long a write's answer waits for the pages it changed that readers
+** were reading to be rendered again (pagecache_settle()). */
+#define SETTLE_MS 1000
+
 int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
@@ -803,11 +807,42 @@ int web_fast(struct http_req *req, struct http_resp *resp, void *ctx)
 	return 1;
 }
 
+void web_refresh(void *ctx, const char *key)
+{
+	struct arena *a = arena_new();
+	struct http_req req;
+	struct http_resp resp;
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	req.a = a;
+	req.method = "GET";
+	const char *q = strchr(key, '?');
+	req.path = q ? arena_strndup(a, key, (size_t)(q - key)) : arena_strdup(a, key);
+	req.query = q ? arena_strdup(a, q + 1) : "";
+	req.body = "";
+	req.body_fd = -1;
+	req.remote_ip = "127.0.0.1";
+	req.scheme = "http";
+	resp.status = 200;
+	web_handle(&req, &resp, ctx); /* no headers: anonymous, no coding asked */
+	http_resp_unshare(&resp);
+	buf_free(&resp.body);
+	arena_free(a);
+}
+
+void web_synced(void *ctx, struct db *db, int saw_all)
+{
+	struct app *app = ctx;
+	if (saw_all)
+		web_settings_changed(app);
+	web_settings_reload(app, db);
+}
+
 void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
-	                    NULL, NULL, NULL};
+	                    NULL, NULL, NULL, NULL};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);
@@ -965,6 +1000,8 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		web_settings_changed(app);
 	web_settings_reload(app, p->db);
 	db_pool_put(app->pool, p->db);
+	if (!is_read && app->cache)
+		pagecache_settle(app->cache, p->settle, SETTLE_MS);
 	if (p->is_private)
 		http_resp_header(resp, "Cache-Control", "private, no-store");
 }

@@ -89,6 +89,9 @@ struct page {
 	struct account *lapsed_user; /* its account; never p->user */
 	char *cdn_names;          /* surrogate keys naming what it shows beyond p->deps
 	                          ** ("section-3 tag-7"; cdn_name()), or NULL */
+	const char *settle;       /* a write's answer sends its writer to this page
+	                          ** only: wait for its re-render, not every page's
+	                          ** (pagecache_settle()), or NULL */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -123,6 +126,13 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *app);
 /* The event loop's try first: a page-cache hit for an anonymous reader, or
 ** 0 (never touches the database, never waits for a render). */
 int web_fast(struct http_req *req, struct http_resp *resp, void *app);
+
+/* The page cache's threads (pagecache_start()): web_refresh renders key
+** (a cache key: path, '?', query) as an anonymous reader's GET would,
+** storing it; web_synced reloads the settings after a sync that saw a
+** change of everything. */
+void web_refresh(void *app, const char *key);
+void web_synced(void *app, struct db *db, int saw_all);
 /* The http_body_limit: the route's limit for a signed-in request of the
 ** role it needs; WEB_SIGNED_OUT_BODY (403) for a route that needs a role the
 ** request's session does not have; 0 with 404 or 405 where no route takes
