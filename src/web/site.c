@@ -750,9 +750,13 @@ void site_read_page(struct page *p, void (*handler)(struct page *p))
 {
 	/* Inside a caller's transaction already: its snapshot is the page's. */
 	int began = db_read_begin(p->db);
-	handler(p);
 	if (began)
+		listmemo_snapshot_begin(p->app->memo, p->db);
+	handler(p);
+	if (began) {
+		listmemo_snapshot_end(p->app->memo);
 		db_read_end(p->db);
+	}
 }
 
 const char *site_slug(struct arena *a, const char *slug)
