@@ -741,10 +741,10 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	}
 	struct db_stmt *st = db_prepare(db, sql_pictures_by_ids);
 	for (size_t j = 0; j < MEDIA_BATCH; j++) {
-		if (j < k && ids[j] > 0)
-			db_bind_int(st, (int)j + 1, ids[j]);
-		else
-			db_bind_null(st, (int)j + 1);
+		/* 0, never an id, where there is none: a NULL would change the
+		** parameters' types with each count, and PostgreSQL would
+		** prepare the statement again each time. */
+		db_bind_int(st, (int)j + 1, j < k && ids[j] > 0 ? ids[j] : 0);
 	}
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -785,10 +785,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	if (unknown) {
 		st = db_prepare(db, sql_variants_many);
 		for (size_t j = 0; j < MEDIA_BATCH; j++) {
-			if (j < k && found[j] && !known[j])
-				db_bind_int(st, (int)j + 1, ids[j]);
-			else
-				db_bind_null(st, (int)j + 1);
+			db_bind_int(st, (int)j + 1, j < k && found[j] && !known[j] ? ids[j] : 0);
 		}
 		while ((rc = db_step(st)) == DB_ROW) {
 			long long id = db_col_int(st, 0);

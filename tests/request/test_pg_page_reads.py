@@ -1,0 +1,136 @@
+"""How many statements a page sends to PostgreSQL, where each is a round
+trip (issue 17's benchmark (1): cache-miss renders against SQLite).  The
+demo site on a cluster of this test's own, its server's statements logged
+(log_statement = all for the role), served with --no-cache; each page is
+read twice and the second read's read snapshot (BEGIN ISOLATION LEVEL
+REPEATABLE READ .. ROLLBACK, on one backend) is taken from the log:
+
+  - an article page with related articles and a comment thread reads the
+    change log once (the listing memo's head, model/listmemo.c: not once
+    per use), scores its related candidates in one statement, reads the
+    ties' headlines in one and the winners' cards in one
+    (model/article.c), and its shown comments in one (model/comment.c);
+  - the whole snapshot stays under a bound (it was about 45 statements);
+  - reading every public page kind twice never makes the server prepare a
+    statement again (DEALLOCATE): the batches of ids (photos, co-authors)
+    bind 0, not NULL, in their unused places, so their parameter types do
+    not change with the count.
+
+Skipped when no PostgreSQL server binaries are found.
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, done, skip, sqlite_pass_only  # noqa: E402
+from pgnode import Node, cli, cluster_start, cluster_stop, psql  # noqa: E402
+
+ARTICLE = "/2026/10/22/council-approves-city-budget/"
+PAGES = ["/", ARTICLE, "/category/city/", "/tag/budget/", "/author/priya-halvorsen/",
+         "/search/?q=budget", "/feed/", "/2026/10/14/storm-season-preparedness-guide/"]
+LINE = re.compile(r"^\S+ \S+ \S+ \[(\d+)\] (?:\S+ )?LOG:  (?:statement|execute [^:]*): (.*)$")
+
+
+def statements(log, start):
+    """(pid, text) of each statement logged after byte offset start."""
+    with open(log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        out = []
+        for line in f.read().splitlines():
+            m = LINE.match(line)
+            if m:
+                out.append((m.group(1), m.group(2)))
+        return out
+
+
+def snapshots(stmts):
+    """Each read snapshot's statements, BEGIN to ROLLBACK/COMMIT on its pid."""
+    open_by = {}
+    done_ = []
+    for pid, text in stmts:
+        if text.startswith("BEGIN ISOLATION LEVEL REPEATABLE READ"):
+            open_by[pid] = []
+        elif pid in open_by:
+            if text in ("ROLLBACK", "COMMIT"):
+                done_.append(open_by.pop(pid))
+            else:
+                open_by[pid].append(text)
+    return done_
+
+
+def count(snap, needle):
+    return sum(1 for s in snap if needle in s)
+
+
+def main():
+    sqlite_pass_only("it starts its own PostgreSQL cluster")
+    if not shutil.which("psql"):
+        skip("page statements on PostgreSQL", "no psql client")
+        return
+    started = cluster_start("page statements on PostgreSQL")
+    if not started:
+        return
+    folder, url = started
+    work = tempfile.mkdtemp(prefix="byline-pgreads-")
+    node = None
+    try:
+        rc, _, err = cli(work, "demo", "--db", url)
+        if not check(rc == 0, "the demo site is made on PostgreSQL", err):
+            return
+        psql(folder, "ALTER ROLE byline SET log_statement = 'all'")
+        log = os.path.join(folder, "server.log")
+        node = Node(url, work, extra=("--no-cache",))
+
+        # The article page, read twice (the first prepares its statements).
+        check(node.get(ARTICLE).status == 200, "the article page answers")
+        time.sleep(0.3)
+        start = os.path.getsize(log)
+        r = node.get(ARTICLE)
+        check(r.status == 200, "the article page, again")
+        time.sleep(0.5)
+        snaps = [s for s in snapshots(statements(log, start)) if count(s, "a.slug = $1")]
+        if not check(len(snaps) == 1, "the article page's read snapshot is in the log",
+                     "%d found" % len(snaps)):
+            return
+        snap = snaps[0]
+        print("article page: %d statements in its read snapshot" % len(snap))
+        check(count(snap, "FROM comments WHERE article_id") == 1,
+              "the thread's skeleton is read once")
+        check(count(snap, "SELECT c.id, COALESCE(c.article_id, 0)") == 1,
+              "its shown comments are read in one statement", "\n".join(snap))
+        check(count(snap, "FROM changes") <= 2,
+              "the change log is read once in the snapshot (at most its two statements)",
+              "%d" % count(snap, "FROM changes"))
+        check(count(snap, "FROM articles /*+INDEXED BY articles_rank*/") == 1,
+              "the related candidates are scored in one statement")
+        check(count(snap, "headline, dek FROM articles WHERE id") <= 1,
+              "the ties' headlines are read in one statement")
+        check(count(snap, "WHERE a.id IN (SELECT value FROM byline_json_each($1))") == 1,
+              "the related cards are read in one statement")
+        check(count(snap, "WHERE a.id = $1") == 0, "no card is read alone")
+        check(len(snap) <= 32, "the article page sends at most 32 statements (%d)" % len(snap),
+              "\n".join(snap))
+
+        # Every public page kind twice: nothing is prepared again.
+        start = os.path.getsize(log)
+        for _ in range(2):
+            for path in PAGES:
+                check(node.get(path).status == 200, "%s answers" % path)
+        time.sleep(0.5)
+        again = [t for _, t in statements(log, start) if t.startswith("DEALLOCATE")]
+        check(not again, "no statement is prepared again across the page kinds",
+              "\n".join(again))
+    finally:
+        if node:
+            node.stop()
+        cluster_stop(folder)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
+    done()
