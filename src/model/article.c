@@ -1213,6 +1213,39 @@ int article_purge_trash(struct db *db, long long now)
 	return trash_purge(db, sql_trashed_before, now - ARTICLE_TRASH_DAYS * 86400LL, article_delete);
 }
 
+int article_cards_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                         struct article *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	if (n == 0)
+		return 0;
+	char *json = arena_alloc(a, n * 21 + 3), *j = json;
+	*j++ = '[';
+	for (size_t i = 0; i < n; i++)
+		j += sprintf(j, "%s%lld", i ? "," : "", ids[i]);
+	*j++ = ']';
+	*j = 0;
+	struct db_stmt *st = db_prepare(db, sql_list_by_ids);
+	db_bind_text(st, 1, json);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_col_int(st, 0);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id && !found[i]) {
+				read_row(st, a, &out[i], 0);
+				found[i] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			found[i] = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out)
 {
 	struct db_stmt *st = db_prepare(db, sql_card_by_id);

@@ -137,6 +137,11 @@ long long article_modified_at(struct db *db, long long id);
 /* Any article by id as a listing reads it (no body).  0, 1 not found, -1
 ** error.  Allocated in a. */
 int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out);
+/* article_card_by_id for ids[0..n) in one statement: out[i] gets ids[i]'s
+** card and found[i] 1, or found[i] 0 if there is none.  0, or -1 on an
+** error (nothing found then).  Allocated in a. */
+int article_cards_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                         struct article *out, int *found);
 
 /* The article an old slug (changed since) belonged to, or 0. */
 long long article_by_old_slug(struct db *db, const char *slug);
