@@ -39,6 +39,8 @@
 
 static const char sql_by_hash[] = "SELECT " COLS " FROM media WHERE hash = ?1";
 static const char sql_by_id[] = "SELECT " COLS " FROM media WHERE id = ?1";
+static const char sql_by_ids[] =
+    "SELECT " COLS " FROM media WHERE id IN (SELECT value FROM json_each(?1))";
 static const char sql_list[] =
     "SELECT " COLS " FROM media ORDER BY created_at DESC, id DESC LIMIT ?1";
 static const char sql_insert[] =
@@ -335,6 +337,46 @@ int media_by_id(struct db *db, struct arena *a, long long id, struct media *out)
 	}
 	db_done(st);
 	return rc;
+}
+
+/* ids[0..n) as a JSON array, for json_each().  Allocated in a. */
+static const char *ids_json(struct arena *a, const long long *ids, size_t n)
+{
+	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
+	*p++ = ']';
+	*p = 0;
+	return s;
+}
+
+int media_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                 struct media *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	if (n == 0)
+		return 0;
+	struct db_stmt *st = db_prepare(db, sql_by_ids);
+	db_bind_text(st, 1, ids_json(a, ids, n));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct media m;
+		read_row(st, a, &m);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == m.id && !found[i]) {
+				out[i] = m;
+				found[i] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			found[i] = 0;
+		return -1;
+	}
+	return 0;
 }
 
 struct media *media_list(struct db *db, struct arena *a, int limit, size_t *n)

@@ -53,6 +53,10 @@ struct term *section_published(struct db *db, struct arena *a, size_t *n);
 /* The tags of an article, by name.  Allocated in a. */
 struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
                             size_t *n);
+/* tag_of_article for ids[0..n) in one statement: lists[i], counts[i]
+** (each by name).  Allocated in a. */
+void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     struct term **lists, size_t *counts);
 
 /* The ids of every article (any status) with this tag, newest id first:
 ** one walk of the tag's index entries.  Allocated in a. */

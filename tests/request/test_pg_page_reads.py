@@ -14,6 +14,8 @@ REPEATABLE READ .. ROLLBACK, on one backend) is taken from the log:
   - a search page reads its results' cards, passages, co-authors and
     photos in one statement each (model/search.c, web/page_search.c), not
     a few a hit;
+  - a feed reads its items' photos, co-authors and tags in one statement
+    each (web/page_feed.c), not three an item;
   - reading every public page kind twice never makes the server prepare a
     statement again (DEALLOCATE): the batches of ids (photos, co-authors)
     bind 0, not NULL, in their unused places, so their parameter types do
@@ -147,6 +149,24 @@ def main():
                                  ("passages", "ts_headline")):
                 check(count(snap, needle) == 1, "the results' %s are read in one statement"
                       % what, "%d" % count(snap, needle))
+
+        # A feed's items: their photos, co-authors and tags read once for the
+        # feed (web/page_feed.c), not once an item.  A feed is not read in a
+        # snapshot: the statements between two requests are counted.
+        check(node.get("/feed/").status == 200, "the feed answers")
+        time.sleep(0.3)
+        start = os.path.getsize(log)
+        r = node.get("/feed/")
+        check(r.status == 200 and r.body.count(b"<item>") >= 5, "the feed has its items")
+        time.sleep(0.5)
+        sent = [t for _, t in statements(log, start)]
+        for what, one, many in (
+                ("tags", "WHERE at.article_id = $1", "WHERE at.article_id IN"),
+                ("co-authors", "WHERE x.article_id = $1", "x.position > 0 AND x.article_id IN"),
+                ("photos", "FROM media WHERE id = $1", "FROM media WHERE id IN (SELECT")):
+            check(count(sent, many) == 1 and count(sent, one) == 0,
+                  "the feed's %s are read in one statement" % what,
+                  "%d together, %d alone" % (count(sent, many), count(sent, one)))
 
         # Every public page kind twice: nothing is prepared again.
         start = os.path.getsize(log)
