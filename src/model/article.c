@@ -1096,6 +1096,19 @@ struct article *article_in_scope(struct db *db, struct arena *a,
 	return list;
 }
 
+struct article *article_section_first(struct db *db, struct arena *a, long long section_id,
+                                      int nested, int limit, size_t *n)
+{
+	struct article_scope scope = {SCOPE_SECTION, section_id, 0, 0};
+	unsigned k = nested > 0 ? SCOPE_SECTION : nested < 0 ? SCOPE_SECTION_ALONE
+	                                                     : scope_index(db, &scope);
+	struct db_stmt *st = db_prepare(db, sql_scope_page[k]);
+	bind_scope(st, &scope);
+	db_bind_int(st, 1, 0);
+	db_bind_int(st, 2, limit);
+	return read_list(st, a, limit, n);
+}
+
 /* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date
 ** range's own end (?4) is brought down to it: the index walk can start from
 ** one upper bound only, and must start from the position. */

@@ -170,6 +170,12 @@ struct article_scope {
 	long long from, to;   /* SCOPE_DATES: seconds, UTC */
 };
 
+/* The first `limit` of article_in_scope() for section section_id (no body)
+** when whether it has sub-sections is known (taxonomy.h's
+** section_nesting(): nested 1 or -1; 0 asks, a statement more). */
+struct article *article_section_first(struct db *db, struct arena *a, long long section_id,
+                                      int nested, int limit, size_t *n);
+
 /* Published articles in scope, newest first; with_body also reads
 ** body_src and body_html (feeds).  Allocated in a. */
 struct article *article_in_scope(struct db *db, struct arena *a,

@@ -30,6 +30,10 @@ static const char sql_section_published[] =
     " OR EXISTS (SELECT 1 FROM sections c WHERE c.parent_id = s.id AND EXISTS (SELECT 1"
     "   FROM articles a WHERE a.section_id = c.id AND a.status = 'published'))"
     " ORDER BY s.position, s.name";
+/* The sections that have sub-sections (article.c's sql_has_subsections,
+** for every section at once). */
+static const char sql_parents[] =
+    "SELECT DISTINCT parent_id FROM sections WHERE parent_id IS NOT NULL AND parent_id <> id";
 static const char sql_tag_by_name[] = "SELECT id FROM tags WHERE name = ?1";
 static const char sql_tag_slug[] = "SELECT 1 FROM tags WHERE slug = ?1";
 static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
@@ -243,6 +247,25 @@ void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_
 		}
 	}
 	db_done(st);
+}
+
+void section_nesting(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     int *nested)
+{
+	for (size_t i = 0; i < n; i++)
+		nested[i] = -1;
+	size_t k;
+	struct db_stmt *st = db_prepare(db, sql_parents);
+	long long *parents = db_col_ids(st, a, (size_t)-1, &k);
+	if (db_failed(db)) {
+		for (size_t i = 0; i < n; i++)
+			nested[i] = 0;
+		return;
+	}
+	for (size_t j = 0; j < k; j++)
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == parents[j])
+				nested[i] = 1;
 }
 
 int tag_attach(struct db *db, long long article_id, long long tag_id)
