@@ -879,6 +879,12 @@ static struct tv *image_of(struct page *p, const struct media_picture *pic_in, c
 	return img;
 }
 
+struct tv *site_image_of(struct page *p, const struct media_picture *pic, const char *alt,
+                         const char *sizes, int lazy, const char *link)
+{
+	return image_of(p, pic, alt, sizes, lazy, link);
+}
+
 struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,
                            const char *sizes, unsigned widest, int lazy, const char *link)
 {

@@ -10,7 +10,8 @@ REPEATABLE READ .. ROLLBACK, on one backend) is taken from the log:
     per use), scores its related candidates in one statement, reads the
     ties' headlines in one and the winners' cards in one
     (model/article.c), its shown comments in one (model/comment.c), and
-    the header's and footer's menus in one (model/menu.c);
+    the header's and footer's menus in one (model/menu.c), and its
+    featured photo once for the figure and the social image;
   - the whole snapshot stays under a bound (it was about 45 statements);
   - a search page reads its results' cards, passages, co-authors and
     photos in one statement each (model/search.c, web/page_search.c), not
@@ -128,6 +129,9 @@ def main():
             check(count(snap, "WHERE a.id = $1") == 0, "no card is read alone")
             check(count(snap, "FROM menu_items m") == 1,
                   "the header's and footer's menus are read in one statement")
+            check(count(snap, "FROM media WHERE id = $1") == 1
+                  and count(snap, "FROM media_variants WHERE media_id = $1") == 1,
+                  "the featured photo is read once (the figure and og:image)")
         if os.environ.get("SHOW_READS"):
             print("\n\n".join("\n".join(x) for x in reads))
         least = min(reads, key=len)
