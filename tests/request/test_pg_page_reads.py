@@ -16,6 +16,7 @@ REPEATABLE READ .. ROLLBACK, on one backend) is taken from the log:
   - a search page reads its results' cards, passages, co-authors and
     photos in one statement each (model/search.c, web/page_search.c), not
     a few a hit;
+  - an author page reads the author's row once (their links with it);
   - a feed reads its items' photos, co-authors and tags in one statement
     each (web/page_feed.c), not three an item;
   - reading every public page kind twice never makes the server prepare a
@@ -156,6 +157,22 @@ def main():
                                  ("passages", "ts_headline")):
                 check(count(snap, needle) == 1, "the results' %s are read in one statement"
                       % what, "%d" % count(snap, needle))
+
+        # An author page: the author's row (their links with it) read once.
+        psql(folder, "UPDATE users SET links = 'https://mastodon.example/@priya' "
+                     "WHERE slug = 'priya-halvorsen'")
+        author = "/author/priya-halvorsen/"
+        check(node.get(author).status == 200, "the author page answers")
+        time.sleep(0.3)
+        start = os.path.getsize(log)
+        r = node.get(author)
+        check(r.status == 200 and b"https://mastodon.example/@priya" in r.body,
+              "the author page shows their link")
+        time.sleep(0.5)
+        snaps = [s for s in snapshots(statements(log, start)) if count(s, "WHERE slug = $1")]
+        if check(len(snaps) == 1, "the author page's read snapshot is in the log"):
+            check(count(snaps[0], "FROM users WHERE") == 1, "the author's row is read once",
+                  "\n".join(snaps[0]))
 
         # A feed's items: their photos, co-authors and tags read once for the
         # feed (web/page_feed.c), not once an item.  A feed is not read in a
