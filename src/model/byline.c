@@ -12,8 +12,8 @@ static const char sql_list[] =
     "SELECT x.user_id, u.display_name, u.slug FROM article_authors x"
     " JOIN users u ON u.id = x.user_id WHERE x.article_id = ?1 ORDER BY x.position";
 /* The co-authors (position > 0) of up to BYLINE_BATCH articles at once: a
-** listing asks once, not once a card.  Unused places are bound NULL (which
-** matches nothing). */
+** listing asks once, not once a card.  Unused places are bound 0 (which
+** matches nothing, and keeps the parameters' types whatever the count). */
 static const char sql_coauthors_many[] =
     "SELECT x.article_id, x.user_id, u.display_name, u.slug FROM article_authors x"
     " JOIN users u ON u.id = x.user_id WHERE x.position > 0 AND x.article_id IN ("

@@ -53,7 +53,8 @@ static const char sql_variants[] =
     "SELECT suffix, ext, width, height, bytes FROM media_variants WHERE media_id = ?1"
     " ORDER BY suffix = 'social', width, ext";
 /* The images and the variants of up to MEDIA_BATCH images at once (the
-** places not used are bound NULL, so one statement serves every count);
+** places not used are bound 0, never an id, so one statement, with the same
+** parameter types, serves every count);
 ** the variants in their primary key's order, sorted by variants_cmp(). */
 #define MEDIA_BATCH 16
 #define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
