@@ -386,3 +386,9 @@ int db_backup(struct db *db, const char *path, char *err, size_t errlen)
 {
 	return IS_PG(db) ? pg_backup(db, path, err, errlen) : sq_backup(db, path, err, errlen);
 }
+
+struct db_stmt *db_text_snippets(struct db *db, const char *query, const char *ids_json)
+{
+	return IS_PG(db) ? pg_text_snippets(db, query, ids_json)
+	                 : sq_text_snippets(db, query, ids_json);
+}

@@ -309,4 +309,9 @@ void db_latency_read(struct db_latency *out);
 ** finish is the queues' business (their claims expire). */
 int db_leader(struct db_pool *p, const char *name);
 
+/* db_text_snippet for several articles at once (one statement, not one
+** each): a row (id, passage) for each article of ids_json (a JSON array
+** of ids, as json_each reads) that matches query, in no set order. */
+struct db_stmt *db_text_snippets(struct db *db, const char *query, const char *ids_json);
+
 #endif

@@ -119,4 +119,7 @@ void pg_pool_put(struct db_pool *p, struct db *db);
 unsigned long long pg_pool_data_version(struct db_pool *p);
 int pg_leader(struct db_pool *p, const char *name);
 
+struct db_stmt *sq_text_snippets(struct db *db, const char *query, const char *ids_json);
+struct db_stmt *pg_text_snippets(struct db *db, const char *query, const char *ids_json);
+
 #endif

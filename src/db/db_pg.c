@@ -1442,3 +1442,22 @@ int pg_backup(struct db *db, const char *path, char *err, size_t errlen)
 	         path);
 	return DB_ERR;
 }
+
+/* db_text_snippets: sql_text_snippet for the ids of a JSON array. */
+static const char sql_text_snippets[] =
+    "SELECT id, CASE WHEN starts_with(body, p) THEN '' ELSE '…' END || h"
+    " || CASE WHEN right(body, length(p)) = p THEN '' ELSE '…' END"
+    " FROM (SELECT id, body, h, replace(replace(h, chr(1), ''), chr(2), '') AS p"
+    " FROM (SELECT id, body, ts_headline('simple', body, websearch_to_tsquery('simple', ?1),"
+    " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) ||"
+    " ', MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=\"…\"') AS h"
+    " FROM articles_fts WHERE id IN (SELECT value FROM json_each(?2))"
+    " AND tsv @@ websearch_to_tsquery('simple', ?1)) x) y";
+
+struct db_stmt *pg_text_snippets(struct db *db, const char *query, const char *ids_json)
+{
+	struct db_stmt *st = pg_prepare(db, sql_text_snippets);
+	pg_bind_text(st, 1, query);
+	pg_bind_text(st, 2, ids_json);
+	return st;
+}

@@ -1318,3 +1318,16 @@ int sq_backup(struct db *db, const char *path, char *err, size_t errlen)
 	rc = sqlite3_close(to);
 	return rc == SQLITE_OK ? DB_OK : DB_ERR;
 }
+
+/* db_text_snippets: sql_text_snippet for the ids of a JSON array. */
+static const char sql_text_snippets[] =
+    "SELECT rowid, snippet(articles_fts, 2, char(1), char(2), '…', 24) FROM articles_fts"
+    " WHERE articles_fts MATCH ?1 AND rowid IN (SELECT value FROM json_each(?2))";
+
+struct db_stmt *sq_text_snippets(struct db *db, const char *query, const char *ids_json)
+{
+	struct db_stmt *st = sq_prepare(db, sql_text_snippets);
+	sq_bind_text(st, 1, query);
+	sq_bind_text(st, 2, ids_json);
+	return st;
+}

@@ -62,18 +62,25 @@ static const char sql_count_author[] =
 ** and standfirsts), then by date, reading the headline and standfirst of
 ** only the candidates that can still be shown; the winners alone are read
 ** whole.  An article with no published candidate falls back to full-text
-** matches of its headline words. */
+** matches of its headline words.
+** Each step is one statement: the candidates' scores, words and rows are
+** read for a JSON array of their ids (json_each), not one id at a time,
+** which on PostgreSQL would be a round trip each. */
+static const char sql_related_rank[] =
+    "SELECT id, status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
+    " FROM articles" DB_INDEX("articles_rank")
+    " WHERE id IN (SELECT value FROM json_each(?1))";
 static const char sql_related_tags[] =
     "SELECT tag_id FROM article_tags WHERE article_id = ?1";
 static const char sql_related_section[] =
     "SELECT id FROM articles WHERE section_id = ?1 AND status = 'published' AND id <> ?2"
     " ORDER BY published_at DESC, id DESC LIMIT 50";
-static const char sql_related_rank[] =
-    "SELECT status = 'published', COALESCE(section_id, 0), COALESCE(published_at, 0)"
-    " FROM articles" DB_INDEX("articles_rank") " WHERE id = ?1";
-static const char sql_related_words[] = "SELECT headline, dek FROM articles WHERE id = ?1";
-static const char sql_list_by_id[] =
+static const char sql_related_words[] =
+    "SELECT id, headline, dek FROM articles WHERE id IN (SELECT value FROM json_each(?1))";
+static const char sql_card_by_id[] =
     "SELECT " LIST_COLS FROM_JOIN " WHERE a.id = ?1";
+static const char sql_list_by_ids[] =
+    "SELECT " LIST_COLS FROM_JOIN " WHERE a.id IN (SELECT value FROM json_each(?1))";
 /* Of the 20 best headline and standfirst matches (db_text_related), the
 ** published, in that order. */
 static const char sql_related_text[] =
@@ -276,6 +283,27 @@ static int by_rank(const void *pa, const void *pb)
 	return x->id < y->id ? 1 : -1;
 }
 
+/* c[0..n)'s ids as a JSON array, for json_each(). */
+static const char *ranked_json(struct arena *a, const struct ranked *c, size_t n)
+{
+	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", c[i].id);
+	*p++ = ']';
+	*p = 0;
+	return s;
+}
+
+/* The index in c[0..n) of the candidate id, or (size_t)-1. */
+static size_t ranked_find(const struct ranked *c, size_t n, long long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].id == id)
+			return i;
+	return (size_t)-1;
+}
+
 /* A list of ids read from one statement (bound by the caller). */
 struct idlist {
 	long long *id; /* in the order read */
@@ -373,14 +401,19 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 	** (the first tie-break) need the rows, but only of the candidates that
 	** can still be shown: those scoring at least the limit-th best. */
 	size_t kept = 0;
-	for (size_t i = 0; i < k; i++) {
+	if (k > 0) {
 		struct db_stmt *st = db_prepare(db, sql_related_rank);
-		db_bind_int(st, 1, c[i].id);
-		if (db_step(st) == DB_ROW && db_col_int(st, 0)) {
-			struct ranked r = c[i];
-			long long section = db_col_int(st, 1);
+		db_bind_text(st, 1, ranked_json(a, c, k));
+		while (db_step(st) == DB_ROW) {
+			size_t i = ranked_find(c + kept, k - kept, db_col_int(st, 0));
+			if (i == (size_t)-1 || !db_col_int(st, 1))
+				continue;
+			/* Kept ones move to the front; the rest stay behind them. */
+			struct ranked r = c[kept + i];
+			c[kept + i] = c[kept];
+			long long section = db_col_int(st, 2);
 			r.score = 2 * r.shared + (art->section_id > 0 && section == art->section_id);
-			r.published_at = db_col_int(st, 2);
+			r.published_at = db_col_int(st, 3);
 			r.words = 0;
 			c[kept++] = r;
 		}
@@ -396,11 +429,15 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 	struct words mine;
 	words_of(a, text, &mine);
 	unsigned char *found = arena_alloc(a, mine.n + 1);
-	for (size_t i = 0; i < need; i++) {
+	if (need > 0) {
 		struct db_stmt *st = db_prepare(db, sql_related_words);
-		db_bind_int(st, 1, c[i].id);
-		if (db_step(st) == DB_ROW)
-			c[i].words = shared_words(&mine, db_col_text(st, 0), db_col_text(st, 1), found);
+		db_bind_text(st, 1, ranked_json(a, c, need));
+		while (db_step(st) == DB_ROW) {
+			size_t i = ranked_find(c, need, db_col_int(st, 0));
+			if (i != (size_t)-1)
+				c[i].words = shared_words(&mine, db_col_text(st, 1), db_col_text(st, 2),
+				                          found);
+		}
 		db_done(st);
 	}
 	qsort(c, need, sizeof *c, by_rank);
@@ -408,12 +445,24 @@ struct article *article_related(struct db *db, struct listmemo *memo, struct are
 	size_t take = kept < (size_t)limit ? kept : (size_t)limit;
 	struct article *out = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof *out);
 	size_t got = 0;
-	for (size_t i = 0; i < take; i++) {
-		struct db_stmt *st = db_prepare(db, sql_list_by_id);
-		db_bind_int(st, 1, c[i].id);
-		if (db_step(st) == DB_ROW)
-			read_row(st, a, &out[got++], 0);
+	if (take > 0) {
+		/* The winners' rows, put in rank order (one missing is left out). */
+		int *have = arena_alloc(a, take * sizeof *have);
+		struct article *row = arena_alloc(a, take * sizeof *row);
+		memset(have, 0, take * sizeof *have);
+		struct db_stmt *st = db_prepare(db, sql_list_by_ids);
+		db_bind_text(st, 1, ranked_json(a, c, take));
+		while (db_step(st) == DB_ROW) {
+			size_t i = ranked_find(c, take, db_col_int(st, 0));
+			if (i != (size_t)-1 && !have[i]) {
+				read_row(st, a, &row[i], 0);
+				have[i] = 1;
+			}
+		}
 		db_done(st);
+		for (size_t i = 0; i < take; i++)
+			if (have[i])
+				out[got++] = row[i];
 	}
 	*n = got;
 	if (take == 0 && limit > 0) {
@@ -1047,6 +1096,19 @@ struct article *article_in_scope(struct db *db, struct arena *a,
 	return list;
 }
 
+struct article *article_section_first(struct db *db, struct arena *a, long long section_id,
+                                      int nested, int limit, size_t *n)
+{
+	struct article_scope scope = {SCOPE_SECTION, section_id, 0, 0};
+	unsigned k = nested > 0 ? SCOPE_SECTION : nested < 0 ? SCOPE_SECTION_ALONE
+	                                                     : scope_index(db, &scope);
+	struct db_stmt *st = db_prepare(db, sql_scope_page[k]);
+	bind_scope(st, &scope);
+	db_bind_int(st, 1, 0);
+	db_bind_int(st, 2, limit);
+	return read_list(st, a, limit, n);
+}
+
 /* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date
 ** range's own end (?4) is brought down to it: the index walk can start from
 ** one upper bound only, and must start from the position. */
@@ -1164,9 +1226,42 @@ int article_purge_trash(struct db *db, long long now)
 	return trash_purge(db, sql_trashed_before, now - ARTICLE_TRASH_DAYS * 86400LL, article_delete);
 }
 
+int article_cards_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                         struct article *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	if (n == 0)
+		return 0;
+	char *json = arena_alloc(a, n * 21 + 3), *j = json;
+	*j++ = '[';
+	for (size_t i = 0; i < n; i++)
+		j += sprintf(j, "%s%lld", i ? "," : "", ids[i]);
+	*j++ = ']';
+	*j = 0;
+	struct db_stmt *st = db_prepare(db, sql_list_by_ids);
+	db_bind_text(st, 1, json);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_col_int(st, 0);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id && !found[i]) {
+				read_row(st, a, &out[i], 0);
+				found[i] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			found[i] = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out)
 {
-	struct db_stmt *st = db_prepare(db, sql_list_by_id);
+	struct db_stmt *st = db_prepare(db, sql_card_by_id);
 	db_bind_int(st, 1, id);
 	int rc = db_step(st);
 	if (rc == DB_ROW)

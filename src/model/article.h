@@ -137,6 +137,11 @@ long long article_modified_at(struct db *db, long long id);
 /* Any article by id as a listing reads it (no body).  0, 1 not found, -1
 ** error.  Allocated in a. */
 int article_card_by_id(struct db *db, struct arena *a, long long id, struct article *out);
+/* article_card_by_id for ids[0..n) in one statement: out[i] gets ids[i]'s
+** card and found[i] 1, or found[i] 0 if there is none.  0, or -1 on an
+** error (nothing found then).  Allocated in a. */
+int article_cards_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                         struct article *out, int *found);
 
 /* The article an old slug (changed since) belonged to, or 0. */
 long long article_by_old_slug(struct db *db, const char *slug);
@@ -164,6 +169,12 @@ struct article_scope {
 	long long id;         /* section, tag or author id */
 	long long from, to;   /* SCOPE_DATES: seconds, UTC */
 };
+
+/* The first `limit` of article_in_scope() for section section_id (no body)
+** when whether it has sub-sections is known (taxonomy.h's
+** section_nesting(): nested 1 or -1; 0 asks, a statement more). */
+struct article *article_section_first(struct db *db, struct arena *a, long long section_id,
+                                      int nested, int limit, size_t *n);
 
 /* Published articles in scope, newest first; with_body also reads
 ** body_src and body_html (feeds).  Allocated in a. */

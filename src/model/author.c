@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#define AUTHOR_COLS "id, display_name, slug, bio, avatar_path, role"
+#define AUTHOR_COLS "id, display_name, slug, bio, avatar_path, role, COALESCE(links, '')"
 
 static const char sql_by_slug[] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1";
 static const char sql_by_id[] = "SELECT " AUTHOR_COLS " FROM users WHERE id = ?1";
@@ -33,6 +33,7 @@ static int read_one(struct db_stmt *st, struct arena *a, struct author *out)
 		out->bio = arena_strdup(a, db_col_text(st, 3));
 		out->avatar = arena_strdup(a, db_col_text(st, 4));
 		out->role = arena_strdup(a, db_col_text(st, 5));
+		out->links = arena_strdup(a, db_col_text(st, 6));
 		rc = 0;
 	} else {
 		rc = rc == DB_OK ? 1 : -1;
@@ -74,6 +75,7 @@ struct author *author_published(struct db *db, struct arena *a, size_t *n)
 		out->bio = arena_strdup(a, db_col_text(st, 3));
 		out->avatar = arena_strdup(a, db_col_text(st, 4));
 		out->role = arena_strdup(a, db_col_text(st, 5));
+		out->links = arena_strdup(a, db_col_text(st, 6));
 	}
 	db_done(st);
 	*n = k;

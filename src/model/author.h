@@ -19,6 +19,7 @@ struct author {
 	const char *bio;   /* Markdown, rendered as role may (role_trust()) */
 	const char *avatar; /* path under the site, "" for none; never from email */
 	const char *role;  /* administrator, editor, author, contributor */
+	const char *links; /* their links, one a line, as typed (account.h's) */
 };
 
 /* Finds an author by slug or id.  0 if found (strings allocated in a), 1 if

@@ -12,8 +12,8 @@ static const char sql_list[] =
     "SELECT x.user_id, u.display_name, u.slug FROM article_authors x"
     " JOIN users u ON u.id = x.user_id WHERE x.article_id = ?1 ORDER BY x.position";
 /* The co-authors (position > 0) of up to BYLINE_BATCH articles at once: a
-** listing asks once, not once a card.  Unused places are bound NULL (which
-** matches nothing). */
+** listing asks once, not once a card.  Unused places are bound 0 (which
+** matches nothing, and keeps the parameters' types whatever the count). */
 static const char sql_coauthors_many[] =
     "SELECT x.article_id, x.user_id, u.display_name, u.slug FROM article_authors x"
     " JOIN users u ON u.id = x.user_id WHERE x.position > 0 AND x.article_id IN ("
@@ -126,10 +126,10 @@ void byline_coauthors_many(struct db *db, struct arena *a, const long long *ids,
 		size_t k = n - from < BYLINE_BATCH ? n - from : BYLINE_BATCH;
 		struct db_stmt *st = db_prepare(db, sql_coauthors_many);
 		for (size_t j = 0; j < BYLINE_BATCH; j++) {
-			if (j < k)
-				db_bind_int(st, (int)j + 1, ids[from + j]);
-			else
-				db_bind_null(st, (int)j + 1);
+			/* The unused places get 0, never an id: a NULL there would
+			** change the parameters' types with each count, and
+			** PostgreSQL would prepare the statement again each time. */
+			db_bind_int(st, (int)j + 1, j < k ? ids[from + j] : 0);
 		}
 		while (db_step(st) == DB_ROW) {
 			long long aid = db_col_int(st, 0);

@@ -99,6 +99,28 @@ void listmemo_free(struct listmemo *m)
 	free(m);
 }
 
+/* This thread's read snapshot, if listmemo_snapshot_begin opened one:
+** the stamp its first sync found, reused until listmemo_snapshot_end. */
+static _Thread_local struct {
+	const struct listmemo *m; /* the memo, or NULL: none open */
+	const struct db *db;      /* the connection holding the snapshot */
+	int synced;               /* 1 once stamp is known */
+	long long stamp;          /* what sync() returned in it */
+} snap;
+
+void listmemo_snapshot_begin(struct listmemo *m, struct db *db)
+{
+	snap.m = m;
+	snap.db = db;
+	snap.synced = 0;
+}
+
+void listmemo_snapshot_end(struct listmemo *m)
+{
+	if (snap.m == m)
+		snap.m = NULL;
+}
+
 /* changes_read's callback: was any a listing's? */
 static void note_change(void *ctx, enum change_kind kind, long long id)
 {
@@ -110,7 +132,7 @@ static void note_change(void *ctx, enum change_kind kind, long long id)
 /* Brings the memo up to the change log; returns the stamp under which this
 ** call may read and store answers, or -1 when it should not use the memo
 ** (threads raced, the log could not be read). */
-static long long sync(struct listmemo *m, struct db *db)
+static long long sync_log(struct listmemo *m, struct db *db)
 {
 	pthread_mutex_lock(&m->mu);
 	struct changes_cursor cur = m->cur;
@@ -134,6 +156,20 @@ static long long sync(struct listmemo *m, struct db *db)
 	}
 	pthread_mutex_unlock(&m->mu);
 	return won ? stamp : -1;
+}
+
+/* sync_log(), once per read snapshot of this thread's (see listmemo.h). */
+static long long sync(struct listmemo *m, struct db *db)
+{
+	int in_snap = snap.m == m && snap.db == db;
+	if (in_snap && snap.synced)
+		return snap.stamp; /* callers compare it with m->stamp, as always */
+	long long stamp = sync_log(m, db);
+	if (in_snap && stamp >= 0) {
+		snap.synced = 1;
+		snap.stamp = stamp;
+	}
+	return stamp;
 }
 
 static size_t count_hash(const struct article_scope *s)

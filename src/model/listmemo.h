@@ -51,6 +51,16 @@ struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a
 long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
                            long long tag_id, size_t *n);
 
+/* One read snapshot's uses (db_read_begin .. db_read_end, as a page is
+** read): the change log cannot move inside it, so the first use reads the
+** log's head and the later ones on this thread reuse what it found instead
+** of reading it again (a round trip each on PostgreSQL).  Call
+** listmemo_snapshot_begin right after db_read_begin opened the snapshot
+** (returned 1) and listmemo_snapshot_end before db_read_end.  Per thread;
+** a NULL memo is fine. */
+void listmemo_snapshot_begin(struct listmemo *m, struct db *db);
+void listmemo_snapshot_end(struct listmemo *m);
+
 /* Counters for tests: answers read from the database, and times the memo
 ** forgot everything. */
 struct listmemo_stats {

@@ -39,6 +39,8 @@
 
 static const char sql_by_hash[] = "SELECT " COLS " FROM media WHERE hash = ?1";
 static const char sql_by_id[] = "SELECT " COLS " FROM media WHERE id = ?1";
+static const char sql_by_ids[] =
+    "SELECT " COLS " FROM media WHERE id IN (SELECT value FROM json_each(?1))";
 static const char sql_list[] =
     "SELECT " COLS " FROM media ORDER BY created_at DESC, id DESC LIMIT ?1";
 static const char sql_insert[] =
@@ -51,7 +53,8 @@ static const char sql_variants[] =
     "SELECT suffix, ext, width, height, bytes FROM media_variants WHERE media_id = ?1"
     " ORDER BY suffix = 'social', width, ext";
 /* The images and the variants of up to MEDIA_BATCH images at once (the
-** places not used are bound NULL, so one statement serves every count);
+** places not used are bound 0, never an id, so one statement, with the same
+** parameter types, serves every count);
 ** the variants in their primary key's order, sorted by variants_cmp(). */
 #define MEDIA_BATCH 16
 #define IN_BATCH "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
@@ -335,6 +338,46 @@ int media_by_id(struct db *db, struct arena *a, long long id, struct media *out)
 	}
 	db_done(st);
 	return rc;
+}
+
+/* ids[0..n) as a JSON array, for json_each().  Allocated in a. */
+static const char *ids_json(struct arena *a, const long long *ids, size_t n)
+{
+	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
+	*p++ = ']';
+	*p = 0;
+	return s;
+}
+
+int media_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                 struct media *out, int *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = 0;
+	if (n == 0)
+		return 0;
+	struct db_stmt *st = db_prepare(db, sql_by_ids);
+	db_bind_text(st, 1, ids_json(a, ids, n));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct media m;
+		read_row(st, a, &m);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == m.id && !found[i]) {
+				out[i] = m;
+				found[i] = 1;
+			}
+	}
+	db_done(st);
+	if (rc != DB_OK) {
+		for (size_t i = 0; i < n; i++)
+			found[i] = 0;
+		return -1;
+	}
+	return 0;
 }
 
 struct media *media_list(struct db *db, struct arena *a, int limit, size_t *n)
@@ -741,10 +784,10 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	}
 	struct db_stmt *st = db_prepare(db, sql_pictures_by_ids);
 	for (size_t j = 0; j < MEDIA_BATCH; j++) {
-		if (j < k && ids[j] > 0)
-			db_bind_int(st, (int)j + 1, ids[j]);
-		else
-			db_bind_null(st, (int)j + 1);
+		/* 0, never an id, where there is none: a NULL would change the
+		** parameters' types with each count, and PostgreSQL would
+		** prepare the statement again each time. */
+		db_bind_int(st, (int)j + 1, j < k && ids[j] > 0 ? ids[j] : 0);
 	}
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -785,10 +828,7 @@ static int pictures_batch(struct db *db, struct arena *a, const long long *ids, 
 	if (unknown) {
 		st = db_prepare(db, sql_variants_many);
 		for (size_t j = 0; j < MEDIA_BATCH; j++) {
-			if (j < k && found[j] && !known[j])
-				db_bind_int(st, (int)j + 1, ids[j]);
-			else
-				db_bind_null(st, (int)j + 1);
+			db_bind_int(st, (int)j + 1, j < k && found[j] && !known[j] ? ids[j] : 0);
 		}
 		while ((rc = db_step(st)) == DB_ROW) {
 			long long id = db_col_int(st, 0);

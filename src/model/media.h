@@ -120,6 +120,11 @@ long long media_store(struct db *db, struct arena *a, const char *data_dir,
 /* One stored image.  0 found (*out filled, strings allocated in a), 1 not
 ** found, -1 database error. */
 int media_by_id(struct db *db, struct arena *a, long long id, struct media *out);
+/* media_by_id for ids[0..n) in one statement: out[i] and found[i] 1, or
+** found[i] 0 (none, or an id <= 0).  0, or -1 on an error (nothing found
+** then).  Allocated in a. */
+int media_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
+                 struct media *out, int *found);
 
 /* Up to limit images, newest first (by created_at, then id).  Allocated in a;
 ** *n gets the count (0 on error or when limit <= 0). */

@@ -50,6 +50,16 @@ static const char sql_items[] =
     " LEFT JOIN sections ps ON ps.id = s.parent_id"
     " LEFT JOIN pages pg ON m.kind = 'page' AND pg.id = m.ref_id"
     " WHERE m.menu = ?1 ORDER BY m.position, m.id";
+/* sql_items for both menus, the header's first. */
+static const char sql_items_both[] =
+    "SELECT m.id, m.depth, m.kind, COALESCE(m.ref_id, 0), m.label, m.url,"
+    " COALESCE(s.name, pg.title, ''), COALESCE(s.slug, ''), COALESCE(ps.slug, ''),"
+    " CASE WHEN m.kind <> 'page' OR pg.status = 'published' THEN 1 ELSE 0 END, m.menu"
+    " FROM menu_items m"
+    " LEFT JOIN sections s ON m.kind = 'section' AND s.id = m.ref_id"
+    " LEFT JOIN sections ps ON ps.id = s.parent_id"
+    " LEFT JOIN pages pg ON m.kind = 'page' AND pg.id = m.ref_id"
+    " WHERE m.menu IN ('header', 'footer') ORDER BY m.menu = 'footer', m.position, m.id";
 static const char sql_count[] = "SELECT count(*), COALESCE(max(position), -1) FROM menu_items"
                                 " WHERE menu = ?1";
 static const char sql_section_exists[] = "SELECT 1 FROM sections WHERE id = ?1";
@@ -83,25 +93,45 @@ int menu_link_ok(const char *url)
 	return 1;
 }
 
+/* One item from a row of sql_items or sql_items_both. */
+static void read_item(struct db_stmt *st, struct arena *a, struct menu_item *m)
+{
+	m->id = db_col_int(st, 0);
+	m->depth = (int)db_col_int(st, 1);
+	m->kind = menu_kind_parse(db_col_text(st, 2));
+	m->ref_id = db_col_int(st, 3);
+	m->label = arena_strdup(a, db_col_text(st, 4));
+	m->url = arena_strdup(a, db_col_text(st, 5));
+	m->target_name = arena_strdup(a, db_col_text(st, 6));
+	m->section_slug = arena_strdup(a, db_col_text(st, 7));
+	m->parent_slug = arena_strdup(a, db_col_text(st, 8));
+	m->target_public = (int)db_col_int(st, 9);
+}
+
+void menu_items_both(struct db *db, struct arena *a, struct menu_item **header, size_t *n_header,
+                     struct menu_item **footer, size_t *n_footer)
+{
+	*header = arena_alloc(a, MENU_MAX_ITEMS * sizeof **header);
+	*footer = arena_alloc(a, MENU_MAX_ITEMS * sizeof **footer);
+	*n_header = *n_footer = 0;
+	struct db_stmt *st = db_prepare(db, sql_items_both);
+	while (db_step(st) == DB_ROW) {
+		int is_footer = !strcmp(db_col_text(st, 10), "footer");
+		size_t *n = is_footer ? n_footer : n_header;
+		if (*n < MENU_MAX_ITEMS)
+			read_item(st, a, &(is_footer ? *footer : *header)[(*n)++]);
+	}
+	db_done(st);
+}
+
 struct menu_item *menu_items(struct db *db, struct arena *a, const char *menu, size_t *n)
 {
 	struct db_stmt *st = db_prepare(db, sql_items);
 	db_bind_text(st, 1, menu);
 	struct menu_item *out = arena_alloc(a, MENU_MAX_ITEMS * sizeof *out);
 	size_t k = 0;
-	while (k < MENU_MAX_ITEMS && db_step(st) == DB_ROW) {
-		struct menu_item *m = &out[k++];
-		m->id = db_col_int(st, 0);
-		m->depth = (int)db_col_int(st, 1);
-		m->kind = menu_kind_parse(db_col_text(st, 2));
-		m->ref_id = db_col_int(st, 3);
-		m->label = arena_strdup(a, db_col_text(st, 4));
-		m->url = arena_strdup(a, db_col_text(st, 5));
-		m->target_name = arena_strdup(a, db_col_text(st, 6));
-		m->section_slug = arena_strdup(a, db_col_text(st, 7));
-		m->parent_slug = arena_strdup(a, db_col_text(st, 8));
-		m->target_public = (int)db_col_int(st, 9);
-	}
+	while (k < MENU_MAX_ITEMS && db_step(st) == DB_ROW)
+		read_item(st, a, &out[k++]);
 	db_done(st);
 	*n = k;
 	return out;

@@ -46,6 +46,10 @@ struct menu_item {
 
 /* The items of menu name in order.  Allocated in a. */
 struct menu_item *menu_items(struct db *db, struct arena *a, const char *menu, size_t *n);
+/* menu_items() of the header (*header, *n_header) and of the footer
+** (*footer, *n_footer), from one statement (a page shows both). */
+void menu_items_both(struct db *db, struct arena *a, struct menu_item **header, size_t *n_header,
+                     struct menu_item **footer, size_t *n_footer);
 
 /* 1 if url may be a link's: an absolute http(s) URL (url_is_web()) or a
 ** path of this site ("/feed/"; never "//host"), without spaces, quotes,

@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -186,16 +187,36 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	while ((int)k < limit && db_step(st) == DB_ROW)
 		ids[k++] = db_col_int(st, 0);
 	db_done(st);
-	/* 3. The page's hits, whole. */
+	/* 3. The page's hits, whole, and their passages: one statement each
+	** for the whole page (not one a hit: a round trip each on PostgreSQL). */
+	struct article *cards = arena_alloc(a, (k ? k : 1) * sizeof *cards);
+	int *found = arena_alloc(a, (k ? k : 1) * sizeof *found);
+	const char **snip = arena_alloc(a, (k ? k : 1) * sizeof *snip);
+	article_cards_by_ids(db, a, ids, k, cards, found);
+	char *json = arena_alloc(a, k * 21 + 3), *j = json;
+	*j++ = '[';
+	for (size_t i = 0; i < k; i++) {
+		j += sprintf(j, "%s%lld", i ? "," : "", ids[i]);
+		snip[i] = "";
+	}
+	*j++ = ']';
+	*j = 0;
+	if (k) {
+		st = db_text_snippets(db, fts_query, json);
+		while (db_step(st) == DB_ROW) {
+			long long id = db_col_int(st, 0);
+			for (size_t i = 0; i < k; i++)
+				if (ids[i] == id)
+					snip[i] = arena_strdup(a, db_col_text(st, 1));
+		}
+		db_done(st);
+	}
 	size_t got = 0;
 	for (size_t i = 0; i < k; i++) {
-		/* The listing's fields, featured image included (cards show it). */
-		struct article *r = &hits[got].article;
-		if (article_card_by_id(db, a, ids[i], r) != 0) /* gone since: left out */
+		if (!found[i]) /* gone since: left out */
 			continue;
-		st = db_text_snippet(db, fts_query, r->id);
-		hits[got].snippet = arena_strdup(a, db_step(st) == DB_ROW ? db_col_text(st, 0) : "");
-		db_done(st);
+		hits[got].article = cards[i];
+		hits[got].snippet = snip[i];
 		got++;
 	}
 	*n = got;

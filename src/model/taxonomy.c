@@ -30,6 +30,10 @@ static const char sql_section_published[] =
     " OR EXISTS (SELECT 1 FROM sections c WHERE c.parent_id = s.id AND EXISTS (SELECT 1"
     "   FROM articles a WHERE a.section_id = c.id AND a.status = 'published'))"
     " ORDER BY s.position, s.name";
+/* The sections that have sub-sections (article.c's sql_has_subsections,
+** for every section at once). */
+static const char sql_parents[] =
+    "SELECT DISTINCT parent_id FROM sections WHERE parent_id IS NOT NULL AND parent_id <> id";
 static const char sql_tag_by_name[] = "SELECT id FROM tags WHERE name = ?1";
 static const char sql_tag_slug[] = "SELECT 1 FROM tags WHERE slug = ?1";
 static const char sql_tag_insert[] = "INSERT INTO tags(name, slug) VALUES (?1, ?2)";
@@ -38,6 +42,10 @@ static const char sql_tag_attach[] =
 static const char sql_tags_of[] =
     "SELECT t.id, t.name, t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id"
     " WHERE at.article_id = ?1 ORDER BY t.name";
+static const char sql_tags_of_many[] =
+    "SELECT at.article_id, t.id, t.name, t.slug FROM tags t"
+    " JOIN article_tags at ON at.tag_id = t.id"
+    " WHERE at.article_id IN (SELECT value FROM json_each(?1)) ORDER BY at.article_id, t.name";
 
 static const char sql_tag_articles[] =
     "SELECT article_id FROM article_tags WHERE tag_id = ?1 ORDER BY article_id DESC";
@@ -192,6 +200,72 @@ struct term *tag_of_article(struct db *db, struct arena *a, long long article_id
 	struct db_stmt *st = db_prepare(db, sql_tags_of);
 	db_bind_int(st, 1, article_id);
 	return read_terms(st, a, n);
+}
+
+/* ids[0..n) as a JSON array, for json_each().  Allocated in a. */
+static const char *ids_json(struct arena *a, const long long *ids, size_t n)
+{
+	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
+	*p++ = ']';
+	*p = 0;
+	return s;
+}
+
+void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     struct term **lists, size_t *counts)
+{
+	size_t *cap = arena_alloc(a, (n + 1) * sizeof *cap);
+	for (size_t i = 0; i < n; i++) {
+		lists[i] = NULL;
+		counts[i] = cap[i] = 0;
+	}
+	if (n == 0)
+		return;
+	struct db_stmt *st = db_prepare(db, sql_tags_of_many);
+	db_bind_text(st, 1, ids_json(a, ids, n));
+	while (db_step(st) == DB_ROW) {
+		long long aid = db_col_int(st, 0);
+		struct term t;
+		t.id = db_col_int(st, 1);
+		t.name = arena_strdup(a, db_col_text(st, 2));
+		t.slug = arena_strdup(a, db_col_text(st, 3));
+		for (size_t i = 0; i < n; i++) {
+			if (ids[i] != aid)
+				continue;
+			if (counts[i] == cap[i]) {
+				size_t c = cap[i] ? 2 * cap[i] : 8;
+				struct term *bigger = arena_alloc(a, c * sizeof *bigger);
+				if (counts[i])
+					memcpy(bigger, lists[i], counts[i] * sizeof *bigger);
+				lists[i] = bigger;
+				cap[i] = c;
+			}
+			lists[i][counts[i]++] = t;
+		}
+	}
+	db_done(st);
+}
+
+void section_nesting(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     int *nested)
+{
+	for (size_t i = 0; i < n; i++)
+		nested[i] = -1;
+	size_t k;
+	struct db_stmt *st = db_prepare(db, sql_parents);
+	long long *parents = db_col_ids(st, a, (size_t)-1, &k);
+	if (db_failed(db)) {
+		for (size_t i = 0; i < n; i++)
+			nested[i] = 0;
+		return;
+	}
+	for (size_t j = 0; j < k; j++)
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == parents[j])
+				nested[i] = 1;
 }
 
 int tag_attach(struct db *db, long long article_id, long long tag_id)

@@ -49,10 +49,19 @@ struct term *section_all(struct db *db, struct arena *a, size_t *n);
 ** made while saving a draft stays off it until something in it is
 ** published).  Allocated in a. */
 struct term *section_published(struct db *db, struct arena *a, size_t *n);
+/* For each of ids[0..n) (sections), whether it has sub-sections: nested[i]
+** 1, or -1 if not (struct article_scope's `nested`), from one statement
+** for them all.  On an error every nested[i] is 0 (not known). */
+void section_nesting(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     int *nested);
 
 /* The tags of an article, by name.  Allocated in a. */
 struct term *tag_of_article(struct db *db, struct arena *a, long long article_id,
                             size_t *n);
+/* tag_of_article for ids[0..n) in one statement: lists[i], counts[i]
+** (each by name).  Allocated in a. */
+void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_t n,
+                     struct term **lists, size_t *counts);
 
 /* The ids of every article (any status) with this tag, newest id first:
 ** one walk of the tag's index entries.  Allocated in a. */

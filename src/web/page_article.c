@@ -421,7 +421,7 @@ static void byline_context(struct page *p, struct tv *av, const struct byline_au
 static void article_metadata(struct page *p, struct tv *ctx, const struct article *art,
                              const char *path, const struct term *tags, size_t n_tags,
                              const struct byline_author *by, size_t n_by,
-                             const struct article_notes *notes)
+                             const struct article_notes *notes, const struct media_picture *pic)
 {
 	struct arena *a = p->a;
 	const char *base = site_base(p);
@@ -443,10 +443,7 @@ static void article_metadata(struct page *p, struct tv *ctx, const struct articl
 	                                             site_author_path(p, by[0].slug))
 	                              : base;
 	/* The 1200x630 social variant (the original until it is made). */
-	struct media_picture pic;
-	const char *image = art->featured_media_id > 0 &&
-	                            media_picture(p->db, a, art->featured_media_id, &pic) == 0
-	                        ? arena_printf(a, "%s%s", base, pic.social_url)
+	const char *image = pic ? arena_printf(a, "%s%s", base, pic->social_url)
 	                        : arena_printf(a, "%s/static/logo.png", base);
 	site_canonical(p, ctx, path);
 	if (*art->dek)
@@ -633,8 +630,15 @@ void page_article_render(struct page *p, const struct article *stored,
 	tv_set(a, av, "body_html", tv_html(a, body, strlen(body)));
 	/* The photo at the top: above the fold, so not lazy; as wide as the
 	** article column (style.css: 720px at most). */
-	struct tv *img = site_image(p, art->featured_media_id, art->featured_alt,
-	                            "(min-width: 760px) 720px, 100vw", 0, NULL);
+	/* The featured photo read once: the figure and the social image
+	** (article_metadata()) come from the same picture. */
+	struct media_picture pic_row, *pic = NULL;
+	if (art->featured_media_id > 0 &&
+	    media_picture(p->db, a, art->featured_media_id, &pic_row) == 0)
+		pic = &pic_row;
+	struct tv *img = pic ? site_image_of(p, pic, art->featured_alt,
+	                                     "(min-width: 760px) 720px, 100vw", 0, NULL)
+	                     : NULL;
 	if (img)
 		tv_set(a, av, "image", img);
 	else
@@ -708,7 +712,7 @@ void page_article_render(struct page *p, const struct article *stored,
 		return;
 	if (http_query(p->req, "replytocom", NULL))
 		tv_set_bool(a, ctx, "noindex", 1);
-	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags, by, n_by, &notes);
+	article_metadata(p, ctx, art, url, n_tags ? tags : NULL, n_tags, by, n_by, &notes, pic);
 	if (cpage > 1)
 		site_canonical(p, ctx, arena_printf(a, "%scomment-page-%lld/", url, cpage));
 	site_render(p, status, "article", ctx);

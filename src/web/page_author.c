@@ -59,22 +59,19 @@ static void show(struct page *p)
 	tv_set_str(p->a, author, "avatar", au.avatar);
 	tv_set(p->a, author, "bio_html", page_author_bio(p, au.bio, au.role));
 	tv_set_int(p->a, author, "count", total);
-	/* Their links, one a line; only web addresses are shown. */
-	struct account acct;
+	/* Their links, one a line (read with the rest of the author's row);
+	** only web addresses are shown. */
 	struct tv *links = tv_list(p->a);
-	if (account_by_id(p->db, p->a, au.id, &acct) == 0) {
-		const char *l = acct.links;
-		while (*l) {
-			size_t len = strcspn(l, "\r\n");
-			if (len && url_is_web(l, len)) {
-				struct tv *item = tv_map(p->a);
-				tv_set_str(p->a, item, "url", arena_strndup(p->a, l, len));
-				tv_push(p->a, links, item);
-			}
-			l += len;
-			while (*l == '\r' || *l == '\n')
-				l++;
+	for (const char *l = au.links; *l;) {
+		size_t len = strcspn(l, "\r\n");
+		if (len && url_is_web(l, len)) {
+			struct tv *item = tv_map(p->a);
+			tv_set_str(p->a, item, "url", arena_strndup(p->a, l, len));
+			tv_push(p->a, links, item);
 		}
+		l += len;
+		while (*l == '\r' || *l == '\n')
+			l++;
 	}
 	tv_set(p->a, author, "links", links);
 	tv_set_bool(p->a, author, "has_links", links->len > 0);

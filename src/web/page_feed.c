@@ -504,6 +504,22 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 	const char *base = site_base(p);
 	f->items = arena_alloc(a, (n ? n : 1) * sizeof *f->items);
 	f->n_items = n;
+	/* The items' photos, co-authors and tags, each read for the whole feed
+	** at once, not three statements an item. */
+	long long *ids = arena_alloc(a, (n + 1) * sizeof *ids);
+	struct media *pics = arena_alloc(a, (n + 1) * sizeof *pics);
+	int *has_pic = arena_alloc(a, (n + 1) * sizeof *has_pic);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].featured_media_id;
+	media_by_ids(p->db, a, ids, n, pics, has_pic);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	struct byline_author **co_by = arena_alloc(a, (n + 1) * sizeof *co_by);
+	size_t *co_n = arena_alloc(a, (n + 1) * sizeof *co_n);
+	byline_coauthors_many(p->db, a, ids, n, co_by, co_n);
+	struct term **tags_of = arena_alloc(a, (n + 1) * sizeof *tags_of);
+	size_t *tags_n = arena_alloc(a, (n + 1) * sizeof *tags_n);
+	tag_of_articles(p->db, a, ids, n, tags_of, tags_n);
 	for (size_t i = 0; i < n; i++) {
 		struct article *art = arena_alloc(a, sizeof *art);
 		*art = list[i];
@@ -517,31 +533,28 @@ static void article_items(struct page *p, struct feed *f, const struct article *
 		it->summary_html = feed_absolute_html(a, base, excerpt_html(a, art));
 		it->summary_text = art->dek;
 		it->content_html = full_text ? feed_absolute_html(a, base, art->body_html) : NULL;
-		struct media m;
-		if (art->featured_media_id > 0 &&
-		    media_by_id(p->db, a, art->featured_media_id, &m) == 0) {
-			it->image_url = arena_printf(a, "%s%s", base, m.url);
-			it->image_type = m.mime;
-			it->image_bytes = m.bytes;
+		if (art->featured_media_id > 0 && has_pic[i]) {
+			it->image_url = arena_printf(a, "%s%s", base, pics[i].url);
+			it->image_type = pics[i].mime;
+			it->image_bytes = pics[i].bytes;
 		}
 		it->published_at = art->published_at;
 		it->updated_at = art->updated_at > art->published_at ? art->updated_at
 		                                                      : art->published_at;
 		it->author_name = art->author_name;
 		it->author_url = arena_printf(a, "%s%s", base, site_author_path(p, art->author_slug));
-		size_t n_by;
-		struct byline_author *by = byline_list(p->db, a, art->id, &n_by);
-		if (n_by > 1) {
-			struct feed_person *co = arena_alloc(a, (n_by - 1) * sizeof *co);
-			for (size_t k = 1; k < n_by; k++) {
-				co[k - 1].name = by[k].name;
-				co[k - 1].url = arena_printf(a, "%s%s", base, site_author_path(p, by[k].slug));
+		if (co_n[i] > 0) {
+			struct feed_person *co = arena_alloc(a, co_n[i] * sizeof *co);
+			for (size_t k = 0; k < co_n[i]; k++) {
+				co[k].name = co_by[i][k].name;
+				co[k].url = arena_printf(a, "%s%s", base,
+				                         site_author_path(p, co_by[i][k].slug));
 			}
 			it->coauthors = co;
-			it->n_coauthors = n_by - 1;
+			it->n_coauthors = co_n[i];
 		}
-		size_t n_tags;
-		struct term *tags = tag_of_article(p->db, a, art->id, &n_tags);
+		size_t n_tags = tags_n[i];
+		struct term *tags = tags_of[i];
 		it->categories = arena_alloc(a, (n_tags + 1) * sizeof *it->categories);
 		if (art->section_id && *art->section_name)
 			it->categories[it->n_categories++] = art->section_name;

@@ -166,11 +166,16 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	struct term *sections = section_published(p->db, a, &n_sections);
 	struct term *block_of[HOME_SECTIONS];
 	size_t block_from[HOME_SECTIONS], block_n[HOME_SECTIONS], n_blocks = 0;
+	/* Which have sub-sections, asked once for all (not once a block). */
+	long long *section_ids = arena_alloc(a, (n_sections + 1) * sizeof *section_ids);
+	int *nested = arena_alloc(a, (n_sections + 1) * sizeof *nested);
+	for (size_t i = 0; i < n_sections; i++)
+		section_ids[i] = sections[i].id;
+	section_nesting(p->db, a, section_ids, n_sections, nested);
 	for (size_t i = 0; i < n_sections && n_blocks < HOME_SECTIONS; i++) {
-		struct article_scope scope = {SCOPE_SECTION, sections[i].id, 0, 0};
 		size_t n;
-		struct article *list = listmemo_page(p->app->memo, p->db, a, &scope, 0,
-		                                     HOME_SECTION_CARDS + HOME_TOP + 1, &n);
+		struct article *list = article_section_first(p->db, a, sections[i].id, nested[i],
+		                                             HOME_SECTION_CARDS + HOME_TOP + 1, &n);
 		size_t from = n_cards;
 		for (size_t k = 0; k < n && n_cards - from < HOME_SECTION_CARDS; k++)
 			if (!shown_id(shown, n_shown, list[k].id))

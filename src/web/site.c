@@ -532,11 +532,11 @@ static const char *menu_href(struct page *p, const struct menu_item *m)
 	return NULL;
 }
 
-int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
+/* site_menu() for items already read. */
+static int menu_shown(struct page *p, struct tv *ctx, const struct menu_item *items, size_t n,
+                      const char *key)
 {
 	struct arena *a = p->a;
-	size_t n;
-	struct menu_item *items = menu_items(p->db, a, menu, &n);
 	struct tv *top = tv_list(a);
 	struct tv *last = NULL;   /* the latest item shown at depth 0 */
 	struct tv *kids = NULL;   /* its children */
@@ -564,6 +564,13 @@ int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
 	tv_set(a, ctx, key, top);
 	tv_set_bool(a, ctx, arena_printf(a, "has_%s", key), shown > 0);
 	return n > 0;
+}
+
+int site_menu(struct page *p, struct tv *ctx, const char *menu, const char *key)
+{
+	size_t n;
+	struct menu_item *items = menu_items(p->db, p->a, menu, &n);
+	return menu_shown(p, ctx, items, n, key);
 }
 
 /* The identity settings as the layout shows them: site.logo {url, width,
@@ -621,8 +628,11 @@ struct tv *site_context(struct page *p, const char *title)
 
 	/* The menus set in the desk (a change of one is a change of every
 	** page: the change log's 'all'); with no header menu, the sections. */
-	int has_menu = site_menu(p, ctx, "header", "menu");
-	site_menu(p, ctx, "footer", "footer_links");
+	struct menu_item *header, *footer;
+	size_t n_header, n_footer;
+	menu_items_both(p->db, a, &header, &n_header, &footer, &n_footer); /* one statement */
+	int has_menu = menu_shown(p, ctx, header, n_header, "menu");
+	menu_shown(p, ctx, footer, n_footer, "footer_links");
 	size_t n;
 	/* Only sections with something published: the navigation changes with
 	** listings (DEP_LISTS, which every page with it depends on). */
@@ -750,9 +760,13 @@ void site_read_page(struct page *p, void (*handler)(struct page *p))
 {
 	/* Inside a caller's transaction already: its snapshot is the page's. */
 	int began = db_read_begin(p->db);
-	handler(p);
 	if (began)
+		listmemo_snapshot_begin(p->app->memo, p->db);
+	handler(p);
+	if (began) {
+		listmemo_snapshot_end(p->app->memo);
 		db_read_end(p->db);
+	}
 }
 
 const char *site_slug(struct arena *a, const char *slug)
@@ -863,6 +877,12 @@ static struct tv *image_of(struct page *p, const struct media_picture *pic_in, c
 	tv_set_int(a, img, "social_width", pic.social_width);
 	tv_set_int(a, img, "social_height", pic.social_height);
 	return img;
+}
+
+struct tv *site_image_of(struct page *p, const struct media_picture *pic, const char *alt,
+                         const char *sizes, int lazy, const char *link)
+{
+	return image_of(p, pic, alt, sizes, lazy, link);
 }
 
 struct tv *site_image_upto(struct page *p, long long media_id, const char *alt,

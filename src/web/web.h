@@ -255,6 +255,10 @@ const char *site_credit_line(struct page *p, const char *credit);
 ** URL or ""), or NULL when there is no such image.  Allocated in p->a. */
 struct tv *site_image(struct page *p, long long media_id, const char *alt, const char *sizes,
                       int lazy, const char *link);
+/* site_image() for a picture already read (media_picture(): no limit). */
+struct media_picture;
+struct tv *site_image_of(struct page *p, const struct media_picture *pic, const char *alt,
+                         const char *sizes, int lazy, const char *link);
 
 /* site_image() for a slot at most widest CSS pixels wide (0: no limit):
 ** its srcsets stop at the first candidate SITE_DENSITY * widest wide. */
