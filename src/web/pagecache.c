@@ -718,8 +718,13 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	** stale body: kept, still stale (and hard if the change was). */
 	int newer = e->gen != t->gen && e->has_body && e->stale && t->gen > e->body_gen;
 	if ((e->gen == t->gen || newer) && c->max_bytes > 0) {
-		/* A new version is strictly newer, for If-Modified-Since. */
-		if (e->has_body && strcmp(e->etag, etag) != 0 && modified <= e->modified) {
+		/* For If-Modified-Since: the same bytes keep the date given out
+		** (an older one would let the next version pass as not modified),
+		** and a new version is strictly newer. */
+		if (e->has_body && !strcmp(e->etag, etag) && modified != e->modified) {
+			modified = e->modified;
+			http_date_format(modified, date, sizeof date);
+		} else if (e->has_body && strcmp(e->etag, etag) != 0 && modified <= e->modified) {
 			modified = e->modified + 1;
 			http_date_format(modified, date, sizeof date);
 		}
