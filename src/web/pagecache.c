@@ -15,6 +15,7 @@
 ** miss at most (none when the crawler accepts no coding), not two.
 */
 #include "web/pagecache.h"
+#include "web/pagestore.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -100,6 +101,7 @@ struct pagecache {
 	struct db_pool *pool;          /* the database watched */
 	unsigned long long version_seen; /* its data version at the last sync */
 	struct pagecache_stats stats;  /* counters */
+	struct pagestore *store;       /* the tier on disk, or NULL (pagestore.h) */
 };
 
 static unsigned hash_str(const char *s)
@@ -380,6 +382,11 @@ static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req 
 	return 1;
 }
 
+int pagecache_accepts(const char *ae, const char *coding)
+{
+	return accepts(ae, coding);
+}
+
 int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
                    struct http_resp *resp)
 {
@@ -428,6 +435,19 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 			continue;
 		}
 		break;
+	}
+	if (!e && c->store) {
+		/* Not in memory: the tier on disk, read unlocked (a change seen
+		** before this request was applied to it too: on_change()). */
+		pthread_mutex_unlock(&c->mu);
+		int hit = pagestore_serve(c->store, req, key, resp);
+		pthread_mutex_lock(&c->mu);
+		if (hit) {
+			c->stats.disk_hits++;
+			pthread_mutex_unlock(&c->mu);
+			return 1;
+		}
+		e = find(c, key, h);
 	}
 	if (!e) {
 		e = mem_calloc(1, sizeof *e);
@@ -617,6 +637,9 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
+	int to_disk = 0;           /* the page is current: write it to the disk tier too */
+	unsigned long disk_seq = 0;
+	char *disk_key = NULL;     /* e's key (e may be evicted once unlocked) */
 	if (e->gen == t->gen && c->max_bytes > 0) {
 		/* A new version is strictly newer, for If-Modified-Since. */
 		if (e->has_body && strcmp(e->etag, etag) != 0 && modified <= e->modified) {
@@ -645,6 +668,14 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 		e->stale = 0;
 		c->bytes += e->bytes;
 		serve(e, form, req, resp);
+		if (c->store) {
+			to_disk = 1;
+			disk_seq = pagestore_seq(c->store);
+			disk_key = mem_strdup(e->key);
+			atomic_fetch_add(&block->refs, 1);
+			if (made)
+				atomic_fetch_add(&made->refs, 1);
+		}
 		evict(c);
 	} else {
 		/* What it shows changed during the render (or the cache stores
@@ -656,6 +687,20 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	}
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
+	if (to_disk) {
+		static const char *const coding[N_FORMS] = {NULL, "gzip", "br"};
+		struct pagestore_form forms[2] = {{NULL, block->etag[0], plain, len}};
+		int n = 1;
+		if (made)
+			forms[n++] = (struct pagestore_form){coding[form], block->etag[form], made->data,
+			                                     made->len};
+		pagestore_put(c->store, disk_seq, disk_key, deps, modified,
+		              block->content_type, block->cache_control, block->last_modified,
+		              block->extra, forms, n);
+		free(disk_key);
+		form_release(made);
+		block_release(block);
+	}
 }
 
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
@@ -673,9 +718,8 @@ void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
 
 /* ---- invalidation ---- */
 
-static int touches(const struct pc_entry *e, enum change_kind kind, long long id)
+int page_deps_touched(const struct page_deps *d, enum change_kind kind, long long id)
 {
-	const struct page_deps *d = &e->deps;
 	if (kind == CHANGE_ALL || (d->flags & DEP_EVERYTHING))
 		return 1;
 	switch (kind) {
@@ -692,8 +736,15 @@ static int touches(const struct pc_entry *e, enum change_kind kind, long long id
 	}
 }
 
+static int touches(const struct pc_entry *e, enum change_kind kind, long long id)
+{
+	return page_deps_touched(&e->deps, kind, id);
+}
+
 static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 {
+	if (c->store)
+		pagestore_changed(c->store, kind, id); /* the same rule, on disk */
 	for (struct pc_entry *e = c->head; e; e = e->next) {
 		if (!e->has_body) {
 			/* A first render under way read the old data: its result must
@@ -771,7 +822,22 @@ void pagecache_stats(struct pagecache *c, struct pagecache_stats *out)
 	pthread_mutex_lock(&c->mu);
 	*out = c->stats;
 	out->bytes = c->bytes;
+	if (c->store) {
+		struct pagestore_stats ds;
+		pagestore_stats(c->store, &ds);
+		out->disk_entries = ds.entries;
+		out->disk_bytes = ds.bytes;
+		out->disk_stored = ds.stored;
+		out->preloaded = ds.preloaded;
+		out->preload_rounds = ds.preload_rounds;
+		out->has_disk = 1;
+	}
 	pthread_mutex_unlock(&c->mu);
+}
+
+void pagecache_set_store(struct pagecache *c, struct pagestore *s)
+{
+	c->store = s;
 }
 
 int pagecache_stores(const struct pagecache *c)
