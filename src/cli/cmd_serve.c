@@ -237,7 +237,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	fflush(stdout);
 	/* Every sitemap page rendered into the tier on disk, at low priority. */
 	struct preload *warm = store && !cli_flag(argc, argv, "--no-preload")
-	                           ? preload_start(store, http_server_port(srv), 300)
+	                           ? preload_start(store, cfg.listen, http_server_port(srv), 300)
 	                           : NULL;
 
 	int sig = 0;

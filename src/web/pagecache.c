@@ -743,8 +743,6 @@ static int touches(const struct pc_entry *e, enum change_kind kind, long long id
 
 static void on_change(struct pagecache *c, enum change_kind kind, long long id)
 {
-	if (c->store)
-		pagestore_changed(c->store, kind, id); /* the same rule, on disk */
 	for (struct pc_entry *e = c->head; e; e = e->next) {
 		if (!e->has_body) {
 			/* A first render under way read the old data: its result must
@@ -810,6 +808,8 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 		on_change(c, got.kind[i], got.id[i]);
 		saw_all |= got.kind[i] == CHANGE_ALL;
 	}
+	if (c->store) /* the same rule, on disk, before anything is answered */
+		pagestore_changed(c->store, got.kind, got.id, got.n);
 	c->cursor = cur;
 	c->version_seen = v;
 	pthread_mutex_unlock(&c->mu);

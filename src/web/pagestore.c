@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -171,18 +172,30 @@ static void unlink_entry(struct pagestore *s, struct ps_entry **pp)
 	entry_free(e);
 }
 
-/* Forgets every entry matching (all if seg < 0: those in seg; else those
-** the change touches). */
-static void drop_where(struct pagestore *s, int seg, int by_change, enum change_kind kind,
-                       long long id)
+/* 1 if any of the n changes touches d. */
+static int touched(const struct page_deps *d, const enum change_kind *kind, const long long *id,
+                   int n)
 {
+	for (int i = 0; i < n; i++)
+		if (page_deps_touched(d, kind[i], id[i]))
+			return 1;
+	return 0;
+}
+
+/* Forgets every entry in segment seg (n 0), or (seg < 0) every entry one
+** of the n changes touches: one pass over the index. */
+static void drop_where(struct pagestore *s, int seg, const enum change_kind *kind,
+                       const long long *id, int n)
+{
+	if (!s->stats.entries)
+		return;
 	for (unsigned b = 0; b < N_BUCKETS; b++) {
 		struct ps_entry **pp = &s->buckets[b];
 		while (*pp) {
 			struct ps_entry *e = *pp;
-			int drop = by_change ? page_deps_touched(&e->deps, kind, id) : e->seg == seg;
+			int drop = seg < 0 ? touched(&e->deps, kind, id, n) : e->seg == seg;
 			if (drop) {
-				s->stats.dropped += by_change;
+				s->stats.dropped += seg < 0;
 				unlink_entry(s, pp);
 			} else {
 				pp = &e->chain;
@@ -201,7 +214,7 @@ static int reserve(struct pagestore *s, size_t n, off_t *off)
 		s->cur = (s->cur + 1) % N_SEGS;
 		struct ps_seg *g = &s->seg[s->cur];
 		if (g->used) {
-			drop_where(s, s->cur, 0, CHANGE_ALL, 0);
+			drop_where(s, s->cur, NULL, NULL, 0);
 			g->gen++;
 			s->stats.bytes -= g->used;
 			g->used = 0;
@@ -300,11 +313,14 @@ void pagestore_put(struct pagestore *s, unsigned long seq, const char *key,
 	pthread_mutex_unlock(&s->mu);
 }
 
-void pagestore_changed(struct pagestore *s, enum change_kind kind, long long id)
+void pagestore_changed(struct pagestore *s, const enum change_kind *kind, const long long *id,
+                       int n)
 {
+	if (n <= 0)
+		return;
 	pthread_mutex_lock(&s->mu);
 	s->seq++;
-	drop_where(s, -1, 1, kind, id);
+	drop_where(s, -1, kind, id, n);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -421,7 +437,8 @@ void pagestore_stats(struct pagestore *s, struct pagestore_stats *out)
 
 struct preload {
 	struct pagestore *store;
-	int port;                /* the server's own, on 127.0.0.1 */
+	char host[256];          /* the server's own address (a wildcard: loopback) */
+	int port;                /* and port */
 	int every;               /* seconds between walks */
 	pthread_t thread;
 	pthread_mutex_t mu;      /* guards stop */
@@ -460,25 +477,34 @@ static int pause_ms(struct preload *p, long ms)
 ** NULL, at most 64 MB).  -1 if it could not be asked. */
 static int fetch(struct preload *p, const char *path, int gzip, struct buf *out)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	struct addrinfo hints, *ai = NULL;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	char port[16];
+	snprintf(port, sizeof port, "%d", p->port);
+	if (getaddrinfo(p->host, port, &hints, &ai) != 0 || !ai)
 		return -1;
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		freeaddrinfo(ai);
+		return -1;
+	}
 	struct timeval tv = {60, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	struct sockaddr_in sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)p->port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+	int connected = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+	freeaddrinfo(ai);
+	if (!connected) {
 		close(fd);
 		return -1;
 	}
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUser-Agent: byline-preload\r\n"
+	int v6 = strchr(p->host, ':') != NULL;
+	buf_printf(&b, "GET %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nUser-Agent: byline-preload\r\n"
 	               "%sConnection: close\r\n\r\n",
-	           path, p->port, gzip ? "Accept-Encoding: gzip\r\n" : "");
+	           path, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
+	           gzip ? "Accept-Encoding: gzip\r\n" : "");
 	int status = -1;
 	if (write(fd, b.data, b.len) == (ssize_t)b.len) {
 		b.len = 0;
@@ -583,10 +609,26 @@ static void *preload_main(void *arg)
 	}
 }
 
-struct preload *preload_start(struct pagestore *s, int port, int every)
+struct preload *preload_start(struct pagestore *s, const char *listen, int port, int every)
 {
 	struct preload *p = mem_calloc(1, sizeof *p);
 	p->store = s;
+	/* "HOST:PORT" or "[V6]:PORT"; a wildcard address is reached on loopback. */
+	const char *h = listen;
+	size_t n = strlen(h);
+	if (*h == '[') {
+		h++;
+		const char *end = strchr(h, ']');
+		n = end ? (size_t)(end - h) : 0;
+	} else {
+		const char *colon = strrchr(h, ':');
+		n = colon ? (size_t)(colon - h) : n;
+	}
+	snprintf(p->host, sizeof p->host, "%.*s", (int)n, h);
+	if (!*p->host || !strcmp(p->host, "0.0.0.0") || !strcmp(p->host, "*"))
+		snprintf(p->host, sizeof p->host, "127.0.0.1");
+	else if (!strcmp(p->host, "::"))
+		snprintf(p->host, sizeof p->host, "::1");
 	p->port = port;
 	p->every = every > 0 ? every : 60;
 	pthread_mutex_init(&p->mu, NULL);

@@ -66,8 +66,10 @@ int pagestore_serve(struct pagestore *s, struct http_req *req, const char *key,
 /* 1 if key is stored and fresh. */
 int pagestore_has(struct pagestore *s, const char *key);
 
-/* Forgets every page a change of kind to id touches. */
-void pagestore_changed(struct pagestore *s, enum change_kind kind, long long id);
+/* Forgets every page one of n changes (kind[i] to id[i]) touches: one
+** pass over the index for them all. */
+void pagestore_changed(struct pagestore *s, const enum change_kind *kind, const long long *id,
+                       int n);
 
 struct pagestore_stats {
 	unsigned long hits, stored, dropped, entries, recycled;
@@ -77,12 +79,13 @@ struct pagestore_stats {
 void pagestore_stats(struct pagestore *s, struct pagestore_stats *out);
 
 /* The preload: a thread that walks the sitemap of the server listening on
-** 127.0.0.1:port (its own) and asks for every page not stored, one at a
+** listen ("HOST:PORT" as given to serve; a wildcard host is reached on
+** loopback) with its actual port, and asks for every page not stored, one at a
 ** time, pausing as long as each took (so at most half of one worker), and
 ** walks again every `every` seconds.  Accept-Encoding: gzip, so both the
 ** plain and the gzip form are stored. */
 struct preload;
-struct preload *preload_start(struct pagestore *s, int port, int every);
+struct preload *preload_start(struct pagestore *s, const char *listen, int port, int every);
 void preload_stop(struct preload *p);
 
 #endif

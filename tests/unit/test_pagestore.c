@@ -48,20 +48,21 @@ static void test_changes(const char *dir)
 	CHECK(pagestore_has(s, "/a/") && pagestore_has(s, "/b/") && pagestore_has(s, "/feed/"));
 	CHECK(!pagestore_has(s, "/old/"));
 	CHECK(!pagestore_has(s, "/c/"));
-	pagestore_changed(s, CHANGE_COMMENTS, 8); /* article 8's comments: /b/ and the feed */
+	pagestore_changed(s, (enum change_kind[]){CHANGE_COMMENTS}, (long long[]){8}, 1); /* article 8's comments: /b/ and the feed */
 	CHECK(pagestore_has(s, "/a/") && !pagestore_has(s, "/b/") && !pagestore_has(s, "/feed/"));
-	pagestore_changed(s, CHANGE_AUTHOR, 99); /* another author: listings show bylines */
+	pagestore_changed(s, (enum change_kind[]){CHANGE_LISTS, CHANGE_AUTHOR},
+	                  (long long[]){0, 99}, 2); /* a listing change and another author */
 	CHECK(!pagestore_has(s, "/a/"));
 	put(s, "/b/", (struct page_deps){0, 8, 4, 0});
 	/* A put whose page was judged current before a change came is dropped. */
 	unsigned long seq = pagestore_seq(s);
-	pagestore_changed(s, CHANGE_ARTICLE, 1234);
+	pagestore_changed(s, (enum change_kind[]){CHANGE_ARTICLE}, (long long[]){1234}, 1);
 	struct page_deps d = {0, 10, 0, 0};
 	struct pagestore_form f = {NULL, "\"x\"", (const unsigned char *)"x", 1};
 	pagestore_put(s, seq, "/late/", &d, 1, "text/html", "public", "-", NULL, &f, 1);
 	CHECK(!pagestore_has(s, "/late/"));
 	CHECK(pagestore_has(s, "/b/"));
-	pagestore_changed(s, CHANGE_ALL, 0);
+	pagestore_changed(s, (enum change_kind[]){CHANGE_ALL}, (long long[]){0}, 1);
 	CHECK(!pagestore_has(s, "/b/"));
 	struct pagestore_stats st;
 	pagestore_stats(s, &st);
