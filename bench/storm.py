@@ -44,6 +44,13 @@ Environment:
                   a new cluster and copy
   STORM_NOCACHE=1 also the first binary with --no-cache (what rendering
                   alone costs)
+  STORM_DISK_MB   the page cache's tier on disk (cache_disk_mb, set with the
+                  last binary of STORM_BINS; 0 leaves it off): each Byline
+                  that has one is measured once its preload has walked the
+                  whole sitemap (/metrics), as a site would be once warmed
+  STORM_WARM=1    with STORM_DISK_MB: first ask for every URL once from the
+                  bench itself (4 at a time, gzip accepted), as a first crawl
+                  would, instead of waiting for the preload's slower walk
   STORM_OUT       report file (bench/STORM-RESULTS.md)
 """
 import gzip
@@ -71,6 +78,8 @@ AE = os.environ.get("STORM_AE") or ""
 PG = os.environ.get("STORM_PG") == "1"
 PG_URL = os.environ.get("STORM_PG_URL") or ""
 NOCACHE = os.environ.get("STORM_NOCACHE") == "1"
+DISK_MB = int(os.environ.get("STORM_DISK_MB") or 0)
+WARM = os.environ.get("STORM_WARM") == "1"
 BINS = (os.environ.get("STORM_BINS") or os.path.join(ROOT, "byline")).split()
 OUT = os.environ.get("STORM_OUT") or os.path.join(ROOT, "bench/STORM-RESULTS.md")
 NCPU = os.cpu_count() or 1
@@ -251,6 +260,27 @@ def prerender(port, paths, www, threads=4):
     return sorted(ok)
 
 
+def crawl(port, paths, threads=4):
+    """Asks for each path once (gzip accepted), as a first crawl would."""
+    lock, it = threading.Lock(), iter(paths)
+
+    def work():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                path = next(it, None)
+            if path is None:
+                break
+            get(c, path, {"Accept-Encoding": "gzip"})
+        c.close()
+
+    ts = [threading.Thread(target=work) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
 NGINX_CONF = """worker_processes 1;
 daemon off;
 pid {dir}/nginx.pid;
@@ -301,6 +331,38 @@ def wrk(port, secs, paths_file, ae):
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     return {"rps": float(m.group(1)) if m else 0.0, "non2xx": int(bad.group(1)) if bad else 0,
             "p99": p99.group(1) if p99 else "?", "raw": out}
+
+
+def metric(port, name):
+    """A figure from Byline's /metrics, or None (an older build)."""
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        st, body = get(c, "/metrics")
+        c.close()
+    except OSError:
+        return None
+    m = re.search(rb"^" + re.escape(name.encode()) + rb" (\d+)$", body, re.M)
+    return int(m.group(1)) if m else None
+
+
+def wait_preloads(servers, timeout=7200):
+    """Waits until every server with a tier on disk has walked its sitemap
+    once (its preload renders every page into the tier)."""
+    warm = [s for s in servers if metric(s.port, "byline_cache_preload_rounds_total") is not None]
+    t0 = last = time.monotonic()
+    while warm and time.monotonic() - t0 < timeout:
+        left = [s for s in warm if not metric(s.port, "byline_cache_preload_rounds_total")]
+        if not left:
+            break
+        if time.monotonic() - last > 30:
+            last = time.monotonic()
+            log("preload: %s pages so far" % ", ".join(
+                str(metric(s.port, "byline_cache_preload_pages_total")) for s in left))
+        time.sleep(2)
+    for s in warm:
+        log("preload done in %.0f s: %s pages on disk, %s bytes" % (
+            time.monotonic() - t0, metric(s.port, "byline_cache_disk_entries"),
+            metric(s.port, "byline_cache_disk_bytes")))
 
 
 def find_site():
@@ -374,6 +436,9 @@ def main():
             f.write("\n".join(paths) + "\n")
     log("%d URLs" % len(paths))
 
+    if DISK_MB:
+        subprocess.run([BINS[-1], "settings", "--db", db, "set", "cache_disk_mb", str(DISK_MB)],
+                       check=True, capture_output=True)
     targets = []  # (name, start() -> (port, stop, cpu_seconds))
     nginx_p, nginx_port = start_nginx(work, www)
     targets.append(("nginx (files)", nginx_port, Nginx(nginx_p)))
@@ -398,10 +463,22 @@ def main():
             if r.returncode != 0:
                 raise RuntimeError("copy-db: %s" % r.stderr[-2000:])
             log("copied in %.0f s" % (time.monotonic() - t))
+        if DISK_MB:
+            subprocess.run([BINS[-1], "settings", "--db", url, "set", "cache_disk_mb",
+                            str(DISK_MB)], check=True, capture_output=True)
         for b in BINS:
             s = Byline(b, url, data)
             servers.append(s)
             targets.append(("byline %s, PostgreSQL" % os.path.basename(b), s.port, s))
+    if DISK_MB and WARM:
+        for srv in servers:
+            if metric(srv.port, "byline_cache_disk_entries") is None:
+                continue
+            t = time.monotonic()
+            crawl(srv.port, paths)
+            log("first crawl of %d URLs in %.0f s" % (len(paths), time.monotonic() - t))
+    if DISK_MB:
+        wait_preloads(servers)
     cells = [""] + ([AE] if AE else [])
     res = {(name, ae): [] for name, _, _ in targets for ae in cells}
     cpu = {(name, ae): [] for name, _, _ in targets for ae in cells}

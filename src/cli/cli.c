@@ -13,7 +13,7 @@ static const char usage[] =
     "usage: byline COMMAND --db FILE [options]\n"
     "\n"
     "  serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--theme DIR]\n"
-    "        [--data DIR] [--trust-proxy [--proxy-addr ADDR]] [--no-cache] [--quiet]\n"
+    "        [--data DIR] [--trust-proxy [--proxy-addr ADDR]] [--no-cache] [--no-preload] [--quiet]\n"
     "        [--max-conns 1000] [--max-conns-per-ip 32 (0: no limit)]\n"
     "        [--max-body-mb 64 (request bodies and answers held at once)]\n"
     "        [--timeout 30 (seconds for a request to arrive, or to idle)]\n"

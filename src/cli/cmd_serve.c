@@ -13,6 +13,7 @@
 #include "web/mailer.h"
 #include "web/webhooker.h"
 #include "web/pagecache.h"
+#include "web/pagestore.h"
 #include "web/scheduler.h"
 #include "web/media_worker.h"
 #include "core/image.h"
@@ -155,6 +156,18 @@ int cmd_serve(const char *path, int argc, char **argv)
 	                         ? 0
 	                         : (size_t)app->settings.cache_max_mb * 1024 * 1024;
 	app->cache = pagecache_new(cache_bytes, pool);
+	/* The tier on disk, under the memory one (web/pagestore.h): its files
+	** are unlinked, so each start begins empty and the preload fills it. */
+	struct pagestore *store = NULL;
+	if (cache_bytes && app->settings.cache_disk_mb > 0) {
+		char store_dir[4200];
+		snprintf(store_dir, sizeof store_dir, "%s/pagecache", data_dir);
+		store = pagestore_new(store_dir, (size_t)app->settings.cache_disk_mb << 20, err,
+		                      sizeof err);
+		if (!store)
+			log_warn("no page cache on disk: %s", err);
+		pagecache_set_store(app->cache, store);
+	}
 	/* The event loop reads sessions (to decide a body's limit) on its own
 	** connection, never waiting for one the workers hold. */
 	app->loop_db = db_open(path, err, sizeof err);
@@ -210,6 +223,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 		media_worker_stop(variants);
 		scheduler_stop(sched);
 		pagecache_free(app->cache);
+		pagestore_free(store);
 		db_close(app->loop_db);
 		web_app_free(app);
 		db_pool_free(pool);
@@ -229,10 +243,15 @@ int cmd_serve(const char *path, int argc, char **argv)
 		       app->listen_origin, path);
 	pthread_rwlock_unlock(&app->settings_lock);
 	fflush(stdout);
+	/* Every sitemap page rendered into the tier on disk, at low priority. */
+	struct preload *warm = store && !cli_flag(argc, argv, "--no-preload")
+	                           ? preload_start(store, cfg.listen, http_server_port(srv), 300)
+	                           : NULL;
 
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
+	preload_stop(warm);
 	http_server_stop(srv);
 	metrics_stop(); /* the access log's last lines */
 	admin_tools_wait(); /* a desk import finishes its work first */
@@ -241,6 +260,7 @@ int cmd_serve(const char *path, int argc, char **argv)
 	media_worker_stop(variants);
 	scheduler_stop(sched);
 	pagecache_free(app->cache);
+	pagestore_free(store);
 	db_close(app->loop_db);
 	web_app_free(app);
 	db_pool_free(pool);

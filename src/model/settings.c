@@ -124,6 +124,10 @@ const struct setting_def settings_defs[] = {
 
 	{"cache_max_mb", SETTING_INT, "10", 0, 4096, NULL, AT(cache_max_mb), g_server,
 	 DN_("Page cache size (MB)"), DN_("0 turns the cache off."), 1},
+	{"cache_disk_mb", SETTING_INT, "0", 0, 1048576, NULL, AT(cache_disk_mb), g_server,
+	 DN_("Page cache on disk (MB)"), DN_("Rendered pages kept in the data folder beyond the "
+	 "memory cache, and every sitemap page rendered into it in the background (for sites "
+	 "crawled end to end). 0 turns it off."), 1},
 	{"page_scripts", SETTING_SCRIPTS, "", 0, 0, NULL, AT(page_scripts), g_site,
 	 DN_("Analytics or advertising scripts"),
 	 DN_("One https address of a script a line; empty by default. Warning: every public page "

@@ -50,6 +50,7 @@ struct settings {
 	char *smtp_url;           /* "smtp://host:port"; "" sends no mail */
 	char *smtp_from;          /* From: address of notifications */
 	int cache_max_mb;         /* page cache memory bound; 0 turns the cache off */
+	int cache_disk_mb;        /* the page cache's tier on disk; 0 turns it off */
 	int outbound_allow_private; /* 1: webhooks may connect to loopback/private addresses */
 	int webhook_retry_seconds; /* first retry delay; doubles each failure */
 	char *cdn_purge_url;      /* "" or where purges of surrogate keys are posted (web/cdn.h) */
@@ -105,7 +106,7 @@ struct setting_def {
 /* Every setting, in the admin form's order (rows of a group together);
 ** settings_n_defs rows, SETTINGS_N (a constant, for limits computed at
 ** compile time; settings.c checks it against the table). */
-#define SETTINGS_N 40
+#define SETTINGS_N 41
 extern const struct setting_def settings_defs[];
 extern const size_t settings_n_defs;
 

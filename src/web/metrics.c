@@ -319,6 +319,31 @@ void metrics_serve(struct db *db, struct http_req *req, struct http_resp *resp,
 		              "byline_cache_compressed_total{encoding=\"gzip\"} %lu\n"
 		              "byline_cache_compressed_total{encoding=\"br\"} %lu\n",
 		           cache->entries, cache->bytes, cache->compressed[1], cache->compressed[2]);
+	if (cache)
+		buf_printf(b, "# HELP byline_cache_tier_hits_total Pages answered from the page "
+		              "cache, by tier (memory, or disk under it).\n"
+		              "# TYPE byline_cache_tier_hits_total counter\n"
+		              "byline_cache_tier_hits_total{tier=\"memory\"} %lu\n"
+		              "byline_cache_tier_hits_total{tier=\"disk\"} %lu\n",
+		           cache->hits, cache->disk_hits);
+	if (cache && cache->has_disk)
+		buf_printf(b, "# HELP byline_cache_disk_entries Pages in the page cache's tier on "
+		              "disk.\n# TYPE byline_cache_disk_entries gauge\n"
+		              "byline_cache_disk_entries %lu\n"
+		              "# HELP byline_cache_disk_bytes Bytes written to the tier on disk "
+		              "(cache_disk_mb bounds them).\n# TYPE byline_cache_disk_bytes gauge\n"
+		              "byline_cache_disk_bytes %zu\n"
+		              "# HELP byline_cache_disk_stored_total Pages written to the tier on "
+		              "disk.\n# TYPE byline_cache_disk_stored_total counter\n"
+		              "byline_cache_disk_stored_total %lu\n"
+		              "# HELP byline_cache_preload_pages_total Pages the preload asked for.\n"
+		              "# TYPE byline_cache_preload_pages_total counter\n"
+		              "byline_cache_preload_pages_total %lu\n"
+		              "# HELP byline_cache_preload_rounds_total Walks of the sitemap the "
+		              "preload finished.\n# TYPE byline_cache_preload_rounds_total counter\n"
+		              "byline_cache_preload_rounds_total %lu\n",
+		           cache->disk_entries, cache->disk_bytes, cache->disk_stored, cache->preloaded,
+		           cache->preload_rounds);
 	struct queue_depths q;
 	queue_depths_read(db, &q);
 	buf_puts(b, "# HELP byline_queue_depth Background work waiting, by queue.\n"

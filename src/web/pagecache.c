@@ -15,6 +15,7 @@
 ** miss at most (none when the crawler accepts no coding), not two.
 */
 #include "web/pagecache.h"
+#include "web/pagestore.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -138,6 +139,7 @@ struct pagecache {
 	int n_threads;                 /* entries used in threads */
 	pthread_t threads[N_REFRESHERS + 1]; /* refreshers, then the watcher */
 	int watching;                  /* the watcher syncs: readers never do */
+	struct pagestore *store;       /* the tier on disk, or NULL (pagestore.h) */
 };
 
 /* Set on a refresher while it renders: a stale page is never served to it. */
@@ -467,6 +469,11 @@ static int serve_ready(struct pagecache *c, struct pc_entry *e, struct http_req 
 	return 1;
 }
 
+int pagecache_accepts(const char *ae, const char *coding)
+{
+	return accepts(ae, coding);
+}
+
 int pagecache_peek(struct pagecache *c, struct http_req *req, const char *key,
                    struct http_resp *resp)
 {
@@ -516,6 +523,19 @@ int pagecache_get(struct pagecache *c, struct http_req *req, const char *key,
 			continue;
 		}
 		break;
+	}
+	if (!e && c->store && !in_refresh) {
+		/* Not in memory: the tier on disk, read unlocked (a change seen
+		** before this request was applied to it too: on_change()). */
+		pthread_mutex_unlock(&c->mu);
+		int hit = pagestore_serve(c->store, req, key, resp);
+		pthread_mutex_lock(&c->mu);
+		if (hit) {
+			c->stats.disk_hits++;
+			pthread_mutex_unlock(&c->mu);
+			return 1;
+		}
+		e = find(c, key, h);
 	}
 	if (!e) {
 		e = mem_calloc(1, sizeof *e);
@@ -713,6 +733,9 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	pthread_mutex_lock(&c->mu);
 	struct pc_entry *e = t->e;
 	e->tickets--;
+	int to_disk = 0;           /* the page is current: write it to the disk tier too */
+	unsigned long disk_seq = 0;
+	char *disk_key = NULL;     /* e's key (e may be evicted once unlocked) */
 	e->refreshing -= t->by_refresher;
 	/* A render outdated by a change made during it is still newer than a
 	** stale body: kept, still stale (and hard if the change was). */
@@ -754,6 +777,14 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 			e->stale_ms = t->start_ms; /* as new as the render's start */
 		c->bytes += e->bytes;
 		serve(e, form, req, resp);
+		if (c->store && !newer) { /* a stale render is not the page's current one */
+			to_disk = 1;
+			disk_seq = pagestore_seq(c->store);
+			disk_key = mem_strdup(e->key);
+			atomic_fetch_add(&block->refs, 1);
+			if (made)
+				atomic_fetch_add(&made->refs, 1);
+		}
 		evict(c);
 	} else {
 		/* What it shows changed during the render (or the cache stores
@@ -765,6 +796,20 @@ void pagecache_put(struct pagecache *c, struct pc_ticket *t, struct http_req *re
 	}
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
+	if (to_disk) {
+		static const char *const coding[N_FORMS] = {NULL, "gzip", "br"};
+		struct pagestore_form forms[2] = {{NULL, block->etag[0], plain, len}};
+		int n = 1;
+		if (made)
+			forms[n++] = (struct pagestore_form){coding[form], block->etag[form], made->data,
+			                                     made->len};
+		pagestore_put(c->store, disk_seq, disk_key, deps, modified,
+		              block->content_type, block->cache_control, block->last_modified,
+		              block->extra, forms, n);
+		free(disk_key);
+		form_release(made);
+		block_release(block);
+	}
 }
 
 void pagecache_abandon(struct pagecache *c, struct pc_ticket *t)
@@ -796,9 +841,8 @@ static void abandon(struct pagecache *c, struct pc_ticket *t, int drop)
 
 /* ---- invalidation ---- */
 
-static int touches(const struct pc_entry *e, enum change_kind kind, long long id)
+int page_deps_touched(const struct page_deps *d, enum change_kind kind, long long id)
 {
-	const struct page_deps *d = &e->deps;
 	if (kind == CHANGE_ALL || (d->flags & DEP_EVERYTHING))
 		return 1;
 	switch (kind) {
@@ -824,6 +868,11 @@ static int touches(const struct pc_entry *e, enum change_kind kind, long long id
 static int hard_change(enum change_kind kind)
 {
 	return kind == CHANGE_ARTICLE || kind == CHANGE_ALL;
+}
+
+static int touches(const struct pc_entry *e, enum change_kind kind, long long id)
+{
+	return page_deps_touched(&e->deps, kind, id);
 }
 
 static void on_change(struct pagecache *c, enum change_kind kind, long long id)
@@ -899,6 +948,8 @@ int pagecache_sync(struct pagecache *c, struct db *db)
 		on_change(c, got.kind[i], got.id[i]);
 		saw_all |= got.kind[i] == CHANGE_ALL;
 	}
+	if (c->store) /* the same rule, on disk, before anything is answered */
+		pagestore_changed(c->store, got.kind, got.id, got.n);
 	c->cursor = cur;
 	c->version_seen = v;
 	pthread_mutex_unlock(&c->mu);
@@ -1036,7 +1087,22 @@ void pagecache_stats(struct pagecache *c, struct pagecache_stats *out)
 	pthread_mutex_lock(&c->mu);
 	*out = c->stats;
 	out->bytes = c->bytes;
+	if (c->store) {
+		struct pagestore_stats ds;
+		pagestore_stats(c->store, &ds);
+		out->disk_entries = ds.entries;
+		out->disk_bytes = ds.bytes;
+		out->disk_stored = ds.stored;
+		out->preloaded = ds.preloaded;
+		out->preload_rounds = ds.preload_rounds;
+		out->has_disk = 1;
+	}
 	pthread_mutex_unlock(&c->mu);
+}
+
+void pagecache_set_store(struct pagecache *c, struct pagestore *s)
+{
+	c->store = s;
 }
 
 int pagecache_stores(const struct pagecache *c)

@@ -42,6 +42,7 @@ struct page_deps {
 };
 
 struct pagecache;
+struct pagestore;
 struct pc_ticket; /* a miss being rendered by the caller */
 
 /* A cache of at most max_bytes (bodies and compressed forms; 0 stores
@@ -115,7 +116,25 @@ struct pagecache_stats {
 	unsigned long hits, misses, stale_served, waits, entries;
 	unsigned long compressed[3]; /* forms made: [1] gzip, [2] brotli ([0] unused) */
 	size_t bytes;
+	/* The tier on disk (pagestore.h), when there is one. */
+	int has_disk;                /* 1 if the figures below mean anything */
+	unsigned long disk_hits;     /* misses in memory answered from disk */
+	unsigned long disk_entries, disk_stored, preloaded, preload_rounds;
+	size_t disk_bytes;
 };
 void pagecache_stats(struct pagecache *c, struct pagecache_stats *out);
+
+/* Puts s (pagestore.h) under c: every page c stores is written there too,
+** every change c reads is applied there too (by page_deps_touched()),
+** and a miss in memory is answered from there when it can be.  Set
+** before the first request; s must outlive c. */
+void pagecache_set_store(struct pagecache *c, struct pagestore *s);
+
+/* 1 if a change of kind to id touches a page showing d (the one rule both
+** tiers apply). */
+int page_deps_touched(const struct page_deps *d, enum change_kind kind, long long id);
+
+/* 1 if Accept-Encoding ae accepts coding (a token with q not 0). */
+int pagecache_accepts(const char *ae, const char *coding);
 
 #endif

@@ -150,8 +150,9 @@ def admin_form(s):
           {k: (v, stored(s).get(k)) for k, v in fields.items() if stored(s).get(k) != v})
     check(page.text.count("<fieldset>") >= 3 and "<legend>Comments</legend>" in page.text,
           "fields are grouped under headings")
-    check(page.text.count("Takes effect when the server next starts.") == 3,
-          "the three settings read at start (cache, SMTP URL and sender) say so")
+    check(page.text.count("Takes effect when the server next starts.") == 4,
+          "the four settings read at start (the cache in memory and on disk, SMTP URL and "
+          "sender) say so")
     CHECKBOXES.update(re.findall(r'name="([^"]+)" type="checkbox"', page.text))
     check({"comments_open", "https", "feed_full_text"} <= CHECKBOXES, "booleans are checkboxes",
           CHECKBOXES)
