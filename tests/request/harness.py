@@ -397,12 +397,26 @@ class Server:
             self._pg = _pg_admin_for(self.db)
         return site_sql(self.db, query, *args, con=self._pg)
 
+    def date_path(self, ts):
+        """"/YYYY/MM/DD/" of ts in this site's time zone (date_path())."""
+        return date_path(self.sql("SELECT value FROM settings WHERE key='timezone'")[0][0], ts)
+
     def token(self, article_id, age=60):
         """A form token as the server signs them, `age` seconds old."""
         secret = bytes.fromhex(self.sql("SELECT value FROM settings WHERE key='secret'")[0][0])
         ts = int(time.time()) - age
         mac = hmac.new(secret, ("form|%d|%d" % (article_id, ts)).encode(), hashlib.sha256)
         return "%d.%s" % (ts, mac.hexdigest()[:32])
+
+
+def date_path(zone, ts):
+    """"/YYYY/MM/DD/" of time ts in the site's time zone (a name such as
+    the timezone setting's; empty or None is UTC), as article addresses
+    are dated: the demo site is in New York, so for five hours after
+    midnight UTC its date is the day before."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.fromtimestamp(int(ts), ZoneInfo(zone or "UTC")).strftime("/%Y/%m/%d/")
 
 
 def cookie_header(resp, prior=""):

@@ -370,7 +370,7 @@ def suspend(s, sink, admin, author_who):
           " created_at, updated_at, author_id, comments_open) VALUES ('aud-held', 'Aud held',"
           " 'x', '<p>x</p>', 'published', ?, ?, ?, ?, 1)", now, now, now, aud.id)
     aid = s.sql("SELECT id FROM articles WHERE slug='aud-held'")[0][0]
-    url = "/%s/aud-held/" % time.strftime("%Y/%m/%d", time.gmtime(now))
+    url = s.date_path(now) + "aud-held/"
     r = s.post(url, {"comment": "A first comment, held.", "author": "Rita Reader",
                      "email": "rita@example.net", "url": "", "comment_parent": "0",
                      "byline_token": s.token(aid), "byline_hp": ""}, ip=new_ip())

@@ -33,7 +33,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, done, skip, sqlite_pass_only  # noqa: E402
+from harness import check, date_path, done, skip, sqlite_pass_only  # noqa: E402
 from pgnode import cluster_start, cluster_stop, Node, cli  # noqa: E402
 
 
@@ -186,7 +186,8 @@ def sqlite_part(work):
     for (i, slug, pub) in con.execute("SELECT id, slug, published_at FROM articles"
                                       " WHERE status = 'published' ORDER BY id LIMIT 1"):
         aid = i
-        slug_path = time.strftime("/%Y/%m/%d/", time.gmtime(pub)) + slug + "/"
+        zone = con.execute("SELECT value FROM settings WHERE key = 'timezone'").fetchone()[0]
+        slug_path = date_path(zone, pub) + slug + "/"
     before = con.execute("SELECT count(*) FROM comments").fetchone()[0]
     con.close()
     bak = os.path.join(work, "a.bak")
@@ -271,13 +272,14 @@ def pg_part(work, a):
         # A new comment on the copy: its id follows the copied ones.
         out = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At", "-c",
                               "SELECT value FROM settings WHERE key = 'secret';"
+                              " SELECT value FROM settings WHERE key = 'timezone';"
                               " SELECT max(id) FROM comments;"
                               " SELECT id, slug, published_at FROM articles"
                               " WHERE status = 'published' ORDER BY id LIMIT 1"],
                              capture_output=True, text=True, timeout=60).stdout.split("\n")
-        secret, max_id = bytes.fromhex(out[0]), int(out[1])
-        aid, slug, pub = out[2].split("|")
-        path = time.strftime("/%Y/%m/%d/", time.gmtime(int(pub))) + slug + "/"
+        secret, zone, max_id = bytes.fromhex(out[0]), out[1], int(out[2])
+        aid, slug, pub = out[3].split("|")
+        path = date_path(zone, pub) + slug + "/"
         st, _ = sp.request("POST", path, comment_form(secret, aid, 9999), ip="192.0.2.77")
         check(st in (302, 303), "a comment posted on the copy is taken", st)
         new_max = subprocess.run(["psql", "-h", folder, "-U", "byline", "-d", "byline", "-At",

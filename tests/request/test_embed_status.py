@@ -15,7 +15,6 @@ import os
 import re
 import sys
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -173,7 +172,7 @@ def main():
         keys = []
         for aid in aids:
             slug, pub = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
-            path = time.strftime("/%Y/%m/%d/", time.gmtime(pub)) + slug + "/"
+            path = s.date_path(pub) + slug + "/"
             r = s.get(path)
             page = r.text
             keys += re.findall(r'<a class="embed-load" href="(/embed/[0-9a-f]{16}/)">', page)

@@ -125,7 +125,7 @@ def main():
               "not asked about")
 
         slug, pub = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
-        path = time.strftime("/%Y/%m/%d/", time.gmtime(pub)) + slug + "/"
+        path = s.date_path(pub) + slug + "/"
         before = len(prov.requests)
         for n in (1, 2):
             r = s.get(path)

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sys
-import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -27,7 +26,7 @@ def main():
         s.sql("UPDATE articles SET headline=?, dek=? WHERE id=?",
               'Tide "rises" <script>alert(1)</script>', "A dek & more", aid)
         slug, pub = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
-        path = time.strftime("/%Y/%m/%d/", time.gmtime(pub)) + slug + "/"
+        path = s.date_path(pub) + slug + "/"
         url = s.base + path
         r = s.get(path)
         links = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(

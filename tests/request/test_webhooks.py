@@ -186,8 +186,7 @@ def main():
               "every attempt carries the same body, with the same event id",
               [b["id"] for b in bodies])
         slug, pub = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
-        check(payload["object"].get("link") == s.base + time.strftime("/%Y/%m/%d/",
-              time.gmtime(pub)) + slug + "/", "an article's object carries its public link",
+        check(payload["object"].get("link") == s.base + s.date_path(pub) + slug + "/", "an article's object carries its public link",
               payload["object"])
         check(payload["event"] == "article.published" and payload["object"]["id"] == aid and
               payload["object"]["type"] == "article" and

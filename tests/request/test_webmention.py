@@ -76,7 +76,7 @@ class Remote:
 
 def article_url(s, aid):
     slug, published = s.sql("SELECT slug, published_at FROM articles WHERE id=?", aid)[0]
-    return s.base + time.strftime("/%Y/%m/%d/", time.gmtime(published)) + slug + "/"
+    return s.base + s.date_path(published) + slug + "/"
 
 
 def mention(s, source, target):
