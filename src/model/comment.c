@@ -83,11 +83,12 @@ static const char sql_last_ip[] =
 	" AND (author_name = ?3 OR author_email = ?4) AND status <> 'trash' LIMIT 1"
 static const char *const sql_duplicate[2] = {SQL_DUPLICATE("article_id"),
                                              SQL_DUPLICATE("page_id")};
-/* SQL_DUPLICATE's answer and what moderators taught about the commenter
-** (sql_verdict), in one statement: one round trip fewer a comment. */
+/* SQL_DUPLICATE's answer, what moderators taught about the commenter
+** (sql_verdict) and the spam filter's totals, in one statement: two round
+** trips fewer a comment. */
 #define SQL_DUPLICATE_VERDICT(col) \
 	"SELECT EXISTS(" SQL_DUPLICATE(col) "), (SELECT verdict FROM commenters" \
-	" WHERE email = ?4 AND name = ?3)"
+	" WHERE email = ?4 AND name = ?3), " SPAMFILTER_SQL_TOTALS
 static const char *const sql_duplicate_verdict[2] = {SQL_DUPLICATE_VERDICT("article_id"),
                                                      SQL_DUPLICATE_VERDICT("page_id")};
 /* Where a comment sits: its thread's top, for comment_page_of(). */
@@ -262,11 +263,12 @@ static int blocked(const struct settings *s, const char *name, const char *email
 	return 0;
 }
 
-/* comment_decide() with the commenter's verdict already read. */
+/* comment_decide() with the commenter's verdict already read, and the
+** spam filter's totals (spam, ham) when totals is not NULL. */
 static enum comment_status decide(struct db *db, const struct settings *s,
                                   const struct comment_input *in, int seconds_to_post,
                                   char *why, size_t whylen, double *score,
-                                  enum commenter_verdict verdict)
+                                  enum commenter_verdict verdict, const long long *totals)
 {
 	struct buf r = BUF_INIT;
 	enum comment_status status = COMMENT_STATUS_NONE;
@@ -275,7 +277,8 @@ static enum comment_status decide(struct db *db, const struct settings *s,
 	struct buf text = BUF_INIT;
 	buf_printf(&text, "%s %s %s", in->body, in->author_name,
 	           in->author_url ? in->author_url : "");
-	double p = spamfilter_score(db, buf_cstr(&text));
+	double p = totals ? spamfilter_score_given(db, buf_cstr(&text), totals[0], totals[1])
+	                  : spamfilter_score(db, buf_cstr(&text));
 	buf_free(&text);
 	*score = p;
 	int links = comment_count_links(in->body) + (in->author_url && *in->author_url ? 0 : 0);
@@ -330,13 +333,14 @@ enum comment_status comment_decide(struct db *db, const struct settings *s,
                                    char *why, size_t whylen, double *score)
 {
 	return decide(db, s, in, seconds_to_post, why, whylen, score,
-	              verdict_of(db, in->author_name, in->author_email));
+	              verdict_of(db, in->author_name, in->author_email), NULL);
 }
 
 /* comment_is_duplicate() and, in *verdict, verdict_of() for in's
-** commenter, in one statement. */
+** commenter, and in totals the spam filter's (spam, ham), in one
+** statement. */
 static int duplicate_verdict(struct db *db, const struct comment_input *in,
-                             enum commenter_verdict *verdict)
+                             enum commenter_verdict *verdict, long long totals[2])
 {
 	struct comment_target on = {in->article_id, in->article_id ? 0 : in->page_id};
 	struct db_stmt *st = db_prepare(db, sql_duplicate_verdict[ON_COL(on)]);
@@ -348,8 +352,11 @@ static int duplicate_verdict(struct db *db, const struct comment_input *in,
 	db_bind_int(st, 6, text_hash(in->body, strlen(in->body)));
 	int dup = 0;
 	*verdict = VERDICT_NONE;
+	totals[0] = totals[1] = 0;
 	if (db_step(st) == DB_ROW) {
 		dup = db_col_int(st, 0) != 0;
+		totals[0] = db_col_int(st, 2); /* NULL reads 0: nothing taught */
+		totals[1] = db_col_int(st, 3);
 		if (!db_col_is_null(st, 1))
 			*verdict = commenter_verdict_parse(db_col_text(st, 1)) == VERDICT_BAD
 			               ? VERDICT_BAD
@@ -1118,7 +1125,8 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		return out->result = COMMENT_TOO_SOON;
 	}
 	enum commenter_verdict verdict;
-	if (duplicate_verdict(db, &in, &verdict)) {
+	long long totals[2];
+	if (duplicate_verdict(db, &in, &verdict, totals)) {
 		db_rollback(db);
 		out->message = N_("Duplicate comment detected; it looks as though you’ve already said "
 		               "that!");
@@ -1131,7 +1139,7 @@ enum comment_result comment_submit(struct db *db, struct arena *a, const struct 
 		char reason[256];
 		double score;
 		in.status = decide(db, s, &in, post->seconds_to_post, reason, sizeof reason, &score,
-		                   verdict);
+		                   verdict, totals);
 		in.spam_score = score;
 		in.spam_reason = arena_strdup(a, reason);
 		/* A Webmention always waits for a person (unless it is spam). */

@@ -90,6 +90,11 @@ double spamfilter_score(struct db *db, const char *text)
 {
 	long long ns, nh;
 	totals(db, &ns, &nh);
+	return spamfilter_score_given(db, text, ns, nh);
+}
+
+double spamfilter_score_given(struct db *db, const char *text, long long ns, long long nh)
+{
 	if (ns < SPAMFILTER_MIN_TRAINING || nh < SPAMFILTER_MIN_TRAINING)
 		return -1;
 	struct arena *a = arena_new();
