@@ -9,7 +9,8 @@ the page cache (its watcher syncs on PostgreSQL) and no preload:
     one of their own (model/spamfilter.c's sql_totals);
   - with the filter trained (totals and token counts written from psql), a
     comment of spam's words is held as spam, its reason the filter's
-    figure: the totals read that way are the ones used;
+    figure: the totals read that way are the ones used; its words' counts
+    are read in one statement (up to 32 words a statement), not one a word;
   - a comment on an article whose page the cache does not hold (no reader
     asked for it) is answered without syncing the cache (the watcher
     does): its writer, following the 303 at once, sees the comment; and
@@ -114,8 +115,16 @@ def main():
                      "ON CONFLICT(id) DO UPDATE SET spam = 20, ham = 20")
         psql(folder, "INSERT INTO spam_tokens(token, spam, ham) VALUES ('casino', 20, 0), "
                      "('jackpot', 20, 0), ('bonus', 20, 0) ON CONFLICT(token) DO NOTHING")
+        start = os.path.getsize(log)
         r = post(node, UNREAD, unread_tok, "casino jackpot bonus casino", "198.51.100.63")
         check(r.status in (303, 200), "a spammy comment is answered", r.status)
+        time.sleep(0.5)
+        sent = statements(log, start)
+        pids = {pid for pid, t in sent if "INSERT INTO comments" in t}
+        reads = [t for pid, t in sent if pid in pids and "FROM spam_tokens" in t]
+        check(len(pids) == 1 and len(reads) == 1,
+              "its words' counts are read in one statement, not one a word",
+              "%d statements" % len(reads))
         row = psql(folder, "SELECT status || '|' || spam_reason FROM comments WHERE body = "
                            "'casino jackpot bonus casino'")
         check(row.startswith("spam|") and re.search(r"filter (0\.9\d|1\.00)", row),
