@@ -702,8 +702,8 @@ def part_mix(work, cluster):
         "second on node A and polling node B's article page (every 2 ms) until the comment is on "
         "it (one node: A = B), and an editor publishing an article a second on A's desk "
         "(POST /admin/articles/new), then polling B's home page for the headline." % (
-            SERVER_CPU, cluster.settings, SERVER_CPU, SECS, CLIENT_CPU, POST_RATE, POSTERS,
-            ", ".join("`%s`" % r for r in rows[0]["reads"]) if rows else ""))
+            SERVER_CPU, cluster.settings, SERVER_CPU, SECS, CLIENT_CPU,
+            ", ".join("`%s`" % r for r in rows[0]["reads"]) if rows else "", POST_RATE, POSTERS))
     say()
     say("| setup | reads alone req/s | p50 ms | p99 ms | reads in the mix req/s | p50 ms | p99 ms |"
         " **p99 mix/alone** | comments 303 (/s) | refused | lag probes | **comment lag p50 / p99 ms** |"
