@@ -11,6 +11,9 @@ the page cache (its watcher syncs on PostgreSQL) and no preload:
     comment of spam's words is held as spam, its reason the filter's
     figure: the totals read that way are the ones used; its words' counts
     are read in one statement (up to 32 words a statement), not one a word;
+  - under first-time moderation, whether the commenter was approved before
+    is read in that statement too: a newcomer is held, and once approved
+    their next comment is approved;
   - a comment on an article whose page the cache does not hold (no reader
     asked for it) is answered without syncing the cache (the watcher
     does): its writer, following the 303 at once, sees the comment; and
@@ -129,6 +132,37 @@ def main():
                            "'casino jackpot bonus casino'")
         check(row.startswith("spam|") and re.search(r"filter (0\.9\d|1\.00)", row),
               "the trained filter holds it as spam, by its figure", row)
+
+        # First-time moderation: whether the commenter was approved before is
+        # read with the duplicate check too, not in a statement of its own.
+        rc, _, err = cli(work, "settings", "--db", db, "set", "moderation", "first")
+        check(rc == 0, "moderation first", err)
+        time.sleep(0.5)  # the server reloads its settings (a change to everything)
+
+        def first_time(text, ip):
+            start = os.path.getsize(log)
+            r = node.request("POST", UNREAD, {
+                "comment": text, "author": "Newcomer", "email": "new@example.com", "url": "",
+                "comment_parent": "0", "byline_token": unread_tok, "byline_hp": ""}, ip=ip)
+            check(r.status == 303, "a newcomer's comment is answered", r.status)
+            time.sleep(0.5)
+            sent = statements(log, start)
+            pids = {pid for pid, t in sent if "INSERT INTO comments" in t}
+            alone = [t for pid, t in sent if pid in pids and re.match(
+                r"SELECT 1 FROM comments WHERE author_name = \$1 AND author_email = \$2", t)]
+            check(len(pids) == 1 and not alone,
+                  "whether they were approved before is not read alone", "\n".join(alone))
+            return psql(folder, "SELECT status || '|' || spam_reason FROM comments WHERE "
+                                "body = '%s'" % text)
+
+        row = first_time("A first word from a newcomer", "198.51.100.65")
+        check(row.startswith("pending|") and "first-time commenter" in row,
+              "a first-time commenter is held", row)
+        psql(folder, "UPDATE comments SET status = 'approved' WHERE body = "
+                     "'A first word from a newcomer'")
+        row = first_time("A second word from the newcomer", "198.51.100.66")
+        check(row.startswith("approved|") and "approved before" in row,
+              "once approved, their next comment is approved", row)
 
         # A page the cache holds and readers read: the writer sees its comment.
         for _ in range(3):
