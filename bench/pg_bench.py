@@ -37,7 +37,9 @@ script) on core 1, as bench/bench.py does.
     PostgreSQL nodes behind nginx (round robin, keep-alive upstream).  Reads:
     wrk -c32 over cached pages (home, five articles, a section), first alone
     for PGB_SECONDS, then for PGB_SECONDS while (a) 100 comments a second are
-    posted (through nginx with two nodes), of which 5 a second are lag probes
+    posted (through nginx with two nodes; open loop: PGB_MIX_RATE, default
+    95, each sent when due by a pool of connections whatever the answers'
+    speed), and 5 a second besides are lag probes
     posted on node A whose article page is then polled on node B (on the
     same node with one) until the comment is on it, as bench/multinode_lag.py
     does, and (b) an editor signed in on the desk publishes an article every
@@ -53,6 +55,7 @@ import hashlib
 import hmac
 import http.client
 import os
+import queue
 import re
 import shutil
 import signal
@@ -79,6 +82,8 @@ RENDER_N = int(os.environ.get("PGB_RENDER_N") or 200)
 SECS = int(os.environ.get("PGB_SECONDS") or 10)
 RUNS = int(os.environ.get("PGB_RUNS") or 3)
 POST_CONNS = int(os.environ.get("PGB_POST_CONNS") or 64)
+POST_RATE = float(os.environ.get("PGB_MIX_RATE") or 95)  # the mix's comments a second
+POSTERS = 24  # the mix's posting connections (open loop: each sends what is due)
 SERVER_CPU, CLIENT_CPU = B.SERVER_CPU, B.CLIENT_CPU
 T0 = time.monotonic()
 OUT = []  # the report's lines
@@ -543,24 +548,40 @@ def run_mix(label, link, ports, front, lag_a, lag_b, work):
            "published": 0, "pub_refused": {}}
     mu = threading.Lock()
 
-    def poster(k, per_sec):
-        p = Peer(front)
+    # Open loop: comments are due at a fixed rate (POST_RATE a second, the
+    # prober's 5 besides: the issue's 100), whatever the answers' speed; a
+    # pool of POSTERS connections sends each when it is due, so a slow
+    # answer delays no other comment (closed-loop posters, which waited for
+    # each answer, sent fewer when the server slowed).
+    due = queue.Queue()
+
+    def scheduler():
         n, t_next = 0, time.monotonic()
         while not stop.is_set():
+            due.put(n)
+            n += 1
+            t_next += 1.0 / POST_RATE
+            time.sleep(max(0, t_next - time.monotonic()))
+
+    def poster(k):
+        p = Peer(front)
+        while not stop.is_set():
+            try:
+                n = due.get(timeout=0.1)
+            except queue.Empty:
+                continue
             art = arts[n % len(arts)]
             st = p.req("POST", art, {
-                "comment": "Mix comment %s-%d-%d about the harbour" % (label, k, n),
-                "author": "Reader %d" % k, "email": "r%d@example.com" % k, "url": "",
-                "comment_parent": "0", "byline_token": ids[art], "byline_hp": ""},
-                {"X-Forwarded-For": "10.%d.%d.%d" % (k + 1, n // 250 % 250, n % 250 + 1)})[0]
+                "comment": "Mix comment %s-%d about the harbour" % (label, n),
+                "author": "Reader %d" % (n % 50), "email": "r%d@example.com" % (n % 50),
+                "url": "", "comment_parent": "0", "byline_token": ids[art], "byline_hp": ""},
+                # each from its own /24 (commenters of one network queue: gate.h)
+                {"X-Forwarded-For": "10.%d.%d.7" % (n // 250 % 190 + 1, n % 250)})[0]
             with mu:
                 if st == 303:
                     out["posted"] += 1
                 else:
                     out["refused"][st] = out["refused"].get(st, 0) + 1
-            n += 1
-            t_next += 1.0 / per_sec
-            time.sleep(max(0, t_next - time.monotonic()))
 
     def prober():
         n, t_next = 0, time.monotonic()
@@ -615,8 +636,9 @@ def run_mix(label, link, ports, front, lag_a, lag_b, work):
             t_next += 1.0
             time.sleep(max(0, t_next - time.monotonic()))
 
-    threads = [threading.Thread(target=poster, args=(k, 19.0)) for k in range(5)]
-    threads += [threading.Thread(target=prober), threading.Thread(target=editor)]
+    threads = [threading.Thread(target=poster, args=(k,)) for k in range(POSTERS)]
+    threads += [threading.Thread(target=scheduler), threading.Thread(target=prober),
+                threading.Thread(target=editor)]
     t_start = time.monotonic()
     for t in threads:
         t.start()
@@ -628,6 +650,7 @@ def run_mix(label, link, ports, front, lag_a, lag_b, work):
         for t in threads:
             t.join(30)
     out["secs"] = time.monotonic() - t_start
+    out["backlog"] = due.qsize()  # due but never sent: the server fell behind
     out["alone"], out["mixed"] = alone, mixed
     out["reads"] = reads
     return out
@@ -674,12 +697,13 @@ def part_mix(work, cluster):
         "(default worker threads: 2 on SQLite, 8 on PostgreSQL; with the page cache) on core %d, PostgreSQL %s; with two nodes, "
         "nginx (1 worker, round robin, keep-alive upstream) in front on core %d. Reads: "
         "`wrk -t1 -c32 -d%ds` (core %d) rotating over %s, first alone, then during the mix: "
-        "5 threads posting 19 comments a second each (through the front), a prober posting 5 a "
+        "comments posted open-loop at %.0f a second (through the front, from %d connections, each comment "
+        "sent when due whatever the answers' speed; each from its own /24), a prober posting 5 a "
         "second on node A and polling node B's article page (every 2 ms) until the comment is on "
         "it (one node: A = B), and an editor publishing an article a second on A's desk "
         "(POST /admin/articles/new), then polling B's home page for the headline." % (
             SERVER_CPU, cluster.settings, SERVER_CPU, SECS, CLIENT_CPU,
-            ", ".join("`%s`" % r for r in rows[0]["reads"]) if rows else ""))
+            ", ".join("`%s`" % r for r in rows[0]["reads"]) if rows else "", POST_RATE, POSTERS))
     say()
     say("| setup | reads alone req/s | p50 ms | p99 ms | reads in the mix req/s | p50 ms | p99 ms |"
         " **p99 mix/alone** | comments 303 (/s) | refused | lag probes | **comment lag p50 / p99 ms** |"
@@ -691,7 +715,8 @@ def part_mix(work, cluster):
             " **%.1f / %.1f** | %d (%.1f / %.1f%s) | %.2f |" % (
                 o["label"], al["rps"], al["p50"], al["p99"], mx["rps"], mx["p50"], mx["p99"],
                 mx["p99"] / al["p99"], o["posted"], o["posted"] / o["secs"],
-                ", ".join("%d×%d" % (v, k) for k, v in o["refused"].items()) or "none",
+                (", ".join("%d×%d" % (v, k) for k, v in o["refused"].items()) or "none")
+                + ("; %d due, never sent" % o["backlog"] if o.get("backlog") else ""),
                 len(o["lags"]), o["unseen"], pct(o["lags"], 50), pct(o["lags"], 99),
                 o["published"], pct(o["pub_lags"], 50), pct(o["pub_lags"], 99),
                 ", unseen %d" % o["pub_unseen"] if o["pub_unseen"] else "", o["load"]))

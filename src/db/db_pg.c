@@ -568,8 +568,19 @@ static PGresult *commit_announcing(struct db *db, int *notified)
 	return out;
 }
 
-/* Runs s once: prepared on the server (again if the types bound differ
-** from those it was prepared with).  The result, or NULL. */
+/* 1 if the types bound now fit those s was prepared with: the same, or a
+** NULL, which is a value of every type (an optional parent or score bound
+** NULL in one call and a number in the next need not prepare it again). */
+static int types_fit(const struct db_stmt *s)
+{
+	for (int i = 0; i < s->max_param; i++)
+		if (s->types[i] != OID_NULL && s->types[i] != s->prepared_types[i])
+			return 0;
+	return 1;
+}
+
+/* Runs s once: prepared on the server (again if the types bound do not
+** fit those it was prepared with).  The result, or NULL. */
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
@@ -577,7 +588,7 @@ static PGresult *execute(struct db_stmt *s)
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
 	size_t types_size = (size_t)s->max_param * sizeof *s->types;
-	if (s->prepared && types_size && memcmp(s->prepared_types, s->types, types_size) != 0) {
+	if (s->prepared && !types_fit(s)) {
 		char sql[32];
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
 		PQclear(ask(db, sql));
@@ -659,8 +670,7 @@ static PGresult *execute(struct db_stmt *s)
 /* Whether s can run as it was prepared (prepared, with the types bound now). */
 static int ready(const struct db_stmt *s)
 {
-	size_t types_size = (size_t)s->max_param * sizeof *s->types;
-	return s->prepared && (!types_size || !memcmp(s->prepared_types, s->types, types_size));
+	return s->prepared && types_fit(s);
 }
 
 /* Runs s, prepared already (ready()), inside the savepoint that lets it

@@ -14,7 +14,15 @@
 #define INTERESTING 15
 
 static const char sql_totals[] = "SELECT spam, ham FROM spam_totals WHERE id = 1";
-static const char sql_token[] = "SELECT spam, ham FROM spam_tokens WHERE token = ?1";
+/* The counts of up to TOKEN_BATCH tokens in one statement (one round trip
+** on PostgreSQL, not one a token); unused places are bound '', which no
+** token is. */
+#define TOKEN_BATCH 32
+#define P4(a, b, c, d) "?" #a ", ?" #b ", ?" #c ", ?" #d
+static const char sql_tokens[] =
+    "SELECT spam, ham FROM spam_tokens WHERE token IN (" P4(1, 2, 3, 4) ", " P4(5, 6, 7, 8)
+    ", " P4(9, 10, 11, 12) ", " P4(13, 14, 15, 16) ", " P4(17, 18, 19, 20) ", "
+    P4(21, 22, 23, 24) ", " P4(25, 26, 27, 28) ", " P4(29, 30, 31, 32) ")";
 static const char sql_learn_token[] =
     "INSERT INTO spam_tokens(token, spam, ham) VALUES (?1, ?2, ?3)"
     " ON CONFLICT(token) DO UPDATE SET spam = spam_tokens.spam + excluded.spam,"
@@ -90,6 +98,11 @@ double spamfilter_score(struct db *db, const char *text)
 {
 	long long ns, nh;
 	totals(db, &ns, &nh);
+	return spamfilter_score_given(db, text, ns, nh);
+}
+
+double spamfilter_score_given(struct db *db, const char *text, long long ns, long long nh)
+{
 	if (ns < SPAMFILTER_MIN_TRAINING || nh < SPAMFILTER_MIN_TRAINING)
 		return -1;
 	struct arena *a = arena_new();
@@ -97,10 +110,12 @@ double spamfilter_score(struct db *db, const char *text)
 	int n = tokenize(a, text, tokens, MAX_TOKENS);
 	double probs[MAX_TOKENS];
 	int k = 0;
-	for (int i = 0; i < n; i++) {
-		struct db_stmt *st = db_prepare(db, sql_token);
-		db_bind_text(st, 1, tokens[i]);
-		if (db_step(st) == DB_ROW) {
+	/* The tokens are distinct: each row is one token's counts. */
+	for (int i = 0; i < n; i += TOKEN_BATCH) {
+		struct db_stmt *st = db_prepare(db, sql_tokens);
+		for (int j = 0; j < TOKEN_BATCH; j++)
+			db_bind_text(st, j + 1, i + j < n ? tokens[i + j] : "");
+		while (k < MAX_TOKENS && db_step(st) == DB_ROW) {
 			double s = (double)db_col_int(st, 0) / (double)ns;
 			double h = (double)db_col_int(st, 1) / (double)nh;
 			double seen = (double)(db_col_int(st, 0) + db_col_int(st, 1));

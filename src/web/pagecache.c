@@ -993,6 +993,16 @@ void pagecache_settle(struct pagecache *c, const char *key, int ms)
 	pthread_mutex_unlock(&c->mu);
 }
 
+int pagecache_write_syncs(struct pagecache *c, const char *key)
+{
+	if (!c || !c->watching || !key)
+		return 1;
+	pthread_mutex_lock(&c->mu);
+	int held = find(c, key, hash_str(key)) != NULL; /* a placeholder counts */
+	pthread_mutex_unlock(&c->mu);
+	return held;
+}
+
 /* ---- refreshers and the watcher ---- */
 
 /* Renders the stale pages queued by want_refresh(), one at a time each,

@@ -111,6 +111,15 @@ void pagecache_start(struct pagecache *c, void (*render)(void *ctx, const char *
 ** before the write.  Returns at once without refreshers. */
 void pagecache_settle(struct pagecache *c, const char *key, int ms);
 
+/* 1 if a write's answer must sync before it goes (pagecache_sync(), then
+** pagecache_settle(key)): always, unless the watcher syncs for the readers
+** (pagecache_start()) and key names a page the cache neither holds nor is
+** rendering (a comment on an article nobody has read lately: the
+** writer's next read of it renders, and sees the write; the watcher
+** applies the change to every other page, as for another node's write).
+** A desk write (key NULL) always syncs. */
+int pagecache_write_syncs(struct pagecache *c, const char *key);
+
 /* Figures for tests and the benchmark. */
 struct pagecache_stats {
 	unsigned long hits, misses, stale_served, waits, entries;

@@ -993,8 +993,10 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 		else
 			pagecache_put(app->cache, ticket, req, resp, &p->deps);
 	}
-	/* A write here is seen by the cache before the next request. */
-	int saw_all = !is_read && app->cache && pagecache_sync(app->cache, p->db);
+	/* A write here is seen by the cache before the next request (a comment
+	** on a page not cached: by the watcher, one round trip fewer). */
+	int saw_all = !is_read && app->cache && pagecache_write_syncs(app->cache, p->settle) &&
+	              pagecache_sync(app->cache, p->db);
 	pthread_rwlock_unlock(&app->settings_lock);
 	if (saw_all)
 		web_settings_changed(app);

@@ -18,7 +18,9 @@
 **     wrote sends, within 10 ms, and again after the listener's connection
 **     was cut and came back); a migration list applied twice runs once; a
 **     write in a transaction is one round trip to PostgreSQL (its savepoint
-**     sent with it in a pipeline), a failed one two, and none on SQLite
+**     sent with it in a pipeline), a failed one two, and none on SQLite;
+**     a NULL bound where a number was prepared is one round trip (the
+**     statement is not prepared again)
 **   on PostgreSQL, a write commits while another session's notifying
 **     transaction is held in its commit (the NOTIFY to the other nodes is
 **     sent after the commit, not inside the transaction)
@@ -74,6 +76,7 @@ static const char sql_get[] =
     "SELECT k, tag, r, b, '?1 stays', ?1 FROM tdb_rows WHERE id = ?1";
 static const char sql_count[] = "SELECT count(*) FROM tdb_rows";
 static const char sql_ids[] = "SELECT id FROM tdb_rows WHERE k >= ?1 ORDER BY id";
+static const char sql_k_is[] = "SELECT count(*) FROM tdb_rows WHERE k = ?1";
 static const char sql_bump[] = "UPDATE tdb_rows SET k = k + 1 WHERE k >= ?1";
 static const char sql_contains[] =
     "SELECT count(*) FROM tdb_rows WHERE " DB_SQL_CONTAINS("tag", "?1");
@@ -257,6 +260,27 @@ static void engine_checks(const char *path, const char *schema, const char *name
 	if (one != 1 || failed != 2)
 		fprintf(stderr, "%s: round trips for a write %lld, a failed write %lld\n", name, one,
 		        failed);
+
+	/* A NULL bound where a number was prepared fits it: the statement is
+	** not prepared again (DEALLOCATE, PREPARE: three round trips, not one). */
+	st = db_prepare(db, sql_k_is);
+	db_bind_int(st, 1, 90);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1);
+	db_done(st);
+	trips = db_round_trips(db);
+	st = db_prepare(db, sql_k_is);
+	db_bind_null(st, 1);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 0);
+	db_done(st);
+	long long null_trips = db_round_trips(db) - trips;
+	st = db_prepare(db, sql_k_is);
+	db_bind_int(st, 1, 91);
+	CHECK(db_step(st) == DB_ROW && db_col_int(st, 0) == 1);
+	db_done(st);
+	CHECK(null_trips == (strcmp(name, "postgresql") ? 0 : 1));
+	if (null_trips > 1)
+		fprintf(stderr, "%s: round trips for a NULL bound after a number: %lld\n", name,
+		        null_trips);
 
 	/* Full text. */
 	st = db_prepare(db, sql_article);
