@@ -62,8 +62,9 @@ test: $(BIN) $(TEST_BIN)
 # The sanitizers' pass runs the request tests on SQLite only (the request-pg
 # pass is one skip there): the PostgreSQL backend is still run under them by
 # the tests that start a cluster of their own (test_postgresql, test_multinode,
-# test_leader, test_pg_statements, test_copydb, test_pg_workers, test_db_pg),
-# and CI's time stays well under its limit.
+# test_leader, test_pg_statements, test_copydb, test_pg_workers, test_pg_grace,
+# test_pg_page_reads, test_pg_comment_trips, test_db_pg), and CI's time stays
+# well under its limit.
 check:
 	BYLINE_PG_PASS=0 $(MAKE) --no-print-directory BUILD=build/san OPT=-O1 SANITIZED=1 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
