@@ -86,6 +86,7 @@ struct db {
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
 	int begin_pending;                /* pg_begin()'s BEGIN not sent yet: it goes with
 	                                  ** the transaction's first statement (flush_begin()) */
+	const char *begin_sql;            /* that BEGIN: a write's, or a read snapshot's */
 	_Atomic int pid;                  /* its server process (PQbackendPID): whose
 	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
@@ -155,10 +156,11 @@ static PGresult *ask(struct db *db, const char *sql)
 	if (!db->begin_pending)
 		return PQexec(db->c, sql);
 	db->begin_pending = 0;
-	size_t n = strlen(sql);
-	char *both = mem_alloc(n + 8);
-	memcpy(both, "BEGIN; ", 7);
-	memcpy(both + 7, sql, n + 1);
+	size_t b = strlen(db->begin_sql), n = strlen(sql);
+	char *both = mem_alloc(b + n + 3);
+	memcpy(both, db->begin_sql, b);
+	memcpy(both + b, "; ", 2);
+	memcpy(both + b + 2, sql, n + 1);
 	PGresult *r = PQexec(db->c, both);
 	free(both);
 	return r;
@@ -172,7 +174,7 @@ static void flush_begin(struct db *db)
 {
 	if (db->begin_pending) {
 		db->begin_pending = 0;
-		run(db, "BEGIN");
+		run(db, db->begin_sql);
 	}
 }
 
@@ -570,9 +572,14 @@ static PGresult *commit_announcing(struct db *db, int *notified)
 
 /* Runs s once: prepared on the server (again if the types bound differ
 ** from those it was prepared with).  The result, or NULL. */
+static int ready(const struct db_stmt *s);
+static PGresult *execute_begun(struct db_stmt *s);
+
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
+	if (db->begin_pending && ready(s))
+		return execute_begun(s);
 	flush_begin(db);
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
@@ -663,6 +670,57 @@ static int ready(const struct db_stmt *s)
 	return s->prepared && (!types_size || !memcmp(s->prepared_types, s->types, types_size));
 }
 
+/* Runs s, prepared already (ready()), with the transaction's BEGIN waiting
+** (begin_pending) in one round trip: the two sent together in a pipeline.
+** When the BEGIN fails the server skips the statement, whose result is
+** then PGRES_PIPELINE_ABORTED (an error to the caller).  The statement's
+** result, or NULL if the connection failed. */
+static PGresult *execute_begun(struct db_stmt *s)
+{
+	struct db *db = s->db;
+	char name[16];
+	snprintf(name, sizeof name, "s%d", s->slot);
+	db->begin_pending = 0;
+	db->round_trips++;
+	if (!PQenterPipelineMode(db->c))
+		return NULL;
+	int sent = PQsendQueryParams(db->c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0) &&
+	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
+	                               s->lens, s->fmts, 0) &&
+	           PQpipelineSync(db->c);
+	PGresult *out = NULL;
+	/* The answers: one result (then NULL) for each of the two, then the
+	** sync.  Whatever happens, everything is read before leaving the
+	** pipeline. */
+	for (int i = 0; sent && i < 3; i++) {
+		PGresult *r = PQgetResult(db->c);
+		if (!r) {
+			if (PQstatus(db->c) != CONNECTION_OK)
+				break;
+			continue; /* the end of one query's results */
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (i == 1) {
+			out = r; /* the statement's own */
+			r = NULL;
+		}
+		PQclear(r);
+		PGresult *end = PQgetResult(db->c); /* NULL after each query's result */
+		while (end) {
+			PQclear(end);
+			end = PQgetResult(db->c);
+		}
+	}
+	if (!PQexitPipelineMode(db->c)) {
+		PQclear(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* Runs s, prepared already (ready()), inside the savepoint that lets it
 ** fail alone, in one round trip instead of three: SAVEPOINT, the
 ** statement and RELEASE sent together in a pipeline.  When the statement
@@ -683,7 +741,7 @@ static PGresult *execute_guarded(struct db_stmt *s, int *saved)
 	/* The transaction's BEGIN, if not sent yet, leads the pipeline. */
 	int begin = db->begin_pending;
 	db->begin_pending = 0;
-	int sent = (!begin || PQsendQueryParams(db->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) &&
+	int sent = (!begin || PQsendQueryParams(db->c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0)) &&
 	           PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
 	                               s->lens, s->fmts, 0) &&
@@ -908,6 +966,7 @@ int pg_begin(struct db *db)
 	/* Sent with the first statement (ask(), execute_guarded()): a round
 	** trip fewer for every transaction. */
 	db->begin_pending = 1;
+	db->begin_sql = "BEGIN";
 	return DB_OK;
 }
 
@@ -985,8 +1044,10 @@ int pg_read_begin(struct db *db)
 {
 	if (in_tx(db))
 		return 0;
-	if (run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != DB_OK)
-		return 0;
+	/* Sent with the snapshot's first statement (execute_begun()): a round
+	** trip fewer for every page. */
+	db->begin_pending = 1;
+	db->begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 	db->read_only = 1;
 	return 1;
 }
