@@ -1522,3 +1522,17 @@ struct db_stmt *pg_text_snippets(struct db *db, const char *query, const char *i
 	pg_bind_text(st, 2, ids_json);
 	return st;
 }
+
+/* db_text_match_upto: sql_text_match's first rows (the server sends no
+** more than are read). */
+static const char sql_text_match_upto[] =
+    "SELECT id FROM articles_fts WHERE tsv @@ websearch_to_tsquery('simple', ?1)"
+    " ORDER BY id DESC LIMIT ?2";
+
+struct db_stmt *pg_text_match_upto(struct db *db, const char *query, long long limit)
+{
+	struct db_stmt *st = pg_prepare(db, sql_text_match_upto);
+	pg_bind_text(st, 1, query);
+	pg_bind_int(st, 2, limit);
+	return st;
+}

@@ -320,16 +320,24 @@ static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
 #define RELATED_TAGGED 100  /* candidates sharing the most tags */
 #define RELATED_SECTION 50  /* newest candidates of the same section */
 
-/* The RELATED_TAGGED articles sharing the most of art's tags, ties by the
-** newest id, into c[] (shared set); returns how many.  Each tag's list
-** comes newest first from the index; merging them counts the shared tags,
-** and bucketing by that count keeps each bucket newest first. */
+/* The RELATED_TAGGED articles sharing the most of art's tags (tag_ids, or
+** NULL: read), ties by the newest id, into c[] (shared set); returns how
+** many.  Each tag's list comes newest first from the index; merging them
+** counts the shared tags (in any order of the tags), and bucketing by that
+** count keeps each bucket newest first. */
 static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena *a,
-                             long long art_id, struct ranked *c)
+                             long long art_id, const long long *tag_ids, size_t n_tags,
+                             struct ranked *c)
 {
-	struct db_stmt *st = db_prepare(db, sql_related_tags);
-	db_bind_int(st, 1, art_id);
-	struct idlist tags = read_ids(st, a, 1000);
+	struct idlist tags;
+	if (tag_ids) {
+		tags.id = (long long *)tag_ids;
+		tags.n = n_tags < 1000 ? n_tags : 1000;
+	} else {
+		struct db_stmt *st = db_prepare(db, sql_related_tags);
+		db_bind_int(st, 1, art_id);
+		tags = read_ids(st, a, 1000);
+	}
 	if (!tags.n)
 		return 0;
 	struct idlist *lists = arena_alloc(a, tags.n * sizeof *lists);
@@ -376,11 +384,12 @@ static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena 
 }
 
 struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
-                                const struct article *art, int limit, size_t *n)
+                                const struct article *art, const long long *tag_ids,
+                                size_t n_tags, int limit, size_t *n)
 {
 	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
 	struct ranked *c = arena_alloc(a, (RELATED_TAGGED + RELATED_SECTION) * sizeof *c);
-	size_t k = related_tagged(db, memo, a, art->id, c);
+	size_t k = related_tagged(db, memo, a, art->id, tag_ids, n_tags, c);
 	if (art->section_id > 0) {
 		struct db_stmt *st = db_prepare(db, sql_related_section);
 		db_bind_int(st, 1, art->section_id);

@@ -257,9 +257,12 @@ long long article_count_by_author(struct db *db, long long author_id);
 
 /* Up to `limit` published articles sharing a tag or the section with art,
 ** never art itself, best first (see article.c); each tag's articles are
-** read through memo (NULL: from the database).  Allocated in a. */
+** read through memo (NULL: from the database).  art's tags are tag_ids
+** (n_tags of them, in any order: the caller read them already), or, with
+** tag_ids NULL, read here.  Allocated in a. */
 struct listmemo;
 struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
-                                const struct article *art, int limit, size_t *n);
+                                const struct article *art, const long long *tag_ids,
+                                size_t n_tags, int limit, size_t *n);
 
 #endif

@@ -163,7 +163,7 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 
 	/* A block per section: its newest stories, none shown above. */
 	size_t n_sections;
-	struct term *sections = section_published(p->db, a, &n_sections);
+	struct term *sections = site_sections(p, &n_sections); /* the navigation's */
 	struct term *block_of[HOME_SECTIONS];
 	size_t block_from[HOME_SECTIONS], block_n[HOME_SECTIONS], n_blocks = 0;
 	/* Which have sub-sections, asked once for all (not once a block). */
