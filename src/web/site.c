@@ -605,7 +605,7 @@ static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 struct term *site_sections(struct page *p, size_t *n)
 {
 	if (!p->sections)
-		p->sections = section_published(p->db, p->a, &p->n_sections);
+		p->sections = listmemo_sections(p->app->memo, p->db, p->a, &p->n_sections);
 	*n = p->n_sections;
 	return p->sections;
 }
@@ -638,7 +638,8 @@ struct tv *site_context(struct page *p, const char *title)
 	** page: the change log's 'all'); with no header menu, the sections. */
 	struct menu_item *header, *footer;
 	size_t n_header, n_footer;
-	menu_items_both(p->db, a, &header, &n_header, &footer, &n_footer); /* one statement */
+	/* Remembered (model/listmemo.h); else one statement. */
+	listmemo_menus(p->app->memo, p->db, a, &header, &n_header, &footer, &n_footer);
 	int has_menu = menu_shown(p, ctx, header, n_header, "menu");
 	menu_shown(p, ctx, footer, n_footer, "footer_links");
 	size_t n;
