@@ -40,7 +40,7 @@
 	" COALESCE(m.height, 0), a.is_sticky"
 #define N_LIST_COLS 21
 /* The body's columns, after LIST_COLS (read_row(..., body)). */
-#define BODY_COLS ", a.body_src, a.body_html, a.body_role"
+#define BODY_COLS ", a.body_src, a.body_html, a.body_role, a.modified_at"
 #define FROM_JOIN \
 	" FROM articles a JOIN users u ON u.id = a.author_id" \
 	" LEFT JOIN sections s ON s.id = a.section_id" \
@@ -126,6 +126,8 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->body_src = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS)) : "";
 	r->body_html = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS + 1)) : "";
 	r->body_role = body ? role_parse(db_col_text(st, N_LIST_COLS + 2)) : ROLE_NONE;
+	r->modified_at = body ? db_col_int(st, N_LIST_COLS + 3) : 0;
+	r->has_modified = body;
 }
 
 static struct article *read_list(struct db_stmt *st, struct arena *a, int limit, size_t *n)

@@ -45,6 +45,9 @@ struct article {
 	int featured_width;        /* pixels */
 	int featured_height;       /* pixels */
 	int is_sticky;             /* pinned to the front page (WordPress's sticky) */
+	long long modified_at;     /* the last material change (article_modified_at()),
+	                              read with the body: known if has_modified */
+	int has_modified;          /* 1 if modified_at was read (not in listings) */
 };
 
 struct article_input {

@@ -365,7 +365,9 @@ static void read_notes(struct page *p, const struct article *art, struct article
 		out->html[i] = page_article_note_html(a, out->list[i].body_src);
 		out->text[i] = plain_text(a, out->html[i]);
 	}
-	out->modified_at = article_modified_at(p->db, art->id);
+	/* Read with the article's row, but for an article put together here
+	** (a preview). */
+	out->modified_at = art->has_modified ? art->modified_at : article_modified_at(p->db, art->id);
 }
 
 /* "Correction, December 7, 2026 at 4:05 pm" notes, and "Updated" with the
