@@ -87,6 +87,8 @@ struct db {
 	int begin_pending;                /* pg_begin()'s BEGIN not sent yet: it goes with
 	                                  ** the transaction's first statement (flush_begin()) */
 	const char *begin_sql;            /* that BEGIN: a write's, or a read snapshot's */
+	int rollback_sent;                /* a read snapshot's ROLLBACK sent, its answer not
+	                                  ** read yet (pg_read_end(); settle()) */
 	_Atomic int pid;                  /* its server process (PQbackendPID): whose
 	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
@@ -148,10 +150,23 @@ static void set_err(struct db *db, const char *msg)
 		db->err[--n] = 0;
 }
 
+/* Reads the answer of a ROLLBACK sent without waiting (pg_read_end()), if
+** one is due: before anything else is sent on the connection. */
+static void settle(struct db *db)
+{
+	if (!db->rollback_sent)
+		return;
+	db->rollback_sent = 0;
+	PGresult *r;
+	while ((r = PQgetResult(db->c)) != NULL)
+		PQclear(r);
+}
+
 /* PQexec on db's connection, counted (db_round_trips); a BEGIN waiting
 ** (begin_pending) is sent in the same query string. */
 static PGresult *ask(struct db *db, const char *sql)
 {
+	settle(db);
 	db->round_trips++;
 	if (!db->begin_pending)
 		return PQexec(db->c, sql);
@@ -318,6 +333,7 @@ static const char *id_tables(struct db *db)
 {
 	if (db->id_tables)
 		return db->id_tables;
+	settle(db);
 	PGresult *r = PQexec(db->c,
 	                     "SELECT table_name FROM information_schema.columns"
 	                     " WHERE table_schema = current_schema() AND column_name = 'id'"
@@ -512,7 +528,8 @@ void pg_bind_double(struct db_stmt *s, int i, double v)
 
 static int in_tx(struct db *db)
 {
-	return db->begin_pending || PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	return db->begin_pending ||
+	       (!db->rollback_sent && PQtransactionStatus(db->c) != PQTRANS_IDLE);
 }
 
 /* Tells the other nodes (their pools LISTEN) that this connection has
@@ -549,6 +566,7 @@ static void announce(struct db *db)
 static PGresult *commit_announcing(struct db *db, int *notified)
 {
 	*notified = 0;
+	settle(db);
 	db->round_trips++;
 	if (!PQsendQuery(db->c, "COMMIT; BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
 	                        "; COMMIT"))
@@ -578,6 +596,7 @@ static PGresult *execute_begun(struct db_stmt *s);
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
+	settle(db);
 	if (db->begin_pending && ready(s))
 		return execute_begun(s);
 	flush_begin(db);
@@ -680,6 +699,7 @@ static PGresult *execute_begun(struct db_stmt *s)
 	struct db *db = s->db;
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
+	settle(db);
 	db->begin_pending = 0;
 	db->round_trips++;
 	if (!PQenterPipelineMode(db->c))
@@ -735,6 +755,7 @@ static PGresult *execute_guarded(struct db_stmt *s, int *saved)
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
 	*saved = 0;
+	settle(db);
 	db->round_trips++;
 	if (!PQenterPipelineMode(db->c))
 		return NULL;
@@ -984,6 +1005,7 @@ int pg_commit(struct db *db)
 		atomic_fetch_add(&local_writes, 1);
 		return DB_OK;
 	}
+	settle(db);
 	if (PQtransactionStatus(db->c) == PQTRANS_INERROR) {
 		set_err(db, "the transaction was rolled back after an error");
 		run(db, "ROLLBACK");
@@ -1054,6 +1076,17 @@ int pg_read_begin(struct db *db)
 
 void pg_read_end(struct db *db)
 {
+	/* A read snapshot's ROLLBACK is sent without waiting for its answer,
+	** which the connection's next use reads first (settle()): the page is
+	** answered a round trip sooner. */
+	if (db->read_only && !db->begin_pending && !db->rollback_sent &&
+	    PQtransactionStatus(db->c) != PQTRANS_IDLE && PQsendQuery(db->c, "ROLLBACK")) {
+		db->rollback_sent = 1;
+		db->round_trips++;
+		db->tx_wrote = 0;
+		db->read_only = 0;
+		return;
+	}
 	pg_rollback(db);
 }
 
@@ -1483,6 +1516,7 @@ int pg_ids_follow(struct db *db, const char *table, const char *column)
 		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
 		const char *params[2] = {table, column};
 		flush_begin(db);
+		settle(db);
 		db->round_trips++;
 		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
