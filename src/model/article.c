@@ -1120,6 +1120,52 @@ struct article *article_section_first(struct db *db, struct arena *a, long long 
 	return read_list(st, a, limit, n);
 }
 
+/* ids (a scope's IDS_ text) with its scope parameter ?3 written ?n. */
+static void put_ids(struct buf *b, const char *ids, int n)
+{
+	for (const char *at; (at = strstr(ids, "?3")) != NULL; ids = at + 2) {
+		buf_put(b, ids, (size_t)(at - ids));
+		buf_printf(b, "?%d", n);
+	}
+	buf_puts(b, ids);
+}
+
+int article_section_firsts(struct db *db, struct arena *a, const long long *section_ids,
+                           const int *nested, size_t k, int limit, struct article **lists,
+                           size_t *ns)
+{
+	if (k == 0 || k > ARTICLE_SECTION_FIRSTS_MAX)
+		return -1;
+	/* Each section's statement as article_section_first() sends it (its
+	** rows in the same order), one a branch of a UNION ALL, its place in
+	** a last column; parameters ?1 the limit, ?2.. the sections. */
+	struct buf q = BUF_INIT;
+	for (size_t i = 0; i < k; i++) {
+		buf_printf(&q, "%sSELECT * FROM (SELECT " LIST_COLS ", %zu AS place" FROM_JOIN " JOIN (",
+		           i ? " UNION ALL " : "", i);
+		put_ids(&q, nested[i] > 0 ? IDS_SECTION : IDS_SECTION_ALONE, (int)i + 2);
+		buf_puts(&q, " ORDER BY 2 DESC, 1 DESC LIMIT ?1) o ON o.id = a.id) t");
+		buf_printf(&q, "%zu", i);
+	}
+	buf_printf(&q, " ORDER BY %d, 6 DESC, 1 DESC", N_LIST_COLS + 1);
+	struct db_stmt *st = db_prepare(db, buf_cstr(&q));
+	buf_free(&q);
+	db_bind_int(st, 1, limit);
+	for (size_t i = 0; i < k; i++) {
+		db_bind_int(st, (int)i + 2, section_ids[i]);
+		lists[i] = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **lists);
+		ns[i] = 0;
+	}
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long i = db_col_int(st, N_LIST_COLS);
+		if (i >= 0 && (size_t)i < k && (int)ns[i] < limit)
+			read_row(st, a, &lists[i][ns[i]++], 0);
+	}
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
+}
+
 /* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date
 ** range's own end (?4) is brought down to it: the index walk can start from
 ** one upper bound only, and must start from the position. */

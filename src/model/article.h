@@ -173,6 +173,15 @@ struct article_scope {
 	long long from, to;   /* SCOPE_DATES: seconds, UTC */
 };
 
+/* article_section_first() for k sections at once (each one's nested 1 or
+** -1, known), in one statement: lists[i] and ns[i] get section_ids[i]'s,
+** allocated in a.  0, or -1 (k 0 or over ARTICLE_SECTION_FIRSTS_MAX, or
+** the read failed). */
+#define ARTICLE_SECTION_FIRSTS_MAX 16
+int article_section_firsts(struct db *db, struct arena *a, const long long *section_ids,
+                           const int *nested, size_t k, int limit, struct article **lists,
+                           size_t *ns);
+
 /* The first `limit` of article_in_scope() for section section_id (no body)
 ** when whether it has sub-sections is known (taxonomy.h's
 ** section_nesting(): nested 1 or -1; 0 asks, a statement more). */

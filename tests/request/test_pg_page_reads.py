@@ -16,7 +16,8 @@ REPEATABLE READ .. ROLLBACK, on one backend) is taken from the log:
     and its head come in one statement (model/changes.c);
   - the header's and footer's menus and the sections menu are remembered
     (model/listmemo.c), not read by every page (the home page read the
-    sections twice);
+    sections twice), and the home page's section blocks are read in one
+    statement (article_section_firsts), not one a section;
   - a read snapshot's BEGIN goes with its first statement (db_pg.c);
   - the whole snapshot stays under a bound (it was about 45 statements,
     then 21);
@@ -173,6 +174,13 @@ def main():
                   and count(snaps[0], "FROM menu_items m") == 0,
                   "the home page reads neither the sections nor the menus again",
                   "\n".join(snaps[0]))
+            check(count(snaps[0], "UNION ALL") == 1,
+                  "the section blocks' stories are read in one statement", "\n".join(snaps[0]))
+            # (a connection that prepares a statement first wraps that in a
+            # savepoint: not the page's own statements)
+            own = [x for x in snaps[0] if "byline_prep" not in x]
+            check(len(own) <= 9, "the home page sends at most 9 statements (%d; was 18)"
+                  % len(own), "\n".join(own))
 
         # A search page with results: its cards' co-authors and photos, their
         # rows and passages, each read once for the page, not once a hit.

@@ -1190,6 +1190,24 @@ static void test_listmemo_pages(void)
 			make_article(db, a, "Newest", ann, lone, 1800000000, NULL, t1, 1);
 		db_exec(db, sql_redate);
 	}
+	/* The home page's blocks in one statement give each section's first
+	** ones, as one statement a section does (a section with a sub-section
+	** among them). */
+	{
+		const long long secs[] = {lone, parent, child};
+		int nested[3];
+		section_nesting(db, a, secs, 3, nested);
+		CHECK(nested[0] == -1 && nested[1] == 1 && nested[2] == -1);
+		struct article *firsts[3];
+		size_t n_firsts[3];
+		CHECK(article_section_firsts(db, a, secs, nested, 3, 9, firsts, n_firsts) == 0);
+		for (int i = 0; i < 3; i++) {
+			size_t n1;
+			struct article *one = article_section_first(db, a, secs[i], nested[i], 9, &n1);
+			CHECK(n1 == 9 && n_firsts[i] == n1 &&
+			      !strcmp(ids(a, firsts[i], n_firsts[i]), ids(a, one, n1)));
+		}
+	}
 	/* Pages past a remembered position read no position again; one before
 	** it finds its own once. */
 	struct listmemo_stats before, after;
