@@ -392,3 +392,8 @@ struct db_stmt *db_text_snippets(struct db *db, const char *query, const char *i
 	return IS_PG(db) ? pg_text_snippets(db, query, ids_json)
 	                 : sq_text_snippets(db, query, ids_json);
 }
+
+struct db_stmt *db_text_match_upto(struct db *db, const char *query, long long limit)
+{
+	return IS_PG(db) ? pg_text_match_upto(db, query, limit) : sq_text_match_upto(db, query, limit);
+}

@@ -314,4 +314,8 @@ int db_leader(struct db_pool *p, const char *name);
 ** of ids, as json_each reads) that matches query, in no set order. */
 struct db_stmt *db_text_snippets(struct db *db, const char *query, const char *ids_json);
 
+/* db_text_match's first limit rows (newest first): a count that stops at a
+** cap need not have every match sent. */
+struct db_stmt *db_text_match_upto(struct db *db, const char *query, long long limit);
+
 #endif

@@ -121,5 +121,7 @@ int pg_leader(struct db_pool *p, const char *name);
 
 struct db_stmt *sq_text_snippets(struct db *db, const char *query, const char *ids_json);
 struct db_stmt *pg_text_snippets(struct db *db, const char *query, const char *ids_json);
+struct db_stmt *sq_text_match_upto(struct db *db, const char *query, long long limit);
+struct db_stmt *pg_text_match_upto(struct db *db, const char *query, long long limit);
 
 #endif

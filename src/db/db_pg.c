@@ -86,6 +86,9 @@ struct db {
 	int tx_wrote;                     /* the open transaction wrote: NOTIFY on commit */
 	int begin_pending;                /* pg_begin()'s BEGIN not sent yet: it goes with
 	                                  ** the transaction's first statement (flush_begin()) */
+	const char *begin_sql;            /* that BEGIN: a write's, or a read snapshot's */
+	int rollback_sent;                /* a read snapshot's ROLLBACK sent, its answer not
+	                                  ** read yet (pg_read_end(); settle()) */
 	_Atomic int pid;                  /* its server process (PQbackendPID): whose
 	                                  ** notifications are this process's own */
 	char err[256];                    /* the last error */
@@ -147,18 +150,32 @@ static void set_err(struct db *db, const char *msg)
 		db->err[--n] = 0;
 }
 
+/* Reads the answer of a ROLLBACK sent without waiting (pg_read_end()), if
+** one is due: before anything else is sent on the connection. */
+static void settle(struct db *db)
+{
+	if (!db->rollback_sent)
+		return;
+	db->rollback_sent = 0;
+	PGresult *r;
+	while ((r = PQgetResult(db->c)) != NULL)
+		PQclear(r);
+}
+
 /* PQexec on db's connection, counted (db_round_trips); a BEGIN waiting
 ** (begin_pending) is sent in the same query string. */
 static PGresult *ask(struct db *db, const char *sql)
 {
+	settle(db);
 	db->round_trips++;
 	if (!db->begin_pending)
 		return PQexec(db->c, sql);
 	db->begin_pending = 0;
-	size_t n = strlen(sql);
-	char *both = mem_alloc(n + 8);
-	memcpy(both, "BEGIN; ", 7);
-	memcpy(both + 7, sql, n + 1);
+	size_t b = strlen(db->begin_sql), n = strlen(sql);
+	char *both = mem_alloc(b + n + 3);
+	memcpy(both, db->begin_sql, b);
+	memcpy(both + b, "; ", 2);
+	memcpy(both + b + 2, sql, n + 1);
 	PGresult *r = PQexec(db->c, both);
 	free(both);
 	return r;
@@ -172,7 +189,7 @@ static void flush_begin(struct db *db)
 {
 	if (db->begin_pending) {
 		db->begin_pending = 0;
-		run(db, "BEGIN");
+		run(db, db->begin_sql);
 	}
 }
 
@@ -316,6 +333,7 @@ static const char *id_tables(struct db *db)
 {
 	if (db->id_tables)
 		return db->id_tables;
+	settle(db);
 	PGresult *r = PQexec(db->c,
 	                     "SELECT table_name FROM information_schema.columns"
 	                     " WHERE table_schema = current_schema() AND column_name = 'id'"
@@ -510,7 +528,8 @@ void pg_bind_double(struct db_stmt *s, int i, double v)
 
 static int in_tx(struct db *db)
 {
-	return db->begin_pending || PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	return db->begin_pending ||
+	       (!db->rollback_sent && PQtransactionStatus(db->c) != PQTRANS_IDLE);
 }
 
 /* Tells the other nodes (their pools LISTEN) that this connection has
@@ -547,6 +566,7 @@ static void announce(struct db *db)
 static PGresult *commit_announcing(struct db *db, int *notified)
 {
 	*notified = 0;
+	settle(db);
 	db->round_trips++;
 	if (!PQsendQuery(db->c, "COMMIT; BEGIN; SET LOCAL synchronous_commit = off; NOTIFY " CHANNEL
 	                        "; COMMIT"))
@@ -568,6 +588,9 @@ static PGresult *commit_announcing(struct db *db, int *notified)
 	return out;
 }
 
+static int ready(const struct db_stmt *s);
+static PGresult *execute_begun(struct db_stmt *s);
+
 /* 1 if the types bound now fit those s was prepared with: the same, or a
 ** NULL, which is a value of every type (an optional parent or score bound
 ** NULL in one call and a number in the next need not prepare it again). */
@@ -584,6 +607,9 @@ static int types_fit(const struct db_stmt *s)
 static PGresult *execute(struct db_stmt *s)
 {
 	struct db *db = s->db;
+	settle(db);
+	if (db->begin_pending && ready(s))
+		return execute_begun(s);
 	flush_begin(db);
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
@@ -673,6 +699,58 @@ static int ready(const struct db_stmt *s)
 	return s->prepared && types_fit(s);
 }
 
+/* Runs s, prepared already (ready()), with the transaction's BEGIN waiting
+** (begin_pending) in one round trip: the two sent together in a pipeline.
+** When the BEGIN fails the server skips the statement, whose result is
+** then PGRES_PIPELINE_ABORTED (an error to the caller).  The statement's
+** result, or NULL if the connection failed. */
+static PGresult *execute_begun(struct db_stmt *s)
+{
+	struct db *db = s->db;
+	char name[16];
+	snprintf(name, sizeof name, "s%d", s->slot);
+	settle(db);
+	db->begin_pending = 0;
+	db->round_trips++;
+	if (!PQenterPipelineMode(db->c))
+		return NULL;
+	int sent = PQsendQueryParams(db->c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0) &&
+	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
+	                               s->lens, s->fmts, 0) &&
+	           PQpipelineSync(db->c);
+	PGresult *out = NULL;
+	/* The answers: one result (then NULL) for each of the two, then the
+	** sync.  Whatever happens, everything is read before leaving the
+	** pipeline. */
+	for (int i = 0; sent && i < 3; i++) {
+		PGresult *r = PQgetResult(db->c);
+		if (!r) {
+			if (PQstatus(db->c) != CONNECTION_OK)
+				break;
+			continue; /* the end of one query's results */
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (i == 1) {
+			out = r; /* the statement's own */
+			r = NULL;
+		}
+		PQclear(r);
+		PGresult *end = PQgetResult(db->c); /* NULL after each query's result */
+		while (end) {
+			PQclear(end);
+			end = PQgetResult(db->c);
+		}
+	}
+	if (!PQexitPipelineMode(db->c)) {
+		PQclear(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* Runs s, prepared already (ready()), inside the savepoint that lets it
 ** fail alone, in one round trip instead of three: SAVEPOINT, the
 ** statement and RELEASE sent together in a pipeline.  When the statement
@@ -687,13 +765,14 @@ static PGresult *execute_guarded(struct db_stmt *s, int *saved)
 	char name[16];
 	snprintf(name, sizeof name, "s%d", s->slot);
 	*saved = 0;
+	settle(db);
 	db->round_trips++;
 	if (!PQenterPipelineMode(db->c))
 		return NULL;
 	/* The transaction's BEGIN, if not sent yet, leads the pipeline. */
 	int begin = db->begin_pending;
 	db->begin_pending = 0;
-	int sent = (!begin || PQsendQueryParams(db->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) &&
+	int sent = (!begin || PQsendQueryParams(db->c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0)) &&
 	           PQsendQueryParams(db->c, "SAVEPOINT byline_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
 	           PQsendQueryPrepared(db->c, name, s->max_param, (const char *const *)s->vals,
 	                               s->lens, s->fmts, 0) &&
@@ -918,6 +997,7 @@ int pg_begin(struct db *db)
 	/* Sent with the first statement (ask(), execute_guarded()): a round
 	** trip fewer for every transaction. */
 	db->begin_pending = 1;
+	db->begin_sql = "BEGIN";
 	return DB_OK;
 }
 
@@ -935,6 +1015,7 @@ int pg_commit(struct db *db)
 		atomic_fetch_add(&local_writes, 1);
 		return DB_OK;
 	}
+	settle(db);
 	if (PQtransactionStatus(db->c) == PQTRANS_INERROR) {
 		set_err(db, "the transaction was rolled back after an error");
 		run(db, "ROLLBACK");
@@ -995,14 +1076,27 @@ int pg_read_begin(struct db *db)
 {
 	if (in_tx(db))
 		return 0;
-	if (run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != DB_OK)
-		return 0;
+	/* Sent with the snapshot's first statement (execute_begun()): a round
+	** trip fewer for every page. */
+	db->begin_pending = 1;
+	db->begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 	db->read_only = 1;
 	return 1;
 }
 
 void pg_read_end(struct db *db)
 {
+	/* A read snapshot's ROLLBACK is sent without waiting for its answer,
+	** which the connection's next use reads first (settle()): the page is
+	** answered a round trip sooner. */
+	if (db->read_only && !db->begin_pending && !db->rollback_sent &&
+	    PQtransactionStatus(db->c) != PQTRANS_IDLE && PQsendQuery(db->c, "ROLLBACK")) {
+		db->rollback_sent = 1;
+		db->round_trips++;
+		db->tx_wrote = 0;
+		db->read_only = 0;
+		return;
+	}
 	pg_rollback(db);
 }
 
@@ -1432,6 +1526,7 @@ int pg_ids_follow(struct db *db, const char *table, const char *column)
 		         "SELECT setval(pg_get_serial_sequence($1, $2), max(%s)) FROM %s", c, t);
 		const char *params[2] = {table, column};
 		flush_begin(db);
+		settle(db);
 		db->round_trips++;
 		PGresult *r = PQexecParams(db->c, sql, 2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -1469,5 +1564,19 @@ struct db_stmt *pg_text_snippets(struct db *db, const char *query, const char *i
 	struct db_stmt *st = pg_prepare(db, sql_text_snippets);
 	pg_bind_text(st, 1, query);
 	pg_bind_text(st, 2, ids_json);
+	return st;
+}
+
+/* db_text_match_upto: sql_text_match's first rows (the server sends no
+** more than are read). */
+static const char sql_text_match_upto[] =
+    "SELECT id FROM articles_fts WHERE tsv @@ websearch_to_tsquery('simple', ?1)"
+    " ORDER BY id DESC LIMIT ?2";
+
+struct db_stmt *pg_text_match_upto(struct db *db, const char *query, long long limit)
+{
+	struct db_stmt *st = pg_prepare(db, sql_text_match_upto);
+	pg_bind_text(st, 1, query);
+	pg_bind_int(st, 2, limit);
 	return st;
 }

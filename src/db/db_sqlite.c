@@ -1331,3 +1331,15 @@ struct db_stmt *sq_text_snippets(struct db *db, const char *query, const char *i
 	sq_bind_text(st, 2, ids_json);
 	return st;
 }
+
+/* db_text_match_upto: sql_text_match's first rows. */
+static const char sql_text_match_upto[] =
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2";
+
+struct db_stmt *sq_text_match_upto(struct db *db, const char *query, long long limit)
+{
+	struct db_stmt *st = sq_prepare(db, sql_text_match_upto);
+	sq_bind_text(st, 1, query);
+	sq_bind_int(st, 2, limit);
+	return st;
+}

@@ -40,7 +40,7 @@
 	" COALESCE(m.height, 0), a.is_sticky"
 #define N_LIST_COLS 21
 /* The body's columns, after LIST_COLS (read_row(..., body)). */
-#define BODY_COLS ", a.body_src, a.body_html, a.body_role"
+#define BODY_COLS ", a.body_src, a.body_html, a.body_role, a.modified_at"
 #define FROM_JOIN \
 	" FROM articles a JOIN users u ON u.id = a.author_id" \
 	" LEFT JOIN sections s ON s.id = a.section_id" \
@@ -126,6 +126,8 @@ static void read_row(struct db_stmt *st, struct arena *a, struct article *r, int
 	r->body_src = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS)) : "";
 	r->body_html = body ? arena_strdup(a, db_col_text(st, N_LIST_COLS + 1)) : "";
 	r->body_role = body ? role_parse(db_col_text(st, N_LIST_COLS + 2)) : ROLE_NONE;
+	r->modified_at = body ? db_col_int(st, N_LIST_COLS + 3) : 0;
+	r->has_modified = body;
 }
 
 static struct article *read_list(struct db_stmt *st, struct arena *a, int limit, size_t *n)
@@ -320,16 +322,24 @@ static struct idlist read_ids(struct db_stmt *st, struct arena *a, size_t max)
 #define RELATED_TAGGED 100  /* candidates sharing the most tags */
 #define RELATED_SECTION 50  /* newest candidates of the same section */
 
-/* The RELATED_TAGGED articles sharing the most of art's tags, ties by the
-** newest id, into c[] (shared set); returns how many.  Each tag's list
-** comes newest first from the index; merging them counts the shared tags,
-** and bucketing by that count keeps each bucket newest first. */
+/* The RELATED_TAGGED articles sharing the most of art's tags (tag_ids, or
+** NULL: read), ties by the newest id, into c[] (shared set); returns how
+** many.  Each tag's list comes newest first from the index; merging them
+** counts the shared tags (in any order of the tags), and bucketing by that
+** count keeps each bucket newest first. */
 static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena *a,
-                             long long art_id, struct ranked *c)
+                             long long art_id, const long long *tag_ids, size_t n_tags,
+                             struct ranked *c)
 {
-	struct db_stmt *st = db_prepare(db, sql_related_tags);
-	db_bind_int(st, 1, art_id);
-	struct idlist tags = read_ids(st, a, 1000);
+	struct idlist tags;
+	if (tag_ids) {
+		tags.id = (long long *)tag_ids;
+		tags.n = n_tags < 1000 ? n_tags : 1000;
+	} else {
+		struct db_stmt *st = db_prepare(db, sql_related_tags);
+		db_bind_int(st, 1, art_id);
+		tags = read_ids(st, a, 1000);
+	}
 	if (!tags.n)
 		return 0;
 	struct idlist *lists = arena_alloc(a, tags.n * sizeof *lists);
@@ -376,11 +386,12 @@ static size_t related_tagged(struct db *db, struct listmemo *memo, struct arena 
 }
 
 struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
-                                const struct article *art, int limit, size_t *n)
+                                const struct article *art, const long long *tag_ids,
+                                size_t n_tags, int limit, size_t *n)
 {
 	const char *text = arena_printf(a, "%s %s", art->headline, art->dek ? art->dek : "");
 	struct ranked *c = arena_alloc(a, (RELATED_TAGGED + RELATED_SECTION) * sizeof *c);
-	size_t k = related_tagged(db, memo, a, art->id, c);
+	size_t k = related_tagged(db, memo, a, art->id, tag_ids, n_tags, c);
 	if (art->section_id > 0) {
 		struct db_stmt *st = db_prepare(db, sql_related_section);
 		db_bind_int(st, 1, art->section_id);
@@ -1107,6 +1118,52 @@ struct article *article_section_first(struct db *db, struct arena *a, long long 
 	db_bind_int(st, 1, 0);
 	db_bind_int(st, 2, limit);
 	return read_list(st, a, limit, n);
+}
+
+/* ids (a scope's IDS_ text) with its scope parameter ?3 written ?n. */
+static void put_ids(struct buf *b, const char *ids, int n)
+{
+	for (const char *at; (at = strstr(ids, "?3")) != NULL; ids = at + 2) {
+		buf_put(b, ids, (size_t)(at - ids));
+		buf_printf(b, "?%d", n);
+	}
+	buf_puts(b, ids);
+}
+
+int article_section_firsts(struct db *db, struct arena *a, const long long *section_ids,
+                           const int *nested, size_t k, int limit, struct article **lists,
+                           size_t *ns)
+{
+	if (k == 0 || k > ARTICLE_SECTION_FIRSTS_MAX)
+		return -1;
+	/* Each section's statement as article_section_first() sends it (its
+	** rows in the same order), one a branch of a UNION ALL, its place in
+	** a last column; parameters ?1 the limit, ?2.. the sections. */
+	struct buf q = BUF_INIT;
+	for (size_t i = 0; i < k; i++) {
+		buf_printf(&q, "%sSELECT * FROM (SELECT " LIST_COLS ", %zu AS place" FROM_JOIN " JOIN (",
+		           i ? " UNION ALL " : "", i);
+		put_ids(&q, nested[i] > 0 ? IDS_SECTION : IDS_SECTION_ALONE, (int)i + 2);
+		buf_puts(&q, " ORDER BY 2 DESC, 1 DESC LIMIT ?1) o ON o.id = a.id) t");
+		buf_printf(&q, "%zu", i);
+	}
+	buf_printf(&q, " ORDER BY %d, 6 DESC, 1 DESC", N_LIST_COLS + 1);
+	struct db_stmt *st = db_prepare(db, buf_cstr(&q));
+	buf_free(&q);
+	db_bind_int(st, 1, limit);
+	for (size_t i = 0; i < k; i++) {
+		db_bind_int(st, (int)i + 2, section_ids[i]);
+		lists[i] = arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof **lists);
+		ns[i] = 0;
+	}
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long i = db_col_int(st, N_LIST_COLS);
+		if (i >= 0 && (size_t)i < k && (int)ns[i] < limit)
+			read_row(st, a, &lists[i][ns[i]++], 0);
+	}
+	db_done(st);
+	return rc == DB_OK ? 0 : -1;
 }
 
 /* Binds a position: ?5 and ?6, the start for a NULL or empty one.  A date

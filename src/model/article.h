@@ -45,6 +45,9 @@ struct article {
 	int featured_width;        /* pixels */
 	int featured_height;       /* pixels */
 	int is_sticky;             /* pinned to the front page (WordPress's sticky) */
+	long long modified_at;     /* the last material change (article_modified_at()),
+	                              read with the body: known if has_modified */
+	int has_modified;          /* 1 if modified_at was read (not in listings) */
 };
 
 struct article_input {
@@ -170,6 +173,15 @@ struct article_scope {
 	long long from, to;   /* SCOPE_DATES: seconds, UTC */
 };
 
+/* article_section_first() for k sections at once (each one's nested 1 or
+** -1, known), in one statement: lists[i] and ns[i] get section_ids[i]'s,
+** allocated in a.  0, or -1 (k 0 or over ARTICLE_SECTION_FIRSTS_MAX, or
+** the read failed). */
+#define ARTICLE_SECTION_FIRSTS_MAX 16
+int article_section_firsts(struct db *db, struct arena *a, const long long *section_ids,
+                           const int *nested, size_t k, int limit, struct article **lists,
+                           size_t *ns);
+
 /* The first `limit` of article_in_scope() for section section_id (no body)
 ** when whether it has sub-sections is known (taxonomy.h's
 ** section_nesting(): nested 1 or -1; 0 asks, a statement more). */
@@ -257,9 +269,12 @@ long long article_count_by_author(struct db *db, long long author_id);
 
 /* Up to `limit` published articles sharing a tag or the section with art,
 ** never art itself, best first (see article.c); each tag's articles are
-** read through memo (NULL: from the database).  Allocated in a. */
+** read through memo (NULL: from the database).  art's tags are tag_ids
+** (n_tags of them, in any order: the caller read them already), or, with
+** tag_ids NULL, read here.  Allocated in a. */
 struct listmemo;
 struct article *article_related(struct db *db, struct listmemo *memo, struct arena *a,
-                                const struct article *art, int limit, size_t *n);
+                                const struct article *art, const long long *tag_ids,
+                                size_t n_tags, int limit, size_t *n);
 
 #endif

@@ -10,8 +10,11 @@
 #include <time.h>
 
 static const char sql_latest[] = "SELECT COALESCE(max(seq), 0) FROM changes";
+/* The new rows, and the head (the last row) with them when it is not new:
+** one statement tells both what came and whether the log went back. */
 static const char sql_since[] =
-    "SELECT seq, kind, id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    "SELECT seq, kind, id FROM changes WHERE seq > ?1 OR seq = (SELECT max(seq) FROM changes) "
+    "ORDER BY seq LIMIT ?2";
 static const char sql_oldest[] = "SELECT COALESCE(min(seq), 0) FROM changes";
 static const char sql_these[] =
     "SELECT seq, kind, id FROM changes WHERE seq IN (SELECT value FROM json_each(?1))";
@@ -97,13 +100,20 @@ int changes_read(struct db *db, struct changes_cursor *c, int max,
 		db_done(st);
 	}
 
-	/* The new ones; a number skipped becomes a gap. */
+	/* The new ones; a number skipped becomes a gap.  The head comes first
+	** when it is not new (its seq at most top): it is only looked at. */
 	struct db_stmt *st = db_prepare(db, sql_since);
 	db_bind_int(st, 1, c->top);
-	db_bind_int(st, 2, max + 1);
-	int rows = 0;
+	db_bind_int(st, 2, max + 2);
+	int rows = 0, any = 0;
+	long long head = 0; /* the log's last seq when nothing is new (0: empty) */
 	while (!overflow && db_step(st) == DB_ROW) {
 		long long seq = db_col_int(st, 0);
+		any = 1;
+		if (seq <= c->top) {
+			head = seq;
+			continue;
+		}
 		if (++rows > max || n >= max) {
 			overflow = 1;
 			break;
@@ -143,7 +153,7 @@ int changes_read(struct db *db, struct changes_cursor *c, int max,
 			i++;
 
 	if (!overflow && rows == 0 && n == 0) {
-		long long latest = changes_latest(db);
+		long long latest = any ? head : 0;
 		if (latest < c->top) {
 			/* The log went back (emptied, restored): trust nothing. */
 			overflow = 1;

@@ -15,6 +15,7 @@
 #include "model/listmemo.h"
 #include "model/article.h"
 #include "model/changes.h"
+#include "model/menu.h"
 #include "model/taxonomy.h"
 #include "core/mem.h"
 #include "core/arena.h"
@@ -48,8 +49,19 @@ struct tag_slot {
 	size_t n;          /* entries in ids */
 };
 
+/* The site's navigation, as every page shows it (malloc, strings too). */
+struct nav {
+	int has_menus;             /* header and footer below are known */
+	struct menu_item *menu[2]; /* the header's items, the footer's */
+	size_t n_menu[2];          /* entries in each */
+	int has_sections;          /* sections below are known */
+	struct term *sections;     /* the sections with something published */
+	size_t n_sections;         /* entries in sections */
+};
+
 struct listmemo {
 	pthread_mutex_t mu;        /* guards everything below */
+	struct nav nav;            /* menus and sections (listmemo_menus, _sections) */
 	struct changes_cursor cur; /* the change log read so far */
 	long long stamp;           /* moves whenever everything is forgotten */
 	struct count_slot counts[COUNT_SLOTS]; /* scope -> count, open addressing */
@@ -78,9 +90,33 @@ static void forget_counts(struct listmemo *m)
 	m->n_counts = 0;
 }
 
+/* Forgets the navigation.  Called with mu held. */
+static void forget_nav(struct listmemo *m)
+{
+	struct nav *v = &m->nav;
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < v->n_menu[k]; i++) {
+			struct menu_item *it = &v->menu[k][i];
+			free((char *)it->label);
+			free((char *)it->url);
+			free((char *)it->target_name);
+			free((char *)it->section_slug);
+			free((char *)it->parent_slug);
+		}
+		free(v->menu[k]);
+	}
+	for (size_t i = 0; i < v->n_sections; i++) {
+		free((char *)v->sections[i].name);
+		free((char *)v->sections[i].slug);
+	}
+	free(v->sections);
+	memset(v, 0, sizeof *v);
+}
+
 /* Forgets every answer.  Called with mu held. */
 static void forget(struct listmemo *m)
 {
+	forget_nav(m);
 	forget_counts(m);
 	for (size_t i = 0; i < m->tag_cap; i++)
 		free(m->tags[i].ids);
@@ -348,6 +384,103 @@ long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
 	}
 	pthread_mutex_unlock(&m->mu);
 	return ids;
+}
+
+/* Copies of n menu items: with dup mem_strdup (to keep), else arena_strdup
+** into a (to give out). */
+static struct menu_item *menu_copy(const struct menu_item *from, size_t n, struct arena *a)
+{
+	struct menu_item *to = a ? arena_alloc(a, (n ? n : 1) * sizeof *to)
+	                         : mem_alloc((n ? n : 1) * sizeof *to);
+	for (size_t i = 0; i < n; i++) {
+		to[i] = from[i];
+		to[i].label = a ? arena_strdup(a, from[i].label) : mem_strdup(from[i].label);
+		to[i].url = a ? arena_strdup(a, from[i].url) : mem_strdup(from[i].url);
+		to[i].target_name =
+		    a ? arena_strdup(a, from[i].target_name) : mem_strdup(from[i].target_name);
+		to[i].section_slug =
+		    a ? arena_strdup(a, from[i].section_slug) : mem_strdup(from[i].section_slug);
+		to[i].parent_slug =
+		    a ? arena_strdup(a, from[i].parent_slug) : mem_strdup(from[i].parent_slug);
+	}
+	return to;
+}
+
+/* The same for terms. */
+static struct term *terms_copy(const struct term *from, size_t n, struct arena *a)
+{
+	struct term *to = a ? arena_alloc(a, (n ? n : 1) * sizeof *to)
+	                    : mem_alloc((n ? n : 1) * sizeof *to);
+	for (size_t i = 0; i < n; i++) {
+		to[i].id = from[i].id;
+		to[i].name = a ? arena_strdup(a, from[i].name) : mem_strdup(from[i].name);
+		to[i].slug = a ? arena_strdup(a, from[i].slug) : mem_strdup(from[i].slug);
+	}
+	return to;
+}
+
+void listmemo_menus(struct listmemo *m, struct db *db, struct arena *a,
+                    struct menu_item **header, size_t *n_header, struct menu_item **footer,
+                    size_t *n_footer)
+{
+	if (!m) {
+		menu_items_both(db, a, header, n_header, footer, n_footer);
+		return;
+	}
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		int hit = 0;
+		pthread_mutex_lock(&m->mu);
+		if (m->stamp == stamp && m->nav.has_menus) {
+			*header = menu_copy(m->nav.menu[0], m->nav.n_menu[0], a);
+			*n_header = m->nav.n_menu[0];
+			*footer = menu_copy(m->nav.menu[1], m->nav.n_menu[1], a);
+			*n_footer = m->nav.n_menu[1];
+			hit = 1;
+		}
+		pthread_mutex_unlock(&m->mu);
+		if (hit)
+			return;
+	}
+	menu_items_both(db, a, header, n_header, footer, n_footer);
+	int failed = db_failed(db);
+	pthread_mutex_lock(&m->mu);
+	if (stamp >= 0 && m->stamp == stamp && !failed && !m->nav.has_menus) {
+		m->nav.menu[0] = menu_copy(*header, *n_header, NULL);
+		m->nav.n_menu[0] = *n_header;
+		m->nav.menu[1] = menu_copy(*footer, *n_footer, NULL);
+		m->nav.n_menu[1] = *n_footer;
+		m->nav.has_menus = 1;
+	}
+	pthread_mutex_unlock(&m->mu);
+}
+
+struct term *listmemo_sections(struct listmemo *m, struct db *db, struct arena *a, size_t *n)
+{
+	if (!m)
+		return section_published(db, a, n);
+	long long stamp = sync(m, db);
+	if (stamp >= 0) {
+		struct term *copy = NULL;
+		pthread_mutex_lock(&m->mu);
+		if (m->stamp == stamp && m->nav.has_sections) {
+			copy = terms_copy(m->nav.sections, m->nav.n_sections, a);
+			*n = m->nav.n_sections;
+		}
+		pthread_mutex_unlock(&m->mu);
+		if (copy)
+			return copy;
+	}
+	struct term *got = section_published(db, a, n);
+	int failed = db_failed(db);
+	pthread_mutex_lock(&m->mu);
+	if (stamp >= 0 && m->stamp == stamp && !failed && !m->nav.has_sections) {
+		m->nav.sections = terms_copy(got, *n, NULL);
+		m->nav.n_sections = *n;
+		m->nav.has_sections = 1;
+	}
+	pthread_mutex_unlock(&m->mu);
+	return got;
 }
 
 void listmemo_stats(struct listmemo *m, struct listmemo_stats *out)

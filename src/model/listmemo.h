@@ -51,6 +51,18 @@ struct article *listmemo_page(struct listmemo *m, struct db *db, struct arena *a
 long long *listmemo_tagged(struct listmemo *m, struct db *db, struct arena *a,
                            long long tag_id, size_t *n);
 
+/* The header's and footer's menus (menu_items_both()) and the sections
+** with something published (section_published()), remembered: every page
+** shows them, and each changes only with what the change log reports as
+** listings or everything (menus, sections and pages log 'all').
+** Allocated in a (copies). */
+struct menu_item;
+struct term;
+void listmemo_menus(struct listmemo *m, struct db *db, struct arena *a,
+                    struct menu_item **header, size_t *n_header, struct menu_item **footer,
+                    size_t *n_footer);
+struct term *listmemo_sections(struct listmemo *m, struct db *db, struct arena *a, size_t *n);
+
 /* One read snapshot's uses (db_read_begin .. db_read_end, as a page is
 ** read): the change log cannot move inside it, so the first use reads the
 ** log's head and the later ones on this thread reuse what it found instead

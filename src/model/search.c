@@ -160,8 +160,10 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	*total = 0;
 	size_t n_hidden;
 	long long *hidden = unpublished(db, a, &n_hidden);
-	/* 1. Count, and find the window's oldest id. */
-	struct db_stmt *st = db_text_match(db, fts_query);
+	/* 1. Count, and find the window's oldest id: no more matches asked for
+	** than the count can use (the cap's, and the hidden ones skipped). */
+	struct db_stmt *st =
+	    db_text_match_upto(db, fts_query, SEARCH_COUNT_CAP + 1 + (long long)n_hidden);
 	long long count = 0, oldest = 0;
 	int rc = DB_OK;
 	while (count <= SEARCH_COUNT_CAP && (rc = db_step(st)) == DB_ROW) {

@@ -365,7 +365,9 @@ static void read_notes(struct page *p, const struct article *art, struct article
 		out->html[i] = page_article_note_html(a, out->list[i].body_src);
 		out->text[i] = plain_text(a, out->html[i]);
 	}
-	out->modified_at = article_modified_at(p->db, art->id);
+	/* Read with the article's row, but for an article put together here
+	** (a preview). */
+	out->modified_at = art->has_modified ? art->modified_at : article_modified_at(p->db, art->id);
 }
 
 /* "Correction, December 7, 2026 at 4:05 pm" notes, and "Updated" with the
@@ -696,7 +698,12 @@ void page_article_render(struct page *p, const struct article *stored,
 	tv_set(a, ctx, "coauthors", more);
 
 	size_t n_rel;
-	struct article *rel = article_related(p->db, p->app->memo, a, art, 3, &n_rel);
+	/* Its tags, read above, are the related articles' first clue. */
+	long long *tag_ids = arena_alloc(a, (n_tags ? n_tags : 1) * sizeof *tag_ids);
+	for (size_t i = 0; i < n_tags; i++)
+		tag_ids[i] = tags[i].id;
+	struct article *rel =
+	    article_related(p->db, p->app->memo, a, art, tag_ids, n_tags, 3, &n_rel);
 	/* Thumbnails (style.css .related: 120px), below: lazy. */
 	struct tv *related = site_article_cards(p, rel, n_rel, "120px", 120, 0);
 	tv_set(a, ctx, "related", related);

@@ -163,7 +163,7 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 
 	/* A block per section: its newest stories, none shown above. */
 	size_t n_sections;
-	struct term *sections = section_published(p->db, a, &n_sections);
+	struct term *sections = site_sections(p, &n_sections); /* the navigation's */
 	struct term *block_of[HOME_SECTIONS];
 	size_t block_from[HOME_SECTIONS], block_n[HOME_SECTIONS], n_blocks = 0;
 	/* Which have sub-sections, asked once for all (not once a block). */
@@ -172,10 +172,25 @@ static void show_front(struct page *p, struct tv *ctx, long long pages)
 	for (size_t i = 0; i < n_sections; i++)
 		section_ids[i] = sections[i].id;
 	section_nesting(p->db, a, section_ids, n_sections, nested);
+	/* Every block's stories in one statement (a round trip each on
+	** PostgreSQL), when the sections are not too many to ask for all. */
+	struct article **firsts = NULL;
+	size_t *n_firsts = NULL;
+	if (n_sections > 0 && n_sections <= ARTICLE_SECTION_FIRSTS_MAX) {
+		firsts = arena_alloc(a, n_sections * sizeof *firsts);
+		n_firsts = arena_alloc(a, n_sections * sizeof *n_firsts);
+		if (article_section_firsts(p->db, a, section_ids, nested, n_sections,
+		                           HOME_SECTION_CARDS + HOME_TOP + 1, firsts, n_firsts) != 0)
+			firsts = NULL;
+	}
 	for (size_t i = 0; i < n_sections && n_blocks < HOME_SECTIONS; i++) {
 		size_t n;
-		struct article *list = article_section_first(p->db, a, sections[i].id, nested[i],
-		                                             HOME_SECTION_CARDS + HOME_TOP + 1, &n);
+		struct article *list =
+		    firsts ? firsts[i]
+		           : article_section_first(p->db, a, sections[i].id, nested[i],
+		                                   HOME_SECTION_CARDS + HOME_TOP + 1, &n);
+		if (firsts)
+			n = n_firsts[i];
 		size_t from = n_cards;
 		for (size_t k = 0; k < n && n_cards - from < HOME_SECTION_CARDS; k++)
 			if (!shown_id(shown, n_shown, list[k].id))

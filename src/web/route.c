@@ -842,7 +842,7 @@ void web_handle(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct app *app = ctx;
 	struct page page = {app, req, resp, NULL, req->a, 0, NULL, NULL, {DEP_EVERYTHING, 0, 0, 0}, 0,
-	                    NULL, NULL, NULL, NULL};
+	                    NULL, NULL, NULL, NULL, NULL, 0};
 	struct page *p = &page;
 	security_headers(app, req, resp);
 	api_rest_route(req);

@@ -602,6 +602,14 @@ static void site_identity(struct page *p, struct tv *ctx, struct tv *site)
 	tv_set_str(a, site, "footer_text", s->footer_text);
 }
 
+struct term *site_sections(struct page *p, size_t *n)
+{
+	if (!p->sections)
+		p->sections = listmemo_sections(p->app->memo, p->db, p->a, &p->n_sections);
+	*n = p->n_sections;
+	return p->sections;
+}
+
 struct tv *site_context(struct page *p, const char *title)
 {
 	struct arena *a = p->a;
@@ -630,13 +638,14 @@ struct tv *site_context(struct page *p, const char *title)
 	** page: the change log's 'all'); with no header menu, the sections. */
 	struct menu_item *header, *footer;
 	size_t n_header, n_footer;
-	menu_items_both(p->db, a, &header, &n_header, &footer, &n_footer); /* one statement */
+	/* Remembered (model/listmemo.h); else one statement. */
+	listmemo_menus(p->app->memo, p->db, a, &header, &n_header, &footer, &n_footer);
 	int has_menu = menu_shown(p, ctx, header, n_header, "menu");
 	menu_shown(p, ctx, footer, n_footer, "footer_links");
 	size_t n;
 	/* Only sections with something published: the navigation changes with
 	** listings (DEP_LISTS, which every page with it depends on). */
-	struct term *sections = has_menu ? NULL : section_published(p->db, a, &n);
+	struct term *sections = has_menu ? NULL : site_sections(p, &n);
 	if (has_menu)
 		n = 0;
 	struct tv *nav = tv_list(a);

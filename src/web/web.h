@@ -70,6 +70,8 @@ struct app {
 	                          ** address; "" unused */
 };
 
+struct term;
+
 struct page {
 	struct app *app;          /* the site */
 	struct http_req *req;     /* the request */
@@ -92,6 +94,9 @@ struct page {
 	const char *settle;       /* a write's answer sends its writer to this page
 	                          ** only: wait for its re-render, not every page's
 	                          ** (pagecache_settle()), or NULL */
+	struct term *sections;    /* the sections with something published, read
+	                          ** once a request (site_sections()), or NULL */
+	size_t n_sections;        /* entries in sections */
 };
 
 /* What a route needs (route.c's table), checked before its handler runs. */
@@ -246,6 +251,11 @@ void page_feed_corrections(struct page *p); /* its feed: page_feed.c */
 /* A photo's credit line: "Photo: " and the credit, or the credit alone when
 ** it begins with its own label ("Illustration: …").  "" for none. */
 const char *site_credit_line(struct page *p, const char *credit);
+
+/* The sections with something published (section_published()), read once
+** a request however many parts of the page show them (the navigation, the
+** home page's blocks).  *n gets the count. */
+struct term *site_sections(struct page *p, size_t *n);
 
 /* The `image` object templates show with {{> picture}}: {url, width, height,
 ** alt, srcset, srcset_webp, sizes, caption, credit, lazy, link} for media id

@@ -774,20 +774,20 @@ static void test_article_lists(void)
 	** never the article itself. */
 	struct article art;
 	CHECK(article_by_slug(db, a, "one", 1, &art) == 0);
-	l = article_related(db, NULL, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, NULL, 0, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a4, a3); /* a4 by tag, a3 by section */
 	CHECK_STR(ids(a, l, n), want);
-	l = article_related(db, NULL, a, &art, 1, &n);
+	l = article_related(db, NULL, a, &art, NULL, 0, 1, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "two", 1, &art) == 0);
-	l = article_related(db, NULL, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, NULL, 0, 10, &n);
 	CHECK(n == 1 && l[0].id == a4);
 	CHECK(article_by_slug(db, a, "four", 1, &art) == 0);
-	l = article_related(db, NULL, a, &art, 10, &n);
+	l = article_related(db, NULL, a, &art, NULL, 0, 10, &n);
 	snprintf(want, sizeof want, "%lld,%lld", a1, a2); /* a shared tag outranks the section */
 	CHECK_STR(ids(a, l, n), want);
 	CHECK(article_by_slug(db, a, "five", 1, &art) == 0);
-	l = article_related(db, NULL, a, &art, 10, &n); /* no section, no tags */
+	l = article_related(db, NULL, a, &art, NULL, 0, 10, &n); /* no section, no tags */
 	CHECK(n == 0);
 
 	/* Equal times: the later id first. */
@@ -1023,11 +1023,11 @@ static void test_article_related_ranking(void)
 	struct article art;
 	CHECK(article_by_slug(db, a, "harbour-council-votes", 1, &art) == 0);
 	size_t n;
-	struct article *l = article_related(db, NULL, a, &art, 4, &n);
+	struct article *l = article_related(db, NULL, a, &art, NULL, 0, 4, &n);
 	/* c 5, a 4; then the gamma ones at 2: the one sharing a word first,
 	** then the newest. */
 	CHECK(n == 4 && l[0].id == pc && l[1].id == pa && l[2].id == g[20] && l[3].id == g[104]);
-	l = article_related(db, NULL, a, &art, 120, &n);
+	l = article_related(db, NULL, a, &art, NULL, 0, 120, &n);
 	CHECK(n == 100);                       /* c, a, 97 gamma, b */
 	CHECK(n == 100 && l[99].id == pb);     /* the section's point alone */
 	int has_d = 0, has_old_gamma = 0;
@@ -1036,7 +1036,7 @@ static void test_article_related_ranking(void)
 		has_old_gamma |= l[i].id == g[0] || l[i].id == g[7];
 	}
 	CHECK(!has_d && !has_old_gamma);
-	CHECK(article_related(db, NULL, a, &art, 2, &n) && n == 2);
+	CHECK(article_related(db, NULL, a, &art, NULL, 0, 2, &n) && n == 2);
 	fresh_close(&f);
 	arena_free(a);
 }
@@ -1111,9 +1111,18 @@ static void test_listmemo(void)
 	struct article art;
 	CHECK(article_by_slug(db, a, "first", 1, &art) == 0);
 	size_t n1, n2;
-	struct article *r1 = article_related(db, m, a, &art, 5, &n1);
-	struct article *r2 = article_related(db, NULL, a, &art, 5, &n2);
+	struct article *r1 = article_related(db, m, a, &art, NULL, 0, 5, &n1);
+	struct article *r2 = article_related(db, NULL, a, &art, NULL, 0, 5, &n2);
 	CHECK(n1 == 2 && n2 == 2 && r1[0].id == r2[0].id && r1[1].id == r2[1].id);
+	/* And so do its tags given, as the article page has them (by name). */
+	size_t n_tags, n3;
+	struct term *tags = tag_of_article(db, a, art.id, &n_tags);
+	long long tag_ids[8];
+	CHECK(n_tags > 0 && n_tags <= 8);
+	for (size_t i = 0; i < n_tags && i < 8; i++)
+		tag_ids[i] = tags[i].id;
+	struct article *r3 = article_related(db, m, a, &art, tag_ids, n_tags, 5, &n3);
+	CHECK(n3 == 2 && r3[0].id == r2[0].id && r3[1].id == r2[1].id);
 	CHECK(listmemo_count(NULL, db, &all) == 4);
 	listmemo_free(m);
 	fresh_close(&f);
@@ -1180,6 +1189,24 @@ static void test_listmemo_pages(void)
 		if (round == 1) /* reorder: a new newest article, and dates moved */
 			make_article(db, a, "Newest", ann, lone, 1800000000, NULL, t1, 1);
 		db_exec(db, sql_redate);
+	}
+	/* The home page's blocks in one statement give each section's first
+	** ones, as one statement a section does (a section with a sub-section
+	** among them). */
+	{
+		const long long secs[] = {lone, parent, child};
+		int nested[3];
+		section_nesting(db, a, secs, 3, nested);
+		CHECK(nested[0] == -1 && nested[1] == 1 && nested[2] == -1);
+		struct article *firsts[3];
+		size_t n_firsts[3];
+		CHECK(article_section_firsts(db, a, secs, nested, 3, 9, firsts, n_firsts) == 0);
+		for (int i = 0; i < 3; i++) {
+			size_t n1;
+			struct article *one = article_section_first(db, a, secs[i], nested[i], 9, &n1);
+			CHECK(n1 == 9 && n_firsts[i] == n1 &&
+			      !strcmp(ids(a, firsts[i], n_firsts[i]), ids(a, one, n1)));
+		}
 	}
 	/* Pages past a remembered position read no position again; one before
 	** it finds its own once. */
