@@ -14,6 +14,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -425,4 +426,15 @@ const struct json_v *json_member(const struct json_v *o, const char *name)
 		if (!strcmp(o->keys[i], name))
 			return &o->kids[i];
 	return NULL;
+}
+
+const char *json_ids(struct arena *a, const long long *ids, size_t n)
+{
+	char *s = arena_alloc(a, n * 21 + 3), *p = s;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
+	*p++ = ']';
+	*p = 0;
+	return s;
 }

@@ -49,6 +49,11 @@ void json_kstr(struct json_w *w, const char *name, const char *s);
 void json_kint(struct json_w *w, const char *name, long long v);
 void json_kbool(struct json_w *w, const char *name, int v);
 
+/* ids[0..n) as a JSON array of integers ("[3,14,15]"), NUL-terminated, in
+** a: how a list of ids is bound to one SQL parameter (model/ reads it with
+** "IN (SELECT value FROM json_each(?N))", which both engines take). */
+const char *json_ids(struct arena *a, const long long *ids, size_t n);
+
 /* ---- reading ---- */
 
 #define JSON_MAX_BYTES (4u << 20) /* a request body's text */

@@ -7,6 +7,7 @@
 #include "model/taxonomy.h"
 #include "model/listmemo.h"
 #include "core/arena.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "core/mem.h"
 #include "core/text.h"
@@ -288,13 +289,10 @@ static int by_rank(const void *pa, const void *pb)
 /* c[0..n)'s ids as a JSON array, for json_each(). */
 static const char *ranked_json(struct arena *a, const struct ranked *c, size_t n)
 {
-	char *s = arena_alloc(a, n * 21 + 3), *p = s;
-	*p++ = '[';
+	long long *ids = arena_alloc(a, (n ? n : 1) * sizeof *ids);
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%lld", i ? "," : "", c[i].id);
-	*p++ = ']';
-	*p = 0;
-	return s;
+		ids[i] = c[i].id;
+	return json_ids(a, ids, n);
 }
 
 /* The index in c[0..n) of the candidate id, or (size_t)-1. */

@@ -13,6 +13,7 @@
 */
 #include "model/media.h"
 #include "core/arena.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "model/article.h"
 #include "model/page.h"
@@ -340,18 +341,6 @@ int media_by_id(struct db *db, struct arena *a, long long id, struct media *out)
 	return rc;
 }
 
-/* ids[0..n) as a JSON array, for json_each().  Allocated in a. */
-static const char *ids_json(struct arena *a, const long long *ids, size_t n)
-{
-	char *s = arena_alloc(a, n * 21 + 3), *p = s;
-	*p++ = '[';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
-	*p++ = ']';
-	*p = 0;
-	return s;
-}
-
 int media_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
                  struct media *out, int *found)
 {
@@ -360,7 +349,7 @@ int media_by_ids(struct db *db, struct arena *a, const long long *ids, size_t n,
 	if (n == 0)
 		return 0;
 	struct db_stmt *st = db_prepare(db, sql_by_ids);
-	db_bind_text(st, 1, ids_json(a, ids, n));
+	db_bind_text(st, 1, json_ids(a, ids, n));
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct media m;

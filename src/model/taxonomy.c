@@ -5,6 +5,7 @@
 */
 #include "model/taxonomy.h"
 #include "core/arena.h"
+#include "core/json.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "model/redirect.h"
@@ -202,18 +203,6 @@ struct term *tag_of_article(struct db *db, struct arena *a, long long article_id
 	return read_terms(st, a, n);
 }
 
-/* ids[0..n) as a JSON array, for json_each().  Allocated in a. */
-static const char *ids_json(struct arena *a, const long long *ids, size_t n)
-{
-	char *s = arena_alloc(a, n * 21 + 3), *p = s;
-	*p++ = '[';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%lld", i ? "," : "", ids[i]);
-	*p++ = ']';
-	*p = 0;
-	return s;
-}
-
 void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_t n,
                      struct term **lists, size_t *counts)
 {
@@ -225,7 +214,7 @@ void tag_of_articles(struct db *db, struct arena *a, const long long *ids, size_
 	if (n == 0)
 		return;
 	struct db_stmt *st = db_prepare(db, sql_tags_of_many);
-	db_bind_text(st, 1, ids_json(a, ids, n));
+	db_bind_text(st, 1, json_ids(a, ids, n));
 	while (db_step(st) == DB_ROW) {
 		long long aid = db_col_int(st, 0);
 		struct term t;

@@ -116,8 +116,22 @@ static void test_reader(void)
 	arena_free(a);
 }
 
+/* json_ids: a list of ids bound as one SQL parameter. */
+static void test_ids(void)
+{
+	struct arena *a = arena_new();
+	long long ids[] = {3, -14, 9223372036854775807LL, 0};
+	CHECK(!strcmp(json_ids(a, ids, 0), "[]"));
+	CHECK(!strcmp(json_ids(a, ids, 1), "[3]"));
+	CHECK(!strcmp(json_ids(a, ids, 4), "[3,-14,9223372036854775807,0]"));
+	long long minv[] = {-9223372036854775807LL - 1, -9223372036854775807LL - 1};
+	CHECK(!strcmp(json_ids(a, minv, 2), "[-9223372036854775808,-9223372036854775808]"));
+	arena_free(a);
+}
+
 int main(void)
 {
+	test_ids();
 	test_writer_commas();
 	test_writer_every_byte();
 	test_reader();
