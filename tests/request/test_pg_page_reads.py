@@ -198,7 +198,10 @@ def main():
                   and count(snap, "ORDER BY id DESC LIMIT") == 1,
                   "the count of matches asks for no more than it counts",
                   "\n".join(snap))
-            check(len(snap) <= 8, "a search sends at most 8 statements (%d)" % len(snap),
+            # (a read on a pool connection that has not prepared them yet
+            # wraps each preparation in a savepoint: not the page's own)
+            own = [x for x in snap if "byline_prep" not in x]
+            check(len(own) <= 8, "a search sends at most 8 statements (%d)" % len(own),
                   "\n".join(snap))
             for what, needle in (("co-authors", "FROM article_authors x JOIN users u"),
                                  ("photos", "FROM media WHERE id IN"),
