@@ -1288,14 +1288,8 @@ int article_cards_by_ids(struct db *db, struct arena *a, const long long *ids, s
 		found[i] = 0;
 	if (n == 0)
 		return 0;
-	char *json = arena_alloc(a, n * 21 + 3), *j = json;
-	*j++ = '[';
-	for (size_t i = 0; i < n; i++)
-		j += sprintf(j, "%s%lld", i ? "," : "", ids[i]);
-	*j++ = ']';
-	*j = 0;
 	struct db_stmt *st = db_prepare(db, sql_list_by_ids);
-	db_bind_text(st, 1, json);
+	db_bind_text(st, 1, json_ids(a, ids, n));
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		long long id = db_col_int(st, 0);

@@ -8,6 +8,7 @@
 #include "model/settings.h"
 #include "core/netaddr.h"
 #include "core/arena.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "core/email.h"
 #include "core/log.h"
@@ -595,18 +596,13 @@ static struct comment *skeleton_rows(struct db *db, struct arena *a, const struc
 	/* The shown ones' ids, in the walk's order, and their rows read at once
 	** and put back in that order (one gone since the walk is left out). */
 	long long *ids = arena_alloc(a, n_shown * sizeof *ids);
-	char *json = arena_alloc(a, n_shown * 21 + 3), *j = json;
 	size_t m = 0;
-	*j++ = '[';
 	for (size_t i = 0; i < sk->n && m < n_shown; i++)
-		if (sk->b[i].shown == 1) {
-			j += sprintf(j, "%s%lld", m ? "," : "", sk->b[i].id);
+		if (sk->b[i].shown == 1)
 			ids[m++] = sk->b[i].id;
-		}
-	*j++ = ']';
-	*j = 0;
 	if (m == 0)
 		return list;
+	const char *json = json_ids(a, ids, m);
 	struct comment *row = arena_alloc(a, m * sizeof *row);
 	int *have = arena_alloc(a, m * sizeof *have);
 	memset(have, 0, m * sizeof *have);

@@ -4,6 +4,7 @@
 */
 #include "model/search.h"
 #include "core/arena.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "db/db.h"
@@ -195,16 +196,10 @@ struct search_hit *search_run(struct db *db, struct arena *a, const char *fts_qu
 	int *found = arena_alloc(a, (k ? k : 1) * sizeof *found);
 	const char **snip = arena_alloc(a, (k ? k : 1) * sizeof *snip);
 	article_cards_by_ids(db, a, ids, k, cards, found);
-	char *json = arena_alloc(a, k * 21 + 3), *j = json;
-	*j++ = '[';
-	for (size_t i = 0; i < k; i++) {
-		j += sprintf(j, "%s%lld", i ? "," : "", ids[i]);
+	for (size_t i = 0; i < k; i++)
 		snip[i] = "";
-	}
-	*j++ = ']';
-	*j = 0;
 	if (k) {
-		st = db_text_snippets(db, fts_query, json);
+		st = db_text_snippets(db, fts_query, json_ids(a, ids, k));
 		while (db_step(st) == DB_ROW) {
 			long long id = db_col_int(st, 0);
 			for (size_t i = 0; i < k; i++)
